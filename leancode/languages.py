@@ -1,0 +1,141 @@
+"""The one adapter between LeanCode and tree-sitter: grammars, parsers, node-type tables.
+
+We use py-tree-sitter (>= 0.25) with the official per-language grammar wheels
+(`tree-sitter-python`, `-java`, ...). `tree-sitter-languages` is unmaintained and
+breaks with any tree-sitter newer than 0.21, so it is deliberately not used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tree_sitter
+
+
+class UnsupportedLanguageError(ValueError):
+    """Raised for a language LeanCode has no grammar for."""
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """What LeanCode needs to know about one language's tree-sitter grammar."""
+
+    name: str
+    module: str
+    entry: str = "language"
+    extensions: tuple[str, ...] = ()
+    # Nodes whose text is one lexical token even though tree-sitter gives them children.
+    atomic: frozenset[str] = frozenset()
+    # Nodes that define a function or method (a unit).
+    functions: frozenset[str] = frozenset()
+    # Nodes that name a scope for qualified names (classes, impls, ...).
+    scopes: frozenset[str] = frozenset()
+    # Call expressions (SlimCode's "invocations"; CALL/LOGGER/SETTER/GETTER statements).
+    calls: frozenset[str] = frozenset()
+    comments: frozenset[str] = frozenset({"comment"})
+    line_comment: str = "//"
+    keywords: frozenset[str] = field(default_factory=frozenset)
+
+
+_JS_COMMON = dict(
+    atomic=frozenset({"string", "template_string", "regex"}),
+    functions=frozenset({
+        "function_declaration", "generator_function_declaration", "method_definition",
+        "function_expression", "arrow_function", "function", "generator_function",
+    }),
+    scopes=frozenset({"class_declaration", "class", "abstract_class_declaration", "interface_declaration"}),
+    calls=frozenset({"call_expression", "new_expression"}),
+)
+
+LANGUAGES: dict[str, LanguageSpec] = {
+    "python": LanguageSpec(
+        "python", "tree_sitter_python", extensions=(".py", ".pyi"),
+        atomic=frozenset({"string"}),
+        functions=frozenset({"function_definition"}),
+        scopes=frozenset({"class_definition"}),
+        calls=frozenset({"call"}),
+        line_comment="#",
+    ),
+    "java": LanguageSpec(
+        "java", "tree_sitter_java", extensions=(".java",),
+        atomic=frozenset({"string_literal", "character_literal", "text_block"}),
+        functions=frozenset({"method_declaration", "constructor_declaration", "compact_constructor_declaration"}),
+        scopes=frozenset({"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}),
+        calls=frozenset({"method_invocation", "object_creation_expression", "explicit_constructor_invocation"}),
+        comments=frozenset({"line_comment", "block_comment"}),
+    ),
+    "javascript": LanguageSpec(
+        "javascript", "tree_sitter_javascript", extensions=(".js", ".mjs", ".cjs", ".jsx"), **_JS_COMMON
+    ),
+    "typescript": LanguageSpec(
+        "typescript", "tree_sitter_typescript", entry="language_typescript", extensions=(".ts", ".mts", ".cts"),
+        **_JS_COMMON,
+    ),
+    "tsx": LanguageSpec("tsx", "tree_sitter_typescript", entry="language_tsx", extensions=(".tsx",), **_JS_COMMON),
+    "go": LanguageSpec(
+        "go", "tree_sitter_go", extensions=(".go",),
+        atomic=frozenset({"interpreted_string_literal", "raw_string_literal", "rune_literal"}),
+        functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
+        scopes=frozenset(),
+        calls=frozenset({"call_expression"}),
+    ),
+    "rust": LanguageSpec(
+        "rust", "tree_sitter_rust", extensions=(".rs",),
+        atomic=frozenset({"string_literal", "raw_string_literal", "char_literal", "line_comment", "block_comment"}),
+        functions=frozenset({"function_item", "closure_expression"}),
+        scopes=frozenset({"impl_item", "trait_item", "mod_item"}),
+        calls=frozenset({"call_expression", "macro_invocation"}),
+        comments=frozenset({"line_comment", "block_comment"}),
+    ),
+}
+
+EXTENSIONS: dict[str, str] = {ext: spec.name for spec in LANGUAGES.values() for ext in spec.extensions}
+
+
+def spec_for(language: str) -> LanguageSpec:
+    """The spec of `language`, or a clear error naming the supported ones."""
+    try:
+        return LANGUAGES[language.lower()]
+    except (KeyError, AttributeError):
+        supported = ", ".join(sorted(LANGUAGES))
+        raise UnsupportedLanguageError(f"unsupported language {language!r}; supported: {supported}") from None
+
+
+def language_for_path(path: str) -> str | None:
+    """The language of a file by its extension, or None."""
+    dot = path.rfind(".")
+    return EXTENSIONS.get(path[dot:].lower()) if dot >= 0 else None
+
+
+@lru_cache(maxsize=None)
+def parser_for(language: str) -> tree_sitter.Parser:
+    """A cached tree-sitter parser for `language`."""
+    spec = spec_for(language)
+    grammar = getattr(importlib.import_module(spec.module), spec.entry)()
+    return tree_sitter.Parser(tree_sitter.Language(grammar))
+
+
+def parse(code: str, language: str) -> tree_sitter.Tree:
+    return parser_for(language).parse(code.encode("utf-8"))
+
+
+class CharOffsets:
+    """Maps tree-sitter's byte offsets (UTF-8) to character offsets into the code, in O(log n)."""
+
+    def __init__(self, code: str):
+        self.ends: list[int] = []  # byte end of each non-ASCII character
+        self.extra: list[int] = []  # extra bytes up to and including it
+        extra = 0
+        for m in re.finditer(r"[^\x00-\x7f]", code):
+            width = len(m.group().encode("utf-8")) - 1
+            self.ends.append(m.start() + extra + width + 1)
+            extra += width
+            self.extra.append(extra)
+
+    def char(self, byte: int) -> int:
+        k = bisect_right(self.ends, byte)
+        return byte - self.extra[k - 1] if k else byte

@@ -1,0 +1,218 @@
+"""The simplifiers: remove the tokens a model needs least, to a ratio or a token budget.
+
+Every method only decides an *order* of removal; one shared routine then removes
+whole lexical tokens in that order until at least round(ratio x n) of the unit's n
+model pieces are gone (or until at most `budget` pieces remain). So all methods
+compare at equal model cost, overshooting by at most the last token's pieces.
+
+Methods:
+- leancode: lowest category-local importance first, token by token, from a heap;
+  the last token of a statement is never removed while others remain, so whole
+  statements are never dropped.
+- leancode-global: the same with category-free (global) averages: the paper's ablation.
+- dietcode: 0-1 knapsack over statements (value 0.7 x category mean + 0.3 x mean token
+  score, weight = pieces) picks what to keep; dropped statements go first (least
+  valuable first), then tokens on the low-rated word list, then the rest by score.
+- slimcode: model-agnostic, 8 levels removed level by level, each from the end backwards.
+- random, truncate (drop from the end), none (identity).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from .categories import STRUCTURE, StatementCategory
+from .importance import ImportanceTable, default_table
+from .model_tokens import PieceCounter, piece_counter
+from .tokens import COMMENT, IDENTIFIER, OPERATOR, Token, lex
+
+C = StatementCategory
+METHODS = ("leancode", "leancode-global", "dietcode", "slimcode", "random", "truncate", "none")
+
+
+@dataclass(frozen=True)
+class Simplified:
+    code: str  # the simplified text
+    tokens: list[Token]  # every lexical token of the input, in order
+    kept: list[int]  # indices into `tokens` of the kept ones, ascending
+    pieces: list[int]  # model pieces per token
+    model_tokens: int  # model pieces before
+    model_tokens_kept: int  # model pieces after
+
+    @property
+    def removed_fraction(self) -> float:
+        return 1 - self.model_tokens_kept / self.model_tokens if self.model_tokens else 0.0
+
+
+def simplify(
+    code: str,
+    language: str,
+    ratio: float | None = None,
+    budget: int | None = None,
+    method: str = "leancode",
+    task: str = "search",
+    table: ImportanceTable | None = None,
+    counter: PieceCounter | None = None,
+    seed: int = 0,
+) -> Simplified:
+    """Simplify `code` by removing `ratio` of its model tokens, or down to `budget` model tokens."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+    if ratio is not None and budget is not None:
+        raise ValueError("give ratio or budget, not both")
+    if ratio is not None and not 0 <= ratio <= 1:
+        raise ValueError(f"ratio must be between 0 and 1, got {ratio}")
+    if budget is not None and budget < 0:
+        raise ValueError(f"budget must be a non-negative number of model tokens, got {budget}")
+    tokens = lex(code, language)
+    pieces = (counter or piece_counter()).counts([t.text for t in tokens])
+    total = sum(pieces)
+    if method == "none":
+        target = 0
+    elif budget is not None:
+        target = max(0, total - budget)
+    else:
+        target = round((ratio or 0) * total)
+
+    removed: set[int] = set()
+    gone = 0
+    if target > 0:
+        if table is None and method in ("leancode", "leancode-global", "dietcode"):
+            table = default_table(language, task)
+        for index in removal_order(method, tokens, pieces, table, seed, code):
+            if gone >= target:
+                break
+            removed.add(index)
+            gone += pieces[index]
+    kept = [i for i in range(len(tokens)) if i not in removed]
+    return Simplified(render(code, tokens, kept), tokens, kept, pieces, total, total - gone)
+
+
+def removal_order(method: str, tokens: list[Token], pieces: list[int], table: ImportanceTable | None,
+                  seed: int, code: str) -> Iterable[int]:
+    """Token indices in the order `method` removes them (lazily, for the heap-based methods)."""
+    if method == "leancode":
+        return _greedy(tokens, table.scores(tokens, local=True))
+    if method == "leancode-global":
+        return _greedy(tokens, table.scores(tokens, local=False))
+    if method == "dietcode":
+        return _dietcode(tokens, pieces, table)
+    if method == "slimcode":
+        return sorted(range(len(tokens)), key=lambda i: (_slimcode_level(tokens[i]), -i))
+    if method == "random":
+        order = list(range(len(tokens)))
+        random.Random(seed ^ zlib.crc32(code.encode("utf-8"))).shuffle(order)
+        return order
+    if method == "truncate":
+        return range(len(tokens) - 1, -1, -1)
+    return ()
+
+
+def _greedy(tokens: list[Token], scores: list[float]) -> Iterator[int]:
+    """Lowest score first (later tokens first on ties), never emptying a statement while others remain."""
+    heap = [(score, -i) for i, score in enumerate(scores)]
+    heapq.heapify(heap)
+    left = Counter(t.statement for t in tokens)
+    last_of_statement = []
+    while heap:
+        _, negative = heapq.heappop(heap)
+        statement = tokens[-negative].statement
+        if statement >= 0 and left[statement] == 1:
+            last_of_statement.append(-negative)
+            continue
+        left[statement] -= 1
+        yield -negative
+    yield from last_of_statement  # only reached when nearly everything must go
+
+
+def _knapsack(weights: list[int], values: list[float], capacity: int) -> set[int]:
+    """Indices of the items maximising total value within `capacity` (0-1 knapsack, numpy DP)."""
+    best = np.zeros(capacity + 1)
+    took = np.zeros((len(weights), capacity + 1), dtype=bool)
+    for item, (weight, value) in enumerate(zip(weights, values)):
+        if weight > capacity:
+            continue
+        candidate = best[: capacity + 1 - weight] + value
+        better = candidate > best[weight:]
+        took[item, weight:] = better
+        best[weight:] = np.where(better, candidate, best[weight:])
+    chosen, room = set(), capacity
+    for item in range(len(weights) - 1, -1, -1):
+        if took[item, room]:
+            chosen.add(item)
+            room -= weights[item]
+    return chosen
+
+
+def _dietcode(tokens: list[Token], pieces: list[int], table: ImportanceTable) -> list[int]:
+    scores = table.scores(tokens, local=False)
+    statements: dict[int, list[int]] = defaultdict(list)
+    for i, token in enumerate(tokens):
+        statements[token.statement].append(i)
+    ids = list(statements)
+    weights = [sum(pieces[i] for i in statements[s]) for s in ids]
+    values = [
+        0.7 * table.category_score(tokens[statements[s][0]].category)
+        + 0.3 * sum(scores[i] for i in statements[s]) / len(statements[s])
+        for s in ids
+    ]
+    # Keep what fits in the pieces left after removal; the removal routine stops at the target.
+    kept_statements = _knapsack(weights, values, capacity=sum(pieces))
+    dropped = sorted((i for i in range(len(ids)) if i not in kept_statements), key=lambda k: values[k])
+    order = [i for k in dropped for i in reversed(statements[ids[k]])]
+    rest = sorted((i for k in kept_statements for i in statements[ids[k]]),
+                  key=lambda i: (tokens[i].text not in table.low_rated, scores[i], -i))
+    return order + rest
+
+
+def _slimcode_level(token: Token) -> int:
+    """SlimCode's priority (1 removed first): symbols, uncategorised, non-identifiers in structure,
+    other non-identifiers (invocations), identifiers elsewhere, in invocations, in structure, signature."""
+    if token.category == C.SIGNATURE:
+        return 8
+    if token.kind == OPERATOR:
+        return 1
+    if token.category in (C.OTHER, C.ANNOTATION) or token.kind == COMMENT:
+        return 2
+    structure = token.category in STRUCTURE
+    if token.kind != IDENTIFIER:
+        return 3 if structure else 4
+    if structure:
+        return 7
+    return 6 if token.in_call else 5
+
+
+def render(code: str, tokens: list[Token], kept: list[int]) -> str:
+    """The kept tokens in order, keeping the original text between adjacent kept tokens and the line
+    structure elsewhere: where tokens were removed, newlines and the next token's indentation stay,
+    and a single space separates tokens on one line."""
+    if len(kept) == len(tokens):
+        return code
+    out: list[str] = []
+    previous_end, previous_index = 0, -1
+    for index in kept:
+        token = tokens[index]
+        gap = code[previous_end:token.start]
+        if index == previous_index + 1:
+            out.append(gap)
+        else:
+            newlines = code.count("\n", previous_end, token.start)
+            if newlines:
+                line_start = code.rfind("\n", 0, token.start) + 1
+                indent = code[line_start:token.start]
+                indent = indent[: len(indent) - len(indent.lstrip())]
+                out.append("\n" * newlines + indent)
+            elif previous_index >= 0:
+                out.append(" ")
+        out.append(token.text)
+        previous_end, previous_index = token.end, index
+    tail = code[previous_end:]
+    out.append(tail if previous_index == len(tokens) - 1 else "\n" * tail.count("\n") if kept else "")
+    return "".join(out)

@@ -1,0 +1,188 @@
+"""Lexical tokens of code, each tagged with its kind, statement category and statement.
+
+`lex(code, language)` returns every non-whitespace character of `code` inside exactly
+one token, in order, so that joining the token texts gives the code without its
+whitespace. Comments and string literals with spaces are split into words, so that
+removing one token never costs more than one word's model pieces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, replace
+
+from tree_sitter import Node
+
+from .categories import StatementCategory, statement_category
+from .languages import CharOffsets, LanguageSpec, parse, spec_for
+
+C = StatementCategory
+
+IDENTIFIER, KEYWORD, OPERATOR, LITERAL, COMMENT = "identifier", "keyword", "operator", "literal", "comment"
+KINDS = (IDENTIFIER, KEYWORD, OPERATOR, LITERAL, COMMENT)
+
+
+class ParseWarning(UserWarning):
+    """Code did not parse cleanly; tokens fall back to error recovery or a plain lexer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int  # character offsets into the code
+    end: int
+    kind: str  # one of KINDS
+    category: StatementCategory
+    statement: int  # id of the innermost statement holding the token (-1: none)
+    in_call: bool  # inside a call expression (SlimCode's "invocation")
+
+
+_LITERAL_TYPE = re.compile(r"string|literal|integer|float|number|^(true|false|none|null|nil|char)$")
+_WORD = re.compile(r"[A-Za-z_]\w*$")
+
+
+def token_kind(node: Node, spec: LanguageSpec) -> str:
+    kind = node.type
+    if kind in spec.comments:
+        return COMMENT
+    if node.is_named and (_LITERAL_TYPE.search(kind) or kind in spec.atomic):  # not TS's `string` type
+        return LITERAL
+    if node.is_named and kind.endswith("identifier"):
+        return IDENTIFIER
+    text = node.text
+    if text[:1].isalpha() or text[:1] == b"_":
+        return KEYWORD if not node.is_named or kind.endswith("type") or kind in ("this", "super", "self") else IDENTIFIER
+    return OPERATOR
+
+
+# A plain lexer for text tree-sitter could not place (and for the gaps between its tokens).
+_FALLBACK = re.compile(
+    r"""(?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
+      | (?P<literal>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\d[\w.]*)
+      | (?P<word>[A-Za-z_$][\w$]*)
+      | (?P<operator>[^\s\w])""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _split_words(text: str, start: int) -> list[tuple[str, int, int]]:
+    return [(m.group(), start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text)]
+
+
+class _Lexer:
+    def __init__(self, code: str, language: str):
+        self.code = code
+        self.spec = spec_for(language)
+        self.language = self.spec.name
+        self.char = CharOffsets(code).char
+        self.tokens: list[Token] = []
+        self.statements = 0
+
+    def add(self, start: int, end: int, kind: str, category: C, statement: int, in_call: bool) -> None:
+        for word, s, e in _split_words(self.code[start:end], start):
+            self.tokens.append(Token(word, s, e, kind, category, statement, in_call))
+
+    def walk(self, node: Node, category: C, statement: int, in_call: bool) -> None:
+        spec = self.spec
+        kind = node.type
+        if kind in spec.comments:
+            self.add(self.char(node.start_byte), self.char(node.end_byte), COMMENT, C.ANNOTATION, statement, in_call)
+            return
+        if node.child_count == 0 or kind in spec.atomic:
+            self.add(self.char(node.start_byte), self.char(node.end_byte), token_kind(node, spec),
+                     category, statement, in_call)
+            return
+        if kind in spec.functions:
+            self.statements += 1
+            header, body = self.statements, node.child_by_field_name("body")
+            for child in node.children:
+                if body is not None and child.id == body.id:
+                    self.statements += 1
+                    self.walk(child, C.OTHER, self.statements, False)
+                else:
+                    self.walk(child, C.SIGNATURE, header, False)
+            return
+        opened = statement_category(node, self.language, spec.calls)
+        if opened is not None:
+            self.statements += 1
+            category, statement = opened, self.statements
+        for child in node.children:
+            self.walk(child, category, statement, in_call or kind in spec.calls)
+
+    def fill_gaps(self) -> None:
+        """Lex any non-whitespace text no tree-sitter leaf covers (error recovery leaves holes)."""
+        out: list[Token] = []
+        pos = 0
+        for tok in self.tokens + [None]:
+            end = tok.start if tok is not None else len(self.code)
+            if self.code[pos:end].strip():
+                out.extend(fallback_tokens(self.code[pos:end], self.spec, pos))
+            if tok is not None:
+                out.append(tok)
+                pos = tok.end
+        self.tokens = out
+
+
+def fallback_tokens(code: str, spec: LanguageSpec, offset: int = 0) -> list[Token]:
+    """Tokens of `code` from a plain regular-expression lexer: no statements, category OTHER."""
+    out = []
+    for m in _FALLBACK.finditer(code):
+        group = m.lastgroup
+        kind = {"comment": COMMENT, "literal": LITERAL, "operator": OPERATOR}.get(group)
+        if kind is None:
+            kind = KEYWORD if m.group() in spec.keywords else IDENTIFIER
+        category = C.ANNOTATION if kind == COMMENT else C.OTHER
+        start = offset + m.start()
+        if kind in (COMMENT, LITERAL) and re.search(r"\s", m.group()):
+            out.extend(Token(w, s, e, kind, category, -1, False) for w, s, e in _split_words(m.group(), start))
+        else:
+            out.append(Token(m.group(), start, offset + m.end(), kind, category, -1, False))
+    # Anything the pattern missed (e.g. an unterminated string) becomes whitespace-split words.
+    covered = "".join(t.text for t in out)
+    if covered != re.sub(r"\s+", "", code):
+        out = [Token(w, s, e, OPERATOR, C.OTHER, -1, False) for w, s, e in _split_words(code, offset)]
+    return out
+
+
+_CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+# Python counts these as whitespace; model tokenizers drop them as control characters.
+_INVISIBLE = "\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+
+
+def _splits_words(char: str) -> bool:
+    """Whether model tokenizers split words at `char` (BERT's rule: space, punctuation, CJK)."""
+    if char.isascii():
+        return char in " \t\n\r" or char.isprintable() and not char.isalnum()
+    if char.isspace() and char not in _INVISIBLE or unicodedata.category(char).startswith("P"):
+        return True
+    return any(low <= ord(char) <= high for low, high in _CJK)
+
+
+def _merge_glued(tokens: list[Token], code: str) -> list[Token]:
+    """Merge tokens that touch inside one word (e.g. `0` and an exotic symbol), so that a text's model
+    piece count is the sum of its tokens' counts."""
+    out: list[Token] = []
+    for token in tokens:
+        previous = out[-1] if out else None
+        if (previous is not None and not code[previous.end:token.start].strip(_INVISIBLE)
+                and not _splits_words(code[token.start]) and not _splits_words(code[previous.end - 1])):
+            out[-1] = replace(previous, text=previous.text + token.text, end=token.end)
+        else:
+            out.append(token)
+    return out
+
+
+def lex(code: str, language: str) -> list[Token]:
+    """Lexical tokens of `code` in order. Unparsable code still lexes, with a `ParseWarning`."""
+    lexer = _Lexer(code, language)
+    if not code.strip():
+        return []
+    tree = parse(code, lexer.language)
+    if tree.root_node.has_error:
+        warnings.warn(f"{lexer.language} code has syntax errors; categories near them are approximate",
+                      ParseWarning, stacklevel=2)
+    lexer.walk(tree.root_node, C.OTHER, -1, False)
+    lexer.fill_gaps()
+    return _merge_glued(lexer.tokens, code)

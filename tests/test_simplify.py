@@ -1,0 +1,156 @@
+"""Invariants of every simplifier, on real code in every language and on arbitrary text."""
+
+import functools
+import json
+import re
+import warnings
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leancode.importance import TableBuilder
+from leancode.model_tokens import piece_counter
+from leancode.simplify import METHODS, simplify
+from leancode.tokens import ParseWarning, lex
+
+from snippets import SNIPPETS
+
+COSQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cosqa-dev" / "codebase.jsonl"
+
+
+def _cosqa_sample(n=40):
+    if not COSQA.exists():
+        return []
+    with COSQA.open() as lines:
+        return [json.loads(line)["code"] for _, line in zip(range(n), lines)]
+
+
+CODE = [(language, code) for language, code in SNIPPETS.items()] + [("python", c) for c in _cosqa_sample()]
+
+
+@functools.lru_cache(maxsize=1)
+def fixed_table():
+    """A table with arbitrary but fixed scores: the invariants hold whatever the scores."""
+    builder = TableBuilder()
+    for language, code in CODE:
+        tokens = lex(code, language)
+        builder.add(tokens, [zlib.crc32(f"{t.category}{t.text}".encode()) % 1000 / 100 for t in tokens])
+    return builder.build({"method": "test"}, min_count=1)
+
+
+@pytest.fixture
+def table():
+    return fixed_table()
+
+
+def check_invariants(code, language, ratio, method, table):
+    result = simplify(code, language, ratio=ratio, method=method, table=table)
+    tokens, kept, pieces = result.tokens, result.kept, result.pieces
+    # Tokens reproduce the code without whitespace; kept tokens are an ordered subsequence.
+    assert "".join(t.text for t in tokens) == re.sub(r"\s+", "", code)
+    assert kept == sorted(set(kept)) and all(0 <= i < len(tokens) for i in kept)
+    # The removed model pieces reach the target and overshoot by less than one removed token's pieces.
+    target = 0 if method == "none" else round(ratio * result.model_tokens)
+    removed = result.model_tokens - result.model_tokens_kept
+    assert removed >= target
+    removed_pieces = [pieces[i] for i in set(range(len(tokens))) - set(kept)]
+    if removed > target:
+        assert removed - target < max(removed_pieces)
+    assert result.model_tokens_kept == sum(pieces[i] for i in kept)
+    # The text holds the kept tokens in order, and the model counts it as reported.
+    assert re.sub(r"\s+", "", result.code) == "".join(tokens[i].text for i in kept)
+    assert piece_counter().count_text(result.code) == result.model_tokens_kept
+    if ratio == 0:
+        assert result.code == code
+    return result
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("language,code", CODE[:12])
+@pytest.mark.parametrize("ratio", [0.0, 0.1, 0.3, 0.5, 0.9, 1.0])
+def test_invariants_on_real_code(language, code, method, ratio, table):
+    check_invariants(code, language, ratio, method, table)
+
+
+@settings(max_examples=150, deadline=None)
+@given(index=st.integers(0, len(CODE) - 1), ratio=st.floats(0, 1), method=st.sampled_from(METHODS))
+def test_invariants_property(index, ratio, method):
+    language, code = CODE[index]
+    check_invariants(code, language, ratio, method, fixed_table())
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=st.text(max_size=300), ratio=st.floats(0, 1), method=st.sampled_from(METHODS),
+       language=st.sampled_from(sorted(SNIPPETS)))
+def test_arbitrary_text_never_crashes(code, ratio, method, language):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        check_invariants(code, language, ratio, method, fixed_table())
+
+
+def test_line_structure_kept(table):
+    code = SNIPPETS["python"]
+    result = simplify(code, "python", ratio=0.5, method="leancode", table=table)
+    assert result.code.count("\n") == code.count("\n")
+
+
+def test_leancode_never_drops_a_whole_statement(table):
+    code = SNIPPETS["java"]
+    result = simplify(code, "java", ratio=0.6, method="leancode", table=table)
+    kept_statements = {result.tokens[i].statement for i in result.kept}
+    assert kept_statements == {t.statement for t in result.tokens}
+
+
+def test_leancode_removes_lowest_scores_first(table):
+    code = SNIPPETS["go"]
+    result = simplify(code, "go", ratio=0.3, method="leancode", table=table)
+    scores = table.scores(result.tokens)
+    removed = set(range(len(result.tokens))) - set(result.kept)
+    # Whatever was kept and could have gone (not the last of its statement) scores at least
+    # as high as everything removed.
+    assert max(scores[i] for i in removed) <= max(scores[i] for i in result.kept)
+    assert sum(scores[i] for i in removed) / len(removed) < sum(scores[i] for i in result.kept) / len(result.kept)
+
+
+def test_budget_caps_kept_model_tokens(table):
+    for method in METHODS[:-1]:
+        result = simplify(SNIPPETS["rust"], "rust", budget=40, method=method, table=table)
+        assert result.model_tokens_kept <= 40
+        assert result.model_tokens_kept > 40 - max(result.pieces)
+
+
+def test_truncate_keeps_a_prefix(table):
+    result = simplify(SNIPPETS["javascript"], "javascript", ratio=0.5, method="truncate")
+    assert result.kept == list(range(len(result.kept)))
+
+
+def test_slimcode_keeps_signature_last(table):
+    result = simplify(SNIPPETS["java"], "java", ratio=0.7, method="slimcode")
+    signature = {i for i, t in enumerate(result.tokens) if str(t.category) == "signature"}
+    assert signature <= set(result.kept)
+
+
+def test_random_is_seeded(table):
+    one = simplify(SNIPPETS["python"], "python", ratio=0.4, method="random", seed=1)
+    two = simplify(SNIPPETS["python"], "python", ratio=0.4, method="random", seed=1)
+    three = simplify(SNIPPETS["python"], "python", ratio=0.4, method="random", seed=2)
+    assert one.kept == two.kept != three.kept
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="supported"):
+        simplify("x = 1", "cobol")
+    with pytest.raises(ValueError, match="methods"):
+        simplify("x = 1", "python", ratio=0.5, method="magic")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        simplify("x = 1", "python", ratio=1.5)
+    with pytest.raises(ValueError, match="not both"):
+        simplify("x = 1", "python", ratio=0.5, budget=3)
+
+
+def test_empty_input_gives_empty_output():
+    result = simplify("", "python", ratio=0.5, method="slimcode")
+    assert result.code == "" and result.tokens == [] and result.model_tokens == 0
