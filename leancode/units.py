@@ -1,0 +1,218 @@
+"""Units: the functions and methods of a source file, with names, spans and docstrings.
+
+`extract_units(code, language)` finds every named function or method (nested ones
+too) in source order. Anonymous functions (callbacks, Go function literals, Rust
+closures) are not units; a JS/TS function bound to a variable, object key or class
+field is, under the name it is bound to.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tree_sitter
+from tree_sitter import Node
+
+from .languages import CharOffsets, LanguageSpec, parse, parser_for, spec_for
+
+# Function node types that never make a unit on their own.
+_ANONYMOUS = frozenset({"func_literal", "closure_expression"})
+# Nodes before a declaration that belong to it (its code includes them).
+_PREFIXES = frozenset({"attribute_item", "decorator"})
+# JS/TS nodes that bind a function expression to a name, and the field holding that name.
+_BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expression": "left",
+             "field_definition": "property", "public_field_definition": "name"}
+_VALUE_FIELDS = ("value", "right")
+_JS = ("javascript", "typescript", "tsx")
+# Statements around a declaration; its doc comment stands before them.
+_WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration",
+                       "expression_statement", "ambient_declaration"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    qualified_name: str  # enclosing classes / impl types / Go receiver, joined by "."
+    language: str
+    start_line: int  # 0-based, inclusive
+    end_line: int
+    start: int  # character offsets into the source
+    end: int
+    code: str
+    docstring: str | None
+    body: str
+    # Characters of `code` (relative offsets) that `code_without_docstring` drops.
+    docstring_span: tuple[int, int] | None = field(default=None, repr=False)
+
+    @property
+    def code_without_docstring(self) -> str:
+        if self.docstring_span is None:
+            return self.code
+        start, end = self.docstring_span
+        return self.code[:start] + self.code[end:]
+
+
+@lru_cache(maxsize=None)
+def _function_query(language: str) -> tree_sitter.Query:
+    """A query capturing every node that may define a unit (as @f)."""
+    types = sorted(spec_for(language).functions - _ANONYMOUS)
+    grammar = parser_for(language).language
+    valid = [t for t in types if grammar.id_for_node_kind(t, True) is not None]
+    return tree_sitter.Query(grammar, "[" + " ".join(f"({t})" for t in valid) + "] @f")
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _binding(node: Node) -> tuple[str, Node] | None:
+    """(name, binding node) when a JS/TS expression `node` is bound to a name."""
+    parent = node.parent
+    if parent is None or parent.type not in _BINDINGS:
+        return None
+    value = next((v for f in _VALUE_FIELDS if (v := parent.child_by_field_name(f)) is not None), None)
+    if value is None or value.id != node.id:
+        return None
+    target = parent.child_by_field_name(_BINDINGS[parent.type])
+    if target is not None and target.type == "member_expression":  # module.exports.f = ...
+        target = target.child_by_field_name("property")
+    if target is None or target.type not in ("identifier", "property_identifier", "private_property_identifier",
+                                             "string", "number", "computed_property_name"):
+        return None  # destructuring patterns
+    return _text(target).strip("'\""), parent
+
+
+def _name(node: Node, spec: LanguageSpec) -> str:
+    """The name of a function or scope node ("" when anonymous)."""
+    if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment
+        words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0])
+        return words[-1] if words else ""
+    name = _text(node.child_by_field_name("name"))
+    if not name and spec.name in _JS:
+        bound = _binding(node)
+        name = bound[0] if bound else ""
+    return name
+
+
+def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:
+    names = []
+    if node.type == "method_declaration" and spec.name == "go":  # func (c *Config) Load()
+        m = re.match(r"\(\s*(?:\w+\s+)?\*?\s*(\w+)", _text(node.child_by_field_name("receiver")))
+        if m:
+            names.append(m.group(1))
+    parent = node.parent
+    while parent is not None:
+        if parent.type in spec.scopes or parent.type == "object" and spec.name in _JS:
+            name = _name(parent, spec)
+            if name:
+                names.append(name)
+        parent = parent.parent
+    return names[::-1]
+
+
+def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
+    """(first, last) nodes of a unit's code: decorators, attributes and bindings included."""
+    last = node
+    if node.parent is not None and node.parent.type == "decorated_definition":
+        last = node.parent
+    elif spec.name in _JS and (bound := _binding(node)) is not None:
+        last = bound[1]
+        parent = last.parent
+        if last.type == "variable_declarator" and parent.named_child_count == 1 \
+                or last.type == "assignment_expression" and parent.type == "expression_statement":
+            last = parent
+    first = last
+    while (prev := first.prev_named_sibling) is not None and prev.type in _PREFIXES:
+        first = prev
+    return first, last
+
+
+def _doc_comment(first: Node, spec: LanguageSpec) -> str | None:
+    """The doc comment directly before a declaration starting at `first`."""
+    while first.parent is not None and first.parent.type in _WRAPPERS and first.prev_named_sibling is None:
+        first = first.parent
+    prev = first.prev_named_sibling
+    if spec.name in ("go", "rust"):
+        marker = "///" if spec.name == "rust" else "//"
+        lines, row = [], first.start_point.row
+        while prev is not None and prev.type in spec.comments and prev.start_point.row == row - 1:
+            text = _text(prev).rstrip()
+            if not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
+                break
+            lines.append(re.sub(r"^ ", "", text[len(marker):]))
+            row, prev = prev.start_point.row, prev.prev_named_sibling
+        return "\n".join(reversed(lines)) if lines else None
+    if spec.name == "python" or prev is None or prev.type not in spec.comments:
+        return None
+    text = _text(prev)
+    if not (text.startswith("/**") and text.endswith("*/")) or text == "/**/":
+        return None
+    lines = [re.sub(r"^\s*\*? ?", "", line) for line in text[3:-2].splitlines()]
+    return "\n".join(lines).strip()
+
+
+def _python_docstring(node: Node) -> Node | None:
+    body = node.child_by_field_name("body")
+    first = next((c for c in body.named_children if c.type != "comment"), None) if body is not None else None
+    if first is not None and first.type == "expression_statement" and first.named_child_count == 1 \
+            and first.named_children[0].type == "string":
+        return first
+    return None
+
+
+def _unquote(string: Node) -> str:
+    parts = [c for c in string.children if c.type not in ("string_start", "string_end")]
+    if not parts:
+        return ""
+    text = string.text[parts[0].start_byte - string.start_byte:parts[-1].end_byte - string.start_byte]
+    return inspect.cleandoc(text.decode("utf-8", "replace"))
+
+
+def _drop_lines(code: str, start: int, end: int) -> tuple[int, int]:
+    """The span of code[start:end] widened to whole lines when nothing else stands on them."""
+    line_start = code.rfind("\n", 0, start) + 1
+    line_end = code.find("\n", end)
+    line_end = len(code) if line_end < 0 else line_end + 1
+    if code[line_start:start].strip() or code[end:line_end].strip():
+        return start, re.compile(r"[ \t]*;?[ \t]*").match(code, end).end()  # def f(): "doc"; return 1
+    return line_start, line_end
+
+
+def extract_units(code: str, language: str) -> list[Unit]:
+    """Every named function and method of `code`, in source order. Never raises on bad syntax."""
+    spec = spec_for(language)
+    if not code.strip():
+        return []
+    tree = parse(code, spec.name)
+    offsets = CharOffsets(code)
+    nodes = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node).get("f", [])
+    units = []
+    for node in sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)):
+        name = _name(node, spec)
+        if not name:
+            continue
+        first, last = _outer(node, spec)
+        start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
+        unit_code = code[start:end]
+        body = node.child_by_field_name("body")
+        docstring, span = None, None
+        if spec.name == "python":
+            statement = _python_docstring(node)
+            if statement is not None:
+                docstring = _unquote(statement.named_children[0])
+                span = _drop_lines(unit_code, offsets.char(statement.start_byte) - start,
+                                   offsets.char(statement.end_byte) - start)
+        else:
+            docstring = _doc_comment(first, spec)
+        qualified = ".".join(_scope_names(node, spec) + [name])
+        units.append(Unit(
+            name=name, qualified_name=qualified, language=spec.name,
+            start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
+            code=unit_code, docstring=docstring,
+            body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
+            docstring_span=span,
+        ))
+    return units

@@ -1,0 +1,518 @@
+"""Units, tokens and statement categories on realistic code in every supported language."""
+
+import re
+import warnings
+
+import pytest
+
+from leancode.categories import StatementCategory as C
+from leancode.languages import LANGUAGES, UnsupportedLanguageError
+from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
+from leancode.units import extract_units
+
+PYTHON = '''\
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+class Config:
+    """Settings read from a file."""
+
+    @classmethod
+    @lru_cache
+    def load(cls, path: str) -> "Config":
+        """Load a config.
+
+        Args:
+            path: the file to read.
+        """
+        def parse(text):
+            return dict(line.split("=", 1) for line in text.splitlines())
+
+        with open(path) as f:
+            data = parse(f.read())
+        try:
+            port = int(data["port"])
+        except KeyError:
+            raise ConfigError(path)
+        finally:
+            logger.info("loaded %s", path)
+        for key in data:
+            if key.startswith("_"):
+                continue
+        return cls(port)
+
+
+def main():
+    print(Config.load("app.cfg"))
+'''
+
+JAVA = '''\
+package com.example.users;
+
+public class UserService {
+    private static final Logger log = LoggerFactory.getLogger(UserService.class);
+
+    public UserService(Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * Renames a user.
+     *
+     * @param x the new name length
+     */
+    @Override
+    public void update(int x) {
+        // only positive sizes
+        if (x > 0) {
+            log.info("renaming {}", x);
+        }
+        setName(x);
+        int y = 3;
+        synchronized (this) {
+            count++;
+        }
+        try {
+            repo.save(this);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } finally {
+            repo.close();
+        }
+        return;
+    }
+
+    enum Role {
+        ADMIN, USER;
+
+        boolean isAdmin() { return this == ADMIN; }
+    }
+}
+'''
+
+JAVASCRIPT = '''\
+/**
+ * Fetches a user by id.
+ */
+export async function fetchUser(id) {
+  const res = await fetch(`/users/${id}`);
+  if (!res.ok) {
+    throw new Error("not found");
+  }
+  console.log(res.status);
+  return res.json();
+}
+
+const double = (x) => x * 2;
+
+const api = {
+  list: function () { return [1, 2, 3].map((n) => n + 1); },
+  "remove": (id) => fetch(id, { method: "DELETE" }),
+  refresh() { setTimeout(() => this.list(), 10); },
+};
+
+class Cache {
+  /** Gets a cached value. */
+  get(key) {
+    switch (key) {
+      case "a": return 1;
+      default: return null;
+    }
+  }
+  clear = () => { this.items = {}; };
+}
+
+module.exports.handler = function (event) { return event; };
+'''
+
+TYPESCRIPT = '''\
+interface Item { id: string; name: string; }
+
+export class ItemService {
+  private items: Map<string, Item> = new Map();
+
+  /** Finds an item. */
+  @Memoize()
+  find(id: string): Item | undefined {
+    for (const item of this.items.values()) {
+      if (item.id === id) return item;
+    }
+    return undefined;
+  }
+
+  add = (item: Item): void => {
+    this.items.set(item.id, item);
+  };
+}
+
+export const isItem = (x: unknown): x is Item => typeof x === "object";
+'''
+
+TSX = '''\
+export const Greeting = ({ name }: { name: string }) => {
+  const [count, setCount] = useState(0);
+  return <button onClick={() => setCount(count + 1)}>Hello {name}</button>;
+};
+'''
+
+GO = '''\
+package server
+
+import "os"
+
+// Server serves files.
+type Server struct{ root string }
+
+// Open opens a file below the root.
+//
+// It never follows symlinks.
+func (s *Server) Open(name string) (*os.File, error) {
+	f, err := os.Open(s.root + name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	for i := 0; i < 3; i++ {
+		fmt.Println(i)
+	}
+	switch name {
+	case "":
+		return nil, nil
+	}
+	go func() { log.Printf("opened %s", name) }()
+	return f, nil
+}
+
+// stray comment
+
+func New(root string) *Server {
+	return &Server{root: root}
+}
+'''
+
+RUST = '''\
+use std::fmt;
+
+/// A point in the plane.
+pub struct Point { x: i32, y: i32 }
+
+impl<T: Clone> Wrapper<T> {
+    /// Wraps a value.
+    /// Cheap to call.
+    #[inline]
+    pub fn new(value: T) -> Self {
+        let f = |v: T| v.clone();
+        Self { value: f(value) }
+    }
+}
+
+impl fmt::Display for Point {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.x {
+            0 => write!(f, "origin"),
+            _ => write!(f, "({}, {})", self.x, self.y),
+        }
+    }
+}
+
+fn main() {
+    let p = Point { x: 1, y: 2 };
+    println!("{}", p);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn it_works() {
+        assert_eq!(2 + 2, 4);
+    }
+}
+'''
+
+SAMPLES = {"python": PYTHON, "java": JAVA, "javascript": JAVASCRIPT, "typescript": TYPESCRIPT, "tsx": TSX,
+           "go": GO, "rust": RUST}
+
+
+def line_of(code: str, text: str) -> int:
+    return code[:code.index(text)].count("\n")
+
+
+def categories(tokens, code: str, snippet: str) -> set:
+    """The categories of the tokens inside the first occurrence of `snippet`."""
+    start = code.index(snippet)
+    return {t.category for t in tokens if start <= t.start < start + len(snippet)}
+
+
+def token(tokens, text: str, nth: int = 0):
+    return [t for t in tokens if t.text == text][nth]
+
+
+# --- units -------------------------------------------------------------------------------------
+
+
+def test_python_units():
+    units = extract_units(PYTHON, "python")
+    assert [u.qualified_name for u in units] == ["Config.load", "Config.parse", "main"]
+    load, parse, main = units
+    assert load.name == "load" and load.language == "python"
+    assert load.start_line == line_of(PYTHON, "@classmethod")  # decorators belong to the unit
+    assert load.end_line == line_of(PYTHON, "return cls(port)")
+    assert load.code.startswith("@classmethod\n    @lru_cache\n    def load(")
+    assert PYTHON[load.start:load.end] == load.code
+    assert load.docstring == "Load a config.\n\nArgs:\n    path: the file to read."
+    assert load.body.startswith('"""Load a config.')
+    assert '"""' not in load.code_without_docstring
+    assert "    def load(cls, path: str) -> \"Config\":\n        def parse(text):" in load.code_without_docstring
+    assert parse.docstring is None and parse.code_without_docstring == parse.code
+    assert parse.body == 'return dict(line.split("=", 1) for line in text.splitlines())'
+    assert main.start_line == main.end_line - 1 == line_of(PYTHON, "def main")
+
+
+def test_python_one_line_docstring_shares_the_line():
+    (unit,) = extract_units('class A:\n    def f(self): """Doc."""; return 1\n', "python")
+    assert unit.docstring == "Doc."
+    assert unit.code_without_docstring == "def f(self): return 1"
+
+
+def test_java_units():
+    units = extract_units(JAVA, "java")
+    assert [u.qualified_name for u in units] == ["UserService.UserService", "UserService.update",
+                                                 "UserService.Role.isAdmin"]
+    ctor, update, is_admin = units
+    assert ctor.docstring is None
+    assert update.docstring == "Renames a user.\n\n@param x the new name length"
+    assert update.start_line == line_of(JAVA, "@Override")  # annotations are part of the method
+    assert update.code.startswith("@Override\n    public void update(int x) {")
+    assert update.code_without_docstring == update.code  # the Javadoc stands outside the code
+    assert update.body.startswith("{") and update.body.endswith("}")
+    assert is_admin.body == "{ return this == ADMIN; }"
+
+
+def test_javascript_units():
+    units = extract_units(JAVASCRIPT, "javascript")
+    names = [u.qualified_name for u in units]
+    # Callbacks (map, setTimeout) are anonymous: not units.
+    assert names == ["fetchUser", "double", "api.list", "api.remove", "api.refresh", "Cache.get", "Cache.clear",
+                     "handler"]
+    by_name = {u.name: u for u in units}
+    assert by_name["fetchUser"].docstring == "Fetches a user by id."
+    assert by_name["fetchUser"].start_line == line_of(JAVASCRIPT, "export async function")
+    assert by_name["double"].code == "const double = (x) => x * 2;"
+    assert by_name["double"].body == "x * 2"
+    assert by_name["get"].docstring == "Gets a cached value."
+    assert by_name["double"].docstring is None and by_name["list"].docstring is None
+
+
+def test_typescript_units():
+    units = extract_units(TYPESCRIPT, "typescript")
+    assert [u.qualified_name for u in units] == ["ItemService.find", "ItemService.add", "isItem"]
+    find = units[0]
+    assert find.docstring == "Finds an item."  # before the decorator
+    assert find.code.startswith("@Memoize()\n  find(id: string)")
+    assert find.start_line == line_of(TYPESCRIPT, "@Memoize")
+    assert find.end_line == line_of(TYPESCRIPT, "return undefined;") + 1
+
+
+def test_tsx_units():
+    (unit,) = extract_units(TSX, "tsx")
+    assert unit.qualified_name == "Greeting"
+    assert (unit.start_line, unit.end_line) == (0, 3)
+
+
+def test_go_units():
+    units = extract_units(GO, "go")
+    assert [u.qualified_name for u in units] == ["Server.Open", "New"]  # func literals are not units
+    open_, new = units
+    assert open_.name == "Open"
+    assert open_.docstring == "Open opens a file below the root.\n\nIt never follows symlinks."
+    assert new.docstring is None  # a blank line separates the comment
+    assert open_.start_line == line_of(GO, "func (s *Server)")
+    assert open_.code.startswith("func (s *Server) Open(") and open_.code.endswith("return f, nil\n}")
+
+
+def test_rust_units():
+    units = extract_units(RUST, "rust")
+    assert [u.qualified_name for u in units] == ["Wrapper.new", "Point.fmt", "main", "tests.it_works"]
+    new = units[0]
+    assert new.docstring == "Wraps a value.\nCheap to call."  # attributes may sit between
+    assert new.code.startswith("#[inline]\n    pub fn new(")
+    assert new.start_line == line_of(RUST, "#[inline]")
+    assert units[1].docstring is None
+
+
+def test_unparsable_code_still_gives_units():
+    units = extract_units("def f(:\n  return ]\n\ndef g(x):\n    return x\n", "python")
+    assert "g" in [u.name for u in units]
+    units = extract_units("public class A { void f( { } void g() { return; } }", "java")
+    assert [u.qualified_name for u in units] == ["A.f", "A.g"]
+    assert [u.name for u in extract_units("fn a( { }\nfn b() {}", "rust")] == ["a", "b"]
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_empty_code(language):
+    assert extract_units("", language) == []
+    assert extract_units("\n  \n", language) == []
+    assert lex("", language) == []
+
+
+def test_units_use_character_offsets():
+    code = 's = "héllo wörld"\n\ndef grüß(name):\n    """Sägt hallo."""\n    return f"{s} {name}"\n'
+    (unit,) = extract_units(code, "python")
+    assert code[unit.start:unit.end] == unit.code
+    assert unit.code.startswith("def grüß(") and unit.name == "grüß"
+    assert unit.docstring == "Sägt hallo."
+    assert unit.code_without_docstring == 'def grüß(name):\n    return f"{s} {name}"'
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_tokens_reproduce_code(language):
+    code = SAMPLES[language]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParseWarning)  # every sample parses cleanly
+        tokens = lex(code, language)
+    assert "".join(t.text for t in tokens) == re.sub(r"\s+", "", code)
+    assert all(code[t.start:t.end] == t.text for t in tokens)
+    assert [t.start for t in tokens] == sorted(t.start for t in tokens)
+
+
+def test_token_kinds():
+    py = lex(PYTHON, "python")
+    assert token(py, "class").kind == KEYWORD
+    assert token(py, "Config").kind == IDENTIFIER
+    assert token(py, "->").kind == OPERATOR
+    assert token(py, '"port"').kind == LITERAL
+    assert token(py, '"""Settings').kind == LITERAL  # strings with spaces split into words
+    java = lex(JAVA, "java")
+    assert token(java, "//").kind == COMMENT and token(java, "positive").kind == COMMENT
+    assert token(java, "3").kind == LITERAL
+    ts = lex("const s: string = 'x';", "typescript")
+    assert token(ts, "string").kind == KEYWORD  # a type, not a string literal
+    go = lex(GO, "go")
+    assert token(go, "func").kind == KEYWORD and token(go, "err").kind == IDENTIFIER
+    rust = lex(RUST, "rust")
+    assert token(rust, "///").kind == COMMENT
+    assert token(rust, "fn").kind == KEYWORD
+
+
+def test_unparsable_code_lexes_with_warning():
+    code = "def f(:\n  return ]"
+    with pytest.warns(ParseWarning):
+        tokens = lex(code, "python")
+    assert "".join(t.text for t in tokens) == re.sub(r"\s+", "", code)
+
+
+def test_unsupported_language():
+    with pytest.raises(UnsupportedLanguageError) as error:
+        lex("x", "cobol")
+    assert all(name in str(error.value) for name in ("python", "java", "go", "rust", "typescript"))
+    with pytest.raises(UnsupportedLanguageError):
+        extract_units("x", "cobol")
+
+
+def test_non_ascii_offsets():
+    code = 's = "héllo wörld"  # grüße\nprint(s, "ok")\n'
+    tokens = lex(code, "python")
+    assert all(code[t.start:t.end] == t.text for t in tokens)
+    assert [t.text for t in tokens][:4] == ["s", "=", '"héllo', 'wörld"']
+    assert token(tokens, "print").start == code.index("print")
+
+
+# --- statement categories ----------------------------------------------------------------------
+
+
+def test_python_categories():
+    tokens = lex(PYTHON, "python")
+    cats = lambda snippet: categories(tokens, PYTHON, snippet)  # noqa: E731
+    assert cats("@classmethod") == {C.ANNOTATION}
+    assert cats('def load(cls, path: str) -> "Config":') == {C.SIGNATURE}
+    assert cats("with open(path) as f:") == {C.SYNCHRONIZED}
+    assert cats("data = parse(f.read())") == {C.DECLARATION}
+    assert cats("try:") == {C.TRY}
+    assert cats("except KeyError:") == {C.CATCH}
+    assert cats("raise ConfigError(path)") == {C.THROW}
+    assert cats("finally:") == {C.FINALLY}
+    assert cats('logger.info("loaded %s", path)') == {C.LOGGER}
+    assert cats("for key in data:") == {C.FOR}
+    assert cats('if key.startswith("_"):') == {C.IF}
+    assert cats("continue") == {C.CONTINUE}
+    assert cats("return cls(port)") == {C.RETURN}
+    assert cats('print(Config.load("app.cfg"))') == {C.LOGGER}
+    assert cats("import logging") == {C.DECLARATION}
+    assert token(tokens, "__name__").in_call and not token(tokens, "import").in_call
+
+
+def test_java_categories():
+    tokens = lex(JAVA, "java")
+    cats = lambda snippet: categories(tokens, JAVA, snippet)  # noqa: E731
+    assert cats("if (x > 0)") == {C.IF}
+    assert cats('log.info("renaming {}", x);') == {C.LOGGER}
+    assert cats("setName(x);") == {C.SETTER}
+    assert cats("int y = 3;") == {C.DECLARATION}
+    assert cats("public void update(int x)") == {C.SIGNATURE}
+    assert cats("@Override") == {C.ANNOTATION}
+    assert cats("// only positive sizes") == {C.ANNOTATION}
+    assert cats("/**\n     * Renames a user.") == {C.ANNOTATION}
+    assert cats("synchronized (this)") == {C.SYNCHRONIZED}
+    assert cats("count++;") == {C.EXPRESSION}
+    assert cats("repo.save(this);") == {C.CALL}
+    assert cats("catch (IOException e)") == {C.CATCH}
+    assert cats("throw new RuntimeException(e);") == {C.THROW}
+    assert cats("finally") == {C.FINALLY}
+    assert cats("return;") == {C.RETURN}
+    assert cats("this.repo = repo;") == {C.EXPRESSION}
+
+
+def test_javascript_categories():
+    tokens = lex(JAVASCRIPT, "javascript")
+    cats = lambda snippet: categories(tokens, JAVASCRIPT, snippet)  # noqa: E731
+    assert cats("async function fetchUser(id)") == {C.SIGNATURE}
+    assert cats("const res = await fetch(`/users/${id}`);") == {C.DECLARATION}
+    assert cats("if (!res.ok)") == {C.IF}
+    assert cats('throw new Error("not found");') == {C.THROW}
+    assert cats("console.log(res.status);") == {C.LOGGER}
+    assert cats("return res.json();") == {C.RETURN}
+    assert cats("switch (key)") == {C.SWITCH}
+    assert cats('case "a":') == {C.CASE}
+    assert cats("/** Gets a cached value. */") == {C.ANNOTATION}
+
+
+def test_typescript_categories():
+    tokens = lex(TYPESCRIPT, "typescript")
+    cats = lambda snippet: categories(tokens, TYPESCRIPT, snippet)  # noqa: E731
+    assert cats("@Memoize()") == {C.ANNOTATION}
+    assert cats("find(id: string): Item | undefined") == {C.SIGNATURE}
+    assert cats("for (const item of this.items.values())") == {C.FOR}
+    assert cats("this.items.set(item.id, item);") == {C.CALL}  # setters are set* names, e.g. setName
+    assert cats("return undefined;") == {C.RETURN}
+
+
+def test_go_categories():
+    tokens = lex(GO, "go")
+    cats = lambda snippet: categories(tokens, GO, snippet)  # noqa: E731
+    assert cats("func (s *Server) Open(name string) (*os.File, error)") == {C.SIGNATURE}
+    assert cats("f, err := os.Open(s.root + name)") == {C.DECLARATION}
+    assert cats("if err != nil") == {C.IF}
+    assert cats("return nil, err") == {C.RETURN}
+    assert cats("defer f.Close()") == {C.FINALLY}
+    assert cats("fmt.Println(i)") == {C.LOGGER}
+    assert cats("switch name") == {C.SWITCH}
+    assert cats('case "":') == {C.CASE}
+    assert cats("// Open opens a file below the root.") == {C.ANNOTATION}
+
+
+def test_rust_categories():
+    tokens = lex(RUST, "rust")
+    cats = lambda snippet: categories(tokens, RUST, snippet)  # noqa: E731
+    assert cats("match self.x") == {C.SWITCH}
+    assert cats('0 => write!(f, "origin"),') == {C.CASE}
+    assert cats('println!("{}", p);') == {C.LOGGER}
+    assert cats("let p = Point { x: 1, y: 2 };") == {C.DECLARATION}
+    assert cats("#[inline]") == {C.ANNOTATION}
+    assert cats("/// Wraps a value.") == {C.ANNOTATION}
+    assert cats("fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result") == {C.SIGNATURE}
+    assert cats("use std::fmt;") == {C.DECLARATION}
