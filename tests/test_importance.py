@@ -1,0 +1,127 @@
+"""Importance tables built from real attention: the packaged MiniLM and a tiny T5 built here."""
+
+import inspect
+import json
+import textwrap
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from leancode.importance import ImportanceTable
+from leancode.model_tokens import default_model_path
+from leancode.tokens import lex
+from leancode.training.attention import AttentionScorer, pieces_to_tokens
+from leancode.training.cli import main
+from leancode.training.importance import build_table
+
+FUNCTIONS = [textwrap.dedent(inspect.getsource(f)) for f in (textwrap.dedent, textwrap.indent, textwrap.shorten)]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "wrap.py").write_text("\n\n".join(FUNCTIONS))
+    (root / "notes.txt").write_text("def ignored(): pass\n")
+    (root / "blob.py").write_bytes(b"\0\x01\xff binary")
+    return root
+
+
+@pytest.fixture(scope="module")
+def tiny_t5(tmp_path_factory):
+    """A 1-layer T5 with the MiniLM tokenizer, saved so that `from_pretrained(path)` loads it."""
+    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
+
+    path = tmp_path_factory.mktemp("t5")
+    tokenizer = AutoTokenizer.from_pretrained(default_model_path())
+    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, num_layers=1, num_decoder_layers=1,
+                      num_heads=2, d_ff=64, pad_token_id=tokenizer.pad_token_id,
+                      eos_token_id=tokenizer.sep_token_id, decoder_start_token_id=tokenizer.pad_token_id)
+    T5ForConditionalGeneration(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def cls_scorer():
+    return AttentionScorer.load(default_model_path(), "leancode-cls", device="cpu")
+
+
+@pytest.mark.parametrize("method", ["leancode-pooled", "leancode-cls"])
+def test_minilm_table_round_trips(corpus, tmp_path, method):
+    table = build_table(None, [corpus], "python", method, device="cpu", progress=False)
+    m = table.manifest
+    assert m["functions"] == len(FUNCTIONS) and m["method"] == method and m["task"] == "search"
+    for key in ("model", "corpus", "language", "date", "command", "leancode_version", "averaging"):
+        assert key in m
+    assert table.overall[0] > 0 and all(mean > 0 for mean, _ in table.by_category.values())
+
+    loaded = ImportanceTable.load(table.save(tmp_path / "table"))
+    tokens = lex(FUNCTIONS[0], "python")
+    assert loaded.scores(tokens) == table.scores(tokens)
+    assert loaded.scores(tokens, local=False) == table.scores(tokens, local=False)
+    assert loaded.manifest == table.manifest
+
+
+def test_every_token_scored_when_it_fits(cls_scorer):
+    tokens = [lex(code, "python") for code in FUNCTIONS]
+    for scores in cls_scorer.token_scores(FUNCTIONS, tokens, batch_size=2):
+        assert all(s is not None and s > 0 for s in scores)
+
+
+def test_truncated_tokens_are_none(cls_scorer):
+    code = FUNCTIONS[0]
+    tokens = lex(code, "python")
+    short = AttentionScorer(cls_scorer.model, cls_scorer.tokenizer, "leancode-cls", max_length=16)
+    [scores] = short.token_scores([code], [tokens])
+    kept = [s for s in scores if s is not None]
+    assert 0 < len(kept) < len(scores)
+    assert scores[:len(kept)] == kept  # a scored prefix, then None
+    # Normalised: the 14 real pieces (16 minus CLS and SEP) average to about 1.
+    assert 0.3 < sum(kept) / len(kept) < 3
+
+
+def test_cross_attention_on_tiny_t5(tiny_t5, tmp_path):
+    corpus = tmp_path / "pairs.jsonl"
+    rows = [{"code": FUNCTIONS[0], "language": "python", "summary": "Remove common leading whitespace."},
+            {"code": FUNCTIONS[1], "language": "python"},  # no summary: greedy decoding
+            {"code": "func main() {}", "language": "go"}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    table = build_table(tiny_t5, [corpus], "python", "leancode-cross", device="cpu", progress=False)
+    assert table.manifest["functions"] == 2 and table.manifest["task"] == "summarize"
+    assert table.overall[0] > 0
+
+    scorer = AttentionScorer.load(tiny_t5, "leancode-cross", device="cpu")
+    tokens = lex(FUNCTIONS[2], "python")
+    [scores] = scorer.token_scores([FUNCTIONS[2]], [tokens])
+    assert all(s is not None and s > 0 for s in scores)
+
+
+def test_cli_builds_a_table(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = ["importance", "--corpus", str(corpus), "--language", "python", "--method", "dietcode",
+            "--out", str(out), "--max-functions", "2", "--batch-size", "2"]
+    assert main(argv) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["method"] == "dietcode" and manifest["functions"] == 2
+    assert manifest["command"].startswith("leancode-train importance --corpus")
+    assert ImportanceTable.load(out).overall[0] > 0
+
+
+@pytest.mark.parametrize("change, message", [
+    (("--corpus", "/nonexistent/corpus"), "corpus not found"),
+    (("--language", "cobol"), "unsupported language"),
+])
+def test_cli_errors(corpus, tmp_path, capsys, change, message):
+    args = {"--corpus": str(corpus), "--language": "python", "--method": "leancode-cls", "--out": str(tmp_path)}
+    args[change[0]] = change[1]
+    assert main(["importance", *[x for kv in args.items() for x in kv]]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_piece_spanning_tokens_scores_each():
+    tokens = lex("f()", "python")  # f ( )
+    assert pieces_to_tokens(tokens, [(0, 1), (1, 3)], [2.0, 0.5]) == [2.0, 0.5, 0.5]
+    assert pieces_to_tokens(tokens, [(0, 1), (0, 1)], [2.0, 1.0]) == [1.5, None, None]

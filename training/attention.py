@@ -1,0 +1,140 @@
+"""Attention a model pays to each lexical token of a code snippet.
+
+An `AttentionScorer` runs a Hugging Face model over snippets and returns, per
+lexical token of `lex(code, language)`, the mean attention over the token's
+sub-word pieces (mapped by character offsets). Methods:
+
+- `leancode-cls`: last encoder layer, attention from the first (CLS) position.
+- `leancode-pooled`: last encoder layer, attention each piece receives, averaged
+  over all real query positions (for mean-pooled encoders such as MiniLM).
+- `leancode-cross`: encoder-decoder models; last decoder layer's cross-attention,
+  max over decoding steps (teacher-forced on a target summary, else greedy decoding).
+- `dietcode`: DietCode's signal is the same CLS attention, aggregated globally;
+  the importance table's global lookups (`global_score`, `low_rated`) serve it.
+
+Heads are averaged. Each snippet's piece scores are multiplied by its number of
+real pieces, so uniform attention scores 1 whatever the snippet's length.
+Special tokens and padding are never scored.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import torch
+
+from leancode.tokens import Token
+
+METHODS = ("leancode-cls", "leancode-pooled", "leancode-cross", "dietcode")
+MAX_LENGTH = 512
+GENERATE_STEPS = 32
+
+
+def pieces_to_tokens(tokens: list[Token], offsets: list[tuple[int, int]], scores: list[float]) -> list[float | None]:
+    """Mean score of the pieces overlapping each token (None: no piece, e.g. truncated away)."""
+    starts = [t.start for t in tokens]
+    totals, counts = [0.0] * len(tokens), [0] * len(tokens)
+    for (start, end), score in zip(offsets, scores):
+        i = max(bisect_right(starts, start) - 1, 0)
+        while i < len(tokens) and tokens[i].start < end:
+            if tokens[i].end > start:
+                totals[i] += score
+                counts[i] += 1
+            i += 1
+    return [total / count if count else None for total, count in zip(totals, counts)]
+
+
+@dataclass
+class AttentionScorer:
+    """A model, its fast tokenizer and a method; created once, then scores many snippets."""
+
+    model: torch.nn.Module
+    tokenizer: object
+    method: str
+    max_length: int = MAX_LENGTH
+
+    def __post_init__(self):
+        self.model.set_attn_implementation("eager")  # the fused kernels return no attention weights
+
+    @classmethod
+    def load(cls, model_path: str, method: str, device: str | None = None,
+             max_length: int | None = None) -> "AttentionScorer":
+        from transformers import AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging
+
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+        logging.disable_progress_bar()
+        tokenizer = AutoTokenizer.from_pretrained(model_path)
+        if not tokenizer.is_fast:
+            raise ValueError(f"{model_path}: a fast tokenizer is needed (for character offsets)")
+        auto = AutoModelForSeq2SeqLM if method == "leancode-cross" else AutoModel
+        model = auto.from_pretrained(model_path, attn_implementation="eager")
+        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        model.to(device).eval()
+        limit = min(MAX_LENGTH, tokenizer.model_max_length,
+                    getattr(model.config, "max_position_embeddings", MAX_LENGTH))
+        return cls(model, tokenizer, method, max_length or limit)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def token_scores(self, codes: list[str], tokens: list[list[Token]], targets: list[str | None] | None = None,
+                     batch_size: int = 16) -> list[list[float | None]]:
+        """Per-token scores of each snippet (`tokens[i]` = `lex(codes[i], language)`)."""
+        out: list[list[float | None]] = [[] for _ in codes]
+        # Snippets with a target and without are batched apart; similar lengths pad less.
+        for with_target in (False, True):
+            group = sorted((i for i in range(len(codes)) if bool(targets and targets[i]) == with_target),
+                           key=lambda i: len(codes[i]))
+            for b in range(0, len(group), batch_size):
+                batch = group[b:b + batch_size]
+                batch_targets = [targets[i] for i in batch] if with_target else None
+                for i, (offsets, scores) in zip(batch, self.piece_scores([codes[i] for i in batch], batch_targets)):
+                    out[i] = pieces_to_tokens(tokens[i], offsets, scores)
+        return out
+
+    @torch.no_grad()
+    def piece_scores(self, codes: list[str], targets: list[str | None] | None = None):
+        """(character offsets, normalised score) of each snippet's real pieces."""
+        enc = self.tokenizer(codes, padding=True, truncation=True, max_length=self.max_length,
+                             return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt")
+        offsets = enc.pop("offset_mapping")
+        real = enc["attention_mask"].bool() & ~enc.pop("special_tokens_mask").bool()
+        enc = enc.to(self.device)
+        if self.method == "leancode-cross":
+            attention = self._cross(enc, targets)
+        else:
+            last = self.model(**enc, output_attentions=True).attentions[-1].mean(1)  # (batch, query, key)
+            if self.method == "leancode-pooled":
+                mask = enc["attention_mask"].unsqueeze(-1).to(last.dtype)
+                attention = (last * mask).sum(1) / mask.sum(1)
+            else:  # leancode-cls, dietcode
+                attention = last[:, 0]
+        attention = attention.float().cpu()
+        result = []
+        for row, keep, offs in zip(attention, real, offsets):
+            scores = row[keep] * keep.sum()
+            result.append((offs[keep].tolist(), scores.tolist()))
+        return result
+
+    def _cross(self, enc, targets: list[str | None] | None) -> torch.Tensor:
+        """Last decoder layer's cross-attention, mean over heads, max over decoding steps: (batch, source)."""
+        model, tokenizer = self.model, self.tokenizer
+        source = {k: enc[k] for k in ("input_ids", "attention_mask")}
+        if targets:
+            labels = tokenizer(list(targets), padding=True, truncation=True, max_length=self.max_length,
+                               return_tensors="pt")
+            steps = labels["attention_mask"].bool().to(self.device)
+            decoder = model.prepare_decoder_input_ids_from_labels(labels=labels["input_ids"].to(self.device))
+        else:
+            generated = model.generate(**source, max_new_tokens=GENERATE_STEPS, do_sample=False, num_beams=1)
+            decoder, produced = generated[:, :-1], generated[:, 1:]
+            eos_ids = model.generation_config.eos_token_id
+            eos_ids = torch.tensor([] if eos_ids is None else eos_ids, dtype=torch.long, device=produced.device)
+            eos = torch.isin(produced, eos_ids.reshape(-1))
+            steps = (eos.long().cumsum(1) - eos.long()) == 0  # up to and including the first end of sequence
+        cross = model(**source, decoder_input_ids=decoder, output_attentions=True).cross_attentions[-1].mean(1)
+        return (cross * steps.unsqueeze(-1).to(cross.dtype)).amax(1)

@@ -1,0 +1,61 @@
+"""`leancode-train`: building the artifacts LeanCode uses, one subcommand each."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+
+from .attention import METHODS
+from .corpus import add_corpus_parser
+from .search_eval import add_eval_parser
+
+
+def _importance(args: argparse.Namespace) -> int:
+    from .importance import build_table
+
+    table = build_table(args.model, args.corpus, args.language, args.method, max_functions=args.max_functions,
+                        batch_size=args.batch_size, seed=args.seed, max_length=args.max_length,
+                        command=args.command)
+    table.save(args.out)
+    print(f"{args.out}: {table.manifest['functions']} functions, {table.overall[1]} tokens scored")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="leancode-train", description=__doc__)
+    # Each subcommand sets `func(args) -> exit code`.
+    commands = top.add_subparsers(dest="subcommand", required=True)
+
+    p = commands.add_parser("importance", help="build an importance table from a model's attention")
+    p.add_argument("--model", help="Hugging Face model directory or id (default: the packaged all-MiniLM-L6-v2)")
+    p.add_argument("--corpus", action="append", required=True, metavar="DIR|FILE",
+                   help="source directory, source file or .jsonl of {code, language[, summary]} (repeatable)")
+    p.add_argument("--language", required=True)
+    p.add_argument("--method", choices=METHODS, required=True,
+                   help="dietcode: the CLS signal, used through the table's global lookups")
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write the table to")
+    p.add_argument("--max-functions", type=int, metavar="N", help="sample N functions (seeded)")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-length", type=int, help="model pieces read per function (default: the model's limit)")
+    p.set_defaults(func=_importance)
+
+    add_corpus_parser(commands)
+    add_eval_parser(commands)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    command = shlex.join(["leancode-train", *(sys.argv[1:] if argv is None else argv)])
+    args = parser().parse_args(argv)
+    args.command = command
+    try:
+        return args.func(args)
+    except (OSError, ValueError) as error:  # missing corpus or model, unknown language, bad input
+        print(f"leancode-train: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
