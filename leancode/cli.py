@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -44,7 +45,39 @@ def build_parser() -> argparse.ArgumentParser:
     simp.add_argument("--input", help="batch mode: JSONL with idx, code, language per line")
     simp.add_argument("--output", help="batch mode: JSONL to write (default: standard output)")
     simp.add_argument("--seed", type=int, default=0, help="seed of the random method")
+
+    index = commands.add_parser("index", help="index the functions of a repository for search",
+                                description="Walk PATH (honouring .gitignore and .leancodeignore), embed every "
+                                            "function not embedded before, and save the index.")
+    index.add_argument("path", nargs="?", default=".", help="repository root (default: the current directory)")
+    _index_options(index)
+    index.add_argument("--json", action="store_true", help="print the update statistics as JSON")
+
+    find = commands.add_parser("search", help="find the functions of a repository that match a query",
+                               description="Rank the repository's functions for QUERY (the index is brought up "
+                                           "to date first unless --no-update).")
+    find.add_argument("query")
+    find.add_argument("--path", default=".",
+                      help="repository, or a folder or file inside one to search only there (default: .)")
+    find.add_argument("--top", type=int, default=10, help="how many results (10)")
+    find.add_argument("--json", action="store_true", help="print a JSON list of results")
+    find.add_argument("--hybrid", action=argparse.BooleanOptionalAction, default=False,
+                      help="fuse BM25 over identifiers and docstrings with the dense ranking (default: dense only)")
+    find.add_argument("--update", action=argparse.BooleanOptionalAction, default=True,
+                      help="bring the index up to date before searching (default: yes)")
+    _index_options(find)
     return parser
+
+
+def _index_options(command: argparse.ArgumentParser) -> None:
+    """Where the index lives and how functions are embedded (search defaults to what the index was built with)."""
+    command.add_argument("--index-dir", help="index directory (default: <repository>/.leancode)")
+    command.add_argument("--model", help="local encoder model directory (default: the packaged model)")
+    command.add_argument("--method", choices=METHODS, help="simplification before embedding")
+    command.add_argument("--ratio", type=_ratio, help="fraction of model tokens removed before embedding")
+    command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
+                         help="int8 dynamic quantization of the encoder")
+    command.add_argument("--threads", type=int, help="CPU threads for the encoder")
 
 
 def _dimmed(code: str, result: Simplified) -> str:
@@ -118,6 +151,78 @@ def _simplify_batch(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _repository(path: Path, index_dir: str | None) -> tuple[Path, str | None]:
+    """(repository root, path inside it to search within) for a search --path."""
+    path = path.resolve()
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist")
+    start = path if path.is_dir() else path.parent
+    if index_dir is None:
+        from .index import INDEX_DIRNAME
+
+        candidates = [start, *start.parents]
+        root = next((d for d in candidates if (d / INDEX_DIRNAME / "manifest.json").is_file()), None) \
+            or next((d for d in candidates if (d / ".git").exists()), start)
+    else:
+        root = start
+    within = path.relative_to(root).as_posix()
+    return root, None if within == "." else within
+
+
+def _open_index(args: argparse.Namespace, root: Path):
+    """The repository index, its encoder configured by the options, else as the index was built, else defaults."""
+    from .encoder import Encoder
+    from .index import INDEX_DIRNAME, RepositoryIndex, read_manifest
+
+    built = read_manifest(Path(args.index_dir) if args.index_dir else root / INDEX_DIRNAME) or {}
+    settings = dict(built.get("encoder") or {})
+    if built.get("model_path") and Path(built["model_path"]).is_dir():
+        settings["model"] = built["model_path"]
+    for name in ("model", "method", "ratio", "quantize"):
+        if getattr(args, name) is not None:
+            settings[name] = getattr(args, name)
+    settings = {k: v for k, v in settings.items() if k in ("model", "method", "ratio", "quantize", "max_length")}
+    encoder = Encoder(threads=args.threads, **settings)
+    return RepositoryIndex(root, encoder, index_dir=args.index_dir)
+
+
+def _index(args: argparse.Namespace) -> int:
+    if not Path(args.path).is_dir():
+        raise NotADirectoryError(f"{args.path} is not a directory")
+    index = _open_index(args, Path(args.path))
+    stats = index.update(progress=True)
+    if args.json:
+        print(json.dumps({**stats.as_json(), "index_dir": str(index.index_dir)}, indent=2))
+        return 0
+    skipped = ", ".join(f"{n} {reason}" for reason, n in stats.skipped.items()) or "none"
+    print(f"leancode: indexed {stats.units} functions in {stats.files} files "
+          f"({stats.embedded} embedded, {stats.reused} reused; {stats.files_parsed} files parsed) "
+          f"in {stats.seconds:.1f} s; skipped: {skipped}; index: {index.index_dir}")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from .search import search
+
+    if args.top < 1:
+        raise ValueError("--top must be at least 1")
+    root, within = _repository(Path(args.path), args.index_dir)
+    index = _open_index(args, root)
+    if args.update or not index.load():
+        index.update(progress=not args.json)
+    hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within)
+    if args.json:
+        print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path)} for hit in hits], indent=2))
+        return 0
+    for hit in hits:
+        where = f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}"
+        print(f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}  {DIM}{hit.unit.preview}{RESET}"
+              if sys.stdout.isatty() else f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}  {hit.unit.preview}")
+    if not hits:
+        print("leancode: no functions indexed" + (f" under {within}" if within else ""), file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.simplefilter("once")
@@ -129,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
             if not args.file:
                 raise ValueError("give a FILE or --input JSONL")
             return _simplify_file(args)
+        if args.command == "index":
+            return _index(args)
+        if args.command == "search":
+            return _search(args)
     except (OSError, ValueError, LookupError) as error:
         print(f"leancode: error: {error}", file=sys.stderr)
         return 2

@@ -136,6 +136,7 @@ def build_table(model_path: str | None, corpus_paths: Iterable[str | Path], lang
     manifest = {
         "model": DEFAULT_MODEL_ID if model_path == default_model_path() else model_path,
         "corpus": corpus_paths,
+        "corpus_sources": _corpus_sources(corpus_paths, language),
         "method": method,
         "language": language,
         "task": TASKS[method],
@@ -147,6 +148,22 @@ def build_table(model_path: str | None, corpus_paths: Iterable[str | Path], lang
         "leancode_version": _version(),
     }
     return builder.build(manifest)
+
+
+def _corpus_sources(corpus_paths: list[str], language: str) -> list[dict]:
+    """Where the corpus came from, when it was made by `leancode-train corpus` (its MANIFEST.json)."""
+    sources = []
+    for path in map(Path, corpus_paths):
+        for folder in (path, *path.parents[:2]):
+            manifest = folder / "MANIFEST.json"
+            if manifest.is_file():
+                try:
+                    entry = json.loads(manifest.read_text())["languages"][language]
+                except (OSError, ValueError, KeyError):
+                    break
+                sources += [{k: s.get(k) for k in ("name", "kind", "version", "files")} for s in entry["sources"]]
+                break
+    return sources
 
 
 def _version() -> str:

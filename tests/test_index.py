@@ -1,0 +1,270 @@
+"""The repository index and search, with the real packaged model, on a 36-function repository.
+
+The repository is three standard-library modules. It is embedded once (module fixture);
+each test works on a private copy whose cache already holds the vectors, so only what a
+test changes is embedded again.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import diskcache
+import numpy as np
+import pytest
+
+from leancode.encoder import Encoder
+from leancode.index import SafeDisk, UnsafeCacheValue, IndexCache, RepositoryIndex, unit_key
+from leancode.search import SearchIndex, lexical_terms, rank, search
+from leancode.units import extract_units
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+MODULES = ("textwrap.py", "shlex.py", "fnmatch.py")
+QUERY = "wrap a paragraph of text into lines"
+METHOD = "slimcode"  # model-agnostic simplification: needs no importance tables
+
+
+def stdlib_units() -> list:
+    return [u for name in MODULES for u in extract_units((STDLIB / name).read_text(encoding="utf-8"), "python")]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return Encoder(method=METHOD)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, encoder):
+    """A repository of three stdlib modules and its index: the one full embedding run."""
+    root = tmp_path_factory.mktemp("built") / "repo"
+    root.mkdir()
+    for name in MODULES:
+        shutil.copy(STDLIB / name, root / name)
+    stats = RepositoryIndex(root, encoder).update(progress=False)
+    return root, stats
+
+
+@pytest.fixture
+def repo(built, tmp_path):
+    """A private copy of the built repository, its index (and so its cached vectors) included."""
+    root = tmp_path / "repo"
+    shutil.copytree(built[0], root)
+    return root
+
+
+def names(index: RepositoryIndex) -> set[str]:
+    return {u.qualified_name for u in index.units}
+
+
+def test_index_then_search_finds_textwrap_wrap(built, encoder):
+    root, stats = built
+    units = stdlib_units()
+    assert (stats.files, stats.files_parsed, stats.units) == (3, 3, len(units))
+    assert stats.embedded == len({unit_key(u.code, u.language) for u in units}) and stats.reused == 0
+
+    index = RepositoryIndex(root, encoder)  # a fresh reader: loads the snapshot, embeds nothing
+    assert index.load() and index.vectors.shape == (len(units), encoder.dim)
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1, atol=1e-4)
+    for hybrid in (False, True):
+        hits = search(index, QUERY, top=5, hybrid=hybrid)
+        assert {"wrap", "TextWrapper.wrap"} & {h.unit.qualified_name for h in hits}, hits
+        assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+        assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+    wrap = next(h for h in search(index, QUERY, top=5) if h.unit.name == "wrap")
+    line = (root / wrap.unit.path).read_text().splitlines()[wrap.unit.start_line]
+    assert wrap.unit.path == "textwrap.py" and "def wrap(" in line
+    assert {h.unit.path for h in search(index, "split a shell command", top=5, within="shlex.py")} == {"shlex.py"}
+
+    index_dir = root / ".leancode"
+    assert stat.S_IMODE(index_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((index_dir / "cache").stat().st_mode) == 0o700
+    assert (index_dir / ".gitignore").read_text().splitlines()[-1] == "*"
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert manifest["config_key"] == encoder.config_key and manifest["model_id"] == encoder.model_id
+    assert manifest["counts"]["units"] == len(units) and manifest["encoder"]["method"] == METHOD
+
+
+def test_second_run_embeds_only_new_or_changed_functions(repo, encoder):
+    index = RepositoryIndex(repo, encoder)
+    again = index.update(progress=False)
+    assert (again.embedded, again.files_parsed) == (0, 0) and again.reused > 30
+
+    (repo / "shlex.py").rename(repo / "shell_lexer.py")  # a move: nothing to embed or parse
+    with open(repo / "fnmatch.py", "a") as module:  # one new function
+        module.write("\n\ndef count_matches(names, pat):\n    return len(filter(names, pat))\n")
+    text = (repo / "textwrap.py").read_text()  # one changed function
+    (repo / "textwrap.py").write_text(text.replace("def shorten(", "def shorten_text("))
+    stats = index.update(progress=False)
+    assert stats.embedded == 2 and stats.files_parsed == 2
+    assert {"count_matches", "shorten_text"} <= names(index) and "shorten" not in names(index)
+    assert {u.path for u in index.units} == {"shell_lexer.py", "fnmatch.py", "textwrap.py"}
+
+
+def test_ignored_vendored_generated_binary_and_huge_files_are_skipped(repo, encoder):
+    files = {
+        ".gitignore": "ignored_dir/\n*.tmp.py\n",
+        ".leancodeignore": "private/\n",
+        "sub/.gitignore": "*.py\n!kept.py\n",  # nested, with a negation
+        "sub/kept.py": "def kept_fn():\n    return 1\n",
+        "sub/secret.py": "def secret_fn():\n    return 2\n",
+        "ignored_dir/a.py": "def ignored_dir_fn():\n    pass\n",
+        "scratch.tmp.py": "def scratch_fn():\n    pass\n",
+        "private/p.py": "def private_fn():\n    pass\n",
+        "node_modules/pkg/index.js": "function vendored_fn() { return 1; }\n",
+        "vendor/lib/v.go": "package v\nfunc VendoredGo() {}\n",
+        "build/lib/b.py": "def build_fn():\n    pass\n",
+        "gen.py": "# Code generated by protoc-gen-go. DO NOT EDIT.\ndef generated_fn():\n    pass\n",
+        "app.min.js": "function minified_fn(){return 1}\n",
+        "huge.py": "def huge_fn():\n    pass\n" + "# padding\n" * 110_000,  # over 1 MB
+    }
+    for relative, text in files.items():
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        (repo / relative).write_text(text)
+    (repo / "blob.py").write_bytes(b"def binary_fn():\n    pass\n\0\x01\x02\0")
+
+    index = RepositoryIndex(repo, encoder)
+    stats = index.update(progress=False)
+    found = names(index)
+    assert "kept_fn" in found and stats.embedded == 1
+    assert not found & {"secret_fn", "ignored_dir_fn", "scratch_fn", "private_fn", "vendored_fn", "VendoredGo",
+                        "build_fn", "generated_fn", "minified_fn", "huge_fn", "binary_fn"}
+    assert stats.skipped["binary"] == 1 and stats.skipped["too large"] == 1 and stats.skipped["generated"] == 2
+    assert stats.skipped["ignored"] == 4 and stats.skipped["vendored or build directory"] == 3
+    assert ("sub/secret.py", "ignored") in stats.skipped_paths and ("blob.py", "binary") in stats.skipped_paths
+
+
+def _vectors_by_key(index: RepositoryIndex) -> dict[str, np.ndarray]:
+    return {u.key: v for u, v in zip(index.units, index.vectors)}
+
+
+def test_truncated_vector_and_damaged_snapshot_are_rebuilt(repo, encoder):
+    index_dir = repo / ".leancode"
+    before = _vectors_by_key(RepositoryIndex(repo, encoder))
+    wrap = next(u for u in RepositoryIndex(repo, encoder).units if u.qualified_name == "wrap")
+    with sqlite3.connect(index_dir / "cache" / "cache.db") as db:
+        changed = db.execute("UPDATE Cache SET value = substr(value, 1, 10) WHERE key = ?",
+                             (f"vec:{encoder.config_key}:{wrap.key}",)).rowcount
+    assert changed == 1
+    (index_dir / "snapshot.npz").unlink()
+    index = RepositoryIndex(repo, encoder)
+    with pytest.warns(UserWarning, match="damaged vector"):
+        stats = index.update(progress=False)
+    assert stats.embedded == 1
+    after = _vectors_by_key(index)
+    assert after.keys() == before.keys()
+    assert all(np.allclose(after[k], before[k], atol=1e-4) for k in before)
+
+    snapshot = (index_dir / "snapshot.npz").read_bytes()
+    (index_dir / "snapshot.npz").write_bytes(snapshot[:len(snapshot) // 2])  # a half-written snapshot
+    index = RepositoryIndex(repo, encoder)
+    with pytest.warns(UserWarning, match="damaged or inconsistent"):
+        assert {h.unit.qualified_name for h in search(index, QUERY, top=5)} & {"wrap", "TextWrapper.wrap"}
+
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    manifest["counts"]["units"] += 1
+    (index_dir / "manifest.json").write_text(json.dumps(manifest))
+    index = RepositoryIndex(repo, encoder)
+    with pytest.warns(UserWarning, match="manifest"):
+        assert len(index.units) == len(before)
+    assert json.loads((index_dir / "manifest.json").read_text())["counts"]["units"] == len(before)
+
+
+def test_garbage_cache_database_is_rebuilt(repo, encoder):
+    index_dir = repo / ".leancode"
+    before = _vectors_by_key(RepositoryIndex(repo, encoder))
+    for name in os.listdir(index_dir / "cache"):
+        if name.startswith("cache.db-"):
+            (index_dir / "cache" / name).unlink()
+    (index_dir / "cache" / "cache.db").write_bytes(os.urandom(4096))
+    (index_dir / "snapshot.npz").unlink()
+    index = RepositoryIndex(repo, encoder)
+    with pytest.warns(UserWarning, match="corrupt"):
+        stats = index.update(progress=False)
+    assert stats.embedded == len(before) and stats.reused == 0
+    after = _vectors_by_key(index)
+    assert all(np.allclose(after[k], before[k], atol=1e-4) for k in before)
+    assert RepositoryIndex(repo, encoder).update(progress=False).embedded == 0  # the rebuilt cache works
+
+
+class Exploit:
+    """Unpickling this creates a file: proof that a pickle was loaded."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (str(self.path), "w")
+
+
+def test_pickles_are_never_stored_or_loaded(repo, encoder, tmp_path):
+    cache = diskcache.Cache(str(tmp_path / "plain"), disk=SafeDisk)
+    for value in ({"a": 1}, [1.0], np.zeros(3), 2**70):
+        with pytest.raises(UnsafeCacheValue):
+            cache.set("key", value)
+    with pytest.raises(UnsafeCacheValue):
+        cache.set(("tuple", "key"), b"value")
+    cache.set("key", b"bytes")
+    assert cache.get("key") == b"bytes"
+    cache.close()
+
+    # A pickled row put into the index's cache by someone else is never unpickled.
+    sentinel = tmp_path / "unpickled"
+    wrap = next(u for u in RepositoryIndex(repo, encoder).units if u.qualified_name == "wrap")
+    key = f"vec:{encoder.config_key}:{wrap.key}"
+    with diskcache.Cache(str(repo / ".leancode" / "cache")) as unsafe:  # diskcache's default Disk pickles
+        unsafe.set(key, Exploit(sentinel))
+    with diskcache.Cache(str(repo / ".leancode" / "cache"), disk=SafeDisk) as safe, \
+            pytest.raises(UnsafeCacheValue):
+        safe.get(key)
+    with pytest.warns(UserWarning, match="unpickle"):
+        assert IndexCache(repo / ".leancode" / "cache").get_vector(key, encoder.dim) is None
+    assert not sentinel.exists()
+
+    with diskcache.Cache(str(repo / ".leancode" / "cache")) as unsafe:
+        unsafe.set(key, Exploit(sentinel))
+    (repo / ".leancode" / "snapshot.npz").unlink()
+    index = RepositoryIndex(repo, encoder)
+    with pytest.warns(UserWarning, match="unpickle"):
+        assert index.update(progress=False).embedded == 1
+    assert not sentinel.exists()
+    assert "wrap" in names(index)
+
+
+def test_rank_on_any_codebase():
+    vectors = np.eye(4, dtype=np.float32)
+    index = SearchIndex(vectors, [lexical_terms(code, "python") for code in (
+        "def parse_http_header(line): ...", "def wrapText(text): ...", "def add(a, b): ...", "def noop(): ...")])
+    assert lexical_terms("parseHTTPResponse lines") == ["parse", "http", "response", "parsehttpresponse", "line"]
+    assert rank(vectors[2], "anything", index, top=2)[0] == (2, 1.0)
+    fused = rank(vectors[2], "wrap text", index, hybrid=True, top=4)
+    assert {row for row, _ in fused[:2]} == {1, 2}  # dense's best and BM25's best lead the fusion
+    mask = np.array([True, True, False, False])
+    assert [row for row, _ in rank(vectors[2], "", index, top=4, mask=mask)] and \
+        {row for row, _ in rank(vectors[2], "", index, top=4, mask=mask)} <= {0, 1}
+    assert rank(vectors[0], "x", SearchIndex(np.zeros((0, 4), np.float32), []), top=3) == []
+
+
+def test_cli_index_then_search_json(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in MODULES:
+        shutil.copy(STDLIB / name, root / name)
+    run = lambda *args: subprocess.run([sys.executable, "-m", "leancode.cli", *args], capture_output=True,
+                                       text=True, timeout=300, cwd=tmp_path)
+    indexed = run("index", str(root), "--method", METHOD)
+    assert indexed.returncode == 0, indexed.stderr
+    assert f"indexed {len(stdlib_units())} functions in 3 files" in indexed.stdout
+    found = run("search", QUERY, "--path", str(root), "--top", "5", "--json")  # method from the manifest
+    assert found.returncode == 0, found.stderr
+    hits = json.loads(found.stdout)
+    assert len(hits) == 5 and {"wrap", "TextWrapper.wrap"} & {h["qualified_name"] for h in hits}
+    hit = next(h for h in hits if h["name"] == "wrap")
+    assert hit["path"] == "textwrap.py" and isinstance(hit["score"], float) and hit["preview"]
+    assert "def wrap(" in Path(hit["file"]).read_text().splitlines()[hit["line"] - 1]
+    assert "rebuilding" not in found.stderr  # the search used the index as built
