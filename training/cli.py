@@ -8,6 +8,7 @@ import sys
 
 from .attention import METHODS
 from .corpus import add_corpus_parser
+from .mine import add_mine_parser
 from .search_eval import add_eval_parser
 
 
@@ -42,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_importance)
 
     add_corpus_parser(commands)
+    add_mine_parser(commands)
     add_eval_parser(commands)
     return top
 

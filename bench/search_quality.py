@@ -1,0 +1,214 @@
+"""Code search quality per simplification method and ratio (CoSQA dev MRR), and the encoder's CPU speed-ups.
+
+    python bench/search_quality.py [--queries Q.jsonl] [--codebase C.jsonl] [--methods none,leancode,...]
+                                   [--ratios 0.1,0.2,0.3,0.4,0.5] [--threads N] [--speed-sample 512]
+
+All in one process with one loaded model: the queries are embedded once and reused by
+every cell (they are never simplified); the codebase is simplified and embedded once
+per (method, ratio). Encode time counts simplification plus embedding of the codebase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from markdown import write_section
+
+from leancode.encoder import Encoder
+from leancode.simplify import METHODS
+from leancode.training.search_eval import gold_ranks, mean_reciprocal_rank, read_jsonl
+
+DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
+RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5)
+ORDER = ("none", "leancode", "leancode-global", "dietcode", "slimcode", "random", "truncate")
+
+
+def mrr(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: list[int]) -> float:
+    return mean_reciprocal_rank(gold_ranks(query_vectors @ code_vectors.T, gold))
+
+
+def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dict:
+    start = time.perf_counter()
+    simplified = encoder.simplify([(r["code"], r["language"]) for r in codebase])
+    middle = time.perf_counter()
+    vectors = encoder.encode_simplified([s.code for s in simplified])
+    end = time.perf_counter()
+    before = sum(s.model_tokens for s in simplified)
+    after = sum(s.model_tokens_kept for s in simplified)
+    return {"method": encoder.method, "ratio": encoder.ratio, "mrr": mrr(query_vectors, vectors, gold),
+            "simplify_s": middle - start, "encode_s": end - middle, "seconds": end - start,
+            "model_tokens_before": before, "model_tokens_after": after}
+
+
+def timed(function, repeat: int = 2) -> float:
+    """Best of `repeat` wall times: the machine is shared, the minimum is the least disturbed run."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def speedups(encoder: Encoder, texts: list[str], threads: int = os.cpu_count() or 1) -> list[tuple[str, float]]:
+    """Seconds to embed `texts` under each CPU setting, one step added at a time."""
+    import torch
+
+    rows = []
+    torch.set_num_threads(1)
+    rows.append(("in input order, every batch padded to the longest of the set, 1 thread",
+                 timed(lambda: encoder._encode(texts, bucket=False, pad_to_longest_of_set=True))))
+    rows.append(("in input order, each batch padded to its own longest, 1 thread",
+                 timed(lambda: encoder._encode(texts, bucket=False))))
+    rows.append(("length buckets (sorted by length), 1 thread", timed(lambda: encoder._encode(texts))))
+    if threads > 1:
+        torch.set_num_threads(threads)
+        rows.append((f"length buckets, {threads} threads", timed(lambda: encoder._encode(texts))))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", default=str(DATA / "queries.jsonl"))
+    parser.add_argument("--codebase", default=str(DATA / "codebase.jsonl"))
+    parser.add_argument("--methods", default=",".join(ORDER))
+    parser.add_argument("--ratios", default=",".join(map(str, RATIOS)))
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                        help="torch threads for the grid (the speed-up rows try 1 and all cores)")
+    parser.add_argument("--speed-sample", type=int, default=512, metavar="N",
+                        help="functions timed for the CPU speed-up rows (0: skip them)")
+    parser.add_argument("--int8-check", default="none:0,leancode:0.3",
+                        help="method:ratio cells rerun with int8 quantization ('' to skip)")
+    parser.add_argument("--json", metavar="FILE", help="also write every measurement here")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    import torch
+
+    methods = [m for m in args.methods.split(",") if m]
+    ratios = [float(r) for r in args.ratios.split(",") if r]
+    for method in methods:
+        if method not in METHODS:
+            parser.error(f"unknown method {method!r}")
+    queries, codebase = read_jsonl(args.queries), read_jsonl(args.codebase)
+    column = {r["idx"]: i for i, r in enumerate(codebase)}
+    gold = [column[q["gold"]] for q in queries]
+    log = lambda *parts: print(*parts, file=sys.stderr, flush=True)  # noqa: E731
+
+    began = time.perf_counter()
+    encoder = Encoder(method="none", threads=args.threads)
+    start = time.perf_counter()
+    query_vectors = encoder.encode_queries([q["query"] for q in queries])
+    query_seconds = time.perf_counter() - start
+    log(f"queries: {len(queries)} in {query_seconds:.1f}s")
+
+    cells = []
+    for method in methods:
+        for ratio in ([0.0] if method == "none" else ratios):
+            cell = run_cell(encoder.configured(method, ratio), codebase, query_vectors, gold)
+            cells.append(cell)
+            log(f"{method} {ratio}: MRR {cell['mrr']:.4f}, {cell['simplify_s']:.1f}s + {cell['encode_s']:.1f}s")
+    base = next((c for c in cells if c["method"] == "none"), None)
+
+    int8 = []
+    if args.int8_check:
+        quantized = Encoder(method="none", quantize=True, threads=args.threads)
+        int8_queries = quantized.encode_queries([q["query"] for q in queries])
+        for spec in args.int8_check.split(","):
+            method, ratio = spec.split(":")
+            cell = run_cell(quantized.configured(method, float(ratio)), codebase, int8_queries, gold)
+            same = [c for c in cells if c["method"] == method and (method == "none" or c["ratio"] == float(ratio))]
+            fp32 = same[0] if same else None
+            int8.append((cell, fp32))
+            log(f"int8 {method} {ratio}: MRR {cell['mrr']:.4f}, {cell['encode_s']:.1f}s")
+
+    speed_rows = []
+    if args.speed_sample:
+        texts = [r["code"] for r in codebase[: args.speed_sample]]
+        speed_rows = speedups(encoder, texts)
+        quantized = quantized if args.int8_check else Encoder(method="none", quantize=True)
+        for threads in sorted({1, os.cpu_count() or 1}):
+            torch.set_num_threads(threads)
+            speed_rows.append((f"length buckets, {threads} thread(s), int8 dynamic quantization",
+                               timed(lambda: quantized._encode(texts))))
+        for name, seconds in speed_rows:
+            log(f"speed: {name}: {seconds:.2f}s")
+    total_minutes = (time.perf_counter() - began) / 60
+
+    command = "python bench/search_quality.py " + shlex.join(sys.argv[1:])
+    lines = [
+        "## Code search quality (CoSQA dev)",
+        "",
+        f"`{command.strip()}` — {len(queries)} queries over {len(codebase)} functions "
+        f"(`{Path(args.queries).parent.name}`), model `{encoder.model_id}` (all-MiniLM-L6-v2, mean pooling, "
+        f"max {encoder.max_length} model tokens), fp32, {args.threads} torch threads, one process on "
+        f"{platform.machine()} with {os.cpu_count()} cores, torch {torch.__version__}; "
+        f"{total_minutes:.0f} minutes in all. "
+        "The queries are embedded once and reused by every cell (queries are never simplified); the codebase "
+        "is simplified and embedded once per cell. Ratio = fraction of model tokens removed from each "
+        "function. The machine was shared with other jobs while this ran, so times are indicative.",
+        "",
+    ]
+    if base:
+        lines += [f"Full input (`none`): MRR **{base['mrr']:.4f}**; codebase embedded in {base['seconds']:.0f}s "
+                  f"({base['model_tokens_before'] / len(codebase):.1f} model tokens per function); "
+                  f"queries in {query_seconds:.1f}s.", ""]
+    header = "| method | " + " | ".join(f"{r:g}" for r in ratios) + " |"
+    rule = "|---|" + "---:|" * len(ratios)
+    by = {(c["method"], c["ratio"]): c for c in cells}
+    shown = [m for m in methods if m != "none"]
+    lines += ["MRR (relative to `none`) by fraction of model tokens removed:", "", header, rule]
+    for method in shown:
+        row = []
+        for r in ratios:
+            c = by[(method, r)]
+            row.append(f"{c['mrr']:.4f} ({c['mrr'] / base['mrr']:.1%})" if base else f"{c['mrr']:.4f}")
+        lines.append(f"| {method} | " + " | ".join(row) + " |")
+    if base:
+        lines += ["", "Codebase encode time (simplification + embedding) relative to `none` "
+                  "(simplification alone in parentheses, seconds):", "", header, rule]
+        for method in shown:
+            row = [f"{by[(method, r)]['seconds'] / base['seconds']:.2f} ({by[(method, r)]['simplify_s']:.0f}s)"
+                   for r in ratios]
+            lines.append(f"| {method} | " + " | ".join(row) + " |")
+        leancode = [c for c in cells if c["method"] == "leancode" and c["mrr"] >= 0.97 * base["mrr"]]
+        if leancode:
+            best = max(leancode, key=lambda c: c["ratio"])
+            lines += ["", f"Largest leancode ratio keeping >= 97% of full-input MRR: **{best['ratio']:g}** "
+                      f"(MRR {best['mrr']:.4f}, {best['mrr'] / base['mrr']:.1%}); `leancode.encoder.DEFAULT_RATIO` "
+                      "follows it."]
+    if int8:
+        lines += ["", "Dynamic int8 quantization of the Linear layers (`Encoder(quantize=True)`), same cells:", "",
+                  "| cell | MRR fp32 | MRR int8 | embedding time int8 / fp32 |", "|---|---:|---:|---:|"]
+        for cell, fp32 in int8:
+            name = cell["method"] if cell["method"] == "none" else f"{cell['method']} {cell['ratio']:g}"
+            ref = f"{fp32['mrr']:.4f}" if fp32 else "—"
+            speed = f"{cell['encode_s'] / fp32['encode_s']:.2f}" if fp32 else "—"
+            lines.append(f"| {name} | {ref} | {cell['mrr']:.4f} | {speed} |")
+    if speed_rows:
+        reference = speed_rows[0][1]
+        lines += ["", f"CPU speed-ups, embedding the first {args.speed_sample} functions (unsimplified), "
+                  "batch 32, `torch.inference_mode`, best of 2:", "",
+                  "| setting | seconds | speed-up over the first row |", "|---|---:|---:|",
+                  *(f"| {name} | {seconds:.2f} | {reference / seconds:.2f}x |" for name, seconds in speed_rows)]
+    text = "\n".join(lines)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"cells": cells, "query_seconds": query_seconds,
+                                               "int8": [c for c, _ in int8], "speed": speed_rows,
+                                               "command": command}, indent=2) + "\n")
+    if not args.no_write:
+        write_section("search-quality", text)
+
+
+if __name__ == "__main__":
+    main()

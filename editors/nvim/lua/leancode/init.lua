@@ -1,0 +1,261 @@
+-- LeanCode for Neovim: the LeanCode language server (`python -m leancode.server`) with
+-- hover summaries, semantic workspace/symbol, and :LeanCodeSearch {query}.
+--
+--   require('leancode').setup({ python = '/path/to/venv/bin/python', settings = { ratio = 0.3 } })
+--
+-- On Neovim 0.11+ the server is configured with vim.lsp.config('leancode', ...) and
+-- vim.lsp.enable('leancode'); older versions (0.8+) start it with vim.lsp.start from a
+-- FileType autocommand.
+local M = {}
+
+M.name = 'leancode'
+M.search_command = 'leancode.search'
+
+local defaults = {
+  -- Interpreter that has the leancode package; the server runs as `{python} -m leancode.server`.
+  python = 'python3',
+  -- The full command instead (overrides `python`), e.g. { 'leancode-server' }.
+  cmd = nil,
+  filetypes = { 'python', 'java', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go', 'rust' },
+  root_markers = { '.git' },
+  -- Server settings (keys as in VS Code, without the `leancode.` prefix): method, ratio,
+  -- modelPath, summarizerPath, languages, exclude, showSimplified, hybrid, top, ...
+  -- Sent as initializationOptions and answered to workspace/configuration (section `leancode`).
+  settings = {},
+  -- Results asked for by :LeanCodeSearch.
+  top = 20,
+  -- 'auto' (Telescope when installed, else the quickfix list), 'telescope' or 'quickfix'.
+  picker = 'auto',
+  -- Open the quickfix window after a search.
+  open_quickfix = true,
+  on_attach = nil,
+  capabilities = nil,
+  -- Start the client with vim.lsp.start from a FileType autocommand even on 0.11+
+  -- (the path older versions take).
+  legacy = false,
+}
+
+M.options = vim.deepcopy(defaults)
+
+local has_011 = vim.fn.has('nvim-0.11') == 1
+
+local function notify(message, level)
+  vim.notify('LeanCode: ' .. message, level or vim.log.levels.INFO)
+end
+
+--- The command that runs the server.
+function M.cmd(options)
+  options = options or M.options
+  if options.cmd then
+    return options.cmd
+  end
+  return { options.python or 'python3', '-m', 'leancode.server' }
+end
+
+--- The root of a buffer's workspace: the nearest directory with a root marker, if any.
+function M.root_dir(bufnr, markers)
+  markers = markers or M.options.root_markers
+  if vim.fs.root then
+    return vim.fs.root(bufnr, markers)
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local start = name ~= '' and vim.fs.dirname(name) or vim.loop.cwd()
+  local found = vim.fs.find(markers, { path = start, upward = true })[1]
+  return found and vim.fs.dirname(found) or nil
+end
+
+--- The client configuration, as vim.lsp.config takes it.
+function M.lsp_config(options)
+  options = options or M.options
+  local settings = vim.deepcopy(options.settings or {})
+  return {
+    cmd = M.cmd(options),
+    filetypes = options.filetypes,
+    root_markers = options.root_markers,
+    init_options = settings,
+    settings = { leancode = settings },
+    on_attach = options.on_attach,
+    capabilities = options.capabilities,
+  }
+end
+
+local function start_fallback(args)
+  local config = M.lsp_config()
+  config.name = M.name
+  config.root_dir = M.root_dir(args.buf)
+  config.filetypes = nil
+  config.root_markers = nil
+  vim.lsp.start(config, { bufnr = args.buf })
+end
+
+--- Configure and enable the server. `opts` override the defaults above.
+function M.setup(opts)
+  M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
+  if has_011 and vim.lsp.config and vim.lsp.enable and not M.options.legacy then
+    vim.lsp.config(M.name, M.lsp_config())
+    vim.lsp.enable(M.name)
+  else
+    local group = vim.api.nvim_create_augroup('leancode', { clear = true })
+    vim.api.nvim_create_autocmd('FileType', {
+      group = group,
+      pattern = M.options.filetypes,
+      callback = start_fallback,
+      desc = 'Start the LeanCode language server',
+    })
+    -- Buffers already open when setup() runs.
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.options.filetypes, vim.bo[bufnr].filetype) then
+        start_fallback({ buf = bufnr })
+      end
+    end
+  end
+  M.configured = true
+end
+
+--- The running LeanCode clients (those attached to `bufnr` first).
+function M.clients(bufnr)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  local clients = get({ name = M.name })
+  if bufnr then
+    table.sort(clients, function(a, b)
+      local a_attached = vim.lsp.buf_is_attached(bufnr, a.id) and 1 or 0
+      local b_attached = vim.lsp.buf_is_attached(bufnr, b.id) and 1 or 0
+      return a_attached > b_attached
+    end)
+  end
+  return clients
+end
+
+local function request(client, method, params, handler, bufnr)
+  if has_011 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+local function one_line(text, limit)
+  text = (text or ''):gsub('%s+', ' '):gsub('^ ', ''):gsub(' $', '')
+  if #text > limit then
+    text = text:sub(1, limit - 3) .. '...'
+  end
+  return text
+end
+
+--- Quickfix items from a `leancode.search` answer (malformed entries are skipped).
+function M.to_items(results)
+  local items = {}
+  if type(results) ~= 'table' then
+    return items
+  end
+  for _, result in ipairs(results) do
+    local range = type(result) == 'table' and result.range or nil
+    if range and type(result.uri) == 'string' and type(range) == 'table' and type(range.start) == 'table' then
+      local score = tonumber(result.score)
+      local name = type(result.name) == 'string' and result.name or '?'
+      table.insert(items, {
+        filename = vim.uri_to_fname(result.uri),
+        lnum = (tonumber(range.start.line) or 0) + 1,
+        col = (tonumber(range.start.character) or 0) + 1,
+        end_lnum = type(range['end']) == 'table' and (tonumber(range['end'].line) or 0) + 1 or nil,
+        text = string.format('%s [%s] %s', name, score and string.format('%.3f', score) or '?',
+          one_line(type(result.preview) == 'string' and result.preview or '', 120)),
+        user_data = { name = name, score = score, uri = result.uri },
+      })
+    end
+  end
+  return items
+end
+
+local function telescope_available()
+  return pcall(require, 'telescope.pickers')
+end
+
+local function show_telescope(items, title)
+  local pickers = require('telescope.pickers')
+  local finders = require('telescope.finders')
+  local conf = require('telescope.config').values
+  pickers
+    .new({}, {
+      prompt_title = title,
+      finder = finders.new_table({
+        results = items,
+        entry_maker = function(item)
+          return {
+            value = item,
+            display = string.format('%s  %s:%d', item.text, vim.fn.fnamemodify(item.filename, ':.'), item.lnum),
+            ordinal = item.text .. ' ' .. item.filename,
+            filename = item.filename,
+            lnum = item.lnum,
+            col = item.col,
+          }
+        end,
+      }),
+      sorter = conf.generic_sorter({}),
+      previewer = conf.qflist_previewer({}),
+    })
+    :find()
+end
+
+local function show(items, query, opts)
+  local title = 'LeanCode: ' .. query
+  local picker = opts.picker or M.options.picker
+  if picker == 'telescope' or (picker == 'auto' and telescope_available()) then
+    if #items > 0 then
+      show_telescope(items, title)
+      return
+    end
+  end
+  vim.fn.setqflist({}, ' ', { title = title, items = items })
+  local open = opts.open_quickfix
+  if open == nil then
+    open = M.options.open_quickfix
+  end
+  if open and #items > 0 then
+    vim.cmd('botright copen')
+  end
+end
+
+M._show = show -- for tests
+
+--- Search the workspace: executeCommand `leancode.search`, then the quickfix list (or Telescope).
+--- opts: top, picker, open_quickfix, bufnr, and callback(err, items) called when done.
+function M.search(query, opts)
+  opts = opts or {}
+  query = vim.trim(query or '')
+  local callback = opts.callback or function() end
+  if query == '' then
+    notify('usage: :LeanCodeSearch {query}', vim.log.levels.WARN)
+    return callback('empty query', nil)
+  end
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  local client = M.clients(bufnr)[1]
+  if not client then
+    local message = 'no LeanCode server is running (open a Python, Java, JavaScript, TypeScript, Go or Rust file'
+      .. (M.configured and '' or ' after require("leancode").setup()') .. ')'
+    notify(message, vim.log.levels.ERROR)
+    return callback(message, nil)
+  end
+  local params = {
+    command = M.search_command,
+    arguments = { { query = query, top = opts.top or M.options.top } },
+  }
+  local ok = request(client, 'workspace/executeCommand', params, function(err, result)
+    if err then
+      local message = type(err) == 'table' and (err.message or vim.inspect(err)) or tostring(err)
+      notify('search failed: ' .. message, vim.log.levels.ERROR)
+      return callback(message, nil)
+    end
+    local items = M.to_items(result)
+    if #items == 0 then
+      notify('no results for "' .. query .. '"', vim.log.levels.WARN)
+    end
+    show(items, query, opts)
+    callback(nil, items)
+  end, bufnr)
+  if not ok then
+    notify('the server did not accept the request', vim.log.levels.ERROR)
+    callback('request failed', nil)
+  end
+end
+
+return M

@@ -1,0 +1,112 @@
+"""The shared Encoder and the code search evaluation (`leancode-train eval search`)."""
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from leancode.encoder import DEFAULT_RATIO, Encoder  # noqa: E402
+from leancode.training.cli import main  # noqa: E402
+from leancode.training.search_eval import gold_ranks, mean_reciprocal_rank, top_answers  # noqa: E402
+
+FUNCTIONS = {
+    "c-json": "def read_json_file(path):\n    with open(path) as handle:\n        return json.load(handle)\n",
+    "c-sum": "def sum_of_squares(numbers):\n    total = 0\n    for n in numbers:\n        total += n * n\n"
+             "    return total\n",
+    "c-http": "def download_url(url):\n    response = requests.get(url, timeout=10)\n"
+              "    response.raise_for_status()\n    return response.content\n",
+    "c-reverse": "def reverse_string(text):\n    return text[::-1]\n",
+}
+QUERIES = [  # each literally describes its function; the last one's gold is not in the codebase
+    {"idx": "q-json", "query": "read a json file", "gold": "c-json"},
+    {"idx": "q-sum", "query": "sum of squares of numbers", "gold": "c-sum"},
+    {"idx": "q-http", "query": "download a url with requests", "gold": "c-http"},
+    {"idx": "q-lost", "query": "reverse a string", "gold": "c-missing"},
+]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return Encoder(method="slimcode", ratio=0.5, batch_size=3)
+
+
+def test_embeddings_are_normalised_float32_of_the_model_dim(encoder):
+    code = encoder.encode_code([(code, "python") for code in FUNCTIONS.values()])
+    queries = encoder.encode_queries([q["query"] for q in QUERIES])
+    assert encoder.dim == 384
+    for vectors, n in ((code, len(FUNCTIONS)), (queries, len(QUERIES))):
+        assert vectors.dtype == np.float32 and vectors.shape == (n, 384)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert encoder.encode_queries([]).shape == (0, 384)
+
+
+def test_simplification_changes_vectors_and_config_key(encoder):
+    code = FUNCTIONS["c-http"]
+    plain = Encoder(method="none", ratio=0.5)
+    assert plain.model_id == encoder.model_id
+    assert plain.config_key != encoder.config_key
+    assert Encoder(method="slimcode", ratio=0.3).config_key != encoder.config_key
+    assert encoder.simplify([(code, "python")])[0].code != code
+    simplified = encoder.encode_code([(code, "python")])[0]
+    full = plain.encode_code([(code, "python")])[0]
+    assert float(simplified @ full) < 0.999
+    assert np.allclose(full, plain.encode_simplified([code])[0], atol=1e-6)  # none: no simplification
+
+
+def test_length_buckets_give_the_vectors_of_unbatched_encoding(encoder):
+    texts = [*FUNCTIONS.values(), "x", "def f(): pass", "how to parse a date in python"]
+    bucketed = encoder.encode_simplified(texts)  # batches of 3, sorted by length, padded per batch
+    one_by_one = np.stack([encoder.encode_simplified([t])[0] for t in texts])
+    in_order = encoder._encode(texts, bucket=False)
+    assert np.allclose(bucketed, one_by_one, atol=1e-5)
+    assert np.allclose(in_order, one_by_one, atol=1e-5)
+
+
+def test_ties_count_against_gold():
+    scores = np.array([[0.5, 0.9, 0.5, 0.1], [0.2, 0.3, 0.3, 0.3]])
+    assert gold_ranks(scores, [0, 3]) == [3, 3]  # gold 0 ties with 2, below 1; gold 3 ties with 1 and 2
+    assert mean_reciprocal_rank([1, 2, None, 0]) == pytest.approx((1 + 0.5 + 0) / 3)
+    assert top_answers(scores, 3).tolist() == [[1, 0, 2], [1, 2, 3]]
+
+
+def test_eval_search_writes_predictions_and_report(tmp_path, capsys):
+    codebase, queries = tmp_path / "codebase.jsonl", tmp_path / "queries.jsonl"
+    codebase.write_text("".join(json.dumps({"idx": i, "code": c, "language": "python"}) + "\n"
+                                for i, c in FUNCTIONS.items()))
+    queries.write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    output, report = tmp_path / "out" / "predictions.jsonl", tmp_path / "report.json"
+    assert main(["eval", "search", "--queries", str(queries), "--codebase", str(codebase), "--method", "none",
+                 "--output", str(output), "--report", str(report), "--top", "3"]) == 0
+    assert "MRR 0.7500" in capsys.readouterr().out
+
+    predictions = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [p["idx"] for p in predictions] == [q["idx"] for q in QUERIES]
+    assert all(len(p["answers"]) == 3 and len(set(p["answers"])) == 3 for p in predictions)
+    assert [p["answers"][0] for p in predictions] == ["c-json", "c-sum", "c-http", "c-reverse"]
+
+    data = json.loads(report.read_text())
+    assert data["mrr"] == pytest.approx(0.75)  # three literal queries at rank 1, one gold missing
+    assert (data["method"], data["ratio"], data["queries"], data["functions"]) == ("none", DEFAULT_RATIO, 4, 4)
+    assert data["model_tokens_before"] == data["model_tokens_after"] > 0
+    assert data["lexical_tokens_before"] == data["lexical_tokens_after"] > 0
+    assert data["mean_model_tokens_before"] == pytest.approx(data["model_tokens_before"] / 4)
+    for key in ("encode_code_seconds", "encode_query_seconds", "model", "date"):
+        assert data[key] is not None
+
+
+def test_eval_search_simplified_counts_tokens_removed(tmp_path):
+    codebase, queries = tmp_path / "codebase.jsonl", tmp_path / "queries.jsonl"
+    codebase.write_text("".join(json.dumps({"idx": i, "code": c, "language": "python"}) + "\n"
+                                for i, c in FUNCTIONS.items()))
+    queries.write_text(json.dumps({"idx": "q", "query": "read a json file"}) + "\n")  # no gold: predict only
+    output, report = tmp_path / "predictions.jsonl", tmp_path / "report.json"
+    assert main(["eval", "search", "--queries", str(queries), "--codebase", str(codebase), "--method", "truncate",
+                 "--ratio", "0.5", "--output", str(output), "--report", str(report)]) == 0
+    data = json.loads(report.read_text())
+    assert data["mrr"] is None
+    assert data["model_tokens_after"] <= data["model_tokens_before"] / 2 + 4 * 3
+    assert data["lexical_tokens_after"] < data["lexical_tokens_before"]
+    assert len(json.loads(output.read_text())["answers"]) == 4  # top 100 of a 4-function codebase

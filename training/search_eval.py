@@ -1,0 +1,186 @@
+"""Code search evaluation: rank a codebase for each query, write predictions, score MRR.
+
+Formats (docs/benchmark-format.md, CodeXGLUE conventions): `codebase.jsonl` lines
+`{"idx", "code", "language"}`, `queries.jsonl` lines `{"idx", "query"[, "gold"]}`;
+predictions one line per query `{"idx", "answers": [top idx, best first]}`.
+MRR counts ties against the gold answer: rank = 1 + the number of other candidates
+scoring at least as high as gold.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from leancode.encoder import Encoder
+from leancode.simplify import Simplified
+
+
+def read_jsonl(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def write_jsonl(path: str | Path, records: list[dict]) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def gold_ranks(scores: np.ndarray, gold: list[int | None]) -> list[int | None]:
+    """Rank of each query's gold column: 1 + others scoring >= gold (ties count against gold)."""
+    ranks: list[int | None] = []
+    for row, column in zip(scores, gold):
+        if column is None:
+            ranks.append(None)
+        else:
+            ranks.append(int((row >= row[column]).sum()))  # gold itself counts once: the 1 of 1 + others
+    return ranks
+
+
+def mean_reciprocal_rank(ranks: list[int | None]) -> float:
+    """Mean of 1/rank over queries with a gold answer; a gold absent from the codebase scores 0."""
+    scored = [r for r in ranks if r is not None]
+    return sum(1 / r for r in scored if r > 0) / len(scored) if scored else float("nan")
+
+
+def top_answers(scores: np.ndarray, top: int) -> np.ndarray:
+    """Column indices of the `top` best scores per row, best first (stable: lower index first on ties)."""
+    top = min(top, scores.shape[1])
+    if top < scores.shape[1]:
+        part = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+    else:
+        part = np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
+    part.sort(axis=1)  # index order first, so the stable sort below breaks ties by index
+    picked = np.take_along_axis(scores, part, axis=1)
+    order = np.argsort(-picked, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+def token_totals(simplified: list[Simplified]) -> dict:
+    n = max(len(simplified), 1)
+    lexical_before = sum(len(s.tokens) for s in simplified)
+    lexical_after = sum(len(s.kept) for s in simplified)
+    model_before = sum(s.model_tokens for s in simplified)
+    model_after = sum(s.model_tokens_kept for s in simplified)
+    return {
+        "lexical_tokens_before": lexical_before, "lexical_tokens_after": lexical_after,
+        "model_tokens_before": model_before, "model_tokens_after": model_after,
+        "mean_lexical_tokens_before": lexical_before / n, "mean_lexical_tokens_after": lexical_after / n,
+        "mean_model_tokens_before": model_before / n, "mean_model_tokens_after": model_after / n,
+        "model_tokens_removed_fraction": 1 - model_after / model_before if model_before else 0.0,
+    }
+
+
+@dataclass
+class SearchRun:
+    predictions: list[dict]
+    report: dict
+    ranks: list[int | None]
+
+
+def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder, top: int = 100,
+                    query_vectors: np.ndarray | None = None, progress: bool = False) -> SearchRun:
+    """Embed codebase (simplified by `encoder`) and queries, rank, and score.
+
+    `query_vectors` reuses query embeddings from an earlier run with the same model."""
+    start = time.perf_counter()
+    simplified = encoder.simplify([(r["code"], r["language"]) for r in codebase])
+    simplify_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    code_vectors = encoder.encode_simplified([s.code for s in simplified], progress=progress)
+    code_seconds = time.perf_counter() - start
+    query_seconds = None
+    if query_vectors is None:
+        start = time.perf_counter()
+        query_vectors = encoder.encode_queries([q["query"] for q in queries])
+        query_seconds = time.perf_counter() - start
+
+    scores = query_vectors @ code_vectors.T
+    column = {r["idx"]: i for i, r in enumerate(codebase)}
+    answers = top_answers(scores, top)
+    predictions = [{"idx": q["idx"], "answers": [codebase[j]["idx"] for j in row]}
+                   for q, row in zip(queries, answers)]
+    has_gold = any("gold" in q for q in queries)
+    gold = [column.get(q["gold"], -1) if "gold" in q else None for q in queries]
+    ranks = gold_ranks(scores, [None if g == -1 else g for g in gold])
+    ranks = [0 if g == -1 else r for g, r in zip(gold, ranks)]  # gold missing from the codebase: 0 (scores 0)
+    report = {
+        "task": "code-search",
+        "method": encoder.method,
+        "ratio": encoder.ratio,
+        "model": str(encoder.path),
+        "model_id": encoder.model_id,
+        "config_key": encoder.config_key,
+        "quantize": encoder.quantize,
+        "queries": len(queries),
+        "functions": len(codebase),
+        "mrr": mean_reciprocal_rank(ranks) if has_gold else None,
+        "queries_with_gold": sum(r is not None for r in ranks),
+        **token_totals(simplified),
+        "simplify_seconds": simplify_seconds,
+        "encode_code_seconds": code_seconds,
+        "encode_query_seconds": query_seconds,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    return SearchRun(predictions, report, ranks)
+
+
+def run_search_eval(queries_path: str, codebase_path: str, output: str, report_path: str | None = None,
+                    model: str | None = None, method: str = "leancode", ratio: float = 0.3, top: int = 100,
+                    quantize: bool = False, threads: int | None = None, batch_size: int = 32,
+                    command: str | None = None, progress: bool = False) -> dict:
+    """The `leancode-train eval search` command: read both files, evaluate, write predictions and report."""
+    queries, codebase = read_jsonl(queries_path), read_jsonl(codebase_path)
+    if not codebase:
+        raise ValueError(f"{codebase_path}: empty codebase")
+    encoder = Encoder(model, method=method, ratio=ratio, quantize=quantize, threads=threads, batch_size=batch_size)
+    run = evaluate_search(queries, codebase, encoder, top=top, progress=progress)
+    run.report.update({"queries_file": str(queries_path), "codebase_file": str(codebase_path), "top": top,
+                       "command": command})
+    write_jsonl(output, run.predictions)
+    if report_path:
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(report_path).write_text(json.dumps(run.report, indent=2) + "\n")
+    return run.report
+
+
+def _eval_search(args) -> int:
+    report = run_search_eval(args.queries, args.codebase, args.output, args.report, model=args.model,
+                             method=args.method, ratio=args.ratio, top=args.top, quantize=args.quantize,
+                             threads=args.threads, batch_size=args.batch_size, command=args.command,
+                             progress=args.progress)
+    mrr = "" if report["mrr"] is None else f", MRR {report['mrr']:.4f}"
+    print(f"{args.output}: {report['queries']} queries over {report['functions']} functions{mrr}; "
+          f"model tokens {report['model_tokens_before']} -> {report['model_tokens_after']}, "
+          f"code encoded in {report['encode_code_seconds']:.1f}s")
+    return 0
+
+
+def add_eval_parser(commands) -> None:
+    """`leancode-train eval search ...` (one `eval` subcommand per task)."""
+    from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
+    from leancode.simplify import METHODS
+
+    tasks = commands.add_parser("eval", help="evaluate on a benchmark set").add_subparsers(dest="task", required=True)
+    p = tasks.add_parser("search", help="code search: rank the codebase for each query, score MRR",
+                         description="Predictions: one line per query {idx, answers: [top idx, best first]}.")
+    p.add_argument("--queries", required=True, metavar="FILE", help="queries.jsonl: {idx, query[, gold]}")
+    p.add_argument("--codebase", required=True, metavar="FILE", help="codebase.jsonl: {idx, code, language}")
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
+    p.add_argument("--ratio", type=float, default=DEFAULT_RATIO, help="fraction of model tokens to remove")
+    p.add_argument("--model", help="local encoder directory (default: the packaged all-MiniLM-L6-v2)")
+    p.add_argument("--output", required=True, metavar="FILE", help="predictions .jsonl to write")
+    p.add_argument("--report", metavar="FILE", help="report .json to write (MRR, tokens, timings)")
+    p.add_argument("--top", type=int, default=100, help="answers kept per query")
+    p.add_argument("--quantize", action="store_true", help="dynamic int8 Linear layers (CPU)")
+    p.add_argument("--threads", type=int, help="torch intra-op threads")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--progress", action="store_true")
+    p.set_defaults(func=_eval_search)
