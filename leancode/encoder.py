@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import threading
 import warnings
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from .simplify import METHODS, Simplified, simplify
 DEFAULT_METHOD = "leancode"
 DEFAULT_RATIO = 0.2  # largest leancode ratio keeping >= 97% of full-input CoSQA MRR (BENCHMARKS.md)
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
+_LOAD_LOCK = threading.Lock()
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
                    "model.safetensors", "pytorch_model.bin", "1_Pooling/config.json")
 
@@ -88,40 +90,60 @@ class Encoder:
         path = Path(model or default_model_path()).expanduser()
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"{path}: not a model directory (no config.json); give a local model path")
-        import torch
-        from transformers import AutoModel
+        from transformers import AutoConfig
 
-        if threads:
-            torch.set_num_threads(threads)
         self.path = path
         self.method = method
         self.ratio = float(ratio)
         self.quantize = quantize
         self.batch_size = batch_size
         self.threads = threads
-        self._torch = torch
+        # {"torch", "model"}: loaded on first use (a warm index never pays for it), shared by `configured` copies.
+        self._shared: dict = {}
         self._tokenizer = _fast_tokenizer(path)
-        self._model = AutoModel.from_pretrained(str(path), local_files_only=True, dtype=torch.float32).eval()
-        limit = getattr(self._model.config, "max_position_embeddings", None) or max_length
-        if getattr(self._model.config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
+        self._config = AutoConfig.from_pretrained(str(path), local_files_only=True)
+        limit = getattr(self._config, "max_position_embeddings", None) or max_length
+        if getattr(self._config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
             limit -= 2  # positions start after the padding index
         self.max_length = min(max_length, limit)
         self._tokenizer.enable_truncation(self.max_length)
         self._tokenizer.no_padding()
         self._pad_id = self._tokenizer.token_to_id(_pad_token(path)) or 0
-        self._uses_token_types = getattr(self._model.config, "type_vocab_size", 0) > 0
-        if quantize:
+        self._uses_token_types = getattr(self._config, "type_vocab_size", 0) > 0
+        self._pooling = _pooling_mode(path)
+        self.dim = int(self._config.hidden_size)
+        self.model_id = model_identity(path)
+        self.config_key = self._config_key()
+
+    def _load(self) -> dict:
+        with _LOAD_LOCK:
+            if not self._shared:
+                self._shared.update(self._load_model())
+        return self._shared
+
+    def _load_model(self) -> dict:
+        import torch
+        from transformers import AutoModel
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        model = AutoModel.from_pretrained(str(self.path), local_files_only=True, dtype=torch.float32).eval()
+        if self.quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
                 # Per output channel scales: closer to fp32 than one scale per tensor (measured), a little slower.
-                self._model = quantize_dynamic(self._model, {torch.nn.Linear: per_channel_dynamic_qconfig},
-                                               dtype=torch.qint8)
-        self._pooling = _pooling_mode(path)
-        self.dim = int(self._model.config.hidden_size)
-        self.model_id = model_identity(path)
-        self.config_key = self._config_key()
+                model = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+        return {"torch": torch, "model": model}
+
+    @property
+    def _model(self):
+        return self._load()["model"]
+
+    @property
+    def _torch(self):
+        return self._load()["torch"]
 
     def _config_key(self) -> str:
         simplification = "none" if self.method == "none" or self.ratio == 0 else f"{self.method}@{self.ratio:g}"

@@ -385,13 +385,17 @@ class RepositoryIndex:
     """
 
     def __init__(self, root: str | os.PathLike, encoder, index_dir: str | os.PathLike | None = None,
-                 max_file_bytes: int = MAX_FILE_BYTES):
+                 max_file_bytes: int = MAX_FILE_BYTES, exclude: tuple[str, ...] | list[str] = (),
+                 languages: tuple[str, ...] | list[str] | None = None):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise NotADirectoryError(f"{self.root} is not a directory")
         self.encoder = encoder
         self.index_dir = Path(index_dir).resolve() if index_dir else self.root / INDEX_DIRNAME
         self.max_file_bytes = max_file_bytes
+        # Extra filters (the language server's settings): gitignore-style globs, and the languages to index.
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+        self.languages = frozenset(languages) if languages else None
         self._snapshot: _Snapshot | None = None
         self._search_index: SearchIndex | None = None
 
@@ -495,8 +499,13 @@ class RepositoryIndex:
 
     # -- updating ----------------------------------------------------------------------------
 
-    def update(self, progress: bool = True) -> UpdateStats:
-        """Bring the index up to date with the working tree; returns what it did."""
+    def update(self, progress: bool | Callable[[str, int, int | None], None] = True) -> UpdateStats:
+        """Bring the index up to date with the working tree; returns what it did.
+
+        `progress`: True for tqdm bars, or a callable `(stage, done, total)` told of each file
+        scanned (stage "scan", total None) and each chunk embedded (stage "embed"); an exception
+        it raises aborts the update (vectors embedded so far stay cached; the snapshot is unchanged).
+        """
         started = time.perf_counter()
         self._prepare()
         with self._lock():
@@ -513,8 +522,10 @@ class RepositoryIndex:
         return stats
 
     def _update(self, cache: IndexCache, previous: _Snapshot | None,
-                progress: bool) -> tuple[UpdateStats, _Snapshot]:
+                progress: bool | Callable[[str, int, int | None], None]) -> tuple[UpdateStats, _Snapshot]:
         stats = UpdateStats()
+        report = progress if callable(progress) else None
+        progress = bool(progress) and report is None
         reasons: Counter[str] = Counter()
 
         def skip(relative: str, reason: str) -> None:
@@ -525,6 +536,14 @@ class RepositoryIndex:
         files = walk_repository(self.root, skip, extra_skips=(self.index_dir,))
         bar = tqdm(files, desc="leancode: scan", unit=" files", disable=not progress or None, leave=False)
         for relative, path, language in bar:
+            if report is not None:
+                report("scan", stats.files, None)
+            if self.languages is not None and language not in self.languages:
+                skip(relative, "language not selected")
+                continue
+            if self.exclude is not None and self.exclude.match_file(relative):
+                skip(relative, "excluded")
+                continue
             units = self._file_units(cache, relative, path, language, skip, stats)
             if units is not None:
                 stats.files += 1
@@ -555,6 +574,8 @@ class RepositoryIndex:
         stats.embedded = len(missing)
         if missing:
             keys = list(missing)
+            if report is not None:
+                report("embed", 0, len(keys))
             bar = tqdm(total=len(keys), desc="leancode: embed", unit=" functions", disable=not progress or None)
             for start in range(0, len(keys), EMBED_CHUNK):
                 chunk = keys[start:start + EMBED_CHUNK]
@@ -563,6 +584,8 @@ class RepositoryIndex:
                     vectors[key] = vector
                     cache.put_vector(f"vec:{config}:{key}", vector)
                 bar.update(len(chunk))
+                if report is not None:
+                    report("embed", min(start + EMBED_CHUNK, len(keys)), len(keys))
             bar.close()
 
         units = [IndexedUnit(path=relative, **{k: record[k] for k in (

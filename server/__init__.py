@@ -1,0 +1,1 @@
+"""The LeanCode language server (`leancode-server`): hover summaries and semantic workspace search."""

@@ -1,0 +1,132 @@
+"""The JSON-RPC layer: every request that cannot be handled gets an error response.
+
+A stock pygls 2.1 server answers a request whose params fail to deserialize with no
+response at all (only a `window/showMessage`), so the client waits forever. Here such
+a request becomes an `InvalidParams` (-32602) error response; a request without a
+method, or of another JSON-RPC version, an `InvalidRequest` (-32600) one; a request
+after `shutdown` also gets -32600; a body that is not JSON a `ParseError` (-32700)
+with a null id, as JSON-RPC 2.0 says.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import attrs
+from lsprotocol.types import ResponseError
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import LanguageServerProtocol
+
+logger = logging.getLogger(__name__)
+
+INVALID_REQUEST = -32600
+INVALID_PARAMS = -32602
+PARSE_ERROR = -32700
+
+
+@attrs.define
+class RejectedRequest:
+    """A request that could not be read: answered with `error`, never handled."""
+
+    id: Any
+    method: str | None
+    error: ResponseError
+    jsonrpc: str = "2.0"
+
+
+def strict_converter():
+    """lsprotocol's converter, except that it no longer coerces scalars (cattrs turns 5 into "5" for a
+    string field and "5" into 5 for an integer one): a value of the wrong type is invalid params."""
+    from pygls.protocol import default_converter
+
+    converter = default_converter()
+
+    def exact(kind: type, accepts: tuple[type, ...]):
+        def structure(value: Any, _: type) -> Any:
+            if type(value) not in accepts:
+                raise TypeError(f"expected {kind.__name__}, got {type(value).__name__} {value!r:.40}")
+            return kind(value)
+        return structure
+
+    converter.register_structure_hook(str, exact(str, (str,)))
+    converter.register_structure_hook(int, exact(int, (int,)))
+    converter.register_structure_hook(float, exact(float, (int, float)))
+    converter.register_structure_hook(bool, exact(bool, (bool,)))
+    return converter
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+class LeanCodeProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]):
+        if not isinstance(data, dict) or "jsonrpc" not in data:
+            return data
+        is_request = "id" in data and "result" not in data and "error" not in data
+        if is_request and not isinstance(data.get("method"), str):
+            return RejectedRequest(data["id"] if _valid_id(data["id"]) else None, None,
+                                   ResponseError(INVALID_REQUEST, "a request needs a method (string)"))
+        if is_request and data.get("jsonrpc") != self.VERSION:
+            return RejectedRequest(data["id"] if _valid_id(data["id"]) else None, data.get("method"),
+                                   ResponseError(INVALID_REQUEST, 'jsonrpc must be "2.0"'))
+        if is_request and not _valid_id(data["id"]):
+            return RejectedRequest(None, data["method"],
+                                   ResponseError(INVALID_REQUEST, "a request id must be a string or an integer"))
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if not is_request:
+                raise  # a notification or response: nobody to answer (logged by pygls)
+            reason = error.__cause__ or error
+            message = f"invalid params for {data['method']}: {_first_line(reason)}"
+            return RejectedRequest(data["id"], data["method"], ResponseError(INVALID_PARAMS, message))
+
+    def handle_message(self, message):
+        if isinstance(message, RejectedRequest):
+            logger.warning("rejected request %r (%s): %s", message.id, message.method, message.error.message)
+            self._send_response(message.id, None, message.error)
+            return
+        if isinstance(message, dict) or not hasattr(message, "jsonrpc"):  # no "jsonrpc", or not an object
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            self._send_response(msg_id if _valid_id(msg_id) else None, None,
+                                ResponseError(INVALID_REQUEST, "not a JSON-RPC 2.0 message"))
+            return
+        is_request = hasattr(message, "method") and hasattr(message, "id")
+        if is_request and getattr(message, "jsonrpc", None) != self.VERSION:
+            self._send_response(message.id, None, ResponseError(INVALID_REQUEST, "jsonrpc must be \"2.0\""))
+            return
+        if is_request and self._shutdown and message.method != "exit":
+            self._send_response(message.id, None, ResponseError(INVALID_REQUEST, "the server is shutting down"))
+            return
+        super().handle_message(message)
+
+    def reply_parse_error(self, error: Exception) -> None:
+        """A body that is not JSON: the id cannot be known, so the error goes with id null."""
+        self._send_response(None, None, ResponseError(PARSE_ERROR, f"parse error: {error}"))
+
+    def _send_response(self, msg_id, result=None, error: ResponseError | None = None):
+        if msg_id is None and error is not None:  # lsprotocol's converter would drop `"id": null`
+            self._send_data({"jsonrpc": self.VERSION, "id": None,
+                             "error": {"code": error.code, "message": error.message}})
+            return
+        super()._send_response(msg_id, result, error)
+
+
+def _first_line(error: BaseException) -> str:
+    from cattrs.errors import ClassValidationError
+
+    if isinstance(error, ClassValidationError):
+        try:
+            from cattrs import transform_error
+
+            return "; ".join(transform_error(error))[:500]
+        except Exception:
+            pass
+    return (str(error).splitlines() or [type(error).__name__])[0][:500]
+
+
+def is_parse_error(error: Exception) -> bool:
+    return isinstance(error, (json.JSONDecodeError, UnicodeDecodeError))

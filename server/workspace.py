@@ -1,0 +1,286 @@
+"""The server's state, without LSP: one encoder, one repository index per workspace folder, buffers.
+
+`Workspaces` owns the shared `Encoder` (loaded once, on first need), a `Folder` per
+workspace folder (a `RepositoryIndex` on `<folder>/.leancode/`, the directory the CLI
+uses), and the embedded functions of unsaved buffers (`Overlay`), which search ranks in
+place of the saved file's functions until the file is saved and re-indexed.
+
+Threads: updates run on the server's indexing thread; searches and hovers on its
+worker pool. Each folder answers searches from a reader index that is swapped (under
+the folder's lock) only when an update has finished, so a search never sees half an update.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from leancode.encoder import Encoder
+from leancode.index import INDEX_DIRNAME, MAX_FILE_BYTES, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
+from leancode.languages import language_for_path
+from leancode.search import rank
+from leancode.units import extract_units
+
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class FileSkipped(Exception):
+    """A file the server does not read (binary, huge, not source, outside the workspace...)."""
+
+
+def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of a source file; raises FileSkipped (with the reason) for binary, huge or unreadable ones."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise FileSkipped(f"unreadable ({error.strerror or error})") from None
+    if size > max_bytes:
+        raise FileSkipped(f"too large ({size:,} bytes)")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FileSkipped(f"unreadable ({error.strerror or error})") from None
+    if b"\0" in data[:8192]:
+        raise FileSkipped("binary")
+    return data.decode("utf-8", errors="replace")
+
+
+def check_text(text: str, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Raise FileSkipped for buffer contents too large or binary to parse."""
+    if len(text) > max_bytes:
+        raise FileSkipped(f"too large ({len(text):,} characters)")
+    if "\0" in text[:8192]:
+        raise FileSkipped("binary")
+
+
+@dataclass
+class Overlay:
+    """The functions of an unsaved buffer, embedded: they replace the file's indexed functions in search."""
+
+    version: int
+    units: list[IndexedUnit]
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class Hit:
+    folder: "Folder"
+    unit: IndexedUnit
+    score: float
+
+    @property
+    def path(self) -> Path:
+        return self.folder.root / self.unit.path
+
+
+@dataclass
+class Folder:
+    root: Path
+    reader: RepositoryIndex
+    updater: RepositoryIndex
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ready: bool = False  # the reader holds a snapshot
+    overlays: dict[str, Overlay] = field(default_factory=dict)
+    by_name: dict[str, list[IndexedUnit]] = field(default_factory=dict)
+    by_key: dict[str, int] = field(default_factory=dict)
+
+    def relative(self, path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def publish(self) -> None:
+        """Reload the reader from disk (the snapshot the updater just wrote), then rebuild the name maps."""
+        with self.lock:
+            self.ready = self.reader.load()
+            units = self.reader.units if self.ready else []
+            by_name: dict[str, list[IndexedUnit]] = {}
+            for unit in units:
+                by_name.setdefault(unit.name, []).append(unit)
+            self.by_name = by_name
+            self.by_key = {u.key: row for row, u in enumerate(units)}
+
+
+class Workspaces:
+    def __init__(self, settings: Settings, log: Callable[[str], None] = logger.info):
+        self.settings = settings
+        self.log = log
+        self.folders: dict[Path, Folder] = {}
+        self._encoder: Encoder | None = None
+        self._encoder_key: tuple | None = None
+        self._encoder_lock = threading.Lock()
+
+    # -- encoder and settings ------------------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        """The shared encoder for the current settings (loaded once; method/ratio changes need no reload)."""
+        with self._encoder_lock:
+            s = self.settings
+            if self._encoder is None or self._encoder_key != s.encoder_key:
+                self.log(f"leancode: loading encoder {s.model_path or '(packaged model)'}")
+                self._encoder = Encoder(model=s.model_path, method=s.method, ratio=s.ratio, threads=s.threads)
+                self._encoder_key = s.encoder_key
+            if (self._encoder.method, self._encoder.ratio) != (s.method, s.ratio):
+                self._encoder = self._encoder.configured(s.method, s.ratio)
+            return self._encoder
+
+    def apply_settings(self, settings: Settings) -> bool:
+        """Take new settings; True when the indexes must be rebuilt (reopened) for them."""
+        changed = settings.index_key != self.settings.index_key and bool(self.folders)
+        self.settings = settings
+        if changed:
+            for root in list(self.folders):
+                self.folders[root] = self._open(root)
+        return changed
+
+    # -- folders -------------------------------------------------------------------------------
+
+    def _open(self, root: Path) -> Folder:
+        s = self.settings
+        encoder = self.encoder
+
+        def index() -> RepositoryIndex:
+            return RepositoryIndex(root, encoder, exclude=s.exclude, languages=s.languages or None)
+
+        return Folder(root=root, reader=index(), updater=index())
+
+    def add_folder(self, path: str | os.PathLike) -> Folder | None:
+        root = Path(path).resolve()
+        if not root.is_dir():
+            self.log(f"leancode: workspace folder {root} is not a directory; skipped")
+            return None
+        if root not in self.folders:
+            self.folders[root] = self._open(root)
+        return self.folders[root]
+
+    def remove_folder(self, path: str | os.PathLike) -> None:
+        self.folders.pop(Path(path).resolve(), None)
+
+    def folder_for(self, path: Path) -> Folder | None:
+        """The innermost workspace folder holding `path`."""
+        path = path.resolve()
+        best = None
+        for root, folder in self.folders.items():
+            if (path == root or root in path.parents) and (best is None or len(root.parts) > len(best.root.parts)):
+                best = folder
+        return best
+
+    def load(self, folder: Folder) -> bool:
+        """Serve the snapshot already on disk (from the CLI or an earlier session) until the update ends."""
+        folder.publish()
+        return folder.ready
+
+    def update(self, folder: Folder, progress: Callable[[str, int, int | None], None] | None = None) -> UpdateStats:
+        """Bring a folder's index up to date (blocking: run it on the indexing thread), then serve it."""
+        stats = folder.updater.update(progress=progress or False)
+        folder.publish()
+        return stats
+
+    # -- unsaved buffers -----------------------------------------------------------------------
+
+    def set_overlay(self, path: Path, text: str, version: int) -> bool:
+        """Embed the functions of an unsaved buffer (vectors reused from the index where the code is unchanged)."""
+        folder = self.folder_for(path)
+        language = language_for_path(path.name)
+        relative = folder.relative(path) if folder else None
+        if folder is None or relative is None or language is None:
+            return False
+        if self.settings.languages and language not in self.settings.languages:
+            return False
+        if folder.reader.exclude is not None and folder.reader.exclude.match_file(relative):
+            return False
+        check_text(text)
+        found = extract_units(text, language)
+        units, vectors, missing = [], [], []
+        reader_vectors = folder.reader.vectors if folder.ready else None
+        for unit in found:
+            key = unit_key(unit.code, unit.language)
+            units.append(IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name,
+                                     language=unit.language, start_line=unit.start_line, end_line=unit.end_line,
+                                     preview=_preview(unit.code, unit.docstring), key=key))
+            row = folder.by_key.get(key)
+            if row is not None and reader_vectors is not None and row < len(reader_vectors):
+                vectors.append(reader_vectors[row])
+            else:
+                vectors.append(None)
+                missing.append(len(vectors) - 1)
+        if missing:
+            encoded = self.encoder.encode_code([(found[i].code, found[i].language) for i in missing])
+            for i, vector in zip(missing, encoded):
+                vectors[i] = vector
+        matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.encoder.dim), np.float32)
+        with folder.lock:
+            current = folder.overlays.get(relative)
+            if current is None or current.version <= version:
+                folder.overlays[relative] = Overlay(version, units, matrix)
+        return True
+
+    def drop_overlay(self, path: Path, up_to_version: int | None = None) -> None:
+        folder = self.folder_for(path)
+        relative = folder.relative(path) if folder else None
+        if relative is None:
+            return
+        with folder.lock:
+            overlay = folder.overlays.get(relative)
+            if overlay is not None and (up_to_version is None or overlay.version <= up_to_version):
+                del folder.overlays[relative]
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(self, query: str, top: int) -> list[Hit]:
+        """The `top` functions of all ready folders for `query`, best first (unsaved buffers included)."""
+        folders = [f for f in self.folders.values() if f.ready]
+        if not folders or not query.strip():
+            return []
+        query_vector = self.encoder.encode_queries([query])[0]
+        hits: list[Hit] = []
+        hybrid = self.settings.hybrid and len(folders) == 1
+        for folder in folders:
+            with folder.lock:
+                index, units = folder.reader.search_index, folder.reader.units
+                overlays = list(folder.overlays.items())
+                mask = None
+                if overlays and not hybrid:
+                    dirty = {relative for relative, _ in overlays}
+                    mask = np.fromiter((u.path not in dirty for u in units), bool, len(units))
+                for row, score in rank(query_vector, query, index, hybrid=hybrid, top=top, mask=mask):
+                    hits.append(Hit(folder, units[row], score))
+                if not hybrid:
+                    for _, overlay in overlays:
+                        if len(overlay.units):
+                            scores = overlay.vectors @ query_vector
+                            hits += [Hit(folder, u, float(s)) for u, s in zip(overlay.units, scores)]
+        hits.sort(key=lambda h: -h.score)
+        return hits[:top]
+
+    def units_named(self, name: str) -> list[Hit]:
+        """Indexed (or unsaved) functions called `name`, in every folder."""
+        found = []
+        for folder in self.folders.values():
+            with folder.lock:
+                overlays = dict(folder.overlays)
+                for unit in folder.by_name.get(name, []):
+                    if unit.path not in overlays:
+                        found.append(Hit(folder, unit, 0.0))
+                for overlay in overlays.values():
+                    found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
+        return found
+
+
+def _preview(code: str, docstring: str | None) -> str:
+    from leancode.index import _preview as preview
+
+    return preview(code, docstring)
+
+
+__all__ = ["FileSkipped", "Folder", "Hit", "Overlay", "Workspaces", "read_source", "check_text", "INDEX_DIRNAME"]

@@ -1,0 +1,400 @@
+"""End to end: the real `leancode-server` as a subprocess, driven by pytest-lsp's client.
+
+The workspace is a few copies of real standard-library functions (plus two small files
+of our own), written to a temporary directory; the packaged encoder model is used.
+One server per client kind (VS Code's and Neovim's capabilities), shared by the tests
+of that kind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import colorsys
+import fnmatch
+import inspect
+import json
+import shlex
+import sys
+import textwrap
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = [sys.executable, "-m", "leancode.server"]
+STDLIB = [shlex.quote, textwrap.dedent, textwrap.indent, fnmatch.translate, colorsys.rgb_to_hsv,
+          colorsys.hsv_to_rgb]
+OURS = '''\
+import os
+
+
+def load_config(path, defaults=None):
+    values = dict(defaults or {})
+    with open(path) as handle:
+        for line in handle:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+class Cache:
+    def evict_oldest(self, count):
+        """Drop the `count` least recently used entries. Returns how many were dropped."""
+        dropped = 0
+        while self._order and dropped < count:
+            self._items.pop(self._order.pop(0))
+            dropped += 1
+        return dropped
+'''
+CALLER = '''\
+from util import load_config
+from strings import dedent
+
+
+def main(path):
+    config = load_config(path)
+    print(dedent(config["banner"]))
+'''
+NEW_FUNCTION = '''
+
+def parse_semver(version_string):
+    """Split a semantic version string like 1.2.3 into its major, minor and patch numbers."""
+    major, minor, patch = version_string.split(".")
+    return int(major), int(minor), int(patch)
+'''
+OPTIONS = {"debounceMs": 100, "showSimplified": True}
+
+
+def write_workspace(root: Path) -> Path:
+    strings = "\n\n".join(textwrap.dedent(inspect.getsource(f)) for f in STDLIB)
+    (root / "strings.py").write_text("import re\n\n\n" + strings)
+    (root / "util.py").write_text(OURS)
+    (root / "main.py").write_text(CALLER)
+    (root / "blob.py").write_bytes(b"\x00\x01binary\x00" * 100)
+    (root / ".git").mkdir()
+    return root
+
+
+def unit_count(root: Path) -> int:
+    from leancode.units import extract_units
+
+    return sum(len(extract_units(p.read_text(), "python")) for p in root.glob("*.py") if p.name != "blob.py")
+
+
+def uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines()) if text in line)
+
+
+async def wait_indexed(client: LanguageClient, timeout: float = 120) -> None:
+    """Until an indexing progress has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for reports in client.progress_reports.values():
+            if any(isinstance(r, types.WorkDoneProgressEnd) for r in reports):
+                return
+        await asyncio.sleep(0.1)
+    raise TimeoutError("indexing did not finish")
+
+
+async def start(client: LanguageClient, root: Path, caps: str, options: dict) -> None:
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities(caps),
+        root_uri=uri(root),
+        workspace_folders=[types.WorkspaceFolder(uri=uri(root), name=root.name)],
+        initialization_options=options,
+    ))
+    await wait_indexed(client)
+
+
+def open_file(client: LanguageClient, path: Path, version: int = 1) -> None:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri(path), language_id="python", version=version, text=path.read_text())))
+
+
+async def hover_text(client: LanguageClient, path: Path, line: int, character: int) -> str | None:
+    result = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri(path)),
+        position=types.Position(line=line, character=character)))
+    return None if result is None else result.contents.value
+
+
+async def search(client: LanguageClient, *arguments) -> list[dict]:
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="leancode.search", arguments=list(arguments)))
+
+
+async def raw_request(client: LanguageClient, payload: dict | str, msg_id=None) -> dict:
+    """Send a hand-made message; return the error response ({code, message}) or {"result": ...}."""
+    body = payload if isinstance(payload, str) else json.dumps(payload)
+    if isinstance(payload, dict):
+        msg_id = payload.get("id")
+    future: Future = Future()
+    client.protocol._request_futures[msg_id] = future
+    data = f"Content-Length: {len(body.encode())}\r\n\r\n{body}".encode()
+    written = client.protocol.writer.write(data)
+    if inspect.isawaitable(written):
+        await written
+    try:
+        return {"result": await asyncio.wait_for(asyncio.wrap_future(future), 20)}
+    except JsonRpcException as error:
+        return {"code": error.code, "message": str(error)}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return write_workspace(tmp_path_factory.mktemp("ws"))
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
+async def vscode(lsp_client: LanguageClient, workspace: Path):
+    await start(lsp_client, workspace, "visual-studio-code", OPTIONS)
+    yield
+    await lsp_client.shutdown_session()
+
+
+lsp = pytest.mark.asyncio(loop_scope="module")
+
+
+@lsp
+async def test_progress_reported(vscode: LanguageClient):
+    kinds = [type(r).__name__ for reports in vscode.progress_reports.values() for r in reports]
+    assert kinds[0] == "WorkDoneProgressBegin" and "WorkDoneProgressEnd" in kinds
+    begin = next(r for reports in vscode.progress_reports.values() for r in reports
+                 if isinstance(r, types.WorkDoneProgressBegin))
+    assert begin.cancellable
+
+
+@lsp
+async def test_hover_on_definition_from_docstring(vscode: LanguageClient, workspace: Path):
+    strings = workspace / "strings.py"
+    open_file(vscode, strings)
+    line = line_of(strings, "def dedent(")
+    text = await hover_text(vscode, strings, line, 6)
+    assert text is not None
+    assert "Remove any common leading whitespace" in text
+    assert "*summary from docstring*" in text
+    assert "def dedent(text)" in text
+    assert "simplified code the model reads" in text  # showSimplified
+
+
+@lsp
+async def test_hover_without_docstring_says_so(vscode: LanguageClient, workspace: Path):
+    util = workspace / "util.py"
+    open_file(vscode, util)
+    text = await hover_text(vscode, util, line_of(util, "def load_config("), 1)
+    assert "`load_config(path, defaults)`: load config" in text
+    assert "*summary from name and signature*" in text
+    method = await hover_text(vscode, util, line_of(util, "def evict_oldest("), 10)
+    assert "Drop the `count` least recently used entries." in method
+
+
+@lsp
+async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient, workspace: Path):
+    main = workspace / "main.py"
+    open_file(vscode, main)
+    line = line_of(main, "print(dedent(")
+    text = await hover_text(vscode, main, line, main.read_text().splitlines()[line].index("dedent") + 2)
+    assert "Remove any common leading whitespace" in text and "strings.py" in text
+    assert await hover_text(vscode, main, line, 0) is None  # whitespace: nothing to say
+    # Past the end of a line: clamped (LSP says so), not an error.
+    assert await hover_text(vscode, main, line_of(main, "def main("), 500) is not None
+
+
+@lsp
+async def test_search_command_and_workspace_symbol(vscode: LanguageClient, workspace: Path):
+    hits = await search(vscode, "convert a color from rgb to hue saturation value")
+    assert hits and hits[0]["name"] == "rgb_to_hsv"
+    assert set(hits[0]) >= {"uri", "range", "name", "score", "preview"}
+    assert hits[0]["uri"] == uri(workspace / "strings.py")
+    hits = await search(vscode, {"query": "escape a string for a shell command line", "top": 3})
+    assert len(hits) <= 3 and hits[0]["name"] == "quote"
+    symbols = await vscode.workspace_symbol_async(types.WorkspaceSymbolParams(query="shell glob pattern to regex"))
+    assert symbols and symbols[0].name == "translate"
+    assert symbols[0].location.uri == uri(workspace / "strings.py")
+    assert await vscode.workspace_symbol_async(types.WorkspaceSymbolParams(query="")) == []
+
+
+@lsp
+async def test_index_shared_with_cli(vscode: LanguageClient, workspace: Path):
+    manifest = json.loads((workspace / ".leancode" / "manifest.json").read_text())
+    assert manifest["counts"]["units"] == unit_count(workspace)
+    assert manifest["skipped"].get("binary") == 1
+
+
+@lsp
+async def test_incremental_update_after_change_and_save(vscode: LanguageClient, workspace: Path):
+    util = workspace / "util.py"
+    text = util.read_text()
+    lines = text.split("\n")
+    vscode.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri(util), version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=len(lines) - 1, character=0),
+                              end=types.Position(line=len(lines) - 1, character=0)),
+            text=NEW_FUNCTION)]))
+    query = "split a semantic version into major minor patch"
+    for _ in range(100):  # unsaved buffer: found once the debounced re-embedding is done
+        hits = await search(vscode, query, 3)
+        if hits and hits[0]["name"] == "parse_semver":
+            break
+        await asyncio.sleep(0.2)
+    assert hits[0]["name"] == "parse_semver"
+    # The unsaved buffer's content is what hover reads.
+    line = len(lines) - 1 + NEW_FUNCTION.split("\n").index("def parse_semver(version_string):")
+    assert "Split a semantic version string" in await hover_text(vscode, util, line, 5)
+    # Saved: the on-disk index (shared with the CLI) gets it.
+    util.write_text(text + NEW_FUNCTION)
+    vscode.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
+        uri=uri(util))))
+    manifest = workspace / ".leancode" / "manifest.json"
+    for _ in range(100):
+        if json.loads(manifest.read_text())["counts"]["units"] == unit_count(workspace):
+            break
+        await asyncio.sleep(0.2)
+    assert json.loads(manifest.read_text())["counts"]["units"] == unit_count(workspace)
+    hits = await search(vscode, query, 3)
+    assert hits[0]["name"] == "parse_semver"
+    # A new file seen through a watched-file event.
+    (workspace / "extra.py").write_text('def celsius_to_fahrenheit(degrees):\n    return degrees * 9 / 5 + 32\n')
+    vscode.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[types.FileEvent(
+        uri=uri(workspace / "extra.py"), type=types.FileChangeType.Created)]))
+    for _ in range(100):
+        hits = await search(vscode, "convert temperature from celsius to fahrenheit", 3)
+        if hits and hits[0]["name"] == "celsius_to_fahrenheit":
+            break
+        await asyncio.sleep(0.2)
+    assert hits[0]["name"] == "celsius_to_fahrenheit"
+
+
+def hover_payload(msg_id, params) -> dict:
+    return {"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/hover", "params": params}
+
+
+@lsp
+async def test_malformed_requests_get_errors(vscode: LanguageClient, workspace: Path):
+    strings = uri(workspace / "strings.py")
+    doc = {"uri": strings}
+    cases = [
+        (hover_payload(101, {"textDocument": doc, "position": {"line": "x", "character": 0}}), -32602),
+        (hover_payload(102, {"textDocument": doc}), -32602),
+        (hover_payload(103, []), -32602),
+        (hover_payload(104, {"textDocument": doc, "position": {"line": 0, "character": -1}}), -32602),
+        (hover_payload(105, {"textDocument": doc, "position": {"line": 100000, "character": 0}}), -32602),
+        (hover_payload(106, None), -32602),
+        ({"jsonrpc": "2.0", "id": 107, "method": "leancode/nothing", "params": {}}, -32601),
+        ({"jsonrpc": "2.0", "id": 108, "method": "workspace/executeCommand",
+          "params": {"command": "leancode.search", "arguments": [123]}}, -32602),
+        ({"jsonrpc": "2.0", "id": 109, "method": "workspace/executeCommand",
+          "params": {"command": "leancode.search", "arguments": []}}, -32602),
+        ({"jsonrpc": "2.0", "id": 110, "method": "workspace/executeCommand",
+          "params": {"command": "leancode.search", "arguments": [{"query": "x", "top": "many"}]}}, -32602),
+        ({"jsonrpc": "2.0", "id": 111, "method": "workspace/executeCommand",
+          "params": {"command": "leancode.nothing", "arguments": []}}, -32602),
+        ({"jsonrpc": "2.0", "id": 112, "method": "workspace/symbol", "params": {"query": 5}}, -32602),
+        ({"jsonrpc": "2.0", "id": 113}, -32600),
+        ({"jsonrpc": "1.0", "id": 114, "method": "textDocument/hover", "params": {}}, -32600),
+        ({"jsonrpc": "2.0", "id": 115, "method": "workspace/executeCommand", "params": {"command": 7}}, -32602),
+    ]
+    for payload, code in cases:
+        answer = await raw_request(vscode, payload)
+        assert answer.get("code") == code, (payload, answer)
+    answer = await raw_request(vscode, "{not json", msg_id=None)
+    assert answer.get("code") == -32700
+    # Unknown or binary documents: null, not an error and not a crash.
+    assert (await raw_request(vscode, hover_payload(116, {"textDocument": {"uri": "file:///nowhere/x.py"},
+                                                          "position": {"line": 0, "character": 0}})))["result"] \
+        is None
+    assert (await raw_request(vscode, hover_payload(117, {"textDocument": {"uri": uri(workspace / "blob.py")},
+                                                          "position": {"line": 0, "character": 0}})))["result"] \
+        is None
+    # ... and the server still answers.
+    strings_path = workspace / "strings.py"
+    text = await hover_text(vscode, strings_path, line_of(strings_path, "def quote("), 5)
+    assert "Return a shell-escaped version of the string" in text
+
+
+# --- Neovim's capabilities, with settings from initializationOptions and workspace/configuration ---
+
+@pytest.fixture(scope="module")
+def workspace_nvim(tmp_path_factory) -> Path:
+    return write_workspace(tmp_path_factory.mktemp("ws_nvim"))
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
+async def neovim(lsp_client: LanguageClient, workspace_nvim: Path):
+    lsp_client.set_configuration({"method": "slimcode", "exclude": ["main.py"]}, section="leancode")
+    await start(lsp_client, workspace_nvim, "neovim", {"method": "leancode", "ratio": 0.3})
+    yield
+    await lsp_client.shutdown_session()
+
+
+@lsp
+async def test_neovim_settings_hover_and_search(neovim: LanguageClient, workspace_nvim: Path):
+    manifest = json.loads((workspace_nvim / ".leancode" / "manifest.json").read_text())
+    assert manifest["encoder"]["method"] == "slimcode" and manifest["encoder"]["ratio"] == 0.3
+    assert manifest["skipped"].get("excluded") == 1
+    strings = workspace_nvim / "strings.py"
+    open_file(neovim, strings)
+    text = await hover_text(neovim, strings, line_of(strings, "def indent("), 5)
+    assert "Adds 'prefix' to the beginning of selected lines in 'text'." in text
+    assert "simplified code" not in text  # showSimplified is off by default
+    hits = await search(neovim, "escape a string for a shell command line")
+    assert hits[0]["name"] == "quote"
+    assert not any(h["path"].endswith("main.py") for h in hits)
+
+
+# --- the plain functions behind the handlers (no client) ---
+
+def test_hover_helpers():
+    from leancode.server import hover
+    from leancode.units import extract_units
+
+    code = "@cache\ndef load_config(path: str,\n                defaults=None) -> dict:\n    return {}\n"
+    unit = extract_units(code, "python")[0]
+    assert hover.signature(unit) == "def load_config(path: str, defaults=None) -> dict"
+    assert hover.header_end_line(unit) == 2
+    assert hover.definition_at([unit], 0) is unit and hover.definition_at([unit], 3) is None
+    assert hover.parameter_names(hover.signature(unit)) == ["path", "defaults"]
+    assert hover.identifier_words("parseHTTPResponse_fast") == "parse http response fast"
+    assert hover.first_sentence("Return the thing. More words.\n\nDetails.") == "Return the thing."
+    assert hover.call_name_at("    x = obj.load_config(p)", 14) == "load_config"
+    assert hover.call_name_at("    x = load_config", 10) is None
+    assert hover.call_name_at("    if (x):", 5) is None
+    summary = hover.FallbackSummarizer().summarize(unit.code, "python", "")
+    assert summary == hover.Summary("`load_config(path, defaults)`: load config", "name and signature")
+
+
+def test_settings_parsing():
+    from leancode.server.settings import Settings, SettingsError, parse_settings
+
+    settings, unknown = parse_settings({"leancode": {"method": "slimcode", "ratio": 0.5, "exclude": "gen/**",
+                                                     "languages": ["Python"], "colour": "red"}})
+    assert (settings.method, settings.ratio, settings.exclude, settings.languages) == \
+        ("slimcode", 0.5, ("gen/**",), ("python",))
+    assert unknown == ["colour"]
+    for bad in ({"ratio": 2}, {"method": "zip"}, {"languages": ["cobol"]}, {"showSimplified": "yes"}, {"top": 0}):
+        with pytest.raises(SettingsError):
+            parse_settings(bad)
+    assert parse_settings(None) == (Settings(), [])
+
+
+def test_search_arguments():
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    from leancode.server.server import search_arguments
+
+    assert search_arguments(("read a file",), 20) == ("read a file", 20)
+    assert search_arguments(({"query": "q", "top": 3},), 20) == ("q", 3)
+    assert search_arguments(("q", 5), 20) == ("q", 5)
+    for bad in ((), (1,), ({"top": 3},), ("q", 0), ("q", True), ("q", 1, 2)):
+        with pytest.raises(JsonRpcInvalidParams):
+            search_arguments(bad, 20)
