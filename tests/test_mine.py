@@ -1,0 +1,270 @@
+"""`leancode-train mine`: mining summary pairs from real source trees, offline.
+
+The packages mined here are real code: `pathspec` and `tqdm` as installed in the
+environment, and a few modules of the running interpreter's standard library, copied into
+a temporary directory as if they were unpacked sdists.
+"""
+
+import json
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pathspec
+import pytest
+import tqdm
+
+from leancode.training import corpus
+from leancode.training.cli import main
+from leancode.training.mine import (SPLITS, Thresholds, assemble, code_problem, first_sentence,
+                                    load_cosqa_keys, mine_source, normalize_code, summary_problem)
+from leancode.units import extract_units
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def copy_package(module, dest: Path) -> Path:
+    """Copies an installed package's source into dest/<name>-src/<name> (an unpacked sdist)."""
+    root = dest / f"{module.__name__}-src"
+    shutil.copytree(Path(module.__file__).parent, root / module.__name__, ignore=IGNORE)
+    return root
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sources")
+    spec = copy_package(pathspec, tmp)
+    # A test directory, as sdists ship them: every function in it must be dropped.
+    (spec / "tests").mkdir()
+    shutil.copy(spec / "pathspec" / "util.py", spec / "tests" / "test_util.py")
+    # A verbatim copy inside the same package: all its pairs are duplicates.
+    shutil.copy(spec / "pathspec" / "util.py", spec / "pathspec" / "util_copy.py")
+    bar = copy_package(tqdm, tmp)
+    stdlib = tmp / "stdlib"
+    stdlib.mkdir()
+    for name in ("json", "email", "textwrap.py", "shlex.py", "string.py", "fractions.py", "difflib.py",
+                 "ftplib.py", "calendar.py", "argparse.py", "configparser.py", "tarfile.py"):
+        src = STDLIB / name
+        if src.is_dir():
+            shutil.copytree(src, stdlib / name, ignore=IGNORE)
+        elif src.is_file():
+            shutil.copy(src, stdlib / name)
+    return {"pathspec": spec, "tqdm": bar, "stdlib": stdlib, "tmp": tmp}
+
+
+@pytest.fixture(scope="module")
+def mined(sources):
+    return {
+        "pathspec": mine_source(sources["pathspec"], "python", package="pathspec"),
+        "tqdm": mine_source(sources["tqdm"], "python", package="tqdm"),
+        "stdlib": mine_source(sources["stdlib"], "python", package="stdlib", grouping="stdlib"),
+    }
+
+
+# ------------------------------------------------------------------------------ summaries
+
+@pytest.mark.parametrize("docstring, summary", [
+    ("Return the sum of x and y. Raise on overflow.", "Return the sum of x and y."),
+    ("Load the file, e.g. a config. Then parse it.", "Load the file, e.g. a config."),
+    ("Open the stream\nand read it all.\n\nMore text.", "Open the stream and read it all."),
+    ("Return a :class:`~pkg.mod.Spec` for ``path``.\n\n:param path: where", "Return a Spec for path."),
+    ("Compile :func:`a pattern <compile>` lazily\n:param x: y", "Compile a pattern lazily"),
+    ("sorted(iterable) -> list\n\nReturn a new sorted list.", "Return a new sorted list."),
+    ("Split the text.\n\nArgs:\n    text: the text", "Split the text."),
+    ("Parse headers\nParameters\n----------\nx : int", "Parse headers"),
+    (".. warning:: Internal API.\n    Subject to change.\n\nBuild the backend.", "Build the backend."),
+    (".. deprecated:: 1.0\n    Use g.", "Deprecated."),
+    ("", ""),
+])
+def test_python_first_sentence(docstring, summary):
+    assert first_sentence(docstring, "python") == summary
+
+
+@pytest.mark.parametrize("javadoc, summary", [
+    ("Returns the {@code size} of this list. More.\n@return the size", "Returns the size of this list."),
+    ("Adds all of {@link java.util.List#addAll(Collection) the elements}\n<p>Second paragraph.",
+     "Adds all of the elements"),
+    ("Creates a {@link #builder} for {@code Map<K, V>} &amp; more.", "Creates a builder for Map<K, V> & more."),
+    ("Returns the <b>first</b> element, i.e. the head.\n\n@throws E if empty", "Returns the first element, i.e. the head."),
+    ("{@inheritDoc}", ""),
+    ("@param x the x", ""),
+])
+def test_javadoc_first_sentence(javadoc, summary):
+    assert first_sentence(javadoc, "java") == summary
+
+
+@pytest.mark.parametrize("summary, reason", [
+    ("Return the sum of two numbers.", None),
+    ("", "summary_empty"),
+    ("Getter.", "summary_too_short"),
+    ("Return " + "very " * 40 + "much.", "summary_too_long"),
+    ("See https://example.com for the details.", "summary_url"),
+    ("TODO: write this docstring later.", "summary_todo_deprecated"),
+    ("Deprecated alias of the load function.", "summary_todo_deprecated"),
+    ("计算两个数字的和并返回结果", "summary_non_english"),
+    ("Вычисляет сумму двух чисел.", "summary_non_english"),
+    ("Return the naïve “sum” of the given numbers.", None),
+])
+def test_summary_problem(summary, reason):
+    assert summary_problem(summary) == reason
+
+
+def _unit(code, language):
+    return extract_units(code, language)[-1]
+
+
+@pytest.mark.parametrize("code, language, reason", [
+    ("def f(x):\n    return x + 1\n", "python", "too_few_lines"),
+    ("class A:\n    @property\n    def x(self):\n        return self._x\n", "python", "too_few_lines"),
+    ("def f(a,\n      b,\n      c):\n    pass\n", "python", "trivial_body"),
+    ("def f(a,\n      b,\n      c):\n    raise NotImplementedError('no')\n", "python", "trivial_body"),
+    ("def f(a,\n      b):\n    return None\n", "python", "trivial_body"),
+    ("def f(x):\n    y = x * 2\n    return y + 1\n", "python", None),
+    ("class A {\n  int size() {\n    return size;\n  }\n}\n", "java", "too_few_lines"),
+    ("class A {\n  void setX(int a,\n            int b,\n            int c) {\n    this.x = a;\n  }\n}\n", "java",
+     "trivial_body"),
+    ("class A {\n  int f(int x) {\n    int y = x * 2;\n    return y + 1;\n  }\n}\n", "java", None),
+    ("def f(x):\n" + "    x = x + 1\n" * 60 + "    return x\n", "python", "too_long"),
+])
+def test_code_problem(code, language, reason):
+    unit = _unit(code, language)
+    assert code_problem(unit, unit.code_without_docstring, Thresholds()) == reason
+
+
+# --------------------------------------------------------------------------------- mining
+
+def test_pairs_have_code_without_docstring_and_first_sentence(mined, sources):
+    result = mined["pathspec"]
+    assert result.pairs and result.functions == len(result.pairs) + sum(result.drops.values())
+    for pair in result.pairs:
+        text = (sources["pathspec"] / pair.path).read_text()
+        unit = next(u for u in extract_units(text, "python")
+                    if u.qualified_name == pair.name and u.code_without_docstring.strip("\n") == pair.code)
+        assert unit.docstring and unit.docstring.strip()
+        assert pair.code == unit.code_without_docstring.strip("\n")
+        assert unit.docstring.strip().splitlines()[0].strip() not in pair.code  # docstring removed
+        assert pair.summary == first_sentence(unit.docstring, "python")
+        words = pair.summary.split()
+        assert 3 <= len(words) <= 40 and "\n" not in pair.summary
+        assert pair.language == "python" and pair.package == "pathspec"
+
+
+def test_tests_and_trivial_functions_are_dropped(mined):
+    result = mined["pathspec"]
+    assert result.drops["test_file"] > 0
+    assert not any(pair.path.startswith("tests/") for pair in result.pairs)
+    assert not any(pair.name.split(".")[-1].startswith("test") for r in mined.values() for pair in r.pairs)
+    for r in mined.values():
+        assert not any(re_dunder(pair.name) for pair in r.pairs)
+        for pair in r.pairs:
+            lines = [line for line in pair.code.splitlines()
+                     if line.strip() and not line.strip().startswith(("#", "@"))]
+            assert len(lines) >= 3
+            assert len(pair.code) <= Thresholds().max_code_chars
+    total = sum((r.drops for r in mined.values()), start=type(result.drops)())
+    assert total["too_few_lines"] > 0 and total["special_method"] > 0 and total["no_docstring"] > 0
+    assert total["too_long"] > 0
+
+
+def re_dunder(name):
+    last = name.split(".")[-1]
+    return last.startswith("__") and last.endswith("__")
+
+
+def test_assemble_dedupes_drops_cosqa_and_splits_by_package(mined, tmp_path):
+    spec, bar, stdlib = mined["pathspec"], mined["tqdm"], mined["stdlib"]
+    copies = [p for p in spec.pairs if p.path == "pathspec/util_copy.py"]
+    assert copies  # the verbatim copy yields pairs of its own, all duplicates
+    # The CoSQA codebase holds one tqdm function, re-indented (whitespace differs).
+    victim = bar.pairs[0]
+    cosqa = tmp_path / "codebase.jsonl"
+    cosqa.write_text(json.dumps({"idx": "c-0", "code": victim.code.replace("\n    ", "\n  "),
+                                 "language": "python"}) + "\n")
+    keys = load_cosqa_keys(cosqa)
+    splits, drops = assemble([stdlib, spec, bar], cosqa_keys=keys, seed=0)
+
+    kept = [p for split in SPLITS for p in splits[split]]
+    assert drops["cosqa_overlap"] >= 1
+    assert normalize_code(victim.code) not in {normalize_code(p.code) for p in kept}
+    assert drops["duplicate"] >= len(copies)
+    assert len({normalize_code(p.code) for p in kept}) == len(kept)
+    seen = sum(r.functions for r in (stdlib, spec, bar))
+    assert seen == sum(drops.values()) + len(kept)
+    # No package (stdlib: top-level module) in two splits; stdlib modules are separate units.
+    packages = {split: {p.package for p in splits[split]} for split in SPLITS}
+    assert sum(1 for split in SPLITS if packages[split]) >= 2
+    for a in SPLITS:
+        for b in SPLITS:
+            assert a == b or not packages[a] & packages[b]
+    assert {"stdlib:json", "stdlib:email", "stdlib:textwrap"} <= set().union(*packages.values())
+    # The split is a function of the seed: the same seed gives the same split.
+    again, _ = assemble([stdlib, spec, bar], cosqa_keys=keys, seed=0)
+    assert [p.key for p in again["test"]] == [p.key for p in splits["test"]]
+
+
+# ------------------------------------------------------------------------------------ CLI
+
+def _read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_cli_mines_local_sources_offline(sources, tmp_path, capsys):
+    out = tmp_path / "mined"
+    cosqa = tmp_path / "codebase.jsonl"
+    cosqa.write_text("")
+    argv = ["mine", "--out", str(out), "--language", "python", "--max-packages", "0", "--no-stdlib",
+            "--cosqa", str(cosqa), "--workers", "1",
+            "--source", str(sources["pathspec"]), "--source", str(sources["tqdm"])]
+    assert main(argv) == 0
+    assert "python: train" in capsys.readouterr().out
+    manifest = json.loads((out / "MANIFEST.json").read_text())
+    entry = manifest["languages"]["python"]
+    assert manifest["command"].startswith("leancode-train mine --out")
+    assert manifest["thresholds"]["max_code_tokens"] == 256 and manifest["cosqa"]["functions"] == 0
+    assert [s["name"] for s in entry["sources"]] == ["pathspec-src", "tqdm-src"]
+    assert entry["functions"] == sum(entry["drops"].values()) + sum(entry["pairs"].values())
+    rows = {split: _read_jsonl(out / "python" / f"{split}.jsonl") for split in SPLITS}
+    assert {split: len(rows[split]) for split in SPLITS} == entry["pairs"]
+    every = [row for split in SPLITS for row in rows[split]]
+    assert every and len({row["idx"] for row in every}) == len(every)
+    assert all(row["idx"].startswith("py-") for row in every)
+    assert set(every[0]) == {"idx", "code", "language", "summary", "package", "path", "name"}
+    by_split = {split: {row["package"] for row in rows[split]} for split in SPLITS}
+    assert sum(len(packages) for packages in by_split.values()) == 2  # each package in one split
+
+
+def test_cli_resumes_and_records_failed_downloads(sources, tmp_path, monkeypatch):
+    """PyPI fetching replaced by a local copy: a finished package is not fetched again, and a
+    package that cannot be downloaded is recorded and skipped."""
+    calls = []
+
+    def fake_pypi(package, sink, tmp):
+        calls.append(package)
+        if package != "pathspec":
+            raise corpus.ToolError(f"pip download {package} failed")
+        sink.add_tree(sources["pathspec"])
+        return {"kind": "pypi-sdist", "version": pathspec.__version__, "origin": "local copy"}
+
+    monkeypatch.setattr(corpus._Fetcher, "_pypi", staticmethod(fake_pypi))
+    packages = tmp_path / "packages.txt"
+    packages.write_text("pathspec\nno-such-package-xyz\nnot-mined\n")
+    out, work = tmp_path / "mined", tmp_path / "work"
+    argv = ["mine", "--out", str(out), "--language", "python", "--packages-file", str(packages),
+            "--max-packages", "2", "--no-stdlib", "--workers", "1", "--work", str(work),
+            "--cosqa", str(tmp_path / "none.jsonl")]
+    (tmp_path / "none.jsonl").write_text("")
+    assert main(argv) == 0
+    assert calls == ["pathspec", "no-such-package-xyz"]
+    entry = json.loads((out / "MANIFEST.json").read_text())["languages"]["python"]
+    assert [s["name"] for s in entry["sources"]] == ["pathspec"]
+    assert entry["sources"][0]["version"] == pathspec.__version__
+    assert [f["name"] for f in entry["failures"]] == ["no-such-package-xyz"]
+    assert "failed" in entry["failures"][0]["error"]
+    assert not (work / "sources" / "python" / "pathspec").exists()  # unpacked source removed
+    first = (out / "python" / "train.jsonl").read_text(), (out / "python" / "test.jsonl").read_text()
+
+    calls.clear()
+    assert main(argv) == 0
+    assert calls == ["no-such-package-xyz"]  # pathspec came from the cache
+    assert ((out / "python" / "train.jsonl").read_text(), (out / "python" / "test.jsonl").read_text()) == first
