@@ -124,6 +124,9 @@ class Encoder:
     def _load_model(self) -> dict:
         import torch
         from transformers import AutoModel
+        from transformers.utils import logging
+
+        logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
 
         if self.threads:
             torch.set_num_threads(self.threads)
