@@ -86,7 +86,7 @@ def simplify(
     if target > 0:
         if table is None and method in ("leancode", "leancode-global", "dietcode"):
             table = default_table(language, task)
-        for index in removal_order(method, tokens, pieces, table, seed, code):
+        for index in removal_order(method, tokens, pieces, table, seed, code, target):
             if gone >= target:
                 break
             removed.add(index)
@@ -96,14 +96,14 @@ def simplify(
 
 
 def removal_order(method: str, tokens: list[Token], pieces: list[int], table: ImportanceTable | None,
-                  seed: int, code: str) -> Iterable[int]:
+                  seed: int, code: str, target: int) -> Iterable[int]:
     """Token indices in the order `method` removes them (lazily, for the heap-based methods)."""
     if method == "leancode":
         return _greedy(tokens, table.scores(tokens, local=True))
     if method == "leancode-global":
         return _greedy(tokens, table.scores(tokens, local=False))
     if method == "dietcode":
-        return _dietcode(tokens, pieces, table)
+        return _dietcode(tokens, pieces, table, target)
     if method == "slimcode":
         return sorted(range(len(tokens)), key=lambda i: (_slimcode_level(tokens[i]), -i))
     if method == "random":
@@ -151,7 +151,7 @@ def _knapsack(weights: list[int], values: list[float], capacity: int) -> set[int
     return chosen
 
 
-def _dietcode(tokens: list[Token], pieces: list[int], table: ImportanceTable) -> list[int]:
+def _dietcode(tokens: list[Token], pieces: list[int], table: ImportanceTable, target: int) -> list[int]:
     scores = table.scores(tokens, local=False)
     statements: dict[int, list[int]] = defaultdict(list)
     for i, token in enumerate(tokens):
@@ -163,8 +163,9 @@ def _dietcode(tokens: list[Token], pieces: list[int], table: ImportanceTable) ->
         + 0.3 * sum(scores[i] for i in statements[s]) / len(statements[s])
         for s in ids
     ]
-    # Keep what fits in the pieces left after removal; the removal routine stops at the target.
-    kept_statements = _knapsack(weights, values, capacity=sum(pieces))
+    # The statements worth most that fit in the pieces left after removal; the rest are dropped
+    # (the removal routine stops at the target, so the last dropped one may go only in part).
+    kept_statements = _knapsack(weights, values, capacity=max(0, sum(pieces) - target))
     dropped = sorted((i for i in range(len(ids)) if i not in kept_statements), key=lambda k: values[k])
     order = [i for k in dropped for i in reversed(statements[ids[k]])]
     rest = sorted((i for k in kept_statements for i in statements[ids[k]]),

@@ -154,3 +154,12 @@ def test_bad_arguments():
 def test_empty_input_gives_empty_output():
     result = simplify("", "python", ratio=0.5, method="slimcode")
     assert result.code == "" and result.tokens == [] and result.model_tokens == 0
+
+
+def test_dietcode_drops_whole_statements(table):
+    result = simplify(SNIPPETS["java"], "java", ratio=0.5, method="dietcode", table=table)
+    kept_statements = {result.tokens[i].statement for i in result.kept}
+    dropped = {t.statement for t in result.tokens} - kept_statements
+    assert dropped  # the knapsack leaves out whole statements, unlike leancode
+    kept_pieces = sum(result.pieces[i] for i in result.kept)
+    assert kept_pieces <= result.model_tokens - round(0.5 * result.model_tokens)
