@@ -377,7 +377,8 @@ class _Fetcher:
     def java(self) -> None:
         self._source("java", "openjdk-17", self._java)
 
-    def _java(self, sink: _Sink, tmp: Path) -> dict:
+    def _java(self, sink: _Sink, tmp: Path, modules: tuple[str, ...] | None = JAVA_MODULES) -> dict:
+        """The JDK's sources of `modules` (None: every module)."""
         deb = self.apt.download(JAVA_PACKAGE, tmp)
         version = self.apt.version(deb)
         root = self.apt.extract(deb, tmp / "x")
@@ -388,12 +389,12 @@ class _Fetcher:
         with zipfile.ZipFile(zips[0]) as zf:
             for info in zf.infolist():
                 parts = PurePosixPath(info.filename).parts
-                if info.is_dir() or len(parts) < 2 or parts[0] not in JAVA_MODULES:
+                if info.is_dir() or len(parts) < 2 or modules is not None and parts[0] not in modules:
                     continue
                 if info.filename.endswith(".java") and info.file_size <= MAX_FILE_BYTES:
                     sink.add(info.filename, zf.read(info))
         return {"kind": "debian", "package": JAVA_PACKAGE, "version": version,
-                "modules": list(JAVA_MODULES)}
+                "modules": list(modules) if modules is not None else "all"}
 
     # -- go ----------------------------------------------------------------------------
     def go(self) -> None:

@@ -62,7 +62,6 @@ import shutil
 import sys
 import time
 import unicodedata
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -72,7 +71,7 @@ from tqdm import tqdm
 
 from leancode.units import Unit, extract_units
 
-from .corpus import (JAVA_PACKAGE, MARKER, MAX_FILE_BYTES, _Fetcher, _read_packages, _slug,
+from .corpus import (MARKER, MAX_FILE_BYTES, _Fetcher, _read_packages, _slug,
                      default_packages_file)
 
 __all__ = [
@@ -505,22 +504,6 @@ class _Task:
         return Path(self.work) / "cache" / self.language / f"{_slug(self.kind + '-' + self.name)}.json.gz"
 
 
-def _build_jdk(fetcher: _Fetcher, sink, tmp: Path) -> dict:
-    """Every module's sources from Debian's openjdk-17-source (corpus' `_java` keeps only a few)."""
-    deb = fetcher.apt.download(JAVA_PACKAGE, tmp)
-    version = fetcher.apt.version(deb)
-    root = fetcher.apt.extract(deb, tmp / "x")
-    deb.unlink()
-    zips = sorted(root.rglob("src.zip"))
-    if not zips:
-        raise RuntimeError(f"no src.zip inside {JAVA_PACKAGE}")
-    with zipfile.ZipFile(zips[0]) as zf:
-        for info in zf.infolist():
-            if not info.is_dir() and info.filename.endswith(".java") and info.file_size <= MAX_FILE_BYTES:
-                sink.add(info.filename, zf.read(info))
-    return {"kind": "debian", "package": JAVA_PACKAGE, "version": version, "modules": "all"}
-
-
 def _read_cache(path: Path, cache_key: str) -> dict | None:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -546,7 +529,7 @@ def _run_task(task: _Task) -> dict:
             if task.kind == "stdlib":
                 build = fetcher._python_stdlib
             elif task.kind == "jdk":
-                build = lambda sink, tmp: _build_jdk(fetcher, sink, tmp)  # noqa: E731
+                build = lambda sink, tmp: fetcher._java(sink, tmp, modules=None)  # noqa: E731
             else:
                 build = lambda sink, tmp: fetcher._pypi(task.name, sink, tmp)  # noqa: E731
             fetcher._source(task.language, task.name, build)
