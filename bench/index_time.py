@@ -1,0 +1,77 @@
+"""Cold and warm `leancode index` on a copy of part of the Python standard library (~5,000 functions).
+
+    python bench/index_time.py [--functions 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+from markdown import write_section
+
+from leancode.units import extract_units
+
+
+def copy_stdlib(target: Path, functions: int) -> int:
+    """Copy stdlib modules (tests left out) until about `functions` functions are in `target`."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    count = 0
+    for path in sorted(stdlib.rglob("*.py")):
+        relative = path.relative_to(stdlib)
+        if count >= functions or {"test", "tests", "idle_test", "site-packages"} & set(relative.parts):
+            continue
+        try:
+            code = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(code, encoding="utf-8")
+        count += len(extract_units(code, "python"))
+    return count
+
+
+def timed_index(root: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "leancode.cli", "index", str(root)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--functions", type=int, default=5000)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "repo"
+        count = copy_stdlib(root, args.functions)
+        cold = timed_index(root)
+        warm = timed_index(root)
+        edited = min(root.rglob("*.py"))
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n\ndef added(x):\n    return x + 1\n")
+        one_edit = timed_index(root)
+        shutil.rmtree(root / ".leancode")
+    command = "python bench/index_time.py " + shlex.join(sys.argv[1:])
+    lines = ["## Repository index time", "",
+             f"`{command.strip()}` — `leancode index` (default encoder: leancode, packaged MiniLM) as a subprocess "
+             f"on a copy of the Python standard library with {count:,} functions; wall time including start-up.", "",
+             "| run | seconds | relative to cold |", "|---|---:|---:|",
+             f"| cold (empty index) | {cold:.1f} | 1.00 |",
+             f"| warm (nothing changed) | {warm:.1f} | {warm / cold:.3f} |",
+             f"| one function added | {one_edit:.1f} | {one_edit / cold:.3f} |"]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("index-time", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
