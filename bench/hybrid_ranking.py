@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
-import sys
 import time
 from pathlib import Path
 
-from markdown import write_section
+from report import command_line, write_section
 
 from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO, Encoder
 from leancode.search import SearchIndex, rank
@@ -48,9 +46,9 @@ def main() -> None:
             score = mrr(queries, codebase, query_vectors, index, hybrid)
             per_query = (time.perf_counter() - start) / len(queries) * 1000
             rows.append((f"{method} {ratio:g}", "hybrid" if hybrid else "dense", score, per_query))
-    command = "python bench/hybrid_ranking.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = ["## Dense vs hybrid ranking (CoSQA dev)", "",
-             f"`{command.strip()}` — 500 queries over {len(codebase)} functions; BM25 (bm25s) over split identifiers "
+             f"`{command}` — 500 queries over {len(codebase)} functions; BM25 (bm25s) over split identifiers "
              "and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep each).", "",
              "| code read by the encoder | ranking | MRR | ms per query (ranking only) |", "|---|---|---:|---:|",
              *(f"| {cell} | {kind} | {score:.4f} | {ms:.1f} |" for cell, kind, score, ms in rows)]

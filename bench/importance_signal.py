@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
-import sys
 from pathlib import Path
 
 import numpy as np
-from markdown import write_section
+from report import command_line, write_section
 
 from leancode.encoder import Encoder
 from leancode.importance import ImportanceTable
@@ -55,9 +53,9 @@ def main() -> None:
             score = mrr(texts)
             row.append(f"{score:.4f} ({score / full:.1%})")
         rows.append(row)
-    command = "python bench/importance_signal.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = ["## Importance signal for the packaged encoder (CoSQA dev)", "",
-             f"`{command.strip()}` — 500 queries over {len(codebase)} functions; full input MRR {full:.4f}. "
+             f"`{command}` — 500 queries over {len(codebase)} functions; full input MRR {full:.4f}. "
              "Tables: python, 1,500 corpus functions each, built by `leancode-train importance --method <name>`.", "",
              "| method | table | " + " | ".join(f"ratio {r:g}" for r in ratios) + " |",
              "|---|---|" + "---:|" * len(ratios),

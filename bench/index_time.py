@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from markdown import write_section
+from report import command_line, write_section
 
 from leancode.units import extract_units
 
@@ -60,9 +59,9 @@ def main() -> None:
         edited.write_text(edited.read_text(encoding="utf-8") + "\n\ndef added(x):\n    return x + 1\n")
         one_edit = timed_index(root)
         shutil.rmtree(root / ".leancode")
-    command = "python bench/index_time.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = ["## Repository index time", "",
-             f"`{command.strip()}` — `leancode index` (default encoder: leancode, packaged MiniLM) as a subprocess "
+             f"`{command}` — `leancode index` (default encoder: leancode, packaged MiniLM) as a subprocess "
              f"on a copy of the Python standard library with {count:,} functions; wall time including start-up.", "",
              "| run | seconds | relative to cold |", "|---|---:|---:|",
              f"| cold (empty index) | {cold:.1f} | 1.00 |",

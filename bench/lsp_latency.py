@@ -23,7 +23,6 @@ import asyncio
 import os
 import platform
 import random
-import shlex
 import shutil
 import sys
 import sysconfig
@@ -31,8 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from markdown import write_section
+from report import command_line, percentiles, write_section
 
 from leancode.units import extract_units
 
@@ -65,10 +63,6 @@ def copy_stdlib(target: Path, functions: int) -> tuple[int, int]:
             break
     (target / ".git").mkdir(exist_ok=True)
     return files, n
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    return float(np.percentile(samples, 50)) * 1000, float(np.percentile(samples, 95)) * 1000
 
 
 async def session(root: Path, hovers: int, queries: int, rng: random.Random, measure: bool) -> dict:
@@ -165,11 +159,11 @@ def main() -> None:
                       ("`leancode.search` (top 10)", "search"), ("`workspace/symbol`", "symbol")):
         p50, p95 = percentiles(first[key])
         rows.append(f"| {name} | {len(first[key])} | {p50:.1f} | {p95:.1f} |")
-    command = "python bench/lsp_latency.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = [
         "## Language server latency",
         "",
-        f"`{command.strip()}` — the real server (`python -m leancode.server`, default settings: leancode "
+        f"`{command}` — the real server (`python -m leancode.server`, default settings: leancode "
         f"simplification, packaged MiniLM encoder, fallback summarizer) over stdio, driven by pytest-lsp's client "
         f"with VS Code's capabilities; workspace: {files} files of the Python {platform.python_version()} "
         f"standard library, {functions:,} functions; {platform.machine()} with {os.cpu_count()} cores.",

@@ -15,12 +15,10 @@ import argparse
 import io
 import os
 import platform
-import shlex
-import sys
 import time
 
 import numpy as np
-from markdown import write_section
+from report import command_line, percentiles, write_section
 
 from leancode.search import SearchIndex, rank
 
@@ -36,10 +34,6 @@ def synthetic_index(n: int, rng: np.random.Generator) -> tuple[SearchIndex, list
     ids = np.minimum(rng.zipf(1.3, size=(n, TERMS_PER_FUNCTION)) - 1, VOCABULARY - 1)
     terms = [list(words[row]) for row in ids]
     return SearchIndex(vectors, terms), list(words)
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    return float(np.percentile(samples, 50)) * 1000, float(np.percentile(samples, 95)) * 1000
 
 
 def main() -> None:
@@ -76,11 +70,11 @@ def main() -> None:
             rows.append((n, "hybrid (dense + BM25, RRF)" if hybrid else "dense", p50, p95,
                          f"{build * 1000:.0f} ms BM25 build" if hybrid else f"{load * 1000:.0f} ms vectors load"))
 
-    command = "python bench/search_latency.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = [
         "## Search latency",
         "",
-        f"`{command.strip()}` — `leancode.search.rank`, top {args.top}, {args.queries} queries, synthetic index "
+        f"`{command}` — `leancode.search.rank`, top {args.top}, {args.queries} queries, synthetic index "
         f"(random unit vectors of dimension {DIM}; {TERMS_PER_FUNCTION} Zipf-distributed terms per function), "
         f"query vector given (encoder time excluded); one process on {platform.machine()} with {os.cpu_count()} "
         f"cores, Python {platform.python_version()}, numpy {np.__version__}.",

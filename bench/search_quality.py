@@ -14,14 +14,13 @@ import argparse
 import json
 import os
 import platform
-import shlex
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-from markdown import write_section
+from report import command_line, write_section
 
 from leancode.encoder import Encoder
 from leancode.simplify import METHODS
@@ -147,11 +146,11 @@ def main() -> None:
             log(f"speed: {name}: {seconds:.2f}s")
     total_minutes = (time.perf_counter() - began) / 60
 
-    command = "python bench/search_quality.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = [
         "## Code search quality (CoSQA dev)",
         "",
-        f"`{command.strip()}` — {len(queries)} queries over {len(codebase)} functions "
+        f"`{command}` — {len(queries)} queries over {len(codebase)} functions "
         f"(`{Path(args.queries).parent.name}`), model `{encoder.model_id}` (all-MiniLM-L6-v2, mean pooling, "
         f"max {encoder.max_length} model tokens), fp32, {args.threads} torch threads, one process on "
         f"{platform.machine()} with {os.cpu_count()} cores, torch {torch.__version__}; "

@@ -9,13 +9,11 @@ import argparse
 import json
 import os
 import platform
-import shlex
-import sys
 import time
 import warnings
 from pathlib import Path
 
-from markdown import write_section
+from report import command_line, write_section
 
 from leancode.importance import default_table
 from leancode.simplify import METHODS, simplify
@@ -55,11 +53,11 @@ def main() -> None:
         rate = len(records) / (time.perf_counter() - start)
         rows.append((method, rate, f"{before / len(records):.1f}", f"{after / len(records):.1f}"))
 
-    command = "python bench/simplify_throughput.py " + shlex.join(sys.argv[1:])
+    command = command_line()
     lines = [
         "## Simplifier throughput",
         "",
-        f"`{command.strip()}` — {len(records)} functions of `{Path(args.codebase).name}`, ratio {args.ratio}, "
+        f"`{command}` — {len(records)} functions of `{Path(args.codebase).name}`, ratio {args.ratio}, "
         f"one process on {platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}.",
         "",
         "| method | functions/s | model tokens before | model tokens after |",

@@ -1,9 +1,13 @@
-"""Writing a named section of BENCHMARKS.md, so each bench script owns one section."""
+"""What every bench script shares: its command line, latency percentiles, and its own section of BENCHMARKS.md."""
 
 from __future__ import annotations
 
 import re
+import shlex
+import sys
 from pathlib import Path
+
+import numpy as np
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
@@ -16,3 +20,13 @@ def write_section(name: str, body: str) -> None:
     pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text.rstrip()}\n\n{block}\n"
     BENCHMARKS.write_text(text)
+
+
+def command_line() -> str:
+    """How this bench script was run, as a reader would type it from the repository root."""
+    return shlex.join(["python", f"bench/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 of durations in seconds, in milliseconds."""
+    return float(np.percentile(samples, 50)) * 1000, float(np.percentile(samples, 95)) * 1000
