@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .model_tokens import default_model_path, piece_counter
-from .simplify import METHODS, Simplified, simplify
+from .simplify import Simplified, check_settings, simplify
 
 DEFAULT_METHOD = "leancode"
 DEFAULT_RATIO = 0.2  # largest leancode ratio keeping >= 97% of full-input CoSQA MRR (BENCHMARKS.md)
@@ -83,10 +83,7 @@ class Encoder:
 
     def __init__(self, model: str | None = None, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO,
                  quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256):
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
-        if not 0 <= ratio <= 1:
-            raise ValueError(f"ratio must be between 0 and 1, got {ratio}")
+        check_settings(method, ratio)
         path = Path(model or default_model_path()).expanduser()
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"{path}: not a model directory (no config.json); give a local model path")
@@ -159,10 +156,7 @@ class Encoder:
         """The same loaded model with another simplification (no reload); its own config_key."""
         method = self.method if method is None else method
         ratio = self.ratio if ratio is None else float(ratio)
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
-        if not 0 <= ratio <= 1:
-            raise ValueError(f"ratio must be between 0 and 1, got {ratio}")
+        check_settings(method, ratio)
         other = copy.copy(self)
         other.method, other.ratio = method, ratio
         other.config_key = other._config_key()

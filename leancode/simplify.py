@@ -51,6 +51,14 @@ class Simplified:
         return 1 - self.model_tokens_kept / self.model_tokens if self.model_tokens else 0.0
 
 
+def check_settings(method: str, ratio: float | None) -> None:
+    """A clear ValueError for an unknown method or a ratio outside [0, 1] (None: no ratio)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+    if ratio is not None and not 0 <= ratio <= 1:
+        raise ValueError(f"ratio must be between 0 and 1, got {ratio}")
+
+
 def simplify(
     code: str,
     language: str,
@@ -63,12 +71,9 @@ def simplify(
     seed: int = 0,
 ) -> Simplified:
     """Simplify `code` by removing `ratio` of its model tokens, or down to `budget` model tokens."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+    check_settings(method, ratio)
     if ratio is not None and budget is not None:
         raise ValueError("give ratio or budget, not both")
-    if ratio is not None and not 0 <= ratio <= 1:
-        raise ValueError(f"ratio must be between 0 and 1, got {ratio}")
     if budget is not None and budget < 0:
         raise ValueError(f"budget must be a non-negative number of model tokens, got {budget}")
     tokens = lex(code, language)
