@@ -80,6 +80,12 @@ def _index_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--threads", type=int, help="CPU threads for the encoder")
 
 
+def _simplify(code: str, language: str, args: argparse.Namespace) -> Simplified:
+    """`simplify` with the command line's settings (--budget, when given, replaces --ratio)."""
+    return simplify(code, language, ratio=None if args.budget is not None else args.ratio, budget=args.budget,
+                    method=args.method, task=args.task, seed=args.seed)
+
+
 def _dimmed(code: str, result: Simplified) -> str:
     """The original code with removed tokens dimmed."""
     kept = set(result.kept)
@@ -110,8 +116,7 @@ def _simplify_file(args: argparse.Namespace) -> int:
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
     snippets = [(f"{path}:{u.start_line + 1} {u.qualified_name}", u.code) for u in units] or [(str(path), code)]
     for header, snippet in snippets:
-        result = simplify(snippet, language, ratio=None if args.budget is not None else args.ratio,
-                          budget=args.budget, method=args.method, task=args.task, seed=args.seed)
+        result = _simplify(snippet, language, args)
         note = f"# {header}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
         print(f"{DIM}{note}{RESET}" if color else note)
         print(_dimmed(snippet, result) if color else result.code)
@@ -133,8 +138,7 @@ def _simplify_batch(args: argparse.Namespace) -> int:
                 code, language = record["code"], record.get("language") or args.language
                 if language is None:
                     raise ValueError("no language: add a 'language' field or pass --language")
-                result = simplify(code, language, ratio=None if args.budget is not None else args.ratio,
-                                  budget=args.budget, method=args.method, task=args.task, seed=args.seed)
+                result = _simplify(code, language, args)
             except (ValueError, KeyError, TypeError, UnsupportedLanguageError) as error:
                 failures += 1
                 print(f"leancode: line {number}: {error!r}; written with an 'error' field and the input line",
