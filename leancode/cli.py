@@ -80,7 +80,7 @@ def _index_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--threads", type=int, help="CPU threads for the encoder")
 
 
-def _simplify(code: str, language: str, args: argparse.Namespace) -> Simplified:
+def _simplify_one(code: str, language: str, args: argparse.Namespace) -> Simplified:
     """`simplify` with the command line's settings (--budget, when given, replaces --ratio)."""
     return simplify(code, language, ratio=None if args.budget is not None else args.ratio, budget=args.budget,
                     method=args.method, task=args.task, seed=args.seed)
@@ -116,12 +116,20 @@ def _simplify_file(args: argparse.Namespace) -> int:
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
     snippets = [(f"{path}:{u.start_line + 1} {u.qualified_name}", u.code) for u in units] or [(str(path), code)]
     for header, snippet in snippets:
-        result = _simplify(snippet, language, args)
+        result = _simplify_one(snippet, language, args)
         note = f"# {header}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
         print(f"{DIM}{note}{RESET}" if color else note)
         print(_dimmed(snippet, result) if color else result.code)
         print()
     return 0
+
+
+def _simplify(args: argparse.Namespace) -> int:
+    if args.input:
+        return _simplify_batch(args)
+    if not args.file:
+        raise ValueError("give a FILE or --input JSONL")
+    return _simplify_file(args)
 
 
 def _simplify_batch(args: argparse.Namespace) -> int:
@@ -138,7 +146,7 @@ def _simplify_batch(args: argparse.Namespace) -> int:
                 code, language = record["code"], record.get("language") or args.language
                 if language is None:
                     raise ValueError("no language: add a 'language' field or pass --language")
-                result = _simplify(code, language, args)
+                result = _simplify_one(code, language, args)
             except (ValueError, KeyError, TypeError, UnsupportedLanguageError) as error:
                 failures += 1
                 print(f"leancode: line {number}: {error!r}; written with an 'error' field and the input line",
@@ -231,22 +239,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.simplefilter("once")
     warnings.formatwarning = lambda message, category, *rest: f"leancode: warning: {message}\n"
+    commands = {"simplify": _simplify, "index": _index, "search": _search}
     try:
-        if args.command == "simplify":
-            if args.input:
-                return _simplify_batch(args)
-            if not args.file:
-                raise ValueError("give a FILE or --input JSONL")
-            return _simplify_file(args)
-        if args.command == "index":
-            return _index(args)
-        if args.command == "search":
-            return _search(args)
+        code = commands[args.command](args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit
+        return code
+    except BrokenPipeError:  # the reader went away (`leancode search ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (OSError, ValueError, LookupError) as error:
         print(f"leancode: error: {error}", file=sys.stderr)
         return 2
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

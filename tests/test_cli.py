@@ -82,3 +82,13 @@ def test_errors_are_clear(tmp_path):
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
     done = run("simplify", str(unknown), "--ratio", "2")
     assert done.returncode == 2 and "between 0 and 1" in done.stderr
+
+
+def test_closed_pipe_ends_quietly(java_file):
+    # `leancode simplify FILE | head -0`: the reader is gone before anything is written.
+    process = subprocess.Popen([sys.executable, "-m", "leancode.cli", "simplify", str(java_file)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 0
+    assert "error" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr
