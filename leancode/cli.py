@@ -1,4 +1,4 @@
-"""`leancode` command line: simplify code (more commands join as the product grows)."""
+"""`leancode` command line: simplify code, index and search a repository, summarize functions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from tqdm import tqdm
 
 from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
 from .simplify import METHODS, Simplified, simplify
+from .sources import read_source
+from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
 from .units import extract_units
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -66,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--update", action=argparse.BooleanOptionalAction, default=True,
                       help="bring the index up to date before searching (default: yes)")
     _index_options(find)
+
+    summ = commands.add_parser("summarize", help="a one-line summary of a function, from the shipped model",
+                               description="Summarize the function at FILE:LINE (1-based) or FILE:NAME, "
+                                           "or every function of FILE.")
+    summ.add_argument("target", metavar="FILE[:LINE|:NAME]")
+    summ.add_argument("--json", action="store_true", help="print a JSON list")
+    summ.add_argument("--model", help="summarizer directory (default: the shipped one)")
+    summ.add_argument("--method", choices=METHODS, default=SUMMARY_METHOD,
+                      help=f"simplification before summarizing (default {SUMMARY_METHOD})")
+    summ.add_argument("--ratio", type=_ratio, default=SUMMARY_RATIO,
+                      help=f"fraction of model tokens removed (default {SUMMARY_RATIO})")
+    summ.add_argument("--beams", type=int, default=1, help="beam search width (default 1: greedy)")
+    summ.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")
     return parser
 
 
@@ -100,14 +115,8 @@ def _dimmed(code: str, result: Simplified) -> str:
 
 def _simplify_file(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    language = args.language or language_for_path(path.name)
-    if language is None:
-        raise UnsupportedLanguageError(
-            f"cannot tell the language of {path.name}; pass --language (one of {', '.join(sorted(LANGUAGES))})")
-    data = path.read_bytes()
-    if b"\0" in data[:8192]:
-        raise ValueError(f"{path} looks like a binary file")
-    code = data.decode("utf-8", errors="replace")
+    language = _language(path, args.language)
+    code = _read(path)
     units = extract_units(code, language)
     if args.function:
         units = [u for u in units if args.function in (u.name, u.qualified_name)]
@@ -121,6 +130,57 @@ def _simplify_file(args: argparse.Namespace) -> int:
         print(f"{DIM}{note}{RESET}" if color else note)
         print(_dimmed(snippet, result) if color else result.code)
         print()
+    return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return read_source(path)
+    except ValueError as reason:
+        raise ValueError(f"{path}: {reason}") from None
+
+
+def _language(path: Path, override: str | None) -> str:
+    language = override or language_for_path(path.name)
+    if language is None:
+        raise UnsupportedLanguageError(
+            f"cannot tell the language of {path.name}; pass --language (one of {', '.join(sorted(LANGUAGES))})")
+    return language
+
+
+def _target(text: str) -> tuple[Path, int | None, str | None]:
+    """FILE, FILE:LINE or FILE:NAME -> (path, line or None, name or None)."""
+    if Path(text).exists() or ":" not in text:
+        return Path(text), None, None
+    path, _, where = text.rpartition(":")
+    return (Path(path), int(where), None) if where.isdigit() else (Path(path), None, where)
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from .summarizer import Summarizer
+
+    path, line, name = _target(args.target)
+    units = extract_units(_read(path), _language(path, args.language))
+    if line is not None:
+        around = [u for u in units if u.start_line < line <= u.end_line + 1]
+        units = around[-1:]  # the innermost: units come outer first
+        if not units:
+            raise LookupError(f"no function at {path}:{line}")
+    elif name is not None:
+        units = [u for u in units if name in (u.name, u.qualified_name)]
+        if not units:
+            raise LookupError(f"no function named {name!r} in {path}")
+    if not units:
+        raise LookupError(f"no functions in {path}")
+    summarizer = Summarizer(args.model, num_beams=args.beams)
+    summaries = summarizer.summarize_units(units, args.method, args.ratio)
+    if args.json:
+        print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s,
+                           "method": args.method, "ratio": args.ratio, "model": summarizer.path}
+                          for u, s in zip(units, summaries)], indent=2))
+    else:
+        for unit, summary in zip(units, summaries):
+            print(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {summary}")
     return 0
 
 
@@ -239,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.simplefilter("once")
     warnings.formatwarning = lambda message, category, *rest: f"leancode: warning: {message}\n"
-    commands = {"simplify": _simplify, "index": _index, "search": _search}
+    commands = {"simplify": _simplify, "index": _index, "search": _search, "summarize": _summarize}
     try:
         code = commands[args.command](args)
         sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit

@@ -47,12 +47,12 @@ from tqdm import tqdm
 
 from .languages import language_for_path
 from .search import SearchIndex, lexical_terms
+from .sources import MAX_FILE_BYTES
 from .units import extract_units
 
 FORMAT = 1  # of manifest.json and snapshot.npz
 PARSE_VERSION = 1  # bump when the per-file unit records change
 INDEX_DIRNAME = ".leancode"
-MAX_FILE_BYTES = 1_000_000
 EMBED_CHUNK = 256  # units per encoder call between progress updates and cache writes
 CACHE_SIZE_LIMIT = 4 * 2**30
 # Directories never indexed: version control, dependencies, build output, tool caches.

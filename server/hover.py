@@ -1,9 +1,10 @@
 """Hover contents: which function the cursor is on, its one-line summary, its markdown.
 
 Plain functions and small objects; nothing here knows of LSP. A `Summarizer` turns a
-function's code into one line and says where that line came from. Until a trained
-summarizer is configured (setting `summarizerPath`), `FallbackSummarizer` answers from
-the docstring or doc comment, else from the name and signature, and says so.
+function's code into one line and says where that line came from: the shipped summarizer
+(or the one at setting `summarizerPath`) reads the function without its docstring,
+simplified; only when no model loads does `FallbackSummarizer` answer from the docstring
+or doc comment, else from the name and signature, and say so.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from leancode.simplify import simplify
+from leancode.summarizer import default_summarizer_dir
 from leancode.units import Unit, extract_units
 
 logger = logging.getLogger(__name__)
@@ -152,31 +154,22 @@ class FallbackSummarizer:
 
 
 class ModelSummarizer:
-    """A trained seq2seq summarizer from a local directory (transformers layout), reading simplified code."""
+    """A trained summarizer (LeanCode's, or any Hugging Face seq2seq directory), reading simplified code."""
 
-    def __init__(self, path: str | Path, max_new_tokens: int = 48):
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    def __init__(self, path: str | Path | None = None):
+        from leancode.summarizer import Summarizer as Model
 
-        self.path = Path(path).expanduser()
-        self.name = f"model {self.path.name}"
-        self._torch = torch
-        self._tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
-        self._model = AutoModelForSeq2SeqLM.from_pretrained(str(self.path), local_files_only=True).eval()
-        self._lock = threading.Lock()
-        self.max_new_tokens = max_new_tokens
+        self._model = Model(path)
+        self.name = f"model {self._model.name}"
 
     def summarize(self, code: str, language: str, simplified: str) -> Summary:
-        inputs = self._tokenizer(simplified, return_tensors="pt", truncation=True, max_length=512)
-        with self._lock, self._torch.inference_mode():
-            output = self._model.generate(**inputs, max_new_tokens=self.max_new_tokens, num_beams=1)
-        text = self._tokenizer.decode(output[0], skip_special_tokens=True).strip().split("\n")[0]
-        return Summary(text, self.name)
+        text = self._model.summarize([simplified])[0]
+        return Summary(text.split("\n")[0], self.name)
 
 
 def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning) -> Summarizer:
-    """The model summarizer at `path`, else (none given, or it fails to load: logged) the fallback."""
-    if path:
+    """The summarizer at `path` (None: the shipped one); the labelled fallback when it fails to load (logged)."""
+    if path or default_summarizer_dir().is_dir():
         try:
             return ModelSummarizer(path)
         except Exception as error:  # any failure to load leaves the labelled fallback in place
@@ -250,7 +243,8 @@ def hover_markdown(unit: Unit, summarizer: Summarizer, cache: HoverCache, method
     if cached is not None:
         return cached
     needs_simplified = show_simplified or not isinstance(summarizer, FallbackSummarizer)
-    simplified = simplify(unit.code, unit.language, ratio=ratio, method=method, task="summarize").code \
+    simplified = simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method,
+                          task="summarize").code \
         if needs_simplified else ""
     summary = summarizer.summarize(unit.code, unit.language, simplified)
     text = render(unit, summary, simplified if show_simplified else None, where)

@@ -299,7 +299,7 @@ class LeanCodeServer(LanguageServer):
             unit, where = self.resolve_call(name, units, path)
             if unit is None:
                 return None
-        return hover.hover_markdown(unit, self.summarizer, self.hover_cache, settings.method, settings.ratio,
+        return hover.hover_markdown(unit, self.summarizer, self.hover_cache, settings.method, settings.summary_ratio,
                                     settings.show_simplified, where)
 
     def resolve_call(self, name: str, local: list[Unit], path: Path | None) -> tuple[Unit | None, str | None]:

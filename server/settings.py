@@ -14,6 +14,7 @@ from typing import Any
 from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
 from leancode.languages import LANGUAGES
 from leancode.simplify import METHODS
+from leancode.summarizer import DEFAULT_RATIO as SUMMARY_RATIO
 
 SECTION = "leancode"
 
@@ -25,9 +26,10 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     method: str = DEFAULT_METHOD  # simplification before the encoder (and the summarizer) reads code
-    ratio: float = DEFAULT_RATIO
+    ratio: float = DEFAULT_RATIO  # ... for search
+    summary_ratio: float = SUMMARY_RATIO  # ... for hover summaries
     model_path: str | None = None  # a local encoder directory; None: the packaged model
-    summarizer_path: str | None = None  # a local seq2seq summarizer directory; None: the labelled fallback
+    summarizer_path: str | None = None  # a summarizer directory; None: the shipped one
     languages: tuple[str, ...] = ()  # languages to index and hover; empty: all supported
     exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to each workspace folder
     show_simplified: bool = False  # hover shows the simplified code the model read
@@ -49,7 +51,7 @@ class Settings:
 
 
 _KEYS = {  # camelCase key -> field name
-    "method": "method", "ratio": "ratio", "modelPath": "model_path", "summarizerPath": "summarizer_path",
+    "method": "method", "ratio": "ratio", "summaryRatio": "summary_ratio", "modelPath": "model_path", "summarizerPath": "summarizer_path",
     "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "hybrid": "hybrid",
     "top": "top", "debounceMs": "debounce_ms", "indexOnStartup": "index_on_startup", "threads": "threads",
 }
@@ -70,9 +72,9 @@ def _check(key: str, value: Any) -> Any:
         if value not in METHODS:
             raise SettingsError(f"method must be one of {', '.join(METHODS)}, not {value!r}")
         return value
-    if name == "ratio":
+    if name in ("ratio", "summary_ratio"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise SettingsError(f"ratio must be a number between 0 and 1, not {value!r}")
+            raise SettingsError(f"{key} must be a number between 0 and 1, not {value!r}")
         return float(value)
     if name in ("model_path", "summarizer_path"):
         if value is not None and not isinstance(value, str):

@@ -22,43 +22,15 @@ from typing import Callable
 import numpy as np
 
 from leancode.encoder import Encoder
-from leancode.index import INDEX_DIRNAME, MAX_FILE_BYTES, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
+from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
 from leancode.languages import language_for_path
 from leancode.search import rank
+from leancode.sources import FileSkipped, check_text, read_source
 from leancode.units import extract_units
 
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-class FileSkipped(Exception):
-    """A file the server does not read (binary, huge, not source, outside the workspace...)."""
-
-
-def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """The text of a source file; raises FileSkipped (with the reason) for binary, huge or unreadable ones."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise FileSkipped(f"unreadable ({error.strerror or error})") from None
-    if size > max_bytes:
-        raise FileSkipped(f"too large ({size:,} bytes)")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FileSkipped(f"unreadable ({error.strerror or error})") from None
-    if b"\0" in data[:8192]:
-        raise FileSkipped("binary")
-    return data.decode("utf-8", errors="replace")
-
-
-def check_text(text: str, max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Raise FileSkipped for buffer contents too large or binary to parse."""
-    if len(text) > max_bytes:
-        raise FileSkipped(f"too large ({len(text):,} characters)")
-    if "\0" in text[:8192]:
-        raise FileSkipped("binary")
 
 
 @dataclass

@@ -7,8 +7,9 @@ sub-word pieces (mapped by character offsets). Methods:
 - `leancode-cls`: last encoder layer, attention from the first (CLS) position.
 - `leancode-pooled`: last encoder layer, attention each piece receives, averaged
   over all real query positions (for mean-pooled encoders such as MiniLM).
-- `leancode-cross`: encoder-decoder models; last decoder layer's cross-attention,
-  max over decoding steps (teacher-forced on a target summary, else greedy decoding).
+- `leancode-cross`: encoder-decoder models (a LeanCode summarizer directory or any
+  Hugging Face seq2seq model); last decoder layer's cross-attention, max over decoding
+  steps (teacher-forced on a target summary, else greedy decoding).
 - `dietcode`: DietCode's signal is the same CLS attention, aggregated globally;
   the importance table's global lookups (`global_score`, `low_rated`) serve it.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 import torch
 
+from leancode.summarizer import is_leancode_summarizer, load_model as load_summarizer
 from leancode.tokens import Token
 
 METHODS = ("leancode-cls", "leancode-pooled", "leancode-cross", "dietcode")
@@ -55,7 +57,10 @@ class AttentionScorer:
     max_length: int = MAX_LENGTH
 
     def __post_init__(self):
-        self.model.set_attn_implementation("eager")  # the fused kernels return no attention weights
+        # The fused kernels return no attention weights; an EncoderDecoderModel's parts are set one by one.
+        for part in (self.model, getattr(self.model, "encoder", None), getattr(self.model, "decoder", None)):
+            if hasattr(part, "set_attn_implementation"):
+                part.set_attn_implementation("eager")
 
     @classmethod
     def load(cls, model_path: str, method: str, device: str | None = None,
@@ -66,11 +71,14 @@ class AttentionScorer:
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
         logging.disable_progress_bar()
-        tokenizer = AutoTokenizer.from_pretrained(model_path)
+        if method == "leancode-cross" and is_leancode_summarizer(model_path):
+            model, tokenizer, _ = load_summarizer(model_path)
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(model_path)
+            auto = AutoModelForSeq2SeqLM if method == "leancode-cross" else AutoModel
+            model = auto.from_pretrained(model_path, attn_implementation="eager")
         if not tokenizer.is_fast:
             raise ValueError(f"{model_path}: a fast tokenizer is needed (for character offsets)")
-        auto = AutoModelForSeq2SeqLM if method == "leancode-cross" else AutoModel
-        model = auto.from_pretrained(model_path, attn_implementation="eager")
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         model.to(device).eval()
         limit = min(MAX_LENGTH, tokenizer.model_max_length,
@@ -128,7 +136,11 @@ class AttentionScorer:
             labels = tokenizer(list(targets), padding=True, truncation=True, max_length=self.max_length,
                                return_tensors="pt")
             steps = labels["attention_mask"].bool().to(self.device)
-            decoder = model.prepare_decoder_input_ids_from_labels(labels=labels["input_ids"].to(self.device))
+            ids = labels["input_ids"].to(self.device)
+            start = model.config.decoder_start_token_id
+            # A tokenizer that already starts targets with the decoder's start token (BERT's [CLS]) gives
+            # decoder inputs as they are; others (T5, BART) are shifted right as in training.
+            decoder = ids if bool((ids[:, 0] == start).all()) else model.prepare_decoder_input_ids_from_labels(labels=ids)
         else:
             generated = model.generate(**source, max_new_tokens=GENERATE_STEPS, do_sample=False, num_beams=1)
             decoder, produced = generated[:, :-1], generated[:, 1:]

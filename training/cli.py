@@ -9,7 +9,9 @@ import sys
 from .attention import METHODS
 from .corpus import add_corpus_parser
 from .mine import add_mine_parser
-from .search_eval import add_eval_parser
+from .summarize import add_finetune_parser
+from .search_eval import add_search_eval_parser
+from .summary_eval import add_summarize_eval_parser
 
 
 def _importance(args: argparse.Namespace) -> int:
@@ -44,7 +46,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_corpus_parser(commands)
     add_mine_parser(commands)
-    add_eval_parser(commands)
+    evals = commands.add_parser("eval", help="evaluate on a benchmark set").add_subparsers(dest="task", required=True)
+    add_search_eval_parser(evals)
+    add_summarize_eval_parser(evals)
+    add_finetune_parser(commands)
     return top
 
 

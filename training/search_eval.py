@@ -163,12 +163,11 @@ def _eval_search(args) -> int:
     return 0
 
 
-def add_eval_parser(commands) -> None:
-    """`leancode-train eval search ...` (one `eval` subcommand per task)."""
+def add_search_eval_parser(tasks) -> None:
+    """`leancode-train eval search ...`."""
     from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
     from leancode.simplify import METHODS
 
-    tasks = commands.add_parser("eval", help="evaluate on a benchmark set").add_subparsers(dest="task", required=True)
     p = tasks.add_parser("search", help="code search: rank the codebase for each query, score MRR",
                          description="Predictions: one line per query {idx, answers: [top idx, best first]}.")
     p.add_argument("--queries", required=True, metavar="FILE", help="queries.jsonl: {idx, query[, gold]}")

@@ -41,6 +41,7 @@ export const SERVER_MODULE = 'leancode.server';
 export interface ServerSettings {
   method?: Method;
   ratio?: number;
+  summaryRatio?: number;
   modelPath?: string;
   summarizerPath?: string;
   languages?: string[];
@@ -56,6 +57,7 @@ export interface ServerSettings {
 export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
   'method',
   'ratio',
+  'summaryRatio',
   'modelPath',
   'summarizerPath',
   'languages',
@@ -115,6 +117,9 @@ export function toServerSettings(
   }
   if (typeof raw.ratio === 'number' && Number.isFinite(raw.ratio)) {
     settings.ratio = Math.min(MAX_RATIO, Math.max(0, raw.ratio));
+  }
+  if (typeof raw.summaryRatio === 'number' && Number.isFinite(raw.summaryRatio)) {
+    settings.summaryRatio = Math.min(MAX_RATIO, Math.max(0, raw.summaryRatio));
   }
   const modelPath = nonEmptyString(raw.modelPath);
   if (modelPath !== undefined) {

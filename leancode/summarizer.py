@@ -1,0 +1,145 @@
+"""The code summarizer: a pre-trained encoder (frozen) and a small decoder that reads its states.
+
+A LeanCode summarizer directory holds only what training made: the decoder's config
+(`config.json`), its weights without the word embeddings (`decoder.safetensors`, float16)
+and a manifest (`leancode-summarizer.json`) naming the encoder and how the decoder was
+trained. The decoder shares the encoder's vocabulary and word embeddings (input and
+output), so the packaged all-MiniLM-L6-v2 supplies them at load time and the
+directory stays small. Any other directory or hub id loads as a Hugging Face seq2seq
+model (for example `Salesforce/codet5-base`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import torch
+
+from .model_tokens import DEFAULT_MODEL_ID, default_model_path
+
+MANIFEST = "leancode-summarizer.json"
+WEIGHTS = "decoder.safetensors"
+PACKAGED = f"packaged:{DEFAULT_MODEL_ID}"
+MODELS_DIR = Path(__file__).parent / "models"
+MAX_SOURCE_LENGTH = 256
+MAX_SUMMARY_LENGTH = 40
+# What the summarizer reads by default (chosen from the BLEU table in BENCHMARKS.md).
+DEFAULT_METHOD = "leancode"
+DEFAULT_RATIO = 0.3
+# Tied to the encoder's word embeddings; never saved.
+SHARED_KEYS = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
+
+
+def default_summarizer_dir(language: str = "python") -> Path:
+    return MODELS_DIR / f"{language}-summarize"
+
+
+def is_leancode_summarizer(path: str | Path) -> bool:
+    return (Path(path) / MANIFEST).is_file()
+
+
+def encoder_path(name: str) -> str:
+    return default_model_path() if name == PACKAGED else name
+
+
+def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int = 1536):
+    """A fresh `EncoderDecoderModel`: the pre-trained encoder, frozen, and a randomly initialised decoder."""
+    from transformers import AutoConfig, BertConfig
+
+    hidden = AutoConfig.from_pretrained(encoder_path(encoder), local_files_only=True).hidden_size
+    config = BertConfig(hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+                        intermediate_size=ffn, max_position_embeddings=MAX_SUMMARY_LENGTH + 8)
+    return _assemble(encoder, config)
+
+
+def _assemble(encoder: str, decoder_config):
+    from transformers import AutoModel, AutoTokenizer, BertLMHeadModel, EncoderDecoderModel
+
+    path = encoder_path(encoder)
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    enc = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
+    decoder_config.vocab_size = enc.config.vocab_size
+    decoder_config.is_decoder = decoder_config.add_cross_attention = True
+    dec = BertLMHeadModel(decoder_config)
+    shared = enc.get_input_embeddings()
+    dec.bert.embeddings.word_embeddings = shared
+    dec.cls.predictions.decoder.weight = shared.weight
+    model = EncoderDecoderModel(encoder=enc, decoder=dec)
+    model.encoder.requires_grad_(False)
+    for key, value in (("decoder_start_token_id", tokenizer.cls_token_id), ("eos_token_id", tokenizer.sep_token_id),
+                       ("pad_token_id", tokenizer.pad_token_id)):
+        setattr(model.config, key, value)
+        setattr(model.generation_config, key, value)
+    return model, tokenizer
+
+
+def save_decoder(model, directory: str | Path, manifest: dict) -> None:
+    """Write the decoder (float16, shared embeddings left out) and its manifest."""
+    from safetensors.torch import save_file
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.decoder.state_dict().items()
+             if k not in SHARED_KEYS}
+    save_file(state, str(directory / WEIGHTS))
+    model.decoder.config.to_json_file(str(directory / "config.json"))
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def load_model(path: str | Path):
+    """(model, tokenizer, manifest) from a LeanCode summarizer directory; the model is in eval mode."""
+    from safetensors.torch import load_file
+    from transformers import BertConfig
+
+    path = Path(path)
+    manifest = json.loads((path / MANIFEST).read_text())
+    model, tokenizer = _assemble(manifest["encoder"], BertConfig.from_json_file(str(path / "config.json")))
+    state = {k: v.float() for k, v in load_file(str(path / WEIGHTS)).items()}
+    missing, unexpected = model.decoder.load_state_dict(state, strict=False)
+    if unexpected or set(missing) - set(SHARED_KEYS):
+        raise ValueError(f"{path}: decoder weights do not match its config "
+                         f"(missing {sorted(set(missing) - set(SHARED_KEYS))}, unexpected {unexpected})")
+    return model.eval(), tokenizer, manifest
+
+
+class Summarizer:
+    """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
+
+    def __init__(self, path: str | Path | None = None, num_beams: int = 1, max_new_tokens: int = MAX_SUMMARY_LENGTH,
+                 max_source_length: int = MAX_SOURCE_LENGTH):
+        path = str(path or default_summarizer_dir())
+        if is_leancode_summarizer(path):
+            self.model, self.tokenizer, self.manifest = load_model(path)
+        else:
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+            self.tokenizer = AutoTokenizer.from_pretrained(path)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(path).eval()
+            self.manifest = {"kind": "Hugging Face seq2seq model", "model": path}
+        self.path = path
+        self.name = Path(path).name
+        self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
+        self._lock = threading.Lock()  # generate() is not re-entrant on one model
+
+    def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
+        """Summaries of `units` (leancode.units.Unit), each read without its docstring and simplified."""
+        from .simplify import simplify
+
+        return self.summarize([simplify(u.code_without_docstring, u.language, ratio=ratio, method=method,
+                                        task="summarize").code for u in units])
+
+    def summarize(self, sources: list[str], batch_size: int = 16) -> list[str]:
+        """One line per source text (already simplified by the caller)."""
+        out = []
+        for b in range(0, len(sources), batch_size):
+            batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,
+                                   max_length=self.max_source_length, return_tensors="pt")
+            with self._lock, torch.inference_mode():
+                ids = self.model.generate(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                                          num_beams=self.num_beams, max_new_tokens=self.max_new_tokens,
+                                          do_sample=False)
+            texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True)
+            out += [" ".join(t.split()) for t in texts]
+        return out

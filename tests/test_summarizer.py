@@ -1,0 +1,232 @@
+"""The summarizer: training a tiny decoder over the packaged MiniLM, saving, loading, evaluating, the CLI."""
+
+import inspect
+import json
+import shlex
+import textwrap
+
+import pytest
+import torch
+
+from leancode.cli import main as leancode
+from leancode.importance import ImportanceTable
+from leancode.model_tokens import default_model_path
+from leancode.simplify import simplify
+from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
+from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
+from leancode.training.cli import main as leancode_train
+from leancode.training.summarize import TrainConfig, encoder_states, mean_loss, simplified_examples, train
+from leancode.units import extract_units
+
+TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
+
+
+def _stdlib_pairs() -> list[dict]:
+    import json.decoder
+    import shlex as shlex_module
+    import string
+
+    rows = []
+    for module in (textwrap, shlex_module, json.decoder, string):
+        for unit in extract_units(inspect.getsource(module), "python"):
+            if unit.docstring and len(unit.code.splitlines()) > 2:
+                rows.append({"idx": f"py-{len(rows)}", "code": unit.code_without_docstring, "language": "python",
+                             "summary": unit.docstring.strip().split("\n")[0]})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory):
+    rows = _stdlib_pairs()
+    assert len(rows) >= 24
+    path = tmp_path_factory.mktemp("pairs") / "train.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path, rows
+
+
+@pytest.fixture(scope="module")
+def tiny(pairs, tmp_path_factory):
+    """A 1-layer decoder trained for 12 steps by the real command."""
+    out = tmp_path_factory.mktemp("model") / "tiny"
+    assert leancode_train(["finetune", "summarize", "--data", str(pairs[0]), "--out", str(out), "--max-steps", "12",
+                           "--ratio", "0", "--ratio", "0.5", *TINY]) == 0
+    return out
+
+
+def test_training_lowers_the_loss(pairs, tmp_path):
+    torch.manual_seed(0)
+    model, tokenizer = new_model(layers=1, ffn=64)
+    examples = simplified_examples(pairs[1], "leancode", [0.0], None, seed=0, progress=False)
+    states, seconds = encoder_states(model, tokenizer, examples, tmp_path, "cpu", progress=False)
+    assert seconds > 0 and len(states) == len(examples) and states[0].shape[1] == 384
+    before = mean_loss(model.decoder, states, tokenizer, examples, "cpu")
+    run = train(model, tokenizer, examples, states, TrainConfig(max_steps=15, batch_size=8, lr=3e-3), tmp_path,
+                resume=False, progress=False)
+    after = mean_loss(model.decoder, states, tokenizer, examples, "cpu")
+    assert run["steps"] == 15 and after < before - 1.0
+    # The states are cached: a second call computes nothing.
+    assert encoder_states(model, tokenizer, examples, tmp_path, "cpu", progress=False)[1] == 0
+
+
+def test_resume_after_a_crash_matches_an_uninterrupted_run(pairs, tmp_path, monkeypatch):
+    def run(work, resume=False):
+        torch.manual_seed(0)
+        model, tokenizer = new_model(layers=1, ffn=64)
+        examples = simplified_examples(pairs[1], "none", [0.0], None, seed=0, progress=False)
+        states, _ = encoder_states(model, tokenizer, examples, work, "cpu", progress=False)
+        config = TrainConfig(max_steps=6, batch_size=8, lr=3e-3, save_every=3)
+        train(model, tokenizer, examples, states, config, work, resume=resume, progress=False)
+        return model.decoder.state_dict()
+
+    straight = run(tmp_path / "a")
+    step = torch.optim.AdamW.step
+    calls = []
+
+    def crashing_step(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("power cut")
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.AdamW, "step", crashing_step)
+    with pytest.raises(RuntimeError, match="power cut"):
+        run(tmp_path / "b")
+    monkeypatch.setattr(torch.optim.AdamW, "step", step)
+    assert json.loads((tmp_path / "b" / "checkpoint" / "step.json").read_text())["step"] == 3
+    resumed = run(tmp_path / "b", resume=True)
+    for key, value in straight.items():
+        assert torch.allclose(value, resumed[key], atol=1e-6), key
+
+
+def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
+    files = {p.name: p.stat().st_size for p in tiny.iterdir()}
+    assert set(files) == {"config.json", "decoder.safetensors", "leancode-summarizer.json"}
+    assert files["decoder.safetensors"] < 4_000_000  # the 23 MB of word embeddings come from the encoder
+    manifest = json.loads((tiny / "leancode-summarizer.json").read_text())
+    assert manifest["train"]["steps"] == 12 and manifest["simplification"]["ratios"] == [0.0, 0.5]
+    assert manifest["encoder"].startswith("packaged:") and "finetune summarize" in manifest["command"]
+
+    first = Summarizer(tiny)
+    save_decoder(first.model, tmp_path / "again", first.manifest)
+    second = Summarizer(tmp_path / "again")
+    sources = ["def add(a, b):\n    return a + b", "def read(path):\n    with open(path) as f:\n        return f.read()"]
+    assert first.summarize(sources) == second.summarize(sources)
+    batch = first.tokenizer(sources, padding=True, return_tensors="pt")
+    target = first.tokenizer(["return the sum"] * 2, return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        a = first.model(**batch, decoder_input_ids=target).logits
+        b = second.model(**batch, decoder_input_ids=target).logits
+    assert torch.equal(a, b)
+    # Shared embeddings stay tied to the encoder after loading.
+    model = second.model
+    assert model.decoder.cls.predictions.decoder.weight.data_ptr() == \
+        model.encoder.embeddings.word_embeddings.weight.data_ptr()
+
+
+def test_broken_model_directory_is_a_clear_error(tiny, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("config.json", "leancode-summarizer.json"):
+        (broken / name).write_text((tiny / name).read_text())
+    config = json.loads((tiny / "config.json").read_text())
+    config["num_hidden_layers"] = 2
+    (broken / "config.json").write_text(json.dumps(config))
+    (broken / "decoder.safetensors").write_bytes((tiny / "decoder.safetensors").read_bytes())
+    with pytest.raises(ValueError, match="do not match"):
+        load_model(broken)
+
+
+def test_a_hugging_face_seq2seq_model_loads_by_path(tmp_path):
+    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
+
+    tokenizer = AutoTokenizer.from_pretrained(default_model_path())
+    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, num_layers=1, num_decoder_layers=1, num_heads=2,
+                      d_ff=64, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.sep_token_id,
+                      decoder_start_token_id=tokenizer.pad_token_id)
+    T5ForConditionalGeneration(config).save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    [summary] = Summarizer(tmp_path, max_new_tokens=5).summarize(["def f(x):\n    return x"])
+    assert isinstance(summary, str) and "\n" not in summary
+
+
+def test_cross_attention_table_from_the_trained_summarizer(tiny, pairs, tmp_path):
+    out = tmp_path / "table"
+    assert leancode_train(["importance", "--model", str(tiny), "--corpus", str(pairs[0]), "--language", "python",
+                           "--method", "leancode-cross", "--out", str(out), "--max-functions", "20"]) == 0
+    table = ImportanceTable.load(out)
+    assert table.manifest["task"] == "summarize" and table.manifest["functions"] == 20
+    code = pairs[1][0]["code"]
+    result = simplify(code, "python", ratio=0.5, table=table, task="summarize")
+    assert result.model_tokens_kept <= result.model_tokens * 0.5 + 1
+
+
+@pytest.mark.parametrize("reference, hypothesis, expected", [
+    ("Return the sum.", "return the sum .", 100.0),
+    ("a b c d", "a b c e", 100 * (3 / 4 * 3 / 4 * 2 / 3 * 1 / 2) ** 0.25),  # add-one smoothing for n > 1
+    ("the cat sat on the mat", "the cat sat", 100 * 2.718281828459045 ** -0.75),  # brevity: 1 - (6+1)/(3+1)
+    ("a b c", "x y z", 0.0),  # no unigram in common: no smoothing for n = 1
+])
+def test_smoothed_bleu_known_values(reference, hypothesis, expected):
+    assert sentence_bleu(reference, hypothesis) * 100 == pytest.approx(expected, rel=1e-6, abs=1e-6)
+
+
+def test_bleu_normalization_and_corpus_mean():
+    assert normalize("Parse the URL, then return (host, port).") == \
+        ["parse", "the", "url", ",", "then", "return", "(", "host", ",", "port", ")", "."]
+    assert normalize("version 1.5, v2") == ["version", "1.5", ",", "v2"]
+    assert corpus_bleu(["a b c d", "x"], ["a b c d", "a b c d"]) == pytest.approx(
+        50 * (1 + sentence_bleu("x", "a b c d")))
+    with pytest.raises(ValueError):
+        corpus_bleu(["a"], [])
+
+
+def test_eval_summarize_writes_predictions_and_report(tiny, pairs, tmp_path, capsys):
+    output, report = tmp_path / "pred.txt", tmp_path / "report.json"
+    assert leancode_train(["eval", "summarize", "--data", str(pairs[0]), "--method", "leancode", "--ratio", "0.5",
+                           "--model", str(tiny), "--output", str(output), "--report", str(report),
+                           "--limit", "10"]) == 0
+    lines = output.read_text().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [r["idx"] for r in pairs[1][:10]]
+    assert all(len(line.split("\t")) == 2 for line in lines)
+    data = json.loads(report.read_text())
+    assert data["functions"] == 10 and 0 <= data["bleu"] <= 100
+    assert data["model_tokens_kept"] <= 0.5 * data["model_tokens"] + 10
+    assert json.loads(capsys.readouterr().out)["bleu"] == data["bleu"]
+
+
+def test_leancode_summarize_cli(tiny, tmp_path, capsys):
+    source = tmp_path / "wrap.py"
+    source.write_text(textwrap.dedent(inspect.getsource(textwrap.indent)) + "\n\n"
+                      + textwrap.dedent(inspect.getsource(textwrap.dedent)))
+    model = ["--model", str(tiny)]
+    assert leancode(["summarize", f"{source}:dedent", *model]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith(f"{source}:") and " dedent:" in out and len(out.splitlines()) == 1
+
+    line = len(textwrap.dedent(inspect.getsource(textwrap.indent)).splitlines())  # indent's last line
+    assert leancode(["summarize", f"{source}:{line}", "--json", *model]) == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["name"] == "indent" and item["line"] == 1 and isinstance(item["summary"], str)
+
+    assert leancode(["summarize", str(source), "--json", *model]) == 0
+    assert [i["name"] for i in json.loads(capsys.readouterr().out)][:1] == ["indent"]
+
+
+@pytest.mark.parametrize("target, message", [
+    ("{dir}/wrap.py:nothing", "no function named 'nothing'"),
+    ("{dir}/wrap.py:999", "no function at"),
+    ("{dir}/missing.py", "unreadable"),
+    ("{dir}/blob.py", "binary"),
+    ("{dir}/notes.txt", "cannot tell the language"),
+])
+def test_leancode_summarize_errors(tiny, tmp_path, capsys, target, message):
+    (tmp_path / "wrap.py").write_text("def f(x):\n    return x\n")
+    (tmp_path / "blob.py").write_bytes(b"\0\x01 binary")
+    (tmp_path / "notes.txt").write_text("hello")
+    assert leancode(["summarize", target.format(dir=tmp_path), "--model", str(tiny)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_command_line_is_recorded(tiny):
+    manifest = json.loads((tiny / "leancode-summarizer.json").read_text())
+    assert shlex.split(manifest["command"])[:3] == ["leancode-train", "finetune", "summarize"]

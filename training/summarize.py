@@ -1,0 +1,324 @@
+"""`leancode-train finetune summarize`: train the summarizer's decoder on simplified code.
+
+One readable loop (Hugging Face `accelerate` places it on the CPU, a GPU, or several
+under `accelerate launch`). The encoder is frozen, so its states for each (simplified)
+source are computed once, cached on disk under `--work` in chunks, and reused every
+epoch; what simplification saves in training is visible twice: fewer encoder
+pieces to compute and shorter cross-attention in every decoder step.
+
+Each training example gets one ratio from `--ratio` (repeatable; a seeded draw per
+example), so one run can train on a mix of full and simplified inputs. Checkpoints
+(`--work/checkpoint`) hold model, optimizer, scheduler and step; `--resume` continues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from leancode.importance import ImportanceTable
+from leancode.simplify import simplify
+from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, PACKAGED, is_leancode_summarizer,
+                                 load_model, new_model, save_decoder)
+
+STATE_CHUNK = 2048  # examples per cached chunk of encoder states
+
+
+@dataclass
+class Example:
+    idx: str
+    source: str  # simplified code, what the encoder reads
+    summary: str
+    ratio: float
+    pieces_full: int = 0
+    pieces_kept: int = 0
+
+
+def read_jsonl(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    for n, row in enumerate(rows):
+        if "code" not in row or "idx" not in row:
+            raise ValueError(f"{path}:{n + 1}: each line needs 'idx' and 'code'")
+    if limit and limit < len(rows):
+        rows = [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), limit))]
+    return rows
+
+
+def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
+                        seed: int, progress: bool = True) -> list[Example]:
+    """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code)."""
+    rng = random.Random(seed)
+    out = []
+    for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
+        ratio = rng.choice(ratios)
+        result = simplify(row["code"], row.get("language", "python"), ratio=ratio, method=method if ratio else "none",
+                          table=table, task="summarize", seed=seed)
+        out.append(Example(row["idx"], result.code, row.get("summary", ""), ratio,
+                           result.model_tokens, result.model_tokens_kept))
+    return out
+
+
+# --- encoder states, cached ---------------------------------------------------------------------
+
+def _states_key(examples: list[Example], model) -> str:
+    digest = hashlib.sha256(str(model.encoder.name_or_path).encode())
+    for e in examples:
+        digest.update(e.source.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def encoder_states(model, tokenizer, examples: list[Example], work: Path, device, batch_size: int = 64,
+                   progress: bool = True) -> tuple[list[np.ndarray], float]:
+    """Per-example last-layer states (float16), cached in chunks under `work`; and seconds spent encoding now."""
+    directory = work / f"states-{_states_key(examples, model)}"
+    directory.mkdir(parents=True, exist_ok=True)
+    states: list[np.ndarray] = []
+    seconds = 0.0
+    bar = tqdm(total=len(examples), desc="encode", unit="fn", disable=not progress)
+    for start in range(0, len(examples), STATE_CHUNK):
+        chunk_file = directory / f"chunk-{start // STATE_CHUNK:05d}.npz"
+        chunk = examples[start:start + STATE_CHUNK]
+        if not chunk_file.is_file():
+            began = time.perf_counter()
+            flat, lengths = _encode_chunk(model, tokenizer, [e.source for e in chunk], device, batch_size)
+            seconds += time.perf_counter() - began
+            tmp = chunk_file.with_suffix(".tmp.npz")
+            np.savez(tmp, flat=flat, lengths=lengths)
+            tmp.replace(chunk_file)  # a chunk is either whole or absent: resumable
+        data = np.load(chunk_file)
+        flat, lengths = data["flat"], data["lengths"]
+        states += np.split(flat, np.cumsum(lengths)[:-1])
+        bar.update(len(chunk))
+    bar.close()
+    return states, seconds
+
+
+@torch.no_grad()
+def _encode_chunk(model, tokenizer, sources: list[str], device, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))  # similar lengths pad less
+    result: list[np.ndarray | None] = [None] * len(sources)
+    encoder = model.encoder.to(device).eval()
+    for b in range(0, len(order), batch_size):
+        batch = order[b:b + batch_size]
+        enc = tokenizer([sources[i] for i in batch], padding=True, truncation=True, max_length=MAX_SOURCE_LENGTH,
+                        return_tensors="pt").to(device)
+        hidden = encoder(**enc).last_hidden_state.to(torch.float16).cpu().numpy()
+        for row, i in enumerate(batch):
+            result[i] = hidden[row, :int(enc["attention_mask"][row].sum())]
+    lengths = np.array([len(r) for r in result], dtype=np.int64)
+    return np.concatenate(result), lengths
+
+
+# --- training ------------------------------------------------------------------------------------
+
+@dataclass
+class TrainConfig:
+    epochs: float = 3.0
+    batch_size: int = 32
+    lr: float = 5e-4
+    warmup: float = 0.03
+    weight_decay: float = 0.01
+    seed: int = 0
+    max_steps: int | None = None
+    save_every: int = 200
+    layers: int = 3
+    ffn: int = 1536
+    extra: dict = field(default_factory=dict)
+
+
+def _targets(tokenizer, summaries: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    enc = tokenizer(summaries, padding=True, truncation=True, max_length=MAX_SUMMARY_LENGTH, return_tensors="pt")
+    return enc["input_ids"], enc["attention_mask"]
+
+
+def _batch(states: list[np.ndarray], tokenizer, examples: list[Example], indices: list[int], device):
+    longest = max(len(states[i]) for i in indices)
+    hidden = np.zeros((len(indices), longest, states[indices[0]].shape[1]), dtype=np.float32)
+    mask = torch.zeros(len(indices), longest, dtype=torch.long)
+    for row, i in enumerate(indices):
+        hidden[row, :len(states[i])] = states[i]
+        mask[row, :len(states[i])] = 1
+    ids, target_mask = _targets(tokenizer, [examples[i].summary for i in indices])
+    labels = ids.masked_fill(target_mask == 0, -100)
+    return {"input_ids": ids.to(device), "attention_mask": target_mask.to(device), "labels": labels.to(device),
+            "encoder_hidden_states": torch.from_numpy(hidden).to(device), "encoder_attention_mask": mask.to(device)}
+
+
+def epoch_batches(states: list[np.ndarray], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Shuffled batches of similar source length (sorted within windows of 50 batches), reproducible per epoch."""
+    rng = random.Random(seed * 1_000_003 + epoch)
+    order = list(range(len(states)))
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches = []
+    for w in range(0, len(order), window):
+        part = sorted(order[w:w + window], key=lambda i: len(states[i]))
+        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+@torch.no_grad()
+def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64) -> float:
+    decoder.eval()
+    total, count = 0.0, 0
+    for b in range(0, len(examples), batch_size):
+        indices = list(range(b, min(b + batch_size, len(examples))))
+        batch = _batch(states, tokenizer, examples, indices, device)
+        tokens = int((batch["labels"][:, 1:] != -100).sum())
+        total += float(decoder(**batch).loss) * tokens
+        count += tokens
+    decoder.train()
+    return total / max(count, 1)
+
+
+def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], config: TrainConfig, work: Path,
+          resume: bool, valid: tuple[list[Example], list[np.ndarray]] | None = None, progress: bool = True) -> dict:
+    """Train `model.decoder` on cached encoder states; returns a summary of the run."""
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+    from transformers import get_linear_schedule_with_warmup
+
+    accelerator = Accelerator()
+    set_seed(config.seed)
+    decoder = model.decoder
+    params = [p for p in decoder.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+    per_epoch = math.ceil(len(examples) / config.batch_size)
+    total = config.max_steps or max(1, int(per_epoch * config.epochs))
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup), total)
+    decoder, optimizer, scheduler = accelerator.prepare(decoder, optimizer, scheduler)
+    checkpoint, step_file = work / "checkpoint", work / "checkpoint" / "step.json"
+    step, losses = 0, []
+    if resume and step_file.is_file():
+        accelerator.load_state(str(checkpoint))
+        step = json.loads(step_file.read_text())["step"]
+
+    def save_checkpoint():
+        accelerator.save_state(str(checkpoint))
+        step_file.write_text(json.dumps({"step": step}))
+
+    decoder.train()
+    began = time.perf_counter()
+    bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
+    while step < total:
+        epoch, offset = divmod(step, per_epoch)
+        for indices in epoch_batches(states, config.batch_size, config.seed, epoch)[offset:]:
+            batch = _batch(states, tokenizer, examples, indices, accelerator.device)
+            loss = decoder(**batch).loss
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+            losses.append(float(loss.detach()))
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
+            if step % config.save_every == 0:
+                save_checkpoint()
+            if step >= total:
+                break
+    bar.close()
+    save_checkpoint()
+    seconds = time.perf_counter() - began
+    summary = {"steps": step, "train_seconds_this_run": round(seconds, 1),
+               "train_loss_last_100": round(float(np.mean(losses[-100:])), 4) if losses else None}
+    if valid:
+        summary["valid_loss"] = round(mean_loss(decoder, valid[1], tokenizer, valid[0], accelerator.device), 4)
+    model.decoder = accelerator.unwrap_model(decoder)
+    return summary
+
+
+# --- command -------------------------------------------------------------------------------------
+
+def _finetune(args: argparse.Namespace) -> int:
+    work = Path(args.work or Path(args.out).with_name(Path(args.out).name + ".work"))
+    work.mkdir(parents=True, exist_ok=True)
+    ratios = args.ratio or [0.0]
+    if any(not 0 <= r < 1 for r in ratios):
+        raise ValueError("--ratio must be in [0, 1)")
+    table = ImportanceTable.load(args.table) if args.table else None
+    if args.init:
+        if not is_leancode_summarizer(args.init):
+            raise ValueError(f"--init {args.init}: not a LeanCode summarizer directory")
+        model, tokenizer, init_manifest = load_model(args.init)
+        encoder = init_manifest["encoder"]
+    else:
+        model, tokenizer = new_model(args.encoder, layers=args.layers, ffn=args.ffn)
+        encoder = args.encoder
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+
+    timings = {}
+    began = time.perf_counter()
+    rows = read_jsonl(args.data, args.max_examples, args.seed)
+    examples = simplified_examples(rows, args.method, ratios, table, args.seed)
+    timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
+    states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device)
+    valid = None
+    if args.valid:
+        valid_examples = simplified_examples(read_jsonl(args.valid, args.valid_examples, args.seed), args.method,
+                                             ratios, table, args.seed, progress=False)
+        valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False)[0])
+    config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                         max_steps=args.max_steps, save_every=args.save_every, layers=args.layers, ffn=args.ffn)
+    run = train(model, tokenizer, examples, states, config, work, args.resume, valid)
+    pieces_full = sum(e.pieces_full for e in examples)
+    pieces_kept = sum(e.pieces_kept for e in examples)
+    manifest = {
+        "kind": "leancode summarizer",
+        "encoder": encoder,
+        "encoder_frozen": True,
+        "init": args.init,
+        "data": str(args.data), "examples": len(examples),
+        "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
+                           "model_pieces_full": pieces_full, "model_pieces_read": pieces_kept},
+        "train": {**asdict(config), **run, **{k: round(v, 1) for k, v in timings.items()}},
+        "command": args.command,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": {p: metadata.version(p) for p in ("torch", "transformers", "accelerate")},
+    }
+    save_decoder(model, args.out, manifest)
+    print(f"{args.out}: {run['steps']} steps, loss {run['train_loss_last_100']}"
+          + (f", valid loss {run['valid_loss']}" if "valid_loss" in run else ""))
+    return 0
+
+
+def add_finetune_parser(commands) -> None:
+    finetune = commands.add_parser("finetune", help="fine-tune a model on simplified code")
+    tasks = finetune.add_subparsers(dest="task", required=True)
+    p = tasks.add_parser("summarize", help="train the summarizer's decoder (encoder frozen)")
+    p.add_argument("--data", required=True, help="training pairs, .jsonl of {idx, code, language, summary}")
+    p.add_argument("--valid", help="validation pairs (.jsonl): loss reported at the end")
+    p.add_argument("--valid-examples", type=int, default=500, metavar="N")
+    p.add_argument("--out", required=True, metavar="DIR", help="where the trained summarizer is written")
+    p.add_argument("--work", metavar="DIR", help="encoder-state cache and checkpoints (default: OUT.work)")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
+    p.add_argument("--init", metavar="DIR", help="start from this LeanCode summarizer instead of a fresh decoder")
+    p.add_argument("--encoder", default=PACKAGED, help="encoder path or id (default: the packaged all-MiniLM-L6-v2)")
+    p.add_argument("--method", default="leancode", help="simplifier for ratios above 0 (default leancode)")
+    p.add_argument("--ratio", type=float, action="append",
+                   help="removal ratio; repeat for a per-example mix (default 0: full code)")
+    p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for the task)")
+    p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
+    p.add_argument("--epochs", type=float, default=3.0)
+    p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=5e-4)
+    p.add_argument("--layers", type=int, default=3, help="decoder layers (fresh decoder only)")
+    p.add_argument("--ffn", type=int, default=1536, help="decoder feed-forward width (fresh decoder only)")
+    p.add_argument("--save-every", type=int, default=200, metavar="STEPS")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_finetune)
