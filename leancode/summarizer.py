@@ -56,7 +56,9 @@ def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int
 
 def _assemble(encoder: str, decoder_config):
     from transformers import AutoModel, AutoTokenizer, BertLMHeadModel, EncoderDecoderModel
+    from transformers.utils import logging
 
+    logging.disable_progress_bar()
     path = encoder_path(encoder)
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     enc = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)

@@ -163,8 +163,10 @@ class ModelSummarizer:
         self.name = f"model {self._model.name}"
 
     def summarize(self, code: str, language: str, simplified: str) -> Summary:
-        text = self._model.summarize([simplified])[0]
-        return Summary(text.split("\n")[0], self.name)
+        text = self._model.summarize([simplified])[0].split("\n")[0].strip()
+        if not text:  # the model said nothing: the labelled fallback rather than an empty hover
+            return FallbackSummarizer().summarize(code, language, simplified)
+        return Summary(text, self.name)
 
 
 def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning) -> Summarizer:

@@ -380,6 +380,7 @@ async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> No
     folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()] or \
         ([ls.workspace.root_path] if ls.workspace.root_path else [])
     ls.indexer.post(("open",), lambda: ls.open_folders([f for f in folders if f]))
+    ls.pool.submit(lambda: ls.summarizer)  # load the model now, off the loop, so the first hover does not wait
     if ls.settings.index_on_startup:
         ls.indexer.post(("index",), ls.index_all)
     watch = ls.client_capabilities.workspace

@@ -105,7 +105,15 @@ async def wait_indexed(client: LanguageClient, timeout: float = 120) -> None:
     raise TimeoutError("indexing did not finish")
 
 
+def accept_registrations(client: LanguageClient) -> None:
+    """Answer client/registerCapability (file watchers) as an editor does."""
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+
 async def start(client: LanguageClient, root: Path, caps: str, options: dict) -> None:
+    accept_registrations(client)
     await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(caps),
         root_uri=uri(root),
@@ -173,28 +181,27 @@ async def test_progress_reported(vscode: LanguageClient):
     assert begin.cancellable
 
 
+MODEL_LINE = "*summary from model python-summarize*"
+
+
+def summary_line(text: str) -> str:
+    return text.split("\n\n")[0]
+
+
 @lsp
-async def test_hover_on_definition_from_docstring(vscode: LanguageClient, workspace: Path):
+async def test_hover_on_definition_from_the_shipped_summarizer(vscode: LanguageClient, workspace: Path):
     strings = workspace / "strings.py"
     open_file(vscode, strings)
-    line = line_of(strings, "def dedent(")
-    text = await hover_text(vscode, strings, line, 6)
-    assert text is not None
-    assert "Remove any common leading whitespace" in text
-    assert "*summary from docstring*" in text
+    text = await hover_text(vscode, strings, line_of(strings, "def dedent("), 6)
+    assert MODEL_LINE in text and len(summary_line(text).split()) >= 2
+    assert "Remove any common leading whitespace" not in text  # the model reads the code without its docstring
     assert "def dedent(text)" in text
     assert "simplified code the model reads" in text  # showSimplified
-
-
-@lsp
-async def test_hover_without_docstring_says_so(vscode: LanguageClient, workspace: Path):
     util = workspace / "util.py"
     open_file(vscode, util)
-    text = await hover_text(vscode, util, line_of(util, "def load_config("), 1)
-    assert "`load_config(path, defaults)`: load config" in text
-    assert "*summary from name and signature*" in text
-    method = await hover_text(vscode, util, line_of(util, "def evict_oldest("), 10)
-    assert "Drop the `count` least recently used entries." in method
+    for name in ("def load_config(", "def evict_oldest("):
+        text = await hover_text(vscode, util, line_of(util, name), 6)
+        assert MODEL_LINE in text and len(summary_line(text).split()) >= 2
 
 
 @lsp
@@ -203,7 +210,7 @@ async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient,
     open_file(vscode, main)
     line = line_of(main, "print(dedent(")
     text = await hover_text(vscode, main, line, main.read_text().splitlines()[line].index("dedent") + 2)
-    assert "Remove any common leading whitespace" in text and "strings.py" in text
+    assert "def dedent(text)" in text and "strings.py" in text and MODEL_LINE in text
     assert await hover_text(vscode, main, line, 0) is None  # whitespace: nothing to say
     # Past the end of a line: clamped (LSP says so), not an error.
     assert await hover_text(vscode, main, line_of(main, "def main("), 500) is not None
@@ -319,7 +326,7 @@ async def test_malformed_requests_get_errors(vscode: LanguageClient, workspace: 
     # ... and the server still answers.
     strings_path = workspace / "strings.py"
     text = await hover_text(vscode, strings_path, line_of(strings_path, "def quote("), 5)
-    assert "Return a shell-escaped version of the string" in text
+    assert "def quote(s)" in text and MODEL_LINE in text
 
 
 # --- Neovim's capabilities, with settings from initializationOptions and workspace/configuration ---
@@ -332,7 +339,9 @@ def workspace_nvim(tmp_path_factory) -> Path:
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
 async def neovim(lsp_client: LanguageClient, workspace_nvim: Path):
     lsp_client.set_configuration({"method": "slimcode", "exclude": ["main.py"]}, section="leancode")
-    await start(lsp_client, workspace_nvim, "neovim", {"method": "leancode", "ratio": 0.3})
+    # A summarizer path that holds no model: hover falls back to the docstring, and says so.
+    await start(lsp_client, workspace_nvim, "neovim",
+                {"method": "leancode", "ratio": 0.3, "summarizerPath": str(workspace_nvim / "no-model")})
     yield
     await lsp_client.shutdown_session()
 
@@ -346,6 +355,7 @@ async def test_neovim_settings_hover_and_search(neovim: LanguageClient, workspac
     open_file(neovim, strings)
     text = await hover_text(neovim, strings, line_of(strings, "def indent("), 5)
     assert "Adds 'prefix' to the beginning of selected lines in 'text'." in text
+    assert "*summary from docstring*" in text
     assert "simplified code" not in text  # showSimplified is off by default
     hits = await search(neovim, "escape a string for a shell command line")
     assert hits[0]["name"] == "quote"
@@ -398,3 +408,64 @@ def test_search_arguments():
     for bad in ((), (1,), ({"top": 3},), ("q", 0), ("q", True), ("q", 1, 2)):
         with pytest.raises(JsonRpcInvalidParams):
             search_arguments(bad, 20)
+
+
+# --- cancelling the first index -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def big_workspace(tmp_path_factory) -> Path:
+    """About 1,500 functions of real standard-library code: long enough to index to cancel it midway."""
+    import argparse
+    import email.message
+    import inspect as inspect_module
+    import pydoc
+    import typing
+
+    root = tmp_path_factory.mktemp("ws_big")
+    for module in (argparse, email.message, inspect_module, pydoc, typing, textwrap, shlex):
+        source = Path(module.__file__).read_text()
+        for copy in range(3):  # copies are distinct files; their functions share vectors once embedded
+            (root / f"{module.__name__.replace('.', '_')}_{copy}.py").write_text(source.replace("def ", f"def c{copy}_"))
+    (root / ".git").mkdir()
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def cancelling(lsp_client: LanguageClient, big_workspace: Path):
+    accept_registrations(lsp_client)
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=uri(big_workspace),
+        workspace_folders=[types.WorkspaceFolder(uri=uri(big_workspace), name="big")]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_cancelling_the_index_ends_it_and_the_server_goes_on(cancelling: LanguageClient, big_workspace: Path):
+    client = cancelling
+    deadline = time.monotonic() + 120
+    token = None
+    while token is None and time.monotonic() < deadline:
+        token = next((t for t, reports in client.progress_reports.items()
+                      if any(isinstance(r, types.WorkDoneProgressReport) and "embedding" in (r.message or "")
+                             for r in reports)), None)
+        await asyncio.sleep(0.05)
+    assert token is not None, "no embedding progress"
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    while time.monotonic() < deadline:
+        end = next((r for r in client.progress_reports[token] if isinstance(r, types.WorkDoneProgressEnd)), None)
+        if end:
+            break
+        await asyncio.sleep(0.05)
+    assert end is not None and end.message == "cancelled"
+    done = [r.percentage for r in client.progress_reports[token]
+            if isinstance(r, types.WorkDoneProgressReport) and r.percentage is not None]
+    assert done and max(done) < 100  # stopped midway, not after the work was done anyway
+    await asyncio.sleep(0.5)
+    assert any("indexing cancelled" in m.message.lower() or "index cancelled" in m.message.lower()
+               for m in client.log_messages), [m.message for m in client.log_messages][-5:]
+    # The server still answers: hover from disk, search over what is indexed (possibly nothing yet).
+    target = next(big_workspace.glob("shlex_0.py"))
+    text = await hover_text(client, target, line_of(target, "def c0_quote("), 6)
+    assert text and "c0_quote" in text
+    assert isinstance(await search(client, "split a shell command line"), list)

@@ -133,8 +133,9 @@ class AttentionScorer:
         model, tokenizer = self.model, self.tokenizer
         source = {k: enc[k] for k in ("input_ids", "attention_mask")}
         if targets:
-            labels = tokenizer(list(targets), padding=True, truncation=True, max_length=self.max_length,
-                               return_tensors="pt")
+            decoder_config = getattr(model.config, "decoder", model.config)
+            length = min(self.max_length, getattr(decoder_config, "max_position_embeddings", self.max_length))
+            labels = tokenizer(list(targets), padding=True, truncation=True, max_length=length, return_tensors="pt")
             steps = labels["attention_mask"].bool().to(self.device)
             ids = labels["input_ids"].to(self.device)
             start = model.config.decoder_start_token_id

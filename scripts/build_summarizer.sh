@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuilds the shipped summarizer (leancode/models/python-summarize) and its cross-attention
+# importance table (leancode/tables/python-summarize), as the paper does: train on full code,
+# take the table from the trained model's cross-attention, then fine-tune on code simplified with it.
+# Needs the mined pairs (data/mined, from `leancode-train mine`, see README) and the train extra.
+# On this project's 2-core CPU: about 90 minutes; a GPU is used when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=data/mined/python
+if [ ! -f "$data/train.jsonl" ]; then
+  leancode-train mine --out data/mined --language python --language java --max-packages 150 --workers 4
+fi
+# 1. A decoder over the frozen packaged MiniLM, on full code.
+leancode-train finetune summarize --data "$data/train.jsonl" --valid "$data/valid.jsonl" \
+  --out runs/stage1 --work runs/stage1.work --ratio 0 --epochs 1 --layers 3 --ffn 1536 --lr 5e-4 --seed 0
+# 2. Its cross-attention (last decoder layer, max over steps, mean over heads) per statement category.
+leancode-train importance --model runs/stage1 --corpus "$data/train.jsonl" --language python \
+  --method leancode-cross --max-functions 3000 --max-length 256 --out leancode/tables/python-summarize
+# 3. Fine-tuned on inputs simplified with that table, a per-example mix of ratios 0 to 0.5.
+leancode-train finetune summarize --init runs/stage1 --table leancode/tables/python-summarize \
+  --data "$data/train.jsonl" --valid "$data/valid.jsonl" --out leancode/models/python-summarize \
+  --work runs/stage2.work --ratio 0 --ratio 0.1 --ratio 0.2 --ratio 0.3 --ratio 0.4 --ratio 0.5 \
+  --epochs 3 --lr 5e-4 --seed 0
