@@ -367,6 +367,17 @@ class _Snapshot:
     config_key: str
 
 
+def _snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray], dim: int,
+                 config: str) -> _Snapshot:
+    """The snapshot of the unit records that have a vector (all of them once embedding is done)."""
+    units = [IndexedUnit(path=relative, **{k: record[k] for k in (
+        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")})
+        for relative, record in records if record["key"] in vectors]
+    matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
+        else np.zeros((0, dim), dtype=np.float32)
+    return _Snapshot(units, matrix, config)
+
+
 def _preview(code: str, docstring: str | None) -> str:
     lines = [line.strip() for line in (docstring or "").splitlines() if line.strip()]
     if not lines:
@@ -476,6 +487,10 @@ class RepositoryIndex:
         self._snapshot = snapshot
         self._search_index = None
 
+    def serve(self, snapshot: _Snapshot) -> None:
+        """Answer from `snapshot` (an update's partial one) until the next load or update."""
+        self._set(snapshot)
+
     def _ensure(self) -> _Snapshot:
         if self._snapshot is None and not self.load():
             self.update(progress=False)
@@ -499,12 +514,15 @@ class RepositoryIndex:
 
     # -- updating ----------------------------------------------------------------------------
 
-    def update(self, progress: bool | Callable[[str, int, int | None], None] = True) -> UpdateStats:
+    def update(self, progress: bool | Callable[[str, int, int | None], None] = True,
+               partial: Callable[["_Snapshot"], None] | None = None, partial_seconds: float = 2.0) -> UpdateStats:
         """Bring the index up to date with the working tree; returns what it did.
 
         `progress`: True for tqdm bars, or a callable `(stage, done, total)` told of each file
         scanned (stage "scan", total None) and each chunk embedded (stage "embed"); an exception
         it raises aborts the update (vectors embedded so far stay cached; the snapshot is unchanged).
+        `partial`: while embedding, called at most every `partial_seconds` with an in-memory
+        snapshot of the functions that have vectors so far (for search before the update ends).
         """
         started = time.perf_counter()
         self._prepare()
@@ -513,7 +531,7 @@ class RepositoryIndex:
             previous = self._snapshot if self.load() else None
             cache = IndexCache(self.index_dir / "cache")
             try:
-                stats, snapshot = self._update(cache, previous, progress)
+                stats, snapshot = self._update(cache, previous, progress, partial, partial_seconds)
             finally:
                 cache.close()
             self._write(snapshot, stats)
@@ -522,7 +540,9 @@ class RepositoryIndex:
         return stats
 
     def _update(self, cache: IndexCache, previous: _Snapshot | None,
-                progress: bool | Callable[[str, int, int | None], None]) -> tuple[UpdateStats, _Snapshot]:
+                progress: bool | Callable[[str, int, int | None], None],
+                partial: Callable[[_Snapshot], None] | None = None,
+                partial_seconds: float = 2.0) -> tuple[UpdateStats, _Snapshot]:
         stats = UpdateStats()
         report = progress if callable(progress) else None
         progress = bool(progress) and report is None
@@ -574,6 +594,7 @@ class RepositoryIndex:
         stats.embedded = len(missing)
         if missing:
             keys = list(missing)
+            last_partial = time.monotonic()
             if report is not None:
                 report("embed", 0, len(keys))
             bar = tqdm(total=len(keys), desc="leancode: embed", unit=" functions", disable=not progress or None)
@@ -586,14 +607,11 @@ class RepositoryIndex:
                 bar.update(len(chunk))
                 if report is not None:
                     report("embed", min(start + EMBED_CHUNK, len(keys)), len(keys))
+                if partial is not None and time.monotonic() - last_partial >= partial_seconds:
+                    partial(_snapshot_of(records, vectors, dim, config))
+                    last_partial = time.monotonic()
             bar.close()
-
-        units = [IndexedUnit(path=relative, **{k: record[k] for k in (
-            "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")})
-            for relative, record in records]
-        matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
-            else np.zeros((0, dim), dtype=np.float32)
-        return stats, _Snapshot(units, matrix, config)
+        return stats, _snapshot_of(records, vectors, dim, config)
 
     def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str,
                     skip: Callable[[str, str], None], stats: UpdateStats) -> list[dict] | None:

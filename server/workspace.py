@@ -70,10 +70,15 @@ class Folder:
         except ValueError:
             return None
 
-    def publish(self) -> None:
-        """Reload the reader from disk (the snapshot the updater just wrote), then rebuild the name maps."""
+    def publish(self, partial=None) -> None:
+        """Reload the reader from disk (the snapshot the updater just wrote), or serve an update's
+        `partial` snapshot from memory; then rebuild the name maps."""
         with self.lock:
-            self.ready = self.reader.load()
+            if partial is None:
+                self.ready = self.reader.load()
+            else:
+                self.reader.serve(partial)
+                self.ready = True
             units = self.reader.units if self.ready else []
             by_name: dict[str, list[IndexedUnit]] = {}
             for unit in units:
@@ -154,7 +159,9 @@ class Workspaces:
 
     def update(self, folder: Folder, progress: Callable[[str, int, int | None], None] | None = None) -> UpdateStats:
         """Bring a folder's index up to date (blocking: run it on the indexing thread), then serve it."""
-        stats = folder.updater.update(progress=progress or False)
+        # The first index serves what it has embedded so far; later updates keep the previous snapshot.
+        partial = None if folder.ready else folder.publish
+        stats = folder.updater.update(progress=progress or False, partial=partial)
         folder.publish()
         return stats
 

@@ -106,6 +106,25 @@ def test_second_run_embeds_only_new_or_changed_functions(repo, encoder):
     assert {u.path for u in index.units} == {"shell_lexer.py", "fnmatch.py", "textwrap.py"}
 
 
+def test_first_update_offers_partial_snapshots(repo, encoder, monkeypatch):
+    import leancode.index
+
+    shutil.rmtree(repo / ".leancode")  # nothing cached: everything is embedded, in chunks of 10
+    monkeypatch.setattr(leancode.index, "EMBED_CHUNK", 10)
+    seen = []
+    stats = RepositoryIndex(repo, encoder).update(progress=False, partial=seen.append, partial_seconds=0)
+    final = RepositoryIndex(repo, encoder)
+    assert final.load()
+    sizes = [len(snapshot.units) for snapshot in seen]
+    assert len(seen) >= stats.embedded // 10 - 1 and sizes == sorted(sizes) and 0 < sizes[0] < len(final.units)
+    for snapshot in seen:  # each partial is a consistent part of the final index
+        assert snapshot.vectors.shape == (len(snapshot.units), encoder.dim)
+        assert {u.key for u in snapshot.units} <= {u.key for u in final.units}
+    reader = RepositoryIndex(repo, encoder)
+    reader.serve(seen[0])
+    assert len(reader.units) == sizes[0] and search(reader, QUERY, top=3)
+
+
 def test_ignored_vendored_generated_binary_and_huge_files_are_skipped(repo, encoder):
     files = {
         ".gitignore": "ignored_dir/\n*.tmp.py\n",
