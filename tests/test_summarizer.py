@@ -230,3 +230,21 @@ def test_leancode_summarize_errors(tiny, tmp_path, capsys, target, message):
 def test_command_line_is_recorded(tiny):
     manifest = json.loads((tiny / "leancode-summarizer.json").read_text())
     assert shlex.split(manifest["command"])[:3] == ["leancode-train", "finetune", "summarize"]
+
+
+def test_the_shipped_summarizer(tmp_path, capsys):
+    from leancode.summarizer import MANIFEST, default_summarizer_dir
+
+    shipped = default_summarizer_dir("python")
+    size = sum(p.stat().st_size for p in shipped.iterdir())
+    assert size <= 25_000_000
+    manifest = json.loads((shipped / MANIFEST).read_text())
+    assert manifest["encoder"].startswith("packaged:") and manifest["encoder_frozen"]
+    assert manifest["command"].startswith("leancode-train finetune summarize")
+    assert manifest["simplification"]["table"] == "leancode/tables/python-summarize"
+
+    source = tmp_path / "wrap.py"
+    source.write_text(textwrap.dedent(inspect.getsource(textwrap.dedent)))
+    assert leancode(["summarize", f"{source}:dedent", "--json"]) == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert len(item["summary"].split()) >= 2 and item["model"] == str(shipped)

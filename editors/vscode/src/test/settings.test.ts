@@ -9,6 +9,7 @@ describe('toServerSettings', () => {
       trace: { server: 'verbose' },
       method: 'dietcode',
       ratio: 0.3,
+      summaryRatio: 0.4,
       modelPath: '/models/encoder',
       summarizerPath: '/models/summarizer',
       languages: ['python', 'go'],
@@ -23,6 +24,7 @@ describe('toServerSettings', () => {
     assert.deepStrictEqual(settings, {
       method: 'dietcode',
       ratio: 0.3,
+      summaryRatio: 0.4,
       modelPath: '/models/encoder',
       summarizerPath: '/models/summarizer',
       languages: ['python', 'go'],
