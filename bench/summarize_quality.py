@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import re
@@ -26,7 +27,7 @@ from report import command_line, percentiles, write_section
 
 from leancode.model_tokens import piece_counter
 from leancode.simplify import METHODS, simplify
-from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer
+from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, REPETITION_PENALTY, Summarizer
 from leancode.training.bleu import corpus_bleu
 from leancode.training.search_eval import read_jsonl
 from leancode.training.summary_eval import evaluate
@@ -98,22 +99,23 @@ def main() -> None:
                                                "latency_ms": {f"{m}@{r}": v for (m, r), v in timing.items()}},
                                               indent=2))
     if not args.no_write:
-        write_section("summarize-quality", render(args, rows, cells, baselines, timing, len(sized)))
+        write_section("summarize-quality", render(args, summarizer, rows, cells, baselines, timing, len(sized)))
 
 
-def render(args, rows, cells, baselines, timing, timed) -> str:
+def render(args, summarizer, rows, cells, baselines, timing, timed) -> str:
     full = cells[0]
-    manifest = Summarizer(args.model).manifest
-    size = sum(p.stat().st_size for p in Path(Summarizer(args.model).path).iterdir()) / 1e6
+    manifest = summarizer.manifest
+    size = sum(p.stat().st_size for p in Path(summarizer.path).iterdir()) / 1e6
     lines = [
         "## Code summarization: smoothed BLEU-4 per simplification method and ratio",
         "",
         f"Command: `{command_line()}`  ",
         f"Machine: {platform.processor() or platform.machine()}, {args.threads} threads, torch {torch.__version__}.  ",
-        f"Data: {len(rows)} functions sampled (seed 0) from `{Path(args.data).relative_to(ROOT) if Path(args.data).is_relative_to(ROOT) else args.data}` "
-        "(held-out packages). Model: the shipped summarizer "
+        f"Data: {len(rows)} functions sampled (seed 0) from `{os.path.relpath(args.data, ROOT)}` "
+        f"(held-out packages). Model: `{os.path.relpath(summarizer.path, ROOT)}` "
         f"({size:.1f} MB on disk; decoder trained on `{manifest.get('simplification', {}).get('method')}` inputs at ratios "
-        f"{manifest.get('simplification', {}).get('ratios')}), greedy decoding. BLEU: CodeXGLUE smoothed sentence BLEU-4 x 100.",
+        f"{manifest.get('simplification', {}).get('ratios')}), greedy decoding with repetition penalty "
+        f"{REPETITION_PENALTY}. BLEU: CodeXGLUE smoothed sentence BLEU-4 x 100.",
         "",
         f"Full input (ratio 0): **BLEU {full['bleu']:.2f}**, {full['seconds_per_function'] * 1000:.0f} ms per function "
         "in batches of 16.",

@@ -25,6 +25,8 @@ PACKAGED = f"packaged:{DEFAULT_MODEL_ID}"
 MODELS_DIR = Path(__file__).parent / "models"
 MAX_SOURCE_LENGTH = 256
 MAX_SUMMARY_LENGTH = 40
+# Chosen on the validation split (300 functions): greedy 11.76 -> 12.20 BLEU, no-repeat-3 11.96, beam 4 11.73.
+REPETITION_PENALTY = 1.3
 # What the summarizer reads by default (chosen from the BLEU table in BENCHMARKS.md).
 DEFAULT_METHOD = "leancode"
 DEFAULT_RATIO = 0.3
@@ -141,7 +143,7 @@ class Summarizer:
             with self._lock, torch.inference_mode():
                 ids = self.model.generate(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                                           num_beams=self.num_beams, max_new_tokens=self.max_new_tokens,
-                                          do_sample=False)
+                                          repetition_penalty=REPETITION_PENALTY, do_sample=False)
             texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True)
             out += [" ".join(t.split()) for t in texts]
         return out
