@@ -71,6 +71,11 @@ async def session(root: Path, hovers: int, queries: int, rng: random.Random, mea
 
     started = time.perf_counter()
     client = await ClientServerConfig(server_command=[sys.executable, "-m", "leancode.server"]).start()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params) -> None:  # file watchers: accepted, as an editor does
+        return None
+
     await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)]))

@@ -18,8 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, filename=args.log_file, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     warnings.simplefilter("once")
     warnings.formatwarning = lambda message, category, *rest: f"leancode: warning: {message}\n"
+    from . import preload
     from .server import server
 
+    preload.start()
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():

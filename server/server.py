@@ -25,7 +25,7 @@ from leancode import __version__
 from leancode.languages import language_for_path
 from leancode.units import Unit
 
-from . import hover
+from . import hover, preload
 from .protocol import LeanCodeProtocol, is_parse_error, strict_converter
 from .settings import SECTION, Settings, SettingsError, parse_settings
 from .workspace import FileSkipped, Hit, Workspaces, check_text, read_source
@@ -128,6 +128,7 @@ class LeanCodeServer(LanguageServer):
 
     @property
     def summarizer(self) -> hover.Summarizer:
+        preload.wait()
         with self._summarizer_lock:
             path = self.settings.summarizer_path
             if self._summarizer is None or path != self._summarizer_path:

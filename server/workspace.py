@@ -28,6 +28,7 @@ from leancode.search import rank
 from leancode.sources import FileSkipped, check_text, read_source
 from leancode.units import extract_units
 
+from . import preload
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class Workspaces:
     @property
     def encoder(self) -> Encoder:
         """The shared encoder for the current settings (loaded once; method/ratio changes need no reload)."""
+        preload.wait()
         with self._encoder_lock:
             s = self.settings
             if self._encoder is None or self._encoder_key != s.encoder_key:
