@@ -257,7 +257,8 @@ async def test_incremental_update_after_change_and_save(vscode: LanguageClient, 
     assert hits[0]["name"] == "parse_semver"
     # The unsaved buffer's content is what hover reads.
     line = len(lines) - 1 + NEW_FUNCTION.split("\n").index("def parse_semver(version_string):")
-    assert "Split a semantic version string" in await hover_text(vscode, util, line, 5)
+    shown = await hover_text(vscode, util, line, 5)
+    assert "def parse_semver(version_string)" in shown and MODEL_LINE in shown
     # Saved: the on-disk index (shared with the CLI) gets it.
     util.write_text(text + NEW_FUNCTION)
     vscode.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(

@@ -256,9 +256,10 @@ def _finetune(args: argparse.Namespace) -> int:
             raise ValueError(f"--init {args.init}: not a LeanCode summarizer directory")
         model, tokenizer, init_manifest = load_model(args.init)
         encoder = init_manifest["encoder"]
+        init_commands = init_manifest.get("init_commands", []) + [init_manifest.get("command")]
     else:
         model, tokenizer = new_model(args.encoder, layers=args.layers, ffn=args.ffn)
-        encoder = args.encoder
+        encoder, init_commands = args.encoder, []
     device = "cuda" if torch.cuda.is_available() else "cpu"
 
     timings = {}
@@ -282,11 +283,13 @@ def _finetune(args: argparse.Namespace) -> int:
         "encoder": encoder,
         "encoder_frozen": True,
         "init": args.init,
+        "init_commands": init_commands,  # how the --init model was made, oldest first
         "data": str(args.data), "examples": len(examples),
         "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
                            "model_pieces_full": pieces_full, "model_pieces_read": pieces_kept},
         "train": {**asdict(config), **run, **{k: round(v, 1) for k, v in timings.items()}},
         "command": args.command,
+        "recipe": "scripts/build_summarizer.sh",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {p: metadata.version(p) for p in ("torch", "transformers", "accelerate")},
     }
