@@ -20,7 +20,7 @@ import torch
 from report import command_line, write_section
 
 from leancode.summarizer import new_model
-from leancode.training.summarize import TrainConfig, encoder_states, read_jsonl, simplified_examples, train
+from leancode.training.summarize import TrainConfig, encoder_states, read_pairs, simplified_examples, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    rows = read_jsonl(args.data, args.examples, seed=0)
+    rows = read_pairs(args.data, args.examples, seed=0)
     with tempfile.TemporaryDirectory() as work:
         full = measure(rows, "none", 0.0, args.steps, Path(work) / "full")
         lean = measure(rows, "leancode", 0.5, args.steps, Path(work) / "lean")

@@ -46,7 +46,8 @@ class Example:
     pieces_kept: int = 0
 
 
-def read_jsonl(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
+def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
+    """Lines of a summaries .jsonl (each with idx and code), or a seeded sample of `limit` of them, in file order."""
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     for n, row in enumerate(rows):
         if "code" not in row or "idx" not in row:
@@ -264,13 +265,13 @@ def _finetune(args: argparse.Namespace) -> int:
 
     timings = {}
     began = time.perf_counter()
-    rows = read_jsonl(args.data, args.max_examples, args.seed)
+    rows = read_pairs(args.data, args.max_examples, args.seed)
     examples = simplified_examples(rows, args.method, ratios, table, args.seed)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device)
     valid = None
     if args.valid:
-        valid_examples = simplified_examples(read_jsonl(args.valid, args.valid_examples, args.seed), args.method,
+        valid_examples = simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed), args.method,
                                              ratios, table, args.seed, progress=False)
         valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False)[0])
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
