@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -95,7 +96,7 @@ def encoder_states(model, tokenizer, examples: list[Example], work: Path, device
             began = time.perf_counter()
             flat, lengths = _encode_chunk(model, tokenizer, [e.source for e in chunk], device, batch_size)
             seconds += time.perf_counter() - began
-            tmp = chunk_file.with_suffix(".tmp.npz")
+            tmp = chunk_file.with_suffix(f".{os.getpid()}.tmp.npz")  # one per process under accelerate launch
             np.savez(tmp, flat=flat, lengths=lengths)
             tmp.replace(chunk_file)  # a chunk is either whole or absent: resumable
         data = np.load(chunk_file)
@@ -197,7 +198,9 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
     decoder = model.decoder
     params = [p for p in decoder.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
-    per_epoch = math.ceil(len(examples) / config.batch_size)
+    # Under `accelerate launch`, each process takes every n-th batch of the epoch (all the same count).
+    ranks, rank = accelerator.num_processes, accelerator.process_index
+    per_epoch = max(1, math.ceil(len(examples) / config.batch_size) // ranks)
     total = config.max_steps or max(1, int(per_epoch * config.epochs))
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup), total)
     decoder, optimizer, scheduler = accelerator.prepare(decoder, optimizer, scheduler)
@@ -216,7 +219,8 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
     while step < total:
         epoch, offset = divmod(step, per_epoch)
-        for indices in epoch_batches(states, config.batch_size, config.seed, epoch)[offset:]:
+        mine = epoch_batches(states, config.batch_size, config.seed, epoch)[rank::ranks]
+        for indices in mine[offset:per_epoch]:
             batch = _batch(states, tokenizer, examples, indices, accelerator.device)
             loss = decoder(**batch).loss
             accelerator.backward(loss)
@@ -294,7 +298,10 @@ def _finetune(args: argparse.Namespace) -> int:
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {p: metadata.version(p) for p in ("torch", "transformers", "accelerate")},
     }
-    save_decoder(model, args.out, manifest)
+    from accelerate import PartialState
+
+    if PartialState().is_main_process:
+        save_decoder(model, args.out, manifest)
     print(f"{args.out}: {run['steps']} steps, loss {run['train_loss_last_100']}"
           + (f", valid loss {run['valid_loss']}" if "valid_loss" in run else ""))
     return 0
