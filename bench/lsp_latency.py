@@ -170,7 +170,8 @@ def main() -> None:
         "## Language server latency",
         "",
         f"`{command}` — the real server (`python -m leancode.server`, default settings: leancode "
-        f"simplification, packaged MiniLM encoder, the shipped summarizer, greedy) over stdio, driven by pytest-lsp's client "
+        f"simplification, packaged MiniLM encoder, the shipped summarizer, greedy) over stdio, "
+        f"driven by pytest-lsp's client "
         f"with VS Code's capabilities; workspace: {files} files of the Python {platform.python_version()} "
         f"standard library, {functions:,} functions; {platform.machine()} with {os.cpu_count()} cores.",
         "",

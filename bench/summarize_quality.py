@@ -104,7 +104,7 @@ def main() -> None:
 
 def render(args, summarizer, rows, cells, baselines, timing, timed) -> str:
     full = cells[0]
-    manifest = summarizer.manifest
+    trained = summarizer.manifest.get("simplification", {})
     size = sum(p.stat().st_size for p in Path(summarizer.path).iterdir()) / 1e6
     lines = [
         "## Code summarization: smoothed BLEU-4 per simplification method and ratio",
@@ -113,8 +113,8 @@ def render(args, summarizer, rows, cells, baselines, timing, timed) -> str:
         f"Machine: {platform.processor() or platform.machine()}, {args.threads} threads, torch {torch.__version__}.  ",
         f"Data: {len(rows)} functions sampled (seed 0) from `{os.path.relpath(args.data, ROOT)}` "
         f"(held-out packages). Model: `{os.path.relpath(summarizer.path, ROOT)}` "
-        f"({size:.1f} MB on disk; decoder trained on `{manifest.get('simplification', {}).get('method')}` inputs at ratios "
-        f"{manifest.get('simplification', {}).get('ratios')}), greedy decoding with repetition penalty "
+        f"({size:.1f} MB on disk; decoder trained on `{trained.get('method')}` inputs at ratios "
+        f"{trained.get('ratios')}), greedy decoding with repetition penalty "
         f"{REPETITION_PENALTY}. BLEU: CodeXGLUE smoothed sentence BLEU-4 x 100.",
         "",
         f"Full input (ratio 0): **BLEU {full['bleu']:.2f}**, {full['seconds_per_function'] * 1000:.0f} ms per function "

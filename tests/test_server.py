@@ -426,7 +426,8 @@ def big_workspace(tmp_path_factory) -> Path:
     for module in (argparse, email.message, inspect_module, pydoc, typing, textwrap, shlex):
         source = Path(module.__file__).read_text()
         for copy in range(3):  # copies are distinct files; their functions share vectors once embedded
-            (root / f"{module.__name__.replace('.', '_')}_{copy}.py").write_text(source.replace("def ", f"def c{copy}_"))
+            name = f"{module.__name__.replace('.', '_')}_{copy}.py"
+            (root / name).write_text(source.replace("def ", f"def c{copy}_"))
     (root / ".git").mkdir()
     return root
 

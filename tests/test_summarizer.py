@@ -109,7 +109,8 @@ def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
     first = Summarizer(tiny)
     save_decoder(first.model, tmp_path / "again", first.manifest)
     second = Summarizer(tmp_path / "again")
-    sources = ["def add(a, b):\n    return a + b", "def read(path):\n    with open(path) as f:\n        return f.read()"]
+    sources = ["def add(a, b):\n    return a + b",
+               "def read(path):\n    with open(path) as f:\n        return f.read()"]
     assert first.summarize(sources) == second.summarize(sources)
     batch = first.tokenizer(sources, padding=True, return_tensors="pt")
     target = first.tokenizer(["return the sum"] * 2, return_tensors="pt")["input_ids"]

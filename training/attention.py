@@ -141,7 +141,8 @@ class AttentionScorer:
             start = model.config.decoder_start_token_id
             # A tokenizer that already starts targets with the decoder's start token (BERT's [CLS]) gives
             # decoder inputs as they are; others (T5, BART) are shifted right as in training.
-            decoder = ids if bool((ids[:, 0] == start).all()) else model.prepare_decoder_input_ids_from_labels(labels=ids)
+            shifted = bool((ids[:, 0] == start).all())
+            decoder = ids if shifted else model.prepare_decoder_input_ids_from_labels(labels=ids)
         else:
             generated = model.generate(**source, max_new_tokens=GENERATE_STEPS, do_sample=False, num_beams=1)
             decoder, produced = generated[:, :-1], generated[:, 1:]
