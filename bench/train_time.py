@@ -1,6 +1,6 @@
 """Summarizer training cost with and without simplification, measured in one run.
 
-    python bench/train_time.py [--data data/mined/python/train.jsonl] [--examples 1024] [--steps 30]
+    python bench/train_time.py [--data data/mined/python/train.jsonl] [--examples 1024] [--steps 30] [--no-write]
 
 The same training examples and the same fresh decoder (3 layers), per input: the time
 to compute the frozen encoder's states (once per input, then cached) and the time per
@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=1024)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     rows = read_pairs(args.data, args.examples, seed=0)
@@ -70,7 +71,9 @@ def main() -> None:
                      f"{epoch / 60:.1f} |")
     lines += ["", f"Encoder states at 0.5: {lean['encode'] / full['encode']:.2f} of full; decoder step: "
               f"{lean['step'] / full['step']:.2f} of full."]
-    write_section("train-time", "\n".join(lines))
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("train-time", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -119,9 +119,7 @@ def _simplify_file(args: argparse.Namespace) -> int:
     code = _read(path)
     units = extract_units(code, language)
     if args.function:
-        units = [u for u in units if args.function in (u.name, u.qualified_name)]
-        if not units:
-            raise LookupError(f"no function named {args.function!r} in {path}")
+        units = _named(units, args.function, path)
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
     snippets = [(f"{path}:{u.start_line + 1} {u.qualified_name}", u.code) for u in units] or [(str(path), code)]
     for header, snippet in snippets:
@@ -148,6 +146,14 @@ def _language(path: Path, override: str | None) -> str:
     return language
 
 
+def _named(units: list, name: str, path: Path) -> list:
+    """The units called `name` (plain or qualified); LookupError when there is none."""
+    found = [u for u in units if name in (u.name, u.qualified_name)]
+    if not found:
+        raise LookupError(f"no function named {name!r} in {path}")
+    return found
+
+
 def _target(text: str) -> tuple[Path, int | None, str | None]:
     """FILE, FILE:LINE or FILE:NAME -> (path, line or None, name or None)."""
     if Path(text).exists() or ":" not in text:
@@ -167,9 +173,7 @@ def _summarize(args: argparse.Namespace) -> int:
         if not units:
             raise LookupError(f"no function at {path}:{line}")
     elif name is not None:
-        units = [u for u in units if name in (u.name, u.qualified_name)]
-        if not units:
-            raise LookupError(f"no function named {name!r} in {path}")
+        units = _named(units, name, path)
     if not units:
         raise LookupError(f"no functions in {path}")
     summarizer = Summarizer(args.model, num_beams=args.beams)

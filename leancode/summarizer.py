@@ -109,6 +109,13 @@ def load_model(path: str | Path):
     return model.eval(), tokenizer, manifest
 
 
+def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:
+    """What the summarizer reads of a unit (leancode.units.Unit): its code without the docstring, simplified."""
+    from .simplify import simplify
+
+    return simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method, task="summarize").code
+
+
 class Summarizer:
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
@@ -129,11 +136,8 @@ class Summarizer:
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
-        """Summaries of `units` (leancode.units.Unit), each read without its docstring and simplified."""
-        from .simplify import simplify
-
-        return self.summarize([simplify(u.code_without_docstring, u.language, ratio=ratio, method=method,
-                                        task="summarize").code for u in units])
+        """Summaries of `units` (leancode.units.Unit), each read as `summary_input` gives it."""
+        return self.summarize([summary_input(u, method, ratio) for u in units])
 
     def summarize(self, sources: list[str], batch_size: int = 16) -> list[str]:
         """One line per source text (already simplified by the caller)."""

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 
-from leancode.simplify import simplify
-from leancode.summarizer import default_summarizer_dir
+from leancode.summarizer import default_summarizer_dir, summary_input
 from leancode.units import Unit, extract_units
 
 logger = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ class ModelSummarizer:
         self.name = f"model {self._model.name}"
 
     def summarize(self, code: str, language: str, simplified: str) -> Summary:
-        text = self._model.summarize([simplified])[0].split("\n")[0].strip()
+        text = self._model.summarize([simplified])[0]  # one line, whitespace collapsed
         if not text:  # the model said nothing: the labelled fallback rather than an empty hover
             return FallbackSummarizer().summarize(code, language, simplified)
         return Summary(text, self.name)
@@ -245,9 +244,7 @@ def hover_markdown(unit: Unit, summarizer: Summarizer, cache: HoverCache, method
     if cached is not None:
         return cached
     needs_simplified = show_simplified or not isinstance(summarizer, FallbackSummarizer)
-    simplified = simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method,
-                          task="summarize").code \
-        if needs_simplified else ""
+    simplified = summary_input(unit, method, ratio) if needs_simplified else ""
     summary = summarizer.summarize(unit.code, unit.language, simplified)
     text = render(unit, summary, simplified if show_simplified else None, where)
     cache.put(key, text)

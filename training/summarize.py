@@ -20,7 +20,7 @@ import math
 import os
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -34,22 +34,22 @@ from leancode.simplify import simplify
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, PACKAGED, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
 
+from .search_eval import read_jsonl
+
 STATE_CHUNK = 2048  # examples per cached chunk of encoder states
 
 
 @dataclass
 class Example:
-    idx: str
     source: str  # simplified code, what the encoder reads
     summary: str
-    ratio: float
-    pieces_full: int = 0
-    pieces_kept: int = 0
+    pieces_full: int  # model pieces of the full code
+    pieces_kept: int  # ... of `source`
 
 
 def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
     """Lines of a summaries .jsonl (each with idx and code), or a seeded sample of `limit` of them, in file order."""
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(path)
     for n, row in enumerate(rows):
         if "code" not in row or "idx" not in row:
             raise ValueError(f"{path}:{n + 1}: each line needs 'idx' and 'code'")
@@ -67,8 +67,7 @@ def simplified_examples(rows: list[dict], method: str, ratios: list[float], tabl
         ratio = rng.choice(ratios)
         result = simplify(row["code"], row.get("language", "python"), ratio=ratio, method=method if ratio else "none",
                           table=table, task="summarize", seed=seed)
-        out.append(Example(row["idx"], result.code, row.get("summary", ""), ratio,
-                           result.model_tokens, result.model_tokens_kept))
+        out.append(Example(result.code, row.get("summary", ""), result.model_tokens, result.model_tokens_kept))
     return out
 
 
@@ -137,7 +136,6 @@ class TrainConfig:
     save_every: int = 200
     layers: int = 3
     ffn: int = 1536
-    extra: dict = field(default_factory=dict)
 
 
 def _targets(tokenizer, summaries: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
