@@ -25,13 +25,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--table", action="append", required=True, metavar="NAME=DIR")
     parser.add_argument("--ratios", default="0.3,0.5")
+    parser.add_argument("--model", help="encoder or search adapter directory (default: the encoder's default)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     queries = [json.loads(line) for line in open(DATA / "queries.jsonl")]
     codebase = [json.loads(line) for line in open(DATA / "codebase.jsonl")]
     position = {c["idx"]: i for i, c in enumerate(codebase)}
     gold = np.array([position[q["gold"]] for q in queries])
-    encoder = Encoder(method="none", ratio=0)
+    encoder = Encoder(model=args.model, method="none", ratio=0)
     query_vectors = encoder.encode_queries([q["query"] for q in queries])
 
     def mrr(texts: list[str]) -> float:
@@ -55,7 +56,8 @@ def main() -> None:
         rows.append(row)
     command = command_line()
     lines = ["## Importance signal for the packaged encoder (CoSQA dev)", "",
-             f"`{command}` — 500 queries over {len(codebase)} functions; full input MRR {full:.4f}. "
+             f"`{command}` — 500 queries over {len(codebase)} functions, model `{encoder.model_id}`; full input "
+             f"MRR {full:.4f}. "
              "Tables: python, 1,500 corpus functions each, built by `leancode-train importance --method <name>`.", "",
              "| method | table | " + " | ".join(f"ratio {r:g}" for r in ratios) + " |",
              "|---|---|" + "---:|" * len(ratios),

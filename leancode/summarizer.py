@@ -17,11 +17,10 @@ from pathlib import Path
 
 import torch
 
-from .model_tokens import DEFAULT_MODEL_ID, default_model_path
+from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
 WEIGHTS = "decoder.safetensors"
-PACKAGED = f"packaged:{DEFAULT_MODEL_ID}"
 MODELS_DIR = Path(__file__).parent / "models"
 MAX_SOURCE_LENGTH = 256
 MAX_SUMMARY_LENGTH = 40
@@ -43,15 +42,11 @@ def is_leancode_summarizer(path: str | Path) -> bool:
     return (Path(path) / MANIFEST).is_file()
 
 
-def encoder_path(name: str) -> str:
-    return default_model_path() if name == PACKAGED else name
-
-
 def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int = 1536):
     """A fresh `EncoderDecoderModel`: the pre-trained encoder, frozen, and a randomly initialised decoder."""
     from transformers import AutoConfig, BertConfig
 
-    hidden = AutoConfig.from_pretrained(encoder_path(encoder), local_files_only=True).hidden_size
+    hidden = AutoConfig.from_pretrained(resolve_model(encoder), local_files_only=True).hidden_size
     config = BertConfig(hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
                         intermediate_size=ffn, max_position_embeddings=MAX_SUMMARY_LENGTH + 8)
     return _assemble(encoder, config)
@@ -62,7 +57,7 @@ def _assemble(encoder: str, decoder_config):
     from transformers.utils import logging
 
     logging.disable_progress_bar()
-    path = encoder_path(encoder)
+    path = resolve_model(encoder)
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     enc = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
     decoder_config.vocab_size = enc.config.vocab_size

@@ -67,8 +67,13 @@ _FALLBACK = re.compile(
 )
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def _split_words(text: str, start: int) -> list[tuple[str, int, int]]:
-    return [(m.group(), start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text)]
+    if text and not text[0].isspace() and not text[-1].isspace() and len(text.split()) == 1:
+        return [(text, start, start + len(text))]  # most leaves: one word, no whitespace
+    return [(m.group(), start + m.start(), start + m.end()) for m in _NON_SPACE.finditer(text)]
 
 
 class _Lexer:

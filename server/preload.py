@@ -16,6 +16,7 @@ _done.set()  # nothing to wait for unless start() was called
 
 def _import() -> None:
     try:
+        import peft  # noqa: F401  (the search adapter's merge)
         import torch  # noqa: F401
         from transformers import (AutoConfig, AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer,  # noqa: F401
                                   BertConfig, BertLMHeadModel, BertModel, EncoderDecoderModel)

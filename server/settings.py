@@ -28,7 +28,7 @@ class Settings:
     method: str = DEFAULT_METHOD  # simplification before the encoder (and the summarizer) reads code
     ratio: float = DEFAULT_RATIO  # ... for search
     summary_ratio: float = SUMMARY_RATIO  # ... for hover summaries
-    model_path: str | None = None  # a local encoder directory; None: the packaged model
+    model_path: str | None = None  # a local encoder or search adapter directory; None: the shipped adapter
     summarizer_path: str | None = None  # a summarizer directory; None: the shipped one
     languages: tuple[str, ...] = ()  # languages to index and hover; empty: all supported
     exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to each workspace folder

@@ -110,3 +110,22 @@ impl Parser {
 }
 ''',
 }
+
+
+def stdlib_pairs() -> list[dict]:
+    """(code without docstring, docstring's first line) pairs from four standard-library modules."""
+    import inspect
+    import json.decoder
+    import shlex
+    import string
+    import textwrap
+
+    from leancode.units import extract_units
+
+    rows = []
+    for module in (textwrap, shlex, json.decoder, string):
+        for unit in extract_units(inspect.getsource(module), "python"):
+            if unit.docstring and len(unit.code.splitlines()) > 2:
+                rows.append({"idx": f"py-{len(rows)}", "code": unit.code_without_docstring, "language": "python",
+                             "summary": unit.docstring.strip().split("\n")[0]})
+    return rows

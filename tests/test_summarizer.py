@@ -16,28 +16,14 @@ from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
 from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
 from leancode.training.cli import main as leancode_train
 from leancode.training.summarize import TrainConfig, encoder_states, mean_loss, simplified_examples, train
-from leancode.units import extract_units
+from snippets import stdlib_pairs
 
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
 
 
-def _stdlib_pairs() -> list[dict]:
-    import json.decoder
-    import shlex as shlex_module
-    import string
-
-    rows = []
-    for module in (textwrap, shlex_module, json.decoder, string):
-        for unit in extract_units(inspect.getsource(module), "python"):
-            if unit.docstring and len(unit.code.splitlines()) > 2:
-                rows.append({"idx": f"py-{len(rows)}", "code": unit.code_without_docstring, "language": "python",
-                             "summary": unit.docstring.strip().split("\n")[0]})
-    return rows
-
-
 @pytest.fixture(scope="module")
 def pairs(tmp_path_factory):
-    rows = _stdlib_pairs()
+    rows = stdlib_pairs()
     assert len(rows) >= 24
     path = tmp_path_factory.mktemp("pairs") / "train.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
+from leancode.encoder import adapter_base, load_model as load_encoder
 from leancode.summarizer import is_leancode_summarizer, load_model as load_summarizer
 from leancode.tokens import Token
 
@@ -73,6 +75,9 @@ class AttentionScorer:
         logging.disable_progress_bar()
         if method == "leancode-cross" and is_leancode_summarizer(model_path):
             model, tokenizer, _ = load_summarizer(model_path)
+        elif method != "leancode-cross" and adapter_base(Path(model_path)):  # a search adapter: merged into its base
+            tokenizer = AutoTokenizer.from_pretrained(str(adapter_base(Path(model_path))))
+            model = load_encoder(Path(model_path), attn_implementation="eager")
         else:
             tokenizer = AutoTokenizer.from_pretrained(model_path)
             auto = AutoModelForSeq2SeqLM if method == "leancode-cross" else AutoModel

@@ -9,7 +9,8 @@ import sys
 from .attention import METHODS
 from .corpus import add_corpus_parser
 from .mine import add_mine_parser
-from .summarize import add_finetune_parser
+from .search_finetune import add_finetune_search_parser
+from .summarize import add_finetune_summarize_parser
 from .search_eval import add_search_eval_parser
 from .summary_eval import add_summarize_eval_parser
 
@@ -49,7 +50,10 @@ def parser() -> argparse.ArgumentParser:
     evals = commands.add_parser("eval", help="evaluate on a benchmark set").add_subparsers(dest="task", required=True)
     add_search_eval_parser(evals)
     add_summarize_eval_parser(evals)
-    add_finetune_parser(commands)
+    finetune = commands.add_parser("finetune", help="fine-tune a model on simplified code")
+    tunes = finetune.add_subparsers(dest="task", required=True)
+    add_finetune_search_parser(tunes)
+    add_finetune_summarize_parser(tunes)
     return top
 
 

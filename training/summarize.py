@@ -30,8 +30,9 @@ import torch
 from tqdm import tqdm
 
 from leancode.importance import ImportanceTable
+from leancode.model_tokens import PACKAGED
 from leancode.simplify import simplify
-from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, PACKAGED, is_leancode_summarizer,
+from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
 
 from .search_eval import read_jsonl
@@ -45,6 +46,7 @@ class Example:
     summary: str
     pieces_full: int  # model pieces of the full code
     pieces_kept: int  # ... of `source`
+    code: str = ""  # the full code
 
 
 def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
@@ -59,15 +61,16 @@ def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> lis
 
 
 def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
-                        seed: int, progress: bool = True) -> list[Example]:
+                        seed: int, progress: bool = True, task: str = "summarize") -> list[Example]:
     """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code)."""
     rng = random.Random(seed)
     out = []
     for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
         ratio = rng.choice(ratios)
         result = simplify(row["code"], row.get("language", "python"), ratio=ratio, method=method if ratio else "none",
-                          table=table, task="summarize", seed=seed)
-        out.append(Example(result.code, row.get("summary", ""), result.model_tokens, result.model_tokens_kept))
+                          table=table, task=task, seed=seed)
+        out.append(Example(result.code, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
+                           row["code"]))
     return out
 
 
@@ -305,9 +308,7 @@ def _finetune(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_finetune_parser(commands) -> None:
-    finetune = commands.add_parser("finetune", help="fine-tune a model on simplified code")
-    tasks = finetune.add_subparsers(dest="task", required=True)
+def add_finetune_summarize_parser(tasks) -> None:
     p = tasks.add_parser("summarize", help="train the summarizer's decoder (encoder frozen)")
     p.add_argument("--data", required=True, help="training pairs, .jsonl of {idx, code, language, summary}")
     p.add_argument("--valid", help="validation pairs (.jsonl): loss reported at the end")

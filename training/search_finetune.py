@@ -1,0 +1,319 @@
+"""`leancode-train finetune search`: tune the search encoder on simplified code, as a LoRA adapter.
+
+The code side is simplified at a seeded per-example choice among `--ratio`, so the encoder
+learns to read what the index feeds it. Two objectives, both with in-batch negatives
+(sentence-transformers' MultipleNegativesRankingLoss):
+
+- `distill` (default): the tuned encoder reading *simplified* code must land on the base
+  model's embedding of the *full* code, closer to it than to any other function's in the
+  batch (plus a cosine term). Queries stay with the base model, so its query understanding
+  is untouched and no docstrings are needed; what is learnt is to read simplified code.
+- `contrastive`: each docstring summary must pick out its own simplified function; both
+  sides are tuned (docstrings are not search queries: on CoSQA this lowered full-input MRR,
+  see BENCHMARKS.md).
+
+Only LoRA weights train (peft); the directory written holds the adapter (a few MB) and a
+manifest naming the base and which side the adapter serves; it loads with
+`leancode.encoder.Encoder(model=DIR)`, which merges it into the base once at load.
+
+One readable loop under Hugging Face `accelerate` (CPU, one GPU, or `accelerate launch`),
+checkpoint and `--resume` like `finetune summarize`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from leancode.encoder import ADAPTER_MANIFEST, pool
+from leancode.importance import ImportanceTable
+from leancode.model_tokens import PACKAGED, resolve_model
+
+from .search_eval import gold_ranks, mean_reciprocal_rank
+from .summarize import Example, read_pairs, simplified_examples
+
+LORA_TARGETS = ["query", "key", "value", "dense"]  # attention projections and both feed-forward layers
+OBJECTIVES = ("distill", "contrastive")
+
+
+@dataclass
+class SearchTrainConfig:
+    objective: str = "distill"
+    epochs: float = 1.0
+    batch_size: int = 64
+    lr: float = 2e-4
+    warmup: float = 0.1
+    scale: float = 20.0  # logits = cosine similarity x scale (sentence-transformers' default)
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.1
+    max_code_length: int = 256
+    max_query_length: int = 64
+    max_steps: int | None = None
+    save_every: int = 100
+    seed: int = 0
+
+
+def distinct_summaries(examples: list[Example]) -> list[Example]:
+    """First example of each summary (case-insensitive): a repeated summary would be a false negative."""
+    seen, out = set(), []
+    for e in examples:
+        key = " ".join(e.summary.lower().split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def new_model(base: str, config: SearchTrainConfig, init: str | None = None):
+    """The base encoder with fresh LoRA weights, or with those of the adapter directory `init` (trainable)."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+    from transformers import AutoModel, AutoTokenizer
+
+    path = resolve_model(base)
+    model = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
+    if init:
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        return PeftModel.from_pretrained(model, init, is_trainable=True), tokenizer
+    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                      target_modules=LORA_TARGETS)
+    return get_peft_model(model, lora), AutoTokenizer.from_pretrained(path, local_files_only=True)
+
+
+def embed(model, tokenizer, texts: list[str], max_length: int, device, pooling: str = "mean_tokens"):
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt").to(device)
+    hidden = model(**batch).last_hidden_state
+    return pool(hidden, batch["attention_mask"], pooling)
+
+
+def epoch_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Shuffled batches of similar code length (sorted within windows of 20 batches), reproducible per epoch."""
+    rng = random.Random(seed * 1_000_003 + epoch)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    window = batch_size * 20
+    batches = []
+    for w in range(0, len(order), window):
+        part = sorted(order[w:w + window], key=lambda i: lengths[i])
+        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size) if len(part[b:b + batch_size]) > 1]
+    rng.shuffle(batches)
+    return batches
+
+
+def anchors(model, tokenizer, batch: list[Example], config: SearchTrainConfig, device):
+    """What each simplified function must be closest to: the base model's embedding of its full code
+    (distill) or the tuned model's embedding of its summary (contrastive)."""
+    if config.objective == "contrastive":
+        return embed(model, tokenizer, [e.summary for e in batch], config.max_query_length, device)
+    peft_model = getattr(model, "module", model)  # under `accelerate launch`, the model inside the DDP wrapper
+    with torch.no_grad(), peft_model.disable_adapter():
+        return embed(peft_model, tokenizer, [e.code for e in batch], config.max_code_length, device)
+
+
+def loss_of(model, tokenizer, batch: list[Example], config: SearchTrainConfig, device):
+    """The in-batch-negatives loss of simplified code against its anchors (plus the cosine term for distill)."""
+    targets = anchors(model, tokenizer, batch, config, device)
+    codes = embed(model, tokenizer, [e.source for e in batch], config.max_code_length, device)
+    logits = targets @ codes.T * config.scale
+    loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch), device=logits.device))
+    if config.objective == "distill":
+        loss = loss + (1 - (targets * codes).sum(dim=1)).mean()  # both are unit vectors
+    return loss
+
+
+@torch.no_grad()
+def retrieval_mrr(model, tokenizer, examples: list[Example], config: SearchTrainConfig, device) -> float:
+    """MRR of each summary retrieving its own simplified code among all `examples`' codes (summaries read by
+    the base model when the adapter serves code only)."""
+    model.eval()
+    vectors = {}
+    for side, texts, length in (("query", [e.summary for e in examples], config.max_query_length),
+                                ("code", [e.source for e in examples], config.max_code_length)):
+        def run(part):
+            return embed(model, tokenizer, part, length, device).float().cpu()
+
+        parts = []
+        for b in range(0, len(texts), 64):
+            if side == "query" and config.objective == "distill":
+                with model.disable_adapter():
+                    parts.append(run(texts[b:b + 64]))
+            else:
+                parts.append(run(texts[b:b + 64]))
+        vectors[side] = torch.cat(parts).numpy()
+    model.train()
+    return mean_reciprocal_rank(gold_ranks(vectors["query"] @ vectors["code"].T, list(range(len(examples)))))
+
+
+def train(model, tokenizer, examples: list[Example], config: SearchTrainConfig, work: Path, resume: bool,
+          progress: bool = True) -> dict:
+    """Train the LoRA weights of `model` on simplified code (see the objectives above); returns a summary of the run."""
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+    from transformers import get_linear_schedule_with_warmup
+
+    accelerator = Accelerator()
+    set_seed(config.seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.01)
+    ranks, rank = accelerator.num_processes, accelerator.process_index
+    per_epoch = max(1, math.ceil(len(examples) / config.batch_size) // ranks)
+    total = config.max_steps or max(1, int(per_epoch * config.epochs))
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup), total)
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    checkpoint, step_file = work / "checkpoint", work / "checkpoint" / "step.json"
+    step, losses = 0, []
+    if resume and step_file.is_file():
+        accelerator.load_state(str(checkpoint))
+        step = json.loads(step_file.read_text())["step"]
+
+    def save_checkpoint():
+        accelerator.save_state(str(checkpoint))
+        step_file.write_text(json.dumps({"step": step}))
+
+    lengths = [len(e.source) for e in examples]
+    model.train()
+    began = time.perf_counter()
+    bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
+    while step < total:
+        epoch, offset = divmod(step, per_epoch)
+        mine = epoch_batches(lengths, config.batch_size, config.seed, epoch)[rank::ranks]
+        for indices in mine[offset:per_epoch]:
+            loss = loss_of(model, tokenizer, [examples[i] for i in indices], config, accelerator.device)
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+            losses.append(float(loss.detach()))
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
+            if step % config.save_every == 0:
+                save_checkpoint()
+            if step >= total:
+                break
+    bar.close()
+    save_checkpoint()
+    return {"steps": step, "train_seconds_this_run": round(time.perf_counter() - began, 1),
+            "train_loss_first_50": round(float(np.mean(losses[:50])), 4) if losses else None,
+            "train_loss_last_50": round(float(np.mean(losses[-50:])), 4) if losses else None,
+            "model": accelerator.unwrap_model(model)}
+
+
+def save_adapter(model, directory: str | Path, manifest: dict) -> None:
+    """The LoRA weights (peft's adapter_model.safetensors + adapter_config.json) and the manifest."""
+    directory = Path(directory)
+    model.save_pretrained(str(directory), save_embedding_layers=False)  # LoRA weights only
+    (directory / "README.md").unlink(missing_ok=True)  # peft's blank model card; the manifest says what this is
+    config_file = directory / "adapter_config.json"
+    config = json.loads(config_file.read_text())
+    config["base_model_name_or_path"] = manifest["base"]  # not the training machine's local path
+    config_file.write_text(json.dumps(config, indent=2) + "\n")
+    weights = (directory / "adapter_model.safetensors").read_bytes()
+    manifest = {"id": hashlib.sha256(weights).hexdigest()[:12], **manifest}
+    (directory / ADAPTER_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def _finetune(args: argparse.Namespace) -> int:
+    work = Path(args.work or Path(args.out).with_name(Path(args.out).name + ".work"))
+    work.mkdir(parents=True, exist_ok=True)
+    ratios = args.ratio or [0.0]
+    if any(not 0 <= r < 1 for r in ratios):
+        raise ValueError("--ratio must be in [0, 1)")
+    table = ImportanceTable.load(args.table) if args.table else None
+    config = SearchTrainConfig(objective=args.objective, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lora_r=args.lora_r,
+                               lora_alpha=2 * args.lora_r, max_code_length=args.max_code_length,
+                               max_steps=args.max_steps, save_every=args.save_every, seed=args.seed)
+    began = time.perf_counter()
+    rows = read_pairs(args.data, args.max_examples, args.seed)
+    examples = simplified_examples(rows, args.method, ratios, table, args.seed, task="search")
+    if args.objective == "contrastive":
+        examples = distinct_summaries(examples)
+    simplify_seconds = round(time.perf_counter() - began, 1)
+    init_commands = []
+    if args.init:
+        init_manifest = json.loads((Path(args.init) / ADAPTER_MANIFEST).read_text())
+        if init_manifest["base"] != args.base:
+            raise ValueError(f"--init {args.init} was trained over {init_manifest['base']}, not --base {args.base}")
+        init_commands = init_manifest.get("init_commands", []) + [init_manifest["command"]]
+    model, tokenizer = new_model(args.base, config, args.init)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    valid, report = None, {}
+    if args.valid:
+        valid = distinct_summaries(simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed),
+                                                       args.method, ratios, table, args.seed, progress=False,
+                                                       task="search"))
+        with model.disable_adapter():
+            report["valid_mrr_base"] = round(retrieval_mrr(model.to(device), tokenizer, valid, config, device), 4)
+    run = train(model, tokenizer, examples, config, work, args.resume)
+    model = run.pop("model")
+    if valid:
+        report["valid_mrr_tuned"] = round(retrieval_mrr(model, tokenizer, valid, config, device), 4)
+        report["valid_examples"] = len(valid)
+    manifest = {
+        "kind": "leancode search adapter",
+        "base": args.base,
+        "serves": "code" if args.objective == "distill" else "code and queries",
+        "init": args.init,
+        "init_commands": init_commands,  # how the --init adapter was made, oldest first
+        "data": str(args.data), "examples": len(examples),
+        "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
+                           "model_pieces_full": sum(e.pieces_full for e in examples),
+                           "model_pieces_read": sum(e.pieces_kept for e in examples)},
+        "train": {**asdict(config), **run, "simplify_seconds": simplify_seconds,
+                  "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu"},
+        "valid": report,
+        "command": args.command,
+        "recipe": "scripts/build_search_adapter.sh",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": {p: metadata.version(p) for p in ("torch", "transformers", "peft", "accelerate")},
+    }
+    from accelerate import PartialState
+
+    if PartialState().is_main_process:
+        save_adapter(model, args.out, manifest)
+    print(f"{args.out}: {run['steps']} steps, loss {run['train_loss_first_50']} -> {run['train_loss_last_50']}"
+          + (f", valid MRR {report['valid_mrr_base']} -> {report['valid_mrr_tuned']}" if valid else ""))
+    return 0
+
+
+def add_finetune_search_parser(tasks) -> None:
+    p = tasks.add_parser("search", help="tune the search encoder on simplified code (a LoRA adapter)")
+    p.add_argument("--data", required=True, help="training pairs, .jsonl of {idx, code, language, summary}")
+    p.add_argument("--objective", choices=OBJECTIVES, default="distill",
+                   help="distill: simplified code onto the base's full-code embedding (default); "
+                        "contrastive: summaries to simplified code")
+    p.add_argument("--valid", help="validation pairs (.jsonl): summary-to-code MRR before and after")
+    p.add_argument("--valid-examples", type=int, default=1000, metavar="N")
+    p.add_argument("--out", required=True, metavar="DIR", help="where the adapter is written")
+    p.add_argument("--work", metavar="DIR", help="checkpoints (default: OUT.work)")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
+    p.add_argument("--init", metavar="DIR", help="continue from this search adapter instead of fresh LoRA weights")
+    p.add_argument("--base", default=PACKAGED, help="base encoder path or id (default: the packaged all-MiniLM-L6-v2)")
+    p.add_argument("--method", default="leancode", help="simplifier for ratios above 0 (default leancode)")
+    p.add_argument("--ratio", type=float, action="append",
+                   help="removal ratio; repeat for a per-example mix (default 0: full code)")
+    p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for search)")
+    p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
+    p.add_argument("--epochs", type=float, default=1.0)
+    p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
+    p.add_argument("--batch-size", type=int, default=64, help="pairs per step; the others in it are the negatives")
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--lora-r", type=int, default=16, help="LoRA rank (alpha = 2 r)")
+    p.add_argument("--max-code-length", type=int, default=256, metavar="PIECES",
+                   help="model pieces of code read in training (the index reads up to 256)")
+    p.add_argument("--save-every", type=int, default=100, metavar="STEPS")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_finetune)
