@@ -206,7 +206,8 @@ def main() -> None:
         if leancode:
             best = max(leancode, key=lambda c: c["ratio"])
             lines += ["", f"Largest leancode ratio keeping >= 97% of full-input MRR and at least the zero-shot "
-                      f"full-input MRR: **{best['ratio']:g}** (MRR {best['mrr']:.4f}, {best['mrr'] / base['mrr']:.1%}); "
+                      f"full-input MRR: **{best['ratio']:g}** (MRR {best['mrr']:.4f}, "
+                      f"{best['mrr'] / base['mrr']:.1%}); "
                       "`leancode.encoder.DEFAULT_RATIO` follows it."]
     if int8:
         lines += ["", "Dynamic int8 quantization of the Linear layers (`Encoder(quantize=True)`), same cells:", "",

@@ -32,7 +32,7 @@ from .model_tokens import default_model_path, piece_counter, resolve_model
 from .simplify import Simplified, check_settings, simplify
 
 DEFAULT_METHOD = "leancode"
-DEFAULT_RATIO = 0.2  # largest leancode ratio keeping >= 97% of full-input CoSQA MRR (BENCHMARKS.md)
+DEFAULT_RATIO = 0.1  # largest leancode ratio keeping >= 97% of full-input CoSQA MRR and >= zero-shot (BENCHMARKS.md)
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
 ADAPTER_MANIFEST = "leancode-adapter.json"
 SHIPPED_ADAPTER = Path(__file__).parent / "models" / "code-search"
@@ -151,7 +151,8 @@ class Encoder:
         self.quantize = quantize
         self.batch_size = batch_size
         self.threads = threads
-        # {"torch", "model"}: loaded on first use (a warm index never pays for it), shared by `configured` copies.
+        # torch and the models by role and path: loaded on first use (a warm index never pays for them),
+        # shared by `configured` copies.
         self._shared: dict = {}
         self._tokenizer = _fast_tokenizer(base)
         self._config = AutoConfig.from_pretrained(str(base), local_files_only=True)
@@ -168,24 +169,25 @@ class Encoder:
         self.model_id = model_identity(path) if base == path else f"{model_identity(path)}+{model_identity(base)}"
         self.config_key = self._config_key()
 
-    def _load(self) -> dict:
+    def _load(self, role: str | None = None) -> dict:
+        """torch, and the model for `role` ("code" or "query"), each loaded on first use (a search that only
+        embeds a query never loads the adapter)."""
         with _LOAD_LOCK:
-            if not self._shared:
-                self._shared.update(self._load_model())
+            if "torch" not in self._shared:
+                import torch
+                from transformers.utils import logging
+
+                logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
+                if self.threads:
+                    torch.set_num_threads(self.threads)
+                self._shared["torch"] = torch
+            path = self.path if role == "code" else self._query_path
+            if role is not None and path not in self._shared:
+                model = load_model(path, dtype=self._shared["torch"].float32).eval()
+                self._shared[path] = self._prepared(model)
+            if role is not None:
+                self._shared[role] = self._shared[path]
         return self._shared
-
-    def _load_model(self) -> dict:
-        import torch
-        from transformers.utils import logging
-
-        logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
-
-        if self.threads:
-            torch.set_num_threads(self.threads)
-        code = self._prepared(load_model(self.path, dtype=torch.float32).eval())
-        same = self._query_path == self.path
-        query = code if same else self._prepared(load_model(self._query_path, dtype=torch.float32).eval())
-        return {"torch": torch, "code": code, "query": query}
 
     def _prepared(self, model):
         if not self.quantize:
@@ -280,7 +282,7 @@ class Encoder:
         inputs = {"input_ids": ids, "attention_mask": mask}
         if self._uses_token_types:
             inputs["token_type_ids"] = torch.zeros_like(ids)
-        return pool(self._load()[role](**inputs).last_hidden_state, mask, self._pooling)
+        return pool(self._load(role)[role](**inputs).last_hidden_state, mask, self._pooling)
 
 
 def _pooling_key(mode: str) -> str:

@@ -233,8 +233,8 @@ def _finetune(args: argparse.Namespace) -> int:
     if any(not 0 <= r < 1 for r in ratios):
         raise ValueError("--ratio must be in [0, 1)")
     table = ImportanceTable.load(args.table) if args.table else None
-    config = SearchTrainConfig(objective=args.objective, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lora_r=args.lora_r,
-                               lora_alpha=2 * args.lora_r, max_code_length=args.max_code_length,
+    config = SearchTrainConfig(objective=args.objective, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                               lora_r=args.lora_r, lora_alpha=2 * args.lora_r, max_code_length=args.max_code_length,
                                max_steps=args.max_steps, save_every=args.save_every, seed=args.seed)
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed)
