@@ -77,18 +77,22 @@ def default_search_model() -> Path:
     return SHIPPED_ADAPTER if (SHIPPED_ADAPTER / ADAPTER_MANIFEST).is_file() else Path(default_model_path())
 
 
+def _adapter_manifest(path: Path) -> dict | None:
+    manifest = path / ADAPTER_MANIFEST
+    return json.loads(manifest.read_text()) if manifest.is_file() else None
+
+
 def adapter_serves_code_only(path: Path) -> bool:
     """True for a search adapter trained to read code only (`distill`): queries then go to its base."""
-    manifest = path / ADAPTER_MANIFEST
-    return manifest.is_file() and json.loads(manifest.read_text()).get("serves") == "code"
+    return (_adapter_manifest(path) or {}).get("serves") == "code"
 
 
 def adapter_base(path: Path) -> Path | None:
     """The base model directory of a LeanCode search adapter directory; None for any other directory."""
-    manifest = path / ADAPTER_MANIFEST
-    if not manifest.is_file():
+    manifest = _adapter_manifest(path)
+    if manifest is None:
         return None
-    base = Path(resolve_model(json.loads(manifest.read_text())["base"])).expanduser()
+    base = Path(resolve_model(manifest["base"])).expanduser()
     if not (base / "config.json").is_file():
         raise FileNotFoundError(f"{path}: its base model {base} is not a local model directory")
     return base
