@@ -14,17 +14,8 @@ from leancode.training.cli import main as leancode_train
 from leancode.training.search_finetune import (SearchTrainConfig, distinct_summaries, embed, loss_of, new_model,
                                                retrieval_mrr, train)
 from leancode.training.summarize import simplified_examples
-from snippets import stdlib_pairs
 
 TINY = ["--lora-r", "2", "--batch-size", "8", "--lr", "1e-3", "--max-code-length", "96", "--seed", "0"]
-
-
-@pytest.fixture(scope="module")
-def pairs(tmp_path_factory):
-    rows = stdlib_pairs()
-    path = tmp_path_factory.mktemp("pairs") / "train.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path, rows
 
 
 @pytest.fixture(scope="module")

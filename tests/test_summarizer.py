@@ -16,18 +16,8 @@ from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
 from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
 from leancode.training.cli import main as leancode_train
 from leancode.training.summarize import TrainConfig, encoder_states, mean_loss, simplified_examples, train
-from snippets import stdlib_pairs
 
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
-
-
-@pytest.fixture(scope="module")
-def pairs(tmp_path_factory):
-    rows = stdlib_pairs()
-    assert len(rows) >= 24
-    path = tmp_path_factory.mktemp("pairs") / "train.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path, rows
 
 
 @pytest.fixture(scope="module")

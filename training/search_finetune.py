@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
 import time
 from dataclasses import asdict, dataclass
@@ -35,12 +34,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from leancode.encoder import ADAPTER_MANIFEST, pool
 from leancode.importance import ImportanceTable
 from leancode.model_tokens import PACKAGED, resolve_model
 
+from .loop import LoopSettings, add_training_arguments, run_training
 from .search_eval import gold_ranks, mean_reciprocal_rank
 from .summarize import Example, read_pairs, simplified_examples
 
@@ -159,57 +158,20 @@ def retrieval_mrr(model, tokenizer, examples: list[Example], config: SearchTrain
 def train(model, tokenizer, examples: list[Example], config: SearchTrainConfig, work: Path, resume: bool,
           progress: bool = True) -> dict:
     """Train the LoRA weights of `model` on simplified code (see the objectives above); returns a summary of the run."""
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-    from transformers import get_linear_schedule_with_warmup
-
-    accelerator = Accelerator()
-    set_seed(config.seed)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.01)
-    ranks, rank = accelerator.num_processes, accelerator.process_index
-    per_epoch = max(1, math.ceil(len(examples) / config.batch_size) // ranks)
-    total = config.max_steps or max(1, int(per_epoch * config.epochs))
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup), total)
-    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
-    checkpoint, step_file = work / "checkpoint", work / "checkpoint" / "step.json"
-    step, losses = 0, []
-    if resume and step_file.is_file():
-        accelerator.load_state(str(checkpoint))
-        step = json.loads(step_file.read_text())["step"]
-
-    def save_checkpoint():
-        accelerator.save_state(str(checkpoint))
-        step_file.write_text(json.dumps({"step": step}))
-
+    settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
+                            max_steps=config.max_steps, lr=config.lr, weight_decay=0.01, warmup=config.warmup,
+                            save_every=config.save_every, seed=config.seed)
     lengths = [len(e.source) for e in examples]
-    model.train()
-    began = time.perf_counter()
-    bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
-    while step < total:
-        epoch, offset = divmod(step, per_epoch)
-        mine = epoch_batches(lengths, config.batch_size, config.seed, epoch)[rank::ranks]
-        for indices in mine[offset:per_epoch]:
-            loss = loss_of(model, tokenizer, [examples[i] for i in indices], config, accelerator.device)
-            accelerator.backward(loss)
-            accelerator.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            step += 1
-            losses.append(float(loss.detach()))
-            bar.update(1)
-            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
-            if step % config.save_every == 0:
-                save_checkpoint()
-            if step >= total:
-                break
-    bar.close()
-    save_checkpoint()
-    return {"steps": step, "train_seconds_this_run": round(time.perf_counter() - began, 1),
+    run = run_training(model, [p for p in model.parameters() if p.requires_grad], settings,
+                       lambda epoch: epoch_batches(lengths, config.batch_size, config.seed, epoch),
+                       lambda prepared, indices, device: loss_of(prepared, tokenizer, [examples[i] for i in indices],
+                                                                 config, device),
+                       work, resume, progress)
+    losses = run.losses
+    return {"steps": run.steps, "train_seconds_this_run": round(run.seconds, 1),
             "train_loss_first_50": round(float(np.mean(losses[:50])), 4) if losses else None,
             "train_loss_last_50": round(float(np.mean(losses[-50:])), 4) if losses else None,
-            "model": accelerator.unwrap_model(model)}
+            "model": run.accelerator.unwrap_model(run.model)}
 
 
 def save_adapter(model, directory: str | Path, manifest: dict) -> None:
@@ -291,29 +253,15 @@ def _finetune(args: argparse.Namespace) -> int:
 
 def add_finetune_search_parser(tasks) -> None:
     p = tasks.add_parser("search", help="tune the search encoder on simplified code (a LoRA adapter)")
-    p.add_argument("--data", required=True, help="training pairs, .jsonl of {idx, code, language, summary}")
+    add_training_arguments(p, out_help="where the adapter is written",
+                           valid_help="summary-to-code MRR before and after", valid_examples=1000, epochs=1.0,
+                           batch_size=64, lr=2e-4, save_every=100)
     p.add_argument("--objective", choices=OBJECTIVES, default="distill",
                    help="distill: simplified code onto the base's full-code embedding (default); "
                         "contrastive: summaries to simplified code")
-    p.add_argument("--valid", help="validation pairs (.jsonl): summary-to-code MRR before and after")
-    p.add_argument("--valid-examples", type=int, default=1000, metavar="N")
-    p.add_argument("--out", required=True, metavar="DIR", help="where the adapter is written")
-    p.add_argument("--work", metavar="DIR", help="checkpoints (default: OUT.work)")
-    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
     p.add_argument("--init", metavar="DIR", help="continue from this search adapter instead of fresh LoRA weights")
     p.add_argument("--base", default=PACKAGED, help="base encoder path or id (default: the packaged all-MiniLM-L6-v2)")
-    p.add_argument("--method", default="leancode", help="simplifier for ratios above 0 (default leancode)")
-    p.add_argument("--ratio", type=float, action="append",
-                   help="removal ratio; repeat for a per-example mix (default 0: full code)")
-    p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for search)")
-    p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
-    p.add_argument("--epochs", type=float, default=1.0)
-    p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
-    p.add_argument("--batch-size", type=int, default=64, help="pairs per step; the others in it are the negatives")
-    p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--lora-r", type=int, default=16, help="LoRA rank (alpha = 2 r)")
     p.add_argument("--max-code-length", type=int, default=256, metavar="PIECES",
                    help="model pieces of code read in training (the index reads up to 256)")
-    p.add_argument("--save-every", type=int, default=100, metavar="STEPS")
-    p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_finetune)

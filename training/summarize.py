@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import math
 import os
 import random
 import time
@@ -35,6 +33,7 @@ from leancode.simplify import simplify
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
 
+from .loop import LoopSettings, add_training_arguments, run_training
 from .search_eval import read_jsonl
 
 STATE_CHUNK = 2048  # examples per cached chunk of encoder states
@@ -190,61 +189,19 @@ def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64
 def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], config: TrainConfig, work: Path,
           resume: bool, valid: tuple[list[Example], list[np.ndarray]] | None = None, progress: bool = True) -> dict:
     """Train `model.decoder` on cached encoder states; returns a summary of the run."""
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-    from transformers import get_linear_schedule_with_warmup
-
-    accelerator = Accelerator()
-    set_seed(config.seed)
-    decoder = model.decoder
-    params = [p for p in decoder.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
-    # Under `accelerate launch`, each process takes every n-th batch of the epoch (all the same count).
-    ranks, rank = accelerator.num_processes, accelerator.process_index
-    per_epoch = max(1, math.ceil(len(examples) / config.batch_size) // ranks)
-    total = config.max_steps or max(1, int(per_epoch * config.epochs))
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup), total)
-    decoder, optimizer, scheduler = accelerator.prepare(decoder, optimizer, scheduler)
-    checkpoint, step_file = work / "checkpoint", work / "checkpoint" / "step.json"
-    step, losses = 0, []
-    if resume and step_file.is_file():
-        accelerator.load_state(str(checkpoint))
-        step = json.loads(step_file.read_text())["step"]
-
-    def save_checkpoint():
-        accelerator.save_state(str(checkpoint))
-        step_file.write_text(json.dumps({"step": step}))
-
-    decoder.train()
-    began = time.perf_counter()
-    bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
-    while step < total:
-        epoch, offset = divmod(step, per_epoch)
-        mine = epoch_batches(states, config.batch_size, config.seed, epoch)[rank::ranks]
-        for indices in mine[offset:per_epoch]:
-            batch = _batch(states, tokenizer, examples, indices, accelerator.device)
-            loss = decoder(**batch).loss
-            accelerator.backward(loss)
-            accelerator.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            step += 1
-            losses.append(float(loss.detach()))
-            bar.update(1)
-            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
-            if step % config.save_every == 0:
-                save_checkpoint()
-            if step >= total:
-                break
-    bar.close()
-    save_checkpoint()
-    seconds = time.perf_counter() - began
-    summary = {"steps": step, "train_seconds_this_run": round(seconds, 1),
-               "train_loss_last_100": round(float(np.mean(losses[-100:])), 4) if losses else None}
+    settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
+                            max_steps=config.max_steps, lr=config.lr, weight_decay=config.weight_decay,
+                            warmup=config.warmup, save_every=config.save_every, seed=config.seed)
+    run = run_training(model.decoder, [p for p in model.decoder.parameters() if p.requires_grad], settings,
+                       lambda epoch: epoch_batches(states, config.batch_size, config.seed, epoch),
+                       lambda decoder, indices, device: decoder(**_batch(states, tokenizer, examples, indices,
+                                                                         device)).loss,
+                       work, resume, progress)
+    summary = {"steps": run.steps, "train_seconds_this_run": round(run.seconds, 1),
+               "train_loss_last_100": round(float(np.mean(run.losses[-100:])), 4) if run.losses else None}
     if valid:
-        summary["valid_loss"] = round(mean_loss(decoder, valid[1], tokenizer, valid[0], accelerator.device), 4)
-    model.decoder = accelerator.unwrap_model(decoder)
+        summary["valid_loss"] = round(mean_loss(run.model, valid[1], tokenizer, valid[0], run.accelerator.device), 4)
+    model.decoder = run.accelerator.unwrap_model(run.model)
     return summary
 
 
@@ -310,25 +267,11 @@ def _finetune(args: argparse.Namespace) -> int:
 
 def add_finetune_summarize_parser(tasks) -> None:
     p = tasks.add_parser("summarize", help="train the summarizer's decoder (encoder frozen)")
-    p.add_argument("--data", required=True, help="training pairs, .jsonl of {idx, code, language, summary}")
-    p.add_argument("--valid", help="validation pairs (.jsonl): loss reported at the end")
-    p.add_argument("--valid-examples", type=int, default=500, metavar="N")
-    p.add_argument("--out", required=True, metavar="DIR", help="where the trained summarizer is written")
-    p.add_argument("--work", metavar="DIR", help="encoder-state cache and checkpoints (default: OUT.work)")
-    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
+    add_training_arguments(p, out_help="where the trained summarizer is written",
+                           valid_help="loss reported at the end", valid_examples=500, epochs=3.0, batch_size=32,
+                           lr=5e-4, save_every=200)
     p.add_argument("--init", metavar="DIR", help="start from this LeanCode summarizer instead of a fresh decoder")
     p.add_argument("--encoder", default=PACKAGED, help="encoder path or id (default: the packaged all-MiniLM-L6-v2)")
-    p.add_argument("--method", default="leancode", help="simplifier for ratios above 0 (default leancode)")
-    p.add_argument("--ratio", type=float, action="append",
-                   help="removal ratio; repeat for a per-example mix (default 0: full code)")
-    p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for the task)")
-    p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
-    p.add_argument("--epochs", type=float, default=3.0)
-    p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--layers", type=int, default=3, help="decoder layers (fresh decoder only)")
     p.add_argument("--ffn", type=int, default=1536, help="decoder feed-forward width (fresh decoder only)")
-    p.add_argument("--save-every", type=int, default=200, metavar="STEPS")
-    p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_finetune)

@@ -1,0 +1,114 @@
+"""The one training loop both fine-tuning commands use, under Hugging Face `accelerate`.
+
+AdamW over the given parameters, linear warm-up then decay, gradient clipping at 1.0,
+progress with ETA, a checkpoint (model, optimizer, scheduler, RNG states and step) every
+`save_every` steps and at the end, `resume` from it. Under `accelerate launch` each process
+takes every n-th batch of the epoch (all the same count).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+
+@dataclass
+class LoopSettings:
+    examples: int
+    batch_size: int
+    epochs: float
+    max_steps: int | None
+    lr: float
+    weight_decay: float
+    warmup: float
+    save_every: int
+    seed: int
+
+
+@dataclass
+class LoopResult:
+    model: object  # as `accelerate` prepared it (wrapped under `accelerate launch`)
+    accelerator: object
+    steps: int
+    losses: list[float]
+    seconds: float  # training time of this run (a resumed run counts only its own)
+
+
+def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: Callable[[int], list[list[int]]],
+                 loss_of_batch: Callable, work: Path, resume: bool, progress: bool = True) -> LoopResult:
+    """Train `params` of `model`; `loss_of_batch(prepared_model, indices, device)` gives each batch's loss."""
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+    from transformers import get_linear_schedule_with_warmup
+
+    accelerator = Accelerator()
+    set_seed(settings.seed)
+    optimizer = torch.optim.AdamW(params, lr=settings.lr, weight_decay=settings.weight_decay)
+    ranks, rank = accelerator.num_processes, accelerator.process_index
+    per_epoch = max(1, math.ceil(settings.examples / settings.batch_size) // ranks)
+    total = settings.max_steps or max(1, int(per_epoch * settings.epochs))
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(total * settings.warmup), total)
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    checkpoint, step_file = work / "checkpoint", work / "checkpoint" / "step.json"
+    step, losses = 0, []
+    if resume and step_file.is_file():
+        accelerator.load_state(str(checkpoint))
+        step = json.loads(step_file.read_text())["step"]
+
+    def save_checkpoint():
+        accelerator.save_state(str(checkpoint))
+        step_file.write_text(json.dumps({"step": step}))
+
+    model.train()
+    began = time.perf_counter()
+    bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
+    while step < total:
+        epoch, offset = divmod(step, per_epoch)
+        for indices in batches_of_epoch(epoch)[rank::ranks][offset:per_epoch]:
+            loss = loss_of_batch(model, indices, accelerator.device)
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+            losses.append(float(loss.detach()))
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
+            if step % settings.save_every == 0:
+                save_checkpoint()
+            if step >= total:
+                break
+    bar.close()
+    save_checkpoint()
+    return LoopResult(model, accelerator, step, losses, time.perf_counter() - began)
+
+
+def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples: int, epochs: float,
+                           batch_size: int, lr: float, save_every: int) -> None:
+    """The options both `finetune` commands take: data, simplification mix, output, and this loop's settings."""
+    p.add_argument("--data", required=True, help="training pairs, .jsonl of {idx, code, language, summary}")
+    p.add_argument("--valid", help=f"validation pairs (.jsonl): {valid_help}")
+    p.add_argument("--valid-examples", type=int, default=valid_examples, metavar="N")
+    p.add_argument("--out", required=True, metavar="DIR", help=out_help)
+    p.add_argument("--work", metavar="DIR", help="checkpoints and caches (default: OUT.work)")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
+    p.add_argument("--method", default="leancode", help="simplifier for ratios above 0 (default leancode)")
+    p.add_argument("--ratio", type=float, action="append",
+                   help="removal ratio; repeat for a per-example mix (default 0: full code)")
+    p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for the task)")
+    p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
+    p.add_argument("--epochs", type=float, default=epochs)
+    p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
+    p.add_argument("--batch-size", type=int, default=batch_size)
+    p.add_argument("--lr", type=float, default=lr)
+    p.add_argument("--save-every", type=int, default=save_every, metavar="STEPS")
+    p.add_argument("--seed", type=int, default=0)
