@@ -1,4 +1,5 @@
-"""The one training loop both fine-tuning commands use, under Hugging Face `accelerate`.
+"""The one training loop both fine-tuning commands use, under Hugging Face `accelerate`, and the
+options, inputs and manifest fields they share.
 
 AdamW over the given parameters, linear warm-up then decay, gradient clipping at 1.0,
 progress with ETA, a checkpoint (model, optimizer, scheduler, RNG states and step) every
@@ -18,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm import tqdm
+
+from leancode.importance import ImportanceTable
 
 
 @dataclass
@@ -112,3 +115,21 @@ def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples:
     p.add_argument("--lr", type=float, default=lr)
     p.add_argument("--save-every", type=int, default=save_every, metavar="STEPS")
     p.add_argument("--seed", type=int, default=0)
+
+
+def training_inputs(args) -> tuple[Path, list[float], ImportanceTable | None]:
+    """The work directory (created), the ratio mix (checked) and the importance table of the options above."""
+    work = Path(args.work or Path(args.out).with_name(Path(args.out).name + ".work"))
+    work.mkdir(parents=True, exist_ok=True)
+    ratios = args.ratio or [0.0]
+    if any(not 0 <= r < 1 for r in ratios):
+        raise ValueError("--ratio must be in [0, 1)")
+    return work, ratios, ImportanceTable.load(args.table) if args.table else None
+
+
+def data_record(args, ratios: list[float], examples: list) -> dict:
+    """What a manifest says of the training data and how it was simplified."""
+    return {"data": str(args.data), "examples": len(examples),
+            "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
+                               "model_pieces_full": sum(e.pieces_full for e in examples),
+                               "model_pieces_read": sum(e.pieces_kept for e in examples)}}

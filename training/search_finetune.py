@@ -36,10 +36,9 @@ import numpy as np
 import torch
 
 from leancode.encoder import ADAPTER_MANIFEST, pool
-from leancode.importance import ImportanceTable
 from leancode.model_tokens import PACKAGED, resolve_model
 
-from .loop import LoopSettings, add_training_arguments, run_training
+from .loop import LoopSettings, add_training_arguments, data_record, run_training, training_inputs
 from .search_eval import gold_ranks, mean_reciprocal_rank
 from .summarize import Example, read_pairs, simplified_examples
 
@@ -189,12 +188,7 @@ def save_adapter(model, directory: str | Path, manifest: dict) -> None:
 
 
 def _finetune(args: argparse.Namespace) -> int:
-    work = Path(args.work or Path(args.out).with_name(Path(args.out).name + ".work"))
-    work.mkdir(parents=True, exist_ok=True)
-    ratios = args.ratio or [0.0]
-    if any(not 0 <= r < 1 for r in ratios):
-        raise ValueError("--ratio must be in [0, 1)")
-    table = ImportanceTable.load(args.table) if args.table else None
+    work, ratios, table = training_inputs(args)
     config = SearchTrainConfig(objective=args.objective, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                                lora_r=args.lora_r, lora_alpha=2 * args.lora_r, max_code_length=args.max_code_length,
                                max_steps=args.max_steps, save_every=args.save_every, seed=args.seed)
@@ -230,10 +224,7 @@ def _finetune(args: argparse.Namespace) -> int:
         "serves": "code" if args.objective == "distill" else "code and queries",
         "init": args.init,
         "init_commands": init_commands,  # how the --init adapter was made, oldest first
-        "data": str(args.data), "examples": len(examples),
-        "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
-                           "model_pieces_full": sum(e.pieces_full for e in examples),
-                           "model_pieces_read": sum(e.pieces_kept for e in examples)},
+        **data_record(args, ratios, examples),
         "train": {**asdict(config), **run, "simplify_seconds": simplify_seconds,
                   "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu"},
         "valid": report,

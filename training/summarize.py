@@ -33,7 +33,7 @@ from leancode.simplify import simplify
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
 
-from .loop import LoopSettings, add_training_arguments, run_training
+from .loop import LoopSettings, add_training_arguments, data_record, run_training, training_inputs
 from .search_eval import read_jsonl
 
 STATE_CHUNK = 2048  # examples per cached chunk of encoder states
@@ -208,12 +208,7 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
 # --- command -------------------------------------------------------------------------------------
 
 def _finetune(args: argparse.Namespace) -> int:
-    work = Path(args.work or Path(args.out).with_name(Path(args.out).name + ".work"))
-    work.mkdir(parents=True, exist_ok=True)
-    ratios = args.ratio or [0.0]
-    if any(not 0 <= r < 1 for r in ratios):
-        raise ValueError("--ratio must be in [0, 1)")
-    table = ImportanceTable.load(args.table) if args.table else None
+    work, ratios, table = training_inputs(args)
     if args.init:
         if not is_leancode_summarizer(args.init):
             raise ValueError(f"--init {args.init}: not a LeanCode summarizer directory")
@@ -239,17 +234,13 @@ def _finetune(args: argparse.Namespace) -> int:
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                          max_steps=args.max_steps, save_every=args.save_every, layers=args.layers, ffn=args.ffn)
     run = train(model, tokenizer, examples, states, config, work, args.resume, valid)
-    pieces_full = sum(e.pieces_full for e in examples)
-    pieces_kept = sum(e.pieces_kept for e in examples)
     manifest = {
         "kind": "leancode summarizer",
         "encoder": encoder,
         "encoder_frozen": True,
         "init": args.init,
         "init_commands": init_commands,  # how the --init model was made, oldest first
-        "data": str(args.data), "examples": len(examples),
-        "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
-                           "model_pieces_full": pieces_full, "model_pieces_read": pieces_kept},
+        **data_record(args, ratios, examples),
         "train": {**asdict(config), **run, **{k: round(v, 1) for k, v in timings.items()}},
         "command": args.command,
         "recipe": "scripts/build_summarizer.sh",
