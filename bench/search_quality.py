@@ -2,7 +2,7 @@
 
     python bench/search_quality.py [--queries Q.jsonl] [--codebase C.jsonl] [--methods none,leancode,...]
                                    [--ratios 0.1,0.2,0.3,0.4,0.5] [--threads N] [--speed-sample 512]
-                                   [--model DIR] [--zero-shot-model DIR]
+                                   [--discount-sweep 0,0.5,1] [--model DIR] [--zero-shot-model DIR]
 
 All in one process with one loaded model: the queries are embedded once and reused by
 every cell (they are never simplified); the codebase is simplified and embedded once
@@ -27,12 +27,13 @@ from report import command_line, write_section
 
 from leancode.encoder import DEFAULT_RATIO, Encoder
 from leancode.model_tokens import default_model_path
-from leancode.simplify import METHODS
+from leancode.simplify import METHODS, REPEAT_DISCOUNT
 from leancode.training.search_eval import gold_ranks, mean_reciprocal_rank, read_jsonl
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
 RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5)
 ORDER = ("none", "leancode", "leancode-global", "dietcode", "slimcode", "random", "truncate")
+PLAIN = "leancode, repeat discount 1"  # the paper's plain removal order, beside the default discount
 
 
 def mrr(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: list[int]) -> float:
@@ -47,7 +48,7 @@ def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dic
     end = time.perf_counter()
     before = sum(s.model_tokens for s in simplified)
     after = sum(s.model_tokens_kept for s in simplified)
-    return {"method": encoder.method, "ratio": encoder.ratio, "mrr": mrr(query_vectors, vectors, gold),
+    return {"method": encoder.method, "ratio": encoder.ratio, "repeat_discount": encoder.repeat_discount, "mrr": mrr(query_vectors, vectors, gold),
             "simplify_s": middle - start, "encode_s": end - middle, "seconds": end - start,
             "model_tokens_before": before, "model_tokens_after": after}
 
@@ -95,6 +96,8 @@ def main() -> None:
                         help="functions timed for the CPU speed-up rows (0: skip them)")
     parser.add_argument("--int8-check", default="none:0,leancode:0.3",
                         help="method:ratio cells rerun with int8 quantization ('' to skip)")
+    parser.add_argument("--discount-sweep", default="0,0.25,0.5,0.75,1",
+                        help="repeat discounts tried for leancode at the largest ratio ('' to skip)")
     parser.add_argument("--model", help="encoder model or search adapter directory (default: the encoder's default)")
     parser.add_argument("--zero-shot-model", default=default_model_path(),
                         help="reference model measured on full input (default: the packaged all-MiniLM-L6-v2)")
@@ -129,11 +132,17 @@ def main() -> None:
 
     cells = []
     for method in methods:
-        for ratio in ([0.0] if method == "none" else ratios):
-            cell = run_cell(encoder.configured(method, ratio), codebase, query_vectors, gold)
-            cells.append(cell)
-            log(f"{method} {ratio}: MRR {cell['mrr']:.4f}, {cell['simplify_s']:.1f}s + {cell['encode_s']:.1f}s")
+        for name, discount in [(method, None)] + ([(PLAIN, 1.0)] if method == "leancode" else []):
+            for ratio in ([0.0] if method == "none" else ratios):
+                cell = run_cell(encoder.configured(method, ratio, discount), codebase, query_vectors, gold)
+                cell["method"] = name
+                cells.append(cell)
+                log(f"{name} {ratio}: MRR {cell['mrr']:.4f}, {cell['simplify_s']:.1f}s + {cell['encode_s']:.1f}s")
     base = next((c for c in cells if c["method"] == "none"), None)
+    sweep = []
+    for discount in (float(d) for d in args.discount_sweep.split(",") if d):
+        sweep.append(run_cell(encoder.configured("leancode", max(ratios), discount), codebase, query_vectors, gold))
+        log(f"leancode {max(ratios)}, repeat discount {discount:g}: MRR {sweep[-1]['mrr']:.4f}")
 
     int8 = []
     if args.int8_check:
@@ -186,7 +195,7 @@ def main() -> None:
     header = "| method | " + " | ".join(f"{r:g}" for r in ratios) + " |"
     rule = "|---|" + "---:|" * len(ratios)
     by = {(c["method"], c["ratio"]): c for c in cells}
-    shown = [m for m in methods if m != "none"]
+    shown = list(dict.fromkeys(c["method"] for c in cells if c["method"] != "none"))
     lines += ["MRR (relative to `none`) by fraction of model tokens removed:", "", header, rule]
     for method in shown:
         row = []
@@ -209,6 +218,12 @@ def main() -> None:
                       f"full-input MRR: **{best['ratio']:g}** (MRR {best['mrr']:.4f}, "
                       f"{best['mrr'] / base['mrr']:.1%}); "
                       "`leancode.encoder.DEFAULT_RATIO` follows it."]
+    if sweep:
+        lines += ["", f"leancode at ratio {max(ratios):g} by repeat discount (the k-th repeat of a token's text in a "
+                  f"function scores discount**k of its table score; shipped: {REPEAT_DISCOUNT:g}; 1 is the paper's "
+                  "plain order):", "", "| repeat discount | " + " | ".join(f"{c['repeat_discount']:g}" for c in sweep)
+                  + " |", "|---|" + "---:|" * len(sweep),
+                  "| MRR | " + " | ".join(f"{c['mrr']:.4f}" for c in sweep) + " |"]
     if int8:
         lines += ["", "Dynamic int8 quantization of the Linear layers (`Encoder(quantize=True)`), same cells:", "",
                   "| cell | MRR fp32 | MRR int8 | embedding time int8 / fp32 |", "|---|---:|---:|---:|"]
@@ -227,7 +242,7 @@ def main() -> None:
     print(text)
     if args.json:
         Path(args.json).write_text(json.dumps({"cells": cells, "query_seconds": query_seconds,
-                                               "int8": [c for c, _ in int8], "speed": speed_rows,
+                                               "int8": [c for c, _ in int8], "speed": speed_rows, "sweep": sweep,
                                                "zero_shot": zero_shot_cell,
                                                "command": command}, indent=2) + "\n")
     if not args.no_write:

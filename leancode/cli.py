@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
-from .simplify import METHODS, Simplified, simplify
+from .simplify import METHODS, REPEAT_DISCOUNT, REPEAT_HELP, Simplified, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
 from .units import extract_units
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     amount.add_argument("--ratio", type=_ratio, default=0.5, help="fraction of model tokens to remove (0.5)")
     amount.add_argument("--budget", type=int, help="keep at most this many model tokens per function")
     simp.add_argument("--method", choices=METHODS, default="leancode")
+    simp.add_argument("--repeat-discount", type=_ratio, default=REPEAT_DISCOUNT, metavar="DISCOUNT",
+                      help=REPEAT_HELP)
     simp.add_argument("--task", choices=("search", "summarize"), default="search",
                       help="whose attention decides importance (default: search)")
     simp.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")
@@ -100,7 +102,7 @@ def _index_options(command: argparse.ArgumentParser) -> None:
 def _simplify_one(code: str, language: str, args: argparse.Namespace) -> Simplified:
     """`simplify` with the command line's settings (--budget, when given, replaces --ratio)."""
     return simplify(code, language, ratio=None if args.budget is not None else args.ratio, budget=args.budget,
-                    method=args.method, task=args.task, seed=args.seed)
+                    method=args.method, task=args.task, seed=args.seed, repeat_discount=args.repeat_discount)
 
 
 def _dimmed(code: str, result: Simplified) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .model_tokens import default_model_path, piece_counter, resolve_model
-from .simplify import Simplified, check_settings, simplify
+from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 DEFAULT_METHOD = "leancode"
 DEFAULT_RATIO = 0.1  # largest leancode ratio keeping >= 97% of full-input CoSQA MRR and >= zero-shot (BENCHMARKS.md)
@@ -140,8 +140,9 @@ class Encoder:
     """Code and query embeddings from one local encoder model, code simplified first."""
 
     def __init__(self, model: str | None = None, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO,
-                 quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256):
-        check_settings(method, ratio)
+                 quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
+                 repeat_discount: float = REPEAT_DISCOUNT):
+        check_settings(method, ratio, repeat_discount)
         path = Path(resolve_model(model)).expanduser() if model else default_search_model()
         base = adapter_base(path) or path  # tokenizer, config and pooling come from the base
         if not (base / "config.json").is_file():
@@ -152,6 +153,7 @@ class Encoder:
         self._query_path = base if adapter_serves_code_only(path) else path
         self.method = method
         self.ratio = float(ratio)
+        self.repeat_discount = float(repeat_discount)
         self.quantize = quantize
         self.batch_size = batch_size
         self.threads = threads
@@ -211,18 +213,22 @@ class Encoder:
 
     def _config_key(self) -> str:
         simplification = "none" if self.method == "none" or self.ratio == 0 else f"{self.method}@{self.ratio:g}"
+        if self.method in REPEATING_METHODS and simplification != "none":
+            simplification += f"+repeat{self.repeat_discount:g}"
         if self.method in TABLE_METHODS and simplification != "none":
             simplification += f"+tables@{tables_identity()}"
         return "|".join([self.model_id, simplification, "int8" if self.quantize else "fp32",
                          f"len{self.max_length}", _pooling_key(self._pooling)])
 
-    def configured(self, method: str | None = None, ratio: float | None = None) -> Encoder:
+    def configured(self, method: str | None = None, ratio: float | None = None,
+                   repeat_discount: float | None = None) -> Encoder:
         """The same loaded model with another simplification (no reload); its own config_key."""
         method = self.method if method is None else method
         ratio = self.ratio if ratio is None else float(ratio)
-        check_settings(method, ratio)
+        repeat_discount = self.repeat_discount if repeat_discount is None else float(repeat_discount)
+        check_settings(method, ratio, repeat_discount)
         other = copy.copy(self)
-        other.method, other.ratio = method, ratio
+        other.method, other.ratio, other.repeat_discount = method, ratio, repeat_discount
         other.config_key = other._config_key()
         return other
 
@@ -234,8 +240,8 @@ class Encoder:
     def simplify(self, items: list[tuple[str, str]]) -> list[Simplified]:
         """Each (code, language) simplified with this encoder's method and ratio."""
         counter = piece_counter()
-        return [simplify(code, language, ratio=self.ratio, method=self.method, task="search", counter=counter)
-                for code, language in items]
+        return [simplify(code, language, ratio=self.ratio, method=self.method, task="search", counter=counter,
+                         repeat_discount=self.repeat_discount) for code, language in items]
 
     # --- embedding ------------------------------------------------------------------------------
 

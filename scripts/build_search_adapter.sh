@@ -19,4 +19,4 @@ fi
 leancode-train finetune search --objective distill --data "$data/train.jsonl" --valid "$data/valid.jsonl" \
   --out leancode/models/code-search --work runs/search-adapter.work \
   --ratio 0 --ratio 0.1 --ratio 0.2 --ratio 0.3 --ratio 0.4 --ratio 0.5 \
-  --max-code-length 256 --batch-size 128 --lr 3e-4 --epochs 2 --seed 0
+  --max-code-length 256 --batch-size 128 --lr 3e-4 --epochs 2 --repeat-discount 1 --seed 0

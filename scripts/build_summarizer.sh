@@ -20,4 +20,4 @@ leancode-train importance --model runs/stage1 --corpus "$data/train.jsonl" --lan
 leancode-train finetune summarize --init runs/stage1 --table leancode/tables/python-summarize \
   --data "$data/train.jsonl" --valid "$data/valid.jsonl" --out leancode/models/python-summarize \
   --work runs/stage2.work --ratio 0 --ratio 0.1 --ratio 0.2 --ratio 0.3 --ratio 0.4 --ratio 0.5 \
-  --epochs 3 --lr 5e-4 --seed 0
+  --epochs 3 --lr 5e-4 --repeat-discount 1 --seed 0

@@ -49,6 +49,11 @@ def test_simplification_changes_vectors_and_config_key(encoder):
     assert plain.model_id == encoder.model_id
     assert plain.config_key != encoder.config_key
     assert Encoder(method="slimcode", ratio=0.3).config_key != encoder.config_key
+    # The repeat discount changes what LeanCode keeps, so it is part of the key (slimcode ignores it).
+    leancode = encoder.configured("leancode", 0.5)
+    assert leancode.configured(repeat_discount=1).config_key != leancode.config_key
+    slimcode = encoder.configured("slimcode", 0.5)
+    assert slimcode.configured(repeat_discount=1).config_key == slimcode.config_key
     assert encoder.simplify([(code, "python")])[0].code != code
     simplified = encoder.encode_code([(code, "python")])[0]
     full = plain.encode_code([(code, "python")])[0]

@@ -106,13 +106,32 @@ def test_leancode_never_drops_a_whole_statement(table):
 
 def test_leancode_removes_lowest_scores_first(table):
     code = SNIPPETS["go"]
-    result = simplify(code, "go", ratio=0.3, method="leancode", table=table)
+    result = simplify(code, "go", ratio=0.3, method="leancode", table=table, repeat_discount=1)
     scores = table.scores(result.tokens)
     removed = set(range(len(result.tokens))) - set(result.kept)
     # Whatever was kept and could have gone (not the last of its statement) scores at least
     # as high as everything removed.
     assert max(scores[i] for i in removed) <= max(scores[i] for i in result.kept)
     assert sum(scores[i] for i in removed) / len(removed) < sum(scores[i] for i in result.kept) / len(result.kept)
+
+
+def test_repeats_go_before_distinct_tokens_of_equal_score():
+    code = "def f(a, b):\n    return a + a + a + a + b + c + d\n"
+    tokens = lex(code, "python")
+    builder = TableBuilder()
+    builder.add(tokens, [1.0] * len(tokens))  # every token scores the same
+    flat = builder.build({"method": "test"}, min_count=1)
+    distinct = {t.text for t in tokens}
+
+    discounted = simplify(code, "python", ratio=0.3, method="leancode", table=flat, repeat_discount=0.5)
+    assert {discounted.tokens[i].text for i in discounted.kept} == distinct  # only repeats went
+    # The paper's plain order breaks the tie from the end: the distinct tail goes first.
+    plain = simplify(code, "python", ratio=0.3, method="leancode", table=flat, repeat_discount=1)
+    assert {"c", "d"}.isdisjoint(plain.tokens[i].text for i in plain.kept)
+    for method in ("dietcode", "slimcode", "random", "truncate"):  # the discount is LeanCode's alone
+        one, other = (simplify(code, "python", ratio=0.3, method=method, table=flat, repeat_discount=d).kept
+                      for d in (0.5, 1))
+        assert one == other
 
 
 def test_budget_caps_kept_model_tokens(table):
@@ -147,6 +166,8 @@ def test_bad_arguments():
         simplify("x = 1", "python", ratio=0.5, method="magic")
     with pytest.raises(ValueError, match="between 0 and 1"):
         simplify("x = 1", "python", ratio=1.5)
+    with pytest.raises(ValueError, match="repeat discount"):
+        simplify("x = 1", "python", ratio=0.5, repeat_discount=2)
     with pytest.raises(ValueError, match="not both"):
         simplify("x = 1", "python", ratio=0.5, budget=3)
 

@@ -21,6 +21,7 @@ import torch
 from tqdm import tqdm
 
 from leancode.importance import ImportanceTable
+from leancode.simplify import REPEAT_DISCOUNT, REPEAT_HELP
 
 
 @dataclass
@@ -108,6 +109,7 @@ def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples:
     p.add_argument("--ratio", type=float, action="append",
                    help="removal ratio; repeat for a per-example mix (default 0: full code)")
     p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for the task)")
+    p.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT, metavar="DISCOUNT", help=REPEAT_HELP)
     p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
     p.add_argument("--epochs", type=float, default=epochs)
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
@@ -130,6 +132,6 @@ def training_inputs(args) -> tuple[Path, list[float], ImportanceTable | None]:
 def data_record(args, ratios: list[float], examples: list) -> dict:
     """What a manifest says of the training data and how it was simplified."""
     return {"data": str(args.data), "examples": len(examples),
-            "simplification": {"method": args.method, "ratios": ratios, "table": args.table or "shipped default",
+            "simplification": {"method": args.method, "ratios": ratios, "repeat_discount": args.repeat_discount, "table": args.table or "shipped default",
                                "model_pieces_full": sum(e.pieces_full for e in examples),
                                "model_pieces_read": sum(e.pieces_kept for e in examples)}}

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from leancode.encoder import Encoder
-from leancode.simplify import Simplified
+from leancode.simplify import REPEAT_DISCOUNT, Simplified
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -115,6 +115,7 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
         "task": "code-search",
         "method": encoder.method,
         "ratio": encoder.ratio,
+        "repeat_discount": encoder.repeat_discount,
         "model": str(encoder.path),
         "model_id": encoder.model_id,
         "config_key": encoder.config_key,
@@ -135,12 +136,14 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
 def run_search_eval(queries_path: str, codebase_path: str, output: str, report_path: str | None = None,
                     model: str | None = None, method: str = "leancode", ratio: float = 0.3, top: int = 100,
                     quantize: bool = False, threads: int | None = None, batch_size: int = 32,
-                    command: str | None = None, progress: bool = False) -> dict:
+                    command: str | None = None, progress: bool = False,
+                    repeat_discount: float = REPEAT_DISCOUNT) -> dict:
     """The `leancode-train eval search` command: read both files, evaluate, write predictions and report."""
     queries, codebase = read_jsonl(queries_path), read_jsonl(codebase_path)
     if not codebase:
         raise ValueError(f"{codebase_path}: empty codebase")
-    encoder = Encoder(model, method=method, ratio=ratio, quantize=quantize, threads=threads, batch_size=batch_size)
+    encoder = Encoder(model, method=method, ratio=ratio, quantize=quantize, threads=threads, batch_size=batch_size,
+                      repeat_discount=repeat_discount)
     run = evaluate_search(queries, codebase, encoder, top=top, progress=progress)
     run.report.update({"queries_file": str(queries_path), "codebase_file": str(codebase_path), "top": top,
                        "command": command})
@@ -155,7 +158,7 @@ def _eval_search(args) -> int:
     report = run_search_eval(args.queries, args.codebase, args.output, args.report, model=args.model,
                              method=args.method, ratio=args.ratio, top=args.top, quantize=args.quantize,
                              threads=args.threads, batch_size=args.batch_size, command=args.command,
-                             progress=args.progress)
+                             progress=args.progress, repeat_discount=args.repeat_discount)
     mrr = "" if report["mrr"] is None else f", MRR {report['mrr']:.4f}"
     print(f"{args.output}: {report['queries']} queries over {report['functions']} functions{mrr}; "
           f"model tokens {report['model_tokens_before']} -> {report['model_tokens_after']}, "
@@ -166,7 +169,7 @@ def _eval_search(args) -> int:
 def add_search_eval_parser(tasks) -> None:
     """`leancode-train eval search ...`."""
     from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
-    from leancode.simplify import METHODS
+    from leancode.simplify import METHODS, REPEAT_HELP
 
     p = tasks.add_parser("search", help="code search: rank the codebase for each query, score MRR",
                          description="Predictions: one line per query {idx, answers: [top idx, best first]}.")
@@ -174,6 +177,7 @@ def add_search_eval_parser(tasks) -> None:
     p.add_argument("--codebase", required=True, metavar="FILE", help="codebase.jsonl: {idx, code, language}")
     p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
     p.add_argument("--ratio", type=float, default=DEFAULT_RATIO, help="fraction of model tokens to remove")
+    p.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT, metavar="DISCOUNT", help=REPEAT_HELP)
     p.add_argument("--model", help="local encoder directory (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--output", required=True, metavar="FILE", help="predictions .jsonl to write")
     p.add_argument("--report", metavar="FILE", help="report .json to write (MRR, tokens, timings)")

@@ -194,7 +194,8 @@ def _finetune(args: argparse.Namespace) -> int:
                                max_steps=args.max_steps, save_every=args.save_every, seed=args.seed)
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed)
-    examples = simplified_examples(rows, args.method, ratios, table, args.seed, task="search")
+    examples = simplified_examples(rows, args.method, ratios, table, args.seed, task="search",
+                                   repeat_discount=args.repeat_discount)
     if args.objective == "contrastive":
         examples = distinct_summaries(examples)
     simplify_seconds = round(time.perf_counter() - began, 1)
@@ -210,7 +211,7 @@ def _finetune(args: argparse.Namespace) -> int:
     if args.valid:
         valid = distinct_summaries(simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed),
                                                        args.method, ratios, table, args.seed, progress=False,
-                                                       task="search"))
+                                                       task="search", repeat_discount=args.repeat_discount))
         with model.disable_adapter():
             report["valid_mrr_base"] = round(retrieval_mrr(model.to(device), tokenizer, valid, config, device), 4)
     run = train(model, tokenizer, examples, config, work, args.resume)

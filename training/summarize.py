@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from leancode.importance import ImportanceTable
 from leancode.model_tokens import PACKAGED
-from leancode.simplify import simplify
+from leancode.simplify import REPEAT_DISCOUNT, simplify
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
 
@@ -60,14 +60,15 @@ def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> lis
 
 
 def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
-                        seed: int, progress: bool = True, task: str = "summarize") -> list[Example]:
+                        seed: int, progress: bool = True, task: str = "summarize",
+                        repeat_discount: float = REPEAT_DISCOUNT) -> list[Example]:
     """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code)."""
     rng = random.Random(seed)
     out = []
     for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
         ratio = rng.choice(ratios)
         result = simplify(row["code"], row.get("language", "python"), ratio=ratio, method=method if ratio else "none",
-                          table=table, task=task, seed=seed)
+                          table=table, task=task, seed=seed, repeat_discount=repeat_discount)
         out.append(Example(result.code, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
                            row["code"]))
     return out
@@ -223,13 +224,14 @@ def _finetune(args: argparse.Namespace) -> int:
     timings = {}
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed)
-    examples = simplified_examples(rows, args.method, ratios, table, args.seed)
+    examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device)
     valid = None
     if args.valid:
         valid_examples = simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed), args.method,
-                                             ratios, table, args.seed, progress=False)
+                                             ratios, table, args.seed, progress=False,
+                                             repeat_discount=args.repeat_discount)
         valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False)[0])
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                          max_steps=args.max_steps, save_every=args.save_every, layers=args.layers, ffn=args.ffn)

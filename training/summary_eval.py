@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from leancode.importance import ImportanceTable
-from leancode.simplify import simplify
+from leancode.simplify import REPEAT_DISCOUNT, simplify
 from leancode.summarizer import Summarizer
 
 from .bleu import corpus_bleu
@@ -20,17 +20,17 @@ from .search_eval import read_jsonl
 
 
 def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float, table: ImportanceTable | None = None,
-             batch_size: int = 16, seed: int = 0) -> tuple[list[str], dict]:
+             batch_size: int = 16, seed: int = 0, repeat_discount: float = REPEAT_DISCOUNT) -> tuple[list[str], dict]:
     """(one summary per row, report)."""
     began = time.perf_counter()
     simplified = [simplify(r["code"], r.get("language", "python"), ratio=ratio, method=method, task="summarize",
-                           table=table, seed=seed) for r in rows]
+                           table=table, seed=seed, repeat_discount=repeat_discount) for r in rows]
     simplify_seconds = time.perf_counter() - began
     began = time.perf_counter()
     predictions = summarizer.summarize([s.code for s in simplified], batch_size=batch_size)
     summarize_seconds = time.perf_counter() - began
     report = {
-        "method": method, "ratio": ratio, "functions": len(rows), "model": summarizer.path,
+        "method": method, "ratio": ratio, "repeat_discount": repeat_discount, "functions": len(rows), "model": summarizer.path,
         "model_tokens": sum(s.model_tokens for s in simplified),
         "model_tokens_kept": sum(s.model_tokens_kept for s in simplified),
         "simplify_seconds": round(simplify_seconds, 3), "summarize_seconds": round(summarize_seconds, 3),
@@ -54,7 +54,8 @@ def _eval_summarize(args) -> int:
         raise ValueError(f"{args.data}: no functions")
     table = ImportanceTable.load(args.table) if args.table else None
     summarizer = Summarizer(args.model, num_beams=args.beams)
-    predictions, report = evaluate(rows, summarizer, args.method, args.ratio, table, args.batch_size)
+    predictions, report = evaluate(rows, summarizer, args.method, args.ratio, table, args.batch_size,
+                                   repeat_discount=args.repeat_discount)
     write_predictions(args.output, rows, predictions)
     report["command"] = args.command
     if args.report:
@@ -65,13 +66,14 @@ def _eval_summarize(args) -> int:
 
 
 def add_summarize_eval_parser(tasks) -> None:
-    from leancode.simplify import METHODS
+    from leancode.simplify import METHODS, REPEAT_DISCOUNT, REPEAT_HELP
 
     p = tasks.add_parser("summarize", help="code summarization: summarize each function, score smoothed BLEU-4",
                          description="Predictions: one line per function, idx<TAB>summary.")
     p.add_argument("--data", required=True, metavar="FILE", help="summaries.jsonl: {idx, code, language[, summary]}")
     p.add_argument("--method", choices=METHODS, default="leancode")
     p.add_argument("--ratio", type=float, default=0.0, help="fraction of model tokens to remove")
+    p.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT, metavar="DISCOUNT", help=REPEAT_HELP)
     p.add_argument("--model", help="LeanCode summarizer or Hugging Face seq2seq directory (default: the shipped one)")
     p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped summarization table)")
     p.add_argument("--output", required=True, metavar="FILE", help="predictions to write (idx<TAB>summary)")
