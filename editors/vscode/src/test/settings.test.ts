@@ -50,14 +50,14 @@ describe('toServerSettings', () => {
       toServerSettings({
         pythonPath: 'python3',
         method: 'leancode',
-        ratio: 0.1,
+        ratio: 0.2,
         modelPath: '',
         summarizerPath: '',
         languages: [],
         exclude: [],
         showSimplified: false,
       }),
-      { method: 'leancode', ratio: 0.1, showSimplified: false },
+      { method: 'leancode', ratio: 0.2, showSimplified: false },
     );
   });
 
