@@ -123,7 +123,7 @@ def main() -> None:
         codebase = [{"idx": r["idx"], "code": r["code"], "language": r["language"]} for r in pairs]
     else:
         queries, codebase = read_jsonl(args.queries), read_jsonl(args.codebase)
-    data_name = Path(args.pairs).name if args.pairs else Path(args.queries).parent.name
+    data_name = "/".join(Path(args.pairs).parts[-2:]) if args.pairs else Path(args.queries).parent.name
     column = {r["idx"]: i for i, r in enumerate(codebase)}
     gold = [column[q["gold"]] for q in queries]
     log = lambda *parts: print(*parts, file=sys.stderr, flush=True)  # noqa: E731

@@ -80,6 +80,7 @@ def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
     assert files["decoder.safetensors"] < 4_000_000  # the 23 MB of word embeddings come from the encoder
     manifest = json.loads((tiny / "leancode-summarizer.json").read_text())
     assert manifest["train"]["steps"] == 12 and manifest["simplification"]["ratios"] == [0.0, 0.5]
+    assert manifest["simplification"]["repeat_discount"] == 0.5  # the default, recorded
     assert manifest["encoder"].startswith("packaged:") and "finetune summarize" in manifest["command"]
 
     first = Summarizer(tiny)
@@ -161,12 +162,12 @@ def test_eval_summarize_writes_predictions_and_report(tiny, pairs, tmp_path, cap
     output, report = tmp_path / "pred.txt", tmp_path / "report.json"
     assert leancode_train(["eval", "summarize", "--data", str(pairs[0]), "--method", "leancode", "--ratio", "0.5",
                            "--model", str(tiny), "--output", str(output), "--report", str(report),
-                           "--limit", "10"]) == 0
+                           "--limit", "10", "--repeat-discount", "1"]) == 0
     lines = output.read_text().splitlines()
     assert [line.split("\t")[0] for line in lines] == [r["idx"] for r in pairs[1][:10]]
     assert all(len(line.split("\t")) == 2 for line in lines)
     data = json.loads(report.read_text())
-    assert data["functions"] == 10 and 0 <= data["bleu"] <= 100
+    assert data["functions"] == 10 and 0 <= data["bleu"] <= 100 and data["repeat_discount"] == 1
     assert data["model_tokens_kept"] <= 0.5 * data["model_tokens"] + 10
     assert json.loads(capsys.readouterr().out)["bleu"] == data["bleu"]
 
@@ -219,6 +220,8 @@ def test_the_shipped_summarizer(tmp_path, capsys):
     assert manifest["encoder"].startswith("packaged:") and manifest["encoder_frozen"]
     assert manifest["command"].startswith("leancode-train finetune summarize")
     assert manifest["simplification"]["table"] == "leancode/tables/python-summarize"
+    # Trained before the repeat discount: the recorded command reproduces the plain order it read.
+    assert "--repeat-discount 1 " in manifest["command"] and manifest["simplification"]["repeat_discount"] == 1
 
     source = tmp_path / "wrap.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.dedent)))
