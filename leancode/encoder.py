@@ -25,6 +25,7 @@ import json
 import threading
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -147,8 +148,6 @@ class Encoder:
         base = adapter_base(path) or path  # tokenizer, config and pooling come from the base
         if not (base / "config.json").is_file():
             raise FileNotFoundError(f"{path}: not a model directory (no config.json); give a local model path")
-        from transformers import AutoConfig
-
         self.path = path
         self._query_path = base if adapter_serves_code_only(path) else path
         self.method = method
@@ -161,7 +160,7 @@ class Encoder:
         # shared by `configured` copies.
         self._shared: dict = {}
         self._tokenizer = _fast_tokenizer(base)
-        self._config = AutoConfig.from_pretrained(str(base), local_files_only=True)
+        self._config = _model_config(base)
         limit = getattr(self._config, "max_position_embeddings", None) or max_length
         if getattr(self._config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
             limit -= 2  # positions start after the padding index
@@ -297,6 +296,17 @@ class Encoder:
 
 def _pooling_key(mode: str) -> str:
     return {"mean_tokens": "mean", "cls_token": "cls", "max_tokens": "max", "mean_sqrt_len_tokens": "meansqrt"}[mode]
+
+
+def _model_config(path: Path):
+    """The model's config.json as attributes; read directly, so a warm index never imports transformers
+    (and torch) only to learn the model's width. Configs that name it otherwise go through transformers."""
+    data = json.loads((path / "config.json").read_text())
+    if "hidden_size" in data:
+        return SimpleNamespace(**data)
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(str(path), local_files_only=True)
 
 
 def _pad_token(path: Path) -> str:

@@ -15,8 +15,6 @@ import json
 import threading
 from pathlib import Path
 
-import torch
-
 from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
@@ -56,6 +54,8 @@ def _assemble(encoder: str, decoder_config):
     from transformers import AutoModel, AutoTokenizer, BertLMHeadModel, EncoderDecoderModel
     from transformers.utils import logging
 
+    import torch
+
     logging.disable_progress_bar()
     path = resolve_model(encoder)
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
@@ -77,6 +77,7 @@ def _assemble(encoder: str, decoder_config):
 
 def save_decoder(model, directory: str | Path, manifest: dict) -> None:
     """Write the decoder (float16, shared embeddings left out) and its manifest."""
+    import torch
     from safetensors.torch import save_file
 
     directory = Path(directory)
@@ -136,6 +137,8 @@ class Summarizer:
 
     def summarize(self, sources: list[str], batch_size: int = 16) -> list[str]:
         """One line per source text (already simplified by the caller)."""
+        import torch
+
         out = []
         for b in range(0, len(sources), batch_size):
             batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,
