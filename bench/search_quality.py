@@ -48,7 +48,8 @@ def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dic
     end = time.perf_counter()
     before = sum(s.model_tokens for s in simplified)
     after = sum(s.model_tokens_kept for s in simplified)
-    return {"method": encoder.method, "ratio": encoder.ratio, "repeat_discount": encoder.repeat_discount, "mrr": mrr(query_vectors, vectors, gold),
+    return {"method": encoder.method, "ratio": encoder.ratio, "repeat_discount": encoder.repeat_discount,
+            "mrr": mrr(query_vectors, vectors, gold),
             "simplify_s": middle - start, "encode_s": end - middle, "seconds": end - start,
             "model_tokens_before": before, "model_tokens_after": after}
 

@@ -33,7 +33,8 @@ from .model_tokens import default_model_path, piece_counter, resolve_model
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 DEFAULT_METHOD = "leancode"
-DEFAULT_RATIO = 0.2  # best worst-case margin over the zero-shot full-input MRR, CoSQA dev and held-out packages (BENCHMARKS.md)
+# Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md).
+DEFAULT_RATIO = 0.2
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
 ADAPTER_MANIFEST = "leancode-adapter.json"
 SHIPPED_ADAPTER = Path(__file__).parent / "models" / "code-search"

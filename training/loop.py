@@ -132,6 +132,7 @@ def training_inputs(args) -> tuple[Path, list[float], ImportanceTable | None]:
 def data_record(args, ratios: list[float], examples: list) -> dict:
     """What a manifest says of the training data and how it was simplified."""
     return {"data": str(args.data), "examples": len(examples),
-            "simplification": {"method": args.method, "ratios": ratios, "repeat_discount": args.repeat_discount, "table": args.table or "shipped default",
+            "simplification": {"method": args.method, "ratios": ratios, "repeat_discount": args.repeat_discount,
+                               "table": args.table or "shipped default",
                                "model_pieces_full": sum(e.pieces_full for e in examples),
                                "model_pieces_read": sum(e.pieces_kept for e in examples)}}

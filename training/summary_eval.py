@@ -30,7 +30,8 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
     predictions = summarizer.summarize([s.code for s in simplified], batch_size=batch_size)
     summarize_seconds = time.perf_counter() - began
     report = {
-        "method": method, "ratio": ratio, "repeat_discount": repeat_discount, "functions": len(rows), "model": summarizer.path,
+        "method": method, "ratio": ratio, "repeat_discount": repeat_discount, "functions": len(rows),
+        "model": summarizer.path,
         "model_tokens": sum(s.model_tokens for s in simplified),
         "model_tokens_kept": sum(s.model_tokens_kept for s in simplified),
         "simplify_seconds": round(simplify_seconds, 3), "summarize_seconds": round(summarize_seconds, 3),
