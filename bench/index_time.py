@@ -61,7 +61,8 @@ def main() -> None:
         shutil.rmtree(root / ".leancode")
     command = command_line()
     lines = ["## Repository index time", "",
-             f"`{command}` — `leancode index` (defaults: the shipped search adapter over the packaged MiniLM, leancode at the default ratio) as a subprocess "
+             f"`{command}` — `leancode index` (defaults: the shipped search adapter over the packaged MiniLM, "
+             "leancode at the default ratio) as a subprocess "
              f"on a copy of the Python standard library with {count:,} functions; wall time including start-up.", "",
              "| run | seconds | relative to cold |", "|---|---:|---:|",
              f"| cold (empty index) | {cold:.1f} | 1.00 |",

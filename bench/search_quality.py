@@ -163,7 +163,7 @@ def main() -> None:
         for method, ratio in (("none", 0.0), ("leancode", max(ratios))):
             repeats[method].append(run_cell(encoder.configured(method, ratio), codebase, query_vectors, gold))
     if repeats["none"]:
-        fastest = {m: min(cells, key=lambda c: c["seconds"]) for m, cells in repeats.items()}
+        fastest = {m: min(timings, key=lambda c: c["seconds"]) for m, timings in repeats.items()}
         log(f"interleaved timing: leancode {max(ratios):g} / none = "
             f"{fastest['leancode']['seconds'] / fastest['none']['seconds']:.2f}")
 

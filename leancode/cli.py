@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
-from .simplify import METHODS, REPEAT_DISCOUNT, REPEAT_HELP, Simplified, simplify
+from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
 from .units import extract_units
@@ -39,8 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     amount.add_argument("--ratio", type=_ratio, default=0.5, help="fraction of model tokens to remove (0.5)")
     amount.add_argument("--budget", type=int, help="keep at most this many model tokens per function")
     simp.add_argument("--method", choices=METHODS, default="leancode")
-    simp.add_argument("--repeat-discount", type=_ratio, default=REPEAT_DISCOUNT, metavar="DISCOUNT",
-                      help=REPEAT_HELP)
+    add_repeat_discount_option(simp)
     simp.add_argument("--task", choices=("search", "summarize"), default="search",
                       help="whose attention decides importance (default: search)")
     simp.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")

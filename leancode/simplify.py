@@ -22,6 +22,7 @@ Methods:
 
 from __future__ import annotations
 
+import argparse
 import heapq
 import random
 import zlib
@@ -41,8 +42,6 @@ METHODS = ("leancode", "leancode-global", "dietcode", "slimcode", "random", "tru
 REPEATING_METHODS = ("leancode", "leancode-global")  # the methods `repeat_discount` applies to
 # Measured on CoSQA dev (BENCHMARKS.md): leancode@0.5 MRR 0.4164 with 1, 0.435-0.440 with 0 to 0.65.
 REPEAT_DISCOUNT = 0.5
-REPEAT_HELP = ("the k-th repeat of a token's text in a unit scores DISCOUNT**k of its score (leancode, "
-               "leancode-global; 1: the paper's plain order; default %(default)s)")
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,19 @@ class Simplified:
     @property
     def removed_fraction(self) -> float:
         return 1 - self.model_tokens_kept / self.model_tokens if self.model_tokens else 0.0
+
+
+def add_repeat_discount_option(parser: argparse.ArgumentParser) -> None:
+    """`--repeat-discount`, one definition for every command that simplifies."""
+    def discount(text: str) -> float:
+        value = float(text)
+        if not 0 <= value <= 1:
+            raise argparse.ArgumentTypeError(f"repeat discount must be between 0 and 1, got {text}")
+        return value
+
+    parser.add_argument("--repeat-discount", type=discount, default=REPEAT_DISCOUNT, metavar="DISCOUNT",
+                        help="the k-th repeat of a token's text in a unit scores DISCOUNT**k of its score (leancode, "
+                             "leancode-global; 1: the paper's plain order; default %(default)s)")
 
 
 def check_settings(method: str, ratio: float | None, repeat_discount: float = REPEAT_DISCOUNT) -> None:

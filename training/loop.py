@@ -21,7 +21,7 @@ import torch
 from tqdm import tqdm
 
 from leancode.importance import ImportanceTable
-from leancode.simplify import REPEAT_DISCOUNT, REPEAT_HELP
+from leancode.simplify import add_repeat_discount_option
 
 
 @dataclass
@@ -109,7 +109,7 @@ def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples:
     p.add_argument("--ratio", type=float, action="append",
                    help="removal ratio; repeat for a per-example mix (default 0: full code)")
     p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped one for the task)")
-    p.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT, metavar="DISCOUNT", help=REPEAT_HELP)
+    add_repeat_discount_option(p)
     p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
     p.add_argument("--epochs", type=float, default=epochs)
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")

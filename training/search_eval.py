@@ -169,7 +169,7 @@ def _eval_search(args) -> int:
 def add_search_eval_parser(tasks) -> None:
     """`leancode-train eval search ...`."""
     from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
-    from leancode.simplify import METHODS, REPEAT_HELP
+    from leancode.simplify import METHODS, add_repeat_discount_option
 
     p = tasks.add_parser("search", help="code search: rank the codebase for each query, score MRR",
                          description="Predictions: one line per query {idx, answers: [top idx, best first]}.")
@@ -177,7 +177,7 @@ def add_search_eval_parser(tasks) -> None:
     p.add_argument("--codebase", required=True, metavar="FILE", help="codebase.jsonl: {idx, code, language}")
     p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
     p.add_argument("--ratio", type=float, default=DEFAULT_RATIO, help="fraction of model tokens to remove")
-    p.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT, metavar="DISCOUNT", help=REPEAT_HELP)
+    add_repeat_discount_option(p)
     p.add_argument("--model", help="local encoder directory (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--output", required=True, metavar="FILE", help="predictions .jsonl to write")
     p.add_argument("--report", metavar="FILE", help="report .json to write (MRR, tokens, timings)")

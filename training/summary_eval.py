@@ -67,14 +67,14 @@ def _eval_summarize(args) -> int:
 
 
 def add_summarize_eval_parser(tasks) -> None:
-    from leancode.simplify import METHODS, REPEAT_DISCOUNT, REPEAT_HELP
+    from leancode.simplify import METHODS, add_repeat_discount_option
 
     p = tasks.add_parser("summarize", help="code summarization: summarize each function, score smoothed BLEU-4",
                          description="Predictions: one line per function, idx<TAB>summary.")
     p.add_argument("--data", required=True, metavar="FILE", help="summaries.jsonl: {idx, code, language[, summary]}")
     p.add_argument("--method", choices=METHODS, default="leancode")
     p.add_argument("--ratio", type=float, default=0.0, help="fraction of model tokens to remove")
-    p.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT, metavar="DISCOUNT", help=REPEAT_HELP)
+    add_repeat_discount_option(p)
     p.add_argument("--model", help="LeanCode summarizer or Hugging Face seq2seq directory (default: the shipped one)")
     p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped summarization table)")
     p.add_argument("--output", required=True, metavar="FILE", help="predictions to write (idx<TAB>summary)")
