@@ -6,7 +6,8 @@
 One process, one loaded summarizer (greedy decoding, batches of 16). Baselines need no
 model: a constant summary (the most common first sentence of the training split), the
 words of the function's name, and the summarizer on plain truncation and random removal
-(rows of the table). Latency: single functions of 150-250 model pieces, batch size 1,
+(rows of the table); the summarizer reading only the signature shows how much of the
+BLEU the header alone carries. Latency: single functions of 150-250 model pieces, batch size 1,
 simplification plus generation, as `leancode summarize` runs after the model is loaded.
 """
 
@@ -25,9 +26,12 @@ from pathlib import Path
 import torch
 from report import command_line, percentiles, write_section
 
+from leancode.categories import StatementCategory
 from leancode.model_tokens import piece_counter
 from leancode.simplify import METHODS, simplify
+from leancode.simplify import render as render_tokens
 from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, REPETITION_PENALTY, Summarizer
+from leancode.tokens import lex
 from leancode.training.bleu import corpus_bleu
 from leancode.training.search_eval import read_jsonl
 from leancode.training.summary_eval import evaluate
@@ -42,6 +46,12 @@ def name_words(code: str) -> str:
     match = re.search(r"def\s+(\w+)|(\w+)\s*\(", code)
     name = (match.group(1) or match.group(2)) if match else ""
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
+
+
+def signature_only(code: str, language: str) -> str:
+    """The function's header alone (name, parameters, return type): every token outside it removed."""
+    tokens = lex(code, language)
+    return render_tokens(code, tokens, [i for i, t in enumerate(tokens) if t.category == StatementCategory.SIGNATURE])
 
 
 def latency(summarizer: Summarizer, rows: list[dict], method: str, ratio: float) -> list[float]:
@@ -89,8 +99,12 @@ def main() -> None:
             print(json.dumps({k: report[k] for k in ("method", "ratio", "bleu", "seconds_per_function")}), flush=True)
     baselines = {f"constant \"{constant}\"": corpus_bleu(references, [constant] * len(rows)),
                  "words of the function name": corpus_bleu(references, [name_words(r["code"]) for r in rows])}
-
+    headers = [signature_only(r["code"], r["language"]) for r in rows]
     counter = piece_counter()
+    share = sum(map(counter.count_text, headers)) / sum(counter.count_text(r["code"]) for r in rows)
+    baselines[f"the summarizer reading only the signature ({100 * share:.0f}% of the model pieces)"] = corpus_bleu(
+        references, summarizer.summarize(headers))
+
     sized = [r for r in rows if 150 <= counter.count_text(r["code"]) <= 250][:args.latency]
     timing = {(m, r): percentiles(latency(summarizer, sized, m, r)) for m, r in
               (("none", 0.0), (DEFAULT_METHOD, DEFAULT_RATIO), ("leancode", 0.5))}

@@ -32,6 +32,8 @@ def main() -> None:
     parser.add_argument("--reference", required=True, metavar="NAME=PREFIX")
     parser.add_argument("--other", action="append", required=True, metavar="NAME=PREFIX")
     parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--section", default="summary-compare", help="BENCHMARKS.md section to write")
+    parser.add_argument("--title", default="Summaries: paired bootstrap of BLEU differences")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     references = {row["idx"]: row["summary"] for row in read_jsonl(args.data)}
@@ -39,7 +41,7 @@ def main() -> None:
     base = per_function_bleu(prefix, references)
     rng = np.random.default_rng(0)
     draws = rng.integers(0, len(base), size=(args.samples, len(base)))
-    lines = ["## Summaries: paired bootstrap of BLEU differences", "",
+    lines = [f"## {args.title}", "",
              f"`{command_line()}` — {len(base)} functions, {args.samples} seeded resamples; difference = "
              f"other − {name}, in BLEU points.", "",
              "| method | cell | BLEU | difference vs " + name + " | 95% interval |", "|---|---|---:|---:|---|",
@@ -54,12 +56,12 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        write_section("summary-compare", text)
+        write_section(args.section, text)
 
 
 def _cell(prefix: str) -> str:
     report = json.loads(Path(f"{prefix}.json").read_text())
-    return f"{report['method']} {report['ratio']:g}"
+    return f"{report['method']} {report['ratio']:g}, model {Path(report['model']).name}"
 
 
 if __name__ == "__main__":
