@@ -1,11 +1,12 @@
-"""The code summarizer: a pre-trained encoder (frozen) and a small decoder that reads its states.
+"""The code summarizer: a pre-trained encoder (frozen, or its top layers tuned) and a small decoder
+that reads its states.
 
 A LeanCode summarizer directory holds only what training made: the decoder's config
-(`config.json`), its weights without the word embeddings (`decoder.safetensors`, float16)
-and a manifest (`leancode-summarizer.json`) naming the encoder and how the decoder was
-trained. The decoder shares the encoder's vocabulary and word embeddings (input and
-output), so the packaged all-MiniLM-L6-v2 supplies them at load time and the
-directory stays small. Any other directory or hub id loads as a Hugging Face seq2seq
+(`config.json`), its weights without the word embeddings (`decoder.safetensors`, float16),
+the encoder's tuned top layers if any (`encoder_top.safetensors`, float16) and a manifest
+(`leancode-summarizer.json`) naming the encoder and how the model was trained. The decoder
+shares the encoder's vocabulary and word embeddings (input and output), so the packaged
+all-MiniLM-L6-v2 supplies them and its other layers at load time and the directory stays small. Any other directory or hub id loads as a Hugging Face seq2seq
 model (for example `Salesforce/codet5-base`).
 """
 
@@ -19,6 +20,7 @@ from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
 WEIGHTS = "decoder.safetensors"
+TOP_WEIGHTS = "encoder_top.safetensors"
 MODELS_DIR = Path(__file__).parent / "models"
 MAX_SOURCE_LENGTH = 256
 MAX_SUMMARY_LENGTH = 40
@@ -75,16 +77,29 @@ def _assemble(encoder: str, decoder_config):
     return model, tokenizer
 
 
+def _top_layer_keys(encoder, count: int) -> set[str]:
+    """State-dict keys of the encoder's last `count` transformer layers (what `--tune-top-layers` trains)."""
+    layers = encoder.encoder.layer
+    return {f"encoder.layer.{i}.{k}" for i in range(len(layers) - count, len(layers)) for k in layers[i].state_dict()}
+
+
 def save_decoder(model, directory: str | Path, manifest: dict) -> None:
-    """Write the decoder (float16, shared embeddings left out) and its manifest."""
+    """Write the decoder (float16, shared embeddings left out), the encoder's tuned top layers
+    (`manifest["encoder_tuned_layers"]`, if any) and the manifest."""
     import torch
     from safetensors.torch import save_file
 
+    def half(state):
+        return {k: v.detach().to(torch.float16).contiguous() for k, v in state.items() if k not in SHARED_KEYS}
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.decoder.state_dict().items()
-             if k not in SHARED_KEYS}
-    save_file(state, str(directory / WEIGHTS))
+    save_file(half(model.decoder.state_dict()), str(directory / WEIGHTS))
+    tuned = manifest.get("encoder_tuned_layers", 0)
+    (directory / TOP_WEIGHTS).unlink(missing_ok=True)
+    if tuned:
+        state = model.encoder.state_dict()
+        save_file(half({k: state[k] for k in _top_layer_keys(model.encoder, tuned)}), str(directory / TOP_WEIGHTS))
     model.decoder.config.to_json_file(str(directory / "config.json"))
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
@@ -102,6 +117,14 @@ def load_model(path: str | Path):
     if unexpected or set(missing) - set(SHARED_KEYS):
         raise ValueError(f"{path}: decoder weights do not match its config "
                          f"(missing {sorted(set(missing) - set(SHARED_KEYS))}, unexpected {unexpected})")
+    tuned = manifest.get("encoder_tuned_layers", 0)
+    if tuned:
+        if not (path / TOP_WEIGHTS).is_file():
+            raise ValueError(f"{path}: the manifest names {tuned} tuned encoder layers but {TOP_WEIGHTS} is missing")
+        top = {k: v.float() for k, v in load_file(str(path / TOP_WEIGHTS)).items()}
+        if set(top) != _top_layer_keys(model.encoder, tuned):
+            raise ValueError(f"{path}: {TOP_WEIGHTS} does not match the encoder's top {tuned} layers")
+        model.encoder.load_state_dict(top, strict=False)
     return model.eval(), tokenizer, manifest
 
 

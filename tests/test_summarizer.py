@@ -15,7 +15,8 @@ from leancode.simplify import simplify
 from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
 from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
 from leancode.training.cli import main as leancode_train
-from leancode.training.summarize import TrainConfig, encoder_states, mean_loss, simplified_examples, train
+from leancode.training.summarize import (TopLayersAndDecoder, TrainConfig, encoder_states, mean_loss,
+                                         simplified_examples, train)
 
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
 
@@ -99,6 +100,43 @@ def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
     model = second.model
     assert model.decoder.cls.predictions.decoder.weight.data_ptr() == \
         model.encoder.embeddings.word_embeddings.weight.data_ptr()
+
+
+def test_tuned_top_encoder_layer_is_trained_saved_and_reloaded(pairs, tmp_path):
+    out = tmp_path / "tuned"
+    assert leancode_train(["finetune", "summarize", "--data", str(pairs[0]), "--out", str(out), "--max-steps", "6",
+                           "--ratio", "0", "--tune-top-layers", "1", "--encoder-lr", "1e-3", *TINY]) == 0
+    manifest = json.loads((out / "leancode-summarizer.json").read_text())
+    assert manifest["encoder_tuned_layers"] == 1
+    assert (out / "encoder_top.safetensors").stat().st_size < 4_000_000  # one layer, float16
+
+    tuned, packaged = load_model(out)[0], new_model(layers=1, ffn=64)[0]
+    differs = [not torch.equal(a, b) for a, b in zip(tuned.encoder.encoder.layer, packaged.encoder.encoder.layer)
+               for a, b in zip(a.parameters(), b.parameters())]
+    per_layer = len(differs) // 6
+    assert not any(differs[:5 * per_layer]) and any(differs[5 * per_layer:])  # only the top layer moved
+
+    # Training reads cached states from below the top layer and runs it; inference runs the whole encoder:
+    # both must compute the same function.
+    tokenizer = load_model(out)[1]
+    examples = simplified_examples(pairs[1][:4], "none", [0.0], None, seed=0, progress=False)
+    states, _ = encoder_states(tuned, tokenizer, examples, tmp_path / "work", "cpu", progress=False, below_top=1)
+    trainable = TopLayersAndDecoder(tuned, 1).eval()
+    target = tokenizer([e.summary for e in examples], padding=True, return_tensors="pt")
+    source = tokenizer([e.source for e in examples], padding=True, truncation=True, max_length=256,
+                       return_tensors="pt")
+    with torch.no_grad():
+        full = tuned(**source, decoder_input_ids=target["input_ids"], decoder_attention_mask=target["attention_mask"])
+        hidden = torch.zeros(len(examples), source["input_ids"].shape[1], 384)
+        for row, state in enumerate(states):
+            hidden[row, :len(state)] = torch.from_numpy(state.astype("float32"))
+        cached = trainable(encoder_hidden_states=hidden, encoder_attention_mask=source["attention_mask"],
+                           input_ids=target["input_ids"], attention_mask=target["attention_mask"])
+    assert torch.allclose(full.logits, cached.logits, atol=1e-3)  # float16 states; without the layer: 0.17
+
+    (out / "encoder_top.safetensors").unlink()
+    with pytest.raises(ValueError, match="encoder_top.safetensors is missing"):
+        load_model(out)
 
 
 def test_broken_model_directory_is_a_clear_error(tiny, tmp_path):

@@ -48,7 +48,8 @@ class LoopResult:
 
 def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: Callable[[int], list[list[int]]],
                  loss_of_batch: Callable, work: Path, resume: bool, progress: bool = True) -> LoopResult:
-    """Train `params` of `model`; `loss_of_batch(prepared_model, indices, device)` gives each batch's loss."""
+    """Train `params` of `model` (tensors, or AdamW parameter groups with their own "lr");
+    `loss_of_batch(prepared_model, indices, device)` gives each batch's loss."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
     from transformers import get_linear_schedule_with_warmup
@@ -56,6 +57,7 @@ def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: 
     accelerator = Accelerator()
     set_seed(settings.seed)
     optimizer = torch.optim.AdamW(params, lr=settings.lr, weight_decay=settings.weight_decay)
+    clipped = [p for group in optimizer.param_groups for p in group["params"]]
     ranks, rank = accelerator.num_processes, accelerator.process_index
     per_epoch = max(1, math.ceil(settings.examples / settings.batch_size) // ranks)
     total = settings.max_steps or max(1, int(per_epoch * settings.epochs))
@@ -79,7 +81,7 @@ def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: 
         for indices in batches_of_epoch(epoch)[rank::ranks][offset:per_epoch]:
             loss = loss_of_batch(model, indices, accelerator.device)
             accelerator.backward(loss)
-            accelerator.clip_grad_norm_(params, 1.0)
+            accelerator.clip_grad_norm_(clipped, 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()

@@ -1,9 +1,10 @@
 """`leancode-train finetune summarize`: train the summarizer's decoder on simplified code.
 
 One readable loop (Hugging Face `accelerate` places it on the CPU, a GPU, or several
-under `accelerate launch`). The encoder is frozen, so its states for each (simplified)
-source are computed once, cached on disk under `--work` in chunks, and reused every
-epoch; what simplification saves in training is visible twice: fewer encoder
+under `accelerate launch`). The encoder is frozen below its top `--tune-top-layers`
+layers (default none), so its states there for each (simplified) source are computed
+once, cached on disk under `--work` in chunks, and reused every epoch; the tuned top
+layers, if any, run on them in every step, before the decoder; what simplification saves in training is visible twice: fewer encoder
 pieces to compute and shorter cross-attention in every decoder step.
 
 Each training example gets one ratio from `--ratio` (repeatable; a seeded draw per
@@ -76,17 +77,19 @@ def simplified_examples(rows: list[dict], method: str, ratios: list[float], tabl
 
 # --- encoder states, cached ---------------------------------------------------------------------
 
-def _states_key(examples: list[Example], model) -> str:
-    digest = hashlib.sha256(str(model.encoder.name_or_path).encode())
+def _states_key(examples: list[Example], model, below_top: int) -> str:
+    weights = sum(float(p.detach().double().sum()) for p in model.encoder.parameters())  # tells tuned encoders apart
+    digest = hashlib.sha256(f"{model.encoder.name_or_path} {weights!r} {below_top}".encode())
     for e in examples:
         digest.update(e.source.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()[:16]
 
 
 def encoder_states(model, tokenizer, examples: list[Example], work: Path, device, batch_size: int = 64,
-                   progress: bool = True) -> tuple[list[np.ndarray], float]:
-    """Per-example last-layer states (float16), cached in chunks under `work`; and seconds spent encoding now."""
-    directory = work / f"states-{_states_key(examples, model)}"
+                   progress: bool = True, below_top: int = 0) -> tuple[list[np.ndarray], float]:
+    """Per-example states (float16) of the encoder's last layer, or of the layer `below_top` layers under it,
+    cached in chunks under `work`; and seconds spent encoding now."""
+    directory = work / f"states-{_states_key(examples, model, below_top)}"
     directory.mkdir(parents=True, exist_ok=True)
     states: list[np.ndarray] = []
     seconds = 0.0
@@ -96,7 +99,7 @@ def encoder_states(model, tokenizer, examples: list[Example], work: Path, device
         chunk = examples[start:start + STATE_CHUNK]
         if not chunk_file.is_file():
             began = time.perf_counter()
-            flat, lengths = _encode_chunk(model, tokenizer, [e.source for e in chunk], device, batch_size)
+            flat, lengths = _encode_chunk(model, tokenizer, [e.source for e in chunk], device, batch_size, below_top)
             seconds += time.perf_counter() - began
             tmp = chunk_file.with_suffix(f".{os.getpid()}.tmp.npz")  # one per process under accelerate launch
             np.savez(tmp, flat=flat, lengths=lengths)
@@ -110,7 +113,8 @@ def encoder_states(model, tokenizer, examples: list[Example], work: Path, device
 
 
 @torch.no_grad()
-def _encode_chunk(model, tokenizer, sources: list[str], device, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+def _encode_chunk(model, tokenizer, sources: list[str], device, batch_size: int,
+                  below_top: int) -> tuple[np.ndarray, np.ndarray]:
     order = sorted(range(len(sources)), key=lambda i: len(sources[i]))  # similar lengths pad less
     result: list[np.ndarray | None] = [None] * len(sources)
     encoder = model.encoder.to(device).eval()
@@ -118,7 +122,8 @@ def _encode_chunk(model, tokenizer, sources: list[str], device, batch_size: int)
         batch = order[b:b + batch_size]
         enc = tokenizer([sources[i] for i in batch], padding=True, truncation=True, max_length=MAX_SOURCE_LENGTH,
                         return_tensors="pt").to(device)
-        hidden = encoder(**enc).last_hidden_state.to(torch.float16).cpu().numpy()
+        hidden = encoder(**enc, output_hidden_states=True).hidden_states[-1 - below_top]
+        hidden = hidden.to(torch.float16).cpu().numpy()
         for row, i in enumerate(batch):
             result[i] = hidden[row, :int(enc["attention_mask"][row].sum())]
     lengths = np.array([len(r) for r in result], dtype=np.int64)
@@ -139,6 +144,29 @@ class TrainConfig:
     save_every: int = 200
     layers: int = 3
     ffn: int = 1536
+    tune_top_layers: int = 0  # encoder layers trained with the decoder, at encoder_lr
+    encoder_lr: float = 5e-5
+
+
+class TopLayersAndDecoder(torch.nn.Module):
+    """What training updates: the encoder's tuned top layers, run on cached states from below them, then the
+    decoder. With no tuned layers it is the decoder reading the encoder's cached last-layer states."""
+
+    def __init__(self, model, tune_top_layers: int):
+        super().__init__()
+        layers = model.encoder.encoder.layer
+        self.layers = torch.nn.ModuleList(layers[len(layers) - tune_top_layers:] if tune_top_layers else [])
+        self.layers.requires_grad_(True)
+        self.decoder = model.decoder
+
+    def forward(self, encoder_hidden_states, encoder_attention_mask, **decoder_inputs):
+        hidden = encoder_hidden_states
+        padding = (1.0 - encoder_attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+        for layer in self.layers:
+            hidden = layer(hidden, attention_mask=padding)
+            hidden = hidden[0] if isinstance(hidden, tuple) else hidden  # transformers 4 returns a tuple
+        return self.decoder(encoder_hidden_states=hidden, encoder_attention_mask=encoder_attention_mask,
+                            **decoder_inputs)
 
 
 def _targets(tokenizer, summaries: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -175,6 +203,7 @@ def epoch_batches(states: list[np.ndarray], batch_size: int, seed: int, epoch: i
 
 @torch.no_grad()
 def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64) -> float:
+    """Per-token loss of `decoder` (or a TopLayersAndDecoder) on the cached `states` of `examples`."""
     decoder.eval()
     total, count = 0.0, 0
     for b in range(0, len(examples), batch_size):
@@ -189,11 +218,16 @@ def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64
 
 def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], config: TrainConfig, work: Path,
           resume: bool, valid: tuple[list[Example], list[np.ndarray]] | None = None, progress: bool = True) -> dict:
-    """Train `model.decoder` on cached encoder states; returns a summary of the run."""
+    """Train `model.decoder` (and the encoder's top `config.tune_top_layers` layers) on cached encoder states
+    (`encoder_states(..., below_top=config.tune_top_layers)`); returns a summary of the run."""
     settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
                             max_steps=config.max_steps, lr=config.lr, weight_decay=config.weight_decay,
                             warmup=config.warmup, save_every=config.save_every, seed=config.seed)
-    run = run_training(model.decoder, [p for p in model.decoder.parameters() if p.requires_grad], settings,
+    trainable = TopLayersAndDecoder(model, config.tune_top_layers)
+    groups = [{"params": [p for p in model.decoder.parameters() if p.requires_grad]}]
+    if config.tune_top_layers:
+        groups.append({"params": list(trainable.layers.parameters()), "lr": config.encoder_lr})
+    run = run_training(trainable, groups, settings,
                        lambda epoch: epoch_batches(states, config.batch_size, config.seed, epoch),
                        lambda decoder, indices, device: decoder(**_batch(states, tokenizer, examples, indices,
                                                                          device)).loss,
@@ -202,7 +236,7 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
                "train_loss_last_100": round(float(np.mean(run.losses[-100:])), 4) if run.losses else None}
     if valid:
         summary["valid_loss"] = round(mean_loss(run.model, valid[1], tokenizer, valid[0], run.accelerator.device), 4)
-    model.decoder = run.accelerator.unwrap_model(run.model)
+    model.decoder = run.accelerator.unwrap_model(run.model).decoder  # the tuned layers are model.encoder's own
     return summary
 
 
@@ -216,9 +250,10 @@ def _finetune(args: argparse.Namespace) -> int:
         model, tokenizer, init_manifest = load_model(args.init)
         encoder = init_manifest["encoder"]
         init_commands = init_manifest.get("init_commands", []) + [init_manifest.get("command")]
+        tuned = max(args.tune_top_layers, init_manifest.get("encoder_tuned_layers", 0))
     else:
         model, tokenizer = new_model(args.encoder, layers=args.layers, ffn=args.ffn)
-        encoder, init_commands = args.encoder, []
+        encoder, init_commands, tuned = args.encoder, [], args.tune_top_layers
     device = "cuda" if torch.cuda.is_available() else "cpu"
 
     timings = {}
@@ -226,20 +261,25 @@ def _finetune(args: argparse.Namespace) -> int:
     rows = read_pairs(args.data, args.max_examples, args.seed)
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
-    states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device)
+    below = args.tune_top_layers
+    if not 0 <= below <= len(model.encoder.encoder.layer):
+        raise ValueError(f"--tune-top-layers {below}: the encoder has {len(model.encoder.encoder.layer)} layers")
+    states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device, below_top=below)
     valid = None
     if args.valid:
         valid_examples = simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed), args.method,
                                              ratios, table, args.seed, progress=False,
                                              repeat_discount=args.repeat_discount)
-        valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False)[0])
+        valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False,
+                                                below_top=below)[0])
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                         max_steps=args.max_steps, save_every=args.save_every, layers=args.layers, ffn=args.ffn)
+                         max_steps=args.max_steps, save_every=args.save_every, layers=args.layers, ffn=args.ffn,
+                         tune_top_layers=below, encoder_lr=args.encoder_lr)
     run = train(model, tokenizer, examples, states, config, work, args.resume, valid)
     manifest = {
         "kind": "leancode summarizer",
         "encoder": encoder,
-        "encoder_frozen": True,
+        "encoder_tuned_layers": tuned,  # top layers saved beside the decoder; the rest is the named encoder
         "init": args.init,
         "init_commands": init_commands,  # how the --init model was made, oldest first
         **data_record(args, ratios, examples),
@@ -259,7 +299,7 @@ def _finetune(args: argparse.Namespace) -> int:
 
 
 def add_finetune_summarize_parser(tasks) -> None:
-    p = tasks.add_parser("summarize", help="train the summarizer's decoder (encoder frozen)")
+    p = tasks.add_parser("summarize", help="train the summarizer's decoder (and the encoder's top layers)")
     add_training_arguments(p, out_help="where the trained summarizer is written",
                            valid_help="loss reported at the end", valid_examples=500, epochs=3.0, batch_size=32,
                            lr=5e-4, save_every=200)
@@ -267,4 +307,7 @@ def add_finetune_summarize_parser(tasks) -> None:
     p.add_argument("--encoder", default=PACKAGED, help="encoder path or id (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--layers", type=int, default=3, help="decoder layers (fresh decoder only)")
     p.add_argument("--ffn", type=int, default=1536, help="decoder feed-forward width (fresh decoder only)")
+    p.add_argument("--tune-top-layers", type=int, default=0, metavar="K",
+                   help="also train the encoder's top K layers (saved beside the decoder; default 0: frozen)")
+    p.add_argument("--encoder-lr", type=float, default=5e-5, help="learning rate of the tuned encoder layers")
     p.set_defaults(func=_finetune)
