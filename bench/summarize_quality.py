@@ -129,7 +129,8 @@ def render(args, summarizer, rows, cells, baselines, timing, timed) -> str:
         f"Machine: {platform.processor() or platform.machine()}, {args.threads} threads, torch {torch.__version__}.  ",
         f"Data: {len(rows)} functions sampled (seed 0) from `{os.path.relpath(args.data, ROOT)}` "
         f"(held-out packages). Model: `{os.path.relpath(summarizer.path, ROOT)}` "
-        f"({size:.1f} MB on disk; decoder trained on `{trained.get('method')}` inputs at ratios "
+        f"({size:.1f} MB on disk; decoder and {summarizer.manifest.get('encoder_tuned_layers', 0)} top encoder "
+        f"layers trained on `{trained.get('method')}` inputs at ratios "
         f"{trained.get('ratios')}), greedy decoding with repetition penalty "
         f"{REPETITION_PENALTY}. BLEU: CodeXGLUE smoothed sentence BLEU-4 x 100.",
         "",

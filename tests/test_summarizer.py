@@ -255,11 +255,15 @@ def test_the_shipped_summarizer(tmp_path, capsys):
     size = sum(p.stat().st_size for p in shipped.iterdir())
     assert size <= 25_000_000
     manifest = json.loads((shipped / MANIFEST).read_text())
-    assert manifest["encoder"].startswith("packaged:") and manifest["encoder_frozen"]
+    assert manifest["encoder"].startswith("packaged:")
     assert manifest["command"].startswith("leancode-train finetune summarize")
     assert manifest["simplification"]["table"] == "leancode/tables/python-summarize"
-    # Trained before the repeat discount: the recorded command reproduces the plain order it read.
-    assert "--repeat-discount 1 " in manifest["command"] and manifest["simplification"]["repeat_discount"] == 1
+    # The encoder's top layer was tuned: the command says so, and its weights ship beside the decoder.
+    assert "--tune-top-layers 1 " in manifest["command"] and manifest["encoder_tuned_layers"] == 1
+    assert (shipped / "encoder_top.safetensors").is_file()
+    # Its init stage was trained before the repeat discount: its recorded command reproduces the plain order.
+    assert "--repeat-discount 1 " in manifest["init_commands"][-1]
+    assert manifest["simplification"]["repeat_discount"] == 0.5
 
     source = tmp_path / "wrap.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.dedent)))
