@@ -6,8 +6,9 @@ A LeanCode summarizer directory holds only what training made: the decoder's con
 the encoder's tuned top layers if any (`encoder_top.safetensors`, float16) and a manifest
 (`leancode-summarizer.json`) naming the encoder and how the model was trained. The decoder
 shares the encoder's vocabulary and word embeddings (input and output), so the packaged
-all-MiniLM-L6-v2 supplies them and its other layers at load time and the directory stays small. Any other directory or hub id loads as a Hugging Face seq2seq
-model (for example `Salesforce/codet5-base`).
+all-MiniLM-L6-v2 supplies them and its other layers at load time and the directory stays
+small. Any other directory or hub id loads as a Hugging Face seq2seq model (for example
+`Salesforce/codet5-base`).
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def save_decoder(model, directory: str | Path, manifest: dict) -> None:
     from safetensors.torch import save_file
 
     def half(state):
-        return {k: v.detach().to(torch.float16).contiguous() for k, v in state.items() if k not in SHARED_KEYS}
+        return {k: v.detach().to(torch.float16).cpu().contiguous() for k, v in state.items() if k not in SHARED_KEYS}
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

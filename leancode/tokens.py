@@ -53,7 +53,8 @@ def token_kind(node: Node, spec: LanguageSpec) -> str:
         return IDENTIFIER
     text = node.text
     if text[:1].isalpha() or text[:1] == b"_":
-        return KEYWORD if not node.is_named or kind.endswith("type") or kind in ("this", "super", "self") else IDENTIFIER
+        keyword = not node.is_named or kind.endswith("type") or kind in ("this", "super", "self")
+        return KEYWORD if keyword else IDENTIFIER
     return OPERATOR
 
 

@@ -4,8 +4,9 @@ One readable loop (Hugging Face `accelerate` places it on the CPU, a GPU, or sev
 under `accelerate launch`). The encoder is frozen below its top `--tune-top-layers`
 layers (default none), so its states there for each (simplified) source are computed
 once, cached on disk under `--work` in chunks, and reused every epoch; the tuned top
-layers, if any, run on them in every step, before the decoder; what simplification saves in training is visible twice: fewer encoder
-pieces to compute and shorter cross-attention in every decoder step.
+layers, if any, run on them in every step, before the decoder. What simplification
+saves in training is visible twice: fewer encoder pieces to compute and shorter
+cross-attention in every decoder step.
 
 Each training example gets one ratio from `--ratio` (repeatable; a seeded draw per
 example), so one run can train on a mix of full and simplified inputs. Checkpoints
