@@ -15,7 +15,7 @@ from leancode.simplify import simplify
 from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
 from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
 from leancode.training.cli import main as leancode_train
-from leancode.training.summarize import (TopLayersAndDecoder, TrainConfig, encoder_states, mean_loss,
+from leancode.training.summarize import (TopLayersAndDecoder, TrainConfig, _batch, encoder_states, mean_loss,
                                          simplified_examples, train)
 
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
@@ -121,17 +121,12 @@ def test_tuned_top_encoder_layer_is_trained_saved_and_reloaded(pairs, tmp_path):
     tokenizer = load_model(out)[1]
     examples = simplified_examples(pairs[1][:4], "none", [0.0], None, seed=0, progress=False)
     states, _ = encoder_states(tuned, tokenizer, examples, tmp_path / "work", "cpu", progress=False, below_top=1)
-    trainable = TopLayersAndDecoder(tuned, 1).eval()
-    target = tokenizer([e.summary for e in examples], padding=True, return_tensors="pt")
+    batch = _batch(states, tokenizer, examples, list(range(len(examples))), "cpu")  # what a training step reads
     source = tokenizer([e.source for e in examples], padding=True, truncation=True, max_length=256,
                        return_tensors="pt")
     with torch.no_grad():
-        full = tuned(**source, decoder_input_ids=target["input_ids"], decoder_attention_mask=target["attention_mask"])
-        hidden = torch.zeros(len(examples), source["input_ids"].shape[1], 384)
-        for row, state in enumerate(states):
-            hidden[row, :len(state)] = torch.from_numpy(state.astype("float32"))
-        cached = trainable(encoder_hidden_states=hidden, encoder_attention_mask=source["attention_mask"],
-                           input_ids=target["input_ids"], attention_mask=target["attention_mask"])
+        full = tuned(**source, decoder_input_ids=batch["input_ids"], decoder_attention_mask=batch["attention_mask"])
+        cached = TopLayersAndDecoder(tuned, 1).eval()(**batch)
     assert torch.allclose(full.logits, cached.logits, atol=1e-3)  # float16 states; without the layer: 0.17
 
     (out / "encoder_top.safetensors").unlink()
