@@ -53,9 +53,10 @@ class PieceCounter:
     def counts(self, texts: list[str]) -> list[int]:
         cache = self._cache
         missing = list({t for t in texts if t not in cache})
+        if len(cache) + len(missing) > self._cache_size:
+            cache.clear()  # then every text is missing, not only those that were
+            missing = list(set(texts))
         if missing:
-            if len(cache) + len(missing) > self._cache_size:
-                cache.clear()
             encodings = self._tokenizer.encode_batch(missing, add_special_tokens=False)
             cache.update(zip(missing, (len(e.ids) for e in encodings)))
         return [cache[t] for t in texts]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leancode.importance import TableBuilder
-from leancode.model_tokens import piece_counter
+from leancode.model_tokens import PieceCounter, piece_counter
 from leancode.simplify import METHODS, simplify
 from leancode.tokens import ParseWarning, lex
 
@@ -184,3 +184,12 @@ def test_dietcode_drops_whole_statements(table):
     assert dropped  # the knapsack leaves out whole statements, unlike leancode
     kept_pieces = sum(result.pieces[i] for i in result.kept)
     assert kept_pieces <= result.model_tokens - round(0.5 * result.model_tokens)
+
+
+def test_piece_counter_keeps_counting_when_its_cache_overflows():
+    small, large = PieceCounter(cache_size=4), PieceCounter()
+    texts = ["def", "getattr", "encoding", "return"]
+    assert small.counts(texts[:1]) == [1]
+    # "def" is cached and the rest overflow the cache: it is cleared and every text counted again
+    assert small.counts(texts) == large.counts(texts)
+    assert small.counts(texts[::-1]) == large.counts(texts[::-1])
