@@ -4,6 +4,7 @@ import inspect
 import json
 import shlex
 import textwrap
+from pathlib import Path
 
 import pytest
 import torch
@@ -18,6 +19,7 @@ from leancode.training.cli import main as leancode_train
 from leancode.training.summarize import (TopLayersAndDecoder, TrainConfig, _batch, encoder_states, mean_loss,
                                          simplified_examples, train)
 
+ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
 
 
@@ -256,9 +258,12 @@ def test_the_shipped_summarizer(tmp_path, capsys):
     # The encoder's top layer was tuned: the command says so, and its weights ship beside the decoder.
     assert "--tune-top-layers 1 " in manifest["command"] and manifest["encoder_tuned_layers"] == 1
     assert (shipped / "encoder_top.safetensors").is_file()
-    # Its init stage was trained before the repeat discount: its recorded command reproduces the plain order.
-    assert "--repeat-discount 1 " in manifest["init_commands"][-1]
     assert manifest["simplification"]["repeat_discount"] == 0.5
+    # Every training command it records, oldest first, is a step of the recipe, in the recipe's order.
+    recipe = (ROOT / manifest["recipe"]).read_text().replace("\\\n", " ").replace('"$data', "data/mined/python")
+    steps = [" ".join(line.replace('"', "").split()) for line in recipe.splitlines()
+             if line.strip().startswith("leancode-train finetune summarize")]
+    assert manifest["init_commands"] + [manifest["command"]] == steps
 
     source = tmp_path / "wrap.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.dedent)))
