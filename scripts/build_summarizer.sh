@@ -4,7 +4,7 @@
 # take the table from the trained model's cross-attention, fine-tune on code simplified with it, then tune
 # the encoder's top layer with the decoder on the same mix, then one more epoch over twice the packages.
 # Needs the mined pairs (data/mined, from `leancode-train mine`, see README) and the train extra.
-# On this project's 2-core CPU: about 3 hours 20 minutes; a GPU is used when present.
+# On this project's 2-core CPU: about 3 hours of training, plus the mining of absent pairs; a GPU is used when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=data/mined/python
