@@ -255,6 +255,9 @@ def _finetune(args: argparse.Namespace) -> int:
     else:
         model, tokenizer = new_model(args.encoder, layers=args.layers, ffn=args.ffn)
         encoder, init_commands, tuned = args.encoder, [], args.tune_top_layers
+    below = args.tune_top_layers
+    if not 0 <= below <= len(model.encoder.encoder.layer):  # checked before the data is simplified and encoded
+        raise ValueError(f"--tune-top-layers {below}: the encoder has {len(model.encoder.encoder.layer)} layers")
     device = "cuda" if torch.cuda.is_available() else "cpu"
 
     timings = {}
@@ -262,9 +265,6 @@ def _finetune(args: argparse.Namespace) -> int:
     rows = read_pairs(args.data, args.max_examples, args.seed)
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
-    below = args.tune_top_layers
-    if not 0 <= below <= len(model.encoder.encoder.layer):
-        raise ValueError(f"--tune-top-layers {below}: the encoder has {len(model.encoder.encoder.layer)} layers")
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device, below_top=below)
     valid = None
     if args.valid:
