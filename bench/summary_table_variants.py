@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import warnings
-from itertools import islice
 from typing import Callable
 
 import torch
 from report import command_line, write_section
 
-from leancode.importance import ImportanceTable, TableBuilder
+from leancode.importance import ImportanceTable
 from leancode.summarizer import Summarizer
-from leancode.tokens import ParseWarning, Token, lex
+from leancode.tokens import Token
 from leancode.training.attention import AttentionScorer
-from leancode.training.importance import corpus_files, iter_snippets
+from leancode.training.importance import build_table
 from leancode.training.search_eval import read_jsonl
 from leancode.training.summary_eval import evaluate
 
@@ -56,10 +54,9 @@ class VariantScorer(AttentionScorer):
     def _cross(self, enc, targets):
         model = self.model
         source = {k: enc[k] for k in ("input_ids", "attention_mask")}
-        length = min(self.max_length, model.config.decoder.max_position_embeddings)
-        labels = self.tokenizer(list(targets), padding=True, truncation=True, max_length=length, return_tensors="pt")
-        steps = labels["attention_mask"].to(self.device).unsqueeze(-1).float()
-        out = model(**source, decoder_input_ids=labels["input_ids"].to(self.device), output_attentions=True)
+        decoder, steps = self._decoder_steps(source, targets)
+        steps = steps.unsqueeze(-1).float()
+        out = model(**source, decoder_input_ids=decoder, output_attentions=True)
         attention = out.cross_attentions[-1] if self.layers == "last" else torch.stack(out.cross_attentions).mean(0)
         if self.value_norm:  # |W_o,h v_h(j)|: how much source j can move the output through head h
             layer = model.decoder.bert.encoder.layer[-1].crossattention
@@ -89,19 +86,6 @@ class Reweighted:
                 for i, (token, score) in enumerate(zip(tokens, self.table.scores(tokens, local)))]
 
 
-def build(scorer: AttentionScorer, corpus: str, functions: int) -> ImportanceTable:
-    builder = TableBuilder()
-    snippets = list(islice(iter_snippets(corpus_files([corpus], "python"), "python", seed=0), functions))
-    for start in range(0, len(snippets), 256):
-        chunk = snippets[start:start + 256]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ParseWarning)
-            tokens = [lex(s.code, "python") for s in chunk]
-        for t, s in zip(tokens, scorer.token_scores([s.code for s in chunk], tokens, [s.summary for s in chunk])):
-            builder.add(t, s)
-    return builder.build({"method": "leancode-cross", "variant": "bench/summary_table_variants.py"})
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True, help="LeanCode summarizer whose cross-attention builds the tables")
@@ -118,8 +102,9 @@ def main() -> None:
         path, _, first = path.partition(":")
         sets[name] = read_jsonl(path)[:int(first) if first else None]
     scorer = VariantScorer.load(args.model, "leancode-cross", max_length=256)
-    tables = {name: build(dataclasses.replace(scorer, steps=steps, layers=layers, value_norm=norm), args.corpus,
-                          args.functions) for name, (steps, layers, norm) in AGGREGATIONS.items()}
+    tables = {name: build_table(args.model, [args.corpus], "python", "leancode-cross", args.functions,
+                                scorer=dataclasses.replace(scorer, steps=steps, layers=layers, value_norm=norm))
+              for name, (steps, layers, norm) in AGGREGATIONS.items()}
     paper = tables[next(iter(AGGREGATIONS))]
     cells = [(f"table: {name}", "leancode", table) for name, table in tables.items()]
     cells += [(f"paper table, {name}", "leancode", Reweighted(paper, weight)) for name, weight in REWEIGHTINGS.items()]

@@ -135,8 +135,14 @@ class AttentionScorer:
 
     def _cross(self, enc, targets: list[str | None] | None) -> torch.Tensor:
         """Last decoder layer's cross-attention, mean over heads, max over decoding steps: (batch, source)."""
-        model, tokenizer = self.model, self.tokenizer
         source = {k: enc[k] for k in ("input_ids", "attention_mask")}
+        decoder, steps = self._decoder_steps(source, targets)
+        cross = self.model(**source, decoder_input_ids=decoder, output_attentions=True).cross_attentions[-1].mean(1)
+        return (cross * steps.unsqueeze(-1).to(cross.dtype)).amax(1)
+
+    def _decoder_steps(self, source: dict, targets: list[str | None] | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(decoder input ids, mask of the real decoding steps): the targets teacher-forced, else greedy output."""
+        model, tokenizer = self.model, self.tokenizer
         if targets:
             decoder_config = getattr(model.config, "decoder", model.config)
             length = min(self.max_length, getattr(decoder_config, "max_position_embeddings", self.max_length))
@@ -155,5 +161,4 @@ class AttentionScorer:
             eos_ids = torch.tensor([] if eos_ids is None else eos_ids, dtype=torch.long, device=produced.device)
             eos = torch.isin(produced, eos_ids.reshape(-1))
             steps = (eos.long().cumsum(1) - eos.long()) == 0  # up to and including the first end of sequence
-        cross = model(**source, decoder_input_ids=decoder, output_attentions=True).cross_attentions[-1].mean(1)
-        return (cross * steps.unsqueeze(-1).to(cross.dtype)).amax(1)
+        return decoder, steps

@@ -108,15 +108,16 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 def build_table(model_path: str | None, corpus_paths: Iterable[str | Path], language: str, method: str,
                 max_functions: int | None = None, batch_size: int = 16, seed: int = 0,
                 device: str | None = None, max_length: int | None = None, command: str | None = None,
-                progress: bool = True) -> ImportanceTable:
-    """An importance table of `model_path`'s attention (None: the packaged MiniLM) over the corpus."""
+                progress: bool = True, scorer: AttentionScorer | None = None) -> ImportanceTable:
+    """An importance table of `model_path`'s attention (None: the packaged MiniLM) over the corpus;
+    `scorer`: that model already loaded for `method` (then `device` and `max_length` are its own)."""
     language = spec_for(language).name
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
     corpus_paths = [str(p) for p in corpus_paths]
     files = corpus_files(corpus_paths, language)
     model_path = model_path or default_model_path()
-    scorer = AttentionScorer.load(model_path, method, device=device, max_length=max_length)
+    scorer = scorer or AttentionScorer.load(model_path, method, device=device, max_length=max_length)
 
     snippets = islice(iter_snippets(files, language, seed if max_functions else None), max_functions)
     builder = TableBuilder()
