@@ -16,8 +16,8 @@ from leancode.simplify import simplify
 from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
 from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
 from leancode.training.cli import main as leancode_train
-from leancode.training.summarize import (TopLayersAndDecoder, TrainConfig, _batch, encoder_states, mean_loss,
-                                         simplified_examples, train)
+from leancode.training.summarize import (NAME_MASK, TopLayersAndDecoder, TrainConfig, _batch, encoder_states,
+                                         mask_function_name, mean_loss, simplified_examples, train)
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
@@ -75,6 +75,31 @@ def test_resume_after_a_crash_matches_an_uninterrupted_run(pairs, tmp_path, monk
     resumed = run(tmp_path / "b", resume=True)
     for key, value in straight.items():
         assert torch.allclose(value, resumed[key], atol=1e-6), key
+
+
+def test_time_limit_stops_training_early_and_still_saves(pairs, tmp_path):
+    model, tokenizer = new_model(layers=1, ffn=64)
+    examples = simplified_examples(pairs[1], "none", [0.0], None, seed=0, progress=False)
+    states, _ = encoder_states(model, tokenizer, examples, tmp_path, "cpu", progress=False)
+    run = train(model, tokenizer, examples, states, TrainConfig(max_steps=50, batch_size=8, time_limit=0.0),
+                tmp_path, resume=False, progress=False)
+    assert run["steps"] == 0 and run["planned_steps"] == 50  # the limit is spent before the first step
+    assert json.loads((tmp_path / "checkpoint" / "step.json").read_text())["step"] == 0
+
+
+def test_name_masking_hides_the_function_name_from_the_encoder(pairs):
+    code = "def parse_row(line):\n    parts = line.split(',')\n    return parse_row_v2(parts) or parse_row(parts)\n"
+    assert mask_function_name(code, code, "python") == (
+        f"def {NAME_MASK}(line):\n    parts = line.split(',')\n    return parse_row_v2(parts) or {NAME_MASK}(parts)\n")
+    java = "int sizeOf(List<String> xs) { return xs == null ? 0 : xs.size(); }"
+    assert mask_function_name(java, java, "java").startswith(f"int {NAME_MASK}(")
+    assert mask_function_name("x = 1\n", "x = 1\n", "python") == "x = 1\n"  # no function: unchanged
+    rows = pairs[1]
+    masked = simplified_examples(rows, "leancode", [0.0, 0.5], None, seed=0, progress=False, mask_names=0.5)
+    plain = simplified_examples(rows, "leancode", [0.0, 0.5], None, seed=0, progress=False)
+    changed = [m.source != p.source for m, p in zip(masked, plain)]
+    assert 0 < sum(changed) < len(rows)  # a share, not all or none
+    assert all(NAME_MASK in m.source for m, c in zip(masked, changed) if c)
 
 
 def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):

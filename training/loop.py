@@ -35,6 +35,7 @@ class LoopSettings:
     warmup: float
     save_every: int
     seed: int
+    time_limit: float | None = None  # minutes; training stops (and saves) when they are spent
 
 
 @dataclass
@@ -42,6 +43,7 @@ class LoopResult:
     model: object  # as `accelerate` prepared it (wrapped under `accelerate launch`)
     accelerator: object
     steps: int
+    planned_steps: int  # what the schedule was made for; more than `steps` when the time limit stopped it
     losses: list[float]
     seconds: float  # training time of this run (a resumed run counts only its own)
 
@@ -76,7 +78,8 @@ def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: 
     model.train()
     began = time.perf_counter()
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress)
-    while step < total:
+    deadline = began + settings.time_limit * 60 if settings.time_limit is not None else float("inf")
+    while step < total and time.perf_counter() < deadline:
         epoch, offset = divmod(step, per_epoch)
         for indices in batches_of_epoch(epoch)[rank::ranks][offset:per_epoch]:
             loss = loss_of_batch(model, indices, accelerator.device)
@@ -91,11 +94,11 @@ def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: 
             bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
             if step % settings.save_every == 0:
                 save_checkpoint()
-            if step >= total:
+            if step >= total or time.perf_counter() >= deadline:
                 break
     bar.close()
     save_checkpoint()
-    return LoopResult(model, accelerator, step, losses, time.perf_counter() - began)
+    return LoopResult(model, accelerator, step, total, losses, time.perf_counter() - began)
 
 
 def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples: int, epochs: float,
@@ -115,6 +118,8 @@ def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples:
     p.add_argument("--max-examples", type=int, metavar="N", help="a seeded sample of N training pairs")
     p.add_argument("--epochs", type=float, default=epochs)
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides --epochs)")
+    p.add_argument("--time-limit", type=float, metavar="MINUTES",
+                   help="stop and save when this much training time is spent (the schedule still plans --epochs)")
     p.add_argument("--batch-size", type=int, default=batch_size)
     p.add_argument("--lr", type=float, default=lr)
     p.add_argument("--save-every", type=int, default=save_every, metavar="STEPS")

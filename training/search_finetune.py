@@ -62,6 +62,7 @@ class SearchTrainConfig:
     max_steps: int | None = None
     save_every: int = 100
     seed: int = 0
+    time_limit: float | None = None  # minutes
 
 
 def distinct_summaries(examples: list[Example]) -> list[Example]:
@@ -159,7 +160,7 @@ def train(model, tokenizer, examples: list[Example], config: SearchTrainConfig, 
     """Train the LoRA weights of `model` on simplified code (see the objectives above); returns a summary of the run."""
     settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
                             max_steps=config.max_steps, lr=config.lr, weight_decay=0.01, warmup=config.warmup,
-                            save_every=config.save_every, seed=config.seed)
+                            save_every=config.save_every, seed=config.seed, time_limit=config.time_limit)
     lengths = [len(e.source) for e in examples]
     run = run_training(model, [p for p in model.parameters() if p.requires_grad], settings,
                        lambda epoch: epoch_batches(lengths, config.batch_size, config.seed, epoch),
@@ -167,7 +168,7 @@ def train(model, tokenizer, examples: list[Example], config: SearchTrainConfig, 
                                                                  config, device),
                        work, resume, progress)
     losses = run.losses
-    return {"steps": run.steps, "train_seconds_this_run": round(run.seconds, 1),
+    return {"steps": run.steps, "planned_steps": run.planned_steps, "train_seconds_this_run": round(run.seconds, 1),
             "train_loss_first_50": round(float(np.mean(losses[:50])), 4) if losses else None,
             "train_loss_last_50": round(float(np.mean(losses[-50:])), 4) if losses else None,
             "model": run.accelerator.unwrap_model(run.model)}
@@ -191,7 +192,8 @@ def _finetune(args: argparse.Namespace) -> int:
     work, ratios, table = training_inputs(args)
     config = SearchTrainConfig(objective=args.objective, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                                lora_r=args.lora_r, lora_alpha=2 * args.lora_r, max_code_length=args.max_code_length,
-                               max_steps=args.max_steps, save_every=args.save_every, seed=args.seed)
+                               max_steps=args.max_steps, save_every=args.save_every, seed=args.seed,
+                               time_limit=args.time_limit)
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed)
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, task="search",

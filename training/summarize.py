@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -32,6 +33,7 @@ from tqdm import tqdm
 from leancode.importance import ImportanceTable
 from leancode.model_tokens import PACKAGED
 from leancode.simplify import REPEAT_DISCOUNT, simplify
+from leancode.units import extract_units
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
 
@@ -39,6 +41,7 @@ from .loop import LoopSettings, add_training_arguments, data_record, run_trainin
 from .search_eval import read_jsonl
 
 STATE_CHUNK = 2048  # examples per cached chunk of encoder states
+NAME_MASK = "[MASK]"  # what --mask-names writes for the function's name (one special token of BERT vocabularies)
 
 
 @dataclass
@@ -63,17 +66,30 @@ def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> lis
 
 def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
                         seed: int, progress: bool = True, task: str = "summarize",
-                        repeat_discount: float = REPEAT_DISCOUNT) -> list[Example]:
-    """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code)."""
-    rng = random.Random(seed)
+                        repeat_discount: float = REPEAT_DISCOUNT, mask_names: float = 0.0) -> list[Example]:
+    """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code); in a seeded `mask_names`
+    share of them the function's name is masked, so the model learns to read the body, not only the name."""
+    rng, mask_rng = random.Random(seed), random.Random(seed + 1)  # masking leaves the ratio draws as they were
     out = []
     for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
         ratio = rng.choice(ratios)
-        result = simplify(row["code"], row.get("language", "python"), ratio=ratio, method=method if ratio else "none",
+        language = row.get("language", "python")
+        result = simplify(row["code"], language, ratio=ratio, method=method if ratio else "none",
                           table=table, task=task, seed=seed, repeat_discount=repeat_discount)
-        out.append(Example(result.code, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
+        source = result.code
+        if mask_names and mask_rng.random() < mask_names:
+            source = mask_function_name(row["code"], source, language)
+        out.append(Example(source, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
                            row["code"]))
     return out
+
+
+def mask_function_name(code: str, source: str, language: str) -> str:
+    """`source` (code, or code simplified) with each whole-word use of `code`'s first function name masked."""
+    units = extract_units(code, language)
+    if not units:
+        return source
+    return re.sub(rf"(?<![\w$]){re.escape(units[0].name)}(?![\w$])", NAME_MASK, source)
 
 
 # --- encoder states, cached ---------------------------------------------------------------------
@@ -147,6 +163,7 @@ class TrainConfig:
     ffn: int = 1536
     tune_top_layers: int = 0  # encoder layers trained with the decoder, at encoder_lr
     encoder_lr: float = 5e-5
+    time_limit: float | None = None  # minutes
 
 
 class TopLayersAndDecoder(torch.nn.Module):
@@ -223,7 +240,8 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
     (`encoder_states(..., below_top=config.tune_top_layers)`); returns a summary of the run."""
     settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
                             max_steps=config.max_steps, lr=config.lr, weight_decay=config.weight_decay,
-                            warmup=config.warmup, save_every=config.save_every, seed=config.seed)
+                            warmup=config.warmup, save_every=config.save_every, seed=config.seed,
+                            time_limit=config.time_limit)
     trainable = TopLayersAndDecoder(model, config.tune_top_layers)
     groups = [{"params": [p for p in model.decoder.parameters() if p.requires_grad]}]
     if config.tune_top_layers:
@@ -233,7 +251,7 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
                        lambda decoder, indices, device: decoder(**_batch(states, tokenizer, examples, indices,
                                                                          device)).loss,
                        work, resume, progress)
-    summary = {"steps": run.steps, "train_seconds_this_run": round(run.seconds, 1),
+    summary = {"steps": run.steps, "planned_steps": run.planned_steps, "train_seconds_this_run": round(run.seconds, 1),
                "train_loss_last_100": round(float(np.mean(run.losses[-100:])), 4) if run.losses else None}
     if valid:
         summary["valid_loss"] = round(mean_loss(run.model, valid[1], tokenizer, valid[0], run.accelerator.device), 4)
@@ -263,7 +281,8 @@ def _finetune(args: argparse.Namespace) -> int:
     timings = {}
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed)
-    examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount)
+    examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount,
+                                   mask_names=args.mask_names)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device, below_top=below)
     valid = None
@@ -275,7 +294,7 @@ def _finetune(args: argparse.Namespace) -> int:
                                                 below_top=below)[0])
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                          max_steps=args.max_steps, save_every=args.save_every, layers=args.layers, ffn=args.ffn,
-                         tune_top_layers=below, encoder_lr=args.encoder_lr)
+                         tune_top_layers=below, encoder_lr=args.encoder_lr, time_limit=args.time_limit)
     run = train(model, tokenizer, examples, states, config, work, args.resume, valid)
     manifest = {
         "kind": "leancode summarizer",
@@ -311,4 +330,7 @@ def add_finetune_summarize_parser(tasks) -> None:
     p.add_argument("--tune-top-layers", type=int, default=0, metavar="K",
                    help="also train the encoder's top K layers (saved beside the decoder; default 0: frozen)")
     p.add_argument("--encoder-lr", type=float, default=5e-5, help="learning rate of the tuned encoder layers")
+    p.add_argument("--mask-names", type=float, default=0.0, metavar="P",
+                   help=f"share of training examples whose function name reads {NAME_MASK} (default 0; validation "
+                        "never masked)")
     p.set_defaults(func=_finetune)
