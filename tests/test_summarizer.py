@@ -132,9 +132,10 @@ def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
 def test_tuned_top_encoder_layer_is_trained_saved_and_reloaded(pairs, tmp_path):
     out = tmp_path / "tuned"
     assert leancode_train(["finetune", "summarize", "--data", str(pairs[0]), "--out", str(out), "--max-steps", "6",
-                           "--ratio", "0", "--tune-top-layers", "1", "--encoder-lr", "1e-3", *TINY]) == 0
+                           "--ratio", "0", "--tune-top-layers", "1", "--encoder-lr", "1e-3", "--mask-names", "0.5",
+                           *TINY]) == 0
     manifest = json.loads((out / "leancode-summarizer.json").read_text())
-    assert manifest["encoder_tuned_layers"] == 1
+    assert manifest["encoder_tuned_layers"] == 1 and manifest["simplification"]["mask_names"] == 0.5
     assert (out / "encoder_top.safetensors").stat().st_size < 4_000_000  # one layer, float16
 
     tuned, packaged = load_model(out)[0], new_model(layers=1, ffn=64)[0]

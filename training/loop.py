@@ -136,10 +136,10 @@ def training_inputs(args) -> tuple[Path, list[float], ImportanceTable | None]:
     return work, ratios, ImportanceTable.load(args.table) if args.table else None
 
 
-def data_record(args, ratios: list[float], examples: list) -> dict:
-    """What a manifest says of the training data and how it was simplified."""
+def data_record(args, ratios: list[float], examples: list, **simplification) -> dict:
+    """What a manifest says of the training data and how it was simplified (plus any `simplification` options)."""
     return {"data": str(args.data), "examples": len(examples),
             "simplification": {"method": args.method, "ratios": ratios, "repeat_discount": args.repeat_discount,
                                "table": args.table or "shipped default",
                                "model_pieces_full": sum(e.pieces_full for e in examples),
-                               "model_pieces_read": sum(e.pieces_kept for e in examples)}}
+                               "model_pieces_read": sum(e.pieces_kept for e in examples), **simplification}}

@@ -33,9 +33,9 @@ from tqdm import tqdm
 from leancode.importance import ImportanceTable
 from leancode.model_tokens import PACKAGED
 from leancode.simplify import REPEAT_DISCOUNT, simplify
-from leancode.units import extract_units
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
+from leancode.units import extract_units
 
 from .loop import LoopSettings, add_training_arguments, data_record, run_training, training_inputs
 from .search_eval import read_jsonl
@@ -302,7 +302,7 @@ def _finetune(args: argparse.Namespace) -> int:
         "encoder_tuned_layers": tuned,  # top layers saved beside the decoder; the rest is the named encoder
         "init": args.init,
         "init_commands": init_commands,  # how the --init model was made, oldest first
-        **data_record(args, ratios, examples),
+        **data_record(args, ratios, examples, mask_names=args.mask_names),
         "train": {**asdict(config), **run, **{k: round(v, 1) for k, v in timings.items()}},
         "command": args.command,
         "recipe": "scripts/build_summarizer.sh",
