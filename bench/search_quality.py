@@ -271,6 +271,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"cells": cells, "query_seconds": query_seconds,
                                                "int8": [c for c, _ in int8], "speed": speed_rows, "sweep": sweep,
                                                "timing_repeats": repeats,

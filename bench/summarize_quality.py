@@ -111,6 +111,7 @@ def main() -> None:
     timing = {(m, r): percentiles(latency(summarizer, sized, m, r)) for m, r in
               dict.fromkeys((("none", 0.0), (DEFAULT_METHOD, DEFAULT_RATIO), ("leancode", 0.5)))}
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"cells": cells, "baselines": baselines,
                                                "latency_ms": {f"{m}@{r}": v for (m, r), v in timing.items()}},
                                               indent=2))
