@@ -169,6 +169,6 @@ def _corpus_sources(corpus_paths: list[str], language: str) -> list[dict]:
 
 def _version() -> str:
     try:
-        return metadata.version("leancode")
+        return metadata.version("leancode-simplify")
     except metadata.PackageNotFoundError:
         return "unknown"
