@@ -7,7 +7,7 @@
 # The shipped adapter was trained on a lent H200 (43 s simplifying, 63 s training; on the 2-core CPU
 # about 3 hours, estimated from its measured step time); a GPU is used when present. Its validation
 # MRR was measured on the first 1,000 lines of valid.jsonl, not the seeded sample below. A second
-# stage on ratios 0.3-0.5 only (BENCHMARKS.md, "Search encoder") was not kept: no better at 0.5,
+# stage on ratios 0.3-0.5 only (docs/experiments.md, "Search adapter objectives") was not kept: no better at 0.5,
 # lower on full input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
