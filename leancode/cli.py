@@ -6,12 +6,12 @@ import argparse
 import json
 import os
 import sys
-import warnings
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
+from .messages import show_own_warnings
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
@@ -304,8 +304,7 @@ def _search(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    warnings.simplefilter("once")
-    warnings.formatwarning = lambda message, category, *rest: f"leancode: warning: {message}\n"
+    show_own_warnings("leancode")
     commands = {"simplify": _simplify, "index": _index, "search": _search, "summarize": _summarize}
     try:
         code = commands[args.command](args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import warnings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,8 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, filename=args.log_file, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    warnings.simplefilter("once")
-    warnings.formatwarning = lambda message, category, *rest: f"leancode: warning: {message}\n"
+    from leancode.messages import show_own_warnings
+
+    show_own_warnings("leancode-server")
     from . import preload
     from .server import server
 

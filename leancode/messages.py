@@ -1,0 +1,48 @@
+"""How LeanCode's commands show warnings: LeanCode's own as `PROG: warning: ...` (once each);
+third-party ones (transformers' and torch's deprecation notices and the like) not at all, since
+they are not the user's to act on. Python's own `-W` / `PYTHONWARNINGS` turn this off."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+from pathlib import Path
+
+# Never raised by LeanCode: such a warning attributed to a LeanCode line is a library's about our call.
+_FOREIGN = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
+
+
+def _roots() -> tuple[str, ...]:
+    """The folders of leancode, leancode.server and leancode.training (separate in an editable install)."""
+    roots = [str(Path(__file__).resolve().parent)]
+    for name in ("leancode.server", "leancode.training"):
+        spec = importlib.util.find_spec(name)
+        roots += [str(Path(p).resolve()) for p in (spec.submodule_search_locations or [])] if spec else []
+    return tuple(root.rstrip("/\\") + "/" for root in roots)
+
+
+def is_own(category: type[Warning], filename: str) -> bool:
+    """A warning LeanCode raised: its category is LeanCode's, or its line is in LeanCode's code."""
+    if issubclass(category, _FOREIGN):
+        return False
+    if category.__module__.split(".")[0] == "leancode":
+        return True
+    try:
+        path = str(Path(filename).resolve())
+    except (OSError, ValueError):
+        return False
+    return path.startswith(_roots())
+
+
+def show_own_warnings(prog: str = "leancode") -> None:
+    """Show LeanCode's warnings as `prog: warning: message` and drop third-party ones."""
+    if sys.warnoptions:  # the user chose Python's handling
+        return
+    warnings.simplefilter("once")
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if is_own(category, filename):
+            print(f"{prog}: warning: {message}", file=file or sys.stderr)
+
+    warnings.showwarning = show

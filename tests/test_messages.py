@@ -1,0 +1,32 @@
+"""Commands show LeanCode's own warnings, labelled, and keep third-party ones out."""
+
+import subprocess
+import sys
+
+SCRIPT = r"""
+import warnings
+from leancode.messages import show_own_warnings
+from leancode.tokens import lex
+show_own_warnings("leancode")
+lex("def f(:\n  return", "python")                      # LeanCode's ParseWarning
+warnings.warn_explicit("old API", DeprecationWarning, "/x/site-packages/transformers/a.py", 1)
+warnings.warn_explicit("noise", UserWarning, "/x/site-packages/other/b.py", 2)
+import leancode.index as index_module
+warnings.warn_explicit("index cache is corrupt", UserWarning, index_module.__file__, 3)
+warnings.warn_explicit("deprecated in a library, raised at our call", FutureWarning, index_module.__file__, 4)
+"""
+
+
+def run(*python_flags):
+    return subprocess.run([sys.executable, *python_flags, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
+
+
+def test_own_warnings_are_labelled_and_third_party_ones_dropped():
+    lines = run().stderr.splitlines()
+    assert lines == ["leancode: warning: python code has syntax errors; categories near them are approximate",
+                     "leancode: warning: index cache is corrupt"], lines
+
+
+def test_python_warning_options_take_over():
+    stderr = run("-W", "default").stderr
+    assert "DeprecationWarning: old API" in stderr and "UserWarning: noise" in stderr
