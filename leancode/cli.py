@@ -52,7 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="index the functions of a repository for search",
                                 description="Walk PATH (honouring .gitignore and .leancodeignore), embed every "
                                             "function not embedded before, and save the index.")
-    index.add_argument("path", nargs="?", default=".", help="repository root (default: the current directory)")
+    index.add_argument("path", nargs="*", help="repository root (default: the current directory); with --store "
+                       "lance or --engine ray, several, or files listing them one a line")
+    index.add_argument("--store", choices=("embedded", "lance"),
+                       help="vector store: embedded (default for a new index) or lance (LanceDB with an ANN index; the scale extra)")
+    index.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="ray: parse and embed on a Ray cluster into a lance store (the scale extra)")
+    index.add_argument("--address", help="Ray cluster address for --engine ray (default: RAY_ADDRESS, else a "
+                       "local cluster)")
+    index.add_argument("--actors", type=int, help="embedding actors for --engine ray (default: one per GPU, "
+                       "else one per two CPUs)")
     _index_options(index)
     index.add_argument("--json", action="store_true", help="print the update statistics as JSON")
 
@@ -63,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--path", default=".",
                       help="repository, or a folder or file inside one to search only there (default: .)")
     find.add_argument("--top", type=int, default=10, help="how many results (10)")
+    find.add_argument("--repo", help="only this repository (an index of several, made with --store lance)")
     find.add_argument("--json", action="store_true", help="print a JSON list of results")
     find.add_argument("--hybrid", action=argparse.BooleanOptionalAction, default=False,
                       help="fuse BM25 over identifiers and docstrings with the dense ranking (default: dense only)")
@@ -70,9 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="bring the index up to date before searching (default: yes)")
     _index_options(find)
 
-    summ = commands.add_parser("summarize", help="a one-line summary of a function, from the shipped model",
+    summ = commands.add_parser("summarize", help="one line on what a function does: its docstring, else the model's",
                                description="Summarize the function at FILE:LINE (1-based) or FILE:NAME, "
-                                           "or every function of FILE.")
+                                           "or every function of FILE: the first sentence of its docstring or doc "
+                                           "comment (documentation), else the shipped model's line (generated) when "
+                                           "the model is confident, else only its signature.")
     summ.add_argument("target", metavar="FILE[:LINE|:NAME]")
     summ.add_argument("--json", action="store_true", help="print a JSON list")
     summ.add_argument("--model", help="summarizer directory (default: the shipped one)")
@@ -81,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--ratio", type=_ratio, default=SUMMARY_RATIO,
                       help=f"fraction of model tokens removed (default {SUMMARY_RATIO})")
     summ.add_argument("--beams", type=int, default=1, help="beam search width (default 1: greedy)")
+    summ.add_argument("--ignore-docstrings", action="store_true",
+                      help="ask the model even for documented functions (it still abstains when not confident)")
     summ.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")
     return parser
 
@@ -166,7 +180,8 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .summarizer import Summarizer
+    from .function_summary import documentation, summarize_units
+    from .summarizer import Summarizer, default_summarizer_dir
 
     path, line, name = _target(args.target)
     units = extract_units(_read(path), _language(path, args.language))
@@ -179,15 +194,19 @@ def _summarize(args: argparse.Namespace) -> int:
         units = _named(units, name, path)
     if not units:
         raise LookupError(f"no functions in {path}")
-    summarizer = Summarizer(args.model, num_beams=args.beams)
-    summaries = summarizer.summarize_units(units, args.method, args.ratio)
+    model = args.model or str(default_summarizer_dir())
+    needed = args.ignore_docstrings or not all(documentation(u) for u in units)
+    summarizer = Summarizer(model, num_beams=args.beams) if needed else None
+    summaries = summarize_units(units, summarizer, args.method, args.ratio,
+                                use_documentation=not args.ignore_docstrings)
     if args.json:
-        print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s,
-                           "method": args.method, "ratio": args.ratio, "model": summarizer.path}
-                          for u, s in zip(units, summaries)], indent=2))
+        print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
+                           "source": s.source, "signature": s.signature, "confidence": s.confidence,
+                           "threshold": summarizer and summarizer.threshold, "method": args.method,
+                           "ratio": args.ratio, "model": model} for u, s in zip(units, summaries)], indent=2))
     else:
-        for unit, summary in zip(units, summaries):
-            print(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {summary}")
+        for unit, s in zip(units, summaries):
+            print(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature} [{s.note}]")
     return 0
 
 
@@ -250,10 +269,16 @@ def _repository(path: Path, index_dir: str | None) -> tuple[Path, str | None]:
 
 def _open_index(args: argparse.Namespace, root: Path):
     """The repository index, its encoder configured by the options, else as the index was built, else defaults."""
-    from .encoder import Encoder
     from .index import INDEX_DIRNAME, RepositoryIndex, read_manifest
 
     built = read_manifest(Path(args.index_dir) if args.index_dir else root / INDEX_DIRNAME) or {}
+    return RepositoryIndex(root, _encoder(args, built), index_dir=args.index_dir)
+
+
+def _encoder(args: argparse.Namespace, built: dict):
+    """The encoder the options ask for, else the one the index (its manifest: `built`) was made by."""
+    from .encoder import Encoder
+
     settings = dict(built.get("encoder") or {})
     if built.get("model_path") and Path(built["model_path"]).is_dir():
         settings["model"] = built["model_path"]
@@ -261,14 +286,33 @@ def _open_index(args: argparse.Namespace, root: Path):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
     settings = {k: v for k, v in settings.items() if k in ("model", "method", "ratio", "quantize", "max_length")}
-    encoder = Encoder(threads=args.threads, **settings)
-    return RepositoryIndex(root, encoder, index_dir=args.index_dir)
+    return Encoder(threads=args.threads, **settings)
+
+
+def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None, dict]:
+    """(the index directory when it holds, or is to hold, a lance index, else None; its manifest)."""
+    from .index import INDEX_DIRNAME, read_manifest
+
+    index_dir = Path(args.index_dir) if args.index_dir else root / INDEX_DIRNAME
+    built = read_manifest(index_dir) or {}
+    store = getattr(args, "store", None) or ("lance" if getattr(args, "engine", None) == "ray" else None)
+    if store == "embedded" and built.get("store") == "lance":
+        raise ValueError(f"{index_dir} holds a lance index; use another --index-dir for the embedded store")
+    return (index_dir if (store or built.get("store")) == "lance" else None), built
 
 
 def _index(args: argparse.Namespace) -> int:
-    if not Path(args.path).is_dir():
-        raise NotADirectoryError(f"{args.path} is not a directory")
-    index = _open_index(args, Path(args.path))
+    root = Path(args.path[0] if args.path else ".")
+    scale_dir, built = _scale_index_dir(args, root.resolve())
+    if scale_dir is not None:  # the lance store: one or many repositories, local or Ray engine
+        from .scale.commands import index_command
+
+        return index_command(args, _encoder(args, built), scale_dir)
+    if len(args.path) > 1:
+        raise ValueError("several repositories need --store lance (or --engine ray)")
+    if not root.is_dir():
+        raise NotADirectoryError(f"{root} is not a directory")
+    index = _open_index(args, root)
     stats = index.update(progress=True)
     if args.json:
         print(json.dumps({**stats.as_json(), "index_dir": str(index.index_dir)}, indent=2))
@@ -286,6 +330,13 @@ def _search(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise ValueError("--top must be at least 1")
     root, within = _repository(Path(args.path), args.index_dir)
+    scale_dir, built = _scale_index_dir(args, root)
+    if scale_dir is not None:  # a lance index (several repositories): searched as it is, not updated here
+        from .scale.commands import search_command
+
+        return search_command(args, _encoder(args, built), scale_dir, within)
+    if args.repo is not None:
+        raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
     index = _open_index(args, root)
     if args.update or not index.load():
         index.update(progress=not args.json)

@@ -1,0 +1,164 @@
+"""Index many repositories into a LanceDB store: the steps every engine shares, and the local engine.
+
+An engine does three things: list and parse the files of each repository into rows
+(a function's place, content key and code), embed the content keys the store has no
+vector for, and write rows as their vectors arrive. `sync` is the shared part: it
+knows the store and decides what to embed; the engines differ only in how they parse
+and embed (`index_local` in this process, `ray_engine.index_with_ray` on a Ray
+cluster). Rows are written after every embedded batch, so a run killed part-way
+loses only the batches in flight, and the next run embeds only what is still missing.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+from tqdm import tqdm
+
+from ..index import _generated, _preview, unit_key, walk_repository  # noqa: PLC2701 (until the index split)
+from ..sources import BINARY_PROBE, MAX_FILE_BYTES
+from ..units import extract_units
+from .lance_store import FIELDS, LanceStore, StoredFunction
+
+EMBED_BATCH = 256  # functions per embedding batch (and per write to the store)
+
+# (keys, (code, language) items) -> their vectors, one batch at a time, in any order.
+Embed = Callable[[list[tuple[str, str, str]]], Iterator[tuple[list[str], np.ndarray]]]
+
+
+@dataclass
+class RunStats:
+    engine: str
+    repositories: int = 0
+    files: int = 0
+    units: int = 0
+    embedded: int = 0  # distinct functions embedded this run
+    reused: int = 0  # distinct functions whose vector the store already had
+    added: int = 0  # rows written
+    removed: int = 0  # rows of functions no longer there
+    ann: str | None = None  # "built", "updated" or None (exact search)
+    seconds: float = 0.0
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def encoder_info(encoder) -> dict:
+    """What a store records of the encoder that made its vectors (and what search needs to rebuild it)."""
+    settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")}
+    settings["model"] = str(encoder.path)
+    return {"model_id": encoder.model_id, "config_key": encoder.config_key, "dim": encoder.dim,
+            "encoder": settings}
+
+
+def repositories(paths: Iterable[str]) -> dict[str, Path]:
+    """Repository name -> root, for directories and files listing directories (one a line, # comments)."""
+    roots: list[Path] = []
+    for text in paths:
+        path = Path(text).expanduser()
+        if path.is_file():
+            lines = [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()]
+            roots += [(path.parent / line).resolve() for line in lines if line]
+        else:
+            roots.append(path.resolve())
+    named: dict[str, Path] = {}
+    for root in roots:
+        if not root.is_dir():
+            raise NotADirectoryError(f"{root} is not a directory")
+        if root.name in named and named[root.name] != root:
+            raise ValueError(f"two repositories are named {root.name!r} ({named[root.name]} and {root}); "
+                             f"results are told apart by name, so rename or index them separately")
+        named[root.name] = root
+    return named
+
+
+def list_files(repo: str, root: str, exclude: Iterable[str] = ()) -> list[dict]:
+    """The source files of one repository, as the default index walks them."""
+    extra = tuple(Path(p) for p in exclude)
+    return [{"repo": repo, "root": root, "path": relative, "language": language}
+            for relative, _, language in walk_repository(Path(root), lambda *_: None, extra_skips=extra)]
+
+
+def parse_file(item: dict) -> list[dict]:
+    """The function rows of one file (none for a binary, generated, huge or unreadable one)."""
+    path = Path(item["root"]) / item["path"]
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
+            return []
+        data = path.read_bytes()
+    except OSError:
+        return []
+    head = data[:BINARY_PROBE]
+    if b"\0" in head or _generated(head):
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = extract_units(data.decode("utf-8", errors="replace"), item["language"])
+    return [{"repo": item["repo"], "path": item["path"], "name": u.name, "qualified_name": u.qualified_name,
+             "language": u.language, "start_line": u.start_line, "end_line": u.end_line,
+             "preview": _preview(u.code, u.docstring), "key": unit_key(u.code, u.language), "code": u.code}
+            for u in units]
+
+
+def sync(store: LanceStore, repos: dict[str, Path], rows: list[dict], embed: Embed, stats: RunStats,
+         progress: bool = True) -> RunStats:
+    """Bring the store's rows of `repos` to `rows`: reuse stored vectors, embed the rest, drop what is gone."""
+    started = time.perf_counter()
+    stats.repositories, stats.units = len(repos), len(rows)
+    places = [StoredFunction(**{f: row[f] for f in FIELDS}) for row in rows]
+    held = {repo: store.row_ids(repo) for repo in repos}
+    current = {place.row_id for place in places}
+    new = [i for i, place in enumerate(places) if place.row_id not in held[place.repo]]
+    by_key: dict[str, list[int]] = {}
+    for i in new:
+        by_key.setdefault(places[i].key, []).append(i)
+    known = store.vectors(by_key)
+    stats.reused = len(known)
+    reuse = [i for key in known for i in by_key[key]]
+    stats.added += store.add([places[i] for i in reuse], np.stack([known[places[i].key] for i in reuse])) \
+        if reuse else 0
+    missing = [(key, rows[by_key[key][0]]["code"], places[by_key[key][0]].language)
+               for key in by_key if key not in known]
+    missing.sort(key=lambda item: len(item[1]))  # length buckets: neighbours in a batch pad alike
+    bar = tqdm(total=len(missing), desc="leancode: embed", unit=" functions", disable=not progress or None)
+    for keys, vectors in embed(missing):
+        batch = [i for key in keys for i in by_key[key]]
+        lookup = dict(zip(keys, vectors))
+        stats.added += store.add([places[i] for i in batch], np.stack([lookup[places[i].key] for i in batch]))
+        stats.embedded += len(keys)
+        bar.update(len(keys))
+    bar.close()
+    stale = [row_id for repo in repos for row_id in held[repo] - current]
+    store.remove(row_ids=stale)
+    stats.removed = len(stale)
+    stats.ann = store.persist()["ann"]
+    listed = dict(store.manifest.get("repositories") or {})
+    listed.update({name: str(root) for name, root in repos.items()})
+    store.write_manifest(repositories=listed, engine=stats.engine)
+    stats.seconds += time.perf_counter() - started
+    return stats
+
+
+def index_local(store: LanceStore, repos: dict[str, Path], encoder, progress: bool = True,
+                batch_size: int = EMBED_BATCH) -> RunStats:
+    """The local engine: parse and embed in this process, write to the store."""
+    started = time.perf_counter()
+    stats = RunStats(engine="local")
+    exclude = [str(store.directory)]
+    files = [item for repo, root in repos.items() for item in list_files(repo, str(root), exclude)]
+    stats.files = len(files)
+    rows = [row for item in tqdm(files, desc="leancode: parse", unit=" files", disable=not progress or None,
+                                 leave=False) for row in parse_file(item)]
+
+    def embed(items: list[tuple[str, str, str]]) -> Iterator[tuple[list[str], np.ndarray]]:
+        for start in range(0, len(items), batch_size):
+            chunk = items[start:start + batch_size]
+            yield [k for k, _, _ in chunk], encoder.encode_code([(code, lang) for _, code, lang in chunk])
+
+    stats.seconds = time.perf_counter() - started
+    return sync(store, repos, rows, embed, stats, progress)
