@@ -27,7 +27,7 @@ from leancode.units import Unit
 
 from . import hover, preload
 from .protocol import LeanCodeProtocol, is_parse_error, strict_converter
-from .settings import SECTION, Settings, SettingsError, parse_settings
+from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
 from .workspace import FileSkipped, Hit, Workspaces, check_text, read_source
 
 logger = logging.getLogger(__name__)
@@ -149,6 +149,9 @@ class LeanCodeServer(LanguageServer):
             self.log(f"leancode: unknown settings ignored: {', '.join(sorted(unknown))}")
         if settings == self.settings:
             return
+        before, after = settings_json(self.settings), settings_json(settings)
+        changed = ", ".join(f"{key}={after[key]!r}" for key in after if after[key] != before[key])
+        self.log(f"leancode: settings from {source}: {changed}")
         self.settings = settings
         self.hover_cache.clear()
         self.indexer.post(("settings",), lambda: self._apply_settings(settings))
