@@ -14,9 +14,12 @@ small. Any other directory or hub id loads as a Hugging Face seq2seq model (for 
 from __future__ import annotations
 
 import json
+import math
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
+from .detokenize import clean_summary
 from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
@@ -31,6 +34,13 @@ REPETITION_PENALTY = 1.3
 # at least 97% of the full-input BLEU (97.0% at 0.5 on its 400 functions, 98.9% on the whole test split).
 DEFAULT_METHOD = "leancode"
 DEFAULT_RATIO = 0.5
+# How sure the model is of a greedy summary, from the log-probabilities of its pieces (end of sequence included).
+# The manifest's "abstention" record names the score and threshold `leancode-train calibrate summarize` chose.
+CONFIDENCE_SCORES = {
+    "mean": lambda lp: sum(lp) / len(lp),  # mean log-probability per piece
+    "min": min,  # the least likely piece
+    "sum": sum,  # the whole sequence's log-probability (favours short summaries)
+}
 # Tied to the encoder's word embeddings; never saved.
 SHARED_KEYS = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
 
@@ -136,6 +146,17 @@ def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RAT
     return simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method, task="summarize").code
 
 
+@dataclass(frozen=True)
+class Generated:
+    """One greedy summary and the log-probability of each of its pieces (end of sequence included)."""
+
+    text: str
+    logprobs: tuple[float, ...]
+
+    def confidence(self, score: str = "mean") -> float:
+        return CONFIDENCE_SCORES[score](self.logprobs) if self.logprobs else -math.inf
+
+
 class Summarizer:
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
@@ -154,6 +175,14 @@ class Summarizer:
         self.name = Path(path).name
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
+        abstention = self.manifest.get("abstention") or {}
+        # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
+        self.confidence_score: str = abstention.get("score", "mean")
+        self.threshold: float | None = abstention.get("threshold")
+
+    def confident(self, generated: Generated) -> bool:
+        """Whether `generated` clears the calibrated threshold (always, when there is none)."""
+        return self.threshold is None or generated.confidence(self.confidence_score) >= self.threshold
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
         """Summaries of `units` (leancode.units.Unit), each read as `summary_input` gives it."""
@@ -161,6 +190,10 @@ class Summarizer:
 
     def summarize(self, sources: list[str], batch_size: int = 16) -> list[str]:
         """One line per source text (already simplified by the caller)."""
+        return [g.text for g in self.generate(sources, batch_size)]
+
+    def generate(self, sources: list[str], batch_size: int = 16) -> list[Generated]:
+        """One summary per source text (already simplified), with its pieces' log-probabilities."""
         import torch
 
         out = []
@@ -168,9 +201,19 @@ class Summarizer:
             batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,
                                    max_length=self.max_source_length, return_tensors="pt")
             with self._lock, torch.inference_mode():
-                ids = self.model.generate(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                                          num_beams=self.num_beams, max_new_tokens=self.max_new_tokens,
-                                          repetition_penalty=REPETITION_PENALTY, do_sample=False)
-            texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True)
-            out += [" ".join(t.split()) for t in texts]
+                result = self.model.generate(
+                    input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], num_beams=self.num_beams,
+                    max_new_tokens=self.max_new_tokens, repetition_penalty=REPETITION_PENALTY, do_sample=False,
+                    output_logits=True, return_dict_in_generate=True)
+                # The model's own probabilities (raw logits, before the repetition penalty reshaped them).
+                scores = self.model.compute_transition_scores(result.sequences, result.logits,
+                                                              getattr(result, "beam_indices", None),
+                                                              normalize_logits=True)
+            generated = result.sequences[:, -scores.shape[1]:]
+            texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True,
+                                                clean_up_tokenization_spaces=True)
+            for text, ids, row in zip(texts, generated.tolist(), scores.tolist()):
+                end = next((i + 1 for i, t in enumerate(ids) if t == self.model.generation_config.eos_token_id),
+                           len(ids))  # pieces after the end of sequence are padding
+                out.append(Generated(clean_summary(text), tuple(row[:end])))
         return out
