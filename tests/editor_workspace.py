@@ -121,3 +121,18 @@ def position(root: Path, name: str, line_start: str, word: str) -> tuple[int, in
     lines = (root / name).read_text().splitlines()
     line = next(i for i, text in enumerate(lines) if text.lstrip().startswith(line_start))
     return line, lines[line].index(word)
+
+
+def hover_problems(text: str | None, signature: str) -> list[str]:
+    """What is wrong with a LeanCode hover's text (markdown, or as a browser renders it): it must hold a
+    summary line (with where it came from) above the function's signature."""
+    if not text:
+        return ["no hover"]
+    head = text.split(signature)[0] if signature in text else ""
+    summary = head.replace("```python", "").strip()
+    problems = []
+    if signature not in text:
+        problems.append(f"no signature {signature!r}")
+    if not summary:
+        problems.append("no summary line above the signature")
+    return [f"{problem} in the hover {text!r}" for problem in problems]

