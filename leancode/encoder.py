@@ -6,8 +6,10 @@ embeds it into L2-normalised float32 vectors. Queries are embedded as they are.
 The CPU path (see BENCHMARKS.md, section search-quality, for the measured effect of each step):
 - texts are tokenized once with the fast tokenizer, sorted by length and batched in
   that order, so each batch is padded only to its own longest text (length buckets);
-- the model runs under `torch.inference_mode`, with `threads` intra-op threads;
-- `quantize=True` swaps the Linear layers for dynamic int8 ones (per-channel weight scales).
+- the model runs in ONNX Runtime (`backend="auto"`, where `onnxruntime` is installed: a one-time export of
+  the same model, same vectors, see `leancode/runtime.py`) or in PyTorch under `torch.inference_mode`,
+  with `threads` intra-op threads;
+- `quantize=True` runs PyTorch with the Linear layers swapped for dynamic int8 ones (per-channel scales).
 
 Models load from local directories only (sentence-transformers layout or a plain Hugging
 Face encoder); nothing is fetched from a hub. Pooling follows the directory's
@@ -22,6 +24,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -30,6 +33,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .model_tokens import default_model_path, piece_counter, resolve_model
+from .runtime import BACKENDS, OnnxRunner, TorchRunner, export_onnx, onnx_file, onnx_runtime_available, pool
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 DEFAULT_METHOD = "leancode"
@@ -113,21 +117,6 @@ def load_model(path: Path, **kwargs):
     return PeftModel.from_pretrained(model, str(path)).merge_and_unload()
 
 
-def pool(hidden, mask, mode: str = "mean_tokens"):
-    """Pooled, L2-normalised embeddings of `hidden` [batch, length, dim] under `mask` [batch, length]."""
-    import torch
-
-    hidden = hidden.float()
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    if mode == "cls_token":
-        pooled = hidden[:, 0]
-    elif mode == "max_tokens":
-        pooled = hidden.masked_fill(weights == 0, -1e9).max(dim=1).values
-    else:  # mean; mean_sqrt_len differs from it only in length, which normalising removes
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-    return torch.nn.functional.normalize(pooled, p=2, dim=1)
-
-
 def _pooling_mode(path: Path) -> str:
     config = path / "1_Pooling" / "config.json"
     if config.is_file():
@@ -143,8 +132,10 @@ class Encoder:
 
     def __init__(self, model: str | None = None, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO,
                  quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
-                 repeat_discount: float = REPEAT_DISCOUNT):
+                 repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto"):
         check_settings(method, ratio, repeat_discount)
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
         path = Path(resolve_model(model)).expanduser() if model else default_search_model()
         base = adapter_base(path) or path  # tokenizer, config and pooling come from the base
         if not (base / "config.json").is_file():
@@ -157,7 +148,11 @@ class Encoder:
         self.quantize = quantize
         self.batch_size = batch_size
         self.threads = threads
-        # torch and the models by role and path: loaded on first use (a warm index never pays for them),
+        # int8 is torch's dynamic quantization; otherwise ONNX Runtime wherever it is installed.
+        self._auto_backend = backend == "auto"
+        self.backend = backend if backend != "auto" else "torch" if quantize or not onnx_runtime_available() \
+            else "onnx"
+        # The model runners by role and path: loaded on first use (a warm index never pays for them),
         # shared by `configured` copies.
         self._shared: dict = {}
         self._tokenizer = _fast_tokenizer(base)
@@ -172,28 +167,43 @@ class Encoder:
         self._uses_token_types = getattr(self._config, "type_vocab_size", 0) > 0
         self._pooling = _pooling_mode(base)
         self.dim = int(self._config.hidden_size)
-        self.model_id = model_identity(path) if base == path else f"{model_identity(path)}+{model_identity(base)}"
+        self.model_id = _identity(path)
         self.config_key = self._config_key()
 
-    def _load(self, role: str | None = None) -> dict:
-        """torch, and the model for `role` ("code" or "query"), each loaded on first use (a search that only
-        embeds a query never loads the adapter)."""
-        with _LOAD_LOCK:
-            if "torch" not in self._shared:
-                import torch
-                from transformers.utils import logging
+    def runner(self, role: str = "code"):
+        """The runner of `role` ("code" or "query"), loaded on first use (a search that only embeds a query
+        never loads the adapter; with ONNX Runtime it never imports torch once the export exists)."""
+        path = self.path if role == "code" else self._query_path
+        runner = self._shared.get(path)
+        if runner is None:
+            with _LOAD_LOCK:
+                runner = self._shared.get(path) or self._new_runner(path)
+                self._shared[path] = runner
+        return runner
 
-                logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
-                if self.threads:
-                    torch.set_num_threads(self.threads)
-                self._shared["torch"] = torch
-            path = self.path if role == "code" else self._query_path
-            if role is not None and path not in self._shared:
-                model = load_model(path, dtype=self._shared["torch"].float32).eval()
-                self._shared[path] = self._prepared(model)
-            if role is not None:
-                self._shared[role] = self._shared[path]
-        return self._shared
+    def _new_runner(self, path: Path):
+        if self.backend == "onnx":
+            file = onnx_file(_identity(path), self._pooling)
+            try:
+                if not file.is_file():
+                    print(f"leancode: exporting {path.name} to ONNX, once ({file})", file=sys.stderr)
+                    export_onnx(self._torch_model(path), self._pooling, self._uses_token_types, file)
+                return OnnxRunner(file, self.threads)
+            except Exception as error:  # the exporter or the runtime can fail in many ways on unusual models
+                if not self._auto_backend:
+                    raise
+                warnings.warn(f"{path.name}: ONNX Runtime unavailable ({type(error).__name__}: {error}); "
+                              "running the model in PyTorch", stacklevel=3)
+        return TorchRunner(self._torch_model(path), self._pooling, self._uses_token_types)
+
+    def _torch_model(self, path: Path):
+        import torch
+        from transformers.utils import logging
+
+        logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        return self._prepared(load_model(path, dtype=torch.float32).eval())
 
     def _prepared(self, model):
         if not self.quantize:
@@ -206,10 +216,6 @@ class Encoder:
 
             # Per output channel scales: closer to fp32 than one scale per tensor (measured), a little slower.
             return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
-
-    @property
-    def _torch(self):
-        return self._load()["torch"]
 
     def _config_key(self) -> str:
         simplification = "none" if self.method == "none" or self.ratio == 0 else f"{self.method}@{self.ratio:g}"
@@ -262,10 +268,10 @@ class Encoder:
                 pad_to_longest_of_set: bool = False, role: str = "code") -> np.ndarray:
         """`bucket=False` keeps the input order; `pad_to_longest_of_set` pads every batch alike (both only
         for measuring what bucketing saves)."""
-        torch = self._torch
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
+        run = self.runner(role)
         encodings = self._tokenizer.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         # Length buckets: longest first (a too-large batch fails at once), each padded to its own longest.
@@ -275,24 +281,22 @@ class Encoder:
             from tqdm import tqdm
 
             batches = tqdm(batches, desc="encoding", unit="batch")
-        with torch.inference_mode():
-            for batch in batches:
-                width = int(lengths.max() if pad_to_longest_of_set else lengths[batch].max())
-                ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
-                mask = np.zeros((len(batch), width), dtype=np.int64)
-                for row, index in enumerate(batch):
-                    n = lengths[index]
-                    ids[row, :n] = encodings[index].ids
-                    mask[row, :n] = 1
-                out[batch] = self._forward(torch.from_numpy(ids), torch.from_numpy(mask), role).numpy()
+        for batch in batches:
+            width = int(lengths.max() if pad_to_longest_of_set else lengths[batch].max())
+            ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, index in enumerate(batch):
+                n = lengths[index]
+                ids[row, :n] = encodings[index].ids
+                mask[row, :n] = 1
+            out[batch] = run(ids, mask)
         return out
 
-    def _forward(self, ids, mask, role: str = "code"):
-        torch = self._torch
-        inputs = {"input_ids": ids, "attention_mask": mask}
-        if self._uses_token_types:
-            inputs["token_type_ids"] = torch.zeros_like(ids)
-        return pool(self._load(role)[role](**inputs).last_hidden_state, mask, self._pooling)
+
+def _identity(path: Path) -> str:
+    """The model identity of a directory, with its base's for a search adapter."""
+    base = adapter_base(path)
+    return model_identity(path) if base is None else f"{model_identity(path)}+{model_identity(base)}"
 
 
 def _pooling_key(mode: str) -> str:
