@@ -1,0 +1,125 @@
+"""A summarizer decoder that can copy pieces of its input (a pointer-generator, See et al., 2017).
+
+The summarizer's BERT-style decoder predicts a distribution over the vocabulary at each step; a copy head
+adds a second one over the *input* pieces: a single-head attention from the decoder's last state to the
+encoder's states. A gate, computed from the decoder state and what the copy attention reads, mixes the two:
+
+    P(w) = g * P_vocab(w) + (1 - g) * sum of the copy attention on the input positions holding w
+
+so identifiers of the body (``parse``, ``##_config``) can appear in a summary even where the decoder alone
+would not produce them. Special pieces ([CLS], [SEP], [MASK], padding) are never copied. The model returns
+log P as its logits, so greedy decoding and the training loss (cross-entropy on log P is -log P) need nothing
+else; `greedy` decodes with a cache and also returns each piece's log-probability.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from transformers import BertLMHeadModel
+from transformers.modeling_outputs import CausalLMOutputWithCrossAttentions
+
+GATE_BIAS = 2.0  # a fresh gate starts at sigmoid(2) = 0.88 vocabulary: a trained decoder keeps its behaviour
+
+
+class CopyHead(nn.Module):
+    """Copy attention over the input pieces and the gate between generating and copying."""
+
+    def __init__(self, hidden: int):
+        super().__init__()
+        self.query = nn.Linear(hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.gate = nn.Linear(2 * hidden, 1)
+        nn.init.constant_(self.gate.bias, GATE_BIAS)
+
+    def forward(self, states, encoder_states, copyable, source_ids, logits):
+        """log P (batch, steps, vocab) from decoder `states`, the encoder's states, a (batch, source) mask of
+        the input pieces that may be copied, their ids, and the decoder's vocabulary `logits`."""
+        scores = self.query(states) @ self.key(encoder_states).transpose(1, 2) / math.sqrt(states.shape[-1])
+        scores = scores.masked_fill(~copyable[:, None, :], torch.finfo(scores.dtype).min)
+        attention = scores.softmax(-1) * copyable[:, None, :]  # zero everywhere when nothing is copyable
+        read = attention @ encoder_states
+        gate = torch.sigmoid(self.gate(torch.cat([states, read], -1)))
+        gate = torch.where(copyable.any(-1)[:, None, None], gate, torch.ones_like(gate))
+        copy = torch.zeros_like(logits).scatter_add_(-1, source_ids[:, None, :].expand(-1, states.shape[1], -1),
+                                                     attention)
+        return torch.log(gate * logits.softmax(-1) + (1 - gate) * copy + 1e-9)
+
+
+class CopyLMHeadModel(BertLMHeadModel):
+    """`BertLMHeadModel` with a copy head; `source_ids` (the encoder's input ids) are needed in every call."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.copy = CopyHead(config.hidden_size)
+        self.special_ids: list[int] = []  # set by the summarizer from its tokenizer: never copied
+
+    def forward(self, input_ids=None, attention_mask=None, encoder_hidden_states=None, encoder_attention_mask=None,
+                labels=None, cache=None, use_cache=None, source_ids=None, **kwargs):
+        if source_ids is None:
+            raise ValueError("a copy decoder needs source_ids, the encoder's input ids")
+        if labels is not None:
+            use_cache = False
+        out = self.bert(input_ids, attention_mask=attention_mask, encoder_hidden_states=encoder_hidden_states,
+                        encoder_attention_mask=encoder_attention_mask, cache=cache, use_cache=use_cache,
+                        return_dict=True)
+        states = out.last_hidden_state
+        copyable = encoder_attention_mask.bool() if encoder_attention_mask is not None \
+            else torch.ones_like(source_ids, dtype=torch.bool)
+        if self.special_ids:
+            copyable = copyable & ~torch.isin(source_ids, torch.tensor(self.special_ids, device=source_ids.device))
+        log_p = self.copy(states, encoder_hidden_states, copyable, source_ids, self.cls(states))
+        loss = None
+        if labels is not None:  # next-piece prediction, as BertLMHeadModel shifts it
+            loss = nn.functional.nll_loss(log_p[:, :-1].reshape(-1, log_p.shape[-1]), labels[:, 1:].reshape(-1),
+                                          ignore_index=-100)
+        return CausalLMOutputWithCrossAttentions(loss=loss, logits=log_p, cache=out.cache)
+
+
+@torch.inference_mode()
+def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end_id: int, max_new_tokens: int,
+           repetition_penalty: float = 1.0) -> tuple[list[list[int]], list[list[float]]]:
+    """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
+    piece included), for a batch of encoded inputs; `decoder` is a `CopyLMHeadModel`. The repetition penalty
+    is the one Hugging Face's generate applies (scores of pieces already generated are pushed down); the
+    log-probabilities are the model's own, before it."""
+    batch = encoder_states.shape[0]
+    step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=encoder_states.device)
+    picks, logprobs = [], []
+    done = torch.zeros(batch, dtype=torch.bool, device=encoder_states.device)
+    cache = None
+    for _ in range(max_new_tokens):
+        out = decoder(input_ids=step_ids, encoder_hidden_states=encoder_states, encoder_attention_mask=encoder_mask,
+                      source_ids=source_ids, cache=cache, use_cache=True)
+        cache = out.cache
+        log_p = out.logits[:, -1]
+        scores = log_p
+        if repetition_penalty != 1.0 and picks:
+            generated = torch.stack(picks, 1)
+            seen = scores.gather(1, generated)
+            scores = scores.scatter(1, generated, torch.where(seen < 0, seen * repetition_penalty,
+                                                              seen / repetition_penalty))
+        pick = torch.where(done, torch.full_like(done, end_id, dtype=torch.long), scores.argmax(-1))
+        picks.append(pick)
+        logprobs.append(log_p.gather(1, pick[:, None])[:, 0])
+        done |= pick == end_id
+        step_ids = pick[:, None]
+        if done.all():
+            break
+    ids, lps = torch.stack(picks, 1).tolist(), torch.stack(logprobs, 1).tolist()
+    summaries, scores_out = [], []
+    for row, lp in zip(ids, lps):
+        end = row.index(end_id) if end_id in row else len(row)
+        summaries.append(row[:end])
+        scores_out.append(lp[:end + 1])
+    return summaries, scores_out
+
+
+def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0):
+    """`greedy` for an `EncoderDecoderModel` whose decoder is a `CopyLMHeadModel`, from tokenized inputs."""
+    with torch.inference_mode():
+        states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,
+                  model.config.eos_token_id, max_new_tokens, repetition_penalty)

@@ -1,0 +1,111 @@
+"""The copy (pointer-generator) decoder over the packaged MiniLM's real tokenizer and encoder."""
+
+import pytest
+import torch
+from transformers import AutoModel, AutoTokenizer, BertConfig
+
+from leancode.copy_decoder import CopyLMHeadModel, greedy
+from leancode.model_tokens import default_model_path
+
+CODE = "def parse_config(path):\n    with open(path) as f:\n        return yaml_loader.safe_load(f)\n"
+
+
+@pytest.fixture(scope="module")
+def parts():
+    path = default_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    encoder = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=encoder.config.hidden_size, num_hidden_layers=1,
+                        num_attention_heads=4, intermediate_size=64, is_decoder=True, add_cross_attention=True)
+    torch.manual_seed(0)
+    decoder = CopyLMHeadModel(config).eval()
+    decoder.special_ids = tokenizer.all_special_ids
+    batch = tokenizer([CODE, "x = 1"], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        states = encoder(**batch).last_hidden_state
+    return tokenizer, decoder, batch, states
+
+
+def run(decoder, batch, states, steps):
+    return decoder(input_ids=steps, encoder_hidden_states=states, encoder_attention_mask=batch["attention_mask"],
+                   source_ids=batch["input_ids"])
+
+
+def test_output_is_a_distribution_over_the_vocabulary(parts):
+    tokenizer, decoder, batch, states = parts
+    steps = torch.tensor([[tokenizer.cls_token_id, 2000, 2001]] * 2)
+    with torch.no_grad():
+        log_p = run(decoder, batch, states, steps).logits
+    assert log_p.shape == (2, 3, tokenizer.vocab_size)
+    assert torch.allclose(log_p.exp().sum(-1), torch.ones(2, 3), atol=1e-4)
+
+
+def test_a_closed_gate_copies_only_input_pieces_and_never_special_ones(parts):
+    tokenizer, decoder, batch, states = parts
+    steps = torch.tensor([[tokenizer.cls_token_id]] * 2)
+    with torch.no_grad():
+        decoder.copy.gate.bias.fill_(-1e4)  # all mass on copying
+        try:
+            p = run(decoder, batch, states, steps).logits.exp()[:, 0]
+        finally:
+            decoder.copy.gate.bias.fill_(2.0)
+    for row in range(2):
+        ids = batch["input_ids"][row][batch["attention_mask"][row].bool()]
+        copyable = set(ids.tolist()) - set(tokenizer.all_special_ids)
+        support = set(torch.nonzero(p[row] > 1e-6)[:, 0].tolist())
+        assert support == copyable  # every ordinary input piece, nothing else
+        assert p[row].sum() == pytest.approx(1.0, abs=1e-4)
+        assert ("safe" in tokenizer.convert_ids_to_tokens(sorted(support))) == (row == 0)
+
+
+def test_the_copy_head_learns_to_copy_a_body_identifier(parts):
+    """Thirty steps of training the copy head alone (the vocabulary head stays random) make the summary's
+    first piece the body's identifier piece `safe`: only copying can put it there."""
+    tokenizer, _, batch, states = parts
+    target = tokenizer.convert_tokens_to_ids("safe")
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=states.shape[-1], num_hidden_layers=1,
+                        num_attention_heads=4, intermediate_size=64, is_decoder=True, add_cross_attention=True)
+    torch.manual_seed(0)
+    decoder = CopyLMHeadModel(config)
+    decoder.special_ids = tokenizer.all_special_ids
+    one = {k: v[:1] for k, v in batch.items()}
+    steps = torch.tensor([[tokenizer.cls_token_id, target]])
+    optimizer = torch.optim.Adam(decoder.copy.parameters(), lr=0.05)  # the copy head alone
+    for _ in range(30):
+        loss = decoder(input_ids=steps, encoder_hidden_states=states[:1], encoder_attention_mask=one["attention_mask"],
+                       source_ids=one["input_ids"], labels=steps).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    decoder.eval()
+    ids, logprobs = greedy(decoder, states[:1], one["attention_mask"], one["input_ids"], tokenizer.cls_token_id,
+                           tokenizer.sep_token_id, max_new_tokens=1)
+    assert ids[0][0] == target
+    assert len(logprobs[0]) == 1 and logprobs[0][0] > -0.7  # it is sure of it
+
+
+def test_greedy_with_a_cache_matches_full_recomputation(parts):
+    tokenizer, decoder, batch, states = parts
+    ids, logprobs = greedy(decoder, states, batch["attention_mask"], batch["input_ids"], tokenizer.cls_token_id,
+                           tokenizer.sep_token_id, max_new_tokens=6, repetition_penalty=1.3)
+    for row in range(2):
+        steps = [tokenizer.cls_token_id]
+        for piece in ids[row]:
+            with torch.no_grad():
+                log_p = decoder(input_ids=torch.tensor([steps]), encoder_hidden_states=states[row:row + 1],
+                                encoder_attention_mask=batch["attention_mask"][row:row + 1],
+                                source_ids=batch["input_ids"][row:row + 1]).logits[0, -1]
+            scores = log_p.clone()
+            seen = torch.tensor(steps[1:], dtype=torch.long)
+            if len(seen):
+                scores[seen] = torch.where(scores[seen] < 0, scores[seen] * 1.3, scores[seen] / 1.3)
+            assert int(scores.argmax()) == piece
+            steps.append(piece)
+        assert len(logprobs[row]) in (len(ids[row]), len(ids[row]) + 1)
+
+
+def test_a_copy_decoder_refuses_to_run_without_the_source_ids(parts):
+    tokenizer, decoder, batch, states = parts
+    with pytest.raises(ValueError, match="source_ids"):
+        decoder(input_ids=torch.tensor([[tokenizer.cls_token_id]] * 2), encoder_hidden_states=states,
+                encoder_attention_mask=batch["attention_mask"])
