@@ -119,10 +119,31 @@ class StatusBarProgressFeature implements StaticFeature {
   }
 }
 
-function createClient(): LanguageClient {
+/** `leancode.pythonPath` when the user set it, else the Python extension's active interpreter, if any. */
+async function pythonPath(): Promise<string | undefined> {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<string>('pythonPath');
+  const chosen = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+  if (chosen) {
+    return chosen;
+  }
+  try {
+    const python = vscode.extensions.getExtension('ms-python.python');
+    const api = python && (python.isActive ? python.exports : await python.activate());
+    const active = api?.environments?.getActiveEnvironmentPath?.(vscode.workspace.workspaceFolders?.[0]?.uri);
+    if (typeof active?.path === 'string' && active.path.length > 0) {
+      outputChannel.appendLine(`Using the Python extension's interpreter ${active.path} (leancode.pythonPath is not set)`);
+      return active.path;
+    }
+  } catch (error) {
+    outputChannel.appendLine(`The Python extension gave no interpreter: ${String(error)}`);
+  }
+  return undefined; // serverCommand's default: python3
+}
+
+function createClient(python: string | undefined): LanguageClient {
   const config = vscode.workspace.getConfiguration(SECTION);
   const context = expansionContext();
-  const { command, args } = serverCommand(config.get('pythonPath'), config.get('serverArgs'), context);
+  const { command, args } = serverCommand(python, config.get('serverArgs'), context);
   const serverOptions: ServerOptions = {
     command,
     args,
@@ -165,17 +186,20 @@ async function startClient(): Promise<LanguageClient | undefined> {
   }
   if (!starting) {
     starting = (async () => {
-      const languageClient = createClient();
+      const python = await pythonPath();
+      const languageClient = createClient(python);
       try {
         await languageClient.start();
         client = languageClient;
         return client;
       } catch (error) {
-        const python = vscode.workspace.getConfiguration(SECTION).get<string>('pythonPath');
+        const command = serverCommand(python, [], expansionContext()).command;
         outputChannel.appendLine(`Could not start the LeanCode server: ${String(error)}`);
         void languageClient.dispose().catch(() => undefined);
         const choice = await vscode.window.showErrorMessage(
-          `LeanCode: could not start \`${python} -m ${SERVER_MODULE}\`. Is the leancode package installed for this interpreter?`,
+          `LeanCode: could not start \`${command} -m ${SERVER_MODULE}\`. Install LeanCode for that interpreter ` +
+            `(\`${command} -m pip install -e /path/to/leancode\`, a checkout of the LeanCode repository) ` +
+            'or set leancode.pythonPath to one that has it.',
           'Open Settings',
           'Show Output',
         );
