@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
 from .messages import show_own_warnings
+from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
@@ -78,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="fuse BM25 over identifiers and docstrings with the dense ranking (default: dense only)")
     find.add_argument("--update", action=argparse.BooleanOptionalAction, default=True,
                       help="bring the index up to date before searching (default: yes)")
+    find.add_argument("--include-tests", action="store_true",
+                      help="rank tests and benchmarks with the code (default: after it, unless the query asks)")
     _index_options(find)
 
     summ = commands.add_parser("summarize", help="one line on what a function does: its docstring, else the model's",
@@ -110,6 +113,8 @@ def _index_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
                          help="int8 dynamic quantization of the encoder")
     command.add_argument("--threads", type=int, help="CPU threads for the encoder")
+    command.add_argument("--backend", choices=BACKENDS, default="auto",
+                         help="where the encoder runs (auto: ONNX Runtime from a one-time export, else PyTorch)")
 
 
 def _simplify_one(code: str, language: str, args: argparse.Namespace) -> Simplified:
@@ -286,7 +291,7 @@ def _encoder(args: argparse.Namespace, built: dict):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
     settings = {k: v for k, v in settings.items() if k in ("model", "method", "ratio", "quantize", "max_length")}
-    return Encoder(threads=args.threads, **settings)
+    return Encoder(threads=args.threads, backend=args.backend, **settings)
 
 
 def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None, dict]:
@@ -340,7 +345,8 @@ def _search(args: argparse.Namespace) -> int:
     index = _open_index(args, root)
     if args.update or not index.load():
         index.update(progress=not args.json)
-    hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within)
+    hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
+                  include_tests=args.include_tests)
     if args.json:
         print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path)} for hit in hits], indent=2))
         return 0

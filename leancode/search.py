@@ -7,6 +7,10 @@ lowercased, plus the words of docstrings and comments), fused with the dense
 ranking by reciprocal-rank fusion (RRF). Nothing here knows of repositories,
 caches or the command line: `rank(query_vector, query_text, index, hybrid, top)`
 works on any codebase, e.g. a benchmark's.
+
+What a user is shown (`search`): tests and benchmarks rank below the code they test
+(unless asked for, or the query names them), and Python `@overload` stubs fold into
+their implementation (it takes the best score of the group).
 """
 
 from __future__ import annotations
@@ -114,14 +118,26 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: bool = False, top: int = 10,
-         mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+         mask: np.ndarray | None = None, demote: np.ndarray | None = None) -> list[tuple[int, float]]:
     """The `top` rows of `index` for a query, best first, as (row, score).
 
     Dense: score is the cosine similarity (vectors are normalised). Hybrid: the dense
     ranking and the BM25 ranking of `query_text` (FUSION_DEPTH deep each) are fused by
     RRF, score = sum of 1 / (RRF_K + rank); functions no query term matches take part
-    through the dense ranking alone. `mask` (bool, one per row) restricts the candidates.
+    through the dense ranking alone. `mask` (bool, one per row) restricts the candidates;
+    rows where `demote` is true come after all others (each group ranked alone).
     """
+    if demote is None or not demote.any():
+        return _rank(query_vector, query_text, index, hybrid, top, mask)
+    allowed = np.ones(len(index), bool) if mask is None else mask
+    first = _rank(query_vector, query_text, index, hybrid, top, allowed & ~demote)
+    if len(first) >= top:
+        return first
+    return first + _rank(query_vector, query_text, index, hybrid, top - len(first), allowed & demote)
+
+
+def _rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: bool, top: int,
+          mask: np.ndarray | None) -> list[tuple[int, float]]:
     if len(index) == 0 or top <= 0:
         return []
     dense = index.vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
@@ -159,13 +175,72 @@ class SearchHit:
 
 
 def search(index: "RepositoryIndex", query: str, top: int = 10, hybrid: bool = False,
-           within: str | None = None) -> list[SearchHit]:
-    """The `top` functions of a repository index for `query`; `within`: only under this relative path."""
+           within: str | None = None, include_tests: bool = False) -> list[SearchHit]:
+    """The `top` functions of a repository index for `query`; `within`: only under this relative path.
+
+    Tests and benchmarks come after the other functions unless `include_tests` or the query
+    speaks of tests; `@overload` stubs are shown as their implementation."""
     units = index.units
     mask = None
     if within not in (None, "", "."):
         prefix = within.strip("/")
         mask = np.fromiter((u.path == prefix or u.path.startswith(prefix + "/") for u in units), bool, len(units))
+    demote = None
+    if not include_tests and not _TEST_WORDS & set(lexical_terms(query)):
+        demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units))
+    folds = overload_stubs(units)
     query_vector = index.encoder.encode_queries([query])[0]
-    ranked = rank(query_vector, query, index.search_index, hybrid=hybrid, top=top, mask=mask)
-    return [SearchHit(units[row], score, position) for position, (row, score) in enumerate(ranked, 1)]
+    ranked = rank(query_vector, query, index.search_index, hybrid=hybrid, top=top + len(folds), mask=mask,
+                  demote=demote)
+    hits: list[SearchHit] = []
+    shown: set[int] = set()
+    for row, score in ranked:
+        row = folds.get(row, row)
+        if row not in shown and len(hits) < top:
+            shown.add(row)
+            hits.append(SearchHit(units[row], score, len(hits) + 1))
+    return hits
+
+
+# Folders, file names and function names of tests and benchmarks, in the six languages' conventions.
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "testdata", "bench", "benches", "benchmark", "benchmarks"})
+_TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.py$|_test\.go$"
+                        r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
+_TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
+_TEST_WORDS = frozenset({"test", "unittest", "bench", "benchmark"})
+
+
+@lru_cache(maxsize=65536)
+def _test_path(path: str) -> bool:
+    *folders, name = path.split("/")
+    return bool(_TEST_DIRS.intersection(f.lower() for f in folders) or _TEST_FILE.search(name))
+
+
+def is_test_code(path: str, qualified_name: str) -> bool:
+    """A test or benchmark function: by its file (tests/, *_test.go, FooTest.java, x.spec.ts, bench/ ...),
+    its name (test_x, TestX, BenchmarkX) or its scope (a TestX class, a Rust `tests` module)."""
+    if _test_path(path):
+        return True
+    *scopes, name = qualified_name.split(".")
+    return bool(_TEST_NAME.match(name)) or any(s == "tests" or s.startswith("Test") for s in scopes)
+
+
+def overload_stubs(units: Sequence["IndexedUnit"]) -> dict[int, int]:
+    """Row of each Python `@overload` stub -> row of its implementation (the last same-named function of
+    its file, itself no stub). Stubs without an implementation stay as they are."""
+    stubs = [row for row, u in enumerate(units) if u.language == "python" and "overload" in u.terms
+             and "overload" in u.terms.split()]
+    if not stubs:
+        return {}
+    wanted = {(units[row].path, units[row].qualified_name) for row in stubs}
+    last: dict[tuple[str, str], int] = {}
+    for row, u in enumerate(units):
+        key = (u.path, u.qualified_name)
+        if key in wanted and (key not in last or u.start_line > units[last[key]].start_line):
+            last[key] = row
+    folds = {}
+    for row in stubs:
+        target = last[(units[row].path, units[row].qualified_name)]
+        if target != row and "overload" not in units[target].terms.split():
+            folds[row] = target
+    return folds
