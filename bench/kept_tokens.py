@@ -15,7 +15,7 @@ from report import command_line, write_section
 from leancode.categories import StatementCategory
 from leancode.simplify import simplify
 from leancode.tokens import KINDS
-from leancode.training.search_eval import read_jsonl
+from leancode.training.jsonl import read_jsonl
 
 
 def kept_shares(rows: list[dict], method: str, ratio: float, task: str) -> dict[tuple[str, str], float]:

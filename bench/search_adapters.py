@@ -17,7 +17,7 @@ from report import command_line, write_section
 from search_quality import DATA, run_cell
 
 from leancode.encoder import ADAPTER_MANIFEST, Encoder
-from leancode.training.search_eval import read_jsonl
+from leancode.training.jsonl import read_jsonl
 
 
 def describe(encoder: Encoder) -> str:

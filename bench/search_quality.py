@@ -28,7 +28,8 @@ from report import command_line, write_section
 from leancode.encoder import DEFAULT_RATIO, Encoder
 from leancode.model_tokens import default_model_path
 from leancode.simplify import METHODS, REPEAT_DISCOUNT
-from leancode.training.search_eval import gold_ranks, mean_reciprocal_rank, read_jsonl
+from leancode.training.jsonl import read_jsonl
+from leancode.training.metrics import gold_ranks, mean_reciprocal_rank
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
 RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5)

@@ -13,8 +13,8 @@ from report import command_line, write_section
 from summarize_quality import signature_only
 
 from leancode.summarizer import Summarizer
-from leancode.training.bleu import corpus_bleu
-from leancode.training.search_eval import read_jsonl
+from leancode.training.metrics import corpus_bleu
+from leancode.training.jsonl import read_jsonl
 
 
 def main() -> None:

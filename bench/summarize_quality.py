@@ -32,9 +32,9 @@ from leancode.simplify import METHODS, simplify
 from leancode.simplify import render as render_tokens
 from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, REPETITION_PENALTY, Summarizer
 from leancode.tokens import lex
-from leancode.training.bleu import corpus_bleu
-from leancode.training.search_eval import read_jsonl
-from leancode.training.summary_eval import evaluate
+from leancode.training.metrics import corpus_bleu
+from leancode.training.jsonl import read_jsonl
+from leancode.training.summarize_eval import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5)

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from report import command_line, write_section
 
-from leancode.training.bleu import sentence_bleu
-from leancode.training.search_eval import read_jsonl
+from leancode.training.metrics import sentence_bleu
+from leancode.training.jsonl import read_jsonl
 
 
 def per_function_bleu(prefix: str, references: dict[str, str]) -> np.ndarray:

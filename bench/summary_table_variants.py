@@ -24,8 +24,8 @@ from leancode.summarizer import Summarizer
 from leancode.tokens import Token
 from leancode.training.attention import AttentionScorer
 from leancode.training.importance import build_table
-from leancode.training.search_eval import read_jsonl
-from leancode.training.summary_eval import evaluate
+from leancode.training.jsonl import read_jsonl
+from leancode.training.summarize_eval import evaluate
 
 AGGREGATIONS = {  # name: (decoding-step pooling, decoder layers, weight by value-vector norm)
     "paper: last layer, max over steps": ("max", "last", False),

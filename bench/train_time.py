@@ -20,7 +20,8 @@ import torch
 from report import command_line, write_section
 
 from leancode.summarizer import new_model
-from leancode.training.summarize import TrainConfig, encoder_states, read_pairs, simplified_examples, train
+from leancode.training.examples import read_pairs, simplified_examples
+from leancode.training.summarize_finetune import TrainConfig, encoder_states, train
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,8 @@ pytest.importorskip("transformers")
 from leancode.encoder import DEFAULT_RATIO, Encoder  # noqa: E402
 from leancode.simplify import REPEAT_DISCOUNT  # noqa: E402
 from leancode.training.cli import main  # noqa: E402
-from leancode.training.search_eval import gold_ranks, mean_reciprocal_rank, top_answers  # noqa: E402
+from leancode.training.metrics import gold_ranks, mean_reciprocal_rank  # noqa: E402
+from leancode.training.search_eval import top_answers  # noqa: E402
 
 FUNCTIONS = {
     "c-json": "def read_json_file(path):\n    with open(path) as handle:\n        return json.load(handle)\n",

@@ -14,10 +14,11 @@ import pathspec
 import pytest
 import tqdm
 
-from leancode.training import corpus
+from leancode.docstrings import first_sentence
+from leancode.training import fetch
+from leancode.training.cleaning import Thresholds, code_problem, normalize_code, summary_problem
 from leancode.training.cli import main
-from leancode.training.mine import (SPLITS, Thresholds, assemble, code_problem, first_sentence,
-                                    load_cosqa_keys, mine_source, normalize_code, summary_problem)
+from leancode.training.mine_source import SPLITS, assemble, load_cosqa_keys, mine_source
 from leancode.units import extract_units
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -242,11 +243,11 @@ def test_cli_resumes_and_records_failed_downloads(sources, tmp_path, monkeypatch
     def fake_pypi(package, sink, tmp):
         calls.append(package)
         if package != "pathspec":
-            raise corpus.ToolError(f"pip download {package} failed")
+            raise fetch.ToolError(f"pip download {package} failed")
         sink.add_tree(sources["pathspec"])
         return {"kind": "pypi-sdist", "version": pathspec.__version__, "origin": "local copy"}
 
-    monkeypatch.setattr(corpus._Fetcher, "_pypi", staticmethod(fake_pypi))
+    monkeypatch.setattr(fetch.Fetcher, "build_pypi", staticmethod(fake_pypi))
     packages = tmp_path / "packages.txt"
     packages.write_text("pathspec\nno-such-package-xyz\nnot-mined\n")
     out, work = tmp_path / "mined", tmp_path / "work"

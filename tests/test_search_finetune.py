@@ -11,9 +11,9 @@ import torch
 from leancode.encoder import ADAPTER_MANIFEST, SHIPPED_ADAPTER, Encoder, default_search_model
 from leancode.model_tokens import PACKAGED, default_model_path
 from leancode.training.cli import main as leancode_train
+from leancode.training.examples import simplified_examples
 from leancode.training.search_finetune import (SearchTrainConfig, distinct_summaries, embed, loss_of, new_model,
                                                retrieval_mrr, train)
-from leancode.training.summarize import simplified_examples
 
 TINY = ["--lora-r", "2", "--batch-size", "8", "--lr", "1e-3", "--max-code-length", "96", "--seed", "0"]
 

@@ -14,10 +14,11 @@ from leancode.importance import ImportanceTable
 from leancode.model_tokens import default_model_path
 from leancode.simplify import simplify
 from leancode.summarizer import Summarizer, load_model, new_model, save_decoder
-from leancode.training.bleu import corpus_bleu, normalize, sentence_bleu
 from leancode.training.cli import main as leancode_train
-from leancode.training.summarize import (NAME_MASK, TopLayersAndDecoder, TrainConfig, _batch, encoder_states,
-                                         mask_function_name, mean_loss, simplified_examples, train)
+from leancode.training.examples import NAME_MASK, mask_function_name, simplified_examples
+from leancode.training.metrics import corpus_bleu, normalize, sentence_bleu
+from leancode.training.summarize_finetune import (TopLayersAndDecoder, TrainConfig, decoder_batch, encoder_states,
+                                                  mean_loss, train)
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
@@ -149,7 +150,7 @@ def test_tuned_top_encoder_layer_is_trained_saved_and_reloaded(pairs, tmp_path):
     tokenizer = load_model(out)[1]
     examples = simplified_examples(pairs[1][:4], "none", [0.0], None, seed=0, progress=False)
     states, _ = encoder_states(tuned, tokenizer, examples, tmp_path / "work", "cpu", progress=False, below_top=1)
-    batch = _batch(states, tokenizer, examples, list(range(len(examples))), "cpu")  # what a training step reads
+    batch = decoder_batch(states, tokenizer, examples, list(range(len(examples))), "cpu")  # what a training step reads
     source = tokenizer([e.source for e in examples], padding=True, truncation=True, max_length=256,
                        return_tensors="pt")
     with torch.no_grad():

@@ -9,10 +9,10 @@ import sys
 from .attention import METHODS
 from .corpus import add_corpus_parser
 from .mine import add_mine_parser
-from .search_finetune import add_finetune_search_parser
-from .summarize import add_finetune_summarize_parser
 from .search_eval import add_search_eval_parser
-from .summary_eval import add_summarize_eval_parser
+from .search_finetune import add_finetune_search_parser
+from .summarize_eval import add_summarize_eval_parser
+from .summarize_finetune import add_finetune_summarize_parser
 
 
 def _importance(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,15 +27,16 @@ from leancode.simplify import add_repeat_discount_option
 
 @dataclass
 class LoopSettings:
-    examples: int
-    batch_size: int
-    epochs: float
-    max_steps: int | None
-    lr: float
-    weight_decay: float
-    warmup: float
-    save_every: int
-    seed: int
+    """The loop's settings; each fine-tune's config extends it (these defaults are the summarizer's)."""
+
+    epochs: float = 3.0
+    batch_size: int = 32
+    lr: float = 5e-4
+    weight_decay: float = 0.01
+    warmup: float = 0.03  # share of the steps spent warming up
+    max_steps: int | None = None  # overrides epochs
+    save_every: int = 200  # steps between checkpoints
+    seed: int = 0
     time_limit: float | None = None  # minutes; training stops (and saves) when they are spent
 
 
@@ -48,9 +50,10 @@ class LoopResult:
     seconds: float  # training time of this run (a resumed run counts only its own)
 
 
-def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: Callable[[int], list[list[int]]],
-                 loss_of_batch: Callable, work: Path, resume: bool, progress: bool = True) -> LoopResult:
-    """Train `params` of `model` (tensors, or AdamW parameter groups with their own "lr");
+def run_training(model, params: list, settings: LoopSettings, examples: int,
+                 batches_of_epoch: Callable[[int], list[list[int]]], loss_of_batch: Callable, work: Path, resume: bool,
+                 progress: bool = True) -> LoopResult:
+    """Train `params` of `model` (tensors, or AdamW parameter groups with their own "lr") on `examples` examples;
     `loss_of_batch(prepared_model, indices, device)` gives each batch's loss."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
@@ -61,7 +64,7 @@ def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: 
     optimizer = torch.optim.AdamW(params, lr=settings.lr, weight_decay=settings.weight_decay)
     clipped = [p for group in optimizer.param_groups for p in group["params"]]
     ranks, rank = accelerator.num_processes, accelerator.process_index
-    per_epoch = max(1, math.ceil(settings.examples / settings.batch_size) // ranks)
+    per_epoch = max(1, math.ceil(examples / settings.batch_size) // ranks)
     total = settings.max_steps or max(1, int(per_epoch * settings.epochs))
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total * settings.warmup), total)
     model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
@@ -99,6 +102,22 @@ def run_training(model, params: list, settings: LoopSettings, batches_of_epoch: 
     bar.close()
     save_checkpoint()
     return LoopResult(model, accelerator, step, total, losses, time.perf_counter() - began)
+
+
+def length_batches(lengths: list[int], batch_size: int, seed: int, epoch: int, window: int,
+                   min_size: int = 1) -> list[list[int]]:
+    """Shuffled batches of similar length (sorted within windows of `window` batches; batches under `min_size`
+    dropped), reproducible per epoch."""
+    rng = random.Random(seed * 1_000_003 + epoch)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    span = batch_size * window
+    batches = []
+    for w in range(0, len(order), span):
+        part = sorted(order[w:w + span], key=lambda i: lengths[i])
+        batches += [batch for b in range(0, len(part), batch_size) if len(batch := part[b:b + batch_size]) >= min_size]
+    rng.shuffle(batches)
+    return batches
 
 
 def add_training_arguments(p, *, out_help: str, valid_help: str, valid_examples: int, epochs: float,

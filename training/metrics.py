@@ -1,4 +1,6 @@
-"""Smoothed sentence BLEU-4 in the CodeXGLUE code-to-text convention (its `evaluator/bleu.py`).
+"""The two scores the benchmarks report: smoothed BLEU-4 for summaries and MRR for search.
+
+BLEU follows the CodeXGLUE code-to-text convention (its `evaluator/bleu.py`).
 
 Per sentence: lowercase, split punctuation as the NIST script does, clipped n-gram
 precisions for n = 1..4 with add-one smoothing for n > 1, brevity penalty
@@ -12,6 +14,8 @@ import re
 import sys
 from collections import Counter
 from xml.sax.saxutils import unescape
+
+import numpy as np
 
 _NORMALIZE = [
     (re.compile(r"([\{-\~\[-\` -\&\(-\+\:-\@\/])"), r" \1 "),  # punctuation (not the apostrophe)
@@ -56,3 +60,22 @@ def corpus_bleu(references: list[str], hypotheses: list[str]) -> float:
     if not references:
         return 0.0
     return 100 * sum(map(sentence_bleu, references, hypotheses)) / len(references)
+
+
+# --- search: mean reciprocal rank -------------------------------------------------------------------
+
+def gold_ranks(scores: np.ndarray, gold: list[int | None]) -> list[int | None]:
+    """Rank of each query's gold column: 1 + others scoring >= gold (ties count against gold)."""
+    ranks: list[int | None] = []
+    for row, column in zip(scores, gold):
+        if column is None:
+            ranks.append(None)
+        else:
+            ranks.append(int((row >= row[column]).sum()))  # gold itself counts once: the 1 of 1 + others
+    return ranks
+
+
+def mean_reciprocal_rank(ranks: list[int | None]) -> float:
+    """Mean of 1/rank over queries with a gold answer; a gold absent from the codebase scores 0."""
+    scored = [r for r in ranks if r is not None]
+    return sum(1 / r for r in scored if r > 0) / len(scored) if scored else float("nan")

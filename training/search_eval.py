@@ -20,34 +20,8 @@ import numpy as np
 from leancode.encoder import Encoder
 from leancode.simplify import REPEAT_DISCOUNT, Simplified
 
-
-def read_jsonl(path: str | Path) -> list[dict]:
-    with open(path, encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def write_jsonl(path: str | Path, records: list[dict]) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as out:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def gold_ranks(scores: np.ndarray, gold: list[int | None]) -> list[int | None]:
-    """Rank of each query's gold column: 1 + others scoring >= gold (ties count against gold)."""
-    ranks: list[int | None] = []
-    for row, column in zip(scores, gold):
-        if column is None:
-            ranks.append(None)
-        else:
-            ranks.append(int((row >= row[column]).sum()))  # gold itself counts once: the 1 of 1 + others
-    return ranks
-
-
-def mean_reciprocal_rank(ranks: list[int | None]) -> float:
-    """Mean of 1/rank over queries with a gold answer; a gold absent from the codebase scores 0."""
-    scored = [r for r in ranks if r is not None]
-    return sum(1 / r for r in scored if r > 0) / len(scored) if scored else float("nan")
+from .jsonl import read_jsonl, write_jsonl
+from .metrics import gold_ranks, mean_reciprocal_rank
 
 
 def top_answers(scores: np.ndarray, top: int) -> np.ndarray:

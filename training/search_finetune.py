@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -38,31 +37,30 @@ import torch
 from leancode.encoder import ADAPTER_MANIFEST, pool
 from leancode.model_tokens import PACKAGED, resolve_model
 
-from .loop import LoopSettings, add_training_arguments, data_record, run_training, training_inputs
-from .search_eval import gold_ranks, mean_reciprocal_rank
-from .summarize import Example, read_pairs, simplified_examples
+from .examples import Example, read_pairs, simplified_examples
+from .loop import LoopSettings, add_training_arguments, data_record, length_batches, run_training, training_inputs
+from .metrics import gold_ranks, mean_reciprocal_rank
 
 LORA_TARGETS = ["query", "key", "value", "dense"]  # attention projections and both feed-forward layers
 OBJECTIVES = ("distill", "contrastive")
 
 
 @dataclass
-class SearchTrainConfig:
-    objective: str = "distill"
+class SearchTrainConfig(LoopSettings):
+    """The loop's settings (with this fine-tune's defaults), the objective and the LoRA shape."""
+
     epochs: float = 1.0
     batch_size: int = 64
     lr: float = 2e-4
     warmup: float = 0.1
+    save_every: int = 100
+    objective: str = "distill"
     scale: float = 20.0  # logits = cosine similarity x scale (sentence-transformers' default)
     lora_r: int = 16
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     max_code_length: int = 256
     max_query_length: int = 64
-    max_steps: int | None = None
-    save_every: int = 100
-    seed: int = 0
-    time_limit: float | None = None  # minutes
 
 
 def distinct_summaries(examples: list[Example]) -> list[Example]:
@@ -95,20 +93,6 @@ def embed(model, tokenizer, texts: list[str], max_length: int, device, pooling: 
     batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt").to(device)
     hidden = model(**batch).last_hidden_state
     return pool(hidden, batch["attention_mask"], pooling)
-
-
-def epoch_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
-    """Shuffled batches of similar code length (sorted within windows of 20 batches), reproducible per epoch."""
-    rng = random.Random(seed * 1_000_003 + epoch)
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    window = batch_size * 20
-    batches = []
-    for w in range(0, len(order), window):
-        part = sorted(order[w:w + window], key=lambda i: lengths[i])
-        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size) if len(part[b:b + batch_size]) > 1]
-    rng.shuffle(batches)
-    return batches
 
 
 def anchors(model, tokenizer, batch: list[Example], config: SearchTrainConfig, device):
@@ -158,12 +142,10 @@ def retrieval_mrr(model, tokenizer, examples: list[Example], config: SearchTrain
 def train(model, tokenizer, examples: list[Example], config: SearchTrainConfig, work: Path, resume: bool,
           progress: bool = True) -> dict:
     """Train the LoRA weights of `model` on simplified code (see the objectives above); returns a summary of the run."""
-    settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
-                            max_steps=config.max_steps, lr=config.lr, weight_decay=0.01, warmup=config.warmup,
-                            save_every=config.save_every, seed=config.seed, time_limit=config.time_limit)
     lengths = [len(e.source) for e in examples]
-    run = run_training(model, [p for p in model.parameters() if p.requires_grad], settings,
-                       lambda epoch: epoch_batches(lengths, config.batch_size, config.seed, epoch),
+    run = run_training(model, [p for p in model.parameters() if p.requires_grad], config, len(examples),
+                       lambda epoch: length_batches(lengths, config.batch_size, config.seed, epoch, window=20,
+                                                    min_size=2),
                        lambda prepared, indices, device: loss_of(prepared, tokenizer, [examples[i] for i in indices],
                                                                  config, device),
                        work, resume, progress)

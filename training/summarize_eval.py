@@ -15,8 +15,8 @@ from leancode.importance import ImportanceTable
 from leancode.simplify import REPEAT_DISCOUNT, simplify
 from leancode.summarizer import Summarizer
 
-from .bleu import corpus_bleu
-from .search_eval import read_jsonl
+from .jsonl import read_jsonl
+from .metrics import corpus_bleu
 
 
 def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float, table: ImportanceTable | None = None,

@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import random
-import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -30,66 +28,14 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from leancode.importance import ImportanceTable
 from leancode.model_tokens import PACKAGED
-from leancode.simplify import REPEAT_DISCOUNT, simplify
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
                                  load_model, new_model, save_decoder)
-from leancode.units import extract_units
 
-from .loop import LoopSettings, add_training_arguments, data_record, run_training, training_inputs
-from .search_eval import read_jsonl
+from .examples import NAME_MASK, Example, read_pairs, simplified_examples
+from .loop import LoopSettings, add_training_arguments, data_record, length_batches, run_training, training_inputs
 
 STATE_CHUNK = 2048  # examples per cached chunk of encoder states
-NAME_MASK = "[MASK]"  # what --mask-names writes for the function's name (one special token of BERT vocabularies)
-
-
-@dataclass
-class Example:
-    source: str  # simplified code, what the encoder reads
-    summary: str
-    pieces_full: int  # model pieces of the full code
-    pieces_kept: int  # ... of `source`
-    code: str = ""  # the full code
-
-
-def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
-    """Lines of a summaries .jsonl (each with idx and code), or a seeded sample of `limit` of them, in file order."""
-    rows = read_jsonl(path)
-    for n, row in enumerate(rows):
-        if "code" not in row or "idx" not in row:
-            raise ValueError(f"{path}:{n + 1}: each line needs 'idx' and 'code'")
-    if limit and limit < len(rows):
-        rows = [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), limit))]
-    return rows
-
-
-def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
-                        seed: int, progress: bool = True, task: str = "summarize",
-                        repeat_discount: float = REPEAT_DISCOUNT, mask_names: float = 0.0) -> list[Example]:
-    """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code); in a seeded `mask_names`
-    share of them the function's name is masked, so the model learns to read the body, not only the name."""
-    rng, mask_rng = random.Random(seed), random.Random(seed + 1)  # masking leaves the ratio draws as they were
-    out = []
-    for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
-        ratio = rng.choice(ratios)
-        language = row.get("language", "python")
-        result = simplify(row["code"], language, ratio=ratio, method=method if ratio else "none",
-                          table=table, task=task, seed=seed, repeat_discount=repeat_discount)
-        source = result.code
-        if mask_names and mask_rng.random() < mask_names:
-            source = mask_function_name(row["code"], source, language)
-        out.append(Example(source, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
-                           row["code"]))
-    return out
-
-
-def mask_function_name(code: str, source: str, language: str) -> str:
-    """`source` (code, or code simplified) with each whole-word use of `code`'s first function name masked."""
-    units = extract_units(code, language)
-    if not units:
-        return source
-    return re.sub(rf"(?<![\w$]){re.escape(units[0].name)}(?![\w$])", NAME_MASK, source)
 
 
 # --- encoder states, cached ---------------------------------------------------------------------
@@ -150,20 +96,13 @@ def _encode_chunk(model, tokenizer, sources: list[str], device, batch_size: int,
 # --- training ------------------------------------------------------------------------------------
 
 @dataclass
-class TrainConfig:
-    epochs: float = 3.0
-    batch_size: int = 32
-    lr: float = 5e-4
-    warmup: float = 0.03
-    weight_decay: float = 0.01
-    seed: int = 0
-    max_steps: int | None = None
-    save_every: int = 200
+class TrainConfig(LoopSettings):
+    """The loop's settings (its defaults are this fine-tune's) and the decoder's shape."""
+
     layers: int = 3
     ffn: int = 1536
     tune_top_layers: int = 0  # encoder layers trained with the decoder, at encoder_lr
     encoder_lr: float = 5e-5
-    time_limit: float | None = None  # minutes
 
 
 class TopLayersAndDecoder(torch.nn.Module):
@@ -192,7 +131,8 @@ def _targets(tokenizer, summaries: list[str]) -> tuple[torch.Tensor, torch.Tenso
     return enc["input_ids"], enc["attention_mask"]
 
 
-def _batch(states: list[np.ndarray], tokenizer, examples: list[Example], indices: list[int], device):
+def decoder_batch(states: list[np.ndarray], tokenizer, examples: list[Example], indices: list[int], device):
+    """The decoder's inputs and labels for `examples[indices]`, their cached states padded to the longest."""
     longest = max(len(states[i]) for i in indices)
     hidden = np.zeros((len(indices), longest, states[indices[0]].shape[1]), dtype=np.float32)
     mask = torch.zeros(len(indices), longest, dtype=torch.long)
@@ -205,20 +145,6 @@ def _batch(states: list[np.ndarray], tokenizer, examples: list[Example], indices
             "encoder_hidden_states": torch.from_numpy(hidden).to(device), "encoder_attention_mask": mask.to(device)}
 
 
-def epoch_batches(states: list[np.ndarray], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
-    """Shuffled batches of similar source length (sorted within windows of 50 batches), reproducible per epoch."""
-    rng = random.Random(seed * 1_000_003 + epoch)
-    order = list(range(len(states)))
-    rng.shuffle(order)
-    window = batch_size * 50
-    batches = []
-    for w in range(0, len(order), window):
-        part = sorted(order[w:w + window], key=lambda i: len(states[i]))
-        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
-    return batches
-
-
 @torch.no_grad()
 def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64) -> float:
     """Per-token loss of `decoder` (or a TopLayersAndDecoder) on the cached `states` of `examples`."""
@@ -226,7 +152,7 @@ def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64
     total, count = 0.0, 0
     for b in range(0, len(examples), batch_size):
         indices = list(range(b, min(b + batch_size, len(examples))))
-        batch = _batch(states, tokenizer, examples, indices, device)
+        batch = decoder_batch(states, tokenizer, examples, indices, device)
         tokens = int((batch["labels"][:, 1:] != -100).sum())
         total += float(decoder(**batch).loss) * tokens
         count += tokens
@@ -238,18 +164,15 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
           resume: bool, valid: tuple[list[Example], list[np.ndarray]] | None = None, progress: bool = True) -> dict:
     """Train `model.decoder` (and the encoder's top `config.tune_top_layers` layers) on cached encoder states
     (`encoder_states(..., below_top=config.tune_top_layers)`); returns a summary of the run."""
-    settings = LoopSettings(examples=len(examples), batch_size=config.batch_size, epochs=config.epochs,
-                            max_steps=config.max_steps, lr=config.lr, weight_decay=config.weight_decay,
-                            warmup=config.warmup, save_every=config.save_every, seed=config.seed,
-                            time_limit=config.time_limit)
     trainable = TopLayersAndDecoder(model, config.tune_top_layers)
     groups = [{"params": [p for p in model.decoder.parameters() if p.requires_grad]}]
     if config.tune_top_layers:
         groups.append({"params": list(trainable.layers.parameters()), "lr": config.encoder_lr})
-    run = run_training(trainable, groups, settings,
-                       lambda epoch: epoch_batches(states, config.batch_size, config.seed, epoch),
-                       lambda decoder, indices, device: decoder(**_batch(states, tokenizer, examples, indices,
-                                                                         device)).loss,
+    lengths = [len(state) for state in states]
+    run = run_training(trainable, groups, config, len(examples),
+                       lambda epoch: length_batches(lengths, config.batch_size, config.seed, epoch, window=50),
+                       lambda decoder, indices, device: decoder(**decoder_batch(states, tokenizer, examples,
+                                                                                indices, device)).loss,
                        work, resume, progress)
     summary = {"steps": run.steps, "planned_steps": run.planned_steps, "train_seconds_this_run": round(run.seconds, 1),
                "train_loss_last_100": round(float(np.mean(run.losses[-100:])), 4) if run.losses else None}

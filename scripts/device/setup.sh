@@ -14,7 +14,7 @@ PYTHONPATH=/tmp/pkg:/tmp/site python3 -P -c "
 import torch, transformers, accelerate
 print(torch.__version__, transformers.__version__, accelerate.__version__, torch.cuda.is_available())
 from leancode.simplify import simplify
-from leancode.training.summarize import mask_function_name
+from leancode.training.examples import mask_function_name
 code = 'def add_one(x):\n    y = x + 1\n    return y\n'
 print(simplify(code, 'python', ratio=0.5).code, mask_function_name(code, code, 'python'))"
 echo SETUP-OK

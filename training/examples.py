@@ -1,0 +1,67 @@
+"""Training examples of both fine-tunes: (function, summary) pairs read from a .jsonl and simplified at a
+seeded per-example ratio, with the model pieces the simplification kept."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from leancode.importance import ImportanceTable
+from leancode.simplify import REPEAT_DISCOUNT, simplify
+from leancode.units import extract_units
+
+from .jsonl import read_jsonl
+
+NAME_MASK = "[MASK]"  # what --mask-names writes for the function's name (one special token of BERT vocabularies)
+
+
+@dataclass
+class Example:
+    source: str  # simplified code, what the encoder reads
+    summary: str
+    pieces_full: int  # model pieces of the full code
+    pieces_kept: int  # ... of `source`
+    code: str = ""  # the full code
+
+
+def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
+    """Lines of a summaries .jsonl (each with idx and code), or a seeded sample of `limit` of them, in file order."""
+    rows = read_jsonl(path)
+    for n, row in enumerate(rows):
+        if "code" not in row or "idx" not in row:
+            raise ValueError(f"{path}:{n + 1}: each line needs 'idx' and 'code'")
+    if limit and limit < len(rows):
+        rows = [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), limit))]
+    return rows
+
+
+def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
+                        seed: int, progress: bool = True, task: str = "summarize",
+                        repeat_discount: float = REPEAT_DISCOUNT, mask_names: float = 0.0) -> list[Example]:
+    """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code); in a seeded `mask_names`
+    share of them the function's name is masked, so the model learns to read the body, not only the name."""
+    rng, mask_rng = random.Random(seed), random.Random(seed + 1)  # masking leaves the ratio draws as they were
+    out = []
+    for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
+        ratio = rng.choice(ratios)
+        language = row.get("language", "python")
+        result = simplify(row["code"], language, ratio=ratio, method=method if ratio else "none",
+                          table=table, task=task, seed=seed, repeat_discount=repeat_discount)
+        source = result.code
+        if mask_names and mask_rng.random() < mask_names:
+            source = mask_function_name(row["code"], source, language)
+        out.append(Example(source, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
+                           row["code"]))
+    return out
+
+
+def mask_function_name(code: str, source: str, language: str) -> str:
+    """`source` (code, or code simplified) with each whole-word use of `code`'s first function name masked."""
+    units = extract_units(code, language)
+    if not units:
+        return source
+    return re.sub(rf"(?<![\w$]){re.escape(units[0].name)}(?![\w$])", NAME_MASK, source)
