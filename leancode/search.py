@@ -108,13 +108,17 @@ class SearchIndex:
         return self._bm25
 
 
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest scores, best first (ties: lower index first)."""
-    k = min(k, len(scores))
-    if k <= 0:
-        return np.empty(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    return part[np.lexsort((part, -scores[part]))]
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores along the last axis (each row of a matrix), best first (ties: lower
+    index first)."""
+    n = scores.shape[-1]
+    k = max(0, min(k, n))
+    if k < n:
+        part = np.argpartition(-scores, k - 1, axis=-1)[..., :k] if k else np.empty(scores.shape[:-1] + (0,), int)
+    else:
+        part = np.broadcast_to(np.arange(n), scores.shape).copy()
+    order = np.lexsort((part, -np.take_along_axis(scores, part, axis=-1)), axis=-1)
+    return np.take_along_axis(part, order, axis=-1)
 
 
 def rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: bool = False, top: int = 10,
@@ -145,17 +149,17 @@ def _rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid:
         dense = np.where(mask, dense, -np.inf)
     allowed = int(mask.sum()) if mask is not None else len(dense)
     if not hybrid:
-        return [(int(row), float(dense[row])) for row in _top(dense, min(top, allowed))]
+        return [(int(row), float(dense[row])) for row in top_k(dense, min(top, allowed))]
     depth = min(max(FUSION_DEPTH, top), allowed)
     fused: dict[int, float] = {}
-    for position, row in enumerate(_top(dense, depth)):
+    for position, row in enumerate(top_k(dense, depth)):
         fused[int(row)] = 1 / (RRF_K + position + 1)
     terms = lexical_terms(query_text)
     if terms:
         lexical = np.asarray(index.bm25.get_scores(terms), dtype=np.float32)
         if mask is not None:
             lexical = np.where(mask, lexical, 0)
-        for position, row in enumerate(_top(lexical, min(depth, int(np.count_nonzero(lexical > 0))))):
+        for position, row in enumerate(top_k(lexical, min(depth, int(np.count_nonzero(lexical > 0))))):
             fused[int(row)] = fused.get(int(row), 0.0) + 1 / (RRF_K + position + 1)
     best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
     return best[:top]

@@ -18,23 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from leancode.encoder import Encoder
+from leancode.search import top_k
 from leancode.simplify import REPEAT_DISCOUNT, Simplified
 
 from .jsonl import read_jsonl, write_jsonl
 from .metrics import gold_ranks, mean_reciprocal_rank
-
-
-def top_answers(scores: np.ndarray, top: int) -> np.ndarray:
-    """Column indices of the `top` best scores per row, best first (stable: lower index first on ties)."""
-    top = min(top, scores.shape[1])
-    if top < scores.shape[1]:
-        part = np.argpartition(-scores, top - 1, axis=1)[:, :top]
-    else:
-        part = np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
-    part.sort(axis=1)  # index order first, so the stable sort below breaks ties by index
-    picked = np.take_along_axis(scores, part, axis=1)
-    order = np.argsort(-picked, axis=1, kind="stable")
-    return np.take_along_axis(part, order, axis=1)
 
 
 def token_totals(simplified: list[Simplified]) -> dict:
@@ -78,7 +66,7 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
 
     scores = query_vectors @ code_vectors.T
     column = {r["idx"]: i for i, r in enumerate(codebase)}
-    answers = top_answers(scores, top)
+    answers = top_k(scores, top)
     predictions = [{"idx": q["idx"], "answers": [codebase[j]["idx"] for j in row]}
                    for q, row in zip(queries, answers)]
     has_gold = any("gold" in q for q in queries)
