@@ -30,7 +30,7 @@ from leancode.encoder import adapter_base, load_model as load_encoder
 from leancode.summarizer import is_leancode_summarizer, load_model as load_summarizer
 from leancode.tokens import Token
 
-METHODS = ("leancode-cls", "leancode-pooled", "leancode-cross", "dietcode")
+SCORING_METHODS = ("leancode-cls", "leancode-pooled", "leancode-cross", "dietcode")
 MAX_LENGTH = 512
 GENERATE_STEPS = 32
 
@@ -70,8 +70,8 @@ class AttentionScorer:
         from transformers import AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging
 
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+        if method not in SCORING_METHODS:
+            raise ValueError(f"unknown method {method!r}; methods: {', '.join(SCORING_METHODS)}")
         logging.disable_progress_bar()
         if method == "leancode-cross" and is_leancode_summarizer(model_path):
             model, tokenizer, _ = load_summarizer(model_path)

@@ -6,7 +6,7 @@ import argparse
 import shlex
 import sys
 
-from .attention import METHODS
+from .attention import SCORING_METHODS
 from .corpus import add_corpus_parser
 from .mine import add_mine_parser
 from .search_eval import add_search_eval_parser
@@ -36,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", action="append", required=True, metavar="DIR|FILE",
                    help="source directory, source file or .jsonl of {code, language[, summary]} (repeatable)")
     p.add_argument("--language", required=True)
-    p.add_argument("--method", choices=METHODS, required=True,
+    p.add_argument("--method", choices=SCORING_METHODS, required=True,
                    help="dietcode: the CLS signal, used through the table's global lookups")
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write the table to")
     p.add_argument("--max-functions", type=int, metavar="N", help="sample N functions (seeded)")

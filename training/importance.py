@@ -27,7 +27,7 @@ from leancode.model_tokens import DEFAULT_MODEL_ID, default_model_path
 from leancode.tokens import ParseWarning, lex
 from leancode.units import extract_units
 
-from .attention import METHODS, AttentionScorer
+from .attention import SCORING_METHODS, AttentionScorer
 
 TASKS = {"leancode-cls": "search", "leancode-pooled": "search", "dietcode": "search", "leancode-cross": "summarize"}
 # Functions lexed and scored together (the scorer batches them further).
@@ -112,8 +112,8 @@ def build_table(model_path: str | None, corpus_paths: Iterable[str | Path], lang
     """An importance table of `model_path`'s attention (None: the packaged MiniLM) over the corpus;
     `scorer`: that model already loaded for `method` (then `device` and `max_length` are its own)."""
     language = spec_for(language).name
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+    if method not in SCORING_METHODS:
+        raise ValueError(f"unknown method {method!r}; methods: {', '.join(SCORING_METHODS)}")
     corpus_paths = [str(p) for p in corpus_paths]
     files = corpus_files(corpus_paths, language)
     model_path = model_path or default_model_path()
