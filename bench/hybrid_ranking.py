@@ -12,7 +12,7 @@ from pathlib import Path
 
 from report import command_line, write_section
 
-from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO, Encoder
+from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
 from leancode.search import SearchIndex, rank
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
@@ -29,8 +29,8 @@ def mrr(queries, codebase, query_vectors, index, hybrid):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--method", default=DEFAULT_METHOD)
-    parser.add_argument("--ratio", type=float, default=DEFAULT_RATIO)
+    parser.add_argument("--method", default=SEARCH_METHOD)
+    parser.add_argument("--ratio", type=float, default=SEARCH_RATIO)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     queries = [json.loads(line) for line in open(DATA / "queries.jsonl")]

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from report import command_line, write_section
 
-from leancode.encoder import DEFAULT_RATIO, Encoder
+from leancode.encoder import SEARCH_RATIO, Encoder
 from leancode.model_tokens import default_model_path
 from leancode.simplify import METHODS, REPEAT_DISCOUNT
 from leancode.training.jsonl import read_jsonl
@@ -212,9 +212,9 @@ def main() -> None:
                   f"({base['model_tokens_before'] / len(codebase):.1f} model tokens per function); "
                   f"queries in {query_seconds:.1f}s. For reference, zero-shot `{zero_shot.model_id}` on full "
                   f"input: MRR **{zero_shot_cell['mrr']:.4f}**.", ""]
-        default = by_cell(cells, "leancode", DEFAULT_RATIO)
+        default = by_cell(cells, "leancode", SEARCH_RATIO)
         if default:
-            lines += [f"Defaults (this model, leancode at ratio {DEFAULT_RATIO:g}): MRR **{default['mrr']:.4f}**, "
+            lines += [f"Defaults (this model, leancode at ratio {SEARCH_RATIO:g}): MRR **{default['mrr']:.4f}**, "
                       f"{default['mrr'] / zero_shot_cell['mrr']:.1%} of the zero-shot full-input MRR.", ""]
     header = "| method | " + " | ".join(f"{r:g}" for r in ratios) + " |"
     rule = "|---|" + "---:|" * len(ratios)
@@ -247,8 +247,8 @@ def main() -> None:
             lines += ["", f"Largest leancode ratio keeping >= 97% of full-input MRR and at least the zero-shot "
                       f"full-input MRR: **{best['ratio']:g}** (MRR {best['mrr']:.4f}, "
                       f"{best['mrr'] / base['mrr']:.1%}); "
-                      + ("" if args.pairs else f"the shipped default (`leancode.encoder.DEFAULT_RATIO` = "
-                         f"{DEFAULT_RATIO:g}) also weighs the held-out package sets (sections below).")]
+                      + ("" if args.pairs else f"the shipped default (`leancode.encoder.SEARCH_RATIO` = "
+                         f"{SEARCH_RATIO:g}) also weighs the held-out package sets (sections below).")]
     if sweep:
         lines += ["", f"leancode at ratio {max(ratios):g} by repeat discount (the k-th repeat of a token's text in a "
                   f"function scores discount**k of its table score; shipped: {REPEAT_DISCOUNT:g}; 1 is the paper's "

@@ -36,9 +36,9 @@ from .model_tokens import default_model_path, piece_counter, resolve_model
 from .runtime import BACKENDS, OnnxRunner, TorchRunner, export_onnx, onnx_file, onnx_runtime_available, pool
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
-DEFAULT_METHOD = "leancode"
+SEARCH_METHOD = "leancode"
 # Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md).
-DEFAULT_RATIO = 0.2
+SEARCH_RATIO = 0.2
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
 ADAPTER_MANIFEST = "leancode-adapter.json"
 SHIPPED_ADAPTER = Path(__file__).parent / "models" / "code-search"
@@ -130,7 +130,7 @@ def _pooling_mode(path: Path) -> str:
 class Encoder:
     """Code and query embeddings from one local encoder model, code simplified first."""
 
-    def __init__(self, model: str | None = None, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO,
+    def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float = SEARCH_RATIO,
                  quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
                  repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto"):
         check_settings(method, ratio, repeat_discount)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
+from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO
 from leancode.languages import LANGUAGES
 from leancode.simplify import METHODS
 from leancode.summarizer import DEFAULT_RATIO as SUMMARY_RATIO
@@ -25,8 +25,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    method: str = DEFAULT_METHOD  # simplification before the encoder (and the summarizer) reads code
-    ratio: float = DEFAULT_RATIO  # ... for search
+    method: str = SEARCH_METHOD  # simplification before the encoder (and the summarizer) reads code
+    ratio: float = SEARCH_RATIO  # ... for search
     summary_ratio: float = SUMMARY_RATIO  # ... for hover summaries
     model_path: str | None = None  # a local encoder or search adapter directory; None: the shipped adapter
     summarizer_path: str | None = None  # a summarizer directory; None: the shipped one

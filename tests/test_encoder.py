@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from leancode.encoder import DEFAULT_RATIO, Encoder  # noqa: E402
+from leancode.encoder import SEARCH_RATIO, Encoder  # noqa: E402
 from leancode.search import top_k  # noqa: E402
 from leancode.simplify import REPEAT_DISCOUNT  # noqa: E402
 from leancode.training.cli import main  # noqa: E402
@@ -96,7 +96,7 @@ def test_eval_search_writes_predictions_and_report(tmp_path, capsys):
 
     data = json.loads(report.read_text())
     assert data["mrr"] == pytest.approx(0.75)  # three literal queries at rank 1, one gold missing
-    assert (data["method"], data["ratio"], data["queries"], data["functions"]) == ("none", DEFAULT_RATIO, 4, 4)
+    assert (data["method"], data["ratio"], data["queries"], data["functions"]) == ("none", SEARCH_RATIO, 4, 4)
     assert data["repeat_discount"] == REPEAT_DISCOUNT
     assert data["model_tokens_before"] == data["model_tokens_after"] > 0
     assert data["lexical_tokens_before"] == data["lexical_tokens_after"] > 0

@@ -130,15 +130,15 @@ def _eval_search(args) -> int:
 
 def add_search_eval_parser(tasks) -> None:
     """`leancode-train eval search ...`."""
-    from leancode.encoder import DEFAULT_METHOD, DEFAULT_RATIO
+    from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO
     from leancode.simplify import METHODS, add_repeat_discount_option
 
     p = tasks.add_parser("search", help="code search: rank the codebase for each query, score MRR",
                          description="Predictions: one line per query {idx, answers: [top idx, best first]}.")
     p.add_argument("--queries", required=True, metavar="FILE", help="queries.jsonl: {idx, query[, gold]}")
     p.add_argument("--codebase", required=True, metavar="FILE", help="codebase.jsonl: {idx, code, language}")
-    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
-    p.add_argument("--ratio", type=float, default=DEFAULT_RATIO, help="fraction of model tokens to remove")
+    p.add_argument("--method", choices=METHODS, default=SEARCH_METHOD)
+    p.add_argument("--ratio", type=float, default=SEARCH_RATIO, help="fraction of model tokens to remove")
     add_repeat_discount_option(p)
     p.add_argument("--model", help="local encoder directory (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--output", required=True, metavar="FILE", help="predictions .jsonl to write")
