@@ -1,7 +1,7 @@
 """Code search evaluation: rank a codebase for each query, write predictions, score MRR.
 
-Formats (docs/benchmark-format.md, CodeXGLUE conventions): `codebase.jsonl` lines
-`{"idx", "code", "language"}`, `queries.jsonl` lines `{"idx", "query"[, "gold"]}`;
+Formats (``../shared/docs/benchmark-format.md`` next to the repository, CodeXGLUE conventions):
+`codebase.jsonl` lines `{"idx", "code", "language"}`, `queries.jsonl` lines `{"idx", "query"[, "gold"]}`;
 predictions one line per query `{"idx", "answers": [top idx, best first]}`.
 MRR counts ties against the gold answer: rank = 1 + the number of other candidates
 scoring at least as high as gold.

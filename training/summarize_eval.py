@@ -1,7 +1,7 @@
 """Code summarization evaluation: summarize simplified code, write predictions, score smoothed BLEU-4.
 
-Input: `summaries.jsonl` lines `{"idx", "code", "language", "summary"}` (docs/benchmark-format.md).
-Predictions: one line a function, `idx<TAB>summary`. The report holds BLEU (when
+Input: `summaries.jsonl` lines `{"idx", "code", "language", "summary"}` (``../shared/docs/benchmark-format.md``
+next to the repository). Predictions: one line a function, `idx<TAB>summary`. The report holds BLEU (when
 references are given), model tokens before and after simplification, and seconds.
 """
 
