@@ -283,15 +283,18 @@ def _open_index(args: argparse.Namespace, root: Path):
 def _encoder(args: argparse.Namespace, built: dict):
     """The encoder the options ask for, else the one the index (its manifest: `built`) was made by."""
     from .encoder import Encoder
+    from .index import built_settings
 
-    settings = dict(built.get("encoder") or {})
-    if built.get("model_path") and Path(built["model_path"]).is_dir():
-        settings["model"] = built["model_path"]
+    settings = built_settings(built)  # checked; the model only ever comes from --model or the default
     for name in ("model", "method", "ratio", "quantize"):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
-    settings = {k: v for k, v in settings.items() if k in ("model", "method", "ratio", "quantize", "max_length")}
-    return Encoder(threads=args.threads, backend=args.backend, **settings)
+    encoder = Encoder(threads=args.threads, backend=args.backend, **settings)
+    made_by = built.get("model_path")
+    if args.model is None and isinstance(made_by, str) and made_by != str(getattr(encoder, "path", "")):
+        print(f"leancode: the index was built with the model {made_by[:300]}; a model is never taken from the "
+              "index directory: pass --model to use it", file=sys.stderr)
+    return encoder
 
 
 def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None, dict]:
@@ -373,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, LookupError) as error:
         print(f"leancode: error: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug: one line for the user, the traceback only when asked for
+        if os.environ.get("LEANCODE_DEBUG"):
+            raise
+        print(f"leancode: internal error: {type(error).__name__}: {error} (LEANCODE_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 1
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -45,16 +45,18 @@ import pathspec
 from filelock import FileLock
 from tqdm import tqdm
 
-from .languages import language_for_path
+from .languages import ParseWarning, language_for_path
 from .search import SearchIndex, lexical_terms
-from .sources import MAX_FILE_BYTES
+from .simplify import METHODS
+from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
 from .units import extract_units
 
 FORMAT = 1  # of manifest.json and snapshot.npz
-PARSE_VERSION = 1  # bump when the per-file unit records change
+PARSE_VERSION = 2  # bump when the per-file unit records change
 INDEX_DIRNAME = ".leancode"
 EMBED_CHUNK = 256  # units per encoder call between progress updates and cache writes
 CACHE_SIZE_LIMIT = 4 * 2**30
+MAX_SNAPSHOT_BYTES = 8 * 2**30
 # Directories never indexed: version control, dependencies, build output, tool caches.
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", INDEX_DIRNAME, "node_modules", "bower_components", "vendor", "third_party",
@@ -72,6 +74,8 @@ _GENERATED_MARKER = re.compile(
 _HEAD_BYTES = 8192
 # Skipped without a word in the statistics (they are never source code).
 _SILENT_DIRS = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})
+# Skips that are told in a warning naming the file (the others are expected and only counted).
+_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable"})
 
 
 class UnsafeCacheValue(ValueError):
@@ -124,10 +128,11 @@ class IndexCache:
     def __init__(self, directory: Path):
         self.directory = directory
         self._cache = self._open()
+        self._warned = False
 
     def _open(self) -> diskcache.Cache:
         try:
-            self.directory.mkdir(mode=0o700, exist_ok=True)
+            safe_mkdir(self.directory)
             cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
             cache.get("probe")
             return cache
@@ -140,7 +145,7 @@ class IndexCache:
     def _warn_and_clear(self, error: Exception) -> None:
         warnings.warn(f"index cache {self.directory} is corrupt ({error}); rebuilding it", stacklevel=3)
         shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory.mkdir(mode=0o700, exist_ok=True)
+        safe_mkdir(self.directory)
 
     def _guard(self, action: Callable[[], Any], default: Any = None) -> Any:
         """Run a cache operation; a corrupt database is cleared (with a warning) and `default` returned."""
@@ -158,9 +163,19 @@ class IndexCache:
         try:
             return self._guard(lambda: self._cache.get(key))
         except UnsafeCacheValue as error:  # a pickled entry: never loaded, dropped
-            warnings.warn(f"index cache {self.directory}: {error} ({key[:40]}); entry dropped", stacklevel=3)
-            self._drop(key)
+            self.damaged(key, str(error))
             return None
+        except (ValueError, OSError) as error:  # a damaged value file: undecodable, truncated, unreadable
+            self.damaged(key, f"{type(error).__name__}: {error}")
+            return None
+
+    def damaged(self, key: str, why: str) -> None:
+        """Drop a damaged entry (it is a miss); the first of a run is told in a warning, the rest silently."""
+        if not self._warned:
+            self._warned = True
+            warnings.warn(f"index cache {self.directory}: damaged entry {key[:40]} ({why[:200]}); dropped "
+                          "(and any other damaged entries), rebuilding them", stacklevel=4)
+        self._drop(key)
 
     def _drop(self, key: str) -> None:
         self._guard(lambda: self._cache.delete(key))
@@ -169,14 +184,9 @@ class IndexCache:
         blob = self._get(key)
         if blob is None:
             return None
-        if type(blob) is not bytes or len(blob) != 4 * dim:
-            warnings.warn(f"index cache {self.directory}: damaged vector {key[:40]}...; embedding it again",
-                          stacklevel=2)
-            self._drop(key)
-            return None
-        vector = np.frombuffer(blob, dtype=np.float32)
-        if not np.isfinite(vector).all():
-            self._drop(key)
+        vector = np.frombuffer(blob, dtype=np.float32) if type(blob) is bytes and len(blob) == 4 * dim else None
+        if vector is None or not np.isfinite(vector).all():
+            self.damaged(key, "not a finite float32 vector of the encoder's dimension")
             return None
         return vector
 
@@ -184,23 +194,25 @@ class IndexCache:
         blob = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
         self._guard(lambda: self._cache.set(key, blob))
 
-    def get_record(self, key: str) -> Any:
-        text = self._get(key)
-        if text is None:
+    def get_record(self, key: str, valid: Callable[[Any], bool]) -> Any:
+        """The JSON record under `key` when `valid(record)`; a damaged or invalid one is dropped (a miss)."""
+        blob = self._get(key)
+        if blob is None:
             return None
         try:
-            if type(text) is not str:
-                raise ValueError(f"a {type(text).__name__}, not JSON text")
-            return json.loads(text)
-        except ValueError as error:
-            warnings.warn(f"index cache {self.directory}: damaged record {key[:40]} ({error}); dropped",
-                          stacklevel=2)
-            self._drop(key)
+            if type(blob) is not bytes:
+                raise ValueError(f"a {type(blob).__name__}, not JSON bytes")
+            record = json.loads(blob)
+            if not valid(record):
+                raise ValueError("a record of the wrong shape")
+            return record
+        except (ValueError, RecursionError) as error:
+            self.damaged(key, str(error))
             return None
 
     def put_record(self, key: str, value: Any) -> None:
-        text = json.dumps(value, separators=(",", ":"))
-        self._guard(lambda: self._cache.set(key, text))
+        blob = json.dumps(value, separators=(",", ":")).encode()  # bytes: diskcache never decodes them
+        self._guard(lambda: self._cache.set(key, blob))
 
     def close(self) -> None:
         self._cache.close()
@@ -230,6 +242,7 @@ class UpdateStats:
     reused: int = 0  # distinct functions whose vector came from the snapshot or the cache
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> files (or directories)
     skipped_paths: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (path, reason)
+    syntax_errors: int = 0  # files indexed whose syntax errors may hide functions (each told in a warning)
     seconds: float = 0.0
 
     def as_json(self) -> dict:
@@ -238,23 +251,46 @@ class UpdateStats:
         return data
 
 
-def _sha256(*parts: str | bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def unit_key(code: str, language: str) -> str:
     """The cache key of a function's vector (with the encoder's config key beside it)."""
-    return _sha256(language, code)
+    return sha256(language, code)
+
+
+class UnsafeIndexDir(OSError):
+    """The index directory, or something in it, is a symlink or not what it should be: never written through."""
+
+
+def safe_mkdir(path: Path) -> None:
+    """Create directory `path` (0700) or check the one there: a real directory, never a symlink (refused),
+    tightened to 0700 when it is more open."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeIndexDir(f"{path} is a symlink; refusing to write through it (remove it to index here)")
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafeIndexDir(f"{path} is not a directory")
+    if info.st_mode & 0o077 and info.st_uid == os.getuid():
+        os.chmod(path, 0o700, follow_symlinks=False)
+
+
+def refuse_symlinks(directory: Path) -> None:
+    """Raise UnsafeIndexDir when anything under `directory` is a symlink (walked without following any)."""
+    for here, dirnames, filenames in os.walk(directory):
+        for name in dirnames + filenames:
+            if os.path.islink(os.path.join(here, name)):
+                raise UnsafeIndexDir(f"{os.path.join(here, name)} is a symlink inside the index directory; "
+                                     "refusing to write through it (remove it)")
 
 
 def _atomic_write(path: Path, write: Callable[[io.BufferedWriter], None]) -> None:
+    """Write a new file and rename it over `path` (the rename replaces a link, never writes through one)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
-        with open(temporary, "wb") as handle:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with open(os.open(temporary, flags, 0o600), "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -277,9 +313,9 @@ class _Ignores:
         if not relative_dir:
             sources.insert(0, directory / ".git" / "info" / "exclude")
         for source in sources:
-            try:
-                lines += source.read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
+            try:  # never through a symlink, never a FIFO
+                lines += read_bytes(source, follow_symlinks=False).decode("utf-8", "replace").splitlines()
+            except FileSkipped:
                 continue
         self.specs[relative_dir] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
 
@@ -307,6 +343,23 @@ def _generated(head: bytes) -> bool:
     return any(len(line) > 2000 for line in complete) or len(head) >= _HEAD_BYTES and len(lines) < 4
 
 
+NOT_UTF8 = "file name not valid UTF-8"
+
+
+def _utf8(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (os.walk keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def printable_path(relative: str) -> str:
+    """A path for messages and statistics: undecodable bytes shown as \\xNN."""
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def walk_repository(root: Path, skip: Callable[[str, str], None],
                     extra_skips: tuple[Path, ...] = ()) -> Iterator[tuple[str, Path, str]]:
     """(relative path, path, language) of every source file to index, in a stable order.
@@ -327,7 +380,9 @@ def walk_repository(root: Path, skip: Callable[[str, str], None],
             path = here / name
             if name in _SILENT_DIRS:
                 continue
-            if name in SKIP_DIRS or name.endswith(".egg-info"):
+            if not _utf8(name):
+                skip(relative + "/", NOT_UTF8)
+            elif name in SKIP_DIRS or name.endswith(".egg-info"):
                 skip(relative + "/", "vendored or build directory")
             elif path.is_symlink():
                 skip(relative + "/", "symlink")
@@ -343,7 +398,9 @@ def walk_repository(root: Path, skip: Callable[[str, str], None],
             if language is None or name in (".gitignore", ".leancodeignore"):
                 continue  # not source code: not worth a count
             relative = f"{relative_dir}/{name}" if relative_dir else name
-            if ignores.ignored(relative, is_dir=False):
+            if not _utf8(name):
+                skip(relative, NOT_UTF8)
+            elif ignores.ignored(relative, is_dir=False):
                 skip(relative, "ignored")
             elif GENERATED_NAMES.match_file(name):
                 skip(relative, "generated")
@@ -352,12 +409,37 @@ def walk_repository(root: Path, skip: Callable[[str, str], None],
 
 
 def read_manifest(index_dir: str | os.PathLike) -> dict | None:
-    """The manifest.json of an index directory, or None when there is none (or it is unreadable)."""
+    """The manifest.json of an index directory, or None when there is none (or it is unreadable, not a regular
+    file, not a JSON object). Its values are not checked here: see `built_settings`."""
     try:
-        manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = json.loads(read_bytes(Path(index_dir) / "manifest.json", follow_symlinks=False))
+    except (FileSkipped, ValueError, RecursionError):
         return None
     return manifest if isinstance(manifest, dict) else None
+
+
+# The encoder settings a manifest may give back to a later run, and what each must be.
+_SETTINGS = {
+    "method": lambda v: type(v) is str and v in METHODS,
+    "ratio": lambda v: type(v) in (int, float) and 0 <= v <= 1,
+    "quantize": lambda v: type(v) is bool,
+    "max_length": lambda v: type(v) is int and 1 <= v <= 8192,
+}
+
+
+def built_settings(manifest: dict | None) -> dict:
+    """The encoder settings (method, ratio, quantize, max_length) an index was built with, each checked; an
+    invalid one is left out, with one warning. The model is never taken from a manifest (it lives in the
+    repository, so it cannot choose what code is loaded): that comes from the user's settings or the defaults."""
+    settings = manifest.get("encoder") if isinstance(manifest, dict) else None
+    if settings is None:
+        return {}
+    valid = {k: v for k, v in settings.items() if k in _SETTINGS and _SETTINGS[k](v)} \
+        if isinstance(settings, dict) else {}
+    if not isinstance(settings, dict) or len(valid) < len(settings):
+        bad = settings if not isinstance(settings, dict) else {k: v for k, v in settings.items() if k not in valid}
+        warnings.warn(f"index manifest: invalid encoder settings {json.dumps(bad)[:200]} ignored", stacklevel=2)
+    return valid
 
 
 @dataclass
@@ -376,6 +458,39 @@ def _snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray]
     matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
         else np.zeros((0, dim), dtype=np.float32)
     return _Snapshot(units, matrix, config)
+
+
+def _parse(code: str, language: str) -> dict:
+    """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = extract_units(code, language)
+    syntax = next((str(w.message) for w in caught if issubclass(w.category, ParseWarning)), None)
+    units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
+              "start_line": u.start_line, "end_line": u.end_line, "code": u.code,
+              "key": unit_key(u.code, u.language), "preview": _preview(u.code, u.docstring),
+              "terms": " ".join(lexical_terms(u.code, u.language))} for u in found]
+    return {"units": units, "syntax": syntax}
+
+
+_UNIT_FIELDS = {f for f in IndexedUnit.__dataclass_fields__}
+_UNIT_TEXT = ("name", "qualified_name", "language", "preview", "key", "terms")
+
+
+def _valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
+    return isinstance(record, dict) and all(type(record.get(k)) is str for k in _UNIT_TEXT + text) \
+        and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line"))
+
+
+def _valid_parse(record: Any) -> bool:
+    return isinstance(record, dict) and isinstance(record.get("units"), list) \
+        and all(_valid_unit(u) for u in record["units"]) and type(record.get("syntax")) in (str, type(None))
+
+
+def _valid_stat(record: Any) -> bool:
+    return record is None or isinstance(record, dict) \
+        and all(type(record.get(k)) is int for k in ("size", "mtime", "checked")) \
+        and type(record.get("sha")) is str and type(record.get("skip")) in (str, type(None))
 
 
 def _preview(code: str, docstring: str | None) -> str:
@@ -424,13 +539,22 @@ class RepositoryIndex:
         return FileLock(str(self.index_dir / "update.lock"), mode=0o600)
 
     def _prepare(self) -> None:
-        """Create the index directory (0700, with a .gitignore of `*`) and its cache directory, under a lock."""
-        self.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Create the index directory (0700, with a .gitignore of `*`) and its cache directory, under a lock.
+
+        Nothing is written through a symlink: the directory, and everything in it, must be real (else
+        UnsafeIndexDir), so a repository that ships `.leancode` (or links in it) cannot redirect our writes.
+        """
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        safe_mkdir(self.index_dir)
+        refuse_symlinks(self.index_dir)
         with FileLock(str(self.index_dir / "create.lock"), mode=0o600):
-            gitignore = self.index_dir / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# written by leancode: the index is not for version control\n*\n")
-            (self.index_dir / "cache").mkdir(mode=0o700, exist_ok=True)
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                with open(os.open(self.index_dir / ".gitignore", flags, 0o600), "w") as handle:
+                    handle.write("# written by leancode: the index is not for version control\n*\n")
+            except FileExistsError:
+                pass
+            safe_mkdir(self.index_dir / "cache")
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -439,12 +563,21 @@ class RepositoryIndex:
 
     def _read_snapshot(self) -> _Snapshot:
         """The snapshot on disk; raises ValueError (or OSError) when it is absent, damaged or inconsistent."""
-        with np.load(self.snapshot_path, allow_pickle=False) as data:
+        try:
+            blob = read_bytes(self.snapshot_path, MAX_SNAPSHOT_BYTES, follow_symlinks=False)
+        except FileSkipped:
+            if not os.path.lexists(self.snapshot_path):
+                raise FileNotFoundError(self.snapshot_path) from None
+            raise
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             records = json.loads(bytes(data["units"]).decode("utf-8"))
             vectors = np.ascontiguousarray(data["vectors"])
-        if meta.get("format") != FORMAT:
-            raise ValueError(f"snapshot format {meta.get('format')}, expected {FORMAT}")
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or type(meta.get("config_key")) is not str:
+            raise ValueError(f"snapshot metadata {str(meta)[:100]} is not of format {FORMAT}")
+        if not isinstance(records, list) or not all(_valid_unit(r, ("path",)) and r.keys() == _UNIT_FIELDS
+                                                    for r in records):
+            raise ValueError("snapshot unit records of the wrong shape")
         units = [IndexedUnit(**record) for record in records]
         if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(units) \
                 or vectors.shape[0] and vectors.shape[1] != self.encoder.dim:
@@ -453,8 +586,9 @@ class RepositoryIndex:
         if not np.isfinite(vectors).all():
             raise ValueError("snapshot vectors are not finite")
         manifest = self.read_manifest()
-        if manifest is None or manifest.get("config_key") != meta.get("config_key") \
-                or manifest.get("counts", {}).get("units") != len(units):
+        counts = manifest.get("counts") if manifest is not None else None
+        if manifest is None or manifest.get("config_key") != meta["config_key"] \
+                or not isinstance(counts, dict) or counts.get("units") != len(units):
             raise ValueError("manifest.json does not describe the snapshot")
         return _Snapshot(units, vectors, meta["config_key"])
 
@@ -548,9 +682,12 @@ class RepositoryIndex:
         progress = bool(progress) and report is None
         reasons: Counter[str] = Counter()
 
-        def skip(relative: str, reason: str) -> None:
+        def skip(relative: str, reason: str, detail: str = "") -> None:
+            relative = printable_path(relative)
             reasons[reason] += 1
             stats.skipped_paths.append((relative, reason))
+            if reason in _WARN_REASONS:
+                warnings.warn(f"{relative}: skipped: {reason}" + (f" ({detail})" if detail else ""), stacklevel=2)
 
         records: list[tuple[str, dict]] = []  # (relative path, unit record)
         files = walk_repository(self.root, skip, extra_skips=(self.index_dir,))
@@ -564,7 +701,11 @@ class RepositoryIndex:
             if self.exclude is not None and self.exclude.match_file(relative):
                 skip(relative, "excluded")
                 continue
-            units = self._file_units(cache, relative, path, language, skip, stats)
+            try:
+                units = self._file_units(cache, relative, path, language, skip, stats)
+            except Exception as error:  # one file's failure never stops the index
+                skip(relative, "failed", f"{type(error).__name__}: {error}")
+                continue
             if units is not None:
                 stats.files += 1
                 records += [(relative, record) for record in units]
@@ -614,12 +755,12 @@ class RepositoryIndex:
         return stats, _snapshot_of(records, vectors, dim, config)
 
     def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str,
-                    skip: Callable[[str, str], None], stats: UpdateStats) -> list[dict] | None:
+                    skip: Callable[..., None], stats: UpdateStats) -> list[dict] | None:
         """The unit records of one file (None when skipped), read and parsed only when it changed."""
         try:
             info = path.lstat()
-        except OSError:
-            skip(relative, "unreadable")
+        except OSError as error:
+            skip(relative, "unreadable", error.strerror or str(error))
             return None
         if stat.S_ISLNK(info.st_mode):
             skip(relative, "symlink")
@@ -630,51 +771,48 @@ class RepositoryIndex:
         if info.st_size > self.max_file_bytes:
             skip(relative, "too large")
             return None
-        stat_key = f"stat:{relative}"
-        seen = cache.get_record(stat_key)
+        stat_key = f"stat:{PARSE_VERSION}:{relative}"
+        seen = cache.get_record(stat_key, _valid_stat)
         # Trust (size, mtime) only when the file was older than the check by a margin ("racy git").
-        if isinstance(seen, dict) and seen.get("size") == info.st_size and seen.get("mtime") == info.st_mtime_ns \
-                and info.st_mtime_ns < seen.get("checked", 0) - 2_000_000_000:
-            digest, reason = seen.get("sha"), seen.get("skip")
-            data = None
+        if seen is not None and seen["size"] == info.st_size and seen["mtime"] == info.st_mtime_ns \
+                and info.st_mtime_ns < seen["checked"] - 2_000_000_000:
+            digest, reason, data = seen["sha"], seen["skip"], None
         else:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                skip(relative, "unreadable")
+            data = self._read(relative, path, skip)
+            if data is None:
                 return None
             digest = hashlib.sha256(data).hexdigest()
             head = data[:_HEAD_BYTES]
-            reason = "binary" if b"\0" in head else "generated" if _generated(head) else None
+            reason = "binary" if is_binary(head) else "generated" if _generated(head) else None
             cache.put_record(stat_key, {"size": info.st_size, "mtime": info.st_mtime_ns, "sha": digest,
                                         "skip": reason, "checked": time.time_ns()})
         if reason:
             skip(relative, reason)
             return None
         parse_key = f"units:{PARSE_VERSION}:{language}:{digest}"
-        units = cache.get_record(parse_key)
-        if isinstance(units, list):
-            return units
-        if data is None:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                skip(relative, "unreadable")
-                return None
-            if hashlib.sha256(data).hexdigest() != digest:  # changed without changing size or mtime
-                cache.put_record(stat_key, None)
-                return self._file_units(cache, relative, path, language, skip, stats)
-        code = data.decode("utf-8", errors="replace")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = extract_units(code, language)
-        units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
-                  "start_line": u.start_line, "end_line": u.end_line, "code": u.code,
-                  "key": unit_key(u.code, u.language), "preview": _preview(u.code, u.docstring),
-                  "terms": " ".join(lexical_terms(u.code, u.language))} for u in found]
-        cache.put_record(parse_key, units)
-        stats.files_parsed += 1
-        return units
+        parsed = cache.get_record(parse_key, _valid_parse)
+        if parsed is None:
+            if data is None:
+                data = self._read(relative, path, skip)
+                if data is None:
+                    return None
+                if hashlib.sha256(data).hexdigest() != digest:  # changed without changing size or mtime
+                    cache.put_record(stat_key, None)
+                    return self._file_units(cache, relative, path, language, skip, stats)
+            parsed = _parse(decode_source(data, language), language)
+            cache.put_record(parse_key, parsed)
+            stats.files_parsed += 1
+        if parsed["syntax"]:
+            stats.syntax_errors += 1
+            warnings.warn(f"{printable_path(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=3)
+        return parsed["units"]
+
+    def _read(self, relative: str, path: Path, skip: Callable[..., None]) -> bytes | None:
+        try:
+            return read_bytes(path, self.max_file_bytes, follow_symlinks=False)
+        except FileSkipped as error:
+            skip(relative, error.reason, str(error))
+            return None
 
     def _write(self, snapshot: _Snapshot, stats: UpdateStats) -> None:
         from . import __version__

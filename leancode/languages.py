@@ -20,6 +20,10 @@ class UnsupportedLanguageError(ValueError):
     """Raised for a language LeanCode has no grammar for."""
 
 
+class ParseWarning(UserWarning):
+    """Code did not parse cleanly; tokens fall back to error recovery or a plain lexer, functions may be missing."""
+
+
 @dataclass(frozen=True)
 class LanguageSpec:
     """What LeanCode needs to know about one language's tree-sitter grammar."""

@@ -16,16 +16,12 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node
 
 from .categories import StatementCategory, statement_category
-from .languages import CharOffsets, LanguageSpec, parse, spec_for
+from .languages import CharOffsets, LanguageSpec, ParseWarning, parse, spec_for
 
 C = StatementCategory
 
 IDENTIFIER, KEYWORD, OPERATOR, LITERAL, COMMENT = "identifier", "keyword", "operator", "literal", "comment"
 KINDS = (IDENTIFIER, KEYWORD, OPERATOR, LITERAL, COMMENT)
-
-
-class ParseWarning(UserWarning):
-    """Code did not parse cleanly; tokens fall back to error recovery or a plain lexer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,32 +86,38 @@ class _Lexer:
         for word, s, e in _split_words(self.code[start:end], start):
             self.tokens.append(Token(word, s, e, kind, category, statement, in_call))
 
-    def walk(self, node: Node, category: C, statement: int, in_call: bool) -> None:
+    def walk(self, root: Node) -> None:
+        """Tokens of the tree in source order; iterative (an explicit stack), so no nesting depth overflows."""
         spec = self.spec
-        kind = node.type
-        if kind in spec.comments:
-            self.add(self.char(node.start_byte), self.char(node.end_byte), COMMENT, C.ANNOTATION, statement, in_call)
-            return
-        if node.child_count == 0 or kind in spec.atomic:
-            self.add(self.char(node.start_byte), self.char(node.end_byte), token_kind(node, spec),
-                     category, statement, in_call)
-            return
-        if kind in spec.functions:
-            self.statements += 1
-            header, body = self.statements, node.child_by_field_name("body")
-            for child in node.children:
-                if body is not None and child.id == body.id:
-                    self.statements += 1
-                    self.walk(child, C.OTHER, self.statements, False)
-                else:
-                    self.walk(child, C.SIGNATURE, header, False)
-            return
-        opened = statement_category(node, self.language, spec.calls)
-        if opened is not None:
-            self.statements += 1
-            category, statement = opened, self.statements
-        for child in node.children:
-            self.walk(child, category, statement, in_call or kind in spec.calls)
+        # (node, category, statement, in_call, opens a function body)
+        stack: list[tuple[Node, C, int, bool, bool]] = [(root, C.OTHER, -1, False, False)]
+        while stack:
+            node, category, statement, in_call, body_of_function = stack.pop()
+            if body_of_function:
+                self.statements += 1
+                statement = self.statements
+            kind = node.type
+            if kind in spec.comments:
+                self.add(self.char(node.start_byte), self.char(node.end_byte), COMMENT, C.ANNOTATION, statement,
+                         in_call)
+                continue
+            if node.child_count == 0 or kind in spec.atomic:
+                self.add(self.char(node.start_byte), self.char(node.end_byte), token_kind(node, spec),
+                         category, statement, in_call)
+                continue
+            children = node.children
+            if kind in spec.functions:
+                self.statements += 1
+                header, body = self.statements, node.child_by_field_name("body")
+                stack.extend((child, C.OTHER, -1, False, True) if body is not None and child.id == body.id
+                             else (child, C.SIGNATURE, header, False, False) for child in reversed(children))
+                continue
+            opened = statement_category(node, self.language, spec.calls)
+            if opened is not None:
+                self.statements += 1
+                category, statement = opened, self.statements
+            in_call = in_call or kind in spec.calls
+            stack.extend((child, category, statement, in_call, False) for child in reversed(children))
 
     def fill_gaps(self) -> None:
         """Lex any non-whitespace text no tree-sitter leaf covers (error recovery leaves holes)."""
@@ -189,6 +191,6 @@ def lex(code: str, language: str) -> list[Token]:
     if tree.root_node.has_error:
         warnings.warn(f"{lexer.language} code has syntax errors; categories near them are approximate",
                       ParseWarning, stacklevel=2)
-    lexer.walk(tree.root_node, C.OTHER, -1, False)
+    lexer.walk(tree.root_node)
     lexer.fill_gaps()
     return _merge_glued(lexer.tokens, code)

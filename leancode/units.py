@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import inspect
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import tree_sitter
 from tree_sitter import Node
 
-from .languages import CharOffsets, LanguageSpec, parse, parser_for, spec_for
+from .languages import CharOffsets, LanguageSpec, ParseWarning, parse, parser_for, spec_for
 
 # Function node types that never make a unit on their own.
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -181,12 +182,25 @@ def _drop_lines(code: str, start: int, end: int) -> tuple[int, int]:
     return line_start, line_end
 
 
+def _first_error_line(root: Node) -> int:
+    """The 1-based line of the first ERROR or MISSING node (an iterative descent: any depth)."""
+    node = root
+    while not (node.is_error or node.is_missing):
+        node = next((c for c in node.children if c.has_error), None)
+        if node is None:
+            return root.start_point.row + 1
+    return node.start_point.row + 1
+
+
 def extract_units(code: str, language: str) -> list[Unit]:
     """Every named function and method of `code`, in source order. Never raises on bad syntax."""
     spec = spec_for(language)
     if not code.strip():
         return []
     tree = parse(code, spec.name)
+    if tree.root_node.has_error:  # tree-sitter may have given up on a function: say so, never drop it silently
+        warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
+                      "functions there may be missing", ParseWarning, stacklevel=2)
     offsets = CharOffsets(code)
     nodes = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node).get("f", [])
     units = []

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     from leancode.messages import show_own_warnings
 
     show_own_warnings("leancode-server")
-    from . import preload
+    from . import framing, preload
     from .server import server
 
     preload.start()
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--tcp needs HOST:PORT")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        framing.start_io(server)
     return 0
 
 

@@ -172,7 +172,7 @@ def test_truncated_vector_and_damaged_snapshot_are_rebuilt(repo, encoder):
     assert changed == 1
     (index_dir / "snapshot.npz").unlink()
     index = RepositoryIndex(repo, encoder)
-    with pytest.warns(UserWarning, match="damaged vector"):
+    with pytest.warns(UserWarning, match="damaged entry"):
         stats = index.update(progress=False)
     assert stats.embedded == 1
     after = _vectors_by_key(index)

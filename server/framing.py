@@ -1,0 +1,132 @@
+"""LSP base-protocol framing that survives bad frames (pygls's own reader trusts every Content-Length).
+
+A `Content-Length` that is wrong, not a number or missing used to leave the server
+deaf until stdin closed, and a huge one made it allocate the whole body. Here:
+
+- a body is read only up to `MAX_BODY` bytes: a larger Content-Length is refused
+  before anything is allocated, and its bytes are skipped as garbage;
+- bytes outside a frame (the rest of a too-short body, a frame without a length) are
+  skipped up to the next `Content-Length:` header;
+- while a body is incomplete, a complete header inside it means the length was too
+  long: the reader resynchronises on that header instead of waiting for bytes that
+  never come.
+
+A body cannot hide a header: JSON escapes CR and LF inside strings, so a raw
+`Content-Length: N\\r\\n...\\r\\n\\r\\n` is always the start of a frame. Each bad
+frame is logged and answered with a parse error (id null), so it is never silent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sys
+import threading
+from typing import Awaitable, Callable
+
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 2**20  # bytes; an editor's largest document is far smaller, a runaway length is not
+MAX_HEADER = 8192
+CHUNK = 65536
+_START = re.compile(rb"content-length:", re.IGNORECASE)
+_FRAME = re.compile(rb"content-length:[ \t]*\d+[ \t]*\r\n(?:[^\r\n]*\r\n)*?\r\n", re.IGNORECASE)
+
+
+class Frames:
+    """Message bodies from a byte stream; `bad(reason)` is told of each bad frame or stray bytes."""
+
+    def __init__(self, read: Callable[[], Awaitable[bytes]], bad: Callable[[str], None]):
+        self.read, self.bad = read, bad
+        self.buffer = bytearray()
+
+    async def _more(self) -> bool:
+        data = await self.read()
+        self.buffer += data
+        return bool(data)
+
+    def _drop(self, count: int, why: str) -> None:
+        stray = bytes(self.buffer[:count])
+        del self.buffer[:count]
+        if stray.strip():
+            self.bad(f"{why}: skipped {len(stray)} bytes ({stray[:40]!r})")
+
+    async def next(self) -> bytes | None:
+        """The next message body, or None at the end of the stream."""
+        while True:
+            start = _START.search(self.buffer)
+            if start is None:  # no header yet: keep only what could be the start of one
+                self._drop(max(0, len(self.buffer) - len(b"content-length:")), "bytes outside a frame")
+                if not await self._more():
+                    return None
+                continue
+            self._drop(start.start(), "bytes outside a frame")
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                if len(self.buffer) > MAX_HEADER:
+                    self._drop(len(b"content-length:"), "header too long")
+                elif not await self._more():
+                    return None
+                continue
+            value = bytes(self.buffer[len(b"content-length:"):end].split(b"\r\n")[0]).strip()
+            if not value.isdigit() or len(value) > 12 or int(value) > MAX_BODY:
+                del self.buffer[:end + 4]  # its body, if any, is skipped as stray bytes
+                self.bad(f"Content-Length {value[:20]!r} is not a number of at most {MAX_BODY} bytes")
+                continue
+            length = int(value)
+            del self.buffer[:end + 4]
+            while True:
+                following = _FRAME.search(self.buffer)
+                if following is not None and following.start() < length:  # the length was too long:
+                    self._drop(following.start(), f"frame shorter than its Content-Length {length}")
+                    break  # resynchronise on the frame inside it
+                if len(self.buffer) >= length:
+                    body = bytes(self.buffer[:length])
+                    del self.buffer[:length]
+                    return body
+                if not await self._more():
+                    return None
+
+
+async def serve(server, read: Callable[[], Awaitable[bytes]]) -> None:
+    """pygls's message loop (`pygls.io_.run_async`) over `Frames`."""
+    protocol = server.protocol
+
+    def bad(reason: str) -> None:
+        logger.warning("bad frame: %s", reason)
+        protocol.reply_parse_error(ValueError(f"bad frame: {reason}"))
+
+    frames = Frames(read, bad)
+    while not server._stop_event.is_set():  # pygls's stop flag (set by its shutdown)
+        body = await frames.next()
+        if body is None:
+            break
+        try:
+            protocol.handle_message(json.loads(body, object_hook=protocol.structure_message))
+        except Exception as error:
+            logger.exception("unable to handle a message")
+            server.report_server_error(error, JsonRpcException)
+
+
+def start_io(server, stdin=None, stdout=None) -> None:
+    """Serve on stdin/stdout (as `LanguageServer.start_io`, with the framing above)."""
+    server._stop_event = threading.Event()
+    stdin = stdin or sys.stdin.buffer
+    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+    def read() -> Awaitable[bytes]:  # on pygls's pool, as its own reader does
+        return asyncio.get_running_loop().run_in_executor(server.thread_pool, stdin.read1, CHUNK)
+
+    try:
+        asyncio.run(serve(server, read))
+    except BrokenPipeError:
+        logger.error("the connection to the client is lost; shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()

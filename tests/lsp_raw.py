@@ -1,0 +1,85 @@
+"""A raw-bytes client for the real `leancode-server` subprocess: send any frame, read the answers.
+
+pytest-lsp's client only sends well-formed frames; these tests need broken ones.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+
+class RawServer:
+    def __init__(self, root=None, cwd=None):
+        self.process = subprocess.Popen([sys.executable, "-m", "leancode.server"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+        self.messages: queue.Queue = queue.Queue()
+        self.stderr: list[bytes] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
+        self.request(0, "initialize", {"processId": None, "capabilities": {},
+                                       "rootUri": root.as_uri() if root else None,
+                                       "workspaceFolders": [{"uri": root.as_uri(), "name": "ws"}] if root else None})
+        self.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+
+    def _read(self) -> None:
+        out = self.process.stdout
+        while True:
+            length = None
+            while True:
+                line = out.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            self.messages.put(json.loads(out.read(length)))
+
+    def send(self, data: bytes) -> None:
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def answer(self, msg_id, timeout: float = 30) -> dict:
+        """The response to request `msg_id` (other messages are dropped); TimeoutError when none comes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if message.get("id") == msg_id and "method" not in message:
+                return message
+        raise TimeoutError(f"no answer to request {msg_id!r}")
+
+    def request(self, msg_id, method: str, params, timeout: float = 30) -> dict:
+        self.send(frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}))
+        return self.answer(msg_id, timeout)
+
+    def alive(self, msg_id) -> bool:
+        """The server still answers a request (an unknown method: a quick error response)."""
+        return "error" in self.request(msg_id, "leancode/ping", {}, timeout=20)
+
+    def close(self, timeout: float = 60) -> int:
+        """shutdown, exit: the process must end on its own."""
+        try:
+            self.request("bye", "shutdown", None, timeout=timeout)
+            self.send(frame({"jsonrpc": "2.0", "method": "exit"}))
+            self.process.stdin.close()
+        except (OSError, TimeoutError):
+            pass
+        try:
+            return self.process.wait(timeout)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+def frame(message: dict | str | bytes) -> bytes:
+    body = message if isinstance(message, bytes) else \
+        (message if isinstance(message, str) else json.dumps(message)).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body

@@ -1,0 +1,242 @@
+"""Issue 18's reproductions: one bad file name, file, cache entry or frame never takes down an index or the server.
+
+Each test reproduces a failure seen on the code before the fix (non-UTF-8 names, deep
+nesting, damaged caches and manifests, broken LSP frames, symlinks, FIFOs), with the
+real packaged model, the real grammars and the real server subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import warnings
+from pathlib import Path
+
+import pytest
+
+from leancode.cli import main as cli
+from leancode.encoder import Encoder
+from leancode.index import RepositoryIndex
+from leancode.simplify import simplify
+from leancode.sources import FileSkipped, read_source
+from leancode.tokens import ParseWarning, lex
+from leancode.units import extract_units
+
+from lsp_raw import RawServer, frame
+
+GOOD = 'def load_config(path):\n    """Read a key=value file into a dict."""\n    return dict(line.split("=") for line in open(path))\n'
+CONCAT = "def banner():\n    return (\n" + "".join(f"        'part{i}' +\n" for i in range(1000)) + "        'end')\n"
+NESTED_IFS = "def deep(x):\n" + "".join(" " * (i + 1) + f"if x > {i}:\n" for i in range(1000)) \
+    + " " * 1001 + "return x\n"
+PARENS = "def parens():\n    return " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+BAD_NAME = os.fsdecode(b"bad_\xff.py")
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return Encoder(method="slimcode")
+
+
+def cli_run(*args, timeout=120, cwd=None):
+    return subprocess.run([sys.executable, "-m", "leancode.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+# --- 1. a file name that is not UTF-8 ---------------------------------------------------------------
+
+def test_non_utf8_file_name_is_skipped_with_a_warning_and_counted(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / BAD_NAME).write_text(GOOD.replace("load_config", "other"))
+    with pytest.warns(UserWarning, match=r"bad_\\xff\.py.*not valid UTF-8"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 1 and stats.units == 1
+    assert stats.skipped == {"file name not valid UTF-8": 1}
+
+
+def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monkeypatch):
+    import leancode.index as index_module
+
+    real = index_module.extract_units
+
+    def explode(code, language):
+        if "explode" in code:
+            raise RuntimeError("boom")
+        return real(code, language)
+
+    monkeypatch.setattr(index_module, "extract_units", explode)
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "bad.py").write_text("def explode():\n    pass\n")
+    with pytest.warns(UserWarning, match=r"bad\.py.*RuntimeError: boom"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 1 and stats.units == 1 and stats.skipped == {"failed": 1}
+
+
+# --- 2. deep nesting ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", [CONCAT, NESTED_IFS, PARENS], ids=["concat", "nested-ifs", "parens"])
+def test_deep_nesting_lexes_and_simplifies(code):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        tokens = lex(code, "python")
+        result = simplify(code, "python", ratio=0.5, method="slimcode")
+    assert "".join(t.text for t in tokens) == "".join(code.split())
+    assert 0 < result.model_tokens_kept < result.model_tokens
+
+
+def test_a_function_tree_sitter_gives_up_on_is_reported():
+    with pytest.warns(ParseWarning, match=r"line 1"):
+        assert extract_units(NESTED_IFS, "python") == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [u.name for u in extract_units(CONCAT + PARENS, "python")] == ["banner", "parens"]
+
+
+def test_deep_nesting_indexes_and_reports(tmp_path, encoder):
+    (tmp_path / "concat.py").write_text(CONCAT)
+    (tmp_path / "nested.py").write_text(NESTED_IFS)
+    with pytest.warns(UserWarning, match=r"nested\.py.*syntax error"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 2 and stats.units == 1
+    assert stats.syntax_errors == 1
+
+
+@pytest.mark.parametrize("code", [NESTED_IFS, PARENS], ids=["nested-ifs", "parens"])
+def test_cli_simplify_deep_nesting_prints_no_traceback(tmp_path, code):
+    path = tmp_path / "deep.py"
+    path.write_text(code)
+    done = cli_run("simplify", str(path), "--method", "slimcode", "--color", "never")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+
+
+# --- 3. cache and manifest damage heals ----------------------------------------------------------
+
+def big_module(functions: int = 40) -> str:
+    doc = "Explain the arguments at length. " * 30
+    return "".join(f'def helper_{i}(value):\n    """{doc}"""\n    return value + {i}\n\n\n' for i in range(functions))
+
+
+def test_random_bytes_over_cache_value_files_heal(tmp_path, encoder):
+    (tmp_path / "big.py").write_text(big_module())
+    index_dir = tmp_path / ".leancode"
+    RepositoryIndex(tmp_path, encoder).update(progress=False)
+    values = [p for p in (index_dir / "cache").rglob("*.val")]
+    assert values, "the units record should be large enough for a value file"
+    for path in values:
+        data = path.read_bytes()
+        path.write_bytes(os.urandom(64) + data[64:])
+    (index_dir / "snapshot.npz").unlink()
+    with pytest.warns(UserWarning, match="damaged") as caught:
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert len([w for w in caught if "damaged" in str(w.message)]) == 1
+    assert stats.units == 40
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 40  # healed
+
+
+@pytest.mark.parametrize("encoder_settings", [
+    "abc", {"ratio": 5}, {"max_length": "x"}, {"method": 7}, {"quantize": "yes"}, {"max_length": -3}, [1, 2],
+])
+def test_manifest_with_invalid_encoder_settings_is_ignored_with_a_warning(tmp_path, capsys, encoder_settings):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / ".leancode").mkdir()
+    (tmp_path / ".leancode" / "manifest.json").write_text(json.dumps(
+        {"format": 1, "encoder": encoder_settings, "counts": "many", "model_path": 5}))
+    code = cli(["search", "read a config file", "--path", str(tmp_path), "--json", "--method", "slimcode"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.count("manifest: invalid encoder settings") == 1 and json.loads(out)[0]["name"] == "load_config"
+
+
+# --- 4. LSP framing ------------------------------------------------------------------------------
+
+def test_server_survives_bad_frames(tmp_path):
+    server = RawServer()
+    try:
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "leancode/ping", "params": {}}).encode()
+        bad_frames = [
+            b"Content-Length: %d\r\n\r\n" % (len(body) - 5) + body,  # too short: the rest is garbage
+            b"Content-Length: %d\r\n\r\n" % (len(body) + 40) + body,  # too long: eats the next frame's start
+            b"Content-Length: x\r\n\r\n" + body,  # not a number
+            b"Content-Type: application/json\r\n\r\n" + body,  # missing
+            b"Content-Length: 99999999999\r\n\r\n" + body,  # huge: refused without allocating
+            b"garbage without any header\r\n\r\n",
+        ]
+        for number, bad in enumerate(bad_frames, 2):
+            server.send(bad)
+            assert server.alive(number), (bad[:40], b"".join(server.stderr)[-2000:])
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
+
+# --- 5. symlinks ---------------------------------------------------------------------------------
+
+def test_index_dir_symlink_out_of_the_workspace_is_refused(tmp_path, encoder):
+    repo, victim = tmp_path / "repo", tmp_path / "victim"
+    repo.mkdir(), victim.mkdir()
+    (repo / "good.py").write_text(GOOD)
+    (victim / "manifest.json").write_text("precious")
+    (repo / ".leancode").symlink_to(victim)
+    with pytest.raises(OSError, match="is a symlink"):
+        RepositoryIndex(repo, encoder).update(progress=False)
+    assert os.listdir(victim) == ["manifest.json"] and (victim / "manifest.json").read_text() == "precious"
+
+
+@pytest.mark.parametrize("name", [".gitignore", "cache", "manifest.json", "snapshot.npz", "update.lock"])
+def test_symlinks_inside_the_index_dir_are_refused(tmp_path, encoder, name):
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    repo.mkdir(), outside.mkdir()
+    (repo / "good.py").write_text(GOOD)
+    (repo / ".leancode").mkdir()
+    # A directory link to an existing directory; a file link dangling (a write through it would create it).
+    (repo / ".leancode" / name).symlink_to(outside if name == "cache" else outside / "target")
+    with pytest.raises(OSError, match="is a symlink"):
+        RepositoryIndex(repo, encoder).update(progress=False)
+    assert os.listdir(outside) == []
+    done = cli_run("index", str(repo), "--method", "slimcode")
+    assert done.returncode == 2 and "is a symlink" in done.stderr and "Traceback" not in done.stderr
+    assert os.listdir(outside) == []
+
+
+# --- 6. FIFOs and other non-regular files -------------------------------------------------------
+
+def _skipped(read, path) -> str | None:
+    try:
+        read(path)
+    except FileSkipped as reason:
+        return str(reason)
+    return None
+
+
+def test_fifo_is_never_opened_for_reading(tmp_path, encoder):
+    fifo = tmp_path / "x.py"
+    os.mkfifo(fifo)
+    outcome = []
+    reader = threading.Thread(target=lambda: outcome.append(_skipped(read_source, fifo)), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert outcome == ["not a regular file"]
+    done = cli_run("simplify", str(fifo), timeout=60)
+    assert done.returncode == 2 and "not a regular file" in done.stderr
+    os.mkfifo(tmp_path / ".gitignore")  # the walk reads ignore files: never a FIFO
+    (tmp_path / "good.py").write_text(GOOD)
+    stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.units == 1 and stats.skipped == {"not a regular file": 1}
+
+
+def test_server_hover_on_fifo_answers_and_exits(tmp_path):
+    fifo = tmp_path / "x.py"
+    os.mkfifo(fifo)
+    server = RawServer()
+    try:
+        for number in range(1, 5):  # more hovers than the server has workers
+            params = {"textDocument": {"uri": fifo.as_uri()}, "position": {"line": 0, "character": 0}}
+            assert server.request(number, "textDocument/hover", params, timeout=30)["result"] is None
+        assert server.alive(10)
+        assert server.close() == 0
+    finally:
+        server.process.kill()
