@@ -1,57 +1,97 @@
-"""Dense vs hybrid (dense + BM25, reciprocal-rank fusion) ranking on CoSQA dev, same vectors.
+"""Dense vs hybrid (dense + BM25, reciprocal-rank fusion) ranking, same vectors, by kind of query.
 
-    python bench/hybrid_ranking.py [--method leancode] [--ratio 0.2]
+    python bench/hybrid_ranking.py [--pairs data/mined/python/test.jsonl ...] [--method leancode] [--ratio 0.2]
+
+Sets: CoSQA dev (real web queries) and each `--pairs` file (held-out packages: each
+docstring's first sentence queries its own function). Kinds of query, per set:
+- all queries;
+- queries that name an identifier of their function (a word of the query with `_`, an
+  inner capital, a digit or a dot that is also an identifier of the code);
+- name lookups: the function's own name split into words ("read_json_file" -> "read json
+  file"), what a developer types who half-remembers a name (pairs sets only).
+Code is read as served (LeanCode at the default ratio); queries by the served query model.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import time
+import re
 from pathlib import Path
 
+import numpy as np
 from report import command_line, write_section
 
 from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
-from leancode.search import SearchIndex, rank
+from leancode.search import SearchIndex, lexical_terms, rank, split_identifier
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
-def mrr(queries, codebase, query_vectors, index, hybrid):
-    ids = [c["idx"] for c in codebase]
+def names_identifier(query: str, code: str) -> bool:
+    """The query holds an identifier-shaped word (snake_case, camelCase, digits, dotted) found in the code."""
+    words = set(_IDENTIFIER.findall(code))
+    return any(("_" in w or "." in w.strip(".") or re.search(r"[a-z][A-Z]|\d", w)) and w.strip(".") in words
+               for w in _IDENTIFIER.findall(query))
+
+
+def name_lookup(name: str) -> str:
+    return " ".join(split_identifier(name.split(".")[-1]))
+
+
+def mrr(query_vectors: np.ndarray, texts: list[str], gold: list[int], index: SearchIndex, hybrid: bool) -> float:
     total = 0.0
-    for query, vector in zip(queries, query_vectors):
-        answers = [ids[row] for row, _ in rank(vector, query["query"], index, hybrid=hybrid, top=100)]
-        total += 1 / (answers.index(query["gold"]) + 1) if query["gold"] in answers else 0.0
-    return total / len(queries)
+    for vector, text, answer in zip(query_vectors, texts, gold):
+        rows = [row for row, _ in rank(vector, text, index, hybrid=hybrid, top=100)]
+        total += 1 / (rows.index(answer) + 1) if answer in rows else 0.0
+    return total / max(1, len(texts))
+
+
+def read_set(path: Path) -> tuple[list[dict], list[dict]]:
+    """(queries with gold row, codebase) of CoSQA dev (a directory) or of a pairs file."""
+    if path.is_dir():
+        queries = [json.loads(line) for line in open(path / "queries.jsonl")]
+        codebase = [json.loads(line) for line in open(path / "codebase.jsonl")]
+        rows = {c["idx"]: row for row, c in enumerate(codebase)}
+        return [{"query": q["query"], "gold": rows[q["gold"]]} for q in queries if q["gold"] in rows], codebase
+    codebase = [json.loads(line) for line in open(path)]
+    return [{"query": c["summary"], "gold": row, "name": c.get("name", "")} for row, c in enumerate(codebase)], codebase
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", nargs="*", default=[], help="held-out pairs files (summary, code)")
     parser.add_argument("--method", default=SEARCH_METHOD)
     parser.add_argument("--ratio", type=float, default=SEARCH_RATIO)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    queries = [json.loads(line) for line in open(DATA / "queries.jsonl")]
-    codebase = [json.loads(line) for line in open(DATA / "codebase.jsonl")]
+    encoder = Encoder(method=args.method, ratio=args.ratio)
     rows = []
-    for method, ratio in (("none", 0.0), (args.method, args.ratio)):
-        encoder = Encoder(method=method, ratio=ratio)
-        index = SearchIndex.from_code(encoder.encode_code([(c["code"], c["language"]) for c in codebase]),
-                                      [(c["code"], c["language"]) for c in codebase])
-        query_vectors = encoder.encode_queries([q["query"] for q in queries])
-        for hybrid in (False, True):
-            start = time.perf_counter()
-            score = mrr(queries, codebase, query_vectors, index, hybrid)
-            per_query = (time.perf_counter() - start) / len(queries) * 1000
-            rows.append((f"{method} {ratio:g}", "hybrid" if hybrid else "dense", score, per_query))
-    command = command_line()
-    lines = ["## Dense vs hybrid ranking (CoSQA dev)", "",
-             f"`{command}` — 500 queries over {len(codebase)} functions; BM25 (bm25s) over split identifiers "
-             "and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep each).", "",
-             "| code read by the encoder | ranking | MRR | ms per query (ranking only) |", "|---|---|---:|---:|",
-             *(f"| {cell} | {kind} | {score:.4f} | {ms:.1f} |" for cell, kind, score, ms in rows)]
+    for path in [DATA, *map(Path, args.pairs)]:
+        queries, codebase = read_set(path)
+        items = [(c["code"], c["language"]) for c in codebase]
+        index = SearchIndex(encoder.encode_code(items), [lexical_terms(code, language) for code, language in items])
+        kinds = {"all queries": queries,
+                 "naming an identifier of the function": [q for q in queries
+                                                          if names_identifier(q["query"], codebase[q["gold"]]["code"])]}
+        if path != DATA:
+            kinds["name lookups (the function's name as words)"] = [
+                {"query": name_lookup(q["name"]), "gold": q["gold"]} for q in queries if q.get("name")]
+        name = "CoSQA dev" if path == DATA else f"`{path}`"
+        for kind, chosen in kinds.items():
+            texts = [q["query"] for q in chosen]
+            vectors = encoder.encode_queries(texts)
+            gold = [q["gold"] for q in chosen]
+            dense, hybrid = (mrr(vectors, texts, gold, index, h) for h in (False, True))
+            rows.append((name, len(codebase), kind, len(chosen), dense, hybrid))
+    lines = ["## Dense vs hybrid ranking", "",
+             f"`{command_line()}` — code read as served ({args.method} {args.ratio:g}); BM25 (bm25s) over split "
+             "identifiers and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep "
+             "each); MRR over the top 100.", "",
+             "| set | functions | queries | n | dense MRR | hybrid MRR | hybrid / dense |", "|---|---:|---|---:|---:|---:|---:|",
+             *(f"| {name} | {n:,} | {kind} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} |"
+               for name, n, kind, count, dense, hybrid in rows if count)]
     print("\n".join(lines))
     if not args.no_write:
         write_section("hybrid-ranking", "\n".join(lines))

@@ -33,7 +33,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from .model_tokens import default_model_path, piece_counter, resolve_model
-from .runtime import BACKENDS, OnnxRunner, TorchRunner, export_onnx, onnx_file, onnx_runtime_available, pool
+from .runtime import (BACKENDS, OnnxRunner, TorchRunner, export_onnx, onnx_file, onnx_runtime_available, pool,
+                      quantize_onnx)
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 SEARCH_METHOD = "leancode"
@@ -183,12 +184,8 @@ class Encoder:
 
     def _new_runner(self, path: Path):
         if self.backend == "onnx":
-            file = onnx_file(_identity(path), self._pooling)
             try:
-                if not file.is_file():
-                    print(f"leancode: exporting {path.name} to ONNX, once ({file})", file=sys.stderr)
-                    export_onnx(self._torch_model(path), self._pooling, self._uses_token_types, file)
-                return OnnxRunner(file, self.threads)
+                return OnnxRunner(self._onnx_export(path), self.threads)
             except Exception as error:  # the exporter or the runtime can fail in many ways on unusual models
                 if not self._auto_backend:
                     raise
@@ -196,18 +193,30 @@ class Encoder:
                               "running the model in PyTorch", stacklevel=3)
         return TorchRunner(self._torch_model(path), self._pooling, self._uses_token_types)
 
-    def _torch_model(self, path: Path):
+    def _onnx_export(self, path: Path) -> Path:
+        """The model's ONNX export (int8 weights when `quantize`), made once in the user's cache."""
+        file = onnx_file(_identity(path), self._pooling)
+        if not file.is_file():
+            print(f"leancode: exporting {path.name} to ONNX, once ({file})", file=sys.stderr)
+            export_onnx(self._torch_model(path, quantize=False), self._pooling, self._uses_token_types, file)
+        if not self.quantize:
+            return file
+        int8 = file.with_name(file.stem + "-int8.onnx")
+        if not int8.is_file():
+            quantize_onnx(file, int8)
+        return int8
+
+    def _torch_model(self, path: Path, quantize: bool | None = None):
         import torch
         from transformers.utils import logging
 
         logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
         if self.threads:
             torch.set_num_threads(self.threads)
-        return self._prepared(load_model(path, dtype=torch.float32).eval())
+        model = load_model(path, dtype=torch.float32).eval()
+        return self._quantized(model) if (self.quantize if quantize is None else quantize) else model
 
-    def _prepared(self, model):
-        if not self.quantize:
-            return model
+    def _quantized(self, model):
         import torch
 
         with warnings.catch_warnings():
@@ -223,8 +232,12 @@ class Encoder:
             simplification += f"+repeat{self.repeat_discount:g}"
         if self.method in TABLE_METHODS and simplification != "none":
             simplification += f"+tables@{tables_identity()}"
-        return "|".join([self.model_id, simplification, "int8" if self.quantize else "fp32",
+        return "|".join([self.model_id, simplification, self._precision(),
                          f"len{self.max_length}", _pooling_key(self._pooling)])
+
+    def _precision(self) -> str:
+        """fp32 vectors are the same in both runtimes; int8 ones differ between them (own cache keys)."""
+        return "fp32" if not self.quantize else "int8-onnx" if self.backend == "onnx" else "int8"
 
     def configured(self, method: str | None = None, ratio: float | None = None,
                    repeat_discount: float | None = None) -> Encoder:

@@ -112,6 +112,18 @@ def export_onnx(model, pooling: str, uses_token_types: bool, target: Path) -> No
         temporary.unlink(missing_ok=True)
 
 
+def quantize_onnx(source: Path, target: Path) -> None:
+    """Dynamic int8 weights (per output channel) of an exported model, written atomically."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        quantize_dynamic(str(source), str(temporary), weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 class OnnxRunner:
     """An exported model in ONNX Runtime (CPU), `threads` intra-op threads (None: ONNX Runtime's default)."""
 

@@ -54,6 +54,11 @@ def _stem(term: str) -> str:
     return term
 
 
+def split_identifier(word: str) -> list[str]:
+    """The lowercased pieces of an identifier: "HTTPServer" -> http, server; "parse2json" -> parse, 2, json."""
+    return [p.lower() for p in _PIECE.findall(word)]
+
+
 def lexical_terms(text: str, language: str | None = None) -> list[str]:
     """The BM25 terms of code or a query: split identifiers, lowercased, light-stemmed.
 
@@ -64,7 +69,7 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
     drop = _STOPWORDS | _keywords(language)
     terms = []
     for word in _WORD.findall(text):
-        pieces = [p.lower() for p in _PIECE.findall(word)]
+        pieces = split_identifier(word)
         if len(pieces) > 1:
             pieces.append("".join(pieces))
         terms.extend(_stem(p) for p in pieces if len(p) > 1 and p not in drop)
