@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "local cluster)")
     index.add_argument("--actors", type=int, help="embedding actors for --engine ray (default: one per GPU, "
                        "else one per two CPUs)")
+    index.add_argument("--batch-size", type=int, default=256,
+                       help="functions per embedding batch and store write, with --store lance (256)")
     _index_options(index)
     index.add_argument("--json", action="store_true", help="print the update statistics as JSON")
 

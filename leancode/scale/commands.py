@@ -26,9 +26,9 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
         from .ray_engine import index_with_ray
 
         stats = index_with_ray(store, repos, encoder_info(encoder)["encoder"], address=args.address,
-                               actors=args.actors, progress=not args.json)
+                               actors=args.actors, batch_size=args.batch_size, progress=not args.json)
     else:
-        stats = index_local(store, repos, encoder, progress=not args.json)
+        stats = index_local(store, repos, encoder, progress=not args.json, batch_size=args.batch_size)
     if args.json:
         print(json.dumps({**stats.as_json(), "store": KIND, "index_dir": str(index_dir)}, indent=2))
     else:

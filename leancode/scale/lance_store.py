@@ -213,17 +213,19 @@ class LanceStore:
             if row_id not in present:
                 present.add(row_id)
                 keep.append(i)
-        if not keep:
-            return 0
-        pa = self._pa
-        columns = {"id": [ids[i] for i in keep]}
-        for name in FIELDS:
-            columns[name] = [getattr(rows[i], name) for i in keep]
-        flat = pa.array(vectors[keep].reshape(-1), type=pa.float32())
-        arrays = [pa.array(columns[f.name], type=f.type) for f in self._schema if f.name != "vector"]
-        arrays.append(pa.FixedSizeListArray.from_arrays(flat, self.dim))
-        self.table.add(pa.Table.from_arrays(arrays, schema=self._schema))
+        if keep:
+            self.append([rows[i] for i in keep], vectors[keep])
         return len(keep)
+
+    def append(self, rows: Sequence[StoredFunction], vectors: np.ndarray) -> None:
+        """Append rows known to be new (no check: `add` checks), row i with vector i."""
+        pa = self._pa
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(rows), self.dim)
+        arrays = [pa.array([r.row_id for r in rows], type=pa.string())]
+        arrays += [pa.array([getattr(r, f.name) for r in rows], type=f.type) for f in self._schema
+                   if f.name in FIELDS]
+        arrays.append(pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), type=pa.float32()), self.dim))
+        self.table.add(pa.Table.from_arrays(arrays, schema=self._schema))
 
     def remove(self, keys: Iterable[str] = (), repo: str | None = None, row_ids: Iterable[str] = ()) -> None:
         """Delete the rows of these content keys (within one repository when `repo` is given), or by row id."""
@@ -238,14 +240,16 @@ class LanceStore:
     def persist(self, cleanup: bool = True) -> dict:
         """Build the ANN index once the table is large enough (retrain it when it has outgrown it), fold new
         rows into it, compact fragments and drop versions older than `keep_versions`. Returns what it did."""
+        from lancedb.index import IvfPq
+
         rows = self.count()
         done = {"rows": rows, "ann": None}
         trained = int(self.manifest.get("ann_trained_rows") or 0)
         indexed = bool(self.table.list_indices())
         if rows >= self.ann_min_rows and (not indexed or rows >= RETRAIN_GROWTH * trained):
             partitions = max(1, int(math.sqrt(rows)))
-            self.table.create_index(metric="cosine", index_type="IVF_PQ", num_partitions=partitions,
-                                    num_sub_vectors=self.dim // 8, replace=True)
+            config = IvfPq(distance_type="cosine", num_partitions=partitions, num_sub_vectors=self.dim // 8)
+            self.table.create_index("vector", config=config, replace=True)
             self.manifest.update(ann="IVF_PQ", ann_partitions=partitions, ann_trained_rows=rows)
             done["ann"] = "built"
         self.table.optimize(cleanup_older_than=self.keep_versions if cleanup else None)

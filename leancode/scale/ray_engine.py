@@ -2,9 +2,10 @@
 
 - Files are listed (one task per repository) and read and parsed in CPU tasks
   (`flat_map`, spread over the cluster by repartitioning the file list).
-- Functions the store has no vector for are simplified in CPU tasks and embedded by
-  a pool of long-lived actors that keep the model loaded (`map_batches` with a
-  callable class; one GPU each when the cluster has GPUs). Items are sorted by length
+- Functions the store has no vector for are embedded by a pool of long-lived actors
+  that keep the model loaded (`map_batches` with a callable class). With GPUs, each
+  actor holds one and the code is simplified in CPU tasks before it; on CPUs alone,
+  each actor simplifies its own batches with its cores. Items are sorted by length
   before batching, so each batch pads little (length buckets), and the encoder
   buckets again inside a batch.
 - The driver writes each embedded batch to the store as it arrives (`sync`), keyed by
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -44,15 +46,20 @@ def simplify_batch(batch: dict, settings: tuple) -> dict:
 
 
 class Embedder:
-    """An actor holding the encoder (loaded once); embeds simplified texts a batch at a time."""
+    """An actor holding the encoder (loaded once); embeds a batch at a time, simplifying first unless a CPU
+    stage already did (`simplified`)."""
 
-    def __init__(self, settings: dict, threads: int | None):
+    def __init__(self, settings: dict, threads: int | None, simplified: bool):
         from ..encoder import Encoder
 
         self.encoder = Encoder(threads=threads, **settings)
+        self.simplified = simplified
 
     def __call__(self, batch: dict) -> dict:
-        vectors = self.encoder.encode_simplified(list(batch["text"]))
+        if self.simplified:
+            vectors = self.encoder.encode_simplified(list(batch["text"]))
+        else:
+            vectors = self.encoder.encode_code(list(zip(batch["code"], batch["language"])))
         return {"key": batch["key"], "vector": vectors, "node": np.full(len(vectors), _node_id(), dtype=object)}
 
 
@@ -64,6 +71,8 @@ def _node_id() -> str:
 
 def connect(address: str | None = None, num_cpus: int | None = None):
     """Join the cluster at `address` (or RAY_ADDRESS), else start a local one; returns the ray module."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no telemetry
+    warnings.filterwarnings("ignore", "lancedb fork support", RuntimeWarning)  # Ray forks and execs at once
     import ray
 
     if not ray.is_initialized():
@@ -98,24 +107,28 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
                                   override_num_blocks=max(1, len(repos)))
     files = listing.flat_map(lambda r: list_files(r["repo"], r["root"], exclude)).materialize()
     stats.files = files.count()
-    parsed = files.repartition(max(1, min(stats.files, 4 * cpus))).flat_map(parse_file)
+    parsed = files.repartition(max(1, min(stats.files, 4 * cpus))).flat_map(parse_file, scheduling_strategy="SPREAD")
     rows = [dict(row) for row in parsed.iter_rows()]
 
     if actors is None:
         actors = gpus if gpus else max(1, cpus // 2)
-    per_actor_cpus = 1 if gpus else max(1, cpus // actors - (1 if cpus > actors else 0))
+    # With GPUs, simplification runs in CPU tasks beside the GPU actors; on CPUs alone each actor simplifies
+    # its own batches with all its threads (a separate stage would only compete with it for the same cores).
+    actor_cpus = 1 if gpus else max(1, cpus // actors)
 
     def embed(items: list[tuple[str, str, str]]) -> Iterator[tuple[list[str], np.ndarray]]:
         if not items:
             return
         data = ray.data.from_items([{"key": k, "code": c, "language": lang} for k, c, lang in items],
                                    override_num_blocks=max(1, min(len(items) // batch_size, 4 * cpus)))
-        simplified = data.map_batches(simplify_batch, fn_kwargs={"settings": tuple(sorted(settings.items()))},
-                                      batch_size=SIMPLIFY_BATCH, batch_format="numpy")
-        vectors = simplified.map_batches(Embedder, fn_constructor_kwargs={"settings": settings,
-                                                                          "threads": per_actor_cpus},
-                                         batch_size=batch_size, concurrency=actors, num_cpus=per_actor_cpus,
-                                         num_gpus=1 if gpus else 0, batch_format="numpy")
+        if gpus:
+            data = data.map_batches(simplify_batch, fn_kwargs={"settings": tuple(sorted(settings.items()))},
+                                    batch_size=SIMPLIFY_BATCH, batch_format="numpy")
+        vectors = data.map_batches(Embedder, fn_constructor_kwargs={"settings": settings, "threads": actor_cpus,
+                                                                    "simplified": bool(gpus)},
+                                   batch_size=batch_size, concurrency=actors, num_cpus=actor_cpus,
+                                   num_gpus=1 if gpus else 0, batch_format="numpy",
+                                   scheduling_strategy="SPREAD")  # actors on as many nodes as can be
         for batch in vectors.iter_batches(batch_size=None, batch_format="numpy"):
             if nodes is not None:
                 nodes.update(batch["node"].tolist())

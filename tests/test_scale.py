@@ -1,0 +1,253 @@
+"""The scale extra: the LanceDB store and the Ray Data engine, on a local Ray cluster of two nodes.
+
+Skipped when the `scale` extra (lancedb, ray) is not installed: `pip install -e ".[scale]"`.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("lancedb", reason="the scale extra is not installed (pip install -e '.[scale]')")
+pytest.importorskip("ray", reason="the scale extra is not installed (pip install -e '.[scale]')")
+
+from leancode.encoder import Encoder  # noqa: E402
+from leancode.index import RepositoryIndex  # noqa: E402
+from leancode.scale.engine import encoder_info, index_local, repositories, sync, RunStats  # noqa: E402
+from leancode.scale.lance_store import LanceStore, StoreMismatch, StoredFunction  # noqa: E402
+
+STDLIB = Path(os.__file__).parent
+REPOS = {"text": ["textwrap.py", "glob.py", "fnmatch.py"], "shell": ["shlex.py", "netrc.py", "getopt.py"]}
+INFO = {"model_id": "test", "config_key": "test|cfg", "dim": 16, "encoder": {}}
+
+
+def _unit_vectors(n, dim=16, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((max(1, n // 50), dim))
+    vectors = centres[rng.integers(0, len(centres), n)] + 0.3 * rng.standard_normal((n, dim))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _rows(n, repo="r", offset=0):
+    return [StoredFunction(repo, f"pkg/m{i % 40}.py", f"f{i}", f"C.f{i}", "python", i, i + 2, "doc", f"key{i}")
+            for i in range(offset, offset + n)]
+
+
+# -- the LanceDB store ------------------------------------------------------------------------------
+
+
+def test_store_round_trip_removal_and_reopen(tmp_path):
+    store = LanceStore(tmp_path, INFO)
+    vectors = _unit_vectors(300)
+    assert store.add(_rows(300), vectors) == 300
+    store.write_manifest()
+    reopened = LanceStore(tmp_path, INFO)
+    assert reopened.count() == 300
+    got = reopened.vectors(["key7", "key250", "absent"])
+    assert set(got) == {"key7", "key250"} and np.allclose(got["key250"], vectors[250])
+    (row, score), *_ = reopened.search(vectors[42], top=3)
+    assert row.key == "key42" and row.path == "pkg/m2.py" and score == pytest.approx(1.0, abs=1e-5)
+    assert all(r.path == "pkg/m3.py" for r, _ in reopened.search(vectors[42], top=5, within="pkg/m3.py"))
+    reopened.remove(keys=["key42"])
+    assert reopened.count() == 299 and "key42" not in {r.key for r, _ in reopened.search(vectors[42], top=5)}
+
+
+def test_store_refuses_another_encoder(tmp_path):
+    store = LanceStore(tmp_path, INFO)
+    store.write_manifest()
+    with pytest.raises(StoreMismatch, match="dimension 16.*dimension 32"):
+        LanceStore(tmp_path, {**INFO, "dim": 32})
+    with pytest.raises(StoreMismatch, match="cannot be searched together"):
+        LanceStore(tmp_path, {**INFO, "config_key": "other"})
+
+
+def test_store_updates_incrementally_and_cleans_old_versions(tmp_path):
+    store = LanceStore(tmp_path, INFO, keep_versions=timedelta(0))
+    store.add(_rows(500), _unit_vectors(500))
+    store.persist()
+    data_files = lambda: {p.name for p in (tmp_path / "db" / "functions.lance" / "data").iterdir()}  # noqa: E731
+    before = data_files()
+    assert store.add(_rows(500), _unit_vectors(500)) == 0  # rows held already: nothing written
+    assert store.add(_rows(1, offset=500), _unit_vectors(1, seed=1)) == 1
+    assert before < data_files() and len(data_files() - before) == 1  # one new file, the old ones untouched
+    for step in range(3):
+        store.add(_rows(1, offset=501 + step), _unit_vectors(1, seed=2 + step))
+    with pytest.warns(UserWarning, match="removes every version"):
+        store.persist()
+    assert len(store.table.list_versions()) == 1  # compacted, old versions dropped
+    assert store.count() == 504
+
+
+def test_ann_index_is_built_kept_fresh_and_agrees_with_exact(tmp_path):
+    dim = 64
+    vectors = _unit_vectors(6000, dim)
+    store = LanceStore(tmp_path, {**INFO, "dim": dim}, ann_min_rows=5000)
+    store.add(_rows(4000), vectors[:4000])
+    assert store.persist()["ann"] is None and not store.table.list_indices()  # too small: exact
+    store.add(_rows(1000, offset=4000), vectors[4000:5000])
+    assert store.persist()["ann"] == "built" and store.table.list_indices()
+    store.add(_rows(1000, offset=5000), vectors[5000:])  # not yet in the index: still found (exact beside it)
+    assert store.search(vectors[5500], top=1)[0][0].key == "key5500"
+    assert store.persist()["ann"] == "updated"
+    assert store.table.index_stats(store.table.list_indices()[0].name).num_unindexed_rows == 0
+    rng = np.random.default_rng(9)  # queries near the data, as a query is near the functions it should find
+    queries = vectors[rng.integers(0, len(vectors), 50)] + 0.1 * rng.standard_normal((50, dim))
+    recall = []
+    for query in queries / np.linalg.norm(queries, axis=1, keepdims=True):
+        exact = {f"key{i}" for i in np.argsort(-(vectors @ query))[:10]}
+        recall.append(len(exact & {r.key for r, _ in store.search(query, top=10)}) / 10)
+    assert np.mean(recall) >= 0.9
+
+
+# -- the engines on a local Ray cluster ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory):
+    base = tmp_path_factory.mktemp("repos")
+    for name, files in REPOS.items():
+        (base / name).mkdir()
+        for file in files:
+            shutil.copy(STDLIB / file, base / name / file)
+    return repositories([str(base / name) for name in REPOS])
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return Encoder()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two Ray nodes of one CPU each on this machine."""
+    import ray
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "object_store_memory": 150 * 2**20,
+                                                            "include_dashboard": False})
+    cluster.add_node(num_cpus=1, object_store_memory=150 * 2**20)
+    ray.init(address=cluster.address, log_to_driver=False)
+    yield cluster
+    ray.shutdown()
+    cluster.shutdown()
+
+
+def _store_vectors(store):
+    data = store.table.to_arrow().to_pydict()
+    return dict(zip(data["key"], (np.asarray(v, dtype=np.float32) for v in data["vector"])))
+
+
+def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos, encoder, cluster):
+    from leancode.scale.ray_engine import index_with_ray
+
+    store = LanceStore(tmp_path / "ray", encoder_info(encoder))
+    nodes = set()
+    stats = index_with_ray(store, repos, encoder_info(encoder)["encoder"], actors=2, batch_size=16,
+                           progress=False, nodes=nodes)
+    assert stats.embedded > 50 and stats.added == stats.units == store.count()
+    assert len(nodes) == 2  # embedding batches ran on both nodes
+    # The default index's vectors of the same functions.
+    local = {}
+    for root in repos.values():
+        index = RepositoryIndex(root, encoder, index_dir=tmp_path / f"default-{root.name}")
+        index.update(progress=False)
+        local.update({u.key: v for u, v in zip(index.units, index.vectors)})
+    ours = _store_vectors(store)
+    assert set(ours) == set(local)
+    assert min(float(ours[k] @ local[k]) for k in ours) >= 0.9999
+    again = index_with_ray(store, repos, encoder_info(encoder)["encoder"], actors=2, progress=False)
+    assert (again.embedded, again.added, again.removed) == (0, 0, 0)
+
+
+def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, encoder, cluster):
+    from leancode.scale.ray_engine import index_with_ray
+
+    store = LanceStore(tmp_path / "idx", encoder_info(encoder))
+    first = index_local(store, {"text": repos["text"]}, encoder, progress=False)
+    total = first.units
+    store.remove_repository("text")  # start over, then stop after the first embedded batch
+    stats = RunStats(engine="test")
+
+    def stopped(items):
+        yield [k for k, _, _ in items[:10]], encoder.encode_code([(c, lang) for _, c, lang in items[:10]])
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        from leancode.scale.engine import list_files, parse_file
+
+        rows = [r for item in list_files("text", str(repos["text"])) for r in parse_file(item)]
+        sync(store, {"text": repos["text"]}, rows, stopped, stats, progress=False)
+    kept = store.count()
+    assert 10 <= kept < total
+    resumed = index_with_ray(store, {"text": repos["text"]}, encoder_info(encoder)["encoder"], progress=False)
+    assert store.count() == total and resumed.embedded < first.embedded
+    # An edit to one function: one row replaced, one function embedded.
+    source = repos["text"] / "glob.py"
+    text = source.read_text()
+    source.write_text(text.replace('"""Escape all special characters.', '"""Escape every special character.'))
+    try:
+        edited = index_with_ray(store, {"text": repos["text"]}, encoder_info(encoder)["encoder"], progress=False)
+    finally:
+        source.write_text(text)
+    assert (edited.embedded, edited.added, edited.removed) == (1, 1, 1)
+
+
+def test_killed_cli_run_resumes(tmp_path, repos, encoder, cluster):
+    """`leancode index --engine ray` killed once it has written a batch, then run again: it embeds only the
+    functions the killed run had not written."""
+    command = [sys.executable, "-m", "leancode.cli", "index", "--engine", "ray", "--address", cluster.address,
+               "--index-dir", str(tmp_path), "--batch-size", "8", "--json", *map(str, repos.values())]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = LanceStore(tmp_path, encoder_info(encoder))
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None and not store.count():
+        time.sleep(0.2)
+        store.table.checkout_latest()
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    store.table.checkout_latest()
+    written = store.known_keys()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    stats = json.loads(done.stdout)
+    store.table.checkout_latest()
+    everything = store.known_keys()
+    assert written and len(written) < len(everything)  # killed part-way
+    assert stats["units"] == store.count() and stats["embedded"] == len(everything - written)
+
+
+def test_cli_lance_search_finds_what_the_default_search_finds(tmp_path, repos, encoder):
+    from leancode.cli import main
+
+    assert main(["index", "--store", "lance", "--index-dir", str(tmp_path / "lance"), *map(str, repos.values()),
+                 "--json"]) == 0
+    queries = ["wrap a paragraph of text into lines", "split a string the way a shell does",
+               "match a file name against a pattern"]
+    for query in queries:
+        lance = _search_json(main, [query, "--index-dir", str(tmp_path / "lance"), "--json"])
+        default = []
+        for name, root in repos.items():
+            default += [(hit["score"], name, hit["path"], hit["line"]) for hit in _search_json(
+                main, [query, "--path", str(root), "--index-dir", str(tmp_path / f"d-{name}"), "--json"])]
+        best = {(name, path, line) for _, name, path, line in sorted(default, reverse=True)[:10]}
+        assert len(best & {(h["repo"], h["path"], h["line"]) for h in lance}) >= 9
+    only = _search_json(main, [queries[1], "--index-dir", str(tmp_path / "lance"), "--repo", "shell", "--json"])
+    assert only and {h["repo"] for h in only} == {"shell"} and only[0]["file"].endswith(only[0]["path"])
+
+
+def _search_json(main, argv):
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["search", *argv]) == 0
+    return json.loads(out.getvalue())
