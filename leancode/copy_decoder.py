@@ -8,8 +8,9 @@ encoder's states. A gate, computed from the decoder state and what the copy atte
 
 so identifiers of the body (``parse``, ``##_config``) can appear in a summary even where the decoder alone
 would not produce them. Special pieces ([CLS], [SEP], [MASK], padding) are never copied. The model returns
-log P as its logits, so greedy decoding and the training loss (cross-entropy on log P is -log P) need nothing
-else; `greedy` decodes with a cache and also returns each piece's log-probability.
+log P as its logits, so greedy decoding needs nothing else; given labels it returns only the loss, -log P of
+each target piece, computed without a (batch, steps, vocabulary) copy distribution. `greedy` decodes with a
+cache and also returns each piece's log-probability.
 """
 
 from __future__ import annotations
@@ -34,18 +35,29 @@ class CopyHead(nn.Module):
         self.gate = nn.Linear(2 * hidden, 1)
         nn.init.constant_(self.gate.bias, GATE_BIAS)
 
-    def forward(self, states, encoder_states, copyable, source_ids, logits):
-        """log P (batch, steps, vocab) from decoder `states`, the encoder's states, a (batch, source) mask of
-        the input pieces that may be copied, their ids, and the decoder's vocabulary `logits`."""
+    def mix(self, states, encoder_states, copyable):
+        """The copy attention (batch, steps, source) and the gate (batch, steps, 1) towards the vocabulary."""
         scores = self.query(states) @ self.key(encoder_states).transpose(1, 2) / math.sqrt(states.shape[-1])
         scores = scores.masked_fill(~copyable[:, None, :], torch.finfo(scores.dtype).min)
         attention = scores.softmax(-1) * copyable[:, None, :]  # zero everywhere when nothing is copyable
-        read = attention @ encoder_states
-        gate = torch.sigmoid(self.gate(torch.cat([states, read], -1)))
-        gate = torch.where(copyable.any(-1)[:, None, None], gate, torch.ones_like(gate))
+        gate = torch.sigmoid(self.gate(torch.cat([states, attention @ encoder_states], -1)))
+        return attention, torch.where(copyable.any(-1)[:, None, None], gate, torch.ones_like(gate))
+
+    def forward(self, states, encoder_states, copyable, source_ids, logits):
+        """log P (batch, steps, vocab) from decoder `states`, the encoder's states, a (batch, source) mask of
+        the input pieces that may be copied, their ids, and the decoder's vocabulary `logits`."""
+        attention, gate = self.mix(states, encoder_states, copyable)
         copy = torch.zeros_like(logits).scatter_add_(-1, source_ids[:, None, :].expand(-1, states.shape[1], -1),
                                                      attention)
         return torch.log(gate * logits.softmax(-1) + (1 - gate) * copy + 1e-9)
+
+    def target_log_p(self, states, encoder_states, copyable, source_ids, logits, targets):
+        """log P of `targets` (batch, steps) only: what training needs, without a (batch, steps, vocab) copy."""
+        attention, gate = self.mix(states, encoder_states, copyable)
+        safe = targets.clamp(min=0)
+        vocab = logits.log_softmax(-1).gather(-1, safe[..., None]).exp()
+        copy = (attention * (source_ids[:, None, :] == safe[..., None])).sum(-1, keepdim=True)
+        return torch.log(gate * vocab + (1 - gate) * copy + 1e-9)[..., 0]
 
 
 class CopyLMHeadModel(BertLMHeadModel):
@@ -70,12 +82,14 @@ class CopyLMHeadModel(BertLMHeadModel):
             else torch.ones_like(source_ids, dtype=torch.bool)
         if self.special_ids:
             copyable = copyable & ~torch.isin(source_ids, torch.tensor(self.special_ids, device=source_ids.device))
+        if labels is not None:  # next-piece prediction, as BertLMHeadModel shifts it; log P of the targets only
+            targets = labels[:, 1:]
+            log_p = self.copy.target_log_p(states[:, :-1], encoder_hidden_states, copyable, source_ids,
+                                           self.cls(states[:, :-1]), targets)
+            keep = targets != -100
+            return CausalLMOutputWithCrossAttentions(loss=-(log_p * keep).sum() / keep.sum().clamp(min=1))
         log_p = self.copy(states, encoder_hidden_states, copyable, source_ids, self.cls(states))
-        loss = None
-        if labels is not None:  # next-piece prediction, as BertLMHeadModel shifts it
-            loss = nn.functional.nll_loss(log_p[:, :-1].reshape(-1, log_p.shape[-1]), labels[:, 1:].reshape(-1),
-                                          ignore_index=-100)
-        return CausalLMOutputWithCrossAttentions(loss=loss, logits=log_p, cache=out.cache)
+        return CausalLMOutputWithCrossAttentions(logits=log_p, cache=out.cache)
 
 
 @torch.inference_mode()

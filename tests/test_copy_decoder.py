@@ -109,3 +109,16 @@ def test_a_copy_decoder_refuses_to_run_without_the_source_ids(parts):
     with pytest.raises(ValueError, match="source_ids"):
         decoder(input_ids=torch.tensor([[tokenizer.cls_token_id]] * 2), encoder_hidden_states=states,
                 encoder_attention_mask=batch["attention_mask"])
+
+
+def test_the_training_loss_is_the_mean_negative_log_probability_of_the_targets(parts):
+    tokenizer, decoder, batch, states = parts
+    steps = torch.tensor([[tokenizer.cls_token_id, 2000, 2001, tokenizer.sep_token_id]] * 2)
+    labels = steps.clone()
+    labels[1, 3] = -100  # padding is not scored
+    with torch.no_grad():
+        loss = decoder(input_ids=steps, encoder_hidden_states=states, encoder_attention_mask=batch["attention_mask"],
+                       source_ids=batch["input_ids"], labels=labels).loss
+        log_p = run(decoder, batch, states, steps).logits
+    picked = [log_p[row, t, labels[row, t + 1]] for row in range(2) for t in range(3) if labels[row, t + 1] != -100]
+    assert float(loss) == pytest.approx(-float(sum(picked)) / len(picked), rel=1e-4)
