@@ -12,7 +12,6 @@ loses only the batches in flight, and the next run embeds only what is still mis
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -20,9 +19,8 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 from tqdm import tqdm
 
-from ..index import _generated, _preview, unit_key, walk_repository  # noqa: PLC2701 (until the index split)
-from ..sources import BINARY_PROBE, MAX_FILE_BYTES
-from ..units import extract_units
+from ..index import _generated, parse_units, walk_repository  # noqa: PLC2701 (_generated: until the index split)
+from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from .lance_store import FIELDS, LanceStore, StoredFunction
 
 EMBED_BATCH = 256  # functions per embedding batch (and per write to the store)
@@ -85,23 +83,16 @@ def list_files(repo: str, root: str, exclude: Iterable[str] = ()) -> list[dict]:
 
 
 def parse_file(item: dict) -> list[dict]:
-    """The function rows of one file (none for a binary, generated, huge or unreadable one)."""
-    path = Path(item["root"]) / item["path"]
+    """The function rows of one file (none for a binary, generated, huge or unreadable one), as the default
+    index parses it."""
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
-            return []
-        data = path.read_bytes()
-    except OSError:
+        data = read_bytes(Path(item["root"]) / item["path"], follow_symlinks=False)
+    except FileSkipped:
         return []
-    head = data[:BINARY_PROBE]
-    if b"\0" in head or _generated(head):
+    if is_binary(data) or _generated(data[:BINARY_PROBE]):
         return []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        units = extract_units(data.decode("utf-8", errors="replace"), item["language"])
-    return [{"repo": item["repo"], "path": item["path"], "name": u.name, "qualified_name": u.qualified_name,
-             "language": u.language, "start_line": u.start_line, "end_line": u.end_line,
-             "preview": _preview(u.code, u.docstring), "key": unit_key(u.code, u.language), "code": u.code}
+    units = parse_units(decode_source(data, item["language"]), item["language"])["units"]
+    return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "code": u["code"]}
             for u in units]
 
 
