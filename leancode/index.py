@@ -35,6 +35,7 @@ import stat
 import time
 import warnings
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -42,7 +43,7 @@ from typing import Any, Callable, Iterator
 import diskcache
 import numpy as np
 import pathspec
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from .languages import ParseWarning, language_for_path
@@ -54,7 +55,10 @@ from .units import extract_units
 FORMAT = 1  # of manifest.json and snapshot.npz
 PARSE_VERSION = 2  # bump when the per-file unit records change
 INDEX_DIRNAME = ".leancode"
-EMBED_CHUNK = 256  # units per encoder call between progress updates and cache writes
+# Units per encoder call (between progress updates and cache commits): the first chunk, then as many as take
+# about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
+EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
+MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 CACHE_SIZE_LIMIT = 4 * 2**30
 MAX_SNAPSHOT_BYTES = 8 * 2**30
 # Directories never indexed: version control, dependencies, build output, tool caches.
@@ -460,16 +464,16 @@ def _snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray]
     return _Snapshot(units, matrix, config)
 
 
-def _parse(code: str, language: str) -> dict:
+def parse_units(code: str, language: str) -> dict:
     """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         found = extract_units(code, language)
     syntax = next((str(w.message) for w in caught if issubclass(w.category, ParseWarning)), None)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
-              "start_line": u.start_line, "end_line": u.end_line, "code": u.code,
-              "key": unit_key(u.code, u.language), "preview": _preview(u.code, u.docstring),
-              "terms": " ".join(lexical_terms(u.code, u.language))} for u in found]
+              "start_line": u.start_line, "end_line": u.end_line, "code": u.code[:MAX_UNIT_CHARS],
+              "key": unit_key(u.code, u.language), "preview": _preview(u.code[:MAX_UNIT_CHARS], u.docstring),
+              "terms": " ".join(lexical_terms(u.code[:MAX_UNIT_CHARS], u.language))} for u in found]
     return {"units": units, "syntax": syntax}
 
 
@@ -535,8 +539,20 @@ class RepositoryIndex:
     def snapshot_path(self) -> Path:
         return self.index_dir / "snapshot.npz"
 
-    def _lock(self) -> FileLock:
-        return FileLock(str(self.index_dir / "update.lock"), mode=0o600)
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the update lock; when another process holds it, say so before waiting."""
+        lock = FileLock(str(self.index_dir / "update.lock"), mode=0o600)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            warnings.warn(f"index {self.index_dir} is being updated by another process; waiting for it to finish",
+                          stacklevel=4)
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _prepare(self) -> None:
         """Create the index directory (0700, with a .gitignore of `*`) and its cache directory, under a lock.
@@ -660,7 +676,7 @@ class RepositoryIndex:
         """
         started = time.perf_counter()
         self._prepare()
-        with self._lock():
+        with self._locked():
             # Re-read under the lock: another process may have updated the index meanwhile.
             previous = self._snapshot if self.load() else None
             cache = IndexCache(self.index_dir / "cache")
@@ -739,15 +755,21 @@ class RepositoryIndex:
             if report is not None:
                 report("embed", 0, len(keys))
             bar = tqdm(total=len(keys), desc="leancode: embed", unit=" functions", disable=not progress or None)
-            for start in range(0, len(keys), EMBED_CHUNK):
-                chunk = keys[start:start + EMBED_CHUNK]
+            start, size = 0, EMBED_CHUNK
+            while start < len(keys):
+                chunk = keys[start:start + size]
+                began = time.monotonic()
                 encoded = np.asarray(self.encoder.encode_code([missing[k] for k in chunk]), dtype=np.float32)
-                for key, vector in zip(chunk, encoded):
+                for key, vector in zip(chunk, encoded):  # committed at once: a kill loses one chunk at most
                     vectors[key] = vector
                     cache.put_vector(f"vec:{config}:{key}", vector)
+                start += len(chunk)
+                # The next chunk sized to take about EMBED_SECONDS on this machine.
+                size = max(1, min(MAX_EMBED_CHUNK, int(len(chunk) * EMBED_SECONDS / max(time.monotonic() - began,
+                                                                                        1e-3))))
                 bar.update(len(chunk))
                 if report is not None:
-                    report("embed", min(start + EMBED_CHUNK, len(keys)), len(keys))
+                    report("embed", start, len(keys))
                 if partial is not None and time.monotonic() - last_partial >= partial_seconds:
                     partial(_snapshot_of(records, vectors, dim, config))
                     last_partial = time.monotonic()
@@ -799,7 +821,7 @@ class RepositoryIndex:
                 if hashlib.sha256(data).hexdigest() != digest:  # changed without changing size or mtime
                     cache.put_record(stat_key, None)
                     return self._file_units(cache, relative, path, language, skip, stats)
-            parsed = _parse(decode_source(data, language), language)
+            parsed = parse_units(decode_source(data, language), language)
             cache.put_record(parse_key, parsed)
             stats.files_parsed += 1
         if parsed["syntax"]:

@@ -13,6 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterator
 
 import tree_sitter
 from tree_sitter import Node
@@ -58,11 +59,16 @@ class Unit:
 
 @lru_cache(maxsize=None)
 def _function_query(language: str) -> tree_sitter.Query:
-    """A query capturing every node that may define a unit (as @f)."""
-    types = sorted(spec_for(language).functions - _ANONYMOUS)
+    """A query capturing every node that may define a unit (as @f) and every scope that names one (as @s)."""
+    spec = spec_for(language)
     grammar = parser_for(language).language
-    valid = [t for t in types if grammar.id_for_node_kind(t, True) is not None]
-    return tree_sitter.Query(grammar, "[" + " ".join(f"({t})" for t in valid) + "] @f")
+
+    def alternatives(types) -> str:
+        return "[" + " ".join(f"({t})" for t in sorted(types) if grammar.id_for_node_kind(t, True) is not None) + "]"
+
+    scopes = spec.scopes | ({"object"} if spec.name in _JS else set())
+    return tree_sitter.Query(grammar, f"{alternatives(spec.functions - _ANONYMOUS)} @f"
+                                      + (f" {alternatives(scopes)} @s" if scopes else ""))
 
 
 def _text(node: Node | None) -> str:
@@ -98,20 +104,28 @@ def _name(node: Node, spec: LanguageSpec) -> str:
     return name
 
 
-def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:
-    names = []
-    if node.type == "method_declaration" and spec.name == "go":  # func (c *Config) Load()
+def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
+    """A Go method's receiver type (`func (c *Config) Load()`: ["Config"])."""
+    if node.type == "method_declaration" and spec.name == "go":
         m = re.match(r"\(\s*(?:\w+\s+)?\*?\s*(\w+)", _text(node.child_by_field_name("receiver")))
         if m:
-            names.append(m.group(1))
-    parent = node.parent
-    while parent is not None:
-        if parent.type in spec.scopes or parent.type == "object" and spec.name in _JS:
-            name = _name(parent, spec)
-            if name:
-                names.append(name)
-        parent = parent.parent
-    return names[::-1]
+            return [m.group(1)]
+    return []
+
+
+def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec) -> Iterator[tuple[Node, list[str]]]:
+    """(function, names of the scopes around it, outermost first), in source order. One pass over the nodes
+    sorted by position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
+    events = sorted([(n.start_byte, -n.end_byte, 0, n) for n in functions]
+                    + [(n.start_byte, -n.end_byte, 1, n) for n in scopes], key=lambda e: e[:3])
+    around: list[tuple[int, str]] = []  # (end byte, name) of the open scopes
+    for start, _, is_scope, node in events:
+        while around and around[-1][0] <= start:
+            around.pop()
+        if is_scope:
+            around.append((node.end_byte, _name(node, spec)))
+        else:
+            yield node, [name for _, name in around if name]
 
 
 def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
@@ -202,9 +216,9 @@ def extract_units(code: str, language: str) -> list[Unit]:
         warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
     offsets = CharOffsets(code)
-    nodes = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node).get("f", [])
+    captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     units = []
-    for node in sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)):
+    for node, scopes in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
         name = _name(node, spec)
         if not name:
             continue
@@ -221,7 +235,7 @@ def extract_units(code: str, language: str) -> list[Unit]:
                                    offsets.char(statement.end_byte) - start)
         else:
             docstring = _doc_comment(first, spec)
-        qualified = ".".join(_scope_names(node, spec) + [name])
+        qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sqlite3
+import stat
 import subprocess
 import sys
 import threading
+import time
 import warnings
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from leancode.cli import main as cli
 from leancode.encoder import Encoder
@@ -240,3 +245,121 @@ def test_server_hover_on_fifo_answers_and_exits(tmp_path):
         assert server.close() == 0
     finally:
         server.process.kill()
+
+
+# --- 7. the smaller cases ------------------------------------------------------------------------
+
+def test_source_decoding_honours_pep263_and_boms(tmp_path):
+    latin = tmp_path / "latin.py"
+    latin.write_bytes("# -*- coding: latin-1 -*-\ndef café():\n    return 'déjà vu'\n".encode("latin-1"))
+    assert "déjà vu" in read_source(latin) and "\ufffd" not in read_source(latin)
+    utf16 = tmp_path / "Wide.java"
+    utf16.write_bytes("class Wide { int größe() { return 1; } }".encode("utf-16"))  # BOM + NUL bytes: not binary
+    assert read_source(utf16).startswith("class Wide") and "größe" in read_source(utf16)
+    bom8 = tmp_path / "bom.ts"
+    bom8.write_bytes(b"\xef\xbb\xbffunction f() {}\n")
+    assert read_source(bom8) == "function f() {}\n"
+    for cookie in (b"rot13", b"utf-16", b"no-such-codec"):  # unusable coding lines: UTF-8, never an error
+        odd = tmp_path / "odd.py"
+        odd.write_bytes(b"# coding: " + cookie + b"\nx = '\xc3\xa9'\n")
+        assert "x = 'é'" in read_source(odd)
+    from leancode.index import parse_units
+
+    assert parse_units(read_source(latin), "python")["units"][0]["name"] == "café"
+
+
+def test_nested_functions_are_bounded_in_what_they_store():
+    from leancode.index import MAX_UNIT_CHARS, parse_units
+
+    code = "".join(" " * i + f"def f{i}():\n" for i in range(900)) + " " * 900 + "pass\n"  # 416 KB
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        parsed = parse_units(code, "python")
+    stored = sum(len(u["code"]) + len(u["terms"]) for u in parsed["units"])
+    assert len(parsed["units"]) > 500 and stored < 3 * len(parsed["units"]) * MAX_UNIT_CHARS < 40 * len(code)
+    assert parsed["syntax"]  # where tree-sitter gave up (past depth ~500), that is reported
+
+
+def test_index_dir_is_created_0700_and_tightened(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / ".leancode").mkdir(mode=0o755)
+    os.chmod(tmp_path / ".leancode", 0o755)
+    RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stat.S_IMODE(os.stat(tmp_path / ".leancode").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / ".leancode" / "cache").st_mode) == 0o700
+
+
+def test_search_says_it_waits_on_the_index_lock(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    RepositoryIndex(tmp_path, encoder).update(progress=False)
+    with FileLock(str(tmp_path / ".leancode" / "update.lock")):
+        search = subprocess.Popen([sys.executable, "-m", "leancode.cli", "search", "read a config file", "--path",
+                                   str(tmp_path), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(search.stderr.readline, "")), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 120
+        while not any("waiting" in line for line in lines) and time.monotonic() < deadline \
+                and search.poll() is None:
+            time.sleep(0.1)
+        assert any("being updated by another process; waiting" in line for line in lines), lines
+    out, _ = search.communicate(timeout=120)
+    assert search.returncode == 0 and json.loads(out)[0]["name"] == "load_config"
+
+
+def test_the_model_never_comes_from_a_manifest_in_the_repository(tmp_path, capsys):
+    (tmp_path / "good.py").write_text(GOOD)
+    planted = tmp_path / "model"
+    planted.mkdir()
+    (planted / "config.json").write_text('{"model_type": "bert", "auto_map": {"AutoModel": "evil.Model"}}')
+    (tmp_path / ".leancode").mkdir()
+    (tmp_path / ".leancode" / "manifest.json").write_text(json.dumps(
+        {"format": 1, "model_path": str(planted), "encoder": {"method": "slimcode"}}))
+    code = cli(["search", "read a config file", "--path", str(tmp_path), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "never taken from the index directory" in err and json.loads(out)[0]["name"] == "load_config"
+    assert str(planted) not in json.loads((tmp_path / ".leancode" / "manifest.json").read_text())["model_path"]
+
+
+def test_a_kill_during_a_cold_index_loses_little_and_the_rerun_is_consistent(tmp_path):
+    import sysconfig
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    for name in ("argparse.py", "textwrap.py", "shlex.py"):
+        (repo / name).write_bytes((stdlib / name).read_bytes())
+    index = subprocess.Popen([sys.executable, "-m", "leancode.cli", "index", str(repo), "--method", "slimcode"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = repo / ".leancode" / "cache" / "cache.db"
+
+    def committed() -> int:
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+                return db.execute("SELECT count(*) FROM Cache WHERE key LIKE 'vec:%'").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 300
+    while committed() == 0 and index.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    index.send_signal(signal.SIGKILL)
+    index.wait()
+    kept = committed()
+    assert kept > 0 and not (repo / ".leancode" / "snapshot.npz").exists()  # killed mid-embedding
+    done = cli_run("index", str(repo), "--method", "slimcode", "--json", timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    stats = json.loads(done.stdout)
+    assert stats["reused"] == kept and stats["embedded"] + kept == len({u.key for u in _units(repo)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a consistent index: loads without a "rebuilding" warning
+        loaded = RepositoryIndex(repo, Encoder(method="slimcode"))
+        assert loaded.load() and len(loaded.units) == stats["units"]
+
+
+def _units(repo: Path) -> list:
+    from leancode.index import RepositoryIndex as Index
+
+    return Index(repo, Encoder(method="slimcode")).units
