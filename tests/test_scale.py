@@ -3,6 +3,7 @@
 Skipped when the `scale` extra (lancedb, ray) is not installed: `pip install -e ".[scale]"`.
 """
 
+import importlib.util
 import json
 import os
 import shutil
@@ -16,13 +17,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("lancedb", reason="the scale extra is not installed (pip install -e '.[scale]')")
-pytest.importorskip("ray", reason="the scale extra is not installed (pip install -e '.[scale]')")
+from leancode.encoder import Encoder
+from leancode.index import RepositoryIndex
+from leancode.scale.engine import RunStats, encoder_info, index_local, list_files, parse_file, repositories, sync
+from leancode.scale.lance_store import LanceStore, StoredFunction, StoreMismatch
 
-from leancode.encoder import Encoder  # noqa: E402
-from leancode.index import RepositoryIndex  # noqa: E402
-from leancode.scale.engine import encoder_info, index_local, repositories, sync, RunStats  # noqa: E402
-from leancode.scale.lance_store import LanceStore, StoreMismatch, StoredFunction  # noqa: E402
+_MISSING = [name for name in ("lancedb", "ray") if importlib.util.find_spec(name) is None]
+needs_scale = pytest.mark.skipif(bool(_MISSING), reason=f"the scale extra is not installed ({', '.join(_MISSING)} "
+                                                        f"missing): pip install -e '.[scale]'")
 
 STDLIB = Path(os.__file__).parent
 REPOS = {"text": ["textwrap.py", "glob.py", "fnmatch.py"], "shell": ["shlex.py", "netrc.py", "getopt.py"]}
@@ -44,6 +46,7 @@ def _rows(n, repo="r", offset=0):
 # -- the LanceDB store ------------------------------------------------------------------------------
 
 
+@needs_scale
 def test_store_round_trip_removal_and_reopen(tmp_path):
     store = LanceStore(tmp_path, INFO)
     vectors = _unit_vectors(300)
@@ -60,6 +63,7 @@ def test_store_round_trip_removal_and_reopen(tmp_path):
     assert reopened.count() == 299 and "key42" not in {r.key for r, _ in reopened.search(vectors[42], top=5)}
 
 
+@needs_scale
 def test_store_refuses_another_encoder(tmp_path):
     store = LanceStore(tmp_path, INFO)
     store.write_manifest()
@@ -69,6 +73,7 @@ def test_store_refuses_another_encoder(tmp_path):
         LanceStore(tmp_path, {**INFO, "config_key": "other"})
 
 
+@needs_scale
 def test_store_updates_incrementally_and_cleans_old_versions(tmp_path):
     store = LanceStore(tmp_path, INFO, keep_versions=timedelta(0))
     store.add(_rows(500), _unit_vectors(500))
@@ -86,6 +91,7 @@ def test_store_updates_incrementally_and_cleans_old_versions(tmp_path):
     assert store.count() == 504
 
 
+@needs_scale
 def test_ann_index_is_built_kept_fresh_and_agrees_with_exact(tmp_path):
     dim = 64
     vectors = _unit_vectors(6000, dim)
@@ -145,6 +151,7 @@ def _store_vectors(store):
     return dict(zip(data["key"], (np.asarray(v, dtype=np.float32) for v in data["vector"])))
 
 
+@needs_scale
 def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos, encoder, cluster):
     from leancode.scale.ray_engine import index_with_ray
 
@@ -167,6 +174,7 @@ def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos
     assert (again.embedded, again.added, again.removed) == (0, 0, 0)
 
 
+@needs_scale
 def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, encoder, cluster):
     from leancode.scale.ray_engine import index_with_ray
 
@@ -181,8 +189,6 @@ def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, en
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        from leancode.scale.engine import list_files, parse_file
-
         rows = [r for item in list_files("text", str(repos["text"])) for r in parse_file(item)]
         sync(store, {"text": repos["text"]}, rows, stopped, stats, progress=False)
     kept = store.count()
@@ -200,6 +206,7 @@ def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, en
     assert (edited.embedded, edited.added, edited.removed) == (1, 1, 1)
 
 
+@needs_scale
 def test_killed_cli_run_resumes(tmp_path, repos, encoder, cluster):
     """`leancode index --engine ray` killed once it has written a batch, then run again: it embeds only the
     functions the killed run had not written."""
@@ -224,6 +231,7 @@ def test_killed_cli_run_resumes(tmp_path, repos, encoder, cluster):
     assert stats["units"] == store.count() and stats["embedded"] == len(everything - written)
 
 
+@needs_scale
 def test_cli_lance_search_finds_what_the_default_search_finds(tmp_path, repos, encoder):
     from leancode.cli import main
 
@@ -251,3 +259,15 @@ def _search_json(main, argv):
     with contextlib.redirect_stdout(out):
         assert main(["search", *argv]) == 0
     return json.loads(out.getvalue())
+
+
+def test_default_index_needs_neither_ray_nor_lancedb(tmp_path):
+    """The default `leancode index` and `search` import neither (the scale extra stays optional)."""
+    shutil.copy(STDLIB / "textwrap.py", tmp_path / "textwrap.py")
+    code = ("import sys\nfrom leancode.cli import main\n"
+            f"assert main(['index', {str(tmp_path)!r}]) == 0\n"
+            f"assert main(['search', 'wrap text', '--path', {str(tmp_path)!r}, '--no-update']) == 0\n"
+            "print(sorted(m for m in ('ray', 'lancedb', 'pyarrow') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
