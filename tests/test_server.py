@@ -401,7 +401,7 @@ def test_settings_parsing():
 def test_search_arguments():
     from pygls.exceptions import JsonRpcInvalidParams
 
-    from leancode.server.server import search_arguments
+    from leancode.server.features.search import search_arguments
 
     assert search_arguments(("read a file",), 20) == ("read a file", 20)
     assert search_arguments(({"query": "q", "top": 3},), 20) == ("q", 3)

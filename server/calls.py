@@ -1,0 +1,40 @@
+"""Which function a call means: the definition in the same file, else the indexed function of that name whose
+file is nearest the caller's (fewest directory steps between them; then path order). Nothing here knows LSP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from leancode.units import Unit
+
+from .hover import unit_named
+from .workspace import Hit
+
+
+def path_distance(caller: Path | None, other: Path) -> tuple:
+    """Sort key of a candidate's file: directory steps from the caller's directory to its, then the path (for a
+    caller of unknown path: after every known one, by depth, then the path)."""
+    if caller is None:
+        return (1, len(other.parts), str(other))
+    common = len([a for a, b in zip(caller.parent.parts, other.parent.parts) if a == b])
+    return (0, len(caller.parent.parts) - common + len(other.parent.parts) - common, str(other))
+
+
+def resolve_call(name: str, local: list[Unit], caller: Path | None, candidates: list[Hit],
+                 units_in: Callable[[Hit], list[Unit] | None]) -> tuple[Unit | None, str | None]:
+    """The function a call of `name` in the file at `caller` (whose functions are `local`) means, and where it
+    is ("folder/path:line"; None for the same file). `candidates` are the indexed functions of that name;
+    `units_in(hit)` reads the functions of a candidate's file now (None when it cannot be read), so a stale
+    index entry is matched to the current code by name and nearest line."""
+    same_file = [u for u in local if u.name == name]
+    if same_file:
+        return same_file[0], None
+    for hit in sorted(candidates, key=lambda hit: path_distance(caller, hit.path)):
+        units = units_in(hit)
+        if units is None:
+            continue
+        unit = unit_named(units, hit.unit.qualified_name, hit.unit.start_line)
+        if unit is not None:
+            return unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}"
+    return None, None

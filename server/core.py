@@ -1,0 +1,201 @@
+"""The server core: the `LeanCodeServer` object every feature shares (settings, workspace state, the worker
+pool, the indexing thread, the summarizer, the open documents' functions) and its plumbing (logging, running
+on the event loop, settings from the client, work-done progress). Handlers live in `features/`; the work
+itself in `hover.py`, `calls.py`, `indexing.py` and `workspace.py`, which know nothing of handlers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from leancode import __version__
+from leancode.units import Unit
+
+from . import hover, preload
+from .indexing import Debouncer, Indexer, Report, index_folders, no_progress, progress_reporter
+from .protocol import LeanCodeProtocol, is_parse_error, strict_converter
+from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
+from .workspace import Workspaces, read_source
+
+logger = logging.getLogger(__name__)
+
+
+def path_of(uri: str) -> Path | None:
+    """The local path of a `file:` URI (None for any other scheme)."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return Path(path) if path else None
+
+
+class LeanCodeServer(LanguageServer):
+    def __init__(self):
+        super().__init__("leancode-server", __version__, protocol_cls=LeanCodeProtocol,
+                         converter_factory=strict_converter,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()  # the latest from the client (the indexing thread applies them in order)
+        self.state = Workspaces(self.settings, log=lambda m: self.log(m))
+        self.pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="leancode-worker")
+        self.indexer = Indexer(self.log)
+        self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
+        self.hover_cache = hover.HoverCache()
+        self._summarizer: hover.Summarizer | None = None
+        self._summarizer_path: str | None = None
+        self._summarizer_lock = threading.Lock()
+        self._doc_units: dict[str, tuple[int, list[Unit]]] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.initial_settings: Any = None
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def on_loop(self, fn: Callable, *args) -> None:
+        """Run `fn(*args)` on the event loop (the only thread that writes to the client)."""
+        if self.loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop:
+            fn(*args)
+        else:
+            self.loop.call_soon_threadsafe(fn, *args)
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        logger.info("%s", message)
+        self.on_loop(self.window_log_message, types.LogMessageParams(type=kind, message=message))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        if is_parse_error(error):
+            self.protocol.reply_parse_error(error)
+            return
+        logger.error("server error (%s): %s", getattr(source, "__name__", source), error)
+
+    @property
+    def summarizer(self) -> hover.Summarizer:
+        preload.wait()
+        with self._summarizer_lock:
+            path = self.settings.summarizer_path
+            if self._summarizer is None or path != self._summarizer_path:
+                self._summarizer = hover.load_summarizer(path, log=lambda m: self.log(m, types.MessageType.Warning))
+                self._summarizer_path = path
+            return self._summarizer
+
+    # -- settings ---------------------------------------------------------------------------------
+
+    def take_settings(self, data: Any, source: str) -> None:
+        """Apply settings from a client (logged and ignored when invalid); re-index when they need it."""
+        try:
+            settings, unknown = parse_settings(data, self.settings)
+        except SettingsError as error:
+            self.log(f"leancode: invalid settings from {source}: {error}", types.MessageType.Error)
+            return
+        if unknown:
+            self.log(f"leancode: unknown settings ignored: {', '.join(sorted(unknown))}")
+        if settings == self.settings:
+            return
+        before, after = settings_json(self.settings), settings_json(settings)
+        changed = ", ".join(f"{key}={after[key]!r}" for key in after if after[key] != before[key])
+        self.log(f"leancode: settings from {source}: {changed}")
+        self.settings = settings
+        self.hover_cache.clear()
+        self.indexer.post(("settings",), lambda: self._apply_settings(settings))
+
+    def _apply_settings(self, settings: Settings) -> None:
+        if self.state.apply_settings(settings) and settings.index_on_startup:
+            self.index_all("re-indexing for new settings")
+
+    async def pull_configuration(self) -> None:
+        caps = self.client_capabilities.workspace
+        if not (caps and caps.configuration):
+            return
+        try:
+            items = await asyncio.wait_for(self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])), 10)
+        except Exception as error:
+            self.log(f"leancode: workspace/configuration failed: {error}")
+            return
+        if items and isinstance(items[0], dict):
+            self.take_settings(items[0], "workspace/configuration")
+
+    # -- indexing (runs on the indexing thread) ---------------------------------------------------
+
+    def progress(self, title: str) -> tuple[Report, Callable[[str], None]]:
+        """(report, end) for one work-done progress (no-ops when the client does not support it)."""
+        window = self.client_capabilities.window
+        if not (window and window.work_done_progress) or self.loop is None:
+            return no_progress()
+        token = f"leancode-index-{uuid.uuid4()}"
+        try:
+            asyncio.run_coroutine_threadsafe(self.work_done_progress.create_async(token), self.loop).result(10)
+        except Exception as error:
+            self.log(f"leancode: no progress ({error})")
+            return no_progress()
+        return progress_reporter(self.work_done_progress, token, title, self.on_loop)
+
+    def index_all(self, title: str = "LeanCode: indexing") -> None:
+        """Index every workspace folder with one work-done progress."""
+        report, end = self.progress(title)
+        index_folders(self.state, report, end, self.log)
+
+    def open_folders(self, paths: list[str]) -> None:
+        for path in paths:
+            if self.state.add_folder(path) is not None:
+                self.log(f"leancode: workspace folder {path}")
+
+    def update_folder_of(self, path: Path, saved_version: int | None = None) -> None:
+        folder = self.state.folder_for(path)
+        if folder is None:
+            return
+
+        def job() -> None:
+            self.state.update(folder)
+            if saved_version is not None:
+                self.state.drop_overlay(path, saved_version)
+
+        self.indexer.post(("update", folder.root), job)
+
+    def schedule_overlay(self, uri: str) -> None:
+        """After `debounceMs` of quiet, embed the unsaved buffer's functions (for search)."""
+
+        def fire() -> None:
+            document = self.workspace.text_documents.get(uri)
+            path = path_of(uri)
+            if document is None or path is None:
+                return
+            text, version = document.source, document.version or 0
+            self.indexer.post(("overlay", uri), lambda: self.state.set_overlay(path, text, version))
+
+        self.overlays.schedule(self.loop, uri, self.settings.debounce_ms / 1000, fire)
+
+    # -- open documents ---------------------------------------------------------------------------
+
+    def units_of(self, uri: str, text: str, version: int | None, language: str) -> list[Unit]:
+        """The functions of a document, parsed once per version."""
+        cached = self._doc_units.get(uri)
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        units = hover.units_of(text, language)
+        if version is not None:
+            self._doc_units[uri] = (version, units)
+        return units
+
+    def forget_document(self, uri: str) -> None:
+        """A closed document: its parsed functions and any waiting overlay go."""
+        self._doc_units.pop(uri, None)
+        self.overlays.cancel(uri)
+
+    def text_of(self, path: Path) -> str:
+        """An open buffer's text (unsaved edits included), else the file's."""
+        document = self.workspace.text_documents.get(from_fs_path(str(path)))
+        if document is not None:
+            return document.source
+        return read_source(path)

@@ -1,0 +1,40 @@
+"""Following documents and files: edits re-embed a buffer once it goes quiet, saves and file changes
+re-index its folder, a closed buffer's unsaved functions leave the index."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..core import LeanCodeServer, path_of
+
+
+def did_change(ls: LeanCodeServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule_overlay(params.text_document.uri)
+
+
+def did_save(ls: LeanCodeServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.overlays.cancel(uri)
+    document = ls.workspace.text_documents.get(uri)
+    if (path := path_of(uri)) is not None:
+        ls.update_folder_of(path, document.version if document else None)
+
+
+def did_close(ls: LeanCodeServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.forget_document(uri)
+    if (path := path_of(uri)) is not None:
+        ls.indexer.post(("overlay", uri), lambda: ls.state.drop_overlay(path))
+
+
+def did_change_watched_files(ls: LeanCodeServer, params: types.DidChangeWatchedFilesParams) -> None:
+    for change in params.changes:
+        if (path := path_of(change.uri)) is not None:
+            ls.update_folder_of(path)
+
+
+def register(server: LeanCodeServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)

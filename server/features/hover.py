@@ -1,0 +1,98 @@
+"""Hover: the function under the cursor (or the one a call there means) and its summary, as markdown.
+
+The handler reads the document (or the file, when it is not open), converts the client's position with
+pygls's codec, and computes the hover on the worker pool; an answer for a buffer that changed meanwhile is
+dropped. What the hover says is `server.hover`'s; which function a call means is `server.calls`'.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.workspace import PositionCodec
+
+from leancode.languages import language_for_path
+from leancode.units import Unit
+
+from .. import hover
+from ..calls import resolve_call
+from ..core import LeanCodeServer, path_of
+from ..workspace import FileSkipped, Hit, check_text, read_source
+
+
+def character_index(codec: PositionCodec, lines: list[str], position: types.Position) -> int:
+    """The client's character offset (in the negotiated encoding: UTF-16 units by default) as an index into
+    the line's str, clamped to the line's end."""
+    line = lines[position.line]
+    clamped = types.Position(line=position.line, character=min(position.character, codec.client_num_units(line)))
+    return codec.position_from_client_units(lines, clamped).character
+
+
+def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int,
+                  character: int) -> str | None:
+    """The hover's markdown at (line, character) of `text`, or None (not a function, or a language turned off)."""
+    path = path_of(uri)
+    language = language_for_path(uri)
+    settings = ls.settings
+    if language is None or settings.languages and language not in settings.languages:
+        return None
+    check_text(text)
+    units = ls.units_of(uri, text, version, language)
+    unit, where = hover.definition_at(units, line), None
+    if unit is None:
+        lines = text.split("\n")
+        name = hover.call_name_at(lines[line] if line < len(lines) else "", character)
+        if name is None:
+            return None
+
+        def units_in(hit: Hit) -> list[Unit] | None:
+            try:
+                return hover.units_of(ls.text_of(hit.path), hit.unit.language)
+            except FileSkipped as reason:
+                ls.log(f"leancode: skipped {hit.path}: {reason}")
+                return None
+
+        unit, where = resolve_call(name, units, path, ls.state.units_named(name), units_in)
+        if unit is None:
+            return None
+    return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
+                                settings.show_simplified, where)
+
+
+async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover | None:
+    uri, position = params.text_document.uri, params.position
+    document = ls.workspace.text_documents.get(uri)
+    if document is None:  # not open: read it from disk when it is a local source file
+        path = path_of(uri)
+        if path is None or language_for_path(uri) is None:
+            ls.log(f"leancode: hover on unknown document {uri}: skipped")
+            return None
+        try:
+            text, version = await asyncio.get_running_loop().run_in_executor(ls.pool, read_source, path), None
+        except FileSkipped as reason:
+            ls.log(f"leancode: hover on {uri} skipped: {reason}")
+            return None
+    else:
+        text, version = document.source, document.version
+    lines = text.split("\n")
+    if position.line >= len(lines):
+        raise JsonRpcInvalidParams(f"line {position.line} is past the end of {uri} ({len(lines)} lines)")
+    character = character_index(ls.workspace.position_codec, lines, position)
+    try:
+        markdown = await asyncio.get_running_loop().run_in_executor(
+            ls.pool, compute_hover, ls, uri, text, version, position.line, character)
+    except FileSkipped as reason:
+        ls.log(f"leancode: hover on {uri} skipped: {reason}")
+        return None
+    current = ls.workspace.text_documents.get(uri)
+    if document is not None and (current is None or current.version != version):
+        return None  # the buffer changed meanwhile: a stale answer is dropped
+    if markdown is None:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown))
+
+
+def register(server: LeanCodeServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_HOVER)(on_hover)

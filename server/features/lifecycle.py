@@ -1,0 +1,67 @@
+"""Starting up and following the client: initialization, settings pushed or pulled, workspace folders."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from ..core import LeanCodeServer
+from ..settings import SECTION
+
+WATCHED = "**/*.{py,pyi,java,js,mjs,cjs,jsx,ts,mts,cts,tsx,go,rs}"
+
+
+def initialize(ls: LeanCodeServer, params: types.InitializeParams) -> None:
+    ls.loop = asyncio.get_running_loop()
+    ls.initial_settings = params.initialization_options
+    ls.take_settings(params.initialization_options, "initializationOptions")
+
+
+async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> None:
+    await ls.pull_configuration()
+    folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()] or \
+        ([ls.workspace.root_path] if ls.workspace.root_path else [])
+    ls.indexer.post(("open",), lambda: ls.open_folders([f for f in folders if f]))
+    ls.pool.submit(lambda: ls.summarizer)  # load the model now, off the loop, so the first hover does not wait
+    if ls.settings.index_on_startup:
+        ls.indexer.post(("index",), ls.index_all)
+    watch = ls.client_capabilities.workspace
+    if watch and watch.did_change_watched_files and watch.did_change_watched_files.dynamic_registration:
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=WATCHED)])
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                id="leancode-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))
+        except Exception as error:
+            ls.log(f"leancode: could not register file watchers: {error}")
+
+
+async def did_change_configuration(ls: LeanCodeServer, params: types.DidChangeConfigurationParams) -> None:
+    if isinstance(params.settings, dict) and isinstance(params.settings.get(SECTION), dict):
+        ls.take_settings(params.settings[SECTION], "workspace/didChangeConfiguration")
+    else:
+        await ls.pull_configuration()
+
+
+def did_change_folders(ls: LeanCodeServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    added = [to_fs_path(f.uri) for f in params.event.added]
+    removed = [to_fs_path(f.uri) for f in params.event.removed]
+
+    def job() -> None:
+        for path in removed:
+            ls.state.remove_folder(path)
+        ls.open_folders(added)
+        if added and ls.settings.index_on_startup:
+            ls.index_all("LeanCode: indexing new folders")
+
+    ls.indexer.post(("folders", uuid.uuid4()), job)
+
+
+def register(server: LeanCodeServer) -> None:
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.INITIALIZED)(initialized)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(did_change_folders)

@@ -1,0 +1,64 @@
+"""Semantic search: the `leancode.search` command (JSON hits) and workspace symbols, both ranked by
+`Workspaces.search` on the worker pool."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.uris import from_fs_path
+
+from ..core import LeanCodeServer
+from ..workspace import Hit
+
+SEARCH_COMMAND = "leancode.search"
+
+
+def hit_json(hit: Hit) -> dict:
+    unit = hit.unit
+    return {"uri": from_fs_path(str(hit.path)), "path": str(hit.path),
+            "range": {"start": {"line": unit.start_line, "character": 0},
+                      "end": {"line": unit.end_line + 1, "character": 0}},
+            "name": unit.qualified_name, "language": unit.language, "score": round(hit.score, 6),
+            "preview": unit.preview}
+
+
+def search_arguments(args: tuple, default_top: int) -> tuple[str, int]:
+    """(query, top) from `[query]`, `[query, top]` or `[{"query": ..., "top": ...}]`; InvalidParams otherwise."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        query, top = args[0].get("query"), args[0].get("top", default_top)
+    elif len(args) in (1, 2):
+        query, top = args[0], args[1] if len(args) == 2 else default_top
+    else:
+        raise JsonRpcInvalidParams(f'{SEARCH_COMMAND} takes [query], [query, top] or [{{"query", "top"}}]')
+    if not isinstance(query, str):
+        raise JsonRpcInvalidParams(f"{SEARCH_COMMAND}: query must be a string")
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 200:
+        raise JsonRpcInvalidParams(f"{SEARCH_COMMAND}: top must be an integer from 1 to 200")
+    return query, top
+
+
+async def search_command(ls: LeanCodeServer, *args) -> list[dict]:
+    query, top = search_arguments(args, ls.settings.top)
+    hits = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.state.search, query, top)
+    return [hit_json(hit) for hit in hits]
+
+
+async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
+    if not params.query.strip():
+        return []
+    hits = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.state.search, params.query,
+                                                            ls.settings.top)
+    return [types.SymbolInformation(
+        name=hit.unit.qualified_name,
+        kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
+        location=types.Location(uri=from_fs_path(str(hit.path)), range=types.Range(
+            start=types.Position(line=hit.unit.start_line, character=0),
+            end=types.Position(line=hit.unit.end_line + 1, character=0))),
+        container_name=f"{hit.unit.path} ({hit.score:.3f})") for hit in hits]
+
+
+def register(server: LeanCodeServer) -> None:
+    server.command(SEARCH_COMMAND)(search_command)
+    server.feature(types.WORKSPACE_SYMBOL)(workspace_symbol)

@@ -1,0 +1,101 @@
+"""The plain functions behind the language server's handlers, called directly (no client, no subprocess)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.workspace import PositionCodec
+
+from leancode.index import IndexedUnit
+from leancode.server.calls import path_distance, resolve_call
+from leancode.server.features.hover import character_index
+from leancode.server.workspace import Folder, Hit
+from leancode.units import extract_units
+
+HELPERS = "def gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return a\n"
+OTHER = "import os\n\n\ndef gcd(x, y):\n    return x if not y else gcd(y, x % y)\n"
+CALLER = "def reduce(n, d):\n    g = gcd(n, d)\n    return n // g, d // g\n"
+
+
+def write(root: Path, relative: str, code: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)
+    return path
+
+
+def hit(folder: Folder, relative: str, code: str) -> Hit:
+    """An index entry for the first function of `code` at `relative`, as `Workspaces.units_named` gives it."""
+    unit = extract_units(code, "python")[0]
+    indexed = IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name, language="python",
+                          start_line=unit.start_line, end_line=unit.end_line, preview="", key=relative)
+    return Hit(folder, indexed, 0.0)
+
+
+def units_from_disk(read: list[str]):
+    def units_in(h: Hit):
+        read.append(h.unit.path)
+        return extract_units(h.path.read_text(), h.unit.language)
+    return units_in
+
+
+def test_path_distance_counts_directory_steps_between_the_files(tmp_path):
+    caller = tmp_path / "pkg" / "math" / "fractions.py"
+    near = tmp_path / "pkg" / "math" / "helpers.py"
+    sibling = tmp_path / "pkg" / "util" / "helpers.py"
+    far = tmp_path / "vendor" / "lib" / "deep" / "helpers.py"
+    assert path_distance(caller, near)[:2] == (0, 0)
+    assert path_distance(caller, sibling)[:2] == (0, 2)
+    assert path_distance(caller, far)[:2] == (0, 5)
+    assert sorted([far, sibling, near], key=lambda p: path_distance(caller, p)) == [near, sibling, far]
+    assert path_distance(None, near)[0] == 1  # an unknown caller (not a file) after every known one
+
+
+def test_resolve_call_prefers_same_file_then_nearest_file(tmp_path):
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    write(tmp_path, "pkg/math/helpers.py", HELPERS)
+    write(tmp_path, "vendor/other/helpers.py", OTHER)
+    caller = write(tmp_path, "pkg/math/fractions.py", CALLER)
+    local = extract_units(CALLER, "python")
+    far, near = hit(folder, "vendor/other/helpers.py", OTHER), hit(folder, "pkg/math/helpers.py", HELPERS)
+
+    read: list[str] = []
+    unit, where = resolve_call("gcd", local, caller, [far, near], units_from_disk(read))
+    assert (unit.name, unit.code.splitlines()[0]) == ("gcd", "def gcd(a, b):")
+    assert where == f"{tmp_path.name}/pkg/math/helpers.py:1"
+    assert read == ["pkg/math/helpers.py"]  # the nearest candidate answered; the far file was never read
+
+    defined_here = local + extract_units("def gcd(p, q):\n    return 1\n", "python")
+    unit, where = resolve_call("gcd", defined_here, caller, [far, near], units_from_disk(read := []))
+    assert (unit.code.splitlines()[0], where, read) == ("def gcd(p, q):", None, [])
+
+
+def test_resolve_call_skips_unreadable_and_stale_candidates(tmp_path):
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    write(tmp_path, "pkg/math/helpers.py", "def lcm(a, b):\n    return a * b\n")  # gcd is gone since indexing
+    write(tmp_path, "vendor/other/helpers.py", OTHER)
+    caller = write(tmp_path, "pkg/math/fractions.py", CALLER)
+    near, far = hit(folder, "pkg/math/helpers.py", HELPERS), hit(folder, "vendor/other/helpers.py", OTHER)
+
+    unit, where = resolve_call("gcd", [], caller, [near, far], units_from_disk(read := []))
+    assert where == f"{tmp_path.name}/vendor/other/helpers.py:4" and unit.code.startswith("def gcd(x, y)")
+    assert read == ["pkg/math/helpers.py", "vendor/other/helpers.py"]
+
+    unit, where = resolve_call("gcd", [], caller, [near, far], lambda h: None)  # nothing readable
+    assert (unit, where) == (None, None)
+    assert resolve_call("missing", [], caller, [], units_from_disk([])) == (None, None)
+
+
+def test_character_index_follows_the_negotiated_encoding():
+    line = 'x = "😋" + gcd(a)'  # the emoji: 1 str index, 2 UTF-16 units, 4 UTF-8 bytes
+    gcd_at = line.index("gcd")
+    lines = ["", line]
+    for encoding, units in ((types.PositionEncodingKind.Utf16, gcd_at + 1), (types.PositionEncodingKind.Utf8,
+                                                                             gcd_at + 3),
+                            (types.PositionEncodingKind.Utf32, gcd_at)):
+        codec = PositionCodec(encoding=encoding)
+        assert character_index(codec, lines, types.Position(line=1, character=units)) == gcd_at, encoding
+        # past the end of the line: the line's end, as before the codec was used
+        assert character_index(codec, lines, types.Position(line=1, character=500)) == len(line), encoding
+    assert character_index(PositionCodec(), ["", ""], types.Position(line=1, character=3)) == 0
