@@ -9,10 +9,8 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from leancode.encoder import SEARCH_RATIO, Encoder  # noqa: E402
-from leancode.search import top_k  # noqa: E402
 from leancode.simplify import REPEAT_DISCOUNT  # noqa: E402
 from leancode.training.cli import main  # noqa: E402
-from leancode.training.metrics import gold_ranks, mean_reciprocal_rank  # noqa: E402
 
 FUNCTIONS = {
     "c-json": "def read_json_file(path):\n    with open(path) as handle:\n        return json.load(handle)\n",
@@ -70,13 +68,6 @@ def test_length_buckets_give_the_vectors_of_unbatched_encoding(encoder):
     in_order = encoder._encode(texts, bucket=False)
     assert np.allclose(bucketed, one_by_one, atol=1e-5)
     assert np.allclose(in_order, one_by_one, atol=1e-5)
-
-
-def test_ties_count_against_gold():
-    scores = np.array([[0.5, 0.9, 0.5, 0.1], [0.2, 0.3, 0.3, 0.3]])
-    assert gold_ranks(scores, [0, 3]) == [3, 3]  # gold 0 ties with 2, below 1; gold 3 ties with 1 and 2
-    assert mean_reciprocal_rank([1, 2, None, 0]) == pytest.approx((1 + 0.5 + 0) / 3)
-    assert top_k(scores, 3).tolist() == [[1, 0, 2], [1, 2, 3]]
 
 
 def test_eval_search_writes_predictions_and_report(tmp_path, capsys):

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from leancode.importance import ImportanceTable
+from leancode.importance import ImportanceTable, TableBuilder
 from leancode.model_tokens import default_model_path
 from leancode.tokens import lex
 from leancode.training.attention import AttentionScorer, pieces_to_tokens
@@ -92,7 +92,25 @@ def test_cross_attention_on_tiny_t5(tiny_t5, tmp_path):
     assert table.manifest["functions"] == 2 and table.manifest["task"] == "summarize"
     assert table.overall[0] > 0
 
+    # The table is the mean cross-attention each token got while the model read its own function: with the
+    # reference summary as the decoder's target when the row has one, greedy decoding otherwise.
     scorer = AttentionScorer.load(tiny_t5, "leancode-cross", device="cpu")
+    python = [rows[0]["code"], rows[1]["code"]]
+    lexed = [lex(code, "python") for code in python]
+
+    def table_of(targets):
+        builder = TableBuilder()
+        for tokens, scores in zip(lexed, scorer.token_scores(python, lexed, targets)):
+            builder.add(tokens, scores)
+        return builder.build({})
+
+    expected = table_of([rows[0]["summary"], None])
+    assert table.by_category_token == expected.by_category_token and table.by_token == expected.by_token
+    assert table.overall == expected.overall and table.low_rated == expected.low_rated
+    # ... which another target would change: the test tells the reference summary's table from others.
+    assert table_of(["Return the list of lines, indented.", None]).by_token != table.by_token
+    assert table_of([None, None]).by_token != table.by_token
+
     tokens = lex(FUNCTIONS[2], "python")
     [scores] = scorer.token_scores([FUNCTIONS[2]], [tokens])
     assert all(s is not None and s > 0 for s in scores)

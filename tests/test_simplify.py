@@ -5,6 +5,7 @@ import json
 import re
 import warnings
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -107,12 +108,29 @@ def test_leancode_never_drops_a_whole_statement(table):
 def test_leancode_removes_lowest_scores_first(table):
     code = SNIPPETS["go"]
     result = simplify(code, "go", ratio=0.3, method="leancode", table=table, repeat_discount=1)
-    scores = table.scores(result.tokens)
-    removed = set(range(len(result.tokens))) - set(result.kept)
-    # Whatever was kept and could have gone (not the last of its statement) scores at least
-    # as high as everything removed.
-    assert max(scores[i] for i in removed) <= max(scores[i] for i in result.kept)
-    assert sum(scores[i] for i in removed) / len(removed) < sum(scores[i] for i in result.kept) / len(result.kept)
+    tokens, scores = result.tokens, table.scores(result.tokens)
+    removed = set(range(len(tokens))) - set(result.kept)
+    # The greedy order, written out: lowest score first (the later token first on ties), a statement's last
+    # token held back while others remain; tokens go in that order until the ratio's pieces are gone.
+    left = Counter(t.statement for t in tokens)
+    order, held_back = [], []
+    for i in sorted(range(len(tokens)), key=lambda i: (scores[i], -i)):
+        if tokens[i].statement >= 0 and left[tokens[i].statement] == 1:
+            held_back.append(i)
+            continue
+        left[tokens[i].statement] -= 1
+        order.append(i)
+    order += held_back
+    target, gone, expected = round(0.3 * result.model_tokens), 0, set()
+    for i in order:
+        if gone >= target:
+            break
+        expected.add(i)
+        gone += result.pieces[i]
+    assert removed == expected
+    # Every token kept that could have gone (not a statement's last) scores at least as high as all removed.
+    removable_kept = [i for i in result.kept if i not in held_back]
+    assert removable_kept and max(scores[i] for i in removed) <= min(scores[i] for i in removable_kept)
 
 
 def test_repeats_go_before_distinct_tokens_of_equal_score():

@@ -1,0 +1,40 @@
+"""The scores the benchmarks report (smoothed BLEU-4, MRR) and the top-k ranking they read, on known values."""
+
+import numpy as np
+import pytest
+
+from leancode.search import top_k
+from leancode.training.metrics import corpus_bleu, gold_ranks, mean_reciprocal_rank, normalize, sentence_bleu
+
+
+@pytest.mark.parametrize("reference, hypothesis, expected", [
+    ("Return the sum.", "return the sum .", 100.0),
+    ("a b c d", "a b c e", 100 * (3 / 4 * 3 / 4 * 2 / 3 * 1 / 2) ** 0.25),  # add-one smoothing for n > 1
+    ("the cat sat on the mat", "the cat sat", 100 * 2.718281828459045 ** -0.75),  # brevity: 1 - (6+1)/(3+1)
+    ("a b c", "x y z", 0.0),  # no unigram in common: no smoothing for n = 1
+])
+def test_smoothed_bleu_known_values(reference, hypothesis, expected):
+    assert sentence_bleu(reference, hypothesis) * 100 == pytest.approx(expected, rel=1e-6, abs=1e-6)
+
+
+def test_bleu_normalization_and_corpus_mean():
+    assert normalize("Parse the URL, then return (host, port).") == \
+        ["parse", "the", "url", ",", "then", "return", "(", "host", ",", "port", ")", "."]
+    assert normalize("version 1.5, v2") == ["version", "1.5", ",", "v2"]
+    assert corpus_bleu(["a b c d", "x"], ["a b c d", "a b c d"]) == pytest.approx(
+        50 * (1 + sentence_bleu("x", "a b c d")))
+    with pytest.raises(ValueError):
+        corpus_bleu(["a"], [])
+
+
+def test_ties_count_against_gold():
+    scores = np.array([[0.5, 0.9, 0.5, 0.1], [0.2, 0.3, 0.3, 0.3]])
+    assert gold_ranks(scores, [0, 3]) == [3, 3]  # gold 0 ties with 2, below 1; gold 3 ties with 1 and 2
+    assert mean_reciprocal_rank([1, 2, None, 0]) == pytest.approx((1 + 0.5 + 0) / 3)
+
+
+def test_top_k_best_first_ties_to_the_lower_index():
+    scores = np.array([[0.5, 0.9, 0.5, 0.1], [0.2, 0.3, 0.3, 0.3]])
+    assert top_k(scores, 3).tolist() == [[1, 0, 2], [1, 2, 3]]
+    assert top_k(scores[0], 2).tolist() == [1, 0] and top_k(scores[0], 9).tolist() == [1, 0, 2, 3]
+    assert top_k(scores[0], 0).tolist() == []
