@@ -47,7 +47,7 @@ class LeanCodeServer(LanguageServer):
         self.indexer = Indexer(self.log)
         self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
         self.hover_cache = hover.HoverCache()
-        self._summarizer: hover.Summarizer | None = None
+        self._summarizer: hover.HoverSummarizer | None = None
         self._summarizer_path: str | None = None
         self._summarizer_lock = threading.Lock()
         self._doc_units: dict[str, tuple[int, list[Unit]]] = {}
@@ -80,7 +80,7 @@ class LeanCodeServer(LanguageServer):
         logger.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
     @property
-    def summarizer(self) -> hover.Summarizer:
+    def summarizer(self) -> hover.HoverSummarizer:
         preload.wait()
         with self._summarizer_lock:
             path = self.settings.summarizer_path

@@ -1,6 +1,6 @@
 """Hover contents: which function the cursor is on, its one-line summary, its markdown.
 
-Plain functions and small objects; nothing here knows of LSP. A `Summarizer` turns a
+Plain functions and small objects; nothing here knows of LSP. A `HoverSummarizer` turns a
 function's code into one line and says where that line came from: the shipped summarizer
 (or the one at setting `summarizerPath`) reads the function without its docstring,
 simplified; only when no model loads does `FallbackSummarizer` answer from the docstring
@@ -35,7 +35,7 @@ class Summary:
     source: str  # what produced `text`: "docstring", "name and signature", "model <name>"
 
 
-class Summarizer(Protocol):
+class HoverSummarizer(Protocol):
     """One line of what a function does, from its code (already simplified for a model's input)."""
 
     name: str
@@ -168,7 +168,7 @@ class ModelSummarizer:
         return Summary(text, self.name)
 
 
-def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning) -> Summarizer:
+def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning) -> HoverSummarizer:
     """The summarizer at `path` (None: the shipped one); the labelled fallback when it fails to load (logged)."""
     if path or default_summarizer_dir().is_dir():
         try:
@@ -236,7 +236,7 @@ class HoverCache:
             self._items.clear()
 
 
-def hover_markdown(unit: Unit, summarizer: Summarizer, cache: HoverCache, method: str, ratio: float,
+def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, method: str, ratio: float,
                    show_simplified: bool, where: str | None = None) -> str:
     """The hover of one function, from the cache when its code (and settings) were seen before."""
     key = content_key(unit, summarizer.name, method, ratio, show_simplified, where)
