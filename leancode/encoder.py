@@ -9,7 +9,8 @@ The CPU path (see BENCHMARKS.md, section search-quality, for the measured effect
 - the model runs in ONNX Runtime (`backend="auto"`, where `onnxruntime` is installed: a one-time export of
   the same model, same vectors, see `leancode/runtime.py`) or in PyTorch under `torch.inference_mode`,
   with `threads` intra-op threads;
-- `quantize=True` runs PyTorch with the Linear layers swapped for dynamic int8 ones (per-channel scales).
+- `quantize=True` gives the code model dynamic int8 weights (per output channel), in either runtime;
+  queries stay fp32.
 
 Models load from local directories only (sentence-transformers layout or a plain Hugging
 Face encoder); nothing is fetched from a hub. Pooling follows the directory's
@@ -151,10 +152,9 @@ class Encoder:
         self.quantize = quantize
         self.batch_size = batch_size
         self.threads = threads
-        # int8 is torch's dynamic quantization; otherwise ONNX Runtime wherever it is installed.
+        # ONNX Runtime wherever it is installed (faster, and its int8 is nearer fp32: bench/encoder_backends.py).
         self._auto_backend = backend == "auto"
-        self.backend = backend if backend != "auto" else "torch" if quantize or not onnx_runtime_available() \
-            else "onnx"
+        self.backend = backend if backend != "auto" else "onnx" if onnx_runtime_available() else "torch"
         # The model runners by role and path: loaded on first use (a warm index never pays for them),
         # shared by `configured` copies.
         self._shared: dict = {}
@@ -185,30 +185,32 @@ class Encoder:
         return runner
 
     def _new_runner(self, path: Path):
+        # int8 serves the code model only: a query is one short text, and its model stays as trained.
+        int8 = self.quantize and path == self.path
         if self.backend == "onnx":
             try:
-                return OnnxRunner(self._onnx_export(path), self.threads)
+                return OnnxRunner(self._onnx_export(path, int8), self.threads)
             except Exception as error:  # the exporter or the runtime can fail in many ways on unusual models
                 if not self._auto_backend:
                     raise
                 warnings.warn(f"{path.name}: ONNX Runtime unavailable ({type(error).__name__}: {error}); "
                               "running the model in PyTorch", stacklevel=3)
-        return TorchRunner(self._torch_model(path), self._pooling, self._uses_token_types)
+        return TorchRunner(self._torch_model(path, int8), self._pooling, self._uses_token_types)
 
-    def _onnx_export(self, path: Path) -> Path:
-        """The model's ONNX export (int8 weights when `quantize`), made once in the user's cache."""
+    def _onnx_export(self, path: Path, int8: bool) -> Path:
+        """The model's ONNX export (int8 weights when `int8`), made once in the user's cache."""
         file = onnx_file(_identity(path), self._pooling)
         if not file.is_file():
             print(f"leancode: exporting {path.name} to ONNX, once ({file})", file=sys.stderr)
-            export_onnx(self._torch_model(path, quantize=False), self._pooling, self._uses_token_types, file)
-        if not self.quantize:
+            export_onnx(self._torch_model(path, False), self._pooling, self._uses_token_types, file)
+        if not int8:
             return file
-        int8 = file.with_name(file.stem + "-int8.onnx")
-        if not int8.is_file():
-            quantize_onnx(file, int8)
-        return int8
+        quantized = file.with_name(file.stem + "-int8.onnx")
+        if not quantized.is_file():
+            quantize_onnx(file, quantized)
+        return quantized
 
-    def _torch_model(self, path: Path, quantize: bool | None = None):
+    def _torch_model(self, path: Path, int8: bool):
         import torch
         from transformers.utils import logging
 
@@ -216,7 +218,7 @@ class Encoder:
         if self.threads:
             torch.set_num_threads(self.threads)
         model = load_model(path, dtype=torch.float32).eval()
-        return self._quantized(model) if (self.quantize if quantize is None else quantize) else model
+        return self._quantized(model) if int8 else model
 
     def _quantized(self, model):
         import torch

@@ -55,8 +55,9 @@ def test_a_query_with_an_export_never_imports_torch(cache):
     assert seen["norm"] == pytest.approx(1, abs=1e-4)
 
 
-def test_backend_is_checked_and_int8_stays_in_torch(cache):
+def test_backend_is_checked_and_int8_vectors_have_their_own_keys(cache):
     with pytest.raises(ValueError, match="backend"):
         Encoder(backend="tensorflow")
-    assert Encoder(quantize=True).backend == "torch"
-    assert Encoder().backend == "onnx"
+    assert Encoder().backend == Encoder(quantize=True).backend == "onnx"
+    keys = {Encoder(backend=b, quantize=q).config_key for b in ("onnx", "torch") for q in (False, True)}
+    assert len(keys) == 3  # fp32 vectors are shared by both runtimes; int8 ones are not
