@@ -38,6 +38,7 @@ class Settings:
     debounce_ms: int = 750  # quiet time after an edit before the unsaved buffer is re-embedded
     index_on_startup: bool = True
     threads: int | None = None  # encoder threads (torch intra-op); None: torch's default
+    search_index: str | None = None  # a lance index (`leancode index --store lance`) searched beside the workspace
 
     @property
     def encoder_key(self) -> tuple:
@@ -55,6 +56,7 @@ _KEYS = {  # camelCase key -> field name
     "summarizerPath": "summarizer_path",
     "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "hybrid": "hybrid",
     "top": "top", "debounceMs": "debounce_ms", "indexOnStartup": "index_on_startup", "threads": "threads",
+    "searchIndex": "search_index",
 }
 assert set(_KEYS.values()) == {f.name for f in fields(Settings)}
 
@@ -77,7 +79,7 @@ def _check(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise SettingsError(f"{key} must be a number between 0 and 1, not {value!r}")
         return float(value)
-    if name in ("model_path", "summarizer_path"):
+    if name in ("model_path", "summarizer_path", "search_index"):
         if value is not None and not isinstance(value, str):
             raise SettingsError(f"{key} must be a path (string) or null")
         return value or None

@@ -17,7 +17,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -45,13 +45,20 @@ class Overlay:
 
 @dataclass(frozen=True)
 class Hit:
-    folder: "Folder"
+    folder: "Folder | IndexedRepository"
     unit: IndexedUnit
     score: float
 
     @property
     def path(self) -> Path:
         return self.folder.root / self.unit.path
+
+
+@dataclass(frozen=True)
+class IndexedRepository:
+    """A repository of the shared lance index (setting `searchIndex`): its hits' paths are under `root`."""
+
+    root: Path
 
 
 @dataclass
@@ -96,6 +103,7 @@ class Workspaces:
         self._encoder: Encoder | None = None
         self._encoder_key: tuple | None = None
         self._encoder_lock = threading.Lock()
+        self._shared: tuple[tuple, Any] | None = None  # ((path, encoder config), the searchIndex store)
 
     # -- encoder and settings ------------------------------------------------------------------
 
@@ -221,7 +229,7 @@ class Workspaces:
     def search(self, query: str, top: int) -> list[Hit]:
         """The `top` functions of all ready folders for `query`, best first (unsaved buffers included)."""
         folders = [f for f in self.folders.values() if f.ready]
-        if not folders or not query.strip():
+        if not (folders or self.settings.search_index) or not query.strip():
             return []
         query_vector = self.encoder.encode_queries([query])[0]
         hits: list[Hit] = []
@@ -241,8 +249,33 @@ class Workspaces:
                         if len(overlay.units):
                             scores = overlay.vectors @ query_vector
                             hits += [Hit(folder, u, float(s)) for u, s in zip(overlay.units, scores)]
+        if not hybrid:  # the shared index ranks by cosine only
+            hits += self._shared_hits(query_vector, top)
         hits.sort(key=lambda h: -h.score)
         return hits[:top]
+
+    def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:
+        """Hits of the shared lance index named by the `searchIndex` setting (none when unset)."""
+        path = self.settings.search_index
+        if not path:
+            return []
+        encoder = self.encoder
+        if self._shared is None or self._shared[0] != (path, encoder.config_key):
+            from leancode.scale.engine import encoder_info
+            from leancode.store import open_store
+
+            try:
+                store = open_store("lance", path, encoder_info(encoder))
+            except (ImportError, OSError, ValueError) as error:  # logged; the workspace's own hits still answer
+                self.log(f"leancode: searchIndex {path} not searched: {error}")
+                store = None
+            self._shared = ((path, encoder.config_key), store)
+        store = self._shared[1]
+        if store is None:
+            return []
+        roots = store.manifest.get("repositories") or {}
+        return [Hit(IndexedRepository(Path(roots.get(row.repo, path))), row, score)
+                for row, score in store.search(query_vector, top=top)]
 
     def units_named(self, name: str) -> list[Hit]:
         """Indexed (or unsaved) functions called `name`, in every folder."""

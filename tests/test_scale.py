@@ -251,6 +251,23 @@ def test_cli_lance_search_finds_what_the_default_search_finds(tmp_path, repos, e
     assert only and {h["repo"] for h in only} == {"shell"} and only[0]["file"].endswith(only[0]["path"])
 
 
+@needs_scale
+def test_server_searches_the_shared_index_beside_the_workspace(tmp_path, repos, encoder):
+    """Setting `searchIndex`: the language server's search also ranks the functions of a lance index."""
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    store = LanceStore(tmp_path / "shared", encoder_info(encoder))
+    index_local(store, repos, encoder, progress=False)
+    settings, unknown = parse_settings({"searchIndex": str(tmp_path / "shared")})
+    assert not unknown
+    hits = Workspaces(settings).search("split a string the way a shell does", 5)
+    assert hits and hits[0].unit.repo == "shell" and hits[0].path == repos["shell"] / hits[0].unit.path
+    logged = []
+    other = Workspaces(parse_settings({"searchIndex": str(tmp_path / "shared"), "ratio": 0.5})[0], logged.append)
+    assert other.search("split a string", 5) == [] and "cannot be searched together" in logged[-1]
+
+
 def _search_json(main, argv):
     import contextlib
     import io

@@ -182,7 +182,7 @@ class LanceStore:
         if top <= 0:
             return []
         search = self.table.search(np.asarray(query, dtype=np.float32).reshape(-1)).distance_type("cosine") \
-            .select([*FIELDS]).limit(top)
+            .select([*FIELDS, "_distance"]).limit(top)
         conditions = []
         if repo is not None:
             conditions.append(f"repo = {_quoted([repo])}")
