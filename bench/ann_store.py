@@ -1,6 +1,6 @@
 """The LanceDB store (IVF-PQ) against the embedded numpy store (brute force) at 1,000,000 vectors.
 
-    nice -n 10 python bench/ann_store.py [--rows 1000000] [--real 10000] [--queries 200]
+    nice -n 10 python bench/ann_store.py [--rows 1000000] [--real 5000] [--queries 200]
 
 Vectors: `--real` functions of the Python standard library embedded by the shipped
 encoder (cached in runs/ann/real.npy), tiled to `--rows` with Gaussian perturbations
@@ -117,7 +117,7 @@ def size_mb(path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--real", type=int, default=10_000)
+    parser.add_argument("--real", type=int, default=5_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--no-write", action="store_true")
