@@ -181,27 +181,88 @@ async def test_progress_reported(vscode: LanguageClient):
     assert begin.cancellable
 
 
-MODEL_LINE = "*summary from model python-summarize*"
+DOCUMENTATION = "*documentation*"
+GENERATED = "*generated summary (python-summarize)*"
+ABSTAINED = "*no docstring, and no confident generated summary*"
 
 
 def summary_line(text: str) -> str:
     return text.split("\n\n")[0]
 
 
+def expected_hover(path: Path, name: str, summarizer=None) -> tuple[str, str]:
+    """(label, first paragraph) the core rule gives the function `name` of `path` with the shipped model."""
+    from leancode.function_summary import summarize_units
+    from leancode.summarizer import Summarizer
+    from leancode.units import extract_units
+
+    [unit] = [u for u in extract_units(path.read_text(), "python") if u.name == name]
+    [summary] = summarize_units([unit], summarizer or Summarizer())
+    return f"*{summary.note}*", summary.text or f"```python\n{summary.signature}\n```"
+
+
 @lsp
-async def test_hover_on_definition_from_the_shipped_summarizer(vscode: LanguageClient, workspace: Path):
+async def test_hover_documented_first_then_a_confident_generated_line(vscode: LanguageClient, workspace: Path):
     strings = workspace / "strings.py"
     open_file(vscode, strings)
     text = await hover_text(vscode, strings, line_of(strings, "def dedent("), 6)
-    assert MODEL_LINE in text and len(summary_line(text).split()) >= 2
-    assert "Remove any common leading whitespace" not in text  # the model reads the code without its docstring
+    # The author's word first, labelled; the model is not asked.
+    assert text.startswith("Remove any common leading whitespace from every line in text.\n\n" + DOCUMENTATION)
     assert "def dedent(text)" in text
     assert "simplified code the model reads" in text  # showSimplified
     util = workspace / "util.py"
     open_file(vscode, util)
-    for name in ("def load_config(", "def evict_oldest("):
-        text = await hover_text(vscode, util, line_of(util, name), 6)
-        assert MODEL_LINE in text and len(summary_line(text).split()) >= 2
+    text = await hover_text(vscode, util, line_of(util, "def evict_oldest("), 6)
+    assert text.startswith("Drop the count least recently used entries.\n\n" + DOCUMENTATION)
+    # Undocumented: the shipped model's line when it clears the shipped threshold, else the signature.
+    text = await hover_text(vscode, util, line_of(util, "def load_config("), 6)
+    label, first = expected_hover(util, "load_config")
+    assert label in (GENERATED, ABSTAINED) and text.startswith(f"{first}\n\n{label}")
+    assert "def load_config(path, defaults=None)" in text
+
+
+def model_copy(directory: Path, threshold: float) -> str:
+    """The shipped summarizer with another abstention threshold."""
+    import shutil
+
+    from leancode.summarizer import MANIFEST, default_summarizer_dir
+
+    shutil.copytree(default_summarizer_dir(), directory)
+    manifest = json.loads((directory / MANIFEST).read_text())
+    manifest["abstention"] = {"score": "mean", "threshold": threshold}
+    (directory / MANIFEST).write_text(json.dumps(manifest))
+    return str(directory)
+
+
+@lsp
+async def test_hover_abstains_below_the_models_threshold(vscode: LanguageClient, workspace: Path, tmp_path: Path):
+    util = workspace / "util.py"
+    open_file(vscode, util)
+    line = line_of(util, "def load_config(")
+    try:
+        # Below any confidence (all <= 0), then above: each shows once the server has the new setting.
+        for name, threshold in (("always", -1e9), ("never", 0.5)):
+            path = model_copy(tmp_path / name, threshold)
+            vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+                settings={"leancode": {**OPTIONS, "summarizerPath": path}}))
+            wanted = ABSTAINED if threshold > 0 else f"*generated summary ({name})*"
+            for _ in range(200):  # settings apply on the server's loop; the model loads on first use
+                text = await hover_text(vscode, util, line, 6)
+                if wanted in text:
+                    break
+                await asyncio.sleep(0.1)
+            if threshold > 0:  # no guess: the signature, and why there is no line
+                assert text.startswith("```python\ndef load_config(path, defaults=None)\n```\n\n" + ABSTAINED)
+            else:
+                from leancode.summarizer import Summarizer
+
+                label, first = expected_hover(util, "load_config", Summarizer(path))
+                assert label == wanted and text.startswith(f"{first}\n\n{label}\n\n```python\ndef load_config(")
+            # Documented functions are untouched by the model's threshold.
+            assert DOCUMENTATION in await hover_text(vscode, util, line_of(util, "def evict_oldest("), 6)
+    finally:
+        vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"leancode": {**OPTIONS, "summarizerPath": None}}))
 
 
 @lsp
@@ -210,7 +271,7 @@ async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient,
     open_file(vscode, main)
     line = line_of(main, "print(dedent(")
     text = await hover_text(vscode, main, line, main.read_text().splitlines()[line].index("dedent") + 2)
-    assert "def dedent(text)" in text and "strings.py" in text and MODEL_LINE in text
+    assert "def dedent(text)" in text and "strings.py" in text and DOCUMENTATION in text
     assert await hover_text(vscode, main, line, 0) is None  # whitespace: nothing to say
     # Past the end of a line: clamped (LSP says so), not an error.
     assert await hover_text(vscode, main, line_of(main, "def main("), 500) is not None
@@ -258,7 +319,8 @@ async def test_incremental_update_after_change_and_save(vscode: LanguageClient, 
     # The unsaved buffer's content is what hover reads.
     line = len(lines) - 1 + NEW_FUNCTION.split("\n").index("def parse_semver(version_string):")
     shown = await hover_text(vscode, util, line, 5)
-    assert "def parse_semver(version_string)" in shown and MODEL_LINE in shown
+    assert shown.startswith("Split a semantic version string like 1.2.3 into its major, minor and patch numbers."
+                            "\n\n" + DOCUMENTATION) and "def parse_semver(version_string)" in shown
     # Saved: the on-disk index (shared with the CLI) gets it.
     util.write_text(text + NEW_FUNCTION)
     vscode.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
@@ -327,7 +389,7 @@ async def test_malformed_requests_get_errors(vscode: LanguageClient, workspace: 
     # ... and the server still answers.
     strings_path = workspace / "strings.py"
     text = await hover_text(vscode, strings_path, line_of(strings_path, "def quote("), 5)
-    assert "def quote(s)" in text and MODEL_LINE in text
+    assert "def quote(s)" in text and DOCUMENTATION in text
 
 
 # --- Neovim's capabilities, with settings from initializationOptions and workspace/configuration ---
@@ -355,8 +417,8 @@ async def test_neovim_settings_hover_and_search(neovim: LanguageClient, workspac
     strings = workspace_nvim / "strings.py"
     open_file(neovim, strings)
     text = await hover_text(neovim, strings, line_of(strings, "def indent("), 5)
-    assert "Adds 'prefix' to the beginning of selected lines in 'text'." in text
-    assert "*summary from docstring*" in text
+    # No model loads from the summarizer path: documentation still comes first.
+    assert text.startswith("Adds 'prefix' to the beginning of selected lines in 'text'.\n\n*documentation*")
     assert "simplified code" not in text  # showSimplified is off by default
     hits = await search(neovim, "escape a string for a shell command line")
     assert hits[0]["name"] == "quote"
@@ -366,22 +428,22 @@ async def test_neovim_settings_hover_and_search(neovim: LanguageClient, workspac
 # --- the plain functions behind the handlers (no client) ---
 
 def test_hover_helpers():
+    from leancode.function_summary import signature
     from leancode.server import hover
     from leancode.units import extract_units
 
     code = "@cache\ndef load_config(path: str,\n                defaults=None) -> dict:\n    return {}\n"
     unit = extract_units(code, "python")[0]
-    assert hover.signature(unit) == "def load_config(path: str, defaults=None) -> dict"
+    assert signature(unit) == "def load_config(path: str, defaults=None) -> dict"
     assert hover.header_end_line(unit) == 2
     assert hover.definition_at([unit], 0) is unit and hover.definition_at([unit], 3) is None
-    assert hover.parameter_names(hover.signature(unit)) == ["path", "defaults"]
-    assert hover.identifier_words("parseHTTPResponse_fast") == "parse http response fast"
-    assert hover.first_sentence("Return the thing. More words.\n\nDetails.") == "Return the thing."
     assert hover.call_name_at("    x = obj.load_config(p)", 14) == "load_config"
     assert hover.call_name_at("    x = load_config", 10) is None
     assert hover.call_name_at("    if (x):", 5) is None
-    summary = hover.FallbackSummarizer().summarize(unit.code, "python", "")
-    assert summary == hover.Summary("`load_config(path, defaults)`: load config", "name and signature")
+    # No model loaded: the signature and why there is no line, never a guess from the name.
+    text = hover.hover_markdown(unit, hover.HoverSummarizer(None), hover.HoverCache(), "leancode", 0.5, False)
+    assert text == "```python\ndef load_config(path: str, defaults=None) -> dict\n```\n\n" \
+                   "*no docstring, and no summarizer loaded*"
 
 
 def test_settings_parsing():

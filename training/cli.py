@@ -11,6 +11,7 @@ from .corpus import add_corpus_parser
 from .mine import add_mine_parser
 from .search_eval import add_search_eval_parser
 from .search_finetune import add_finetune_search_parser
+from .summarize_calibrate import add_calibrate_parser
 from .summarize_eval import add_summarize_eval_parser
 from .summarize_finetune import add_finetune_summarize_parser
 
@@ -54,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     tunes = finetune.add_subparsers(dest="task", required=True)
     add_finetune_search_parser(tunes)
     add_finetune_summarize_parser(tunes)
+    add_calibrate_parser(commands)
     return top
 
 

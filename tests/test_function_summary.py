@@ -1,0 +1,204 @@
+"""What a user is told a function does (leancode.function_summary), the summarizer's confidence and abstention,
+and clean detokenisation; with the shipped model and the packaged tokenizer."""
+
+import inspect
+import json
+import shutil
+import textwrap
+
+import pytest
+import torch
+
+from leancode.cli import main as leancode
+from leancode.detokenize import clean_summary
+from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, signature,
+                                       summarize_units)
+from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir,
+                                 summary_input)
+from leancode.units import extract_units
+from snippets import SNIPPETS
+
+UNDOCUMENTED = '''\
+def load_config(path, defaults=None):
+    values = dict(defaults or {})
+    with open(path) as handle:
+        for line in handle:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+'''
+FIRST_SENTENCES = {
+    "python": "Parse the config file and fall back to defaults.",
+    "java": "Returns the index of the first occurrence of the key, or -1.",
+    "javascript": "Debounce a function: call it once the calls stop for wait ms.",
+    "typescript": "Get a value, computing and storing it when missing.",
+    "go": "ReadLines reads a whole file into memory and returns a slice of its lines.",
+    "rust": "Parses a key=value line, ignoring comments.",
+}
+
+
+def model_copy(directory, threshold):
+    """The shipped summarizer with another abstention threshold in its manifest (None: uncalibrated)."""
+    shutil.copytree(default_summarizer_dir(), directory)
+    manifest = json.loads((directory / MANIFEST).read_text())
+    manifest.pop("abstention", None)
+    if threshold is not None:
+        manifest["abstention"] = {"score": "mean", "threshold": threshold}
+    (directory / MANIFEST).write_text(json.dumps(manifest))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Copies of the shipped model that always show (threshold far below any confidence), always abstain
+    (above the highest possible, 0), and carry no calibration."""
+    root = tmp_path_factory.mktemp("models")
+    return {name: model_copy(root / name, threshold)
+            for name, threshold in (("show", -1e9), ("abstain", 0.5), ("uncalibrated", None))}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return Summarizer()
+
+
+# --- the rule -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", sorted(SNIPPETS))
+def test_documented_functions_show_the_authors_first_sentence(language, shipped):
+    [unit] = [u for u in extract_units(SNIPPETS[language], language) if u.docstring][:1]
+    for summarizer in (shipped, None):
+        [summary] = summarize_units([unit], summarizer)
+        assert summary.source == DOCUMENTATION and summary.note == "documentation"
+        assert summary.text == FIRST_SENTENCES[language]
+        assert summary.confidence is None  # the model was not asked
+        assert summary.signature == signature(unit) and unit.name in summary.signature
+
+
+def test_undocumented_function_is_generated_or_abstained_by_the_models_threshold(models):
+    [unit] = extract_units(UNDOCUMENTED, "python")
+    [shown] = summarize_units([unit], Summarizer(models["show"]))
+    assert shown.source == GENERATED and shown.note == "generated summary (show)"
+    assert len(shown.text.split()) >= 2 and shown.text[0].isupper() and shown.confidence < 0
+    [withheld] = summarize_units([unit], Summarizer(models["abstain"]))
+    assert withheld.source == ABSTAINED and withheld.text == ""
+    assert withheld.confidence == shown.confidence  # same model, same line: only the threshold differs
+    assert "no confident" in withheld.note and withheld.signature == "def load_config(path, defaults=None)"
+    [none] = summarize_units([unit], None)
+    assert none.source == NO_MODEL and none.text == "" and "no summarizer" in none.note
+
+
+def test_threshold_is_read_from_the_model(models):
+    assert Summarizer(models["show"]).threshold == -1e9 and Summarizer(models["abstain"]).threshold == 0.5
+    uncalibrated = Summarizer(models["uncalibrated"])
+    assert uncalibrated.threshold is None
+    [line] = uncalibrated.generate([summary_input(extract_units(UNDOCUMENTED, "python")[0])])
+    assert uncalibrated.confident(line)  # never abstains without a calibration
+
+
+def test_the_shipped_model_is_calibrated():
+    manifest = json.loads((default_summarizer_dir() / MANIFEST).read_text())
+    record = manifest["abstention"]
+    assert record["score"] in CONFIDENCE_SCORES and record["threshold"] < 0
+    assert 0 < record["coverage"] <= 1 and record["bleu_shown"] >= record["min_bleu"] > record["bleu_all"]
+    assert record["command"].startswith("leancode-train calibrate summarize --data ")
+    assert Summarizer().threshold == record["threshold"]
+
+
+# --- confidence ---------------------------------------------------------------------------------
+
+def test_confidence_is_the_models_own_probability_of_its_line(shipped):
+    [unit] = extract_units(UNDOCUMENTED, "python")
+    source = summary_input(unit)
+    [line] = shipped.generate([source])
+    # Teacher-forced: the model's log-probability of each piece it generated, end of sequence included.
+    tok = shipped.tokenizer
+    pieces = tok(line.text, add_special_tokens=False)["input_ids"]  # detokenisation kept the pieces
+    decoder = torch.tensor([[tok.cls_token_id, *pieces]])
+    batch = tok([source], truncation=True, max_length=shipped.max_source_length, return_tensors="pt")
+    with torch.inference_mode():
+        logits = shipped.model(**batch, decoder_input_ids=decoder).logits[0].log_softmax(-1)
+    expected = [logits[i, t].item() for i, t in enumerate([*pieces, tok.sep_token_id])]
+    assert line.logprobs == pytest.approx(expected, abs=1e-3)
+    assert line.confidence("mean") == pytest.approx(sum(expected) / len(expected), abs=1e-3)
+    assert line.confidence("min") == pytest.approx(min(expected), abs=1e-3)
+    # Batched with other functions (padding), the same line and confidence.
+    other = summary_input(extract_units(SNIPPETS["python"], "python")[0])
+    assert shipped.generate([other, source])[1].logprobs == pytest.approx(line.logprobs, abs=1e-4)
+
+
+# --- detokenisation -----------------------------------------------------------------------------
+
+# Decoded pieces of the shipped model's greedy summaries (standard-library functions), as the tokenizer
+# joins them, and the line a reader should see.
+MODEL_OUTPUTS = [
+    ("pre - r ##pc interceptor for get _ expression .", "pre-rpc interceptor for get_expression."),
+    ("return the first non - empty string of spaces in a given line .",
+     "return the first non-empty string of spaces in a given line."),
+    ("return a list of ( address , name ) tu ##ples for the field .",
+     "return a list of (address, name) tuples for the field."),
+    ("get the op ##code of a block - like object .", "get the opcode of a block-like object."),
+    ("deco ##de a rfc ##33 ##39 - bytes string into its component length .",
+     "decode a rfc3339-bytes string into its component length."),
+    ("initial ##ize the _ _ in ##it _ _ method of os . path .", "initialize the __init__ method of os.path."),
+]
+# Docstring first sentences (what the model learns to write), lowercased as the uncased tokenizer reads them.
+REFERENCES = [
+    "Return the first non-empty line of text, e.g. the header.",
+    "Set the max_length of the __init__ argument.",
+    "Join os.path.join(a, b) results into a list of (address, name) tuples.",
+    "Return the `name` of the 'foo' attribute.",
+    "Decode a utf-8 string into its RFC 2231 parts.",
+    "Return True if x is 1.5 or larger and/or negative.",
+    "Get the value of self._cache[key], i.e. the cached entry.",
+    "Check whether the user's config-file exists.",
+    "Convert a unix timestamp to a datetime (in UTC).",
+    "Returns the index of the first occurrence of the key, or -1.",
+]
+
+
+@pytest.mark.parametrize("pieces, expected", MODEL_OUTPUTS)
+def test_model_outputs_read_without_seams(pieces, expected, shipped):
+    tok = shipped.tokenizer
+    ids = tok.convert_tokens_to_ids(pieces.split())
+    decoded = tok.decode(ids, clean_up_tokenization_spaces=False)
+    assert clean_summary(decoded) == expected
+    assert tok.tokenize(expected) == pieces.split()  # only spaces removed: the same pieces
+
+
+@pytest.mark.parametrize("reference", REFERENCES)
+def test_decoding_a_references_pieces_gives_it_back(reference, shipped):
+    tok = shipped.tokenizer
+    decoded = tok.decode(tok(reference)["input_ids"], skip_special_tokens=True, clean_up_tokenization_spaces=False)
+    assert decoded != reference.lower()  # the seams are there ...
+    assert clean_summary(decoded) == reference.lower()  # ... and closed
+
+
+def test_generated_lines_have_no_seams(shipped):
+    import textwrap as module
+
+    units = [u for u in extract_units(inspect.getsource(module), "python")][:12]
+    for line in shipped.generate([summary_input(u) for u in units]):
+        assert not any(seam in line.text for seam in (" _ ", " - ", " .", " ,", "( ", " )", "##")), line.text
+
+
+# --- leancode summarize -------------------------------------------------------------------------
+
+def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
+    source = tmp_path / "mixed.py"
+    source.write_text(textwrap.dedent(inspect.getsource(textwrap.indent)) + "\n\n" + UNDOCUMENTED)
+    for model, undocumented in (("show", GENERATED), ("abstain", ABSTAINED)):
+        assert leancode(["summarize", str(source), "--json", "--model", str(models[model])]) == 0
+        documented, generated = json.loads(capsys.readouterr().out)
+        assert documented["source"] == DOCUMENTATION and documented["confidence"] is None
+        assert documented["summary"] == "Adds 'prefix' to the beginning of selected lines in 'text'."
+        assert generated["source"] == undocumented and generated["signature"] == "def load_config(path, defaults=None)"
+        assert (generated["summary"] != "") == (undocumented == GENERATED)
+        assert generated["threshold"] == Summarizer(models[model]).threshold
+    assert leancode(["summarize", f"{source}:load_config", "--model", str(models["abstain"])]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.endswith("load_config: def load_config(path, defaults=None) "
+                        "[no docstring, and no confident generated summary]")
+    assert leancode(["summarize", f"{source}:indent", "--model", str(tmp_path / "no-model")]) == 0  # not loaded
+    assert capsys.readouterr().out.strip().endswith(
+        "indent: Adds 'prefix' to the beginning of selected lines in 'text'. [documentation]")
