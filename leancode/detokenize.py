@@ -1,11 +1,12 @@
 """Readable text from a summarizer's word pieces.
 
-The tokenizer's own decode (`clean_up_tokenization_spaces=True`) joins `##` continuation pieces and
-removes the space before `.`, `,`, `!`, `?` and a few contractions. What it leaves are the seams of
-BERT-style pre-tokenization, which splits off every punctuation character: "max _ length",
-"non - empty", "os. path", "( address, name )", "` text `", "e. g.". `clean_summary` closes them.
-It only removes spaces, never words. A dot between two words is read as part of a dotted name
-("os.path"): summaries are single sentences (the training labels are first sentences).
+The tokenizer's decode (`clean_up_tokenization_spaces=False`: its clean-up glues quotes to the words
+around them) joins `##` continuation pieces and leaves the seams of BERT-style pre-tokenization,
+which splits off every punctuation character: "max _ length", "non - empty", "os . path",
+"( address , name )", "` text `", "user ' s", "e . g .". `clean_summary` closes them. It only
+removes spaces, never words, so the text re-tokenizes to the same pieces. A dot between two words
+is read as part of a dotted name ("os.path"): summaries are single sentences (the training labels
+are first sentences).
 """
 
 from __future__ import annotations
@@ -13,22 +14,29 @@ from __future__ import annotations
 import re
 
 _ABBREVIATION_END = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)"
+_BEFORE_NEGATIVE = r"or|and|to|is|of|than|from|by|at|as|be|returns?|equals?|gives?|yields?"
 _RULES = [
-    # abbreviations the decode split: "e. g." -> "e.g.", "i. e ." -> "i.e."
-    (re.compile(r"\b([ei])\. ?([ge]) ?\.(?=\W|$)"), r"\1.\2."),
-    # underscores: "_ _ init _ _" -> "__init__", "max _ length" -> "max_length", "self. _ cache" -> "self._cache"
+    # abbreviations: "e . g ." -> "e.g.", "i . e ." -> "i.e."
+    (re.compile(r"\b([ei]) ?\. ?([ge]) ?\.(?=\W|$)"), r"\1.\2."),
+    # underscores: "_ _ init _ _" -> "__init__", "max _ length" -> "max_length"
     (re.compile(r"(?<=_) (?=_)"), ""),
     (re.compile(r"__ ?([^\W_]+) ?__(?!\w)"), r"__\1__"),
     (re.compile(r"(?<=[^\W_]) _ (?=[^\W_])"), "_"),
-    # compounds and paths: "non - empty", "utf - 8", "and / or"; dotted names: "os. path"
-    (re.compile(r"(?<=\w) ?([\-/]) ?(?=\w)"), r"\1"),
-    (re.compile(_ABBREVIATION_END + r"(?<=\w)\. ?(?=\w)"), "."),
+    # a negative number after a word: "or - 1" -> "or -1"; compounds: "non - empty", "utf - 8", "and / or"
+    (re.compile(rf"\b({_BEFORE_NEGATIVE}) - (?=\d)"), r"\1 -"),
+    (re.compile(r"(?<=\w) ([\-/]) (?=\w)"), r"\1"),
+    # dotted names and decimals: "os . path", "self . _ cache", "1 . 5"
+    (re.compile(_ABBREVIATION_END + r"(?<=\w) ?\. ?(?=\w)"), "."),
     (re.compile(r"(?<=[.(\[])(_+) (?=\w)"), r"\1"),
-    # brackets hug their content: "( address, name )" -> "(address, name)"
+    # contractions: "user ' s" -> "user's"
+    (re.compile(r"(?<=\w) ' (s|t|re|ve|m|ll|d)\b"), r"'\1"),
+    # a call or an index of a dotted or snake_case name: "os.path.join (a, b)", "self._cache [key]"
+    (re.compile(r"\b(\w+(?:[._]\w+)+) ([(\[])"), r"\1\2"),
+    # brackets hug their content: "( address , name )" -> "(address , name)"
     (re.compile(r"([(\[{]) "), r"\1"),
     (re.compile(r" ([)\]}])"), r"\1"),
-    # no space before closing punctuation
-    (re.compile(r" ([.,;:!?%])(?=\s|$)"), r"\1"),
+    # no space before closing punctuation: "name , x ." -> "name, x."
+    (re.compile(r" ([.,;:!?%])(?=\s|$|[.,;:!?%)\]])"), r"\1"),
     # paired quotes and backticks hug their content: "` text `" -> "`text`"
     (re.compile(r"([`'\"]) ([^`'\"]*?) \1"), r"\1\2\1"),
 ]

@@ -212,7 +212,7 @@ class Summarizer:
                                                               normalize_logits=True)
             generated = result.sequences[:, -scores.shape[1]:]
             texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True,
-                                                clean_up_tokenization_spaces=True)
+                                                clean_up_tokenization_spaces=False)  # clean_summary's job
             for text, ids, row in zip(texts, generated.tolist(), scores.tolist()):
                 end = next((i + 1 for i, t in enumerate(ids) if t == self.model.generation_config.eos_token_id),
                            len(ids))  # pieces after the end of sequence are padding
