@@ -74,7 +74,8 @@ def main() -> None:
     lines += ["", f"Projection: the Ray engine's embedding stage scales with its actors, so N workers give about "
               f"N x the per-worker rate until the CPU stages (listing, parsing) or the driver's writes to "
               f"LanceDB saturate. Measured per CPU worker of {os.cpu_count() // actors} cores: "
-              f"{per_actor:.0f} functions/s, so 8 such workers ~{8 * per_actor:,.0f}/s and 64 ~{64 * per_actor:,.0f}/s. "
+              f"{per_actor:.0f} functions/s, so 8 such workers ~{8 * per_actor:,.0f}/s and 64 "
+              f"~{64 * per_actor:,.0f}/s. "
               f"A GPU worker's rate was not measured here (no GPU); it replaces the per-worker rate in the same "
               f"formula (N x r_gpu), and one million functions take 1,000,000 / (N x r) seconds."]
     print("\n".join(lines))

@@ -9,11 +9,7 @@ import sys
 from pathlib import Path
 
 from .engine import encoder_info, index_local, repositories
-from .lance_store import KIND, read_manifest
-
-
-def is_lance_index(index_dir: str | os.PathLike) -> bool:
-    return (read_manifest(index_dir) or {}).get("store") == KIND
+from .lance_store import KIND
 
 
 def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
@@ -21,6 +17,8 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     from .lance_store import LanceStore
 
     repos = repositories(args.path or ["."])
+    if len(repos) > 1 and not args.index_dir:
+        raise ValueError("several repositories need --index-dir (one index for all of them)")
     store = LanceStore(index_dir, encoder_info(encoder))
     if args.engine == "ray":
         from .ray_engine import index_with_ray

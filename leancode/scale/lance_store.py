@@ -112,6 +112,8 @@ class LanceStore:
         ])
         self._pa = pa
         self.table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)
+        if read_manifest(self.directory) is None:  # before any row: a resumed run is checked like any other
+            self.write_manifest()
 
     # -- manifest ------------------------------------------------------------------------------
 

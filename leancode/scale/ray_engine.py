@@ -92,7 +92,8 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
 
     `actors`: embedding actors (default: one per GPU, else one per two CPUs). `nodes`, when given, collects
     the ids of the nodes that embedded a batch."""
-    ray = connect(address)
+    connect(address)
+    import ray
     import ray.data
 
     started = time.perf_counter()
