@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("path", nargs="*", help="repository root (default: the current directory); with --store "
                        "lance or --engine ray, several, or files listing them one a line")
     index.add_argument("--store", choices=("embedded", "lance"),
-                       help="vector store: embedded (default for a new index) or lance (LanceDB with an ANN index; the scale extra)")
+                       help="vector store: embedded (default for a new index) or lance (LanceDB with an ANN index; "
+                       "the scale extra)")
     index.add_argument("--engine", choices=("local", "ray"), default="local",
                        help="ray: parse and embed on a Ray cluster into a lance store (the scale extra)")
     index.add_argument("--address", help="Ray cluster address for --engine ray (default: RAY_ADDRESS, else a "
