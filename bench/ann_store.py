@@ -156,7 +156,8 @@ def main() -> None:
         del store
         measured = {kind: search_process(kind, str(folder / ("lance" if kind == "lance" else "matrix.npy")),
                                          str(folder / "queries.npy"), args.top) for kind in ("numpy", "lance")}
-    lines = [f"`{command_line()}` — {args.rows:,} vectors of dimension {dim}: {args.real:,} real functions of the "
+    lines = ["## Vector stores at 1,000,000 vectors: LanceDB IVF-PQ against numpy brute force", "",
+             f"`{command_line()}` — {args.rows:,} vectors of dimension {dim}: {args.real:,} real functions of the "
              f"Python standard library embedded by the shipped encoder, tiled with Gaussian perturbations "
              f"(sigma {sigma:.4f} per dimension: a copy sits at cosine {target:.2f} from its original, the real "
              f"vectors' median nearest-neighbour similarity), normalised; {args.queries} queries are other real "

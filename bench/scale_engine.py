@@ -61,7 +61,8 @@ def main() -> None:
         ray.shutdown()
     base_rate = results["default `leancode index` (embedded store)"][0] / \
         results["default `leancode index` (embedded store)"][1]
-    lines = [f"`{command_line()}` — {stats.units:,} functions of the Python standard library ({stats.files} files), "
+    lines = ["## Ray engine against the local engine", "",
+             f"`{command_line()}` — {stats.units:,} functions of the Python standard library ({stats.files} files), "
              f"cold, on this shared {os.cpu_count()}-core machine under nice (other work running: compare the "
              f"rows, not the absolute rates). The Ray cluster ({os.cpu_count()} CPUs, {actors} embedding "
              f"actor(s)) took {ray_start:.1f} s to start, outside the clock.", "",
