@@ -115,10 +115,13 @@ class SafeDisk(diskcache.Disk):
         return super().fetch(mode, filename, value, read)
 
 
+_DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database")
+
+
 def _is_corruption(error: Exception) -> bool:
     """True for errors of a damaged database; False for a busy or locked one (those are not ours to fix)."""
     if isinstance(error, sqlite3.OperationalError):
-        return "no such table" in str(error) or "malformed" in str(error)
+        return any(sign in str(error) for sign in _DAMAGE)
     return isinstance(error, sqlite3.DatabaseError)
 
 
@@ -304,6 +307,22 @@ def _atomic_write(path: Path, write: Callable[[io.BufferedWriter], None]) -> Non
             temporary.unlink()
 
 
+def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """The rules of an ignore file; a line that is not a valid pattern is left out (as git does)."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
+
+
+def _valid_pattern(line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+        return True
+    except ValueError:
+        return False
+
+
 class _Ignores:
     """Nested .gitignore / .leancodeignore rules: the deepest matching pattern decides, as in git."""
 
@@ -321,7 +340,7 @@ class _Ignores:
                 lines += read_bytes(source, follow_symlinks=False).decode("utf-8", "replace").splitlines()
             except FileSkipped:
                 continue
-        self.specs[relative_dir] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        self.specs[relative_dir] = _spec(lines) if lines else None
 
     def ignored(self, relative: str, is_dir: bool) -> bool:
         parts = relative.split("/")

@@ -35,6 +35,7 @@ MAX_BODY = 64 * 2**20  # bytes; an editor's largest document is far smaller, a r
 MAX_HEADER = 8192
 CHUNK = 65536
 _START = re.compile(rb"content-length:", re.IGNORECASE)
+_HEADER_LINES = re.compile(rb"(?:[A-Za-z][\w-]*:[^\r\n]*\r\n)+")
 _FRAME = re.compile(rb"content-length:[ \t]*\d+[ \t]*\r\n(?:[^\r\n]*\r\n)*?\r\n", re.IGNORECASE)
 
 
@@ -53,7 +54,7 @@ class Frames:
     def _drop(self, count: int, why: str) -> None:
         stray = bytes(self.buffer[:count])
         del self.buffer[:count]
-        if stray.strip():
+        if stray.strip() and not _HEADER_LINES.fullmatch(stray):  # e.g. a Content-Type before the length
             self.bad(f"{why}: skipped {len(stray)} bytes ({stray[:40]!r})")
 
     async def next(self) -> bytes | None:
@@ -72,6 +73,10 @@ class Frames:
                     self._drop(len(b"content-length:"), "header too long")
                 elif not await self._more():
                     return None
+                continue
+            last = max(m.start() for m in _START.finditer(self.buffer, 0, end))
+            if last:  # an unfinished header, then a whole one: keep the last
+                self._drop(last, "header without a body")
                 continue
             value = bytes(self.buffer[len(b"content-length:"):end].split(b"\r\n")[0]).strip()
             if not value.isdigit() or len(value) > 12 or int(value) > MAX_BODY:

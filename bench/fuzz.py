@@ -1,0 +1,172 @@
+"""The long fuzzing run: nasty inputs through simplify, the indexer and the real server; crashes and hangs counted.
+
+    nice -n 10 python bench/fuzz.py --inputs 10000 --minutes 30 [--seed 0] [--no-write]
+
+The inputs are tests/fuzzing.py's (the same generators the bounded slice in
+tests/test_fuzz.py draws from), split between the targets:
+
+- simplify: one fuzzed file (mutated real code of all six languages, deep nesting, huge
+  lines, binary, odd encodings) through extract_units and simplify, a random method and ratio;
+- index: fuzzed files (names and contents, FIFOs, symlinks, odd ignore files) in
+  repositories of 25, indexed with the packaged model; then damaged cache, snapshot and
+  manifest bytes, each followed by an update and a search;
+- server: fuzzed LSP frames and messages into one `leancode-server` subprocess, each
+  followed by a request that must be answered within 30 s.
+
+A crash is an exception (or a dead server); a hang is an input that took over 30 s
+(simplify, index) or a server that did not answer. Each is printed with its seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from fuzzing import LANGUAGES, damage, file_content, lsp_frame, write_repository  # noqa: E402
+from lsp_raw import RawServer  # noqa: E402
+
+from report import command_line, write_section  # noqa: E402
+
+HANG_SECONDS = 30.0
+SPLIT = {"simplify": 0.5, "index": 0.2, "cache": 0.05, "server": 0.25}
+
+
+class Tally:
+    def __init__(self, name: str):
+        self.name, self.tried, self.crashes, self.hangs, self.seconds = name, 0, [], [], 0.0
+
+    def run(self, seed, action) -> None:
+        began = time.monotonic()
+        try:
+            action()
+        except Exception:
+            self.crashes.append((seed, traceback.format_exc(limit=3)))
+            print(f"{self.name}: CRASH seed {seed}\n{self.crashes[-1][1]}", file=sys.stderr)
+        elapsed = time.monotonic() - began
+        self.seconds += elapsed
+        if elapsed > HANG_SECONDS:
+            self.hangs.append(seed)
+            print(f"{self.name}: HANG seed {seed} ({elapsed:.0f} s)", file=sys.stderr)
+
+
+def fuzz_simplify(tally: Tally, count: int, seed: int, stop: float) -> None:
+    from leancode.simplify import simplify
+    from leancode.sources import decode_source
+    from leancode.units import extract_units
+
+    for n in range(count):
+        if time.monotonic() > stop:
+            return
+        rng = random.Random(f"simplify-{seed}-{n}")
+
+        def one() -> None:
+            language = rng.choice(LANGUAGES)
+            code = decode_source(file_content(rng, language, scale=5), language)
+            units = extract_units(code, language)
+            for snippet in [code] + [u.code for u in units[:2]]:
+                result = simplify(snippet, language, ratio=rng.random(),
+                                  method=rng.choice(["leancode", "slimcode", "dietcode", "random", "truncate"]))
+                assert "".join(t.text for t in result.tokens) == "".join(snippet.split())
+
+        tally.run(n, one)
+        tally.tried += 1
+
+
+def fuzz_index(files: Tally, cache: Tally, count: int, damages: int, seed: int, stop: float, work: Path) -> None:
+    from leancode.encoder import Encoder
+    from leancode.index import RepositoryIndex
+    from leancode.search import search
+
+    encoder = Encoder(method="slimcode")
+    repositories = max(1, count // 25)
+    for n in range(repositories):
+        if time.monotonic() > stop:
+            return
+        rng = random.Random(f"index-{seed}-{n}")
+        root = work / f"repo{n}"
+        written = write_repository(rng, root, files=25)
+        files.run(n, lambda: RepositoryIndex(root, encoder).update(progress=False))
+        files.tried += written
+        for d in range(max(1, damages // repositories)):
+            def damaged() -> None:
+                damage(rng, root / ".leancode")
+                index = RepositoryIndex(root, encoder)
+                index.update(progress=False)
+                search(index, "read the configuration", top=3)
+
+            cache.run(f"{n}.{d}", damaged)
+            cache.tried += 1
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
+    server = RawServer()
+    try:
+        for n in range(count):
+            if time.monotonic() > stop:
+                break
+            rng = random.Random(f"server-{seed}-{n}")
+            server.send(lsp_frame(rng, 1000 + n))
+            tally.tried += 1
+            try:
+                if server.process.poll() is not None:
+                    raise RuntimeError(f"the server exited ({server.process.returncode})")
+                server.alive(f"ping-{n}")
+            except TimeoutError:
+                tally.hangs.append(n)
+                print(f"server: HANG seed {n}", file=sys.stderr)
+                server.process.kill()
+                server = RawServer()
+            except Exception:
+                tally.crashes.append((n, traceback.format_exc(limit=2)))
+                print(f"server: CRASH seed {n}", file=sys.stderr)
+                server = RawServer()
+    finally:
+        if server.close() != 0:
+            tally.crashes.append(("exit", "did not end cleanly after shutdown and exit"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--inputs", type=int, default=10_000, help="inputs in all (split between the targets)")
+    parser.add_argument("--minutes", type=float, default=30.0, help="stop each target's share of time after this")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-write", action="store_true", help="do not write BENCHMARKS.md")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    began = time.monotonic()
+    share = {name: args.minutes * 60 * part for name, part in SPLIT.items()}
+    tallies = {name: Tally(name) for name in ("simplify", "index", "cache", "server")}
+    fuzz_simplify(tallies["simplify"], int(args.inputs * SPLIT["simplify"]), args.seed,
+                  time.monotonic() + share["simplify"])
+    with tempfile.TemporaryDirectory(prefix="leancode-fuzz-") as work:
+        fuzz_index(tallies["index"], tallies["cache"], int(args.inputs * SPLIT["index"]),
+                   int(args.inputs * SPLIT["cache"]), args.seed,
+                   time.monotonic() + share["index"] + share["cache"], Path(work))
+    fuzz_server(tallies["server"], int(args.inputs * SPLIT["server"]), args.seed, time.monotonic() + share["server"])
+    total = sum(t.tried for t in tallies.values())
+    rows = "\n".join(f"| {t.name} | {t.tried:,} | {len(t.crashes)} | {len(t.hangs)} | {t.seconds:.0f} |"
+                     for t in tallies.values())
+    body = (f"`{command_line()}` (seed {args.seed}; {total:,} of {args.inputs:,} inputs run in "
+            f"{(time.monotonic() - began) / 60:.1f} min on a shared 2-CPU machine)\n\n"
+            "| target | inputs tried | crashes | hangs (> 30 s) | seconds |\n|---|---:|---:|---:|---:|\n" + rows)
+    print(body)
+    for tally in tallies.values():
+        for seed, trace in tally.crashes[:5]:
+            print(f"\n{tally.name} crash, seed {seed}:\n{trace}")
+    if not args.no_write:
+        write_section("fuzz", body)
+    return 1 if any(t.crashes or t.hangs for t in tallies.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""A bounded slice of the fuzzing (bench/fuzz.py is the long run): nasty inputs through simplify, the
+indexer (file names, contents, damaged cache and manifest bytes) and the real server subprocess.
+
+Inputs come from tests/fuzzing.py; hypothesis draws the seeds (derandomized: the same slice
+every run, so a failure reproduces). Nothing may raise, hang, or stop the server answering.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+
+from leancode.encoder import Encoder
+from leancode.index import RepositoryIndex
+from leancode.search import search
+from leancode.simplify import simplify
+from leancode.sources import decode_source
+from leancode.units import extract_units
+
+from fuzzing import LANGUAGES, damage, file_content, lsp_frame, write_repository
+from lsp_raw import RawServer
+
+SLICE = settings(deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+seeds = st.randoms(use_true_random=False)
+
+
+@settings(SLICE, max_examples=80)
+@given(seeds, st.sampled_from(LANGUAGES), st.sampled_from(["leancode", "slimcode", "dietcode", "truncate"]),
+       st.floats(0, 1))
+def test_simplify_never_crashes(rng, language, method, ratio):
+    code = decode_source(file_content(rng, language), language)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = extract_units(code, language)
+        for snippet in [code] + [u.code for u in units[:2]]:
+            result = simplify(snippet, language, ratio=ratio, method=method)
+            assert "".join(t.text for t in result.tokens) == "".join(snippet.split())
+            assert result.model_tokens_kept <= result.model_tokens
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return Encoder(method="slimcode")
+
+
+@settings(SLICE, max_examples=3)
+@given(seeds)
+def test_index_survives_fuzzed_repositories_and_damaged_caches(tmp_path_factory, encoder, rng):
+    root = tmp_path_factory.mktemp("fuzzed") / "repo"
+    write_repository(rng, root, files=12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stats = RepositoryIndex(root, encoder).update(progress=False)
+        assert stats.units == len(RepositoryIndex(root, encoder).units)
+        for _ in range(4):
+            damage(rng, root / ".leancode")
+            index = RepositoryIndex(root, encoder)
+            again = index.update(progress=False)
+            assert again.units == stats.units and len(index.units) == stats.units
+            assert len(search(index, "parse the input", top=3)) == min(3, stats.units)
+
+
+@pytest.fixture(scope="module")
+def server():
+    raw = RawServer()
+    yield raw
+    assert raw.close() == 0  # still takes shutdown and exit, and ends
+    raw.process.kill()
+
+
+@settings(SLICE, max_examples=60)
+@given(seeds, st.integers(1000, 10**9))
+def test_server_keeps_answering_fuzzed_frames(server, rng, msg_id):
+    server.send(lsp_frame(rng, msg_id))
+    assert server.process.poll() is None
+    assert server.alive(f"ping-{msg_id}"), b"".join(server.stderr)[-2000:]
