@@ -2,6 +2,9 @@
 filters that keep a language's source files, and `Fetcher`, whose `fetch(language, name, build)` builds one
 source directory (with its `MARKER`) unless it is already there. `training.corpus` drives it for whole corpora;
 `training.mine` fetches one source at a time.
+
+Longer than 400 lines on purpose: the fetchers of the six languages' registries share the
+sink, the archive unpacking and the tool runner, and read best side by side.
 """
 
 from __future__ import annotations
