@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
             parser.error("--tcp needs HOST:PORT")
-        server.start_tcp(host or "127.0.0.1", int(port))
+        framing.start_tcp(server, host or "127.0.0.1", int(port))
     else:
         framing.start_io(server)
     return 0

@@ -135,3 +135,26 @@ def start_io(server, stdin=None, stdout=None) -> None:
         pass
     finally:
         server.shutdown()
+
+
+def start_tcp(server, host: str, port: int) -> None:
+    """Serve one client at a time on a TCP socket (as `LanguageServer.start_tcp`, with the framing above)."""
+    server._stop_event = threading.Event()
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server.protocol.set_writer(writer)
+        await serve(server, lambda: reader.read(CHUNK))
+        server.shutdown()
+
+    async def listen() -> None:
+        server._server = await asyncio.start_server(connection, host, port)
+        logger.info("serving on %s:%s", host, port)
+        async with server._server:
+            await server._server.serve_forever()
+
+    try:
+        asyncio.run(listen())
+    except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+        pass
+    finally:
+        server.shutdown()
