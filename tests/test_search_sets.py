@@ -1,0 +1,38 @@
+"""Held-out search sets from mined pairs (`leancode-train search-sets`)."""
+
+import json
+
+from leancode.training.cli import main
+from leancode.training.search_sets import build_search_set
+
+from snippets import SNIPPETS
+
+
+def pair(idx, language, summary, code=None):
+    return {"idx": idx, "code": code or SNIPPETS[language], "language": language, "summary": summary,
+            "package": f"pkg-{language}", "path": "x", "name": "f"}
+
+
+def test_ambiguous_queries_and_duplicate_code_are_dropped():
+    pairs = [pair("go-1", "go", "Parse the config file."), pair("rs-1", "rust", "Return the value."),
+             pair("js-1", "javascript", "Return the value."),
+             pair("go-2", "go", "A copy.", code=SNIPPETS["go"].replace("\n", "\n\n"))]  # same code, other spacing
+    queries, codebase = build_search_set(pairs)
+    assert [c["idx"] for c in codebase] == ["go-1", "rs-1", "js-1"]
+    assert queries == [{"idx": "q-go-1", "query": "Parse the config file.", "gold": "go-1"}]
+
+
+def test_command_writes_the_benchmark_format_per_language(tmp_path):
+    mined, out = tmp_path / "mined", tmp_path / "sets"
+    for language in ("typescript", "rust"):
+        (mined / language).mkdir(parents=True)
+        lines = [pair(f"{language}-{i}", language, f"Summary {i} of {language}.", SNIPPETS[language] + f"// {i}")
+                 for i in range(3)]
+        (mined / language / "test.jsonl").write_text("".join(json.dumps(p) + "\n" for p in lines))
+    assert main(["search-sets", "--mined", str(mined), "--out", str(out)]) == 0
+    manifest = json.loads((out / "MANIFEST.json").read_text())
+    assert manifest["languages"] == {language: {"queries": 3, "functions": 3, "packages": 1}
+                                     for language in ("rust", "typescript")}
+    queries = [json.loads(line) for line in open(out / "rust" / "queries.jsonl")]
+    codebase = {json.loads(line)["idx"] for line in open(out / "rust" / "codebase.jsonl")}
+    assert {q["gold"] for q in queries} == codebase

@@ -1,0 +1,72 @@
+"""Held-out code search sets from mined functions: `leancode-train search-sets --mined DIR --out DIR`.
+
+For each language with a mined split (`DIR/<language>/<split>.jsonl`, `leancode-train mine`;
+the test split holds whole packages kept out of training), writes the benchmark's search
+format (`../shared/docs/benchmark-format.md`) to `OUT/<language>/`: `codebase.jsonl`
+(every function of the split, docstring removed, as mined) and `queries.jsonl` (the first
+sentence of each function's doc comment querying that function). A query whose text is
+the summary of more than one function of the split is dropped (its gold would be a
+guess), and so is its set's duplicate code. `OUT/MANIFEST.json` records the counts and
+the command; `leancode-train eval search` and `bench/search_quality.py` score the sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from .jsonl import read_jsonl, write_jsonl
+
+
+def build_search_set(pairs: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(queries, codebase) of one language's mined pairs: unambiguous summaries query their functions."""
+    texts = Counter(p["summary"].strip().lower() for p in pairs)
+    codebase, queries, seen = [], [], set()
+    for pair in pairs:
+        code = "".join(pair["code"].split())
+        if code in seen:
+            continue
+        seen.add(code)
+        codebase.append({"idx": pair["idx"], "code": pair["code"], "language": pair["language"]})
+        if texts[pair["summary"].strip().lower()] == 1:
+            queries.append({"idx": f"q-{pair['idx']}", "query": pair["summary"], "gold": pair["idx"]})
+    return queries, codebase
+
+
+def build_search_sets(mined: Path, out: Path, split: str = "test", languages: list[str] | None = None,
+                      command: str | None = None) -> dict:
+    found = sorted(p.parent.name for p in mined.glob(f"*/{split}.jsonl"))
+    chosen = [language for language in found if languages is None or language in languages]
+    if not chosen:
+        raise FileNotFoundError(f"{mined}: no {split}.jsonl for {', '.join(languages or ['any language'])}")
+    manifest = {"what": "held-out code search sets", "mined": str(mined), "split": split, "command": command,
+                "languages": {}}
+    for language in chosen:
+        pairs = read_jsonl(mined / language / f"{split}.jsonl")
+        queries, codebase = build_search_set(pairs)
+        write_jsonl(out / language / "queries.jsonl", queries)
+        write_jsonl(out / language / "codebase.jsonl", codebase)
+        manifest["languages"][language] = {"queries": len(queries), "functions": len(codebase),
+                                           "packages": len({p.get("package") for p in pairs})}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def add_search_sets_parser(commands) -> None:
+    p = commands.add_parser("search-sets", help="held-out code search sets from a mined corpus's test split")
+    p.add_argument("--mined", required=True, metavar="DIR", help="output of `leancode-train mine`")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--split", default="test", help="the mined split to use (default: test, held-out packages)")
+    p.add_argument("--language", action="append", help="only these languages (repeatable; default: all found)")
+    p.set_defaults(func=_search_sets)
+
+
+def _search_sets(args: argparse.Namespace) -> int:
+    manifest = build_search_sets(Path(args.mined), Path(args.out), args.split, args.language, args.command)
+    for language, counts in manifest["languages"].items():
+        print(f"{args.out}/{language}: {counts['queries']} queries over {counts['functions']} functions "
+              f"of {counts['packages']} packages")
+    return 0
