@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from index_time import copy_stdlib
-from report import command_line, percentiles, write_section
+from report import command_line, percentiles, publish
 
 RUNS = Path(__file__).resolve().parents[1] / "runs" / "ann"
 CHUNK = 50_000
@@ -176,9 +176,7 @@ def main() -> None:
                      f"{build:.0f} | {disk:.0f} |")
     lines += ["", f"LanceDB build: {write_seconds:.0f} s appending rows, {index_seconds:.0f} s training and writing "
               f"the index. Numpy build: generating and saving the matrix."]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("ann-store", "\n".join(lines))
+    publish("ann-store", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.encoder import Encoder
 from leancode.training.metrics import gold_ranks, mean_reciprocal_rank
@@ -90,9 +90,7 @@ def main() -> None:
     for name in sets:
         fp32, int8 = mrr[name, "ONNX Runtime fp32"], mrr[name, "ONNX Runtime int8"]
         lines.append(f"| {name} | {fp32:.4f} | {int8:.4f} | {int8 / fp32 - 1:+.2%} |")
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("encoder-runtimes", "\n".join(lines))
+    publish("encoder-runtimes", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
 from leancode.search import SearchIndex, lexical_terms, rank, split_identifier
@@ -92,9 +92,7 @@ def main() -> None:
              "| set | functions | queries | n | dense MRR | hybrid MRR | hybrid / dense |", "|---|---:|---|---:|---:|---:|---:|",
              *(f"| {name} | {n:,} | {kind} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} |"
                for name, n, kind, count, dense, hybrid in rows if count)]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("hybrid-ranking", "\n".join(lines))
+    publish("hybrid-ranking", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.encoder import Encoder
 from leancode.importance import ImportanceTable
@@ -62,9 +62,7 @@ def main() -> None:
              "| method | table | " + " | ".join(f"ratio {r:g}" for r in ratios) + " |",
              "|---|---|" + "---:|" * len(ratios),
              *("| " + " | ".join(row) + " |" for row in rows)]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("importance-signal", "\n".join(lines))
+    publish("importance-signal", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import time
 import warnings
 from pathlib import Path
 
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.encoder import Encoder
 from leancode.units import extract_units
@@ -107,9 +107,7 @@ def main() -> None:
              "", "| embedding loop (simplify + embed, chunks of 256) | seconds | functions/s | relative to the first |",
              "|---|---:|---:|---:|",
              *(f"| {name} | {s:.1f} | {len(items) / s:.0f} | {s / first:.2f} |" for name, s in seconds.items())]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("index-speed", "\n".join(lines))
+    publish("index-speed", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.units import extract_units
 
@@ -68,9 +68,7 @@ def main() -> None:
              f"| cold (empty index) | {cold:.1f} | 1.00 |",
              f"| warm (nothing changed) | {warm:.1f} | {warm / cold:.3f} |",
              f"| one function added | {one_edit:.1f} | {one_edit / cold:.3f} |"]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("index-time", "\n".join(lines))
+    publish("index-time", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import command_line, percentiles, write_section
+from report import command_line, percentiles, publish
 
 from leancode.units import extract_units
 
@@ -191,9 +191,7 @@ def main() -> None:
         "Search answers during the first index from what has been embedded so far (partial snapshots every 2 s), "
         "so the first result comes before indexing ends.",
     ]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("lsp-latency", "\n".join(lines))
+    publish("lsp-latency", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,14 @@ def write_section(name: str, body: str) -> None:
     BENCHMARKS.write_text(text)
 
 
+def publish(name: str, lines: list[str], write: bool = True) -> None:
+    """Print a bench's markdown and, when `write` (no `--no-write`), put it in its section of BENCHMARKS.md."""
+    text = "\n".join(lines)
+    print(text)
+    if write:
+        write_section(name, text)
+
+
 def command_line() -> str:
     """How this bench script was run, as a reader would type it from the repository root."""
     return shlex.join(["python", f"bench/{Path(sys.argv[0]).name}", *sys.argv[1:]])

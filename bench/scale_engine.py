@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from index_time import copy_stdlib
-from report import command_line, write_section
+from report import command_line, publish
 
 
 def main() -> None:
@@ -79,9 +79,7 @@ def main() -> None:
               f"~{64 * per_actor:,.0f}/s. "
               f"A GPU worker's rate was not measured here (no GPU); it replaces the per-worker rate in the same "
               f"formula (N x r_gpu), and one million functions take 1,000,000 / (N x r) seconds."]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("scale-engine", "\n".join(lines))
+    publish("scale-engine", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from index_time import copy_stdlib
-from report import command_line, write_section
+from report import command_line, publish
 
 QUERY = "remove the lowest scoring tokens until the ratio is reached"
 
@@ -69,9 +69,7 @@ def main() -> None:
              *(f"| {name} | {statistics.median(t):.2f} | {min(t):.2f} | {statistics.median(t) / torch_median:.2f} |"
                for name, t in times.items()),
              "", f"The first search on a machine exports the query model to ONNX once: {export:.1f} s."]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("search-cold", "\n".join(lines))
+    publish("search-cold", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

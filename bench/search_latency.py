@@ -18,7 +18,7 @@ import platform
 import time
 
 import numpy as np
-from report import command_line, percentiles, write_section
+from report import command_line, percentiles, publish
 
 from leancode.search import SearchIndex, rank
 
@@ -83,9 +83,7 @@ def main() -> None:
         "|---:|---|---:|---:|---|",
         *(f"| {n:,} | {name} | {p50:.2f} | {p95:.2f} | {once} |" for n, name, p50, p95, once in rows),
     ]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("search-latency", "\n".join(lines))
+    publish("search-latency", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

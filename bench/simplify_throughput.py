@@ -13,7 +13,7 @@ import time
 import warnings
 from pathlib import Path
 
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.importance import default_table
 from leancode.simplify import METHODS, simplify
@@ -64,9 +64,7 @@ def main() -> None:
         "|---|---:|---:|---:|",
         *(f"| {name} | {rate:,.0f} | {b} | {a} |" for name, rate, b, a in rows),
     ]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("simplify-throughput", "\n".join(lines))
+    publish("simplify-throughput", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import dataclasses
 from typing import Callable
 
 import torch
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.importance import ImportanceTable
 from leancode.summarizer import Summarizer
@@ -133,9 +133,7 @@ def main() -> None:
     for label, _, _ in cells:
         lines.append(f"| {label} | " + " | ".join(
             f"{bleu[label, n]:.2f} ({bleu[label, n] - bleu[reference, n]:+.2f})" for n in names) + " |")
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("summary-table-variants", "\n".join(lines))
+    publish("summary-table-variants", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

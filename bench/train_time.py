@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import torch
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.summarizer import new_model
 from leancode.training.examples import read_pairs, simplified_examples
@@ -72,9 +72,7 @@ def main() -> None:
                      f"{epoch / 60:.1f} |")
     lines += ["", f"Encoder states at 0.5: {lean['encode'] / full['encode']:.2f} of full; decoder step: "
               f"{lean['step'] / full['step']:.2f} of full."]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("train-time", "\n".join(lines))
+    publish("train-time", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":
