@@ -24,6 +24,8 @@ from editor_workspace import hover_problems, make_workspace, position
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN = REPO / "editors" / "nvim"
 
+pytestmark = pytest.mark.slow  # starts Neovim and the real server
+
 def _server_importable() -> bool:
     try:
         return importlib.util.find_spec("leancode.server.__main__") is not None

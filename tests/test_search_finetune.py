@@ -15,6 +15,8 @@ from leancode.training.examples import simplified_examples
 from leancode.training.search_finetune import (SearchTrainConfig, distinct_summaries, embed, loss_of, new_model,
                                                retrieval_mrr, train)
 
+pytestmark = pytest.mark.slow  # trains LoRA adapters over the packaged MiniLM
+
 TINY = ["--lora-r", "2", "--batch-size", "8", "--lr", "1e-3", "--max-code-length", "96", "--seed", "0"]
 
 

@@ -169,7 +169,9 @@ async def vscode(lsp_client: LanguageClient, workspace: Path):
     await lsp_client.shutdown_session()
 
 
-lsp = pytest.mark.asyncio(loop_scope="module")
+def lsp(test):
+    """A test driving the real server over LSP (module-scoped client): slow (model load, indexing)."""
+    return pytest.mark.slow(pytest.mark.asyncio(loop_scope="module")(test))
 
 
 @lsp
@@ -504,6 +506,7 @@ async def cancelling(lsp_client: LanguageClient, big_workspace: Path):
     await lsp_client.shutdown_session()
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_first_index_serves_partial_results_and_can_be_cancelled(cancelling: LanguageClient, big_workspace: Path):
     client = cancelling

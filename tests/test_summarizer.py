@@ -20,6 +20,8 @@ from leancode.training.examples import NAME_MASK, mask_function_name, simplified
 from leancode.training.summarize_finetune import (TopLayersAndDecoder, TrainConfig, decoder_batch, encoder_states,
                                                   mean_loss, train)
 
+pytestmark = pytest.mark.slow  # every test here trains or loads a summarizer
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--layers", "1", "--ffn", "64", "--batch-size", "8", "--lr", "3e-3", "--seed", "0"]
 

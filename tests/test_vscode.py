@@ -9,6 +9,7 @@ import pytest
 from vscode_build import EXTENSION, build_extension, vsix
 
 
+@pytest.mark.slow  # npm install, compile, the extension's tests, packaging
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
 def test_extension_compiles_tests_and_packages():
     before = sorted(path.name for path in EXTENSION.iterdir())
