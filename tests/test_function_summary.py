@@ -202,3 +202,15 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
     assert leancode(["summarize", f"{source}:indent", "--model", str(tmp_path / "no-model")]) == 0  # not loaded
     assert capsys.readouterr().out.strip().endswith(
         "indent: Adds 'prefix' to the beginning of selected lines in 'text'. [documentation]")
+
+
+def test_eval_summarize_writes_every_line_and_reports_the_share_that_would_abstain(models, pairs, tmp_path):
+    from leancode.training.cli import main as leancode_train
+
+    for model, share in (("abstain", 1.0), ("show", 0.0)):
+        output, report = tmp_path / f"{model}.txt", tmp_path / f"{model}.json"
+        assert leancode_train(["eval", "summarize", "--data", str(pairs[0]), "--limit", "3", "--model",
+                               str(models[model]), "--output", str(output), "--report", str(report)]) == 0
+        lines = output.read_text().splitlines()
+        assert len(lines) == 3 and all(len(line.split("\t")[1].split()) >= 2 for line in lines)
+        assert json.loads(report.read_text())["would_abstain"] == share

@@ -27,7 +27,8 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
                            table=table, seed=seed, repeat_discount=repeat_discount) for r in rows]
     simplify_seconds = time.perf_counter() - began
     began = time.perf_counter()
-    predictions = summarizer.summarize([s.code for s in simplified], batch_size=batch_size)
+    generated = summarizer.generate([s.code for s in simplified], batch_size=batch_size)
+    predictions = [g.text for g in generated]  # every line, even where the hover would abstain
     summarize_seconds = time.perf_counter() - began
     report = {
         "method": method, "ratio": ratio, "repeat_discount": repeat_discount, "functions": len(rows),
@@ -37,6 +38,8 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
         "simplify_seconds": round(simplify_seconds, 3), "summarize_seconds": round(summarize_seconds, 3),
         "seconds_per_function": round(summarize_seconds / max(len(rows), 1), 4), "batch_size": batch_size,
     }
+    if summarizer.threshold is not None:  # the share of these lines a user would not be shown
+        report["would_abstain"] = round(sum(not summarizer.confident(g) for g in generated) / max(len(rows), 1), 4)
     if all("summary" in r for r in rows):
         report["bleu"] = round(corpus_bleu([r["summary"] for r in rows], predictions), 2)
     return predictions, report
@@ -61,7 +64,8 @@ def _eval_summarize(args) -> int:
     report["command"] = args.command
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps({k: report[k] for k in ("method", "ratio", "functions", "bleu", "seconds_per_function")
+    print(json.dumps({k: report[k] for k in ("method", "ratio", "functions", "bleu", "would_abstain",
+                                             "seconds_per_function")
                       if k in report}))
     return 0
 
