@@ -22,7 +22,7 @@ from leancode import __version__
 from leancode.units import Unit
 
 from . import hover, preload
-from .indexing import Debouncer, Indexer, Report, index_folders, no_progress, progress_reporter
+from .indexing import Debouncer, Indexer, IndexStatus, Report, index_folders, no_progress, progress_reporter
 from .protocol import LeanCodeProtocol, is_parse_error, strict_converter
 from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
 from .workspace import Workspaces, read_source
@@ -45,6 +45,7 @@ class LeanCodeServer(LanguageServer):
         self.state = Workspaces(self.settings, log=lambda m: self.log(m))
         self.pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="leancode-worker")
         self.indexer = Indexer(self.log)
+        self.index_status = IndexStatus()  # what a search answered meanwhile is told
         self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
         self.hover_cache = hover.HoverCache()
         self._summarizer: hover.HoverSummarizer | None = None
@@ -144,7 +145,11 @@ class LeanCodeServer(LanguageServer):
     def index_all(self, title: str = "LeanCode: indexing") -> None:
         """Index every workspace folder with one work-done progress."""
         report, end = self.progress(title)
-        index_folders(self.state, report, end, self.log)
+        self.index_status.message = "starting"
+        try:
+            index_folders(self.state, self.index_status.track(report), end, self.log)
+        finally:
+            self.index_status.message = None
 
     def open_folders(self, paths: list[str]) -> None:
         for path in paths:

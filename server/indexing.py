@@ -89,6 +89,36 @@ class Debouncer:
             handle.cancel()
 
 
+def progress_message(stage: str, done: int, total: int | None) -> tuple[str, int | None]:
+    """The text and percentage (None when unknown) of one progress report."""
+    if stage == "embed" and total:
+        return f"embedding {done}/{total} functions", int(100 * done / total)
+    return f"{stage}: {done} files", None
+
+
+class IndexStatus:
+    """What indexing is doing now (`message`; None when nothing), for answers given meanwhile."""
+
+    def __init__(self):
+        self.message: str | None = None
+        self._told = float("-inf")
+
+    def news(self, every: float = 10.0) -> str | None:
+        """`message`, at most once every `every` seconds (editors search on each keystroke); else None."""
+        now = time.monotonic()
+        if self.message is None or now - self._told < every:
+            return None
+        self._told = now
+        return self.message
+
+    def track(self, report: Report) -> Report:
+        def tracked(stage: str, done: int, total: int | None) -> None:
+            self.message = progress_message(stage, done, total)[0]
+            report(stage, done, total)
+
+        return tracked
+
+
 def no_progress() -> tuple[Report, Callable[[str], None]]:
     return (lambda *a: None), (lambda m: None)
 
@@ -109,10 +139,7 @@ def progress_reporter(progress, token: str, title: str,
         if now - last[0] < 0.2 and not (total and done == total):
             return
         last[0] = now
-        if stage == "embed" and total:
-            message, percentage = f"embedding {done}/{total} functions", int(100 * done / total)
-        else:
-            message, percentage = f"{stage}: {done} files", None
+        message, percentage = progress_message(stage, done, total)
         on_loop(progress.report, token,
                 types.WorkDoneProgressReport(message=message, percentage=percentage, cancellable=True))
 

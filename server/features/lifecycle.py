@@ -27,6 +27,7 @@ async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> No
     ls.indexer.post(("open",), lambda: ls.open_folders([f for f in folders if f]))
     ls.pool.submit(lambda: ls.summarizer)  # load the model now, off the loop, so the first hover does not wait
     if ls.settings.index_on_startup:
+        ls.index_status.message = "starting"  # searches until the job begins are told so
         ls.indexer.post(("index",), ls.index_all)
     watch = ls.client_capabilities.workspace
     if watch and watch.did_change_watched_files and watch.did_change_watched_files.dynamic_registration:

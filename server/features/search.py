@@ -39,9 +39,20 @@ def search_arguments(args: tuple, default_top: int) -> tuple[str, int]:
     return query, top
 
 
+def tell_if_indexing(ls: LeanCodeServer, hits: list[Hit]) -> None:
+    """While the index is being built, results cover only what is embedded so far: say so."""
+    if (status := ls.index_status.news()) is None:
+        return
+    found = f"{len(hits)} results so far" if hits else "no results yet"
+    ls.window_show_message(types.ShowMessageParams(
+        type=types.MessageType.Info,
+        message=f"LeanCode is still indexing the workspace ({status}): {found}; search again when it is done."))
+
+
 async def search_command(ls: LeanCodeServer, *args) -> list[dict]:
     query, top = search_arguments(args, ls.settings.top)
     hits = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.state.search, query, top)
+    tell_if_indexing(ls, hits)
     return [hit_json(hit) for hit in hits]
 
 
@@ -50,6 +61,7 @@ async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolPara
         return []
     hits = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.state.search, params.query,
                                                             ls.settings.top)
+    tell_if_indexing(ls, hits)
     return [types.SymbolInformation(
         name=hit.unit.qualified_name,
         kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
