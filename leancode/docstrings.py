@@ -1,5 +1,6 @@
 """The summary of a docstring as the training labels and the hover state it: its first sentence, markup
-stripped (reST roles, epytext, Javadoc inline tags, HTML), parameter sections and signature lines skipped.
+stripped (reST roles, epytext, Javadoc/JSDoc inline tags, HTML, Markdown), parameter sections, signature
+lines, Go directives and Rust doc sections skipped.
 
 `first_sentence(docstring, language)` is the one rule: `leancode-train mine` labels functions with it, and
 the language server's hover quotes a function's own docstring with it, so the two speak alike.
@@ -111,10 +112,45 @@ def _java_paragraph(docstring: str) -> str:
     return " ".join(paragraph.split())
 
 
+_MD_LINK = re.compile(r"\[([^\[\]]+)\](?:\([^()]*\)|\[[^\[\]]*\])?")  # [text](url), [text][ref], [`Foo`]
+_GO_DIRECTIVE = re.compile(r"^(?:go|lint|nolint|export|line|build)\b:?\S*")  # //go:noinline, //export f ...
+
+
+def _markdown(text: str) -> str:
+    text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    return re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text)
+
+
+def _comment_paragraph(docstring: str, language: str) -> str:
+    """The first paragraph of a Go (``//``) or Rust (``///``, Markdown) doc comment."""
+    lines: list[str] = []
+    for line in docstring.strip().splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if lines:
+                break
+            continue
+        if language == "go" and _GO_DIRECTIVE.match(stripped) \
+                or language == "rust" and re.match(r"#|```|~~~", stripped):  # "# Examples", code blocks
+            if lines:
+                break
+            continue
+        lines.append(stripped)
+    text = " ".join(lines)
+    return _markdown(text) if language == "rust" else text
+
+
 def first_sentence(docstring: str | None, language: str) -> str:
     """The summary of a docstring: its first sentence, markup stripped ("" when none)."""
     if not docstring:
         return ""
-    paragraph = _java_paragraph(docstring) if language == "java" else _python_paragraph(docstring)
+    if language in ("java", "javascript", "typescript", "tsx"):  # Javadoc and JSDoc/TSDoc share tags and markup
+        paragraph = _java_paragraph(docstring)
+        paragraph = paragraph if language == "java" else _markdown(paragraph)
+    elif language in ("go", "rust"):
+        paragraph = _comment_paragraph(docstring, language)
+    else:
+        paragraph = _python_paragraph(docstring)
     paragraph = " ".join(paragraph.split())
     return _sentence(paragraph).strip()

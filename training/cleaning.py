@@ -61,11 +61,17 @@ _TRIVIAL_STATEMENT = re.compile(
     r"^(?:pass|\.\.\.|;|return;?"
     rf"|return\s+(?:[\w.]+|{_TRIVIAL_LITERAL});?"
     r"|(?:self|this)\.\w+\s*=\s*[\w.]+;?"
+    r"|&?(?:mut\s+)?[\w.]+"  # a Rust tail expression: `self.len`, `&self.name`
     r"|raise\s+NotImplementedError\b.*"
     r"|throw\s+new\s+UnsupportedOperationException\s*\(.*\);)$")
 _DOCSTRING_PREFIX = re.compile(r"^\s*[rRbBuUfF]{0,2}(\"\"\"|'''|\"|')(?:.|\n)*?(?<!\\)\1\s*;?", re.S)
 _DECORATOR_LINES = re.compile(r"^(?:[ \t]*@[^\n]*\n)+")
 _SPECIAL_JAVA = frozenset({"toString", "equals", "hashCode"})
+# Standard trait and interface methods and constructors, as CodeSearchNet drops Java's.
+_SPECIAL = {"java": _SPECIAL_JAVA, "javascript": frozenset({"constructor", "toString", "toJSON"}),
+            "typescript": frozenset({"constructor", "toString", "toJSON"}), "go": frozenset({"String", "Error"}),
+            "rust": frozenset({"new", "default", "fmt", "clone", "eq", "ne", "partial_cmp", "cmp", "hash", "drop",
+                               "deref", "deref_mut", "from", "into", "as_ref", "as_mut"})}
 
 
 def normalize_code(code: str) -> str:
@@ -112,19 +118,27 @@ def code_problem(unit: Unit, code: str, thresholds: Thresholds = Thresholds()) -
 
 
 _TEST_DIRS = frozenset({"test", "tests", "testing", "testsuite", "unittests", "unit_tests"})
+_TEST_DIRS_MORE = frozenset({"__tests__", "__mocks__", "spec", "specs", "benches", "fixtures", "testdata"})
 _VENDOR_DIRS = frozenset({"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty",
-                          "_extern", "extern"})
+                          "_extern", "extern", "node_modules"})
+# Built copies of JavaScript/TypeScript sources (bundled, transpiled): the package's own sources stay.
+_BUILT_DIRS = frozenset({"dist", "umd", "bundles", "bundle", "cjs", "esm", "es5", "es6", "build", "out", "_esm",
+                         "_cjs", "types"})
+_JS_TS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
 
 
 def file_problem(rel: PurePosixPath) -> str | None:
     """Why every function of the file at `rel` is dropped (test code, vendored copies), or None."""
     dirs = {part.lower() for part in rel.parts[:-1]}
     name = rel.name
-    if dirs & _TEST_DIRS or re.match(r"(?:test_.*|.*_tests?|conftest|tests?)\.py$", name) \
-            or re.match(r"(?:Test.*|.*Tests?)\.java$", name):
+    if dirs & (_TEST_DIRS | _TEST_DIRS_MORE) or re.match(r"(?:test_.*|.*_tests?|conftest|tests?)\.py$", name) \
+            or re.match(r"(?:Test.*|.*Tests?)\.java$", name) or name.endswith("_test.go") \
+            or re.match(r".*[._-](?:test|spec|tests|bench)\.[cm]?[jt]sx?$", name):
         return "test_file"
     if dirs & _VENDOR_DIRS:
         return "vendored"
+    if dirs & _BUILT_DIRS and name.endswith(_JS_TS):
+        return "built_copy"
     return None
 
 
@@ -132,7 +146,8 @@ def _special(unit: Unit) -> bool:
     if unit.language == "python":
         return bool(re.fullmatch(r"__\w+__", unit.name))
     scopes = unit.qualified_name.split(".")
-    return unit.name in _SPECIAL_JAVA or len(scopes) > 1 and scopes[-2] == unit.name
+    return unit.name in _SPECIAL.get(unit.language, _SPECIAL_JAVA) \
+        or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name
 
 
 def unit_problem(unit: Unit) -> str | None:

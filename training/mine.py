@@ -1,12 +1,15 @@
 """Mining a code-summarization corpus: CodeSearchNet-style (code, first sentence) pairs.
 
 ``leancode-train mine --out DIR`` takes every function or method that has a docstring
-(a Javadoc comment for Java) from
+(a Javadoc, JSDoc/TSDoc ``/** */``, Go ``//`` or Rust ``///`` doc comment elsewhere) from
 
 * python: the standard library of the running interpreter and the first
   ``--max-packages`` packages of ``../shared/data/corpus/python-packages.txt``, downloaded
-  from PyPI with pip (sdists, wheels as a fallback: `training.corpus` does the fetching);
+  from PyPI with pip (wheels, sdists as a fallback: `training.fetch` does the fetching);
 * java:   every module of the JDK sources in Debian's ``openjdk-17-source``;
+* go:     the Go standard library (Debian's ``golang-<ver>-src``) and the Debian Go modules of `GO_MODULES`;
+* rust:   the crates of Debian's ``librust-<crate>-dev`` packages (`RUST_CRATES` + `MORE_RUST_CRATES`);
+* javascript, typescript: npm packages (`JS_PACKAGES`/`TS_PACKAGES` + the `MORE_` lists below);
 
 and writes, per language, ``DIR/<language>/{train,valid,test}.jsonl`` in the benchmark's
 summary format (``../shared/docs/benchmark-format.md``) plus provenance::
@@ -20,11 +23,14 @@ stripped). Cleaning (`training.cleaning`) follows CodeSearchNet (Husain et al., 
 CodeXGLUE's code-to-text filters; the thresholds are the fields of `Thresholds`, recorded
 in ``DIR/MANIFEST.json``:
 
-* test code: files under a ``test``/``tests``/``testing`` directory, ``test_*.py``,
-  ``*_test.py``, ``conftest.py``, ``*Test(s).java``, ``Test*.java``; functions whose name
-  starts with ``test``; vendored copies (``_vendor``, ``vendored``, ``third_party`` ...);
+* test code: files under a ``test``/``tests``/``testing``/``__tests__``/``benches`` directory,
+  ``test_*.py``, ``*_test.py``, ``conftest.py``, ``*Test(s).java``, ``Test*.java``, ``*_test.go``,
+  ``*.test.js``/``*.spec.ts``; functions whose name starts with ``test``; vendored copies
+  (``_vendor``, ``vendored``, ``third_party``, ``node_modules`` ...); built JavaScript/TypeScript
+  copies (``dist``, ``umd``, ``esm`` ...);
 * constructors and standard extension methods (Python dunders, Java constructors,
-  ``toString``/``equals``/``hashCode``), as CodeSearchNet does;
+  ``toString``/``equals``/``hashCode``, JavaScript ``constructor``, Go ``String``/``Error``, Rust
+  trait methods such as ``fmt``/``clone``/``eq`` and ``new``/``default``), as CodeSearchNet does;
 * trivial functions: fewer than 3 lines of code (blank, comment, decorator/annotation and
   brace-only lines not counted), or a body that is one trivial statement (``pass``,
   ``...``, ``return x``/``return self.x``/a literal, ``self.x = y``, ``raise
@@ -38,8 +44,8 @@ in ``DIR/MANIFEST.json``:
   in the same sense, to one of the CoSQA codebase (with or without its decorators).
 
 Splits are by package: a PyPI package, a top-level module of the standard library
-(``stdlib:email``) or a JDK package prefix of at most three names (``jdk:java.util.concurrent``)
-goes whole to train, valid or test (80/10/10 by a seeded hash of its name).
+(``stdlib:email``), a JDK package prefix of at most three names (``jdk:java.util.concurrent``)
+or a Go standard library import path of at most two names (``gostd:net/http``) goes whole to train, valid or test (80/10/10 by a seeded hash of its name).
 
 Per-source results are cached under the work directory (``--work``, default
 ``DIR/.work``): a rerun skips finished sources and only reassembles the splits. A source
@@ -65,8 +71,11 @@ from typing import Callable, Iterable, Sequence
 
 from tqdm import tqdm
 
+from leancode.sources import file_sha256
+
 from .cleaning import Thresholds
 from .corpus import default_packages_file, read_packages, shared_data_file
+from .fetch import JS_PACKAGES, RUST_CRATES, TS_PACKAGES
 from .mine_pool import MineTask, read_cache, run_tasks
 from .mine_source import LANGUAGES, SPLIT_FRACTIONS, SPLITS, SourceResult, assemble, load_cosqa_keys
 
@@ -74,9 +83,50 @@ __all__ = ["MINER_VERSION", "LANGUAGES", "SPLITS", "mine_corpus", "default_cosqa
            "run_mine"]
 
 #: Bumped whenever mining or cleaning changes, so cached per-source results are redone.
-MINER_VERSION = "1"
+MINER_VERSION = "2"
 DEFAULT_MAX_PACKAGES = 150
-IDX_PREFIX = {"python": "py", "java": "java"}
+IDX_PREFIX = {"python": "py", "java": "java", "javascript": "js", "typescript": "ts", "go": "go", "rust": "rs"}
+#: Debian packages of Go modules (``/usr/share/gocode/src``), mined beside the Go standard library.
+GO_MODULES = (
+    "golang-golang-x-tools-dev", "golang-golang-x-net-dev", "golang-golang-x-crypto-dev", "golang-golang-x-text-dev",
+    "golang-github-spf13-cobra-dev", "golang-github-stretchr-testify-dev", "golang-github-gorilla-mux-dev",
+    "golang-github-sirupsen-logrus-dev", "golang-github-prometheus-client-golang-dev", "golang-google-grpc-dev",
+    "golang-google-protobuf-dev", "golang-github-pkg-errors-dev", "golang-gopkg-yaml.v3-dev",
+    "golang-github-spf13-pflag-dev", "golang-github-spf13-viper-dev", "golang-github-google-go-cmp-dev",
+    "golang-github-hashicorp-go-multierror-dev", "golang-github-hashicorp-hcl-dev", "golang-github-gin-gonic-gin-dev",
+    "golang-github-go-sql-driver-mysql-dev", "golang-github-lib-pq-dev", "golang-github-miekg-dns-dev",
+    "golang-github-klauspost-compress-dev", "golang-github-burntsushi-toml-dev", "golang-github-urfave-cli-dev",
+    "golang-github-gorilla-websocket-dev", "golang-github-prometheus-common-dev", "golang-github-minio-minio-go-v7-dev",
+    "golang-etcd-server-dev", "golang-github-go-git-go-git-dev", "golang-github-google-uuid-dev",
+    "golang-github-cilium-ebpf-dev", "golang-github-containerd-containerd-dev", "golang-github-docker-docker-dev",
+)
+#: Crates from Debian's librust-<crate>-dev packages, beside those `training.corpus` fetches.
+MORE_RUST_CRATES = (
+    "tokio-util", "futures-util", "futures-core", "hyper", "http", "serde-derive", "serde-yaml", "toml", "chrono",
+    "time", "url", "percent-encoding", "base64", "sha2", "digest", "num-traits", "num-bigint", "rayon", "rayon-core",
+    "crossbeam-channel", "crossbeam-utils", "parking-lot", "once-cell", "lazy-static", "nix", "mio", "bitflags",
+    "smallvec", "indexmap", "petgraph", "nom", "bstr", "walkdir", "glob", "tempfile", "env-logger", "tracing",
+    "tracing-core", "tracing-subscriber", "async-trait", "pin-project", "rustls", "image", "flate2", "zip", "csv",
+    "uuid", "semver", "heck", "strsim", "textwrap", "termcolor", "either", "fnv", "ahash", "arrayvec", "bytemuck",
+    "regex-automata", "unicode-segmentation", "unicode-width", "ignore", "globset", "grep-searcher", "toml-edit",
+    "tokio-stream", "futures-channel", "futures-executor", "h2", "tower",
+)
+#: npm packages beside those `training.corpus` fetches: libraries documented with JSDoc ...
+MORE_JS_PACKAGES = (
+    "webpack", "three", "jquery", "backbone", "mocha", "chai", "sinon", "mongoose", "knex", "sequelize", "jsdom",
+    "selenium-webdriver", "nodemailer", "node-forge", "leaflet", "ol", "phaser", "ramda", "q", "bluebird", "koa",
+    "connect", "ws", "ejs", "less", "postcss", "jshint", "escodegen", "luxon", "d3-array", "d3-scale", "d3-shape",
+    "d3-selection", "handlebars", "marked", "markdown-it", "cheerio", "htmlparser2", "pako", "jszip", "bn.js",
+    "elliptic", "decimal.js", "mathjs", "numeral", "socket.io-client", "superagent", "request", "mime", "qs",
+    "body-parser", "send", "serve-static", "minimatch", "glob", "fs-extra", "semver", "uuid", "validator",
+    "highlight.js", "esprima", "estraverse", "recast", "yjs", "prosemirror-model", "prosemirror-state",
+)
+#: ... and packages whose npm tarball ships TypeScript sources.
+MORE_TS_PACKAGES = (
+    "effect", "fp-ts", "io-ts", "immer", "mobx", "@reduxjs/toolkit", "redux", "@tanstack/router-core",
+    "@tanstack/table-core", "@tanstack/virtual-core", "@tanstack/store", "@tanstack/form-core", "@tanstack/history",
+    "ky", "vscode-languageserver", "vscode-jsonrpc", "@angular/core", "typeorm", "drizzle-orm", "valibot",
+)
 
 Log = Callable[[str], None]
 
@@ -84,10 +134,6 @@ Log = Callable[[str], None]
 def default_cosqa_file() -> Path | None:
     """``../shared/data/cosqa-dev/codebase.jsonl`` next to the repository, if it exists."""
     return shared_data_file("data", "cosqa-dev", "codebase.jsonl")
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def mine_corpus(
@@ -100,6 +146,7 @@ def mine_corpus(
     work: str | os.PathLike | None = None,
     stdlib: bool = True,
     jdk: bool = True,
+    registry_sources: bool = True,
     local_sources: Sequence[str | os.PathLike] = (),
     seed: int = 0,
     workers: int = 4,
@@ -112,8 +159,9 @@ def mine_corpus(
     """Mines, cleans, dedupes and splits; writes ``out_dir/<language>/*.jsonl`` and the manifest.
 
     Sources: the standard library (`stdlib`) and the first `max_packages` of `packages_file`
-    for python, the JDK (`jdk`) for java, and any `local_sources` directories (each one a
-    package, for every language). `cosqa` is a ``codebase.jsonl`` whose functions are
+    for python, the JDK (`jdk`) for java, with `registry_sources` the Go standard library and
+    Debian's Go modules, Debian's Rust crates and npm's JavaScript and TypeScript packages
+    (the lists above), and any `local_sources` directories (each one a package, for every language). `cosqa` is a ``codebase.jsonl`` whose functions are
     dropped. Returns the manifest (also written to ``out_dir/MANIFEST.json``).
     """
     log = log or (lambda message: tqdm.write(f"[mine] {message}", file=sys.stderr))
@@ -138,7 +186,7 @@ def mine_corpus(
         return MineTask(language=language, name=name, kind=kind, grouping=grouping, work=str(work_dir),
                         cache_key=cache_key, thresholds=thresholds, path=path, keep_sources=keep_sources)
 
-    tasks = _source_tasks(task, languages, packages, stdlib, jdk, local_sources)
+    tasks = _source_tasks(task, languages, packages, stdlib, jdk, registry_sources, local_sources)
     outcomes = run_tasks(tasks, workers, progress, log)
 
     manifest_path = out / "MANIFEST.json"
@@ -204,7 +252,7 @@ def _python_packages(languages: list[str], packages_file, max_packages: int, log
 
 
 def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages: list[str], stdlib: bool,
-                  jdk: bool, local_sources: Sequence[str | os.PathLike]) -> list[MineTask]:
+                  jdk: bool, registry: bool, local_sources: Sequence[str | os.PathLike]) -> list[MineTask]:
     """One task per source, in dedupe order: the standard library/JDK, the packages in list order, local ones."""
     tasks: list[MineTask] = []
     for language in languages:
@@ -214,6 +262,14 @@ def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages:
             tasks += [task("python", name, "pypi", "package") for name in packages]
         elif language == "java" and jdk:
             tasks.append(task("java", "openjdk-17", "jdk", "jdk"))
+        elif registry and language == "go":
+            tasks.append(task("go", "go-stdlib", "gostd", "gostd"))
+            tasks += [task("go", name, "godeb", "package") for name in GO_MODULES]
+        elif registry and language == "rust":
+            tasks += [task("rust", name, "rust", "package") for name in dict.fromkeys(RUST_CRATES + MORE_RUST_CRATES)]
+        elif registry and language in ("javascript", "typescript"):
+            listed = JS_PACKAGES + MORE_JS_PACKAGES if language == "javascript" else TS_PACKAGES + MORE_TS_PACKAGES
+            tasks += [task(language, name, "npm", "package") for name in dict.fromkeys(listed)]
         for path in local_sources:
             path = Path(path).resolve()
             if not path.is_dir():
@@ -257,11 +313,11 @@ def _write_splits(lang_dir: Path, splits: dict, prefix: str) -> None:
 def add_mine_parser(subparsers) -> argparse.ArgumentParser:
     """Adds the ``mine`` sub-command to an argparse `subparsers` object."""
     parser = subparsers.add_parser(
-        "mine", help="mine (code, first docstring sentence) pairs from PyPI packages, the stdlib and the JDK",
+        "mine", help="mine (code, first doc sentence) pairs in six languages from PyPI, npm and Debian packages",
         description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
     parser.add_argument("--language", action="append", choices=LANGUAGES, dest="languages",
-                        help="language to mine, repeatable (default: python and java)")
+                        help="language to mine, repeatable (default: all six)")
     parser.add_argument("--packages-file", type=Path, default=None,
                         help="PyPI package list, one name a line (default: "
                              "../shared/data/corpus/python-packages.txt next to the repository)")
@@ -278,6 +334,9 @@ def add_mine_parser(subparsers) -> argparse.ArgumentParser:
                         help="mine the Python standard library (default: yes)")
     parser.add_argument("--jdk", action=argparse.BooleanOptionalAction, default=True,
                         help="mine the JDK sources for java (default: yes)")
+    parser.add_argument("--registry-sources", action=argparse.BooleanOptionalAction, default=True,
+                        help="mine the Go, Rust, JavaScript and TypeScript packages of the lists in "
+                             "training/mine.py (Debian and npm; default: yes)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the package split (default: 0)")
     parser.add_argument("--workers", type=int, default=4,
                         help="sources fetched and mined at once (default: 4)")
@@ -292,7 +351,7 @@ def run_mine(args: argparse.Namespace) -> int:
     manifest = mine_corpus(
         args.out, args.languages or LANGUAGES, packages_file=args.packages_file,
         max_packages=args.max_packages, cosqa=args.cosqa, work=args.work, stdlib=args.stdlib,
-        jdk=args.jdk, local_sources=args.local_sources, seed=args.seed, workers=args.workers,
+        jdk=args.jdk, registry_sources=args.registry_sources, local_sources=args.local_sources, seed=args.seed, workers=args.workers,
         keep_sources=args.keep_sources, command=getattr(args, "command", None))
     for language in args.languages or LANGUAGES:
         entry = manifest["languages"][language]

@@ -26,7 +26,7 @@ from .mine_source import mine_source
 class MineTask:
     language: str
     name: str
-    kind: str  # "stdlib", "pypi", "jdk" or "local"
+    kind: str  # "stdlib", "pypi", "jdk", "gostd", "godeb", "rust", "npm" or "local"
     grouping: str
     work: str
     cache_key: str
@@ -61,12 +61,15 @@ def run_task(task: MineTask) -> dict:
             work = Path(task.work)
             (work / "tmp").mkdir(parents=True, exist_ok=True)
             fetcher = Fetcher(work / "sources", logs.append, work / "tmp")
-            if task.kind == "stdlib":
-                build = fetcher.build_python_stdlib
-            elif task.kind == "jdk":
-                build = lambda sink, tmp: fetcher.build_java(sink, tmp, modules=None)  # noqa: E731
-            else:
-                build = lambda sink, tmp: fetcher.build_pypi(task.name, sink, tmp)  # noqa: E731
+            build = {
+                "stdlib": fetcher.build_python_stdlib,
+                "jdk": lambda sink, tmp: fetcher.build_java(sink, tmp, modules=None),
+                "gostd": fetcher.build_go,
+                "godeb": lambda sink, tmp: fetcher.build_go_module(task.name, sink, tmp),
+                "rust": lambda sink, tmp: fetcher.build_rust(task.name, sink, tmp),
+                "npm": lambda sink, tmp: fetcher.build_npm(task.name, sink, tmp),
+                "pypi": lambda sink, tmp: fetcher.build_pypi(task.name, sink, tmp, prefer="wheel"),
+            }[task.kind]
             fetcher.fetch(task.language, task.name, build)
             target = work / "sources" / task.language / slug(task.name)
             if not (target / MARKER).is_file():

@@ -23,10 +23,12 @@ from leancode.units import extract_units
 from .cleaning import (Thresholds, bare_code_key, code_key, code_problem, file_problem, summary_problem,
                        unit_problem)
 
-LANGUAGES = ("python", "java")
+LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
 SPLITS = ("train", "valid", "test")
 SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
-_EXTENSIONS = {"python": ".py", "java": ".java"}
+_EXTENSIONS = {"python": (".py",), "java": (".java",), "javascript": (".js", ".mjs", ".cjs", ".jsx"),
+               "typescript": (".ts", ".tsx", ".mts", ".cts"), "go": (".go",), "rust": (".rs",)}
+_NOT_SOURCE = (".d.ts", ".d.mts", ".d.cts", ".min.js")  # declarations and minified bundles
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Pair:
     code: str
     summary: str
     language: str
-    package: str  # the split unit: a PyPI package, "stdlib:<module>", "jdk:<package prefix>"
+    package: str  # the split unit: a package, "stdlib:<module>", "jdk:<package prefix>", "gostd:<path>"
     path: str
     name: str
     key: str  # sha1 of the whitespace-free code
@@ -78,6 +80,9 @@ def _group(grouping: str, package: str, rel: PurePosixPath) -> str:
     if grouping == "jdk":  # <module>/java/util/concurrent/X.java
         dirs = rel.parts[1:-1]
         return "jdk:" + (".".join(dirs[:3]) if dirs else rel.parts[0])
+    if grouping == "gostd":  # net/http/server.go: an import path of at most two names
+        dirs = rel.parts[:-1]
+        return "gostd:" + ("/".join(dirs[:2]) if dirs else "builtin")
     return package
 
 
@@ -88,7 +93,7 @@ def _source_files(root: Path, language: str) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            if name.endswith(ext) and not path.is_symlink() and path.is_file():
+            if name.endswith(ext) and not name.endswith(_NOT_SOURCE) and not path.is_symlink() and path.is_file():
                 files.append(path)
     return files
 
