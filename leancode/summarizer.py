@@ -54,18 +54,49 @@ def is_leancode_summarizer(path: str | Path) -> bool:
     return (Path(path) / MANIFEST).is_file()
 
 
-def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int = 1536):
-    """A fresh `EncoderDecoderModel`: the pre-trained encoder, frozen, and a randomly initialised decoder."""
+def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int = 1536, copy: bool = False):
+    """A fresh `EncoderDecoderModel`: the pre-trained encoder, frozen, and a randomly initialised decoder
+    (with a copy head over the input pieces when `copy`: `leancode.copy_decoder`)."""
     from transformers import AutoConfig, BertConfig
 
     hidden = AutoConfig.from_pretrained(resolve_model(encoder), local_files_only=True).hidden_size
     config = BertConfig(hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
-                        intermediate_size=ffn, max_position_embeddings=MAX_SUMMARY_LENGTH + 8)
+                        intermediate_size=ffn, max_position_embeddings=MAX_SUMMARY_LENGTH + 8, copy_head=copy)
     return _assemble(encoder, config)
 
 
+def has_copy_head(model) -> bool:
+    """Whether `model`'s decoder can copy input pieces (a `leancode.copy_decoder.CopyLMHeadModel`)."""
+    return bool(getattr(getattr(getattr(model, "decoder", None), "config", None), "copy_head", False))
+
+
+def add_copy_head(model, tokenizer):
+    """`model` with its decoder given a fresh copy head (its trained weights kept): a summarizer that can copy."""
+    model.decoder.config.copy_head = True
+    decoder = _decoder(model.decoder.config, model.encoder.get_input_embeddings(), tokenizer)
+    decoder.load_state_dict(model.decoder.state_dict(), strict=False)  # all but the copy head's weights
+    model.decoder = decoder
+    return model
+
+
+def _decoder(decoder_config, shared, tokenizer):
+    """The decoder `decoder_config` describes (a copy decoder if it says so), sharing the word embeddings."""
+    from transformers import BertLMHeadModel
+
+    if getattr(decoder_config, "copy_head", False):
+        from .copy_decoder import CopyLMHeadModel
+
+        decoder = CopyLMHeadModel(decoder_config)
+        decoder.special_ids = list(tokenizer.all_special_ids)
+    else:
+        decoder = BertLMHeadModel(decoder_config)
+    decoder.bert.embeddings.word_embeddings = shared
+    decoder.cls.predictions.decoder.weight = shared.weight
+    return decoder
+
+
 def _assemble(encoder: str, decoder_config):
-    from transformers import AutoModel, AutoTokenizer, BertLMHeadModel, EncoderDecoderModel
+    from transformers import AutoModel, AutoTokenizer, EncoderDecoderModel
     from transformers.utils import logging
 
     import torch
@@ -76,10 +107,7 @@ def _assemble(encoder: str, decoder_config):
     enc = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
     decoder_config.vocab_size = enc.config.vocab_size
     decoder_config.is_decoder = decoder_config.add_cross_attention = True
-    dec = BertLMHeadModel(decoder_config)
-    shared = enc.get_input_embeddings()
-    dec.bert.embeddings.word_embeddings = shared
-    dec.cls.predictions.decoder.weight = shared.weight
+    dec = _decoder(decoder_config, enc.get_input_embeddings(), tokenizer)
     model = EncoderDecoderModel(encoder=enc, decoder=dec)
     model.encoder.requires_grad_(False)
     for key, value in (("decoder_start_token_id", tokenizer.cls_token_id), ("eos_token_id", tokenizer.sep_token_id),
@@ -201,6 +229,15 @@ class Summarizer:
         for b in range(0, len(sources), batch_size):
             batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,
                                    max_length=self.max_source_length, return_tensors="pt")
+            if has_copy_head(self.model):  # Hugging Face's generate knows nothing of copying
+                from .copy_decoder import generate
+
+                with self._lock:
+                    ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
+                                             self.max_new_tokens, REPETITION_PENALTY)
+                texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+                out += [Generated(clean_summary(text), tuple(row)) for text, row in zip(texts, logprobs)]
+                continue
             with self._lock, torch.inference_mode():
                 result = self.model.generate(
                     input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], num_beams=self.num_beams,

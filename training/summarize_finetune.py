@@ -29,8 +29,8 @@ import torch
 from tqdm import tqdm
 
 from leancode.model_tokens import PACKAGED
-from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, is_leancode_summarizer,
-                                 load_model, new_model, save_decoder)
+from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, add_copy_head, has_copy_head,
+                                 is_leancode_summarizer, load_model, new_model, save_decoder)
 
 from .examples import NAME_MASK, Example, read_pairs, simplified_examples
 from .loop import LoopSettings, add_training_arguments, data_record, length_batches, run_training, training_inputs
@@ -131,8 +131,19 @@ def _targets(tokenizer, summaries: list[str]) -> tuple[torch.Tensor, torch.Tenso
     return enc["input_ids"], enc["attention_mask"]
 
 
-def decoder_batch(states: list[np.ndarray], tokenizer, examples: list[Example], indices: list[int], device):
-    """The decoder's inputs and labels for `examples[indices]`, their cached states padded to the longest."""
+def _source_ids(tokenizer, examples: list[Example], indices: list[int], longest: int) -> torch.Tensor:
+    """The encoder's input ids of each example (tokenized as its cached states were), padded to `longest`."""
+    enc = tokenizer([examples[i].source for i in indices], padding="max_length", truncation=True,
+                    max_length=max(longest, 1), return_tensors="pt")
+    if enc["input_ids"].shape[1] != longest:
+        raise ValueError("the sources' pieces do not match their cached encoder states")
+    return enc["input_ids"]
+
+
+def decoder_batch(states: list[np.ndarray], tokenizer, examples: list[Example], indices: list[int], device,
+                  copy: bool = False):
+    """The decoder's inputs and labels for `examples[indices]`, their cached states padded to the longest
+    (and, for a copy decoder, the input pieces it may copy)."""
     longest = max(len(states[i]) for i in indices)
     hidden = np.zeros((len(indices), longest, states[indices[0]].shape[1]), dtype=np.float32)
     mask = torch.zeros(len(indices), longest, dtype=torch.long)
@@ -141,8 +152,17 @@ def decoder_batch(states: list[np.ndarray], tokenizer, examples: list[Example], 
         mask[row, :len(states[i])] = 1
     ids, target_mask = _targets(tokenizer, [examples[i].summary for i in indices])
     labels = ids.masked_fill(target_mask == 0, -100)
-    return {"input_ids": ids.to(device), "attention_mask": target_mask.to(device), "labels": labels.to(device),
-            "encoder_hidden_states": torch.from_numpy(hidden).to(device), "encoder_attention_mask": mask.to(device)}
+    batch = {"input_ids": ids.to(device), "attention_mask": target_mask.to(device), "labels": labels.to(device),
+             "encoder_hidden_states": torch.from_numpy(hidden).to(device), "encoder_attention_mask": mask.to(device)}
+    if copy:
+        batch["source_ids"] = _source_ids(tokenizer, examples, indices, longest).to(device)
+    return batch
+
+
+def _copies(module) -> bool:
+    """Whether `module` (a decoder or a TopLayersAndDecoder, possibly wrapped) is a copy decoder."""
+    module = getattr(module, "module", module)
+    return bool(getattr(getattr(module, "decoder", module).config, "copy_head", False))
 
 
 @torch.no_grad()
@@ -152,7 +172,7 @@ def mean_loss(decoder, states, tokenizer, examples, device, batch_size: int = 64
     total, count = 0.0, 0
     for b in range(0, len(examples), batch_size):
         indices = list(range(b, min(b + batch_size, len(examples))))
-        batch = decoder_batch(states, tokenizer, examples, indices, device)
+        batch = decoder_batch(states, tokenizer, examples, indices, device, copy=_copies(decoder))
         tokens = int((batch["labels"][:, 1:] != -100).sum())
         total += float(decoder(**batch).loss) * tokens
         count += tokens
@@ -165,6 +185,7 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
     """Train `model.decoder` (and the encoder's top `config.tune_top_layers` layers) on cached encoder states
     (`encoder_states(..., below_top=config.tune_top_layers)`); returns a summary of the run."""
     trainable = TopLayersAndDecoder(model, config.tune_top_layers)
+    copy = has_copy_head(model)
     groups = [{"params": [p for p in model.decoder.parameters() if p.requires_grad]}]
     if config.tune_top_layers:
         groups.append({"params": list(trainable.layers.parameters()), "lr": config.encoder_lr})
@@ -172,7 +193,7 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
     run = run_training(trainable, groups, config, len(examples),
                        lambda epoch: length_batches(lengths, config.batch_size, config.seed, epoch, window=50),
                        lambda decoder, indices, device: decoder(**decoder_batch(states, tokenizer, examples,
-                                                                                indices, device)).loss,
+                                                                                indices, device, copy)).loss,
                        work, resume, progress)
     summary = {"steps": run.steps, "planned_steps": run.planned_steps, "train_seconds_this_run": round(run.seconds, 1),
                "train_loss_last_100": round(float(np.mean(run.losses[-100:])), 4) if run.losses else None}
@@ -190,11 +211,13 @@ def _finetune(args: argparse.Namespace) -> int:
         if not is_leancode_summarizer(args.init):
             raise ValueError(f"--init {args.init}: not a LeanCode summarizer directory")
         model, tokenizer, init_manifest = load_model(args.init)
+        if args.copy and not has_copy_head(model):
+            add_copy_head(model, tokenizer)  # the trained decoder keeps its weights; the copy head starts fresh
         encoder = init_manifest["encoder"]
         init_commands = init_manifest.get("init_commands", []) + [init_manifest.get("command")]
         tuned = max(args.tune_top_layers, init_manifest.get("encoder_tuned_layers", 0))
     else:
-        model, tokenizer = new_model(args.encoder, layers=args.layers, ffn=args.ffn)
+        model, tokenizer = new_model(args.encoder, layers=args.layers, ffn=args.ffn, copy=args.copy)
         encoder, init_commands, tuned = args.encoder, [], args.tune_top_layers
     below = args.tune_top_layers
     if not 0 <= below <= len(model.encoder.encoder.layer):  # checked before the data is simplified and encoded
@@ -223,6 +246,7 @@ def _finetune(args: argparse.Namespace) -> int:
         "kind": "leancode summarizer",
         "encoder": encoder,
         "encoder_tuned_layers": tuned,  # top layers saved beside the decoder; the rest is the named encoder
+        "copy_head": has_copy_head(model),
         "init": args.init,
         "init_commands": init_commands,  # how the --init model was made, oldest first
         **data_record(args, ratios, examples, mask_names=args.mask_names),
@@ -253,6 +277,8 @@ def add_finetune_summarize_parser(tasks) -> None:
     p.add_argument("--tune-top-layers", type=int, default=0, metavar="K",
                    help="also train the encoder's top K layers (saved beside the decoder; default 0: frozen)")
     p.add_argument("--encoder-lr", type=float, default=5e-5, help="learning rate of the tuned encoder layers")
+    p.add_argument("--copy", action="store_true",
+                   help="a decoder that can copy input pieces (pointer-generator; added fresh to an --init model)")
     p.add_argument("--mask-names", type=float, default=0.0, metavar="P",
                    help=f"share of training examples whose function name reads {NAME_MASK} (default 0; validation "
                         "never masked)")
