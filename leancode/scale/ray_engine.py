@@ -90,8 +90,8 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
                    nodes: set | None = None) -> RunStats:
     """Index `repos` into `store` on a Ray cluster; `settings` build the encoder (`engine.encoder_info`).
 
-    `actors`: embedding actors (default: one per GPU, else one per two CPUs). `nodes`, when given, collects
-    the ids of the nodes that embedded a batch."""
+    `actors`: embedding actors (default: one per GPU, else one per two CPUs of a node). `nodes`, when given,
+    collects the ids of the nodes that embedded a batch."""
     connect(address)
     import ray
     import ray.data
@@ -111,11 +111,12 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
     parsed = files.repartition(max(1, min(stats.files, 4 * cpus))).flat_map(parse_file, scheduling_strategy="SPREAD")
     rows = [dict(row) for row in parsed.iter_rows()]
 
-    if actors is None:
-        actors = gpus if gpus else max(1, cpus // 2)
+    node_cpus = max([int(n["Resources"].get("CPU", 0)) for n in ray.nodes() if n.get("Alive")] or [1])
+    if actors is None:  # one per GPU, else one per two CPUs (an actor must fit on one node)
+        actors = gpus if gpus else max(1, cpus // max(1, min(2, node_cpus)))
     # With GPUs, simplification runs in CPU tasks beside the GPU actors; on CPUs alone each actor simplifies
     # its own batches with all its threads (a separate stage would only compete with it for the same cores).
-    actor_cpus = 1 if gpus else max(1, cpus // actors)
+    actor_cpus = 1 if gpus else max(1, min(node_cpus, cpus // actors))
 
     def embed(items: list[tuple[str, str, str]]) -> Iterator[tuple[list[str], np.ndarray]]:
         if not items:
