@@ -19,8 +19,9 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 from tqdm import tqdm
 
-from ..index import _generated, parse_units, walk_repository  # noqa: PLC2701 (_generated: until the index split)
+from ..index import parse_units
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
+from ..walk import is_generated, walk_repository
 from .lance_store import FIELDS, LanceStore, StoredFunction
 
 EMBED_BATCH = 256  # functions per embedding batch (and per write to the store)
@@ -89,7 +90,7 @@ def parse_file(item: dict) -> list[dict]:
         data = read_bytes(Path(item["root"]) / item["path"], follow_symlinks=False)
     except FileSkipped:
         return []
-    if is_binary(data) or _generated(data[:BINARY_PROBE]):
+    if is_binary(data) or is_generated(data[:BINARY_PROBE]):
         return []
     units = parse_units(decode_source(data, item["language"]), item["language"])["units"]
     return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "code": u["code"]}
