@@ -214,3 +214,20 @@ def test_eval_summarize_writes_every_line_and_reports_the_share_that_would_absta
         lines = output.read_text().splitlines()
         assert len(lines) == 3 and all(len(line.split("\t")[1].split()) >= 2 for line in lines)
         assert json.loads(report.read_text())["would_abstain"] == share
+
+
+def test_calibration_picks_the_score_that_ranks_good_lines_first_and_the_widest_coverage_that_keeps_the_bar():
+    from leancode.training.summarize_calibrate import choose, curve
+
+    # 10 functions: "mean" ranks them by BLEU exactly, "min" in reverse, "sum" not at all (a tie).
+    recs = [{"bleu": 10.0 * i, "mean": -1 + 0.1 * i, "min": -0.1 * i, "sum": -1.0} for i in range(10)]
+    points = curve(recs, "mean")
+    assert [p["coverage"] for p in points][:3] == [1.0, 0.9, 0.8]
+    assert points[0]["bleu_shown"] == 45 and points[-1]["bleu_shown"] == 90 and points[-1]["threshold"] == pytest.approx(-0.1)
+    assert points[0]["bleu_withheld"] is None and points[-1]["bleu_withheld"] == 40
+    record = choose(recs, min_bleu=60)
+    # Top 60% (BLEU 40..90) has mean 65; top 70% (30..90) has 60; top 80% (20..90) 55.
+    assert record["score"] == "mean" and record["coverage"] == 0.7 and record["threshold"] == pytest.approx(-0.7)
+    assert record["bleu_shown"] == 60 and record["bleu_all"] == 45
+    # A bar no coverage reaches: always abstain (every confidence is below 0).
+    assert choose(recs, min_bleu=95)["threshold"] == 0.0 and choose(recs, min_bleu=95)["coverage"] == 0.0

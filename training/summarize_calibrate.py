@@ -70,7 +70,8 @@ def choose(recs: list[dict], min_bleu: float = MIN_BLEU) -> dict:
     score = max(curves, key=lambda name: sum(p["bleu_shown"] for p in curves[name]))
     fine = [p for p in curves[score] if p["bleu_shown"] >= min_bleu]
     point = max(fine, key=lambda p: p["coverage"]) if fine else None
-    return {"score": score, "threshold": round(point["threshold"], 4) if point else None, "min_bleu": min_bleu,
+    # No coverage good enough: threshold 0, above every confidence (log-probabilities are < 0): always abstain.
+    return {"score": score, "threshold": round(point["threshold"], 4) if point else 0.0, "min_bleu": min_bleu,
             "coverage": point["coverage"] if point else 0.0,
             "bleu_shown": round(point["bleu_shown"], 2) if point else None,
             "bleu_all": round(curves[score][0]["bleu_shown"], 2), "functions": len(recs)}
