@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from report import command_line, write_section
+from report import command_line, publish
 
 from leancode.categories import StatementCategory
 from leancode.simplify import simplify
@@ -52,10 +52,7 @@ def main() -> None:
              "| method | " + " | ".join(f"{part} {kind}" for part, kind in columns) + " |",
              "|---|" + "---:|" * len(columns)]
     lines += [f"| {m} | " + " | ".join(f"{s.get(c, 0):.2f}" for c in columns) + " |" for m, s in shares.items()]
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("kept-tokens", text)
+    publish("kept-tokens", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

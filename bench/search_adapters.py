@@ -13,7 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from report import command_line, write_section
+from report import command_line, publish
 from search_quality import DATA, run_cell
 
 from leancode.encoder import ADAPTER_MANIFEST, Encoder
@@ -58,10 +58,7 @@ def main() -> None:
                for c in results]
         print(f"{name}: " + ", ".join(row), file=sys.stderr, flush=True)
         lines.append(f"| {name} | {describe(encoder)} | " + " | ".join(row) + " |")
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("search-adapters", text)
+    publish("search-adapters", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from report import command_line, write_section
+from report import command_line, publish
 from summarize_quality import signature_only
 
 from leancode.summarizer import Summarizer
@@ -38,10 +38,7 @@ def main() -> None:
         head = corpus_bleu(references, summarizer.summarize(signatures))
         lines.append(f"| {name} | {whole:.2f} | {head:.2f} | {head - whole:+.2f} |")
         print(lines[-1], flush=True)
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("signature-reliance", text)
+    publish("signature-reliance", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":
