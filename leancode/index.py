@@ -1,36 +1,24 @@
 """A repository's function index: walk, parse, embed (through a cache), snapshot to disk.
 
-`RepositoryIndex(root, encoder).update()` walks the repository (honouring nested
-`.gitignore` files, `.git/info/exclude` and `.leancodeignore`; skipping vendored,
-generated, binary and huge files), extracts every function with tree-sitter, and
-embeds the ones whose vectors are not cached yet. Three layers make a second run cheap:
+`RepositoryIndex(root, encoder).update()` walks the repository (`walk.py`), extracts
+every function with tree-sitter, and embeds the ones whose vectors are not cached yet.
+Three layers make a second run cheap:
 
 - the previous snapshot: vectors of unchanged functions are taken from it directly;
-- a `diskcache` keyed by sha256(language, unit code) + `encoder.config_key`, so a
-  function is never embedded twice, wherever it moves or whatever it is renamed to;
-- per-file entries: (path, size, mtime) -> content hash, and content hash -> units,
+- the cache (`index_cache.py`) keyed by sha256(language, unit code) + `encoder.config_key`,
+  so a function is never embedded twice, wherever it moves or whatever it is renamed to;
+- per-file records: (path, size, mtime) -> content hash, and content hash -> units,
   so unchanged files are neither read nor parsed again.
 
-The index directory (default `<root>/.leancode/`, mode 0700, with a `.gitignore`
-holding `*`) holds `manifest.json` (what made the index: model, encoder config,
-version, counts), `snapshot.npz` (unit list + one float32 matrix, written
-atomically: readers such as the CLI and the language server see the old or the new
-one, never half of one) and `cache/` (the diskcache). Updates from several
-processes are serialised by a file lock. The cache never holds pickles: `SafeDisk`
-refuses to store or load them (diskcache would unpickle whatever its database
-holds, CVE-2025-69872). A corrupt or half-written cache or snapshot is rebuilt with
-a warning, never trusted.
+The index directory and its files are `index_store.py`'s. Updates from several
+processes are serialised by a file lock; embeddings are committed to the cache in
+chunks of a few seconds, so a kill loses little. One file that cannot be read or
+parsed is skipped with a warning naming it; the rest is indexed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import os
-import re
-import shutil
-import sqlite3
 import stat
 import time
 import warnings
@@ -38,206 +26,31 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
-import diskcache
 import numpy as np
 import pathspec
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from .languages import ParseWarning, language_for_path
-from .search import SearchIndex, lexical_terms
-from .simplify import METHODS
+from .index_cache import IndexCache, SafeDisk, UnsafeCacheValue
+from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIndexDir, built_settings, read_manifest,
+                          read_snapshot, refuse_symlinks, safe_mkdir, snapshot_of, write_snapshot)
+from .languages import ParseWarning
+from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
-from .units import extract_units
+from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
+from .walk import HEAD_BYTES, is_generated, printable_path, walk_repository
 
-FORMAT = 1  # of manifest.json and snapshot.npz
-PARSE_VERSION = 2  # bump when the per-file unit records change
-INDEX_DIRNAME = ".leancode"
+__all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
+           "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "unit_key",
+           "walk_repository", "MAX_UNIT_CHARS"]
+
 # Units per encoder call (between progress updates and cache commits): the first chunk, then as many as take
 # about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
 EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
-MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
-CACHE_SIZE_LIMIT = 4 * 2**30
-MAX_SNAPSHOT_BYTES = 8 * 2**30
-# Directories never indexed: version control, dependencies, build output, tool caches.
-SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", INDEX_DIRNAME, "node_modules", "bower_components", "vendor", "third_party",
-    "third-party", "dist", "build", "__pycache__", ".venv", "venv", ".tox", ".nox", ".eggs", "site-packages",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".vscode",
-})
-GENERATED_NAMES = pathspec.GitIgnoreSpec.from_lines([
-    "*.min.js", "*-min.js", "*.bundle.js", "*.min.mjs", "*_pb2.py", "*_pb2_grpc.py", "*.pb.go", "*_generated.go",
-    "*.generated.*", "*.gen.go", "*.d.ts",
-])
-# A marker in the first lines of a generated file ("Code generated by X. DO NOT EDIT.", "@generated", ...).
-_GENERATED_MARKER = re.compile(
-    rb"@generated|do not edit|auto-?generated|automatically generated|code generated by|^\W*generated by\b",
-    re.IGNORECASE | re.MULTILINE)
-_HEAD_BYTES = 8192
-# Skipped without a word in the statistics (they are never source code).
-_SILENT_DIRS = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})
 # Skips that are told in a warning naming the file (the others are expected and only counted).
 _WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable"})
-
-
-class UnsafeCacheValue(ValueError):
-    """A cache key or value that would need pickle (refused: unpickling runs code)."""
-
-
-class SafeDisk(diskcache.Disk):
-    """A diskcache `Disk` that stores and loads only bytes, str, int and float, never pickles."""
-
-    @staticmethod
-    def _plain(value: Any) -> bool:
-        kind = type(value)
-        return kind in (bytes, str, float) or kind is int and -2**63 <= value < 2**63
-
-    def put(self, key):
-        if not self._plain(key):
-            raise UnsafeCacheValue(f"cache keys must be bytes, str, int or float, not {type(key).__name__}")
-        return super().put(key)
-
-    def get(self, key, raw):
-        if not raw:
-            raise UnsafeCacheValue("refusing to unpickle a cache key")
-        return super().get(key, raw)
-
-    def store(self, value, read, key=diskcache.core.UNKNOWN):
-        if not read and not self._plain(value):
-            raise UnsafeCacheValue(f"cache values must be bytes, str, int or float, not {type(value).__name__}")
-        return super().store(value, read, key=key)
-
-    def fetch(self, mode, filename, value, read):
-        if mode == diskcache.core.MODE_PICKLE:
-            raise UnsafeCacheValue("refusing to unpickle a cache value")
-        return super().fetch(mode, filename, value, read)
-
-
-_DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database")
-
-
-def _is_corruption(error: Exception) -> bool:
-    """True for errors of a damaged database; False for a busy or locked one (those are not ours to fix)."""
-    if isinstance(error, sqlite3.OperationalError):
-        return any(sign in str(error) for sign in _DAMAGE)
-    return isinstance(error, sqlite3.DatabaseError)
-
-
-class IndexCache:
-    """The diskcache of vectors and per-file records, rebuilt (with a warning) when found corrupt.
-
-    Vectors are raw float32 bytes; records are JSON text. Entries of the wrong shape
-    are dropped and treated as missing.
-    """
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self._cache = self._open()
-        self._warned = False
-
-    def _open(self) -> diskcache.Cache:
-        try:
-            safe_mkdir(self.directory)
-            cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
-            cache.get("probe")
-            return cache
-        except sqlite3.DatabaseError as error:
-            if not _is_corruption(error):
-                raise
-            self._warn_and_clear(error)
-            return diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
-
-    def _warn_and_clear(self, error: Exception) -> None:
-        warnings.warn(f"index cache {self.directory} is corrupt ({error}); rebuilding it", stacklevel=3)
-        shutil.rmtree(self.directory, ignore_errors=True)
-        safe_mkdir(self.directory)
-
-    def _guard(self, action: Callable[[], Any], default: Any = None) -> Any:
-        """Run a cache operation; a corrupt database is cleared (with a warning) and `default` returned."""
-        try:
-            return action()
-        except sqlite3.DatabaseError as error:
-            if not _is_corruption(error):
-                raise
-            self._cache.close()
-            self._warn_and_clear(error)
-            self._cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
-            return default
-
-    def _get(self, key: str) -> Any:
-        try:
-            return self._guard(lambda: self._cache.get(key))
-        except UnsafeCacheValue as error:  # a pickled entry: never loaded, dropped
-            self.damaged(key, str(error))
-            return None
-        except (ValueError, OSError) as error:  # a damaged value file: undecodable, truncated, unreadable
-            self.damaged(key, f"{type(error).__name__}: {error}")
-            return None
-
-    def damaged(self, key: str, why: str) -> None:
-        """Drop a damaged entry (it is a miss); the first of a run is told in a warning, the rest silently."""
-        if not self._warned:
-            self._warned = True
-            warnings.warn(f"index cache {self.directory}: damaged entry {key[:40]} ({why[:200]}); dropped "
-                          "(and any other damaged entries), rebuilding them", stacklevel=4)
-        self._drop(key)
-
-    def _drop(self, key: str) -> None:
-        self._guard(lambda: self._cache.delete(key))
-
-    def get_vector(self, key: str, dim: int) -> np.ndarray | None:
-        blob = self._get(key)
-        if blob is None:
-            return None
-        vector = np.frombuffer(blob, dtype=np.float32) if type(blob) is bytes and len(blob) == 4 * dim else None
-        if vector is None or not np.isfinite(vector).all():
-            self.damaged(key, "not a finite float32 vector of the encoder's dimension")
-            return None
-        return vector
-
-    def put_vector(self, key: str, vector: np.ndarray) -> None:
-        blob = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
-        self._guard(lambda: self._cache.set(key, blob))
-
-    def get_record(self, key: str, valid: Callable[[Any], bool]) -> Any:
-        """The JSON record under `key` when `valid(record)`; a damaged or invalid one is dropped (a miss)."""
-        blob = self._get(key)
-        if blob is None:
-            return None
-        try:
-            if type(blob) is not bytes:
-                raise ValueError(f"a {type(blob).__name__}, not JSON bytes")
-            record = json.loads(blob)
-            if not valid(record):
-                raise ValueError("a record of the wrong shape")
-            return record
-        except (ValueError, RecursionError) as error:
-            self.damaged(key, str(error))
-            return None
-
-    def put_record(self, key: str, value: Any) -> None:
-        blob = json.dumps(value, separators=(",", ":")).encode()  # bytes: diskcache never decodes them
-        self._guard(lambda: self._cache.set(key, blob))
-
-    def close(self) -> None:
-        self._cache.close()
-
-
-@dataclass(frozen=True)
-class IndexedUnit:
-    """One function of the index (what search shows; the code itself stays in the file)."""
-
-    path: str  # relative to the repository root, "/"-separated
-    name: str
-    qualified_name: str
-    language: str
-    start_line: int  # 0-based, inclusive
-    end_line: int
-    preview: str  # the docstring's first line, else the first code line
-    key: str  # sha256 of (language, code): the vector's cache key
-    terms: str = field(default="", repr=False)  # lexical terms for BM25, space-separated
 
 
 @dataclass
@@ -256,273 +69,6 @@ class UpdateStats:
         data = asdict(self)
         data.pop("skipped_paths")
         return data
-
-
-def unit_key(code: str, language: str) -> str:
-    """The cache key of a function's vector (with the encoder's config key beside it)."""
-    return sha256(language, code)
-
-
-class UnsafeIndexDir(OSError):
-    """The index directory, or something in it, is a symlink or not what it should be: never written through."""
-
-
-def safe_mkdir(path: Path) -> None:
-    """Create directory `path` (0700) or check the one there: a real directory, never a symlink (refused),
-    tightened to 0700 when it is more open."""
-    try:
-        os.mkdir(path, 0o700)
-    except FileExistsError:
-        pass
-    info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode):
-        raise UnsafeIndexDir(f"{path} is a symlink; refusing to write through it (remove it to index here)")
-    if not stat.S_ISDIR(info.st_mode):
-        raise UnsafeIndexDir(f"{path} is not a directory")
-    if info.st_mode & 0o077 and info.st_uid == os.getuid():
-        os.chmod(path, 0o700, follow_symlinks=False)
-
-
-def refuse_symlinks(directory: Path) -> None:
-    """Raise UnsafeIndexDir when anything under `directory` is a symlink (walked without following any)."""
-    for here, dirnames, filenames in os.walk(directory):
-        for name in dirnames + filenames:
-            if os.path.islink(os.path.join(here, name)):
-                raise UnsafeIndexDir(f"{os.path.join(here, name)} is a symlink inside the index directory; "
-                                     "refusing to write through it (remove it)")
-
-
-def _atomic_write(path: Path, write: Callable[[io.BufferedWriter], None]) -> None:
-    """Write a new file and rename it over `path` (the rename replaces a link, never writes through one)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-    try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        with open(os.open(temporary, flags, 0o600), "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
-def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
-    """The rules of an ignore file; a line that is not a valid pattern is left out (as git does)."""
-    try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
-    except ValueError:
-        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
-
-
-def _valid_pattern(line: str) -> bool:
-    try:
-        pathspec.GitIgnoreSpec.from_lines([line])
-        return True
-    except ValueError:
-        return False
-
-
-class _Ignores:
-    """Nested .gitignore / .leancodeignore rules: the deepest matching pattern decides, as in git."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
-
-    def enter(self, relative_dir: str, directory: Path) -> None:
-        lines: list[str] = []
-        sources = [directory / ".gitignore", directory / ".leancodeignore"]
-        if not relative_dir:
-            sources.insert(0, directory / ".git" / "info" / "exclude")
-        for source in sources:
-            try:  # never through a symlink, never a FIFO
-                lines += read_bytes(source, follow_symlinks=False).decode("utf-8", "replace").splitlines()
-            except FileSkipped:
-                continue
-        self.specs[relative_dir] = _spec(lines) if lines else None
-
-    def ignored(self, relative: str, is_dir: bool) -> bool:
-        parts = relative.split("/")
-        verdict = False
-        for depth in range(len(parts)):
-            base = "/".join(parts[:depth])
-            spec = self.specs.get(base)
-            if spec is None:
-                continue
-            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
-            include = spec.check_file(sub).include
-            if include is not None:
-                verdict = include
-        return verdict
-
-
-def _generated(head: bytes) -> bool:
-    """A generated-file marker in the first lines, or minified code (very long lines)."""
-    lines = head.split(b"\n")
-    if _GENERATED_MARKER.search(b"\n".join(lines[:6])):
-        return True
-    complete = lines[:-1] if len(lines) > 1 else lines
-    return any(len(line) > 2000 for line in complete) or len(head) >= _HEAD_BYTES and len(lines) < 4
-
-
-NOT_UTF8 = "file name not valid UTF-8"
-
-
-def _utf8(name: str) -> bool:
-    """False for a name with bytes that are not UTF-8 (os.walk keeps them as lone surrogates)."""
-    try:
-        name.encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
-
-
-def printable_path(relative: str) -> str:
-    """A path for messages and statistics: undecodable bytes shown as \\xNN."""
-    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def walk_repository(root: Path, skip: Callable[[str, str], None],
-                    extra_skips: tuple[Path, ...] = ()) -> Iterator[tuple[str, Path, str]]:
-    """(relative path, path, language) of every source file to index, in a stable order.
-
-    `skip(relative path, reason)` is told of each file or directory left out by name or
-    ignore rules; content checks (binary, size, generated markers) come later.
-    """
-    ignores = _Ignores(root)
-    extra = {p.resolve() for p in extra_skips}
-    for directory, dirnames, filenames in os.walk(root):
-        here = Path(directory)
-        relative_dir = here.relative_to(root).as_posix()
-        relative_dir = "" if relative_dir == "." else relative_dir
-        ignores.enter(relative_dir, here)
-        kept = []
-        for name in sorted(dirnames):
-            relative = f"{relative_dir}/{name}" if relative_dir else name
-            path = here / name
-            if name in _SILENT_DIRS:
-                continue
-            if not _utf8(name):
-                skip(relative + "/", NOT_UTF8)
-            elif name in SKIP_DIRS or name.endswith(".egg-info"):
-                skip(relative + "/", "vendored or build directory")
-            elif path.is_symlink():
-                skip(relative + "/", "symlink")
-            elif path.resolve() in extra:
-                skip(relative + "/", "index directory")
-            elif ignores.ignored(relative, is_dir=True):
-                skip(relative + "/", "ignored")
-            else:
-                kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            language = language_for_path(name)
-            if language is None or name in (".gitignore", ".leancodeignore"):
-                continue  # not source code: not worth a count
-            relative = f"{relative_dir}/{name}" if relative_dir else name
-            if not _utf8(name):
-                skip(relative, NOT_UTF8)
-            elif ignores.ignored(relative, is_dir=False):
-                skip(relative, "ignored")
-            elif GENERATED_NAMES.match_file(name):
-                skip(relative, "generated")
-            else:
-                yield relative, here / name, language
-
-
-def read_manifest(index_dir: str | os.PathLike) -> dict | None:
-    """The manifest.json of an index directory, or None when there is none (or it is unreadable, not a regular
-    file, not a JSON object). Its values are not checked here: see `built_settings`."""
-    try:
-        manifest = json.loads(read_bytes(Path(index_dir) / "manifest.json", follow_symlinks=False))
-    except (FileSkipped, ValueError, RecursionError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
-
-
-# The encoder settings a manifest may give back to a later run, and what each must be.
-_SETTINGS = {
-    "method": lambda v: type(v) is str and v in METHODS,
-    "ratio": lambda v: type(v) in (int, float) and 0 <= v <= 1,
-    "quantize": lambda v: type(v) is bool,
-    "max_length": lambda v: type(v) is int and 1 <= v <= 8192,
-}
-
-
-def built_settings(manifest: dict | None) -> dict:
-    """The encoder settings (method, ratio, quantize, max_length) an index was built with, each checked; an
-    invalid one is left out, with one warning. The model is never taken from a manifest (it lives in the
-    repository, so it cannot choose what code is loaded): that comes from the user's settings or the defaults."""
-    settings = manifest.get("encoder") if isinstance(manifest, dict) else None
-    if settings is None:
-        return {}
-    valid = {k: v for k, v in settings.items() if k in _SETTINGS and _SETTINGS[k](v)} \
-        if isinstance(settings, dict) else {}
-    if not isinstance(settings, dict) or len(valid) < len(settings):
-        bad = settings if not isinstance(settings, dict) else {k: v for k, v in settings.items() if k not in valid}
-        warnings.warn(f"index manifest: invalid encoder settings {json.dumps(bad)[:200]} ignored", stacklevel=2)
-    return valid
-
-
-@dataclass
-class _Snapshot:
-    units: list[IndexedUnit]
-    vectors: np.ndarray
-    config_key: str
-
-
-def _snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray], dim: int,
-                 config: str) -> _Snapshot:
-    """The snapshot of the unit records that have a vector (all of them once embedding is done)."""
-    units = [IndexedUnit(path=relative, **{k: record[k] for k in (
-        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")})
-        for relative, record in records if record["key"] in vectors]
-    matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
-        else np.zeros((0, dim), dtype=np.float32)
-    return _Snapshot(units, matrix, config)
-
-
-def parse_units(code: str, language: str) -> dict:
-    """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        found = extract_units(code, language)
-    syntax = next((str(w.message) for w in caught if issubclass(w.category, ParseWarning)), None)
-    units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
-              "start_line": u.start_line, "end_line": u.end_line, "code": u.code[:MAX_UNIT_CHARS],
-              "key": unit_key(u.code, u.language), "preview": _preview(u.code[:MAX_UNIT_CHARS], u.docstring),
-              "terms": " ".join(lexical_terms(u.code[:MAX_UNIT_CHARS], u.language))} for u in found]
-    return {"units": units, "syntax": syntax}
-
-
-_UNIT_FIELDS = {f for f in IndexedUnit.__dataclass_fields__}
-_UNIT_TEXT = ("name", "qualified_name", "language", "preview", "key", "terms")
-
-
-def _valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
-    return isinstance(record, dict) and all(type(record.get(k)) is str for k in _UNIT_TEXT + text) \
-        and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line"))
-
-
-def _valid_parse(record: Any) -> bool:
-    return isinstance(record, dict) and isinstance(record.get("units"), list) \
-        and all(_valid_unit(u) for u in record["units"]) and type(record.get("syntax")) in (str, type(None))
-
-
-def _valid_stat(record: Any) -> bool:
-    return record is None or isinstance(record, dict) \
-        and all(type(record.get(k)) is int for k in ("size", "mtime", "checked")) \
-        and type(record.get("sha")) is str and type(record.get("skip")) in (str, type(None))
-
-
-def _preview(code: str, docstring: str | None) -> str:
-    lines = [line.strip() for line in (docstring or "").splitlines() if line.strip()]
-    if not lines:
-        lines = [line.strip() for line in code.splitlines()
-                 if line.strip() and not line.lstrip().startswith(("@", "#["))]
-    text = lines[0] if lines else ""
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class RepositoryIndex:
@@ -545,7 +91,7 @@ class RepositoryIndex:
         # Extra filters (the language server's settings): gitignore-style globs, and the languages to index.
         self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
         self.languages = frozenset(languages) if languages else None
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self._search_index: SearchIndex | None = None
 
     # -- paths and setup ---------------------------------------------------------------------
@@ -596,36 +142,15 @@ class RepositoryIndex:
     def read_manifest(self) -> dict | None:
         return read_manifest(self.index_dir)
 
-    def _read_snapshot(self) -> _Snapshot:
+    def _read_snapshot(self) -> Snapshot:
         """The snapshot on disk; raises ValueError (or OSError) when it is absent, damaged or inconsistent."""
-        try:
-            blob = read_bytes(self.snapshot_path, MAX_SNAPSHOT_BYTES, follow_symlinks=False)
-        except FileSkipped:
-            if not os.path.lexists(self.snapshot_path):
-                raise FileNotFoundError(self.snapshot_path) from None
-            raise
-        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-            records = json.loads(bytes(data["units"]).decode("utf-8"))
-            vectors = np.ascontiguousarray(data["vectors"])
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT or type(meta.get("config_key")) is not str:
-            raise ValueError(f"snapshot metadata {str(meta)[:100]} is not of format {FORMAT}")
-        if not isinstance(records, list) or not all(_valid_unit(r, ("path",)) and r.keys() == _UNIT_FIELDS
-                                                    for r in records):
-            raise ValueError("snapshot unit records of the wrong shape")
-        units = [IndexedUnit(**record) for record in records]
-        if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(units) \
-                or vectors.shape[0] and vectors.shape[1] != self.encoder.dim:
-            raise ValueError(f"snapshot vectors of shape {vectors.shape} and type {vectors.dtype} "
-                             f"do not fit {len(units)} units of dimension {self.encoder.dim}")
-        if not np.isfinite(vectors).all():
-            raise ValueError("snapshot vectors are not finite")
+        snapshot, meta = read_snapshot(self.snapshot_path, self.encoder.dim)
         manifest = self.read_manifest()
         counts = manifest.get("counts") if manifest is not None else None
         if manifest is None or manifest.get("config_key") != meta["config_key"] \
-                or not isinstance(counts, dict) or counts.get("units") != len(units):
+                or not isinstance(counts, dict) or counts.get("units") != len(snapshot.units):
             raise ValueError("manifest.json does not describe the snapshot")
-        return _Snapshot(units, vectors, meta["config_key"])
+        return snapshot
 
     def load(self) -> bool:
         """Load the snapshot when it exists, is sound and was made by this encoder; else False (with a warning
@@ -652,15 +177,15 @@ class RepositoryIndex:
         self._set(snapshot)
         return True
 
-    def _set(self, snapshot: _Snapshot) -> None:
+    def _set(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._search_index = None
 
-    def serve(self, snapshot: _Snapshot) -> None:
+    def serve(self, snapshot: Snapshot) -> None:
         """Answer from `snapshot` (an update's partial one) until the next load or update."""
         self._set(snapshot)
 
-    def _ensure(self) -> _Snapshot:
+    def _ensure(self) -> Snapshot:
         if self._snapshot is None and not self.load():
             self.update(progress=False)
         assert self._snapshot is not None
@@ -684,7 +209,7 @@ class RepositoryIndex:
     # -- updating ----------------------------------------------------------------------------
 
     def update(self, progress: bool | Callable[[str, int, int | None], None] = True,
-               partial: Callable[["_Snapshot"], None] | None = None, partial_seconds: float = 2.0) -> UpdateStats:
+               partial: Callable[["Snapshot"], None] | None = None, partial_seconds: float = 2.0) -> UpdateStats:
         """Bring the index up to date with the working tree; returns what it did.
 
         `progress`: True for tqdm bars, or a callable `(stage, done, total)` told of each file
@@ -708,10 +233,10 @@ class RepositoryIndex:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _update(self, cache: IndexCache, previous: _Snapshot | None,
+    def _update(self, cache: IndexCache, previous: Snapshot | None,
                 progress: bool | Callable[[str, int, int | None], None],
-                partial: Callable[[_Snapshot], None] | None = None,
-                partial_seconds: float = 2.0) -> tuple[UpdateStats, _Snapshot]:
+                partial: Callable[[Snapshot], None] | None = None,
+                partial_seconds: float = 2.0) -> tuple[UpdateStats, Snapshot]:
         stats = UpdateStats()
         report = progress if callable(progress) else None
         progress = bool(progress) and report is None
@@ -790,10 +315,10 @@ class RepositoryIndex:
                 if report is not None:
                     report("embed", start, len(keys))
                 if partial is not None and time.monotonic() - last_partial >= partial_seconds:
-                    partial(_snapshot_of(records, vectors, dim, config))
+                    partial(snapshot_of(records, vectors, dim, config))
                     last_partial = time.monotonic()
             bar.close()
-        return stats, _snapshot_of(records, vectors, dim, config)
+        return stats, snapshot_of(records, vectors, dim, config)
 
     def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str,
                     skip: Callable[..., None], stats: UpdateStats) -> list[dict] | None:
@@ -813,7 +338,7 @@ class RepositoryIndex:
             skip(relative, "too large")
             return None
         stat_key = f"stat:{PARSE_VERSION}:{relative}"
-        seen = cache.get_record(stat_key, _valid_stat)
+        seen = cache.get_record(stat_key, valid_stat)
         # Trust (size, mtime) only when the file was older than the check by a margin ("racy git").
         if seen is not None and seen["size"] == info.st_size and seen["mtime"] == info.st_mtime_ns \
                 and info.st_mtime_ns < seen["checked"] - 2_000_000_000:
@@ -822,22 +347,22 @@ class RepositoryIndex:
             data = self._read(relative, path, skip)
             if data is None:
                 return None
-            digest = hashlib.sha256(data).hexdigest()
-            head = data[:_HEAD_BYTES]
-            reason = "binary" if is_binary(head) else "generated" if _generated(head) else None
+            digest = sha256(data)
+            head = data[:HEAD_BYTES]
+            reason = "binary" if is_binary(head) else "generated" if is_generated(head) else None
             cache.put_record(stat_key, {"size": info.st_size, "mtime": info.st_mtime_ns, "sha": digest,
                                         "skip": reason, "checked": time.time_ns()})
         if reason:
             skip(relative, reason)
             return None
         parse_key = f"units:{PARSE_VERSION}:{language}:{digest}"
-        parsed = cache.get_record(parse_key, _valid_parse)
+        parsed = cache.get_record(parse_key, valid_parse)
         if parsed is None:
             if data is None:
                 data = self._read(relative, path, skip)
                 if data is None:
                     return None
-                if hashlib.sha256(data).hexdigest() != digest:  # changed without changing size or mtime
+                if sha256(data) != digest:  # changed without changing size or mtime
                     cache.put_record(stat_key, None)
                     return self._file_units(cache, relative, path, language, skip, stats)
             parsed = parse_units(decode_source(data, language), language)
@@ -855,19 +380,11 @@ class RepositoryIndex:
             skip(relative, error.reason, str(error))
             return None
 
-    def _write(self, snapshot: _Snapshot, stats: UpdateStats) -> None:
+    def _write(self, snapshot: Snapshot, stats: UpdateStats) -> None:
         from . import __version__
 
-        meta = {"format": FORMAT, "config_key": snapshot.config_key}
-        records = [asdict(u) for u in snapshot.units]
-
-        def write_snapshot(handle) -> None:
-            np.savez(handle, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                     units=np.frombuffer(json.dumps(records, ensure_ascii=False).encode(), dtype=np.uint8),
-                     vectors=snapshot.vectors)
-
         encoder = self.encoder
-        manifest = {
+        write_snapshot(self.index_dir, snapshot, {
             "format": FORMAT,
             "what": "leancode function index",
             "leancode_version": __version__,
@@ -882,6 +399,4 @@ class RepositoryIndex:
                        "distinct_functions": len({u.key for u in snapshot.units})},
             "skipped": stats.skipped,
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
-        _atomic_write(self.snapshot_path, write_snapshot)
-        _atomic_write(self.manifest_path, lambda h: h.write(json.dumps(manifest, indent=2).encode() + b"\n"))
+        })

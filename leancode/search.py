@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
 import numpy as np
 
 from .languages import LANGUAGES
 
 if TYPE_CHECKING:
-    from .index import IndexedUnit, RepositoryIndex
+    from .index_store import IndexedUnit
 
 # Reciprocal-rank fusion constant (Cormack et al. 2009) and how deep each ranking goes into the fusion.
 RRF_K = 60
@@ -170,6 +170,14 @@ def _rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid:
     return best[:top]
 
 
+class Searchable(Protocol):
+    """What `search` needs of an index (a `RepositoryIndex`; named here so that search does not import it)."""
+
+    units: list["IndexedUnit"]
+    encoder: Any
+    search_index: SearchIndex
+
+
 @dataclass(frozen=True)
 class SearchHit:
     unit: "IndexedUnit"
@@ -183,7 +191,7 @@ class SearchHit:
                 "language": u.language, "preview": u.preview}
 
 
-def search(index: "RepositoryIndex", query: str, top: int = 10, hybrid: bool = False,
+def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
            within: str | None = None, include_tests: bool = False) -> list[SearchHit]:
     """The `top` functions of a repository index for `query`; `within`: only under this relative path.
 

@@ -34,13 +34,14 @@ class FileSkipped(ValueError):
         self.reason = reason
 
 
-def sha256(*parts: str | bytes) -> str:
-    """The hex sha256 of `parts` (str as UTF-8, lone surrogates kept), each followed by a NUL separator."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
+def sha256(data: str | bytes) -> str:
+    """The hex sha256 of `data` (str as UTF-8, lone surrogates kept): the project's one content hash."""
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data).hexdigest()
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The sha256 of a (trusted, user-named) file's bytes."""
+    return sha256(Path(path).read_bytes())
 
 
 def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES, follow_symlinks: bool = True) -> bytes:

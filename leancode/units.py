@@ -244,3 +244,13 @@ def extract_units(code: str, language: str) -> list[Unit]:
             docstring_span=span,
         ))
     return units
+
+
+def preview(code: str, docstring: str | None) -> str:
+    """One line to show for a function: its docstring's first line, else its first code line (120 characters)."""
+    lines = [line.strip() for line in (docstring or "").splitlines() if line.strip()]
+    if not lines:
+        lines = [line.strip() for line in code.splitlines()
+                 if line.strip() and not line.lstrip().startswith(("@", "#["))]
+    text = lines[0] if lines else ""
+    return text if len(text) <= 120 else text[:117] + "..."

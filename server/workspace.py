@@ -26,7 +26,7 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.languages import language_for_path
 from leancode.search import rank
 from leancode.sources import FileSkipped, check_text, read_source
-from leancode.units import extract_units
+from leancode.units import extract_units, preview
 
 from . import preload
 from .settings import Settings
@@ -196,7 +196,7 @@ class Workspaces:
             key = unit_key(unit.code, unit.language)
             units.append(IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name,
                                      language=unit.language, start_line=unit.start_line, end_line=unit.end_line,
-                                     preview=_preview(unit.code, unit.docstring), key=key))
+                                     preview=preview(unit.code, unit.docstring), key=key))
             row = folder.by_key.get(key)
             if row is not None and reader_vectors is not None and row < len(reader_vectors):
                 vectors.append(reader_vectors[row])
@@ -289,12 +289,6 @@ class Workspaces:
                 for overlay in overlays.values():
                     found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
         return found
-
-
-def _preview(code: str, docstring: str | None) -> str:
-    from leancode.index import _preview as preview
-
-    return preview(code, docstring)
 
 
 __all__ = ["FileSkipped", "Folder", "Hit", "Overlay", "Workspaces", "read_source", "check_text", "INDEX_DIRNAME"]

@@ -30,7 +30,7 @@ from leancode.sources import FileSkipped, read_source
 from leancode.tokens import ParseWarning, lex
 from leancode.units import extract_units
 
-from lsp_raw import RawServer, frame
+from lsp_raw import RawServer
 
 GOOD = 'def load_config(path):\n    """Read a key=value file into a dict."""\n    return dict(line.split("=") for line in open(path))\n'
 CONCAT = "def banner():\n    return (\n" + "".join(f"        'part{i}' +\n" for i in range(1000)) + "        'end')\n"
@@ -62,16 +62,16 @@ def test_non_utf8_file_name_is_skipped_with_a_warning_and_counted(tmp_path, enco
 
 
 def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monkeypatch):
-    import leancode.index as index_module
+    import leancode.unit_records as records
 
-    real = index_module.extract_units
+    real = records.extract_units
 
     def explode(code, language):
         if "explode" in code:
             raise RuntimeError("boom")
         return real(code, language)
 
-    monkeypatch.setattr(index_module, "extract_units", explode)
+    monkeypatch.setattr(records, "extract_units", explode)
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / "bad.py").write_text("def explode():\n    pass\n")
     with pytest.warns(UserWarning, match=r"bad\.py.*RuntimeError: boom"):

@@ -1,0 +1,167 @@
+"""The index's cache: a diskcache that stores raw bytes only, never pickles, and heals when damaged.
+
+diskcache unpickles whatever its database holds (CVE-2025-69872), so `SafeDisk` refuses
+to store or load anything but bytes, str, int and float. `IndexCache` keeps vectors as
+raw float32 bytes and records as JSON bytes; every value read back is validated, and a
+damaged one is a miss (dropped, with one warning per cache). A corrupt database is
+cleared and rebuilt with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+import diskcache
+import numpy as np
+
+from .index_store import safe_mkdir
+
+CACHE_SIZE_LIMIT = 4 * 2**30
+
+
+class UnsafeCacheValue(ValueError):
+    """A cache key or value that would need pickle (refused: unpickling runs code)."""
+
+
+class SafeDisk(diskcache.Disk):
+    """A diskcache `Disk` that stores and loads only bytes, str, int and float, never pickles."""
+
+    @staticmethod
+    def _plain(value: Any) -> bool:
+        kind = type(value)
+        return kind in (bytes, str, float) or kind is int and -2**63 <= value < 2**63
+
+    def put(self, key):
+        if not self._plain(key):
+            raise UnsafeCacheValue(f"cache keys must be bytes, str, int or float, not {type(key).__name__}")
+        return super().put(key)
+
+    def get(self, key, raw):
+        if not raw:
+            raise UnsafeCacheValue("refusing to unpickle a cache key")
+        return super().get(key, raw)
+
+    def store(self, value, read, key=diskcache.core.UNKNOWN):
+        if not read and not self._plain(value):
+            raise UnsafeCacheValue(f"cache values must be bytes, str, int or float, not {type(value).__name__}")
+        return super().store(value, read, key=key)
+
+    def fetch(self, mode, filename, value, read):
+        if mode == diskcache.core.MODE_PICKLE:
+            raise UnsafeCacheValue("refusing to unpickle a cache value")
+        return super().fetch(mode, filename, value, read)
+
+
+_DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database")
+
+
+def _is_corruption(error: Exception) -> bool:
+    """True for errors of a damaged database; False for a busy or locked one (those are not ours to fix)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return any(sign in str(error) for sign in _DAMAGE)
+    return isinstance(error, sqlite3.DatabaseError)
+
+
+class IndexCache:
+    """The diskcache of vectors and per-file records, rebuilt (with a warning) when found corrupt.
+
+    Vectors are raw float32 bytes; records are JSON text. Entries of the wrong shape
+    are dropped and treated as missing.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._cache = self._open()
+        self._warned = False
+
+    def _open(self) -> diskcache.Cache:
+        try:
+            safe_mkdir(self.directory)
+            cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
+            cache.get("probe")
+            return cache
+        except sqlite3.DatabaseError as error:
+            if not _is_corruption(error):
+                raise
+            self._warn_and_clear(error)
+            return diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
+
+    def _warn_and_clear(self, error: Exception) -> None:
+        warnings.warn(f"index cache {self.directory} is corrupt ({error}); rebuilding it", stacklevel=3)
+        shutil.rmtree(self.directory, ignore_errors=True)
+        safe_mkdir(self.directory)
+
+    def _guard(self, action: Callable[[], Any], default: Any = None) -> Any:
+        """Run a cache operation; a corrupt database is cleared (with a warning) and `default` returned."""
+        try:
+            return action()
+        except sqlite3.DatabaseError as error:
+            if not _is_corruption(error):
+                raise
+            self._cache.close()
+            self._warn_and_clear(error)
+            self._cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
+            return default
+
+    def _get(self, key: str) -> Any:
+        try:
+            return self._guard(lambda: self._cache.get(key))
+        except UnsafeCacheValue as error:  # a pickled entry: never loaded, dropped
+            self.damaged(key, str(error))
+            return None
+        except (ValueError, OSError) as error:  # a damaged value file: undecodable, truncated, unreadable
+            self.damaged(key, f"{type(error).__name__}: {error}")
+            return None
+
+    def damaged(self, key: str, why: str) -> None:
+        """Drop a damaged entry (it is a miss); the first of a run is told in a warning, the rest silently."""
+        if not self._warned:
+            self._warned = True
+            warnings.warn(f"index cache {self.directory}: damaged entry {key[:40]} ({why[:200]}); dropped "
+                          "(and any other damaged entries), rebuilding them", stacklevel=4)
+        self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        self._guard(lambda: self._cache.delete(key))
+
+    def get_vector(self, key: str, dim: int) -> np.ndarray | None:
+        blob = self._get(key)
+        if blob is None:
+            return None
+        vector = np.frombuffer(blob, dtype=np.float32) if type(blob) is bytes and len(blob) == 4 * dim else None
+        if vector is None or not np.isfinite(vector).all():
+            self.damaged(key, "not a finite float32 vector of the encoder's dimension")
+            return None
+        return vector
+
+    def put_vector(self, key: str, vector: np.ndarray) -> None:
+        blob = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+        self._guard(lambda: self._cache.set(key, blob))
+
+    def get_record(self, key: str, valid: Callable[[Any], bool]) -> Any:
+        """The JSON record under `key` when `valid(record)`; a damaged or invalid one is dropped (a miss)."""
+        blob = self._get(key)
+        if blob is None:
+            return None
+        try:
+            if type(blob) is not bytes:
+                raise ValueError(f"a {type(blob).__name__}, not JSON bytes")
+            record = json.loads(blob)
+            if not valid(record):
+                raise ValueError("a record of the wrong shape")
+            return record
+        except (ValueError, RecursionError) as error:
+            self.damaged(key, str(error))
+            return None
+
+    def put_record(self, key: str, value: Any) -> None:
+        blob = json.dumps(value, separators=(",", ":")).encode()  # bytes: diskcache never decodes them
+        self._guard(lambda: self._cache.set(key, blob))
+
+    def close(self) -> None:
+        self._cache.close()

@@ -1,0 +1,197 @@
+"""The index directory on disk: its safety, `manifest.json` and `snapshot.npz`.
+
+The directory (default `<root>/.leancode/`) is created 0700 (tightened when it exists
+more open) with a `.gitignore` of `*`, and neither it nor anything in it may be a
+symlink (`UnsafeIndexDir`): a repository that ships `.leancode` cannot redirect writes.
+`snapshot.npz` holds the unit list and one float32 matrix; it and `manifest.json` (what
+made the index: model, encoder settings, version, counts) are written atomically, so a
+reader sees the old or the new one, never half of one. Everything read back is checked:
+a damaged or inconsistent snapshot raises ValueError (the index is then rebuilt), and
+the manifest's encoder settings are validated one by one (`built_settings`); the model
+is never taken from the manifest.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .simplify import METHODS
+from .sources import FileSkipped, read_bytes
+
+FORMAT = 1  # of manifest.json and snapshot.npz
+INDEX_DIRNAME = ".leancode"
+MAX_SNAPSHOT_BYTES = 8 * 2**30
+
+
+@dataclass(frozen=True)
+class IndexedUnit:
+    """One function of the index (what search shows; the code itself stays in the file)."""
+
+    path: str  # relative to the repository root, "/"-separated
+    name: str
+    qualified_name: str
+    language: str
+    start_line: int  # 0-based, inclusive
+    end_line: int
+    preview: str  # the docstring's first line, else the first code line
+    key: str  # sha256 of (language, code): the vector's cache key
+    terms: str = field(default="", repr=False)  # lexical terms for BM25, space-separated
+
+
+class UnsafeIndexDir(OSError):
+    """The index directory, or something in it, is a symlink or not what it should be: never written through."""
+
+
+def safe_mkdir(path: Path) -> None:
+    """Create directory `path` (0700) or check the one there: a real directory, never a symlink (refused),
+    tightened to 0700 when it is more open."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeIndexDir(f"{path} is a symlink; refusing to write through it (remove it to index here)")
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafeIndexDir(f"{path} is not a directory")
+    if info.st_mode & 0o077 and info.st_uid == os.getuid():
+        os.chmod(path, 0o700, follow_symlinks=False)
+
+
+def refuse_symlinks(directory: Path) -> None:
+    """Raise UnsafeIndexDir when anything under `directory` is a symlink (walked without following any)."""
+    for here, dirnames, filenames in os.walk(directory):
+        for name in dirnames + filenames:
+            if os.path.islink(os.path.join(here, name)):
+                raise UnsafeIndexDir(f"{os.path.join(here, name)} is a symlink inside the index directory; "
+                                     "refusing to write through it (remove it)")
+
+
+def atomic_write(path: Path, write: Callable[[io.BufferedWriter], None]) -> None:
+    """Write a new file and rename it over `path` (the rename replaces a link, never writes through one)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with open(os.open(temporary, flags, 0o600), "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def read_manifest(index_dir: str | os.PathLike) -> dict | None:
+    """The manifest.json of an index directory, or None when there is none (or it is unreadable, not a regular
+    file, not a JSON object). Its values are not checked here: see `built_settings`."""
+    try:
+        manifest = json.loads(read_bytes(Path(index_dir) / "manifest.json", follow_symlinks=False))
+    except (FileSkipped, ValueError, RecursionError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+# The encoder settings a manifest may give back to a later run, and what each must be.
+_SETTINGS = {
+    "method": lambda v: type(v) is str and v in METHODS,
+    "ratio": lambda v: type(v) in (int, float) and 0 <= v <= 1,
+    "quantize": lambda v: type(v) is bool,
+    "max_length": lambda v: type(v) is int and 1 <= v <= 8192,
+}
+
+
+def built_settings(manifest: dict | None) -> dict:
+    """The encoder settings (method, ratio, quantize, max_length) an index was built with, each checked; an
+    invalid one is left out, with one warning. The model is never taken from a manifest (it lives in the
+    repository, so it cannot choose what code is loaded): that comes from the user's settings or the defaults."""
+    settings = manifest.get("encoder") if isinstance(manifest, dict) else None
+    if settings is None:
+        return {}
+    valid = {k: v for k, v in settings.items() if k in _SETTINGS and _SETTINGS[k](v)} \
+        if isinstance(settings, dict) else {}
+    if not isinstance(settings, dict) or len(valid) < len(settings):
+        bad = settings if not isinstance(settings, dict) else {k: v for k, v in settings.items() if k not in valid}
+        warnings.warn(f"index manifest: invalid encoder settings {json.dumps(bad)[:200]} ignored", stacklevel=2)
+    return valid
+
+
+@dataclass
+class Snapshot:
+    units: list[IndexedUnit]
+    vectors: np.ndarray
+    config_key: str
+
+
+def snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray], dim: int,
+                 config: str) -> Snapshot:
+    """The snapshot of the unit records that have a vector (all of them once embedding is done)."""
+    units = [IndexedUnit(path=relative, **{k: record[k] for k in (
+        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")})
+        for relative, record in records if record["key"] in vectors]
+    matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
+        else np.zeros((0, dim), dtype=np.float32)
+    return Snapshot(units, matrix, config)
+
+
+_UNIT_FIELDS = {f for f in IndexedUnit.__dataclass_fields__}
+_UNIT_TEXT = ("name", "qualified_name", "language", "preview", "key", "terms")
+
+
+def valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
+    return isinstance(record, dict) and all(type(record.get(k)) is str for k in _UNIT_TEXT + text) \
+        and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line"))
+
+
+
+
+def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
+    """The snapshot at `path` (vectors of dimension `dim`), and its metadata; FileNotFoundError when there is
+    none, ValueError (or another error of numpy's, zipfile's or json's) when it is damaged."""
+    try:
+        blob = read_bytes(path, MAX_SNAPSHOT_BYTES, follow_symlinks=False)
+    except FileSkipped:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(path) from None
+        raise
+    with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+        meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+        records = json.loads(bytes(data["units"]).decode("utf-8"))
+        vectors = np.ascontiguousarray(data["vectors"])
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or type(meta.get("config_key")) is not str:
+        raise ValueError(f"snapshot metadata {str(meta)[:100]} is not of format {FORMAT}")
+    if not isinstance(records, list) or not all(valid_unit(r, ("path",)) and r.keys() == _UNIT_FIELDS
+                                                for r in records):
+        raise ValueError("snapshot unit records of the wrong shape")
+    units = [IndexedUnit(**record) for record in records]
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(units) \
+            or vectors.shape[0] and vectors.shape[1] != dim:
+        raise ValueError(f"snapshot vectors of shape {vectors.shape} and type {vectors.dtype} "
+                         f"do not fit {len(units)} units of dimension {dim}")
+    if not np.isfinite(vectors).all():
+        raise ValueError("snapshot vectors are not finite")
+    return Snapshot(units, vectors, meta["config_key"]), meta
+
+
+def write_snapshot(index_dir: Path, snapshot: Snapshot, manifest: dict) -> None:
+    """Write `snapshot.npz`, then `manifest.json` (each atomically)."""
+    meta = {"format": FORMAT, "config_key": snapshot.config_key}
+    records = [asdict(u) for u in snapshot.units]
+
+    def write(handle) -> None:
+        np.savez(handle, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                 units=np.frombuffer(json.dumps(records, ensure_ascii=False).encode(), dtype=np.uint8),
+                 vectors=snapshot.vectors)
+
+    atomic_write(index_dir / "snapshot.npz", write)
+    atomic_write(index_dir / "manifest.json", lambda h: h.write(json.dumps(manifest, indent=2).encode() + b"\n"))

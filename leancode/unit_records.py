@@ -1,0 +1,50 @@
+"""The per-file records the index caches: a file's functions, bounded in what they store, and their checks.
+
+`parse_units(code, language)` is what parsing a file yields: one record per function
+(names, lines, at most MAX_UNIT_CHARS of its code, its vector's key, preview and BM25
+terms) and the syntax-error warning, if any. Records read back from the cache are
+checked with `valid_parse` / `valid_stat` before they are used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from .index_store import valid_unit
+from .languages import ParseWarning
+from .search import lexical_terms
+from .sources import sha256
+from .units import extract_units, preview
+
+PARSE_VERSION = 2  # bump when the per-file unit records change
+MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
+
+
+def unit_key(code: str, language: str) -> str:
+    """The cache key of a function's vector (with the encoder's config key beside it)."""
+    return sha256(f"{language}\0{code}\0")
+
+
+def parse_units(code: str, language: str) -> dict:
+    """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = extract_units(code, language)
+    syntax = next((str(w.message) for w in caught if issubclass(w.category, ParseWarning)), None)
+    units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
+              "start_line": u.start_line, "end_line": u.end_line, "code": u.code[:MAX_UNIT_CHARS],
+              "key": unit_key(u.code, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring),
+              "terms": " ".join(lexical_terms(u.code[:MAX_UNIT_CHARS], u.language))} for u in found]
+    return {"units": units, "syntax": syntax}
+
+
+def valid_parse(record: Any) -> bool:
+    return isinstance(record, dict) and isinstance(record.get("units"), list) \
+        and all(valid_unit(u) for u in record["units"]) and type(record.get("syntax")) in (str, type(None))
+
+
+def valid_stat(record: Any) -> bool:
+    return record is None or isinstance(record, dict) \
+        and all(type(record.get(k)) is int for k in ("size", "mtime", "checked")) \
+        and type(record.get("sha")) is str and type(record.get("skip")) in (str, type(None))
