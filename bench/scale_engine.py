@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     from leancode.encoder import Encoder
     from leancode.index import RepositoryIndex
-    from leancode.scale.engine import encoder_info, index_local
+    from leancode.scale.engine import encoder_info, encoder_settings, index_local
     from leancode.scale.lance_store import LanceStore
     from leancode.scale.ray_engine import connect, index_with_ray
 
@@ -55,7 +55,7 @@ def main() -> None:
         ray_start = time.perf_counter() - start
         start = time.perf_counter()
         stats = index_with_ray(LanceStore(Path(folder) / "ray", encoder_info(encoder)), repos,
-                               encoder_info(encoder)["encoder"], progress=False)
+                               encoder_settings(encoder), progress=False)
         results["Ray engine, LanceDB store"] = (stats.embedded, time.perf_counter() - start)
         actors = max(1, int(ray.cluster_resources().get("CPU", 1)) // 2)
         ray.shutdown()

@@ -387,6 +387,7 @@ class RepositoryIndex:
         write_snapshot(self.index_dir, snapshot, {
             "format": FORMAT,
             "what": "leancode function index",
+            "store": "embedded",
             "leancode_version": __version__,
             "repository": str(self.root),
             "model_id": encoder.model_id,

@@ -19,7 +19,16 @@ import pytest
 
 from leancode.encoder import Encoder
 from leancode.index import RepositoryIndex
-from leancode.scale.engine import RunStats, encoder_info, index_local, list_files, parse_file, repositories, sync
+from leancode.scale.engine import (
+    RunStats,
+    encoder_info,
+    encoder_settings,
+    index_local,
+    list_files,
+    parse_file,
+    repositories,
+    sync,
+)
 from leancode.scale.lance_store import LanceStore, StoredFunction, StoreMismatch
 
 _MISSING = [name for name in ("lancedb", "ray") if importlib.util.find_spec(name) is None]
@@ -157,7 +166,7 @@ def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos
 
     store = LanceStore(tmp_path / "ray", encoder_info(encoder))
     nodes = set()
-    stats = index_with_ray(store, repos, encoder_info(encoder)["encoder"], actors=2, batch_size=16,
+    stats = index_with_ray(store, repos, encoder_settings(encoder), actors=2, batch_size=16,
                            progress=False, nodes=nodes)
     assert stats.embedded > 50 and stats.added == stats.units == store.count()
     assert len(nodes) == 2  # embedding batches ran on both nodes
@@ -170,7 +179,7 @@ def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos
     ours = _store_vectors(store)
     assert set(ours) == set(local)
     assert min(float(ours[k] @ local[k]) for k in ours) >= 0.9999
-    again = index_with_ray(store, repos, encoder_info(encoder)["encoder"], actors=2, progress=False)
+    again = index_with_ray(store, repos, encoder_settings(encoder), actors=2, progress=False)
     assert (again.embedded, again.added, again.removed) == (0, 0, 0)
 
 
@@ -193,14 +202,14 @@ def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, en
         sync(store, {"text": repos["text"]}, rows, stopped, stats, progress=False)
     kept = store.count()
     assert 10 <= kept < total
-    resumed = index_with_ray(store, {"text": repos["text"]}, encoder_info(encoder)["encoder"], progress=False)
+    resumed = index_with_ray(store, {"text": repos["text"]}, encoder_settings(encoder), progress=False)
     assert store.count() == total and resumed.embedded < first.embedded
     # An edit to one function: one row replaced, one function embedded.
     source = repos["text"] / "glob.py"
     text = source.read_text()
     source.write_text(text.replace('"""Escape all special characters.', '"""Escape every special character.'))
     try:
-        edited = index_with_ray(store, {"text": repos["text"]}, encoder_info(encoder)["encoder"], progress=False)
+        edited = index_with_ray(store, {"text": repos["text"]}, encoder_settings(encoder), progress=False)
     finally:
         source.write_text(text)
     assert (edited.embedded, edited.added, edited.removed) == (1, 1, 1)

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .engine import encoder_info, index_local, repositories
+from .engine import encoder_info, encoder_settings, index_local, repositories
 from .lance_store import KIND
 
 
@@ -23,7 +23,7 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     if args.engine == "ray":
         from .ray_engine import index_with_ray
 
-        stats = index_with_ray(store, repos, encoder_info(encoder)["encoder"], address=args.address,
+        stats = index_with_ray(store, repos, encoder_settings(encoder), address=args.address,
                                actors=args.actors, batch_size=args.batch_size, progress=not args.json)
     else:
         stats = index_local(store, repos, encoder, progress=not args.json, batch_size=args.batch_size)

@@ -48,11 +48,20 @@ class RunStats:
 
 
 def encoder_info(encoder) -> dict:
-    """What a store records of the encoder that made its vectors (and what search needs to rebuild it)."""
+    """What a store's manifest records of the encoder that made its vectors (the model by path for the reader
+    only: a model is never loaded from what an index directory says)."""
+    settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")}
+    return {"model_id": encoder.model_id, "model_path": str(encoder.path), "config_key": encoder.config_key,
+            "dim": encoder.dim, "encoder": settings}
+
+
+def encoder_settings(encoder) -> dict:
+    """The arguments that rebuild `encoder` in another process (a Ray worker)."""
     settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")}
     settings["model"] = str(encoder.path)
-    return {"model_id": encoder.model_id, "config_key": encoder.config_key, "dim": encoder.dim,
-            "encoder": settings}
+    if getattr(encoder, "backend", None) is not None:
+        settings["backend"] = encoder.backend
+    return settings
 
 
 def repositories(paths: Iterable[str]) -> dict[str, Path]:
