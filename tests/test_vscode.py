@@ -6,14 +6,14 @@ import zipfile
 
 import pytest
 
-from vscode_build import EXTENSION, build_extension, vsix
+from vscode_build import EXTENSION, build_extension, npm, vsix
 
 
 @pytest.mark.slow  # npm install, compile, the extension's tests, packaging
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
 def test_extension_compiles_tests_and_packages():
     before = sorted(path.name for path in EXTENSION.iterdir())
-    build_extension()
+    npm(build_extension(), "test")
     with zipfile.ZipFile(vsix()) as package:
         assert "extension/out/extension.js" in package.namelist()
     assert sorted(path.name for path in EXTENSION.iterdir()) == before  # no build products in the source tree
