@@ -58,6 +58,7 @@ def test_a_closed_gate_copies_only_input_pieces_and_never_special_ones(parts):
         assert ("safe" in tokenizer.convert_ids_to_tokens(sorted(support))) == (row == 0)
 
 
+@pytest.mark.slow  # trains the copy head
 def test_the_copy_head_learns_to_copy_a_body_identifier(parts):
     """Thirty steps of training the copy head alone (the vocabulary head stays random) make the summary's
     first piece the body's identifier piece `safe`: only copying can put it there."""
@@ -84,6 +85,7 @@ def test_the_copy_head_learns_to_copy_a_body_identifier(parts):
     assert len(logprobs[0]) == 1 and logprobs[0][0] > -0.7  # it is sure of it
 
 
+@pytest.mark.slow
 def test_greedy_with_a_cache_matches_full_recomputation(parts):
     tokenizer, decoder, batch, states = parts
     ids, logprobs = greedy(decoder, states, batch["attention_mask"], batch["input_ids"], tokenizer.cls_token_id,

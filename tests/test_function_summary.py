@@ -75,6 +75,7 @@ def test_documented_functions_show_the_authors_first_sentence(language, shipped)
         assert summary.signature == signature(unit) and unit.name in summary.signature
 
 
+@pytest.mark.slow
 def test_undocumented_function_is_generated_or_abstained_by_the_models_threshold(models):
     [unit] = extract_units(UNDOCUMENTED, "python")
     [shown] = summarize_units([unit], Summarizer(models["show"]))
@@ -88,6 +89,7 @@ def test_undocumented_function_is_generated_or_abstained_by_the_models_threshold
     assert none.source == NO_MODEL and none.text == "" and "no summarizer" in none.note
 
 
+@pytest.mark.slow
 def test_threshold_is_read_from_the_model(models):
     assert Summarizer(models["show"]).threshold == -1e9 and Summarizer(models["abstain"]).threshold == 0.5
     uncalibrated = Summarizer(models["uncalibrated"])
@@ -107,6 +109,7 @@ def test_the_shipped_model_is_calibrated():
 
 # --- confidence ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_confidence_is_the_models_own_probability_of_its_line(shipped):
     [unit] = extract_units(UNDOCUMENTED, "python")
     source = summary_input(unit)
@@ -174,6 +177,7 @@ def test_decoding_a_references_pieces_gives_it_back(reference, shipped):
     assert clean_summary(decoded) == reference.lower()  # ... and closed
 
 
+@pytest.mark.slow  # the shipped summarizer over many functions
 def test_generated_lines_have_no_seams(shipped):
     import textwrap as module
 
@@ -184,6 +188,7 @@ def test_generated_lines_have_no_seams(shipped):
 
 # --- leancode summarize -------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
     source = tmp_path / "mixed.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.indent)) + "\n\n" + UNDOCUMENTED)

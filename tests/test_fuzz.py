@@ -46,6 +46,7 @@ def encoder():
     return Encoder(method="slimcode")
 
 
+@pytest.mark.slow
 @settings(SLICE, max_examples=3)
 @given(seeds)
 def test_index_survives_fuzzed_repositories_and_damaged_caches(tmp_path_factory, encoder, rng):
@@ -71,6 +72,7 @@ def server():
     raw.process.kill()
 
 
+@pytest.mark.slow  # the real server
 @settings(SLICE, max_examples=60)
 @given(seeds, st.integers(1000, 10**9))
 def test_server_keeps_answering_fuzzed_frames(server, rng, msg_id):

@@ -82,6 +82,7 @@ def test_truncated_tokens_are_none(cls_scorer):
     assert 0.3 < sum(kept) / len(kept) < 3
 
 
+@pytest.mark.slow
 def test_cross_attention_on_tiny_t5(tiny_t5, tmp_path):
     corpus = tmp_path / "pairs.jsonl"
     rows = [{"code": FUNCTIONS[0], "language": "python", "summary": "Remove common leading whitespace."},

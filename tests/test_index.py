@@ -106,6 +106,7 @@ def test_second_run_embeds_only_new_or_changed_functions(repo, encoder):
     assert {u.path for u in index.units} == {"shell_lexer.py", "fnmatch.py", "textwrap.py"}
 
 
+@pytest.mark.slow
 def test_first_update_offers_partial_snapshots(repo, encoder, monkeypatch):
     import leancode.index
 
@@ -194,6 +195,7 @@ def test_truncated_vector_and_damaged_snapshot_are_rebuilt(repo, encoder):
     assert json.loads((index_dir / "manifest.json").read_text())["counts"]["units"] == len(before)
 
 
+@pytest.mark.slow
 def test_garbage_cache_database_is_rebuilt(repo, encoder):
     index_dir = repo / ".leancode"
     before = _vectors_by_key(RepositoryIndex(repo, encoder))
@@ -269,6 +271,7 @@ def test_rank_on_any_codebase():
     assert rank(vectors[0], "x", SearchIndex(np.zeros((0, 4), np.float32), []), top=3) == []
 
 
+@pytest.mark.slow
 def test_cli_index_then_search_json(tmp_path):
     root = tmp_path / "repo"
     root.mkdir()

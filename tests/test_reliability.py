@@ -123,6 +123,7 @@ def big_module(functions: int = 40) -> str:
     return "".join(f'def helper_{i}(value):\n    """{doc}"""\n    return value + {i}\n\n\n' for i in range(functions))
 
 
+@pytest.mark.slow
 def test_random_bytes_over_cache_value_files_heal(tmp_path, encoder):
     (tmp_path / "big.py").write_text(big_module())
     index_dir = tmp_path / ".leancode"
@@ -158,6 +159,7 @@ def test_manifest_with_invalid_encoder_settings_is_ignored_with_a_warning(tmp_pa
 
 # --- 4. LSP framing ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # the real server
 def test_server_survives_bad_frames(tmp_path):
     server = RawServer()
     try:
@@ -233,6 +235,7 @@ def test_fifo_is_never_opened_for_reading(tmp_path, encoder):
     assert stats.units == 1 and stats.skipped == {"not a regular file": 1}
 
 
+@pytest.mark.slow  # the real server
 def test_server_hover_on_fifo_answers_and_exits(tmp_path):
     fifo = tmp_path / "x.py"
     os.mkfifo(fifo)
@@ -323,6 +326,7 @@ def test_the_model_never_comes_from_a_manifest_in_the_repository(tmp_path, capsy
     assert str(planted) not in json.loads((tmp_path / ".leancode" / "manifest.json").read_text())["model_path"]
 
 
+@pytest.mark.slow  # a cold index killed and rerun
 def test_a_kill_during_a_cold_index_loses_little_and_the_rerun_is_consistent(tmp_path):
     import sysconfig
 

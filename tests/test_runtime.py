@@ -31,6 +31,7 @@ def cache(tmp_path_factory):
         os.environ["LEANCODE_CACHE"] = previous
 
 
+@pytest.mark.slow  # exports the encoder to ONNX
 def test_onnx_vectors_are_torch_vectors(cache):
     items = [(code, language) for language, code in SNIPPETS.items()]
     torch_encoder, onnx_encoder = Encoder(backend="torch"), Encoder(backend="onnx")

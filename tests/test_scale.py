@@ -160,6 +160,7 @@ def _store_vectors(store):
     return dict(zip(data["key"], (np.asarray(v, dtype=np.float32) for v in data["vector"])))
 
 
+@pytest.mark.slow  # starts a Ray cluster
 @needs_scale
 def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos, encoder, cluster):
     from leancode.scale.ray_engine import index_with_ray

@@ -75,6 +75,7 @@ def index(tmp_path_factory):
     return index
 
 
+@pytest.mark.slow  # indexes a repository
 def test_tests_and_benchmarks_rank_after_the_code_they_test(index):
     tested = [h.unit for h in search(index, QUERY, top=10, include_tests=True)]
     assert any(u.path.startswith(("tests/", "bench/")) for u in tested[:5])  # what a user met before
@@ -92,11 +93,13 @@ def test_tests_and_benchmarks_rank_after_the_code_they_test(index):
     assert all(a.score >= b.score for a, b in zip(hits[first_test:], hits[first_test + 1:]))
 
 
+@pytest.mark.slow  # indexes a repository
 def test_a_query_about_tests_gets_tests(index):
     hits = search(index, "test wrapping of long words that break", top=5)
     assert any(h.unit.path == "tests/test_textwrap.py" for h in hits)
 
 
+@pytest.mark.slow  # indexes a repository
 def test_overload_stubs_fold_into_their_implementation(index):
     units = index.units
     stubs = [row for row, u in enumerate(units) if u.qualified_name == "parse_duration"]
