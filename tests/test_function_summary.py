@@ -236,3 +236,24 @@ def test_calibration_picks_the_score_that_ranks_good_lines_first_and_the_widest_
     assert record["bleu_shown"] == 60 and record["bleu_all"] == 45
     # A bar no coverage reaches: always abstain (every confidence is below 0).
     assert choose(recs, min_bleu=95)["threshold"] == 0.0 and choose(recs, min_bleu=95)["coverage"] == 0.0
+
+
+def test_calibrate_summarize_stores_the_choice_in_the_manifest(pairs, tmp_path):
+    from leancode.training.cli import main as leancode_train
+    from leancode.training.summarize_calibrate import per_package
+
+    model = model_copy(tmp_path / "model", None)
+    report, again = tmp_path / "report.json", tmp_path / "again.json"
+    common = ["calibrate", "summarize", "--data", str(pairs[0]), "--limit", "8", "--model", str(model)]
+    assert leancode_train([*common, "--min-bleu", "0", "--report", str(report)]) == 0
+    made = json.loads(report.read_text())
+    rows = per_package(pairs[1], 100)[:8]
+    assert [r["idx"] for r in made["records"]] == [r["idx"] for r in rows]
+    stored = Summarizer(model)
+    assert stored.threshold == made["abstention"]["threshold"] and made["abstention"]["coverage"] == 1.0
+    assert stored.confidence_score == made["abstention"]["score"]
+    assert stored.threshold == pytest.approx(min(r[stored.confidence_score] for r in made["records"]), abs=1e-4)
+    # Choosing again from those records (another bar) without summarizing again.
+    assert leancode_train([*common, "--min-bleu", "1000", "--from-report", str(report), "--report", str(again)]) == 0
+    assert Summarizer(model).threshold == 0.0 and json.loads(again.read_text())["records"] == made["records"]
+    assert leancode_train([*common[:-4], "--limit", "7", "--model", str(model), "--from-report", str(report)]) == 2

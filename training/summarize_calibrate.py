@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from leancode.simplify import simplify
-from leancode.summarizer import CONFIDENCE_SCORES, DEFAULT_METHOD, DEFAULT_RATIO, MANIFEST, Summarizer
+from leancode.summarizer import (CONFIDENCE_SCORES, DEFAULT_METHOD, DEFAULT_RATIO, MANIFEST, Summarizer,
+                                 default_summarizer_dir)
 
 from .jsonl import read_jsonl
 from .metrics import sentence_bleu
@@ -85,25 +86,39 @@ def write_abstention(model_dir: str | Path, record: dict) -> None:
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
+def _reused_records(report: str, args, rows: list[dict]) -> list[dict]:
+    """The per-function records of an earlier --report, when it was made on the same functions the same way."""
+    earlier = json.loads(Path(report).read_text())
+    made = earlier["abstention"]
+    if [r["idx"] for r in earlier["records"]] != [r["idx"] for r in rows] \
+            or (made["method"], made["ratio"]) != (args.method, args.ratio):
+        raise ValueError(f"{report}: made on other functions or another simplification; rerun without --from-report")
+    return earlier["records"]
+
+
 def _calibrate(args) -> int:
     rows = per_package([r for r in read_jsonl(args.data) if r.get("summary")], args.per_package)[:args.limit]
     if not rows:
         raise ValueError(f"{args.data}: no functions with a reference summary")
-    summarizer = Summarizer(args.model)
     began = time.perf_counter()
-    recs = records(rows, summarizer, args.method, args.ratio, args.batch_size)
+    if args.from_report:
+        summarizer = None
+        recs = _reused_records(args.from_report, args, rows)
+    else:
+        summarizer = Summarizer(args.model)
+        recs = records(rows, summarizer, args.method, args.ratio, args.batch_size)
     record = choose(recs, args.min_bleu)
     record.update(data=str(args.data), per_package=args.per_package, method=args.method, ratio=args.ratio,
-                  command=args.command,
-                  seconds=round(time.perf_counter() - began, 1))
+                  command=args.command, seconds=round(time.perf_counter() - began, 1))
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(json.dumps(
             {"abstention": record, "curves": {n: curve(recs, n) for n in CONFIDENCE_SCORES}, "records": recs},
             indent=1) + "\n")
-    if not (Path(summarizer.path) / MANIFEST).is_file():
-        raise ValueError(f"{summarizer.path}: not a LeanCode summarizer directory; nothing to store the threshold in")
-    write_abstention(summarizer.path, record)
+    model = Path(summarizer.path if summarizer else args.model or default_summarizer_dir())
+    if not (model / MANIFEST).is_file():
+        raise ValueError(f"{model}: not a LeanCode summarizer directory; nothing to store the threshold in")
+    write_abstention(model, record)
     print(json.dumps(record))
     return 0
 
@@ -124,4 +139,7 @@ def add_calibrate_parser(commands) -> None:
     p.add_argument("--limit", type=int, help="the first N functions only")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--report", metavar="FILE", help="also write the curves and per-function records as JSON")
+    p.add_argument("--from-report", metavar="FILE",
+                   help="choose again from the records of an earlier --report of this model on the same data "
+                        "(another --min-bleu, say) instead of summarizing again")
     p.set_defaults(func=_calibrate)
