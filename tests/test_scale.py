@@ -34,6 +34,7 @@ from leancode.scale.lance_store import LanceStore, StoredFunction, StoreMismatch
 _MISSING = [name for name in ("lancedb", "ray") if importlib.util.find_spec(name) is None]
 needs_scale = pytest.mark.skipif(bool(_MISSING), reason=f"the scale extra is not installed ({', '.join(_MISSING)} "
                                                         f"missing): pip install -e '.[scale]'")
+slow = pytest.mark.slow  # starts a Ray cluster or loads the encoder in several processes
 
 STDLIB = Path(os.__file__).parent
 REPOS = {"text": ["textwrap.py", "glob.py", "fnmatch.py"], "shell": ["shlex.py", "netrc.py", "getopt.py"]}
@@ -162,6 +163,7 @@ def _store_vectors(store):
 
 @pytest.mark.slow  # starts a Ray cluster
 @needs_scale
+@slow
 def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos, encoder, cluster):
     from leancode.scale.ray_engine import index_with_ray
 
@@ -185,6 +187,7 @@ def test_ray_engine_matches_local_engine_across_nodes_and_reuses(tmp_path, repos
 
 
 @needs_scale
+@slow
 def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, encoder, cluster):
     from leancode.scale.ray_engine import index_with_ray
 
@@ -217,6 +220,7 @@ def test_interrupted_run_resumes_and_changes_are_incremental(tmp_path, repos, en
 
 
 @needs_scale
+@slow
 def test_killed_cli_run_resumes(tmp_path, repos, encoder, cluster):
     """`leancode index --engine ray` killed once it has written a batch, then run again: it embeds only the
     functions the killed run had not written."""
@@ -242,6 +246,7 @@ def test_killed_cli_run_resumes(tmp_path, repos, encoder, cluster):
 
 
 @needs_scale
+@slow
 def test_cli_lance_search_finds_what_the_default_search_finds(tmp_path, repos, encoder):
     from leancode.cli import main
 
@@ -262,6 +267,7 @@ def test_cli_lance_search_finds_what_the_default_search_finds(tmp_path, repos, e
 
 
 @needs_scale
+@slow
 def test_server_searches_the_shared_index_beside_the_workspace(tmp_path, repos, encoder):
     """Setting `searchIndex`: the language server's search also ranks the functions of a lance index."""
     from leancode.server.settings import parse_settings
@@ -288,6 +294,7 @@ def _search_json(main, argv):
     return json.loads(out.getvalue())
 
 
+@slow
 def test_default_index_needs_neither_ray_nor_lancedb(tmp_path):
     """The default `leancode index` and `search` import neither (the scale extra stays optional)."""
     shutil.copy(STDLIB / "textwrap.py", tmp_path / "textwrap.py")
