@@ -15,3 +15,17 @@ def test_status_follows_progress_and_is_told_at_most_every_interval():
     assert status.news(every=0) == "embedding 60/120 functions"
     status.message = None
     assert status.news(every=0) is None
+
+
+def test_hover_on_a_call_not_found_while_indexing_says_so(tmp_path):
+    from leancode.server.core import LeanCodeServer
+    from leancode.server.features.hover import compute_hover
+
+    app = tmp_path / "app.py"
+    app.write_text("def reduce_fraction(n, d):\n    divisor = gcd(n, d)\n    return n // divisor\n")
+    uri, line, character = app.as_uri(), 1, len("    divisor = g")
+    ls = LeanCodeServer()
+    assert compute_hover(ls, uri, app.read_text(), None, line, character) is None  # idle: gcd is nowhere
+    ls.index_status.message = "embedding 3/10 functions"
+    text = compute_hover(ls, uri, app.read_text(), None, line, character)
+    assert text.startswith("`gcd`: LeanCode is still indexing the workspace (embedding 3/10 functions)"), text

@@ -56,6 +56,9 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
 
         unit, where = resolve_call(name, units, path, ls.state.units_named(name), units_in)
         if unit is None:
+            if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
+                return (f"`{name}`: LeanCode is still indexing the workspace ({status}); a function defined "
+                        "in another file gets its summary here once it is indexed.")
             return None
     return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
                                 settings.show_simplified, where)
