@@ -294,7 +294,8 @@ class RepositoryIndex:
         stats.reused = len(vectors)
         stats.embedded = len(missing)
         if missing:
-            keys = list(missing)
+            # By length: each chunk's batches are padded little, and short functions are searchable first.
+            keys = sorted(missing, key=lambda key: len(missing[key][0]))
             last_partial = time.monotonic()
             if report is not None:
                 report("embed", 0, len(keys))
