@@ -126,6 +126,7 @@ def test_the_training_loss_is_the_mean_negative_log_probability_of_the_targets(p
     assert float(loss) == pytest.approx(-float(sum(picked)) / len(picked), rel=1e-4)
 
 
+@pytest.mark.slow  # trains a copy summarizer
 def test_a_copy_summarizer_trains_saves_reloads_and_generates(pairs, tmp_path):
     """`finetune summarize --copy` on a fresh tiny decoder; the saved directory reloads as a copy decoder that
     summarizes through `Summarizer` with each piece's log-probability, identically after reloading."""

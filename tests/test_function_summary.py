@@ -209,6 +209,7 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
         "indent: Adds 'prefix' to the beginning of selected lines in 'text'. [documentation]")
 
 
+@pytest.mark.slow
 def test_eval_summarize_writes_every_line_and_reports_the_share_that_would_abstain(models, pairs, tmp_path):
     from leancode.training.cli import main as leancode_train
 
@@ -238,6 +239,7 @@ def test_calibration_picks_the_score_that_ranks_good_lines_first_and_the_widest_
     assert choose(recs, min_bleu=95)["threshold"] == 0.0 and choose(recs, min_bleu=95)["coverage"] == 0.0
 
 
+@pytest.mark.slow
 def test_calibrate_summarize_stores_the_choice_in_the_manifest(pairs, tmp_path):
     from leancode.training.cli import main as leancode_train
     from leancode.training.summarize_calibrate import per_package
