@@ -349,6 +349,7 @@ def test_a_kill_during_a_cold_index_loses_little_and_the_rerun_is_consistent(tmp
     deadline = time.monotonic() + 300
     while committed() == 0 and index.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    time.sleep(0.5)  # the rest of a burst of commits lands; the next chunk (about 4 s of work) does not
     index.send_signal(signal.SIGKILL)
     index.wait()
     kept = committed()
@@ -356,7 +357,9 @@ def test_a_kill_during_a_cold_index_loses_little_and_the_rerun_is_consistent(tmp
     done = cli_run("index", str(repo), "--method", "slimcode", "--json", timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     stats = json.loads(done.stdout)
-    assert stats["reused"] == kept and stats["embedded"] + kept == len({u.key for u in _units(repo)})
+    distinct = len({u.key for u in _units(repo)})
+    assert stats["reused"] == kept and stats["embedded"] + kept == distinct
+    assert kept < distinct / 2  # committed in small chunks, not all at the end
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a consistent index: loads without a "rebuilding" warning
         loaded = RepositoryIndex(repo, Encoder(method="slimcode"))
