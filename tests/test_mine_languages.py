@@ -58,7 +58,7 @@ PACKAGES = [
     ("go", "build_go_module", "golang-github-pkg-errors-dev", 5),
     ("rust", "build_rust", "either", 20),
     ("javascript", "build_npm", "semver", 5),
-    ("typescript", "build_npm", "@tanstack/history", 3),
+    ("typescript", "build_npm", "@tanstack/form-core", 20),
 ]
 
 
