@@ -38,7 +38,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 STATUSBAR = "#workbench\\.parts\\.statusbar"
 
-pytestmark = getattr(pytest.mark, "slow")  # registered in pyproject.toml (minutes: model load, indexing, UI)
+pytestmark = pytest.mark.slow  # minutes: model load, indexing, the UI
 
 
 def missing(what: str) -> None:
@@ -174,8 +174,8 @@ def page(code_server, artifacts):
 
 class Steps:
     """Screenshots named by step; the last one is taken even when the step fails. With $LEANCODE_E2E_DOCS
-    set to a folder (docs/images), the steps that have a `docs` name also write the editor area there:
-    the README's pictures are the ones this test takes."""
+    set to a folder (docs/images), the steps that have a `docs` name also write their screenshot there
+    under that name: the README's pictures are the ones this test takes."""
 
     def __init__(self, page, artifacts: Path):
         self.page, self.artifacts, self.count = page, artifacts, 0
@@ -195,7 +195,7 @@ class Steps:
                                  f"LeanCode status-bar texts seen: {status}") from error
         self.page.screenshot(path=path)
         if docs and self.docs:
-            self.page.locator("#workbench\\.parts\\.editor").screenshot(path=Path(self.docs) / docs)
+            shutil.copy(path, Path(self.docs) / docs)
 
 
 def open_file(page, name: str) -> None:

@@ -12,7 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-EXTENSION = Path(__file__).resolve().parents[1] / "editors" / "vscode"
+# $LEANCODE_VSCODE_SOURCE: another copy of the extension to build (e.g. one broken on purpose, to see the
+# end-to-end test fail).
+EXTENSION = Path(os.environ.get("LEANCODE_VSCODE_SOURCE") or Path(__file__).resolve().parents[1] / "editors" / "vscode")
 STEPS = (["ci", "--no-audit", "--no-fund"], ["run", "compile"], ["run", "package"])
 
 
