@@ -67,7 +67,7 @@ def main() -> None:
     parse = time.perf_counter() - start
 
     torch_encoder = Encoder(backend="torch", threads=args.threads)
-    onnx_encoder = Encoder(backend="onnx", threads=args.threads)
+    onnx_encoder = Encoder(backend="onnx", quantize=False, threads=args.threads)
     int8_encoder = Encoder(backend="onnx", quantize=True, threads=args.threads)
     onnx_encoder.simplify(items[:CHUNK])  # the tables and the piece counter, loaded once for all steps
     start = time.perf_counter()

@@ -149,12 +149,14 @@ class Encoder:
         self.method = method
         self.ratio = float(ratio)
         self.repeat_discount = float(repeat_discount)
-        self.quantize = quantize
         self.batch_size = batch_size
         self.threads = threads
         # ONNX Runtime wherever it is installed (faster, and its int8 is nearer fp32: bench/encoder_backends.py).
         self._auto_backend = backend == "auto"
         self.backend = backend if backend != "auto" else "onnx" if onnx_runtime_available() else "torch"
+        # int8 is opt-in: MRR within 1% of fp32 and faster, but its activation scales are computed per batch, so a
+        # function's vector depends on its batch-mates (cosine ~0.994 batched vs alone; bench/encoder_backends.py).
+        self.quantize = bool(quantize)
         # The model runners by role and path: loaded on first use (a warm index never pays for them),
         # shared by `configured` copies.
         self._shared: dict = {}

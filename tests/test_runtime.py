@@ -34,7 +34,7 @@ def cache(tmp_path_factory):
 @pytest.mark.slow  # exports the encoder to ONNX
 def test_onnx_vectors_are_torch_vectors(cache):
     items = [(code, language) for language, code in SNIPPETS.items()]
-    torch_encoder, onnx_encoder = Encoder(backend="torch"), Encoder(backend="onnx")
+    torch_encoder, onnx_encoder = Encoder(backend="torch"), Encoder(backend="onnx", quantize=False)
     assert torch_encoder.config_key == onnx_encoder.config_key  # same vectors, same cache entries
     for encode in (lambda e: e.encode_code(items), lambda e: e.encode_queries(["parse a config file", "x"])):
         expected, got = encode(torch_encoder), encode(onnx_encoder)
@@ -56,9 +56,18 @@ def test_a_query_with_an_export_never_imports_torch(cache):
     assert seen["norm"] == pytest.approx(1, abs=1e-4)
 
 
+def test_int8_is_opt_in_for_code_only(cache):
+    items = [(code, language) for language, code in SNIPPETS.items()]
+    int8, fp32 = Encoder(quantize=True), Encoder(backend="torch")
+    assert (Encoder().quantize, int8.backend) == (False, "onnx")
+    cosine = (int8.encode_code(items) * fp32.encode_code(items)).sum(axis=1)
+    assert 0.98 <= cosine.min() and cosine.max() < 0.99999  # near, and not the same vectors
+    queries = ["parse a config file", "x"]
+    assert np.allclose(int8.encode_queries(queries), fp32.encode_queries(queries), atol=1e-4)
+
+
 def test_backend_is_checked_and_int8_vectors_have_their_own_keys(cache):
     with pytest.raises(ValueError, match="backend"):
         Encoder(backend="tensorflow")
-    assert Encoder().backend == Encoder(quantize=True).backend == "onnx"
     keys = {Encoder(backend=b, quantize=q).config_key for b in ("onnx", "torch") for q in (False, True)}
     assert len(keys) == 3  # fp32 vectors are shared by both runtimes; int8 ones are not
