@@ -194,7 +194,8 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.indent)) + "\n\n" + UNDOCUMENTED)
     for model, undocumented in (("show", GENERATED), ("abstain", ABSTAINED)):
         assert leancode(["summarize", str(source), "--json", "--model", str(models[model])]) == 0
-        documented, generated = json.loads(capsys.readouterr().out)
+        items = {item["name"]: item for item in json.loads(capsys.readouterr().out)}
+        documented, generated = items["indent"], items["load_config"]
         assert documented["source"] == DOCUMENTATION and documented["confidence"] is None
         assert documented["summary"] == "Adds 'prefix' to the beginning of selected lines in 'text'."
         assert generated["source"] == undocumented and generated["signature"] == "def load_config(path, defaults=None)"
