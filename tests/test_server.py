@@ -525,6 +525,8 @@ async def test_first_index_serves_partial_results_and_can_be_cancelled(cancellin
         hits = await search(client, "split a string like a shell command line")
         await asyncio.sleep(0.2)
     assert hits and all(h["score"] for h in hits)
+    told = [m.message for m in client.messages if "still indexing" in m.message]
+    assert told and "embedding" in told[0], [m.message for m in client.messages]  # partial, and says so
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
     while time.monotonic() < deadline:
         end = next((r for r in client.progress_reports[token] if isinstance(r, types.WorkDoneProgressEnd)), None)
