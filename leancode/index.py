@@ -304,7 +304,9 @@ class RepositoryIndex:
             while start < len(keys):
                 chunk = keys[start:start + size]
                 began = time.monotonic()
-                encoded = np.asarray(self.encoder.encode_code([missing[k] for k in chunk]), dtype=np.float32)
+                with warnings.catch_warnings():  # each file's syntax errors were told at parse, naming it
+                    warnings.simplefilter("ignore", ParseWarning)
+                    encoded = np.asarray(self.encoder.encode_code([missing[k] for k in chunk]), dtype=np.float32)
                 for key, vector in zip(chunk, encoded):  # committed at once: a kill loses one chunk at most
                     vectors[key] = vector
                     cache.put_vector(f"vec:{config}:{key}", vector)

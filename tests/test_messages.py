@@ -1,5 +1,6 @@
 """Commands show LeanCode's own warnings, labelled, and keep third-party ones out."""
 
+import os
 import subprocess
 import sys
 
@@ -30,3 +31,14 @@ def test_own_warnings_are_labelled_and_third_party_ones_dropped():
 def test_python_warning_options_take_over():
     stderr = run("-W", "default").stderr
     assert "DeprecationWarning: old API" in stderr and "UserWarning: noise" in stderr
+
+
+def test_index_names_the_file_with_syntax_errors_once(tmp_path):
+    (tmp_path / "good.py").write_text("def f(a):\n    return a + 1\n")
+    (tmp_path / "bad.ts").write_text("function f(a: number {\n  return a +;\n}\n")
+    done = subprocess.run([sys.executable, "-m", "leancode.cli", "index", str(tmp_path)], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert warned == ["leancode: warning: bad.ts: typescript code has syntax errors from line 1; "
+                      "functions there may be missing"], done.stderr
