@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import time
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ TABLE = "functions"
 ANN_MIN_ROWS = 100_000  # below this an exact scan is fast enough (BENCHMARKS.md, section scale)
 RETRAIN_GROWTH = 4  # retrain the ANN index when the table is this many times the size it was trained on
 KEEP_VERSIONS = timedelta(minutes=5)  # old table versions kept for readers still on them
+PARTITION_ROWS = 4096  # rows per IVF partition (Lance's guidance: a few thousand)
 NPROBES = 32
 REFINE_FACTOR = 10
 _IN_CHUNK = 2000  # keys per `IN (...)` filter
@@ -221,13 +221,23 @@ class LanceStore:
 
     def append(self, rows: Sequence[StoredFunction], vectors: np.ndarray) -> None:
         """Append rows known to be new (no check: `add` checks), row i with vector i."""
+        self.append_chunks([(rows, vectors)])
+
+    def append_chunks(self, chunks: Iterable[tuple[Sequence[StoredFunction], np.ndarray]]) -> None:
+        """Append (rows, vectors) chunks known to be new as one write (one data file per million rows)."""
         pa = self._pa
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(rows), self.dim)
-        arrays = [pa.array([r.row_id for r in rows], type=pa.string())]
-        arrays += [pa.array([getattr(r, f.name) for r in rows], type=f.type) for f in self._schema
-                   if f.name in FIELDS]
-        arrays.append(pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), type=pa.float32()), self.dim))
-        self.table.add(pa.Table.from_arrays(arrays, schema=self._schema))
+
+        def batches():
+            for rows, vectors in chunks:
+                vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(rows), self.dim)
+                arrays = [pa.array([r.row_id for r in rows], type=pa.string())]
+                arrays += [pa.array([getattr(r, f.name) for r in rows], type=f.type) for f in self._schema
+                           if f.name in FIELDS]
+                arrays.append(pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), type=pa.float32()),
+                                                                self.dim))
+                yield pa.RecordBatch.from_arrays(arrays, schema=self._schema)
+
+        self.table.add(pa.RecordBatchReader.from_batches(self._schema, batches()))
 
     def remove(self, keys: Iterable[str] = (), repo: str | None = None, row_ids: Iterable[str] = ()) -> None:
         """Delete the rows of these content keys (within one repository when `repo` is given), or by row id."""
@@ -249,7 +259,7 @@ class LanceStore:
         trained = int(self.manifest.get("ann_trained_rows") or 0)
         indexed = bool(self.table.list_indices())
         if rows >= self.ann_min_rows and (not indexed or rows >= RETRAIN_GROWTH * trained):
-            partitions = max(1, int(math.sqrt(rows)))
+            partitions = max(1, rows // PARTITION_ROWS)
             config = IvfPq(distance_type="cosine", num_partitions=partitions, num_sub_vectors=self.dim // 8)
             self.table.create_index("vector", config=config, replace=True)
             self.manifest.update(ann="IVF_PQ", ann_partitions=partitions, ann_trained_rows=rows)
