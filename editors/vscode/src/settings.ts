@@ -44,6 +44,7 @@ export interface ServerSettings {
   summaryRatio?: number;
   modelPath?: string;
   summarizerPath?: string;
+  searchIndex?: string;
   languages?: string[];
   exclude?: string[];
   showSimplified?: boolean;
@@ -60,6 +61,7 @@ export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
   'summaryRatio',
   'modelPath',
   'summarizerPath',
+  'searchIndex',
   'languages',
   'exclude',
   'showSimplified',
@@ -128,6 +130,10 @@ export function toServerSettings(
   const summarizerPath = nonEmptyString(raw.summarizerPath);
   if (summarizerPath !== undefined) {
     settings.summarizerPath = expandPath(summarizerPath, context);
+  }
+  const searchIndex = nonEmptyString(raw.searchIndex);
+  if (searchIndex !== undefined) {
+    settings.searchIndex = expandPath(searchIndex, context);
   }
   const languages = stringList(raw.languages)?.filter((language) =>
     (LANGUAGES as readonly string[]).includes(language),
