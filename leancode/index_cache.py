@@ -60,11 +60,15 @@ class SafeDisk(diskcache.Disk):
 _DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database")
 
 
+# What diskcache raises on a damaged database besides sqlite's errors (e.g. a NULL where it expects a setting).
+_ODD = (AttributeError, TypeError, KeyError, IndexError)
+
+
 def _is_corruption(error: Exception) -> bool:
     """True for errors of a damaged database; False for a busy or locked one (those are not ours to fix)."""
     if isinstance(error, sqlite3.OperationalError):
         return any(sign in str(error) for sign in _DAMAGE)
-    return isinstance(error, sqlite3.DatabaseError)
+    return isinstance(error, (sqlite3.DatabaseError, *_ODD))
 
 
 class IndexCache:
@@ -85,8 +89,8 @@ class IndexCache:
             cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
             cache.get("probe")
             return cache
-        except sqlite3.DatabaseError as error:
-            if not _is_corruption(error):
+        except (sqlite3.DatabaseError, ValueError, *_ODD) as error:
+            if not _is_corruption(error) and not isinstance(error, ValueError):
                 raise
             self._warn_and_clear(error)
             return diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
@@ -100,7 +104,7 @@ class IndexCache:
         """Run a cache operation; a corrupt database is cleared (with a warning) and `default` returned."""
         try:
             return action()
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, *_ODD) as error:
             if not _is_corruption(error):
                 raise
             self._cache.close()

@@ -370,3 +370,34 @@ def _units(repo: Path) -> list:
     from leancode.index import RepositoryIndex as Index
 
     return Index(repo, Encoder(method="slimcode")).units
+
+
+def test_server_indexes_a_folder_despite_bad_files(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / BAD_NAME).write_text(GOOD.replace("load_config", "other"))
+    (tmp_path / "deep.py").write_text(CONCAT)
+    os.mkfifo(tmp_path / "fifo.py")
+    server = RawServer(root=tmp_path)
+    try:
+        deadline, names = time.monotonic() + 300, []
+        for number in range(1, 10**6):
+            answer = server.request(number, "workspace/executeCommand",
+                                    {"command": "leancode.search", "arguments": ["read a config file", 5]}, 60)
+            names = [hit["name"] for hit in answer.get("result") or []]
+            if {"load_config", "banner"} <= set(names) or time.monotonic() > deadline:  # (partial results first)
+                break
+            time.sleep(1)
+        assert "load_config" in names and "banner" in names
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
+
+def test_a_cache_database_with_odd_rows_is_rebuilt(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    RepositoryIndex(tmp_path, encoder).update(progress=False)
+    with sqlite3.connect(tmp_path / ".leancode" / "cache" / "cache.db") as db:  # found by bench/fuzz.py
+        db.execute("UPDATE Settings SET key = X'00ff' WHERE key = 'count'")
+    (tmp_path / ".leancode" / "snapshot.npz").unlink()
+    with pytest.warns(UserWarning, match="corrupt"):
+        assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 1
