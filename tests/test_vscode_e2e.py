@@ -15,6 +15,7 @@ where $CI or $LEANCODE_E2E_REQUIRED is set (as `.ci/run` does): there, a missing
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -92,12 +93,10 @@ def artifacts(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def code_server(artifacts):
     """(url, workspace, server log, user settings file) of a code-server with the built extension installed."""
-    binary, chromium = find_code_server(), find_chromium()
-    try:
-        import playwright  # noqa: F401  (the `test` extra)
-    except ImportError:
+    binary = find_code_server()
+    find_chromium()
+    if importlib.util.find_spec("playwright") is None:  # the `test` extra
         missing("playwright is not installed")
-    del chromium
     from vscode_build import vsix
 
     # Its own folder, not pytest's numbered ones: a concurrent pytest run may delete those while it runs.
