@@ -240,7 +240,7 @@ def test_cli_resumes_and_records_failed_downloads(sources, tmp_path, monkeypatch
     package that cannot be downloaded is recorded and skipped."""
     calls = []
 
-    def fake_pypi(package, sink, tmp):
+    def fake_pypi(package, sink, tmp, prefer="sdist"):
         calls.append(package)
         if package != "pathspec":
             raise fetch.ToolError(f"pip download {package} failed")
