@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--repo", help="only this repository (an index of several, made with --store lance)")
     find.add_argument("--json", action="store_true", help="print a JSON list of results")
     find.add_argument("--hybrid", action=argparse.BooleanOptionalAction, default=False,
-                      help="fuse BM25 over identifiers and docstrings with the dense ranking (default: dense only)")
+                      help="fuse BM25 over identifiers and docstrings with the dense ranking: for queries that name "
+                           "identifiers of the code (default: dense only); scores are then fused reciprocal ranks")
     find.add_argument("--update", action=argparse.BooleanOptionalAction, default=True,
                       help="bring the index up to date before searching (default: yes)")
     find.add_argument("--include-tests", action="store_true",
