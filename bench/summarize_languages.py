@@ -1,7 +1,8 @@
 """Summaries in every language: summarizers side by side on each language's mined split, beside trivial baselines.
 
-    python bench/summarize_languages.py --data-dir data/mined-all --split valid --limit 150 \
-        --model shipped= --model copy=runs/copy/model [--language python ...]
+    python bench/summarize_languages.py --data-dir data/mined-all --split valid --limit 150 [--limit-others 50] \
+        --model shipped= --model copy=runs/c2/copy [--language python ...] [--json scores.json]
+    # a later run reuses a model's scores on the same sample: --model shipped=json:scores.json
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl): smoothed BLEU-4
 of a constant summary (the most common first sentence of that language's train split), of the words of the
@@ -56,19 +57,25 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--split", default="valid")
     parser.add_argument("--limit", type=int, default=150)
+    parser.add_argument("--limit-others", type=int, help="functions per language other than Python (default: --limit)")
     parser.add_argument("--language", action="append", choices=LANGUAGES)
     parser.add_argument("--model", action="append", required=True, metavar="NAME=DIR",
-                        help="a summarizer (empty DIR: the shipped one); the first is the reference")
+                        help="a summarizer (empty DIR: the shipped one); the first is the reference; DIR "
+                             "json:FILE reuses NAME's per-function scores from an earlier run's --json (same sample)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", help="also write the raw per-function scores here")
     parser.add_argument("--section", default="summarize-languages")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    models = [(spec.split("=", 1)[0], Summarizer(spec.split("=", 1)[1] or None)) for spec in args.model]
+    models = []
+    for spec in args.model:
+        name, path = spec.split("=", 1)
+        models.append((name, json.loads(Path(path[5:]).read_text()) if path.startswith("json:")
+                       else Summarizer(path or None)))
     root = Path(args.data_dir)
     lines = ["## Summaries per language", "",
-             f"`{command_line()}` — a seeded sample of at most {args.limit} functions of each language's "
+             f"`{command_line()}` — a seeded sample of each language's "
              f"`{args.split}` split (held-out packages), greedy decoding, smoothed BLEU-4; "
              f"Δ = model − {models[0][0]} with its paired-bootstrap 95% interval.", "",
              "| language | functions | constant | name words | model | full | Δ full | LeanCode 0.5 | Δ 0.5 "
@@ -79,7 +86,8 @@ def main() -> None:
         if not path.is_file() or not path.stat().st_size:
             continue
         rows = read_jsonl(path)
-        rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(args.limit, len(rows))))]
+        limit = args.limit if language == "python" or args.limit_others is None else args.limit_others
+        rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(limit, len(rows))))]
         references = [r["summary"] for r in rows]
         train = root / language / "train.jsonl"
         common = Counter(" ".join(r["summary"].lower().split()) for r in read_jsonl(train)).most_common(1)
@@ -90,7 +98,11 @@ def main() -> None:
         inputs["signature"] = [signature_only(r["code"], language) for r in rows]
         base = None
         for name, summarizer in models:
-            got = {cell: scores(references, summarizer.summarize(texts)) for cell, texts in inputs.items()}
+            if isinstance(summarizer, dict):  # scores of an earlier run on the same seeded sample
+                got = {cell: np.array(values) for cell, values in summarizer[f"{language}/{name}"].items()}
+                assert all(len(values) == len(rows) for values in got.values()), "not the same sample"
+            else:
+                got = {cell: scores(references, summarizer.summarize(texts)) for cell, texts in inputs.items()}
             raw[f"{language}/{name}"] = {cell: values.tolist() for cell, values in got.items()}
             deltas = ["", ""]
             if base is None:
