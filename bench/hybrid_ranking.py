@@ -91,7 +91,8 @@ def main() -> None:
              f"`{command_line()}` — code read as served ({args.method} {args.ratio:g}); BM25 (bm25s) over split "
              "identifiers and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep "
              "each); MRR over the top 100.", "",
-             "| set | functions | queries | n | dense MRR | hybrid MRR | hybrid / dense |", "|---|---:|---|---:|---:|---:|---:|",
+             "| set | functions | queries | n | dense MRR | hybrid MRR | hybrid / dense |",
+             "|---|---:|---|---:|---:|---:|---:|",
              *(f"| {name} | {n:,} | {kind} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} |"
                for name, n, kind, count, dense, hybrid in rows if count)]
     publish("hybrid-ranking", lines, write=not args.no_write)
