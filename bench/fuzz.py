@@ -114,7 +114,7 @@ def fuzz_index(files: Tally, cache: Tally, count: int, damages: int, seed: int, 
 
 
 def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
-    server = RawServer()
+    server, began = RawServer(), time.monotonic()
     try:
         for n in range(count):
             if time.monotonic() > stop:
@@ -136,6 +136,7 @@ def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
                 print(f"server: CRASH seed {n}", file=sys.stderr)
                 server = RawServer()
     finally:
+        tally.seconds = time.monotonic() - began
         if server.close() != 0:
             tally.crashes.append(("exit", "did not end cleanly after shutdown and exit"))
 
