@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 
@@ -29,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         framing.start_tcp(server, host or "127.0.0.1", int(port))
     else:
         framing.start_io(server)
-    return 0
+    # Serving has ended (exit, end of input or a lost client): leave now rather than wait for worker threads
+    # still busy (a summarizer loading, a long hover), which would keep the client waiting on exit.
+    logging.shutdown()
+    os._exit(0)  # the writer has flushed and closed stdout
 
 
 if __name__ == "__main__":
