@@ -203,7 +203,7 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
         prefix = within.strip("/")
         mask = np.fromiter((u.path == prefix or u.path.startswith(prefix + "/") for u in units), bool, len(units))
     demote = None
-    if not include_tests and not _TEST_WORDS & set(lexical_terms(query)):
+    if not include_tests and not asks_for_tests(query):
         demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units))
     folds = overload_stubs(units)
     query_vector = index.encoder.encode_queries([query])[0]
@@ -225,6 +225,11 @@ _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.
                         r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
 _TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
 _TEST_WORDS = frozenset({"test", "unittest", "bench", "benchmark"})
+
+
+def asks_for_tests(query: str) -> bool:
+    """Whether a query speaks of tests or benchmarks (then they rank with the other functions)."""
+    return bool(_TEST_WORDS & set(lexical_terms(query)))
 
 
 @lru_cache(maxsize=65536)

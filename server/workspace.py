@@ -24,7 +24,7 @@ import numpy as np
 from leancode.encoder import Encoder
 from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
 from leancode.languages import language_for_path
-from leancode.search import rank
+from leancode.search import asks_for_tests, is_test_code, overload_stubs, rank
 from leancode.sources import FileSkipped, check_text, read_source
 from leancode.units import extract_units, preview
 
@@ -234,6 +234,7 @@ class Workspaces:
         query_vector = self.encoder.encode_queries([query])[0]
         hits: list[Hit] = []
         hybrid = self.settings.hybrid and len(folders) == 1
+        tests_last = not asks_for_tests(query)  # as `leancode search`: tests and benchmarks after the code
         for folder in folders:
             with folder.lock:
                 index, units = folder.reader.search_index, folder.reader.units
@@ -242,8 +243,16 @@ class Workspaces:
                 if overlays and not hybrid:
                     dirty = {relative for relative, _ in overlays}
                     mask = np.fromiter((u.path not in dirty for u in units), bool, len(units))
-                for row, score in rank(query_vector, query, index, hybrid=hybrid, top=top, mask=mask):
-                    hits.append(Hit(folder, units[row], score))
+                demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units)) \
+                    if tests_last else None
+                folds = overload_stubs(units)  # an @overload stub is shown as its implementation
+                shown: set[int] = set()
+                for row, score in rank(query_vector, query, index, hybrid=hybrid, top=top + len(folds), mask=mask,
+                                       demote=demote):
+                    row = folds.get(row, row)
+                    if row not in shown:
+                        shown.add(row)
+                        hits.append(Hit(folder, units[row], score))
                 if not hybrid:
                     for _, overlay in overlays:
                         if len(overlay.units):
@@ -251,7 +260,7 @@ class Workspaces:
                             hits += [Hit(folder, u, float(s)) for u, s in zip(overlay.units, scores)]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, top)
-        hits.sort(key=lambda h: -h.score)
+        hits.sort(key=lambda h: (tests_last and is_test_code(h.unit.path, h.unit.qualified_name), -h.score))
         return hits[:top]
 
     def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:

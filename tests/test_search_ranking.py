@@ -134,3 +134,21 @@ def test_overload_stubs_fold_into_their_implementation(index):
 ])
 def test_test_code_by_the_six_languages_conventions(path, name, expected):
     assert is_test_code(path, name) is expected
+
+
+@pytest.mark.slow  # indexes a repository
+def test_the_language_server_ranks_as_the_command_line(index):
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    workspaces = Workspaces(parse_settings({"method": "slimcode"})[0])
+    folder = workspaces.add_folder(index.root)
+    assert workspaces.load(folder)  # the snapshot the fixture built
+    for query in (QUERY, "parse a duration string into seconds"):
+        served = [(h.unit.path, h.unit.qualified_name, h.unit.start_line) for h in workspaces.search(query, 10)]
+        cli = [(h.unit.path, h.unit.qualified_name, h.unit.start_line) for h in search(index, query, top=10)]
+        assert served == cli
+    paths = [h.unit.path for h in workspaces.search(QUERY, 40)]
+    code = [p for p in paths if not p.startswith(("tests/", "bench/"))]
+    assert paths[:len(code)] == code and len(code) < len(paths)
+    assert any(h.unit.path.startswith("tests/") for h in workspaces.search("test wrapping of long words", 5))
