@@ -183,8 +183,8 @@ def main() -> None:
              f"Python standard library embedded by the shipped encoder, tiled with Gaussian perturbations "
              f"(sigma {sigma:.4f} per dimension: a copy sits at cosine {target:.2f} from its original, the real "
              f"vectors' median nearest-neighbour similarity), normalised; {args.queries} queries are other real "
-             f"functions. Each store searched in a fresh process, 10 warm-up queries first. Shared 2-core "
-             f"machine, run under nice: latencies are disturbed by other work, compare the rows.", "",
+             f"functions. Each store searched in a fresh process, 10 warm-up queries first. 2-core x86_64 "
+             f"machine; latencies depend on its other load.", "",
              "| store | p50 ms | p95 ms | recall@10 vs exact | peak resident MB | build s | disk MB |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for kind, build, disk, label in (

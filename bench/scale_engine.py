@@ -63,8 +63,8 @@ def main() -> None:
         results["default `leancode index` (embedded store)"][1]
     lines = ["## Ray engine against the local engine", "",
              f"`{command_line()}` — {stats.units:,} functions of the Python standard library ({stats.files} files), "
-             f"cold, on this shared {os.cpu_count()}-core machine under nice (other work running: compare the "
-             f"rows, not the absolute rates). The Ray cluster ({os.cpu_count()} CPUs, {actors} embedding "
+             f"cold, one engine after the other on a {os.cpu_count()}-core machine (other load on it shifts the "
+             f"ratio). The Ray cluster ({os.cpu_count()} CPUs, {actors} embedding "
              f"actor(s)) took {ray_start:.1f} s to start, outside the clock.", "",
              "| engine | embedded | seconds | functions/s | vs default |", "| --- | ---: | ---: | ---: | ---: |"]
     for name, (embedded, seconds) in results.items():
