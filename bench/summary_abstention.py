@@ -96,8 +96,7 @@ def main() -> None:
         if args.latency:
             p50, p95, n = latency(rows, summarizer, args.latency)
             lines += ["", f"Latency of one hover summary after load (simplify, generate, confidence; {n} test "
-                          f"functions, one at a time): p50 {p50:.0f} ms, p95 {p95:.0f} ms on 2 CPU threads; "
-                          "the machine was shared with other jobs, so these are upper bounds."]
+                          f"functions, one at a time): p50 {p50:.0f} ms, p95 {p95:.0f} ms on 2 CPU threads."]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
