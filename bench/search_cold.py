@@ -63,8 +63,8 @@ def main() -> None:
     lines = ["## Search from a cold process", "",
              f"`{command_line()}` — whole `leancode search` processes over an existing index of {count:,} "
              f"standard-library functions (defaults), {args.repeat} runs each, interleaved; {os.cpu_count()} cores "
-             f"({platform.machine()}), Python {platform.python_version()}. The machine was shared: compare the "
-             "ratio column, measured in the same run.", "",
+             f"({platform.machine()}), Python {platform.python_version()}. Ratios are measured in the "
+             "same run.", "",
              "| process | median s | min s | relative to PyTorch |", "|---|---:|---:|---:|",
              *(f"| {name} | {statistics.median(t):.2f} | {min(t):.2f} | {statistics.median(t) / torch_median:.2f} |"
                for name, t in times.items()),
