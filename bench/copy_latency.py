@@ -12,25 +12,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import time
 
 import torch
 from report import command_line, percentiles, publish
+from summarize_quality import latency
 
 from leancode.model_tokens import piece_counter
-from leancode.simplify import simplify
 from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, add_copy_head
 from leancode.training.jsonl import read_jsonl
-
-
-def timed(summarizer: Summarizer, rows: list[dict]) -> list[float]:
-    samples = []
-    for row in rows:
-        began = time.perf_counter()
-        code = simplify(row["code"], row["language"], ratio=DEFAULT_RATIO, method=DEFAULT_METHOD, task="summarize").code
-        summarizer.summarize([code], batch_size=1)
-        samples.append(time.perf_counter() - began)
-    return samples
 
 
 def main() -> None:
@@ -55,7 +44,7 @@ def main() -> None:
     for name, summarizer in (("shipped, Hugging Face generate", plain), ("shipped + copy head, own greedy loop",
                                                                         copying)):
         summarizer.summarize([rows[0]["code"]])  # warm-up, untimed
-        p50, p95 = percentiles(timed(summarizer, rows))
+        p50, p95 = percentiles(latency(summarizer, rows, DEFAULT_METHOD, DEFAULT_RATIO))
         lines.append(f"| {name} | {p50:.0f} | {p95:.0f} |")
         print(lines[-1], flush=True)
     publish("copy-latency", lines, write=not args.no_write)

@@ -18,11 +18,9 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
-import numpy as np
-from report import command_line, publish
+from report import best_time, command_line, publish
 
 from leancode.encoder import Encoder
 from leancode.training.metrics import gold_ranks, mean_reciprocal_rank
@@ -30,15 +28,6 @@ from leancode.training.metrics import gold_ranks, mean_reciprocal_rank
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
 RUNTIMES = {"PyTorch fp32": ("torch", False), "ONNX Runtime fp32": ("onnx", False),
             "ONNX Runtime int8": ("onnx", True), "PyTorch int8": ("torch", True)}
-
-
-def best_of(function, repeat: int = 2) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
@@ -58,7 +47,7 @@ def main() -> None:
     encoders = {name: Encoder(method="none", backend=backend, quantize=int8, threads=args.threads)
                 for name, (backend, int8) in RUNTIMES.items()}
     vectors = {name: encoder.encode_simplified(texts) for name, encoder in encoders.items()}  # loads, warms up
-    seconds = {name: best_of(lambda: encoder.encode_simplified(texts)) for name, encoder in encoders.items()}
+    seconds = {name: best_time(lambda: encoder.encode_simplified(texts)) for name, encoder in encoders.items()}
 
     sets = {f"CoSQA dev, {len(subset):,} functions": ([(q["query"], q["gold"]) for q in queries], subset)}
     for path in args.pairs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,3 +39,13 @@ def command_line() -> str:
 def percentiles(samples: list[float]) -> tuple[float, float]:
     """p50 and p95 of durations in seconds, in milliseconds."""
     return float(np.percentile(samples, 50)) * 1000, float(np.percentile(samples, 95)) * 1000
+
+
+def best_time(function, repeat: int = 2) -> float:
+    """Best of `repeat` wall times of `function()`: the least disturbed run."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best

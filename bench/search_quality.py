@@ -23,7 +23,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from report import command_line, write_section
+from report import best_time, command_line, write_section
 
 from leancode.encoder import SEARCH_RATIO, Encoder
 from leancode.model_tokens import default_model_path
@@ -59,16 +59,6 @@ def by_cell(cells: list[dict], method: str, ratio: float) -> dict | None:
     return next((c for c in cells if c["method"] == method and c["ratio"] == ratio), None)
 
 
-def timed(function, repeat: int = 2) -> float:
-    """Best of `repeat` wall times: the machine is shared, the minimum is the least disturbed run."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def speedups(encoder: Encoder, texts: list[str], threads: int = os.cpu_count() or 1) -> list[tuple[str, float]]:
     """Seconds to embed `texts` under each CPU setting, one step added at a time."""
     import torch
@@ -76,13 +66,13 @@ def speedups(encoder: Encoder, texts: list[str], threads: int = os.cpu_count() o
     rows = []
     torch.set_num_threads(1)
     rows.append(("in input order, every batch padded to the longest of the set, 1 thread",
-                 timed(lambda: encoder._encode(texts, bucket=False, pad_to_longest_of_set=True))))
+                 best_time(lambda: encoder._encode(texts, bucket=False, pad_to_longest_of_set=True))))
     rows.append(("in input order, each batch padded to its own longest, 1 thread",
-                 timed(lambda: encoder._encode(texts, bucket=False))))
-    rows.append(("length buckets (sorted by length), 1 thread", timed(lambda: encoder._encode(texts))))
+                 best_time(lambda: encoder._encode(texts, bucket=False))))
+    rows.append(("length buckets (sorted by length), 1 thread", best_time(lambda: encoder._encode(texts))))
     if threads > 1:
         torch.set_num_threads(threads)
-        rows.append((f"length buckets, {threads} threads", timed(lambda: encoder._encode(texts))))
+        rows.append((f"length buckets, {threads} threads", best_time(lambda: encoder._encode(texts))))
     return rows
 
 
@@ -188,7 +178,7 @@ def main() -> None:
         for threads in sorted({1, os.cpu_count() or 1}):
             torch.set_num_threads(threads)
             speed_rows.append((f"length buckets, {threads} thread(s), int8 dynamic quantization",
-                               timed(lambda: quantized._encode(texts))))
+                               best_time(lambda: quantized._encode(texts))))
         for name, seconds in speed_rows:
             log(f"speed: {name}: {seconds:.2f}s")
     total_minutes = (time.perf_counter() - began) / 60
