@@ -31,8 +31,30 @@ def test_command_writes_the_benchmark_format_per_language(tmp_path):
         (mined / language / "test.jsonl").write_text("".join(json.dumps(p) + "\n" for p in lines))
     assert main(["search-sets", "--mined", str(mined), "--out", str(out)]) == 0
     manifest = json.loads((out / "MANIFEST.json").read_text())
-    assert manifest["languages"] == {language: {"queries": 3, "functions": 3, "packages": 1}
-                                     for language in ("rust", "typescript")}
+    assert {language: {k: entry[k] for k in ("queries", "functions", "packages", "split")}
+            for language, entry in manifest["languages"].items()} == {
+        language: {"queries": 3, "functions": 3, "packages": 1, "split": "test"} for language in ("rust", "typescript")}
     queries = [json.loads(line) for line in open(out / "rust" / "queries.jsonl")]
     codebase = {json.loads(line)["idx"] for line in open(out / "rust" / "codebase.jsonl")}
     assert {q["gold"] for q in queries} == codebase
+
+
+def test_joined_splits_a_seeded_limit_and_a_manifest_kept_across_runs(tmp_path):
+    mined, out = tmp_path / "mined", tmp_path / "sets"
+    for language, split, count in (("typescript", "valid", 4), ("typescript", "test", 2), ("go", "test", 9)):
+        (mined / language).mkdir(parents=True, exist_ok=True)
+        lines = [pair(f"{language}-{split}-{i}", language, f"Summary {i} of {split}.",
+                      SNIPPETS[language] + f"// {split} {i}") for i in range(count)]
+        (mined / language / f"{split}.jsonl").write_text("".join(json.dumps(p) + "\n" for p in lines))
+    assert main(["search-sets", "--mined", str(mined), "--out", str(out), "--language", "go", "--limit", "5"]) == 0
+    sampled = [json.loads(line)["idx"] for line in open(out / "go" / "codebase.jsonl")]
+    assert main(["search-sets", "--mined", str(mined), "--out", str(out), "--language", "go", "--limit", "5"]) == 0
+    assert [json.loads(line)["idx"] for line in open(out / "go" / "codebase.jsonl")] == sampled  # seeded
+    assert len(sampled) == 5 and sampled == sorted(sampled, key=lambda idx: int(idx.rsplit("-", 1)[1]))
+    assert main(["search-sets", "--mined", str(mined), "--out", str(out), "--language", "typescript",
+                 "--split", "valid+test"]) == 0
+    manifest = json.loads((out / "MANIFEST.json").read_text())
+    assert manifest["languages"]["go"]["functions"] == 5 and manifest["languages"]["go"]["limit"] == 5
+    assert manifest["languages"]["typescript"]["split"] == "valid+test"
+    codebase = [json.loads(line)["idx"] for line in open(out / "typescript" / "codebase.jsonl")]
+    assert len(codebase) == 6 and {idx.split("-")[1] for idx in codebase} == {"valid", "test"}

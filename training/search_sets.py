@@ -1,19 +1,22 @@
 """Held-out code search sets from mined functions: `leancode-train search-sets --mined DIR --out DIR`.
 
 For each language with a mined split (`DIR/<language>/<split>.jsonl`, `leancode-train mine`;
-the test split holds whole packages kept out of training), writes the benchmark's search
+the test split holds whole packages kept out of training; `--split valid+test` joins two splits, for a
+language whose test split alone is too small), writes the benchmark's search
 format (`../shared/docs/benchmark-format.md`) to `OUT/<language>/`: `codebase.jsonl`
 (every function of the split, docstring removed, as mined) and `queries.jsonl` (the first
 sentence of each function's doc comment querying that function). A query whose text is
 the summary of more than one function of the split is dropped (its gold would be a
-guess), and so is its set's duplicate code. `OUT/MANIFEST.json` records the counts and
-the command; `leancode-train eval search` and `bench/search_quality.py` score the sets.
+guess), and so is its set's duplicate code. `--limit N` keeps a seeded sample of N functions
+per language (so a CPU can score the set). `OUT/MANIFEST.json` records, per language, the counts, the
+splits and the command (a later run for other languages adds to it); `leancode-train eval search` and `bench/search_quality.py` score the sets.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -36,22 +39,31 @@ def build_search_set(pairs: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def build_search_sets(mined: Path, out: Path, split: str = "test", languages: list[str] | None = None,
-                      command: str | None = None) -> dict:
-    found = sorted(p.parent.name for p in mined.glob(f"*/{split}.jsonl"))
+                      command: str | None = None, limit: int | None = None, seed: int = 0) -> dict:
+    """Write each language's set; `split` may join splits with "+" (e.g. "valid+test")."""
+    splits = split.split("+")
+    found = sorted(p.parent.name for p in mined.glob(f"*/{splits[0]}.jsonl"))
     chosen = [language for language in found if languages is None or language in languages]
     if not chosen:
-        raise FileNotFoundError(f"{mined}: no {split}.jsonl for {', '.join(languages or ['any language'])}")
-    manifest = {"what": "held-out code search sets", "mined": str(mined), "split": split, "command": command,
-                "languages": {}}
+        raise FileNotFoundError(f"{mined}: no {splits[0]}.jsonl for {', '.join(languages or ['any language'])}")
+    manifest_path = out / "MANIFEST.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    manifest = {"what": "code search sets from mined functions (one doc-comment sentence queries its function)",
+                "languages": manifest.get("languages", {})}
     for language in chosen:
-        pairs = read_jsonl(mined / language / f"{split}.jsonl")
+        pairs = [pair for name in splits for pair in read_jsonl(mined / language / f"{name}.jsonl")]
+        if limit is not None and len(pairs) > limit:
+            keep = set(random.Random(seed).sample(range(len(pairs)), limit))
+            pairs = [pair for i, pair in enumerate(pairs) if i in keep]
         queries, codebase = build_search_set(pairs)
         write_jsonl(out / language / "queries.jsonl", queries)
         write_jsonl(out / language / "codebase.jsonl", codebase)
         manifest["languages"][language] = {"queries": len(queries), "functions": len(codebase),
-                                           "packages": len({p.get("package") for p in pairs})}
+                                           "packages": len({p.get("package") for p in pairs}),
+                                           "mined": str(mined), "split": split, "limit": limit, "seed": seed,
+                                           "command": command}
     out.mkdir(parents=True, exist_ok=True)
-    (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
     return manifest
 
 
@@ -59,14 +71,20 @@ def add_search_sets_parser(commands) -> None:
     p = commands.add_parser("search-sets", help="held-out code search sets from a mined corpus's test split")
     p.add_argument("--mined", required=True, metavar="DIR", help="output of `leancode-train mine`")
     p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--split", default="test", help="the mined split to use (default: test, held-out packages)")
+    p.add_argument("--split", default="test",
+                   help="the mined split to use, or splits joined by '+' (default: test, held-out packages)")
+    p.add_argument("--limit", type=int, metavar="N", help="a seeded sample of at most N functions per language")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--language", action="append", help="only these languages (repeatable; default: all found)")
     p.set_defaults(func=_search_sets)
 
 
 def _search_sets(args: argparse.Namespace) -> int:
-    manifest = build_search_sets(Path(args.mined), Path(args.out), args.split, args.language, args.command)
+    manifest = build_search_sets(Path(args.mined), Path(args.out), args.split, args.language, args.command,
+                                 args.limit, args.seed)
     for language, counts in manifest["languages"].items():
+        if args.language and language not in args.language:
+            continue
         print(f"{args.out}/{language}: {counts['queries']} queries over {counts['functions']} functions "
               f"of {counts['packages']} packages")
     return 0
