@@ -8,7 +8,10 @@ All in one process with one loaded model: the queries are embedded once and reus
 every cell (they are never simplified); the codebase is simplified and embedded once
 per (method, ratio). Encode time counts simplification plus embedding of the codebase.
 The grid uses `--model` (default: the encoder's default, the shipped search adapter); the
-zero-shot base model's full-input MRR is measured in the same run for reference.
+zero-shot base model's full-input MRR is measured in the same run for reference. MRR
+intervals are paired bootstraps over the queries (`--bootstrap` seeded resamples, the same
+resampled queries for every cell), for each MRR and for its difference from full input and
+from the zero-shot base.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from leancode.encoder import SEARCH_RATIO, Encoder
 from leancode.model_tokens import default_model_path
 from leancode.simplify import METHODS, REPEAT_DISCOUNT
 from leancode.training.jsonl import read_jsonl
-from leancode.training.metrics import gold_ranks, mean_reciprocal_rank
+from leancode.training.metrics import gold_ranks
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
 RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5)
@@ -37,8 +40,21 @@ ORDER = ("none", "leancode", "leancode-global", "dietcode", "slimcode", "random"
 PLAIN = "leancode, repeat discount 1"  # the paper's plain removal order, beside the default discount
 
 
-def mrr(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: list[int]) -> float:
-    return mean_reciprocal_rank(gold_ranks(query_vectors @ code_vectors.T, gold))
+def reciprocal_ranks(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: list[int]) -> np.ndarray:
+    """1/rank of each query's gold function (their mean is the MRR)."""
+    return 1 / np.array(gold_ranks(query_vectors @ code_vectors.T, gold), dtype=float)
+
+
+def bootstrap(samples: int, queries: int, seed: int = 0) -> np.ndarray:
+    """[samples, queries] query indices drawn with replacement, shared by every cell (paired)."""
+    return np.random.default_rng(seed).integers(0, queries, size=(samples, queries))
+
+
+def interval(draws: np.ndarray, rr: np.ndarray, reference: np.ndarray | None = None) -> tuple[float, float]:
+    """95% bootstrap interval of the MRR of `rr`, or of its difference from `reference`'s (paired)."""
+    values = rr if reference is None else rr - reference
+    means = values[draws].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dict:
@@ -49,14 +65,35 @@ def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dic
     end = time.perf_counter()
     before = sum(s.model_tokens for s in simplified)
     after = sum(s.model_tokens_kept for s in simplified)
+    rr = reciprocal_ranks(query_vectors, vectors, gold)
     return {"method": encoder.method, "ratio": encoder.ratio, "repeat_discount": encoder.repeat_discount,
-            "mrr": mrr(query_vectors, vectors, gold),
+            "mrr": float(rr.mean()), "rr": rr,
             "simplify_s": middle - start, "encode_s": end - middle, "seconds": end - start,
             "model_tokens_before": before, "model_tokens_after": after}
 
 
 def by_cell(cells: list[dict], method: str, ratio: float) -> dict | None:
     return next((c for c in cells if c["method"] == method and c["ratio"] == ratio), None)
+
+
+def intervals_table(cells: list[dict], base: dict, zero_shot: dict, default_ratio: float, ratio: float,
+                    draws: np.ndarray) -> list[str]:
+    """MRR of the reference cells and of every method at `ratio`, each with its paired-bootstrap interval."""
+    rows = [("zero-shot base, full code", zero_shot), ("full code (`none`)", base),
+            (f"default (leancode {default_ratio:g})", by_cell(cells, "leancode", default_ratio))]
+    rows += [(f"{c['method']} {ratio:g}", c) for c in cells if c["ratio"] == ratio]
+    fmt = lambda lo, hi: f"[{lo:+.4f}, {hi:+.4f}]"  # noqa: E731
+    lines = ["", f"MRR with 95% intervals, paired bootstrap over the {draws.shape[1]} queries ({draws.shape[0]} "
+             "seeded resamples, the same for every row); Δ = row minus full code or minus the zero-shot base:", "",
+             "| cell | MRR | 95% interval | Δ full code [95%] | Δ zero-shot [95%] |", "|---|---:|---:|---:|---:|"]
+    for name, cell in rows:
+        if cell is None:
+            continue
+        lo, hi = interval(draws, cell["rr"])
+        lines.append(f"| {name} | {cell['mrr']:.4f} | [{lo:.4f}, {hi:.4f}] | "
+                     f"{cell['mrr'] - base['mrr']:+.4f} {fmt(*interval(draws, cell['rr'], base['rr']))} | "
+                     f"{cell['mrr'] - zero_shot['mrr']:+.4f} {fmt(*interval(draws, cell['rr'], zero_shot['rr']))} |")
+    return lines
 
 
 def speedups(encoder: Encoder, texts: list[str], threads: int = os.cpu_count() or 1) -> list[tuple[str, float]]:
@@ -98,6 +135,10 @@ def main() -> None:
     parser.add_argument("--model", help="encoder model or search adapter directory (default: the encoder's default)")
     parser.add_argument("--zero-shot-model", default=default_model_path(),
                         help="reference model measured on full input (default: the packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--bootstrap", type=int, default=2000, metavar="N",
+                        help="seeded bootstrap resamples of the queries for the MRR intervals (0: none)")
+    parser.add_argument("--default-ratio", type=float, default=SEARCH_RATIO,
+                        help="the ratio this set's default serves (default: leancode.encoder.SEARCH_RATIO)")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement here")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
@@ -115,7 +156,8 @@ def main() -> None:
         codebase = [{"idx": r["idx"], "code": r["code"], "language": r["language"]} for r in pairs]
     else:
         queries, codebase = read_jsonl(args.queries), read_jsonl(args.codebase)
-    data_name = "/".join(Path(args.pairs).parts[-2:]) if args.pairs else Path(args.queries).parent.name
+    data_name = "/".join(Path(args.pairs).parts[-2:]) if args.pairs else "/".join(Path(args.queries).parts[-3:-1])
+    cosqa = not args.pairs and Path(args.queries).resolve() == (DATA / "queries.jsonl").resolve()
     column = {r["idx"]: i for i, r in enumerate(codebase)}
     gold = [column[q["gold"]] for q in queries]
     log = lambda *parts: print(*parts, file=sys.stderr, flush=True)  # noqa: E731
@@ -185,11 +227,11 @@ def main() -> None:
 
     command = command_line()
     lines = [
-        "## Code search quality (CoSQA dev)" if not args.pairs else f"## Code search quality ({data_name})",
+        "## Code search quality (CoSQA dev)" if cosqa else f"## Code search quality ({data_name})",
         "",
         f"`{command}` — {len(queries)} queries over {len(codebase)} functions "
         f"(`{data_name}`), model `{encoder.model_id}` (mean pooling, "
-        f"max {encoder.max_length} model tokens), fp32, {args.threads} torch threads, one process on "
+        f"max {encoder.max_length} model tokens), fp32, {encoder.backend} runtime, {args.threads} threads, one process on "
         f"{platform.machine()} with {os.cpu_count()} cores, torch {torch.__version__}; "
         f"{total_minutes:.0f} minutes in all. "
         "The queries are embedded once and reused by every cell (queries are never simplified); the codebase "
@@ -202,9 +244,9 @@ def main() -> None:
                   f"({base['model_tokens_before'] / len(codebase):.1f} model tokens per function); "
                   f"queries in {query_seconds:.1f}s. For reference, zero-shot `{zero_shot.model_id}` on full "
                   f"input: MRR **{zero_shot_cell['mrr']:.4f}**.", ""]
-        default = by_cell(cells, "leancode", SEARCH_RATIO)
+        default = by_cell(cells, "leancode", args.default_ratio)
         if default:
-            lines += [f"Defaults (this model, leancode at ratio {SEARCH_RATIO:g}): MRR **{default['mrr']:.4f}**, "
+            lines += [f"Defaults (this model, leancode at ratio {args.default_ratio:g}): MRR **{default['mrr']:.4f}**, "
                       f"{default['mrr'] / zero_shot_cell['mrr']:.1%} of the zero-shot full-input MRR.", ""]
     header = "| method | " + " | ".join(f"{r:g}" for r in ratios) + " |"
     rule = "|---|" + "---:|" * len(ratios)
@@ -237,8 +279,11 @@ def main() -> None:
             lines += ["", f"Largest leancode ratio keeping >= 97% of full-input MRR and at least the zero-shot "
                       f"full-input MRR: **{best['ratio']:g}** (MRR {best['mrr']:.4f}, "
                       f"{best['mrr'] / base['mrr']:.1%}); "
-                      + ("" if args.pairs else f"the shipped default (`leancode.encoder.SEARCH_RATIO` = "
+                      + ("" if not cosqa else f"the shipped default (`leancode.encoder.SEARCH_RATIO` = "
                          f"{SEARCH_RATIO:g}) also weighs the held-out package sets (sections below).")]
+    if base and args.bootstrap:
+        lines += intervals_table(cells, base, zero_shot_cell, args.default_ratio, max(ratios),
+                                 bootstrap(args.bootstrap, len(queries)))
     if sweep:
         lines += ["", f"leancode at ratio {max(ratios):g} by repeat discount (the k-th repeat of a token's text in a "
                   f"function scores discount**k of its table score; shipped: {REPEAT_DISCOUNT:g}; 1 is the paper's "
@@ -263,6 +308,8 @@ def main() -> None:
     print(text)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        for cell in [*cells, zero_shot_cell, *sweep, *(c for c, _ in int8), *sum(repeats.values(), [])]:
+            cell["rr"] = [round(float(x), 6) for x in cell["rr"]]
         Path(args.json).write_text(json.dumps({"cells": cells, "query_seconds": query_seconds,
                                                "int8": [c for c, _ in int8], "speed": speed_rows, "sweep": sweep,
                                                "timing_repeats": repeats,
