@@ -310,7 +310,10 @@ def main() -> None:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         for cell in [*cells, zero_shot_cell, *sweep, *(c for c, _ in int8), *sum(repeats.values(), [])]:
             cell["rr"] = [round(float(x), 6) for x in cell["rr"]]
-        Path(args.json).write_text(json.dumps({"cells": cells, "query_seconds": query_seconds,
+        Path(args.json).write_text(json.dumps({"data": data_name, "queries": len(queries),
+                                               "functions": len(codebase), "default_ratio": args.default_ratio,
+                                               "model": encoder.model_id, "backend": encoder.backend,
+                                               "cells": cells, "query_seconds": query_seconds,
                                                "int8": [c for c, _ in int8], "speed": speed_rows, "sweep": sweep,
                                                "timing_repeats": repeats,
                                                "zero_shot": zero_shot_cell,
