@@ -48,10 +48,11 @@ def main() -> None:
         others = [cell(run, m, r) for m in BASELINES]
         quality.append(
             f"| {run['data']} | {run['functions']:,} ({run['queries']:,}) | {zero['mrr']:.4f} | {base['mrr']:.4f} | "
-            f"{default['mrr']:.4f} ({run['default_ratio']:g}) | {lean['mrr']:.4f} ({lean['mrr'] / base['mrr']:.1%}) | "
+            + (f"{default['mrr']:.4f} ({run['default_ratio']:g})" if default else "") + " | "
+            f"{lean['mrr']:.4f} ({lean['mrr'] / base['mrr']:.1%}) | "
             + " | ".join(f"{c['mrr']:.4f}" if c else "" for c in others)
             + f" | {lean['seconds'] / base['seconds']:.2f} |")
-        paired.append(f"| {run['data']} | {diff(default, zero)} | {diff(lean, base)} | "
+        paired.append(f"| {run['data']} | {diff(default, zero) if default else ''} | {diff(lean, base)} | "
                       + " | ".join(diff(lean, c) if c else "" for c in others) + " |")
     lines = ["## Code search quality per language", "", f"`{command_line()}`. MRR of the shipped adapter on each "
              "set (zero-shot: the packaged base model on full code, same run); encode time = simplification plus "
