@@ -33,18 +33,19 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     r = args.ratio
-    quality = ["| set | functions (queries) | zero-shot | full code | default | LeanCode {r:g} (% of full) | "
-               .format(r=r) + " | ".join(f"{m} {r:g}" for m in BASELINES) + f" | encode time, LeanCode {r:g} |",
+    quality = [f"| set | functions (queries) | zero-shot | full code | default | LeanCode {r:g} (% of full) | "
+               + " | ".join(f"{m} {r:g}" for m in BASELINES) + f" | encode time, LeanCode {r:g} |",
                "|---|---:|" + "---:|" * (5 + len(BASELINES))]
     paired = [f"| set | default − zero-shot | LeanCode {r:g} − full code | "
               + " | ".join(f"LeanCode − {m}" for m in BASELINES) + " |", "|---|" + "---:|" * (2 + len(BASELINES))]
     for path in args.runs:
-        run = json.load(open(path))
-        rr = lambda c: np.asarray(c["rr"])  # noqa: E731
+        with open(path) as file:
+            run = json.load(file)
         base, zero, lean = cell(run, "none", 0), run["zero_shot"], cell(run, "leancode", r)
         default = cell(run, "leancode", run["default_ratio"])
         draws = bootstrap(args.bootstrap, run["queries"])
-        diff = lambda a, b: "{:+.4f} [{:+.4f}, {:+.4f}]".format(a["mrr"] - b["mrr"], *interval(draws, rr(a), rr(b)))  # noqa: E731,E501
+        diff = lambda a, b, draws=draws: "{:+.4f} [{:+.4f}, {:+.4f}]".format(  # noqa: E731
+            a["mrr"] - b["mrr"], *interval(draws, np.asarray(a["rr"]), np.asarray(b["rr"])))
         others = [cell(run, m, r) for m in BASELINES]
         quality.append(
             f"| {run['data']} | {run['functions']:,} ({run['queries']:,}) | {zero['mrr']:.4f} | {base['mrr']:.4f} | "

@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--model", help="encoder model or search adapter directory (default: the encoder's default)")
     parser.add_argument("--zero-shot-model", default=default_model_path(),
                         help="reference model measured on full input (default: the packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--no-plain", action="store_true",
+                        help=f"leave out the '{PLAIN}' rows (the paper's removal order beside leancode's)")
     parser.add_argument("--bootstrap", type=int, default=2000, metavar="N",
                         help="seeded bootstrap resamples of the queries for the MRR intervals (0: none)")
     parser.add_argument("--default-ratio", type=float, default=SEARCH_RATIO,
@@ -177,7 +179,8 @@ def main() -> None:
 
     cells = []
     for method in methods:
-        for name, discount in [(method, None)] + ([(PLAIN, 1.0)] if method == "leancode" else []):
+        plain = [(PLAIN, 1.0)] if method == "leancode" and not args.no_plain else []
+        for name, discount in [(method, None)] + plain:
             for ratio in ([0.0] if method == "none" else ratios):
                 cell = run_cell(encoder.configured(method, ratio, discount), codebase, query_vectors, gold)
                 cell["method"] = name
@@ -231,7 +234,8 @@ def main() -> None:
         "",
         f"`{command}` — {len(queries)} queries over {len(codebase)} functions "
         f"(`{data_name}`), model `{encoder.model_id}` (mean pooling, "
-        f"max {encoder.max_length} model tokens), fp32, {encoder.backend} runtime, {args.threads} threads, one process on "
+        f"max {encoder.max_length} model tokens), fp32, {encoder.backend} runtime, {args.threads} threads, "
+        "one process on "
         f"{platform.machine()} with {os.cpu_count()} cores, torch {torch.__version__}; "
         f"{total_minutes:.0f} minutes in all. "
         "The queries are embedded once and reused by every cell (queries are never simplified); the codebase "
