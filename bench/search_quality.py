@@ -229,12 +229,13 @@ def main() -> None:
     total_minutes = (time.perf_counter() - began) / 60
 
     command = command_line()
+    precision = "int8 code model" if encoder.quantize else "fp32"
     lines = [
         "## Code search quality (CoSQA dev)" if cosqa else f"## Code search quality ({data_name})",
         "",
         f"`{command}` — {len(queries)} queries over {len(codebase)} functions "
         f"(`{data_name}`), model `{encoder.model_id}` (mean pooling, "
-        f"max {encoder.max_length} model tokens), fp32, {encoder.backend} runtime, {args.threads} threads, "
+        f"max {encoder.max_length} model tokens), {precision}, {encoder.backend} runtime, {args.threads} threads, "
         "one process on "
         f"{platform.machine()} with {os.cpu_count()} cores, torch {torch.__version__}; "
         f"{total_minutes:.0f} minutes in all. "
