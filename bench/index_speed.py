@@ -6,10 +6,10 @@ The functions are those `leancode index` finds in a copy of part of the Python s
 library (tests left out). Parts: reading and parsing the files (tree-sitter units),
 simplification (the default: LeanCode at the default ratio), embedding. Steps, each added
 to the one before, each timing the index's embedding loop (chunks of 256 functions,
-simplified then embedded): PyTorch (the former path); ONNX Runtime; functions in order of
-length before chunking (less padding); simplification of the next chunk in a worker
-thread while this one embeds; int8 weights (kept only if `bench/encoder_backends.py`
-shows MRR within 1%). Each step runs twice, alternating, best of two (a shared machine).
+simplified then embedded): PyTorch fp32 (the former path); ONNX Runtime fp32 (calls on
+`--threads` worker threads); functions in order of length before chunking (less padding);
+int8 weights, one function per call (the default, kept because `bench/encoder_backends.py`
+shows MRR within 1%). Each step runs `--repeat` times, alternating, best of them.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     warnings.simplefilter("ignore")
     files = stdlib_files(args.functions)
     start = time.perf_counter()
@@ -68,7 +69,7 @@ def main() -> None:
 
     torch_encoder = Encoder(backend="torch", threads=args.threads)
     onnx_encoder = Encoder(backend="onnx", quantize=False, threads=args.threads)
-    int8_encoder = Encoder(backend="onnx", quantize=True, threads=args.threads)
+    int8_encoder = Encoder(backend="onnx", threads=args.threads)  # the default
     onnx_encoder.simplify(items[:CHUNK])  # the tables and the piece counter, loaded once for all steps
     start = time.perf_counter()
     onnx_encoder.simplify(items)
@@ -80,16 +81,11 @@ def main() -> None:
         for chunk in chunks(items, by_length):
             encoder.encode_code(chunk)
 
-    def pipelined(encoder: Encoder) -> None:
-        for _ in encoder.encode_code_chunks(chunks(items, True)):
-            pass
-
     steps = {
-        "PyTorch, chunks in file order (the former path)": lambda: loop(torch_encoder),
-        "+ ONNX Runtime": lambda: loop(onnx_encoder),
+        "PyTorch fp32, chunks in file order (the former path)": lambda: loop(torch_encoder),
+        "+ ONNX Runtime fp32": lambda: loop(onnx_encoder),
         "+ functions in order of length": lambda: loop(onnx_encoder, True),
-        "+ simplification in a worker thread": lambda: pipelined(onnx_encoder),
-        "+ int8 weights": lambda: pipelined(int8_encoder),
+        "+ int8 weights, one function per call (the default)": lambda: loop(int8_encoder, True),
     }
     seconds = {name: float("inf") for name in steps}
     for _ in range(args.repeat):
@@ -101,8 +97,8 @@ def main() -> None:
     lines = ["## Index speed, step by step", "",
              f"`{command_line()}` — {len(items):,} functions of {len(files)} standard-library files, one process, "
              f"{args.threads} threads, {os.cpu_count()} cores ({platform.machine()}), Python "
-             f"{platform.python_version()}; best of {args.repeat}, steps alternating. The machine was shared: "
-             "compare ratios.", "",
+             f"{platform.python_version()}; best of {args.repeat}, steps alternating; load average "
+             f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (read the ratios).", "",
              f"Reading and parsing the files: {parse:.1f} s; simplifying every function (defaults): {simplify:.1f} s.",
              "", "| embedding loop (simplify + embed, chunks of 256) | seconds | functions/s | relative to the first |",
              "|---|---:|---:|---:|",

@@ -7,10 +7,12 @@ The CPU path (see BENCHMARKS.md, section search-quality, for the measured effect
 - texts are tokenized once with the fast tokenizer, sorted by length and batched in
   that order, so each batch is padded only to its own longest text (length buckets);
 - the model runs in ONNX Runtime (`backend="auto"`, where `onnxruntime` is installed: a one-time export of
-  the same model, same vectors, see `leancode/runtime.py`) or in PyTorch under `torch.inference_mode`,
-  with `threads` intra-op threads;
-- `quantize=True` gives the code model dynamic int8 weights (per output channel), in either runtime;
-  queries stay fp32.
+  the same model, same vectors, see `leancode/runtime.py`), calls on `threads` worker threads, or in
+  PyTorch under `torch.inference_mode`, with `threads` intra-op threads;
+- in ONNX Runtime the code model runs in int8 by default (`quantize=None`; `False` keeps fp32): dynamic
+  int8 weights, the first layer in fp32, one function per call, so a function's vector never depends on
+  the functions embedded with it. `quantize=True` in PyTorch is its dynamic int8 (batched, batch-dependent).
+  Queries stay fp32 in the same runtime (a query is one short text).
 
 Models load from local directories only (sentence-transformers layout or a plain Hugging
 Face encoder); nothing is fetched from a hub. Pooling follows the directory's
@@ -36,8 +38,8 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .model_tokens import default_model_path, piece_counter, resolve_model
-from .runtime import (BACKENDS, OnnxRunner, TorchRunner, export_onnx, onnx_file, onnx_runtime_available, pool,
-                      quantize_onnx)
+from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_onnx, int8_file, onnx_file,
+                      onnx_runtime_available, pool, quantize_onnx)
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 SEARCH_METHOD = "leancode"
@@ -135,7 +137,7 @@ class Encoder:
     """Code and query embeddings from one local encoder model, code simplified first."""
 
     def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float = SEARCH_RATIO,
-                 quantize: bool = False, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
+                 quantize: bool | None = None, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
                  repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto"):
         check_settings(method, ratio, repeat_discount)
         if backend not in BACKENDS:
@@ -154,9 +156,9 @@ class Encoder:
         # ONNX Runtime wherever it is installed (faster, and its int8 is nearer fp32: bench/encoder_backends.py).
         self._auto_backend = backend == "auto"
         self.backend = backend if backend != "auto" else "onnx" if onnx_runtime_available() else "torch"
-        # int8 is opt-in: MRR within 1% of fp32 and faster, but its activation scales are computed per batch, so a
-        # function's vector depends on its batch-mates (cosine ~0.994 batched vs alone; bench/encoder_backends.py).
-        self.quantize = bool(quantize)
+        # int8 by default in ONNX Runtime (faster, MRR within 1% of fp32, one function per call; measured by
+        # bench/encoder_backends.py); PyTorch's dynamic int8 is further from fp32 and batch-dependent: opt-in.
+        self.quantize = self.backend == "onnx" if quantize is None else bool(quantize)
         # The model runners by role and path: loaded on first use (a warm index never pays for them),
         # shared by `configured` copies.
         self._shared: dict = {}
@@ -191,12 +193,13 @@ class Encoder:
         int8 = self.quantize and path == self.path
         if self.backend == "onnx":
             try:
-                return OnnxRunner(self._onnx_export(path, int8), self.threads)
+                return OnnxRunner(self._onnx_export(path, int8), self.threads, one_by_one=int8)
             except Exception as error:  # the exporter or the runtime can fail in many ways on unusual models
                 if not self._auto_backend:
                     raise
                 warnings.warn(f"{path.name}: ONNX Runtime unavailable ({type(error).__name__}: {error}); "
-                              "running the model in PyTorch", stacklevel=3)
+                              "running the model in PyTorch, fp32", stacklevel=3)
+                int8 = False  # PyTorch's int8 is further from ONNX Runtime's than fp32 is (cosine 0.98 vs 0.995)
         return TorchRunner(self._torch_model(path, int8), self._pooling, self._uses_token_types)
 
     def _onnx_export(self, path: Path, int8: bool) -> Path:
@@ -207,7 +210,7 @@ class Encoder:
             export_onnx(self._torch_model(path, False), self._pooling, self._uses_token_types, file)
         if not int8:
             return file
-        quantized = file.with_name(file.stem + "-int8.onnx")
+        quantized = int8_file(file)
         if not quantized.is_file():
             quantize_onnx(file, quantized)
         return quantized
@@ -242,8 +245,9 @@ class Encoder:
                          f"len{self.max_length}", _pooling_key(self._pooling)])
 
     def _precision(self) -> str:
-        """fp32 vectors are the same in both runtimes; int8 ones differ between them (own cache keys)."""
-        return "fp32" if not self.quantize else "int8-onnx" if self.backend == "onnx" else "int8"
+        """fp32 vectors are the same in both runtimes; int8 ones differ between them (own cache keys), and
+        ONNX Runtime's with each INT8_VERSION (v1, batched, is no longer made)."""
+        return "fp32" if not self.quantize else f"int8-onnx-v{INT8_VERSION}" if self.backend == "onnx" else "int8"
 
     def configured(self, method: str | None = None, ratio: float | None = None,
                    repeat_discount: float | None = None) -> Encoder:
@@ -306,12 +310,10 @@ class Encoder:
         lengths = np.array([len(e.ids) for e in encodings])
         # Length buckets: longest first (a too-large batch fails at once), each padded to its own longest.
         order = np.argsort(-lengths, kind="stable") if bucket else np.arange(len(texts))
-        batches = [order[s:s + self.batch_size] for s in range(0, len(order), self.batch_size)]
-        if progress:
-            from tqdm import tqdm
+        size = 1 if run.one_by_one else self.batch_size
+        batches = [order[s:s + size] for s in range(0, len(order), size)]
 
-            batches = tqdm(batches, desc="encoding", unit="batch")
-        for batch in batches:
+        def inputs(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             width = int(lengths.max() if pad_to_longest_of_set else lengths[batch].max())
             ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -319,7 +321,15 @@ class Encoder:
                 n = lengths[index]
                 ids[row, :n] = encodings[index].ids
                 mask[row, :n] = 1
-            out[batch] = run(ids, mask)
+            return ids, mask
+
+        results = zip(batches, run.map(inputs(batch) for batch in batches))
+        if progress:
+            from tqdm import tqdm
+
+            results = tqdm(results, total=len(batches), desc="encoding", unit="batch")
+        for batch, vectors in results:
+            out[batch] = vectors
         return out
 
 

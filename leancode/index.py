@@ -34,8 +34,9 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from .index_cache import IndexCache, SafeDisk, UnsafeCacheValue
-from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIndexDir, built_settings, read_manifest,
-                          read_snapshot, refuse_symlinks, safe_mkdir, snapshot_of, write_snapshot)
+from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIndexDir, built_settings,
+                          manifest_settings, read_manifest, read_snapshot, refuse_symlinks, safe_mkdir, snapshot_of,
+                          write_snapshot)
 from .languages import ParseWarning
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
@@ -397,10 +398,10 @@ class RepositoryIndex:
             "model_path": str(getattr(encoder, "path", "")) or None,
             "config_key": snapshot.config_key,
             "dim": encoder.dim,
-            "encoder": {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")
-                        if isinstance(getattr(encoder, name, None), (str, int, float, bool))},
+            "encoder": manifest_settings(encoder),
             "counts": {"files": stats.files, "units": len(snapshot.units),
                        "distinct_functions": len({u.key for u in snapshot.units})},
             "skipped": stats.skipped,
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         })
+

@@ -5,6 +5,12 @@ returns pooled, L2-normalised float32 embeddings [batch, dim]. The ONNX graph is
 PyTorch model with its pooling, exported once per model: the two give the same vectors
 (cosine >= 0.999 checked by `bench/encoder_backends.py`), so they share cache keys.
 
+int8 (`quantize_onnx`): dynamic int8 weights, per output channel, with the first encoder
+layer kept in fp32 (most of int8's error comes from it, measured by `bench/encoder_backends.py`).
+Dynamic quantization computes activation scales per call, so an int8 runner embeds one
+text per call (`one_by_one`): no padding, and a text's vector never depends on the texts
+embedded with it. Calls run in parallel on `threads` worker threads, one intra-op thread each.
+
 The export lives in the user's cache directory (`LEANCODE_CACHE`, else
 `$XDG_CACHE_HOME/leancode`, else `~/.cache/leancode`) as `onnx/<model identity>.onnx`,
 written atomically. Making it needs torch and the `onnx` package; running it needs only
@@ -17,13 +23,18 @@ import importlib.util
 import os
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
 BACKENDS = ("auto", "onnx", "torch")
 EXPORT_VERSION = 1  # bump when the exported graph changes
+INT8_VERSION = 2  # bump when the int8 graph or how it runs changes (its vectors, hence cache keys, change)
 OPSET = 17
+# MatMuls of the first encoder layer (BERT-style and other Hugging Face names): kept in fp32 by `quantize_onnx`.
+FIRST_LAYER = re.compile(r"/layers?\.0/")
 
 
 def cache_dir() -> Path:
@@ -77,10 +88,18 @@ def _pooled_module(model, pooling: str, uses_token_types: bool):
     return Pooled().eval()
 
 
+def worker_count(threads: int | None) -> int:
+    """`threads`, else the CPUs this process may run on."""
+    if threads:
+        return threads
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class TorchRunner:
-    """The model in PyTorch, under `inference_mode`."""
+    """The model in PyTorch, under `inference_mode` (its own intra-op threads; calls run in turn)."""
 
     name = "torch"
+    one_by_one = False
 
     def __init__(self, model, pooling: str, uses_token_types: bool):
         self.module = _pooled_module(model, pooling, uses_token_types)
@@ -90,6 +109,9 @@ class TorchRunner:
 
         with torch.inference_mode():
             return self.module(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+
+    def map(self, calls: Iterable[tuple[np.ndarray, np.ndarray]]) -> Iterator[np.ndarray]:
+        return (self(ids, mask) for ids, mask in calls)
 
 
 def export_onnx(model, pooling: str, uses_token_types: bool, target: Path) -> None:
@@ -112,31 +134,54 @@ def export_onnx(model, pooling: str, uses_token_types: bool, target: Path) -> No
         temporary.unlink(missing_ok=True)
 
 
+def int8_file(source: Path) -> Path:
+    """Where `quantize_onnx` writes the int8 model of the export `source`."""
+    return source.with_name(f"{source.stem}-int8-v{INT8_VERSION}.onnx")
+
+
 def quantize_onnx(source: Path, target: Path) -> None:
-    """Dynamic int8 weights (per output channel) of an exported model, written atomically."""
+    """Dynamic int8 weights (per output channel) of an exported model, the first encoder layer's kept in fp32,
+    written atomically."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    graph = onnx.load(str(source), load_external_data=False).graph
+    first_layer = [node.name for node in graph.node if node.op_type in ("MatMul", "Gemm")
+                   and FIRST_LAYER.search(node.name)]
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        quantize_dynamic(str(source), str(temporary), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(str(source), str(temporary), weight_type=QuantType.QInt8, per_channel=True,
+                         nodes_to_exclude=first_layer)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
 
 
 class OnnxRunner:
-    """An exported model in ONNX Runtime (CPU), `threads` intra-op threads (None: ONNX Runtime's default)."""
+    """An exported model in ONNX Runtime (CPU). `map` runs calls on `threads` worker threads (None: one per
+    CPU), each call on one intra-op thread (no thread barriers inside a call, which cost most on a busy
+    machine). `one_by_one`: the encoder embeds one text per call (int8)."""
 
     name = "onnx"
 
-    def __init__(self, path: Path, threads: int | None = None):
+    def __init__(self, path: Path, threads: int | None = None, one_by_one: bool = False):
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.one_by_one = one_by_one
+        self.workers = worker_count(threads)
+        self._pool: ThreadPoolExecutor | None = None
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def map(self, calls: Iterable[tuple[np.ndarray, np.ndarray]]) -> Iterator[np.ndarray]:
+        """The embeddings of each (ids, mask) call, in order (ONNX Runtime releases the GIL while it runs)."""
+        if self.workers == 1:
+            return (self(ids, mask) for ids, mask in calls)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="leancode-onnx")
+        return self._pool.map(lambda call: self(*call), calls)

@@ -61,9 +61,11 @@ def test_simplification_changes_vectors_and_config_key(encoder):
     assert np.allclose(full, plain.encode_simplified([code])[0], atol=1e-6)  # none: no simplification
 
 
-def test_length_buckets_give_the_vectors_of_unbatched_encoding(encoder):
+@pytest.mark.parametrize("quantize", [None, False])  # the default (int8 in ONNX Runtime, one by one) and fp32
+def test_length_buckets_give_the_vectors_of_unbatched_encoding(quantize):
+    encoder = Encoder(method="slimcode", ratio=0.5, batch_size=3, quantize=quantize)
     texts = [*FUNCTIONS.values(), "x", "def f(): pass", "how to parse a date in python"]
-    bucketed = encoder.encode_simplified(texts)  # batches of 3, sorted by length, padded per batch
+    bucketed = encoder.encode_simplified(texts)  # fp32: batches of 3, sorted by length, padded per batch
     one_by_one = np.stack([encoder.encode_simplified([t])[0] for t in texts])
     in_order = encoder._encode(texts, bucket=False)
     assert np.allclose(bucketed, one_by_one, atol=1e-5)
