@@ -122,6 +122,8 @@ def main() -> None:
     parser.add_argument("--section", default="search-quality", help="BENCHMARKS.md section to write")
     parser.add_argument("--methods", default=",".join(ORDER))
     parser.add_argument("--ratios", default=",".join(map(str, RATIOS)))
+    parser.add_argument("--other-ratios", metavar="RATIOS",
+                        help="ratios for the methods other than leancode (default: --ratios)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                         help="torch threads for the grid (the speed-up rows try 1 and all cores)")
     parser.add_argument("--speed-sample", type=int, default=512, metavar="N",
@@ -149,6 +151,7 @@ def main() -> None:
 
     methods = [m for m in args.methods.split(",") if m]
     ratios = [float(r) for r in args.ratios.split(",") if r]
+    others = ratios if args.other_ratios is None else [float(r) for r in args.other_ratios.split(",") if r]
     for method in methods:
         if method not in METHODS:
             parser.error(f"unknown method {method!r}")
@@ -181,7 +184,7 @@ def main() -> None:
     for method in methods:
         plain = [(PLAIN, 1.0)] if method == "leancode" and not args.no_plain else []
         for name, discount in [(method, None)] + plain:
-            for ratio in ([0.0] if method == "none" else ratios):
+            for ratio in ([0.0] if method == "none" else ratios if method == "leancode" else others):
                 cell = run_cell(encoder.configured(method, ratio, discount), codebase, query_vectors, gold)
                 cell["method"] = name
                 cells.append(cell)
@@ -261,15 +264,17 @@ def main() -> None:
     for method in shown:
         row = []
         for r in ratios:
-            c = by[(method, r)]
-            row.append(f"{c['mrr']:.4f} ({c['mrr'] / base['mrr']:.1%})" if base else f"{c['mrr']:.4f}")
+            c = by.get((method, r))
+            row.append("" if c is None else f"{c['mrr']:.4f} ({c['mrr'] / base['mrr']:.1%})" if base
+                       else f"{c['mrr']:.4f}")
         lines.append(f"| {method} | " + " | ".join(row) + " |")
     if base:
         lines += ["", "Codebase encode time (simplification + embedding) relative to `none`, same run "
                   "(embedding alone relative to `none`'s embedding in parentheses):", "", header, rule]
         for method in shown:
             row = [f"{by[(method, r)]['seconds'] / base['seconds']:.2f} "
-                   f"({by[(method, r)]['encode_s'] / base['encode_s']:.2f})" for r in ratios]
+                   f"({by[(method, r)]['encode_s'] / base['encode_s']:.2f})" if (method, r) in by else ""
+                   for r in ratios]
             lines.append(f"| {method} | " + " | ".join(row) + " |")
         if repeats["none"]:
             none_s, lean_s = (fastest[m]["seconds"] for m in ("none", "leancode"))
