@@ -46,8 +46,9 @@ CONFIDENCE_SCORES = {
 SHARED_KEYS = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
 
 
-def default_summarizer_dir(language: str = "python") -> Path:
-    return MODELS_DIR / f"{language}-summarize"
+def default_summarizer_dir() -> Path:
+    """The shipped summarizer: one model for all six languages."""
+    return MODELS_DIR / "code-summarize"
 
 
 def is_leancode_summarizer(path: str | Path) -> bool:

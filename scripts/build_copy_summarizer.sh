@@ -7,7 +7,7 @@
 # on 2 idle CPU cores; a GPU is used when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-init=${INIT:-leancode/models/python-summarize}  # the Python-only summarizer this one starts from
+init=${INIT:-leancode/models/python-summarize}  # the Python-only summarizer of scripts/build_summarizer.sh
 # 1. Pairs in six languages: the first 224 listed PyPI packages and the stdlib, the JDK, the Go stdlib and
 #    Debian Go modules, Debian Rust crates, npm JavaScript/TypeScript packages (counts in data/mined-all/MANIFEST.json).
 if [ ! -f data/mined-all/python/train.jsonl ]; then
@@ -30,3 +30,17 @@ leancode-train finetune summarize --init "$init" --copy --data runs/c3/mix-train
   --valid runs/c3/mix-valid.jsonl --out runs/c3/copy --work runs/c3/copy.work --ratio 0 --ratio 0.5 \
   --mask-names 0.4 --epochs 1 --batch-size 32 --lr 3e-4 --tune-top-layers 1 --encoder-lr 1e-4 --save-every 100 \
   --time-limit 60 --seed 0
+# 4. Shipped as leancode/models/code-summarize, with its abstention threshold from validation (section
+#    "Summaries: abstention" of BENCHMARKS.md; runs/c3/calib-valid.jsonl is a seeded sample of every
+#    language's validation split).
+mkdir -p leancode/models/code-summarize && cp runs/c3/copy/* leancode/models/code-summarize/
+python - <<'PY'
+import random
+sizes = {"python": 400, "java": 150, "go": 150, "javascript": 150, "rust": 150, "typescript": 94}
+with open("runs/c3/calib-valid.jsonl", "w") as out:
+    for lang, n in sizes.items():
+        rows = open(f"data/mined-all/{lang}/valid.jsonl").readlines()
+        out.writelines(rows[i] for i in sorted(random.Random(7).sample(range(len(rows)), min(n, len(rows)))))
+PY
+leancode-train calibrate summarize --data runs/c3/calib-valid.jsonl --model leancode/models/code-summarize \
+  --report runs/c3/calibration.json

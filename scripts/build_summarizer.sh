@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the shipped summarizer (leancode/models/python-summarize) and its cross-attention
+# Rebuilds the Python-only summarizer (leancode/models/python-summarize, no longer shipped), which
+# scripts/build_copy_summarizer.sh starts the shipped multilingual one from, and the shipped cross-attention
 # importance table (leancode/tables/python-summarize), as the paper does: train on full code,
 # take the table from the trained model's cross-attention, fine-tune on code simplified with it, then tune
 # the encoder's top layer with the decoder on the same mix, then one more epoch over twice the packages.

@@ -13,7 +13,7 @@ from leancode.cli import main as leancode
 from leancode.detokenize import clean_summary
 from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, signature,
                                        summarize_units)
-from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir,
+from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
                                  summary_input)
 from leancode.units import extract_units
 from snippets import SNIPPETS
@@ -119,8 +119,11 @@ def test_confidence_is_the_models_own_probability_of_its_line(shipped):
     pieces = tok(line.text, add_special_tokens=False)["input_ids"]  # detokenisation kept the pieces
     decoder = torch.tensor([[tok.cls_token_id, *pieces]])
     batch = tok([source], truncation=True, max_length=shipped.max_source_length, return_tensors="pt")
+    copy = {"source_ids": batch["input_ids"]} if has_copy_head(shipped.model) else {}  # a copy decoder reads them
     with torch.inference_mode():
-        logits = shipped.model(**batch, decoder_input_ids=decoder).logits[0].log_softmax(-1)
+        states = shipped.model.encoder(**batch).last_hidden_state
+        logits = shipped.model.decoder(input_ids=decoder, encoder_hidden_states=states,
+                                       encoder_attention_mask=batch["attention_mask"], **copy).logits[0].log_softmax(-1)
     expected = [logits[i, t].item() for i, t in enumerate([*pieces, tok.sep_token_id])]
     assert line.logprobs == pytest.approx(expected, abs=1e-3)
     assert line.confidence("mean") == pytest.approx(sum(expected) / len(expected), abs=1e-3)

@@ -184,7 +184,7 @@ async def test_progress_reported(vscode: LanguageClient):
 
 
 DOCUMENTATION = "*documentation*"
-GENERATED = "*generated summary (python-summarize)*"
+GENERATED = "*generated summary (code-summarize)*"
 ABSTAINED = "*no docstring, and no confident generated summary*"
 
 

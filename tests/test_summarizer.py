@@ -266,19 +266,22 @@ def test_command_line_is_recorded(tiny):
 def test_the_shipped_summarizer(tmp_path, capsys):
     from leancode.summarizer import MANIFEST, default_summarizer_dir
 
-    shipped = default_summarizer_dir("python")
+    shipped = default_summarizer_dir()
     size = sum(p.stat().st_size for p in shipped.iterdir())
-    assert size <= 25_000_000
+    assert size <= 40_000_000
     manifest = json.loads((shipped / MANIFEST).read_text())
     assert manifest["encoder"].startswith("packaged:")
     assert manifest["command"].startswith("leancode-train finetune summarize")
-    assert manifest["simplification"]["table"] == "leancode/tables/python-summarize"
+    assert manifest["simplification"]["table"] == "shipped default"  # each language's own table
+    assert manifest["copy_head"] and manifest["simplification"]["mask_names"] == 0.4
     # The encoder's top layer was tuned: the command says so, and its weights ship beside the decoder.
     assert "--tune-top-layers 1 " in manifest["command"] and manifest["encoder_tuned_layers"] == 1
     assert (shipped / "encoder_top.safetensors").is_file()
     assert manifest["simplification"]["repeat_discount"] == 0.5
     # Every training command it records, oldest first, is a step of the recipe, in the recipe's order.
-    recipe = (ROOT / manifest["recipe"]).read_text().replace("\\\n", " ").replace('"$data', "data/mined/python")
+    recipe = "\n".join((ROOT / "scripts" / name).read_text()
+                       for name in ("build_summarizer.sh", "build_copy_summarizer.sh"))  # the Python model, then this
+    recipe = recipe.replace("\\\n", " ").replace('"$data', "data/mined/python").replace('"$init"', manifest["init"])
     steps = [" ".join(line.replace('"', "").split()) for line in recipe.splitlines()
              if line.strip().startswith("leancode-train finetune summarize")]
     assert manifest["init_commands"] + [manifest["command"]] == steps
