@@ -74,7 +74,7 @@ def main() -> None:
         models.append((name, json.loads(Path(path[5:]).read_text()) if path.startswith("json:")
                        else Summarizer(path or None)))
     root = Path(args.data_dir)
-    lines = ["## Summaries per language", "",
+    lines = [f"## Summaries per language, {args.split} split", "",
              f"`{command_line()}` — a seeded sample of each language's "
              f"`{args.split}` split (held-out packages), greedy decoding, smoothed BLEU-4; "
              f"Δ = model − {models[0][0]} with its paired-bootstrap 95% interval.", "",
