@@ -115,7 +115,7 @@ def _index_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--method", choices=METHODS, help="simplification before embedding")
     command.add_argument("--ratio", type=_ratio, help="fraction of model tokens removed before embedding")
     command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
-                         help="int8 encoder (the default in ONNX Runtime; --no-quantize: fp32 for this run)")
+                         help="int8 encoder (ONNX Runtime: one function per call; --no-quantize: fp32 for this run)")
     command.add_argument("--threads", type=int, help="CPU threads for the encoder")
     command.add_argument("--backend", choices=BACKENDS, default="auto",
                          help="where the encoder runs (auto: ONNX Runtime from a one-time export, else PyTorch)")

@@ -9,9 +9,9 @@ The CPU path (see BENCHMARKS.md, section search-quality, for the measured effect
 - the model runs in ONNX Runtime (`backend="auto"`, where `onnxruntime` is installed: a one-time export of
   the same model, same vectors, see `leancode/runtime.py`), calls on `threads` worker threads, or in
   PyTorch under `torch.inference_mode`, with `threads` intra-op threads;
-- in ONNX Runtime the code model runs in int8 by default (`quantize=None`; `False` keeps fp32): dynamic
-  int8 weights, the first layer in fp32, one function per call, so a function's vector never depends on
-  the functions embedded with it. `quantize=True` in PyTorch is its dynamic int8 (batched, batch-dependent).
+- `quantize=True` in ONNX Runtime runs the code model in int8: dynamic int8 weights, the first layer in
+  fp32, one function per call, so a function's vector never depends on the functions embedded with it
+  (the default where `INT8_DEFAULT`). In PyTorch it is PyTorch's dynamic int8 (batched, batch-dependent).
   Queries stay fp32 in the same runtime (a query is one short text).
 
 Models load from local directories only (sentence-transformers layout or a plain Hugging
@@ -43,6 +43,9 @@ from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_on
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 SEARCH_METHOD = "leancode"
+# int8 (ONNX Runtime) as the default: only once bench/encoder_backends.py shows MRR within 1% of fp32 on the
+# held-out sets and bench/index_time.py the speed, for this int8 graph (one function per call, layer 0 fp32).
+INT8_DEFAULT = False
 # Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md).
 SEARCH_RATIO = 0.2
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
@@ -156,9 +159,9 @@ class Encoder:
         # ONNX Runtime wherever it is installed (faster, and its int8 is nearer fp32: bench/encoder_backends.py).
         self._auto_backend = backend == "auto"
         self.backend = backend if backend != "auto" else "onnx" if onnx_runtime_available() else "torch"
-        # int8 by default in ONNX Runtime (faster, MRR within 1% of fp32, one function per call; measured by
-        # bench/encoder_backends.py); PyTorch's dynamic int8 is further from fp32 and batch-dependent: opt-in.
-        self.quantize = self.backend == "onnx" if quantize is None else bool(quantize)
+        # PyTorch's dynamic int8 is further from fp32 and batch-dependent: never the default.
+        self.quantize_default = INT8_DEFAULT and self.backend == "onnx"
+        self.quantize = self.quantize_default if quantize is None else bool(quantize)
         # The model runners by role and path: loaded on first use (a warm index never pays for them),
         # shared by `configured` copies.
         self._shared: dict = {}

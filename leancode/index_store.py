@@ -112,11 +112,11 @@ _SETTINGS = {
 
 
 def manifest_settings(encoder) -> dict:
-    """The encoder settings a manifest records for later runs; `quantize` only where it is not the runtime's
-    default (int8 in ONNX Runtime, fp32 in PyTorch), so a default index follows the defaults."""
+    """The encoder settings a manifest records for later runs; `quantize` only where it is not the encoder's
+    default (`quantize_default`), so a default index follows the defaults."""
     settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")
                 if isinstance(getattr(encoder, name, None), (str, int, float, bool))}
-    if settings.get("quantize") == (getattr(encoder, "backend", None) == "onnx"):
+    if settings.get("quantize") == getattr(encoder, "quantize_default", False):
         del settings["quantize"]
     return settings
 
@@ -134,8 +134,8 @@ def built_settings(manifest: dict | None) -> dict:
         bad = settings if not isinstance(settings, dict) else {k: v for k, v in settings.items() if k not in valid}
         warnings.warn(f"index manifest: invalid encoder settings {json.dumps(bad)[:200]} ignored", stacklevel=2)
     if valid.get("quantize") is False:
-        # fp32 was every index's default before int8 became ONNX Runtime's: not a choice to carry over (an index
-        # built with it re-embeds once, under its new cache key; `--no-quantize` keeps fp32 for a run).
+        # fp32 was every index's default before int8 could be: not a choice to carry over (were int8 the default,
+        # an index built in fp32 re-embeds once, under its new cache key; `--no-quantize` keeps fp32 for a run).
         del valid["quantize"]
     return valid
 

@@ -1,5 +1,5 @@
-"""The encoder's runtimes: ONNX Runtime gives PyTorch's vectors, a query then never imports torch, and int8 (the
-ONNX default) gives each function the vector it has alone, under its own cache key."""
+"""The encoder's runtimes: ONNX Runtime gives PyTorch's vectors, a query then never imports torch, and int8 in
+ONNX Runtime gives each function the vector it has alone, near fp32's, under its own cache key."""
 
 import json
 import os
@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("onnxruntime")
 
-from leancode.encoder import Encoder  # noqa: E402
+from leancode.encoder import INT8_DEFAULT, Encoder  # noqa: E402
 from leancode.index import INDEX_DIRNAME, RepositoryIndex, built_settings, read_manifest  # noqa: E402
 from leancode.model_tokens import PACKAGED  # noqa: E402
 from leancode.runtime import int8_file, onnx_file  # noqa: E402
@@ -58,10 +58,10 @@ def test_a_query_with_an_export_never_imports_torch(cache):
     assert seen["norm"] == pytest.approx(1, abs=1e-4)
 
 
-def test_int8_is_the_onnx_default_for_code_only(cache):
+def test_int8_in_onnx_runtime_is_near_fp32_for_code_only(cache):
     items = [(code, language) for language, code in SNIPPETS.items()]
-    int8, fp32 = Encoder(), Encoder(backend="torch")
-    assert (int8.backend, int8.quantize, fp32.quantize) == ("onnx", True, False)  # PyTorch's int8 stays opt-in
+    int8, fp32 = Encoder(quantize=True), Encoder(backend="torch")
+    assert (int8.backend, Encoder().quantize, fp32.quantize) == ("onnx", INT8_DEFAULT, False)
     cosine = (int8.encode_code(items) * fp32.encode_code(items)).sum(axis=1)
     assert 0.99 <= cosine.min() and cosine.max() < 0.99999  # near, and not the same vectors
     assert int8_file(onnx_file(int8.model_id, "mean_tokens")).is_file()
@@ -70,7 +70,7 @@ def test_int8_is_the_onnx_default_for_code_only(cache):
 
 
 def test_an_int8_vector_does_not_depend_on_the_functions_embedded_with_it(cache):
-    encoder = Encoder(method="none")
+    encoder = Encoder(method="none", quantize=True)
     texts = [*SNIPPETS.values(), "def f(x):\n    return x + 1\n", "x"]
     alone = np.stack([encoder.encode_simplified([text])[0] for text in texts])
     assert np.array_equal(encoder.encode_simplified(texts), alone)
@@ -89,7 +89,7 @@ def test_backend_is_checked_and_int8_vectors_have_their_own_keys(cache):
     with pytest.raises(ValueError, match="backend"):
         Encoder(backend="tensorflow")
     keys = {(b, q): Encoder(backend=b, quantize=q).config_key for b in ("onnx", "torch") for q in (None, False, True)}
-    assert keys["onnx", None] == keys["onnx", True] and "|int8-onnx-v2|" in keys["onnx", None]
+    assert keys["onnx", None] == keys["onnx", INT8_DEFAULT] and "|int8-onnx-v2|" in keys["onnx", True]
     assert keys["onnx", False] == keys["torch", False] == keys["torch", None]  # fp32: the same vectors
     assert len(set(keys.values())) == 3  # fp32, int8 in ONNX Runtime, int8 in PyTorch
 
@@ -97,10 +97,10 @@ def test_backend_is_checked_and_int8_vectors_have_their_own_keys(cache):
 def test_an_index_built_in_fp32_is_embedded_again_once_in_int8(cache, tmp_path):
     (tmp_path / "config.py").write_text(SNIPPETS["python"])
     fp32 = RepositoryIndex(tmp_path, Encoder(quantize=False)).update(progress=False)
-    manifest = read_manifest(tmp_path / INDEX_DIRNAME)
-    assert manifest["encoder"]["quantize"] is False and "quantize" not in built_settings(manifest)  # not kept
+    assert "quantize" not in built_settings(read_manifest(tmp_path / INDEX_DIRNAME))  # fp32 is never carried over
     with pytest.warns(UserWarning, match="another encoder configuration"):
-        int8 = RepositoryIndex(tmp_path, Encoder()).update(progress=False)
+        int8 = RepositoryIndex(tmp_path, Encoder(quantize=True)).update(progress=False)
     assert fp32.embedded == int8.embedded == 1
-    assert "quantize" not in read_manifest(tmp_path / INDEX_DIRNAME)["encoder"]  # the default follows defaults
-    assert RepositoryIndex(tmp_path, Encoder()).update(progress=False).embedded == 0
+    # The next run embeds as this one did: int8 is carried over unless it is the default anyway.
+    assert built_settings(read_manifest(tmp_path / INDEX_DIRNAME)).get("quantize", INT8_DEFAULT) is True
+    assert RepositoryIndex(tmp_path, Encoder(quantize=True)).update(progress=False).embedded == 0
