@@ -128,7 +128,8 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
                                     batch_size=SIMPLIFY_BATCH, batch_format="numpy")
         vectors = data.map_batches(Embedder, fn_constructor_kwargs={"settings": settings, "threads": actor_cpus,
                                                                     "simplified": bool(gpus)},
-                                   batch_size=batch_size, concurrency=actors, num_cpus=actor_cpus,
+                                   batch_size=batch_size, compute=ray.data.ActorPoolStrategy(size=actors),
+                                   num_cpus=actor_cpus,
                                    num_gpus=1 if gpus else 0, batch_format="numpy",
                                    scheduling_strategy="SPREAD")  # actors on as many nodes as can be
         for batch in vectors.iter_batches(batch_size=None, batch_format="numpy"):
