@@ -202,21 +202,29 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
     if within not in (None, "", "."):
         prefix = within.strip("/")
         mask = np.fromiter((u.path == prefix or u.path.startswith(prefix + "/") for u in units), bool, len(units))
-    demote = None
-    if not include_tests and not asks_for_tests(query):
-        demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units))
-    folds = overload_stubs(units)
     query_vector = index.encoder.encode_queries([query])[0]
-    ranked = rank(query_vector, query, index.search_index, hybrid=hybrid, top=top + len(folds), mask=mask,
-                  demote=demote)
-    hits: list[SearchHit] = []
+    ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
+                        tests_last=not include_tests and not asks_for_tests(query))
+    return [SearchHit(units[row], score, n + 1) for n, (row, score) in enumerate(ranked)]
+
+
+def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, units: Sequence["IndexedUnit"],
+               top: int, hybrid: bool = False, mask: np.ndarray | None = None,
+               tests_last: bool = True) -> list[tuple[int, float]]:
+    """`rank` over a repository's units as users see it: tests and benchmarks after the other functions
+    (`tests_last`), each `@overload` stub shown once, as its implementation."""
+    demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units)) \
+        if tests_last else None
+    folds = overload_stubs(units)
+    ranked: list[tuple[int, float]] = []
     shown: set[int] = set()
-    for row, score in ranked:
+    for row, score in rank(query_vector, query_text, index, hybrid=hybrid, top=top + len(folds), mask=mask,
+                           demote=demote):
         row = folds.get(row, row)
-        if row not in shown and len(hits) < top:
+        if row not in shown and len(ranked) < top:
             shown.add(row)
-            hits.append(SearchHit(units[row], score, len(hits) + 1))
-    return hits
+            ranked.append((row, score))
+    return ranked
 
 
 # Folders, file names and function names of tests and benchmarks, in the six languages' conventions.

@@ -24,7 +24,7 @@ import numpy as np
 from leancode.encoder import Encoder
 from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
 from leancode.languages import language_for_path
-from leancode.search import asks_for_tests, is_test_code, overload_stubs, rank
+from leancode.search import asks_for_tests, is_test_code, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
 from leancode.units import extract_units, preview
 
@@ -243,16 +243,9 @@ class Workspaces:
                 if overlays and not hybrid:
                     dirty = {relative for relative, _ in overlays}
                     mask = np.fromiter((u.path not in dirty for u in units), bool, len(units))
-                demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units)) \
-                    if tests_last else None
-                folds = overload_stubs(units)  # an @overload stub is shown as its implementation
-                shown: set[int] = set()
-                for row, score in rank(query_vector, query, index, hybrid=hybrid, top=top + len(folds), mask=mask,
-                                       demote=demote):
-                    row = folds.get(row, row)
-                    if row not in shown:
-                        shown.add(row)
-                        hits.append(Hit(folder, units[row], score))
+                for row, score in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
+                                             tests_last=tests_last):
+                    hits.append(Hit(folder, units[row], score))
                 if not hybrid:
                     for _, overlay in overlays:
                         if len(overlay.units):
