@@ -404,4 +404,3 @@ class RepositoryIndex:
             "skipped": stats.skipped,
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         })
-

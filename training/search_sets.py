@@ -9,7 +9,8 @@ sentence of each function's doc comment querying that function). A query whose t
 the summary of more than one function of the split is dropped (its gold would be a
 guess), and so is its set's duplicate code. `--limit N` keeps a seeded sample of N functions
 per language (so a CPU can score the set). `OUT/MANIFEST.json` records, per language, the counts, the
-splits and the command (a later run for other languages adds to it); `leancode-train eval search` and `bench/search_quality.py` score the sets.
+splits and the command (a later run for other languages adds to it); `leancode-train eval search` and
+`bench/search_quality.py` score the sets.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def build_search_sets(mined: Path, out: Path, split: str = "test", languages: li
                                            "mined": str(mined), "split": split, "limit": limit, "seed": seed,
                                            "command": command}
     out.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
