@@ -41,6 +41,18 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return float(np.percentile(samples, 50)) * 1000, float(np.percentile(samples, 95)) * 1000
 
 
+def bootstrap(samples: int, items: int, seed: int = 0) -> np.ndarray:
+    """[samples, items] indices drawn with replacement (seeded), shared by every compared row: paired."""
+    return np.random.default_rng(seed).integers(0, items, size=(samples, items))
+
+
+def interval(draws: np.ndarray, scores: np.ndarray, reference: np.ndarray | None = None) -> tuple[float, float]:
+    """95% bootstrap interval of the mean of per-item `scores`, or of their difference from `reference`'s."""
+    values = scores if reference is None else scores - reference
+    means = values[draws].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
 def best_time(function, repeat: int = 2) -> float:
     """Best of `repeat` wall times of `function()`: the least disturbed run."""
     best = float("inf")

@@ -14,8 +14,7 @@ import argparse
 import json
 
 import numpy as np
-from report import command_line, publish
-from search_quality import bootstrap, interval
+from report import bootstrap, command_line, interval, publish
 
 BASELINES = ("slimcode", "dietcode", "truncate", "random", "leancode-global")
 

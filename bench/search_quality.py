@@ -26,7 +26,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from report import best_time, command_line, write_section
+from report import best_time, bootstrap, command_line, interval, write_section
 
 from leancode.encoder import SEARCH_RATIO, Encoder
 from leancode.model_tokens import default_model_path
@@ -43,18 +43,6 @@ PLAIN = "leancode, repeat discount 1"  # the paper's plain removal order, beside
 def reciprocal_ranks(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: list[int]) -> np.ndarray:
     """1/rank of each query's gold function (their mean is the MRR)."""
     return 1 / np.array(gold_ranks(query_vectors @ code_vectors.T, gold), dtype=float)
-
-
-def bootstrap(samples: int, queries: int, seed: int = 0) -> np.ndarray:
-    """[samples, queries] query indices drawn with replacement, shared by every cell (paired)."""
-    return np.random.default_rng(seed).integers(0, queries, size=(samples, queries))
-
-
-def interval(draws: np.ndarray, rr: np.ndarray, reference: np.ndarray | None = None) -> tuple[float, float]:
-    """95% bootstrap interval of the MRR of `rr`, or of its difference from `reference`'s (paired)."""
-    values = rr if reference is None else rr - reference
-    means = values[draws].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dict:

@@ -17,8 +17,8 @@ import argparse
 import dataclasses
 
 import numpy as np
-from report import command_line, publish
-from search_quality import bootstrap, interval, reciprocal_ranks
+from report import bootstrap, command_line, interval, publish
+from search_quality import reciprocal_ranks
 
 from leancode.encoder import Encoder
 from leancode.importance import ImportanceTable, default_table, default_table_dir

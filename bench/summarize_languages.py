@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from report import command_line, publish
+from report import bootstrap, command_line, interval, publish
 from summarize_quality import signature_only
 
 from leancode.simplify import simplify
@@ -44,12 +44,6 @@ def name_words(code: str, language: str) -> str:
 
 def scores(references: list[str], hypotheses: list[str]) -> np.ndarray:
     return np.array([100 * sentence_bleu(r, h) for r, h in zip(references, hypotheses)])
-
-
-def interval(base: np.ndarray, other: np.ndarray, samples: int = 2000) -> tuple[float, float]:
-    draws = np.random.default_rng(0).integers(0, len(base), size=(samples, len(base)))
-    low, high = np.percentile((other - base)[draws].mean(axis=1), [2.5, 97.5])
-    return float(low), float(high)
 
 
 def main() -> None:
@@ -97,6 +91,7 @@ def main() -> None:
                          for r in rows] for cell, method, ratio in CELLS}
         inputs["signature"] = [signature_only(r["code"], language) for r in rows]
         base = None
+        draws = bootstrap(2000, len(rows))  # the same resamples for every model: paired
         for name, summarizer in models:
             if isinstance(summarizer, dict):  # scores of an earlier run on the same seeded sample
                 got = {cell: np.array(values) for cell, values in summarizer[f"{language}/{name}"].items()}
@@ -109,7 +104,7 @@ def main() -> None:
                 base = got
             else:
                 for k, cell in enumerate(("full", "leancode 0.5")):
-                    low, high = interval(base[cell], got[cell])
+                    low, high = interval(draws, got[cell], base[cell])
                     deltas[k] = f"{got[cell].mean() - base[cell].mean():+.2f} [{low:+.2f}, {high:+.2f}]"
             lines.append(f"| {language} | {len(rows)} | {constant:.2f} | {names:.2f} | {name} "
                          f"| {got['full'].mean():.2f} | {deltas[0]} | {got['leancode 0.5'].mean():.2f} | {deltas[1]} "

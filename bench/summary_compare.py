@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from report import command_line, write_section
+from report import bootstrap, command_line, interval, write_section
 
 from leancode.training.metrics import sentence_bleu
 from leancode.training.jsonl import read_jsonl
@@ -39,8 +39,7 @@ def main() -> None:
     references = {row["idx"]: row["summary"] for row in read_jsonl(args.data)}
     name, prefix = args.reference.split("=", 1)
     base = per_function_bleu(prefix, references)
-    rng = np.random.default_rng(0)
-    draws = rng.integers(0, len(base), size=(args.samples, len(base)))
+    draws = bootstrap(args.samples, len(base))
     lines = [f"## {args.title}", "",
              f"`{command_line()}` — {len(base)} functions, {args.samples} seeded resamples; difference = "
              f"other − {name}, in BLEU points.", "",
@@ -49,8 +48,7 @@ def main() -> None:
     for spec in args.other:
         other_name, other_prefix = spec.split("=", 1)
         scores = per_function_bleu(other_prefix, references)
-        differences = (scores - base)[draws].mean(axis=1)
-        low, high = np.percentile(differences, [2.5, 97.5])
+        low, high = interval(draws, scores, base)
         lines.append(f"| {other_name} | {_cell(other_prefix)} | {scores.mean():.2f} "
                      f"| {scores.mean() - base.mean():+.2f} | [{low:+.2f}, {high:+.2f}] |")
     text = "\n".join(lines)
