@@ -13,17 +13,22 @@ init=${INIT:-leancode/models/python-summarize}  # the Python-only summarizer of 
 if [ ! -f data/mined-all/python/train.jsonl ]; then
   leancode-train mine --out data/mined-all --max-packages 224 --workers 4
 fi
-# 2. A seeded sample of the train splits (65,475 pairs) and of the validation splits (up to 100 per language).
+# 2. Seeded samples of each language's splits: training pairs (65,475), the validation loss's pairs (up to 100 per
+#    language) and the abstention calibration's (step 4).
 mkdir -p runs/c3
 python - <<'PY'
 import random
-sizes = {"python": 30000, "java": 12000, "go": 8000, "javascript": 8000, "rust": 6000, "typescript": 2000}
-with open("runs/c3/mix-train.jsonl", "w") as out, open("runs/c3/mix-valid.jsonl", "w") as val:
-    for lang, n in sizes.items():
-        rows = open(f"data/mined-all/{lang}/train.jsonl").readlines()
-        out.writelines(rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(n, len(rows)))))
-        rows = open(f"data/mined-all/{lang}/valid.jsonl").readlines()
-        val.writelines(rows[i] for i in sorted(random.Random(1).sample(range(len(rows)), min(100, len(rows)))))
+
+def sample(split, sizes, seed, target):
+    with open(target, "w") as out:
+        for lang, n in sizes.items():
+            rows = open(f"data/mined-all/{lang}/{split}.jsonl").readlines()
+            out.writelines(rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), min(n, len(rows)))))
+
+languages = ("python", "java", "go", "javascript", "rust", "typescript")
+sample("train", dict(zip(languages, (30000, 12000, 8000, 8000, 6000, 2000))), 0, "runs/c3/mix-train.jsonl")
+sample("valid", dict.fromkeys(languages, 100), 1, "runs/c3/mix-valid.jsonl")
+sample("valid", dict(zip(languages, (400, 150, 150, 150, 150, 94))), 7, "runs/c3/calib-valid.jsonl")
 PY
 # 3. One epoch (stopped after 60 minutes of training if it has not ended).
 leancode-train finetune summarize --init "$init" --copy --data runs/c3/mix-train.jsonl \
@@ -31,16 +36,7 @@ leancode-train finetune summarize --init "$init" --copy --data runs/c3/mix-train
   --mask-names 0.4 --epochs 1 --batch-size 32 --lr 3e-4 --tune-top-layers 1 --encoder-lr 1e-4 --save-every 100 \
   --time-limit 60 --seed 0
 # 4. Shipped as leancode/models/code-summarize, with its abstention threshold from validation (section
-#    "Summaries: abstention" of BENCHMARKS.md; runs/c3/calib-valid.jsonl is a seeded sample of every
-#    language's validation split).
+#    "Summaries: abstention" of BENCHMARKS.md).
 mkdir -p leancode/models/code-summarize && cp runs/c3/copy/* leancode/models/code-summarize/
-python - <<'PY'
-import random
-sizes = {"python": 400, "java": 150, "go": 150, "javascript": 150, "rust": 150, "typescript": 94}
-with open("runs/c3/calib-valid.jsonl", "w") as out:
-    for lang, n in sizes.items():
-        rows = open(f"data/mined-all/{lang}/valid.jsonl").readlines()
-        out.writelines(rows[i] for i in sorted(random.Random(7).sample(range(len(rows)), min(n, len(rows)))))
-PY
 leancode-train calibrate summarize --data runs/c3/calib-valid.jsonl --model leancode/models/code-summarize \
   --report runs/c3/calibration.json
