@@ -46,11 +46,16 @@ SEARCH_METHOD = "leancode"
 # int8 (ONNX Runtime) as the default: only once bench/encoder_backends.py shows MRR within 1% of fp32 on the
 # held-out sets and bench/index_time.py the speed, for this int8 graph (one function per call, layer 0 fp32).
 INT8_DEFAULT = False
-# Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md).
+# Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md):
+# the ratio of any model but the shipped adapter, and of the shipped adapter's languages without a chosen default.
 SEARCH_RATIO = 0.2
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
 ADAPTER_MANIFEST = "leancode-adapter.json"
 SHIPPED_ADAPTER = Path(__file__).parent / "models" / "code-search"
+# Per language, the ratio the shipped adapter reads and whether its base reads instead (where the Python-trained
+# adapter lowered MRR), chosen on validation sets by `leancode-train search-defaults`.
+LANGUAGE_DEFAULTS = SHIPPED_ADAPTER / "language-defaults.json"
+_SAME = object()  # `configured`: keep this setting
 _LOAD_LOCK = threading.Lock()
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
                    "model.safetensors", "pytorch_model.bin", "1_Pooling/config.json")
@@ -136,10 +141,23 @@ def _pooling_mode(path: Path) -> str:
     return "mean_tokens"
 
 
-class Encoder:
-    """Code and query embeddings from one local encoder model, code simplified first."""
+def language_defaults(path: Path | None = None) -> dict[str, dict]:
+    """{language: {"ratio": r, "adapter": bool}} of the shipped adapter ({} when none ships)."""
+    path = path or LANGUAGE_DEFAULTS
+    if not path.is_file():
+        return {}
+    return {language: {"ratio": float(d["ratio"]), "adapter": bool(d["adapter"])}
+            for language, d in json.loads(path.read_text())["languages"].items()}
 
-    def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float = SEARCH_RATIO,
+
+class Encoder:
+    """Code and query embeddings from one local encoder model, code simplified first.
+
+    `ratio=None` (the default) reads each language as the shipped adapter's language defaults say (the adapter's
+    base reading where the adapter lowered MRR), and at `SEARCH_RATIO` otherwise or for any other model; a number
+    applies to every language, read by the model."""
+
+    def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float | None = None,
                  quantize: bool | None = None, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
                  repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto"):
         check_settings(method, ratio, repeat_discount)
@@ -152,7 +170,8 @@ class Encoder:
         self.path = path
         self._query_path = base if adapter_serves_code_only(path) else path
         self.method = method
-        self.ratio = float(ratio)
+        self.ratio = None if ratio is None else float(ratio)
+        self._language_defaults = language_defaults() if path == SHIPPED_ADAPTER else {}
         self.repeat_discount = float(repeat_discount)
         self.batch_size = batch_size
         self.threads = threads
@@ -238,8 +257,24 @@ class Encoder:
             # Per output channel scales: closer to fp32 than one scale per tensor (measured), a little slower.
             return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
 
+    def ratio_for(self, language: str) -> float:
+        """The ratio this encoder simplifies `language` at."""
+        if self.ratio is not None:
+            return self.ratio
+        return self._language_defaults.get(language, {}).get("ratio", SEARCH_RATIO)
+
+    def _role_for(self, language: str) -> str:
+        """"code" where the code model (the adapter) reads `language`, "query" where its base does."""
+        default = self._language_defaults.get(language) if self.ratio is None else None
+        return "query" if default and not default["adapter"] else "code"
+
     def _config_key(self) -> str:
-        simplification = "none" if self.method == "none" or self.ratio == 0 else f"{self.method}@{self.ratio:g}"
+        if self.ratio is None and self._language_defaults:  # ratios and readers per language: their own key
+            defaults = json.dumps(self._language_defaults, sort_keys=True)
+            simplification = f"{self.method}@defaults-{hashlib.sha256(defaults.encode()).hexdigest()[:8]}"
+        else:
+            ratio = SEARCH_RATIO if self.ratio is None else self.ratio
+            simplification = "none" if self.method == "none" or ratio == 0 else f"{self.method}@{ratio:g}"
         if self.method in REPEATING_METHODS and simplification != "none":
             simplification += f"+repeat{self.repeat_discount:g}"
         if self.method in TABLE_METHODS and simplification != "none":
@@ -252,11 +287,11 @@ class Encoder:
         ONNX Runtime's with each INT8_VERSION (v1, batched, is no longer made)."""
         return "fp32" if not self.quantize else f"int8-onnx-v{INT8_VERSION}" if self.backend == "onnx" else "int8"
 
-    def configured(self, method: str | None = None, ratio: float | None = None,
-                   repeat_discount: float | None = None) -> Encoder:
-        """The same loaded model with another simplification (no reload); its own config_key."""
+    def configured(self, method: str | None = None, ratio=_SAME, repeat_discount: float | None = None) -> Encoder:
+        """The same loaded model with another simplification (no reload; `ratio=None`: the language defaults);
+        its own config_key."""
         method = self.method if method is None else method
-        ratio = self.ratio if ratio is None else float(ratio)
+        ratio = self.ratio if ratio is _SAME else None if ratio is None else float(ratio)
         repeat_discount = self.repeat_discount if repeat_discount is None else float(repeat_discount)
         check_settings(method, ratio, repeat_discount)
         other = copy.copy(self)
@@ -272,34 +307,44 @@ class Encoder:
     def simplify(self, items: list[tuple[str, str]]) -> list[Simplified]:
         """Each (code, language) simplified with this encoder's method and ratio."""
         counter = piece_counter()
-        return [simplify(code, language, ratio=self.ratio, method=self.method, task="search", counter=counter,
+        return [simplify(code, language, ratio=self.ratio_for(language), method=self.method, task="search", counter=counter,
                          repeat_discount=self.repeat_discount) for code, language in items]
 
     # --- embedding ------------------------------------------------------------------------------
 
     def encode_code(self, items: list[tuple[str, str]], progress: bool = False) -> np.ndarray:
         """(code, language) pairs -> L2-normalised float32 [n, dim], code simplified first."""
-        return self.encode_simplified([s.code for s in self.simplify(items)], progress=progress)
+        languages = [language for _, language in items]
+        return self.encode_simplified([s.code for s in self.simplify(items)], progress, languages)
 
     def encode_code_chunks(self, chunks: Iterable[list[tuple[str, str]]]) -> Iterator[np.ndarray]:
         """`encode_code` of each chunk in turn; the next chunk is simplified in a worker thread while the
         model embeds this one (both runtimes release the GIL while they compute)."""
         chunks = iter(chunks)
         with ThreadPoolExecutor(1, thread_name_prefix="leancode-simplify") as pool:
-            pending = next((pool.submit(self.simplify, chunk) for chunk in chunks), None)
+            pending = next(((chunk, pool.submit(self.simplify, chunk)) for chunk in chunks), None)
             while pending is not None:
-                simplified = pending.result()
-                pending = next((pool.submit(self.simplify, chunk) for chunk in chunks), None)
-                yield self.encode_simplified([s.code for s in simplified])
+                chunk, simplified = pending[0], pending[1].result()
+                pending = next(((chunk, pool.submit(self.simplify, chunk)) for chunk in chunks), None)
+                yield self.encode_simplified([s.code for s in simplified], languages=[lang for _, lang in chunk])
 
     def encode_queries(self, queries: list[str], progress: bool = False) -> np.ndarray:
         """Natural-language queries -> L2-normalised float32 [n, dim] (by the base model when the adapter
         serves code only)."""
         return self._encode(list(queries), progress, role="query")
 
-    def encode_simplified(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Already-simplified (or any) texts -> L2-normalised float32 [n, dim], no further simplification."""
-        return self._encode(list(texts), progress)
+    def encode_simplified(self, texts: list[str], progress: bool = False,
+                          languages: list[str] | None = None) -> np.ndarray:
+        """Already-simplified (or any) texts -> L2-normalised float32 [n, dim], no further simplification; by
+        each text's reader under the language defaults when `languages` are given, else by the code model."""
+        roles = [self._role_for(language) for language in languages] if languages else ["code"] * len(texts)
+        if all(role == "code" for role in roles):
+            return self._encode(list(texts), progress)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for role in set(roles):
+            rows = [i for i, r in enumerate(roles) if r == role]
+            out[rows] = self._encode([texts[i] for i in rows], progress, role=role)
+        return out
 
     def _encode(self, texts: list[str], progress: bool = False, bucket: bool = True,
                 pad_to_longest_of_set: bool = False, role: str = "code") -> np.ndarray:

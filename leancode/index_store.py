@@ -133,6 +133,10 @@ def built_settings(manifest: dict | None) -> dict:
     if not isinstance(settings, dict) or len(valid) < len(settings):
         bad = settings if not isinstance(settings, dict) else {k: v for k, v in settings.items() if k not in valid}
         warnings.warn(f"index manifest: invalid encoder settings {json.dumps(bad)[:200]} ignored", stacklevel=2)
+    if valid.get("ratio") == 0.2:
+        # Every index's default before per-language defaults (`Encoder(ratio=None)`): not a choice to carry over;
+        # such an index re-embeds once under the defaults' cache key (`--ratio 0.2` keeps it for a run).
+        del valid["ratio"]
     if valid.get("quantize") is False:
         # fp32 was every index's default before int8 could be: not a choice to carry over (were int8 the default,
         # an index built in fp32 re-embeds once, under its new cache key; `--no-quantize` keeps fp32 for a run).

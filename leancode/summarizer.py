@@ -42,6 +42,11 @@ CONFIDENCE_SCORES = {
     "min": min,  # the least likely piece
     "sum": sum,  # the whole sequence's log-probability (favours short summaries)
 }
+# How the decoder's linear layers run on the CPU: "int8" (dynamic int8 weights, per output channel) or "fp32".
+# int8 roughly halves a hover summary's time and moves BLEU within its interval (BENCHMARKS.md, "Summary
+# latency and precision"); the encoder stays fp32 (int8 there moves BLEU more). Calibrate in the precision served.
+PRECISIONS = ("int8", "fp32")
+DEFAULT_PRECISION = "int8"
 # Tied to the encoder's word embeddings; never saved.
 SHARED_KEYS = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
 
@@ -176,6 +181,19 @@ def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RAT
     return simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method, task="summarize").code
 
 
+def _int8(module):
+    """`module` with its linear layers in dynamic int8 (weights per output channel), for the CPU."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization's deprecation notice
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        return quantize_dynamic(module, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+
+
 @dataclass(frozen=True)
 class Generated:
     """One greedy summary and the log-probability of each of its pieces (end of sequence included)."""
@@ -191,10 +209,15 @@ class Summarizer:
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
     def __init__(self, path: str | Path | None = None, num_beams: int = 1, max_new_tokens: int = MAX_SUMMARY_LENGTH,
-                 max_source_length: int = MAX_SOURCE_LENGTH):
+                 max_source_length: int = MAX_SOURCE_LENGTH, precision: str = DEFAULT_PRECISION):
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         path = str(path or default_summarizer_dir())
+        self.precision = "fp32"
         if is_leancode_summarizer(path):
             self.model, self.tokenizer, self.manifest = load_model(path)
+            if precision == "int8":
+                self.model.decoder, self.precision = _int8(self.model.decoder), "int8"
         else:
             from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -226,6 +249,8 @@ class Summarizer:
         """One summary per source text (already simplified), with its pieces' log-probabilities."""
         import torch
 
+        if self.precision == "int8":
+            batch_size = 1  # dynamic int8 scales activations per call: alone, a summary never depends on its batch
         out = []
         for b in range(0, len(sources), batch_size):
             batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,

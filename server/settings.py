@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO
+from leancode.encoder import SEARCH_METHOD
 from leancode.languages import LANGUAGES
 from leancode.simplify import METHODS
 from leancode.summarizer import DEFAULT_RATIO as SUMMARY_RATIO
@@ -26,7 +26,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     method: str = SEARCH_METHOD  # simplification before the encoder (and the summarizer) reads code
-    ratio: float = SEARCH_RATIO  # ... for search
+    ratio: float | None = None  # ... for search; None: per language, the shipped defaults (else SEARCH_RATIO)
     summary_ratio: float = SUMMARY_RATIO  # ... for hover summaries
     model_path: str | None = None  # a local encoder or search adapter directory; None: the shipped adapter
     summarizer_path: str | None = None  # a summarizer directory; None: the shipped one
@@ -75,6 +75,8 @@ def _check(key: str, value: Any) -> Any:
         if value not in METHODS:
             raise SettingsError(f"method must be one of {', '.join(METHODS)}, not {value!r}")
         return value
+    if name == "ratio" and value is None:
+        return None
     if name in ("ratio", "summary_ratio"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise SettingsError(f"{key} must be a number between 0 and 1, not {value!r}")

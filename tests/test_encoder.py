@@ -111,3 +111,53 @@ def test_eval_search_simplified_counts_tokens_removed(tmp_path):
     assert data["model_tokens_after"] <= data["model_tokens_before"] / 2 + 4 * 3
     assert data["lexical_tokens_after"] < data["lexical_tokens_before"]
     assert len(json.loads(output.read_text())["answers"]) == 4  # top 100 of a 4-function codebase
+
+
+GO = "func Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n" \
+     "\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n"
+
+
+def test_language_defaults_pick_each_languages_ratio_and_reader(tmp_path, monkeypatch):
+    import leancode.encoder as encoder_module
+    from leancode.encoder import SHIPPED_ADAPTER, adapter_base
+
+    defaults = tmp_path / "language-defaults.json"
+    defaults.write_text(json.dumps({"languages": {"python": {"ratio": 0.3, "adapter": True},
+                                                  "go": {"ratio": 0.1, "adapter": False}}}))
+    monkeypatch.setattr(encoder_module, "LANGUAGE_DEFAULTS", defaults)
+    served = Encoder()
+    items = [(FUNCTIONS["c-sum"], "python"), (GO, "go"), (FUNCTIONS["c-http"], "javascript")]
+    assert [served.ratio_for(language) for _, language in items] == [0.3, 0.1, SEARCH_RATIO]
+    vectors = served.encode_code(items)
+    adapter = Encoder(str(SHIPPED_ADAPTER), ratio=0.3)
+    base = Encoder(str(adapter_base(SHIPPED_ADAPTER)), ratio=0.1)
+    assert not np.allclose(adapter.configured(ratio=0.1).encode_code(items[1:2]), base.encode_code(items[1:2]))
+    np.testing.assert_allclose(vectors[0], adapter.encode_code(items[:1])[0], atol=1e-5)  # the adapter reads Python
+    np.testing.assert_allclose(vectors[1], base.encode_code(items[1:2])[0], atol=1e-5)  # its base reads Go
+    np.testing.assert_allclose(vectors[2], adapter.configured(ratio=SEARCH_RATIO).encode_code(items[2:])[0], atol=1e-5)
+    chunked = np.concatenate(list(served.encode_code_chunks([items[:2], items[2:]])))
+    np.testing.assert_allclose(chunked, vectors, atol=1e-5)
+    # The defaults are part of the cache key; an explicit ratio reads every language by the adapter, as before.
+    assert "defaults-" in served.config_key and served.config_key != served.configured(ratio=0.3).config_key
+    assert served.configured(ratio=0.3).configured(ratio=None).config_key == served.config_key
+    np.testing.assert_allclose(served.configured(ratio=0.1).encode_code(items[1:2]),
+                               adapter.configured(ratio=0.1).encode_code(items[1:2]), atol=1e-5)
+    # Any other model ignores them.
+    assert Encoder(str(adapter_base(SHIPPED_ADAPTER))).ratio_for("go") == SEARCH_RATIO
+
+
+def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
+    directory = tmp_path / "go"
+    directory.mkdir()
+    (directory / "codebase.jsonl").write_text("".join(
+        json.dumps({"idx": k, "code": v, "language": "python"}) + "\n" for k, v in FUNCTIONS.items()))
+    (directory / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    out = tmp_path / "defaults.json"
+    assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(out)]) == 0
+    record = json.loads(out.read_text())
+    cells = record["scores"]["python"][str(directory)]["cells"]
+    assert set(cells) == {"adapter@0", "adapter@0.5", "base@0", "base@0.5"}
+    chosen = record["languages"]["python"]
+    best = max(cells.values()) - cells["base@0"]
+    picked = cells[f"{'adapter' if chosen['adapter'] else 'base'}@{chosen['ratio']:g}"]
+    assert picked - cells["base@0"] >= best - 0.002 and chosen["worst_margin"] == round(picked - cells["base@0"], 4)

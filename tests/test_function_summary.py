@@ -3,6 +3,7 @@ and clean detokenisation; with the shipped model and the packaged tokenizer."""
 
 import inspect
 import json
+import math
 import shutil
 import textwrap
 
@@ -110,7 +111,8 @@ def test_the_shipped_model_is_calibrated():
 # --- confidence ---------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_confidence_is_the_models_own_probability_of_its_line(shipped):
+def test_confidence_is_the_models_own_probability_of_its_line():
+    shipped = Summarizer(precision="fp32")  # teacher-forced scoring as decoded; int8 rescales per call
     [unit] = extract_units(UNDOCUMENTED, "python")
     source = summary_input(unit)
     [line] = shipped.generate([source])
@@ -131,6 +133,18 @@ def test_confidence_is_the_models_own_probability_of_its_line(shipped):
     # Batched with other functions (padding), the same line and confidence.
     other = summary_input(extract_units(SNIPPETS["python"], "python")[0])
     assert shipped.generate([other, source])[1].logprobs == pytest.approx(line.logprobs, abs=1e-4)
+
+
+def test_served_precision_is_int8_decoder_and_batch_independent(shipped):
+    fp32 = Summarizer(precision="fp32")
+    assert shipped.precision == "int8" and fp32.precision == "fp32"
+    kinds = {type(m).__module__ for m in shipped.model.decoder.modules()}
+    assert any("quantized" in k for k in kinds) and not any("quantized" in type(m).__module__
+                                                           for m in shipped.model.encoder.modules())
+    sources = [summary_input(u) for u in extract_units(SNIPPETS["python"], "python")[:3]]
+    together = shipped.generate(sources)
+    assert together == [shipped.generate([s])[0] for s in sources]  # one function per call
+    assert all(line.text and math.isfinite(line.confidence("mean")) for line in together)
 
 
 # --- detokenisation -----------------------------------------------------------------------------

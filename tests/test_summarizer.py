@@ -114,9 +114,9 @@ def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
     assert manifest["simplification"]["repeat_discount"] == 0.5  # the default, recorded
     assert manifest["encoder"].startswith("packaged:") and "finetune summarize" in manifest["command"]
 
-    first = Summarizer(tiny)
+    first = Summarizer(tiny, precision="fp32")  # as trained, to save again
     save_decoder(first.model, tmp_path / "again", first.manifest)
-    second = Summarizer(tmp_path / "again")
+    second = Summarizer(tmp_path / "again", precision="fp32")
     sources = ["def add(a, b):\n    return a + b",
                "def read(path):\n    with open(path) as f:\n        return f.read()"]
     assert first.summarize(sources) == second.summarize(sources)

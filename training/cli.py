@@ -9,6 +9,7 @@ import sys
 from .attention import SCORING_METHODS
 from .corpus import add_corpus_parser
 from .mine import add_mine_parser
+from .search_defaults import add_search_defaults_parser
 from .search_eval import add_search_eval_parser
 from .search_finetune import add_finetune_search_parser
 from .search_sets import add_search_sets_parser
@@ -50,6 +51,7 @@ def parser() -> argparse.ArgumentParser:
     add_corpus_parser(commands)
     add_mine_parser(commands)
     add_search_sets_parser(commands)
+    add_search_defaults_parser(commands)
     evals = commands.add_parser("eval", help="evaluate on a benchmark set").add_subparsers(dest="task", required=True)
     add_search_eval_parser(evals)
     add_summarize_eval_parser(evals)

@@ -56,7 +56,7 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
     simplified = encoder.simplify([(r["code"], r["language"]) for r in codebase])
     simplify_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    code_vectors = encoder.encode_simplified([s.code for s in simplified], progress=progress)
+    code_vectors = encoder.encode_simplified([s.code for s in simplified], progress, [r["language"] for r in codebase])
     code_seconds = time.perf_counter() - start
     query_seconds = None
     if query_vectors is None:

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from leancode.simplify import simplify
-from leancode.summarizer import (CONFIDENCE_SCORES, DEFAULT_METHOD, DEFAULT_RATIO, MANIFEST, Summarizer,
-                                 default_summarizer_dir)
+from leancode.summarizer import (CONFIDENCE_SCORES, DEFAULT_METHOD, DEFAULT_PRECISION, DEFAULT_RATIO, MANIFEST,
+                                 PRECISIONS, Summarizer, default_summarizer_dir)
 
 from .jsonl import read_jsonl
 from .metrics import sentence_bleu
@@ -91,7 +91,8 @@ def _reused_records(report: str, args, rows: list[dict]) -> list[dict]:
     earlier = json.loads(Path(report).read_text())
     made = earlier["abstention"]
     if [r["idx"] for r in earlier["records"]] != [r["idx"] for r in rows] \
-            or (made["method"], made["ratio"]) != (args.method, args.ratio):
+            or (made["method"], made["ratio"], made.get("precision", "fp32")) != (args.method, args.ratio,
+                                                                             args.precision):
         raise ValueError(f"{report}: made on other functions or another simplification; rerun without --from-report")
     return earlier["records"]
 
@@ -105,10 +106,11 @@ def _calibrate(args) -> int:
         summarizer = None
         recs = _reused_records(args.from_report, args, rows)
     else:
-        summarizer = Summarizer(args.model)
+        summarizer = Summarizer(args.model, precision=args.precision)
         recs = records(rows, summarizer, args.method, args.ratio, args.batch_size)
     record = choose(recs, args.min_bleu)
     record.update(data=str(args.data), per_package=args.per_package, method=args.method, ratio=args.ratio,
+                  precision=args.precision,
                   command=args.command, seconds=round(time.perf_counter() - began, 1))
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +139,8 @@ def add_calibrate_parser(commands) -> None:
     p.add_argument("--per-package", type=int, default=100, metavar="N",
                    help="at most N functions of each package, a seeded sample (default 100; 0: all)")
     p.add_argument("--limit", type=int, help="the first N functions only")
+    p.add_argument("--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
+                   help=f"the decoder's CPU precision the threshold is for (default: served, {DEFAULT_PRECISION})")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--report", metavar="FILE", help="also write the curves and per-function records as JSON")
     p.add_argument("--from-report", metavar="FILE",

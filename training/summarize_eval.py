@@ -13,7 +13,7 @@ from pathlib import Path
 
 from leancode.importance import ImportanceTable
 from leancode.simplify import REPEAT_DISCOUNT, simplify
-from leancode.summarizer import Summarizer
+from leancode.summarizer import DEFAULT_PRECISION, PRECISIONS, Summarizer
 
 from .jsonl import read_jsonl
 from .metrics import corpus_bleu
@@ -57,11 +57,11 @@ def _eval_summarize(args) -> int:
     if not rows:
         raise ValueError(f"{args.data}: no functions")
     table = ImportanceTable.load(args.table) if args.table else None
-    summarizer = Summarizer(args.model, num_beams=args.beams)
+    summarizer = Summarizer(args.model, num_beams=args.beams, precision=args.precision)
     predictions, report = evaluate(rows, summarizer, args.method, args.ratio, table, args.batch_size,
                                    repeat_discount=args.repeat_discount)
     write_predictions(args.output, rows, predictions)
-    report["command"] = args.command
+    report["command"], report["precision"] = args.command, summarizer.precision
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: report[k] for k in ("method", "ratio", "functions", "bleu", "would_abstain",
@@ -85,5 +85,7 @@ def add_summarize_eval_parser(tasks) -> None:
     p.add_argument("--report", metavar="FILE", help="report .json to write (BLEU, tokens, timings)")
     p.add_argument("--limit", type=int, help="the first N functions only")
     p.add_argument("--beams", type=int, default=1)
+    p.add_argument("--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
+                   help=f"the decoder's CPU precision (default: the served one, {DEFAULT_PRECISION})")
     p.add_argument("--batch-size", type=int, default=16)
     p.set_defaults(func=_eval_summarize)

@@ -252,7 +252,7 @@ def _finetune(args: argparse.Namespace) -> int:
         **data_record(args, ratios, examples, mask_names=args.mask_names),
         "train": {**asdict(config), **run, **{k: round(v, 1) for k, v in timings.items()}},
         "command": args.command,
-        "recipe": "scripts/build_summarizer.sh",
+        "recipe": args.recipe,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {p: metadata.version(p) for p in ("torch", "transformers", "accelerate")},
     }
@@ -282,4 +282,6 @@ def add_finetune_summarize_parser(tasks) -> None:
     p.add_argument("--mask-names", type=float, default=0.0, metavar="P",
                    help=f"share of training examples whose function name reads {NAME_MASK} (default 0; validation "
                         "never masked)")
+    p.add_argument("--recipe", default="scripts/build_summarizer.sh",
+                   help="the script this run is a step of, recorded in the manifest")
     p.set_defaults(func=_finetune)
