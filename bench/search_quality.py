@@ -49,7 +49,7 @@ def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dic
     start = time.perf_counter()
     simplified = encoder.simplify([(r["code"], r["language"]) for r in codebase])
     middle = time.perf_counter()
-    vectors = encoder.encode_simplified([s.code for s in simplified])
+    vectors = encoder.encode_simplified([s.code for s in simplified], languages=[r["language"] for r in codebase])
     end = time.perf_counter()
     before = sum(s.model_tokens for s in simplified)
     after = sum(s.model_tokens_kept for s in simplified)

@@ -307,8 +307,8 @@ class Encoder:
     def simplify(self, items: list[tuple[str, str]]) -> list[Simplified]:
         """Each (code, language) simplified with this encoder's method and ratio."""
         counter = piece_counter()
-        return [simplify(code, language, ratio=self.ratio_for(language), method=self.method, task="search", counter=counter,
-                         repeat_discount=self.repeat_discount) for code, language in items]
+        return [simplify(code, language, ratio=self.ratio_for(language), method=self.method, task="search",
+                         counter=counter, repeat_discount=self.repeat_discount) for code, language in items]
 
     # --- embedding ------------------------------------------------------------------------------
 
