@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from leancode.training.cli import main
 from leancode.training.search_sets import build_search_set
 
@@ -58,3 +60,9 @@ def test_joined_splits_a_seeded_limit_and_a_manifest_kept_across_runs(tmp_path):
     assert manifest["languages"]["typescript"]["split"] == "valid+test"
     codebase = [json.loads(line)["idx"] for line in open(out / "typescript" / "codebase.jsonl")]
     assert len(codebase) == 6 and {idx.split("-")[1] for idx in codebase} == {"valid", "test"}
+    # A damaged manifest is replaced, with a warning, not a crash.
+    for damaged in ("{not json", "[1, 2]", '{"languages": 3}'):
+        (out / "MANIFEST.json").write_text(damaged)
+        with pytest.warns(UserWarning, match="MANIFEST.json: unreadable"):
+            assert main(["search-sets", "--mined", str(mined), "--out", str(out), "--language", "go"]) == 0
+        assert list(json.loads((out / "MANIFEST.json").read_text())["languages"]) == ["go"]

@@ -18,10 +18,26 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import warnings
 from collections import Counter
 from pathlib import Path
 
 from .jsonl import read_jsonl, write_jsonl
+
+
+def _earlier_manifest(path: Path) -> dict:
+    """An earlier run's MANIFEST.json, or {} (with a warning) when it is missing or damaged."""
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(manifest, dict) and isinstance(manifest.get("languages", {}), dict):
+            return manifest
+        problem = "not a manifest"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        problem = str(error)[:100]
+    warnings.warn(f"{path}: unreadable ({problem}); starting a new one", stacklevel=3)
+    return {}
 
 
 def build_search_set(pairs: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -48,7 +64,7 @@ def build_search_sets(mined: Path, out: Path, split: str = "test", languages: li
     if not chosen:
         raise FileNotFoundError(f"{mined}: no {splits[0]}.jsonl for {', '.join(languages or ['any language'])}")
     manifest_path = out / "MANIFEST.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    manifest = _earlier_manifest(manifest_path)
     manifest = {"what": "code search sets from mined functions (one doc-comment sentence queries its function)",
                 "languages": manifest.get("languages", {})}
     for language in chosen:
