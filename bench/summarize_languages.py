@@ -3,6 +3,7 @@
     python bench/summarize_languages.py --data-dir data/mined-all --split valid --limit 150 [--limit-others 50] \
         --model shipped= --model copy=runs/c2/copy [--language python ...] [--json scores.json]
     # a later run reuses a model's scores on the same sample: --model shipped=json:scores.json
+    # the decoder in fp32 rather than the served int8: --model shipped-fp32=fp32:DIR (fp32: alone, the shipped one)
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl): smoothed BLEU-4
 of a constant summary (the most common first sentence of that language's train split), of the words of the
@@ -26,7 +27,7 @@ from report import bootstrap, command_line, interval, publish
 from summarize_quality import signature_only
 
 from leancode.simplify import simplify
-from leancode.summarizer import Summarizer
+from leancode.summarizer import DEFAULT_PRECISION, Summarizer
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 from leancode.units import extract_units
@@ -65,8 +66,11 @@ def main() -> None:
     models = []
     for spec in args.model:
         name, path = spec.split("=", 1)
-        models.append((name, json.loads(Path(path[5:]).read_text()) if path.startswith("json:")
-                       else Summarizer(path or None)))
+        if path.startswith("json:"):
+            models.append((name, json.loads(Path(path[5:]).read_text())))
+        else:  # fp32:PATH runs the decoder in fp32 instead of the served int8
+            precision, path = ("fp32", path[5:]) if path.startswith("fp32:") else (DEFAULT_PRECISION, path)
+            models.append((name, Summarizer(path or None, precision=precision)))
     root = Path(args.data_dir)
     lines = [f"## Summaries per language, {args.split} split", "",
              f"`{command_line()}` — a seeded sample of each language's "
@@ -87,9 +91,11 @@ def main() -> None:
         common = Counter(" ".join(r["summary"].lower().split()) for r in read_jsonl(train)).most_common(1)
         constant = scores(references, [common[0][0] if common else ""] * len(rows)).mean()
         names = scores(references, [name_words(r["code"], language) for r in rows]).mean()
-        inputs = {cell: [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
-                         for r in rows] for cell, method, ratio in CELLS}
-        inputs["signature"] = [signature_only(r["code"], language) for r in rows]
+        inputs = {}
+        if not all(isinstance(summarizer, dict) for _, summarizer in models):  # some model summarizes now
+            inputs = {cell: [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
+                             for r in rows] for cell, method, ratio in CELLS}
+            inputs["signature"] = [signature_only(r["code"], language) for r in rows]
         base = None
         draws = bootstrap(2000, len(rows))  # the same resamples for every model: paired
         for name, summarizer in models:
