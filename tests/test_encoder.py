@@ -161,3 +161,10 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
     best = max(cells.values()) - cells["base@0"]
     picked = cells[f"{'adapter' if chosen['adapter'] else 'base'}@{chosen['ratio']:g}"]
     assert picked - cells["base@0"] >= best - 0.002 and chosen["worst_margin"] == round(picked - cells["base@0"], 4)
+    # A rerun reusing that output scores nothing again and chooses the same.
+    capsys.readouterr()
+    again = tmp_path / "again.json"
+    assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(again),
+                 "--reuse", str(out)]) == 0
+    assert str(directory) not in capsys.readouterr().out
+    assert json.loads(again.read_text())["languages"] == record["languages"]

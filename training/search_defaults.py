@@ -25,11 +25,18 @@ from .search_eval import evaluate_search
 READERS = ("adapter", "base")
 
 
-def score_candidates(sets: dict[str, list[Path]], ratios: list[float], adapter: Encoder, base: Encoder) -> dict:
-    """{language: {set: {"queries": n, "cells": {"reader@ratio": MRR}}}}, queries embedded once per set."""
+def score_candidates(sets: dict[str, list[Path]], ratios: list[float], adapter: Encoder, base: Encoder,
+                     earlier: dict | None = None) -> dict:
+    """{language: {set: {"queries": n, "cells": {"reader@ratio": MRR}}}}, queries embedded once per set; a set
+    whose cells `earlier` (an earlier run's scores, same adapter and ratios) holds is not scored again."""
     scores: dict = {}
+    wanted = {f"{reader}@{ratio:g}" for reader in READERS for ratio in ratios}
     for language, directories in sets.items():
         for directory in directories:
+            done = (earlier or {}).get(language, {}).get(str(directory))
+            if done and set(done["cells"]) == wanted:
+                scores.setdefault(language, {})[str(directory)] = done
+                continue
             queries, codebase = read_jsonl(directory / "queries.jsonl"), read_jsonl(directory / "codebase.jsonl")
             query_vectors = base.encode_queries([q["query"] for q in queries])  # the adapter's queries: its base's
             cells = {}
@@ -65,7 +72,11 @@ def _search_defaults(args) -> int:
     began = time.perf_counter()
     adapter = Encoder(str(SHIPPED_ADAPTER), ratio=0.0, threads=args.threads)
     base = Encoder(str(adapter_base(SHIPPED_ADAPTER)), ratio=0.0, threads=args.threads)
-    scores = score_candidates(sets, ratios, adapter, base)
+    earlier = None
+    if args.reuse:
+        record = json.loads(Path(args.reuse).read_text())
+        earlier = record["scores"] if record.get("adapter") == adapter.model_id else None
+    scores = score_candidates(sets, ratios, adapter, base, earlier)
     chosen = {language: choose(per_set, args.tolerance) for language, per_set in scores.items()}
     record = {
         "kind": "leancode search defaults",
@@ -92,5 +103,6 @@ def add_search_defaults_parser(commands) -> None:
                    help="LeanCode ratios tried besides 0 (default 0.1,0.2,0.3)")
     p.add_argument("--tolerance", type=float, default=0.002, help="MRR a faster default may give up (0.002)")
     p.add_argument("--threads", type=int, help="encoder threads")
+    p.add_argument("--reuse", metavar="FILE", help="an earlier run's output: its sets' scores are not measured again")
     p.add_argument("--out", default=str(LANGUAGE_DEFAULTS), help=f"where to write them (default {LANGUAGE_DEFAULTS})")
     p.set_defaults(func=_search_defaults)
