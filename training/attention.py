@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 
 from leancode.encoder import adapter_base, load_model as load_encoder
-from leancode.summarizer import is_leancode_summarizer, load_model as load_summarizer
+from leancode.summarizer import has_copy_head, is_leancode_summarizer, load_model as load_summarizer
 from leancode.tokens import Token
 
 SCORING_METHODS = ("leancode-cls", "leancode-pooled", "leancode-cross", "dietcode")
@@ -137,7 +137,13 @@ class AttentionScorer:
         """Last decoder layer's cross-attention, mean over heads, max over decoding steps: (batch, source)."""
         source = {k: enc[k] for k in ("input_ids", "attention_mask")}
         decoder, steps = self._decoder_steps(source, targets)
-        cross = self.model(**source, decoder_input_ids=decoder, output_attentions=True).cross_attentions[-1].mean(1)
+        if has_copy_head(self.model):  # its output carries no attentions: its decoder's BERT layers are read directly
+            states = self.model.encoder(**source).last_hidden_state
+            cross = self.model.decoder.bert(decoder, encoder_hidden_states=states, output_attentions=True,
+                                            encoder_attention_mask=source["attention_mask"],
+                                            return_dict=True).cross_attentions[-1].mean(1)
+        else:
+            cross = self.model(**source, decoder_input_ids=decoder, output_attentions=True).cross_attentions[-1].mean(1)
         return (cross * steps.unsqueeze(-1).to(cross.dtype)).amax(1)
 
     def _decoder_steps(self, source: dict, targets: list[str | None] | None) -> tuple[torch.Tensor, torch.Tensor]:
