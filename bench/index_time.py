@@ -1,10 +1,10 @@
 """Cold and warm `leancode index` on a copy of part of the Python standard library (~5,000 functions).
 
-    python bench/index_time.py [--functions 5000] [--first-run]
+    python bench/index_time.py [--functions 5000] [--first-run] [--quantize]
 
 The encoder's ONNX exports are made once per machine and kept in the user's cache: the cold
 run uses them when they are there. `--first-run` adds a cold run with an empty cache
-(`LEANCODE_CACHE`), which makes them.
+(`LEANCODE_CACHE`), which makes them. `--quantize` indexes with `leancode index --quantize` (code in int8).
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ def copy_stdlib(target: Path, functions: int) -> int:
     return count
 
 
-def timed_index(root: Path, cache: Path | None = None) -> float:
+def timed_index(root: Path, cache: Path | None = None, options: tuple[str, ...] = ()) -> float:
     env = {**os.environ, "LEANCODE_CACHE": str(cache)} if cache else None
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "leancode.cli", "index", str(root)], check=True, env=env,
+    subprocess.run([sys.executable, "-m", "leancode.cli", "index", str(root), *options], check=True, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -55,21 +55,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--functions", type=int, default=5000)
     parser.add_argument("--first-run", action="store_true", help="also a cold run with an empty LeanCode cache")
+    parser.add_argument("--quantize", action="store_true", help="index with `leancode index --quantize` (int8)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    options = ("--quantize",) if args.quantize else ()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "repo"
         count = copy_stdlib(root, args.functions)
         first = None
         if args.first_run:
-            first = timed_index(root, Path(folder) / "empty-cache")
+            first = timed_index(root, Path(folder) / "empty-cache", options)
             shutil.rmtree(root / ".leancode")
-        cold = timed_index(root)
-        warm = timed_index(root)
+        cold = timed_index(root, options=options)
+        warm = timed_index(root, options=options)
         edited = min(root.rglob("*.py"))
         edited.write_text(edited.read_text(encoding="utf-8") + "\n\ndef added(x):\n    return x + 1\n")
-        one_edit = timed_index(root)
+        one_edit = timed_index(root, options=options)
         shutil.rmtree(root / ".leancode")
     command = command_line()
     lines = ["## Repository index time", "",

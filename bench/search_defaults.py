@@ -14,28 +14,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 import numpy as np
+from leancode.training.jsonl import read_jsonl
 from report import bootstrap, command_line, interval, publish
+from search_quality import run_cell
 
 from leancode.encoder import Encoder
 from leancode.model_tokens import default_model_path
-from leancode.training.jsonl import read_jsonl
-from leancode.training.metrics import gold_ranks
 
 
 def reciprocal_ranks(encoder: Encoder, queries: list[dict], codebase: list[dict]) -> tuple[np.ndarray, float]:
     """1/rank of each query's gold function, and the seconds spent simplifying and embedding the codebase."""
     column = {r["idx"]: i for i, r in enumerate(codebase)}
     query_vectors = encoder.encode_queries([q["query"] for q in queries])
-    items = [(r["code"], r["language"]) for r in codebase]
-    encoder.encode_code(items[:64])  # warm-up: model, tables, piece counter
-    began = time.perf_counter()
-    code_vectors = encoder.encode_code(items)
-    seconds = time.perf_counter() - began
-    ranks = gold_ranks(query_vectors @ code_vectors.T, [column[q["gold"]] for q in queries])
-    return 1 / np.array(ranks, dtype=float), seconds
+    encoder.encode_code([(r["code"], r["language"]) for r in codebase[:64]])  # warm-up: model, tables, counter
+    cell = run_cell(encoder, codebase, query_vectors, [column[q["gold"]] for q in queries])
+    return cell["rr"], cell["seconds"]
 
 
 def main() -> None:

@@ -82,11 +82,12 @@ def model_identity(path: Path) -> str:
 
 
 def tables_identity() -> str:
-    """A hash of the shipped importance tables: simplification, hence vectors, change with them."""
+    """A hash of the shipped search tables: simplification, hence vectors, change with them (the summarize
+    tables do not touch search)."""
     from .importance import TABLES_DIR
 
     digest = hashlib.sha256()
-    for file in sorted(Path(TABLES_DIR).glob("*/*.json")):
+    for file in sorted(Path(TABLES_DIR).glob("*-search/*.json")):
         digest.update(f"{file.parent.name}/{file.name}:{file.stat().st_size}".encode())
         digest.update(hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()[:12]
@@ -181,7 +182,7 @@ class Encoder:
         # PyTorch's dynamic int8 is further from fp32 and batch-dependent: never the default.
         self.quantize_default = INT8_DEFAULT and self.backend == "onnx"
         self.quantize = self.quantize_default if quantize is None else bool(quantize)
-        # The model runners by role and path: loaded on first use (a warm index never pays for them),
+        # The model runners by (path, int8): loaded on first use (a warm index never pays for them),
         # shared by `configured` copies.
         self._shared: dict = {}
         self._tokenizer = _fast_tokenizer(base)
@@ -200,19 +201,20 @@ class Encoder:
         self.config_key = self._config_key()
 
     def runner(self, role: str = "code"):
-        """The runner of `role` ("code" or "query"), loaded on first use (a search that only embeds a query
-        never loads the adapter; with ONNX Runtime it never imports torch once the export exists)."""
+        """The runner of `role`, loaded on first use: "code" (the code model, the adapter), "base-code" (its
+        base reading code, where a language's default says so) or "query" (a search that only embeds a query
+        never loads the adapter; with ONNX Runtime it never imports torch once the export exists). int8 serves
+        code only: a query is one short text, and its model stays as trained."""
         path = self.path if role == "code" else self._query_path
-        runner = self._shared.get(path)
+        int8 = self.quantize and role != "query"
+        runner = self._shared.get((path, int8))
         if runner is None:
             with _LOAD_LOCK:
-                runner = self._shared.get(path) or self._new_runner(path)
-                self._shared[path] = runner
+                runner = self._shared.get((path, int8)) or self._new_runner(path, int8)
+                self._shared[(path, int8)] = runner
         return runner
 
-    def _new_runner(self, path: Path):
-        # int8 serves the code model only: a query is one short text, and its model stays as trained.
-        int8 = self.quantize and path == self.path
+    def _new_runner(self, path: Path, int8: bool):
         if self.backend == "onnx":
             try:
                 return OnnxRunner(self._onnx_export(path, int8), self.threads, one_by_one=int8)
@@ -264,9 +266,9 @@ class Encoder:
         return self._language_defaults.get(language, {}).get("ratio", SEARCH_RATIO)
 
     def _role_for(self, language: str) -> str:
-        """"code" where the code model (the adapter) reads `language`, "query" where its base does."""
+        """"code" where the code model (the adapter) reads `language`, "base-code" where its base does."""
         default = self._language_defaults.get(language) if self.ratio is None else None
-        return "query" if default and not default["adapter"] else "code"
+        return "base-code" if default and not default["adapter"] else "code"
 
     def _config_key(self) -> str:
         if self.ratio is None and self._language_defaults:  # ratios and readers per language: their own key

@@ -43,9 +43,9 @@ CONFIDENCE_SCORES = {
     "sum": sum,  # the whole sequence's log-probability (favours short summaries)
 }
 # How the decoder's linear layers run on the CPU: "int8" (dynamic int8 weights, per output channel) or "fp32".
-# int8 about halved a summary's time (107 against 199 ms, 1 thread, shared machine) and moved BLEU by at most 0.2 on
-# 400 validation functions (a hand check, not yet a BENCHMARKS section); the encoder stays fp32 (int8 there moved
-# BLEU more). The shipped threshold was calibrated in fp32: recalibrate in the precision served.
+# int8 cut a hover summary to p50 46 / p95 73 ms (fp32: 146 / 208 ms) and moved BLEU at LeanCode 0.5 by at most
+# 0.2 in every language, none significant (BENCHMARKS.md, "Summaries: int8 against fp32"); the encoder stays fp32
+# (int8 there moved BLEU more). The shipped threshold is calibrated in int8, the precision served.
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
 # Tied to the encoder's word embeddings; never saved.

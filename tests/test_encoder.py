@@ -9,6 +9,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from leancode.encoder import SEARCH_RATIO, Encoder  # noqa: E402
+from leancode.runtime import onnx_runtime_available  # noqa: E402
 from leancode.simplify import REPEAT_DISCOUNT  # noqa: E402
 from leancode.training.cli import main  # noqa: E402
 
@@ -144,6 +145,12 @@ def test_language_defaults_pick_each_languages_ratio_and_reader(tmp_path, monkey
                                adapter.configured(ratio=0.1).encode_code(items[1:2]), atol=1e-5)
     # Any other model ignores them.
     assert Encoder(str(adapter_base(SHIPPED_ADAPTER))).ratio_for("go") == SEARCH_RATIO
+    # int8 serves the code of every language, whichever model reads it; queries stay fp32.
+    if onnx_runtime_available():
+        int8 = Encoder(quantize=True).encode_code(items[:2])
+        base_int8 = Encoder(str(adapter_base(SHIPPED_ADAPTER)), ratio=0.1, quantize=True)
+        np.testing.assert_allclose(int8[1], base_int8.encode_code(items[1:2])[0], atol=1e-5)
+        assert not np.allclose(int8[1], vectors[1], atol=1e-5) and float(int8[1] @ vectors[1]) > 0.98
 
 
 def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
