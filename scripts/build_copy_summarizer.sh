@@ -30,7 +30,7 @@ sample("train", dict(zip(languages, (30000, 12000, 8000, 8000, 6000, 2000))), 0,
 sample("valid", dict.fromkeys(languages, 100), 1, "runs/c3/mix-valid.jsonl")
 sample("valid", dict(zip(languages, (400, 150, 150, 150, 150, 94))), 7, "runs/c3/calib-valid.jsonl")
 
-# The second epoch's pairs (step 5): those the first did not draw (every remaining Python pair, the rest of Go's,
+# The second epoch's pairs (not shipped, see the end): those the first did not draw (every remaining Python pair, the rest of Go's,
 # more Java and JavaScript), topped up with a redraw where a language's first draw took all it had.
 with open("runs/c3/mix-train-2.jsonl", "w") as out:
     for lang, first, n in zip(languages, (30000, 12000, 8000, 8000, 6000, 2000), (24143, 6443, 5000, 3000, 1500, 500)):
@@ -49,5 +49,5 @@ leancode-train finetune summarize --init "$init" --copy --data runs/c3/mix-train
 mkdir -p leancode/models/code-summarize && cp runs/c3/copy/* leancode/models/code-summarize/
 leancode-train calibrate summarize --data runs/c3/calib-valid.jsonl --model leancode/models/code-summarize \
   --report runs/c3/calibration.json
-# A second epoch (not shipped; its validation comparison was not finished):
+# A second epoch (not shipped: no better on validation, docs/experiments.md):
 #   leancode-train finetune summarize --init leancode/models/code-summarize --data runs/c3/mix-train-2.jsonl --mask-names 0.5 --lr 2e-4 --encoder-lr 5e-5 --seed 1 ...
