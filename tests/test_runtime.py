@@ -15,7 +15,7 @@ pytest.importorskip("onnxruntime")
 from leancode.encoder import INT8_DEFAULT, Encoder  # noqa: E402
 from leancode.index import INDEX_DIRNAME, RepositoryIndex, built_settings, read_manifest  # noqa: E402
 from leancode.model_tokens import PACKAGED  # noqa: E402
-from leancode.runtime import int8_file, onnx_file  # noqa: E402
+from leancode.runtime import INT8_VERSION, int8_file, onnx_file  # noqa: E402
 
 from snippets import SNIPPETS  # noqa: E402
 
@@ -89,7 +89,7 @@ def test_backend_is_checked_and_int8_vectors_have_their_own_keys(cache):
     with pytest.raises(ValueError, match="backend"):
         Encoder(backend="tensorflow")
     keys = {(b, q): Encoder(backend=b, quantize=q).config_key for b in ("onnx", "torch") for q in (None, False, True)}
-    assert keys["onnx", None] == keys["onnx", INT8_DEFAULT] and "|int8-onnx-v2|" in keys["onnx", True]
+    assert keys["onnx", None] == keys["onnx", INT8_DEFAULT] and f"|int8-onnx-v{INT8_VERSION}|" in keys["onnx", True]
     assert keys["onnx", False] == keys["torch", False] == keys["torch", None]  # fp32: the same vectors
     assert len(set(keys.values())) == 3  # fp32, int8 in ONNX Runtime, int8 in PyTorch
 
