@@ -1,13 +1,13 @@
 """Do the search defaults keep the packaged model's zero-shot quality? The served encoder against zero-shot, per set.
 
     python bench/search_defaults.py --set test/python=data/search-sets/test/python [--set NAME=DIR ...] \
-        [--quantize] [--json FILE]
+        [--no-quantize] [--json FILE]
 
 For each set (a directory of queries.jsonl and codebase.jsonl): MRR of the packaged all-MiniLM-L6-v2 on full
-code (zero-shot) and of the encoder as `leancode index` serves it (`Encoder()`: the shipped adapter with its
-per-language defaults, `leancode/models/code-search/language-defaults.json`), the difference with its
-paired-bootstrap 95% interval (2,000 seeded resamples of the queries), and the codebase's simplify + embed time
-of the served encoder relative to zero-shot's full code (same run, same runtime).
+code (zero-shot, fp32 as trained) and of the encoder as `leancode index` serves it (`Encoder()`: the shipped
+adapter with its per-language defaults, `leancode/models/code-search/language-defaults.json`, int8 unless
+`--no-quantize`), the difference with its paired-bootstrap 95% interval (2,000 seeded resamples of the queries),
+and the codebase's simplify + embed time of the served encoder relative to zero-shot's (same run).
 """
 
 from __future__ import annotations
@@ -36,14 +36,15 @@ def reciprocal_ranks(encoder: Encoder, queries: list[dict], codebase: list[dict]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", action="append", required=True, metavar="NAME=DIR")
-    parser.add_argument("--quantize", action="store_true", help="the served encoder in int8 (ONNX Runtime)")
+    parser.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
+                        help="the served encoder in int8 (ONNX Runtime) or not (default: as served)")
     parser.add_argument("--threads", type=int)
     parser.add_argument("--json", metavar="FILE", help="also write the per-query reciprocal ranks here")
     parser.add_argument("--section", default="search-defaults")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    served = Encoder(quantize=args.quantize or None, threads=args.threads)
-    zero_shot = Encoder(model=default_model_path(), method="none", threads=args.threads)
+    served = Encoder(quantize=args.quantize, threads=args.threads)
+    zero_shot = Encoder(model=default_model_path(), method="none", quantize=False, threads=args.threads)  # fp32
     lines = ["## Search defaults against zero-shot", "",
              f"`{command_line()}` — served: `{served.config_key}`. MRR; Δ = served − zero-shot with its 95% "
              "paired-bootstrap interval; time = simplify + embed the codebase, served over zero-shot full code.", "",
