@@ -1,10 +1,11 @@
 """Cold and warm `leancode index` on a copy of part of the Python standard library (~5,000 functions).
 
-    python bench/index_time.py [--functions 5000] [--first-run] [--quantize]
+    python bench/index_time.py [--functions 5000] [--first-run] [--no-quantize]
 
 The encoder's ONNX exports are made once per machine and kept in the user's cache: the cold
 run uses them when they are there. `--first-run` adds a cold run with an empty cache
-(`LEANCODE_CACHE`), which makes them. `--quantize` indexes with `leancode index --quantize` (code in int8).
+(`LEANCODE_CACHE`), which makes them. `--no-quantize` indexes code in fp32 (`leancode index --no-quantize`;
+the default is int8).
 """
 
 from __future__ import annotations
@@ -55,10 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--functions", type=int, default=5000)
     parser.add_argument("--first-run", action="store_true", help="also a cold run with an empty LeanCode cache")
-    parser.add_argument("--quantize", action="store_true", help="index with `leancode index --quantize` (int8)")
+    parser.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
+                        help="passed on to `leancode index` (default: its own, int8)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    options = ("--quantize",) if args.quantize else ()
+    options = () if args.quantize is None else ("--quantize",) if args.quantize else ("--no-quantize",)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "repo"

@@ -16,12 +16,12 @@ import argparse
 import json
 
 import numpy as np
-from leancode.training.jsonl import read_jsonl
 from report import bootstrap, command_line, interval, publish
 from search_quality import run_cell
 
 from leancode.encoder import Encoder
 from leancode.model_tokens import default_model_path
+from leancode.training.jsonl import read_jsonl
 
 
 def reciprocal_ranks(encoder: Encoder, queries: list[dict], codebase: list[dict]) -> tuple[np.ndarray, float]:

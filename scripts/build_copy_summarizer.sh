@@ -30,8 +30,8 @@ sample("train", dict(zip(languages, (30000, 12000, 8000, 8000, 6000, 2000))), 0,
 sample("valid", dict.fromkeys(languages, 100), 1, "runs/c3/mix-valid.jsonl")
 sample("valid", dict(zip(languages, (400, 150, 150, 150, 150, 94))), 7, "runs/c3/calib-valid.jsonl")
 
-# The second epoch's pairs (not shipped, see the end): those the first did not draw (every remaining Python pair, the rest of Go's,
-# more Java and JavaScript), topped up with a redraw where a language's first draw took all it had.
+# The second epoch's pairs (not shipped, see the end): those the first did not draw (every remaining Python pair,
+# the rest of Go's, more Java and JavaScript), topped up with a redraw where a language's first draw took all it had.
 with open("runs/c3/mix-train-2.jsonl", "w") as out:
     for lang, first, n in zip(languages, (30000, 12000, 8000, 8000, 6000, 2000), (24143, 6443, 5000, 3000, 1500, 500)):
         rows = open(f"data/mined-all/{lang}/train.jsonl").readlines()
