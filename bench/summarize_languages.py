@@ -4,11 +4,14 @@
         --model shipped= --model copy=runs/c2/copy [--language python ...] [--json scores.json]
     # a later run reuses a model's scores on the same sample: --model shipped=json:scores.json
     # the decoder in fp32 rather than the served int8: --model shipped-fp32=fp32:DIR (fp32: alone, the shipped one)
+    # without the name lead of Go summaries (leancode.summarizer.summary_lead): --model unled=nolead:DIR
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl): smoothed BLEU-4
 of a constant summary (the most common first sentence of that language's train split), of the words of the
 function's name, and of each summarizer on full code (ratio 0), on LeanCode at 0.5 and on the signature alone
-(a model that reads the body loses BLEU there). The first model is the reference: each other one's
+(a model that reads the body loses BLEU there). Where summaries lead with the function's name (Go), the
+constant led by the name is a baseline too: the name, then the most common rest of a train summary. The
+first model is the reference: each other one's
 difference on full code and at 0.5 comes with a paired-bootstrap 95% interval (2,000 seeded resamples).
 """
 
@@ -27,7 +30,7 @@ from report import bootstrap, command_line, interval, publish
 from summarize_quality import signature_only
 
 from leancode.simplify import simplify
-from leancode.summarizer import DEFAULT_PRECISION, Summarizer
+from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 from leancode.units import extract_units
@@ -68,16 +71,18 @@ def main() -> None:
         name, path = spec.split("=", 1)
         if path.startswith("json:"):
             models.append((name, json.loads(Path(path[5:]).read_text())))
-        else:  # fp32:PATH runs the decoder in fp32 instead of the served int8
+        else:  # fp32:PATH runs the decoder in fp32 instead of the served int8; nolead:PATH drops Go's name lead
+            led = not path.startswith("nolead:")
+            path = path if led else path[len("nolead:"):]
             precision, path = ("fp32", path[5:]) if path.startswith("fp32:") else (DEFAULT_PRECISION, path)
-            models.append((name, Summarizer(path or None, precision=precision)))
+            models.append((name, (Summarizer(path or None, precision=precision), led)))
     root = Path(args.data_dir)
     lines = [f"## Summaries per language, {args.split} split", "",
              f"`{command_line()}` — a seeded sample of each language's "
              f"`{args.split}` split (held-out packages), greedy decoding, smoothed BLEU-4; "
              f"Δ = model − {models[0][0]} with its paired-bootstrap 95% interval.", "",
-             "| language | functions | constant | name words | model | full | Δ full | LeanCode 0.5 | Δ 0.5 "
-             "| signature only |", "|---|---:|---:|---:|---|---:|---|---:|---|---:|"]
+             "| language | functions | constant | name + constant | name words | model | full | Δ full | LeanCode 0.5 "
+             "| Δ 0.5 | signature only |", "|---|---:|---:|---:|---:|---|---:|---|---:|---|---:|"]
     raw = {}
     for language in args.language or LANGUAGES:
         path = root / language / f"{args.split}.jsonl"
@@ -88,22 +93,31 @@ def main() -> None:
         rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(limit, len(rows))))]
         references = [r["summary"] for r in rows]
         train = root / language / "train.jsonl"
-        common = Counter(" ".join(r["summary"].lower().split()) for r in read_jsonl(train)).most_common(1)
+        train_summaries = [r["summary"].lower().split() for r in read_jsonl(train)]
+        common = Counter(" ".join(words) for words in train_summaries).most_common(1)
         constant = scores(references, [common[0][0] if common else ""] * len(rows)).mean()
+        leads = [summary_lead(r["code"], language) for r in rows]
+        led_constant = "–"
+        if any(leads):
+            rest = Counter(" ".join(words[1:]) for words in train_summaries).most_common(1)[0][0]
+            led_lines = [f"{lead} {rest}" if lead else rest for lead in leads]
+            led_constant = f"{scores(references, led_lines).mean():.2f}"
         names = scores(references, [name_words(r["code"], language) for r in rows]).mean()
         inputs = {}
-        if not all(isinstance(summarizer, dict) for _, summarizer in models):  # some model summarizes now
+        if not all(isinstance(model, dict) for _, model in models):  # some model summarizes now
             inputs = {cell: [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
                              for r in rows] for cell, method, ratio in CELLS}
             inputs["signature"] = [signature_only(r["code"], language) for r in rows]
         base = None
         draws = bootstrap(2000, len(rows))  # the same resamples for every model: paired
-        for name, summarizer in models:
-            if isinstance(summarizer, dict):  # scores of an earlier run on the same seeded sample
-                got = {cell: np.array(values) for cell, values in summarizer[f"{language}/{name}"].items()}
+        for name, model in models:
+            if isinstance(model, dict):  # scores of an earlier run on the same seeded sample
+                got = {cell: np.array(values) for cell, values in model[f"{language}/{name}"].items()}
                 assert all(len(values) == len(rows) for values in got.values()), "not the same sample"
             else:
-                got = {cell: scores(references, summarizer.summarize(texts)) for cell, texts in inputs.items()}
+                summarizer, led = model
+                got = {cell: scores(references, summarizer.summarize(texts, leads=leads if led else None))
+                       for cell, texts in inputs.items()}
             raw[f"{language}/{name}"] = {cell: values.tolist() for cell, values in got.items()}
             deltas = ["", ""]
             if base is None:
@@ -112,7 +126,7 @@ def main() -> None:
                 for k, cell in enumerate(("full", "leancode 0.5")):
                     low, high = interval(draws, got[cell], base[cell])
                     deltas[k] = f"{got[cell].mean() - base[cell].mean():+.2f} [{low:+.2f}, {high:+.2f}]"
-            lines.append(f"| {language} | {len(rows)} | {constant:.2f} | {names:.2f} | {name} "
+            lines.append(f"| {language} | {len(rows)} | {constant:.2f} | {led_constant} | {names:.2f} | {name} "
                          f"| {got['full'].mean():.2f} | {deltas[0]} | {got['leancode 0.5'].mean():.2f} | {deltas[1]} "
                          f"| {got['signature'].mean():.2f} |")
             print(lines[-1], flush=True)

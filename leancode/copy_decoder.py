@@ -94,17 +94,29 @@ class CopyLMHeadModel(BertLMHeadModel):
 
 @torch.inference_mode()
 def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end_id: int, max_new_tokens: int,
-           repetition_penalty: float = 1.0) -> tuple[list[list[int]], list[list[float]]]:
+           repetition_penalty: float = 1.0, leads: list[list[int]] | None = None,
+           continuations: list[int] | None = None) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a `CopyLMHeadModel`. The repetition penalty
     is the one Hugging Face's generate applies (scores of pieces already generated are pushed down); the
-    log-probabilities are the model's own, before it."""
+    log-probabilities are the model's own, before it. `leads`: pieces each summary must begin with (the
+    decoder continues from them, with a new word: none of the `continuations` pieces, "##..." in WordPiece, right
+    after a lead); they are part of the summary but not of its log-probabilities."""
     batch = encoder_states.shape[0]
-    step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=encoder_states.device)
+    device = encoder_states.device
+    leads = leads or [[] for _ in range(batch)]
+    forced_steps = max(map(len, leads), default=0)
+    forced = torch.full((batch, max(forced_steps, 1)), -1, dtype=torch.long, device=device)
+    for row, pieces in enumerate(leads):
+        forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
+    lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
+    banned = torch.zeros(decoder.config.vocab_size, dtype=torch.bool, device=device)
+    banned[continuations or []] = True
+    step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=device)
     picks, logprobs = [], []
-    done = torch.zeros(batch, dtype=torch.bool, device=encoder_states.device)
+    done = torch.zeros(batch, dtype=torch.bool, device=device)
     cache = None
-    for _ in range(max_new_tokens):
+    for step in range(max_new_tokens + forced_steps):
         out = decoder(input_ids=step_ids, encoder_hidden_states=encoder_states, encoder_attention_mask=encoder_mask,
                       source_ids=source_ids, cache=cache, use_cache=True)
         cache = out.cache
@@ -115,9 +127,15 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
             seen = scores.gather(1, generated)
             scores = scores.scatter(1, generated, torch.where(seen < 0, seen * repetition_penalty,
                                                               seen / repetition_penalty))
+        lead_ended = (lead_lengths == step) & (lead_lengths > 0)  # the first free step after a lead
+        if continuations and lead_ended.any():
+            scores = scores.masked_fill(lead_ended[:, None] & banned[None, :], -math.inf)
         pick = torch.where(done, torch.full_like(done, end_id, dtype=torch.long), scores.argmax(-1))
+        if step < forced_steps:
+            pick = torch.where(forced[:, step] >= 0, forced[:, step], pick)
         picks.append(pick)
-        logprobs.append(log_p.gather(1, pick[:, None])[:, 0])
+        chosen = log_p.gather(1, pick[:, None])[:, 0]
+        logprobs.append(chosen if step >= forced_steps else torch.where(forced[:, step] >= 0, torch.nan, chosen))
         done |= pick == end_id
         step_ids = pick[:, None]
         if done.all():
@@ -127,13 +145,14 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     for row, lp in zip(ids, lps):
         end = row.index(end_id) if end_id in row else len(row)
         summaries.append(row[:end])
-        scores_out.append(lp[:end + 1])
+        scores_out.append([p for p in lp[:end + 1] if not math.isnan(p)])  # forced lead pieces left out
     return summaries, scores_out
 
 
-def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0):
+def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0,
+             leads: list[list[int]] | None = None, continuations: list[int] | None = None):
     """`greedy` for an `EncoderDecoderModel` whose decoder is a `CopyLMHeadModel`, from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,
-                  model.config.eos_token_id, max_new_tokens, repetition_penalty)
+                  model.config.eos_token_id, max_new_tokens, repetition_penalty, leads, continuations)

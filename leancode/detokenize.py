@@ -7,11 +7,16 @@ which splits off every punctuation character: "max _ length", "non - empty", "os
 removes spaces, never words, so the text re-tokenizes to the same pieces. A dot between two words
 is read as part of a dotted name ("os.path"): summaries are single sentences (the training labels
 are first sentences).
+
+The model's vocabulary is lower-case, so `spell_as_code` gives back the code's spelling of the
+identifiers a summary names ("readbytes" -> "ReadBytes"): a word that is no single vocabulary piece
+and matches an identifier of the code read, ignoring case.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 _ABBREVIATION_END = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)"
 _BEFORE_NEGATIVE = r"or|and|to|is|of|than|from|by|at|as|be|returns?|equals?|gives?|yields?"
@@ -48,3 +53,24 @@ def clean_summary(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def spell_as_code(text: str, source: str, pieces: Callable[[str], list[str]], lead: str | None = None) -> str:
+    """`text` with each word that `pieces` (the tokenizer) splits in two or more and that names an identifier of
+    `source`, ignoring case, spelled as `source` spells it; `lead`, when the text begins with it ignoring case,
+    spelled as given."""
+    if lead and text[:len(lead)].lower() == lead.lower():
+        text = lead + text[len(lead):]
+    spellings: dict[str, str] = {}
+    for match in _IDENTIFIER.finditer(source):
+        spellings.setdefault(match.group().lower(), match.group())
+
+    def respell(match: re.Match) -> str:
+        word = match.group()
+        known = spellings.get(word.lower())
+        return known if known and known != word and len(pieces(word)) > 1 else word
+
+    return _IDENTIFIER.sub(respell, text)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .docstrings import first_sentence
-from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, summary_input
+from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, summary_input, summary_lead
 from .units import Unit
 
 DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL = "documentation", "generated", "abstained", "no model"
@@ -75,11 +75,13 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             out.append(None)
             undocumented.append(len(out) - 1)
     if undocumented:
-        generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented])
-        for i, line in zip(undocumented, generated):
+        leads = [summary_lead(units[i].code, units[i].language) for i in undocumented]
+        generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented], leads=leads)
+        for i, line, lead in zip(undocumented, generated, leads):
             confidence = round(line.confidence(summarizer.confidence_score), 4)
             shown = bool(line.text) and summarizer.confident(line)
-            text = line.text[:1].upper() + line.text[1:] if shown else ""
+            text = line.text if lead else line.text[:1].upper() + line.text[1:]  # a lead is a name: as spelled
+            text = text if shown else ""
             out[i] = FunctionSummary(GENERATED if shown else ABSTAINED, text, signature(units[i]), confidence,
                                      summarizer.name)
     return out

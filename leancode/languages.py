@@ -43,6 +43,9 @@ class LanguageSpec:
     comments: frozenset[str] = frozenset({"comment"})
     line_comment: str = "//"
     keywords: frozenset[str] = field(default_factory=frozenset)
+    # Doc comments begin with the function's name by the language's convention (Go: go.dev/doc/comment), so a
+    # generated summary does too, spelled as the code spells it.
+    doc_leads_with_name: bool = False
 
 
 _JS_COMMON = dict(
@@ -86,6 +89,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
         functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
         scopes=frozenset(),
         calls=frozenset({"call_expression"}),
+        doc_leads_with_name=True,
     ),
     "rust": LanguageSpec(
         "rust", "tree_sitter_rust", extensions=(".rs",),

@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .detokenize import clean_summary
+from .detokenize import clean_summary, spell_as_code
 from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
@@ -175,6 +175,19 @@ def load_model(path: str | Path):
     return model.eval(), tokenizer, manifest
 
 
+def summary_lead(code: str, language: str) -> str | None:
+    """The word a summary of `code` (one function) begins with by its language's convention: its name in Go
+    (`LanguageSpec.doc_leads_with_name`), else None."""
+    from .languages import LANGUAGES
+    from .units import extract_units
+
+    spec = LANGUAGES.get(language)
+    if not (spec and spec.doc_leads_with_name):
+        return None
+    units = extract_units(code, language)
+    return units[0].name if units else None
+
+
 def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:
     """What the summarizer reads of a unit (leancode.units.Unit): its code without the docstring, simplified."""
     from .simplify import simplify
@@ -229,6 +242,8 @@ class Summarizer:
         self.name = Path(path).name
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
+        # The vocabulary's word-continuation pieces ("##..."): a lead is a whole word, so none follows it.
+        self.continuations = [i for piece, i in self.tokenizer.get_vocab().items() if piece.startswith("##")]
         abstention = self.manifest.get("abstention") or {}
         # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
         self.confidence_score: str = abstention.get("score", "mean")
@@ -240,30 +255,39 @@ class Summarizer:
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
         """Summaries of `units` (leancode.units.Unit), each read as `summary_input` gives it."""
-        return self.summarize([summary_input(u, method, ratio) for u in units])
+        return self.summarize([summary_input(u, method, ratio) for u in units],
+                              leads=[summary_lead(u.code, u.language) for u in units])
 
-    def summarize(self, sources: list[str], batch_size: int = 16) -> list[str]:
+    def summarize(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None) -> list[str]:
         """One line per source text (already simplified by the caller)."""
-        return [g.text for g in self.generate(sources, batch_size)]
+        return [g.text for g in self.generate(sources, batch_size, leads)]
 
-    def generate(self, sources: list[str], batch_size: int = 16) -> list[Generated]:
-        """One summary per source text (already simplified), with its pieces' log-probabilities."""
+    def generate(self, sources: list[str], batch_size: int = 16,
+                 leads: list[str | None] | None = None) -> list[Generated]:
+        """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
+        given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it."""
         import torch
 
         if self.precision == "int8":
             batch_size = 1  # dynamic int8 scales activations per call: alone, a summary never depends on its batch
+        leads = leads or [None] * len(sources)
         out = []
         for b in range(0, len(sources), batch_size):
             batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,
                                    max_length=self.max_source_length, return_tensors="pt")
+            batch_leads = leads[b:b + batch_size]
             if has_copy_head(self.model):  # Hugging Face's generate knows nothing of copying
                 from .copy_decoder import generate
 
+                lead_pieces = [self.tokenizer.encode(lead, add_special_tokens=False) if lead else []
+                               for lead in batch_leads]
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
-                                             self.max_new_tokens, REPETITION_PENALTY)
+                                             self.max_new_tokens, REPETITION_PENALTY, lead_pieces,
+                                             self.continuations)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
-                out += [Generated(clean_summary(text), tuple(row)) for text, row in zip(texts, logprobs)]
+                out += [Generated(self._finish(text, source, lead), tuple(row))
+                        for text, row, source, lead in zip(texts, logprobs, sources[b:b + batch_size], batch_leads)]
                 continue
             with self._lock, torch.inference_mode():
                 result = self.model.generate(
@@ -277,8 +301,13 @@ class Summarizer:
             generated = result.sequences[:, -scores.shape[1]:]
             texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True,
                                                 clean_up_tokenization_spaces=False)  # clean_summary's job
-            for text, ids, row in zip(texts, generated.tolist(), scores.tolist()):
+            for text, ids, row, source, lead in zip(texts, generated.tolist(), scores.tolist(),
+                                                    sources[b:b + batch_size], batch_leads):
                 end = next((i + 1 for i, t in enumerate(ids) if t == self.model.generation_config.eos_token_id),
                            len(ids))  # pieces after the end of sequence are padding
-                out.append(Generated(clean_summary(text), tuple(row[:end])))
+                out.append(Generated(self._finish(text, source, lead), tuple(row[:end])))
         return out
+
+    def _finish(self, decoded: str, source: str, lead: str | None) -> str:
+        """A decoded summary as a reader sees it: seams closed, identifiers spelled as in the code read."""
+        return spell_as_code(clean_summary(decoded), source, self.tokenizer.tokenize, lead)

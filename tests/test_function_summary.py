@@ -11,11 +11,11 @@ import pytest
 import torch
 
 from leancode.cli import main as leancode
-from leancode.detokenize import clean_summary
+from leancode.detokenize import clean_summary, spell_as_code
 from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, signature,
                                        summarize_units)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
-                                 summary_input)
+                                 summary_input, summary_lead)
 from leancode.units import extract_units
 from snippets import SNIPPETS
 
@@ -277,3 +277,48 @@ def test_calibrate_summarize_stores_the_choice_in_the_manifest(pairs, tmp_path):
     assert leancode_train([*common, "--min-bleu", "1000", "--from-report", str(report), "--report", str(again)]) == 0
     assert Summarizer(model).threshold == 0.0 and json.loads(again.read_text())["records"] == made["records"]
     assert leancode_train([*common[:-4], "--limit", "7", "--model", str(model), "--from-report", str(report)]) == 2
+
+
+# --- spelling and leads -------------------------------------------------------------------------
+
+SOURCE = "func (b *Reader) ReadBytes(delim byte) ([]byte, error) { return b.collectFragments(delim) }"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("readbytes reads until delim.", "ReadBytes reads until delim."),  # two pieces, an identifier of the code
+    ("collectfragments collects the fragments.", "collectFragments collects the fragments."),
+    ("the reader reads bytes.", "the reader reads bytes."),  # single-piece words stay as written
+    ("newreader returns a reader.", "newreader returns a reader."),  # not in the code read: left alone
+])
+def test_identifiers_the_code_names_are_spelled_as_the_code_spells_them(line, expected, shipped):
+    assert spell_as_code(line, SOURCE, shipped.tokenizer.tokenize) == expected
+
+
+def test_a_lead_is_spelled_as_given(shipped):
+    assert spell_as_code("readbytes reads.", "", shipped.tokenizer.tokenize, lead="ReadBytes") == "ReadBytes reads."
+    assert spell_as_code("reads bytes.", "", shipped.tokenizer.tokenize, lead="ReadBytes") == "reads bytes."
+
+
+GO_UNDOCUMENTED = '''\
+func (b *Reader) setTimeoutDeadline(seconds int) error {
+	if seconds < 0 {
+		return errNegative
+	}
+	b.deadline = time.Now().Add(time.Duration(seconds) * time.Second)
+	return nil
+}
+'''
+
+
+def test_go_summaries_begin_with_the_function_name_as_spelled(shipped, models):
+    """Go doc comments begin with the name (go.dev/doc/comment): the decoder is led by it, as a whole word, and
+    the line shown keeps its spelling (an unexported name stays lower-case)."""
+    [unit] = extract_units(GO_UNDOCUMENTED, "go")
+    assert summary_lead(unit.code, "go") == "setTimeoutDeadline" and summary_lead(UNDOCUMENTED, "python") is None
+    [line] = shipped.generate([summary_input(unit)], leads=["setTimeoutDeadline"])
+    words = line.text.split()
+    assert words[0] == "setTimeoutDeadline" and len(words) > 1  # the next piece starts a new word
+    lead_pieces = len(shipped.tokenizer.tokenize("setTimeoutDeadline"))
+    assert lead_pieces > 1 and len(line.logprobs) == len(shipped.tokenizer.tokenize(line.text)) - lead_pieces + 1
+    [summary] = summarize_units([unit], Summarizer(models["show"]))
+    assert summary.source == GENERATED and summary.text.startswith("setTimeoutDeadline ")

@@ -70,8 +70,8 @@ def _search_defaults(args) -> int:
         sets.setdefault(language, []).append(Path(directory))
     ratios = sorted({0.0, *args.ratios})
     began = time.perf_counter()
-    adapter = Encoder(str(SHIPPED_ADAPTER), ratio=0.0, threads=args.threads)
-    base = Encoder(str(adapter_base(SHIPPED_ADAPTER)), ratio=0.0, threads=args.threads)
+    adapter = Encoder(str(args.adapter), ratio=0.0, threads=args.threads)
+    base = Encoder(str(adapter_base(Path(args.adapter))), ratio=0.0, threads=args.threads)
     earlier = None
     if args.reuse:
         record = json.loads(Path(args.reuse).read_text())
@@ -103,6 +103,8 @@ def add_search_defaults_parser(commands) -> None:
                    help="LeanCode ratios tried besides 0 (default 0.1,0.2,0.3)")
     p.add_argument("--tolerance", type=float, default=0.002, help="MRR a faster default may give up (0.002)")
     p.add_argument("--threads", type=int, help="encoder threads")
+    p.add_argument("--adapter", default=str(SHIPPED_ADAPTER), metavar="DIR",
+                   help="the search adapter the defaults are for (default: the shipped one)")
     p.add_argument("--reuse", metavar="FILE", help="an earlier run's output: its sets' scores are not measured again")
     p.add_argument("--out", default=str(LANGUAGE_DEFAULTS), help=f"where to write them (default {LANGUAGE_DEFAULTS})")
     p.set_defaults(func=_search_defaults)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from leancode.simplify import simplify
 from leancode.summarizer import (CONFIDENCE_SCORES, DEFAULT_METHOD, DEFAULT_PRECISION, DEFAULT_RATIO, MANIFEST,
-                                 PRECISIONS, Summarizer, default_summarizer_dir)
+                                 PRECISIONS, Summarizer, default_summarizer_dir, summary_lead)
 
 from .jsonl import read_jsonl
 from .metrics import sentence_bleu
@@ -46,7 +46,8 @@ def records(rows: list[dict], summarizer: Summarizer, method: str = DEFAULT_METH
     """Per function: its sentence BLEU and each confidence score of its greedy summary."""
     sources = [simplify(r["code"], r.get("language", "python"), ratio=ratio, method=method, task="summarize").code
                for r in rows]
-    generated = summarizer.generate(sources, batch_size=batch_size)
+    leads = [summary_lead(r["code"], r.get("language", "python")) for r in rows]
+    generated = summarizer.generate(sources, batch_size=batch_size, leads=leads)
     return [{"idx": r["idx"], "bleu": sentence_bleu(r["summary"], g.text) * 100, "summary": g.text,
              **{name: g.confidence(name) for name in CONFIDENCE_SCORES}} for r, g in zip(rows, generated)]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from leancode.importance import ImportanceTable
 from leancode.simplify import REPEAT_DISCOUNT, simplify
-from leancode.summarizer import DEFAULT_PRECISION, PRECISIONS, Summarizer
+from leancode.summarizer import DEFAULT_PRECISION, PRECISIONS, Summarizer, summary_lead
 
 from .jsonl import read_jsonl
 from .metrics import corpus_bleu
@@ -27,7 +27,8 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
                            table=table, seed=seed, repeat_discount=repeat_discount) for r in rows]
     simplify_seconds = time.perf_counter() - began
     began = time.perf_counter()
-    generated = summarizer.generate([s.code for s in simplified], batch_size=batch_size)
+    leads = [summary_lead(r["code"], r.get("language", "python")) for r in rows]
+    generated = summarizer.generate([s.code for s in simplified], batch_size=batch_size, leads=leads)
     predictions = [g.text for g in generated]  # every line, even where the hover would abstain
     summarize_seconds = time.perf_counter() - began
     report = {

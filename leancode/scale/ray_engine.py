@@ -99,7 +99,7 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
     started = time.perf_counter()
     stats = RunStats(engine="ray")
     context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = progress
+    context.enable_progress_bars = progress  # tasks and actors spread over the nodes: Ray Data's default "SPREAD"
     resources = ray.cluster_resources()
     cpus, gpus = int(resources.get("CPU", 1)), int(resources.get("GPU", 0))
 
@@ -108,7 +108,7 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
                                   override_num_blocks=max(1, len(repos)))
     files = listing.flat_map(lambda r: list_files(r["repo"], r["root"], exclude)).materialize()
     stats.files = files.count()
-    parsed = files.repartition(max(1, min(stats.files, 4 * cpus))).flat_map(parse_file, scheduling_strategy="SPREAD")
+    parsed = files.repartition(max(1, min(stats.files, 4 * cpus))).flat_map(parse_file)
     rows = [dict(row) for row in parsed.iter_rows()]
 
     node_cpus = max([int(n["Resources"].get("CPU", 0)) for n in ray.nodes() if n.get("Alive")] or [1])
@@ -130,8 +130,7 @@ def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, ad
                                                                     "simplified": bool(gpus)},
                                    batch_size=batch_size, compute=ray.data.ActorPoolStrategy(size=actors),
                                    num_cpus=actor_cpus,
-                                   num_gpus=1 if gpus else 0, batch_format="numpy",
-                                   scheduling_strategy="SPREAD")  # actors on as many nodes as can be
+                                   num_gpus=1 if gpus else 0, batch_format="numpy")
         for batch in vectors.iter_batches(batch_size=None, batch_format="numpy"):
             if nodes is not None:
                 nodes.update(batch["node"].tolist())
