@@ -168,7 +168,8 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
     chosen = record["languages"]["python"]
     best = max(cells.values()) - cells["base@0"]
     picked = cells[f"{'adapter' if chosen['adapter'] else 'base'}@{chosen['ratio']:g}"]
-    assert picked - cells["base@0"] >= best - 0.002 and chosen["worst_margin"] == round(picked - cells["base@0"], 4)
+    margin = picked - cells["base@0"]
+    assert margin >= max(best - 0.002, 0) and chosen["worst_margin"] == round(margin, 4)
     # A rerun reusing that output scores nothing again and chooses the same.
     capsys.readouterr()
     again = tmp_path / "again.json"
@@ -176,3 +177,14 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
                  "--reuse", str(out)]) == 0
     assert str(directory) not in capsys.readouterr().out
     assert json.loads(again.read_text())["languages"] == record["languages"]
+
+
+def test_search_defaults_never_choose_below_zero_shot():
+    """Within the tolerance of the best but below zero-shot on one set: not chosen; zero-shot itself qualifies."""
+    from leancode.training.search_defaults import choose
+
+    cells = {"base@0": 0.500, "adapter@0": 0.5005, "adapter@0.3": 0.4990}
+    sets = {"a": {"cells": cells}, "b": {"cells": {**cells, "adapter@0.3": 0.5100}}}
+    assert choose(sets, tolerance=0.002) == {"ratio": 0.0, "adapter": True, "worst_margin": 0.0005}
+    worse = {"a": {"cells": {"base@0": 0.5, "adapter@0": 0.49, "base@0.2": 0.499}}}
+    assert choose(worse, tolerance=0.002) == {"ratio": 0.0, "adapter": False, "worst_margin": 0.0}

@@ -5,7 +5,8 @@ Every candidate reader (the adapter, or its base: the packaged model zero-shot) 
 scored by MRR on each of a language's sets (`--set LANGUAGE=DIR`, a directory of queries.jsonl and codebase.jsonl;
 repeatable); its margin is its MRR minus the base's on full code (zero-shot), and a candidate's worst margin over the
 language's sets is what counts. The choice is the largest ratio (the cheapest to encode) whose worst margin is within
-`--tolerance` of the best one's; the adapter wins ties. Use validation sets only: the test sets judge the choice.
+`--tolerance` of the best one's and not below zero (base@0, zero-shot itself, always qualifies); the adapter wins
+ties. Use validation sets only: the test sets judge the choice.
 Languages without a set keep `SEARCH_RATIO` and the adapter.
 """
 
@@ -55,7 +56,7 @@ def choose(per_set: dict[str, dict], tolerance: float) -> dict:
     candidates = next(iter(per_set.values()))["cells"].keys()
     worst = {c: min(s["cells"][c] - s["cells"]["base@0"] for s in per_set.values()) for c in candidates}
     best = max(worst.values())
-    fine = [c for c in candidates if worst[c] >= best - tolerance]
+    fine = [c for c in candidates if worst[c] >= best - tolerance and worst[c] >= 0]  # never below zero-shot
     pick = max(fine, key=lambda c: (float(c.split("@")[1]), c.startswith("adapter")))
     return {"ratio": float(pick.split("@")[1]), "adapter": pick.startswith("adapter"),
             "worst_margin": round(worst[pick], 4)}
@@ -83,7 +84,8 @@ def _search_defaults(args) -> int:
         "adapter": adapter.model_id,
         "languages": chosen,
         "other_languages": {"ratio": SEARCH_RATIO, "adapter": True},
-        "rule": f"largest ratio whose worst MRR margin over zero-shot is within {args.tolerance:g} of the best",
+        "rule": f"largest ratio whose worst MRR margin over zero-shot is within {args.tolerance:g} of the best "
+                "and not below zero",
         "scores": scores,
         "command": args.command,
         "seconds": round(time.perf_counter() - began, 1),
