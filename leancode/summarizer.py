@@ -185,7 +185,8 @@ def summary_lead(code: str, language: str) -> str | None:
     if not (spec and spec.doc_leads_with_name):
         return None
     units = extract_units(code, language)
-    return units[0].name if units else None
+    name = units[0].name if units else ""
+    return name if name.isidentifier() else None  # an anonymous function has no name to lead with
 
 
 def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:
