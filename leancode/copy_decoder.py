@@ -95,13 +95,13 @@ class CopyLMHeadModel(BertLMHeadModel):
 @torch.inference_mode()
 def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end_id: int, max_new_tokens: int,
            repetition_penalty: float = 1.0, leads: list[list[int]] | None = None,
-           continuations: list[int] | None = None) -> tuple[list[list[int]], list[list[float]]]:
+           continuations: torch.Tensor | None = None) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a `CopyLMHeadModel`. The repetition penalty
     is the one Hugging Face's generate applies (scores of pieces already generated are pushed down); the
     log-probabilities are the model's own, before it. `leads`: pieces each summary must begin with (the
-    decoder continues from them, with a new word: none of the `continuations` pieces, "##..." in WordPiece, right
-    after a lead); they are part of the summary but not of its log-probabilities."""
+    decoder continues from them, with a new word: no piece of the vocabulary mask `continuations`, "##..." in
+    WordPiece, right after a lead); they are part of the summary but not of its log-probabilities."""
     batch = encoder_states.shape[0]
     device = encoder_states.device
     leads = leads or [[] for _ in range(batch)]
@@ -110,8 +110,6 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     for row, pieces in enumerate(leads):
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
-    banned = torch.zeros(decoder.config.vocab_size, dtype=torch.bool, device=device)
-    banned[continuations or []] = True
     step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=device)
     picks, logprobs = [], []
     done = torch.zeros(batch, dtype=torch.bool, device=device)
@@ -127,9 +125,9 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
             seen = scores.gather(1, generated)
             scores = scores.scatter(1, generated, torch.where(seen < 0, seen * repetition_penalty,
                                                               seen / repetition_penalty))
-        lead_ended = (lead_lengths == step) & (lead_lengths > 0)  # the first free step after a lead
-        if continuations and lead_ended.any():
-            scores = scores.masked_fill(lead_ended[:, None] & banned[None, :], -math.inf)
+        if continuations is not None and 0 < step <= forced_steps:
+            lead_ended = lead_lengths == step  # the first free step after a lead
+            scores = scores.masked_fill(lead_ended[:, None] & continuations.to(device)[None, :], -math.inf)
         pick = torch.where(done, torch.full_like(done, end_id, dtype=torch.long), scores.argmax(-1))
         if step < forced_steps:
             pick = torch.where(forced[:, step] >= 0, forced[:, step], pick)
@@ -150,7 +148,7 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
 
 
 def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0,
-             leads: list[list[int]] | None = None, continuations: list[int] | None = None):
+             leads: list[list[int]] | None = None, continuations: torch.Tensor | None = None):
     """`greedy` for an `EncoderDecoderModel` whose decoder is a `CopyLMHeadModel`, from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

@@ -75,7 +75,7 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             out.append(None)
             undocumented.append(len(out) - 1)
     if undocumented:
-        leads = [summary_lead(units[i].code, units[i].language) for i in undocumented]
+        leads = [summary_lead(units[i].code, units[i].language, units[i].name) for i in undocumented]
         generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented], leads=leads)
         for i, line, lead in zip(undocumented, generated, leads):
             confidence = round(line.confidence(summarizer.confidence_score), 4)

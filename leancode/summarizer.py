@@ -175,17 +175,18 @@ def load_model(path: str | Path):
     return model.eval(), tokenizer, manifest
 
 
-def summary_lead(code: str, language: str) -> str | None:
+def summary_lead(code: str, language: str, name: str | None = None) -> str | None:
     """The word a summary of `code` (one function) begins with by its language's convention: its name in Go
-    (`LanguageSpec.doc_leads_with_name`), else None."""
+    (`LanguageSpec.doc_leads_with_name`), else None. `name`: the function's, where the caller has it (no parse)."""
     from .languages import LANGUAGES
     from .units import extract_units
 
     spec = LANGUAGES.get(language)
     if not (spec and spec.doc_leads_with_name):
         return None
-    units = extract_units(code, language)
-    name = units[0].name if units else ""
+    if name is None:
+        units = extract_units(code, language)
+        name = units[0].name if units else ""
     return name if name.isidentifier() else None  # an anonymous function has no name to lead with
 
 
@@ -243,8 +244,12 @@ class Summarizer:
         self.name = Path(path).name
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
-        # The vocabulary's word-continuation pieces ("##..."): a lead is a whole word, so none follows it.
-        self.continuations = [i for piece, i in self.tokenizer.get_vocab().items() if piece.startswith("##")]
+        # The vocabulary's word-continuation pieces ("##..."), as a mask: a lead is a whole word, so none follows it.
+        import torch
+
+        vocab = self.tokenizer.get_vocab()
+        self.continuations = torch.zeros(max(vocab.values()) + 1, dtype=torch.bool)
+        self.continuations[[i for piece, i in vocab.items() if piece.startswith("##")]] = True
         abstention = self.manifest.get("abstention") or {}
         # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
         self.confidence_score: str = abstention.get("score", "mean")
@@ -257,7 +262,7 @@ class Summarizer:
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
         """Summaries of `units` (leancode.units.Unit), each read as `summary_input` gives it."""
         return self.summarize([summary_input(u, method, ratio) for u in units],
-                              leads=[summary_lead(u.code, u.language) for u in units])
+                              leads=[summary_lead(u.code, u.language, u.name) for u in units])
 
     def summarize(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None) -> list[str]:
         """One line per source text (already simplified by the caller)."""
