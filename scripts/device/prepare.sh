@@ -41,12 +41,12 @@ import os
 import random
 from pathlib import Path
 
-more = Path("data/mined-py3k/python/train.jsonl")
-if more.is_file() and int(os.environ["MORE_PYTHON"]) > 0:
+more, wanted = Path("data/mined-py3k/python/train.jsonl"), int(os.environ["MORE_PYTHON"])
+if more.is_file() and wanted > 0:
     seen = {json.loads(line)["package"] for line in open("data/mined-all/python/train.jsonl")}
     new = [line for line in open(more) if json.loads(line)["package"] not in seen]
     with open("runs/device/mix-train.jsonl", "a") as out:
-        out.writelines(random.Random(8).sample(new, min(int(os.environ["MORE_PYTHON"]), len(new))))
+        out.writelines(random.Random(8).sample(new, min(wanted, len(new))))
 PY
 "$PYTHON" - <<'PY'
 import random
