@@ -29,6 +29,8 @@ languages = ("python", "java", "go", "javascript", "rust", "typescript")
 sample("train", dict(zip(languages, (30000, 12000, 8000, 8000, 6000, 2000))), 0, "runs/c3/mix-train.jsonl")
 sample("valid", dict.fromkeys(languages, 100), 1, "runs/c3/mix-valid.jsonl")
 sample("valid", dict(zip(languages, (400, 150, 150, 150, 150, 94))), 7, "runs/c3/calib-valid.jsonl")
+# The held-out check of the abstention threshold (bench/summary_abstention.py --test), looked at once per model.
+sample("test", dict(zip(languages, (200, 60, 60, 60, 60, 16))), 3, "runs/c3/abstain-test.jsonl")
 
 # The second epoch's pairs (not shipped, see the end): those the first did not draw (every remaining Python pair,
 # the rest of Go's, more Java and JavaScript), topped up with a redraw where a language's first draw took all it had.
