@@ -4,7 +4,7 @@
                                      [--time-functions 2000]
 
 Runtimes: PyTorch fp32 (the reference), ONNX Runtime fp32, ONNX Runtime int8 (the default:
-dynamic int8 weights, first and last layers fp32, one function per call), PyTorch int8 (dynamic,
+dynamic int8 weights, first and last layers' feed-forward outputs fp32, one function per call), PyTorch int8 (dynamic,
 batched). Speed: embedding the first `--sample` functions of the CoSQA dev codebase,
 unsimplified, each runtime in turn, best of 2 (read the ratios). Vectors: cosine to PyTorch
 fp32 per function; batch independence: cosine of each function's vector as the encoder

@@ -10,9 +10,9 @@ The CPU path (see BENCHMARKS.md, section search-quality, for the measured effect
   the same model, same vectors, see `leancode/runtime.py`), calls on `threads` worker threads, or in
   PyTorch under `torch.inference_mode`, with `threads` intra-op threads;
 - `quantize=True` in ONNX Runtime runs the code model in int8: dynamic int8 weights, the first and last
-  layers in fp32, one function per call, so a function's vector never depends on the functions embedded with it
-  (the default where `INT8_DEFAULT`). In PyTorch it is PyTorch's dynamic int8 (batched, batch-dependent).
-  Queries stay fp32 in the same runtime (a query is one short text).
+  layers' feed-forward outputs in fp32, one function per call, so a function's vector never depends on the
+  functions embedded with it (the default where `INT8_DEFAULT`). In PyTorch it is PyTorch's dynamic int8
+  (batched, batch-dependent). Queries stay fp32 in the same runtime (a query is one short text).
 
 Models load from local directories only (sentence-transformers layout or a plain Hugging
 Face encoder); nothing is fetched from a hub. Pooling follows the directory's
@@ -43,8 +43,8 @@ from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_on
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 
 SEARCH_METHOD = "leancode"
-# int8 (ONNX Runtime) serves code by default: on the validation search sets it kept MRR within 0.2-1.0% of fp32
-# (Rust 1.0%, 248 queries) and halved a cold index (BENCHMARKS.md, "Encoder runtimes", "Repository index time").
+# int8 (ONNX Runtime) serves code by default: on the validation search sets it keeps MRR within 1% of fp32 (CoSQA dev
+# −0.97%) and embeds in under half fp32's time (BENCHMARKS.md, "Encoder runtimes", "Repository index time").
 INT8_DEFAULT = True
 # Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md):
 # the ratio of any model but the shipped adapter, and of the shipped adapter's languages without a chosen default.

@@ -5,9 +5,9 @@ returns pooled, L2-normalised float32 embeddings [batch, dim]. The ONNX graph is
 PyTorch model with its pooling, exported once per model: the two give the same vectors
 (cosine >= 0.999 checked by `bench/encoder_backends.py`), so they share cache keys.
 
-int8 (`quantize_onnx`): dynamic int8 weights, per output channel, with the first and last encoder
-layers kept in fp32 (most of int8's error comes from them, measured by `bench/encoder_backends.py` and
-`bench/search_defaults.py --quantize`).
+int8 (`quantize_onnx`): dynamic int8 weights, per output channel, with the feed-forward output projection of
+the first and last encoder layers kept in fp32 (their activations carry the outliers; keeping those two layers
+whole in fp32 as before cost a third more time per call for no measurable MRR: BENCHMARKS.md, "Encoder runtimes").
 Dynamic quantization computes activation scales per call, so an int8 runner embeds one
 text per call (`one_by_one`): no padding, and a text's vector never depends on the texts
 embedded with it. Calls run in parallel on `threads` worker threads, one intra-op thread each.
@@ -32,11 +32,12 @@ import numpy as np
 
 BACKENDS = ("auto", "onnx", "torch")
 EXPORT_VERSION = 1  # bump when the exported graph changes
-INT8_VERSION = 3  # bump when the int8 graph or how it runs changes (its vectors, hence cache keys, change)
+INT8_VERSION = 4  # bump when the int8 graph or how it runs changes (its vectors, hence cache keys, change)
 OPSET = 17
-# The encoder layer of a MatMul (BERT-style and other Hugging Face names): `quantize_onnx` keeps the first and
-# the last layer in fp32 (with only the first, MRR fell 1.6% on Rust validation; with both, 1.0%).
+# The encoder layer of a MatMul (BERT-style and other Hugging Face names), and the feed-forward output projections
+# among them: `quantize_onnx` keeps those of the first and the last layer in fp32.
 LAYER = re.compile(r"/layers?\.(\d+)/")
+FEED_FORWARD_OUT = re.compile(r"/(?<!attention/)output/dense/|/(ffn/lin2|mlp/fc2|fc2|mlp/down_proj)/")
 
 
 def cache_dir() -> Path:
@@ -142,15 +143,16 @@ def int8_file(source: Path) -> Path:
 
 
 def quantize_onnx(source: Path, target: Path) -> None:
-    """Dynamic int8 weights (per output channel) of an exported model, the first and last encoder layers' kept in
-    fp32, written atomically."""
+    """Dynamic int8 weights (per output channel) of an exported model, the feed-forward output projections of the
+    first and last encoder layers kept in fp32 (both layers whole where the graph names none), written atomically."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     graph = onnx.load(str(source), load_external_data=False).graph
     layers = {node.name: int(match.group(1)) for node in graph.node
               if node.op_type in ("MatMul", "Gemm") and (match := LAYER.search(node.name))}
-    kept = [name for name, layer in layers.items() if layer in (0, max(layers.values(), default=0))]
+    ends = [name for name, layer in layers.items() if layer in (0, max(layers.values(), default=0))]
+    kept = [name for name in ends if FEED_FORWARD_OUT.search(name)] or ends
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         quantize_dynamic(str(source), str(temporary), weight_type=QuantType.QInt8, per_channel=True,

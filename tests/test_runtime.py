@@ -69,6 +69,18 @@ def test_int8_in_onnx_runtime_is_near_fp32_for_code_only(cache):
     assert np.allclose(int8.encode_queries(queries), fp32.encode_queries(queries), atol=1e-4)
 
 
+def test_int8_keeps_only_the_end_layers_feed_forward_outputs_in_fp32(cache):
+    import onnx
+
+    Encoder(quantize=True).encode_code([(SNIPPETS["python"], "python")])  # makes the export and its int8 graph
+    graph = onnx.load(str(int8_file(onnx_file(Encoder().model_id, "mean_tokens"))), load_external_data=False).graph
+    weights = {tensor.name for tensor in graph.initializer}
+    fp32_weight_matmuls = {node.name for node in graph.node if node.op_type == "MatMul" and node.input[1] in weights}
+    ends = ("/model/encoder/layer.0/output/dense/MatMul", "/model/encoder/layer.5/output/dense/MatMul")
+    assert fp32_weight_matmuls == set(ends)
+    assert sum(node.op_type == "MatMulInteger" for node in graph.node) == 6 * 6 - 2  # every other weight in int8
+
+
 def test_an_int8_vector_does_not_depend_on_the_functions_embedded_with_it(cache):
     encoder = Encoder(method="none", quantize=True)
     texts = [*SNIPPETS.values(), "def f(x):\n    return x + 1\n", "x"]
