@@ -2,8 +2,8 @@
 
     python bench/int8_variants.py [--out runs/int8-variants] [--json FILE]
 
-Each variant is the shipped search adapter's fp32 ONNX export (made by `Encoder` once) quantized by ONNX
-Runtime's dynamic int8 (per output channel) with some matmuls excluded. Per variant: one call's time at 4, 32 and
+Each variant is the shipped search adapter's fp32 ONNX export (made by `Encoder` once) quantized as served
+(`leancode.runtime.quantize_onnx`) with another set of matmuls kept in fp32. Per variant: one call's time at 4, 32 and
 128 model tokens (one intra-op thread, 200 calls, after 20 warm-up calls), cosine of its code vectors to fp32's on
 the first 400 CoSQA dev functions, and MRR on the validation search sets (`data/search-sets/valid/<language>`)
 and CoSQA dev at full code and at LeanCode 0.5, every language read by the adapter. For tuning: no test set is
@@ -18,11 +18,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnx
-from onnxruntime.quantization import QuantType, quantize_dynamic
 
 from leancode.encoder import Encoder, _identity
-from leancode.runtime import FEED_FORWARD_OUT, LAYER, OnnxRunner, onnx_file
+from leancode.runtime import FEED_FORWARD_OUT, OnnxRunner, matmul_layers, onnx_file, quantize_onnx
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import gold_ranks, mean_reciprocal_rank
 
@@ -32,9 +30,7 @@ SETS["cosqa-dev"] = "../shared/data/cosqa-dev"
 
 def variants(export: Path) -> dict[str, list[str]]:
     """Variant name -> the matmul nodes it keeps in fp32."""
-    graph = onnx.load(str(export), load_external_data=False).graph
-    layers = {n.name: int(m.group(1)) for n in graph.node
-              if n.op_type in ("MatMul", "Gemm") and (m := LAYER.search(n.name))}
+    layers = matmul_layers(export)
     last = max(layers.values())
     ends = [n for n, layer in layers.items() if layer in (0, last)]
     ffn_out = [n for n in ends if FEED_FORWARD_OUT.search(n)]
@@ -77,7 +73,7 @@ def main() -> None:
     results = {}
     for index, (name, kept) in enumerate(variants(export).items()):
         graph = Path(args.out) / f"variant{index}.onnx"
-        quantize_dynamic(str(export), str(graph), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=kept)
+        quantize_onnx(export, graph, fp32_nodes=kept)  # as served, but for which nodes stay fp32
         runner = OnnxRunner(graph, 2, one_by_one=True)
         encoder._shared[(encoder.path, True)] = runner  # this encoder's code model is now the variant
         cosine = (encoder.encode_simplified(texts) * reference).sum(axis=1)

@@ -142,21 +142,29 @@ def int8_file(source: Path) -> Path:
     return source.with_name(f"{source.stem}-int8-v{INT8_VERSION}.onnx")
 
 
-def quantize_onnx(source: Path, target: Path) -> None:
-    """Dynamic int8 weights (per output channel) of an exported model, the feed-forward output projections of the
-    first and last encoder layers kept in fp32 (both layers whole where the graph names none), written atomically."""
+def matmul_layers(source: Path) -> dict[str, int]:
+    """The encoder layer of each MatMul/Gemm node inside an encoder layer of an exported model, by node name."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     graph = onnx.load(str(source), load_external_data=False).graph
-    layers = {node.name: int(match.group(1)) for node in graph.node
-              if node.op_type in ("MatMul", "Gemm") and (match := LAYER.search(node.name))}
-    ends = [name for name, layer in layers.items() if layer in (0, max(layers.values(), default=0))]
-    kept = [name for name in ends if FEED_FORWARD_OUT.search(name)] or ends
+    return {node.name: int(match.group(1)) for node in graph.node
+            if node.op_type in ("MatMul", "Gemm") and (match := LAYER.search(node.name))}
+
+
+def quantize_onnx(source: Path, target: Path, fp32_nodes: list[str] | None = None) -> None:
+    """Dynamic int8 weights (per output channel) of an exported model, written atomically. Kept in fp32: `fp32_nodes`,
+    else the feed-forward output projections of the first and last encoder layers (both layers whole where the graph
+    names none)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if fp32_nodes is None:
+        layers = matmul_layers(source)
+        ends = [name for name, layer in layers.items() if layer in (0, max(layers.values(), default=0))]
+        fp32_nodes = [name for name in ends if FEED_FORWARD_OUT.search(name)] or ends
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         quantize_dynamic(str(source), str(temporary), weight_type=QuantType.QInt8, per_channel=True,
-                         nodes_to_exclude=kept)
+                         nodes_to_exclude=fp32_nodes)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
