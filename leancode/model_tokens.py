@@ -39,6 +39,10 @@ def _load_tokenizer(model: str):
     return AutoTokenizer.from_pretrained(model).backend_tokenizer
 
 
+# Texts below this many are encoded one by one (see PieceCounter._encode).
+PARALLEL_BATCH = 512
+
+
 class PieceCounter:
     """Counts model pieces of lexical tokens, with a cache (code reuses few distinct tokens)."""
 
@@ -57,9 +61,15 @@ class PieceCounter:
             cache.clear()  # then every text is missing, not only those that were
             missing = list(set(texts))
         if missing:
-            encodings = self._tokenizer.encode_batch(missing, add_special_tokens=False)
-            cache.update(zip(missing, (len(e.ids) for e in encodings)))
+            cache.update(zip(missing, (len(e.ids) for e in self._encode(missing))))
         return [cache[t] for t in texts]
+
+    def _encode(self, texts: list[str]) -> list:
+        # A function's few new tokens are encoded one by one: encode_batch's thread pool costs more than it saves
+        # on a small batch, several times more while the encoder's own threads keep the cores busy.
+        if len(texts) < PARALLEL_BATCH:
+            return [self._tokenizer.encode(text, add_special_tokens=False) for text in texts]
+        return self._tokenizer.encode_batch(texts, add_special_tokens=False)
 
     def count_text(self, text: str) -> int:
         """Pieces of a whole text, special tokens excluded."""

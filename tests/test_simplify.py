@@ -211,3 +211,13 @@ def test_piece_counter_keeps_counting_when_its_cache_overflows():
     # "def" is cached and the rest overflow the cache: it is cleared and every text counted again
     assert small.counts(texts) == large.counts(texts)
     assert small.counts(texts[::-1]) == large.counts(texts[::-1])
+
+
+def test_piece_counts_agree_whether_counted_one_by_one_or_in_a_parallel_batch():
+    from leancode.model_tokens import PARALLEL_BATCH
+
+    texts = [f"{word}_{i}" for i, word in enumerate(["getattr", "encodingName", "résumé", "x86", "返回"] * PARALLEL_BATCH)]
+    batched = PieceCounter().counts(texts)  # one call: encode_batch
+    one_by_one = PieceCounter()
+    assert [one_by_one.counts([text])[0] for text in texts[:50]] == batched[:50]
+    assert batched[:5] != [1] * 5 and sum(batched) > len(texts)
