@@ -7,15 +7,14 @@
 # it did not. About 40 minutes of mining, 18 of encoding and 30-40 of training on 2 idle CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-init=${INIT:-runs/c3/copy}  # the model scripts/build_copy_summarizer.sh trains
+init=${INIT:-leancode/models/code-summarize}  # the shipped model (scripts/build_copy_summarizer.sh: runs/c3/copy)
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
 # 1. Python pairs from more listed packages; the split is a hash of the package name, so every package keeps
-#    its data/mined-all split. The first 224 packages' results are reused from data/mined-all's cache.
-if [ ! -f data/mined-py3k/python/train.jsonl ]; then
-  mkdir -p data/mined-py3k/.work/cache data/mined-py3k/.work/sources
-  cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
-  leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
-fi
+#    its data/mined-all split. Every package mined before (here or in data/mined-all) is read from the cache,
+#    so a rerun, or one after a smaller PACKAGES, mines only what is new.
+mkdir -p data/mined-py3k/.work/cache data/mined-py3k/.work/sources
+cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
+leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
 # 2. 30,000 Python training pairs from packages data/mined-all does not hold, and a replay of 12,000 pairs of the
 #    other languages (their proportions in the first model's mix), shuffled.
 mkdir -p runs/c8
