@@ -2,6 +2,7 @@
 
 import inspect
 import json
+import re
 import shlex
 import textwrap
 from pathlib import Path
@@ -279,11 +280,14 @@ def test_the_shipped_summarizer(tmp_path, capsys):
     assert (shipped / "encoder_top.safetensors").is_file()
     assert manifest["simplification"]["repeat_discount"] == 0.5
     # Every training command it records, oldest first, is a step of the recipe, in the recipe's order.
-    recipe = "\n".join((ROOT / "scripts" / name).read_text()
-                       for name in ("build_summarizer.sh", "build_copy_summarizer.sh"))  # the Python model, then this
-    recipe = recipe.replace("\\\n", " ").replace('"$data', "data/mined/python").replace('"$init"', manifest["init"])
-    steps = [" ".join(line.replace('"', "").split()) for line in recipe.splitlines()
-             if line.strip().startswith("leancode-train finetune summarize")]
+    steps = []
+    for name in ("build_summarizer.sh", "build_copy_summarizer.sh", "build_continued_summarizer.sh"):  # in order
+        recipe = (ROOT / "scripts" / name).read_text()
+        init = re.search(r"init=\$\{INIT:-(\S+)\}", recipe)  # the model the script starts from, by default
+        recipe = recipe.replace("\\\n", " ").replace('"$data', "data/mined/python")
+        recipe = recipe.replace('"$init"', init.group(1) if init else '"$init"')
+        steps += [" ".join(line.replace('"', "").split()) for line in recipe.splitlines()
+                  if line.strip().startswith("leancode-train finetune summarize")]
     assert manifest["init_commands"] + [manifest["command"]] == steps
 
     source = tmp_path / "wrap.py"
