@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Continues the multilingual copy summarizer (scripts/build_copy_summarizer.sh, runs/c3/copy) for one epoch over
-# Python packages it never saw plus a replay of the other five languages; SHIP=1 then copies it into
-# leancode/models/code-summarize and recalibrates its abstention threshold. Not shipped: measured in
-# docs/experiments.md ("The copy decoder continued on packages it never saw" and the rerun after it): drawn from
-# the whole package list (PACKAGES=2993, the default) it raised Python validation BLEU; drawn from 700 packages
-# it did not. About 40 minutes of mining, 18 of encoding and 30-40 of training on 2 idle CPU cores.
+# Continues the multilingual copy summarizer (scripts/build_copy_summarizer.sh) for one epoch over Python packages
+# it never saw plus a replay of the other five languages; SHIP=1 then copies it into leancode/models/code-summarize
+# and recalibrates its abstention threshold. The shipped model is this script's run with its defaults (the whole
+# package list); from 700 packages it did not help (docs/experiments.md). About 40 minutes of mining, 17 of encoding
+# and 32 of training on 2 idle CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-init=${INIT:-leancode/models/code-summarize}  # the shipped model (scripts/build_copy_summarizer.sh: runs/c3/copy)
+# The shipped model was continued from the one shipped before it, runs/c3/copy of scripts/build_copy_summarizer.sh
+# (in float16, as it shipped): to rebuild it, INIT=runs/c3/copy; the default continues whatever ships now.
+init=${INIT:-leancode/models/code-summarize}
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
 # 1. Python pairs from more listed packages; the split is a hash of the package name, so every package keeps
 #    its data/mined-all split. Every package mined before (here or in data/mined-all) is read from the cache,
