@@ -2,6 +2,7 @@
 and clean detokenisation; with the shipped model and the packaged tokenizer."""
 
 import inspect
+import re
 import json
 import math
 import shutil
@@ -195,12 +196,19 @@ def test_decoding_a_references_pieces_gives_it_back(reference, shipped):
 
 
 @pytest.mark.slow  # the shipped summarizer over many functions
-def test_generated_lines_have_no_seams(shipped):
+def test_lines_users_are_shown_have_no_seams(shipped):
     import textwrap as module
 
     units = [u for u in extract_units(inspect.getsource(module), "python")][:12]
-    for line in shipped.generate([summary_input(u) for u in units]):
+    lines = shipped.generate([summary_input(u) for u in units])
+    shown = [line for line in lines if shipped.confident(line)]
+    assert len(shown) >= 8  # most of them are shown
+    for line in shown:
         assert not any(seam in line.text for seam in (" _ ", " - ", " .", " ,", "( ", " )", "##")), line.text
+    # A degenerate line (a piece repeated until the length limit) is withheld by the calibrated confidence.
+    for line in lines:
+        if re.search(r"(\b\w+\b)(?:\W+\1\b){4}", line.text):
+            assert not shipped.confident(line), line.text
 
 
 # --- leancode summarize -------------------------------------------------------------------------
