@@ -2,9 +2,9 @@
 and clean detokenisation; with the shipped model and the packaged tokenizer."""
 
 import inspect
-import re
 import json
 import math
+import re
 import shutil
 import textwrap
 
