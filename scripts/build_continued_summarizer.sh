@@ -7,16 +7,16 @@
 # training on 2 idle CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Round 1 continued runs/c3/copy of scripts/build_copy_summarizer.sh (in float16, as it shipped) and round 2 continued
-# round 1; to rebuild them: ROUND=1 INIT=runs/c3/copy, then ROUND=2 INIT=runs/c8/copy. The default continues whatever
-# ships now.
-init=${INIT:-leancode/models/code-summarize}
+# Each round starts, by default, from the path its recorded command names (leancode-summarizer.json): round 1 from
+# leancode/models/code-summarize when it held runs/c3/copy of scripts/build_copy_summarizer.sh (in float16), round 2
+# from round 1's runs/c8/copy. To rebuild both from scratch: ROUND=1 INIT=runs/c3/copy, then ROUND=2.
 round=${ROUND:-1}
 case "$round" in
-  1) run=runs/c8 draw=30000 ;;
-  2) run=runs/c10 draw=40000 ;;
+  1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 ;;
+  2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 ;;
   *) echo "ROUND must be 1 or 2" >&2; exit 2 ;;
 esac
+init=${INIT:-$from}
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
 # 1. Python pairs from more listed packages; the split is a hash of the package name, so every package keeps
 #    its data/mined-all split. Every package mined before (here or in data/mined-all) is read from the cache,
@@ -48,10 +48,10 @@ random.Random(seed + 1).shuffle(rows)
 open(f"{os.environ['RUN']}/mix-train.jsonl", "w").writelines(rows)
 print(f"{len(new):,} training pairs from new packages; {len(rows):,} in the mix")
 PY
-# 3. One epoch at a lower learning rate than the first (stopped after 40 minutes of training if not ended).
+# 3. One epoch at a lower learning rate than the first (stopped after $minutes minutes of training if not ended).
 leancode-train finetune summarize --init "$init" --data "$run/mix-train.jsonl" --valid runs/c3/mix-valid.jsonl \
   --out "$run/copy" --work "$run/copy.work" --ratio 0 --ratio 0.5 --mask-names 0.4 --epochs 1 --batch-size 32 \
-  --lr 2e-4 --tune-top-layers 1 --encoder-lr 5e-5 --save-every 100 --time-limit 50 --seed 3
+  --lr 2e-4 --tune-top-layers 1 --encoder-lr 5e-5 --save-every 100 --time-limit "$minutes" --seed 3
 # 4. Shipped, with its abstention threshold from validation (BENCHMARKS.md, "Summaries: abstention").
 if [ "${SHIP:-0}" = 1 ]; then
   cp "$run"/copy/* leancode/models/code-summarize/

@@ -279,16 +279,20 @@ def test_the_shipped_summarizer(tmp_path, capsys):
     assert "--tune-top-layers 1 " in manifest["command"] and manifest["encoder_tuned_layers"] == 1
     assert (shipped / "encoder_top.safetensors").is_file()
     assert manifest["simplification"]["repeat_discount"] == 0.5
-    # Every training command it records, oldest first, is a step of the recipe, in the recipe's order.
+    # Every training command it records, oldest first, is a step of the recipe, in the recipe's order (the continued
+    # script's rounds in turn; a chain may end before the last round).
     steps = []
     for name in ("build_summarizer.sh", "build_copy_summarizer.sh", "build_continued_summarizer.sh"):  # in order
-        recipe = (ROOT / "scripts" / name).read_text()
+        recipe = (ROOT / "scripts" / name).read_text().replace("\\\n", " ").replace('"$data', "data/mined/python")
+        commands = [line for line in recipe.splitlines() if line.strip().startswith("leancode-train finetune summarize")]
+        rounds = re.findall(r"^\s*\d\) (run=.*) ;;$", recipe, re.MULTILINE)
         init = re.search(r"init=\$\{INIT:-(\S+)\}", recipe)  # the model the script starts from, by default
-        recipe = recipe.replace("\\\n", " ").replace('"$data', "data/mined/python")
-        recipe = recipe.replace('"$init"', init.group(1) if init else '"$init"')
-        steps += [" ".join(line.replace('"', "").split()) for line in recipe.splitlines()
-                  if line.strip().startswith("leancode-train finetune summarize")]
-    assert manifest["init_commands"] + [manifest["command"]] == steps
+        for values in [dict(pair.split("=") for pair in line.split()) for line in rounds] or [{}]:
+            values.setdefault("init", values.get("from") or (init.group(1) if init else "$init"))
+            steps += [" ".join(re.sub(r"\$(\w+)", lambda m: values.get(m.group(1), m.group(0)), command)
+                               .replace('"', "").split()) for command in commands]
+    chain = manifest["init_commands"] + [manifest["command"]]
+    assert len(chain) >= 6 and chain == steps[:len(chain)]
 
     source = tmp_path / "wrap.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.dedent)))
