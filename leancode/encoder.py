@@ -30,10 +30,8 @@ import json
 import sys
 import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -318,17 +316,6 @@ class Encoder:
         """(code, language) pairs -> L2-normalised float32 [n, dim], code simplified first."""
         languages = [language for _, language in items]
         return self.encode_simplified([s.code for s in self.simplify(items)], progress, languages)
-
-    def encode_code_chunks(self, chunks: Iterable[list[tuple[str, str]]]) -> Iterator[np.ndarray]:
-        """`encode_code` of each chunk in turn; the next chunk is simplified in a worker thread while the
-        model embeds this one (both runtimes release the GIL while they compute)."""
-        chunks = iter(chunks)
-        with ThreadPoolExecutor(1, thread_name_prefix="leancode-simplify") as pool:
-            pending = next(((chunk, pool.submit(self.simplify, chunk)) for chunk in chunks), None)
-            while pending is not None:
-                chunk, simplified = pending[0], pending[1].result()
-                pending = next(((chunk, pool.submit(self.simplify, chunk)) for chunk in chunks), None)
-                yield self.encode_simplified([s.code for s in simplified], languages=[lang for _, lang in chunk])
 
     def encode_queries(self, queries: list[str], progress: bool = False) -> np.ndarray:
         """Natural-language queries -> L2-normalised float32 [n, dim] (by the base model when the adapter
