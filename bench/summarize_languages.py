@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", help="also write the raw per-function scores here")
     parser.add_argument("--section", default="summarize-languages")
+    parser.add_argument("--title", help="the section's heading (default: Summaries per language, SPLIT split)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -77,7 +78,7 @@ def main() -> None:
             precision, path = ("fp32", path[5:]) if path.startswith("fp32:") else (DEFAULT_PRECISION, path)
             models.append((name, (Summarizer(path or None, precision=precision), led)))
     root = Path(args.data_dir)
-    lines = [f"## Summaries per language, {args.split} split", "",
+    lines = [f"## {args.title or f'Summaries per language, {args.split} split'}", "",
              f"`{command_line()}` — a seeded sample of each language's "
              f"`{args.split}` split (held-out packages), greedy decoding, smoothed BLEU-4; "
              f"Δ = model − {models[0][0]} with its paired-bootstrap 95% interval.", "",
