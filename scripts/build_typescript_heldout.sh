@@ -15,19 +15,9 @@ packages=(
   @tanstack/angular-query-experimental @tanstack/db @tanstack/react-router @tanstack/query-persist-client-core
   ajv ajv-formats
 )
-work=data/ts-heldout/.work
-mkdir -p "$work/tarballs"
-sources=()
-for package in "${packages[@]}"; do
-  dir="$work/sources/${package//\//__}"
-  if [ ! -d "$dir" ]; then
-    tarball=$(cd "$work/tarballs" && npm pack --ignore-scripts --silent "$package" | tail -1)
-    mkdir -p "$dir"
-    tar -xzf "$work/tarballs/$tarball" -C "$dir" --strip-components 1
-  fi
-  sources+=(--source "$dir")
-done
-leancode-train mine --out "$work/mined" --language typescript --no-registry-sources "${sources[@]}" --workers 2
+npm=()
+for package in "${packages[@]}"; do npm+=(--npm-package "$package"); done
+leancode-train mine --out data/ts-heldout/.work/mined --language typescript "${npm[@]}" --workers 2
 python - <<'PY'
 import json
 from pathlib import Path

@@ -269,3 +269,24 @@ def test_cli_resumes_and_records_failed_downloads(sources, tmp_path, monkeypatch
     assert main(argv) == 0
     assert calls == ["no-such-package-xyz"]  # pathspec came from the cache
     assert ((out / "python" / "train.jsonl").read_text(), (out / "python" / "test.jsonl").read_text()) == first
+
+
+def test_cli_mines_named_npm_packages_instead_of_the_lists(tmp_path, monkeypatch):
+    """`--npm-package` replaces the TypeScript list; each package is fetched by the miner's own npm step (here a copy
+    of this repository's VS Code extension sources) and recorded with its version."""
+    calls = []
+
+    def fake_npm(package, sink, tmp):
+        calls.append(package)
+        sink.add_tree(Path(__file__).resolve().parents[1] / "editors" / "vscode" / "src")
+        return {"kind": "npm", "version": "1.0.0", "origin": "local copy"}
+
+    monkeypatch.setattr(fetch.Fetcher, "build_npm", staticmethod(fake_npm))
+    out = tmp_path / "mined"
+    (tmp_path / "none.jsonl").write_text("")
+    assert main(["mine", "--out", str(out), "--language", "typescript", "--npm-package", "@scope/one",
+                 "--npm-package", "two", "--workers", "1", "--cosqa", str(tmp_path / "none.jsonl")]) == 0
+    assert calls == ["@scope/one", "two"]
+    entry = json.loads((out / "MANIFEST.json").read_text())["languages"]["typescript"]
+    assert [(s["name"], s["version"]) for s in entry["sources"]] == [("@scope/one", "1.0.0"), ("two", "1.0.0")]
+    assert sum(entry["pairs"].values()) > 0

@@ -148,6 +148,7 @@ def mine_corpus(
     jdk: bool = True,
     registry_sources: bool = True,
     local_sources: Sequence[str | os.PathLike] = (),
+    npm_packages: Sequence[str] = (),
     seed: int = 0,
     workers: int = 4,
     keep_sources: bool = False,
@@ -161,7 +162,8 @@ def mine_corpus(
     Sources: the standard library (`stdlib`) and the first `max_packages` of `packages_file`
     for python, the JDK (`jdk`) for java, with `registry_sources` the Go standard library and
     Debian's Go modules, Debian's Rust crates and npm's JavaScript and TypeScript packages
-    (the lists above), and any `local_sources` directories (each one a package, for every language). `cosqa` is a ``codebase.jsonl`` whose functions are
+    (the lists above, or `npm_packages` instead of the npm lists), and any `local_sources` directories (each one a
+    package, for every language). `cosqa` is a ``codebase.jsonl`` whose functions are
     dropped. Returns the manifest (also written to ``out_dir/MANIFEST.json``).
     """
     log = log or (lambda message: tqdm.write(f"[mine] {message}", file=sys.stderr))
@@ -186,7 +188,7 @@ def mine_corpus(
         return MineTask(language=language, name=name, kind=kind, grouping=grouping, work=str(work_dir),
                         cache_key=cache_key, thresholds=thresholds, path=path, keep_sources=keep_sources)
 
-    tasks = _source_tasks(task, languages, packages, stdlib, jdk, registry_sources, local_sources)
+    tasks = _source_tasks(task, languages, packages, stdlib, jdk, registry_sources, local_sources, npm_packages)
     outcomes = run_tasks(tasks, workers, progress, log)
 
     manifest_path = out / "MANIFEST.json"
@@ -252,7 +254,8 @@ def _python_packages(languages: list[str], packages_file, max_packages: int, log
 
 
 def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages: list[str], stdlib: bool,
-                  jdk: bool, registry: bool, local_sources: Sequence[str | os.PathLike]) -> list[MineTask]:
+                  jdk: bool, registry: bool, local_sources: Sequence[str | os.PathLike],
+                  npm_packages: Sequence[str] = ()) -> list[MineTask]:
     """One task per source, in dedupe order: the standard library/JDK, the packages in list order, local ones."""
     tasks: list[MineTask] = []
     for language in languages:
@@ -268,7 +271,8 @@ def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages:
         elif registry and language == "rust":
             tasks += [task("rust", name, "rust", "package") for name in dict.fromkeys(RUST_CRATES + MORE_RUST_CRATES)]
         elif registry and language in ("javascript", "typescript"):
-            listed = JS_PACKAGES + MORE_JS_PACKAGES if language == "javascript" else TS_PACKAGES + MORE_TS_PACKAGES
+            listed = tuple(npm_packages) or (JS_PACKAGES + MORE_JS_PACKAGES if language == "javascript"
+                                             else TS_PACKAGES + MORE_TS_PACKAGES)
             tasks += [task(language, name, "npm", "package") for name in dict.fromkeys(listed)]
         for path in local_sources:
             path = Path(path).resolve()
@@ -337,6 +341,8 @@ def add_mine_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--registry-sources", action=argparse.BooleanOptionalAction, default=True,
                         help="mine the Go, Rust, JavaScript and TypeScript packages of the lists in "
                              "training/mine.py (Debian and npm; default: yes)")
+    parser.add_argument("--npm-package", action="append", default=[], dest="npm_packages", metavar="NAME",
+                        help="mine this npm package instead of the JavaScript/TypeScript lists (repeatable)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the package split (default: 0)")
     parser.add_argument("--workers", type=int, default=4,
                         help="sources fetched and mined at once (default: 4)")
@@ -351,7 +357,8 @@ def run_mine(args: argparse.Namespace) -> int:
     manifest = mine_corpus(
         args.out, args.languages or LANGUAGES, packages_file=args.packages_file,
         max_packages=args.max_packages, cosqa=args.cosqa, work=args.work, stdlib=args.stdlib,
-        jdk=args.jdk, registry_sources=args.registry_sources, local_sources=args.local_sources, seed=args.seed, workers=args.workers,
+        jdk=args.jdk, registry_sources=args.registry_sources, local_sources=args.local_sources,
+        npm_packages=args.npm_packages, seed=args.seed, workers=args.workers,
         keep_sources=args.keep_sources, command=getattr(args, "command", None))
     for language in args.languages or LANGUAGES:
         entry = manifest["languages"][language]
