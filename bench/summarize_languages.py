@@ -6,7 +6,8 @@
     # the decoder in fp32 rather than the served int8: --model shipped-fp32=fp32:DIR (fp32: alone, the shipped one)
     # without the name lead of Go summaries (leancode.summarizer.summary_lead): --model unled=nolead:DIR
 
-Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl): smoothed BLEU-4
+Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl, optionally of at most
+`--max-per-package` of each package): smoothed BLEU-4
 of a constant summary (the most common first sentence of that language's train split), of the words of the
 function's name, and of each summarizer on full code (ratio 0), on LeanCode at 0.5 and on the signature alone
 (a model that reads the body loses BLEU there). Where summaries lead with the function's name (Go), the
@@ -46,6 +47,16 @@ def name_words(code: str, language: str) -> str:
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
 
 
+def capped_per_package(rows: list[dict], cap: int) -> list[dict]:
+    """At most `cap` rows of each package (a seeded choice), in their original order."""
+    by_package: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_package.setdefault(row.get("package", ""), []).append(i)
+    kept = [i for indices in by_package.values()
+            for i in (random.Random(0).sample(indices, cap) if len(indices) > cap else indices)]
+    return [rows[i] for i in sorted(kept)]
+
+
 def scores(references: list[str], hypotheses: list[str]) -> np.ndarray:
     return np.array([100 * sentence_bleu(r, h) for r, h in zip(references, hypotheses)])
 
@@ -57,6 +68,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=150)
     parser.add_argument("--limit-others", type=int, help="functions per language other than Python (default: --limit)")
     parser.add_argument("--language", action="append", choices=LANGUAGES)
+    parser.add_argument("--max-per-package", type=int,
+                        help="sample from at most N functions of each package (seeded), so no one package decides")
     parser.add_argument("--model", action="append", required=True, metavar="NAME=DIR",
                         help="a summarizer (empty DIR: the shipped one); the first is the reference; DIR "
                              "json:FILE reuses NAME's per-function scores from an earlier run's --json (same sample)")
@@ -90,6 +103,8 @@ def main() -> None:
         if not path.is_file() or not path.stat().st_size:
             continue
         rows = read_jsonl(path)
+        if args.max_per_package:
+            rows = capped_per_package(rows, args.max_per_package)
         limit = args.limit if language == "python" or args.limit_others is None else args.limit_others
         rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(limit, len(rows))))]
         references = [r["summary"] for r in rows]

@@ -3,8 +3,10 @@
 # it never saw plus a replay of the other five languages; SHIP=1 then copies it into leancode/models/code-summarize
 # and recalibrates its abstention threshold. ROUND=1 draws 30,000 new-package pairs into runs/c8, ROUND=2 draws
 # 40,000 others into runs/c10 (each round's draw is disjoint from the earlier ones'). From 700 packages it did not
-# help (docs/experiments.md). About 40 minutes of mining (once), then per round about 20 of encoding and 32-45 of
-# training on 2 idle CPU cores.
+# help (docs/experiments.md). ROUND=3 weights TypeScript: it mines 82 npm packages that ship .ts sources (none of
+# data/ts-heldout's), writes a TypeScript validation set from their validation split (data/ts-valid) and trains on
+# the rest beside 10,000 Python pairs none of rounds 1-2's and a replay. About 40 minutes of mining (once), then per
+# round about 12-20 of encoding and 25-45 of training on 2 idle CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each round starts, by default, from the path its recorded command names (leancode-summarizer.json): round 1 from
@@ -14,7 +16,8 @@ round=${ROUND:-1}
 case "$round" in
   1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 ;;
   2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 ;;
-  *) echo "ROUND must be 1 or 2" >&2; exit 2 ;;
+  3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 ;;
+  *) echo "ROUND must be 1, 2 or 3" >&2; exit 2 ;;
 esac
 init=${INIT:-$from}
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
@@ -24,6 +27,26 @@ packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data
 mkdir -p data/mined-py3k/.work/cache data/mined-py3k/.work/sources
 cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
 leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
+# TypeScript for round 3: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run), none of
+# training/mine.py's lists or of scripts/build_typescript_heldout.sh's; the split is by package as everywhere.
+typescript=(
+  viem @anthropic-ai/sdk @tiptap/core @blocknote/core @azure/msal-browser openai ai @tldraw/editor msw ethers mongodb
+  @ai-sdk/provider-utils @mswjs/interceptors @tldraw/tlschema @tldraw/utils @ai-sdk/openai @pothos/core nexus
+  @tldraw/store web-vitals graphql-request @microsoft/signalr bson @milkdown/prose @js-temporal/polyfill @noble/curves
+  @noble/hashes @milkdown/core true-myth prosemirror-model prosemirror-view prosemirror-transform @noble/ciphers
+  prosemirror-state ox maplibre-gl @antv/g2 fabric @antv/x6 rxdb convex @antv/g6 onnxruntime-web vega-lite @wagmi/core
+  puppeteer-core @grpc/grpc-js apache-arrow planck @hookform/resolvers @auth/core @azure/msal-common @deck.gl/core
+  zrender next-auth @huggingface/inference @builder.io/qwik @azure/msal-node @loopback/repository @luma.gl/core
+  @loopback/rest @loaders.gl/core @dimforge/rapier2d telegraf abitype @ethereumjs/tx @loopback/context
+  @ethereumjs/util @math.gl/core @supabase/auth-js parchment @supabase/storage-js @supabase/postgrest-js
+  @ethersproject/abi @supabase/realtime-js @supabase/supabase-js @editorjs/editorjs @loopback/core @lexical/utils
+  @feathersjs/feathers @googlemaps/js-api-loader @supabase/functions-js
+)
+if [ "$round" = 3 ]; then
+  npm=()
+  for package in "${typescript[@]}"; do npm+=(--npm-package "$package"); done
+  leancode-train mine --out data/mined-ts-more --language typescript "${npm[@]}" --workers 2
+fi
 # 2. Python training pairs from packages data/mined-all does not hold (round 2's are none of round 1's), and a replay
 #    of 12,000 pairs of the other languages (their proportions in the first model's mix), shuffled.
 mkdir -p "$run"
@@ -31,6 +54,33 @@ ROUND=$round RUN=$run DRAW=$draw python - <<'PY'
 import json
 import os
 import random
+from pathlib import Path
+
+
+def typescript_rows(seed: int, per_package: int = 300) -> list[str]:
+    """data/mined-ts-more's train and test splits (at most `per_package` pairs of a package) as training lines,
+    after writing its valid split with data/mined-all's as data/ts-valid; no pair whose code or (name, summary)
+    data/ts-heldout or the validation set holds."""
+    def load(path):
+        return [json.loads(line) for line in open(path)]
+    valid = load("data/mined-all/typescript/valid.jsonl") + load("data/mined-ts-more/typescript/valid.jsonl")
+    out = Path("data/ts-valid/typescript")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "valid.jsonl").write_text("".join(json.dumps(row) + "\n" for row in valid))
+    (out / "train.jsonl").write_text(Path("data/mined-all/typescript/train.jsonl").read_text())
+    held = valid + load("data/ts-heldout/typescript/test.jsonl")
+    seen_code = {row["code"].strip() for row in held}
+    seen_pair = {(row["name"], row["summary"].lower()) for row in held}
+    by_package = {}
+    for split in ("train", "test"):
+        for row in load(f"data/mined-ts-more/typescript/{split}.jsonl"):
+            if row["code"].strip() not in seen_code and (row["name"], row["summary"].lower()) not in seen_pair:
+                by_package.setdefault(row["package"], []).append(json.dumps(row) + "\n")
+    rows = [line for package in sorted(by_package) for line in
+            random.Random(seed).sample(by_package[package], min(per_package, len(by_package[package])))]
+    print(f"{len(rows):,} TypeScript training pairs from {len(by_package)} packages; {len(valid)} to validate")
+    return rows
+
 
 known = {json.loads(line)["package"] for split in ("train", "valid", "test")
          for line in open(f"data/mined-all/python/{split}.jsonl")}
@@ -40,8 +90,16 @@ if os.environ["ROUND"] == "1":
     rows, seed = round_one, 8
 else:
     drawn = set(round_one)
-    rows, seed = random.Random(10).sample([row for row in new if row not in drawn], int(os.environ["DRAW"])), 10
-for language, n in (("java", 4000), ("go", 2500), ("javascript", 2500), ("rust", 2000), ("typescript", 1000)):
+    round_two = random.Random(10).sample([row for row in new if row not in drawn], 40000)
+    rows, seed = round_two, 10
+if os.environ["ROUND"] == "3":  # none of rounds 1-2's; the new TypeScript pairs and TypeScript's first set twice
+    drawn |= set(round_two)
+    rows, seed = random.Random(11).sample([row for row in new if row not in drawn], int(os.environ["DRAW"])), 11
+    rows += typescript_rows(seed) + open("data/mined-all/typescript/train.jsonl").readlines() * 2
+    replay = (("java", 3000), ("go", 2000), ("javascript", 2000), ("rust", 1500))
+else:
+    replay = (("java", 4000), ("go", 2500), ("javascript", 2500), ("rust", 2000), ("typescript", 1000))
+for language, n in replay:
     pool = open(f"data/mined-all/{language}/train.jsonl").readlines()
     rows += random.Random(seed).sample(pool, min(n, len(pool)))
 random.Random(seed + 1).shuffle(rows)
