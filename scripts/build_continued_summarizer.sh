@@ -5,8 +5,9 @@
 # 40,000 others into runs/c10 (each round's draw is disjoint from the earlier ones'). From 700 packages it did not
 # help (docs/experiments.md). ROUND=3 weights TypeScript: it mines 82 npm packages that ship .ts sources (none of
 # data/ts-heldout's), writes a TypeScript validation set from their validation split (data/ts-valid) and trains on
-# the rest beside 10,000 Python pairs none of rounds 1-2's and a replay. About 40 minutes of mining (once), then per
-# round about 12-20 of encoding and 25-45 of training on 2 idle CPU cores.
+# the rest beside 10,000 Python pairs none of rounds 1-2's and a replay; ROUND=4 is the same with 30,000 Python pairs
+# (round 3 cost Python: docs/experiments.md). About 40 minutes of mining (once), then per round about 12-20 of
+# encoding and 25-60 of training on 2 idle CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each round starts, by default, from the path its recorded command names (leancode-summarizer.json): round 1 from
@@ -17,7 +18,8 @@ case "$round" in
   1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 ;;
   2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 ;;
   3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 ;;
-  *) echo "ROUND must be 1, 2 or 3" >&2; exit 2 ;;
+  4) run=runs/c12 draw=30000 from=runs/c10/copy minutes=60 ;;
+  *) echo "ROUND must be 1, 2, 3 or 4" >&2; exit 2 ;;
 esac
 init=${INIT:-$from}
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
@@ -92,9 +94,10 @@ else:
     drawn = set(round_one)
     round_two = random.Random(10).sample([row for row in new if row not in drawn], 40000)
     rows, seed = round_two, 10
-if os.environ["ROUND"] == "3":  # none of rounds 1-2's; the new TypeScript pairs and TypeScript's first set twice
+if os.environ["ROUND"] in ("3", "4"):  # none of rounds 1-2's; the new TypeScript pairs and TypeScript's first set twice
     drawn |= set(round_two)
-    rows, seed = random.Random(11).sample([row for row in new if row not in drawn], int(os.environ["DRAW"])), 11
+    seed = 8 + int(os.environ["ROUND"])
+    rows = random.Random(seed).sample([row for row in new if row not in drawn], int(os.environ["DRAW"]))
     rows += typescript_rows(seed) + open("data/mined-all/typescript/train.jsonl").readlines() * 2
     replay = (("java", 3000), ("go", 2000), ("javascript", 2000), ("rust", 1500))
 else:
