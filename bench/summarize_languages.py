@@ -8,11 +8,11 @@
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl, optionally of at most
 `--max-per-package` of each package): smoothed BLEU-4 of a constant summary (the most common first sentence of that
-language's train split), of the words of the function's name, and of each summarizer on full code (ratio 0), on LeanCode at 0.5 and on the signature alone
-(a model that reads the body loses BLEU there). Where summaries lead with the function's name (Go), the
-constant led by the name is a baseline too: the name, then the most common rest of a train summary. The
-first model is the reference: each other one's
-difference on full code and at 0.5 comes with a paired-bootstrap 95% interval (2,000 seeded resamples).
+language's train split), of the words of the function's name, and of each summarizer on full code (ratio 0), on
+LeanCode at 0.5 and on the signature alone (a model that reads the body loses BLEU there). Where summaries lead with
+the function's name (Go), the constant led by the name is a baseline too: the name, then the most common rest of a
+train summary. The first model is the reference: each other one's difference on full code and at 0.5 comes with a
+paired-bootstrap 95% interval (2,000 seeded resamples).
 """
 
 from __future__ import annotations
