@@ -29,8 +29,8 @@ packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data
 mkdir -p data/mined-py3k/.work/cache data/mined-py3k/.work/sources
 cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
 leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
-# TypeScript for round 3: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run), none of
-# training/mine.py's lists or of scripts/build_typescript_heldout.sh's; the split is by package as everywhere.
+# TypeScript for rounds 3 and 4: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run),
+# none of training/mine.py's lists or of scripts/build_typescript_heldout.sh's; the split is by package as everywhere.
 typescript=(
   viem @anthropic-ai/sdk @tiptap/core @blocknote/core @azure/msal-browser openai ai @tldraw/editor msw ethers mongodb
   @ai-sdk/provider-utils @mswjs/interceptors @tldraw/tlschema @tldraw/utils @ai-sdk/openai @pothos/core nexus
@@ -44,7 +44,7 @@ typescript=(
   @ethersproject/abi @supabase/realtime-js @supabase/supabase-js @editorjs/editorjs @loopback/core @lexical/utils
   @feathersjs/feathers @googlemaps/js-api-loader @supabase/functions-js
 )
-if [ "$round" = 3 ]; then
+if [ "$round" -ge 3 ]; then  # from the cache when mined before
   npm=()
   for package in "${typescript[@]}"; do npm+=(--npm-package "$package"); done
   leancode-train mine --out data/mined-ts-more --language typescript "${npm[@]}" --workers 2
