@@ -33,6 +33,7 @@ from leancode.simplify import simplify
 from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
+from leancode.training.summarize_calibrate import per_package
 from leancode.units import extract_units
 
 LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
@@ -44,16 +45,6 @@ def name_words(code: str, language: str) -> str:
     units = extract_units(code, language)
     name = units[0].name if units else ""
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
-
-
-def capped_per_package(rows: list[dict], cap: int) -> list[dict]:
-    """At most `cap` rows of each package (a seeded choice), in their original order."""
-    by_package: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
-        by_package.setdefault(row.get("package", ""), []).append(i)
-    kept = [i for indices in by_package.values()
-            for i in (random.Random(0).sample(indices, cap) if len(indices) > cap else indices)]
-    return [rows[i] for i in sorted(kept)]
 
 
 def scores(references: list[str], hypotheses: list[str]) -> np.ndarray:
@@ -102,8 +93,7 @@ def main() -> None:
         if not path.is_file() or not path.stat().st_size:
             continue
         rows = read_jsonl(path)
-        if args.max_per_package:
-            rows = capped_per_package(rows, args.max_per_package)
+        rows = per_package(rows, args.max_per_package)
         limit = args.limit if language == "python" or args.limit_others is None else args.limit_others
         rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(limit, len(rows))))]
         references = [r["summary"] for r in rows]
