@@ -121,7 +121,8 @@ def main() -> None:
                 assert all(len(values) == len(rows) for values in got.values()), "not the same sample"
             else:
                 summarizer, led = model
-                got = {cell: scores(references, summarizer.summarize(texts, leads=leads if led else None))
+                got = {cell: scores(references, summarizer.summarize(texts, leads=leads if led else None,
+                                                                     languages=[language] * len(texts)))
                        for cell, texts in inputs.items()}
             raw[f"{language}/{name}"] = {cell: values.tolist() for cell, values in got.items()}
             deltas = ["", ""]

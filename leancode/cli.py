@@ -211,7 +211,8 @@ def _summarize(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
                            "source": s.source, "signature": s.signature, "confidence": s.confidence,
-                           "threshold": summarizer and summarizer.threshold, "method": args.method,
+                           "threshold": summarizer and summarizer.for_language(u.language).threshold,
+                           "method": args.method,
                            "ratio": args.ratio, "model": model} for u, s in zip(units, summaries)], indent=2))
     else:
         for unit, s in zip(units, summaries):

@@ -76,12 +76,13 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             undocumented.append(len(out) - 1)
     if undocumented:
         leads = [summary_lead(units[i].code, units[i].language, units[i].name) for i in undocumented]
-        generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented], leads=leads)
+        generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented], leads=leads,
+                                        languages=[units[i].language for i in undocumented])
         for i, line, lead in zip(undocumented, generated, leads):
-            confidence = round(line.confidence(summarizer.confidence_score), 4)
-            shown = bool(line.text) and summarizer.confident(line)
+            confidence = round(line.confidence(), 4)
+            shown = bool(line.text) and line.confident
             text = line.text if lead else line.text[:1].upper() + line.text[1:]  # a lead is a name: as spelled
             text = text if shown else ""
             out[i] = FunctionSummary(GENERATED if shown else ABSTAINED, text, signature(units[i]), confidence,
-                                     summarizer.name)
+                                     summarizer.for_language(units[i].language).name)
     return out

@@ -4,7 +4,9 @@ that reads its states.
 A LeanCode summarizer directory holds only what training made: the decoder's config
 (`config.json`), its weights without the word embeddings (`decoder.safetensors`, float16),
 the encoder's tuned top layers if any (`encoder_top.safetensors`, float16) and a manifest
-(`leancode-summarizer.json`) naming the encoder and how the model was trained. The decoder
+(`leancode-summarizer.json`) naming the encoder and how the model was trained. The manifest may
+route languages to other summarizer directories inside it (`"routes": {"typescript":
+"typescript"}`): those languages' functions are summarized, and abstained on, by that model. The decoder
 shares the encoder's vocabulary and word embeddings (input and output), so the packaged
 all-MiniLM-L6-v2 supplies them and its other layers at load time and the directory stays
 small. Any other directory or hub id loads as a Hugging Face seq2seq model (for example
@@ -212,13 +214,22 @@ def _int8(module):
 
 @dataclass(frozen=True)
 class Generated:
-    """One greedy summary and the log-probability of each of its pieces (end of sequence included)."""
+    """One greedy summary, the log-probability of each of its pieces (end of sequence included), and the confidence
+    score and threshold calibrated for the model that wrote it (threshold None: not calibrated, never abstains)."""
 
     text: str
     logprobs: tuple[float, ...]
+    score: str = "mean"
+    threshold: float | None = None
 
-    def confidence(self, score: str = "mean") -> float:
-        return CONFIDENCE_SCORES[score](self.logprobs) if self.logprobs else -math.inf
+    def confidence(self, score: str | None = None) -> float:
+        """The line's confidence by `score` (default: its model's calibrated score)."""
+        return CONFIDENCE_SCORES[score or self.score](self.logprobs) if self.logprobs else -math.inf
+
+    @property
+    def confident(self) -> bool:
+        """Whether the line clears its model's threshold: a user is shown it."""
+        return self.threshold is None or self.confidence() >= self.threshold
 
 
 class Summarizer:
@@ -229,6 +240,8 @@ class Summarizer:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         path = str(path or default_summarizer_dir())
+        self.options = dict(num_beams=num_beams, max_new_tokens=max_new_tokens, max_source_length=max_source_length,
+                            precision=precision)
         self.precision = "fp32"
         if is_leancode_summarizer(path):
             self.model, self.tokenizer, self.manifest = load_model(path)
@@ -254,29 +267,59 @@ class Summarizer:
         # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
         self.confidence_score: str = abstention.get("score", "mean")
         self.threshold: float | None = abstention.get("threshold")
+        # Languages another model serves (the manifest's "routes": a directory inside this one), loaded when needed.
+        self.routes: dict[str, Path] = {language: Path(path) / sub
+                                        for language, sub in self.manifest.get("routes", {}).items()}
+        self._routed: dict[Path, Summarizer] = {}
 
-    def confident(self, generated: Generated) -> bool:
-        """Whether `generated` clears the calibrated threshold (always, when there is none)."""
-        return self.threshold is None or generated.confidence(self.confidence_score) >= self.threshold
+    def for_language(self, language: str | None) -> "Summarizer":
+        """The model that summarizes `language` (this one unless the manifest routes it elsewhere)."""
+        where = self.routes.get(language)
+        if where is None:
+            return self
+        with self._lock:
+            if where not in self._routed:
+                if not where.resolve().is_relative_to(Path(self.path).resolve()) or not is_leancode_summarizer(where):
+                    raise ValueError(f"{self.path}: {language} is routed to {where}, "
+                                     "not a LeanCode summarizer inside this one")
+                routed = self._routed[where] = Summarizer(where, **self.options)
+                routed.name = f"{self.name}/{where.name}"
+            return self._routed[where]
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
         """Summaries of `units` (leancode.units.Unit), each read as `summary_input` gives it."""
         return self.summarize([summary_input(u, method, ratio) for u in units],
                               leads=[summary_lead(u.code, u.language, u.name) for u in units])
 
-    def summarize(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None) -> list[str]:
+    def summarize(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None,
+                  languages: list[str] | None = None) -> list[str]:
         """One line per source text (already simplified by the caller)."""
-        return [g.text for g in self.generate(sources, batch_size, leads)]
+        return [g.text for g in self.generate(sources, batch_size, leads, languages)]
 
-    def generate(self, sources: list[str], batch_size: int = 16,
-                 leads: list[str | None] | None = None) -> list[Generated]:
+    def generate(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None,
+                 languages: list[str] | None = None) -> list[Generated]:
         """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
-        given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it."""
+        given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it.
+        `languages[i]`, where given, is source i's language: a routed language's model writes its line."""
+        leads = leads or [None] * len(sources)
+        if languages and self.routes:
+            out: list[Generated | None] = [None] * len(sources)
+            groups: dict[int, tuple[Summarizer, list[int]]] = {}
+            for i, language in enumerate(languages):
+                model = self.for_language(language)
+                groups.setdefault(id(model), (model, []))[1].append(i)
+            for model, indices in groups.values():
+                lines = model._generate([sources[i] for i in indices], batch_size, [leads[i] for i in indices])
+                for i, line in zip(indices, lines):
+                    out[i] = line
+            return out
+        return self._generate(sources, batch_size, leads)
+
+    def _generate(self, sources: list[str], batch_size: int, leads: list[str | None]) -> list[Generated]:
         import torch
 
         if self.precision == "int8":
             batch_size = 1  # dynamic int8 scales activations per call: alone, a summary never depends on its batch
-        leads = leads or [None] * len(sources)
         out = []
         for b in range(0, len(sources), batch_size):
             batch = self.tokenizer(sources[b:b + batch_size], padding=True, truncation=True,
@@ -292,7 +335,7 @@ class Summarizer:
                                              self.max_new_tokens, REPETITION_PENALTY, lead_pieces,
                                              self.continuations)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
-                out += [Generated(self._finish(text, source, lead), tuple(row))
+                out += [self._line(text, source, lead, row)
                         for text, row, source, lead in zip(texts, logprobs, sources[b:b + batch_size], batch_leads)]
                 continue
             with self._lock, torch.inference_mode():
@@ -311,9 +354,11 @@ class Summarizer:
                                                     sources[b:b + batch_size], batch_leads):
                 end = next((i + 1 for i, t in enumerate(ids) if t == self.model.generation_config.eos_token_id),
                            len(ids))  # pieces after the end of sequence are padding
-                out.append(Generated(self._finish(text, source, lead), tuple(row[:end])))
+                out.append(self._line(text, source, lead, row[:end]))
         return out
 
-    def _finish(self, decoded: str, source: str, lead: str | None) -> str:
-        """A decoded summary as a reader sees it: seams closed, identifiers spelled as in the code read."""
-        return spell_as_code(clean_summary(decoded), source, self.tokenizer.tokenize, lead)
+    def _line(self, decoded: str, source: str, lead: str | None, logprobs) -> Generated:
+        """A decoded summary as a reader sees it (seams closed, identifiers spelled as in the code read), with this
+        model's calibration."""
+        text = spell_as_code(clean_summary(decoded), source, self.tokenizer.tokenize, lead)
+        return Generated(text, tuple(logprobs), self.confidence_score, self.threshold)

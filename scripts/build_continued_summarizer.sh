@@ -6,7 +6,8 @@
 # help (docs/experiments.md). ROUND=3 weights TypeScript: it mines 82 npm packages that ship .ts sources (none of
 # data/ts-heldout's), writes a TypeScript validation set from their validation split (data/ts-valid) and trains on
 # the rest beside 10,000 Python pairs none of rounds 1-2's and a replay; ROUND=4 is the same with 30,000 Python pairs
-# (round 3 cost Python: docs/experiments.md). About 40 minutes of mining (once), then per round about 12-20 of
+# (round 3 cost Python: docs/experiments.md). ROUND=5 is a TypeScript model (served for TypeScript only): round 4
+# continued for two epochs on the TypeScript pairs alone. About 40 minutes of mining (once), then per round about 12-20 of
 # encoding and 25-60 of training on 2 idle CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,8 @@ case "$round" in
   2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 ;;
   3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 ;;
   4) run=runs/c12 draw=30000 from=runs/c10/copy minutes=60 ;;
-  *) echo "ROUND must be 1, 2, 3 or 4" >&2; exit 2 ;;
+  5) run=runs/c13 draw=0 from=runs/c12/copy minutes=40 ;;
+  *) echo "ROUND must be 1 to 5" >&2; exit 2 ;;
 esac
 init=${INIT:-$from}
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
@@ -28,7 +30,9 @@ packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data
 #    so a rerun, or one after a smaller PACKAGES, mines only what is new.
 mkdir -p data/mined-py3k/.work/cache data/mined-py3k/.work/sources
 cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
-leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
+if [ "$round" -le 4 ]; then
+  leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
+fi
 # TypeScript for rounds 3 and 4: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run),
 # none of training/mine.py's lists or of scripts/build_typescript_heldout.sh's; the split is by package as everywhere.
 typescript=(
@@ -94,7 +98,9 @@ else:
     drawn = set(round_one)
     round_two = random.Random(10).sample([row for row in new if row not in drawn], 40000)
     rows, seed = round_two, 10
-if os.environ["ROUND"] in ("3", "4"):  # none of rounds 1-2's; the new TypeScript pairs and TypeScript's first set twice
+if os.environ["ROUND"] == "5":  # TypeScript alone: the new pairs and TypeScript's first set
+    rows, seed, replay = typescript_rows(13) + open("data/mined-all/typescript/train.jsonl").readlines(), 13, ()
+elif os.environ["ROUND"] in ("3", "4"):  # none of rounds 1-2's; the new TypeScript pairs and TypeScript's first set twice
     drawn |= set(round_two)
     seed = 8 + int(os.environ["ROUND"])
     rows = random.Random(seed).sample([row for row in new if row not in drawn], int(os.environ["DRAW"]))
@@ -109,9 +115,11 @@ random.Random(seed + 1).shuffle(rows)
 open(f"{os.environ['RUN']}/mix-train.jsonl", "w").writelines(rows)
 print(f"{len(new):,} training pairs from new packages; {len(rows):,} in the mix")
 PY
-# 3. One epoch at a lower learning rate than the first (stopped after $minutes minutes of training if not ended).
-leancode-train finetune summarize --init "$init" --data "$run/mix-train.jsonl" --valid runs/c3/mix-valid.jsonl \
-  --out "$run/copy" --work "$run/copy.work" --ratio 0 --ratio 0.5 --mask-names 0.4 --epochs 1 --batch-size 32 \
+# 3. One epoch (round 5: two) at a lower learning rate than the first (stopped after $minutes minutes if not ended).
+epochs=1 valid=runs/c3/mix-valid.jsonl
+if [ "$round" = 5 ]; then epochs=2 valid=data/ts-valid/typescript/valid.jsonl; fi
+leancode-train finetune summarize --init "$init" --data "$run/mix-train.jsonl" --valid "$valid" \
+  --out "$run/copy" --work "$run/copy.work" --ratio 0 --ratio 0.5 --mask-names 0.4 --epochs "$epochs" --batch-size 32 \
   --lr 2e-4 --tune-top-layers 1 --encoder-lr 5e-5 --save-every 100 --time-limit "$minutes" --seed 3
 # 4. Shipped, with its abstention threshold from validation (BENCHMARKS.md, "Summaries: abstention").
 if [ "${SHIP:-0}" = 1 ]; then

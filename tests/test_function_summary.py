@@ -97,7 +97,58 @@ def test_threshold_is_read_from_the_model(models):
     uncalibrated = Summarizer(models["uncalibrated"])
     assert uncalibrated.threshold is None
     [line] = uncalibrated.generate([summary_input(extract_units(UNDOCUMENTED, "python")[0])])
-    assert uncalibrated.confident(line)  # never abstains without a calibration
+    assert line.confident  # never abstains without a calibration
+
+
+UNDOCUMENTED_TS = """\
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def routed(models, tmp_path_factory):
+    """The shipped model, always showing, with TypeScript routed to a copy that always abstains."""
+    directory = model_copy(tmp_path_factory.mktemp("routed") / "main", -1e9)
+    shutil.copytree(models["abstain"], directory / "typescript")
+    manifest = json.loads((directory / MANIFEST).read_text())
+    manifest["routes"] = {"typescript": "typescript"}
+    (directory / MANIFEST).write_text(json.dumps(manifest))
+    return directory
+
+
+@pytest.mark.slow
+def test_a_routed_language_is_summarized_and_abstained_on_by_its_own_model(routed, tmp_path):
+    from leancode.training.cli import main as leancode_train
+
+    summarizer = Summarizer(routed)
+    [python] = extract_units(UNDOCUMENTED, "python")
+    [typescript] = extract_units(UNDOCUMENTED_TS, "typescript")
+    [alone] = summarize_units([python], summarizer)
+    assert alone.source == GENERATED and not summarizer._routed  # TypeScript's model loads when first needed
+    shown, withheld = summarize_units([python, typescript], summarizer)
+    assert (shown.source, withheld.source) == (GENERATED, ABSTAINED) and shown.text == alone.text
+    assert summarizer.for_language("typescript").threshold == 0.5 and summarizer.for_language("python") is summarizer
+    # Calibrating the main model leaves the routed language's functions to its own model.
+    rows = [{"idx": f"{language}-{i}", "code": code, "language": language, "summary": "split items into chunks.",
+             "package": "p"} for i in range(3) for language, code in (("python", UNDOCUMENTED),
+                                                                       ("typescript", UNDOCUMENTED_TS))]
+    data, report = tmp_path / "valid.jsonl", tmp_path / "report.json"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert leancode_train(["calibrate", "summarize", "--data", str(data), "--model", str(routed), "--min-bleu", "0",
+                           "--report", str(report)]) == 0
+    assert [r["idx"] for r in json.loads(report.read_text())["records"]] == ["python-0", "python-1", "python-2"]
+    assert Summarizer(routed / "typescript").threshold == 0.5  # untouched
+    # A route to a directory that holds no summarizer is a clear error, not a Python model's guess.
+    broken = model_copy(tmp_path / "broken", -1e9)
+    for where in ("missing", str(routed / "typescript")):  # nor one outside the model's directory
+        (broken / MANIFEST).write_text(json.dumps({**json.loads((broken / MANIFEST).read_text()),
+                                                   "routes": {"typescript": where}}))
+        with pytest.raises(ValueError, match="not a LeanCode summarizer inside"):
+            summarize_units([typescript], Summarizer(broken))
 
 
 def test_the_shipped_model_is_calibrated():
@@ -201,14 +252,14 @@ def test_lines_users_are_shown_have_no_seams(shipped):
 
     units = [u for u in extract_units(inspect.getsource(module), "python")][:12]
     lines = shipped.generate([summary_input(u) for u in units])
-    shown = [line for line in lines if shipped.confident(line)]
+    shown = [line for line in lines if line.confident]
     assert len(shown) >= 8  # most of them are shown
     for line in shown:
         assert not any(seam in line.text for seam in (" _ ", " - ", " .", " ,", "( ", " )", "##")), line.text
     # A degenerate line (a piece repeated until the length limit) is withheld by the calibrated confidence.
     for line in lines:
         if re.search(r"(\b\w+\b)(?:\W+\1\b){4}", line.text):
-            assert not shipped.confident(line), line.text
+            assert not line.confident, line.text
 
 
 # --- leancode summarize -------------------------------------------------------------------------

@@ -99,7 +99,16 @@ def _reused_records(report: str, args, rows: list[dict]) -> list[dict]:
 
 
 def _calibrate(args) -> int:
-    rows = per_package([r for r in read_jsonl(args.data) if r.get("summary")], args.per_package)[:args.limit]
+    model = Path(args.model or default_summarizer_dir())
+    if not (model / MANIFEST).is_file():
+        raise ValueError(f"{model}: not a LeanCode summarizer directory; nothing to store the threshold in")
+    routed = json.loads((model / MANIFEST).read_text()).get("routes", {})
+    if routed:  # those languages' model keeps its own threshold
+        print(f"{model}: leaving out {', '.join(sorted(routed))}, served by "
+              f"{', '.join(sorted({str(model / sub) for sub in routed.values()}))} (calibrate it with --model)")
+    rows = per_package([r for r in read_jsonl(args.data)
+                        if r.get("summary") and r.get("language", "python") not in routed], args.per_package)
+    rows = rows[:args.limit]
     if not rows:
         raise ValueError(f"{args.data}: no functions with a reference summary")
     began = time.perf_counter()
@@ -107,7 +116,7 @@ def _calibrate(args) -> int:
         summarizer = None
         recs = _reused_records(args.from_report, args, rows)
     else:
-        summarizer = Summarizer(args.model, precision=args.precision)
+        summarizer = Summarizer(model, precision=args.precision)
         recs = records(rows, summarizer, args.method, args.ratio, args.batch_size)
     record = choose(recs, args.min_bleu)
     record.update(data=str(args.data), per_package=args.per_package, method=args.method, ratio=args.ratio,
@@ -118,9 +127,6 @@ def _calibrate(args) -> int:
         Path(args.report).write_text(json.dumps(
             {"abstention": record, "curves": {n: curve(recs, n) for n in CONFIDENCE_SCORES}, "records": recs},
             indent=1) + "\n")
-    model = Path(summarizer.path if summarizer else args.model or default_summarizer_dir())
-    if not (model / MANIFEST).is_file():
-        raise ValueError(f"{model}: not a LeanCode summarizer directory; nothing to store the threshold in")
     write_abstention(model, record)
     print(json.dumps(record))
     return 0

@@ -28,7 +28,8 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
     simplify_seconds = time.perf_counter() - began
     began = time.perf_counter()
     leads = [summary_lead(r["code"], r.get("language", "python")) for r in rows]
-    generated = summarizer.generate([s.code for s in simplified], batch_size=batch_size, leads=leads)
+    generated = summarizer.generate([s.code for s in simplified], batch_size=batch_size, leads=leads,
+                                    languages=[r.get("language", "python") for r in rows])
     predictions = [g.text for g in generated]  # every line, even where the hover would abstain
     summarize_seconds = time.perf_counter() - began
     report = {
@@ -39,8 +40,8 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
         "simplify_seconds": round(simplify_seconds, 3), "summarize_seconds": round(summarize_seconds, 3),
         "seconds_per_function": round(summarize_seconds / max(len(rows), 1), 4), "batch_size": batch_size,
     }
-    if summarizer.threshold is not None:  # the share of these lines a user would not be shown
-        report["would_abstain"] = round(sum(not summarizer.confident(g) for g in generated) / max(len(rows), 1), 4)
+    if any(g.threshold is not None for g in generated):  # the share of these lines a user would not be shown
+        report["would_abstain"] = round(sum(not g.confident for g in generated) / max(len(rows), 1), 4)
     if all("summary" in r for r in rows):
         report["bleu"] = round(corpus_bleu([r["summary"] for r in rows], predictions), 2)
     return predictions, report
