@@ -86,9 +86,7 @@ def main() -> None:
         f"{record['bleu_shown']}, all {record['bleu_all']}); stored in the model's manifest (`abstention`).",
     ]
     if args.test:
-        rows = per_package([r for r in read_jsonl(args.test)  # a routed language has its own model and threshold
-                            if r.get("summary") and r.get("language", "python") not in summarizer.routes],
-                           record["per_package"])
+        rows = per_package([r for r in read_jsonl(args.test) if r.get("summary")], record["per_package"])
         if args.test_limit and args.test_limit < len(rows):
             rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), args.test_limit))]
         check = held_out(rows, summarizer)

@@ -6,7 +6,8 @@ A LeanCode summarizer directory holds only what training made: the decoder's con
 the encoder's tuned top layers if any (`encoder_top.safetensors`, float16) and a manifest
 (`leancode-summarizer.json`) naming the encoder and how the model was trained. The manifest may
 route languages to other summarizer directories inside it (`"routes": {"typescript":
-"typescript"}`): those languages' functions are summarized, and abstained on, by that model. The decoder
+"typescript"}`): those languages' functions are summarized by that model, under this one's abstention
+record (one threshold for what the directory serves, calibrated over every language's lines as served). The decoder
 shares the encoder's vocabulary and word embeddings (input and output), so the packaged
 all-MiniLM-L6-v2 supplies them and its other layers at load time and the directory stays
 small. Any other directory or hub id loads as a Hugging Face seq2seq model (for example
@@ -284,6 +285,7 @@ class Summarizer:
                                      "not a LeanCode summarizer inside this one")
                 routed = self._routed[where] = Summarizer(where, **self.options)
                 routed.name = f"{self.name}/{where.name}"
+                routed.confidence_score, routed.threshold = self.confidence_score, self.threshold
             return self._routed[where]
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:

@@ -5,10 +5,11 @@
 # 40,000 others into runs/c10 (each round's draw is disjoint from the earlier ones'). From 700 packages it did not
 # help (docs/experiments.md). ROUND=3 weights TypeScript: it mines 82 npm packages that ship .ts sources (none of
 # data/ts-heldout's), writes a TypeScript validation set from their validation split (data/ts-valid) and trains on
-# the rest beside 10,000 Python pairs none of rounds 1-2's and a replay; ROUND=4 is the same with 30,000 Python pairs
-# (round 3 cost Python: docs/experiments.md). ROUND=5 is a TypeScript model (served for TypeScript only): round 4
-# continued for two epochs on the TypeScript pairs alone. About 40 minutes of mining (once), then per round about 12-20 of
-# encoding and 25-60 of training on 2 idle CPU cores.
+# the rest beside 10,000 Python pairs none of rounds 1-2's and a replay; ROUND=4 is the same with 30,000 Python
+# pairs; ROUND=5 continues round 4 for two epochs on the TypeScript pairs alone. Rounds 3-5 cost other languages,
+# so SHIP=1 makes one of them TypeScript's own model (leancode/models/code-summarize/typescript, which the shipped
+# manifest's "routes" names); round 4 is the one shipped (docs/experiments.md). About 40 minutes of mining (once),
+# then per round about 12-20 of encoding and 25-60 of training on 2 idle CPU cores (round 5: 4 and 14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each round starts, by default, from the path its recorded command names (leancode-summarizer.json): round 1 from
@@ -16,11 +17,11 @@ cd "$(dirname "$0")/.."
 # from round 1's runs/c8/copy. To rebuild both from scratch: ROUND=1 INIT=runs/c3/copy, then ROUND=2.
 round=${ROUND:-1}
 case "$round" in
-  1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 ;;
-  2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 ;;
-  3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 ;;
-  4) run=runs/c12 draw=30000 from=runs/c10/copy minutes=60 ;;
-  5) run=runs/c13 draw=0 from=runs/c12/copy minutes=40 ;;
+  1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
+  2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
+  3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
+  4) run=runs/c12 draw=30000 from=runs/c10/copy minutes=60 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
+  5) run=runs/c13 draw=0 from=runs/c12/copy minutes=40 epochs=2 valid=data/ts-valid/typescript/valid.jsonl ;;
   *) echo "ROUND must be 1 to 5" >&2; exit 2 ;;
 esac
 init=${INIT:-$from}
@@ -100,7 +101,7 @@ else:
     rows, seed = round_two, 10
 if os.environ["ROUND"] == "5":  # TypeScript alone: the new pairs and TypeScript's first set
     rows, seed, replay = typescript_rows(13) + open("data/mined-all/typescript/train.jsonl").readlines(), 13, ()
-elif os.environ["ROUND"] in ("3", "4"):  # none of rounds 1-2's; the new TypeScript pairs and TypeScript's first set twice
+elif os.environ["ROUND"] in ("3", "4"):  # none of rounds 1-2's; new TypeScript pairs, TypeScript's first set twice
     drawn |= set(round_two)
     seed = 8 + int(os.environ["ROUND"])
     rows = random.Random(seed).sample([row for row in new if row not in drawn], int(os.environ["DRAW"]))
@@ -116,14 +117,20 @@ open(f"{os.environ['RUN']}/mix-train.jsonl", "w").writelines(rows)
 print(f"{len(new):,} training pairs from new packages; {len(rows):,} in the mix")
 PY
 # 3. One epoch (round 5: two) at a lower learning rate than the first (stopped after $minutes minutes if not ended).
-epochs=1 valid=runs/c3/mix-valid.jsonl
-if [ "$round" = 5 ]; then epochs=2 valid=data/ts-valid/typescript/valid.jsonl; fi
 leancode-train finetune summarize --init "$init" --data "$run/mix-train.jsonl" --valid "$valid" \
   --out "$run/copy" --work "$run/copy.work" --ratio 0 --ratio 0.5 --mask-names 0.4 --epochs "$epochs" --batch-size 32 \
   --lr 2e-4 --tune-top-layers 1 --encoder-lr 5e-5 --save-every 100 --time-limit "$minutes" --seed 3
 # 4. Shipped, with its abstention threshold from validation (BENCHMARKS.md, "Summaries: abstention").
 if [ "${SHIP:-0}" = 1 ]; then
-  cp "$run"/copy/* leancode/models/code-summarize/
-  leancode-train calibrate summarize --data runs/c3/calib-valid.jsonl --model leancode/models/code-summarize \
+  shipped=leancode/models/code-summarize
+  if [ "$round" -ge 3 ]; then  # TypeScript's own model; one threshold is recalibrated over both models' lines
+    mkdir -p "$shipped/typescript"
+    cp "$run"/copy/* "$shipped/typescript/"
+    python -c 'import json, sys; p = sys.argv[1]; m = json.load(open(p)); m["routes"] = {"typescript": "typescript"}
+open(p, "w").write(json.dumps(m, indent=2, sort_keys=True) + "\n")' "$shipped/leancode-summarizer.json"
+  else
+    cp "$run"/copy/* "$shipped/"
+  fi
+  leancode-train calibrate summarize --data runs/c3/calib-valid.jsonl --model "$shipped" \
     --report "$run/calibration.json"
 fi

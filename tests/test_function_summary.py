@@ -110,18 +110,21 @@ export function chunk<T>(items: T[], size: number): T[][] {
 
 
 @pytest.fixture(scope="module")
-def routed(models, tmp_path_factory):
-    """The shipped model, always showing, with TypeScript routed to a copy that always abstains."""
+def routed(tmp_path_factory):
+    """The shipped model with TypeScript routed to the shipped TypeScript model (a copy, always abstaining by its own
+    record, which the directory above it overrides) and abstention from the "show" copy's record."""
     directory = model_copy(tmp_path_factory.mktemp("routed") / "main", -1e9)
-    shutil.copytree(models["abstain"], directory / "typescript")
-    manifest = json.loads((directory / MANIFEST).read_text())
-    manifest["routes"] = {"typescript": "typescript"}
-    (directory / MANIFEST).write_text(json.dumps(manifest))
+    (directory / "typescript").mkdir()
+    for path in (default_summarizer_dir() / "typescript").iterdir():
+        shutil.copy(path, directory / "typescript")
+    manifest = json.loads((directory / "typescript" / MANIFEST).read_text())
+    (directory / "typescript" / MANIFEST).write_text(json.dumps({**manifest, "abstention": {"score": "mean",
+                                                                                          "threshold": 0.5}}))
     return directory
 
 
 @pytest.mark.slow
-def test_a_routed_language_is_summarized_and_abstained_on_by_its_own_model(routed, tmp_path):
+def test_a_routed_language_is_summarized_by_its_own_model_under_one_threshold(routed, tmp_path):
     from leancode.training.cli import main as leancode_train
 
     summarizer = Summarizer(routed)
@@ -129,20 +132,25 @@ def test_a_routed_language_is_summarized_and_abstained_on_by_its_own_model(route
     [typescript] = extract_units(UNDOCUMENTED_TS, "typescript")
     [alone] = summarize_units([python], summarizer)
     assert alone.source == GENERATED and not summarizer._routed  # TypeScript's model loads when first needed
-    shown, withheld = summarize_units([python, typescript], summarizer)
-    assert (shown.source, withheld.source) == (GENERATED, ABSTAINED) and shown.text == alone.text
-    assert summarizer.for_language("typescript").threshold == 0.5 and summarizer.for_language("python") is summarizer
-    # Calibrating the main model leaves the routed language's functions to its own model.
+    shown, routed_line = summarize_units([python, typescript], summarizer)
+    assert shown.text == alone.text and routed_line.source == GENERATED  # the directory's threshold, not its own
+    assert routed_line.note == "generated summary (main/typescript)"
+    own = Summarizer(routed / "typescript")
+    [line] = own.generate([summary_input(typescript)])
+    assert routed_line.confidence == round(line.confidence("mean"), 4) and not line.confident
+    assert routed_line.text[1:] == line.text[1:]  # the routed model's line (the hover capitalises it)
+    assert line.text != summarizer.generate([summary_input(typescript)])[0].text  # which the main model does not write
+    # Calibration scores every language's lines as served, the routed language's by its model.
     rows = [{"idx": f"{language}-{i}", "code": code, "language": language, "summary": "split items into chunks.",
-             "package": "p"} for i in range(3) for language, code in (("python", UNDOCUMENTED),
+             "package": "p"} for i in range(2) for language, code in (("python", UNDOCUMENTED),
                                                                        ("typescript", UNDOCUMENTED_TS))]
     data, report = tmp_path / "valid.jsonl", tmp_path / "report.json"
     data.write_text("".join(json.dumps(row) + "\n" for row in rows))
     assert leancode_train(["calibrate", "summarize", "--data", str(data), "--model", str(routed), "--min-bleu", "0",
                            "--report", str(report)]) == 0
-    assert [r["idx"] for r in json.loads(report.read_text())["records"]] == ["python-0", "python-1", "python-2"]
-    assert Summarizer(routed / "typescript").threshold == 0.5  # untouched
-    # A route to a directory that holds no summarizer is a clear error, not a Python model's guess.
+    records = {r["idx"]: r for r in json.loads(report.read_text())["records"]}
+    assert records["typescript-0"]["summary"] == line.text and records["python-0"]["summary"][1:] == alone.text[1:]
+    # A route to a directory that holds no summarizer is a clear error, not another model's guess.
     broken = model_copy(tmp_path / "broken", -1e9)
     for where in ("missing", str(routed / "typescript")):  # nor one outside the model's directory
         (broken / MANIFEST).write_text(json.dumps({**json.loads((broken / MANIFEST).read_text()),

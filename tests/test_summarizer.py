@@ -293,6 +293,13 @@ def test_the_shipped_summarizer(tmp_path, capsys):
                                .replace('"', "").split()) for command in commands]
     chain = manifest["init_commands"] + [manifest["command"]]
     assert len(chain) >= 6 and chain == steps[:len(chain)]
+    # A language routed to its own model: that model continues the shipped one's chain by later steps of the recipe.
+    for language, sub in manifest.get("routes", {}).items():
+        routed = json.loads((shipped / sub / MANIFEST).read_text())
+        routed_chain = routed["init_commands"] + [routed["command"]]
+        assert routed_chain[:len(chain)] == chain and language in LANGUAGES, language
+        later = [steps.index(command) for command in routed_chain[len(chain):]]
+        assert later and later == sorted(later) and later[0] >= len(chain)
 
     source = tmp_path / "wrap.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.dedent)))

@@ -43,11 +43,13 @@ def per_package(rows: list[dict], cap: int | None, seed: int = 0) -> list[dict]:
 
 def records(rows: list[dict], summarizer: Summarizer, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO,
             batch_size: int = 16) -> list[dict]:
-    """Per function: its sentence BLEU and each confidence score of its greedy summary."""
-    sources = [simplify(r["code"], r.get("language", "python"), ratio=ratio, method=method, task="summarize").code
-               for r in rows]
-    leads = [summary_lead(r["code"], r.get("language", "python")) for r in rows]
-    generated = summarizer.generate(sources, batch_size=batch_size, leads=leads)
+    """Per function: its sentence BLEU and each confidence score of its greedy summary (by the model that serves its
+    language)."""
+    languages = [r.get("language", "python") for r in rows]
+    sources = [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
+               for r, language in zip(rows, languages)]
+    leads = [summary_lead(r["code"], language) for r, language in zip(rows, languages)]
+    generated = summarizer.generate(sources, batch_size=batch_size, leads=leads, languages=languages)
     return [{"idx": r["idx"], "bleu": sentence_bleu(r["summary"], g.text) * 100, "summary": g.text,
              **{name: g.confidence(name) for name in CONFIDENCE_SCORES}} for r, g in zip(rows, generated)]
 
@@ -102,13 +104,7 @@ def _calibrate(args) -> int:
     model = Path(args.model or default_summarizer_dir())
     if not (model / MANIFEST).is_file():
         raise ValueError(f"{model}: not a LeanCode summarizer directory; nothing to store the threshold in")
-    routed = json.loads((model / MANIFEST).read_text()).get("routes", {})
-    if routed:  # those languages' model keeps its own threshold
-        print(f"{model}: leaving out {', '.join(sorted(routed))}, served by "
-              f"{', '.join(sorted({str(model / sub) for sub in routed.values()}))} (calibrate it with --model)")
-    rows = per_package([r for r in read_jsonl(args.data)
-                        if r.get("summary") and r.get("language", "python") not in routed], args.per_package)
-    rows = rows[:args.limit]
+    rows = per_package([r for r in read_jsonl(args.data) if r.get("summary")], args.per_package)[:args.limit]
     if not rows:
         raise ValueError(f"{args.data}: no functions with a reference summary")
     began = time.perf_counter()
