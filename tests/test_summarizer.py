@@ -12,6 +12,7 @@ import torch
 
 from leancode.cli import main as leancode
 from leancode.importance import ImportanceTable
+from leancode.languages import LANGUAGES
 from leancode.model_tokens import default_model_path
 from leancode.simplify import simplify
 from leancode.detokenize import clean_summary
