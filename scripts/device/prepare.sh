@@ -10,7 +10,7 @@
 #           data/mined-all/<language>/train.jsonl (python, java, go, javascript, rust, typescript, in that order),
 #           then, where data/mined-py3k exists (the whole PyPI list, BENCHMARKS.md "Data"), a seeded sample of
 #           MORE_PYTHON (default 60,000: what still fits the call) of its training pairs from packages
-#           data/mined-all does not hold,
+#           data/mined-all does not hold, none of those the shipped model's rounds 1-2 drew,
 #           and runs/device/mix-valid.jsonl, 100 seeded validation pairs per language (the same sampler and seed
 #           as runs/c3/mix-valid.jsonl of scripts/build_copy_summarizer.sh); both are kept here too, in runs/device/
 # How a session uses it (check `status` first: a machine must be lent and about 13 minutes of device time left):
@@ -24,12 +24,27 @@
 #   here:      copy files_at/summarize/* and files_at/search/* where they are wanted (e.g. runs/device/); the
 #              manifests record the device's paths, which are the same relative paths here.
 # If call 2 answers "setup.sh's files are gone", the machine went back between the calls: repeat both, faster.
+# The working tree travels with each call (64 MiB in all): TypeScript's own summarizer (18.8 MB, not used on the
+# device) leaves git's index for the calls, or neither call fits. AFTER the calls (and before any commit):
+#   here:      bash scripts/device/prepare.sh --restore      (puts it back in the index; git status is clean again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-.venv/bin/python}
 exclude=$(git rev-parse --git-path info/exclude)
 mkdir -p "$(dirname "$exclude")"
 grep -qsx "/.dev1/" "$exclude" || printf "/.dev1/\n/.dev2/\n" >> "$exclude"
+routed=leancode/models/code-summarize/typescript
+if [ "${1:-}" = --restore ]; then
+  sed -i "\|^/$routed/\$|d" "$exclude"
+  git add "$routed"
+  git status --short -- "$routed"
+  exit 0
+fi
+if git ls-files --error-unmatch "$routed" >/dev/null 2>&1; then
+  git rm -r -q --cached "$routed"
+  grep -qsx "/$routed/" "$exclude" || echo "/$routed/" >> "$exclude"
+  echo "$routed: out of git's index for the device calls; run 'bash $0 --restore' after them, before any commit"
+fi
 rm -rf .dev1 .dev2 && mkdir -p .dev1/wheels .dev2 runs/device
 languages="python java go javascript rust typescript"
 for l in $languages; do [ -f "data/mined-all/$l/train.jsonl" ] || { echo "no data/mined-all/$l/train.jsonl"; exit 1; }; done
@@ -45,8 +60,12 @@ more, wanted = Path("data/mined-py3k/python/train.jsonl"), int(os.environ["MORE_
 if more.is_file() and wanted > 0:
     seen = {json.loads(line)["package"] for line in open("data/mined-all/python/train.jsonl")}
     new = [line for line in open(more) if json.loads(line)["package"] not in seen]
+    # None of the pairs rounds 1 and 2 of scripts/build_continued_summarizer.sh drew (the shipped model saw them).
+    drawn = set(random.Random(8).sample(new, 30000))
+    drawn |= set(random.Random(10).sample([line for line in new if line not in drawn], 40000))
+    rest = [line for line in new if line not in drawn]
     with open("runs/device/mix-train.jsonl", "a") as out:
-        out.writelines(random.Random(8).sample(new, min(wanted, len(new))))
+        out.writelines(random.Random(8).sample(rest, min(wanted, len(rest))))
 PY
 "$PYTHON" - <<'PY'
 import random
