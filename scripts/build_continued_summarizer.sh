@@ -8,8 +8,10 @@
 # the rest beside 10,000 Python pairs none of rounds 1-2's and a replay; ROUND=4 is the same with 30,000 Python
 # pairs; ROUND=5 continues round 4 for two epochs on the TypeScript pairs alone. Rounds 3-5 cost other languages,
 # so SHIP=1 makes one of them TypeScript's own model (leancode/models/code-summarize/typescript, which the shipped
-# manifest's "routes" names); round 4 is the one shipped (docs/experiments.md). About 40 minutes of mining (once),
-# then per round about 12-20 of encoding and 25-60 of training on 2 idle CPU cores (round 5: 4 and 14).
+# manifest's "routes" names); round 4 is the one shipped (docs/experiments.md). ROUND=6 continues round 2 over
+# 20,000 Python pairs none of rounds 1-4's with the function's name masked in 70% of the examples, not 40%. About
+# 40 minutes of mining (once), then per round about 12-20 of encoding and 25-60 of training on 2 idle CPU cores
+# (round 5: 4 and 14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each round starts, by default, from the path its recorded command names (leancode-summarizer.json): round 1 from
@@ -17,12 +19,13 @@ cd "$(dirname "$0")/.."
 # from round 1's runs/c8/copy. To rebuild both from scratch: ROUND=1 INIT=runs/c3/copy, then ROUND=2.
 round=${ROUND:-1}
 case "$round" in
-  1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
-  2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
-  3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
-  4) run=runs/c12 draw=30000 from=runs/c10/copy minutes=60 epochs=1 valid=runs/c3/mix-valid.jsonl ;;
-  5) run=runs/c13 draw=0 from=runs/c12/copy minutes=40 epochs=2 valid=data/ts-valid/typescript/valid.jsonl ;;
-  *) echo "ROUND must be 1 to 5" >&2; exit 2 ;;
+  1) run=runs/c8 draw=30000 from=leancode/models/code-summarize minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl mask=0.4 ;;
+  2) run=runs/c10 draw=40000 from=runs/c8/copy minutes=50 epochs=1 valid=runs/c3/mix-valid.jsonl mask=0.4 ;;
+  3) run=runs/c11 draw=10000 from=runs/c10/copy minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl mask=0.4 ;;
+  4) run=runs/c12 draw=30000 from=runs/c10/copy minutes=60 epochs=1 valid=runs/c3/mix-valid.jsonl mask=0.4 ;;
+  5) run=runs/c13 draw=0 from=runs/c12/copy minutes=40 epochs=2 valid=data/ts-valid/typescript/valid.jsonl mask=0.4 ;;
+  6) run=runs/c14 draw=20000 from=runs/c10/copy minutes=40 epochs=1 valid=runs/c3/mix-valid.jsonl mask=0.7 ;;
+  *) echo "ROUND must be 1 to 6" >&2; exit 2 ;;
 esac
 init=${INIT:-$from}
 packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data/mined-all's
@@ -31,7 +34,7 @@ packages=${PACKAGES:-2993}  # listed PyPI packages mined; the first 224 are data
 #    so a rerun, or one after a smaller PACKAGES, mines only what is new.
 mkdir -p data/mined-py3k/.work/cache data/mined-py3k/.work/sources
 cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
-if [ "$round" -le 4 ]; then
+if [ "$round" != 5 ]; then
   leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
 fi
 # TypeScript for rounds 3 and 4: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run),
@@ -49,7 +52,7 @@ typescript=(
   @ethersproject/abi @supabase/realtime-js @supabase/supabase-js @editorjs/editorjs @loopback/core @lexical/utils
   @feathersjs/feathers @googlemaps/js-api-loader @supabase/functions-js
 )
-if [ "$round" -ge 3 ]; then  # from the cache when mined before
+if [ "$round" -ge 3 ] && [ "$round" -le 5 ]; then  # from the cache when mined before
   npm=()
   for package in "${typescript[@]}"; do npm+=(--npm-package "$package"); done
   leancode-train mine --out data/mined-ts-more --language typescript "${npm[@]}" --workers 2
@@ -101,6 +104,14 @@ else:
     rows, seed = round_two, 10
 if os.environ["ROUND"] == "5":  # TypeScript alone: the new pairs and TypeScript's first set
     rows, seed, replay = typescript_rows(13) + open("data/mined-all/typescript/train.jsonl").readlines(), 13, ()
+elif os.environ["ROUND"] == "6":  # none of rounds 1-4's Python pairs, rounds 1-2's replay
+    drawn |= set(round_two)
+    rest = [row for row in new if row not in drawn]
+    for earlier, size in ((11, 10000), (12, 30000)):  # rounds 3 and 4
+        drawn |= set(random.Random(earlier).sample(rest, size))
+    seed = 14
+    rows = random.Random(seed).sample([row for row in new if row not in drawn], int(os.environ["DRAW"]))
+    replay = (("java", 4000), ("go", 2500), ("javascript", 2500), ("rust", 2000), ("typescript", 1000))
 elif os.environ["ROUND"] in ("3", "4"):  # none of rounds 1-2's; new TypeScript pairs, TypeScript's first set twice
     drawn |= set(round_two)
     seed = 8 + int(os.environ["ROUND"])
@@ -116,14 +127,15 @@ random.Random(seed + 1).shuffle(rows)
 open(f"{os.environ['RUN']}/mix-train.jsonl", "w").writelines(rows)
 print(f"{len(new):,} training pairs from new packages; {len(rows):,} in the mix")
 PY
-# 3. One epoch (round 5: two) at a lower learning rate than the first (stopped after $minutes minutes if not ended).
+# 3. One epoch (round 5: two) at a lower learning rate than the first (stopped after $minutes minutes if not ended);
+#    the function's name reads [MASK] in a share of the examples ($mask: round 6 more, to make it read the body).
 leancode-train finetune summarize --init "$init" --data "$run/mix-train.jsonl" --valid "$valid" \
-  --out "$run/copy" --work "$run/copy.work" --ratio 0 --ratio 0.5 --mask-names 0.4 --epochs "$epochs" --batch-size 32 \
-  --lr 2e-4 --tune-top-layers 1 --encoder-lr 5e-5 --save-every 100 --time-limit "$minutes" --seed 3
+  --out "$run/copy" --work "$run/copy.work" --ratio 0 --ratio 0.5 --mask-names "$mask" --epochs "$epochs" \
+  --batch-size 32 --lr 2e-4 --tune-top-layers 1 --encoder-lr 5e-5 --save-every 100 --time-limit "$minutes" --seed 3
 # 4. Shipped, with its abstention threshold from validation (BENCHMARKS.md, "Summaries: abstention").
 if [ "${SHIP:-0}" = 1 ]; then
   shipped=leancode/models/code-summarize
-  if [ "$round" -ge 3 ]; then  # TypeScript's own model; one threshold is recalibrated over both models' lines
+  if [ "$round" -ge 3 ] && [ "$round" -le 5 ]; then  # TypeScript's own model; one threshold over both models' lines
     mkdir -p "$shipped/typescript"
     cp "$run"/copy/* "$shipped/typescript/"
     python -c 'import json, sys; p = sys.argv[1]; m = json.load(open(p)); m["routes"] = {"typescript": "typescript"}
