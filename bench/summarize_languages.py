@@ -118,13 +118,19 @@ def main() -> None:
         for name, model in models:
             if isinstance(model, dict):  # scores of an earlier run on the same seeded sample
                 got = {cell: np.array(values) for cell, values in model[f"{language}/{name}"].items()}
-                assert all(len(values) == len(rows) for values in got.values()), "not the same sample"
+                sample = model.get(f"{language}/sample")  # runs before it was recorded hold only the scores
+                if sample is None:
+                    print(f"{language}/{name}: the earlier run recorded no sample; only its size is checked")
+                if (sample is not None and sample != [r["idx"] for r in rows]) \
+                        or any(len(values) != len(rows) for values in got.values()):
+                    raise SystemExit(f"{language}/{name}: the earlier run scored another sample; rescore the model")
             else:
                 summarizer, led = model
                 got = {cell: scores(references, summarizer.summarize(texts, leads=leads if led else None,
                                                                      languages=[language] * len(texts)))
                        for cell, texts in inputs.items()}
             raw[f"{language}/{name}"] = {cell: values.tolist() for cell, values in got.items()}
+            raw[f"{language}/sample"] = [r["idx"] for r in rows]
             deltas = ["", ""]
             if base is None:
                 base = got
