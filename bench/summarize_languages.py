@@ -113,6 +113,7 @@ def main() -> None:
             inputs = {cell: [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
                              for r in rows] for cell, method, ratio in CELLS}
             inputs["signature"] = [signature_only(r["code"], language) for r in rows]
+        raw[f"{language}/sample"] = [r["idx"] for r in rows]  # what a later run reusing these scores must draw
         base = None
         draws = bootstrap(2000, len(rows))  # the same resamples for every model: paired
         for name, model in models:
@@ -130,7 +131,6 @@ def main() -> None:
                                                                      languages=[language] * len(texts)))
                        for cell, texts in inputs.items()}
             raw[f"{language}/{name}"] = {cell: values.tolist() for cell, values in got.items()}
-            raw[f"{language}/sample"] = [r["idx"] for r in rows]
             deltas = ["", ""]
             if base is None:
                 base = got

@@ -291,7 +291,8 @@ class Summarizer:
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
         """Summaries of `units` (leancode.units.Unit), each read as `summary_input` gives it."""
         return self.summarize([summary_input(u, method, ratio) for u in units],
-                              leads=[summary_lead(u.code, u.language, u.name) for u in units])
+                              leads=[summary_lead(u.code, u.language, u.name) for u in units],
+                              languages=[u.language for u in units])
 
     def summarize(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None,
                   languages: list[str] | None = None) -> list[str]:

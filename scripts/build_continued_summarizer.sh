@@ -37,7 +37,7 @@ cp -rn data/mined-all/.work/cache/python data/mined-py3k/.work/cache/
 if [ "$round" != 5 ]; then
   leancode-train mine --out data/mined-py3k --language python --max-packages "$packages" --workers 2
 fi
-# TypeScript for rounds 3 and 4: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run),
+# TypeScript for rounds 3-5: npm packages whose tarball ships .ts sources (checked with npm pack --dry-run),
 # none of training/mine.py's lists or of scripts/build_typescript_heldout.sh's; the split is by package as everywhere.
 typescript=(
   viem @anthropic-ai/sdk @tiptap/core @blocknote/core @azure/msal-browser openai ai @tldraw/editor msw ethers mongodb
@@ -52,7 +52,8 @@ typescript=(
   @ethersproject/abi @supabase/realtime-js @supabase/supabase-js @editorjs/editorjs @loopback/core @lexical/utils
   @feathersjs/feathers @googlemaps/js-api-loader @supabase/functions-js
 )
-if [ "$round" -ge 3 ] && [ "$round" -le 5 ]; then  # from the cache when mined before
+typescript_round=$(( round >= 3 && round <= 5 ))
+if [ "$typescript_round" = 1 ]; then  # from the cache when mined before
   npm=()
   for package in "${typescript[@]}"; do npm+=(--npm-package "$package"); done
   leancode-train mine --out data/mined-ts-more --language typescript "${npm[@]}" --workers 2
@@ -135,7 +136,7 @@ leancode-train finetune summarize --init "$init" --data "$run/mix-train.jsonl" -
 # 4. Shipped, with its abstention threshold from validation (BENCHMARKS.md, "Summaries: abstention").
 if [ "${SHIP:-0}" = 1 ]; then
   shipped=leancode/models/code-summarize
-  if [ "$round" -ge 3 ] && [ "$round" -le 5 ]; then  # TypeScript's own model; one threshold over both models' lines
+  if [ "$typescript_round" = 1 ]; then  # TypeScript's own model; one threshold over both models' lines
     mkdir -p "$shipped/typescript"
     cp "$run"/copy/* "$shipped/typescript/"
     python -c 'import json, sys; p = sys.argv[1]; m = json.load(open(p)); m["routes"] = {"typescript": "typescript"}

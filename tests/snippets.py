@@ -129,3 +129,12 @@ def stdlib_pairs() -> list[dict]:
                 rows.append({"idx": f"py-{len(rows)}", "code": unit.code_without_docstring, "language": "python",
                              "summary": unit.docstring.strip().split("\n")[0]})
     return rows
+
+# An undocumented TypeScript function: the summarizer is asked (its route: TypeScript's own model).
+UNDOCUMENTED_TS = """\
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+"""

@@ -18,7 +18,7 @@ from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_M
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
                                  summary_input, summary_lead)
 from leancode.units import extract_units
-from snippets import SNIPPETS
+from snippets import SNIPPETS, UNDOCUMENTED_TS
 
 UNDOCUMENTED = '''\
 def load_config(path, defaults=None):
@@ -98,15 +98,6 @@ def test_threshold_is_read_from_the_model(models):
     assert uncalibrated.threshold is None
     [line] = uncalibrated.generate([summary_input(extract_units(UNDOCUMENTED, "python")[0])])
     assert line.confident  # never abstains without a calibration
-
-
-UNDOCUMENTED_TS = """\
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-"""
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from snippets import UNDOCUMENTED_TS
 
 SERVER = [sys.executable, "-m", "leancode.server"]
 STDLIB = [shlex.quote, textwrap.dedent, textwrap.indent, fnmatch.translate, colorsys.rgb_to_hsv,
@@ -223,15 +224,6 @@ async def test_hover_documented_first_then_a_confident_generated_line(vscode: La
     assert "def load_config(path, defaults=None)" in text
 
 
-UNSAVED_TS = """\
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-"""
-
-
 @lsp
 async def test_hover_on_typescript_is_written_by_its_own_model(vscode: LanguageClient, workspace: Path):
     from leancode.function_summary import summarize_units
@@ -240,9 +232,9 @@ async def test_hover_on_typescript_is_written_by_its_own_model(vscode: LanguageC
 
     path = workspace / "unsaved" / "chunk.ts"  # open in the editor, never saved: nothing on disk, nothing indexed
     vscode.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=uri(path), language_id="typescript", version=1, text=UNSAVED_TS)))
+        uri=uri(path), language_id="typescript", version=1, text=UNDOCUMENTED_TS)))
     text = await hover_text(vscode, path, 0, 17)
-    [summary] = summarize_units(extract_units(UNSAVED_TS, "typescript"), Summarizer())
+    [summary] = summarize_units(extract_units(UNDOCUMENTED_TS, "typescript"), Summarizer())
     assert summary.note in ("generated summary (code-summarize/typescript)", ABSTAINED.strip("*"))
     first = summary.text or f"```typescript\n{summary.signature}\n```"
     assert text.startswith(f"{first}\n\n*{summary.note}*"), text

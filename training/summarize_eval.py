@@ -23,13 +23,14 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
              batch_size: int = 16, seed: int = 0, repeat_discount: float = REPEAT_DISCOUNT) -> tuple[list[str], dict]:
     """(one summary per row, report)."""
     began = time.perf_counter()
-    simplified = [simplify(r["code"], r.get("language", "python"), ratio=ratio, method=method, task="summarize",
-                           table=table, seed=seed, repeat_discount=repeat_discount) for r in rows]
+    languages = [r.get("language", "python") for r in rows]
+    simplified = [simplify(r["code"], language, ratio=ratio, method=method, task="summarize", table=table, seed=seed,
+                           repeat_discount=repeat_discount) for r, language in zip(rows, languages)]
     simplify_seconds = time.perf_counter() - began
     began = time.perf_counter()
-    leads = [summary_lead(r["code"], r.get("language", "python")) for r in rows]
+    leads = [summary_lead(r["code"], language) for r, language in zip(rows, languages)]
     generated = summarizer.generate([s.code for s in simplified], batch_size=batch_size, leads=leads,
-                                    languages=[r.get("language", "python") for r in rows])
+                                    languages=languages)
     predictions = [g.text for g in generated]  # every line, even where the hover would abstain
     summarize_seconds = time.perf_counter() - began
     report = {
