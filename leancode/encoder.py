@@ -19,7 +19,8 @@ Face encoder); nothing is fetched from a hub. Pooling follows the directory's
 `1_Pooling/config.json` when there is one, mean pooling otherwise. A LeanCode search
 adapter directory (`leancode-train finetune search`: LoRA weights and a manifest naming
 its base) loads as its base with the adapter merged in once; the shipped one,
-`models/code-search`, is the default when present.
+`models/code-search`, is the default when present. Its language defaults may name, per language, a further
+adapter in one of its subdirectories (same base, code only) to read that language's code.
 """
 
 from __future__ import annotations
@@ -50,9 +51,10 @@ SEARCH_RATIO = 0.2
 TABLE_METHODS = ("leancode", "leancode-global", "dietcode")
 ADAPTER_MANIFEST = "leancode-adapter.json"
 SHIPPED_ADAPTER = Path(__file__).parent / "models" / "code-search"
-# Per language, the ratio the shipped adapter reads and whether its base reads instead (where the Python-trained
-# adapter lowered MRR), chosen on validation sets by `leancode-train search-defaults`.
+# Per language, the ratio and the reader: the shipped adapter, its base (where the adapters lowered MRR) or a further
+# adapter in a subdirectory of it; chosen on validation sets by `leancode-train search-defaults`.
 LANGUAGE_DEFAULTS = SHIPPED_ADAPTER / "language-defaults.json"
+READER_ROLES = {"adapter": "code", "base": "base-code"}  # another reader, an adapter subdirectory: role "reader:NAME"
 _SAME = object()  # `configured`: keep this setting
 _LOAD_LOCK = threading.Lock()
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
@@ -141,12 +143,25 @@ def _pooling_mode(path: Path) -> str:
 
 
 def language_defaults(path: Path | None = None) -> dict[str, dict]:
-    """{language: {"ratio": r, "adapter": bool}} of the shipped adapter ({} when none ships)."""
+    """{language: {"ratio": r, "reader": "adapter" | "base" | subdirectory}} of the shipped adapter ({} when none
+    ships)."""
     path = path or LANGUAGE_DEFAULTS
     if not path.is_file():
         return {}
-    return {language: {"ratio": float(d["ratio"]), "adapter": bool(d["adapter"])}
+    return {language: {"ratio": float(d["ratio"]), "reader": str(d["reader"])}
             for language, d in json.loads(path.read_text())["languages"].items()}
+
+
+def extra_readers(path: Path) -> dict[str, Path]:
+    """The further adapters of adapter directory `path` by name: subdirectories holding a search adapter."""
+    return {d.name: d for d in sorted(path.iterdir()) if d.is_dir() and (d / ADAPTER_MANIFEST).is_file()} \
+        if path.is_dir() else {}
+
+
+def check_reader(adapter: Path, reader: Path) -> None:
+    """A further reader must read code only over the adapter's own base: queries are embedded by that base."""
+    if not adapter_serves_code_only(reader) or adapter_base(reader) != adapter_base(adapter):
+        raise ValueError(f"{reader}: a further reader must be a code-only search adapter over {adapter}'s base")
 
 
 class Encoder:
@@ -171,6 +186,7 @@ class Encoder:
         self.method = method
         self.ratio = None if ratio is None else float(ratio)
         self._language_defaults = language_defaults() if path == SHIPPED_ADAPTER else {}
+        self._readers = self._reader_paths()
         self.repeat_discount = float(repeat_discount)
         self.batch_size = batch_size
         self.threads = threads
@@ -200,10 +216,11 @@ class Encoder:
 
     def runner(self, role: str = "code"):
         """The runner of `role`, loaded on first use: "code" (the code model, the adapter), "base-code" (its
-        base reading code, where a language's default says so) or "query" (a search that only embeds a query
+        base reading code, where a language's default says so), "reader:NAME" (the further adapter in
+        subdirectory NAME, where a language's default names it) or "query" (a search that only embeds a query
         never loads the adapter; with ONNX Runtime it never imports torch once the export exists). int8 serves
         code only: a query is one short text, and its model stays as trained."""
-        path = self.path if role == "code" else self._query_path
+        path = self.path if role == "code" else self._readers.get(role, self._query_path)
         int8 = self.quantize and role != "query"
         runner = self._shared.get((path, int8))
         if runner is None:
@@ -264,13 +281,27 @@ class Encoder:
         return self._language_defaults.get(language, {}).get("ratio", SEARCH_RATIO)
 
     def _role_for(self, language: str) -> str:
-        """"code" where the code model (the adapter) reads `language`, "base-code" where its base does."""
+        """"code" where the code model (the adapter) reads `language`, "base-code" where its base does, a further
+        adapter's name where that one does."""
         default = self._language_defaults.get(language) if self.ratio is None else None
-        return "base-code" if default and not default["adapter"] else "code"
+        return READER_ROLES.get(default["reader"], f"reader:{default['reader']}") if default else "code"
+
+    def _reader_paths(self) -> dict[str, Path]:
+        """The further adapters the language defaults name, checked once: {role: directory}."""
+        named = {d["reader"] for d in self._language_defaults.values()} - set(READER_ROLES)
+        available = extra_readers(self.path)
+        readers = {}
+        for name in sorted(named):
+            if name not in available:
+                raise ValueError(f"{LANGUAGE_DEFAULTS}: reader {name!r} is not an adapter inside {self.path}")
+            check_reader(self.path, available[name])
+            readers[f"reader:{name}"] = available[name]
+        return readers
 
     def _config_key(self) -> str:
         if self.ratio is None and self._language_defaults:  # ratios and readers per language: their own key
-            defaults = json.dumps(self._language_defaults, sort_keys=True)
+            readers = {name: _identity(path) for name, path in self._readers.items()}
+            defaults = json.dumps([self._language_defaults, readers], sort_keys=True)
             simplification = f"{self.method}@defaults-{hashlib.sha256(defaults.encode()).hexdigest()[:8]}"
         else:
             ratio = SEARCH_RATIO if self.ratio is None else self.ratio

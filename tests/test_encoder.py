@@ -123,8 +123,8 @@ def test_language_defaults_pick_each_languages_ratio_and_reader(tmp_path, monkey
     from leancode.encoder import SHIPPED_ADAPTER, adapter_base
 
     defaults = tmp_path / "language-defaults.json"
-    defaults.write_text(json.dumps({"languages": {"python": {"ratio": 0.3, "adapter": True},
-                                                  "go": {"ratio": 0.1, "adapter": False}}}))
+    defaults.write_text(json.dumps({"languages": {"python": {"ratio": 0.3, "reader": "adapter"},
+                                                  "go": {"ratio": 0.1, "reader": "base"}}}))
     monkeypatch.setattr(encoder_module, "LANGUAGE_DEFAULTS", defaults)
     served = Encoder()
     items = [(FUNCTIONS["c-sum"], "python"), (GO, "go"), (FUNCTIONS["c-http"], "javascript")]
@@ -165,7 +165,7 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
     assert set(cells) == {"adapter@0", "adapter@0.5", "base@0", "base@0.5"}
     chosen = record["languages"]["python"]
     best = max(cells.values()) - cells["base@0"]
-    picked = cells[f"{'adapter' if chosen['adapter'] else 'base'}@{chosen['ratio']:g}"]
+    picked = cells[f"{chosen['reader']}@{chosen['ratio']:g}"]
     margin = picked - cells["base@0"]
     assert margin >= max(best - 0.002, 0) and chosen["worst_margin"] == round(margin, 4)
     # A rerun reusing that output scores nothing again and chooses the same.
@@ -183,6 +183,89 @@ def test_search_defaults_never_choose_below_zero_shot():
 
     cells = {"base@0": 0.500, "adapter@0": 0.5005, "adapter@0.3": 0.4990}
     sets = {"a": {"cells": cells}, "b": {"cells": {**cells, "adapter@0.3": 0.5100}}}
-    assert choose(sets, tolerance=0.002) == {"ratio": 0.0, "adapter": True, "worst_margin": 0.0005}
+    assert choose(sets, tolerance=0.002) == {"ratio": 0.0, "reader": "adapter", "worst_margin": 0.0005}
     worse = {"a": {"cells": {"base@0": 0.5, "adapter@0": 0.49, "base@0.2": 0.499}}}
-    assert choose(worse, tolerance=0.002) == {"ratio": 0.0, "adapter": False, "worst_margin": 0.0}
+    assert choose(worse, tolerance=0.002) == {"ratio": 0.0, "reader": "base", "worst_margin": 0.0}
+    # At the chosen ratio, the reader with the best worst margin.
+    three = {"a": {"cells": {"base@0": 0.5, "adapter@0.3": 0.501, "group@0.3": 0.5015, "group@0": 0.5012}}}
+    assert choose(three, tolerance=0.002) == {"ratio": 0.3, "reader": "group", "worst_margin": 0.0015}
+
+
+def _further_adapter(tmp_path, monkeypatch, name="group"):
+    """A copy of the shipped adapter holding a further adapter in `name`/: the shipped LoRA weights doubled (a
+    real adapter that reads differently), with its own id; the copy is made the shipped adapter."""
+    import shutil
+
+    import leancode.encoder as encoder_module
+    from leancode.encoder import ADAPTER_MANIFEST, SHIPPED_ADAPTER
+    from safetensors.numpy import load_file, save_file
+
+    shipped, further = tmp_path / "code-search", tmp_path / "code-search" / name
+    further.mkdir(parents=True)
+    for file in SHIPPED_ADAPTER.iterdir():  # its own files, not its further adapters
+        if file.is_file():
+            shutil.copy(file, shipped / file.name)
+    for file in ("adapter_config.json", ADAPTER_MANIFEST):
+        shutil.copy(SHIPPED_ADAPTER / file, further / file)
+    weights = load_file(str(SHIPPED_ADAPTER / "adapter_model.safetensors"))
+    save_file({k: v * 2 if "lora_B" in k else v for k, v in weights.items()}, str(further / "adapter_model.safetensors"))
+    manifest = json.loads((further / ADAPTER_MANIFEST).read_text())
+    (further / ADAPTER_MANIFEST).write_text(json.dumps({**manifest, "id": "doubled00000"}))
+    monkeypatch.setattr(encoder_module, "SHIPPED_ADAPTER", shipped)
+    monkeypatch.setattr(encoder_module, "LANGUAGE_DEFAULTS", shipped / "language-defaults.json")
+    return shipped, further
+
+
+def test_language_defaults_name_a_further_adapter(tmp_path, monkeypatch):
+    shipped, further = _further_adapter(tmp_path, monkeypatch)
+    (shipped / "language-defaults.json").write_text(json.dumps({"languages": {
+        "python": {"ratio": 0.2, "reader": "adapter"}, "go": {"ratio": 0.2, "reader": "group"}}}))
+    served = Encoder(str(shipped))
+    items = [(FUNCTIONS["c-sum"], "python"), (GO, "go")]
+    vectors = served.encode_code(items)
+    adapter, group = Encoder(str(shipped), ratio=0.2), Encoder(str(further), ratio=0.2)
+    np.testing.assert_allclose(vectors[0], adapter.encode_code(items[:1])[0], atol=1e-5)
+    np.testing.assert_allclose(vectors[1], group.encode_code(items[1:])[0], atol=1e-5)  # the further adapter reads Go
+    assert not np.allclose(vectors[1], adapter.encode_code(items[1:])[0], atol=1e-3)
+    # The further adapter's identity is part of the cache key: new weights, new vectors.
+    key = served.config_key
+    manifest = json.loads((further / "leancode-adapter.json").read_text())
+    (further / "leancode-adapter.json").write_text(json.dumps({**manifest, "id": "doubled00001"}))
+    assert Encoder(str(shipped)).config_key != key
+
+
+def test_language_defaults_refuse_a_reader_that_is_not_a_further_adapter(tmp_path, monkeypatch):
+    shipped, further = _further_adapter(tmp_path, monkeypatch)
+    defaults = shipped / "language-defaults.json"
+    defaults.write_text(json.dumps({"languages": {"go": {"ratio": 0.2, "reader": "missing"}}}))
+    with pytest.raises(ValueError, match="'missing' is not an adapter inside"):
+        Encoder(str(shipped))
+    # A further adapter over another base would embed code where the queries' model does not look.
+    defaults.write_text(json.dumps({"languages": {"go": {"ratio": 0.2, "reader": "group"}}}))
+    manifest = json.loads((further / "leancode-adapter.json").read_text())
+    (further / "leancode-adapter.json").write_text(json.dumps({**manifest, "base": str(tmp_path / "other-base")}))
+    (tmp_path / "other-base").mkdir()
+    (tmp_path / "other-base" / "config.json").write_text("{}")
+    with pytest.raises(ValueError, match="code-only search adapter over"):
+        Encoder(str(shipped))
+
+
+def test_search_defaults_score_every_further_adapter(tmp_path, monkeypatch):
+    shipped, _ = _further_adapter(tmp_path, monkeypatch)
+    directory = tmp_path / "set"
+    directory.mkdir()
+    (directory / "codebase.jsonl").write_text("".join(
+        json.dumps({"idx": k, "code": v, "language": "python"}) + "\n" for k, v in FUNCTIONS.items()))
+    (directory / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    out = tmp_path / "defaults.json"
+    assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--adapter", str(shipped),
+                 "--out", str(out)]) == 0
+    record = json.loads(out.read_text())
+    assert set(record["scores"]["python"][str(directory)]["cells"]) == {
+        f"{reader}@{ratio}" for reader in ("adapter", "base", "group") for ratio in ("0", "0.5")}
+    assert set(record["readers"]) == {"adapter", "base", "group"}
+    # The chosen defaults load: the served encoder reads each language as they say.
+    out.replace(shipped / "language-defaults.json")
+    chosen = record["languages"]["python"]
+    assert Encoder(str(shipped))._role_for("python") == {"adapter": "code", "base": "base-code"}.get(
+        chosen["reader"], f"reader:{chosen['reader']}")

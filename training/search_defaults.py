@@ -1,13 +1,14 @@
-"""`leancode-train search-defaults`: per language, the ratio the shipped search adapter reads and whether its base
-reads instead, chosen on validation search sets and written beside the adapter (`leancode.encoder.LANGUAGE_DEFAULTS`).
+"""`leancode-train search-defaults`: per language, the ratio and the reader of search (the shipped search adapter, its
+base, or a further adapter in a subdirectory of it), chosen on validation sets and written beside the adapter
+(`leancode.encoder.LANGUAGE_DEFAULTS`).
 
-Every candidate reader (the adapter, or its base: the packaged model zero-shot) at every `--ratios` LeanCode ratio is
-scored by MRR on each of a language's sets (`--set LANGUAGE=DIR`, a directory of queries.jsonl and codebase.jsonl;
-repeatable); its margin is its MRR minus the base's on full code (zero-shot), and a candidate's worst margin over the
-language's sets is what counts. The choice is the largest ratio (the cheapest to encode) whose worst margin is within
-`--tolerance` of the best one's and not below zero (base@0, zero-shot itself, always qualifies); the adapter wins
-ties. Use validation sets only: the test sets judge the choice.
-Languages without a set keep `SEARCH_RATIO` and the adapter.
+Every candidate reader (the adapter; its base, the packaged model zero-shot; each further adapter in a subdirectory)
+at every `--ratios` LeanCode ratio is scored by MRR on each of a language's sets (`--set LANGUAGE=DIR`, a directory
+of queries.jsonl and codebase.jsonl; repeatable); its margin is its MRR minus the base's on full code (zero-shot),
+and a candidate's worst margin over the language's sets is what counts. The choice is the largest ratio (the
+cheapest to encode) whose worst margin is within `--tolerance` of the best one's and not below zero (base@0,
+zero-shot itself, always qualifies); at that ratio, the reader with the best worst margin. Use validation sets only:
+the test sets judge the choice. Languages without a set keep `SEARCH_RATIO` and the adapter.
 """
 
 from __future__ import annotations
@@ -18,48 +19,45 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from leancode.encoder import LANGUAGE_DEFAULTS, SEARCH_RATIO, SHIPPED_ADAPTER, Encoder, adapter_base
+from leancode.encoder import (LANGUAGE_DEFAULTS, SEARCH_RATIO, SHIPPED_ADAPTER, Encoder, adapter_base, check_reader,
+                              extra_readers)
 
 from .jsonl import read_jsonl
 from .search_eval import evaluate_search
 
-READERS = ("adapter", "base")
 
-
-def score_candidates(sets: dict[str, list[Path]], ratios: list[float], adapter: Encoder, base: Encoder,
+def score_candidates(sets: dict[str, list[Path]], ratios: list[float], readers: dict[str, Encoder],
                      earlier: dict | None = None) -> dict:
-    """{language: {set: {"queries": n, "cells": {"reader@ratio": MRR}}}}, queries embedded once per set; a set
-    whose cells `earlier` (an earlier run's scores, same adapter and ratios) holds is not scored again."""
+    """{language: {set: {"queries": n, "cells": {"reader@ratio": MRR}}}}, queries embedded once per set (by the base:
+    every reader reads code only, or is the base); a cell `earlier` holds (an earlier run's scores of the same
+    readers) is not scored again."""
     scores: dict = {}
-    wanted = {f"{reader}@{ratio:g}" for reader in READERS for ratio in ratios}
     for language, directories in sets.items():
         for directory in directories:
-            done = (earlier or {}).get(language, {}).get(str(directory))
-            if done and set(done["cells"]) == wanted:
-                scores.setdefault(language, {})[str(directory)] = done
-                continue
+            cells = dict((earlier or {}).get(language, {}).get(str(directory), {}).get("cells", {}))
+            wanted = [(reader, ratio) for reader in readers for ratio in ratios if f"{reader}@{ratio:g}" not in cells]
             queries, codebase = read_jsonl(directory / "queries.jsonl"), read_jsonl(directory / "codebase.jsonl")
-            query_vectors = base.encode_queries([q["query"] for q in queries])  # the adapter's queries: its base's
-            cells = {}
-            for reader, encoder in (("adapter", adapter), ("base", base)):
-                for ratio in ratios:
-                    run = evaluate_search(queries, codebase, encoder.configured("leancode", ratio),
+            if wanted:
+                query_vectors = readers["base"].encode_queries([q["query"] for q in queries])
+                for reader, ratio in wanted:
+                    run = evaluate_search(queries, codebase, readers[reader].configured("leancode", ratio),
                                           query_vectors=query_vectors)
                     cells[f"{reader}@{ratio:g}"] = round(run.report["mrr"], 4)
-            scores.setdefault(language, {})[str(directory)] = {"queries": len(queries), "cells": cells}
-            print(f"{language} {directory}: {json.dumps(cells)}", flush=True)
+                print(f"{language} {directory}: {json.dumps(cells)}", flush=True)
+            keep = {f"{reader}@{ratio:g}" for reader in readers for ratio in ratios}
+            scores.setdefault(language, {})[str(directory)] = {
+                "queries": len(queries), "cells": {c: v for c, v in sorted(cells.items()) if c in keep}}
     return scores
 
 
 def choose(per_set: dict[str, dict], tolerance: float) -> dict:
-    """One language's default from its sets' scores: {"ratio", "adapter", "worst_margin"}."""
+    """One language's default from its sets' scores: {"ratio", "reader", "worst_margin"}."""
     candidates = next(iter(per_set.values()))["cells"].keys()
     worst = {c: min(s["cells"][c] - s["cells"]["base@0"] for s in per_set.values()) for c in candidates}
     best = max(worst.values())
     fine = [c for c in candidates if worst[c] >= best - tolerance and worst[c] >= 0]  # never below zero-shot
-    pick = max(fine, key=lambda c: (float(c.split("@")[1]), c.startswith("adapter")))
-    return {"ratio": float(pick.split("@")[1]), "adapter": pick.startswith("adapter"),
-            "worst_margin": round(worst[pick], 4)}
+    pick = max(fine, key=lambda c: (float(c.split("@")[1]), worst[c], c.startswith("adapter")))
+    return {"ratio": float(pick.split("@")[1]), "reader": pick.split("@")[0], "worst_margin": round(worst[pick], 4)}
 
 
 def _search_defaults(args) -> int:
@@ -71,19 +69,30 @@ def _search_defaults(args) -> int:
         sets.setdefault(language, []).append(Path(directory))
     ratios = sorted({0.0, *args.ratios})
     began = time.perf_counter()
-    adapter = Encoder(str(args.adapter), ratio=0.0, threads=args.threads)
-    base = Encoder(str(adapter_base(Path(args.adapter))), ratio=0.0, threads=args.threads)
+    adapter_dir = Path(args.adapter)
+    readers = {"adapter": Encoder(str(adapter_dir), ratio=0.0, threads=args.threads),
+               "base": Encoder(str(adapter_base(adapter_dir)), ratio=0.0, threads=args.threads)}
+    for name, directory in extra_readers(adapter_dir).items():
+        check_reader(adapter_dir, directory)
+        readers[name] = Encoder(str(directory), ratio=0.0, threads=args.threads)
+    identities = {name: encoder.model_id for name, encoder in readers.items()}
     earlier = None
     if args.reuse:
         record = json.loads(Path(args.reuse).read_text())
-        earlier = record["scores"] if record.get("adapter") == adapter.model_id else None
-    scores = score_candidates(sets, ratios, adapter, base, earlier)
+        same = {"adapter": record.get("adapter"), "base": identities["base"], **record.get("readers", {})}
+        kept = {name for name in identities if same.get(name) == identities[name]}
+        earlier = {language: {directory: {**per_set, "cells": {c: v for c, v in per_set["cells"].items()
+                                                               if c.split("@")[0] in kept}}
+                              for directory, per_set in by_set.items()}
+                   for language, by_set in record["scores"].items()} if "adapter" in kept else None
+    scores = score_candidates(sets, ratios, readers, earlier)
     chosen = {language: choose(per_set, args.tolerance) for language, per_set in scores.items()}
     record = {
         "kind": "leancode search defaults",
-        "adapter": adapter.model_id,
+        "adapter": identities["adapter"],
+        "readers": identities,
         "languages": chosen,
-        "other_languages": {"ratio": SEARCH_RATIO, "adapter": True},
+        "other_languages": {"ratio": SEARCH_RATIO, "reader": "adapter"},
         "rule": f"largest ratio whose worst MRR margin over zero-shot is within {args.tolerance:g} of the best "
                 "and not below zero",
         "scores": scores,
@@ -97,7 +106,7 @@ def _search_defaults(args) -> int:
 
 
 def add_search_defaults_parser(commands) -> None:
-    p = commands.add_parser("search-defaults", help="choose the shipped adapter's per-language search defaults",
+    p = commands.add_parser("search-defaults", help="choose the per-language search defaults (ratio, reader)",
                             description=__doc__.split("\n\n")[1])
     p.add_argument("--set", action="append", required=True, metavar="LANGUAGE=DIR",
                    help="a validation search set of LANGUAGE (repeatable, also per language)")
