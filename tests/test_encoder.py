@@ -153,6 +153,8 @@ def test_language_defaults_pick_each_languages_ratio_and_reader(tmp_path, monkey
 
 
 def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
+    from leancode.encoder import SHIPPED_ADAPTER, extra_readers
+
     directory = tmp_path / "go"
     directory.mkdir()
     (directory / "codebase.jsonl").write_text("".join(
@@ -162,7 +164,8 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
     assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(out)]) == 0
     record = json.loads(out.read_text())
     cells = record["scores"]["python"][str(directory)]["cells"]
-    assert set(cells) == {"adapter@0", "adapter@0.5", "base@0", "base@0.5"}
+    readers = ("adapter", "base", *extra_readers(SHIPPED_ADAPTER))  # and the shipped further adapters
+    assert set(cells) == {f"{reader}@{ratio}" for reader in readers for ratio in ("0", "0.5")}
     chosen = record["languages"]["python"]
     best = max(cells.values()) - cells["base@0"]
     picked = cells[f"{chosen['reader']}@{chosen['ratio']:g}"]
@@ -175,6 +178,11 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
                  "--reuse", str(out)]) == 0
     assert str(directory) not in capsys.readouterr().out
     assert json.loads(again.read_text())["languages"] == record["languages"]
+    # The same directory holding another set: scored again.
+    (directory / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES[:2]))
+    assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(again),
+                 "--reuse", str(out)]) == 0
+    assert str(directory) in capsys.readouterr().out
 
 
 def test_search_defaults_never_choose_below_zero_shot():
@@ -205,6 +213,7 @@ def _further_adapter(tmp_path, monkeypatch, name="group"):
     for file in SHIPPED_ADAPTER.iterdir():  # its own files, not its further adapters
         if file.is_file():
             shutil.copy(file, shipped / file.name)
+    (shipped / "language-defaults.json").write_text(json.dumps({"languages": {}}))  # none names a further one
     for file in ("adapter_config.json", ADAPTER_MANIFEST):
         shutil.copy(SHIPPED_ADAPTER / file, further / file)
     weights = load_file(str(SHIPPED_ADAPTER / "adapter_model.safetensors"))

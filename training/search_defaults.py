@@ -14,6 +14,7 @@ the test sets judge the choice. Languages without a set keep `SEARCH_RATIO` and 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from datetime import datetime, timezone
@@ -30,13 +31,16 @@ def score_candidates(sets: dict[str, list[Path]], ratios: list[float], readers: 
                      earlier: dict | None = None) -> dict:
     """{language: {set: {"queries": n, "cells": {"reader@ratio": MRR}}}}, queries embedded once per set (by the base:
     every reader reads code only, or is the base); a cell `earlier` holds (an earlier run's scores of the same
-    readers) is not scored again."""
+    readers on the same set: its digest, or for older runs its size) is not scored again."""
     scores: dict = {}
     for language, directories in sets.items():
         for directory in directories:
-            cells = dict((earlier or {}).get(language, {}).get(str(directory), {}).get("cells", {}))
-            wanted = [(reader, ratio) for reader in readers for ratio in ratios if f"{reader}@{ratio:g}" not in cells]
             queries, codebase = read_jsonl(directory / "queries.jsonl"), read_jsonl(directory / "codebase.jsonl")
+            digest = set_digest(directory)
+            done = (earlier or {}).get(language, {}).get(str(directory), {})
+            same_set = done.get("digest", digest) == digest and done.get("queries") == len(queries)
+            cells = dict(done.get("cells", {})) if same_set else {}
+            wanted = [(reader, ratio) for reader in readers for ratio in ratios if f"{reader}@{ratio:g}" not in cells]
             if wanted:
                 query_vectors = readers["base"].encode_queries([q["query"] for q in queries])
                 for reader, ratio in wanted:
@@ -46,8 +50,17 @@ def score_candidates(sets: dict[str, list[Path]], ratios: list[float], readers: 
                 print(f"{language} {directory}: {json.dumps(cells)}", flush=True)
             keep = {f"{reader}@{ratio:g}" for reader in readers for ratio in ratios}
             scores.setdefault(language, {})[str(directory)] = {
-                "queries": len(queries), "cells": {c: v for c, v in sorted(cells.items()) if c in keep}}
+                "queries": len(queries), "digest": digest,
+                "cells": {c: v for c, v in sorted(cells.items()) if c in keep}}
     return scores
+
+
+def set_digest(directory: Path) -> str:
+    """A hash of a search set's two files: an earlier run's scores are reused only for the same set."""
+    digest = hashlib.sha256()
+    for name in ("queries.jsonl", "codebase.jsonl"):
+        digest.update(hashlib.sha256((directory / name).read_bytes()).digest())
+    return digest.hexdigest()[:12]
 
 
 def choose(per_set: dict[str, dict], tolerance: float) -> dict:
