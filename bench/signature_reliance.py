@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 
 from report import command_line, publish
-from summarize_quality import signature_only
 
+from leancode.simplify import signature_only
 from leancode.summarizer import Summarizer
 from leancode.training.metrics import corpus_bleu
 from leancode.training.jsonl import read_jsonl

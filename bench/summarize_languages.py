@@ -27,9 +27,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from report import bootstrap, command_line, interval, publish
-from summarize_quality import signature_only
 
-from leancode.simplify import simplify
+from leancode.simplify import signature_only, simplify
 from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu

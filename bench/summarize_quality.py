@@ -26,12 +26,9 @@ from pathlib import Path
 import torch
 from report import command_line, percentiles, write_section
 
-from leancode.categories import StatementCategory
 from leancode.model_tokens import piece_counter
-from leancode.simplify import METHODS, simplify
-from leancode.simplify import render as render_tokens
+from leancode.simplify import METHODS, signature_only, simplify
 from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, REPETITION_PENALTY, Summarizer
-from leancode.tokens import lex
 from leancode.training.metrics import corpus_bleu
 from leancode.training.jsonl import read_jsonl
 from leancode.training.summarize_eval import evaluate
@@ -46,12 +43,6 @@ def name_words(code: str) -> str:
     match = re.search(r"def\s+(\w+)|(\w+)\s*\(", code)
     name = (match.group(1) or match.group(2)) if match else ""
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
-
-
-def signature_only(code: str, language: str) -> str:
-    """The function's header alone (name, parameters, return type): every token outside it removed."""
-    tokens = lex(code, language)
-    return render_tokens(code, tokens, [i for i, t in enumerate(tokens) if t.category == StatementCategory.SIGNATURE])
 
 
 def latency(summarizer: Summarizer, rows: list[dict], method: str, ratio: float) -> list[float]:

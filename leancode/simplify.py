@@ -229,6 +229,12 @@ def _slimcode_level(token: Token) -> int:
     return 6 if token.in_call else 5
 
 
+def signature_only(code: str, language: str) -> str:
+    """The function's header alone (name, parameters, return type): every token outside it removed."""
+    tokens = lex(code, language)
+    return render(code, tokens, [i for i, t in enumerate(tokens) if t.category == C.SIGNATURE])
+
+
 def render(code: str, tokens: list[Token], kept: list[int]) -> str:
     """The kept tokens in order, keeping the original text between adjacent kept tokens and the line
     structure elsewhere: where tokens were removed, newlines and the next token's indentation stay,

@@ -24,8 +24,8 @@
 #   here:      copy files_at/summarize/* and files_at/search/* where they are wanted (e.g. runs/device/); the
 #              manifests record the device's paths, which are the same relative paths here.
 # If call 2 answers "setup.sh's files are gone", the machine went back between the calls: repeat both, faster.
-# The working tree travels with each call (64 MiB in all): TypeScript's own summarizer (18.8 MB, not used on the
-# device) leaves git's index for the calls, or neither call fits. AFTER the calls (and before any commit):
+# The working tree travels with each call (64 MiB in all): TypeScript's own summarizer (18.8 MB) and the multilingual
+# search adapter (2.7 MB), neither used on the device, leave git's index for the calls, or neither call fits. AFTER the calls (and before any commit):
 #   here:      bash scripts/device/prepare.sh --restore      (puts it back in the index; git status is clean again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,18 +33,22 @@ PYTHON=${PYTHON:-.venv/bin/python}
 exclude=$(git rev-parse --git-path info/exclude)
 mkdir -p "$(dirname "$exclude")"
 grep -qsx "/.dev1/" "$exclude" || printf "/.dev1/\n/.dev2/\n" >> "$exclude"
-routed=leancode/models/code-summarize/typescript
+unused="leancode/models/code-summarize/typescript leancode/models/code-search/multilingual"  # not used on the device
 if [ "${1:-}" = --restore ]; then
-  sed -i "\|^/$routed/\$|d" "$exclude"
-  git add "$routed"
-  git status --short -- "$routed"
+  for path in $unused; do
+    sed -i "\|^/$path/\$|d" "$exclude"
+    git add "$path"
+    git status --short -- "$path"
+  done
   exit 0
 fi
-if git ls-files --error-unmatch "$routed" >/dev/null 2>&1; then
-  git rm -r -q --cached "$routed"
-  grep -qsx "/$routed/" "$exclude" || echo "/$routed/" >> "$exclude"
-  echo "$routed: out of git's index for the device calls; run 'bash $0 --restore' after them, before any commit"
-fi
+for path in $unused; do
+  if git ls-files --error-unmatch "$path" >/dev/null 2>&1; then
+    git rm -r -q --cached "$path"
+    grep -qsx "/$path/" "$exclude" || echo "/$path/" >> "$exclude"
+    echo "$path: out of git's index for the device calls; run 'bash $0 --restore' after them, before any commit"
+  fi
+done
 rm -rf .dev1 .dev2 && mkdir -p .dev1/wheels .dev2 runs/device
 languages="python java go javascript rust typescript"
 for l in $languages; do [ -f "data/mined-all/$l/train.jsonl" ] || { echo "no data/mined-all/$l/train.jsonl"; exit 1; }; done
