@@ -281,15 +281,15 @@ class Encoder:
         return self._language_defaults.get(language, {}).get("ratio", SEARCH_RATIO)
 
     def _role_for(self, language: str) -> str:
-        """"code" where the code model (the adapter) reads `language`, "base-code" where its base does, a further
-        adapter's name where that one does."""
+        """"code" where the code model (the adapter) reads `language`, "base-code" where its base does,
+        "reader:NAME" where the further adapter NAME does."""
         default = self._language_defaults.get(language) if self.ratio is None else None
         return READER_ROLES.get(default["reader"], f"reader:{default['reader']}") if default else "code"
 
     def _reader_paths(self) -> dict[str, Path]:
         """The further adapters the language defaults name, checked once: {role: directory}."""
         named = {d["reader"] for d in self._language_defaults.values()} - set(READER_ROLES)
-        available = extra_readers(self.path)
+        available = extra_readers(self.path) if named else {}
         readers = {}
         for name in sorted(named):
             if name not in available:

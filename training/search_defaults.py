@@ -107,7 +107,7 @@ def _search_defaults(args) -> int:
         "languages": chosen,
         "other_languages": {"ratio": SEARCH_RATIO, "reader": "adapter"},
         "rule": f"largest ratio whose worst MRR margin over zero-shot is within {args.tolerance:g} of the best "
-                "and not below zero",
+                "and not below zero; at that ratio, the reader with the best worst margin",
         "scores": scores,
         "command": args.command,
         "seconds": round(time.perf_counter() - began, 1),
