@@ -25,8 +25,9 @@
 #              manifests record the device's paths, which are the same relative paths here.
 # If call 2 answers "setup.sh's files are gone", the machine went back between the calls: repeat both, faster.
 # The working tree travels with each call (64 MiB in all): TypeScript's own summarizer (18.8 MB) and the multilingual
-# search adapter (2.7 MB), neither used on the device, leave git's index for the calls, or neither call fits. AFTER the calls (and before any commit):
-#   here:      bash scripts/device/prepare.sh --restore      (puts it back in the index; git status is clean again)
+# search adapter (2.7 MB), neither used on the device, leave git's index for the calls, or neither call fits.
+# AFTER the calls (and before any commit):
+#   here:      bash scripts/device/prepare.sh --restore      (puts them back in the index; git status is clean again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-.venv/bin/python}
