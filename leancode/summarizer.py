@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
 WEIGHTS = "decoder.safetensors"
+# Words a summary may use beyond the vocabulary's single pieces and the code read (scripts/build_summary_words.py).
+SUMMARY_WORDS = "summary-words.json"
 TOP_WEIGHTS = "encoder_top.safetensors"
 MODELS_DIR = Path(__file__).parent / "models"
 MAX_SOURCE_LENGTH = 256
@@ -222,6 +225,7 @@ class Generated:
     logprobs: tuple[float, ...]
     score: str = "mean"
     threshold: float | None = None
+    invented: tuple[str, ...] = ()  # words made up from pieces: no vocabulary piece, summary word or identifier
 
     def confidence(self, score: str | None = None) -> float:
         """The line's confidence by `score` (default: its model's calibrated score)."""
@@ -229,8 +233,8 @@ class Generated:
 
     @property
     def confident(self) -> bool:
-        """Whether the line clears its model's threshold: a user is shown it."""
-        return self.threshold is None or self.confidence() >= self.threshold
+        """Whether a user is shown the line: it clears its model's threshold and invents no word."""
+        return not self.invented and (self.threshold is None or self.confidence() >= self.threshold)
 
 
 class Summarizer:
@@ -262,12 +266,17 @@ class Summarizer:
         import torch
 
         vocab = self.tokenizer.get_vocab()
+        self.vocabulary = frozenset(vocab)
         self.continuations = torch.zeros(max(vocab.values()) + 1, dtype=torch.bool)
         self.continuations[[i for piece, i in vocab.items() if piece.startswith("##")]] = True
         abstention = self.manifest.get("abstention") or {}
         # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
         self.confidence_score: str = abstention.get("score", "mean")
         self.threshold: float | None = abstention.get("threshold")
+        words = Path(path) / SUMMARY_WORDS
+        # Known words of more than one piece (None: no list, nothing counts as invented).
+        self.known_words: frozenset[str] | None = \
+            frozenset(json.loads(words.read_text())["words"]) if words.is_file() else None
         # Languages another model serves (the manifest's "routes": a directory inside this one), loaded when needed.
         self.routes: dict[str, Path] = {language: Path(path) / sub
                                         for language, sub in self.manifest.get("routes", {}).items()}
@@ -286,6 +295,7 @@ class Summarizer:
                 routed = self._routed[where] = Summarizer(where, **self.options)
                 routed.name = f"{self.name}/{where.name}"
                 routed.confidence_score, routed.threshold = self.confidence_score, self.threshold
+                routed.known_words = routed.known_words or self.known_words
             return self._routed[where]
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:
@@ -364,4 +374,14 @@ class Summarizer:
         """A decoded summary as a reader sees it (seams closed, identifiers spelled as in the code read), with this
         model's calibration."""
         text = spell_as_code(clean_summary(decoded), source, self.tokenizer.tokenize, lead)
-        return Generated(text, tuple(logprobs), self.confidence_score, self.threshold)
+        return Generated(text, tuple(logprobs), self.confidence_score, self.threshold, self.invented(text, source))
+
+    def invented(self, text: str, source: str) -> tuple[str, ...]:
+        """The words of `text` that are no single vocabulary piece, no known summary word and no identifier of
+        `source`: made up by the decoder from pieces ("newtimestampstamp")."""
+        if self.known_words is None:
+            return ()
+        identifiers = {w.lower() for w in re.findall(r"\w+", source)}
+        return tuple(word for word in re.findall(r"\w+", text) if not word.isdigit()
+                     and (low := word.lower()) not in self.vocabulary and low not in self.known_words
+                     and low not in identifiers)

@@ -307,3 +307,23 @@ def test_the_shipped_summarizer(tmp_path, capsys):
     assert leancode(["summarize", f"{source}:dedent", "--json"]) == 0
     [item] = json.loads(capsys.readouterr().out)
     assert len(item["summary"].split()) >= 2 and item["model"] == str(shipped)
+
+
+def test_a_line_with_a_made_up_word_is_withheld():
+    """A word that is no vocabulary piece, no word of the training summaries and no identifier of the code read is
+    one the decoder glued from pieces: the line is not shown, whatever its confidence; TypeScript's model inherits
+    the list."""
+    from leancode.summarizer import SUMMARY_WORDS, Generated, default_summarizer_dir
+
+    summarizer = Summarizer()
+    record = json.loads((default_summarizer_dir() / SUMMARY_WORDS).read_text())
+    assert "whitespace" in record["words"] and "whitespace" not in summarizer.vocabulary  # a known multi-piece word
+    assert record["sources"] and all("/train.jsonl" in source for source in record["sources"])  # training splits only
+    source = "def dedent_lines(textwrapper):\n    return [line.lstrip() for line in textwrapper]\n"
+    assert summarizer.invented("Remove leading whitespace from every line in textwrapper.", source) == ()
+    assert summarizer.invented("Return the value of the pickledcacheal 2.", source) == ("pickledcacheal",)
+    assert summarizer.invented("Split the dedent_lines.", source) == ()  # an identifier of the code read
+    line = Generated("Return the pickledcacheal.", (-0.1,), threshold=-20.0, invented=("pickledcacheal",))
+    assert line.confidence() > line.threshold and not line.confident
+    assert Generated("Return the cache.", (-0.1,), threshold=-20.0).confident
+    assert summarizer.for_language("typescript").known_words == summarizer.known_words
