@@ -152,14 +152,19 @@ def test_language_defaults_pick_each_languages_ratio_and_reader(tmp_path, monkey
         assert not np.allclose(int8[1], fp32[1], atol=1e-5) and float(int8[1] @ fp32[1]) > 0.98
 
 
-def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
-    from leancode.encoder import SHIPPED_ADAPTER, extra_readers
-
-    directory = tmp_path / "go"
+def _search_set(directory):
+    """A validation search set of FUNCTIONS and QUERIES (queries.jsonl, codebase.jsonl) in `directory`."""
     directory.mkdir()
     (directory / "codebase.jsonl").write_text("".join(
         json.dumps({"idx": k, "code": v, "language": "python"}) + "\n" for k, v in FUNCTIONS.items()))
     (directory / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    return directory
+
+
+def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
+    from leancode.encoder import SHIPPED_ADAPTER, extra_readers
+
+    directory = _search_set(tmp_path / "go")
     out = tmp_path / "defaults.json"
     assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(out)]) == 0
     record = json.loads(out.read_text())
@@ -261,11 +266,7 @@ def test_language_defaults_refuse_a_reader_that_is_not_a_further_adapter(tmp_pat
 
 def test_search_defaults_score_every_further_adapter(tmp_path, monkeypatch):
     shipped, _ = _further_adapter(tmp_path, monkeypatch)
-    directory = tmp_path / "set"
-    directory.mkdir()
-    (directory / "codebase.jsonl").write_text("".join(
-        json.dumps({"idx": k, "code": v, "language": "python"}) + "\n" for k, v in FUNCTIONS.items()))
-    (directory / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    directory = _search_set(tmp_path / "set")
     out = tmp_path / "defaults.json"
     assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--adapter", str(shipped),
                  "--out", str(out)]) == 0
