@@ -20,6 +20,7 @@ import json
 import math
 import re
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,6 +238,22 @@ class Generated:
         return not self.invented and (self.threshold is None or self.confidence() >= self.threshold)
 
 
+def known_words(path: Path) -> frozenset[str] | None:
+    """The model directory's known summary words of more than one piece (None: no list, nothing counts as invented).
+    An unreadable list is told and read as empty: only vocabulary pieces and the code's identifiers are known, so
+    more lines are withheld, none misleads."""
+    words = path / SUMMARY_WORDS
+    if not words.is_file():
+        return None
+    try:
+        return frozenset(str(word) for word in json.loads(words.read_text())["words"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        warnings.warn(f"{words}: unreadable ({type(error).__name__}: {error}); until it is rebuilt "
+                      "(scripts/build_summary_words.py), a generated line with a word of several pieces that the code "
+                      "does not hold is withheld", stacklevel=3)
+        return frozenset()
+
+
 class Summarizer:
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
@@ -273,10 +290,7 @@ class Summarizer:
         # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
         self.confidence_score: str = abstention.get("score", "mean")
         self.threshold: float | None = abstention.get("threshold")
-        words = Path(path) / SUMMARY_WORDS
-        # Known words of more than one piece (None: no list, nothing counts as invented).
-        self.known_words: frozenset[str] | None = \
-            frozenset(json.loads(words.read_text())["words"]) if words.is_file() else None
+        self.known_words = known_words(Path(path))
         # Languages another model serves (the manifest's "routes": a directory inside this one), loaded when needed.
         self.routes: dict[str, Path] = {language: Path(path) / sub
                                         for language, sub in self.manifest.get("routes", {}).items()}

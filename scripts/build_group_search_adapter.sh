@@ -27,4 +27,4 @@ PY
 leancode-train finetune search --objective distill --init leancode/models/code-search \
   --data "$run/mix-train.jsonl" --valid "$run/mix-valid.jsonl" --valid-examples 600 --max-examples 9000 \
   --epochs 1 --out "$run/search" --ratio 0 --ratio 0.1 --ratio 0.2 --ratio 0.3 --ratio 0.4 --ratio 0.5 \
-  --batch-size 32 --lr 1e-4 --seed 0
+  --batch-size 32 --lr 1e-4 --seed 0 --recipe scripts/build_group_search_adapter.sh

@@ -1,6 +1,7 @@
 """Fine-tuning the search encoder: a LoRA adapter over the packaged MiniLM, trained, saved, loaded by the Encoder."""
 
 import json
+import re
 import shlex
 import shutil
 
@@ -159,3 +160,24 @@ def test_the_shipped_search_adapter_is_the_default():
     assert manifest["recipe"] == "scripts/build_search_adapter.sh"
     encoder = Encoder()
     assert encoder.path == shipped and manifest["id"] in encoder.model_id
+
+
+def test_the_shipped_readers_record_how_they_were_made():
+    """Each further reader the language defaults can name carries its manifest: its base, and a command that is the
+    recipe script's own (with the script's default run folder)."""
+    from pathlib import Path
+
+    from leancode.encoder import extra_readers
+
+    root = Path(__file__).resolve().parents[1]
+    readers = extra_readers(SHIPPED_ADAPTER)
+    assert readers, "the shipped adapter has no further reader"
+    for reader in readers.values():
+        manifest = json.loads((reader / ADAPTER_MANIFEST).read_text())
+        assert manifest["base"] == PACKAGED and manifest["serves"] == "code"
+        script = (root / manifest["recipe"]).read_text()
+        run = re.search(r"^run=(?:\$\{RUN:-)?([^}\s]+)", script, re.MULTILINE).group(1)  # its default
+        command = shlex.split(script.split("leancode-train finetune search", 1)[1].split("\n\n")[0]
+                              .replace("\\\n", " ").replace('"$run', run).replace('"', "").split("\n")[0])
+        recorded = shlex.split(manifest["command"])[3:]
+        assert recorded == [word for word in command if word not in ("--recipe", manifest["recipe"])]

@@ -17,8 +17,9 @@ from leancode.model_tokens import default_model_path
 from leancode.simplify import simplify
 from leancode.detokenize import clean_summary
 from leancode.summarizer import REPETITION_PENALTY, Summarizer, load_model, new_model, save_decoder
+from leancode.units import extract_units
 from leancode.training.cli import main as leancode_train
-from leancode.training.examples import NAME_MASK, mask_function_name, simplified_examples
+from leancode.training.examples import NAME_MASK, body_only, mask_function_name, simplified_examples
 from leancode.training.summarize_finetune import (TopLayersAndDecoder, TrainConfig, decoder_batch, encoder_states,
                                                   mean_loss, train)
 
@@ -105,6 +106,23 @@ def test_name_masking_hides_the_function_name_from_the_encoder(pairs):
     changed = [m.source != p.source for m, p in zip(masked, plain)]
     assert 0 < sum(changed) < len(rows)  # a share, not all or none
     assert all(NAME_MASK in m.source for m, c in zip(masked, changed) if c)
+
+
+def test_dropping_the_signature_leaves_the_whole_body(pairs):
+    rows = pairs[1]
+    dropped = simplified_examples(rows, "leancode", [0.0, 0.5], None, seed=0, progress=False, drop_signature=0.5)
+    plain = simplified_examples(rows, "leancode", [0.0, 0.5], None, seed=0, progress=False)
+    changed = [d for d, p in zip(dropped, plain) if d.source != p.source]
+    assert 0 < len(changed) < len(rows)  # a share, not all or none
+    for example in changed:
+        name = extract_units(example.code, "python")[0].name
+        header = example.code[:example.code.index(":\n")]
+        assert not example.source.lstrip().startswith("def") and f"def {name}" not in example.source
+        assert body_only(example.code, simplify(example.code, "python", method="none"))[0] == example.source
+        assert header not in example.source and 0 < example.pieces_kept < example.pieces_full
+    java = "int sizeOf(List<String> xs) { return xs == null ? 0 : xs.size(); }"
+    source, pieces = body_only(java, simplify(java, "java", method="none"))
+    assert source.split() == "{ return xs == null ? 0 : xs.size(); }".split() and pieces > 10
 
 
 def test_saved_model_is_small_and_reloads_identically(tiny, tmp_path):
@@ -327,3 +345,22 @@ def test_a_line_with_a_made_up_word_is_withheld():
     assert line.confidence() > line.threshold and not line.confident
     assert Generated("Return the cache.", (-0.1,), threshold=-20.0).confident
     assert summarizer.for_language("typescript").known_words == summarizer.known_words
+
+
+@pytest.mark.parametrize("damage", [b"{\"words\": [\"whitespace\", ", b"\xff\xfe\x00", b"[1, 2]"])
+def test_an_unreadable_word_list_is_told_and_withholds_more(tmp_path, damage):
+    """A damaged summary-words.json neither stops the summarizer nor lets a made-up word through: it warns, and only
+    vocabulary pieces and the code's identifiers count as known."""
+    import shutil
+
+    from leancode.summarizer import SUMMARY_WORDS, default_summarizer_dir
+
+    model = tmp_path / "model"
+    shutil.copytree(default_summarizer_dir(), model, ignore=shutil.ignore_patterns("typescript"))
+    (model / SUMMARY_WORDS).write_bytes(damage)
+    with pytest.warns(UserWarning, match="summary-words.json: unreadable"):
+        summarizer = Summarizer(model)
+    assert summarizer.known_words == frozenset()
+    source = "def dedent_lines(text):\n    return [line.lstrip() for line in text]\n"
+    assert summarizer.invented("Remove leading whitespace from every line in text.", source) == ("whitespace",)
+    assert str(summarizer.summarize([source])[0]).strip()  # still summarizes

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from leancode.categories import StatementCategory
 from leancode.importance import ImportanceTable
-from leancode.simplify import REPEAT_DISCOUNT, simplify
+from leancode.simplify import REPEAT_DISCOUNT, Simplified, render, simplify
 from leancode.units import extract_units
 
 from .jsonl import read_jsonl
@@ -41,22 +42,32 @@ def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> lis
 
 def simplified_examples(rows: list[dict], method: str, ratios: list[float], table: ImportanceTable | None,
                         seed: int, progress: bool = True, task: str = "summarize",
-                        repeat_discount: float = REPEAT_DISCOUNT, mask_names: float = 0.0) -> list[Example]:
+                        repeat_discount: float = REPEAT_DISCOUNT, mask_names: float = 0.0,
+                        drop_signature: float = 0.0) -> list[Example]:
     """Each row simplified at a seeded choice among `ratios` (ratio 0: the full code); in a seeded `mask_names`
-    share of them the function's name is masked, so the model learns to read the body, not only the name."""
-    rng, mask_rng = random.Random(seed), random.Random(seed + 1)  # masking leaves the ratio draws as they were
+    share of them the function's name is masked, and a seeded `drop_signature` share reads the whole body alone,
+    its header (name, parameters, return type) removed, so the model learns to read the body, not only the name."""
+    # Masking and dropping draw from their own generators: the ratio draws stay as they were.
+    rng, mask_rng, drop_rng = random.Random(seed), random.Random(seed + 1), random.Random(seed + 2)
     out = []
     for row in tqdm(rows, desc="simplify", unit="fn", disable=not progress):
         ratio = rng.choice(ratios)
         language = row.get("language", "python")
         result = simplify(row["code"], language, ratio=ratio, method=method if ratio else "none",
                           table=table, task=task, seed=seed, repeat_discount=repeat_discount)
-        source = result.code
+        source, kept = result.code, result.model_tokens_kept
+        if drop_signature and drop_rng.random() < drop_signature:  # the whole body: simplified, little may be left
+            source, kept = body_only(row["code"], simplify(row["code"], language, method="none"))
         if mask_names and mask_rng.random() < mask_names:
             source = mask_function_name(row["code"], source, language)
-        out.append(Example(source, row.get("summary", ""), result.model_tokens, result.model_tokens_kept,
-                           row["code"]))
+        out.append(Example(source, row.get("summary", ""), result.model_tokens, kept, row["code"]))
     return out
+
+
+def body_only(code: str, result: Simplified) -> tuple[str, int]:
+    """`result`'s kept code without the function's header, and the model pieces it keeps."""
+    kept = [i for i in result.kept if result.tokens[i].category != StatementCategory.SIGNATURE]
+    return render(code, result.tokens, kept), sum(result.pieces[i] for i in kept)
 
 
 def mask_function_name(code: str, source: str, language: str) -> str:

@@ -214,7 +214,7 @@ def _finetune(args: argparse.Namespace) -> int:
                   "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu"},
         "valid": report,
         "command": args.command,
-        "recipe": "scripts/build_search_adapter.sh",
+        "recipe": args.recipe,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {p: metadata.version(p) for p in ("torch", "transformers", "peft", "accelerate")},
     }
@@ -240,4 +240,6 @@ def add_finetune_search_parser(tasks) -> None:
     p.add_argument("--lora-r", type=int, default=16, help="LoRA rank (alpha = 2 r)")
     p.add_argument("--max-code-length", type=int, default=256, metavar="PIECES",
                    help="model pieces of code read in training (the index reads up to 256)")
+    p.add_argument("--recipe", default="scripts/build_search_adapter.sh",
+                   help="the script this run is a step of, recorded in the manifest")
     p.set_defaults(func=_finetune)

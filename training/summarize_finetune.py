@@ -228,7 +228,7 @@ def _finetune(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed)
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount,
-                                   mask_names=args.mask_names)
+                                   mask_names=args.mask_names, drop_signature=args.drop_signature)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device, below_top=below)
     valid = None
@@ -249,7 +249,7 @@ def _finetune(args: argparse.Namespace) -> int:
         "copy_head": has_copy_head(model),
         "init": args.init,
         "init_commands": init_commands,  # how the --init model was made, oldest first
-        **data_record(args, ratios, examples, mask_names=args.mask_names),
+        **data_record(args, ratios, examples, mask_names=args.mask_names, drop_signature=args.drop_signature),
         "train": {**asdict(config), **run, **{k: round(v, 1) for k, v in timings.items()}},
         "command": args.command,
         "recipe": args.recipe,
@@ -282,6 +282,9 @@ def add_finetune_summarize_parser(tasks) -> None:
     p.add_argument("--mask-names", type=float, default=0.0, metavar="P",
                    help=f"share of training examples whose function name reads {NAME_MASK} (default 0; validation "
                         "never masked)")
+    p.add_argument("--drop-signature", type=float, default=0.0, metavar="P",
+                   help="share of training examples that read the body alone, the function's header removed "
+                        "(default 0; validation never)")
     p.add_argument("--recipe", default="scripts/build_summarizer.sh",
                    help="the script this run is a step of, recorded in the manifest")
     p.set_defaults(func=_finetune)
