@@ -33,16 +33,18 @@ def curve_table(curves: dict, chosen: str) -> list[str]:
              "|---|" + "---:|" * len(coverages)]
     for name in CONFIDENCE_SCORES:
         mark = " (chosen)" if name == chosen else ""
-        lines.append(f"| {NAMES[name]}{mark} | " + " | ".join(f"{p['bleu_shown']:.2f}" for p in curves[name]) + " |")
-    lines.append("| threshold of the chosen score | " + " | ".join(f"{p['threshold']:.3f}" for p in curves[chosen])
-                 + " |")
+        lines.append(f"| {NAMES[name]}{mark} | " + " | ".join(
+            "–" if p["bleu_shown"] is None else f"{p['bleu_shown']:.2f}" for p in curves[name]) + " |")
+    lines.append("| threshold of the chosen score | " + " | ".join(
+        "–" if p["threshold"] is None else f"{p['threshold']:.3f}" for p in curves[chosen]) + " |")
     return lines
 
 
 def held_out(rows: list[dict], summarizer: Summarizer) -> dict:
     recs = records(rows, summarizer)
-    shown = [r for r in recs if r[summarizer.confidence_score] >= summarizer.threshold]
-    held = [r for r in recs if r[summarizer.confidence_score] < summarizer.threshold]
+    shows = [r[summarizer.confidence_score] >= summarizer.threshold and not r["invented"] for r in recs]
+    shown = [r for r, show in zip(recs, shows) if show]
+    held = [r for r, show in zip(recs, shows) if not show]
     mean = lambda rs: sum(r["bleu"] for r in rs) / len(rs) if rs else float("nan")  # noqa: E731
     return {"functions": len(recs), "coverage": len(shown) / len(recs), "bleu_all": mean(recs),
             "bleu_shown": mean(shown), "bleu_withheld": mean(held)}
@@ -79,11 +81,14 @@ def main() -> None:
         f"Validation: {record['functions']} functions ({record['data']}, at most {record['per_package']} per "
         f"package), read as the hover reads them ({record['method']} at {record['ratio']}), greedy. Each cell: "
         "mean smoothed BLEU-4 of the summaries shown when only the most confident share (column) is shown; "
-        "100% is showing every line (the same as random abstention at any coverage, the trivial baseline).", "",
+        "100% would be showing every line (the same as random abstention at any coverage, the trivial baseline); "
+        "a line holding a word the decoder made up is never shown, so coverages above the share of lines without "
+        "one read –.", "",
         *curve_table(curves, record["score"]), "",
         f"Rule: the highest coverage whose shown lines keep BLEU >= {record['min_bleu']}: {record['score']} "
         f"log-probability >= {record['threshold']} (coverage {record['coverage']:.0%}, shown BLEU "
-        f"{record['bleu_shown']}, all {record['bleu_all']}); stored in the model's manifest (`abstention`).",
+        f"{record['bleu_shown']}, all {record['bleu_all']}; {record.get('invented', 0):.1%} of the lines hold a made-up "
+        "word); stored in the model's manifest (`abstention`).",
     ]
     if args.test:
         rows = per_package([r for r in read_jsonl(args.test) if r.get("summary")], record["per_package"])

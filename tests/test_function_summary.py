@@ -311,6 +311,17 @@ def test_calibration_picks_the_score_that_ranks_good_lines_first_and_the_widest_
     assert record["bleu_shown"] == 60 and record["bleu_all"] == 45
     # A bar no coverage reaches: always abstain (every confidence is below 0).
     assert choose(recs, min_bleu=95)["threshold"] == 0.0 and choose(recs, min_bleu=95)["coverage"] == 0.0
+    # Lines with a made-up word are never shown: the two best count as withheld at every threshold, coverages
+    # above 80% cannot be reached, and the bar is kept by a lower threshold (more of the remaining lines shown).
+    for r in recs[8:]:
+        r["invented"] = ["pickledcacheal"]
+    points = curve(recs, "mean")
+    assert [p["threshold"] for p in points[:2]] == [None, None] and points[2]["bleu_shown"] == 35
+    assert points[-1]["bleu_shown"] == 70 and points[-1]["bleu_withheld"] == pytest.approx((210 + 170) / 9)
+    record = choose(recs, min_bleu=50)
+    # Shown, best first: 70, 60, 50, 40 (mean 55) at 40%; 30 more at 50% (mean 50); 20 more at 60% (45).
+    assert record["coverage"] == 0.5 and record["threshold"] == pytest.approx(-0.7) and record["bleu_shown"] == 50
+    assert record["bleu_all"] == 45 and record["invented"] == 0.2
 
 
 @pytest.mark.slow

@@ -5,7 +5,8 @@ split the way the hover does (the simplification the summarizer reads by default
 greedy summary by smoothed sentence BLEU-4 against its reference and by every confidence score of
 `leancode.summarizer.CONFIDENCE_SCORES`, and writes the model's manifest an "abstention" record:
 the score with the best mean shown-BLEU over coverages 10%..100%, and its threshold at the highest
-coverage whose shown BLEU reaches `--min-bleu`. Rerun it after retraining a model.
+coverage whose shown BLEU reaches `--min-bleu`. A line holding a word the decoder made up is never shown
+(`Summarizer.invented`), whatever its confidence, so it counts as withheld at every threshold. Rerun it after retraining a model.
 """
 
 from __future__ import annotations
@@ -51,17 +52,23 @@ def records(rows: list[dict], summarizer: Summarizer, method: str = DEFAULT_METH
     leads = [summary_lead(r["code"], language) for r, language in zip(rows, languages)]
     generated = summarizer.generate(sources, batch_size=batch_size, leads=leads, languages=languages)
     return [{"idx": r["idx"], "bleu": sentence_bleu(r["summary"], g.text) * 100, "summary": g.text,
-             **{name: g.confidence(name) for name in CONFIDENCE_SCORES}} for r, g in zip(rows, generated)]
+             "invented": list(g.invented), **{name: g.confidence(name) for name in CONFIDENCE_SCORES}}
+            for r, g in zip(rows, generated)]
 
 
 def curve(recs: list[dict], score: str, coverages=COVERAGES) -> list[dict]:
     """For each coverage: the threshold that shows that share of functions (most confident first), the mean
-    BLEU of the lines shown and of those withheld."""
-    ranked = sorted(recs, key=lambda r: r[score], reverse=True)
+    BLEU of the lines shown and of those withheld. A line with a made-up word is never shown, so a coverage above
+    the share of lines without one has no threshold (None)."""
+    ranked = sorted((r for r in recs if not r.get("invented")), key=lambda r: r[score], reverse=True)
+    invented = [r for r in recs if r.get("invented")]
     out = []
     for coverage in coverages:
-        shown = max(1, round(coverage * len(ranked)))
-        held = ranked[shown:]
+        shown = max(1, round(coverage * len(recs)))
+        if shown > len(ranked):
+            out.append({"coverage": coverage, "threshold": None, "bleu_shown": None, "bleu_withheld": None})
+            continue
+        held = ranked[shown:] + invented
         out.append({"coverage": coverage, "threshold": ranked[shown - 1][score],
                     "bleu_shown": sum(r["bleu"] for r in ranked[:shown]) / shown,
                     "bleu_withheld": sum(r["bleu"] for r in held) / len(held) if held else None})
@@ -70,7 +77,7 @@ def curve(recs: list[dict], score: str, coverages=COVERAGES) -> list[dict]:
 
 def choose(recs: list[dict], min_bleu: float = MIN_BLEU) -> dict:
     """The abstention record: the best score (mean shown BLEU over the coverages) and its threshold."""
-    curves = {name: curve(recs, name) for name in CONFIDENCE_SCORES}
+    curves = {name: [p for p in curve(recs, name) if p["threshold"] is not None] for name in CONFIDENCE_SCORES}
     score = max(curves, key=lambda name: sum(p["bleu_shown"] for p in curves[name]))
     fine = [p for p in curves[score] if p["bleu_shown"] >= min_bleu]
     point = max(fine, key=lambda p: p["coverage"]) if fine else None
@@ -78,7 +85,8 @@ def choose(recs: list[dict], min_bleu: float = MIN_BLEU) -> dict:
     return {"score": score, "threshold": round(point["threshold"], 4) if point else 0.0, "min_bleu": min_bleu,
             "coverage": point["coverage"] if point else 0.0,
             "bleu_shown": round(point["bleu_shown"], 2) if point else None,
-            "bleu_all": round(curves[score][0]["bleu_shown"], 2), "functions": len(recs)}
+            "bleu_all": round(sum(r["bleu"] for r in recs) / len(recs), 2), "functions": len(recs),
+            "invented": round(len([r for r in recs if r.get("invented")]) / len(recs), 4)}
 
 
 def write_abstention(model_dir: str | Path, record: dict) -> None:
@@ -93,6 +101,8 @@ def _reused_records(report: str, args, rows: list[dict]) -> list[dict]:
     """The per-function records of an earlier --report, when it was made on the same functions the same way."""
     earlier = json.loads(Path(report).read_text())
     made = earlier["abstention"]
+    if any("invented" not in r for r in earlier["records"]):
+        raise ValueError(f"{report}: made before made-up words were checked; rerun without --from-report")
     if [r["idx"] for r in earlier["records"]] != [r["idx"] for r in rows] \
             or (made["method"], made["ratio"], made.get("precision", "fp32")) != (args.method, args.ratio,
                                                                              args.precision):
