@@ -6,7 +6,8 @@ greedy summary by smoothed sentence BLEU-4 against its reference and by every co
 `leancode.summarizer.CONFIDENCE_SCORES`, and writes the model's manifest an "abstention" record:
 the score with the best mean shown-BLEU over coverages 10%..100%, and its threshold at the highest
 coverage whose shown BLEU reaches `--min-bleu`. A line holding a word the decoder made up is never shown
-(`Summarizer.invented`), whatever its confidence, so it counts as withheld at every threshold. Rerun it after retraining a model.
+(`Summarizer.invented`), whatever its confidence, so it counts as withheld at every threshold. Rerun it after
+retraining a model.
 """
 
 from __future__ import annotations
