@@ -87,8 +87,8 @@ def main() -> None:
         *curve_table(curves, record["score"]), "",
         f"Rule: the highest coverage whose shown lines keep BLEU >= {record['min_bleu']}: {record['score']} "
         f"log-probability >= {record['threshold']} (coverage {record['coverage']:.0%}, shown BLEU "
-        f"{record['bleu_shown']}, all {record['bleu_all']}; {record.get('invented', 0):.1%} of the lines hold a made-up "
-        "word); stored in the model's manifest (`abstention`).",
+        f"{record['bleu_shown']}, all {record['bleu_all']}; {record.get('invented', 0):.1%} of the lines hold a "
+        "made-up word); stored in the model's manifest (`abstention`).",
     ]
     if args.test:
         rows = per_package([r for r in read_jsonl(args.test) if r.get("summary")], record["per_package"])
