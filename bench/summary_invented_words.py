@@ -14,11 +14,9 @@ import random
 
 import numpy as np
 
-from leancode.simplify import simplify
-from leancode.summarizer import Summarizer, summary_lead
+from leancode.summarizer import Summarizer
 from leancode.training.jsonl import read_jsonl
-from leancode.training.metrics import sentence_bleu
-from leancode.training.summarize_calibrate import per_package
+from leancode.training.summarize_calibrate import per_package, records
 
 SIZES = {"python": 600, "java": 200, "javascript": 200, "go": 200, "rust": 200, "typescript": 300}
 
@@ -37,12 +35,11 @@ def main() -> None:
             path = "data/ts-valid/typescript/valid.jsonl" if args.split == "valid" else "data/ts-heldout/typescript/test.jsonl"
         rows = per_package(read_jsonl(path), 60)
         rows = [rows[i] for i in sorted(random.Random(1).sample(range(len(rows)), min(limit, len(rows))))]
-        sources = [simplify(r["code"], language, ratio=0.5, method="leancode", task="summarize").code for r in rows]
-        lines = summarizer.generate(sources, leads=[summary_lead(r["code"], language) for r in rows],
-                                    languages=[language] * len(rows))
-        bleu = np.array([100 * sentence_bleu(r["summary"], line.text) for r, line in zip(rows, lines)])
-        threshold = np.array([line.threshold is None or line.confidence() >= line.threshold for line in lines])
-        both = np.array([line.confident for line in lines])
+        recs = records([{**r, "language": language} for r in rows], summarizer)  # as the hover reads them
+        bleu = np.array([r["bleu"] for r in recs])
+        threshold = np.array([summarizer.threshold is None or r[summarizer.confidence_score] >= summarizer.threshold
+                              for r in recs])
+        both = threshold & np.array([not r["invented"] for r in recs])
         gone = threshold & ~both
         print(f"| {language} | {len(rows)} | {bleu.mean():.2f} | {threshold.mean():.1%} | {bleu[threshold].mean():.2f} "
               f"| {both.mean():.1%} | {bleu[both].mean():.2f} | {bleu[gone].mean() if gone.any() else float('nan'):.2f} "
@@ -50,8 +47,8 @@ def main() -> None:
         scores += list(bleu)
         by_threshold += list(threshold)
         shown += list(both)
-        confidence += [line.confidence() for line in lines]
-        invented += [bool(line.invented) for line in lines]
+        confidence += [r[summarizer.confidence_score] for r in recs]
+        invented += [bool(r["invented"]) for r in recs]
     bleu, threshold, both, made_up = map(np.array, (scores, by_threshold, shown, invented))
     gone = threshold & ~both
     print(f"| all | {len(bleu)} | {bleu.mean():.2f} | {threshold.mean():.1%} | {bleu[threshold].mean():.2f} | "

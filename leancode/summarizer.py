@@ -309,7 +309,8 @@ class Summarizer:
                 routed = self._routed[where] = Summarizer(where, **self.options)
                 routed.name = f"{self.name}/{where.name}"
                 routed.confidence_score, routed.threshold = self.confidence_score, self.threshold
-                routed.known_words = routed.known_words or self.known_words
+                if routed.known_words is None:  # no list of its own (a damaged one stays empty)
+                    routed.known_words = self.known_words
             return self._routed[where]
 
     def summarize_units(self, units: list, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> list[str]:

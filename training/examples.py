@@ -56,8 +56,9 @@ def simplified_examples(rows: list[dict], method: str, ratios: list[float], tabl
         result = simplify(row["code"], language, ratio=ratio, method=method if ratio else "none",
                           table=table, task=task, seed=seed, repeat_discount=repeat_discount)
         source, kept = result.code, result.model_tokens_kept
-        if drop_signature and drop_rng.random() < drop_signature:  # the whole body (simplified, little may be left)
-            source, kept = body_only(row["code"], simplify(row["code"], language, method="none"))
+        if drop_signature and drop_rng.random() < drop_signature:  # the whole body: a simplified one may keep little
+            full = result if not ratio else simplify(row["code"], language, method="none")
+            source, kept = body_only(row["code"], full)
         if mask_names and mask_rng.random() < mask_names:
             source = mask_function_name(row["code"], source, language)
         out.append(Example(source, row.get("summary", ""), result.model_tokens, kept, row["code"]))
