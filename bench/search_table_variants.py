@@ -2,13 +2,13 @@
 ablation per table, on one search set.
 
     python bench/search_table_variants.py --queries Q.jsonl --codebase C.jsonl --language java \
-        [--table NAME=DIR ...] [--ratios 0.3,0.5] [--section search-table-variants] [--no-write]
+        [--table NAME=DIR ...] [--model DIR] [--ratios 0.3,0.5] [--section search-table-variants] [--no-write]
 
 Each table (the shipped one, any --table, and the shipped one with its identifier statistics removed, so that
 every identifier falls back as one the table never saw, as in a library unlike its corpus) simplifies the
 codebase with `leancode` (category-local lookups) and `leancode-global` (category-free) at each ratio; the
-shipped search model embeds everything once per cell, queries once. MRR with paired-bootstrap intervals of
-leancode − leancode-global.
+search model (`--model`, default the shipped one) embeds everything once per cell, queries once. MRR with
+paired-bootstrap intervals of leancode − leancode-global and of each table's leancode − the shipped table's.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--codebase", required=True)
     parser.add_argument("--language", required=True)
     parser.add_argument("--table", action="append", default=[], metavar="NAME=DIR")
+    parser.add_argument("--model", help="search model or adapter directory (default: the shipped one)")
     parser.add_argument("--ratios", default="0.3,0.5")
     parser.add_argument("--bootstrap", type=int, default=2000)
     parser.add_argument("--threads", type=int)
@@ -56,7 +57,7 @@ def main() -> None:
     tables = {f"shipped ({default_table_dir(args.language)})": shipped,
               **{name: ImportanceTable.load(path) for name, path in (t.split("=", 1) for t in args.table)},
               "shipped, identifiers unseen": without_identifiers(shipped, codebase)}
-    encoder = Encoder(method="none", threads=args.threads)
+    encoder = Encoder(model=args.model, method="none", threads=args.threads)
     query_vectors = encoder.encode_queries([q["query"] for q in queries])
     counter = piece_counter()
     draws = bootstrap(args.bootstrap, len(queries))
@@ -71,14 +72,19 @@ def main() -> None:
              f"`{command_line()}` — {len(queries)} queries over {len(codebase)} functions; model "
              f"`{encoder.model_id}`; full code MRR **{full.mean():.4f}**. Intervals: paired bootstrap over the "
              f"queries ({args.bootstrap} seeded resamples).", "",
-             "| table | ratio | leancode | leancode-global | leancode − leancode-global [95%] |",
-             "|---|---:|---:|---:|---:|"]
+             "| table | ratio | leancode | leancode-global | leancode − leancode-global [95%] "
+             "| leancode − shipped table's [95%] |",
+             "|---|---:|---:|---:|---:|---:|"]
+    reference: dict[float, np.ndarray] = {}
     for name, table in tables.items():
         for ratio in (float(r) for r in args.ratios.split(",")):
             local, flat = cell(table, "leancode", ratio), cell(table, "leancode-global", ratio)
+            reference.setdefault(ratio, local)
             lo, hi = interval(draws, local, flat)
+            shipped_lo, shipped_hi = interval(draws, local, reference[ratio])
             lines.append(f"| {name} | {ratio:g} | {local.mean():.4f} | {flat.mean():.4f} | "
-                         f"{local.mean() - flat.mean():+.4f} [{lo:+.4f}, {hi:+.4f}] |")
+                         f"{local.mean() - flat.mean():+.4f} [{lo:+.4f}, {hi:+.4f}] | "
+                         f"{local.mean() - reference[ratio].mean():+.4f} [{shipped_lo:+.4f}, {shipped_hi:+.4f}] |")
             print(lines[-1], flush=True)
     publish(args.section, lines, not args.no_write)
 

@@ -10,6 +10,7 @@ DietCode's token scores).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -184,6 +185,14 @@ _TABLE_ALIASES = {"tsx": "typescript"}
 def default_table_dir(language: str, task: str = "search") -> Path:
     language = spec_for(language).name
     return TABLES_DIR / f"{_TABLE_ALIASES.get(language, language)}-{task}"
+
+
+def table_digest(language: str, task: str = "search") -> str:
+    """A hash of the shipped table `default_table(language, task)` reads: what it was measured with."""
+    directory = default_table_dir(language, task)
+    if not (directory / "table.json").exists():
+        directory = default_table_dir(language, "search")
+    return hashlib.sha256((directory / "table.json").read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=32)

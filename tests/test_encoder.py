@@ -183,6 +183,12 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
                  "--reuse", str(out)]) == 0
     assert str(directory) not in capsys.readouterr().out
     assert json.loads(again.read_text())["languages"] == record["languages"]
+    # Scores measured with another importance table of the language: scored again.
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({**record, "tables": {"python": "0" * 12}}))
+    assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(again),
+                 "--reuse", str(stale)]) == 0
+    assert str(directory) in capsys.readouterr().out
     # The same directory holding another set: scored again.
     (directory / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES[:2]))
     assert main(["search-defaults", "--set", f"python={directory}", "--ratios", "0.5", "--out", str(again),

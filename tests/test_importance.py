@@ -64,6 +64,35 @@ def test_minilm_table_round_trips(corpus, tmp_path, method):
     assert loaded.manifest == table.manifest
 
 
+def test_query_alignment_scores_what_moves_the_function_towards_its_query(tmp_path):
+    """`leancode-query`: each token's first-order effect on cosine(pooled code, docstring), squashed to (0, 1);
+    a function without a docstring is not scored, and another query changes the scores."""
+    code = textwrap.dedent('''\
+        def download_file(url, path):
+            response = requests.get(url, timeout=30)
+            with open(path, "wb") as handle:
+                handle.write(response.content)
+        ''')
+    corpus = tmp_path / "pairs.jsonl"
+    rows = [{"code": code, "language": "python", "summary": "Download a file from a URL and save it to a path."},
+            {"code": FUNCTIONS[0], "language": "python"}]  # no docstring: not scored
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    table = build_table(None, [corpus], "python", "leancode-query", device="cpu", progress=False)
+    assert table.manifest["task"] == "search" and table.overall[1] == len(lex(code, "python"))
+    assert all(0 < mean < 1 for mean, _ in table.by_token.values())
+
+    scorer = AttentionScorer.load(default_model_path(), "leancode-query", device="cpu")
+    tokens = lex(code, "python")
+    [scores] = scorer.token_scores([code], [tokens], [rows[0]["summary"]])
+    by_text = dict(zip((t.text for t in tokens), scores))
+    # The words of the query outrank the syntax around them.
+    assert min(by_text["download_file"], by_text["url"]) > max(by_text["def"], by_text["with"], by_text[":"])
+    [other] = scorer.token_scores([code], [tokens], ["Write bytes to an open handle."])
+    assert other != scores
+    [unscored] = scorer.token_scores([code], [tokens])
+    assert unscored == [None] * len(tokens)
+
+
 def test_every_token_scored_when_it_fits(cls_scorer):
     tokens = [lex(code, "python") for code in FUNCTIONS]
     for scores in cls_scorer.token_scores(FUNCTIONS, tokens, batch_size=2):

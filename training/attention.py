@@ -7,6 +7,11 @@ sub-word pieces (mapped by character offsets). Methods:
 - `leancode-cls`: last encoder layer, attention from the first (CLS) position.
 - `leancode-pooled`: last encoder layer, attention each piece receives, averaged
   over all real query positions (for mean-pooled encoders such as MiniLM).
+- `leancode-query`: for mean-pooled search encoders, what each piece does to the cosine
+  between the function's pooled embedding and its own query (its docstring's first
+  sentence, embedded by the same model): the first-order change when the piece's last
+  hidden state leaves the mean, standardised within the function and squashed to (0, 1)
+  by a logistic. Functions without a docstring are not scored.
 - `leancode-cross`: encoder-decoder models (a LeanCode summarizer directory or any
   Hugging Face seq2seq model); last decoder layer's cross-attention, max over decoding
   steps (teacher-forced on a target summary, else greedy decoding).
@@ -30,7 +35,7 @@ from leancode.encoder import adapter_base, load_model as load_encoder
 from leancode.summarizer import has_copy_head, is_leancode_summarizer, load_model as load_summarizer
 from leancode.tokens import Token
 
-SCORING_METHODS = ("leancode-cls", "leancode-pooled", "leancode-cross", "dietcode")
+SCORING_METHODS = ("leancode-cls", "leancode-pooled", "leancode-query", "leancode-cross", "dietcode")
 MAX_LENGTH = 512
 GENERATE_STEPS = 32
 
@@ -102,6 +107,10 @@ class AttentionScorer:
         for with_target in (False, True):
             group = sorted((i for i in range(len(codes)) if bool(targets and targets[i]) == with_target),
                            key=lambda i: len(codes[i]))
+            if self.method == "leancode-query" and not with_target:  # no query to align with: not scored
+                for i in group:
+                    out[i] = [None] * len(tokens[i])
+                continue
             for b in range(0, len(group), batch_size):
                 batch = group[b:b + batch_size]
                 batch_targets = [targets[i] for i in batch] if with_target else None
@@ -119,6 +128,8 @@ class AttentionScorer:
         enc = enc.to(self.device)
         if self.method == "leancode-cross":
             attention = self._cross(enc, targets)
+        elif self.method == "leancode-query":
+            attention = self._query_alignment(enc, targets)
         else:
             last = self.model(**enc, output_attentions=True).attentions[-1].mean(1)  # (batch, query, key)
             if self.method == "leancode-pooled":
@@ -129,9 +140,30 @@ class AttentionScorer:
         attention = attention.float().cpu()
         result = []
         for row, keep, offs in zip(attention, real, offsets):
-            scores = row[keep] * keep.sum()
+            scores = row[keep] if self.method == "leancode-query" else row[keep] * keep.sum()
             result.append((offs[keep].tolist(), scores.tolist()))
         return result
+
+    def _query_alignment(self, enc, targets: list[str | None]) -> torch.Tensor:
+        """Per piece, the logistic of its standardised first-order gain in cosine(pooled code, query): (batch, source)."""
+        states = self.model(**enc).last_hidden_state
+        query = self.tokenizer(list(targets), padding=True, truncation=True, max_length=64, return_tensors="pt")
+        query = query.to(self.device)
+        hidden = self.model(**query).last_hidden_state
+        mask = query["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        q = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+        real = enc["attention_mask"].unsqueeze(-1).to(states.dtype)
+        mean = (states * real).sum(1) / real.sum(1)
+        unit = torch.nn.functional.normalize(mean, dim=-1)
+        cosine = (unit * q).sum(-1, keepdim=True)
+        # d cos(mean, q) / d mean = (q - cos * unit) / |mean|; a piece leaving the mean moves it by -(h - mean) / (n - 1)
+        gain = ((states - mean.unsqueeze(1)) * (q - cosine * unit).unsqueeze(1)).sum(-1)
+        real = real.squeeze(-1).bool()
+        z = torch.zeros_like(gain)
+        for row in range(gain.shape[0]):
+            values = gain[row, real[row]]
+            z[row, real[row]] = (values - values.mean()) / (values.std() + 1e-6)
+        return torch.sigmoid(z)
 
     def _cross(self, enc, targets: list[str | None] | None) -> torch.Tensor:
         """Last decoder layer's cross-attention, mean over heads, max over decoding steps: (batch, source)."""

@@ -29,7 +29,8 @@ from leancode.units import extract_units
 
 from .attention import SCORING_METHODS, AttentionScorer
 
-TASKS = {"leancode-cls": "search", "leancode-pooled": "search", "dietcode": "search", "leancode-cross": "summarize"}
+TASKS = {"leancode-cls": "search", "leancode-pooled": "search", "leancode-query": "search", "dietcode": "search",
+         "leancode-cross": "summarize"}
 # Functions lexed and scored together (the scorer batches them further).
 CHUNK = 256
 
@@ -126,7 +127,7 @@ def build_table(model_path: str | None, corpus_paths: Iterable[str | Path], lang
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ParseWarning)
                 tokens = [lex(s.code, language) for s in chunk]
-            targets = [s.summary for s in chunk] if method == "leancode-cross" else None
+            targets = [s.summary for s in chunk] if method in ("leancode-cross", "leancode-query") else None
             scores = scorer.token_scores([s.code for s in chunk], tokens, targets, batch_size=batch_size)
             for t, s in zip(tokens, scores):
                 builder.add(t, s)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from leancode.encoder import (LANGUAGE_DEFAULTS, SEARCH_RATIO, SHIPPED_ADAPTER, Encoder, adapter_base, check_reader,
                               extra_readers)
+from leancode.importance import table_digest
 
 from .jsonl import read_jsonl
 from .search_eval import evaluate_search
@@ -94,16 +95,19 @@ def _search_defaults(args) -> int:
         record = json.loads(Path(args.reuse).read_text())
         same = {"adapter": record.get("adapter"), "base": identities["base"], **record.get("readers", {})}
         kept = {name for name in identities if same.get(name) == identities[name]}
+        tables = record.get("tables", {})  # a language whose table changed since is scored again
         earlier = {language: {directory: {**per_set, "cells": {c: v for c, v in per_set["cells"].items()
                                                                if c.split("@")[0] in kept}}
                               for directory, per_set in by_set.items()}
-                   for language, by_set in record["scores"].items()} if "adapter" in kept else None
+                   for language, by_set in record["scores"].items()
+                   if tables.get(language) == table_digest(language)} if "adapter" in kept else None
     scores = score_candidates(sets, ratios, readers, earlier)
     chosen = {language: choose(per_set, args.tolerance) for language, per_set in scores.items()}
     record = {
         "kind": "leancode search defaults",
         "adapter": identities["adapter"],
         "readers": identities,
+        "tables": {language: table_digest(language) for language in scores},
         "languages": chosen,
         "other_languages": {"ratio": SEARCH_RATIO, "reader": "adapter"},
         "rule": f"largest ratio whose worst MRR margin over zero-shot is within {args.tolerance:g} of the best "
