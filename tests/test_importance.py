@@ -91,6 +91,13 @@ def test_query_alignment_scores_what_moves_the_function_towards_its_query(tmp_pa
     assert other != scores
     [unscored] = scorer.token_scores([code], [tokens])
     assert unscored == [None] * len(tokens)
+    # A code-only search adapter reads the code; its base, which reads queries when searching, reads the query.
+    from leancode.encoder import SHIPPED_ADAPTER
+
+    reader = AttentionScorer.load(str(SHIPPED_ADAPTER), "leancode-query", device="cpu")
+    assert reader.query_model is not None and scorer.query_model is None
+    [read] = reader.token_scores([code], [tokens], [rows[0]["summary"]])
+    assert read != scores and all(0 < s < 1 for s in read)
 
 
 def test_every_token_scored_when_it_fits(cls_scorer):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import torch
 
-from leancode.encoder import adapter_base, load_model as load_encoder
+from leancode.encoder import adapter_base, adapter_serves_code_only, load_model as load_encoder
 from leancode.summarizer import has_copy_head, is_leancode_summarizer, load_model as load_summarizer
 from leancode.tokens import Token
 
@@ -62,6 +62,7 @@ class AttentionScorer:
     tokenizer: object
     method: str
     max_length: int = MAX_LENGTH
+    query_model: torch.nn.Module | None = None  # embeds the queries of `leancode-query` (None: `model`)
 
     def __post_init__(self):
         # The fused kernels return no attention weights; an EncoderDecoderModel's parts are set one by one.
@@ -78,11 +79,14 @@ class AttentionScorer:
         if method not in SCORING_METHODS:
             raise ValueError(f"unknown method {method!r}; methods: {', '.join(SCORING_METHODS)}")
         logging.disable_progress_bar()
+        query_model = None
         if method == "leancode-cross" and is_leancode_summarizer(model_path):
             model, tokenizer, _ = load_summarizer(model_path)
         elif method != "leancode-cross" and adapter_base(Path(model_path)):  # a search adapter: merged into its base
             tokenizer = AutoTokenizer.from_pretrained(str(adapter_base(Path(model_path))))
             model = load_encoder(Path(model_path), attn_implementation="eager")
+            if method == "leancode-query" and adapter_serves_code_only(Path(model_path)):  # queries read by the base
+                query_model = AutoModel.from_pretrained(str(adapter_base(Path(model_path))))
         else:
             tokenizer = AutoTokenizer.from_pretrained(model_path)
             auto = AutoModelForSeq2SeqLM if method == "leancode-cross" else AutoModel
@@ -91,9 +95,11 @@ class AttentionScorer:
             raise ValueError(f"{model_path}: a fast tokenizer is needed (for character offsets)")
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         model.to(device).eval()
+        if query_model is not None:
+            query_model.to(device).eval()
         limit = min(MAX_LENGTH, tokenizer.model_max_length,
                     getattr(model.config, "max_position_embeddings", MAX_LENGTH))
-        return cls(model, tokenizer, method, max_length or limit)
+        return cls(model, tokenizer, method, max_length or limit, query_model)
 
     @property
     def device(self) -> torch.device:
@@ -149,7 +155,7 @@ class AttentionScorer:
         states = self.model(**enc).last_hidden_state
         query = self.tokenizer(list(targets), padding=True, truncation=True, max_length=64, return_tensors="pt")
         query = query.to(self.device)
-        hidden = self.model(**query).last_hidden_state
+        hidden = (self.query_model or self.model)(**query).last_hidden_state
         mask = query["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         q = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
         real = enc["attention_mask"].unsqueeze(-1).to(states.dtype)
