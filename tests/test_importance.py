@@ -79,6 +79,10 @@ def test_query_alignment_scores_what_moves_the_function_towards_its_query(tmp_pa
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
     table = build_table(None, [corpus], "python", "leancode-query", device="cpu", progress=False)
     assert table.manifest["task"] == "search" and table.overall[1] == len(lex(code, "python"))
+    undocumented = tmp_path / "undocumented.jsonl"
+    undocumented.write_text(json.dumps(rows[1]) + "\n")
+    with pytest.raises(ValueError, match="needs docstrings or summaries"):
+        build_table(None, [undocumented], "python", "leancode-query", device="cpu", progress=False)
     assert all(0 < mean < 1 for mean, _ in table.by_token.values())
 
     scorer = AttentionScorer.load(default_model_path(), "leancode-query", device="cpu")

@@ -168,7 +168,7 @@ class AttentionScorer:
         z = torch.zeros_like(gain)
         for row in range(gain.shape[0]):
             values = gain[row, real[row]]
-            z[row, real[row]] = (values - values.mean()) / (values.std() + 1e-6)
+            z[row, real[row]] = (values - values.mean()) / (values.std(correction=0) + 1e-6)
         return torch.sigmoid(z)
 
     def _cross(self, enc, targets: list[str | None] | None) -> torch.Tensor:

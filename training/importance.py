@@ -134,6 +134,9 @@ def build_table(model_path: str | None, corpus_paths: Iterable[str | Path], lang
             bar.update(len(chunk))
     if not builder.functions:
         raise ValueError(f"no {language} functions found in {', '.join(corpus_paths)}")
+    if not builder.overall.count:
+        raise ValueError(f"no {language} function in {', '.join(corpus_paths)} could be scored"
+                         + (" (leancode-query needs docstrings or summaries)" if method == "leancode-query" else ""))
 
     manifest = {
         "model": DEFAULT_MODEL_ID if model_path == default_model_path() else model_path,
