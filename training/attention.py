@@ -167,8 +167,8 @@ class AttentionScorer:
         real = real.squeeze(-1).bool()
         z = torch.zeros_like(gain)
         for row in range(gain.shape[0]):
-            values = gain[row, real[row]]
-            z[row, real[row]] = (values - values.mean()) / (values.std(correction=0) + 1e-6)
+            values = gain[row, real[row]]  # at least [CLS] and [SEP]: the spread is defined
+            z[row, real[row]] = (values - values.mean()) / (values.std() + 1e-6)
         return torch.sigmoid(z)
 
     def _cross(self, enc, targets: list[str | None] | None) -> torch.Tensor:
