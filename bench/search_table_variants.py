@@ -75,7 +75,7 @@ def main() -> None:
              "| table | ratio | leancode | leancode-global | leancode − leancode-global [95%] "
              "| leancode − shipped table's [95%] |",
              "|---|---:|---:|---:|---:|---:|"]
-    reference: dict[float, np.ndarray] = {}
+    reference: dict[float, np.ndarray] = {}  # per ratio, the shipped table's (the first in `tables`) scores
     for name, table in tables.items():
         for ratio in (float(r) for r in args.ratios.split(",")):
             local, flat = cell(table, "leancode", ratio), cell(table, "leancode-global", ratio)

@@ -42,9 +42,8 @@ def curve_table(curves: dict, chosen: str) -> list[str]:
 
 def held_out(rows: list[dict], summarizer: Summarizer) -> dict:
     recs = records(rows, summarizer)
-    shows = [r[summarizer.confidence_score] >= summarizer.threshold and not r["invented"] for r in recs]
-    shown = [r for r, show in zip(recs, shows) if show]
-    held = [r for r, show in zip(recs, shows) if not show]
+    shown = [r for r in recs if r["shown"]]
+    held = [r for r in recs if not r["shown"]]
     mean = lambda rs: sum(r["bleu"] for r in rs) / len(rs) if rs else float("nan")  # noqa: E731
     return {"functions": len(recs), "coverage": len(shown) / len(recs), "bleu_all": mean(recs),
             "bleu_shown": mean(shown), "bleu_withheld": mean(held)}

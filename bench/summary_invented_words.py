@@ -39,7 +39,7 @@ def main() -> None:
         bleu = np.array([r["bleu"] for r in recs])
         threshold = np.array([summarizer.threshold is None or r[summarizer.confidence_score] >= summarizer.threshold
                               for r in recs])
-        both = threshold & np.array([not r["invented"] for r in recs])
+        both = np.array([r["shown"] for r in recs])  # the threshold cleared and no made-up word
         gone = threshold & ~both
         print(f"| {language} | {len(rows)} | {bleu.mean():.2f} | {threshold.mean():.1%} | {bleu[threshold].mean():.2f} "
               f"| {both.mean():.1%} | {bleu[both].mean():.2f} | {bleu[gone].mean() if gone.any() else float('nan'):.2f} "

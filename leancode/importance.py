@@ -187,12 +187,15 @@ def default_table_dir(language: str, task: str = "search") -> Path:
     return TABLES_DIR / f"{_TABLE_ALIASES.get(language, language)}-{task}"
 
 
+def _shipped_table_dir(language: str, task: str) -> Path:
+    """The directory `default_table(language, task)` reads: the task's own table, else the search one."""
+    directory = default_table_dir(language, task)
+    return directory if (directory / "table.json").exists() else default_table_dir(language, "search")
+
+
 def table_digest(language: str, task: str = "search") -> str:
     """A hash of the shipped table `default_table(language, task)` reads: what it was measured with."""
-    directory = default_table_dir(language, task)
-    if not (directory / "table.json").exists():
-        directory = default_table_dir(language, "search")
-    return hashlib.sha256((directory / "table.json").read_bytes()).hexdigest()[:12]
+    return hashlib.sha256((_shipped_table_dir(language, task) / "table.json").read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=32)
@@ -200,9 +203,7 @@ def default_table(language: str, task: str = "search") -> ImportanceTable:
     """The shipped table for the packaged MiniLM; a task without its own table uses the search one."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
-    directory = default_table_dir(language, task)
-    if not (directory / "table.json").exists():
-        directory = default_table_dir(language, "search")
+    directory = _shipped_table_dir(language, task)
     if not (directory / "table.json").exists():
         raise FileNotFoundError(f"no importance table shipped for {language}; build one with leancode-train importance")
     return ImportanceTable.load(directory)

@@ -53,7 +53,8 @@ def records(rows: list[dict], summarizer: Summarizer, method: str = DEFAULT_METH
     leads = [summary_lead(r["code"], language) for r, language in zip(rows, languages)]
     generated = summarizer.generate(sources, batch_size=batch_size, leads=leads, languages=languages)
     return [{"idx": r["idx"], "bleu": sentence_bleu(r["summary"], g.text) * 100, "summary": g.text,
-             "invented": list(g.invented), **{name: g.confidence(name) for name in CONFIDENCE_SCORES}}
+             "invented": list(g.invented), "shown": g.confident,  # as the hover decides, at the model's threshold
+             **{name: g.confidence(name) for name in CONFIDENCE_SCORES}}
             for r, g in zip(rows, generated)]
 
 
