@@ -4,7 +4,7 @@ import pytest
 import torch
 from transformers import AutoModel, AutoTokenizer, BertConfig
 
-from leancode.copy_decoder import CopyLMHeadModel, greedy
+from leancode.copy_decoder import CopyLMHeadModel, _repeats, greedy
 from leancode.model_tokens import default_model_path
 
 CODE = "def parse_config(path):\n    with open(path) as f:\n        return yaml_loader.safe_load(f)\n"
@@ -104,6 +104,35 @@ def test_greedy_with_a_cache_matches_full_recomputation(parts):
             assert int(scores.argmax()) == piece
             steps.append(piece)
         assert len(logprobs[row]) in (len(ids[row]), len(ids[row]) + 1)
+
+
+def test_repeats_bans_the_last_piece_and_pieces_completing_a_seen_ngram():
+    assert _repeats([[5, 6, 7, 5, 6]], adjacent=False, n=3) == [[7]]  # "5 6 7" was written: no 7 after "5 6"
+    assert _repeats([[5, 6, 7, 5, 6]], adjacent=True, n=0) == [[6]]
+    assert _repeats([[5, 6, 7, 5, 6]], adjacent=True, n=3) == [[6, 7]]
+    assert _repeats([[5], []], adjacent=False, n=3) == [[], []]
+    # words of pieces, 9 a continuation: "5 9 | 5" may not go on with 9 ("css css"), "5 9 | 6" may
+    assert _repeats([[5, 9, 5], [5, 9, 6]], adjacent=True, n=0, continuations={9}) == [[5, 9], [6]]
+
+
+def test_greedy_never_writes_a_banned_repeat(parts):
+    tokenizer, decoder, batch, states = parts
+
+    def decode(**bans):
+        return greedy(decoder, states, batch["attention_mask"], batch["input_ids"], tokenizer.cls_token_id,
+                      tokenizer.sep_token_id, max_new_tokens=24, **bans)[0]
+
+    def adjacent(ids):
+        return any(a == b for a, b in zip(ids, ids[1:]))
+
+    def repeated_bigram(ids):
+        pairs = list(zip(ids, ids[1:]))
+        return len(pairs) != len(set(pairs))
+
+    free = decode()
+    assert any(adjacent(ids) or repeated_bigram(ids) for ids in free)  # an untrained decoder repeats itself
+    assert not any(adjacent(ids) for ids in decode(ban_adjacent=True))
+    assert not any(adjacent(ids) or repeated_bigram(ids) for ids in decode(ban_adjacent=True, no_repeat_ngram=2))
 
 
 def test_a_copy_decoder_refuses_to_run_without_the_source_ids(parts):
