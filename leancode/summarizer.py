@@ -283,6 +283,7 @@ class Summarizer:
         self.path = path
         self.name = Path(path).name
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
+        self.ban_adjacent, self.no_repeat_ngram = BAN_ADJACENT, NO_REPEAT_NGRAM  # the copy decoder's repeat bans
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
         # The vocabulary's word-continuation pieces ("##..."), as a mask: a lead is a whole word, so none follows it.
         import torch
@@ -314,6 +315,7 @@ class Summarizer:
                 routed = self._routed[where] = Summarizer(where, **self.options)
                 routed.name = f"{self.name}/{where.name}"
                 routed.confidence_score, routed.threshold = self.confidence_score, self.threshold
+                routed.ban_adjacent, routed.no_repeat_ngram = self.ban_adjacent, self.no_repeat_ngram
                 if routed.known_words is None:  # no list of its own (a damaged one stays empty)
                     routed.known_words = self.known_words
             return self._routed[where]
@@ -366,7 +368,7 @@ class Summarizer:
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
                                              self.max_new_tokens, REPETITION_PENALTY, lead_pieces,
-                                             self.continuations, BAN_ADJACENT, NO_REPEAT_NGRAM)
+                                             self.continuations, self.ban_adjacent, self.no_repeat_ngram)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
                 out += [self._line(text, source, lead, row)
                         for text, row, source, lead in zip(texts, logprobs, sources[b:b + batch_size], batch_leads)]

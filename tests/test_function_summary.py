@@ -390,3 +390,12 @@ def test_go_summaries_begin_with_the_function_name_as_spelled(shipped, models):
     assert lead_pieces > 1 and len(line.logprobs) == len(shipped.tokenizer.tokenize(line.text)) - lead_pieces + 1
     [summary] = summarize_units([unit], Summarizer(models["show"]))
     assert summary.source == GENERATED and summary.text.startswith("setTimeoutDeadline ")
+
+
+def test_the_shipped_summarizer_writes_no_word_twice_in_a_row():
+    summarizer = Summarizer()
+    code = "def utcoffset(self):\n    return self._offset.offset()\n"
+    line = summarizer.generate([code])[0].text  # as served
+    assert not re.search(r"\b(\w+) \1\b", line), line
+    summarizer.ban_adjacent, summarizer.no_repeat_ngram = False, 0
+    assert "offset offset" in summarizer.generate([code])[0].text  # what greedy decoding alone writes
