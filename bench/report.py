@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shlex
 import sys
@@ -39,6 +40,11 @@ def command_line() -> str:
 def percentiles(samples: list[float]) -> tuple[float, float]:
     """p50 and p95 of durations in seconds, in milliseconds."""
     return float(np.percentile(samples, 50)) * 1000, float(np.percentile(samples, 95)) * 1000
+
+
+def seeded_sample(rows: list, limit: int, seed: int = 0) -> list:
+    """At most `limit` of `rows`, drawn with `seed`, in their order."""
+    return [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), min(limit, len(rows))))]
 
 
 def bootstrap(samples: int, items: int, seed: int = 0) -> np.ndarray:

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import torch
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, interval, publish, seeded_sample
 
 from leancode.simplify import signature_only, simplify
 from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
@@ -101,7 +100,7 @@ def main() -> None:
         rows = read_jsonl(path)
         rows = per_package(rows, args.max_per_package)
         limit = args.limit if language == "python" or args.limit_others is None else args.limit_others
-        rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(limit, len(rows))))]
+        rows = seeded_sample(rows, limit)
         references = [r["summary"] for r in rows]
         train = root / language / "train.jsonl"
         train_summaries = [r["summary"].lower().split() for r in read_jsonl(train)]

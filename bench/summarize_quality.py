@@ -17,14 +17,13 @@ import argparse
 import json
 import os
 import platform
-import random
 import re
 import time
 from collections import Counter
 from pathlib import Path
 
 import torch
-from report import command_line, percentiles, write_section
+from report import command_line, percentiles, seeded_sample, write_section
 
 from leancode.model_tokens import piece_counter
 from leancode.simplify import METHODS, signature_only, simplify
@@ -74,7 +73,7 @@ def main() -> None:
     ratios = [float(r) for r in args.ratios.split(",")]
 
     rows = read_jsonl(args.data)
-    rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(args.limit, len(rows))))]
+    rows = seeded_sample(rows, args.limit)
     references = [r["summary"] for r in rows]
     constant = Counter(" ".join(r["summary"].lower().split()) for r in read_jsonl(args.train)).most_common(1)[0][0]
     summarizer = Summarizer(args.model)

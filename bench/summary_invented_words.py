@@ -10,9 +10,9 @@ hover reads them, smoothed BLEU-4 against the docstring's first sentence.
 from __future__ import annotations
 
 import argparse
-import random
 
 import numpy as np
+from report import seeded_sample
 
 from leancode.summarizer import Summarizer
 from leancode.training.jsonl import read_jsonl
@@ -34,7 +34,7 @@ def main() -> None:
         if language == "typescript":
             path = "data/ts-valid/typescript/valid.jsonl" if args.split == "valid" else "data/ts-heldout/typescript/test.jsonl"
         rows = per_package(read_jsonl(path), 60)
-        rows = [rows[i] for i in sorted(random.Random(1).sample(range(len(rows)), min(limit, len(rows))))]
+        rows = seeded_sample(rows, limit, seed=1)
         recs = records([{**r, "language": language} for r in rows], summarizer)  # as the hover reads them
         bleu = np.array([r["bleu"] for r in recs])
         threshold = np.array([summarizer.threshold is None or r[summarizer.confidence_score] >= summarizer.threshold

@@ -12,11 +12,11 @@ made-up word), and mean smoothed BLEU-4 of all lines.
 from __future__ import annotations
 
 import argparse
-import random
 import re
 from pathlib import Path
 
 import torch
+from report import seeded_sample
 
 from leancode.simplify import simplify
 from leancode.summarizer import Summarizer, summary_lead
@@ -39,7 +39,7 @@ def main() -> None:
     print("| language | lines | with a repeat | shown with a repeat | BLEU, all lines |\n|---|---:|---|---|---|")
     for language, limit in SIZES.items():
         rows = per_package(read_jsonl(Path(args.data_dir) / language / f"{args.split}.jsonl"), 60)
-        rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), min(limit, len(rows))))]
+        rows = seeded_sample(rows, limit)
         texts = [simplify(r["code"], language, ratio=0.5, method="leancode", task="summarize").code for r in rows]
         leads = [summary_lead(r["code"], language) for r in rows]
         cells = []

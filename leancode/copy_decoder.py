@@ -114,7 +114,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     for row, pieces in enumerate(leads):
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
-    word_continuations = set(continuations.nonzero().flatten().tolist()) if continuations is not None else set()
+    word_continuations = set(continuations.nonzero().flatten().tolist()) \
+        if ban_adjacent and continuations is not None else set()  # only the adjacent-word ban reads them
     step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=device)
     picks, logprobs = [], []
     done = torch.zeros(batch, dtype=torch.bool, device=device)
