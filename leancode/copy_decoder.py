@@ -96,7 +96,8 @@ class CopyLMHeadModel(BertLMHeadModel):
 def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end_id: int, max_new_tokens: int,
            repetition_penalty: float = 1.0, leads: list[list[int]] | None = None,
            continuations: torch.Tensor | None = None, ban_adjacent: bool = False,
-           no_repeat_ngram: int = 0) -> tuple[list[list[int]], list[list[float]]]:
+           no_repeat_ngram: int = 0, separators: torch.Tensor | None = None
+           ) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a `CopyLMHeadModel`. The repetition penalty
     is the one Hugging Face's generate applies (scores of pieces already generated are pushed down); the
@@ -104,7 +105,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     decoder continues from them, with a new word: no piece of the vocabulary mask `continuations`, "##..." in
     WordPiece, right after a lead); they are part of the summary but not of its log-probabilities.
     `ban_adjacent`: never the same piece or word twice in a row ("offset offset", "css css"; words as
-    `continuations` marks them); `no_repeat_ngram` n > 0: never a piece that completes an n-gram of pieces
+    `continuations` marks them), nor with only pieces of the vocabulary mask `separators` (punctuation) between
+    them ("x, y, y", "cdf (cdf"); `no_repeat_ngram` n > 0: never a piece that completes an n-gram of pieces
     already in the summary."""
     batch = encoder_states.shape[0]
     device = encoder_states.device
@@ -114,8 +116,9 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     for row, pieces in enumerate(leads):
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
-    word_continuations = set(continuations.nonzero().flatten().tolist()) \
-        if ban_adjacent and continuations is not None else set()  # only the adjacent-word ban reads them
+    # only the adjacent-word ban reads these
+    word_continuations, word_separators = (set(mask.nonzero().flatten().tolist()) if ban_adjacent and mask is not None
+                                           else set() for mask in (continuations, separators))
     step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=device)
     picks, logprobs = [], []
     done = torch.zeros(batch, dtype=torch.bool, device=device)
@@ -132,7 +135,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
             scores = scores.scatter(1, generated, torch.where(seen < 0, seen * repetition_penalty,
                                                               seen / repetition_penalty))
         if picks and (ban_adjacent or no_repeat_ngram):
-            banned = _repeats(torch.stack(picks, 1).tolist(), ban_adjacent, no_repeat_ngram, word_continuations)
+            banned = _repeats(torch.stack(picks, 1).tolist(), ban_adjacent, no_repeat_ngram, word_continuations,
+                              word_separators)
             scores = scores.clone()  # not the model's own log-probabilities, which are returned
             for row, pieces in enumerate(banned):
                 if pieces:
@@ -159,20 +163,25 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     return summaries, scores_out
 
 
-def _repeats(histories: list[list[int]], adjacent: bool, n: int, continuations: set[int] = frozenset()
-             ) -> list[list[int]]:
-    """For each row's pieces so far, the pieces that may not come next (see `greedy`); with `adjacent`, also the
-    word-continuation piece ("##..." in `continuations`) that would make the word in progress the word before it."""
+def _repeats(histories: list[list[int]], adjacent: bool, n: int, continuations: set[int] = frozenset(),
+             separators: set[int] = frozenset()) -> list[list[int]]:
+    """For each row's pieces so far, the pieces that may not come next (see `greedy`). With `adjacent`: the last
+    piece; the word-continuation piece ("##..." in `continuations`) that would make the word in progress the word
+    before it; and after punctuation (pieces in `separators`), the one-piece word before it."""
     out = []
     for pieces in histories:
         banned = set()
         if adjacent and pieces:
             banned.add(pieces[-1])
-            starts = [i for i, piece in enumerate(pieces) if piece not in continuations]
-            if len(starts) >= 2:
-                before, current = pieces[starts[-2]:starts[-1]], pieces[starts[-1]:]
-                if len(before) == len(current) + 1 and before[:-1] == current and before[-1] in continuations:
-                    banned.add(before[-1])
+            *earlier, current = _words(pieces, continuations)
+            while earlier and earlier[-1][0] in separators:  # "x, y, | y": the word before the punctuation
+                earlier.pop()
+            before = earlier[-1] if earlier else None
+            if before and current[0] in separators:
+                if len(before) == 1:
+                    banned.add(before[0])
+            elif before and len(before) == len(current) + 1 and before[:-1] == current and before[-1] in continuations:
+                banned.add(before[-1])
         if n and len(pieces) >= n - 1:
             prefix = tuple(pieces[len(pieces) - n + 1:])
             banned |= {pieces[i + n - 1] for i in range(len(pieces) - n + 1) if tuple(pieces[i:i + n - 1]) == prefix}
@@ -180,12 +189,23 @@ def _repeats(histories: list[list[int]], adjacent: bool, n: int, continuations: 
     return out
 
 
+def _words(pieces: list[int], continuations: set[int]) -> list[list[int]]:
+    """`pieces` cut into words: a word starts at every piece that does not continue one."""
+    words = []
+    for piece in pieces:
+        if words and piece in continuations:
+            words[-1].append(piece)
+        else:
+            words.append([piece])
+    return words
+
+
 def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0,
              leads: list[list[int]] | None = None, continuations: torch.Tensor | None = None,
-             ban_adjacent: bool = False, no_repeat_ngram: int = 0):
+             ban_adjacent: bool = False, no_repeat_ngram: int = 0, separators: torch.Tensor | None = None):
     """`greedy` for an `EncoderDecoderModel` whose decoder is a `CopyLMHeadModel`, from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,
                   model.config.eos_token_id, max_new_tokens, repetition_penalty, leads, continuations, ban_adjacent,
-                  no_repeat_ngram)
+                  no_repeat_ngram, separators)

@@ -113,6 +113,10 @@ def test_repeats_bans_the_last_piece_and_pieces_completing_a_seen_ngram():
     assert _repeats([[5], []], adjacent=False, n=3) == [[], []]
     # words of pieces, 9 a continuation: "5 9 | 5" may not go on with 9 ("css css"), "5 9 | 6" may
     assert _repeats([[5, 9, 5], [5, 9, 6]], adjacent=True, n=0, continuations={9}) == [[5, 9], [6]]
+    # 1 and 2 punctuation: "5 , | 5" and "5 ( , | 5" not again; a word of two pieces only at its end ("5 9 , 5 | 9")
+    assert _repeats([[5, 1], [5, 2, 1], [5, 9, 1], [5, 9, 1, 5], [6, 1, 7]], adjacent=True, n=0, continuations={9},
+                    separators={1, 2}) == [[1, 5], [1, 5], [1], [5, 9], [7]]
+    assert _repeats([[5, 1]], adjacent=True, n=0, continuations={9}) == [[1]]  # no separators given: as before
 
 
 def test_greedy_never_writes_a_banned_repeat(parts):
@@ -133,6 +137,16 @@ def test_greedy_never_writes_a_banned_repeat(parts):
     assert any(adjacent(ids) or repeated_bigram(ids) for ids in free)  # an untrained decoder repeats itself
     assert not any(adjacent(ids) for ids in decode(ban_adjacent=True))
     assert not any(adjacent(ids) or repeated_bigram(ids) for ids in decode(ban_adjacent=True, no_repeat_ngram=2))
+    # every piece a word of its own, the piece `free` repeats most a separator: no word again across it
+    separator = max(range(tokenizer.vocab_size), key=lambda piece: sum(ids.count(piece) for ids in free))
+    mask = torch.zeros(tokenizer.vocab_size, dtype=torch.bool)
+    mask[separator] = True
+
+    def around_separator(ids):
+        return any(a == c != separator and b == separator for a, b, c in zip(ids, ids[1:], ids[2:]))
+
+    assert any(around_separator(ids) for ids in decode(ban_adjacent=True))
+    assert not any(around_separator(ids) for ids in decode(ban_adjacent=True, separators=mask))
 
 
 def test_a_copy_decoder_refuses_to_run_without_the_source_ids(parts):
