@@ -183,6 +183,14 @@ def test_search_defaults_command_chooses_on_validation_sets(tmp_path, capsys):
                  "--reuse", str(out)]) == 0
     assert str(directory) not in capsys.readouterr().out
     assert json.loads(again.read_text())["languages"] == record["languages"]
+    # Another language's set alone: Python, given no set, keeps the earlier run's scores and choice.
+    both = tmp_path / "both.json"
+    assert main(["search-defaults", "--set", f"go={directory}", "--ratios", "0.5", "--out", str(both),
+                 "--reuse", str(out)]) == 0
+    both_record = json.loads(both.read_text())
+    assert both_record["scores"]["python"] == record["scores"]["python"]
+    assert both_record["languages"]["python"] == record["languages"]["python"] and "go" in both_record["languages"]
+    capsys.readouterr()
     # Scores measured with another importance table of the language: scored again.
     stale = tmp_path / "stale.json"
     stale.write_text(json.dumps({**record, "tables": {"python": "0" * 12}}))

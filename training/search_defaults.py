@@ -102,6 +102,10 @@ def _search_defaults(args) -> int:
                    for language, by_set in record["scores"].items()
                    if tables.get(language) == table_digest(language)} if "adapter" in kept else None
     scores = score_candidates(sets, ratios, readers, earlier)
+    if earlier and kept == set(identities):  # a language without --set keeps the earlier run's scores and choice
+        order = list(record["scores"])  # and the languages keep the earlier run's order
+        scores = dict(sorted({**earlier, **scores}.items(), key=lambda item: (
+            order.index(item[0]) if item[0] in order else len(order))))
     chosen = {language: choose(per_set, args.tolerance) for language, per_set in scores.items()}
     record = {
         "kind": "leancode search defaults",
@@ -133,6 +137,7 @@ def add_search_defaults_parser(commands) -> None:
     p.add_argument("--threads", type=int, help="encoder threads")
     p.add_argument("--adapter", default=str(SHIPPED_ADAPTER), metavar="DIR",
                    help="the search adapter the defaults are for (default: the shipped one)")
-    p.add_argument("--reuse", metavar="FILE", help="an earlier run's output: its sets' scores are not measured again")
+    p.add_argument("--reuse", metavar="FILE", help="an earlier run's output: its sets' scores are not measured again, "
+                   "and a language given no --set keeps its scores (when its table and every reader are unchanged)")
     p.add_argument("--out", default=str(LANGUAGE_DEFAULTS), help=f"where to write them (default {LANGUAGE_DEFAULTS})")
     p.set_defaults(func=_search_defaults)
