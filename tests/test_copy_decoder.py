@@ -113,7 +113,7 @@ def test_repeats_bans_the_last_piece_and_pieces_completing_a_seen_ngram():
     assert _repeats([[5], []], adjacent=False, n=3) == [[], []]
     # words of pieces, 9 a continuation: "5 9 | 5" may not go on with 9 ("css css"), "5 9 | 6" may
     assert _repeats([[5, 9, 5], [5, 9, 6]], adjacent=True, n=0, continuations={9}) == [[5, 9], [6]]
-    # 1 and 2 are punctuation: no 5 after "5 ," or "5 ( ,"; a two-piece word is stopped at its last piece ("5 9 , 5 | 9")
+    # 1 and 2 are punctuation: no 5 after "5 ," or "5 ( ,"; a two-piece word stops at its last piece ("5 9 , 5 | 9")
     assert _repeats([[5, 1], [5, 2, 1], [5, 9, 1], [5, 9, 1, 5], [6, 1, 7]], adjacent=True, n=0, continuations={9},
                     separators={1, 2}) == [[1, 5], [1, 5], [1], [5, 9], [7]]
     assert _repeats([[5, 1]], adjacent=True, n=0, continuations={9}) == [[1]]  # no separators given: as before
