@@ -81,13 +81,14 @@ def main() -> None:
         f"package), read as the hover reads them ({record['method']} at {record['ratio']}), greedy. Each cell: "
         "mean smoothed BLEU-4 of the summaries shown when only the most confident share (column) is shown; "
         "100% would be showing every line (the same as random abstention at any coverage, the trivial baseline); "
-        "a line holding a word the decoder made up is never shown, so coverages above the share of lines without "
-        "one read –.", "",
+        "a line holding a word the decoder made up or a word written three times is never shown, so coverages above "
+        "the share of lines without one read –.", "",
         *curve_table(curves, record["score"]), "",
         f"Rule: the highest coverage whose shown lines keep BLEU >= {record['min_bleu']}: {record['score']} "
         f"log-probability >= {record['threshold']} (coverage {record['coverage']:.0%}, shown BLEU "
         f"{record['bleu_shown']}, all {record['bleu_all']}; {record.get('invented', 0):.1%} of the lines hold a "
-        "made-up word); stored in the model's manifest (`abstention`).",
+        f"made-up word, {record.get('repeated', 0):.1%} a word written three times); stored in the model's manifest "
+        "(`abstention`).",
     ]
     if args.test:
         rows = per_package([r for r in read_jsonl(args.test) if r.get("summary")], record["per_package"])

@@ -16,6 +16,7 @@ cache and also returns each piece's log-probability.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import torch
 from torch import nn
@@ -96,8 +97,8 @@ class CopyLMHeadModel(BertLMHeadModel):
 def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end_id: int, max_new_tokens: int,
            repetition_penalty: float = 1.0, leads: list[list[int]] | None = None,
            continuations: torch.Tensor | None = None, ban_adjacent: bool = False,
-           no_repeat_ngram: int = 0, separators: torch.Tensor | None = None
-           ) -> tuple[list[list[int]], list[list[float]]]:
+           no_repeat_ngram: int = 0, separators: torch.Tensor | None = None, word_cap: int = 0,
+           function_words: torch.Tensor | None = None) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a `CopyLMHeadModel`. The repetition penalty
     is the one Hugging Face's generate applies (scores of pieces already generated are pushed down); the
@@ -107,7 +108,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     `ban_adjacent`: never the same piece or word twice in a row ("offset offset", "css css"; words as
     `continuations` marks them), nor with only pieces of the vocabulary mask `separators` (punctuation) between
     them ("x, y, y", "cdf (cdf"); `no_repeat_ngram` n > 0: never a piece that completes an n-gram of pieces
-    already in the summary."""
+    already in the summary; `word_cap` k > 0: no word written a (k+1)-th time ("the type of a type"), except the
+    one-piece words of the vocabulary mask `function_words` ("the", "of")."""
     batch = encoder_states.shape[0]
     device = encoder_states.device
     leads = leads or [[] for _ in range(batch)]
@@ -117,8 +119,9 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
     # only the adjacent-word ban reads these
-    word_continuations, word_separators = (set(mask.nonzero().flatten().tolist()) if ban_adjacent and mask is not None
-                                           else set() for mask in (continuations, separators))
+    word_continuations, word_separators, free_words = (
+        set(mask.nonzero().flatten().tolist()) if (ban_adjacent or word_cap) and mask is not None else set()
+        for mask in (continuations, separators, function_words))
     step_ids = torch.full((batch, 1), start_id, dtype=torch.long, device=device)
     picks, logprobs = [], []
     done = torch.zeros(batch, dtype=torch.bool, device=device)
@@ -134,9 +137,9 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
             seen = scores.gather(1, generated)
             scores = scores.scatter(1, generated, torch.where(seen < 0, seen * repetition_penalty,
                                                               seen / repetition_penalty))
-        if picks and (ban_adjacent or no_repeat_ngram):
+        if picks and (ban_adjacent or no_repeat_ngram or word_cap):
             banned = _repeats(torch.stack(picks, 1).tolist(), ban_adjacent, no_repeat_ngram, word_continuations,
-                              word_separators)
+                              word_separators, word_cap, free_words)
             scores = scores.clone()  # not the model's own log-probabilities, which are returned
             for row, pieces in enumerate(banned):
                 if pieces:
@@ -164,13 +167,15 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
 
 
 def _repeats(histories: list[list[int]], adjacent: bool, n: int, continuations: set[int] = frozenset(),
-             separators: set[int] = frozenset()) -> list[list[int]]:
+             separators: set[int] = frozenset(), cap: int = 0, free_words: set[int] = frozenset()) -> list[list[int]]:
     """For each row's pieces so far, the pieces that may not come next (see `greedy`). With `adjacent`: the last
     piece; the word-continuation piece ("##..." in `continuations`) that would make the word in progress the word
-    before it; and after punctuation (pieces in `separators`), the one-piece word before it."""
+    before it; and after punctuation (pieces in `separators`), the one-piece word before it. With `cap` k: a
+    one-piece word already written k times (the word in progress counted), and the piece that would complete a
+    longer one; punctuation and the one-piece words in `free_words` are never capped."""
     out = []
     for pieces in histories:
-        banned = set()
+        banned = _capped(_words(pieces, continuations), cap, separators | free_words) if cap and pieces else set()
         if adjacent and pieces:
             banned.add(pieces[-1])
             *earlier, current = _words(pieces, continuations)
@@ -189,6 +194,14 @@ def _repeats(histories: list[list[int]], adjacent: bool, n: int, continuations: 
     return out
 
 
+def _capped(words: list[list[int]], cap: int, free: set[int]) -> set[int]:
+    """The pieces that would write one of `words` (the last one in progress) a (cap+1)-th time."""
+    counts = Counter(tuple(word) for word in words if not (len(word) == 1 and word[0] in free))
+    current = words[-1]
+    return {word[-1] for word, count in counts.items()
+            if count >= cap and (len(word) == 1 or list(word[:-1]) == current)}
+
+
 def _words(pieces: list[int], continuations: set[int]) -> list[list[int]]:
     """`pieces` cut into words: a word starts at every piece that does not continue one."""
     words = []
@@ -202,10 +215,11 @@ def _words(pieces: list[int], continuations: set[int]) -> list[list[int]]:
 
 def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0,
              leads: list[list[int]] | None = None, continuations: torch.Tensor | None = None,
-             ban_adjacent: bool = False, no_repeat_ngram: int = 0, separators: torch.Tensor | None = None):
+             ban_adjacent: bool = False, no_repeat_ngram: int = 0, separators: torch.Tensor | None = None,
+             word_cap: int = 0, function_words: torch.Tensor | None = None):
     """`greedy` for an `EncoderDecoderModel` whose decoder is a `CopyLMHeadModel`, from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,
                   model.config.eos_token_id, max_new_tokens, repetition_penalty, leads, continuations, ban_adjacent,
-                  no_repeat_ngram, separators)
+                  no_repeat_ngram, separators, word_cap, function_words)

@@ -119,6 +119,18 @@ def test_repeats_bans_the_last_piece_and_pieces_completing_a_seen_ngram():
     assert _repeats([[5, 1]], adjacent=True, n=0, continuations={9}) == [[1]]  # no separators given: as before
 
 
+def test_a_word_cap_bans_a_word_written_cap_times_but_not_function_words_or_punctuation():
+    # pieces: 5, 6 words; 9 a continuation; 1 punctuation; 3 a function word ("the")
+    words = dict(adjacent=False, n=0, continuations={9}, separators={1}, free_words={3})
+    assert _repeats([[5, 3, 5], [5, 3, 5]], cap=2, **words) == [[5], [5]]  # "5 the 5": no third 5
+    assert _repeats([[5, 3, 6]], cap=2, **words) == [[]]
+    assert _repeats([[5, 3, 6]], cap=1, **words) == [[5, 6]]
+    assert _repeats([[3, 1, 3, 1]], cap=1, **words) == [[]]  # "the , the ," may go on with either
+    # a two-piece word "5 9" written twice: after "5", 9 would complete it a third time; after "6", nothing
+    assert _repeats([[5, 9, 3, 5, 9, 3, 5], [5, 9, 3, 5, 9, 3, 6]], cap=2, **words) == [[9], []]
+    assert _repeats([[5, 3, 5]], cap=0, **words) == [[]]  # no cap: as before
+
+
 def test_greedy_never_writes_a_banned_repeat(parts):
     tokenizer, decoder, batch, states = parts
 
@@ -147,6 +159,11 @@ def test_greedy_never_writes_a_banned_repeat(parts):
 
     assert any(around_separator(ids) for ids in decode(ban_adjacent=True))
     assert not any(around_separator(ids) for ids in decode(ban_adjacent=True, separators=mask))
+    # every piece a word: with a cap of 1 no piece twice, but the function word (the separator's piece) is free
+    assert not any(len(ids) != len(set(ids)) for ids in decode(word_cap=1))
+    capped = decode(word_cap=1, function_words=mask)
+    assert any(ids.count(separator) > 1 for ids in capped)
+    assert not any(ids.count(piece) > 1 for ids in capped for piece in set(ids) - {separator})
 
 
 def test_a_copy_decoder_refuses_to_run_without_the_source_ids(parts):

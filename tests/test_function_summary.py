@@ -323,6 +323,12 @@ def test_calibration_picks_the_score_that_ranks_good_lines_first_and_the_widest_
     # Shown, best first: 70, 60, 50, 40 (mean 55) at 40%; 30 more at 50% (mean 50); 20 more at 60% (45).
     assert record["coverage"] == 0.5 and record["threshold"] == pytest.approx(-0.7) and record["bleu_shown"] == 50
     assert record["bleu_all"] == 45 and record["invented"] == 0.2
+    # A line repeating a word counts as withheld the same way.
+    for r in recs[8:]:
+        r["repeated"], r["invented"] = ["month"], []
+    assert curve(recs, "mean")[2]["bleu_shown"] == 35
+    record = choose(recs, min_bleu=50)
+    assert record["coverage"] == 0.5 and record["repeated"] == 0.2 and record["invented"] == 0
 
 
 @pytest.mark.slow

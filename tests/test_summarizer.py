@@ -347,6 +347,23 @@ def test_a_line_with_a_made_up_word_is_withheld():
     assert summarizer.for_language("typescript").known_words == summarizer.known_words
 
 
+def test_a_line_writing_a_word_three_times_is_withheld():
+    """"return the month of the month in the month" says nothing: a word other than the function words written three
+    times withholds the line, whatever its confidence; twice is allowed, as are "the" and "of" any number of times."""
+    from leancode.summarizer import Generated, repeated_words
+
+    assert repeated_words("Return the month of the Month in the month.") == ("month",)
+    assert repeated_words("Convert a list of ints to a list of strings of the list.") == ("list",)
+    assert repeated_words("Return the value of the key of the item of the map.") == ()
+    assert repeated_words("copy a node from the given node.") == ()
+    line = Generated("Return the month of the month in the month.", (-0.1,), threshold=-20.0,
+                     repeated=("month",))
+    assert line.confidence() > line.threshold and not line.confident
+    summarizer = Summarizer()
+    [generated] = summarizer.generate(["def days(month):\n    return month"], leads=["return"], languages=["python"])
+    assert generated.repeated == repeated_words(generated.text)
+
+
 @pytest.mark.parametrize("damage", [b"{\"words\": [\"whitespace\", ", b"\xff\xfe\x00", b"[1, 2]"])
 def test_an_unreadable_word_list_is_told_and_withholds_more(tmp_path, damage):
     """A damaged summary-words.json neither stops the summarizer nor lets a made-up word through: it warns, and only

@@ -5,9 +5,9 @@ split the way the hover does (the simplification the summarizer reads by default
 greedy summary by smoothed sentence BLEU-4 against its reference and by every confidence score of
 `leancode.summarizer.CONFIDENCE_SCORES`, and writes the model's manifest an "abstention" record:
 the score with the best mean shown-BLEU over coverages 10%..100%, and its threshold at the highest
-coverage whose shown BLEU reaches `--min-bleu`. A line holding a word the decoder made up is never shown
-(`Summarizer.invented`), whatever its confidence, so it counts as withheld at every threshold. Rerun it after
-retraining a model.
+coverage whose shown BLEU reaches `--min-bleu`. A line holding a word the decoder made up (`Summarizer.invented`)
+or a word written three times (`Generated.repeated`) is never shown, whatever its confidence, so it counts as
+withheld at every threshold. Rerun it after retraining a model.
 """
 
 from __future__ import annotations
@@ -53,28 +53,34 @@ def records(rows: list[dict], summarizer: Summarizer, method: str = DEFAULT_METH
     leads = [summary_lead(r["code"], language) for r, language in zip(rows, languages)]
     generated = summarizer.generate(sources, batch_size=batch_size, leads=leads, languages=languages)
     return [{"idx": r["idx"], "bleu": sentence_bleu(r["summary"], g.text) * 100, "summary": g.text,
-             "invented": list(g.invented), "shown": g.confident,  # as the hover decides, at the model's threshold
+             "invented": list(g.invented), "repeated": list(g.repeated),
+             "shown": g.confident,  # as the hover decides, at the model's threshold
              **{name: g.confidence(name) for name in CONFIDENCE_SCORES}}
             for r, g in zip(rows, generated)]
 
 
 def curve(recs: list[dict], score: str, coverages=COVERAGES) -> list[dict]:
     """For each coverage: the threshold that shows that share of functions (most confident first), the mean
-    BLEU of the lines shown and of those withheld. A line with a made-up word is never shown, so a coverage above
-    the share of lines without one has no threshold (None)."""
-    ranked = sorted((r for r in recs if not r.get("invented")), key=lambda r: r[score], reverse=True)
-    invented = [r for r in recs if r.get("invented")]
+    BLEU of the lines shown and of those withheld. A line with a made-up or repeated word is never shown, so a
+    coverage above the share of lines without one has no threshold (None)."""
+    ranked = sorted((r for r in recs if not ruled_out(r)), key=lambda r: r[score], reverse=True)
+    ruled = [r for r in recs if ruled_out(r)]
     out = []
     for coverage in coverages:
         shown = max(1, round(coverage * len(recs)))
         if shown > len(ranked):
             out.append({"coverage": coverage, "threshold": None, "bleu_shown": None, "bleu_withheld": None})
             continue
-        held = ranked[shown:] + invented
+        held = ranked[shown:] + ruled
         out.append({"coverage": coverage, "threshold": ranked[shown - 1][score],
                     "bleu_shown": sum(r["bleu"] for r in ranked[:shown]) / shown,
                     "bleu_withheld": sum(r["bleu"] for r in held) / len(held) if held else None})
     return out
+
+
+def ruled_out(record: dict) -> bool:
+    """Whether the line is withheld whatever its confidence (a made-up word, or a word written three times)."""
+    return bool(record.get("invented") or record.get("repeated"))
 
 
 def choose(recs: list[dict], min_bleu: float = MIN_BLEU) -> dict:
@@ -88,7 +94,8 @@ def choose(recs: list[dict], min_bleu: float = MIN_BLEU) -> dict:
             "coverage": point["coverage"] if point else 0.0,
             "bleu_shown": round(point["bleu_shown"], 2) if point else None,
             "bleu_all": round(sum(r["bleu"] for r in recs) / len(recs), 2), "functions": len(recs),
-            "invented": round(len([r for r in recs if r.get("invented")]) / len(recs), 4)}
+            "invented": round(len([r for r in recs if r.get("invented")]) / len(recs), 4),
+            "repeated": round(len([r for r in recs if r.get("repeated")]) / len(recs), 4)}
 
 
 def write_abstention(model_dir: str | Path, record: dict) -> None:
@@ -103,8 +110,8 @@ def _reused_records(report: str, args, rows: list[dict]) -> list[dict]:
     """The per-function records of an earlier --report, when it was made on the same functions the same way."""
     earlier = json.loads(Path(report).read_text())
     made = earlier["abstention"]
-    if any("invented" not in r for r in earlier["records"]):
-        raise ValueError(f"{report}: made before made-up words were checked; rerun without --from-report")
+    if any("invented" not in r or "repeated" not in r for r in earlier["records"]):
+        raise ValueError(f"{report}: made before made-up or repeated words were checked; rerun without --from-report")
     if [r["idx"] for r in earlier["records"]] != [r["idx"] for r in rows] \
             or (made["method"], made["ratio"], made.get("precision", "fp32")) != (args.method, args.ratio,
                                                                              args.precision):
