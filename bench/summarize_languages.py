@@ -7,6 +7,7 @@
     # without the name lead of Go summaries (leancode.summarizer.summary_lead): --model unled=nolead:DIR
     # without the copy decoder's repeat bans (leancode.summarizer.BAN_ADJACENT, NO_REPEAT_NGRAM): --model r=repeats:DIR
     # no word more than K times in a line (leancode.summarizer.WORD_CAP; 0: no cap): --model c=capK:DIR
+    # another repetition penalty (leancode.summarizer.REPETITION_PENALTY): --model p=penaltyX:DIR
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl, optionally of at most
 `--max-per-package` of each package): smoothed BLEU-4 of a constant summary (the most common first sentence of that
@@ -76,11 +77,14 @@ def main() -> None:
         if path.startswith("json:"):
             models.append((name, json.loads(Path(path[5:]).read_text())))
         else:  # fp32:PATH runs the decoder in fp32 instead of the served int8; nolead:PATH drops Go's name lead;
-            # repeats:PATH decodes without the repeat bans; capK:PATH with no word more than K times
+            # repeats:PATH decodes without the repeat bans; capK:PATH with no word more than K times; penaltyX:PATH
+            # with repetition penalty X
             repeats = path.startswith("repeats:")
             path = path[len("repeats:"):] if repeats else path
             cap = re.match(r"cap(\d+):", path)
             path = path[cap.end():] if cap else path
+            penalty = re.match(r"penalty([\d.]+):", path)
+            path = path[penalty.end():] if penalty else path
             led = not path.startswith("nolead:")
             path = path if led else path[len("nolead:"):]
             precision, path = ("fp32", path[5:]) if path.startswith("fp32:") else (DEFAULT_PRECISION, path)
@@ -89,6 +93,8 @@ def main() -> None:
                 summarizer.ban_adjacent, summarizer.no_repeat_ngram = False, 0
             if cap:
                 summarizer.word_cap = int(cap.group(1))
+            if penalty:
+                summarizer.repetition_penalty = float(penalty.group(1))
             models.append((name, (summarizer, led)))
     root = Path(args.data_dir)
     lines = [f"## {args.title or f'Summaries per language, {args.split} split'}", "",

@@ -306,6 +306,7 @@ class Summarizer:
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
         # the copy decoder's repeat bans
         self.ban_adjacent, self.no_repeat_ngram, self.word_cap = BAN_ADJACENT, NO_REPEAT_NGRAM, WORD_CAP
+        self.repetition_penalty = REPETITION_PENALTY
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
         # The vocabulary's word-continuation pieces ("##..."), as a mask: a lead is a whole word, so none follows it.
         import torch
@@ -343,6 +344,7 @@ class Summarizer:
                 routed.confidence_score, routed.threshold = self.confidence_score, self.threshold
                 routed.ban_adjacent, routed.no_repeat_ngram, routed.word_cap = (self.ban_adjacent, self.no_repeat_ngram,
                                                                                 self.word_cap)
+                routed.repetition_penalty = self.repetition_penalty
                 if routed.known_words is None:  # no list of its own (a damaged one stays empty)
                     routed.known_words = self.known_words
             return self._routed[where]
@@ -394,7 +396,7 @@ class Summarizer:
                                for lead in batch_leads]
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
-                                             self.max_new_tokens, REPETITION_PENALTY, lead_pieces,
+                                             self.max_new_tokens, self.repetition_penalty, lead_pieces,
                                              self.continuations, self.ban_adjacent, self.no_repeat_ngram,
                                              self.separators if BAN_ACROSS_PUNCTUATION else None, self.word_cap,
                                              self.function_words)
@@ -405,7 +407,7 @@ class Summarizer:
             with self._lock, torch.inference_mode():
                 result = self.model.generate(
                     input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], num_beams=self.num_beams,
-                    max_new_tokens=self.max_new_tokens, repetition_penalty=REPETITION_PENALTY, do_sample=False,
+                    max_new_tokens=self.max_new_tokens, repetition_penalty=self.repetition_penalty, do_sample=False,
                     output_logits=True, return_dict_in_generate=True)
                 # The model's own probabilities (raw logits, before the repetition penalty reshaped them).
                 scores = self.model.compute_transition_scores(result.sequences, result.logits,
