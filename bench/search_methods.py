@@ -83,7 +83,7 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as out:
             json.dump(raw, out)
-    publish(args.section, lines, args.no_write)
+    publish(args.section, lines, not args.no_write)
 
 
 if __name__ == "__main__":
