@@ -175,10 +175,11 @@ def _repeats(histories: list[list[int]], adjacent: bool, n: int, continuations: 
     longer one; punctuation and the one-piece words in `free_words` are never capped."""
     out = []
     for pieces in histories:
-        banned = _capped(_words(pieces, continuations), cap, separators | free_words) if cap and pieces else set()
-        if adjacent and pieces:
+        words = _words(pieces, continuations)
+        banned = _capped(words, cap, separators | free_words) if cap and words else set()
+        if adjacent and words:
             banned.add(pieces[-1])
-            *earlier, current = _words(pieces, continuations)
+            *earlier, current = words
             while earlier and earlier[-1][0] in separators:  # "x, y, | y": the word before the punctuation
                 earlier.pop()
             before = earlier[-1] if earlier else None

@@ -20,18 +20,5 @@ npm=()
 for package in "${packages[@]}"; do npm+=(--npm-package "$package"); done
 root=data/js-more
 leancode-train mine --out "$root/mined" --language javascript "${npm[@]}" --workers 2
-python - <<'PY'
-import json
-from pathlib import Path
-
-known = {json.loads(line)["code"].strip() for split in ("train", "valid", "test")
-         for line in open(f"data/mined-all/javascript/{split}.jsonl")}
-rows = [line for split in ("train", "valid", "test") for line in open(f"data/js-more/mined/javascript/{split}.jsonl")
-        if json.loads(line)["code"].strip() not in known]
-pool = Path("data/js-more/pool/javascript")
-pool.mkdir(parents=True, exist_ok=True)
-(pool / "valid.jsonl").write_text("".join(rows))
-(pool / "train.jsonl").write_text(Path("data/mined-all/javascript/train.jsonl").read_text())  # search-sets reads it
-print(f"{len(rows)} functions")
-PY
+python scripts/unseen_pool.py javascript "$root/mined" "$root/pool"
 leancode-train search-sets --mined "$root/pool" --out "$root/search" --split valid --limit 2000 --language javascript

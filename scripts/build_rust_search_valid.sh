@@ -24,18 +24,5 @@ for crate in "${crates[@]}"; do
 done
 leancode-train mine --out "$root/mined" --language rust --no-registry-sources --no-stdlib --no-jdk "${sources[@]}" \
   --workers 2
-python - <<'PY'
-import json
-from pathlib import Path
-
-known = {json.loads(line)["code"].strip() for split in ("train", "valid", "test")
-         for line in open(f"data/mined-all/rust/{split}.jsonl")}
-rows = [line for split in ("train", "valid", "test") for line in open(f"data/rust-more/mined/rust/{split}.jsonl")
-        if json.loads(line)["code"].strip() not in known]
-pool = Path("data/rust-more/pool/rust")
-pool.mkdir(parents=True, exist_ok=True)
-(pool / "valid.jsonl").write_text("".join(rows))
-(pool / "train.jsonl").write_text(Path("data/mined-all/rust/train.jsonl").read_text())  # search-sets reads it
-print(f"{len(rows)} functions")
-PY
+python scripts/unseen_pool.py rust "$root/mined" "$root/pool"
 leancode-train search-sets --mined "$root/pool" --out "$root/search" --split valid --limit 2000 --language rust
