@@ -118,7 +118,7 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     for row, pieces in enumerate(leads):
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
-    # only the adjacent-word ban reads these
+    # only the word bans (adjacent words, the word cap) read these
     word_continuations, word_separators, free_words = (
         set(mask.nonzero().flatten().tolist()) if (ban_adjacent or word_cap) and mask is not None else set()
         for mask in (continuations, separators, function_words))
