@@ -1,6 +1,7 @@
 """Language-server latency through LSP: hover cold/warm, search, time to first result after opening.
 
-    python bench/lsp_latency.py [--functions 5000] [--hovers 200] [--queries 50] [--no-write]
+    python bench/lsp_latency.py [--functions 1000] [--hovers 200] [--queries 50] [--no-write]
+    # BENCHMARKS.md's headline: --functions 5000
 
 The workspace is a copy of part of the Python standard library (whole files, in sorted
 order, until it holds about `--functions` functions), written to a temporary directory
