@@ -8,6 +8,7 @@
     # without the copy decoder's repeat bans (leancode.summarizer.BAN_ADJACENT, NO_REPEAT_NGRAM): --model r=repeats:DIR
     # no word more than K times in a line (leancode.summarizer.WORD_CAP; 0: no cap): --model c=capK:DIR
     # another repetition penalty (leancode.summarizer.REPETITION_PENALTY): --model p=penaltyX:DIR
+    # prefixes combine in this order: repeats:capK:penaltyX:nolead:fp32:DIR
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl, optionally of at most
 `--max-per-package` of each package): smoothed BLEU-4 of a constant summary (the most common first sentence of that
@@ -48,6 +49,27 @@ def name_words(code: str, language: str) -> str:
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
 
 
+# Decoding options a --model DIR may carry as prefixes, in this order: repeats:capK:penaltyX:nolead:fp32:DIR
+PREFIXES = re.compile(r"(?P<repeats>repeats:)?(?:cap(?P<cap>\d+):)?(?:penalty(?P<penalty>[\d.]+):)?"
+                      r"(?P<nolead>nolead:)?(?P<fp32>fp32:)?")
+
+
+def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool]:
+    """The summarizer a --model DIR names (empty: the shipped one) and whether Go's name lead is kept. Prefixes:
+    repeats: decodes without the repeat bans, capK: with no word more than K times, penaltyX: with repetition
+    penalty X, nolead: drops Go's name lead, fp32: runs the decoder in fp32 instead of the served int8."""
+    options = PREFIXES.match(spec)
+    path = spec[options.end():]
+    summarizer = Summarizer(path or None, precision="fp32" if options["fp32"] else DEFAULT_PRECISION)
+    if options["repeats"]:
+        summarizer.ban_adjacent, summarizer.no_repeat_ngram = False, 0
+    if options["cap"]:
+        summarizer.word_cap = int(options["cap"])
+    if options["penalty"]:
+        summarizer.repetition_penalty = float(options["penalty"])
+    return summarizer, not options["nolead"]
+
+
 def scores(references: list[str], hypotheses: list[str]) -> np.ndarray:
     return np.array([100 * sentence_bleu(r, h) for r, h in zip(references, hypotheses)])
 
@@ -76,25 +98,8 @@ def main() -> None:
         name, path = spec.split("=", 1)
         if path.startswith("json:"):
             models.append((name, json.loads(Path(path[5:]).read_text())))
-        else:  # fp32:PATH runs the decoder in fp32 instead of the served int8; nolead:PATH drops Go's name lead;
-            # repeats:PATH decodes without the repeat bans; capK:PATH with no word more than K times; penaltyX:PATH
-            # with repetition penalty X
-            repeats = path.startswith("repeats:")
-            path = path[len("repeats:"):] if repeats else path
-            cap = re.match(r"cap(\d+):", path)
-            path = path[cap.end():] if cap else path
-            penalty = re.match(r"penalty([\d.]+):", path)
-            path = path[penalty.end():] if penalty else path
-            led = not path.startswith("nolead:")
-            path = path if led else path[len("nolead:"):]
-            precision, path = ("fp32", path[5:]) if path.startswith("fp32:") else (DEFAULT_PRECISION, path)
-            summarizer = Summarizer(path or None, precision=precision)
-            if repeats:
-                summarizer.ban_adjacent, summarizer.no_repeat_ngram = False, 0
-            if cap:
-                summarizer.word_cap = int(cap.group(1))
-            if penalty:
-                summarizer.repetition_penalty = float(penalty.group(1))
+        else:
+            summarizer, led = summarizer_from_spec(path)
             models.append((name, (summarizer, led)))
     root = Path(args.data_dir)
     lines = [f"## {args.title or f'Summaries per language, {args.split} split'}", "",
