@@ -19,8 +19,7 @@ import numpy as np
 from report import bootstrap, command_line, interval, publish
 from search_quality import run_cell
 
-from leancode.encoder import SHIPPED_ADAPTER, Encoder, extra_readers, language_defaults
-from leancode.model_tokens import default_model_path
+from leancode.encoder import SHIPPED_ADAPTER, Encoder, adapter_base, extra_readers, language_defaults
 from leancode.training.jsonl import read_jsonl
 
 OTHERS = ("slimcode", "dietcode", "truncate", "random")
@@ -32,7 +31,7 @@ def served_reader(language: str) -> tuple[str, str]:
     if name == "adapter":
         return name, str(SHIPPED_ADAPTER)
     if name == "base":
-        return name, str(default_model_path())
+        return name, str(adapter_base(SHIPPED_ADAPTER))  # as the served encoder finds it
     return name, str(extra_readers(SHIPPED_ADAPTER)[name])
 
 

@@ -6,7 +6,7 @@ Each language's seeded sample (at most 60 functions a package, as bench/summariz
 1,000, the others 200), read at LeanCode 0.5 as the hover reads them, summarized by the shipped model three ways:
 without the bans (`Summarizer.ban_adjacent`, `no_repeat_ngram` off), as served (bans, no word cap), and with the
 word cap `--cap` (default 2; `Summarizer.word_cap`, not served). Per language and decoding: lines holding a word
-written twice in a row or around punctuation, and a content word (not in `FUNCTION_WORDS`) twice and three times;
+written twice in a row or around punctuation, and a content word (not in `leancode.summarizer.FUNCTION_WORDS`) twice and three times;
 in brackets how many of them clear the confidence threshold with no made-up word; mean smoothed BLEU-4 of all
 lines. Then, over every language as served, the lines that clear the threshold with no made-up word, split by
 whether a content word is written K times: mean BLEU of each side, with a 95% bootstrap interval of the difference
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ import torch
 from report import seeded_sample
 
 from leancode.simplify import simplify
-from leancode.summarizer import FUNCTION_WORDS, WITHHELD_REPEATS, Summarizer, summary_lead
+from leancode.summarizer import WITHHELD_REPEATS, Generated, Summarizer, content_word_counts, summary_lead
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 from leancode.training.summarize_calibrate import per_package
@@ -36,13 +36,12 @@ REPEAT = re.compile(r"\b(\w+)\W+\1\b")
 
 def most_repeated(line: str) -> int:
     """How often the line's most frequent content word occurs."""
-    counts = Counter(word for word in re.findall(r"\w+", line.lower()) if word not in FUNCTION_WORDS)
-    return max(counts.values(), default=0)
+    return max(content_word_counts(line).values(), default=0)
 
 
-def clears(line) -> bool:
+def clears(line: Generated) -> bool:
     """Whether the line clears its threshold and makes up no word (what the hover showed before the repeat rule)."""
-    return not line.invented and (line.threshold is None or line.confidence() >= line.threshold)
+    return replace(line, repeated=()).confident
 
 
 def split_difference(bleu: np.ndarray, flagged: np.ndarray, samples: int = 2000, seed: int = 0) -> str:

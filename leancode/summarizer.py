@@ -259,10 +259,14 @@ class Generated:
                 and (self.threshold is None or self.confidence() >= self.threshold))
 
 
+def content_word_counts(text: str) -> Counter[str]:
+    """How often `text` writes each word other than FUNCTION_WORDS (case ignored)."""
+    return Counter(word for word in re.findall(r"\w+", text.lower()) if word not in FUNCTION_WORDS)
+
+
 def repeated_words(text: str, times: int = WITHHELD_REPEATS) -> tuple[str, ...]:
     """The words of `text` other than FUNCTION_WORDS that it writes at least `times` times (case ignored)."""
-    counts = Counter(word for word in re.findall(r"\w+", text.lower()) if word not in FUNCTION_WORDS)
-    return tuple(word for word, count in counts.items() if count >= times)
+    return tuple(word for word, count in content_word_counts(text).items() if count >= times)
 
 
 def known_words(path: Path) -> frozenset[str] | None:
