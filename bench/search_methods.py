@@ -7,13 +7,16 @@ that language with (`leancode/models/code-search/language-defaults.json`: the sh
 adapter), in int8 as served, reads the codebase on full code and simplified by LeanCode, SlimCode, DietCode,
 truncation and random removal at `--ratio`. Per set: MRR of each, LeanCode's share of full code, and each other
 simplifier's difference from LeanCode with its paired-bootstrap 95% interval (2,000 seeded resamples of the
-queries); and LeanCode's encode time (simplify + embed) relative to full code, same run.
+queries); and LeanCode's encode time (simplify + embed the codebase) over full code's: the median, lowest and
+highest of `--timing-repeats` paired runs, full code and LeanCode alternating (one run each is as likely to
+catch a burst of other work on a shared machine as not).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 
 import numpy as np
 from report import bootstrap, command_line, interval, publish
@@ -35,11 +38,33 @@ def served_reader(language: str) -> tuple[str, str]:
     return name, str(extra_readers(SHIPPED_ADAPTER)[name])
 
 
+def encode_seconds(encoder: Encoder, codebase: list[dict]) -> float:
+    """Wall time to simplify and embed the codebase, as `leancode index` does."""
+    start = time.perf_counter()
+    encoder.encode_code([(r["code"], r["language"]) for r in codebase])
+    return time.perf_counter() - start
+
+
+def time_ratios(lean: Encoder, full: Encoder, codebase: list[dict], repeats: int) -> np.ndarray:
+    """LeanCode's encode time over full code's, once per pair of runs; which runs first alternates."""
+    ratios = []
+    for k in range(repeats):
+        if k % 2:
+            lean_s = encode_seconds(lean, codebase)
+            full_s = encode_seconds(full, codebase)
+        else:
+            full_s = encode_seconds(full, codebase)
+            lean_s = encode_seconds(lean, codebase)
+        ratios.append(lean_s / full_s)
+    return np.array(ratios)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", action="append", required=True, metavar="LANGUAGE=DIR")
     parser.add_argument("--ratio", type=float, default=0.5)
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--timing-repeats", type=int, default=5, help="paired timing runs per set (default 5)")
     parser.add_argument("--json", metavar="FILE", help="also write the per-query reciprocal ranks here")
     parser.add_argument("--section", default="search-methods")
     parser.add_argument("--no-write", action="store_true")
@@ -48,7 +73,7 @@ def main() -> None:
     lines = [f"## Search by simplifier at {ratio:g}, every language as served", "",
              f"`{command_line()}` — each language read by its served reader in int8; MRR; Δ = simplifier − LeanCode "
              f"with its 95% paired-bootstrap interval; time = simplify + embed the codebase at LeanCode {ratio:g} over "
-             "full code, same run.", "",
+             f"full code, median [lowest, highest] of {args.timing_repeats} paired runs.", "",
              f"| set | reader | functions (queries) | full code | LeanCode {ratio:g} (share of full) | "
              + " | ".join(f"{m} {ratio:g}: MRR, Δ [95%]" for m in OTHERS) + " | time |",
              "|---|---|---:|---:|---:|" + "---|" * len(OTHERS) + "---:|"]
@@ -64,8 +89,9 @@ def main() -> None:
         full.encode_code([(r["code"], r["language"]) for r in codebase[:64]])  # warm-up: model, tables, counter
         cells = {"none": run_cell(full, codebase, query_vectors, gold)}
         for method in ("leancode", *OTHERS):
-            encoder = Encoder(model=path, method=method, ratio=ratio, threads=args.threads)
+            encoder = full.configured(method=method, ratio=ratio)
             cells[method] = run_cell(encoder, codebase, query_vectors, gold)
+        times = time_ratios(full.configured(method="leancode", ratio=ratio), full, codebase, args.timing_repeats)
         draws = bootstrap(2000, len(queries))
         lean = cells["leancode"]["rr"]
         others = []
@@ -74,11 +100,12 @@ def main() -> None:
             others.append(f"{cells[method]['mrr']:.4f}, {cells[method]['mrr'] - lean.mean():+.4f} "
                           f"[{low:+.4f}, {high:+.4f}]")
         share = lean.mean() / cells["none"]["mrr"]
-        time_ratio = cells["leancode"]["seconds"] / cells["none"]["seconds"]
+        time_ratio = f"{np.median(times):.2f} [{times.min():.2f}, {times.max():.2f}]"
         lines.append(f"| {directory} | {reader} | {len(codebase):,} ({len(queries):,}) | {cells['none']['mrr']:.4f} "
-                     f"| {lean.mean():.4f} ({share:.1%}) | " + " | ".join(others) + f" | {time_ratio:.2f} |")
+                     f"| {lean.mean():.4f} ({share:.1%}) | " + " | ".join(others) + f" | {time_ratio} |")
         print(lines[-1], flush=True)
         raw[directory] = {m: {"rr": c["rr"].tolist(), "seconds": c["seconds"]} for m, c in cells.items()}
+        raw[directory]["time_ratios"] = times.tolist()
     if args.json:
         with open(args.json, "w") as out:
             json.dump(raw, out)

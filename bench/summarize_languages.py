@@ -62,11 +62,11 @@ def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool]:
     path = spec[options.end():]
     summarizer = Summarizer(path or None, precision="fp32" if options["fp32"] else DEFAULT_PRECISION)
     if options["repeats"]:
-        summarizer.ban_adjacent, summarizer.no_repeat_ngram = False, 0
+        summarizer.decoding.ban_adjacent, summarizer.decoding.no_repeat_ngram = False, 0
     if options["cap"]:
-        summarizer.word_cap = int(options["cap"])
+        summarizer.decoding.word_cap = int(options["cap"])
     if options["penalty"]:
-        summarizer.repetition_penalty = float(options["penalty"])
+        summarizer.decoding.repetition_penalty = float(options["penalty"])
     return summarizer, not options["nolead"]
 
 

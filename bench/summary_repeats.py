@@ -4,8 +4,8 @@
 
 Each language's seeded sample (at most 60 functions a package, as bench/summarize_languages.py draws it: Python
 1,000, the others 200), read at LeanCode 0.5 as the hover reads them, summarized by the shipped model three ways:
-without the bans (`Summarizer.ban_adjacent`, `no_repeat_ngram` off), as served (bans, no word cap), and with the
-word cap `--cap` (default 2; `Summarizer.word_cap`, not served). Per language and decoding: lines holding a word
+without the bans (`Decoding.ban_adjacent`, `no_repeat_ngram` off), as served (bans, no word cap), and with the
+word cap `--cap` (default 2; `Decoding.word_cap`, not served). Per language and decoding: lines holding a word
 written twice in a row or around punctuation, and a content word (not in `leancode.summarizer.FUNCTION_WORDS`) twice and three times;
 in brackets how many of them clear the confidence threshold with no made-up word; mean smoothed BLEU-4 of all
 lines. Then, over every language as served, the lines that clear the threshold with no made-up word, split by
@@ -62,7 +62,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(2)
     summarizer = Summarizer()
-    served = summarizer.ban_adjacent, summarizer.no_repeat_ngram, summarizer.word_cap
+    decoding = summarizer.decoding  # shared with the model TypeScript is routed to
+    served = decoding.ban_adjacent, decoding.no_repeat_ngram, decoding.word_cap
     decodings = {"no bans": (False, 0, 0), "served": served, f"cap {args.cap}": (*served[:2], args.cap)}
     print("| language | lines | decoding | a word again in a row or around punctuation | a content word twice "
           "| three times | BLEU, all lines |\n|---|---:|---|---:|---:|---:|---:|")
@@ -73,8 +74,7 @@ def main() -> None:
         texts = [simplify(r["code"], language, ratio=0.5, method="leancode", task="summarize").code for r in rows]
         leads = [summary_lead(r["code"], language) for r in rows]
         for name, bans in decodings.items():
-            model = summarizer.for_language(language)  # a routed language's model decodes under the same bans
-            model.ban_adjacent, model.no_repeat_ngram, model.word_cap = bans
+            decoding.ban_adjacent, decoding.no_repeat_ngram, decoding.word_cap = bans
             lines = summarizer.generate(texts, leads=leads, languages=[language] * len(texts))
             bleu = [100 * sentence_bleu(r["summary"], g.text) for r, g in zip(rows, lines)]
             cells = [[g for g in lines if REPEAT.search(g.text.lower())],

@@ -236,6 +236,19 @@ def _int8(module):
         return quantize_dynamic(module, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
 
 
+@dataclass
+class Decoding:
+    """How a summarizer decodes and which lines it shows: one object, shared with the models it routes languages
+    to (the directory's calibration covers every language's lines), so a setting changed on it reaches them all."""
+
+    repetition_penalty: float = REPETITION_PENALTY
+    ban_adjacent: bool = BAN_ADJACENT
+    no_repeat_ngram: int = NO_REPEAT_NGRAM
+    word_cap: int = WORD_CAP
+    confidence_score: str = "mean"  # the manifest's calibrated score (CONFIDENCE_SCORES)
+    threshold: float | None = None  # below it a user is shown no generated line (None: never abstains)
+
+
 @dataclass(frozen=True)
 class Generated:
     """One greedy summary, the log-probability of each of its pieces (end of sequence included), and the confidence
@@ -309,9 +322,6 @@ class Summarizer:
         self.path = path
         self.name = Path(path).name
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
-        # the copy decoder's repeat bans
-        self.ban_adjacent, self.no_repeat_ngram, self.word_cap = BAN_ADJACENT, NO_REPEAT_NGRAM, WORD_CAP
-        self.repetition_penalty = REPETITION_PENALTY
         self._lock = threading.Lock()  # generate() is not re-entrant on one model
         # The vocabulary's word-continuation pieces ("##..."), as a mask: a lead is a whole word, so none follows it.
         import torch
@@ -325,14 +335,20 @@ class Summarizer:
         self.function_words = torch.zeros_like(self.continuations)
         self.function_words[[vocab[word] for word in FUNCTION_WORDS if word in vocab]] = True
         abstention = self.manifest.get("abstention") or {}
-        # Below this confidence a user is shown no generated line (None: not calibrated, never abstains).
-        self.confidence_score: str = abstention.get("score", "mean")
-        self.threshold: float | None = abstention.get("threshold")
+        self.decoding = Decoding(confidence_score=abstention.get("score", "mean"), threshold=abstention.get("threshold"))
         self.known_words = known_words(Path(path))
         # Languages another model serves (the manifest's "routes": a directory inside this one), loaded when needed.
         self.routes: dict[str, Path] = {language: Path(path) / sub
                                         for language, sub in self.manifest.get("routes", {}).items()}
         self._routed: dict[Path, Summarizer] = {}
+
+    @property
+    def threshold(self) -> float | None:
+        return self.decoding.threshold
+
+    @property
+    def confidence_score(self) -> str:
+        return self.decoding.confidence_score
 
     def for_language(self, language: str | None) -> "Summarizer":
         """The model that summarizes `language` (this one unless the manifest routes it elsewhere)."""
@@ -346,10 +362,7 @@ class Summarizer:
                                      "not a LeanCode summarizer inside this one")
                 routed = self._routed[where] = Summarizer(where, **self.options)
                 routed.name = f"{self.name}/{where.name}"
-                routed.confidence_score, routed.threshold = self.confidence_score, self.threshold
-                routed.ban_adjacent, routed.no_repeat_ngram, routed.word_cap = (self.ban_adjacent, self.no_repeat_ngram,
-                                                                                self.word_cap)
-                routed.repetition_penalty = self.repetition_penalty
+                routed.decoding = self.decoding
                 if routed.known_words is None:  # no list of its own (a damaged one stays empty)
                     routed.known_words = self.known_words
             return self._routed[where]
@@ -399,11 +412,12 @@ class Summarizer:
 
                 lead_pieces = [self.tokenizer.encode(lead, add_special_tokens=False) if lead else []
                                for lead in batch_leads]
+                decoding = self.decoding
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
-                                             self.max_new_tokens, self.repetition_penalty, lead_pieces,
-                                             self.continuations, self.ban_adjacent, self.no_repeat_ngram,
-                                             self.separators if BAN_ACROSS_PUNCTUATION else None, self.word_cap,
+                                             self.max_new_tokens, decoding.repetition_penalty, lead_pieces,
+                                             self.continuations, decoding.ban_adjacent, decoding.no_repeat_ngram,
+                                             self.separators if BAN_ACROSS_PUNCTUATION else None, decoding.word_cap,
                                              self.function_words)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
                 out += [self._line(text, source, lead, row)
@@ -412,8 +426,8 @@ class Summarizer:
             with self._lock, torch.inference_mode():
                 result = self.model.generate(
                     input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], num_beams=self.num_beams,
-                    max_new_tokens=self.max_new_tokens, repetition_penalty=self.repetition_penalty, do_sample=False,
-                    output_logits=True, return_dict_in_generate=True)
+                    max_new_tokens=self.max_new_tokens, repetition_penalty=self.decoding.repetition_penalty,
+                    do_sample=False, output_logits=True, return_dict_in_generate=True)
                 # The model's own probabilities (raw logits, before the repetition penalty reshaped them).
                 scores = self.model.compute_transition_scores(result.sequences, result.logits,
                                                               getattr(result, "beam_indices", None),

@@ -129,6 +129,10 @@ def test_a_routed_language_is_summarized_by_its_own_model_under_one_threshold(ro
     assert routed_line.confidence == round(line.confidence("mean"), 4) and not line.confident
     assert routed_line.text[1:] == line.text[1:]  # the routed model's line (the hover capitalises it)
     assert line.text != summarizer.generate([summary_input(typescript)])[0].text  # which the main model does not write
+    # Decoding settings are the directory's, shared with the routed model even when changed after it loaded.
+    summarizer.decoding.threshold = routed_line.confidence + 1
+    assert summarize_units([typescript], summarizer)[0].source == ABSTAINED
+    summarizer.decoding.threshold = -1e9
     # Calibration scores every language's lines as served, the routed language's by its model.
     rows = [{"idx": f"{language}-{i}", "code": code, "language": language, "summary": "split items into chunks.",
              "package": "p"} for i in range(2) for language, code in (("python", UNDOCUMENTED),
@@ -407,5 +411,5 @@ def test_the_shipped_summarizer_writes_no_word_twice_in_a_row():
     code = "def utcoffset(self):\n    return self._offset.offset()\n"
     line = summarizer.generate([code])[0].text  # as served
     assert not re.search(r"\b(\w+) \1\b", line), line
-    summarizer.ban_adjacent, summarizer.no_repeat_ngram = False, 0
+    summarizer.decoding.ban_adjacent, summarizer.decoding.no_repeat_ngram = False, 0
     assert "offset offset" in summarizer.generate([code])[0].text  # what greedy decoding alone writes
