@@ -25,6 +25,8 @@ FORMAT = "leancode-importance/1"
 TABLES_DIR = Path(__file__).parent / "tables"
 # Pseudo-count pulling a rare token's mean towards its backoff.
 SHRINKAGE = 2.0
+# Memoised local scores kept at most (a workspace with many distinct identifiers clears and refills it).
+LOCAL_MEMO_SIZE = 200_000
 
 
 class _Mean:
@@ -64,6 +66,8 @@ class ImportanceTable:
     overall: tuple[float, int]
     low_rated: frozenset[str] = frozenset()
     manifest: dict = field(default_factory=dict)
+    # local_score by (category, kind, text): tokens repeat across a codebase; the table never changes once built
+    _local_scores: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # Lookups -----------------------------------------------------------------------------------
     def category_score(self, category: StatementCategory | str) -> float:
@@ -83,8 +87,19 @@ class ImportanceTable:
         return _shrunk(self.by_category_token.get((category, token.text)), backoff)
 
     def scores(self, tokens: list[Token], local: bool = True) -> list[float]:
-        lookup = self.local_score if local else self.global_score
-        return [lookup(t) for t in tokens]
+        if not local:
+            return [self.global_score(t) for t in tokens]
+        memo = self._local_scores
+        if len(memo) > LOCAL_MEMO_SIZE:
+            memo.clear()
+        out = []
+        for token in tokens:
+            key = (token.category, token.kind, token.text)
+            score = memo.get(key)
+            if score is None:
+                score = memo[key] = self.local_score(token)
+            out.append(score)
+        return out
 
     # Persistence -------------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:

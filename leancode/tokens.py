@@ -39,17 +39,31 @@ _LITERAL_TYPE = re.compile(r"string|literal|integer|float|number|^(true|false|no
 _WORD = re.compile(r"[A-Za-z_]\w*$")
 
 
-def token_kind(node: Node, spec: LanguageSpec) -> str:
-    kind = node.type
+# The kind a node type alone decides, by (language, type, named); "" where the text decides. Node types are few.
+_KIND_OF_TYPE: dict[tuple[str, str, bool], str] = {}
+
+
+def _kind_of_type(kind: str, named: bool, spec: LanguageSpec) -> str:
     if kind in spec.comments:
         return COMMENT
-    if node.is_named and (_LITERAL_TYPE.search(kind) or kind in spec.atomic):  # not TS's `string` type
+    if named and (_LITERAL_TYPE.search(kind) or kind in spec.atomic):  # not TS's `string` type
         return LITERAL
-    if node.is_named and kind.endswith("identifier"):
+    if named and kind.endswith("identifier"):
         return IDENTIFIER
+    return ""
+
+
+def token_kind(node: Node, spec: LanguageSpec) -> str:
+    kind, named = node.type, node.is_named
+    key = (spec.name, kind, named)
+    decided = _KIND_OF_TYPE.get(key)
+    if decided is None:
+        decided = _KIND_OF_TYPE[key] = _kind_of_type(kind, named, spec)
+    if decided:
+        return decided
     text = node.text
     if text[:1].isalpha() or text[:1] == b"_":
-        keyword = not node.is_named or kind.endswith("type") or kind in ("this", "super", "self")
+        keyword = not named or kind.endswith("type") or kind in ("this", "super", "self")
         return KEYWORD if keyword else IDENTIFIER
     return OPERATOR
 
@@ -65,6 +79,7 @@ _FALLBACK = re.compile(
 
 
 _NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 
 
 def _split_words(text: str, start: int) -> list[tuple[str, int, int]]:
@@ -78,17 +93,22 @@ class _Lexer:
         self.code = code
         self.spec = spec_for(language)
         self.language = self.spec.name
-        self.char = CharOffsets(code).char
+        offsets = CharOffsets(code)
+        self.char = offsets.char if offsets.ends else None  # None: ASCII, byte offsets are character offsets
         self.tokens: list[Token] = []
         self.statements = 0
 
     def add(self, start: int, end: int, kind: str, category: C, statement: int, in_call: bool) -> None:
-        for word, s, e in _split_words(self.code[start:end], start):
+        text = self.code[start:end]
+        if text and not _SPACE.search(text):  # most leaves: one word
+            self.tokens.append(Token(text, start, end, kind, category, statement, in_call))
+            return
+        for word, s, e in _split_words(text, start):
             self.tokens.append(Token(word, s, e, kind, category, statement, in_call))
 
     def walk(self, root: Node) -> None:
         """Tokens of the tree in source order; iterative (an explicit stack), so no nesting depth overflows."""
-        spec = self.spec
+        spec, char = self.spec, self.char
         # (node, category, statement, in_call, opens a function body)
         stack: list[tuple[Node, C, int, bool, bool]] = [(root, C.OTHER, -1, False, False)]
         while stack:
@@ -97,13 +117,15 @@ class _Lexer:
                 self.statements += 1
                 statement = self.statements
             kind = node.type
-            if kind in spec.comments:
-                self.add(self.char(node.start_byte), self.char(node.end_byte), COMMENT, C.ANNOTATION, statement,
-                         in_call)
-                continue
-            if node.child_count == 0 or kind in spec.atomic:
-                self.add(self.char(node.start_byte), self.char(node.end_byte), token_kind(node, spec),
-                         category, statement, in_call)
+            leaf = kind in spec.comments or node.child_count == 0 or kind in spec.atomic
+            if leaf:
+                start, end = node.start_byte, node.end_byte
+                if char is not None:
+                    start, end = char(start), char(end)
+                if kind in spec.comments:
+                    self.add(start, end, COMMENT, C.ANNOTATION, statement, in_call)
+                else:
+                    self.add(start, end, token_kind(node, spec), category, statement, in_call)
                 continue
             children = node.children
             if kind in spec.functions:
@@ -159,10 +181,13 @@ _CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2CEAF), (0xF900, 0xFAFF)
 _INVISIBLE = "\x0b\x0c\x1c\x1d\x1e\x1f\x85"
 
 
+_ASCII_SPLITS = frozenset(c for c in map(chr, range(128)) if c in " \t\n\r" or c.isprintable() and not c.isalnum())
+
+
 def _splits_words(char: str) -> bool:
     """Whether model tokenizers split words at `char` (BERT's rule: space, punctuation, CJK)."""
     if char.isascii():
-        return char in " \t\n\r" or char.isprintable() and not char.isalnum()
+        return char in _ASCII_SPLITS
     if char.isspace() and char not in _INVISIBLE or unicodedata.category(char).startswith("P"):
         return True
     return any(low <= ord(char) <= high for low, high in _CJK)

@@ -184,3 +184,19 @@ def test_piece_spanning_tokens_scores_each():
     tokens = lex("f()", "python")  # f ( )
     assert pieces_to_tokens(tokens, [(0, 1), (1, 3)], [2.0, 0.5]) == [2.0, 0.5, 0.5]
     assert pieces_to_tokens(tokens, [(0, 1), (0, 1)], [2.0, 1.0]) == [1.5, None, None]
+
+
+def test_remembered_scores_are_the_lookups_and_stay_bounded(monkeypatch):
+    import leancode.importance as importance
+    from leancode.importance import default_table
+
+    table = default_table("python", "search")
+    tokens = lex("def area(width, height):\n    return width * height  # the area\n", "python")
+    expected = [table.local_score(t) for t in tokens]
+    assert table.scores(tokens) == expected and table.scores(tokens) == expected  # computed, then remembered
+    table.scores(lex("import os\nclass Other:\n    pass\n", "python"))  # other keys remembered too
+    monkeypatch.setattr(importance, "LOCAL_MEMO_SIZE", 3)
+    table.scores(tokens)  # the memo is over 3: cleared, then refilled by this call
+    assert table.scores(tokens) == expected
+    assert len(table._local_scores) == len({(t.category, t.kind, t.text) for t in tokens})
+    table._local_scores.clear()
