@@ -8,6 +8,9 @@ removes spaces, never words, so the text re-tokenizes to the same pieces. A dot 
 is read as part of a dotted name ("os.path"): summaries are single sentences (the training labels
 are first sentences).
 
+`agree_articles` writes "an" where the model wrote "a" before a vowel ("a integer" -> "an integer"); unlike the
+rules above it changes a word.
+
 The model's vocabulary is lower-case, so `spell_as_code` gives back the code's spelling of the
 identifiers a summary names ("readbytes" -> "ReadBytes"): a word that is no single vocabulary piece
 and matches an identifier of the code read, ignoring case.
@@ -53,6 +56,19 @@ def clean_summary(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+# "a" before a word that begins with a vowel sound, by its spelling: a, e, i, o ("one", "once" and "eu..." aside), and
+# u where it sounds as in "unknown", "update", "ultimate" ("a unique", "a user", "a url" stay). Words a variable named
+# `a` is followed by ("a or b", "a and b", "a is none") are left alone.
+_A_BEFORE_VOWEL = re.compile(
+    r"\b([Aa]) (?!(?:and|or|are|as|at|if|in|into|is|it|its|of|on|onto|else|equals|until|unless|upon)\b)"
+    r"(?=(?!one\b|once\b|eu)[aeio]|u(?:n(?!i)|p|l|m|g|b))", re.IGNORECASE)
+
+
+def agree_articles(text: str) -> str:
+    """`text` with "a" written "an" before a vowel sound: "a integer" -> "an integer"."""
+    return _A_BEFORE_VOWEL.sub(r"\1n ", text)
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .detokenize import clean_summary, spell_as_code
+from .detokenize import agree_articles, clean_summary, spell_as_code
 from .model_tokens import PACKAGED, resolve_model
 
 MANIFEST = "leancode-summarizer.json"
@@ -443,9 +443,9 @@ class Summarizer:
         return out
 
     def _line(self, decoded: str, source: str, lead: str | None, logprobs) -> Generated:
-        """A decoded summary as a reader sees it (seams closed, identifiers spelled as in the code read), with this
-        model's calibration."""
-        text = spell_as_code(clean_summary(decoded), source, self.tokenizer.tokenize, lead)
+        """A decoded summary as a reader sees it (seams closed, "an" before a vowel, identifiers spelled as in the code
+        read), with this model's calibration."""
+        text = spell_as_code(agree_articles(clean_summary(decoded)), source, self.tokenizer.tokenize, lead)
         return Generated(text, tuple(logprobs), self.confidence_score, self.threshold, self.invented(text, source),
                          repeated_words(text))
 

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from leancode.cli import main as leancode
-from leancode.detokenize import clean_summary, spell_as_code
+from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, signature,
                                        summarize_units)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
@@ -238,6 +238,19 @@ def test_model_outputs_read_without_seams(pieces, expected, shipped):
     decoded = tok.decode(ids, clean_up_tokenization_spaces=False)
     assert clean_summary(decoded) == expected
     assert tok.tokenize(expected) == pieces.split()  # only spaces removed: the same pieces
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("convert a integer to a exception.", "convert an integer to an exception."),
+    ("A iterator over a array.", "An iterator over an array."),
+    ("with a unknown or a upper bound.", "with an unknown or an upper bound."),
+    ("add a unique id to a user, a url and a one-time key.", "add a unique id to a user, a url and a one-time key."),
+    ("return a or b, whichever a is.", "return a or b, whichever a is."),  # `a`, a variable
+    ("decode a rfc3339 string.", "decode a rfc3339 string."),  # by spelling only
+])
+def test_an_before_a_vowel(line, expected, shipped):
+    assert agree_articles(line) == expected
+    assert shipped._line(line, "", None, (-0.1,)).text == expected  # as the hover and `leancode summarize` show it
 
 
 @pytest.mark.parametrize("reference", REFERENCES)
