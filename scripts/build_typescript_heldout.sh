@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A larger held-out TypeScript set for summaries: data/mined-all's TypeScript test split comes from 2 packages (16
+# A larger held-out TypeScript set for summaries and search: data/mined-all's TypeScript test split comes from 2 packages (16
 # functions), too few to judge. This mines npm packages that ship their .ts sources and that no corpus here lists
 # (training/mine.py's TS_PACKAGES and MORE_TS_PACKAGES), drops pairs whose code or (name, summary) also occurs in
 # data/mined-all/typescript, and writes every remaining pair to data/ts-heldout/typescript/test.jsonl; its
 # train.jsonl is data/mined-all's (the constant-sentence baseline is the commonest training summary). A few minutes.
+# The search set from the same functions (docstring first sentences as queries): data/ts-heldout/search/typescript.
 #   python bench/summarize_languages.py --data-dir data/ts-heldout --split test --language typescript --limit 300
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,5 @@ out.mkdir(parents=True, exist_ok=True)
 packages = sorted({row["package"] for row in kept})
 print(f"{len(rows):,} pairs mined, {len(kept):,} kept from {len(packages)} packages: {', '.join(packages)}")
 PY
+leancode-train search-sets --mined data/ts-heldout --out data/ts-heldout/search --split test --limit 2000 \
+  --language typescript
