@@ -76,8 +76,8 @@ def main() -> None:
     lines = [f"## Search by simplifier at {ratio:g}, every language as served", "",
              f"`{command_line()}` — each language read by its served reader in int8; MRR; Δ = simplifier − LeanCode "
              f"with its 95% paired-bootstrap interval; time = simplify + embed the codebase at LeanCode {ratio:g} over "
-             f"full code, median [lowest, highest] of {args.timing_repeats} paired runs; embedding alone: the same without "
-             "simplifying.", "",
+             f"full code, median [lowest, highest] of {args.timing_repeats} paired runs; embedding alone: the same "
+             "without simplifying.", "",
              f"| set | reader | functions (queries) | full code | LeanCode {ratio:g} (share of full) | "
              + " | ".join(f"{m} {ratio:g}: MRR, Δ [95%]" for m in OTHERS) + " | time | embedding alone |",
              "|---|---|---:|---:|---:|" + "---|" * len(OTHERS) + "---:|---:|"]

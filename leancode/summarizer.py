@@ -335,7 +335,8 @@ class Summarizer:
         self.function_words = torch.zeros_like(self.continuations)
         self.function_words[[vocab[word] for word in FUNCTION_WORDS if word in vocab]] = True
         abstention = self.manifest.get("abstention") or {}
-        self.decoding = Decoding(confidence_score=abstention.get("score", "mean"), threshold=abstention.get("threshold"))
+        self.decoding = Decoding(confidence_score=abstention.get("score", "mean"),
+                                 threshold=abstention.get("threshold"))
         self.known_words = known_words(Path(path))
         # Languages another model serves (the manifest's "routes": a directory inside this one), loaded when needed.
         self.routes: dict[str, Path] = {language: Path(path) / sub
