@@ -191,6 +191,7 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
 def _summarize(args: argparse.Namespace) -> int:
     from .function_summary import documentation, summarize_units
     from .summarizer import Summarizer, default_summarizer_dir
+    from .units import special_kind
 
     path, line, name = _target(args.target)
     units = extract_units(_read(path), _language(path, args.language))
@@ -204,7 +205,7 @@ def _summarize(args: argparse.Namespace) -> int:
     if not units:
         raise LookupError(f"no functions in {path}")
     model = args.model or str(default_summarizer_dir())
-    needed = args.ignore_docstrings or not all(documentation(u) for u in units)
+    needed = not all(special_kind(u) or documentation(u) and not args.ignore_docstrings for u in units)
     summarizer = Summarizer(model, num_beams=args.beams) if needed else None
     summaries = summarize_units(units, summarizer, args.method, args.ratio,
                                 use_documentation=not args.ignore_docstrings)

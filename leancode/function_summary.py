@@ -7,7 +7,9 @@
    model's confidence clears the threshold calibrated with the model (its manifest's
    "abstention" record, written by `leancode-train calibrate summarize`).
 3. Otherwise nothing is guessed: the signature alone, with a note that no confident summary
-   exists (or that no summarizer loaded).
+   exists (or that no summarizer loaded). Undocumented tests, constructors and standard methods
+   (`__init__`, `toString`, Rust's `fmt`: `units.special_kind`) never reach the model: mining leaves
+   them out, so it never learned to describe them and its confidence on them is not calibrated.
 """
 
 from __future__ import annotations
@@ -17,21 +19,23 @@ from dataclasses import dataclass
 
 from .docstrings import first_sentence
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, summary_input, summary_lead
-from .units import Unit
+from .units import Unit, special_kind
 
 DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL = "documentation", "generated", "abstained", "no model"
+NOT_LEARNED = "not learned"
 NOTES = {
     DOCUMENTATION: "documentation",
     GENERATED: "generated summary",
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
+    NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
 }
 MAX_SIGNATURE = 300
 
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, GENERATED, ABSTAINED or NO_MODEL
+    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL or NOT_LEARNED
     text: str  # the line shown: "" when abstained or no model
     signature: str
     confidence: float | None = None  # the model's, when it was asked
@@ -69,6 +73,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
         doc = documentation(unit) if use_documentation else ""
         if doc:
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
+        elif special_kind(unit):
+            out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))
         elif summarizer is None:
             out.append(FunctionSummary(NO_MODEL, "", signature(unit)))
         else:

@@ -57,6 +57,28 @@ class Unit:
         return self.code[:start] + self.code[end:]
 
 
+# Standard trait and interface methods and constructors, as CodeSearchNet drops Java's (Python: every dunder).
+_SPECIAL_JAVA = frozenset({"toString", "equals", "hashCode"})
+SPECIAL_METHODS = {"java": _SPECIAL_JAVA, "javascript": frozenset({"constructor", "toString", "toJSON"}),
+                   "typescript": frozenset({"constructor", "toString", "toJSON"}), "go": frozenset({"String", "Error"}),
+                   "rust": frozenset({"new", "default", "fmt", "clone", "eq", "ne", "partial_cmp", "cmp", "hash", "drop",
+                                      "deref", "deref_mut", "from", "into", "as_ref", "as_mut"})}
+TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
+
+
+def special_kind(unit: Unit) -> str | None:
+    """TEST_FUNCTION, SPECIAL_METHOD (a constructor or standard method) or None: the kinds of function that mining
+    leaves out, so no summarizer trained here has learned to describe them."""
+    if unit.name.lower().lstrip("_").startswith("test"):
+        return TEST_FUNCTION
+    if unit.language == "python":
+        return SPECIAL_METHOD if re.fullmatch(r"__\w+__", unit.name) else None
+    scopes = unit.qualified_name.split(".")
+    special = unit.name in SPECIAL_METHODS.get(unit.language, _SPECIAL_JAVA) \
+        or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name
+    return SPECIAL_METHOD if special else None
+
+
 @lru_cache(maxsize=None)
 def _function_query(language: str) -> tree_sitter.Query:
     """A query capturing every node that may define a unit (as @f) and every scope that names one (as @s)."""

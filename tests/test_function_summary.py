@@ -13,11 +13,11 @@ import torch
 
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
-from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, signature,
+from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, NOT_LEARNED, signature,
                                        summarize_units)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
                                  summary_input, summary_lead)
-from leancode.units import extract_units
+from leancode.units import extract_units, special_kind
 from snippets import SNIPPETS, UNDOCUMENTED_TS
 
 UNDOCUMENTED = '''\
@@ -98,6 +98,25 @@ def test_threshold_is_read_from_the_model(models):
     assert uncalibrated.threshold is None
     [line] = uncalibrated.generate([summary_input(extract_units(UNDOCUMENTED, "python")[0])])
     assert line.confident  # never abstains without a calibration
+
+
+SPECIAL = {
+    "python": "class Cache:\n    def __init__(self, capacity):\n        self.capacity = capacity\n        self.items = {}\n"
+              "\n    def test_eviction(self):\n        cache = Cache(2)\n        assert cache.items == {}\n",
+    "java": "class Point {\n  public String toString() {\n    String s = x + \",\" + y;\n    return s;\n  }\n}\n",
+    "rust": "impl fmt::Display for Point {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n"
+            "        write!(f, \"{}\", self.x)?;\n        write!(f, \"{}\", self.y)\n    }\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SPECIAL))
+def test_tests_constructors_and_standard_methods_are_not_summarized(language, shipped):
+    units = extract_units(SPECIAL[language], language)
+    assert units and all(special_kind(u) for u in units)
+    for summary in summarize_units(units, shipped):  # the model is not asked: it never learned these
+        assert summary.source == NOT_LEARNED and summary.text == "" and summary.confidence is None
+    [normal] = extract_units(UNDOCUMENTED, "python")
+    assert special_kind(normal) is None and summarize_units([normal], shipped)[0].source in (GENERATED, ABSTAINED)
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,10 @@ def load_config(path, defaults=None):
 
 
 class Cache:
+    def __init__(self, capacity):
+        self.capacity = capacity
+        self._items, self._order = {}, []
+
     def evict_oldest(self, count):
         """Drop the `count` least recently used entries. Returns how many were dropped."""
         dropped = 0
@@ -187,6 +191,7 @@ async def test_progress_reported(vscode: LanguageClient):
 DOCUMENTATION = "*documentation*"
 GENERATED = "*generated summary (code-summarize)*"
 ABSTAINED = "*no docstring, and no confident generated summary*"
+NOT_LEARNED = "*no docstring; tests, constructors and standard methods get no generated summary*"
 
 
 def summary_line(text: str) -> str:
@@ -222,6 +227,9 @@ async def test_hover_documented_first_then_a_confident_generated_line(vscode: La
     label, first = expected_hover(util, "load_config")
     assert label in (GENERATED, ABSTAINED) and text.startswith(f"{first}\n\n{label}")
     assert "def load_config(path, defaults=None)" in text
+    # A constructor: the model never learned to describe one (mining leaves them out), so it is not asked.
+    text = await hover_text(vscode, util, line_of(util, "def __init__("), 8)
+    assert text.startswith("```python\ndef __init__(self, capacity)\n```\n\n" + NOT_LEARNED)
 
 
 @lsp

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from leancode.units import Unit
+from leancode.units import SPECIAL_METHOD, TEST_FUNCTION, Unit, special_kind
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,6 @@ _TRIVIAL_STATEMENT = re.compile(
     r"|throw\s+new\s+UnsupportedOperationException\s*\(.*\);)$")
 _DOCSTRING_PREFIX = re.compile(r"^\s*[rRbBuUfF]{0,2}(\"\"\"|'''|\"|')(?:.|\n)*?(?<!\\)\1\s*;?", re.S)
 _DECORATOR_LINES = re.compile(r"^(?:[ \t]*@[^\n]*\n)+")
-_SPECIAL_JAVA = frozenset({"toString", "equals", "hashCode"})
-# Standard trait and interface methods and constructors, as CodeSearchNet drops Java's.
-_SPECIAL = {"java": _SPECIAL_JAVA, "javascript": frozenset({"constructor", "toString", "toJSON"}),
-            "typescript": frozenset({"constructor", "toString", "toJSON"}), "go": frozenset({"String", "Error"}),
-            "rust": frozenset({"new", "default", "fmt", "clone", "eq", "ne", "partial_cmp", "cmp", "hash", "drop",
-                               "deref", "deref_mut", "from", "into", "as_ref", "as_mut"})}
 
 
 def normalize_code(code: str) -> str:
@@ -142,20 +136,11 @@ def file_problem(rel: PurePosixPath) -> str | None:
     return None
 
 
-def _special(unit: Unit) -> bool:
-    if unit.language == "python":
-        return bool(re.fullmatch(r"__\w+__", unit.name))
-    scopes = unit.qualified_name.split(".")
-    return unit.name in _SPECIAL.get(unit.language, _SPECIAL_JAVA) \
-        or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name
-
-
 def unit_problem(unit: Unit) -> str | None:
     """Why a function is dropped before its code is looked at (a test, a special method, no docstring), or None."""
-    if unit.name.lower().lstrip("_").startswith("test"):
-        return "test_function"
-    if _special(unit):
-        return "special_method"
+    kind = special_kind(unit)
+    if kind is not None:
+        return {TEST_FUNCTION: "test_function", SPECIAL_METHOD: "special_method"}[kind]
     if not unit.docstring or not unit.docstring.strip():
         return "no_docstring"
     return None
