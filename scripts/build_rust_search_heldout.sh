@@ -16,15 +16,6 @@ crates=(
   bit-set
 )
 root=data/rust-heldout
-mkdir -p "$root/debs" "$root/src"
-sources=()
-for crate in "${crates[@]}"; do
-  (cd "$root/debs" && ls librust-"$crate"-dev_*.deb >/dev/null 2>&1 || apt-get download -q "librust-$crate-dev")
-  mkdir -p "$root/src/$crate"
-  dpkg-deb -x "$root"/debs/librust-"$crate"-dev_*.deb "$root/src/$crate"
-  sources+=(--source "$root/src/$crate")
-done
-leancode-train mine --out "$root/mined" --language rust --no-registry-sources --no-stdlib --no-jdk "${sources[@]}" \
-  --workers 2
+bash scripts/mine_debian_crates.sh "$root" "${crates[@]}"
 python scripts/unseen_pool.py rust "$root/mined" "$root/pool" data/rust-more/mined
 leancode-train search-sets --mined "$root/pool" --out "$root/search" --split valid --limit 2000 --language rust
