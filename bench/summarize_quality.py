@@ -1,13 +1,14 @@
 """Summary quality per simplification method and ratio (smoothed BLEU-4), beside trivial baselines, and latency.
 
-    python bench/summarize_quality.py [--data data/mined/python/test.jsonl] [--limit 400] [--model DIR]
+    python bench/summarize_quality.py [--data data/mined-all/python/test.jsonl] [--limit 400] [--model DIR]
                                       [--methods none,leancode,...] [--ratios 0.1,...,0.5] [--latency 100]
 
 One process, one loaded summarizer (greedy decoding, batches of 16). Baselines need no
 model: a constant summary (the most common first sentence of the training split), the
 words of the function's name, and the summarizer on plain truncation and random removal
 (rows of the table); the summarizer reading only the signature shows how much of the
-BLEU the header alone carries. Latency: single functions of 150-250 model pieces, batch size 1,
+BLEU the header alone carries. Each method's difference from LeanCode at the same ratio comes with its 95%
+paired-bootstrap interval (2,000 seeded resamples of the functions). Latency: single functions of 150-250 model pieces, batch size 1,
 simplification plus generation, as `leancode summarize` runs after the model is loaded.
 """
 
@@ -23,12 +24,13 @@ from collections import Counter
 from pathlib import Path
 
 import torch
-from report import command_line, percentiles, seeded_sample, write_section
+import numpy as np
+from report import bootstrap, command_line, interval, percentiles, seeded_sample, write_section
 
 from leancode.model_tokens import piece_counter
 from leancode.simplify import METHODS, signature_only, simplify
-from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, REPETITION_PENALTY, Summarizer
-from leancode.training.metrics import corpus_bleu
+from leancode.summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer
+from leancode.training.metrics import corpus_bleu, sentence_bleu
 from leancode.training.jsonl import read_jsonl
 from leancode.training.summarize_eval import evaluate
 
@@ -56,8 +58,8 @@ def latency(summarizer: Summarizer, rows: list[dict], method: str, ratio: float)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=str(ROOT / "data/mined/python/test.jsonl"))
-    parser.add_argument("--train", default=str(ROOT / "data/mined/python/train.jsonl"),
+    parser.add_argument("--data", default=str(ROOT / "data/mined-all/python/test.jsonl"))
+    parser.add_argument("--train", default=str(ROOT / "data/mined-all/python/train.jsonl"),
                         help="where the constant baseline's sentence comes from")
     parser.add_argument("--limit", type=int, default=400, help="a seeded sample of N test functions")
     parser.add_argument("--model", help="summarizer directory (default: the shipped one)")
@@ -79,12 +81,15 @@ def main() -> None:
     summarizer = Summarizer(args.model)
     summarizer.summarize([rows[0]["code"]])  # warm-up, untimed
 
-    cells = []
-    _, full = evaluate(rows, summarizer, "none", 0.0)
-    cells.append(full)
+    def cell(method: str, ratio: float) -> dict:
+        predictions, report = evaluate(rows, summarizer, method, ratio)
+        report["scores"] = [100 * sentence_bleu(r, h) for r, h in zip(references, predictions)]
+        return report
+
+    cells = [cell("none", 0.0)]
     for method in methods:
         for ratio in ratios:
-            _, report = evaluate(rows, summarizer, method, ratio)
+            report = cell(method, ratio)
             cells.append(report)
             print(json.dumps({k: report[k] for k in ("method", "ratio", "bleu", "seconds_per_function")}), flush=True)
     baselines = {f"constant \"{constant}\"": corpus_bleu(references, [constant] * len(rows)),
@@ -123,10 +128,11 @@ def render(args, summarizer, rows, cells, baselines, timing, timed) -> str:
         f"({size:.1f} MB on disk; decoder and {summarizer.manifest.get('encoder_tuned_layers', 0)} top encoder "
         f"layers trained on `{trained.get('method')}` inputs at ratios "
         f"{trained.get('ratios')}), greedy decoding with repetition penalty "
-        f"{REPETITION_PENALTY}. BLEU: CodeXGLUE smoothed sentence BLEU-4 x 100.",
+        f"{summarizer.decoding.repetition_penalty} and the repeat bans, decoder in {summarizer.precision}. "
+        "BLEU: CodeXGLUE smoothed sentence BLEU-4 x 100.",
         "",
         f"Full input (ratio 0): **BLEU {full['bleu']:.2f}**, {full['seconds_per_function'] * 1000:.0f} ms per function "
-        "in batches of 16.",
+        + ("(int8 decodes one at a time)." if summarizer.precision == "int8" else "in batches of 16."),
         "",
         "| method | " + " | ".join(f"{r:g}" for r in sorted({c['ratio'] for c in cells[1:]})) + " |",
         "|---|" + "---|" * len({c['ratio'] for c in cells[1:]}),
@@ -135,6 +141,21 @@ def render(args, summarizer, rows, cells, baselines, timing, timed) -> str:
         row = [c for c in cells[1:] if c["method"] == method]
         lines.append(f"| {method} | " + " | ".join(
             f"{c['bleu']:.2f} ({100 * c['bleu'] / full['bleu']:.1f}%)" for c in row) + " |")
+    draws = bootstrap(2000, len(rows))
+    lean = {c["ratio"]: np.array(c["scores"]) for c in cells[1:] if c["method"] == "leancode"}
+    if lean:
+        lines += ["", "Difference from LeanCode at the same ratio, with its 95% paired-bootstrap interval:", "",
+                  "| method | " + " | ".join(f"{r:g}" for r in sorted(lean)) + " |", "|---|" + "---|" * len(lean)]
+        for method in dict.fromkeys(c["method"] for c in cells[1:] if c["method"] != "leancode"):
+            row = [c for c in cells[1:] if c["method"] == method and c["ratio"] in lean]
+            lines.append(f"| {method} | " + " | ".join(
+                "{:+.2f} [{:+.2f}, {:+.2f}]".format(c["bleu"] - lean[c["ratio"]].mean(),
+                                                    *interval(draws, np.array(c["scores"]), lean[c["ratio"]]))
+                for c in row) + " |")
+        lines.append("| full code | " + " | ".join(
+            "{:+.2f} [{:+.2f}, {:+.2f}]".format(full["bleu"] - lean[r].mean(),
+                                                *interval(draws, np.array(full["scores"]), lean[r]))
+            for r in sorted(lean)) + " |")
     lines += ["", "Cells: BLEU (share of the full-input BLEU). Baselines without a model:", ""]
     lines += [f"- {name}: BLEU {value:.2f}" for name, value in baselines.items()]
     lines += ["", f"Latency, one function at a time ({timed} functions of 150-250 model pieces, simplify + generate):",
