@@ -36,7 +36,7 @@ MAX_SIGNATURE = 300
 @dataclass(frozen=True)
 class FunctionSummary:
     source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL or NOT_LEARNED
-    text: str  # the line shown: "" when abstained or no model
+    text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked
     model: str | None = None

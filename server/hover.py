@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from leancode.function_summary import FunctionSummary, summarize_units
+from leancode.function_summary import NOT_LEARNED, FunctionSummary, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
 from leancode.units import Unit, extract_units
 
@@ -153,7 +153,7 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
     if cached is not None:
         return cached
     [summary] = summarize_units([unit], summarizer.model, method, ratio)
-    simplified = summary_input(unit, method, ratio) if show_simplified else None
+    simplified = summary_input(unit, method, ratio) if show_simplified and summary.source != NOT_LEARNED else None
     text = render(unit, summary, simplified, where)
     cache.put(key, text)
     return text

@@ -230,6 +230,7 @@ async def test_hover_documented_first_then_a_confident_generated_line(vscode: La
     # A constructor: the model never learned to describe one (mining leaves them out), so it is not asked.
     text = await hover_text(vscode, util, line_of(util, "def __init__("), 8)
     assert text.startswith("```python\ndef __init__(self, capacity)\n```\n\n" + NOT_LEARNED)
+    assert "simplified code the model reads" not in text  # it reads none
 
 
 @lsp
