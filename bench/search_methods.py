@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 import numpy as np
 from report import bootstrap, command_line, interval, publish
@@ -38,27 +37,15 @@ def served_reader(language: str) -> tuple[str, str]:
     return name, str(extra_readers(SHIPPED_ADAPTER)[name])
 
 
-def encode_seconds(encoder: Encoder, codebase: list[dict]) -> tuple[float, float]:
-    """Seconds to simplify, then to embed the codebase, as `leancode index` does."""
-    start = time.perf_counter()
-    simplified = encoder.simplify([(r["code"], r["language"]) for r in codebase])
-    middle = time.perf_counter()
-    encoder.encode_simplified([s.code for s in simplified], languages=[r["language"] for r in codebase])
-    return middle - start, time.perf_counter() - middle
-
-
-def time_ratios(lean: Encoder, full: Encoder, codebase: list[dict], repeats: int) -> np.ndarray:
+def time_ratios(lean: Encoder, full: Encoder, codebase: list[dict], query_vectors, gold, repeats: int) -> np.ndarray:
     """LeanCode's time over full code's, [simplify + embed, embed alone], once per pair of runs; which runs first
     alternates."""
     ratios = []
     for k in range(repeats):
-        if k % 2:
-            lean_s = encode_seconds(lean, codebase)
-            full_s = encode_seconds(full, codebase)
-        else:
-            full_s = encode_seconds(full, codebase)
-            lean_s = encode_seconds(lean, codebase)
-        ratios.append((sum(lean_s) / sum(full_s), lean_s[1] / full_s[1]))
+        first, second = (lean, full) if k % 2 else (full, lean)
+        timed = {id(e): run_cell(e, codebase, query_vectors, gold) for e in (first, second)}
+        lean_cell, full_cell = timed[id(lean)], timed[id(full)]
+        ratios.append((lean_cell["seconds"] / full_cell["seconds"], lean_cell["encode_s"] / full_cell["encode_s"]))
     return np.array(ratios)
 
 
@@ -95,7 +82,8 @@ def main() -> None:
         for method in ("leancode", *OTHERS):
             encoder = full.configured(method=method, ratio=ratio)
             cells[method] = run_cell(encoder, codebase, query_vectors, gold)
-        times = time_ratios(full.configured(method="leancode", ratio=ratio), full, codebase, args.timing_repeats)
+        times = time_ratios(full.configured(method="leancode", ratio=ratio), full, codebase, query_vectors, gold,
+                            args.timing_repeats)
         draws = bootstrap(2000, len(queries))
         lean = cells["leancode"]["rr"]
         others = []
