@@ -82,9 +82,14 @@ _NON_SPACE = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
 
 
+def _one_word(text: str) -> bool:
+    """Whether `text` is one word: not empty, no whitespace (most leaves)."""
+    return bool(text) and not _SPACE.search(text)
+
+
 def _split_words(text: str, start: int) -> list[tuple[str, int, int]]:
-    if text and not text[0].isspace() and not text[-1].isspace() and len(text.split()) == 1:
-        return [(text, start, start + len(text))]  # most leaves: one word, no whitespace
+    if _one_word(text):
+        return [(text, start, start + len(text))]
     return [(m.group(), start + m.start(), start + m.end()) for m in _NON_SPACE.finditer(text)]
 
 
@@ -100,7 +105,7 @@ class _Lexer:
 
     def add(self, start: int, end: int, kind: str, category: C, statement: int, in_call: bool) -> None:
         text = self.code[start:end]
-        if text and not _SPACE.search(text):  # most leaves: one word
+        if _one_word(text):  # without building the list _split_words returns
             self.tokens.append(Token(text, start, end, kind, category, statement, in_call))
             return
         for word, s, e in _split_words(text, start):
