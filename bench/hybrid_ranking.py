@@ -23,7 +23,7 @@ import numpy as np
 from report import command_line, publish
 
 from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
-from leancode.search import SearchIndex, lexical_terms, rank, split_identifier
+from leancode.search import NAME_WEIGHT, SearchIndex, rank, split_identifier, unit_terms
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -66,6 +66,8 @@ def main() -> None:
                         help="include CoSQA dev (6,267 functions; 1 of its 500 queries names an identifier)")
     parser.add_argument("--method", default=SEARCH_METHOD)
     parser.add_argument("--ratio", type=float, default=SEARCH_RATIO)
+    parser.add_argument("--name-weight", type=int, nargs="*", default=[NAME_WEIGHT],
+                        help="extra copies of each function's name among its BM25 terms; several: one row each")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     encoder = Encoder(method=args.method, ratio=args.ratio)
@@ -73,7 +75,9 @@ def main() -> None:
     for path in [DATA] * args.cosqa + [*map(Path, args.pairs)]:
         queries, codebase = read_set(path)
         items = [(c["code"], c["language"]) for c in codebase]
-        index = SearchIndex(encoder.encode_code(items), [lexical_terms(code, language) for code, language in items])
+        vectors = encoder.encode_code(items)
+        indexes = {weight: SearchIndex(vectors, [unit_terms(c["code"], c["language"], c.get("name", ""), weight)
+                                                 for c in codebase]) for weight in args.name_weight}
         kinds = {"all queries": queries,
                  "naming an identifier of the function": [q for q in queries
                                                           if names_identifier(q["query"], codebase[q["gold"]]["code"])]}
@@ -83,18 +87,20 @@ def main() -> None:
         name = "CoSQA dev" if path == DATA else f"`{path}`"
         for kind, chosen in kinds.items():
             texts = [q["query"] for q in chosen]
-            vectors = encoder.encode_queries(texts)
+            query_vectors = encoder.encode_queries(texts)
             gold = [q["gold"] for q in chosen]
-            dense, hybrid = (mrr(vectors, texts, gold, index, h) for h in (False, True))
-            rows.append((name, len(codebase), kind, len(chosen), dense, hybrid))
+            dense = mrr(query_vectors, texts, gold, indexes[args.name_weight[0]], False)
+            for weight, index in indexes.items():
+                hybrid = mrr(query_vectors, texts, gold, index, True)
+                rows.append((name, len(codebase), kind, weight, len(chosen), dense, hybrid))
     lines = ["## Dense vs hybrid ranking", "",
              f"`{command_line()}` — code read as served ({args.method} {args.ratio:g}); BM25 (bm25s) over split "
              "identifiers and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep "
-             "each); MRR over the top 100.", "",
-             "| set | functions | queries | n | dense MRR | hybrid MRR | hybrid / dense |",
-             "|---|---:|---|---:|---:|---:|---:|",
-             *(f"| {name} | {n:,} | {kind} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} |"
-               for name, n, kind, count, dense, hybrid in rows if count)]
+             "each); MRR over the top 100; name weight: extra copies of a function's name among its BM25 terms.", "",
+             "| set | functions | queries | name weight | n | dense MRR | hybrid MRR | hybrid / dense |",
+             "|---|---:|---|---:|---:|---:|---:|---:|",
+             *(f"| {name} | {n:,} | {kind} | {weight} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} |"
+               for name, n, kind, weight, count, dense, hybrid in rows if count)]
     publish("hybrid-ranking", lines, write=not args.no_write)
 
 

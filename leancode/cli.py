@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from tqdm import tqdm
@@ -28,6 +31,26 @@ def _ratio(text: str) -> float:
     return value
 
 
+DEFAULT = "default"
+
+
+def _search_ratio(text: str) -> float | str:
+    """A ratio to embed at (below 1: removing every token leaves nothing to embed), or "default"."""
+    if text == DEFAULT:
+        return DEFAULT
+    value = _ratio(text)
+    if value == 1:
+        raise argparse.ArgumentTypeError("ratio 1 removes every token, leaving nothing to embed; give less than 1")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leancode", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     simp.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")
     simp.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                       help="show removed tokens dimmed instead of hiding them (auto: on a terminal)")
-    simp.add_argument("--input", help="batch mode: JSONL with idx, code, language per line")
-    simp.add_argument("--output", help="batch mode: JSONL to write (default: standard output)")
+    simp.add_argument("--input", help="batch mode: JSONL with idx, code, language per line ('-': standard input)")
+    simp.add_argument("--output", help="batch mode: JSONL to write (default or '-': standard output)")
     simp.add_argument("--seed", type=int, default=0, help="seed of the random method")
 
     index = commands.add_parser("index", help="index the functions of a repository for search",
@@ -112,11 +135,13 @@ def _index_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--model", help="local encoder or search adapter directory (default: the shipped adapter "
                          "over the packaged model; 'packaged:sentence-transformers/all-MiniLM-L6-v2' for the "
                          "packaged model alone)")
-    command.add_argument("--method", choices=METHODS, help="simplification before embedding")
-    command.add_argument("--ratio", type=_ratio, help="fraction of model tokens removed before embedding")
+    command.add_argument("--method", choices=METHODS, help="simplification before embedding (kept by the index "
+                         "for later runs)")
+    command.add_argument("--ratio", type=_search_ratio, help="fraction of model tokens removed before embedding, "
+                         "below 1 (kept by the index for later runs; 'default': the per-language defaults again)")
     command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
                          help="int8 encoder (ONNX Runtime: one function per call; --no-quantize: fp32 for this run)")
-    command.add_argument("--threads", type=int, help="CPU threads for the encoder")
+    command.add_argument("--threads", type=_positive, help="CPU threads for the encoder")
     command.add_argument("--backend", choices=BACKENDS, default="auto",
                          help="where the encoder runs (auto: ONNX Runtime from a one-time export, else PyTorch)")
 
@@ -141,13 +166,14 @@ def _dimmed(code: str, result: Simplified) -> str:
 
 def _simplify_file(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    language = _language(path, args.language)
     code = _read(path)
+    language = _language(path, args.language)
     units = extract_units(code, language)
     if args.function:
         units = _named(units, args.function, path)
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
-    snippets = [(f"{path}:{u.start_line + 1} {u.qualified_name}", u.code) for u in units] or [(str(path), code)]
+    snippets = [(f"{path}:{u.start_line + 1} {u.qualified_name}", _dedented(code, u)) for u in units] \
+        or [(str(path), code)]
     for header, snippet in snippets:
         result = _simplify_one(snippet, language, args)
         note = f"# {header}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
@@ -157,7 +183,16 @@ def _simplify_file(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dedented(source: str, unit) -> str:
+    """A unit's code as its own text: a method's body moved left with its first line."""
+    line_start = source.rfind("\n", 0, unit.start) + 1
+    indent = source[line_start:unit.start]
+    return textwrap.dedent(indent + unit.code) if indent and not indent.strip() else unit.code
+
+
 def _read(path: Path) -> str:
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a directory; give a source file")
     try:
         return read_source(path)
     except ValueError as reason:
@@ -173,10 +208,13 @@ def _language(path: Path, override: str | None) -> str:
 
 
 def _named(units: list, name: str, path: Path) -> list:
-    """The units called `name` (plain or qualified); LookupError when there is none."""
-    found = [u for u in units if name in (u.name, u.qualified_name)]
+    """The units called `name`: plain, qualified, or the end of a qualified name (`Inner.run` for
+    `Cache.Inner.run`); LookupError, naming the closest, when there is none."""
+    found = [u for u in units if name in (u.name, u.qualified_name) or u.qualified_name.endswith("." + name)]
     if not found:
-        raise LookupError(f"no function named {name!r} in {path}")
+        close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
+        raise LookupError(f"no function named {name!r} in {path}"
+                          + (f"; did you mean {', '.join(close)}?" if close else ""))
     return found
 
 
@@ -191,10 +229,10 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
 def _summarize(args: argparse.Namespace) -> int:
     from .function_summary import documentation, summarize_units
     from .summarizer import Summarizer, default_summarizer_dir
-    from .units import special_kind
+    from .units import overload_stub, special_kind
 
     path, line, name = _target(args.target)
-    units = extract_units(_read(path), _language(path, args.language))
+    units = siblings = extract_units(_read(path), _language(path, args.language))
     if line is not None:
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
         units = around[-1:]  # the innermost: units come outer first
@@ -205,10 +243,11 @@ def _summarize(args: argparse.Namespace) -> int:
     if not units:
         raise LookupError(f"no functions in {path}")
     model = args.model or str(default_summarizer_dir())
-    needed = not all(special_kind(u) or documentation(u) and not args.ignore_docstrings for u in units)
+    needed = not all(special_kind(u) or overload_stub(u) or documentation(u) and not args.ignore_docstrings
+                     for u in units)
     summarizer = Summarizer(model, num_beams=args.beams) if needed else None
     summaries = summarize_units(units, summarizer, args.method, args.ratio,
-                                use_documentation=not args.ignore_docstrings)
+                                use_documentation=not args.ignore_docstrings, siblings=siblings)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
                            "source": s.source, "signature": s.signature, "confidence": s.confidence,
@@ -222,6 +261,8 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _simplify(args: argparse.Namespace) -> int:
+    if args.input and args.file:
+        raise ValueError("give a FILE or --input JSONL, not both")
     if args.input:
         return _simplify_batch(args)
     if not args.file:
@@ -230,23 +271,31 @@ def _simplify(args: argparse.Namespace) -> int:
 
 
 def _simplify_batch(args: argparse.Namespace) -> int:
-    source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
-    sink = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     failures = 0
-    with source, sink:
+    with contextlib.ExitStack() as files:  # closes what it opened, never standard input or output
+        source = sys.stdin if args.input == "-" else files.enter_context(open(args.input, encoding="utf-8"))
+        sink = sys.stdout if args.output in (None, "-") else files.enter_context(
+            open(args.output, "w", encoding="utf-8"))
         for number, line in enumerate(tqdm(source, desc="simplify", unit=" functions", disable=None), 1):
             if not line.strip():
                 continue
             record = None
             try:
-                record = json.loads(line)
+                try:
+                    record = json.loads(line)
+                except ValueError as error:
+                    raise ValueError(f"not a JSON line ({error})") from None
+                if not isinstance(record, dict):
+                    raise ValueError("each line must be a JSON object with 'code' (and 'language', 'idx')")
+                if not isinstance(record.get("code"), str):
+                    raise ValueError("no 'code' field holding the function's text")
                 code, language = record["code"], record.get("language") or args.language
                 if language is None:
                     raise ValueError("no language: add a 'language' field or pass --language")
                 result = _simplify_one(code, language, args)
             except (ValueError, KeyError, TypeError, UnsupportedLanguageError) as error:
                 failures += 1
-                print(f"leancode: line {number}: {error!r}; written with an 'error' field and the input line",
+                print(f"leancode: line {number}: {error}; written with an 'error' field and the input line",
                       file=sys.stderr)
                 out = {"idx": record.get("idx") if isinstance(record, dict) else None, "line": number,
                        "error": str(error), "input": line.rstrip("\n")}
@@ -295,6 +344,8 @@ def _encoder(args: argparse.Namespace, built: dict):
     for name in ("model", "method", "ratio", "quantize"):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
+    if settings.get("ratio") == DEFAULT:
+        del settings["ratio"]  # the per-language defaults
     encoder = Encoder(threads=args.threads, backend=args.backend, **settings)
     made_by = built.get("model_path")
     if args.model is None and isinstance(made_by, str) and made_by != str(getattr(encoder, "path", "")):
@@ -343,6 +394,8 @@ def _search(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise ValueError("--top must be at least 1")
+    if not args.query.strip():
+        raise ValueError("the query is empty: say what the function does, or name it")
     root, within = _repository(Path(args.path), args.index_dir)
     scale_dir, built = _scale_index_dir(args, root)
     if scale_dir is not None:  # a lance index (several repositories): searched as it is, not updated here
@@ -352,7 +405,13 @@ def _search(args: argparse.Namespace) -> int:
     if args.repo is not None:
         raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
     index = _open_index(args, root)
-    if args.update or not index.load():
+    if not index.load():
+        if not args.update:
+            raise LookupError(f"no index of {root} yet (--no-update): run `leancode index {root}` first")
+        print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
+              file=sys.stderr)
+        index.update(progress=not args.json)
+    elif args.update:
         index.update(progress=not args.json)
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
@@ -379,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`leancode search ... | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # an index resumes from what it saved; no traceback for a Ctrl-C
+        print("leancode: interrupted", file=sys.stderr)
+        return 130
     except (OSError, ValueError, LookupError) as error:
         print(f"leancode: error: {error}", file=sys.stderr)
         return 2

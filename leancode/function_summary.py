@@ -10,32 +10,37 @@
    exists (or that no summarizer loaded). Undocumented tests, constructors and standard methods
    (`__init__`, `toString`, Rust's `fmt`: `units.special_kind`) never reach the model: mining leaves
    them out, so it never learned to describe them and its confidence on them is not calibrated.
+   Nor do Python `@overload` stubs: they take their implementation's documentation.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 from .docstrings import first_sentence
+from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, summary_input, summary_lead
-from .units import Unit, special_kind
+from .tokens import COMMENT, lex
+from .units import Unit, header, overload_stub, special_kind
 
 DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL = "documentation", "generated", "abstained", "no model"
-NOT_LEARNED = "not learned"
+NOT_LEARNED, OVERLOAD = "not learned", "overload"
 NOTES = {
     DOCUMENTATION: "documentation",
     GENERATED: "generated summary",
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
+    OVERLOAD: "an @overload signature, without a documented implementation",
 }
 MAX_SIGNATURE = 300
 
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL or NOT_LEARNED
+    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED or OVERLOAD
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked
@@ -46,12 +51,21 @@ class FunctionSummary:
         """How to label `text` (or its absence) for a reader."""
         return NOTES[self.source] + (f" ({self.model})" if self.source == GENERATED and self.model else "")
 
+    @property
+    def model_reads(self) -> bool:
+        """Whether the summarizer reads such a function (documented ones too, were they undocumented)."""
+        return self.source not in (NOT_LEARNED, OVERLOAD)
+
 
 def signature(unit: Unit) -> str:
-    """The declaration without decorators, body or trailing `:`/`{`, on one line."""
-    at = unit.code.find(unit.body) if unit.body else -1
-    header = unit.code[:at] if at > 0 else unit.code
-    lines = [line for line in header.splitlines() if not line.lstrip().startswith(("@", "#["))]
+    """The declaration without decorators, comments, body or trailing `:`/`{`, on one line."""
+    head = header(unit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        comments = [t for t in lex(unit.code, unit.language) if t.kind == COMMENT and t.start < len(head)]
+    for token in reversed(comments):
+        head = head[:token.start] + " " * (min(token.end, len(head)) - token.start) + head[token.end:]
+    lines = [line for line in head.splitlines() if not line.lstrip().startswith(("@", "#["))]
     text = re.sub(r"\s+", " ", " ".join(line.strip() for line in lines)).strip()
     text = re.sub(r"\s*(\{|:|=>\s*\{?|=)\s*$", "", text) if not text.endswith("=>") else text
     text = text.replace("( ", "(").replace(" )", ")")
@@ -63,15 +77,29 @@ def documentation(unit: Unit) -> str:
     return first_sentence(unit.docstring, unit.language) if unit.docstring else ""
 
 
+def implementation(stub: Unit, siblings: list[Unit]) -> Unit | None:
+    """The function an `@overload` stub declares a signature of: the last same-named function of `siblings`
+    (the stub's file) that is no stub itself."""
+    found = [u for u in siblings if u.qualified_name == stub.qualified_name and not overload_stub(u)]
+    return max(found, key=lambda u: u.start, default=None)
+
+
 def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: str = DEFAULT_METHOD,
-                    ratio: float = DEFAULT_RATIO, use_documentation: bool = True) -> list[FunctionSummary]:
+                    ratio: float = DEFAULT_RATIO, use_documentation: bool = True,
+                    siblings: list[Unit] | None = None) -> list[FunctionSummary]:
     """What to show for each unit (the model reads only the undocumented ones, in one batch;
-    every one when `use_documentation` is off)."""
+    every one when `use_documentation` is off). An `@overload` stub is described by its implementation's
+    documentation, found among `siblings` (its file's units), and never by the model."""
     out: list[FunctionSummary | None] = []
     undocumented = []
     for unit in units:
         doc = documentation(unit) if use_documentation else ""
-        if doc:
+        if not doc and overload_stub(unit):
+            target = implementation(unit, siblings or units)
+            doc = documentation(target) if target is not None and use_documentation else ""
+            out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)) if doc
+                       else FunctionSummary(OVERLOAD, "", signature(unit)))
+        elif doc:
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
         elif special_kind(unit):
             out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))

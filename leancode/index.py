@@ -399,6 +399,7 @@ class RepositoryIndex:
             "config_key": snapshot.config_key,
             "dim": encoder.dim,
             "encoder": manifest_settings(encoder),
+            "encoder_chosen": True,  # "encoder" holds only settings a user chose (see `built_settings`)
             "counts": {"files": stats.files, "units": len(snapshot.units),
                        "distinct_functions": len({u.key for u in snapshot.units})},
             "skipped": stats.skipped,

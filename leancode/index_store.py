@@ -133,9 +133,10 @@ def built_settings(manifest: dict | None) -> dict:
     if not isinstance(settings, dict) or len(valid) < len(settings):
         bad = settings if not isinstance(settings, dict) else {k: v for k, v in settings.items() if k not in valid}
         warnings.warn(f"index manifest: invalid encoder settings {json.dumps(bad)[:200]} ignored", stacklevel=2)
-    if valid.get("ratio") == 0.2:
-        # Every index's default before per-language defaults (`Encoder(ratio=None)`): not a choice to carry over;
-        # such an index re-embeds once under the defaults' cache key (`--ratio 0.2` keeps it for a run).
+    if valid.get("ratio") == 0.2 and manifest.get("encoder_chosen") is not True:
+        # Every index's default before per-language defaults (`Encoder(ratio=None)`), in manifests written before
+        # they record only chosen settings ("encoder_chosen"): not a choice to carry over; such an index re-embeds
+        # once under the defaults' cache key.
         del valid["ratio"]
     if valid.get("quantize") is False:
         # fp32 was every index's default before int8 could be: not a choice to carry over (were int8 the default,

@@ -76,6 +76,15 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
     return terms
 
 
+NAME_WEIGHT = 0  # extra copies of a function's own (qualified) name among its BM25 terms
+
+
+def unit_terms(code: str, language: str, qualified_name: str, name_weight: int = NAME_WEIGHT) -> list[str]:
+    """A function's BM25 terms: those of its code, and its name's `name_weight` times more (a field weight:
+    the name says what the function is, a parameter named alike does not)."""
+    return lexical_terms(code, language) + lexical_terms(qualified_name.replace(".", " "), language) * name_weight
+
+
 class SearchIndex:
     """What ranking needs: one (n, dim) matrix of normalised vectors and, for hybrid, each row's terms.
 

@@ -66,10 +66,25 @@ SPECIAL_METHODS = {"java": _SPECIAL_JAVA, "javascript": frozenset({"constructor"
 TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
 
 
-def special_kind(unit: Unit) -> str | None:
+# Attributes and annotations that make a function a test whatever its name: Rust `#[test]`, `#[tokio::test]`,
+# `#[bench]`; JUnit's `@Test`, `@ParameterizedTest`, `@RepeatedTest`.
+_TEST_MARK = {"rust": re.compile(r"^\s*#\[(?:[\w:]+::)?(?:test|bench)\b", re.M),
+              "java": re.compile(r"^\s*@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest)\b", re.M)}
+_OVERLOAD = re.compile(r"^\s*@(?:typing\.|t\.|typing_extensions\.)?overload\b", re.M)
+
+
+def header(unit: Unit) -> str:
+    """The unit's code before its body: attributes, annotations or decorators, and the declaration."""
+    at = unit.code.find(unit.body) if unit.body else -1
+    return unit.code[:at] if at > 0 else unit.code
+
+
+def special_kind(unit: Unit, by_attribute: bool = True) -> str | None:
     """TEST_FUNCTION, SPECIAL_METHOD (a constructor or standard method) or None: the kinds of function that mining
-    leaves out, so no summarizer trained here has learned to describe them."""
-    if unit.name.lower().lstrip("_").startswith("test"):
+    leaves out, so no summarizer trained here has learned to describe them. `by_attribute`: a function marked as
+    a test (`#[test]`, `@Test`) is one whatever its name."""
+    mark = _TEST_MARK.get(unit.language) if by_attribute else None
+    if unit.name.lower().lstrip("_").startswith("test") or mark is not None and mark.search(header(unit)):
         return TEST_FUNCTION
     if unit.language == "python":
         return SPECIAL_METHOD if re.fullmatch(r"__\w+__", unit.name) else None
@@ -77,6 +92,11 @@ def special_kind(unit: Unit) -> str | None:
     special = unit.name in SPECIAL_METHODS.get(unit.language, _SPECIAL_JAVA) \
         or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name
     return SPECIAL_METHOD if special else None
+
+
+def overload_stub(unit: Unit) -> bool:
+    """A Python `@overload` signature: its implementation, a later function of the same name, says what it does."""
+    return unit.language == "python" and bool(_OVERLOAD.search(header(unit)))
 
 
 @lru_cache(maxsize=None)
@@ -116,8 +136,8 @@ def _binding(node: Node) -> tuple[str, Node] | None:
 
 def _name(node: Node, spec: LanguageSpec) -> str:
     """The name of a function or scope node ("" when anonymous)."""
-    if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment
-        words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0])
+    if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment ([u8; N]: u8)
+        words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
     if not name and spec.name in _JS:

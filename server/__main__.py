@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     # Serving has ended (exit, end of input or a lost client): leave now rather than wait for worker threads
     # still busy (a summarizer loading, a long hover), which would keep the client waiting on exit.
     logging.shutdown()
-    os._exit(0)  # the writer has flushed and closed stdout
+    # The writer has flushed and closed stdout. Exit code 0 only after `shutdown`, as the protocol says.
+    os._exit(0 if getattr(server.protocol, "_shutdown", False) else 1)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from leancode.units import Unit
+from leancode.units import Unit, overload_stub
 
 from .hover import unit_named
 from .workspace import Hit
@@ -22,19 +22,25 @@ def path_distance(caller: Path | None, other: Path) -> tuple:
 
 
 def resolve_call(name: str, local: list[Unit], caller: Path | None, candidates: list[Hit],
-                 units_in: Callable[[Hit], list[Unit] | None]) -> tuple[Unit | None, str | None]:
+                 units_in: Callable[[Hit], list[Unit] | None], method: bool = True) -> tuple[Unit | None, str | None]:
     """The function a call of `name` in the file at `caller` (whose functions are `local`) means, and where it
-    is ("folder/path:line"; None for the same file). `candidates` are the indexed functions of that name;
-    `units_in(hit)` reads the functions of a candidate's file now (None when it cannot be read), so a stale
-    index entry is matched to the current code by name and nearest line."""
+    is ("folder/path:line"; None for the same file). `method`: the call may mean a method (`obj.name(`, or any
+    call in Java); a plain `name(` elsewhere means a function outside any class first, here or in another file,
+    and a same-file method only when there is none. Of same-named functions an `@overload` stub comes after its
+    implementation. `candidates` are the indexed functions of that name; `units_in(hit)` reads the functions
+    of a candidate's file now (None when it cannot be read), so a stale index entry is matched to the current
+    code by name and nearest line."""
     same_file = [u for u in local if u.name == name]
-    if same_file:
-        return same_file[0], None
-    for hit in sorted(candidates, key=lambda hit: path_distance(caller, hit.path)):
+    plain = [u for u in same_file if u.qualified_name == u.name]
+    if method and same_file or plain:
+        return min(plain or same_file, key=overload_stub), None
+    ordered = sorted(candidates, key=lambda hit: (not method and hit.unit.qualified_name != hit.unit.name,
+                                                  path_distance(caller, hit.path)))
+    for hit in ordered:
         units = units_in(hit)
         if units is None:
             continue
         unit = unit_named(units, hit.unit.qualified_name, hit.unit.start_line)
         if unit is not None:
             return unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}"
-    return None, None
+    return (min(same_file, key=overload_stub), None) if same_file else (None, None)

@@ -13,6 +13,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -43,8 +44,10 @@ class LeanCodeServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = Settings()  # the latest from the client (the indexing thread applies them in order)
         self.state = Workspaces(self.settings, log=lambda m: self.log(m))
-        self.pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="leancode-worker")
-        self.indexer = Indexer(self.log)
+        self.pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="leancode-worker")  # hovers, file reads
+        # Searches (one query embedding and a ranking: milliseconds) never wait behind a burst of hovers.
+        self.search_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leancode-search")
+        self.indexer = Indexer(self.log, self._job_failed)
         self.index_status = IndexStatus()  # what a search answered meanwhile is told
         self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
         self.hover_cache = hover.HoverCache()
@@ -74,6 +77,11 @@ class LeanCodeServer(LanguageServer):
         logger.info("%s", message)
         self.on_loop(self.window_log_message, types.LogMessageParams(type=kind, message=message))
 
+    def tell(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        """Log `message` and show it to the user (what they must act on: bad settings, a failed index)."""
+        self.log(message, kind)
+        self.on_loop(self.window_show_message, types.ShowMessageParams(type=kind, message=message))
+
     def report_server_error(self, error: Exception, source) -> None:
         if is_parse_error(error):
             self.protocol.reply_parse_error(error)
@@ -86,7 +94,7 @@ class LeanCodeServer(LanguageServer):
         with self._summarizer_lock:
             path = self.settings.summarizer_path
             if self._summarizer is None or path != self._summarizer_path:
-                self._summarizer = hover.load_summarizer(path, log=lambda m: self.log(m, types.MessageType.Warning))
+                self._summarizer = hover.load_summarizer(path, log=lambda m: self.tell(m, types.MessageType.Warning))
                 self._summarizer_path = path
             return self._summarizer
 
@@ -97,7 +105,7 @@ class LeanCodeServer(LanguageServer):
         try:
             settings, unknown = parse_settings(data, self.settings)
         except SettingsError as error:
-            self.log(f"leancode: invalid settings from {source}: {error}", types.MessageType.Error)
+            self.tell(f"LeanCode: invalid settings from {source}, kept the previous ones: {error}")
             return
         if unknown:
             self.log(f"leancode: unknown settings ignored: {', '.join(sorted(unknown))}")
@@ -148,8 +156,17 @@ class LeanCodeServer(LanguageServer):
         self.index_status.message = "starting"
         try:
             index_folders(self.state, self.index_status.track(report), end, self.log)
+            if self.state.folders:  # indexed something: an earlier failure is over
+                self.index_status.failure = None
         finally:
             self.index_status.message = None
+
+    def _job_failed(self, key: Any, error: Exception) -> None:
+        """An indexing job failed (the workspace could not be opened or indexed): the user is told, and so is
+        each search until an indexing succeeds."""
+        self.index_status.failure = f"{type(error).__name__}: {error}"
+        self.tell(f"LeanCode: {key[0]} failed ({self.index_status.failure}); search covers only what was indexed "
+                  "before")
 
     def open_folders(self, paths: list[str]) -> None:
         for path in paths:
@@ -172,7 +189,7 @@ class LeanCodeServer(LanguageServer):
         """After `debounceMs` of quiet, embed the unsaved buffer's functions (for search)."""
 
         def fire() -> None:
-            document = self.workspace.text_documents.get(uri)
+            document = self.document(uri)
             path = path_of(uri)
             if document is None or path is None:
                 return
@@ -198,9 +215,14 @@ class LeanCodeServer(LanguageServer):
         self._doc_units.pop(uri, None)
         self.overlays.cancel(uri)
 
+    def document(self, uri: str):
+        """The open buffer of `uri`, or None (pygls keeps buffers under the percent-decoded URI, so that
+        `file:///a%20b.py` and `file:///a b.py` name one buffer)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def text_of(self, path: Path) -> str:
         """An open buffer's text (unsaved edits included), else the file's."""
-        document = self.workspace.text_documents.get(from_fs_path(str(path)))
+        document = self.document(from_fs_path(str(path)))
         if document is not None:
             return document.source
         return read_source(path)

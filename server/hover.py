@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from leancode.function_summary import NOT_LEARNED, FunctionSummary, summarize_units
+from leancode.function_summary import FunctionSummary, implementation, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
-from leancode.units import Unit, extract_units
+from leancode.units import Unit, extract_units, overload_stub
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +61,15 @@ def definition_at(units: list[Unit], line: int) -> Unit | None:
     return found
 
 
-def call_name_at(line_text: str, character: int) -> str | None:
-    """The called name when `character` is on an identifier that is called (`name(` or `obj.name(`)."""
+def call_at(line_text: str, character: int) -> tuple[str, bool] | None:
+    """(the called name, whether it is called on a receiver: `obj.name(`, `Type::name(`) when `character` is on
+    an identifier that is called."""
     for match in _IDENTIFIER.finditer(line_text):
         if match.start() <= character <= match.end():
             name = match.group()
             rest = line_text[match.end():]
             if re.match(r"\s*(::<[^>]*>)?\s*\(", rest) and name not in _KEYWORDS_BEFORE_CALL:
-                return name
+                return name, line_text[:match.start()].rstrip().endswith((".", "::", "->"))
             return None
     return None
 
@@ -83,6 +84,10 @@ def unit_named(units: list[Unit], qualified_name: str, near_line: int) -> Unit |
 
 def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning) -> HoverSummarizer:
     """The summarizer at `path` (None: the shipped one); none when it fails to load (logged)."""
+    if path and not (Path(path).expanduser() / "config.json").is_file():
+        log(f"leancode: summarizerPath {path} is not a model directory (no config.json there); hovers show "
+            "documentation and signatures only")
+        return HoverSummarizer(None)
     if path or default_summarizer_dir().is_dir():
         try:
             return HoverSummarizer(Model(path))
@@ -146,14 +151,17 @@ class HoverCache:
 
 
 def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, method: str, ratio: float,
-                   show_simplified: bool, where: str | None = None) -> str:
-    """The hover of one function, from the cache when its code (and settings) were seen before."""
-    key = content_key(unit, summarizer.name, method, ratio, show_simplified, where)
+                   show_simplified: bool, where: str | None = None, siblings: list[Unit] | None = None) -> str:
+    """The hover of one function, from the cache when its code (and settings) were seen before. `siblings`:
+    the functions of its file, where an `@overload` stub finds its implementation's documentation."""
+    implementation_of = implementation(unit, siblings) if siblings and overload_stub(unit) else None
+    key = content_key(unit, summarizer.name, method, ratio, show_simplified, where,
+                      implementation_of and implementation_of.code)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    [summary] = summarize_units([unit], summarizer.model, method, ratio)
-    simplified = summary_input(unit, method, ratio) if show_simplified and summary.source != NOT_LEARNED else None
+    [summary] = summarize_units([unit], summarizer.model, method, ratio, siblings=siblings)
+    simplified = summary_input(unit, method, ratio) if show_simplified and summary.model_reads else None
     text = render(unit, summary, simplified, where)
     cache.put(key, text)
     return text

@@ -29,8 +29,9 @@ class IndexingCancelled(Exception):
 class Indexer:
     """One thread running index jobs in order; a job posted under a key already waiting replaces it."""
 
-    def __init__(self, log: Log):
+    def __init__(self, log: Log, failed: Callable[[Any, Exception], None] | None = None):
         self.log = log
+        self.failed = failed  # told of each failed job (its key, the error), after the log
         self._jobs: dict[Any, Callable[[], None]] = {}
         self._wake = threading.Condition()
         self.busy = False
@@ -64,6 +65,8 @@ class Indexer:
             except Exception as error:  # a failed job must never stop the thread
                 logger.exception("job %r failed", key)
                 self.log(f"leancode: {key[0]} failed: {type(error).__name__}: {error}", types.MessageType.Error)
+                if self.failed is not None:
+                    self.failed(key, error)
             finally:
                 with self._wake:
                     self.busy = False
@@ -101,15 +104,18 @@ class IndexStatus:
 
     def __init__(self):
         self.message: str | None = None
+        self.failure: str | None = None  # why the last whole indexing failed (None: it did not)
         self._told = float("-inf")
 
     def news(self, every: float = 10.0) -> str | None:
-        """`message`, at most once every `every` seconds (editors search on each keystroke); else None."""
+        """`message` (or, when nothing runs, why the last indexing failed), at most once every `every` seconds
+        (editors search on each keystroke); else None."""
         now = time.monotonic()
-        if self.message is None or now - self._told < every:
+        news = self.message if self.message is not None else self.failure and f"failed ({self.failure})"
+        if news is None or now - self._told < every:
             return None
         self._told = now
-        return self.message
+        return news
 
     def track(self, report: Report) -> Report:
         def tracked(stage: str, done: int, total: int | None) -> None:

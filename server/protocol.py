@@ -4,7 +4,8 @@ A stock pygls 2.1 server answers a request whose params fail to deserialize with
 response at all (only a `window/showMessage`), so the client waits forever. Here such
 a request becomes an `InvalidParams` (-32602) error response; a request without a
 method, or of another JSON-RPC version, an `InvalidRequest` (-32600) one; a request
-after `shutdown` also gets -32600; a body that is not JSON a `ParseError` (-32700)
+after `shutdown`, or a second `initialize`, also gets -32600; a message may leave out its params (an unknown
+method then gets MethodNotFound, -32601); a body that is not JSON a `ParseError` (-32700)
 with a null id, as JSON-RPC 2.0 says.
 """
 
@@ -62,6 +63,8 @@ def _valid_id(value: Any) -> bool:
 
 
 class LeanCodeProtocol(LanguageServerProtocol):
+    _initialize_seen = False  # a second `initialize` is an invalid request
+
     def structure_message(self, data: dict[str, Any]):
         if not isinstance(data, dict) or "jsonrpc" not in data:
             return data
@@ -75,6 +78,8 @@ class LeanCodeProtocol(LanguageServerProtocol):
         if is_request and not _valid_id(data["id"]):
             return RejectedRequest(None, data["method"],
                                    ResponseError(INVALID_REQUEST, "a request id must be a string or an integer"))
+        if "method" in data and "params" not in data:  # JSON-RPC lets a message leave out its params
+            data = {**data, "params": None}
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
@@ -101,6 +106,11 @@ class LeanCodeProtocol(LanguageServerProtocol):
         if is_request and self._shutdown and message.method != "exit":
             self._send_response(message.id, None, ResponseError(INVALID_REQUEST, "the server is shutting down"))
             return
+        if is_request and message.method == "initialize":
+            if self._initialize_seen:
+                self._send_response(message.id, None, ResponseError(INVALID_REQUEST, "the server is initialized"))
+                return
+            self._initialize_seen = True
         super().handle_message(message)
 
     def reply_parse_error(self, error: Exception) -> None:

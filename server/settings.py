@@ -78,8 +78,8 @@ def _check(key: str, value: Any) -> Any:
     if name == "ratio" and value is None:
         return None
     if name in ("ratio", "summary_ratio"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise SettingsError(f"{key} must be a number between 0 and 1, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            raise SettingsError(f"{key} must be a number from 0 to below 1 (1 removes every token), not {value!r}")
         return float(value)
     if name in ("model_path", "summarizer_path", "search_index"):
         if value is not None and not isinstance(value, str):

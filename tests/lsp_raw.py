@@ -14,14 +14,15 @@ import time
 
 
 class RawServer:
-    def __init__(self, root=None, cwd=None):
+    def __init__(self, root=None, cwd=None, options=None):
         self.process = subprocess.Popen([sys.executable, "-m", "leancode.server"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
         self.messages: queue.Queue = queue.Queue()
+        self.passed: list[dict] = []  # messages read while waiting for another
         self.stderr: list[bytes] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
-        self.request(0, "initialize", {"processId": None, "capabilities": {},
+        self.request(0, "initialize", {"processId": None, "capabilities": {}, "initializationOptions": options,
                                        "rootUri": root.as_uri() if root else None,
                                        "workspaceFolders": [{"uri": root.as_uri(), "name": "ws"}] if root else None})
         self.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
@@ -45,16 +46,28 @@ class RawServer:
         self.process.stdin.flush()
 
     def answer(self, msg_id, timeout: float = 30) -> dict:
-        """The response to request `msg_id` (other messages are dropped); TimeoutError when none comes."""
+        """The response to request `msg_id` (other messages go to `passed`); TimeoutError when none comes."""
+        return self._first(lambda m: m.get("id") == msg_id and "method" not in m, timeout, f"request {msg_id!r}")
+
+    def wait_for(self, method: str, timeout: float = 30) -> dict:
+        """The first message from the server of `method` (a notification), passed over before or coming now."""
+        for message in self.passed:
+            if message.get("method") == method:
+                self.passed.remove(message)
+                return message
+        return self._first(lambda m: m.get("method") == method, timeout, method)
+
+    def _first(self, wanted, timeout: float, what: str) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
                 break
-            if message.get("id") == msg_id and "method" not in message:
+            if wanted(message):
                 return message
-        raise TimeoutError(f"no answer to request {msg_id!r}")
+            self.passed.append(message)
+        raise TimeoutError(f"no {what}")
 
     def request(self, msg_id, method: str, params, timeout: float = 30) -> dict:
         self.send(frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}))

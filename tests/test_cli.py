@@ -92,3 +92,71 @@ def test_closed_pipe_ends_quietly(java_file):
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 0
     assert "error" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_batch_to_standard_output_succeeds_and_names_bad_lines_plainly(tmp_path):
+    good = json.dumps({"idx": "a", "code": SNIPPETS["python"], "language": "python"})
+    lines = [good, json.dumps({"idx": "b", "language": "python"}), "[1, 2]", "{not json"]
+    for output in ([], ["--output", "-"]):  # standard output, by default or as "-"
+        done = run("simplify", "--input", "-", *output, stdin=good + "\n")
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        assert json.loads(done.stdout)["idx"] == "a"
+    assert not (tmp_path / "-").exists()
+    done = run("simplify", "--input", "-", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 1 and "I/O operation" not in done.stderr
+    errors = [json.loads(line).get("error") for line in done.stdout.splitlines()]
+    assert errors[0] is None and "no 'code' field" in errors[1] and "JSON object" in errors[2]
+    assert errors[3].startswith("not a JSON line")
+    assert "KeyError" not in done.stderr and "'code'" not in errors[1].split("no ")[0]
+
+
+def test_clear_errors_for_directories_empty_queries_and_bad_numbers(tmp_path, capsys):
+    assert main(["summarize", str(tmp_path)]) == 2
+    assert main(["simplify", str(tmp_path), "--language", "python"]) == 2
+    assert main(["search", "   ", "--path", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("is a directory; give a source file") == 2 and "the query is empty" in err
+    for bad in (["--threads", "0"], ["--ratio", "1"]):
+        with pytest.raises(SystemExit):
+            main(["search", "x", "--path", str(tmp_path), *bad])
+    assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_search_without_update_needs_an_index(tmp_path, capsys):
+    (tmp_path / "m.py").write_text("def f():\n    return 1\n")
+    assert main(["search", "one", "--path", str(tmp_path), "--no-update"]) == 2
+    assert "no index of" in capsys.readouterr().err and not (tmp_path / ".leancode").exists()
+
+
+def test_a_method_is_printed_as_its_own_text_and_found_by_its_tail(tmp_path, capsys):
+    path = tmp_path / "Cache.java"
+    path.write_text("class Cache {\n  static class Inner {\n    void run() {\n      work();\n    }\n  }\n}\n")
+    assert main(["simplify", str(path), "--function", "Inner.run", "--method", "none"]) == 0
+    assert "void run() {\n  work();\n}" in capsys.readouterr().out  # dedented as a whole
+    assert main(["simplify", str(path), "--function", "Inner.rnu"]) == 2
+    assert "did you mean Cache.Inner.run?" in capsys.readouterr().err
+
+
+def test_index_settings_chosen_by_the_user_persist_until_default(tmp_path):
+    from leancode.cli import _encoder, build_parser
+    from leancode.index_store import built_settings
+
+    assert built_settings({"encoder": {"ratio": 0.2}, "encoder_chosen": True}) == {"ratio": 0.2}
+    assert built_settings({"encoder": {"ratio": 0.2}}) == {}  # an old manifest: 0.2 was every index's default
+    args = build_parser().parse_args(["index", str(tmp_path), "--ratio", "default"])
+    assert _encoder(args, {"encoder": {"ratio": 0.5}, "encoder_chosen": True}).ratio is None
+    args = build_parser().parse_args(["index", str(tmp_path)])
+    assert _encoder(args, {"encoder": {"ratio": 0.5}, "encoder_chosen": True}).ratio == 0.5
+
+
+def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, capsys):
+    path = tmp_path / "deco.py"
+    path.write_text("import typing as t\n\n@t.overload\ndef command(name: str) -> int: ...\n\n"
+                    "@t.overload\ndef command(name: None = None) -> str: ...\n\n"
+                    "def command(name=None):  # the one that runs\n"
+                    "    \"\"\"Create a new command. More words.\"\"\"\n    return name\n")
+    assert main(["summarize", f"{path}:command", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [s["summary"] for s in found] == ["Create a new command."] * 3
+    assert {s["source"] for s in found} == {"documentation"}
+    assert found[2]["signature"] == "def command(name=None)"  # no trailing comment

@@ -13,11 +13,11 @@ import torch
 
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
-from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, NOT_LEARNED, signature,
-                                       summarize_units)
+from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, NOT_LEARNED, OVERLOAD,
+                                       signature, summarize_units)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
                                  summary_input, summary_lead)
-from leancode.units import extract_units, special_kind
+from leancode.units import extract_units, overload_stub, special_kind
 from snippets import SNIPPETS, UNDOCUMENTED_TS
 
 UNDOCUMENTED = '''\
@@ -105,8 +105,12 @@ SPECIAL = {
               "\n    def test_eviction(self):\n        cache = Cache(2)\n        assert cache.items == {}\n",
     "java": "class Point {\n  public String toString() {\n    String s = x + \",\" + y;\n    return s;\n  }\n}\n",
     "rust": "impl fmt::Display for Point {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n"
-            "        write!(f, \"{}\", self.x)?;\n        write!(f, \"{}\", self.y)\n    }\n}\n",
+            "        write!(f, \"{}\", self.x)?;\n        write!(f, \"{}\", self.y)\n    }\n}\n"
+            # a test by its attribute, whatever its name
+            "mod checks {\n    #[test]\n    fn zeroes() {\n        assert_eq!(adler(&[0; 4]), 0x40001);\n    }\n}\n",
 }
+SPECIAL["java"] += ("class PointTest {\n  @Test\n  void addsCoordinates() {\n    assertEquals(3, new Point(1, 2).sum());\n"
+                    "  }\n}\n")
 
 
 @pytest.mark.parametrize("language", sorted(SPECIAL))
@@ -445,3 +449,25 @@ def test_the_shipped_summarizer_writes_no_word_twice_in_a_row():
     assert not re.search(r"\b(\w+) \1\b", line), line
     summarizer.decoding.ban_adjacent, summarizer.decoding.no_repeat_ngram = False, 0
     assert "offset offset" in summarizer.generate([code])[0].text  # what greedy decoding alone writes
+
+
+def test_a_signature_leaves_out_comments_and_decorators():
+    code = "@cached\ndef mean(values):  # the arithmetic mean, ü\n    return sum(values) / len(values)\n"
+    [unit] = extract_units(code, "python")
+    assert signature(unit) == "def mean(values)"
+    [unit] = extract_units("int add(int a, /* left */ int b) /* sum */ {\n  return a + b;\n}\n", "java")
+    assert signature(unit) == "int add(int a, int b)"
+
+
+def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(shipped):
+    code = ("class Group:\n    @overload\n    def command(self, name: str) -> int: ...\n"
+            "    @typing.overload\n    def command(self, name: None) -> str: ...\n"
+            "    def command(self, name=None):\n        \"\"\"Register a command. Then more.\"\"\"\n        return name\n")
+    units = extract_units(code, "python")
+    assert [overload_stub(u) for u in units] == [True, True, False]
+    summaries = summarize_units(units[:2], shipped, siblings=units)
+    assert [(s.source, s.text) for s in summaries] == [(DOCUMENTATION, "Register a command.")] * 2
+    undocumented = code.replace('"""Register a command. Then more."""', "pass")
+    [stub] = summarize_units(extract_units(undocumented, "python")[:1], shipped, siblings=extract_units(undocumented,
+                                                                                                       "python"))
+    assert (stub.source, stub.text, stub.confidence) == (OVERLOAD, "", None)

@@ -335,6 +335,8 @@ def test_go_units():
 def test_rust_units():
     units = extract_units(RUST, "rust")
     assert [u.qualified_name for u in units] == ["Wrapper.new", "Point.fmt", "main", "tests.it_works"]
+    arrays = "impl From<Hash> for [u8; OUT_LEN] {\n    fn from(h: Hash) -> Self {\n        h.0\n    }\n}\n"
+    assert [u.qualified_name for u in extract_units(arrays, "rust")] == ["u8.from"]  # the element type, not N
     new = units[0]
     assert new.docstring == "Wraps a value.\nCheap to call."  # attributes may sit between
     assert new.code.startswith("#[inline]\n    pub fn new(")

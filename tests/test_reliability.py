@@ -30,7 +30,7 @@ from leancode.sources import FileSkipped, read_source
 from leancode.tokens import ParseWarning, lex
 from leancode.units import extract_units
 
-from lsp_raw import RawServer
+from lsp_raw import RawServer, frame
 
 GOOD = 'def load_config(path):\n    """Read a key=value file into a dict."""\n    return dict(line.split("=") for line in open(path))\n'
 CONCAT = "def banner():\n    return (\n" + "".join(f"        'part{i}' +\n" for i in range(1000)) + "        'end')\n"
@@ -175,6 +175,60 @@ def test_server_survives_bad_frames(tmp_path):
         for number, bad in enumerate(bad_frames, 2):
             server.send(bad)
             assert server.alive(number), (bad[:40], b"".join(server.stderr)[-2000:])
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
+
+@pytest.mark.slow  # the real server
+def test_server_follows_the_protocol_on_odd_but_valid_messages():
+    server = RawServer()
+    try:
+        server.send(frame({"jsonrpc": "2.0", "id": 1, "method": "leancode/unknown"}))  # params may be left out
+        assert server.answer(1)["error"]["code"] == -32601
+        server.send(frame({"jsonrpc": "2.0", "method": "$/unknownNotification"}))
+        again = server.request(2, "initialize", {"processId": None, "capabilities": {}})
+        assert again["error"]["code"] == -32600 and "initialized" in again["error"]["message"]
+        server.send(frame({"jsonrpc": "2.0", "method": "exit"}))  # exit without shutdown: code 1
+        assert server.process.wait(60) == 1
+        assert b"Traceback" not in b"".join(server.stderr)
+    finally:
+        server.process.kill()
+
+
+@pytest.mark.slow  # the real server
+def test_an_open_buffer_is_found_whatever_its_uri_escapes(tmp_path):
+    folder = tmp_path / "odd dir"
+    folder.mkdir()
+    path = folder / "mödule one.py"
+    path.write_text("x = 1\n")
+    server = RawServer(root=tmp_path)
+    try:
+        uri = path.as_uri()  # percent-encoded: "odd%20dir/m%C3%B6dule%20one.py"
+        assert "%20" in uri
+        buffer = 'x = 1\n\ndef unsaved(a):\n    """Add one to a. More."""\n    return a + 1\n'
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": buffer}}}))
+        answer = server.request(1, "textDocument/hover", {"textDocument": {"uri": uri},
+                                                          "position": {"line": 2, "character": 6}}, timeout=60)
+        assert "Add one to a." in answer["result"]["contents"]["value"], answer
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
+
+@pytest.mark.slow  # the real server
+def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    server = RawServer(root=tmp_path, options={"modelPath": str(tmp_path / "no-model")})
+    try:
+        told = server.wait_for("window/showMessage", timeout=60)  # the workspace could not be opened
+        assert "no-model" in told["params"]["message"] and told["params"]["type"] == 1  # an error
+        answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
+                                                                 "arguments": ["read a config file"]}, timeout=60)
+        assert answer["result"] == [] and "Traceback" not in json.dumps(answer)
+        told = server.wait_for("window/showMessage", timeout=10)  # and the search says why it found nothing
+        assert "failed" in told["params"]["message"] and "no-model" in told["params"]["message"]
         assert server.close() == 0
     finally:
         server.process.kill()

@@ -465,9 +465,11 @@ def test_hover_helpers():
     assert signature(unit) == "def load_config(path: str, defaults=None) -> dict"
     assert hover.header_end_line(unit) == 2
     assert hover.definition_at([unit], 0) is unit and hover.definition_at([unit], 3) is None
-    assert hover.call_name_at("    x = obj.load_config(p)", 14) == "load_config"
-    assert hover.call_name_at("    x = load_config", 10) is None
-    assert hover.call_name_at("    if (x):", 5) is None
+    assert hover.call_at("    x = obj.load_config(p)", 14) == ("load_config", True)
+    assert hover.call_at("    x = load_config(p)", 10) == ("load_config", False)
+    assert hover.call_at("    x = Config::load(p)", 17) == ("load", True)
+    assert hover.call_at("    x = load_config", 10) is None
+    assert hover.call_at("    if (x):", 5) is None
     # No model loaded: the signature and why there is no line, never a guess from the name.
     text = hover.hover_markdown(unit, hover.HoverSummarizer(None), hover.HoverCache(), "leancode", 0.5, False)
     assert text == "```python\ndef load_config(path: str, defaults=None) -> dict\n```\n\n" \

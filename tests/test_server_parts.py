@@ -99,3 +99,37 @@ def test_character_index_follows_the_negotiated_encoding():
         # past the end of the line: the line's end, as before the codec was used
         assert character_index(codec, lines, types.Position(line=1, character=500)) == len(line), encoding
     assert character_index(PositionCodec(), ["", ""], types.Position(line=1, character=3)) == 0
+
+
+def test_a_plain_call_means_a_function_outside_any_class_and_never_an_overload_stub(tmp_path):
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    decorators = "def command(name=None):\n    \"\"\"Create a command.\"\"\"\n    return name\n"
+    write(tmp_path, "pkg/decorators.py", decorators)
+    here = ("class Group:\n    @overload\n    def command(self, name: str) -> int: ...\n"
+            "    def command(self, *args):\n        return command(*args)\n")
+    caller = write(tmp_path, "pkg/core.py", here)
+    local = extract_units(here, "python")
+    elsewhere = hit(folder, "pkg/decorators.py", decorators)
+    # `command(*args)` inside the method means the module-level function of decorators.py
+    unit, where = resolve_call("command", local, caller, [elsewhere], units_from_disk([]), method=False)
+    assert where == f"{tmp_path.name}/pkg/decorators.py:1" and unit.qualified_name == "command"
+    # `self.command(...)` means the method: its implementation, not the @overload stub before it
+    unit, where = resolve_call("command", local, caller, [elsewhere], units_from_disk([]), method=True)
+    assert where is None and unit.qualified_name == "Group.command" and "*args" in unit.code
+    # with nothing elsewhere, a plain call still finds the same-file method
+    unit, where = resolve_call("command", local, caller, [], units_from_disk([]), method=False)
+    assert where is None and "*args" in unit.code
+
+
+def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
+    import pytest
+
+    from leancode.server.hover import load_summarizer
+    from leancode.server.settings import SettingsError, parse_settings
+
+    for bad in ({"ratio": 1}, {"summaryRatio": 1.0}):
+        with pytest.raises(SettingsError, match="below 1"):
+            parse_settings(bad)
+    told: list[str] = []
+    assert load_summarizer(str(tmp_path / "nowhere"), told.append).model is None
+    assert "is not a model directory" in told[0] and "Repo id" not in told[0]

@@ -20,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..index import parse_units
+from ..index_store import manifest_settings
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from ..walk import is_generated, walk_repository
 from .lance_store import FIELDS, LanceStore, StoredFunction
@@ -50,9 +51,8 @@ class RunStats:
 def encoder_info(encoder) -> dict:
     """What a store's manifest records of the encoder that made its vectors (the model by path for the reader
     only: a model is never loaded from what an index directory says)."""
-    settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")}
     return {"model_id": encoder.model_id, "model_path": str(encoder.path), "config_key": encoder.config_key,
-            "dim": encoder.dim, "encoder": settings}
+            "dim": encoder.dim, "encoder": manifest_settings(encoder), "encoder_chosen": True}
 
 
 def encoder_settings(encoder) -> dict:

@@ -125,7 +125,8 @@ class LanceStore:
                 raise StoreMismatch(f"{self.directory} holds an embedded index; use another --index-dir "
                                     f"for the lance store")
             return {"format": FORMAT, "what": "leancode function index", "store": KIND, "repositories": {},
-                    **{k: self.encoder_info.get(k) for k in ("model_id", "model_path", "config_key", "dim", "encoder")}}
+                    **{k: self.encoder_info.get(k) for k in ("model_id", "model_path", "config_key", "dim", "encoder",
+                                                             "encoder_chosen")}}
         if found.get("store", "embedded") != KIND:
             raise StoreMismatch(f"{self.directory} was made by the {found.get('store', 'embedded')} store, not "
                                 f"the lance store; use another --index-dir or --store {found.get('store', 'embedded')}")

@@ -15,7 +15,7 @@ def did_change(ls: LeanCodeServer, params: types.DidChangeTextDocumentParams) ->
 def did_save(ls: LeanCodeServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.overlays.cancel(uri)
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if (path := path_of(uri)) is not None:
         ls.update_folder_of(path, document.version if document else None)
 

@@ -1,8 +1,8 @@
 """Hover: the function under the cursor (or the one a call there means) and its summary, as markdown.
 
 The handler reads the document (or the file, when it is not open), converts the client's position with
-pygls's codec, and computes the hover on the worker pool; an answer for a buffer that changed meanwhile is
-dropped. What the hover says is `server.hover`'s; which function a call means is `server.calls`'.
+pygls's codec, and computes the hover on the worker pool; for a buffer that changed meanwhile it answers
+ContentModified instead. What the hover says is `server.hover`'s; which function a call means is `server.calls`'.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
 from leancode.languages import language_for_path
@@ -43,9 +43,10 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     unit, where = hover.definition_at(units, line), None
     if unit is None:
         lines = text.split("\n")
-        name = hover.call_name_at(lines[line] if line < len(lines) else "", character)
-        if name is None:
+        call = hover.call_at(lines[line] if line < len(lines) else "", character)
+        if call is None:
             return None
+        name, on_receiver = call
 
         def units_in(hit: Hit) -> list[Unit] | None:
             try:
@@ -54,19 +55,20 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 ls.log(f"leancode: skipped {hit.path}: {reason}")
                 return None
 
-        unit, where = resolve_call(name, units, path, ls.state.units_named(name), units_in)
+        unit, where = resolve_call(name, units, path, ls.state.units_named(name), units_in,
+                                   method=on_receiver or language == "java")
         if unit is None:
             if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
                 return (f"`{name}`: LeanCode is still indexing the workspace ({status}); a function defined "
                         "in another file gets its summary here once it is indexed.")
             return None
     return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
-                                settings.show_simplified, where)
+                                settings.show_simplified, where, siblings=units if where is None else None)
 
 
 async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover | None:
     uri, position = params.text_document.uri, params.position
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if document is None:  # not open: read it from disk when it is a local source file
         path = path_of(uri)
         if path is None or language_for_path(uri) is None:
@@ -89,9 +91,11 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
     except FileSkipped as reason:
         ls.log(f"leancode: hover on {uri} skipped: {reason}")
         return None
-    current = ls.workspace.text_documents.get(uri)
+    current = ls.document(uri)
     if document is not None and (current is None or current.version != version):
-        return None  # the buffer changed meanwhile: a stale answer is dropped
+        # The buffer changed meanwhile: no stale answer, and no null (it reads as "nothing here"); the client
+        # asks again.
+        raise JsonRpcContentModified(f"{uri} changed while the hover was computed")
     if markdown is None:
         return None
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.uris import from_fs_path
 
 from ..core import LeanCodeServer
@@ -40,28 +40,43 @@ def search_arguments(args: tuple, default_top: int) -> tuple[str, int]:
 
 
 def tell_if_indexing(ls: LeanCodeServer, hits: list[Hit]) -> None:
-    """While the index is being built, results cover only what is embedded so far: say so."""
+    """While the index is being built, results cover only what is embedded so far; after it failed, only what
+    was indexed before: say so."""
     if (status := ls.index_status.news()) is None:
         return
-    found = f"{len(hits)} results so far" if hits else "no results yet"
+    found = f"{len(hits)} results" if hits else "no results"
+    if ls.index_status.message is None:  # not indexing: the last indexing failed
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error,
+            message=f"LeanCode: indexing {status}: {found}, from what was indexed before."))
+        return
     ls.window_show_message(types.ShowMessageParams(
         type=types.MessageType.Info,
-        message=f"LeanCode is still indexing the workspace ({status}): {found}; search again when it is done."))
+        message=f"LeanCode is still indexing the workspace ({status}): {found} so far; search again when it is "
+                "done."))
+
+
+async def ranked(ls: LeanCodeServer, query: str, top: int) -> list[Hit]:
+    """The hits for `query`, on the search thread; a search that cannot run (the encoder at setting `modelPath`
+    does not load) is shown to the user and answered with its reason, no traceback."""
+    try:
+        hits = await asyncio.get_running_loop().run_in_executor(ls.search_pool, ls.state.search, query, top)
+    except (OSError, ValueError) as error:
+        ls.tell(f"LeanCode search failed: {error}")
+        raise JsonRpcException(f"search failed: {error}") from None
+    tell_if_indexing(ls, hits)
+    return hits
 
 
 async def search_command(ls: LeanCodeServer, *args) -> list[dict]:
     query, top = search_arguments(args, ls.settings.top)
-    hits = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.state.search, query, top)
-    tell_if_indexing(ls, hits)
-    return [hit_json(hit) for hit in hits]
+    return [hit_json(hit) for hit in await ranked(ls, query, top)]
 
 
 async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
     if not params.query.strip():
         return []
-    hits = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.state.search, params.query,
-                                                            ls.settings.top)
-    tell_if_indexing(ls, hits)
+    hits = await ranked(ls, params.query, ls.settings.top)
     return [types.SymbolInformation(
         name=hit.unit.qualified_name,
         kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
