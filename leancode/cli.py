@@ -379,14 +379,25 @@ def _index(args: argparse.Namespace) -> int:
         raise NotADirectoryError(f"{root} is not a directory")
     index = _open_index(args, root)
     stats = index.update(progress=True)
+    # Files a user may not expect to be left out, by name (ignored, vendored and generated ones only counted).
+    unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in _NAMED_SKIPS]
     if args.json:
-        print(json.dumps({**stats.as_json(), "index_dir": str(index.index_dir)}, indent=2))
+        print(json.dumps({**stats.as_json(), "skipped_files": unexpected, "index_dir": str(index.index_dir)},
+                         indent=2))
         return 0
     skipped = ", ".join(f"{n} {reason}" for reason, n in stats.skipped.items()) or "none"
     print(f"leancode: indexed {stats.units} functions in {stats.files} files "
           f"({stats.embedded} embedded, {stats.reused} reused; {stats.files_parsed} files parsed) "
           f"in {stats.seconds:.1f} s; skipped: {skipped}; index: {index.index_dir}")
+    if unexpected:
+        named = ", ".join(f"{s['path']} ({s['reason']})" for s in unexpected[:10])
+        more = f", and {len(unexpected) - 10} more (--json lists all)" if len(unexpected) > 10 else ""
+        print(f"leancode: files skipped: {named}{more}", file=sys.stderr)
     return 0
+
+
+_NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file", "unreadable",
+                          "file name not valid UTF-8", "failed"})
 
 
 def _search(args: argparse.Namespace) -> int:

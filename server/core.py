@@ -24,7 +24,7 @@ from leancode.units import Unit
 
 from . import hover, preload
 from .indexing import Debouncer, Indexer, IndexStatus, Report, index_folders, no_progress, progress_reporter
-from .protocol import LeanCodeProtocol, is_parse_error, strict_converter
+from .protocol import LeanCodeProtocol, answered, is_parse_error, strict_converter
 from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
 from .workspace import Workspaces, read_source
 
@@ -85,6 +85,9 @@ class LeanCodeServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         if is_parse_error(error):
             self.protocol.reply_parse_error(error)
+            return
+        if answered(error):  # an error response given on purpose (a position past the end, a changed buffer)
+            logger.debug("answered with an error (%s): %s", getattr(source, "__name__", source), error)
             return
         logger.error("server error (%s): %s", getattr(source, "__name__", source), error)
 

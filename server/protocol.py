@@ -138,5 +138,25 @@ def _first_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:500]
 
 
+def answered(error: BaseException | None) -> bool:
+    """An error a handler raised on purpose as its answer (a JSON-RPC error: invalid params, content modified),
+    possibly wrapped by pygls: no fault of the server's, so no traceback in its log."""
+    while error is not None:
+        if isinstance(error, JsonRpcException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+class _AnsweredErrors(logging.Filter):
+    """Keeps pygls from logging a traceback at ERROR for each error answered on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and answered(record.exc_info[1]))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_AnsweredErrors())
+
+
 def is_parse_error(error: Exception) -> bool:
     return isinstance(error, (json.JSONDecodeError, UnicodeDecodeError))

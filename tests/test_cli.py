@@ -160,3 +160,12 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
     assert [s["summary"] for s in found] == ["Create a new command."] * 3
     assert {s["source"] for s in found} == {"documentation"}
     assert found[2]["signature"] == "def command(name=None)"  # no trailing comment
+
+
+def test_index_names_the_files_it_left_out(tmp_path, capsys):
+    (tmp_path / "good.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)
+    assert main(["index", str(tmp_path)]) == 0
+    assert "files skipped: blob.py (binary)" in capsys.readouterr().err
+    assert main(["index", str(tmp_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["skipped_files"] == [{"path": "blob.py", "reason": "binary"}]

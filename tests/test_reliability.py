@@ -212,7 +212,11 @@ def test_an_open_buffer_is_found_whatever_its_uri_escapes(tmp_path):
         answer = server.request(1, "textDocument/hover", {"textDocument": {"uri": uri},
                                                           "position": {"line": 2, "character": 6}}, timeout=60)
         assert "Add one to a." in answer["result"]["contents"]["value"], answer
+        past = server.request(2, "textDocument/hover", {"textDocument": {"uri": uri},
+                                                         "position": {"line": 99, "character": 0}})
+        assert past["error"]["code"] == -32602  # answered, and not logged as a fault
         assert server.close() == 0
+        assert b"Traceback" not in b"".join(server.stderr)
     finally:
         server.process.kill()
 
