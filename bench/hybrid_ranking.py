@@ -17,13 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
-from report import command_line, publish
+from report import bootstrap, command_line, interval, publish
 
 from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
 from leancode.search import NAME_WEIGHT, SearchIndex, rank, split_identifier, unit_terms
+from leancode.units import extract_units
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -40,12 +42,22 @@ def name_lookup(name: str) -> str:
     return " ".join(split_identifier(name.split(".")[-1]))
 
 
-def mrr(query_vectors: np.ndarray, texts: list[str], gold: list[int], index: SearchIndex, hybrid: bool) -> float:
-    total = 0.0
-    for vector, text, answer in zip(query_vectors, texts, gold):
+def reciprocal_ranks(query_vectors: np.ndarray, texts: list[str], gold: list[int], index: SearchIndex,
+                     hybrid: bool) -> np.ndarray:
+    """Each query's reciprocal rank of its function in the top 100 (0 below); their mean is the MRR."""
+    out = np.zeros(len(texts))
+    for i, (vector, text, answer) in enumerate(zip(query_vectors, texts, gold)):
         rows = [row for row, _ in rank(vector, text, index, hybrid=hybrid, top=100)]
-        total += 1 / (rows.index(answer) + 1) if answer in rows else 0.0
-    return total / max(1, len(texts))
+        out[i] = 1 / (rows.index(answer) + 1) if answer in rows else 0.0
+    return out
+
+
+def parsed_name(code: str, language: str) -> str:
+    """The name of the (first) function of `code`, as the index names it; "" when none parses."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = extract_units(code, language)
+    return units[0].qualified_name if units else ""
 
 
 def read_set(path: Path) -> tuple[list[dict], list[dict]]:
@@ -76,8 +88,9 @@ def main() -> None:
         queries, codebase = read_set(path)
         items = [(c["code"], c["language"]) for c in codebase]
         vectors = encoder.encode_code(items)
-        indexes = {weight: SearchIndex(vectors, [unit_terms(c["code"], c["language"], c.get("name", ""), weight)
-                                                 for c in codebase]) for weight in args.name_weight}
+        names = [c.get("name") or parsed_name(c["code"], c["language"]) for c in codebase]
+        indexes = {weight: SearchIndex(vectors, [unit_terms(c["code"], c["language"], name, weight)
+                                                 for c, name in zip(codebase, names)]) for weight in args.name_weight}
         kinds = {"all queries": queries,
                  "naming an identifier of the function": [q for q in queries
                                                           if names_identifier(q["query"], codebase[q["gold"]]["code"])]}
@@ -89,18 +102,28 @@ def main() -> None:
             texts = [q["query"] for q in chosen]
             query_vectors = encoder.encode_queries(texts)
             gold = [q["gold"] for q in chosen]
-            dense = mrr(query_vectors, texts, gold, indexes[args.name_weight[0]], False)
+            if not chosen:
+                continue
+            dense = reciprocal_ranks(query_vectors, texts, gold, indexes[args.name_weight[0]], False)
+            draws = bootstrap(2000, len(chosen))
+            first = None
             for weight, index in indexes.items():
-                hybrid = mrr(query_vectors, texts, gold, index, True)
-                rows.append((name, len(codebase), kind, weight, len(chosen), dense, hybrid))
+                hybrid = reciprocal_ranks(query_vectors, texts, gold, index, True)
+                if first is None:
+                    first, change = hybrid, "-"
+                else:
+                    low, high = interval(draws, hybrid, first)
+                    change = f"{hybrid.mean() - first.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
+                rows.append((name, len(codebase), kind, weight, len(chosen), dense.mean(), hybrid.mean(), change))
     lines = ["## Dense vs hybrid ranking", "",
              f"`{command_line()}` — code read as served ({args.method} {args.ratio:g}); BM25 (bm25s) over split "
              "identifiers and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep "
              "each); MRR over the top 100; name weight: extra copies of a function's name among its BM25 terms.", "",
-             "| set | functions | queries | name weight | n | dense MRR | hybrid MRR | hybrid / dense |",
-             "|---|---:|---|---:|---:|---:|---:|---:|",
-             *(f"| {name} | {n:,} | {kind} | {weight} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} |"
-               for name, n, kind, weight, count, dense, hybrid in rows if count)]
+             f"Δ: hybrid MRR against name weight {args.name_weight[0]}, 95% paired-bootstrap interval.", "",
+             "| set | functions | queries | name weight | n | dense MRR | hybrid MRR | hybrid / dense | Δ [95%] |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---|",
+             *(f"| {name} | {n:,} | {kind} | {weight} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} "
+               f"| {change} |" for name, n, kind, weight, count, dense, hybrid, change in rows)]
     publish("hybrid-ranking", lines, write=not args.no_write)
 
 

@@ -76,7 +76,9 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
     return terms
 
 
-NAME_WEIGHT = 0  # extra copies of a function's own (qualified) name among its BM25 terms
+# Extra copies of a function's own (qualified) name among its BM25 terms: the largest of 1-3 that raised hybrid MRR
+# on Python's and Java's validation pairs (`bench/hybrid_ranking.py --name-weight 0 1 2 3`, BENCHMARKS.md).
+NAME_WEIGHT = 3
 
 
 def unit_terms(code: str, language: str, qualified_name: str, name_weight: int = NAME_WEIGHT) -> list[str]:

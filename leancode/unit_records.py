@@ -13,11 +13,11 @@ from typing import Any
 
 from .index_store import valid_unit
 from .languages import ParseWarning
-from .search import lexical_terms
+from .search import unit_terms
 from .sources import sha256
 from .units import extract_units, preview
 
-PARSE_VERSION = 2  # bump when the per-file unit records change
+PARSE_VERSION = 3  # bump when the per-file unit records change (3: the name weighs in the BM25 terms)
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 
@@ -35,7 +35,7 @@ def parse_units(code: str, language: str) -> dict:
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code[:MAX_UNIT_CHARS],
               "key": unit_key(u.code, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring),
-              "terms": " ".join(lexical_terms(u.code[:MAX_UNIT_CHARS], u.language))} for u in found]
+              "terms": " ".join(unit_terms(u.code[:MAX_UNIT_CHARS], u.language, u.qualified_name))} for u in found]
     return {"units": units, "syntax": syntax}
 
 

@@ -152,3 +152,24 @@ def test_the_language_server_ranks_as_the_command_line(index):
     code = [p for p in paths if not p.startswith(("tests/", "bench/"))]
     assert paths[:len(code)] == code and len(code) < len(paths)
     assert any(h.unit.path.startswith("tests/") for h in workspaces.search("test wrapping of long words", 5))
+
+
+def test_a_functions_own_name_outweighs_a_parameter_named_alike_in_bm25():
+    import numpy as np
+
+    from leancode.search import SearchIndex, lexical_terms, unit_terms
+
+    functions = [  # click's case: `echo` is named once in its own code, twice in each function with an echo flag
+        ("echo", "def echo(message=None, file=None, nl=True, err=False, color=None):\n"
+                 "    out = resolve_stream(file, err)\n    write_line(out, message, nl, color)\n"),
+        ("_getchar", "def _getchar(echo: bool) -> str:\n    char = read_char()\n    if echo:\n        show(char)\n"
+                     "    return char\n"),
+        ("prompt", "def prompt(text, default=None, hide_input=False, echo=True):\n"
+                   "    value = ask(text, default, hide_input, echo)\n    return convert(value)\n"),
+        *((f"helper_{n}", f"def helper_{n}(value):\n    return value * {n}\n") for n in range(6)),
+    ]
+    vectors = np.zeros((len(functions), 4), np.float32)
+    weighted = SearchIndex(vectors, [unit_terms(code, "python", name) for name, code in functions])
+    assert int(np.argmax(weighted.bm25.get_scores(lexical_terms("echo")))) == 0
+    plain = SearchIndex(vectors, [unit_terms(code, "python", name, name_weight=0) for name, code in functions])
+    assert int(np.argmax(plain.bm25.get_scores(lexical_terms("echo")))) != 0  # what users met before
