@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Rebuilds leancode/tables/*-search (and Go's and Java's *-summarize): the default importance tables for the
-# packaged all-MiniLM-L6-v2, from real code fetched by `leancode-train corpus` (never from the CoSQA sets).
-# Go and Java search read query-alignment tables (leancode-query) built from mined training functions with their
-# docstrings (data/mined-all, README "Data"); their summaries keep the attention tables built here from the corpus.
+# Rebuilds leancode/tables/*-search (and Go's, Java's and Rust's *-summarize): the default importance tables for
+# the packaged all-MiniLM-L6-v2, from real code fetched by `leancode-train corpus` (never from the CoSQA sets).
+# Go, Java and Rust search read query-alignment tables (leancode-query) built from mined training functions with
+# their docstrings (data/mined-all, README "Data"); their summaries keep the attention tables built here from the
+# corpus. Python's summary table comes from the summarizer's cross-attention (its manifest has the command).
 # Usage: scripts/build_default_tables.sh [METHOD]   (the attention method; default: leancode-pooled)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,11 +11,11 @@ method=${1:-leancode-pooled}
 leancode-train corpus --out corpus
 for language in python java javascript typescript go rust; do
   out="leancode/tables/$language-search"
-  case $language in go|java) out="leancode/tables/$language-summarize";; esac
+  case $language in go|java|rust) out="leancode/tables/$language-summarize";; esac
   leancode-train importance --corpus "corpus/$language" --language "$language" --method "$method" \
     --max-functions 1500 --max-length 256 --out "$out"
 done
-for language in go java; do
+for language in go java rust; do
   leancode-train importance --corpus "data/mined-all/$language/train.jsonl" --language "$language" \
     --method leancode-query --max-functions 1500 --max-length 256 --out "leancode/tables/$language-search"
 done
