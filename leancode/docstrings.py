@@ -141,6 +141,35 @@ def _comment_paragraph(docstring: str, language: str) -> str:
     return _markdown(text) if language == "rust" else text
 
 
+# Where a docstring says what a function returns: reST `:returns: ...`, Google `Returns:` then an indented line
+# (`type: text` or text), NumPy `Returns` / `-------` / a type line / an indented line, Javadoc and JSDoc `@return(s)`.
+_REST_RETURN = re.compile(r"^\s*:returns?:\s*(\S.*)$", re.M)
+_GOOGLE_RETURN = re.compile(r"^(\s*)Returns?:\s*\n\1\s+(?:[\w\[\], .|]+:\s+)?(\S.*)$", re.M)
+_NUMPY_RETURN = re.compile(r"^(\s*)Returns\s*\n\1-{3,}\s*\n\1\S.*\n\1\s+(\S.*)$", re.M)
+_TAG_RETURN = re.compile(r"^\s*\*?\s*@returns?\s+(?:\{[^{}]*\}\s*)?(\S.*)$", re.M)
+
+
+def returns_sentence(docstring: str | None, language: str) -> str:
+    """"Returns ..." from where a docstring describes what the function returns ("" when it does not): the
+    author's word for a docstring whose only prose is its parameter and return lists."""
+    if not docstring:
+        return ""
+    if language in ("java", "javascript", "typescript", "tsx"):
+        found = _TAG_RETURN.search(docstring)
+        text = found and found.group(1)
+    elif language == "python":
+        found = _REST_RETURN.search(docstring) or _GOOGLE_RETURN.search(docstring) or _NUMPY_RETURN.search(docstring)
+        text = found and found.group(found.re.groups)
+    else:
+        return ""
+    sentence = first_sentence(text, language).rstrip(".") if text else ""
+    if not re.search(r"[A-Za-z]{2}", sentence):
+        return ""
+    if sentence[:1].isupper() and not sentence[1:2].isupper():
+        sentence = sentence[0].lower() + sentence[1:]  # "The count" -> "the count"; "URL" stays
+    return f"Returns {sentence}."
+
+
 def first_sentence(docstring: str | None, language: str) -> str:
     """The summary of a docstring: its first sentence, markup stripped ("" when none)."""
     if not docstring:

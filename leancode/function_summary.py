@@ -19,7 +19,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from .docstrings import first_sentence
+from .docstrings import first_sentence, returns_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, summary_input, summary_lead
 from .tokens import COMMENT, lex
@@ -73,8 +73,11 @@ def signature(unit: Unit) -> str:
 
 
 def documentation(unit: Unit) -> str:
-    """The first sentence of the unit's docstring or doc comment, as the training labels state it ("" if none)."""
-    return first_sentence(unit.docstring, unit.language) if unit.docstring else ""
+    """The first sentence of the unit's docstring or doc comment, as the training labels state it; where its only
+    prose is its parameter and return lists, what it says the function returns ("" if neither)."""
+    if not unit.docstring:
+        return ""
+    return first_sentence(unit.docstring, unit.language) or returns_sentence(unit.docstring, unit.language)
 
 
 def implementation(stub: Unit, siblings: list[Unit]) -> Unit | None:

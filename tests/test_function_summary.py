@@ -13,6 +13,7 @@ import torch
 
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
+from leancode.docstrings import first_sentence, returns_sentence
 from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, NOT_LEARNED, OVERLOAD,
                                        signature, summarize_units)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
@@ -471,3 +472,24 @@ def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(sh
     [stub] = summarize_units(extract_units(undocumented, "python")[:1], shipped, siblings=extract_units(undocumented,
                                                                                                        "python"))
     assert (stub.source, stub.text, stub.confidence) == (OVERLOAD, "", None)
+
+
+@pytest.mark.parametrize("docstring, language, expected", [
+    (":param x: the thing\n:return: the number of entries\n", "python", "Returns the number of entries."),
+    ("Args:\n    x: thing\n\nReturns:\n    int: The count of items. More.\n", "python", "Returns the count of items."),
+    ("Parameters\n----------\nx : int\n\nReturns\n-------\nint\n    Number of rows.\n", "python", "Returns number of rows."),
+    ("@param x the x\n@return the {@code URL} of the page", "java", "Returns the URL of the page."),
+    ("@param {string} a\n@returns {number} The sum.", "javascript", "Returns the sum."),
+    (":return:\n", "python", ""),
+    ("@return", "java", ""),
+])
+def test_a_docstring_of_parameter_lists_only_still_gives_the_authors_word(docstring, language, expected):
+    assert first_sentence(docstring, language) == ""  # the training labels are unchanged: no first sentence
+    assert returns_sentence(docstring, language) == expected
+
+
+def test_the_author_s_return_line_is_shown_before_any_guess():
+    code = 'def c(values):\n    """\n    :param values: what to count\n    :return: the number of values\n    """\n    return 3\n'
+    [unit] = extract_units(code, "python")
+    [summary] = summarize_units([unit], None)  # no model needed: the author said it
+    assert (summary.source, summary.text) == (DOCUMENTATION, "Returns the number of values.")
