@@ -85,9 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="ray: parse and embed on a Ray cluster into a lance store (the scale extra)")
     index.add_argument("--address", help="Ray cluster address for --engine ray (default: RAY_ADDRESS, else a "
                        "local cluster)")
-    index.add_argument("--actors", type=int, help="embedding actors for --engine ray (default: one per GPU, "
+    index.add_argument("--actors", type=_positive, help="embedding actors for --engine ray (default: one per GPU, "
                        "else one per two CPUs)")
-    index.add_argument("--batch-size", type=int, default=256,
+    index.add_argument("--batch-size", type=_positive, default=256,
                        help="functions per embedding batch and store write, with --store lance (256)")
     _index_options(index)
     index.add_argument("--json", action="store_true", help="print the update statistics as JSON")
@@ -104,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--hybrid", action=argparse.BooleanOptionalAction, default=False,
                       help="fuse BM25 over identifiers and docstrings with the dense ranking: for queries that name "
                            "identifiers of the code (default: dense only); scores are then fused reciprocal ranks")
-    find.add_argument("--update", action=argparse.BooleanOptionalAction, default=True,
-                      help="bring the index up to date before searching (default: yes)")
+    find.add_argument("--update", action=argparse.BooleanOptionalAction, default=None,
+                      help="bring the index up to date before searching (default: yes; a lance index is brought up "
+                           "to date by `leancode index --store lance`, never by search)")
     find.add_argument("--include-tests", action="store_true",
                       help="rank tests and benchmarks with the code (default: after it, unless the query asks)")
     _index_options(find)
@@ -412,17 +413,20 @@ def _search(args: argparse.Namespace) -> int:
     if scale_dir is not None:  # a lance index (several repositories): searched as it is, not updated here
         from .scale.commands import search_command
 
-        return search_command(args, _encoder(args, built), scale_dir, within)
+        if args.update:
+            raise ValueError(f"{scale_dir} is a lance index: `leancode index --store lance --index-dir {scale_dir} "
+                             "...` brings it up to date; search it with the default (or --no-update)")
+        return search_command(args, _encoder(args, built), scale_dir, Path(args.path).resolve())
     if args.repo is not None:
         raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
     index = _open_index(args, root)
     if not index.load():
-        if not args.update:
+        if args.update is False:
             raise LookupError(f"no index of {root} yet (--no-update): run `leancode index {root}` first")
         print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
               file=sys.stderr)
         index.update(progress=not args.json)
-    elif args.update:
+    elif args.update is not False:
         index.update(progress=not args.json)
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)

@@ -200,3 +200,20 @@ def test_remembered_scores_are_the_lookups_and_stay_bounded(monkeypatch):
     assert table.scores(tokens) == expected
     assert len(table._local_scores) == len({(t.category, t.kind, t.text) for t in tokens})
     table._local_scores.clear()
+
+
+def test_bad_corpus_lines_are_named_and_odd_bytes_cost_no_file(tmp_path, capsys):
+    from leancode.training.importance import file_snippets
+
+    broken = tmp_path / "b.jsonl"
+    broken.write_text('{"code": "def f(): pass"}\n\n[1, 2]\n')
+    args = ["importance", "--corpus", str(broken), "--language", "python", "--method", "dietcode",
+            "--out", str(tmp_path / "t")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{broken}:3: not a JSON object" in err and "Traceback" not in err
+    broken.write_text('{"code": 5}\n')
+    assert main(args) == 2 and f"{broken}:1: no 'code' field holding text" in capsys.readouterr().err
+    latin = tmp_path / "latin.py"  # one Latin-1 byte in a comment: the file's functions still count
+    latin.write_bytes(b"# caf\xe9\ndef add(a, b):\n    return a + b\n")
+    assert [s.code.split("(")[0] for s in file_snippets(latin, "python")] == ["def add"]

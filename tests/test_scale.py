@@ -307,3 +307,39 @@ def test_default_index_needs_neither_ray_nor_lancedb(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@needs_scale
+@slow
+def test_a_lance_store_keeps_each_repository_by_name_and_searches_where_asked(tmp_path, repos, capsys):
+    from leancode.cli import main
+
+    store = tmp_path / "lance"
+    assert main(["index", "--store", "lance", "--index-dir", str(store), *map(str, repos.values())]) == 0
+    manifest = json.loads((store / "manifest.json").read_text())
+    assert manifest["repositories"] == {name: str(root) for name, root in repos.items()}
+    rows = manifest["rows"]
+    other = tmp_path / "elsewhere" / "text"  # another project with a name the store gives to one still there
+    other.mkdir(parents=True)
+    (other / "m.py").write_text("def f():\n    return 1\n")
+    assert main(["index", "--store", "lance", "--index-dir", str(store), str(other)]) == 2
+    assert "holds another repository named 'text'" in capsys.readouterr().err
+    assert json.loads((store / "manifest.json").read_text())["rows"] == rows  # nothing replaced
+    # --path names a file of one repository: only it, though another repository has files too
+    target = repos["shell"] / "shlex.py"
+    hits = _search_json(main, ["split a string", "--index-dir", str(store), "--path", str(target), "--json"])
+    assert hits and {(h["repo"], h["path"]) for h in hits} == {("shell", "shlex.py")}
+    hits = _search_json(main, ["split a string", "--index-dir", str(store), "--path", str(repos["text"]), "--json"])
+    assert hits and {h["repo"] for h in hits} == {"text"}
+    assert main(["search", "x", "--index-dir", str(store), "--update"]) == 2  # search never updates a lance index
+    assert "brings it up to date" in capsys.readouterr().err
+    assert main(["index", "--store", "lance", "--index-dir", str(store), str(repos["text"]), "--batch-size", "1",
+                 "--json"]) == 0  # the same repository again: fine
+
+
+def test_a_cluster_address_nobody_answers_fails_at_once():
+    from leancode.scale.ray_engine import check_reachable
+
+    with pytest.raises(ConnectionError, match="no Ray cluster answers at 127.0.0.1:1"):
+        check_reachable("127.0.0.1:1", timeout=5)
+    check_reachable("auto")  # resolved by Ray itself

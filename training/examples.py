@@ -31,10 +31,7 @@ class Example:
 
 def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
     """Lines of a summaries .jsonl (each with idx and code), or a seeded sample of `limit` of them, in file order."""
-    rows = read_jsonl(path)
-    for n, row in enumerate(rows):
-        if "code" not in row or "idx" not in row:
-            raise ValueError(f"{path}:{n + 1}: each line needs 'idx' and 'code'")
+    rows = read_jsonl(path, required=("idx", "code"))
     if limit and limit < len(rows):
         rows = [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), limit))]
     return rows

@@ -24,10 +24,12 @@ from tqdm import tqdm
 from leancode.importance import ImportanceTable, TableBuilder
 from leancode.languages import language_for_path, spec_for
 from leancode.model_tokens import DEFAULT_MODEL_ID, default_model_path
+from leancode.sources import FileSkipped, read_source
 from leancode.tokens import ParseWarning, lex
 from leancode.units import extract_units
 
 from .attention import SCORING_METHODS, AttentionScorer
+from .jsonl import read_jsonl
 
 TASKS = {"leancode-cls": "search", "leancode-pooled": "search", "leancode-query": "search", "dietcode": "search",
          "leancode-cross": "summarize"}
@@ -55,24 +57,23 @@ def corpus_files(paths: Iterable[str | Path], language: str) -> list[Path]:
     return files
 
 
-def _read(path: Path) -> str | None:
+def _read(path: Path, language: str) -> str | None:
+    """A source file's text as `leancode index` decodes it (BOMs, PEP 263, bad bytes replaced: a file is never
+    dropped for one odd byte); None for a binary or unreadable one. Large files are read as before (tables were
+    built so)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_source(path, max_bytes=1 << 30, language=language)
+    except FileSkipped:
         return None
-    return None if "\0" in text else text
 
 
 def file_snippets(path: Path, language: str) -> list[Snippet]:
     """The functions of one file (outermost only: nested ones are part of them)."""
     if path.suffix == ".jsonl":
-        try:
-            rows = [json.loads(line) for line in (_read(path) or "").splitlines() if line.strip()]
-        except ValueError as error:
-            raise ValueError(f"{path}: not JSON lines: {error}") from None
+        rows = read_jsonl(path, required=("code",))
         return [Snippet(r["code"], r.get("summary")) for r in rows
                 if str(r.get("language", language)).lower() == language]
-    code = _read(path)
+    code = _read(path, language)
     if code is None:
         return []
     snippets, end = [], -1

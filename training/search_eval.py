@@ -101,9 +101,15 @@ def run_search_eval(queries_path: str, codebase_path: str, output: str, report_p
                     command: str | None = None, progress: bool = False,
                     repeat_discount: float = REPEAT_DISCOUNT) -> dict:
     """The `leancode-train eval search` command: read both files, evaluate, write predictions and report."""
-    queries, codebase = read_jsonl(queries_path), read_jsonl(codebase_path)
+    queries = read_jsonl(queries_path, required=("idx", "query"))
+    codebase = read_jsonl(codebase_path, required=("idx", "code", "language"))
     if not codebase:
         raise ValueError(f"{codebase_path}: empty codebase")
+    if not queries:
+        raise ValueError(f"{queries_path}: no queries")
+    known = {r["idx"] for r in codebase}
+    if any("gold" in q for q in queries) and not any(q.get("gold") in known for q in queries):
+        raise ValueError(f"no query's gold function is in {codebase_path}: are these the queries of that codebase?")
     encoder = Encoder(model, method=method, ratio=ratio, quantize=quantize, threads=threads, batch_size=batch_size,
                       repeat_discount=repeat_discount)
     run = evaluate_search(queries, codebase, encoder, top=top, progress=progress)

@@ -56,7 +56,7 @@ def write_predictions(path: str | Path, rows: list[dict], predictions: list[str]
 
 
 def _eval_summarize(args) -> int:
-    rows = read_jsonl(args.data)[:args.limit]
+    rows = read_jsonl(args.data, required=("idx", "code"))[:args.limit]
     if not rows:
         raise ValueError(f"{args.data}: no functions")
     table = ImportanceTable.load(args.table) if args.table else None

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .engine import encoder_info, encoder_settings, index_local, repositories
+from .engine import claim, encoder_info, encoder_settings, index_local, repositories
 from .lance_store import KIND
 
 
@@ -20,6 +20,7 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     if len(repos) > 1 and not args.index_dir:
         raise ValueError("several repositories need --index-dir (one index for all of them)")
     store = LanceStore(index_dir, encoder_info(encoder))
+    claim(store, repos)  # before any work: a name the store gives another repository is refused at once
     if args.engine == "ray":
         from .ray_engine import index_with_ray
 
@@ -37,8 +38,20 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     return 0
 
 
-def search_command(args: argparse.Namespace, encoder, index_dir: Path, within: str | None = None) -> int:
-    """Search a LanceDB index; the same output as the default search, plus each result's repository."""
+def place(target: Path, roots: dict[str, str]) -> tuple[str | None, str | None]:
+    """(repository, path inside it) of `target` (an absolute path) among a store's repositories; (None, None)
+    when no repository holds it (a folder above them all: search everywhere)."""
+    for name, root in roots.items():
+        root = Path(root)
+        if target == root or root in target.parents:
+            inside = target.relative_to(root).as_posix()
+            return name, None if inside == "." else inside
+    return None, None
+
+
+def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: Path) -> int:
+    """Search a LanceDB index; the same output as the default search, plus each result's repository. `target`
+    (--path, absolute): only the repository, folder or file it names, when a repository of the store holds it."""
     from ..search import SearchHit
     from .lance_store import LanceStore
 
@@ -48,8 +61,11 @@ def search_command(args: argparse.Namespace, encoder, index_dir: Path, within: s
     roots = store.manifest.get("repositories") or {}
     if args.repo is not None and args.repo not in roots:
         raise LookupError(f"no repository {args.repo!r} in {index_dir} (it has: {', '.join(sorted(roots))})")
+    repo, within = place(target, roots)
+    if args.repo is not None and repo not in (None, args.repo):
+        raise ValueError(f"--path {target} is in repository {repo!r}, not {args.repo!r}")
     query = encoder.encode_queries([args.query])[0]
-    found = store.search(query, top=args.top, repo=args.repo, within=within)
+    found = store.search(query, top=args.top, repo=args.repo or repo, within=within)
     hits = [(SearchHit(row, score, rank), Path(roots.get(row.repo, ".")) / row.path)
             for rank, (row, score) in enumerate(found, 1)]
     if args.json:

@@ -12,6 +12,7 @@ loses only the batches in flight, and the next run embeds only what is still mis
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..index import parse_units
+from ..languages import ParseWarning
 from ..index_store import manifest_settings
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from ..walk import is_generated, walk_repository
@@ -101,15 +103,33 @@ def parse_file(item: dict) -> list[dict]:
         return []
     if is_binary(data) or is_generated(data[:BINARY_PROBE]):
         return []
-    units = parse_units(decode_source(data, item["language"]), item["language"])["units"]
+    parsed = parse_units(decode_source(data, item["language"]), item["language"])
+    if parsed["syntax"]:  # named once here; simplifying its functions later says nothing more
+        warnings.warn(f"{item['repo']}/{item['path']}: {parsed['syntax']}", ParseWarning, stacklevel=2)
+    units = parsed["units"]
     return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "code": u["code"]}
             for u in units]
+
+
+def claim(store: LanceStore, repos: dict[str, Path]) -> None:
+    """Record `repos` in the store's manifest before any of their rows is written (so a run killed part-way leaves
+    a store whose rows are all named); refuse a repository whose name the store gives to another one that still
+    exists (its rows would be replaced). A repository that moved (its old root is gone) takes its name along."""
+    listed = dict(store.manifest.get("repositories") or {})
+    for name, root in repos.items():
+        held = listed.get(name)
+        if held is not None and Path(held) != root and Path(held).is_dir():
+            raise ValueError(f"{store.directory} holds another repository named {name!r} ({held}); {root} would "
+                             "replace its functions: index it into another --index-dir, or rename its folder")
+    listed.update({name: str(root) for name, root in repos.items()})
+    store.write_manifest(repositories=listed)
 
 
 def sync(store: LanceStore, repos: dict[str, Path], rows: list[dict], embed: Embed, stats: RunStats,
          progress: bool = True) -> RunStats:
     """Bring the store's rows of `repos` to `rows`: reuse stored vectors, embed the rest, drop what is gone."""
     started = time.perf_counter()
+    claim(store, repos)
     stats.repositories, stats.units = len(repos), len(rows)
     places = [StoredFunction(**{f: row[f] for f in FIELDS}) for row in rows]
     held = {repo: store.row_ids(repo) for repo in repos}
@@ -138,9 +158,7 @@ def sync(store: LanceStore, repos: dict[str, Path], rows: list[dict], embed: Emb
     store.remove(row_ids=stale)
     stats.removed = len(stale)
     stats.ann = store.persist()["ann"]
-    listed = dict(store.manifest.get("repositories") or {})
-    listed.update({name: str(root) for name, root in repos.items()})
-    store.write_manifest(repositories=listed, engine=stats.engine)
+    store.write_manifest(engine=stats.engine)
     stats.seconds += time.perf_counter() - started
     return stats
 
@@ -159,7 +177,10 @@ def index_local(store: LanceStore, repos: dict[str, Path], encoder, progress: bo
     def embed(items: list[tuple[str, str, str]]) -> Iterator[tuple[list[str], np.ndarray]]:
         for start in range(0, len(items), batch_size):
             chunk = items[start:start + batch_size]
-            yield [k for k, _, _ in chunk], encoder.encode_code([(code, lang) for _, code, lang in chunk])
+            with warnings.catch_warnings():  # each file's syntax errors were told at parse, naming it
+                warnings.simplefilter("ignore", ParseWarning)
+                vectors = encoder.encode_code([(code, lang) for _, code, lang in chunk])
+            yield [k for k, _, _ in chunk], vectors
 
     stats.seconds = time.perf_counter() - started
     return sync(store, repos, rows, embed, stats, progress)

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import time
 import warnings
 from functools import lru_cache
@@ -25,6 +26,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..languages import ParseWarning
 from .engine import EMBED_BATCH, RunStats, list_files, parse_file, sync
 from .lance_store import LanceStore
 
@@ -56,10 +58,12 @@ class Embedder:
         self.simplified = simplified
 
     def __call__(self, batch: dict) -> dict:
-        if self.simplified:
-            vectors = self.encoder.encode_simplified(list(batch["text"]))
-        else:
-            vectors = self.encoder.encode_code(list(zip(batch["code"], batch["language"])))
+        with warnings.catch_warnings():  # each file's syntax errors were told at parse, naming it
+            warnings.simplefilter("ignore", ParseWarning)
+            if self.simplified:
+                vectors = self.encoder.encode_simplified(list(batch["text"]))
+            else:
+                vectors = self.encoder.encode_code(list(zip(batch["code"], batch["language"])))
         return {"key": batch["key"], "vector": vectors, "node": np.full(len(vectors), _node_id(), dtype=object)}
 
 
@@ -78,11 +82,23 @@ def connect(address: str | None = None, num_cpus: int | None = None):
     if not ray.is_initialized():
         address = address or os.environ.get("RAY_ADDRESS")
         if address:
+            check_reachable(address)
             ray.init(address=address, log_to_driver=False)
-        else:
-            ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
+        else:  # a cluster of our own, even where another runs on this machine (ray.init would join that one)
+            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
                      object_store_memory=512 * 2**20)
     return ray
+
+
+def check_reachable(address: str, timeout: float = 10.0) -> None:
+    """A `host:port` cluster address must accept a connection: Ray itself retries a dead one for minutes."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", "local" and other forms Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as error:
+        raise ConnectionError(f"no Ray cluster answers at {address} ({error})") from None
 
 
 def index_with_ray(store: LanceStore, repos: dict[str, Path], settings: dict, address: str | None = None,
