@@ -265,6 +265,8 @@ def _simplify(args: argparse.Namespace) -> int:
     if args.input and args.file:
         raise ValueError("give a FILE or --input JSONL, not both")
     if args.input:
+        if Path(args.input).is_dir():
+            raise IsADirectoryError(f"{args.input} is a directory; give a JSONL file (or - for standard input)")
         return _simplify_batch(args)
     if not args.file:
         raise ValueError("give a FILE or --input JSONL")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from leancode.function_summary import implementation
 from leancode.units import Unit, overload_stub
 
 from .hover import unit_named
@@ -42,5 +43,7 @@ def resolve_call(name: str, local: list[Unit], caller: Path | None, candidates: 
             continue
         unit = unit_named(units, hit.unit.qualified_name, hit.unit.start_line)
         if unit is not None:
+            if overload_stub(unit):  # the function the stub declares a signature of
+                unit = implementation(unit, units) or unit
             return unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}"
     return (min(same_file, key=overload_stub), None) if same_file else (None, None)

@@ -116,6 +116,13 @@ def test_a_plain_call_means_a_function_outside_any_class_and_never_an_overload_s
     # `self.command(...)` means the method: its implementation, not the @overload stub before it
     unit, where = resolve_call("command", local, caller, [elsewhere], units_from_disk([]), method=True)
     assert where is None and unit.qualified_name == "Group.command" and "*args" in unit.code
+    # another file's @overload stub stands for its implementation there
+    stubbed = ("import typing as t\n\n@t.overload\ndef command(name: str) -> int: ...\n\n"
+               "def command(name=None):\n    \"\"\"Create a command.\"\"\"\n    return name\n")
+    write(tmp_path, "pkg/decorators.py", stubbed)
+    stub = hit(folder, "pkg/decorators.py", stubbed)  # the index's first `command` there: the stub
+    unit, where = resolve_call("command", local, caller, [stub], units_from_disk([]), method=False)
+    assert where == f"{tmp_path.name}/pkg/decorators.py:6" and "Create a command." in unit.code
     # with nothing elsewhere, a plain call still finds the same-file method
     unit, where = resolve_call("command", local, caller, [], units_from_disk([]), method=False)
     assert where is None and "*args" in unit.code

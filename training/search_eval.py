@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +109,12 @@ def run_search_eval(queries_path: str, codebase_path: str, output: str, report_p
     if not queries:
         raise ValueError(f"{queries_path}: no queries")
     known = {r["idx"] for r in codebase}
-    if any("gold" in q for q in queries) and not any(q.get("gold") in known for q in queries):
+    missing = sum("gold" in q and q["gold"] not in known for q in queries)
+    if missing and missing == sum("gold" in q for q in queries):
         raise ValueError(f"no query's gold function is in {codebase_path}: are these the queries of that codebase?")
+    if missing:
+        print(f"leancode-train: {missing} of {len(queries)} queries have a gold function {codebase_path} does not "
+              "hold; they score 0", file=sys.stderr)
     encoder = Encoder(model, method=method, ratio=ratio, quantize=quantize, threads=threads, batch_size=batch_size,
                       repeat_discount=repeat_discount)
     run = evaluate_search(queries, codebase, encoder, top=top, progress=progress)

@@ -19,6 +19,10 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     repos = repositories(args.path or ["."])
     if len(repos) > 1 and not args.index_dir:
         raise ValueError("several repositories need --index-dir (one index for all of them)")
+    if args.engine == "ray":  # a cluster that cannot be reached leaves no store behind
+        from .ray_engine import connect
+
+        connect(args.address)
     store = LanceStore(index_dir, encoder_info(encoder))
     claim(store, repos)  # before any work: a name the store gives another repository is refused at once
     if args.engine == "ray":
@@ -31,7 +35,8 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     if args.json:
         print(json.dumps({**stats.as_json(), "store": KIND, "index_dir": str(index_dir)}, indent=2))
     else:
-        print(f"leancode: indexed {stats.units} functions of {stats.repositories} repositories in {stats.files} "
+        held = f"{stats.repositories} repositor{'y' if stats.repositories == 1 else 'ies'}"
+        print(f"leancode: indexed {stats.units} functions of {held} in {stats.files} "
               f"files ({stats.embedded} embedded, {stats.reused} reused, {stats.added} rows added, "
               f"{stats.removed} removed; engine {stats.engine}, ANN index: {stats.ann or 'none (exact)'}) in "
               f"{stats.seconds:.1f} s; index: {index_dir}")
