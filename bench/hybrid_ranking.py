@@ -24,7 +24,7 @@ import numpy as np
 from report import bootstrap, command_line, interval, publish
 
 from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
-from leancode.search import NAME_WEIGHT, SearchIndex, rank, split_identifier, unit_terms
+from leancode.search import BM25_B, NAME_WEIGHT, SearchIndex, rank, split_identifier, unit_terms
 from leancode.units import extract_units
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/cosqa-dev"
@@ -80,6 +80,8 @@ def main() -> None:
     parser.add_argument("--ratio", type=float, default=SEARCH_RATIO)
     parser.add_argument("--name-weight", type=int, nargs="*", default=[NAME_WEIGHT],
                         help="extra copies of each function's name among its BM25 terms; several: one row each")
+    parser.add_argument("--bm25-b", type=float, nargs="*", default=[BM25_B],
+                        help="BM25 length normalisation b; several: one row each (with every name weight)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     encoder = Encoder(method=args.method, ratio=args.ratio)
@@ -89,8 +91,9 @@ def main() -> None:
         items = [(c["code"], c["language"]) for c in codebase]
         vectors = encoder.encode_code(items)
         names = [c.get("name") or parsed_name(c["code"], c["language"]) for c in codebase]
-        indexes = {weight: SearchIndex(vectors, [unit_terms(c["code"], c["language"], name, weight)
-                                                 for c, name in zip(codebase, names)]) for weight in args.name_weight}
+        indexes = {(weight, b): SearchIndex(vectors, [unit_terms(c["code"], c["language"], name, weight)
+                                                      for c, name in zip(codebase, names)], bm25_b=b)
+                   for weight in args.name_weight for b in args.bm25_b}
         kinds = {"all queries": queries,
                  "naming an identifier of the function": [q for q in queries
                                                           if names_identifier(q["query"], codebase[q["gold"]]["code"])]}
@@ -104,23 +107,25 @@ def main() -> None:
             gold = [q["gold"] for q in chosen]
             if not chosen:
                 continue
-            dense = reciprocal_ranks(query_vectors, texts, gold, indexes[args.name_weight[0]], False)
+            dense = reciprocal_ranks(query_vectors, texts, gold, next(iter(indexes.values())), False)
             draws = bootstrap(2000, len(chosen))
             first = None
-            for weight, index in indexes.items():
+            for (weight, b), index in indexes.items():
                 hybrid = reciprocal_ranks(query_vectors, texts, gold, index, True)
                 if first is None:
                     first, change = hybrid, "-"
                 else:
                     low, high = interval(draws, hybrid, first)
                     change = f"{hybrid.mean() - first.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
-                rows.append((name, len(codebase), kind, weight, len(chosen), dense.mean(), hybrid.mean(), change))
+                rows.append((name, len(codebase), kind, f"{weight}, b {b:g}", len(chosen), dense.mean(),
+                             hybrid.mean(), change))
     lines = ["## Dense vs hybrid ranking", "",
              f"`{command_line()}` — code read as served ({args.method} {args.ratio:g}); BM25 (bm25s) over split "
              "identifiers and words of the code, fused with the dense ranking by reciprocal rank (k=60, 100 deep "
              "each); MRR over the top 100; name weight: extra copies of a function's name among its BM25 terms.", "",
-             f"Δ: hybrid MRR against name weight {args.name_weight[0]}, 95% paired-bootstrap interval.", "",
-             "| set | functions | queries | name weight | n | dense MRR | hybrid MRR | hybrid / dense | Δ [95%] |",
+             f"Δ: hybrid MRR against the first row's (name weight {args.name_weight[0]}, b {args.bm25_b[0]:g}), 95% "
+             "paired-bootstrap interval.", "",
+             "| set | functions | queries | name weight, BM25 b | n | dense MRR | hybrid MRR | hybrid / dense | Δ [95%] |",
              "|---|---:|---|---:|---:|---:|---:|---:|---|",
              *(f"| {name} | {n:,} | {kind} | {weight} | {count:,} | {dense:.4f} | {hybrid:.4f} | {hybrid / dense:.2f} "
                f"| {change} |" for name, n, kind, weight, count, dense, hybrid, change in rows)]

@@ -79,6 +79,7 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
 # Extra copies of a function's own (qualified) name among its BM25 terms: the largest of 1-3 that raised hybrid MRR
 # on Python's and Java's validation pairs (`bench/hybrid_ranking.py --name-weight 0 1 2 3`, BENCHMARKS.md).
 NAME_WEIGHT = 3
+BM25_B = 0.75  # BM25's length normalisation (bm25s's default)
 
 
 def unit_terms(code: str, language: str, qualified_name: str, name_weight: int = NAME_WEIGHT) -> list[str]:
@@ -93,8 +94,9 @@ class SearchIndex:
     The BM25 index is built on first use (a second or so for 50,000 functions) and kept.
     """
 
-    def __init__(self, vectors: np.ndarray, terms: Sequence[Sequence[str]] | None = None):
+    def __init__(self, vectors: np.ndarray, terms: Sequence[Sequence[str]] | None = None, bm25_b: float = BM25_B):
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.bm25_b = bm25_b
         if self.vectors.ndim != 2:
             raise ValueError(f"vectors must be a 2-d matrix, got shape {self.vectors.shape}")
         if terms is not None and len(terms) != len(self.vectors):
@@ -117,7 +119,7 @@ class SearchIndex:
                 raise ValueError("this SearchIndex has no terms, so it cannot rank by BM25")
             import bm25s  # imported here: dense-only search never pays for it
 
-            bm25 = bm25s.BM25()
+            bm25 = bm25s.BM25(b=self.bm25_b)
             # An empty document would upset bm25s; a placeholder term matches no query term.
             bm25.index([list(t) or ["\0"] for t in self._terms], show_progress=False)
             self._bm25 = bm25
