@@ -21,7 +21,7 @@ from typing import Callable
 
 from leancode.function_summary import FunctionSummary, implementation, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
-from leancode.units import Unit, extract_units, overload_stub
+from leancode.units import Unit, extract_units, header, overload_stub
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,10 @@ class HoverSummarizer:
 # --- finding the function ----------------------------------------------------------------------
 
 def header_end_line(unit: Unit) -> int:
-    """The last line of a unit's signature (0-based): where the text before its body ends."""
-    at = unit.code.find(unit.body) if unit.body else -1
-    header = unit.code[:at].rstrip() if at > 0 else unit.code.split("\n", 1)[0]
-    return unit.start_line + header.count("\n")
+    """The last line of a unit's signature (0-based): where the text before its body ends (its first line when
+    no body is found)."""
+    head = header(unit)
+    return unit.start_line + (head.rstrip().count("\n") if head != unit.code else 0)
 
 
 def definition_at(units: list[Unit], line: int) -> Unit | None:
