@@ -17,7 +17,7 @@ from .search import unit_terms
 from .sources import sha256
 from .units import extract_units, preview
 
-PARSE_VERSION = 3  # bump when the per-file unit records change (3: the name weighs in the BM25 terms)
+PARSE_VERSION = 4  # bump when the per-file unit records change (4: a broken line hides only its own functions)
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 

@@ -248,16 +248,64 @@ def _first_error_line(root: Node) -> int:
     return node.start_point.row + 1
 
 
-def extract_units(code: str, language: str) -> list[Unit]:
-    """Every named function and method of `code`, in source order. Never raises on bad syntax."""
+def _blank_line(source: bytes, row: int) -> bytes:
+    """`source` with line `row` (0-based) turned into spaces, byte for byte: every other offset stays put."""
+    start = 0
+    for _ in range(row):
+        start = source.index(b"\n", start) + 1
+    end = source.find(b"\n", start)
+    end = len(source) if end < 0 else end
+    return source[:start] + b" " * (end - start) + source[end:]
+
+
+def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_sitter.Tree, set[int]]:
+    """A tree of `code` with the lines where parsing first failed blanked, one at a time while the first error
+    moves on (at most MAX_REPAIRS lines), and the blanked rows. Byte offsets match `code`'s, and node text
+    outside the blanked lines is its."""
+    source, best, blanked = code.encode("utf-8"), tree, set()
+    for _ in range(MAX_REPAIRS):
+        row = _first_error_line(best.root_node) - 1
+        source = _blank_line(source, row)
+        candidate = parser_for(language).parse(source)
+        if candidate.root_node.has_error and _first_error_line(candidate.root_node) - 1 <= row:
+            break  # no progress: keep what we have
+        best = candidate
+        blanked.add(row)
+        if not candidate.root_node.has_error:
+            break
+    return best, blanked
+
+
+MAX_REPAIRS = 8
+
+
+def extract_units(code: str, language: str, repair: bool = True) -> list[Unit]:
+    """Every named function and method of `code`, in source order. Never raises on bad syntax. With `repair`, a
+    file with syntax errors is parsed again with the failing lines blanked (`_repaired`), so that a half-typed
+    `def f(x:` or an unclosed bracket hides only its own line's function, not every function after it
+    (tree-sitter's recovery may fold the rest of the file into one broken function); a function that starts
+    on a blanked line is kept as first parsed unless it spans a function found after the repair. Mining and
+    its tables pass `repair=False`: the corpus rebuilds as recorded."""
     spec = spec_for(language)
     if not code.strip():
         return []
     tree = parse(code, spec.name)
+    offsets = CharOffsets(code)
+    units = _units(code, tree, spec, offsets)
     if tree.root_node.has_error:  # tree-sitter may have given up on a function: say so, never drop it silently
         warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
-    offsets = CharOffsets(code)
+        if repair:
+            repaired, blanked = _repaired(code, spec.name, tree)
+            if blanked:
+                fixed = _units(code, repaired, spec, offsets)
+                kept = [u for u in units if u.start_line in blanked
+                        and not any(u.start <= f.start and f.end <= u.end for f in fixed)]
+                units = sorted(fixed + kept, key=lambda u: (u.start, -u.end))
+    return units
+
+
+def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharOffsets) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     units = []
     for node, scopes in _in_scopes(captures.get("f", []), captures.get("s", []), spec):

@@ -119,7 +119,7 @@ def mine_source(root: str | os.PathLike, language: str, *, package: str, groupin
         except (OSError, UnicodeDecodeError):
             continue
         result.files += 1
-        units = extract_units(text, language)
+        units = extract_units(text, language, repair=False)
         result.functions += len(units)
         problem_of_file = file_problem(rel)
         for unit in units:
