@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"simplification before summarizing (default {SUMMARY_METHOD})")
     summ.add_argument("--ratio", type=_ratio, default=SUMMARY_RATIO,
                       help=f"fraction of model tokens removed (default {SUMMARY_RATIO})")
-    summ.add_argument("--beams", type=int, default=1, help="beam search width (default 1: greedy)")
+    summ.add_argument("--beams", type=_positive, default=1, help="beam search width (default 1: greedy)")
     summ.add_argument("--ignore-docstrings", action="store_true",
                       help="ask the model even for documented functions (it still abstains when not confident)")
     summ.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")

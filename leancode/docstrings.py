@@ -2,8 +2,11 @@
 stripped (reST roles, epytext, Javadoc/JSDoc inline tags, HTML, Markdown), parameter sections, signature
 lines, Go directives and Rust doc sections skipped.
 
-`first_sentence(docstring, language)` is the one rule: `leancode-train mine` labels functions with it, and
-the language server's hover quotes a function's own docstring with it, so the two speak alike.
+`first_sentence(docstring, language)` is the one rule: the language server's hover and `leancode summarize` quote
+a function's own docstring with it, and `leancode-train mine` labels functions with it. Mining passes
+`as_mined=True`, the rule as the recorded corpus was labelled (before the 2026-12-02 fixes: `{@return}`, JSDoc
+`@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles), so the
+corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "al", "approx", "resp", "incl", "viz",
                             "ca", "mr", "mrs", "dr", "no", "fig", "eq", "sec", "ch", "ex", "esp"})
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_SENTENCE_END_REVISED = re.compile(r"[.!?](?=\s|$)|[。！？]")
 _PY_SECTION = re.compile(
     r"^\s*(?:(?:Args|Arguments|Parameters|Params|Returns?|Yields?|Raises|Examples?|Notes?|See [Aa]lso"
     r"|Attributes|Keyword [Aa]rguments|Other [Pp]arameters|Warnings?|References|Usage|Todo|Methods)"
@@ -30,18 +34,27 @@ _HTML_BLOCK = re.compile(r"<\s*/?\s*(?:p|br|ul|ol|li|pre|table|tr|td|th|h\d|dl|d
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
-def _sentence(paragraph: str) -> str:
-    """The first sentence of one paragraph (all of it when no sentence end is found)."""
-    for m in _SENTENCE_END.finditer(paragraph):
+def _sentence(paragraph: str, as_mined: bool = False) -> str:
+    """The first sentence of one paragraph (all of it when no sentence end is found). Not an end: an
+    abbreviation ("e.g."), and unless `as_mined`, an ellipsis or a doubled "!" before a word that is not
+    capitalised ("wait... then", "n!! (double factorial)"); a full-width stop is one ("。")."""
+    for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
         word = re.search(r"(\S+)$", paragraph[:m.start()])
         if word is not None and word.group(1).lower().lstrip("(\"'") in _ABBREVIATIONS:
             continue
+        if not as_mined and word is not None and word.group(1).endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
+            after = paragraph[m.end():].lstrip()[:1]
+            if after and not after.isupper():
+                continue
         return paragraph[:m.end()]
     return paragraph
 
 
-def _rest_role(m: re.Match) -> str:
+def _rest_role(m: re.Match, as_mined: bool = False) -> str:
     text = m.group(1)
+    role = re.match(r":(?:\w+:)?(\w+):", m.group()).group(1)
+    if not as_mined and role in ("rfc", "pep"):  # :rfc:`5893` reads "RFC 5893"
+        return f"{role.upper()} {text}"
     target = re.match(r"(.*?)\s*<[^<>]*>$", text)  # `text <target>`
     if target and target.group(1):
         return target.group(1)
@@ -49,7 +62,7 @@ def _rest_role(m: re.Match) -> str:
     return text[1:].rsplit(".", 1)[-1] if text.startswith("~") else text
 
 
-def _python_paragraph(docstring: str) -> str:
+def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     lines: list[str] = []
     in_directive = False
     for line in docstring.strip().splitlines():
@@ -73,7 +86,7 @@ def _python_paragraph(docstring: str) -> str:
             continue
         lines.append(stripped)
     text = " ".join(lines)
-    text = _REST_ROLE.sub(_rest_role, text)
+    text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
     text = re.sub(r"``(.+?)``", r"\1", text)
     text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)
@@ -95,7 +108,14 @@ def _javadoc_inline(m: re.Match, keep: list[str]) -> str:
     return f"\x00{len(keep) - 1}\x00"  # protected from HTML stripping ({@code List<T>})
 
 
-def _java_paragraph(docstring: str) -> str:
+_JAVADOC_RETURN = re.compile(r"\{@return\s+((?:[^{}]|\{[^{}]*\})*)\}")  # {@return the count}
+_JAVADOC_SUMMARY = re.compile(r"\{@summary\s+((?:[^{}]|\{[^{}]*\})*)\}")
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre\s*>", re.I | re.S)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_JSDOC_DESCRIPTION = re.compile(r"^\s*@(?:summary|description|desc)\s+((?:(?!^\s*@\w).)+)", re.M | re.S)
+
+
+def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = False) -> str:
     lines = []
     for line in docstring.strip().splitlines():
         if re.match(r"\s*@\w+", line):  # block tags: @param, @return, @throws ...
@@ -103,17 +123,30 @@ def _java_paragraph(docstring: str) -> str:
         lines.append(line)
     text = "\n".join(lines)
     keep: list[str] = []
+    if not as_mined:
+        if language != "java" and not text.strip():  # JSDoc that opens with tags: @summary, else @description
+            found = sorted(_JSDOC_DESCRIPTION.finditer(docstring), key=lambda m: "@summary" not in m.group())
+            text = found[0].group(1) if found else ""
+        text = _JAVADOC_SUMMARY.sub(r"\1\n\n", text)  # Javadoc renders these as the first sentence
+        text = _JAVADOC_RETURN.sub(lambda m: f"Returns {m.group(1).strip().rstrip('.')}.", text)
+        text = _PRE_BLOCK.sub("\n\n", text)  # a code sample is no sentence
+        if language != "java":  # `Array<T>` is code, not an HTML tag
+            text = _CODE_SPAN.sub(lambda m: (keep.append(m.group()), f"\x00{len(keep) - 1}\x00")[1], text)
     text = _JAVADOC_INLINE.sub(lambda m: _javadoc_inline(m, keep), text)
     text = _HTML_BLOCK.sub("\n\n", text)
     text = _HTML_TAG.sub("", text)
     text = html.unescape(text)
     paragraph = next((p for p in re.split(r"\n\s*\n", text) if p.strip()), "")
-    paragraph = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], paragraph)
+    while "\x00" in paragraph:  # a kept body may hold another (a code span inside {@link ...})
+        paragraph = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], paragraph)
     return " ".join(paragraph.split())
 
 
 _MD_LINK = re.compile(r"\[([^\[\]]+)\](?:\([^()]*\)|\[[^\[\]]*\])?")  # [text](url), [text][ref], [`Foo`]
-_GO_DIRECTIVE = re.compile(r"^(?:go|lint|nolint|export|line|build)\b:?\S*")  # //go:noinline, //export f ...
+# Go directives as the recorded corpus recognised them, on the comment's text after `//`: also prose that starts a
+# line with "go", "line", "build" ... (the units' doc comments now leave out `//go:...` lines themselves).
+_GO_DIRECTIVE = re.compile(r"^(?:go|lint|nolint|export|line|build)\b:?\S*")
+_LINTER_DIRECTIVE = re.compile(r"^(?:nolint\b|lint:|go:\w+)")  # "// nolint:funlen", written with a space
 
 
 def _markdown(text: str) -> str:
@@ -122,16 +155,23 @@ def _markdown(text: str) -> str:
     return re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text)
 
 
-def _comment_paragraph(docstring: str, language: str) -> str:
-    """The first paragraph of a Go (``//``) or Rust (``///``, Markdown) doc comment."""
+def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) -> str:
+    """The first paragraph of a Go (``//``) or Rust (``///``, Markdown) doc comment; Rust's fenced code blocks
+    and section headings skipped (unless `as_mined`, only their fence and heading lines)."""
     lines: list[str] = []
+    in_fence = False
     for line in docstring.strip().splitlines():
         stripped = line.strip()
+        if language == "rust" and not as_mined and (in_fence or re.match(r"```|~~~", stripped)):
+            in_fence = not in_fence if re.match(r"```|~~~", stripped) else in_fence
+            if lines:
+                break
+            continue
         if not stripped:
             if lines:
                 break
             continue
-        if language == "go" and _GO_DIRECTIVE.match(stripped) \
+        if language == "go" and (_GO_DIRECTIVE if as_mined else _LINTER_DIRECTIVE).match(stripped) \
                 or language == "rust" and re.match(r"#|```|~~~", stripped):  # "# Examples", code blocks
             if lines:
                 break
@@ -170,16 +210,17 @@ def returns_sentence(docstring: str | None, language: str) -> str:
     return f"Returns {sentence}."
 
 
-def first_sentence(docstring: str | None, language: str) -> str:
-    """The summary of a docstring: its first sentence, markup stripped ("" when none)."""
+def first_sentence(docstring: str | None, language: str, as_mined: bool = False) -> str:
+    """The summary of a docstring: its first sentence, markup stripped ("" when none). `as_mined`: the rule as
+    the recorded corpus was labelled (see the module's docstring)."""
     if not docstring:
         return ""
     if language in ("java", "javascript", "typescript", "tsx"):  # Javadoc and JSDoc/TSDoc share tags and markup
-        paragraph = _java_paragraph(docstring)
+        paragraph = _java_paragraph(docstring, language, as_mined)
         paragraph = paragraph if language == "java" else _markdown(paragraph)
     elif language in ("go", "rust"):
-        paragraph = _comment_paragraph(docstring, language)
+        paragraph = _comment_paragraph(docstring, language, as_mined)
     else:
-        paragraph = _python_paragraph(docstring)
+        paragraph = _python_paragraph(docstring, as_mined)
     paragraph = " ".join(paragraph.split())
-    return _sentence(paragraph).strip()
+    return _sentence(paragraph, as_mined).strip()

@@ -219,8 +219,12 @@ def summary_lead(code: str, language: str, name: str | None = None) -> str | Non
 def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:
     """What the summarizer reads of a unit (leancode.units.Unit): its code without the docstring, simplified."""
     from .simplify import simplify
+    from .tokens import ParseWarning
 
-    return simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method, task="summarize").code
+    with warnings.catch_warnings():  # a method read alone may not parse (`push(x) {...}` outside its class); the
+        warnings.simplefilter("ignore", ParseWarning)  # file's own syntax errors were told when it was parsed
+        return simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method,
+                        task="summarize").code
 
 
 def _int8(module):

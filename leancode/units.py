@@ -187,35 +187,59 @@ def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
     return first, last
 
 
-def _doc_comment(first: Node, spec: LanguageSpec) -> str | None:
-    """The doc comment directly before a declaration starting at `first`."""
+# Go compiler directives (`//go:noinline`, `//line f.go:1`, `//export f`): no space after `//`, unlike prose.
+_GO_DIRECTIVE = re.compile(r"//(?:go:|line |export |extern |nolint|lint:|\+build)")
+# A comment that is a file's header or a bundler's banner, not a function's documentation.
+_HEADER_COMMENT = re.compile(r"^[\s*!]*(?:copyright\b|\(c\)|©|@license\b|@preserve\b|license\b|[*/\s]*$)", re.I)
+
+
+def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str | None:
+    """The doc comment directly before a declaration starting at `first`: not a comment that ends the statement
+    above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
+    `as_mined`: as the recorded corpus was mined (none of those exclusions)."""
     while first.parent is not None and first.parent.type in _WRAPPERS and first.prev_named_sibling is None:
         first = first.parent
     prev = first.prev_named_sibling
+
+    def trailing(comment: Node) -> bool:  # `statement // comment`: the statement's, not the next function's
+        before = comment.prev_sibling
+        return not as_mined and before is not None and before.type not in spec.comments \
+            and before.end_point.row == comment.start_point.row and before.end_point.column > 0
+
     if spec.name in ("go", "rust"):
         marker = "///" if spec.name == "rust" else "//"
         lines, row = [], first.start_point.row
-        while prev is not None and prev.type in spec.comments and prev.start_point.row == row - 1:
+        while prev is not None and prev.type in spec.comments and prev.start_point.row == row - 1 \
+                and not trailing(prev):
             text = _text(prev).rstrip()
             if not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
                 break
-            lines.append(re.sub(r"^ ", "", text[len(marker):]))
+            if not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
+                lines.append(re.sub(r"^ ", "", text[len(marker):]))
             row, prev = prev.start_point.row, prev.prev_named_sibling
         return "\n".join(reversed(lines)) if lines else None
-    if spec.name == "python" or prev is None or prev.type not in spec.comments:
+    if spec.name == "python" or prev is None or prev.type not in spec.comments or trailing(prev):
         return None
     text = _text(prev)
     if not (text.startswith("/**") and text.endswith("*/")) or text == "/**/":
         return None
     lines = [re.sub(r"^\s*\*? ?", "", line) for line in text[3:-2].splitlines()]
-    return "\n".join(lines).strip()
+    doc = "\n".join(lines).strip()
+    if not as_mined and _HEADER_COMMENT.match(doc):
+        return None  # a license header or a bundler's banner: not this function's documentation
+    return doc
 
 
-def _python_docstring(node: Node) -> Node | None:
+def _python_docstring(node: Node, as_mined: bool = False) -> Node | None:
+    """The statement holding a function's docstring: a plain string literal first in its body (an f-string
+    or bytes literal is no docstring to Python; `as_mined` takes any string, as the corpus was mined)."""
     body = node.child_by_field_name("body")
     first = next((c for c in body.named_children if c.type != "comment"), None) if body is not None else None
     if first is not None and first.type == "expression_statement" and first.named_child_count == 1 \
             and first.named_children[0].type == "string":
+        start = first.named_children[0].children[0] if first.named_children[0].children else None
+        if not as_mined and start is not None and re.search(r"[fFbB]", _text(start)):
+            return None
         return first
     return None
 
@@ -279,33 +303,35 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
 MAX_REPAIRS = 8
 
 
-def extract_units(code: str, language: str, repair: bool = True) -> list[Unit]:
-    """Every named function and method of `code`, in source order. Never raises on bad syntax. With `repair`, a
-    file with syntax errors is parsed again with the failing lines blanked (`_repaired`), so that a half-typed
+def extract_units(code: str, language: str, as_mined: bool = False) -> list[Unit]:
+    """Every named function and method of `code`, in source order. Never raises on bad syntax. A file with
+    syntax errors is parsed again with the failing lines blanked (`_repaired`), so that a half-typed
     `def f(x:` or an unclosed bracket hides only its own line's function, not every function after it
     (tree-sitter's recovery may fold the rest of the file into one broken function); a function that starts
-    on a blanked line is kept as first parsed unless it spans a function found after the repair. Mining and
-    its tables pass `repair=False`: the corpus rebuilds as recorded."""
+    on a blanked line is kept as first parsed unless it spans a function found after the repair. `as_mined`:
+    no repair, and docstrings as `_doc_comment` and `_python_docstring` found them when the recorded corpus was
+    mined (mining and its tables pass it, so the corpus rebuilds as recorded)."""
     spec = spec_for(language)
     if not code.strip():
         return []
     tree = parse(code, spec.name)
     offsets = CharOffsets(code)
-    units = _units(code, tree, spec, offsets)
+    units = _units(code, tree, spec, offsets, as_mined)
     if tree.root_node.has_error:  # tree-sitter may have given up on a function: say so, never drop it silently
         warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
-        if repair:
+        if not as_mined:
             repaired, blanked = _repaired(code, spec.name, tree)
             if blanked:
-                fixed = _units(code, repaired, spec, offsets)
+                fixed = _units(code, repaired, spec, offsets, as_mined)
                 kept = [u for u in units if u.start_line in blanked
                         and not any(u.start <= f.start and f.end <= u.end for f in fixed)]
                 units = sorted(fixed + kept, key=lambda u: (u.start, -u.end))
     return units
 
 
-def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharOffsets) -> list[Unit]:
+def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharOffsets,
+           as_mined: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     units = []
     for node, scopes in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
@@ -318,13 +344,13 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         body = node.child_by_field_name("body")
         docstring, span = None, None
         if spec.name == "python":
-            statement = _python_docstring(node)
+            statement = _python_docstring(node, as_mined)
             if statement is not None:
                 docstring = _unquote(statement.named_children[0])
                 span = _drop_lines(unit_code, offsets.char(statement.start_byte) - start,
                                    offsets.char(statement.end_byte) - start)
         else:
-            docstring = _doc_comment(first, spec)
+            docstring = _doc_comment(first, spec, as_mined)
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,

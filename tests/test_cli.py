@@ -120,6 +120,9 @@ def test_clear_errors_for_directories_empty_queries_and_bad_numbers(tmp_path, ca
         with pytest.raises(SystemExit):
             main(["search", "x", "--path", str(tmp_path), *bad])
     assert "must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["summarize", str(tmp_path / "m.py"), "--beams", "0"])
+    assert "--beams: must be at least 1" in capsys.readouterr().err
 
 
 def test_search_without_update_needs_an_index(tmp_path, capsys):

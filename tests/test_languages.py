@@ -375,7 +375,7 @@ def test_a_half_typed_function_hides_only_itself(language):
     assert all("y * 2" not in u.code for u in units if u.name == "half")  # never swallows what follows
     if language in ("python", "java", "rust"):  # tree-sitter alone loses `b` or folds it into `half`
         with pytest.warns(ParseWarning):  # as mining reads it
-            unrepaired = extract_units(code, language, repair=False)
+            unrepaired = extract_units(code, language, as_mined=True)
         assert all(u.name != "b" for u in unrepaired) or any("y * 2" in u.code for u in unrepaired
                                                              if u.name == "half")
 

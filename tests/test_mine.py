@@ -95,6 +95,55 @@ def test_javadoc_first_sentence(javadoc, summary):
     assert first_sentence(javadoc, "java") == summary
 
 
+# What the hover quotes (the revised rule) against the recorded corpus's labels (`as_mined`), which must not move.
+@pytest.mark.parametrize("docstring, language, shown, mined", [
+    ("{@return the subtask state}", "java", "Returns the subtask state.", "the subtask state"),
+    ("{@return a new {@code Config} object}\nThe rest is the same.", "java", "Returns a new Config object.",
+     "a new {@code Config} object The rest is the same."),
+    ("{@summary Makes a thing. Really.} More text.", "java", "Makes a thing.", "Makes a thing."),
+    ("<pre>{@code Edge e = new Edge(); }</pre> Creates an example.", "java", "Creates an example.",
+     "Edge e = new Edge();"),
+    ("Maps an `Array<A>` to a `Promise<B[]>` using `fn`.", "typescript", "Maps an Array<A> to a Promise<B[]> using fn.",
+     "Maps an Array to a Promise using fn."),
+    ("@name format\n@category Helpers\n@summary Format the date.\n\n@description\nReturn it.", "javascript",
+     "Format the date.", ""),
+    ("@description Multiplies two numbers.\n@param a first", "typescript", "Multiplies two numbers.", ""),
+    ("Compile prepares the program;\nbuild tags are ignored here. More.", "go",
+     "Compile prepares the program; build tags are ignored here.", "Compile prepares the program;"),
+    ("Parse reads it.\n nolint:funlen", "go", "Parse reads it.", "Parse reads it."),
+    ("# Examples\n```\nassert_eq!(f(1), 2);\n```\nAdds one to the input.", "rust", "Adds one to the input.",
+     "assert_eq!(f(1), 2);"),
+    ("Return n!! (double factorial) of n.", "python", "Return n!! (double factorial) of n.", "Return n!!"),
+    ("Wait for it... then return x. More.", "python", "Wait for it... then return x.", "Wait for it..."),
+    ("Wait for it... Then return x.", "python", "Wait for it...", "Wait for it..."),
+    ("计算列表的和。如果为空，返回零。", "python", "计算列表的和。", "计算列表的和。如果为空，返回零。"),
+    ("Validate the rule of :rfc:`5893` and :pep:`8`.", "python", "Validate the rule of RFC 5893 and PEP 8.",
+     "Validate the rule of 5893 and 8."),
+    ("Compute the inverse of matrix A. Cache it.", "python", "Compute the inverse of matrix A.",
+     "Compute the inverse of matrix A."),
+])
+def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
+    assert first_sentence(docstring, language) == shown
+    assert first_sentence(docstring, language, as_mined=True) == mined
+
+
+@pytest.mark.parametrize("code, language, doc, mined", [
+    ("package p\nvar limit = 10 // limit is the maximum\nfunc F() {}\n", "go", None, "limit is the maximum"),
+    ("package p\n// F runs.\n//go:noinline\nfunc F() {}\n", "go", "F runs.", "F runs.\ngo:noinline"),
+    ("/** Copyright (c) 2024 Example Corp. MIT license. */\nfunction first() { return 1; }\n", "javascript", None,
+     "Copyright (c) 2024 Example Corp. MIT license."),
+    ("/******/\nfunction __webpack_require__(id) { return id; }\n", "javascript", None, "**"),
+    ("/** Adds. */\n\nfunction add(a, b) { return a + b; }\n", "javascript", "Adds.", "Adds."),
+    ("/// Adds one.\n/// More.\nfn add(x: i32) -> i32 { x + 1 }\n", "rust", "Adds one.\nMore.", "Adds one.\nMore."),
+    ('def f(x):\n    f"""Not a docstring {x}."""\n    return x\n', "python", None, "Not a docstring {x}."),
+    ('def f(x):\n    b"""Bytes."""\n    return x\n', "python", None, "Bytes."),
+    ('def f(x):\n    r"""Raw docstring."""\n    return x\n', "python", "Raw docstring.", "Raw docstring."),
+])
+def test_doc_comments_belong_to_the_function(code, language, doc, mined):
+    assert extract_units(code, language)[-1].docstring == doc
+    assert extract_units(code, language, as_mined=True)[-1].docstring == mined
+
+
 @pytest.mark.parametrize("summary, reason", [
     ("Return the sum of two numbers.", None),
     ("", "summary_empty"),
@@ -140,12 +189,12 @@ def test_pairs_have_code_without_docstring_and_first_sentence(mined, sources):
     assert result.pairs and result.functions == len(result.pairs) + sum(result.drops.values())
     for pair in result.pairs:
         text = (sources["pathspec"] / pair.path).read_text()
-        unit = next(u for u in extract_units(text, "python")
+        unit = next(u for u in extract_units(text, "python", as_mined=True)
                     if u.qualified_name == pair.name and u.code_without_docstring.strip("\n") == pair.code)
         assert unit.docstring and unit.docstring.strip()
         assert pair.code == unit.code_without_docstring.strip("\n")
         assert unit.docstring.strip().splitlines()[0].strip() not in pair.code  # docstring removed
-        assert pair.summary == first_sentence(unit.docstring, "python")
+        assert pair.summary == first_sentence(unit.docstring, "python", as_mined=True)
         words = pair.summary.split()
         assert 3 <= len(words) <= 40 and "\n" not in pair.summary
         assert pair.language == "python" and pair.package == "pathspec"

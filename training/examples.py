@@ -70,7 +70,7 @@ def body_only(code: str, result: Simplified) -> tuple[str, int]:
 
 def mask_function_name(code: str, source: str, language: str) -> str:
     """`source` (code, or code simplified) with each whole-word use of `code`'s first function name masked."""
-    units = extract_units(code, language, repair=False)
+    units = extract_units(code, language, as_mined=True)
     if not units:
         return source
     return re.sub(rf"(?<![\w$]){re.escape(units[0].name)}(?![\w$])", NAME_MASK, source)

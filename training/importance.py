@@ -77,7 +77,7 @@ def file_snippets(path: Path, language: str) -> list[Snippet]:
     if code is None:
         return []
     snippets, end = [], -1
-    for unit in extract_units(code, language, repair=False):
+    for unit in extract_units(code, language, as_mined=True):
         if unit.start >= end:
             snippets.append(Snippet(unit.code_without_docstring, unit.docstring))
             end = unit.end

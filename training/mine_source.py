@@ -119,14 +119,14 @@ def mine_source(root: str | os.PathLike, language: str, *, package: str, groupin
         except (OSError, UnicodeDecodeError):
             continue
         result.files += 1
-        units = extract_units(text, language, repair=False)
+        units = extract_units(text, language, as_mined=True)
         result.functions += len(units)
         problem_of_file = file_problem(rel)
         for unit in units:
             reason = problem_of_file or unit_problem(unit)
             if reason is None:
                 code = unit.code_without_docstring.strip("\n")
-                summary = first_sentence(unit.docstring, language)
+                summary = first_sentence(unit.docstring, language, as_mined=True)
                 reason = code_problem(unit, code, thresholds) or summary_problem(summary, thresholds)
             if reason is not None:
                 result.drops[reason] += 1
