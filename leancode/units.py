@@ -230,6 +230,37 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
     return doc
 
 
+_SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
+
+
+def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node]) -> str | None:
+    """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
+    from its first overload signature, a Rust trait method implemented for a type from the trait's declaration
+    in the same file (as rustdoc shows it)."""
+    if spec.name in _JS:
+        statement = node
+        while statement.parent is not None and statement.parent.type in _WRAPPERS:
+            statement = statement.parent
+        first = None
+        while (statement := statement.prev_named_sibling) is not None:
+            signature = statement
+            while signature.type in _WRAPPERS and signature.named_child_count:
+                signature = signature.named_children[-1]
+            if signature.type not in _SIGNATURES or _text(signature.child_by_field_name("name")) != name:
+                break
+            first = signature
+        return _doc_comment(first, spec) if first is not None else None
+    impl = node.parent.parent if node.parent is not None else None
+    if spec.name == "rust" and impl is not None and impl.type == "impl_item" \
+            and (trait := impl.child_by_field_name("trait")) is not None:
+        declared = traits.get(re.findall(r"\w+", _text(trait).split("<")[0])[-1])
+        body = declared.child_by_field_name("body") if declared is not None else None
+        for item in body.named_children if body is not None else ():
+            if item.type in _SIGNATURES | spec.functions and _text(item.child_by_field_name("name")) == name:
+                return _doc_comment(item, spec)
+    return None
+
+
 def _python_docstring(node: Node, as_mined: bool = False) -> Node | None:
     """The statement holding a function's docstring: a plain string literal first in its body (an f-string
     or bytes literal is no docstring to Python; `as_mined` takes any string, as the corpus was mined)."""
@@ -333,6 +364,7 @@ def extract_units(code: str, language: str, as_mined: bool = False) -> list[Unit
 def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharOffsets,
            as_mined: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
+    traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
     units = []
     for node, scopes in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
         name = _name(node, spec)
@@ -351,6 +383,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                                    offsets.char(statement.end_byte) - start)
         else:
             docstring = _doc_comment(first, spec, as_mined)
+            if docstring is None and not as_mined:
+                docstring = _declared_doc(node, name, spec, traits)
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,

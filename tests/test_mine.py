@@ -144,6 +144,18 @@ def test_doc_comments_belong_to_the_function(code, language, doc, mined):
     assert extract_units(code, language, as_mined=True)[-1].docstring == mined
 
 
+def test_an_implementation_takes_the_doc_where_it_was_declared():
+    ts = ("/** Parse a value. */\nexport function parse(x: string): number;\nexport function parse(x: any): number {\n"
+          "  return Number(x);\n}\nfunction lone(): void {}\n")
+    assert [(u.name, u.docstring) for u in extract_units(ts, "typescript")] == [("parse", "Parse a value."),
+                                                                              ("lone", None)]
+    rust = ("trait Shape {\n    /// Return the area.\n    fn area(&self) -> f64;\n}\nstruct C;\n"
+            "impl Shape for C {\n    fn area(&self) -> f64 { 0.0 }\n}\nimpl C {\n    fn area(&self) -> f64 { 1.0 }\n}\n")
+    assert [(u.qualified_name, u.docstring) for u in extract_units(rust, "rust")] == [
+        ("C.area", "Return the area."), ("C.area", None)]
+    assert extract_units(ts, "typescript", as_mined=True)[0].docstring is None  # the corpus as recorded
+
+
 @pytest.mark.parametrize("summary, reason", [
     ("Return the sum of two numbers.", None),
     ("", "summary_empty"),
