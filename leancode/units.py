@@ -79,18 +79,19 @@ def header(unit: Unit) -> str:
     return unit.code[:at] if at > 0 else unit.code
 
 
-def special_kind(unit: Unit, by_attribute: bool = True) -> str | None:
-    """TEST_FUNCTION, SPECIAL_METHOD (a constructor or standard method) or None: the kinds of function that mining
-    leaves out, so no summarizer trained here has learned to describe them. `by_attribute`: a function marked as
-    a test (`#[test]`, `@Test`) is one whatever its name."""
-    mark = _TEST_MARK.get(unit.language) if by_attribute else None
+def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
+    """TEST_FUNCTION, SPECIAL_METHOD (a constructor, standard method or Go's package `init`) or None: the kinds of
+    function that mining leaves out, so no summarizer trained here has learned to describe them. A function marked
+    as a test (`#[test]`, `@Test`) is one whatever its name; `as_mined`: by name only, as the corpus was mined."""
+    mark = None if as_mined else _TEST_MARK.get(unit.language)
     if unit.name.lower().lstrip("_").startswith("test") or mark is not None and mark.search(header(unit)):
         return TEST_FUNCTION
     if unit.language == "python":
         return SPECIAL_METHOD if re.fullmatch(r"__\w+__", unit.name) else None
     scopes = unit.qualified_name.split(".")
     special = unit.name in SPECIAL_METHODS.get(unit.language, _SPECIAL_JAVA) \
-        or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name
+        or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name \
+        or not as_mined and unit.language == "go" and unit.qualified_name == "init"
     return SPECIAL_METHOD if special else None
 
 

@@ -110,6 +110,7 @@ SPECIAL = {
             # a test by its attribute, whatever its name
             "mod checks {\n    #[test]\n    fn zeroes() {\n        assert_eq!(adler(&[0; 4]), 0x40001);\n    }\n}\n",
 }
+SPECIAL["go"] = "package p\n\nfunc init() {\n\tregistry = map[string]int{}\n\tregistry[\"a\"] = 1\n}\n"  # package init
 SPECIAL["java"] += ("class PointTest {\n  @Test\n  void addsCoordinates() {\n    assertEquals(3, new Point(1, 2).sum());\n"
                     "  }\n}\n")
 

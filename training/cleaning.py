@@ -140,7 +140,7 @@ def unit_problem(unit: Unit) -> str | None:
     """Why a function is dropped before its code is looked at (a test, a special method, no docstring), or None."""
     # By name only: the corpus the shipped models learned from was mined so (10 documented Rust functions marked
     # #[test] but not named so stay in it), and it rebuilds as recorded.
-    kind = special_kind(unit, by_attribute=False)
+    kind = special_kind(unit, as_mined=True)
     if kind is not None:
         return {TEST_FUNCTION: "test_function", SPECIAL_METHOD: "special_method"}[kind]
     if not unit.docstring or not unit.docstring.strip():
