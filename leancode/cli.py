@@ -252,6 +252,7 @@ def _summarize(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
                            "source": s.source, "signature": s.signature, "confidence": s.confidence,
+                           "withheld": s.withheld,
                            "threshold": summarizer and summarizer.for_language(u.language).threshold,
                            "method": args.method,
                            "ratio": args.ratio, "model": model} for u, s in zip(units, summaries)], indent=2))
@@ -432,13 +433,18 @@ def _search(args: argparse.Namespace) -> int:
         index.update(progress=not args.json)
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
+    stale = [not (root / hit.unit.path).exists() for hit in hits]  # deleted since indexing (--no-update)
     if args.json:
-        print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path)} for hit in hits], indent=2))
+        print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path), "stale": gone}
+                          for hit, gone in zip(hits, stale)], indent=2))
         return 0
-    for hit in hits:
+    dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
+    for hit, gone in zip(hits, stale):
         where = f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}"
-        print(f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}  {DIM}{hit.unit.preview}{RESET}"
-              if sys.stdout.isatty() else f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}  {hit.unit.preview}")
+        deleted = " (file deleted since indexing)" if gone else ""
+        copies = ", ".join(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}" for c in hit.copies)
+        print(f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}{deleted}  {dim}{hit.unit.preview}{reset}"
+              + (f"  (also at: {copies})" if copies else ""))
     if not hits:
         print("leancode: no functions indexed" + (f" under {within}" if within else ""), file=sys.stderr)
     return 0

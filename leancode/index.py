@@ -41,7 +41,7 @@ from .languages import ParseWarning
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
-from .walk import HEAD_BYTES, is_generated, printable_path, walk_repository
+from .walk import HEAD_BYTES, VENDORED, is_generated, printable_path, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
            "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "unit_key",
@@ -273,6 +273,12 @@ class RepositoryIndex:
         bar.close()
         stats.skipped = dict(sorted(reasons.items()))
         stats.units = len(records)
+        vendored = [path for path, reason in stats.skipped_paths if reason == VENDORED]
+        if not records and vendored:  # e.g. a package whose code is all under dist/
+            shown = ", ".join(vendored[:5]) + (f" and {len(vendored) - 5} more" if len(vendored) > 5 else "")
+            warnings.warn(f"no functions found outside the vendored or build directories skipped: {shown}; to "
+                          f"index one, add a negation such as `!{vendored[0]}` to {self.root / '.leancodeignore'}",
+                          stacklevel=3)
 
         # Vectors: from the previous snapshot, else the cache, else the encoder.
         dim, config = self.encoder.dim, self.encoder.config_key

@@ -46,6 +46,7 @@ class IndexedUnit:
     preview: str  # the docstring's first line, else the first code line
     key: str  # sha256 of (language, code): the vector's cache key
     terms: str = field(default="", repr=False)  # lexical terms for BM25, space-separated
+    test: bool = False  # in code compiled only for tests (a Rust `#[cfg(test)]` module), whatever its names say
 
 
 class UnsafeIndexDir(OSError):
@@ -156,7 +157,8 @@ def snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray],
                  config: str) -> Snapshot:
     """The snapshot of the unit records that have a vector (all of them once embedding is done)."""
     units = [IndexedUnit(path=relative, **{k: record[k] for k in (
-        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")})
+        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")},
+        test=record.get("test", False))
         for relative, record in records if record["key"] in vectors]
     matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
         else np.zeros((0, dim), dtype=np.float32)
@@ -165,11 +167,13 @@ def snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray],
 
 _UNIT_FIELDS = {f for f in IndexedUnit.__dataclass_fields__}
 _UNIT_TEXT = ("name", "qualified_name", "language", "preview", "key", "terms")
+_NEWER_FIELDS = {"test"}  # absent from snapshots written before it (read as its default)
 
 
 def valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
     return isinstance(record, dict) and all(type(record.get(k)) is str for k in _UNIT_TEXT + text) \
-        and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line"))
+        and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line")) \
+        and type(record.get("test", False)) is bool
 
 
 
@@ -189,7 +193,8 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
         vectors = np.ascontiguousarray(data["vectors"])
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or type(meta.get("config_key")) is not str:
         raise ValueError(f"snapshot metadata {str(meta)[:100]} is not of format {FORMAT}")
-    if not isinstance(records, list) or not all(valid_unit(r, ("path",)) and r.keys() == _UNIT_FIELDS
+    if not isinstance(records, list) or not all(valid_unit(r, ("path",))
+                                                and _UNIT_FIELDS - _NEWER_FIELDS <= r.keys() <= _UNIT_FIELDS
                                                 for r in records):
         raise ValueError("snapshot unit records of the wrong shape")
     units = [IndexedUnit(**record) for record in records]

@@ -8,9 +8,12 @@ ranking by reciprocal-rank fusion (RRF). Nothing here knows of repositories,
 caches or the command line: `rank(query_vector, query_text, index, hybrid, top)`
 works on any codebase, e.g. a benchmark's.
 
-What a user is shown (`search`): tests and benchmarks rank below the code they test
-(unless asked for, or the query names them), and Python `@overload` stubs fold into
-their implementation (it takes the best score of the group).
+What a user is shown (`search`): a query that is a function's name (`reverse`,
+`Collections.reverse`, `Request::parse`) puts the functions of that name first; tests and
+benchmarks rank below the code they test (unless asked for, or the query names them);
+Python `@overload` stubs fold into their implementation (it takes the best score of the
+group), and identical copies of a function (same code, so same key) into one row that
+names the other locations.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Protocol, Sequence
 
 import numpy as np
 
-from .languages import LANGUAGES
+from .languages import LANGUAGES, parse
 
 if TYPE_CHECKING:
     from .index_store import IndexedUnit
@@ -140,43 +143,51 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: bool = False, top: int = 10,
-         mask: np.ndarray | None = None, demote: np.ndarray | None = None) -> list[tuple[int, float]]:
+         mask: np.ndarray | None = None, demote: np.ndarray | None = None,
+         promote: Sequence[np.ndarray] = ()) -> list[tuple[int, float]]:
     """The `top` rows of `index` for a query, best first, as (row, score).
 
     Dense: score is the cosine similarity (vectors are normalised). Hybrid: the dense
     ranking and the BM25 ranking of `query_text` (FUSION_DEPTH deep each) are fused by
     RRF, score = sum of 1 / (RRF_K + rank); functions no query term matches take part
-    through the dense ranking alone. `mask` (bool, one per row) restricts the candidates;
-    rows where `demote` is true come after all others (each group ranked alone).
+    through the dense ranking alone. `mask` (bool, one per row) restricts the candidates.
+    The rows of each `promote` mask come first, mask by mask, each group ranked alone; the
+    other rows follow in their own ranking (among all rows). Rows where `demote` is true
+    come after the others of their group.
     """
-    if demote is None or not demote.any():
-        return _rank(query_vector, query_text, index, hybrid, top, mask)
-    allowed = np.ones(len(index), bool) if mask is None else mask
-    first = _rank(query_vector, query_text, index, hybrid, top, allowed & ~demote)
-    if len(first) >= top:
-        return first
-    return first + _rank(query_vector, query_text, index, hybrid, top - len(first), allowed & demote)
-
-
-def _rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: bool, top: int,
-          mask: np.ndarray | None) -> list[tuple[int, float]]:
     if len(index) == 0 or top <= 0:
         return []
+    allowed = np.ones(len(index), bool) if mask is None else mask
     dense = index.vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
-    if mask is not None:
-        dense = np.where(mask, dense, -np.inf)
-    allowed = int(mask.sum()) if mask is not None else len(dense)
+    terms = lexical_terms(query_text) if hybrid else []
+    lexical = np.asarray(index.bm25.get_scores(terms), dtype=np.float32) if terms else None
+    ranked: list[tuple[int, float]] = []
+    shown = np.zeros(len(index), bool)  # the rows of the promoted groups
+    for first in (*promote, None):
+        group = allowed if first is None else allowed & first & ~shown
+        for part in ([group] if demote is None else [group & ~demote, group & demote]):
+            need = top - len(ranked)
+            if need > 0 and part.any():
+                found = _rank(dense, lexical, part, hybrid, need + int((part & shown).sum()))
+                ranked += [(row, score) for row, score in found if not shown[row]][:need]
+        if first is not None:
+            shown |= group
+    return ranked
+
+
+def _rank(dense: np.ndarray, lexical: np.ndarray | None, mask: np.ndarray, hybrid: bool,
+          top: int) -> list[tuple[int, float]]:
+    """The `top` rows of `mask` by their dense scores, or (hybrid) their dense and `lexical` (BM25) ranks fused."""
+    dense = np.where(mask, dense, -np.inf)
+    allowed = int(mask.sum())
     if not hybrid:
         return [(int(row), float(dense[row])) for row in top_k(dense, min(top, allowed))]
     depth = min(max(FUSION_DEPTH, top), allowed)
     fused: dict[int, float] = {}
     for position, row in enumerate(top_k(dense, depth)):
         fused[int(row)] = 1 / (RRF_K + position + 1)
-    terms = lexical_terms(query_text)
-    if terms:
-        lexical = np.asarray(index.bm25.get_scores(terms), dtype=np.float32)
-        if mask is not None:
-            lexical = np.where(mask, lexical, 0)
+    if lexical is not None:
+        lexical = np.where(mask, lexical, 0)
         for position, row in enumerate(top_k(lexical, min(depth, int(np.count_nonzero(lexical > 0))))):
             fused[int(row)] = fused.get(int(row), 0.0) + 1 / (RRF_K + position + 1)
     best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
@@ -196,20 +207,24 @@ class SearchHit:
     unit: "IndexedUnit"
     score: float  # cosine similarity (dense) or fused RRF score (hybrid)
     rank: int  # 1-based
+    copies: tuple["IndexedUnit", ...] = ()  # the same code elsewhere, folded into this hit
 
     def as_json(self) -> dict:
         u = self.unit
         return {"rank": self.rank, "score": round(self.score, 6), "path": u.path, "line": u.start_line + 1,
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
-                "language": u.language, "preview": u.preview}
+                "language": u.language, "preview": u.preview,
+                "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
+                            for c in self.copies]}
 
 
 def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
            within: str | None = None, include_tests: bool = False) -> list[SearchHit]:
     """The `top` functions of a repository index for `query`; `within`: only under this relative path.
 
-    Tests and benchmarks come after the other functions unless `include_tests` or the query
-    speaks of tests; `@overload` stubs are shown as their implementation."""
+    As `rank_units` shows them: functions named by the query first, tests and benchmarks after the
+    other functions unless `include_tests` or the query speaks of tests, overload stubs and
+    identical copies folded."""
     units = index.units
     mask = None
     if within not in (None, "", "."):
@@ -218,33 +233,80 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
     query_vector = index.encoder.encode_queries([query])[0]
     ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
                         tests_last=not include_tests and not asks_for_tests(query))
-    return [SearchHit(units[row], score, n + 1) for n, (row, score) in enumerate(ranked)]
+    return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies))
+            for n, r in enumerate(ranked)]
+
+
+class Ranked(NamedTuple):
+    row: int
+    score: float
+    copies: tuple[int, ...]  # rows of the same code (same key) elsewhere, folded into this one
 
 
 def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, units: Sequence["IndexedUnit"],
                top: int, hybrid: bool = False, mask: np.ndarray | None = None,
-               tests_last: bool = True) -> list[tuple[int, float]]:
-    """`rank` over a repository's units as users see it: tests and benchmarks after the other functions
-    (`tests_last`), each `@overload` stub shown once, as its implementation."""
-    demote = np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units)) \
-        if tests_last else None
+               tests_last: bool = True) -> list[Ranked]:
+    """`rank` over a repository's units as users see it: the functions a name-shaped query names first
+    (`name_tier`), tests and benchmarks after the other functions (`tests_last`), each `@overload` stub shown
+    once, as its implementation, and identical copies of a function as one row, the best-ranked."""
+    demote = np.fromiter((is_test_unit(u) for u in units), bool, len(units)) if tests_last else None
+    parts = named_by(query_text)
+    promote = ()
+    if parts is not None:
+        tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
+        promote = (tiers == 0, tiers == 1)
     folds = overload_stubs(units)
-    ranked: list[tuple[int, float]] = []
-    shown: set[int] = set()
-    for row, score in rank(query_vector, query_text, index, hybrid=hybrid, top=top + len(folds), mask=mask,
-                           demote=demote):
-        row = folds.get(row, row)
-        if row not in shown and len(ranked) < top:
-            shown.add(row)
-            ranked.append((row, score))
-    return ranked
+    want = top + len(folds)
+    while True:  # deeper while stubs and copies fold the rows fetched into fewer than `top`
+        rows = rank(query_vector, query_text, index, hybrid=hybrid, top=want, mask=mask, demote=demote,
+                    promote=promote)
+        best: dict[str, tuple[int, float]] = {}  # key -> its first-ranked (row, score)
+        for row, score in rows:
+            row = folds.get(row, row)
+            if units[row].key not in best and len(best) < top:
+                best[units[row].key] = (row, score)
+        if len(best) >= top or len(rows) < want:
+            break
+        want *= 2
+    copies: dict[str, list[int]] = {key: [] for key in best}  # every row of each shown code, ranked or not
+    for row, unit in enumerate(units):
+        if unit.key in copies and (mask is None or mask[row]):
+            copies[unit.key].append(row)
+    return [Ranked(row, score, tuple(r for r in copies[key] if r != row)) for key, (row, score) in best.items()]
 
 
-# Folders, file names and function names of tests and benchmarks, in the six languages' conventions.
-_TEST_DIRS = frozenset({"test", "tests", "__tests__", "testdata", "bench", "benches", "benchmark", "benchmarks"})
+# A query that is a name: an identifier, or one qualified by ".", "::", "#" or "->" (`Request::parse`).
+_NAME_QUERY = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|#|->)[A-Za-z_$][\w$]*)*")
+_QUALIFIER = re.compile(r"\.|::|#|->")
+
+
+def named_by(query: str) -> list[str] | None:
+    """The parts of the name a query is (`Collections.reverse` -> Collections, reverse), or None when it is no
+    name (plain language: those queries rank by meaning alone)."""
+    query = query.strip()
+    return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
+
+
+def name_tier(parts: Sequence[str], unit) -> int:
+    """0 when a function's name, or the tail of its qualified name, is the name `parts`; 1 when it is but for
+    case; 2 otherwise."""
+    if unit.name.lower() != parts[-1].lower():
+        return 2
+    scopes = unit.qualified_name.split(".")
+    tail = scopes[-len(parts):] if len(parts) > 1 else [unit.name]
+    if tail == list(parts):
+        return 0
+    return 1 if [t.lower() for t in tail] == [p.lower() for p in parts] else 2
+
+
+# Folders, file names and function names of tests and benchmarks, in the six languages' conventions (Go's test
+# helper packages included: testsuite/, testutil/).
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "testdata", "testsuite", "testutil", "bench", "benches",
+                        "benchmark", "benchmarks"})
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.py$|_test\.go$"
                         r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
 _TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
+_TEST_SCOPES = frozenset({"test", "tests"})  # Rust's test modules by name (`mod tests`, `mod test`)
 _TEST_WORDS = frozenset({"test", "unittest", "bench", "benchmark"})
 
 
@@ -261,11 +323,56 @@ def _test_path(path: str) -> bool:
 
 def is_test_code(path: str, qualified_name: str) -> bool:
     """A test or benchmark function: by its file (tests/, *_test.go, FooTest.java, x.spec.ts, bench/ ...),
-    its name (test_x, TestX, BenchmarkX) or its scope (a TestX class, a Rust `tests` module)."""
+    its name (test_x, TestX, BenchmarkX) or its scope (a TestX class, a Rust `tests` or `test` module)."""
     if _test_path(path):
         return True
     *scopes, name = qualified_name.split(".")
-    return bool(_TEST_NAME.match(name)) or any(s == "tests" or s.startswith("Test") for s in scopes)
+    return bool(_TEST_NAME.match(name)) or any(s in _TEST_SCOPES or s.startswith("Test") for s in scopes)
+
+
+def is_test_unit(unit) -> bool:
+    """`is_test_code`, or a function the index found in test-only code (`gated_test_code`)."""
+    return getattr(unit, "test", False) or is_test_code(unit.path, unit.qualified_name)
+
+
+# A Rust attribute that compiles what it marks only for tests: `cfg(test)`, `cfg(all(test, ...))` (spaces removed).
+_CFG_TEST = re.compile(r"#!?\[cfg\((?:test|all\((?:[^()]*,)?test(?:,[^()]*)?\))\)\]")
+_ATTACHED = frozenset({"attribute_item", "line_comment", "block_comment"})
+
+
+def gated_test_code(code: str, language: str) -> Callable[[int], bool]:
+    """Whether a 0-based line of `code` is in code compiled only for tests, whatever its names say: a Rust
+    module under `#[cfg(test)]` (rusqlite's `mod test`, any name), or one (or a file) under `#![cfg(test)]`."""
+    maybe = language == "rust" and "test" in code and re.search(r"cfg\s*\(", code)  # else nothing to parse
+    spans = _gated_test_spans(code) if maybe else []
+    return lambda line: any(first <= line <= last for first, last in spans)
+
+
+def _gated_test_spans(code: str) -> list[tuple[int, int]]:
+    """The (first, last) lines of each Rust module (or file) compiled only for tests."""
+
+    def gated(attribute) -> bool:
+        return bool(_CFG_TEST.fullmatch(re.sub(r"\s+", "", attribute.text.decode("utf-8", "replace"))))
+
+    spans = []
+    bodies = [parse(code, "rust").root_node]  # the source file and the bodies of modules not (yet) gated
+    while bodies:
+        body = bodies.pop()
+        if any(c.type == "inner_attribute_item" and gated(c) for c in body.named_children):
+            spans.append((body.start_point.row, body.end_point.row))
+            continue
+        for child in body.named_children:
+            if child.type != "mod_item" or child.child_by_field_name("body") is None:
+                continue
+            attributes, before = [], child.prev_named_sibling  # its attributes, and comments between them
+            while before is not None and before.type in _ATTACHED:
+                attributes.append(before)
+                before = before.prev_named_sibling
+            if any(a.type == "attribute_item" and gated(a) for a in attributes):
+                spans.append((child.start_point.row, child.end_point.row))
+            else:
+                bodies.append(child.child_by_field_name("body"))
+    return spans
 
 
 def overload_stubs(units: Sequence["IndexedUnit"]) -> dict[int, int]:

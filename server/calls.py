@@ -1,5 +1,6 @@
 """Which function a call means: the definition in the same file, else the indexed function of that name whose
-file is nearest the caller's (fewest directory steps between them; then path order). Nothing here knows LSP."""
+file is nearest the caller's (fewest directory steps between them; then path order), of the caller's language
+family. Nothing here knows LSP."""
 
 from __future__ import annotations
 
@@ -11,6 +12,22 @@ from leancode.units import Unit, overload_stub
 
 from .hover import unit_named
 from .workspace import Hit
+
+
+FAMILIES = {"typescript": "javascript", "tsx": "javascript"}  # languages whose code calls each other's functions
+OWN_RECEIVERS = frozenset({"self", "this", "cls", "super"})
+
+
+def same_family(language: str, other: str) -> bool:
+    """Whether code in `language` can call a function written in `other`."""
+    return FAMILIES.get(language, language) == FAMILIES.get(other, other)
+
+
+def matched_by_name(receiver: str | None, where: str | None) -> bool:
+    """Whether a resolved call is a guess from the name alone: it is called on a receiver other than the object's
+    own (`obj.name(`, not `self.name(`; receiver None: a plain call) and means a function in another file
+    (`where`), whose class nothing checked to be the receiver's."""
+    return where is not None and receiver is not None and receiver not in OWN_RECEIVERS
 
 
 def path_distance(caller: Path | None, other: Path) -> tuple:

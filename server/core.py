@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from leancode import __version__
+from leancode.languages import LANGUAGES, language_for_path
 from leancode.units import Unit
 
 from . import hover, preload
@@ -29,6 +30,7 @@ from .settings import SECTION, Settings, SettingsError, parse_settings, settings
 from .workspace import Workspaces, read_source
 
 logger = logging.getLogger(__name__)
+LANGUAGE_IDS = {"javascriptreact": "javascript", "typescriptreact": "tsx"}  # LSP language ids not named as ours
 
 
 def path_of(uri: str) -> Path | None:
@@ -222,6 +224,14 @@ class LeanCodeServer(LanguageServer):
         """The open buffer of `uri`, or None (pygls keeps buffers under the percent-decoded URI, so that
         `file:///a%20b.py` and `file:///a b.py` name one buffer)."""
         return self.workspace.text_documents.get(unquote(uri))
+
+    def language_of(self, uri: str) -> str | None:
+        """A document's language: by its extension, else (an `untitled:` buffer, a file without one) by the
+        languageId the client opened it with; None when LeanCode has no grammar for it."""
+        language = language_for_path(uri)
+        if language is None and (document := self.document(uri)) is not None and document.language_id:
+            language = LANGUAGE_IDS.get(document.language_id, document.language_id)
+        return language if language in LANGUAGES else None
 
     def text_of(self, path: Path) -> str:
         """An open buffer's text (unsaved edits included), else the file's."""

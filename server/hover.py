@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -32,9 +32,11 @@ _KEYWORDS_BEFORE_CALL = frozenset({"if", "for", "while", "return", "switch", "ca
 
 @dataclass(frozen=True)
 class HoverSummarizer:
-    """The model the hover asks for undocumented functions; `model` is None when none loaded."""
+    """The model the hover asks for undocumented functions; `model` is None when none loaded. `turn`: held by the
+    hover whose line the model writes (it writes one at a time anyway)."""
 
     model: Model | None
+    turn: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -61,16 +63,21 @@ def definition_at(units: list[Unit], line: int) -> Unit | None:
     return found
 
 
-def call_at(line_text: str, character: int) -> tuple[str, bool] | None:
-    """(the called name, whether it is called on a receiver: `obj.name(`, `Type::name(`) when `character` is on
-    an identifier that is called."""
+def call_at(line_text: str, character: int) -> tuple[str, str | None] | None:
+    """(the called name, its receiver) when `character` is on an identifier that is called. The receiver is
+    None for a plain call `name(`; for `obj.name(`, `Type::name(`, `super().name(` the last identifier before
+    the dot (`obj`, `Type`, `super`; "" when there is none, as in `f(x).name(`)."""
     for match in _IDENTIFIER.finditer(line_text):
         if match.start() <= character <= match.end():
             name = match.group()
             rest = line_text[match.end():]
-            if re.match(r"\s*(::<[^>]*>)?\s*\(", rest) and name not in _KEYWORDS_BEFORE_CALL:
-                return name, line_text[:match.start()].rstrip().endswith((".", "::", "->"))
-            return None
+            if not re.match(r"\s*(::<[^>]*>)?\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
+                return None
+            before = re.match(r"(.*?)\s*(\.|::|->)\s*$", line_text[:match.start()])
+            if before is None:
+                return name, None
+            receiver = re.search(r"([A-Za-z_$][\w$]*)\s*(\(\s*\))?$", before.group(1))
+            return name, receiver.group(1) if receiver else ""
     return None
 
 
@@ -97,21 +104,64 @@ def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warnin
     return HoverSummarizer(None)
 
 
+class HoverCancelled(Exception):
+    """The hover's request was cancelled while it waited for its turn at the summarizer."""
+
+
+class SummarizerTurn:
+    """The summarizer as one hover uses it: it generates in the hover's turn (`HoverSummarizer.turn`), and not at
+    all once the hover's request was cancelled (`cancelled()`) while it waited, so that a burst of hovers the
+    client gave up does not keep the one it still waits for behind the model."""
+
+    def __init__(self, summarizer: HoverSummarizer, cancelled: Callable[[], bool]):
+        self.model, self.turn, self.cancelled = summarizer.model, summarizer.turn, cancelled
+
+    def __getattr__(self, name: str):  # all but generate() is the model's own
+        return getattr(self.model, name)
+
+    def generate(self, *args, **kwargs):
+        with self.turn:
+            if self.cancelled():
+                raise HoverCancelled
+            return self.model.generate(*args, **kwargs)
+
+
 # --- rendering and cache -----------------------------------------------------------------------
 
 FENCE = {"python": "python", "java": "java", "javascript": "javascript", "typescript": "typescript",
          "tsx": "tsx", "go": "go", "rust": "rust"}
+MATCHED_BY_NAME = "(matched by name; the receiver's type is not checked)"
+_CODE_SPAN = re.compile(r"(`[^`]+`)")  # a simple inline code span: markdown and HTML are literal in it
+_MARKUP = re.compile(r"[\\`*_\[\]<>&~]")
+_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)](\s|$))|(?=[-+](\s|$)|#))")  # a list item or a heading
 
 
-def render(unit: Unit, summary: FunctionSummary, simplified: str | None, where: str | None = None) -> str:
-    """The hover markdown: the line and its label, then the signature; or the signature, then why no line."""
+def escape_markdown(text: str) -> str:
+    """`text` (one line) as literal markdown: emphasis, links, HTML (`<`, `>`, `&`) and a list or heading marker at
+    its start are backslash-escaped; simple inline `code` spans stay code."""
+    parts = _CODE_SPAN.split(text)
+    parts[::2] = [_MARKUP.sub(r"\\\g<0>", part) for part in parts[::2]]
+    return _BLOCK_START.sub(r"\1\\", "".join(parts), count=1)
+
+
+def fenced(code: str, language: str) -> str:
+    """A fenced code block longer than any run of backticks in `code`, which therefore cannot close it."""
+    fence = "`" * max(3, 1 + max(map(len, re.findall("`+", code)), default=0))
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
+def render(unit: Unit, summary: FunctionSummary, simplified: str | None, where: str | None = None,
+           matched_by_name: bool = False) -> str:
+    """The hover markdown: the line and its label, then the signature; or the signature, then why no line.
+    `matched_by_name`: the function was found by the called name only (`where` says in which file)."""
     fence = FENCE.get(unit.language, "")
-    code = f"```{fence}\n{summary.signature}\n```"
-    parts = [summary.text, f"*{summary.note}*", code] if summary.text else [code, f"*{summary.note}*"]
+    code = fenced(summary.signature, fence)
+    note = f"*{summary.note}*"
+    parts = [escape_markdown(summary.text), note, code] if summary.text else [code, note]
     if where:
-        parts.append(f"defined in `{where}`")
+        parts.append(f"defined in `{where}`" + (f" {MATCHED_BY_NAME}" if matched_by_name else ""))
     if simplified is not None:
-        parts.append(f"simplified code the model reads:\n```{fence}\n{simplified.rstrip()}\n```")
+        parts.append("simplified code the model reads:\n" + fenced(simplified.rstrip(), fence))
     return "\n\n".join(parts)
 
 
@@ -151,18 +201,21 @@ class HoverCache:
 
 
 def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, method: str, ratio: float,
-                   show_simplified: bool, where: str | None = None, siblings: list[Unit] | None = None) -> str:
+                   show_simplified: bool, where: str | None = None, siblings: list[Unit] | None = None,
+                   matched_by_name: bool = False, cancelled: Callable[[], bool] = lambda: False) -> str:
     """The hover of one function, from the cache when its code (and settings) were seen before. `siblings`:
-    the functions of its file, where an `@overload` stub finds its implementation's documentation."""
+    the functions of its file, where an `@overload` stub finds its implementation's documentation.
+    HoverCancelled when `cancelled()` became true before the summarizer's turn came."""
     implementation_of = implementation(unit, siblings) if siblings and overload_stub(unit) else None
-    key = content_key(unit, summarizer.name, method, ratio, show_simplified, where,
+    key = content_key(unit, summarizer.name, method, ratio, show_simplified, where, matched_by_name,
                       implementation_of and implementation_of.code)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    [summary] = summarize_units([unit], summarizer.model, method, ratio, siblings=siblings)
+    model = None if summarizer.model is None else SummarizerTurn(summarizer, cancelled)
+    [summary] = summarize_units([unit], model, method, ratio, siblings=siblings)
     simplified = summary_input(unit, method, ratio) if show_simplified and summary.model_reads else None
-    text = render(unit, summary, simplified, where)
+    text = render(unit, summary, simplified, where, matched_by_name)
     cache.put(key, text)
     return text
 

@@ -24,7 +24,7 @@ import numpy as np
 from leancode.encoder import Encoder
 from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
 from leancode.languages import language_for_path
-from leancode.search import asks_for_tests, is_test_code, rank_units
+from leancode.search import asks_for_tests, gated_test_code, is_test_unit, name_tier, named_by, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
 from leancode.units import extract_units, preview
 
@@ -190,13 +190,15 @@ class Workspaces:
             return False
         check_text(text)
         found = extract_units(text, language)
+        in_tests = gated_test_code(text, language)
         units, vectors, missing = [], [], []
         reader_vectors = folder.reader.vectors if folder.ready else None
         for unit in found:
             key = unit_key(unit.code, unit.language)
             units.append(IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name,
                                      language=unit.language, start_line=unit.start_line, end_line=unit.end_line,
-                                     preview=preview(unit.code, unit.docstring), key=key))
+                                     preview=preview(unit.code, unit.docstring), key=key,
+                                     test=in_tests(unit.start_line)))
             row = folder.by_key.get(key)
             if row is not None and reader_vectors is not None and row < len(reader_vectors):
                 vectors.append(reader_vectors[row])
@@ -243,8 +245,8 @@ class Workspaces:
                 if overlays and not hybrid:
                     dirty = {relative for relative, _ in overlays}
                     mask = np.fromiter((u.path not in dirty for u in units), bool, len(units))
-                for row, score in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
-                                             tests_last=tests_last):
+                for row, score, _ in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
+                                                tests_last=tests_last):
                     hits.append(Hit(folder, units[row], score))
                 if not hybrid:
                     for _, overlay in overlays:
@@ -253,7 +255,10 @@ class Workspaces:
                             hits += [Hit(folder, u, float(s)) for u, s in zip(overlay.units, scores)]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, top)
-        hits.sort(key=lambda h: (tests_last and is_test_code(h.unit.path, h.unit.qualified_name), -h.score))
+        # As `rank_units` orders each folder's: functions the query names first, then tests last, then by score.
+        parts = named_by(query)
+        hits.sort(key=lambda h: (name_tier(parts, h.unit) if parts else 2, tests_last and is_test_unit(h.unit),
+                                 -h.score))
         return hits[:top]
 
     def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:

@@ -14,7 +14,7 @@ import time
 
 
 class RawServer:
-    def __init__(self, root=None, cwd=None, options=None):
+    def __init__(self, root=None, cwd=None, options=None, capabilities=None):
         self.process = subprocess.Popen([sys.executable, "-m", "leancode.server"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
         self.messages: queue.Queue = queue.Queue()
@@ -22,7 +22,8 @@ class RawServer:
         self.stderr: list[bytes] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
-        self.request(0, "initialize", {"processId": None, "capabilities": {}, "initializationOptions": options,
+        self.request(0, "initialize", {"processId": None, "capabilities": capabilities or {},
+                                       "initializationOptions": options,
                                        "rootUri": root.as_uri() if root else None,
                                        "workspaceFolders": [{"uri": root.as_uri(), "name": "ws"}] if root else None})
         self.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))

@@ -1,6 +1,7 @@
 """The `leancode` command line, run as a user runs it."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -172,3 +173,37 @@ def test_index_names_the_files_it_left_out(tmp_path, capsys):
     assert "files skipped: blob.py (binary)" in capsys.readouterr().err
     assert main(["index", str(tmp_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["skipped_files"] == [{"path": "blob.py", "reason": "binary"}]
+
+
+def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys):
+    shipped = "def escape_html(text):\n    return text.replace('&', '&amp;').replace('<', '&lt;')\n"
+    (tmp_path / "esm").mkdir()
+    (tmp_path / "escape.py").write_text(shipped)
+    (tmp_path / "esm" / "escape.py").write_text(shipped)  # the same code shipped twice
+    (tmp_path / "small.py").write_text("def strip_tags(html):\n    return re.sub('<[^>]+>', '', html)\n")
+    assert main(["index", str(tmp_path)]) == 0
+    (tmp_path / "small.py").unlink()
+    capsys.readouterr()
+    assert main(["search", "escape html", "--path", str(tmp_path), "--no-update", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [(h["name"], h["stale"]) for h in hits] == [("escape_html", False), ("strip_tags", True)]
+    copy = hits[0]["also_at"]  # one row for both copies: the first-ranked, naming the other
+    assert {hits[0]["path"], *(c["path"] for c in copy)} == {"escape.py", "esm/escape.py"}
+    assert copy[0]["line"] == 1 and copy[0]["qualified_name"] == "escape_html" and hits[1]["also_at"] == []
+    assert main(["search", "escape html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].endswith(f"(also at: {os.path.relpath(tmp_path / copy[0]['path'])}:1)")
+    assert main(["search", "strip tags from html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
+    assert "small.py:1  strip_tags (file deleted since indexing)" in capsys.readouterr().out
+
+
+def test_index_of_a_package_all_in_dist_says_how_to_include_it(tmp_path, capsys):
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "index.js").write_text("export function validate(value) {\n  return value != null;\n}\n")
+    assert main(["index", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "indexed 0 functions" in captured.out
+    assert "skipped: dist/" in captured.err and "`!dist/`" in captured.err and ".leancodeignore" in captured.err
+    (tmp_path / ".leancodeignore").write_text("!dist/\n")
+    assert main(["index", str(tmp_path)]) == 0
+    assert "indexed 1 functions in 1 files" in capsys.readouterr().out

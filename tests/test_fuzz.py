@@ -61,7 +61,8 @@ def test_index_survives_fuzzed_repositories_and_damaged_caches(tmp_path_factory,
             index = RepositoryIndex(root, encoder)
             again = index.update(progress=False)
             assert again.units == stats.units and len(index.units) == stats.units
-            assert len(search(index, "parse the input", top=3)) == min(3, stats.units)
+            distinct = len({u.key for u in index.units})  # identical copies show as one row
+            assert len(search(index, "parse the input", top=3)) == min(3, distinct)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
-"""What `search` shows a user: tests and benchmarks after the code they test, `@overload` stubs folded.
+"""What `search` shows a user: the functions a query names first, tests and benchmarks after the code they test,
+`@overload` stubs and identical copies folded.
 
 The repository is the standard library's textwrap.py, its own test module (tests/), a
-benchmark of it (bench/) and a module whose function has `@overload` stubs; embedded once
-by the real packaged model.
+benchmark of it (bench/), a module whose function has `@overload` stubs and an identical
+copy of that module (copies/); embedded once by the real packaged model.
 """
 
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 from leancode.encoder import Encoder
 from leancode.index import RepositoryIndex
-from leancode.search import is_test_code, overload_stubs, search
+from leancode.search import is_test_code, named_by, overload_stubs, rank, search
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 QUERY = "wrap a paragraph of text into lines"
@@ -70,6 +71,8 @@ def index(tmp_path_factory):
     shutil.copy(STDLIB / "test" / "test_textwrap.py", root / "tests" / "test_textwrap.py")
     (root / "bench" / "wrap_speed.py").write_text(BENCH)
     (root / "durations.py").write_text(OVERLOADS)
+    (root / "copies").mkdir()
+    (root / "copies" / "durations.py").write_text(OVERLOADS)  # as a package ships its code twice (.js and .cjs)
     index = RepositoryIndex(root, Encoder(method="slimcode"))
     index.update(progress=False)
     return index
@@ -102,16 +105,82 @@ def test_a_query_about_tests_gets_tests(index):
 @pytest.mark.slow  # indexes a repository
 def test_overload_stubs_fold_into_their_implementation(index):
     units = index.units
-    stubs = [row for row, u in enumerate(units) if u.qualified_name == "parse_duration"]
+    stubs = [row for row, u in enumerate(units) if u.qualified_name == "parse_duration" and u.path == "durations.py"]
     assert len(stubs) == 3  # two stubs and the implementation are indexed
     folds = overload_stubs(units)
     implementation = max(stubs, key=lambda row: units[row].start_line)
-    assert folds == {row: implementation for row in stubs if row != implementation}
+    assert {row: folds[row] for row in stubs if row in folds} == {row: implementation for row in stubs
+                                                                   if row != implementation}
     hits = search(index, "parse a duration string into seconds", top=5)
     shown = [h for h in hits if h.unit.qualified_name == "parse_duration"]
     assert len(shown) == 1 and hits[0] is shown[0]
     line = (index.root / "durations.py").read_text().splitlines()[shown[0].unit.start_line]
     assert line.startswith("def parse_duration(text):")
+
+
+@pytest.mark.slow  # indexes a repository
+def test_identical_copies_fold_into_one_row_that_names_them(index):
+    for hybrid in (False, True):
+        for query, name in (("parse a duration string into seconds", "parse_duration"),
+                            ("format a number of seconds as hours and minutes", "format_duration")):
+            hits = search(index, query, top=5, hybrid=hybrid)
+            shown = [h for h in hits if h.unit.name == name]
+            assert len(shown) == 1  # the first-ranked copy, naming the other
+            copy = shown[0].copies
+            assert {shown[0].unit.path, *(c.path for c in copy)} == {"durations.py", "copies/durations.py"}
+            assert copy[0].start_line == shown[0].unit.start_line
+            assert shown[0].as_json()["also_at"] == [{"path": copy[0].path, "line": copy[0].start_line + 1,
+                                                      "qualified_name": name}]
+            assert len(hits) == 5 and [h.rank for h in hits] == [1, 2, 3, 4, 5]  # --top counts folded rows
+            assert len({h.unit.key for h in hits}) == 5
+
+
+@pytest.mark.slow  # indexes a repository
+def test_a_query_that_names_a_function_gets_it_first(index):
+    units = index.units
+    # Where the dense and hybrid rankings put these second or third, behind look-alikes (_split_chunks, dedent).
+    for query, expected in (("indent", "indent"), ("TextWrapper._split", "TextWrapper._split"),
+                            ("TextWrapper::_split", "TextWrapper._split"), ("_split", "TextWrapper._split"),
+                            ("INDENT", "indent"), ("textwrapper#_SPLIT", "TextWrapper._split")):
+        vector = index.encoder.encode_queries([query])[0]
+        for hybrid in (False, True):
+            hits = search(index, query, top=10, hybrid=hybrid)
+            assert hits[0].unit.qualified_name == expected, (query, hybrid, [h.unit.qualified_name for h in hits])
+            before = _as_shown(units, rank(vector, query, index.search_index, hybrid, top=40, demote=_tests(units)))
+            assert [units.index(h.unit) for h in hits[1:]] == \
+                [row for row, _ in before if units[row].qualified_name != expected][:9]  # the rest as it was
+    # A name and its case-insensitive match: the exact one first.
+    assert named_by("Dedent") == ["Dedent"] and search(index, "Dedent", top=1)[0].unit.qualified_name == "dedent"
+
+
+@pytest.mark.slow  # indexes a repository
+def test_plain_language_queries_rank_exactly_as_before(index):
+    units = index.units
+    for query in (QUERY, "parse a duration string into seconds", "remove common leading whitespace",
+                  "shorten text to fit a width", "indent lines"):
+        assert named_by(query) is None
+        vector = index.encoder.encode_queries([query])[0]
+        for hybrid in (False, True):
+            before = _as_shown(units, rank(vector, query, index.search_index, hybrid, top=40, demote=_tests(units)))
+            hits = search(index, query, top=10, hybrid=hybrid)
+            assert [(units.index(h.unit), h.score) for h in hits] == before[:10]
+
+
+def _tests(units):
+    import numpy as np
+
+    return np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units))
+
+
+def _as_shown(units, ranked):
+    """`ranked` with each overload stub shown as its implementation and each copy of the same code once."""
+    folds, keys, shown = overload_stubs(units), set(), []
+    for row, score in ranked:
+        row = folds.get(row, row)
+        if units[row].key not in keys:
+            keys.add(units[row].key)
+            shown.append((row, score))
+    return shown
 
 
 @pytest.mark.parametrize("path, name, expected", [
@@ -122,6 +191,10 @@ def test_overload_stubs_fold_into_their_implementation(index):
     ("pkg/parser/lexer.go", "Lexer.Next", False),
     ("pkg/parser/lexer.go", "BenchmarkLexer", True),
     ("src/lib.rs", "tests.it_works", True),
+    ("src/statement.rs", "test.is_explain", True),  # rusqlite's `#[cfg(test)] mod test`
+    ("internal/testsuite/testsuite.go", "Marshal", True),  # go-toml's test helper package
+    ("internal/testutil/server.go", "NewServer", True),
+    ("src/testing.rs", "contest.run", False),
     ("benches/throughput.rs", "parse_large", True),
     ("src/lib.rs", "parse", False),
     ("src/__tests__/button.tsx", "renders", True),
@@ -144,7 +217,7 @@ def test_the_language_server_ranks_as_the_command_line(index):
     workspaces = Workspaces(parse_settings({"method": "slimcode"})[0])
     folder = workspaces.add_folder(index.root)
     assert workspaces.load(folder)  # the snapshot the fixture built
-    for query in (QUERY, "parse a duration string into seconds"):
+    for query in (QUERY, "parse a duration string into seconds", "indent", "TextWrapper._split"):
         served = [(h.unit.path, h.unit.qualified_name, h.unit.start_line) for h in workspaces.search(query, 10)]
         cli = [(h.unit.path, h.unit.qualified_name, h.unit.start_line) for h in search(index, query, top=10)]
         assert served == cli
@@ -173,3 +246,21 @@ def test_a_functions_own_name_outweighs_a_parameter_named_alike_in_bm25():
     assert int(np.argmax(weighted.bm25.get_scores(lexical_terms("echo")))) == 0
     plain = SearchIndex(vectors, [unit_terms(code, "python", name, name_weight=0) for name, code in functions])
     assert int(np.argmax(plain.bm25.get_scores(lexical_terms("echo")))) != 0  # what users met before
+
+
+def test_exact_case_names_first_then_other_cases_then_the_rest_in_its_order():
+    import numpy as np
+
+    from leancode.index_store import IndexedUnit
+    from leancode.search import SearchIndex, rank_units
+
+    names = ["parse_all", "Parser.Parse", "parse", "Tokenizer.parse", "render"]
+    units = [IndexedUnit(path=f"m{row}.go", name=name.split(".")[-1], qualified_name=name, language="go",
+                         start_line=0, end_line=1, preview="", key=str(row), terms=name.lower().replace(".", " "))
+             for row, name in enumerate(names)]
+    index = SearchIndex(np.eye(5, dtype=np.float32), [u.terms.split() for u in units])
+    query_vector = np.array([5, 4, 3, 2, 1], np.float32) / np.linalg.norm([5, 4, 3, 2, 1])  # dense: rows in order
+    for query, expected in (("parse", [2, 3, 1, 0, 4]), ("Parser::Parse", [1, 0, 2, 3, 4]),
+                            ("Tokenizer.PARSE", [3, 0, 1, 2, 4]), ("parse all the things", [0, 1, 2, 3, 4])):
+        assert [r.row for r in rank_units(query_vector, query, index, units, 5)] == expected, query
+    assert {r.row for r in rank_units(query_vector, "parse", index, units, 2, hybrid=True)} == {2, 3}

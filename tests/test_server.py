@@ -24,8 +24,11 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from lsp_raw import RawServer, frame
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from snippets import UNDOCUMENTED_TS
+
+from leancode.server.hover import escape_markdown
 
 SERVER = [sys.executable, "-m", "leancode.server"]
 STDLIB = [shlex.quote, textwrap.dedent, textwrap.indent, fnmatch.translate, colorsys.rgb_to_hsv,
@@ -206,7 +209,7 @@ def expected_hover(path: Path, name: str, summarizer=None) -> tuple[str, str]:
 
     [unit] = [u for u in extract_units(path.read_text(), "python") if u.name == name]
     [summary] = summarize_units([unit], summarizer or Summarizer())
-    return f"*{summary.note}*", summary.text or f"```python\n{summary.signature}\n```"
+    return f"*{summary.note}*", escape_markdown(summary.text) or f"```python\n{summary.signature}\n```"
 
 
 @lsp
@@ -245,7 +248,7 @@ async def test_hover_on_typescript_is_written_by_its_own_model(vscode: LanguageC
     text = await hover_text(vscode, path, 0, 17)
     [summary] = summarize_units(extract_units(UNDOCUMENTED_TS, "typescript"), Summarizer())
     assert summary.note in ("generated summary (code-summarize/typescript)", ABSTAINED.strip("*"))
-    first = summary.text or f"```typescript\n{summary.signature}\n```"
+    first = escape_markdown(summary.text) or f"```typescript\n{summary.signature}\n```"
     assert text.startswith(f"{first}\n\n*{summary.note}*"), text
 
 
@@ -303,6 +306,78 @@ async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient,
     assert await hover_text(vscode, main, line, 0) is None  # whitespace: nothing to say
     # Past the end of a line: clamped (LSP says so), not an error.
     assert await hover_text(vscode, main, line_of(main, "def main("), 500) is not None
+
+
+JAVA_BUFFER = ("class Buffer {\n    /** Appends the given item to the end of the buffer. */\n"
+               "    void append(int item) {}\n}\n")
+FILL_BUFFER = "def fill(xs, cache):\n    xs.append(1)\n    cache.evict_oldest(2)\n    return xs\n"
+
+
+def open_text(client: LanguageClient, document_uri: str, language: str, text: str) -> None:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=document_uri, language_id=language, version=1, text=text)))
+
+
+def close_text(client: LanguageClient, document_uri: str) -> None:
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=document_uri)))
+
+
+@lsp
+async def test_a_call_means_a_function_of_its_language_and_a_guess_by_name_says_so(vscode: LanguageClient,
+                                                                                  workspace: Path):
+    java, fill = workspace / "unsaved" / "Buffer.java", workspace / "unsaved" / "fill.py"  # never saved
+    open_text(vscode, uri(java), "java", JAVA_BUFFER)
+    open_text(vscode, uri(fill), "python", FILL_BUFFER)
+    try:
+        # Opened, never edited: searchable all the same, once it has gone quiet for debounceMs.
+        for _ in range(100):
+            names = [hit["name"] for hit in await search(vscode, "append an item to the end of the buffer", 5)]
+            if "Buffer.append" in names:
+                break
+            await asyncio.sleep(0.2)
+        assert "Buffer.append" in names
+        # Python's `xs.append(1)` never means the Java method (nor anything: no Python `append` here).
+        assert await hover_text(vscode, fill, 1, 8) is None
+        # `cache.evict_oldest(2)`: util.py's method of that name, which nothing checked is `cache`'s.
+        text = await hover_text(vscode, fill, 2, 12)
+        assert text.startswith("Drop the count least recently used entries.\n\n" + DOCUMENTATION)
+        defined = line_of(workspace / "util.py", "def evict_oldest(") + 1
+        assert f"util.py:{defined}` (matched by name; the receiver's type is not checked)" in text
+    finally:
+        close_text(vscode, uri(java))
+        close_text(vscode, uri(fill))
+
+
+@lsp
+async def test_an_untitled_buffer_is_read_in_the_language_the_client_names(vscode: LanguageClient):
+    untitled = "untitled:Untitled-1"
+    open_text(vscode, untitled, "python", 'def zz(x):\n    """Return x doubled."""\n    return 2 * x\n\n\nzz(1)\n')
+    try:
+        for line, character in ((0, 4), (5, 0)):  # the definition, and a call of it
+            result = await vscode.text_document_hover_async(types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=untitled),
+                position=types.Position(line=line, character=character)))
+            assert result is not None and result.contents.value.startswith("Return x doubled.\n\n" + DOCUMENTATION)
+    finally:
+        close_text(vscode, untitled)
+
+
+@pytest.mark.slow
+def test_a_search_right_after_initialized_says_indexing_is_starting(tmp_path: Path):
+    (tmp_path / "util.py").write_text(OURS)
+    # A client that serves settings: the server asks for them first, and waits for the answer.
+    server = RawServer(root=tmp_path, capabilities={"workspace": {"configuration": True}})
+    try:
+        asked = server.wait_for("workspace/configuration")
+        answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
+                                                                 "arguments": ["drop the oldest entries"]})
+        assert answer["result"] == []
+        told = server.wait_for("window/showMessage", timeout=10)["params"]["message"]
+        assert "still indexing the workspace (starting)" in told, told
+        server.send(frame({"jsonrpc": "2.0", "id": asked["id"], "result": [None]}))
+    finally:
+        server.close()
 
 
 @lsp
@@ -465,9 +540,11 @@ def test_hover_helpers():
     assert signature(unit) == "def load_config(path: str, defaults=None) -> dict"
     assert hover.header_end_line(unit) == 2
     assert hover.definition_at([unit], 0) is unit and hover.definition_at([unit], 3) is None
-    assert hover.call_at("    x = obj.load_config(p)", 14) == ("load_config", True)
-    assert hover.call_at("    x = load_config(p)", 10) == ("load_config", False)
-    assert hover.call_at("    x = Config::load(p)", 17) == ("load", True)
+    assert hover.call_at("    x = obj.load_config(p)", 14) == ("load_config", "obj")
+    assert hover.call_at("    x = load_config(p)", 10) == ("load_config", None)
+    assert hover.call_at("    x = Config::load(p)", 17) == ("load", "Config")
+    assert hover.call_at("    x = super().load(p)", 17) == ("load", "super")
+    assert hover.call_at("    x = parse(s).load(p)", 18) == ("load", "")
     assert hover.call_at("    x = load_config", 10) is None
     assert hover.call_at("    if (x):", 5) is None
     # No model loaded: the signature and why there is no line, never a guess from the name.

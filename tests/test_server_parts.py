@@ -140,3 +140,75 @@ def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_witho
     told: list[str] = []
     assert load_summarizer(str(tmp_path / "nowhere"), told.append).model is None
     assert "is not a model directory" in told[0] and "Repo id" not in told[0]
+
+
+def test_a_call_means_a_function_of_its_own_language_family_and_a_guess_by_name_says_so():
+    from leancode.server.calls import matched_by_name, same_family
+
+    assert same_family("python", "python") and not same_family("python", "java")
+    assert same_family("javascript", "typescript") and same_family("tsx", "javascript")
+    assert not same_family("javascript", "rust")
+    assert matched_by_name("xs", "ws/util.py:3")  # `xs.append(1)`: any `append` elsewhere is a guess
+    for receiver in (None, "self", "this", "cls", "super"):  # a plain call, or the object's own method
+        assert not matched_by_name(receiver, "ws/util.py:3")
+    assert not matched_by_name("xs", None)  # defined in the caller's own file
+
+
+def test_hover_markdown_shows_a_docstring_as_text_and_no_signature_closes_its_fence():
+    from leancode.server import hover
+
+    code = ('def merge(*args, sep="```", **kwargs):\n'
+            '    """Merge *args and **kwargs __init__ style, <img src=x onerror=alert(1)> & [x](javascript:alert(1))'
+            ' too."""\n    return args\n')
+    [unit] = extract_units(code, "python")
+    text = hover.hover_markdown(unit, hover.HoverSummarizer(None), hover.HoverCache(), "leancode", 0.5, False)
+    assert text.split("\n\n") == [
+        r"Merge \*args and \*\*kwargs \_\_init\_\_ style, \<img src=x onerror=alert(1)\> \& \[x\](javascript:alert(1))"
+        " too.",
+        "*documentation*",
+        '````python\ndef merge(*args, sep="```", **kwargs)\n````']  # a fence longer than the signature's ```
+    assert hover.escape_markdown("# Heading") == r"\# Heading"
+    assert hover.escape_markdown("- item, 1. first") == r"\- item, 1. first"
+    assert hover.escape_markdown("1. first") == r"1\. first" and hover.escape_markdown("3.5 times") == "3.5 times"
+    # a simple code span stays code (nothing in it is markdown or HTML); a stray backtick is text
+    assert hover.escape_markdown("Is `a < b` & `*x*` or `y") == r"Is `a < b` \& `*x*` or \`y"
+
+
+def test_a_hover_cancelled_while_it_waits_for_the_summarizer_never_runs_it():
+    import threading
+
+    from leancode.server import hover
+
+    writing, release, generated = threading.Event(), threading.Event(), []
+
+    class Model:  # stands in for the summarizer: the first hover's line takes until `release`
+        path, threshold = "test-model", None
+
+        def generate(self, sources, **kwargs):
+            generated.append(sources)
+            writing.set()
+            release.wait(30)
+            raise LookupError("this model writes nothing")
+
+    summarizer = hover.HoverSummarizer(Model())
+    first, second = extract_units("def first(a):\n    return a + 1\n\n\ndef second(b):\n    return b * 2\n", "python")
+    outcomes: dict[str, str] = {}
+
+    def hover_of(unit, cancelled) -> None:
+        try:
+            hover.hover_markdown(unit, summarizer, hover.HoverCache(), "leancode", 0.5, False, cancelled=cancelled)
+        except Exception as error:
+            outcomes[unit.name] = type(error).__name__
+
+    second_cancelled = threading.Event()
+    threads = [threading.Thread(target=hover_of, args=(first, lambda: False)),
+               threading.Thread(target=hover_of, args=(second, second_cancelled.is_set))]
+    threads[0].start()
+    assert writing.wait(30)
+    threads[1].start()  # waits for its turn at the model
+    second_cancelled.set()  # the client cancels it meanwhile
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes == {"first": "LookupError", "second": "HoverCancelled"}
+    assert len(generated) == 1  # the cancelled hover never ran the model

@@ -1,5 +1,5 @@
-"""Following documents and files: edits re-embed a buffer once it goes quiet, saves and file changes
-re-index its folder, a closed buffer's unsaved functions leave the index."""
+"""Following documents and files: an opened or edited buffer is embedded once it goes quiet, saves and file
+changes re-index its folder, a closed buffer's unsaved functions leave the index."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from lsprotocol import types
 from ..core import LeanCodeServer, path_of
 
 
-def did_change(ls: LeanCodeServer, params: types.DidChangeTextDocumentParams) -> None:
+def did_open_or_change(ls: LeanCodeServer,
+                       params: types.DidOpenTextDocumentParams | types.DidChangeTextDocumentParams) -> None:
+    # A new buffer, never saved, is searchable from the start, not from its first edit.
     ls.schedule_overlay(params.text_document.uri)
 
 
@@ -34,7 +36,8 @@ def did_change_watched_files(ls: LeanCodeServer, params: types.DidChangeWatchedF
 
 
 def register(server: LeanCodeServer) -> None:
-    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open_or_change)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_open_or_change)
     server.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)

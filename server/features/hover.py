@@ -2,22 +2,25 @@
 
 The handler reads the document (or the file, when it is not open), converts the client's position with
 pygls's codec, and computes the hover on the worker pool; for a buffer that changed meanwhile it answers
-ContentModified instead. What the hover says is `server.hover`'s; which function a call means is `server.calls`'.
+ContentModified instead. A cancelled request's job still waiting for the summarizer skips it (a job not yet
+started never starts: asyncio cancels it in the pool). What the hover says is `server.hover`'s; which function a
+call means is `server.calls`'.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Callable
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
-from leancode.languages import language_for_path
 from leancode.units import Unit
 
 from .. import hover
-from ..calls import resolve_call
+from ..calls import matched_by_name, resolve_call, same_family
 from ..core import LeanCodeServer, path_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
@@ -30,23 +33,24 @@ def character_index(codec: PositionCodec, lines: list[str], position: types.Posi
     return codec.position_from_client_units(lines, clamped).character
 
 
-def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int,
-                  character: int) -> str | None:
-    """The hover's markdown at (line, character) of `text`, or None (not a function, or a language turned off)."""
+def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int, character: int,
+                  cancelled: Callable[[], bool] = lambda: False) -> str | None:
+    """The hover's markdown at (line, character) of `text`, or None (not a function, or a language turned off);
+    HoverCancelled when `cancelled()` (the request was cancelled) by the time the summarizer's turn came."""
     path = path_of(uri)
-    language = language_for_path(uri)
+    language = ls.language_of(uri)
     settings = ls.settings
     if language is None or settings.languages and language not in settings.languages:
         return None
     check_text(text)
     units = ls.units_of(uri, text, version, language)
-    unit, where = hover.definition_at(units, line), None
+    unit, where, receiver = hover.definition_at(units, line), None, None
     if unit is None:
         lines = text.split("\n")
         call = hover.call_at(lines[line] if line < len(lines) else "", character)
         if call is None:
             return None
-        name, on_receiver = call
+        name, receiver = call
 
         def units_in(hit: Hit) -> list[Unit] | None:
             try:
@@ -55,15 +59,17 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 ls.log(f"leancode: skipped {hit.path}: {reason}")
                 return None
 
-        unit, where = resolve_call(name, units, path, ls.state.units_named(name), units_in,
-                                   method=on_receiver or language == "java")
+        candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
+        unit, where = resolve_call(name, units, path, candidates, units_in,
+                                   method=receiver is not None or language == "java")
         if unit is None:
             if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
                 return (f"`{name}`: LeanCode is still indexing the workspace ({status}); a function defined "
                         "in another file gets its summary here once it is indexed.")
             return None
     return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
-                                settings.show_simplified, where, siblings=units if where is None else None)
+                                settings.show_simplified, where, siblings=units if where is None else None,
+                                matched_by_name=matched_by_name(receiver, where), cancelled=cancelled)
 
 
 async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover | None:
@@ -71,7 +77,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
     document = ls.document(uri)
     if document is None:  # not open: read it from disk when it is a local source file
         path = path_of(uri)
-        if path is None or language_for_path(uri) is None:
+        if path is None or ls.language_of(uri) is None:
             ls.log(f"leancode: hover on unknown document {uri}: skipped")
             return None
         try:
@@ -85,12 +91,16 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
     if position.line >= len(lines):
         raise JsonRpcInvalidParams(f"line {position.line} is past the end of {uri} ({len(lines)} lines)")
     character = character_index(ls.workspace.position_codec, lines, position)
+    cancelled = threading.Event()
     try:
         markdown = await asyncio.get_running_loop().run_in_executor(
-            ls.pool, compute_hover, ls, uri, text, version, position.line, character)
+            ls.pool, compute_hover, ls, uri, text, version, position.line, character, cancelled.is_set)
     except FileSkipped as reason:
         ls.log(f"leancode: hover on {uri} skipped: {reason}")
         return None
+    except asyncio.CancelledError:  # $/cancelRequest: a job already running gives up its turn at the model
+        cancelled.set()
+        raise
     current = ls.document(uri)
     if document is not None and (current is None or current.version != version):
         # The buffer changed meanwhile: no stale answer, and no null (it reads as "nothing here"); the client

@@ -21,14 +21,18 @@ def initialize(ls: LeanCodeServer, params: types.InitializeParams) -> None:
 
 
 async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> None:
+    if ls.settings.index_on_startup:  # searches until the job begins, the settings pull included, are told so
+        ls.index_status.message = "starting"
     await ls.pull_configuration()
     folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()] or \
         ([ls.workspace.root_path] if ls.workspace.root_path else [])
     ls.indexer.post(("open",), lambda: ls.open_folders([f for f in folders if f]))
     ls.pool.submit(lambda: ls.summarizer)  # load the model now, off the loop, so the first hover does not wait
     if ls.settings.index_on_startup:
-        ls.index_status.message = "starting"  # searches until the job begins are told so
+        ls.index_status.message = "starting"
         ls.indexer.post(("index",), ls.index_all)
+    elif ls.index_status.message == "starting":  # the pulled settings turned indexing off
+        ls.index_status.message = None
     watch = ls.client_capabilities.workspace
     if watch and watch.did_change_watched_files and watch.did_change_watched_files.dynamic_registration:
         options = types.DidChangeWatchedFilesRegistrationOptions(
