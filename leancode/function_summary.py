@@ -5,7 +5,8 @@
    word, labelled as documentation. The model is not asked.
 2. An undocumented function gets the summarizer's greedy line, labelled as generated, when the
    model's confidence clears the threshold calibrated with the model (its manifest's
-   "abstention" record, written by `leancode-train calibrate summarize`).
+   "abstention" record, written by `leancode-train calibrate summarize`) and the line holds no
+   made-up or thrice-written word.
 3. Otherwise nothing is guessed: the signature alone, with a note that no confident summary
    exists (or that no summarizer loaded). Undocumented tests, constructors and standard methods
    (`__init__`, `toString`, Rust's `fmt`: `units.special_kind`) never reach the model: mining leaves
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from .docstrings import first_sentence, returns_sentence
 from .languages import ParseWarning
-from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Summarizer, summary_input, summary_lead
+from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Generated, Summarizer, summary_input, summary_lead
 from .tokens import COMMENT, lex
 from .units import Unit, header, overload_stub, special_kind
 
@@ -45,6 +46,7 @@ class FunctionSummary:
     signature: str
     confidence: float | None = None  # the model's, when it was asked
     model: str | None = None
+    withheld: str | None = None  # why a generated line was not shown (ABSTAINED)
 
     @property
     def note(self) -> str:
@@ -116,10 +118,23 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
         generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented], leads=leads,
                                         languages=[units[i].language for i in undocumented])
         for i, line, lead in zip(undocumented, generated, leads):
-            confidence = round(line.confidence(), 4)
-            shown = bool(line.text) and line.confident
+            model = summarizer.for_language(units[i].language)
+            withheld = why_withheld(line)
             text = line.text if lead else line.text[:1].upper() + line.text[1:]  # a lead is a name: as spelled
-            text = text if shown else ""
-            out[i] = FunctionSummary(GENERATED if shown else ABSTAINED, text, signature(units[i]), confidence,
-                                     summarizer.for_language(units[i].language).name)
+            out[i] = FunctionSummary(ABSTAINED if withheld else GENERATED, "" if withheld else text,
+                                     signature(units[i]), round(line.confidence(), 4), model.name, withheld)
     return out
+
+
+def why_withheld(line: Generated) -> str | None:
+    """Why a user is not shown a generated line (None: shown): it is empty, holds a made-up or thrice-written word,
+    or is below its model's threshold (`Generated.confident`)."""
+    if not line.text:
+        return "empty"
+    if line.invented:
+        return f"made-up word: {', '.join(line.invented)}"
+    if line.repeated:
+        return f"repeated word: {', '.join(line.repeated)}"
+    if not line.confident:
+        return "below the confidence threshold"
+    return None

@@ -15,9 +15,9 @@ from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
 from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, NOT_LEARNED, OVERLOAD,
-                                       signature, summarize_units)
-from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Summarizer, default_summarizer_dir, has_copy_head,
-                                 summary_input, summary_lead)
+                                       signature, summarize_units, why_withheld)
+from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
+                                 has_copy_head, summary_input, summary_lead)
 from leancode.units import extract_units, overload_stub, special_kind
 from snippets import SNIPPETS, UNDOCUMENTED_TS
 
@@ -90,6 +90,17 @@ def test_undocumented_function_is_generated_or_abstained_by_the_models_threshold
     assert "no confident" in withheld.note and withheld.signature == "def load_config(path, defaults=None)"
     [none] = summarize_units([unit], None)
     assert none.source == NO_MODEL and none.text == "" and "no summarizer" in none.note
+
+
+def test_a_withheld_line_says_why(models):
+    [unit] = extract_units(UNDOCUMENTED, "python")
+    [shown] = summarize_units([unit], Summarizer(models["show"]))
+    assert shown.source == GENERATED and shown.withheld is None
+    [low] = summarize_units([unit], Summarizer(models["abstain"]))
+    assert low.source == ABSTAINED and low.withheld == "below the confidence threshold"
+    assert why_withheld(Generated("parse the pickledcacheal.", (-1.0,), invented=("pickledcacheal",))) \
+        == "made-up word: pickledcacheal"
+    assert why_withheld(Generated("", ())) == "empty"
 
 
 @pytest.mark.slow
