@@ -59,6 +59,8 @@ def _rest_role(m: re.Match, as_mined: bool = False) -> str:
     if target and target.group(1):
         return target.group(1)
     text = text.lstrip("!")
+    if not as_mined:
+        text = text.lstrip(".")  # :class:`.MatchDetail`: a name looked up relative to the module
     return text[1:].rsplit(".", 1)[-1] if text.startswith("~") else text
 
 
@@ -93,11 +95,13 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     return re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
 
 
-def _javadoc_inline(m: re.Match, keep: list[str]) -> str:
+def _javadoc_inline(m: re.Match, keep: list[str], as_mined: bool = False) -> str:
     tag, body = m.group(1), m.group(2).strip()
     if tag in ("inheritDoc", "docRoot"):
         return ""
-    if tag in ("link", "linkplain"):
+    if tag in ("link", "linkplain", "linkcode") and not as_mined and "|" in body:
+        body = body.split("|", 1)[1].strip()  # JSDoc {@link https://lodash.com|lodash}
+    elif tag in ("link", "linkplain"):
         parts = body.split(None, 1)
         if len(parts) == 2 and not parts[1].startswith("("):
             body = parts[1]  # {@link Foo#bar(int) label}
@@ -132,7 +136,7 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
         text = _PRE_BLOCK.sub("\n\n", text)  # a code sample is no sentence
         if language != "java":  # `Array<T>` is code, not an HTML tag
             text = _CODE_SPAN.sub(lambda m: (keep.append(m.group()), f"\x00{len(keep) - 1}\x00")[1], text)
-    text = _JAVADOC_INLINE.sub(lambda m: _javadoc_inline(m, keep), text)
+    text = _JAVADOC_INLINE.sub(lambda m: _javadoc_inline(m, keep, as_mined), text)
     text = _HTML_BLOCK.sub("\n\n", text)
     text = _HTML_TAG.sub("", text)
     text = html.unescape(text)

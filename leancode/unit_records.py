@@ -17,7 +17,7 @@ from .search import gated_test_code, unit_terms
 from .sources import sha256
 from .units import extract_units, preview
 
-PARSE_VERSION = 5  # bump when the per-file unit records change (4: a broken line hides only its own functions;
+PARSE_VERSION = 6  # bump when the per-file unit records change (6: a doc comment outside the code is embedded with it)
 # 5: `test` marks functions in Rust `#[cfg(test)]` modules, and small minified files are skipped)
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
@@ -35,9 +35,9 @@ def parse_units(code: str, language: str) -> dict:
     syntax = next((str(w.message) for w in caught if issubclass(w.category, ParseWarning)), None)
     in_tests = gated_test_code(code, language)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
-              "start_line": u.start_line, "end_line": u.end_line, "code": u.code[:MAX_UNIT_CHARS],
-              "key": unit_key(u.code, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring),
-              "terms": " ".join(unit_terms(u.code[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
+              "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],
+              "key": unit_key(u.code_with_doc, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring),
+              "terms": " ".join(unit_terms(u.code_with_doc[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
               "test": in_tests(u.start_line)} for u in found]
     return {"units": units, "syntax": syntax}
 

@@ -48,6 +48,13 @@ class Unit:
     body: str
     # Characters of `code` (relative offsets) that `code_without_docstring` drops.
     docstring_span: tuple[int, int] | None = field(default=None, repr=False)
+    # The doc comment's source where it stands outside `code` (not Python's docstring, which is inside).
+    doc_comment: str | None = field(default=None, repr=False)
+
+    @property
+    def code_with_doc(self) -> str:
+        """The function as a reader finds it: its doc comment, then its code (what the index embeds)."""
+        return f"{self.doc_comment}\n{self.code}" if self.doc_comment else self.code
 
     @property
     def code_without_docstring(self) -> str:
@@ -194,9 +201,9 @@ _GO_DIRECTIVE = re.compile(r"//(?:go:|line |export |extern |nolint|lint:|\+build
 _HEADER_COMMENT = re.compile(r"^[\s*!]*(?:copyright\b|\(c\)|©|@license\b|@preserve\b|license\b|[*/\s]*$)", re.I)
 
 
-def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str | None:
-    """The doc comment directly before a declaration starting at `first`: not a comment that ends the statement
-    above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
+def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> tuple[str, str] | None:
+    """The doc comment directly before a declaration starting at `first`, as (its text, its source): not a comment
+    that ends the statement above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
     `as_mined`: as the recorded corpus was mined (none of those exclusions)."""
     while first.parent is not None and first.parent.type in _WRAPPERS and first.prev_named_sibling is None:
         first = first.parent
@@ -209,7 +216,7 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
 
     if spec.name in ("go", "rust"):
         marker = "///" if spec.name == "rust" else "//"
-        lines, row = [], first.start_point.row
+        lines, sources, row = [], [], first.start_point.row
         while prev is not None and prev.type in spec.comments and prev.start_point.row == row - 1 \
                 and not trailing(prev):
             text = _text(prev).rstrip()
@@ -217,8 +224,12 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
                 break
             if not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
                 lines.append(re.sub(r"^ ", "", text[len(marker):]))
+                sources.append(text)
             row, prev = prev.start_point.row, prev.prev_named_sibling
-        return "\n".join(reversed(lines)) if lines else None
+        return ("\n".join(reversed(lines)), "\n".join(reversed(sources))) if lines else None
+    while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
+            and prev.prev_named_sibling is not None and prev.prev_named_sibling.end_point.row >= prev.start_point.row - 1:
+        prev = prev.prev_named_sibling  # a `// TODO` between the doc comment and the function
     if spec.name == "python" or prev is None or prev.type not in spec.comments or trailing(prev):
         return None
     text = _text(prev)
@@ -228,13 +239,13 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
     doc = "\n".join(lines).strip()
     if not as_mined and _HEADER_COMMENT.match(doc):
         return None  # a license header or a bundler's banner: not this function's documentation
-    return doc
+    return doc, text
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
 
 
-def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node]) -> str | None:
+def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node]) -> tuple[str, str] | None:
     """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
     from its first overload signature, a Rust trait method implemented for a type from the trait's declaration
     in the same file (as rustdoc shows it)."""
@@ -375,7 +386,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]
         body = node.child_by_field_name("body")
-        docstring, span = None, None
+        docstring, span, doc_comment = None, None, None
         if spec.name == "python":
             statement = _python_docstring(node, as_mined)
             if statement is not None:
@@ -383,14 +394,15 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                 span = _drop_lines(unit_code, offsets.char(statement.start_byte) - start,
                                    offsets.char(statement.end_byte) - start)
         else:
-            docstring = _doc_comment(first, spec, as_mined)
-            if docstring is None and not as_mined:
-                docstring = _declared_doc(node, name, spec, traits)
+            found = _doc_comment(first, spec, as_mined)
+            if found is None and not as_mined:
+                found = _declared_doc(node, name, spec, traits)
+            docstring, doc_comment = found or (None, None)
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
-            code=unit_code, docstring=docstring,
+            code=unit_code, docstring=docstring, doc_comment=doc_comment,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span,
         ))

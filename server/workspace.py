@@ -194,7 +194,7 @@ class Workspaces:
         units, vectors, missing = [], [], []
         reader_vectors = folder.reader.vectors if folder.ready else None
         for unit in found:
-            key = unit_key(unit.code, unit.language)
+            key = unit_key(unit.code_with_doc, unit.language)
             units.append(IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name,
                                      language=unit.language, start_line=unit.start_line, end_line=unit.end_line,
                                      preview=preview(unit.code, unit.docstring), key=key,
@@ -206,7 +206,7 @@ class Workspaces:
                 vectors.append(None)
                 missing.append(len(vectors) - 1)
         if missing:
-            encoded = self.encoder.encode_code([(found[i].code, found[i].language) for i in missing])
+            encoded = self.encoder.encode_code([(found[i].code_with_doc, found[i].language) for i in missing])
             for i, vector in zip(missing, encoded):
                 vectors[i] = vector
         matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.encoder.dim), np.float32)

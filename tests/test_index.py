@@ -226,6 +226,34 @@ def test_functions_in_a_rust_cfg_test_module_rank_as_tests(repo, encoder):
     assert old.load() and not any(u.test for u in old.units)
 
 
+DOCUMENTED_JS = """\
+/**
+ * Sends the overdue invoice reminder email to the customer.
+ */
+export function remind(account) {
+  return queue.push(account.id);
+}
+
+export function settle(account) {
+  return queue.push(account.ref);
+}
+"""
+
+
+def test_a_doc_comment_outside_the_code_is_embedded_with_it(repo, encoder):
+    """Python's docstring is inside the code the index embeds; a Javadoc, JSDoc, Go or Rust doc comment stands
+    before it, and is embedded with it, so a search for what the author wrote finds the function."""
+    (repo / "billing.js").write_text(DOCUMENTED_JS)
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    [remind] = [u for u in index.units if u.name == "remind"]
+    [unit] = [u for u in extract_units(DOCUMENTED_JS, "javascript") if u.name == "remind"]
+    assert unit.code.startswith("function remind") and remind.key == unit_key(unit.code_with_doc, "javascript")
+    assert unit.code_with_doc.startswith("/**\n * Sends the overdue invoice reminder")
+    hits = search(index, "email the customer a reminder about an overdue invoice", within="billing.js")
+    assert hits[0].unit.name == "remind" and hits[0].unit.start_line == 3  # where the function itself starts
+
+
 def _vectors_by_key(index: RepositoryIndex) -> dict[str, np.ndarray]:
     return {u.key: v for u, v in zip(index.units, index.vectors)}
 

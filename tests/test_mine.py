@@ -121,6 +121,10 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Validate the rule of 5893 and 8."),
     ("Compute the inverse of matrix A. Cache it.", "python", "Compute the inverse of matrix A.",
      "Compute the inverse of matrix A."),
+    ("Return a :class:`.MatchDetail` for it.", "python", "Return a MatchDetail for it.",
+     "Return a .MatchDetail for it."),
+    ("Debounce it, as {@link https://lodash.com|lodash} does.", "javascript", "Debounce it, as lodash does.",
+     "Debounce it, as https://lodash.com|lodash does."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
@@ -138,6 +142,7 @@ def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, l
     ('def f(x):\n    f"""Not a docstring {x}."""\n    return x\n', "python", None, "Not a docstring {x}."),
     ('def f(x):\n    b"""Bytes."""\n    return x\n', "python", None, "Bytes."),
     ('def f(x):\n    r"""Raw docstring."""\n    return x\n', "python", "Raw docstring.", "Raw docstring."),
+    ("class A {\n  /** Adds. */\n  // TODO: overflow\n  int add(int a) { return a; }\n}\n", "java", "Adds.", None),
 ])
 def test_doc_comments_belong_to_the_function(code, language, doc, mined):
     assert extract_units(code, language)[-1].docstring == doc
