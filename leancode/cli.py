@@ -442,7 +442,9 @@ def _search(args: argparse.Namespace) -> int:
     for hit, gone in zip(hits, stale):
         where = f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}"
         deleted = " (file deleted since indexing)" if gone else ""
-        copies = ", ".join(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}" for c in hit.copies)
+        copies = ", ".join(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}"
+                           + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else "")
+                           for c in hit.copies)  # the same code may be another type's method
         print(f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}{deleted}  {dim}{hit.unit.preview}{reset}"
               + (f"  (also at: {copies})" if copies else ""))
     if not hits:

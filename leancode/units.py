@@ -29,6 +29,7 @@ _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expressio
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
 _JS = ("javascript", "typescript", "tsx")
+_LINE_COMMENT = {"rust": "///", "python": "#"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
 # Statements around a declaration; its doc comment stands before them.
 _WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration",
                        "expression_statement", "ambient_declaration"})
@@ -48,13 +49,18 @@ class Unit:
     body: str
     # Characters of `code` (relative offsets) that `code_without_docstring` drops.
     docstring_span: tuple[int, int] | None = field(default=None, repr=False)
-    # The doc comment's source where it stands outside `code` (not Python's docstring, which is inside).
-    doc_comment: str | None = field(default=None, repr=False)
 
     @property
     def code_with_doc(self) -> str:
-        """The function as a reader finds it: its doc comment, then its code (what the index embeds)."""
-        return f"{self.doc_comment}\n{self.code}" if self.doc_comment else self.code
+        """What the index embeds: the code, after its doc comment's first sentence where the comment stands outside
+        the code (Javadoc, JSDoc, Go, Rust; a Python docstring is inside). The sentence, not the whole comment: a
+        comment that opens with tags, links or tables would fill the encoder's window before the code."""
+        from .docstrings import first_sentence
+
+        sentence = first_sentence(self.docstring, self.language) if self.language != "python" else ""
+        if not sentence:
+            return self.code
+        return f"{_LINE_COMMENT.get(self.language, '//')} {sentence}\n{self.code}"
 
     @property
     def code_without_docstring(self) -> str:
@@ -198,12 +204,12 @@ def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
 # Go compiler directives (`//go:noinline`, `//line f.go:1`, `//export f`): no space after `//`, unlike prose.
 _GO_DIRECTIVE = re.compile(r"//(?:go:|line |export |extern |nolint|lint:|\+build)")
 # A comment that is a file's header or a bundler's banner, not a function's documentation.
-_HEADER_COMMENT = re.compile(r"^[\s*!]*(?:copyright\b|\(c\)|©|@license\b|@preserve\b|license\b|[*/\s]*$)", re.I)
+_HEADER_COMMENT = re.compile(r"^[\s*!]*(?:copyright\b|(?:\(c\)|©)\s*\d|@license\b|@preserve\b|[*/\s]*$)", re.I)
 
 
-def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> tuple[str, str] | None:
-    """The doc comment directly before a declaration starting at `first`, as (its text, its source): not a comment
-    that ends the statement above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
+def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str | None:
+    """The doc comment directly before a declaration starting at `first`: not a comment that ends the statement
+    above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
     `as_mined`: as the recorded corpus was mined (none of those exclusions)."""
     while first.parent is not None and first.parent.type in _WRAPPERS and first.prev_named_sibling is None:
         first = first.parent
@@ -211,12 +217,12 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> tup
 
     def trailing(comment: Node) -> bool:  # `statement // comment`: the statement's, not the next function's
         before = comment.prev_sibling
-        return not as_mined and before is not None and before.type not in spec.comments \
+        return not as_mined and before is not None and before.is_named and before.type not in spec.comments \
             and before.end_point.row == comment.start_point.row and before.end_point.column > 0
 
     if spec.name in ("go", "rust"):
         marker = "///" if spec.name == "rust" else "//"
-        lines, sources, row = [], [], first.start_point.row
+        lines, row = [], first.start_point.row
         while prev is not None and prev.type in spec.comments and prev.start_point.row == row - 1 \
                 and not trailing(prev):
             text = _text(prev).rstrip()
@@ -224,9 +230,8 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> tup
                 break
             if not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
                 lines.append(re.sub(r"^ ", "", text[len(marker):]))
-                sources.append(text)
             row, prev = prev.start_point.row, prev.prev_named_sibling
-        return ("\n".join(reversed(lines)), "\n".join(reversed(sources))) if lines else None
+        return "\n".join(reversed(lines)) if lines else None
     while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
             and prev.prev_named_sibling is not None and prev.prev_named_sibling.end_point.row >= prev.start_point.row - 1:
         prev = prev.prev_named_sibling  # a `// TODO` between the doc comment and the function
@@ -239,13 +244,13 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> tup
     doc = "\n".join(lines).strip()
     if not as_mined and _HEADER_COMMENT.match(doc):
         return None  # a license header or a bundler's banner: not this function's documentation
-    return doc, text
+    return doc
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
 
 
-def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node]) -> tuple[str, str] | None:
+def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node]) -> str | None:
     """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
     from its first overload signature, a Rust trait method implemented for a type from the trait's declaration
     in the same file (as rustdoc shows it)."""
@@ -332,12 +337,17 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
     source, best, blanked = code.encode("utf-8"), tree, set()
     for _ in range(MAX_REPAIRS):
         row = _first_error_line(best.root_node) - 1
-        source = _blank_line(source, row)
-        candidate = parser_for(language).parse(source)
-        if candidate.root_node.has_error and _first_error_line(candidate.root_node) - 1 <= row:
+        tries = []  # the failing line, or the line before it (tree-sitter often fails on the line after a typo)
+        for candidate_row in {row, max(row - 1, 0)}:
+            blanked_source = _blank_line(source, candidate_row)
+            parsed = parser_for(language).parse(blanked_source)
+            progress = len(code) + 1 if not parsed.root_node.has_error else _first_error_line(parsed.root_node) - 1
+            tries.append((progress, candidate_row == row, candidate_row, blanked_source, parsed))
+        progress, _, chosen, chosen_source, candidate = max(tries, key=lambda t: t[:2])
+        if progress <= row:
             break  # no progress: keep what we have
-        best = candidate
-        blanked.add(row)
+        source, best = chosen_source, candidate
+        blanked.add(chosen)
         if not candidate.root_node.has_error:
             break
     return best, blanked
@@ -350,8 +360,8 @@ def extract_units(code: str, language: str, as_mined: bool = False) -> list[Unit
     """Every named function and method of `code`, in source order. Never raises on bad syntax. A file with
     syntax errors is parsed again with the failing lines blanked (`_repaired`), so that a half-typed
     `def f(x:` or an unclosed bracket hides only its own line's function, not every function after it
-    (tree-sitter's recovery may fold the rest of the file into one broken function); a function that starts
-    on a blanked line is kept as first parsed unless it spans a function found after the repair. `as_mined`:
+    (tree-sitter's recovery may fold the rest of the file into one broken function); a function
+    the repair did not find is kept as first parsed unless it overlaps one it found. `as_mined`:
     no repair, and docstrings as `_doc_comment` and `_python_docstring` found them when the recorded corpus was
     mined (mining and its tables pass it, so the corpus rebuilds as recorded)."""
     spec = spec_for(language)
@@ -365,10 +375,9 @@ def extract_units(code: str, language: str, as_mined: bool = False) -> list[Unit
                       "functions there may be missing", ParseWarning, stacklevel=2)
         if not as_mined:
             repaired, blanked = _repaired(code, spec.name, tree)
-            if blanked:
+            if blanked:  # the repaired units, and every first-parsed one that overlaps none of them
                 fixed = _units(code, repaired, spec, offsets, as_mined)
-                kept = [u for u in units if u.start_line in blanked
-                        and not any(u.start <= f.start and f.end <= u.end for f in fixed)]
+                kept = [u for u in units if not any(u.start < f.end and f.start < u.end for f in fixed)]
                 units = sorted(fixed + kept, key=lambda u: (u.start, -u.end))
     return units
 
@@ -386,7 +395,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]
         body = node.child_by_field_name("body")
-        docstring, span, doc_comment = None, None, None
+        docstring, span = None, None
         if spec.name == "python":
             statement = _python_docstring(node, as_mined)
             if statement is not None:
@@ -394,15 +403,14 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                 span = _drop_lines(unit_code, offsets.char(statement.start_byte) - start,
                                    offsets.char(statement.end_byte) - start)
         else:
-            found = _doc_comment(first, spec, as_mined)
-            if found is None and not as_mined:
-                found = _declared_doc(node, name, spec, traits)
-            docstring, doc_comment = found or (None, None)
+            docstring = _doc_comment(first, spec, as_mined)
+            if docstring is None and not as_mined:
+                docstring = _declared_doc(node, name, spec, traits)
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
-            code=unit_code, docstring=docstring, doc_comment=doc_comment,
+            code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span,
         ))

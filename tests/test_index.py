@@ -249,7 +249,7 @@ def test_a_doc_comment_outside_the_code_is_embedded_with_it(repo, encoder):
     [remind] = [u for u in index.units if u.name == "remind"]
     [unit] = [u for u in extract_units(DOCUMENTED_JS, "javascript") if u.name == "remind"]
     assert unit.code.startswith("function remind") and remind.key == unit_key(unit.code_with_doc, "javascript")
-    assert unit.code_with_doc.startswith("/**\n * Sends the overdue invoice reminder")
+    assert unit.code_with_doc.startswith("// Sends the overdue invoice reminder email to the customer.\nfunction remind")
     hits = search(index, "email the customer a reminder about an overdue invoice", within="billing.js")
     assert hits[0].unit.name == "remind" and hits[0].unit.start_line == 3  # where the function itself starts
 

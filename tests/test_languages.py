@@ -546,3 +546,18 @@ def test_rust_categories():
     assert cats("/// Wraps a value.") == {C.ANNOTATION}
     assert cats("fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result") == {C.SIGNATURE}
     assert cats("use std::fmt;") == {C.DECLARATION}
+
+
+def test_typing_a_function_anywhere_keeps_the_functions_above_it():
+    import textwrap as module
+
+    code = open(module.__file__, encoding="utf-8").read()
+    lines = code.splitlines(keepends=True)
+    whole = extract_units(code, "python")
+    for at in range(40, len(lines), 37):  # "    def half_typed(x:" typed at many places, indented as in a class
+        edited = "".join(lines[:at] + ["    def half_typed(x:\n"] + lines[at:])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ParseWarning)
+            names = {u.qualified_name for u in extract_units(edited, "python")}
+        above = {u.qualified_name for u in whole if u.end_line < at}
+        assert above <= names, (at, above - names)

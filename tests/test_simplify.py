@@ -76,14 +76,14 @@ def test_invariants_on_real_code(language, code, method, ratio, table):
     check_invariants(code, language, ratio, method, table)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(index=st.integers(0, len(CODE) - 1), ratio=st.floats(0, 1), method=st.sampled_from(METHODS))
 def test_invariants_property(index, ratio, method):
     language, code = CODE[index]
     check_invariants(code, language, ratio, method, fixed_table())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)  # CI reproducible
 @given(code=st.text(max_size=300), ratio=st.floats(0, 1), method=st.sampled_from(METHODS),
        language=st.sampled_from(sorted(SNIPPETS)))
 def test_arbitrary_text_never_crashes(code, ratio, method, language):
