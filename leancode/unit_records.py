@@ -17,7 +17,7 @@ from .search import gated_test_code, unit_terms
 from .sources import sha256
 from .units import extract_units, preview
 
-PARSE_VERSION = 6  # bump when the per-file unit records change (6: a doc comment outside the code is embedded with it)
+PARSE_VERSION = 7  # bump when the per-file unit records change (7: a doc comment's first sentence is embedded with the code)
 # 5: `test` marks functions in Rust `#[cfg(test)]` modules, and small minified files are skipped)
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
