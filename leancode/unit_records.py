@@ -17,8 +17,9 @@ from .search import gated_test_code, unit_terms
 from .sources import sha256
 from .units import extract_units, preview
 
-PARSE_VERSION = 7  # bump when the per-file unit records change (7: a doc comment's first sentence is embedded with the code)
-# 5: `test` marks functions in Rust `#[cfg(test)]` modules, and small minified files are skipped)
+# Bump when the per-file unit records change (5: `test` marks Rust `#[cfg(test)]` code, small minified files are
+# skipped; 6-7: a doc comment's first sentence is embedded with the code).
+PARSE_VERSION = 7
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 

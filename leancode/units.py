@@ -12,7 +12,7 @@ import inspect
 import re
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterator
 
 import tree_sitter
@@ -29,7 +29,7 @@ _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expressio
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
 _JS = ("javascript", "typescript", "tsx")
-_LINE_COMMENT = {"rust": "///", "python": "#"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
+_LINE_COMMENT = {"rust": "///"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
 # Statements around a declaration; its doc comment stands before them.
 _WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration",
                        "expression_statement", "ambient_declaration"})
@@ -50,7 +50,7 @@ class Unit:
     # Characters of `code` (relative offsets) that `code_without_docstring` drops.
     docstring_span: tuple[int, int] | None = field(default=None, repr=False)
 
-    @property
+    @cached_property  # read for the record's code, key and terms
     def code_with_doc(self) -> str:
         """What the index embeds: the code, after its doc comment's first sentence where the comment stands outside
         the code (Javadoc, JSDoc, Go, Rust; a Python docstring is inside). The sentence, not the whole comment: a
