@@ -445,7 +445,9 @@ def _search(args: argparse.Namespace) -> int:
         copies = ", ".join(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}"
                            + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else "")
                            for c in hit.copies)  # the same code may be another type's method
+        overloads = len(hit.overloads)
         print(f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}{deleted}  {dim}{hit.unit.preview}{reset}"
+              + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")
               + (f"  (also at: {copies})" if copies else ""))
     if not hits:
         print("leancode: no functions indexed" + (f" under {within}" if within else ""), file=sys.stderr)

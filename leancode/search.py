@@ -9,11 +9,11 @@ caches or the command line: `rank(query_vector, query_text, index, hybrid, top)`
 works on any codebase, e.g. a benchmark's.
 
 What a user is shown (`search`): a query that is a function's name (`reverse`,
-`Collections.reverse`, `Request::parse`) puts the functions of that name first; tests and
-benchmarks rank below the code they test (unless asked for, or the query names them);
-Python `@overload` stubs fold into their implementation (it takes the best score of the
-group), and identical copies of a function (same code, so same key) into one row that
-names the other locations.
+`Collections.reverse`, `Request::parse`) puts the functions of that name first (those named so but for
+case only when few are); tests and benchmarks rank below the code they test (unless asked for, or the
+query names them); Python `@overload` stubs fold into their implementation (it takes the best score of
+the group), the functions of one name in one file (Java's overloads) into one row that counts the others,
+and identical copies of a function (same code, so same key) into one row that names the other locations.
 """
 
 from __future__ import annotations
@@ -208,6 +208,7 @@ class SearchHit:
     score: float  # cosine similarity (dense) or fused RRF score (hybrid)
     rank: int  # 1-based
     copies: tuple["IndexedUnit", ...] = ()  # the same code elsewhere, folded into this hit
+    overloads: tuple["IndexedUnit", ...] = ()  # the same name in the same file, folded into this hit
 
     def as_json(self) -> dict:
         u = self.unit
@@ -215,7 +216,8 @@ class SearchHit:
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
                 "language": u.language, "preview": u.preview,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
-                            for c in self.copies]}
+                            for c in self.copies],
+                "overloads": [{"line": o.start_line + 1, "preview": o.preview} for o in self.overloads]}
 
 
 def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
@@ -224,7 +226,7 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
 
     As `rank_units` shows them: functions named by the query first, tests and benchmarks after the
     other functions unless `include_tests` or the query speaks of tests, overload stubs and
-    identical copies folded."""
+    overloads and identical copies folded."""
     units = index.units
     mask = None
     if within not in (None, "", "."):
@@ -233,46 +235,58 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
     query_vector = index.encoder.encode_queries([query])[0]
     ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
                         tests_last=not include_tests and not asks_for_tests(query))
-    return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies))
-            for n, r in enumerate(ranked)]
+    return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies),
+                      tuple(units[o] for o in r.overloads)) for n, r in enumerate(ranked)]
 
 
 class Ranked(NamedTuple):
     row: int
     score: float
     copies: tuple[int, ...]  # rows of the same code (same key) elsewhere, folded into this one
+    overloads: tuple[int, ...] = ()  # rows of the same name in the same file, folded into this one
+    tier: int = 2  # its `name_tiers` tier: 0 and 1 were promoted
 
 
 def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, units: Sequence["IndexedUnit"],
                top: int, hybrid: bool = False, mask: np.ndarray | None = None,
-               tests_last: bool = True) -> list[Ranked]:
+               tests_last: bool = True, tiers: np.ndarray | None = None) -> list[Ranked]:
     """`rank` over a repository's units as users see it: the functions a name-shaped query names first
-    (`name_tier`), tests and benchmarks after the other functions (`tests_last`), each `@overload` stub shown
-    once, as its implementation, and identical copies of a function as one row, the best-ranked."""
+    (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`),
+    each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
+    one row, the best-ranked, and identical copies of a function as one row, the best-ranked."""
     demote = np.fromiter((is_test_unit(u) for u in units), bool, len(units)) if tests_last else None
-    parts = named_by(query_text)
-    promote = ()
-    if parts is not None:
-        tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
-        promote = (tiers == 0, tiers == 1)
+    if tiers is None:
+        tiers = name_tiers(query_text, units, demote)
+    promote = () if tiers is None else (tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)
-    while True:  # deeper while stubs and copies fold the rows fetched into fewer than `top`
+    while True:  # deeper while stubs, overloads and copies fold the rows fetched into fewer than `top`
         rows = rank(query_vector, query_text, index, hybrid=hybrid, top=want, mask=mask, demote=demote,
                     promote=promote)
         best: dict[str, tuple[int, float]] = {}  # key -> its first-ranked (row, score)
+        names: set[tuple[str, str]] = set()  # (path, qualified name) of each row shown
         for row, score in rows:
             row = folds.get(row, row)
-            if units[row].key not in best and len(best) < top:
+            name = (units[row].path, units[row].qualified_name)
+            if units[row].key not in best and name not in names and len(best) < top:
                 best[units[row].key] = (row, score)
+                names.add(name)
         if len(best) >= top or len(rows) < want:
             break
         want *= 2
     copies: dict[str, list[int]] = {key: [] for key in best}  # every row of each shown code, ranked or not
+    overloads: dict[tuple[str, str], list[int]] = {name: [] for name in names}
     for row, unit in enumerate(units):
-        if unit.key in copies and (mask is None or mask[row]):
+        if mask is not None and not mask[row]:
+            continue
+        if unit.key in copies:
             copies[unit.key].append(row)
-    return [Ranked(row, score, tuple(r for r in copies[key] if r != row)) for key, (row, score) in best.items()]
+        elif (unit.path, unit.qualified_name) in overloads:
+            overloads[unit.path, unit.qualified_name].append(row)
+    return [Ranked(row, score, tuple(r for r in copies[key] if r != row),
+                   tuple(overloads[units[row].path, units[row].qualified_name]),
+                   2 if tiers is None else int(tiers[row]))
+            for key, (row, score) in best.items()]
 
 
 # A query that is a name: an identifier, or one qualified by ".", "::", "#" or "->" (`Request::parse`).
@@ -297,6 +311,27 @@ def name_tier(parts: Sequence[str], unit) -> int:
     if tail == list(parts):
         return 0
     return 1 if [t.lower() for t in tail] == [p.lower() for p in parts] else 2
+
+
+# A name matched but for case is promoted only while at most this many functions carry it: a lowercase word
+# (`string`) is more often a description than a name, and Go has a `String` method on every other type.
+CASE_ONLY_LIMIT = 3
+
+
+def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) -> np.ndarray | None:
+    """Per unit, the group `rank_units` promotes it into for `query`: `name_tier`, except that tier 1 counts
+    only when it holds at most CASE_ONLY_LIMIT functions (distinct qualified names) and rows where `demote`
+    (tests) rank by meaning with the others; None when the query is no name."""
+    parts = named_by(query)
+    if parts is None:
+        return None
+    tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
+    if demote is not None:
+        tiers[demote] = 2
+    case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}
+    if len(case_only) > CASE_ONLY_LIMIT:
+        tiers[tiers == 1] = 2
+    return tiers
 
 
 # Folders, file names and function names of tests and benchmarks, in the six languages' conventions (Go's test

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,7 +24,7 @@ import numpy as np
 from leancode.encoder import Encoder
 from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
 from leancode.languages import language_for_path
-from leancode.search import asks_for_tests, gated_test_code, is_test_unit, name_tier, named_by, rank_units
+from leancode.search import asks_for_tests, gated_test_code, is_test_unit, name_tiers, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
 from leancode.units import extract_units, preview
 
@@ -48,6 +48,7 @@ class Hit:
     folder: "Folder | IndexedRepository"
     unit: IndexedUnit
     score: float
+    tier: int = 2  # `name_tiers`: 0 and 1 (functions the query names) come first
 
     @property
     def path(self) -> Path:
@@ -240,25 +241,29 @@ class Workspaces:
         for folder in folders:
             with folder.lock:
                 index, units = folder.reader.search_index, folder.reader.units
-                overlays = list(folder.overlays.items())
-                mask = None
-                if overlays and not hybrid:
-                    dirty = {relative for relative, _ in overlays}
-                    mask = np.fromiter((u.path not in dirty for u in units), bool, len(units))
-                for row, score, _ in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
-                                                tests_last=tests_last):
-                    hits.append(Hit(folder, units[row], score))
-                if not hybrid:
-                    for _, overlay in overlays:
-                        if len(overlay.units):
-                            scores = overlay.vectors @ query_vector
-                            hits += [Hit(folder, u, float(s)) for u, s in zip(overlay.units, scores)]
+                mask, buffers = None, []  # unsaved buffers stand in for their files' indexed functions
+                if folder.overlays and not hybrid:
+                    mask = np.fromiter((u.path not in folder.overlays for u in units), bool, len(units))
+                    buffers = [(u, float(v @ query_vector)) for overlay in folder.overlays.values()
+                               for u, v in zip(overlay.units, overlay.vectors)]
+                # Name tiers over the folder as the user sees it: its index, and the buffers for their files.
+                seen = units + [u for u, _ in buffers]
+                hidden = np.zeros(len(seen), bool)
+                if mask is not None:
+                    hidden[:len(units)] = ~mask
+                tests = np.fromiter((tests_last and is_test_unit(u) for u in seen), bool, len(seen))
+                tiers = name_tiers(query, seen, tests | hidden)
+                for ranked in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
+                                         tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)]):
+                    hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier))
+                buffer_tiers = [2] * len(buffers) if tiers is None else tiers[len(units):]
+                hits += [Hit(folder, unit, score, int(tier)) for (unit, score), tier in zip(buffers, buffer_tiers)]
         if not hybrid:  # the shared index ranks by cosine only
-            hits += self._shared_hits(query_vector, top)
+            shared = self._shared_hits(query_vector, top)
+            tiers = name_tiers(query, [h.unit for h in shared])
+            hits += [replace(h, tier=int(t)) for h, t in zip(shared, tiers)] if tiers is not None else shared
         # As `rank_units` orders each folder's: functions the query names first, then tests last, then by score.
-        parts = named_by(query)
-        hits.sort(key=lambda h: (name_tier(parts, h.unit) if parts else 2, tests_last and is_test_unit(h.unit),
-                                 -h.score))
+        hits.sort(key=lambda h: (h.tier, tests_last and is_test_unit(h.unit), -h.score))
         return hits[:top]
 
     def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:

@@ -264,3 +264,61 @@ def test_exact_case_names_first_then_other_cases_then_the_rest_in_its_order():
                             ("Tokenizer.PARSE", [3, 0, 1, 2, 4]), ("parse all the things", [0, 1, 2, 3, 4])):
         assert [r.row for r in rank_units(query_vector, query, index, units, 5)] == expected, query
     assert {r.row for r in rank_units(query_vector, "parse", index, units, 2, hybrid=True)} == {2, 3}
+
+
+def _units(specs, language="go"):
+    """IndexedUnits of (path, qualified name) pairs, each its own code (key)."""
+    from leancode.index_store import IndexedUnit
+
+    return [IndexedUnit(path=path, name=name.split(".")[-1], qualified_name=name, language=language, start_line=row,
+                        end_line=row + 1, preview="", key=str(row), terms=name.lower().replace(".", " "))
+            for row, (path, name) in enumerate(specs)]
+
+
+def _descending(n):
+    """A search index of `n` one-hot rows and a query vector that ranks them in row order."""
+    import numpy as np
+
+    from leancode.search import SearchIndex
+
+    weights = np.arange(n, 0, -1, dtype=np.float32)
+    return SearchIndex(np.eye(n, dtype=np.float32)), weights / np.linalg.norm(weights)
+
+
+def test_a_lowercase_word_does_not_promote_a_name_many_functions_carry_but_for_case():
+    from leancode.search import CASE_ONLY_LIMIT, rank_units
+
+    # go-cast's case: "string" is a description; every other type has a `String` method.
+    specs = [("cast.go", "ToString"), ("caste.go", "trimZeroDecimal")]
+    specs += [("types.go", f"T{n}.String") for n in range(CASE_ONLY_LIMIT + 1)]
+    units = _units(specs)
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "string", index, units, 3)] == [0, 1, 2]  # by meaning
+    assert [r.row for r in rank_units(query_vector, "String", index, units, 3)] == [2, 3, 4]  # named exactly
+    few = units[:2] + units[2:2 + CASE_ONLY_LIMIT]
+    index, query_vector = _descending(len(few))
+    assert [r.row for r in rank_units(query_vector, "string", index, few, 2)] == [2, 3]  # distinctive: promoted
+
+
+def test_a_test_named_by_the_query_stays_below_the_code():
+    from leancode.search import rank_units
+
+    units = _units([("cast_test.go", "foo.String"), ("cast.go", "ToString"), ("stringer.go", "Stringer.String")])
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "String", index, units, 3)] == [2, 1, 0]
+    assert [r.row for r in rank_units(query_vector, "String", index, units, 3, tests_last=False)] == [0, 2, 1]
+
+
+def test_overloads_fold_into_one_row_that_counts_them():
+    import numpy as np
+
+    from leancode.search import rank_units
+
+    # Arrays.sort's case: a dozen overloads in one file filled the top results.
+    specs = [("Arrays.java", "Arrays.sort")] * 3 + [("Sorter.java", "Sorter.sort"), ("Arrays.java", "Arrays.fill")]
+    units = _units(specs, "java")
+    index, query_vector = _descending(len(units))
+    ranked = rank_units(query_vector, "sort an array", index, units, 3)
+    assert [(r.row, r.overloads) for r in ranked] == [(0, (1, 2)), (3, ()), (4, ())]
+    within = rank_units(query_vector, "sort an array", index, units, 3, mask=np.array([1, 0, 1, 1, 1], bool))
+    assert within[0].overloads == (2,)  # only the candidates the search may show
