@@ -153,13 +153,17 @@ class Snapshot:
     config_key: str
 
 
+def indexed_unit(relative: str, record: dict) -> IndexedUnit:
+    """The unit of file `relative` that a unit record (`unit_records.parse_units`) describes."""
+    return IndexedUnit(path=relative, **{k: record[k] for k in (
+        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")},
+        test=record.get("test", False))
+
+
 def snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray], dim: int,
                  config: str) -> Snapshot:
     """The snapshot of the unit records that have a vector (all of them once embedding is done)."""
-    units = [IndexedUnit(path=relative, **{k: record[k] for k in (
-        "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")},
-        test=record.get("test", False))
-        for relative, record in records if record["key"] in vectors]
+    units = [indexed_unit(relative, record) for relative, record in records if record["key"] in vectors]
     matrix = np.stack([vectors[u.key] for u in units]).astype(np.float32) if units \
         else np.zeros((0, dim), dtype=np.float32)
     return Snapshot(units, matrix, config)

@@ -22,11 +22,12 @@ from typing import Any, Callable
 import numpy as np
 
 from leancode.encoder import Encoder
-from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, unit_key
+from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats
+from leancode.index_store import indexed_unit
 from leancode.languages import language_for_path
-from leancode.search import asks_for_tests, gated_test_code, is_test_unit, name_tiers, rank_units
+from leancode.search import asks_for_tests, is_test_unit, name_tiers, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
-from leancode.units import extract_units, preview
+from leancode.unit_records import parse_units
 
 from . import preload
 from .settings import Settings
@@ -190,24 +191,19 @@ class Workspaces:
         if folder.reader.exclude is not None and folder.reader.exclude.match_file(relative):
             return False
         check_text(text)
-        found = extract_units(text, language)
-        in_tests = gated_test_code(text, language)
+        records = parse_units(text, language)["units"]  # as the index records a saved file
         units, vectors, missing = [], [], []
         reader_vectors = folder.reader.vectors if folder.ready else None
-        for unit in found:
-            key = unit_key(unit.code_with_doc, unit.language)
-            units.append(IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name,
-                                     language=unit.language, start_line=unit.start_line, end_line=unit.end_line,
-                                     preview=preview(unit.code, unit.docstring), key=key,
-                                     test=in_tests(unit.start_line)))
-            row = folder.by_key.get(key)
+        for record in records:
+            units.append(indexed_unit(relative, record))
+            row = folder.by_key.get(record["key"])
             if row is not None and reader_vectors is not None and row < len(reader_vectors):
                 vectors.append(reader_vectors[row])
             else:
                 vectors.append(None)
                 missing.append(len(vectors) - 1)
         if missing:
-            encoded = self.encoder.encode_code([(found[i].code_with_doc, found[i].language) for i in missing])
+            encoded = self.encoder.encode_code([(records[i]["code"], records[i]["language"]) for i in missing])
             for i, vector in zip(missing, encoded):
                 vectors[i] = vector
         matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.encoder.dim), np.float32)
