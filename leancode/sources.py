@@ -81,18 +81,31 @@ def _ascii_compatible(encoding: str) -> bool:
 
 
 def decode_source(data: bytes, language: str | None = None) -> str:
-    """Source text: a BOM decides, else (Python) the PEP 263 coding line, else UTF-8; bad bytes become U+FFFD."""
+    """Source text: a BOM decides, else (Python) the PEP 263 coding line, else UTF-8 (`_utf8_or_legacy`)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, "replace")
     if language == "python":
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            if _ascii_compatible(encoding):
+            if _ascii_compatible(encoding) and codecs.lookup(encoding).name != "utf-8":
                 return data.decode(encoding, "replace")
         except (SyntaxError, LookupError, ValueError):  # an unknown or unusable coding line
             pass
-    return data.decode("utf-8", "replace")
+    return _utf8_or_legacy(data)
+
+
+def _utf8_or_legacy(data: bytes) -> str:
+    """UTF-8; a file that is not, and holds no valid UTF-8 sequence beyond ASCII, as Windows-1252 (a Latin-1 or
+    Windows file: `café` stays `café`, where U+FFFD would cut `def café_name` to `_name`); otherwise UTF-8 with
+    its bad bytes as U+FFFD."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "replace")
+    if any(ord(c) > 127 and c != "\ufffd" for c in text):  # UTF-8 with some damage: keep what is whole
+        return text
+    return data.decode("cp1252", "replace")
 
 
 def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES, language: str | None = None) -> str:

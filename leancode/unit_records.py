@@ -18,8 +18,9 @@ from .sources import sha256
 from .units import extract_units, preview
 
 # Bump when the per-file unit records change (5: `test` marks Rust `#[cfg(test)]` code, small minified files are
-# skipped; 6-7: a doc comment's first sentence is embedded with the code).
-PARSE_VERSION = 7
+# skipped; 6-7: a doc comment's first sentence is embedded with the code; 8: a file that is not UTF-8 is read as
+# Windows-1252).
+PARSE_VERSION = 8
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 

@@ -329,6 +329,21 @@ def test_source_decoding_honours_pep263_and_boms(tmp_path):
     assert parse_units(read_source(latin), "python")["units"][0]["name"] == "café"
 
 
+def test_a_legacy_8bit_file_keeps_its_letters_and_damaged_utf8_keeps_what_is_whole(tmp_path):
+    from leancode.index import parse_units
+
+    for name, language in (("plain.py", "python"), ("Plain.java", "java")):  # no coding line: Windows-1252
+        legacy = tmp_path / name
+        code = ("def café_name():\n    return 'déjà vu'\n" if language == "python"
+                else "class Plain { int café() { return 1; } } // “quoted”\n")
+        legacy.write_bytes(code.encode("cp1252"))
+        assert read_source(legacy) == code
+        assert parse_units(read_source(legacy), language)["units"][0]["name"].startswith("café")
+    damaged = tmp_path / "damaged.py"
+    damaged.write_bytes("x = 'größe'\n".encode("utf-8") + b"y = '\xff'\n")
+    assert read_source(damaged) == "x = 'größe'\ny = '\ufffd'\n"
+
+
 def test_nested_functions_are_bounded_in_what_they_store():
     from leancode.index import MAX_UNIT_CHARS, parse_units
 
