@@ -417,9 +417,15 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     return units
 
 
-def preview(code: str, docstring: str | None) -> str:
-    """One line to show for a function: its docstring's first line, else its first code line (120 characters)."""
-    lines = [line.strip() for line in (docstring or "").splitlines() if line.strip()]
+def preview(code: str, docstring: str | None, language: str | None = None) -> str:
+    """One line to show for a function (120 characters): its docstring's first sentence (`first_sentence`, where
+    `language` is given), else the docstring's first line that is no tag (`@name addDays`), else its first code
+    line."""
+    from .docstrings import first_sentence
+
+    sentence = first_sentence(docstring, language) if language else ""
+    lines = [sentence] if sentence else [line.strip() for line in (docstring or "").splitlines()
+                                         if line.strip() and not line.lstrip().startswith("@")]
     if not lines:
         lines = [line.strip() for line in code.splitlines()
                  if line.strip() and not line.lstrip().startswith(("@", "#["))]

@@ -385,3 +385,13 @@ def test_cli_index_then_search_json(tmp_path):
     assert hit["path"] == "textwrap.py" and isinstance(hit["score"], float) and hit["preview"]
     assert "def wrap(" in Path(hit["file"]).read_text().splitlines()[hit["line"] - 1]
     assert "rebuilding" not in found.stderr  # the search used the index as built
+
+
+def test_the_preview_is_the_docs_first_sentence_not_a_tag():
+    from leancode.index import parse_units
+
+    code = ("/**\n * @name addDays\n * @category Day Helpers\n * @summary Add the specified number of days to the "
+            "given date.\n */\nexport function addDays(date, amount) {\n  return date + amount;\n}\n"
+            "/** @param {number} n */\nfunction twice(n) {\n  return 2 * n;\n}\n")
+    previews = [u["preview"] for u in parse_units(code, "javascript")["units"]]
+    assert previews == ["Add the specified number of days to the given date.", "function twice(n) {"]
