@@ -335,10 +335,13 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
     moves on (at most MAX_REPAIRS lines), and the blanked rows. Byte offsets match `code`'s, and node text
     outside the blanked lines is its."""
     source, best, blanked = code.encode("utf-8"), tree, set()
+    quiet = _quiet_rows(source, tree, spec_for(language))
     for _ in range(MAX_REPAIRS):
-        row = _first_error_line(best.root_node) - 1
-        tries = []  # the failing line, or the line before it (tree-sitter often fails on the line after a typo)
-        for candidate_row in {row, max(row - 1, 0)}:
+        row = _code_row(_first_error_line(best.root_node) - 1, quiet | blanked)
+        # The failing line, or the line of code before it (tree-sitter often fails on the line after a typo; a
+        # doc comment between them is never blanked: it belongs to the function below).
+        tries = []
+        for candidate_row in {row, _code_row(row - 1, quiet | blanked)}:
             blanked_source = _blank_line(source, candidate_row)
             parsed = parser_for(language).parse(blanked_source)
             progress = len(code) + 1 if not parsed.root_node.has_error else _first_error_line(parsed.root_node) - 1
@@ -354,6 +357,29 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
 
 
 MAX_REPAIRS = 8
+
+
+def _code_row(row: int, quiet: set[int]) -> int:
+    """`row`, or the nearest row above it that is not `quiet` (0 at the top)."""
+    while row > 0 and row in quiet:
+        row -= 1
+    return max(row, 0)
+
+
+def _quiet_rows(source: bytes, tree: tree_sitter.Tree, spec: LanguageSpec) -> set[int]:
+    """The 0-based rows without code: blank, or comment only."""
+    lines = source.split(b"\n")
+    quiet = {row for row, line in enumerate(lines) if not line.strip()}
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in spec.comments:
+            first, last = node.start_point, node.end_point
+            if not lines[first.row][:first.column].strip() and not lines[last.row][last.column:].strip():
+                quiet.update(range(first.row, last.row + 1))
+        else:
+            stack.extend(node.children)
+    return quiet
 
 
 def extract_units(code: str, language: str, as_mined: bool = False) -> list[Unit]:

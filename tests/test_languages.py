@@ -380,6 +380,25 @@ def test_a_half_typed_function_hides_only_itself(language):
                                                              if u.name == "half")
 
 
+DOC_OF_B = {"python": "# Doubles y.\n", "go": "// Doubles y.\n", "rust": "/// Doubles y.\n"}
+
+
+@pytest.mark.parametrize("language", sorted(HALF_TYPED))
+def test_a_half_typed_function_leaves_the_next_ones_doc_comment_to_it(language):
+    # The error shows on the doc comment's line; blanking that line lost `b`'s documentation.
+    code = HALF_TYPED[language]
+    at = code.index("fn b" if language == "rust" else "func b" if language == "go" else
+                    "int b" if language == "java" else "def b" if language == "python" else "function b")
+    indent = "  " if language == "java" else ""
+    doc = DOC_OF_B.get(language, "/** Doubles y. */\n")
+    with pytest.warns(ParseWarning):
+        units = extract_units(code[:at] + "\n" + indent + doc + indent + code[at:], language)
+    b = next(u for u in units if u.name == "b")
+    if language != "python":  # a Python comment above a function is not its docstring
+        assert b.docstring == "Doubles y."
+    assert "y * 2" in b.code and all("y * 2" not in u.code for u in units if u.name == "half")
+
+
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_empty_code(language):
     assert extract_units("", language) == []
