@@ -181,7 +181,10 @@ def fallback_tokens(code: str, spec: LanguageSpec, offset: int = 0) -> list[Toke
     return out
 
 
-_CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+# The CJK blocks model tokenizers split around, as the Hugging Face fast tokenizer has them (its ranges skip
+# U+2A6E0-U+2A6FF and U+2B820-U+2B91F: "0" followed by one of those is one word, one piece).
+_CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
+        (0x2B920, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
 # Python counts these as whitespace; model tokenizers drop them as control characters.
 _INVISIBLE = "\x0b\x0c\x1c\x1d\x1e\x1f\x85"
 

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from leancode.importance import TableBuilder
@@ -86,6 +86,9 @@ def test_invariants_property(index, ratio, method):
 @settings(max_examples=200, deadline=None, derandomize=True)  # CI reproducible
 @given(code=st.text(max_size=300), ratio=st.floats(0, 1), method=st.sampled_from(METHODS),
        language=st.sampled_from(sorted(SNIPPETS)))
+@example(code="0\U0002b820", ratio=0.5, method="leancode", language="python")  # outside the tokenizer's CJK
+@example(code="x\U0002a6e0 = 1", ratio=0.5, method="truncate", language="go")
+@example(code="0\U0002b920", ratio=0.5, method="leancode", language="python")  # inside it
 def test_arbitrary_text_never_crashes(code, ratio, method, language):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
