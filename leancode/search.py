@@ -13,7 +13,8 @@ What a user is shown (`search`): a query that is a function's name (`reverse`,
 case only when few are); tests and benchmarks rank below the code they test (unless asked for, or the
 query names them); Python `@overload` stubs fold into their implementation (it takes the best score of
 the group), the functions of one name in one file (Java's overloads) into one row that counts the others,
-and identical copies of a function (same code, so same key) into one row that names the other locations.
+and identical copies of a function (same code, so same key), or one JavaScript module's other builds
+(`addDays.cjs` beside `addDays.js`), into one row that names the other locations.
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
 class Ranked(NamedTuple):
     row: int
     score: float
-    copies: tuple[int, ...]  # rows of the same code (same key) elsewhere, folded into this one
+    copies: tuple[int, ...]  # rows of the same code (same key), or its module's other builds, folded into this one
     overloads: tuple[int, ...] = ()  # rows of the same name in the same file, folded into this one
     tier: int = 2  # its `name_tiers` tier: 0 and 1 were promoted
 
@@ -264,29 +265,49 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
         rows = rank(query_vector, query_text, index, hybrid=hybrid, top=want, mask=mask, demote=demote,
                     promote=promote)
         best: dict[str, tuple[int, float]] = {}  # key -> its first-ranked (row, score)
-        names: set[tuple[str, str]] = set()  # (path, qualified name) of each row shown
+        modules: set[tuple[str, str]] = set()  # `_module` of each row shown
         for row, score in rows:
             row = folds.get(row, row)
-            name = (units[row].path, units[row].qualified_name)
-            if units[row].key not in best and name not in names and len(best) < top:
+            module = _module(units[row])
+            if units[row].key not in best and module not in modules and len(best) < top:
                 best[units[row].key] = (row, score)
-                names.add(name)
+                modules.add(module)
         if len(best) >= top or len(rows) < want:
             break
         want *= 2
-    copies: dict[str, list[int]] = {key: [] for key in best}  # every row of each shown code, ranked or not
-    overloads: dict[tuple[str, str], list[int]] = {name: [] for name in names}
+    # Every candidate row of each shown code (copies), and of each shown name in its module (overloads in its
+    # file; the same function built to another file, date-fns' addDays.cjs beside addDays.js, counts as a copy).
+    same_code: dict[str, list[int]] = {key: [] for key in best}
+    same_name: dict[tuple[str, str], list[int]] = {module: [] for module in modules}
     for row, unit in enumerate(units):
         if mask is not None and not mask[row]:
             continue
-        if unit.key in copies:
-            copies[unit.key].append(row)
-        elif (unit.path, unit.qualified_name) in overloads:
-            overloads[unit.path, unit.qualified_name].append(row)
-    return [Ranked(row, score, tuple(r for r in copies[key] if r != row),
-                   tuple(overloads[units[row].path, units[row].qualified_name]),
-                   2 if tiers is None else int(tiers[row]))
-            for key, (row, score) in best.items()]
+        if unit.key in same_code:
+            same_code[unit.key].append(row)
+        elif _module(unit) in same_name:
+            same_name[_module(unit)].append(row)
+    shown = []
+    for key, (row, score) in best.items():
+        named = same_name[_module(units[row])]
+        shown.append(Ranked(row, score,
+                            tuple(r for r in same_code[key] if r != row) + tuple(r for r in named
+                                                                                  if units[r].path != units[row].path),
+                            tuple(r for r in named if units[r].path == units[row].path),
+                            2 if tiers is None else int(tiers[row])))
+    return shown
+
+
+# One JavaScript or TypeScript module shipped under several extensions: ESM and CommonJS builds (addDays.js and
+# addDays.cjs), a TypeScript source beside its compiled JavaScript.
+_MODULE_EXTENSION = re.compile(r"\.[cm]?[jt]sx?$")
+
+
+def _module(unit) -> tuple[str, str]:
+    """A function as its module defines it: (file, qualified name), the file without its extension for
+    JavaScript and TypeScript (`_MODULE_EXTENSION`)."""
+    path = _MODULE_EXTENSION.sub("", unit.path) if unit.language in ("javascript", "typescript", "tsx") \
+        else unit.path
+    return path, unit.qualified_name
 
 
 # A query that is a name: an identifier, or one qualified by ".", "::", "#" or "->" (`Request::parse`).

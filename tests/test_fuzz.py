@@ -48,8 +48,10 @@ def encoder():
 
 @pytest.mark.slow
 def _folded_groups(units) -> int:
-    """How many groups of units share a key or a (path, qualified name), transitively: the fewest rows a search
-    may fold them into."""
+    """How many groups of units share a key or a module and qualified name (`search._module`), transitively: the
+    fewest rows a search may fold them into."""
+    from leancode.search import _module
+
     parent = list(range(len(units)))
 
     def root(i: int) -> int:
@@ -59,7 +61,7 @@ def _folded_groups(units) -> int:
 
     first: dict = {}
     for i, unit in enumerate(units):
-        for tag in (unit.key, (unit.path, unit.qualified_name)):
+        for tag in (unit.key, _module(unit)):
             parent[root(i)] = root(first.setdefault(tag, i))
     return len({root(i) for i in range(len(units))})
 

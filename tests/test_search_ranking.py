@@ -322,3 +322,15 @@ def test_overloads_fold_into_one_row_that_counts_them():
     assert [(r.row, r.overloads) for r in ranked] == [(0, (1, 2)), (3, ()), (4, ())]
     within = rank_units(query_vector, "sort an array", index, units, 3, mask=np.array([1, 0, 1, 1, 1], bool))
     assert within[0].overloads == (2,)  # only the candidates the search may show
+
+
+def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
+    from leancode.search import rank_units
+
+    # date-fns ships each function twice, as ESM (addDays.js) and CommonJS (addDays.cjs), in different code.
+    specs = [("addDays.js", "addDays"), ("addDays.cjs", "addDays"), ("subDays.js", "subDays"),
+             ("legacy/addDays.js", "addDays"), ("subDays.cjs", "subDays")]
+    units = _units(specs, "javascript")
+    index, query_vector = _descending(len(units))
+    ranked = rank_units(query_vector, "add days to a date", index, units, 3)
+    assert [(r.row, r.copies, r.overloads) for r in ranked] == [(0, (1,), ()), (2, (4,), ()), (3, (), ())]
