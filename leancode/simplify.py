@@ -92,8 +92,11 @@ def simplify(
     counter: PieceCounter | None = None,
     seed: int = 0,
     repeat_discount: float = REPEAT_DISCOUNT,
+    window: int | None = None,
 ) -> Simplified:
-    """Simplify `code` by removing `ratio` of its model tokens, or down to `budget` model tokens."""
+    """Simplify `code` by removing `ratio` of its model tokens, or down to `budget` model tokens. `window`: the
+    model reads at most this many pieces, so `ratio` removes that share of what it would read: a longer unit keeps
+    at most round((1 - ratio) x window) pieces, chosen from the whole unit."""
     check_settings(method, ratio, repeat_discount)
     if ratio is not None and budget is not None:
         raise ValueError("give ratio or budget, not both")
@@ -108,6 +111,8 @@ def simplify(
         target = max(0, total - budget)
     else:
         target = round((ratio or 0) * total)
+        if window is not None and ratio and total > window:
+            target = max(target, total - round((1 - ratio) * window))
 
     removed: set[int] = set()
     gone = 0

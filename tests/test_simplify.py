@@ -224,3 +224,24 @@ def test_piece_counts_agree_whether_counted_one_by_one_or_in_a_parallel_batch():
     one_by_one = PieceCounter()
     assert [one_by_one.counts([text])[0] for text in texts[:50]] == batched[:50]
     assert batched[:5] != [1] * 5 and sum(batched) > len(texts)
+
+
+def test_a_ratio_with_a_window_removes_its_share_of_what_the_model_reads(table):
+    code = SNIPPETS["python"] * 6  # longer than the window
+    whole = simplify(code, "python", ratio=0.5, table=table)
+    assert whole.model_tokens > 200
+    windowed = simplify(code, "python", ratio=0.5, table=table, window=100)
+    assert windowed.model_tokens_kept <= 50 < whole.model_tokens_kept  # half of the 100 the model would read
+    assert simplify(code, "python", ratio=0, table=table, window=100).code == code  # ratio 0: full code
+    short = SNIPPETS["python"]
+    assert simplify(short, "python", ratio=0.5, table=table, window=10_000).code == \
+        simplify(short, "python", ratio=0.5, table=table).code  # shorter than the window: as before
+
+
+def test_the_encoder_simplifies_to_its_share_of_its_window():
+    from leancode.encoder import Encoder
+
+    encoder = Encoder(ratio=0.5)
+    assert encoder.window == encoder.max_length - 2  # [CLS] and [SEP]
+    [long] = encoder.simplify([(SNIPPETS["python"] * 12, "python")])
+    assert long.model_tokens > 2 * encoder.window and long.model_tokens_kept <= encoder.window // 2
