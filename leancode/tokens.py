@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from tree_sitter import Node
 
-from .categories import StatementCategory, statement_category
+from .categories import STATEMENT_TYPES, StatementCategory, statement_category
 from .languages import CharOffsets, LanguageSpec, ParseWarning, parse, spec_for
 
 C = StatementCategory
@@ -24,8 +24,7 @@ IDENTIFIER, KEYWORD, OPERATOR, LITERAL, COMMENT = "identifier", "keyword", "oper
 KINDS = (IDENTIFIER, KEYWORD, OPERATOR, LITERAL, COMMENT)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # immutable; a third of a frozen dataclass's cost to build (lex builds one a word)
     text: str
     start: int  # character offsets into the code
     end: int
@@ -53,16 +52,16 @@ def _kind_of_type(kind: str, named: bool, spec: LanguageSpec) -> str:
     return ""
 
 
-def token_kind(node: Node, spec: LanguageSpec) -> str:
-    kind, named = node.type, node.is_named
+def token_kind(kind: str, named: bool, text: str, spec: LanguageSpec) -> str:
+    """The kind of a leaf node of type `kind` (named or not) and text `text`."""
     key = (spec.name, kind, named)
     decided = _KIND_OF_TYPE.get(key)
     if decided is None:
         decided = _KIND_OF_TYPE[key] = _kind_of_type(kind, named, spec)
     if decided:
         return decided
-    text = node.text
-    if text[:1].isalpha() or text[:1] == b"_":
+    first = text[:1]
+    if first.isascii() and first.isalpha() or first == "_":
         keyword = not named or kind.endswith("type") or kind in ("this", "super", "self")
         return KEYWORD if keyword else IDENTIFIER
     return OPERATOR
@@ -103,48 +102,65 @@ class _Lexer:
         self.tokens: list[Token] = []
         self.statements = 0
 
-    def add(self, start: int, end: int, kind: str, category: C, statement: int, in_call: bool) -> None:
-        text = self.code[start:end]
-        if _one_word(text):  # without building the list _split_words returns
-            self.tokens.append(Token(text, start, end, kind, category, statement, in_call))
+    def add(self, text: str, start: int, kind: str, category: C, statement: int, in_call: bool) -> None:
+        """The token of `text` (at `start`), or one token per word where it has spaces."""
+        if text and not _SPACE.search(text):  # one word (most leaves): without building the list _split_words returns
+            self.tokens.append(Token(text, start, start + len(text), kind, category, statement, in_call))
             return
         for word, s, e in _split_words(text, start):
             self.tokens.append(Token(word, s, e, kind, category, statement, in_call))
 
     def walk(self, root: Node) -> None:
-        """Tokens of the tree in source order; iterative (an explicit stack), so no nesting depth overflows."""
-        spec, char = self.spec, self.char
-        # (node, category, statement, in_call, opens a function body)
-        stack: list[tuple[Node, C, int, bool, bool]] = [(root, C.OTHER, -1, False, False)]
-        while stack:
-            node, category, statement, in_call, body_of_function = stack.pop()
-            if body_of_function:
-                self.statements += 1
-                statement = self.statements
+        """Tokens of the tree in source order, in one pass of a tree cursor (no recursion, so no nesting depth
+        overflows). Each node reads the context its parent gave its children: (category, statement, in_call), or
+        for the children of a function (None, the header's statement, the body node's id): there the body opens
+        a statement of its own, every other child is the signature, and neither is inside a call."""
+        spec, char, add, language, code = self.spec, self.char, self.add, self.language, self.code
+        comments, atomic, functions, calls = spec.comments, spec.atomic, spec.functions, spec.calls
+        statement_types = STATEMENT_TYPES[language]
+        cursor = root.walk()
+        context: tuple = (C.OTHER, -1, False)  # the context of the current node and its siblings
+        parents: list[tuple] = []  # the contexts of its ancestors, innermost last
+        while True:
+            node = cursor.node
+            category, statement, in_call = context
+            if category is None:  # a child of a function: its body opens a statement, the rest is its signature
+                if node.id == in_call:
+                    self.statements += 1
+                    category, statement = C.OTHER, self.statements
+                else:
+                    category = C.SIGNATURE
+                in_call = False
             kind = node.type
-            leaf = kind in spec.comments or node.child_count == 0 or kind in spec.atomic
-            if leaf:
+            if kind in comments or kind in atomic or node.child_count == 0:  # a leaf
                 start, end = node.start_byte, node.end_byte
                 if char is not None:
                     start, end = char(start), char(end)
-                if kind in spec.comments:
-                    self.add(start, end, COMMENT, C.ANNOTATION, statement, in_call)
+                text = code[start:end]
+                if kind in comments:
+                    add(text, start, COMMENT, C.ANNOTATION, statement, in_call)
                 else:
-                    self.add(start, end, token_kind(node, spec), category, statement, in_call)
+                    add(text, start, token_kind(kind, node.is_named, text, spec), category, statement, in_call)
+            else:  # descend, giving the children their context
+                if kind in functions:
+                    self.statements += 1
+                    body = node.child_by_field_name("body")
+                    inner = (None, self.statements, body.id if body is not None else None)
+                else:
+                    if kind in statement_types and (opened := statement_category(node, language, calls)) is not None:
+                        self.statements += 1
+                        category, statement = opened, self.statements
+                    inner = (category, statement, in_call or kind in calls)
+                cursor.goto_first_child()
+                parents.append(context)
+                context = inner
                 continue
-            children = node.children
-            if kind in spec.functions:
-                self.statements += 1
-                header, body = self.statements, node.child_by_field_name("body")
-                stack.extend((child, C.OTHER, -1, False, True) if body is not None and child.id == body.id
-                             else (child, C.SIGNATURE, header, False, False) for child in reversed(children))
-                continue
-            opened = statement_category(node, self.language, spec.calls)
-            if opened is not None:
-                self.statements += 1
-                category, statement = opened, self.statements
-            in_call = in_call or kind in spec.calls
-            stack.extend((child, category, statement, in_call, False) for child in reversed(children))
+            # on to the next sibling, else to the next sibling of the nearest ancestor with one
+            while not cursor.goto_next_sibling():
+                if not parents:
+                    return
+                cursor.goto_parent()
+                context = parents.pop()
 
     def fill_gaps(self) -> None:
         """Lex any non-whitespace text no tree-sitter leaf covers (error recovery leaves holes)."""
@@ -209,7 +225,7 @@ def _merge_glued(tokens: list[Token], code: str) -> list[Token]:
         previous = out[-1] if out else None
         if (previous is not None and not code[previous.end:token.start].strip(_INVISIBLE)
                 and not _splits_words(code[token.start]) and not _splits_words(code[previous.end - 1])):
-            out[-1] = replace(previous, text=previous.text + token.text, end=token.end)
+            out[-1] = previous._replace(text=previous.text + token.text, end=token.end)
         else:
             out.append(token)
     return out

@@ -471,6 +471,35 @@ def test_non_ascii_offsets():
     assert token(tokens, "print").start == code.index("print")
 
 
+def test_statements_of_nested_functions():
+    """Statement ids, categories and `in_call` through nested functions and closures: a function's header is one
+    statement, its body opens another, and its children leave an enclosing call (pins the tree walk)."""
+    def run(text: str, category: C, statement: int, in_call: bool) -> list[tuple]:
+        return [(word, category, statement, in_call) for word in text.split()]
+
+    got = [(t.text, t.category, t.statement, t.in_call) for t in lex(
+        "def outer(a):\n    def inner(b):\n        return f(b)\n    return inner(a)\n", "python")]
+    assert got == (run("def outer ( a ) :", C.SIGNATURE, 1, False) + run("def inner ( b ) :", C.SIGNATURE, 3, False)
+                   + run("return", C.RETURN, 5, False) + run("f ( b )", C.RETURN, 5, True)
+                   + run("return", C.RETURN, 6, False) + run("inner ( a )", C.RETURN, 6, True))
+    got = [(t.text, t.category, t.statement, t.in_call) for t in lex(
+        "fn run(xs: Vec<i32>) -> i32 {\n    let f = |x| { g(x) };\n    xs.iter().map(|y| h(y)).sum()\n}", "rust")]
+    assert got == (run("fn run ( xs : Vec < i32 > ) -> i32", C.SIGNATURE, 1, False) + run("{", C.OTHER, 2, False)
+                   + run("let f =", C.DECLARATION, 3, False) + run("| x |", C.SIGNATURE, 4, False)
+                   + run("{", C.OTHER, 5, False) + run("g ( x )", C.OTHER, 5, True) + run("}", C.OTHER, 5, False)
+                   + run(";", C.DECLARATION, 3, False) + run("xs . iter ( ) . map (", C.OTHER, 2, True)
+                   + run("| y |", C.SIGNATURE, 6, False) + run("h ( y )", C.OTHER, 7, True)
+                   + run(") . sum ( )", C.OTHER, 2, True) + run("}", C.OTHER, 2, False))
+
+
+def test_tokens_are_immutable_values():
+    first, second = lex("f(x)", "python")[:2], lex("f(x)", "python")[:2]
+    assert first == second and hash(first[0]) == hash(second[0])
+    with pytest.raises(AttributeError):
+        first[0].text = "g"
+    assert first[0]._replace(text="g").text == "g" and first[0].text == "f"
+
+
 # --- statement categories ----------------------------------------------------------------------
 
 
