@@ -377,7 +377,7 @@ def _test_path(path: str) -> bool:
     return bool(_TEST_DIRS.intersection(f.lower() for f in folders) or _TEST_FILE.search(name))
 
 
-@lru_cache(maxsize=1 << 17)  # asked for every indexed function on every search
+@lru_cache(maxsize=1 << 18)  # asked for every indexed function on every search
 def is_test_code(path: str, qualified_name: str) -> bool:
     """A test or benchmark function: by its file (tests/, *_test.go, FooTest.java, x.spec.ts, bench/ ...),
     its name (test_x, TestX, BenchmarkX) or its scope (a TestX class, a Rust `tests` or `test` module)."""
