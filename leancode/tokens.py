@@ -104,7 +104,7 @@ class _Lexer:
 
     def add(self, text: str, start: int, kind: str, category: C, statement: int, in_call: bool) -> None:
         """The token of `text` (at `start`), or one token per word where it has spaces."""
-        if text and not _SPACE.search(text):  # one word (most leaves): without building the list _split_words returns
+        if _one_word(text):  # most leaves: without building the list _split_words returns
             self.tokens.append(Token(text, start, start + len(text), kind, category, statement, in_call))
             return
         for word, s, e in _split_words(text, start):
@@ -117,7 +117,7 @@ class _Lexer:
         a statement of its own, every other child is the signature, and neither is inside a call."""
         spec, char, add, language, code = self.spec, self.char, self.add, self.language, self.code
         comments, atomic, functions, calls = spec.comments, spec.atomic, spec.functions, spec.calls
-        statement_types = STATEMENT_TYPES[language]
+        statement_types = STATEMENT_TYPES[language]  # most nodes are none: skip the call
         cursor = root.walk()
         context: tuple = (C.OTHER, -1, False)  # the context of the current node and its siblings
         parents: list[tuple] = []  # the contexts of its ancestors, innermost last
