@@ -279,12 +279,13 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     # file; the same function built to another file, date-fns' addDays.cjs beside addDays.js, counts as a copy).
     same_code: dict[str, list[int]] = {key: [] for key in best}
     same_name: dict[tuple[str, str], list[int]] = {module: [] for module in modules}
+    shown_names = {name for _, name in modules}  # a cheap test before `_module`'s path rewrite
     for row, unit in enumerate(units):
         if mask is not None and not mask[row]:
             continue
         if unit.key in same_code:
             same_code[unit.key].append(row)
-        elif _module(unit) in same_name:
+        elif unit.qualified_name in shown_names and _module(unit) in same_name:
             same_name[_module(unit)].append(row)
     shown = []
     for key, (row, score) in best.items():
