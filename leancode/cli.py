@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
-from .messages import show_own_warnings
+from .messages import printable, show_own_warnings
 from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
@@ -177,7 +177,7 @@ def _simplify_file(args: argparse.Namespace) -> int:
         or [(str(path), code)]
     for header, snippet in snippets:
         result = _simplify_one(snippet, language, args)
-        note = f"# {header}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
+        note = f"# {printable(header)}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
         print(f"{DIM}{note}{RESET}" if color else note)
         print(_dimmed(snippet, result) if color else result.code)
         print()
@@ -258,7 +258,8 @@ def _summarize(args: argparse.Namespace) -> int:
                            "ratio": args.ratio, "model": model} for u, s in zip(units, summaries)], indent=2))
     else:
         for unit, s in zip(units, summaries):
-            print(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature} [{s.note}]")
+            print(printable(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature}")
+                  + f" [{s.note}]")
     return 0
 
 
@@ -426,8 +427,9 @@ def _search(args: argparse.Namespace) -> int:
     if not index.load():
         if args.update is False:
             raise LookupError(f"no index of {root} yet (--no-update): run `leancode index {root}` first")
-        print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
-              file=sys.stderr)
+        if index.unusable is None:  # else the warning said why it is rebuilt
+            print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
+                  file=sys.stderr)
         index.update(progress=not args.json)
     elif args.update is not False:
         index.update(progress=not args.json)
@@ -440,13 +442,14 @@ def _search(args: argparse.Namespace) -> int:
         return 0
     dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
     for hit, gone in zip(hits, stale):
-        where = f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}"
+        where = printable(f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}")
         deleted = " (file deleted since indexing)" if gone else ""
-        copies = ", ".join(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}"
-                           + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else "")
+        copies = ", ".join(printable(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}"
+                           + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else ""))
                            for c in hit.copies)  # the same code may be another type's method
         overloads = len(hit.overloads)
-        print(f"{hit.score:.3f}  {where}  {hit.unit.qualified_name}{deleted}  {dim}{hit.unit.preview}{reset}"
+        print(f"{hit.score:.3f}  {where}  {printable(hit.unit.qualified_name)}{deleted}  "
+              f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")
               + (f"  (also at: {copies})" if copies else ""))
     if not hits:
@@ -469,12 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         print("leancode: interrupted", file=sys.stderr)
         return 130
     except (OSError, ValueError, LookupError) as error:
-        print(f"leancode: error: {error}", file=sys.stderr)
+        print(f"leancode: error: {printable(str(error))}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug: one line for the user, the traceback only when asked for
         if os.environ.get("LEANCODE_DEBUG"):
             raise
-        print(f"leancode: internal error: {type(error).__name__}: {error} (LEANCODE_DEBUG=1 shows the traceback)",
+        print(f"leancode: internal error: {type(error).__name__}: {printable(str(error))} "
+              "(LEANCODE_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return 1
 

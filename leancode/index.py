@@ -38,10 +38,11 @@ from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIn
                           manifest_settings, read_manifest, read_snapshot, refuse_symlinks, safe_mkdir, snapshot_of,
                           write_snapshot)
 from .languages import ParseWarning
+from .messages import printable
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
-from .walk import HEAD_BYTES, VENDORED, is_generated, printable_path, walk_repository
+from .walk import HEAD_BYTES, VENDORED, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
            "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "unit_key",
@@ -94,6 +95,7 @@ class RepositoryIndex:
         self.languages = frozenset(languages) if languages else None
         self._snapshot: Snapshot | None = None
         self._search_index: SearchIndex | None = None
+        self.unusable: str | None = None  # why the index on disk was last found unusable (told once), else None
 
     # -- paths and setup ---------------------------------------------------------------------
 
@@ -166,17 +168,22 @@ class RepositoryIndex:
                 return False
             except Exception as error:  # a damaged file can fail in any of zipfile's, numpy's or json's ways
                 if attempt:
-                    warnings.warn(f"index {self.index_dir} is damaged or inconsistent "
-                                  f"({type(error).__name__}: {error}); rebuilding it",
-                                  stacklevel=2)
-                    return False
+                    return self._unusable(f"index {self.index_dir} is damaged or inconsistent "
+                                          f"({type(error).__name__}: {error}); rebuilding it")
                 time.sleep(0.05)
         if snapshot.config_key != self.encoder.config_key:
-            warnings.warn(f"index {self.index_dir} was built with another encoder configuration; rebuilding it",
-                          stacklevel=2)
-            return False
+            return self._unusable(f"index {self.index_dir} was built with another encoder configuration; "
+                                  "rebuilding it")
         self._set(snapshot)
+        self.unusable = None
         return True
+
+    def _unusable(self, why: str) -> bool:
+        """Warn that the index on disk cannot be used (once, though load runs again before the rebuild)."""
+        if why != self.unusable:
+            warnings.warn(why, stacklevel=3)
+        self.unusable = why
+        return False
 
     def _set(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
@@ -244,7 +251,7 @@ class RepositoryIndex:
         reasons: Counter[str] = Counter()
 
         def skip(relative: str, reason: str, detail: str = "") -> None:
-            relative = printable_path(relative)
+            relative = printable(relative)
             reasons[reason] += 1
             stats.skipped_paths.append((relative, reason))
             if reason in _WARN_REASONS:
@@ -380,7 +387,7 @@ class RepositoryIndex:
             stats.files_parsed += 1
         if parsed["syntax"]:
             stats.syntax_errors += 1
-            warnings.warn(f"{printable_path(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=3)
+            warnings.warn(f"{printable(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=3)
         return parsed["units"]
 
     def _read(self, relative: str, path: Path, skip: Callable[..., None]) -> bytes | None:

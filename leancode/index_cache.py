@@ -57,7 +57,8 @@ class SafeDisk(diskcache.Disk):
         return super().fetch(mode, filename, value, read)
 
 
-_DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database")
+_DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database",
+           "unable to open database file")  # the last: e.g. a directory where cache.db should be
 
 
 # What diskcache raises on a damaged database besides sqlite's errors (e.g. a NULL where it expects a setting).
@@ -69,6 +70,15 @@ def _is_corruption(error: Exception) -> bool:
     if isinstance(error, sqlite3.OperationalError):
         return any(sign in str(error) for sign in _DAMAGE)
     return isinstance(error, (sqlite3.DatabaseError, *_ODD))
+
+
+class CacheUnavailable(OSError):
+    """The cache can be neither used nor rebuilt (read-only, locked by another process): the user's to fix."""
+
+
+def _unavailable(directory: Path, error: Exception) -> CacheUnavailable:
+    return CacheUnavailable(f"index cache {directory}: {error} (check its permissions and that no other LeanCode "
+                            "process holds it; removing the directory rebuilds it)")
 
 
 class IndexCache:
@@ -91,9 +101,12 @@ class IndexCache:
             return cache
         except (sqlite3.DatabaseError, ValueError, *_ODD) as error:
             if not _is_corruption(error) and not isinstance(error, ValueError):
-                raise
+                raise _unavailable(self.directory, error) from None
             self._warn_and_clear(error)
-            return diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
+            try:
+                return diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
+            except sqlite3.DatabaseError as again:  # not even a fresh one opens there
+                raise _unavailable(self.directory, again) from None
 
     def _warn_and_clear(self, error: Exception) -> None:
         warnings.warn(f"index cache {self.directory} is corrupt ({error}); rebuilding it", stacklevel=3)
@@ -106,6 +119,8 @@ class IndexCache:
             return action()
         except (sqlite3.DatabaseError, *_ODD) as error:
             if not _is_corruption(error):
+                if isinstance(error, sqlite3.OperationalError):  # read-only, locked: said, with the directory
+                    raise _unavailable(self.directory, error) from None
                 raise
             self._cache.close()
             self._warn_and_clear(error)

@@ -87,7 +87,11 @@ def atomic_write(path: Path, write: Callable[[io.BufferedWriter], None]) -> None
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except IsADirectoryError:
+            raise UnsafeIndexDir(f"{path} is a directory where LeanCode keeps a file; remove it (the index "
+                                 "is rebuilt)") from None
     finally:
         if temporary.exists():
             temporary.unlink()
@@ -174,12 +178,18 @@ _UNIT_TEXT = ("name", "qualified_name", "language", "preview", "key", "terms")
 _NEWER_FIELDS = {"test"}  # absent from snapshots written before it (read as its default)
 
 
+def inside_root(path: str) -> bool:
+    """A unit's path as the walk records it: relative, "/"-separated, no `.`/`..` or empty part, no NUL (a
+    snapshot shipped inside a repository must not name a file outside it)."""
+    parts = path.split("/")
+    return bool(path) and "\0" not in path and not path.startswith("/") \
+        and all(part not in ("", ".", "..") for part in parts)
+
+
 def valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
     return isinstance(record, dict) and all(type(record.get(k)) is str for k in _UNIT_TEXT + text) \
         and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line")) \
         and type(record.get("test", False)) is bool
-
-
 
 
 def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
@@ -191,7 +201,13 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
         if not os.path.lexists(path):
             raise FileNotFoundError(path) from None
         raise
-    with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+    try:
+        data = np.load(io.BytesIO(blob), allow_pickle=False)
+    except ValueError:  # numpy's own message invites unpickling the file: never
+        raise ValueError("not an archive of arrays as LeanCode writes it") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError("a single array, not an archive of arrays as LeanCode writes it")
+    with data:
         meta = json.loads(bytes(data["meta"]).decode("utf-8"))
         records = json.loads(bytes(data["units"]).decode("utf-8"))
         vectors = np.ascontiguousarray(data["vectors"])
@@ -201,6 +217,8 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
                                                 and _UNIT_FIELDS - _NEWER_FIELDS <= r.keys() <= _UNIT_FIELDS
                                                 for r in records):
         raise ValueError("snapshot unit records of the wrong shape")
+    if not all(inside_root(r["path"]) for r in records):
+        raise ValueError("a snapshot unit's path leaves the repository")
     units = [IndexedUnit(**record) for record in records]
     if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(units) \
             or vectors.shape[0] and vectors.shape[1] != dim:

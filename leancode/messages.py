@@ -5,9 +5,22 @@ they are not the user's to act on. Python's own `-W` / `PYTHONWARNINGS` turn thi
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import warnings
 from pathlib import Path
+
+# What a terminal would act on or that splits a line: C0 and C1 controls (escape sequences, newlines), line and
+# paragraph separators, and the bidirectional overrides that reorder what is shown ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Repository text (a file name, a docstring, a generated line) for one line of terminal output: control
+    characters as escapes (`\\x1b`, `\\n`), undecodable bytes of a file name as `\\xNN`."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
 
 # Never raised by LeanCode: such a warning attributed to a LeanCode line is a library's about our call.
 _FOREIGN = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)

@@ -53,10 +53,11 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES, follow_
         if error.errno == errno.ELOOP and not follow_symlinks:
             raise FileSkipped("symlink") from None
         raise FileSkipped("unreadable", error.strerror or str(error)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # checked before `open`, which refuses a directory with its own error
+        os.close(fd)
+        raise FileSkipped("not a regular file")
     with open(fd, "rb", closefd=True) as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileSkipped("not a regular file")
         if info.st_size > max_bytes:
             raise FileSkipped("too large", f"{info.st_size:,} bytes")
         try:
@@ -108,10 +109,11 @@ def _utf8_or_legacy(data: bytes) -> str:
     return data.decode("cp1252", "replace")
 
 
-def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES, language: str | None = None) -> str:
+def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES, language: str | None = None,
+                follow_symlinks: bool = True) -> str:
     """The text of a source file; raises FileSkipped (with the reason) for binary, huge, unreadable or
     non-regular files (FIFOs, devices: never opened for a blocking read)."""
-    data = read_bytes(path, max_bytes)
+    data = read_bytes(path, max_bytes, follow_symlinks)
     if is_binary(data):
         raise FileSkipped("binary")
     return decode_source(data, language or language_for_path(Path(path).name))

@@ -140,11 +140,6 @@ def _utf8(name: str) -> bool:
         return False
 
 
-def printable_path(relative: str) -> str:
-    """A path for messages and statistics: undecodable bytes shown as \\xNN."""
-    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def walk_repository(root: Path, skip: Callable[[str, str], None],
                     extra_skips: tuple[Path, ...] = ()) -> Iterator[tuple[str, Path, str]]:
     """(relative path, path, language) of every source file to index, in a stable order.

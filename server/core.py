@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -34,9 +35,17 @@ LANGUAGE_IDS = {"javascriptreact": "javascript", "typescriptreact": "tsx"}  # LS
 
 
 def path_of(uri: str) -> Path | None:
-    """The local path of a `file:` URI (None for any other scheme)."""
+    """The local path of a `file:` URI (None for any other scheme, or a path no file can have: a NUL in it)."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
-    return Path(path) if path else None
+    return Path(path) if path and "\0" not in path else None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half a pair; UTF-8 cannot encode it
+
+
+def source_of(document) -> str:
+    """An open buffer's text, a lone surrogate (half a UTF-16 pair the client sent) as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", document.source)
 
 
 class LeanCodeServer(LanguageServer):
@@ -198,7 +207,7 @@ class LeanCodeServer(LanguageServer):
             path = path_of(uri)
             if document is None or path is None:
                 return
-            text, version = document.source, document.version or 0
+            text, version = source_of(document), document.version or 0
             self.indexer.post(("overlay", uri), lambda: self.state.set_overlay(path, text, version))
 
         self.overlays.schedule(self.loop, uri, self.settings.debounce_ms / 1000, fire)
@@ -233,9 +242,10 @@ class LeanCodeServer(LanguageServer):
             language = LANGUAGE_IDS.get(document.language_id, document.language_id)
         return language if language in LANGUAGES else None
 
-    def text_of(self, path: Path) -> str:
-        """An open buffer's text (unsaved edits included), else the file's."""
+    def text_of(self, path: Path, follow_symlinks: bool = True) -> str:
+        """An open buffer's text (unsaved edits included), else the file's (`follow_symlinks=False` for a file
+        the index names: the walk never indexes through a symlink)."""
         document = self.document(from_fs_path(str(path)))
         if document is not None:
-            return document.source
-        return read_source(path)
+            return source_of(document)
+        return read_source(path, follow_symlinks=follow_symlinks)

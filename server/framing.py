@@ -29,6 +29,8 @@ from typing import Awaitable, Callable
 from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter
 
+from .protocol import is_parse_error
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 2**20  # bytes; an editor's largest document is far smaller, a runaway length is not
@@ -114,7 +116,10 @@ async def serve(server, read: Callable[[], Awaitable[bytes]]) -> None:
         try:
             protocol.handle_message(json.loads(body, object_hook=protocol.structure_message))
         except Exception as error:
-            logger.exception("unable to handle a message")
+            if is_parse_error(error):  # the client's fault: answered with a parse error, logged without a traceback
+                logger.warning("unparsable message: %s", error)
+            else:
+                logger.exception("unable to handle a message")
             server.report_server_error(error, JsonRpcException)
 
 

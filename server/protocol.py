@@ -159,4 +159,5 @@ logging.getLogger("pygls.protocol.json_rpc").addFilter(_AnsweredErrors())
 
 
 def is_parse_error(error: Exception) -> bool:
-    return isinstance(error, (json.JSONDecodeError, UnicodeDecodeError))
+    # RecursionError: a message nested too deeply for the JSON decoder (thousands of brackets)
+    return isinstance(error, (json.JSONDecodeError, UnicodeDecodeError, RecursionError))

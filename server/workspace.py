@@ -190,7 +190,12 @@ class Workspaces:
             return False
         if folder.reader.exclude is not None and folder.reader.exclude.match_file(relative):
             return False
-        check_text(text)
+        try:
+            check_text(text)
+        except FileSkipped:  # too large or binary to parse: none of the buffer's functions stays searchable
+            # (its saved version's included), and the job's log says why
+            _store_overlay(folder, relative, Overlay(version, [], np.zeros((0, self.encoder.dim), np.float32)))
+            raise
         records = parse_units(text, language)["units"]  # as the index records a saved file
         units, vectors, missing = [], [], []
         reader_vectors = folder.reader.vectors if folder.ready else None
@@ -207,10 +212,7 @@ class Workspaces:
             for i, vector in zip(missing, encoded):
                 vectors[i] = vector
         matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.encoder.dim), np.float32)
-        with folder.lock:
-            current = folder.overlays.get(relative)
-            if current is None or current.version <= version:
-                folder.overlays[relative] = Overlay(version, units, matrix)
+        _store_overlay(folder, relative, Overlay(version, units, matrix))
         return True
 
     def drop_overlay(self, path: Path, up_to_version: int | None = None) -> None:
@@ -297,6 +299,14 @@ class Workspaces:
                 for overlay in overlays.values():
                     found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
         return found
+
+
+def _store_overlay(folder: Folder, relative: str, overlay: Overlay) -> None:
+    """Keep `overlay` for the buffer at `relative` unless a later version's is there already."""
+    with folder.lock:
+        current = folder.overlays.get(relative)
+        if current is None or current.version <= overlay.version:
+            folder.overlays[relative] = overlay
 
 
 __all__ = ["FileSkipped", "Folder", "Hit", "Overlay", "Workspaces", "read_source", "check_text", "INDEX_DIRNAME"]

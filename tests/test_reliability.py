@@ -474,3 +474,110 @@ def test_a_cache_database_with_odd_rows_is_rebuilt(tmp_path, encoder):
     (tmp_path / ".leancode" / "snapshot.npz").unlink()
     with pytest.warns(UserWarning, match="corrupt"):
         assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 1
+
+
+# --- hostile repositories: what they ship, name or write ------------------------------------------
+
+def test_a_directory_where_a_file_is_expected_is_skipped_not_fatal(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / ".gitignore").mkdir()  # read for ignore rules
+    (tmp_path / "sub" / ".leancodeignore").mkdir(parents=True)
+    with pytest.raises(FileSkipped, match="not a regular file"):
+        read_source(tmp_path / ".gitignore")
+    assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 1
+
+
+def _tamper_snapshot(index_dir: Path, path: str) -> None:
+    import numpy as np
+
+    with np.load(index_dir / "snapshot.npz") as data:
+        arrays = {name: data[name] for name in data.files}
+    units = json.loads(bytes(arrays["units"]).decode())
+    units[0]["path"] = path
+    arrays["units"] = np.frombuffer(json.dumps(units).encode(), dtype=np.uint8)
+    with open(index_dir / "snapshot.npz", "wb") as handle:
+        np.savez(handle, **arrays)
+
+
+@pytest.mark.parametrize("outside", ["../outside/secret.py", "/etc/passwd", "a/../../x.py", "./good.py"])
+def test_a_snapshot_naming_a_file_outside_the_repository_is_rebuilt(tmp_path, encoder, capsys, outside):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "good.py").write_text(GOOD)
+    assert cli(["index", str(repo), "--method", "slimcode"]) == 0
+    _tamper_snapshot(repo / ".leancode", outside)
+    capsys.readouterr()
+    assert cli(["search", "read a config file", "--path", str(repo), "--json", "--method", "slimcode"]) == 0
+    out, err = capsys.readouterr()
+    assert "leaves the repository" in err and err.count("rebuilding it") == 1 and "no index" not in err
+    assert [hit["file"] for hit in json.loads(out)] == [str(repo / "good.py")]
+
+
+def test_a_garbage_snapshot_is_told_once_in_leancodes_words(tmp_path, encoder, capsys):
+    (tmp_path / "good.py").write_text(GOOD)
+    assert cli(["index", str(tmp_path), "--method", "slimcode"]) == 0
+    (tmp_path / ".leancode" / "snapshot.npz").write_bytes(os.urandom(4000))
+    capsys.readouterr()
+    assert cli(["search", "read a config file", "--path", str(tmp_path), "--method", "slimcode"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("damaged") == 1 and "allow_pickle" not in err and "no index" not in err
+
+
+def test_repository_text_cannot_drive_the_terminal(tmp_path, encoder, capsys):
+    escape = "\x1b[2J\x1b]0;pwned\x07\u202e"  # clear the screen, set the title, reverse what follows
+    (tmp_path / "new\nline.py").write_text(f'def clear():\n    """{escape}Clears the screen."""\n    return 1\n')
+    assert cli(["search", "clear the screen", "--path", str(tmp_path), "--method", "slimcode"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out and "new\\nline.py" in out and len(out.splitlines()) == 1
+    assert cli(["summarize", str(tmp_path / "new\nline.py")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\\u202e" in out and len(out.splitlines()) == 1
+
+
+def test_a_directory_in_place_of_the_cache_database_is_rebuilt(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    RepositoryIndex(tmp_path, encoder).update(progress=False)
+    database = tmp_path / ".leancode" / "cache" / "cache.db"
+    database.unlink()
+    database.mkdir()
+    (tmp_path / ".leancode" / "snapshot.npz").unlink()
+    with pytest.warns(UserWarning, match="corrupt"):
+        assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 1
+    assert database.is_file()
+
+
+def test_a_directory_in_place_of_the_manifest_is_named_in_the_error(tmp_path, encoder, capsys):
+    (tmp_path / "good.py").write_text(GOOD)
+    assert cli(["index", str(tmp_path), "--method", "slimcode"]) == 0
+    manifest = tmp_path / ".leancode" / "manifest.json"
+    manifest.unlink()
+    manifest.mkdir()
+    capsys.readouterr()
+    assert cli(["index", str(tmp_path), "--method", "slimcode"]) == 2
+    assert f"{manifest} is a directory" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # the real server
+def test_server_answers_odd_text_and_uris_without_internal_errors(tmp_path):
+    (tmp_path / "a.py").write_text(GOOD)
+    (tmp_path / "dir.py").mkdir()
+    server = RawServer(root=tmp_path)
+    try:
+        nested = b'{"jsonrpc": "2.0", "id": 1, "method": "leancode/ping", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+        server.send(b"Content-Length: %d\r\n\r\n" % len(nested) + nested)
+        assert server.answer(None)["error"]["code"] == -32700  # a parse error, not silence
+        uri = (tmp_path / "lone.py").as_uri()
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": "def \ud800x():\n    '''Lone.'''\n"}}}))
+        answers = [server.request(2, "textDocument/hover", {"textDocument": {"uri": uri},
+                                                            "position": {"line": 0, "character": 5}}, timeout=60),
+                   server.request(3, "textDocument/hover", {"textDocument": {"uri": "file:///x%00/a.py"},
+                                                            "position": {"line": 0, "character": 0}}),
+                   server.request(4, "textDocument/hover", {"textDocument": {"uri": (tmp_path / "dir.py").as_uri()},
+                                                            "position": {"line": 0, "character": 0}})]
+        assert "Lone." in answers[0]["result"]["contents"]["value"], answers[0]
+        assert all("error" not in answer for answer in answers), answers
+        assert server.close() == 0
+        assert b"Traceback" not in b"".join(server.stderr)
+    finally:
+        server.process.kill()

@@ -21,7 +21,7 @@ from leancode.units import Unit
 
 from .. import hover
 from ..calls import matched_by_name, resolve_call, same_family
-from ..core import LeanCodeServer, path_of
+from ..core import LeanCodeServer, path_of, source_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
 
@@ -54,7 +54,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
 
         def units_in(hit: Hit) -> list[Unit] | None:
             try:
-                return hover.units_of(ls.text_of(hit.path), hit.unit.language)
+                return hover.units_of(ls.text_of(hit.path, follow_symlinks=False), hit.unit.language)
             except FileSkipped as reason:
                 ls.log(f"leancode: skipped {hit.path}: {reason}")
                 return None
@@ -86,7 +86,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
             ls.log(f"leancode: hover on {uri} skipped: {reason}")
             return None
     else:
-        text, version = document.source, document.version
+        text, version = source_of(document), document.version
     lines = text.split("\n")
     if position.line >= len(lines):
         raise JsonRpcInvalidParams(f"line {position.line} is past the end of {uri} ({len(lines)} lines)")
