@@ -34,7 +34,8 @@ def parse_units(code: str, language: str) -> dict:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         found = extract_units(code, language)
-    syntax = next((str(w.message) for w in caught if issubclass(w.category, ParseWarning)), None)
+    syntax = "; ".join(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning))) \
+        or None
     in_tests = gated_test_code(code, language)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],

@@ -29,6 +29,9 @@ _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expressio
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
 _JS = ("javascript", "typescript", "tsx")
+# Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
+# function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
+MAX_NESTING = 32
 _LINE_COMMENT = {"rust": "///"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
 # Statements around a declaration; its doc comment stands before them.
 _WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration",
@@ -169,19 +172,29 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
     return []
 
 
-def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec) -> Iterator[tuple[Node, list[str]]]:
-    """(function, names of the scopes around it, outermost first), in source order. One pass over the nodes
-    sorted by position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
+def _in_scopes(functions: list[Node], scopes: list[Node],
+               spec: LanguageSpec) -> Iterator[tuple[Node, list[str], int]]:
+    """(function, names of the scopes around it, outermost first, how many scopes and functions it is nested in),
+    in source order. One pass over the nodes sorted by position (a node's ancestors contain it), not a walk up
+    parents: that is O(depth) per step."""
     events = sorted([(n.start_byte, -n.end_byte, 0, n) for n in functions]
                     + [(n.start_byte, -n.end_byte, 1, n) for n in scopes], key=lambda e: e[:3])
     around: list[tuple[int, str]] = []  # (end byte, name) of the open scopes
+    inside: list[int] = []  # end bytes of the open functions
     for start, _, is_scope, node in events:
         while around and around[-1][0] <= start:
             around.pop()
+        while inside and inside[-1] <= start:
+            inside.pop()
         if is_scope:
             around.append((node.end_byte, _name(node, spec)))
         else:
-            yield node, [name for _, name in around if name]
+            depth = len(around) + len(inside)
+            inside.append(node.end_byte)
+            if depth <= MAX_NESTING:  # deeper ones are counted, not named (the names would cost O(depth))
+                yield node, [name for _, name in around if name], depth
+            else:
+                yield node, [], depth
 
 
 def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
@@ -412,8 +425,11 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
            as_mined: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
-    units = []
-    for node, scopes in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
+    units, too_deep = [], 0
+    for node, scopes, depth in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
+        if depth > MAX_NESTING:
+            too_deep += 1
+            continue
         name = _name(node, spec)
         if not name:
             continue
@@ -440,6 +456,9 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span,
         ))
+    if too_deep:
+        warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
+                      "function", ParseWarning, stacklevel=3)
     return units
 
 

@@ -346,14 +346,15 @@ def test_a_legacy_8bit_file_keeps_its_letters_and_damaged_utf8_keeps_what_is_who
 
 def test_nested_functions_are_bounded_in_what_they_store():
     from leancode.index import MAX_UNIT_CHARS, parse_units
+    from leancode.units import MAX_NESTING
 
     code = "".join(" " * i + f"def f{i}():\n" for i in range(900)) + " " * 900 + "pass\n"  # 416 KB
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
         parsed = parse_units(code, "python")
     stored = sum(len(u["code"]) + len(u["terms"]) for u in parsed["units"])
-    assert len(parsed["units"]) > 500 and stored < 3 * len(parsed["units"]) * MAX_UNIT_CHARS < 40 * len(code)
-    assert parsed["syntax"]  # where tree-sitter gave up (past depth ~500), that is reported
+    assert MAX_NESTING < len(parsed["units"]) and stored < 3 * len(parsed["units"]) * MAX_UNIT_CHARS < 40 * len(code)
+    assert "syntax errors" in parsed["syntax"]  # where tree-sitter gave up (past depth ~500), that is reported
 
 
 def test_index_dir_is_created_0700_and_tightened(tmp_path, encoder):
@@ -581,3 +582,13 @@ def test_server_answers_odd_text_and_uris_without_internal_errors(tmp_path):
         assert b"Traceback" not in b"".join(server.stderr)
     finally:
         server.process.kill()
+
+
+def test_thousands_of_nested_functions_index_in_linear_time_and_are_told():
+    from leancode.unit_records import parse_units
+    from leancode.units import MAX_NESTING
+
+    code = "".join(f"function f{i}() {{\n" for i in range(3000)) + "return 1;\n" + "}\n" * 3000
+    record = parse_units(code, "javascript")
+    assert [u["name"] for u in record["units"]] == [f"f{i}" for i in range(MAX_NESTING + 1)]
+    assert f"{3000 - MAX_NESTING - 1} functions nested more than {MAX_NESTING} deep" in record["syntax"]
