@@ -11,7 +11,8 @@
    exists (or that no summarizer loaded). Undocumented tests, constructors and standard methods
    (`__init__`, `toString`, Rust's `fmt`: `units.special_kind`) never reach the model: mining leaves
    them out, so it never learned to describe them and its confidence on them is not calibrated.
-   Nor do Python `@overload` stubs: they take their implementation's documentation.
+   Nor do Python `@overload` stubs (they take their implementation's documentation) or functions whose body does
+   nothing (`pass`, `...`, `{}`), of which any line would be made up.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .tokens import COMMENT, lex
 from .units import Unit, header, overload_stub, special_kind
 
 DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL = "documentation", "generated", "abstained", "no model"
-NOT_LEARNED, OVERLOAD = "not learned", "overload"
+NOT_LEARNED, OVERLOAD, EMPTY = "not learned", "overload", "empty"
 NOTES = {
     DOCUMENTATION: "documentation",
     GENERATED: "generated summary",
@@ -35,13 +36,15 @@ NOTES = {
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
     OVERLOAD: "an @overload signature, without a documented implementation",
+    EMPTY: "no docstring, and a body that does nothing",
 }
+_NOTHING = frozenset({"{", "}", ";", "pass", "...", "."})  # what an empty body may hold besides comments
 MAX_SIGNATURE = 300
 
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED or OVERLOAD
+    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD or EMPTY
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked
@@ -56,7 +59,7 @@ class FunctionSummary:
     @property
     def model_reads(self) -> bool:
         """Whether the summarizer reads such a function (documented ones too, were they undocumented)."""
-        return self.source not in (NOT_LEARNED, OVERLOAD)
+        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY)
 
 
 def signature(unit: Unit) -> str:
@@ -72,6 +75,16 @@ def signature(unit: Unit) -> str:
     text = re.sub(r"\s*(\{|:|=>\s*\{?|=)\s*$", "", text) if not text.endswith("=>") else text
     text = text.replace("( ", "(").replace(" )", ")")
     return text if len(text) <= MAX_SIGNATURE else text[:MAX_SIGNATURE - 3] + "..."
+
+
+def does_nothing(unit: Unit) -> bool:
+    """Whether the unit's body holds nothing but `pass`, `...`, braces and comments (a body-less declaration, an
+    abstract or interface method, does not count: its signature is what there is to read)."""
+    if not unit.body.strip():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        return all(t.text in _NOTHING for t in lex(unit.body, unit.language) if t.kind != COMMENT)
 
 
 def documentation(unit: Unit) -> str:
@@ -108,6 +121,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
         elif special_kind(unit):
             out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))
+        elif does_nothing(unit):
+            out.append(FunctionSummary(EMPTY, "", signature(unit)))
         elif summarizer is None:
             out.append(FunctionSummary(NO_MODEL, "", signature(unit)))
         else:

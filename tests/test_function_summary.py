@@ -14,8 +14,8 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, DOCUMENTATION, GENERATED, NO_MODEL, NOT_LEARNED, OVERLOAD,
-                                       signature, summarize_units, why_withheld)
+from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATED, NO_MODEL, NOT_LEARNED,
+                                       OVERLOAD, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, summary_input, summary_lead)
 from leancode.units import extract_units, overload_stub, special_kind
@@ -134,6 +134,25 @@ def test_tests_constructors_and_standard_methods_are_not_summarized(language, sh
         assert summary.source == NOT_LEARNED and summary.text == "" and summary.confidence is None
     [normal] = extract_units(UNDOCUMENTED, "python")
     assert special_kind(normal) is None and summarize_units([normal], shipped)[0].source in (GENERATED, ABSTAINED)
+
+
+EMPTY_BODIES = {
+    "python": "def hook(event):\n    pass\n\ndef later():\n    # to do\n    ...\n",
+    "javascript": "function noop() {}\nconst skip = (x) => {\n  // nothing yet\n};\n",
+    "go": "package p\n\nfunc (w *Writer) Flush() {\n}\n",
+    "rust": "fn reset(&mut self) {}\n",
+    "java": "class Hooks {\n  void onStart() { }\n  void onStop() {\n    ;\n  }\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(EMPTY_BODIES))
+def test_a_function_that_does_nothing_gets_no_made_up_line(language, shipped):
+    units = extract_units(EMPTY_BODIES[language], language)
+    assert len(units) >= 1
+    for summary in summarize_units(units, shipped):  # "Returns the pass of the pass." was shown before
+        assert summary.source == EMPTY and summary.text == "" and summary.confidence is None
+    declared = extract_units("abstract class Shape {\n  abstract double area();\n}\n", "java")
+    assert summarize_units(declared, shipped)[0].source in (GENERATED, ABSTAINED)  # the signature is to be read
 
 
 @pytest.fixture(scope="module")
