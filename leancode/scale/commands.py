@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..messages import printable
 from .engine import claim, encoder_info, encoder_settings, index_local, repositories
 from .lance_store import KIND
 
@@ -79,8 +80,8 @@ def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: P
         return 0
     dim, reset = ("\x1b[2m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
     for hit, file in hits:
-        print(f"{hit.score:.3f}  {os.path.relpath(file)}:{hit.unit.start_line + 1}  {hit.unit.qualified_name}  "
-              f"{dim}{hit.unit.preview}{reset}")
+        print(f"{hit.score:.3f}  {printable(f'{os.path.relpath(file)}:{hit.unit.start_line + 1}')}  "
+              f"{printable(hit.unit.qualified_name)}  {dim}{printable(hit.unit.preview)}{reset}")
     if not hits:
         print("leancode: no functions indexed" + (f" in {args.repo}" if args.repo else ""), file=sys.stderr)
     return 0
