@@ -7,6 +7,7 @@ import contextlib
 import difflib
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -224,7 +225,15 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
     if Path(text).exists() or ":" not in text:
         return Path(text), None, None
     path, _, where = text.rpartition(":")
-    return (Path(path), int(where), None) if where.isdigit() else (Path(path), None, where)
+    if not path or where and not re.fullmatch(r"-?\d+|[\w.$]+", where):  # ":3", a missing "D:\\x.py": a path
+        return Path(text), None, None
+    if not where:  # "file.py:": the whole file
+        return Path(path), None, None
+    if re.fullmatch(r"-?\d+", where):
+        if int(where) < 1:
+            raise ValueError(f"{text}: lines are numbered from 1")
+        return Path(path), int(where), None
+    return Path(path), None, where
 
 
 def _summarize(args: argparse.Namespace) -> int:
@@ -275,10 +284,20 @@ def _simplify(args: argparse.Namespace) -> int:
     return _simplify_file(args)
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)  # through links and other spellings of a path
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
 def _simplify_batch(args: argparse.Namespace) -> int:
     failures = 0
+    if args.input != "-" and args.output not in (None, "-") and _same_file(args.input, args.output):
+        raise ValueError(f"--output {args.output} is the input file: writing it would empty it first; "
+                         "give another file")
     with contextlib.ExitStack() as files:  # closes what it opened, never standard input or output
-        source = sys.stdin if args.input == "-" else files.enter_context(open(args.input, encoding="utf-8"))
+        source = sys.stdin if args.input == "-" else files.enter_context(open(args.input, encoding="utf-8-sig"))
         sink = sys.stdout if args.output in (None, "-") else files.enter_context(
             open(args.output, "w", encoding="utf-8"))
         for number, line in enumerate(tqdm(source, desc="simplify", unit=" functions", disable=None), 1):
@@ -293,7 +312,8 @@ def _simplify_batch(args: argparse.Namespace) -> int:
                 if not isinstance(record, dict):
                     raise ValueError("each line must be a JSON object with 'code' (and 'language', 'idx')")
                 if not isinstance(record.get("code"), str):
-                    raise ValueError("no 'code' field holding the function's text")
+                    raise ValueError("no 'code' field holding the function's text" if "code" not in record
+                                     else f"'code' must be the function's text, not {type(record['code']).__name__}")
                 code, language = record["code"], record.get("language") or args.language
                 if language is None:
                     raise ValueError("no language: add a 'language' field or pass --language")
@@ -405,6 +425,18 @@ _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file"
                           "file name not valid UTF-8", "failed"})
 
 
+def _since_indexing(file: Path, snapshot: Path) -> str | None:
+    """"deleted" or "changed" (its lines may have moved) when `file` is not as the index saw it, else None."""
+    try:
+        modified = file.stat().st_mtime
+    except OSError:
+        return "deleted"
+    try:
+        return "changed" if modified > snapshot.stat().st_mtime else None
+    except OSError:
+        return None
+
+
 def _search(args: argparse.Namespace) -> int:
     from .search import search
 
@@ -435,15 +467,15 @@ def _search(args: argparse.Namespace) -> int:
         index.update(progress=not args.json)
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
-    stale = [not (root / hit.unit.path).exists() for hit in hits]  # deleted since indexing (--no-update)
+    stale = [_since_indexing(root / hit.unit.path, index.snapshot_path) for hit in hits]  # with --no-update
     if args.json:
-        print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path), "stale": gone}
+        print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path), "stale": bool(gone)}
                           for hit, gone in zip(hits, stale)], indent=2))
         return 0
     dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
     for hit, gone in zip(hits, stale):
         where = printable(f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}")
-        deleted = " (file deleted since indexing)" if gone else ""
+        deleted = f" (file {gone} since indexing)" if gone else ""
         copies = ", ".join(printable(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}"
                            + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else ""))
                            for c in hit.copies)  # the same code may be another type's method

@@ -29,20 +29,19 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
-import pathspec
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from .index_cache import IndexCache, SafeDisk, UnsafeCacheValue
 from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIndexDir, built_settings,
-                          manifest_settings, read_manifest, read_snapshot, refuse_symlinks, safe_mkdir, snapshot_of,
-                          write_snapshot)
+                          manifest_settings, read_manifest, read_snapshot, refuse_foreign_dir, refuse_symlinks,
+                          safe_mkdir, snapshot_of, write_snapshot)
 from .languages import ParseWarning
 from .messages import printable
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
-from .walk import HEAD_BYTES, VENDORED, is_generated, walk_repository
+from .walk import HEAD_BYTES, VENDORED, ignore_spec, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
            "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "unit_key",
@@ -89,9 +88,10 @@ class RepositoryIndex:
             raise NotADirectoryError(f"{self.root} is not a directory")
         self.encoder = encoder
         self.index_dir = Path(index_dir).resolve() if index_dir else self.root / INDEX_DIRNAME
+        refuse_foreign_dir(self.index_dir)
         self.max_file_bytes = max_file_bytes
         # Extra filters (the language server's settings): gitignore-style globs, and the languages to index.
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+        self.exclude = ignore_spec(list(exclude)) if exclude else None
         self.languages = frozenset(languages) if languages else None
         self._snapshot: Snapshot | None = None
         self._search_index: SearchIndex | None = None

@@ -53,6 +53,23 @@ class UnsafeIndexDir(OSError):
     """The index directory, or something in it, is a symlink or not what it should be: never written through."""
 
 
+# What an index directory holds: the files LeanCode writes there (and its temporary files, `.NAME.PID.NS.tmp`).
+INDEX_FILES = frozenset({"manifest.json", "snapshot.npz", "cache", "create.lock", "update.lock", ".gitignore"})
+
+
+def refuse_foreign_dir(path: Path) -> None:
+    """Raise UnsafeIndexDir when `path` is a directory holding anything LeanCode does not write there (a
+    repository, someone's folder given as `--index-dir`): its files and permissions are not ours to change."""
+    try:
+        names = os.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # created later, or refused then as not a directory
+    foreign = sorted(n for n in names if n not in INDEX_FILES and not (n.startswith(".") and n.endswith(".tmp")))
+    if foreign:
+        raise UnsafeIndexDir(f"{path} holds files that are not a LeanCode index ({', '.join(foreign[:3])}"
+                             f"{', ...' if len(foreign) > 3 else ''}); give a new or empty directory")
+
+
 def safe_mkdir(path: Path) -> None:
     """Create directory `path` (0700) or check the one there: a real directory, never a symlink (refused),
     tightened to 0700 when it is more open."""

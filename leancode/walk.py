@@ -1,7 +1,8 @@
 """The repository walk: which files are source to index, honouring ignore rules, never following links.
 
 Nested `.gitignore` files, `.git/info/exclude` and `.leancodeignore` are honoured as git
-does (the deepest matching pattern decides; an invalid pattern is left out). Vendored,
+does (the deepest matching pattern decides; an invalid pattern is left out, and so is one that would take
+exponential time to match: more than MAX_STARS `*` in one path part). Vendored,
 build and tool directories (unless a `.leancodeignore` negation such as `!dist/` names
 them), generated files (by name, by a marker in their first lines, or minified),
 symlinks and names that are not UTF-8 are skipped, each told to `skip`.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -40,8 +42,30 @@ VENDORED = "vendored or build directory"
 _SILENT_DIRS = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})
 
 
-def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
-    """The rules of an ignore file; a line that is not a valid pattern is left out (as git does)."""
+# `*` per path part of an ignore pattern: pathspec's regular expressions backtrack, so matching a name costs up
+# to (its length) ** (stars): "*b*b*b*b*c" took 12 s on one 255-letter name, and a repository ships its ignore files.
+MAX_STARS = 3
+_STARS = re.compile(r"(?<!\\)\*+")  # a run of unescaped `*`
+
+
+def _bounded(line: str) -> str | None:
+    """An ignore pattern with each run of `*` inside a path part as one `*` (as git reads it; a part that is
+    just `**` keeps its meaning), or None (with a warning) when a part still holds more than MAX_STARS."""
+    parts = []
+    for part in line.split("/"):
+        if part != "**":
+            part = _STARS.sub("*", part)
+            if len(_STARS.findall(part)) > MAX_STARS:
+                warnings.warn(f"ignore pattern {line.strip()[:100]!r} left out: more than {MAX_STARS} `*` in one "
+                              "path part (matching it could take hours)", stacklevel=3)
+                return None
+        parts.append(part)
+    return "/".join(parts)
+
+
+def ignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """Gitignore-style rules; a line that is not a valid pattern, or too costly to match, is left out."""
+    lines = [bounded for line in lines if (bounded := _bounded(line)) is not None]
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except ValueError:
@@ -78,8 +102,8 @@ class _Ignores:
             lines += read
             if source.name == ".leancodeignore":
                 own = read
-        self.specs[relative_dir] = _spec(lines) if lines else None
-        self.own[relative_dir] = _spec(own) if own else None
+        self.specs[relative_dir] = ignore_spec(lines) if lines else None
+        self.own[relative_dir] = ignore_spec(own) if own else None
 
     def ignored(self, relative: str, is_dir: bool) -> bool:
         return self._verdict(self.specs, relative, is_dir) is True

@@ -193,6 +193,11 @@ def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys)
     assert main(["search", "escape html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and out[0].endswith(f"(also at: {os.path.relpath(tmp_path / copy[0]['path'])}:1)")
+    later = os.stat(tmp_path / ".leancode" / "snapshot.npz").st_mtime + 5  # edited after the index was written
+    (tmp_path / hits[0]["path"]).write_text("\n\n" + shipped)
+    os.utime(tmp_path / hits[0]["path"], (later, later))
+    assert main(["search", "escape html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
+    assert "(file changed since indexing)" in capsys.readouterr().out
     assert main(["search", "strip tags from html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
     assert "small.py:1  strip_tags (file deleted since indexing)" in capsys.readouterr().out
 

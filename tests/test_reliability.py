@@ -592,3 +592,47 @@ def test_thousands_of_nested_functions_index_in_linear_time_and_are_told():
     record = parse_units(code, "javascript")
     assert [u["name"] for u in record["units"]] == [f"f{i}" for i in range(MAX_NESTING + 1)]
     assert f"{3000 - MAX_NESTING - 1} functions nested more than {MAX_NESTING} deep" in record["syntax"]
+
+
+def test_simplify_never_writes_over_its_input(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    line = json.dumps({"idx": 0, "code": "def f(x):\n    return x + 1\n", "language": "python"})
+    source.write_text("\ufeff" + line + "\n" + json.dumps({"code": 5, "language": "python"}) + "\n")  # a BOM
+    (tmp_path / "link.jsonl").symlink_to(source)
+    for same in (source, tmp_path / "link.jsonl", tmp_path / "." / "in.jsonl"):
+        assert cli(["simplify", "--input", str(source), "--output", str(same)]) == 2
+        assert "is the input file" in capsys.readouterr().err and source.read_text().count("\n") == 2
+    assert cli(["simplify", "--input", str(source), "--output", str(tmp_path / "out.jsonl")]) == 1
+    first, second = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert "code" in first and second["error"] == "'code' must be the function's text, not int"
+
+
+def test_an_ignore_pattern_too_costly_to_match_is_left_out(tmp_path, encoder):
+    name = "b" * 200 + ".py"
+    (tmp_path / name).write_text(GOOD)
+    (tmp_path / "gone.py").write_text(GOOD.replace("load_config", "other"))
+    (tmp_path / ".gitignore").write_text("*b*b*b*b*b*b*b*b*c\n**********e.py\ngone.py\n")  # would run for hours
+    with pytest.warns(UserWarning, match=r"\*b\*b.*left out"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 1  # gone.py still ignored, the run of stars read as one
+
+
+def test_an_index_dir_holding_other_files_is_left_alone(tmp_path, encoder, capsys):
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "good.py").write_text(GOOD)
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    (shared / "readme.txt").write_text("someone's notes\n")
+    assert cli(["index", str(tmp_path / "repo"), "--index-dir", str(shared)]) == 2
+    assert "not a LeanCode index" in capsys.readouterr().err
+    assert sorted(os.listdir(shared)) == ["readme.txt"] and stat.S_IMODE(shared.stat().st_mode) == 0o755
+
+
+def test_summarize_targets_say_what_they_name(tmp_path, capsys):
+    path = tmp_path / "s.py"
+    path.write_text('def f():\n    """Return one."""\n    return 1\n')
+    for target in (f"{path}:", f"{path}:f", f"{path}:2"):
+        assert cli(["summarize", target]) == 0 and "Return one." in capsys.readouterr().out
+    for target, said in ((f"{path}:0", "numbered from 1"), (f"{path}:-1", "numbered from 1"),
+                         (":3", ":3: unreadable"), ("D:\\y.py", "D:\\y.py: unreadable")):
+        assert cli(["summarize", target]) == 2 and said in capsys.readouterr().err, target

@@ -284,6 +284,9 @@ def test_server_searches_the_shared_index_beside_the_workspace(tmp_path, repos, 
     logged = []
     other = Workspaces(parse_settings({"searchIndex": str(tmp_path / "shared"), "ratio": 0.5})[0], logged.append)
     assert other.search("split a string", 5) == [] and "cannot be searched together" in logged[-1]
+    missing = tmp_path / "no-index-here"  # a mistyped setting: told, and nothing is created there
+    typo = Workspaces(parse_settings({"searchIndex": str(missing)})[0], logged.append)
+    assert typo.search("split a string", 5) == [] and not missing.exists() and "no lance index" in logged[-1]
 
 
 def _search_json(main, argv):

@@ -70,6 +70,8 @@ async def ranked(ls: LeanCodeServer, query: str, top: int) -> list[Hit]:
 
 async def search_command(ls: LeanCodeServer, *args) -> list[dict]:
     query, top = search_arguments(args, ls.settings.top)
+    if not query.strip():  # nothing asked: no results, and no word about indexing
+        return []
     return [hit_json(hit) for hit in await ranked(ls, query, top)]
 
 
