@@ -86,6 +86,8 @@ class RepositoryIndex:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise NotADirectoryError(f"{self.root} is not a directory")
+        if self.root == Path(self.root.anchor):  # every mounted file system, /proc and all: never what was meant
+            raise ValueError(f"refusing to index the file system root {self.root}: give a repository's directory")
         self.encoder = encoder
         self.index_dir = Path(index_dir).resolve() if index_dir else self.root / INDEX_DIRNAME
         refuse_foreign_dir(self.index_dir)

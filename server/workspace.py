@@ -149,7 +149,11 @@ class Workspaces:
             self.log(f"leancode: workspace folder {root} is not a directory; skipped")
             return None
         if root not in self.folders:
-            self.folders[root] = self._open(root)
+            try:
+                self.folders[root] = self._open(root)
+            except (OSError, ValueError) as error:  # the filesystem root, someone else's `.leancode` directory
+                self.log(f"leancode: workspace folder {root} not indexed: {error}")
+                return None
         return self.folders[root]
 
     def remove_folder(self, path: str | os.PathLike) -> None:

@@ -212,3 +212,17 @@ def test_a_hover_cancelled_while_it_waits_for_the_summarizer_never_runs_it():
         thread.join(30)
     assert outcomes == {"first": "LookupError", "second": "HoverCancelled"}
     assert len(generated) == 1  # the cancelled hover never ran the model
+
+
+def test_a_workspace_folder_that_cannot_be_indexed_is_told_and_skipped(tmp_path):
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    foreign = tmp_path / "repo"
+    (foreign / ".leancode").mkdir(parents=True)
+    (foreign / ".leancode" / "notes.txt").write_text("not an index\n")  # someone's own `.leancode` directory
+    logged = []
+    workspaces = Workspaces(parse_settings({})[0], logged.append)
+    assert workspaces.add_folder("/") is None and "file system root" in logged[-1]
+    assert workspaces.add_folder(foreign) is None and "not a LeanCode index" in logged[-1]
+    assert workspaces.folders == {}
