@@ -102,7 +102,7 @@ def _check(key: str, value: Any) -> Any:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "debounce_ms" else 1):
             raise SettingsError(f"{key} must be a positive integer, not {value!r}")
-        return min(value, 200) if name == "top" else value
+        return min(value, 200) if name == "top" else min(value, 256) if name == "threads" else value
     raise AssertionError(name)
 
 
