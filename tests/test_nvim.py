@@ -124,6 +124,8 @@ local function main()
   local client = leancode.clients(bufnr)[1]
   result.root_dir = client.config.root_dir
   result.init_options = client.config.init_options
+  -- No settings at all: an empty JSON object, which the server takes (an empty Lua table encodes as a list).
+  result.empty_init_options = vim.json.encode(leancode.lsp_config({ settings = {} }).init_options)
 
   -- Indexing runs with work-done progress; wait for its end (search retries below anyway).
   result.indexed = vim.wait(180000, function()
@@ -181,6 +183,7 @@ local function main()
   -- A setting changed while the server runs reaches it: it re-indexes (a new progress ends).
   local before = #result.progress
   vim.cmd('LeanCodeSet ratio 0.35')
+  vim.cmd('LeanCodeSet hybrid false') -- a JSON false, not the string "false"
   result.settings_after = client.settings
   result.reindexed = vim.wait(180000, function()
     return vim.tbl_contains(vim.list_slice(result.progress, before + 1), 'end')
@@ -264,7 +267,7 @@ def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     assert result["has_config"] == (mode == "config")
     assert result["attached"], result
     assert Path(result["root_dir"]).resolve() == workspace.resolve()
-    assert result["init_options"] == {"top": 10}
+    assert result["init_options"] == {"top": 10} and result["empty_init_options"] == "{}"
 
     gcd, quote = result["searches"]
     assert gcd["title"] == f"LeanCode: {queries[0]}"
@@ -280,6 +283,6 @@ def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     assert "mathutils.py:1" in result["call_hover"], result["call_hover"]  # where the called function is
 
     # :LeanCodeSet ratio 0.35 reached the running server, which re-indexed with it.
-    assert result["settings_after"]["leancode"] == {"top": 10, "ratio": 0.35}
+    assert result["settings_after"]["leancode"] == {"top": 10, "ratio": 0.35, "hybrid": False}
     assert result["reindexed"], result["progress"]
     assert "ratio=0.35" in server_log.read_text(), server_log.read_text()[-2000:]

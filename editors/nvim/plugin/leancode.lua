@@ -20,8 +20,12 @@ vim.api.nvim_create_user_command('LeanCodeSet', function(command)
     vim.notify('LeanCode: usage: :LeanCodeSet {key} {value}', vim.log.levels.WARN)
     return
   end
-  local ok, value = pcall(vim.json.decode, raw)
-  local told = require('leancode').update_settings({ [key] = ok and value or raw })
+  local value = raw -- not JSON: the text itself
+  local ok, decoded = pcall(vim.json.decode, raw)
+  if ok then
+    value = decoded -- `false` too (`ok and decoded or raw` sent the string "false")
+  end
+  local told = require('leancode').update_settings({ [key] = value })
   vim.notify(('LeanCode: %s = %s (%d running server%s told)'):format(key, raw, told, told == 1 and '' or 's'))
 end, {
   nargs = '+',

@@ -9,6 +9,7 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
   StaticFeature,
   WorkDoneProgress,
   WorkDoneProgressCancelNotification,
@@ -181,6 +182,9 @@ function createClient(python: string | undefined): LanguageClient {
 }
 
 async function startClient(): Promise<LanguageClient | undefined> {
+  if (client && client.state === State.Stopped) {
+    await stopClient(); // the server died and the client gave up restarting it: start a fresh one
+  }
   if (client) {
     return client;
   }
@@ -265,12 +269,20 @@ async function searchWorkspace(initialQuery?: unknown): Promise<void> {
     return;
   }
   let raw: unknown;
+  let cancelled = false;
   try {
     raw = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'LeanCode: searching' },
-      (_progress, token) => languageClient.sendRequest(ExecuteCommandRequest.type, params, token),
+      // A notification with a Cancel button: the first search may wait for the model to load.
+      { location: vscode.ProgressLocation.Notification, title: 'LeanCode: searching', cancellable: true },
+      (_progress, token) => {
+        token.onCancellationRequested(() => (cancelled = true));
+        return languageClient.sendRequest(ExecuteCommandRequest.type, params, token);
+      },
     );
   } catch (error) {
+    if (cancelled) {
+      return; // the user's own choice: nothing to report
+    }
     void vscode.window.showErrorMessage(`LeanCode search failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }

@@ -40,11 +40,11 @@ export const SERVER_MODULE = 'leancode.server';
 /** The settings the server reads (initializationOptions and workspace/configuration). */
 export interface ServerSettings {
   method?: Method;
-  ratio?: number;
+  ratio?: number | null;
   summaryRatio?: number;
-  modelPath?: string;
-  summarizerPath?: string;
-  searchIndex?: string;
+  modelPath?: string | null;
+  summarizerPath?: string | null;
+  searchIndex?: string | null;
   languages?: string[];
   exclude?: string[];
   showSimplified?: boolean;
@@ -52,7 +52,7 @@ export interface ServerSettings {
   top?: number;
   debounceMs?: number;
   indexOnStartup?: boolean;
-  threads?: number;
+  threads?: number | null;
 }
 
 export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
@@ -102,9 +102,10 @@ function nonEmptyString(value: unknown): string | undefined {
 
 /**
  * Map the raw `leancode` configuration section (as VS Code returns it) to the settings
- * the server reads. Client-only keys are dropped; empty strings and empty lists mean
- * "the server's default" and are left out; a ratio outside 0..0.9 is clamped; an
- * unknown method or language is left out rather than sent.
+ * the server reads. Client-only keys are dropped; an empty (or null) path, ratio, list or thread
+ * count is sent as null or [], the server's default, so resetting a setting reaches a running
+ * server (which applies each message over its current settings); a ratio outside 0..0.9 is
+ * clamped; an unknown method or language is left out rather than sent.
  */
 export function toServerSettings(
   raw: Record<string, unknown> | undefined | null,
@@ -119,31 +120,33 @@ export function toServerSettings(
   }
   if (typeof raw.ratio === 'number' && Number.isFinite(raw.ratio)) {
     settings.ratio = Math.min(MAX_RATIO, Math.max(0, raw.ratio));
+  } else if (raw.ratio === null) {
+    settings.ratio = null; // the per-language defaults
   }
   if (typeof raw.summaryRatio === 'number' && Number.isFinite(raw.summaryRatio)) {
     settings.summaryRatio = Math.min(MAX_RATIO, Math.max(0, raw.summaryRatio));
   }
-  const modelPath = nonEmptyString(raw.modelPath);
-  if (modelPath !== undefined) {
-    settings.modelPath = expandPath(modelPath, context);
-  }
-  const summarizerPath = nonEmptyString(raw.summarizerPath);
-  if (summarizerPath !== undefined) {
-    settings.summarizerPath = expandPath(summarizerPath, context);
-  }
-  const searchIndex = nonEmptyString(raw.searchIndex);
-  if (searchIndex !== undefined) {
-    settings.searchIndex = expandPath(searchIndex, context);
+  for (const key of ['modelPath', 'summarizerPath', 'searchIndex'] as const) {
+    const path = nonEmptyString(raw[key]);
+    if (path !== undefined) {
+      settings[key] = expandPath(path, context);
+    } else if (key in raw && (raw[key] === null || typeof raw[key] === 'string')) {
+      settings[key] = null; // emptied: the shipped model, no shared index
+    }
   }
   const languages = stringList(raw.languages)?.filter((language) =>
     (LANGUAGES as readonly string[]).includes(language),
   );
   if (languages && languages.length > 0) {
     settings.languages = languages;
+  } else if (Array.isArray(raw.languages)) {
+    settings.languages = []; // every language
   }
   const exclude = stringList(raw.exclude);
   if (exclude) {
     settings.exclude = exclude;
+  } else if (Array.isArray(raw.exclude)) {
+    settings.exclude = [];
   }
   for (const key of ['showSimplified', 'hybrid', 'indexOnStartup'] as const) {
     if (typeof raw[key] === 'boolean') {
@@ -158,6 +161,8 @@ export function toServerSettings(
   }
   if (Number.isInteger(raw.threads) && (raw.threads as number) >= 1) {
     settings.threads = raw.threads as number;
+  } else if (raw.threads === null) {
+    settings.threads = null; // one per CPU
   }
   return settings;
 }

@@ -68,6 +68,9 @@ end
 function M.lsp_config(options)
   options = options or M.options
   local settings = vim.deepcopy(options.settings or {})
+  if vim.tbl_isempty(settings) then
+    settings = vim.empty_dict() -- else sent as a JSON list, which the server refuses
+  end
   return {
     cmd = M.cmd(options),
     filetypes = options.filetypes,

@@ -38,11 +38,20 @@ describe('toServerSettings', () => {
     });
   });
 
-  it('leaves out empty values so the server keeps its defaults', () => {
+  it('sends emptied values as the server defaults, so a reset reaches a running server', () => {
     assert.deepStrictEqual(
-      toServerSettings({ modelPath: '', summarizerPath: '  ', languages: [], exclude: [], threads: null }),
-      {},
+      toServerSettings({
+        ratio: null,
+        modelPath: '',
+        summarizerPath: '  ',
+        searchIndex: null,
+        languages: [],
+        exclude: [],
+        threads: null,
+      }),
+      { ratio: null, modelPath: null, summarizerPath: null, searchIndex: null, languages: [], exclude: [], threads: null },
     );
+    assert.deepStrictEqual(toServerSettings({}), {}); // keys VS Code did not give stay out
   });
 
   it('keeps the package.json defaults as they are', () => {
@@ -57,7 +66,15 @@ describe('toServerSettings', () => {
         exclude: [],
         showSimplified: false,
       }),
-      { method: 'leancode', ratio: 0.2, showSimplified: false },
+      {
+        method: 'leancode',
+        ratio: 0.2,
+        modelPath: null,
+        summarizerPath: null,
+        languages: [],
+        exclude: [],
+        showSimplified: false,
+      },
     );
   });
 
