@@ -149,6 +149,7 @@ class Workspaces:
             self.log(f"leancode: workspace folder {root} is not a directory; skipped")
             return None
         if root not in self.folders:
+            self.encoder  # loaded first: a model that does not load is the caller's to tell, not a folder's
             try:
                 self.folders[root] = self._open(root)
             except (OSError, ValueError) as error:  # the filesystem root, someone else's `.leancode` directory
