@@ -225,9 +225,13 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise ValueError("a single array, not an archive of arrays as LeanCode writes it")
     with data:
-        meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-        records = json.loads(bytes(data["units"]).decode("utf-8"))
-        vectors = np.ascontiguousarray(data["vectors"])
+        try:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            records = json.loads(bytes(data["units"]).decode("utf-8"))
+            vectors = np.ascontiguousarray(data["vectors"])
+        except ValueError as error:  # JSON's or numpy's; numpy's on object arrays invites unpickling: never
+            raise ValueError("not an archive of arrays as LeanCode writes it" if "pickle" in str(error)
+                             else str(error)) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or type(meta.get("config_key")) is not str:
         raise ValueError(f"snapshot metadata {str(meta)[:100]} is not of format {FORMAT}")
     if not isinstance(records, list) or not all(valid_unit(r, ("path",))

@@ -514,10 +514,18 @@ def test_a_snapshot_naming_a_file_outside_the_repository_is_rebuilt(tmp_path, en
     assert [hit["file"] for hit in json.loads(out)] == [str(repo / "good.py")]
 
 
-def test_a_garbage_snapshot_is_told_once_in_leancodes_words(tmp_path, encoder, capsys):
+@pytest.mark.parametrize("damage", ["random bytes", "object arrays"])
+def test_a_garbage_snapshot_is_told_once_in_leancodes_words(tmp_path, encoder, capsys, damage):
+    import numpy as np
+
     (tmp_path / "good.py").write_text(GOOD)
     assert cli(["index", str(tmp_path), "--method", "slimcode"]) == 0
-    (tmp_path / ".leancode" / "snapshot.npz").write_bytes(os.urandom(4000))
+    snapshot = tmp_path / ".leancode" / "snapshot.npz"
+    if damage == "random bytes":
+        snapshot.write_bytes(os.urandom(4000))
+    else:  # numpy refuses them with a message that suggests unpickling the file
+        with open(snapshot, "wb") as handle:
+            np.savez(handle, meta=np.array([{"format": 1}], dtype=object), units=np.zeros(1), vectors=np.zeros(1))
     capsys.readouterr()
     assert cli(["search", "read a config file", "--path", str(tmp_path), "--method", "slimcode"]) == 0
     err = capsys.readouterr().err
