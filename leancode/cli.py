@@ -458,7 +458,8 @@ def _search(args: argparse.Namespace) -> int:
     index = _open_index(args, root)
     if not index.load():
         if args.update is False:
-            raise LookupError(f"no index of {root} yet (--no-update): run `leancode index {root}` first")
+            raise LookupError(f"no {'usable ' if index.unusable else ''}index of {root} (--no-update): run "
+                              f"`leancode index {root}` first")
         if index.unusable is None:  # else the warning said why it is rebuilt
             print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
                   file=sys.stderr)

@@ -171,11 +171,11 @@ class RepositoryIndex:
             except Exception as error:  # a damaged file can fail in any of zipfile's, numpy's or json's ways
                 if attempt:
                     return self._unusable(f"index {self.index_dir} is damaged or inconsistent "
-                                          f"({type(error).__name__}: {error}); rebuilding it")
+                                          f"({type(error).__name__}: {error}); the next update rebuilds it")
                 time.sleep(0.05)
         if snapshot.config_key != self.encoder.config_key:
             return self._unusable(f"index {self.index_dir} was built with another encoder configuration; "
-                                  "rebuilding it")
+                                  "the next update rebuilds it")
         self._set(snapshot)
         self.unusable = None
         return True

@@ -510,7 +510,7 @@ def test_a_snapshot_naming_a_file_outside_the_repository_is_rebuilt(tmp_path, en
     capsys.readouterr()
     assert cli(["search", "read a config file", "--path", str(repo), "--json", "--method", "slimcode"]) == 0
     out, err = capsys.readouterr()
-    assert "leaves the repository" in err and err.count("rebuilding it") == 1 and "no index" not in err
+    assert "leaves the repository" in err and err.count("rebuilds it") == 1 and "no index" not in err
     assert [hit["file"] for hit in json.loads(out)] == [str(repo / "good.py")]
 
 
