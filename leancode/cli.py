@@ -425,14 +425,15 @@ _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file"
                           "file name not valid UTF-8", "failed"})
 
 
-def _since_indexing(file: Path, snapshot: Path) -> str | None:
-    """"deleted" or "changed" (its lines may have moved) when `file` is not as the index saw it, else None."""
+def _since_indexing(file: Path, snapshot: Path | None) -> str | None:
+    """"deleted", or "changed" (its lines may have moved) when `file` is newer than `snapshot` (None: not asked),
+    else None."""
     try:
         modified = file.stat().st_mtime
     except OSError:
         return "deleted"
     try:
-        return "changed" if modified > snapshot.stat().st_mtime else None
+        return "changed" if snapshot is not None and modified > snapshot.stat().st_mtime else None
     except OSError:
         return None
 
@@ -468,7 +469,9 @@ def _search(args: argparse.Namespace) -> int:
         index.update(progress=not args.json)
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
-    stale = [_since_indexing(root / hit.unit.path, index.snapshot_path) for hit in hits]  # with --no-update
+    # With --no-update a file may have changed since the index was written (after an update, only deleted since).
+    snapshot = index.snapshot_path if args.update is False else None
+    stale = [_since_indexing(root / hit.unit.path, snapshot) for hit in hits]
     if args.json:
         print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path), "stale": bool(gone)}
                           for hit, gone in zip(hits, stale)], indent=2))

@@ -200,6 +200,14 @@ def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys)
     assert "(file changed since indexing)" in capsys.readouterr().out
     assert main(["search", "strip tags from html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
     assert "small.py:1  strip_tags (file deleted since indexing)" in capsys.readouterr().out
+    assert main(["search", "escape html", "--path", str(tmp_path), "--top", "1"]) == 0  # updated first: current
+    capsys.readouterr()
+    touched = os.stat(tmp_path / ".leancode" / "snapshot.npz").st_mtime + 10  # a checkout: same text, newer
+    for copy in ("escape.py", "esm/escape.py"):
+        os.utime(tmp_path / copy, (touched, touched))
+    assert main(["search", "escape html", "--path", str(tmp_path), "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "escape_html" in out and "since indexing" not in out
 
 
 def test_index_of_a_package_all_in_dist_says_how_to_include_it(tmp_path, capsys):
