@@ -279,15 +279,11 @@ class Workspaces:
             from leancode.scale.engine import encoder_info
             from leancode.store import open_store
 
-            store = None
-            if not (Path(path) / "manifest.json").is_file():  # opening would create an empty index there
-                self.log(f"leancode: searchIndex {path} not searched: no lance index there (build one with "
-                         f"`leancode index --store lance --index-dir {path} REPOSITORY`)")
-            else:
-                try:
-                    store = open_store("lance", path, encoder_info(encoder))
-                except (ImportError, OSError, ValueError) as error:  # logged; the workspace's own hits answer
-                    self.log(f"leancode: searchIndex {path} not searched: {error}")
+            try:
+                store = open_store("lance", path, encoder_info(encoder), create=False)
+            except (ImportError, OSError, ValueError) as error:  # logged; the workspace's own hits still answer
+                self.log(f"leancode: searchIndex {path} not searched: {error}")
+                store = None
             self._shared = ((path, encoder.config_key), store)
         store = self._shared[1]
         if store is None:

@@ -63,7 +63,7 @@ def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: P
 
     if args.hybrid:
         raise ValueError("--hybrid is not available over a lance index (dense search only)")
-    store = LanceStore(index_dir, encoder_info(encoder))
+    store = LanceStore(index_dir, encoder_info(encoder), create=False)
     roots = store.manifest.get("repositories") or {}
     if args.repo is not None and args.repo not in roots:
         raise LookupError(f"no repository {args.repo!r} in {index_dir} (it has: {', '.join(sorted(roots))})")

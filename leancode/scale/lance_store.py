@@ -47,6 +47,10 @@ class StoreMismatch(ValueError):
     """An index directory made by another store, model or dimension than the one asked for."""
 
 
+class NoStore(FileNotFoundError):
+    """No lance index in a directory only to be searched (`LanceStore(..., create=False)`)."""
+
+
 @dataclass(frozen=True)
 class StoredFunction:
     """One row of the store: where a function is and what it is (the code stays in its file)."""
@@ -87,17 +91,21 @@ class LanceStore:
     """Vectors by content key and rows by place, in LanceDB; top-k by cosine with an optional repository filter.
 
     `encoder_info`: {"model_id", "config_key", "dim", "encoder": settings}: what the
-    vectors were made by. When the directory already holds an index, it must match.
+    vectors were made by. When the directory already holds an index, it must match. `create=False` (a search):
+    NoStore where there is none, rather than making an empty one there.
     """
 
     kind = KIND
 
     def __init__(self, directory: str | os.PathLike, encoder_info: dict, ann_min_rows: int = ANN_MIN_ROWS,
-                 keep_versions: timedelta = KEEP_VERSIONS):
+                 keep_versions: timedelta = KEEP_VERSIONS, create: bool = True):
         import lancedb  # the optional `scale` extra: imported only when this store is used
         import pyarrow as pa
 
         self.directory = Path(directory).resolve()
+        if not create and read_manifest(self.directory) is None:
+            raise NoStore(f"no lance index at {self.directory} (build one with `leancode index --store lance "
+                          f"--index-dir {self.directory} REPOSITORY`)")
         self.dim = int(encoder_info["dim"])
         self.encoder_info = dict(encoder_info)
         self.ann_min_rows = ann_min_rows
