@@ -425,15 +425,19 @@ _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file"
                           "file name not valid UTF-8", "failed"})
 
 
-def _since_indexing(file: Path, snapshot: Path | None) -> str | None:
-    """"deleted", or "changed" (its lines may have moved) when `file` is newer than `snapshot` (None: not asked),
-    else None."""
+def _since_indexing(file: Path, indexed: float | None) -> str | None:
+    """"deleted", or "changed" (its lines may have moved) when `file` was modified after time `indexed` (None:
+    not asked), else None."""
     try:
         modified = file.stat().st_mtime
     except OSError:
         return "deleted"
+    return "changed" if indexed is not None and modified > indexed else None
+
+
+def _written_at(path: Path) -> float | None:
     try:
-        return "changed" if snapshot is not None and modified > snapshot.stat().st_mtime else None
+        return path.stat().st_mtime
     except OSError:
         return None
 
@@ -470,8 +474,8 @@ def _search(args: argparse.Namespace) -> int:
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
     # With --no-update a file may have changed since the index was written (after an update, only deleted since).
-    snapshot = index.snapshot_path if args.update is False else None
-    stale = [_since_indexing(root / hit.unit.path, snapshot) for hit in hits]
+    indexed = _written_at(index.snapshot_path) if args.update is False else None
+    stale = [_since_indexing(root / hit.unit.path, indexed) for hit in hits]
     if args.json:
         print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path), "stale": bool(gone)}
                           for hit, gone in zip(hits, stale)], indent=2))

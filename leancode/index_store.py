@@ -198,9 +198,7 @@ _NEWER_FIELDS = {"test"}  # absent from snapshots written before it (read as its
 def inside_root(path: str) -> bool:
     """A unit's path as the walk records it: relative, "/"-separated, no `.`/`..` or empty part, no NUL (a
     snapshot shipped inside a repository must not name a file outside it)."""
-    parts = path.split("/")
-    return bool(path) and "\0" not in path and not path.startswith("/") \
-        and all(part not in ("", ".", "..") for part in parts)
+    return "\0" not in path and all(part not in ("", ".", "..") for part in path.split("/"))  # "/x": "" first
 
 
 def valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
@@ -218,20 +216,20 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
         if not os.path.lexists(path):
             raise FileNotFoundError(path) from None
         raise
+    not_ours = "not an archive of arrays as LeanCode writes it"  # numpy's own words invite unpickling: never
     try:
         data = np.load(io.BytesIO(blob), allow_pickle=False)
-    except ValueError:  # numpy's own message invites unpickling the file: never
-        raise ValueError("not an archive of arrays as LeanCode writes it") from None
+    except ValueError:
+        raise ValueError(not_ours) from None
     if not isinstance(data, np.lib.npyio.NpzFile):
-        raise ValueError("a single array, not an archive of arrays as LeanCode writes it")
+        raise ValueError(f"a single array, {not_ours}")
     with data:
         try:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             records = json.loads(bytes(data["units"]).decode("utf-8"))
             vectors = np.ascontiguousarray(data["vectors"])
-        except ValueError as error:  # JSON's or numpy's; numpy's on object arrays invites unpickling: never
-            raise ValueError("not an archive of arrays as LeanCode writes it" if "pickle" in str(error)
-                             else str(error)) from None
+        except ValueError as error:  # JSON's, or numpy's on object arrays
+            raise ValueError(not_ours if "pickle" in str(error) else str(error)) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or type(meta.get("config_key")) is not str:
         raise ValueError(f"snapshot metadata {str(meta)[:100]} is not of format {FORMAT}")
     if not isinstance(records, list) or not all(valid_unit(r, ("path",))

@@ -191,10 +191,8 @@ def _in_scopes(functions: list[Node], scopes: list[Node],
         else:
             depth = len(around) + len(inside)
             inside.append(node.end_byte)
-            if depth <= MAX_NESTING:  # deeper ones are counted, not named (the names would cost O(depth))
-                yield node, [name for _, name in around if name], depth
-            else:
-                yield node, [], depth
+            # deeper ones are counted, not named (the names would cost O(depth) each)
+            yield node, [name for _, name in around if name] if depth <= MAX_NESTING else [], depth
 
 
 def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
