@@ -250,12 +250,16 @@ class Ranked(NamedTuple):
 
 def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, units: Sequence["IndexedUnit"],
                top: int, hybrid: bool = False, mask: np.ndarray | None = None,
-               tests_last: bool = True, tiers: np.ndarray | None = None) -> list[Ranked]:
+               tests_last: bool = True, tiers: np.ndarray | None = None,
+               tests: np.ndarray | None = None) -> list[Ranked]:
     """`rank` over a repository's units as users see it: the functions a name-shaped query names first
-    (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`),
+    (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`;
+    `tests`: which units are, where the caller has it),
     each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
     one row, the best-ranked, and identical copies of a function as one row, the best-ranked."""
-    demote = np.fromiter((is_test_unit(u) for u in units), bool, len(units)) if tests_last else None
+    if tests_last and tests is None:
+        tests = np.fromiter((is_test_unit(u) for u in units), bool, len(units))
+    demote = tests if tests_last else None
     if tiers is None:
         tiers = name_tiers(query_text, units, demote)
     promote = () if tiers is None else (tiers == 0, tiers == 1)

@@ -257,7 +257,8 @@ class Workspaces:
                 tests = np.fromiter((tests_last and is_test_unit(u) for u in seen), bool, len(seen))
                 tiers = name_tiers(query, seen, tests | hidden)
                 for ranked in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
-                                         tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)]):
+                                         tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],
+                                         tests=tests[:len(units)]):
                     hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier))
                 buffer_tiers = [2] * len(buffers) if tiers is None else tiers[len(units):]
                 hits += [Hit(folder, unit, score, int(tier)) for (unit, score), tier in zip(buffers, buffer_tiers)]
