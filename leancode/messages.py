@@ -7,8 +7,10 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import threading
 import warnings
 from pathlib import Path
+from typing import Callable
 
 # What a terminal would act on or that splits a line: C0 and C1 controls (escape sequences, newlines), line and
 # paragraph separators, and the bidirectional overrides that reorder what is shown ("Trojan Source").
@@ -48,14 +50,23 @@ def is_own(category: type[Warning], filename: str) -> bool:
     return path.startswith(_roots())
 
 
-def show_own_warnings(prog: str = "leancode") -> None:
-    """Show LeanCode's warnings as `prog: warning: message` and drop third-party ones."""
+def show_own_warnings(prog: str = "leancode", also: Callable[[str], None] | None = None) -> None:
+    """Show LeanCode's warnings as `prog: warning: message`, each text once (from any thread), and drop
+    third-party ones; `also(text)` passes each shown warning on (the server's log in the client)."""
     if sys.warnoptions:  # the user chose Python's handling
         return
-    warnings.simplefilter("once")
+    shown: set[str] = set()
+    lock = threading.Lock()
 
     def show(message, category, filename, lineno, file=None, line=None):
-        if is_own(category, filename):
-            print(f"{prog}: warning: {message}", file=file or sys.stderr)
+        text = str(message)
+        with lock:
+            if not is_own(category, filename) or text in shown:
+                return
+            shown.add(text)
+        print(f"{prog}: warning: {text}", file=file or sys.stderr)
+        if also is not None:
+            also(text)
 
+    warnings.simplefilter("once")
     warnings.showwarning = show

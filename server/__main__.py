@@ -16,11 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, filename=args.log_file, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from lsprotocol.types import MessageType
+
     from leancode.messages import show_own_warnings
 
-    show_own_warnings("leancode-server")
     from . import framing, preload
     from .server import server
+
+    # LeanCode's warnings (a damaged index being rebuilt, another process updating it) on stderr and in the
+    # client's log
+    show_own_warnings("leancode-server", also=lambda text: server.log(f"leancode: {text}", MessageType.Warning))
 
     preload.start()
     if args.tcp:

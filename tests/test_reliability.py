@@ -532,6 +532,25 @@ def test_a_garbage_snapshot_is_told_once_in_leancodes_words(tmp_path, encoder, c
     assert err.count("damaged") == 1 and "allow_pickle" not in err and "no index" not in err
 
 
+
+@pytest.mark.slow  # the real server
+def test_the_server_tells_a_damaged_index_once_in_its_log_and_the_clients(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    assert cli(["index", str(tmp_path)]) == 0  # the server's settings: its cache is reused
+    (tmp_path / ".leancode" / "snapshot.npz").write_bytes(os.urandom(4000))
+    server = RawServer(root=tmp_path)
+    try:
+        logged = []
+        while not any(m.startswith("leancode: indexed") for m in logged):
+            logged.append(server.wait_for("window/logMessage", timeout=120)["params"])
+            logged[-1] = logged[-1]["message"] if logged[-1]["type"] != 2 else "WARNING " + logged[-1]["message"]
+        assert server.close() == 0
+        warned = [m for m in logged if "damaged" in m]
+        assert len(warned) == 1 and warned[0].startswith("WARNING leancode: index"), logged
+        assert b"".join(server.stderr).decode().count("damaged") == 1
+    finally:
+        server.process.kill()
+
 def test_repository_text_cannot_drive_the_terminal(tmp_path, encoder, capsys):
     escape = "\x1b[2J\x1b]0;pwned\x07\u202e"  # clear the screen, set the title, reverse what follows
     (tmp_path / "new\nline.py").write_text(f'def clear():\n    """{escape}Clears the screen."""\n    return 1\n')
