@@ -107,7 +107,7 @@ local function main()
     legacy = os.getenv('LEANCODE_TEST_MODE') == 'legacy',
     open_quickfix = os.getenv('LEANCODE_TEST_MODE') ~= 'legacy',
     picker = 'quickfix',
-    settings = { top = 10 },
+    settings = { top = 3 },
   })
   result.has_config = vim.lsp.config ~= nil and vim.lsp.config.leancode ~= nil
 
@@ -267,11 +267,11 @@ def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     assert result["has_config"] == (mode == "config")
     assert result["attached"], result
     assert Path(result["root_dir"]).resolve() == workspace.resolve()
-    assert result["init_options"] == {"top": 10} and result["empty_init_options"] == "{}"
+    assert result["init_options"] == {"top": 3} and result["empty_init_options"] == "{}"
 
     gcd, quote = result["searches"]
     assert gcd["title"] == f"LeanCode: {queries[0]}"
-    assert gcd["items"], result
+    assert len(gcd["items"]) == len(quote["items"]) == 3, result  # settings.top, no client-side default
     files_lines = [(Path(item["file"]).name, item["lnum"], item["text"].split(" ")[0]) for item in gcd["items"]]
     assert ("mathutils.py", hover_line + 1, "gcd") in files_lines[:3], files_lines
     assert gcd["window"] == quote["window"] == (mode == "config")  # open_quickfix
@@ -283,6 +283,6 @@ def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     assert "mathutils.py:1" in result["call_hover"], result["call_hover"]  # where the called function is
 
     # :LeanCodeSet ratio 0.35 reached the running server, which re-indexed with it.
-    assert result["settings_after"]["leancode"] == {"top": 10, "ratio": 0.35, "hybrid": False}
+    assert result["settings_after"]["leancode"] == {"top": 3, "ratio": 0.35, "hybrid": False}
     assert result["reindexed"], result["progress"]
     assert "ratio=0.35" in server_log.read_text(), server_log.read_text()[-2000:]

@@ -22,8 +22,8 @@ local defaults = {
   -- modelPath, summarizerPath, languages, exclude, showSimplified, hybrid, top, ...
   -- Sent as initializationOptions and answered to workspace/configuration (section `leancode`).
   settings = {},
-  -- Results asked for by :LeanCodeSearch.
-  top = 20,
+  -- Results asked for by :LeanCodeSearch (nil: the server's `top` setting, 20 unless `settings` says).
+  top = nil,
   -- 'auto' (Telescope when installed, else the quickfix list), 'telescope' or 'quickfix'.
   picker = 'auto',
   -- Open the quickfix window after a search.
