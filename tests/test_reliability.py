@@ -238,6 +238,26 @@ def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_pat
         server.process.kill()
 
 
+
+@pytest.mark.slow  # the real server
+def test_a_failed_search_is_shown_once_by_the_client_and_a_failed_symbol_search_by_the_server(tmp_path):
+    server = RawServer(options={"modelPath": str(tmp_path / "no-model"), "searchIndex": str(tmp_path / "lance")})
+    try:
+        answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
+                                                                 "arguments": ["read a config file"]}, timeout=60)
+        assert "no-model" in answer["error"]["message"] and "Traceback" not in json.dumps(answer)
+        symbols = server.request(2, "workspace/symbol", {"query": "read a config file"}, timeout=60)
+        assert "no-model" in symbols["error"]["message"]
+        told = server.wait_for("window/showMessage", timeout=10)  # one popup: the symbol search's
+        assert "search failed" in told["params"]["message"]
+        with pytest.raises(TimeoutError):
+            server.wait_for("window/showMessage", timeout=2)
+        logged = [m["params"]["message"] for m in server.passed if m.get("method") == "window/logMessage"]
+        assert sum("search failed" in m for m in logged) == 2, logged
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
 # --- 5. symlinks ---------------------------------------------------------------------------------
 
 def test_index_dir_symlink_out_of_the_workspace_is_refused(tmp_path, encoder):

@@ -56,13 +56,17 @@ def tell_if_indexing(ls: LeanCodeServer, hits: list[Hit]) -> None:
                 "done."))
 
 
-async def ranked(ls: LeanCodeServer, query: str, top: int) -> list[Hit]:
+async def ranked(ls: LeanCodeServer, query: str, top: int, tell_failure: bool) -> list[Hit]:
     """The hits for `query`, on the search thread; a search that cannot run (the encoder at setting `modelPath`
-    does not load) is shown to the user and answered with its reason, no traceback."""
+    does not load) is answered with its reason, no traceback, and shown to the user when `tell_failure` (the
+    clients show a failed `leancode.search` themselves, not a failed workspace/symbol)."""
     try:
         hits = await asyncio.get_running_loop().run_in_executor(ls.search_pool, ls.state.search, query, top)
     except (OSError, ValueError) as error:
-        ls.tell(f"LeanCode search failed: {error}")
+        if tell_failure:
+            ls.tell(f"LeanCode search failed: {error}")
+        else:
+            ls.log(f"LeanCode search failed: {error}", types.MessageType.Error)
         raise JsonRpcException(f"search failed: {error}") from None
     tell_if_indexing(ls, hits)
     return hits
@@ -72,13 +76,13 @@ async def search_command(ls: LeanCodeServer, *args) -> list[dict]:
     query, top = search_arguments(args, ls.settings.top)
     if not query.strip():  # nothing asked: no results, and no word about indexing
         return []
-    return [hit_json(hit) for hit in await ranked(ls, query, top)]
+    return [hit_json(hit) for hit in await ranked(ls, query, top, tell_failure=False)]
 
 
 async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
     if not params.query.strip():
         return []
-    hits = await ranked(ls, params.query, ls.settings.top)
+    hits = await ranked(ls, params.query, ls.settings.top, tell_failure=True)
     return [types.SymbolInformation(
         name=hit.unit.qualified_name,
         kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
