@@ -138,7 +138,7 @@ async function pythonPath(): Promise<string | undefined> {
   } catch (error) {
     outputChannel.appendLine(`The Python extension gave no interpreter: ${String(error)}`);
   }
-  return undefined; // serverCommand's default: python3
+  return undefined; // serverCommand's default: python3 (python on Windows)
 }
 
 function createClient(python: string | undefined): LanguageClient {

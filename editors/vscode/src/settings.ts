@@ -189,13 +189,19 @@ export interface ServerCommand {
   args: string[];
 }
 
+/** The interpreter when none is set: `python` on Windows, where `python3` is often the Store's installer stub. */
+export function defaultPython(platform: string = process.platform): string {
+  return platform === 'win32' ? 'python' : 'python3';
+}
+
 /** The process that runs the server: `<pythonPath> -m leancode.server [serverArgs...]`. */
 export function serverCommand(
   pythonPath: unknown,
   serverArgs: unknown,
   context: ExpansionContext = {},
+  platform: string = process.platform,
 ): ServerCommand {
-  const python = nonEmptyString(pythonPath) ?? 'python3';
+  const python = nonEmptyString(pythonPath) ?? defaultPython(platform);
   const extra = Array.isArray(serverArgs)
     ? serverArgs.filter((arg): arg is string => typeof arg === 'string' && arg.length > 0)
     : [];

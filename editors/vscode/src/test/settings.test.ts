@@ -136,11 +136,15 @@ describe('serverCommand', () => {
     });
   });
   it('defaults to python3 and appends extra arguments', () => {
-    assert.deepStrictEqual(serverCommand('', ['--log-file', '${workspaceFolder}/lc.log', 3], { workspaceFolder: '/w' }), {
+    assert.deepStrictEqual(serverCommand('', ['--log-file', '${workspaceFolder}/lc.log', 3], { workspaceFolder: '/w' }, 'linux'), {
       command: 'python3',
       args: ['-m', 'leancode.server', '--log-file', '/w/lc.log'],
     });
-    assert.deepStrictEqual(serverCommand(undefined, undefined).command, 'python3');
+    assert.deepStrictEqual(serverCommand(undefined, undefined, {}, 'linux').command, 'python3');
+  });
+  it('defaults to python on Windows, where python3 is often the Store stub', () => {
+    assert.strictEqual(serverCommand(undefined, undefined, {}, 'win32').command, 'python');
+    assert.strictEqual(serverCommand('C:\\py\\python.exe', undefined, {}, 'win32').command, 'C:\\py\\python.exe');
   });
   it('expands the interpreter path', () => {
     assert.strictEqual(
