@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Protocol, Sequence
 
 import numpy as np
 
@@ -107,11 +107,6 @@ class SearchIndex:
             raise ValueError(f"{len(terms)} term lists for {len(self.vectors)} vectors")
         self._terms = terms
         self._bm25 = None
-
-    @classmethod
-    def from_code(cls, vectors: np.ndarray, code: Iterable[tuple[str, str]]) -> "SearchIndex":
-        """From vectors and the (code, language) pairs they encode."""
-        return cls(vectors, [lexical_terms(text, language) for text, language in code])
 
     def __len__(self) -> int:
         return len(self.vectors)

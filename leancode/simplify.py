@@ -53,10 +53,6 @@ class Simplified:
     model_tokens: int  # model pieces before
     model_tokens_kept: int  # model pieces after
 
-    @property
-    def removed_fraction(self) -> float:
-        return 1 - self.model_tokens_kept / self.model_tokens if self.model_tokens else 0.0
-
 
 def add_repeat_discount_option(parser: argparse.ArgumentParser) -> None:
     """`--repeat-discount`, one definition for every command that simplifies."""

@@ -67,7 +67,6 @@ class LeanCodeServer(LanguageServer):
         self._summarizer_lock = threading.Lock()
         self._doc_units: dict[str, tuple[int, list[Unit]]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.initial_settings: Any = None
 
     # -- plumbing ---------------------------------------------------------------------------------
 

@@ -44,10 +44,6 @@ class Indexer:
             self._jobs[key] = job
             self._wake.notify()
 
-    def idle(self) -> bool:
-        with self._wake:
-            return not self._jobs and not self.busy
-
     def _run(self) -> None:
         while True:
             with self._wake:

@@ -16,7 +16,6 @@ WATCHED = "**/*.{py,pyi,java,js,mjs,cjs,jsx,ts,mts,cts,tsx,go,rs}"
 
 def initialize(ls: LeanCodeServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
-    ls.initial_settings = params.initialization_options
     ls.take_settings(params.initialization_options, "initializationOptions")
 
 
