@@ -388,7 +388,8 @@ def is_test_code(path: str, qualified_name: str) -> bool:
 
 
 def is_test_unit(unit) -> bool:
-    """`is_test_code`, or a function the index found in test-only code (`gated_test_code`)."""
+    """`is_test_code`, or a function the index found marked as a test (`#[test]`, `@Test`) or in test-only code
+    (`gated_test_code`)."""
     return getattr(unit, "test", False) or is_test_code(unit.path, unit.qualified_name)
 
 

@@ -15,12 +15,13 @@ from .index_store import valid_unit
 from .languages import ParseWarning
 from .search import gated_test_code, unit_terms
 from .sources import sha256
-from .units import extract_units, preview
+from .units import extract_units, marked_test, preview
 
 # Bump when the per-file unit records change (5: `test` marks Rust `#[cfg(test)]` code, small minified files are
 # skipped; 6-7: a doc comment's first sentence is embedded with the code; 8: a file that is not UTF-8 is read as
-# Windows-1252, and the preview is the docstring's first sentence).
-PARSE_VERSION = 8
+# Windows-1252, and the preview is the docstring's first sentence; 9: `test` also marks Rust's `#[test]` and
+# JUnit's `@Test` functions).
+PARSE_VERSION = 9
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 
@@ -41,7 +42,7 @@ def parse_units(code: str, language: str) -> dict:
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],
               "key": unit_key(u.code_with_doc, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring, u.language),
               "terms": " ".join(unit_terms(u.code_with_doc[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
-              "test": in_tests(u.start_line)} for u in found]
+              "test": in_tests(u.start_line) or marked_test(u)} for u in found]
     return {"units": units, "syntax": syntax}
 
 

@@ -95,12 +95,17 @@ def header(unit: Unit) -> str:
     return unit.code[:at] if at > 0 else unit.code
 
 
+def marked_test(unit: Unit) -> bool:
+    """A function its attributes or annotations mark as a test (`#[test]`, `#[tokio::test]`, `@Test`)."""
+    mark = _TEST_MARK.get(unit.language)
+    return mark is not None and bool(mark.search(header(unit)))
+
+
 def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
     """TEST_FUNCTION, SPECIAL_METHOD (a constructor, standard method or Go's package `init`) or None: the kinds of
     function that mining leaves out, so no summarizer trained here has learned to describe them. A function marked
     as a test (`#[test]`, `@Test`) is one whatever its name; `as_mined`: by name only, as the corpus was mined."""
-    mark = None if as_mined else _TEST_MARK.get(unit.language)
-    if unit.name.lower().lstrip("_").startswith("test") or mark is not None and mark.search(header(unit)):
+    if unit.name.lower().lstrip("_").startswith("test") or not as_mined and marked_test(unit):
         return TEST_FUNCTION
     if unit.language == "python":
         return SPECIAL_METHOD if re.fullmatch(r"__\w+__", unit.name) else None

@@ -226,6 +226,42 @@ def test_functions_in_a_rust_cfg_test_module_rank_as_tests(repo, encoder):
     assert old.load() and not any(u.test for u in old.units)
 
 
+
+MARKED_TESTS = {"lib.rs": """\
+pub fn pluralize(word: &str) -> String {
+    format!("{}s", word)
+}
+
+#[test]
+fn pluralize_a_word() {
+    assert_eq!(pluralize("word"), "words");
+}
+
+#[tokio::test]
+async fn pluralize_async() {
+    assert_eq!(pluralize("cat"), "cats");
+}
+""", "Words.java": """\
+class Words {
+    static String pluralize(String word) { return word + "s"; }
+
+    @Test
+    void pluralizeAWord() { assertEquals("words", pluralize("word")); }
+}
+"""}
+
+
+def test_functions_marked_as_tests_rank_as_tests_whatever_their_names(repo, encoder):
+    for name, code in MARKED_TESTS.items():
+        (repo / name).write_text(code)
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    flagged = {u.qualified_name: u.test for u in index.units if u.path in MARKED_TESTS}
+    assert flagged == {"pluralize": False, "pluralize_a_word": True, "pluralize_async": True,
+                       "Words.pluralize": False, "Words.pluralizeAWord": True}
+    hits = search(index, "pluralize a word", top=len(index.units), within="lib.rs")
+    assert [h.unit.qualified_name for h in hits][0] == "pluralize"
+
 DOCUMENTED_JS = """\
 /**
  * Sends the overdue invoice reminder email to the customer.
