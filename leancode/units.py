@@ -148,8 +148,11 @@ def _binding(node: Node) -> tuple[str, Node] | None:
     if value is None or value.id != node.id:
         return None
     target = parent.child_by_field_name(_BINDINGS[parent.type])
-    if target is not None and target.type == "member_expression":  # module.exports.f = ...
-        target = target.child_by_field_name("property")
+    if target is not None and target.type == "member_expression":  # module.exports.f = ..., C.prototype.f = ...
+        if _text(target.child_by_field_name("property")) == "prototype":  # C.prototype = {...}: C's methods
+            target = target.child_by_field_name("object")
+        if target.type == "member_expression":
+            target = target.child_by_field_name("property")
     if target is None or target.type not in ("identifier", "property_identifier", "private_property_identifier",
                                              "string", "number", "computed_property_name"):
         return None  # destructuring patterns
@@ -169,9 +172,14 @@ def _name(node: Node, spec: LanguageSpec) -> str:
 
 
 def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
-    """A Go method's receiver type (`func (c *Config) Load()`: ["Config"])."""
+    """A Go method's receiver type (`func (c *Config) Load()`: ["Config"]), or the class of a JS function bound
+    to its prototype (`Color.prototype.isDark = function () {...}`: ["Color"])."""
     if node.type == "method_declaration" and spec.name == "go":
         m = re.match(r"\(\s*(?:\w+\s+)?\*?\s*(\w+)", _text(node.child_by_field_name("receiver")))
+        if m:
+            return [m.group(1)]
+    elif spec.name in _JS and (bound := _binding(node)) is not None:
+        m = re.search(r"(\w+)\s*\.\s*prototype\s*\.\s*[\w$]+$", _text(bound[1].child_by_field_name("left")))
         if m:
             return [m.group(1)]
     return []

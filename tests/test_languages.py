@@ -290,6 +290,19 @@ def test_java_units():
     assert is_admin.body == "{ return this == ADMIN; }"
 
 
+def test_javascript_prototype_methods_are_named_by_their_class():
+    code = """\
+function Color(r) { this.r = r; }
+Color.prototype = {
+  isDark: function () { return this.r < 128; },
+  lighten(ratio) { return this.r * ratio; },
+};
+Color.prototype.darken = function (ratio) { return this.r / ratio; };
+"""
+    names = [u.qualified_name for u in extract_units(code, "javascript")]
+    assert names == ["Color", "Color.isDark", "Color.lighten", "Color.darken"]
+
+
 def test_javascript_units():
     units = extract_units(JAVASCRIPT, "javascript")
     names = [u.qualified_name for u in units]
