@@ -28,7 +28,7 @@ from .tokens import COMMENT, lex
 from .units import Unit, header, overload_stub, special_kind
 
 DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL = "documentation", "generated", "abstained", "no model"
-NOT_LEARNED, OVERLOAD, EMPTY = "not learned", "overload", "empty"
+NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
 NOTES = {
     DOCUMENTATION: "documentation",
     GENERATED: "generated summary",
@@ -37,8 +37,16 @@ NOTES = {
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
     OVERLOAD: "an @overload signature, without a documented implementation",
     EMPTY: "no docstring, and a body that does nothing",
+    UNIMPLEMENTED: "no docstring, and a body that only says it is not implemented",
 }
-_NOTHING = frozenset({"{", "}", ";", "pass", "...", "."})  # what an empty body may hold besides comments
+# What an empty body may hold besides comments: nothing, or a return of nothing.
+_NOTHING = frozenset({"{", "}", ";", "pass", "...", ".", "return", "None", "null", "undefined", "nil"})
+# A body that only raises "not implemented" (an abstract method, a stub), read over its tokens joined by spaces.
+_UNIMPLEMENTED = re.compile(
+    r"raise NotImplementedError\b|throw new \w*(UnsupportedOperation|NotImplemented)\w* \("
+    r"|(throw new \w*Error|panic) \( [\"'`]?(not (yet )?implemented|unimplemented|abstract)\b"
+    r"|(unimplemented|todo) ! \(", re.I)
+MAX_UNIMPLEMENTED_TOKENS = 16  # one statement with a short message, no more
 MAX_SIGNATURE = 300
 
 
@@ -59,7 +67,7 @@ class FunctionSummary:
     @property
     def model_reads(self) -> bool:
         """Whether the summarizer reads such a function (documented ones too, were they undocumented)."""
-        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY)
+        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED)
 
 
 def signature(unit: Unit) -> str:
@@ -77,14 +85,24 @@ def signature(unit: Unit) -> str:
     return text if len(text) <= MAX_SIGNATURE else text[:MAX_SIGNATURE - 3] + "..."
 
 
-def does_nothing(unit: Unit) -> bool:
-    """Whether the unit's body holds nothing but `pass`, `...`, braces and comments (a body-less declaration, an
-    abstract or interface method, does not count: its signature is what there is to read)."""
-    if not unit.body.strip():
-        return False
+def _body_tokens(unit: Unit) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
-        return all(t.text in _NOTHING for t in lex(unit.body, unit.language) if t.kind != COMMENT)
+        return [t.text for t in lex(unit.body, unit.language) if t.kind != COMMENT]
+
+
+def does_nothing(unit: Unit) -> bool:
+    """Whether the unit's body holds nothing but `pass`, `...`, braces, comments and a return of nothing
+    (`return None`, `return nil`); a body-less declaration, an abstract or interface method, does not count: its
+    signature is what there is to read."""
+    return bool(unit.body.strip()) and all(text in _NOTHING for text in _body_tokens(unit))
+
+
+def unimplemented(unit: Unit) -> bool:
+    """Whether the unit's body only raises "not implemented": `raise NotImplementedError`, `todo!()`,
+    `unimplemented!()`, `throw new UnsupportedOperationException()`, `panic("not implemented")`."""
+    tokens = [text for text in _body_tokens(unit) if text not in ("{", "}", ";")]
+    return 0 < len(tokens) <= MAX_UNIMPLEMENTED_TOKENS and bool(_UNIMPLEMENTED.match(" ".join(tokens)))
 
 
 def documentation(unit: Unit) -> str:
@@ -123,6 +141,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))
         elif does_nothing(unit):
             out.append(FunctionSummary(EMPTY, "", signature(unit)))
+        elif unimplemented(unit):
+            out.append(FunctionSummary(UNIMPLEMENTED, "", signature(unit)))
         elif summarizer is None:
             out.append(FunctionSummary(NO_MODEL, "", signature(unit)))
         else:

@@ -79,6 +79,7 @@ SPECIAL_METHODS = {"java": _SPECIAL_JAVA, "javascript": frozenset({"constructor"
                    "typescript": frozenset({"constructor", "toString", "toJSON"}), "go": frozenset({"String", "Error"}),
                    "rust": frozenset({"new", "default", "fmt", "clone", "eq", "ne", "partial_cmp", "cmp", "hash", "drop",
                                       "deref", "deref_mut", "from", "into", "as_ref", "as_mut"})}
+_GO_SORT = frozenset({"Len", "Less", "Swap"})  # sort.Interface; mined (so the corpus is as it was), not summarized
 TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
 
 
@@ -102,8 +103,9 @@ def marked_test(unit: Unit) -> bool:
 
 
 def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
-    """TEST_FUNCTION, SPECIAL_METHOD (a constructor, standard method or Go's package `init`) or None: the kinds of
-    function that mining leaves out, so no summarizer trained here has learned to describe them. A function marked
+    """TEST_FUNCTION, SPECIAL_METHOD (a constructor, a standard method, Go's sort.Interface methods among them, or
+    Go's package `init`) or None: the kinds of function that mining leaves out (Go's `Len`, `Less` and `Swap`
+    excepted), so no summarizer trained here has learned to describe them. A function marked
     as a test (`#[test]`, `@Test`) is one whatever its name; `as_mined`: by name only, as the corpus was mined."""
     if unit.name.lower().lstrip("_").startswith("test") or not as_mined and marked_test(unit):
         return TEST_FUNCTION
@@ -112,7 +114,7 @@ def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
     scopes = unit.qualified_name.split(".")
     special = unit.name in SPECIAL_METHODS.get(unit.language, _SPECIAL_JAVA) \
         or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name \
-        or not as_mined and unit.language == "go" and unit.qualified_name == "init"
+        or not as_mined and unit.language == "go" and (unit.qualified_name == "init" or len(scopes) > 1 and unit.name in _GO_SORT)
     return SPECIAL_METHOD if special else None
 
 

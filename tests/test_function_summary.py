@@ -15,7 +15,7 @@ from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
 from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATED, NO_MODEL, NOT_LEARNED,
-                                       OVERLOAD, signature, summarize_units, why_withheld)
+                                       OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, summary_input, summary_lead)
 from leancode.units import extract_units, overload_stub, special_kind
@@ -122,6 +122,9 @@ SPECIAL = {
             "mod checks {\n    #[test]\n    fn zeroes() {\n        assert_eq!(adler(&[0; 4]), 0x40001);\n    }\n}\n",
 }
 SPECIAL["go"] = "package p\n\nfunc init() {\n\tregistry = map[string]int{}\n\tregistry[\"a\"] = 1\n}\n"  # package init
+SPECIAL["go"] += ("type byTime []Entry\n\nfunc (s byTime) Len() int { return len(s) }\n"  # sort.Interface
+                  "func (s byTime) Swap(i, j int) { s[i], s[j] = s[j], s[i] }\n"
+                  "func (s byTime) Less(i, j int) bool { return s[i].Next.Before(s[j].Next) }\n")
 SPECIAL["java"] += ("class PointTest {\n  @Test\n  void addsCoordinates() {\n    assertEquals(3, new Point(1, 2).sum());\n"
                     "  }\n}\n")
 
@@ -137,9 +140,9 @@ def test_tests_constructors_and_standard_methods_are_not_summarized(language, sh
 
 
 EMPTY_BODIES = {
-    "python": "def hook(event):\n    pass\n\ndef later():\n    # to do\n    ...\n",
+    "python": "def hook(event):\n    pass\n\ndef later():\n    # to do\n    ...\n\ndef scope(self):\n    return None\n",
     "javascript": "function noop() {}\nconst skip = (x) => {\n  // nothing yet\n};\n",
-    "go": "package p\n\nfunc (w *Writer) Flush() {\n}\n",
+    "go": "package p\n\nfunc (w *Writer) Flush() {\n}\n\nfunc (w *Writer) Close() error { return nil }\n",
     "rust": "fn reset(&mut self) {}\n",
     "java": "class Hooks {\n  void onStart() { }\n  void onStop() {\n    ;\n  }\n}\n",
 }
@@ -153,6 +156,27 @@ def test_a_function_that_does_nothing_gets_no_made_up_line(language, shipped):
         assert summary.source == EMPTY and summary.text == "" and summary.confidence is None
     declared = extract_units("abstract class Shape {\n  abstract double area();\n}\n", "java")
     assert summarize_units(declared, shipped)[0].source in (GENERATED, ABSTAINED)  # the signature is to be read
+
+
+UNIMPLEMENTED_BODIES = {
+    "python": "def acquire(self):\n    raise NotImplementedError\n\ndef release(self):\n    raise NotImplementedError('subclasses')\n",
+    "javascript": "function render() {\n  throw new Error('Not implemented');\n}\n",
+    "go": "package p\n\nfunc (s *Store) Get(k string) string {\n\tpanic(\"not implemented\")\n}\n",
+    "rust": "fn area(&self) -> f64 {\n    unimplemented!()\n}\n\nfn scale(&mut self) {\n    todo!(\"later\")\n}\n",
+    "java": "class Shapes {\n  double area() {\n    throw new UnsupportedOperationException(\"Not supported\");\n  }\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(UNIMPLEMENTED_BODIES))
+def test_a_function_that_only_says_it_is_not_implemented_gets_no_made_up_line(language, shipped):
+    units = extract_units(UNIMPLEMENTED_BODIES[language], language)
+    assert len(units) >= 1
+    for summary in summarize_units(units, shipped):  # "Acquires the abstract method." was shown before
+        assert summary.source == UNIMPLEMENTED and summary.text == "", (summary, language)
+    # A body that raises something else, or does more, is read by the model.
+    raising = "def check(x):\n    raise ValueError('bad')\n\ndef guard(x):\n    if x:\n        raise NotImplementedError\n    return x\n"
+    for summary in summarize_units(extract_units(raising, "python"), shipped):
+        assert summary.source in (GENERATED, ABSTAINED)
 
 
 @pytest.fixture(scope="module")
