@@ -399,7 +399,8 @@ def _index(args: argparse.Namespace) -> int:
 
         return index_command(args, _encoder(args, built), scale_dir)
     if len(args.path) > 1:
-        raise ValueError("several repositories need --store lance (or --engine ray)")
+        raise ValueError("several repositories need --store lance (or --engine ray) and --index-dir DIR; "
+                         "or index each on its own: leancode index REPO")
     if not root.is_dir():
         raise NotADirectoryError(f"{root} is not a directory")
     index = _open_index(args, root)
