@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
                                            "or every function of FILE: the first sentence of its docstring or doc "
                                            "comment (documentation), else the shipped model's line (generated) when "
                                            "the model is confident, else only its signature.")
-    summ.add_argument("target", metavar="FILE[:LINE|:NAME]")
+    summ.add_argument("targets", nargs="+", metavar="FILE[:LINE|:NAME]",
+                      help="one or more; every target is checked before the model loads, once for all")
     summ.add_argument("--json", action="store_true", help="print a JSON list")
     summ.add_argument("--model", help="summarizer directory (default: the shipped one)")
     summ.add_argument("--method", choices=METHODS, default=SUMMARY_METHOD,
@@ -241,8 +242,31 @@ def _summarize(args: argparse.Namespace) -> int:
     from .summarizer import Summarizer, default_summarizer_dir
     from .units import overload_stub, special_kind
 
-    path, line, name = _target(args.target)
-    units = siblings = extract_units(_read(path), _language(path, args.language))
+    wanted = [(path, _units_at(path, line, name, args.language)) for path, line, name in map(_target, args.targets)]
+    model = args.model or str(default_summarizer_dir())
+    needed = not all(special_kind(u) or overload_stub(u) or documentation(u) and not args.ignore_docstrings
+                     for _, (units, _) in wanted for u in units)
+    summarizer = Summarizer(model, num_beams=args.beams) if needed else None  # loaded once for every target
+    found = [(path, unit, summary) for path, (units, siblings) in wanted for unit, summary in zip(
+        units, summarize_units(units, summarizer, args.method, args.ratio,
+                               use_documentation=not args.ignore_docstrings, siblings=siblings))]
+    if args.json:
+        print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
+                           "source": s.source, "signature": s.signature, "confidence": s.confidence,
+                           "withheld": s.withheld,
+                           "threshold": summarizer and summarizer.for_language(u.language).threshold,
+                           "method": args.method,
+                           "ratio": args.ratio, "model": model} for path, u, s in found], indent=2))
+    else:
+        for path, unit, s in found:
+            print(printable(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature}")
+                  + f" [{s.note}]")
+    return 0
+
+
+def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
+    """(the units a target names, every unit of its file); LookupError when it names none."""
+    units = siblings = extract_units(_read(path), _language(path, language))
     if line is not None:
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
         units = around[-1:]  # the innermost: units come outer first
@@ -252,24 +276,7 @@ def _summarize(args: argparse.Namespace) -> int:
         units = _named(units, name, path)
     if not units:
         raise LookupError(f"no functions in {path}")
-    model = args.model or str(default_summarizer_dir())
-    needed = not all(special_kind(u) or overload_stub(u) or documentation(u) and not args.ignore_docstrings
-                     for u in units)
-    summarizer = Summarizer(model, num_beams=args.beams) if needed else None
-    summaries = summarize_units(units, summarizer, args.method, args.ratio,
-                                use_documentation=not args.ignore_docstrings, siblings=siblings)
-    if args.json:
-        print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
-                           "source": s.source, "signature": s.signature, "confidence": s.confidence,
-                           "withheld": s.withheld,
-                           "threshold": summarizer and summarizer.for_language(u.language).threshold,
-                           "method": args.method,
-                           "ratio": args.ratio, "model": model} for u, s in zip(units, summaries)], indent=2))
-    else:
-        for unit, s in zip(units, summaries):
-            print(printable(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature}")
-                  + f" [{s.note}]")
-    return 0
+    return units, siblings
 
 
 def _simplify(args: argparse.Namespace) -> int:
