@@ -40,6 +40,7 @@ from .model_tokens import default_model_path, piece_counter, resolve_model
 from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_onnx, int8_file, onnx_file,
                       onnx_runtime_available, pool, quantize_onnx)
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
+from .sources import without_lone_surrogates
 
 SEARCH_METHOD = "leancode"
 # int8 (ONNX Runtime) serves code by default: on the validation search sets it keeps MRR within 1% of fp32 (CoSQA dev
@@ -357,8 +358,8 @@ class Encoder:
 
     def encode_queries(self, queries: list[str], progress: bool = False) -> np.ndarray:
         """Natural-language queries -> L2-normalised float32 [n, dim] (by the base model when the adapter
-        serves code only)."""
-        return self._encode(list(queries), progress, role="query")
+        serves code only). A lone surrogate (a JSON escape, an undecodable byte of argv) reads as U+FFFD."""
+        return self._encode([without_lone_surrogates(q) for q in queries], progress, role="query")
 
     def encode_simplified(self, texts: list[str], progress: bool = False,
                           languages: list[str] | None = None) -> np.ndarray:

@@ -39,8 +39,8 @@ NOTES = {
     EMPTY: "no docstring, and a body that does nothing",
     UNIMPLEMENTED: "no docstring, and a body that only says it is not implemented",
 }
-# What an empty body may hold besides comments: nothing, or a return of nothing.
-_NOTHING = frozenset({"{", "}", ";", "pass", "...", ".", "return", "None", "null", "undefined", "nil"})
+_NOTHING = frozenset({"{", "}", "pass", "...", "."})  # what an empty body may hold besides `;` and comments
+_RETURNS_NOTHING = [["return"]] + [["return", value] for value in ("None", "null", "undefined", "nil")]
 # A body that only raises "not implemented" (an abstract method, a stub), read over its tokens joined by spaces.
 _UNIMPLEMENTED = re.compile(
     r"raise NotImplementedError\b|throw new \w*(UnsupportedOperation|NotImplemented)\w* \("
@@ -92,10 +92,12 @@ def _body_tokens(unit: Unit) -> list[str]:
 
 
 def does_nothing(unit: Unit) -> bool:
-    """Whether the unit's body holds nothing but `pass`, `...`, braces, comments and a return of nothing
-    (`return None`, `return nil`); a body-less declaration, an abstract or interface method, does not count: its
-    signature is what there is to read."""
-    return bool(unit.body.strip()) and all(text in _NOTHING for text in _body_tokens(unit))
+    """Whether the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
+    (`return`, `return None`, `return nil`); a body-less declaration, an abstract or interface method, does not
+    count: its signature is what there is to read."""
+    tokens = [text for text in _body_tokens(unit) if text != ";"]
+    braced = tokens[1:-1] if tokens[:1] == ["{"] and tokens[-1:] == ["}"] else tokens
+    return bool(unit.body.strip()) and (all(text in _NOTHING for text in tokens) or braced in _RETURNS_NOTHING)
 
 
 def unimplemented(unit: Unit) -> bool:

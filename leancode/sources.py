@@ -13,6 +13,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat
 import tokenize
 from pathlib import Path
@@ -67,6 +68,14 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES, follow_
     if len(data) > max_bytes:
         raise FileSkipped("too large", f"over {max_bytes:,} bytes")
     return data
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half a UTF-16 pair; UTF-8 cannot encode it
+
+
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (from a JSON escape, or a file name's undecodable byte) as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def is_binary(data: bytes) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from leancode import __version__
 from leancode.languages import LANGUAGES, language_for_path
+from leancode.sources import without_lone_surrogates
 from leancode.units import Unit
 
 from . import hover, preload
@@ -40,12 +40,11 @@ def path_of(uri: str) -> Path | None:
     return Path(path) if path and "\0" not in path else None
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half a pair; UTF-8 cannot encode it
 
 
 def source_of(document) -> str:
     """An open buffer's text, a lone surrogate (half a UTF-16 pair the client sent) as U+FFFD."""
-    return _LONE_SURROGATE.sub("\ufffd", document.source)
+    return without_lone_surrogates(document.source)
 
 
 class LeanCodeServer(LanguageServer):

@@ -25,7 +25,7 @@ from leancode.units import Unit, extract_units, header, overload_stub
 
 logger = logging.getLogger(__name__)
 
-_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+_IDENTIFIER = re.compile(r"(?!\d)[\w$]+")  # any script's letters (`éditer`, `计算`), not a number
 _KEYWORDS_BEFORE_CALL = frozenset({"if", "for", "while", "return", "switch", "catch", "elif", "and", "or", "not",
                                    "in", "print", "assert", "del", "yield", "await", "with", "match", "lambda"})
 
@@ -76,7 +76,7 @@ def call_at(line_text: str, character: int) -> tuple[str, str | None] | None:
             before = re.match(r"(.*?)\s*(\.|::|->)\s*$", line_text[:match.start()])
             if before is None:
                 return name, None
-            receiver = re.search(r"([A-Za-z_$][\w$]*)\s*(\(\s*\))?$", before.group(1))
+            receiver = re.search(r"((?!\d)[\w$]+)\s*(\(\s*\))?$", before.group(1))
             return name, receiver.group(1) if receiver else ""
     return None
 

@@ -164,7 +164,7 @@ class Workspaces:
         """The innermost workspace folder holding `path`."""
         path = path.resolve()
         best = None
-        for root, folder in self.folders.items():
+        for root, folder in list(self.folders.items()):  # the indexing thread may add or remove folders
             if (path == root or root in path.parents) and (best is None or len(root.parts) > len(best.root.parts)):
                 best = folder
         return best
@@ -234,7 +234,7 @@ class Workspaces:
 
     def search(self, query: str, top: int) -> list[Hit]:
         """The `top` functions of all ready folders for `query`, best first (unsaved buffers included)."""
-        folders = [f for f in self.folders.values() if f.ready]
+        folders = [f for f in list(self.folders.values()) if f.ready]  # a copy: folders change meanwhile
         if not (folders or self.settings.search_index) or not query.strip():
             return []
         query_vector = self.encoder.encode_queries([query])[0]
@@ -296,7 +296,7 @@ class Workspaces:
     def units_named(self, name: str) -> list[Hit]:
         """Indexed (or unsaved) functions called `name`, in every folder."""
         found = []
-        for folder in self.folders.values():
+        for folder in list(self.folders.values()):  # a copy: folders change meanwhile
             with folder.lock:
                 overlays = dict(folder.overlays)
                 for unit in folder.by_name.get(name, []):

@@ -44,6 +44,12 @@ def test_embeddings_are_normalised_float32_of_the_model_dim(encoder):
     assert encoder.encode_queries([]).shape == (0, 384)
 
 
+def test_a_query_with_half_a_utf16_pair_is_embedded_as_with_a_replacement_character(encoder):
+    # A JSON escape ("\\ud800") or an undecodable byte of argv (surrogateescape) gives a lone surrogate.
+    odd, replaced = encoder.encode_queries(["parse \ud800 config", "parse \ufffd config"])
+    assert np.allclose(odd, replaced)
+
+
 def test_simplification_changes_vectors_and_config_key(encoder):
     code = FUNCTIONS["c-http"]
     plain = Encoder(method="none", ratio=0.5)

@@ -156,6 +156,8 @@ def test_a_function_that_does_nothing_gets_no_made_up_line(language, shipped):
         assert summary.source == EMPTY and summary.text == "" and summary.confidence is None
     declared = extract_units("abstract class Shape {\n  abstract double area();\n}\n", "java")
     assert summarize_units(declared, shipped)[0].source in (GENERATED, ABSTAINED)  # the signature is to be read
+    returns_something = extract_units("def defaults():\n    return {}\n", "python")  # an empty dict is something
+    assert summarize_units(returns_something, shipped)[0].source in (GENERATED, ABSTAINED)
 
 
 UNIMPLEMENTED_BODIES = {

@@ -547,6 +547,9 @@ def test_hover_helpers():
     assert hover.call_at("    x = parse(s).load(p)", 18) == ("load", "")
     assert hover.call_at("    x = load_config", 10) is None
     assert hover.call_at("    if (x):", 5) is None
+    assert hover.call_at("    x = éditer(1)", 9) == ("éditer", None)  # not `diter`
+    assert hover.call_at("    y = 计算(2)", 9) == ("计算", None)
+    assert hover.call_at("    z = ü.größe(3)", 11) == ("größe", "ü")
     # No model loaded: the signature and why there is no line, never a guess from the name.
     text = hover.hover_markdown(unit, hover.HoverSummarizer(None), hover.HoverCache(), "leancode", 0.5, False)
     assert text == "```python\ndef load_config(path: str, defaults=None) -> dict\n```\n\n" \

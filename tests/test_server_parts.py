@@ -226,3 +226,27 @@ def test_a_workspace_folder_that_cannot_be_indexed_is_told_and_skipped(tmp_path)
     assert workspaces.add_folder("/") is None and "file system root" in logged[-1]
     assert workspaces.add_folder(foreign) is None and "not a LeanCode index" in logged[-1]
     assert workspaces.folders == {}
+
+
+def test_a_search_or_hover_meanwhile_folders_are_added_is_answered():
+    """The hover's lookup waits on a folder's lock (held while the indexing thread publishes it) while the
+    indexing thread adds a folder: it must not fail with "dictionary changed size during iteration"."""
+    import threading
+    import time
+
+    from leancode.server.settings import Settings
+    from leancode.server.workspace import Workspaces
+
+    state = Workspaces(Settings())
+    for k in range(3):
+        state.folders[Path(f"/f{k}")] = Folder(root=Path(f"/f{k}"), reader=None, updater=None)
+    publishing = state.folders[Path("/f0")].lock
+    publishing.acquire()
+    answers = []
+    hover = threading.Thread(target=lambda: answers.append(state.units_named("helper")))
+    hover.start()
+    time.sleep(0.2)  # the hover now waits for the first folder
+    state.folders[Path("/f9")] = Folder(root=Path("/f9"), reader=None, updater=None)
+    publishing.release()
+    hover.join(10)
+    assert answers == [[]]
