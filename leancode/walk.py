@@ -68,15 +68,15 @@ def ignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     lines = [bounded for line in lines if (bounded := _bounded(line)) is not None]
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
-    except ValueError:
-        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
+    except (ValueError, re.error):  # re.error: a class such as `[z-a]`
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if valid_pattern(line)])
 
 
-def _valid_pattern(line: str) -> bool:
+def valid_pattern(line: str) -> bool:
     try:
         pathspec.GitIgnoreSpec.from_lines([line])
         return True
-    except ValueError:
+    except (ValueError, re.error):
         return False
 
 

@@ -181,6 +181,7 @@ class LeanCodeServer(LanguageServer):
                   "before")
 
     def open_folders(self, paths: list[str]) -> None:
+        self.state.wanted.update((Path(p).resolve(), None) for p in paths)  # kept should the first open fail
         for path in paths:
             if self.state.add_folder(path) is not None:
                 self.log(f"leancode: workspace folder {path}")

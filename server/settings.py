@@ -15,6 +15,7 @@ from leancode.encoder import SEARCH_METHOD
 from leancode.languages import LANGUAGES
 from leancode.simplify import METHODS
 from leancode.summarizer import DEFAULT_RATIO as SUMMARY_RATIO
+from leancode.walk import valid_pattern
 
 SECTION = "leancode"
 
@@ -92,7 +93,11 @@ def _check(key: str, value: Any) -> Any:
             raise SettingsError(f"languages: unsupported {', '.join(unknown)}; supported: {', '.join(LANGUAGES)}")
         return languages
     if name == "exclude":
-        return _string_list(key, value)
+        patterns = _string_list(key, value)
+        invalid = [pattern for pattern in patterns if not valid_pattern(pattern)]
+        if invalid:
+            raise SettingsError(f"{key}: not a gitignore-style pattern: {', '.join(map(repr, invalid))}")
+        return patterns
     if name in ("show_simplified", "hybrid", "index_on_startup"):
         if not isinstance(value, bool):
             raise SettingsError(f"{key} must be true or false")

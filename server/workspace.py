@@ -102,6 +102,9 @@ class Workspaces:
         self.settings = settings
         self.log = log
         self.folders: dict[Path, Folder] = {}
+        # The client's folders, opened or not: new settings reopen them all, so a setting that kept one closed (a
+        # model that did not load, a bad exclude pattern) can be mended without a restart. A dict: ordered, no repeats.
+        self.wanted: dict[Path, None] = {}
         self._encoder: Encoder | None = None
         self._encoder_key: tuple | None = None
         self._encoder_lock = threading.Lock()
@@ -124,12 +127,14 @@ class Workspaces:
             return self._encoder
 
     def apply_settings(self, settings: Settings) -> bool:
-        """Take new settings; True when the indexes must be rebuilt (reopened) for them."""
-        changed = settings.index_key != self.settings.index_key and bool(self.folders)
+        """Take new settings; True when the indexes must be rebuilt for them: every folder of the client is then
+        reopened, one that failed to open under the old settings included."""
+        changed = settings.index_key != self.settings.index_key and bool(self.wanted)
         self.settings = settings
         if changed:
-            for root in list(self.folders):
-                self.folders[root] = self._open(root)
+            for root in self.wanted:
+                self.folders.pop(root, None)
+                self.add_folder(root)
         return changed
 
     # -- folders -------------------------------------------------------------------------------
@@ -148,6 +153,7 @@ class Workspaces:
         if not root.is_dir():
             self.log(f"leancode: workspace folder {root} is not a directory; skipped")
             return None
+        self.wanted[root] = None
         if root not in self.folders:
             self.encoder  # loaded first: a model that does not load is the caller's to tell, not a folder's
             try:
@@ -158,6 +164,7 @@ class Workspaces:
         return self.folders[root]
 
     def remove_folder(self, path: str | os.PathLike) -> None:
+        self.wanted.pop(Path(path).resolve(), None)
         self.folders.pop(Path(path).resolve(), None)
 
     def folder_for(self, path: Path) -> Folder | None:

@@ -664,6 +664,34 @@ def test_an_ignore_pattern_too_costly_to_match_is_left_out(tmp_path, encoder):
     assert stats.files == 1  # gone.py still ignored, the run of stars read as one
 
 
+def test_an_ignore_pattern_that_is_no_regular_expression_is_left_out(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "gone.py").write_text(GOOD.replace("load_config", "other"))
+    (tmp_path / ".gitignore").write_text("gen/[z-a]*.py\ngone.py\n")  # a reversed range: re.error, not ValueError
+    stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 1  # gone.py still ignored
+
+
+@pytest.mark.slow  # the real server
+def test_a_model_path_that_kept_the_workspace_closed_can_be_mended_without_a_restart(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    server = RawServer(root=tmp_path, options={"modelPath": str(tmp_path / "no-model")})
+    try:
+        told = server.wait_for("window/showMessage", timeout=60)  # the workspace could not be opened
+        assert "no-model" in told["params"]["message"]
+        server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
+                           "params": {"settings": {"leancode": {"modelPath": None}}}}))
+        while not server.wait_for("window/logMessage", timeout=120)["params"]["message"].startswith(
+                "leancode: indexed"):
+            pass
+        answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
+                                                                 "arguments": ["read a config file"]}, timeout=60)
+        assert [hit["name"] for hit in answer["result"]] == ["load_config"]
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
+
 def test_an_index_dir_holding_other_files_is_left_alone(tmp_path, encoder, capsys):
     (tmp_path / "repo").mkdir()
     (tmp_path / "repo" / "good.py").write_text(GOOD)

@@ -564,7 +564,8 @@ def test_settings_parsing():
     assert (settings.method, settings.ratio, settings.exclude, settings.languages) == \
         ("slimcode", 0.5, ("gen/**",), ("python",))
     assert unknown == ["colour"]
-    for bad in ({"ratio": 2}, {"method": "zip"}, {"languages": ["cobol"]}, {"showSimplified": "yes"}, {"top": 0}):
+    for bad in ({"ratio": 2}, {"method": "zip"}, {"languages": ["cobol"]}, {"showSimplified": "yes"}, {"top": 0},
+                {"exclude": ["gen/[z-a]*.py"]}):
         with pytest.raises(SettingsError):
             parse_settings(bad)
     assert parse_settings(None) == (Settings(), [])
