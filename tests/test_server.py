@@ -13,6 +13,7 @@ import colorsys
 import fnmatch
 import inspect
 import json
+import shutil
 import shlex
 import sys
 import textwrap
@@ -446,6 +447,24 @@ async def test_incremental_update_after_change_and_save(vscode: LanguageClient, 
             break
         await asyncio.sleep(0.2)
     assert hits[0]["name"] == "celsius_to_fahrenheit"
+    # A directory created, then deleted: editors send one event for the directory, none for its files.
+    legacy = workspace / "legacy"
+    legacy.mkdir()
+    (legacy / "old.py").write_text('def kelvin_to_rankine(kelvin):\n    return kelvin * 1.8\n')
+
+    async def found_in_legacy(kind) -> bool:
+        vscode.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[types.FileEvent(
+            uri=uri(legacy), type=kind)]))
+        for _ in range(100):
+            hits = await search(vscode, "convert kelvin to rankine", 3)
+            if (hits and hits[0]["name"] == "kelvin_to_rankine") == (kind == types.FileChangeType.Created):
+                break
+            await asyncio.sleep(0.2)
+        return bool(hits) and hits[0]["name"] == "kelvin_to_rankine"
+
+    assert await found_in_legacy(types.FileChangeType.Created)
+    shutil.rmtree(legacy)
+    assert not await found_in_legacy(types.FileChangeType.Deleted)
 
 
 def hover_payload(msg_id, params) -> dict:

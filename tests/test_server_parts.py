@@ -250,3 +250,30 @@ def test_a_search_or_hover_meanwhile_folders_are_added_is_answered():
     publishing.release()
     hover.join(10)
     assert answers == [[]]
+
+
+def test_watched_file_events_worth_an_update():
+    from leancode.server.features.documents import worth_an_update
+
+    assert worth_an_update("src/app.py") and worth_an_update("legacy")  # a file, or a directory deleted whole
+    assert not worth_an_update("notes.txt") and not worth_an_update(".git/index")
+    assert not worth_an_update("node_modules/left-pad") and not worth_an_update(".leancode/snapshot.npz")
+
+
+def test_the_server_watches_directories_created_and_deleted_whole(tmp_path):
+    """Editors report a directory deleted or renamed as one event for it, which a watcher of source files misses."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from lsp_raw import RawServer
+
+    server = RawServer(root=tmp_path, capabilities={"workspace": {"didChangeWatchedFiles": {
+        "dynamicRegistration": True}}})
+    try:
+        request = server.wait_for("client/registerCapability", timeout=60)
+        [registration] = request["params"]["registrations"]
+        watchers = registration["registerOptions"]["watchers"]
+        assert {"globPattern": "**/*", "kind": 5} in watchers  # create and delete, every path
+        assert any(w["globPattern"].startswith("**/*.{py") and "kind" not in w for w in watchers)
+    finally:
+        server.process.kill()

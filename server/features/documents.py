@@ -3,7 +3,12 @@ changes re-index its folder, a closed buffer's unsaved functions leave the index
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from lsprotocol import types
+
+from leancode.languages import language_for_path
+from leancode.walk import SKIP_DIRS
 
 from ..core import LeanCodeServer, path_of
 
@@ -29,9 +34,22 @@ def did_close(ls: LeanCodeServer, params: types.DidCloseTextDocumentParams) -> N
         ls.indexer.post(("overlay", uri), lambda: ls.state.drop_overlay(path))
 
 
+def worth_an_update(relative: str) -> bool:
+    """A source file, or what may have been a directory (a name without a suffix: a deleted one cannot be asked),
+    outside the directories indexing skips (version control's, LeanCode's, node_modules, ...); `relative` to its
+    workspace folder."""
+    path = PurePosixPath(relative)
+    if SKIP_DIRS.intersection(path.parts):
+        return False
+    return language_for_path(path.name) is not None or not path.suffix
+
+
 def did_change_watched_files(ls: LeanCodeServer, params: types.DidChangeWatchedFilesParams) -> None:
     for change in params.changes:
-        if (path := path_of(change.uri)) is not None:
+        path = path_of(change.uri)
+        folder = ls.state.folder_for(path) if path is not None else None
+        relative = folder.relative(path) if folder is not None else None
+        if relative is not None and worth_an_update(relative):
             ls.update_folder_of(path)
 
 

@@ -12,6 +12,9 @@ from ..core import LeanCodeServer
 from ..settings import SECTION
 
 WATCHED = "**/*.{py,pyi,java,js,mjs,cjs,jsx,ts,mts,cts,tsx,go,rs}"
+# Editors report a directory deleted, created or renamed as one event for the directory, which WATCHED misses
+# (microsoft/vscode#109754): so every path's creation and deletion too (`documents.worth_an_update` filters them).
+WATCHED_DIRECTORIES = types.FileSystemWatcher(glob_pattern="**/*", kind=types.WatchKind.Create | types.WatchKind.Delete)
 
 
 def initialize(ls: LeanCodeServer, params: types.InitializeParams) -> None:
@@ -35,7 +38,7 @@ async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> No
     watch = ls.client_capabilities.workspace
     if watch and watch.did_change_watched_files and watch.did_change_watched_files.dynamic_registration:
         options = types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[types.FileSystemWatcher(glob_pattern=WATCHED)])
+            watchers=[types.FileSystemWatcher(glob_pattern=WATCHED), WATCHED_DIRECTORIES])
         try:
             await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
                 id="leancode-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))
