@@ -249,11 +249,13 @@ class Workspaces:
         hybrid = self.settings.hybrid and len(folders) == 1
         tests_last = not asks_for_tests(query)  # as `leancode search`: tests and benchmarks after the code
         for folder in folders:
+            nested = _nested_in(folder, folders)
             with folder.lock:
                 index, units = folder.reader.search_index, folder.reader.units
                 mask, buffers = None, []  # unsaved buffers stand in for their files' indexed functions
-                if folder.overlays and not hybrid:
-                    mask = np.fromiter((u.path not in folder.overlays for u in units), bool, len(units))
+                if (folder.overlays or nested) and not hybrid:  # and nested folders answer for their files
+                    mask = np.fromiter((u.path not in folder.overlays and not u.path.startswith(nested)
+                                        for u in units), bool, len(units))
                     buffers = [(u, float(v @ query_vector)) for overlay in folder.overlays.values()
                                for u, v in zip(overlay.units, overlay.vectors)]
                 # Name tiers over the folder as the user sees it: its index, and the buffers for their files.
@@ -275,7 +277,8 @@ class Workspaces:
             hits += [replace(h, tier=int(t)) for h, t in zip(shared, tiers)] if tiers is not None else shared
         # As `rank_units` orders each folder's: functions the query names first, then tests last, then by score.
         hits.sort(key=lambda h: (h.tier, tests_last and is_test_unit(h.unit), -h.score))
-        return hits[:top]
+        once = {(h.path, h.unit.start_line): h for h in reversed(hits)}  # a function the shared index holds too
+        return [h for h in hits if once[(h.path, h.unit.start_line)] is h][:top]
 
     def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:
         """Hits of the shared lance index named by the `searchIndex` setting (none when unset)."""
@@ -303,15 +306,24 @@ class Workspaces:
     def units_named(self, name: str) -> list[Hit]:
         """Indexed (or unsaved) functions called `name`, in every folder."""
         found = []
-        for folder in list(self.folders.values()):  # a copy: folders change meanwhile
+        folders = list(self.folders.values())  # a copy: folders change meanwhile
+        for folder in folders:
+            nested = _nested_in(folder, folders)
             with folder.lock:
                 overlays = dict(folder.overlays)
                 for unit in folder.by_name.get(name, []):
-                    if unit.path not in overlays:
+                    if unit.path not in overlays and not unit.path.startswith(nested):
                         found.append(Hit(folder, unit, 0.0))
                 for overlay in overlays.values():
                     found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
         return found
+
+
+def _nested_in(folder: Folder, folders: list[Folder]) -> tuple[str, ...]:
+    """The paths (relative, with a trailing "/") of the other workspace folders inside `folder`: their files are
+    theirs to answer for (kept fresh by their own updates), not `folder`'s."""
+    return tuple(other.root.relative_to(folder.root).as_posix() + "/" for other in folders
+                 if folder.root in other.root.parents)
 
 
 def _store_overlay(folder: Folder, relative: str, overlay: Overlay) -> None:

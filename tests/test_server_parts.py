@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 from pygls.workspace import PositionCodec
 
@@ -277,3 +278,25 @@ def test_the_server_watches_directories_created_and_deleted_whole(tmp_path):
         assert any(w["globPattern"].startswith("**/*.{py") and "kind" not in w for w in watchers)
     finally:
         server.process.kill()
+
+
+@pytest.mark.slow  # embeds with the packaged model
+def test_nested_workspace_folders_answer_once_and_fresh(tmp_path):
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    outer, inner = tmp_path / "outer", tmp_path / "outer" / "pkg"
+    inner.mkdir(parents=True)
+    (outer / "app.py").write_text("def run_app(argv):\n    return main(argv)\n")
+    (inner / "deep.py").write_text("def parse_header(line):\n    return line.split(':', 1)\n")
+    state = Workspaces(parse_settings({"method": "slimcode"})[0])
+    folders = [state.add_folder(outer), state.add_folder(inner)]
+    for folder in folders:
+        state.update(folder)
+    found = [(h.folder.root, h.unit.name) for h in state.search("split a header line", 10)]
+    assert found.count((inner, "parse_header")) == 1 and (outer, "parse_header") not in found  # once, by pkg
+    (inner / "deep.py").write_text("def parse_trailer(line):\n    return line.split(':', 1)\n")
+    state.update(folders[1])  # what a change under pkg/ updates: the innermost folder
+    names = [h.unit.name for h in state.search("split a header line", 10)]
+    assert "parse_trailer" in names and "parse_header" not in names  # the outer's stale copy is not served
+    assert [h.folder.root for h in state.units_named("parse_trailer")] == [inner]
