@@ -131,8 +131,10 @@ class LeanCodeServer(LanguageServer):
         self.indexer.post(("settings",), lambda: self._apply_settings(settings))
 
     def _apply_settings(self, settings: Settings) -> None:
-        if self.state.apply_settings(settings) and settings.index_on_startup:
-            self.index_all("re-indexing for new settings")
+        if self.state.apply_settings(settings):
+            if settings.index_on_startup:
+                self.index_all("re-indexing for new settings")
+            self.embed_open_buffers()  # the reopened folders hold none
 
     async def pull_configuration(self) -> None:
         caps = self.client_capabilities.workspace
@@ -197,6 +199,13 @@ class LeanCodeServer(LanguageServer):
                 self.state.drop_overlay(path, saved_version)
 
         self.indexer.post(("update", folder.root), job)
+
+    def embed_open_buffers(self) -> None:
+        """Embed every open buffer again (after its folder was opened or reopened), after the jobs waiting."""
+        for uri, document in list(self.workspace.text_documents.items()):
+            if (path := path_of(uri)) is not None:
+                text, version = source_of(document), document.version or 0
+                self.indexer.post(("overlay", uri), lambda p=path, t=text, v=version: self.state.set_overlay(p, t, v))
 
     def schedule_overlay(self, uri: str) -> None:
         """After `debounceMs` of quiet, embed the unsaved buffer's functions (for search)."""

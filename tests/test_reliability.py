@@ -258,6 +258,45 @@ def test_a_failed_search_is_shown_once_by_the_client_and_a_failed_symbol_search_
     finally:
         server.process.kill()
 
+
+@pytest.mark.slow  # the real server
+def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened(tmp_path):
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "good.py").write_text(GOOD)
+    buffer = GOOD + '\ndef rotate_log_files(directory, keep):\n    """Delete all but the newest log files."""\n'
+    server = RawServer()  # no folder yet
+
+    def indexed() -> None:
+        while not server.wait_for("window/logMessage", timeout=120)["params"]["message"].startswith(
+                "leancode: indexed"):
+            pass
+
+    def found() -> list[str]:
+        for attempt in range(100):
+            answer = server.request(f"s{time.monotonic()}", "workspace/executeCommand", {
+                "command": "leancode.search", "arguments": ["delete old log files"]}, timeout=60)
+            names = [hit["name"] for hit in answer["result"]]
+            if "rotate_log_files" in names:
+                break
+            time.sleep(0.2)
+        return names
+
+    try:
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": (folder / "good.py").as_uri(), "languageId": "python", "version": 1, "text": buffer}}}))
+        server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeWorkspaceFolders", "params": {"event": {
+            "added": [{"uri": folder.as_uri(), "name": "ws"}], "removed": []}}}))
+        indexed()
+        assert "rotate_log_files" in found()  # opened before its folder was added
+        server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
+                           "params": {"settings": {"leancode": {"ratio": 0.3}}}}))
+        indexed()
+        assert "rotate_log_files" in found()  # the folder was reopened for the new ratio
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
 # --- 5. symlinks ---------------------------------------------------------------------------------
 
 def test_index_dir_symlink_out_of_the_workspace_is_refused(tmp_path, encoder):

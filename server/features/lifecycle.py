@@ -63,6 +63,8 @@ def did_change_folders(ls: LeanCodeServer, params: types.DidChangeWorkspaceFolde
         ls.open_folders(added)
         if added and ls.settings.index_on_startup:
             ls.index_all("LeanCode: indexing new folders")
+        if added:
+            ls.embed_open_buffers()  # buffers opened before their folder was
 
     ls.indexer.post(("folders", uuid.uuid4()), job)
 
