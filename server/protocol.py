@@ -4,7 +4,7 @@ A stock pygls 2.1 server answers a request whose params fail to deserialize with
 response at all (only a `window/showMessage`), so the client waits forever. Here such
 a request becomes an `InvalidParams` (-32602) error response; a request without a
 method, or of another JSON-RPC version, an `InvalidRequest` (-32600) one; a request
-after `shutdown`, or a second `initialize`, also gets -32600; a message may leave out its params (an unknown
+after `shutdown`, or a second `initialize`, also gets -32600, and one before `initialize` -32002; a message may leave out its params (an unknown
 method then gets MethodNotFound, -32601); a body that is not JSON a `ParseError` (-32700)
 with a null id, as JSON-RPC 2.0 says.
 """
@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 INVALID_REQUEST = -32600
 INVALID_PARAMS = -32602
+SERVER_NOT_INITIALIZED = -32002
 PARSE_ERROR = -32700
 
 
@@ -111,6 +112,12 @@ class LeanCodeProtocol(LanguageServerProtocol):
                 self._send_response(message.id, None, ResponseError(INVALID_REQUEST, "the server is initialized"))
                 return
             self._initialize_seen = True
+        elif not self._initialize_seen and hasattr(message, "method") and message.method != "exit":
+            # Before `initialize` the protocol answers requests with ServerNotInitialized and drops notifications.
+            if is_request:
+                self._send_response(message.id, None,
+                                    ResponseError(SERVER_NOT_INITIALIZED, "the server is not initialized yet"))
+            return
         super().handle_message(message)
 
     def reply_parse_error(self, error: Exception) -> None:

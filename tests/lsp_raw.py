@@ -14,7 +14,7 @@ import time
 
 
 class RawServer:
-    def __init__(self, root=None, cwd=None, options=None, capabilities=None):
+    def __init__(self, root=None, cwd=None, options=None, capabilities=None, initialize=True):
         self.process = subprocess.Popen([sys.executable, "-m", "leancode.server"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
         self.messages: queue.Queue = queue.Queue()
@@ -22,6 +22,10 @@ class RawServer:
         self.stderr: list[bytes] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
+        if initialize:
+            self.initialize(root, options, capabilities)
+
+    def initialize(self, root=None, options=None, capabilities=None) -> None:
         self.request(0, "initialize", {"processId": None, "capabilities": capabilities or {},
                                        "initializationOptions": options,
                                        "rootUri": root.as_uri() if root else None,
@@ -48,7 +52,14 @@ class RawServer:
 
     def answer(self, msg_id, timeout: float = 30) -> dict:
         """The response to request `msg_id` (other messages go to `passed`); TimeoutError when none comes."""
-        return self._first(lambda m: m.get("id") == msg_id and "method" not in m, timeout, f"request {msg_id!r}")
+        def wanted(message: dict) -> bool:
+            return message.get("id") == msg_id and "method" not in message
+
+        for message in self.passed:  # set aside while waiting for another
+            if wanted(message):
+                self.passed.remove(message)
+                return message
+        return self._first(wanted, timeout, f"request {msg_id!r}")
 
     def wait_for(self, method: str, timeout: float = 30) -> dict:
         """The first message from the server of `method` (a notification), passed over before or coming now."""

@@ -181,6 +181,25 @@ def test_server_survives_bad_frames(tmp_path):
 
 
 @pytest.mark.slow  # the real server
+def test_a_request_before_initialize_is_answered_server_not_initialized(tmp_path):
+    server = RawServer(initialize=False)
+    try:
+        uri = (tmp_path / "main.py").as_uri()
+        hover = server.request(1, "textDocument/hover", {"textDocument": {"uri": uri},
+                                                        "position": {"line": 0, "character": 0}})
+        search = server.request(2, "workspace/executeCommand", {"command": "leancode.search", "arguments": ["q"]})
+        assert hover["error"]["code"] == search["error"]["code"] == -32002
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": "def f():\n    return 1\n"}}}))  # dropped
+        server.initialize()
+        assert server.alive(3)
+        assert server.close() == 0
+        assert b"Traceback" not in b"".join(server.stderr)
+    finally:
+        server.process.kill()
+
+
+@pytest.mark.slow  # the real server
 def test_server_follows_the_protocol_on_odd_but_valid_messages():
     server = RawServer()
     try:
