@@ -143,7 +143,8 @@ def _index_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--ratio", type=_search_ratio, help="fraction of model tokens removed before embedding, "
                          "below 1 (kept by the index for later runs; 'default': the per-language defaults again)")
     command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
-                         help="int8 encoder (ONNX Runtime: one function per call; --no-quantize: fp32 for this run)")
+                         help="int8 encoder (ONNX Runtime: one function per call; --no-quantize: fp32 for this run, "
+                         "the index re-embedded in fp32 until a run without it; the cache keeps both)")
     command.add_argument("--threads", type=_positive, help="CPU threads for the encoder")
     command.add_argument("--backend", choices=BACKENDS, default="auto",
                          help="where the encoder runs (auto: ONNX Runtime from a one-time export, else PyTorch)")
