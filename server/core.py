@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from urllib.parse import unquote
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
 
 from leancode import __version__
 from leancode.languages import LANGUAGES, language_for_path
@@ -40,6 +42,10 @@ def path_of(uri: str) -> Path | None:
     return Path(path) if path and "\0" not in path else None
 
 
+# pygls splits a buffer with str.splitlines, which also breaks at \f, \v, \x1c-\x1e, \x85, U+2028 and U+2029; LSP
+# breaks lines only at \n, \r\n and \r, so an edit or a hover below such a character landed on the wrong line.
+_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+TextDocument.lines = property(lambda document: tuple(_LSP_LINE.findall(document.source)))
 
 
 def source_of(document) -> str:

@@ -300,3 +300,18 @@ def test_nested_workspace_folders_answer_once_and_fresh(tmp_path):
     names = [h.unit.name for h in state.search("split a header line", 10)]
     assert "parse_trailer" in names and "parse_header" not in names  # the outer's stale copy is not served
     assert [h.folder.root for h in state.units_named("parse_trailer")] == [inner]
+
+
+def test_an_edit_below_a_form_feed_or_line_separator_lands_on_its_line():
+    from pygls.workspace import TextDocument
+
+    import leancode.server.core  # noqa: F401  (sets the LSP line breaks)
+
+    for odd in ("\f", "\u2028", "\x85", "\v"):
+        document = TextDocument("file:///a.py", f"x = 1{odd}2\ndef beta():\n    return 1\n")
+        assert len(document.lines) == 3
+        document.apply_change(types.TextDocumentContentChangePartial(  # rename beta (line 1, characters 4-8)
+            range=types.Range(start=types.Position(line=1, character=4), end=types.Position(line=1, character=8)),
+            text="gamma_ray"))
+        assert document.source == f"x = 1{odd}2\ndef gamma_ray():\n    return 1\n", repr(odd)
+    assert TextDocument("file:///b.py", "a\r\nb\rc\nd").lines == ("a\r\n", "b\r", "c\n", "d")
