@@ -459,6 +459,9 @@ def _search(args: argparse.Namespace) -> int:
     if not args.query.strip():
         raise ValueError("the query is empty: say what the function does, or name it")
     root, within = _repository(Path(args.path), args.index_dir)
+    if within and args.path == ".":  # run from inside the repository: as `git grep`, this folder only, said once
+        print(f"leancode: searching {printable(within)}/ only (--path {printable(os.path.relpath(root))} for the "
+              "whole repository)", file=sys.stderr)
     scale_dir, built = _scale_index_dir(args, root)
     if scale_dir is not None:  # a lance index (several repositories): searched as it is, not updated here
         from .scale.commands import search_command

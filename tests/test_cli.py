@@ -220,3 +220,18 @@ def test_index_of_a_package_all_in_dist_says_how_to_include_it(tmp_path, capsys)
     (tmp_path / ".leancodeignore").write_text("!dist/\n")
     assert main(["index", str(tmp_path)]) == 0
     assert "indexed 1 functions in 1 files" in capsys.readouterr().out
+
+
+def test_a_search_from_inside_a_repository_says_it_covers_that_folder_only(tmp_path, capsys, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "top.py").write_text("def load_settings(path):\n    return open(path).read()\n")
+    (tmp_path / "pkg" / "inner.py").write_text("def load_table(path):\n    return open(path).read()\n")
+    monkeypatch.chdir(tmp_path / "pkg")
+    assert main(["search", "load a file", "--method", "slimcode"]) == 0
+    captured = capsys.readouterr()
+    assert "load_table" in captured.out and "load_settings" not in captured.out
+    assert "searching pkg/ only (--path .. for the whole repository)" in captured.err
+    assert main(["search", "load a file", "--method", "slimcode", "--path", ".."]) == 0
+    captured = capsys.readouterr()
+    assert "load_settings" in captured.out and "searching" not in captured.err
