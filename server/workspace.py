@@ -277,8 +277,14 @@ class Workspaces:
             hits += [replace(h, tier=int(t)) for h, t in zip(shared, tiers)] if tiers is not None else shared
         # As `rank_units` orders each folder's: functions the query names first, then tests last, then by score.
         hits.sort(key=lambda h: (h.tier, tests_last and is_test_unit(h.unit), -h.score))
-        once = {(h.path, h.unit.start_line): h for h in reversed(hits)}  # a function the shared index holds too
-        return [h for h in hits if once[(h.path, h.unit.start_line)] is h][:top]
+        shown, seen = [], set()  # a function the shared index holds too is shown once
+        for hit in hits:
+            if len(shown) == top:
+                break
+            if (key := (hit.path, hit.unit.start_line)) not in seen:
+                seen.add(key)
+                shown.append(hit)
+        return shown
 
     def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:
         """Hits of the shared lance index named by the `searchIndex` setting (none when unset)."""
