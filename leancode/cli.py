@@ -239,18 +239,21 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .function_summary import documentation, summarize_units
+    from .function_summary import NO_MODEL, summarize_units
     from .summarizer import Summarizer, default_summarizer_dir
-    from .units import overload_stub, special_kind
 
     wanted = [(path, _units_at(path, line, name, args.language)) for path, line, name in map(_target, args.targets)]
     model = args.model or str(default_summarizer_dir())
-    needed = not all(special_kind(u) or overload_stub(u) or documentation(u) and not args.ignore_docstrings
-                     for _, (units, _) in wanted for u in units)
-    summarizer = Summarizer(model, num_beams=args.beams) if needed else None  # loaded once for every target
-    found = [(path, unit, summary) for path, (units, siblings) in wanted for unit, summary in zip(
-        units, summarize_units(units, summarizer, args.method, args.ratio,
-                               use_documentation=not args.ignore_docstrings, siblings=siblings))]
+
+    def summaries(summarizer) -> list:
+        return [(path, unit, summary) for path, (units, siblings) in wanted for unit, summary in zip(
+            units, summarize_units(units, summarizer, args.method, args.ratio,
+                                   use_documentation=not args.ignore_docstrings, siblings=siblings))]
+
+    found, summarizer = summaries(None), None  # the model loads (once, 4 s) only when a function needs it
+    if any(summary.source == NO_MODEL for _, _, summary in found):
+        summarizer = Summarizer(model, num_beams=args.beams)
+        found = summaries(summarizer)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
                            "source": s.source, "signature": s.signature, "confidence": s.confidence,

@@ -41,11 +41,13 @@ NOTES = {
 }
 _NOTHING = frozenset({"{", "}", "pass", "...", "."})  # what an empty body may hold besides `;` and comments
 _RETURNS_NOTHING = [["return"]] + [["return", value] for value in ("None", "null", "undefined", "nil")]
-# A body that only raises "not implemented" (an abstract method, a stub), read over its tokens joined by spaces.
+# A body that only raises "not implemented" (an abstract method, a stub): one statement, read over its tokens joined by
+# spaces (a string's words are tokens of their own); a generic error or panic counts when its message says so.
 _UNIMPLEMENTED = re.compile(
-    r"raise NotImplementedError\b|throw new \w*(UnsupportedOperation|NotImplemented)\w* \("
-    r"|(throw new \w*Error|panic) \( [\"'`]?(not (yet )?implemented|unimplemented|abstract)\b"
-    r"|(unimplemented|todo) ! \(", re.I)
+    r"raise NotImplementedError( \(.*\))?|throw new \w*(UnsupportedOperation|NotImplemented)\w* \(.*\)"
+    r"|((std :: )?(unimplemented|todo) ! \(.*\))"
+    r"|(throw new \w*(Error|Exception)|panic( !)?) \( .*\b(not (yet )?implemented|unimplemented|implement me)\b.*\)",
+    re.I)
 MAX_UNIMPLEMENTED_TOKENS = 16  # one statement with a short message, no more
 MAX_SIGNATURE = 300
 
@@ -104,7 +106,7 @@ def unimplemented(unit: Unit) -> bool:
     """Whether the unit's body only raises "not implemented": `raise NotImplementedError`, `todo!()`,
     `unimplemented!()`, `throw new UnsupportedOperationException()`, `panic("not implemented")`."""
     tokens = [text for text in _body_tokens(unit) if text not in ("{", "}", ";")]
-    return 0 < len(tokens) <= MAX_UNIMPLEMENTED_TOKENS and bool(_UNIMPLEMENTED.match(" ".join(tokens)))
+    return 0 < len(tokens) <= MAX_UNIMPLEMENTED_TOKENS and bool(_UNIMPLEMENTED.fullmatch(" ".join(tokens)))
 
 
 def documentation(unit: Unit) -> str:

@@ -79,7 +79,9 @@ SPECIAL_METHODS = {"java": _SPECIAL_JAVA, "javascript": frozenset({"constructor"
                    "typescript": frozenset({"constructor", "toString", "toJSON"}), "go": frozenset({"String", "Error"}),
                    "rust": frozenset({"new", "default", "fmt", "clone", "eq", "ne", "partial_cmp", "cmp", "hash", "drop",
                                       "deref", "deref_mut", "from", "into", "as_ref", "as_mut"})}
-_GO_SORT = frozenset({"Len", "Less", "Swap"})  # sort.Interface; mined (so the corpus is as it was), not summarized
+# sort.Interface's methods by their signatures (`Len() int`, `Less(i, j int) bool`, `Swap(i, j int)`; a `Less(o
+# Version)` is not one): mined (so the corpora are as they were), not summarized.
+_GO_SORT = re.compile(r"\)\s*(Len\(\)\s*int|(Less|Swap)\(\s*\w+\s*,\s*\w+\s+int\s*\))")
 TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
 
 
@@ -114,7 +116,7 @@ def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
     scopes = unit.qualified_name.split(".")
     special = unit.name in SPECIAL_METHODS.get(unit.language, _SPECIAL_JAVA) \
         or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name \
-        or not as_mined and unit.language == "go" and (unit.qualified_name == "init" or len(scopes) > 1 and unit.name in _GO_SORT)
+        or not as_mined and unit.language == "go" and (unit.qualified_name == "init" or bool(_GO_SORT.search(header(unit))))
     return SPECIAL_METHOD if special else None
 
 

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import uuid
+from functools import partial
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -189,7 +190,8 @@ class LeanCodeServer(LanguageServer):
                   "before")
 
     def open_folders(self, paths: list[str]) -> None:
-        self.state.wanted.update((Path(p).resolve(), None) for p in paths)  # kept should the first open fail
+        # kept should the first open fail (the encoder loads then)
+        self.state.wanted.update((root, None) for root in map(Path.resolve, map(Path, paths)) if root.is_dir())
         for path in paths:
             if self.state.add_folder(path) is not None:
                 self.log(f"leancode: workspace folder {path}")
@@ -211,7 +213,15 @@ class LeanCodeServer(LanguageServer):
         for uri, document in list(self.workspace.text_documents.items()):
             if (path := path_of(uri)) is not None:
                 text, version = source_of(document), document.version or 0
-                self.indexer.post(("overlay", uri), lambda p=path, t=text, v=version: self.state.set_overlay(p, t, v))
+                self.indexer.post(("overlay", uri), partial(self._embed_if_open, uri, path, text, version))
+
+    def _embed_if_open(self, uri: str, path: Path, text: str, version: int) -> None:
+        """A job replaces the one waiting under its key: a buffer closed meanwhile (its drop job replaced by this
+        one) is dropped, not embedded again."""
+        if self.document(uri) is None:
+            self.state.drop_overlay(path)
+        else:
+            self.state.set_overlay(path, text, version)
 
     def schedule_overlay(self, uri: str) -> None:
         """After `debounceMs` of quiet, embed the unsaved buffer's functions (for search)."""

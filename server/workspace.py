@@ -132,7 +132,7 @@ class Workspaces:
         changed = settings.index_key != self.settings.index_key and bool(self.wanted)
         self.settings = settings
         if changed:
-            for root in self.wanted:
+            for root in list(self.wanted):
                 self.folders.pop(root, None)
                 self.add_folder(root)
         return changed
@@ -256,8 +256,8 @@ class Workspaces:
                 if (folder.overlays or nested) and not hybrid:  # and nested folders answer for their files
                     mask = np.fromiter((u.path not in folder.overlays and not u.path.startswith(nested)
                                         for u in units), bool, len(units))
-                    buffers = [(u, float(v @ query_vector)) for overlay in folder.overlays.values()
-                               for u, v in zip(overlay.units, overlay.vectors)]
+                    buffers = [(u, float(v @ query_vector)) for path, overlay in folder.overlays.items()
+                               if not path.startswith(nested) for u, v in zip(overlay.units, overlay.vectors)]
                 # Name tiers over the folder as the user sees it: its index, and the buffers for their files.
                 seen = units + [u for u, _ in buffers]
                 hidden = np.zeros(len(seen), bool)
@@ -281,7 +281,7 @@ class Workspaces:
         for hit in hits:
             if len(shown) == top:
                 break
-            if (key := (hit.path, hit.unit.start_line)) not in seen:
+            if (key := (hit.path, hit.unit.start_line, hit.unit.qualified_name)) not in seen:
                 seen.add(key)
                 shown.append(hit)
         return shown
@@ -320,8 +320,9 @@ class Workspaces:
                 for unit in folder.by_name.get(name, []):
                     if unit.path not in overlays and not unit.path.startswith(nested):
                         found.append(Hit(folder, unit, 0.0))
-                for overlay in overlays.values():
-                    found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
+                for path, overlay in overlays.items():
+                    if not path.startswith(nested):
+                        found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
         return found
 
 

@@ -137,6 +137,8 @@ def test_tests_constructors_and_standard_methods_are_not_summarized(language, sh
         assert summary.source == NOT_LEARNED and summary.text == "" and summary.confidence is None
     [normal] = extract_units(UNDOCUMENTED, "python")
     assert special_kind(normal) is None and summarize_units([normal], shipped)[0].source in (GENERATED, ABSTAINED)
+    [version] = extract_units("package p\n\nfunc (v Version) Less(o Version) bool { return v.n < o.n }\n", "go")
+    assert special_kind(version) is None  # not sort.Interface's Less(i, j int)
 
 
 EMPTY_BODIES = {
@@ -162,9 +164,12 @@ def test_a_function_that_does_nothing_gets_no_made_up_line(language, shipped):
 
 UNIMPLEMENTED_BODIES = {
     "python": "def acquire(self):\n    raise NotImplementedError\n\ndef release(self):\n    raise NotImplementedError('subclasses')\n",
-    "javascript": "function render() {\n  throw new Error('Not implemented');\n}\n",
-    "go": "package p\n\nfunc (s *Store) Get(k string) string {\n\tpanic(\"not implemented\")\n}\n",
-    "rust": "fn area(&self) -> f64 {\n    unimplemented!()\n}\n\nfn scale(&mut self) {\n    todo!(\"later\")\n}\n",
+    "javascript": "function render() {\n  throw new Error('Not implemented');\n}\n"
+                  "function paint() {\n  throw new Error('Method not implemented.');\n}\n",
+    "go": "package p\n\nfunc (s *Store) Get(k string) string {\n\tpanic(\"not implemented\")\n}\n"
+          "func (s *Store) Put(k string) {\n\tpanic(\"implement me\")\n}\n",
+    "rust": "fn area(&self) -> f64 {\n    unimplemented!()\n}\n\nfn scale(&mut self) {\n    todo!(\"later\")\n}\n"
+            "fn rotate(&mut self) {\n    panic!(\"not implemented\")\n}\n",
     "java": "class Shapes {\n  double area() {\n    throw new UnsupportedOperationException(\"Not supported\");\n  }\n}\n",
 }
 
@@ -176,7 +181,8 @@ def test_a_function_that_only_says_it_is_not_implemented_gets_no_made_up_line(la
     for summary in summarize_units(units, shipped):  # "Acquires the abstract method." was shown before
         assert summary.source == UNIMPLEMENTED and summary.text == "", (summary, language)
     # A body that raises something else, or does more, is read by the model.
-    raising = "def check(x):\n    raise ValueError('bad')\n\ndef guard(x):\n    if x:\n        raise NotImplementedError\n    return x\n"
+    raising = ("def check(x):\n    raise ValueError('bad')\n\ndef guard(x):\n    if x:\n        raise NotImplementedError\n"
+               "    return x\n\ndef then(x):\n    raise NotImplementedError(x)\n    return x\n")
     for summary in summarize_units(extract_units(raising, "python"), shipped):
         assert summary.source in (GENERATED, ABSTAINED)
 

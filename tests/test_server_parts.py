@@ -253,12 +253,15 @@ def test_a_search_or_hover_meanwhile_folders_are_added_is_answered():
     assert answers == [[]]
 
 
-def test_watched_file_events_worth_an_update():
+def test_watched_file_events_worth_an_update(tmp_path):
     from leancode.server.features.documents import worth_an_update
 
-    assert worth_an_update("src/app.py") and worth_an_update("legacy")  # a file, or a directory deleted whole
-    assert not worth_an_update("notes.txt") and not worth_an_update(".git/index")
-    assert not worth_an_update("node_modules/left-pad") and not worth_an_update(".leancode/snapshot.npz")
+    (tmp_path / "v1.2").mkdir()
+    (tmp_path / "notes.txt").write_text("")
+    for relative, worth in [("src/app.py", True), ("v1.2", True), ("com.example", True),  # a directory, one deleted
+                            ("notes.txt", False), (".git/index", False), (".leancode/snapshot.npz", False),
+                            ("dist/app.js", True)]:  # dist/ may be brought back by an ignore file's `!dist/`
+        assert worth_an_update(relative, tmp_path / relative) is worth, relative
 
 
 def test_the_server_watches_directories_created_and_deleted_whole(tmp_path):
@@ -290,11 +293,15 @@ def test_nested_workspace_folders_answer_once_and_fresh(tmp_path):
     (outer / "app.py").write_text("def run_app(argv):\n    return main(argv)\n")
     (inner / "deep.py").write_text("def parse_header(line):\n    return line.split(':', 1)\n")
     state = Workspaces(parse_settings({"method": "slimcode"})[0])
-    folders = [state.add_folder(outer), state.add_folder(inner)]
-    for folder in folders:
-        state.update(folder)
+    folders = [state.add_folder(outer)]
+    state.update(folders[0])
+    # An unsaved buffer of pkg/ while only the outer folder is open: the outer folder holds it...
+    state.set_overlay(inner / "deep.py", "def parse_footer(line):\n    return line.split(':', 1)\n", 1)
+    folders.append(state.add_folder(inner))  # ...until pkg/ opens as a folder of its own
+    state.update(folders[1])
     found = [(h.folder.root, h.unit.name) for h in state.search("split a header line", 10)]
     assert found.count((inner, "parse_header")) == 1 and (outer, "parse_header") not in found  # once, by pkg
+    assert "parse_footer" not in [name for _, name in found]  # the outer's buffer of a file now pkg's
     (inner / "deep.py").write_text("def parse_trailer(line):\n    return line.split(':', 1)\n")
     state.update(folders[1])  # what a change under pkg/ updates: the innermost folder
     names = [h.unit.name for h in state.search("split a header line", 10)]

@@ -3,14 +3,16 @@ changes re-index its folder, a closed buffer's unsaved functions leave the index
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from lsprotocol import types
 
+from leancode.index import INDEX_DIRNAME
 from leancode.languages import language_for_path
-from leancode.walk import SKIP_DIRS
 
 from ..core import LeanCodeServer, path_of
+
+_NEVER_INDEXED = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})  # no ignore file brings these back
 
 
 def did_open_or_change(ls: LeanCodeServer,
@@ -34,14 +36,12 @@ def did_close(ls: LeanCodeServer, params: types.DidCloseTextDocumentParams) -> N
         ls.indexer.post(("overlay", uri), lambda: ls.state.drop_overlay(path))
 
 
-def worth_an_update(relative: str) -> bool:
-    """A source file, or what may have been a directory (a name without a suffix: a deleted one cannot be asked),
-    outside the directories indexing skips (version control's, LeanCode's, node_modules, ...); `relative` to its
-    workspace folder."""
-    path = PurePosixPath(relative)
-    if SKIP_DIRS.intersection(path.parts):
+def worth_an_update(relative: str, path: Path) -> bool:
+    """A source file, a directory, or a deleted path (it may have been a directory: it cannot be asked), outside
+    version control's and LeanCode's own directories and `__pycache__`; `relative` to its workspace folder."""
+    if _NEVER_INDEXED.intersection(PurePosixPath(relative).parts):
         return False
-    return language_for_path(path.name) is not None or not path.suffix
+    return language_for_path(path.name) is not None or path.is_dir() or not path.exists()
 
 
 def did_change_watched_files(ls: LeanCodeServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -49,7 +49,7 @@ def did_change_watched_files(ls: LeanCodeServer, params: types.DidChangeWatchedF
         path = path_of(change.uri)
         folder = ls.state.folder_for(path) if path is not None else None
         relative = folder.relative(path) if folder is not None else None
-        if relative is not None and worth_an_update(relative):
+        if relative is not None and worth_an_update(relative, path):
             ls.update_folder_of(path)
 
 

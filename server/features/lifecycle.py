@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -60,11 +61,13 @@ def did_change_folders(ls: LeanCodeServer, params: types.DidChangeWorkspaceFolde
     def job() -> None:
         for path in removed:
             ls.state.remove_folder(path)
+            if (outer := ls.state.folder_for(Path(path))) is not None:  # a nested folder's files are the outer's again
+                ls.state.update(outer)
         ls.open_folders(added)
         if added and ls.settings.index_on_startup:
             ls.index_all("LeanCode: indexing new folders")
-        if added:
-            ls.embed_open_buffers()  # buffers opened before their folder was
+        if added or removed:
+            ls.embed_open_buffers()  # buffers opened before their folder was, or in a folder now another's
 
     ls.indexer.post(("folders", uuid.uuid4()), job)
 
