@@ -69,6 +69,13 @@ class RawServer:
                 return message
         return self._first(lambda m: m.get("method") == method, timeout, method)
 
+    def logged_until_indexed(self, timeout: float = 120) -> list[dict]:
+        """The server's window/logMessage params up to its "indexed" line (an index finished)."""
+        logged = [self.wait_for("window/logMessage", timeout)["params"]]
+        while not logged[-1]["message"].startswith("leancode: indexed"):
+            logged.append(self.wait_for("window/logMessage", timeout)["params"])
+        return logged
+
     def _first(self, wanted, timeout: float, what: str) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

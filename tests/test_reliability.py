@@ -286,11 +286,6 @@ def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened
     buffer = GOOD + '\ndef rotate_log_files(directory, keep):\n    """Delete all but the newest log files."""\n'
     server = RawServer()  # no folder yet
 
-    def indexed() -> None:
-        while not server.wait_for("window/logMessage", timeout=120)["params"]["message"].startswith(
-                "leancode: indexed"):
-            pass
-
     def found() -> list[str]:
         for attempt in range(100):
             answer = server.request(f"s{time.monotonic()}", "workspace/executeCommand", {
@@ -306,11 +301,11 @@ def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened
             "uri": (folder / "good.py").as_uri(), "languageId": "python", "version": 1, "text": buffer}}}))
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeWorkspaceFolders", "params": {"event": {
             "added": [{"uri": folder.as_uri(), "name": "ws"}], "removed": []}}}))
-        indexed()
+        server.logged_until_indexed()
         assert "rotate_log_files" in found()  # opened before its folder was added
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
                            "params": {"settings": {"leancode": {"ratio": 0.3}}}}))
-        indexed()
+        server.logged_until_indexed()
         assert "rotate_log_files" in found()  # the folder was reopened for the new ratio
         assert server.close() == 0
     finally:
@@ -618,13 +613,10 @@ def test_the_server_tells_a_damaged_index_once_in_its_log_and_the_clients(tmp_pa
     (tmp_path / ".leancode" / "snapshot.npz").write_bytes(os.urandom(4000))
     server = RawServer(root=tmp_path)
     try:
-        logged = []
-        while not any(m.startswith("leancode: indexed") for m in logged):
-            logged.append(server.wait_for("window/logMessage", timeout=120)["params"])
-            logged[-1] = logged[-1]["message"] if logged[-1]["type"] != 2 else "WARNING " + logged[-1]["message"]
+        logged = server.logged_until_indexed()
         assert server.close() == 0
-        warned = [m for m in logged if "damaged" in m]
-        assert len(warned) == 1 and warned[0].startswith("WARNING leancode: index"), logged
+        warned = [m for m in logged if "damaged" in m["message"]]
+        assert len(warned) == 1 and warned[0]["type"] == 2 and warned[0]["message"].startswith("leancode: index")
         assert b"".join(server.stderr).decode().count("damaged") == 1
     finally:
         server.process.kill()
@@ -739,9 +731,7 @@ def test_a_model_path_that_kept_the_workspace_closed_can_be_mended_without_a_res
         assert "no-model" in told["params"]["message"]
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
                            "params": {"settings": {"leancode": {"modelPath": None}}}}))
-        while not server.wait_for("window/logMessage", timeout=120)["params"]["message"].startswith(
-                "leancode: indexed"):
-            pass
+        server.logged_until_indexed()
         answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
                                                                  "arguments": ["read a config file"]}, timeout=60)
         assert [hit["name"] for hit in answer["result"]] == ["load_config"]
