@@ -124,8 +124,8 @@ async def session(root: Path, hovers: int, queries: int, rng: random.Random, mea
         result["summarized"] = sum(1 for _, text in cold if text and any(m in text for m in labels)) / len(cold)
         result["model_summarized"] = sum(1 for _, text in cold if text and labels[1] in text) / len(cold)
         result["not_learned"] = sum(1 for _, text in cold if text and NOTES[NOT_LEARNED] in text) / len(cold)
-        result["empty"] = sum(1 for _, text in cold if text and (NOTES[EMPTY] in text or NOTES[UNIMPLEMENTED] in text)) \
-            / len(cold)
+        nothing = (NOTES[EMPTY], NOTES[UNIMPLEMENTED])
+        result["empty"] = sum(1 for _, text in cold if text and any(n in text for n in nothing)) / len(cold)
         result["hovers"] = len(cold)
         texts = [u.docstring.strip().split("\n")[0] for _, u in definitions if u.docstring and
                  len(u.docstring.strip().split("\n")[0]) > 20]

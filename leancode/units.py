@@ -116,7 +116,8 @@ def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
     scopes = unit.qualified_name.split(".")
     special = unit.name in SPECIAL_METHODS.get(unit.language, _SPECIAL_JAVA) \
         or unit.language == "java" and len(scopes) > 1 and scopes[-2] == unit.name \
-        or not as_mined and unit.language == "go" and (unit.qualified_name == "init" or bool(_GO_SORT.search(header(unit))))
+        or not as_mined and unit.language == "go" \
+        and (unit.qualified_name == "init" or bool(_GO_SORT.search(header(unit))))
     return SPECIAL_METHOD if special else None
 
 

@@ -11,8 +11,8 @@ import logging
 import re
 import threading
 import uuid
-from functools import partial
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote

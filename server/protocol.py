@@ -4,9 +4,10 @@ A stock pygls 2.1 server answers a request whose params fail to deserialize with
 response at all (only a `window/showMessage`), so the client waits forever. Here such
 a request becomes an `InvalidParams` (-32602) error response; a request without a
 method, or of another JSON-RPC version, an `InvalidRequest` (-32600) one; a request
-after `shutdown`, or a second `initialize`, also gets -32600, and one before `initialize` -32002; a message may leave out its params (an unknown
-method then gets MethodNotFound, -32601); a body that is not JSON a `ParseError` (-32700)
-with a null id, as JSON-RPC 2.0 says.
+after `shutdown`, or a second `initialize`, also gets -32600, and one before `initialize`
+ServerNotInitialized (-32002); a message may leave out its params (an unknown method then
+gets MethodNotFound, -32601); a body that is not JSON a `ParseError` (-32700) with a null
+id, as JSON-RPC 2.0 says.
 """
 
 from __future__ import annotations
