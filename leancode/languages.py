@@ -127,7 +127,14 @@ def parser_for(language: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(grammar))
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def parse(code: str, language: str) -> tree_sitter.Tree:
+    """The tree of `code`; a lone \r (old Mac line ends) ends a line, as in editors and LSP: tree-sitter counts rows
+    at \n only, so it reads \n there (one byte for one: every offset stays)."""
+    if "\r" in code:
+        code = _LONE_CR.sub("\n", code)
     return parser_for(language).parse(code.encode("utf-8"))
 
 

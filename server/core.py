@@ -47,6 +47,12 @@ def path_of(uri: str) -> Path | None:
 # breaks lines only at \n, \r\n and \r, so an edit or a hover below such a character landed on the wrong line.
 _LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 TextDocument.lines = property(lambda document: tuple(_LSP_LINE.findall(document.source)))
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def lsp_lines(text: str) -> list[str]:
+    """`text`'s lines as LSP counts them, without their line breaks."""
+    return _LINE_BREAK.split(text)
 
 
 def source_of(document) -> str:

@@ -622,3 +622,10 @@ def test_typing_a_function_anywhere_keeps_the_functions_above_it():
             names = {u.qualified_name for u in extract_units(edited, "python")}
         above = {u.qualified_name for u in whole if u.end_line < at}
         assert above <= names, (at, above - names)
+
+
+def test_a_lone_carriage_return_ends_a_line_as_in_editors():
+    code = "import os\r\rdef alpha(x):\r    return x\r\rdef beta(y):\r    return y * 2\r"
+    units = extract_units(code, "python")
+    assert [(u.name, u.start_line, u.end_line) for u in units] == [("alpha", 2, 3), ("beta", 5, 6)]
+    assert units[1].code == "def beta(y):\r    return y * 2"  # the code as written

@@ -216,6 +216,24 @@ def test_server_follows_the_protocol_on_odd_but_valid_messages():
 
 
 @pytest.mark.slow  # the real server
+def test_a_buffer_with_old_mac_line_ends_is_hovered_on_the_right_line(tmp_path):
+    path = tmp_path / "mac.py"
+    text = 'import os\r\rdef alpha(x):\r    """First."""\r    return x\r\rdef beta(y):\r    """Second."""\r    return y\r'
+    path.write_text("")
+    server = RawServer(root=tmp_path)
+    try:
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": path.as_uri(), "languageId": "python", "version": 1, "text": text}}}))
+        for msg_id, (line, name) in enumerate([(2, "alpha"), (6, "beta")]):  # LSP counts a lone \r as a line end
+            answer = server.request(msg_id + 1, "textDocument/hover", {"textDocument": {"uri": path.as_uri()},
+                                                                       "position": {"line": line, "character": 5}})
+            assert f"def {name}" in answer["result"]["contents"]["value"], answer
+        assert server.close() == 0
+    finally:
+        server.process.kill()
+
+
+@pytest.mark.slow  # the real server
 def test_an_open_buffer_is_found_whatever_its_uri_escapes(tmp_path):
     folder = tmp_path / "odd dir"
     folder.mkdir()

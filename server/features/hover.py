@@ -21,7 +21,7 @@ from leancode.units import Unit
 
 from .. import hover
 from ..calls import matched_by_name, resolve_call, same_family
-from ..core import LeanCodeServer, path_of, source_of
+from ..core import LeanCodeServer, lsp_lines, path_of, source_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
 
@@ -46,7 +46,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     units = ls.units_of(uri, text, version, language)
     unit, where, receiver = hover.definition_at(units, line), None, None
     if unit is None:
-        lines = text.split("\n")
+        lines = lsp_lines(text)
         call = hover.call_at(lines[line] if line < len(lines) else "", character)
         if call is None:
             return None
@@ -87,7 +87,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
             return None
     else:
         text, version = source_of(document), document.version
-    lines = text.split("\n")
+    lines = lsp_lines(text)
     if position.line >= len(lines):
         raise JsonRpcInvalidParams(f"line {position.line} is past the end of {uri} ({len(lines)} lines)")
     character = character_index(ls.workspace.position_codec, lines, position)
