@@ -132,6 +132,7 @@ class Workspaces:
         changed = settings.index_key != self.settings.index_key and bool(self.wanted)
         self.settings = settings
         if changed:
+            self.encoder  # loaded first: a model that does not load leaves the folders as they were
             for root in list(self.wanted):
                 self.folders.pop(root, None)
                 self.add_folder(root)
@@ -228,14 +229,16 @@ class Workspaces:
         return True
 
     def drop_overlay(self, path: Path, up_to_version: int | None = None) -> None:
-        folder = self.folder_for(path)
-        relative = folder.relative(path) if folder else None
-        if relative is None:
-            return
-        with folder.lock:
-            overlay = folder.overlays.get(relative)
-            if overlay is not None and (up_to_version is None or overlay.version <= up_to_version):
-                del folder.overlays[relative]
+        """Forget the buffer at `path` in every folder holding it (an outer folder held it before a nested one
+        opened, and serves it again once that one is removed)."""
+        for folder in list(self.folders.values()):
+            relative = folder.relative(path)
+            if relative is None:
+                continue
+            with folder.lock:
+                overlay = folder.overlays.get(relative)
+                if overlay is not None and (up_to_version is None or overlay.version <= up_to_version):
+                    del folder.overlays[relative]
 
     # -- search --------------------------------------------------------------------------------
 

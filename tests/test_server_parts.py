@@ -307,6 +307,10 @@ def test_nested_workspace_folders_answer_once_and_fresh(tmp_path):
     names = [h.unit.name for h in state.search("split a header line", 10)]
     assert "parse_trailer" in names and "parse_header" not in names  # the outer's stale copy is not served
     assert [h.folder.root for h in state.units_named("parse_trailer")] == [inner]
+    state.drop_overlay(inner / "deep.py")  # the buffer closed: no folder keeps it...
+    state.remove_folder(inner)
+    state.update(folders[0])
+    assert "parse_footer" not in [h.unit.name for h in state.search("split a header line", 10)]  # ...the outer neither
 
 
 def test_an_edit_below_a_form_feed_or_line_separator_lands_on_its_line():
