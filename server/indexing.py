@@ -59,7 +59,10 @@ class Indexer:
             except FileSkipped as reason:
                 self.log(f"leancode: skipped {key[-1]}: {reason}", types.MessageType.Log)
             except Exception as error:  # a failed job must never stop the thread
-                logger.exception("job %r failed", key)
+                if isinstance(error, (OSError, ValueError)):  # a model or folder that cannot be read: told, no traceback
+                    logger.warning("job %r failed: %s", key, error)
+                else:
+                    logger.exception("job %r failed", key)
                 self.log(f"leancode: {key[0]} failed: {type(error).__name__}: {error}", types.MessageType.Error)
                 if self.failed is not None:
                     self.failed(key, error)

@@ -754,6 +754,7 @@ def test_a_model_path_that_kept_the_workspace_closed_can_be_mended_without_a_res
                                                                  "arguments": ["read a config file"]}, timeout=60)
         assert [hit["name"] for hit in answer["result"]] == ["load_config"]
         assert server.close() == 0
+        assert b"Traceback" not in b"".join(server.stderr)  # a model that does not load is told, not a fault
     finally:
         server.process.kill()
 
