@@ -12,7 +12,7 @@
    (`__init__`, `toString`, Rust's `fmt`: `units.special_kind`) never reach the model: mining leaves
    them out, so it never learned to describe them and its confidence on them is not calibrated.
    Nor do Python `@overload` stubs (they take their implementation's documentation) or functions whose body does
-   nothing (`pass`, `...`, `{}`), of which any line would be made up.
+   nothing (`pass`, `...`, `{}`) or only says it is not implemented, of which any line would be made up.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD or EMPTY
+    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked
@@ -87,26 +87,24 @@ def signature(unit: Unit) -> str:
     return text if len(text) <= MAX_SIGNATURE else text[:MAX_SIGNATURE - 3] + "..."
 
 
-def _body_tokens(unit: Unit) -> list[str]:
+def empty_body(unit: Unit) -> str | None:
+    """EMPTY when the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
+    (`return`, `return None`, `return nil`); UNIMPLEMENTED when it only raises "not implemented" (`raise
+    NotImplementedError`, `todo!()`, `unimplemented!()`, `throw new UnsupportedOperationException()`,
+    `panic("not implemented")`); else None. A body-less declaration, an abstract or interface method, is neither:
+    its signature is what there is to read. The body is lexed once for both."""
+    if not unit.body.strip():
+        return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
-        return [t.text for t in lex(unit.body, unit.language) if t.kind != COMMENT]
-
-
-def does_nothing(unit: Unit) -> bool:
-    """Whether the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
-    (`return`, `return None`, `return nil`); a body-less declaration, an abstract or interface method, does not
-    count: its signature is what there is to read."""
-    tokens = [text for text in _body_tokens(unit) if text != ";"]
+        tokens = [t.text for t in lex(unit.body, unit.language) if t.kind != COMMENT and t.text != ";"]
     braced = tokens[1:-1] if tokens[:1] == ["{"] and tokens[-1:] == ["}"] else tokens
-    return bool(unit.body.strip()) and (all(text in _NOTHING for text in tokens) or braced in _RETURNS_NOTHING)
-
-
-def unimplemented(unit: Unit) -> bool:
-    """Whether the unit's body only raises "not implemented": `raise NotImplementedError`, `todo!()`,
-    `unimplemented!()`, `throw new UnsupportedOperationException()`, `panic("not implemented")`."""
-    tokens = [text for text in _body_tokens(unit) if text not in ("{", "}", ";")]
-    return 0 < len(tokens) <= MAX_UNIMPLEMENTED_TOKENS and bool(_UNIMPLEMENTED.fullmatch(" ".join(tokens)))
+    if all(text in _NOTHING for text in tokens) or braced in _RETURNS_NOTHING:
+        return EMPTY
+    statement = [text for text in tokens if text not in ("{", "}")]
+    if len(statement) <= MAX_UNIMPLEMENTED_TOKENS and _UNIMPLEMENTED.fullmatch(" ".join(statement)):
+        return UNIMPLEMENTED
+    return None
 
 
 def documentation(unit: Unit) -> str:
@@ -143,10 +141,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
         elif special_kind(unit):
             out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))
-        elif does_nothing(unit):
-            out.append(FunctionSummary(EMPTY, "", signature(unit)))
-        elif unimplemented(unit):
-            out.append(FunctionSummary(UNIMPLEMENTED, "", signature(unit)))
+        elif empty := empty_body(unit):
+            out.append(FunctionSummary(empty, "", signature(unit)))
         elif summarizer is None:
             out.append(FunctionSummary(NO_MODEL, "", signature(unit)))
         else:
