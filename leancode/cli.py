@@ -437,21 +437,20 @@ _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file"
                           "file name not valid UTF-8", "failed"})
 
 
-def _since_indexing(file: Path, indexed: float | None) -> str | None:
-    """"deleted", or "changed" (its lines may have moved) when `file` was modified after time `indexed` (None:
-    not asked), else None."""
-    try:
-        modified = file.stat().st_mtime
-    except OSError:
-        return "deleted"
-    return "changed" if indexed is not None and modified > indexed else None
-
-
 def _written_at(path: Path) -> float | None:
     try:
         return path.stat().st_mtime
     except OSError:
         return None
+
+
+def _since_indexing(file: Path, indexed: float | None) -> str | None:
+    """"deleted", or "changed" (its lines may have moved) when `file` was modified after time `indexed` (None:
+    not asked), else None."""
+    modified = _written_at(file)
+    if modified is None:
+        return "deleted"
+    return "changed" if indexed is not None and modified > indexed else None
 
 
 def _search(args: argparse.Namespace) -> int:
