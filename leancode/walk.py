@@ -38,8 +38,8 @@ _GENERATED_MARKER = re.compile(
     re.IGNORECASE | re.MULTILINE)
 HEAD_BYTES = 8192  # the first bytes of a file, checked for generated-file markers
 VENDORED = "vendored or build directory"
-# Skipped without a word in the statistics (they are never source code).
-_SILENT_DIRS = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})
+# Skipped without a word in the statistics, whatever an ignore file says (they are never source code).
+SILENT_DIRS = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})
 
 
 # `*` per path part of an ignore pattern: pathspec's regular expressions backtrack, so matching a name costs up
@@ -182,7 +182,7 @@ def walk_repository(root: Path, skip: Callable[[str, str], None],
         for name in sorted(dirnames):
             relative = f"{relative_dir}/{name}" if relative_dir else name
             path = here / name
-            if name in _SILENT_DIRS:
+            if name in SILENT_DIRS:
                 continue
             if not _utf8(name):
                 skip(relative + "/", NOT_UTF8)

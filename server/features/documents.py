@@ -7,12 +7,10 @@ from pathlib import Path, PurePosixPath
 
 from lsprotocol import types
 
-from leancode.index import INDEX_DIRNAME
 from leancode.languages import language_for_path
+from leancode.walk import SILENT_DIRS
 
 from ..core import LeanCodeServer, path_of
-
-_NEVER_INDEXED = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})  # no ignore file brings these back
 
 
 def did_open_or_change(ls: LeanCodeServer,
@@ -38,8 +36,8 @@ def did_close(ls: LeanCodeServer, params: types.DidCloseTextDocumentParams) -> N
 
 def worth_an_update(relative: str, path: Path) -> bool:
     """A source file, a directory, or a deleted path (it may have been a directory: it cannot be asked), outside
-    version control's and LeanCode's own directories and `__pycache__`; `relative` to its workspace folder."""
-    if _NEVER_INDEXED.intersection(PurePosixPath(relative).parts):
+    the directories the walk never enters (`walk.SILENT_DIRS`); `relative` to its workspace folder."""
+    if SILENT_DIRS.intersection(PurePosixPath(relative).parts):
         return False
     return language_for_path(path.name) is not None or path.is_dir() or not path.exists()
 
