@@ -25,6 +25,12 @@ class RawServer:
         if initialize:
             self.initialize(root, options, capabilities)
 
+    def __enter__(self) -> "RawServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.kill()  # a test that wants a clean exit asserts `close() == 0` before this
+
     def initialize(self, root=None, options=None, capabilities=None) -> None:
         self.request(0, "initialize", {"processId": None, "capabilities": capabilities or {},
                                        "initializationOptions": options,

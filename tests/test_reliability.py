@@ -161,8 +161,7 @@ def test_manifest_with_invalid_encoder_settings_is_ignored_with_a_warning(tmp_pa
 
 @pytest.mark.slow  # the real server
 def test_server_survives_bad_frames(tmp_path):
-    server = RawServer()
-    try:
+    with RawServer() as server:
         body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "leancode/ping", "params": {}}).encode()
         bad_frames = [
             b"Content-Length: %d\r\n\r\n" % (len(body) - 5) + body,  # too short: the rest is garbage
@@ -176,14 +175,11 @@ def test_server_survives_bad_frames(tmp_path):
             server.send(bad)
             assert server.alive(number), (bad[:40], b"".join(server.stderr)[-2000:])
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # the real server
 def test_a_request_before_initialize_is_answered_server_not_initialized(tmp_path):
-    server = RawServer(initialize=False)
-    try:
+    with RawServer(initialize=False) as server:
         uri = (tmp_path / "main.py").as_uri()
         hover = server.request(1, "textDocument/hover", {"textDocument": {"uri": uri},
                                                         "position": {"line": 0, "character": 0}})
@@ -195,14 +191,11 @@ def test_a_request_before_initialize_is_answered_server_not_initialized(tmp_path
         assert server.alive(3)
         assert server.close() == 0
         assert b"Traceback" not in b"".join(server.stderr)
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # the real server
 def test_server_follows_the_protocol_on_odd_but_valid_messages():
-    server = RawServer()
-    try:
+    with RawServer() as server:
         server.send(frame({"jsonrpc": "2.0", "id": 1, "method": "leancode/unknown"}))  # params may be left out
         assert server.answer(1)["error"]["code"] == -32601
         server.send(frame({"jsonrpc": "2.0", "method": "$/unknownNotification"}))
@@ -211,8 +204,6 @@ def test_server_follows_the_protocol_on_odd_but_valid_messages():
         server.send(frame({"jsonrpc": "2.0", "method": "exit"}))  # exit without shutdown: code 1
         assert server.process.wait(60) == 1
         assert b"Traceback" not in b"".join(server.stderr)
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # the real server
@@ -220,8 +211,7 @@ def test_a_buffer_with_old_mac_line_ends_is_hovered_on_the_right_line(tmp_path):
     path = tmp_path / "mac.py"
     text = 'import os\r\rdef alpha(x):\r    """First."""\r    return x\r\rdef beta(y):\r    """Second."""\r    return y\r'
     path.write_text("")
-    server = RawServer(root=tmp_path)
-    try:
+    with RawServer(root=tmp_path) as server:
         server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
             "uri": path.as_uri(), "languageId": "python", "version": 1, "text": text}}}))
         for msg_id, (line, name) in enumerate([(2, "alpha"), (6, "beta")]):  # LSP counts a lone \r as a line end
@@ -229,8 +219,6 @@ def test_a_buffer_with_old_mac_line_ends_is_hovered_on_the_right_line(tmp_path):
                                                                        "position": {"line": line, "character": 5}})
             assert f"def {name}" in answer["result"]["contents"]["value"], answer
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # the real server
@@ -239,8 +227,7 @@ def test_an_open_buffer_is_found_whatever_its_uri_escapes(tmp_path):
     folder.mkdir()
     path = folder / "mödule one.py"
     path.write_text("x = 1\n")
-    server = RawServer(root=tmp_path)
-    try:
+    with RawServer(root=tmp_path) as server:
         uri = path.as_uri()  # percent-encoded: "odd%20dir/m%C3%B6dule%20one.py"
         assert "%20" in uri
         buffer = 'x = 1\n\ndef unsaved(a):\n    """Add one to a. More."""\n    return a + 1\n'
@@ -254,15 +241,12 @@ def test_an_open_buffer_is_found_whatever_its_uri_escapes(tmp_path):
         assert past["error"]["code"] == -32602  # answered, and not logged as a fault
         assert server.close() == 0
         assert b"Traceback" not in b"".join(server.stderr)
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # the real server
 def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_path):
     (tmp_path / "good.py").write_text(GOOD)
-    server = RawServer(root=tmp_path, options={"modelPath": str(tmp_path / "no-model")})
-    try:
+    with RawServer(root=tmp_path, options={"modelPath": str(tmp_path / "no-model")}) as server:
         told = server.wait_for("window/showMessage", timeout=60)  # the workspace could not be opened
         assert "no-model" in told["params"]["message"] and told["params"]["type"] == 1  # an error
         answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
@@ -271,15 +255,12 @@ def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_pat
         told = server.wait_for("window/showMessage", timeout=10)  # and the search says why it found nothing
         assert "failed" in told["params"]["message"] and "no-model" in told["params"]["message"]
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 
 
 @pytest.mark.slow  # the real server
 def test_a_failed_search_is_shown_once_by_the_client_and_a_failed_symbol_search_by_the_server(tmp_path):
-    server = RawServer(options={"modelPath": str(tmp_path / "no-model"), "searchIndex": str(tmp_path / "lance")})
-    try:
+    with RawServer(options={"modelPath": str(tmp_path / "no-model"), "searchIndex": str(tmp_path / "lance")}) as server:
         answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
                                                                  "arguments": ["read a config file"]}, timeout=60)
         assert "no-model" in answer["error"]["message"] and "Traceback" not in json.dumps(answer)
@@ -292,8 +273,6 @@ def test_a_failed_search_is_shown_once_by_the_client_and_a_failed_symbol_search_
         logged = [m["params"]["message"] for m in server.passed if m.get("method") == "window/logMessage"]
         assert sum("search failed" in m for m in logged) == 2, logged
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # the real server
@@ -302,8 +281,6 @@ def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened
     folder.mkdir()
     (folder / "good.py").write_text(GOOD)
     buffer = GOOD + '\ndef rotate_log_files(directory, keep):\n    """Delete all but the newest log files."""\n'
-    server = RawServer()  # no folder yet
-
     def found() -> list[str]:
         for attempt in range(100):
             answer = server.request(f"s{time.monotonic()}", "workspace/executeCommand", {
@@ -314,7 +291,7 @@ def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened
             time.sleep(0.2)
         return names
 
-    try:
+    with RawServer() as server:  # no folder yet
         server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
             "uri": (folder / "good.py").as_uri(), "languageId": "python", "version": 1, "text": buffer}}}))
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeWorkspaceFolders", "params": {"event": {
@@ -326,8 +303,6 @@ def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened
         server.logged_until_indexed()
         assert "rotate_log_files" in found()  # the folder was reopened for the new ratio
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 # --- 5. symlinks ---------------------------------------------------------------------------------
 
@@ -388,15 +363,12 @@ def test_fifo_is_never_opened_for_reading(tmp_path, encoder):
 def test_server_hover_on_fifo_answers_and_exits(tmp_path):
     fifo = tmp_path / "x.py"
     os.mkfifo(fifo)
-    server = RawServer()
-    try:
+    with RawServer() as server:
         for number in range(1, 5):  # more hovers than the server has workers
             params = {"textDocument": {"uri": fifo.as_uri()}, "position": {"line": 0, "character": 0}}
             assert server.request(number, "textDocument/hover", params, timeout=30)["result"] is None
         assert server.alive(10)
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 
 # --- 7. the smaller cases ------------------------------------------------------------------------
@@ -542,8 +514,7 @@ def test_server_indexes_a_folder_despite_bad_files(tmp_path):
     (tmp_path / BAD_NAME).write_text(GOOD.replace("load_config", "other"))
     (tmp_path / "deep.py").write_text(CONCAT)
     os.mkfifo(tmp_path / "fifo.py")
-    server = RawServer(root=tmp_path)
-    try:
+    with RawServer(root=tmp_path) as server:
         deadline, names = time.monotonic() + 300, []
         for number in range(1, 10**6):
             answer = server.request(number, "workspace/executeCommand",
@@ -554,8 +525,6 @@ def test_server_indexes_a_folder_despite_bad_files(tmp_path):
             time.sleep(1)
         assert "load_config" in names and "banner" in names
         assert server.close() == 0
-    finally:
-        server.process.kill()
 
 
 def test_a_cache_database_with_odd_rows_is_rebuilt(tmp_path, encoder):
@@ -629,15 +598,12 @@ def test_the_server_tells_a_damaged_index_once_in_its_log_and_the_clients(tmp_pa
     (tmp_path / "good.py").write_text(GOOD)
     assert cli(["index", str(tmp_path)]) == 0  # the server's settings: its cache is reused
     (tmp_path / ".leancode" / "snapshot.npz").write_bytes(os.urandom(4000))
-    server = RawServer(root=tmp_path)
-    try:
+    with RawServer(root=tmp_path) as server:
         logged = server.logged_until_indexed()
         assert server.close() == 0
         warned = [m for m in logged if "damaged" in m["message"]]
         assert len(warned) == 1 and warned[0]["type"] == 2 and warned[0]["message"].startswith("leancode: index")
         assert b"".join(server.stderr).decode().count("damaged") == 1
-    finally:
-        server.process.kill()
 
 def test_repository_text_cannot_drive_the_terminal(tmp_path, encoder, capsys):
     escape = "\x1b[2J\x1b]0;pwned\x07\u202e"  # clear the screen, set the title, reverse what follows
@@ -677,8 +643,7 @@ def test_a_directory_in_place_of_the_manifest_is_named_in_the_error(tmp_path, en
 def test_server_answers_odd_text_and_uris_without_internal_errors(tmp_path):
     (tmp_path / "a.py").write_text(GOOD)
     (tmp_path / "dir.py").mkdir()
-    server = RawServer(root=tmp_path)
-    try:
+    with RawServer(root=tmp_path) as server:
         nested = b'{"jsonrpc": "2.0", "id": 1, "method": "leancode/ping", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
         server.send(b"Content-Length: %d\r\n\r\n" % len(nested) + nested)
         assert server.answer(None)["error"]["code"] == -32700  # a parse error, not silence
@@ -695,8 +660,6 @@ def test_server_answers_odd_text_and_uris_without_internal_errors(tmp_path):
         assert all("error" not in answer for answer in answers), answers
         assert server.close() == 0
         assert b"Traceback" not in b"".join(server.stderr)
-    finally:
-        server.process.kill()
 
 
 def test_thousands_of_nested_functions_index_in_linear_time_and_are_told():
@@ -743,8 +706,7 @@ def test_an_ignore_pattern_that_is_no_regular_expression_is_left_out(tmp_path, e
 @pytest.mark.slow  # the real server
 def test_a_model_path_that_kept_the_workspace_closed_can_be_mended_without_a_restart(tmp_path):
     (tmp_path / "good.py").write_text(GOOD)
-    server = RawServer(root=tmp_path, options={"modelPath": str(tmp_path / "no-model")})
-    try:
+    with RawServer(root=tmp_path, options={"modelPath": str(tmp_path / "no-model")}) as server:
         told = server.wait_for("window/showMessage", timeout=60)  # the workspace could not be opened
         assert "no-model" in told["params"]["message"]
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
@@ -755,8 +717,6 @@ def test_a_model_path_that_kept_the_workspace_closed_can_be_mended_without_a_res
         assert [hit["name"] for hit in answer["result"]] == ["load_config"]
         assert server.close() == 0
         assert b"Traceback" not in b"".join(server.stderr)  # a model that does not load is told, not a fault
-    finally:
-        server.process.kill()
 
 
 def test_an_index_dir_holding_other_files_is_left_alone(tmp_path, encoder, capsys):

@@ -368,8 +368,7 @@ async def test_an_untitled_buffer_is_read_in_the_language_the_client_names(vscod
 def test_a_search_right_after_initialized_says_indexing_is_starting(tmp_path: Path):
     (tmp_path / "util.py").write_text(OURS)
     # A client that serves settings: the server asks for them first, and waits for the answer.
-    server = RawServer(root=tmp_path, capabilities={"workspace": {"configuration": True}})
-    try:
+    with RawServer(root=tmp_path, capabilities={"workspace": {"configuration": True}}) as server:
         asked = server.wait_for("workspace/configuration")
         answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",
                                                                  "arguments": ["drop the oldest entries"]})
@@ -377,8 +376,6 @@ def test_a_search_right_after_initialized_says_indexing_is_starting(tmp_path: Pa
         told = server.wait_for("window/showMessage", timeout=10)["params"]["message"]
         assert "still indexing the workspace (starting)" in told, told
         server.send(frame({"jsonrpc": "2.0", "id": asked["id"], "result": [None]}))
-    finally:
-        server.close()
 
 
 @lsp

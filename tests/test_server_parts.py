@@ -271,16 +271,13 @@ def test_the_server_watches_directories_created_and_deleted_whole(tmp_path):
     sys.path.insert(0, str(Path(__file__).parent))
     from lsp_raw import RawServer
 
-    server = RawServer(root=tmp_path, capabilities={"workspace": {"didChangeWatchedFiles": {
-        "dynamicRegistration": True}}})
-    try:
+    with RawServer(root=tmp_path, capabilities={"workspace": {"didChangeWatchedFiles": {
+            "dynamicRegistration": True}}}) as server:
         request = server.wait_for("client/registerCapability", timeout=60)
         [registration] = request["params"]["registrations"]
         watchers = registration["registerOptions"]["watchers"]
         assert {"globPattern": "**/*", "kind": 5} in watchers  # create and delete, every path
         assert any(w["globPattern"].startswith("**/*.{py") and "kind" not in w for w in watchers)
-    finally:
-        server.process.kill()
 
 
 @pytest.mark.slow  # embeds with the packaged model
