@@ -138,6 +138,24 @@ def parse(code: str, language: str) -> tree_sitter.Tree:
     return parser_for(language).parse(code.encode("utf-8"))
 
 
+# Code inside a string literal: f"{x}" (Python), `${x}` (JavaScript, TypeScript).
+_INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
+
+
+def in_comment_or_string(code: str, language: str, row: int, byte_column: int) -> bool:
+    """Whether the point (row, UTF-8 byte column) of `code` lies in a comment or a string literal (a docstring
+    included), but not in code interpolated into a string."""
+    spec = spec_for(language)
+    node = parse(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
+    while node is not None:
+        if node.type in _INTERPOLATIONS:
+            return False
+        if node.type in spec.comments or node.type in spec.atomic:
+            return True
+        node = node.parent
+    return False
+
+
 class CharOffsets:
     """Maps tree-sitter's byte offsets (UTF-8) to character offsets into the code, in O(log n)."""
 

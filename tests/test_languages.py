@@ -6,7 +6,7 @@ import warnings
 import pytest
 
 from leancode.categories import StatementCategory as C
-from leancode.languages import LANGUAGES, UnsupportedLanguageError
+from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_or_string
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
 from leancode.units import extract_units
 
@@ -629,3 +629,20 @@ def test_a_lone_carriage_return_ends_a_line_as_in_editors():
     units = extract_units(code, "python")
     assert [(u.name, u.start_line, u.end_line) for u in units] == [("alpha", 2, 3), ("beta", 5, 6)]
     assert units[1].code == "def beta(y):\r    return y * 2"  # the code as written
+
+
+@pytest.mark.parametrize("language, code, points", [
+    ("python", '# merge(a)\ns = "merge(b)"\nt = f"{merge(c)}"\nmerge(d)\n', [(0, 3, True), (1, 6, True), (2, 8, False),
+                                                                       (3, 1, False)]),
+    ("javascript", "// merge(a)\nconst s = `${merge(b)}`, t = 'merge(c)'; merge(d);\n/* merge(e) */",
+     [(0, 4, True), (1, 14, False), (1, 31, True), (1, 42, False), (2, 4, True)]),
+    ("rust", '/// merge(a)\nfn f() { let s = "merge(b)"; println!("{}", merge(c)); }\n',
+     [(0, 5, True), (1, 19, True), (1, 44, False)]),
+    ("go", "// merge(a)\nfunc f() { s := `merge(b)`; merge(c) }\n", [(0, 4, True), (1, 18, True), (1, 29, False)]),
+    ("java", '/** merge(a) */\nclass A { void f() { String s = "merge(b)"; merge(c); } }\n',
+     [(0, 5, True), (1, 34, True), (1, 45, False)]),
+    ("python", "s = 'é' + merge(x)  # é\n", [(0, 12, False), (0, 22, True)]),  # byte columns past a non-ASCII letter
+])
+def test_in_comment_or_string(language, code, points):
+    for row, column, inside in points:
+        assert in_comment_or_string(code, language, row, column) is inside, (row, column)

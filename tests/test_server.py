@@ -309,6 +309,21 @@ async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient,
     assert await hover_text(vscode, main, line_of(main, "def main("), 500) is not None
 
 
+@lsp
+async def test_a_name_in_a_comment_or_a_string_is_not_a_call(vscode: LanguageClient, workspace: Path):
+    notes = workspace / "unsaved" / "notes.py"
+    lines = ["# dedent(text) strips the margin", 'HELP = "call dedent(text) first"', "shown = f'{dedent(HELP)}'",
+             "def show():", '    """Print dedent(HELP)."""']
+    open_text(vscode, uri(notes), "python", "\n".join(lines) + "\n")
+    try:
+        for line in (0, 1, 4):  # a comment, a string, a docstring
+            assert await hover_text(vscode, notes, line, lines[line].index("dedent") + 2) is None
+        text = await hover_text(vscode, notes, 2, lines[2].index("dedent") + 2)  # code inside an f-string
+        assert text is not None and "def dedent(text)" in text
+    finally:
+        close_text(vscode, uri(notes))
+
+
 JAVA_BUFFER = ("class Buffer {\n    /** Appends the given item to the end of the buffer. */\n"
                "    void append(int item) {}\n}\n")
 FILL_BUFFER = "def fill(xs, cache):\n    xs.append(1)\n    cache.evict_oldest(2)\n    return xs\n"

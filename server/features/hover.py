@@ -17,6 +17,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
+from leancode.languages import in_comment_or_string
 from leancode.units import Unit
 
 from .. import hover
@@ -47,9 +48,10 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     unit, where, receiver = hover.definition_at(units, line), None, None
     if unit is None:
         lines = lsp_lines(text)
-        call = hover.call_at(lines[line] if line < len(lines) else "", character)
-        if call is None:
-            return None
+        line_text = lines[line] if line < len(lines) else ""
+        call = hover.call_at(line_text, character)
+        if call is None or in_comment_or_string(text, language, line, len(line_text[:character].encode())):
+            return None  # `merge(a)` in a comment or a string names no call
         name, receiver = call
 
         def units_in(hit: Hit) -> list[Unit] | None:
