@@ -94,7 +94,7 @@ _OVERLOAD = re.compile(r"^\s*@(?:typing\.|t\.|typing_extensions\.)?overload\b", 
 
 def header(unit: Unit) -> str:
     """The unit's code before its body: attributes, annotations or decorators, and the declaration."""
-    at = unit.code.find(unit.body) if unit.body else -1
+    at = unit.code.rfind(unit.body) if unit.body else -1  # the last: `(value) => value` has its body's text before it
     return unit.code[:at] if at > 0 else unit.code
 
 

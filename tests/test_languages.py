@@ -8,7 +8,7 @@ import pytest
 from leancode.categories import StatementCategory as C
 from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_or_string
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
-from leancode.units import extract_units
+from leancode.units import extract_units, header
 
 PYTHON = '''\
 import logging
@@ -646,3 +646,14 @@ def test_a_lone_carriage_return_ends_a_line_as_in_editors():
 def test_in_comment_or_string(language, code, points):
     for row, column, inside in points:
         assert in_comment_or_string(code, language, row, column) is inside, (row, column)
+
+
+@pytest.mark.parametrize("language, code, expected", [
+    ("javascript", "export const toArray = (value) => value;", "const toArray = (value) => "),
+    ("javascript", "function f(opts = {}) {}", "function f(opts = {}) "),
+    ("python", "def read(self, n: int = ...) -> bytes: ...", "def read(self, n: int = ...) -> bytes: "),
+    ("go", "func f(m map[string]struct{}) {}", "func f(m map[string]struct{}) "),
+])
+def test_a_header_holding_its_body_text_is_cut_at_the_body(language, code, expected):
+    [unit] = extract_units(code, language)
+    assert header(unit) == expected
