@@ -1,21 +1,36 @@
-"""Which function a call means: the definition in the same file, else the indexed function of that name whose
-file is nearest the caller's (fewest directory steps between them; then path order), of the caller's language
-family. Nothing here knows LSP."""
+"""Which function a call means. Nothing here knows LSP.
+
+The call's shape decides where to look:
+- a plain call `name(`: a function outside any class, in the caller's file (one nested in the function around the
+  call first), else in the nearest file; in Java, a method of the caller's class, else any method (a guess);
+- `self.name(`, `this.name(`, `cls.name(`, `Self::name(` (and a Go method's receiver): the method of the caller's
+  class, else any method of that name (inherited, or not there at all: a guess);
+- `super().name(`: a method of that name in another class (a guess);
+- `Type.name(`, `Type::name(`, `module.name(`: the method of the class so named, or the function of the file or
+  directory so named; a capitalised name or a `::` path the workspace does not define (`Vec::new`, `Math.max`)
+  means nothing here;
+- any other receiver (`obj.name(`, `f(x).name(`): any method of that name (a guess: its type is not known).
+Files are tried nearest first (fewest directory steps from the caller's, then path order), among the indexed
+functions of the caller's language family. A guess is told in the hover ("matched by name").
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from leancode.function_summary import implementation
-from leancode.units import Unit, overload_stub
+from leancode.units import Unit, header, overload_stub
 
 from .hover import unit_named
 from .workspace import Hit
 
 
 FAMILIES = {"typescript": "javascript", "tsx": "javascript"}  # languages whose code calls each other's functions
-OWN_RECEIVERS = frozenset({"self", "this", "cls", "super"})
+OWN_RECEIVERS = frozenset({"self", "this", "cls", "Self"})
+_GO_RECEIVER = re.compile(r"\bfunc\s*\(\s*(\w+)\s")  # `func (c *Cron) Start()`: `c`
 
 
 def same_family(language: str, other: str) -> bool:
@@ -23,11 +38,45 @@ def same_family(language: str, other: str) -> bool:
     return FAMILIES.get(language, language) == FAMILIES.get(other, other)
 
 
-def matched_by_name(receiver: str | None, where: str | None) -> bool:
-    """Whether a resolved call is a guess from the name alone: it is called on a receiver other than the object's
-    own (`obj.name(`, not `self.name(`; receiver None: a plain call) and means a function in another file
-    (`where`), whose class nothing checked to be the receiver's."""
-    return where is not None and receiver is not None and receiver not in OWN_RECEIVERS
+@dataclass(frozen=True)
+class Call:
+    """A call as written: `name(`, or `receiver.name(` (`receiver::name(` when `path`); receiver "" when no name
+    precedes the dot (`f(x).name(`). `scope`: the class around the call ("" outside any); `line`: its line;
+    `own`: the receivers that mean the caller's own object."""
+
+    name: str
+    receiver: str | None
+    language: str
+    line: int = 0
+    scope: str = ""
+    own: frozenset[str] = OWN_RECEIVERS
+    path: bool = False
+
+    @classmethod
+    def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
+           language: str) -> "Call":
+        """The call of `name` at `line` of the file whose functions are `units`."""
+        around = [u for u in units if u.start_line <= line <= u.end_line]
+        caller = max(around, key=lambda u: u.start_line, default=None)
+        scope, own = "", OWN_RECEIVERS
+        if caller is not None:
+            scope = _class_of(caller.qualified_name)
+            if language == "go" and (receiver_name := _GO_RECEIVER.search(header(caller))):
+                own = own | {receiver_name.group(1)}
+        return cls(name, receiver, language, line, scope, own, separator == "::")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    unit: Unit
+    where: str | None  # "folder/path:line" in another file; None: in the caller's file
+    guessed: bool = False  # matched by name alone
+
+
+def _class_of(qualified_name: str) -> str:
+    """The innermost class (impl, Go receiver type) of a qualified name; "" for a function outside any."""
+    parts = qualified_name.split(".")
+    return parts[-2] if len(parts) > 1 else ""
 
 
 def path_distance(caller: Path | None, other: Path) -> tuple:
@@ -39,28 +88,66 @@ def path_distance(caller: Path | None, other: Path) -> tuple:
     return (0, len(caller.parent.parts) - common + len(other.parent.parts) - common, str(other))
 
 
-def resolve_call(name: str, local: list[Unit], caller: Path | None, candidates: list[Hit],
-                 units_in: Callable[[Hit], list[Unit] | None], method: bool = True) -> tuple[Unit | None, str | None]:
-    """The function a call of `name` in the file at `caller` (whose functions are `local`) means, and where it
-    is ("folder/path:line"; None for the same file). `method`: the call may mean a method (`obj.name(`, or any
-    call in Java); a plain `name(` elsewhere means a function outside any class first, here or in another file,
-    and a same-file method only when there is none. Of same-named functions an `@overload` stub comes after its
-    implementation. `candidates` are the indexed functions of that name; `units_in(hit)` reads the functions
-    of a candidate's file now (None when it cannot be read), so a stale index entry is matched to the current
-    code by name and nearest line."""
-    same_file = [u for u in local if u.name == name]
-    plain = [u for u in same_file if u.qualified_name == u.name]
-    if method and same_file or plain:
-        return min(plain or same_file, key=overload_stub), None
-    ordered = sorted(candidates, key=lambda hit: (not method and hit.unit.qualified_name != hit.unit.name,
-                                                  path_distance(caller, hit.path)))
-    for hit in ordered:
-        units = units_in(hit)
-        if units is None:
+def _visible_functions(same_name: list[Unit], local: list[Unit], line: int) -> list[Unit]:
+    """The functions outside any class of `same_name` that a plain call at `line` can mean: top-level ones and
+    those nested in a function around the call, the most deeply nested first."""
+    def container(unit: Unit) -> Unit | None:
+        outer = [u for u in local if u is not unit and u.start <= unit.start and unit.end <= u.end]
+        return max(outer, key=lambda u: u.start, default=None)
+
+    visible = []
+    for unit in same_name:
+        if unit.qualified_name != unit.name:
             continue
-        unit = unit_named(units, hit.unit.qualified_name, hit.unit.start_line)
-        if unit is not None:
-            if overload_stub(unit):  # the function the stub declares a signature of
-                unit = implementation(unit, units) or unit
-            return unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}"
-    return (min(same_file, key=overload_stub), None) if same_file else (None, None)
+        around = container(unit)
+        if around is None or around.start_line <= line <= around.end_line:
+            visible.append((-(around.start if around else -1), overload_stub(unit), unit.start, unit))
+    return [unit for *_, unit in sorted(visible, key=lambda v: v[:3])]
+
+
+def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates: list[Hit],
+                 units_in: Callable[[Hit], list[Unit] | None]) -> Resolved | None:
+    """The function `call` in the file at `caller` (whose functions are `local`) means, or None. `candidates` are
+    the indexed functions of that name; `units_in(hit)` reads the functions of a candidate's file now (None when it
+    cannot be read), so a stale index entry is matched to the current code by name and nearest line. Of
+    same-named functions an `@overload` stub comes after its implementation."""
+    name, receiver = call.name, call.receiver
+    here = [u for u in local if u.name == name]
+
+    def is_function(qualified_name: str) -> bool:
+        return qualified_name == name
+
+    def first_here(units: list[Unit], guessed: bool) -> Resolved | None:
+        return Resolved(min(units, key=overload_stub), None, guessed) if units else None
+
+    def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool) -> Resolved | None:
+        for hit in sorted(filter(keep, candidates), key=lambda h: path_distance(caller, h.path)):
+            units = units_in(hit)
+            unit = unit_named(units, hit.unit.qualified_name, hit.unit.start_line) if units is not None else None
+            if unit is not None:
+                if overload_stub(unit):  # the function the stub declares a signature of
+                    unit = implementation(unit, units) or unit
+                return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed)
+        return None
+
+    def any_method(exclude: str | None = None) -> Resolved | None:
+        def keep(qualified_name: str) -> bool:
+            return not is_function(qualified_name) and qualified_name != exclude
+        return (first_here([u for u in here if keep(u.qualified_name)], True)
+                or first_elsewhere(lambda h: keep(h.unit.qualified_name), True))
+
+    if receiver is None and call.language != "java":
+        return (first_here(_visible_functions(here, local, call.line), False)
+                or first_elsewhere(lambda h: is_function(h.unit.qualified_name), False))
+    own = f"{call.scope}.{name}" if call.scope else None
+    if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`
+        return first_here([u for u in here if u.qualified_name == own], False) or any_method()
+    if receiver == "super":
+        return any_method(exclude=own)
+    typed = (first_here([u for u in here if _class_of(u.qualified_name) == receiver], False)
+             or first_elsewhere(lambda h: _class_of(h.unit.qualified_name) == receiver
+                                or is_function(h.unit.qualified_name) and receiver in (h.path.stem, h.path.parent.name),
+                                False))
+    if typed or call.path or receiver[:1].isupper():
+        return typed  # a type or module the workspace does not define: `Vec::new`, `Math.max`
+    return any_method()

@@ -63,10 +63,11 @@ def definition_at(units: list[Unit], line: int) -> Unit | None:
     return found
 
 
-def call_at(line_text: str, character: int) -> tuple[str, str | None] | None:
-    """(the called name, its receiver) when `character` is on an identifier that is called. The receiver is
-    None for a plain call `name(`; for `obj.name(`, `Type::name(`, `super().name(` the last identifier before
-    the dot (`obj`, `Type`, `super`; "" when there is none, as in `f(x).name(`)."""
+def call_at(line_text: str, character: int) -> tuple[str, str | None, str | None] | None:
+    """(the called name, its receiver, the separator) when `character` is on an identifier that is called. The
+    receiver and separator are None for a plain call `name(`; for `obj.name(`, `Type::name(`, `super().name(` the
+    last identifier before the separator (`obj`, `Type`, `super`; "" when there is none, as in `f(x).name(`) and the
+    separator (".", "::", "->")."""
     for match in _IDENTIFIER.finditer(line_text):
         if match.start() <= character <= match.end():
             name = match.group()
@@ -75,9 +76,9 @@ def call_at(line_text: str, character: int) -> tuple[str, str | None] | None:
                 return None
             before = re.match(r"(.*?)\s*(\.|::|->)\s*$", line_text[:match.start()])
             if before is None:
-                return name, None
+                return name, None, None
             receiver = re.search(r"((?!\d)[\w$]+)\s*(\(\s*\))?$", before.group(1))
-            return name, receiver.group(1) if receiver else ""
+            return name, receiver.group(1) if receiver else "", before.group(2)
     return None
 
 
@@ -153,13 +154,15 @@ def fenced(code: str, language: str) -> str:
 def render(unit: Unit, summary: FunctionSummary, simplified: str | None, where: str | None = None,
            matched_by_name: bool = False) -> str:
     """The hover markdown: the line and its label, then the signature; or the signature, then why no line.
-    `matched_by_name`: the function was found by the called name only (`where` says in which file)."""
+    `where`: the file it is defined in, when not the hovered one; `matched_by_name`: it was found by the called
+    name alone."""
     fence = FENCE.get(unit.language, "")
     code = fenced(summary.signature, fence)
     note = f"*{summary.note}*"
     parts = [escape_markdown(summary.text), note, code] if summary.text else [code, note]
-    if where:
-        parts.append(f"defined in `{where}`" + (f" {MATCHED_BY_NAME}" if matched_by_name else ""))
+    if where or matched_by_name:
+        parts.append((f"defined in `{where}`" if where else "defined in this file")
+                     + (f" {MATCHED_BY_NAME}" if matched_by_name else ""))
     if simplified is not None:
         parts.append("simplified code the model reads:\n" + fenced(simplified.rstrip(), fence))
     return "\n\n".join(parts)

@@ -313,13 +313,20 @@ async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient,
 async def test_a_name_in_a_comment_or_a_string_is_not_a_call(vscode: LanguageClient, workspace: Path):
     notes = workspace / "unsaved" / "notes.py"
     lines = ["# dedent(text) strips the margin", 'HELP = "call dedent(text) first"', "shown = f'{dedent(HELP)}'",
-             "def show():", '    """Print dedent(HELP)."""']
+             "def show():", '    """Print dedent(HELP)."""', "def short(): return dedent(HELP)",
+             "class Note:", "    def dedent(self):", "        return 1", "    def show(self, other):",
+             "        return other.dedent()"]
     open_text(vscode, uri(notes), "python", "\n".join(lines) + "\n")
     try:
         for line in (0, 1, 4):  # a comment, a string, a docstring
             assert await hover_text(vscode, notes, line, lines[line].index("dedent") + 2) is None
-        text = await hover_text(vscode, notes, 2, lines[2].index("dedent") + 2)  # code inside an f-string
-        assert text is not None and "def dedent(text)" in text
+        for line in (2, 5):  # code inside an f-string; a call on a signature's line means the function called
+            text = await hover_text(vscode, notes, line, lines[line].index("dedent") + 2)
+            assert text is not None and "def dedent(text)" in text, line
+        assert "def short()" in await hover_text(vscode, notes, 5, 6)  # its own name: the function itself
+        # `other.dedent()`: this file's method of that name, which nothing checked is `other`'s
+        text = await hover_text(vscode, notes, 10, lines[10].index("dedent") + 2)
+        assert "def dedent(self)" in text and "defined in this file (matched by name;" in text
     finally:
         close_text(vscode, uri(notes))
 
@@ -571,16 +578,16 @@ def test_hover_helpers():
     assert signature(unit) == "def load_config(path: str, defaults=None) -> dict"
     assert hover.header_end_line(unit) == 2
     assert hover.definition_at([unit], 0) is unit and hover.definition_at([unit], 3) is None
-    assert hover.call_at("    x = obj.load_config(p)", 14) == ("load_config", "obj")
-    assert hover.call_at("    x = load_config(p)", 10) == ("load_config", None)
-    assert hover.call_at("    x = Config::load(p)", 17) == ("load", "Config")
-    assert hover.call_at("    x = super().load(p)", 17) == ("load", "super")
-    assert hover.call_at("    x = parse(s).load(p)", 18) == ("load", "")
+    assert hover.call_at("    x = obj.load_config(p)", 14) == ("load_config", "obj", ".")
+    assert hover.call_at("    x = load_config(p)", 10) == ("load_config", None, None)
+    assert hover.call_at("    x = Config::load(p)", 17) == ("load", "Config", "::")
+    assert hover.call_at("    x = super().load(p)", 17) == ("load", "super", ".")
+    assert hover.call_at("    x = parse(s).load(p)", 18) == ("load", "", ".")
     assert hover.call_at("    x = load_config", 10) is None
     assert hover.call_at("    if (x):", 5) is None
-    assert hover.call_at("    x = éditer(1)", 9) == ("éditer", None)  # not `diter`
-    assert hover.call_at("    y = 计算(2)", 9) == ("计算", None)
-    assert hover.call_at("    z = ü.größe(3)", 11) == ("größe", "ü")
+    assert hover.call_at("    x = éditer(1)", 9) == ("éditer", None, None)  # not `diter`
+    assert hover.call_at("    y = 计算(2)", 9) == ("计算", None, None)
+    assert hover.call_at("    z = ü.größe(3)", 11) == ("größe", "ü", ".")
     # No model loaded: the signature and why there is no line, never a guess from the name.
     text = hover.hover_markdown(unit, hover.HoverSummarizer(None), hover.HoverCache(), "leancode", 0.5, False)
     assert text == "```python\ndef load_config(path: str, defaults=None) -> dict\n```\n\n" \

@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.workspace import PositionCodec
 
 from leancode.index import IndexedUnit
-from leancode.server.calls import path_distance, resolve_call
+from leancode.server.calls import Call, path_distance, resolve_call
 from leancode.server.features.hover import character_index
 from leancode.server.workspace import Folder, Hit
 from leancode.units import extract_units
@@ -32,6 +32,13 @@ def hit(folder: Folder, relative: str, code: str) -> Hit:
     indexed = IndexedUnit(path=relative, name=unit.name, qualified_name=unit.qualified_name, language="python",
                           start_line=unit.start_line, end_line=unit.end_line, preview="", key=relative)
     return Hit(folder, indexed, 0.0)
+
+
+def resolve(name, local, caller, candidates, units_in, receiver=None, line=0, separator=None, language="python"):
+    """(unit, where) of `resolve_call`, (None, None) when it means nothing; the call at `line` of `local`."""
+    found = resolve_call(Call.at(local, line, name, receiver, separator or (receiver is not None and "."), language),
+                         local, caller, candidates, units_in)
+    return (found.unit, found.where) if found else (None, None)
 
 
 def units_from_disk(read: list[str]):
@@ -62,13 +69,13 @@ def test_resolve_call_prefers_same_file_then_nearest_file(tmp_path):
     far, near = hit(folder, "vendor/other/helpers.py", OTHER), hit(folder, "pkg/math/helpers.py", HELPERS)
 
     read: list[str] = []
-    unit, where = resolve_call("gcd", local, caller, [far, near], units_from_disk(read))
+    unit, where = resolve("gcd", local, caller, [far, near], units_from_disk(read), line=1)
     assert (unit.name, unit.code.splitlines()[0]) == ("gcd", "def gcd(a, b):")
     assert where == f"{tmp_path.name}/pkg/math/helpers.py:1"
     assert read == ["pkg/math/helpers.py"]  # the nearest candidate answered; the far file was never read
 
     defined_here = local + extract_units("def gcd(p, q):\n    return 1\n", "python")
-    unit, where = resolve_call("gcd", defined_here, caller, [far, near], units_from_disk(read := []))
+    unit, where = resolve("gcd", defined_here, caller, [far, near], units_from_disk(read := []), line=1)
     assert (unit.code.splitlines()[0], where, read) == ("def gcd(p, q):", None, [])
 
 
@@ -79,13 +86,13 @@ def test_resolve_call_skips_unreadable_and_stale_candidates(tmp_path):
     caller = write(tmp_path, "pkg/math/fractions.py", CALLER)
     near, far = hit(folder, "pkg/math/helpers.py", HELPERS), hit(folder, "vendor/other/helpers.py", OTHER)
 
-    unit, where = resolve_call("gcd", [], caller, [near, far], units_from_disk(read := []))
+    unit, where = resolve("gcd", [], caller, [near, far], units_from_disk(read := []))
     assert where == f"{tmp_path.name}/vendor/other/helpers.py:4" and unit.code.startswith("def gcd(x, y)")
     assert read == ["pkg/math/helpers.py", "vendor/other/helpers.py"]
 
-    unit, where = resolve_call("gcd", [], caller, [near, far], lambda h: None)  # nothing readable
+    unit, where = resolve("gcd", [], caller, [near, far], lambda h: None)  # nothing readable
     assert (unit, where) == (None, None)
-    assert resolve_call("missing", [], caller, [], units_from_disk([])) == (None, None)
+    assert resolve("missing", [], caller, [], units_from_disk([])) == (None, None)
 
 
 def test_character_index_follows_the_negotiated_encoding():
@@ -112,21 +119,20 @@ def test_a_plain_call_means_a_function_outside_any_class_and_never_an_overload_s
     local = extract_units(here, "python")
     elsewhere = hit(folder, "pkg/decorators.py", decorators)
     # `command(*args)` inside the method means the module-level function of decorators.py
-    unit, where = resolve_call("command", local, caller, [elsewhere], units_from_disk([]), method=False)
+    unit, where = resolve("command", local, caller, [elsewhere], units_from_disk([]), line=4)
     assert where == f"{tmp_path.name}/pkg/decorators.py:1" and unit.qualified_name == "command"
     # `self.command(...)` means the method: its implementation, not the @overload stub before it
-    unit, where = resolve_call("command", local, caller, [elsewhere], units_from_disk([]), method=True)
+    unit, where = resolve("command", local, caller, [elsewhere], units_from_disk([]), receiver="self", line=4)
     assert where is None and unit.qualified_name == "Group.command" and "*args" in unit.code
     # another file's @overload stub stands for its implementation there
     stubbed = ("import typing as t\n\n@t.overload\ndef command(name: str) -> int: ...\n\n"
                "def command(name=None):\n    \"\"\"Create a command.\"\"\"\n    return name\n")
     write(tmp_path, "pkg/decorators.py", stubbed)
     stub = hit(folder, "pkg/decorators.py", stubbed)  # the index's first `command` there: the stub
-    unit, where = resolve_call("command", local, caller, [stub], units_from_disk([]), method=False)
+    unit, where = resolve("command", local, caller, [stub], units_from_disk([]), line=4)
     assert where == f"{tmp_path.name}/pkg/decorators.py:6" and "Create a command." in unit.code
-    # with nothing elsewhere, a plain call still finds the same-file method
-    unit, where = resolve_call("command", local, caller, [], units_from_disk([]), method=False)
-    assert where is None and "*args" in unit.code
+    # with nothing elsewhere, a plain call means no method (Python reaches one only through an object)
+    assert resolve("command", local, caller, [], units_from_disk([]), line=4) == (None, None)
 
 
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
@@ -143,16 +149,65 @@ def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_witho
     assert "is not a model directory" in told[0] and "Repo id" not in told[0]
 
 
-def test_a_call_means_a_function_of_its_own_language_family_and_a_guess_by_name_says_so():
-    from leancode.server.calls import matched_by_name, same_family
+def test_a_call_means_a_function_of_its_own_language_family():
+    from leancode.server.calls import same_family
 
     assert same_family("python", "python") and not same_family("python", "java")
     assert same_family("javascript", "typescript") and same_family("tsx", "javascript")
     assert not same_family("javascript", "rust")
-    assert matched_by_name("xs", "ws/util.py:3")  # `xs.append(1)`: any `append` elsewhere is a guess
-    for receiver in (None, "self", "this", "cls", "super"):  # a plain call, or the object's own method
-        assert not matched_by_name(receiver, "ws/util.py:3")
-    assert not matched_by_name("xs", None)  # defined in the caller's own file
+
+
+STORE = ("def get(key):\n    return key\n\n\nclass Store:\n    def get(self, key):\n        return self.load(key)\n\n"
+         "    def load(self, key):\n        return key\n\n    def save(self):\n        d = {}\n        d.get('a')\n"
+         "        super().save()\n        open(self.path)\n        Store.load(1)\n        Path.home()\n\n"
+         "def outer():\n    def fmt(x):\n        return x\n    return fmt(1)\n\n\ndef fmt(x):\n    return str(x)\n")
+ARCHIVE = "class Archive:\n    def open(self):\n        return 1\n\n    def save(self):\n        return 2\n"
+
+
+@pytest.mark.parametrize("name, receiver, line, expected, guessed", [
+    ("load", "self", 6, ("Store.load", None), False),  # the caller's own class
+    ("get", "d", 13, ("Store.get", None), True),  # any method of that name: a guess, said so
+    ("save", "super", 14, ("Archive.save", "archive.py"), True),  # a method of another class, never its own
+    ("open", None, 15, None, None),  # a builtin: no method answers a plain call
+    ("load", "Store", 16, ("Store.load", None), False),  # the class named
+    ("home", "Path", 17, None, None),  # a class the workspace does not define
+    ("fmt", None, 22, ("fmt", None, 20), False),  # the function nested where the call is
+    ("fmt", None, 26, ("fmt", None, 25), False),  # elsewhere: the top-level one
+])
+def test_a_call_means_what_its_receiver_says(tmp_path, name, receiver, line, expected, guessed):
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    caller = write(tmp_path, "store.py", STORE)
+    write(tmp_path, "archive.py", ARCHIVE)
+    local = extract_units(STORE, "python")
+    archive = [Hit(folder, IndexedUnit(path="archive.py", name=u.name, qualified_name=u.qualified_name,
+                                       language="python", start_line=u.start_line, end_line=u.end_line, preview="",
+                                       key=u.qualified_name), 0.0) for u in extract_units(ARCHIVE, "python")]
+    found = resolve_call(Call.at(local, line, name, receiver, receiver is not None and ".", "python"), local, caller,
+                         [h for h in archive if h.unit.name == name], units_from_disk([]))
+    if expected is None:
+        assert found is None
+        return
+    assert (found.unit.qualified_name, found.where and found.where.split("/")[-1].split(":")[0]) == expected[:2]
+    if len(expected) > 2:
+        assert found.unit.start_line == expected[2]
+    assert found.guessed is guessed
+
+
+def test_a_rust_path_and_a_go_receiver_name_the_type():
+    rust = ("struct IpNet;\nstruct Ipv6Net;\nimpl IpNet {\n    fn new() -> Self { IpNet }\n}\n"
+            "impl Ipv6Net {\n    fn new() -> Self { Ipv6Net }\n    fn make() -> Self { Self::new() }\n}\n"
+            "fn f() {\n    let a = Ipv6Net::new();\n    let v = Vec::new();\n    let s = std::mem::swap(a, v);\n}\n")
+    local = extract_units(rust, "rust")
+    for line, receiver, expected in ((10, "Ipv6Net", "Ipv6Net.new"), (7, "Self", "Ipv6Net.new"), (11, "Vec", None)):
+        found = resolve_call(Call.at(local, line, "new", receiver, "::", "rust"), local, None, [], lambda h: None)
+        assert (found and found.unit.qualified_name) == expected, line
+    go = ("package cron\n\ntype Cron struct{}\ntype Timer struct{}\n\nfunc (c *Cron) Stop() {}\n"
+          "func (t *Timer) Stop() {}\n\nfunc (c *Cron) Run() {\n    c.Stop()\n    timer.Stop()\n}\n")
+    local = extract_units(go, "go")
+    own = resolve_call(Call.at(local, 9, "Stop", "c", ".", "go"), local, None, [], lambda h: None)
+    assert (own.unit.qualified_name, own.guessed) == ("Cron.Stop", False)
+    other = resolve_call(Call.at(local, 10, "Stop", "timer", ".", "go"), local, None, [], lambda h: None)
+    assert other.guessed  # a variable of a type not known: whichever `Stop`, said to be a guess
 
 
 def test_hover_markdown_shows_a_docstring_as_text_and_no_signature_closes_its_fence():

@@ -21,7 +21,7 @@ from leancode.languages import in_comment_or_string
 from leancode.units import Unit
 
 from .. import hover
-from ..calls import matched_by_name, resolve_call, same_family
+from ..calls import Call, Resolved, resolve_call, same_family
 from ..core import LeanCodeServer, lsp_lines, path_of, source_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
@@ -45,14 +45,16 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         return None
     check_text(text)
     units = ls.units_of(uri, text, version, language)
-    unit, where, receiver = hover.definition_at(units, line), None, None
-    if unit is None:
-        lines = lsp_lines(text)
-        line_text = lines[line] if line < len(lines) else ""
-        call = hover.call_at(line_text, character)
-        if call is None or in_comment_or_string(text, language, line, len(line_text[:character].encode())):
-            return None  # `merge(a)` in a comment or a string names no call
-        name, receiver = call
+    defined = hover.definition_at(units, line)  # the cursor is on a function's signature
+    lines = lsp_lines(text)
+    line_text = lines[line] if line < len(lines) else ""
+    called = hover.call_at(line_text, character)  # a call on a signature too: `def f(x=g()): return h(x)`
+    if called is not None and (defined is not None and called[0] == defined.name  # the function's own name
+                               or in_comment_or_string(text, language, line, len(line_text[:character].encode()))):
+        called = None  # `merge(a)` in a comment or a string names no call
+    found = None
+    if called is not None:
+        name, receiver, separator = called
 
         def units_in(hit: Hit) -> list[Unit] | None:
             try:
@@ -62,16 +64,20 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 return None
 
         candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
-        unit, where = resolve_call(name, units, path, candidates, units_in,
-                                   method=receiver is not None or language == "java")
-        if unit is None:
+        found = resolve_call(Call.at(units, line, name, receiver, separator, language), units, path, candidates,
+                             units_in)
+        if found is None and defined is None:
             if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
                 return (f"`{name}`: LeanCode is still indexing the workspace ({status}); a function defined "
                         "in another file gets its summary here once it is indexed.")
             return None
-    return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
-                                settings.show_simplified, where, siblings=units if where is None else None,
-                                matched_by_name=matched_by_name(receiver, where), cancelled=cancelled)
+    if found is None:
+        if defined is None:
+            return None
+        found = Resolved(defined, None)
+    return hover.hover_markdown(found.unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
+                                settings.show_simplified, found.where, siblings=units if found.where is None else None,
+                                matched_by_name=found.guessed, cancelled=cancelled)
 
 
 async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover | None:
