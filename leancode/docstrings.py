@@ -5,8 +5,8 @@ lines, Go directives and Rust doc sections skipped.
 `first_sentence(docstring, language)` is the one rule: the language server's hover and `leancode summarize` quote
 a function's own docstring with it, and `leancode-train mine` labels functions with it. Mining passes
 `as_mined=True`, the rule as the recorded corpus was labelled (before the 2026-12-02 fixes: `{@return}`, JSDoc
-`@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles), so the
-corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
+`@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles; later:
+brackets that are no Markdown link), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
 """
 
 from __future__ import annotations
@@ -153,10 +153,31 @@ _GO_DIRECTIVE = re.compile(r"^(?:go|lint|nolint|export|line|build)\b:?\S*")
 _LINTER_DIRECTIVE = re.compile(r"^(?:nolint\b|lint:|go:\w+)")  # "// nolint:funlen", written with a space
 
 
-def _markdown(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", text)
-    text = re.sub(r"`([^`]+)`", r"\1", text)
-    return re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text)
+# A link's text in brackets, not after a word or a bracket (`arr[i]`, `m[i][j]` index), then its (url) or [ref].
+_MD_LINK_REVISED = re.compile(r"(?<![\w\])])\[([^\[\]]+)\](\([^()]*\)|\[[^\[\]]*\])?")
+_RUST_PATH = re.compile(r"(?:\w+@)?[A-Za-z_][\w:]*(?:!|\(\))?$")  # intra-doc link [Vec], [fn@crate::f], [vec!]
+
+
+def _markdown(text: str, language: str = "rust", as_mined: bool = False) -> str:
+    """Markdown stripped: links keep their text, code spans and emphasis lose their markers. Unless `as_mined`,
+    brackets that are no link (`[1, 2, 3]`, `arr[i]`, inside a code span) stay: a bare [text] is a link when it
+    holds a code span ([`Vec`]), or in Rust a path ([Vec])."""
+    if as_mined:
+        text = _MD_LINK.sub(r"\1", text)
+        text = re.sub(r"`([^`]+)`", r"\1", text)
+        return re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text)
+    spans: list[str] = []
+    text = re.sub(r"`([^`]+)`", lambda m: (spans.append(m.group(1)), f"\x01{len(spans) - 1}\x01")[1], text)
+
+    def link(m: re.Match) -> str:
+        inner = m.group(1)
+        if m.group(2) or re.fullmatch(r"\x01\d+\x01", inner) or language == "rust" and _RUST_PATH.match(inner):
+            return re.sub(r"^\w+@", "", inner)
+        return m.group()
+
+    text = _MD_LINK_REVISED.sub(link, text)
+    text = re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text)
+    return re.sub(r"\x01(\d+)\x01", lambda m: spans[int(m.group(1))], text)
 
 
 def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) -> str:
@@ -182,7 +203,7 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
             continue
         lines.append(stripped)
     text = " ".join(lines)
-    return _markdown(text) if language == "rust" else text
+    return _markdown(text, language, as_mined) if language == "rust" else text
 
 
 # Where a docstring says what a function returns: reST `:returns: ...`, Google `Returns:` then an indented line
@@ -221,7 +242,7 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
         return ""
     if language in ("java", "javascript", "typescript", "tsx"):  # Javadoc and JSDoc/TSDoc share tags and markup
         paragraph = _java_paragraph(docstring, language, as_mined)
-        paragraph = paragraph if language == "java" else _markdown(paragraph)
+        paragraph = paragraph if language == "java" else _markdown(paragraph, language, as_mined)
     elif language in ("go", "rust"):
         paragraph = _comment_paragraph(docstring, language, as_mined)
     else:

@@ -125,6 +125,15 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Return a .MatchDetail for it."),
     ("Debounce it, as {@link https://lodash.com|lodash} does.", "javascript", "Debounce it, as lodash does.",
      "Debounce it, as https://lodash.com|lodash does."),
+    # Brackets that are no Markdown link stay: code spans, lists, indexing; links keep their text.
+    ("Returns `v[i]`, the element at index `i` of [1, 2, 3].", "rust",
+     "Returns v[i], the element at index i of [1, 2, 3].", "Returns vi, the element at index i of 1, 2, 3."),
+    ("Returns a [`Vec`] of [Span]s, as [the docs](crate::docs) and [`Ordering`][std::cmp::Ordering] say.", "rust",
+     "Returns a Vec of Spans, as the docs and Ordering say.", "Returns a Vec of Spans, as the docs and Ordering say."),
+    ("Returns the item at `arr[i]`, or arr[i][j] in a [matrix](#matrix).", "javascript",
+     "Returns the item at arr[i], or arr[i][j] in a matrix.", "Returns the item at arri, or arri in a matrix."),
+    ("Parses nested[attribute] names into objects.", "typescript", "Parses nested[attribute] names into objects.",
+     "Parses nestedattribute names into objects."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
