@@ -10,12 +10,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from filelock import FileLock
 
 from leancode.encoder import Encoder
 from leancode.index import RepositoryIndex
@@ -346,3 +349,31 @@ def test_a_cluster_address_nobody_answers_fails_at_once():
     with pytest.raises(ConnectionError, match="no Ray cluster answers at 127.0.0.1:1"):
         check_reachable("127.0.0.1:1", timeout=5)
     check_reachable("auto")  # resolved by Ray itself
+
+
+def _fake_embed(items):
+    """Embed function for `sync` without a model: a vector made from each content key."""
+    if items:
+        yield [key for key, _, _ in items], np.stack([_unit_vectors(1, seed=int(k[3:]))[0] for k, _, _ in items])
+
+
+@needs_scale
+def test_two_runs_at_once_add_each_row_once_and_the_second_waits(tmp_path):
+    """Two runs that opened the store at once (two `leancode index` processes): the second works from the rows
+    the first wrote, never from its own view of the store when it opened it, and waits while the first holds it."""
+    rows = [{**asdict(r), "code": "pass"} for r in _rows(60)]
+    first, second = LanceStore(tmp_path, INFO), LanceStore(tmp_path, INFO)
+    sync(first, {"r": tmp_path}, rows, _fake_embed, RunStats(engine="test"), progress=False)
+    stats = sync(second, {"r": tmp_path}, rows, _fake_embed, RunStats(engine="test"), progress=False)
+    assert (stats.embedded, stats.added) == (0, 0) and second.count() == 60
+    held = FileLock(str(tmp_path / "update.lock"))  # another run holds the store
+    held.acquire()
+    run = threading.Thread(target=sync, args=(second, {"r": tmp_path}, rows, _fake_embed, RunStats(engine="t")),
+                           kwargs={"progress": False})
+    with pytest.warns(UserWarning, match="being updated by another run; waiting"):
+        run.start()
+        time.sleep(1)
+        assert run.is_alive()
+        held.release()
+        run.join(30)
+    assert not run.is_alive() and LanceStore(tmp_path, INFO).count() == 60

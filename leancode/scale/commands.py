@@ -25,14 +25,15 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
 
         connect(args.address)
     store = LanceStore(index_dir, encoder_info(encoder))
-    claim(store, repos)  # before any work: a name the store gives another repository is refused at once
-    if args.engine == "ray":
-        from .ray_engine import index_with_ray
+    with store.updating():  # the whole run: a second one waits for it
+        claim(store, repos)  # before any work: a name the store gives another repository is refused at once
+        if args.engine == "ray":
+            from .ray_engine import index_with_ray
 
-        stats = index_with_ray(store, repos, encoder_settings(encoder), address=args.address,
-                               actors=args.actors, batch_size=args.batch_size, progress=not args.json)
-    else:
-        stats = index_local(store, repos, encoder, progress=not args.json, batch_size=args.batch_size)
+            stats = index_with_ray(store, repos, encoder_settings(encoder), address=args.address,
+                                   actors=args.actors, batch_size=args.batch_size, progress=not args.json)
+        else:
+            stats = index_local(store, repos, encoder, progress=not args.json, batch_size=args.batch_size)
     if args.json:
         print(json.dumps({**stats.as_json(), "store": KIND, "index_dir": str(index_dir)}, indent=2))
     else:

@@ -128,6 +128,12 @@ def claim(store: LanceStore, repos: dict[str, Path]) -> None:
 def sync(store: LanceStore, repos: dict[str, Path], rows: list[dict], embed: Embed, stats: RunStats,
          progress: bool = True) -> RunStats:
     """Bring the store's rows of `repos` to `rows`: reuse stored vectors, embed the rest, drop what is gone."""
+    with store.updating():  # one run at a time: each starts from the rows the last one left
+        return _sync(store, repos, rows, embed, stats, progress)
+
+
+def _sync(store: LanceStore, repos: dict[str, Path], rows: list[dict], embed: Embed, stats: RunStats,
+          progress: bool) -> RunStats:
     started = time.perf_counter()
     claim(store, repos)
     stats.repositories, stats.units = len(repos), len(rows)

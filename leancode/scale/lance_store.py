@@ -9,7 +9,9 @@ rewritten whole. Once the table holds `ann_min_rows` rows an IVF-PQ index is bui
 (cosine); rows added later are searched exactly beside it until `optimize()` folds
 them into the index, which also compacts small fragments and drops old versions,
 so the directory does not grow without bound. The index is retrained when the
-table has grown `RETRAIN_GROWTH` times past the size it was trained on.
+table has grown `RETRAIN_GROWTH` times past the size it was trained on. One run
+writes at a time (`updating`: the file lock `update.lock`, as the embedded index's);
+searches read the last committed version meanwhile.
 
 `manifest.json` records the store, the encoder (model, config key, dimension) and
 the repositories; opening the store with another encoder is refused with a clear
@@ -22,12 +24,15 @@ import hashlib
 import json
 import os
 import time
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 FORMAT = 1
 KIND = "lance"
@@ -121,8 +126,27 @@ class LanceStore:
         ])
         self._pa = pa
         self.table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)
+        self._lock = FileLock(str(self.directory / "update.lock"), mode=0o600)
         if read_manifest(self.directory) is None:  # before any row: a resumed run is checked like any other
             self.write_manifest()
+
+    @contextmanager
+    def updating(self) -> Iterator[None]:
+        """Hold the update lock (re-entrant; another run waits for it, told so), reading the table and manifest
+        as the last run left them: a run's view is otherwise fixed when it opens the store, and two runs working
+        from the same view would both add the rows neither had seen."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            warnings.warn(f"index {self.directory} is being updated by another run; waiting for it to finish",
+                          stacklevel=3)
+            self._lock.acquire()
+        try:
+            self.table.checkout_latest()
+            self.manifest = self._check_manifest()
+            yield
+        finally:
+            self._lock.release()
 
     # -- manifest ------------------------------------------------------------------------------
 
