@@ -211,7 +211,8 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
 _REST_RETURN = re.compile(r"^\s*:returns?:\s*(\S.*)$", re.M)
 _GOOGLE_RETURN = re.compile(r"^(\s*)Returns?:\s*\n\1\s+(?:[\w\[\], .|]+:\s+)?(\S.*)$", re.M)
 _NUMPY_RETURN = re.compile(r"^(\s*)Returns\s*\n\1-{3,}\s*\n\1\S.*\n\1\s+(\S.*)$", re.M)
-_TAG_RETURN = re.compile(r"^\s*\*?\s*@returns?\s+(?:\{[^{}]*\}\s*)?(\S.*)$", re.M)
+# The text after `@returns {type}`: never the type itself, nor the next tag ("@returns {number}" says no more).
+_TAG_RETURN = re.compile(r"^\s*\*?\s*@returns?(?:[ \t]*\{[^{}]*\})?\s+(?![{@])(\S.*)$", re.M)
 
 
 def returns_sentence(docstring: str | None, language: str) -> str:

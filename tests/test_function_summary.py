@@ -554,6 +554,10 @@ def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(sh
     ("@param {string} a\n@returns {number} The sum.", "javascript", "Returns the sum."),
     (":return:\n", "python", ""),
     ("@return", "java", ""),
+    # A type alone is no description: nothing, so the summary is not "Returns {number}." (nor the next tag).
+    ("@returns {number}", "javascript", ""),
+    ("@param {string} a\n@returns {Promise<number>}\n@throws {Error} if a is empty", "typescript", ""),
+    ("@returns {number}\n  The sum of the values.", "javascript", "Returns the sum of the values."),
 ])
 def test_a_docstring_of_parameter_lists_only_still_gives_the_authors_word(docstring, language, expected):
     assert first_sentence(docstring, language) == ""  # the training labels are unchanged: no first sentence
