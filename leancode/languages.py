@@ -138,19 +138,20 @@ def parse(code: str, language: str) -> tree_sitter.Tree:
     return parser_for(language).parse(code.encode("utf-8"))
 
 
-# Code inside a string literal: f"{x}" (Python), `${x}` (JavaScript, TypeScript).
+# Code inside a string literal: f"{x}" (Python), `${x}` (JavaScript, TypeScript); prose inside code: JSX's text.
 _INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
+_PROSE = frozenset({"jsx_text"})
 
 
 def in_comment_or_string(code: str, language: str, row: int, byte_column: int) -> bool:
-    """Whether the point (row, UTF-8 byte column) of `code` lies in a comment or a string literal (a docstring
-    included), but not in code interpolated into a string."""
+    """Whether the point (row, UTF-8 byte column) of `code` lies in a comment, a string literal (a docstring
+    included) or JSX text, but not in code interpolated into a string."""
     spec = spec_for(language)
     node = parse(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
     while node is not None:
         if node.type in _INTERPOLATIONS:
             return False
-        if node.type in spec.comments or node.type in spec.atomic:
+        if node.type in spec.comments or node.type in spec.atomic or node.type in _PROSE:
             return True
         node = node.parent
     return False

@@ -642,6 +642,7 @@ def test_a_lone_carriage_return_ends_a_line_as_in_editors():
     ("java", '/** merge(a) */\nclass A { void f() { String s = "merge(b)"; merge(c); } }\n',
      [(0, 5, True), (1, 34, True), (1, 45, False)]),
     ("python", "s = 'é' + merge(x)  # é\n", [(0, 12, False), (0, 22, True)]),  # byte columns past a non-ASCII letter
+    ("tsx", "const v = <p>Call merge(1) {merge(2)}</p>;\n", [(0, 20, True), (0, 30, False)]),  # JSX text, expression
 ])
 def test_in_comment_or_string(language, code, points):
     for row, column, inside in points:
