@@ -6,7 +6,7 @@ lines, Go directives and Rust doc sections skipped.
 a function's own docstring with it, and `leancode-train mine` labels functions with it. Mining passes
 `as_mined=True`, the rule as the recorded corpus was labelled (before the 2026-12-02 fixes: `{@return}`, JSDoc
 `@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles; later:
-brackets that are no Markdown link), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
+brackets that are no Markdown link, numbered lists), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,21 @@ _JAVADOC_INLINE = re.compile(r"\{@(\w+)\s*((?:[^{}]|\{[^{}]*\})*)\}")
 _HTML_BLOCK = re.compile(r"<\s*/?\s*(?:p|br|ul|ol|li|pre|table|tr|td|th|h\d|dl|dt|dd|blockquote|hr|div)\b[^>]*>",
                          re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+_LIST_ITEM = re.compile(r"(\d+)[.)]\s+(?=\S)")  # "1. Replace ...", "2) ..."
+
+
+def _before_list(lines: list[str]) -> list[str]:
+    """A paragraph's lines up to a numbered list that starts at "1.", or when it opens with one, its first item's
+    (the number dropped): never the bare "1."."""
+    for i, line in enumerate(lines):
+        if (m := _LIST_ITEM.match(line)) and m.group(1) == "1":
+            if i:
+                return lines[:i]
+            end = next((j for j in range(1, len(lines)) if _LIST_ITEM.match(lines[j])), len(lines))
+            return [line[m.end():]] + lines[1:end]
+    return lines
 
 
 def _sentence(paragraph: str, as_mined: bool = False) -> str:
@@ -87,7 +102,7 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
         if not lines and _SIGNATURE_LINE.match(stripped):  # "sorted(iterable) -> list"
             continue
         lines.append(stripped)
-    text = " ".join(lines)
+    text = " ".join(lines if as_mined else _before_list(lines))
     text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
     text = re.sub(r"``(.+?)``", r"\1", text)
@@ -143,6 +158,8 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
     paragraph = next((p for p in re.split(r"\n\s*\n", text) if p.strip()), "")
     while "\x00" in paragraph:  # a kept body may hold another (a code span inside {@link ...})
         paragraph = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], paragraph)
+    if not as_mined:
+        paragraph = "\n".join(_before_list([line.strip() for line in paragraph.splitlines()]))
     return " ".join(paragraph.split())
 
 
@@ -202,7 +219,7 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
                 break
             continue
         lines.append(stripped)
-    text = " ".join(lines)
+    text = " ".join(lines if as_mined else _before_list(lines))
     return _markdown(text, language, as_mined) if language == "rust" else text
 
 

@@ -134,6 +134,12 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Returns the item at arr[i], or arr[i][j] in a matrix.", "Returns the item at arri, or arri in a matrix."),
     ("Parses nested[attribute] names into objects.", "typescript", "Parses nested[attribute] names into objects.",
      "Parses nestedattribute names into objects."),
+    # A numbered list: its first item's text, or the text before it; never the bare "1.".
+    ("1. Replace the tabs\n   with spaces.\n2. Strip the lines.", "python", "Replace the tabs with spaces.", "1."),
+    ("Clean the text in two steps:\n1. Replace the tabs.\n2. Strip the lines.", "python",
+     "Clean the text in two steps:", "Clean the text in two steps: 1."),
+    ("1) Parse the input\n2) Check it", "rust", "Parse the input", "1) Parse the input 2) Check it"),
+    ("1. Sorts the keys.\n2. Joins them.\n\n@param keys the keys", "javascript", "Sorts the keys.", "1."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
