@@ -208,6 +208,8 @@ def test_a_routed_language_is_summarized_by_its_own_model_under_one_threshold(ro
     shown, routed_line = summarize_units([python, typescript], summarizer)
     assert shown.text == alone.text and routed_line.source == GENERATED  # the directory's threshold, not its own
     assert routed_line.note == "generated summary (main/typescript)"
+    [tsx] = extract_units(UNDOCUMENTED_TS, "tsx")  # TypeScript with JSX: TypeScript's model
+    assert summarize_units([tsx], summarizer)[0].note == "generated summary (main/typescript)"
     own = Summarizer(routed / "typescript")
     [line] = own.generate([summary_input(typescript)])
     assert routed_line.confidence == round(line.confidence("mean"), 4) and not line.confident
