@@ -397,9 +397,10 @@ def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None,
     index_dir = Path(args.index_dir) if args.index_dir else root / INDEX_DIRNAME
     built = read_manifest(index_dir) or {}
     store = getattr(args, "store", None) or ("lance" if getattr(args, "engine", None) == "ray" else None)
-    if store == "embedded" and built.get("store") == "lance":
+    lance = built.get("store") == "lance" or (index_dir / "db").is_dir()  # db/: lance's, though its manifest be lost
+    if store == "embedded" and lance:
         raise ValueError(f"{index_dir} holds a lance index; use another --index-dir for the embedded store")
-    return (index_dir if (store or built.get("store")) == "lance" else None), built
+    return (index_dir if store == "lance" or store is None and lance else None), built
 
 
 def _index(args: argparse.Namespace) -> int:

@@ -377,3 +377,23 @@ def test_two_runs_at_once_add_each_row_once_and_the_second_waits(tmp_path):
         held.release()
         run.join(30)
     assert not run.is_alive() and LanceStore(tmp_path, INFO).count() == 60
+
+
+@needs_scale
+@pytest.mark.parametrize("manifest", [None, '{"format": 1, "store": "la'], ids=["lost", "truncated"])
+def test_a_store_without_its_manifest_is_refused_not_reused(tmp_path, manifest, capsys):
+    """db/ without a readable manifest.json: which encoder made its vectors is unknown, so neither an index run
+    (with any encoder) nor a search opens it; the message says how to rebuild."""
+    from leancode.cli import main
+
+    store = LanceStore(tmp_path, INFO)
+    store.add(_rows(10), _unit_vectors(10))
+    (tmp_path / "manifest.json").unlink()
+    if manifest is not None:
+        (tmp_path / "manifest.json").write_text(manifest)
+    with pytest.raises(StoreMismatch, match="manifest.json is missing or unreadable.*delete the directory"):
+        LanceStore(tmp_path, {**INFO, "dim": 32, "config_key": "other"})
+    assert main(["search", "x", "--index-dir", str(tmp_path)]) == 2
+    assert "manifest.json is missing or unreadable" in capsys.readouterr().err
+    assert main(["index", "--index-dir", str(tmp_path), "--method", "dietcode", str(tmp_path)]) == 2
+    assert "manifest.json is missing or unreadable" in capsys.readouterr().err

@@ -108,15 +108,15 @@ class LanceStore:
         import pyarrow as pa
 
         self.directory = Path(directory).resolve()
-        if not create and read_manifest(self.directory) is None:
-            raise NoStore(f"no lance index at {self.directory} (build one with `leancode index --store lance "
-                          f"--index-dir {self.directory} REPOSITORY`)")
         self.dim = int(encoder_info["dim"])
         self.encoder_info = dict(encoder_info)
         self.ann_min_rows = ann_min_rows
         self.keep_versions = keep_versions
-        self.manifest = self._check_manifest()
+        self.table = None
+        self.manifest = self._check_manifest(create)
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if read_manifest(self.directory) is None:  # before the database: no db/ is ever left without one
+            self.write_manifest()
         self._db = lancedb.connect(str(self.directory / "db"))
         self._schema = pa.schema([
             ("id", pa.string()), ("repo", pa.string()), ("path", pa.string()), ("name", pa.string()),
@@ -127,8 +127,6 @@ class LanceStore:
         self._pa = pa
         self.table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)
         self._lock = FileLock(str(self.directory / "update.lock"), mode=0o600)
-        if read_manifest(self.directory) is None:  # before any row: a resumed run is checked like any other
-            self.write_manifest()
 
     @contextmanager
     def updating(self) -> Iterator[None]:
@@ -150,9 +148,16 @@ class LanceStore:
 
     # -- manifest ------------------------------------------------------------------------------
 
-    def _check_manifest(self) -> dict:
+    def _check_manifest(self, create: bool = True) -> dict:
         found = read_manifest(self.directory)
         if found is None:
+            if (self.directory / "db").exists():  # its encoder unknown: never guessed, never mixed
+                raise StoreMismatch(f"{self.directory} holds a lance index whose manifest.json is missing or "
+                                    "unreadable, so what made its vectors is unknown; delete the directory and "
+                                    f"index again: leancode index --store lance --index-dir {self.directory} REPO...")
+            if not create:
+                raise NoStore(f"no lance index at {self.directory} (build one with `leancode index --store lance "
+                              f"--index-dir {self.directory} REPOSITORY`)")
             if (self.directory / "snapshot.npz").exists():
                 raise StoreMismatch(f"{self.directory} holds an embedded index; use another --index-dir "
                                     f"for the lance store")
@@ -174,7 +179,7 @@ class LanceStore:
     def write_manifest(self, **extra) -> None:
         from .. import __version__
 
-        self.manifest.update(extra, leancode_version=__version__, rows=self.count(),
+        self.manifest.update(extra, leancode_version=__version__, rows=self.count() if self.table is not None else 0,
                              updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         temporary = self.directory / f".manifest.{os.getpid()}.tmp"
         temporary.write_text(json.dumps(self.manifest, indent=2) + "\n")
