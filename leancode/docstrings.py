@@ -6,7 +6,7 @@ lines, Go directives and Rust doc sections skipped.
 a function's own docstring with it, and `leancode-train mine` labels functions with it. Mining passes
 `as_mined=True`, the rule as the recorded corpus was labelled (before the 2026-12-02 fixes: `{@return}`, JSDoc
 `@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles; later:
-brackets that are no Markdown link, numbered lists), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
+brackets that are no Markdown link, numbered lists, Go code blocks), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
 """
 
 from __future__ import annotations
@@ -199,7 +199,8 @@ def _markdown(text: str, language: str = "rust", as_mined: bool = False) -> str:
 
 def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) -> str:
     """The first paragraph of a Go (``//``) or Rust (``///``, Markdown) doc comment; Rust's fenced code blocks
-    and section headings skipped (unless `as_mined`, only their fence and heading lines)."""
+    and section headings skipped (unless `as_mined`, only their fence and heading lines), Go's indented code
+    blocks end it (unless `as_mined`)."""
     lines: list[str] = []
     in_fence = False
     for line in docstring.strip().splitlines():
@@ -218,6 +219,8 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
             if lines:
                 break
             continue
+        if language == "go" and not as_mined and lines and line[:1].isspace() and not _LIST_ITEM.match(lines[0]):
+            break  # an indented line after the text: a code block (or a list), as gofmt reads it
         lines.append(stripped)
     text = " ".join(lines if as_mined else _before_list(lines))
     return _markdown(text, language, as_mined) if language == "rust" else text

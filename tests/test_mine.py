@@ -140,6 +140,13 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Clean the text in two steps:", "Clean the text in two steps: 1."),
     ("1) Parse the input\n2) Check it", "rust", "Parse the input", "1) Parse the input 2) Check it"),
     ("1. Sorts the keys.\n2. Joins them.\n\n@param keys the keys", "javascript", "Sorts the keys.", "1."),
+    # A Go code block (lines indented after `//`) ends the paragraph; a list item's indented lines continue it.
+    ('ParseRange parses a range expression:\n\tnumber | number "-" number [ "/" number ]\nor error parsing range.',
+     "go", "ParseRange parses a range expression:",
+     'ParseRange parses a range expression: number | number "-" number [ "/" number ] or error parsing range.'),
+    ("Run runs the steps:\n  - parse\n  - check", "go", "Run runs the steps:", "Run runs the steps: - parse - check"),
+    ("  1. Run checks the\n     input first.\n  2. Then runs.", "go", "Run checks the input first.",
+     "1."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
