@@ -6,7 +6,7 @@ lines, Go directives and Rust doc sections skipped.
 a function's own docstring with it, and `leancode-train mine` labels functions with it. Mining passes
 `as_mined=True`, the rule as the recorded corpus was labelled (before the 2026-12-02 fixes: `{@return}`, JSDoc
 `@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles; later:
-brackets that are no Markdown link, numbered lists, Go code blocks), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
+brackets that are no Markdown link, numbered lists, Go code blocks, reST emphasis, links and footnotes), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
 """
 
 from __future__ import annotations
@@ -106,8 +106,14 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
     text = re.sub(r"``(.+?)``", r"\1", text)
-    text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)
-    return re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
+    if as_mined:
+        text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)
+        return re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
+    text = re.sub(r"\s*\[(?:\d+|#[\w-]*|\*|[A-Za-z][\w.-]*)\]_(?!\w)", "", text)  # footnotes, citations: [1]_
+    text = re.sub(r"`(?:([^`<]*\S)\s*<[^<>`]*>`_{1,2}|([^`]+)`_{0,2})", lambda m: m.group(1) or m.group(2),
+                  text)  # `text <url>`_: the text
+    text = re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
+    return re.sub(r"(?<![\w*])\*(\S(?:[^*]*\S)?)\*(?![\w*])", r"\1", text)  # *emphasis*, not *args
 
 
 def _javadoc_inline(m: re.Match, keep: list[str], as_mined: bool = False) -> str:

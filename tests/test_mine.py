@@ -147,6 +147,11 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Run runs the steps:\n  - parse\n  - check", "go", "Run runs the steps:", "Run runs the steps: - parse - check"),
     ("  1. Run checks the\n     input first.\n  2. Then runs.", "go", "Run checks the input first.",
      "1."),
+    # reST: *emphasis* loses its stars (not *args), a link keeps its text, a footnote reference goes.
+    ("Call *func* with **kw**, *args and **kwargs.", "python", "Call func with kw, *args and **kwargs.",
+     "Call *func* with kw, *args and **kwargs."),
+    ("Match paths as `gitignore <https://git-scm.com/docs/gitignore>`_ does [1]_.", "python",
+     "Match paths as gitignore does.", "Match paths as gitignore <https://git-scm.com/docs/gitignore> does [1]_."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
