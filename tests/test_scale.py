@@ -397,3 +397,27 @@ def test_a_store_without_its_manifest_is_refused_not_reused(tmp_path, manifest, 
     assert "manifest.json is missing or unreadable" in capsys.readouterr().err
     assert main(["index", "--index-dir", str(tmp_path), "--method", "dietcode", str(tmp_path)]) == 2
     assert "manifest.json is missing or unreadable" in capsys.readouterr().err
+
+
+@needs_scale
+@pytest.mark.parametrize("damage", ["truncated data file", "versions deleted", "db deleted"])
+def test_a_damaged_store_is_reported_with_how_to_rebuild(tmp_path, encoder, damage, capsys):
+    """A data file cut short, or the table's versions or db/ gone, while the manifest lists repositories: search
+    and index say the index is damaged and how to rebuild it (no internal error, no new empty table)."""
+    from leancode.cli import main
+
+    store = LanceStore(tmp_path, encoder_info(encoder))
+    sync(store, {"r": tmp_path}, [{**asdict(r), "code": "pass"} for r in _rows(10)],
+         lambda items: iter([([k for k, _, _ in items], _unit_vectors(len(items), encoder.dim))]),
+         RunStats(engine="test"), progress=False)
+    table = tmp_path / "db" / "functions.lance"
+    if damage == "truncated data file":
+        os.truncate(next((table / "data").iterdir()), 100)
+    else:
+        shutil.rmtree(table / "_versions" if damage == "versions deleted" else tmp_path / "db")
+    for command in (["search", "x"], ["index", "--store", "lance", str(tmp_path)]):
+        assert main([*command, "--index-dir", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert f"the lance index at {tmp_path} is damaged" in err and "rebuild it" in err
+    if damage != "truncated data file":
+        assert not (table / "_versions").exists()  # no empty table made in its place

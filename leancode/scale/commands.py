@@ -25,7 +25,7 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
 
         connect(args.address)
     store = LanceStore(index_dir, encoder_info(encoder))
-    with store.updating():  # the whole run: a second one waits for it
+    with store.reporting_damage(), store.updating():  # the whole run: a second one waits for it
         claim(store, repos)  # before any work: a name the store gives another repository is refused at once
         if args.engine == "ray":
             from .ray_engine import index_with_ray
@@ -72,7 +72,8 @@ def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: P
     if args.repo is not None and repo not in (None, args.repo):
         raise ValueError(f"--path {target} is in repository {repo!r}, not {args.repo!r}")
     query = encoder.encode_queries([args.query])[0]
-    found = store.search(query, top=args.top, repo=args.repo or repo, within=within)
+    with store.reporting_damage():
+        found = store.search(query, top=args.top, repo=args.repo or repo, within=within)
     hits = [(SearchHit(row, score, rank), Path(roots.get(row.repo, ".")) / row.path)
             for rank, (row, score) in enumerate(found, 1)]
     if args.json:

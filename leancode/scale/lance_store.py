@@ -52,6 +52,10 @@ class StoreMismatch(ValueError):
     """An index directory made by another store, model or dimension than the one asked for."""
 
 
+class DamagedStore(OSError):
+    """A lance index whose table cannot be read (a data file cut short or gone, its versions deleted)."""
+
+
 class NoStore(FileNotFoundError):
     """No lance index in a directory only to be searched (`LanceStore(..., create=False)`)."""
 
@@ -125,7 +129,12 @@ class LanceStore:
             ("vector", pa.list_(pa.float32(), self.dim)),
         ])
         self._pa = pa
-        self.table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)
+        try:
+            self.table = self._db.open_table(TABLE)
+        except (OSError, RuntimeError, ValueError) as error:
+            if self.manifest.get("repositories"):  # it had rows: never replaced by an empty table
+                raise self.damaged(error) from None
+            self.table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)  # a run beside may too
         self._lock = FileLock(str(self.directory / "update.lock"), mode=0o600)
 
     @contextmanager
@@ -145,6 +154,22 @@ class LanceStore:
             yield
         finally:
             self._lock.release()
+
+    def damaged(self, error: Exception) -> DamagedStore:
+        detail = str(error).split(", /")[0][:300]  # Lance's message, without the Rust source location
+        return DamagedStore(f"the lance index at {self.directory} is damaged ({detail}); rebuild it: delete the "
+                            f"directory and run `leancode index --store lance --index-dir {self.directory}` with "
+                            "its repositories (its manifest.json lists them)")
+
+    @contextmanager
+    def reporting_damage(self) -> Iterator[None]:
+        """Lance's errors reading the table (`lance error: ...`) as DamagedStore, naming the index."""
+        try:
+            yield
+        except RuntimeError as error:
+            if not str(error).startswith("lance error"):
+                raise
+            raise self.damaged(error) from None
 
     # -- manifest ------------------------------------------------------------------------------
 
