@@ -237,9 +237,10 @@ _HEADER_COMMENT = re.compile(r"^[\s*!]*(?:copyright\b|(?:\(c\)|©)\s*\d|@license
 
 
 def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str | None:
-    """The doc comment directly before a declaration starting at `first`: not a comment that ends the statement
-    above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
-    `as_mined`: as the recorded corpus was mined (none of those exclusions)."""
+    """The doc comment directly before a declaration starting at `first` (Rust: `///` lines, a `/** block */` and
+    the `#[doc = "..."]` attributes from `first` on): not a comment that ends the statement above (`x = 1 // ...`),
+    a license header or a line of stars, nor Go directives.
+    `as_mined`: as the recorded corpus was mined (none of those exclusions; Rust's `///` lines only)."""
     while first.parent is not None and first.parent.type in _WRAPPERS and first.prev_named_sibling is None:
         first = first.parent
     prev = first.prev_named_sibling
@@ -252,15 +253,22 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
     if spec.name in ("go", "rust"):
         marker = "///" if spec.name == "rust" else "//"
         lines, row = [], first.start_point.row
-        while prev is not None and prev.type in spec.comments and prev.start_point.row == row - 1 \
-                and not trailing(prev):
+        while prev is not None and prev.type in spec.comments and not trailing(prev):
             text = _text(prev).rstrip()
-            if not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
+            if spec.name == "rust" and not as_mined and prev.end_point.row == row - 1 \
+                    and re.match(r"/\*\*(?![*/])", text):  # a Rust /** block */ doc comment
+                block = "\n".join(re.sub(r"^\s*\*? ?", "", line) for line in text[3:-2].splitlines()).strip()
+                lines += reversed(block.splitlines())
+            elif prev.start_point.row != row - 1 \
+                    or not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
                 break
-            if not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
+            elif not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
                 lines.append(re.sub(r"^ ", "", text[len(marker):]))
             row, prev = prev.start_point.row, prev.prev_named_sibling
-        return "\n".join(reversed(lines)) if lines else None
+        lines.reverse()
+        if spec.name == "rust" and not as_mined:
+            lines += _doc_attributes(first)
+        return "\n".join(lines) if lines else None
     while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
             and prev.prev_named_sibling is not None and prev.prev_named_sibling.end_point.row >= prev.start_point.row - 1:
         prev = prev.prev_named_sibling  # a `// TODO` between the doc comment and the function
@@ -274,6 +282,22 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
     if not as_mined and _HEADER_COMMENT.match(doc):
         return None  # a license header or a bundler's banner: not this function's documentation
     return doc
+
+
+def _doc_attributes(first: Node) -> list[str]:
+    """The lines of the Rust `#[doc = "..."]` attributes among a function's attributes (from `first` on), as rustdoc
+    reads them after its `///` lines."""
+    lines = []
+    while first is not None and first.type == "attribute_item":
+        attribute = first.named_children[0] if first.named_child_count else None
+        value = attribute.child_by_field_name("value") if attribute is not None else None
+        if value is not None and value.type in ("string_literal", "raw_string_literal") \
+                and _text(attribute.named_children[0]) == "doc":
+            text = "".join({"\\n": "\n", "\\t": "\t"}.get(_text(c), _text(c)[1:]) if c.type == "escape_sequence"
+                           else _text(c) for c in value.named_children)
+            lines += [re.sub(r"^ ", "", line) for line in text.splitlines()]
+        first = first.next_named_sibling
+    return lines
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})

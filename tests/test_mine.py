@@ -170,6 +170,11 @@ def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, l
     ('def f(x):\n    b"""Bytes."""\n    return x\n', "python", None, "Bytes."),
     ('def f(x):\n    r"""Raw docstring."""\n    return x\n', "python", "Raw docstring.", "Raw docstring."),
     ("class A {\n  /** Adds. */\n  // TODO: overflow\n  int add(int a) { return a; }\n}\n", "java", "Adds.", None),
+    # Rust's other doc comments: /** blocks */ and #[doc = "..."] attributes (after the /// lines, as rustdoc reads).
+    ("/**\n * Adds one.\n * More.\n */\n#[inline]\nfn add(x: i32) -> i32 { x + 1 }\n", "rust", "Adds one.\nMore.", None),
+    ('/// Adds one.\n#[doc = " Says \\"one\\".\\nMore."]\n#[doc(hidden)]\nfn add(x: i32) -> i32 { x + 1 }\n', "rust",
+     'Adds one.\nSays "one".\nMore.', "Adds one."),
+    ('#[doc = r"Adds one."]\nfn add(x: i32) -> i32 { x + 1 }\n', "rust", "Adds one.", None),
 ])
 def test_doc_comments_belong_to_the_function(code, language, doc, mined):
     assert extract_units(code, language)[-1].docstring == doc
