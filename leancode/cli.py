@@ -455,8 +455,6 @@ def _since_indexing(file: Path, indexed: float | None) -> str | None:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from .search import search
-
     if args.top < 1:
         raise ValueError("--top must be at least 1")
     if not args.query.strip():
@@ -472,9 +470,24 @@ def _search(args: argparse.Namespace) -> int:
         if args.update:
             raise ValueError(f"{scale_dir} is a lance index: `leancode index --store lance --index-dir {scale_dir} "
                              "...` brings it up to date; search it with the default (or --no-update)")
-        return search_command(args, _encoder(args, built), scale_dir, Path(args.path).resolve())
-    if args.repo is not None:
-        raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
+        hits, file_of = search_command(args, _encoder(args, built), scale_dir, Path(args.path).resolve())
+        indexed, where = None, f" in {args.repo}" if args.repo else ""
+    else:
+        if args.repo is not None:
+            raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
+        hits, indexed = _search_repository(args, root, within)
+        file_of, where = (lambda unit: root / unit.path), f" under {within}" if within else ""
+    _show_hits(hits, file_of, indexed, args.json)
+    if not hits:
+        print("leancode: no functions indexed" + where, file=sys.stderr)
+    return 0
+
+
+def _search_repository(args: argparse.Namespace, root: Path, within: str | None) -> tuple[list, float | None]:
+    """(hits of the repository's index, brought up to date unless --no-update; the time the index was written when
+    --no-update, else None)."""
+    from .search import search
+
     index = _open_index(args, root)
     if not index.load():
         if args.update is False:
@@ -489,17 +502,22 @@ def _search(args: argparse.Namespace) -> int:
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
     # With --no-update a file may have changed since the index was written (after an update, only deleted since).
-    indexed = _written_at(index.snapshot_path) if args.update is False else None
-    stale = [_since_indexing(root / hit.unit.path, indexed) for hit in hits]
-    if args.json:
-        print(json.dumps([{**hit.as_json(), "file": str(root / hit.unit.path), "stale": bool(gone)}
-                          for hit, gone in zip(hits, stale)], indent=2))
-        return 0
+    return hits, _written_at(index.snapshot_path) if args.update is False else None
+
+
+def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> None:
+    """Print search hits, a line each (copies and overloads folded in, files deleted or changed since indexing
+    marked) or as JSON; `file_of(unit)`: its file. A lance index's units name their repository."""
+    stale = [_since_indexing(file_of(hit.unit), indexed) for hit in hits]
+    if as_json:
+        print(json.dumps([{**hit.as_json(), **_repository_fields(hit), "file": str(file_of(hit.unit)),
+                           "stale": bool(gone)} for hit, gone in zip(hits, stale)], indent=2))
+        return
     dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
     for hit, gone in zip(hits, stale):
-        where = printable(f"{os.path.relpath(root / hit.unit.path)}:{hit.unit.start_line + 1}")
+        where = printable(f"{os.path.relpath(file_of(hit.unit))}:{hit.unit.start_line + 1}")
         deleted = f" (file {gone} since indexing)" if gone else ""
-        copies = ", ".join(printable(f"{os.path.relpath(root / c.path)}:{c.start_line + 1}"
+        copies = ", ".join(printable(f"{os.path.relpath(file_of(c))}:{c.start_line + 1}"
                            + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else ""))
                            for c in hit.copies)  # the same code may be another type's method
         overloads = len(hit.overloads)
@@ -507,9 +525,14 @@ def _search(args: argparse.Namespace) -> int:
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")
               + (f"  (also at: {copies})" if copies else ""))
-    if not hits:
-        print("leancode: no functions indexed" + (f" under {within}" if within else ""), file=sys.stderr)
-    return 0
+
+
+def _repository_fields(hit) -> dict:
+    """A lance index's hit: its repository, and each copy's (the same code may be in another repository)."""
+    if getattr(hit.unit, "repo", None) is None:
+        return {}
+    return {"repo": hit.unit.repo, "also_at": [{**also, "repo": copy.repo}
+                                               for also, copy in zip(hit.as_json()["also_at"], hit.copies)]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -421,3 +421,38 @@ def test_a_damaged_store_is_reported_with_how_to_rebuild(tmp_path, encoder, dama
         assert f"the lance index at {tmp_path} is damaged" in err and "rebuild it" in err
     if damage != "truncated data file":
         assert not (table / "_versions").exists()  # no empty table made in its place
+
+
+@needs_scale
+@slow
+def test_search_shows_hits_as_the_default_search_does(tmp_path, capsys):
+    """A lance index's hits go through the default search's ranking: `@overload` stubs and copies folded into one
+    line, tests after the other functions (unless --include-tests), a file deleted since indexing marked."""
+    from leancode.cli import main
+
+    stubs = ('from typing import overload\n\n@overload\ndef wrap_text(x: int) -> int: ...\n@overload\n'
+             'def wrap_text(x: str) -> str: ...\ndef wrap_text(x):\n    """Wrap a paragraph of text into lines."""\n'
+             '    return x\n')
+    (tmp_path / "one" / "tests").mkdir(parents=True)
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one" / "ov.py").write_text(stubs)
+    (tmp_path / "two" / "copy.py").write_text(stubs)
+    (tmp_path / "one" / "tests" / "test_wrap.py").write_text(
+        'def test_wrap_text_into_lines():\n    """Wrap a paragraph of text into lines."""\n    assert wrap_text(1)\n')
+    (tmp_path / "two" / "gone.py").write_text('def fold(text):\n    """Fold text into short lines."""\n    return text\n')
+    shutil.copy(STDLIB / "textwrap.py", tmp_path / "one" / "textwrap.py")
+    index = str(tmp_path / "idx")
+    assert main(["index", "--store", "lance", "--index-dir", index, str(tmp_path / "one"), str(tmp_path / "two")]) == 0
+    (tmp_path / "two" / "gone.py").unlink()
+    capsys.readouterr()
+
+    def shown(*options):
+        assert main(["search", "wrap a paragraph of text into lines", "--index-dir", index, *options]) == 0
+        return capsys.readouterr().out.splitlines()
+
+    lines = shown("--top", "8")
+    assert "ov.py:7  wrap_text" in lines[0] and "(+2 overloads)" in lines[0] and "(also at: " in lines[0]
+    assert sum("wrap_text" in line for line in lines) == 1  # stubs and the copy folded
+    assert "test_wrap_text_into_lines" not in "\n".join(lines[:-1])  # the test after every other function
+    assert any("gone.py:1  fold (file deleted since indexing)" in line for line in lines)
+    assert "test_wrap_text_into_lines" in shown("--top", "8", "--include-tests")[1]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
+import warnings
 from pathlib import Path
 
-from ..messages import printable
-from .engine import claim, encoder_info, encoder_settings, index_local, repositories
+import numpy as np
+
+from ..languages import ParseWarning
+from .engine import claim, encoder_info, encoder_settings, file_units, index_local, repositories
 from .lance_store import KIND
 
 
@@ -56,10 +57,10 @@ def place(target: Path, roots: dict[str, str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: Path) -> int:
-    """Search a LanceDB index; the same output as the default search, plus each result's repository. `target`
-    (--path, absolute): only the repository, folder or file it names, when a repository of the store holds it."""
-    from ..search import SearchHit
+def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: Path):
+    """Search a LanceDB index: (hits, the file of a hit's row) for the CLI to show as the default search's, each row
+    naming its repository. `target` (--path, absolute): only the repository, folder or file it names, when a
+    repository of the store holds it."""
     from .lance_store import LanceStore
 
     if args.hybrid:
@@ -73,17 +74,44 @@ def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: P
         raise ValueError(f"--path {target} is in repository {repo!r}, not {args.repo!r}")
     query = encoder.encode_queries([args.query])[0]
     with store.reporting_damage():
-        found = store.search(query, top=args.top, repo=args.repo or repo, within=within)
-    hits = [(SearchHit(row, score, rank), Path(roots.get(row.repo, ".")) / row.path)
-            for rank, (row, score) in enumerate(found, 1)]
-    if args.json:
-        print(json.dumps([{**hit.as_json(), "repo": hit.unit.repo, "file": str(file)} for hit, file in hits],
-                         indent=2))
-        return 0
-    dim, reset = ("\x1b[2m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
-    for hit, file in hits:
-        print(f"{hit.score:.3f}  {printable(f'{os.path.relpath(file)}:{hit.unit.start_line + 1}')}  "
-              f"{printable(hit.unit.qualified_name)}  {dim}{printable(hit.unit.preview)}{reset}")
-    if not hits:
-        print("leancode: no functions indexed" + (f" in {args.repo}" if args.repo else ""), file=sys.stderr)
-    return 0
+        found = store.search(query, top=max(CANDIDATES, 4 * args.top), repo=args.repo or repo, within=within)
+    hits = ranked_hits(found, args.query, args.top, roots, include_tests=args.include_tests)
+    return hits, lambda row: Path(roots.get(row.repo, ".")) / row.path
+
+
+CANDIDATES = 100  # rows the store returns for a search (at least 4 x --top), then ranked and folded
+
+
+def ranked_hits(found: list, query: str, top: int, roots: dict[str, str], include_tests: bool = False) -> list:
+    """The store's nearest rows (row, cosine) as the default search shows a repository's functions
+    (`search.rank_units` over them): functions the query names first, tests after the other functions,
+    `@overload` stubs, overloads and copies folded into one row."""
+    from ..index_store import IndexedUnit
+    from ..search import SearchHit, SearchIndex, asks_for_tests, is_test_code, rank_units
+
+    rows = [row for row, _ in found]
+    facts = _file_facts(rows, roots)
+    # A row's repository leads its path, so that two repositories' files of one name are not taken for one file.
+    units = [IndexedUnit(f"{r.repo}/{r.path}", r.name, r.qualified_name, r.language, r.start_line, r.end_line,
+                         r.preview, r.key, *facts.get((r.repo, r.path, r.start_line, r.key), ("", False)))
+             for r in rows]
+    tests = np.array([u.test or is_test_code(r.path, r.qualified_name) for r, u in zip(rows, units)], bool)
+    # rank_units ranks by vectors @ query: here each row's cosine (the store's) as a vector of one, the query [1].
+    cosines = SearchIndex(np.array([[score] for _, score in found], np.float32).reshape(-1, 1))
+    ranked = rank_units(np.ones(1, np.float32), query, cosines, units, top, tests=tests,
+                        tests_last=not include_tests and not asks_for_tests(query))
+    return [SearchHit(rows[r.row], r.score, n, tuple(rows[c] for c in r.copies), tuple(rows[o] for o in r.overloads))
+            for n, r in enumerate(ranked, 1)]
+
+
+def _file_facts(rows: list, roots: dict[str, str]) -> dict[tuple, tuple[str, bool]]:
+    """(repo, path, start line, key) -> (terms, test) of the rows' functions, from their files as they are now:
+    what ranking needs and the store does not keep (terms tell an `@overload` stub; test: code compiled only
+    for tests). A function changed since indexing is missing: ranked as plain code."""
+    facts = {}
+    with warnings.catch_warnings():  # a file's syntax errors were told when it was indexed
+        warnings.simplefilter("ignore", ParseWarning)
+        for repo, path, language in {(r.repo, r.path, r.language) for r in rows if r.repo in roots}:
+            for unit in file_units({"repo": repo, "root": roots[repo], "path": path, "language": language}):
+                facts[(repo, path, unit["start_line"], unit["key"])] = (unit["terms"], unit["test"])
+    return facts

@@ -94,9 +94,9 @@ def list_files(repo: str, root: str, exclude: Iterable[str] = ()) -> list[dict]:
             for relative, _, language in walk_repository(Path(root), lambda *_: None, extra_skips=extra)]
 
 
-def parse_file(item: dict) -> list[dict]:
-    """The function rows of one file (none for a binary, generated, huge or unreadable one), as the default
-    index parses it."""
+def file_units(item: dict) -> list[dict]:
+    """The units of one file (`index.parse_units`; none for a binary, generated, huge or unreadable one), as the
+    default index parses it."""
     try:
         data = read_bytes(Path(item["root"]) / item["path"], follow_symlinks=False)
     except FileSkipped:
@@ -105,10 +105,14 @@ def parse_file(item: dict) -> list[dict]:
         return []
     parsed = parse_units(decode_source(data, item["language"]), item["language"])
     if parsed["syntax"]:  # named once here; simplifying its functions later says nothing more
-        warnings.warn(f"{item['repo']}/{item['path']}: {parsed['syntax']}", ParseWarning, stacklevel=2)
-    units = parsed["units"]
+        warnings.warn(f"{item['repo']}/{item['path']}: {parsed['syntax']}", ParseWarning, stacklevel=3)
+    return parsed["units"]
+
+
+def parse_file(item: dict) -> list[dict]:
+    """The function rows of one file: each unit's place, content key and code."""
     return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "code": u["code"]}
-            for u in units]
+            for u in file_units(item)]
 
 
 def claim(store: LanceStore, repos: dict[str, Path]) -> None:
