@@ -456,3 +456,22 @@ def test_search_shows_hits_as_the_default_search_does(tmp_path, capsys):
     assert "test_wrap_text_into_lines" not in "\n".join(lines[:-1])  # the test after every other function
     assert any("gone.py:1  fold (file deleted since indexing)" in line for line in lines)
     assert "test_wrap_text_into_lines" in shown("--top", "8", "--include-tests")[1]
+
+
+@needs_scale
+@slow
+def test_search_from_inside_a_repository_says_so_and_repo_wins(tmp_path, repos, monkeypatch, capsys):
+    """Run from inside one repository of the store without --path: that repository only, said as the default
+    search says it; an explicit --repo wins over the folder it runs in."""
+    from leancode.cli import main
+
+    store = str(tmp_path / "lance")
+    assert main(["index", "--store", "lance", "--index-dir", store, *map(str, repos.values())]) == 0
+    monkeypatch.chdir(repos["shell"])
+    capsys.readouterr()
+    hits = _search_json(main, ["split a string", "--index-dir", store, "--json"])
+    assert hits and {h["repo"] for h in hits} == {"shell"}
+    assert "searching shell/ only (--path .. for the whole index)" in capsys.readouterr().err
+    hits = _search_json(main, ["wrap text", "--index-dir", store, "--repo", "text", "--json"])
+    assert hits and {h["repo"] for h in hits} == {"text"}
+    assert "searching" not in capsys.readouterr().err

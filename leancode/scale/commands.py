@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from ..languages import ParseWarning
+from ..messages import printable
 from .engine import claim, encoder_info, encoder_settings, file_units, index_local, repositories
 from .lance_store import KIND
 
@@ -70,13 +73,27 @@ def search_command(args: argparse.Namespace, encoder, index_dir: Path, target: P
     if args.repo is not None and args.repo not in roots:
         raise LookupError(f"no repository {args.repo!r} in {index_dir} (it has: {', '.join(sorted(roots))})")
     repo, within = place(target, roots)
+    implicit = args.path == "."  # no --path: the folder the search runs in
     if args.repo is not None and repo not in (None, args.repo):
-        raise ValueError(f"--path {target} is in repository {repo!r}, not {args.repo!r}")
+        if not implicit:
+            raise ValueError(f"--path {target} is in repository {repo!r}, not {args.repo!r}")
+        repo, within = None, None  # an explicit --repo wins over the folder it runs in
+    if implicit and repo is not None and (within or args.repo is None and len(roots) > 1):
+        print(f"leancode: searching {printable('/'.join(filter(None, (repo, within))))}/ only "
+              f"({_elsewhere(roots, repo)})", file=sys.stderr)  # as the default search does inside a repository
     query = encoder.encode_queries([args.query])[0]
     with store.reporting_damage():
         found = store.search(query, top=max(CANDIDATES, 4 * args.top), repo=args.repo or repo, within=within)
     hits = ranked_hits(found, args.query, args.top, roots, include_tests=args.include_tests)
     return hits, lambda row: Path(roots.get(row.repo, ".")) / row.path
+
+
+def _elsewhere(roots: dict[str, str], repo: str) -> str:
+    """How to search more than the repository (or folder of it) a search runs in."""
+    above = Path(os.path.commonpath(list(roots.values())))
+    if place(above, roots)[0] is None:
+        return f"--path {printable(os.path.relpath(above))} for the whole index"
+    return f"--path {printable(os.path.relpath(roots[repo]))} for the whole repository"
 
 
 CANDIDATES = 100  # rows the store returns for a search (at least 4 x --top), then ranked and folded
