@@ -396,6 +396,8 @@ def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None,
 
     index_dir = Path(args.index_dir) if args.index_dir else root / INDEX_DIRNAME
     built = read_manifest(index_dir) or {}
+    if getattr(args, "engine", None) == "ray" and args.store == "embedded":
+        raise ValueError("--engine ray writes to the lance store: leave out --store embedded (or --engine ray)")
     store = getattr(args, "store", None) or ("lance" if getattr(args, "engine", None) == "ray" else None)
     lance = built.get("store") == "lance" or (index_dir / "db").is_dir()  # db/: lance's, though its manifest be lost
     if store == "embedded" and lance:

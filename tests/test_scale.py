@@ -475,3 +475,22 @@ def test_search_from_inside_a_repository_says_so_and_repo_wins(tmp_path, repos, 
     hits = _search_json(main, ["wrap text", "--index-dir", store, "--repo", "text", "--json"])
     assert hits and {h["repo"] for h in hits} == {"text"}
     assert "searching" not in capsys.readouterr().err
+
+
+@needs_scale
+def test_index_arguments_that_cannot_work_are_refused_clearly(tmp_path, capsys):
+    from leancode.cli import main
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "m.py").write_text("def f():\n    return 1\n")
+    (tmp_path / "list.txt").write_text("# repositories\nrepo\nnope  # gone\n")
+    (tmp_path / "one.txt").write_text("repo\n")
+    index = ["index", "--store", "lance", "--index-dir", str(tmp_path / "idx")]
+    for argv, told in [(["index", "--engine", "ray", "--store", "embedded", str(repo)], "leave out --store embedded"),
+                       ([*index, str(repo / "m.py")], "m.py is a source file, not a list of repositories"),
+                       ([*index, str(tmp_path / "list.txt")], "list.txt:3: nope is not a directory"),
+                       (["index", "--store", "lance", str(tmp_path / "one.txt")], "a list of them, need --index-dir")]:
+        assert main(argv) == 2
+        assert told in capsys.readouterr().err
+    assert not (tmp_path / "idx").exists()

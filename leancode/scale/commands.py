@@ -22,8 +22,8 @@ def index_command(args: argparse.Namespace, encoder, index_dir: Path) -> int:
     from .lance_store import LanceStore
 
     repos = repositories(args.path or ["."])
-    if len(repos) > 1 and not args.index_dir:
-        raise ValueError("several repositories need --index-dir (one index for all of them)")
+    if not args.index_dir and (len(repos) > 1 or any(Path(p).is_file() for p in args.path)):
+        raise ValueError("several repositories, or a list of them, need --index-dir (one index for all of them)")
     if args.engine == "ray":  # a cluster that cannot be reached leaves no store behind
         from .ray_engine import connect
 

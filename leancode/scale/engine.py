@@ -21,7 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..index import parse_units
-from ..languages import ParseWarning
+from ..languages import ParseWarning, language_for_path
 from ..index_store import manifest_settings
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from ..walk import is_generated, walk_repository
@@ -71,15 +71,23 @@ def repositories(paths: Iterable[str]) -> dict[str, Path]:
     roots: list[Path] = []
     for text in paths:
         path = Path(text).expanduser()
-        if path.is_file():
-            lines = [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()]
-            roots += [(path.parent / line).resolve() for line in lines if line]
-        else:
+        if not path.is_file():
+            if not path.is_dir():
+                raise NotADirectoryError(f"{path.resolve()} is not a directory")
             roots.append(path.resolve())
+            continue
+        if language_for_path(path.name) is not None:
+            raise ValueError(f"{path} is a source file, not a list of repositories (one directory a line)")
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            entry = line.split("#", 1)[0].strip()
+            if entry:
+                root = (path.parent / entry).resolve()  # relative to the list's folder
+                if not root.is_dir():
+                    raise NotADirectoryError(f"{path}:{number}: {entry} is not a directory (a list of repositories "
+                                             "names one directory a line)")
+                roots.append(root)
     named: dict[str, Path] = {}
     for root in roots:
-        if not root.is_dir():
-            raise NotADirectoryError(f"{root} is not a directory")
         if root.name in named and named[root.name] != root:
             raise ValueError(f"two repositories are named {root.name!r} ({named[root.name]} and {root}); "
                              f"results are told apart by name, so rename or index them separately")
