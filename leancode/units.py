@@ -313,6 +313,8 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
             statement = statement.parent
         first = None
         while (statement := statement.prev_named_sibling) is not None:
+            if statement.type in spec.comments:  # an overload's own doc comment, between the signatures
+                continue
             signature = statement
             while signature.type in _WRAPPERS and signature.named_child_count:
                 signature = signature.named_children[-1]

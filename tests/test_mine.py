@@ -191,6 +191,9 @@ def test_an_implementation_takes_the_doc_where_it_was_declared():
     assert [(u.qualified_name, u.docstring) for u in extract_units(rust, "rust")] == [
         ("C.area", "Return the area."), ("C.area", None)]
     assert extract_units(ts, "typescript", as_mined=True)[0].docstring is None  # the corpus as recorded
+    each = ("class C {\n  /** Formats a number. */\n  fmt(x: number): string;\n  /** Formats a string. */\n"
+            "  fmt(x: string): string;\n  fmt(x: any) { return String(x); }\n}\n")
+    assert extract_units(each, "typescript")[0].docstring == "Formats a number."  # the first of documented overloads
 
 
 @pytest.mark.parametrize("summary, reason", [
