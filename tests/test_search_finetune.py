@@ -99,6 +99,24 @@ def test_resume_continues_from_the_checkpoint(pairs, tmp_path):
     assert run["steps"] == 3 and run["train_loss_first_50"] is not None  # one step taken after resuming
 
 
+def test_one_seed_trains_one_adapter_and_no_data_is_an_error(pairs, tmp_path, capsys):
+    from safetensors.torch import load_file
+
+    def trained(name: str, *extra: str) -> dict:
+        out = tmp_path / name
+        assert leancode_train(["finetune", "search", "--data", str(pairs[0]), "--out", str(out), *TINY, *extra]) == 0
+        return load_file(str(out / "adapter_model.safetensors"))
+
+    # 9 examples in batches of 8: the one left over is too few to train on, so an epoch is one step (it hung)
+    first, again = trained("a", "--max-examples", "9"), trained("b", "--max-examples", "9")
+    assert first.keys() == again.keys() and all(torch.equal(first[k], again[k]) for k in first)
+    assert json.loads((tmp_path / "a" / ADAPTER_MANIFEST).read_text())["train"]["steps"] == 1
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert leancode_train(["finetune", "search", "--data", str(empty), "--out", str(tmp_path / "c"), *TINY]) != 0
+    assert f"{empty}: no pairs" in capsys.readouterr().err
+
+
 def test_adapter_is_small_and_says_how_it_was_made(adapter):
     files = {p.name: p.stat().st_size for p in adapter.iterdir()}
     assert set(files) == {"adapter_config.json", "adapter_model.safetensors", ADAPTER_MANIFEST}

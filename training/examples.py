@@ -29,9 +29,16 @@ class Example:
     code: str = ""  # the full code
 
 
-def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0) -> list[dict]:
-    """Lines of a summaries .jsonl (each with idx and code), or a seeded sample of `limit` of them, in file order."""
-    rows = read_jsonl(path, required=("idx", "code"))
+WITH_SUMMARY = ("idx", "code", "summary")  # pairs a model learns or is judged to write summaries (queries) from
+
+
+def read_pairs(path: str | Path, limit: int | None = None, seed: int = 0,
+               required: tuple[str, ...] = ("idx", "code")) -> list[dict]:
+    """Lines of a summaries .jsonl (each with the `required` fields), or a seeded sample of `limit` of them, in file
+    order; a file of none is an error."""
+    rows = read_jsonl(path, required=required)
+    if not rows:
+        raise ValueError(f"{path}: no pairs")
     if limit and limit < len(rows):
         rows = [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), limit))]
     return rows

@@ -10,7 +10,6 @@ takes every n-th batch of the epoch (all the same count).
 from __future__ import annotations
 
 import json
-import math
 import random
 import time
 from collections.abc import Callable
@@ -64,7 +63,11 @@ def run_training(model, params: list, settings: LoopSettings, examples: int,
     optimizer = torch.optim.AdamW(params, lr=settings.lr, weight_decay=settings.weight_decay)
     clipped = [p for group in optimizer.param_groups for p in group["params"]]
     ranks, rank = accelerator.num_processes, accelerator.process_index
-    per_epoch = max(1, math.ceil(examples / settings.batch_size) // ranks)
+    # The batches an epoch really has (a batch too small to train on is dropped), as many every epoch.
+    per_epoch = len(batches_of_epoch(0)) // ranks
+    if per_epoch < 1:
+        raise ValueError(f"{examples} training examples make no batch of --batch-size {settings.batch_size}"
+                         + (f" on each of {ranks} processes" if ranks > 1 else ""))
     total = settings.max_steps or max(1, int(per_epoch * settings.epochs))
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total * settings.warmup), total)
     model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)

@@ -37,7 +37,7 @@ import torch
 from leancode.encoder import ADAPTER_MANIFEST, pool
 from leancode.model_tokens import PACKAGED, resolve_model
 
-from .examples import Example, read_pairs, simplified_examples
+from .examples import WITH_SUMMARY, Example, read_pairs, simplified_examples
 from .loop import LoopSettings, add_training_arguments, data_record, length_batches, run_training, training_inputs
 from .metrics import gold_ranks, mean_reciprocal_rank
 
@@ -172,12 +172,16 @@ def save_adapter(model, directory: str | Path, manifest: dict) -> None:
 
 def _finetune(args: argparse.Namespace) -> int:
     work, ratios, table = training_inputs(args)
+    from accelerate.utils import set_seed
+
+    set_seed(args.seed)  # before any weight is drawn: a new decoder, a new adapter or copy head
     config = SearchTrainConfig(objective=args.objective, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                                lora_r=args.lora_r, lora_alpha=2 * args.lora_r, max_code_length=args.max_code_length,
                                max_steps=args.max_steps, save_every=args.save_every, seed=args.seed,
                                time_limit=args.time_limit)
     began = time.perf_counter()
-    rows = read_pairs(args.data, args.max_examples, args.seed)
+    rows = read_pairs(args.data, args.max_examples, args.seed,
+                      ("idx", "code", "summary") if args.objective == "contrastive" else ("idx", "code"))
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, task="search",
                                    repeat_discount=args.repeat_discount)
     if args.objective == "contrastive":
@@ -193,7 +197,7 @@ def _finetune(args: argparse.Namespace) -> int:
     device = "cuda" if torch.cuda.is_available() else "cpu"
     valid, report = None, {}
     if args.valid:
-        valid = distinct_summaries(simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed),
+        valid = distinct_summaries(simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed, WITH_SUMMARY),
                                                        args.method, ratios, table, args.seed, progress=False,
                                                        task="search", repeat_discount=args.repeat_discount))
         with model.disable_adapter():

@@ -32,7 +32,7 @@ from leancode.model_tokens import PACKAGED
 from leancode.summarizer import (MAX_SOURCE_LENGTH, MAX_SUMMARY_LENGTH, add_copy_head, has_copy_head,
                                  is_leancode_summarizer, load_model, new_model, save_decoder)
 
-from .examples import NAME_MASK, Example, read_pairs, simplified_examples
+from .examples import NAME_MASK, WITH_SUMMARY, Example, read_pairs, simplified_examples
 from .loop import LoopSettings, add_training_arguments, data_record, length_batches, run_training, training_inputs
 
 STATE_CHUNK = 2048  # examples per cached chunk of encoder states
@@ -207,6 +207,9 @@ def train(model, tokenizer, examples: list[Example], states: list[np.ndarray], c
 
 def _finetune(args: argparse.Namespace) -> int:
     work, ratios, table = training_inputs(args)
+    from accelerate.utils import set_seed
+
+    set_seed(args.seed)  # before any weight is drawn: a new decoder, a new adapter or copy head
     if args.init:
         if not is_leancode_summarizer(args.init):
             raise ValueError(f"--init {args.init}: not a LeanCode summarizer directory")
@@ -226,14 +229,14 @@ def _finetune(args: argparse.Namespace) -> int:
 
     timings = {}
     began = time.perf_counter()
-    rows = read_pairs(args.data, args.max_examples, args.seed)
+    rows = read_pairs(args.data, args.max_examples, args.seed, WITH_SUMMARY)
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, repeat_discount=args.repeat_discount,
                                    mask_names=args.mask_names, drop_signature=args.drop_signature)
     timings["simplify_seconds"] = round(time.perf_counter() - began, 1)
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device, below_top=below)
     valid = None
     if args.valid:
-        valid_examples = simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed), args.method,
+        valid_examples = simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed, WITH_SUMMARY), args.method,
                                              ratios, table, args.seed, progress=False,
                                              repeat_discount=args.repeat_discount)
         valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False,
