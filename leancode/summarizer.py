@@ -305,6 +305,16 @@ def known_words(path: Path) -> frozenset[str] | None:
         return frozenset()
 
 
+def _in_hub_cache(model_id: str) -> bool:
+    """Whether a hub id's model was downloaded to the Hugging Face cache before."""
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(model_id, "config.json"), str)
+    except ValueError:  # not a hub id at all (a path, spaces)
+        return False
+
+
 class Summarizer:
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
@@ -323,8 +333,12 @@ class Summarizer:
         else:
             from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-            self.tokenizer = AutoTokenizer.from_pretrained(path)
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(path).eval()
+            # Local only (SECURITY.md): a directory, or a hub id already in the Hugging Face cache.
+            if not Path(path).expanduser().is_dir() and not _in_hub_cache(path):
+                raise ValueError(f"{path}: no such model directory (nor a model in the Hugging Face cache); "
+                                 "LeanCode loads models from local directories only")
+            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(path, local_files_only=True).eval()
             self.manifest = {"kind": "Hugging Face seq2seq model", "model": path}
         self.path = path
         self.name = Path(path).name

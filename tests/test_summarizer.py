@@ -381,3 +381,9 @@ def test_an_unreadable_word_list_is_told_and_withholds_more(tmp_path, damage):
     source = "def dedent_lines(text):\n    return [line.lstrip() for line in text]\n"
     assert summarizer.invented("Remove leading whitespace from every line in text.", source) == ("whitespace",)
     assert str(summarizer.summarize([source])[0]).strip()  # still summarizes
+
+
+def test_a_model_that_is_not_here_is_an_error_not_a_download(tmp_path):
+    for name in ("no-such-model", str(tmp_path / "missing")):  # a hub id not in the cache, a mistyped path
+        with pytest.raises(ValueError, match="local directories only"):
+            Summarizer(name)
