@@ -217,3 +217,12 @@ def test_bad_corpus_lines_are_named_and_odd_bytes_cost_no_file(tmp_path, capsys)
     latin = tmp_path / "latin.py"  # one Latin-1 byte in a comment: the file's functions still count
     latin.write_bytes(b"# caf\xe9\ndef add(a, b):\n    return a + b\n")
     assert [s.code.split("(")[0] for s in file_snippets(latin, "python")] == ["def add"]
+
+
+def test_a_mined_directory_gives_its_training_split_only(tmp_path):
+    from leancode.training.importance import corpus_files
+
+    for name in ("train.jsonl", "valid.jsonl", "test.jsonl", "extra.py", "notes.md"):
+        (tmp_path / name).write_text("")
+    assert [p.name for p in corpus_files([tmp_path], "python")] == ["extra.py", "train.jsonl"]
+    assert corpus_files([tmp_path / "test.jsonl"], "python") == [tmp_path / "test.jsonl"]  # named: taken

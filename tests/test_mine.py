@@ -391,3 +391,14 @@ def test_cli_mines_named_npm_packages_instead_of_the_lists(tmp_path, monkeypatch
     entry = json.loads((out / "MANIFEST.json").read_text())["languages"]["typescript"]
     assert [(s["name"], s["version"]) for s in entry["sources"]] == [("@scope/one", "1.0.0"), ("two", "1.0.0")]
     assert sum(entry["pairs"].values()) > 0
+
+
+def test_local_sources_of_one_folder_name_are_told_apart(tmp_path):
+    from leancode.training.mine import _local_names
+
+    first, second, other = tmp_path / "a" / "src", tmp_path / "b" / "src", tmp_path / "tool"
+    for folder in (first, second, other):
+        folder.mkdir(parents=True)
+    assert _local_names([first, second, other, first]) == {"a/src": first, "b/src": second, "tool": other}
+    with pytest.raises(FileNotFoundError, match="not a directory"):
+        _local_names([tmp_path / "missing"])

@@ -43,15 +43,19 @@ class Snippet:
     summary: str | None = None
 
 
+HELD_OUT = frozenset({"valid.jsonl", "test.jsonl"})  # a mined directory's held-out splits
+
+
 def corpus_files(paths: Iterable[str | Path], language: str) -> list[Path]:
-    """Source files of `language` (and `.jsonl` files) named by `paths`, sorted."""
+    """Source files of `language` (and `.jsonl` files) named by `paths`, sorted; in a directory, never a mined
+    held-out split (a table built from it would have seen the functions it is judged on)."""
     files = []
     for path in map(Path, paths):
         if not path.exists():
             raise FileNotFoundError(f"corpus not found: {path}")
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*")
-                            if p.is_file() and (p.suffix == ".jsonl" or language_for_path(str(p)) == language))
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name not in HELD_OUT
+                            and (p.suffix == ".jsonl" or language_for_path(str(p)) == language))
         else:
             files.append(path)  # named explicitly: taken whatever its extension
     return files

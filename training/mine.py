@@ -274,12 +274,29 @@ def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages:
             listed = tuple(npm_packages) or (JS_PACKAGES + MORE_JS_PACKAGES if language == "javascript"
                                              else TS_PACKAGES + MORE_TS_PACKAGES)
             tasks += [task(language, name, "npm", "package") for name in dict.fromkeys(listed)]
-        for path in local_sources:
-            path = Path(path).resolve()
-            if not path.is_dir():
-                raise FileNotFoundError(f"local source is not a directory: {path}")
-            tasks.append(task(language, path.name, "local", "package", str(path)))
+        for name, path in _local_names(local_sources).items():
+            tasks.append(task(language, name, "local", "package", str(path)))
     return tasks
+
+
+def _local_names(local_sources: Sequence[str | os.PathLike]) -> dict[str, Path]:
+    """Each local source by its package name: its folder's name, with as many parent folders as tell it apart from
+    the others' (`--source a/src --source b/src`: `a/src`, `b/src`; one name for both mixed their pairs)."""
+    paths = list(dict.fromkeys(Path(p).resolve() for p in local_sources))
+    for path in paths:
+        if not path.is_dir():
+            raise FileNotFoundError(f"local source is not a directory: {path}")
+
+    def tail(path: Path, parts: int) -> str:
+        return "/".join(path.parts[-parts:])
+
+    names = {}
+    for path in paths:
+        parts = 1
+        while parts < len(path.parts) and any(tail(o, parts) == tail(path, parts) for o in paths if o != path):
+            parts += 1
+        names[tail(path, parts)] = path
+    return names
 
 
 def _language_results(tasks: list[MineTask], outcomes: dict[MineTask, dict],
