@@ -99,6 +99,13 @@ def test_resume_continues_from_the_checkpoint(pairs, tmp_path):
     assert run["steps"] == 3 and run["train_loss_first_50"] is not None  # one step taken after resuming
 
 
+def test_resume_without_a_checkpoint_says_it_starts_over(pairs, tmp_path, capsys):
+    config = SearchTrainConfig(batch_size=8, lr=1e-3, lora_r=2, lora_alpha=4, max_steps=1, max_code_length=64)
+    model, tokenizer = new_model(PACKAGED, config)
+    train(model, tokenizer, _examples(pairs[1]), config, tmp_path / "mistyped", resume=True, progress=False)
+    assert f"no checkpoint in {tmp_path / 'mistyped'}: --resume starts from step 0" in capsys.readouterr().err
+
+
 def test_one_seed_trains_one_adapter_and_no_data_is_an_error(pairs, tmp_path, capsys):
     from safetensors.torch import load_file
 

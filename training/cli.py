@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:  # missing corpus or model, unknown language, bad input
         print(f"leancode-train: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # no traceback for a Ctrl-C
+        print("leancode-train: interrupted (a fine-tune continues from its last checkpoint with --resume; "
+              "mine from its cache)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

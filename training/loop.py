@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ def run_training(model, params: list, settings: LoopSettings, examples: int,
     if resume and step_file.is_file():
         accelerator.load_state(str(checkpoint))
         step = json.loads(step_file.read_text())["step"]
+    elif resume:
+        print(f"leancode-train: no checkpoint in {work}: --resume starts from step 0", file=sys.stderr)
 
     def save_checkpoint():
         accelerator.save_state(str(checkpoint))
