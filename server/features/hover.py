@@ -35,9 +35,10 @@ def character_index(codec: PositionCodec, lines: list[str], position: types.Posi
 
 
 def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int, character: int,
-                  cancelled: Callable[[], bool] = lambda: False) -> str | None:
-    """The hover's markdown at (line, character) of `text`, or None (not a function, or a language turned off);
-    HoverCancelled when `cancelled()` (the request was cancelled) by the time the summarizer's turn came."""
+                  cancelled: Callable[[], bool] = lambda: False, lines: list[str] | None = None) -> str | None:
+    """The hover's markdown at (line, character) of `text` (`lines`: its `lsp_lines`, where the caller has them),
+    or None (not a function, or a language turned off); HoverCancelled when `cancelled()` (the request was
+    cancelled) by the time the summarizer's turn came."""
     path = path_of(uri)
     language = ls.language_of(uri)
     settings = ls.settings
@@ -46,7 +47,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     check_text(text)
     units = ls.units_of(uri, text, version, language)
     defined = hover.definition_at(units, line)  # the cursor is on a function's signature
-    lines = lsp_lines(text)
+    lines = lsp_lines(text) if lines is None else lines
     line_text = lines[line] if line < len(lines) else ""
     called = hover.call_at(line_text, character)  # a call on a signature too: `def f(x=g()): return h(x)`
     if called is not None and (defined is not None and called[0] == defined.name  # the function's own name
@@ -102,7 +103,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
     cancelled = threading.Event()
     try:
         markdown = await asyncio.get_running_loop().run_in_executor(
-            ls.pool, compute_hover, ls, uri, text, version, position.line, character, cancelled.is_set)
+            ls.pool, compute_hover, ls, uri, text, version, position.line, character, cancelled.is_set, lines)
     except FileSkipped as reason:
         ls.log(f"leancode: hover on {uri} skipped: {reason}")
         return None
