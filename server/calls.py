@@ -1,8 +1,9 @@
 """Which function a call means. Nothing here knows LSP.
 
 The call's shape decides where to look:
-- a plain call `name(`: a function outside any class, in the caller's file (one nested in the function around the
-  call first), else in the nearest file; in Java, a method of the caller's class, else any method (a guess);
+- a plain call `name(` (Rust's `super::name(`, `crate::name(` too): a function, in the caller's file (one nested in
+  the function around the call first; Rust: in a module too), else in the nearest file; in Java, a method of the
+  caller's class, else any method (a guess);
 - `self.name(`, `this.name(`, `cls.name(`, `Self::name(` (and a Go method's receiver): the method of the caller's
   class, else any method of that name (inherited, or not there at all: a guess);
 - `super().name(`: a method of that name in another class (a guess);
@@ -30,6 +31,7 @@ from .workspace import Hit
 
 FAMILIES = {"typescript": "javascript", "tsx": "javascript"}  # languages whose code calls each other's functions
 OWN_RECEIVERS = frozenset({"self", "this", "cls", "Self"})
+_RUST_MODULE_PATHS = frozenset({"super", "crate", "self"})
 _GO_RECEIVER = re.compile(r"\bfunc\s*\(\s*(\w+)\s")  # `func (c *Cron) Start()`: `c`
 
 
@@ -60,9 +62,11 @@ class Call:
         caller = max(around, key=lambda u: u.start_line, default=None)
         scope, own = "", OWN_RECEIVERS
         if caller is not None:
-            scope = _class_of(caller.qualified_name)
+            scope = caller.qualified_name.rpartition(".")[0]  # `Outer.Inner`: a nested class's own methods
             if language == "go" and (receiver_name := _GO_RECEIVER.search(header(caller))):
                 own = own | {receiver_name.group(1)}
+        if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call
+            receiver, separator = None, None
         return cls(name, receiver, language, line, scope, own, separator == "::")
 
 
@@ -88,19 +92,24 @@ def path_distance(caller: Path | None, other: Path) -> tuple:
     return (0, len(caller.parent.parts) - common + len(other.parent.parts) - common, str(other))
 
 
+def is_function(unit: Unit) -> bool:
+    """Whether a unit outside any function is a function, not a method: outside any class (Rust: in modules only,
+    which are named in snake_case, types in CamelCase)."""
+    scopes = unit.qualified_name.split(".")[:-1]
+    return not scopes or unit.language == "rust" and all(scope[:1].islower() for scope in scopes)
+
+
 def _visible_functions(same_name: list[Unit], local: list[Unit], line: int) -> list[Unit]:
-    """The functions outside any class of `same_name` that a plain call at `line` can mean: top-level ones and
-    those nested in a function around the call, the most deeply nested first."""
+    """The functions of `same_name` that a plain call at `line` can mean: those nested in a function around the call
+    (whatever class that function is in), the most deeply nested first, then the top-level ones."""
     def container(unit: Unit) -> Unit | None:
         outer = [u for u in local if u is not unit and u.start <= unit.start and unit.end <= u.end]
         return max(outer, key=lambda u: u.start, default=None)
 
     visible = []
     for unit in same_name:
-        if unit.qualified_name != unit.name:
-            continue
         around = container(unit)
-        if around is None or around.start_line <= line <= around.end_line:
+        if around is None and is_function(unit) or around is not None and around.start_line <= line <= around.end_line:
             visible.append((-(around.start if around else -1), overload_stub(unit), unit.start, unit))
     return [unit for *_, unit in sorted(visible, key=lambda v: v[:3])]
 
@@ -113,9 +122,6 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     same-named functions an `@overload` stub comes after its implementation."""
     name, receiver = call.name, call.receiver
     here = [u for u in local if u.name == name]
-
-    def is_function(qualified_name: str) -> bool:
-        return qualified_name == name
 
     def first_here(units: list[Unit], guessed: bool) -> Resolved | None:
         return Resolved(min(units, key=overload_stub), None, guessed) if units else None
@@ -131,14 +137,13 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         return None
 
     def any_method(exclude: str | None = None) -> Resolved | None:
-        def keep(qualified_name: str) -> bool:
-            return not is_function(qualified_name) and qualified_name != exclude
-        return (first_here([u for u in here if keep(u.qualified_name)], True)
-                or first_elsewhere(lambda h: keep(h.unit.qualified_name), True))
+        def keep(unit) -> bool:
+            return not is_function(unit) and unit.qualified_name != exclude
+        return first_here([u for u in here if keep(u)], True) or first_elsewhere(lambda h: keep(h.unit), True)
 
     if receiver is None and call.language != "java":
         return (first_here(_visible_functions(here, local, call.line), False)
-                or first_elsewhere(lambda h: is_function(h.unit.qualified_name), False))
+                or first_elsewhere(lambda h: is_function(h.unit), False))
     own = f"{call.scope}.{name}" if call.scope else None
     if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`
         return first_here([u for u in here if u.qualified_name == own], False) or any_method()
@@ -146,8 +151,7 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         return any_method(exclude=own)
     typed = (first_here([u for u in here if _class_of(u.qualified_name) == receiver], False)
              or first_elsewhere(lambda h: _class_of(h.unit.qualified_name) == receiver
-                                or is_function(h.unit.qualified_name) and receiver in (h.path.stem, h.path.parent.name),
-                                False))
+                                or is_function(h.unit) and receiver in (h.path.stem, h.path.parent.name), False))
     if typed or call.path or receiver[:1].isupper():
         return typed  # a type or module the workspace does not define: `Vec::new`, `Math.max`
     return any_method()

@@ -315,7 +315,7 @@ async def test_a_name_in_a_comment_or_a_string_is_not_a_call(vscode: LanguageCli
     lines = ["# dedent(text) strips the margin", 'HELP = "call dedent(text) first"', "shown = f'{dedent(HELP)}'",
              "def show():", '    """Print dedent(HELP)."""', "def short(): return dedent(HELP)",
              "class Note:", "    def dedent(self):", "        return 1", "    def show(self, other):",
-             "        return other.dedent()"]
+             "        return other.dedent()", "@other.dedent(1)", "def decorated():", "    return 1"]
     open_text(vscode, uri(notes), "python", "\n".join(lines) + "\n")
     try:
         for line in (0, 1, 4):  # a comment, a string, a docstring
@@ -327,6 +327,8 @@ async def test_a_name_in_a_comment_or_a_string_is_not_a_call(vscode: LanguageCli
         # `other.dedent()`: this file's method of that name, which nothing checked is `other`'s
         text = await hover_text(vscode, notes, 10, lines[10].index("dedent") + 2)
         assert "def dedent(self)" in text and "defined in this file (matched by name;" in text
+        # on a decorator, a method matched by name alone gives way to the function decorated
+        assert "def decorated()" in await hover_text(vscode, notes, 11, lines[11].index("dedent") + 2)
     finally:
         close_text(vscode, uri(notes))
 

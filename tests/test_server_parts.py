@@ -193,6 +193,24 @@ def test_a_call_means_what_its_receiver_says(tmp_path, name, receiver, line, exp
     assert found.guessed is guessed
 
 
+def test_a_plain_call_reaches_functions_nested_in_methods_and_modules_and_a_nested_class_is_its_own():
+    python = ("class A:\n    def m(self):\n        def inner(x):\n            return x\n        return inner(1)\n\n"
+              "    def n(self):\n        return 1\n\n    class Inner:\n        def n(self):\n            return 2\n\n"
+              "        def m(self):\n            return self.n()\n")
+    local = extract_units(python, "python")
+    nested = resolve_call(Call.at(local, 4, "inner", None, None, "python"), local, None, [], lambda h: None)
+    assert (nested.unit.qualified_name, nested.unit.start_line) == ("A.inner", 2)
+    own = resolve_call(Call.at(local, 14, "n", "self", ".", "python"), local, None, [], lambda h: None)
+    assert (own.unit.qualified_name, own.guessed) == ("A.Inner.n", False)
+    rust = ("fn helper() {}\nmod tests {\n    fn setup() {}\n    fn t() {\n        setup();\n        super::helper();\n"
+            "        crate::helper();\n    }\n}\n")
+    local = extract_units(rust, "rust")
+    for line, name, receiver in ((4, "setup", None), (5, "helper", "super"), (6, "helper", "crate")):
+        found = resolve_call(Call.at(local, line, name, receiver, receiver and "::", "rust"), local, None, [],
+                             lambda h: None)
+        assert found is not None and found.unit.name == name and not found.guessed, line
+
+
 def test_a_rust_path_and_a_go_receiver_name_the_type():
     rust = ("struct IpNet;\nstruct Ipv6Net;\nimpl IpNet {\n    fn new() -> Self { IpNet }\n}\n"
             "impl Ipv6Net {\n    fn new() -> Self { Ipv6Net }\n    fn make() -> Self { Self::new() }\n}\n"

@@ -67,6 +67,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
         found = resolve_call(Call.at(units, line, name, receiver, separator, language), units, path, candidates,
                              units_in)
+        if found is not None and found.guessed and defined is not None:
+            found = None  # `@router.get(...)` over a function: that function, not any `get` by name
         if found is None and defined is None:
             if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
                 return (f"`{name}`: LeanCode is still indexing the workspace ({status}); a function defined "
