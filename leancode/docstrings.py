@@ -38,10 +38,13 @@ _LIST_ITEM = re.compile(r"(\d+)[.)]\s+(?=\S)")  # "1. Replace ...", "2) ..."
 
 
 def _before_list(lines: list[str]) -> list[str]:
-    """A paragraph's lines up to a numbered list that starts at "1.", or when it opens with one, its first item's
-    (the number dropped): never the bare "1."."""
+    """A paragraph's lines up to a numbered list that starts at "1." (after a colon, or with a "2." item), or when it
+    opens with one, its first item's (the number dropped): never the bare "1."."""
     for i, line in enumerate(lines):
         if (m := _LIST_ITEM.match(line)) and m.group(1) == "1":
+            second = any((n := _LIST_ITEM.match(later)) and n.group(1) == "2" for later in lines[i + 1:])
+            if i and not (second or lines[i - 1].endswith(":")):
+                continue  # a wrapped line that begins with a number: "... defaults to\n1. Larger values ..."
             if i:
                 return lines[:i]
             end = next((j for j in range(1, len(lines)) if _LIST_ITEM.match(lines[j])), len(lines))
@@ -67,7 +70,7 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
 
 def _rest_role(m: re.Match, as_mined: bool = False) -> str:
     text = m.group(1)
-    role = re.match(r":(?:\w+:)?(\w+):", m.group()).group(1)
+    role = re.match(r":(?:[\w.+-]+:)*([\w.+-]+):", m.group()).group(1)  # as _REST_ROLE reads it: `:xp-ref:`
     if not as_mined and role in ("rfc", "pep"):  # :rfc:`5893` reads "RFC 5893"
         return f"{role.upper()} {text}"
     target = re.match(r"(.*?)\s*<[^<>]*>$", text)  # `text <target>`
@@ -109,7 +112,8 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     if as_mined:
         text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)
         return re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
-    text = re.sub(r"\s*\[(?:\d+|#[\w-]*|\*|[A-Za-z][\w.-]*)\]_(?!\w)", "", text)  # footnotes, citations: [1]_
+    text = re.sub(r"\s*\[(?:\d+|#[\w-]*|\*)\]_(?!\w)", "", text)  # footnotes: [1]_, [#]_
+    text = re.sub(r"\[([A-Za-z][\w.-]*)\]_(?!\w)", r"\1", text)  # citations keep their label: "in Smith2002."
     text = re.sub(r"`(?:([^`<]*\S)\s*<[^<>`]*>`_{1,2}|([^`]+)`_{0,2})", lambda m: m.group(1) or m.group(2),
                   text)  # `text <url>`_: the text
     text = re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)

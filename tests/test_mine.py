@@ -152,6 +152,12 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Call *func* with kw, *args and **kwargs."),
     ("Match paths as `gitignore <https://git-scm.com/docs/gitignore>`_ does [1]_.", "python",
      "Match paths as gitignore does.", "Match paths as gitignore <https://git-scm.com/docs/gitignore> does [1]_."),
+    ("Scale as described in [Croux1992]_.", "python", "Scale as described in Croux1992.",
+     "Scale as described in [Croux1992]_."),  # a citation keeps its label
+    ("Weight of the prior, defaults to\n1. Larger values weigh it more.", "python",
+     "Weight of the prior, defaults to 1.", "Weight of the prior, defaults to 1."),  # a wrapped number, no list
+    ("Return the :xp-ref:`array` of values.", "python", "Return the array of values.",
+     "Return the array of values."),  # a role with a hyphen (it raised AttributeError)
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
