@@ -181,7 +181,7 @@ def _finetune(args: argparse.Namespace) -> int:
                                time_limit=args.time_limit)
     began = time.perf_counter()
     rows = read_pairs(args.data, args.max_examples, args.seed,
-                      ("idx", "code", "summary") if args.objective == "contrastive" else ("idx", "code"))
+                      WITH_SUMMARY if args.objective == "contrastive" else ("idx", "code"))
     examples = simplified_examples(rows, args.method, ratios, table, args.seed, task="search",
                                    repeat_discount=args.repeat_discount)
     if args.objective == "contrastive":
