@@ -125,10 +125,21 @@ def _file_facts(rows: list, roots: dict[str, str]) -> dict[tuple, tuple[str, boo
     """(repo, path, start line, key) -> (terms, test) of the rows' functions, from their files as they are now:
     what ranking needs and the store does not keep (terms tell an `@overload` stub; test: code compiled only
     for tests). A function changed since indexing is missing: ranked as plain code."""
+    from collections import Counter
+
+    from ..search import is_test_code
+
+    # Only the files where either can matter are parsed: Python ones holding a name twice among the rows (an
+    # `@overload` stub and its implementation), Rust and Java ones with a row not yet known as a test (`#[test]`,
+    # `@Test`, `#[cfg(test)]`); the others' functions are plain code.
+    names = Counter((r.repo, r.path, r.name) for r in rows)
+    files = {(r.repo, r.path, r.language) for r in rows if r.repo in roots and (
+        r.language == "python" and names[(r.repo, r.path, r.name)] > 1
+        or r.language in ("rust", "java") and not is_test_code(r.path, r.qualified_name))}
     facts = {}
     with warnings.catch_warnings():  # a file's syntax errors were told when it was indexed
         warnings.simplefilter("ignore", ParseWarning)
-        for repo, path, language in {(r.repo, r.path, r.language) for r in rows if r.repo in roots}:
+        for repo, path, language in files:
             for unit in file_units({"repo": repo, "root": roots[repo], "path": path, "language": language}):
                 facts[(repo, path, unit["start_line"], unit["key"])] = (unit["terms"], unit["test"])
     return facts
