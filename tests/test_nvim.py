@@ -75,6 +75,9 @@ local function main()
   if os.getenv('LEANCODE_TEST_MODE') == 'noserver' then
     vim.cmd('LeanCodeSearch anything at all')
     result.clients = #leancode.clients()
+    -- picker 'telescope' without telescope.nvim: a warning and the quickfix list, not a Lua traceback
+    leancode._show(result.to_items, 'q', { picker = 'telescope', open_quickfix = false })
+    result.qf_title = vim.fn.getqflist({ title = 1 }).title
     -- A stand-in telescope: the picker branch builds entries and calls find().
     package.preload['telescope.pickers'] = function()
       return { new = function(_, spec)
@@ -233,8 +236,9 @@ def test_search_without_server_is_an_error_not_a_crash(tmp_path):
     result = run_nvim(tmp_path, {"LEANCODE_TEST_MODE": "noserver"}, timeout=120)
     assert result["command_defined"]
     assert result["clients"] == 0
-    [message] = result["messages"]
+    message, fallback = result["messages"]
     assert "no LeanCode server is running" in message["message"] and message["level"] == 4  # ERROR
+    assert "needs telescope.nvim" in fallback["message"] and result["qf_title"] == "LeanCode: q"
     # to_items skips malformed entries and converts 0-based LSP positions to 1-based.
     [item] = result["to_items"]
     assert (item["filename"], item["lnum"], item["col"]) == ("/tmp/a.py", 3, 5)

@@ -223,6 +223,10 @@ end
 local function show(items, query, opts)
   local title = 'LeanCode: ' .. query
   local picker = opts.picker or M.options.picker
+  if picker == 'telescope' and not telescope_available() then
+    vim.notify("LeanCode: picker 'telescope' needs telescope.nvim; results are in the quickfix list", vim.log.levels.WARN)
+    picker = 'quickfix'
+  end
   if picker == 'telescope' or (picker == 'auto' and telescope_available()) then
     if #items > 0 then
       show_telescope(items, title)
