@@ -126,12 +126,16 @@ class LeanCodeServer(LanguageServer):
     # -- settings ---------------------------------------------------------------------------------
 
     def take_settings(self, data: Any, source: str) -> None:
-        """Apply settings from a client (logged and ignored when invalid); re-index when they need it."""
+        """Apply settings from a client (an invalid value is told and keeps the previous one; the others apply);
+        re-index when they need it."""
+        refused: list[str] = []
         try:
-            settings, unknown = parse_settings(data, self.settings)
-        except SettingsError as error:
+            settings, unknown = parse_settings(data, self.settings, refused)
+        except SettingsError as error:  # not an object at all
             self.tell(f"LeanCode: invalid settings from {source}, kept the previous ones: {error}")
             return
+        if refused:
+            self.tell(f"LeanCode: invalid settings from {source}, each kept as it was: {'; '.join(refused)}")
         if unknown:
             self.log(f"leancode: unknown settings ignored: {', '.join(sorted(unknown))}")
         if settings == self.settings:

@@ -111,11 +111,14 @@ def _check(key: str, value: Any) -> Any:
     raise AssertionError(name)
 
 
-def parse_settings(data: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
+def parse_settings(data: Any, base: Settings | None = None,
+                   refused: list[str] | None = None) -> tuple[Settings, list[str]]:
     """`base` (default: the defaults) updated by a dict of camelCase settings; also the unknown keys.
 
     Accepts the settings themselves or a dict holding them under `leancode`. Raises
-    SettingsError for a bad value (nothing is applied then).
+    SettingsError for a bad value (nothing is applied then), unless a `refused` list is given: then each bad
+    value keeps `base`'s and its error is added to the list, and the good ones apply (a client that sends its
+    whole settings again with every change, the bad value among them, still gets its other changes).
     """
     base = base or Settings()
     if data is None:
@@ -129,7 +132,12 @@ def parse_settings(data: Any, base: Settings | None = None) -> tuple[Settings, l
         if key not in _KEYS:
             unknown.append(key)
             continue
-        changes[_KEYS[key]] = _check(key, value)
+        try:
+            changes[_KEYS[key]] = _check(key, value)
+        except SettingsError as error:
+            if refused is None:
+                raise
+            refused.append(str(error))
     return replace(base, **changes), unknown
 
 

@@ -257,6 +257,16 @@ def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_pat
         assert server.close() == 0
 
 
+@pytest.mark.slow  # the real server
+def test_a_bad_setting_keeps_its_value_and_the_others_apply(tmp_path):
+    (tmp_path / "util.py").write_text("def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\ndef c():\n    return 3\n")
+    with RawServer(root=tmp_path, options={"ratio": 5, "top": 1}) as server:  # as a client resends a bad value
+        told = server.wait_for("window/showMessage", timeout=60)["params"]["message"]
+        assert "each kept as it was" in told and "ratio must be" in told, told
+        server.logged_until_indexed()
+        assert len(server.request(1, "workspace/symbol", {"query": "return a number"}, timeout=60)["result"]) == 1
+        assert server.close() == 0
+
 
 @pytest.mark.slow  # the real server
 def test_a_failed_search_is_shown_once_by_the_client_and_a_failed_symbol_search_by_the_server(tmp_path):
@@ -590,7 +600,6 @@ def test_a_garbage_snapshot_is_told_once_in_leancodes_words(tmp_path, encoder, c
     assert cli(["search", "read a config file", "--path", str(tmp_path), "--method", "slimcode"]) == 0
     err = capsys.readouterr().err
     assert err.count("damaged") == 1 and "allow_pickle" not in err and "no index" not in err
-
 
 
 @pytest.mark.slow  # the real server

@@ -609,6 +609,10 @@ def test_settings_parsing():
         with pytest.raises(SettingsError):
             parse_settings(bad)
     assert parse_settings(None) == (Settings(), [])
+    # A client that sends every setting again with each change: a bad one keeps its value, the others apply.
+    refused: list[str] = []
+    settings, _ = parse_settings({"ratio": 5, "top": 4}, Settings(ratio=0.3), refused)
+    assert (settings.ratio, settings.top) == (0.3, 4) and len(refused) == 1 and "ratio" in refused[0]
 
 
 def test_search_arguments():
