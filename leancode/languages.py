@@ -138,6 +138,12 @@ def parse(code: str, language: str) -> tree_sitter.Tree:
     return parser_for(language).parse(code.encode("utf-8"))
 
 
+@lru_cache(maxsize=8)
+def _recent_tree(code: str, language: str) -> tree_sitter.Tree:
+    """`parse`, kept for the last few texts: every hover on a call asks about the same buffer again."""
+    return parse(code, language)
+
+
 # Code inside a string literal: f"{x}" (Python), `${x}` (JavaScript, TypeScript); prose inside code: JSX's text.
 _INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
 _PROSE = frozenset({"jsx_text"})
@@ -147,7 +153,7 @@ def in_comment_or_string(code: str, language: str, row: int, byte_column: int) -
     """Whether the point (row, UTF-8 byte column) of `code` lies in a comment, a string literal (a docstring
     included) or JSX text, but not in code interpolated into a string."""
     spec = spec_for(language)
-    node = parse(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
+    node = _recent_tree(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
     while node is not None:
         if node.type in _INTERPOLATIONS:
             return False
