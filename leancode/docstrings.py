@@ -6,7 +6,8 @@ lines, Go directives and Rust doc sections skipped.
 a function's own docstring with it, and `leancode-train mine` labels functions with it. Mining passes
 `as_mined=True`, the rule as the recorded corpus was labelled (before the 2026-12-02 fixes: `{@return}`, JSDoc
 `@summary`/`@description`, code spans, code blocks, initials, ellipses, full-width stops, PEP/RFC roles; later:
-brackets that are no Markdown link, numbered lists, Go code blocks, reST emphasis, links and footnotes), so the corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
+brackets that are no Markdown link, numbered lists, Go code blocks, reST emphasis, links and footnotes), so the
+corpus rebuilds as recorded; a corpus rebuilt for training should drop it.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ class Indexer:
             except FileSkipped as reason:
                 self.log(f"leancode: skipped {key[-1]}: {reason}", types.MessageType.Log)
             except Exception as error:  # a failed job must never stop the thread
-                if isinstance(error, (OSError, ValueError)):  # a model or folder that cannot be read: told, no traceback
+                if isinstance(error, (OSError, ValueError)):  # a model or folder that cannot be read: no traceback
                     logger.warning("job %r failed: %s", key, error)
                 else:
                     logger.exception("job %r failed", key)

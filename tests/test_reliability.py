@@ -259,7 +259,7 @@ def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_pat
 
 @pytest.mark.slow  # the real server
 def test_a_bad_setting_keeps_its_value_and_the_others_apply(tmp_path):
-    (tmp_path / "util.py").write_text("def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\ndef c():\n    return 3\n")
+    (tmp_path / "util.py").write_text("".join(f"def {name}():\n    return {n}\n\n\n" for n, name in enumerate("abc")))
     with RawServer(root=tmp_path, options={"ratio": 5, "top": 1}) as server:  # as a client resends a bad value
         told = server.wait_for("window/showMessage", timeout=60)["params"]["message"]
         assert "each kept as it was" in told and "ratio must be" in told, told

@@ -151,8 +151,9 @@ def add_search_eval_parser(tasks) -> None:
     p.add_argument("--method", choices=METHODS, default=SEARCH_METHOD)
     p.add_argument("--ratio", type=float, default=SEARCH_RATIO, help="fraction of model tokens to remove")
     add_repeat_discount_option(p)
-    p.add_argument("--model", help="local encoder directory (default: the shipped search adapter, leancode/models/code-search; "
-                   "packaged:sentence-transformers/all-MiniLM-L6-v2 for the base zero-shot)")
+    p.add_argument("--model", help="local encoder directory (default: the shipped search adapter, "
+                   "leancode/models/code-search; packaged:sentence-transformers/all-MiniLM-L6-v2 for the base "
+                   "zero-shot)")
     p.add_argument("--output", required=True, metavar="FILE", help="predictions .jsonl to write")
     p.add_argument("--report", metavar="FILE", help="report .json to write (MRR, tokens, timings)")
     p.add_argument("--top", type=int, default=100, help="answers kept per query")

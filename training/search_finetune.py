@@ -197,8 +197,8 @@ def _finetune(args: argparse.Namespace) -> int:
     device = "cuda" if torch.cuda.is_available() else "cpu"
     valid, report = None, {}
     if args.valid:
-        valid = distinct_summaries(simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed, WITH_SUMMARY),
-                                                       args.method, ratios, table, args.seed, progress=False,
+        pairs = read_pairs(args.valid, args.valid_examples, args.seed, WITH_SUMMARY)
+        valid = distinct_summaries(simplified_examples(pairs, args.method, ratios, table, args.seed, progress=False,
                                                        task="search", repeat_discount=args.repeat_discount))
         with model.disable_adapter():
             report["valid_mrr_base"] = round(retrieval_mrr(model.to(device), tokenizer, valid, config, device), 4)

@@ -236,8 +236,8 @@ def _finetune(args: argparse.Namespace) -> int:
     states, timings["encode_seconds"] = encoder_states(model, tokenizer, examples, work, device, below_top=below)
     valid = None
     if args.valid:
-        valid_examples = simplified_examples(read_pairs(args.valid, args.valid_examples, args.seed, WITH_SUMMARY), args.method,
-                                             ratios, table, args.seed, progress=False,
+        pairs = read_pairs(args.valid, args.valid_examples, args.seed, WITH_SUMMARY)
+        valid_examples = simplified_examples(pairs, args.method, ratios, table, args.seed, progress=False,
                                              repeat_discount=args.repeat_discount)
         valid = (valid_examples, encoder_states(model, tokenizer, valid_examples, work, device, progress=False,
                                                 below_top=below)[0])

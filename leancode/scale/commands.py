@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -125,8 +126,6 @@ def _file_facts(rows: list, roots: dict[str, str]) -> dict[tuple, tuple[str, boo
     """(repo, path, start line, key) -> (terms, test) of the rows' functions, from their files as they are now:
     what ranking needs and the store does not keep (terms tell an `@overload` stub; test: code compiled only
     for tests). A function changed since indexing is missing: ranked as plain code."""
-    from collections import Counter
-
     from ..search import is_test_code
 
     # Only the files where either can matter are parsed: Python ones holding a name twice among the rows (an
