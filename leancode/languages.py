@@ -36,6 +36,9 @@ class LanguageSpec:
     atomic: frozenset[str] = frozenset()
     # Nodes that define a function or method (a unit).
     functions: frozenset[str] = frozenset()
+    # Nodes that declare one without a body (an interface or abstract method, an overload signature): no unit, so
+    # neither mined nor indexed; the hover shows them (`units.declaration_at`).
+    declarations: frozenset[str] = frozenset()
     # Nodes that name a scope for qualified names (classes, impls, ...).
     scopes: frozenset[str] = frozenset()
     # Call expressions (SlimCode's "invocations"; CALL/LOGGER/SETTER/GETTER statements).
@@ -57,6 +60,7 @@ _JS_COMMON = dict(
     scopes=frozenset({"class_declaration", "class", "abstract_class_declaration", "interface_declaration"}),
     calls=frozenset({"call_expression", "new_expression"}),
 )
+_TS_DECLARATIONS = frozenset({"method_signature", "abstract_method_signature", "function_signature"})
 
 LANGUAGES: dict[str, LanguageSpec] = {
     "python": LanguageSpec(
@@ -80,13 +84,15 @@ LANGUAGES: dict[str, LanguageSpec] = {
     ),
     "typescript": LanguageSpec(
         "typescript", "tree_sitter_typescript", entry="language_typescript", extensions=(".ts", ".mts", ".cts"),
-        **_JS_COMMON,
+        declarations=_TS_DECLARATIONS, **_JS_COMMON,
     ),
-    "tsx": LanguageSpec("tsx", "tree_sitter_typescript", entry="language_tsx", extensions=(".tsx",), **_JS_COMMON),
+    "tsx": LanguageSpec("tsx", "tree_sitter_typescript", entry="language_tsx", extensions=(".tsx",),
+                        declarations=_TS_DECLARATIONS, **_JS_COMMON),
     "go": LanguageSpec(
         "go", "tree_sitter_go", extensions=(".go",),
         atomic=frozenset({"interpreted_string_literal", "raw_string_literal", "rune_literal"}),
         functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
+        declarations=frozenset({"method_elem", "method_spec"}),  # an interface's methods (older grammars: spec)
         scopes=frozenset(),
         calls=frozenset({"call_expression"}),
         doc_leads_with_name=True,
@@ -95,6 +101,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
         "rust", "tree_sitter_rust", extensions=(".rs",),
         atomic=frozenset({"string_literal", "raw_string_literal", "char_literal", "line_comment", "block_comment"}),
         functions=frozenset({"function_item", "closure_expression"}),
+        declarations=frozenset({"function_signature_item"}),  # a trait's methods without a default
         scopes=frozenset({"impl_item", "trait_item", "mod_item"}),
         calls=frozenset({"call_expression", "macro_invocation"}),
         comments=frozenset({"line_comment", "block_comment"}),
@@ -179,3 +186,39 @@ class CharOffsets:
     def char(self, byte: int) -> int:
         k = bisect_right(self.ends, byte)
         return byte - self.extra[k - 1] if k else byte
+
+
+def _node_at(code: str, language: str, row: int, byte_column: int) -> tree_sitter.Node:
+    return _recent_tree(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
+
+
+def declaration_node_at(code: str, language: str, row: int, byte_column: int) -> tree_sitter.Node | None:
+    """The declaration without a body (`LanguageSpec.declarations`) around the point (row, UTF-8 byte column) of
+    `code`, or None."""
+    declarations = spec_for(language).declarations
+    node = _node_at(code, language, row, byte_column) if declarations else None
+    while node is not None and node.type not in declarations:
+        node = node.parent
+    return node
+
+
+# Arguments whose number is known only when the code runs: `f(*args)`, `f(**kwargs)`, `f(...xs)`, Go's `f(xs...)`.
+_SPREADS = frozenset({"list_splat", "dictionary_splat", "spread_element", "variadic_argument"})
+
+
+def call_arguments(code: str, language: str, row: int, byte_column: int) -> int | None:
+    """How many arguments the call whose callee's name is at the point (row, UTF-8 byte column) of `code` passes;
+    None where no call is found there or the number is known only when the code runs."""
+    node, point = _node_at(code, language, row, byte_column), (row, byte_column)
+    calls = spec_for(language).calls
+    while node is not None and node.type not in calls and node.type != "type_conversion_expression":
+        node = node.parent  # Go reads `F[int](x)` as a conversion to the type `F[int]`
+    if node is None or node.type == "type_conversion_expression":
+        return None if node is None else 1
+    arguments = node.child_by_field_name("arguments")
+    if arguments is None or arguments.start_point < point:
+        return None  # a macro, or the point is in another call's arguments
+    if arguments.type == "generator_expression":  # `f(x for x in xs)`
+        return 1
+    passed = [child for child in arguments.named_children if child.type not in spec_for(language).comments]
+    return None if any(child.type in _SPREADS for child in passed) else len(passed)

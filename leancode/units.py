@@ -18,7 +18,8 @@ from typing import Iterator
 import tree_sitter
 from tree_sitter import Node
 
-from .languages import CharOffsets, LanguageSpec, ParseWarning, parse, parser_for, spec_for
+from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parser_for,
+                        spec_for)
 
 # Function node types that never make a unit on their own.
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -502,6 +503,26 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
                       "function", ParseWarning, stacklevel=3)
     return units
+
+
+def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit | None:
+    """The declaration without a body around the point (row, UTF-8 byte column) of `code` (an interface or abstract
+    method, an overload signature: `LanguageSpec.declarations`) as a unit with its doc comment, or None. For the
+    hover only: `extract_units` never finds one, so mining and the index leave them out."""
+    node = declaration_node_at(code, language, row, byte_column)
+    if node is None:
+        return None
+    spec = spec_for(language)
+    first, _ = _outer(node, spec)
+    offsets = CharOffsets(code)
+    start, end = offsets.char(first.start_byte), offsets.char(node.end_byte)
+    scope = node.parent  # the interface, class or trait (a Go interface: its type's name)
+    while scope is not None and scope.child_by_field_name("name") is None:
+        scope = scope.parent
+    name = _name(node, spec)
+    return Unit(name=name, qualified_name=f"{_name(scope, spec)}.{name}" if scope is not None else name,
+                language=spec.name, start_line=first.start_point.row, end_line=node.end_point.row, start=start,
+                end=end, code=code[start:end], docstring=_doc_comment(first, spec), body="")
 
 
 def preview(code: str, docstring: str | None, language: str | None = None) -> str:

@@ -12,20 +12,24 @@ The call's shape decides where to look:
   means nothing here;
 - any other receiver (`obj.name(`, `f(x).name(`): any method of that name (a guess: its type is not known).
 Files are tried nearest first (fewest directory steps from the caller's, then path order), among the indexed
-functions of the caller's language family. A guess is told in the hover ("matched by name").
+functions of the caller's language family. A guess is told in the hover ("matched by name"). Of a name defined
+more than once in a file (Java's overloads, a Python function defined again), the call means one that takes its
+number of arguments where that tells them apart; in Python, the definition in force when the call runs.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from leancode.function_summary import implementation
+from leancode.languages import ParseWarning
+from leancode.tokens import COMMENT, lex
 from leancode.units import Unit, header, overload_stub
 
-from .hover import unit_named
 from .workspace import Hit
 
 
@@ -44,7 +48,7 @@ def same_family(language: str, other: str) -> bool:
 class Call:
     """A call as written: `name(`, or `receiver.name(` (`receiver::name(` when `path`); receiver "" when no name
     precedes the dot (`f(x).name(`). `scope`: the class around the call ("" outside any); `line`: its line;
-    `own`: the receivers that mean the caller's own object."""
+    `own`: the receivers that mean the caller's own object; `arguments`: how many it passes (None: not known)."""
 
     name: str
     receiver: str | None
@@ -53,13 +57,13 @@ class Call:
     scope: str = ""
     own: frozenset[str] = OWN_RECEIVERS
     path: bool = False
+    arguments: int | None = None
 
     @classmethod
     def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
-           language: str) -> "Call":
-        """The call of `name` at `line` of the file whose functions are `units`."""
-        around = [u for u in units if u.start_line <= line <= u.end_line]
-        caller = max(around, key=lambda u: u.start_line, default=None)
+           language: str, arguments: int | None = None) -> "Call":
+        """The call of `name` at `line` of the file whose functions are `units`, passing `arguments`."""
+        caller = _innermost(units, line)
         scope, own = "", OWN_RECEIVERS
         if caller is not None:
             scope = caller.qualified_name.rpartition(".")[0]  # `Outer.Inner`: a nested class's own methods
@@ -67,7 +71,7 @@ class Call:
                 own = own | {receiver_name.group(1)}
         if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call
             receiver, separator = None, None
-        return cls(name, receiver, language, line, scope, own, separator == "::")
+        return cls(name, receiver, language, line, scope, own, separator == "::", arguments)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,17 @@ class Resolved:
     unit: Unit
     where: str | None  # "folder/path:line" in another file; None: in the caller's file
     guessed: bool = False  # matched by name alone
+
+
+def _innermost(units: list[Unit], line: int) -> Unit | None:
+    """The innermost function around `line`."""
+    return max((u for u in units if u.start_line <= line <= u.end_line), key=lambda u: u.start, default=None)
+
+
+def _container(unit: Unit, units: list[Unit]) -> Unit | None:
+    """The innermost function of `units` that `unit` is nested in."""
+    outer = [u for u in units if u is not unit and u.start <= unit.start and unit.end <= u.end]
+    return max(outer, key=lambda u: u.start, default=None)
 
 
 def _class_of(qualified_name: str) -> str:
@@ -102,16 +117,69 @@ def is_function(unit: Unit) -> bool:
 def _visible_functions(same_name: list[Unit], local: list[Unit], line: int) -> list[Unit]:
     """The functions of `same_name` that a plain call at `line` can mean: those nested in a function around the call
     (whatever class that function is in), the most deeply nested first, then the top-level ones."""
-    def container(unit: Unit) -> Unit | None:
-        outer = [u for u in local if u is not unit and u.start <= unit.start and unit.end <= u.end]
-        return max(outer, key=lambda u: u.start, default=None)
-
     visible = []
     for unit in same_name:
-        around = container(unit)
+        around = _container(unit, local)
         if around is None and is_function(unit) or around is not None and around.start_line <= line <= around.end_line:
-            visible.append((-(around.start if around else -1), overload_stub(unit), unit.start, unit))
-    return [unit for *_, unit in sorted(visible, key=lambda v: v[:3])]
+            visible.append((-(around.start if around else -1), unit.start, unit))
+    return [unit for *_, unit in sorted(visible, key=lambda v: v[:2])]
+
+
+def parameter_counts(unit: Unit) -> tuple[int, float] | None:
+    """The fewest and most arguments a call of `unit` may pass (most: infinite with `*args`, `...rest`); None where
+    its parameters are not found (`x => x`). They are read from the first `(` after the last mention of its name
+    outside brackets (not a decorator's `@get(...)`, nor a type parameter's `Fn(i32)`); a first `self`, `cls` or
+    `this` is the receiver, not an argument."""
+    head = len(header(unit))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        tokens = [t.text for t in lex(unit.code, unit.language) if t.start < head and t.kind != COMMENT]
+    opening, closing = set("([{<"), set(")]}>")
+    if unit.language == "python":  # Python's `<` compares
+        opening, closing = opening - {"<"}, closing - {">"}
+    depths, depth = [], 0
+    for text in tokens:
+        depths.append(depth)
+        depth += (text in opening) - (text in closing)
+    named = [at for at, text in enumerate(tokens) if text == unit.name and depths[at] == 0]
+    if not named:
+        return None
+    start = next((at for at in range(named[-1], len(tokens)) if tokens[at] == "(" and depths[at] == 0), None)
+    if start is None:
+        return None
+    parameters = [[]]
+    for text, level in zip(tokens[start + 1:], depths[start + 1:]):
+        if level == 1 and text == ")":
+            break
+        if level == 1 and text == ",":
+            parameters.append([])
+        else:
+            parameters[-1].append(text)
+    parameters = [p for p in parameters if p and p not in (["*"], ["/"])]  # Python's `*` and `/` mark, and pass none
+    if parameters and ("self" in parameters[0] or parameters[0][0] in ("cls", "this")):  # `&mut self`, `this: T`
+        parameters = parameters[1:]
+    variadic = sum(p[0] in ("*", "**") or "..." in p for p in parameters)
+    optional = sum("=" in p or "?" in p for p in parameters)  # a default value; TypeScript's `x?: T`
+    return len(parameters) - optional - variadic, math.inf if variadic else len(parameters)
+
+
+def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) -> Unit:
+    """Which of the same-named `units` (the likeliest first) the call means: no `@overload` stub where another is
+    there; one that takes the call's number of arguments, where some do. In Python, of a name defined more than once
+    in one scope, the definition in force when the call runs: `here` (the call is in the file), from the block
+    where they are defined, the last one above the call; from a function, or from another file, the last one."""
+    units = [u for u in units if not overload_stub(u)] or units
+    if call.arguments is not None and len(units) > 1:
+        units = [u for u in units if (counts := parameter_counts(u)) is None
+                 or counts[0] <= call.arguments <= counts[1]] or units
+    first = units[0]
+    if first.language != "python":
+        return first
+    block = _container(first, file_units)
+    again = [u for u in units if u.qualified_name == first.qualified_name and _container(u, file_units) is block]
+    if here and _innermost(file_units, call.line) is block:  # it runs as the block does: after those above it
+        return max((u for u in again if u.start_line < call.line), key=lambda u: u.start, default=first)
+    return max(again, key=lambda u: u.start)
 
 
 def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates: list[Hit],
@@ -124,15 +192,15 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     here = [u for u in local if u.name == name]
 
     def first_here(units: list[Unit], guessed: bool) -> Resolved | None:
-        return Resolved(min(units, key=overload_stub), None, guessed) if units else None
+        return Resolved(_meant(units, call, local, here=True), None, guessed) if units else None
 
     def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool) -> Resolved | None:
         for hit in sorted(filter(keep, candidates), key=lambda h: path_distance(caller, h.path)):
             units = units_in(hit)
-            unit = unit_named(units, hit.unit.qualified_name, hit.unit.start_line) if units is not None else None
-            if unit is not None:
-                if overload_stub(unit):  # the function the stub declares a signature of
-                    unit = implementation(unit, units) or unit
+            same = sorted((u for u in units or () if u.qualified_name == hit.unit.qualified_name),
+                          key=lambda u: abs(u.start_line - hit.unit.start_line))  # its lines may have moved since
+            if same:
+                unit = _meant(same, call, units, here=False)
                 return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed)
         return None
 

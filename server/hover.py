@@ -21,7 +21,7 @@ from typing import Callable
 
 from leancode.function_summary import FunctionSummary, implementation, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
-from leancode.units import Unit, extract_units, header, overload_stub
+from leancode.units import Unit, declaration_at, extract_units, header, overload_stub
 
 logger = logging.getLogger(__name__)
 
@@ -63,29 +63,71 @@ def definition_at(units: list[Unit], line: int) -> Unit | None:
     return found
 
 
-def call_at(line_text: str, character: int) -> tuple[str, str | None, str | None] | None:
+_TYPE_ARGUMENTS = {"typescript": "<", "tsx": "<", "java": "<", "rust": "<", "go": "["}  # what opens them
+_CLOSERS = {"<": ">", "[": "]"}
+
+
+def _closes(text: str, at: int, opener: str) -> bool:
+    return text[at] == _CLOSERS[opener] and text[at - 1:at] not in ("-", "=")  # not `->`, `=>`
+
+
+def _past_type_arguments(text: str, opener: str) -> str:
+    """`text` after the type arguments it opens with (`<K, Vec<V>>`), or all of it."""
+    if not text.startswith(opener):
+        return text
+    depth = 0
+    for at, char in enumerate(text):
+        depth += (char == opener) - _closes(text, at, opener)
+        if depth == 0:
+            return text[at + 1:]
+    return text
+
+
+def _before_type_arguments(text: str, opener: str | None) -> str:
+    """`text` before the type arguments it ends with (`Foo.<T>`: `Foo.`; Rust's `Vec::<u8>`: `Vec`), or all of it."""
+    end = len(text.rstrip())
+    if not opener or not end or not _closes(text, end - 1, opener):
+        return text
+    depth = 0
+    for at in reversed(range(end)):
+        depth += _closes(text, at, opener) - (text[at] == opener)
+        if depth == 0:
+            return re.sub(r"\s*(::)?\s*$", "", text[:at])
+    return text
+
+
+def call_at(line_text: str, character: int, language: str = "") -> tuple[str, str | None, str | None] | None:
     """(the called name, its receiver, the separator) when `character` is on an identifier that is called. The
     receiver and separator are None for a plain call `name(`; for `obj.name(`, `Type::name(`, `super().name(` the
     last identifier before the separator (`obj`, `Type`, `super`; "" when there is none, as in `f(x).name(`) and the
-    separator (".", "::", "->")."""
+    separator (".", "::", "->"). Type arguments are read past: `id<number>(`, `parse::<Vec<u8>>(`,
+    `Foo.<T>bar(`, `Vec::<u8>::new(`, Go's `Map[int](`."""
+    opener = _TYPE_ARGUMENTS.get(language)
     for match in _IDENTIFIER.finditer(line_text):
         if match.start() <= character <= match.end():
             name = match.group()
             rest = line_text[match.end():]
-            if not re.match(r"\s*(::<[^>]*>)?\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
+            if opener:
+                rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)
+            if not re.match(r"\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
                 return None
-            before = re.match(r"(.*?)\s*(\.|::|->)\s*$", line_text[:match.start()])
+            before = re.match(r"(.*?)\s*(\.|::|->)\s*$", _before_type_arguments(line_text[:match.start()], opener))
             if before is None:
                 return name, None, None
-            receiver = re.search(r"((?!\d)[\w$]+)\s*(\(\s*\))?$", before.group(1))
+            receiver = re.search(r"((?!\d)[\w$]+)\s*(\(\s*\))?$", _before_type_arguments(before.group(1), opener))
             return name, receiver.group(1) if receiver else "", before.group(2)
     return None
 
 
-def unit_named(units: list[Unit], qualified_name: str, near_line: int) -> Unit | None:
-    """The unit of that qualified name nearest to `near_line` (a file may have moved lines since indexing)."""
-    same = [u for u in units if u.qualified_name == qualified_name]
-    return min(same, key=lambda u: abs(u.start_line - near_line)) if same else None
+def declared_at(units: list[Unit], code: str, language: str, line: int, byte_column: int) -> Unit | None:
+    """The declaration without a body at the point (`leancode.units.declaration_at`: an interface or abstract
+    method, an overload signature); an undocumented overload signature stands for its implementation, the next
+    function of its name in the file."""
+    declared = declaration_at(code, language, line, byte_column)
+    if declared is not None and declared.docstring is None:
+        return next((u for u in units if u.qualified_name == declared.qualified_name and u.start > declared.start),
+                    declared)
+    return declared
 
 
 # --- summaries ---------------------------------------------------------------------------------

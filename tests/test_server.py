@@ -388,6 +388,49 @@ async def test_an_untitled_buffer_is_read_in_the_language_the_client_names(vscod
         close_text(vscode, untitled)
 
 
+SHAPES_TS = """\
+interface Shape {
+    /** The area, in square units. */
+    area(): number;
+}
+/** Returns its argument. */
+function id<T>(x: T): T { return x; }
+const n = id<number>(3);
+function area(): number { return 0; }
+"""
+LOADER_PY = '''\
+def load():
+    """Reads the old format."""
+
+
+def load(path=None):
+    """Reads the new format."""
+
+
+load()
+'''
+
+
+@lsp
+async def test_a_generic_call_an_interface_method_and_a_function_defined_again_hover_as_meant(
+        vscode: LanguageClient):
+    buffers = {"untitled:shapes": ("typescript", SHAPES_TS), "untitled:loader": ("python", LOADER_PY)}
+    for document_uri, (language, text) in buffers.items():
+        open_text(vscode, document_uri, language, text)
+    try:
+        for document_uri, line, character, expected in (
+                ("untitled:shapes", 2, 5, "The area, in square units."),  # the interface's method, not `area()`
+                ("untitled:shapes", 6, 11, "Returns its argument."),  # `id<number>(3)`: a call of `id`
+                ("untitled:loader", 8, 1, "Reads the new format.")):  # the definition that runs
+            result = await vscode.text_document_hover_async(types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=document_uri),
+                position=types.Position(line=line, character=character)))
+            assert result is not None and result.contents.value.startswith(f"{expected}\n\n{DOCUMENTATION}"), line
+    finally:
+        for document_uri in buffers:
+            close_text(vscode, document_uri)
+
+
 @pytest.mark.slow
 def test_a_search_right_after_initialized_says_indexing_is_starting(tmp_path: Path):
     (tmp_path / "util.py").write_text(OURS)

@@ -17,7 +17,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
-from leancode.languages import in_comment_or_string
+from leancode.languages import call_arguments, in_comment_or_string
 from leancode.units import Unit
 
 from .. import hover
@@ -46,12 +46,14 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         return None
     check_text(text)
     units = ls.units_of(uri, text, version, language)
-    defined = hover.definition_at(units, line)  # the cursor is on a function's signature
     lines = lsp_lines(text) if lines is None else lines
     line_text = lines[line] if line < len(lines) else ""
-    called = hover.call_at(line_text, character)  # a call on a signature too: `def f(x=g()): return h(x)`
+    column = len(line_text[:character].encode())  # tree-sitter's: UTF-8 bytes
+    # the cursor is on a function's signature, or on a declaration without a body (an interface method)
+    defined = hover.definition_at(units, line) or hover.declared_at(units, text, language, line, column)
+    called = hover.call_at(line_text, character, language)  # a call on a signature too: `def f(x=g()): return h(x)`
     if called is not None and (defined is not None and called[0] == defined.name  # the function's own name
-                               or in_comment_or_string(text, language, line, len(line_text[:character].encode()))):
+                               or in_comment_or_string(text, language, line, column)):
         called = None  # `merge(a)` in a comment or a string names no call
     found = None
     if called is not None:
@@ -65,8 +67,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 return None
 
         candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
-        found = resolve_call(Call.at(units, line, name, receiver, separator, language), units, path, candidates,
-                             units_in)
+        call = Call.at(units, line, name, receiver, separator, language, call_arguments(text, language, line, column))
+        found = resolve_call(call, units, path, candidates, units_in)
         if found is not None and found.guessed and defined is not None:
             found = None  # `@router.get(...)` over a function: that function, not any `get` by name
         if found is None and defined is None:

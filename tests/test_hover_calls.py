@@ -1,0 +1,266 @@
+"""The hover on a call written with type arguments, on a declaration without a body, and on a name defined more than
+once in a file: `compute_hover` as the server's handler runs it (no client, no subprocess), on a file of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leancode.index import IndexedUnit
+from leancode.languages import call_arguments
+from leancode.server import hover
+from leancode.server.calls import Call, parameter_counts, resolve_call
+from leancode.server.core import LeanCodeServer
+from leancode.server.features.hover import compute_hover
+from leancode.server.workspace import Folder, Hit
+from leancode.units import extract_units
+
+EXTENSIONS = {"python": "py", "java": "java", "typescript": "ts", "go": "go", "rust": "rs"}
+
+
+def hover_at(tmp_path: Path, language: str, code: str, line: int, needle: str) -> str | None:
+    """The hover on the second character of `needle` in `line` of `code`, without a summarizer."""
+    path = tmp_path / f"code.{EXTENSIONS[language]}"
+    path.write_text(code)
+    ls = LeanCodeServer()
+    ls._summarizer = hover.HoverSummarizer(None)  # signatures and documentation only: no model to load
+    return compute_hover(ls, path.as_uri(), code, None, line, code.splitlines()[line].index(needle) + 1)
+
+
+TS_GENERIC = """\
+/** Returns its argument. */
+function id<T>(x: T): T { return x; }
+/** Makes an empty map. */
+function empty<M>(): M { return null as M; }
+const n = id<number>(3);
+const m = empty<Map<string, Array<number>>>();
+"""
+JAVA_GENERIC = """\
+class Other {
+    /** Makes an empty other thing. */
+    static <T> T empty() { return null; }
+}
+class Lists {
+    /** Makes an empty list. */
+    static <T> java.util.List<T> empty() { return null; }
+}
+class Use {
+    void use() { var xs = Lists.<String>empty(); }
+}
+"""
+RUST_GENERIC = """\
+/// Parses the text.
+fn parse<T>(s: &str) -> T { todo!() }
+struct Wrapper<T>(T);
+impl<T> Wrapper<T> {
+    /// Wraps nothing.
+    fn empty() -> Self { todo!() }
+}
+fn main() {
+    let v = parse::<Vec<i32>>("1");
+    let w = Wrapper::<u8>::empty();
+}
+"""
+GO_GENERIC = """\
+package p
+
+// Map applies f to each element.
+func Map[T, U any](xs []T, f func(T) U) []U { return nil }
+
+func use(xs []int) {
+	Map[int, string](xs, nil)
+}
+"""
+
+
+@pytest.mark.parametrize("language, code, line, needle, expected", [
+    ("typescript", TS_GENERIC, 4, "id<", "Returns its argument."),
+    ("typescript", TS_GENERIC, 5, "empty<", "Makes an empty map."),  # nested type arguments
+    ("java", JAVA_GENERIC, 9, "empty()", "Makes an empty list."),  # `Lists.<String>empty()`: the method of Lists
+    ("rust", RUST_GENERIC, 8, "parse::", "Parses the text."),  # a turbofish of nested type arguments
+    ("rust", RUST_GENERIC, 9, "empty()", "Wraps nothing."),  # `Wrapper::<u8>::empty()`: Wrapper's
+    ("go", GO_GENERIC, 6, "Map[", "Map applies f to each element."),
+])
+def test_a_call_with_type_arguments_means_what_the_plain_call_does(tmp_path, language, code, line, needle, expected):
+    text = hover_at(tmp_path, language, code, line, needle)
+    assert text is not None and text.startswith(f"{expected}\n\n*documentation*"), text
+    assert "matched by name" not in text
+
+
+def test_type_arguments_are_read_past_and_an_index_is_no_call():
+    assert hover.call_at("const y = id<Map<K, V[]>>(3);", 11, "typescript") == ("id", None, None)
+    assert hover.call_at("x = Foo.<T>bar();", 13, "java") == ("bar", "Foo", ".")
+    assert hover.call_at("let v = Vec::<u8>::with_capacity(3);", 20, "rust") == ("with_capacity", "Vec", "::")
+    assert hover.call_at("let f = |x| -> u8 { g::<fn() -> u8>(x) };", 21, "rust") == ("g", None, None)
+    assert hover.call_at("pkg.F[map[string]int](x)", 4, "go") == ("F", "pkg", ".")
+    assert hover.call_at("handlers[k](x)", 2, "python") is None  # a function held in a dict: no name called
+    assert hover.call_at("if (a < b && c > foo(x))", 18, "java") == ("foo", None, None)  # comparisons, no types
+
+
+TS_DECLARED = """\
+interface Shape {
+    /** The area, in square units. */
+    area(): number;
+    perimeter(): number;
+}
+
+abstract class Base {
+    /** Runs the job once. */
+    abstract run(times: number): void;
+}
+
+/** Formats a number. */
+export function fmt(a: number): string;
+export function fmt(a: string): string;
+export function fmt(a: any): string { return String(a); }
+
+/** Adds up the edges. */
+function perimeter(): number { return 0; }
+"""
+GO_DECLARED = """\
+package p
+
+type Shape interface {
+	// Area returns the area.
+	Area() float64
+	Perimeter() float64
+}
+
+// Perimeter adds up the edges.
+func Perimeter() float64 { return 0 }
+"""
+RUST_DECLARED = """\
+trait Shape {
+    /// The area.
+    #[must_use]
+    fn area(&self) -> f64;
+}
+
+/// Not a shape's.
+fn area() -> f64 { 0.0 }
+"""
+JAVA_DECLARED = """\
+interface Shape {
+    /** The area, in square units. */
+    double area();
+}
+
+abstract class Base {
+    /** Runs the job once. */
+    abstract void run(int times);
+}
+"""
+
+
+@pytest.mark.parametrize("language, code, line, needle, expected", [
+    ("typescript", TS_DECLARED, 2, "area", "The area, in square units."),  # an interface's method
+    ("typescript", TS_DECLARED, 8, "run", "Runs the job once."),  # an abstract method
+    ("typescript", TS_DECLARED, 12, "fmt", "Formats a number."),  # an overload signature
+    ("typescript", TS_DECLARED, 13, "fmt", "Formats a number."),  # undocumented: its implementation's (the first's)
+    ("go", GO_DECLARED, 4, "Area", "Area returns the area."),  # an interface's method
+    ("rust", RUST_DECLARED, 3, "area", "The area."),  # a trait's method without a default
+    ("java", JAVA_DECLARED, 2, "area", "The area, in square units."),  # Java's are units already
+    ("java", JAVA_DECLARED, 7, "run", "Runs the job once."),
+])
+def test_a_declaration_without_a_body_shows_its_doc_comment(tmp_path, language, code, line, needle, expected):
+    text = hover_at(tmp_path, language, code, line, needle)
+    assert text is not None and text.startswith(f"{expected}\n\n*documentation*"), text
+
+
+@pytest.mark.parametrize("language, code, line, needle, signature", [
+    ("typescript", TS_DECLARED, 3, "perimeter", "perimeter(): number"),
+    ("go", GO_DECLARED, 5, "Perimeter", "Perimeter() float64"),
+])
+def test_an_undocumented_declaration_is_never_a_function_of_its_name(tmp_path, language, code, line, needle,
+                                                                     signature):
+    text = hover_at(tmp_path, language, code, line, needle)
+    assert text is not None and "edges" not in text and f"\n{signature}\n" in text, text
+
+
+def test_declarations_are_neither_mined_nor_indexed():
+    """They are no units: what mining and the index read of these files is as it was."""
+    assert [u.qualified_name for u in extract_units(TS_DECLARED, "typescript")] == ["fmt", "perimeter"]
+    assert [u.qualified_name for u in extract_units(GO_DECLARED, "go")] == ["Perimeter"]
+    assert [u.qualified_name for u in extract_units(RUST_DECLARED, "rust")] == ["area"]
+
+
+JAVA_OVERLOADS = '''\
+class Text {
+    /** One number. */
+    static String fmt(int a) { return ""; }
+    /** Two numbers. */
+    static String fmt(int a, int b) { return ""; }
+    /** A pattern and its values. */
+    static String fmt(String pattern, Object... values) { return ""; }
+    void use() {
+        fmt(1, 2);
+        Text.fmt(3);
+        this.fmt("%s %s %s", 1, 2, 3);
+    }
+}
+'''
+PYTHON_AGAIN = '''\
+def load():
+    """Reads the old format."""
+
+
+old = load()
+
+
+def later():
+    return load()
+
+
+def load(path=None):
+    """Reads the new format."""
+
+
+new = load()
+'''
+
+
+@pytest.mark.parametrize("language, code, line, needle, expected", [
+    ("java", JAVA_OVERLOADS, 8, "fmt", "Two numbers."),  # the overload taking two arguments
+    ("java", JAVA_OVERLOADS, 9, "fmt", "One number."),
+    ("java", JAVA_OVERLOADS, 10, "fmt", "A pattern and its values."),  # four arguments: the variadic one
+    ("python", PYTHON_AGAIN, 4, "load", "Reads the old format."),  # runs before the second definition
+    ("python", PYTHON_AGAIN, 15, "load", "Reads the new format."),  # after it
+    ("python", PYTHON_AGAIN, 8, "load", "Reads the new format."),  # in a function: runs once both are defined
+])
+def test_a_name_defined_twice_means_the_definition_the_call_reaches(tmp_path, language, code, line, needle, expected):
+    text = hover_at(tmp_path, language, code, line, needle)
+    assert text is not None and text.startswith(f"{expected}\n\n*documentation*"), text
+
+
+def test_a_name_defined_twice_in_another_file_means_its_last_definition_or_the_overload_the_arguments_fit(tmp_path):
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    for name, code, language, called, arguments, expected in (
+            ("loader.py", PYTHON_AGAIN, "python", "load", 0, "Reads the new format."),
+            ("Text.java", JAVA_OVERLOADS, "java", "fmt", 2, "Two numbers.")):
+        (tmp_path / name).write_text(code)
+        units = extract_units(code, language)
+        hits = [Hit(folder, IndexedUnit(path=name, name=u.name, qualified_name=u.qualified_name, language=language,
+                                        start_line=u.start_line, end_line=u.end_line, preview="", key=str(u.start)),
+                    0.0) for u in units if u.name == called]
+        receiver = "Text" if language == "java" else None
+        call = Call.at([], 0, called, receiver, receiver and ".", language, arguments)
+        found = resolve_call(call, [], tmp_path / "caller", hits,
+                             lambda h: extract_units((tmp_path / h.unit.path).read_text(), language))
+        assert found is not None and found.unit.docstring == expected, name
+
+
+def test_arguments_passed_and_parameters_taken_are_counted():
+    code = "f(a, *rest)\ng(1, key=2)\nh(x for x in xs)\nobj.m(k(1, 2), 3)\n"
+    assert [call_arguments(code, "python", row, 1) for row in range(3)] == [None, 2, 1]
+    assert call_arguments(code, "python", 3, 4) == 2  # `m`'s, not the inner call's
+    assert call_arguments("package p\nfunc g() { F[int](1).M(2, 3) }\n", "go", 1, 11) == 1
+    counts = {unit.name: parameter_counts(unit) for language, code in (
+        ("python", '@app.get("/x")\ndef get(self, a, sep=", ", *args, key, **kwargs):\n    return get(1)\n'),
+        ("typescript", "function opt<T extends (a: number, b: number) => void>(x: T, y?: number): void {}\n"),
+        ("rust", "fn life<'a, F: Fn(i32, i32) -> i32>(&'a mut self, f: F, m: HashMap<K, V>) -> u8 { 1 }\n"),
+        ("go", "package p\nfunc (c *Cron) Stop(a, b int, rest ...string) {}\n"),
+        ("javascript", "const arrow = x => x;\n"),
+    ) for unit in extract_units(code, language)}
+    assert counts == {"get": (2, float("inf")), "opt": (1, 2), "life": (2, 2), "Stop": (2, float("inf")),
+                      "arrow": None}
