@@ -440,22 +440,6 @@ _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file"
                           "file name not valid UTF-8", "failed"})
 
 
-def _written_at(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None
-
-
-def _since_indexing(file: Path, indexed: float | None) -> str | None:
-    """"deleted", or "changed" (its lines may have moved) when `file` was modified after time `indexed` (None:
-    not asked), else None."""
-    modified = _written_at(file)
-    if modified is None:
-        return "deleted"
-    return "changed" if indexed is not None and modified > indexed else None
-
-
 def _search(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise ValueError("--top must be at least 1")
@@ -488,6 +472,7 @@ def _search(args: argparse.Namespace) -> int:
 def _search_repository(args: argparse.Namespace, root: Path, within: str | None) -> tuple[list, float | None]:
     """(hits of the repository's index, brought up to date unless --no-update; the time the index was written when
     --no-update, else None)."""
+    from .index import written_at
     from .search import search
 
     index = _open_index(args, root)
@@ -504,13 +489,15 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
     # With --no-update a file may have changed since the index was written (after an update, only deleted since).
-    return hits, _written_at(index.snapshot_path) if args.update is False else None
+    return hits, written_at(index.snapshot_path) if args.update is False else None
 
 
 def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> None:
     """Print search hits, a line each (copies and overloads folded in, files deleted or changed since indexing
     marked) or as JSON; `file_of(unit)`: its file. A lance index's units name their repository."""
-    stale = [_since_indexing(file_of(hit.unit), indexed) for hit in hits]
+    from .index import since_indexing
+
+    stale = [since_indexing(file_of(hit.unit), indexed) for hit in hits]
     if as_json:
         print(json.dumps([{**hit.as_json(), **_repository_fields(hit), "file": str(file_of(hit.unit)),
                            "stale": bool(gone)} for hit, gone in zip(hits, stale)], indent=2))

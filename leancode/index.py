@@ -44,8 +44,8 @@ from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, 
 from .walk import HEAD_BYTES, VENDORED, ignore_spec, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
-           "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "unit_key",
-           "walk_repository", "MAX_UNIT_CHARS"]
+           "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "since_indexing",
+           "unit_key", "walk_repository", "written_at", "MAX_UNIT_CHARS"]
 
 # Units per encoder call (between progress updates and cache commits): the first chunk, then as many as take
 # about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
@@ -420,3 +420,19 @@ class RepositoryIndex:
             "skipped": stats.skipped,
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         })
+
+
+def written_at(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def since_indexing(file: Path, indexed: float | None) -> str | None:
+    """"deleted", or "changed" (its lines may have moved) when `file` was modified after time `indexed` (None:
+    not asked), else None."""
+    modified = written_at(file)
+    if modified is None:
+        return "deleted"
+    return "changed" if indexed is not None and modified > indexed else None

@@ -205,6 +205,8 @@ class SearchHit:
     rank: int  # 1-based
     copies: tuple["IndexedUnit", ...] = ()  # the same code elsewhere, folded into this hit
     overloads: tuple["IndexedUnit", ...] = ()  # the same name in the same file, folded into this hit
+    tier: int = 2  # its `name_tiers` tier: 0 and 1 (functions the query names) were promoted
+    test: bool = False  # a test or benchmark (ranked after the code unless asked for)
 
     def as_json(self) -> dict:
         u = self.unit
@@ -232,7 +234,8 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
     ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
                         tests_last=not include_tests and not asks_for_tests(query))
     return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies),
-                      tuple(units[o] for o in r.overloads)) for n, r in enumerate(ranked)]
+                      tuple(units[o] for o in r.overloads), r.tier, is_test_unit(units[r.row]))
+            for n, r in enumerate(ranked)]
 
 
 class Ranked(NamedTuple):

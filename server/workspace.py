@@ -15,14 +15,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from leancode.encoder import Encoder
-from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats
+from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, since_indexing
 from leancode.index_store import indexed_unit
 from leancode.languages import language_for_path
 from leancode.search import asks_for_tests, is_test_unit, name_tiers, rank_units
@@ -50,6 +50,8 @@ class Hit:
     unit: IndexedUnit
     score: float
     tier: int = 2  # `name_tiers`: 0 and 1 (functions the query names) come first
+    test: bool = False  # a test or benchmark ranked after the code (the query does not ask for tests)
+    stale: str | None = None  # "deleted": a shared index's function whose file is gone since indexing
 
     @property
     def path(self) -> Path:
@@ -271,15 +273,14 @@ class Workspaces:
                 for ranked in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],
                                          tests=tests[:len(units)]):
-                    hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier))
+                    hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier, bool(tests[ranked.row])))
                 buffer_tiers = [2] * len(buffers) if tiers is None else tiers[len(units):]
-                hits += [Hit(folder, unit, score, int(tier)) for (unit, score), tier in zip(buffers, buffer_tiers)]
+                hits += [Hit(folder, unit, score, int(tier), bool(test)) for (unit, score), tier, test
+                         in zip(buffers, buffer_tiers, tests[len(units):])]
         if not hybrid:  # the shared index ranks by cosine only
-            shared = self._shared_hits(query_vector, top)
-            tiers = name_tiers(query, [h.unit for h in shared])
-            hits += [replace(h, tier=int(t)) for h, t in zip(shared, tiers)] if tiers is not None else shared
+            hits += self._shared_hits(query_vector, query, top, tests_last)
         # As `rank_units` orders each folder's: functions the query names first, then tests last, then by score.
-        hits.sort(key=lambda h: (h.tier, tests_last and is_test_unit(h.unit), -h.score))
+        hits.sort(key=lambda h: (h.tier, h.test, -h.score))
         shown, seen = [], set()  # a function the shared index holds too is shown once
         for hit in hits:
             if len(shown) == top:
@@ -289,8 +290,9 @@ class Workspaces:
                 shown.append(hit)
         return shown
 
-    def _shared_hits(self, query_vector: np.ndarray, top: int) -> list[Hit]:
-        """Hits of the shared lance index named by the `searchIndex` setting (none when unset)."""
+    def _shared_hits(self, query_vector: np.ndarray, query: str, top: int, tests_last: bool) -> list[Hit]:
+        """Hits of the shared lance index named by the `searchIndex` setting (none when unset), ranked and folded
+        as `leancode search` shows them (`search_store`), a file deleted since indexing marked."""
         path = self.settings.search_index
         if not path:
             return []
@@ -308,9 +310,15 @@ class Workspaces:
         store = self._shared[1]
         if store is None:
             return []
+        from leancode.scale.search import search_store
+
         roots = store.manifest.get("repositories") or {}
-        return [Hit(IndexedRepository(Path(roots.get(row.repo, path))), row, score)
-                for row, score in store.search(query_vector, top=top)]
+        shared = []
+        for hit in search_store(store, query_vector, query, top, include_tests=not tests_last):
+            root = Path(roots.get(hit.unit.repo, path))
+            shared.append(Hit(IndexedRepository(root), hit.unit, hit.score, hit.tier, tests_last and hit.test,
+                              since_indexing(root / hit.unit.path, None)))
+        return shared
 
     def units_named(self, name: str) -> list[Hit]:
         """Indexed (or unsaved) functions called `name`, in every folder."""

@@ -423,11 +423,9 @@ def test_a_damaged_store_is_reported_with_how_to_rebuild(tmp_path, encoder, dama
         assert not (table / "_versions").exists()  # no empty table made in its place
 
 
-@needs_scale
-@slow
-def test_search_shows_hits_as_the_default_search_does(tmp_path, capsys):
-    """A lance index's hits go through the default search's ranking: `@overload` stubs and copies folded into one
-    line, tests after the other functions (unless --include-tests), a file deleted since indexing marked."""
+def _index_of_stubs_copies_tests_and_a_deleted_file(tmp_path) -> str:
+    """A lance index of two repositories: `@overload` stubs and their implementation, a copy of them, a test of
+    them, textwrap.py, and a file deleted since indexing."""
     from leancode.cli import main
 
     stubs = ('from typing import overload\n\n@overload\ndef wrap_text(x: int) -> int: ...\n@overload\n'
@@ -444,6 +442,17 @@ def test_search_shows_hits_as_the_default_search_does(tmp_path, capsys):
     index = str(tmp_path / "idx")
     assert main(["index", "--store", "lance", "--index-dir", index, str(tmp_path / "one"), str(tmp_path / "two")]) == 0
     (tmp_path / "two" / "gone.py").unlink()
+    return index
+
+
+@needs_scale
+@slow
+def test_search_shows_hits_as_the_default_search_does(tmp_path, capsys):
+    """A lance index's hits go through the default search's ranking: `@overload` stubs and copies folded into one
+    line, tests after the other functions (unless --include-tests), a file deleted since indexing marked."""
+    from leancode.cli import main
+
+    index = _index_of_stubs_copies_tests_and_a_deleted_file(tmp_path)
     capsys.readouterr()
 
     def shown(*options):
@@ -456,6 +465,28 @@ def test_search_shows_hits_as_the_default_search_does(tmp_path, capsys):
     assert "test_wrap_text_into_lines" not in "\n".join(lines[:-1])  # the test after every other function
     assert any("gone.py:1  fold (file deleted since indexing)" in line for line in lines)
     assert "test_wrap_text_into_lines" in shown("--top", "8", "--include-tests")[1]
+
+
+@needs_scale
+@slow
+def test_the_server_shows_the_shared_index_as_leancode_search_does(tmp_path, capsys):
+    """Setting `searchIndex`: the editor's search ranks and folds a lance index's hits as the terminal's does (stubs
+    and copies one hit, tests after the code unless the query asks for them), a file deleted since indexing marked."""
+    from leancode.cli import main
+    from leancode.server.features.search import hit_json
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    index = _index_of_stubs_copies_tests_and_a_deleted_file(tmp_path)
+    workspaces = Workspaces(parse_settings({"searchIndex": index})[0])
+    for query in ("wrap a paragraph of text into lines", "test that wraps text into lines"):
+        terminal = _search_json(main, [query, "--index-dir", index, "--top", "8", "--json"])
+        editor = [hit_json(hit) for hit in workspaces.search(query, 8)]
+        assert [(h["path"], h["range"]["start"]["line"] + 1, h["name"], h["stale"]) for h in editor] \
+            == [(h["file"], h["line"], h["qualified_name"], h["stale"]) for h in terminal]
+    names = [h["name"] for h in editor]
+    assert names.count("wrap_text") == 1 and names.index("test_wrap_text_into_lines") < 3  # asked for: with the code
+    assert any(h["name"] == "fold" and h["stale"] for h in editor)
 
 
 @needs_scale

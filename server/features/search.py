@@ -21,7 +21,7 @@ def hit_json(hit: Hit) -> dict:
             "range": {"start": {"line": unit.start_line, "character": 0},
                       "end": {"line": unit.end_line + 1, "character": 0}},
             "name": unit.qualified_name, "language": unit.language, "score": round(hit.score, 6),
-            "preview": unit.preview}
+            "preview": unit.preview, "stale": hit.stale is not None}
 
 
 def search_arguments(args: tuple, default_top: int) -> tuple[str, int]:
@@ -89,7 +89,8 @@ async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolPara
         location=types.Location(uri=from_fs_path(str(hit.path)), range=types.Range(
             start=types.Position(line=hit.unit.start_line, character=0),
             end=types.Position(line=hit.unit.end_line + 1, character=0))),
-        container_name=f"{hit.unit.path} ({hit.score:.3f})") for hit in hits]
+        container_name=f"{hit.unit.path} ({hit.score:.3f})"
+                       + (f" (file {hit.stale} since indexing)" if hit.stale else "")) for hit in hits]
 
 
 def register(server: LeanCodeServer) -> None:
