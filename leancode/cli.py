@@ -142,6 +142,9 @@ def _index_options(command: argparse.ArgumentParser) -> None:
                          "for later runs)")
     command.add_argument("--ratio", type=_search_ratio, help="fraction of model tokens removed before embedding, "
                          "below 1 (kept by the index for later runs; 'default': the per-language defaults again)")
+    command.add_argument("--table", metavar="DIR", help="importance table directory (`leancode-train importance`) "
+                         "for the functions of the language its manifest names, the shipped tables for the others "
+                         "(as --model, never taken from the index: pass it to every run)")
     command.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
                          help="int8 encoder (ONNX Runtime: one function per call; --no-quantize: fp32 for this run, "
                          "the index re-embedded in fp32 until a run without it; the cache keeps both)")
@@ -382,11 +385,14 @@ def _encoder(args: argparse.Namespace, built: dict):
             settings[name] = getattr(args, name)
     if settings.get("ratio") == DEFAULT:
         del settings["ratio"]  # the per-language defaults
-    encoder = Encoder(threads=args.threads, backend=args.backend, **settings)
+    encoder = Encoder(threads=args.threads, backend=args.backend, table=args.table, **settings)
     made_by = built.get("model_path")
     if args.model is None and isinstance(made_by, str) and made_by != str(getattr(encoder, "path", "")):
         print(f"leancode: the index was built with the model {made_by[:300]}; a model is never taken from the "
               "index directory: pass --model to use it", file=sys.stderr)
+    if args.table is None and isinstance(built.get("table"), str):  # data, but chosen by the user alike
+        print(f"leancode: the index was built with the importance table {printable(built['table'][:300])}; a table "
+              "is never taken from the index directory: pass --table to use it", file=sys.stderr)
     return encoder
 
 

@@ -36,6 +36,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .importance import ImportanceTable, default_table_dir
 from .model_tokens import default_model_path, piece_counter, resolve_model
 from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_onnx, int8_file, onnx_file,
                       onnx_runtime_available, pool, quantize_onnx)
@@ -170,11 +171,13 @@ class Encoder:
 
     `ratio=None` (the default) reads each language as the shipped adapter's language defaults say (the adapter's
     base reading where the adapter lowered MRR), and at `SEARCH_RATIO` otherwise or for any other model; a number
-    applies to every language, read by the model."""
+    applies to every language, read by the model. `table`: an importance table directory (`leancode-train
+    importance`) simplifying the functions of the language its manifest names (every language when it names
+    none) in place of the shipped table."""
 
     def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float | None = None,
                  quantize: bool | None = None, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
-                 repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto"):
+                 repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto", table: str | Path | None = None):
         check_settings(method, ratio, repeat_discount)
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -189,6 +192,13 @@ class Encoder:
         self._language_defaults = language_defaults() if path == SHIPPED_ADAPTER else {}
         self._readers = self._reader_paths()
         self.repeat_discount = float(repeat_discount)
+        self.table = None if table is None else str(Path(table).expanduser().resolve())
+        self._table = None if table is None else ImportanceTable.load(self.table)
+        served = self._table.manifest.get("language") if self._table else None
+        self._table_family = default_table_dir(served).name if served else None  # "typescript-search" serves tsx too
+        # The cache key's part for the table: what it holds and which language it serves.
+        self._table_key = None if table is None else hashlib.sha256(
+            (Path(self.table) / "table.json").read_bytes() + str(self._table_family).encode()).hexdigest()[:12]
         self.batch_size = batch_size
         self.threads = threads
         # ONNX Runtime wherever it is installed (faster, and its int8 is nearer fp32: bench/encoder_backends.py).
@@ -315,6 +325,8 @@ class Encoder:
             simplification += f"+repeat{self.repeat_discount:g}"
         if self.method in TABLE_METHODS and simplification != "none":
             simplification += f"+tables@{tables_identity()}"
+            if self._table_key is not None:
+                simplification += f"+table@{self._table_key}"
         return "|".join([self.model_id, simplification, self._precision(),
                          f"len{self.max_length}", _pooling_key(self._pooling)])
 
@@ -346,8 +358,15 @@ class Encoder:
         (its vector is made at the ratio's cost; MRR the same within ±0.004 on every validation set, BENCHMARKS.md)."""
         counter = piece_counter()
         return [simplify(code, language, ratio=self.ratio_for(language), method=self.method, task="search",
-                         counter=counter, repeat_discount=self.repeat_discount, window=self.window)
+                         table=self._table_for(language), counter=counter, repeat_discount=self.repeat_discount,
+                         window=self.window)
                 for code, language in items]
+
+    def _table_for(self, language: str) -> ImportanceTable | None:
+        """The `table` where it serves `language`, else None (the shipped table)."""
+        if self._table is None or self._table_family not in (None, default_table_dir(language).name):
+            return None
+        return self._table
 
     # --- embedding ------------------------------------------------------------------------------
 

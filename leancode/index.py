@@ -411,6 +411,7 @@ class RepositoryIndex:
             "repository": str(self.root),
             "model_id": encoder.model_id,
             "model_path": str(getattr(encoder, "path", "")) or None,
+            "table": getattr(encoder, "table", None),  # an importance table of the user's (`--table`)
             "config_key": snapshot.config_key,
             "dim": encoder.dim,
             "encoder": manifest_settings(encoder),

@@ -153,6 +153,34 @@ def test_index_settings_chosen_by_the_user_persist_until_default(tmp_path):
     assert _encoder(args, {"encoder": {"ratio": 0.5}, "encoder_chosen": True}).ratio == 0.5
 
 
+def test_an_index_records_its_importance_table_and_serves_no_other(tmp_path, capsys):
+    """`leancode index --table DIR`: the manifest names the table and the cache key holds it, so a search with
+    another table, or with the shipped ones, is not served this index; as a model, the table is never taken from
+    the index directory, and a search without --table says which one it was built with."""
+    import shutil
+
+    from leancode.importance import ImportanceTable, default_table_dir
+
+    table = tmp_path / "table"
+    shutil.copytree(default_table_dir("python"), table)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "m.py").write_text("def escape_html(text):\n    return text.replace('&', '&amp;')\n")
+    assert main(["index", str(repo), "--table", str(table)]) == 0
+    manifest = json.loads((repo / ".leancode" / "manifest.json").read_text())
+    assert manifest["table"] == str(table) and "+table@" in manifest["config_key"]
+    search = ["search", "escape html", "--path", str(repo), "--no-update"]
+    capsys.readouterr()
+    assert main([*search, "--table", str(table)]) == 0 and "escape_html" in capsys.readouterr().out
+    assert main(search) == 2
+    err = capsys.readouterr().err
+    assert f"built with the importance table {table}" in err and "no usable index" in err
+    changed = ImportanceTable.load(table)
+    changed.overall = (changed.overall[0] + 1, changed.overall[1])
+    changed.save(table)
+    assert main([*search, "--table", str(table)]) == 2 and "no usable index" in capsys.readouterr().err
+
+
 def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, capsys):
     path = tmp_path / "deco.py"
     path.write_text("import typing as t\n\n@t.overload\ndef command(name: str) -> int: ...\n\n"

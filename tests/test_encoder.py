@@ -299,3 +299,40 @@ def test_search_defaults_score_every_further_adapter(tmp_path, monkeypatch):
     chosen = record["languages"]["python"]
     assert Encoder(str(shipped))._role_for("python") == {"adapter": "code", "base": "base-code"}.get(
         chosen["reader"], f"reader:{chosen['reader']}")
+
+
+def _inverted_table(directory):
+    """The shipped Python search table with every score negated: LeanCode then keeps what it would remove."""
+    from leancode.importance import ImportanceTable, default_table_dir
+
+    table = ImportanceTable.load(default_table_dir("python"))
+    inverted = {name: {k: (-mean, n) for k, (mean, n) in getattr(table, name).items()}
+                for name in ("by_category_token", "by_category_kind", "by_category", "by_token", "by_kind")}
+    ImportanceTable(**inverted, overall=(-table.overall[0], table.overall[1]), manifest=table.manifest).save(directory)
+    return directory
+
+
+def test_a_table_of_its_own_simplifies_its_language_and_keys_the_vectors(tmp_path):
+    table = _inverted_table(tmp_path / "table")
+    shipped, own = Encoder(ratio=0.5), Encoder(ratio=0.5, table=table)
+    code = FUNCTIONS["c-http"]
+    assert own.simplify([(code, "python")])[0].code != shipped.simplify([(code, "python")])[0].code
+    assert own.simplify([(GO, "go")])[0].code == shipped.simplify([(GO, "go")])[0].code  # it names Python only
+    assert own.config_key != shipped.config_key and own.table == str(table.resolve())
+
+
+def test_eval_search_reads_a_table_of_its_own(tmp_path):
+    """`leancode-train eval search --table DIR` (a custom importance table can be measured)."""
+    codebase, queries = tmp_path / "codebase.jsonl", tmp_path / "queries.jsonl"
+    codebase.write_text("".join(json.dumps({"idx": i, "code": c, "language": "python"}) + "\n"
+                                for i, c in FUNCTIONS.items()))
+    queries.write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    table, reports = _inverted_table(tmp_path / "table"), []
+    for options in ([], ["--table", str(table)]):
+        report = tmp_path / f"report{len(reports)}.json"
+        assert main(["eval", "search", "--queries", str(queries), "--codebase", str(codebase), "--ratio", "0.5",
+                     "--output", str(tmp_path / "predictions.jsonl"), "--report", str(report), *options]) == 0
+        reports.append(json.loads(report.read_text()))
+    shipped, own = reports
+    assert shipped["table"] is None and own["table"] == str(table.resolve())
+    assert "+table@" in own["config_key"] and own["config_key"] != shipped["config_key"]

@@ -343,6 +343,26 @@ def test_a_lance_store_keeps_each_repository_by_name_and_searches_where_asked(tm
                  "--json"]) == 0  # the same repository again: fine
 
 
+@needs_scale
+@slow
+def test_a_lance_index_keeps_its_importance_table(tmp_path, repos, capsys):
+    """`leancode index --store lance --table DIR`: the store records the table, a search with it is served, one
+    with the shipped tables is refused rather than mixed."""
+    from leancode.cli import main
+    from leancode.importance import default_table_dir
+
+    table, store = tmp_path / "table", str(tmp_path / "lance")
+    shutil.copytree(default_table_dir("python"), table)
+    assert main(["index", "--store", "lance", "--index-dir", store, str(repos["shell"]), "--table", str(table)]) == 0
+    manifest = json.loads((tmp_path / "lance" / "manifest.json").read_text())
+    assert manifest["table"] == str(table) and "+table@" in manifest["config_key"]
+    assert _search_json(main, ["split a string", "--index-dir", store, "--table", str(table), "--json"])
+    capsys.readouterr()
+    assert main(["search", "split a string", "--index-dir", store]) == 2
+    err = capsys.readouterr().err
+    assert f"built with the importance table {table}" in err and "cannot be searched together" in err
+
+
 def test_a_cluster_address_nobody_answers_fails_at_once():
     from leancode.scale.ray_engine import check_reachable
 

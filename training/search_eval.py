@@ -79,6 +79,7 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
         "method": encoder.method,
         "ratio": encoder.ratio,
         "repeat_discount": encoder.repeat_discount,
+        "table": encoder.table,
         "model": str(encoder.path),
         "model_id": encoder.model_id,
         "config_key": encoder.config_key,
@@ -100,7 +101,7 @@ def run_search_eval(queries_path: str, codebase_path: str, output: str, report_p
                     model: str | None = None, method: str = "leancode", ratio: float = 0.3, top: int = 100,
                     quantize: bool = False, threads: int | None = None, batch_size: int = 32,
                     command: str | None = None, progress: bool = False,
-                    repeat_discount: float = REPEAT_DISCOUNT) -> dict:
+                    repeat_discount: float = REPEAT_DISCOUNT, table: str | None = None) -> dict:
     """The `leancode-train eval search` command: read both files, evaluate, write predictions and report."""
     queries = read_jsonl(queries_path, required=("idx", "query"))
     codebase = read_jsonl(codebase_path, required=("idx", "code", "language"))
@@ -116,7 +117,7 @@ def run_search_eval(queries_path: str, codebase_path: str, output: str, report_p
         print(f"leancode-train: {missing} of {len(queries)} queries have a gold function {codebase_path} does not "
               "hold; they score 0", file=sys.stderr)
     encoder = Encoder(model, method=method, ratio=ratio, quantize=quantize, threads=threads, batch_size=batch_size,
-                      repeat_discount=repeat_discount)
+                      repeat_discount=repeat_discount, table=table)
     run = evaluate_search(queries, codebase, encoder, top=top, progress=progress)
     run.report.update({"queries_file": str(queries_path), "codebase_file": str(codebase_path), "top": top,
                        "command": command})
@@ -131,7 +132,7 @@ def _eval_search(args) -> int:
     report = run_search_eval(args.queries, args.codebase, args.output, args.report, model=args.model,
                              method=args.method, ratio=args.ratio, top=args.top, quantize=args.quantize,
                              threads=args.threads, batch_size=args.batch_size, command=args.command,
-                             progress=args.progress, repeat_discount=args.repeat_discount)
+                             progress=args.progress, repeat_discount=args.repeat_discount, table=args.table)
     mrr = "" if report["mrr"] is None else f", MRR {report['mrr']:.4f}"
     print(f"{args.output}: {report['queries']} queries over {report['functions']} functions{mrr}; "
           f"model tokens {report['model_tokens_before']} -> {report['model_tokens_after']}, "
@@ -151,6 +152,8 @@ def add_search_eval_parser(tasks) -> None:
     p.add_argument("--method", choices=METHODS, default=SEARCH_METHOD)
     p.add_argument("--ratio", type=float, default=SEARCH_RATIO, help="fraction of model tokens to remove")
     add_repeat_discount_option(p)
+    p.add_argument("--table", metavar="DIR", help="importance table directory (`leancode-train importance`) for the "
+                   "functions of the language its manifest names (default: the shipped tables)")
     p.add_argument("--model", help="local encoder directory (default: the shipped search adapter, "
                    "leancode/models/code-search; packaged:sentence-transformers/all-MiniLM-L6-v2 for the base "
                    "zero-shot)")

@@ -53,13 +53,14 @@ class RunStats:
 def encoder_info(encoder) -> dict:
     """What a store's manifest records of the encoder that made its vectors (the model by path for the reader
     only: a model is never loaded from what an index directory says)."""
-    return {"model_id": encoder.model_id, "model_path": str(encoder.path), "config_key": encoder.config_key,
-            "dim": encoder.dim, "encoder": manifest_settings(encoder), "encoder_chosen": True}
+    return {"model_id": encoder.model_id, "model_path": str(encoder.path), "table": getattr(encoder, "table", None),
+            "config_key": encoder.config_key, "dim": encoder.dim, "encoder": manifest_settings(encoder),
+            "encoder_chosen": True}
 
 
 def encoder_settings(encoder) -> dict:
     """The arguments that rebuild `encoder` in another process (a Ray worker)."""
-    settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length")}
+    settings = {name: getattr(encoder, name) for name in ("method", "ratio", "quantize", "max_length", "table")}
     settings["model"] = str(encoder.path)
     if getattr(encoder, "backend", None) is not None:
         settings["backend"] = encoder.backend

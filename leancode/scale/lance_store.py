@@ -187,8 +187,8 @@ class LanceStore:
                 raise StoreMismatch(f"{self.directory} holds an embedded index; use another --index-dir "
                                     f"for the lance store")
             return {"format": FORMAT, "what": "leancode function index", "store": KIND, "repositories": {},
-                    **{k: self.encoder_info.get(k) for k in ("model_id", "model_path", "config_key", "dim", "encoder",
-                                                             "encoder_chosen")}}
+                    **{k: self.encoder_info.get(k) for k in ("model_id", "model_path", "table", "config_key", "dim",
+                                                             "encoder", "encoder_chosen")}}
         if found.get("store", "embedded") != KIND:
             raise StoreMismatch(f"{self.directory} was made by the {found.get('store', 'embedded')} store, not "
                                 f"the lance store; use another --index-dir or --store {found.get('store', 'embedded')}")
@@ -197,7 +197,7 @@ class LanceStore:
                 f"{self.directory} holds vectors of {found.get('model_id')} (dimension {found.get('dim')}, "
                 f"configuration {found.get('config_key')}); this encoder is {self.encoder_info.get('model_id')} "
                 f"(dimension {self.dim}, configuration {self.encoder_info.get('config_key')}). Vectors of two "
-                f"encoders cannot be searched together: pass the index's --model/--method/--ratio, or a new "
+                f"encoders cannot be searched together: pass the index's --model/--method/--ratio/--table, or a new "
                 f"--index-dir")
         return found
 
