@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,9 +67,89 @@ local function qf_state()
   return info.title, items
 end
 
+-- Smaller scenarios, by LEANCODE_TEST_MODE; LEANCODE_TEST_LEGACY=1 takes the vim.lsp.start path.
+local scenarios = {}
+local legacy = os.getenv('LEANCODE_TEST_LEGACY') == '1'
+
+local function real_server(leancode)
+  leancode.setup({ python = os.getenv('LEANCODE_TEST_PYTHON'), legacy = legacy, settings = { indexOnStartup = false } })
+end
+
+local function running_client(leancode, bufnr, not_id)
+  vim.wait(60000, function()
+    local client = leancode.clients(bufnr)[1]
+    return client ~= nil and client.id ~= not_id and vim.lsp.buf_is_attached(bufnr, client.id)
+  end, 50)
+  return leancode.clients(bufnr)[1]
+end
+
+local function messages_with(text)
+  return vim.tbl_filter(function(m) return m.message:find(text, 1, true) ~= nil end, result.messages)
+end
+
+-- A python that is no executable, then one without the package: each an error that names the command.
+function scenarios.badcmd(leancode)
+  leancode.setup({ python = os.getenv('LEANCODE_TEST_BAD_PYTHON'), legacy = legacy })
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE')))
+  vim.cmd('LeanCodeSearch anything')
+  result.not_executable = vim.deepcopy(result.messages)
+  result.messages = {}
+  leancode.setup({ cmd = { os.getenv('LEANCODE_TEST_PYTHON'), '-m', 'leancode_not_installed' }, legacy = legacy })
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE2')))
+  vim.wait(30000, function() return #messages_with('leancode_not_installed') > 0 end, 50)
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE3'))) -- fails again: said once
+  vim.wait(3000)
+end
+
+-- :LeanCodeRestart: the old server exits, a new one attaches to both open buffers.
+function scenarios.restart(leancode)
+  real_server(leancode)
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE')))
+  local first = vim.api.nvim_get_current_buf()
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE2')))
+  local bufnr = vim.api.nvim_get_current_buf()
+  local old = assert(running_client(leancode, bufnr), 'no client')
+  result.old_id = old.id
+  local since = vim.uv.now()
+  vim.cmd('LeanCodeRestart')
+  local new = running_client(leancode, bufnr, old.id)
+  result.restart_ms = vim.uv.now() - since
+  result.new_id = new and new.id
+  result.old_gone = vim.lsp.get_client_by_id(old.id) == nil
+  result.new_root = new and new.config.root_dir
+  result.both_attached = new ~= nil and vim.lsp.buf_is_attached(first, new.id)
+    and vim.lsp.buf_is_attached(bufnr, new.id)
+end
+
+-- A client asked to stop is no longer one of leancode.clients() (nvim lists it until it exits).
+function scenarios.stopped(leancode)
+  real_server(leancode)
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE')))
+  local client = assert(running_client(leancode, vim.api.nvim_get_current_buf()), 'no client')
+  client:stop()
+  result.clients = #leancode.clients()
+  result.listed_by_nvim = #vim.lsp.get_clients({ name = 'leancode' })
+end
+
+-- No .git above a file: its directory is the root; a file directly in the home directory gets none, said once.
+function scenarios.noroot(leancode)
+  real_server(leancode)
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LEANCODE_TEST_FILE')))
+  local client = running_client(leancode, vim.api.nvim_get_current_buf())
+  result.root_dir = client and client.config.root_dir
+  for _, name in ipairs({ 'LEANCODE_TEST_HOME_FILE', 'LEANCODE_TEST_HOME_FILE2' }) do
+    vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv(name)))
+    result.home_root = leancode.root_dir(vim.api.nvim_get_current_buf()) or vim.NIL
+  end
+end
+
 local function main()
   local leancode = require('leancode')
   result.command_defined = vim.fn.exists(':LeanCodeSearch') == 2
+  local scenario = scenarios[os.getenv('LEANCODE_TEST_MODE')]
+  if scenario then
+    return scenario(leancode)
+  end
   result.to_items = leancode.to_items({ 1, 'x', { uri = 'file:///tmp/a.py' },
     { uri = 'file:///tmp/a.py', range = { start = { line = 2, character = 4 } }, name = 'f', score = 0.5, preview = 'def f():\n  pass' } })
 
@@ -290,3 +371,89 @@ def test_search_and_hover_against_the_real_server(workspace, tmp_path, mode):
     assert result["settings_after"]["leancode"] == {"top": 3, "ratio": 0.35, "hybrid": False}
     assert result["reindexed"], result["progress"]
     assert "ratio=0.35" in server_log.read_text(), server_log.read_text()[-2000:]
+
+
+def python_files(folder: Path, *names: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_text("def add(a, b):\n    return a + b\n")
+    return [folder / name for name in names]
+
+
+@pytest.mark.parametrize("legacy", ["0", "1"])
+def test_a_server_that_cannot_start_is_an_error_naming_the_command(tmp_path, legacy):
+    # Before: on the vim.lsp.enable path a python that is no executable was only logged (lsp.log), and a
+    # python without the package left nvim's "quit with exit code 1", which names neither command nor cause.
+    first, second, third = python_files(tmp_path / "project", "a.py", "b.py", "c.py")
+    result = run_nvim(tmp_path, {"LEANCODE_TEST_MODE": "badcmd", "LEANCODE_TEST_LEGACY": legacy,
+                                 "LEANCODE_TEST_BAD_PYTHON": "/nonexistent/bin/python3",
+                                 "LEANCODE_TEST_FILE": str(first), "LEANCODE_TEST_FILE2": str(second),
+                                 "LEANCODE_TEST_FILE3": str(third)}, timeout=120)
+    assert len(result["not_executable"]) == 2, result["not_executable"]
+    cannot, no_server = result["not_executable"]
+    assert cannot["level"] == 4 and cannot["message"].startswith("LeanCode: cannot start the server: "
+                                                                 "`/nonexistent/bin/python3` (option `python`)"), cannot
+    assert "no LeanCode server is running" in no_server["message"]
+    exited = [m for m in result["messages"] if m["message"].startswith("LeanCode: the server exited")]
+    assert len(exited) == 1, result["messages"]  # said once, though each new buffer tries again
+    assert exited[0]["level"] == 4 and f"`{sys.executable} -m leancode_not_installed`" in exited[0]["message"]
+
+
+@pytest.mark.parametrize("legacy", ["0", "1"])
+def test_restart_starts_a_new_server_for_the_open_buffers(workspace, tmp_path, legacy):
+    result = run_nvim(tmp_path, {"LEANCODE_TEST_MODE": "restart", "LEANCODE_TEST_LEGACY": legacy,
+                                 "LEANCODE_TEST_FILE": str(workspace / "mathutils.py"),
+                                 "LEANCODE_TEST_FILE2": str(workspace / "app.py")}, timeout=180)
+    assert result["new_id"] and result["new_id"] != result["old_id"], result
+    assert result["old_gone"], result  # the old server had exited before the new one started
+    assert Path(result["new_root"]).resolve() == workspace.resolve()
+    assert result["both_attached"], result
+    assert {"message": "LeanCode: restarted for 2 buffers", "level": 2} in result["messages"], result
+
+
+def test_clients_leaves_out_a_stopped_client(workspace, tmp_path):
+    result = run_nvim(tmp_path, {"LEANCODE_TEST_MODE": "stopped", "LEANCODE_TEST_FILE": str(workspace / "app.py")},
+                      timeout=180)
+    assert result["listed_by_nvim"] == 1  # still there until it exits...
+    assert result["clients"] == 0  # ...but no longer ours to send a search to
+
+
+@pytest.mark.parametrize("legacy", ["0", "1"])
+def test_a_file_outside_git_gets_its_directory_as_root(tmp_path, legacy):
+    [loose] = python_files(tmp_path / "scratch" / "loose", "loose.py")
+    home = tmp_path / "home"
+    at_home = python_files(home, "one.py", "two.py")
+    result = run_nvim(tmp_path, {"LEANCODE_TEST_MODE": "noroot", "LEANCODE_TEST_LEGACY": legacy, "HOME": str(home),
+                                 "LEANCODE_TEST_FILE": str(loose), "LEANCODE_TEST_HOME_FILE": str(at_home[0]),
+                                 "LEANCODE_TEST_HOME_FILE2": str(at_home[1])}, timeout=180)
+    assert result.get("root_dir") and Path(result["root_dir"]) == loose.parent, result
+    # Directly in the home directory: no root (indexing all of it would be far too much), and a warning, once.
+    assert result["home_root"] is None
+    [warning] = [m for m in result["messages"] if "is in no workspace" in m["message"]]
+    assert warning["level"] == 3 and str(at_home[0]) in warning["message"], result["messages"]
+
+
+def test_help_tags_resolve(tmp_path):
+    # :help needs tags, which `:helptags` writes into doc/ (plugin managers run it; a manual install runs it once):
+    # every command and the setup() options have a tag, and the tags file is git-ignored in this checkout.
+    copy = tmp_path / "nvim"
+    shutil.copytree(PLUGIN, copy, ignore=shutil.ignore_patterns("tags"))
+    script = tmp_path / "help.lua"
+    out = tmp_path / "help.json"
+    script.write_text(f"""
+vim.cmd('helptags {copy / 'doc'}')
+local found = {{}}
+for _, tag in ipairs({{ 'leancode', 'leancode.setup()', ':LeanCodeSearch', ':LeanCodeSet', ':LeanCodeRestart' }}) do
+  local ok = pcall(vim.cmd, 'help ' .. tag)
+  found[tag] = ok and vim.fn.expand('%:t') == 'leancode.txt'
+    and vim.fn.getline('.'):find('*' .. tag .. '*', 1, true) ~= nil
+end
+io.open('{out}', 'w'):write(vim.json.encode(found))
+vim.cmd('qall!')
+""")
+    subprocess.run([str(nvim_binary()), "--headless", "--clean", "--cmd", f"set runtimepath^={copy}", "-c",
+                    f"luafile {script}"], stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    found = json.loads(out.read_text())
+    assert all(found.values()), found
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(PLUGIN / "doc" / "tags")], cwd=REPO)
+    assert ignored.returncode == 0, "editors/nvim/doc/tags (written by :helptags) is not git-ignored"

@@ -1,5 +1,6 @@
 -- :LeanCodeSearch {query}: semantic search of the workspace with the LeanCode server.
--- The server itself is configured by require('leancode').setup({...}).
+-- :LeanCodeSet {key} {value}, :LeanCodeRestart. The server itself is configured by
+-- require('leancode').setup({...}).
 if vim.g.loaded_leancode then
   return
 end
@@ -30,4 +31,12 @@ vim.api.nvim_create_user_command('LeanCodeSet', function(command)
 end, {
   nargs = '+',
   desc = 'LeanCode: change a server setting, e.g. :LeanCodeSet ratio 0.35',
+})
+
+-- :LeanCodeRestart: stop the LeanCode servers, then start them again for the open buffers.
+vim.api.nvim_create_user_command('LeanCodeRestart', function()
+  require('leancode').restart()
+end, {
+  nargs = 0,
+  desc = 'LeanCode: restart the language server',
 })

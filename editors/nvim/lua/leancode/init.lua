@@ -43,6 +43,28 @@ local function notify(message, level)
   vim.notify('LeanCode: ' .. message, level or vim.log.levels.INFO)
 end
 
+local told = {} -- messages already shown since setup() or :LeanCodeRestart
+
+local function notify_once(key, message, level)
+  if not told[key] then
+    told[key] = true
+    notify(message, level)
+  end
+end
+
+-- A client method: client:name(...) on 0.11+, client.name(...) before.
+local function call(client, name, ...)
+  if has_011 then
+    return client[name](client, ...)
+  end
+  return client[name](...)
+end
+
+-- Whether setup() configures the server with vim.lsp.config / vim.lsp.enable (else vim.lsp.start).
+local function uses_lsp_config()
+  return has_011 and vim.lsp.config ~= nil and vim.lsp.enable ~= nil and not M.options.legacy
+end
+
 --- The command that runs the server.
 function M.cmd(options)
   options = options or M.options
@@ -52,17 +74,54 @@ function M.cmd(options)
   return { options.python or 'python3', '-m', 'leancode.server' }
 end
 
---- The root of a buffer's workspace: the nearest directory with a root marker, if any.
+--- Whether the server command can run; says once which setting names a command that cannot.
+local function command_runs(options)
+  local cmd = M.cmd(options)
+  if type(cmd) ~= 'table' or vim.fn.executable(cmd[1]) == 1 then
+    return true
+  end
+  local option = options.cmd and 'cmd' or 'python'
+  notify_once('cmd ' .. cmd[1], ('cannot start the server: `%s` (option `%s`) is not an executable; set `%s` to %s')
+    :format(cmd[1], option, option, option == 'cmd' and 'a command that runs the server'
+      or 'an interpreter that has the leancode package'), vim.log.levels.ERROR)
+  return false
+end
+
+--- The root of a buffer's workspace: the nearest directory with a root marker; else the file's own
+--- directory, unless that is the home directory or the filesystem root (nil: too much to index).
 function M.root_dir(bufnr, markers)
   markers = markers or M.options.root_markers
-  if vim.fs.root then
-    return vim.fs.root(bufnr, markers)
-  end
   local name = vim.api.nvim_buf_get_name(bufnr)
-  local start = name ~= '' and vim.fs.dirname(name) or vim.loop.cwd()
-  local found = vim.fs.find(markers, { path = start, upward = true })[1]
-  return found and vim.fs.dirname(found) or nil
+  local found
+  if vim.fs.root then
+    found = vim.fs.root(bufnr, markers)
+  else
+    local start = name ~= '' and vim.fs.dirname(name) or vim.loop.cwd()
+    local marker = vim.fs.find(markers, { path = start, upward = true })[1]
+    found = marker and vim.fs.dirname(marker)
+  end
+  if found or name == '' then
+    return found
+  end
+  local dir = vim.fs.normalize(vim.fn.fnamemodify(name, ':p:h'))
+  if dir == vim.fs.normalize('~') or vim.fs.dirname(dir) == dir then
+    return nil
+  end
+  return dir
 end
+
+-- M.root_dir, and a word (once) when there is none: the server then indexes nothing.
+local function workspace_root(bufnr, markers)
+  local root = M.root_dir(bufnr, markers)
+  if not root and vim.api.nvim_buf_get_name(bufnr) ~= '' then
+    notify_once('no root', ('%s is in no workspace (no %s above it, and the home directory is not indexed): '
+      .. 'hover works, :LeanCodeSearch finds nothing'):format(vim.api.nvim_buf_get_name(bufnr),
+        table.concat(markers or M.options.root_markers, ' or ')), vim.log.levels.WARN)
+  end
+  return root
+end
+
+local initialized = {} -- ids of the clients whose server answered `initialize`
 
 --- The client configuration, as vim.lsp.config takes it.
 function M.lsp_config(options)
@@ -71,54 +130,141 @@ function M.lsp_config(options)
   if vim.tbl_isempty(settings) then
     settings = vim.empty_dict() -- else sent as a JSON list, which the server refuses
   end
+  local cmd = M.cmd(options)
   return {
-    cmd = M.cmd(options),
+    cmd = cmd,
     filetypes = options.filetypes,
     root_markers = options.root_markers,
+    -- vim.lsp.config (0.11+) calls it: the marker root, else the file's directory (M.root_dir).
+    root_dir = has_011 and function(bufnr, on_dir)
+      on_dir(workspace_root(bufnr, options.root_markers))
+    end or nil,
     init_options = settings,
     settings = { leancode = settings },
     on_attach = options.on_attach,
     capabilities = options.capabilities,
+    on_init = function(client)
+      initialized[client.id] = true
+    end,
+    -- A server that exits before it answers `initialize` (e.g. no leancode package): nvim itself only
+    -- logs the reason, so say which command failed.
+    on_exit = function(code, _, client_id)
+      if code ~= 0 and not initialized[client_id] then
+        local command = type(cmd) == 'table' and table.concat(cmd, ' ') or tostring(cmd)
+        vim.schedule(function()
+          notify_once('exit ' .. command, ('the server exited (code %d) before it started: `%s`.%s Its error is in %s')
+            :format(code, command, options.cmd and '' or ' Does that Python have the leancode package'
+              .. ' (pip install -e /path/to/leancode)?', require('vim.lsp.log').get_filename()), vim.log.levels.ERROR)
+        end)
+      end
+      initialized[client_id] = nil
+    end,
   }
 end
 
-local function start_fallback(args)
-  local config = M.lsp_config()
+-- Start the client for a buffer of one of the filetypes (or attach it to the running one).
+local function start(bufnr)
+  if vim.bo[bufnr].buftype ~= '' or not vim.tbl_contains(M.options.filetypes, vim.bo[bufnr].filetype)
+      or not command_runs(M.options) then
+    return nil
+  end
+  local config = uses_lsp_config() and vim.deepcopy(vim.lsp.config[M.name]) or M.lsp_config()
   config.name = M.name
-  config.root_dir = M.root_dir(args.buf)
+  config.root_dir = workspace_root(bufnr)
   config.filetypes = nil
   config.root_markers = nil
-  vim.lsp.start(config, { bufnr = args.buf })
+  return vim.lsp.start(config, { bufnr = bufnr })
+end
+
+local function loaded_buffers()
+  return vim.tbl_filter(vim.api.nvim_buf_is_loaded, vim.api.nvim_list_bufs())
 end
 
 --- Configure and enable the server. `opts` override the defaults above.
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
-  if has_011 and vim.lsp.config and vim.lsp.enable and not M.options.legacy then
+  told = {}
+  local lsp_config = uses_lsp_config()
+  if lsp_config then
     vim.lsp.config(M.name, M.lsp_config())
     vim.lsp.enable(M.name)
-  else
-    local group = vim.api.nvim_create_augroup('leancode', { clear = true })
-    vim.api.nvim_create_autocmd('FileType', {
-      group = group,
-      pattern = M.options.filetypes,
-      callback = start_fallback,
-      desc = 'Start the LeanCode language server',
-    })
-    -- Buffers already open when setup() runs.
-    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.options.filetypes, vim.bo[bufnr].filetype) then
-        start_fallback({ buf = bufnr })
-      end
+  end
+  -- vim.lsp.enable starts the client, but only logs a command that cannot run: check it here.
+  -- Older versions (or `legacy`) start the client here.
+  local function on_buffer(bufnr)
+    if lsp_config then
+      command_runs(M.options)
+    else
+      start(bufnr)
+    end
+  end
+  local group = vim.api.nvim_create_augroup('leancode', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = M.options.filetypes,
+    callback = function(args)
+      on_buffer(args.buf) -- returns nothing: a true would delete the autocommand
+    end,
+    desc = 'Start the LeanCode language server',
+  })
+  -- Buffers already open when setup() runs.
+  for _, bufnr in ipairs(loaded_buffers()) do
+    if vim.tbl_contains(M.options.filetypes, vim.bo[bufnr].filetype) then
+      on_buffer(bufnr)
     end
   end
   M.configured = true
 end
 
---- The running LeanCode clients (those attached to `bufnr` first).
+--- Stop the LeanCode servers and, once they have exited, start them again for the loaded buffers
+--- (:LeanCodeRestart). A server still there after 5 s is terminated. `callback(started)` gets the
+--- number of buffers attached.
+function M.restart(callback)
+  if not M.configured then
+    notify('call require("leancode").setup() first', vim.log.levels.ERROR)
+    return
+  end
+  told = {}
+  local old = M.clients()
+  for _, client in ipairs(old) do
+    call(client, 'stop')
+  end
+  local uv = vim.uv or vim.loop
+  local since, terminated = uv.now(), false
+  local function start_when_gone()
+    local alive = vim.tbl_filter(function(client)
+      return vim.lsp.get_client_by_id(client.id) ~= nil
+    end, old)
+    local waited = uv.now() - since
+    if #alive > 0 and waited < 10000 then
+      if waited > 5000 and not terminated then -- e.g. waiting for its model to load before it exits
+        terminated = true
+        for _, client in ipairs(alive) do
+          client.rpc.terminate()
+        end
+      end
+      return vim.defer_fn(start_when_gone, 100)
+    end
+    local started = 0
+    for _, bufnr in ipairs(loaded_buffers()) do
+      if start(bufnr) then
+        started = started + 1
+      end
+    end
+    notify(('restarted for %d buffer%s'):format(started, started == 1 and '' or 's'))
+    if callback then
+      callback(started)
+    end
+  end
+  start_when_gone()
+end
+
+--- The running LeanCode clients (those attached to `bufnr` first); stopping ones are left out.
 function M.clients(bufnr)
   local get = vim.lsp.get_clients or vim.lsp.get_active_clients
-  local clients = get({ name = M.name })
+  local clients = vim.tbl_filter(function(client)
+    return not call(client, 'is_stopped')
+  end, get({ name = M.name }))
   if bufnr then
     table.sort(clients, function(a, b)
       local a_attached = vim.lsp.buf_is_attached(bufnr, a.id) and 1 or 0
@@ -134,27 +280,15 @@ end
 --- answers). Returns how many running servers were told.
 function M.update_settings(changes)
   M.options.settings = vim.tbl_deep_extend('force', M.options.settings or {}, changes or {})
-  if has_011 and vim.lsp.config and not M.options.legacy and M.configured then
+  if uses_lsp_config() and M.configured then
     vim.lsp.config(M.name, { init_options = M.options.settings, settings = { leancode = M.options.settings } })
   end
   local clients = M.clients()
   for _, client in ipairs(clients) do
     client.settings = vim.tbl_deep_extend('force', client.settings or {}, { leancode = M.options.settings })
-    local params = { settings = { leancode = M.options.settings } }
-    if has_011 then
-      client:notify('workspace/didChangeConfiguration', params)
-    else
-      client.notify('workspace/didChangeConfiguration', params)
-    end
+    call(client, 'notify', 'workspace/didChangeConfiguration', { settings = { leancode = M.options.settings } })
   end
   return #clients
-end
-
-local function request(client, method, params, handler, bufnr)
-  if has_011 then
-    return client:request(method, params, handler, bufnr)
-  end
-  return client.request(method, params, handler, bufnr)
 end
 
 local function one_line(text, limit)
@@ -267,7 +401,7 @@ function M.search(query, opts)
     command = M.search_command,
     arguments = { { query = query, top = opts.top or M.options.top } },
   }
-  local ok = request(client, 'workspace/executeCommand', params, function(err, result)
+  local ok = call(client, 'request', 'workspace/executeCommand', params, function(err, result)
     if err then
       local message = type(err) == 'table' and (err.message or vim.inspect(err)) or tostring(err)
       notify('search failed: ' .. message, vim.log.levels.ERROR)
