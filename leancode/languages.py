@@ -137,12 +137,15 @@ def parser_for(language: str) -> tree_sitter.Parser:
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
+def parsed_bytes(code: str) -> bytes:
+    """The bytes tree-sitter reads for `code`: a lone \r (old Mac line ends) ends a line, as in editors and LSP, and
+    tree-sitter counts rows at \n only, so it reads \n there (one byte for one: every offset stays)."""
+    return (_LONE_CR.sub("\n", code) if "\r" in code else code).encode("utf-8")
+
+
 def parse(code: str, language: str) -> tree_sitter.Tree:
-    """The tree of `code`; a lone \r (old Mac line ends) ends a line, as in editors and LSP: tree-sitter counts rows
-    at \n only, so it reads \n there (one byte for one: every offset stays)."""
-    if "\r" in code:
-        code = _LONE_CR.sub("\n", code)
-    return parser_for(language).parse(code.encode("utf-8"))
+    """The tree of `code` (read as `parsed_bytes`)."""
+    return parser_for(language).parse(parsed_bytes(code))
 
 
 @lru_cache(maxsize=8)

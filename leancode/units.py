@@ -18,7 +18,7 @@ from typing import Iterator
 import tree_sitter
 from tree_sitter import Node
 
-from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parser_for,
+from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parsed_bytes, parser_for,
                         spec_for)
 
 # Function node types that never make a unit on their own.
@@ -390,7 +390,7 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
     """A tree of `code` with the lines where parsing first failed blanked, one at a time while the first error
     moves on (at most MAX_REPAIRS lines), and the blanked rows. Byte offsets match `code`'s, and node text
     outside the blanked lines is its."""
-    source, best, blanked = code.encode("utf-8"), tree, set()
+    source, best, blanked = parsed_bytes(code), tree, set()
     quiet = _quiet_rows(source, tree, spec_for(language))
     for _ in range(MAX_REPAIRS):
         row = _code_row(_first_error_line(best.root_node) - 1, quiet | blanked)

@@ -631,6 +631,19 @@ def test_a_lone_carriage_return_ends_a_line_as_in_editors():
     assert units[1].code == "def beta(y):\r    return y * 2"  # the code as written
 
 
+@pytest.mark.parametrize("language", ["python", "javascript", "go"])
+def test_a_file_with_lone_carriage_returns_and_a_syntax_error_is_repaired_like_any_other(language):
+    # The repair parses again with a line blanked: it must read the lines the first parse read (it raised IndexError).
+    broken, good = {"python": ("def f(:", "def g():\r  return 1"),
+                    "javascript": ("function f( {", "function g() {\r  return 1;\r}"),
+                    "go": ("func f( {", "func g() int {\r\treturn 1\r}")}[language]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        units = extract_units(f"{broken}\r  // c\r\r{good}\r".replace("//", "#" if language == "python" else "//"),
+                              language)
+    assert "g" in [u.name for u in units]
+
+
 @pytest.mark.parametrize("language, code, points", [
     ("python", '# merge(a)\ns = "merge(b)"\nt = f"{merge(c)}"\nmerge(d)\n', [(0, 3, True), (1, 6, True), (2, 8, False),
                                                                        (3, 1, False)]),
