@@ -143,6 +143,19 @@ function scenarios.noroot(leancode)
   end
 end
 
+-- Results marked stale (as a shared index's hit whose file is gone): the quickfix text says so, as the CLI does.
+function scenarios.stale(leancode)
+  local function hit(path, stale)
+    return { uri = vim.uri_from_fname(path), range = { start = { line = 2, character = 0 } }, name = 'f', score = 0.5,
+      preview = 'def f(): pass', stale = stale }
+  end
+  local gone, kept = os.getenv('LEANCODE_TEST_GONE'), os.getenv('LEANCODE_TEST_FILE')
+  local items = leancode.to_items({ hit(gone, true), hit(kept, true), hit(kept, 'deleted'), hit(kept, false), hit(kept) })
+  leancode._show(items, 'q', { picker = 'quickfix', open_quickfix = false })
+  result.qf_title, result.qf_items = qf_state()
+  result.types = vim.tbl_map(function(item) return item.type or '' end, items)
+end
+
 local function main()
   local leancode = require('leancode')
   result.command_defined = vim.fn.exists(':LeanCodeSearch') == 2
@@ -328,6 +341,24 @@ def test_search_without_server_is_an_error_not_a_crash(tmp_path):
     assert result["telescope"]["title"] == "LeanCode: q"
     assert (entry["filename"], entry["lnum"], entry["col"]) == ("/tmp/a.py", 3, 5)
     assert entry["display"].startswith("f [0.500] def f(): pass")
+
+
+def test_search_marks_a_hit_whose_file_was_deleted_or_changed_since_indexing(tmp_path):
+    kept = tmp_path / "kept.py"
+    kept.write_text("def f():\n    pass\n")
+    result = run_nvim(tmp_path, {"LEANCODE_TEST_MODE": "stale", "LEANCODE_TEST_FILE": str(kept),
+                                 "LEANCODE_TEST_GONE": str(tmp_path / "gone.py")}, timeout=120)
+    # `"stale": true` from the server: deleted when the file is gone, else changed (its lines may have moved),
+    # worded as `leancode search` prints it (leancode/cli.py); a fresh hit is unmarked.
+    assert [item["text"] for item in result["qf_items"]] == [
+        "f (file deleted since indexing) [0.500] def f(): pass",
+        "f (file changed since indexing) [0.500] def f(): pass",
+        "f (file deleted since indexing) [0.500] def f(): pass",
+        "f [0.500] def f(): pass",
+        "f [0.500] def f(): pass",
+    ]
+    assert result["types"] == ["W", "W", "W", "", ""]
+    assert [Path(item["file"]).name for item in result["qf_items"]] == ["gone.py"] + ["kept.py"] * 4
 
 
 @pytest.mark.parametrize("mode", ["config", "legacy"])

@@ -19,7 +19,14 @@ import {
   type ProgressToken,
 } from 'vscode-languageclient/node';
 import { ProgressTracker, type WorkDoneProgressValue } from './progress';
-import { buildSearchParams, formatResults, type ResultItem, type WorkspaceFolderInfo } from './search';
+import {
+  buildSearchParams,
+  formatResults,
+  localFileExists,
+  missingFileMessage,
+  type ResultItem,
+  type WorkspaceFolderInfo,
+} from './search';
 import { LANGUAGE_IDS, SECTION, SERVER_MODULE, serverCommand, toServerSettings, type ExpansionContext } from './settings';
 
 const RESTART_SETTINGS = ['pythonPath', 'serverArgs'].map((key) => `${SECTION}.${key}`);
@@ -237,6 +244,11 @@ async function restartClient(): Promise<void> {
 }
 
 async function openResult(item: ResultItem, languageClient: LanguageClient, preview: boolean): Promise<void> {
+  if (!localFileExists(item.result.uri)) {
+    // A function of an index whose file was deleted since indexing: say so rather than fail to open it.
+    void vscode.window.showWarningMessage(missingFileMessage(item.result, workspaceFolders()));
+    return;
+  }
   const converter = languageClient.protocol2CodeConverter;
   const uri = converter.asUri(item.result.uri);
   const range = converter.asRange(item.result.range);
@@ -286,7 +298,7 @@ async function searchWorkspace(initialQuery?: unknown): Promise<void> {
     void vscode.window.showErrorMessage(`LeanCode search failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  const items = formatResults(raw, workspaceFolders());
+  const items = formatResults(raw, workspaceFolders(), localFileExists);
   if (items.length === 0) {
     void vscode.window.showInformationMessage(`LeanCode: no results for "${lastQuery}".`);
     return;

@@ -1,5 +1,6 @@
 // The `leancode.search` command: arguments, result parsing and QuickPick formatting.
 // Pure module: no `vscode` import, so it is unit-tested without VS Code.
+import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 
@@ -26,7 +27,15 @@ export interface SearchResult {
   name: string;
   score: number;
   preview: string;
+  /**
+   * Set when the hit's file was deleted or changed since indexing (`"stale": true`; the server may also say
+   * which, as `"deleted"` or `"changed"`); absent otherwise.
+   */
+  stale?: true | StaleReason;
 }
+
+/** Why a hit may point at nothing or at the wrong lines: its file since indexing. */
+export type StaleReason = 'deleted' | 'changed';
 
 export interface SearchArguments {
   query: string;
@@ -87,6 +96,7 @@ export function parseSearchResults(raw: unknown): SearchResult[] {
       name: typeof entry.name === 'string' && entry.name.length > 0 ? entry.name : '(anonymous)',
       score: typeof entry.score === 'number' && Number.isFinite(entry.score) ? entry.score : Number.NaN,
       preview: typeof entry.preview === 'string' ? entry.preview : '',
+      ...(entry.stale === true || entry.stale === 'deleted' || entry.stale === 'changed' ? { stale: entry.stale } : {}),
     });
   }
   return results;
@@ -149,6 +159,40 @@ export function formatScore(score: number): string {
   return Number.isFinite(score) ? score.toFixed(3) : '?';
 }
 
+/**
+ * Whether the file of a URI exists now. Without one, a bare `"stale": true` reads as a deleted file
+ * (the only kind the server marks so far).
+ */
+export type FileExists = (uri: string) => boolean;
+
+/** Whether the file of a `file:` URI exists on this machine (`true` for another scheme: not checked). */
+export function localFileExists(uri: string): boolean {
+  const file = uriToFsPath(uri);
+  return file === undefined || fs.existsSync(file);
+}
+
+/** Why a stale hit is stale: the server's word, else deleted or changed as its file exists now. */
+export function staleReason(result: SearchResult, fileExists?: FileExists): StaleReason | undefined {
+  if (result.stale === undefined) {
+    return undefined;
+  }
+  if (result.stale !== true) {
+    return result.stale;
+  }
+  return fileExists?.(result.uri) ? 'changed' : 'deleted';
+}
+
+/** The note on a stale hit, worded as `leancode search` prints it: `(file deleted since indexing)`. */
+export function staleNote(reason: StaleReason): string {
+  return `(file ${reason} since indexing)`;
+}
+
+/** What to say instead of opening a hit whose file is gone: `LeanCode: cannot open f: a.py:3 (file deleted ...)`. */
+export function missingFileMessage(result: SearchResult, folders: readonly WorkspaceFolderInfo[] = []): string {
+  const where = `${displayPath(result.uri, folders)}:${result.range.start.line + 1}`;
+  return `LeanCode: cannot open ${result.name}: ${where} ${staleNote('deleted')}.`;
+}
+
 export interface ResultItem {
   label: string;
   description: string;
@@ -156,17 +200,30 @@ export interface ResultItem {
   result: SearchResult;
 }
 
-/** A QuickPick item: the name, `path:line` (1-based), and the score with a preview. */
-export function formatResult(result: SearchResult, folders: readonly WorkspaceFolderInfo[] = []): ResultItem {
+/**
+ * A QuickPick item: the name, `path:line` (1-based) with a note when the file was deleted or changed
+ * since indexing, and the score with a preview.
+ */
+export function formatResult(
+  result: SearchResult,
+  folders: readonly WorkspaceFolderInfo[] = [],
+  fileExists?: FileExists,
+): ResultItem {
   const preview = shortPreview(result.preview);
+  const reason = staleReason(result, fileExists);
+  const where = `${displayPath(result.uri, folders)}:${result.range.start.line + 1}`;
   return {
     label: result.name,
-    description: `${displayPath(result.uri, folders)}:${result.range.start.line + 1}`,
+    description: reason ? `${where} ${staleNote(reason)}` : where,
     detail: preview.length > 0 ? `${formatScore(result.score)}  ${preview}` : formatScore(result.score),
     result,
   };
 }
 
-export function formatResults(raw: unknown, folders: readonly WorkspaceFolderInfo[] = []): ResultItem[] {
-  return parseSearchResults(raw).map((result) => formatResult(result, folders));
+export function formatResults(
+  raw: unknown,
+  folders: readonly WorkspaceFolderInfo[] = [],
+  fileExists?: FileExists,
+): ResultItem[] {
+  return parseSearchResults(raw).map((result) => formatResult(result, folders, fileExists));
 }

@@ -299,7 +299,20 @@ local function one_line(text, limit)
   return text
 end
 
---- Quickfix items from a `leancode.search` answer (malformed entries are skipped).
+--- Why a `leancode.search` result is stale, worded as `leancode search` prints it: 'deleted' or 'changed'
+--- (the server's word, else as its file exists now: `"stale": true`), nil for a fresh one.
+local function stale_reason(result, filename)
+  if result.stale == 'deleted' or result.stale == 'changed' then
+    return result.stale
+  end
+  if result.stale == true then
+    return (vim.uv or vim.loop).fs_stat(filename) and 'changed' or 'deleted'
+  end
+  return nil
+end
+
+--- Quickfix items from a `leancode.search` answer (malformed entries are skipped). A hit whose file was
+--- deleted or changed since indexing says so after its name: `f (file deleted since indexing) [0.500] ...`.
 function M.to_items(results)
   local items = {}
   if type(results) ~= 'table' then
@@ -310,14 +323,18 @@ function M.to_items(results)
     if range and type(result.uri) == 'string' and type(range) == 'table' and type(range.start) == 'table' then
       local score = tonumber(result.score)
       local name = type(result.name) == 'string' and result.name or '?'
+      local filename = vim.uri_to_fname(result.uri)
+      local stale = stale_reason(result, filename)
       table.insert(items, {
-        filename = vim.uri_to_fname(result.uri),
+        filename = filename,
         lnum = (tonumber(range.start.line) or 0) + 1,
         col = (tonumber(range.start.character) or 0) + 1,
         end_lnum = type(range['end']) == 'table' and (tonumber(range['end'].line) or 0) + 1 or nil,
-        text = string.format('%s [%s] %s', name, score and string.format('%.3f', score) or '?',
+        text = string.format('%s%s [%s] %s', name, stale and (' (file ' .. stale .. ' since indexing)') or '',
+          score and string.format('%.3f', score) or '?',
           one_line(type(result.preview) == 'string' and result.preview or '', 120)),
-        user_data = { name = name, score = score, uri = result.uri },
+        type = stale and 'W' or nil,
+        user_data = { name = name, score = score, uri = result.uri, stale = stale },
       })
     end
   end

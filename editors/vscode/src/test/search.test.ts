@@ -1,10 +1,15 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
   buildSearchParams,
   displayPath,
   formatResult,
   formatResults,
+  localFileExists,
+  missingFileMessage,
   parseSearchResults,
   shortPreview,
   type SearchResult,
@@ -116,6 +121,70 @@ describe('formatResult', () => {
     assert.deepStrictEqual(
       items.map((item) => item.label),
       ['load_config', 'b'],
+    );
+  });
+});
+
+describe('a hit whose file was deleted or changed since indexing', () => {
+  const folders = [{ name: 'project', uri: rootUri }];
+  it('keeps the server\'s stale mark, and no mark for a fresh hit or a malformed one', () => {
+    const [stale, fresh, odd, named] = parseSearchResults([
+      { ...result(), stale: true },
+      { ...result(), stale: false },
+      { ...result(), stale: 'yes' },
+      { ...result(), stale: 'changed' },
+    ]);
+    assert.strictEqual(stale.stale, true);
+    assert.deepStrictEqual(fresh, result());
+    assert.deepStrictEqual(odd, result());
+    assert.strictEqual(named.stale, 'changed');
+  });
+  it('is marked as `leancode search` marks it: deleted when its file is gone, else changed', () => {
+    const stale = result({ stale: true });
+    const gone = () => false;
+    const there = () => true;
+    assert.strictEqual(formatResult(stale, folders, gone).description, 'pkg/config.py:42 (file deleted since indexing)');
+    assert.strictEqual(formatResult(stale, folders, there).description, 'pkg/config.py:42 (file changed since indexing)');
+    assert.strictEqual(formatResult(stale, folders).description, 'pkg/config.py:42 (file deleted since indexing)');
+    assert.strictEqual(
+      formatResult(result({ stale: 'changed' }), folders, gone).description,
+      'pkg/config.py:42 (file changed since indexing)',
+    );
+    assert.strictEqual(formatResult(result(), folders, gone).description, 'pkg/config.py:42');
+    const items = formatResults([{ ...result(), stale: true }, { ...result(), stale: false }], folders, gone);
+    assert.deepStrictEqual(
+      items.map((item) => item.description),
+      ['pkg/config.py:42 (file deleted since indexing)', 'pkg/config.py:42'],
+    );
+  });
+  it('checks a file: URI on disk, and leaves other schemes to VS Code', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leancode-stale-'));
+    try {
+      const file = path.join(dir, 'kept.py');
+      fs.writeFileSync(file, 'def f():\n    pass\n');
+      assert.strictEqual(localFileExists(pathToFileURL(file).toString()), true);
+      assert.strictEqual(localFileExists(pathToFileURL(path.join(dir, 'gone.py')).toString()), false);
+      assert.strictEqual(localFileExists('vscode-remote://ssh-remote+box/src/a.py'), true);
+      const items = formatResults(
+        [
+          { ...result({ uri: pathToFileURL(file).toString() }), stale: true },
+          { ...result({ uri: pathToFileURL(path.join(dir, 'gone.py')).toString() }), stale: true },
+        ],
+        [{ name: 'tmp', uri: pathToFileURL(dir).toString() }],
+        localFileExists,
+      );
+      assert.deepStrictEqual(
+        items.map((item) => item.description),
+        ['kept.py:42 (file changed since indexing)', 'gone.py:42 (file deleted since indexing)'],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('says why a deleted file does not open', () => {
+    assert.strictEqual(
+      missingFileMessage(result({ stale: true }), folders),
+      'LeanCode: cannot open load_config: pkg/config.py:42 (file deleted since indexing).',
     );
   });
 });
