@@ -167,17 +167,18 @@ def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) ->
     """Which of the same-named `units` (the likeliest first) the call means: no `@overload` stub where another is
     there; one that takes the call's number of arguments, where some do. In Python, of a name defined more than once
     in one scope, the definition in force when the call runs: `here` (the call is in the file), from the block
-    where they are defined, the last one above the call; from a function, or from another file, the last one."""
+    where they are defined, the last one above the call; from a function, or from another file, the last one. In
+    JavaScript and TypeScript, the last one (a function declaration is hoisted, a method defined again replaces it)."""
     units = [u for u in units if not overload_stub(u)] or units
     if call.arguments is not None and len(units) > 1:
         units = [u for u in units if (counts := parameter_counts(u)) is None
                  or counts[0] <= call.arguments <= counts[1]] or units
     first = units[0]
-    if first.language != "python":
+    if first.language not in ("python", "javascript", "typescript", "tsx"):
         return first
     block = _container(first, file_units)
     again = [u for u in units if u.qualified_name == first.qualified_name and _container(u, file_units) is block]
-    if here and _innermost(file_units, call.line) is block:  # it runs as the block does: after those above it
+    if first.language == "python" and here and _innermost(file_units, call.line) is block:  # runs after those above
         return max((u for u in again if u.start_line < call.line), key=lambda u: u.start, default=first)
     return max(again, key=lambda u: u.start)
 

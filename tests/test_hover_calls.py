@@ -16,7 +16,7 @@ from leancode.server.features.hover import compute_hover
 from leancode.server.workspace import Folder, Hit
 from leancode.units import extract_units
 
-EXTENSIONS = {"python": "py", "java": "java", "typescript": "ts", "go": "go", "rust": "rs"}
+EXTENSIONS = {"python": "py", "java": "java", "javascript": "js", "typescript": "ts", "go": "go", "rust": "rs"}
 
 
 def hover_at(tmp_path: Path, language: str, code: str, line: int, needle: str) -> str | None:
@@ -219,6 +219,16 @@ def load(path=None):
 new = load()
 '''
 
+JAVASCRIPT_AGAIN = """\
+const old = load();
+
+/** Reads the old format. */
+function load() {}
+
+/** Reads the new format. */
+function load() {}
+"""
+
 
 @pytest.mark.parametrize("language, code, line, needle, expected", [
     ("java", JAVA_OVERLOADS, 8, "fmt", "Two numbers."),  # the overload taking two arguments
@@ -227,6 +237,8 @@ new = load()
     ("python", PYTHON_AGAIN, 4, "load", "Reads the old format."),  # runs before the second definition
     ("python", PYTHON_AGAIN, 15, "load", "Reads the new format."),  # after it
     ("python", PYTHON_AGAIN, 8, "load", "Reads the new format."),  # in a function: runs once both are defined
+    ("javascript", JAVASCRIPT_AGAIN, 0, "load", "Reads the new format."),  # hoisted: the last declaration wins
+    ("typescript", JAVASCRIPT_AGAIN, 0, "load", "Reads the new format."),
 ])
 def test_a_name_defined_twice_means_the_definition_the_call_reaches(tmp_path, language, code, line, needle, expected):
     text = hover_at(tmp_path, language, code, line, needle)
