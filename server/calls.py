@@ -14,7 +14,8 @@ The call's shape decides where to look:
 Files are tried nearest first (fewest directory steps from the caller's, then path order), among the indexed
 functions of the caller's language family. A guess is told in the hover ("matched by name"). Of a name defined
 more than once in a file (Java's overloads, a Python function defined again), the call means one that takes its
-number of arguments where that tells them apart; in Python, the definition in force when the call runs.
+number of arguments where that tells them apart; in Python, the definition in force when the call runs; in
+JavaScript and TypeScript, the last (declarations are hoisted).
 """
 
 from __future__ import annotations
