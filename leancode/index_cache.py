@@ -1,15 +1,22 @@
 """The index's cache: a diskcache that stores raw bytes only, never pickles, and heals when damaged.
 
 diskcache unpickles whatever its database holds (CVE-2025-69872), so `SafeDisk` refuses
-to store or load anything but bytes, str, int and float. `IndexCache` keeps vectors as
-raw float32 bytes and records as JSON bytes; every value read back is validated, and a
-damaged one is a miss (dropped, with one warning per cache). A corrupt database is
-cleared and rebuilt with a warning.
+to store or load anything but bytes, str, int and float. diskcache also takes its settings
+(attributes, directories, PRAGMAs) and the names of its value files from the database, which
+a repository can ship: a database whose settings are not the ones LeanCode opens it with is
+rebuilt before diskcache reads them, and `SafeDisk` reads or removes only value files named as
+diskcache names them (`ab/cd/<28 hex>.val`, inside the cache directory), never through a link,
+never more than MAX_VALUE_BYTES. `IndexCache` keeps vectors as raw float32 bytes and records
+as JSON bytes; every value read back is validated, and a damaged one is a miss (dropped, with
+one warning per cache). A corrupt database is cleared and rebuilt with a warning.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
 import shutil
 import sqlite3
 import warnings
@@ -20,8 +27,12 @@ import diskcache
 import numpy as np
 
 from .index_store import safe_mkdir
+from .sources import FileSkipped, read_bytes
 
 CACHE_SIZE_LIMIT = 4 * 2**30
+MAX_VALUE_BYTES = 64 * 2**20  # one value file (a vector is 1.5 KB, a large file's parse record a few MB)
+# A value file's name as diskcache makes it (`Disk.filename`): two levels of directories, 28 hex digits, `.val`.
+_VALUE_FILE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{28}\.val")
 
 
 class UnsafeCacheValue(ValueError):
@@ -54,7 +65,47 @@ class SafeDisk(diskcache.Disk):
     def fetch(self, mode, filename, value, read):
         if mode == diskcache.core.MODE_PICKLE:
             raise UnsafeCacheValue("refusing to unpickle a cache value")
+        if mode in (diskcache.core.MODE_BINARY, diskcache.core.MODE_TEXT):  # a value file: the row names it
+            if type(filename) is not str or not _VALUE_FILE.fullmatch(filename):
+                raise UnsafeCacheValue(f"value file {str(filename)[:100]!r} is not one diskcache names")
+            try:  # OSError, as diskcache's own open raises it: a miss (the entry is written anew)
+                data = read_bytes(os.path.join(self._directory, filename), MAX_VALUE_BYTES, follow_symlinks=False)
+            except FileSkipped as error:
+                raise OSError(f"cache value file {filename}: {error}") from None
+            if mode == diskcache.core.MODE_TEXT:
+                return data.decode("utf-8")
+            return io.BytesIO(data) if read else data
         return super().fetch(mode, filename, value, read)
+
+    def remove(self, file_path):
+        if type(file_path) is str and _VALUE_FILE.fullmatch(file_path):  # any other name is not ours to delete
+            super().remove(file_path)
+
+
+def check_settings(directory: Path) -> None:
+    """Raise ValueError when the cache database in `directory` holds settings other than those LeanCode opens it
+    with: diskcache applies each one it finds (an attribute such as `_directory` moves the database out of the
+    index directory, a `sqlite_` one runs as a PRAGMA), so a database a repository ships must not choose them."""
+    database = directory / diskcache.core.DBNAME
+    if not os.path.lexists(database):
+        return
+    connection = sqlite3.connect(database)
+    try:
+        rows = connection.execute("SELECT key, value FROM Settings").fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return  # no settings to apply (diskcache writes its own)
+        raise
+    finally:
+        connection.close()
+    ours = diskcache.core.DEFAULT_SETTINGS
+    for key, value in rows:
+        if key in diskcache.core.METADATA or key == "size_limit":  # counts; the limit LeanCode passes wins
+            fits = type(value) in (int, float)
+        else:
+            fits = key in ours and type(value) in (int, str) and value == ours[key]
+        if not fits:
+            raise ValueError(f"cache setting {str(key)[:60]!r} = {str(value)[:60]!r} is not LeanCode's")
 
 
 _DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database",
@@ -96,6 +147,7 @@ class IndexCache:
     def _open(self) -> diskcache.Cache:
         try:
             safe_mkdir(self.directory)
+            check_settings(self.directory)
             cache = diskcache.Cache(str(self.directory), disk=SafeDisk, size_limit=CACHE_SIZE_LIMIT)
             cache.get("probe")
             return cache

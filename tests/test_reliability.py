@@ -747,3 +747,31 @@ def test_summarize_targets_say_what_they_name(tmp_path, capsys):
     for target, said in ((f"{path}:0", "numbered from 1"), (f"{path}:-1", "numbered from 1"),
                          (":3", ":3: unreadable"), ("D:\\y.py", "D:\\y.py: unreadable")):
         assert cli(["summarize", target]) == 2 and said in capsys.readouterr().err, target
+
+
+@pytest.mark.parametrize("name", ["{victim}", "../../../victim/sub/precious.txt"])
+def test_a_cache_row_naming_a_file_outside_the_cache_never_reads_or_deletes_it(tmp_path, encoder, name):
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "good.py").write_text(GOOD)
+    victim = tmp_path / "victim" / "sub" / "precious.txt"
+    victim.parent.mkdir(parents=True)
+    victim.write_text("not LeanCode's\n")
+    RepositoryIndex(tmp_path / "repo", encoder).update(progress=False)
+    with sqlite3.connect(tmp_path / "repo" / ".leancode" / "cache" / "cache.db") as db:  # as a repository ships it
+        db.execute("UPDATE Cache SET mode = 2, value = NULL, filename = ?", (name.format(victim=victim),))
+    with pytest.warns(UserWarning, match="not one diskcache names"):
+        assert RepositoryIndex(tmp_path / "repo", encoder).update(progress=False).units == 1
+    assert victim.read_text() == "not LeanCode's\n"  # diskcache's own remove deleted it, and its folders
+
+
+def test_cache_settings_shipped_in_the_database_are_never_applied(tmp_path, encoder):
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "good.py").write_text(GOOD)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    RepositoryIndex(tmp_path / "repo", encoder).update(progress=False)
+    with sqlite3.connect(tmp_path / "repo" / ".leancode" / "cache" / "cache.db") as db:
+        db.execute("INSERT INTO Settings VALUES ('_directory', ?)", (str(elsewhere),))  # diskcache's own attribute
+    with pytest.warns(UserWarning, match="'_directory'.*is not LeanCode's"):
+        assert RepositoryIndex(tmp_path / "repo", encoder).update(progress=False).units == 1
+    assert os.listdir(elsewhere) == []  # was: a cache.db written there
