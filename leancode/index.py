@@ -51,7 +51,7 @@ __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "Saf
 # about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
 EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
 # Skips that are told in a warning naming the file (the others are expected and only counted).
-_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable"})
+_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep"})
 
 
 @dataclass
@@ -396,7 +396,7 @@ class RepositoryIndex:
         try:
             return read_bytes(path, self.max_file_bytes, follow_symlinks=False)
         except FileSkipped as error:
-            skip(relative, error.reason, str(error))
+            skip(relative, error.reason, error.detail)
             return None
 
     def _write(self, snapshot: Snapshot, stats: UpdateStats) -> None:

@@ -86,13 +86,21 @@ def safe_mkdir(path: Path) -> None:
         os.chmod(path, 0o700, follow_symlinks=False)
 
 
+# Directories LeanCode nests in an index directory: cache/ab/cd/ holds diskcache's value files.
+MAX_INDEX_DEPTH = 3
+
+
 def refuse_symlinks(directory: Path) -> None:
-    """Raise UnsafeIndexDir when anything under `directory` is a symlink (walked without following any)."""
+    """Raise UnsafeIndexDir when anything under `directory` is a symlink (walked without following any), or a
+    directory is nested deeper than LeanCode nests them (MAX_INDEX_DEPTH: the walk stays bounded)."""
     for here, dirnames, filenames in os.walk(directory):
         for name in dirnames + filenames:
             if os.path.islink(os.path.join(here, name)):
                 raise UnsafeIndexDir(f"{os.path.join(here, name)} is a symlink inside the index directory; "
                                      "refusing to write through it (remove it)")
+        if dirnames and len(Path(here).relative_to(directory).parts) >= MAX_INDEX_DEPTH:
+            raise UnsafeIndexDir(f"{os.path.join(here, dirnames[0])} is nested deeper inside the index directory "
+                                 "than LeanCode writes; refusing it (remove the index directory to rebuild it)")
 
 
 def atomic_write(path: Path, write: Callable[[io.BufferedWriter], None]) -> None:

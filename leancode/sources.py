@@ -33,6 +33,7 @@ class FileSkipped(ValueError):
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason} ({detail})" if detail else reason)
         self.reason = reason
+        self.detail = detail
 
 
 def sha256(data: str | bytes) -> str:

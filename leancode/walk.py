@@ -5,7 +5,8 @@ does (the deepest matching pattern decides; an invalid pattern is left out, and 
 exponential time to match: more than MAX_STARS `*` in one path part). Vendored,
 build and tool directories (unless a `.leancodeignore` negation such as `!dist/` names
 them), generated files (by name, by a marker in their first lines, or minified),
-symlinks and names that are not UTF-8 are skipped, each told to `skip`.
+symlinks, names that are not UTF-8, directories that cannot be listed and directories nested more than
+MAX_DEPTH deep are skipped, each told to `skip`.
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ def _minified(line: bytes) -> bool:
 
 
 NOT_UTF8 = "file name not valid UTF-8"
+TOO_DEEP = "nested too deep"
+# Directories below the root a walk enters: deeper ones are skipped (a repository can nest thousands, and
+# os.walk recurses once a level: 1,000 raised RecursionError), far deeper than any source tree.
+MAX_DEPTH = 64
 
 
 def _utf8(name: str) -> bool:
@@ -164,16 +169,21 @@ def _utf8(name: str) -> bool:
         return False
 
 
-def walk_repository(root: Path, skip: Callable[[str, str], None],
+def walk_repository(root: Path, skip: Callable[..., None],
                     extra_skips: tuple[Path, ...] = ()) -> Iterator[tuple[str, Path, str]]:
     """(relative path, path, language) of every source file to index, in a stable order.
 
-    `skip(relative path, reason)` is told of each file or directory left out by name or
-    ignore rules; content checks (binary, size, generated markers) come later.
+    `skip(relative path, reason[, detail])` is told of each file or directory left out by name or
+    ignore rules, or that cannot be listed; content checks (binary, size, generated markers) come later.
     """
     ignores = _Ignores(root)
     extra = {p.resolve() for p in extra_skips}
-    for directory, dirnames, filenames in os.walk(root):
+
+    def unlistable(error: OSError) -> None:
+        relative = Path(error.filename).relative_to(root).as_posix() if error.filename else "."
+        skip(relative + "/", "unreadable", error.strerror or str(error))
+
+    for directory, dirnames, filenames in os.walk(root, onerror=unlistable):
         here = Path(directory)
         relative_dir = here.relative_to(root).as_posix()
         relative_dir = "" if relative_dir == "." else relative_dir
@@ -186,6 +196,8 @@ def walk_repository(root: Path, skip: Callable[[str, str], None],
                 continue
             if not _utf8(name):
                 skip(relative + "/", NOT_UTF8)
+            elif relative.count("/") >= MAX_DEPTH:
+                skip(relative + "/", TOO_DEEP, f"more than {MAX_DEPTH} directories below the root")
             elif (name in SKIP_DIRS or name.endswith(".egg-info")) and not ignores.reincluded(relative):
                 skip(relative + "/", VENDORED)
             elif path.is_symlink():

@@ -775,3 +775,46 @@ def test_cache_settings_shipped_in_the_database_are_never_applied(tmp_path, enco
     with pytest.warns(UserWarning, match="'_directory'.*is not LeanCode's"):
         assert RepositoryIndex(tmp_path / "repo", encoder).update(progress=False).units == 1
     assert os.listdir(elsewhere) == []  # was: a cache.db written there
+
+
+def nest(directory: Path, depth: int) -> Path:
+    """`depth` directories `d`, one in the other, in `directory` (made one by one: mkdir(parents=True) recurses)."""
+    for _ in range(depth):
+        directory = directory / "d"
+        directory.mkdir()
+    return directory
+
+
+def test_directories_nested_thousands_deep_are_skipped_and_named(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    deep = nest(tmp_path, 1100)  # os.walk recursed once a level: RecursionError ended the index
+    (deep / "deepest.py").write_text(GOOD.replace("load_config", "deepest"))
+    (tmp_path / "d" / "d" / "shallow.py").write_text(GOOD.replace("load_config", "shallow"))
+    with pytest.warns(UserWarning, match=r"(d/){65}: skipped: nested too deep"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 2 and stats.skipped == {"nested too deep": 1}
+
+
+def test_a_directory_that_cannot_be_listed_is_named(tmp_path, encoder, monkeypatch):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "c.py").write_text(GOOD)
+    scandir = os.scandir
+
+    def closed(path="."):  # chmod 000, as a user other than root meets it
+        if os.fspath(path).endswith("closed"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", closed)
+    with pytest.warns(UserWarning, match=r"closed/: skipped: unreadable \(Permission denied\)"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 1 and stats.skipped == {"unreadable": 1}
+
+
+def test_an_index_directory_nested_deeper_than_leancode_writes_is_refused(tmp_path, encoder):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / ".leancode" / "cache").mkdir(parents=True)
+    nest(tmp_path / ".leancode" / "cache", 1100)  # was: RecursionError
+    with pytest.raises(OSError, match="nested deeper inside the index directory"):
+        RepositoryIndex(tmp_path, encoder).update(progress=False)
