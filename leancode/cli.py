@@ -388,7 +388,7 @@ def _encoder(args: argparse.Namespace, built: dict):
     encoder = Encoder(threads=args.threads, backend=args.backend, table=args.table, **settings)
     made_by = built.get("model_path")
     if args.model is None and isinstance(made_by, str) and made_by != str(getattr(encoder, "path", "")):
-        print(f"leancode: the index was built with the model {made_by[:300]}; a model is never taken from the "
+        print(f"leancode: the index was built with the model {printable(made_by[:300])}; a model is never taken from the "
               "index directory: pass --model to use it", file=sys.stderr)
     if args.table is None and isinstance(built.get("table"), str):  # data, but chosen by the user alike
         print(f"leancode: the index was built with the importance table {printable(built['table'][:300])}; a table "
@@ -443,7 +443,7 @@ def _index(args: argparse.Namespace) -> int:
 
 
 _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file", "unreadable",
-                          "file name not valid UTF-8", "failed"})
+                          "file name not valid UTF-8", "failed", "nested too deep"})
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -15,11 +15,15 @@ from typing import Callable
 # What a terminal would act on or that splits a line: C0 and C1 controls (escape sequences, newlines), line and
 # paragraph separators, and the bidirectional overrides that reorder what is shown ("Trojan Source").
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates that are no undecodable byte of a file name (those are U+DC80-U+DCFF): JSON's `\ud800`.
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 def printable(text: str) -> str:
     """Repository text (a file name, a docstring, a generated line) for one line of terminal output: control
-    characters as escapes (`\\x1b`, `\\n`), undecodable bytes of a file name as `\\xNN`."""
+    characters as escapes (`\\x1b`, `\\n`), undecodable bytes of a file name as `\\xNN`, other lone surrogates
+    (a JSON file's `\\ud800`) as `\\ud800`."""
+    text = _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 

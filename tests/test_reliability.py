@@ -777,15 +777,27 @@ def test_cache_settings_shipped_in_the_database_are_never_applied(tmp_path, enco
     assert os.listdir(elsewhere) == []  # was: a cache.db written there
 
 
-def nest(directory: Path, depth: int) -> Path:
-    """`depth` directories `d`, one in the other, in `directory` (made one by one: mkdir(parents=True) recurses)."""
-    for _ in range(depth):
-        directory = directory / "d"
-        directory.mkdir()
-    return directory
+@pytest.fixture
+def nest():
+    """nest(directory, depth): `depth` directories `d`, one in the other, in `directory`, made and removed one by
+    one (mkdir(parents=True) and shutil.rmtree recurse: pytest could not clean them up)."""
+    made = []
+
+    def make(directory: Path, depth: int) -> Path:
+        for _ in range(depth):
+            directory = directory / "d"
+            directory.mkdir()
+            made.append(directory)
+        return directory
+
+    yield make
+    for directory in reversed(made):
+        for path in directory.iterdir():
+            path.unlink()
+        directory.rmdir()
 
 
-def test_directories_nested_thousands_deep_are_skipped_and_named(tmp_path, encoder):
+def test_directories_nested_thousands_deep_are_skipped_and_named(tmp_path, encoder, nest):
     (tmp_path / "good.py").write_text(GOOD)
     deep = nest(tmp_path, 1100)  # os.walk recursed once a level: RecursionError ended the index
     (deep / "deepest.py").write_text(GOOD.replace("load_config", "deepest"))
@@ -812,9 +824,21 @@ def test_a_directory_that_cannot_be_listed_is_named(tmp_path, encoder, monkeypat
     assert stats.files == 1 and stats.skipped == {"unreadable": 1}
 
 
-def test_an_index_directory_nested_deeper_than_leancode_writes_is_refused(tmp_path, encoder):
+def test_an_index_directory_nested_deeper_than_leancode_writes_is_refused(tmp_path, encoder, nest):
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / ".leancode" / "cache").mkdir(parents=True)
     nest(tmp_path / ".leancode" / "cache", 1100)  # was: RecursionError
     with pytest.raises(OSError, match="nested deeper inside the index directory"):
         RepositoryIndex(tmp_path, encoder).update(progress=False)
+
+
+def test_a_planted_manifest_cannot_drive_the_terminal_or_stop_search(tmp_path, capsys):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / ".leancode").mkdir()
+    (tmp_path / ".leancode" / "manifest.json").write_text(
+        '{"format": 1, "model_path": "m\\u001b[2J\\nleancode: fake", "table": "t\\ud800"}')  # JSON's lone surrogate
+    code = cli(["search", "read a config file", "--path", str(tmp_path), "--json", "--method", "slimcode"])
+    out, err = capsys.readouterr()
+    assert code == 0, err  # was: "error: 'utf-8' codec can't encode character '\ud800'"
+    assert "\x1b" not in err and "m\\x1b[2J\\nleancode: fake" in err and "t\\ud800" in err
+    assert json.loads(out)[0]["name"] == "load_config"
