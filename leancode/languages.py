@@ -135,12 +135,19 @@ def parser_for(language: str) -> tree_sitter.Parser:
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parsed_bytes(code: str) -> bytes:
     """The bytes tree-sitter reads for `code`: a lone \r (old Mac line ends) ends a line, as in editors and LSP, and
-    tree-sitter counts rows at \n only, so it reads \n there (one byte for one: every offset stays)."""
-    return (_LONE_CR.sub("\n", code) if "\r" in code else code).encode("utf-8")
+    tree-sitter counts rows at \n only, so it reads \n there (one byte for one: every offset stays); a lone
+    surrogate (half a UTF-16 pair, from a JSON escape), which UTF-8 cannot encode, reads as U+FFFD (three bytes,
+    as `CharOffsets` counts it)."""
+    code = _LONE_CR.sub("\n", code) if "\r" in code else code
+    try:
+        return code.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", code).encode("utf-8")
 
 
 def parse(code: str, language: str) -> tree_sitter.Tree:
@@ -174,14 +181,14 @@ def in_comment_or_string(code: str, language: str, row: int, byte_column: int) -
 
 
 class CharOffsets:
-    """Maps tree-sitter's byte offsets (UTF-8) to character offsets into the code, in O(log n)."""
+    """Maps tree-sitter's byte offsets (UTF-8, of `parsed_bytes`) to character offsets into the code, in O(log n)."""
 
     def __init__(self, code: str):
         self.ends: list[int] = []  # byte end of each non-ASCII character
         self.extra: list[int] = []  # extra bytes up to and including it
         extra = 0
         for m in re.finditer(r"[^\x00-\x7f]", code):
-            width = len(m.group().encode("utf-8")) - 1
+            width = len(m.group().encode("utf-8", "surrogatepass")) - 1  # a lone surrogate: 3, as U+FFFD
             self.ends.append(m.start() + extra + width + 1)
             extra += width
             self.extra.append(extra)

@@ -136,7 +136,7 @@ def removal_order(method: str, tokens: list[Token], pieces: list[int], table: Im
         return sorted(range(len(tokens)), key=lambda i: (_slimcode_level(tokens[i]), -i))
     if method == "random":
         order = list(range(len(tokens)))
-        random.Random(seed ^ zlib.crc32(code.encode("utf-8"))).shuffle(order)
+        random.Random(seed ^ zlib.crc32(code.encode("utf-8", "surrogatepass"))).shuffle(order)
         return order
     if method == "truncate":
         return range(len(tokens) - 1, -1, -1)

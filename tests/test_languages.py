@@ -644,6 +644,31 @@ def test_a_file_with_lone_carriage_returns_and_a_syntax_error_is_repaired_like_a
     assert "g" in [u.name for u in units]
 
 
+@pytest.mark.parametrize("language, code", [
+    ("python", 'def f(x):\n    """Half an emoji: \ud83d."""\n    return "\udfff" + x\n\n\ndef g():\n    return 1\n'),
+    ("javascript", "/** Half a pair: \ud800. */\nfunction f(x) { return '\ud800é' + x; }\nfunction g() { return 1; }\n"),
+    ("rust", '/// Half a pair.\nfn f(x: &str) -> String { format!("\udc00{}", x) }\nfn g() -> i32 { 1 }\n'),
+])
+def test_a_lone_surrogate_reads_as_a_replacement_character(language, code):
+    # Half a UTF-16 pair, as a JSON escape gives it (a corpus line, `leancode simplify --input`): UTF-8 cannot encode
+    # it, and parsing raised UnicodeEncodeError.
+    from leancode.simplify import simplify
+
+    def surrogates(text: str) -> list[str]:
+        return [c for c in text if 0xD800 <= ord(c) <= 0xDFFF]
+
+    units = extract_units(code, language)
+    assert [u.name for u in units] == ["f", "g"]
+    assert units[0].code.endswith(("+ x", "+ x; }", "x) }")) and surrogates(units[0].code)  # the code as written
+    assert [u.name for u in extract_units(code, language, as_mined=True)] == ["f", "g"]
+    line = code.splitlines()[1]
+    after = line.index(surrogates(line)[0]) + 1  # inside the string
+    assert in_comment_or_string(code, language, 1, len(line[:after].encode("utf-8", "surrogatepass")))
+    for method in ("leancode", "slimcode", "dietcode", "random", "truncate"):
+        result = simplify(units[0].code, language, ratio=0.3, method=method)
+        assert "".join(t.text for t in result.tokens) == "".join(units[0].code.split())
+
+
 @pytest.mark.parametrize("language, code, points", [
     ("python", '# merge(a)\ns = "merge(b)"\nt = f"{merge(c)}"\nmerge(d)\n', [(0, 3, True), (1, 6, True), (2, 8, False),
                                                                        (3, 1, False)]),
