@@ -19,6 +19,7 @@ import os
 import stat
 import time
 import warnings
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -225,6 +226,14 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
             raise FileNotFoundError(path) from None
         raise
     not_ours = "not an archive of arrays as LeanCode writes it"  # numpy's own words invite unpickling: never
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:  # LeanCode stores its arrays, never compresses them:
+            members = archive.infolist()  # a compressed one could inflate a few MB into many GB (a zip bomb)
+    except (zipfile.BadZipFile, ValueError):
+        members = None  # not a zip archive: numpy's load says what it is
+    if members is not None and any(m.compress_type != zipfile.ZIP_STORED or m.file_size > len(blob)
+                                   for m in members):
+        raise ValueError(f"compressed arrays, {not_ours}")
     try:
         data = np.load(io.BytesIO(blob), allow_pickle=False)
     except ValueError:

@@ -842,3 +842,21 @@ def test_a_planted_manifest_cannot_drive_the_terminal_or_stop_search(tmp_path, c
     assert code == 0, err  # was: "error: 'utf-8' codec can't encode character '\ud800'"
     assert "\x1b" not in err and "m\\x1b[2J\\nleancode: fake" in err and "t\\ud800" in err
     assert json.loads(out)[0]["name"] == "load_config"
+
+
+def test_a_compressed_snapshot_is_refused_before_it_inflates(tmp_path, encoder):
+    import zipfile
+
+    from numpy.lib import format as np_format
+
+    (tmp_path / "good.py").write_text(GOOD)
+    RepositoryIndex(tmp_path, encoder).update(progress=False)
+    snapshot = tmp_path / ".leancode" / "snapshot.npz"
+    with zipfile.ZipFile(snapshot, "w", zipfile.ZIP_DEFLATED) as archive:  # 256 MB of zeros in 256 KB; was: read
+        with archive.open("vectors.npy", "w", force_zip64=True) as handle:  # (twice) before any check, so a 40 MB
+            header = {"descr": "<f4", "fortran_order": False, "shape": (2**26 // 384, 384)}  # one took 40 GB
+            np_format.write_array_header_1_0(handle, header)
+            for _ in range(256):
+                handle.write(bytes(2**20))
+    with pytest.warns(UserWarning, match="compressed arrays"):
+        assert not RepositoryIndex(tmp_path, encoder).load()
