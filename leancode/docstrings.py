@@ -267,11 +267,17 @@ def returns_sentence(docstring: str | None, language: str) -> str:
     return f"Returns {sentence}."
 
 
+# The readers set inline tags and code spans aside as \x00n\x00 and \x01n\x01; a docstring's own (a control character in
+# a comment) read as one set aside (IndexError) or was never put back (a loop without end): it reads as a space.
+_MARKS = {0: " ", 1: " "}
+
+
 def first_sentence(docstring: str | None, language: str, as_mined: bool = False) -> str:
     """The summary of a docstring: its first sentence, markup stripped ("" when none). `as_mined`: the rule as
     the recorded corpus was labelled (see the module's docstring)."""
     if not docstring:
         return ""
+    docstring = docstring.translate(_MARKS)
     if language in ("java", "javascript", "typescript", "tsx"):  # Javadoc and JSDoc/TSDoc share tags and markup
         paragraph = _java_paragraph(docstring, language, as_mined)
         paragraph = paragraph if language == "java" else _markdown(paragraph, language, as_mined)

@@ -158,6 +158,12 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Weight of the prior, defaults to 1.", "Weight of the prior, defaults to 1."),  # a wrapped number, no list
     ("Return the :xp-ref:`array` of values.", "python", "Return the array of values.",
      "Return the array of values."),  # a role with a hyphen (it raised AttributeError)
+    # A control character the readers use to set tags and code spans aside reads as a space (it raised IndexError,
+    # or a lone one was never put back: a loop without end).
+    ("Sends \x0012\x00 bytes.", "javascript", "Sends 12 bytes.", "Sends 12 bytes."),
+    ("Sends `x` and \x011\x01 bytes.", "rust", "Sends x and 1 bytes.", "Sends x and 1 bytes."),
+    ("Sends \x013\x01 bytes.", "typescript", "Sends 3 bytes.", "Sends 3 bytes."),
+    ("Reads up to \x00 (NUL). Then stops.", "java", "Reads up to (NUL).", "Reads up to (NUL)."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
