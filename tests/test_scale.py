@@ -545,3 +545,29 @@ def test_index_arguments_that_cannot_work_are_refused_clearly(tmp_path, capsys):
         assert main(argv) == 2
         assert told in capsys.readouterr().err
     assert not (tmp_path / "idx").exists()
+
+
+@needs_scale
+@slow
+def test_a_lance_index_inside_a_repository_may_name_only_that_repository(tmp_path, capsys):
+    from leancode.cli import main
+
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    for folder, code in ((repo, 'def wrap_text(s):\n    """Wrap text into lines."""\n    return [s]\n'),
+                         (outside, 'def secret():\n    """Read the secret."""\n    return 1\n')):
+        folder.mkdir()
+        (folder / "m.py").write_text(code)
+    assert main(["index", "--store", "lance", str(repo)]) == 0  # its own .leancode: searched without flags
+    hits = _search_json(main, ["wrap text", "--path", str(repo), "--json"])
+    assert [h["name"] for h in hits] == ["wrap_text"]
+    # As shipped in a repository by its author: the store's manifest names a folder outside it.
+    manifest_path = repo / ".leancode" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["repositories"]["outside"] = str(outside)
+    manifest_path.write_text(json.dumps(manifest))
+    capsys.readouterr()
+    for argv in (["search", "read the secret", "--path", str(repo)], ["index", str(repo)]):
+        assert main(argv) == 2
+        assert "may hold only that repository" in capsys.readouterr().err
+    store = tmp_path / "shared"  # a shared index named by --index-dir may hold any repository
+    assert main(["index", "--store", "lance", "--index-dir", str(store), str(repo), str(outside)]) == 0
