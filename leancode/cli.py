@@ -21,6 +21,7 @@ from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
 from .units import extract_units
+from .walk import IGNORES_UNREAD
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 
@@ -451,7 +452,7 @@ def _index(args: argparse.Namespace) -> int:
 
 
 _NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file", "unreadable",
-                          "file name not valid UTF-8", "failed", "nested too deep"})
+                          "file name not valid UTF-8", "failed", "nested too deep", IGNORES_UNREAD})
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from .messages import printable
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
-from .walk import HEAD_BYTES, VENDORED, ignore_spec, is_generated, walk_repository
+from .walk import HEAD_BYTES, IGNORES_UNREAD, VENDORED, ignore_spec, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
            "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "since_indexing",
@@ -51,7 +51,7 @@ __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "Saf
 # about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
 EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
 # Skips that are told in a warning naming the file (the others are expected and only counted).
-_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep"})
+_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep", IGNORES_UNREAD})
 
 
 @dataclass

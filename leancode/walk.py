@@ -81,11 +81,14 @@ def valid_pattern(line: str) -> bool:
         return False
 
 
+IGNORES_UNREAD = "ignore rules not read"  # a .gitignore that is a symlink, a FIFO, unreadable...
+
+
 class _Ignores:
     """Nested .gitignore / .leancodeignore rules: the deepest matching pattern decides, as in git."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, root: Path, skip: Callable[..., None]):
+        self.root, self.skip = root, skip
         self.specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
         self.own: dict[str, pathspec.GitIgnoreSpec | None] = {}  # the .leancodeignore rules alone
 
@@ -98,7 +101,9 @@ class _Ignores:
         for source in sources:
             try:  # never through a symlink, never a FIFO
                 read = read_bytes(source, follow_symlinks=False).decode("utf-8", "replace").splitlines()
-            except FileSkipped:
+            except FileSkipped as skipped:
+                if os.path.lexists(source):  # there, but not read: its patterns leave nothing out
+                    self.skip(source.relative_to(self.root).as_posix(), IGNORES_UNREAD, str(skipped))
                 continue
             lines += read
             if source.name == ".leancodeignore":
@@ -176,7 +181,7 @@ def walk_repository(root: Path, skip: Callable[..., None],
     `skip(relative path, reason[, detail])` is told of each file or directory left out by name or
     ignore rules, or that cannot be listed; content checks (binary, size, generated markers) come later.
     """
-    ignores = _Ignores(root)
+    ignores = _Ignores(root, skip)
     extra = {p.resolve() for p in extra_skips}
 
     def unlistable(error: OSError) -> None:

@@ -23,6 +23,7 @@ from leancode.encoder import Encoder
 from leancode.index import SafeDisk, UnsafeCacheValue, IndexCache, RepositoryIndex, unit_key
 from leancode.search import SearchIndex, lexical_terms, rank, search
 from leancode.units import extract_units
+from leancode.walk import IGNORES_UNREAD, walk_repository
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 MODULES = ("textwrap.py", "shlex.py", "fnmatch.py")
@@ -431,3 +432,17 @@ def test_the_preview_is_the_docs_first_sentence_not_a_tag():
             "/** @param {number} n */\nfunction twice(n) {\n  return 2 * n;\n}\n")
     previews = [u["preview"] for u in parse_units(code, "javascript")["units"]]
     assert previews == ["Add the specified number of days to the given date.", "function twice(n) {"]
+
+
+@pytest.mark.parametrize("planted", ["symlink", "fifo", "directory"])
+def test_an_ignore_file_that_cannot_be_read_is_told_not_passed_over(tmp_path, planted):
+    (tmp_path / "repo").mkdir()
+    repo = tmp_path / "repo"
+    (repo / "kept.py").write_text("def kept():\n    return 1\n")
+    (tmp_path / "rules").write_text("kept.py\n")
+    {"symlink": lambda p: p.symlink_to(tmp_path / "rules"), "fifo": os.mkfifo,
+     "directory": lambda p: p.mkdir()}[planted](repo / ".gitignore")
+    skipped = []
+    found = [relative for relative, *_ in walk_repository(repo, lambda *told: skipped.append(told))]
+    assert found == ["kept.py"]  # its rules are not applied: nothing is left out by them
+    assert [(path, reason) for path, reason, _ in skipped] == [(".gitignore", IGNORES_UNREAD)]
