@@ -313,8 +313,13 @@ class Workspaces:
         from leancode.scale.search import search_store
 
         roots = store.manifest.get("repositories") or {}
+        try:
+            found = search_store(store, query_vector, query, top, include_tests=not tests_last)
+        except (OSError, ValueError) as error:  # damaged since it was opened: logged, as when it cannot be opened
+            self.log(f"leancode: searchIndex {path} not searched: {error}")
+            return []
         shared = []
-        for hit in search_store(store, query_vector, query, top, include_tests=not tests_last):
+        for hit in found:
             root = Path(roots.get(hit.unit.repo, path))
             shared.append(Hit(IndexedRepository(root), hit.unit, hit.score, hit.tier, tests_last and hit.test,
                               since_indexing(root / hit.unit.path, None)))

@@ -571,3 +571,21 @@ def test_a_lance_index_inside_a_repository_may_name_only_that_repository(tmp_pat
         assert "may hold only that repository" in capsys.readouterr().err
     store = tmp_path / "shared"  # a shared index named by --index-dir may hold any repository
     assert main(["index", "--store", "lance", "--index-dir", str(store), str(repo), str(outside)]) == 0
+
+
+@needs_scale
+def test_a_shared_index_damaged_after_it_was_opened_is_logged_not_raised(tmp_path, encoder):
+    """The editor's search over `searchIndex`: a table damaged after the store was opened is logged like one that
+    cannot be opened, so the workspace's own hits still answer."""
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    store = LanceStore(tmp_path, encoder_info(encoder))
+    sync(store, {"r": tmp_path}, [{**asdict(r), "code": "pass"} for r in _rows(10)],
+         lambda items: iter([([k for k, _, _ in items], _unit_vectors(len(items), encoder.dim))]),
+         RunStats(engine="test"), progress=False)
+    logged = []
+    workspaces = Workspaces(parse_settings({"searchIndex": str(tmp_path)})[0], logged.append)
+    assert workspaces.search("x", 5)  # opened and searched
+    shutil.rmtree(tmp_path / "db")
+    assert workspaces.search("x", 5) == [] and "not searched" in logged[-1] and "damaged" in logged[-1]
