@@ -505,6 +505,18 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     return units
 
 
+def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:
+    """The names that qualify a declaration's, outermost first, as `_units` qualifies a function's: the scopes around
+    it (`_function_query`'s); in Go, which has none, the interface's type, as a method's receiver type."""
+    kinds = {"type_spec"} if spec.name == "go" else spec.scopes | ({"object"} if spec.name in _JS else set())
+    names, parent = [], node.parent
+    while parent is not None:
+        if parent.type in kinds and (scope := _name(parent, spec)):
+            names.append(scope)
+        parent = parent.parent
+    return names[::-1]
+
+
 def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit | None:
     """The declaration without a body around the point (row, UTF-8 byte column) of `code` (an interface or abstract
     method, an overload signature: `LanguageSpec.declarations`) as a unit with its doc comment, or None. For the
@@ -516,11 +528,8 @@ def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit
     first, _ = _outer(node, spec)
     offsets = CharOffsets(code)
     start, end = offsets.char(first.start_byte), offsets.char(node.end_byte)
-    scope = node.parent  # the interface, class or trait (a Go interface: its type's name)
-    while scope is not None and scope.child_by_field_name("name") is None:
-        scope = scope.parent
     name = _name(node, spec)
-    return Unit(name=name, qualified_name=f"{_name(scope, spec)}.{name}" if scope is not None else name,
+    return Unit(name=name, qualified_name=".".join(_scope_names(node, spec) + [name]),
                 language=spec.name, start_line=first.start_point.row, end_line=node.end_point.row, start=start,
                 end=end, code=code[start:end], docstring=_doc_comment(first, spec), body="")
 

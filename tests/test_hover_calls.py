@@ -140,6 +140,14 @@ trait Shape {
 /// Not a shape's.
 fn area() -> f64 { 0.0 }
 """
+TS_NAMESPACED = """\
+namespace Text {
+    /** Formats a number. */
+    export function fmt(a: number): string;
+    export function fmt(a: string): string;
+    export function fmt(a: any): string { return String(a); }
+}
+"""
 JAVA_DECLARED = """\
 interface Shape {
     /** The area, in square units. */
@@ -158,6 +166,7 @@ abstract class Base {
     ("typescript", TS_DECLARED, 8, "run", "Runs the job once."),  # an abstract method
     ("typescript", TS_DECLARED, 12, "fmt", "Formats a number."),  # an overload signature
     ("typescript", TS_DECLARED, 13, "fmt", "Formats a number."),  # undocumented: its implementation's (the first's)
+    ("typescript", TS_NAMESPACED, 3, "fmt", "Formats a number."),  # in a namespace: named as its implementation
     ("go", GO_DECLARED, 4, "Area", "Area returns the area."),  # an interface's method
     ("rust", RUST_DECLARED, 3, "area", "The area."),  # a trait's method without a default
     ("java", JAVA_DECLARED, 2, "area", "The area, in square units."),  # Java's are units already
