@@ -21,7 +21,6 @@ from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
 from .units import extract_units
-from .walk import IGNORES_UNREAD
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 
@@ -389,8 +388,8 @@ def _encoder(args: argparse.Namespace, built: dict):
     encoder = Encoder(threads=args.threads, backend=args.backend, table=args.table, **settings)
     made_by = built.get("model_path")
     if args.model is None and isinstance(made_by, str) and made_by != str(getattr(encoder, "path", "")):
-        print(f"leancode: the index was built with the model {printable(made_by[:300])}; a model is never taken from the "
-              "index directory: pass --model to use it", file=sys.stderr)
+        print(f"leancode: the index was built with the model {printable(made_by[:300])}; a model is never taken "
+              "from the index directory: pass --model to use it", file=sys.stderr)
     if args.table is None and isinstance(built.get("table"), str):  # data, but chosen by the user alike
         print(f"leancode: the index was built with the importance table {printable(built['table'][:300])}; a table "
               "is never taken from the index directory: pass --table to use it", file=sys.stderr)
@@ -421,6 +420,8 @@ def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None,
 
 
 def _index(args: argparse.Namespace) -> int:
+    from .index import NAMED_SKIPS
+
     root = Path(args.path[0] if args.path else ".")
     scale_dir, built = _scale_index_dir(args, root.resolve())
     if scale_dir is not None:  # the lance store: one or many repositories, local or Ray engine
@@ -435,7 +436,7 @@ def _index(args: argparse.Namespace) -> int:
     index = _open_index(args, root)
     stats = index.update(progress=True)
     # Files a user may not expect to be left out, by name (ignored, vendored and generated ones only counted).
-    unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in _NAMED_SKIPS]
+    unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in NAMED_SKIPS]
     if args.json:
         print(json.dumps({**stats.as_json(), "skipped_files": unexpected, "index_dir": str(index.index_dir)},
                          indent=2))
@@ -449,10 +450,6 @@ def _index(args: argparse.Namespace) -> int:
         more = f", and {len(unexpected) - 10} more (--json lists all)" if len(unexpected) > 10 else ""
         print(f"leancode: files skipped: {named}{more}", file=sys.stderr)
     return 0
-
-
-_NAMED_SKIPS = frozenset({"binary", "too large", "symlink", "not a regular file", "unreadable",
-                          "file name not valid UTF-8", "failed", "nested too deep", IGNORES_UNREAD})
 
 
 def _search(args: argparse.Namespace) -> int:

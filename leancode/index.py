@@ -43,15 +43,17 @@ from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
 from .walk import HEAD_BYTES, IGNORES_UNREAD, VENDORED, ignore_spec, is_generated, walk_repository
 
-__all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "RepositoryIndex", "SafeDisk", "UnsafeCacheValue",
-           "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest", "since_indexing",
-           "unit_key", "walk_repository", "written_at", "MAX_UNIT_CHARS"]
+__all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "NAMED_SKIPS", "RepositoryIndex", "SafeDisk",
+           "UnsafeCacheValue", "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest",
+           "since_indexing", "unit_key", "walk_repository", "written_at", "MAX_UNIT_CHARS"]
 
 # Units per encoder call (between progress updates and cache commits): the first chunk, then as many as take
 # about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
 EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
-# Skips that are told in a warning naming the file (the others are expected and only counted).
+# Skips that are told in a warning naming the file (the others are expected and only counted), and those that
+# `leancode index` names as files a user may not expect to be left out.
 _WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep", IGNORES_UNREAD})
+NAMED_SKIPS = _WARN_REASONS | {"binary", "too large", "symlink", "not a regular file"}
 
 
 @dataclass

@@ -135,7 +135,6 @@ def parser_for(language: str) -> tree_sitter.Parser:
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parsed_bytes(code: str) -> bytes:
@@ -147,7 +146,9 @@ def parsed_bytes(code: str) -> bytes:
     try:
         return code.encode("utf-8")
     except UnicodeEncodeError:
-        return _LONE_SURROGATE.sub("\ufffd", code).encode("utf-8")
+        from .sources import without_lone_surrogates  # sources imports this module
+
+        return without_lone_surrogates(code).encode("utf-8")
 
 
 def parse(code: str, language: str) -> tree_sitter.Tree:
@@ -161,6 +162,11 @@ def _recent_tree(code: str, language: str) -> tree_sitter.Tree:
     return parse(code, language)
 
 
+def _node_at(code: str, language: str, row: int, byte_column: int) -> tree_sitter.Node:
+    """The smallest node at the point (row, UTF-8 byte column) of `code`."""
+    return _recent_tree(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
+
+
 # Code inside a string literal: f"{x}" (Python), `${x}` (JavaScript, TypeScript); prose inside code: JSX's text.
 _INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
 _PROSE = frozenset({"jsx_text"})
@@ -170,7 +176,7 @@ def in_comment_or_string(code: str, language: str, row: int, byte_column: int) -
     """Whether the point (row, UTF-8 byte column) of `code` lies in a comment, a string literal (a docstring
     included) or JSX text, but not in code interpolated into a string."""
     spec = spec_for(language)
-    node = _recent_tree(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
+    node = _node_at(code, language, row, byte_column)
     while node is not None:
         if node.type in _INTERPOLATIONS:
             return False
@@ -198,10 +204,6 @@ class CharOffsets:
         return byte - self.extra[k - 1] if k else byte
 
 
-def _node_at(code: str, language: str, row: int, byte_column: int) -> tree_sitter.Node:
-    return _recent_tree(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
-
-
 def declaration_node_at(code: str, language: str, row: int, byte_column: int) -> tree_sitter.Node | None:
     """The declaration without a body (`LanguageSpec.declarations`) around the point (row, UTF-8 byte column) of
     `code`, or None."""
@@ -220,8 +222,8 @@ def call_arguments(code: str, language: str, row: int, byte_column: int) -> int 
     """How many arguments the call whose callee's name is at the point (row, UTF-8 byte column) of `code` passes;
     None where no call is found there or the number is known only when the code runs."""
     node, point = _node_at(code, language, row, byte_column), (row, byte_column)
-    calls = spec_for(language).calls
-    while node is not None and node.type not in calls and node.type != "type_conversion_expression":
+    spec = spec_for(language)
+    while node is not None and node.type not in spec.calls and node.type != "type_conversion_expression":
         node = node.parent  # Go reads `F[int](x)` as a conversion to the type `F[int]`
     if node is None or node.type == "type_conversion_expression":
         return None if node is None else 1
@@ -230,5 +232,5 @@ def call_arguments(code: str, language: str, row: int, byte_column: int) -> int 
         return None  # a macro, or the point is in another call's arguments
     if arguments.type == "generator_expression":  # `f(x for x in xs)`
         return 1
-    passed = [child for child in arguments.named_children if child.type not in spec_for(language).comments]
+    passed = [child for child in arguments.named_children if child.type not in spec.comments]
     return None if any(child.type in _SPREADS for child in passed) else len(passed)

@@ -121,12 +121,11 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
 
 def declared_at(units: list[Unit], code: str, language: str, line: int, byte_column: int) -> Unit | None:
     """The declaration without a body at the point (`leancode.units.declaration_at`: an interface or abstract
-    method, an overload signature); an undocumented overload signature stands for its implementation, the next
-    function of its name in the file."""
+    method, an overload signature); an undocumented overload signature stands for its implementation
+    (`implementation`: the function of its name in the file)."""
     declared = declaration_at(code, language, line, byte_column)
     if declared is not None and declared.docstring is None:
-        return next((u for u in units if u.qualified_name == declared.qualified_name and u.start > declared.start),
-                    declared)
+        return implementation(declared, units) or declared
     return declared
 
 
