@@ -131,10 +131,9 @@ def parameter_counts(unit: Unit) -> tuple[int, float] | None:
     its parameters are not found (`x => x`). They are read from the first `(` after the last mention of its name
     outside brackets (not a decorator's `@get(...)`, nor a type parameter's `Fn(i32)`); a first `self`, `cls` or
     `this` is the receiver, not an argument."""
-    head = len(header(unit))
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # the header alone, not the whole function: it is lexed on every call hover
         warnings.simplefilter("ignore", ParseWarning)
-        tokens = [t.text for t in lex(unit.code, unit.language) if t.start < head and t.kind != COMMENT]
+        tokens = [t.text for t in lex(unit.code[:len(header(unit))], unit.language) if t.kind != COMMENT]
     opening, closing = set("([{<"), set(")]}>")
     if unit.language == "python":  # Python's `<` compares
         opening, closing = opening - {"<"}, closing - {">"}
