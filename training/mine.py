@@ -258,6 +258,7 @@ def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages:
                   npm_packages: Sequence[str] = ()) -> list[MineTask]:
     """One task per source, in dedupe order: the standard library/JDK, the packages in list order, local ones."""
     tasks: list[MineTask] = []
+    local = _local_names(local_sources)
     for language in languages:
         if language == "python":
             if stdlib:
@@ -274,7 +275,7 @@ def _source_tasks(task: Callable[..., MineTask], languages: list[str], packages:
             listed = tuple(npm_packages) or (JS_PACKAGES + MORE_JS_PACKAGES if language == "javascript"
                                              else TS_PACKAGES + MORE_TS_PACKAGES)
             tasks += [task(language, name, "npm", "package") for name in dict.fromkeys(listed)]
-        for name, path in _local_names(local_sources).items():
+        for name, path in local.items():
             tasks.append(task(language, name, "local", "package", str(path)))
     return tasks
 
