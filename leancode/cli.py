@@ -410,13 +410,20 @@ def _scale_index_dir(args: argparse.Namespace, root: Path) -> tuple[Path | None,
         raise ValueError(f"{index_dir} holds a lance index; use another --index-dir for the embedded store")
     if lance and not args.index_dir:  # a repository's own index directory (SECURITY.md): it may name only itself
         named = built.get("repositories") or {}
-        outside = [str(p) for p in (named.values() if isinstance(named, dict) else [named])
-                   if not isinstance(p, str) or not Path(root, p).resolve().is_relative_to(root)]
+        outside = [str(p) for p in (named.values() if isinstance(named, dict) else [named]) if not _inside(root, p)]
         if outside:
             raise ValueError(f"{printable(str(index_dir))} holds a lance index of repositories outside "
                              f"{printable(str(root))} ({printable(', '.join(outside[:3]))}); an index inside a "
                              "repository may hold only that repository: pass --index-dir for a shared one")
     return (index_dir if store == "lance" or store is None and lance else None), built
+
+
+def _inside(root: Path, path) -> bool:
+    """Whether a path an index names (any JSON value) is `root` or under it."""
+    try:
+        return isinstance(path, str) and Path(root, path).resolve().is_relative_to(root)
+    except (OSError, ValueError):  # a NUL byte, a loop of links
+        return False
 
 
 def _index(args: argparse.Namespace) -> int:

@@ -569,6 +569,10 @@ def test_a_lance_index_inside_a_repository_may_name_only_that_repository(tmp_pat
     for argv in (["search", "read the secret", "--path", str(repo)], ["index", str(repo)]):
         assert main(argv) == 2
         assert "may hold only that repository" in capsys.readouterr().err
+    manifest["repositories"] = {"repo": str(repo), "odd": "a\0b"}  # no path at all: refused alike
+    manifest_path.write_text(json.dumps(manifest))
+    assert main(["search", "wrap text", "--path", str(repo)]) == 2
+    assert "may hold only that repository" in capsys.readouterr().err
     store = tmp_path / "shared"  # a shared index named by --index-dir may hold any repository
     assert main(["index", "--store", "lance", "--index-dir", str(store), str(repo), str(outside)]) == 0
 
