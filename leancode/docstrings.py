@@ -27,10 +27,12 @@ _PY_SECTION = re.compile(
     r"|vartype|returns?|rtype|yields?|ytype|meta)\b"
     r"|>>>|\.\. |@\w+|[-=~^*]{3,}\s*$)")
 _SIGNATURE_LINE = re.compile(r"^[\w.]+\(.*\)\s*(?:->.*)?$")
-_REST_ROLE = re.compile(r":[\w.+-]+(?::[\w.+-]+)*:`([^`]*)`")
+# A role is a few short names (`:py:meth:`); unbounded, each colon of a long `a:b:c...` run was tried to its end: quadratic
+_REST_ROLE = re.compile(r":[\w.+-]{1,64}(?::[\w.+-]{1,64}){0,7}:`([^`]*)`")
 _EPYTEXT = re.compile(r"\b[LCIBMU]\{([^{}]*)\}")
 _JAVADOC_INLINE = re.compile(r"\{@(\w+)\s*((?:[^{}]|\{[^{}]*\})*)\}")
-_HTML_BLOCK = re.compile(r"<\s*/?\s*(?:p|br|ul|ol|li|pre|table|tr|td|th|h\d|dl|dt|dd|blockquote|hr|div)\b[^>]*>",
+# A tag holds no "<" (with `[^>]*`, each of many unclosed "<p" scanned to the end: quadratic)
+_HTML_BLOCK = re.compile(r"<\s*/?\s*(?:p|br|ul|ol|li|pre|table|tr|td|th|h\d|dl|dt|dd|blockquote|hr|div)\b[^<>]*>",
                          re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
@@ -53,16 +55,21 @@ def _before_list(lines: list[str]) -> list[str]:
     return lines
 
 
+_NEXT_VISIBLE = re.compile(r"\s*(\S?)")
+
+
 def _sentence(paragraph: str, as_mined: bool = False) -> str:
-    """The first sentence of one paragraph (all of it when no sentence end is found). Not an end: an
+    """The first sentence of one paragraph, its whitespace single spaces (all of it when no sentence end is found).
+    Not an end: an
     abbreviation ("e.g."), and unless `as_mined`, an ellipsis or a doubled "!" before a word that is not
     capitalised ("wait... then", "n!! (double factorial)"); a full-width stop is one ("。")."""
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
-        word = re.search(r"(\S+)$", paragraph[:m.start()])
-        if word is not None and word.group(1).lower().lstrip("(\"'") in _ABBREVIATIONS:
+        # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
+        word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
+        if word and word.lower().lstrip("(\"'") in _ABBREVIATIONS:
             continue
-        if not as_mined and word is not None and word.group(1).endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
-            after = paragraph[m.end():].lstrip()[:1]
+        if not as_mined and word and word.endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
+            after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)
             if after and not after.isupper():
                 continue
         return paragraph[:m.end()]
@@ -140,9 +147,20 @@ def _javadoc_inline(m: re.Match, keep: list[str], as_mined: bool = False) -> str
 
 _JAVADOC_RETURN = re.compile(r"\{@return\s+((?:[^{}]|\{[^{}]*\})*)\}")  # {@return the count}
 _JAVADOC_SUMMARY = re.compile(r"\{@summary\s+((?:[^{}]|\{[^{}]*\})*)\}")
-_PRE_BLOCK = re.compile(r"<pre\b.*?</pre\s*>", re.I | re.S)
+_PRE_OPEN = re.compile(r"<pre\b", re.I)
+_PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _JSDOC_DESCRIPTION = re.compile(r"^\s*@(?:summary|description|desc)\s+((?:(?!^\s*@\w).)+)", re.M | re.S)
+
+
+def _without_pre_blocks(text: str) -> str:
+    """Each closed <pre> block as a paragraph break, in one pass (a lazy regex scanned to the end again from every
+    unclosed `<pre`: quadratic)."""
+    kept, position = [], 0
+    while (opened := _PRE_OPEN.search(text, position)) and (closed := _PRE_CLOSE.search(text, opened.end())):
+        kept += [text[position:opened.start()], "\n\n"]
+        position = closed.end()
+    return "".join(kept) + text[position:]
 
 
 def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = False) -> str:
@@ -159,7 +177,7 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
             text = found[0].group(1) if found else ""
         text = _JAVADOC_SUMMARY.sub(r"\1\n\n", text)  # Javadoc renders these as the first sentence
         text = _JAVADOC_RETURN.sub(lambda m: f"Returns {m.group(1).strip().rstrip('.')}.", text)
-        text = _PRE_BLOCK.sub("\n\n", text)  # a code sample is no sentence
+        text = _without_pre_blocks(text)  # a code sample is no sentence
         if language != "java":  # `Array<T>` is code, not an HTML tag
             text = _CODE_SPAN.sub(lambda m: (keep.append(m.group()), f"\x00{len(keep) - 1}\x00")[1], text)
     text = _JAVADOC_INLINE.sub(lambda m: _javadoc_inline(m, keep, as_mined), text)
@@ -241,11 +259,15 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
 # (`type: text` or text), NumPy `Returns` / `-------` / a type line / an indented line, Javadoc and JSDoc `@return(s)`;
 # the indentation before each is read within its line (`^\s*` tried every blank line below each line start).
 _REST_RETURN = re.compile(r"^[ \t]*:returns?:\s*(\S.*)$", re.M)
-_GOOGLE_RETURN = re.compile(r"^([ \t]*)Returns?:\s*\n\1\s+(?:[\w\[\], .|]+:\s+)?(\S.*)$", re.M)
-_NUMPY_RETURN = re.compile(r"^([ \t]*)Returns\s*\n\1-{3,}\s*\n\1\S.*\n\1\s+(\S.*)$", re.M)
+# Blank lines between are read one line at a time (`\s*\n\1\s+` tried every split of them: quadratic).
+_BLANK_LINES = r"\n(?:[ \t]*\n)*?"
+_GOOGLE_RETURN = re.compile(rf"^([ \t]*)Returns?:[ \t]*{_BLANK_LINES}\1[ \t]+(?:[\w\[\], .|]+:\s+)?(\S.*)$", re.M)
+_NUMPY_RETURN = re.compile(
+    rf"^([ \t]*)Returns[ \t]*\n\1-{{3,}}[ \t]*{_BLANK_LINES}\1\S.*{_BLANK_LINES}\1[ \t]+(\S.*)$", re.M)
 # The text after `@returns {type}`: never the type itself, nor the next tag ("@returns {number}" says no more). Space
-# before the tag within its line only: `^\s*\*?\s*` took cubic time on a comment of blank lines (2,000: 30 s).
-_TAG_RETURN = re.compile(r"^[ \t]*\*?[ \t]*@returns?(?:[ \t]*\{[^{}]*\})?\s+(?![{@])(\S.*)$", re.M)
+# before the tag within its line only: `^\s*\*?\s*` took cubic time on a comment of blank lines (2,000: 30 s), and
+# `[ \t]*\*?[ \t]*` quadratic on a line of spaces.
+_TAG_RETURN = re.compile(r"^[ \t]*(?:\*[ \t]*)?@returns?(?:[ \t]*\{[^{}]*\})?\s+(?![{@])(\S.*)$", re.M)
 
 
 def returns_sentence(docstring: str | None, language: str) -> str:

@@ -585,3 +585,27 @@ def test_the_author_s_return_line_is_shown_before_any_guess():
     [unit] = extract_units(code, "python")
     [summary] = summarize_units([unit], None)  # no model needed: the author said it
     assert (summary.source, summary.text) == (DOCUMENTATION, "Returns the number of values.")
+
+
+# Each once took quadratic time in one of the readers' patterns (a look-back per sentence stop, a lazy `<pre>`
+# block, an unbounded reST role, `[ \t]*\*?[ \t]*` on a line of spaces): a hover on such a comment hung for minutes.
+HOSTILE_DOCSTRINGS = [
+    "e.g. " * 20_000,
+    "x!! " * 25_000,
+    ":paramWord" * 10_000,
+    "<pre " * 20_000,
+    "<p " * 30_000,
+    " " * 100_000,
+    "Returns:\n" + " \n" * 50_000,
+]
+
+
+@pytest.mark.parametrize("language", ["python", "java", "javascript", "rust", "go"])
+def test_hostile_doc_comments_are_read_in_linear_time(language):
+    import time
+
+    began = time.process_time()
+    for docstring in HOSTILE_DOCSTRINGS:
+        first_sentence(docstring, language), returns_sentence(docstring, language)
+        first_sentence(docstring, language, as_mined=True)
+    assert time.process_time() - began < 5
