@@ -275,6 +275,7 @@ def returns_sentence(docstring: str | None, language: str) -> str:
     author's word for a docstring whose only prose is its parameter and return lists."""
     if not docstring:
         return ""
+    docstring = docstring[:READ_LIMIT]
     if language in ("java", "javascript", "typescript", "tsx"):
         found = _TAG_RETURN.search(docstring)
         text = found and found.group(1)
@@ -291,6 +292,9 @@ def returns_sentence(docstring: str | None, language: str) -> str:
     return f"Returns {sentence}."
 
 
+# What the hover reads of a docstring: its summary lies in the first lines, and no reader's time grows past this.
+READ_LIMIT = 50_000
+
 # The readers set inline tags and code spans aside as \x00n\x00 and \x01n\x01; a docstring's own (a control character in
 # a comment) read as one set aside (IndexError) or was never put back (a loop without end): it reads as a space.
 _MARKS = {0: " ", 1: " "}
@@ -301,7 +305,7 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
     the recorded corpus was labelled (see the module's docstring)."""
     if not docstring:
         return ""
-    docstring = docstring.translate(_MARKS)
+    docstring = (docstring if as_mined else docstring[:READ_LIMIT]).translate(_MARKS)
     if language in ("java", "javascript", "typescript", "tsx"):  # Javadoc and JSDoc/TSDoc share tags and markup
         paragraph = _java_paragraph(docstring, language, as_mined)
         paragraph = paragraph if language == "java" else _markdown(paragraph, language, as_mined)

@@ -609,3 +609,12 @@ def test_hostile_doc_comments_are_read_in_linear_time(language):
         first_sentence(docstring, language), returns_sentence(docstring, language)
         first_sentence(docstring, language, as_mined=True)
     assert time.process_time() - began < 5
+
+
+def test_the_hover_reads_a_bounded_prefix_of_a_docstring():
+    from leancode.docstrings import READ_LIMIT
+
+    endless = "Counts the values.\n" + "x" * READ_LIMIT + "\nReturns:\n    the count\n"
+    assert first_sentence(endless, "python") == "Counts the values."
+    assert returns_sentence(endless, "python") == ""  # past the limit: not read
+    assert returns_sentence(endless[-40:], "python") == "Returns the count."
