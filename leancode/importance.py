@@ -193,13 +193,11 @@ class TableBuilder:
 
 
 TASKS = ("search", "summarize")
-# Languages sharing another's table.
-_TABLE_ALIASES = {"tsx": "typescript"}
 
 
 def default_table_dir(language: str, task: str = "search") -> Path:
-    language = spec_for(language).name
-    return TABLES_DIR / f"{_TABLE_ALIASES.get(language, language)}-{task}"
+    spec = spec_for(language)
+    return TABLES_DIR / f"{spec.read_as or spec.name}-{task}"
 
 
 def _shipped_table_dir(language: str, task: str) -> Path:

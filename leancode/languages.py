@@ -49,6 +49,8 @@ class LanguageSpec:
     # Doc comments begin with the function's name by the language's convention (Go: go.dev/doc/comment), so a
     # generated summary does too, spelled as the code spells it.
     doc_leads_with_name: bool = False
+    # A dialect read by another language's importance tables and summarizer (TSX, never mined, as TypeScript).
+    read_as: str = ""
 
 
 _JS_COMMON = dict(
@@ -87,7 +89,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
         declarations=_TS_DECLARATIONS, **_JS_COMMON,
     ),
     "tsx": LanguageSpec("tsx", "tree_sitter_typescript", entry="language_tsx", extensions=(".tsx",),
-                        declarations=_TS_DECLARATIONS, **_JS_COMMON),
+                        declarations=_TS_DECLARATIONS, read_as="typescript", **_JS_COMMON),
     "go": LanguageSpec(
         "go", "tree_sitter_go", extensions=(".go",),
         atomic=frozenset({"interpreted_string_literal", "raw_string_literal", "rune_literal"}),

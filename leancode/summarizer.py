@@ -74,9 +74,6 @@ CONFIDENCE_SCORES = {
 # (int8 there moved BLEU more). The shipped threshold is calibrated in int8, the precision served.
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
-# A dialect goes where the manifest routes its language, unless it routes the dialect itself: TSX (TypeScript with
-# JSX, never mined, so no set measures it) is read by TypeScript's model, as TypeScript is.
-ROUTED_AS = {"tsx": "typescript"}
 # Tied to the encoder's word embeddings; never saved.
 SHARED_KEYS = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
 
@@ -374,7 +371,10 @@ class Summarizer:
 
     def for_language(self, language: str | None) -> "Summarizer":
         """The model that summarizes `language` (this one unless the manifest routes it elsewhere)."""
-        where = self.routes.get(language) or self.routes.get(ROUTED_AS.get(language))
+        # A dialect goes where the manifest routes the language it is read as, unless it routes the dialect itself
+        from .languages import LANGUAGES
+
+        where = self.routes.get(language) or self.routes.get(getattr(LANGUAGES.get(language), "read_as", None))
         if where is None:
             return self
         with self._lock:
