@@ -519,7 +519,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
     stale = [since_indexing(file_of(hit.unit), indexed) for hit in hits]
     if as_json:
         print(json.dumps([{**hit.as_json(), **_repository_fields(hit), "file": str(file_of(hit.unit)),
-                           "stale": bool(gone)} for hit, gone in zip(hits, stale)], indent=2))
+                           "stale": gone or False} for hit, gone in zip(hits, stale)], indent=2))
         return
     dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
     for hit, gone in zip(hits, stale):

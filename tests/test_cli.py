@@ -214,7 +214,7 @@ def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys)
     capsys.readouterr()
     assert main(["search", "escape html", "--path", str(tmp_path), "--no-update", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
-    assert [(h["name"], h["stale"]) for h in hits] == [("escape_html", False), ("strip_tags", True)]
+    assert [(h["name"], h["stale"]) for h in hits] == [("escape_html", False), ("strip_tags", "deleted")]
     copy = hits[0]["also_at"]  # one row for both copies: the first-ranked, naming the other
     assert {hits[0]["path"], *(c["path"] for c in copy)} == {"escape.py", "esm/escape.py"}
     assert copy[0]["line"] == 1 and copy[0]["qualified_name"] == "escape_html" and hits[1]["also_at"] == []

@@ -506,7 +506,7 @@ def test_the_server_shows_the_shared_index_as_leancode_search_does(tmp_path, cap
             == [(h["file"], h["line"], h["qualified_name"], h["stale"]) for h in terminal]
     names = [h["name"] for h in editor]
     assert names.count("wrap_text") == 1 and names.index("test_wrap_text_into_lines") < 3  # asked for: with the code
-    assert any(h["name"] == "fold" and h["stale"] for h in editor)
+    assert any(h["name"] == "fold" and h["stale"] == "deleted" for h in editor)
 
 
 @needs_scale

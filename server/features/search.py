@@ -21,7 +21,7 @@ def hit_json(hit: Hit) -> dict:
             "range": {"start": {"line": unit.start_line, "character": 0},
                       "end": {"line": unit.end_line + 1, "character": 0}},
             "name": unit.qualified_name, "language": unit.language, "score": round(hit.score, 6),
-            "preview": unit.preview, "stale": hit.stale is not None}
+            "preview": unit.preview, "stale": hit.stale or False}  # "deleted", "changed" or false
 
 
 def search_arguments(args: tuple, default_top: int) -> tuple[str, int]:
