@@ -518,7 +518,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
 
     stale = [since_indexing(file_of(hit.unit), indexed) for hit in hits]
     if as_json:
-        print(json.dumps([{**hit.as_json(), **_repository_fields(hit), "file": str(file_of(hit.unit)),
+        print(json.dumps([{**_with_repositories(hit, hit.as_json()), "file": str(file_of(hit.unit)),
                            "stale": gone or False} for hit, gone in zip(hits, stale)], indent=2))
         return
     dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
@@ -535,12 +535,13 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
               + (f"  (also at: {copies})" if copies else ""))
 
 
-def _repository_fields(hit) -> dict:
-    """A lance index's hit: its repository, and each copy's (the same code may be in another repository)."""
+def _with_repositories(hit, fields: dict) -> dict:
+    """A hit's JSON `fields`, and for a lance index's hit its repository and each copy's (the same code may be in
+    another repository)."""
     if getattr(hit.unit, "repo", None) is None:
-        return {}
-    return {"repo": hit.unit.repo, "also_at": [{**also, "repo": copy.repo}
-                                               for also, copy in zip(hit.as_json()["also_at"], hit.copies)]}
+        return fields
+    return {**fields, "repo": hit.unit.repo,
+            "also_at": [{**also, "repo": copy.repo} for also, copy in zip(fields["also_at"], hit.copies)]}
 
 
 def main(argv: list[str] | None = None) -> int:
