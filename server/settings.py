@@ -40,16 +40,17 @@ class Settings:
     index_on_startup: bool = True
     threads: int | None = None  # encoder threads (torch intra-op); None: torch's default
     search_index: str | None = None  # a lance index (`leancode index --store lance`) searched beside the workspace
+    table: str | None = None  # an importance table directory for its language's functions (`leancode index --table`)
 
     @property
     def encoder_key(self) -> tuple:
         """What needs a new encoder (a reload) when it changes."""
-        return (self.model_path, self.threads)
+        return (self.model_path, self.threads, self.table)
 
     @property
     def index_key(self) -> tuple:
         """What needs the repository indexes rebuilt (or reopened) when it changes."""
-        return (self.model_path, self.method, self.ratio, self.languages, self.exclude)
+        return (self.model_path, self.method, self.ratio, self.languages, self.exclude, self.table)
 
 
 _KEYS = {  # camelCase key -> field name
@@ -57,7 +58,7 @@ _KEYS = {  # camelCase key -> field name
     "summarizerPath": "summarizer_path",
     "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "hybrid": "hybrid",
     "top": "top", "debounceMs": "debounce_ms", "indexOnStartup": "index_on_startup", "threads": "threads",
-    "searchIndex": "search_index",
+    "searchIndex": "search_index", "table": "table",
 }
 assert set(_KEYS.values()) == {f.name for f in fields(Settings)}
 
@@ -82,7 +83,7 @@ def _check(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
             raise SettingsError(f"{key} must be a number from 0 to below 1 (1 removes every token), not {value!r}")
         return float(value)
-    if name in ("model_path", "summarizer_path", "search_index"):
+    if name in ("model_path", "summarizer_path", "search_index", "table"):
         if value is not None and not isinstance(value, str):
             raise SettingsError(f"{key} must be a path (string) or null")
         return value or None

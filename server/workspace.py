@@ -121,8 +121,10 @@ class Workspaces:
         with self._encoder_lock:
             s = self.settings
             if self._encoder is None or self._encoder_key != s.encoder_key:
-                self.log(f"leancode: loading encoder {s.model_path or '(packaged model)'}")
-                self._encoder = Encoder(model=s.model_path, method=s.method, ratio=s.ratio, threads=s.threads)
+                self.log(f"leancode: loading encoder {s.model_path or '(packaged model)'}"
+                         + (f" with the importance table {s.table}" if s.table else ""))
+                self._encoder = Encoder(model=s.model_path, method=s.method, ratio=s.ratio, threads=s.threads,
+                                        table=s.table)
                 self._encoder_key = s.encoder_key
             if (self._encoder.method, self._encoder.ratio) != (s.method, s.ratio):
                 self._encoder = self._encoder.configured(s.method, s.ratio)

@@ -396,3 +396,26 @@ def test_an_edit_below_a_form_feed_or_line_separator_lands_on_its_line():
             text="gamma_ray"))
         assert document.source == f"x = 1{odd}2\ndef gamma_ray():\n    return 1\n", repr(odd)
     assert TextDocument("file:///b.py", "a\r\nb\rc\nd").lines == ("a\r\n", "b\r", "c\n", "d")
+
+
+def test_the_table_setting_serves_the_index_leancode_index_built_with_that_table(tmp_path):
+    import shutil
+
+    from leancode.cli import main
+    from leancode.importance import default_table_dir
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    table = tmp_path / "my-table"
+    shutil.copytree(default_table_dir("python"), table)  # a table of its own: the shipped one, as a user's copy
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "words.py").write_text("def count_words(text):\n    return len(text.split())\n\n\n"
+                                   "def shout(text):\n    return text.upper() + '!'\n")
+    assert main(["index", str(root), "--table", str(table)]) == 0
+    mine = Workspaces(parse_settings({"table": str(table)})[0])
+    stats = mine.update(mine.add_folder(root))
+    assert (stats.embedded, stats.reused) == (0, 2)  # the CLI's vectors: same table, same cache key
+    assert mine.encoder.table == str(table.resolve())
+    shipped = Workspaces(parse_settings({})[0])
+    assert shipped.update(shipped.add_folder(root)).embedded == 2  # the shipped tables: other vectors

@@ -45,6 +45,7 @@ export interface ServerSettings {
   modelPath?: string | null;
   summarizerPath?: string | null;
   searchIndex?: string | null;
+  table?: string | null;
   languages?: string[];
   exclude?: string[];
   showSimplified?: boolean;
@@ -62,6 +63,7 @@ export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
   'modelPath',
   'summarizerPath',
   'searchIndex',
+  'table',
   'languages',
   'exclude',
   'showSimplified',
@@ -126,12 +128,12 @@ export function toServerSettings(
   if (typeof raw.summaryRatio === 'number' && Number.isFinite(raw.summaryRatio)) {
     settings.summaryRatio = Math.min(MAX_RATIO, Math.max(0, raw.summaryRatio));
   }
-  for (const key of ['modelPath', 'summarizerPath', 'searchIndex'] as const) {
+  for (const key of ['modelPath', 'summarizerPath', 'searchIndex', 'table'] as const) {
     const path = nonEmptyString(raw[key]);
     if (path !== undefined) {
       settings[key] = expandPath(path, context);
     } else if (key in raw && (raw[key] === null || typeof raw[key] === 'string')) {
-      settings[key] = null; // emptied: the shipped model, no shared index
+      settings[key] = null; // emptied: the shipped model or tables, no shared index
     }
   }
   const languages = stringList(raw.languages)?.filter((language) =>
