@@ -80,6 +80,7 @@ class Resolved:
     unit: Unit
     where: str | None  # "folder/path:line" in another file; None: in the caller's file
     guessed: bool = False  # matched by name alone
+    overloads_left: int = 1  # Java overloads the argument count could not tell apart (the first is shown)
 
 
 def _innermost(units: list[Unit], line: int) -> Unit | None:
@@ -163,24 +164,31 @@ def parameter_counts(unit: Unit) -> tuple[int, float] | None:
     return len(parameters) - optional - variadic, math.inf if variadic else len(parameters)
 
 
-def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) -> Unit:
-    """Which of the same-named `units` (the likeliest first) the call means: no `@overload` stub where another is
-    there; one that takes the call's number of arguments, where some do. In Python, of a name defined more than once
-    in one scope, the definition in force when the call runs: `here` (the call is in the file), from the block
-    where they are defined, the last one above the call; from a function, or from another file, the last one. In
-    JavaScript and TypeScript, the last one (a function declaration is hoisted, a method defined again replaces it)."""
+def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) -> tuple[Unit, int]:
+    """Which of the same-named `units` (the likeliest first) the call means, and how many Java overloads were left
+    to choose from: no `@overload` stub where another is there; one that takes the call's number of arguments, where
+    some do (in Java, one without varargs first, as Java's overload resolution tries them first). In Python, of a name
+    defined more than once in one scope, the definition in force when the call runs: `here` (the call is in the
+    file), from the block where they are defined, the last one above the call; from a function, or from another
+    file, the last one. In JavaScript and TypeScript, the last one (a function declaration is hoisted, a method
+    defined again replaces it)."""
     units = [u for u in units if not overload_stub(u)] or units
     if call.arguments is not None and len(units) > 1:
-        units = [u for u in units if (counts := parameter_counts(u)) is None
-                 or counts[0] <= call.arguments <= counts[1]] or units
+        counted = [(u, parameter_counts(u)) for u in units]
+        fitting = [(u, c) for u, c in counted if c is None or c[0] <= call.arguments <= c[1]]
+        if call.language == "java":
+            fitting = [(u, c) for u, c in fitting if c is None or c[1] != math.inf] or fitting
+        units = [u for u, _ in fitting] or units
     first = units[0]
+    if first.language == "java":
+        return first, len(units) if call.arguments is not None else 1
     if first.language not in ("python", "javascript", "typescript", "tsx"):
-        return first
+        return first, 1
     block = _container(first, file_units)
     again = [u for u in units if u.qualified_name == first.qualified_name and _container(u, file_units) is block]
     if first.language == "python" and here and _innermost(file_units, call.line) is block:  # runs after those above
-        return max((u for u in again if u.start_line < call.line), key=lambda u: u.start, default=first)
-    return max(again, key=lambda u: u.start)
+        return max((u for u in again if u.start_line < call.line), key=lambda u: u.start, default=first), 1
+    return max(again, key=lambda u: u.start), 1
 
 
 def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates: list[Hit],
@@ -193,7 +201,10 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     here = [u for u in local if u.name == name]
 
     def first_here(units: list[Unit], guessed: bool) -> Resolved | None:
-        return Resolved(_meant(units, call, local, here=True), None, guessed) if units else None
+        if not units:
+            return None
+        unit, left = _meant(units, call, local, here=True)
+        return Resolved(unit, None, guessed, left)
 
     def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool) -> Resolved | None:
         for hit in sorted(filter(keep, candidates), key=lambda h: path_distance(caller, h.path)):
@@ -201,8 +212,8 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
             same = sorted((u for u in units or () if u.qualified_name == hit.unit.qualified_name),
                           key=lambda u: abs(u.start_line - hit.unit.start_line))  # its lines may have moved since
             if same:
-                unit = _meant(same, call, units, here=False)
-                return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed)
+                unit, left = _meant(same, call, units, here=False)
+                return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed, left)
         return None
 
     def any_method(exclude: str | None = None) -> Resolved | None:

@@ -193,10 +193,10 @@ def fenced(code: str, language: str) -> str:
 
 
 def render(unit: Unit, summary: FunctionSummary, simplified: str | None, where: str | None = None,
-           matched_by_name: bool = False) -> str:
+           matched_by_name: bool = False, overloads_left: int = 1) -> str:
     """The hover markdown: the line and its label, then the signature; or the signature, then why no line.
     `where`: the file it is defined in, when not the hovered one; `matched_by_name`: it was found by the called
-    name alone."""
+    name alone; `overloads_left`: of the overloads taking the call's number of arguments, this is the first."""
     fence = FENCE.get(unit.language, "")
     code = fenced(summary.signature, fence)
     note = f"*{summary.note}*"
@@ -204,6 +204,9 @@ def render(unit: Unit, summary: FunctionSummary, simplified: str | None, where: 
     if where or matched_by_name:
         parts.append((f"defined in `{where}`" if where else "defined in this file")
                      + (f" {MATCHED_BY_NAME}" if matched_by_name else ""))
+    if overloads_left > 1:
+        parts.append(f"the first of {overloads_left} overloads that take this many arguments (the argument types "
+                     "are not checked)")
     if simplified is not None:
         parts.append("simplified code the model reads:\n" + fenced(simplified.rstrip(), fence))
     return "\n\n".join(parts)
@@ -246,12 +249,13 @@ class HoverCache:
 
 def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, method: str, ratio: float,
                    show_simplified: bool, where: str | None = None, siblings: list[Unit] | None = None,
-                   matched_by_name: bool = False, cancelled: Callable[[], bool] = lambda: False) -> str:
+                   matched_by_name: bool = False, overloads_left: int = 1,
+                   cancelled: Callable[[], bool] = lambda: False) -> str:
     """The hover of one function, from the cache when its code (and settings) were seen before. `siblings`:
     the functions of its file, where an `@overload` stub finds its implementation's documentation.
     HoverCancelled when `cancelled()` became true before the summarizer's turn came."""
     implementation_of = implementation(unit, siblings) if siblings and overload_stub(unit) else None
-    key = content_key(unit, summarizer.name, method, ratio, show_simplified, where, matched_by_name,
+    key = content_key(unit, summarizer.name, method, ratio, show_simplified, where, matched_by_name, overloads_left,
                       implementation_of and implementation_of.code)
     cached = cache.get(key)
     if cached is not None:
@@ -259,7 +263,7 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
     model = None if summarizer.model is None else SummarizerTurn(summarizer, cancelled)
     [summary] = summarize_units([unit], model, method, ratio, siblings=siblings)
     simplified = summary_input(unit, method, ratio) if show_simplified and summary.model_reads else None
-    text = render(unit, summary, simplified, where, matched_by_name)
+    text = render(unit, summary, simplified, where, matched_by_name, overloads_left)
     cache.put(key, text)
     return text
 

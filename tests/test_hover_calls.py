@@ -254,6 +254,29 @@ def test_a_name_defined_twice_means_the_definition_the_call_reaches(tmp_path, la
     assert text is not None and text.startswith(f"{expected}\n\n*documentation*"), text
 
 
+JAVA_SAME_COUNT = '''\
+class Sink {
+    /** Writes a number. */
+    void put(int value) {}
+    /** Writes a string. */
+    void put(String value) {}
+    /** Writes a key and its value. */
+    void put(String key, Object... values) {}
+    void use() {
+        put(3);
+        put("a", 1);
+    }
+}
+'''
+
+
+def test_java_overloads_the_argument_count_cannot_tell_apart_are_said_to_be_a_guess(tmp_path):
+    one = hover_at(tmp_path, "java", JAVA_SAME_COUNT, 8, "put")  # two take one argument: the first, said so
+    assert one.startswith("Writes a number.") and "the first of 2 overloads that take this many arguments" in one
+    two = hover_at(tmp_path, "java", JAVA_SAME_COUNT, 9, "put")  # only the variadic one takes two: no caveat
+    assert two.startswith("Writes a key and its value.") and "overloads that take" not in two
+
+
 def test_a_name_defined_twice_in_another_file_means_its_last_definition_or_the_overload_the_arguments_fit(tmp_path):
     folder = Folder(root=tmp_path, reader=None, updater=None)
     for name, code, language, called, arguments, expected in (
