@@ -258,6 +258,18 @@ def test_a_search_whose_model_does_not_load_says_why_without_a_traceback(tmp_pat
 
 
 @pytest.mark.slow  # the real server
+def test_an_importance_table_that_does_not_load_is_told_by_name(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "bad-table").mkdir()
+    (tmp_path / "bad-table" / "table.json").write_text("{not json")
+    with RawServer(root=tmp_path, options={"table": str(tmp_path / "bad-table")}) as server:
+        told = server.wait_for("window/showMessage", timeout=60)  # the workspace could not be opened
+        assert "bad-table" in told["params"]["message"] and told["params"]["type"] == 1, told  # an error
+        assert server.close() == 0
+    assert b"Traceback" not in b"".join(server.stderr)
+
+
+@pytest.mark.slow  # the real server
 def test_a_bad_setting_keeps_its_value_and_the_others_apply(tmp_path):
     (tmp_path / "util.py").write_text("".join(f"def {name}():\n    return {n}\n\n\n" for n, name in enumerate("abc")))
     with RawServer(root=tmp_path, options={"ratio": 5, "top": 1}) as server:  # as a client resends a bad value
