@@ -180,8 +180,9 @@ def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) ->
             fitting = [(u, c) for u, c in fitting if c is None or c[1] != math.inf] or fitting
         units = [u for u, _ in fitting] or units
     first = units[0]
-    if first.language == "java":
-        return first, len(units) if call.arguments is not None else 1
+    if first.language == "java":  # overloads: one class's methods of that name (not other classes' by name)
+        overloads = sum(u.qualified_name == first.qualified_name for u in units)
+        return first, overloads if call.arguments is not None else 1
     if first.language not in ("python", "javascript", "typescript", "tsx"):
         return first, 1
     block = _container(first, file_units)

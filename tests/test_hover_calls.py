@@ -275,6 +275,11 @@ def test_java_overloads_the_argument_count_cannot_tell_apart_are_said_to_be_a_gu
     assert one.startswith("Writes a number.") and "the first of 2 overloads that take this many arguments" in one
     two = hover_at(tmp_path, "java", JAVA_SAME_COUNT, 9, "put")  # only the variadic one takes two: no caveat
     assert two.startswith("Writes a key and its value.") and "overloads that take" not in two
+    other = JAVA_SAME_COUNT.replace("    void put(String value) {}", "    void set(String value) {}") + (
+        "class Box {\n    /** Stores a value. */\n    void put(Object value) {}\n    void use(Box b) {\n        b.put(1);\n"
+        "    }\n}\n")
+    by_name = hover_at(tmp_path, "java", other, 16, "put")  # another class's put, by name: no overload to count
+    assert "matched by name" in by_name and "overloads that take" not in by_name, by_name
 
 
 def test_a_name_defined_twice_in_another_file_means_its_last_definition_or_the_overload_the_arguments_fit(tmp_path):
