@@ -60,6 +60,33 @@ def _rows(n, repo="r", offset=0):
 
 
 @needs_scale
+def test_the_store_keeps_what_ranking_needs_and_searches_a_store_made_before_it_by_parsing(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from leancode.scale import search
+    from leancode.scale.lance_store import FIELDS, FLAGS, TABLE
+
+    parsed = []
+    monkeypatch.setattr(search, "_file_facts", lambda rows, roots: parsed.append(len(rows)) or {})
+    flagged = [StoredFunction("r", "t.rs", "f", "f", "rust", 0, 2, "", "k0", test=True),
+               StoredFunction("r", "s.py", "g", "g", "python", 0, 2, "", "k1", stub=True)]
+    vectors = _unit_vectors(2)
+    store = LanceStore(tmp_path / "new", INFO)
+    store.add(flagged, vectors)
+    assert {row for row, _ in store.search(vectors[0], top=2)} == set(flagged)  # the flags come back
+    hits = search.search_store(store, vectors[0], "f", 2)
+    assert parsed == [] and {hit.unit.name: hit.test for hit in hits}["f"] is True  # from the store: no file read
+    old = LanceStore(tmp_path / "old", INFO)  # a store made before FLAGS: its table has the places only
+    old._db.create_table(TABLE, schema=pa.schema([f for f in old._schema if f.name not in FLAGS]), mode="overwrite")
+    old = LanceStore(tmp_path / "old", INFO)
+    assert old.columns == FIELDS
+    old.add(flagged, vectors)  # still written in its own columns
+    assert {row.test for row, _ in old.search(vectors[0], top=2)} == {False}
+    search.search_store(old, vectors[0], "f", 2)
+    assert parsed == [2]  # its files are read for the flags
+
+
+@needs_scale
 def test_store_round_trip_removal_and_reopen(tmp_path):
     store = LanceStore(tmp_path, INFO)
     vectors = _unit_vectors(300)

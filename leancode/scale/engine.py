@@ -25,7 +25,7 @@ from ..languages import ParseWarning, language_for_path
 from ..index_store import manifest_settings
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from ..walk import is_generated, walk_repository
-from .lance_store import FIELDS, LanceStore, StoredFunction
+from .lance_store import FIELDS, FLAGS, LanceStore, StoredFunction
 
 EMBED_BATCH = 256  # functions per embedding batch (and per write to the store)
 
@@ -119,9 +119,9 @@ def file_units(item: dict) -> list[dict]:
 
 
 def parse_file(item: dict) -> list[dict]:
-    """The function rows of one file: each unit's place, content key and code."""
-    return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "code": u["code"]}
-            for u in file_units(item)]
+    """The function rows of one file: each unit's place, content key, flags (`lance_store.FLAGS`) and code."""
+    return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "test": u["test"],
+             "stub": "overload" in u["terms"].split(), "code": u["code"]} for u in file_units(item)]
 
 
 def claim(store: LanceStore, repos: dict[str, Path]) -> None:
@@ -150,7 +150,7 @@ def _sync(store: LanceStore, repos: dict[str, Path], rows: list[dict], embed: Em
     started = time.perf_counter()
     claim(store, repos)
     stats.repositories, stats.units = len(repos), len(rows)
-    places = [StoredFunction(**{f: row[f] for f in FIELDS}) for row in rows]
+    places = [StoredFunction(**{f: row[f] for f in FIELDS + FLAGS}) for row in rows]
     held = {repo: store.row_ids(repo) for repo in repos}
     current = {place.row_id for place in places}
     new = [i for i, place in enumerate(places) if place.row_id not in held[place.repo]]

@@ -46,6 +46,9 @@ NPROBES = 128
 REFINE_FACTOR = 40
 _IN_CHUNK = 2000  # keys per `IN (...)` filter
 FIELDS = ("repo", "path", "name", "qualified_name", "language", "start_line", "end_line", "preview", "key")
+# What ranking needs of a function beyond its place: code compiled only for tests, a Python `@overload` stub. A store
+# made before these columns has neither: its search parses the candidates' files for them (`scale.search`).
+FLAGS = ("test", "stub")
 
 
 class StoreMismatch(ValueError):
@@ -73,6 +76,8 @@ class StoredFunction:
     end_line: int
     preview: str
     key: str  # content key: sha256 of (language, code)
+    test: bool = False  # compiled only for tests (`#[test]`, `@Test`, under `#[cfg(test)]`)
+    stub: bool = False  # a Python `@overload` stub ("overload" among its terms, as the default index tells it)
 
     @property
     def row_id(self) -> str:
@@ -126,7 +131,7 @@ class LanceStore:
             ("id", pa.string()), ("repo", pa.string()), ("path", pa.string()), ("name", pa.string()),
             ("qualified_name", pa.string()), ("language", pa.string()), ("start_line", pa.int32()),
             ("end_line", pa.int32()), ("preview", pa.string()), ("key", pa.string()),
-            ("vector", pa.list_(pa.float32(), self.dim)),
+            ("test", pa.bool_()), ("stub", pa.bool_()), ("vector", pa.list_(pa.float32(), self.dim)),
         ])
         self._pa = pa
         try:
@@ -135,6 +140,8 @@ class LanceStore:
             if self.manifest.get("repositories"):  # it had rows: never replaced by an empty table
                 raise self.damaged(error) from None
             self.table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)  # a run beside may too
+        self._schema = self.table.schema  # a store made before FLAGS keeps its columns
+        self.columns = tuple(f for f in FIELDS + FLAGS if f in self._schema.names)
         self._lock = FileLock(str(self.directory / "update.lock"), mode=0o600)
 
     @contextmanager
@@ -248,7 +255,7 @@ class LanceStore:
         if top <= 0:
             return []
         search = self.table.search(np.asarray(query, dtype=np.float32).reshape(-1)).distance_type("cosine") \
-            .select([*FIELDS, "_distance"]).limit(top)
+            .select([*self.columns, "_distance"]).limit(top)
         conditions = []
         if repo is not None:
             conditions.append(f"repo = {_quoted([repo])}")
@@ -260,7 +267,7 @@ class LanceStore:
         if self.table.list_indices():
             search = search.nprobes(NPROBES).refine_factor(REFINE_FACTOR)
         rows = search.to_arrow().to_pylist()
-        return [(StoredFunction(**{f: row[f] for f in FIELDS}), 1.0 - float(row["_distance"])) for row in rows]
+        return [(StoredFunction(**{f: row[f] for f in self.columns}), 1.0 - float(row["_distance"])) for row in rows]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -296,7 +303,7 @@ class LanceStore:
                 vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(rows), self.dim)
                 arrays = [pa.array([r.row_id for r in rows], type=pa.string())]
                 arrays += [pa.array([getattr(r, f.name) for r in rows], type=f.type) for f in self._schema
-                           if f.name in FIELDS]
+                           if f.name in self.columns]
                 arrays.append(pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), type=pa.float32()),
                                                                 self.dim))
                 yield pa.RecordBatch.from_arrays(arrays, schema=self._schema)

@@ -12,7 +12,7 @@ from ..index_store import IndexedUnit
 from ..languages import ParseWarning
 from ..search import SearchHit, SearchIndex, asks_for_tests, is_test_code, rank_units
 from .engine import file_units
-from .lance_store import LanceStore
+from .lance_store import FLAGS, LanceStore
 
 CANDIDATES = 100  # rows the store returns for a search (at least 4 x top), then ranked and folded
 
@@ -24,16 +24,20 @@ def search_store(store: LanceStore, query_vector: np.ndarray, query: str, top: i
     (`StoredFunction`, naming its repository)."""
     with store.reporting_damage():
         found = store.search(query_vector, top=max(CANDIDATES, 4 * top), repo=repo, within=within)
-    return ranked_hits(found, query, top, store.manifest.get("repositories") or {}, include_tests=include_tests)
+    flagged = all(flag in store.columns for flag in FLAGS)
+    return ranked_hits(found, query, top, store.manifest.get("repositories") or {}, include_tests=include_tests,
+                       flagged=flagged)
 
 
-def ranked_hits(found: list, query: str, top: int, roots: dict[str, str],
-                include_tests: bool = False) -> list[SearchHit]:
+def ranked_hits(found: list, query: str, top: int, roots: dict[str, str], include_tests: bool = False,
+                flagged: bool = True) -> list[SearchHit]:
     """The store's nearest rows (row, cosine) as the default search shows a repository's functions
     (`search.rank_units` over them): functions the query names first, tests after the other functions,
-    `@overload` stubs, overloads and copies folded into one row."""
+    `@overload` stubs, overloads and copies folded into one row. `flagged`: the rows carry their FLAGS (else
+    they are read from the rows' files)."""
     rows = [row for row, _ in found]
-    facts = _file_facts(rows, roots)
+    facts = {(r.repo, r.path, r.start_line, r.key): ("overload" if r.stub else "", r.test) for r in rows} \
+        if flagged else _file_facts(rows, roots)
     # A row's repository leads its path, so that two repositories' files of one name are not taken for one file.
     units = [IndexedUnit(f"{r.repo}/{r.path}", r.name, r.qualified_name, r.language, r.start_line, r.end_line,
                          r.preview, r.key, *facts.get((r.repo, r.path, r.start_line, r.key), ("", False)))
@@ -49,7 +53,7 @@ def ranked_hits(found: list, query: str, top: int, roots: dict[str, str],
 
 def _file_facts(rows: list, roots: dict[str, str]) -> dict[tuple, tuple[str, bool]]:
     """(repo, path, start line, key) -> (terms, test) of the rows' functions, from their files as they are now:
-    what ranking needs and the store does not keep (terms tell an `@overload` stub; test: code compiled only
+    what ranking needs and a store made before FLAGS does not keep (terms tell an `@overload` stub; test: code compiled only
     for tests). A function changed since indexing is missing: ranked as plain code."""
     # Only the files where either can matter are parsed: Python ones holding a name twice among the rows (an
     # `@overload` stub and its implementation), Rust and Java ones with a row not yet known as a test (`#[test]`,
