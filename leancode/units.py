@@ -87,10 +87,11 @@ TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
 
 
 # Attributes and annotations that make a function a test whatever its name: Rust `#[test]`, `#[tokio::test]`,
-# `#[bench]`; JUnit's `@Test`, `@ParameterizedTest`, `@RepeatedTest`.
-_TEST_MARK = {"rust": re.compile(r"^\s*#\[(?:[\w:]+::)?(?:test|bench)\b", re.M),
-              "java": re.compile(r"^\s*@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest)\b", re.M)}
-_OVERLOAD = re.compile(r"^\s*@(?:typing\.|t\.|typing_extensions\.)?overload\b", re.M)
+# `#[bench]`; JUnit's `@Test`, `@ParameterizedTest`, `@RepeatedTest`. The indentation is `[^\S\n]*`, not `\s*`:
+# from every line start `\s*` ran over all the blank lines below it (quadratic in a header of blank lines).
+_TEST_MARK = {"rust": re.compile(r"^[^\S\n]*#\[(?:[\w:]+::)?(?:test|bench)\b", re.M),
+              "java": re.compile(r"^[^\S\n]*@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest)\b", re.M)}
+_OVERLOAD = re.compile(r"^[^\S\n]*@(?:typing\.|t\.|typing_extensions\.)?overload\b", re.M)
 
 
 def header(unit: Unit) -> str:
@@ -185,7 +186,8 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
         if m:
             return [m.group(1)]
     elif spec.name in _JS and (bound := _binding(node)) is not None:
-        m = re.search(r"(\w+)\s*\.\s*prototype\s*\.\s*[\w$]+$", _text(bound[1].child_by_field_name("left")))
+        # `(?<!\w)`: from a name's start only, not again from each of its letters (quadratic in a long name)
+        m = re.search(r"(?<!\w)(\w+)\s*\.\s*prototype\s*\.\s*[\w$]+$", _text(bound[1].child_by_field_name("left")))
         if m:
             return [m.group(1)]
     return []
@@ -233,8 +235,10 @@ def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
 
 # Go compiler directives (`//go:noinline`, `//line f.go:1`, `//export f`): no space after `//`, unlike prose.
 _GO_DIRECTIVE = re.compile(r"//(?:go:|line |export |extern |nolint|lint:|\+build)")
-# A comment that is a file's header or a bundler's banner, not a function's documentation.
-_HEADER_COMMENT = re.compile(r"^[\s*!]*(?:copyright\b|(?:\(c\)|©)\s*\d|@license\b|@preserve\b|[*/\s]*$)", re.I)
+# A comment that is a file's header or a bundler's banner, not a function's documentation. The lookahead takes the
+# leading `[\s*!]` once: backtracking into them, `[*/\s]*$` read the rest again from each (quadratic in "* * * x").
+_HEADER_COMMENT = re.compile(
+    r"^(?=([\s*!]*))\1(?:copyright\b|(?:\(c\)|©)\s*\d|@license\b|@preserve\b|[*/\s]*$)", re.I)
 
 
 def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str | None:

@@ -696,3 +696,24 @@ def test_in_comment_or_string(language, code, points):
 def test_a_header_holding_its_body_text_is_cut_at_the_body(language, code, expected):
     [unit] = extract_units(code, language)
     assert header(unit) == expected
+
+
+def test_hostile_headers_and_doc_comments_are_read_in_linear_time():
+    # Each took quadratic time in a pattern of `leancode.units` (`^\s*` from every line start of a header of blank
+    # lines; `[\s*!]*` then `[*/\s]*$` on a comment of stars; `(\w+)...prototype` from each letter of a long name):
+    # these took 20-60 s each, a file of twice the size four times as long.
+    import time
+
+    from leancode.units import overload_stub, special_kind
+
+    began = time.process_time()
+    for language, code in [("python", "def f():" + "\n" * 100_000 + "    pass\n"),
+                           ("java", "class A { void f()" + "\n" * 100_000 + "{} }"),
+                           ("rust", "fn f()" + "\n" * 100_000 + "{}")]:
+        [unit] = extract_units(code, language)
+        assert special_kind(unit) is None and not overload_stub(unit)
+    [unit] = extract_units("class A {\n/** " + "* " * 30_000 + "x */\nvoid f() {}\n}", "java")
+    assert unit.docstring.endswith("* x")
+    [unit] = extract_units("a" * 50_000 + " = function () {};", "javascript")
+    assert unit.qualified_name == "a" * 50_000
+    assert time.process_time() - began < 5
