@@ -16,7 +16,9 @@ Rules shared by all languages:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from enum import Enum
+from typing import Callable
 
 from tree_sitter import Node
 
@@ -150,17 +152,44 @@ _LOGGER_NAMES = frozenset({
 _PRINT_ONLY = frozenset({"print", "println", "printf", "eprintln", "eprint", "pprint"})
 
 
-def _callee(call: Node) -> str:
-    """The callee text of a call node: `a.b.c` for `a.b.c(x)`, `println` for `println!(...)`."""
+class CallNames:
+    """The names (`_CALL_NAME`'s) of a code, found in one pass when first asked for, so that a callee's are looked up:
+    read again from each callee's text, 10,000 nested calls of function literals (`(function(){ ... })()`) took
+    quadratic time. `char`: a tree-sitter byte offset's character offset in the code."""
+
+    def __init__(self, code: str, char: Callable[[int], int] | None = None):
+        self.code, self.char = code, char or (lambda byte: byte)
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+
+    def text(self, node: Node) -> str:
+        """What `classify_call` reads as `node`'s text: its last three names, joined by dots."""
+        if self.starts is None:
+            found = [m.span() for m in _CALL_NAME.finditer(self.code)]
+            self.starts, self.ends = [s for s, _ in found], [e for _, e in found]
+        start, end = self.char(node.start_byte), self.char(node.end_byte)
+        names, at = [], bisect_left(self.starts, end) - 1
+        while at >= 0 and len(names) < 3 and self.ends[at] > start:
+            first, last = self.starts[at], min(self.ends[at], end)
+            if first >= start:
+                names.append(self.code[first:last])
+            elif cut := _CALL_NAME.search(self.code, start, last):  # the node holds the end of this name only
+                names.append(cut.group())
+            at -= 1
+        return ".".join(reversed(names))
+
+
+def _callee(call: Node, names: CallNames) -> str:
+    """The callee text of a call node as `classify_call` reads it (`CallNames.text`): `a.b.c` for `a.b.c(x)`,
+    `println` for `println!(...)`."""
     for name in ("function", "macro", "constructor", "type"):
         target = call.child_by_field_name(name)
         if target is not None:
-            return target.text.decode("utf-8", "replace")
+            return names.text(target)
     target = call.child_by_field_name("name")  # Java method_invocation: object.name(...)
     if target is not None:
         obj = call.child_by_field_name("object")
-        name = target.text.decode("utf-8", "replace")
-        return f"{obj.text.decode('utf-8', 'replace')}.{name}" if obj is not None else name
+        return f"{names.text(obj)}.{names.text(target)}" if obj is not None else names.text(target)
     return ""
 
 
@@ -179,23 +208,25 @@ def classify_call(callee: str) -> StatementCategory:
     return C.CALL
 
 
-def classify_expression_statement(node: Node, language: str, calls: frozenset[str]) -> StatementCategory:
-    """The category of an expression statement, by the expression it holds."""
+def classify_expression_statement(node: Node, language: str, calls: frozenset[str],
+                                  names: CallNames) -> StatementCategory:
+    """The category of an expression statement, by the expression it holds (`names`: its code's)."""
     expr = next((c for c in node.named_children if c.type not in ("comment", "line_comment", "block_comment")), None)
     while expr is not None and expr.type in _WRAPPERS:
         expr = next(iter(expr.named_children), None)
     if expr is None:
         return C.EXPRESSION
     if expr.type in calls:
-        return classify_call(_callee(expr))
+        return classify_call(_callee(expr, names))
     if language == "python" and expr.type in _DECLARING_ASSIGNMENTS:
         return C.DECLARATION
     return C.EXPRESSION
 
 
-def statement_category(node: Node, language: str, calls: frozenset[str]) -> StatementCategory | None:
-    """The category `node` opens, or None when it is not a statement of `language`."""
+def statement_category(node: Node, language: str, calls: frozenset[str],
+                       names: CallNames) -> StatementCategory | None:
+    """The category `node` opens, or None when it is not a statement of `language` (`names`: its code's)."""
     category = STATEMENT_TYPES[language].get(node.type)
     if category == CLASSIFY:
-        return classify_expression_statement(node, language, calls)
+        return classify_expression_statement(node, language, calls, names)
     return category

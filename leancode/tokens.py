@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from .categories import STATEMENT_TYPES, StatementCategory, statement_category
+from .categories import STATEMENT_TYPES, CallNames, StatementCategory, statement_category
 from .languages import CharOffsets, LanguageSpec, ParseWarning, parse, spec_for
 
 C = StatementCategory
@@ -118,6 +118,7 @@ class _Lexer:
         spec, char, add, language, code = self.spec, self.char, self.add, self.language, self.code
         comments, atomic, functions, calls = spec.comments, spec.atomic, spec.functions, spec.calls
         statement_types = STATEMENT_TYPES[language]  # most nodes are none: skip the call
+        names = CallNames(code, char)
         cursor = root.walk()
         context: tuple = (C.OTHER, -1, False)  # the context of the current node and its siblings
         parents: list[tuple] = []  # the contexts of its ancestors, innermost last
@@ -147,7 +148,8 @@ class _Lexer:
                     body = node.child_by_field_name("body")
                     inner = (None, self.statements, body.id if body is not None else None)
                 else:
-                    if kind in statement_types and (opened := statement_category(node, language, calls)) is not None:
+                    if kind in statement_types \
+                            and (opened := statement_category(node, language, calls, names)) is not None:
                         self.statements += 1
                         category, statement = opened, self.statements
                     inner = (category, statement, in_call or kind in calls)

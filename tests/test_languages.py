@@ -717,3 +717,17 @@ def test_hostile_headers_and_doc_comments_are_read_in_linear_time():
     [unit] = extract_units("a" * 50_000 + " = function () {};", "javascript")
     assert unit.qualified_name == "a" * 50_000
     assert time.process_time() - began < 5
+
+
+def test_nested_calls_of_function_literals_are_lexed_in_linear_time():
+    # Each call statement's callee was read whole for its names: 10,000 nested `(function(){ ... })()` read 10,000
+    # callees of up to 100,000 characters (25 s for the Go below), a file of twice the size four times as long.
+    import time
+
+    began = time.process_time()
+    depth = 10_000
+    tokens = lex("(function(){" * depth + "console.log(x);" + "})();" * depth, "javascript")
+    assert {t.category for t in tokens if t.text == "log"} == {C.LOGGER}
+    tokens = lex("package p\nfunc f() {" + "func(){" * depth + "fmt.Println(x)" + "}()" * depth + "}", "go")
+    assert {t.category for t in tokens if t.text == "Println"} == {C.LOGGER}
+    assert time.process_time() - began < 5
