@@ -92,8 +92,20 @@ def _before_type_arguments(text: str, opener: str | None) -> str:
     for at in reversed(range(end)):
         depth += _closes(text, at, opener) - (text[at] == opener)
         if depth == 0:
-            return re.sub(r"\s*(::)?\s*$", "", text[:at])
+            return _without_suffix(text[:at].rstrip(), "::")
     return text
+
+
+# The patterns below are linear: `(.*?)\s*(\.|::|->)\s*$` read the spaces after each character again, and
+# `\s*(::)?\s*$` each split of them (a line of 10,000 spaces hung the hover for minutes); a receiver is matched from a
+# name's start only (`(?<![\w$])`), not again from each of its letters.
+_RECEIVER = re.compile(r"(?<![\w$])\d*((?!\d)[\w$]+)\s*(\(\s*\))?$")
+_SEPARATORS = (".", "::", "->")
+
+
+def _without_suffix(text: str, suffix: str) -> str:
+    """`text` without `suffix` and the spaces before it, where it ends with it."""
+    return text[:-len(suffix)].rstrip() if text.endswith(suffix) else text
 
 
 def call_at(line_text: str, character: int, language: str = "") -> tuple[str, str | None, str | None] | None:
@@ -111,11 +123,12 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
                 rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)
             if not re.match(r"\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
                 return None
-            before = re.match(r"(.*?)\s*(\.|::|->)\s*$", _before_type_arguments(line_text[:match.start()], opener))
-            if before is None:
+            before = _before_type_arguments(line_text[:match.start()], opener).rstrip()
+            separator = next((s for s in _SEPARATORS if before.endswith(s)), None)
+            if separator is None:
                 return name, None, None
-            receiver = re.search(r"((?!\d)[\w$]+)\s*(\(\s*\))?$", _before_type_arguments(before.group(1), opener))
-            return name, receiver.group(1) if receiver else "", before.group(2)
+            receiver = _RECEIVER.search(_before_type_arguments(_without_suffix(before, separator), opener))
+            return name, receiver.group(1) if receiver else "", separator
     return None
 
 

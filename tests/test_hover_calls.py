@@ -98,6 +98,20 @@ def test_type_arguments_are_read_past_and_an_index_is_no_call():
     assert hover.call_at("if (a < b && c > foo(x))", 18, "java") == ("foo", None, None)  # comparisons, no types
 
 
+def test_a_call_on_a_hostile_line_is_read_in_linear_time():
+    # The patterns that found a call's receiver and separator read the spaces after each character again (a line
+    # indented 60,000 spaces: 30 s), each split of them (10,000 spaces before `.<T>`: minutes), or a 30,000-letter
+    # name from each of its letters (30 s).
+    import time
+
+    began = time.process_time()
+    assert hover.call_at(" " * 60_000 + "foo(x)", 60_001, "python") == ("foo", None, None)
+    assert hover.call_at("a" * 30_000 + "x).foo(", 30_004, "python") == ("foo", "", ".")
+    assert hover.call_at("x" + " " * 10_000 + "y.<T>bar()", 10_007, "java") == ("bar", "y", ".")
+    assert hover.call_at("x" + " " * 60_000 + "y  .  foo()", 60_008, "python") == ("foo", "y", ".")
+    assert time.process_time() - began < 5
+
+
 TS_DECLARED = """\
 interface Shape {
     /** The area, in square units. */
