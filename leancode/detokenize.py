@@ -23,6 +23,18 @@ from typing import Callable
 
 _ABBREVIATION_END = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)"
 _BEFORE_NEGATIVE = r"or|and|to|is|of|than|from|by|at|as|be|returns?|equals?|gives?|yields?"
+
+
+def _glue_call(match: re.Match) -> str:
+    r"""`name (` as `name(` where the run of word characters and dots before the space ends with a dotted or snake_case
+    name, `\w+(?:[._]\w+)+`: that pattern, searched, tried each way to split a run of "a_b_c..." (exponential: a
+    summary naming an identifier of 30 parts hung). The longest candidate is the run after its last `..`."""
+    run, bracket = match.groups()
+    name = run.split("..")[-1].lstrip(".")
+    glued = name and not name.endswith(".") and ("." in name or "_" in name[1:-1])
+    return run + bracket if glued else match.group()
+
+
 _RULES = [
     # abbreviations: "e . g ." -> "e.g.", "i . e ." -> "i.e."
     (re.compile(r"\b([ei]) ?\. ?([ge]) ?\.(?=\W|$)"), r"\1.\2."),
@@ -38,8 +50,8 @@ _RULES = [
     (re.compile(r"(?<=[.(\[])(_+) (?=\w)"), r"\1"),
     # contractions: "user ' s" -> "user's"
     (re.compile(r"(?<=\w) ' (s|t|re|ve|m|ll|d)\b"), r"'\1"),
-    # a call or an index of a dotted or snake_case name: "os.path.join (a, b)", "self._cache [key]"
-    (re.compile(r"\b(\w+(?:[._]\w+)+) ([(\[])"), r"\1\2"),
+    # a call or an index of a dotted or snake_case name: "os.path.join (a, b)", "self._cache [key]" (`_glue_call`)
+    (re.compile(r"(?<![\w.])([\w.]+) ([(\[])"), _glue_call),
     # brackets hug their content: "( address , name )" -> "(address , name)"
     (re.compile(r"([(\[{]) "), r"\1"),
     (re.compile(r" ([)\]}])"), r"\1"),

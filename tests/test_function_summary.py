@@ -326,6 +326,18 @@ def test_model_outputs_read_without_seams(pieces, expected, shipped):
     assert tok.tokenize(expected) == pieces.split()  # only spaces removed: the same pieces
 
 
+def test_a_summary_naming_a_long_snake_case_name_is_cleaned_in_linear_time():
+    # `\b(\w+(?:[._]\w+)+) ([(\[])` tried every way to split "a_a_..." not followed by a call: exponential in its parts
+    # (30: 20 s; 40: days), and the summarizer may copy such a name from the code.
+    import time
+
+    began = time.process_time()
+    assert clean_summary("gets " + " _ ".join(["a"] * 40) + " .") == "gets " + "_".join(["a"] * 40) + "."
+    assert clean_summary("calls " + " _ ".join(["a"] * 40) + " (x) on a . b [ 0 ] .") == (
+        "calls " + "_".join(["a"] * 40) + "(x) on a.b[0].")
+    assert time.process_time() - began < 5
+
+
 @pytest.mark.parametrize("line, expected", [
     ("convert a integer to a exception.", "convert an integer to an exception."),
     ("A iterator over a array.", "An iterator over an array."),
