@@ -42,11 +42,14 @@ NOTES = {
 _NOTHING = frozenset({"{", "}", "pass", "...", "."})  # what an empty body may hold besides `;` and comments
 _RETURNS_NOTHING = [["return"]] + [["return", value] for value in ("None", "null", "undefined", "nil")]
 # A body that only raises "not implemented" (an abstract method, a stub): one statement, read over its tokens joined by
-# spaces (a string's words are tokens of their own); a generic error or panic counts when its message says so.
+# spaces (a string's words are tokens of their own); a generic error or panic counts when its message says so. The
+# words are looked for by lookaheads: `\w*(...)\w*` and `.*\b(...)\b.*\)` read the rest again from each place they
+# matched (quadratic in a 200,000-letter token holding them throughout).
 _UNIMPLEMENTED = re.compile(
-    r"raise NotImplementedError( \(.*\))?|throw new \w*(UnsupportedOperation|NotImplemented)\w* \(.*\)"
+    r"raise NotImplementedError( \(.*\))?|throw new (?=\w*(UnsupportedOperation|NotImplemented))\w* \(.*\)"
     r"|((std :: )?(unimplemented|todo) ! \(.*\))"
-    r"|(throw new \w*(Error|Exception)|panic( !)?) \( .*\b(not (yet )?implemented|unimplemented|implement me)\b.*\)",
+    r"|(throw new \w*(Error|Exception)|panic( !)?) \( "
+    r"(?=.*\b(not (yet )?implemented|unimplemented|implement me)\b).*\)",
     re.I)
 MAX_UNIMPLEMENTED_TOKENS = 16  # one statement with a short message, no more
 MAX_SIGNATURE = 300
@@ -78,8 +81,11 @@ def signature(unit: Unit) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
         comments = [t for t in lex(unit.code, unit.language) if t.kind == COMMENT and t.start < len(head)]
-    for token in reversed(comments):
-        head = head[:token.start] + " " * (min(token.end, len(head)) - token.start) + head[token.end:]
+    kept, at = [], 0  # the head with each comment's characters as spaces (one piece a comment: not a copy each)
+    for token in comments:
+        kept += [head[at:token.start], " " * (min(token.end, len(head)) - token.start)]
+        at = token.end
+    head = "".join(kept) + head[at:]
     lines = [line for line in head.splitlines() if not line.lstrip().startswith(("@", "#["))]
     text = re.sub(r"\s+", " ", " ".join(line.strip() for line in lines)).strip()
     text = re.sub(r"\s*(\{|:|=>\s*\{?|=)\s*$", "", text) if not text.endswith("=>") else text

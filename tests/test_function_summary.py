@@ -546,6 +546,23 @@ def test_a_signature_leaves_out_comments_and_decorators():
     assert signature(unit) == "int add(int a, int b)"
 
 
+def test_hostile_signatures_and_bodies_are_read_in_linear_time():
+    # A stub's "not implemented" pattern read the rest again from each place its words matched (a 420,000-letter
+    # `NotImplementedNotImplemented...`: 40 s), and the signature copied the header once for each comment word.
+    import time
+
+    from leancode.function_summary import empty_body
+
+    began = time.process_time()
+    [unit] = extract_units("function f() { throw new " + "NotImplemented" * 30_000 + "X }", "javascript")
+    assert empty_body(unit) is None
+    [unit] = extract_units('package p\nfunc f() { panic("' + "unimplemented." * 15_000 + '") + 1 }', "go")
+    assert empty_body(unit) is None
+    [unit] = extract_units("class A { void f() /* " + "w " * 100_000 + "*/ {} }", "java")
+    assert signature(unit) == "void f()"
+    assert time.process_time() - began < 5
+
+
 def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(shipped):
     code = ("class Group:\n    @overload\n    def command(self, name: str) -> int: ...\n"
             "    @typing.overload\n    def command(self, name: None) -> str: ...\n"
