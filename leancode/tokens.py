@@ -223,14 +223,17 @@ def _merge_glued(tokens: list[Token], code: str) -> list[Token]:
     """Merge tokens that touch inside one word (e.g. `0` and an exotic symbol), so that a text's model
     piece count is the sum of its tokens' counts."""
     out: list[Token] = []
+    glued: list[list[str]] = []  # the texts of each token of `out`, joined once at the end (not once per token)
     for token in tokens:
         previous = out[-1] if out else None
         if (previous is not None and not code[previous.end:token.start].strip(_INVISIBLE)
                 and not _splits_words(code[token.start]) and not _splits_words(code[previous.end - 1])):
-            out[-1] = previous._replace(text=previous.text + token.text, end=token.end)
+            out[-1] = previous._replace(end=token.end)
+            glued[-1].append(token.text)
         else:
             out.append(token)
-    return out
+            glued.append([token.text])
+    return [token._replace(text="".join(texts)) if len(texts) > 1 else token for token, texts in zip(out, glued)]
 
 
 def lex(code: str, language: str) -> list[Token]:
