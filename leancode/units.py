@@ -216,8 +216,46 @@ def _in_scopes(functions: list[Node], scopes: list[Node],
             yield node, [name for _, name in around if name] if depth <= MAX_NESTING else [], depth
 
 
-def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
+class _Siblings:
+    """Nodes' neighbours among their parent's children, each parent's children listed once. tree-sitter finds a
+    node's parent and its previous or next sibling by walking children from the first: a walk back over 100,000
+    comment lines one `prev_named_sibling` at a time was quadratic (minutes for one file). Each node's place is
+    kept, so a walk asks for no parent again."""
+
+    def __init__(self):
+        self._places: dict[int, tuple[list[Node], int]] = {}  # node id -> (its parent's children, its index)
+
+    def _place(self, node: Node) -> tuple[list[Node], int] | None:
+        place = self._places.get(node.id)
+        if place is None:
+            parent = node.parent
+            if parent is None:
+                return None
+            children = parent.children
+            self._places.update((child.id, (children, i)) for i, child in enumerate(children))
+            place = self._places.get(node.id)
+        return place
+
+    def before(self, node: Node, named: bool = True) -> Node | None:
+        """The sibling before `node` (the named one, unless `named` is false), as `prev_named_sibling`."""
+        place = self._place(node)
+        if place is None:
+            return None
+        children, at = place
+        return next((children[i] for i in range(at - 1, -1, -1) if children[i].is_named or not named), None)
+
+    def after(self, node: Node) -> Node | None:
+        """The named sibling after `node`, as `next_named_sibling`."""
+        place = self._place(node)
+        if place is None:
+            return None
+        children, at = place
+        return next((children[i] for i in range(at + 1, len(children)) if children[i].is_named), None)
+
+
+def _outer(node: Node, spec: LanguageSpec, siblings: _Siblings | None = None) -> tuple[Node, Node]:
     """(first, last) nodes of a unit's code: decorators, attributes and bindings included."""
+    siblings = siblings or _Siblings()
     last = node
     if node.parent is not None and node.parent.type == "decorated_definition":
         last = node.parent
@@ -228,7 +266,7 @@ def _outer(node: Node, spec: LanguageSpec) -> tuple[Node, Node]:
                 or last.type == "assignment_expression" and parent.type == "expression_statement":
             last = parent
     first = last
-    while (prev := first.prev_named_sibling) is not None and prev.type in _PREFIXES:
+    while (prev := siblings.before(first)) is not None and prev.type in _PREFIXES:
         first = prev
     return first, last
 
@@ -241,17 +279,19 @@ _HEADER_COMMENT = re.compile(
     r"^(?=([\s*!]*))\1(?:copyright\b|(?:\(c\)|©)\s*\d|@license\b|@preserve\b|[*/\s]*$)", re.I)
 
 
-def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str | None:
+def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
+                 siblings: _Siblings | None = None) -> str | None:
     """The doc comment directly before a declaration starting at `first` (Rust: `///` lines, a `/** block */` and
     the `#[doc = "..."]` attributes from `first` on): not a comment that ends the statement above (`x = 1 // ...`),
     a license header or a line of stars, nor Go directives.
     `as_mined`: as the recorded corpus was mined (none of those exclusions; Rust's `///` lines only)."""
-    while first.parent is not None and first.parent.type in _WRAPPERS and first.prev_named_sibling is None:
+    siblings = siblings or _Siblings()
+    while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:
         first = first.parent
-    prev = first.prev_named_sibling
+    prev = siblings.before(first)
 
     def trailing(comment: Node) -> bool:  # `statement // comment`: the statement's, not the next function's
-        before = comment.prev_sibling
+        before = siblings.before(comment, named=False)
         return not as_mined and before is not None and before.is_named and before.type not in spec.comments \
             and before.end_point.row == comment.start_point.row and before.end_point.column > 0
 
@@ -269,14 +309,14 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
                 break
             elif not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
                 lines.append(re.sub(r"^ ", "", text[len(marker):]))
-            row, prev = prev.start_point.row, prev.prev_named_sibling
+            row, prev = prev.start_point.row, siblings.before(prev)
         lines.reverse()
         if spec.name == "rust" and not as_mined:
-            lines += _doc_attributes(first)
+            lines += _doc_attributes(first, siblings)
         return "\n".join(lines) if lines else None
     while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
-            and prev.prev_named_sibling is not None and prev.prev_named_sibling.end_point.row >= prev.start_point.row - 1:
-        prev = prev.prev_named_sibling  # a `// TODO` between the doc comment and the function
+            and (above := siblings.before(prev)) is not None and above.end_point.row >= prev.start_point.row - 1:
+        prev = above  # a `// TODO` between the doc comment and the function
     if spec.name == "python" or prev is None or prev.type not in spec.comments or trailing(prev):
         return None
     text = _text(prev)
@@ -289,7 +329,7 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False) -> str
     return doc
 
 
-def _doc_attributes(first: Node) -> list[str]:
+def _doc_attributes(first: Node, siblings: _Siblings) -> list[str]:
     """The lines of the Rust `#[doc = "..."]` attributes among a function's attributes (from `first` on), as rustdoc
     reads them after its `///` lines."""
     lines = []
@@ -301,14 +341,15 @@ def _doc_attributes(first: Node) -> list[str]:
             text = "".join({"\\n": "\n", "\\t": "\t"}.get(_text(c), _text(c)[1:]) if c.type == "escape_sequence"
                            else _text(c) for c in value.named_children)
             lines += [re.sub(r"^ ", "", line) for line in text.splitlines()]
-        first = first.next_named_sibling
+        first = siblings.after(first)
     return lines
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
 
 
-def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node]) -> str | None:
+def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node],
+                  siblings: _Siblings) -> str | None:
     """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
     from its first overload signature, a Rust trait method implemented for a type from the trait's declaration
     in the same file (as rustdoc shows it)."""
@@ -317,7 +358,7 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
         while statement.parent is not None and statement.parent.type in _WRAPPERS:
             statement = statement.parent
         first = None
-        while (statement := statement.prev_named_sibling) is not None:
+        while (statement := siblings.before(statement)) is not None:
             if statement.type in spec.comments:  # an overload's own doc comment, between the signatures
                 continue
             signature = statement
@@ -326,7 +367,7 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
             if signature.type not in _SIGNATURES or _text(signature.child_by_field_name("name")) != name:
                 break
             first = signature
-        return _doc_comment(first, spec) if first is not None else None
+        return _doc_comment(first, spec, siblings=siblings) if first is not None else None
     impl = node.parent.parent if node.parent is not None else None
     if spec.name == "rust" and impl is not None and impl.type == "impl_item" \
             and (trait := impl.child_by_field_name("trait")) is not None:
@@ -334,7 +375,7 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
         body = declared.child_by_field_name("body") if declared is not None else None
         for item in body.named_children if body is not None else ():
             if item.type in _SIGNATURES | spec.functions and _text(item.child_by_field_name("name")) == name:
-                return _doc_comment(item, spec)
+                return _doc_comment(item, spec, siblings=siblings)
     return None
 
 
@@ -472,7 +513,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
            as_mined: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
-    units, too_deep = [], 0
+    units, too_deep, siblings = [], 0, _Siblings()
     for node, scopes, depth in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
@@ -480,7 +521,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         name = _name(node, spec)
         if not name:
             continue
-        first, last = _outer(node, spec)
+        first, last = _outer(node, spec, siblings)
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]
         body = node.child_by_field_name("body")
@@ -492,9 +533,9 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                 span = _drop_lines(unit_code, offsets.char(statement.start_byte) - start,
                                    offsets.char(statement.end_byte) - start)
         else:
-            docstring = _doc_comment(first, spec, as_mined)
+            docstring = _doc_comment(first, spec, as_mined, siblings)
             if docstring is None and not as_mined:
-                docstring = _declared_doc(node, name, spec, traits)
+                docstring = _declared_doc(node, name, spec, traits, siblings)
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,

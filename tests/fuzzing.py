@@ -67,10 +67,29 @@ def deep_nesting(rng: random.Random, language: str, depth: int) -> str:
             "java": f"class A {{ void f(int x) {{ {body} }} }}\n"}.get(language, f"function f(x) {{ {body} }}\n")
 
 
+# Doc comment markup that backtracking patterns once rescanned per occurrence (docstrings.py's readers were quadratic)
+DOC_PIECES = ["e.g. ", "x!! ", ":paramWord", "<pre ", "<p ", " ", "Returns:\n", "{@link ", "`", "[", "**a", "1. x\n",
+              "@returns ", " \n", "a.. "]
+
+
+def hostile_doc(rng: random.Random, language: str, scale: int = 1) -> str:
+    """A function whose doc comment repeats one markup piece thousands of times."""
+    doc = rng.choice(DOC_PIECES) * rng.choice([100, 2000, 10_000 * scale])
+    if language == "python":
+        return f'def f(x):\n    """{doc}"""\n    return x\n'
+    if language in ("go", "rust"):
+        marker = "/// " if language == "rust" else "// "
+        comment = "\n".join(marker + line for line in doc.split("\n"))
+        return comment + ("\nfn f(x: i32) -> i32 { x }\n" if language == "rust" else "\nfunc F(x int) int { return x }\n")
+    if language == "java":
+        return "class A { /** " + doc + " */ int f(int x) { return x; } }\n"
+    return "/** " + doc + " */\nfunction f(x) { return x; }\n"
+
+
 def file_content(rng: random.Random, language: str, scale: int = 1) -> bytes:
     """Source bytes of one kind: mutated real code, deep nesting, huge lines, binary, odd encodings, ..."""
     real = REAL_CODE[language].encode()
-    kind = rng.randrange(10)
+    kind = rng.randrange(11)
     if kind <= 3:
         return mutate(rng, real * rng.randint(1, 3))
     if kind == 4:
@@ -87,6 +106,8 @@ def file_content(rng: random.Random, language: str, scale: int = 1) -> bytes:
                            lambda: real.replace(b"e", b"\xe9")])()
     if kind == 8:
         return rng.choice([b"", b"\n" * 1000, b" " * 5000, b"\0", b"\r\r\r", real[: rng.randrange(len(real))]])
+    if kind == 10:
+        return hostile_doc(rng, language, scale).encode()
     return "".join(" " * i + f"def f{i}():\n" for i in range(rng.randint(1, 300))).encode() + b"    pass\n"
 
 
