@@ -436,11 +436,16 @@ def _gated_test_spans(code: str) -> list[tuple[int, int]]:
     return spans
 
 
+def marks_overload(terms: str) -> bool:
+    """Whether a function's BM25 terms mark it as an `@overload` stub (of Python code): the index's rule, and the
+    one a lance store's `stub` column is written by."""
+    return "overload" in terms and "overload" in terms.split()
+
+
 def overload_stubs(units: Sequence["IndexedUnit"]) -> dict[int, int]:
     """Row of each Python `@overload` stub -> row of its implementation (the last same-named function of
     its file, itself no stub). Stubs without an implementation stay as they are."""
-    stubs = [row for row, u in enumerate(units) if u.language == "python" and "overload" in u.terms
-             and "overload" in u.terms.split()]
+    stubs = [row for row, u in enumerate(units) if u.language == "python" and marks_overload(u.terms)]
     if not stubs:
         return {}
     wanted = {(units[row].path, units[row].qualified_name) for row in stubs}
@@ -452,6 +457,6 @@ def overload_stubs(units: Sequence["IndexedUnit"]) -> dict[int, int]:
     folds = {}
     for row in stubs:
         target = last[(units[row].path, units[row].qualified_name)]
-        if target != row and "overload" not in units[target].terms.split():
+        if target != row and not marks_overload(units[target].terms):
             folds[row] = target
     return folds

@@ -23,6 +23,7 @@ from tqdm import tqdm
 from ..index import parse_units
 from ..languages import ParseWarning, language_for_path
 from ..index_store import manifest_settings
+from ..search import marks_overload
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from ..walk import is_generated, walk_repository
 from .lance_store import FIELDS, FLAGS, LanceStore, StoredFunction
@@ -121,7 +122,7 @@ def file_units(item: dict) -> list[dict]:
 def parse_file(item: dict) -> list[dict]:
     """The function rows of one file: each unit's place, content key, flags (`lance_store.FLAGS`) and code."""
     return [{"repo": item["repo"], "path": item["path"], **{k: u[k] for k in FIELDS if k in u}, "test": u["test"],
-             "stub": "overload" in u["terms"].split(), "code": u["code"]} for u in file_units(item)]
+             "stub": marks_overload(u["terms"]), "code": u["code"]} for u in file_units(item)]
 
 
 def claim(store: LanceStore, repos: dict[str, Path]) -> None:

@@ -77,7 +77,7 @@ class StoredFunction:
     preview: str
     key: str  # content key: sha256 of (language, code)
     test: bool = False  # compiled only for tests (`#[test]`, `@Test`, under `#[cfg(test)]`)
-    stub: bool = False  # a Python `@overload` stub ("overload" among its terms, as the default index tells it)
+    stub: bool = False  # a Python `@overload` stub (`search.marks_overload`, as the default index tells it)
 
     @property
     def row_id(self) -> str:
