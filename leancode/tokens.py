@@ -8,10 +8,11 @@ removing one token never costs more than one word's model pieces.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import warnings
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from tree_sitter import Node
 
@@ -67,14 +68,52 @@ def token_kind(kind: str, named: bool, text: str, spec: LanguageSpec) -> str:
     return OPERATOR
 
 
-# A plain lexer for text tree-sitter could not place (and for the gaps between its tokens).
-_FALLBACK = re.compile(
-    r"""(?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
-      | (?P<literal>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\d[\w.]*)
-      | (?P<word>[A-Za-z_$][\w$]*)
-      | (?P<operator>[^\s\w])""",
-    re.VERBOSE | re.DOTALL,
-)
+# A plain lexer for text tree-sitter could not place (and for the gaps between its tokens). An opener that finds no
+# closer (`/*`, a quote) is the operator it always was, named `unclosed` so that the lexer knows its scan failed.
+@functools.cache
+def _fallback_pattern(closable: str) -> re.Pattern:
+    """The fallback lexer's pattern, trying comments and strings only for the openers in `closable` ("/\"'": all)."""
+    comments = [r"\#[^\n]*", r"//[^\n]*"] + [r"/\*.*?\*/"] * ("/" in closable)
+    literals = [rf"{q}(?:\\.|[^{q}\\\n])*{q}" for q in "\"'" if q in closable] + [r"\d[\w.]*"]
+    unclosed = [r"/(?=\*)"] * ("/" in closable) + [q for q in "\"'" if q in closable]
+    return re.compile(
+        rf"""(?P<comment>{"|".join(comments)})
+          | (?P<literal>{"|".join(literals)})
+          {"| (?P<unclosed>" + "|".join(unclosed) + ")" if unclosed else ""}
+          | (?P<word>[A-Za-z_$][\w$]*)
+          | (?P<operator>[^\s\w])""",
+        re.VERBOSE | re.DOTALL,
+    )
+
+
+_STRING_BODY = {q: re.compile(rf"(?:\\.|[^{q}\\\n])*", re.DOTALL) for q in "\"'"}
+
+
+def _fallback_matches(code: str) -> Iterator[re.Match]:
+    """The matches of `_fallback_pattern("/\"'")` in `code`, in linear time: an opener found unclosed is not tried
+    again where it must fail again (a `/*` anywhere after it, a quote of its kind before its failed string's end),
+    so no scan to the end of the code or line is repeated at each later opener."""
+    block_closes = True
+    fails_before = {'"': 0, "'": 0}  # a quote of this kind opening before here finds no closer
+    pos = 0
+    while True:  # once per opener found unclosed (each starts a pattern that tries fewer)
+        closable = "/" * block_closes + "".join(q for q, end in fails_before.items() if end <= pos)
+        known_until = min((end for end in fails_before.values() if end > pos), default=len(code))
+        for match in _fallback_pattern(closable).finditer(code, pos):
+            if match.start() >= known_until:  # past the part known to fail: look again with that quote tried
+                pos = max(pos, known_until)
+                break
+            yield match
+            pos = match.end()
+            if match.lastgroup == "unclosed":
+                opener = match.group()
+                if opener == "/":
+                    block_closes = False
+                else:  # a later quote of its kind before this one's end is inside its escapes: the same scan fails
+                    fails_before[opener] = _STRING_BODY[opener].match(code, pos).end()
+                break
+        else:
+            return
 
 
 _NON_SPACE = re.compile(r"\S+")
@@ -181,9 +220,9 @@ class _Lexer:
 def fallback_tokens(code: str, spec: LanguageSpec, offset: int = 0) -> list[Token]:
     """Tokens of `code` from a plain regular-expression lexer: no statements, category OTHER."""
     out = []
-    for m in _FALLBACK.finditer(code):
+    for m in _fallback_matches(code):
         group = m.lastgroup
-        kind = {"comment": COMMENT, "literal": LITERAL, "operator": OPERATOR}.get(group)
+        kind = {"comment": COMMENT, "literal": LITERAL, "operator": OPERATOR, "unclosed": OPERATOR}.get(group)
         if kind is None:
             kind = KEYWORD if m.group() in spec.keywords else IDENTIFIER
         category = C.ANNOTATION if kind == COMMENT else C.OTHER
