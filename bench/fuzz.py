@@ -16,7 +16,9 @@ tests/test_fuzz.py draws from), split between the targets:
 A crash is an exception (or a dead server). A hang is a simplify input over 30 CPU seconds
 of its thread, an index update (a repository of 25 files, or one after a damage) over 300
 CPU seconds of the process (CPU time: the shared machine's load does not count), or a
-server that did not answer within 30 s. Each is printed with its seed.
+server that did not answer within 30 s. Each is printed with its seed. The slowest input of each
+target is reported too (by the same clock; the server's is the wall time from sending the input
+to the answer of the request after it), so a super-linear path shows before it becomes a hang.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ SPLIT = {"simplify": 0.5, "index": 0.2, "cache": 0.05, "server": 0.25}
 class Tally:
     def __init__(self, name: str):
         self.name, self.tried, self.crashes, self.hangs, self.seconds = name, 0, [], [], 0.0
+        self.slowest, self.slowest_seed = 0.0, None  # the input that took longest by the hang clock
+
+    def timed(self, seed, elapsed: float) -> None:
+        if elapsed > self.slowest:
+            self.slowest, self.slowest_seed = elapsed, seed
 
     def run(self, seed, action, clock=time.thread_time, limit: float = HANG_SECONDS) -> None:
         """Run one input; `clock` measures it for the hang limit (thread CPU time where the machine is shared
@@ -58,6 +65,7 @@ class Tally:
             print(f"{self.name}: CRASH seed {seed}\n{self.crashes[-1][1]}", file=sys.stderr)
         self.seconds += time.monotonic() - began
         elapsed = clock() - measured
+        self.timed(seed, elapsed)
         if elapsed > limit:
             self.hangs.append(seed)
             print(f"{self.name}: HANG seed {seed} ({elapsed:.0f} s)", file=sys.stderr)
@@ -120,12 +128,14 @@ def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
             if time.monotonic() > stop:
                 break
             rng = random.Random(f"server-{seed}-{n}")
+            sent = time.monotonic()
             server.send(lsp_frame(rng, 1000 + n))
             tally.tried += 1
             try:
                 if server.process.poll() is not None:
                     raise RuntimeError(f"the server exited ({server.process.returncode})")
                 server.alive(f"ping-{n}")
+                tally.timed(n, time.monotonic() - sent)
             except TimeoutError:
                 tally.hangs.append(n)
                 print(f"server: HANG seed {n}", file=sys.stderr)
@@ -160,11 +170,12 @@ def main() -> int:
                    time.monotonic() + share["index"] + share["cache"], Path(work))
     fuzz_server(tallies["server"], int(args.inputs * SPLIT["server"]), args.seed, time.monotonic() + share["server"])
     total = sum(t.tried for t in tallies.values())
-    rows = "\n".join(f"| {t.name} | {t.tried:,} | {len(t.crashes)} | {len(t.hangs)} | {t.seconds:.0f} |"
-                     for t in tallies.values())
+    rows = "\n".join(f"| {t.name} | {t.tried:,} | {len(t.crashes)} | {len(t.hangs)} | {t.seconds:.0f} | "
+                     f"{t.slowest:.2f} (seed {t.slowest_seed}) |" for t in tallies.values())
     body = (f"`{command_line()}` (seed {args.seed}; {total:,} of {args.inputs:,} inputs run in "
             f"{(time.monotonic() - began) / 60:.1f} min on a shared 2-CPU machine)\n\n"
-            "| target | inputs tried | crashes | hangs | wall seconds |\n|---|---:|---:|---:|---:|\n" + rows)
+            "| target | inputs tried | crashes | hangs | wall seconds | slowest input, s |\n|---|---:|---:|---:|---:|---:|\n"
+            + rows)
     print(body)
     for tally in tallies.values():
         for seed, trace in tally.crashes[:5]:
