@@ -22,6 +22,7 @@ import re
 import threading
 import warnings
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,23 +113,33 @@ def add_copy_head(model, tokenizer):
     return model
 
 
-def _decoder(decoder_config, shared, tokenizer):
-    """The decoder `decoder_config` describes (a copy decoder if it says so), sharing the word embeddings."""
+def _decoder(decoder_config, shared, tokenizer, initialise: bool = True):
+    """The decoder `decoder_config` describes (a copy decoder if it says so), sharing the word embeddings;
+    not `initialise`: its weights are left unset, for a caller that loads them all (a third of a load's time)."""
     from transformers import BertLMHeadModel
 
-    if getattr(decoder_config, "copy_head", False):
-        from .copy_decoder import CopyLMHeadModel
+    with nullcontext() if initialise else _no_init_weights():
+        if getattr(decoder_config, "copy_head", False):
+            from .copy_decoder import CopyLMHeadModel
 
-        decoder = CopyLMHeadModel(decoder_config)
-        decoder.special_ids = list(tokenizer.all_special_ids)
-    else:
-        decoder = BertLMHeadModel(decoder_config)
+            decoder = CopyLMHeadModel(decoder_config)
+            decoder.special_ids = list(tokenizer.all_special_ids)
+        else:
+            decoder = BertLMHeadModel(decoder_config)
     decoder.bert.embeddings.word_embeddings = shared
     decoder.cls.predictions.decoder.weight = shared.weight
     return decoder
 
 
-def _assemble(encoder: str, decoder_config):
+def _no_init_weights():
+    try:
+        from transformers.initialization import no_init_weights  # transformers 5
+    except ImportError:
+        from transformers.modeling_utils import no_init_weights
+    return no_init_weights()
+
+
+def _assemble(encoder: str, decoder_config, initialise: bool = True):
     from transformers import AutoModel, AutoTokenizer, EncoderDecoderModel
     from transformers.utils import logging
 
@@ -140,7 +151,7 @@ def _assemble(encoder: str, decoder_config):
     enc = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
     decoder_config.vocab_size = enc.config.vocab_size
     decoder_config.is_decoder = decoder_config.add_cross_attention = True
-    dec = _decoder(decoder_config, enc.get_input_embeddings(), tokenizer)
+    dec = _decoder(decoder_config, enc.get_input_embeddings(), tokenizer, initialise)
     model = EncoderDecoderModel(encoder=enc, decoder=dec)
     model.encoder.requires_grad_(False)
     for key, value in (("decoder_start_token_id", tokenizer.cls_token_id), ("eos_token_id", tokenizer.sep_token_id),
@@ -184,7 +195,8 @@ def load_model(path: str | Path):
 
     path = Path(path)
     manifest = json.loads((path / MANIFEST).read_text())
-    model, tokenizer = _assemble(manifest["encoder"], BertConfig.from_json_file(str(path / "config.json")))
+    model, tokenizer = _assemble(manifest["encoder"], BertConfig.from_json_file(str(path / "config.json")),
+                                 initialise=False)  # every decoder weight is loaded below, or the load fails
     state = {k: v.float() for k, v in load_file(str(path / WEIGHTS)).items()}
     missing, unexpected = model.decoder.load_state_dict(state, strict=False)
     if unexpected or set(missing) - set(SHARED_KEYS):
