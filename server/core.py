@@ -20,14 +20,13 @@ from urllib.parse import unquote
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
-from pygls.workspace import TextDocument
 
 from leancode import __version__
 from leancode.languages import LANGUAGES, language_for_path
 from leancode.sources import without_lone_surrogates
 from leancode.units import Unit
 
-from . import hover, preload
+from . import buffers, hover, preload  # noqa: F401  (buffers: LSP's lines and edits, for pygls's buffers)
 from .indexing import Debouncer, Indexer, IndexStatus, Report, index_folders, no_progress, progress_reporter
 from .protocol import LeanCodeProtocol, answered, is_parse_error, strict_converter
 from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
@@ -43,10 +42,6 @@ def path_of(uri: str) -> Path | None:
     return Path(path) if path and "\0" not in path else None
 
 
-# pygls splits a buffer with str.splitlines, which also breaks at \f, \v, \x1c-\x1e, \x85, U+2028 and U+2029; LSP
-# breaks lines only at \n, \r\n and \r, so an edit or a hover below such a character landed on the wrong line.
-_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-TextDocument.lines = property(lambda document: tuple(_LSP_LINE.findall(document.source)))
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

@@ -1,0 +1,117 @@
+"""Open buffers (`server.buffers`): incremental edits give the text pygls's own edits gave, and a didChange of
+thousands of small changes to a 1 MB buffer is applied change by change without re-writing the whole buffer."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+
+import pytest
+from lsprotocol import types
+from pygls.workspace import PositionCodec, TextDocument
+
+from leancode.sources import MAX_FILE_BYTES
+
+import server.core  # noqa: F401  (installs server.buffers)
+from lsp_raw import RawServer, frame
+
+_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def pygls_edit(source: str, change: types.TextDocumentContentChangePartial, codec: PositionCodec) -> str:
+    """pygls 2's `TextDocument._apply_incremental_change` (with LSP's lines), as it was: the reference."""
+    lines = tuple(_LSP_LINE.findall(source))
+    edit = codec.range_from_client_units(lines, change.range)
+    start_line, start_col, end_line, end_col = (edit.start.line, edit.start.character, edit.end.line,
+                                                edit.end.character)
+    if start_line == len(lines):
+        return source + change.text
+    new = io.StringIO()
+    for i, line in enumerate(lines):
+        if i < start_line or i > end_line:
+            new.write(line)
+            continue
+        if i == start_line:
+            new.write(line[:start_col])
+            new.write(change.text)
+        if i == end_line:
+            new.write(line[end_col:])
+    return new.getvalue()
+
+
+def change(start: tuple[int, int], end: tuple[int, int], text: str) -> types.TextDocumentContentChangePartial:
+    return types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(*start), end=types.Position(*end)), text=text)
+
+
+@pytest.mark.parametrize("encoding", [types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8,
+                                      types.PositionEncodingKind.Utf32])
+def test_edits_give_the_text_pygls_gave(encoding):
+    # Line breaks of every kind (a \r and a \n an edit joins or parts), characters outside the BMP, characters
+    # str.splitlines breaks at and LSP does not, ranges past the end, reversed and empty ones, empty buffers.
+    pieces = ["a", "b", "\r", "\n", "\r\n", "😋", "é", "\x0c", "\u2028", " "]
+    rng = random.Random(7)
+    codec = PositionCodec(encoding)
+    for _ in range(1500):
+        reference = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        document = TextDocument("file:///buffer.py", reference, sync_kind=types.TextDocumentSyncKind.Incremental,
+                                position_codec=codec)
+        for _ in range(rng.randint(1, 8)):
+            lines = reference.count("\n") + reference.count("\r") + 2
+            start, end = [(rng.randint(0, lines), rng.randint(0, 12)) for _ in range(2)]
+            if rng.random() < 0.8:
+                start, end = sorted([start, end])
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+            reference = pygls_edit(reference, change(start, end, text), codec)  # (the codec clamps in place)
+            document.apply_change(change(start, end, text))
+            if rng.random() < 0.3:  # read between edits too
+                assert document.source == reference
+        assert document.source == reference
+        assert document.lines == tuple(_LSP_LINE.findall(reference))
+        document.apply_change(types.TextDocumentContentChangeWholeDocument(text="x\r\ny"))
+        assert document.source == "x\r\ny" and document.lines == ("x\r\n", "y")
+
+
+def test_a_document_not_open_is_read_from_its_file_each_time(tmp_path):
+    path = tmp_path / "closed.py"
+    path.write_text("a\nb\n")
+    document = TextDocument(path.as_uri())
+    assert (document.source, document.lines) == ("a\nb\n", ("a\n", "b\n"))
+    path.write_text("c\n")
+    assert (document.source, document.lines) == ("c\n", ("c\n",))
+
+
+@pytest.mark.slow  # the real server
+def test_thousands_of_changes_to_a_megabyte_buffer_in_one_did_change(tmp_path):
+    # Each of 2,500 changes re-wrote the whole 1 MB buffer: 30 s on the event loop, no answer meanwhile; now
+    # well under a second. The changes rewrite docstrings and filler; the hovers read the result.
+    filler = "# " + "a" * 68 + "\n"
+    lines: list[str] = []
+    functions = []  # (line of the def, index)
+    for index in range(374):
+        functions.append((len(lines), index))
+        lines += [f"def f{index}(a):\n", f'    """Old {index}."""\n', "    return a\n"] + [filler] * 37
+    assert 990_000 < len("".join(lines)) <= MAX_FILE_BYTES  # hovered, not skipped as too large
+    changes = [{"range": {"start": {"line": line, "character": 2}, "end": {"line": line, "character": 3}},
+                "text": "b"} for line, text in enumerate(lines) if text == filler and line % 6 == 0]
+    changes += [{"range": {"start": {"line": line + 1, "character": 7}, "end": {"line": line + 1, "character": 10}},
+                 "text": "New"} for line, _ in functions]
+    rng = random.Random(3)
+    rng.shuffle(changes)  # each on the buffer the one before left: none changes the line count
+    assert len(changes) > 2500
+    path = tmp_path / "big.py"
+    path.write_text("")
+    with RawServer(root=tmp_path) as server:
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": path.as_uri(), "languageId": "python", "version": 1, "text": "".join(lines)}}}))
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": path.as_uri(), "version": 2}, "contentChanges": changes}}))
+        for msg_id, (line, index) in enumerate([functions[0], functions[200], functions[-1]], start=1):
+            answer = server.request(msg_id, "textDocument/hover", {"textDocument": {"uri": path.as_uri()},
+                                                                   "position": {"line": line, "character": 5}},
+                                    timeout=120)
+            value = answer["result"]["contents"]["value"]
+            assert f"def f{index}" in value and f"New {index}." in value and "Old" not in value, answer
+        assert server.close() == 0
+        assert b"Traceback" not in b"".join(server.stderr)
