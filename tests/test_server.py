@@ -471,6 +471,7 @@ async def test_incremental_update_after_change_and_save(vscode: LanguageClient, 
     util = workspace / "util.py"
     text = util.read_text()
     lines = text.split("\n")
+    open_file(vscode, util)  # as the editor does before any change (the test must not rely on another's didOpen)
     vscode.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri(util), version=2),
         content_changes=[types.TextDocumentContentChangePartial(
