@@ -178,6 +178,9 @@ class LeanCodeServer(LanguageServer):
 
     def index_all(self, title: str = "LeanCode: indexing") -> None:
         """Index every workspace folder with one work-done progress."""
+        if not self.state.folders:  # none open (opening failed, or none given): searches hear the failure, if any
+            self.index_status.message = None
+            return
         report, end = self.progress(title)
         self.index_status.message = "starting"
         try:
@@ -191,6 +194,7 @@ class LeanCodeServer(LanguageServer):
         """An indexing job failed (the workspace could not be opened or indexed): the user is told, and so is
         each search until an indexing succeeds."""
         self.index_status.failure = f"{type(error).__name__}: {error}"
+        self.index_status.message = None  # jobs run one at a time: none runs now
         self.tell(f"LeanCode: {key[0]} failed ({self.index_status.failure}); search covers only what was indexed "
                   "before")
 

@@ -29,3 +29,14 @@ def test_hover_on_a_call_not_found_while_indexing_says_so(tmp_path):
     ls.index_status.message = "embedding 3/10 functions"
     text = compute_hover(ls, uri, app.read_text(), None, line, character)
     assert text.startswith("`gcd`: LeanCode is still indexing the workspace (embedding 3/10 functions)"), text
+
+
+def test_a_workspace_that_failed_to_open_is_told_as_failed_not_as_starting():
+    from leancode.server.core import LeanCodeServer
+
+    ls = LeanCodeServer()
+    ls.tell = lambda message: None  # no client here
+    ls.index_status.message = "starting"  # as `initialized` leaves it, before the open and index jobs run
+    ls._job_failed(("open",), OSError("no model at /tmp/no-model"))
+    ls.index_all()  # posted after the open: no folder opened, nothing to index
+    assert ls.index_status.news(every=0) == "failed (OSError: no model at /tmp/no-model)"
