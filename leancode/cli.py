@@ -19,7 +19,7 @@ from .messages import printable, show_own_warnings
 from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
-from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO
+from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO, DEFAULT_RUNTIME, RUNTIMES
 from .units import extract_units
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--ratio", type=_ratio, default=SUMMARY_RATIO,
                       help=f"fraction of model tokens removed (default {SUMMARY_RATIO})")
     summ.add_argument("--beams", type=_positive, default=1, help="beam search width (default 1: greedy)")
+    summ.add_argument("--runtime", choices=RUNTIMES, default=DEFAULT_RUNTIME,
+                      help=f"which classes run the model (default {DEFAULT_RUNTIME}: plain torch, the same lines as "
+                           "transformers' without importing it, seconds sooner)")
     summ.add_argument("--ignore-docstrings", action="store_true",
                       help="ask the model even for documented functions (it still abstains when not confident)")
     summ.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")
@@ -253,9 +256,9 @@ def _summarize(args: argparse.Namespace) -> int:
             units, summarize_units(units, summarizer, args.method, args.ratio,
                                    use_documentation=not args.ignore_docstrings, siblings=siblings))]
 
-    found, summarizer = summaries(None), None  # the model loads (once, 4 s) only when a function needs it
+    found, summarizer = summaries(None), None  # the model loads (once, 2 s) only when a function needs it
     if any(summary.source == NO_MODEL for _, _, summary in found):
-        summarizer = Summarizer(model, num_beams=args.beams)
+        summarizer = Summarizer(model, num_beams=args.beams, runtime=args.runtime)
         found = summaries(summarizer)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,

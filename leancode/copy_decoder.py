@@ -11,6 +11,9 @@ would not produce them. Special pieces ([CLS], [SEP], [MASK], padding) are never
 log P as its logits, so greedy decoding needs nothing else; given labels it returns only the loss, -log P of
 each target piece, computed without a (batch, steps, vocabulary) copy distribution. `greedy` decodes with a
 cache and also returns each piece's log-probability.
+
+This module needs torch only: the decoder that training builds, on Hugging Face's BERT, is
+`leancode.copy_lm.CopyLMHeadModel`; the one `leancode summarize` and the server run is `leancode.summary_model`'s.
 """
 
 from __future__ import annotations
@@ -20,8 +23,6 @@ from collections import Counter
 
 import torch
 from torch import nn
-from transformers import BertLMHeadModel
-from transformers.modeling_outputs import CausalLMOutputWithCrossAttentions
 
 GATE_BIAS = 2.0  # a fresh gate starts at sigmoid(2) = 0.88 vocabulary: a trained decoder keeps its behaviour
 
@@ -61,36 +62,12 @@ class CopyHead(nn.Module):
         return torch.log(gate * vocab + (1 - gate) * copy + 1e-9)[..., 0]
 
 
-class CopyLMHeadModel(BertLMHeadModel):
-    """`BertLMHeadModel` with a copy head; `source_ids` (the encoder's input ids) are needed in every call."""
-
-    def __init__(self, config):
-        super().__init__(config)
-        self.copy = CopyHead(config.hidden_size)
-        self.special_ids: list[int] = []  # set by the summarizer from its tokenizer: never copied
-
-    def forward(self, input_ids=None, attention_mask=None, encoder_hidden_states=None, encoder_attention_mask=None,
-                labels=None, cache=None, use_cache=None, source_ids=None, **kwargs):
-        if source_ids is None:
-            raise ValueError("a copy decoder needs source_ids, the encoder's input ids")
-        if labels is not None:
-            use_cache = False
-        out = self.bert(input_ids, attention_mask=attention_mask, encoder_hidden_states=encoder_hidden_states,
-                        encoder_attention_mask=encoder_attention_mask, cache=cache, use_cache=use_cache,
-                        return_dict=True)
-        states = out.last_hidden_state
-        copyable = encoder_attention_mask.bool() if encoder_attention_mask is not None \
-            else torch.ones_like(source_ids, dtype=torch.bool)
-        if self.special_ids:
-            copyable = copyable & ~torch.isin(source_ids, torch.tensor(self.special_ids, device=source_ids.device))
-        if labels is not None:  # next-piece prediction, as BertLMHeadModel shifts it; log P of the targets only
-            targets = labels[:, 1:]
-            log_p = self.copy.target_log_p(states[:, :-1], encoder_hidden_states, copyable, source_ids,
-                                           self.cls(states[:, :-1]), targets)
-            keep = targets != -100
-            return CausalLMOutputWithCrossAttentions(loss=-(log_p * keep).sum() / keep.sum().clamp(min=1))
-        log_p = self.copy(states, encoder_hidden_states, copyable, source_ids, self.cls(states))
-        return CausalLMOutputWithCrossAttentions(logits=log_p, cache=out.cache)
+def copyable_pieces(source_ids, attention_mask, special_ids: list[int]):
+    """The (batch, source) mask of input pieces a copy head may copy: not padding, not special."""
+    copyable = attention_mask.bool() if attention_mask is not None else torch.ones_like(source_ids, dtype=torch.bool)
+    if special_ids:
+        copyable = copyable & ~torch.isin(source_ids, torch.tensor(special_ids, device=source_ids.device))
+    return copyable
 
 
 @torch.inference_mode()
@@ -100,7 +77,7 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
            no_repeat_ngram: int = 0, separators: torch.Tensor | None = None, word_cap: int = 0,
            function_words: torch.Tensor | None = None) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
-    piece included), for a batch of encoded inputs; `decoder` is a `CopyLMHeadModel`. The repetition penalty
+    piece included), for a batch of encoded inputs; `decoder` is a copy decoder (either of the module docstring's). The repetition penalty
     is the one Hugging Face's generate applies (scores of pieces already generated are pushed down); the
     log-probabilities are the model's own, before it. `leads`: pieces each summary must begin with (the
     decoder continues from them, with a new word: no piece of the vocabulary mask `continuations`, "##..." in
@@ -218,7 +195,7 @@ def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_p
              leads: list[list[int]] | None = None, continuations: torch.Tensor | None = None,
              ban_adjacent: bool = False, no_repeat_ngram: int = 0, separators: torch.Tensor | None = None,
              word_cap: int = 0, function_words: torch.Tensor | None = None):
-    """`greedy` for an `EncoderDecoderModel` whose decoder is a `CopyLMHeadModel`, from tokenized inputs."""
+    """`greedy` for a summarizer (`model.encoder`, a copy decoder `model.decoder`), from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,

@@ -75,6 +75,10 @@ CONFIDENCE_SCORES = {
 # (int8 there moved BLEU more). The shipped threshold is calibrated in int8, the precision served.
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
+# Which classes run a LeanCode copy summarizer: "plain" (`leancode.summary_model`, plain torch: the same lines without
+# importing transformers, about 5 s of a cold start) or "transformers" (Hugging Face's, as training builds it).
+RUNTIMES = ("plain", "transformers")
+DEFAULT_RUNTIME = "plain"
 # Tied to the encoder's word embeddings; never saved.
 SHARED_KEYS = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
 
@@ -100,7 +104,7 @@ def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int
 
 
 def has_copy_head(model) -> bool:
-    """Whether `model`'s decoder can copy input pieces (a `leancode.copy_decoder.CopyLMHeadModel`)."""
+    """Whether `model`'s decoder can copy input pieces (`leancode.copy_lm.CopyLMHeadModel` or `leancode.summary_model.CopyDecoder`)."""
     return bool(getattr(getattr(getattr(model, "decoder", None), "config", None), "copy_head", False))
 
 
@@ -120,7 +124,7 @@ def _decoder(decoder_config, shared, tokenizer, initialise: bool = True):
 
     with nullcontext() if initialise else _no_init_weights():
         if getattr(decoder_config, "copy_head", False):
-            from .copy_decoder import CopyLMHeadModel
+            from .copy_lm import CopyLMHeadModel
 
             decoder = CopyLMHeadModel(decoder_config)
             decoder.special_ids = list(tokenizer.all_special_ids)
@@ -188,29 +192,52 @@ def save_decoder(model, directory: str | Path, manifest: dict) -> None:
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
-def load_model(path: str | Path):
-    """(model, tokenizer, manifest) from a LeanCode summarizer directory; the model is in eval mode."""
+def load_model(path: str | Path, runtime: str = "transformers"):
+    """(model, tokenizer, manifest) from a LeanCode summarizer directory; the model is in eval mode. `runtime`
+    "plain": a copy summarizer over a BERT encoder loads as `leancode.summary_model`'s network (generating only, no
+    transformers import), any other as "transformers": Hugging Face's `EncoderDecoderModel`, which training needs."""
     from safetensors.torch import load_file
-    from transformers import BertConfig
 
+    if runtime not in RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
     path = Path(path)
     manifest = json.loads((path / MANIFEST).read_text())
-    model, tokenizer = _assemble(manifest["encoder"], BertConfig.from_json_file(str(path / "config.json")),
-                                 initialise=False)  # every decoder weight is loaded below, or the load fails
+    config = json.loads((path / "config.json").read_text())
     state = {k: v.float() for k, v in load_file(str(path / WEIGHTS)).items()}
-    missing, unexpected = model.decoder.load_state_dict(state, strict=False)
-    if unexpected or set(missing) - set(SHARED_KEYS):
-        raise ValueError(f"{path}: decoder weights do not match its config "
-                         f"(missing {sorted(set(missing) - set(SHARED_KEYS))}, unexpected {unexpected})")
     tuned = manifest.get("encoder_tuned_layers", 0)
+    top = {}
     if tuned:
         if not (path / TOP_WEIGHTS).is_file():
             raise ValueError(f"{path}: the manifest names {tuned} tuned encoder layers but {TOP_WEIGHTS} is missing")
         top = {k: v.float() for k, v in load_file(str(path / TOP_WEIGHTS)).items()}
-        if set(top) != _top_layer_keys(model.encoder, tuned):
-            raise ValueError(f"{path}: {TOP_WEIGHTS} does not match the encoder's top {tuned} layers")
+    encoder_dir = Path(resolve_model(manifest["encoder"]))
+    if runtime == "plain" and config.get("copy_head"):
+        from . import summary_model
+
+        if summary_model.supported(encoder_dir):
+            try:
+                model, tokenizer = summary_model.load(encoder_dir, config, state, top)
+            except (KeyError, RuntimeError) as error:  # weights of another shape or name than the config's
+                raise ValueError(f"{path}: weights do not match its config ({error})") from error
+            _check_top(path, top, model.encoder, tuned)
+            return model, tokenizer, manifest
+    from transformers import BertConfig
+
+    model, tokenizer = _assemble(manifest["encoder"], BertConfig.from_dict(config),
+                                 initialise=False)  # every decoder weight is loaded below, or the load fails
+    missing, unexpected = model.decoder.load_state_dict(state, strict=False)
+    if unexpected or set(missing) - set(SHARED_KEYS):
+        raise ValueError(f"{path}: decoder weights do not match its config "
+                         f"(missing {sorted(set(missing) - set(SHARED_KEYS))}, unexpected {unexpected})")
+    if tuned:
+        _check_top(path, top, model.encoder, tuned)
         model.encoder.load_state_dict(top, strict=False)
     return model.eval(), tokenizer, manifest
+
+
+def _check_top(path: Path, top: dict, encoder, tuned: int) -> None:
+    if set(top) != (_top_layer_keys(encoder, tuned) if tuned else set()):
+        raise ValueError(f"{path}: {TOP_WEIGHTS} does not match the encoder's top {tuned} layers")
 
 
 def summary_lead(code: str, language: str, name: str | None = None) -> str | None:
@@ -328,15 +355,16 @@ class Summarizer:
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
     def __init__(self, path: str | Path | None = None, num_beams: int = 1, max_new_tokens: int = MAX_SUMMARY_LENGTH,
-                 max_source_length: int = MAX_SOURCE_LENGTH, precision: str = DEFAULT_PRECISION):
+                 max_source_length: int = MAX_SOURCE_LENGTH, precision: str = DEFAULT_PRECISION,
+                 runtime: str = DEFAULT_RUNTIME):
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         path = str(path or default_summarizer_dir())
         self.options = dict(num_beams=num_beams, max_new_tokens=max_new_tokens, max_source_length=max_source_length,
-                            precision=precision)
+                            precision=precision, runtime=runtime)
         self.precision = "fp32"
         if is_leancode_summarizer(path):
-            self.model, self.tokenizer, self.manifest = load_model(path)
+            self.model, self.tokenizer, self.manifest = load_model(path, runtime)
             if precision == "int8":
                 self.model.decoder, self.precision = _int8(self.model.decoder), "int8"
         else:

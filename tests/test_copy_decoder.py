@@ -4,7 +4,8 @@ import pytest
 import torch
 from transformers import AutoModel, AutoTokenizer, BertConfig
 
-from leancode.copy_decoder import CopyLMHeadModel, _repeats, greedy
+from leancode.copy_decoder import _repeats, greedy
+from leancode.copy_lm import CopyLMHeadModel
 from leancode.model_tokens import default_model_path
 
 CODE = "def parse_config(path):\n    with open(path) as f:\n        return yaml_loader.safe_load(f)\n"

@@ -1,0 +1,75 @@
+"""`leancode summarize` from a cold process, per summarizer runtime, interleaved.
+
+    python bench/summarize_cold.py [--repeat 5]
+
+Times whole `leancode summarize FILE:NAME` processes on an undocumented standard-library function (the model
+loads and writes a line) with the summarizer run in plain torch (the default, `leancode.summary_model`) and
+through transformers (`--runtime transformers`), alternating so that a shared machine disturbs them alike, and
+checks that both print the same line. Baselines in the same run: an empty Python process, `import leancode.cli`,
+and a documented function (answered from its docstring, no model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+from report import command_line, publish
+
+UNDOCUMENTED = "textwrap.py:_split_chunks"  # what the model summarizes
+DOCUMENTED = "textwrap.py:dedent"
+
+
+def timed(command: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    summarize = [sys.executable, "-m", "leancode.cli", "summarize"]
+    cells = {
+        "empty Python process": [sys.executable, "-c", "pass"],
+        "`import leancode.cli`": [sys.executable, "-c", "import leancode.cli"],
+        "documented function (docstring, no model)": [*summarize, str(stdlib / DOCUMENTED)],
+        "undocumented function, transformers": [*summarize, str(stdlib / UNDOCUMENTED), "--runtime", "transformers"],
+        "undocumented function, plain torch (default)": [*summarize, str(stdlib / UNDOCUMENTED)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in cells}
+    lines: dict[str, set[str]] = {name: set() for name in cells}
+    timed(cells["undocumented function, plain torch (default)"])  # warm the disk cache, untimed
+    for _ in range(args.repeat):
+        for name, command in cells.items():
+            seconds, out = timed(command)
+            times[name].append(seconds)
+            lines[name].add(out.strip())
+    plain, reference = (lines[f"undocumented function, {runtime}"] for runtime in ("plain torch (default)",
+                                                                                     "transformers"))
+    if plain != reference or len(plain) != 1:
+        raise SystemExit(f"the runtimes printed different lines: {plain} against {reference}")
+    base = statistics.median(times["undocumented function, transformers"])
+    out = ["## Summaries from a cold process", "",
+           f"`{command_line()}` — whole `leancode summarize` processes, {args.repeat} runs each, interleaved; "
+           f"{os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}; load average "
+           f"{os.getloadavg()[0]:.1f} at the end. Ratios are measured in the same run.", "",
+           "| process | median s | min s | relative to transformers |", "|---|---:|---:|---:|",
+           *(f"| {name} | {statistics.median(t):.2f} | {min(t):.2f} | {statistics.median(t) / base:.2f} |"
+             for name, t in times.items()),
+           "", f"Both runtimes printed the same line: `{next(iter(plain))}`."]
+    publish("summarize-cold", out, write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
