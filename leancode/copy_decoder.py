@@ -86,7 +86,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     `continuations` marks them), nor with only pieces of the vocabulary mask `separators` (punctuation) between
     them ("x, y, y", "cdf (cdf"); `no_repeat_ngram` n > 0: never a piece that completes an n-gram of pieces
     already in the summary; `word_cap` k > 0: no word written a (k+1)-th time ("the type of a type"), except the
-    one-piece words of the vocabulary mask `function_words` ("the", "of")."""
+    one-piece words of the vocabulary mask `function_words` ("the", "of"). A summary ends where the decoder's
+    positions do, lead included."""
     batch = encoder_states.shape[0]
     device = encoder_states.device
     leads = leads or [[] for _ in range(batch)]
@@ -103,7 +104,10 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     picks, logprobs = [], []
     done = torch.zeros(batch, dtype=torch.bool, device=device)
     cache = None
-    for step in range(max_new_tokens + forced_steps):
+    # The start piece takes position 0: a decoder of P positions writes at most P pieces, the lead's included.
+    positions = getattr(getattr(decoder, "config", None), "max_position_embeddings", None)
+    steps = max_new_tokens + forced_steps if positions is None else min(max_new_tokens + forced_steps, positions)
+    for step in range(steps):
         out = decoder(input_ids=step_ids, encoder_hidden_states=encoder_states, encoder_attention_mask=encoder_mask,
                       source_ids=source_ids, cache=cache, use_cache=True)
         cache = out.cache

@@ -474,6 +474,8 @@ class Summarizer:
 
                 lead_pieces = [self.tokenizer.encode(lead, add_special_tokens=False) if lead else []
                                for lead in batch_leads]
+                # A name too long to lead (half the decoder's positions) is not led with: the line gets the room.
+                lead_pieces = [pieces if len(pieces) <= self._max_lead() else [] for pieces in lead_pieces]
                 decoding = self.decoding
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
@@ -503,6 +505,9 @@ class Summarizer:
                            len(ids))  # pieces after the end of sequence are padding
                 out.append(self._line(text, source, lead, row[:end]))
         return out
+
+    def _max_lead(self) -> int:
+        return getattr(self.model.decoder.config, "max_position_embeddings", 2 * self.max_new_tokens) // 2
 
     def _line(self, decoded: str, source: str, lead: str | None, logprobs) -> Generated:
         """A decoded summary as a reader sees it (seams closed, "an" before a vowel, identifiers spelled as in the code

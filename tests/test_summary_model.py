@@ -64,3 +64,19 @@ def test_leancode_summarize_never_imports_transformers(tmp_path):
     done = subprocess.run([sys.executable, "-c", check, str(code)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"source": "generated"' in done.stdout or '"withheld"' in done.stdout
+
+
+@pytest.mark.parametrize("repeats", [3, 8])  # a lead of about 20 pieces (it fits), one of over 24 (it does not)
+def test_a_go_function_whose_name_fills_the_decoder_still_gets_a_line(repeats):
+    # Go summaries lead with the name; the decoder has 48 positions, and a long name once ran past them (IndexError).
+    from leancode.function_summary import summarize_units
+
+    name = "Xq" + "ZkWpQvJx" * repeats
+    [unit] = extract_units(f"package a\n\nfunc {name}(a int) int {{\n\treturn a + 1\n}}\n", "go")
+    summarizer = Summarizer()
+    assert len(summarizer.tokenizer.tokenize(name)) > 48 - 40
+    [line] = summarizer.generate([summary_input(unit)], leads=[summary_lead(unit.code, "go", unit.name)],
+                                 languages=["go"])
+    assert line.text and len(line.logprobs) <= 48
+    [summary] = summarize_units([unit], summarizer)
+    assert summary.signature and summary.source in ("generated", "abstained")
