@@ -217,8 +217,9 @@ def load_model(path: str | Path, runtime: str = "transformers"):
         if summary_model.supported(encoder_dir):
             try:
                 model, tokenizer = summary_model.load(encoder_dir, config, state, top)
-            except (KeyError, RuntimeError) as error:  # weights of another shape or name than the config's
-                raise ValueError(f"{path}: weights do not match its config ({error})") from error
+            except (KeyError, RuntimeError) as error:  # weights of another shape or name, a token missing
+                raise ValueError(f"{path}: does not load ({type(error).__name__}: {error}); its weights, config and "
+                                 f"encoder {encoder_dir} must match") from error
             _check_top(path, top, model.encoder, tuned)
             return model, tokenizer, manifest
     from transformers import BertConfig
