@@ -6,7 +6,9 @@ Times whole `leancode summarize FILE:NAME` processes on an undocumented standard
 loads and writes a line) with the summarizer run in plain torch (the default, `leancode.summary_model`) and
 through transformers (`--runtime transformers`), alternating so that a shared machine disturbs them alike, and
 checks that both print the same line. Baselines in the same run: an empty Python process, `import leancode.cli`,
-and a documented function (answered from its docstring, no model).
+and a documented function (answered from its docstring, no model). Then, in one process with both loaded, the time
+of one summary (simplify + generate, as the hover asks) per runtime on the functions of textwrap and shlex,
+alternating which runs first.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from report import command_line, publish
+from report import command_line, percentiles, publish
 
 UNDOCUMENTED = "textwrap.py:_split_chunks"  # what the model summarizes
 DOCUMENTED = "textwrap.py:dedent"
@@ -68,7 +70,38 @@ def main() -> None:
            *(f"| {name} | {statistics.median(t):.2f} | {min(t):.2f} | {statistics.median(t) / base:.2f} |"
              for name, t in times.items()),
            "", f"Both runtimes printed the same line: `{next(iter(plain))}`."]
+    out += ["", *summary_latency()]
     publish("summarize-cold", out, write=not args.no_write)
+
+
+def summary_latency() -> list[str]:
+    """p50 / p95 ms of one summary after load, per runtime, alternating, on textwrap's and shlex's functions."""
+    import inspect
+    import shlex
+    import textwrap
+
+    from leancode.summarizer import Summarizer, summary_input
+    from leancode.units import extract_units
+
+    units = [u for module in (textwrap, shlex) for u in extract_units(inspect.getsource(module), "python")]
+    models = {"plain torch (default)": Summarizer(), "transformers": Summarizer(runtime="transformers")}
+    seconds: dict[str, list[float]] = {name: [] for name in models}
+    for number, unit in enumerate(units):
+        order = list(models) if number % 2 else list(reversed(models))
+        lines = set()
+        for name in order:
+            start = time.perf_counter()
+            lines.add(models[name].generate([summary_input(unit)])[0].text)
+            seconds[name].append(time.perf_counter() - start)
+        if len(lines) != 1:
+            raise SystemExit(f"the runtimes wrote different lines for {unit.qualified_name}: {lines}")
+    out = [f"One summary after load (simplify + generate, int8 decoder, one process, the runtimes alternating; "
+           f"{len(units)} functions of textwrap and shlex, the same line from both):", "",
+           "| runtime | p50 ms | p95 ms |", "|---|---:|---:|"]
+    for name, values in seconds.items():
+        p50, p95 = percentiles(values)
+        out.append(f"| {name} | {p50:.1f} | {p95:.1f} |")
+    return out
 
 
 if __name__ == "__main__":
