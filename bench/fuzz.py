@@ -1,12 +1,14 @@
 """The long fuzzing run: nasty inputs through simplify, the indexer and the real server; crashes and hangs counted.
 
-    nice -n 10 python bench/fuzz.py --inputs 10000 --minutes 30 [--seed 0] [--no-write]
+    nice -n 10 python bench/fuzz.py --inputs 10000 --minutes 30 [--seed 0] [--no-write] [--targets summarize ...]
 
 The inputs are tests/fuzzing.py's (the same generators the bounded slice in
 tests/test_fuzz.py draws from), split between the targets:
 
 - simplify: one fuzzed file (mutated real code of all six languages, deep nesting, huge
   lines, binary, odd encodings) through extract_units and simplify, a random method and ratio;
+- summarize: a fuzzed file, or a function with an odd name (hundreds of model pieces, one letter
+  repeated, non-ASCII), through the hover's summary rule and the shipped summarizer (its first 3 functions);
 - index: fuzzed files (names and contents, FIFOs, symlinks, odd ignore files) in
   repositories of 25, indexed with the packaged model; then damaged cache, snapshot and
   manifest bytes, each followed by an update and a search;
@@ -35,14 +37,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fuzzing import LANGUAGES, damage, file_content, lsp_frame, write_repository  # noqa: E402
+from fuzzing import LANGUAGES, damage, file_content, lsp_frame, named_function, write_repository  # noqa: E402
 from lsp_raw import RawServer  # noqa: E402
 
 from report import command_line, write_section  # noqa: E402
 
 HANG_SECONDS = 30.0
 INDEX_HANG = 300.0  # CPU seconds for one repository of 25 fuzzed files (one can hold 300 nested functions)
-SPLIT = {"simplify": 0.5, "index": 0.2, "cache": 0.05, "server": 0.25}
+SPLIT = {"simplify": 0.4, "summarize": 0.1, "index": 0.2, "cache": 0.05, "server": 0.25}
 
 
 class Tally:
@@ -89,6 +91,30 @@ def fuzz_simplify(tally: Tally, count: int, seed: int, stop: float) -> None:
                 result = simplify(snippet, language, ratio=rng.random(),
                                   method=rng.choice(["leancode", "slimcode", "dietcode", "random", "truncate"]))
                 assert "".join(t.text for t in result.tokens) == "".join(snippet.split())
+
+        tally.run(n, one)
+        tally.tried += 1
+
+
+def fuzz_summarize(tally: Tally, count: int, seed: int, stop: float) -> None:
+    from leancode.function_summary import summarize_units
+    from leancode.sources import decode_source
+    from leancode.summarizer import Summarizer
+    from leancode.units import extract_units
+
+    summarizer = Summarizer()
+    for n in range(count):
+        if time.monotonic() > stop:
+            return
+        rng = random.Random(f"summarize-{seed}-{n}")
+
+        def one() -> None:
+            language = rng.choice(LANGUAGES)
+            code = named_function(rng, language) if rng.random() < 0.5 else \
+                decode_source(file_content(rng, language), language)
+            units = extract_units(code, language)[:3]
+            for unit, summary in zip(units, summarize_units(units, summarizer, use_documentation=rng.random() < 0.5)):
+                assert summary.signature is not None and (summary.text or summary.source != "generated"), summary
 
         tally.run(n, one)
         tally.tried += 1
@@ -157,18 +183,26 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=30.0, help="stop each target's share of time after this")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-write", action="store_true", help="do not write BENCHMARKS.md")
+    parser.add_argument("--targets", nargs="+", choices=list(SPLIT), default=list(SPLIT),
+                        help="run only these targets (each keeps its share of --inputs and --minutes; BENCHMARKS.md "
+                             "is written only when all run)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     began = time.monotonic()
     share = {name: args.minutes * 60 * part for name, part in SPLIT.items()}
-    tallies = {name: Tally(name) for name in ("simplify", "index", "cache", "server")}
-    fuzz_simplify(tallies["simplify"], int(args.inputs * SPLIT["simplify"]), args.seed,
-                  time.monotonic() + share["simplify"])
-    with tempfile.TemporaryDirectory(prefix="leancode-fuzz-") as work:
-        fuzz_index(tallies["index"], tallies["cache"], int(args.inputs * SPLIT["index"]),
-                   int(args.inputs * SPLIT["cache"]), args.seed,
-                   time.monotonic() + share["index"] + share["cache"], Path(work))
-    fuzz_server(tallies["server"], int(args.inputs * SPLIT["server"]), args.seed, time.monotonic() + share["server"])
+    tallies = {name: Tally(name) for name in SPLIT if name in args.targets}
+    inputs = {name: int(args.inputs * part) for name, part in SPLIT.items()}
+    if "simplify" in tallies:
+        fuzz_simplify(tallies["simplify"], inputs["simplify"], args.seed, time.monotonic() + share["simplify"])
+    if "summarize" in tallies:
+        fuzz_summarize(tallies["summarize"], inputs["summarize"], args.seed, time.monotonic() + share["summarize"])
+    if "index" in tallies or "cache" in tallies:
+        with tempfile.TemporaryDirectory(prefix="leancode-fuzz-") as work:
+            fuzz_index(tallies.get("index", Tally("index")), tallies.get("cache", Tally("cache")), inputs["index"],
+                       inputs["cache"] if "cache" in tallies else 0, args.seed,
+                       time.monotonic() + share["index"] + share["cache"], Path(work))
+    if "server" in tallies:
+        fuzz_server(tallies["server"], inputs["server"], args.seed, time.monotonic() + share["server"])
     total = sum(t.tried for t in tallies.values())
     rows = "\n".join(f"| {t.name} | {t.tried:,} | {len(t.crashes)} | {len(t.hangs)} | {t.seconds:.0f} | "
                      f"{t.slowest:.2f} (seed {t.slowest_seed}) |" for t in tallies.values())
@@ -180,7 +214,7 @@ def main() -> int:
     for tally in tallies.values():
         for seed, trace in tally.crashes[:5]:
             print(f"\n{tally.name} crash, seed {seed}:\n{trace}")
-    if not args.no_write:
+    if not args.no_write and len(tallies) == len(SPLIT):
         write_section("fuzz", body)
     return 1 if any(t.crashes or t.hangs for t in tallies.values()) else 0
 

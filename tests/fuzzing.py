@@ -111,6 +111,33 @@ def file_content(rng: random.Random, language: str, scale: int = 1) -> bytes:
     return "".join(" " * i + f"def f{i}():\n" for i in range(rng.randint(1, 300))).encode() + b"    pass\n"
 
 
+NAMED_FUNCTION = {  # one function per language, {name} its name, no documentation: what the summarizer is asked
+    "python": "def {name}(value):\n    return value + 1\n",
+    "java": "class A {{\n    int {name}(int value) {{\n        return value + 1;\n    }}\n}}\n",
+    "javascript": "function {name}(value) {{\n  return value + 1;\n}}\n",
+    "typescript": "function {name}(value: number): number {{\n  return value + 1;\n}}\n",
+    "tsx": "function {name}(value: number): number {{\n  return value + 1;\n}}\n",
+    "go": "package a\n\nfunc {name}(value int) int {{\n\treturn value + 1\n}}\n",
+    "rust": "fn {name}(value: i32) -> i32 {{\n    value + 1\n}}\n",
+}
+
+
+def named_function(rng: random.Random, language: str) -> str:
+    """An undocumented function whose name is odd: many words (up to a few hundred model pieces), digits, one
+    letter repeated, non-ASCII letters, or a single letter. Go's summaries begin with the name."""
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 9)))
+             for _ in range(rng.choice([1, 3, 10, 40, 120]))]
+    name = rng.choice([
+        lambda: "".join(w.capitalize() for w in words),
+        lambda: "_".join(words),
+        lambda: "X" + "".join(w.capitalize() + str(rng.randint(0, 99)) for w in words),
+        lambda: "a" * rng.choice([1, 50, 500, 5000]),
+        lambda: "Ünïcødé" + "".join(w.capitalize() for w in words) + "Ωμέγα",
+        lambda: "x",
+    ])()
+    return NAMED_FUNCTION[language].format(name=name)
+
+
 def file_name(rng: random.Random, language: str) -> bytes:
     stem = rng.choice(NASTY_NAMES) if rng.random() < 0.5 else \
         bytes(b for b in rng.randbytes(rng.randint(1, 30)) if b not in (0, ord("/")))

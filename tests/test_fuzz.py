@@ -1,5 +1,5 @@
 """A bounded slice of the fuzzing (bench/fuzz.py is the long run): nasty inputs through simplify, the
-indexer (file names, contents, damaged cache and manifest bytes) and the real server subprocess.
+summarizer (odd function names too), the indexer (file names, contents, damaged cache and manifest bytes) and the real server subprocess.
 
 Inputs come from tests/fuzzing.py; hypothesis draws the seeds (derandomized: the same slice
 every run, so a failure reproduces). Nothing may raise, hang, or stop the server answering.
@@ -19,7 +19,7 @@ from leancode.simplify import simplify
 from leancode.sources import decode_source
 from leancode.units import extract_units
 
-from fuzzing import LANGUAGES, damage, file_content, lsp_frame, write_repository
+from fuzzing import LANGUAGES, damage, file_content, lsp_frame, named_function, write_repository
 from lsp_raw import RawServer
 
 SLICE = settings(deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
@@ -83,6 +83,28 @@ def test_index_survives_fuzzed_repositories_and_damaged_caches(tmp_path_factory,
             # Identical copies show as one row, and so do the functions of one name in one file.
             distinct, groups = len({u.key for u in index.units}), _folded_groups(index.units)
             assert min(3, groups) <= len(search(index, "parse the input", top=3)) <= min(3, distinct)
+
+
+@pytest.fixture(scope="module")
+def summarizer():
+    from leancode.summarizer import Summarizer
+
+    return Summarizer()
+
+
+@pytest.mark.slow  # the shipped summarizer
+@settings(SLICE, max_examples=40)
+@given(seeds, st.sampled_from(LANGUAGES), st.booleans())
+def test_summaries_never_crash_on_odd_names_or_fuzzed_files(summarizer, rng, language, odd_name):
+    from leancode.function_summary import summarize_units
+
+    code = named_function(rng, language) if odd_name else decode_source(file_content(rng, language), language)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = extract_units(code, language)[:3]
+        assert units or not odd_name
+        for summary in summarize_units(units, summarizer, use_documentation=False):
+            assert summary.signature is not None and (summary.text or summary.source != "generated")
 
 
 @pytest.fixture(scope="module")
