@@ -13,7 +13,9 @@ tests/test_fuzz.py draws from), split between the targets:
   repositories of 25, indexed with the packaged model; then damaged cache, snapshot and
   manifest bytes, each followed by an update and a search;
 - server: fuzzed LSP frames and messages into one `leancode-server` subprocess, each
-  followed by a request that must be answered within 30 s.
+  followed by a request that must be answered within 30 s;
+- hover: a fuzzed file or an oddly named function opened in one `leancode-server` (no workspace), then hovers at
+  random positions, each answered within 30 s with a result or an invalid-params error (no internal error).
 
 A crash is an exception (or a dead server). A hang is a simplify input over 30 CPU seconds
 of its thread, an index update (a repository of 25 files, or one after a damage) over 300
@@ -37,14 +39,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fuzzing import LANGUAGES, damage, file_content, lsp_frame, named_function, write_repository  # noqa: E402
-from lsp_raw import RawServer  # noqa: E402
+from fuzzing import (EXTENSIONS, LANGUAGES, damage, file_content, hover_requests, lsp_frame,  # noqa: E402
+                     named_function, write_repository)
+from lsp_raw import RawServer, frame  # noqa: E402
 
 from report import command_line, write_section  # noqa: E402
 
 HANG_SECONDS = 30.0
 INDEX_HANG = 300.0  # CPU seconds for one repository of 25 fuzzed files (one can hold 300 nested functions)
-SPLIT = {"simplify": 0.4, "summarize": 0.1, "index": 0.2, "cache": 0.05, "server": 0.25}
+SPLIT = {"simplify": 0.4, "summarize": 0.1, "index": 0.2, "cache": 0.05, "server": 0.2, "hover": 0.05}
 
 
 class Tally:
@@ -177,6 +180,48 @@ def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
             tally.crashes.append(("exit", "did not end cleanly after shutdown and exit"))
 
 
+def fuzz_hover(tally: Tally, count: int, seed: int, stop: float) -> None:
+    from leancode.sources import decode_source
+
+    server, began = RawServer(), time.monotonic()
+    try:
+        for n in range(count):
+            if time.monotonic() > stop:
+                break
+            rng = random.Random(f"hover-{seed}-{n}")
+            language = rng.choice(LANGUAGES)
+            text = named_function(rng, language) if rng.random() < 0.3 else \
+                decode_source(file_content(rng, language), language)
+            uri = f"file:///fuzz/f{n}{EXTENSIONS[language]}"
+            sent = time.monotonic()
+            tally.tried += 1
+            try:
+                server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                    "uri": uri, "languageId": language, "version": 1, "text": text}}}))
+                for request in hover_requests(rng, language, uri, text, 10 * n):
+                    server.send(frame(request))
+                    answer = server.answer(request["id"], timeout=HANG_SECONDS)
+                    if "error" in answer and answer["error"].get("code") != -32602:
+                        raise RuntimeError(f"hover {request['params']['position']}: {answer['error']}")
+                server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose",
+                                   "params": {"textDocument": {"uri": uri}}}))
+                tally.timed(n, time.monotonic() - sent)
+            except TimeoutError:
+                tally.hangs.append(n)
+                print(f"hover: HANG seed {n}", file=sys.stderr)
+                server.process.kill()
+                server = RawServer()
+            except Exception:
+                tally.crashes.append((n, traceback.format_exc(limit=2)))
+                print(f"hover: CRASH seed {n}\n{tally.crashes[-1][1]}", file=sys.stderr)
+                if server.process.poll() is not None:
+                    server = RawServer()
+    finally:
+        tally.seconds = time.monotonic() - began
+        if server.close() != 0:
+            tally.crashes.append(("exit", "did not end cleanly after shutdown and exit"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inputs", type=int, default=10_000, help="inputs in all (split between the targets)")
@@ -203,6 +248,8 @@ def main() -> int:
                        time.monotonic() + share["index"] + share["cache"], Path(work))
     if "server" in tallies:
         fuzz_server(tallies["server"], inputs["server"], args.seed, time.monotonic() + share["server"])
+    if "hover" in tallies:
+        fuzz_hover(tallies["hover"], inputs["hover"], args.seed, time.monotonic() + share["hover"])
     total = sum(t.tried for t in tallies.values())
     rows = "\n".join(f"| {t.name} | {t.tried:,} | {len(t.crashes)} | {len(t.hangs)} | {t.seconds:.0f} | "
                      f"{t.slowest:.2f} (seed {t.slowest_seed}) |" for t in tallies.values())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 from snippets import SNIPPETS
@@ -136,6 +137,24 @@ def named_function(rng: random.Random, language: str) -> str:
         lambda: "x",
     ])()
     return NAMED_FUNCTION[language].format(name=name)
+
+
+def hover_requests(rng: random.Random, language: str, uri: str, text: str, first_id: int, count: int = 3) -> list[dict]:
+    """`count` hover requests on `text` (opened as `uri`), at random lines and columns: most inside the text, on a
+    word where there is one, some past a line's end or the last line."""
+    lines = text.split("\n")
+    words = [(number, match.start()) for number, line in enumerate(lines[:2000])
+             for match in re.finditer(r"\w+\s*\(", line[:2000])]  # names called or defined: where hovers say most
+    requests = []
+    for number in range(count):
+        if words and rng.random() < 0.7:
+            line, character = rng.choice(words)
+        else:
+            line = rng.randrange(len(lines) + 2)
+            character = rng.randrange((len(lines[line]) if line < len(lines) else 0) + 3)
+        requests.append({"jsonrpc": "2.0", "id": first_id + number, "method": "textDocument/hover",
+                         "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}})
+    return requests
 
 
 def file_name(rng: random.Random, language: str) -> bytes:

@@ -1,5 +1,5 @@
 """A bounded slice of the fuzzing (bench/fuzz.py is the long run): nasty inputs through simplify, the
-summarizer (odd function names too), the indexer (file names, contents, damaged cache and manifest bytes) and the real server subprocess.
+summarizer (odd function names too) and hovers on them, the indexer (file names, contents, damaged cache and manifest bytes) and the real server subprocess.
 
 Inputs come from tests/fuzzing.py; hypothesis draws the seeds (derandomized: the same slice
 every run, so a failure reproduces). Nothing may raise, hang, or stop the server answering.
@@ -19,8 +19,9 @@ from leancode.simplify import simplify
 from leancode.sources import decode_source
 from leancode.units import extract_units
 
-from fuzzing import LANGUAGES, damage, file_content, lsp_frame, named_function, write_repository
-from lsp_raw import RawServer
+from fuzzing import EXTENSIONS, LANGUAGES, damage, file_content, hover_requests, lsp_frame, named_function, \
+    write_repository
+from lsp_raw import RawServer, frame
 
 SLICE = settings(deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -107,12 +108,15 @@ def test_summaries_never_crash_on_odd_names_or_fuzzed_files(summarizer, rng, lan
             assert summary.signature is not None and (summary.text or summary.source != "generated")
 
 
-@pytest.fixture(scope="module")
-def server():
+def _server():
     raw = RawServer()
     yield raw
     assert raw.close() == 0  # still takes shutdown and exit, and ends
     raw.process.kill()
+
+
+server = pytest.fixture(scope="module", name="server")(_server)
+hover_server = pytest.fixture(scope="module", name="hover_server")(_server)  # apart from the fuzzed frames
 
 
 @pytest.mark.slow  # the real server
@@ -122,3 +126,19 @@ def test_server_keeps_answering_fuzzed_frames(server, rng, msg_id):
     server.send(lsp_frame(rng, msg_id))
     assert server.process.poll() is None
     assert server.alive(f"ping-{msg_id}"), b"".join(server.stderr)[-2000:]
+
+
+@pytest.mark.slow  # the real server and the shipped summarizer
+@settings(SLICE, max_examples=15)
+@given(seeds, st.sampled_from(LANGUAGES), st.booleans(), st.integers(1000, 10**9))
+def test_hovers_on_fuzzed_documents_are_answered(hover_server, rng, language, odd_name, msg_id):
+    text = named_function(rng, language) if odd_name else decode_source(file_content(rng, language), language)
+    uri = f"file:///fuzz/{msg_id}{EXTENSIONS[language]}"
+    hover_server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": language, "version": 1, "text": text}}}))
+    for request in hover_requests(rng, language, uri, text, msg_id):
+        hover_server.send(frame(request))
+        answer = hover_server.answer(request["id"], timeout=60)
+        assert "error" not in answer or answer["error"]["code"] == -32602, answer  # invalid params: a bad position
+    hover_server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose",
+                             "params": {"textDocument": {"uri": uri}}}))
