@@ -150,76 +150,65 @@ def fuzz_index(files: Tally, cache: Tally, count: int, damages: int, seed: int, 
         shutil.rmtree(root, ignore_errors=True)
 
 
-def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
+def through_server(tally: Tally, count: int, seed: int, stop: float, one) -> None:
+    """Inputs into one `leancode-server`: `one(server, rng, n)` sends input n and waits for what must answer it (a
+    TimeoutError is a hang, any other exception a crash; either way a new server takes the next input)."""
     server, began = RawServer(), time.monotonic()
     try:
         for n in range(count):
             if time.monotonic() > stop:
                 break
-            rng = random.Random(f"server-{seed}-{n}")
+            rng = random.Random(f"{tally.name}-{seed}-{n}")
             sent = time.monotonic()
-            server.send(lsp_frame(rng, 1000 + n))
             tally.tried += 1
             try:
-                if server.process.poll() is not None:
-                    raise RuntimeError(f"the server exited ({server.process.returncode})")
-                server.alive(f"ping-{n}")
+                one(server, rng, n)
                 tally.timed(n, time.monotonic() - sent)
             except TimeoutError:
                 tally.hangs.append(n)
-                print(f"server: HANG seed {n}", file=sys.stderr)
+                print(f"{tally.name}: HANG seed {n}", file=sys.stderr)
                 server.process.kill()
                 server = RawServer()
             except Exception:
                 tally.crashes.append((n, traceback.format_exc(limit=2)))
-                print(f"server: CRASH seed {n}", file=sys.stderr)
+                print(f"{tally.name}: CRASH seed {n}\n{tally.crashes[-1][1]}", file=sys.stderr)
+                server.process.kill()
                 server = RawServer()
     finally:
         tally.seconds = time.monotonic() - began
         if server.close() != 0:
             tally.crashes.append(("exit", "did not end cleanly after shutdown and exit"))
+
+
+def fuzz_server(tally: Tally, count: int, seed: int, stop: float) -> None:
+    def one(server: RawServer, rng: random.Random, n: int) -> None:
+        server.send(lsp_frame(rng, 1000 + n))
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the server exited ({server.process.returncode})")
+        server.alive(f"ping-{n}")
+
+    through_server(tally, count, seed, stop, one)
 
 
 def fuzz_hover(tally: Tally, count: int, seed: int, stop: float) -> None:
     from leancode.sources import decode_source
 
-    server, began = RawServer(), time.monotonic()
-    try:
-        for n in range(count):
-            if time.monotonic() > stop:
-                break
-            rng = random.Random(f"hover-{seed}-{n}")
-            language = rng.choice(LANGUAGES)
-            text = named_function(rng, language) if rng.random() < 0.3 else \
-                decode_source(file_content(rng, language), language)
-            uri = f"file:///fuzz/f{n}{EXTENSIONS[language]}"
-            sent = time.monotonic()
-            tally.tried += 1
-            try:
-                server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-                    "uri": uri, "languageId": language, "version": 1, "text": text}}}))
-                for request in hover_requests(rng, language, uri, text, 10 * n):
-                    server.send(frame(request))
-                    answer = server.answer(request["id"], timeout=HANG_SECONDS)
-                    if "error" in answer and answer["error"].get("code") != -32602:
-                        raise RuntimeError(f"hover {request['params']['position']}: {answer['error']}")
-                server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose",
-                                   "params": {"textDocument": {"uri": uri}}}))
-                tally.timed(n, time.monotonic() - sent)
-            except TimeoutError:
-                tally.hangs.append(n)
-                print(f"hover: HANG seed {n}", file=sys.stderr)
-                server.process.kill()
-                server = RawServer()
-            except Exception:
-                tally.crashes.append((n, traceback.format_exc(limit=2)))
-                print(f"hover: CRASH seed {n}\n{tally.crashes[-1][1]}", file=sys.stderr)
-                if server.process.poll() is not None:
-                    server = RawServer()
-    finally:
-        tally.seconds = time.monotonic() - began
-        if server.close() != 0:
-            tally.crashes.append(("exit", "did not end cleanly after shutdown and exit"))
+    def one(server: RawServer, rng: random.Random, n: int) -> None:
+        language = rng.choice(LANGUAGES)
+        text = named_function(rng, language) if rng.random() < 0.3 else \
+            decode_source(file_content(rng, language), language)
+        uri = f"file:///fuzz/f{n}{EXTENSIONS[language]}"
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": language, "version": 1, "text": text}}}))
+        for request in hover_requests(rng, language, uri, text, 10 * n):
+            server.send(frame(request))
+            answer = server.answer(request["id"], timeout=HANG_SECONDS)
+            if "error" in answer and answer["error"].get("code") != -32602:
+                raise RuntimeError(f"hover {request['params']['position']}: {answer['error']}")
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose",
+                           "params": {"textDocument": {"uri": uri}}}))
+
+    through_server(tally, count, seed, stop, one)
 
 
 def main() -> int:
