@@ -51,6 +51,14 @@ def lsp_line_list(text: str) -> list[str]:
     return lines
 
 
+def lsp_lines(text: str) -> list[str]:
+    """`text`'s lines as LSP counts them, without their line breaks (a text ending in one ends with an empty line)."""
+    lines = [line.rstrip("\r\n") for line in lsp_line_list(text)]
+    if not text or text[-1] in "\r\n":
+        lines.append("")
+    return lines
+
+
 def splice(lines: list[str], start_line: int, start_col: int, end_line: int, end_col: int, text: str) -> None:
     """Replace, in `lines` (`lsp_line_list` of a text, changed in place), the text from (start_line, start_col)
     to (end_line, end_col) (str indexes into those lines) with `text`, as pygls's

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -40,14 +39,6 @@ def path_of(uri: str) -> Path | None:
     """The local path of a `file:` URI (None for any other scheme, or a path no file can have: a NUL in it)."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
     return Path(path) if path and "\0" not in path else None
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def lsp_lines(text: str) -> list[str]:
-    """`text`'s lines as LSP counts them, without their line breaks."""
-    return _LINE_BREAK.split(text)
 
 
 def source_of(document) -> str:

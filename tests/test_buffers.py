@@ -186,3 +186,13 @@ def test_edits_at_the_end_of_a_megabyte_line(tmp_path, unit):
             "value"], answer
         assert server.close() == 0
         assert b"Traceback" not in b"".join(server.stderr)
+
+
+def test_lines_without_breaks_split_where_lsp_does():
+    from server.buffers import lsp_line_list, lsp_lines
+
+    rng = random.Random(7)
+    for _ in range(50_000):
+        text = "".join(rng.choice(["a", "\r", "\n", "\r\n", "\u2028", "\x0c", "é", "😀"]) for _ in range(rng.randrange(10)))
+        assert lsp_lines(text) == re.split(r"\r\n|\r|\n", text), repr(text)
+        assert "".join(lsp_line_list(text)) == text

@@ -21,8 +21,9 @@ from leancode.languages import call_arguments, in_comment_or_string
 from leancode.units import Unit
 
 from .. import hover
+from ..buffers import lsp_lines
 from ..calls import Call, Resolved, resolve_call, same_family
-from ..core import LeanCodeServer, lsp_lines, path_of, source_of
+from ..core import LeanCodeServer, path_of, source_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
 
