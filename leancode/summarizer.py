@@ -104,7 +104,7 @@ def new_model(encoder: str = PACKAGED, layers: int = 3, heads: int = 6, ffn: int
 
 
 def has_copy_head(model) -> bool:
-    """Whether `model`'s decoder can copy input pieces (`leancode.copy_lm.CopyLMHeadModel` or `leancode.summary_model.CopyDecoder`)."""
+    """Whether `model`'s decoder can copy input pieces (`copy_lm.CopyLMHeadModel` or `summary_model.CopyDecoder`)."""
     return bool(getattr(getattr(getattr(model, "decoder", None), "config", None), "copy_head", False))
 
 

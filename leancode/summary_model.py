@@ -50,7 +50,7 @@ class _Projections(nn.Module):
     def __init__(self, hidden: int, heads: int):
         super().__init__()
         self.heads = heads
-        self.query, self.key, self.value = nn.Linear(hidden, hidden), nn.Linear(hidden, hidden), nn.Linear(hidden, hidden)
+        self.query, self.key, self.value = (nn.Linear(hidden, hidden) for _ in range(3))
 
     def split(self, x):
         """(batch, steps, hidden) -> (batch, heads, steps, head width)."""

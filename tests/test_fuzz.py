@@ -1,5 +1,6 @@
 """A bounded slice of the fuzzing (bench/fuzz.py is the long run): nasty inputs through simplify, the
-summarizer (odd function names too) and hovers on them, the indexer (file names, contents, damaged cache and manifest bytes) and the real server subprocess.
+summarizer (odd function names too) and hovers on them, the indexer (file names, contents, damaged cache and
+manifest bytes) and the real server subprocess.
 
 Inputs come from tests/fuzzing.py; hypothesis draws the seeds (derandomized: the same slice
 every run, so a failure reproduces). Nothing may raise, hang, or stop the server answering.
