@@ -79,8 +79,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a copy decoder (either of the module docstring's).
     The repetition penalty is the one Hugging Face's generate applies (scores of pieces already generated are
-    pushed down); the log-probabilities are the model's own, before it. `leads`: pieces each summary must begin with (the
-    decoder continues from them, with a new word: no piece of the vocabulary mask `continuations`, "##..." in
+    pushed down); the log-probabilities are the model's own, before it. `leads`: pieces each summary must begin
+    with (the decoder continues from them, with a new word: no piece of the vocabulary mask `continuations`, "##..." in
     WordPiece, right after a lead); they are part of the summary but not of its log-probabilities.
     `ban_adjacent`: never the same piece or word twice in a row ("offset offset", "css css"; words as
     `continuations` marks them), nor with only pieces of the vocabulary mask `separators` (punctuation) between
