@@ -216,24 +216,29 @@ def load_model(path: str | Path, runtime: str = "transformers"):
 
         if summary_model.supported(encoder_dir):
             try:
-                model, tokenizer = summary_model.load(encoder_dir, config, state, top)
+                model, tokenizer, (missing, unexpected) = summary_model.load(encoder_dir, config, state, top)
             except (KeyError, RuntimeError) as error:  # weights of another shape or name, a token missing
                 raise ValueError(f"{path}: does not load ({type(error).__name__}: {error}); its weights, config and "
                                  f"encoder {encoder_dir} must match") from error
+            _check_decoder(path, missing, unexpected)
             _check_top(path, top, model.encoder, tuned)
             return model, tokenizer, manifest
     from transformers import BertConfig
 
     model, tokenizer = _assemble(manifest["encoder"], BertConfig.from_dict(config),
                                  initialise=False)  # every decoder weight is loaded below, or the load fails
-    missing, unexpected = model.decoder.load_state_dict(state, strict=False)
-    if unexpected or set(missing) - set(SHARED_KEYS):
-        raise ValueError(f"{path}: decoder weights do not match its config "
-                         f"(missing {sorted(set(missing) - set(SHARED_KEYS))}, unexpected {unexpected})")
+    _check_decoder(path, *model.decoder.load_state_dict(state, strict=False))
     if tuned:
         _check_top(path, top, model.encoder, tuned)
         model.encoder.load_state_dict(top, strict=False)
     return model.eval(), tokenizer, manifest
+
+
+def _check_decoder(path: Path, missing: list[str], unexpected: list[str]) -> None:
+    """Every decoder weight but the shared embeddings was loaded, and nothing else."""
+    if unexpected or set(missing) - set(SHARED_KEYS):
+        raise ValueError(f"{path}: decoder weights do not match its config "
+                         f"(missing {sorted(set(missing) - set(SHARED_KEYS))}, unexpected {unexpected})")
 
 
 def _check_top(path: Path, top: dict, encoder, tuned: int) -> None:
@@ -476,7 +481,9 @@ class Summarizer:
                 lead_pieces = [self.tokenizer.encode(lead, add_special_tokens=False) if lead else []
                                for lead in batch_leads]
                 # A name too long to lead (half the decoder's positions) is not led with: the line gets the room.
-                lead_pieces = [pieces if len(pieces) <= self._max_lead() else [] for pieces in lead_pieces]
+                positions = getattr(self.model.decoder.config, "max_position_embeddings", 2 * self.max_new_tokens)
+                longest_lead = positions // 2
+                lead_pieces = [pieces if len(pieces) <= longest_lead else [] for pieces in lead_pieces]
                 decoding = self.decoding
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
@@ -506,9 +513,6 @@ class Summarizer:
                            len(ids))  # pieces after the end of sequence are padding
                 out.append(self._line(text, source, lead, row[:end]))
         return out
-
-    def _max_lead(self) -> int:
-        return getattr(self.model.decoder.config, "max_position_embeddings", 2 * self.max_new_tokens) // 2
 
     def _line(self, decoded: str, source: str, lead: str | None, logprobs) -> Generated:
         """A decoded summary as a reader sees it (seams closed, "an" before a vowel, identifiers spelled as in the code
