@@ -76,27 +76,31 @@ class Tally:
             print(f"{self.name}: HANG seed {seed} ({elapsed:.0f} s)", file=sys.stderr)
 
 
+def in_process(tally: Tally, count: int, seed: int, stop: float, one) -> None:
+    """Inputs run in this process: `one(rng)` takes input n's generator (a crash or hang is counted by `tally.run`)."""
+    for n in range(count):
+        if time.monotonic() > stop:
+            return
+        rng = random.Random(f"{tally.name}-{seed}-{n}")
+        tally.run(n, lambda: one(rng))
+        tally.tried += 1
+
+
 def fuzz_simplify(tally: Tally, count: int, seed: int, stop: float) -> None:
     from leancode.simplify import simplify
     from leancode.sources import decode_source
     from leancode.units import extract_units
 
-    for n in range(count):
-        if time.monotonic() > stop:
-            return
-        rng = random.Random(f"simplify-{seed}-{n}")
+    def one(rng: random.Random) -> None:
+        language = rng.choice(LANGUAGES)
+        code = decode_source(file_content(rng, language, scale=5), language)
+        units = extract_units(code, language)
+        for snippet in [code] + [u.code for u in units[:2]]:
+            result = simplify(snippet, language, ratio=rng.random(),
+                              method=rng.choice(["leancode", "slimcode", "dietcode", "random", "truncate"]))
+            assert "".join(t.text for t in result.tokens) == "".join(snippet.split())
 
-        def one() -> None:
-            language = rng.choice(LANGUAGES)
-            code = decode_source(file_content(rng, language, scale=5), language)
-            units = extract_units(code, language)
-            for snippet in [code] + [u.code for u in units[:2]]:
-                result = simplify(snippet, language, ratio=rng.random(),
-                                  method=rng.choice(["leancode", "slimcode", "dietcode", "random", "truncate"]))
-                assert "".join(t.text for t in result.tokens) == "".join(snippet.split())
-
-        tally.run(n, one)
-        tally.tried += 1
+    in_process(tally, count, seed, stop, one)
 
 
 def fuzz_summarize(tally: Tally, count: int, seed: int, stop: float) -> None:
@@ -106,21 +110,16 @@ def fuzz_summarize(tally: Tally, count: int, seed: int, stop: float) -> None:
     from leancode.units import extract_units
 
     summarizer = Summarizer()
-    for n in range(count):
-        if time.monotonic() > stop:
-            return
-        rng = random.Random(f"summarize-{seed}-{n}")
 
-        def one() -> None:
-            language = rng.choice(LANGUAGES)
-            code = named_function(rng, language) if rng.random() < 0.5 else \
-                decode_source(file_content(rng, language), language)
-            units = extract_units(code, language)[:3]
-            for unit, summary in zip(units, summarize_units(units, summarizer, use_documentation=rng.random() < 0.5)):
-                assert summary.signature is not None and (summary.text or summary.source != "generated"), summary
+    def one(rng: random.Random) -> None:
+        language = rng.choice(LANGUAGES)
+        code = named_function(rng, language) if rng.random() < 0.5 else \
+            decode_source(file_content(rng, language), language)
+        units = extract_units(code, language)[:3]
+        for summary in summarize_units(units, summarizer, use_documentation=rng.random() < 0.5):
+            assert summary.signature is not None and (summary.text or summary.source != "generated"), summary
 
-        tally.run(n, one)
-        tally.tried += 1
+    in_process(tally, count, seed, stop, one)
 
 
 def fuzz_index(files: Tally, cache: Tally, count: int, damages: int, seed: int, stop: float, work: Path) -> None:
