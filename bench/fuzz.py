@@ -39,9 +39,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fuzzing import (EXTENSIONS, LANGUAGES, damage, file_content, hover_requests, lsp_frame,  # noqa: E402
+from fuzzing import (EXTENSIONS, LANGUAGES, damage, file_content, hovers, lsp_frame,  # noqa: E402
                      named_function, write_repository)
-from lsp_raw import RawServer, frame  # noqa: E402
+from lsp_raw import RawServer  # noqa: E402
 
 from report import command_line, write_section  # noqa: E402
 
@@ -197,15 +197,9 @@ def fuzz_hover(tally: Tally, count: int, seed: int, stop: float) -> None:
         text = named_function(rng, language) if rng.random() < 0.3 else \
             decode_source(file_content(rng, language), language)
         uri = f"file:///fuzz/f{n}{EXTENSIONS[language]}"
-        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": uri, "languageId": language, "version": 1, "text": text}}}))
-        for request in hover_requests(rng, language, uri, text, 10 * n):
-            server.send(frame(request))
-            answer = server.answer(request["id"], timeout=HANG_SECONDS)
+        for answer in hovers(server, rng, language, text, uri, 10 * n, HANG_SECONDS):
             if "error" in answer and answer["error"].get("code") != -32602:
-                raise RuntimeError(f"hover {request['params']['position']}: {answer['error']}")
-        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose",
-                           "params": {"textDocument": {"uri": uri}}}))
+                raise RuntimeError(f"hover {answer['id']}: {answer['error']}")
 
     through_server(tally, count, seed, stop, one)
 

@@ -139,9 +139,23 @@ def named_function(rng: random.Random, language: str) -> str:
     return NAMED_FUNCTION[language].format(name=name)
 
 
-def hover_requests(rng: random.Random, language: str, uri: str, text: str, first_id: int, count: int = 3) -> list[dict]:
-    """`count` hover requests on `text` (opened as `uri`), at random lines and columns: most inside the text, on a
-    word where there is one, some past a line's end or the last line."""
+def hovers(server, rng: random.Random, language: str, text: str, uri: str, first_id: int, timeout: float,
+           count: int = 3) -> list[dict]:
+    """The answers of `server` (a `lsp_raw.RawServer`) to `count` hovers on `text`, opened as `uri` (closed after):
+    most on a name before `(`, the rest at random lines and columns, some past a line's end or the last line."""
+    from lsp_raw import frame
+
+    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": language, "version": 1, "text": text}}}))
+    answers = [server.request(request["id"], request["method"], request["params"], timeout)
+               for request in hover_requests(rng, uri, text, first_id, count)]
+    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}))
+    return answers
+
+
+def hover_requests(rng: random.Random, uri: str, text: str, first_id: int, count: int) -> list[dict]:
+    """`count` hover requests on `text` (opened as `uri`), at random lines and columns: most on a name before `(`
+    where there is one, some past a line's end or the last line."""
     lines = text.split("\n")
     words = [(number, match.start()) for number, line in enumerate(lines[:2000])
              for match in re.finditer(r"\w+\s*\(", line[:2000])]  # names called or defined: where hovers say most

@@ -20,9 +20,8 @@ from leancode.simplify import simplify
 from leancode.sources import decode_source
 from leancode.units import extract_units
 
-from fuzzing import EXTENSIONS, LANGUAGES, damage, file_content, hover_requests, lsp_frame, named_function, \
-    write_repository
-from lsp_raw import RawServer, frame
+from fuzzing import EXTENSIONS, LANGUAGES, damage, file_content, hovers, lsp_frame, named_function, write_repository
+from lsp_raw import RawServer
 
 SLICE = settings(deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -135,11 +134,5 @@ def test_server_keeps_answering_fuzzed_frames(server, rng, msg_id):
 def test_hovers_on_fuzzed_documents_are_answered(hover_server, rng, language, odd_name, msg_id):
     text = named_function(rng, language) if odd_name else decode_source(file_content(rng, language), language)
     uri = f"file:///fuzz/{msg_id}{EXTENSIONS[language]}"
-    hover_server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": uri, "languageId": language, "version": 1, "text": text}}}))
-    for request in hover_requests(rng, language, uri, text, msg_id):
-        hover_server.send(frame(request))
-        answer = hover_server.answer(request["id"], timeout=60)
+    for answer in hovers(hover_server, rng, language, text, uri, msg_id, timeout=60):
         assert "error" not in answer or answer["error"]["code"] == -32602, answer  # invalid params: a bad position
-    hover_server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didClose",
-                             "params": {"textDocument": {"uri": uri}}}))
