@@ -42,6 +42,7 @@ from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_on
                       onnx_runtime_available, pool, quantize_onnx)
 from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
 from .sources import without_lone_surrogates
+from .tokens import LEX_VERSION
 
 SEARCH_METHOD = "leancode"
 # int8 (ONNX Runtime) serves code by default: on the validation search sets it keeps MRR within 1% of fp32 (CoSQA dev
@@ -321,6 +322,7 @@ class Encoder:
             simplification = "none" if self.method == "none" or ratio == 0 else f"{self.method}@{ratio:g}"
         if simplification != "none":
             simplification += f"+window{self.window}"  # a ratio's share of what the model reads (`simplify`)
+            simplification += f"+lex{LEX_VERSION}"  # how code splits into tokens and categories (`tokens.lex`)
         if self.method in REPEATING_METHODS and simplification != "none":
             simplification += f"+repeat{self.repeat_discount:g}"
         if self.method in TABLE_METHODS and simplification != "none":

@@ -51,6 +51,9 @@ class LanguageSpec:
     doc_leads_with_name: bool = False
     # A dialect read by another language's importance tables and summarizer (TSX, never mined, as TypeScript).
     read_as: str = ""
+    # The text around a method cut out of its class that makes it parse (a JavaScript or TypeScript class member
+    # alone is a syntax error): the lexer reads a unit inside it where the unit alone does not parse.
+    member_context: tuple[str, str] = ("", "")
 
 
 _JS_COMMON = dict(
@@ -61,6 +64,7 @@ _JS_COMMON = dict(
     }),
     scopes=frozenset({"class_declaration", "class", "abstract_class_declaration", "interface_declaration"}),
     calls=frozenset({"call_expression", "new_expression"}),
+    member_context=("class _ {\n", "\n}"),
 )
 _TS_DECLARATIONS = frozenset({"method_signature", "abstract_method_signature", "function_signature"})
 

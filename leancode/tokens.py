@@ -35,6 +35,10 @@ class Token(NamedTuple):  # immutable; a third of a frozen dataclass's cost to b
     in_call: bool  # inside a call expression (SlimCode's "invocation")
 
 
+# Bumped whenever `lex` splits or categorises some code differently: simplified code, hence every search vector
+# of simplified code, may change (the encoder's cache key holds it). 2: class members read inside a class.
+LEX_VERSION = 2
+
 _LITERAL_TYPE = re.compile(r"string|literal|integer|float|number|^(true|false|none|null|nil|char)$")
 _WORD = re.compile(r"[A-Za-z_]\w*$")
 
@@ -281,9 +285,30 @@ def lex(code: str, language: str) -> list[Token]:
     if not code.strip():
         return []
     tree = parse(code, lexer.language)
+    if tree.root_node.has_error and lexer.spec.member_context[0]:
+        member = _lex_as_member(code, lexer.spec)
+        if member is not None:
+            return member
     if tree.root_node.has_error:
         warnings.warn(f"{lexer.language} code has syntax errors; categories near them are approximate",
                       ParseWarning, stacklevel=2)
     lexer.walk(tree.root_node)
     lexer.fill_gaps()
     return _merge_glued(lexer.tokens, code)
+
+
+def _lex_as_member(code: str, spec: LanguageSpec) -> list[Token] | None:
+    """The tokens of `code` read inside `spec.member_context` (a class method cut out of its class: `get size()
+    {...}`, `static from(x) {...}`), with offsets into `code`; None where it does not parse there either."""
+    before, after = spec.member_context
+    wrapped = before + code + after
+    tree = parse(wrapped, spec.name)
+    if tree.root_node.has_error:
+        return None
+    lexer = _Lexer(wrapped, spec.name)
+    lexer.walk(tree.root_node)
+    lexer.fill_gaps()
+    shift, end = len(before), len(before) + len(code)  # the context is ASCII: characters and bytes alike
+    tokens = [t._replace(start=t.start - shift, end=t.end - shift) for t in lexer.tokens
+              if shift <= t.start and t.end <= end]
+    return _merge_glued(tokens, code)

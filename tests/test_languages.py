@@ -6,7 +6,7 @@ import warnings
 import pytest
 
 from leancode.categories import StatementCategory as C
-from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_or_string
+from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_or_string, parse
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
 from leancode.units import extract_units, header
 
@@ -440,6 +440,37 @@ def test_tokens_reproduce_code(language):
     assert "".join(t.text for t in tokens) == re.sub(r"\s+", "", code)
     assert all(code[t.start:t.end] == t.text for t in tokens)
     assert [t.start for t in tokens] == sorted(t.start for t in tokens)
+
+
+# Class members as `extract_units` cuts them out of their class: alone, each is a syntax error in its language.
+CLASS_MEMBERS = {
+    "javascript": ["get size() {\n  return this.n\n}", "static fromMillis(ms, options = {}) {\n  return ms;\n}",
+                   "async *entries() { yield 1 }", "#grow(by) { this.n += by }", "constructor(n) { this.n = n }"],
+    "typescript": ["public reportChanged(): void {\n  startBatch()\n}", "@Input() set value(v: string) { this.v = v }",
+                   "private static async load<T>(p: string): Promise<T> { return fetch(p) as T }"],
+    "tsx": ["render(): JSX.Element {\n  return <div>{this.n}</div>\n}"],
+}
+
+
+@pytest.mark.parametrize("language,code", [(lang, c) for lang, codes in CLASS_MEMBERS.items() for c in codes])
+def test_a_class_member_alone_lexes_as_a_method_not_a_syntax_error(language, code):
+    assert parse(code, language).root_node.has_error  # what made the lexer guess before
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParseWarning)
+        tokens = lex(code, language)
+    assert "".join(t.text for t in tokens) == re.sub(r"\s+", "", code)
+    assert all(code[t.start:t.end] == t.text for t in tokens)
+    header = code[:code.index("{")]
+    assert {t.category for t in tokens if t.end <= len(header)} in ({C.SIGNATURE}, {C.SIGNATURE, C.ANNOTATION})
+    assert not any(t.in_call for t in tokens if t.category == C.SIGNATURE)
+    assert any(t.category != C.SIGNATURE for t in tokens)  # the body is not the signature
+
+
+def test_a_member_that_does_not_parse_in_a_class_either_still_lexes_with_a_warning():
+    code = "get size( {\n  return this.n\n}"
+    with pytest.warns(ParseWarning):
+        tokens = lex(code, "javascript")
+    assert "".join(t.text for t in tokens) == re.sub(r"\s+", "", code)
 
 
 def test_token_kinds():
