@@ -63,6 +63,17 @@ def definition_at(units: list[Unit], line: int) -> Unit | None:
     return found
 
 
+def in_body(unit: Unit, text: str, line: int, character: int) -> bool:
+    """Whether (line, character index) of `text` lies in `unit`'s body rather than its header: a call there
+    (`func use(u T) T { return u.Flip() }`) is one the function makes, not a decorator of it."""
+    head = header(unit)
+    if head == unit.code:  # no body found
+        return False
+    body_start = unit.start + len(head)
+    body_line = unit.start_line + head.count("\n")
+    return line > body_line or line == body_line and character >= body_start - (text.rfind("\n", 0, body_start) + 1)
+
+
 _TYPE_ARGUMENTS = {"typescript": "<", "tsx": "<", "java": "<", "rust": "<", "go": "["}  # what opens them
 _CLOSERS = {"<": ">", "[": "]"}
 

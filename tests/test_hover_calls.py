@@ -327,3 +327,25 @@ def test_arguments_passed_and_parameters_taken_are_counted():
     ) for unit in extract_units(code, language)}
     assert counts == {"get": (2, float("inf")), "opt": (1, 2), "life": (2, 2), "Stop": (2, float("inf")),
                       "arrow": None}
+
+
+ONE_LINERS = [
+    ("go", "package p\n\n// Flip flips the id.\nfunc (id ID) Flip() ID { return id }\n\n"
+           "func useFlip(u ID) ID { return u.Flip() }\n", 5, "Flip()", "Flip flips the id."),
+    ("rust", "struct Req;\nimpl Req {\n    /// Whether the version matches.\n    fn matches(&self, v: u8) -> bool { true }\n}\n"
+             "fn q(r: &Req, v: u8) -> bool { r.matches(v) }\n", 5, "matches(", "Whether the version matches."),
+    ("typescript", "class Cache {\n  /** Finds every query. */\n  findAll(): number[] { return [] }\n}\n"
+                   "export function fa(c: Cache) { return c.findAll() }\n", 4, "findAll()", "Finds every query."),
+    ("javascript", "class V {\n  /** Compares the main parts. */\n  compareMain(o) { return 0 }\n}\n"
+                   "const canStart = (v, o) => v.compareMain(o) > 0\n", 4, "compareMain(", "Compares the main parts."),
+    ("python", "class V:\n    def compare_main(self, o):\n        \"\"\"Compares the main parts.\"\"\"\n"
+               "        return 0\n\ndef cm(v, o): return v.compare_main(o)\n", 5, "compare_main(",
+     "Compares the main parts."),
+]
+
+
+@pytest.mark.parametrize("language, code, line, needle, expected", ONE_LINERS)
+def test_a_call_in_the_body_on_the_signatures_line_means_the_function_called(tmp_path, language, code, line, needle,
+                                                                              expected):
+    shown = hover_at(tmp_path, language, code, line, needle)
+    assert expected in shown and "matched by name" in shown

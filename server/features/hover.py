@@ -70,7 +70,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
         call = Call.at(units, line, name, receiver, separator, language, call_arguments(text, language, line, column))
         found = resolve_call(call, units, path, candidates, units_in)
-        if found is not None and found.guessed and defined is not None:
+        if found is not None and found.guessed and defined is not None and not hover.in_body(defined, text, line,
+                                                                                             character):
             found = None  # `@router.get(...)` over a function: that function, not any `get` by name
         if found is None and defined is None:
             if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
