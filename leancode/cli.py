@@ -220,6 +220,9 @@ def _language(path: Path, override: str | None) -> str:
 def _named(units: list, name: str, path: Path) -> list:
     """The units called `name`: plain, qualified, or the end of a qualified name (`Inner.run` for
     `Cache.Inner.run`); LookupError, naming the closest, when there is none."""
+    from .search import named_by
+
+    name = ".".join(named_by(name) or [name])  # qualified as units are: `Version::parse` -> Version.parse
     found = [u for u in units if name in (u.name, u.qualified_name) or u.qualified_name.endswith("." + name)]
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
@@ -229,11 +232,16 @@ def _named(units: list, name: str, path: Path) -> list:
 
 
 def _target(text: str) -> tuple[Path, int | None, str | None]:
-    """FILE, FILE:LINE or FILE:NAME -> (path, line or None, name or None)."""
+    """FILE, FILE:LINE or FILE:NAME -> (path, line or None, name or None); NAME as `leancode search` takes one
+    (`parse`, `Cache.get`, `Version::parse`, `SemVer#compare`)."""
+    from .search import named_by
+
     if Path(text).exists() or ":" not in text:
         return Path(text), None, None
-    path, _, where = text.rpartition(":")
-    if not path or where and not re.fullmatch(r"-?\d+|[\w.$]+", where):  # ":3", a missing "D:\\x.py": a path
+    # the longest part before a ":" that is a file ("lib.rs:Version::parse"), else the part before the last ":"
+    path, where = next(((text[:i], text[i + 1:]) for i in range(len(text) - 1, 0, -1)
+                        if text[i] == ":" and Path(text[:i]).is_file()), text.rpartition(":")[::2])
+    if not path or where and not (re.fullmatch(r"-?\d+", where) or named_by(where)):  # ":3", a missing "D:\\x.py"
         return Path(text), None, None
     if not where:  # "file.py:": the whole file
         return Path(path), None, None

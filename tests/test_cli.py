@@ -194,6 +194,19 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
     assert found[2]["signature"] == "def command(name=None)"  # no trailing comment
 
 
+@pytest.mark.parametrize("file, code, name", [
+    ("lib.rs", "struct Version;\nimpl Version {\n    /// Parses a version.\n    fn parse(s: &str) -> Self { Version }\n}\n",
+     "Version::parse"),
+    ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n", "SemVer#compare"),
+    ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n", "SemVer.compare"),
+])
+def test_summarize_takes_a_name_qualified_as_search_takes_it(tmp_path, capsys, file, code, name):
+    (tmp_path / file).write_text(code)
+    assert main(["summarize", f"{tmp_path / file}:{name}", "--json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)
+    assert found["summary"] in ("Parses a version.", "Compares two versions.") and found["source"] == "documentation"
+
+
 def test_index_names_the_files_it_left_out(tmp_path, capsys):
     (tmp_path / "good.py").write_text("def add(a, b):\n    return a + b\n")
     (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)
