@@ -461,7 +461,8 @@ def _index(args: argparse.Namespace) -> int:
         return 0
     skipped = ", ".join(f"{n} {reason}" for reason, n in stats.skipped.items()) or "none"
     print(f"leancode: indexed {stats.units} functions in {stats.files} files "
-          f"({stats.embedded} embedded, {stats.reused} reused; {stats.files_parsed} files parsed) "
+          f"({stats.embedded} embedded, {stats.reused} reused; {stats.files_parsed} files parsed"
+          + (f", {stats.syntax_errors} with syntax errors" if stats.syntax_errors else "") + ") "
           f"in {stats.seconds:.1f} s; skipped: {skipped}; index: {index.index_dir}")
     if unexpected:
         named = ", ".join(f"{s['path']} ({s['reason']})" for s in unexpected[:10])

@@ -65,7 +65,7 @@ class UpdateStats:
     reused: int = 0  # distinct functions whose vector came from the snapshot or the cache
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> files (or directories)
     skipped_paths: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (path, reason)
-    syntax_errors: int = 0  # files indexed whose syntax errors may hide functions (each told in a warning)
+    syntax_errors: int = 0  # files indexed whose syntax errors may hide functions (told when parsed)
     seconds: float = 0.0
 
     def as_json(self) -> dict:
@@ -378,7 +378,8 @@ class RepositoryIndex:
             return None
         parse_key = f"units:{PARSE_VERSION}:{language}:{digest}"
         parsed = cache.get_record(parse_key, valid_parse)
-        if parsed is None:
+        fresh = parsed is None
+        if fresh:
             if data is None:
                 data = self._read(relative, path, skip)
                 if data is None:
@@ -391,7 +392,8 @@ class RepositoryIndex:
             stats.files_parsed += 1
         if parsed["syntax"]:
             stats.syntax_errors += 1
-            warnings.warn(f"{printable(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=3)
+            if fresh:  # told once, when the file is parsed; later updates (every `leancode search`) only count it
+                warnings.warn(f"{printable(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=3)
         return parsed["units"]
 
     def _read(self, relative: str, path: Path, skip: Callable[..., None]) -> bytes | None:

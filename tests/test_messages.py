@@ -33,7 +33,7 @@ def test_python_warning_options_take_over():
     assert "DeprecationWarning: old API" in stderr and "UserWarning: noise" in stderr
 
 
-def test_index_names_the_file_with_syntax_errors_once(tmp_path):
+def test_index_names_the_file_with_syntax_errors_once_and_then_counts_it(tmp_path):
     (tmp_path / "good.py").write_text("def f(a):\n    return a + 1\n")
     (tmp_path / "bad.ts").write_text("function f(a: number {\n  return a +;\n}\n")
     done = subprocess.run([sys.executable, "-m", "leancode.cli", "index", str(tmp_path)], capture_output=True,
@@ -42,3 +42,8 @@ def test_index_names_the_file_with_syntax_errors_once(tmp_path):
     warned = [line for line in done.stderr.splitlines() if "warning" in line]
     assert warned == ["leancode: warning: bad.ts: typescript code has syntax errors from line 1; "
                       "functions there may be missing"], done.stderr
+    # told when parsed: an update that parses nothing (a second index, every search) only counts it
+    again = subprocess.run([sys.executable, "-m", "leancode.cli", "index", str(tmp_path)], capture_output=True,
+                           text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert again.returncode == 0 and "warning" not in again.stderr, again.stderr
+    assert "0 files parsed, 1 with syntax errors)" in again.stdout + again.stderr
