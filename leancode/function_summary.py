@@ -86,8 +86,11 @@ def signature(unit: Unit) -> str:
         kept += [head[at:token.start], " " * (min(token.end, len(head)) - token.start)]
         at = token.end
     head = "".join(kept) + head[at:]
-    lines = [line for line in head.splitlines() if not line.lstrip().startswith(("@", "#["))]
-    text = re.sub(r"\s+", " ", " ".join(line.strip() for line in lines)).strip()
+    lines = [line.strip() for line in head.splitlines() if not line.lstrip().startswith(("@", "#["))]
+    # a trailing comma before a closing bracket on the next line is the layout's, not the signature's
+    lines = [line[:-1] if line.endswith(",") and after[:1] in (")", "]", ">") else line
+             for line, after in zip(lines, lines[1:] + [""])]
+    text = re.sub(r"\s+", " ", " ".join(lines)).strip()
     text = re.sub(r"\s*(\{|:|=>\s*\{?|=)\s*$", "", text) if not text.endswith("=>") else text
     text = text.replace("( ", "(").replace(" )", ")")
     return text if len(text) <= MAX_SIGNATURE else text[:MAX_SIGNATURE - 3] + "..."

@@ -546,6 +546,18 @@ def test_a_signature_leaves_out_comments_and_decorators():
     assert signature(unit) == "int add(int a, int b)"
 
 
+@pytest.mark.parametrize("language, code, expected", [
+    ("typescript", "async function invalidate(\n  filters: Filters = {},\n  options: Options = {},\n): Promise<void> {\n}\n",
+     "async function invalidate(filters: Filters = {}, options: Options = {}): Promise<void>"),
+    ("go", "func Open(\n\tname string,\n\tflag int,\n) (*File, error) {\n\treturn nil, nil\n}\n",
+     "func Open(name string, flag int) (*File, error)"),
+    ("python", "def f(x=(1,), *,\n      y=2,\n):\n    return x\n", "def f(x=(1,), *, y=2)"),  # `(1,)` is code
+])
+def test_a_signature_on_one_line_drops_the_layouts_trailing_comma(language, code, expected):
+    [unit] = extract_units(code, language)
+    assert signature(unit) == expected
+
+
 def test_hostile_signatures_and_bodies_are_read_in_linear_time():
     # A stub's "not implemented" pattern read the rest again from each place its words matched (a 420,000-letter
     # `NotImplementedNotImplemented...`: 40 s), and the signature copied the header once for each comment word.
