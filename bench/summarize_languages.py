@@ -36,7 +36,7 @@ from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 from leancode.training.summarize_calibrate import per_package
-from leancode.units import extract_units
+from leancode.units import function_name
 
 LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
 CELLS = (("full", "none", 0.0), ("leancode 0.5", "leancode", 0.5))
@@ -44,8 +44,7 @@ CELLS = (("full", "none", 0.0), ("leancode 0.5", "leancode", 0.5))
 
 def name_words(code: str, language: str) -> str:
     """The function's name as lower-case words: `parseConfigFile`, `parse_config_file` -> "parse config file"."""
-    units = extract_units(code, language)
-    name = units[0].name if units else ""
+    name = function_name(code, language)
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
 
 

@@ -94,6 +94,19 @@ _TEST_MARK = {"rust": re.compile(r"^[^\S\n]*#\[(?:[\w:]+::)?(?:test|bench)\b", r
 _OVERLOAD = re.compile(r"^[^\S\n]*@(?:typing\.|t\.|typing_extensions\.)?overload\b", re.M)
 
 
+def function_name(code: str, language: str) -> str:
+    """The name of the first function of one function's code ("" when it has none), read inside the language's
+    `member_context` where it does not parse alone (a JavaScript or TypeScript method cut out of its class)."""
+    spec = spec_for(language)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        units = extract_units(code, language, as_mined=True)
+        if not units and spec.member_context[0]:
+            before, after = spec.member_context
+            units = extract_units(before + code + after, language, as_mined=True)
+    return units[0].name if units else ""
+
+
 def header(unit: Unit) -> str:
     """The unit's code before its body: attributes, annotations or decorators, and the declaration."""
     at = unit.code.rfind(unit.body) if unit.body else -1  # the last: `(value) => value` has its body's text before it

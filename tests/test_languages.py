@@ -8,7 +8,8 @@ import pytest
 from leancode.categories import StatementCategory as C
 from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_or_string, parse
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
-from leancode.units import extract_units, header
+from leancode.training.examples import NAME_MASK, mask_function_name
+from leancode.units import extract_units, function_name, header
 
 PYTHON = '''\
 import logging
@@ -464,6 +465,12 @@ def test_a_class_member_alone_lexes_as_a_method_not_a_syntax_error(language, cod
     assert {t.category for t in tokens if t.end <= len(header)} in ({C.SIGNATURE}, {C.SIGNATURE, C.ANNOTATION})
     assert not any(t.in_call for t in tokens if t.category == C.SIGNATURE)
     assert any(t.category != C.SIGNATURE for t in tokens)  # the body is not the signature
+
+
+@pytest.mark.parametrize("language,code", [(lang, c) for lang, codes in CLASS_MEMBERS.items() for c in codes])
+def test_a_class_member_alone_is_named(language, code):
+    assert function_name(code, language) == re.search(r"([#\w]+)(?:<T>)?\(", code.replace("Input()", "")).group(1)
+    assert mask_function_name(code, code, language).count(NAME_MASK) >= 1  # training masks its name too
 
 
 def test_a_member_that_does_not_parse_in_a_class_either_still_lexes_with_a_warning():

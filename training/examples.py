@@ -13,7 +13,7 @@ from tqdm import tqdm
 from leancode.categories import StatementCategory
 from leancode.importance import ImportanceTable
 from leancode.simplify import REPEAT_DISCOUNT, Simplified, render, simplify
-from leancode.units import extract_units
+from leancode.units import function_name
 
 from .jsonl import read_jsonl
 
@@ -77,7 +77,7 @@ def body_only(code: str, result: Simplified) -> tuple[str, int]:
 
 def mask_function_name(code: str, source: str, language: str) -> str:
     """`source` (code, or code simplified) with each whole-word use of `code`'s first function name masked."""
-    units = extract_units(code, language, as_mined=True)
-    if not units:
+    name = function_name(code, language)
+    if not name:
         return source
-    return re.sub(rf"(?<![\w$]){re.escape(units[0].name)}(?![\w$])", NAME_MASK, source)
+    return re.sub(rf"(?<![\w$]){re.escape(name)}(?![\w$])", NAME_MASK, source)
