@@ -16,6 +16,7 @@ small. Any other directory or hub id loads as a Hugging Face seq2seq model (for 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -250,14 +251,13 @@ def summary_lead(code: str, language: str, name: str | None = None) -> str | Non
     """The word a summary of `code` (one function) begins with by its language's convention: its name in Go
     (`LanguageSpec.doc_leads_with_name`), else None. `name`: the function's, where the caller has it (no parse)."""
     from .languages import LANGUAGES
-    from .units import extract_units
+    from .units import function_name
 
     spec = LANGUAGES.get(language)
     if not (spec and spec.doc_leads_with_name):
         return None
     if name is None:
-        units = extract_units(code, language)
-        name = units[0].name if units else ""
+        name = function_name(code, language)
     return name if name.isidentifier() else None  # an anonymous function has no name to lead with
 
 
@@ -329,6 +329,15 @@ def content_word_counts(text: str) -> Counter[str]:
 def repeated_words(text: str, times: int = WITHHELD_REPEATS) -> tuple[str, ...]:
     """The words of `text` other than FUNCTION_WORDS that it writes at least `times` times (case ignored)."""
     return tuple(word for word, count in content_word_counts(text).items() if count >= times)
+
+
+_COMPOUND = re.compile(r"\w+(?:-\w+)+")  # a hyphenated word: "non-empty", "utf-8"
+
+
+@functools.lru_cache(maxsize=8)
+def _has_compounds(words: frozenset[str]) -> bool:
+    """Whether a list of known words holds hyphenated ones (lists built before they were counted do not)."""
+    return any("-" in word for word in words)
 
 
 def known_words(path: Path) -> frozenset[str] | None:
@@ -523,10 +532,16 @@ class Summarizer:
 
     def invented(self, text: str, source: str) -> tuple[str, ...]:
         """The words of `text` that are no single vocabulary piece, no known summary word and no identifier of
-        `source`: made up by the decoder from pieces ("newtimestampstamp")."""
+        `source`: made up by the decoder from pieces ("newtimestampstamp"); and, where the list of known words
+        holds hyphenated ones, the hyphenated words of `text` that it and `source` do not ("pre-matches")."""
         if self.known_words is None:
             return ()
         identifiers = {w.lower() for w in re.findall(r"\w+", source)}
-        return tuple(word for word in re.findall(r"\w+", text) if not word.isdigit()
-                     and (low := word.lower()) not in self.vocabulary and low not in self.known_words
-                     and low not in identifiers)
+        glued = tuple(word for word in re.findall(r"\w+", text) if not word.isdigit()
+                      and (low := word.lower()) not in self.vocabulary and low not in self.known_words
+                      and low not in identifiers)
+        if not _has_compounds(self.known_words):
+            return glued
+        code = source.lower()
+        return glued + tuple(word for word in _COMPOUND.findall(text)
+                             if (low := word.lower()) not in self.known_words and low not in code)

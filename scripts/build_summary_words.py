@@ -3,8 +3,9 @@
 
 A summary word that is no single piece of the model's vocabulary, no identifier of the code read and no word of
 the training summaries is one the decoder made up from pieces ("socketpairirir", "newtimestampstamp"); the hover
-withholds such a line. The list: every such multi-piece word (letters and digits, no underscore) that occurs at
-least twice in the summaries of the training splits given (never validation or test).
+withholds such a line. The list: every such multi-piece word (letters and digits, no underscore), and every
+hyphenated word ("non-empty", "utf-8": one the code does not hold and the list does not is made up too, "pre-matches"),
+that occurs at least twice in the summaries of the training splits given (never validation or test).
 
     python scripts/build_summary_words.py data/mined-all/*/train.jsonl
 """
@@ -32,8 +33,10 @@ def main() -> None:
     counts: Counter = Counter()
     for path in args.train:
         with open(path) as lines:
-            counts.update(w.lower() for line in lines for w in re.findall(r"\w+", json.loads(line)["summary"])
-                          if w.isalnum() and w[0].isalpha())
+            for line in lines:
+                summary = json.loads(line)["summary"]
+                counts.update(w.lower() for w in re.findall(r"\w+", summary) if w.isalnum() and w[0].isalpha())
+                counts.update(w.lower() for w in re.findall(r"\w+(?:-\w+)+", summary))
     words = sorted(w for w, n in counts.items() if n >= args.min_count and w not in vocabulary)
     out = Path(args.model) / SUMMARY_WORDS
     out.write_text(json.dumps({"kind": "leancode summary words", "min_count": args.min_count,

@@ -341,6 +341,11 @@ def test_a_line_with_a_made_up_word_is_withheld():
     assert summarizer.invented("Remove leading whitespace from every line in textwrapper.", source) == ()
     assert summarizer.invented("Return the value of the pickledcacheal 2.", source) == ("pickledcacheal",)
     assert summarizer.invented("Split the dedent_lines.", source) == ()  # an identifier of the code read
+    # hyphenated: known ones ("non-empty") and the code's own ("x-forwarded-for") pass, glued ones do not
+    assert summarizer.invented("Whether a version is a pre-matches the pre-compile-time.", source) \
+        == ("pre-matches", "pre-compile-time")
+    assert summarizer.invented("Return the non-empty lines of a UTF-8 text.", source) == ()
+    assert summarizer.invented("Read the X-Forwarded-For header.", 'def ip(r):\n    return r["x-forwarded-for"]') == ()
     line = Generated("Return the pickledcacheal.", (-0.1,), threshold=-20.0, invented=("pickledcacheal",))
     assert line.confidence() > line.threshold and not line.confident
     assert Generated("Return the cache.", (-0.1,), threshold=-20.0).confident
