@@ -101,9 +101,9 @@ def function_name(code: str, language: str) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
         units = extract_units(code, language, as_mined=True)
-        if not units and spec.member_context[0]:
-            before, after = spec.member_context
-            units = extract_units(before + code + after, language, as_mined=True)
+        if spec.member_context[0] and parse(code, spec.name).root_node.has_error:  # alone, a nested arrow may be all
+            before, after = spec.member_context  # it finds (`reset() { const f = () => 0 }` names `f`)
+            units = extract_units(before + code + after, language, as_mined=True) or units
     return units[0].name if units else ""
 
 

@@ -473,6 +473,11 @@ def test_a_class_member_alone_is_named(language, code):
     assert mask_function_name(code, code, language).count(NAME_MASK) >= 1  # training masks its name too
 
 
+def test_a_class_member_is_named_by_itself_not_by_an_arrow_inside_it():
+    assert function_name("reset() {\n  const f = () => 0\n  return f\n}", "javascript") == "reset"
+    assert function_name("function a() { const f = () => 1 }", "javascript") == "a"
+
+
 def test_a_member_that_does_not_parse_in_a_class_either_still_lexes_with_a_warning():
     code = "get size( {\n  return this.n\n}"
     with pytest.warns(ParseWarning):
