@@ -415,12 +415,22 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
 def test_eval_summarize_writes_every_line_and_reports_the_share_that_would_abstain(models, pairs, tmp_path):
     from leancode.training.cli import main as leancode_train
 
-    for model, share in (("abstain", 1.0), ("show", 0.0)):
+    from leancode.summarizer import Summarizer, repeated_words
+
+    for model in ("abstain", "show"):
         output, report = tmp_path / f"{model}.txt", tmp_path / f"{model}.json"
         assert leancode_train(["eval", "summarize", "--data", str(pairs[0]), "--limit", "3", "--model",
                                str(models[model]), "--output", str(output), "--report", str(report)]) == 0
         lines = output.read_text().splitlines()
         assert len(lines) == 3 and all(len(line.split("\t")[1].split()) >= 2 for line in lines)
+        if model == "abstain":
+            share = 1.0
+        else:  # the threshold shows every line; only the made-up and thrice-written word rules withhold one
+            show = Summarizer(models["show"])
+            texts = [line.split("\t")[1] for line in lines]
+            share = round(sum(bool(show.invented(text, row["code"]) or repeated_words(text))
+                              for text, row in zip(texts, pairs[1][:3])) / 3, 4)
+            assert share < 1.0
         assert json.loads(report.read_text())["would_abstain"] == share
 
 
