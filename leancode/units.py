@@ -179,8 +179,76 @@ def _binding(node: Node) -> tuple[str, Node] | None:
     return _text(target).strip("'\""), parent
 
 
+# `Object.defineProperty(target, "name", descriptor)` and `Object.defineProperties(target, {name: descriptor})`.
+_DEFINE_PROPERTY = re.compile(r"^(?:Object|Reflect)\s*\.\s*definePropert(y|ies)$")
+_ACCESSORS = ("get", "set", "value")
+_EXPORTS = re.compile(r"^(?:module\s*\.\s*)?exports$")
+
+
+def _defined_property(node: Node) -> tuple[str, Node] | None:
+    """(property name, target node) when a JS/TS function is a property descriptor's `get`, `set` or `value`:
+    `Object.defineProperty(Color.prototype, "isDark", {get: function () {...}})` defines Color's `isDark`."""
+    if node.type == "method_definition":  # {get() {...}}
+        key, descriptor = _text(node.child_by_field_name("name")), node.parent
+    elif node.parent is not None and node.parent.type == "pair" and _is(node.parent.child_by_field_name("value"), node):
+        key, descriptor = _text(node.parent.child_by_field_name("key")).strip("'\""), node.parent.parent
+    else:
+        return None
+    if key not in _ACCESSORS or descriptor is None or descriptor.type != "object":
+        return None
+    holder = descriptor.parent  # the call's arguments, or the pair naming the property (defineProperties)
+    name = None
+    if holder is not None and holder.type == "pair" and holder.parent is not None and holder.parent.type == "object":
+        name, holder = _text(holder.child_by_field_name("key")), holder.parent.parent
+    if holder is None or holder.type != "arguments" or holder.parent is None:
+        return None
+    define = _DEFINE_PROPERTY.match(_text(holder.parent.child_by_field_name("function")))
+    arguments = holder.named_children
+    if define is None or not arguments:
+        return None
+    if define.group(1) == "y":  # defineProperty(target, "name", descriptor)
+        if len(arguments) != 3 or not _is(arguments[2], descriptor) or arguments[1].type != "string":
+            return None
+        name = _text(arguments[1])
+    elif len(arguments) != 2 or not _is(arguments[1], descriptor.parent.parent):
+        return None
+    name = (name or "").strip("'\"`")
+    return (name, arguments[0]) if re.fullmatch(r"[\w$]+", name) else None
+
+
+def _describes_property(node: Node) -> bool:
+    """Whether a JS/TS object literal is a descriptor in `Object.defineProperties(target, {name: {...}})` (its
+    functions are named by `_defined_property`, not qualified by it)."""
+    pair = node.parent
+    arguments = pair.parent.parent if pair is not None and pair.type == "pair" and pair.parent is not None else None
+    return arguments is not None and arguments.type == "arguments" and arguments.parent is not None \
+        and _DEFINE_PROPERTY.match(_text(arguments.parent.child_by_field_name("function"))) is not None
+
+
+def _is(a: Node | None, b: Node | None) -> bool:
+    return a is not None and b is not None and a.id == b.id
+
+
+def _reexport(node: Node) -> bool:
+    """A getter that compiled JavaScript defines on `exports` to forward a name defined elsewhere (TypeScript's
+    `Object.defineProperty(exports, "f", {get: function () { return m_1.f; }})`): plumbing, not a function."""
+    defined = _defined_property(node)
+    if defined is None or not _EXPORTS.match(_text(defined[1])):
+        return False
+    body = node.child_by_field_name("body")
+    statements = body.named_children if body is not None and body.type == "statement_block" else [body]
+    return len(statements) == 1 and statements[0] is not None and (
+        statements[0].type in ("member_expression", "subscript_expression")
+        or statements[0].type == "return_statement" and statements[0].named_child_count == 1
+        and statements[0].named_children[0].type in ("member_expression", "subscript_expression"))
+
+
 def _name(node: Node, spec: LanguageSpec) -> str:
     """The name of a function or scope node ("" when anonymous)."""
+    if spec.name in _JS and (defined := _defined_property(node)) is not None:
+        return defined[0]
+    if spec.name in _JS and node.type == "object" and _describes_property(node):
+        return ""
     if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment ([u8; N]: u8)
         words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
         return words[-1] if words else ""
@@ -198,6 +266,9 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
         m = re.match(r"\(\s*(?:\w+\s+)?\*?\s*(\w+)", _text(node.child_by_field_name("receiver")))
         if m:
             return [m.group(1)]
+    elif spec.name in _JS and (defined := _defined_property(node)) is not None:  # Color.prototype, Color
+        m = re.fullmatch(r"([A-Za-z_$][\w$]*)(?:\s*\.\s*prototype)?", _text(defined[1]))
+        return [m.group(1)] if m and not _EXPORTS.match(m.group(1)) and m.group(1) != "this" else []
     elif spec.name in _JS and (bound := _binding(node)) is not None:
         # `(?<!\w)`: from a name's start only, not again from each of its letters (quadratic in a long name)
         m = re.search(r"(?<!\w)(\w+)\s*\.\s*prototype\s*\.\s*[\w$]+$", _text(bound[1].child_by_field_name("left")))
@@ -532,7 +603,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             too_deep += 1
             continue
         name = _name(node, spec)
-        if not name:
+        if not name or spec.name in _JS and _reexport(node):
             continue
         first, last = _outer(node, spec, siblings)
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)

@@ -304,6 +304,30 @@ Color.prototype.darken = function (ratio) { return this.r / ratio; };
     assert names == ["Color", "Color.isDark", "Color.lighten", "Color.darken"]
 
 
+def test_javascript_accessors_of_define_property_are_named_by_their_property_and_reexports_left_out():
+    # TypeScript's CommonJS output re-exports each name with a getter: they were all named `get`, so a search
+    # showed "get (+31 overloads)" above the functions they forward to.
+    code = """\
+Object.defineProperty(exports, "addDays", { enumerable: true, get: function () { return dates_1.addDays; } });
+Object.defineProperty(exports, "version", { get: () => pkg["version"] });
+Object.defineProperty(exports, "config", { get: function () { const c = load(); return c.value; } });
+Object.defineProperty(Color.prototype, "isDark", {
+  get: function () { return this.r < 128; },
+  set(dark) { this.r = dark ? 0 : 255; },
+});
+Object.defineProperties(Shape.prototype, {
+  area: { get: function () { return this.w * this.h; } },
+  "perimeter": { value: function () { return 2 * (this.w + this.h); } },
+});
+class Lazy { constructor() { Object.defineProperty(this, "data", { get() { return fetch(this); } }); } }
+const options = { get: function () { return 1; } };
+"""
+    for language in ("javascript", "typescript"):
+        names = [u.qualified_name for u in extract_units(code, language)]
+        assert names == ["config", "Color.isDark", "Color.isDark", "Shape.area", "Shape.perimeter", "Lazy.constructor",
+                         "Lazy.data", "options.get"], language
+
+
 def test_javascript_units():
     units = extract_units(JAVASCRIPT, "javascript")
     names = [u.qualified_name for u in units]
