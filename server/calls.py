@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -81,6 +81,7 @@ class Resolved:
     where: str | None  # "folder/path:line" in another file; None: in the caller's file
     guessed: bool = False  # matched by name alone
     overloads_left: int = 1  # Java overloads the argument count could not tell apart (the first is shown)
+    alternatives: int = 0  # a guess: the other functions of that name it could as well have been
 
 
 def _innermost(units: list[Unit], line: int) -> Unit | None:
@@ -220,7 +221,12 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     def any_method(exclude: str | None = None) -> Resolved | None:
         def keep(unit) -> bool:
             return not is_function(unit) and unit.qualified_name != exclude
-        return first_here([u for u in here if keep(u)], True) or first_elsewhere(lambda h: keep(h.unit), True)
+        found = first_here([u for u in here if keep(u)], True) or first_elsewhere(lambda h: keep(h.unit), True)
+        if found is None:
+            return None
+        classes = {(None, u.qualified_name) for u in here if keep(u)} | {
+            (h.path, h.unit.qualified_name) for h in candidates if keep(h.unit) and h.path != caller}
+        return replace(found, alternatives=len(classes) - 1)
 
     if receiver is None and call.language != "java":
         return (first_here(_visible_functions(here, local, call.line), False)

@@ -196,7 +196,7 @@ class SummarizerTurn:
 
 FENCE = {"python": "python", "java": "java", "javascript": "javascript", "typescript": "typescript",
          "tsx": "tsx", "go": "go", "rust": "rust"}
-MATCHED_BY_NAME = "(matched by name; the receiver's type is not checked)"
+MATCHED_BY_NAME = "(matched by name{}; the receiver's type is not checked)"
 _CODE_SPAN = re.compile(r"(`[^`]+`)")  # a simple inline code span: markdown and HTML are literal in it
 _MARKUP = re.compile(r"[\\`*_\[\]<>&~]")
 _BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)](\s|$))|(?=[-+](\s|$)|#))")  # a list item or a heading
@@ -217,17 +217,19 @@ def fenced(code: str, language: str) -> str:
 
 
 def render(unit: Unit, summary: FunctionSummary, simplified: str | None, where: str | None = None,
-           matched_by_name: bool = False, overloads_left: int = 1) -> str:
+           matched_by_name: bool = False, overloads_left: int = 1, alternatives: int = 0) -> str:
     """The hover markdown: the line and its label, then the signature; or the signature, then why no line.
     `where`: the file it is defined in, when not the hovered one; `matched_by_name`: it was found by the called
-    name alone; `overloads_left`: of the overloads taking the call's number of arguments, this is the first."""
+    name alone, of `alternatives` + 1 functions so named; `overloads_left`: of the overloads taking the call's number
+    of arguments, this is the first."""
     fence = FENCE.get(unit.language, "")
     code = fenced(summary.signature, fence)
     note = f"*{summary.note}*"
     parts = [escape_markdown(summary.text), note, code] if summary.text else [code, note]
     if where or matched_by_name:
         parts.append((f"defined in `{where}`" if where else "defined in this file")
-                     + (f" {MATCHED_BY_NAME}" if matched_by_name else ""))
+                     + (" " + MATCHED_BY_NAME.format(f", one of {alternatives + 1} so named" if alternatives else "")
+                        if matched_by_name else ""))
     if overloads_left > 1:
         parts.append(f"the first of {overloads_left} overloads that take this many arguments (the argument types "
                      "are not checked)")
@@ -273,21 +275,21 @@ class HoverCache:
 
 def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, method: str, ratio: float,
                    show_simplified: bool, where: str | None = None, siblings: list[Unit] | None = None,
-                   matched_by_name: bool = False, overloads_left: int = 1,
+                   matched_by_name: bool = False, overloads_left: int = 1, alternatives: int = 0,
                    cancelled: Callable[[], bool] = lambda: False) -> str:
     """The hover of one function, from the cache when its code (and settings) were seen before. `siblings`:
     the functions of its file, where an `@overload` stub finds its implementation's documentation.
     HoverCancelled when `cancelled()` became true before the summarizer's turn came."""
     implementation_of = implementation(unit, siblings) if siblings and overload_stub(unit) else None
     key = content_key(unit, summarizer.name, method, ratio, show_simplified, where, matched_by_name, overloads_left,
-                      implementation_of and implementation_of.code)
+                      alternatives, implementation_of and implementation_of.code)
     cached = cache.get(key)
     if cached is not None:
         return cached
     model = None if summarizer.model is None else SummarizerTurn(summarizer, cancelled)
     [summary] = summarize_units([unit], model, method, ratio, siblings=siblings)
     simplified = summary_input(unit, method, ratio) if show_simplified and summary.model_reads else None
-    text = render(unit, summary, simplified, where, matched_by_name, overloads_left)
+    text = render(unit, summary, simplified, where, matched_by_name, overloads_left, alternatives)
     cache.put(key, text)
     return text
 

@@ -226,6 +226,18 @@ def test_a_rust_path_and_a_go_receiver_name_the_type():
     assert (own.unit.qualified_name, own.guessed) == ("Cron.Stop", False)
     other = resolve_call(Call.at(local, 10, "Stop", "timer", ".", "go"), local, None, [], lambda h: None)
     assert other.guessed  # a variable of a type not known: whichever `Stop`, said to be a guess
+    assert other.alternatives == 1  # ... and of how many: Timer's `Stop` could as well be meant
+
+
+def test_a_guess_tells_how_many_functions_have_that_name():
+    from leancode.function_summary import summarize_units
+    from leancode.server.hover import render
+
+    [unit] = extract_units("func (t *Timer) Stop() {}\n", "go")
+    [summary] = summarize_units([unit], None)
+    assert "(matched by name; the receiver's type" in render(unit, summary, None, matched_by_name=True)
+    told = render(unit, summary, None, matched_by_name=True, alternatives=3)
+    assert "defined in this file (matched by name, one of 4 so named; the receiver's type is not checked)" in told
 
 
 def test_hover_markdown_shows_a_docstring_as_text_and_no_signature_closes_its_fence():
