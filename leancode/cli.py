@@ -377,6 +377,13 @@ def _repository(path: Path, index_dir: str | None) -> tuple[Path, str | None]:
     return root, None if within == "." else within
 
 
+def _enclosing_index(folder: Path) -> Path | None:
+    """The nearest folder above `folder` that holds a repository index."""
+    from .index import INDEX_DIRNAME
+
+    return next((d for d in folder.parents if (d / INDEX_DIRNAME / "manifest.json").is_file()), None)
+
+
 def _open_index(args: argparse.Namespace, root: Path):
     """The repository index, its encoder configured by the options, else as the index was built, else defaults."""
     from .index import INDEX_DIRNAME, RepositoryIndex, read_manifest
@@ -451,8 +458,19 @@ def _index(args: argparse.Namespace) -> int:
                          "or index each on its own: leancode index REPO")
     if not root.is_dir():
         raise NotADirectoryError(f"{root} is not a directory")
-    index = _open_index(args, root)
-    stats = index.update(progress=True)
+    index = None
+    enclosing = None if args.index_dir else _enclosing_index(root.resolve())
+    if enclosing is not None:  # one index per repository, as `leancode search` finds it from any folder inside
+        outer = _open_index(args, enclosing)
+        stats = outer.update(progress=True)
+        within = root.resolve().relative_to(enclosing).parts
+        if not any(Path(path).parts == within[:len(Path(path).parts)] for path, _ in stats.skipped_paths):
+            print(f"leancode: {root} is inside the repository indexed at {enclosing}: updated that index "
+                  "(--index-dir DIR to index this folder on its own)", file=sys.stderr)
+            index = outer
+    if index is None:  # no index around it, or one that leaves this folder out (ignored, vendored)
+        index = _open_index(args, root)
+        stats = index.update(progress=True)
     # Files a user may not expect to be left out, by name (ignored, vendored and generated ones only counted).
     unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in NAMED_SKIPS]
     if args.json:

@@ -263,6 +263,26 @@ def test_index_of_a_package_all_in_dist_says_how_to_include_it(tmp_path, capsys)
     assert "indexed 1 functions in 1 files" in capsys.readouterr().out
 
 
+def test_indexing_a_folder_inside_an_indexed_repository_updates_that_index(tmp_path, capsys):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "top.py").write_text("def load_settings(path):\n    return open(path).read()\n")
+    (tmp_path / "pkg" / "inner.py").write_text("def load_table(path):\n    return open(path).read()\n")
+    assert main(["index", str(tmp_path), "--method", "slimcode"]) == 0
+    capsys.readouterr()
+    (tmp_path / "pkg" / "more.py").write_text("def save_table(path, rows):\n    open(path, 'w').write(rows)\n")
+    assert main(["index", str(tmp_path / "pkg")]) == 0
+    captured = capsys.readouterr()
+    assert f"inside the repository indexed at {tmp_path}: updated that index" in captured.err
+    assert "indexed 3 functions in 3 files (1 embedded, 2 reused" in captured.out
+    assert not (tmp_path / "pkg" / ".leancode").exists()
+    # A folder the repository's index leaves out (ignored) gets an index of its own.
+    (tmp_path / ".leancodeignore").write_text("pkg/\n")
+    assert main(["index", str(tmp_path / "pkg")]) == 0
+    captured = capsys.readouterr()
+    assert "updated that index" not in captured.err and "indexed 2 functions in 2 files" in captured.out
+    assert (tmp_path / "pkg" / ".leancode" / "manifest.json").is_file()
+
+
 def test_a_search_from_inside_a_repository_says_it_covers_that_folder_only(tmp_path, capsys, monkeypatch):
     (tmp_path / ".git").mkdir()
     (tmp_path / "pkg").mkdir()
