@@ -541,6 +541,9 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
     return hits, written_at(index.snapshot_path) if args.update is False else None
 
 
+SHOWN_COPIES = 3  # copies of a hit named on its line
+
+
 def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> None:
     """Print search hits, a line each (copies and overloads folded in, files deleted or changed since indexing
     marked) or as JSON; `file_of(unit)`: its file. A lance index's units name their repository."""
@@ -557,7 +560,9 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         deleted = f" (file {gone} since indexing)" if gone else ""
         copies = ", ".join(printable(f"{os.path.relpath(file_of(c))}:{c.start_line + 1}"
                            + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else ""))
-                           for c in hit.copies)  # the same code may be another type's method
+                           for c in hit.copies[:SHOWN_COPIES])  # the same code may be another type's method
+        if len(hit.copies) > SHOWN_COPIES:  # a helper bundled into every locale file: the line stays a line
+            copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
         print(f"{hit.score:.3f}  {where}  {printable(hit.unit.qualified_name)}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"

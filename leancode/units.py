@@ -187,7 +187,8 @@ _EXPORTS = re.compile(r"^(?:module\s*\.\s*)?exports$")
 
 def _defined_property(node: Node) -> tuple[str, Node] | None:
     """(property name, target node) when a JS/TS function is a property descriptor's `get`, `set` or `value`:
-    `Object.defineProperty(Color.prototype, "isDark", {get: function () {...}})` defines Color's `isDark`."""
+    `Object.defineProperty(Color.prototype, "isDark", {get: function () {...}})` defines Color's `isDark`; the name
+    is "" where the code computes it (`Object.defineProperty(exports, key, ...)`)."""
     if node.type == "method_definition":  # {get() {...}}
         key, descriptor = _text(node.child_by_field_name("name")), node.parent
     elif node.parent is not None and node.parent.type == "pair" and _is(node.parent.child_by_field_name("value"), node):
@@ -207,13 +208,13 @@ def _defined_property(node: Node) -> tuple[str, Node] | None:
     if define is None or not arguments:
         return None
     if define.group(1) == "y":  # defineProperty(target, "name", descriptor)
-        if len(arguments) != 3 or not _is(arguments[2], descriptor) or arguments[1].type != "string":
+        if len(arguments) != 3 or not _is(arguments[2], descriptor):
             return None
-        name = _text(arguments[1])
+        name = _text(arguments[1]) if arguments[1].type == "string" else ""
     elif len(arguments) != 2 or not _is(arguments[1], descriptor.parent.parent):
         return None
     name = (name or "").strip("'\"`")
-    return (name, arguments[0]) if re.fullmatch(r"[\w$]+", name) else None
+    return (name if re.fullmatch(r"[\w$]+", name) else ""), arguments[0]  # "": a name computed when it runs
 
 
 def _describes_property(node: Node) -> bool:

@@ -216,6 +216,20 @@ def test_index_names_the_files_it_left_out(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["skipped_files"] == [{"path": "blob.py", "reason": "binary"}]
 
 
+def test_a_hit_with_many_copies_names_a_few_and_counts_the_rest(tmp_path, capsys):
+    helper = "function objectSpread(target) {\n  return Object.assign({}, target);\n}\n"
+    for locale in ("ar", "de", "fr", "it", "ja", "nl"):  # a helper bundled into every locale's build
+        (tmp_path / locale).mkdir()
+        (tmp_path / locale / "cdn.js").write_text(helper)
+    assert main(["index", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["search", "copy an object", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.endswith(" and 2 more (--json lists all))") and line.count("cdn.js:1") == 4, line
+    assert main(["search", "copy an object", "--path", str(tmp_path), "--no-update", "--top", "1", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)[0]["also_at"]) == 5
+
+
 def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys):
     shipped = "def escape_html(text):\n    return text.replace('&', '&amp;').replace('<', '&lt;')\n"
     (tmp_path / "esm").mkdir()
