@@ -236,6 +236,11 @@ def call_arguments(code: str, language: str, row: int, byte_column: int) -> int 
     arguments = node.child_by_field_name("arguments")
     if arguments is None or arguments.start_point < point:
         return None  # a macro, or the point is in another call's arguments
+    called = node.child_by_field_name("function")
+    if called is not None and called.type == "member_expression" and called.start_point <= point \
+            and (through := called.child_by_field_name("property")) is not None and through.start_point > point:
+        # `f.call(thisArg, x)` passes f one argument fewer; `f.apply(thisArg, xs)` and `f.bind(` an unknown number
+        return len(arguments.named_children) - 1 if through.text == b"call" and arguments.named_children else None
     if arguments.type == "generator_expression":  # `f(x for x in xs)`
         return 1
     passed = [child for child in arguments.named_children if child.type not in spec.comments]

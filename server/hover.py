@@ -75,6 +75,9 @@ def in_body(unit: Unit, text: str, line: int, character: int) -> bool:
 
 
 _TYPE_ARGUMENTS = {"typescript": "<", "tsx": "<", "java": "<", "rust": "<", "go": "["}  # what opens them
+# A JavaScript function called through its own methods: `dispatchRequest.call(this, config)`, `fn.apply(`, `fn.bind(`.
+_CALLED_THROUGH = re.compile(r"\s*\.\s*(?:call|apply|bind)\s*(?=\()")
+_JS = frozenset({"javascript", "typescript", "tsx"})
 _CLOSERS = {"<": ">", "[": "]"}
 
 
@@ -124,7 +127,8 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     receiver and separator are None for a plain call `name(`; for `obj.name(`, `Type::name(`, `super().name(` the
     last identifier before the separator (`obj`, `Type`, `super`; "" when there is none, as in `f(x).name(`) and the
     separator (".", "::", "->"). Type arguments are read past: `id<number>(`, `parse::<Vec<u8>>(`,
-    `Foo.<T>bar(`, `Vec::<u8>::new(`, Go's `Map[int](`."""
+    `Foo.<T>bar(`, `Vec::<u8>::new(`, Go's `Map[int](`; and a JavaScript function called through `.call(`,
+    `.apply(` or `.bind(` is called."""
     opener = _TYPE_ARGUMENTS.get(language)
     for match in _IDENTIFIER.finditer(line_text):
         if match.start() <= character <= match.end():
@@ -132,6 +136,8 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
             rest = line_text[match.end():]
             if opener:
                 rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)
+            if language in _JS:
+                rest = _CALLED_THROUGH.sub("", rest, count=1)
             if not re.match(r"\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
                 return None
             before = _before_type_arguments(line_text[:match.start()], opener).rstrip()

@@ -98,6 +98,21 @@ def test_type_arguments_are_read_past_and_an_index_is_no_call():
     assert hover.call_at("if (a < b && c > foo(x))", 18, "java") == ("foo", None, None)  # comparisons, no types
 
 
+def test_a_javascript_function_called_through_call_apply_or_bind_is_called(tmp_path):
+    line = "  return dispatchRequest.call(this, config).then(utils.merge.bind(null));"
+    assert hover.call_at(line, 12, "javascript") == ("dispatchRequest", None, None)
+    assert hover.call_at(line, line.index("merge") + 1, "typescript") == ("merge", "utils", ".")
+    assert hover.call_at(line, line.index("call") + 1, "javascript") == ("call", "dispatchRequest", ".")
+    assert hover.call_at("f.call(x)", 0, "python") is None  # Python functions have no `call`
+    code = "dispatchRequest.call(this, config);\nf.apply(null, args);\no.f.call(this);\n"
+    assert [call_arguments(code, "javascript", row, column) for row, column in ((0, 2), (1, 0), (2, 2))] == [1, None, 0]
+    assert call_arguments(code, "javascript", 0, 17) == 2  # `call`'s own
+    code = ("/** Sends the request with the adapter. */\nfunction dispatchRequest(config) { return config; }\n"
+            "class Axios {\n  request(config) {\n    return dispatchRequest.call(this, config);\n  }\n}\n")
+    text = hover_at(tmp_path, "javascript", code, 4, "dispatchRequest")  # through the server's hover
+    assert text is not None and text.startswith("Sends the request with the adapter.\n\n*documentation*"), text
+
+
 def test_a_call_on_a_hostile_line_is_read_in_linear_time():
     # The patterns that found a call's receiver and separator read the spaces after each character again (a line
     # indented 60,000 spaces: 30 s), each split of them (10,000 spaces before `.<T>`: minutes), or a 30,000-letter
