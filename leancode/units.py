@@ -188,33 +188,42 @@ _EXPORTS = re.compile(r"^(?:module\s*\.\s*)?exports$")
 def _defined_property(node: Node) -> tuple[str, Node] | None:
     """(property name, target node) when a JS/TS function is a property descriptor's `get`, `set` or `value`:
     `Object.defineProperty(Color.prototype, "isDark", {get: function () {...}})` defines Color's `isDark`; the name
-    is "" where the code computes it (`Object.defineProperty(exports, key, ...)`)."""
+    is "" where the code computes it (`Object.defineProperty(exports, key, ...)`). Few `parent` steps: each walks
+    down from the root (slow in a deep tree)."""
     if node.type == "method_definition":  # {get() {...}}
-        key, descriptor = _text(node.child_by_field_name("name")), node.parent
-    elif node.parent is not None and node.parent.type == "pair" and _is(node.parent.child_by_field_name("value"), node):
-        key, descriptor = _text(node.parent.child_by_field_name("key")).strip("'\""), node.parent.parent
-    else:
-        return None
-    if key not in _ACCESSORS or descriptor is None or descriptor.type != "object":
-        return None
-    holder = descriptor.parent  # the call's arguments, or the pair naming the property (defineProperties)
-    name = None
-    if holder is not None and holder.type == "pair" and holder.parent is not None and holder.parent.type == "object":
-        name, holder = _text(holder.child_by_field_name("key")), holder.parent.parent
-    if holder is None or holder.type != "arguments" or holder.parent is None:
-        return None
-    define = _DEFINE_PROPERTY.match(_text(holder.parent.child_by_field_name("function")))
-    arguments = holder.named_children
-    if define is None or not arguments:
-        return None
-    if define.group(1) == "y":  # defineProperty(target, "name", descriptor)
-        if len(arguments) != 3 or not _is(arguments[2], descriptor):
+        if _short_text(node.child_by_field_name("name")) not in _ACCESSORS:
             return None
-        name = _text(arguments[1]) if arguments[1].type == "string" else ""
-    elif len(arguments) != 2 or not _is(arguments[1], descriptor.parent.parent):
+        descriptor = node.parent
+    else:
+        pair = node.parent
+        if pair is None or pair.type != "pair" or not _is(pair.child_by_field_name("value"), node) \
+                or _short_text(pair.child_by_field_name("key")).strip("'\"") not in _ACCESSORS:
+            return None
+        descriptor = pair.parent
+    holder = descriptor.parent if descriptor is not None and descriptor.type == "object" else None
+    name, properties = None, None  # defineProperties: the pair naming the property, the object of them
+    if holder is not None and holder.type == "pair":
+        properties = holder.parent
+        name, holder = _short_text(holder.child_by_field_name("key")), properties and properties.parent
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    define = _DEFINE_PROPERTY.match(_short_text(call.child_by_field_name("function"))) if call is not None else None
+    if define is None or holder.named_child_count != (3 if define.group(1) == "y" else 2):
+        return None  # (a call's arguments are listed only then: each of thousands would list them all)
+    arguments = holder.named_children
+    if define.group(1) == "y":  # defineProperty(target, "name", descriptor)
+        if not _is(arguments[2], descriptor):
+            return None
+        name = _short_text(arguments[1]) if arguments[1].type == "string" else ""
+    elif not _is(arguments[1], properties):
         return None
     name = (name or "").strip("'\"`")
     return (name if re.fullmatch(r"[\w$]+", name) else ""), arguments[0]  # "": a name computed when it runs
+
+
+def _short_text(node: Node | None, longest: int = 200) -> str:
+    """The text of a node that may be a name (`Object.defineProperty`, `Color.prototype`); "" for a longer one (a
+    function called, an expression: read once for each of its accessors, its text would cost quadratic time)."""
+    return _text(node) if node is not None and node.end_byte - node.start_byte <= longest else ""
 
 
 def _describes_property(node: Node) -> bool:
@@ -223,18 +232,18 @@ def _describes_property(node: Node) -> bool:
     pair = node.parent
     arguments = pair.parent.parent if pair is not None and pair.type == "pair" and pair.parent is not None else None
     return arguments is not None and arguments.type == "arguments" and arguments.parent is not None \
-        and _DEFINE_PROPERTY.match(_text(arguments.parent.child_by_field_name("function"))) is not None
+        and _DEFINE_PROPERTY.match(_short_text(arguments.parent.child_by_field_name("function"))) is not None
 
 
 def _is(a: Node | None, b: Node | None) -> bool:
     return a is not None and b is not None and a.id == b.id
 
 
-def _reexport(node: Node) -> bool:
-    """A getter that compiled JavaScript defines on `exports` to forward a name defined elsewhere (TypeScript's
-    `Object.defineProperty(exports, "f", {get: function () { return m_1.f; }})`): plumbing, not a function."""
-    defined = _defined_property(node)
-    if defined is None or not _EXPORTS.match(_text(defined[1])):
+def _reexport(node: Node, target: Node) -> bool:
+    """Whether an accessor `_defined_property` found is a getter that compiled JavaScript defines on `exports` to
+    forward a name defined elsewhere (TypeScript's `Object.defineProperty(exports, "f", {get: function () { return
+    m_1.f; }})`): plumbing, not a function."""
+    if not _EXPORTS.match(_short_text(target)):
         return False
     body = node.child_by_field_name("body")
     statements = body.named_children if body is not None and body.type == "statement_block" else [body]
@@ -247,7 +256,7 @@ def _reexport(node: Node) -> bool:
 def _name(node: Node, spec: LanguageSpec) -> str:
     """The name of a function or scope node ("" when anonymous)."""
     if spec.name in _JS and (defined := _defined_property(node)) is not None:
-        return defined[0]
+        return "" if _reexport(node, defined[1]) else defined[0]  # "": no unit
     if spec.name in _JS and node.type == "object" and _describes_property(node):
         return ""
     if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment ([u8; N]: u8)
@@ -268,7 +277,7 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
         if m:
             return [m.group(1)]
     elif spec.name in _JS and (defined := _defined_property(node)) is not None:  # Color.prototype, Color
-        m = re.fullmatch(r"([A-Za-z_$][\w$]*)(?:\s*\.\s*prototype)?", _text(defined[1]))
+        m = re.fullmatch(r"([A-Za-z_$][\w$]*)(?:\s*\.\s*prototype)?", _short_text(defined[1]))
         return [m.group(1)] if m and not _EXPORTS.match(m.group(1)) and m.group(1) != "this" else []
     elif spec.name in _JS and (bound := _binding(node)) is not None:
         # `(?<!\w)`: from a name's start only, not again from each of its letters (quadratic in a long name)
@@ -604,7 +613,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             too_deep += 1
             continue
         name = _name(node, spec)
-        if not name or spec.name in _JS and _reexport(node):
+        if not name:
             continue
         first, last = _outer(node, spec, siblings)
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
