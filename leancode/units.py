@@ -205,8 +205,7 @@ def _defined_property(node: Node) -> tuple[str, Node] | None:
     if holder is not None and holder.type == "pair":
         properties = holder.parent
         name, holder = _short_text(holder.child_by_field_name("key")), properties and properties.parent
-    call = holder.parent if holder is not None and holder.type == "arguments" else None
-    define = _DEFINE_PROPERTY.match(_short_text(call.child_by_field_name("function"))) if call is not None else None
+    define = _defining(holder)
     if define is None or holder.named_child_count != (3 if define.group(1) == "y" else 2):
         return None  # (a call's arguments are listed only then: each of thousands would list them all)
     arguments = holder.named_children
@@ -220,6 +219,12 @@ def _defined_property(node: Node) -> tuple[str, Node] | None:
     return (name if re.fullmatch(r"[\w$]+", name) else ""), arguments[0]  # "": a name computed when it runs
 
 
+def _defining(arguments: Node | None) -> re.Match | None:
+    """The `_DEFINE_PROPERTY` match of the call whose arguments node is `arguments` (None: no such call)."""
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    return _DEFINE_PROPERTY.match(_short_text(call.child_by_field_name("function"))) if call is not None else None
+
+
 def _short_text(node: Node | None, longest: int = 200) -> str:
     """The text of a node that may be a name (`Object.defineProperty`, `Color.prototype`); "" for a longer one (a
     function called, an expression: read once for each of its accessors, its text would cost quadratic time)."""
@@ -230,9 +235,8 @@ def _describes_property(node: Node) -> bool:
     """Whether a JS/TS object literal is a descriptor in `Object.defineProperties(target, {name: {...}})` (its
     functions are named by `_defined_property`, not qualified by it)."""
     pair = node.parent
-    arguments = pair.parent.parent if pair is not None and pair.type == "pair" and pair.parent is not None else None
-    return arguments is not None and arguments.type == "arguments" and arguments.parent is not None \
-        and _DEFINE_PROPERTY.match(_short_text(arguments.parent.child_by_field_name("function"))) is not None
+    return pair is not None and pair.type == "pair" and pair.parent is not None \
+        and _defining(pair.parent.parent) is not None
 
 
 def _is(a: Node | None, b: Node | None) -> bool:
