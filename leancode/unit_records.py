@@ -22,8 +22,9 @@ from .units import extract_units, marked_test, preview
 # Windows-1252, and the preview is the docstring's first sentence; 9: `test` also marks Rust's `#[test]` and
 # JUnit's `@Test` functions, and a JavaScript prototype's methods are named by their class; 10: the first sentence
 # keeps brackets that are no link, skips list numbers and Go code blocks, and Rust reads /** */ and #[doc] docs;
-# 11: JavaScript accessors of `Object.defineProperty` are named by their property, re-export getters left out).
-PARSE_VERSION = 11
+# 11: JavaScript accessors of `Object.defineProperty` are named by their property, re-export getters left out;
+# 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`).
+PARSE_VERSION = 12
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 

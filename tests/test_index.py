@@ -166,6 +166,41 @@ def test_ignored_vendored_generated_binary_and_huge_files_are_skipped(repo, enco
     assert ("sub/secret.py", "ignored") in stats.skipped_paths and ("blob.py", "binary") in stats.skipped_paths
 
 
+ESBUILD_BUNDLE = """\
+"use strict";
+(() => {
+  var __defProp = Object.defineProperty;
+
+  // lib/locale/en-US/_lib/formatDistance.mjs
+  var formatDistance = function formatDistance(token, count) {
+    return token + count;
+  };
+
+  // lib/locale/en-US.mjs
+  var enUS = { code: "en-US", formatDistance: formatDistance };
+})();
+"""
+WEBPACK_BUNDLE = """\
+(function(modules) { // webpackBootstrap
+  function __webpack_require__(moduleId) {
+    return modules[moduleId].call(module.exports, module, module.exports, __webpack_require__);
+  }
+})([function(module, exports) { exports.add = function add(a, b) { return a + b; }; }]);
+"""
+
+
+def test_bundler_output_is_generated_and_code_that_mentions_a_bundler_is_not():
+    from leancode.walk import is_generated
+
+    assert is_generated(ESBUILD_BUNDLE.encode()) and is_generated(WEBPACK_BUNDLE.encode())
+    named_once = "// src/index.js\nexport function add(a, b) {\n  return a + b;\n}\n"
+    same_name_twice = "// src/index.js\nexport function add(a, b) {\n  return a + b;\n}\n// src/index.js\n"
+    asks_for_webpack = ("const runtimeRequire = typeof __webpack_require__ === 'function' ? "
+                        "__non_webpack_require__ : require\nmodule.exports = load\nfunction load(dir) {\n"
+                        "  return runtimeRequire(dir)\n}\n")
+    assert not any(is_generated(text.encode()) for text in (named_once, same_name_twice, asks_for_webpack))
+
+
 MINIFIED = ('!function(t,e){"object"==typeof exports&&"undefined"!=typeof module?module.exports=e():"function"=='
             'typeof define&&define.amd?define(e):(t="undefined"!=typeof globalThis?globalThis:t||self).plugin_isTom'
             'orrow=e()}(this,(function(){"use strict";return function(t,e,n){e.prototype.isTomorrow=function(){var '
