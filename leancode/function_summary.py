@@ -2,7 +2,9 @@
 
 1. A function with a docstring or doc comment (Python docstrings, `/** */` Javadoc/JSDoc/TSDoc,
    Go `//` and Rust `///` comments above it) is described by its first sentence: the author's
-   word, labelled as documentation. The model is not asked.
+   word, labelled as documentation. The model is not asked. So is an undocumented one implementing a standard
+   method (`impl Iterator for T { fn next`, Java's `@Override public int compareTo`), by that method's
+   documentation, labelled as such (`units.Unit.inherited_doc`), as rustdoc and javadoc show it.
 2. An undocumented function gets the summarizer's greedy line, labelled as generated, when the
    model's confidence clears the threshold calibrated with the model (its manifest's
    "abstention" record, written by `leancode-train calibrate summarize`) and the line holds no
@@ -27,10 +29,12 @@ from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Generated, Summarizer, su
 from .tokens import COMMENT, lex
 from .units import Unit, header, overload_stub, special_kind
 
-DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL = "documentation", "generated", "abstained", "no model"
+DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
+GENERATED, ABSTAINED, NO_MODEL = "generated", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
 NOTES = {
     DOCUMENTATION: "documentation",
+    INHERITED: "documentation of {}, which it implements or overrides",
     GENERATED: "generated summary",
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
@@ -57,16 +61,19 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
+    source: str  # DOCUMENTATION, INHERITED, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked
     model: str | None = None
     withheld: str | None = None  # why a generated line was not shown (ABSTAINED)
+    inherited_from: str | None = None  # the standard method whose documentation it shows (INHERITED): "Iterator::next"
 
     @property
     def note(self) -> str:
         """How to label `text` (or its absence) for a reader."""
+        if self.source == INHERITED:
+            return NOTES[INHERITED].format(f"`{self.inherited_from}`")
         return NOTES[self.source] + (f" ({self.model})" if self.source == GENERATED and self.model else "")
 
     @property
@@ -148,6 +155,9 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
                        else FunctionSummary(OVERLOAD, "", signature(unit)))
         elif doc:
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
+        elif unit.inherited_doc and use_documentation:
+            out.append(FunctionSummary(INHERITED, unit.inherited_doc[0], signature(unit),
+                                       inherited_from=unit.inherited_doc[1]))
         elif special_kind(unit):
             out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))
         elif empty := empty_body(unit):

@@ -9,10 +9,12 @@ field is, under the name it is bound to.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import warnings
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
+from pathlib import Path
 from typing import Iterator
 
 import tree_sitter
@@ -53,6 +55,9 @@ class Unit:
     body: str
     # Characters of `code` (relative offsets) that `code_without_docstring` drops.
     docstring_span: tuple[int, int] | None = field(default=None, repr=False)
+    # An undocumented function's description from the standard trait or type method it implements, and that
+    # method's name ("Iterator::next"): what rustdoc and javadoc show. Not embedded for search, not mined.
+    inherited_doc: tuple[str, str] | None = None
 
     @cached_property  # read for the record's code, key and terms
     def code_with_doc(self) -> str:
@@ -444,6 +449,56 @@ def _doc_attributes(first: Node, siblings: _Siblings) -> list[str]:
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
+# First sentences of the Rust standard library's trait methods and the JDK's core types' methods, by language,
+# type and method (built by scripts/build_standard_docs.py from rust-src and the JDK's sources).
+STANDARD_DOCS_PATH = Path(__file__).parent / "tables" / "standard-docs" / "methods.json"
+_JAVA_TYPES = frozenset({"class_declaration", "enum_declaration", "record_declaration", "object_creation_expression"})
+
+
+@cache
+def _standard_docs() -> dict:
+    try:
+        return json.loads(STANDARD_DOCS_PATH.read_text("utf-8"))
+    except (OSError, ValueError) as error:  # a broken install loses these descriptions, not the parse
+        warnings.warn(f"standard library docs not read: {error}", stacklevel=2)
+        return {}
+
+
+def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str] | None:
+    """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
+    method in `impl Trait for Type`, or a Java method marked `@Override` of one of its class's direct supertypes
+    (`extends`, `implements`, an anonymous class's type), else of `Object`."""
+    scope = node.parent.parent if node.parent is not None else None
+    if scope is None:
+        return None
+    if spec.name == "rust" and scope.type == "impl_item":
+        owners = [_last_word(scope.child_by_field_name("trait"))]
+    elif spec.name == "java" and scope.type in _JAVA_TYPES and _overrides(node):
+        if scope.type == "object_creation_expression":
+            owners = [_last_word(scope.child_by_field_name("type"))]
+        else:
+            supertypes = [scope.child_by_field_name(f) for f in ("superclass", "interfaces")]
+            owners = [_last_word(t) for s in supertypes if s is not None
+                      for t in (s.named_children[0].named_children if s.type == "super_interfaces" else s.named_children)]
+        owners.append("Object")
+    else:
+        return None
+    docs = _standard_docs().get(spec.name, {})
+    return next(((docs[owner][name], f"{owner}::{name}") for owner in owners
+                 if owner and name in docs.get(owner, {})), None)
+
+
+def _last_word(node: Node | None) -> str:
+    """A type's name without its path or type arguments: `fmt::Display` -> Display, `Comparator<T>` -> Comparator."""
+    words = re.findall(r"\w+", _text(node).split("<")[0]) if node is not None else []
+    return words[-1] if words else ""
+
+
+def _overrides(node: Node) -> bool:
+    """A Java method marked `@Override`."""
+    modifiers = next((c for c in node.children if c.type == "modifiers"), None)
+    return modifiers is not None and any(c.type == "marker_annotation" and _last_word(c) == "Override"
+                                         for c in modifiers.children)
 
 
 def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node],
@@ -634,13 +689,14 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             docstring = _doc_comment(first, spec, as_mined, siblings)
             if docstring is None and not as_mined:
                 docstring = _declared_doc(node, name, spec, traits, siblings)
+        inherited = _inherited_doc(node, name, spec) if docstring is None and not as_mined else None
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span,
+            docstring_span=span, inherited_doc=inherited,
         ))
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "

@@ -7,6 +7,7 @@ import math
 import re
 import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 import torch
@@ -14,8 +15,8 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATED, NO_MODEL, NOT_LEARNED,
-                                       OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
+from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
+                                       NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, summary_input, summary_lead)
 from leancode.units import extract_units, overload_stub, special_kind
@@ -116,8 +117,8 @@ SPECIAL = {
     "python": "class Cache:\n    def __init__(self, capacity):\n        self.capacity = capacity\n        self.items = {}\n"
               "\n    def test_eviction(self):\n        cache = Cache(2)\n        assert cache.items == {}\n",
     "java": "class Point {\n  public String toString() {\n    String s = x + \",\" + y;\n    return s;\n  }\n}\n",
-    "rust": "impl fmt::Display for Point {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n"
-            "        write!(f, \"{}\", self.x)?;\n        write!(f, \"{}\", self.y)\n    }\n}\n"
+    "rust": "impl Point {\n    fn new(x: i32, y: i32) -> Self {\n        let point = Point { x, y };\n        point\n"
+            "    }\n}\n"
             # a test by its attribute, whatever its name
             "mod checks {\n    #[test]\n    fn zeroes() {\n        assert_eq!(adler(&[0; 4]), 0x40001);\n    }\n}\n",
 }
@@ -139,6 +140,93 @@ def test_tests_constructors_and_standard_methods_are_not_summarized(language, sh
     assert special_kind(normal) is None and summarize_units([normal], shipped)[0].source in (GENERATED, ABSTAINED)
     [version] = extract_units("package p\n\nfunc (v Version) Less(o Version) bool { return v.n < o.n }\n", "go")
     assert special_kind(version) is None  # not sort.Interface's Less(i, j int)
+
+
+IMPLEMENTS_STANDARD = {
+    "rust": """\
+/// Counts down.
+trait Countdown {
+    /// Takes one off the count.
+    fn tick(&mut self) -> u32;
+}
+
+impl Countdown for Timer {
+    fn tick(&mut self) -> u32 {
+        self.left -= 1;
+        self.left
+    }
+}
+
+impl<T: Copy> Iterator for Cycle<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.at = (self.at + 1) % self.items.len();
+        Some(self.items[self.at])
+    }
+}
+
+impl fmt::Display for Timer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}s", self.left)
+    }
+}
+
+impl Scheduler for Timer {
+    fn next(&mut self) -> Option<u32> {
+        Some(self.left)
+    }
+}
+""",
+    "java": """\
+class Range implements Iterable<Integer>, Comparable<Range> {
+  @Override
+  public int compareTo(Range other) {
+    return Integer.compare(start, other.start);
+  }
+
+  @Override
+  public String toString() {
+    return start + ".." + end;
+  }
+
+  public Iterator<Integer> iterator() {
+    return IntStream.range(start, end).iterator();
+  }
+
+  static final Comparator<Range> BY_END = new Comparator<Range>() {
+    @Override
+    public int compare(Range a, Range b) {
+      return Integer.compare(a.end, b.end);
+    }
+  };
+}
+""",
+}
+
+
+def test_a_function_implementing_a_standard_method_shows_that_methods_documentation():
+    shown = {language: {u.qualified_name: s for u, s in zip(units, summarize_units(units, None))}
+             for language, code in IMPLEMENTS_STANDARD.items() for units in [extract_units(code, language)]}
+    rust, java = shown["rust"], shown["java"]
+    assert rust["Timer.tick"].source == DOCUMENTATION and rust["Timer.tick"].text == "Takes one off the count."
+    inherited = {name: (s.text, s.note) for name, s in {**rust, **java}.items() if s.source == INHERITED}
+    assert inherited == {
+        "Cycle.next": ("Advances the iterator and returns the next value.",
+                       "documentation of `Iterator::next`, which it implements or overrides"),
+        "Timer.fmt": ("Formats the value using the given formatter.",
+                      "documentation of `Display::fmt`, which it implements or overrides"),
+        "Range.compareTo": ("Compares this object with the specified object for order.",
+                            "documentation of `Comparable::compareTo`, which it implements or overrides"),
+        "Range.toString": ("Returns a string representation of the object.",
+                           "documentation of `Object::toString`, which it implements or overrides"),
+        "Range.compare": ("Compares its two arguments for order.",
+                                 "documentation of `Comparator::compare`, which it implements or overrides"),
+    }  # neither a trait the standard library does not declare nor a Java method not marked `@Override`
+    assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
+    for language, code in IMPLEMENTS_STANDARD.items():  # the code searched and the corpus mined stay the code's own
+        assert all(u.code_with_doc == u.code or u.docstring for u in extract_units(code, language))
+        assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
 
 
 EMPTY_BODIES = {
@@ -669,3 +757,32 @@ def test_the_hover_reads_a_bounded_prefix_of_a_docstring():
     assert first_sentence(endless, "python") == "Counts the values."
     assert returns_sentence(endless, "python") == ""  # past the limit: not read
     assert returns_sentence(endless[-40:], "python") == "Returns the count."
+
+
+def test_the_standard_docs_table_is_built_from_trait_and_type_sources(tmp_path):
+    import subprocess
+    import sys
+
+    core = tmp_path / "library" / "core" / "src"
+    core.mkdir(parents=True)
+    (core / "iter.rs").write_text(
+        "/// An iterator.\npub trait Iterator {\n    type Item;\n\n    /// Advances the iterator and returns the\n"
+        "    /// next value.\n    ///\n    /// Returns None when done.\n    #[lang = \"next\"]\n"
+        "    fn next(&mut self) -> Option<Self::Item>;\n\n    fn undocumented(&self) {}\n}\n\n"
+        "/// Not public.\ntrait Private {\n    /// Hidden.\n    fn hidden(&self);\n}\n")
+    (core / "fmt.rs").write_text("pub trait Write {\n    /// Writes formatted text.\n    fn write_fmt(&mut self);\n}\n")
+    (core / "io.rs").write_text("pub trait Write {\n    /// Writes formatted bytes.\n    fn write_fmt(&mut self);\n"
+                                "    /// Flushes the buffer.\n    fn flush(&mut self);\n}\n")
+    java = tmp_path / "jdk" / "java.base" / "java" / "util"
+    java.mkdir(parents=True)
+    (java / "Iterator.java").write_text("public interface Iterator<E> {\n    /**\n     * Returns {@code true} if the "
+                                        "iteration has more elements.\n     */\n    boolean hasNext();\n}\n")
+    out = tmp_path / "methods.json"
+    script = Path(__file__).parents[1] / "scripts" / "build_standard_docs.py"
+    subprocess.run([sys.executable, script, "--rust-src", tmp_path / "library",
+                    "--jdk-src", tmp_path / "jdk", "--out", out, "--sources", "test"], check=True)
+    table = json.loads(out.read_text())
+    assert table["rust"] == {"Iterator": {"next": "Advances the iterator and returns the next value."},
+                             "Write": {"flush": "Flushes the buffer."}}  # write_fmt: two Writes disagree
+    assert table["java"] == {"Iterator": {"hasNext": "Returns true if the iteration has more elements."}}
+    assert table["manifest"]["sources"] == "test"

@@ -253,6 +253,30 @@ async def test_hover_on_typescript_is_written_by_its_own_model(vscode: LanguageC
     assert text.startswith(f"{first}\n\n*{summary.note}*"), text
 
 
+ITERATOR_IMPL = """\
+impl Iterator for Countdown {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        self.left = self.left.checked_sub(1)?;
+        Some(self.left)
+    }
+}
+"""
+
+
+@lsp
+async def test_hover_on_a_standard_trait_method_shows_the_traits_documentation(vscode: LanguageClient,
+                                                                              workspace: Path):
+    path = workspace / "unsaved" / "countdown.rs"  # an editor buffer, never saved
+    vscode.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri(path), language_id="rust", version=1, text=ITERATOR_IMPL)))
+    text = await hover_text(vscode, path, 3, 8)
+    assert text.startswith("Advances the iterator and returns the next value.\n\n"
+                           "*documentation of `Iterator::next`, which it implements or overrides*"), text
+    assert "fn next(&mut self) -> Option<u32>" in text
+
+
 def model_copy(directory: Path, threshold: float) -> str:
     """The shipped summarizer with another abstention threshold."""
     import shutil

@@ -1,0 +1,132 @@
+"""Build leancode/tables/standard-docs.json: the first sentence of each documented method of the Rust standard
+library's public traits and of the JDK's public types in a few core packages, so that a function implementing one
+(`impl Iterator for Interleave { fn next ... }`, an `@Override public int compareTo`) without a doc comment of its
+own is described by the one it implements, as rustdoc and javadoc show it.
+
+    apt-get download rust-src openjdk-17-source
+    dpkg -x rust-src_*.deb /tmp/rust-src && dpkg -x openjdk-17-source_*.deb /tmp/jdk-src
+    python scripts/build_standard_docs.py --rust-src /tmp/rust-src/usr/src/rustc-*/library \
+        --jdk-src /tmp/jdk-src/usr/lib/jvm/openjdk-17/lib/src.zip --sources "Debian rust-src VERSION, ..."
+
+A method whose sentence differs between two same-named types (`fmt::Write` and `io::Write`'s `write_fmt`) is left
+out: which one a file means is not known without resolving its imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from leancode.docstrings import first_sentence
+from leancode.languages import parse
+from leancode.units import STANDARD_DOCS_PATH, extract_units
+
+RUST_CRATES = ("core", "alloc", "std")
+JAVA_PACKAGES = ("java/lang/", "java/util/", "java/util/function/", "java/util/concurrent/", "java/io/")
+
+
+def rust_trait_docs(library: Path) -> dict[str, dict[str, str]]:
+    """{trait: {method: first sentence}} over the public traits of core, alloc and std (required methods too)."""
+    docs: dict[str, dict[str, str]] = defaultdict(dict)
+    conflicts: set[tuple[str, str]] = set()
+    for crate in RUST_CRATES:
+        for path in sorted((library / crate / "src").rglob("*.rs")):
+            code = path.read_bytes()
+            if b"pub trait " not in code and b"pub unsafe trait " not in code:
+                continue
+            stack = [parse(code.decode("utf-8", "replace"), "rust").root_node]
+            while stack:
+                node = stack.pop()
+                stack.extend(node.children)
+                if node.type != "trait_item" or node.children[0].type != "visibility_modifier":
+                    continue
+                trait = node.child_by_field_name("name").text.decode()
+                for method, sentence in _rust_methods(node.child_by_field_name("body")):
+                    _keep(docs, conflicts, trait, method, sentence)
+    return _without(docs, conflicts)
+
+
+def _rust_methods(body):
+    """(name, first sentence) of each method of a trait's body that has a `///` comment."""
+    comment: list[str] = []
+    for item in body.named_children if body is not None else ():
+        text = item.text.decode("utf-8", "replace")
+        if item.type == "line_comment" and text.startswith("///") and not text.startswith("////"):
+            comment.append(text[3:].rstrip().removeprefix(" "))
+            continue
+        if item.type in ("function_item", "function_signature_item") and comment:
+            sentence = first_sentence("\n".join(comment), "rust")
+            if sentence:
+                yield item.child_by_field_name("name").text.decode(), sentence
+        if item.type != "attribute_item":
+            comment = []
+
+
+def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
+    """{type: {method: first sentence}} over the public types of JAVA_PACKAGES in java.base (a src.zip or a
+    folder holding java.base/)."""
+    docs: dict[str, dict[str, str]] = defaultdict(dict)
+    conflicts: set[tuple[str, str]] = set()
+    for name, text in _java_files(source):
+        package = name.removeprefix("java.base/").rsplit("/", 1)[0] + "/"
+        if package not in JAVA_PACKAGES:
+            continue
+        type_name = name.rsplit("/", 1)[1].removesuffix(".java")
+        for unit in extract_units(text, "java"):
+            if unit.qualified_name == f"{type_name}.{unit.name}" and unit.docstring \
+                    and (sentence := first_sentence(unit.docstring, "java")):
+                _keep(docs, conflicts, type_name, unit.name, sentence)
+    return _without(docs, conflicts)
+
+
+def _java_files(source: Path):
+    if source.is_dir():
+        for path in sorted((source / "java.base").rglob("*.java")):
+            yield path.relative_to(source).as_posix(), path.read_text("utf-8", "replace")
+        return
+    with zipfile.ZipFile(source) as archive:
+        for name in sorted(archive.namelist()):
+            if name.startswith("java.base/") and name.endswith(".java"):
+                yield name, archive.read(name).decode("utf-8", "replace")
+
+
+def _keep(docs, conflicts, owner: str, method: str, sentence: str) -> None:
+    """Record one sentence; a method documented twice (overloads, same-named types) keeps its first unless the
+    two differ in type, where it is marked a conflict."""
+    known = docs[owner].get(method)
+    if known is None:
+        docs[owner][method] = sentence
+    elif known != sentence:
+        conflicts.add((owner, method))
+
+
+def _without(docs, conflicts) -> dict[str, dict[str, str]]:
+    return {owner: {m: s for m, s in sorted(methods.items()) if (owner, m) not in conflicts}
+            for owner, methods in sorted(docs.items()) if any((owner, m) not in conflicts for m in methods)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rust-src", type=Path, required=True, help="the rust-src library folder")
+    parser.add_argument("--jdk-src", type=Path, required=True, help="the JDK's src.zip (or a folder with java.base/)")
+    parser.add_argument("--out", type=Path, default=STANDARD_DOCS_PATH)
+    parser.add_argument("--sources", default="", help="what the two folders are (package versions), for the manifest")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")  # the sources' own parse warnings
+    table = {"manifest": {"command": "python scripts/build_standard_docs.py " + " ".join(sys.argv[1:]),
+                          "sources": args.sources,
+                          "rust": f"public traits of {', '.join(RUST_CRATES)} in {args.rust_src}",
+                          "java": f"public types of {', '.join(JAVA_PACKAGES)} in java.base of {args.jdk_src}"},
+             "rust": rust_trait_docs(args.rust_src), "java": java_type_docs(args.jdk_src)}
+    args.out.write_text(json.dumps(table, indent=0, ensure_ascii=False) + "\n")
+    for language in ("rust", "java"):
+        print(f"{language}: {len(table[language])} types, {sum(map(len, table[language].values()))} methods")
+
+
+if __name__ == "__main__":
+    main()
