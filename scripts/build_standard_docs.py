@@ -3,10 +3,9 @@ library's public traits and of the JDK's public types in a few core packages, so
 (`impl Iterator for Interleave { fn next ... }`, an `@Override public int compareTo`) without a doc comment of its
 own is described by the one it implements, as rustdoc and javadoc show it.
 
-    apt-get download rust-src openjdk-17-source
-    dpkg -x rust-src_*.deb /tmp/rust-src && dpkg -x openjdk-17-source_*.deb /tmp/jdk-src
-    python scripts/build_standard_docs.py --rust-src /tmp/rust-src/usr/src/rustc-*/library \
-        --jdk-src /tmp/jdk-src/usr/lib/jvm/openjdk-17/lib/src.zip --sources "Debian rust-src VERSION, ..."
+    bash scripts/fetch_standard_sources.sh
+    python scripts/build_standard_docs.py --rust-src data/standard-sources/rust-src/usr/src/rustc-1.63.0/library \
+        --jdk-src data/standard-sources/jdk/src.zip --sources "what they are (the manifest says)"
 
 A method whose sentence differs between two same-named types (`fmt::Write` and `io::Write`'s `write_fmt`) is left
 out: which one a file means is not known without resolving its imports.
@@ -16,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import warnings
 import zipfile
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--sources", default="", help="what the two folders are (package versions), for the manifest")
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # the sources' own parse warnings
-    table = {"manifest": {"command": "python scripts/build_standard_docs.py " + " ".join(sys.argv[1:]),
+    table = {"manifest": {"command": shlex.join(["python", "scripts/build_standard_docs.py", *sys.argv[1:]]),
                           "sources": args.sources,
                           "rust": f"public traits of {', '.join(RUST_CRATES)} in {args.rust_src}",
                           "java": f"public types of {', '.join(JAVA_PACKAGES)} in java.base of {args.jdk_src}"},
