@@ -1,9 +1,9 @@
-"""What the hover shows for the undocumented functions of real Rust and Java code, with and without the documentation
-they inherit from the standard method they implement (`leancode.units.Unit.inherited_doc`).
+"""What the hover shows for the undocumented functions of real Rust, Java and Python code, with and without the
+documentation they inherit from the method they implement or override (`leancode.units.Unit.inherited_doc`).
 
     python bench/inherited_docs.py --repo itertools=DIR [--repo NAME=DIR ...]
 
-Per repository (every .rs and .java file under DIR): functions, documented ones, and of the undocumented ones those
+Per repository (every .rs, .java and .py file under DIR): functions, documented ones, and of the undocumented ones those
 that now show an inherited sentence, split by what they showed before: nothing (a standard method the model is never
 asked about, `units.special_kind`) or the model's line (or its abstention).
 """
@@ -21,7 +21,7 @@ from report import command_line, publish
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
 from leancode.units import extract_units
 
-LANGUAGES = {".rs": "rust", ".java": "java"}
+LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python"}
 
 
 def count(root: Path) -> Counter:
@@ -37,7 +37,7 @@ def count(root: Path) -> Counter:
             if now.source == INHERITED:
                 counts["inherited"] += 1
                 counts["was nothing" if was.source == NOT_LEARNED else "was the model"] += 1
-                counts[now.inherited_from] += 1
+                counts["from " + now.inherited_from] += 1
     return counts
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--repo", action="append", required=True, metavar="NAME=DIR")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust and Java function of each "
+    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java and Python function of each "
              "repository, what the hover shows (`leancode/function_summary.py`).", "",
              "| repository | functions | documented | undocumented | inherited documentation | before: nothing | "
              "before: the model's line or abstention | most inherited |", "|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -54,8 +54,7 @@ def main() -> None:
         name, directory = spec.split("=", 1)
         c = count(Path(directory))
         undocumented = c["functions"] - c["documented"]
-        top = ", ".join(f"`{k}` {v}" for k, v in c.most_common() if "::" in k)
-        top = ", ".join(top.split(", ")[:3])
+        top = ", ".join([f"`{k[5:]}` {v}" for k, v in c.most_common() if k.startswith("from ")][:3])
         lines.append(f"| {name} | {c['functions']:,} | {c['documented']:,} | {undocumented:,} | {c['inherited']:,} "
                      f"({c['inherited'] / max(undocumented, 1):.1%}) | {c['was nothing']:,} | "
                      f"{c['was the model']:,} | {top} |")

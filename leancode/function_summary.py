@@ -2,9 +2,10 @@
 
 1. A function with a docstring or doc comment (Python docstrings, `/** */` Javadoc/JSDoc/TSDoc,
    Go `//` and Rust `///` comments above it) is described by its first sentence: the author's
-   word, labelled as documentation. The model is not asked. So is an undocumented one implementing a standard
-   method (`impl Iterator for T { fn next`, Java's `@Override public int compareTo`), by that method's
-   documentation, labelled as such (`units.Unit.inherited_doc`), as rustdoc and javadoc show it.
+   word, labelled as documentation. The model is not asked. So is an undocumented method overriding a documented
+   one of a base class in its file, or implementing a standard one (`impl Iterator for T { fn next`, Java's
+   `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
+   as Python's `inspect.getdoc`, rustdoc and javadoc show it.
 2. An undocumented function gets the summarizer's greedy line, labelled as generated, when the
    model's confidence clears the threshold calibrated with the model (its manifest's
    "abstention" record, written by `leancode-train calibrate summarize`) and the line holds no

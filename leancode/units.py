@@ -8,6 +8,7 @@ field is, under the name it is bound to.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import re
@@ -55,8 +56,9 @@ class Unit:
     body: str
     # Characters of `code` (relative offsets) that `code_without_docstring` drops.
     docstring_span: tuple[int, int] | None = field(default=None, repr=False)
-    # An undocumented function's description from the standard trait or type method it implements, and that
-    # method's name ("Iterator::next"): what rustdoc and javadoc show. Not embedded for search, not mined.
+    # An undocumented method's description from the method it implements or overrides, and that method's name
+    # ("Iterator::next", "Shape.area"): a base class's in the same file, else a standard trait's or JDK type's (what
+    # rustdoc, javadoc and Python's `inspect.getdoc` show). Not embedded for search, not mined.
     inherited_doc: tuple[str, str] | None = None
 
     @cached_property  # read for the record's code, key and terms
@@ -484,7 +486,8 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str]
     else:
         return None
     docs = _standard_docs().get(spec.name, {})
-    return next(((docs[owner][name], f"{owner}::{name}") for owner in owners
+    separator = "::" if spec.name == "rust" else "."
+    return next(((docs[owner][name], f"{owner}{separator}{name}") for owner in owners
                  if owner and name in docs.get(owner, {})), None)
 
 
@@ -701,7 +704,55 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
                       "function", ParseWarning, stacklevel=3)
-    return units
+    return units if as_mined else _inherit_in_file(units, captures.get("s", []), spec)
+
+
+MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
+
+
+def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec) -> list[Unit]:
+    """Undocumented methods take the doc of the same-named method of a base class or interface declared in the same
+    file, nearest first (as Python's `inspect.getdoc` and javadoc do); before a standard method's (`_inherited_doc`)."""
+    bases: dict[str, list[str] | None] = {}  # class name -> the class names of its file it names before its body
+    for scope in scopes:
+        name_node, body = scope.child_by_field_name("name"), scope.child_by_field_name("body")
+        if name_node is None or body is None or scope.type in ("impl_item", "mod_item"):
+            continue
+        name = _text(name_node)
+        between = scope.text[name_node.end_byte - scope.start_byte:body.start_byte - scope.start_byte]
+        bases[name] = None if name in bases else re.findall(r"[A-Za-z_$][\w$]*", between.decode("utf-8", "replace"))
+    for name, words in bases.items():  # only the file's classes, a bounded number: a method reads at most these
+        bases[name] = words and [word for word in dict.fromkeys(words) if word in bases][:MAX_BASES_READ]
+    if not any(bases.values()):
+        return units
+    by_name = {}
+    for unit in units:
+        by_name.setdefault(unit.qualified_name, unit)
+    out = []
+    for unit in units:
+        scopes_of = unit.qualified_name.split(".")
+        if unit.docstring is None and len(scopes_of) > 1 and bases.get(scopes_of[-2]):
+            found = _nearest_documented(scopes_of[:-2], scopes_of[-2], unit.name, bases, by_name, spec)
+            unit = dataclasses.replace(unit, inherited_doc=found) if found else unit
+        out.append(unit)
+    return out
+
+
+def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, by_name: dict,
+                        spec: LanguageSpec) -> tuple[str, str] | None:
+    from .docstrings import first_sentence
+
+    queue, seen = [cls], {cls}
+    while queue and len(seen) <= MAX_BASES_READ:
+        for base in bases.get(queue.pop(0)) or ():
+            if base in seen or base not in bases:
+                continue
+            seen.add(base)
+            queue.append(base)
+            found = by_name.get(".".join(prefix + [base, method]))
+            if found is not None and found.docstring and (sentence := first_sentence(found.docstring, spec.name)):
+                return sentence, f"{base}.{method}"
+    return None
 
 
 def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:

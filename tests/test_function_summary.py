@@ -178,8 +178,37 @@ impl Scheduler for Timer {
     }
 }
 """,
+    "python": """\
+class Shape:
+    def area(self):
+        \"\"\"The surface the shape covers, in square units.\"\"\"
+        raise NotImplementedError
+
+
+class Polygon(Shape):
+    pass
+
+
+class Square(Polygon, metaclass=Registry):
+    def area(self):
+        return self.side ** 2
+
+    def corners(self):
+        return 4
+""",
     "java": """\
-class Range implements Iterable<Integer>, Comparable<Range> {
+/** A range of numbers. */
+interface Span {
+  /** The count of numbers it holds. */
+  int size();
+}
+
+class Range implements Span, Iterable<Integer>, Comparable<Range> {
+  @Override
+  public int size() {
+    return end - start;
+  }
+
   @Override
   public int compareTo(Range other) {
     return Integer.compare(start, other.start);
@@ -208,22 +237,27 @@ class Range implements Iterable<Integer>, Comparable<Range> {
 def test_a_function_implementing_a_standard_method_shows_that_methods_documentation():
     shown = {language: {u.qualified_name: s for u, s in zip(units, summarize_units(units, None))}
              for language, code in IMPLEMENTS_STANDARD.items() for units in [extract_units(code, language)]}
-    rust, java = shown["rust"], shown["java"]
+    rust, java, python = shown["rust"], shown["java"], shown["python"]
     assert rust["Timer.tick"].source == DOCUMENTATION and rust["Timer.tick"].text == "Takes one off the count."
-    inherited = {name: (s.text, s.note) for name, s in {**rust, **java}.items() if s.source == INHERITED}
+    inherited = {name: (s.text, s.note) for name, s in {**rust, **java, **python}.items() if s.source == INHERITED}
     assert inherited == {
         "Cycle.next": ("Advances the iterator and returns the next value.",
                        "documentation of `Iterator::next`, which it implements or overrides"),
         "Timer.fmt": ("Formats the value using the given formatter.",
                       "documentation of `Display::fmt`, which it implements or overrides"),
         "Range.compareTo": ("Compares this object with the specified object for order.",
-                            "documentation of `Comparable::compareTo`, which it implements or overrides"),
+                            "documentation of `Comparable.compareTo`, which it implements or overrides"),
         "Range.toString": ("Returns a string representation of the object.",
-                           "documentation of `Object::toString`, which it implements or overrides"),
+                           "documentation of `Object.toString`, which it implements or overrides"),
+        "Square.area": ("The surface the shape covers, in square units.",
+                        "documentation of `Shape.area`, which it implements or overrides"),
+        "Range.size": ("The count of numbers it holds.",
+                       "documentation of `Span.size`, which it implements or overrides"),
         "Range.compare": ("Compares its two arguments for order.",
-                                 "documentation of `Comparator::compare`, which it implements or overrides"),
+                                 "documentation of `Comparator.compare`, which it implements or overrides"),
     }  # neither a trait the standard library does not declare nor a Java method not marked `@Override`
     assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
+    assert python["Square.corners"].source == NO_MODEL  # no base declares it
     for language, code in IMPLEMENTS_STANDARD.items():  # the code searched and the corpus mined stay the code's own
         assert all(u.code_with_doc == u.code or u.docstring for u in extract_units(code, language))
         assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
