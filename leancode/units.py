@@ -470,6 +470,8 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str]
     """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
     method in `impl Trait for Type`, or a Java method marked `@Override` of one of its class's direct supertypes
     (`extends`, `implements`, an anonymous class's type), else of `Object`."""
+    if spec.name == "python":
+        return _python_inherited_doc(node, name)
     scope = node.parent.parent if node.parent is not None else None
     if scope is None:
         return None
@@ -489,6 +491,27 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str]
     separator = "::" if spec.name == "rust" else "."
     return next(((docs[owner][name], f"{owner}{separator}{name}") for owner in owners
                  if owner and name in docs.get(owner, {})), None)
+
+
+def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
+    """(first sentence, "logging.Handler.emit") of the standard library method a method overrides: its class's base
+    as written (`logging.Handler`), or by its name alone where one standard module has a class so named (`Thread`).
+    Dunders are left out (`object.__repr__` says "Return repr(self).")."""
+    if name.startswith("__") and name.endswith("__"):
+        return None
+    block = node.parent.parent if node.parent is not None and node.parent.type == "decorated_definition" \
+        else node.parent
+    scope = block.parent if block is not None else None
+    bases = scope.child_by_field_name("superclasses") if scope is not None and scope.type == "class_definition" \
+        else None
+    docs = _standard_docs()
+    classes, names = docs.get("python", {}), docs.get("python-names", {})
+    for base in bases.named_children if bases is not None else ():
+        written = _text(base) if base.type in ("identifier", "attribute") else ""
+        owner = written if "." in written else names.get(written)
+        if owner and name in classes.get(owner, {}):
+            return classes[owner][name], f"{owner}.{name}"
+    return None
 
 
 def _last_word(node: Node | None) -> str:

@@ -1,7 +1,8 @@
-"""Build leancode/tables/standard-docs.json: the first sentence of each documented method of the Rust standard
-library's public traits and of the JDK's public types in a few core packages, so that a function implementing one
-(`impl Iterator for Interleave { fn next ... }`, an `@Override public int compareTo`) without a doc comment of its
-own is described by the one it implements, as rustdoc and javadoc show it.
+"""Build leancode/tables/standard-docs/methods.json: the first sentence of each documented method of the Rust standard
+library's public traits, of the JDK's public types in a few core packages and of the Python standard library's
+public classes, so that a method implementing or overriding one (`impl Iterator for Interleave { fn next ... }`, an
+`@Override public int compareTo`, `def emit(self, record)` in a `logging.Handler`) without documentation of its own
+is described by that one, as rustdoc, javadoc and Python's `inspect.getdoc` show it.
 
     bash scripts/fetch_standard_sources.sh
     python scripts/build_standard_docs.py --rust-src data/standard-sources/rust-src/usr/src/rustc-1.63.0/library \
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import sys
+import sysconfig
 import warnings
 import zipfile
 from collections import defaultdict
@@ -28,6 +31,8 @@ from leancode.units import STANDARD_DOCS_PATH, extract_units
 
 RUST_CRATES = ("core", "alloc", "std")
 JAVA_PACKAGES = ("java/lang/", "java/util/", "java/util/function/", "java/util/concurrent/", "java/io/")
+PYTHON_SKIPPED = frozenset({"site-packages", "dist-packages", "idlelib", "lib2to3", "test", "tkinter", "turtledemo",
+                            "ensurepip", "venv", "config-3.11-x86_64-linux-gnu"})
 
 
 def rust_trait_docs(library: Path) -> dict[str, dict[str, str]]:
@@ -84,6 +89,35 @@ def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
     return _without(docs, conflicts)
 
 
+def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """{module.Class: {method: first sentence}} and {Class: module.Class} (see below) over the public classes of the Python standard library's modules (tests,
+    IDLE, lib2to3 and installed packages left out); dunder and private methods left out, as the hover never asks the
+    model about dunders and a private method is no interface."""
+    docs: dict[str, dict[str, str]] = defaultdict(dict)
+    conflicts: set[tuple[str, str]] = set()
+    for path in sorted(stdlib.rglob("*.py")):
+        parts = path.relative_to(stdlib).parts
+        if parts[0] in PYTHON_SKIPPED or any(p in ("test", "tests") or p.startswith("_") for p in parts[:-1]) \
+                or parts[-1].startswith(("_", "test_")) and parts[-1] != "__init__.py":
+            continue
+        module = ".".join(parts[:-1] + (() if parts[-1] == "__init__.py" else (parts[-1][:-3],)))
+        for unit in extract_units(path.read_text("utf-8", "replace"), "python"):
+            scopes = unit.qualified_name.split(".")
+            if len(scopes) == 2 and not scopes[0].startswith("_"):
+                docs[f"{module}.{scopes[0]}"]  # a class with no documented method still claims its name
+                if not unit.name.startswith("_") and unit.docstring \
+                        and (sentence := first_sentence(unit.docstring, "python")):
+                    _keep(docs, conflicts, f"{module}.{scopes[0]}", unit.name, sentence)
+    kept = _without(docs, conflicts)
+    # A class's name alone -> its module's path, where no other module has a public class so named (`Formatter` is
+    # logging's and string's: only `logging.Formatter` finds it).
+    found = defaultdict(list)
+    for qualified in docs:
+        found[qualified.rsplit(".", 1)[1]].append(qualified)
+    names = {name: paths[0] for name, paths in sorted(found.items()) if len(paths) == 1 and paths[0] in kept}
+    return kept, names
+
+
 def _java_files(source: Path):
     if source.is_dir():
         for path in sorted((source / "java.base").rglob("*.java")):
@@ -95,9 +129,18 @@ def _java_files(source: Path):
                 yield name, archive.read(name).decode("utf-8", "replace")
 
 
+# A sentence written to whoever implements the method ("Implement this method in a subclass such that ..."), not
+# about what an implementation does: shown on an implementation, it would mislead.
+_FOR_IMPLEMENTERS = re.compile(r"\b(override|overrid(den|ing)|implement(ed|ing)? (this|it|in)|implementations? "
+                               r"(should|must|may)|subclass(es)? (should|must|may|can))\b", re.IGNORECASE)
+
+
 def _keep(docs, conflicts, owner: str, method: str, sentence: str) -> None:
     """Record one sentence; a method documented twice (overloads, same-named types) keeps its first unless the
-    two differ in type, where it is marked a conflict."""
+    two differ in type, where it is marked a conflict; one written to implementers is a conflict too."""
+    if _FOR_IMPLEMENTERS.search(sentence):
+        conflicts.add((owner, method))
+        return
     known = docs[owner].get(method)
     if known is None:
         docs[owner][method] = sentence
@@ -114,6 +157,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rust-src", type=Path, required=True, help="the rust-src library folder")
     parser.add_argument("--jdk-src", type=Path, required=True, help="the JDK's src.zip (or a folder with java.base/)")
+    parser.add_argument("--python-stdlib", type=Path, default=Path(sysconfig.get_path("stdlib")),
+                        help="the Python standard library (default: this Python's)")
     parser.add_argument("--out", type=Path, default=STANDARD_DOCS_PATH)
     parser.add_argument("--sources", default="", help="what the two folders are (package versions), for the manifest")
     args = parser.parse_args()
@@ -122,9 +167,11 @@ def main() -> None:
                           "sources": args.sources,
                           "rust": f"public traits of {', '.join(RUST_CRATES)} in {args.rust_src}",
                           "java": f"public types of {', '.join(JAVA_PACKAGES)} in java.base of {args.jdk_src}"},
-             "rust": rust_trait_docs(args.rust_src), "java": java_type_docs(args.jdk_src)}
+             "rust": rust_trait_docs(args.rust_src), "java": java_type_docs(args.jdk_src),
+             **dict(zip(("python", "python-names"), python_class_docs(args.python_stdlib)))}
+    table["manifest"]["python"] = f"public classes of the Python {sys.version.split()[0]} standard library"
     args.out.write_text(json.dumps(table, indent=0, ensure_ascii=False) + "\n")
-    for language in ("rust", "java"):
+    for language in ("rust", "java", "python"):
         print(f"{language}: {len(table[language])} types, {sum(map(len, table[language].values()))} methods")
 
 

@@ -195,6 +195,22 @@ class Square(Polygon, metaclass=Registry):
 
     def corners(self):
         return 4
+
+
+class Sink(logging.Handler):
+    def emit(self, record):
+        self.records.append(record)
+
+
+class Worker(Thread):
+    def run(self):
+        while self.jobs:
+            self.jobs.pop()()
+
+
+class Template(string.Formatter):  # Formatter alone would be logging's or string's
+    def format(self, text, *args):
+        return text.upper()
 """,
     "java": """\
 /** A range of numbers. */
@@ -251,13 +267,17 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
                            "documentation of `Object.toString`, which it implements or overrides"),
         "Square.area": ("The surface the shape covers, in square units.",
                         "documentation of `Shape.area`, which it implements or overrides"),
+        "Sink.emit": ("Do whatever it takes to actually log the specified logging record.",
+                      "documentation of `logging.Handler.emit`, which it implements or overrides"),
+        "Worker.run": ("Method representing the thread's activity.",
+                       "documentation of `threading.Thread.run`, which it implements or overrides"),
         "Range.size": ("The count of numbers it holds.",
                        "documentation of `Span.size`, which it implements or overrides"),
         "Range.compare": ("Compares its two arguments for order.",
                                  "documentation of `Comparator.compare`, which it implements or overrides"),
     }  # neither a trait the standard library does not declare nor a Java method not marked `@Override`
     assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
-    assert python["Square.corners"].source == NO_MODEL  # no base declares it
+    assert python["Square.corners"].source == NO_MODEL and python["Template.format"].source == NO_MODEL
     for language, code in IMPLEMENTS_STANDARD.items():  # the code searched and the corpus mined stay the code's own
         assert all(u.code_with_doc == u.code or u.docstring for u in extract_units(code, language))
         assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
@@ -811,12 +831,22 @@ def test_the_standard_docs_table_is_built_from_trait_and_type_sources(tmp_path):
     java.mkdir(parents=True)
     (java / "Iterator.java").write_text("public interface Iterator<E> {\n    /**\n     * Returns {@code true} if the "
                                         "iteration has more elements.\n     */\n    boolean hasNext();\n}\n")
+    stdlib = tmp_path / "stdlib"
+    (stdlib / "logging").mkdir(parents=True)
+    (stdlib / "logging" / "__init__.py").write_text(
+        'class Handler:\n    def emit(self, record):\n        "Log the record."\n\n'
+        'class Formatter:\n    def format(self, record):\n        "Format the record as text."\n\n'
+        '    def usesTime(self):\n        "Override this method in a subclass to ask for the time."\n')
+    (stdlib / "string.py").write_text("class Formatter:\n    def vformat(self, text):\n        pass\n")
     out = tmp_path / "methods.json"
     script = Path(__file__).parents[1] / "scripts" / "build_standard_docs.py"
-    subprocess.run([sys.executable, script, "--rust-src", tmp_path / "library",
-                    "--jdk-src", tmp_path / "jdk", "--out", out, "--sources", "test"], check=True)
+    subprocess.run([sys.executable, script, "--rust-src", tmp_path / "library", "--jdk-src", tmp_path / "jdk",
+                    "--python-stdlib", stdlib, "--out", out, "--sources", "test"], check=True)
     table = json.loads(out.read_text())
     assert table["rust"] == {"Iterator": {"next": "Advances the iterator and returns the next value."},
                              "Write": {"flush": "Flushes the buffer."}}  # write_fmt: two Writes disagree
     assert table["java"] == {"Iterator": {"hasNext": "Returns true if the iteration has more elements."}}
     assert table["manifest"]["sources"] == "test"
+    assert table["python"] == {"logging.Formatter": {"format": "Format the record as text."},  # not the advice
+                               "logging.Handler": {"emit": "Log the record."}}
+    assert table["python-names"] == {"Handler": "logging.Handler"}  # two modules have a Formatter
