@@ -451,8 +451,8 @@ def _doc_attributes(first: Node, siblings: _Siblings) -> list[str]:
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
-# First sentences of the Rust standard library's trait methods and the JDK's core types' methods, by language,
-# type and method (built by scripts/build_standard_docs.py from rust-src and the JDK's sources).
+# First sentences of the methods of the Rust standard library's traits, the JDK's core types and the Python standard
+# library's classes, by language, type and method (built by scripts/build_standard_docs.py).
 STANDARD_DOCS_PATH = Path(__file__).parent / "tables" / "standard-docs" / "methods.json"
 _JAVA_TYPES = frozenset({"class_declaration", "enum_declaration", "record_declaration", "object_creation_expression"})
 
@@ -468,8 +468,8 @@ def _standard_docs() -> dict:
 
 def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str] | None:
     """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
-    method in `impl Trait for Type`, or a Java method marked `@Override` of one of its class's direct supertypes
-    (`extends`, `implements`, an anonymous class's type), else of `Object`."""
+    method in `impl Trait for Type`, a Java method marked `@Override` of one of its class's direct supertypes
+    (`extends`, `implements`, an anonymous class's type), else of `Object`, or a Python standard class's method."""
     if spec.name == "python":
         return _python_inherited_doc(node, name)
     scope = node.parent.parent if node.parent is not None else None
@@ -727,13 +727,14 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
                       "function", ParseWarning, stacklevel=3)
-    return units if as_mined else _inherit_in_file(units, captures.get("s", []), spec)
+    return units if as_mined else _inherit_in_file(units, captures.get("s", []), spec, code, offsets)
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
 
 
-def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec) -> list[Unit]:
+def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, code: str,
+                     offsets: CharOffsets) -> list[Unit]:
     """Undocumented methods take the doc of the same-named method of a base class or interface declared in the same
     file, nearest first (as Python's `inspect.getdoc` and javadoc do); before a standard method's (`_inherited_doc`)."""
     bases: dict[str, list[str] | None] = {}  # class name -> the class names of its file it names before its body
@@ -742,8 +743,8 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec) 
         if name_node is None or body is None or scope.type in ("impl_item", "mod_item"):
             continue
         name = _text(name_node)
-        between = scope.text[name_node.end_byte - scope.start_byte:body.start_byte - scope.start_byte]
-        bases[name] = None if name in bases else re.findall(r"[A-Za-z_$][\w$]*", between.decode("utf-8", "replace"))
+        between = code[offsets.char(name_node.end_byte):offsets.char(body.start_byte)]  # `(Base, metaclass=M):`
+        bases[name] = None if name in bases else re.findall(r"[A-Za-z_$][\w$]*", between)
     for name, words in bases.items():  # only the file's classes, a bounded number: a method reads at most these
         bases[name] = words and [word for word in dict.fromkeys(words) if word in bases][:MAX_BASES_READ]
     if not any(bases.values()):
@@ -763,6 +764,7 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec) 
 
 def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, by_name: dict,
                         spec: LanguageSpec) -> tuple[str, str] | None:
+    """(first sentence, "Base.method") of the nearest documented `method` up `cls`'s bases in the file, breadth first."""
     from .docstrings import first_sentence
 
     queue, seen = [cls], {cls}
