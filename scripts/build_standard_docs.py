@@ -27,7 +27,7 @@ from pathlib import Path
 
 from leancode.docstrings import first_sentence
 from leancode.languages import parse
-from leancode.units import STANDARD_DOCS_PATH, extract_units
+from leancode.units import STANDARD_DOCS_PATH, declaration_at, extract_units
 
 RUST_CRATES = ("core", "alloc", "std")
 JAVA_PACKAGES = ("java/lang/", "java/util/", "java/util/function/", "java/util/concurrent/", "java/io/")
@@ -36,40 +36,45 @@ PYTHON_SKIPPED = frozenset({"site-packages", "dist-packages", "idlelib", "lib2to
 
 
 def rust_trait_docs(library: Path) -> dict[str, dict[str, str]]:
-    """{trait: {method: first sentence}} over the public traits of core, alloc and std (required methods too)."""
+    """{trait: {method: first sentence}} over the public traits of core, alloc and std, provided methods (units) and
+    required ones (declarations) alike, their doc comments read as the hover reads them."""
     docs: dict[str, dict[str, str]] = defaultdict(dict)
     conflicts: set[tuple[str, str]] = set()
     for crate in RUST_CRATES:
         for path in sorted((library / crate / "src").rglob("*.rs")):
-            code = path.read_bytes()
-            if b"pub trait " not in code and b"pub unsafe trait " not in code:
+            code = path.read_text("utf-8", "replace")
+            if "pub trait " not in code and "pub unsafe trait " not in code:
                 continue
-            stack = [parse(code.decode("utf-8", "replace"), "rust").root_node]
-            while stack:
-                node = stack.pop()
-                stack.extend(node.children)
-                if node.type != "trait_item" or node.children[0].type != "visibility_modifier":
-                    continue
-                trait = node.child_by_field_name("name").text.decode()
-                for method, sentence in _rust_methods(node.child_by_field_name("body")):
-                    _keep(docs, conflicts, trait, method, sentence)
+            traits = _public_traits(parse(code, "rust").root_node)
+            if not traits:
+                continue
+            methods = extract_units(code, "rust") + [
+                unit for trait in traits.values() for row, column in trait["signatures"]
+                if (unit := declaration_at(code, "rust", row, column)) is not None]
+            for unit in methods:
+                trait = unit.qualified_name.rsplit(".", 1)[0]
+                if any(first <= unit.start_line <= last for first, last in traits.get(trait, {}).get("lines", ())) \
+                        and unit.docstring and (sentence := first_sentence(unit.docstring, "rust")):
+                    _keep(docs, conflicts, trait, unit.name, sentence)
     return _without(docs, conflicts)
 
 
-def _rust_methods(body):
-    """(name, first sentence) of each method of a trait's body that has a `///` comment."""
-    comment: list[str] = []
-    for item in body.named_children if body is not None else ():
-        text = item.text.decode("utf-8", "replace")
-        if item.type == "line_comment" and text.startswith("///") and not text.startswith("////"):
-            comment.append(text[3:].rstrip().removeprefix(" "))
+def _public_traits(root) -> dict[str, dict]:
+    """{trait name: {"lines": [(first, last row) of each pub declaration], "signatures": [(row, byte column) of each
+    required method's name]}} of a parsed Rust file."""
+    traits: dict[str, dict] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type != "trait_item" or node.children[0].type != "visibility_modifier":
             continue
-        if item.type in ("function_item", "function_signature_item") and comment:
-            sentence = first_sentence("\n".join(comment), "rust")
-            if sentence:
-                yield item.child_by_field_name("name").text.decode(), sentence
-        if item.type != "attribute_item":
-            comment = []
+        found = traits.setdefault(node.child_by_field_name("name").text.decode(), {"lines": [], "signatures": []})
+        found["lines"].append((node.start_point.row, node.end_point.row))
+        body = node.child_by_field_name("body")
+        found["signatures"] += [item.child_by_field_name("name").start_point for item in
+                                (body.named_children if body is not None else ()) if item.type == "function_signature_item"]
+    return traits
 
 
 def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
