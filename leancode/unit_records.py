@@ -37,7 +37,7 @@ def parse_units(code: str, language: str) -> dict:
     """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        found = extract_units(code, language)
+        found = extract_units(code, language, inherited=False)  # records keep no inherited docs
     syntax = "; ".join(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning))) \
         or None
     in_tests = gated_test_code(code, language)

@@ -504,9 +504,11 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
     scope = block.parent if block is not None else None
     bases = scope.child_by_field_name("superclasses") if scope is not None and scope.type == "class_definition" \
         else None
+    if bases is None:
+        return None
     docs = _standard_docs()
     classes, names = docs.get("python", {}), docs.get("python-names", {})
-    for base in bases.named_children if bases is not None else ():
+    for base in bases.named_children:
         written = _text(base) if base.type in ("identifier", "attribute") else ""
         owner = written if "." in written else names.get(written)
         if owner and name in classes.get(owner, {}):
@@ -662,34 +664,36 @@ def _quiet_rows(source: bytes, tree: tree_sitter.Tree, spec: LanguageSpec) -> se
     return quiet
 
 
-def extract_units(code: str, language: str, as_mined: bool = False) -> list[Unit]:
+def extract_units(code: str, language: str, as_mined: bool = False, inherited: bool = True) -> list[Unit]:
     """Every named function and method of `code`, in source order. Never raises on bad syntax. A file with
     syntax errors is parsed again with the failing lines blanked (`_repaired`), so that a half-typed
     `def f(x:` or an unclosed bracket hides only its own line's function, not every function after it
     (tree-sitter's recovery may fold the rest of the file into one broken function); a function
     the repair did not find is kept as first parsed unless it overlaps one it found. `as_mined`:
     no repair, and docstrings as `_doc_comment` and `_python_docstring` found them when the recorded corpus was
-    mined (mining and its tables pass it, so the corpus rebuilds as recorded)."""
+    mined (mining and its tables pass it, so the corpus rebuilds as recorded). `inherited`: look up each undocumented
+    method's `Unit.inherited_doc` (never `as_mined`; the index, which keeps no such field, passes False)."""
     spec = spec_for(language)
     if not code.strip():
         return []
     tree = parse(code, spec.name)
     offsets = CharOffsets(code)
-    units = _units(code, tree, spec, offsets, as_mined)
+    inherited = inherited and not as_mined
+    units = _units(code, tree, spec, offsets, as_mined, inherited)
     if tree.root_node.has_error:  # tree-sitter may have given up on a function: say so, never drop it silently
         warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
         if not as_mined:
             repaired, blanked = _repaired(code, spec.name, tree)
             if blanked:  # the repaired units, and every first-parsed one that overlaps none of them
-                fixed = _units(code, repaired, spec, offsets, as_mined)
+                fixed = _units(code, repaired, spec, offsets, as_mined, inherited)
                 kept = [u for u in units if not any(u.start < f.end and f.start < u.end for f in fixed)]
                 units = sorted(fixed + kept, key=lambda u: (u.start, -u.end))
     return units
 
 
 def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharOffsets,
-           as_mined: bool) -> list[Unit]:
+           as_mined: bool, inherited: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
     units, too_deep, siblings = [], 0, _Siblings()
@@ -715,19 +719,19 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             docstring = _doc_comment(first, spec, as_mined, siblings)
             if docstring is None and not as_mined:
                 docstring = _declared_doc(node, name, spec, traits, siblings)
-        inherited = _inherited_doc(node, name, spec) if docstring is None and not as_mined else None
+        standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span, inherited_doc=inherited,
+            docstring_span=span, inherited_doc=standard,
         ))
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
                       "function", ParseWarning, stacklevel=3)
-    return units if as_mined else _inherit_in_file(units, captures.get("s", []), spec, code, offsets)
+    return _inherit_in_file(units, captures.get("s", []), spec, code, offsets) if inherited else units
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
@@ -737,16 +741,17 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
                      offsets: CharOffsets) -> list[Unit]:
     """Undocumented methods take the doc of the same-named method of a base class or interface declared in the same
     file, nearest first (as Python's `inspect.getdoc` and javadoc do); before a standard method's (`_inherited_doc`)."""
-    bases: dict[str, list[str] | None] = {}  # class name -> the class names of its file it names before its body
+    written: dict[str, list[str] | None] = {}  # class name -> the words before its body (None: two classes so named)
     for scope in scopes:
         name_node, body = scope.child_by_field_name("name"), scope.child_by_field_name("body")
         if name_node is None or body is None or scope.type in ("impl_item", "mod_item"):
             continue
         name = _text(name_node)
         between = code[offsets.char(name_node.end_byte):offsets.char(body.start_byte)]  # `(Base, metaclass=M):`
-        bases[name] = None if name in bases else re.findall(r"[A-Za-z_$][\w$]*", between)
-    for name, words in bases.items():  # only the file's classes, a bounded number: a method reads at most these
-        bases[name] = words and [word for word in dict.fromkeys(words) if word in bases][:MAX_BASES_READ]
+        written[name] = None if name in written else re.findall(r"[A-Za-z_$][\w$]*", between)
+    # class name -> the classes of its file it names, a bounded number: a method reads at most these
+    bases = {name: [word for word in dict.fromkeys(words) if word in written][:MAX_BASES_READ] if words else []
+             for name, words in written.items()}
     if not any(bases.values()):
         return units
     by_name = {}
