@@ -66,10 +66,10 @@ def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monke
 
     real = records.extract_units
 
-    def explode(code, language):
+    def explode(code, language, **options):
         if "explode" in code:
             raise RuntimeError("boom")
-        return real(code, language)
+        return real(code, language, **options)
 
     monkeypatch.setattr(records, "extract_units", explode)
     (tmp_path / "good.py").write_text(GOOD)
