@@ -5,7 +5,9 @@ documentation they inherit from the method they implement or override (`leancode
 
 Per repository (every .rs, .java and .py file under DIR): functions, documented ones, and of the undocumented ones those
 that now show an inherited sentence, split by what they showed before: nothing (a standard method the model is never
-asked about, `units.special_kind`) or the model's line (or its abstention).
+asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's hover
+adds by looking in the other files of the repository (`units.inherited_across_files`, a supertype declared in exactly
+one other file, as the server finds it in its index).
 """
 
 from __future__ import annotations
@@ -13,31 +15,45 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import warnings
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from report import command_line, publish
 
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
-from leancode.units import extract_units
+from leancode.units import extract_units, inherited_across_files
 
 LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python"}
 
 
 def count(root: Path) -> Counter:
     counts: Counter = Counter()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in LANGUAGES and p.is_file()):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            units = extract_units(path.read_text("utf-8", "replace"), LANGUAGES[path.suffix])
+    warnings.simplefilter("ignore")  # syntax warnings of odd files: counted as parsed
+    files = {path: extract_units(path.read_text("utf-8", "replace"), LANGUAGES[path.suffix])
+             for path in sorted(p for p in root.rglob("*") if p.suffix in LANGUAGES and p.is_file())}
+    declaring: dict[str, set[Path]] = defaultdict(set)  # as the server's index maps them (`Folder.declaring`)
+    for path, units in files.items():
+        for unit in units:
+            for scope in unit.qualified_name.split(".")[:-1]:
+                declaring[scope].add(path)
+
+    def sources_declaring(name: str) -> list[tuple[str, str]]:
+        [*paths] = declaring.get(name, ())
+        return [(paths[0].read_text("utf-8", "replace"), LANGUAGES[paths[0].suffix])] if len(paths) == 1 else []
+
+    for path, units in files.items():
         before = summarize_units([dataclasses.replace(u, inherited_doc=None) for u in units], None)
-        for now, was in zip(summarize_units(units, None), before):
+        for unit, now, was in zip(units, summarize_units(units, None), before):
             counts["functions"] += 1
             counts["documented"] += now.source == DOCUMENTATION
             if now.source == INHERITED:
                 counts["inherited"] += 1
                 counts["was nothing" if was.source == NOT_LEARNED else "was the model"] += 1
                 counts["from " + now.inherited_from] += 1
+            elif now.source != DOCUMENTATION and unit.bases \
+                    and (found := inherited_across_files(unit, sources_declaring)) is not None:
+                counts["cross-file"] += 1
+                counts["across " + found[1]] += 1
     return counts
 
 
@@ -49,15 +65,18 @@ def main() -> None:
     lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java and Python function of each "
              "repository, what the hover shows (`leancode/function_summary.py`).", "",
              "| repository | functions | documented | undocumented | inherited documentation | before: nothing | "
-             "before: the model's line or abstention | most inherited |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "before: the model's line or abstention | most inherited | hover: from other files | most from other "
+             "files |", "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"]
     for spec in args.repo:
         name, directory = spec.split("=", 1)
         c = count(Path(directory))
         undocumented = c["functions"] - c["documented"]
         top = ", ".join([f"`{k[5:]}` {v}" for k, v in c.most_common() if k.startswith("from ")][:3])
+        across = ", ".join([f"`{k[7:]}` {v}" for k, v in c.most_common() if k.startswith("across ")][:3])
         lines.append(f"| {name} | {c['functions']:,} | {c['documented']:,} | {undocumented:,} | {c['inherited']:,} "
                      f"({c['inherited'] / max(undocumented, 1):.1%}) | {c['was nothing']:,} | "
-                     f"{c['was the model']:,} | {top} |")
+                     f"{c['was the model']:,} | {top} | {c['cross-file']:,} "
+                     f"({c['cross-file'] / max(undocumented, 1):.1%}) | {across} |")
     publish("inherited-docs", lines, write=not args.no_write)
 
 

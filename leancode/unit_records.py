@@ -23,8 +23,9 @@ from .units import extract_units, marked_test, preview
 # JUnit's `@Test` functions, and a JavaScript prototype's methods are named by their class; 10: the first sentence
 # keeps brackets that are no link, skips list numbers and Go code blocks, and Rust reads /** */ and #[doc] docs;
 # 11: JavaScript accessors of `Object.defineProperty` are named by their property, re-export getters left out;
-# 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`).
-PARSE_VERSION = 12
+# 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`;
+# 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines).
+PARSE_VERSION = 13
 MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 

@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import tree_sitter
 from tree_sitter import Node
@@ -60,6 +60,10 @@ class Unit:
     # ("Iterator::next", "Shape.area"): a base class's in the same file, else a standard trait's or JDK type's (what
     # rustdoc, javadoc and Python's `inspect.getdoc` show). Not embedded for search, not mined.
     inherited_doc: tuple[str, str] | None = None
+    # A method's class's supertypes as named in its header, last words (`class C(pkg.Base)` -> Base; Java's extends
+    # and implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
+    # (`inherited_across_files`). Empty for functions outside a class and when not looked up (`inherited=False`).
+    bases: tuple[str, ...] = ()
 
     @cached_property  # read for the record's code, key and terms
     def code_with_doc(self) -> str:
@@ -384,6 +388,10 @@ _HEADER_COMMENT = re.compile(
     r"^(?=([\s*!]*))\1(?:copyright\b|(?:\(c\)|©)\s*\d|@license\b|@preserve\b|[*/\s]*$)", re.I)
 
 
+# A doc line written by an attribute amid `///` lines (clap writes its examples' code fences so).
+_CONDITIONAL_DOC = re.compile(r'#\[cfg_attr\(.*,\s*doc\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)\]$', re.S)
+
+
 def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
                  siblings: _Siblings | None = None) -> str | None:
     """The doc comment directly before a declaration starting at `first` (Rust: `///` lines, a `/** block */` and
@@ -403,12 +411,15 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     if spec.name in ("go", "rust"):
         marker = "///" if spec.name == "rust" else "//"
         lines, row = [], first.start_point.row
-        while prev is not None and prev.type in spec.comments and not trailing(prev):
+        while prev is not None and (prev.type in spec.comments or prev.type == "attribute_item") and not trailing(prev):
             text = _text(prev).rstrip()
             if spec.name == "rust" and not as_mined and prev.end_point.row == row - 1 \
                     and re.match(r"/\*\*(?![*/])", text):  # a Rust /** block */ doc comment
                 block = "\n".join(re.sub(r"^\s*\*? ?", "", line) for line in text[3:-2].splitlines()).strip()
                 lines += reversed(block.splitlines())
+            elif spec.name == "rust" and not as_mined and prev.end_point.row == row - 1 \
+                    and (doc := _CONDITIONAL_DOC.match(text)):  # `#[cfg_attr(feature = "x", doc = " ```no_run")]`
+                lines.append(re.sub(r"^ ", "", doc.group(1)))
             elif prev.start_point.row != row - 1 \
                     or not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
                 break
@@ -697,6 +708,14 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
     units, too_deep, siblings = [], 0, _Siblings()
+    bases_of: dict[int | None, tuple[str, ...]] = {}  # by class node: a class's header is read once for its methods
+
+    def class_bases(scope: Node | None) -> tuple[str, ...]:
+        key = scope.id if scope is not None else None
+        if key not in bases_of:
+            bases_of[key] = _bases(scope, spec, code, offsets)
+        return bases_of[key]
+
     for node, scopes, depth in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
@@ -727,6 +746,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span, inherited_doc=standard,
+            bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
@@ -741,16 +761,12 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
                      offsets: CharOffsets) -> list[Unit]:
     """Undocumented methods take the doc of the same-named method of a base class or interface declared in the same
     file, nearest first (as Python's `inspect.getdoc` and javadoc do); before a standard method's (`_inherited_doc`)."""
-    written: dict[str, list[str] | None] = {}  # class name -> the words before its body (None: two classes so named)
+    written: dict[str, tuple[str, ...] | None] = {}  # class name -> its supertypes (None: two classes so named)
     for scope in scopes:
-        name_node, body = scope.child_by_field_name("name"), scope.child_by_field_name("body")
-        if name_node is None or body is None or scope.type in ("impl_item", "mod_item"):
-            continue
-        name = _text(name_node)
-        between = code[offsets.char(name_node.end_byte):offsets.char(body.start_byte)]  # `(Base, metaclass=M):`
-        written[name] = None if name in written else re.findall(r"[A-Za-z_$][\w$]*", between)
+        if scope.type not in ("impl_item", "mod_item") and (name := _name(scope, spec)):
+            written[name] = None if name in written else _bases(scope, spec, code, offsets)
     # class name -> the classes of its file it names, a bounded number: a method reads at most these
-    bases = {name: [word for word in dict.fromkeys(words) if word in written][:MAX_BASES_READ] if words else []
+    bases = {name: [word for word in words if word in written][:MAX_BASES_READ] if words else []
              for name, words in written.items()}
     if not any(bases.values()):
         return units
@@ -765,6 +781,45 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
             unit = dataclasses.replace(unit, inherited_doc=found) if found else unit
         out.append(unit)
     return out
+
+
+def _enclosing_class(node: Node, spec: LanguageSpec) -> Node | None:
+    """The class, interface, trait or impl whose body declares the function `node` (through a Python decorator)."""
+    block = node.parent
+    if block is not None and block.type == "decorated_definition":
+        block = block.parent
+    scope = block.parent if block is not None else None
+    return scope if scope is not None and (scope.type in spec.scopes or scope.type in _JAVA_TYPES) else None
+
+
+_TYPE_ARGUMENTS = re.compile(r"<[^<>]*>|\[[^\[\]]*\]")
+_DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*")
+
+
+def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffsets) -> tuple[str, ...]:
+    """The supertypes a class's header names, last words in order (`class A<T> extends pkg.B<T> implements C` -> B, C;
+    Python's `(Base, metaclass=M)` -> Base, M), at most MAX_BASES_READ; a Rust impl's trait."""
+    if scope is None or scope.type == "mod_item":
+        return ()
+    if scope.type == "impl_item":
+        return (word,) if (word := _last_word(scope.child_by_field_name("trait"))) else ()
+    name_node = scope.child_by_field_name("type" if scope.type == "object_creation_expression" else "name")
+    body = scope.child_by_field_name("body") or next((c for c in scope.children if c.type == "class_body"), None)
+    if name_node is None or body is None:
+        return ()
+    if scope.type == "object_creation_expression":  # an anonymous class: `new Visitor<T>() { ... }`
+        return (word,) if (word := _last_word(name_node)) else ()
+    header = code[offsets.char(name_node.end_byte):offsets.char(body.start_byte)][:2000]
+    for _ in range(8):  # type arguments and parameters, innermost first: `<T extends Comparable<T>>`
+        header, found = _TYPE_ARGUMENTS.subn(" ", header)
+        if not found:
+            break
+    words = (re.split(r"\s*\.\s*", dotted)[-1] for dotted in _DOTTED.findall(header))
+    own = _text(scope.child_by_field_name("name"))
+    return tuple(w for w in dict.fromkeys(words) if w not in _HEADER_KEYWORDS and w != own)[:MAX_BASES_READ]
+
+
+_HEADER_KEYWORDS = frozenset({"extends", "implements", "permits", "metaclass", "object", "Object"})
 
 
 def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, by_name: dict,
@@ -782,6 +837,53 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
             found = by_name.get(".".join(prefix + [base, method]))
             if found is not None and found.docstring and (sentence := first_sentence(found.docstring, spec.name)):
                 return sentence, f"{base}.{method}"
+    return None
+
+
+def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
+    """In one file's `code`: (first sentence, "Owner.method") of the class, interface or trait `owner`'s `method`,
+    documented there or inheriting a description there (`extract_units`), or a declaration without a body (a Rust
+    trait's required method, a TypeScript interface's signature) with a doc comment; and `owner`'s supertypes."""
+    from .docstrings import first_sentence
+
+    separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
+    members = [u for u in extract_units(code, language) if u.qualified_name.split(".")[-2:-1] == [owner]]
+    bases = next((u.bases for u in members if u.bases), ())
+    for unit in members:
+        if unit.name == method:
+            if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
+                return (sentence, f"{owner}{separator}{method}"), bases
+            if unit.inherited_doc:
+                return unit.inherited_doc, bases
+    spec = spec_for(language)
+    for scope in tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node).get("s", []):
+        body = scope.child_by_field_name("body")
+        if body is None or _name(scope, spec) != owner:
+            continue
+        for item in body.named_children:
+            if item.type in _SIGNATURES and _text(item.child_by_field_name("name")) == method \
+                    and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
+                return (sentence, f"{owner}{separator}{method}"), bases
+    return None, bases
+
+
+def inherited_across_files(unit: Unit, sources_declaring: Callable[[str], list[tuple[str, str]]]
+                           ) -> tuple[str, str] | None:
+    """(first sentence, "Base.method") of the nearest documented method an undocumented `unit` overrides or implements
+    in a supertype declared in another file, breadth first up `Unit.bases` (what `_inherit_in_file` does within one
+    file). `sources_declaring(name)`: the (code, language) of the file that declares the class, interface or trait
+    so named, [] when none or several do (a name alone cannot tell which). At most MAX_BASES_READ files are read."""
+    own = unit.qualified_name.split(".")[-2:-1]
+    queue, seen, read = list(unit.bases), {*own, *unit.bases}, 0
+    while queue and read < MAX_BASES_READ:
+        base = queue.pop(0)
+        for code, language in sources_declaring(base)[:1]:
+            read += 1
+            found, more = member_doc(code, language, base, unit.name)
+            if found:
+                return found
+            queue += [b for b in more if b not in seen]
+            seen.update(more)
     return None
 
 

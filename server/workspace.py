@@ -75,6 +75,8 @@ class Folder:
     overlays: dict[str, Overlay] = field(default_factory=dict)
     by_name: dict[str, list[IndexedUnit]] = field(default_factory=dict)
     by_key: dict[str, int] = field(default_factory=dict)
+    # class, interface or trait name -> the (path, language) of the files whose indexed functions it encloses
+    declaring: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def relative(self, path: Path) -> str | None:
         try:
@@ -97,6 +99,11 @@ class Folder:
                 by_name.setdefault(unit.name, []).append(unit)
             self.by_name = by_name
             self.by_key = {u.key: row for row, u in enumerate(units)}
+            declaring: dict[str, set[tuple[str, str]]] = {}
+            for unit in units:
+                for scope in unit.qualified_name.split(".")[:-1]:
+                    declaring.setdefault(scope, set()).add((unit.path, unit.language))
+            self.declaring = declaring
 
 
 class Workspaces:
@@ -342,6 +349,16 @@ class Workspaces:
                     if not path.startswith(nested):
                         found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
         return found
+
+
+    def files_declaring(self, name: str) -> list[tuple[Path, str]]:
+        """The indexed files (path, language) whose functions a class, interface or trait called `name` encloses, in
+        every folder."""
+        found = []
+        for folder in list(self.folders.values()):
+            with folder.lock:
+                found += [(folder.root / path, language) for path, language in folder.declaring.get(name, ())]
+        return sorted(set(found))
 
 
 def _nested_in(folder: Folder, folders: list[Folder]) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATE
                                        NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, summary_input, summary_lead)
-from leancode.units import extract_units, overload_stub, special_kind
+from leancode.units import extract_units, inherited_across_files, overload_stub, special_kind
 from snippets import SNIPPETS, UNDOCUMENTED_TS
 
 UNDOCUMENTED = '''\
@@ -281,6 +281,60 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
     for language, code in IMPLEMENTS_STANDARD.items():  # the code searched and the corpus mined stay the code's own
         assert all(u.code_with_doc == u.code or u.docstring for u in extract_units(code, language))
         assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
+
+
+# Supertypes declared in files of their own, each file as `sources_declaring` gives it (the server's index finds them).
+DECLARED_ELSEWHERE = {
+    "Shape": ("interface Shape {\n  /** The surface the shape covers, in square units. */\n  double area();\n}\n", "java"),
+    "Job": ('class Job:\n    def run(self):\n        """Run the job once and report its outcome."""\n', "python"),
+    "Step": ("class Step(Job):\n    def describe(self):\n        return 'step'\n", "python"),  # no `run`: read through
+    "Walk": ("pub trait Walk {\n    /// Takes one step forward.\n    ///\n"
+             '    #[cfg_attr(feature = "x", doc = " ```no_run")]\n    /// walk.step();\n    /// ```\n'
+             "    fn step(&mut self);\n}\n", "rust"),
+    "Reader": ("export interface Reader {\n  /** Reads the next chunk of the stream. */\n  read(): string;\n}\n",
+               "typescript"),
+    "Loop": ("class Loop(Cycle):\n    def turn(self):\n        return 0\n", "python"),
+    "Cycle": ("class Cycle(Loop):\n    def turn(self):\n        return 1\n", "python"),
+}
+IMPLEMENTED_ELSEWHERE = {
+    "java": "class Square<T extends Comparable<T>> extends Base implements pkg.Shape {\n"
+            "  @Override public double area() { return side * side; }\n}\n",
+    "python": "import tasks\n\nclass Nightly(tasks.Step, metaclass=Meta):\n    def run(self):\n        return 0\n\n"
+              "class Spin(Loop):\n    def run(self):\n        return 1\n",
+    "rust": "struct Walker;\nimpl Walk for Walker {\n    fn step(&mut self) {}\n}\n",
+    "typescript": "class FileReader implements Reader {\n  read() { return ''; }\n}\n",
+}
+
+
+def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_file():
+    read = []
+
+    def sources_declaring(name: str) -> list[tuple[str, str]]:
+        read.append(name)
+        return [DECLARED_ELSEWHERE[name]] if name in DECLARED_ELSEWHERE else []
+
+    found = {u.qualified_name: (u.bases, inherited_across_files(u, sources_declaring))
+             for language, code in IMPLEMENTED_ELSEWHERE.items() for u in extract_units(code, language)}
+    assert found == {
+        "Square.area": (("Base", "Shape"), ("The surface the shape covers, in square units.", "Shape.area")),
+        "Nightly.run": (("Step", "Meta"), ("Run the job once and report its outcome.", "Job.run")),
+        "Spin.run": (("Loop",), None),  # a cycle of bases ends
+        "Walker.step": (("Walk",), ("Takes one step forward.", "Walk::step")),
+        "FileReader.read": (("Reader",), ("Reads the next chunk of the stream.", "Reader.read")),
+    }
+    assert read.count("Loop") == 1 and read.count("Cycle") == 1
+    # The index's parse looks up nothing it does not keep.
+    assert not any(u.bases for code in IMPLEMENTED_ELSEWHERE.values() for language in IMPLEMENTED_ELSEWHERE
+                   if code is IMPLEMENTED_ELSEWHERE[language]
+                   for u in extract_units(code, language, inherited=False))
+
+
+def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
+    # clap writes its examples' code fences as `#[cfg_attr(feature = "derive", doc = " ```no_run")]` amid `///` lines;
+    # the comment was read from below the last such line: its example code was shown as the first sentence.
+    [unit] = extract_units(DECLARED_ELSEWHERE["Walk"][0].replace("fn step(&mut self);", "fn step(&mut self) {}"),
+                           "rust")
+    assert unit.docstring.startswith("Takes one step forward.\n") and "```no_run\nwalk.step();" in unit.docstring
 
 
 EMPTY_BODIES = {

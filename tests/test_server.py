@@ -79,11 +79,17 @@ def parse_semver(version_string):
 OPTIONS = {"debounceMs": 100, "showSimplified": True}
 
 
+SHAPES = 'class Shape:\n    def area(self):\n        """Return the surface the shape covers, in square units."""\n'
+SQUARE = "from shapes import Shape\n\n\nclass Square(Shape):\n    def area(self):\n        return self.side ** 2\n"
+
+
 def write_workspace(root: Path) -> Path:
     strings = "\n\n".join(textwrap.dedent(inspect.getsource(f)) for f in STDLIB)
     (root / "strings.py").write_text("import re\n\n\n" + strings)
     (root / "util.py").write_text(OURS)
     (root / "main.py").write_text(CALLER)
+    (root / "shapes.py").write_text(SHAPES)
+    (root / "square.py").write_text(SQUARE)
     (root / "blob.py").write_bytes(b"\x00\x01binary\x00" * 100)
     (root / ".git").mkdir()
     return root
@@ -275,6 +281,23 @@ async def test_hover_on_a_standard_trait_method_shows_the_traits_documentation(v
     assert text.startswith("Advances the iterator and returns the next value.\n\n"
                            "*documentation of `Iterator::next`, which it implements or overrides*"), text
     assert "fn next(&mut self) -> Option<u32>" in text
+
+
+@lsp
+async def test_hover_on_an_override_shows_the_documentation_of_a_base_in_another_file(vscode: LanguageClient,
+                                                                                     workspace: Path):
+    # `Square.area` overrides `Shape.area` of shapes.py, which the index says declares the only class `Shape`.
+    square = workspace / "square.py"
+    open_file(vscode, square)
+    text = await hover_text(vscode, square, line_of(square, "def area("), 8)
+    assert text.startswith("Return the surface the shape covers, in square units.\n\n"
+                           "*documentation of `Shape.area`, which it implements or overrides*"), text
+    # The base's documentation changes: the hover says so (it is not served from the cache of the old one).
+    shapes = workspace / "shapes.py"
+    open_text(vscode, uri(shapes), "python", SHAPES.replace("Return the surface", "Compute the surface"))
+    text = await hover_text(vscode, square, line_of(square, "def area("), 8)
+    assert text.startswith("Compute the surface the shape covers, in square units.\n\n"), text
+    close_text(vscode, uri(shapes))
 
 
 def model_copy(directory: Path, threshold: float) -> str:

@@ -10,6 +10,7 @@ call means is `server.calls`'.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from typing import Callable
 
@@ -18,7 +19,7 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
 from leancode.languages import call_arguments, in_comment_or_string
-from leancode.units import Unit
+from leancode.units import Unit, inherited_across_files
 
 from .. import hover
 from ..buffers import lsp_lines
@@ -33,6 +34,22 @@ def character_index(codec: PositionCodec, lines: list[str], position: types.Posi
     line = lines[position.line]
     clamped = types.Position(line=position.line, character=min(position.character, codec.client_num_units(line)))
     return codec.position_from_client_units(lines, clamped).character
+
+
+def sources_declaring(ls: LeanCodeServer, unit: Unit) -> Callable[[str], list[tuple[str, str]]]:
+    """For `inherited_across_files`: the source of the one indexed file that declares a type so named, in `unit`'s
+    language family (none where several files do, or it cannot be read)."""
+    def sources(name: str) -> list[tuple[str, str]]:
+        files = [(path, language) for path, language in ls.state.files_declaring(name)
+                 if same_family(language, unit.language)]
+        if len(files) != 1:
+            return []
+        try:
+            return [(ls.text_of(files[0][0], follow_symlinks=False), files[0][1])]
+        except FileSkipped as reason:
+            ls.log(f"leancode: skipped {files[0][0]}: {reason}")
+            return []
+    return sources
 
 
 def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int, character: int,
@@ -82,7 +99,10 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         if defined is None:
             return None
         found = Resolved(defined, None)
-    return hover.hover_markdown(found.unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
+    unit = found.unit
+    if unit.docstring is None and unit.inherited_doc is None and unit.bases:
+        unit = dataclasses.replace(unit, inherited_doc=inherited_across_files(unit, sources_declaring(ls, unit)))
+    return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
                                 settings.show_simplified, found.where, siblings=units if found.where is None else None,
                                 matched_by_name=found.guessed, overloads_left=found.overloads_left,
                                 alternatives=found.alternatives,
