@@ -21,7 +21,7 @@ from pathlib import Path
 from report import command_line, publish
 
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
-from leancode.units import extract_units, inherited_across_files
+from leancode.units import extract_units, inherited_across_files, sources_declaring
 
 LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python"}
 
@@ -31,15 +31,11 @@ def count(root: Path) -> Counter:
     warnings.simplefilter("ignore")  # syntax warnings of odd files: counted as parsed
     files = {path: extract_units(path.read_text("utf-8", "replace"), LANGUAGES[path.suffix])
              for path in sorted(p for p in root.rglob("*") if p.suffix in LANGUAGES and p.is_file())}
-    declaring: dict[str, set[Path]] = defaultdict(set)  # as the server's index maps them (`Folder.declaring`)
+    declaring: dict[str, set[tuple[Path, str]]] = defaultdict(set)  # as an index maps them (`declaring_files`)
     for path, units in files.items():
         for unit in units:
             for scope in unit.qualified_name.split(".")[:-1]:
-                declaring[scope].add(path)
-
-    def sources_declaring(name: str) -> list[tuple[str, str]]:
-        [*paths] = declaring.get(name, ())
-        return [(paths[0].read_text("utf-8", "replace"), LANGUAGES[paths[0].suffix])] if len(paths) == 1 else []
+                declaring[scope].add((path, unit.language))
 
     for path, units in files.items():
         before = summarize_units([dataclasses.replace(u, inherited_doc=None) for u in units], None)
@@ -51,7 +47,9 @@ def count(root: Path) -> Counter:
                 counts["was nothing" if was.source == NOT_LEARNED else "was the model"] += 1
                 counts["from " + now.inherited_from] += 1
             elif now.source != DOCUMENTATION and unit.bases \
-                    and (found := inherited_across_files(unit, sources_declaring)) is not None:
+                    and (found := inherited_across_files(unit, sources_declaring(
+                        lambda name: declaring.get(name, ()), unit.language,
+                        lambda file: file.read_text("utf-8", "replace")))) is not None:
                 counts["cross-file"] += 1
                 counts["across " + found[1]] += 1
     return counts

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 from tqdm import tqdm
@@ -257,6 +258,7 @@ def _summarize(args: argparse.Namespace) -> int:
     from .summarizer import Summarizer, default_summarizer_dir
 
     wanted = [(path, _units_at(path, line, name, args.language)) for path, line, name in map(_target, args.targets)]
+    wanted = [(path, (_inheriting_across_files(path, units), siblings)) for path, (units, siblings) in wanted]
     model = args.model or str(default_summarizer_dir())
 
     def summaries(summarizer) -> list:
@@ -281,6 +283,38 @@ def _summarize(args: argparse.Namespace) -> int:
             print(printable(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature}")
                   + f" [{s.note}]")
     return 0
+
+
+def _inheriting_across_files(path: Path, units: list) -> list:
+    """`units`, with the descriptions their undocumented methods inherit from supertypes declared in other files of
+    the repository whose index (`leancode index`, the nearest `.leancode` above `path`) holds them, as the hover
+    shows them; unchanged without an index."""
+    import dataclasses
+
+    from .index_store import INDEX_DIRNAME, declaring_files, read_snapshot
+    from .units import inherited_across_files, sources_declaring
+
+    if not any(u.docstring is None and u.inherited_doc is None and u.bases for u in units):
+        return units
+    root = next((d for d in path.resolve().parents if (d / INDEX_DIRNAME / "snapshot.npz").is_file()), None)
+    if root is None:
+        return units
+    try:
+        snapshot, _ = read_snapshot(root / INDEX_DIRNAME / "snapshot.npz", None)
+    except Exception as error:  # a damaged snapshot fails in zipfile's, numpy's or json's ways: no lookup
+        warnings.warn(f"index {root / INDEX_DIRNAME} not read ({type(error).__name__}: {error}): documentation "
+                      "inherited from other files is not shown", stacklevel=2)
+        return units
+    declaring = declaring_files(snapshot.units)
+
+    def files(name: str) -> list[tuple[Path, str]]:
+        return [(root / relative, language) for relative, language in declaring.get(name, ())]
+
+    def read(file: Path) -> str:
+        return read_source(file, follow_symlinks=False)
+
+    return [dataclasses.replace(u, inherited_doc=inherited_across_files(u, sources_declaring(files, u.language, read)))
+            if u.docstring is None and u.inherited_doc is None and u.bases else u for u in units]
 
 
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:

@@ -22,7 +22,7 @@ import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -190,6 +190,16 @@ def indexed_unit(relative: str, record: dict) -> IndexedUnit:
         test=record.get("test", False))
 
 
+def declaring_files(units: Iterable[IndexedUnit]) -> dict[str, set[tuple[str, str]]]:
+    """Class, interface or trait name -> the (path, language) of the files whose functions it encloses, by their
+    qualified names: where `units.inherited_across_files` finds a supertype declared in another file."""
+    declaring: dict[str, set[tuple[str, str]]] = {}
+    for unit in units:
+        for scope in unit.qualified_name.split(".")[:-1]:
+            declaring.setdefault(scope, set()).add((unit.path, unit.language))
+    return declaring
+
+
 def snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray], dim: int,
                  config: str) -> Snapshot:
     """The snapshot of the unit records that have a vector (all of them once embedding is done)."""
@@ -216,9 +226,9 @@ def valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
         and type(record.get("test", False)) is bool
 
 
-def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
-    """The snapshot at `path` (vectors of dimension `dim`), and its metadata; FileNotFoundError when there is
-    none, ValueError (or another error of numpy's, zipfile's or json's) when it is damaged."""
+def read_snapshot(path: Path, dim: int | None) -> tuple[Snapshot, dict]:
+    """The snapshot at `path` (vectors of dimension `dim`; None: any), and its metadata; FileNotFoundError when there
+    is none, ValueError (or another error of numpy's, zipfile's or json's) when it is damaged."""
     try:
         blob = read_bytes(path, MAX_SNAPSHOT_BYTES, follow_symlinks=False)
     except FileSkipped:
@@ -257,7 +267,7 @@ def read_snapshot(path: Path, dim: int) -> tuple[Snapshot, dict]:
         raise ValueError("a snapshot unit's path leaves the repository")
     units = [IndexedUnit(**record) for record in records]
     if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(units) \
-            or vectors.shape[0] and vectors.shape[1] != dim:
+            or vectors.shape[0] and dim is not None and vectors.shape[1] != dim:
         raise ValueError(f"snapshot vectors of shape {vectors.shape} and type {vectors.dtype} "
                          f"do not fit {len(units)} units of dimension {dim}")
     if not np.isfinite(vectors).all():

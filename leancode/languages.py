@@ -117,6 +117,14 @@ LANGUAGES: dict[str, LanguageSpec] = {
 EXTENSIONS: dict[str, str] = {ext: spec.name for spec in LANGUAGES.values() for ext in spec.extensions}
 
 
+FAMILIES = {"typescript": "javascript", "tsx": "javascript"}  # languages whose code calls each other's functions
+
+
+def same_family(language: str, other: str) -> bool:
+    """Whether code in `language` can call a function (or extend a class) written in `other`."""
+    return FAMILIES.get(language, language) == FAMILIES.get(other, other)
+
+
 def spec_for(language: str) -> LanguageSpec:
     """The spec of `language`, or a clear error naming the supported ones."""
     try:

@@ -16,13 +16,14 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import tree_sitter
 from tree_sitter import Node
 
 from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parsed_bytes, parser_for,
-                        spec_for)
+                        same_family, spec_for)
+from .sources import FileSkipped
 
 # Function node types that never make a unit on their own.
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -840,6 +841,13 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
     return None
 
 
+@lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods (warnings: the first time only)
+def _recent_units(code: str, language: str) -> tuple[Unit, ...]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # another file's syntax errors are not this hover's
+        return tuple(extract_units(code, language))
+
+
 def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
     """In one file's `code`: (first sentence, "Owner.method") of the class, interface or trait `owner`'s `method`,
     documented there or inheriting a description there (`extract_units`), or a declaration without a body (a Rust
@@ -847,7 +855,7 @@ def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple
     from .docstrings import first_sentence
 
     separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
-    members = [u for u in extract_units(code, language) if u.qualified_name.split(".")[-2:-1] == [owner]]
+    members = [u for u in _recent_units(code, language) if u.qualified_name.split(".")[-2:-1] == [owner]]
     bases = next((u.bases for u in members if u.bases), ())
     for unit in members:
         if unit.name == method:
@@ -885,6 +893,22 @@ def inherited_across_files(unit: Unit, sources_declaring: Callable[[str], list[t
             queue += [b for b in more if b not in seen]
             seen.update(more)
     return None
+
+
+def sources_declaring(files: Callable[[str], Iterable[tuple[Path, str]]], language: str, read: Callable[[Path], str]
+                      ) -> Callable[[str], list[tuple[str, str]]]:
+    """`inherited_across_files`'s lookup from `files(name)`, the (path, language) of the files whose functions a class
+    so named encloses (an index's `declaring_files`): the one such file of `language`'s family, read with `read`;
+    none where several are (a name alone cannot tell which) or it cannot be read."""
+    def sources(name: str) -> list[tuple[str, str]]:
+        found = sorted({(path, other) for path, other in files(name) if same_family(other, language)})
+        if len(found) != 1:
+            return []
+        try:
+            return [(read(found[0][0]), found[0][1])]
+        except FileSkipped:
+            return []
+    return sources
 
 
 def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:

@@ -7,22 +7,22 @@
 # TypeScript packages keep their .ts sources only (src/), as a checkout of their repository has them.
 #   bash scripts/fetch_heldout_query_repos.sh [OUT]     (default data/query-repos-heldout; needs apt-get and npm)
 set -euo pipefail
+here=$(dirname "$(realpath "$0")")
 out=$(realpath -m "${1:-data/query-repos-heldout}")
 mkdir -p "$out/debs"
 cd "$out/debs"
-declare -A DEBS=(
-  [python-toolz]=python3-toolz=0.12.0-1 [python-sortedcontainers]=python3-sortedcontainers=2.4.0-2
-  [go-cron]=golang-github-robfig-cron-dev=3.0.1-1 [go-gjson]=golang-github-tidwall-gjson-dev=1.14.4-2
-  [rust-ipnet]=librust-ipnet-dev=2.5.0-1 [rust-inflector]=librust-inflector-dev=0.11.4-1+b1
-)
-for name in "${!DEBS[@]}"; do
-  package=${DEBS[$name]%%=*}
-  ls "${package}"_*.deb >/dev/null 2>&1 || apt-get download "${DEBS[$name]}"
-  rm -rf "$out/$name" && dpkg-deb -x "${package}"_*.deb "$out/$name"
-  rm -rf "$out/$name/usr/share/doc"  # changelogs and copyright only
-done
+# shellcheck source=scripts/debian.sh
+source "$here/debian.sh"
+unpack_debs "$out" \
+  python-toolz=python3-toolz=0.12.0-1 \
+  python-sortedcontainers=python3-sortedcontainers=2.4.0-2 \
+  go-cron=golang-github-robfig-cron-dev=3.0.1-1 \
+  go-gjson=golang-github-tidwall-gjson-dev=1.14.4-2 \
+  rust-ipnet=librust-ipnet-dev=2.5.0-1 \
+  rust-inflector=librust-inflector-dev=0.11.4-1+b1
+rm -rf "$out"/*/usr/share/doc  # changelogs and copyright only
 jdk=openjdk-17-source=17.0.21.1+2-1~deb12u1
-ls openjdk-17-source_*.deb >/dev/null 2>&1 || apt-get download "$jdk"
+deb "$jdk"
 rm -rf "$out/jdk" && dpkg-deb -x openjdk-17-source_*.deb "$out/jdk"
 zip=$(find "$out/jdk" -name src.zip | head -1)
 rm -rf "$out/java-nio-file" "$out/java-util-zip" && mkdir -p "$out/java-nio-file" "$out/java-util-zip"

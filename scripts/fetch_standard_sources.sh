@@ -3,20 +3,19 @@
 # bench/inherited_docs.py counts (four Rust crates and javac's sources), pinned versions.
 #   bash scripts/fetch_standard_sources.sh [OUT]      (default data/standard-sources; needs apt-get; a minute)
 set -euo pipefail
+here=$(dirname "$(realpath "$0")")
 out=$(realpath -m "${1:-data/standard-sources}")
 mkdir -p "$out/debs"
 cd "$out/debs"
-declare -A DEBS=(
-  [rust-src]=rust-src=1.63.0+dfsg1-2 [itertools]=librust-itertools-dev=0.10.3-1
-  [regex-syntax]=librust-regex-syntax-dev=0.6.27-1 [serde_json]=librust-serde-json-dev=1.0.87-1
-  [clap]=librust-clap-dev=4.0.32-1
-)
-for name in "${!DEBS[@]}"; do
-  package=${DEBS[$name]%%=*}
-  ls "${package}"_*.deb >/dev/null 2>&1 || apt-get download "${DEBS[$name]}"
-  rm -rf "$out/$name" && dpkg-deb -x "${package}"_*.deb "$out/$name"
-done
-ls openjdk-17-source_*.deb >/dev/null 2>&1 || apt-get download openjdk-17-source
+# shellcheck source=scripts/debian.sh
+source "$here/debian.sh"
+unpack_debs "$out" \
+  rust-src=rust-src=1.63.0+dfsg1-2 \
+  itertools=librust-itertools-dev=0.10.3-1 \
+  regex-syntax=librust-regex-syntax-dev=0.6.27-1 \
+  serde_json=librust-serde-json-dev=1.0.87-1 \
+  clap=librust-clap-dev=4.0.32-1
+deb openjdk-17-source
 rm -rf "$out/jdk" && mkdir -p "$out/jdk" && dpkg-deb -x openjdk-17-source_*.deb "$out/jdk-deb"
 cp "$(find "$out/jdk-deb" -name src.zip | head -1)" "$out/jdk/src.zip" && rm -rf "$out/jdk-deb"
 rm -rf "$out/jdk.compiler" && unzip -q "$out/jdk/src.zip" 'jdk.compiler/*' -d "$out/jdk.compiler"

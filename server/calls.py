@@ -34,15 +34,9 @@ from leancode.units import Unit, header, overload_stub
 from .workspace import Hit
 
 
-FAMILIES = {"typescript": "javascript", "tsx": "javascript"}  # languages whose code calls each other's functions
 OWN_RECEIVERS = frozenset({"self", "this", "cls", "Self"})
 _RUST_MODULE_PATHS = frozenset({"super", "crate", "self"})
 _GO_RECEIVER = re.compile(r"\bfunc\s*\(\s*(\w+)\s")  # `func (c *Cron) Start()`: `c`
-
-
-def same_family(language: str, other: str) -> bool:
-    """Whether code in `language` can call a function written in `other`."""
-    return FAMILIES.get(language, language) == FAMILIES.get(other, other)
 
 
 @dataclass(frozen=True)

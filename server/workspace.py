@@ -23,7 +23,7 @@ import numpy as np
 
 from leancode.encoder import Encoder
 from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, since_indexing
-from leancode.index_store import indexed_unit
+from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.search import asks_for_tests, is_test_unit, name_tiers, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
@@ -99,11 +99,7 @@ class Folder:
                 by_name.setdefault(unit.name, []).append(unit)
             self.by_name = by_name
             self.by_key = {u.key: row for row, u in enumerate(units)}
-            declaring: dict[str, set[tuple[str, str]]] = {}
-            for unit in units:
-                for scope in unit.qualified_name.split(".")[:-1]:
-                    declaring.setdefault(scope, set()).add((unit.path, unit.language))
-            self.declaring = declaring
+            self.declaring = declaring_files(units)
 
 
 class Workspaces:

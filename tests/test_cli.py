@@ -207,6 +207,26 @@ def test_summarize_takes_a_name_qualified_as_search_takes_it(tmp_path, capsys, f
     assert found["summary"] in ("Parses a version.", "Compares two versions.") and found["source"] == "documentation"
 
 
+def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_file(tmp_path, capsys):
+    (tmp_path / "shapes.py").write_text('class Shape:\n    def area(self):\n        """Return the surface it covers."""\n')
+    (tmp_path / "square.py").write_text("from shapes import Shape\n\nclass Square(Shape):\n    def area(self):\n"
+                                        "        return self.side ** 2\n")
+    target = f"{tmp_path / 'square.py'}:Square.area"
+    assert main(["summarize", target, "--json"]) == 0  # no index: no file but its own is read
+    assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
+    assert main(["index", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["summarize", target, "--json"]) == 0  # as the hover shows it
+    [found] = json.loads(capsys.readouterr().out)
+    assert (found["summary"], found["source"], found["inherited_from"]) == (
+        "Return the surface it covers.", "inherited documentation", "Shape.area")
+    (tmp_path / "circle.py").write_text("class Shape:\n    def area(self):\n        return 0\n")
+    assert main(["index", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["summarize", target, "--json"]) == 0  # two files declare a Shape: which one is not guessed
+    assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
+
+
 def test_index_names_the_files_it_left_out(tmp_path, capsys):
     (tmp_path / "good.py").write_text("def add(a, b):\n    return a + b\n")
     (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)

@@ -150,7 +150,7 @@ def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_witho
 
 
 def test_a_call_means_a_function_of_its_own_language_family():
-    from leancode.server.calls import same_family
+    from leancode.languages import same_family
 
     assert same_family("python", "python") and not same_family("python", "java")
     assert same_family("javascript", "typescript") and same_family("tsx", "javascript")

@@ -12,18 +12,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+from pathlib import Path
 from typing import Callable
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
-from leancode.languages import call_arguments, in_comment_or_string
-from leancode.units import Unit, inherited_across_files
+from leancode.languages import call_arguments, in_comment_or_string, same_family
+from leancode.units import Unit, inherited_across_files, sources_declaring
 
 from .. import hover
 from ..buffers import lsp_lines
-from ..calls import Call, Resolved, resolve_call, same_family
+from ..calls import Call, Resolved, resolve_call
 from ..core import LeanCodeServer, path_of, source_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
@@ -36,20 +37,16 @@ def character_index(codec: PositionCodec, lines: list[str], position: types.Posi
     return codec.position_from_client_units(lines, clamped).character
 
 
-def sources_declaring(ls: LeanCodeServer, unit: Unit) -> Callable[[str], list[tuple[str, str]]]:
+def declared_sources(ls: LeanCodeServer, unit: Unit) -> Callable[[str], list[tuple[str, str]]]:
     """For `inherited_across_files`: the source of the one indexed file that declares a type so named, in `unit`'s
-    language family (none where several files do, or it cannot be read)."""
-    def sources(name: str) -> list[tuple[str, str]]:
-        files = [(path, language) for path, language in ls.state.files_declaring(name)
-                 if same_family(language, unit.language)]
-        if len(files) != 1:
-            return []
+    language family (its open buffer's text where it is open)."""
+    def read(path: Path) -> str:
         try:
-            return [(ls.text_of(files[0][0], follow_symlinks=False), files[0][1])]
+            return ls.text_of(path, follow_symlinks=False)
         except FileSkipped as reason:
-            ls.log(f"leancode: skipped {files[0][0]}: {reason}")
-            return []
-    return sources
+            ls.log(f"leancode: skipped {path}: {reason}")
+            raise
+    return sources_declaring(ls.state.files_declaring, unit.language, read)
 
 
 def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int, character: int,
@@ -101,7 +98,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         found = Resolved(defined, None)
     unit = found.unit
     if unit.docstring is None and unit.inherited_doc is None and unit.bases:
-        unit = dataclasses.replace(unit, inherited_doc=inherited_across_files(unit, sources_declaring(ls, unit)))
+        unit = dataclasses.replace(unit, inherited_doc=inherited_across_files(unit, declared_sources(ls, unit)))
     return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
                                 settings.show_simplified, found.where, siblings=units if found.where is None else None,
                                 matched_by_name=found.guessed, overloads_left=found.overloads_left,
