@@ -1,9 +1,9 @@
-"""What the hover shows for the undocumented functions of real Rust, Java and Python code, with and without the
+"""What the hover shows for the undocumented functions of real Rust, Java, Go and Python code, with and without the
 documentation they inherit from the method they implement or override (`leancode.units.Unit.inherited_doc`).
 
     python bench/inherited_docs.py --repo itertools=DIR [--repo NAME=DIR ...]
 
-Per repository (every .rs, .java and .py file under DIR): functions, documented ones, and of the undocumented ones those
+Per repository (every .rs, .java, .go and .py file under DIR): functions, documented ones, and of the undocumented ones those
 that now show an inherited sentence, split by what they showed before: nothing (a standard method the model is never
 asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's hover
 adds by looking in the other files of the repository (`units.inherited_across_files`, a supertype declared in exactly
@@ -23,7 +23,7 @@ from report import command_line, publish
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
 from leancode.units import extract_units, inherited_across_files, sources_declaring
 
-LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python"}
+LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python", ".go": "go"}
 
 
 def count(root: Path) -> Counter:
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--repo", action="append", required=True, metavar="NAME=DIR")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java and Python function of each "
+    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java, Go and Python function of each "
              "repository, what the hover shows (`leancode/function_summary.py`).", "",
              "| repository | functions | documented | undocumented | inherited documentation | before: nothing | "
              "before: the model's line or abstention | most inherited | hover: from other files | most from other "

@@ -58,8 +58,9 @@ class Unit:
     # Characters of `code` (relative offsets) that `code_without_docstring` drops.
     docstring_span: tuple[int, int] | None = field(default=None, repr=False)
     # An undocumented method's description from the method it implements or overrides, and that method's name
-    # ("Iterator::next", "Shape.area"): a base class's in the same file, else a standard trait's or JDK type's (what
-    # rustdoc, javadoc and Python's `inspect.getdoc` show). Not embedded for search, not mined.
+    # ("Iterator::next", "Shape.area", "sort.Interface.Less"): a base class's in the same file, else a standard trait's,
+    # JDK type's, Python class's or Go interface's (what rustdoc, javadoc, `inspect.getdoc` and `go doc` show); the
+    # hover looks in other files too (`inherited_across_files`). Not embedded for search, not mined.
     inherited_doc: tuple[str, str] | None = None
     # A method's class's supertypes as named in its header, last words (`class C(pkg.Base)` -> Base; Java's extends
     # and implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
@@ -528,6 +529,67 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
     return None
 
 
+_GO_PARAMETERS = frozenset({"parameter_declaration", "variadic_parameter_declaration"})
+
+
+def go_method_shape(node: Node, qualifier: str = "") -> str:
+    """A Go method's name and its parameter and result types, without names or spaces: `Less(int,int)bool`,
+    `Read([]byte)(int,error)`: all a type needs to implement an interface's method. `qualifier` ("http.") is put
+    before bare exported type names, as code outside that package writes them."""
+    def types(node: Node | None) -> list[str]:
+        if node is None:
+            return []
+        if node.type != "parameter_list":
+            return [re.sub(r"(?<![\w.])(?=[A-Z])", qualifier, re.sub(r"\s+", "", _text(node)))]
+        found = []
+        for parameter in node.named_children:
+            if parameter.type in _GO_PARAMETERS:
+                written = types(parameter.child_by_field_name("type"))
+                dots = "..." if parameter.type == "variadic_parameter_declaration" else ""
+                found += [dots + t for t in written] * max(1, len(parameter.children_by_field_name("name")))
+        return found
+
+    results = types(node.child_by_field_name("result"))
+    return (f"{_text(node.child_by_field_name('name'))}({','.join(types(node.child_by_field_name('parameters')))})"
+            + (results[0] if len(results) == 1 else f"({','.join(results)})" if results else ""))
+
+
+@cache
+def _go_interfaces_by_shape() -> dict[str, list[tuple[str, str, frozenset[str]]]]:
+    """Method shape -> (interface, its description of the method, all the interface's method shapes), from the table."""
+    docs = _standard_docs()
+    found: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
+    for owner, described in docs.get("go", {}).items():
+        for shape, sentence in described.items():
+            found.setdefault(shape, []).append((owner, sentence, frozenset(docs.get("go-methods", {}).get(owner, ()))))
+    return found
+
+
+def _inherit_go_interfaces(units: list[Unit], shapes: dict[int, str]) -> list[Unit]:
+    """Undocumented Go methods take the description of a standard interface's method of the same shape where their
+    type declares all that interface's methods in the file (Go types implement interfaces without naming them):
+    `Less(i, j int) bool` beside `Len() int` and `Swap(i, j int)` is sort.Interface's. Of several such interfaces, the
+    one with the most methods (a ResponseWriter's `Write` is described as http.ResponseWriter's, not io.Writer's);
+    none where those differ."""
+    interfaces = _go_interfaces_by_shape()
+    declared: dict[str, set[str]] = {}
+    for position, shape in shapes.items():
+        declared.setdefault(units[position].qualified_name.rsplit(".", 1)[0], set()).add(shape)
+    out = list(units)
+    for position, shape in shapes.items():
+        unit = units[position]
+        have = declared[unit.qualified_name.rsplit(".", 1)[0]]
+        fits = [(len(methods), owner, sentence) for owner, sentence, methods in interfaces.get(shape, ())
+                if methods <= have]
+        if unit.docstring is None and unit.inherited_doc is None and fits:
+            most = max(fits)[0]
+            best = {sentence: owner for count, owner, sentence in fits if count == most}
+            if len(best) == 1:
+                [(sentence, owner)] = best.items()
+                out[position] = dataclasses.replace(unit, inherited_doc=(sentence, f"{owner}.{unit.name}"))
+    return out
+
+
 def _last_word(node: Node | None) -> str:
     """A type's name without its path or type arguments: `fmt::Display` -> Display, `Comparator<T>` -> Comparator."""
     words = re.findall(r"\w+", _text(node).split("<")[0]) if node is not None else []
@@ -710,6 +772,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
     units, too_deep, siblings = [], 0, _Siblings()
     bases_of: dict[int | None, tuple[str, ...]] = {}  # by class node: a class's header is read once for its methods
+    go_shapes: dict[int, str] = {}  # a Go method's position in `units` -> `go_method_shape`
 
     def class_bases(scope: Node | None) -> tuple[str, ...]:
         key = scope.id if scope is not None else None
@@ -741,6 +804,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                 docstring = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
         qualified = ".".join(scopes + _receiver(node, spec) + [name])
+        if inherited and node.type == "method_declaration" and spec.name == "go":
+            go_shapes[len(units)] = go_method_shape(node)
         units.append(Unit(
             name=name, qualified_name=qualified, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
@@ -752,6 +817,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
                       "function", ParseWarning, stacklevel=3)
+    if inherited and go_shapes:
+        units = _inherit_go_interfaces(units, go_shapes)
     return _inherit_in_file(units, captures.get("s", []), spec, code, offsets) if inherited else units
 
 

@@ -1,12 +1,14 @@
 """Build leancode/tables/standard-docs/methods.json: the first sentence of each documented method of the Rust standard
-library's public traits, of the JDK's public types in a few core packages and of the Python standard library's
-public classes, so that a method implementing or overriding one (`impl Iterator for Interleave { fn next ... }`, an
-`@Override public int compareTo`, `def emit(self, record)` in a `logging.Handler`) without documentation of its own
-is described by that one, as rustdoc, javadoc and Python's `inspect.getdoc` show it.
+library's public traits, of the JDK's public types in a few core packages, of a few Go packages' exported interfaces
+and of the Python standard library's public classes, so that a method implementing or overriding one (`impl Iterator
+for Interleave { fn next ... }`, an `@Override public int compareTo`, a Go type's `Less(i, j int) bool` beside its
+`Len` and `Swap`, `def emit(self, record)` in a `logging.Handler`) without documentation of its own is described by
+that one, as rustdoc, javadoc, `go doc` and Python's `inspect.getdoc` show it.
 
     bash scripts/fetch_standard_sources.sh
     python scripts/build_standard_docs.py --rust-src data/standard-sources/rust-src/usr/src/rustc-1.63.0/library \
-        --jdk-src data/standard-sources/jdk/src.zip --sources "what they are (the manifest says)"
+        --go-src data/standard-sources/go-src/usr/share/go-1.19/src --jdk-src data/standard-sources/jdk/src.zip \
+        --sources "what they are (the manifest says)"
 
 A method whose sentence differs between two same-named types (`fmt::Write` and `io::Write`'s `write_fmt`) is left
 out: which one a file means is not known without resolving its imports.
@@ -27,9 +29,15 @@ from pathlib import Path
 
 from leancode.docstrings import first_sentence
 from leancode.languages import parse
-from leancode.units import STANDARD_DOCS_PATH, declaration_at, extract_units
+from leancode.units import STANDARD_DOCS_PATH, declaration_at, extract_units, go_method_shape
 
 RUST_CRATES = ("core", "alloc", "std")
+GO_PACKAGES = ("io", "sort", "net/http", "encoding", "flag", "database/sql", "database/sql/driver", "hash", "image",
+               "context")
+# Packages whose interfaces name general abilities (reading, sorting, encoding, hashing). Elsewhere an interface of one
+# method of built-in types only (`http.Flusher`'s `Flush()`, `driver.Validator`'s `IsValid() bool`) would describe
+# every such method in its package's words ("Flush sends any buffered data to the client."): left out.
+GO_GENERAL = ("io", "sort", "encoding", "hash")
 JAVA_PACKAGES = ("java/lang/", "java/util/", "java/util/function/", "java/util/concurrent/", "java/io/")
 PYTHON_SKIPPED = frozenset({"site-packages", "dist-packages", "idlelib", "lib2to3", "test", "tkinter", "turtledemo",
                             "ensurepip", "venv", "config-3.11-x86_64-linux-gnu"})
@@ -123,6 +131,63 @@ def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str
     return kept, names
 
 
+def go_interface_docs(source: Path) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """{package.Interface: {method shape: first sentence}} over the exported interfaces of GO_PACKAGES, and {package.
+    Interface: every method shape it declares} for those: a Go type implements an interface without naming it, so a
+    method takes an interface's description only where its type declares all of that interface's own methods
+    (`units._inherit_go_interfaces`). Shapes as `units.go_method_shape` writes them, the package's own types
+    qualified (`ServeHTTP(http.ResponseWriter,*http.Request)`); the sentence is the method's doc comment's first, else
+    that of the interface's paragraph that begins with its name ("Read reads up to len(p) bytes into p."), as
+    `go doc` shows them."""
+    docs: dict[str, dict[str, str]] = defaultdict(dict)
+    methods: dict[str, list[str]] = {}
+    for package in GO_PACKAGES:
+        for path in sorted((source / package).glob("*.go")):
+            if not path.name.endswith("_test.go"):
+                for owner, shapes, described in _go_interfaces(path.read_text("utf-8", "replace"), package):
+                    if described:
+                        docs[owner].update(described)
+                        methods[owner] = shapes
+    return dict(sorted(docs.items())), dict(sorted(methods.items()))
+
+
+def _go_interfaces(code: str, package: str):
+    """(package.Interface, its method shapes, {shape: first sentence} of those described) of each exported interface
+    of a file."""
+    qualifier = package.rsplit("/", 1)[-1] + "."
+
+    def comments_before(node) -> str:
+        lines, previous = [], node.prev_named_sibling
+        row = node.start_point.row
+        while previous is not None and previous.type == "comment" and previous.end_point.row == row - 1:
+            lines.append(previous.text.decode().removeprefix("//").removeprefix(" "))
+            row, previous = previous.start_point.row, previous.prev_named_sibling
+        return "\n".join(reversed(lines))
+
+    for declaration in parse(code, "go").root_node.named_children:
+        if declaration.type != "type_declaration":
+            continue
+        for spec in declaration.named_children:
+            name, body = spec.child_by_field_name("name"), spec.child_by_field_name("type")
+            if spec.type != "type_spec" or body is None or body.type != "interface_type" or name is None \
+                    or not name.text.decode()[:1].isupper():
+                continue
+            paragraphs = comments_before(declaration).split("\n\n")
+            shapes, described = [], {}
+            for element in body.named_children:
+                if element.type != "method_elem":
+                    continue
+                method = element.child_by_field_name("name").text.decode()
+                shapes.append(shape := go_method_shape(element, qualifier))
+                text = comments_before(element) or next((p for p in paragraphs if p.startswith(method + " ")), "")
+                sentence = first_sentence(text, "go") if text else ""
+                if sentence.startswith(method + " ") and not _FOR_IMPLEMENTERS.search(sentence) \
+                        and not re.match(rf"{method} (should|must|may|can)\b", sentence):
+                    described[shape] = sentence
+            if package in GO_GENERAL or len(shapes) > 1 or any("." in shape for shape in shapes):
+                yield qualifier + name.text.decode(), shapes, described
+
+
 def _java_files(source: Path):
     if source.is_dir():
         for path in sorted((source / "java.base").rglob("*.java")):
@@ -161,6 +226,7 @@ def _without(docs, conflicts) -> dict[str, dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rust-src", type=Path, required=True, help="the rust-src library folder")
+    parser.add_argument("--go-src", type=Path, required=True, help="Go's src folder (golang-1.19-src)")
     parser.add_argument("--jdk-src", type=Path, required=True, help="the JDK's src.zip (or a folder with java.base/)")
     parser.add_argument("--python-stdlib", type=Path, default=Path(sysconfig.get_path("stdlib")),
                         help="the Python standard library (default: this Python's)")
@@ -171,12 +237,14 @@ def main() -> None:
     table = {"manifest": {"command": shlex.join(["python", "scripts/build_standard_docs.py", *sys.argv[1:]]),
                           "sources": args.sources,
                           "rust": f"public traits of {', '.join(RUST_CRATES)} in {args.rust_src}",
-                          "java": f"public types of {', '.join(JAVA_PACKAGES)} in java.base of {args.jdk_src}"},
+                          "java": f"public types of {', '.join(JAVA_PACKAGES)} in java.base of {args.jdk_src}",
+                          "go": f"exported interfaces of {', '.join(GO_PACKAGES)} in {args.go_src}"},
              "rust": rust_trait_docs(args.rust_src), "java": java_type_docs(args.jdk_src),
+             **dict(zip(("go", "go-methods"), go_interface_docs(args.go_src))),
              **dict(zip(("python", "python-names"), python_class_docs(args.python_stdlib)))}
     table["manifest"]["python"] = f"public classes of the Python {sys.version.split()[0]} standard library"
     args.out.write_text(json.dumps(table, indent=0, ensure_ascii=False) + "\n")
-    for language in ("rust", "java", "python"):
+    for language in ("rust", "java", "go", "python"):
         print(f"{language}: {len(table[language])} types, {sum(map(len, table[language].values()))} methods")
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What scripts/build_standard_docs.py reads (Debian's rust-src and openjdk-17-source) and the code
+# What scripts/build_standard_docs.py reads (Debian's rust-src, golang-1.19-src and openjdk-17-source) and the code
 # bench/inherited_docs.py counts (four Rust crates and javac's sources), pinned versions.
 #   bash scripts/fetch_standard_sources.sh [OUT]      (default data/standard-sources; needs apt-get; a minute)
 set -euo pipefail
@@ -14,7 +14,8 @@ unpack_debs "$out" \
   itertools=librust-itertools-dev=0.10.3-1 \
   regex-syntax=librust-regex-syntax-dev=0.6.27-1 \
   serde_json=librust-serde-json-dev=1.0.87-1 \
-  clap=librust-clap-dev=4.0.32-1
+  clap=librust-clap-dev=4.0.32-1 \
+  go-src=golang-1.19-src=1.19.8-2
 deb openjdk-17-source
 rm -rf "$out/jdk" && mkdir -p "$out/jdk" && dpkg-deb -x openjdk-17-source_*.deb "$out/jdk-deb"
 cp "$(find "$out/jdk-deb" -name src.zip | head -1)" "$out/jdk/src.zip" && rm -rf "$out/jdk-deb"

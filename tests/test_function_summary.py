@@ -134,8 +134,12 @@ SPECIAL["java"] += ("class PointTest {\n  @Test\n  void addsCoordinates() {\n   
 def test_tests_constructors_and_standard_methods_are_not_summarized(language, shipped):
     units = extract_units(SPECIAL[language], language)
     assert units and all(special_kind(u) for u in units)
-    for summary in summarize_units(units, shipped):  # the model is not asked: it never learned these
-        assert summary.source == NOT_LEARNED and summary.text == "" and summary.confidence is None
+    for unit, summary in zip(units, summarize_units(units, shipped)):  # the model is not asked: it never learned these
+        assert summary.confidence is None
+        # sort.Interface's methods are described by its documentation (`go doc sort.Interface`), the others not at all
+        assert (summary.source, summary.text) == ((INHERITED, unit.inherited_doc[0]) if unit.inherited_doc
+                                                  else (NOT_LEARNED, ""))
+    assert sum(u.inherited_doc is not None for u in units) == (3 if language == "go" else 0)
     [normal] = extract_units(UNDOCUMENTED, "python")
     assert special_kind(normal) is None and summarize_units([normal], shipped)[0].source in (GENERATED, ABSTAINED)
     [version] = extract_units("package p\n\nfunc (v Version) Less(o Version) bool { return v.n < o.n }\n", "go")
@@ -327,6 +331,59 @@ def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_fil
     assert not any(u.bases for code in IMPLEMENTED_ELSEWHERE.values() for language in IMPLEMENTED_ELSEWHERE
                    if code is IMPLEMENTED_ELSEWHERE[language]
                    for u in extract_units(code, language, inherited=False))
+
+
+GO_IMPLEMENTS_STANDARD = """package p
+
+type byName []string
+
+func (s byName) Len() int           { return len(s) }
+func (s byName) Less(i, j int) bool { return s[i] < s[j] }
+func (s byName) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+
+type lenOnly struct{}
+
+func (l lenOnly) Len() int { return 0 }
+func (l lenOnly) Less(a, b string) bool { return a < b }
+
+type reply struct{}
+
+func (w *reply) Header() http.Header          { return nil }
+func (w *reply) Write(b []byte) (int, error)  { return 0, nil }
+func (w *reply) WriteHeader(code int)         {}
+
+type counter struct{ n int }
+
+// Write counts the bytes.
+func (c *counter) Write(p []byte) (n int, err error) { c.n += len(p); return len(p), nil }
+func (c *counter) Read(p []byte, more ...int) (int, error) { return 0, nil }
+"""
+
+
+def test_a_go_method_of_a_type_that_implements_a_standard_interface_shows_its_documentation():
+    # Go types implement interfaces without naming them: a method matches an interface's by its shape (name,
+    # parameter and result types), and only where its type declares all of that interface's methods.
+    units = extract_units(GO_IMPLEMENTS_STANDARD, "go")
+    found = {u.qualified_name: u.inherited_doc for u in units}
+    assert found == {
+        "byName.Len": ("Len is the number of elements in the collection.", "sort.Interface.Len"),
+        "byName.Less": ("Less reports whether the element with index i must sort before the element with index j.",
+                        "sort.Interface.Less"),
+        "byName.Swap": ("Swap swaps the elements with indexes i and j.", "sort.Interface.Swap"),
+        "lenOnly.Len": None, "lenOnly.Less": None,  # not a sort.Interface: no Swap, and Less takes strings
+        # three methods of http.ResponseWriter: its Write, not io.Writer's
+        "reply.Header": ("Header returns the header map that will be sent by WriteHeader.", "http.ResponseWriter.Header"),
+        "reply.Write": ("Write writes the data to the connection as part of an HTTP reply.",
+                        "http.ResponseWriter.Write"),
+        "reply.WriteHeader": ("WriteHeader sends an HTTP response header with the provided status code.",
+                              "http.ResponseWriter.WriteHeader"),
+        "counter.Write": None,  # its own comment
+        "counter.Read": None,  # variadic: not io.Reader's shape
+    }
+    shown = {u.qualified_name: s for u, s in zip(units, summarize_units(units, None))}
+    assert shown["byName.Less"].source == INHERITED and shown["counter.Write"].text == "Write counts the bytes."
+    assert shown["byName.Less"].note == "documentation of `sort.Interface.Less`, which it implements or overrides"
+    assert not any(u.inherited_doc for u in extract_units(GO_IMPLEMENTS_STANDARD, "go", as_mined=True))
 
 
 def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
@@ -892,10 +949,31 @@ def test_the_standard_docs_table_is_built_from_trait_and_type_sources(tmp_path):
         'class Formatter:\n    def format(self, record):\n        "Format the record as text."\n\n'
         '    def usesTime(self):\n        "Override this method in a subclass to ask for the time."\n')
     (stdlib / "string.py").write_text("class Formatter:\n    def vformat(self, text):\n        pass\n")
+    go = tmp_path / "go"
+    (go / "io").mkdir(parents=True)
+    (go / "sort").mkdir()
+    (go / "io" / "io.go").write_text(
+        "package io\n\n// Reader is the interface that wraps the basic Read method.\n//\n// Read reads up to len(p) bytes"
+        " into p. It returns\n// the count.\n//\n// Implementations must not retain p.\ntype Reader interface {\n"
+        "\tRead(p []byte) (n int, err error)\n}\n\n// Closer wraps Close.\n//\n// The behavior of Close after the first"
+        " call is undefined.\ntype Closer interface {\n\tClose() error\n}\n\n"
+        "// ReaderFrom wraps ReadFrom.\ntype ReaderFrom interface {\n\t// ReadFrom reads data from r until EOF.\n"
+        "\tReadFrom(r Reader) (n int64, err error)\n}\n")
+    (go / "io" / "io_test.go").write_text("package io\n\n// Tested reads.\ntype Tested interface {\n\t// Read reads.\n"
+                                          "\tRead() int\n}\n")
+    (go / "net" / "http").mkdir(parents=True)
+    (go / "net" / "http" / "http.go").write_text(  # one method of built-in types, described in HTTP's words: left out
+        "package http\n\n// Flusher flushes.\ntype Flusher interface {\n\t// Flush sends any buffered data to the client.\n"
+        "\tFlush()\n}\n\n// RoundTripper trips.\ntype RoundTripper interface {\n\t// RoundTrip executes a single HTTP "
+        "transaction.\n\tRoundTrip(*Request) (*Response, error)\n}\n")
+    (go / "sort" / "sort.go").write_text(
+        "package sort\n\ntype Interface interface {\n\t// Len is the number of elements.\n\tLen() int\n\t// Less "
+        "reports whether i sorts first.\n\tLess(i, j int) bool\n\tSwap(i, j int)\n}\n\ntype private interface {\n"
+        "\t// Hidden.\n\tHide()\n}\n")
     out = tmp_path / "methods.json"
     script = Path(__file__).parents[1] / "scripts" / "build_standard_docs.py"
     subprocess.run([sys.executable, script, "--rust-src", tmp_path / "library", "--jdk-src", tmp_path / "jdk",
-                    "--python-stdlib", stdlib, "--out", out, "--sources", "test"], check=True)
+                    "--go-src", go, "--python-stdlib", stdlib, "--out", out, "--sources", "test"], check=True)
     table = json.loads(out.read_text())
     assert table["rust"] == {"Iterator": {"next": "Advances the iterator and returns the next value."},
                              "Write": {"flush": "Flushes the buffer."}}  # write_fmt: two Writes disagree
@@ -904,3 +982,14 @@ def test_the_standard_docs_table_is_built_from_trait_and_type_sources(tmp_path):
     assert table["python"] == {"logging.Formatter": {"format": "Format the record as text."},  # not the advice
                                "logging.Handler": {"emit": "Log the record."}}
     assert table["python-names"] == {"Handler": "logging.Handler"}  # two modules have a Formatter
+    # Go: the method's own comment, else the interface's paragraph that begins with its name; the package's types
+    # qualified in the shape; every method of an interface listed, described or not (Close: its paragraph does not
+    # begin with its name; Swap: no comment)
+    assert table["go"] == {"http.RoundTripper": {"RoundTrip(*http.Request)(*http.Response,error)":
+                                                 "RoundTrip executes a single HTTP transaction."},
+                           "io.ReaderFrom": {"ReadFrom(io.Reader)(int64,error)": "ReadFrom reads data from r until EOF."},
+                           "io.Reader": {"Read([]byte)(int,error)": "Read reads up to len(p) bytes into p."},
+                           "sort.Interface": {"Len()int": "Len is the number of elements.",
+                                              "Less(int,int)bool": "Less reports whether i sorts first."}}
+    assert table["go-methods"]["sort.Interface"] == ["Len()int", "Less(int,int)bool", "Swap(int,int)"]
+    assert set(table["go-methods"]) == set(table["go"])
