@@ -6,8 +6,8 @@ documentation they inherit from the method they implement or override (`leancode
 Per repository (every .rs, .java, .go and .py file under DIR): functions, documented ones, and of the undocumented ones those
 that now show an inherited sentence, split by what they showed before: nothing (a standard method the model is never
 asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's hover
-adds by looking in the other files of the repository (`units.inherited_across_files`, a supertype declared in exactly
-one other file, as the server finds it in its index).
+adds by looking in the other files of the repository (`units.inherited_across_files`: a supertype declared in one other
+file, or of several the one the file's imports name, as the server finds it in its index).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from report import command_line, publish
 
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
-from leancode.units import extract_units, inherited_across_files, sources_declaring
+from leancode.units import extract_units, inherited_across_files
 
 LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python", ".go": "go"}
 
@@ -29,8 +29,9 @@ LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python", ".go": "go"}
 def count(root: Path) -> Counter:
     counts: Counter = Counter()
     warnings.simplefilter("ignore")  # syntax warnings of odd files: counted as parsed
-    files = {path: extract_units(path.read_text("utf-8", "replace"), LANGUAGES[path.suffix])
+    texts = {path: path.read_text("utf-8", "replace")
              for path in sorted(p for p in root.rglob("*") if p.suffix in LANGUAGES and p.is_file())}
+    files = {path: extract_units(text, LANGUAGES[path.suffix]) for path, text in texts.items()}
     declaring: dict[str, set[tuple[Path, str]]] = defaultdict(set)  # as an index maps them (`declaring_files`)
     for path, units in files.items():
         for unit in units:
@@ -46,10 +47,8 @@ def count(root: Path) -> Counter:
                 counts["inherited"] += 1
                 counts["was nothing" if was.source == NOT_LEARNED else "was the model"] += 1
                 counts["from " + now.inherited_from] += 1
-            elif now.source != DOCUMENTATION and unit.bases \
-                    and (found := inherited_across_files(unit, sources_declaring(
-                        lambda name: declaring.get(name, ()), unit.language,
-                        lambda file: file.read_text("utf-8", "replace")))) is not None:
+            elif now.source != DOCUMENTATION and unit.bases and (found := inherited_across_files(
+                    unit, path, texts[path], lambda name: declaring.get(name, ()), texts.__getitem__)) is not None:
                 counts["cross-file"] += 1
                 counts["across " + found[1]] += 1
     return counts

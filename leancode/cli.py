@@ -292,7 +292,7 @@ def _inheriting_across_files(path: Path, units: list) -> list:
     import dataclasses
 
     from .index_store import INDEX_DIRNAME, declaring_files, read_snapshot
-    from .units import inherited_across_files, sources_declaring
+    from .units import inherited_across_files
 
     if not any(u.docstring is None and u.inherited_doc is None and u.bases for u in units):
         return units
@@ -313,7 +313,8 @@ def _inheriting_across_files(path: Path, units: list) -> list:
     def read(file: Path) -> str:
         return read_source(file, follow_symlinks=False)
 
-    return [dataclasses.replace(u, inherited_doc=inherited_across_files(u, sources_declaring(files, u.language, read)))
+    here, code = path.resolve(), _read(path)
+    return [dataclasses.replace(u, inherited_doc=inherited_across_files(u, here, code, files, read))
             if u.docstring is None and u.inherited_doc is None and u.bases else u for u in units]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -62,8 +63,8 @@ class Unit:
     # JDK type's, Python class's or Go interface's (what rustdoc, javadoc, `inspect.getdoc` and `go doc` show); the
     # hover looks in other files too (`inherited_across_files`). Not embedded for search, not mined.
     inherited_doc: tuple[str, str] | None = None
-    # A method's class's supertypes as named in its header, last words (`class C(pkg.Base)` -> Base; Java's extends
-    # and implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
+    # A method's class's supertypes as its header names them (`class C(pkg.Base)` -> pkg.Base; Java's extends and
+    # implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
     # (`inherited_across_files`). Empty for functions outside a class and when not looked up (`inherited=False`).
     bases: tuple[str, ...] = ()
 
@@ -464,6 +465,7 @@ def _doc_attributes(first: Node, siblings: _Siblings) -> list[str]:
 
 
 _SIGNATURES = frozenset({"function_signature", "method_signature", "function_signature_item"})
+_BODILESS = _SIGNATURES | {"abstract_method_signature"}  # a method declared without its code
 # First sentences of the methods of the Rust standard library's traits, the JDK's core types and the Python standard
 # library's classes, by language, type and method (built by scripts/build_standard_docs.py).
 STANDARD_DOCS_PATH = Path(__file__).parent / "tables" / "standard-docs" / "methods.json"
@@ -834,7 +836,7 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
         if scope.type not in ("impl_item", "mod_item") and (name := _name(scope, spec)):
             written[name] = None if name in written else _bases(scope, spec, code, offsets)
     # class name -> the classes of its file it names, a bounded number: a method reads at most these
-    bases = {name: [word for word in words if word in written][:MAX_BASES_READ] if words else []
+    bases = {name: list(dict.fromkeys(w for w in map(_last_name, words) if w in written)) if words else []
              for name, words in written.items()}
     if not any(bases.values()):
         return units
@@ -865,8 +867,9 @@ _DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*")
 
 
 def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffsets) -> tuple[str, ...]:
-    """The supertypes a class's header names, last words in order (`class A<T> extends pkg.B<T> implements C` -> B, C;
-    Python's `(Base, metaclass=M)` -> Base, M), at most MAX_BASES_READ; a Rust impl's trait."""
+    """The supertypes a class's header names, in order, as written without type arguments (`class A<T> extends
+    JCTree.Visitor<T> implements C` -> JCTree.Visitor, C; Python's `(Base, metaclass=M)` -> Base, M), at most
+    MAX_BASES_READ; a Rust impl's trait, by its last name."""
     if scope is None or scope.type == "mod_item":
         return ()
     if scope.type == "impl_item":
@@ -882,9 +885,9 @@ def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffse
         header, found = _TYPE_ARGUMENTS.subn(" ", header)
         if not found:
             break
-    words = (re.split(r"\s*\.\s*", dotted)[-1] for dotted in _DOTTED.findall(header))
+    names = (re.sub(r"\s+", "", dotted) for dotted in _DOTTED.findall(header))
     own = _text(scope.child_by_field_name("name"))
-    return tuple(w for w in dict.fromkeys(words) if w not in _HEADER_KEYWORDS and w != own)[:MAX_BASES_READ]
+    return tuple(n for n in dict.fromkeys(names) if _last_name(n) not in _HEADER_KEYWORDS and n != own)[:MAX_BASES_READ]
 
 
 _HEADER_KEYWORDS = frozenset({"extends", "implements", "permits", "metaclass", "object", "Object"})
@@ -936,46 +939,102 @@ def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple
         if body is None or _name(scope, spec) != owner:
             continue
         for item in body.named_children:
-            if item.type in _SIGNATURES and _text(item.child_by_field_name("name")) == method \
+            if item.type in _BODILESS and _text(item.child_by_field_name("name")) == method \
                     and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
                 return (sentence, f"{owner}{separator}{method}"), bases
     return None, bases
 
 
-def inherited_across_files(unit: Unit, sources_declaring: Callable[[str], list[tuple[str, str]]]
-                           ) -> tuple[str, str] | None:
-    """(first sentence, "Base.method") of the nearest documented method an undocumented `unit` overrides or implements
-    in a supertype declared in another file, breadth first up `Unit.bases` (what `_inherit_in_file` does within one
-    file). `sources_declaring(name)`: the (code, language) of the file that declares the class, interface or trait
-    so named, [] when none or several do (a name alone cannot tell which). At most MAX_BASES_READ files are read."""
+def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[str], Iterable[tuple[Path, str]]],
+                           read: Callable[[Path], str]) -> tuple[str, str] | None:
+    """(first sentence, "Base.method") of the nearest documented method an undocumented `unit` (of the file `path`
+    holding `code`) overrides or implements in a supertype declared in another file, breadth first up `Unit.bases`
+    (what `_inherit_in_file` does within one file). `files(name)`: the (path, language) of the files whose functions a
+    class, interface or trait so named encloses (an index's `declaring_files`); of several, the one the file's
+    imports name (`_declaring_file`), else none. `read(path)`: a file's text (FileSkipped: not read). At most
+    MAX_BASES_READ files are read."""
     own = unit.qualified_name.split(".")[-2:-1]
-    queue, seen, read = list(unit.bases), {*own, *unit.bases}, 0
-    while queue and read < MAX_BASES_READ:
-        base = queue.pop(0)
-        for code, language in sources_declaring(base)[:1]:
-            read += 1
-            found, more = member_doc(code, language, base, unit.name)
-            if found:
-                return found
-            queue += [b for b in more if b not in seen]
-            seen.update(more)
+    queue, seen, read_count = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, 0
+    while queue and read_count < MAX_BASES_READ:
+        written, near, near_code = queue.pop(0)
+        name = _last_name(written)
+        candidates = sorted({(file, language) for file, language in files(name) if same_family(language, unit.language)})
+        chosen = _declaring_file(written, near, near_code, unit.language, candidates)
+        if chosen is None or chosen[0] == path:  # the unit's own file: `extract_units` looked there
+            continue
+        try:
+            base_code = near_code if chosen[0] == near else read(chosen[0])
+        except FileSkipped:
+            continue
+        read_count += 1
+        found, more = member_doc(base_code, chosen[1], name, unit.name)
+        if found:
+            return found
+        queue += [(b, chosen[0], base_code) for b in more if b not in seen]
+        seen.update(more)
     return None
 
 
-def sources_declaring(files: Callable[[str], Iterable[tuple[Path, str]]], language: str, read: Callable[[Path], str]
-                      ) -> Callable[[str], list[tuple[str, str]]]:
-    """`inherited_across_files`'s lookup from `files(name)`, the (path, language) of the files whose functions a class
-    so named encloses (an index's `declaring_files`): the one such file of `language`'s family, read with `read`;
-    none where several are (a name alone cannot tell which) or it cannot be read."""
-    def sources(name: str) -> list[tuple[str, str]]:
-        found = sorted({(path, other) for path, other in files(name) if same_family(other, language)})
-        if len(found) != 1:
-            return []
-        try:
-            return [(read(found[0][0]), found[0][1])]
-        except FileSkipped:
-            return []
-    return sources
+def _last_name(written: str) -> str:
+    """`JCTree.Visitor` -> Visitor, `fmt::Display` -> Display."""
+    return re.split(r"\.|::", written)[-1]
+
+
+def _declaring_file(written: str, near: Path, code: str, language: str,
+                    candidates: list[tuple[Path, str]]) -> tuple[Path, str] | None:
+    """Of the files declaring a type named as `written` in the file `near` (`code`), the one meant: the only one, else
+    `near` itself, else the one its imports name (Java `import a.b.Shape;` or a class of its package, Python `from a.b import Shape`,
+    JavaScript/TypeScript `import { Shape } from "./shapes"`), else None."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    if (here := next((c for c in candidates if c[0] == near), None)) is not None:
+        return here  # declared beside the class that names it
+    hints = _import_hints(code, language, written.split(".")[0])
+    if language == "python" and "." in written:  # `class Nightly(tasks.Step)`: tasks.py
+        module = written.rsplit(".", 1)[0].replace(".", "/")
+        hints += [module + ".py", module + "/__init__.py"]
+    folder = os.path.dirname(os.fspath(near))
+    relative = {os.path.normpath(os.path.join(folder, hint)) for hint in hints if hint.startswith(".")}
+    named = [c for c in candidates if os.path.normpath(os.fspath(c[0])) in relative
+             or any(c[0].as_posix().endswith("/" + hint) for hint in hints if not hint.startswith("."))]
+    if len(named) == 1:
+        return named[0]
+    same_package = [c for c in candidates if os.path.dirname(os.fspath(c[0])) == folder]
+    return same_package[0] if not named and language == "java" and len(same_package) == 1 else None
+
+
+_JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")
+MAX_IMPORTS_READ = 64_000  # characters of a file read for its imports
+
+
+def _import_hints(code: str, language: str, name: str) -> list[str]:
+    """Paths (ending in a file name; "./" or "../" ones relative to the importing file's folder) of the files whose
+    import in `code` brings in `name`."""
+    head, word, hints = code[:MAX_IMPORTS_READ], re.escape(name), []
+    if not name:
+        return hints
+    if language == "java":  # `import a.b.Name;`, `import a.b.Name.Inner;`, `import a.b.*;`
+        for dotted, star in re.findall(rf"^\s*import\s+(?:static\s+)?([\w.]*?\b{word}\b[\w.]*|[\w.]+)\s*(\.\s*\*)?\s*;",
+                                       head, re.M):
+            parts = dotted.split(".")
+            if star:
+                parts.append(name)
+            elif name not in parts:
+                continue
+            parts = parts[:parts.index(name) + 1]  # the class's file, or its outer class's: `a.b.JCTree.Visitor`
+            hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1) if parts[end - 1][:1].isupper()]
+    elif language == "python":  # `from a.b import Name`, `from . import Name`, `from .shapes import (X, Name)`
+        pattern = rf"^[^\S\n]*from\s+(\.*)([\w.]*)\s+import\s+(?:\([^)]*?\b{word}\b|[^\n(]*?\b{word}\b)"
+        for dots, module in re.findall(pattern, head, re.M):
+            folder = "./" + "../" * (len(dots) - 1) if dots else ""
+            stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
+            hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
+    elif language in _JS:  # `import { Name } from "./shapes"`, `import type { Name as N } from "../types.js"`
+        pattern = (rf"\bimport\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\{{[^}}]*\b{word}\b[^}}]*\}}|{word}\b)\s*"
+                   rf"from\s+['\"](\.{{1,2}}/[^'\"]+)['\"]")
+        for module in re.findall(pattern, head):
+            hints += [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES]
+    return hints
 
 
 def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:

@@ -76,6 +76,7 @@ class Resolved:
     guessed: bool = False  # matched by name alone
     overloads_left: int = 1  # Java overloads the argument count could not tell apart (the first is shown)
     alternatives: int = 0  # a guess: the other functions of that name it could as well have been
+    path: Path | None = None  # the file it is in, when not the caller's
 
 
 def _innermost(units: list[Unit], line: int) -> Unit | None:
@@ -209,7 +210,8 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
                           key=lambda u: abs(u.start_line - hit.unit.start_line))  # its lines may have moved since
             if same:
                 unit, left = _meant(same, call, units, here=False)
-                return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed, left)
+                return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed, left,
+                                path=hit.path)
         return None
 
     def any_method(exclude: str | None = None) -> Resolved | None:

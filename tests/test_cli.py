@@ -223,7 +223,10 @@ def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_f
     (tmp_path / "circle.py").write_text("class Shape:\n    def area(self):\n        return 0\n")
     assert main(["index", str(tmp_path)]) == 0
     capsys.readouterr()
-    assert main(["summarize", target, "--json"]) == 0  # two files declare a Shape: which one is not guessed
+    assert main(["summarize", target, "--json"]) == 0  # two files declare a Shape: the one imported
+    assert json.loads(capsys.readouterr().out)[0]["inherited_from"] == "Shape.area"
+    (tmp_path / "square.py").write_text((tmp_path / "square.py").read_text().replace("from shapes import Shape", ""))
+    assert main(["summarize", target, "--json"]) == 0  # neither imported: which one is not guessed
     assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
 
 

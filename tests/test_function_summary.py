@@ -287,50 +287,72 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
         assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
 
 
-# Supertypes declared in files of their own, each file as `sources_declaring` gives it (the server's index finds them).
+# Supertypes declared in files of their own, by path, as a workspace holds them (the server's index finds them).
 DECLARED_ELSEWHERE = {
-    "Shape": ("interface Shape {\n  /** The surface the shape covers, in square units. */\n  double area();\n}\n", "java"),
-    "Job": ('class Job:\n    def run(self):\n        """Run the job once and report its outcome."""\n', "python"),
-    "Step": ("class Step(Job):\n    def describe(self):\n        return 'step'\n", "python"),  # no `run`: read through
-    "Walk": ("pub trait Walk {\n    /// Takes one step forward.\n    ///\n"
-             '    #[cfg_attr(feature = "x", doc = " ```no_run")]\n    /// walk.step();\n    /// ```\n'
-             "    fn step(&mut self);\n}\n", "rust"),
-    "Reader": ("export interface Reader {\n  /** Reads the next chunk of the stream. */\n  read(): string;\n}\n",
-               "typescript"),
-    "Loop": ("class Loop(Cycle):\n    def turn(self):\n        return 0\n", "python"),
-    "Cycle": ("class Cycle(Loop):\n    def turn(self):\n        return 1\n", "python"),
+    "app/geometry/Shape.java": "package geometry;\n\ninterface Shape {\n"
+                               "  /** The surface the shape covers, in square units. */\n  double area();\n}\n",
+    "app/paint/Shape.java": "package paint;\n\ninterface Shape {\n  /** The colour it is painted. */\n  double area();\n}\n",
+    "app/tasks.py": 'class Job:\n    def run(self):\n        """Run the job once and report its outcome."""\n\n'
+                    "class Step(Job):\n    def describe(self):\n        return 'step'\n",  # no `run`: read through
+    "app/legacy.py": 'class Job:\n    def run(self):\n        """Run it the old way."""\n',
+    "app/walk.rs": "pub trait Walk {\n    /// Takes one step forward.\n    ///\n"
+                   '    #[cfg_attr(feature = "x", doc = " ```no_run")]\n    /// walk.step();\n    /// ```\n'
+                   "    fn step(&mut self);\n    fn steps(&self) -> u32 { 1 }\n}\n",
+    "app/io/reader.ts": "export abstract class Reader {\n  /** Reads the next chunk of the stream. */\n"
+                        "  abstract read(): string;\n  close() {}\n}\n",
+    "app/net/reader.ts": "export abstract class Reader {\n  /** Reads from the socket. */\n  abstract read(): string;\n"
+                         "  close() {}\n}\n",
+    "app/loops.py": "class Loop(Cycle):\n    def turn(self):\n        return 0\n\n"
+                    "class Cycle(Loop):\n    def turn(self):\n        return 1\n",
 }
-IMPLEMENTED_ELSEWHERE = {
-    "java": "class Square<T extends Comparable<T>> extends Base implements pkg.Shape {\n"
-            "  @Override public double area() { return side * side; }\n}\n",
-    "python": "import tasks\n\nclass Nightly(tasks.Step, metaclass=Meta):\n    def run(self):\n        return 0\n\n"
-              "class Spin(Loop):\n    def run(self):\n        return 1\n",
-    "rust": "struct Walker;\nimpl Walk for Walker {\n    fn step(&mut self) {}\n}\n",
-    "typescript": "class FileReader implements Reader {\n  read() { return ''; }\n}\n",
+IMPLEMENTED_ELSEWHERE = {  # path: (code, what each method shows)
+    "app/geometry/Square.java": (
+        "package geometry;\n\nclass Square<T extends Comparable<T>> extends Base implements Shape {\n"
+        "  @Override public double area() { return side * side; }\n}\n",
+        {"Square.area": ("The surface the shape covers, in square units.", "Shape.area")}),  # its own package's
+    "app/Canvas.java": (
+        "import paint.Shape;\n\nclass Canvas implements Shape {\n  public double area() { return 0; }\n}\n",
+        {"Canvas.area": ("The colour it is painted.", "Shape.area")}),  # the one imported
+    "app/Plain.java": ("class Plain implements Shape {\n  public double area() { return 0; }\n}\n",
+                       {"Plain.area": None}),  # two Shapes, neither imported nor in its package: not guessed
+    "app/nightly.py": (
+        "from .tasks import (\n    Step,\n)\n\nclass Nightly(Step, metaclass=Meta):\n    def run(self):\n"
+        "        return 0\n\nclass Spin(Loop):\n    def run(self):\n        return 1\n",
+        {"Nightly.run": ("Run the job once and report its outcome.", "Job.run"),  # through Step, in its file
+         "Spin.run": None}),  # a cycle of bases ends
+    "app/walker.rs": ("struct Walker;\nimpl Walk for Walker {\n    fn step(&mut self) {}\n}\n",
+                      {"Walker.step": ("Takes one step forward.", "Walk::step")}),
+    "app/io/file.ts": ("import { Reader } from './reader.js';\n\nclass FileReader extends Reader {\n"
+                       "  read() { return ''; }\n}\n",
+                       {"FileReader.read": ("Reads the next chunk of the stream.", "Reader.read")}),
 }
 
 
-def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_file():
-    read = []
+def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_file(tmp_path):
+    from leancode.index_store import IndexedUnit, declaring_files
+    from leancode.languages import language_for_path
 
-    def sources_declaring(name: str) -> list[tuple[str, str]]:
-        read.append(name)
-        return [DECLARED_ELSEWHERE[name]] if name in DECLARED_ELSEWHERE else []
+    indexed = [IndexedUnit(path, u.name, u.qualified_name, u.language, 0, 0, "", "")
+               for path, code in DECLARED_ELSEWHERE.items() for u in extract_units(code, language_for_path(path))]
+    declaring, read = declaring_files(indexed), []
 
-    found = {u.qualified_name: (u.bases, inherited_across_files(u, sources_declaring))
-             for language, code in IMPLEMENTED_ELSEWHERE.items() for u in extract_units(code, language)}
-    assert found == {
-        "Square.area": (("Base", "Shape"), ("The surface the shape covers, in square units.", "Shape.area")),
-        "Nightly.run": (("Step", "Meta"), ("Run the job once and report its outcome.", "Job.run")),
-        "Spin.run": (("Loop",), None),  # a cycle of bases ends
-        "Walker.step": (("Walk",), ("Takes one step forward.", "Walk::step")),
-        "FileReader.read": (("Reader",), ("Reads the next chunk of the stream.", "Reader.read")),
-    }
-    assert read.count("Loop") == 1 and read.count("Cycle") == 1
+    def files(name: str) -> list[tuple[Path, str]]:
+        return [(tmp_path / path, language) for path, language in declaring.get(name, ())]
+
+    def text(path: Path) -> str:
+        read.append(path.relative_to(tmp_path).as_posix())
+        return DECLARED_ELSEWHERE[read[-1]]
+
+    for path, (code, expected) in IMPLEMENTED_ELSEWHERE.items():
+        units = extract_units(code, language_for_path(path))
+        assert {u.qualified_name: inherited_across_files(u, tmp_path / path, code, files, text)
+                for u in units} == expected, path
+    assert read.count("app/loops.py") == 1  # Loop, then Cycle beside it; then Loop is seen
+    [square] = extract_units(IMPLEMENTED_ELSEWHERE["app/geometry/Square.java"][0], "java")
+    assert square.bases == ("Base", "Shape")  # `T extends Comparable<T>` is a type parameter's bound, not a base
     # The index's parse looks up nothing it does not keep.
-    assert not any(u.bases for code in IMPLEMENTED_ELSEWHERE.values() for language in IMPLEMENTED_ELSEWHERE
-                   if code is IMPLEMENTED_ELSEWHERE[language]
-                   for u in extract_units(code, language, inherited=False))
+    assert not any(u.bases for path, (code, _) in IMPLEMENTED_ELSEWHERE.items()
+                   for u in extract_units(code, language_for_path(path), inherited=False))
 
 
 GO_IMPLEMENTS_STANDARD = """package p
@@ -389,8 +411,8 @@ def test_a_go_method_of_a_type_that_implements_a_standard_interface_shows_its_do
 def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
     # clap writes its examples' code fences as `#[cfg_attr(feature = "derive", doc = " ```no_run")]` amid `///` lines;
     # the comment was read from below the last such line: its example code was shown as the first sentence.
-    [unit] = extract_units(DECLARED_ELSEWHERE["Walk"][0].replace("fn step(&mut self);", "fn step(&mut self) {}"),
-                           "rust")
+    [unit, _] = extract_units(DECLARED_ELSEWHERE["app/walk.rs"].replace("fn step(&mut self);", "fn step(&mut self) {}"),
+                              "rust")
     assert unit.docstring.startswith("Takes one step forward.\n") and "```no_run\nwalk.step();" in unit.docstring
 
 

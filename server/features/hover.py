@@ -20,7 +20,7 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
 from leancode.languages import call_arguments, in_comment_or_string, same_family
-from leancode.units import Unit, inherited_across_files, sources_declaring
+from leancode.units import Unit, inherited_across_files
 
 from .. import hover
 from ..buffers import lsp_lines
@@ -37,16 +37,26 @@ def character_index(codec: PositionCodec, lines: list[str], position: types.Posi
     return codec.position_from_client_units(lines, clamped).character
 
 
-def declared_sources(ls: LeanCodeServer, unit: Unit) -> Callable[[str], list[tuple[str, str]]]:
-    """For `inherited_across_files`: the source of the one indexed file that declares a type so named, in `unit`'s
-    language family (its open buffer's text where it is open)."""
-    def read(path: Path) -> str:
+def with_inherited_doc(ls: LeanCodeServer, found: Resolved, path: Path | None, text: str) -> Unit:
+    """The unit found, with the description it inherits from a supertype in another indexed file, if any
+    (`inherited_across_files`; open buffers read as they are)."""
+    unit = found.unit
+    if unit.docstring is not None or unit.inherited_doc is not None or not unit.bases:
+        return unit
+
+    def read(file: Path) -> str:
         try:
-            return ls.text_of(path, follow_symlinks=False)
+            return ls.text_of(file, follow_symlinks=False)
         except FileSkipped as reason:
-            ls.log(f"leancode: skipped {path}: {reason}")
+            ls.log(f"leancode: skipped {file}: {reason}")
             raise
-    return sources_declaring(ls.state.files_declaring, unit.language, read)
+
+    try:
+        here, code = (found.path, read(found.path)) if found.path is not None else (path, text)
+    except FileSkipped:
+        return unit
+    inherited = inherited_across_files(unit, here or Path(), code, ls.state.files_declaring, read)
+    return dataclasses.replace(unit, inherited_doc=inherited) if inherited else unit
 
 
 def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int, character: int,
@@ -96,9 +106,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         if defined is None:
             return None
         found = Resolved(defined, None)
-    unit = found.unit
-    if unit.docstring is None and unit.inherited_doc is None and unit.bases:
-        unit = dataclasses.replace(unit, inherited_doc=inherited_across_files(unit, declared_sources(ls, unit)))
+    unit = with_inherited_doc(ls, found, path, text)
     return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
                                 settings.show_simplified, found.where, siblings=units if found.where is None else None,
                                 matched_by_name=found.guessed, overloads_left=found.overloads_left,
