@@ -960,9 +960,9 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
         name = _last_name(written)
         candidates = sorted({(file, language) for file, language in files(name) if same_family(language, unit.language)})
         chosen = _declaring_file(written, near, near_code, unit.language, candidates)
-        if chosen is None or chosen[0] == path:  # the unit's own file: `extract_units` looked there
+        if chosen is None:
             continue
-        try:
+        try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
             base_code = near_code if chosen[0] == near else read(chosen[0])
         except FileSkipped:
             continue

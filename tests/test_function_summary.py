@@ -317,9 +317,11 @@ IMPLEMENTED_ELSEWHERE = {  # path: (code, what each method shows)
                        {"Plain.area": None}),  # two Shapes, neither imported nor in its package: not guessed
     "app/nightly.py": (
         "from .tasks import (\n    Step,\n)\n\nclass Nightly(Step, metaclass=Meta):\n    def run(self):\n"
-        "        return 0\n\nclass Spin(Loop):\n    def run(self):\n        return 1\n",
+        "        return 0\n\nclass Spin(Loop):\n    def run(self):\n        return 1\n\n"
+        "class Weekly(Nightly):\n    def run(self):\n        return 2\n",
         {"Nightly.run": ("Run the job once and report its outcome.", "Job.run"),  # through Step, in its file
-         "Spin.run": None}),  # a cycle of bases ends
+         "Spin.run": None,  # a cycle of bases ends
+         "Weekly.run": ("Run the job once and report its outcome.", "Job.run")}),  # through a base of its own file
     "app/walker.rs": ("struct Walker;\nimpl Walk for Walker {\n    fn step(&mut self) {}\n}\n",
                       {"Walker.step": ("Takes one step forward.", "Walk::step")}),
     "app/io/file.ts": ("import { Reader } from './reader.js';\n\nclass FileReader extends Reader {\n"
@@ -332,8 +334,9 @@ def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_fil
     from leancode.index_store import IndexedUnit, declaring_files
     from leancode.languages import language_for_path
 
+    workspace = {**DECLARED_ELSEWHERE, **{path: code for path, (code, _) in IMPLEMENTED_ELSEWHERE.items()}}
     indexed = [IndexedUnit(path, u.name, u.qualified_name, u.language, 0, 0, "", "")
-               for path, code in DECLARED_ELSEWHERE.items() for u in extract_units(code, language_for_path(path))]
+               for path, code in workspace.items() for u in extract_units(code, language_for_path(path))]
     declaring, read = declaring_files(indexed), []
 
     def files(name: str) -> list[tuple[Path, str]]:
@@ -341,7 +344,7 @@ def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_fil
 
     def text(path: Path) -> str:
         read.append(path.relative_to(tmp_path).as_posix())
-        return DECLARED_ELSEWHERE[read[-1]]
+        return workspace[read[-1]]
 
     for path, (code, expected) in IMPLEMENTED_ELSEWHERE.items():
         units = extract_units(code, language_for_path(path))
