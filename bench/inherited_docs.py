@@ -1,9 +1,9 @@
-"""What the hover shows for the undocumented functions of real Rust, Java, Go and Python code, with and without the
+"""What the hover shows for the undocumented functions of real Rust, Java, Go, TypeScript and Python code, with and without the
 documentation they inherit from the method they implement or override (`leancode.units.Unit.inherited_doc`).
 
     python bench/inherited_docs.py --repo itertools=DIR [--repo NAME=DIR ...]
 
-Per repository (every .rs, .java, .go and .py file under DIR): functions, documented ones, and of the undocumented ones those
+Per repository (every .rs, .java, .go, .ts and .py file under DIR): functions, documented ones, and of the undocumented ones those
 that now show an inherited sentence, split by what they showed before: nothing (a standard method the model is never
 asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's hover
 adds by looking in the other files of the repository (`units.inherited_across_files`: a supertype declared in one other
@@ -21,9 +21,10 @@ from pathlib import Path
 from report import command_line, publish
 
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
+from leancode.sources import FileSkipped
 from leancode.units import extract_units, inherited_across_files
 
-LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python", ".go": "go"}
+LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python", ".go": "go", ".ts": "typescript"}
 
 
 def count(root: Path) -> Counter:
@@ -38,6 +39,11 @@ def count(root: Path) -> Counter:
             for scope in unit.qualified_name.split(".")[:-1]:
                 declaring[scope].add((path, unit.language))
 
+    def read(path: Path) -> str:
+        if path not in texts:
+            raise FileSkipped("not in the repository")
+        return texts[path]
+
     for path, units in files.items():
         before = summarize_units([dataclasses.replace(u, inherited_doc=None) for u in units], None)
         for unit, now, was in zip(units, summarize_units(units, None), before):
@@ -48,7 +54,7 @@ def count(root: Path) -> Counter:
                 counts["was nothing" if was.source == NOT_LEARNED else "was the model"] += 1
                 counts["from " + now.inherited_from] += 1
             elif now.source != DOCUMENTATION and unit.bases and (found := inherited_across_files(
-                    unit, path, texts[path], lambda name: declaring.get(name, ()), texts.__getitem__)) is not None:
+                    unit, path, texts[path], lambda name: declaring.get(name, ()), read)) is not None:
                 counts["cross-file"] += 1
                 counts["across " + found[1]] += 1
     return counts
@@ -59,7 +65,7 @@ def main() -> None:
     parser.add_argument("--repo", action="append", required=True, metavar="NAME=DIR")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java, Go and Python function of each "
+    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java, Go, TypeScript and Python function of each "
              "repository, what the hover shows (`leancode/function_summary.py`).", "",
              "| repository | functions | documented | undocumented | inherited documentation | before: nothing | "
              "before: the model's line or abstention | most inherited | hover: from other files | most from other "

@@ -292,6 +292,7 @@ def _inheriting_across_files(path: Path, units: list) -> list:
     import dataclasses
 
     from .index_store import INDEX_DIRNAME, declaring_files, read_snapshot
+    from .sources import FileSkipped
     from .units import inherited_across_files
 
     if not any(u.docstring is None and u.inherited_doc is None and u.bases for u in units):
@@ -311,6 +312,8 @@ def _inheriting_across_files(path: Path, units: list) -> list:
         return [(root / relative, language) for relative, language in declaring.get(name, ())]
 
     def read(file: Path) -> str:
+        if root not in file.resolve().parents:  # an import's `../../x`, a link out: never read
+            raise FileSkipped("outside the repository")
         return read_source(file, follow_symlinks=False)
 
     here, code = path.resolve(), _read(path)

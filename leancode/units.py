@@ -22,8 +22,8 @@ from typing import Callable, Iterable, Iterator
 import tree_sitter
 from tree_sitter import Node
 
-from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parsed_bytes, parser_for,
-                        same_family, spec_for)
+from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, language_for_path, parse,
+                        parsed_bytes, parser_for, same_family, spec_for)
 from .sources import FileSkipped
 
 # Function node types that never make a unit on their own.
@@ -959,7 +959,8 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
         written, near, near_code = queue.pop(0)
         name = _last_name(written)
         candidates = sorted({(file, language) for file, language in files(name) if same_family(language, unit.language)})
-        chosen = _declaring_file(written, near, near_code, unit.language, candidates)
+        chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
+            else _imported_file(written, near, near_code, unit.language)
         if chosen is None:
             continue
         try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
@@ -1001,6 +1002,19 @@ def _declaring_file(written: str, near: Path, code: str, language: str,
         return named[0]
     same_package = [c for c in candidates if os.path.dirname(os.fspath(c[0])) == folder]
     return same_package[0] if not named and language == "java" and len(same_package) == 1 else None
+
+
+def _imported_file(written: str, near: Path, code: str, language: str) -> tuple[Path, str] | None:
+    """The file a relative import of `code` brings `written` from, where the index knows no file declaring it: one of
+    declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`). The caller's `read`
+    refuses one outside the workspace."""
+    folder = os.path.dirname(os.fspath(near))
+    for hint in _import_hints(code, language, written.split(".")[0]):
+        file = Path(os.path.normpath(os.path.join(folder, hint)))
+        other = language_for_path(file.name) if hint.startswith(".") else None
+        if other is not None and same_family(other, language) and os.path.isfile(file):
+            return file, other
+    return None
 
 
 _JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")

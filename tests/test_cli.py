@@ -230,6 +230,26 @@ def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_f
     assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
 
 
+def test_summarize_reads_an_imported_file_of_declarations_but_never_one_outside_the_repository(tmp_path, capsys):
+    # A TypeScript file of interfaces alone holds no function, so the index knows no file declaring `Reader`: the
+    # relative import names it. One importing from outside the repository is not read.
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / "src").mkdir(parents=True)
+    outside.mkdir()
+    interface = "export interface Reader {\n  /** Reads the next chunk of the stream. */\n  read(): string;\n}\n"
+    (repo / "src" / "types.ts").write_text(interface)
+    (outside / "types.ts").write_text(interface)
+    (repo / "src" / "file.ts").write_text("import { Reader } from './types';\n\nexport class FileReader implements Reader "
+                                          "{\n  read() { return ''; }\n}\n")
+    (repo / "src" / "leak.ts").write_text("import { Reader } from '../../outside/types';\n\nexport class Leak implements "
+                                          "Reader {\n  read() { return ''; }\n}\n")
+    assert main(["index", str(repo)]) == 0
+    capsys.readouterr()
+    assert main(["summarize", str(repo / "src" / "file.ts"), str(repo / "src" / "leak.ts"), "--json"]) == 0
+    found = {s["name"]: s["inherited_from"] for s in json.loads(capsys.readouterr().out)}
+    assert found == {"FileReader.read": "Reader.read", "Leak.read": None}
+
+
 def test_index_names_the_files_it_left_out(tmp_path, capsys):
     (tmp_path / "good.py").write_text("def add(a, b):\n    return a + b\n")
     (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)

@@ -46,6 +46,8 @@ def with_inherited_doc(ls: LeanCodeServer, found: Resolved, path: Path | None, t
 
     def read(file: Path) -> str:
         try:
+            if ls.state.folder_for(file) is None:  # an import's `../../x`, a link out: never read
+                raise FileSkipped("outside the workspace")
             return ls.text_of(file, follow_symlinks=False)
         except FileSkipped as reason:
             ls.log(f"leancode: skipped {file}: {reason}")
