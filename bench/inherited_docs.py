@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import time
 import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from report import command_line, publish
+from report import command_line, percentiles, publish
 
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
 from leancode.sources import FileSkipped
@@ -44,6 +45,7 @@ def count(root: Path) -> Counter:
             raise FileSkipped("not in the repository")
         return texts[path]
 
+    lookups: list[float] = []  # seconds per lookup across files (a hover's first; later ones are cached)
     for path, units in files.items():
         before = summarize_units([dataclasses.replace(u, inherited_doc=None) for u in units], None)
         for unit, now, was in zip(units, summarize_units(units, None), before):
@@ -53,10 +55,15 @@ def count(root: Path) -> Counter:
                 counts["inherited"] += 1
                 counts["was nothing" if was.source == NOT_LEARNED else "was the model"] += 1
                 counts["from " + now.inherited_from] += 1
-            elif now.source != DOCUMENTATION and unit.bases and (found := inherited_across_files(
-                    unit, path, texts[path], lambda name: declaring.get(name, ()), read)) is not None:
-                counts["cross-file"] += 1
-                counts["across " + found[1]] += 1
+            elif now.source != DOCUMENTATION and unit.bases:
+                began = time.perf_counter()
+                found = inherited_across_files(unit, path, texts[path], lambda name: declaring.get(name, ()), read)
+                lookups.append(time.perf_counter() - began)
+                if found is not None:
+                    counts["cross-file"] += 1
+                    counts["across " + found[1]] += 1
+    if lookups:
+        counts["lookup p50 ms"], counts["lookup p95 ms"] = percentiles(lookups)
     return counts
 
 
@@ -69,7 +76,7 @@ def main() -> None:
              "repository, what the hover shows (`leancode/function_summary.py`).", "",
              "| repository | functions | documented | undocumented | inherited documentation | before: nothing | "
              "before: the model's line or abstention | most inherited | hover: from other files | most from other "
-             "files |", "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"]
+             "files | lookup p50 / p95 |", "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|"]
     for spec in args.repo:
         name, directory = spec.split("=", 1)
         c = count(Path(directory))
@@ -79,7 +86,8 @@ def main() -> None:
         lines.append(f"| {name} | {c['functions']:,} | {c['documented']:,} | {undocumented:,} | {c['inherited']:,} "
                      f"({c['inherited'] / max(undocumented, 1):.1%}) | {c['was nothing']:,} | "
                      f"{c['was the model']:,} | {top} | {c['cross-file']:,} "
-                     f"({c['cross-file'] / max(undocumented, 1):.1%}) | {across} |")
+                     f"({c['cross-file'] / max(undocumented, 1):.1%}) | {across} | "
+                     f"{c['lookup p50 ms']:.1f} / {c['lookup p95 ms']:.1f} ms |")
     publish("inherited-docs", lines, write=not args.no_write)
 
 

@@ -83,6 +83,10 @@ SHAPES = 'class Shape:\n    def area(self):\n        """Return the surface the s
 SQUARE = "from shapes import Shape\n\n\nclass Square(Shape):\n    def area(self):\n        return self.side ** 2\n"
 
 
+READER_INTERFACE = "export interface Reader {\n  /** Reads the next chunk of the stream. */\n  read(): string;\n}\n"
+IMPORTS_READER = "import {{ Reader }} from '{}';\n\nexport class FileReader implements Reader {{\n  read() {{ return ''; }}\n}}\n"
+
+
 def write_workspace(root: Path) -> Path:
     strings = "\n\n".join(textwrap.dedent(inspect.getsource(f)) for f in STDLIB)
     (root / "strings.py").write_text("import re\n\n\n" + strings)
@@ -90,6 +94,12 @@ def write_workspace(root: Path) -> Path:
     (root / "main.py").write_text(CALLER)
     (root / "shapes.py").write_text(SHAPES)
     (root / "square.py").write_text(SQUARE)
+    (root / "types.ts").write_text(READER_INTERFACE)  # declarations alone: the index holds no function of it
+    (root / "reader.ts").write_text(IMPORTS_READER.format("./types"))
+    outside = root.parent / f"{root.name}-outside"  # beside the workspace, not in it
+    outside.mkdir()
+    (outside / "types.ts").write_text(READER_INTERFACE)
+    (root / "leak.ts").write_text(IMPORTS_READER.format(f"../{outside.name}/types"))
     (root / "blob.py").write_bytes(b"\x00\x01binary\x00" * 100)
     (root / ".git").mkdir()
     return root
@@ -98,7 +108,8 @@ def write_workspace(root: Path) -> Path:
 def unit_count(root: Path) -> int:
     from leancode.units import extract_units
 
-    return sum(len(extract_units(p.read_text(), "python")) for p in root.glob("*.py") if p.name != "blob.py")
+    return sum(len(extract_units(p.read_text(), "python")) for p in root.glob("*.py") if p.name != "blob.py") \
+        + sum(len(extract_units(p.read_text(), "typescript")) for p in root.glob("*.ts"))
 
 
 def uri(path: Path) -> str:
@@ -298,6 +309,12 @@ async def test_hover_on_an_override_shows_the_documentation_of_a_base_in_another
     text = await hover_text(vscode, square, line_of(square, "def area("), 8)
     assert text.startswith("Compute the surface the shape covers, in square units.\n\n"), text
     close_text(vscode, uri(shapes))
+    # A TypeScript interface of a file of declarations alone, named by a relative import; never one outside the
+    # workspace (`import ... from '../elsewhere/types'`).
+    text = await hover_text(vscode, workspace / "reader.ts", 3, 3)
+    assert text.startswith("Reads the next chunk of the stream.\n\n*documentation of `Reader.read`"), text
+    text = await hover_text(vscode, workspace / "leak.ts", 3, 3)
+    assert "Reads the next chunk" not in text and "documentation of" not in text, text
 
 
 def model_copy(directory: Path, threshold: float) -> str:
