@@ -1,12 +1,12 @@
-"""What the hover shows for the undocumented functions of real Rust, Java, Go, TypeScript and Python code, with and without the
-documentation they inherit from the method they implement or override (`leancode.units.Unit.inherited_doc`).
+"""What the hover shows for the undocumented functions of real Rust, Java, Go, TypeScript and Python code, with and
+without the documentation they inherit from the method they implement or override (`leancode.units.Unit.inherited_doc`).
 
     python bench/inherited_docs.py --repo itertools=DIR [--repo NAME=DIR ...]
 
-Per repository (every .rs, .java, .go, .ts and .py file under DIR): functions, documented ones, and of the undocumented ones those
-that now show an inherited sentence, split by what they showed before: nothing (a standard method the model is never
-asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's hover
-adds by looking in the other files of the repository (`units.inherited_across_files`: a supertype declared in one other
+Per repository (every .rs, .java, .go, .ts and .py file under DIR): functions, documented ones, and of the undocumented
+ones those that now show an inherited sentence, split by what they showed before: nothing (a standard method the model
+is never asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's
+hover adds by looking in the other files of the repository (`units.inherited_across_files`: a supertype declared in one other
 file, or of several the one the file's imports name, as the server finds it in its index).
 """
 
@@ -72,8 +72,8 @@ def main() -> None:
     parser.add_argument("--repo", action="append", required=True, metavar="NAME=DIR")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java, Go, TypeScript and Python function of each "
-             "repository, what the hover shows (`leancode/function_summary.py`).", "",
+    lines = ["## Inherited documentation", "", f"`{command_line()}` — every Rust, Java, Go, TypeScript and Python "
+             "function of each repository, what the hover shows (`leancode/function_summary.py`).", "",
              "| repository | functions | documented | undocumented | inherited documentation | before: nothing | "
              "before: the model's line or abstention | most inherited | hover: from other files | most from other "
              "files | lookup p50 / p95 |", "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|"]

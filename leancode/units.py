@@ -934,7 +934,8 @@ def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple
             if unit.inherited_doc:
                 return unit.inherited_doc, bases
     spec = spec_for(language)
-    for scope in tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node).get("s", []):
+    scopes = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node).get("s", [])
+    for scope in scopes:
         body = scope.child_by_field_name("body")
         if body is None or _name(scope, spec) != owner:
             continue
@@ -958,7 +959,7 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     while queue and read_count < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)
         name = _last_name(written)
-        candidates = sorted({(file, language) for file, language in files(name) if same_family(language, unit.language)})
+        candidates = sorted({(file, other) for file, other in files(name) if same_family(other, unit.language)})
         chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
             else _imported_file(written, near, near_code, unit.language)
         if chosen is None:
@@ -984,8 +985,8 @@ def _last_name(written: str) -> str:
 def _declaring_file(written: str, near: Path, code: str, language: str,
                     candidates: list[tuple[Path, str]]) -> tuple[Path, str] | None:
     """Of the files declaring a type named as `written` in the file `near` (`code`), the one meant: the only one, else
-    `near` itself, else the one its imports name (Java `import a.b.Shape;` or a class of its package, Python `from a.b import Shape`,
-    JavaScript/TypeScript `import { Shape } from "./shapes"`), else None."""
+    `near` itself, else the one its imports name (Java `import a.b.Shape;` or a class of its package, Python `from a.b
+    import Shape`, JavaScript/TypeScript `import { Shape } from "./shapes"`), else None."""
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     if (here := next((c for c in candidates if c[0] == near), None)) is not None:
@@ -1028,26 +1029,25 @@ def _import_hints(code: str, language: str, name: str) -> list[str]:
     if not name:
         return hints
     if language == "java":  # `import a.b.Name;`, `import a.b.Name.Inner;`, `import a.b.*;`
-        for dotted, star in re.findall(rf"^\s*import\s+(?:static\s+)?([\w.]*?\b{word}\b[\w.]*|[\w.]+)\s*(\.\s*\*)?\s*;",
-                                       head, re.M):
-            parts = dotted.split(".")
-            if star:
-                parts.append(name)
-            elif name not in parts:
-                continue
-            parts = parts[:parts.index(name) + 1]  # the class's file, or its outer class's: `a.b.JCTree.Visitor`
-            hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1) if parts[end - 1][:1].isupper()]
+        for dotted in re.findall(r"^[^\S\n]*import[^\S\n]+(?:static[^\S\n]+)?([\w.*]+)[^\S\n]*;", head, re.M):
+            parts = dotted.removesuffix(".*").split(".") + ([name] if dotted.endswith(".*") else [])
+            if name in parts:
+                parts = parts[:parts.index(name) + 1]  # the class's file, or its outer class's: `a.b.JCTree.Visitor`
+                hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1)
+                          if parts[end - 1][:1].isupper()]
     elif language == "python":  # `from a.b import Name`, `from . import Name`, `from .shapes import (X, Name)`
-        pattern = rf"^[^\S\n]*from\s+(\.*)([\w.]*)\s+import\s+(?:\([^)]*?\b{word}\b|[^\n(]*?\b{word}\b)"
-        for dots, module in re.findall(pattern, head, re.M):
-            folder = "./" + "../" * (len(dots) - 1) if dots else ""
-            stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
-            hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
-    elif language in _JS:  # `import { Name } from "./shapes"`, `import type { Name as N } from "../types.js"`
-        pattern = (rf"\bimport\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\{{[^}}]*\b{word}\b[^}}]*\}}|{word}\b)\s*"
-                   rf"from\s+['\"](\.{{1,2}}/[^'\"]+)['\"]")
-        for module in re.findall(pattern, head):
-            hints += [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES]
+        # `[^()]`: an open bracket that never closes ends at the next one, not at the end of the file
+        for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
+                                              r"(\([^()]*\)?|[^\n]*)", head, re.M):
+            if re.search(rf"\b{word}\b", names):
+                folder = "./" + "../" * (len(dots) - 1) if dots else ""
+                stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
+                hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
+    elif language in _JS:  # `import { Name } from "./shapes"`, `import Base, { type Name as N } from "../types.js"`
+        for default, names, module in re.findall(r"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(\{[^{}]*\}\s*)?"
+                                                 r"from\s+['\"](\.{1,2}/[^'\"]+)['\"]", head):
+            if default == name or re.search(rf"(?<![\w$]){word}(?![\w$])", names):
+                hints += [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES]
     return hints
 
 

@@ -891,3 +891,23 @@ def test_methods_of_a_class_with_thousands_of_bases_look_up_inherited_docs_in_li
     big = {u.name: u.inherited_doc for u in units if u.qualified_name.startswith("Big.")}
     assert big["m0"] == ("Doc 0.", "B0.m0") and big[f"m{n - 1}"] is None  # only the first 16 bases are read
     assert hostile < 3 * plain + 0.5
+
+
+@pytest.mark.parametrize("language, line", [("python", "from a import (\n"), ("typescript", "import { a,\n"),
+                                            ("typescript", "import a" + " " * 30 + "\n"),
+                                            ("java", "import a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t\n")])
+def test_reading_a_files_imports_for_a_base_takes_linear_time(language, line):
+    # A base declared in several files is looked up in the importing file's imports: open brackets that never close
+    # (or an import with no `;`) must not make each line's match run to the end of the file.
+    import time
+
+    from leancode.units import _import_hints
+
+    def seconds(code: str) -> float:
+        began = time.process_time()
+        for _ in range(5):
+            _import_hints(code, language, "Shape")
+        return time.process_time() - began
+
+    plain = seconds("// a comment that imports nothing\n" * 4000)
+    assert seconds(line * 4000) < 3 * plain + 0.5
