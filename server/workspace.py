@@ -346,7 +346,6 @@ class Workspaces:
                         found += [Hit(folder, u, 0.0) for u in overlay.units if u.name == name]
         return found
 
-
     def files_declaring(self, name: str) -> list[tuple[Path, str]]:
         """The indexed files (path, language) whose functions a class, interface or trait called `name` encloses, in
         every folder."""
