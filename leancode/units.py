@@ -911,11 +911,23 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
     return None
 
 
-@lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods (warnings: the first time only)
-def _recent_units(code: str, language: str) -> tuple[Unit, ...]:
+@lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
+def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tuple[str, str], str]]:
+    """A file's units, and {(owner, method): first sentence} of its described declarations without a body (a Rust
+    trait's required methods, a TypeScript interface's signatures): what `member_doc` reads, parsed once per file."""
+    from .docstrings import first_sentence
+
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # another file's syntax errors are not this hover's
-        return tuple(extract_units(code, language))
+        warnings.simplefilter("ignore", ParseWarning)  # another file's syntax errors are not this hover's
+        units = tuple(extract_units(code, language))
+    spec, bodiless = spec_for(language), {}
+    captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
+    for scope in captures.get("s", []):
+        body = scope.child_by_field_name("body")
+        for item in body.named_children if body is not None else ():
+            if item.type in _BODILESS and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
+                bodiless.setdefault((_name(scope, spec), _text(item.child_by_field_name("name"))), sentence)
+    return units, bodiless
 
 
 def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
@@ -925,7 +937,8 @@ def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple
     from .docstrings import first_sentence
 
     separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
-    members = [u for u in _recent_units(code, language) if u.qualified_name.split(".")[-2:-1] == [owner]]
+    units, bodiless = _file_members(code, language)
+    members = [u for u in units if u.qualified_name.split(".")[-2:-1] == [owner]]
     bases = next((u.bases for u in members if u.bases), ())
     for unit in members:
         if unit.name == method:
@@ -933,17 +946,8 @@ def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple
                 return (sentence, f"{owner}{separator}{method}"), bases
             if unit.inherited_doc:
                 return unit.inherited_doc, bases
-    spec = spec_for(language)
-    scopes = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node).get("s", [])
-    for scope in scopes:
-        body = scope.child_by_field_name("body")
-        if body is None or _name(scope, spec) != owner:
-            continue
-        for item in body.named_children:
-            if item.type in _BODILESS and _text(item.child_by_field_name("name")) == method \
-                    and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
-                return (sentence, f"{owner}{separator}{method}"), bases
-    return None, bases
+    sentence = bodiless.get((owner, method))
+    return ((sentence, f"{owner}{separator}{method}") if sentence else None), bases
 
 
 def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[str], Iterable[tuple[Path, str]]],
