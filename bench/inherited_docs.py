@@ -16,12 +16,13 @@ import argparse
 import dataclasses
 import time
 import warnings
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from report import command_line, percentiles, publish
 
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
+from leancode.index_store import IndexedUnit, declaring_files
 from leancode.sources import FileSkipped
 from leancode.units import extract_units, inherited_across_files
 
@@ -34,11 +35,12 @@ def count(root: Path) -> Counter:
     texts = {path: path.read_text("utf-8", "replace")
              for path in sorted(p for p in root.rglob("*") if p.suffix in LANGUAGES and p.is_file())}
     files = {path: extract_units(text, LANGUAGES[path.suffix]) for path, text in texts.items()}
-    declaring: dict[str, set[tuple[Path, str]]] = defaultdict(set)  # as an index maps them (`declaring_files`)
-    for path, units in files.items():
-        for unit in units:
-            for scope in unit.qualified_name.split(".")[:-1]:
-                declaring[scope].add((path, unit.language))
+    declaring = declaring_files(IndexedUnit(path.relative_to(root).as_posix(), u.name, u.qualified_name, u.language,
+                                            u.start_line, u.end_line, "", "")  # as the server's index holds them
+                                for path, units in files.items() for u in units)
+
+    def files_declaring(name: str) -> list[tuple[Path, str]]:
+        return [(root / relative, language) for relative, language in declaring.get(name, ())]
 
     def read(path: Path) -> str:
         if path not in texts:
@@ -57,7 +59,7 @@ def count(root: Path) -> Counter:
                 counts["from " + now.inherited_from] += 1
             elif now.source != DOCUMENTATION and unit.bases:
                 began = time.perf_counter()
-                found = inherited_across_files(unit, path, texts[path], lambda name: declaring.get(name, ()), read)
+                found = inherited_across_files(unit, path, texts[path], files_declaring, read)
                 lookups.append(time.perf_counter() - began)
                 if found is not None:
                     counts["cross-file"] += 1
