@@ -6,7 +6,7 @@ without the documentation they inherit from the method they implement or overrid
 Per repository (every .rs, .java, .go, .ts and .py file under DIR): functions, documented ones, and of the undocumented
 ones those that now show an inherited sentence, split by what they showed before: nothing (a standard method the model
 is never asked about, `units.special_kind`) or the model's line (or its abstention); and those the language server's
-hover adds by looking in the other files of the repository (`units.inherited_across_files`: a supertype declared in one other
+hover adds by looking in the other files of the repository (`inherited.inherited_across_files`: a supertype declared in one other
 file, or of several the one the file's imports name, as the server finds it in its index).
 """
 
@@ -24,7 +24,8 @@ from report import command_line, percentiles, publish
 from leancode.function_summary import DOCUMENTATION, INHERITED, NOT_LEARNED, summarize_units
 from leancode.index_store import IndexedUnit, declaring_files
 from leancode.sources import FileSkipped
-from leancode.units import extract_units, inherited_across_files
+from leancode.inherited import inherited_across_files
+from leancode.units import extract_units
 
 LANGUAGES = {".rs": "rust", ".java": "java", ".py": "python", ".go": "go", ".ts": "typescript"}
 

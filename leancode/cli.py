@@ -293,7 +293,7 @@ def _inheriting_across_files(path: Path, units: list) -> list:
 
     from .index_store import INDEX_DIRNAME, declaring_files, read_snapshot
     from .sources import FileSkipped
-    from .units import inherited_across_files
+    from .inherited import inherited_across_files
 
     if not any(u.docstring is None and u.inherited_doc is None and u.bases for u in units):
         return units

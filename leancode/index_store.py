@@ -192,7 +192,7 @@ def indexed_unit(relative: str, record: dict) -> IndexedUnit:
 
 def declaring_files(units: Iterable[IndexedUnit]) -> dict[str, set[tuple[str, str]]]:
     """Class, interface or trait name -> the (path, language) of the files whose functions it encloses, by their
-    qualified names: where `units.inherited_across_files` finds a supertype declared in another file."""
+    qualified names: where `inherited.inherited_across_files` finds a supertype declared in another file."""
     declaring: dict[str, set[tuple[str, str]]] = {}
     for unit in units:
         for scope in unit.qualified_name.split(".")[:-1]:

@@ -11,20 +11,18 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
-import os
 import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
 import tree_sitter
 from tree_sitter import Node
 
-from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, language_for_path, parse,
-                        parsed_bytes, parser_for, same_family, spec_for)
-from .sources import FileSkipped
+from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parsed_bytes, parser_for,
+                        spec_for)
 
 # Function node types that never make a unit on their own.
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -61,11 +59,12 @@ class Unit:
     # An undocumented method's description from the method it implements or overrides, and that method's name
     # ("Iterator::next", "Shape.area", "sort.Interface.Less"): a base class's in the same file, else a standard trait's,
     # JDK type's, Python class's or Go interface's (what rustdoc, javadoc, `inspect.getdoc` and `go doc` show); the
-    # hover looks in other files too (`inherited_across_files`). Not embedded for search, not mined.
+    # hover looks in other files too (`inherited.inherited_across_files`). Not embedded for search, not mined.
     inherited_doc: tuple[str, str] | None = None
     # A method's class's supertypes as its header names them (`class C(pkg.Base)` -> pkg.Base; Java's extends and
     # implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
-    # (`inherited_across_files`). Empty for functions outside a class and when not looked up (`inherited=False`).
+    # (`inherited.inherited_across_files`). Empty for functions outside a class and when not looked up
+    # (`inherited=False`).
     bases: tuple[str, ...] = ()
 
     @cached_property  # read for the record's code, key and terms
@@ -446,6 +445,12 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     if not as_mined and _HEADER_COMMENT.match(doc):
         return None  # a license header or a bundler's banner: not this function's documentation
     return doc
+
+
+def doc_comment(node: Node, language: str) -> str | None:
+    """The doc comment directly before the declaration `node` of `language` code, as `extract_units` reads a
+    function's (`_doc_comment`): for readers of other declarations, such as Go interfaces."""
+    return _doc_comment(node, spec_for(language))
 
 
 def _doc_attributes(first: Node, siblings: _Siblings) -> list[str]:
@@ -836,7 +841,7 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
         if scope.type not in ("impl_item", "mod_item") and (name := _name(scope, spec)):
             written[name] = None if name in written else _bases(scope, spec, code, offsets)
     # class name -> the classes of its file it names, a bounded number: a method reads at most these
-    bases = {name: list(dict.fromkeys(w for w in map(_last_name, words) if w in written)) if words else []
+    bases = {name: list(dict.fromkeys(w for w in map(last_name, words) if w in written)) if words else []
              for name, words in written.items()}
     if not any(bases.values()):
         return units
@@ -887,7 +892,7 @@ def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffse
             break
     names = (re.sub(r"\s+", "", dotted) for dotted in _DOTTED.findall(header))
     own = _text(scope.child_by_field_name("name"))
-    return tuple(n for n in dict.fromkeys(names) if _last_name(n) not in _HEADER_KEYWORDS and n != own)[:MAX_BASES_READ]
+    return tuple(n for n in dict.fromkeys(names) if last_name(n) not in _HEADER_KEYWORDS and n != own)[:MAX_BASES_READ]
 
 
 _HEADER_KEYWORDS = frozenset({"extends", "implements", "permits", "metaclass", "object", "Object"})
@@ -911,15 +916,11 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
     return None
 
 
-@lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
-def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tuple[str, str], str]]:
-    """A file's units, and {(owner, method): first sentence} of its described declarations without a body (a Rust
-    trait's required methods, a TypeScript interface's signatures): what `member_doc` reads, parsed once per file."""
+def described_declarations(code: str, language: str) -> dict[tuple[str, str], str]:
+    """{(owner, method): first sentence} of a file's described declarations without a body (a Rust trait's required
+    methods, a TypeScript interface's signatures): the methods `extract_units` does not return."""
     from .docstrings import first_sentence
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ParseWarning)  # another file's syntax errors are not this hover's
-        units = tuple(extract_units(code, language))
     spec, bodiless = spec_for(language), {}
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
     for scope in captures.get("s", []):
@@ -927,132 +928,12 @@ def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tupl
         for item in body.named_children if body is not None else ():
             if item.type in _BODILESS and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
                 bodiless.setdefault((_name(scope, spec), _text(item.child_by_field_name("name"))), sentence)
-    return units, bodiless
+    return bodiless
 
 
-def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
-    """In one file's `code`: (first sentence, "Owner.method") of the class, interface or trait `owner`'s `method`,
-    documented there or inheriting a description there (`extract_units`), or a declaration without a body (a Rust
-    trait's required method, a TypeScript interface's signature) with a doc comment; and `owner`'s supertypes."""
-    from .docstrings import first_sentence
-
-    separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
-    units, bodiless = _file_members(code, language)
-    members = [u for u in units if u.qualified_name.split(".")[-2:-1] == [owner]]
-    bases = next((u.bases for u in members if u.bases), ())
-    for unit in members:
-        if unit.name == method:
-            if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
-                return (sentence, f"{owner}{separator}{method}"), bases
-            if unit.inherited_doc:
-                return unit.inherited_doc, bases
-    sentence = bodiless.get((owner, method))
-    return ((sentence, f"{owner}{separator}{method}") if sentence else None), bases
-
-
-def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[str], Iterable[tuple[Path, str]]],
-                           read: Callable[[Path], str]) -> tuple[str, str] | None:
-    """(first sentence, "Base.method") of the nearest documented method an undocumented `unit` (of the file `path`
-    holding `code`) overrides or implements in a supertype declared in another file, breadth first up `Unit.bases`
-    (what `_inherit_in_file` does within one file). `files(name)`: the (path, language) of the files whose functions a
-    class, interface or trait so named encloses (an index's `declaring_files`); of several, the one the file's
-    imports name (`_declaring_file`), else none. `read(path)`: a file's text (FileSkipped: not read). At most
-    MAX_BASES_READ files are read."""
-    own = unit.qualified_name.split(".")[-2:-1]
-    queue, seen, read_count = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, 0
-    while queue and read_count < MAX_BASES_READ:
-        written, near, near_code = queue.pop(0)
-        name = _last_name(written)
-        candidates = sorted({(file, other) for file, other in files(name) if same_family(other, unit.language)})
-        chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
-            else _imported_file(written, near, near_code, unit.language)
-        if chosen is None:
-            continue
-        try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
-            base_code = near_code if chosen[0] == near else read(chosen[0])
-        except FileSkipped:
-            continue
-        read_count += 1
-        found, more = member_doc(base_code, chosen[1], name, unit.name)
-        if found:
-            return found
-        queue += [(b, chosen[0], base_code) for b in more if b not in seen]
-        seen.update(more)
-    return None
-
-
-def _last_name(written: str) -> str:
+def last_name(written: str) -> str:
     """`JCTree.Visitor` -> Visitor, `fmt::Display` -> Display."""
     return re.split(r"\.|::", written)[-1]
-
-
-def _declaring_file(written: str, near: Path, code: str, language: str,
-                    candidates: list[tuple[Path, str]]) -> tuple[Path, str] | None:
-    """Of the files declaring a type named as `written` in the file `near` (`code`), the one meant: the only one, else
-    `near` itself, else the one its imports name (Java `import a.b.Shape;` or a class of its package, Python `from a.b
-    import Shape`, JavaScript/TypeScript `import { Shape } from "./shapes"`), else None."""
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    if (here := next((c for c in candidates if c[0] == near), None)) is not None:
-        return here  # declared beside the class that names it
-    hints = _import_hints(code, language, written.split(".")[0])
-    if language == "python" and "." in written:  # `class Nightly(tasks.Step)`: tasks.py
-        module = written.rsplit(".", 1)[0].replace(".", "/")
-        hints += [module + ".py", module + "/__init__.py"]
-    folder = os.path.dirname(os.fspath(near))
-    relative = {os.path.normpath(os.path.join(folder, hint)) for hint in hints if hint.startswith(".")}
-    named = [c for c in candidates if os.path.normpath(os.fspath(c[0])) in relative
-             or any(c[0].as_posix().endswith("/" + hint) for hint in hints if not hint.startswith("."))]
-    if len(named) == 1:
-        return named[0]
-    same_package = [c for c in candidates if os.path.dirname(os.fspath(c[0])) == folder]
-    return same_package[0] if not named and language == "java" and len(same_package) == 1 else None
-
-
-def _imported_file(written: str, near: Path, code: str, language: str) -> tuple[Path, str] | None:
-    """The file a relative import of `code` brings `written` from, where the index knows no file declaring it: one of
-    declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`). The caller's `read`
-    refuses one outside the workspace."""
-    folder = os.path.dirname(os.fspath(near))
-    for hint in _import_hints(code, language, written.split(".")[0]):
-        file = Path(os.path.normpath(os.path.join(folder, hint)))
-        other = language_for_path(file.name) if hint.startswith(".") else None
-        if other is not None and same_family(other, language) and os.path.isfile(file):
-            return file, other
-    return None
-
-
-_JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")
-MAX_IMPORTS_READ = 64_000  # characters of a file read for its imports
-
-
-def _import_hints(code: str, language: str, name: str) -> list[str]:
-    """Paths (ending in a file name; "./" or "../" ones relative to the importing file's folder) of the files whose
-    import in `code` brings in `name`."""
-    head, word, hints = code[:MAX_IMPORTS_READ], re.escape(name), []
-    if not name:
-        return hints
-    if language == "java":  # `import a.b.Name;`, `import a.b.Name.Inner;`, `import a.b.*;`
-        for dotted in re.findall(r"^[^\S\n]*import[^\S\n]+(?:static[^\S\n]+)?([\w.*]+)[^\S\n]*;", head, re.M):
-            parts = dotted.removesuffix(".*").split(".") + ([name] if dotted.endswith(".*") else [])
-            if name in parts:
-                parts = parts[:parts.index(name) + 1]  # the class's file, or its outer class's: `a.b.JCTree.Visitor`
-                hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1)
-                          if parts[end - 1][:1].isupper()]
-    elif language == "python":  # `from a.b import Name`, `from . import Name`, `from .shapes import (X, Name)`
-        # `[^()]`: an open bracket that never closes ends at the next one, not at the end of the file
-        for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
-                                              r"(\([^()]*\)?|[^\n]*)", head, re.M):
-            if re.search(rf"\b{word}\b", names):
-                folder = "./" + "../" * (len(dots) - 1) if dots else ""
-                stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
-                hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
-    elif language in _JS:  # `import { Name } from "./shapes"`, `import Base, { type Name as N } from "../types.js"`
-        for default, names, module in re.findall(r"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(\{[^{}]*\}\s*)?"
-                                                 r"from\s+['\"](\.{1,2}/[^'\"]+)['\"]", head):
-            if default == name or re.search(rf"(?<![\w$]){word}(?![\w$])", names):
-                hints += [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES]
-    return hints
 
 
 def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from leancode.docstrings import first_sentence
 from leancode.languages import parse
-from leancode.units import STANDARD_DOCS_PATH, declaration_at, extract_units, go_method_shape
+from leancode.units import STANDARD_DOCS_PATH, declaration_at, doc_comment, extract_units, go_method_shape
 
 RUST_CRATES = ("core", "alloc", "std")
 GO_PACKAGES = ("io", "sort", "net/http", "encoding", "flag", "database/sql", "database/sql/driver", "hash", "image",
@@ -156,14 +156,6 @@ def _go_interfaces(code: str, package: str):
     of a file."""
     qualifier = package.rsplit("/", 1)[-1] + "."
 
-    def comments_before(node) -> str:
-        lines, previous = [], node.prev_named_sibling
-        row = node.start_point.row
-        while previous is not None and previous.type == "comment" and previous.end_point.row == row - 1:
-            lines.append(previous.text.decode().removeprefix("//").removeprefix(" "))
-            row, previous = previous.start_point.row, previous.prev_named_sibling
-        return "\n".join(reversed(lines))
-
     for declaration in parse(code, "go").root_node.named_children:
         if declaration.type != "type_declaration":
             continue
@@ -172,14 +164,14 @@ def _go_interfaces(code: str, package: str):
             if spec.type != "type_spec" or body is None or body.type != "interface_type" or name is None \
                     or not name.text.decode()[:1].isupper():
                 continue
-            paragraphs = comments_before(declaration).split("\n\n")
+            paragraphs = (doc_comment(declaration, "go") or "").split("\n\n")
             shapes, described = [], {}
             for element in body.named_children:
                 if element.type != "method_elem":
                     continue
                 method = element.child_by_field_name("name").text.decode()
                 shapes.append(shape := go_method_shape(element, qualifier))
-                text = comments_before(element) or next((p for p in paragraphs if p.startswith(method + " ")), "")
+                text = doc_comment(element, "go") or next((p for p in paragraphs if p.startswith(method + " ")), "")
                 sentence = first_sentence(text, "go") if text else ""
                 if sentence.startswith(method + " ") and not _FOR_IMPLEMENTERS.search(sentence) \
                         and not re.match(rf"{method} (should|must|may|can)\b", sentence):

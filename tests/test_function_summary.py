@@ -19,7 +19,8 @@ from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATE
                                        NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, summary_input, summary_lead)
-from leancode.units import extract_units, inherited_across_files, overload_stub, special_kind
+from leancode.inherited import inherited_across_files
+from leancode.units import extract_units, overload_stub, special_kind
 from snippets import SNIPPETS, UNDOCUMENTED_TS
 
 UNDOCUMENTED = '''\

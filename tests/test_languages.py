@@ -901,7 +901,7 @@ def test_reading_a_files_imports_for_a_base_takes_linear_time(language, line):
     # (or an import with no `;`) must not make each line's match run to the end of the file.
     import time
 
-    from leancode.units import _import_hints
+    from leancode.inherited import _import_hints
 
     def seconds(code: str) -> float:
         began = time.process_time()

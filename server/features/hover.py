@@ -20,7 +20,8 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
 from leancode.languages import call_arguments, in_comment_or_string, same_family
-from leancode.units import Unit, inherited_across_files
+from leancode.inherited import inherited_across_files
+from leancode.units import Unit
 
 from .. import hover
 from ..buffers import lsp_lines

@@ -1,0 +1,147 @@
+"""Documentation inherited across files: an undocumented method takes the description of the method it overrides or
+implements in a supertype declared in another file of the workspace (`inherited_across_files`).
+
+Within one file, and from the standard library's types, `units.extract_units` already does this; here the bases a
+class names (`Unit.bases`) are looked up in the files an index says declare them, the file meant chosen by the
+importing file's imports (`_declaring_file`), never by guess.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .docstrings import first_sentence
+from .languages import ParseWarning, language_for_path, same_family
+from .sources import FileSkipped
+from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name
+
+
+@lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
+def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tuple[str, str], str]]:
+    """A file's units and its described declarations without a body: what `member_doc` reads, parsed once per file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)  # another file's syntax errors are not this hover's
+        return tuple(extract_units(code, language)), described_declarations(code, language)
+
+
+def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
+    """In one file's `code`: (first sentence, "Owner.method") of the class, interface or trait `owner`'s `method`,
+    documented there or inheriting a description there (`extract_units`), or a declaration without a body (a Rust
+    trait's required method, a TypeScript interface's signature) with a doc comment; and `owner`'s supertypes."""
+    separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
+    units, bodiless = _file_members(code, language)
+    members = [u for u in units if u.qualified_name.split(".")[-2:-1] == [owner]]
+    bases = next((u.bases for u in members if u.bases), ())
+    for unit in members:
+        if unit.name == method:
+            if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
+                return (sentence, f"{owner}{separator}{method}"), bases
+            if unit.inherited_doc:
+                return unit.inherited_doc, bases
+    sentence = bodiless.get((owner, method))
+    return ((sentence, f"{owner}{separator}{method}") if sentence else None), bases
+
+
+def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[str], Iterable[tuple[Path, str]]],
+                           read: Callable[[Path], str]) -> tuple[str, str] | None:
+    """(first sentence, "Base.method") of the nearest documented method an undocumented `unit` (of the file `path`
+    holding `code`) overrides or implements in a supertype declared in another file, breadth first up `Unit.bases`
+    (what `_inherit_in_file` does within one file). `files(name)`: the (path, language) of the files whose functions a
+    class, interface or trait so named encloses (an index's `declaring_files`); of several, the one the file's
+    imports name (`_declaring_file`), else none. `read(path)`: a file's text (FileSkipped: not read). At most
+    MAX_BASES_READ files are read."""
+    own = unit.qualified_name.split(".")[-2:-1]
+    queue, seen, read_count = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, 0
+    while queue and read_count < MAX_BASES_READ:
+        written, near, near_code = queue.pop(0)
+        name = last_name(written)
+        candidates = sorted({(file, other) for file, other in files(name) if same_family(other, unit.language)})
+        chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
+            else _imported_file(written, near, near_code, unit.language)
+        if chosen is None:
+            continue
+        try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
+            base_code = near_code if chosen[0] == near else read(chosen[0])
+        except FileSkipped:
+            continue
+        read_count += 1
+        found, more = member_doc(base_code, chosen[1], name, unit.name)
+        if found:
+            return found
+        queue += [(b, chosen[0], base_code) for b in more if b not in seen]
+        seen.update(more)
+    return None
+
+
+def _declaring_file(written: str, near: Path, code: str, language: str,
+                    candidates: list[tuple[Path, str]]) -> tuple[Path, str] | None:
+    """Of the files declaring a type named as `written` in the file `near` (`code`), the one meant: the only one, else
+    `near` itself, else the one its imports name (Java `import a.b.Shape;` or a class of its package, Python `from a.b
+    import Shape`, JavaScript/TypeScript `import { Shape } from "./shapes"`), else None."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    if (here := next((c for c in candidates if c[0] == near), None)) is not None:
+        return here  # declared beside the class that names it
+    hints = _import_hints(code, language, written.split(".")[0])
+    if language == "python" and "." in written:  # `class Nightly(tasks.Step)`: tasks.py
+        module = written.rsplit(".", 1)[0].replace(".", "/")
+        hints += [module + ".py", module + "/__init__.py"]
+    folder = os.path.dirname(os.fspath(near))
+    relative = {os.path.normpath(os.path.join(folder, hint)) for hint in hints if hint.startswith(".")}
+    named = [c for c in candidates if os.path.normpath(os.fspath(c[0])) in relative
+             or any(c[0].as_posix().endswith("/" + hint) for hint in hints if not hint.startswith("."))]
+    if len(named) == 1:
+        return named[0]
+    same_package = [c for c in candidates if os.path.dirname(os.fspath(c[0])) == folder]
+    return same_package[0] if not named and language == "java" and len(same_package) == 1 else None
+
+
+def _imported_file(written: str, near: Path, code: str, language: str) -> tuple[Path, str] | None:
+    """The file a relative import of `code` brings `written` from, where the index knows no file declaring it: one of
+    declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`). The caller's `read`
+    refuses one outside the workspace."""
+    folder = os.path.dirname(os.fspath(near))
+    for hint in _import_hints(code, language, written.split(".")[0]):
+        file = Path(os.path.normpath(os.path.join(folder, hint)))
+        other = language_for_path(file.name) if hint.startswith(".") else None
+        if other is not None and same_family(other, language) and os.path.isfile(file):
+            return file, other
+    return None
+
+
+_JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")
+MAX_IMPORTS_READ = 64_000  # characters of a file read for its imports
+
+
+def _import_hints(code: str, language: str, name: str) -> list[str]:
+    """Paths (ending in a file name; "./" or "../" ones relative to the importing file's folder) of the files whose
+    import in `code` brings in `name`."""
+    head, word, hints = code[:MAX_IMPORTS_READ], re.escape(name), []
+    if not name:
+        return hints
+    if language == "java":  # `import a.b.Name;`, `import a.b.Name.Inner;`, `import a.b.*;`
+        for dotted in re.findall(r"^[^\S\n]*import[^\S\n]+(?:static[^\S\n]+)?([\w.*]+)[^\S\n]*;", head, re.M):
+            parts = dotted.removesuffix(".*").split(".") + ([name] if dotted.endswith(".*") else [])
+            if name in parts:
+                parts = parts[:parts.index(name) + 1]  # the class's file, or its outer class's: `a.b.JCTree.Visitor`
+                hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1)
+                          if parts[end - 1][:1].isupper()]
+    elif language == "python":  # `from a.b import Name`, `from . import Name`, `from .shapes import (X, Name)`
+        # `[^()]`: an open bracket that never closes ends at the next one, not at the end of the file
+        for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
+                                              r"(\([^()]*\)?|[^\n]*)", head, re.M):
+            if re.search(rf"\b{word}\b", names):
+                folder = "./" + "../" * (len(dots) - 1) if dots else ""
+                stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
+                hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
+    elif same_family(language, "javascript"):  # `import { Name } from "./a"`, `import B, { type N as M } from "../b"`
+        for default, names, module in re.findall(r"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(\{[^{}]*\}\s*)?"
+                                                 r"from\s+['\"](\.{1,2}/[^'\"]+)['\"]", head):
+            if default == name or re.search(rf"(?<![\w$]){word}(?![\w$])", names):
+                hints += [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES]
+    return hints
