@@ -355,6 +355,17 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
+def _json_line(record: dict) -> str:
+    """`record` as one JSON line, non-ASCII text as itself; where text no UTF-8 can hold is in it (a lone surrogate,
+    which a JSON string may spell `\\ud800`), all escaped instead, so the line is written and nothing is lost."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line + "\n"
+
+
 def _simplify_batch(args: argparse.Namespace) -> int:
     failures = 0
     if args.input != "-" and args.output not in (None, "-") and _same_file(args.input, args.output):
@@ -382,17 +393,19 @@ def _simplify_batch(args: argparse.Namespace) -> int:
                 if language is None:
                     raise ValueError("no language: add a 'language' field or pass --language")
                 result = _simplify_one(code, language, args)
-            except (ValueError, KeyError, TypeError, UnsupportedLanguageError) as error:
+            except Exception as error:  # one line's failure, whatever it is, is that line's: the batch goes on
                 failures += 1
-                print(f"leancode: line {number}: {error}; written with an 'error' field and the input line",
+                told = error if isinstance(error, (ValueError, KeyError, TypeError, UnsupportedLanguageError)) \
+                    else f"{type(error).__name__}: {error}"
+                print(f"leancode: line {number}: {told}; written with an 'error' field and the input line",
                       file=sys.stderr)
                 out = {"idx": record.get("idx") if isinstance(record, dict) else None, "line": number,
-                       "error": str(error), "input": line.rstrip("\n")}
+                       "error": str(told), "input": line.rstrip("\n")}
             else:
                 out = {"idx": record.get("idx"), "code": result.code, "tokens": [t.text for t in result.tokens],
                        "kept": result.kept, "model_tokens": result.model_tokens,
                        "model_tokens_kept": result.model_tokens_kept}
-            sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+            sink.write(_json_line(out))
     if failures:
         print(f"leancode: {failures} line(s) could not be simplified", file=sys.stderr)
     return 1 if failures else 0
@@ -501,7 +514,7 @@ def _index(args: argparse.Namespace) -> int:
     enclosing = None if args.index_dir else _enclosing_index(root.resolve())
     if enclosing is not None:  # one index per repository, as `leancode search` finds it from any folder inside
         outer = _open_index(args, enclosing)
-        stats = outer.update(progress=True)
+        stats = _update(outer, progress=True)
         within = root.resolve().relative_to(enclosing).parts
         if not any(Path(path).parts == within[:len(Path(path).parts)] for path, _ in stats.skipped_paths):
             print(f"leancode: {root} is inside the repository indexed at {enclosing}: updated that index "
@@ -509,7 +522,7 @@ def _index(args: argparse.Namespace) -> int:
             index = outer
     if index is None:  # no index around it, or one that leaves this folder out (ignored, vendored)
         index = _open_index(args, root)
-        stats = index.update(progress=True)
+        stats = _update(index, progress=True)
     # Files a user may not expect to be left out, by name (ignored, vendored and generated ones only counted).
     unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in NAMED_SKIPS]
     if args.json:
@@ -526,6 +539,16 @@ def _index(args: argparse.Namespace) -> int:
         more = f", and {len(unexpected) - 10} more (--json lists all)" if len(unexpected) > 10 else ""
         print(f"leancode: files skipped: {named}{more}", file=sys.stderr)
     return 0
+
+
+def _update(index, **options):
+    """`index.update(**options)`; where the index cannot be written, the error says how to keep it elsewhere."""
+    from .index import IndexNotWritable
+
+    try:
+        return index.update(**options)
+    except IndexNotWritable as error:
+        raise IndexNotWritable(f"{error}: --index-dir DIR keeps it on a writable disk") from error
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -560,7 +583,7 @@ def _search(args: argparse.Namespace) -> int:
 def _search_repository(args: argparse.Namespace, root: Path, within: str | None) -> tuple[list, float | None]:
     """(hits of the repository's index, brought up to date unless --no-update; the time the index was written when
     --no-update, else None)."""
-    from .index import written_at
+    from .index import IndexNotWritable, written_at
     from .search import search
 
     index = _open_index(args, root)
@@ -571,9 +594,14 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
         if index.unusable is None:  # else the warning said why it is rebuilt
             print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
                   file=sys.stderr)
-        index.update(progress=not args.json)
+        _update(index, progress=not args.json)
     elif args.update is not False:
-        index.update(progress=not args.json)
+        try:
+            index.update(progress=not args.json)
+        except IndexNotWritable as error:  # a read-only checkout: its index is searched as it was written
+            print(f"leancode: {printable(str(error))}: searching it as it was last written (--index-dir DIR keeps "
+                  "an index elsewhere)", file=sys.stderr)
+            args.update = False
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
     # With --no-update a file may have changed since the index was written (after an update, only deleted since).

@@ -18,6 +18,7 @@ parsed is skipped with a warning naming it; the rest is indexed.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -54,6 +55,11 @@ EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
 # `leancode index` names as files a user may not expect to be left out.
 _WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep", IGNORES_UNREAD})
 NAMED_SKIPS = _WARN_REASONS | {"binary", "too large", "symlink", "not a regular file"}
+
+
+class IndexNotWritable(OSError):
+    """The index directory cannot be created or written (a read-only checkout, no permission); an index already
+    there can still be read."""
 
 
 @dataclass
@@ -132,17 +138,22 @@ class RepositoryIndex:
         Nothing is written through a symlink: the directory, and everything in it, must be real (else
         UnsafeIndexDir), so a repository that ships `.leancode` (or links in it) cannot redirect our writes.
         """
-        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
-        safe_mkdir(self.index_dir)
-        refuse_symlinks(self.index_dir)
-        with FileLock(str(self.index_dir / "create.lock"), mode=0o600):
-            try:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-                with open(os.open(self.index_dir / ".gitignore", flags, 0o600), "w") as handle:
-                    handle.write("# written by leancode: the index is not for version control\n*\n")
-            except FileExistsError:
-                pass
-            safe_mkdir(self.index_dir / "cache")
+        try:
+            self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+            safe_mkdir(self.index_dir)
+            refuse_symlinks(self.index_dir)
+            with FileLock(str(self.index_dir / "create.lock"), mode=0o600):
+                try:
+                    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                    with open(os.open(self.index_dir / ".gitignore", flags, 0o600), "w") as handle:
+                        handle.write("# written by leancode: the index is not for version control\n*\n")
+                except FileExistsError:
+                    pass
+                safe_mkdir(self.index_dir / "cache")
+        except OSError as error:
+            if isinstance(error, UnsafeIndexDir) or error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            raise IndexNotWritable(f"the index {self.index_dir} cannot be written ({error.strerror})") from error
 
     # -- reading -----------------------------------------------------------------------------
 

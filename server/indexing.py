@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from lsprotocol import types
 
+from leancode.index import IndexNotWritable
+
 from .workspace import FileSkipped, Workspaces
 
 logger = logging.getLogger(__name__)
@@ -161,7 +163,11 @@ def index_folders(state: Workspaces, report: Report, end: Callable[[str], None],
             report("loading", 0, None)
             if not folder.ready:
                 state.load(folder)  # serve the snapshot on disk (CLI's, or ours) at once
-            stats = state.update(folder, report)
+            try:
+                stats = state.update(folder, report)
+            except IndexNotWritable as error:  # a read-only checkout: its snapshot, if any, is served as it is
+                log(f"leancode: {error}: serving it as last written" if folder.ready else f"leancode: {error}")
+                continue
             log(f"leancode: indexed {folder.root}: {stats.units} functions in {stats.files} files "
                 f"({stats.embedded} embedded, {stats.reused} reused) in {stats.seconds:.1f} s; "
                 f"skipped: {stats.skipped or 'none'}")

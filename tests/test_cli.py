@@ -68,6 +68,19 @@ def test_batch_mode(tmp_path):
         assert result["model_tokens"] - result["model_tokens_kept"] >= round(0.3 * result["model_tokens"])
 
 
+def test_batch_writes_a_lone_surrogate_escaped_and_goes_on(tmp_path):
+    # Half a UTF-16 pair is valid in a JSON string but UTF-8 cannot write it: the line used to end the whole batch.
+    code = "def f(x):\n    return '\ud800' + x\n"
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"idx": i, "code": c, "language": "python"}) + "\n"
+                              for i, c in enumerate([code, "def g():\n    return 'é'\n"])))
+    done = run("simplify", "--input", str(source), "--output", str(tmp_path / "out.jsonl"), "--ratio", "0")
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "out.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["code"] for line in lines] == [code, "def g():\n    return 'é'\n"]
+    assert "\\ud800" in lines[0] and "é" in lines[1]  # escaped only where UTF-8 cannot hold the text
+
+
 def test_errors_are_clear(tmp_path):
     binary = tmp_path / "blob.py"
     binary.write_bytes(b"\x00\x01\x02" * 100)
@@ -130,6 +143,28 @@ def test_search_without_update_needs_an_index(tmp_path, capsys):
     (tmp_path / "m.py").write_text("def f():\n    return 1\n")
     assert main(["search", "one", "--path", str(tmp_path), "--no-update"]) == 2
     assert "no index of" in capsys.readouterr().err and not (tmp_path / ".leancode").exists()
+
+
+def test_a_read_only_checkout_is_searched_as_indexed_and_indexing_it_says_where_else(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import leancode.index
+
+    (tmp_path / "m.py").write_text("def escape_html(text):\n    return text.replace('<', '&lt;')\n")
+    assert main(["index", str(tmp_path)]) == 0
+    (tmp_path / "m.py").write_text("def escape_html(text):\n    return text.replace('>', '&gt;')\n")
+
+    def read_only(path):  # what a read-only mount answers (a test as root cannot be refused by permissions)
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(leancode.index, "safe_mkdir", read_only)
+    capsys.readouterr()
+    assert main(["search", "escape html", "--path", str(tmp_path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert [(h["name"], h["stale"]) for h in json.loads(captured.out)] == [("escape_html", "changed")]
+    assert "cannot be written (Read-only file system): searching it as it was last written" in captured.err
+    assert main(["index", str(tmp_path)]) == 2
+    assert "cannot be written (Read-only file system): --index-dir DIR" in capsys.readouterr().err
 
 
 def test_a_method_is_printed_as_its_own_text_and_found_by_its_tail(tmp_path, capsys):

@@ -40,3 +40,34 @@ def test_a_workspace_that_failed_to_open_is_told_as_failed_not_as_starting():
     ls._job_failed(("open",), OSError("no model at /tmp/no-model"))
     ls.index_all()  # posted after the open: no folder opened, nothing to index
     assert ls.index_status.news(every=0) == "failed (OSError: no model at /tmp/no-model)"
+
+
+def test_a_read_only_folder_keeps_its_snapshot_and_the_next_folder_is_still_indexed(tmp_path, monkeypatch):
+    import errno
+
+    import leancode.index
+    from leancode.index import RepositoryIndex
+    from leancode.server.indexing import index_folders
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    locked, other = tmp_path / "locked", tmp_path / "other"
+    for folder, name in ((locked, "escape_html"), (other, "strip_tags")):
+        folder.mkdir()
+        (folder / "m.py").write_text(f"def {name}(text):\n    return text\n")
+    state = Workspaces(parse_settings({})[0])
+    RepositoryIndex(locked, state.encoder).update(progress=False)  # indexed before the checkout went read-only
+    folders = [state.add_folder(locked), state.add_folder(other)]
+    writable = leancode.index.safe_mkdir
+
+    def read_only(path):  # what a read-only mount answers (a test as root cannot be refused by permissions)
+        if locked in path.parents or path == locked:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        writable(path)
+
+    monkeypatch.setattr(leancode.index, "safe_mkdir", read_only)
+    logged, ended = [], []
+    index_folders(state, lambda *progress: None, ended.append, logged.append)
+    assert any("cannot be written (Read-only file system): serving it as last written" in line for line in logged)
+    assert ended == ["2 distinct functions indexed"] and all(folder.ready for folder in folders)
+    assert {hit.unit.name for hit in state.search("escape html tags", 5)} == {"escape_html", "strip_tags"}
