@@ -27,7 +27,10 @@ DIM, RESET = "\x1b[2m", "\x1b[0m"
 
 
 def _ratio(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ratio must be a number between 0 and 1, got {text!r}") from None
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"ratio must be between 0 and 1, got {text}")
     return value
@@ -36,18 +39,25 @@ def _ratio(text: str) -> float:
 DEFAULT = "default"
 
 
-def _search_ratio(text: str) -> float | str:
-    """A ratio to embed at (below 1: removing every token leaves nothing to embed), or "default"."""
-    if text == DEFAULT:
-        return DEFAULT
+def _model_ratio(text: str) -> float:
+    """A ratio of the tokens a model reads to remove: below 1, as removing every token leaves it nothing to read."""
     value = _ratio(text)
     if value == 1:
-        raise argparse.ArgumentTypeError("ratio 1 removes every token, leaving nothing to embed; give less than 1")
+        raise argparse.ArgumentTypeError("ratio 1 removes every token, leaving the model nothing to read; give less "
+                                         "than 1")
     return value
 
 
+def _search_ratio(text: str) -> float | str:
+    """A ratio to embed at, or "default"."""
+    return DEFAULT if text == DEFAULT else _model_ratio(text)
+
+
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
     return value
@@ -98,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Rank the repository's functions for QUERY (the index is brought up "
                                            "to date first unless --no-update).")
     find.add_argument("query")
+    find.add_argument("where", nargs="?", metavar="PATH", help="the same as --path")
     find.add_argument("--path", default=".",
                       help="repository, or a folder or file inside one to search only there (default: .)")
     find.add_argument("--top", type=int, default=10, help="how many results (10)")
@@ -124,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--model", help="summarizer directory (default: the shipped one)")
     summ.add_argument("--method", choices=METHODS, default=SUMMARY_METHOD,
                       help=f"simplification before summarizing (default {SUMMARY_METHOD})")
-    summ.add_argument("--ratio", type=_ratio, default=SUMMARY_RATIO,
+    summ.add_argument("--ratio", type=_model_ratio, default=SUMMARY_RATIO,
                       help=f"fraction of model tokens removed (default {SUMMARY_RATIO})")
     summ.add_argument("--beams", type=_positive, default=1, help="beam search width (default 1: greedy)")
     summ.add_argument("--runtime", choices=RUNTIMES, default=DEFAULT_RUNTIME,
@@ -509,7 +520,8 @@ def _index(args: argparse.Namespace) -> int:
         raise ValueError("several repositories need --store lance (or --engine ray) and --index-dir DIR; "
                          "or index each on its own: leancode index REPO")
     if not root.is_dir():
-        raise NotADirectoryError(f"{root} is not a directory")
+        raise (NotADirectoryError if root.exists() else FileNotFoundError)(
+            f"{root} {'is not a directory' if root.exists() else 'does not exist'}")
     index = None
     enclosing = None if args.index_dir else _enclosing_index(root.resolve())
     if enclosing is not None:  # one index per repository, as `leancode search` finds it from any folder inside
@@ -552,6 +564,10 @@ def _update(index, **options):
 
 
 def _search(args: argparse.Namespace) -> int:
+    if args.where is not None:  # `leancode search QUERY PATH`, as `leancode index PATH` takes it
+        if args.path != ".":
+            raise ValueError(f"two places to search ({args.where} and --path {args.path}): give one")
+        args.path = args.where
     if args.top < 1:
         raise ValueError("--top must be at least 1")
     if not args.query.strip():

@@ -28,7 +28,7 @@ from .docstrings import first_sentence, returns_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Generated, Summarizer, summary_input, summary_lead
 from .tokens import COMMENT, lex
-from .units import Unit, header, overload_stub, special_kind
+from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, ABSTAINED, NO_MODEL = "generated", "abstained", "no model"
@@ -88,7 +88,8 @@ def signature(unit: Unit) -> str:
     head = header(unit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)
-        comments = [t for t in lex(unit.code, unit.language) if t.kind == COMMENT and t.start < len(head)]
+        code = unit.code[:max(len(head) + 1, MAX_UNIT_CHARS)]  # what a huge body holds is not the head's
+        comments = [t for t in lex(code, unit.language) if t.kind == COMMENT and t.start < len(head)]
     kept, at = [], 0  # the head with each comment's characters as spaces (one piece a comment: not a copy each)
     for token in comments:
         kept += [head[at:token.start], " " * (min(token.end, len(head)) - token.start)]
@@ -110,7 +111,7 @@ def empty_body(unit: Unit) -> str | None:
     NotImplementedError`, `todo!()`, `unimplemented!()`, `throw new UnsupportedOperationException()`,
     `panic("not implemented")`); else None. A body-less declaration, an abstract or interface method, is neither:
     its signature is what there is to read. The body is lexed once for both."""
-    if not unit.body.strip():
+    if not unit.body.strip() or len(unit.body) > MAX_UNIT_CHARS:  # a body that long does something
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)

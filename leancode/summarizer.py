@@ -262,13 +262,15 @@ def summary_lead(code: str, language: str, name: str | None = None) -> str | Non
 
 
 def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:
-    """What the summarizer reads of a unit (leancode.units.Unit): its code without the docstring, simplified."""
+    """What the summarizer reads of a unit (leancode.units.Unit): its code without the docstring, at most
+    MAX_UNIT_CHARS of it as the index embeds (the model reads far less), simplified."""
     from .simplify import simplify
     from .tokens import ParseWarning
+    from .units import MAX_UNIT_CHARS
 
     with warnings.catch_warnings():  # a method read alone may not parse (`push(x) {...}` outside its class); the
         warnings.simplefilter("ignore", ParseWarning)  # file's own syntax errors were told when it was parsed
-        return simplify(unit.code_without_docstring, unit.language, ratio=ratio, method=method,
+        return simplify(unit.code_without_docstring[:MAX_UNIT_CHARS], unit.language, ratio=ratio, method=method,
                         task="summarize").code
 
 
@@ -389,6 +391,8 @@ class Summarizer:
             if not Path(path).expanduser().is_dir() and not _in_hub_cache(path):
                 raise ValueError(f"{path}: no such model directory (nor a model in the Hugging Face cache); "
                                  "LeanCode loads models from local directories only")
+            if Path(path).expanduser().is_dir() and not (Path(path).expanduser() / "config.json").is_file():
+                raise ValueError(f"{path}: not a model directory (no config.json); give a summarizer directory")
             self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(path, local_files_only=True).eval()
             self.manifest = {"kind": "Hugging Face seq2seq model", "model": path}

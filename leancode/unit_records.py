@@ -15,7 +15,7 @@ from .index_store import valid_unit
 from .languages import ParseWarning
 from .search import gated_test_code, unit_terms
 from .sources import sha256
-from .units import extract_units, marked_test, preview
+from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
 
 # Bump when the per-file unit records change (5: `test` marks Rust `#[cfg(test)]` code, small minified files are
 # skipped; 6-7: a doc comment's first sentence is embedded with the code; 8: a file that is not UTF-8 is read as
@@ -26,7 +26,6 @@ from .units import extract_units, marked_test, preview
 # 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`;
 # 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines).
 PARSE_VERSION = 13
-MAX_UNIT_CHARS = 8000  # code stored (and embedded) per function: nested functions cannot blow up the cache
 
 
 def unit_key(code: str, language: str) -> str:

@@ -36,6 +36,7 @@ _JS = ("javascript", "typescript", "tsx")
 # Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
 # function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
 MAX_NESTING = 32
+MAX_UNIT_CHARS = 8000  # code read per function by the index and the summarizer: one huge function costs no more
 _LINE_COMMENT = {"rust": "///"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
 # Statements around a declaration; its doc comment stands before them.
 _WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration",

@@ -137,6 +137,20 @@ def test_clear_errors_for_directories_empty_queries_and_bad_numbers(tmp_path, ca
     with pytest.raises(SystemExit):
         main(["summarize", str(tmp_path / "m.py"), "--beams", "0"])
     assert "--beams: must be at least 1" in capsys.readouterr().err
+    for command, bad, told in ((["summarize", "m.py"], "1", "leaving the model nothing to read"),
+                               (["search", "x"], "abc", "ratio must be a number between 0 and 1, got 'abc'")):
+        with pytest.raises(SystemExit):
+            main([*command, "--ratio", bad])
+        assert told in capsys.readouterr().err
+    assert main(["search", "x", str(tmp_path / "missing")]) == 2  # the folder as `leancode index` takes it
+    assert main(["search", "x", str(tmp_path), "--path", str(tmp_path / "sub")]) == 2
+    assert main(["index", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("missing does not exist") == 2 and "two places to search" in err
+    (tmp_path / "model").mkdir()
+    (tmp_path / "m.py").write_text("def f(x):\n    return x * 2\n")  # undocumented: the model is loaded
+    assert main(["summarize", str(tmp_path / "m.py"), "--model", str(tmp_path / "model")]) == 2
+    assert "not a model directory (no config.json)" in capsys.readouterr().err
 
 
 def test_search_without_update_needs_an_index(tmp_path, capsys):

@@ -864,6 +864,19 @@ def test_hostile_signatures_and_bodies_are_read_in_linear_time():
     assert time.process_time() - began < 5
 
 
+def test_a_huge_function_is_read_for_its_summary_as_the_index_reads_it():
+    # One generated 300 KB function made `leancode summarize` (and a hover) lex and simplify all of it, 30 s, for a
+    # model that reads 256 pieces: at most MAX_UNIT_CHARS of it are read, as the index embeds.
+    from leancode.function_summary import empty_body
+    from leancode.units import MAX_UNIT_CHARS
+
+    code = "def table(x):\n    # the rows\n    return [" + ", ".join(f"x * {i}" for i in range(40_000)) + "]\n"
+    [unit] = extract_units(code, "python")
+    simplified = summary_input(unit, ratio=0.5)
+    assert 0 < len(simplified) < MAX_UNIT_CHARS and simplified.startswith("def table(x)")
+    assert signature(unit) == "def table(x)" and empty_body(unit) is None
+
+
 def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(shipped):
     code = ("class Group:\n    @overload\n    def command(self, name: str) -> int: ...\n"
             "    @typing.overload\n    def command(self, name: None) -> str: ...\n"
