@@ -136,7 +136,8 @@ class RepositoryIndex:
         """Create the index directory (0700, with a .gitignore of `*`) and its cache directory, under a lock.
 
         Nothing is written through a symlink: the directory, and everything in it, must be real (else
-        UnsafeIndexDir), so a repository that ships `.leancode` (or links in it) cannot redirect our writes.
+        UnsafeIndexDir), so a repository that ships `.leancode` (or links in it) cannot redirect our writes. A
+        directory that cannot be written (a read-only checkout) raises IndexNotWritable; its index is still read.
         """
         try:
             self.index_dir.parent.mkdir(parents=True, exist_ok=True)
