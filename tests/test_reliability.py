@@ -317,8 +317,10 @@ def test_an_unsaved_buffer_stays_searchable_when_its_folder_is_added_or_reopened
         server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
             "uri": (folder / "good.py").as_uri(), "languageId": "python", "version": 1, "text": buffer}}}))
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeWorkspaceFolders", "params": {"event": {
-            "added": [{"uri": folder.as_uri(), "name": "ws"}], "removed": []}}}))
-        server.logged_until_indexed()
+            "added": [{"uri": "http://example.com/repo", "name": "web"}, {"uri": folder.as_uri(), "name": "ws"}],
+            "removed": []}}}))  # a folder no file path names is skipped, not the end of the others
+        logged = [m["message"] for m in server.logged_until_indexed()]
+        assert any("http://example.com/repo is not a local folder; skipped" in m for m in logged), logged
         assert "rotate_log_files" in found()  # opened before its folder was added
         server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
                            "params": {"settings": {"leancode": {"ratio": 0.3}}}}))

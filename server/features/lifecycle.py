@@ -7,9 +7,10 @@ import uuid
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
-from ..core import LeanCodeServer
+from leancode.messages import printable
+
+from ..core import LeanCodeServer, path_of
 from ..settings import SECTION
 
 WATCHED = "**/*.{py,pyi,java,js,mjs,cjs,jsx,ts,mts,cts,tsx,go,rs}"
@@ -27,9 +28,9 @@ async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> No
     if ls.settings.index_on_startup:  # searches until the job begins, the settings pull included, are told so
         ls.index_status.message = "starting"
     await ls.pull_configuration()
-    folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()] or \
+    folders = local_folders(ls, ls.workspace.folders.values()) or \
         ([ls.workspace.root_path] if ls.workspace.root_path else [])
-    ls.indexer.post(("open",), lambda: ls.open_folders([f for f in folders if f]))
+    ls.indexer.post(("open",), lambda: ls.open_folders(folders))
     ls.pool.submit(lambda: ls.summarizer)  # load the model now, off the loop, so the first hover does not wait
     if ls.settings.index_on_startup:
         ls.index_status.message = "starting"
@@ -54,9 +55,21 @@ async def did_change_configuration(ls: LeanCodeServer, params: types.DidChangeCo
         await ls.pull_configuration()
 
 
+def local_folders(ls: LeanCodeServer, folders) -> list[str]:
+    """The paths of the workspace folders with `file:` URIs; any other (`http:`, a NUL in the path) is skipped, said
+    so, and never fails the folders beside it."""
+    paths = []
+    for folder in folders:
+        if (path := path_of(folder.uri)) is not None:
+            paths.append(str(path))
+        else:
+            ls.log(f"leancode: workspace folder {printable(folder.uri)} is not a local folder; skipped")
+    return paths
+
+
 def did_change_folders(ls: LeanCodeServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
-    added = [to_fs_path(f.uri) for f in params.event.added]
-    removed = [to_fs_path(f.uri) for f in params.event.removed]
+    added = local_folders(ls, params.event.added)
+    removed = local_folders(ls, params.event.removed)
 
     def job() -> None:
         for path in removed:
