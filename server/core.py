@@ -175,7 +175,7 @@ class LeanCodeServer(LanguageServer):
         report, end = self.progress(title)
         self.index_status.message = "starting"
         try:
-            index_folders(self.state, self.index_status.track(report), end, self.log)
+            index_folders(self.state, self.index_status.track(report), end, self.log, self.tell)
             if self.state.folders:  # indexed something: an earlier failure is over
                 self.index_status.failure = None
         finally:

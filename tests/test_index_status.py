@@ -45,29 +45,33 @@ def test_a_workspace_that_failed_to_open_is_told_as_failed_not_as_starting():
 def test_a_read_only_folder_keeps_its_snapshot_and_the_next_folder_is_still_indexed(tmp_path, monkeypatch):
     import errno
 
+    from lsprotocol import types
+
     import leancode.index
     from leancode.index import RepositoryIndex
     from leancode.server.indexing import index_folders
     from leancode.server.settings import parse_settings
     from leancode.server.workspace import Workspaces
 
-    locked, other = tmp_path / "locked", tmp_path / "other"
-    for folder, name in ((locked, "escape_html"), (other, "strip_tags")):
+    locked, other, bare = tmp_path / "locked", tmp_path / "other", tmp_path / "bare"
+    for folder, name in ((locked, "escape_html"), (other, "strip_tags"), (bare, "rotate_logs")):
         folder.mkdir()
         (folder / "m.py").write_text(f"def {name}(text):\n    return text\n")
     state = Workspaces(parse_settings({})[0])
     RepositoryIndex(locked, state.encoder).update(progress=False)  # indexed before the checkout went read-only
-    folders = [state.add_folder(locked), state.add_folder(other)]
+    folders = [state.add_folder(locked), state.add_folder(bare), state.add_folder(other)]
     writable = leancode.index.safe_mkdir
 
     def read_only(path):  # what a read-only mount answers (a test as root cannot be refused by permissions)
-        if locked in path.parents or path == locked:
+        if {locked, bare} & {path, *path.parents}:
             raise OSError(errno.EROFS, "Read-only file system", str(path))
         writable(path)
 
     monkeypatch.setattr(leancode.index, "safe_mkdir", read_only)
-    logged, ended = [], []
-    index_folders(state, lambda *progress: None, ended.append, logged.append)
+    logged, ended, told = [], [], []
+    index_folders(state, lambda *progress: None, ended.append, logged.append, lambda *message: told.append(message))
     assert any("cannot be written (Read-only file system): serving it as last written" in line for line in logged)
-    assert ended == ["2 distinct functions indexed"] and all(folder.ready for folder in folders)
+    [(message, kind)] = told  # the folder with no index to serve: the user is shown it
+    assert f"and none was written before: search leaves {bare} out" in message and kind == types.MessageType.Warning
+    assert ended == ["2 distinct functions indexed"] and [folder.ready for folder in folders] == [True, False, True]
     assert {hit.unit.name for hit in state.search("escape html tags", 5)} == {"escape_html", "strip_tags"}
