@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 import attrs
+from lsprotocol import types
 from lsprotocol.types import ResponseError
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
@@ -57,6 +58,15 @@ def strict_converter():
     converter.register_structure_hook(int, exact(int, (int,)))
     converter.register_structure_hook(float, exact(float, (int, float)))
     converter.register_structure_hook(bool, exact(bool, (bool,)))
+    # nor a JSON object into a list of its keys: `"arguments": {"query": "q"}` ran a search for "query"
+    command_params = converter.get_structure_hook(types.ExecuteCommandParams)
+
+    def execute_command(value: Any, kind: type) -> Any:
+        if isinstance(value, dict) and not isinstance(value.get("arguments", []), (list, type(None))):
+            raise TypeError(f"arguments must be an array, got {type(value['arguments']).__name__}")
+        return command_params(value, kind)
+
+    converter.register_structure_hook(types.ExecuteCommandParams, execute_command)
     return converter
 
 

@@ -624,6 +624,8 @@ async def test_malformed_requests_get_errors(vscode: LanguageClient, workspace: 
         ({"jsonrpc": "2.0", "id": 113}, -32600),
         ({"jsonrpc": "1.0", "id": 114, "method": "textDocument/hover", "params": {}}, -32600),
         ({"jsonrpc": "2.0", "id": 115, "method": "workspace/executeCommand", "params": {"command": 7}}, -32602),
+        ({"jsonrpc": "2.0", "id": 116, "method": "workspace/executeCommand",  # an object is no list of its keys
+          "params": {"command": "leancode.search", "arguments": {"query": "x"}}}, -32602),
     ]
     for payload, code in cases:
         answer = await raw_request(vscode, payload)
