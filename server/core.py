@@ -22,6 +22,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from leancode import __version__
 from leancode.languages import LANGUAGES, language_for_path
+from leancode.messages import printable
 from leancode.sources import without_lone_surrogates
 from leancode.units import Unit
 
@@ -247,6 +248,17 @@ class LeanCodeServer(LanguageServer):
         if version is not None:
             self._doc_units[uri] = (version, units)
         return units
+
+    def unsynced(self, uri: str, reason: str) -> None:
+        """An edit of `uri` could not be read: its buffer is forgotten as if closed, so no later edit lands at the
+        wrong place; the saved file is read until the editor opens it again. The user is told."""
+        self.forget_document(uri)
+        if self.document(uri) is not None:
+            self.workspace.remove_text_document(unquote(uri))
+        if (path := path_of(uri)) is not None:
+            self.indexer.post(("overlay", uri), lambda: self.state.drop_overlay(path))
+        self.tell(f"LeanCode: an edit of {printable(uri)} could not be read ({reason}); LeanCode reads the saved file "
+                  "until it is closed and opened again", types.MessageType.Warning)
 
     def forget_document(self, uri: str) -> None:
         """A closed document: its parsed functions and any waiting overlay go."""

@@ -26,7 +26,7 @@ import sys
 import threading
 from typing import Awaitable, Callable
 
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.io_ import StdoutWriter
 
 from .protocol import is_parse_error
@@ -173,6 +173,8 @@ async def serve(server, read: Callable[[], Awaitable[bytes]]) -> None:
         except Exception as error:
             if is_parse_error(error):  # the client's fault: answered with a parse error, logged without a traceback
                 logger.warning("unparsable message: %s", error)
+            elif isinstance(error, JsonRpcInvalidParams):  # a notification that cannot be read: nobody to answer
+                logger.warning("ignored a notification: %s", str(error).splitlines()[0] if str(error) else error)
             else:
                 logger.exception("unable to handle a message")
             server.report_server_error(error, JsonRpcException)

@@ -31,6 +31,15 @@ PARSE_ERROR = -32700
 
 
 @attrs.define
+class UnreadableChange:
+    """A `textDocument/didChange` that could not be read: the server forgets that buffer rather than apply the
+    edits after it at the wrong places (`LeanCodeServer.unsynced`)."""
+
+    uri: str
+    reason: str
+
+
+@attrs.define
 class RejectedRequest:
     """A request that could not be read: answered with `error`, never handled."""
 
@@ -70,6 +79,13 @@ def strict_converter():
     return converter
 
 
+def _document_uri(data: dict) -> Any:
+    """The `params.textDocument.uri` of a message, whatever else is wrong with it (None where there is none)."""
+    params = data.get("params")
+    document = params.get("textDocument") if isinstance(params, dict) else None
+    return document.get("uri") if isinstance(document, dict) else None
+
+
 def _valid_id(value: Any) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 
@@ -95,13 +111,18 @@ class LeanCodeProtocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
-            if not is_request:
-                raise  # a notification or response: nobody to answer (logged by pygls)
             reason = error.__cause__ or error
+            if not is_request:
+                if data.get("method") == "textDocument/didChange" and isinstance(uri := _document_uri(data), str):
+                    return UnreadableChange(uri, _first_line(reason))
+                raise  # another notification, or a response: nobody to answer (logged by pygls)
             message = f"invalid params for {data['method']}: {_first_line(reason)}"
             return RejectedRequest(data["id"], data["method"], ResponseError(INVALID_PARAMS, message))
 
     def handle_message(self, message):
+        if isinstance(message, UnreadableChange):
+            self._server.unsynced(message.uri, message.reason)
+            return
         if isinstance(message, RejectedRequest):
             logger.warning("rejected request %r (%s): %s", message.id, message.method, message.error.message)
             self._send_response(message.id, None, message.error)
@@ -167,10 +188,12 @@ def answered(error: BaseException | None) -> bool:
 
 
 class _AnsweredErrors(logging.Filter):
-    """Keeps pygls from logging a traceback at ERROR for each error answered on purpose."""
+    """Keeps pygls from logging a traceback at ERROR for each error answered on purpose, and for each message it
+    cannot read (`structure_message` answers or handles it, and logs it in one line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and answered(record.exc_info[1]))
+        return not (record.exc_info and answered(record.exc_info[1])
+                    or str(record.msg).startswith("Unable to deserialize message"))  # its traceback in the text
 
 
 logging.getLogger("pygls.protocol.json_rpc").addFilter(_AnsweredErrors())

@@ -222,6 +222,32 @@ def test_a_buffer_with_old_mac_line_ends_is_hovered_on_the_right_line(tmp_path):
 
 
 @pytest.mark.slow  # the real server
+def test_an_edit_that_cannot_be_read_drops_the_buffer_rather_than_misplace_later_edits(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text('def saved_one():\n    """The saved file\'s function."""\n    return 2\n')
+    uri = path.as_uri()
+
+    def hover() -> str:
+        answer = server.request(f"h{time.monotonic()}", "textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}, timeout=60)
+        return answer["result"]["contents"]["value"]
+
+    with RawServer(root=tmp_path) as server:
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1,
+            "text": 'def in_buffer():\n    """The buffer\'s function."""\n    return 1\n'}}}))
+        assert "The buffer's function." in hover()
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {
+                "start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# x\n"}]}}))
+        told = server.wait_for("window/showMessage", timeout=30)["params"]
+        assert "could not be read" in told["message"] and told["type"] == 2  # a warning
+        assert "The saved file's function." in hover()  # not the buffer, whose edits no longer line up
+        assert server.close() == 0
+        assert b"Traceback" not in b"".join(server.stderr)
+
+
+@pytest.mark.slow  # the real server
 def test_an_open_buffer_is_found_whatever_its_uri_escapes(tmp_path):
     folder = tmp_path / "odd dir"
     folder.mkdir()
