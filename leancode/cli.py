@@ -519,9 +519,10 @@ def _index(args: argparse.Namespace) -> int:
     if len(args.path) > 1:
         raise ValueError("several repositories need --store lance (or --engine ray) and --index-dir DIR; "
                          "or index each on its own: leancode index REPO")
+    if not root.exists():
+        raise FileNotFoundError(f"{root} does not exist")
     if not root.is_dir():
-        raise (NotADirectoryError if root.exists() else FileNotFoundError)(
-            f"{root} {'is not a directory' if root.exists() else 'does not exist'}")
+        raise NotADirectoryError(f"{root} is not a directory")
     index = None
     enclosing = None if args.index_dir else _enclosing_index(root.resolve())
     if enclosing is not None:  # one index per repository, as `leancode search` finds it from any folder inside

@@ -252,13 +252,17 @@ class LeanCodeServer(LanguageServer):
     def unsynced(self, uri: str, reason: str) -> None:
         """An edit of `uri` could not be read: its buffer is forgotten as if closed, so no later edit lands at the
         wrong place; the saved file is read until the editor opens it again. The user is told."""
-        self.forget_document(uri)
         if self.document(uri) is not None:
             self.workspace.remove_text_document(unquote(uri))
-        if (path := path_of(uri)) is not None:
-            self.indexer.post(("overlay", uri), lambda: self.state.drop_overlay(path))
+        self.close_document(uri)
         self.tell(f"LeanCode: an edit of {printable(uri)} could not be read ({reason}); LeanCode reads the saved file "
                   "until it is closed and opened again", types.MessageType.Warning)
+
+    def close_document(self, uri: str) -> None:
+        """A closed buffer: what the server parsed of it goes, and its unsaved functions leave the search."""
+        self.forget_document(uri)
+        if (path := path_of(uri)) is not None:
+            self.indexer.post(("overlay", uri), lambda: self.state.drop_overlay(path))
 
     def forget_document(self, uri: str) -> None:
         """A closed document: its parsed functions and any waiting overlay go."""

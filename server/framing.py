@@ -29,7 +29,7 @@ from typing import Awaitable, Callable
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.io_ import StdoutWriter
 
-from .protocol import is_parse_error
+from .protocol import is_parse_error, unreadable_params
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ async def serve(server, read: Callable[[], Awaitable[bytes]]) -> None:
             if is_parse_error(error):  # the client's fault: answered with a parse error, logged without a traceback
                 logger.warning("unparsable message: %s", error)
             elif isinstance(error, JsonRpcInvalidParams):  # a notification that cannot be read: nobody to answer
-                logger.warning("ignored a notification: %s", str(error).splitlines()[0] if str(error) else error)
+                logger.warning("ignored a message: invalid params: %s", unreadable_params(error.__cause__ or error))
             else:
                 logger.exception("unable to handle a message")
             server.report_server_error(error, JsonRpcException)

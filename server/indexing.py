@@ -156,10 +156,9 @@ def progress_reporter(progress, token: str, title: str,
     return report, end
 
 
-def index_folders(state: Workspaces, report: Report, end: Callable[[str], None], log: Log,
-                  tell: Log | None = None) -> None:
+def index_folders(state: Workspaces, report: Report, end: Callable[[str], None], log: Log, tell: Log) -> None:
     """Index every workspace folder (serving a snapshot on disk at once), reporting progress; `end` always runs.
-    `tell`: what the user must act on (a folder with no index that none can be written into), else logged."""
+    `tell`: what the user must act on (a folder with no index, and none can be written)."""
     try:
         for folder in list(state.folders.values()):
             report("loading", 0, None)
@@ -170,8 +169,6 @@ def index_folders(state: Workspaces, report: Report, end: Callable[[str], None],
             except IndexNotWritable as error:  # a read-only checkout: its snapshot, if any, is served as it is
                 if folder.ready:
                     log(f"leancode: {error}: serving it as last written")
-                elif tell is None:
-                    log(f"leancode: {error}, and none was written before")
                 else:
                     tell(f"LeanCode: {error}, and none was written before: search leaves {folder.root} out (make it "
                          "writable, or open a writable copy)", types.MessageType.Warning)

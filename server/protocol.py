@@ -114,9 +114,9 @@ class LeanCodeProtocol(LanguageServerProtocol):
             reason = error.__cause__ or error
             if not is_request:
                 if data.get("method") == "textDocument/didChange" and isinstance(uri := _document_uri(data), str):
-                    return UnreadableChange(uri, _first_line(reason))
+                    return UnreadableChange(uri, unreadable_params(reason))
                 raise  # another notification, or a response: nobody to answer (logged by pygls)
-            message = f"invalid params for {data['method']}: {_first_line(reason)}"
+            message = f"invalid params for {data['method']}: {unreadable_params(reason)}"
             return RejectedRequest(data["id"], data["method"], ResponseError(INVALID_PARAMS, message))
 
     def handle_message(self, message):
@@ -164,7 +164,8 @@ class LeanCodeProtocol(LanguageServerProtocol):
         super()._send_response(msg_id, result, error)
 
 
-def _first_line(error: BaseException) -> str:
+def unreadable_params(error: BaseException) -> str:
+    """What is wrong with a message's params, in one line (`invalid value @ $.params.position`)."""
     from cattrs.errors import ClassValidationError
 
     if isinstance(error, ClassValidationError):
@@ -188,12 +189,13 @@ def answered(error: BaseException | None) -> bool:
 
 
 class _AnsweredErrors(logging.Filter):
-    """Keeps pygls from logging a traceback at ERROR for each error answered on purpose, and for each message it
-    cannot read (`structure_message` answers or handles it, and logs it in one line)."""
+    """Keeps pygls from logging a traceback at ERROR for each error answered on purpose, and for each message whose
+    params do not validate (`structure_message` answers or handles it; `framing.serve` logs it in one line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and answered(record.exc_info[1])
-                    or str(record.msg).startswith("Unable to deserialize message"))  # its traceback in the text
+        unreadable = str(record.msg).startswith("Unable to deserialize message") \
+            and "cattrs.errors.ClassValidationError" in record.getMessage()  # pygls writes the traceback in the text
+        return not (record.exc_info and answered(record.exc_info[1]) or unreadable)
 
 
 logging.getLogger("pygls.protocol.json_rpc").addFilter(_AnsweredErrors())

@@ -28,10 +28,7 @@ def did_save(ls: LeanCodeServer, params: types.DidSaveTextDocumentParams) -> Non
 
 
 def did_close(ls: LeanCodeServer, params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    ls.forget_document(uri)
-    if (path := path_of(uri)) is not None:
-        ls.indexer.post(("overlay", uri), lambda: ls.state.drop_overlay(path))
+    ls.close_document(params.text_document.uri)
 
 
 def worth_an_update(relative: str, path: Path) -> bool:
