@@ -149,6 +149,42 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     return None
 
 
+# The words that make a name the one a definition gives, not a call: where syntax errors hide a definition from the
+# parser (`def load(path:` being typed), its name would otherwise be resolved to another function of that name.
+# Read on the last 200 characters before the name, so each pattern is linear in the line.
+_DEFINED_AFTER = {
+    "python": re.compile(r"\bdef\s+$"),
+    "go": re.compile(r"\bfunc\s*(\([^()]*\)\s*)?$"),  # `func (r *T) name(`
+    "rust": re.compile(r"\bfn\s+$"),
+    **dict.fromkeys(_JS, re.compile(r"\bfunction\s*\*?\s*$")),
+}
+# A JavaScript or TypeScript method (`async load(path) {`) and a Java method (`List<T> load(`: a type before it).
+_MEMBER_MODIFIERS = re.compile(r"^\s*((static|async|get|set|public|private|protected|override|readonly|abstract)\s+)*"
+                               r"\*?\s*$")
+_MEMBER_REST = re.compile(r"\s*\([^()]*\)\s*(:[^{};=()]*)?\{")
+_JAVA_TYPE_BEFORE = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*(<[^<>()=;]*(<[^<>()=;]*>[^<>()=;]*)*>\s*)?"
+                               r"(\[\s*\]\s*)*$")
+_JAVA_NOT_TYPES = frozenset({"return", "new", "throw", "else", "case", "yield", "assert", "instanceof", "do"})
+
+
+def defined_name_at(line_text: str, character: int, language: str) -> str | None:
+    """The name at `character` where `line_text` defines it (`def load(`, `func (s *S) Load(`, `void load(`), else
+    None. Read from the line alone, so it holds in a file the parser cannot read."""
+    for match in _IDENTIFIER.finditer(line_text):
+        if match.start() <= character <= match.end():
+            before = line_text[max(0, match.start() - 200):match.start()]
+            if (pattern := _DEFINED_AFTER.get(language)) is not None and pattern.search(before):
+                return match.group()
+            rest = line_text[match.end():match.end() + 200]
+            if language in _JS and _MEMBER_MODIFIERS.match(before) and _MEMBER_REST.match(rest):
+                return match.group()
+            if (language == "java" and re.match(r"\s*\(", rest)
+                    and (java_type := _JAVA_TYPE_BEFORE.search(before)) and java_type.group(1) not in _JAVA_NOT_TYPES):
+                return match.group()
+            return None
+    return None
+
+
 def declared_at(units: list[Unit], code: str, language: str, line: int, byte_column: int) -> Unit | None:
     """The declaration without a body at the point (`leancode.units.declaration_at`: an interface or abstract
     method, an overload signature); an undocumented overload signature stands for its implementation

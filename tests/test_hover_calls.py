@@ -364,3 +364,48 @@ def test_a_call_in_the_body_on_the_signatures_line_means_the_function_called(tmp
                                                                               expected):
     shown = hover_at(tmp_path, language, code, line, needle)
     assert expected in shown and "matched by name" in shown
+
+
+@pytest.mark.parametrize("language, code, line", [
+    ("python", "def load(path:\n    x = [1, 2\n    return x\n", 0),
+    ("javascript", "function load(path {\n  let x = [1, 2\n  return x\n}\n", 0),
+    ("java", "class A {\n    List<String> load(String p, {\n        return x\n}\n", 1),
+])
+def test_a_definition_the_parser_cannot_read_is_never_another_function_of_its_name(tmp_path, monkeypatch, language,
+                                                                                     code, line):
+    # While a signature is being typed the file does not parse, and the name on it read as a call: the hover showed
+    # the documentation of a `load` of another file as this function's.
+    other = tmp_path / f"other.{EXTENSIONS[language]}"
+    other.write_text({"python": 'def load(path):\n    """Reads the cache from disk."""\n    return 1\n',
+                      "javascript": "/** Reads the cache from disk. */\nfunction load(path) { return 1; }\n",
+                      "java": "class B {\n    /** Reads the cache from disk. */\n    int load(String p) { return 1; }\n}\n"
+                      }[language])
+    [unit] = extract_units(other.read_text(), language)
+    hit = Hit(Folder(root=tmp_path, reader=None, updater=None),
+              IndexedUnit(path=other.name, name="load", qualified_name=unit.qualified_name, language=language,
+                          start_line=unit.start_line, end_line=unit.end_line, preview="", key=str(unit.start)), 0.0)
+    path = tmp_path / f"code.{EXTENSIONS[language]}"
+    path.write_text(code)
+    ls = LeanCodeServer()
+    ls._summarizer = hover.HoverSummarizer(None)
+    monkeypatch.setattr(ls, "text_of", lambda file, follow_symlinks=False: Path(file).read_text())
+    monkeypatch.setattr(ls, "document", lambda uri: None)
+    monkeypatch.setattr(ls.state, "units_named", lambda name: [hit] if name == "load" else [])
+    at = code.splitlines()[line].index("load") + 1
+    shown = compute_hover(ls, path.as_uri(), code, None, line, at)
+    assert shown.startswith("`load`: LeanCode cannot read this definition while the file has syntax errors"), shown
+    caller = {"python": "x = load(1)\n", "javascript": "x = load(1);\n", "java": "class C { int f() { x = load(1); } }\n"}
+    called = caller[language]  # the same name called in a file that parses: that `load`, by name
+    assert "Reads the cache from disk." in compute_hover(ls, path.as_uri(), called, None, 0, called.index("load") + 1)
+
+
+@pytest.mark.parametrize("line, language, expected", [
+    ("def load(path:", "python", "load"), ("x = load(1)", "python", None), ("async def load(", "python", "load"),
+    ("func (s *S) load(x int", "go", "load"), ("load(x)", "go", None), ("pub fn load(", "rust", "load"),
+    ("let x = load(", "rust", None), ("function* load(", "javascript", "load"), ("  async load(path) {", "javascript", "load"),
+    ("  load(path);", "javascript", None), ("  load(p: string): Promise<void> {", "typescript", "load"),
+    ("  public Map<K, List<V>> load(", "java", "load"), ("  int[] load(", "java", "load"), ("  return load(", "java", None),
+    ("  if (a > load(x))", "java", None), ("  new load(", "java", None),
+])
+def test_a_definitions_name_is_told_from_a_call_by_its_line_alone(line, language, expected):
+    assert hover.defined_name_at(line, line.index("load") + 1, language) == expected
