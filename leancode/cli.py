@@ -554,6 +554,9 @@ def _index(args: argparse.Namespace) -> int:
     return 0
 
 
+WRITABLE_HINT = "--index-dir DIR keeps the index on a writable disk"
+
+
 def _update(index, **options):
     """`index.update(**options)`; where the index cannot be written, the error says how to keep it elsewhere."""
     from .index import IndexNotWritable
@@ -561,7 +564,7 @@ def _update(index, **options):
     try:
         return index.update(**options)
     except IndexNotWritable as error:
-        raise IndexNotWritable(f"{error}: --index-dir DIR keeps it on a writable disk") from error
+        raise IndexNotWritable(f"{error}: {WRITABLE_HINT}") from error
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -616,8 +619,8 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
         try:
             index.update(progress=not args.json)
         except IndexNotWritable as error:  # a read-only checkout: its index is searched as it was written
-            print(f"leancode: {printable(str(error))}: searching it as it was last written (--index-dir DIR keeps "
-                  "an index elsewhere)", file=sys.stderr)
+            print(f"leancode: {printable(str(error))}: searching it as it was last written ({WRITABLE_HINT})",
+                  file=sys.stderr)
             args.update = False
     hits = search(index, args.query, top=args.top, hybrid=args.hybrid, within=within,
                   include_tests=args.include_tests)
