@@ -150,7 +150,8 @@ _JAVADOC_SUMMARY = re.compile(r"\{@summary\s+((?:[^{}]|\{[^{}]*\})*)\}")
 _PRE_OPEN = re.compile(r"<pre\b", re.I)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
-_JSDOC_DESCRIPTION = re.compile(r"^\s*@(?:summary|description|desc)\s+((?:(?!^\s*@\w).)+)", re.M | re.S)
+# `[^\S\n]*`, not `\s*`: from every line start `^\s*` read all the blank lines below it again (quadratic).
+_JSDOC_DESCRIPTION = re.compile(r"^[^\S\n]*@(?:summary|description|desc)\s+((?:(?!^[^\S\n]*@\w).)+)", re.M | re.S)
 
 
 def _without_pre_blocks(text: str) -> str:

@@ -21,6 +21,7 @@ from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summari
                                  has_copy_head, summary_input, summary_lead)
 from leancode.inherited import inherited_across_files
 from leancode.units import extract_units, overload_stub, special_kind
+from linear import assert_linear
 from snippets import SNIPPETS, UNDOCUMENTED_TS
 
 UNDOCUMENTED = '''\
@@ -608,13 +609,13 @@ def test_model_outputs_read_without_seams(pieces, expected, shipped):
 def test_a_summary_naming_a_long_snake_case_name_is_cleaned_in_linear_time():
     # `\b(\w+(?:[._]\w+)+) ([(\[])` tried every way to split "a_a_..." not followed by a call: exponential in its parts
     # (30: 20 s; 40: days), and the summarizer may copy such a name from the code.
-    import time
+    def clean(parts: int) -> None:
+        name = "_".join(["a"] * parts)
+        assert clean_summary("gets " + " _ ".join(["a"] * parts) + " .") == f"gets {name}."
+        assert clean_summary("calls " + " _ ".join(["a"] * parts) + " (x) on a . b [ 0 ] .") == (
+            f"calls {name}(x) on a.b[0].")
 
-    began = time.process_time()
-    assert clean_summary("gets " + " _ ".join(["a"] * 40) + " .") == "gets " + "_".join(["a"] * 40) + "."
-    assert clean_summary("calls " + " _ ".join(["a"] * 40) + " (x) on a . b [ 0 ] .") == (
-        "calls " + "_".join(["a"] * 40) + "(x) on a.b[0].")
-    assert time.process_time() - began < 5
+    assert_linear(clean, 10)
 
 
 @pytest.mark.parametrize("line, expected", [
@@ -850,18 +851,17 @@ def test_a_signature_on_one_line_drops_the_layouts_trailing_comma(language, code
 def test_hostile_signatures_and_bodies_are_read_in_linear_time():
     # A stub's "not implemented" pattern read the rest again from each place its words matched (a 420,000-letter
     # `NotImplementedNotImplemented...`: 40 s), and the signature copied the header once for each comment word.
-    import time
-
     from leancode.function_summary import empty_body
 
-    began = time.process_time()
-    [unit] = extract_units("function f() { throw new " + "NotImplemented" * 30_000 + "X }", "javascript")
-    assert empty_body(unit) is None
-    [unit] = extract_units('package p\nfunc f() { panic("' + "unimplemented." * 15_000 + '") + 1 }', "go")
-    assert empty_body(unit) is None
-    [unit] = extract_units("class A { void f() /* " + "w " * 100_000 + "*/ {} }", "java")
-    assert signature(unit) == "void f()"
-    assert time.process_time() - began < 5
+    def read(words: int) -> None:
+        [unit] = extract_units("function f() { throw new " + "NotImplemented" * words + "X }", "javascript")
+        assert empty_body(unit) is None
+        [unit] = extract_units('package p\nfunc f() { panic("' + "unimplemented." * (words // 2) + '") + 1 }', "go")
+        assert empty_body(unit) is None
+        [unit] = extract_units("class A { void f() /* " + "w " * (words * 3) + "*/ {} }", "java")
+        assert signature(unit) == "void f()"
+
+    assert_linear(read, 7_500)
 
 
 def test_a_huge_function_is_read_for_its_summary_as_the_index_reads_it():
@@ -913,14 +913,13 @@ def test_a_docstring_of_parameter_lists_only_still_gives_the_authors_word(docstr
 def test_a_doc_comment_of_blank_lines_is_read_in_linear_time(language):
     # `^\s*\*?\s*@returns?` tried every split of the blank lines below each line start: 2,000 took 30 s (a hover, an
     # index update), 20,000 hours.
-    import time
+    def read(lines: int) -> None:
+        for blank in (" \n" * lines, "\n" * (10 * lines)):
+            assert first_sentence(blank, language) == returns_sentence(blank, language) == ""
+        assert returns_sentence(" \n" * lines + "@returns {number} The sum.", language) == (
+            "Returns the sum." if language != "python" else "")
 
-    began = time.process_time()
-    for blank in (" \n" * 2000, "\n" * 20_000):
-        assert first_sentence(blank, language) == returns_sentence(blank, language) == ""
-    assert returns_sentence(" \n" * 2000 + "@returns {number} The sum.", language) == (
-        "Returns the sum." if language != "python" else "")
-    assert time.process_time() - began < 5
+    assert_linear(read, 500)
 
 
 def test_the_author_s_return_line_is_shown_before_any_guess():
@@ -932,26 +931,27 @@ def test_the_author_s_return_line_is_shown_before_any_guess():
 
 # Each once took quadratic time in one of the readers' patterns (a look-back per sentence stop, a lazy `<pre>`
 # block, an unbounded reST role, `[ \t]*\*?[ \t]*` on a line of spaces): a hover on such a comment hung for minutes.
+# Each is at most 50,000 characters at the largest size read, the prefix the hover reads (READ_LIMIT).
 HOSTILE_DOCSTRINGS = [
-    "e.g. " * 20_000,
-    "x!! " * 25_000,
-    ":paramWord" * 10_000,
-    "<pre " * 20_000,
-    "<p " * 30_000,
-    " " * 100_000,
-    "Returns:\n" + " \n" * 50_000,
+    lambda n: "e.g. " * (2 * n),
+    lambda n: "x!! " * (2 * n),
+    lambda n: ":paramWord" * n,
+    lambda n: "<pre " * (2 * n),
+    lambda n: "<p " * (3 * n),
+    lambda n: " " * (10 * n),
+    lambda n: "Returns:\n" + " \n" * (5 * n),
 ]
 
 
 @pytest.mark.parametrize("language", ["python", "java", "javascript", "rust", "go"])
 def test_hostile_doc_comments_are_read_in_linear_time(language):
-    import time
+    def read(n: int) -> None:
+        for hostile in HOSTILE_DOCSTRINGS:
+            docstring = hostile(n)
+            first_sentence(docstring, language), returns_sentence(docstring, language)
+            first_sentence(docstring, language, as_mined=True)
 
-    began = time.process_time()
-    for docstring in HOSTILE_DOCSTRINGS:
-        first_sentence(docstring, language), returns_sentence(docstring, language)
-        first_sentence(docstring, language, as_mined=True)
-    assert time.process_time() - began < 5
+    assert_linear(read, 1_200)
 
 
 def test_the_hover_reads_a_bounded_prefix_of_a_docstring():

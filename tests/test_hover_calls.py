@@ -15,6 +15,7 @@ from leancode.server.core import LeanCodeServer
 from leancode.server.features.hover import compute_hover
 from leancode.server.workspace import Folder, Hit
 from leancode.units import extract_units
+from linear import assert_linear
 
 EXTENSIONS = {"python": "py", "java": "java", "javascript": "js", "typescript": "ts", "go": "go", "rust": "rs"}
 
@@ -117,14 +118,14 @@ def test_a_call_on_a_hostile_line_is_read_in_linear_time():
     # The patterns that found a call's receiver and separator read the spaces after each character again (a line
     # indented 60,000 spaces: 30 s), each split of them (10,000 spaces before `.<T>`: minutes), or a 30,000-letter
     # name from each of its letters (30 s).
-    import time
+    def read(n: int) -> None:
+        assert hover.call_at(" " * (6 * n) + "foo(x)", 6 * n + 1, "python") == ("foo", None, None)
+        assert hover.call_at("a" * (3 * n) + "x).foo(", 3 * n + 4, "python") == ("foo", "", ".")
+        assert hover.call_at("x" + " " * n + "y.<T>bar()", n + 7, "java") == ("bar", "y", ".")
+        assert hover.call_at("x" + " " * (6 * n) + "y  .  foo()", 6 * n + 8, "python") == ("foo", "y", ".")
+        assert hover.defined_name_at("x" + " " * (6 * n) + "def  load(", 6 * n + 8, "python") == "load"
 
-    began = time.process_time()
-    assert hover.call_at(" " * 60_000 + "foo(x)", 60_001, "python") == ("foo", None, None)
-    assert hover.call_at("a" * 30_000 + "x).foo(", 30_004, "python") == ("foo", "", ".")
-    assert hover.call_at("x" + " " * 10_000 + "y.<T>bar()", 10_007, "java") == ("bar", "y", ".")
-    assert hover.call_at("x" + " " * 60_000 + "y  .  foo()", 60_008, "python") == ("foo", "y", ".")
-    assert time.process_time() - began < 5
+    assert_linear(read, 2_500)
 
 
 TS_DECLARED = """\

@@ -10,6 +10,7 @@ from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_o
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
 from leancode.training.examples import NAME_MASK, mask_function_name
 from leancode.units import extract_units, function_name, header
+from linear import assert_linear
 
 PYTHON = '''\
 import logging
@@ -774,46 +775,43 @@ def test_hostile_headers_and_doc_comments_are_read_in_linear_time():
     # Each took quadratic time in a pattern of `leancode.units` (`^\s*` from every line start of a header of blank
     # lines; `[\s*!]*` then `[*/\s]*$` on a comment of stars; `(\w+)...prototype` from each letter of a long name):
     # these took 20-60 s each, a file of twice the size four times as long.
-    import time
-
     from leancode.units import overload_stub, special_kind
 
-    began = time.process_time()
-    for language, code in [("python", "def f():" + "\n" * 100_000 + "    pass\n"),
-                           ("java", "class A { void f()" + "\n" * 100_000 + "{} }"),
-                           ("rust", "fn f()" + "\n" * 100_000 + "{}")]:
-        [unit] = extract_units(code, language)
-        assert special_kind(unit) is None and not overload_stub(unit)
-    [unit] = extract_units("class A {\n/** " + "* " * 30_000 + "x */\nvoid f() {}\n}", "java")
-    assert unit.docstring.endswith("* x")
-    [unit] = extract_units("a" * 50_000 + " = function () {};", "javascript")
-    assert unit.qualified_name == "a" * 50_000
-    assert time.process_time() - began < 5
+    def read(n: int) -> None:
+        for language, code in [("python", "def f():" + "\n" * (10 * n) + "    pass\n"),
+                               ("java", "class A { void f()" + "\n" * (10 * n) + "{} }"),
+                               ("rust", "fn f()" + "\n" * (10 * n) + "{}")]:
+            [unit] = extract_units(code, language)
+            assert special_kind(unit) is None and not overload_stub(unit)
+        [unit] = extract_units("class A {\n/** " + "* " * (3 * n) + "x */\nvoid f() {}\n}", "java")
+        assert unit.docstring.endswith("* x")
+        [unit] = extract_units("a" * (5 * n) + " = function () {};", "javascript")
+        assert unit.qualified_name == "a" * (5 * n)
+
+    assert_linear(read, 2_500)
 
 
 def test_nested_calls_of_function_literals_are_lexed_in_linear_time():
     # Each call statement's callee was read whole for its names: 10,000 nested `(function(){ ... })()` read 10,000
     # callees of up to 100,000 characters (25 s for the Go below), a file of twice the size four times as long.
-    import time
+    def read(depth: int) -> None:
+        tokens = lex("(function(){" * depth + "console.log(x);" + "})();" * depth, "javascript")
+        assert {t.category for t in tokens if t.text == "log"} == {C.LOGGER}
+        tokens = lex("package p\nfunc f() {" + "func(){" * depth + "fmt.Println(x)" + "}()" * depth + "}", "go")
+        assert {t.category for t in tokens if t.text == "Println"} == {C.LOGGER}
 
-    began = time.process_time()
-    depth = 10_000
-    tokens = lex("(function(){" * depth + "console.log(x);" + "})();" * depth, "javascript")
-    assert {t.category for t in tokens if t.text == "log"} == {C.LOGGER}
-    tokens = lex("package p\nfunc f() {" + "func(){" * depth + "fmt.Println(x)" + "}()" * depth + "}", "go")
-    assert {t.category for t in tokens if t.text == "Println"} == {C.LOGGER}
-    assert time.process_time() - began < 5
+    assert_linear(read, 2_500)
 
 
 def test_accessors_passed_to_a_long_call_are_named_in_linear_time():
     # Each `{get() {...}}` argument read the call's whole callee, and listed all its arguments, to see whether the call
     # was Object.defineProperty: 3,000 of them passed to a function of a million characters took 56 s.
-    import time
+    def read(accessors: int) -> None:  # the callee grows with them: linear in both, quadratic in the product
+        code = ("(function () { var a = '" + "x" * (300 * accessors) + "'; })("
+                + ", ".join(["{get() { return 1; }}"] * accessors) + ");")
+        assert [u.name for u in extract_units(code, "javascript")] == ["get"] * accessors
 
-    began = time.process_time()
-    code = "(function () { var a = '" + "x" * 1_000_000 + "'; })(" + ", ".join(["{get() { return 1; }}"] * 3000) + ");"
-    assert [u.name for u in extract_units(code, "javascript")] == ["get"] * 3000
-    assert time.process_time() - began < 5
+    assert_linear(read, 750)
 
 
 def test_tokens_glued_into_one_word_are_merged_in_linear_time():
@@ -841,12 +839,11 @@ def test_tokens_glued_into_one_word_are_merged_in_linear_time():
 def test_a_doc_comment_of_many_lines_is_read_in_linear_time(language, line, function):
     # tree-sitter finds a previous sibling (and a parent) by walking the children from the first: walking back over
     # 50,000 comment lines one sibling at a time took 20 s.
-    import time
+    def read(lines: int) -> None:
+        [unit] = extract_units("\n".join([line] * lines) + "\n" + function + "\n", language)
+        assert unit.docstring == "\n".join(["x"] * lines)
 
-    began = time.process_time()
-    [unit] = extract_units("\n".join([line] * 50_000) + "\n" + function + "\n", language)
-    assert unit.docstring == "\n".join(["x"] * 50_000)
-    assert time.process_time() - began < 5
+    assert_linear(read, 12_500)
 
 
 def test_unclosed_comments_and_quotes_are_lexed_in_linear_time():
