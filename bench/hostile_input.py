@@ -3,7 +3,8 @@
     python bench/hostile_input.py [--no-write]
 
 Each has a test that asserts its output (tests/test_languages.py, tests/test_server_parts.py,
-tests/test_buffers.py); this gives the times, CPU seconds of this process, fastest of 3.
+tests/test_buffers.py); this gives the times, CPU seconds of this process, fastest of 3. The `->` lines are not
+linear: they show the parse's CPU budget (`leancode.languages.PARSE_SECONDS`) holding.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def unclosed_comments(n: int) -> None:
 
 def doc_comment_lines(n: int) -> None:
     extract_units("/// x\n" * n + "fn f(x: i32) -> i32 { x }\n", "rust")
+
+
+def arrow_lines(n: int) -> None:
+    extract_units("function f(x) { " + "->\n" * n + " return x; }\n", "javascript")
 
 
 def large_message(megabytes: int) -> None:
@@ -72,6 +77,8 @@ def edits_on_long_line(n: int) -> None:
 CASES = [  # (what, function, small size, large size)
     ("unclosed `/*` lines through the lexer (Rust)", unclosed_comments, 5_000, 20_000),
     ("`///` lines before one function (Rust units)", doc_comment_lines, 12_500, 50_000),
+    ("`->` lines in a JavaScript function (units; tree-sitter's recovery is quadratic: the parse gives up at 5 s)",
+     arrow_lines, 2_000, 8_000),
     ("one LSP message of this many MB, in 64 KB reads", large_message, 4, 16),
     ("incremental edits to a 1 MB buffer", edits_in_buffer, 250, 1_000),
     ("edits at the end of a 1 MB line", edits_on_long_line, 50, 200),

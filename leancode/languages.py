@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import time
+import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +24,10 @@ class UnsupportedLanguageError(ValueError):
 
 class ParseWarning(UserWarning):
     """Code did not parse cleanly; tokens fall back to error recovery or a plain lexer, functions may be missing."""
+
+
+class ParseGaveUp(Exception):
+    """tree-sitter took longer than its CPU budget on one text (`parse_within`)."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +171,40 @@ def parsed_bytes(code: str) -> bytes:
         return without_lone_surrogates(code).encode("utf-8")
 
 
+# The CPU time one parse may take. tree-sitter's error recovery is quadratic or worse on long runs of some tokens
+# (6 KB of `->` lines in JavaScript: 4 s; 12 KB: 15 s), so a hostile file could hold the index or a hover for hours;
+# a real file is far from it (the 120 KB typing.py parses in 11 ms).
+PARSE_SECONDS = 5.0
+_CHUNK = 1 << 16
+
+
+def parse_within(source: bytes, language: str, seconds: float | None = None) -> tree_sitter.Tree:
+    """tree-sitter's tree of `source`, or ParseGaveUp after `seconds` (PARSE_SECONDS) of this thread's CPU time.
+    The budget is checked where tree-sitter reports progress, every few tokens in most grammars; one known case
+    reports none for seconds (Python's parameter list of thousands of `*/`), so there it is overrun."""
+    seconds = PARSE_SECONDS if seconds is None else seconds
+    parser = parser_for(language)
+    began = time.thread_time()
+    try:
+        tree = parser.parse(lambda offset, _: source[offset:offset + _CHUNK],
+                            progress_callback=lambda *_: time.thread_time() - began > seconds)
+    except ValueError as error:  # halted by the callback
+        parser.reset()  # else the next parse would resume this one
+        raise ParseGaveUp(f"{language}: parsing gave up after {seconds:g} s of CPU") from error
+    # A tree read through a callback reads each node's text through it again (slowly); parsed again from the bytes,
+    # reusing that tree (a tenth of a parse), it holds them. Only reading through a callback can be halted.
+    return parser.parse(source, old_tree=tree)
+
+
 def parse(code: str, language: str) -> tree_sitter.Tree:
-    """The tree of `code` (read as `parsed_bytes`)."""
-    return parser_for(language).parse(parsed_bytes(code))
+    """The tree of `code` (read as `parsed_bytes`); where parsing gives up (`parse_within`), the tree of nothing,
+    with a ParseWarning: no function is read, and its tokens come from the plain lexer."""
+    try:
+        return parse_within(parsed_bytes(code), language)
+    except ParseGaveUp as gave_up:
+        warnings.warn(f"{gave_up} (tree-sitter's error recovery on this input); its functions are not read",
+                      ParseWarning, stacklevel=2)
+        return parser_for(language).parse(b"")
 
 
 @lru_cache(maxsize=8)

@@ -12,6 +12,7 @@ import dataclasses
 import inspect
 import json
 import re
+import time
 import warnings
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -21,8 +22,8 @@ from typing import Iterator
 import tree_sitter
 from tree_sitter import Node
 
-from .languages import (CharOffsets, LanguageSpec, ParseWarning, declaration_node_at, parse, parsed_bytes, parser_for,
-                        spec_for)
+from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
+                        parsed_bytes, parser_for, spec_for)
 
 # Function node types that never make a unit on their own.
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -529,7 +530,8 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
         return None
     docs = _standard_docs()
     classes, names = docs.get("python", {}), docs.get("python-names", {})
-    for base in bases.named_children:
+    # The first few, one by one: each method reads them (`named_children` would list thousands of bases each time).
+    for base in map(bases.named_child, range(min(bases.named_child_count, MAX_BASES_READ))):
         written = _text(base) if base.type in ("identifier", "attribute") else ""
         owner = written if "." in written else names.get(written)
         if owner and name in classes.get(owner, {}):
@@ -696,10 +698,11 @@ def _blank_line(source: bytes, row: int) -> bytes:
 
 def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_sitter.Tree, set[int]]:
     """A tree of `code` with the lines where parsing first failed blanked, one at a time while the first error
-    moves on (at most MAX_REPAIRS lines), and the blanked rows. Byte offsets match `code`'s, and node text
-    outside the blanked lines is its."""
+    moves on (at most MAX_REPAIRS lines, within REPAIR_SECONDS of CPU in all: each try parses the whole file
+    again), and the blanked rows. Byte offsets match `code`'s, and node text outside the blanked lines is its."""
     source, best, blanked = parsed_bytes(code), tree, set()
     quiet = _quiet_rows(source, tree, spec_for(language))
+    deadline = time.thread_time() + REPAIR_SECONDS
     for _ in range(MAX_REPAIRS):
         row = _code_row(_first_error_line(best.root_node) - 1, quiet | blanked)
         # The failing line, or the line of code before it (tree-sitter often fails on the line after a typo; a
@@ -707,7 +710,10 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
         tries = []
         for candidate_row in {row, _code_row(row - 1, quiet | blanked)}:
             blanked_source = _blank_line(source, candidate_row)
-            parsed = parser_for(language).parse(blanked_source)
+            try:
+                parsed = parse_within(blanked_source, language, max(deadline - time.thread_time(), 0.0))
+            except ParseGaveUp:
+                return best, blanked  # the repairs so far
             progress = len(code) + 1 if not parsed.root_node.has_error else _first_error_line(parsed.root_node) - 1
             tries.append((progress, candidate_row == row, candidate_row, blanked_source, parsed))
         progress, _, chosen, chosen_source, candidate = max(tries, key=lambda t: t[:2])
@@ -721,6 +727,7 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
 
 
 MAX_REPAIRS = 8
+REPAIR_SECONDS = 1.0  # a typo's repair takes milliseconds; a file tree-sitter reads slowly is not repaired for long
 
 
 def _code_row(row: int, quiet: set[int]) -> int:
