@@ -180,8 +180,8 @@ _CHUNK = 1 << 16
 
 def parse_within(source: bytes, language: str, seconds: float | None = None) -> tree_sitter.Tree:
     """tree-sitter's tree of `source`, or ParseGaveUp after `seconds` (PARSE_SECONDS) of this thread's CPU time.
-    The budget is checked where tree-sitter reports progress, every few tokens in most grammars; one known case
-    reports none for seconds (Python's parameter list of thousands of `*/`), so there it is overrun."""
+    The budget is checked where tree-sitter reports progress, every few tokens in most grammars; some of its slow
+    paths report none, and there it is overrun (the known cases: SECURITY.md)."""
     seconds = PARSE_SECONDS if seconds is None else seconds
     parser = parser_for(language)
     began = time.thread_time()
