@@ -213,9 +213,17 @@ def _recent_tree(code: str, language: str) -> tree_sitter.Tree:
     return parse(code, language)
 
 
-def _node_at(code: str, language: str, row: int, byte_column: int) -> tree_sitter.Node:
-    """The smallest node at the point (row, UTF-8 byte column) of `code`."""
-    return _recent_tree(code, language).root_node.descendant_for_point_range((row, byte_column), (row, byte_column))
+def _nodes_at(code: str, language: str, row: int, byte_column: int) -> list[tree_sitter.Node]:
+    """The smallest node at the point (row, UTF-8 byte column) of `code`, then each node holding it, to the root. Found
+    from the root down: tree-sitter finds a node's `parent` from the root too, so climbing by `parent` is quadratic
+    in the depth (a 20,000-link `a.a.a...` chain: 9 s a hover)."""
+    root = _recent_tree(code, language).root_node
+    smallest = root.descendant_for_point_range((row, byte_column), (row, byte_column))
+    path, node = [], root
+    while node is not None and node != smallest:
+        path.append(node)
+        node = node.child_with_descendant(smallest)
+    return [smallest, *reversed(path)]
 
 
 # Code inside a string literal: f"{x}" (Python), `${x}` (JavaScript, TypeScript); prose inside code: JSX's text.
@@ -227,13 +235,11 @@ def in_comment_or_string(code: str, language: str, row: int, byte_column: int) -
     """Whether the point (row, UTF-8 byte column) of `code` lies in a comment, a string literal (a docstring
     included) or JSX text, but not in code interpolated into a string."""
     spec = spec_for(language)
-    node = _node_at(code, language, row, byte_column)
-    while node is not None:
+    for node in _nodes_at(code, language, row, byte_column):
         if node.type in _INTERPOLATIONS:
             return False
         if node.type in spec.comments or node.type in spec.atomic or node.type in _PROSE:
             return True
-        node = node.parent
     return False
 
 
@@ -259,10 +265,8 @@ def declaration_node_at(code: str, language: str, row: int, byte_column: int) ->
     """The declaration without a body (`LanguageSpec.declarations`) around the point (row, UTF-8 byte column) of
     `code`, or None."""
     declarations = spec_for(language).declarations
-    node = _node_at(code, language, row, byte_column) if declarations else None
-    while node is not None and node.type not in declarations:
-        node = node.parent
-    return node
+    nodes = _nodes_at(code, language, row, byte_column) if declarations else []
+    return next((node for node in nodes if node.type in declarations), None)
 
 
 # Arguments whose number is known only when the code runs: `f(*args)`, `f(**kwargs)`, `f(...xs)`, Go's `f(xs...)`.
@@ -272,10 +276,10 @@ _SPREADS = frozenset({"list_splat", "dictionary_splat", "spread_element", "varia
 def call_arguments(code: str, language: str, row: int, byte_column: int) -> int | None:
     """How many arguments the call whose callee's name is at the point (row, UTF-8 byte column) of `code` passes;
     None where no call is found there or the number is known only when the code runs."""
-    node, point = _node_at(code, language, row, byte_column), (row, byte_column)
-    spec = spec_for(language)
-    while node is not None and node.type not in spec.calls and node.type != "type_conversion_expression":
-        node = node.parent  # Go reads `F[int](x)` as a conversion to the type `F[int]`
+    point, spec = (row, byte_column), spec_for(language)
+    # Go reads `F[int](x)` as a conversion to the type `F[int]`
+    node = next((node for node in _nodes_at(code, language, row, byte_column)
+                 if node.type in spec.calls or node.type == "type_conversion_expression"), None)
     if node is None or node.type == "type_conversion_expression":
         return None if node is None else 1
     arguments = node.child_by_field_name("arguments")

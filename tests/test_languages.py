@@ -6,7 +6,7 @@ import warnings
 import pytest
 
 from leancode.categories import StatementCategory as C
-from leancode.languages import LANGUAGES, UnsupportedLanguageError, in_comment_or_string, parse
+from leancode.languages import LANGUAGES, UnsupportedLanguageError, call_arguments, in_comment_or_string, parse
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
 from leancode.training.examples import NAME_MASK, mask_function_name
 from leancode.units import extract_units, function_name, header
@@ -937,3 +937,21 @@ def test_a_file_tree_sitter_reads_slowly_is_not_repaired_for_long(monkeypatch):
     with pytest.warns(ParseWarning):  # a typo is still repaired: `f` hides only its own line's function
         units = extract_units("function f(x {\n  return x;\n}\nfunction g() { return 1; }\n", "javascript")
     assert "g" in [u.name for u in units] and parses
+
+
+def test_what_holds_a_point_deep_in_a_chain_is_read_in_linear_time():
+    # The hover asks whether the point is in a comment or a string, and how many arguments the call there passes,
+    # climbing from the smallest node by `parent`, which tree-sitter finds from the root: quadratic in the depth
+    # (a line `a.a.a...` of 20,000 links: 9 s).
+    from leancode.languages import _recent_tree, declaration_node_at
+
+    def read(links: int) -> None:
+        _recent_tree.cache_clear()
+        code = "a." * links + "x(1, 2)  # done\n"
+        assert not in_comment_or_string(code, "python", 0, 1)
+        assert in_comment_or_string(code, "python", 0, 2 * links + 12)
+        assert call_arguments(code, "python", 0, 2 * links + 1) == 2
+        declared = "interface I { f(x: " + "a." * links + "B): void; }"
+        assert declaration_node_at(declared, "typescript", 0, 20 + links).type == "method_signature"
+
+    assert_linear(read, 2_500)
