@@ -213,6 +213,11 @@ def _recent_tree(code: str, language: str) -> tree_sitter.Tree:
     return parse(code, language)
 
 
+def has_syntax_errors(code: str, language: str) -> bool:
+    """Whether `code` has syntax errors (its tree kept for the hover's other questions about it)."""
+    return _recent_tree(code, language).root_node.has_error
+
+
 def _nodes_at(code: str, language: str, row: int, byte_column: int) -> list[tree_sitter.Node]:
     """The smallest node at the point (row, UTF-8 byte column) of `code`, then each node holding it, to the root. Found
     from the root down: tree-sitter finds a node's `parent` from the root too, so climbing by `parent` is quadratic

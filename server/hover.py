@@ -130,23 +130,27 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     `Foo.<T>bar(`, `Vec::<u8>::new(`, Go's `Map[int](`; and a JavaScript function called through `.call(`,
     `.apply(` or `.bind(` is called."""
     opener = _TYPE_ARGUMENTS.get(language)
-    for match in _IDENTIFIER.finditer(line_text):
-        if match.start() <= character <= match.end():
-            name = match.group()
-            rest = line_text[match.end():]
-            if opener:
-                rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)
-            if language in _JS:
-                rest = _CALLED_THROUGH.sub("", rest, count=1)
-            if not re.match(r"\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
-                return None
-            before = _before_type_arguments(line_text[:match.start()], opener).rstrip()
-            separator = next((s for s in _SEPARATORS if before.endswith(s)), None)
-            if separator is None:
-                return name, None, None
-            receiver = _RECEIVER.search(_before_type_arguments(_without_suffix(before, separator), opener))
-            return name, receiver.group(1) if receiver else "", separator
-    return None
+    if (match := _identifier_at(line_text, character)) is None:
+        return None
+    name = match.group()
+    rest = line_text[match.end():]
+    if opener:
+        rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)
+    if language in _JS:
+        rest = _CALLED_THROUGH.sub("", rest, count=1)
+    if not re.match(r"\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
+        return None
+    before = _before_type_arguments(line_text[:match.start()], opener).rstrip()
+    separator = next((s for s in _SEPARATORS if before.endswith(s)), None)
+    if separator is None:
+        return name, None, None
+    receiver = _RECEIVER.search(_before_type_arguments(_without_suffix(before, separator), opener))
+    return name, receiver.group(1) if receiver else "", separator
+
+
+def _identifier_at(line_text: str, character: int) -> re.Match | None:
+    """The identifier of `line_text` that `character` is on (or just after)."""
+    return next((m for m in _IDENTIFIER.finditer(line_text) if m.start() <= character <= m.end()), None)
 
 
 # The words that make a name the one a definition gives, not a call: where syntax errors hide a definition from the
@@ -170,19 +174,15 @@ _JAVA_NOT_TYPES = frozenset({"return", "new", "throw", "else", "case", "yield", 
 def defined_name_at(line_text: str, character: int, language: str) -> str | None:
     """The name at `character` where `line_text` defines it (`def load(`, `func (s *S) Load(`, `void load(`), else
     None. Read from the line alone, so it holds in a file the parser cannot read."""
-    for match in _IDENTIFIER.finditer(line_text):
-        if match.start() <= character <= match.end():
-            before = line_text[max(0, match.start() - 200):match.start()]
-            if (pattern := _DEFINED_AFTER.get(language)) is not None and pattern.search(before):
-                return match.group()
-            rest = line_text[match.end():match.end() + 200]
-            if language in _JS and _MEMBER_MODIFIERS.match(before) and _MEMBER_REST.match(rest):
-                return match.group()
-            if (language == "java" and re.match(r"\s*\(", rest)
-                    and (java_type := _JAVA_TYPE_BEFORE.search(before)) and java_type.group(1) not in _JAVA_NOT_TYPES):
-                return match.group()
-            return None
-    return None
+    if (match := _identifier_at(line_text, character)) is None:
+        return None
+    before = line_text[max(0, match.start() - 200):match.start()]
+    rest = line_text[match.end():match.end() + 200]
+    defined = ((pattern := _DEFINED_AFTER.get(language)) is not None and pattern.search(before)
+               or language in _JS and _MEMBER_MODIFIERS.match(before) and _MEMBER_REST.match(rest)
+               or language == "java" and re.match(r"\s*\(", rest) and (java_type := _JAVA_TYPE_BEFORE.search(before))
+               and java_type.group(1) not in _JAVA_NOT_TYPES)
+    return match.group() if defined else None
 
 
 def declared_at(units: list[Unit], code: str, language: str, line: int, byte_column: int) -> Unit | None:

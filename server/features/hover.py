@@ -19,7 +19,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
-from leancode.languages import call_arguments, in_comment_or_string, parse, same_family
+from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, same_family
 from leancode.inherited import inherited_across_files
 from leancode.units import Unit
 
@@ -85,7 +85,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         called = None  # `merge(a)` in a comment or a string names no call
     if defined is None and called is not None and (name := hover.defined_name_at(line_text, character, language)):
         # a definition the parser could not read: never another function of its name
-        if parse(text, language).root_node.has_error:
+        if has_syntax_errors(text, language):  # parsed for `in_comment_or_string` above
             return (f"`{name}`: LeanCode cannot read this definition while the file has syntax errors in or before "
                     "it; its summary shows here once they are fixed.")
         return None
