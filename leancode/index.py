@@ -12,8 +12,10 @@ Three layers make a second run cheap:
 
 The index directory and its files are `index_store.py`'s. Updates from several
 processes are serialised by a file lock; embeddings are committed to the cache in
-chunks of a few seconds, so a kill loses little. One file that cannot be read or
-parsed is skipped with a warning naming it; the rest is indexed.
+chunks of a few seconds, so a kill loses little. Files are parsed in worker processes
+(`parse_pool.py`), a few at a time while the walk goes on; one file that cannot be read or parsed (an error, a
+parse stopped after PARSE_TIMEOUT_SECONDS, a crashed parser) is skipped with a warning naming it, and the rest
+is indexed. A parse that was stopped is remembered for that content, so it is not retried on every update.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import os
 import stat
 import time
 import warnings
-from collections import Counter
+from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,6 +41,8 @@ from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIn
                           safe_mkdir, snapshot_of, write_snapshot)
 from .languages import ParseWarning
 from .messages import printable
+from .parse_pool import WORKERS, ParseFailed
+from .parse_pool import submit as submit_parse
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
@@ -51,10 +55,19 @@ __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "NAMED_SKIPS", "Reposit
 # Units per encoder call (between progress updates and cache commits): the first chunk, then as many as take
 # about EMBED_SECONDS, so that a kill loses a few seconds of embedding at most.
 EMBED_CHUNK, MAX_EMBED_CHUNK, EMBED_SECONDS = 16, 256, 4.0
+PARSE_AHEAD = 8 * WORKERS  # files sent to the parse workers and not yet collected (their code is held meanwhile)
 # Skips that are told in a warning naming the file (the others are expected and only counted), and those that
 # `leancode index` names as files a user may not expect to be left out.
-_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep", IGNORES_UNREAD})
+_WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep", IGNORES_UNREAD,
+                           "parse timed out", "parser crashed"})
 NAMED_SKIPS = _WARN_REASONS | {"binary", "too large", "symlink", "not a regular file"}
+
+
+@dataclass
+class _Parsing:
+    """A file being parsed in a worker: its future, and the cache key its records go under."""
+    future: object
+    key: str
 
 
 class IndexNotWritable(OSError):
@@ -266,14 +279,15 @@ class RepositoryIndex:
         progress = bool(progress) and report is None
         reasons: Counter[str] = Counter()
 
-        def skip(relative: str, reason: str, detail: str = "") -> None:
+        def skip(relative: str, reason: str, detail: str = "", tell: bool = True) -> None:
             relative = printable(relative)
             reasons[reason] += 1
             stats.skipped_paths.append((relative, reason))
-            if reason in _WARN_REASONS:
+            if tell and reason in _WARN_REASONS:
                 warnings.warn(f"{relative}: skipped: {reason}" + (f" ({detail})" if detail else ""), stacklevel=2)
 
-        records: list[tuple[str, dict]] = []  # (relative path, unit record)
+        files_units: list[tuple[str, list[dict] | _Parsing | None]] = []  # (relative path, its unit records)
+        parsing: deque[int] = deque()  # rows of files_units still being parsed, oldest first
         files = walk_repository(self.root, skip, extra_skips=(self.index_dir,))
         bar = tqdm(files, desc="leancode: scan", unit=" files", disable=not progress or None, leave=False)
         for relative, path, language in bar:
@@ -290,10 +304,19 @@ class RepositoryIndex:
             except Exception as error:  # one file's failure never stops the index
                 skip(relative, "failed", f"{type(error).__name__}: {error}")
                 continue
+            if isinstance(units, _Parsing):
+                parsing.append(len(files_units))
             if units is not None:
-                stats.files += 1
-                records += [(relative, record) for record in units]
+                files_units.append((relative, units))
+            while len(parsing) > PARSE_AHEAD:
+                row = parsing.popleft()
+                files_units[row] = (files_units[row][0], self._parsed(cache, *files_units[row], skip, stats))
+        while parsing:  # the walk is over: collect the rest
+            row = parsing.popleft()
+            files_units[row] = (files_units[row][0], self._parsed(cache, *files_units[row], skip, stats))
         bar.close()
+        records = [(relative, record) for relative, units in files_units if units is not None for record in units]
+        stats.files = sum(units is not None for _, units in files_units)
         stats.skipped = dict(sorted(reasons.items()))
         stats.units = len(records)
         vendored = [path for path, reason in stats.skipped_paths if reason == VENDORED]
@@ -354,8 +377,9 @@ class RepositoryIndex:
         return stats, snapshot_of(records, vectors, dim, config)
 
     def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str,
-                    skip: Callable[..., None], stats: UpdateStats) -> list[dict] | None:
-        """The unit records of one file (None when skipped), read and parsed only when it changed."""
+                    skip: Callable[..., None], stats: UpdateStats) -> list[dict] | _Parsing | None:
+        """The unit records of one file (None when skipped), read and parsed only when it changed: a file to
+        parse is sent to a worker, and `_parsed` collects it."""
         try:
             info = path.lstat()
         except OSError as error:
@@ -390,22 +414,43 @@ class RepositoryIndex:
             return None
         parse_key = f"units:{PARSE_VERSION}:{language}:{digest}"
         parsed = cache.get_record(parse_key, valid_parse)
-        fresh = parsed is None
-        if fresh:
+        if parsed is not None:
+            return self._told(relative, parsed, False, skip, stats)
+        if data is None:
+            data = self._read(relative, path, skip)
             if data is None:
-                data = self._read(relative, path, skip)
-                if data is None:
-                    return None
-                if sha256(data) != digest:  # changed without changing size or mtime
-                    cache.put_record(stat_key, None)
-                    return self._file_units(cache, relative, path, language, skip, stats)
-            parsed = parse_units(decode_source(data, language), language)
-            cache.put_record(parse_key, parsed)
-            stats.files_parsed += 1
+                return None
+            if sha256(data) != digest:  # changed without changing size or mtime
+                cache.put_record(stat_key, None)
+                return self._file_units(cache, relative, path, language, skip, stats)
+        return _Parsing(submit_parse(decode_source(data, language), language), parse_key)
+
+    def _parsed(self, cache: IndexCache, relative: str, parsing: _Parsing, skip: Callable[..., None],
+                stats: UpdateStats) -> list[dict] | None:
+        """The unit records of a file parsed in a worker (None when its parse failed)."""
+        try:
+            parsed = parsing.future.result()
+        except ParseFailed as error:  # remembered for this content: a slow file costs one timeout, not one each run
+            parsed = {"units": [], "syntax": None, "failed": [error.reason, error.detail]}
+        except Exception as error:
+            skip(relative, "failed", f"{type(error).__name__}: {error}")
+            return None
+        cache.put_record(parsing.key, parsed)
+        stats.files_parsed += 1
+        return self._told(relative, parsed, True, skip, stats)
+
+    @staticmethod
+    def _told(relative: str, parsed: dict, fresh: bool, skip: Callable[..., None],
+              stats: UpdateStats) -> list[dict] | None:
+        """A parse's units, its syntax errors or failure told when it is `fresh` (later updates, such as every
+        `leancode search`, only count them)."""
+        if parsed.get("failed"):
+            skip(relative, *parsed["failed"], tell=fresh)
+            return None
         if parsed["syntax"]:
             stats.syntax_errors += 1
-            if fresh:  # told once, when the file is parsed; later updates (every `leancode search`) only count it
-                warnings.warn(f"{printable(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=3)
+            if fresh:
+                warnings.warn(f"{printable(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=4)
         return parsed["units"]
 
     def _read(self, relative: str, path: Path, skip: Callable[..., None]) -> bytes | None:

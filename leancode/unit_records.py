@@ -50,8 +50,12 @@ def parse_units(code: str, language: str) -> dict:
 
 
 def valid_parse(record: Any) -> bool:
+    """A record of `parse_units`, or of a parse that failed: {"units": [], "syntax": None, "failed": [reason,
+    detail]} (`index.py`)."""
+    failed = record.get("failed") if isinstance(record, dict) else None
     return isinstance(record, dict) and isinstance(record.get("units"), list) \
-        and all(valid_unit(u) for u in record["units"]) and type(record.get("syntax")) in (str, type(None))
+        and all(valid_unit(u) for u in record["units"]) and type(record.get("syntax")) in (str, type(None)) \
+        and (failed is None or isinstance(failed, list) and len(failed) == 2 and all(type(x) is str for x in failed))
 
 
 def valid_stat(record: Any) -> bool:

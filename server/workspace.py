@@ -25,9 +25,9 @@ from leancode.encoder import Encoder
 from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateStats, since_indexing
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
+from leancode.parse_pool import parse_units
 from leancode.search import asks_for_tests, is_test_unit, name_tiers, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
-from leancode.unit_records import parse_units
 
 from . import preload
 from .settings import Settings
@@ -212,11 +212,11 @@ class Workspaces:
             return False
         try:
             check_text(text)
-        except FileSkipped:  # too large or binary to parse: none of the buffer's functions stays searchable
-            # (its saved version's included), and the job's log says why
+            records = parse_units(text, language)["units"]  # as the index records a saved file, in a worker
+        except FileSkipped:  # too large or binary to parse, or its parse was stopped: none of the buffer's
+            # functions stays searchable (its saved version's included), and the job's log says why
             _store_overlay(folder, relative, Overlay(version, [], np.zeros((0, self.encoder.dim), np.float32)))
             raise
-        records = parse_units(text, language)["units"]  # as the index records a saved file
         units, vectors, missing = [], [], []
         reader_vectors = folder.reader.vectors if folder.ready else None
         for record in records:

@@ -17,11 +17,14 @@ import sys
 import threading
 import time
 import warnings
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
+import leancode.index as index_module
+from leancode import parse_pool
 from leancode.cli import main as cli
 from leancode.encoder import Encoder
 from leancode.index import RepositoryIndex
@@ -38,6 +41,11 @@ NESTED_IFS = "def deep(x):\n" + "".join(" " * (i + 1) + f"if x > {i}:\n" for i i
     + " " * 1001 + "return x\n"
 PARENS = "def parens():\n    return " + "(" * 5000 + "1" + ")" * 5000 + "\n"
 BAD_NAME = os.fsdecode(b"bad_\xff.py")
+# Files that tree-sitter's budget cannot stop, for it reports no progress through them: 120 KB of unclosed `(`
+# (its function query is quadratic: 9 s here) and 16 KB of `*/` parameters (its error recovery took 5.3 GB of
+# memory at half this size, and time to match).
+SLOW_PARSE = "(\n" * 60_000
+MEMORY_BOMB = "def f(" + "*/" * 8_000 + "):\n    pass\n"
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +79,71 @@ def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monke
             raise RuntimeError("boom")
         return real(code, language, **options)
 
+    def in_this_process(code, language):  # so that the failure injected here reaches the parse
+        future = Future()
+        try:
+            future.set_result(records.parse_units(code, language))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
     monkeypatch.setattr(records, "extract_units", explode)
+    monkeypatch.setattr(index_module, "submit_parse", in_this_process)
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / "bad.py").write_text("def explode():\n    pass\n")
     with pytest.warns(UserWarning, match=r"bad\.py.*RuntimeError: boom"):
         stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
     assert stats.files == 1 and stats.units == 1 and stats.skipped == {"failed": 1}
+
+
+def test_a_parse_that_outlasts_its_limit_is_stopped_named_and_not_retried(tmp_path, encoder, monkeypatch):
+    monkeypatch.setattr(parse_pool, "PARSE_TIMEOUT_SECONDS", 1.0)
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "slow.py").write_text(SLOW_PARSE)
+    with pytest.warns(UserWarning, match=r"slow\.py: skipped: parse timed out \(stopped after 1 s\)"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert (stats.files, stats.units, stats.skipped) == (1, 1, {"parse timed out": 1})
+    with warnings.catch_warnings():  # remembered for this content: neither parsed nor told again
+        warnings.simplefilter("error")
+        again = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert (again.files_parsed, again.files, again.skipped) == (0, 1, {"parse timed out": 1})
+    (tmp_path / "slow.py").write_text(GOOD.replace("load_config", "load_settings"))  # mended: parsed again
+    assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 2
+
+
+def _parse_workers() -> list[int]:
+    """The pids of this process's parse workers."""
+    pids = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == os.getpid() and b"leancode.parse_pool" in (stat_file.parent / "cmdline").read_bytes():
+                pids.append(int(stat_file.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def test_a_parse_that_outgrows_its_memory_ends_its_worker_not_the_caller():
+    with pytest.raises(FileSkipped, match=r"parser crashed \(its worker process ended with code"):
+        parse_pool.parse_units(MEMORY_BOMB, "python")
+    assert [u["name"] for u in parse_pool.parse_units(GOOD, "python")["units"]] == ["load_config"]
+
+
+def test_a_parser_that_dies_costs_its_file_only():
+    """A crash in tree-sitter's C code ends the worker, as the signal sent here does: the file is reported,
+    and the next file gets a new worker (workers killed while idle are not blamed on it)."""
+    while not parse_pool._idle.empty():  # workers of earlier tests: the crash must come to a new one
+        parse_pool._idle.get().stop()
+    dying = parse_pool.submit(SLOW_PARSE, "python")
+    parse_pool.parse_units(GOOD, "python")  # meanwhile, in a second worker, idle when the crash comes
+    time.sleep(0.5)
+    assert not dying.done()
+    for pid in _parse_workers():
+        os.kill(pid, signal.SIGSEGV)
+    with pytest.raises(FileSkipped, match=r"parser crashed \(its worker process ended with code -11\)"):
+        dying.result(timeout=60)
+    assert [u["name"] for u in parse_pool.parse_units(GOOD, "python")["units"]] == ["load_config"]
 
 
 # --- 2. deep nesting ------------------------------------------------------------------------------

@@ -1,0 +1,152 @@
+"""Files are parsed in worker processes, so that no file can stall or crash the process that indexes it.
+
+tree-sitter has slow paths that report no progress to `languages.parse_within`'s budget (SECURITY.md), and a
+crash in its C code would end whatever process called it: the language server, or a `leancode index` of hours.
+`parse_units(code, language)` here runs `unit_records.parse_units` in a worker process (`python -m
+leancode.parse_pool`, so no caller needs multiprocessing's `if __name__ == "__main__"` guard): a file that takes
+longer than PARSE_TIMEOUT_SECONDS is stopped, a worker that dies (a crash, or its PARSE_MEMORY_BYTES cap) is
+replaced, and either raises ParseFailed, a FileSkipped naming the reason; every other file parses as before.
+Workers start with the first file to parse (an index with nothing changed starts none) and stay for the next;
+WORKERS files parse at a time (`submit` from several threads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import select
+import struct
+import subprocess
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from .sources import FileSkipped
+
+# Wall time one file may take: the slowest standard-library file takes 0.3 s, and the in-process budgets that
+# end a slow parse gracefully (`languages.PARSE_SECONDS` and the repairs') come to 6 s of CPU.
+PARSE_TIMEOUT_SECONDS = 30.0
+PARSE_MEMORY_BYTES = 2 << 30  # a worker's address space: a 1 MB file (the largest indexed) of real code needs 150 MB
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+_HEADER = struct.Struct("<Q")  # each message: its length, then a pickle (between this process and its own child)
+
+
+class ParseFailed(FileSkipped):
+    """A file whose parse was stopped (too slow) or whose worker died; `reason` says which."""
+
+
+class _TimedOut(Exception):
+    pass
+
+
+class _Worker:
+    """One worker process, asked one file at a time."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "leancode.parse_pool"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, close_fds=True)
+
+    def parse(self, code: str, language: str, timeout: float) -> dict:
+        request = pickle.dumps((code, language), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.process.stdin.write(_HEADER.pack(len(request)) + request)
+            self.process.stdin.flush()
+            deadline = time.monotonic() + timeout
+            size, = _HEADER.unpack(self._read(_HEADER.size, deadline))
+            status, value = pickle.loads(self._read(size, deadline))
+        except (OSError, EOFError):
+            self.stop()
+            raise ParseFailed("parser crashed", f"its worker process ended with code {self.process.wait()}") \
+                from None
+        except _TimedOut:
+            self.stop()
+            raise ParseFailed("parse timed out", f"stopped after {timeout:g} s") from None
+        if status == "error":
+            raise RuntimeError(value)
+        return value
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        stream, parts = self.process.stdout.fileno(), []
+        while size:
+            if not select.select([stream], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                raise _TimedOut
+            part = os.read(stream, min(size, 1 << 20))
+            if not part:
+                raise EOFError
+            parts.append(part)
+            size -= len(part)
+        return b"".join(parts)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):  # a request still buffered for a worker that is gone
+                stream.close()
+
+
+_idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+_threads = ThreadPoolExecutor(WORKERS, thread_name_prefix="leancode-parse")
+
+
+def _parse_in_worker(code: str, language: str) -> dict:
+    while True:
+        try:
+            worker, idle = _idle.get_nowait(), True
+        except queue.Empty:
+            worker, idle = _Worker(), False
+        try:
+            return worker.parse(code, language, PARSE_TIMEOUT_SECONDS)
+        except ParseFailed as failure:
+            if not idle or failure.reason != "parser crashed":
+                raise
+            # A worker that had waited may have died while idle (killed, or out of memory): the file is blamed
+            # only when a new worker dies on it too.
+        finally:
+            if worker.alive:
+                _idle.put(worker)
+
+
+def submit(code: str, language: str) -> Future:
+    """Start parsing one file's code; its future's result is `parse_units`'."""
+    return _threads.submit(_parse_in_worker, code, language)
+
+
+def parse_units(code: str, language: str) -> dict:
+    """`unit_records.parse_units(code, language)` in a worker process; raises ParseFailed when the parse was
+    stopped or its worker died, RuntimeError naming the error the parse raised."""
+    return _parse_in_worker(code, language)
+
+
+def _serve() -> None:
+    """The worker: answer requests on stdin until it closes. Its stdout carries only the replies."""
+    import resource
+    import warnings
+
+    from .unit_records import parse_units as parse
+
+    resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY_BYTES, PARSE_MEMORY_BYTES))
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print goes to stderr, never into a reply
+    requests = sys.stdin.buffer
+    warnings.simplefilter("ignore")  # the parse's own warnings are in its records
+    while header := requests.read(_HEADER.size):
+        size, = _HEADER.unpack(header)
+        code, language = pickle.loads(requests.read(size))
+        try:
+            reply = ("ok", parse(code, language))
+        except Exception as error:  # told to the caller, the worker goes on
+            reply = ("error", f"{type(error).__name__}: {error}")
+        message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.write(_HEADER.pack(len(message)) + message)
+        replies.flush()
+
+
+if __name__ == "__main__":
+    _serve()
