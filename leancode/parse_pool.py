@@ -7,7 +7,8 @@ leancode.parse_pool`, so no caller needs multiprocessing's `if __name__ == "__ma
 longer than PARSE_TIMEOUT_SECONDS is stopped, a worker that dies (a crash, or its PARSE_MEMORY_BYTES cap) is
 replaced, and either raises ParseFailed, a FileSkipped naming the reason; every other file parses as before.
 Workers start with the first file to parse (an index with nothing changed starts none) and stay for the next;
-WORKERS files parse at a time (`submit` from several threads).
+WORKERS files parse at a time (`submit` from several threads). Code that must be parsed in the caller's process
+(the hover reads its trees) is first passed through `check`, which parses it in a worker once per content.
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ import select
 import struct
 import subprocess
 import sys
+import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from .sources import FileSkipped
+from .unit_records import unit_key as content_key
 
 # Wall time one file may take: the slowest standard-library file takes 0.3 s, and the in-process budgets that
 # end a slow parse gracefully (`languages.PARSE_SECONDS` and the repairs') come to 6 s of CPU.
 PARSE_TIMEOUT_SECONDS = 30.0
 PARSE_MEMORY_BYTES = 2 << 30  # a worker's address space: a 1 MB file (the largest indexed) of real code needs 150 MB
 WORKERS = max(1, min(2, os.cpu_count() or 1))
+VERDICTS = 256  # the outcomes `check` remembers, most recent first
 _HEADER = struct.Struct("<Q")  # each message: its length, then a pickle (between this process and its own child)
 
 
@@ -45,8 +51,10 @@ class _Worker:
     """One worker process, asked one file at a time."""
 
     def __init__(self) -> None:
+        # The worker imports the same leancode as this process, installed or not.
+        path = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))
         self.process = subprocess.Popen([sys.executable, "-m", "leancode.parse_pool"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, close_fds=True)
+                                        stdout=subprocess.PIPE, close_fds=True, env={**os.environ, "PYTHONPATH": path})
 
     def parse(self, code: str, language: str, timeout: float) -> dict:
         request = pickle.dumps((code, language), protocol=pickle.HIGHEST_PROTOCOL)
@@ -93,9 +101,49 @@ class _Worker:
 
 _idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
 _threads = ThreadPoolExecutor(WORKERS, thread_name_prefix="leancode-parse")
+_verdicts: OrderedDict[str, ParseFailed | None] = OrderedDict()  # content key -> how its parse failed (None: it did not)
+_verdicts_lock = threading.Lock()
 
 
-def _parse_in_worker(code: str, language: str) -> dict:
+def _remember(key: str, failure: ParseFailed | None) -> None:
+    with _verdicts_lock:
+        _verdicts[key] = failure
+        _verdicts.move_to_end(key)
+        while len(_verdicts) > VERDICTS:
+            _verdicts.popitem(last=False)
+
+
+def check(code: str, language: str) -> None:
+    """Raise ParseFailed when `code` cannot be parsed within the workers' bounds (time, memory, no crash): for
+    callers that parse it in their own process, which must not stall or die on it. Parsed in a worker once per
+    content (the index and the unsaved-buffer search's parses count), then remembered."""
+    key = content_key(code, language)
+    with _verdicts_lock:
+        known = key in _verdicts
+        failure = _verdicts.get(key)
+    if not known:
+        try:
+            _parse_in_worker(code, language, key)
+        except ParseFailed as error:
+            failure = error
+        except RuntimeError:  # the parse raised: the caller's own parse tells how
+            return
+    if failure is not None:
+        raise ParseFailed(failure.reason, failure.detail)
+
+
+def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
+    key = key or content_key(code, language)
+    try:
+        parsed = _parse_until_answered(code, language)
+    except ParseFailed as failure:
+        _remember(key, failure)
+        raise
+    _remember(key, None)
+    return parsed
+
+
+def _parse_until_answered(code: str, language: str) -> dict:
     while True:
         try:
             worker, idle = _idle.get_nowait(), True

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from leancode import parse_pool
 from leancode.function_summary import FunctionSummary, implementation, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
 from leancode.units import Unit, declaration_at, extract_units, header, overload_stub
@@ -337,4 +338,7 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
 
 
 def units_of(code: str, language: str) -> list[Unit]:
+    """The functions of a buffer or file, parsed in this process once a worker has parsed it within its bounds
+    (else ParseFailed, a FileSkipped): the hover's later parses of the same text (comments, calls) are safe."""
+    parse_pool.check(code, language)
     return extract_units(code, language)

@@ -43,9 +43,9 @@ PARENS = "def parens():\n    return " + "(" * 5000 + "1" + ")" * 5000 + "\n"
 BAD_NAME = os.fsdecode(b"bad_\xff.py")
 # Files that tree-sitter's budget cannot stop, for it reports no progress through them: 120 KB of unclosed `(`
 # (its function query is quadratic: 9 s here) and 16 KB of `*/` parameters (its error recovery took 5.3 GB of
-# memory at half this size, and time to match).
+# memory at half this size, and 14 s), in lines so that the walk does not take it for minified code.
 SLOW_PARSE = "(\n" * 60_000
-MEMORY_BOMB = "def f(" + "*/" * 8_000 + "):\n    pass\n"
+MEMORY_BOMB = "def f(" + ("*/" * 20 + "\n") * 400 + "):\n    pass\n"
 
 
 @pytest.fixture(scope="module")
@@ -485,6 +485,22 @@ def test_server_hover_on_fifo_answers_and_exits(tmp_path):
             params = {"textDocument": {"uri": fifo.as_uri()}, "position": {"line": 0, "character": 0}}
             assert server.request(number, "textDocument/hover", params, timeout=30)["result"] is None
         assert server.alive(10)
+        assert server.close() == 0
+
+
+def test_a_file_whose_parse_outgrows_its_memory_costs_the_server_nothing_else(tmp_path):
+    """Indexed and hovered: each parse of it is stopped in a worker, so neither the index, nor the hover (which
+    parses in the server), stalls or takes the server's memory."""
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "bomb.py").write_text(MEMORY_BOMB)
+    with RawServer(tmp_path) as server:
+        logged = [entry["message"] for entry in server.logged_until_indexed(timeout=120)]
+        assert any("bomb.py: skipped: parser crashed" in message for message in logged), logged
+        for number, name in enumerate(["bomb.py", "good.py"], 1):
+            params = {"textDocument": {"uri": (tmp_path / name).as_uri()}, "position": {"line": 0, "character": 5}}
+            answered = server.request(number, "textDocument/hover", params, timeout=90)["result"]
+            assert (answered is None) == (name == "bomb.py"), answered
+        assert "load_config" in answered["contents"]["value"]
         assert server.close() == 0
 
 

@@ -19,7 +19,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
-from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, same_family
+from leancode import parse_pool
+from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, language_for_path, same_family
 from leancode.inherited import inherited_across_files
 from leancode.units import Unit
 
@@ -49,7 +50,9 @@ def with_inherited_doc(ls: LeanCodeServer, found: Resolved, path: Path | None, t
         try:
             if ls.state.folder_for(file) is None:  # an import's `../../x`, a link out: never read
                 raise FileSkipped("outside the workspace")
-            return ls.text_of(file, follow_symlinks=False)
+            text = ls.text_of(file, follow_symlinks=False)
+            parse_pool.check(text, language_for_path(file.name) or unit.language)  # parsed here next
+            return text
         except FileSkipped as reason:
             ls.log(f"leancode: skipped {file}: {reason}")
             raise
