@@ -35,7 +35,7 @@ from .unit_records import unit_key as content_key
 PARSE_TIMEOUT_SECONDS = 30.0
 PARSE_MEMORY_BYTES = 2 << 30  # a worker's address space: a 1 MB file (the largest indexed) of real code needs 150 MB
 WORKERS = max(1, min(2, os.cpu_count() or 1))
-VERDICTS = 256  # the outcomes `check` remembers, most recent first
+VERDICTS = 4096  # the outcomes `check` remembers (a file's key and failure each), most recent first
 _HEADER = struct.Struct("<Q")  # each message: its length, then a pickle (between this process and its own child)
 
 
@@ -159,6 +159,11 @@ def _parse_until_answered(code: str, language: str) -> dict:
         finally:
             if worker.alive:
                 _idle.put(worker)
+
+
+def start_worker() -> None:
+    """Start a worker now (it imports while this process goes on), so that the first parse does not wait for one."""
+    _idle.put(_Worker())
 
 
 def submit(code: str, language: str) -> Future:

@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, filename=args.log_file, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from lsprotocol.types import MessageType
 
+    from leancode import parse_pool
     from leancode.messages import show_own_warnings
 
     from . import framing, preload
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     show_own_warnings("leancode-server", also=lambda text: server.log(f"leancode: {text}", MessageType.Warning))
 
     preload.start()
+    parse_pool.start_worker()  # ready for the first hover, whose file is parsed in a worker first
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
