@@ -3,8 +3,8 @@
     python bench/search_cold.py [--functions 1000] [--repeat 5]
 
 Indexes a copy of part of the Python standard library once (defaults), then times whole
-`leancode search QUERY --no-update` processes (and one with the default update, nothing
-changed), alternating the backends so that a shared machine disturbs them alike. The
+`leancode search QUERY --no-update` processes (and with the default update: nothing changed, and one function
+added to a file), alternating the backends so that a shared machine disturbs them alike. The
 ONNX export is made before timing (a one-time cost per machine, timed on its own).
 Baselines in the same run: an empty Python process and `import leancode.cli`.
 """
@@ -44,20 +44,26 @@ def main() -> None:
         env = {**os.environ, "LEANCODE_CACHE": str(Path(folder) / "cache")}  # a fresh export, timed below
         root = Path(folder) / "repo"
         count = copy_stdlib(root, args.functions)
-        subprocess.run([*cli, "index", str(root), "--backend", "torch"], check=True, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        torch_index = str(Path(folder) / "torch-index")  # the runtime is part of an index's settings
+        for options in ([], ["--backend", "torch", "--index-dir", torch_index]):
+            subprocess.run([*cli, "index", str(root), *options], check=True, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
         search = [*cli, "search", QUERY, "--path", str(root), "--top", "10"]
-        export = timed([*search, "--no-update", "--backend", "onnx"], env)  # exports the query model once
+        export = timed([*search, "--no-update"], env)  # exports the query model once
         cells = {
             "empty Python process": [sys.executable, "-c", "pass"],
             "`import leancode.cli`": [sys.executable, "-c", "import leancode.cli"],
-            "search --no-update, PyTorch": [*search, "--no-update", "--backend", "torch"],
+            "search --no-update, PyTorch": [*search, "--no-update", "--backend", "torch", "--index-dir", torch_index],
             "search --no-update, ONNX Runtime (default)": [*search, "--no-update"],
             "search (update first, nothing changed), ONNX Runtime (default)": search,
+            "search (update first, one function added), ONNX Runtime (default)": search,
         }
+        edited = next(root.rglob("*.py"))
         times: dict[str, list[float]] = {name: [] for name in cells}
-        for _ in range(args.repeat):
+        for run in range(args.repeat):
             for name, command in cells.items():
+                if "one function added" in name:  # parsed in a worker, embedded by the code model
+                    edited.write_text(edited.read_text() + f"\n\ndef added_{run}(x):\n    return x + {run}\n")
                 times[name].append(timed(command, env))
     torch_median = statistics.median(times["search --no-update, PyTorch"])
     lines = ["## Search from a cold process", "",
