@@ -13,6 +13,7 @@ WORKERS files parse at a time (`submit` from several threads). Code that must be
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -159,6 +160,13 @@ def _parse_until_answered(code: str, language: str) -> dict:
         finally:
             if worker.alive:
                 _idle.put(worker)
+
+
+@atexit.register
+def _stop_idle_workers() -> None:
+    """At exit, end the workers (they would end on their own, reading the end of their input, but unwaited)."""
+    while not _idle.empty():
+        _idle.get().stop()
 
 
 def start_worker() -> None:

@@ -24,8 +24,9 @@ from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
 # keeps brackets that are no link, skips list numbers and Go code blocks, and Rust reads /** */ and #[doc] docs;
 # 11: JavaScript accessors of `Object.defineProperty` are named by their property, re-export getters left out;
 # 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`;
-# 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines).
-PARSE_VERSION = 13
+# 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines; 14: webpack's markers count only
+# where webpack writes them, so a file that names them in a string is indexed).
+PARSE_VERSION = 14
 
 
 def unit_key(code: str, language: str) -> str:

@@ -19,11 +19,12 @@ import diskcache
 import numpy as np
 import pytest
 
+from leancode import walk
 from leancode.encoder import Encoder
 from leancode.index import SafeDisk, UnsafeCacheValue, IndexCache, RepositoryIndex, unit_key
 from leancode.search import SearchIndex, lexical_terms, rank, search
 from leancode.units import extract_units
-from leancode.walk import IGNORES_UNREAD, walk_repository
+from leancode.walk import HEAD_BYTES, IGNORES_UNREAD, walk_repository
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 MODULES = ("textwrap.py", "shlex.py", "fnmatch.py")
@@ -199,6 +200,11 @@ def test_bundler_output_is_generated_and_code_that_mentions_a_bundler_is_not():
                         "__non_webpack_require__ : require\nmodule.exports = load\nfunction load(dir) {\n"
                         "  return runtimeRequire(dir)\n}\n")
     assert not any(is_generated(text.encode()) for text in (named_once, same_name_twice, asks_for_webpack))
+    webpack5 = ("/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({\n"
+                "/***/ 12: ((module) => { module.exports = 1; })\n/******/ \t});\n/******/ })();\n")
+    assert is_generated(webpack5.encode())
+    detector = Path(walk.__file__).read_bytes()  # it names webpack's markers in its patterns
+    assert not is_generated(detector[:HEAD_BYTES])
 
 
 MINIFIED = ('!function(t,e){"object"==typeof exports&&"undefined"!=typeof module?module.exports=e():"function"=='
