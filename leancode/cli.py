@@ -536,11 +536,13 @@ def _index(args: argparse.Namespace) -> int:
     if index is None:  # no index around it, or one that leaves this folder out (ignored, vendored)
         index = _open_index(args, root)
         stats = _update(index, progress=True)
-    # Files a user may not expect to be left out, by name (ignored, vendored and generated ones only counted).
+    # Files a user may not expect to be left out, by name (ignored and vendored ones only counted), and those taken
+    # for generated code, which a .leancodeignore negation brings back.
     unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in NAMED_SKIPS]
+    generated = [path for path, reason in stats.skipped_paths if reason == "generated"]
     if args.json:
-        print(json.dumps({**stats.as_json(), "skipped_files": unexpected, "index_dir": str(index.index_dir)},
-                         indent=2))
+        print(json.dumps({**stats.as_json(), "skipped_files": unexpected, "generated_files": generated,
+                          "index_dir": str(index.index_dir)}, indent=2))
         return 0
     skipped = ", ".join(f"{n} {reason}" for reason, n in stats.skipped.items()) or "none"
     print(f"leancode: indexed {stats.units} functions in {stats.files} files "
@@ -551,6 +553,10 @@ def _index(args: argparse.Namespace) -> int:
         named = ", ".join(f"{s['path']} ({s['reason']})" for s in unexpected[:10])
         more = f", and {len(unexpected) - 10} more (--json lists all)" if len(unexpected) > 10 else ""
         print(f"leancode: files skipped: {named}{more}", file=sys.stderr)
+    if generated:
+        more = f", and {len(generated) - 5} more (--json lists all)" if len(generated) > 5 else ""
+        print(f"leancode: taken for generated or minified code: {', '.join(generated[:5])}{more}; to index one, "
+              f"add a negation such as `!{generated[0]}` to {index.root / '.leancodeignore'}", file=sys.stderr)
     return 0
 
 

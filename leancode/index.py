@@ -290,7 +290,7 @@ class RepositoryIndex:
         parsing: deque[int] = deque()  # rows of files_units still being parsed, oldest first
         files = walk_repository(self.root, skip, extra_skips=(self.index_dir,))
         bar = tqdm(files, desc="leancode: scan", unit=" files", disable=not progress or None, leave=False)
-        for relative, path, language in bar:
+        for relative, path, language, wanted in bar:
             if report is not None:
                 report("scan", stats.files, None)
             if self.languages is not None and language not in self.languages:
@@ -300,7 +300,7 @@ class RepositoryIndex:
                 skip(relative, "excluded")
                 continue
             try:
-                units = self._file_units(cache, relative, path, language, skip, stats)
+                units = self._file_units(cache, relative, path, language, skip, stats, wanted)
             except Exception as error:  # one file's failure never stops the index
                 skip(relative, "failed", f"{type(error).__name__}: {error}")
                 continue
@@ -377,9 +377,10 @@ class RepositoryIndex:
         return stats, snapshot_of(records, vectors, dim, config)
 
     def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str,
-                    skip: Callable[..., None], stats: UpdateStats) -> list[dict] | _Parsing | None:
+                    skip: Callable[..., None], stats: UpdateStats, wanted: bool = False) -> list[dict] | _Parsing | None:
         """The unit records of one file (None when skipped), read and parsed only when it changed: a file to
-        parse is sent to a worker, and `_parsed` collects it."""
+        parse is sent to a worker, and `_parsed` collects it. `wanted`: named by a .leancodeignore negation, so
+        indexed even where its content looks generated."""
         try:
             info = path.lstat()
         except OSError as error:
@@ -409,7 +410,7 @@ class RepositoryIndex:
             reason = "binary" if is_binary(head) else "generated" if is_generated(head) else None
             cache.put_record(stat_key, {"size": info.st_size, "mtime": info.st_mtime_ns, "sha": digest,
                                         "skip": reason, "checked": time.time_ns()})
-        if reason:
+        if reason and not (reason == "generated" and wanted):
             skip(relative, reason)
             return None
         parse_key = f"units:{PARSE_VERSION}:{language}:{digest}"
@@ -422,7 +423,7 @@ class RepositoryIndex:
                 return None
             if sha256(data) != digest:  # changed without changing size or mtime
                 cache.put_record(stat_key, None)
-                return self._file_units(cache, relative, path, language, skip, stats)
+                return self._file_units(cache, relative, path, language, skip, stats, wanted)
         return _Parsing(submit_parse(decode_source(data, language), language), parse_key)
 
     def _parsed(self, cache: IndexCache, relative: str, parsing: _Parsing, skip: Callable[..., None],

@@ -15,7 +15,7 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 import pathspec
 
@@ -121,9 +121,10 @@ class _Ignores:
     def ignored(self, relative: str, is_dir: bool) -> bool:
         return self._verdict(self.specs, relative, is_dir) is True
 
-    def reincluded(self, relative_dir: str) -> bool:
-        """Whether a .leancodeignore negation (`!dist/`) names a directory the walk skips by default."""
-        return self._verdict(self.own, relative_dir, is_dir=True) is False
+    def reincluded(self, relative: str, is_dir: bool = True) -> bool:
+        """Whether a .leancodeignore negation (`!dist/`, `!static/app.min.js`) names a directory or file the walk
+        skips by default."""
+        return self._verdict(self.own, relative, is_dir) is False
 
     @staticmethod
     def _verdict(specs: dict[str, pathspec.GitIgnoreSpec | None], relative: str, is_dir: bool) -> bool | None:
@@ -193,9 +194,16 @@ def _utf8(name: str) -> bool:
         return False
 
 
+class SourceFile(NamedTuple):
+    relative: str
+    path: Path
+    language: str
+    wanted: bool  # named by a .leancodeignore negation: indexed even where it looks generated
+
+
 def walk_repository(root: Path, skip: Callable[..., None],
-                    extra_skips: tuple[Path, ...] = ()) -> Iterator[tuple[str, Path, str]]:
-    """(relative path, path, language) of every source file to index, in a stable order.
+                    extra_skips: tuple[Path, ...] = ()) -> Iterator[SourceFile]:
+    """Every source file to index, in a stable order.
 
     `skip(relative path, reason[, detail])` is told of each file or directory left out by name or
     ignore rules, or that cannot be listed; content checks (binary, size, generated markers) come later.
@@ -242,7 +250,7 @@ def walk_repository(root: Path, skip: Callable[..., None],
                 skip(relative, NOT_UTF8)
             elif ignores.ignored(relative, is_dir=False):
                 skip(relative, "ignored")
-            elif GENERATED_NAMES.match_file(name):
+            elif GENERATED_NAMES.match_file(name) and not ignores.reincluded(relative, False):
                 skip(relative, "generated")
             else:
-                yield relative, here / name, language
+                yield SourceFile(relative, here / name, language, ignores.reincluded(relative, False))

@@ -23,7 +23,7 @@ from leancode.walk import HEAD_BYTES, is_generated, walk_repository
 
 def functions(root: Path) -> list[str]:
     out = []
-    for relative, path, language in walk_repository(root, lambda *_: None):
+    for relative, path, language, _ in walk_repository(root, lambda *_: None):
         data = path.read_bytes()
         if len(data) > MAX_FILE_BYTES or is_binary(data[:HEAD_BYTES]) or is_generated(data[:HEAD_BYTES]):
             continue

@@ -100,8 +100,8 @@ def repositories(paths: Iterable[str]) -> dict[str, Path]:
 def list_files(repo: str, root: str, exclude: Iterable[str] = ()) -> list[dict]:
     """The source files of one repository, as the default index walks them."""
     extra = tuple(Path(p) for p in exclude)
-    return [{"repo": repo, "root": root, "path": relative, "language": language}
-            for relative, _, language in walk_repository(Path(root), lambda *_: None, extra_skips=extra)]
+    return [{"repo": repo, "root": root, "path": found.relative, "language": found.language, "wanted": found.wanted}
+            for found in walk_repository(Path(root), lambda *_: None, extra_skips=extra)]
 
 
 def file_units(item: dict) -> list[dict]:
@@ -111,7 +111,7 @@ def file_units(item: dict) -> list[dict]:
         data = read_bytes(Path(item["root"]) / item["path"], follow_symlinks=False)
     except FileSkipped:
         return []
-    if is_binary(data) or is_generated(data[:BINARY_PROBE]):
+    if is_binary(data) or is_generated(data[:BINARY_PROBE]) and not item.get("wanted"):
         return []
     parsed = parse_units(decode_source(data, item["language"]), item["language"])
     if parsed["syntax"]:  # named once here; simplifying its functions later says nothing more
