@@ -371,6 +371,19 @@ def test_a_lance_store_keeps_each_repository_by_name_and_searches_where_asked(tm
 
 
 @needs_scale
+def test_a_lance_index_skips_a_file_whose_parse_outgrows_its_worker_and_keeps_the_rest(tmp_path, capsys):
+    from leancode.cli import main
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "good.py").write_text("def add(a, b):\n    return a + b\n")
+    (repo / "bomb.py").write_text("def f(" + ("*/" * 20 + "\n") * 400 + "):\n    pass\n")  # GBs in tree-sitter
+    assert main(["index", "--store", "lance", "--index-dir", str(tmp_path / "lance"), str(repo)]) == 0
+    assert "repo/bomb.py: skipped: parser crashed" in capsys.readouterr().err
+    assert json.loads((tmp_path / "lance" / "manifest.json").read_text())["rows"] == 1
+
+
+@needs_scale
 @slow
 def test_a_lance_index_keeps_its_importance_table(tmp_path, repos, capsys):
     """`leancode index --store lance --table DIR`: the store records the table, a search with it is served, one

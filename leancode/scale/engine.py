@@ -20,9 +20,9 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 from tqdm import tqdm
 
-from ..index import parse_units
-from ..languages import ParseWarning, language_for_path
 from ..index_store import manifest_settings
+from ..languages import ParseWarning, language_for_path
+from ..parse_pool import parse_units
 from ..search import marks_overload
 from ..sources import BINARY_PROBE, FileSkipped, decode_source, is_binary, read_bytes
 from ..walk import is_generated, walk_repository
@@ -105,15 +105,19 @@ def list_files(repo: str, root: str, exclude: Iterable[str] = ()) -> list[dict]:
 
 
 def file_units(item: dict) -> list[dict]:
-    """The units of one file (`index.parse_units`; none for a binary, generated, huge or unreadable one), as the
-    default index parses it."""
+    """The units of one file (`unit_records.parse_units` in a parse worker, as the default index parses it; none
+    for a binary, generated, huge or unreadable one, or one whose parse was stopped, which is told)."""
     try:
         data = read_bytes(Path(item["root"]) / item["path"], follow_symlinks=False)
     except FileSkipped:
         return []
     if is_binary(data) or is_generated(data[:BINARY_PROBE]) and not item.get("wanted"):
         return []
-    parsed = parse_units(decode_source(data, item["language"]), item["language"])
+    try:
+        parsed = parse_units(decode_source(data, item["language"]), item["language"])
+    except FileSkipped as failure:  # stopped (too slow, too large in memory) or its parser crashed
+        warnings.warn(f"{item['repo']}/{item['path']}: skipped: {failure}", stacklevel=2)
+        return []
     if parsed["syntax"]:  # named once here; simplifying its functions later says nothing more
         warnings.warn(f"{item['repo']}/{item['path']}: {parsed['syntax']}", ParseWarning, stacklevel=3)
     return parsed["units"]
