@@ -158,8 +158,10 @@ def _parse_until_answered(code: str, language: str) -> dict:
             # A worker that had waited may have died while idle (killed, or out of memory): the file is blamed
             # only when a new worker dies on it too.
         finally:
-            if worker.alive:
+            if worker.alive and _idle.qsize() <= WORKERS:  # a few wait for the next file; more would idle
                 _idle.put(worker)
+            elif worker.alive:
+                worker.stop()
 
 
 @atexit.register
