@@ -52,10 +52,10 @@ class _Worker:
     """One worker process, asked one file at a time."""
 
     def __init__(self) -> None:
-        # The worker imports the same leancode as this process, installed or not.
-        path = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))
+        # Started in the folder that holds this leancode (`-m` puts its folder first on the path): the worker
+        # imports the same leancode as this process, never a `leancode` folder of the repository being indexed.
         self.process = subprocess.Popen([sys.executable, "-m", "leancode.parse_pool"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, close_fds=True, env={**os.environ, "PYTHONPATH": path})
+                                        stdout=subprocess.PIPE, close_fds=True, cwd=Path(__file__).resolve().parents[1])
 
     def parse(self, code: str, language: str, timeout: float) -> dict:
         request = pickle.dumps((code, language), protocol=pickle.HIGHEST_PROTOCOL)

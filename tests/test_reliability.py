@@ -111,6 +111,18 @@ def test_a_parse_that_outlasts_its_limit_is_stopped_named_and_not_retried(tmp_pa
     assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 2
 
 
+def test_a_repository_with_its_own_leancode_package_is_parsed_by_ours(tmp_path):
+    """The CLI run where the repository has a `leancode/` folder (the unrelated PyPI project's, say): the parse
+    workers import this leancode, not that one."""
+    (tmp_path / "leancode").mkdir()
+    (tmp_path / "leancode" / "__init__.py").write_text("raise SystemExit('not this leancode')\n")
+    (tmp_path / "good.py").write_text(GOOD)
+    done = subprocess.run([str(Path(sys.executable).parent / "leancode"), "index", "--json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["units"] == 1 and "parser crashed" not in done.stderr
+
+
 def _parse_workers() -> list[int]:
     """The pids of this process's parse workers."""
     pids = []
