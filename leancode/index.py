@@ -26,6 +26,7 @@ import stat
 import time
 import warnings
 from collections import Counter, deque
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,7 +67,7 @@ NAMED_SKIPS = _WARN_REASONS | {"binary", "too large", "symlink", "not a regular 
 @dataclass
 class _Parsing:
     """A file being parsed in a worker: its future, and the cache key its records go under."""
-    future: object
+    future: Future
     key: str
 
 
@@ -292,7 +293,7 @@ class RepositoryIndex:
         bar = tqdm(files, desc="leancode: scan", unit=" files", disable=not progress or None, leave=False)
         for relative, path, language, wanted in bar:
             if report is not None:
-                report("scan", stats.files, None)
+                report("scan", len(files_units), None)
             if self.languages is not None and language not in self.languages:
                 skip(relative, "language not selected")
                 continue
@@ -376,8 +377,8 @@ class RepositoryIndex:
             bar.close()
         return stats, snapshot_of(records, vectors, dim, config)
 
-    def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str,
-                    skip: Callable[..., None], stats: UpdateStats, wanted: bool = False) -> list[dict] | _Parsing | None:
+    def _file_units(self, cache: IndexCache, relative: str, path: Path, language: str, skip: Callable[..., None],
+                    stats: UpdateStats, wanted: bool = False) -> list[dict] | _Parsing | None:
         """The unit records of one file (None when skipped), read and parsed only when it changed: a file to
         parse is sent to a worker, and `_parsed` collects it. `wanted`: named by a .leancodeignore negation, so
         indexed even where its content looks generated."""

@@ -102,7 +102,7 @@ class _Worker:
 
 _idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
 _threads = ThreadPoolExecutor(WORKERS, thread_name_prefix="leancode-parse")
-_verdicts: OrderedDict[str, ParseFailed | None] = OrderedDict()  # content key -> how its parse failed (None: it did not)
+_verdicts: OrderedDict[str, ParseFailed | None] = OrderedDict()  # content key -> its parse's failure, or None
 _verdicts_lock = threading.Lock()
 
 

@@ -487,3 +487,11 @@ def test_an_ignore_file_that_cannot_be_read_is_told_not_passed_over(tmp_path, pl
     found = [relative for relative, *_ in walk_repository(repo, lambda *told: skipped.append(told))]
     assert found == ["kept.py"]  # its rules are not applied: nothing is left out by them
     assert [(path, reason) for path, reason, _ in skipped] == [(".gitignore", IGNORES_UNREAD)]
+
+
+def test_progress_counts_the_files_scanned(tmp_path, encoder):
+    for name in ("a.py", "b.py", "c.py"):
+        (tmp_path / name).write_text(f"def {name[0]}(x):\n    return x\n")
+    told: list[tuple[str, int]] = []
+    RepositoryIndex(tmp_path, encoder).update(progress=lambda stage, done, total: told.append((stage, done)))
+    assert [done for stage, done in told if stage == "scan"] == [0, 1, 2]
