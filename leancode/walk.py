@@ -250,7 +250,7 @@ def walk_repository(root: Path, skip: Callable[..., None],
                 skip(relative, NOT_UTF8)
             elif ignores.ignored(relative, is_dir=False):
                 skip(relative, "ignored")
-            elif GENERATED_NAMES.match_file(name) and not ignores.reincluded(relative, False):
+            elif not (wanted := ignores.reincluded(relative, is_dir=False)) and GENERATED_NAMES.match_file(name):
                 skip(relative, "generated")
             else:
-                yield SourceFile(relative, here / name, language, ignores.reincluded(relative, False))
+                yield SourceFile(relative, here / name, language, wanted)
