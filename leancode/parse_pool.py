@@ -194,7 +194,10 @@ def _serve() -> None:
 
     from .unit_records import parse_units as parse
 
-    resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY_BYTES, PARSE_MEMORY_BYTES))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)  # a user's own limit, if lower, stays
+    with contextlib.suppress(ValueError, OSError):  # a platform that does not cap address space (macOS)
+        resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY_BYTES if hard == resource.RLIM_INFINITY
+                                                else min(PARSE_MEMORY_BYTES, hard), hard))
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print goes to stderr, never into a reply
     requests = sys.stdin.buffer

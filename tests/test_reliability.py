@@ -123,6 +123,22 @@ def test_a_repository_with_its_own_leancode_package_is_parsed_by_ours(tmp_path):
     assert json.loads(done.stdout)["units"] == 1 and "parser crashed" not in done.stderr
 
 
+def test_parse_workers_start_under_a_users_lower_memory_limit(tmp_path):
+    """`ulimit -v` below the workers' own cap: they keep the user's, rather than fail to start (and every file
+    be told 'parser crashed')."""
+    import resource
+
+    limit = 1_536 << 20
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-c", "from leancode import parse_pool; "
+                           "print(parse_pool.parse_units('def f():\\n    pass\\n', 'python')['units'][0]['name'])"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=lower)
+    assert (done.returncode, done.stdout.strip()) == (0, "f"), done.stderr
+
+
 def _parse_workers() -> list[int]:
     """The pids of this process's parse workers."""
     pids = []
