@@ -24,11 +24,13 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .sources import FileSkipped
+from .unit_records import parse_units as parse_here
 from .unit_records import unit_key as content_key
 
 # Wall time one file may take: the slowest standard-library file takes 0.3 s, and the in-process budgets that
@@ -146,22 +148,54 @@ def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
 
 def _parse_until_answered(code: str, language: str) -> dict:
     while True:
+        if _cannot_start is not None:
+            return _parse_here(code, language)
         try:
             worker, idle = _idle.get_nowait(), True
         except queue.Empty:
-            worker, idle = _Worker(), False
+            try:
+                worker, idle = _Worker(), False
+            except OSError:
+                if _workers_cannot_start():
+                    continue
+                raise
         try:
             return worker.parse(code, language, PARSE_TIMEOUT_SECONDS)
         except ParseFailed as failure:
-            if not idle or failure.reason != "parser crashed":
+            # A worker that had waited may have died while idle (killed, or out of memory), and one that dies at
+            # once may be one that cannot start here: the file is blamed only when a new worker dies on it, and
+            # another new one parses an empty file.
+            if failure.reason != "parser crashed" or not idle and not _workers_cannot_start():
                 raise
-            # A worker that had waited may have died while idle (killed, or out of memory): the file is blamed
-            # only when a new worker dies on it too.
         finally:
             if worker.alive and _idle.qsize() <= WORKERS:  # a few wait for the next file; more would idle
                 _idle.put(worker)
             elif worker.alive:
                 worker.stop()
+
+
+_cannot_start: str | None = None  # why no worker starts here, once found: files are then parsed in this process
+
+
+def _workers_cannot_start() -> str | None:
+    """None when a new worker parses an empty file; else why not, told once, and files are parsed in this process
+    from then on (a broken environment loses the bounds, not the index)."""
+    global _cannot_start
+    if _cannot_start is None:
+        try:
+            _Worker().parse("", "python", PARSE_TIMEOUT_SECONDS)  # left to end with its input at exit
+        except (ParseFailed, OSError) as error:
+            _cannot_start = str(error)
+            warnings.warn(f"leancode's parse workers cannot start ({error}; see the error above): files are parsed "
+                          "in this process, without the workers' bounds of time and memory", stacklevel=2)
+    return _cannot_start
+
+
+def _parse_here(code: str, language: str) -> dict:
+    try:
+        return parse_here(code, language)
+    except Exception as error:  # as a worker tells it
+        raise RuntimeError(f"{type(error).__name__}: {error}") from error
 
 
 @atexit.register
@@ -190,9 +224,6 @@ def parse_units(code: str, language: str) -> dict:
 def _serve() -> None:
     """The worker: answer requests on stdin until it closes. Its stdout carries only the replies."""
     import resource
-    import warnings
-
-    from .unit_records import parse_units as parse
 
     _, hard = resource.getrlimit(resource.RLIMIT_AS)  # a user's own limit, if lower, stays
     with contextlib.suppress(ValueError, OSError):  # a platform that does not cap address space (macOS)
@@ -206,7 +237,7 @@ def _serve() -> None:
         size, = _HEADER.unpack(header)
         code, language = pickle.loads(requests.read(size))
         try:
-            reply = ("ok", parse(code, language))
+            reply = ("ok", parse_here(code, language))
         except Exception as error:  # told to the caller, the worker goes on
             reply = ("error", f"{type(error).__name__}: {error}")
         message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)

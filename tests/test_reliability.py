@@ -139,6 +139,19 @@ def test_parse_workers_start_under_a_users_lower_memory_limit(tmp_path):
     assert (done.returncode, done.stdout.strip()) == (0, "f"), done.stderr
 
 
+def test_where_parse_workers_cannot_start_files_are_parsed_here_with_one_warning():
+    script = ("import sys, warnings\nsys.executable = '/bin/false'  # a worker that ends at once\n"
+              "from leancode import parse_pool\nwith warnings.catch_warnings(record=True) as told:\n"
+              "    warnings.simplefilter('always')\n"
+              "    names = [parse_pool.parse_units(f'def f{i}(): pass\\n', 'python')['units'][0]['name'] "
+              "for i in range(3)]\n"
+              "print(names, [str(w.message) for w in told])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    names, told = done.stdout.rsplit("] [", 1)
+    assert names == "['f0', 'f1', 'f2'" and told.count("parse workers cannot start") == 1, done.stdout + done.stderr
+    assert "files are parsed in this process" in told
+
+
 def _parse_workers() -> list[int]:
     """The pids of this process's parse workers."""
     pids = []
