@@ -46,6 +46,10 @@ class ParseFailed(FileSkipped):
     """A file whose parse was stopped (too slow) or whose worker died; `reason` says which."""
 
 
+class Exiting(RuntimeError):
+    """The process is exiting: its workers were ended, and no file is blamed for it."""
+
+
 class _TimedOut(Exception):
     pass
 
@@ -54,10 +58,14 @@ class _Worker:
     """One worker process, asked one file at a time."""
 
     def __init__(self) -> None:
+        if _exiting.is_set():
+            raise Exiting("LeanCode is exiting: no new parse worker")
         # Started in the folder that holds this leancode (`-m` puts its folder first on the path): the worker
         # imports the same leancode as this process, never a `leancode` folder of the repository being indexed.
         self.process = subprocess.Popen([sys.executable, "-m", "leancode.parse_pool"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, close_fds=True, cwd=Path(__file__).resolve().parents[1])
+        with _live_lock:
+            _live.add(self)
 
     def parse(self, code: str, language: str, timeout: float) -> dict:
         request = pickle.dumps((code, language), protocol=pickle.HIGHEST_PROTOCOL)
@@ -95,6 +103,8 @@ class _Worker:
         return self.process.poll() is None
 
     def stop(self) -> None:
+        with _live_lock:
+            _live.discard(self)
         self.process.kill()
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
@@ -103,6 +113,9 @@ class _Worker:
 
 
 _idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+_live: set[_Worker] = set()  # every worker not stopped yet, idle or busy
+_live_lock = threading.Lock()
+_exiting = threading.Event()
 _threads = ThreadPoolExecutor(WORKERS, thread_name_prefix="leancode-parse")
 _verdicts: OrderedDict[str, ParseFailed | None] = OrderedDict()  # content key -> its parse's failure, or None
 _verdicts_lock = threading.Lock()
@@ -148,6 +161,8 @@ def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
 
 def _parse_until_answered(code: str, language: str) -> dict:
     while True:
+        if _exiting.is_set():
+            raise Exiting("LeanCode is exiting: no parse")
         if _cannot_start is not None:
             return _parse_here(code, language)
         try:
@@ -165,6 +180,8 @@ def _parse_until_answered(code: str, language: str) -> dict:
             # A worker that had waited may have died while idle (killed, or out of memory), and one that dies at
             # once may be one that cannot start here: the file is blamed only when a new worker dies on it, and
             # another new one parses an empty file.
+            if _exiting.is_set():  # ended by `_stop_all_workers`: the file is not to blame
+                raise Exiting("LeanCode is exiting: parse stopped") from None
             if failure.reason != "parser crashed" or not idle and not _workers_cannot_start():
                 raise
         finally:
@@ -198,11 +215,18 @@ def _parse_here(code: str, language: str) -> dict:
         raise RuntimeError(f"{type(error).__name__}: {error}") from error
 
 
-@atexit.register
-def _stop_idle_workers() -> None:
-    """At exit, end the workers (they would end on their own, reading the end of their input, but unwaited)."""
-    while not _idle.empty():
-        _idle.get().stop()
+def _stop_all_workers() -> None:
+    """At exit (a Ctrl-C included), end every worker at once: a busy one would hold the exit for its parse, as the
+    interpreter waits for the thread reading it, and an idle one would be left unwaited."""
+    _exiting.set()
+    with _live_lock:
+        workers = list(_live)
+    for worker in workers:
+        worker.stop()
+
+
+# Before the interpreter joins the threads that wait for workers (concurrent.futures' own exit hook).
+getattr(threading, "_register_atexit", atexit.register)(_stop_all_workers)
 
 
 def start_worker() -> None:
@@ -221,6 +245,18 @@ def parse_units(code: str, language: str) -> dict:
     return _parse_in_worker(code, language)
 
 
+def _limit_cpu(seconds: float) -> None:
+    """Let this worker use `seconds` more of CPU, then be ended by the kernel: a parse left running by a caller that
+    is gone (killed, or `os._exit`) ends too."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(used.ru_utime + used.ru_stime + seconds) + 2
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
 def _serve() -> None:
     """The worker: answer requests on stdin until it closes. Its stdout carries only the replies."""
     import resource
@@ -236,6 +272,7 @@ def _serve() -> None:
     while header := requests.read(_HEADER.size):
         size, = _HEADER.unpack(header)
         code, language = pickle.loads(requests.read(size))
+        _limit_cpu(PARSE_TIMEOUT_SECONDS)
         try:
             reply = ("ok", parse_here(code, language))
         except Exception as error:  # told to the caller, the worker goes on

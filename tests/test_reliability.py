@@ -152,6 +152,18 @@ def test_where_parse_workers_cannot_start_files_are_parsed_here_with_one_warning
     assert "files are parsed in this process" in told
 
 
+def test_a_ctrl_c_during_a_slow_parse_ends_the_index_at_once(tmp_path):
+    """The interpreter waits for the threads that read the workers: a busy one held a Ctrl-C for up to 30 s."""
+    (tmp_path / "slow.py").write_text(SLOW_PARSE * 3)  # 180,000 lines: 85 s to parse here
+    (tmp_path / "good.py").write_text(GOOD)
+    index = subprocess.Popen([str(Path(sys.executable).parent / "leancode"), "index"], cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # the workers are parsing
+    index.send_signal(signal.SIGINT)
+    _, told = index.communicate(timeout=20)  # the parse alone has 30 s before it is stopped
+    assert index.returncode == 130 and "interrupted" in told and "cannot start" not in told, told
+
+
 def _parse_workers() -> list[int]:
     """The pids of this process's parse workers."""
     pids = []
