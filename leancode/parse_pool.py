@@ -66,6 +66,9 @@ class _Worker:
                                         stdout=subprocess.PIPE, close_fds=True, cwd=Path(__file__).resolve().parents[1])
         with _live_lock:
             _live.add(self)
+        if _exiting.is_set():  # the exit's sweep ran while this one started
+            self.stop()
+            raise Exiting("LeanCode is exiting: no new parse worker")
 
     def parse(self, code: str, language: str, timeout: float) -> dict:
         request = pickle.dumps((code, language), protocol=pickle.HIGHEST_PROTOCOL)

@@ -157,7 +157,9 @@ def test_a_ctrl_c_during_a_slow_parse_ends_the_index_at_once(tmp_path):
     (tmp_path / "slow.py").write_text(SLOW_PARSE * 3)  # 180,000 lines: 85 s to parse here
     (tmp_path / "good.py").write_text(GOOD)
     index = subprocess.Popen([str(Path(sys.executable).parent / "leancode"), "index"], cwd=tmp_path,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             # as from a terminal, where a test run in the background would pass SIGINT on ignored
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3)  # the workers are parsing
     index.send_signal(signal.SIGINT)
     _, told = index.communicate(timeout=20)  # the parse alone has 30 s before it is stopped
