@@ -289,6 +289,11 @@ class RepositoryIndex:
 
         files_units: list[tuple[str, list[dict] | _Parsing | None]] = []  # (relative path, its unit records)
         parsing: deque[int] = deque()  # rows of files_units still being parsed, oldest first
+
+        def collect_oldest() -> None:
+            row = parsing.popleft()
+            files_units[row] = (files_units[row][0], self._parsed(cache, *files_units[row], skip, stats))
+
         files = walk_repository(self.root, skip, extra_skips=(self.index_dir,))
         bar = tqdm(files, desc="leancode: scan", unit=" files", disable=not progress or None, leave=False)
         for relative, path, language, wanted in bar:
@@ -310,11 +315,9 @@ class RepositoryIndex:
             if units is not None:
                 files_units.append((relative, units))
             while len(parsing) > PARSE_AHEAD:
-                row = parsing.popleft()
-                files_units[row] = (files_units[row][0], self._parsed(cache, *files_units[row], skip, stats))
+                collect_oldest()
         while parsing:  # the walk is over: collect the rest
-            row = parsing.popleft()
-            files_units[row] = (files_units[row][0], self._parsed(cache, *files_units[row], skip, stats))
+            collect_oldest()
         bar.close()
         records = [(relative, record) for relative, units in files_units if units is not None for record in units]
         stats.files = sum(units is not None for _, units in files_units)

@@ -203,7 +203,9 @@ def _workers_cannot_start() -> str | None:
     global _cannot_start
     if _cannot_start is None:
         try:
-            _Worker().parse("", "python", PARSE_TIMEOUT_SECONDS)  # left to end with its input at exit
+            probe = _Worker()
+            probe.parse("", "python", PARSE_TIMEOUT_SECONDS)
+            _idle.put(probe)  # a sound worker: the next file's
         except (ParseFailed, OSError) as error:
             _cannot_start = str(error)
             warnings.warn(f"leancode's parse workers cannot start ({error}; see the error above): files are parsed "
@@ -248,26 +250,30 @@ def parse_units(code: str, language: str) -> dict:
     return _parse_in_worker(code, language)
 
 
+def _limit(kind: int, soft: int) -> None:
+    """Set this worker's soft limit of `kind` to `soft`, never above the user's own (hard) limit; where the platform
+    does not enforce `kind` (macOS and the address space), nothing."""
+    import resource
+
+    _, hard = resource.getrlimit(kind)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(kind, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
 def _limit_cpu(seconds: float) -> None:
     """Let this worker use `seconds` more of CPU, then be ended by the kernel: a parse left running by a caller that
     is gone (killed, or `os._exit`) ends too."""
     import resource
 
     used = resource.getrusage(resource.RUSAGE_SELF)
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = int(used.ru_utime + used.ru_stime + seconds) + 2
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    _limit(resource.RLIMIT_CPU, int(used.ru_utime + used.ru_stime + seconds) + 2)
 
 
 def _serve() -> None:
     """The worker: answer requests on stdin until it closes. Its stdout carries only the replies."""
     import resource
 
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)  # a user's own limit, if lower, stays
-    with contextlib.suppress(ValueError, OSError):  # a platform that does not cap address space (macOS)
-        resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY_BYTES if hard == resource.RLIM_INFINITY
-                                                else min(PARSE_MEMORY_BYTES, hard), hard))
+    _limit(resource.RLIMIT_AS, PARSE_MEMORY_BYTES)
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print goes to stderr, never into a reply
     requests = sys.stdin.buffer
