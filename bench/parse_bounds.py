@@ -45,9 +45,9 @@ def in_process(code: str, language: str) -> tuple[float, float, str]:
     child = subprocess.Popen([sys.executable, "-c", IN_PROCESS.format(guard=GUARD_BYTES, code=code, language=language)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
-    seconds, code = time.perf_counter() - began, os.waitstatus_to_exitcode(status)
-    outcome = "parsed" if code == 0 else f"ran out of the {GUARD_BYTES >> 30} GiB" if code in (-11, -6, 1) \
-        else f"exit {code}"
+    seconds, exit_code = time.perf_counter() - began, os.waitstatus_to_exitcode(status)
+    outcome = "parsed" if exit_code == 0 else f"ran out of the {GUARD_BYTES >> 30} GiB" if exit_code in (-11, -6, 1) \
+        else f"exit {exit_code}"
     return seconds, usage.ru_maxrss / (1 << 20), outcome
 
 
