@@ -21,7 +21,7 @@ from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO, DEFAULT_RUNTIME, RUNTIMES
-from .units import extract_units
+from .units import Unit, extract_units
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 
@@ -188,9 +188,7 @@ def _dimmed(code: str, result: Simplified) -> str:
 
 def _simplify_file(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    code = _read(path)
-    language = _language(path, args.language)
-    units = extract_units(code, language)
+    code, language, units = _file_units(path, args.language)
     if args.function:
         units = _named(units, args.function, path)
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
@@ -219,6 +217,19 @@ def _read(path: Path) -> str:
         return read_source(path)
     except ValueError as reason:
         raise ValueError(f"{path}: {reason}") from None
+
+
+def _file_units(path: Path, language: str | None) -> tuple[str, str, list[Unit]]:
+    """A named file's code, language and functions. The file is parsed in a bounded worker first
+    (`parse_pool.check`), so that one tree-sitter cannot parse within its bounds is an error, not a hang or a crash."""
+    from . import parse_pool
+
+    code, language = _read(path), _language(path, language)
+    try:
+        parse_pool.check(code, language)
+    except parse_pool.ParseFailed as failed:
+        raise ValueError(f"{path}: not read: {failed}") from None
+    return code, language, extract_units(code, language)
 
 
 def _language(path: Path, override: str | None) -> str:
@@ -302,6 +313,7 @@ def _inheriting_across_files(path: Path, units: list) -> list:
     shows them; unchanged without an index."""
     import dataclasses
 
+    from . import parse_pool
     from .index_store import INDEX_DIRNAME, declaring_files, read_snapshot
     from .sources import FileSkipped
     from .inherited import inherited_across_files
@@ -325,7 +337,9 @@ def _inheriting_across_files(path: Path, units: list) -> list:
     def read(file: Path) -> str:
         if root not in file.resolve().parents:  # an import's `../../x`, a link out: never read
             raise FileSkipped("outside the repository")
-        return read_source(file, follow_symlinks=False)
+        text = read_source(file, follow_symlinks=False)
+        parse_pool.check(text, language_for_path(file.name) or units[0].language)  # parsed here next (FileSkipped)
+        return text
 
     here, code = path.resolve(), _read(path)
     return [dataclasses.replace(u, inherited_doc=inherited_across_files(u, here, code, files, read))
@@ -334,7 +348,7 @@ def _inheriting_across_files(path: Path, units: list) -> list:
 
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
     """(the units a target names, every unit of its file); LookupError when it names none."""
-    units = siblings = extract_units(_read(path), _language(path, language))
+    units = siblings = _file_units(path, language)[2]
     if line is not None:
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
         units = around[-1:]  # the innermost: units come outer first

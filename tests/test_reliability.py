@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -137,6 +138,18 @@ def test_parse_workers_start_under_a_users_lower_memory_limit(tmp_path):
                            "print(parse_pool.parse_units('def f():\\n    pass\\n', 'python')['units'][0]['name'])"],
                           capture_output=True, text=True, timeout=120, preexec_fn=lower)
     assert (done.returncode, done.stdout.strip()) == (0, "f"), done.stderr
+
+
+@pytest.mark.parametrize("command", ["simplify", "summarize"])
+def test_a_file_named_on_the_command_line_is_parsed_within_bounds(tmp_path, command):
+    """`leancode simplify FILE` and `leancode summarize FILE` parsed the named file in their own process: a file
+    whose parse takes gigabytes ran the command out of memory (or for minutes); now it is one clear error."""
+    (tmp_path / "bomb.py").write_text(MEMORY_BOMB)
+    done = cli_run(command, str(tmp_path / "bomb.py"), timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert re.search(r"error: .*bomb\.py: not read: parser crashed", done.stderr), done.stderr
+    (tmp_path / "good.py").write_text(GOOD)
+    assert cli_run(command, str(tmp_path / "good.py"), timeout=300).returncode == 0
 
 
 def test_where_parse_workers_cannot_start_files_are_parsed_here_with_one_warning():
