@@ -8,7 +8,8 @@
     # without the copy decoder's repeat bans (leancode.summarizer.BAN_ADJACENT, NO_REPEAT_NGRAM): --model r=repeats:DIR
     # no word more than K times in a line (leancode.summarizer.WORD_CAP; 0: no cap): --model c=capK:DIR
     # another repetition penalty (leancode.summarizer.REPETITION_PENALTY): --model p=penaltyX:DIR
-    # prefixes combine in this order: repeats:capK:penaltyX:nolead:fp32:DIR
+    # without the summary bank (leancode.summary_bank): --model model=nobank:DIR
+    # prefixes combine in this order: repeats:capK:penaltyX:nolead:nobank:fp32:DIR
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl, optionally of at most
 `--max-per-package` of each package): smoothed BLEU-4 of a constant summary (the most common first sentence of that
@@ -48,18 +49,20 @@ def name_words(code: str, language: str) -> str:
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
 
 
-# Decoding options a --model DIR may carry as prefixes, in this order: repeats:capK:penaltyX:nolead:fp32:DIR
+# Decoding options a --model DIR may carry as prefixes, in this order: repeats:capK:penaltyX:nolead:nobank:fp32:DIR
 PREFIXES = re.compile(r"(?P<repeats>repeats:)?(?:cap(?P<cap>\d+):)?(?:penalty(?P<penalty>[\d.]+):)?"
-                      r"(?P<nolead>nolead:)?(?P<fp32>fp32:)?")
+                      r"(?P<nolead>nolead:)?(?P<nobank>nobank:)?(?P<fp32>fp32:)?")
 
 
 def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool]:
     """The summarizer a --model DIR names (empty: the shipped one) and whether Go's name lead is kept. Prefixes:
     repeats: decodes without the repeat bans, capK: with no word more than K times, penaltyX: with repetition
-    penalty X, nolead: drops Go's name lead, fp32: runs the decoder in fp32 instead of the served int8."""
+    penalty X, nolead: drops Go's name lead, nobank: leaves the summary bank out, fp32: runs the decoder in fp32
+    instead of the served int8."""
     options = PREFIXES.match(spec)
     path = spec[options.end():]
-    summarizer = Summarizer(path or None, precision="fp32" if options["fp32"] else DEFAULT_PRECISION)
+    summarizer = Summarizer(path or None, precision="fp32" if options["fp32"] else DEFAULT_PRECISION,
+                            **({"bank": None} if options["nobank"] else {}))
     if options["repeats"]:
         summarizer.decoding.ban_adjacent, summarizer.decoding.no_repeat_ngram = False, 0
     if options["cap"]:

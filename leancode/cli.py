@@ -294,7 +294,8 @@ def _summarize(args: argparse.Namespace) -> int:
         found = summaries(summarizer)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,
-                           "source": s.source, "inherited_from": s.inherited_from, "signature": s.signature,
+                           "source": s.source, "inherited_from": s.inherited_from, "similar_to": s.similar_to,
+                           "signature": s.signature,
                            "confidence": s.confidence,
                            "withheld": s.withheld,
                            "threshold": summarizer and summarizer.for_language(u.language).threshold,

@@ -6,7 +6,9 @@
    one of a base class in its file, or implementing a standard one (`impl Iterator for T { fn next`, Java's
    `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
    as Python's `inspect.getdoc`, rustdoc and javadoc show it.
-2. An undocumented function gets the summarizer's greedy line, labelled as generated, when the
+2. An undocumented function whose code is nearly that of a documented function of the mined corpus (the summary
+   bank, `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from.
+   Otherwise it gets the summarizer's greedy line, labelled as generated, when the
    model's confidence clears the threshold calibrated with the model (its manifest's
    "abstention" record, written by `leancode-train calibrate summarize`) and the line holds no
    made-up or thrice-written word.
@@ -31,12 +33,13 @@ from .tokens import COMMENT, lex
 from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
-GENERATED, ABSTAINED, NO_MODEL = "generated", "abstained", "no model"
+GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
 NOTES = {
     DOCUMENTATION: "documentation",
     INHERITED: "documentation of {}, which it implements or overrides",
     GENERATED: "generated summary",
+    SIMILAR: "documentation of {}, a mined function whose code is nearly the same; not this function's own",
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
@@ -62,19 +65,22 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, INHERITED, GENERATED, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
+    source: str  # DOCUMENTATION, INHERITED, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked
     model: str | None = None
     withheld: str | None = None  # why a generated line was not shown (ABSTAINED)
     inherited_from: str | None = None  # the standard method whose documentation it shows (INHERITED): "Iterator::next"
+    similar_to: str | None = None  # the bank's function whose documentation it shows (SIMILAR): "dedent (stdlib:textwrap)"
 
     @property
     def note(self) -> str:
         """How to label `text` (or its absence) for a reader."""
         if self.source == INHERITED:
             return NOTES[INHERITED].format(f"`{self.inherited_from}`")
+        if self.source == SIMILAR:
+            return NOTES[SIMILAR].format(f"`{self.similar_to}`")
         return NOTES[self.source] + (f" ({self.model})" if self.source == GENERATED and self.model else "")
 
     @property
@@ -175,6 +181,10 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
                                         languages=[units[i].language for i in undocumented])
         for i, line, lead in zip(undocumented, generated, leads):
             model = summarizer.for_language(units[i].language)
+            if line.neighbour is not None:
+                out[i] = FunctionSummary(SIMILAR, line.text, signature(units[i]), line.neighbour.similarity,
+                                         similar_to=line.neighbour.origin)
+                continue
             withheld = why_withheld(line)
             text = line.text if lead else line.text[:1].upper() + line.text[1:]  # a lead is a name: as spelled
             out[i] = FunctionSummary(ABSTAINED if withheld else GENERATED, "" if withheld else text,

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .detokenize import agree_articles, clean_summary, spell_as_code
 from .model_tokens import PACKAGED, resolve_model
+from .summary_bank import DEFAULT_BANK, Neighbour, SummaryBank
 
 MANIFEST = "leancode-summarizer.json"
 WEIGHTS = "decoder.safetensors"
@@ -311,6 +312,7 @@ class Generated:
     threshold: float | None = None
     invented: tuple[str, ...] = ()  # words made up from pieces: no vocabulary piece, summary word or identifier
     repeated: tuple[str, ...] = ()  # words other than FUNCTION_WORDS written WITHHELD_REPEATS times or more
+    neighbour: Neighbour | None = None  # the bank's near-identical documented function whose summary this is
 
     def confidence(self, score: str | None = None) -> float:
         """The line's confidence by `score` (default: its model's calibrated score)."""
@@ -318,7 +320,10 @@ class Generated:
 
     @property
     def confident(self) -> bool:
-        """Whether a user is shown the line: it clears its model's threshold, invents no word and repeats none."""
+        """Whether a user is shown the line: it clears its model's threshold, invents no word and repeats none (a
+        line from the bank cleared the bank's threshold)."""
+        if self.neighbour is not None:
+            return True
         return (not self.invented and not self.repeated
                 and (self.threshold is None or self.confidence() >= self.threshold))
 
@@ -358,6 +363,20 @@ def known_words(path: Path) -> frozenset[str] | None:
         return frozenset()
 
 
+def _load_bank(bank) -> SummaryBank | None:
+    """The summary bank `bank` names (None: none). A damaged or mismatched bank is told and left out: the model
+    writes every line, as it would without one."""
+    if bank is None or isinstance(bank, SummaryBank):
+        return bank
+    if Path(bank) == DEFAULT_BANK and not DEFAULT_BANK.is_dir():
+        return None
+    try:
+        return SummaryBank(bank)
+    except ValueError as error:
+        warnings.warn(f"{error}; summaries come from the model alone", stacklevel=3)
+        return None
+
+
 def _in_hub_cache(model_id: str) -> bool:
     """Whether a hub id's model was downloaded to the Hugging Face cache before."""
     from huggingface_hub import try_to_load_from_cache
@@ -373,7 +392,7 @@ class Summarizer:
 
     def __init__(self, path: str | Path | None = None, num_beams: int = 1, max_new_tokens: int = MAX_SUMMARY_LENGTH,
                  max_source_length: int = MAX_SOURCE_LENGTH, precision: str = DEFAULT_PRECISION,
-                 runtime: str = DEFAULT_RUNTIME):
+                 runtime: str = DEFAULT_RUNTIME, bank: SummaryBank | str | Path | None = DEFAULT_BANK):
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         path = str(path or default_summarizer_dir())
@@ -419,6 +438,7 @@ class Summarizer:
         self.routes: dict[str, Path] = {language: Path(path) / sub
                                         for language, sub in self.manifest.get("routes", {}).items()}
         self._routed: dict[Path, Summarizer] = {}
+        self.bank = _load_bank(bank)
 
     @property
     def threshold(self) -> float | None:
@@ -441,7 +461,7 @@ class Summarizer:
                 if not where.resolve().is_relative_to(Path(self.path).resolve()) or not is_leancode_summarizer(where):
                     raise ValueError(f"{self.path}: {language} is routed to {where}, "
                                      "not a LeanCode summarizer inside this one")
-                routed = self._routed[where] = Summarizer(where, **self.options)
+                routed = self._routed[where] = Summarizer(where, **self.options, bank=None)  # ours serves all
                 routed.name = f"{self.name}/{where.name}"
                 routed.decoding = self.decoding
                 if routed.known_words is None:  # no list of its own (a damaged one stays empty)
@@ -463,8 +483,42 @@ class Summarizer:
                  languages: list[str] | None = None) -> list[Generated]:
         """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
         given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it.
-        `languages[i]`, where given, is source i's language: a routed language's model writes its line."""
+        `languages[i]`, where given, is source i's language: a routed language's model writes its line, and the
+        summary bank's near-identical documented function, where it has one, gives it instead of any model."""
         leads = leads or [None] * len(sources)
+        neighbours = self._neighbours(sources, languages)
+        out: list[Generated | None] = [None if n is None else self._retrieved(n, lead)
+                                       for n, lead in zip(neighbours, leads)]
+        rest = [i for i, line in enumerate(out) if line is None]
+        if rest:
+            lines = self._generate_routed([sources[i] for i in rest], batch_size, [leads[i] for i in rest],
+                                          [languages[i] for i in rest] if languages else None)
+            for i, line in zip(rest, lines):
+                out[i] = line
+        return out
+
+    def _neighbours(self, sources: list[str], languages: list[str] | None) -> list[Neighbour | None]:
+        """The bank's neighbour of each source (None: none near enough, or no bank). A bank found damaged or built
+        with another encoder on first use is told once and left out."""
+        if self.bank is None or not languages:
+            return [None] * len(sources)
+        try:
+            return self.bank.nearest(sources, languages)
+        except ValueError as error:
+            warnings.warn(f"{error}; summaries come from the model alone", stacklevel=3)
+            self.bank = None
+            return [None] * len(sources)
+
+    def _retrieved(self, neighbour: Neighbour, lead: str | None) -> Generated:
+        """The bank's line for a function: its neighbour's summary, led by this function's name where the
+        neighbour's summary leads with its own (Go's)."""
+        text = neighbour.summary
+        if lead and neighbour.name and text.split(" ", 1)[0] == neighbour.name:
+            text = lead + text[len(neighbour.name):]
+        return Generated(text, (), self.confidence_score, self.threshold, neighbour=neighbour)
+
+    def _generate_routed(self, sources: list[str], batch_size: int, leads: list[str | None],
+                         languages: list[str] | None) -> list[Generated]:
         if languages and self.routes:
             out: list[Generated | None] = [None] * len(sources)
             groups: dict[int, tuple[Summarizer, list[int]]] = {}

@@ -14,6 +14,7 @@ from .search_eval import add_search_eval_parser
 from .search_finetune import add_finetune_search_parser
 from .search_sets import add_search_sets_parser
 from .summarize_calibrate import add_calibrate_parser
+from .summary_bank import add_summary_bank_parser
 from .summarize_eval import add_summarize_eval_parser
 from .summarize_finetune import add_finetune_summarize_parser
 
@@ -60,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     add_finetune_search_parser(tunes)
     add_finetune_summarize_parser(tunes)
     add_calibrate_parser(commands)
+    add_summary_bank_parser(commands)
     return top
 
 

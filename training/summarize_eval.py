@@ -41,6 +41,9 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
         "simplify_seconds": round(simplify_seconds, 3), "summarize_seconds": round(summarize_seconds, 3),
         "seconds_per_function": round(summarize_seconds / max(len(rows), 1), 4), "batch_size": batch_size,
     }
+    if summarizer.bank is not None:  # the share of lines the summary bank gave (a near-identical mined function's)
+        report["bank"] = str(summarizer.bank.path)
+        report["from_bank"] = round(sum(g.neighbour is not None for g in generated) / max(len(rows), 1), 4)
     if any(g.threshold is not None for g in generated):  # the share of these lines a user would not be shown
         report["would_abstain"] = round(sum(not g.confident for g in generated) / max(len(rows), 1), 4)
     if all("summary" in r for r in rows):
@@ -60,14 +63,15 @@ def _eval_summarize(args) -> int:
     if not rows:
         raise ValueError(f"{args.data}: no functions")
     table = ImportanceTable.load(args.table) if args.table else None
-    summarizer = Summarizer(args.model, num_beams=args.beams, precision=args.precision)
+    summarizer = Summarizer(args.model, num_beams=args.beams, precision=args.precision,
+                            **({"bank": None} if args.no_bank else {}))
     predictions, report = evaluate(rows, summarizer, args.method, args.ratio, table, args.batch_size,
                                    repeat_discount=args.repeat_discount)
     write_predictions(args.output, rows, predictions)
     report["command"], report["precision"] = args.command, summarizer.precision
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps({k: report[k] for k in ("method", "ratio", "functions", "bleu", "would_abstain",
+    print(json.dumps({k: report[k] for k in ("method", "ratio", "functions", "bleu", "from_bank", "would_abstain",
                                              "seconds_per_function")
                       if k in report}))
     return 0
@@ -91,4 +95,7 @@ def add_summarize_eval_parser(tasks) -> None:
     p.add_argument("--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
                    help=f"the decoder's CPU precision (default: the served one, {DEFAULT_PRECISION})")
     p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--no-bank", action="store_true",
+                   help="the model writes every line (default: the shipped summary bank's near-identical "
+                        "documented functions give theirs)")
     p.set_defaults(func=_eval_summarize)

@@ -1,0 +1,97 @@
+"""The summary bank's threshold: BLEU against the share of lines the bank gives, on validation.
+
+    python bench/summarize_languages.py --data-dir data/mined-all --split valid --limit 1000 --max-per-package 60 \
+        --model model=nobank: --json runs/valid-model.json --no-write
+    python bench/summary_bank.py --data-dir data/mined-all --bank DIR --scores model=runs/valid-model.json
+
+On the same seeded sample as `summarize_languages.py` (its `--json` scores of the model without the bank), each
+function's nearest bank neighbour is found for what the summarizer reads (full code, LeanCode 0.5, the signature
+alone), and its summary scored. At each threshold, a function whose neighbour reaches it takes the neighbour's line,
+the others keep the model's: smoothed BLEU-4 per language and pooled (each language weighted by its functions), and
+the share the bank gives. The threshold printed last is the one with the best pooled full-code BLEU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from report import command_line, publish, seeded_sample
+
+from leancode.simplify import signature_only, simplify
+from leancode.summary_bank import SummaryBank
+from leancode.training.jsonl import read_jsonl
+from leancode.training.metrics import sentence_bleu
+from leancode.training.summarize_calibrate import per_package
+
+CELLS = (("full", "none", 0.0), ("leancode 0.5", "leancode", 0.5))
+THRESHOLDS = (0.75, 0.8, 0.825, 0.85, 0.875, 0.9, 0.925, 0.95, 1.01)  # 1.01: never
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--split", default="valid")
+    parser.add_argument("--bank", required=True, metavar="DIR")
+    parser.add_argument("--scores", required=True, metavar="NAME=FILE",
+                        help="summarize_languages.py --json of the model without the bank, and the model's name there")
+    parser.add_argument("--limit", type=int, default=1000)
+    parser.add_argument("--max-per-package", type=int, default=60)
+    parser.add_argument("--language", action="append")
+    parser.add_argument("--section", default="summary-bank")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    name, path = args.scores.split("=", 1)
+    earlier = json.loads(Path(path).read_text())
+    bank = SummaryBank(args.bank)
+    pooled: dict[str, list] = {}
+    per_language = {}
+    for language in args.language or list(bank.manifest["languages"]):
+        if f"{language}/{name}" not in earlier:
+            print(f"{language}: no scores of {name} in {path}; skipped")
+            continue
+        rows = seeded_sample(per_package(read_jsonl(Path(args.data_dir) / language / f"{args.split}.jsonl"),
+                                         args.max_per_package), args.limit)
+        if earlier.get(f"{language}/sample") != [r["idx"] for r in rows]:
+            raise SystemExit(f"{language}: {path} scored another sample")
+        inputs = {cell: [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
+                         for r in rows] for cell, method, ratio in CELLS}
+        inputs["signature"] = [signature_only(r["code"], language) for r in rows]
+        cells = {}
+        for cell, texts in inputs.items():
+            found = bank.nearest(texts, [language] * len(texts), threshold=-2.0)
+            similarity = np.array([n.similarity for n in found])
+            retrieved = np.array([100 * sentence_bleu(r["summary"], n.summary) for r, n in zip(rows, found)])
+            cells[cell] = (similarity, retrieved, np.array(earlier[f"{language}/{name}"][cell]))
+        per_language[language] = cells
+        for cell, values in cells.items():
+            pooled.setdefault(cell, []).append(values)
+    per_language["pooled"] = {cell: tuple(np.concatenate(parts) for parts in zip(*values))
+                              for cell, values in pooled.items()}
+    lines = [f"`{command_line()}` — {args.split} split; the model's own lines from `{path}`. Each cell: BLEU "
+             "(share of lines from the bank).", "",
+             "| language | threshold | full | LeanCode 0.5 | signature only | full − signature |",
+             "|---|---:|---:|---:|---:|---:|"]
+    best = None
+    for language, cells in per_language.items():
+        for threshold in THRESHOLDS:
+            scores = {}
+            for cell, (similarity, retrieved, model) in cells.items():
+                use = similarity >= threshold
+                scores[cell] = (np.where(use, retrieved, model).mean(), use.mean())
+            label = "model alone" if threshold > 1 else f"{threshold:.3f}"
+            lines.append(f"| {language} | {label} | " + " | ".join(f"{b:.2f} ({share:.0%})" for b, share in
+                                                                  scores.values())
+                         + f" | {scores['full'][0] - scores['signature'][0]:+.2f} |")
+            print(lines[-1], flush=True)
+            if language == "pooled" and (best is None or scores["full"][0] > best[1]):
+                best = (threshold, scores["full"][0])
+    lines += ["", f"Best pooled full-code threshold: {best[0]:.3f}."]
+    print(lines[-1])
+    publish(args.section, lines, write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
