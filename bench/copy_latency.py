@@ -33,8 +33,8 @@ def main() -> None:
     counter = piece_counter()
     rows = [r for r in read_jsonl(args.data) if 150 <= counter.count_text(r["code"]) <= 250]
     rows = random.Random(0).sample(rows, min(args.functions, len(rows)))
-    plain = Summarizer()
-    copying = Summarizer()
+    plain = Summarizer(bank=None)
+    copying = Summarizer(bank=None)
     add_copy_head(copying.model, copying.tokenizer)
     copying.model.eval()
     lines = ["## Copy decoder latency", "",

@@ -33,7 +33,7 @@ def main() -> None:
              "| model | full code | signature only | difference |", "|---|---:|---:|---:|"]
     for spec in args.model:
         name, path = spec.split("=", 1)
-        summarizer = Summarizer(path or None)
+        summarizer = Summarizer(path or None, bank=None)
         whole = corpus_bleu(references, summarizer.summarize(full))
         head = corpus_bleu(references, summarizer.summarize(signatures))
         lines.append(f"| {name} | {whole:.2f} | {head:.2f} | {head - whole:+.2f} |")

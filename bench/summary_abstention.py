@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     report = json.loads(open(args.calibration).read())
     record, curves = report["abstention"], report["curves"]
-    summarizer = Summarizer(args.model)
+    summarizer = Summarizer(args.model, bank=None)
     if summarizer.threshold != record["threshold"]:
         raise SystemExit(f"{summarizer.path}: its threshold {summarizer.threshold} is not this calibration's")
     lines = [

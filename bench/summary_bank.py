@@ -9,16 +9,26 @@ function's nearest bank neighbour is found for what the summarizer reads (full c
 alone), and its summary scored. At each threshold, a function whose neighbour reaches it takes the neighbour's line,
 the others keep the model's: smoothed BLEU-4 per language and pooled (each language weighted by its functions), and
 the share the bank gives. The threshold printed last is the one with the best pooled full-code BLEU.
+
+`--latency N` also times N hovers' summaries one at a time after load (`summarize_units`: simplify, the bank's
+search, generate where the bank has no line), drawn from the languages' split, with the shipped bank and without it
+in alternation: p50 / p95 each.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import time
 from pathlib import Path
 
 import numpy as np
-from report import command_line, publish, seeded_sample
+from report import command_line, percentiles, publish, seeded_sample
+
+from leancode.function_summary import summarize_units
+from leancode.summarizer import Summarizer
+from leancode.units import extract_units
 
 from leancode.simplify import signature_only, simplify
 from leancode.summary_bank import SummaryBank
@@ -40,6 +50,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--max-per-package", type=int, default=60)
     parser.add_argument("--language", action="append")
+    parser.add_argument("--latency", type=int, default=0, metavar="N", help="time N summaries with and without it")
     parser.add_argument("--section", default="summary-bank")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -90,7 +101,35 @@ def main() -> None:
                 best = (threshold, scores["full"][0])
     lines += ["", f"Best pooled full-code threshold: {best[0]:.3f}."]
     print(lines[-1])
+    if args.latency:
+        lines += ["", *latency(args, list(per_language)[:-1])]
     publish(args.section, lines, write=not args.no_write)
+
+
+def latency(args, languages: list[str]) -> list[str]:
+    """p50 / p95 of one summary after load, the shipped summarizer with this bank and without any, alternating."""
+    rows = [r for language in languages
+            for r in read_jsonl(Path(args.data_dir) / language / f"{args.split}.jsonl")]
+    units = [u for r in random.Random(0).sample(rows, min(len(rows), 4 * args.latency))
+             for u in extract_units(r["code"], r["language"])[:1]][:args.latency]
+    with_bank, without = Summarizer(bank=args.bank), Summarizer(bank=None)
+    summarize_units(units[:2], with_bank), summarize_units(units[:2], without)  # first use loads the parts
+    seconds: dict[str, list[float]] = {"with the bank": [], "without": []}
+    from_bank = 0
+    for unit in units:
+        for name, summarizer in (("with the bank", with_bank), ("without", without)):
+            began = time.perf_counter()
+            [summary] = summarize_units([unit], summarizer)
+            seconds[name].append(time.perf_counter() - began)
+            from_bank += name == "with the bank" and summary.source == "similar"
+    lines = [f"One summary after load, {len(units)} functions of the {args.split} split, one at a time, alternating "
+             f"(LeanCode 0.5, decoder int8 as served); {from_bank} lines came from the bank:", "",
+             "| summarizer | p50 ms | p95 ms |", "|---|---:|---:|"]
+    lines += [f"| {name} | {percentiles(values)[0]:.1f} | {percentiles(values)[1]:.1f} |"
+              for name, values in seconds.items()]
+    for line in lines:
+        print(line)
+    return lines
 
 
 if __name__ == "__main__":

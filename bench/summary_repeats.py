@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--cap", type=int, default=2, help="the word cap of the last decoding")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    summarizer = Summarizer()
+    summarizer = Summarizer(bank=None)
     decoding = summarizer.decoding  # shared with the model TypeScript is routed to
     served = decoding.ban_adjacent, decoding.no_repeat_ngram, decoding.word_cap
     decodings = {"no bans": (False, 0, 0), "served": served, f"cap {args.cap}": (*served[:2], args.cap)}

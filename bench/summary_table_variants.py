@@ -110,7 +110,7 @@ def main() -> None:
     cells += [(f"paper table, {name}", "leancode", Reweighted(paper, weight)) for name, weight in REWEIGHTINGS.items()]
     cells += [(method, method, None) for method in ("slimcode", "dietcode", "none")]
 
-    summarizer = Summarizer()
+    summarizer = Summarizer(bank=None)
     bleu = {}
     for label, method, table in cells:
         for name, rows in sets.items():

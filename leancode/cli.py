@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="one or more; every target is checked before the model loads, once for all")
     summ.add_argument("--json", action="store_true", help="print a JSON list")
     summ.add_argument("--model", help="summarizer directory (default: the shipped one)")
+    summ.add_argument("--no-bank", action="store_true",
+                      help="the model writes every generated line (default: an undocumented function close to a "
+                           "documented one of the mined corpus takes that one's first sentence, labelled as its)")
     summ.add_argument("--method", choices=METHODS, default=SUMMARY_METHOD,
                       help=f"simplification before summarizing (default {SUMMARY_METHOD})")
     summ.add_argument("--ratio", type=_model_ratio, default=SUMMARY_RATIO,
@@ -290,7 +293,8 @@ def _summarize(args: argparse.Namespace) -> int:
 
     found, summarizer = summaries(None), None  # the model loads (once, 2 s) only when a function needs it
     if any(summary.source == NO_MODEL for _, _, summary in found):
-        summarizer = Summarizer(model, num_beams=args.beams, runtime=args.runtime)
+        summarizer = Summarizer(model, num_beams=args.beams, runtime=args.runtime,
+                                **({"bank": None} if args.no_bank else {}))
         found = summaries(summarizer)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,

@@ -6,8 +6,9 @@
    one of a base class in its file, or implementing a standard one (`impl Iterator for T { fn next`, Java's
    `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
    as Python's `inspect.getdoc`, rustdoc and javadoc show it.
-2. An undocumented function whose code is nearly that of a documented function of the mined corpus (the summary
-   bank, `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from.
+2. An undocumented function whose code is close to a documented function's of the mined corpus (the summary bank,
+   `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from and how
+   similar the two are (not as this function's documentation).
    Otherwise it gets the summarizer's greedy line, labelled as generated, when the
    model's confidence clears the threshold calibrated with the model (its manifest's
    "abstention" record, written by `leancode-train calibrate summarize`) and the line holds no
@@ -39,7 +40,7 @@ NOTES = {
     DOCUMENTATION: "documentation",
     INHERITED: "documentation of {}, which it implements or overrides",
     GENERATED: "generated summary",
-    SIMILAR: "documentation of {}, a mined function whose code is nearly the same; not this function's own",
+    SIMILAR: "documentation of {}, a mined function with similar code (similarity {:.2f}); not this function's own",
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
@@ -68,7 +69,7 @@ class FunctionSummary:
     source: str  # DOCUMENTATION, INHERITED, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
     text: str  # the line shown: "" unless documentation or generated
     signature: str
-    confidence: float | None = None  # the model's, when it was asked
+    confidence: float | None = None  # the model's, when it was asked; the similarity, for a line of the bank
     model: str | None = None
     withheld: str | None = None  # why a generated line was not shown (ABSTAINED)
     inherited_from: str | None = None  # the standard method whose documentation it shows (INHERITED): "Iterator::next"
@@ -80,7 +81,7 @@ class FunctionSummary:
         if self.source == INHERITED:
             return NOTES[INHERITED].format(f"`{self.inherited_from}`")
         if self.source == SIMILAR:
-            return NOTES[SIMILAR].format(f"`{self.similar_to}`")
+            return NOTES[SIMILAR].format(f"`{self.similar_to}`", self.confidence)
         return NOTES[self.source] + (f" ({self.model})" if self.source == GENERATED and self.model else "")
 
     @property

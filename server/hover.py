@@ -41,8 +41,11 @@ class HoverSummarizer:
 
     @property
     def name(self) -> str:
-        """What identifies its answers (model and calibrated threshold), for the hover cache."""
-        return "none" if self.model is None else f"{self.model.path}@{self.model.threshold}"
+        """What identifies its answers (model, calibrated threshold, summary bank), for the hover cache."""
+        if self.model is None:
+            return "none"
+        bank = self.model.bank and f"+bank@{self.model.bank.threshold}/{self.model.bank.manifest.get('generated')}"
+        return f"{self.model.path}@{self.model.threshold}{bank or ''}"
 
 
 # --- finding the function ----------------------------------------------------------------------

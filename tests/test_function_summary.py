@@ -65,7 +65,7 @@ def models(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shipped():
-    return Summarizer()
+    return Summarizer(bank=None)  # the model's own lines (the summary bank: tests/test_summary_bank.py)
 
 
 # --- the rule -----------------------------------------------------------------------------------
@@ -84,10 +84,10 @@ def test_documented_functions_show_the_authors_first_sentence(language, shipped)
 @pytest.mark.slow
 def test_undocumented_function_is_generated_or_abstained_by_the_models_threshold(models):
     [unit] = extract_units(UNDOCUMENTED, "python")
-    [shown] = summarize_units([unit], Summarizer(models["show"]))
+    [shown] = summarize_units([unit], Summarizer(models["show"], bank=None))
     assert shown.source == GENERATED and shown.note == "generated summary (show)"
     assert len(shown.text.split()) >= 2 and shown.text[0].isupper() and shown.confidence < 0
-    [withheld] = summarize_units([unit], Summarizer(models["abstain"]))
+    [withheld] = summarize_units([unit], Summarizer(models["abstain"], bank=None))
     assert withheld.source == ABSTAINED and withheld.text == ""
     assert withheld.confidence == shown.confidence  # same model, same line: only the threshold differs
     assert "no confident" in withheld.note and withheld.signature == "def load_config(path, defaults=None)"
@@ -97,9 +97,9 @@ def test_undocumented_function_is_generated_or_abstained_by_the_models_threshold
 
 def test_a_withheld_line_says_why(models):
     [unit] = extract_units(UNDOCUMENTED, "python")
-    [shown] = summarize_units([unit], Summarizer(models["show"]))
+    [shown] = summarize_units([unit], Summarizer(models["show"], bank=None))
     assert shown.source == GENERATED and shown.withheld is None
-    [low] = summarize_units([unit], Summarizer(models["abstain"]))
+    [low] = summarize_units([unit], Summarizer(models["abstain"], bank=None))
     assert low.source == ABSTAINED and low.withheld == "below the confidence threshold"
     assert why_withheld(Generated("parse the pickledcacheal.", (-1.0,), invented=("pickledcacheal",))) \
         == "made-up word: pickledcacheal"
@@ -108,8 +108,8 @@ def test_a_withheld_line_says_why(models):
 
 @pytest.mark.slow
 def test_threshold_is_read_from_the_model(models):
-    assert Summarizer(models["show"]).threshold == -1e9 and Summarizer(models["abstain"]).threshold == 0.5
-    uncalibrated = Summarizer(models["uncalibrated"])
+    assert Summarizer(models["show"], bank=None).threshold == -1e9 and Summarizer(models["abstain"], bank=None).threshold == 0.5
+    uncalibrated = Summarizer(models["uncalibrated"], bank=None)
     assert uncalibrated.threshold is None
     [line] = uncalibrated.generate([summary_input(extract_units(UNDOCUMENTED, "python")[0])])
     assert line.confident  # never abstains without a calibration
@@ -480,7 +480,7 @@ def routed(tmp_path_factory):
 def test_a_routed_language_is_summarized_by_its_own_model_under_one_threshold(routed, tmp_path):
     from leancode.training.cli import main as leancode_train
 
-    summarizer = Summarizer(routed)
+    summarizer = Summarizer(routed, bank=None)
     [python] = extract_units(UNDOCUMENTED, "python")
     [typescript] = extract_units(UNDOCUMENTED_TS, "typescript")
     [alone] = summarize_units([python], summarizer)
@@ -490,7 +490,7 @@ def test_a_routed_language_is_summarized_by_its_own_model_under_one_threshold(ro
     assert routed_line.note == "generated summary (main/typescript)"
     [tsx] = extract_units(UNDOCUMENTED_TS, "tsx")  # TypeScript with JSX: TypeScript's model
     assert summarize_units([tsx], summarizer)[0].note == "generated summary (main/typescript)"
-    own = Summarizer(routed / "typescript")
+    own = Summarizer(routed / "typescript", bank=None)
     [line] = own.generate([summary_input(typescript)])
     assert routed_line.confidence == round(line.confidence("mean"), 4) and not line.confident
     assert routed_line.text[1:] == line.text[1:]  # the routed model's line (the hover capitalises it)
@@ -515,7 +515,7 @@ def test_a_routed_language_is_summarized_by_its_own_model_under_one_threshold(ro
         (broken / MANIFEST).write_text(json.dumps({**json.loads((broken / MANIFEST).read_text()),
                                                    "routes": {"typescript": where}}))
         with pytest.raises(ValueError, match="not a LeanCode summarizer inside"):
-            summarize_units([typescript], Summarizer(broken))
+            summarize_units([typescript], Summarizer(broken, bank=None))
 
 
 def test_the_shipped_model_is_calibrated():
@@ -662,7 +662,7 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
     source = tmp_path / "mixed.py"
     source.write_text(textwrap.dedent(inspect.getsource(textwrap.indent)) + "\n\n" + UNDOCUMENTED)
     for model, undocumented in (("show", GENERATED), ("abstain", ABSTAINED)):
-        assert leancode(["summarize", str(source), "--json", "--model", str(models[model])]) == 0
+        assert leancode(["summarize", str(source), "--json", "--no-bank", "--model", str(models[model])]) == 0
         items = {item["name"]: item for item in json.loads(capsys.readouterr().out)}
         documented, generated = items["indent"], items["load_config"]
         assert documented["source"] == DOCUMENTATION and documented["confidence"] is None
@@ -670,7 +670,7 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
         assert generated["source"] == undocumented and generated["signature"] == "def load_config(path, defaults=None)"
         assert (generated["summary"] != "") == (undocumented == GENERATED)
         assert generated["threshold"] == Summarizer(models[model]).threshold
-    assert leancode(["summarize", f"{source}:load_config", "--model", str(models["abstain"])]) == 0
+    assert leancode(["summarize", f"{source}:load_config", "--no-bank", "--model", str(models["abstain"])]) == 0
     out = capsys.readouterr().out.strip()
     assert out.endswith("load_config: def load_config(path, defaults=None) "
                         "[no docstring, and no confident generated summary]")
@@ -680,7 +680,7 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
     # Several targets, one model: in the order given; a target naming nothing fails before the model loads.
     other = tmp_path / "other.py"
     other.write_text(UNDOCUMENTED)
-    assert leancode(["summarize", f"{other}:load_config", f"{source}:indent", "--json", "--model",
+    assert leancode(["summarize", f"{other}:load_config", f"{source}:indent", "--json", "--no-bank", "--model",
                      str(models["abstain"])]) == 0
     items = json.loads(capsys.readouterr().out)
     assert [(i["path"].rsplit("/", 1)[-1], i["name"], i["source"]) for i in items] == [
@@ -700,13 +700,13 @@ def test_eval_summarize_writes_every_line_and_reports_the_share_that_would_absta
     for model in ("abstain", "show"):
         output, report = tmp_path / f"{model}.txt", tmp_path / f"{model}.json"
         assert leancode_train(["eval", "summarize", "--data", str(pairs[0]), "--limit", "3", "--model",
-                               str(models[model]), "--output", str(output), "--report", str(report)]) == 0
+                               str(models[model]), "--output", str(output), "--report", str(report), "--no-bank"]) == 0
         lines = output.read_text().splitlines()
         assert len(lines) == 3 and all(len(line.split("\t")[1].split()) >= 2 for line in lines)
         if model == "abstain":
             share = 1.0
         else:  # the threshold shows every line; only the made-up and thrice-written word rules withhold one
-            show = Summarizer(models["show"])
+            show = Summarizer(models["show"], bank=None)
             texts = [line.split("\t")[1] for line in lines]
             share = round(sum(bool(show.invented(text, row["code"]) or repeated_words(text))
                               for text, row in zip(texts, pairs[1][:3])) / 3, 4)
@@ -815,7 +815,7 @@ def test_go_summaries_begin_with_the_function_name_as_spelled(shipped, models):
     assert words[0] == "setTimeoutDeadline" and len(words) > 1  # the next piece starts a new word
     lead_pieces = len(shipped.tokenizer.tokenize("setTimeoutDeadline"))
     assert lead_pieces > 1 and len(line.logprobs) == len(shipped.tokenizer.tokenize(line.text)) - lead_pieces + 1
-    [summary] = summarize_units([unit], Summarizer(models["show"]))
+    [summary] = summarize_units([unit], Summarizer(models["show"], bank=None))
     assert summary.source == GENERATED and summary.text.startswith("setTimeoutDeadline ")
 
 

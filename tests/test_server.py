@@ -13,6 +13,7 @@ import colorsys
 import fnmatch
 import inspect
 import json
+import re
 import shutil
 import shlex
 import sys
@@ -87,9 +88,18 @@ READER_INTERFACE = "export interface Reader {\n  /** Reads the next chunk of the
 IMPORTS_READER = "import {{ Reader }} from '{}';\n\nexport class FileReader implements Reader {{\n  read() {{ return ''; }}\n}}\n"
 
 
+def undocumented_copy(function, name: str) -> str:
+    """A standard-library function's source without its docstring, renamed: as vendored code often holds one."""
+    from leancode.units import extract_units
+
+    [unit] = extract_units(textwrap.dedent(inspect.getsource(function)), "python")
+    return unit.code_without_docstring.replace(f"def {function.__name__}(", f"def {name}(", 1)
+
+
 def write_workspace(root: Path) -> Path:
     strings = "\n\n".join(textwrap.dedent(inspect.getsource(f)) for f in STDLIB)
     (root / "strings.py").write_text("import re\n\n\n" + strings)
+    (root / "margins.py").write_text("import re\n\n\n" + undocumented_copy(textwrap.dedent, "strip_margin") + "\n")
     (root / "util.py").write_text(OURS)
     (root / "main.py").write_text(CALLER)
     (root / "shapes.py").write_text(SHAPES)
@@ -243,15 +253,34 @@ async def test_hover_documented_first_then_a_confident_generated_line(vscode: La
     open_file(vscode, util)
     text = await hover_text(vscode, util, line_of(util, "def evict_oldest("), 6)
     assert text.startswith("Drop the count least recently used entries.\n\n" + DOCUMENTATION)
-    # Undocumented: the shipped model's line when it clears the shipped threshold, else the signature.
+    # Undocumented: the summary bank's similar function's documentation, labelled as its, else the shipped model's
+    # line when it clears the shipped threshold, else the signature.
     text = await hover_text(vscode, util, line_of(util, "def load_config("), 6)
     label, first = expected_hover(util, "load_config")
-    assert label in (GENERATED, ABSTAINED) and text.startswith(f"{first}\n\n{label}")
+    assert label in (GENERATED, ABSTAINED) or label.startswith("*documentation of `") and "similar code" in label
+    assert text.startswith(f"{first}\n\n{label}")
     assert "def load_config(path, defaults=None)" in text
     # A constructor: the model never learned to describe one (mining leaves them out), so it is not asked.
     text = await hover_text(vscode, util, line_of(util, "def __init__("), 8)
     assert text.startswith("```python\ndef __init__(self, capacity)\n```\n\n" + NOT_LEARNED)
     assert "simplified code the model reads" not in text  # it reads none
+
+
+@lsp
+async def test_hover_on_a_copy_of_a_documented_mined_function_shows_its_documentation_labelled(
+        vscode: LanguageClient, workspace: Path):
+    """`textwrap.dedent` is in the summary bank (the standard library's train split): an undocumented copy of it
+    is described by its first sentence, labelled as another function's documentation, not as generated."""
+    margins = workspace / "margins.py"
+    open_file(vscode, margins)
+    text = await hover_text(vscode, margins, line_of(margins, "def strip_margin("), 6)
+    from leancode.summary_bank import SummaryBank
+
+    similar = re.match(r"Remove any common leading whitespace from every line in text\.\n\n\*documentation of "
+                       r"`dedent \(stdlib:textwrap\)`, a mined function with similar code \(similarity (0\.\d\d)\); "
+                       r"not this function's own\*", text)
+    assert similar and float(similar[1]) >= round(SummaryBank().threshold, 2), text[:300]
+    assert "def strip_margin(text)" in text
 
 
 @lsp

@@ -76,7 +76,9 @@ def test_a_near_copy_takes_the_banked_summary_labelled_and_the_rest_the_models(b
     near, other = summarize_units(units, summarizer)
     assert near.source == SIMILAR and near.text == dedent["summary"]
     assert near.similar_to == "dedent (stdlib)"
-    assert "`dedent" in near.note and "not this function's own" in near.note and near.confidence >= THRESHOLD
+    assert near.confidence >= THRESHOLD and near.note == (f"documentation of `dedent (stdlib)`, a mined function with "
+                                                           f"similar code (similarity {near.confidence:.2f}); not this "
+                                                           "function's own")
     assert other.source != SIMILAR  # the model's line (or its abstention), as without a bank
     [alone] = summarize_units(units[1:], Summarizer(bank=None))
     assert (other.source, other.text) == (alone.source, alone.text)
@@ -137,3 +139,25 @@ def test_the_shipped_bank_is_the_shipped_encoders_and_small():
         vectors, entries = bank._language("python")
     assert len(vectors) == bank.manifest["languages"]["python"]["functions"] == len(entries)
     assert np.allclose(np.linalg.norm(vectors[:100], axis=1), 1, atol=0.02)
+
+
+@pytest.mark.slow
+def test_eval_and_the_cli_use_the_shipped_bank_unless_told_not_to(pairs, tmp_path, capsys):
+    """The pairs are standard-library functions of the shipped bank's train split: it holds them all."""
+    from leancode.cli import main as leancode
+    from leancode.training.cli import main as leancode_train
+
+    for flags, share in (([], 1.0), (["--no-bank"], None)):
+        report = tmp_path / "report.json"
+        assert leancode_train(["eval", "summarize", "--data", str(pairs[0]), "--limit", "4", "--method", "none",
+                               "--output", str(tmp_path / "out.txt"), "--report", str(report), *flags]) == 0
+        assert json.loads(report.read_text()).get("from_bank") == share
+    capsys.readouterr()
+    source = tmp_path / "vendored.py"
+    dedent = next(r for r in pairs[1] if r["code"].startswith("def dedent("))
+    source.write_text("import re\n\n\n" + dedent["code"] + "\n")
+    for flags, expected in (([], SIMILAR), (["--no-bank"], GENERATED)):
+        assert leancode(["summarize", f"{source}:dedent", "--json", *flags]) == 0
+        [item] = json.loads(capsys.readouterr().out)
+        assert item["source"] in ((SIMILAR,) if expected == SIMILAR else (GENERATED, "abstained"))
+        assert (item["similar_to"] == "dedent (stdlib:textwrap)") == (expected == SIMILAR)

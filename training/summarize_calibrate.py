@@ -131,7 +131,7 @@ def _calibrate(args) -> int:
         summarizer = None
         recs = _reused_records(args.from_report, args, rows)
     else:
-        summarizer = Summarizer(model, precision=args.precision)
+        summarizer = Summarizer(model, precision=args.precision, bank=None)  # the model's own lines
         recs = records(rows, summarizer, args.method, args.ratio, args.batch_size)
     record = choose(recs, args.min_bleu)
     record.update(data=str(args.data), per_package=args.per_package, method=args.method, ratio=args.ratio,
