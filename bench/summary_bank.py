@@ -10,6 +10,10 @@ alone), and its summary scored. At each threshold, a function whose neighbour re
 the others keep the model's: smoothed BLEU-4 per language and pooled (each language weighted by its functions), and
 the share the bank gives. The threshold printed last is the one with the best pooled full-code BLEU.
 
+`--without-copies S` leaves out the functions whose full code's nearest bank function has similarity S or more
+(copies, as setuptools' vendored distutils of the standard library's): what the bank does for code it holds no copy
+of.
+
 `--latency N` also times N hovers' summaries one at a time after load (`summarize_units`: simplify, the bank's
 search, generate where the bank has no line), drawn from the languages' split, with the shipped bank and without it
 in alternation: p50 / p95 each.
@@ -50,6 +54,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--max-per-package", type=int, default=60)
     parser.add_argument("--language", action="append")
+    parser.add_argument("--without-copies", type=float, metavar="S", help="leave out functions with a neighbour >= S")
     parser.add_argument("--latency", type=int, default=0, metavar="N", help="time N summaries with and without it")
     parser.add_argument("--section", default="summary-bank")
     parser.add_argument("--no-write", action="store_true")
@@ -76,12 +81,17 @@ def main() -> None:
             similarity = np.array([n.similarity for n in found])
             retrieved = np.array([100 * sentence_bleu(r["summary"], n.summary) for r, n in zip(rows, found)])
             cells[cell] = (similarity, retrieved, np.array(earlier[f"{language}/{name}"][cell]))
+        if args.without_copies is not None:
+            kept = cells["full"][0] < args.without_copies
+            print(f"{language}: {int((~kept).sum())} of {len(kept)} functions left out as copies")
+            cells = {cell: tuple(values[kept] for values in triple) for cell, triple in cells.items()}
         per_language[language] = cells
         for cell, values in cells.items():
             pooled.setdefault(cell, []).append(values)
     per_language["pooled"] = {cell: tuple(np.concatenate(parts) for parts in zip(*values))
                               for cell, values in pooled.items()}
-    lines = [f"`{command_line()}` — {args.split} split; the model's own lines from `{path}`. Each cell: BLEU "
+    lines = [f"## Summaries: the summary bank against the model alone ({args.split} split)", "",
+             f"`{command_line()}` — {args.split} split; the model's own lines from `{path}`. Each cell: BLEU "
              "(share of lines from the bank).", "",
              "| language | threshold | full | LeanCode 0.5 | signature only | full − signature |",
              "|---|---:|---:|---:|---:|---:|"]

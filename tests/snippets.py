@@ -138,3 +138,14 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 """
+
+# An undocumented Python function the model is asked about (the summary bank holds a similar one: pytest's).
+UNDOCUMENTED = '''\
+def load_config(path, defaults=None):
+    values = dict(defaults or {})
+    with open(path) as handle:
+        for line in handle:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+'''

@@ -22,17 +22,8 @@ from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summari
 from leancode.inherited import inherited_across_files
 from leancode.units import extract_units, overload_stub, special_kind
 from linear import assert_linear
-from snippets import SNIPPETS, UNDOCUMENTED_TS
+from snippets import SNIPPETS, UNDOCUMENTED, UNDOCUMENTED_TS
 
-UNDOCUMENTED = '''\
-def load_config(path, defaults=None):
-    values = dict(defaults or {})
-    with open(path) as handle:
-        for line in handle:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
-'''
 FIRST_SENTENCES = {
     "python": "Parse the config file and fall back to defaults.",
     "java": "Returns the index of the first occurrence of the key, or -1.",

@@ -28,25 +28,14 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from lsp_raw import RawServer, frame
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from snippets import UNDOCUMENTED_TS
+from snippets import UNDOCUMENTED, UNDOCUMENTED_TS
 
 from leancode.server.hover import escape_markdown
 
 SERVER = [sys.executable, "-m", "leancode.server"]
 STDLIB = [shlex.quote, textwrap.dedent, textwrap.indent, fnmatch.translate, colorsys.rgb_to_hsv,
           colorsys.hsv_to_rgb]
-OURS = '''\
-import os
-
-
-def load_config(path, defaults=None):
-    values = dict(defaults or {})
-    with open(path) as handle:
-        for line in handle:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
-
+OURS = "import os\n\n\n" + UNDOCUMENTED + '''
 
 class Cache:
     def __init__(self, capacity):

@@ -13,6 +13,7 @@ from leancode.summarizer import Summarizer, summary_input
 from leancode.summary_bank import BANK_MANIFEST, DEFAULT_BANK, SummaryBank
 from leancode.training.summary_bank import build_summary_bank
 from leancode.units import extract_units, function_name
+from snippets import UNDOCUMENTED
 
 GO_TRAIN = [
     ("ParseHeader", "ParseHeader parses one header line into its key and value.",
@@ -24,15 +25,6 @@ GO_TRAIN = [
      "\treturn total\n}"),
 ]
 THRESHOLD = 0.9
-UNDOCUMENTED = """\
-def load_config(path, defaults=None):
-    values = dict(defaults or {})
-    with open(path) as handle:
-        for line in handle:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
-"""
 
 
 @pytest.fixture(scope="module")
