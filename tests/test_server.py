@@ -350,9 +350,10 @@ def model_copy(directory: Path, threshold: float) -> str:
 
 @lsp
 async def test_hover_abstains_below_the_models_threshold(vscode: LanguageClient, workspace: Path, tmp_path: Path):
-    util = workspace / "util.py"
+    util, main = workspace / "util.py", workspace / "main.py"  # main(): no function of the summary bank is near it
     open_file(vscode, util)
-    line = line_of(util, "def load_config(")
+    open_file(vscode, main)
+    line = line_of(main, "def main(")
     try:
         # Below any confidence (all <= 0), then above: each shows once the server has the new setting.
         for name, threshold in (("always", -1e9), ("never", 0.5)):
@@ -361,17 +362,17 @@ async def test_hover_abstains_below_the_models_threshold(vscode: LanguageClient,
                 settings={"leancode": {**OPTIONS, "summarizerPath": path}}))
             wanted = ABSTAINED if threshold > 0 else f"*generated summary ({name})*"
             for _ in range(200):  # settings apply on the server's loop; the model loads on first use
-                text = await hover_text(vscode, util, line, 6)
+                text = await hover_text(vscode, main, line, 6)
                 if wanted in text:
                     break
                 await asyncio.sleep(0.1)
             if threshold > 0:  # no guess: the signature, and why there is no line
-                assert text.startswith("```python\ndef load_config(path, defaults=None)\n```\n\n" + ABSTAINED)
+                assert text.startswith("```python\ndef main(path)\n```\n\n" + ABSTAINED)
             else:
                 from leancode.summarizer import Summarizer
 
-                label, first = expected_hover(util, "load_config", Summarizer(path))
-                assert label == wanted and text.startswith(f"{first}\n\n{label}\n\n```python\ndef load_config(")
+                label, first = expected_hover(main, "main", Summarizer(path))
+                assert label == wanted and text.startswith(f"{first}\n\n{label}\n\n```python\ndef main(")
             # Documented functions are untouched by the model's threshold.
             assert DOCUMENTATION in await hover_text(vscode, util, line_of(util, "def evict_oldest("), 6)
     finally:
