@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--scores", required=True, metavar="NAME=FILE",
                         help="summarize_languages.py --json of the model without the bank, and the model's name there")
     parser.add_argument("--limit", type=int, default=1000)
-    parser.add_argument("--max-per-package", type=int, default=60)
+    parser.add_argument("--max-per-package", type=int, default=60, help="0: no cap")
     parser.add_argument("--language", action="append")
     parser.add_argument("--without-copies", type=float, metavar="S", help="leave out functions with a neighbour >= S")
     parser.add_argument("--latency", type=int, default=0, metavar="N", help="time N summaries with and without it")
@@ -69,7 +69,7 @@ def main() -> None:
             print(f"{language}: no scores of {name} in {path}; skipped")
             continue
         rows = seeded_sample(per_package(read_jsonl(Path(args.data_dir) / language / f"{args.split}.jsonl"),
-                                         args.max_per_package), args.limit)
+                                         args.max_per_package or None), args.limit)
         if earlier.get(f"{language}/sample") != [r["idx"] for r in rows]:
             raise SystemExit(f"{language}: {path} scored another sample")
         inputs = {cell: [simplify(r["code"], language, ratio=ratio, method=method, task="summarize").code
