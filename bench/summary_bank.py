@@ -31,7 +31,7 @@ import numpy as np
 from report import command_line, percentiles, publish, seeded_sample
 
 from leancode.function_summary import summarize_units
-from leancode.summarizer import Summarizer
+from leancode.summarizer import Summarizer, summary_lead
 from leancode.units import extract_units
 
 from leancode.simplify import signature_only, simplify
@@ -79,7 +79,8 @@ def main() -> None:
         for cell, texts in inputs.items():
             found = bank.nearest(texts, [language] * len(texts), threshold=-2.0)
             similarity = np.array([n.similarity for n in found])
-            retrieved = np.array([100 * sentence_bleu(r["summary"], n.summary) for r, n in zip(rows, found)])
+            retrieved = np.array([100 * sentence_bleu(r["summary"], n.line(summary_lead(r["code"], language)))
+                                  for r, n in zip(rows, found)])
             cells[cell] = (similarity, retrieved, np.array(earlier[f"{language}/{name}"][cell]))
         if args.without_copies is not None:
             kept = cells["full"][0] < args.without_copies

@@ -312,7 +312,7 @@ class Generated:
     threshold: float | None = None
     invented: tuple[str, ...] = ()  # words made up from pieces: no vocabulary piece, summary word or identifier
     repeated: tuple[str, ...] = ()  # words other than FUNCTION_WORDS written WITHHELD_REPEATS times or more
-    neighbour: Neighbour | None = None  # the bank's near-identical documented function whose summary this is
+    neighbour: Neighbour | None = None  # the bank's documented function, close enough, whose summary this is
 
     def confidence(self, score: str | None = None) -> float:
         """The line's confidence by `score` (default: its model's calibrated score)."""
@@ -484,7 +484,7 @@ class Summarizer:
         """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
         given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it.
         `languages[i]`, where given, is source i's language: a routed language's model writes its line, and the
-        summary bank's near-identical documented function, where it has one, gives it instead of any model."""
+        summary bank's documented function close enough to it, where it has one, gives it instead of any model."""
         leads = leads or [None] * len(sources)
         neighbours = self._neighbours(sources, languages)
         out: list[Generated | None] = [None if n is None else self._retrieved(n, lead)
@@ -510,12 +510,8 @@ class Summarizer:
             return [None] * len(sources)
 
     def _retrieved(self, neighbour: Neighbour, lead: str | None) -> Generated:
-        """The bank's line for a function: its neighbour's summary, led by this function's name where the
-        neighbour's summary leads with its own (Go's)."""
-        text = neighbour.summary
-        if lead and neighbour.name and text.split(" ", 1)[0] == neighbour.name:
-            text = lead + text[len(neighbour.name):]
-        return Generated(text, (), self.confidence_score, self.threshold, neighbour=neighbour)
+        """The bank's line for a function (`Neighbour.line`)."""
+        return Generated(neighbour.line(lead), (), self.confidence_score, self.threshold, neighbour=neighbour)
 
     def _generate_routed(self, sources: list[str], batch_size: int, leads: list[str | None],
                          languages: list[str] | None) -> list[Generated]:

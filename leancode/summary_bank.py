@@ -38,6 +38,14 @@ class Neighbour:
     def origin(self) -> str:
         return f"{self.name} ({self.package})"
 
+    def line(self, lead: str | None = None) -> str:
+        """Its summary as this function's line: led by `lead` (this function's name, `summarizer.summary_lead`) where
+        the summary leads with the neighbour's own name (Go's doc comments do)."""
+        own = self.name.rsplit(".", 1)[-1]  # a method's own name, not its type's
+        if lead and own and self.summary.split(" ", 1)[0] == own:
+            return lead + self.summary[len(own):]
+        return self.summary
+
 
 def project(vectors: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
     """Encoder vectors -> unit vectors of the bank's few dimensions."""

@@ -10,7 +10,7 @@ import pytest
 from leancode.encoder import Encoder
 from leancode.function_summary import GENERATED, SIMILAR, summarize_units
 from leancode.summarizer import Summarizer, summary_input
-from leancode.summary_bank import BANK_MANIFEST, DEFAULT_BANK, SummaryBank
+from leancode.summary_bank import BANK_MANIFEST, DEFAULT_BANK, Neighbour, SummaryBank
 from leancode.training.summary_bank import build_summary_bank
 from leancode.units import extract_units, function_name
 from snippets import UNDOCUMENTED
@@ -83,7 +83,8 @@ def test_a_go_neighbours_line_leads_with_this_functions_name(bank_dir, encoder):
         [renamed], leads=["SplitHeader"], languages=["go"])
     assert line.neighbour is not None and line.neighbour.name == name and line.confident
     assert line.text == "SplitHeader parses one header line into its key and value."
-
+    method = Neighbour("Close closes the reader.", "example.com/io", "fileReader.Close", 0.9)
+    assert method.line("Shutdown") == "Shutdown closes the reader." and method.line(None) == method.summary
 
 def test_languages_the_bank_lacks_and_unknown_languages_go_to_the_model(bank_dir, encoder):
     bank = SummaryBank(bank_dir, encoder)
