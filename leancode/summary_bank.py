@@ -47,9 +47,11 @@ class Neighbour:
         return self.summary
 
 
+# Products by einsum, not BLAS: OpenBLAS's threads spin after a call and slowed the summarizer's decoding that follows
+# from 40 to 130 ms a line (bench/summary_bank.py --latency); einsum computes them on the calling thread, in 1-2 ms.
 def project(vectors: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
     """Encoder vectors -> unit vectors of the bank's few dimensions."""
-    projected = (np.asarray(vectors, dtype=np.float32) - mean) @ components
+    projected = np.einsum("ij,jk->ik", np.asarray(vectors, dtype=np.float32) - mean, components)
     return projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
 
 
@@ -129,7 +131,7 @@ class SummaryBank:
                           self.mean, self.components)
         for i, query in zip(rows, queries):
             vectors, entries = self._language(languages[i])
-            similarities = vectors @ query
+            similarities = np.einsum("ij,j->i", vectors, query)
             best = int(similarities.argmax())
             if similarities[best] >= threshold:
                 summary, package, name = entries[best]
