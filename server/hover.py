@@ -44,7 +44,8 @@ class HoverSummarizer:
         """What identifies its answers (model, calibrated threshold, summary bank), for the hover cache."""
         if self.model is None:
             return "none"
-        bank = self.model.bank and f"+bank@{self.model.bank.threshold}/{self.model.bank.manifest.get('generated')}"
+        bank = getattr(self.model, "bank", None)  # any model with generate() serves; only ours has a bank
+        bank = bank and f"+bank@{bank.threshold}/{bank.manifest.get('generated')}"
         return f"{self.model.path}@{self.model.threshold}{bank or ''}"
 
 
