@@ -34,6 +34,7 @@ from report import bootstrap, command_line, interval, publish, seeded_sample
 
 from leancode.simplify import signature_only, simplify
 from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
+from leancode.summary_bank import DEFAULT_BANK
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 from leancode.training.summarize_calibrate import per_package
@@ -62,7 +63,7 @@ def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool]:
     options = PREFIXES.match(spec)
     path = spec[options.end():]
     summarizer = Summarizer(path or None, precision="fp32" if options["fp32"] else DEFAULT_PRECISION,
-                            **({"bank": None} if options["nobank"] else {}))
+                            bank=None if options["nobank"] else DEFAULT_BANK)
     if options["repeats"]:
         summarizer.decoding.ban_adjacent, summarizer.decoding.no_repeat_ngram = False, 0
     if options["cap"]:

@@ -281,6 +281,7 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
 def _summarize(args: argparse.Namespace) -> int:
     from .function_summary import NO_MODEL, summarize_units
     from .summarizer import Summarizer, default_summarizer_dir
+    from .summary_bank import DEFAULT_BANK
 
     wanted = [(path, _units_at(path, line, name, args.language)) for path, line, name in map(_target, args.targets)]
     wanted = [(path, (_inheriting_across_files(path, units), siblings)) for path, (units, siblings) in wanted]
@@ -294,7 +295,7 @@ def _summarize(args: argparse.Namespace) -> int:
     found, summarizer = summaries(None), None  # the model loads (once, 2 s) only when a function needs it
     if any(summary.source == NO_MODEL for _, _, summary in found):
         summarizer = Summarizer(model, num_beams=args.beams, runtime=args.runtime,
-                                **({"bank": None} if args.no_bank else {}))
+                                bank=None if args.no_bank else DEFAULT_BANK)
         found = summaries(summarizer)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,

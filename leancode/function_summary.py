@@ -181,11 +181,11 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
         generated = summarizer.generate([summary_input(units[i], method, ratio) for i in undocumented], leads=leads,
                                         languages=[units[i].language for i in undocumented])
         for i, line, lead in zip(undocumented, generated, leads):
-            model = summarizer.for_language(units[i].language)
             if line.neighbour is not None:
                 out[i] = FunctionSummary(SIMILAR, line.text, signature(units[i]), line.neighbour.similarity,
                                          similar_to=line.neighbour.origin)
                 continue
+            model = summarizer.for_language(units[i].language)
             withheld = why_withheld(line)
             text = line.text if lead else line.text[:1].upper() + line.text[1:]  # a lead is a name: as spelled
             out[i] = FunctionSummary(ABSTAINED if withheld else GENERATED, "" if withheld else text,

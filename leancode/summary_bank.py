@@ -117,6 +117,8 @@ class SummaryBank:
                              "rebuild the bank with `leancode-train summary-bank`") from error
         if len(entries) != len(vectors) or vectors.shape[1:] != (self.components.shape[1],):
             raise ValueError(f"{self.path}: {language}'s vectors and entries disagree; rebuild the bank")
+        if not all(isinstance(e, list) and len(e) == 3 and all(isinstance(part, str) for part in e) for e in entries):
+            raise ValueError(f"{self.path}: {language}'s entries are not [summary, package, name]; rebuild the bank")
         return vectors, entries
 
     def nearest(self, texts: list[str], languages: list[str], threshold: float | None = None) -> list[Neighbour | None]:
@@ -124,13 +126,14 @@ class SummaryBank:
         of that language when its similarity reaches `threshold` (default: the bank's), else None."""
         threshold = self.threshold if threshold is None else threshold
         out: list[Neighbour | None] = [None] * len(texts)
-        rows = [i for i, language in enumerate(languages) if self._language(language) is not None]
+        held = {language: self._language(language) for language in set(languages)}
+        rows = [i for i, language in enumerate(languages) if held[language] is not None]
         if not rows:
             return out
         queries = project(self.encoder.encode_simplified([texts[i] for i in rows], languages=[languages[i] for i in rows]),
                           self.mean, self.components)
         for i, query in zip(rows, queries):
-            vectors, entries = self._language(languages[i])
+            vectors, entries = held[languages[i]]
             similarities = np.einsum("ij,j->i", vectors, query)
             best = int(similarities.argmax())
             if similarities[best] >= threshold:

@@ -103,6 +103,10 @@ def test_a_damaged_bank_is_told_and_the_model_writes_every_line(bank_dir, encode
     with pytest.warns(UserWarning, match="python unreadable"):
         [line] = summarizer.generate([summary_input(unit)], languages=["python"])
     assert line.neighbour is None and line.text and summarizer.bank is None
+    (damaged / "go.json.gz").write_bytes(gzip.compress(b'[["Sum adds.", "p"], 7]'))  # JSON, of the wrong shape
+    go = SummaryBank(damaged, encoder)
+    with pytest.raises(ValueError, match="not \\[summary, package, name\\]"):
+        go.nearest([GO_TRAIN[1][2]], ["go"])
     (damaged / BANK_MANIFEST).write_text("{not json")
     with pytest.warns(UserWarning, match="not a readable summary bank"):
         assert Summarizer(bank=damaged).bank is None

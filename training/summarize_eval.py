@@ -14,6 +14,7 @@ from pathlib import Path
 from leancode.importance import ImportanceTable
 from leancode.simplify import REPEAT_DISCOUNT, simplify
 from leancode.summarizer import DEFAULT_PRECISION, PRECISIONS, Summarizer, summary_lead
+from leancode.summary_bank import DEFAULT_BANK
 
 from .jsonl import read_jsonl
 from .metrics import corpus_bleu
@@ -41,7 +42,7 @@ def evaluate(rows: list[dict], summarizer: Summarizer, method: str, ratio: float
         "simplify_seconds": round(simplify_seconds, 3), "summarize_seconds": round(summarize_seconds, 3),
         "seconds_per_function": round(summarize_seconds / max(len(rows), 1), 4), "batch_size": batch_size,
     }
-    if summarizer.bank is not None:  # the share of lines the summary bank gave (a near-identical mined function's)
+    if summarizer.bank is not None:  # the share of lines the summary bank gave (a similar mined function's)
         report["bank"] = str(summarizer.bank.path)
         report["from_bank"] = round(sum(g.neighbour is not None for g in generated) / max(len(rows), 1), 4)
     if any(g.threshold is not None for g in generated):  # the share of these lines a user would not be shown
@@ -64,7 +65,7 @@ def _eval_summarize(args) -> int:
         raise ValueError(f"{args.data}: no functions")
     table = ImportanceTable.load(args.table) if args.table else None
     summarizer = Summarizer(args.model, num_beams=args.beams, precision=args.precision,
-                            **({"bank": None} if args.no_bank else {}))
+                            bank=None if args.no_bank else DEFAULT_BANK)
     predictions, report = evaluate(rows, summarizer, args.method, args.ratio, table, args.batch_size,
                                    repeat_discount=args.repeat_discount)
     write_predictions(args.output, rows, predictions)
@@ -96,6 +97,6 @@ def add_summarize_eval_parser(tasks) -> None:
                    help=f"the decoder's CPU precision (default: the served one, {DEFAULT_PRECISION})")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--no-bank", action="store_true",
-                   help="the model writes every line (default: the shipped summary bank's near-identical "
-                        "documented functions give theirs)")
+                   help="the model writes every line (default: a function close enough to a documented one of the "
+                        "shipped summary bank takes that one's first sentence)")
     p.set_defaults(func=_eval_summarize)

@@ -82,7 +82,7 @@ def build_summary_bank(mined: Path, out: Path, threshold: float, dims: int = 64,
 
 def add_summary_bank_parser(commands) -> None:
     p = commands.add_parser("summary-bank", help="the summary bank: a mined corpus's documented functions, "
-                                                 "searched by code, for near-identical undocumented ones")
+                                                 "searched by code, for similar undocumented ones")
     p.add_argument("--mined", required=True, metavar="DIR", help="output of `leancode-train mine`")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--threshold", type=float, required=True,
