@@ -25,13 +25,20 @@ from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
 # 11: JavaScript accessors of `Object.defineProperty` are named by their property, re-export getters left out;
 # 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`;
 # 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines; 14: webpack's markers count only
-# where webpack writes them, so a file that names them in a string is indexed).
-PARSE_VERSION = 14
+# where webpack writes them, so a file that names them in a string is indexed; 15: a Python docstring is embedded
+# as its first sentence before the code, as the other languages' doc comments are).
+PARSE_VERSION = 15
 
 
 def unit_key(code: str, language: str) -> str:
     """The cache key of a function's vector (with the encoder's config key beside it)."""
     return sha256(f"{language}\0{code}\0")
+
+
+def _lexical_text(unit) -> str:
+    """What BM25 reads of a function: what is embedded, but a Python docstring whole (its Args: and Examples: words
+    match queries lexically; bench/queries-python)."""
+    return unit.code if unit.language == "python" else unit.code_with_doc
 
 
 def parse_units(code: str, language: str) -> dict:
@@ -45,7 +52,7 @@ def parse_units(code: str, language: str) -> dict:
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],
               "key": unit_key(u.code_with_doc, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring, u.language),
-              "terms": " ".join(unit_terms(u.code_with_doc[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
+              "terms": " ".join(unit_terms(_lexical_text(u)[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
               "test": in_tests(u.start_line) or marked_test(u)} for u in found]
     return {"units": units, "syntax": syntax}
 

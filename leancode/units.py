@@ -38,7 +38,7 @@ _JS = ("javascript", "typescript", "tsx")
 # function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
 MAX_NESTING = 32
 MAX_UNIT_CHARS = 8000  # code read per function by the index and the summarizer: one huge function costs no more
-_LINE_COMMENT = {"rust": "///"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
+_LINE_COMMENT = {"rust": "///", "python": "#"}  # how `Unit.code_with_doc` writes a doc sentence (else `//`)
 # Statements around a declaration; its doc comment stands before them.
 _WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration",
                        "expression_statement", "ambient_declaration"})
@@ -71,15 +71,17 @@ class Unit:
 
     @cached_property  # read for the record's code, key and terms
     def code_with_doc(self) -> str:
-        """What the index embeds: the code, after its doc comment's first sentence where the comment stands outside
-        the code (Javadoc, JSDoc, Go, Rust; a Python docstring is inside). The sentence, not the whole comment: a
-        comment that opens with tags, links or tables would fill the encoder's window before the code."""
+        """What the index embeds: the code after its doc comment's first sentence, a Python docstring taken out of
+        the code for it. The sentence, not the whole comment: a comment that opens with tags, links or tables, or a
+        docstring's Args: and Examples: sections, would fill the encoder's window before the code (the whole
+        docstring ranked onnx's `check_model` 7th for its own first sentence; bench/queries-python)."""
         from .docstrings import first_sentence
 
-        sentence = first_sentence(self.docstring, self.language) if self.language != "python" else ""
+        sentence = first_sentence(self.docstring, self.language)
+        code = self.code_without_docstring if self.language == "python" else self.code
         if not sentence:
-            return self.code
-        return f"{_LINE_COMMENT.get(self.language, '//')} {sentence}\n{self.code}"
+            return code
+        return f"{_LINE_COMMENT.get(self.language, '//')} {sentence}\n{code}"
 
     @property
     def code_without_docstring(self) -> str:

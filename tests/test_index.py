@@ -318,9 +318,38 @@ export function settle(account) {
 """
 
 
+DOCUMENTED_PY = '''def rotate_logs(folder, keep=5):
+    """Delete all but the newest log files of a folder.
+
+    Args:
+        folder: where the logs are.
+        keep: how many of the newest to keep.
+
+    Examples:
+        >>> rotate_logs("/var/log/app", keep=2)
+    """
+    for path in sorted(folder.glob("*.log"))[:-keep]:
+        path.unlink()
+'''
+
+
+def test_a_python_docstring_is_embedded_as_its_first_sentence_and_searched_whole_by_bm25(repo, encoder):
+    """A long docstring's Args: and Examples: sections would fill the encoder's window before the code: the index
+    embeds its first sentence before the code, as other languages' doc comments, while BM25 reads every word."""
+    (repo / "logs.py").write_text(DOCUMENTED_PY)
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    [unit] = extract_units(DOCUMENTED_PY, "python")
+    assert unit.code_with_doc == ("# Delete all but the newest log files of a folder.\ndef rotate_logs(folder, keep=5):\n"
+                                  "    for path in sorted(folder.glob(\"*.log\"))[:-keep]:\n        path.unlink()")
+    [indexed] = [u for u in index.units if u.name == "rotate_logs"]
+    assert indexed.key == unit_key(unit.code_with_doc, "python") and "newest" in indexed.terms.split()
+    assert "many" in indexed.terms.split()  # a word of the Args: section ("how many"), for BM25 only
+
+
 def test_a_doc_comment_outside_the_code_is_embedded_with_it(repo, encoder):
-    """Python's docstring is inside the code the index embeds; a Javadoc, JSDoc, Go or Rust doc comment stands
-    before it, and is embedded with it, so a search for what the author wrote finds the function."""
+    """A Javadoc, JSDoc, Go or Rust doc comment stands before the code the index embeds, and is embedded with it,
+    so a search for what the author wrote finds the function."""
     (repo / "billing.js").write_text(DOCUMENTED_JS)
     index = RepositoryIndex(repo, encoder)
     index.update(progress=False)
