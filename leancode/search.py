@@ -11,8 +11,8 @@ works on any codebase, e.g. a benchmark's.
 What a user is shown (`search`): a query that is a function's name (`reverse`,
 `Collections.reverse`, `Request::parse`) puts the functions of that name first (those named so but for
 case only when few are); tests and benchmarks rank below the code they test (unless asked for, or the
-query names them); Python `@overload` stubs fold into their implementation (it takes the best score of
-the group), the functions of one name in one file (Java's overloads) into one row that counts the others,
+query names them); Python `@overload` stubs and `.pyi` stubs fold into their implementation (it takes the best
+score of the group), the functions of one name in one file (Java's overloads) into one row that counts the others,
 and identical copies of a function (same code, so same key), or one JavaScript module's other builds
 (`addDays.cjs` beside `addDays.js`), into one row that names the other locations.
 """
@@ -443,12 +443,17 @@ def marks_overload(terms: str) -> bool:
 
 
 def overload_stubs(units: Sequence["IndexedUnit"]) -> dict[int, int]:
-    """Row of each Python `@overload` stub -> row of its implementation (the last same-named function of
-    its file, itself no stub). Stubs without an implementation stay as they are."""
-    stubs = [row for row, u in enumerate(units) if u.language == "python" and marks_overload(u.terms)]
+    """Row of each Python stub -> row of its implementation, the last same-named function of the stub's module,
+    itself no stub: an `@overload` stub's module is its file, a `.pyi` stub file's the `.py` file beside it (a
+    package's typing stubs). Stubs without an implementation (a C extension's `.pyi`) stay as they are."""
+    def home(unit) -> tuple[str, str]:
+        return unit.path.removesuffix("i") if unit.path.endswith(".pyi") else unit.path, unit.qualified_name
+
+    stubs = [row for row, u in enumerate(units)
+             if u.language == "python" and (marks_overload(u.terms) or u.path.endswith(".pyi"))]
     if not stubs:
         return {}
-    wanted = {(units[row].path, units[row].qualified_name) for row in stubs}
+    wanted = {home(units[row]) for row in stubs}
     last: dict[tuple[str, str], int] = {}
     for row, u in enumerate(units):
         key = (u.path, u.qualified_name)
@@ -456,7 +461,7 @@ def overload_stubs(units: Sequence["IndexedUnit"]) -> dict[int, int]:
             last[key] = row
     folds = {}
     for row in stubs:
-        target = last[(units[row].path, units[row].qualified_name)]
-        if target != row and not marks_overload(units[target].terms):
+        target = last.get(home(units[row]))
+        if target is not None and target != row and not marks_overload(units[target].terms):
             folds[row] = target
     return folds

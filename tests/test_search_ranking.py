@@ -14,6 +14,7 @@ import pytest
 
 from leancode.encoder import Encoder
 from leancode.index import RepositoryIndex
+from leancode.index_store import IndexedUnit
 from leancode.search import is_test_code, named_by, overload_stubs, rank, search
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -116,6 +117,20 @@ def test_overload_stubs_fold_into_their_implementation(index):
     assert len(shown) == 1 and hits[0] is shown[0]
     line = (index.root / "durations.py").read_text().splitlines()[shown[0].unit.start_line]
     assert line.startswith("def parse_duration(text):")
+
+
+def test_a_pyi_stub_folds_into_the_implementation_beside_it():
+    """A package's typing stubs (`checker.pyi` beside `checker.py`) fold into the implementation, overloads
+    included; a C extension's stub, with no `.py` beside it, and a `.py` of another folder stay as they are."""
+    def unit(path, name, line=0, terms=""):
+        return IndexedUnit(path=path, name=name, qualified_name=name, language="python", start_line=line,
+                           end_line=line, preview="", key=f"{path}:{name}:{line}", terms=terms)
+
+    units = [unit("pkg/checker.pyi", "check_model"), unit("pkg/checker.pyi", "load", 3, "overload load"),
+             unit("pkg/checker.pyi", "load", 5, "overload load"), unit("pkg/checker.py", "check_model", 10),
+             unit("pkg/checker.py", "load", 20), unit("pkg/_native.pyi", "check_model"),
+             unit("other/checker.py", "load", 4)]
+    assert overload_stubs(units) == {0: 3, 1: 4, 2: 4}
 
 
 @pytest.mark.slow  # indexes a repository
