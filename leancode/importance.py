@@ -66,6 +66,9 @@ class ImportanceTable:
     overall: tuple[float, int]
     low_rated: frozenset[str] = frozenset()
     manifest: dict = field(default_factory=dict)
+    # LeanCode removes the function's header (SIGNATURE tokens) only after its body: chosen per language by
+    # measurement (Go, where doc comments open with the function's name; BENCHMARKS.md, "Go: the header last").
+    header_last: bool = False
     # local_score by (category, kind, text): tokens repeat across a codebase; the table never changes once built
     _local_scores: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -115,6 +118,8 @@ class ImportanceTable:
             "category_tokens": [[c, t, *v] for (c, t), v in sorted(self.by_category_token.items())],
             "low_rated": sorted(self.low_rated),
         }
+        if self.header_last:
+            body["header_last"] = True
         (directory / "table.json").write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
         (directory / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n")
         return directory
@@ -139,6 +144,7 @@ class ImportanceTable:
             overall=tuple(body["overall"]),
             low_rated=frozenset(body.get("low_rated", ())),
             manifest=manifest,
+            header_last=body.get("header_last") is True,
         )
 
 

@@ -8,7 +8,8 @@ compare at equal model cost, overshooting by at most the last token's pieces.
 Methods:
 - leancode: lowest category-local importance first, token by token, from a heap;
   the last token of a statement is never removed while others remain, so whole
-  statements are never dropped. Each further occurrence of a token's text in the
+  statements are never dropped; where the table says `header_last` (Go's search
+  table), the header's tokens go only after the body's. Each further occurrence of a token's text in the
   unit scores `repeat_discount` of the previous one (REPEAT_DISCOUNT; 1 is the paper's
   plain order): mean pooling and cross-attention read repeated occurrences as near
   copies, so copies go before distinct tokens of the same score.
@@ -129,7 +130,8 @@ def removal_order(method: str, tokens: list[Token], pieces: list[int], table: Im
     """Token indices in the order `method` removes them (lazily, for the heap-based methods)."""
     if method in REPEATING_METHODS:
         scores = table.scores(tokens, local=method == "leancode")
-        return _greedy(tokens, _discount_repeats(tokens, scores, repeat_discount))
+        last = [t.category == C.SIGNATURE for t in tokens] if table.header_last else None
+        return _greedy(tokens, _discount_repeats(tokens, scores, repeat_discount), last)
     if method == "dietcode":
         return _dietcode(tokens, pieces, table, target)
     if method == "slimcode":
@@ -155,14 +157,15 @@ def _discount_repeats(tokens: list[Token], scores: list[float], discount: float)
     return discounted
 
 
-def _greedy(tokens: list[Token], scores: list[float]) -> Iterator[int]:
-    """Lowest score first (later tokens first on ties), never emptying a statement while others remain."""
-    heap = [(score, -i) for i, score in enumerate(scores)]
+def _greedy(tokens: list[Token], scores: list[float], last: list[bool] | None = None) -> Iterator[int]:
+    """Lowest score first (later tokens first on ties), never emptying a statement while others remain; the
+    tokens marked `last` only after all others."""
+    heap = [(bool(last and last[i]), score, -i) for i, score in enumerate(scores)]
     heapq.heapify(heap)
     left = Counter(t.statement for t in tokens)
     last_of_statement = []
     while heap:
-        _, negative = heapq.heappop(heap)
+        _, _, negative = heapq.heappop(heap)
         statement = tokens[-negative].statement
         if statement >= 0 and left[statement] == 1:
             last_of_statement.append(-negative)

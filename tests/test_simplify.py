@@ -1,5 +1,6 @@
 """Invariants of every simplifier, on real code in every language and on arbitrary text."""
 
+import dataclasses
 import functools
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from leancode.importance import TableBuilder
+from leancode.importance import ImportanceTable, TableBuilder
 from leancode.model_tokens import PieceCounter, piece_counter
 from leancode.simplify import METHODS, simplify
 from leancode.tokens import ParseWarning, lex
@@ -134,6 +135,25 @@ def test_leancode_removes_lowest_scores_first(table):
     # Every token kept that could have gone (not a statement's last) scores at least as high as all removed.
     removable_kept = [i for i in result.kept if i not in held_back]
     assert removable_kept and max(scores[i] for i in removed) <= min(scores[i] for i in removable_kept)
+
+
+def test_a_header_last_table_removes_the_header_only_after_the_body(tmp_path):
+    table = dataclasses.replace(fixed_table(), header_last=True)
+    table = ImportanceTable.load(table.save(tmp_path / "go-search"))  # the flag survives its file
+    assert table.header_last and not ImportanceTable.load(fixed_table().save(tmp_path / "plain")).header_last
+    code = SNIPPETS["go"]
+    for ratio in (0.2, 0.5, 0.8):
+        result = simplify(code, "go", ratio=ratio, method="leancode", table=table)
+        tokens = result.tokens
+        header = {i for i, t in enumerate(tokens) if t.category == "signature"}
+        removed = set(range(len(tokens))) - set(result.kept)
+        if removed & header:  # then only the body's last token of each statement is left (never emptied)
+            body_kept = Counter(tokens[i].statement for i in result.kept if i not in header)
+            assert all(statement >= 0 and count == 1 for statement, count in body_kept.items()), ratio
+    plain = simplify(code, "go", ratio=0.5, method="leancode", table=fixed_table())
+    header = {i for i, t in enumerate(plain.tokens) if t.category == "signature"}
+    assert header - set(plain.kept)  # the plain order takes header tokens at 0.5 (so the rule above is tested)
+    assert not header - set(simplify(code, "go", ratio=0.5, method="leancode", table=table).kept)
 
 
 def test_repeats_go_before_distinct_tokens_of_equal_score():

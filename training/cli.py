@@ -25,6 +25,7 @@ def _importance(args: argparse.Namespace) -> int:
     table = build_table(args.model, args.corpus, args.language, args.method, max_functions=args.max_functions,
                         batch_size=args.batch_size, seed=args.seed, max_length=args.max_length,
                         command=args.command)
+    table.header_last = args.header_last
     table.save(args.out)
     print(f"{args.out}: {table.manifest['functions']} functions, {table.overall[1]} tokens scored")
     return 0
@@ -47,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-length", type=int, help="model pieces read per function (default: the model's limit)")
+    p.add_argument("--header-last", action="store_true",
+                   help="LeanCode removes a function's header only after its body (Go's search table)")
     p.set_defaults(func=_importance)
 
     add_corpus_parser(commands)
