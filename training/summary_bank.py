@@ -6,7 +6,8 @@ encoder reading the code as mined (docstring removed), projected to `--dims` pri
 language's vectors together, and stored in int8 beside their summary, package and name. Only train splits go in:
 validation and test packages stay unseen. `--cache DIR` keeps the encoder's vectors per language (keyed by the
 encoder and the code), so a rebuild with another projection or threshold does not embed again. The threshold is
-chosen on validation by `bench/summary_bank.py`.
+chosen by reading: the lowest similarity at which few of the lines it lends are wrong for the function
+(`bench/summary_bank_judged.py`; `bench/summary_bank.py` gives BLEU at each threshold on validation).
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def build_summary_bank(mined: Path, out: Path, threshold: float, dims: int = 64,
         counts[language] = {"functions": len(rows), "packages": len({r.get("package") for r in rows})}
     manifest = {
         "kind": "leancode summary bank", "encoder": encoder.model_id, "dims": dims, "threshold": threshold,
-        "threshold_chosen_by": "bench/summary_bank.py on the valid split: the best full-code BLEU of all languages",
+        "threshold_chosen_by": "bench/summary_bank_judged.py: the lowest similarity at which at most 15% of the lines "
+                               "it lends were judged wrong for the function",
         "similarity": "cosine of the encoder's vectors of the code read, projected to dims and stored in int8",
         "corpus": str(mined), "split": "train", "languages": counts, "command": command,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -86,7 +88,8 @@ def add_summary_bank_parser(commands) -> None:
     p.add_argument("--mined", required=True, metavar="DIR", help="output of `leancode-train mine`")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--threshold", type=float, required=True,
-                   help="the least similarity at which a neighbour's summary is used (bench/summary_bank.py)")
+                   help="the least similarity at which a neighbour's summary is used (shipped: 0.9, "
+                        "bench/summary_bank_judged.py)")
     p.add_argument("--dims", type=int, default=64, help="dimensions kept of the encoder's vectors (default 64)")
     p.add_argument("--language", action="append", choices=LANGUAGES, help="only these languages (repeatable)")
     p.add_argument("--cache", metavar="DIR", help="keep the encoder's vectors here for a later rebuild")
