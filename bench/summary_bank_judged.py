@@ -10,6 +10,10 @@ function's code, its own documentation and the candidate line, without the simil
 behaviour). `--report` reads the judged lines (key.jsonl's rows with `verdict` and `why` added) and prints, per
 threshold, the share of lines judged each way at or above it. The served threshold is the lowest bin edge where at
 most 15% are judged "no" (the rule was written before the judgements were read).
+
+The judged sample of 2026-12-05 (`bench/judged/summary-bank-lines.jsonl`) led a Go method's line by its qualified
+name ("CodeWriter.WriteComment prints s to out ...") where the hover leads it by the method's own ("WriteComment
+prints ..."); a sample drawn now leads it as the hover does (`summary_lead`) and picks the same functions.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import random
 from pathlib import Path
 
 from leancode.simplify import simplify
+from leancode.summarizer import summary_lead
 from leancode.summary_bank import SummaryBank
 from leancode.training.jsonl import read_jsonl
 
@@ -27,7 +32,7 @@ LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
 EDGES = (0.825, 0.85, 0.875, 0.9, 0.95)
 
 
-def sample(out: Path, data_dir: str, threshold: float = EDGES[0]) -> None:
+def sample(out: Path, data_dir: str) -> None:
     rng = random.Random(5)
     bank = SummaryBank()
     pool = []
@@ -36,7 +41,7 @@ def sample(out: Path, data_dir: str, threshold: float = EDGES[0]) -> None:
         rng.shuffle(rows)
         rows = rows[:400]
         texts = [simplify(r["code"][:20000], language, ratio=0.5, task="summarize").code for r in rows]
-        pool += [(r, n) for r, n in zip(rows, bank.nearest(texts, [language] * len(rows), threshold)) if n]
+        pool += [(r, n) for r, n in zip(rows, bank.nearest(texts, [language] * len(rows), EDGES[0])) if n]
     chosen = []
     for low, high in zip(EDGES, EDGES[1:] + (1.01,)):
         in_bin = [p for p in pool if low <= p[1].similarity < high]
@@ -46,7 +51,7 @@ def sample(out: Path, data_dir: str, threshold: float = EDGES[0]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "key.jsonl", "w") as key, open(out / "items.md", "w") as items:
         for k, (r, n) in enumerate(chosen, 1):
-            line = n.line(r["name"] if r["language"] == "go" else None)
+            line = n.line(summary_lead(r["code"], r["language"]))  # as the hover leads it
             key.write(json.dumps({"item": k, "similarity": round(n.similarity, 4), "language": r["language"],
                                   "idx": r["idx"], "origin": n.origin, "line": line, "own": r["summary"]}) + "\n")
             code = "\n".join(r["code"].splitlines()[:40])
