@@ -38,3 +38,29 @@ def test_top_k_best_first_ties_to_the_lower_index():
     assert top_k(scores, 3).tolist() == [[1, 0, 2], [1, 2, 3]]
     assert top_k(scores[0], 2).tolist() == [1, 0] and top_k(scores[0], 9).tolist() == [1, 0, 2, 3]
     assert top_k(scores[0], 0).tolist() == []
+
+
+def test_pooled_search_weighs_each_set_once(tmp_path):
+    """bench/search_pooled.py: the mean over sets, not over queries, with an interval that resamples within sets."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+
+    def cells(n, lean, other):
+        return {"none": {"rr": [1.0] * n}, "leancode": {"rr": [lean] * n},
+                **{m: {"rr": [other] * n} for m in ("slimcode", "dietcode", "truncate", "random")},
+                "time_ratios": [[0.5, 0.45]]}
+
+    # A 1,000-query set where LeanCode keeps everything and a 10-query one where it keeps 80%: pooled 90%, not 99.8%;
+    # a tuning set is left out.
+    methods = {"big": cells(1000, 1.0, 0.9), "small": cells(10, 0.8, 0.9), "cosqa (tuning)": cells(5, 0.0, 1.0)}
+    (tmp_path / "methods.json").write_text(json.dumps(methods))
+    out = subprocess.run([sys.executable, "bench/search_pooled.py", "--methods", str(tmp_path / "methods.json"),
+                          "--no-write"], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "2 held-out sets" in out
+    assert "| LeanCode's share of full code | 90.0% [90.0%, 90.0%] | 80.0% (small) |" in out
+    assert "| slimcode − LeanCode | +0.0000 [+0.0000, +0.0000] | +0.1000 (small) |" in out
+    assert "median 0.50" in out
