@@ -34,9 +34,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--section", default="summary-compare", help="BENCHMARKS.md section to write")
     parser.add_argument("--title", default="Summaries: paired bootstrap of BLEU differences")
+    parser.add_argument("--without-package", action="append", default=[], metavar="PACKAGE",
+                        help="leave out the functions of this package (e.g. one that vendors another's code)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    references = {row["idx"]: row["summary"] for row in read_jsonl(args.data)}
+    references = {row["idx"]: row["summary"] for row in read_jsonl(args.data)
+                  if row.get("package") not in args.without_package}
     name, prefix = args.reference.split("=", 1)
     base = per_function_bleu(prefix, references)
     draws = bootstrap(args.samples, len(base))
