@@ -13,11 +13,12 @@ package is indexed as `leancode index` serves it (its own index directory under 
 The held-out set, `bench/queries-heldout/` (180 queries on 12 other packages, Python and TypeScript too), was
 written later, blind to search results, on packages no choice was made on (its README); it reports in its own
 section (`search-queries-heldout`).
-The ablation "doc comments not embedded" indexes each function's code alone, as the index did before a Javadoc,
-JSDoc, Go or Rust doc comment was embedded with it; for Python that is its code with the whole docstring inside, as
-the index embedded it before its first sentence was (`bench/queries-python`, a tuning set of Python queries on
-packages with long docstrings, measures that choice). Files parse in this process, so that the ablation reaches
-the parse (the index's worker processes would not see it).
+The ablation "doc comments not embedded" indexes each function without its doc comment's line, as the index did
+before a Javadoc, JSDoc, Go or Rust doc comment was embedded with it; for Python that is its code with the whole
+docstring inside, as the index embedded it before its first sentence was (`bench/queries-python`, a tuning set of
+Python queries on packages with long docstrings, measures that choice). The ablation "owner not named" leaves out
+the line that names a method with its class (`units.owner_line`). Files parse in this process, so that the
+ablations reach the parse (the index's worker processes would not see them).
 """
 
 from __future__ import annotations
@@ -67,20 +68,21 @@ def main() -> None:
     parser.add_argument("--queries", default=str(QUERIES), help="a directory of NAME.tsv query files")
     parser.add_argument("--repos", default="data/query-repos", help="where each NAME's package lies (NAME/)")
     parser.add_argument("--work", default="runs/query-index", help="where the indexes are written")
-    parser.add_argument("--no-ablation", action="store_true", help="skip the index without doc comments")
+    parser.add_argument("--no-ablation", action="store_true", help="skip the ablations (no doc comments, no owner)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     encoder = Encoder()
     leancode.index.submit_parse = parse_here
-    variants = [("served", False)] + ([] if args.no_ablation else [("doc comments not embedded", True)])
+    variants = [("served", {})] + ([] if args.no_ablation else [("doc comments not embedded", {"doc": False}),
+                                                                ("owner not named", {"owner": False})])
     results = defaultdict(dict)  # (variant, mode) -> {name: ranks}
     sizes = {}
     with_doc = units.Unit.code_with_doc
     for path in sorted(Path(args.queries).glob("*.tsv")):
         name = path.stem
         queries = [tuple(line.rstrip("\n").split("\t")) for line in path.read_text().splitlines() if line.strip()]
-        for variant, code_only in variants:
-            units.Unit.code_with_doc = property(lambda u: u.code) if code_only else with_doc
+        for variant, leave_out in variants:
+            units.Unit.code_with_doc = property(lambda u, o=leave_out: u.embedded_text(**o)) if leave_out else with_doc
             index = RepositoryIndex(Path(args.repos) / name, encoder,
                                     index_dir=Path(args.work) / variant.replace(" ", "-") / name)
             index.update(progress=False)
@@ -95,8 +97,8 @@ def main() -> None:
     section = "search-queries" + ("-" + Path(args.queries).name.removeprefix("queries-") if own else "")
     lines = ["## Search on real packages, hand-written queries" + (f" ({args.queries})" if own else ""), "",
              f"`{command_line()}` — rank 1 / top 3 / top 10 (MRR@10) of the function each query asks for; the served "
-             "index (doc comments embedded with their functions) and the ablation without them, dense and "
-             "`--hybrid`.", "",
+             "index (doc comments embedded with their functions, a method named with its owner) and the ablations "
+             "without each, dense and `--hybrid`.", "",
              "| package | functions | queries | " + " | ".join(f"{v}, {m}" for v, m in columns) + " |",
              "|---|---:|---:|" + "---|" * len(columns)]
     names = sorted(sizes)
@@ -107,10 +109,10 @@ def main() -> None:
         chosen = [n for n in names if language == "all" or n.startswith(language + "-")]
         lines.append(f"| **{language}** | {sum(sizes[n][1] for n in chosen):,} | {sum(sizes[n][0] for n in chosen)} | "
                      + " | ".join(row(language, sum((results[c][n] for n in chosen), [])) for c in columns) + " |")
-    if len(variants) > 1:
-        lines += ["", "MRR@10, served − ablation, with its 95% paired-bootstrap interval over the queries (2,000 seeded "
-                  "resamples): " + "; ".join(
-                      f"{mode} {_delta(results[('served', mode)], results[(variants[1][0], mode)], names)}"
+    for ablation, _ in variants[1:]:
+        lines += ["", f"MRR@10, served − {ablation}, with its 95% paired-bootstrap interval over the queries (2,000 "
+                  "seeded resamples): " + "; ".join(
+                      f"{mode} {_delta(results[('served', mode)], results[(ablation, mode)], names)}"
                       for mode in ("dense", "hybrid")) + "."]
     publish(section, lines, write=not args.no_write)
 

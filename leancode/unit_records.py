@@ -26,8 +26,9 @@ from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
 # 12: a bundler's output (esbuild's module comments, webpack's runtime) is a generated file, `walk.is_generated`;
 # 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines; 14: webpack's markers count only
 # where webpack writes them, so a file that names them in a string is indexed; 15: a Python docstring is embedded
-# as its first sentence before the code, as the other languages' doc comments are).
-PARSE_VERSION = 15
+# as its first sentence before the code, as the other languages' doc comments are; 16: a method's owner is named on a
+# line before it, `units.owner_line`).
+PARSE_VERSION = 16
 
 
 def unit_key(code: str, language: str) -> str:

@@ -361,6 +361,38 @@ def test_a_doc_comment_outside_the_code_is_embedded_with_it(repo, encoder):
     assert hits[0].unit.name == "remind" and hits[0].unit.start_line == 3  # where the function itself starts
 
 
+
+OWNED_PY = """\
+class Celsius:
+    def parse(self, text):
+        return float(text.strip())
+
+
+class Invoice:
+    def parse(self, text):
+        return float(text.strip())
+
+
+def parse(text):
+    return float(text.strip())
+"""
+
+
+def test_a_method_is_embedded_with_its_owner_named(repo, encoder):
+    """A method cut out of its class does not name it, and a query does: the index embeds a line naming the method
+    with its class before its code, so two classes' same-bodied `parse` tell apart (Go's methods name their receiver
+    type already, and get no line)."""
+    (repo / "money.py").write_text(OWNED_PY)
+    units = {u.qualified_name: u for u in extract_units(OWNED_PY, "python")}
+    assert units["Invoice.parse"].code_with_doc == "# Invoice.parse\n" + units["Invoice.parse"].code
+    assert units["parse"].code_with_doc == units["parse"].code  # a function with no owner
+    [go] = extract_units("package m\n\nfunc (w *Writer) Flush() error {\n\treturn nil\n}\n", "go")
+    assert go.qualified_name == "Writer.Flush" and go.code_with_doc == go.code
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    hits = search(index, "parse the amount of an invoice", within="money.py")
+    assert hits[0].unit.qualified_name == "Invoice.parse"  # without the line, the three read alike, Celsius first
+
 def _vectors_by_key(index: RepositoryIndex) -> dict[str, np.ndarray]:
     return {u.key: v for u, v in zip(index.units, index.vectors)}
 
