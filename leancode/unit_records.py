@@ -38,8 +38,9 @@ def unit_key(code: str, language: str) -> str:
 
 def _lexical_text(unit) -> str:
     """What BM25 reads of a function: what is embedded, but a Python docstring whole (its Args: and Examples: words
-    match queries lexically; bench/queries-python)."""
-    return unit.code if unit.language == "python" else unit.code_with_doc
+    match queries lexically; bench/queries-python), and without the owner line (the qualified name is among the
+    terms already, with its own weight: `search.NAME_WEIGHT`)."""
+    return unit.code if unit.language == "python" else unit.embedded_text(owner=False)
 
 
 def parse_units(code: str, language: str) -> dict:
