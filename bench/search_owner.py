@@ -54,7 +54,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     counter = piece_counter()
-    lines = ["## Search: a method named with its owner", "",
+    split = args.section.removeprefix("search-owner").strip("-")  # search-owner-test: "(test)"
+    lines = ["## Search: a method named with its owner" + (f" ({split})" if split else ""), "",
              f"`{command_line()}` — MRR without and with the owner line, LeanCode at each ratio, each language read "
              "by its served reader (int8); Δ = with − without, 95% paired-bootstrap interval.", "",
              "| set | language: reader | functions with an owner | ratio | without | with | Δ [95%] |",
