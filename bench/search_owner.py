@@ -6,7 +6,8 @@ A search set (DIR/queries.jsonl, DIR/codebase.jsonl) holds each function's code 
 from the mined records it was drawn from (their `name`, the index's `qualified_name`). Each set is read by its
 language's served reader (int8) on the code alone and on the code after `units.owner_line` (what `leancode index`
 embeds: `// DateTime.fromMillis`), simplified by LeanCode at 0 (full code), the language's default ratio and 0.5.
-`--every-language` writes the line in Go too, where the index leaves it out. MRR, with the paired-bootstrap 95%
+`--every-language` writes the line in Go too, where the index leaves it out; `--zero-shot` reads full code with the
+packaged model as it comes (fp32), the baseline of `bench/search_defaults.py`. MRR, with the paired-bootstrap 95%
 interval of with − without (2,000 seeded resamples of the queries).
 """
 
@@ -21,7 +22,7 @@ from search_quality import reciprocal_ranks
 
 from leancode import units
 from leancode.encoder import SEARCH_RATIO, Encoder, language_defaults
-from leancode.model_tokens import piece_counter
+from leancode.model_tokens import default_model_path, piece_counter
 from leancode.simplify import simplify
 from leancode.training.jsonl import read_jsonl
 
@@ -49,6 +50,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", action="append", required=True, metavar="DIR=MINED")
     parser.add_argument("--every-language", action="store_true", help="write the owner line in Go too")
+    parser.add_argument("--zero-shot", action="store_true",
+                        help="read with the packaged model zero-shot (fp32), full code only: the defaults' baseline")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--section", default="search-owner")
     parser.add_argument("--no-write", action="store_true")
@@ -63,8 +66,12 @@ def main() -> None:
     for spec in args.set:
         data = load(spec)
         language = data.language
-        reader, path = served_reader(language)
-        encoder = Encoder(model=path, method="none", threads=args.threads)
+        if args.zero_shot:
+            reader, encoder = "zero-shot", Encoder(model=default_model_path(), method="none", quantize=False,
+                                                   threads=args.threads)
+        else:
+            reader, path = served_reader(language)
+            encoder = Encoder(model=path, method="none", threads=args.threads)
         column = {r["idx"]: i for i, r in enumerate(data.codebase)}
         gold = [column[q["gold"]] for q in data.queries]
         query_vectors = encoder.encode_queries([q["query"] for q in data.queries])
@@ -85,7 +92,7 @@ def main() -> None:
 
         owners = sum("." in data.names[r["idx"]] for r in data.codebase)
         default = language_defaults().get(language, {}).get("ratio", SEARCH_RATIO)
-        for ratio in sorted({0.0, default, 0.5}):
+        for ratio in [0.0] if args.zero_shot else sorted({0.0, default, 0.5}):
             without, with_owner = cell(ratio, False), cell(ratio, True)
             low, high = interval(draws, with_owner, without)
             lines.append(f"| {data.directory} ({len(data.queries)}) | {language}: {reader} | {owners} of "
