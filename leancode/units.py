@@ -47,7 +47,8 @@ _WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_decl
 def owner_line(qualified_name: str, language: str) -> str | None:
     """A comment naming a method with its owner (`// DateTime.fromMillis`), for the index to embed before its code:
     a method cut out of its class, impl block or object does not name it, and queries do ("create a DateTime from
-    ..."; +0.04 to +0.05 MRR on Java, Python, JavaScript and Rust validation, BENCHMARKS.md). None for a function
+    ..."; +0.04 to +0.06 MRR on Java, Python, JavaScript and Rust validation, +0.02 to +0.08 held out, BENCHMARKS.md
+    "A method named with its owner"). None for a function
     with no owner, and in Go, whose method declaration names its receiver type already (there the line cost MRR)."""
     if "." not in qualified_name or language == "go":
         return None
