@@ -18,12 +18,11 @@ import dataclasses
 
 from report import bootstrap, command_line, interval, publish
 from search_methods import served_reader
-from search_quality import reciprocal_ranks
+from search_quality import simplified_ranks
 
 from leancode import units
 from leancode.encoder import SEARCH_RATIO, Encoder, language_defaults
-from leancode.model_tokens import default_model_path, piece_counter
-from leancode.simplify import simplify
+from leancode.model_tokens import default_model_path
 from leancode.training.jsonl import read_jsonl
 
 
@@ -56,7 +55,6 @@ def main() -> None:
     parser.add_argument("--section", default="search-owner")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    counter = piece_counter()
     split = args.section.removeprefix("search-owner").strip("-")  # search-owner-test: "(test)"
     lines = ["## Search: a method named with its owner" + (f" ({split})" if split else ""), "",
              f"`{command_line()}` — MRR without and with the owner line, LeanCode at each ratio, each language read "
@@ -85,10 +83,8 @@ def main() -> None:
             return f"{line}\n{record['code']}" if line else record["code"]
 
         def cell(ratio: float, owned: bool):
-            texts = [simplify(text(r, owned), language, ratio=ratio, method="leancode", task="search",
-                              counter=counter, window=encoder.window).code for r in data.codebase]
-            return reciprocal_ranks(query_vectors, encoder.encode_simplified(texts, languages=[language] * len(texts)),
-                                    gold)
+            return simplified_ranks(encoder, [text(r, owned) for r in data.codebase], language, query_vectors, gold,
+                                    ratio=ratio, method="leancode")
 
         owners = sum("." in data.names[r["idx"]] for r in data.codebase)
         default = language_defaults().get(language, {}).get("ratio", SEARCH_RATIO)

@@ -29,8 +29,8 @@ import numpy as np
 from report import best_time, bootstrap, command_line, interval, write_section
 
 from leancode.encoder import SEARCH_RATIO, Encoder
-from leancode.model_tokens import default_model_path
-from leancode.simplify import METHODS, REPEAT_DISCOUNT
+from leancode.model_tokens import default_model_path, piece_counter
+from leancode.simplify import METHODS, REPEAT_DISCOUNT, simplify
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import gold_ranks
 
@@ -43,6 +43,14 @@ PLAIN = "leancode, repeat discount 1"  # the paper's plain removal order, beside
 def reciprocal_ranks(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: list[int]) -> np.ndarray:
     """1/rank of each query's gold function (their mean is the MRR)."""
     return 1 / np.array(gold_ranks(query_vectors @ code_vectors.T, gold), dtype=float)
+
+
+def simplified_ranks(encoder: Encoder, codes: list[str], language: str, query_vectors, gold, **settings) -> np.ndarray:
+    """Reciprocal ranks with each of `codes` simplified by `simplify(..., **settings)` as the index simplifies (within
+    the encoder's window) and read by the encoder's reader of `language`."""
+    texts = [simplify(code, language, task="search", counter=piece_counter(), window=encoder.window, **settings).code
+             for code in codes]
+    return reciprocal_ranks(query_vectors, encoder.encode_simplified(texts, languages=[language] * len(texts)), gold)
 
 
 def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold) -> dict:

@@ -17,12 +17,10 @@ import dataclasses
 
 from report import bootstrap, command_line, interval, publish
 from search_methods import served_reader
-from search_quality import reciprocal_ranks
+from search_quality import simplified_ranks
 
 from leancode.encoder import Encoder
 from leancode.importance import default_table
-from leancode.model_tokens import piece_counter
-from leancode.simplify import simplify
 from leancode.training.jsonl import read_jsonl
 
 
@@ -38,7 +36,6 @@ def main() -> None:
     language = args.language
     reader, path = served_reader(language)
     encoder = Encoder(model=path, method="none", threads=args.threads)
-    counter = piece_counter()
     table = default_table(language, "search")
     flipped = dataclasses.replace(table, header_last=not table.header_last)
     variants = {
@@ -63,10 +60,8 @@ def main() -> None:
         draws = bootstrap(2000, len(queries))
 
         def cell(ratio: float, **settings):
-            texts = [simplify(r["code"], language, ratio=ratio, task="search", counter=counter,
-                              window=encoder.window, **settings).code for r in codebase]
-            return reciprocal_ranks(query_vectors, encoder.encode_simplified(texts, languages=[language] * len(texts)),
-                                    gold)
+            return simplified_ranks(encoder, [r["code"] for r in codebase], language, query_vectors, gold,
+                                    ratio=ratio, **settings)
 
         full = cell(0.0, method="none")
         served = cell(args.ratio, method="leancode")

@@ -48,8 +48,8 @@ def owner_line(qualified_name: str, language: str) -> str | None:
     """A comment naming a method with its owner (`// DateTime.fromMillis`), for the index to embed before its code:
     a method cut out of its class, impl block or object does not name it, and queries do ("create a DateTime from
     ..."; +0.04 to +0.06 MRR on Java, Python, JavaScript and Rust validation, +0.02 to +0.08 held out, BENCHMARKS.md
-    "A method named with its owner"). None for a function
-    with no owner, and in Go, whose method declaration names its receiver type already (there the line cost MRR)."""
+    "A method named with its owner"). None for a function with no owner, and in Go, whose method declaration names
+    its receiver type already (there the line cost MRR)."""
     if "." not in qualified_name or language == "go":
         return None
     return f"{_LINE_COMMENT.get(language, '//')} {qualified_name}"
@@ -92,14 +92,20 @@ class Unit:
         encoder's window before the code (the whole docstring ranked onnx's `check_model` 7th for its own first
         sentence; bench/queries-python). `owner`, `doc`: False leaves that line out (the benches' ablations; no doc
         line leaves a Python docstring in the code)."""
+        lines = []
+        if owner and (line := owner_line(self.qualified_name, self.language)):
+            lines.append(line)
+        if doc and self.doc_sentence:
+            lines.append(f"{_LINE_COMMENT.get(self.language, '//')} {self.doc_sentence}")
+        code = self.code_without_docstring if self.language == "python" and doc else self.code
+        return "\n".join(lines + [code])
+
+    @cached_property  # read by the embedded text and by BM25's (`unit_records._lexical_text`): found once
+    def doc_sentence(self) -> str | None:
+        """The first sentence of the doc comment or docstring, or None."""
         from .docstrings import first_sentence
 
-        sentence = first_sentence(self.docstring, self.language) if doc else None
-        code = self.code_without_docstring if self.language == "python" and doc else self.code
-        lines = [owner_line(self.qualified_name, self.language)] if owner else []
-        if sentence:
-            lines.append(f"{_LINE_COMMENT.get(self.language, '//')} {sentence}")
-        return "\n".join([line for line in lines if line] + [code])
+        return first_sentence(self.docstring, self.language) or None
 
     @property
     def code_without_docstring(self) -> str:
