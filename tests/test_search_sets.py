@@ -66,3 +66,13 @@ def test_joined_splits_a_seeded_limit_and_a_manifest_kept_across_runs(tmp_path):
         with pytest.warns(UserWarning, match="MANIFEST.json: unreadable"):
             assert main(["search-sets", "--mined", str(mined), "--out", str(out), "--language", "go"]) == 0
         assert list(json.loads((out / "MANIFEST.json").read_text())["languages"]) == ["go"]
+
+
+def test_a_method_is_written_as_the_index_embeds_it_and_code_alone_on_request():
+    method = dict(pair("java-1", "java", "Parse a date."), name="DateTime.parse")
+    go_method = dict(pair("go-1", "go", "Parse a date."), name="Parser.Parse")  # Go names its receiver already
+    function = pair("rs-1", "rust", "Return the value.")  # no owner
+    _, codebase = build_search_set([method, go_method, function])
+    assert [c["code"] for c in codebase] == [f"// DateTime.parse\n{SNIPPETS['java']}", SNIPPETS["go"], SNIPPETS["rust"]]
+    _, alone = build_search_set([method, go_method, function], code_alone=True)
+    assert [c["code"] for c in alone] == [SNIPPETS["java"], SNIPPETS["go"], SNIPPETS["rust"]]

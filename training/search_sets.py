@@ -4,7 +4,8 @@ For each language with a mined split (`DIR/<language>/<split>.jsonl`, `leancode-
 the test split holds whole packages kept out of training; `--split valid+test` joins two splits, for a
 language whose test split alone is too small), writes the benchmark's search
 format (`../shared/docs/benchmark-format.md`) to `OUT/<language>/`: `codebase.jsonl`
-(every function of the split, docstring removed, as mined) and `queries.jsonl` (the first
+(every function of the split, docstring removed, as the index embeds it: a method after the line naming its owner,
+`leancode.units.owner_line`; `--code-alone` keeps the code as mined, the sets' form before 2026-12-06) and `queries.jsonl` (the first
 sentence of each function's doc comment querying that function). A query whose text is
 the summary of more than one function of the split is dropped (its gold would be a
 guess), and so is its set's duplicate code. `--limit N` keeps a seeded sample of N functions
@@ -22,6 +23,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
+from ..units import owner_line
 from .jsonl import read_jsonl, write_jsonl
 
 
@@ -40,8 +42,15 @@ def _earlier_manifest(path: Path) -> dict:
     return {}
 
 
-def build_search_set(pairs: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(queries, codebase) of one language's mined pairs: unambiguous summaries query their functions."""
+def indexed_code(pair: dict) -> str:
+    """A mined function's code as the index embeds it, less the doc sentence (the query): after its owner line."""
+    line = owner_line(pair.get("name", ""), pair["language"])
+    return f"{line}\n{pair['code']}" if line else pair["code"]
+
+
+def build_search_set(pairs: list[dict], code_alone: bool = False) -> tuple[list[dict], list[dict]]:
+    """(queries, codebase) of one language's mined pairs: unambiguous summaries query their functions. Duplicate
+    code is dropped by its code alone, so that both forms of a set hold the same functions."""
     texts = Counter(p["summary"].strip().lower() for p in pairs)
     codebase, queries, seen = [], [], set()
     for pair in pairs:
@@ -49,14 +58,16 @@ def build_search_set(pairs: list[dict]) -> tuple[list[dict], list[dict]]:
         if code in seen:
             continue
         seen.add(code)
-        codebase.append({"idx": pair["idx"], "code": pair["code"], "language": pair["language"]})
+        codebase.append({"idx": pair["idx"], "code": pair["code"] if code_alone else indexed_code(pair),
+                         "language": pair["language"]})
         if texts[pair["summary"].strip().lower()] == 1:
             queries.append({"idx": f"q-{pair['idx']}", "query": pair["summary"], "gold": pair["idx"]})
     return queries, codebase
 
 
 def build_search_sets(mined: Path, out: Path, split: str = "test", languages: list[str] | None = None,
-                      command: str | None = None, limit: int | None = None, seed: int = 0) -> dict:
+                      command: str | None = None, limit: int | None = None, seed: int = 0,
+                      code_alone: bool = False) -> dict:
     """Write each language's set; `split` may join splits with "+" (e.g. "valid+test")."""
     splits = split.split("+")
     found = sorted(p.parent.name for p in mined.glob(f"*/{splits[0]}.jsonl"))
@@ -72,12 +83,13 @@ def build_search_sets(mined: Path, out: Path, split: str = "test", languages: li
         if limit is not None and len(pairs) > limit:
             keep = set(random.Random(seed).sample(range(len(pairs)), limit))
             pairs = [pair for i, pair in enumerate(pairs) if i in keep]
-        queries, codebase = build_search_set(pairs)
+        queries, codebase = build_search_set(pairs, code_alone)
         write_jsonl(out / language / "queries.jsonl", queries)
         write_jsonl(out / language / "codebase.jsonl", codebase)
         manifest["languages"][language] = {"queries": len(queries), "functions": len(codebase),
                                            "packages": len({p.get("package") for p in pairs}),
                                            "mined": str(mined), "split": split, "limit": limit, "seed": seed,
+                                           "code": "as mined" if code_alone else "as indexed (owner line)",
                                            "command": command}
     out.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
@@ -92,13 +104,15 @@ def add_search_sets_parser(commands) -> None:
                    help="the mined split to use, or splits joined by '+' (default: test, held-out packages)")
     p.add_argument("--limit", type=int, metavar="N", help="a seeded sample of at most N functions per language")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--code-alone", action="store_true",
+                   help="each function's code as mined, without the line naming a method's owner that the index embeds")
     p.add_argument("--language", action="append", help="only these languages (repeatable; default: all found)")
     p.set_defaults(func=_search_sets)
 
 
 def _search_sets(args: argparse.Namespace) -> int:
     manifest = build_search_sets(Path(args.mined), Path(args.out), args.split, args.language, args.command,
-                                 args.limit, args.seed)
+                                 args.limit, args.seed, args.code_alone)
     for language, counts in manifest["languages"].items():
         if args.language and language not in args.language:
             continue
