@@ -31,6 +31,7 @@ import json
 import sys
 import threading
 import warnings
+import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -60,6 +61,10 @@ LANGUAGE_DEFAULTS = SHIPPED_ADAPTER / "language-defaults.json"
 READER_ROLES = {"adapter": "code", "base": "base-code"}  # another reader, an adapter subdirectory: role "reader:NAME"
 _SAME = object()  # `configured`: keep this setting
 _LOAD_LOCK = threading.Lock()
+# ONNX Runtime sessions by (file, threads, one by one), shared by the Encoders of a process that hold them: the
+# server's index and its summary bank read code with the same adapter, loaded once (45 MB less; a session runs calls
+# from many threads at once).
+_ONNX_RUNNERS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
                    "model.safetensors", "pytorch_model.bin", "1_Pooling/config.json")
 
@@ -246,7 +251,12 @@ class Encoder:
     def _new_runner(self, path: Path, int8: bool):
         if self.backend == "onnx":
             try:
-                return OnnxRunner(self._onnx_export(path, int8), self.threads, one_by_one=int8)
+                file = self._onnx_export(path, int8)
+                key = (file, self.threads, int8)
+                runner = _ONNX_RUNNERS.get(key)
+                if runner is None:
+                    runner = _ONNX_RUNNERS[key] = OnnxRunner(file, self.threads, one_by_one=int8)
+                return runner
             except Exception as error:  # the exporter or the runtime can fail in many ways on unusual models
                 if not self._auto_backend:
                     raise

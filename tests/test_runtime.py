@@ -116,3 +116,11 @@ def test_an_index_built_in_fp32_is_embedded_again_once_in_int8(cache, tmp_path):
     # The next run embeds as this one did: int8 is carried over unless it is the default anyway.
     assert built_settings(read_manifest(tmp_path / INDEX_DIRNAME)).get("quantize", INT8_DEFAULT) is True
     assert RepositoryIndex(tmp_path, Encoder(quantize=True)).update(progress=False).embedded == 0
+
+
+def test_encoders_of_one_model_share_its_session(cache):
+    """The server's index and its summary bank read code with the same adapter: one ONNX Runtime session, not two."""
+    search, bank = Encoder(backend="onnx"), Encoder(backend="onnx", method="none", ratio=0.0)
+    assert search.runner("code") is bank.runner("code")
+    assert Encoder(backend="onnx", quantize=not search.quantize).runner("code") is not search.runner("code")
+    assert Encoder(backend="onnx", threads=1).runner("code") is not Encoder(backend="onnx", threads=2).runner("code")
