@@ -2,8 +2,9 @@
 
     python bench/search_owner.py --set DIR=MINED.jsonl[,MINED.jsonl ...] [--set ...] [--every-language] [--no-write]
 
-A search set (DIR/queries.jsonl, DIR/codebase.jsonl) holds each function's code only; its qualified name comes
-from the mined records it was drawn from (their `name`, the index's `qualified_name`). Each set is read by its
+A search set (DIR/queries.jsonl, DIR/codebase.jsonl) names the functions; their code as mined and qualified name
+come from the mined records it was drawn from (their `code` and `name`, the index's `qualified_name`), so a set
+built with or without the owner line (`leancode-train search-sets [--code-alone]`) reads alike. Each set is read by its
 language's served reader (int8) on the code alone and on the code after `units.owner_line` (what `leancode index`
 embeds: `// DateTime.fromMillis`), simplified by LeanCode at 0 (full code), the language's default ratio and 0.5.
 `--every-language` writes the line in Go too, where the index leaves it out; `--zero-shot` reads full code with the
@@ -32,17 +33,17 @@ class SearchSet:
     language: str
     queries: list[dict]
     codebase: list[dict]
-    names: dict[str, str]
+    mined: dict[str, dict]  # each function's mined record: its code as mined and its qualified name
 
 
 def load(spec: str) -> SearchSet:
     directory, mined = spec.split("=", 1)
     queries, codebase = read_jsonl(f"{directory}/queries.jsonl"), read_jsonl(f"{directory}/codebase.jsonl")
     wanted = {r["idx"] for r in codebase}
-    names = {r["idx"]: r["name"] for path in mined.split(",") for r in read_jsonl(path) if r["idx"] in wanted}
-    if missing := wanted - names.keys():
+    records = {r["idx"]: r for path in mined.split(",") for r in read_jsonl(path) if r["idx"] in wanted}
+    if missing := wanted - records.keys():
         raise SystemExit(f"{directory}: {len(missing)} functions have no mined record in {mined}")
-    return SearchSet(directory, codebase[0]["language"], queries, codebase, names)
+    return SearchSet(directory, codebase[0]["language"], queries, codebase, records)
 
 
 def main() -> None:
@@ -76,17 +77,17 @@ def main() -> None:
         draws = bootstrap(2000, len(data.queries))
 
         def text(record: dict, owned: bool) -> str:
-            name = data.names[record["idx"]]
+            name, code = data.mined[record["idx"]]["name"], data.mined[record["idx"]]["code"]
             line = units.owner_line(name, language) if owned else None
             if owned and args.every_language and language == "go" and "." in name:
                 line = f"// {name}"  # the line the index leaves out of Go
-            return f"{line}\n{record['code']}" if line else record["code"]
+            return f"{line}\n{code}" if line else code
 
         def cell(ratio: float, owned: bool):
             return simplified_ranks(encoder, [text(r, owned) for r in data.codebase], language, query_vectors, gold,
                                     ratio=ratio, method="leancode")
 
-        owners = sum("." in data.names[r["idx"]] for r in data.codebase)
+        owners = sum("." in data.mined[r["idx"]]["name"] for r in data.codebase)
         default = language_defaults().get(language, {}).get("ratio", SEARCH_RATIO)
         for ratio in [0.0] if args.zero_shot else sorted({0.0, default, 0.5}):
             without, with_owner = cell(ratio, False), cell(ratio, True)
