@@ -188,15 +188,14 @@ class OnnxRunner:
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.one_by_one = one_by_one
         self.workers = worker_count(threads)
-        self._pool: ThreadPoolExecutor | None = None
+        # Made here, not on first use: Encoders on several threads share a runner (its threads start on first use).
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="leancode-onnx") if self.workers > 1 else None
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
     def map(self, calls: Iterable[tuple[np.ndarray, np.ndarray]]) -> Iterator[np.ndarray]:
         """The embeddings of each (ids, mask) call, in order (ONNX Runtime releases the GIL while it runs)."""
-        if self.workers == 1:
-            return (self(ids, mask) for ids, mask in calls)
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="leancode-onnx")
+            return (self(ids, mask) for ids, mask in calls)
         return self._pool.map(lambda call: self(*call), calls)
