@@ -62,7 +62,7 @@ READER_ROLES = {"adapter": "code", "base": "base-code"}  # another reader, an ad
 _SAME = object()  # `configured`: keep this setting
 _LOAD_LOCK = threading.Lock()
 # ONNX Runtime sessions by (file, threads, one by one), shared by the Encoders of a process that hold them: the
-# server's index and its summary bank read code with the same adapter, loaded once (45 MB less; a session runs calls
+# server's index and its summary bank read code with the same adapter, loaded once, not twice (a session runs calls
 # from many threads at once).
 _ONNX_RUNNERS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
