@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, difference, publish
 
 from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO, Encoder
 from leancode.search import BM25_B, NAME_WEIGHT, SearchIndex, rank, split_identifier, unit_terms
@@ -115,8 +115,7 @@ def main() -> None:
                 if first is None:
                     first, change = hybrid, "-"
                 else:
-                    low, high = interval(draws, hybrid, first)
-                    change = f"{hybrid.mean() - first.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
+                    change = difference(draws, hybrid, first)
                 rows.append((name, len(codebase), kind, f"{weight}, b {b:g}", len(chosen), dense.mean(),
                              hybrid.mean(), change))
     lines = ["## Dense vs hybrid ranking", "",

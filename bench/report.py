@@ -59,6 +59,13 @@ def interval(draws: np.ndarray, scores: np.ndarray, reference: np.ndarray | None
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def difference(draws: np.ndarray, scores: np.ndarray, reference: np.ndarray) -> str:
+    """The mean of `scores` minus `reference`'s with the 95% bootstrap interval of that difference, as the tables
+    print it: "+0.0123 [+0.0010, +0.0241]"."""
+    low, high = interval(draws, scores, reference)
+    return f"{scores.mean() - reference.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
+
+
 def best_time(function, repeat: int = 2) -> float:
     """Best of `repeat` wall times of `function()`: the least disturbed run."""
     best = float("inf")

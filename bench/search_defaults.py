@@ -16,7 +16,7 @@ import argparse
 import json
 
 import numpy as np
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, difference, publish
 from search_quality import run_cell
 
 from leancode.encoder import Encoder
@@ -56,10 +56,9 @@ def main() -> None:
         queries, codebase = read_jsonl(f"{directory}/queries.jsonl"), read_jsonl(f"{directory}/codebase.jsonl")
         base, base_seconds = reciprocal_ranks(zero_shot, queries, codebase)
         got, seconds = reciprocal_ranks(served, queries, codebase)
-        low, high = interval(bootstrap(2000, len(queries)), got, base)
         raw[name] = {"zero_shot": base.tolist(), "served": got.tolist(), "seconds": [base_seconds, seconds]}
         lines.append(f"| {name} | {len(codebase):,} ({len(queries):,}) | {base.mean():.4f} | {got.mean():.4f} "
-                     f"| {got.mean() - base.mean():+.4f} [{low:+.4f}, {high:+.4f}] | {seconds / base_seconds:.2f} |")
+                     f"| {difference(bootstrap(2000, len(queries)), got, base)} | {seconds / base_seconds:.2f} |")
         print(lines[-1], flush=True)
     publish(args.section, lines, not args.no_write)
     if args.json:

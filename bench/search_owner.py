@@ -17,14 +17,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, difference, publish
 from search_methods import served_reader
 from search_quality import simplified_ranks
 
-from leancode import units
 from leancode.encoder import SEARCH_RATIO, Encoder, language_defaults
 from leancode.model_tokens import default_model_path
 from leancode.training.jsonl import read_jsonl
+from leancode.training.search_sets import indexed_code
 
 
 @dataclasses.dataclass
@@ -77,11 +77,12 @@ def main() -> None:
         draws = bootstrap(2000, len(data.queries))
 
         def text(record: dict, owned: bool) -> str:
-            name, code = data.mined[record["idx"]]["name"], data.mined[record["idx"]]["code"]
-            line = units.owner_line(name, language) if owned else None
-            if owned and args.every_language and language == "go" and "." in name:
-                line = f"// {name}"  # the line the index leaves out of Go
-            return f"{line}\n{code}" if line else code
+            mined = data.mined[record["idx"]]
+            if not owned:
+                return mined["code"]
+            if args.every_language and language == "go" and "." in mined["name"]:
+                return f"// {mined['name']}\n{mined['code']}"  # the line the index leaves out of Go
+            return indexed_code(mined)  # as `leancode-train search-sets` writes it: after `units.owner_line`
 
         def cell(ratio: float, owned: bool):
             return simplified_ranks(encoder, [text(r, owned) for r in data.codebase], language, query_vectors, gold,
@@ -91,10 +92,9 @@ def main() -> None:
         default = language_defaults().get(language, {}).get("ratio", SEARCH_RATIO)
         for ratio in [0.0] if args.zero_shot else sorted({0.0, default, 0.5}):
             without, with_owner = cell(ratio, False), cell(ratio, True)
-            low, high = interval(draws, with_owner, without)
             lines.append(f"| {data.directory} ({len(data.queries)}) | {language}: {reader} | {owners} of "
                          f"{len(data.codebase)} | {ratio:g} | {without.mean():.4f} | {with_owner.mean():.4f} | "
-                         f"{with_owner.mean() - without.mean():+.4f} [{low:+.4f}, {high:+.4f}] |")
+                         f"{difference(draws, with_owner, without)} |")
             print(lines[-1], flush=True)
     publish(args.section, lines, not args.no_write)
 

@@ -48,7 +48,8 @@ def reciprocal_ranks(query_vectors: np.ndarray, code_vectors: np.ndarray, gold: 
 def simplified_ranks(encoder: Encoder, codes: list[str], language: str, query_vectors, gold, **settings) -> np.ndarray:
     """Reciprocal ranks with each of `codes` simplified by `simplify(..., **settings)` as the index simplifies (within
     the encoder's window) and read by the encoder's reader of `language`."""
-    texts = [simplify(code, language, task="search", counter=piece_counter(), window=encoder.window, **settings).code
+    counter = piece_counter()
+    texts = [simplify(code, language, task="search", counter=counter, window=encoder.window, **settings).code
              for code in codes]
     return reciprocal_ranks(query_vectors, encoder.encode_simplified(texts, languages=[language] * len(texts)), gold)
 

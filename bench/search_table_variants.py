@@ -17,7 +17,7 @@ import argparse
 import dataclasses
 
 import numpy as np
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, difference, publish
 from search_quality import reciprocal_ranks
 
 from leancode.encoder import Encoder
@@ -80,11 +80,8 @@ def main() -> None:
         for ratio in (float(r) for r in args.ratios.split(",")):
             local, flat = cell(table, "leancode", ratio), cell(table, "leancode-global", ratio)
             reference.setdefault(ratio, local)
-            lo, hi = interval(draws, local, flat)
-            shipped_lo, shipped_hi = interval(draws, local, reference[ratio])
             lines.append(f"| {name} | {ratio:g} | {local.mean():.4f} | {flat.mean():.4f} | "
-                         f"{local.mean() - flat.mean():+.4f} [{lo:+.4f}, {hi:+.4f}] | "
-                         f"{local.mean() - reference[ratio].mean():+.4f} [{shipped_lo:+.4f}, {shipped_hi:+.4f}] |")
+                         f"{difference(draws, local, flat)} | {difference(draws, local, reference[ratio])} |")
             print(lines[-1], flush=True)
     publish(args.section, lines, not args.no_write)
 

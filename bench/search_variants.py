@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, difference, publish
 from search_methods import served_reader
 from search_quality import simplified_ranks
 
@@ -68,9 +68,8 @@ def main() -> None:
         head = f"| {directory} ({len(queries)}) | {full.mean():.4f} | {served.mean():.4f} ({served.mean() / full.mean():.1%})"
         for name, settings in variants.items():
             scores = cell(args.ratio, **settings)
-            low, high = interval(draws, scores, served)
             lines.append(f"{head} | {name} | {scores.mean():.4f} ({scores.mean() / full.mean():.1%}) | "
-                         f"{scores.mean() - served.mean():+.4f} [{low:+.4f}, {high:+.4f}] |")
+                         f"{difference(draws, scores, served)} |")
             print(lines[-1], flush=True)
     publish(f"{args.section}-{language}", lines, not args.no_write)
 

@@ -15,7 +15,7 @@ import argparse
 
 from leancode.encoder import Encoder
 from leancode.training.jsonl import read_jsonl
-from report import bootstrap, command_line, interval, publish
+from report import bootstrap, command_line, difference, publish
 from search_methods import served_reader
 from search_quality import run_cell
 
@@ -52,9 +52,8 @@ def main() -> None:
                  for window, e in ((False, whole_function), (True, encoder))}
         read = {window: pieces_read(e, codebase) for window, e in ((False, whole_function), (True, encoder))}
         whole, served = cells[False]["rr"], cells[True]["rr"]
-        low, high = interval(bootstrap(2000, len(queries)), served, whole)
         lines.append(f"| {directory} | {float(ratio):g} | {len(queries):,} | {whole.mean():.4f} | {served.mean():.4f} "
-                     f"| {served.mean() - whole.mean():+.4f} [{low:+.4f}, {high:+.4f}] | {read[True] / read[False]:.3f} |")
+                     f"| {difference(bootstrap(2000, len(queries)), served, whole)} | {read[True] / read[False]:.3f} |")
         print(lines[-1], flush=True)
     publish("search-window", lines, not args.no_write)
 

@@ -361,7 +361,6 @@ def test_a_doc_comment_outside_the_code_is_embedded_with_it(repo, encoder):
     assert hits[0].unit.name == "remind" and hits[0].unit.start_line == 3  # where the function itself starts
 
 
-
 OWNED_PY = """\
 class Celsius:
     def parse(self, text):
@@ -392,6 +391,7 @@ def test_a_method_is_embedded_with_its_owner_named(repo, encoder):
     index.update(progress=False)
     hits = search(index, "parse the amount of an invoice", within="money.py")
     assert hits[0].unit.qualified_name == "Invoice.parse"  # without the line, the three read alike, Celsius first
+
 
 def _vectors_by_key(index: RepositoryIndex) -> dict[str, np.ndarray]:
     return {u.key: v for u, v in zip(index.units, index.vectors)}
