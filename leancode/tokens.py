@@ -57,6 +57,12 @@ def _kind_of_type(kind: str, named: bool, spec: LanguageSpec) -> str:
     return ""
 
 
+@functools.cache
+def _kinds_of_types(language: str) -> dict[tuple[str, bool], str]:
+    """(type, named) -> kind for `language`'s leaf types whose type alone decides it, filled by `token_kind`."""
+    return {}
+
+
 def token_kind(kind: str, named: bool, text: str, spec: LanguageSpec) -> str:
     """The kind of a leaf node of type `kind` (named or not) and text `text`."""
     key = (spec.name, kind, named)
@@ -64,6 +70,7 @@ def token_kind(kind: str, named: bool, text: str, spec: LanguageSpec) -> str:
     if decided is None:
         decided = _KIND_OF_TYPE[key] = _kind_of_type(kind, named, spec)
     if decided:
+        _kinds_of_types(spec.name)[kind, named] = decided
         return decided
     first = text[:1]
     if first.isascii() and first.isalpha() or first == "_":
@@ -162,6 +169,8 @@ class _Lexer:
         comments, atomic, functions, calls = spec.comments, spec.atomic, spec.functions, spec.calls
         statement_types = STATEMENT_TYPES[language]  # most nodes are none: skip the call
         names = CallNames(code, char)
+        append, space = self.tokens.append, _SPACE.search
+        kind_of_type = _kinds_of_types(language)  # the leaf types whose kind the text does not decide
         cursor = root.walk()
         context: tuple = (C.OTHER, -1, False)  # the context of the current node and its siblings
         parents: list[tuple] = []  # the contexts of its ancestors, innermost last
@@ -184,7 +193,12 @@ class _Lexer:
                 if kind in comments:
                     add(text, start, COMMENT, C.ANNOTATION, statement, in_call)
                 else:
-                    add(text, start, token_kind(kind, node.is_named, text, spec), category, statement, in_call)
+                    named = node.is_named
+                    token = kind_of_type.get((kind, named)) or token_kind(kind, named, text, spec)
+                    if text and not space(text):  # one word (most leaves): `add` without its call
+                        append(Token(text, start, start + len(text), token, category, statement, in_call))
+                    else:
+                        add(text, start, token, category, statement, in_call)
             else:  # descend, giving the children their context
                 if kind in functions:
                     self.statements += 1
@@ -209,15 +223,14 @@ class _Lexer:
 
     def fill_gaps(self) -> None:
         """Lex any non-whitespace text no tree-sitter leaf covers (error recovery leaves holes)."""
-        out: list[Token] = []
-        pos = 0
-        for tok in self.tokens + [None]:
-            end = tok.start if tok is not None else len(self.code)
-            if self.code[pos:end].strip():
-                out.extend(fallback_tokens(self.code[pos:end], self.spec, pos))
-            if tok is not None:
-                out.append(tok)
-                pos = tok.end
+        code, out, pos = self.code, [], 0
+        for tok in self.tokens:
+            if tok.start > pos and not code[pos:tok.start].isspace():
+                out.extend(fallback_tokens(code[pos:tok.start], self.spec, pos))
+            out.append(tok)
+            pos = tok.end
+        if code[pos:].strip():
+            out.extend(fallback_tokens(code[pos:], self.spec, pos))
         self.tokens = out
 
 
@@ -255,8 +268,10 @@ _ASCII_SPLITS = frozenset(c for c in map(chr, range(128)) if c in " \t\n\r" or c
 
 def _splits_words(char: str) -> bool:
     """Whether model tokenizers split words at `char` (BERT's rule: space, punctuation, CJK)."""
+    if char in _ASCII_SPLITS:
+        return True
     if char.isascii():
-        return char in _ASCII_SPLITS
+        return False
     if char.isspace() and char not in _INVISIBLE or unicodedata.category(char).startswith("P"):
         return True
     return any(low <= ord(char) <= high for low, high in _CJK)
@@ -266,17 +281,22 @@ def _merge_glued(tokens: list[Token], code: str) -> list[Token]:
     """Merge tokens that touch inside one word (e.g. `0` and an exotic symbol), so that a text's model
     piece count is the sum of its tokens' counts."""
     out: list[Token] = []
-    glued: list[list[str]] = []  # the texts of each token of `out`, joined once at the end (not once per token)
+    glued: dict[int, list[str]] = {}  # the texts of each merged token of `out`, joined once at the end
+    previous = None
     for token in tokens:
-        previous = out[-1] if out else None
-        if (previous is not None and not code[previous.end:token.start].strip(_INVISIBLE)
-                and not _splits_words(code[token.start]) and not _splits_words(code[previous.end - 1])):
-            out[-1] = previous._replace(end=token.end)
-            glued[-1].append(token.text)
+        # most tokens are apart (a space between) or meet at punctuation: settled without slicing the code
+        touching = previous is not None and (
+            previous.end >= token.start
+            or code[previous.end] in _INVISIBLE and not code[previous.end:token.start].strip(_INVISIBLE))
+        if touching and not _splits_words(code[token.start]) and not _splits_words(code[previous.end - 1]):
+            previous = out[-1] = previous._replace(end=token.end)
+            glued.setdefault(len(out) - 1, [out[-1].text]).append(token.text)
         else:
             out.append(token)
-            glued.append([token.text])
-    return [token._replace(text="".join(texts)) if len(texts) > 1 else token for token, texts in zip(out, glued)]
+            previous = token
+    for at, texts in glued.items():
+        out[at] = out[at]._replace(text="".join(texts))
+    return out
 
 
 def lex(code: str, language: str) -> list[Token]:
