@@ -149,11 +149,12 @@ def _discount_repeats(tokens: list[Token], scores: list[float], discount: float)
     """The k-th repeat of a token's text (k = 0 for its first occurrence) scores discount**k of its score."""
     if discount == 1:
         return scores
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     discounted = []
     for token, score in zip(tokens, scores):
-        discounted.append(score * discount ** seen[token.text])
-        seen[token.text] += 1
+        repeats = seen.get(token.text, 0)
+        discounted.append(score * discount ** repeats)
+        seen[token.text] = repeats + 1
     return discounted
 
 

@@ -79,6 +79,24 @@ def test_length_buckets_give_the_vectors_of_unbatched_encoding(quantize):
     assert np.allclose(in_order, one_by_one, atol=1e-5)
 
 
+@pytest.mark.parametrize("quantize", [True, False])
+def test_code_simplified_in_chunks_beside_embedding_gets_the_vectors_of_simplify_then_embed(quantize, monkeypatch):
+    import leancode.encoder as encoder_module
+
+    monkeypatch.setattr(encoder_module, "SIMPLIFY_CHUNK", 2)  # three chunks, two of them simplified in the thread
+    encoder = Encoder(method="leancode", ratio=0.5, batch_size=3, quantize=quantize)
+    items = [(code, "python") for code in FUNCTIONS.values()] + [("function f(a) { return a + 1; }", "javascript")]
+    one_after_other = encoder.encode_simplified([s.code for s in encoder.simplify(items)],
+                                                languages=[language for _, language in items])
+    assert np.allclose(encoder.encode_code(items), one_after_other, atol=1e-5)
+    # Nothing to remove: the code goes to the model as it is, not lexed.
+    monkeypatch.setattr(encoder_module, "simplify", None)
+    full = encoder.configured("none")
+    assert np.allclose(full.encode_code(items), full.encode_simplified([code for code, _ in items]), atol=1e-5)
+    with pytest.raises(TypeError):
+        encoder.encode_code(items)
+
+
 def test_eval_search_writes_predictions_and_report(tmp_path, capsys):
     codebase, queries = tmp_path / "codebase.jsonl", tmp_path / "queries.jsonl"
     codebase.write_text("".join(json.dumps({"idx": i, "code": c, "language": "python"}) + "\n"
