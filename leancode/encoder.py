@@ -26,14 +26,12 @@ adapter in one of its subdirectories (same base, code only) to read that languag
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import json
 import sys
 import threading
 import warnings
 import weakref
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -48,9 +46,6 @@ from .sources import without_lone_surrogates
 from .tokens import LEX_VERSION
 
 SEARCH_METHOD = "leancode"
-# Functions `encode_code` simplifies at a time, the next chunk in a thread while the model embeds this one: on the
-# nine held-out sets the whole encode takes about a tenth less time than simplify-then-embed (BENCHMARKS.md).
-SIMPLIFY_CHUNK = 64
 # int8 (ONNX Runtime) serves code by default: on the validation search sets it keeps MRR within 1% of fp32 (CoSQA dev
 # −0.97%) and embeds in under half fp32's time (BENCHMARKS.md, "Encoder runtimes", "Repository index time").
 INT8_DEFAULT = True
@@ -70,14 +65,6 @@ _LOAD_LOCK = threading.Lock()
 # server's index and its summary bank read code with the same adapter, loaded once, not twice (a session runs calls
 # from many threads at once).
 _ONNX_RUNNERS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
-
-
-@functools.cache
-def _simplifier() -> ThreadPoolExecutor:
-    """The thread `encode_code` simplifies its next chunk in: one for the process, started when first needed."""
-    return ThreadPoolExecutor(1, thread_name_prefix="leancode-simplify")
-
-
 _IDENTITY_FILES = ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json", "vocab.txt",
                    "model.safetensors", "pytorch_model.bin", "1_Pooling/config.json")
 
@@ -396,25 +383,12 @@ class Encoder:
     # --- embedding ------------------------------------------------------------------------------
 
     def encode_code(self, items: list[tuple[str, str]], progress: bool = False) -> np.ndarray:
-        """(code, language) pairs -> L2-normalised float32 [n, dim], code simplified first: in chunks, the next one
-        simplified in a thread while this one is embedded (both runtimes release the GIL), so that simplifying
-        costs little wall time. Code of a language with nothing to remove goes to the model as it is."""
+        """(code, language) pairs -> L2-normalised float32 [n, dim], code simplified first; where this encoder
+        removes nothing, the code goes to the model as it is (not lexed for nothing)."""
         languages = [language for _, language in items]
         if not any(self._removes(language) for language in set(languages)):
             return self.encode_simplified([code for code, _ in items], progress, languages)
-        chunks = [items[s:s + SIMPLIFY_CHUNK] for s in range(0, len(items), SIMPLIFY_CHUNK)]
-        steps = enumerate(chunks)
-        if progress:
-            from tqdm import tqdm
-
-            steps = tqdm(steps, total=len(chunks), desc="encoding", unit="chunk")
-        out = []
-        ahead = None  # the next chunk's simplification, running
-        for k, chunk in steps:
-            simplified = ahead.result() if ahead is not None else self.simplify(chunk)
-            ahead = _simplifier().submit(self.simplify, chunks[k + 1]) if k + 1 < len(chunks) else None
-            out.append(self.encode_simplified([s.code for s in simplified], languages=[l for _, l in chunk]))
-        return np.concatenate(out)
+        return self.encode_simplified([s.code for s in self.simplify(items)], progress, languages)
 
     def _removes(self, language: str) -> bool:
         """Whether this encoder removes any of `language`'s code."""

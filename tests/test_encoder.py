@@ -79,20 +79,16 @@ def test_length_buckets_give_the_vectors_of_unbatched_encoding(quantize):
     assert np.allclose(in_order, one_by_one, atol=1e-5)
 
 
-@pytest.mark.parametrize("quantize", [True, False])
-def test_code_simplified_in_chunks_beside_embedding_gets_the_vectors_of_simplify_then_embed(quantize, monkeypatch):
+def test_code_with_nothing_to_remove_goes_to_the_model_unlexed(encoder, monkeypatch):
     import leancode.encoder as encoder_module
 
-    monkeypatch.setattr(encoder_module, "SIMPLIFY_CHUNK", 2)  # three chunks, two of them simplified in the thread
-    encoder = Encoder(method="leancode", ratio=0.5, batch_size=3, quantize=quantize)
     items = [(code, "python") for code in FUNCTIONS.values()] + [("function f(a) { return a + 1; }", "javascript")]
-    one_after_other = encoder.encode_simplified([s.code for s in encoder.simplify(items)],
-                                                languages=[language for _, language in items])
-    assert np.allclose(encoder.encode_code(items), one_after_other, atol=1e-5)
-    # Nothing to remove: the code goes to the model as it is, not lexed.
-    monkeypatch.setattr(encoder_module, "simplify", None)
-    full = encoder.configured("none")
-    assert np.allclose(full.encode_code(items), full.encode_simplified([code for code, _ in items]), atol=1e-5)
+    simplified = encoder.encode_simplified([s.code for s in encoder.simplify(items)],
+                                           languages=[language for _, language in items])
+    assert np.allclose(encoder.encode_code(items), simplified, atol=1e-6)
+    monkeypatch.setattr(encoder_module, "simplify", None)  # lexing now would fail
+    for full in (encoder.configured("none"), encoder.configured("leancode", 0.0)):
+        assert np.allclose(full.encode_code(items), full.encode_simplified([code for code, _ in items]), atol=1e-6)
     with pytest.raises(TypeError):
         encoder.encode_code(items)
 
