@@ -55,8 +55,8 @@ def simplified_ranks(encoder: Encoder, codes: list[str], language: str, query_ve
 
 
 def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold, steps: bool = False) -> dict:
-    """MRR and `seconds`, the time of `encoder.encode_code` as the index calls it (simplification overlapped with
-    embedding; none for full code). `steps`: also time simplification and embedding one after the other."""
+    """MRR and `seconds`, the time of `encoder.encode_code` as the index calls it (simplify, then embed; full code
+    goes to the model unlexed). `steps`: also time embedding the simplified code alone (`encode_s`)."""
     items = [(r["code"], r["language"]) for r in codebase]
     start = time.perf_counter()
     vectors = encoder.encode_code(items)

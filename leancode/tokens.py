@@ -170,7 +170,7 @@ class _Lexer:
         statement_types = STATEMENT_TYPES[language]  # most nodes are none: skip the call
         names = CallNames(code, char)
         append, space = self.tokens.append, _SPACE.search
-        kind_of_type = _kinds_of_types(language)  # the leaf types whose kind the text does not decide
+        kind_of_type = _kinds_of_types(language)  # the leaf types whose type alone decides their kind
         cursor = root.walk()
         context: tuple = (C.OTHER, -1, False)  # the context of the current node and its siblings
         parents: list[tuple] = []  # the contexts of its ancestors, innermost last
