@@ -39,7 +39,7 @@ def served_reader(language: str) -> tuple[str, str]:
 
 
 def time_ratios(lean: Encoder, full: Encoder, codebase: list[dict], query_vectors, gold, repeats: int) -> np.ndarray:
-    """LeanCode's time over full code's, [simplify + embed, embed alone], once per pair of runs; which runs first
+    """LeanCode's time over full code's, [encode_code, embedding alone], once per pair of runs; which runs first
     alternates."""
     ratios = []
     for k in range(repeats):

@@ -43,8 +43,8 @@ _LITERAL_TYPE = re.compile(r"string|literal|integer|float|number|^(true|false|no
 _WORD = re.compile(r"[A-Za-z_]\w*$")
 
 
-# The kind a node type alone decides, by (language, type, named); "" where the text decides. Node types are few.
-_KIND_OF_TYPE: dict[tuple[str, str, bool], str] = {}
+# The kind a node type alone decides, per language by (type, named); "" where the text decides. Node types are few.
+_KIND_OF_TYPE: dict[str, dict[tuple[str, bool], str]] = {}
 
 
 def _kind_of_type(kind: str, named: bool, spec: LanguageSpec) -> str:
@@ -57,20 +57,13 @@ def _kind_of_type(kind: str, named: bool, spec: LanguageSpec) -> str:
     return ""
 
 
-@functools.cache
-def _kinds_of_types(language: str) -> dict[tuple[str, bool], str]:
-    """(type, named) -> kind for `language`'s leaf types whose type alone decides it, filled by `token_kind`."""
-    return {}
-
-
 def token_kind(kind: str, named: bool, text: str, spec: LanguageSpec) -> str:
     """The kind of a leaf node of type `kind` (named or not) and text `text`."""
-    key = (spec.name, kind, named)
-    decided = _KIND_OF_TYPE.get(key)
+    kinds = _KIND_OF_TYPE.setdefault(spec.name, {})
+    decided = kinds.get((kind, named))
     if decided is None:
-        decided = _KIND_OF_TYPE[key] = _kind_of_type(kind, named, spec)
+        decided = kinds[kind, named] = _kind_of_type(kind, named, spec)
     if decided:
-        _kinds_of_types(spec.name)[kind, named] = decided
         return decided
     first = text[:1]
     if first.isascii() and first.isalpha() or first == "_":
@@ -170,7 +163,7 @@ class _Lexer:
         statement_types = STATEMENT_TYPES[language]  # most nodes are none: skip the call
         names = CallNames(code, char)
         append, space = self.tokens.append, _SPACE.search
-        kind_of_type = _kinds_of_types(language)  # the leaf types whose type alone decides their kind
+        kind_of_type = _KIND_OF_TYPE.setdefault(language, {})  # `token_kind`'s, looked up here without its call
         cursor = root.walk()
         context: tuple = (C.OTHER, -1, False)  # the context of the current node and its siblings
         parents: list[tuple] = []  # the contexts of its ancestors, innermost last
