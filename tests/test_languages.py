@@ -8,6 +8,7 @@ import pytest
 from leancode.categories import StatementCategory as C
 from leancode.languages import LANGUAGES, UnsupportedLanguageError, call_arguments, in_comment_or_string, parse
 from leancode.tokens import COMMENT, IDENTIFIER, KEYWORD, LITERAL, OPERATOR, ParseWarning, lex
+from leancode import tokens as tokens_module
 from leancode.training.examples import NAME_MASK, mask_function_name
 from leancode.units import extract_units, function_name, header
 from linear import assert_linear
@@ -506,6 +507,28 @@ def test_a_class_member_alone_is_named(language, code):
 def test_a_class_member_is_named_by_itself_not_by_an_arrow_inside_it():
     assert function_name("reset() {\n  const f = () => 0\n  return f\n}", "javascript") == "reset"
     assert function_name("function a() { const f = () => 1 }", "javascript") == "a"
+
+
+@pytest.mark.parametrize("language,code", [(lang, c) for lang, codes in CLASS_MEMBERS.items() for c in codes])
+def test_a_class_member_is_parsed_once_inside_a_class_not_first_alone(language, code, monkeypatch):
+    parsed = []
+    monkeypatch.setattr(tokens_module, "parse", lambda text, lang: parsed.append(text) or parse(text, lang))
+    for text in (code, f"// Owner.member\n{code}"):  # also after the owner line the index puts before a method
+        parsed.clear()
+        lex(text, language)
+        assert parsed == [f"class _ {{\n{text}\n}}"]
+
+
+@pytest.mark.parametrize("code", ["foo(a)\n{ return a }", "get\nfoo()\n{ return 1 }", "foo() // note\n{ x() }"])
+def test_member_like_code_that_also_parses_alone_keeps_its_reading_alone(code):
+    # A newline in the header outside the parameters can end statements: the text alone is valid code, and that
+    # reading came first before members were read inside a class first; it still does (same tokens, same vectors).
+    assert not parse(code, "javascript").root_node.has_error
+    tree = parse(code, "javascript")
+    alone = tokens_module._Lexer(code, "javascript")
+    alone.walk(tree.root_node)
+    alone.fill_gaps()
+    assert lex(code, "javascript") == tokens_module._merge_glued(alone.tokens, code)
 
 
 def test_a_member_that_does_not_parse_in_a_class_either_still_lexes_with_a_warning():
