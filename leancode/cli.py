@@ -283,7 +283,16 @@ def _summarize(args: argparse.Namespace) -> int:
     from .summarizer import Summarizer, default_summarizer_dir
     from .summary_bank import DEFAULT_BANK
 
-    wanted = [(path, _units_at(path, line, name, args.language)) for path, line, name in map(_target, args.targets)]
+    wanted, failed = [], 0
+    for target in args.targets:  # a target not found is told, and the others are still summarized
+        try:
+            path, line, name = _target(target)
+            wanted.append((path, _units_at(path, line, name, args.language)))
+        except (OSError, ValueError, LookupError) as error:
+            if len(args.targets) == 1:
+                raise
+            print(f"leancode: error: {printable(str(error))}", file=sys.stderr)
+            failed += 1
     wanted = [(path, (_inheriting_across_files(path, units), siblings)) for path, (units, siblings) in wanted]
     model = args.model or str(default_summarizer_dir())
 
@@ -310,7 +319,7 @@ def _summarize(args: argparse.Namespace) -> int:
         for path, unit, s in found:
             print(printable(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature}")
                   + f" [{s.note}]")
-    return 0
+    return 2 if failed else 0
 
 
 def _inheriting_across_files(path: Path, units: list) -> list:
@@ -635,8 +644,9 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
     index = _open_index(args, root)
     if not index.load():
         if args.update is False:
-            raise LookupError(f"no {'usable ' if index.unusable else ''}index of {root} (--no-update): run "
-                              f"`leancode index {root}` first")
+            raise LookupError(f"no {'usable ' if index.unusable else ''}index of {root} (--no-update): search "
+                              f"without --no-update to index it first, or run `leancode index {root}` first with "
+                              "this search's index and encoder options (--index-dir, --model, --backend, ...)")
         if index.unusable is None:  # else the warning said why it is rebuilt
             print(f"leancode: no index of {root} yet: indexing it first (once; later searches update it)",
                   file=sys.stderr)

@@ -243,6 +243,15 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
     assert found[2]["signature"] == "def command(name=None)"  # no trailing comment
 
 
+def test_summarize_tells_a_target_not_found_and_still_summarizes_the_others(tmp_path, capsys):
+    path = tmp_path / "conf.py"
+    path.write_text('def load(path):\n    """Read the settings file."""\n    return open(path).read()\n')
+    assert main(["summarize", f"{path}:load", f"{path}:99", f"{tmp_path / 'missing.py'}:load", f"{path}:load"]) == 2
+    out, err = capsys.readouterr()
+    assert out.count("load: Read the settings file.") == 2
+    assert "no function at" in err and "missing.py" in err and err.count("leancode: error:") == 2
+
+
 @pytest.mark.parametrize("file, code, name", [
     ("lib.rs", "struct Version;\nimpl Version {\n    /// Parses a version.\n    fn parse(s: &str) -> Self { Version }\n}\n",
      "Version::parse"),
