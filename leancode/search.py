@@ -343,13 +343,17 @@ CASE_ONLY_LIMIT = 3
 
 
 def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) -> np.ndarray | None:
-    """Per unit, the group `rank_units` promotes it into for `query`: `name_tier`, except that tier 1 counts
-    only when it holds at most CASE_ONLY_LIMIT functions (distinct qualified names) and rows where `demote`
-    (tests) rank by meaning with the others; None when the query is no name."""
+    """Per unit, the group `rank_units` promotes it into for `query`: `name_tier` (of the name alone where no
+    function has the qualified one), except that tier 1 counts only when it holds at most CASE_ONLY_LIMIT functions
+    (distinct qualified names) and rows where `demote` (tests) rank by meaning with the others; None when the query
+    is no name."""
     parts = named_by(query)
     if parts is None:
         return None
     tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
+    if len(parts) > 1 and tiers.min(initial=2) == 2:  # the qualifier is no scope here (a module, an object the
+        # function is assigned to: `click.echo`, Express's `app.use`): the functions of the name itself
+        tiers = np.fromiter((name_tier(parts[-1:], u) for u in units), np.int8, len(units))
     if demote is not None:
         tiers[demote] = 2
     case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}

@@ -315,6 +315,19 @@ def test_a_lowercase_word_does_not_promote_a_name_many_functions_carry_but_for_c
     assert [r.row for r in rank_units(query_vector, "string", index, few, 2)] == [2, 3]  # distinctive: promoted
 
 
+def test_a_name_qualified_by_what_is_no_scope_here_finds_the_functions_of_the_name():
+    from leancode.search import rank_units
+
+    # Express's `app.use = function use(...)` is indexed as `use`; click's `echo` is qualified by its module only.
+    units = _units([("lib/router.js", "handle"), ("lib/application.js", "use"), ("lib/utils.js", "Router.use"),
+                    ("lib/echo.js", "echo")], language="javascript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "app.use", index, units, 3)] == [1, 2, 0]
+    assert [r.row for r in rank_units(query_vector, "click.echo", index, units, 2)] == [3, 0]
+    # A qualifier that is a scope here still picks its own function only.
+    assert [r.row for r in rank_units(query_vector, "Router.use", index, units, 2)] == [2, 0]
+
+
 def test_a_test_named_by_the_query_stays_below_the_code():
     from leancode.search import rank_units
 
