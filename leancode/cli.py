@@ -672,7 +672,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
     marked) or as JSON; `file_of(unit)`: its file. A lance index's units name their repository."""
     from .index import since_indexing
 
-    stale = [since_indexing(file_of(hit.unit), indexed) for hit in hits]
+    stale = [since_indexing(file_of(hit.unit), indexed, hit.unit) for hit in hits]
     if as_json:
         print(json.dumps([{**_with_repositories(hit, hit.as_json()), "file": str(file_of(hit.unit)),
                            "stale": gone or False} for hit, gone in zip(hits, stale)], indent=2))

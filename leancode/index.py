@@ -43,9 +43,10 @@ from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIn
 from .languages import ParseWarning
 from .messages import printable
 from .parse_pool import WORKERS, ParseFailed
+from .parse_pool import parse_units as parse_units_in_worker
 from .parse_pool import submit as submit_parse
 from .search import SearchIndex
-from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, sha256
+from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, read_source, sha256
 from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
 from .walk import HEAD_BYTES, IGNORES_UNREAD, VENDORED, ignore_spec, is_generated, walk_repository
 
@@ -496,10 +497,25 @@ def written_at(path: Path) -> float | None:
         return None
 
 
-def since_indexing(file: Path, indexed: float | None) -> str | None:
+def since_indexing(file: Path, indexed: float | None, unit: IndexedUnit | None = None) -> str | None:
     """"deleted", or "changed" (its lines may have moved) when `file` was modified after time `indexed` (None:
-    not asked), else None."""
+    not asked) and, where `unit` is given, no longer holds that function at its line (a file touched, copied or
+    checked out again is not changed), else None."""
     modified = written_at(file)
     if modified is None:
         return "deleted"
-    return "changed" if indexed is not None and modified > indexed else None
+    if indexed is None or modified <= indexed:
+        return None
+    return None if unit is not None and _still_holds(file, unit) else "changed"
+
+
+def _still_holds(file: Path, unit: IndexedUnit) -> bool:
+    """Whether `file` holds `unit`'s code at its line now (parsed in a worker, as the index parses it)."""
+    from .languages import language_for_path
+
+    language = language_for_path(file.name) or unit.language
+    try:
+        records = parse_units_in_worker(read_source(file, language=language), language)["units"]
+    except (OSError, ValueError, RuntimeError):  # unreadable or unparsable now: changed, as far as can be told
+        return False
+    return any(r["key"] == unit.key and r["start_line"] == unit.start_line for r in records)

@@ -375,6 +375,9 @@ def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys)
     touched = os.stat(tmp_path / ".leancode" / "snapshot.npz").st_mtime + 10  # a checkout: same text, newer
     for copy in ("escape.py", "esm/escape.py"):
         os.utime(tmp_path / copy, (touched, touched))
+    assert main(["search", "escape html", "--path", str(tmp_path), "--no-update", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "escape_html" in out and "since indexing" not in out  # the same function at the same line
     assert main(["search", "escape html", "--path", str(tmp_path), "--top", "1"]) == 0
     out = capsys.readouterr().out
     assert "escape_html" in out and "since indexing" not in out
