@@ -267,7 +267,7 @@ class RepositoryIndex:
                 stats, snapshot = self._update(cache, previous, progress, partial, partial_seconds)
             finally:
                 cache.close()
-            self._write(snapshot, stats)
+            self._write(snapshot, stats, previous)
             self._set(snapshot)
         stats.seconds = time.perf_counter() - started
         return stats
@@ -466,11 +466,13 @@ class RepositoryIndex:
             skip(relative, error.reason, error.detail)
             return None
 
-    def _write(self, snapshot: Snapshot, stats: UpdateStats) -> None:
+    def _write(self, snapshot: Snapshot, stats: UpdateStats, previous: Snapshot | None = None) -> None:
+        """Write the snapshot and its manifest, unless both are what the index holds already (an update that found
+        nothing changed rewrites nothing: a search of a large repository updates it first)."""
         from . import __version__
 
         encoder = self.encoder
-        write_snapshot(self.index_dir, snapshot, {
+        manifest = {
             "format": FORMAT,
             "what": "leancode function index",
             "store": "embedded",
@@ -487,7 +489,13 @@ class RepositoryIndex:
                        "distinct_functions": len({u.key for u in snapshot.units})},
             "skipped": stats.skipped,
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        })
+        }
+        if previous is not None and previous.config_key == snapshot.config_key and previous.units == snapshot.units \
+                and np.array_equal(previous.vectors, snapshot.vectors):
+            written = self.read_manifest() or {}
+            if {**written, "updated": manifest["updated"]} == manifest:
+                return
+        write_snapshot(self.index_dir, snapshot, manifest)
 
 
 def written_at(path: Path) -> float | None:

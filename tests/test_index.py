@@ -94,8 +94,11 @@ def test_index_then_search_finds_textwrap_wrap(built, encoder):
 
 def test_second_run_embeds_only_new_or_changed_functions(repo, encoder):
     index = RepositoryIndex(repo, encoder)
+    written = [(index.index_dir / name).stat().st_mtime_ns for name in ("snapshot.npz", "manifest.json")]
     again = index.update(progress=False)
     assert (again.embedded, again.files_parsed) == (0, 0) and again.reused > 30
+    # Nothing changed, nothing rewritten (a search updates first: a large index was written out at every search).
+    assert [(index.index_dir / name).stat().st_mtime_ns for name in ("snapshot.npz", "manifest.json")] == written
 
     (repo / "shlex.py").rename(repo / "shell_lexer.py")  # a move: nothing to embed or parse
     with open(repo / "fnmatch.py", "a") as module:  # one new function
