@@ -37,6 +37,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from . import parse_pool
 from .importance import ImportanceTable, default_table_dir
 from .model_tokens import default_model_path, piece_counter, resolve_model
 from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_onnx, int8_file, onnx_file,
@@ -49,6 +50,7 @@ SEARCH_METHOD = "leancode"
 # int8 (ONNX Runtime) serves code by default: on the validation search sets it keeps MRR within 1% of fp32 (CoSQA dev
 # −0.97%) and embeds in under half fp32's time (BENCHMARKS.md, "Encoder runtimes", "Repository index time").
 INT8_DEFAULT = True
+SIMPLIFY_BATCH = 64  # functions per request to a parse worker (`Encoder.simplified_codes`)
 # Best worst-case margin over the zero-shot full-input MRR on CoSQA dev and held-out packages (BENCHMARKS.md):
 # the ratio of any model but the shipped adapter, and of the shipped adapter's languages without a chosen default.
 SEARCH_RATIO = 0.2
@@ -383,12 +385,39 @@ class Encoder:
     # --- embedding ------------------------------------------------------------------------------
 
     def encode_code(self, items: list[tuple[str, str]], progress: bool = False) -> np.ndarray:
-        """(code, language) pairs -> L2-normalised float32 [n, dim], code simplified first; where this encoder
-        removes nothing, the code goes to the model as it is (not lexed for nothing)."""
+        """(code, language) pairs -> L2-normalised float32 [n, dim], code simplified first (`simplified_codes`);
+        where this encoder removes nothing, the code goes to the model as it is (not lexed for nothing)."""
         languages = [language for _, language in items]
         if not any(self._removes(language) for language in set(languages)):
             return self.encode_simplified([code for code, _ in items], progress, languages)
-        return self.encode_simplified([s.code for s in self.simplify(items)], progress, languages)
+        return self.encode_simplified(self.simplified_codes(items), progress, languages)
+
+    def simplified_codes(self, items: list[tuple[str, str]]) -> list[str]:
+        """The code of each (code, language) as this encoder embeds it: `simplify`'s, made in the parse workers a
+        batch at a time (`parse_pool.submit_simplify`), so on every core while this process waits, and a crash in
+        tree-sitter ends a worker, not this process. A function whose batch fails there, and then itself alone, is
+        embedded as it is, with a warning."""
+        requests = [(code, language, self.ratio_for(language),
+                     self.table if self._table_for(language) is not None else None) for code, language in items]
+        size = max(1, min(SIMPLIFY_BATCH, -(-len(requests) // parse_pool.WORKERS)))  # every worker busy
+        batches = [requests[start:start + size] for start in range(0, len(requests), size)]
+        futures = [parse_pool.submit_simplify(batch, self.method, self.repeat_discount, self.window)
+                   for batch in batches]
+        codes: list[str] = []
+        for batch, future in zip(batches, futures):
+            try:
+                codes += future.result()
+            except parse_pool.ParseFailed:
+                codes += [self._simplified_alone(request) for request in batch]
+        return codes
+
+    def _simplified_alone(self, request: tuple[str, str, float, str | None]) -> str:
+        try:
+            return parse_pool.submit_simplify([request], self.method, self.repeat_discount, self.window).result()[0]
+        except parse_pool.ParseFailed as failure:
+            warnings.warn(f"a {request[1]} function of {len(request[0]):,} characters could not be simplified "
+                          f"({failure.reason}); it is embedded as it is", stacklevel=4)
+            return request[0]
 
     def _removes(self, language: str) -> bool:
         """Whether this encoder removes any of `language`'s code."""

@@ -1,4 +1,5 @@
-"""Files are parsed in worker processes, so that no file can stall or crash the process that indexes it.
+"""Files are parsed, and functions simplified for search, in worker processes, so that no file can stall or crash
+the process that indexes it.
 
 tree-sitter has slow paths that report no progress to `languages.parse_within`'s budget (SECURITY.md), and a
 crash in its C code would end whatever process called it: the language server, or a `leancode index` of hours.
@@ -9,6 +10,8 @@ replaced, and either raises ParseFailed, a FileSkipped naming the reason; every 
 Workers start with the first file to parse (an index with nothing changed starts none) and stay for the next;
 WORKERS files parse at a time (`submit` from several threads). Code that must be parsed in the caller's process
 (the hover reads its trees) is first passed through `check`, which parses it in a worker once per content.
+`submit_simplify` simplifies a batch of functions in a worker the same way (`simplify.simplified_codes`): the
+encoder's lexing runs on the workers' cores, beside this process, and a crash in it ends a worker, not the index.
 """
 
 from __future__ import annotations
@@ -70,8 +73,9 @@ class _Worker:
             self.stop()
             raise Exiting("LeanCode is exiting: no new parse worker")
 
-    def parse(self, code: str, language: str, timeout: float) -> dict:
-        request = pickle.dumps((code, language), protocol=pickle.HIGHEST_PROTOCOL)
+    def ask(self, job: str, args: tuple, timeout: float):
+        """`JOBS[job](*args)`'s answer from this worker."""
+        request = pickle.dumps((job, args), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.process.stdin.write(_HEADER.pack(len(request)) + request)
             self.process.stdin.flush()
@@ -154,7 +158,7 @@ def check(code: str, language: str) -> None:
 def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
     key = key or content_key(code, language)
     try:
-        parsed = _parse_until_answered(code, language)
+        parsed = _answer("parse", (code, language))
     except ParseFailed as failure:
         _remember(key, failure)
         raise
@@ -162,12 +166,13 @@ def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
     return parsed
 
 
-def _parse_until_answered(code: str, language: str) -> dict:
+def _answer(job: str, args: tuple):
+    """`JOBS[job](*args)` from a worker (in this process where no worker starts)."""
     while True:
         if _exiting.is_set():
             raise Exiting("LeanCode is exiting: no parse")
         if _cannot_start is not None:
-            return _parse_here(code, language)
+            return _run_here(job, args)
         try:
             worker, idle = _idle.get_nowait(), True
         except queue.Empty:
@@ -178,7 +183,7 @@ def _parse_until_answered(code: str, language: str) -> dict:
                     continue
                 raise
         try:
-            return worker.parse(code, language, PARSE_TIMEOUT_SECONDS)
+            return worker.ask(job, args, PARSE_TIMEOUT_SECONDS)
         except ParseFailed as failure:
             # A worker that had waited may have died while idle (killed, or out of memory), and one that dies at
             # once may be one that cannot start here: the file is blamed only when a new worker dies on it, and
@@ -204,7 +209,7 @@ def _workers_cannot_start() -> str | None:
     if _cannot_start is None:
         try:
             probe = _Worker()
-            probe.parse("", "python", PARSE_TIMEOUT_SECONDS)
+            probe.ask("parse", ("", "python"), PARSE_TIMEOUT_SECONDS)
             _idle.put(probe)  # a sound worker: the next file's
         except (ParseFailed, OSError) as error:
             _cannot_start = str(error)
@@ -213,9 +218,18 @@ def _workers_cannot_start() -> str | None:
     return _cannot_start
 
 
-def _parse_here(code: str, language: str) -> dict:
+def _simplify_here(items: list, method: str, repeat_discount: float, window: int | None) -> list[str]:
+    from .simplify import simplified_codes  # imported by the first batch: a worker that only parses never does
+
+    return simplified_codes(items, method, repeat_discount, window)
+
+
+JOBS = {"parse": parse_here, "simplify": _simplify_here}
+
+
+def _run_here(job: str, args: tuple):
     try:
-        return parse_here(code, language)
+        return JOBS[job](*args)
     except Exception as error:  # as a worker tells it
         raise RuntimeError(f"{type(error).__name__}: {error}") from error
 
@@ -242,6 +256,14 @@ def start_worker() -> None:
 def submit(code: str, language: str) -> Future:
     """Start parsing one file's code; its future's result is `parse_units`'."""
     return _threads.submit(_parse_in_worker, code, language)
+
+
+def submit_simplify(items: list[tuple[str, str, float, str | None]], method: str, repeat_discount: float,
+                    window: int | None) -> Future:
+    """Start simplifying a batch of functions, each (code, language, ratio, importance table directory or None for
+    the shipped one); its future's result is their simplified code (`simplify.simplified_codes`), or ParseFailed
+    where the batch took longer than PARSE_TIMEOUT_SECONDS or its worker died."""
+    return _threads.submit(_answer, "simplify", (items, method, repeat_discount, window))
 
 
 def parse_units(code: str, language: str) -> dict:
@@ -272,7 +294,9 @@ def _limit_cpu(seconds: float) -> None:
 def _serve() -> None:
     """The worker: answer requests on stdin until it closes. Its stdout carries only the replies."""
     import resource
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the caller's to handle: it ends the workers
     _limit(resource.RLIMIT_AS, PARSE_MEMORY_BYTES)
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print goes to stderr, never into a reply
@@ -280,10 +304,10 @@ def _serve() -> None:
     warnings.simplefilter("ignore")  # the parse's own warnings are in its records
     while header := requests.read(_HEADER.size):
         size, = _HEADER.unpack(header)
-        code, language = pickle.loads(requests.read(size))
+        job, args = pickle.loads(requests.read(size))
         _limit_cpu(PARSE_TIMEOUT_SECONDS)
         try:
-            reply = ("ok", parse_here(code, language))
+            reply = ("ok", JOBS[job](*args))
         except Exception as error:  # told to the caller, the worker goes on
             reply = ("error", f"{type(error).__name__}: {error}")
         message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)

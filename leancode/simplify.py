@@ -24,6 +24,7 @@ Methods:
 from __future__ import annotations
 
 import argparse
+import functools
 import heapq
 import random
 import zlib
@@ -123,6 +124,22 @@ def simplify(
             gone += pieces[index]
     kept = [i for i in range(len(tokens)) if i not in removed]
     return Simplified(render(code, tokens, kept), tokens, kept, pieces, total, total - gone)
+
+
+def simplified_codes(items: list[tuple[str, str, float, str | None]], method: str, repeat_discount: float,
+                     window: int | None) -> list[str]:
+    """The simplified code of each (code, language, ratio, importance table directory or None: the shipped one), as
+    search reads it: the encoder's `simplify`, in a form a parse worker is sent (`parse_pool.submit_simplify`)."""
+    counter = piece_counter()
+    return [simplify(code, language, ratio=ratio, method=method, task="search",
+                     table=None if table is None else _table_at(table), counter=counter,
+                     repeat_discount=repeat_discount, window=window).code
+            for code, language, ratio, table in items]
+
+
+@functools.lru_cache(maxsize=8)
+def _table_at(directory: str) -> ImportanceTable:
+    return ImportanceTable.load(directory)
 
 
 def removal_order(method: str, tokens: list[Token], pieces: list[int], table: ImportanceTable | None,

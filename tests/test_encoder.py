@@ -80,13 +80,13 @@ def test_length_buckets_give_the_vectors_of_unbatched_encoding(quantize):
 
 
 def test_code_with_nothing_to_remove_goes_to_the_model_unlexed(encoder, monkeypatch):
-    import leancode.encoder as encoder_module
+    from leancode import parse_pool
 
     items = [(code, "python") for code in FUNCTIONS.values()] + [("function f(a) { return a + 1; }", "javascript")]
     simplified = encoder.encode_simplified([s.code for s in encoder.simplify(items)],
                                            languages=[language for _, language in items])
-    assert np.allclose(encoder.encode_code(items), simplified, atol=1e-6)
-    monkeypatch.setattr(encoder_module, "simplify", None)  # lexing now would fail
+    assert np.allclose(encoder.encode_code(items), simplified, atol=1e-6)  # simplified in the parse workers
+    monkeypatch.setattr(parse_pool, "submit_simplify", None)  # lexing now would fail
     for full in (encoder.configured("none"), encoder.configured("leancode", 0.0)):
         assert np.allclose(full.encode_code(items), full.encode_simplified([code for code, _ in items]), atol=1e-6)
     with pytest.raises(TypeError):

@@ -21,6 +21,7 @@ import warnings
 from concurrent.futures import Future
 from pathlib import Path
 
+import numpy as np
 import pytest
 from filelock import FileLock
 
@@ -196,6 +197,34 @@ def test_a_parse_that_outgrows_its_memory_ends_its_worker_not_the_caller():
     with pytest.raises(FileSkipped, match=r"parser crashed \(its worker process ended with code"):
         parse_pool.parse_units(MEMORY_BOMB, "python")
     assert [u["name"] for u in parse_pool.parse_units(GOOD, "python")["units"]] == ["load_config"]
+
+
+def test_a_ctrl_c_is_the_callers_to_handle_not_the_parse_workers():
+    """A terminal's Ctrl-C reaches the whole process group: the workers go on (the caller ends them at its exit),
+    rather than each print a KeyboardInterrupt traceback after the caller's own message."""
+    parse_pool.parse_units(GOOD, "python")
+    workers = _parse_workers()
+    assert workers
+    for pid in workers:
+        os.kill(pid, signal.SIGINT)
+    time.sleep(0.5)
+    assert [u["name"] for u in parse_pool.parse_units(GOOD, "python")["units"]] == ["load_config"]
+    assert set(workers) <= set(_parse_workers())  # the same workers, alive
+
+
+def test_a_function_whose_lexing_outgrows_its_memory_ends_a_worker_not_the_encoder(encoder):
+    """The encoder lexes in the parse workers too: a function that would take the caller's memory (here given to
+    it directly, as the unsaved-buffer search and the scale engines do) is embedded as it is, with a warning, and
+    the others of its batch are simplified as ever."""
+    other = GOOD.replace("load_config", "read_settings")
+    items = [(GOOD, "python"), (MEMORY_BOMB, "python"), (other, "python")]
+    with pytest.warns(UserWarning, match=r"python function of 16,418 characters could not be simplified \(parser "
+                                         r"crashed\); it is embedded as it is"):
+        vectors = encoder.encode_code(items)
+    expected = encoder.encode_simplified([encoder.simplify([items[0]])[0].code, MEMORY_BOMB,
+                                          encoder.simplify([items[2]])[0].code])
+    np.testing.assert_allclose(vectors, expected, atol=1e-5)
+    assert encoder.simplify([items[0]])[0].code != GOOD  # simplified, not embedded as it is
 
 
 def test_a_parser_that_dies_costs_its_file_only():
@@ -750,7 +779,6 @@ def test_a_directory_where_a_file_is_expected_is_skipped_not_fatal(tmp_path, enc
 
 
 def _tamper_snapshot(index_dir: Path, path: str) -> None:
-    import numpy as np
 
     with np.load(index_dir / "snapshot.npz") as data:
         arrays = {name: data[name] for name in data.files}
@@ -777,7 +805,6 @@ def test_a_snapshot_naming_a_file_outside_the_repository_is_rebuilt(tmp_path, en
 
 @pytest.mark.parametrize("damage", ["random bytes", "object arrays"])
 def test_a_garbage_snapshot_is_told_once_in_leancodes_words(tmp_path, encoder, capsys, damage):
-    import numpy as np
 
     (tmp_path / "good.py").write_text(GOOD)
     assert cli(["index", str(tmp_path), "--method", "slimcode"]) == 0
