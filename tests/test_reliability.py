@@ -922,6 +922,16 @@ def test_an_ignore_pattern_too_costly_to_match_is_left_out(tmp_path, encoder):
     assert stats.files == 1  # gone.py still ignored, the run of stars read as one
 
 
+def test_an_ignore_pattern_whose_cost_multiplies_across_path_parts_is_left_out(tmp_path, encoder):
+    deep = tmp_path.joinpath(*["a" * 24] * 4)  # each part within the bound alone: 3 `*`, 12 in all
+    deep.mkdir(parents=True)
+    (deep / "x.py").write_text(GOOD)
+    (tmp_path / ".gitignore").write_text("*a*a*a/*a*a*a/*a*a*a/*a*a*a/b\n**/build/*.py\n")  # minutes to match
+    with pytest.warns(UserWarning, match=r"\*a\*a.*left out: more than 3 `\*`"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.files == 1
+
+
 def test_an_ignore_pattern_that_is_no_regular_expression_is_left_out(tmp_path, encoder):
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / "gone.py").write_text(GOOD.replace("load_config", "other"))
