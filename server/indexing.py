@@ -159,12 +159,13 @@ def progress_reporter(progress, token: str, title: str,
 def index_folders(state: Workspaces, report: Report, end: Callable[[str], None], log: Log, tell: Log) -> None:
     """Index every workspace folder (serving a snapshot on disk at once), reporting progress; `end` always runs.
     `tell`: what the user must act on (a folder with no index, and none can be written)."""
+    failed = 0
     try:
         for folder in list(state.folders.values()):
             report("loading", 0, None)
-            if not folder.ready:
-                state.load(folder)  # serve the snapshot on disk (CLI's, or ours) at once
             try:
+                if not folder.ready:
+                    state.load(folder)  # serve the snapshot on disk (CLI's, or ours) at once
                 stats = state.update(folder, report)
             except IndexNotWritable as error:  # a read-only checkout: its snapshot, if any, is served as it is
                 if folder.ready:
@@ -172,6 +173,14 @@ def index_folders(state: Workspaces, report: Report, end: Callable[[str], None],
                 else:
                     tell(f"LeanCode: {error}, and none was written before: search leaves {folder.root} out (make it "
                          "writable, or open a writable copy)", types.MessageType.Warning)
+                continue
+            except IndexingCancelled:
+                raise
+            except Exception as error:  # a full disk, a folder that holds no index (/proc): this folder only
+                failed += 1
+                tell(f"LeanCode: indexing {folder.root} failed ({type(error).__name__}: {error}); "
+                     + ("its last index is served" if folder.ready else "search leaves it out")
+                     + ", and the other folders are indexed", types.MessageType.Warning)
                 continue
             log(f"leancode: indexed {folder.root}: {stats.units} functions in {stats.files} files "
                 f"({stats.embedded} embedded, {stats.reused} reused) in {stats.seconds:.1f} s; "
@@ -185,4 +194,5 @@ def index_folders(state: Workspaces, report: Report, end: Callable[[str], None],
     except Exception as error:
         end(f"failed: {error}")
         raise
-    end(f"{sum(len(f.by_key) for f in state.folders.values())} distinct functions indexed")
+    end(f"{sum(len(f.by_key) for f in state.folders.values())} distinct functions indexed"
+        + (f"; {failed} folder{'s' * (failed > 1)} failed" if failed else ""))

@@ -75,3 +75,37 @@ def test_a_read_only_folder_keeps_its_snapshot_and_the_next_folder_is_still_inde
     assert f"and none was written before: search leaves {bare} out" in message and kind == types.MessageType.Warning
     assert ended == ["2 distinct functions indexed"] and [folder.ready for folder in folders] == [True, False, True]
     assert {hit.unit.name for hit in state.search("escape html tags", 5)} == {"escape_html", "strip_tags"}
+
+
+def test_a_folder_that_fails_to_index_costs_that_folder_only(tmp_path, monkeypatch):
+    import errno
+
+    from lsprotocol import types
+
+    import leancode.index
+    from leancode.server.indexing import index_folders
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    full, other = tmp_path / "full", tmp_path / "other"
+    for folder, name in ((full, "escape_html"), (other, "strip_tags")):
+        folder.mkdir()
+        (folder / "m.py").write_text(f"def {name}(text):\n    return text\n")
+    state = Workspaces(parse_settings({})[0])
+    folders = [state.add_folder(full), state.add_folder(other)]
+    writable = leancode.index.safe_mkdir
+
+    def disk_full(path):  # the first folder's disk is full
+        if full in (path, *path.parents):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        writable(path)
+
+    monkeypatch.setattr(leancode.index, "safe_mkdir", disk_full)
+    ended, told = [], []
+    index_folders(state, lambda *progress: None, ended.append, lambda line: None,
+                  lambda *message: told.append(message))
+    [(message, kind)] = told
+    assert f"indexing {full} failed (OSError: [Errno 28] No space left on device" in message
+    assert "search leaves it out, and the other folders are indexed" in message and kind == types.MessageType.Warning
+    assert ended == ["1 distinct functions indexed; 1 folder failed"] and [f.ready for f in folders] == [False, True]
+    assert {hit.unit.name for hit in state.search("strip tags", 5)} == {"strip_tags"}
