@@ -382,6 +382,26 @@ async def test_hover_abstains_below_the_models_threshold(vscode: LanguageClient,
 
 
 @lsp
+async def test_a_hover_reads_no_file_outside_the_workspace_from_disk(vscode: LanguageClient, workspace: Path,
+                                                                    tmp_path: Path):
+    """A document the client never opened is read from disk only inside a workspace folder, never through a link
+    out of it (a client over --tcp could otherwise read any local user's file)."""
+    outside = tmp_path / "secret.py"
+    outside.write_text('def leak():\n    """The secret documentation."""\n    return 1\n')
+    inside = workspace / "inside_copy.py"
+    inside.write_text(outside.read_text())
+    link = workspace / "link_out.py"
+    link.symlink_to(outside)
+    try:
+        assert "secret documentation" in (await hover_text(vscode, inside, 0, 5) or "")  # inside: read from disk
+        for path in (outside, link, workspace / ".." / tmp_path.name / "secret.py"):
+            assert await hover_text(vscode, path, 0, 5) is None, path
+    finally:
+        link.unlink()
+        inside.unlink()
+
+
+@lsp
 async def test_hover_on_call_resolves_workspace_function(vscode: LanguageClient, workspace: Path):
     main = workspace / "main.py"
     open_file(vscode, main)

@@ -134,8 +134,12 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
         if path is None or ls.language_of(uri) is None:
             ls.log(f"leancode: hover on unknown document {uri}: skipped")
             return None
+        if ls.state.folder_for(path) is None:  # outside every workspace folder, or reached through a link out
+            ls.log(f"leancode: hover on {uri} skipped: not open and outside the workspace")
+            return None
         try:
-            text, version = await asyncio.get_running_loop().run_in_executor(ls.pool, read_source, path), None
+            text, version = await asyncio.get_running_loop().run_in_executor(
+                ls.pool, lambda: read_source(path, follow_symlinks=False)), None
         except FileSkipped as reason:
             ls.log(f"leancode: hover on {uri} skipped: {reason}")
             return None
