@@ -136,7 +136,7 @@ def read_manifest(index_dir: str | os.PathLike) -> dict | None:
 # The encoder settings a manifest may give back to a later run, and what each must be.
 _SETTINGS = {
     "method": lambda v: type(v) is str and v in METHODS,
-    "ratio": lambda v: type(v) in (int, float) and 0 <= v <= 1,
+    "ratio": lambda v: type(v) in (int, float) and 0 <= v < 1,  # as the CLI takes it: 1 would remove everything
     "quantize": lambda v: type(v) is bool,
     "max_length": lambda v: type(v) is int and 1 <= v <= 8192,
 }

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Callable
 
 # What a terminal would act on or that splits a line: C0 and C1 controls (escape sequences, newlines), line and
-# paragraph separators, and the bidirectional overrides that reorder what is shown ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# paragraph separators, the bidirectional overrides and marks that reorder what is shown ("Trojan Source"), and
+# the invisible characters that make one name look like another (`a\u200b.py` for `a.py`).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+                          "\u2060\u2066-\u2069\ufeff]")
 # Lone surrogates that are no undecodable byte of a file name (those are U+DC80-U+DCFF): JSON's `\ud800`.
 _LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 

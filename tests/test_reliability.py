@@ -843,6 +843,14 @@ def test_repository_text_cannot_drive_the_terminal(tmp_path, encoder, capsys):
     assert "\x1b" not in out and "\u202e" not in out and "\\u202e" in out and len(out.splitlines()) == 1
 
 
+def test_an_invisible_character_cannot_make_one_name_look_like_another():
+    from leancode.messages import printable
+
+    for invisible in "\u200b\ufeff\u200e\u200f\u061c\u2060":
+        assert printable(f"a{invisible}.py") == f"a\\u{ord(invisible):04x}.py"
+    assert printable("naïve_名前.py\tx") == "naïve_名前.py\tx"  # letters of any script (and a tab) as they are
+
+
 def test_a_directory_in_place_of_the_cache_database_is_rebuilt(tmp_path, encoder):
     (tmp_path / "good.py").write_text(GOOD)
     RepositoryIndex(tmp_path, encoder).update(progress=False)
