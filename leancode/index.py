@@ -191,6 +191,8 @@ class RepositoryIndex:
         when it exists but cannot be used)."""
         if not self.snapshot_path.exists():
             return False
+        if self.index_dir.is_symlink():  # as an update refuses to write through it, a search does not read it
+            return self._unusable(f"index {self.index_dir} is a symlink; not read (remove it)")
         for attempt in range(2):  # a concurrent update may replace the snapshot between our reads
             try:
                 snapshot = self._read_snapshot()

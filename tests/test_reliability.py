@@ -531,6 +531,19 @@ def test_index_dir_symlink_out_of_the_workspace_is_refused(tmp_path, encoder):
     assert os.listdir(victim) == ["manifest.json"] and (victim / "manifest.json").read_text() == "precious"
 
 
+def test_an_index_dir_that_is_a_symlink_is_not_read_either(tmp_path, encoder, capsys):
+    elsewhere, repo = tmp_path / "elsewhere", tmp_path / "repo"
+    elsewhere.mkdir(), repo.mkdir()
+    (elsewhere / "planted.py").write_text(GOOD)
+    RepositoryIndex(elsewhere, encoder).update(progress=False)  # another index, with its names and previews
+    (repo / "good.py").write_text(GOOD.replace("load_config", "read_settings"))
+    (repo / ".leancode").symlink_to(elsewhere / ".leancode")
+    with pytest.warns(UserWarning, match=r"\.leancode is a symlink; not read"):
+        assert not RepositoryIndex(repo, encoder).load()
+    assert cli(["search", "read a config file", "--path", str(repo), "--no-update", "--method", "slimcode"]) == 2
+    assert "load_config" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("name", [".gitignore", "cache", "manifest.json", "snapshot.npz", "update.lock"])
 def test_symlinks_inside_the_index_dir_are_refused(tmp_path, encoder, name):
     repo, outside = tmp_path / "repo", tmp_path / "outside"
