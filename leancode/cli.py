@@ -8,6 +8,7 @@ import difflib
 import json
 import os
 import re
+import shlex
 import sys
 import textwrap
 import warnings
@@ -611,6 +612,9 @@ def _search(args: argparse.Namespace) -> int:
         raise ValueError("--top must be at least 1")
     if not args.query.strip():
         raise ValueError("the query is empty: say what the function does, or name it")
+    if not Path(args.path).exists() and Path(args.query).is_dir():  # `leancode search PATH QUERY`
+        raise FileNotFoundError(f"{Path(args.path).resolve()} does not exist (the query comes first: leancode "
+                                f"search {shlex.quote(args.path)} {shlex.quote(args.query)})")
     root, within = _repository(Path(args.path), args.index_dir)
     if within and args.path == ".":  # run from inside the repository: as `git grep`, this folder only, said once
         print(f"leancode: searching {printable(within)}/ only (--path {printable(os.path.relpath(root))} for the "

@@ -117,28 +117,31 @@ class _Ignores:
         self.own[relative_dir] = ignore_spec(own) if own else None
 
     def ignored(self, relative: str, is_dir: bool) -> bool:
-        return self._verdict(self.specs, relative, is_dir) is True
+        return self._verdict(self.specs, relative, is_dir)[0] is True
 
     def reincluded(self, relative: str, is_dir: bool = True) -> bool:
-        """Whether a .leancodeignore negation (`!dist/`, `!static/app.min.js`) names a directory or file the walk
-        skips by default."""
-        return self._verdict(self.own, relative, is_dir) is False
+        """Whether a .leancodeignore negation names a directory (`!dist/`) or file (`!static/app.min.js`) the walk
+        skips by default. A file re-included only as part of its directory is not: `!dist/` brings back a build
+        directory's code, not its minified bundles."""
+        verdict, pattern = self._verdict(self.own, relative, is_dir)
+        return verdict is False and (is_dir or not pattern.rstrip().rstrip("*").endswith("/"))
 
     @staticmethod
-    def _verdict(specs: dict[str, pathspec.GitIgnoreSpec | None], relative: str, is_dir: bool) -> bool | None:
-        """True (ignored), False (re-included by a negation) or None (no pattern matches)."""
+    def _verdict(specs: dict[str, pathspec.GitIgnoreSpec | None], relative: str,
+                 is_dir: bool) -> tuple[bool | None, str]:
+        """(True (ignored), False (re-included by a negation) or None (no pattern matches), the pattern deciding)."""
         parts = relative.split("/")
-        verdict = None
+        verdict, deciding = None, ""
         for depth in range(len(parts)):
             base = "/".join(parts[:depth])
             spec = specs.get(base)
             if spec is None:
                 continue
             sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
-            include = spec.check_file(sub).include
-            if include is not None:
-                verdict = include
-        return verdict
+            result = spec.check_file(sub)
+            if result.include is not None:
+                verdict, deciding = result.include, spec.patterns[result.index].pattern
+        return verdict, deciding
 
 
 def is_generated(head: bytes) -> bool:

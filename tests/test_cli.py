@@ -244,6 +244,13 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
     assert found[2]["signature"] == "def command(name=None)"  # no trailing comment
 
 
+def test_a_search_given_the_path_before_the_query_says_the_query_comes_first(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "click").mkdir()
+    assert main(["search", "click", "prompt"]) == 2
+    assert "prompt does not exist (the query comes first: leancode search prompt click)" in capsys.readouterr().err
+
+
 def test_summarize_tells_a_target_not_found_and_still_summarizes_the_others(tmp_path, capsys):
     path = tmp_path / "conf.py"
     path.write_text('def load(path):\n    """Read the settings file."""\n    return open(path).read()\n')

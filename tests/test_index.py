@@ -229,6 +229,16 @@ def test_a_package_whose_code_is_all_in_dist_says_so_and_a_negation_indexes_it(t
     (root / ".leancodeignore").write_text("!dist/\n")  # a user's negation overrides the built-in skip
     stats = RepositoryIndex(root, encoder).update(progress=False)
     assert stats.files == 1 and names(RepositoryIndex(root, encoder)) == {"validate"}
+    # The directory's code, not its minified bundles (js-yaml's dist/ ships both): those a file negation names.
+    bundle = "".join(f"function f{i}(a,b){{return a+b*{i}}}" for i in range(400)) + "\n"
+    (root / "dist" / "index.min.js").write_text(bundle)
+    (root / "dist" / "index.umd.js").write_text(bundle)  # minified by its content, not its name
+    stats = RepositoryIndex(root, encoder).update(progress=False)
+    assert stats.files == 1 and stats.skipped == {"generated": 2}
+    (root / ".leancodeignore").write_text("!dist/\n!dist/index.umd.js\n")
+    assert RepositoryIndex(root, encoder).update(progress=False).files == 2
+    (root / "dist" / "index.min.js").unlink(), (root / "dist" / "index.umd.js").unlink()
+    (root / ".leancodeignore").write_text("!dist/\n")
     (root / ".gitignore").write_text("!dist/\n")  # only .leancodeignore says what leancode indexes
     (root / ".leancodeignore").unlink()
     with pytest.warns(UserWarning, match="no functions found"):
