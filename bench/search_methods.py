@@ -8,7 +8,8 @@ adapter), in int8 as served, reads the codebase on full code and simplified by L
 truncation and random removal at `--ratio`. Per set: MRR of each, LeanCode's share of full code, and each other
 simplifier's difference from LeanCode with its paired-bootstrap 95% interval (2,000 seeded resamples of the
 queries); and LeanCode's encode time over full code's (`Encoder.encode_code`, as the index encodes: LeanCode
-simplifies, then embeds; full code goes straight to the model; and embedding alone, the already simplified code):
+simplifies in the parse workers, then embeds; full code goes straight to the model; and embedding alone, the already
+simplified code):
 the median, lowest and highest of `--timing-repeats` paired runs, full code and LeanCode alternating (one run each is
 as likely to catch a burst of other work on a shared machine as not).
 """
@@ -64,9 +65,9 @@ def main() -> None:
     lines = [f"## Search by simplifier at {ratio:g}, every language as served", "",
              f"`{command_line()}` — each language read by its served reader in int8; MRR; Δ = simplifier − LeanCode "
              f"with its 95% paired-bootstrap interval; time = encoding the codebase as the index does (`encode_code`: "
-             f"LeanCode {ratio:g} simplifies, then embeds; full code goes to the model as it is, not lexed) over full "
-             f"code's, median [lowest, highest] of {args.timing_repeats} paired runs; embedding alone: the simplified "
-             "code's embedding over full code's.", "",
+             f"LeanCode {ratio:g} simplifies in the parse workers, then embeds; full code goes to the model as it is, "
+             f"not lexed) over full code's, median [lowest, highest] of {args.timing_repeats} paired runs; embedding "
+             "alone: the simplified code's embedding over full code's.", "",
              f"| set | reader | functions (queries) | full code | LeanCode {ratio:g} (share of full) | "
              + " | ".join(f"{m} {ratio:g}: MRR, Δ [95%]" for m in OTHERS) + " | time | embedding alone |",
              "|---|---|---:|---:|---:|" + "---|" * len(OTHERS) + "---:|---:|"]

@@ -55,9 +55,9 @@ def simplified_ranks(encoder: Encoder, codes: list[str], language: str, query_ve
 
 
 def run_cell(encoder: Encoder, codebase: list[dict], query_vectors, gold, steps: bool = False) -> dict:
-    """MRR and `seconds`, the time of `encoder.encode_code` as the index calls it (simplify, then embed; full code
-    goes to the model unlexed). `steps`: also each step alone: simplifying (`simplify_s`, and the model tokens before
-    and after) and embedding the simplified code (`encode_s`)."""
+    """MRR and `seconds`, the time of `encoder.encode_code` as the index calls it (simplify in the parse workers,
+    then embed; full code goes to the model unlexed). `steps`: also each step alone: simplifying in this process
+    (`simplify_s`, and the model tokens before and after) and embedding the simplified code (`encode_s`)."""
     items = [(r["code"], r["language"]) for r in codebase]
     start = time.perf_counter()
     vectors = encoder.encode_code(items)
