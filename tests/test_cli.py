@@ -196,7 +196,8 @@ def test_index_settings_chosen_by_the_user_persist_until_default(tmp_path):
 
     assert built_settings({"encoder": {"ratio": 0.2}, "encoder_chosen": True}) == {"ratio": 0.2}
     assert built_settings({"encoder": {"ratio": 0.2}}) == {}  # an old manifest: 0.2 was every index's default
-    assert built_settings({"encoder": {"ratio": 1}, "encoder_chosen": True}) == {}  # every token removed: not taken
+    with pytest.warns(UserWarning, match=r'invalid encoder settings \{"ratio": 1\} ignored'):  # all tokens removed
+        assert built_settings({"encoder": {"ratio": 1}, "encoder_chosen": True}) == {}
     args = build_parser().parse_args(["index", str(tmp_path), "--ratio", "default"])
     assert _encoder(args, {"encoder": {"ratio": 0.5}, "encoder_chosen": True}).ratio is None
     args = build_parser().parse_args(["index", str(tmp_path)])
