@@ -39,10 +39,10 @@ import numpy as np
 
 from . import parse_pool
 from .importance import ImportanceTable, default_table_dir
-from .model_tokens import default_model_path, piece_counter, resolve_model
+from .model_tokens import default_model_path, resolve_model
 from .runtime import (BACKENDS, INT8_VERSION, OnnxRunner, TorchRunner, export_onnx, int8_file, onnx_file,
                       onnx_runtime_available, pool, quantize_onnx)
-from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplify
+from .simplify import REPEAT_DISCOUNT, REPEATING_METHODS, Simplified, check_settings, simplified_for_search
 from .sources import without_lone_surrogates
 from .tokens import LEX_VERSION
 
@@ -370,11 +370,13 @@ class Encoder:
         """Each (code, language) simplified with this encoder's method and ratio, the ratio taken of what the model
         reads: a unit longer than the model's window keeps (1 - ratio) of the window, chosen from the whole unit
         (its vector is made at the ratio's cost; MRR the same within ±0.004 on every validation set, BENCHMARKS.md)."""
-        counter = piece_counter()
-        return [simplify(code, language, ratio=self.ratio_for(language), method=self.method, task="search",
-                         table=self._table_for(language), counter=counter, repeat_discount=self.repeat_discount,
-                         window=self.window)
-                for code, language in items]
+        return simplified_for_search(self._search_requests(items), self.method, self.repeat_discount, self.window)
+
+    def _search_requests(self, items: list[tuple[str, str]]) -> list[tuple[str, str, float, str | None]]:
+        """Each (code, language) with the ratio and the importance table directory (None: the shipped table) this
+        encoder simplifies it with: what `simplify.simplified_for_search` takes, here or in a parse worker."""
+        return [(code, language, self.ratio_for(language),
+                 self.table if self._table_for(language) is not None else None) for code, language in items]
 
     def _table_for(self, language: str) -> ImportanceTable | None:
         """The `table` where it serves `language`, else None (the shipped table)."""
@@ -397,8 +399,7 @@ class Encoder:
         batch at a time (`parse_pool.submit_simplify`), so on every core while this process waits, and a crash in
         tree-sitter ends a worker, not this process. A function whose batch fails there, and then itself alone, is
         embedded as it is, with a warning."""
-        requests = [(code, language, self.ratio_for(language),
-                     self.table if self._table_for(language) is not None else None) for code, language in items]
+        requests = self._search_requests(items)
         size = max(1, min(SIMPLIFY_BATCH, -(-len(requests) // parse_pool.WORKERS)))  # every worker busy
         batches = [requests[start:start + size] for start in range(0, len(requests), size)]
         futures = [parse_pool.submit_simplify(batch, self.method, self.repeat_discount, self.window)

@@ -126,15 +126,21 @@ def simplify(
     return Simplified(render(code, tokens, kept), tokens, kept, pieces, total, total - gone)
 
 
-def simplified_codes(items: list[tuple[str, str, float, str | None]], method: str, repeat_discount: float,
-                     window: int | None) -> list[str]:
-    """The simplified code of each (code, language, ratio, importance table directory or None: the shipped one), as
-    search reads it: the encoder's `simplify`, in a form a parse worker is sent (`parse_pool.submit_simplify`)."""
+def simplified_for_search(items: list[tuple[str, str, float, str | None]], method: str, repeat_discount: float,
+                          window: int | None) -> list[Simplified]:
+    """Each (code, language, ratio, importance table directory or None: the shipped one) simplified as search reads
+    it: the one place `Encoder.simplify` and the parse workers (`simplified_codes`) both go through."""
     counter = piece_counter()
     return [simplify(code, language, ratio=ratio, method=method, task="search",
                      table=None if table is None else _table_at(table), counter=counter,
-                     repeat_discount=repeat_discount, window=window).code
+                     repeat_discount=repeat_discount, window=window)
             for code, language, ratio, table in items]
+
+
+def simplified_codes(items: list[tuple[str, str, float, str | None]], method: str, repeat_discount: float,
+                     window: int | None) -> list[str]:
+    """`simplified_for_search`'s code alone: what a parse worker returns (`parse_pool.submit_simplify`)."""
+    return [s.code for s in simplified_for_search(items, method, repeat_discount, window)]
 
 
 @functools.lru_cache(maxsize=8)
