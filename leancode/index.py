@@ -21,6 +21,7 @@ is indexed. A parse that was stopped is remembered for that content, so it is no
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 import time
@@ -40,7 +41,7 @@ from .index_cache import IndexCache, SafeDisk, UnsafeCacheValue
 from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIndexDir, built_settings,
                           manifest_settings, read_manifest, read_snapshot, refuse_foreign_dir, refuse_symlinks,
                           safe_mkdir, snapshot_of, write_snapshot)
-from .languages import ParseWarning
+from .languages import ParseWarning, language_for_path
 from .messages import printable
 from .parse_pool import WORKERS, ParseFailed
 from .parse_pool import parse_units as parse_units_in_worker
@@ -521,11 +522,16 @@ def since_indexing(file: Path, indexed: float | None, unit: IndexedUnit | None =
 
 def _still_holds(file: Path, unit: IndexedUnit) -> bool:
     """Whether `file` holds `unit`'s code at its line now (parsed in a worker, as the index parses it)."""
-    from .languages import language_for_path
-
     language = language_for_path(file.name) or unit.language
     try:
-        records = parse_units_in_worker(read_source(file, language=language), language)["units"]
+        info = file.stat()
+        return (unit.key, unit.start_line) in _functions_now(file, info.st_mtime_ns, info.st_size, language)
     except (OSError, ValueError, RuntimeError):  # unreadable or unparsable now: changed, as far as can be told
         return False
-    return any(r["key"] == unit.key and r["start_line"] == unit.start_line for r in records)
+
+
+@functools.lru_cache(maxsize=32)
+def _functions_now(file: Path, mtime_ns: int, size: int, language: str) -> frozenset[tuple[str, int]]:
+    """(key, first line) of each function `file` holds, parsed once per version of it (several hits share a file)."""
+    records = parse_units_in_worker(read_source(file, language=language), language)["units"]
+    return frozenset((r["key"], r["start_line"]) for r in records)

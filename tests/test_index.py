@@ -570,3 +570,21 @@ def test_progress_counts_the_files_scanned(tmp_path, encoder):
     told: list[tuple[str, int]] = []
     RepositoryIndex(tmp_path, encoder).update(progress=lambda stage, done, total: told.append((stage, done)))
     assert [done for stage, done in told if stage == "scan"] == [0, 1, 2]
+
+
+def test_hits_in_a_file_modified_since_indexing_are_checked_with_one_parse_of_it(tmp_path, monkeypatch):
+    import leancode.index as index_module
+    from leancode.index import parse_units, since_indexing
+    from leancode.index_store import indexed_unit
+
+    source = tmp_path / "m.py"
+    source.write_text("def first():\n    return 1\n\n\ndef second():\n    return 2\n")
+    units = [indexed_unit("m.py", record) for record in parse_units(source.read_text(), "python")["units"]]
+    parsed = []
+    real = index_module.parse_units_in_worker
+    monkeypatch.setattr(index_module, "parse_units_in_worker", lambda code, language: parsed.append(language)
+                        or real(code, language))
+    assert [since_indexing(source, 0.0, unit) for unit in units] == [None, None]  # modified since, the same code
+    assert parsed == ["python"]
+    source.write_text("\n" + source.read_text() + "\n")  # both moved a line down: changed
+    assert [since_indexing(source, 0.0, unit) for unit in units] == ["changed", "changed"] and len(parsed) == 2
