@@ -22,7 +22,7 @@ from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO, DEFAULT_RUNTIME, RUNTIMES
-from .units import Unit, extract_units
+from .units import Unit, extract_units, shown_name
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 
@@ -196,7 +196,7 @@ def _simplify_file(args: argparse.Namespace) -> int:
     if args.function:
         units = _named(units, args.function, path)
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
-    snippets = [(f"{path}:{u.start_line + 1} {u.qualified_name}", _dedented(code, u)) for u in units] \
+    snippets = [(f"{path}:{u.start_line + 1} {shown_name(u.qualified_name, u.language)}", _dedented(code, u)) for u in units] \
         or [(str(path), code)]
     for header, snippet in snippets:
         result = _simplify_one(snippet, language, args)
@@ -318,7 +318,8 @@ def _summarize(args: argparse.Namespace) -> int:
                            "ratio": args.ratio, "model": model} for path, u, s in found], indent=2))
     else:
         for path, unit, s in found:
-            print(printable(f"{path}:{unit.start_line + 1} {unit.qualified_name}: {s.text or s.signature}")
+            print(printable(f"{path}:{unit.start_line + 1} {shown_name(unit.qualified_name, unit.language)}: "
+                            f"{s.text or s.signature}")
                   + f" [{s.note}]")
     return 2 if failed else 0
 
@@ -686,12 +687,13 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         where = printable(f"{os.path.relpath(file_of(hit.unit))}:{hit.unit.start_line + 1}")
         deleted = f" (file {gone} since indexing)" if gone else ""
         copies = ", ".join(printable(f"{os.path.relpath(file_of(c))}:{c.start_line + 1}"
-                           + (f" {c.qualified_name}" if c.qualified_name != hit.unit.qualified_name else ""))
+                           + (f" {shown_name(c.qualified_name, c.language)}"
+                              if c.qualified_name != hit.unit.qualified_name else ""))
                            for c in hit.copies[:SHOWN_COPIES])  # the same code may be another type's method
         if len(hit.copies) > SHOWN_COPIES:  # a helper bundled into every locale file: the line stays a line
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
-        print(f"{hit.score:.3f}  {where}  {printable(hit.unit.qualified_name)}{deleted}  "
+        print(f"{hit.score:.3f}  {where}  {printable(shown_name(hit.unit.qualified_name, hit.unit.language))}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")
               + (f"  (also at: {copies})" if copies else ""))

@@ -55,6 +55,12 @@ def owner_line(qualified_name: str, language: str) -> str | None:
     return f"{_LINE_COMMENT.get(language, '//')} {qualified_name}"
 
 
+def shown_name(qualified_name: str, language: str) -> str:
+    """A qualified name as its language writes it, for people to read: `Version::parse` in Rust, else as indexed
+    (`Version.parse`; Go's `Time.Format` as `go doc` shows it). Lookups accept both."""
+    return qualified_name.replace(".", "::") if language == "rust" else qualified_name
+
+
 @dataclass(frozen=True)
 class Unit:
     name: str

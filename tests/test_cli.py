@@ -437,3 +437,15 @@ def test_a_search_from_inside_a_repository_says_it_covers_that_folder_only(tmp_p
     assert main(["search", "load a file", "--method", "slimcode", "--path", ".."]) == 0
     captured = capsys.readouterr()
     assert "load_settings" in captured.out and "searching" not in captured.err
+
+
+def test_rust_names_are_shown_as_rust_writes_them(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lib.rs").write_text("struct Version;\nimpl Version {\n    /// Parses a version string.\n"
+                                     "    fn parse(s: &str) -> Self { Version }\n}\n")
+    assert main(["search", "parse a version string", "--top", "1"]) == 0
+    assert " Version::parse " in capsys.readouterr().out
+    assert main(["summarize", "lib.rs:Version.parse"]) == 0
+    assert "lib.rs:4 Version::parse: Parses a version string." in capsys.readouterr().out
+    assert main(["simplify", "lib.rs"]) == 0
+    assert "lib.rs:4 Version::parse:" in capsys.readouterr().out

@@ -478,3 +478,13 @@ def test_a_large_message_is_framed_in_linear_time():
         assert read_frames(too_long + inside, chunk) == (
             [ping], [f"frame shorter than its Content-Length {len(ping) + 100}: skipped {len(ping)} bytes "
                      f"({ping[:40]!r})"])
+
+
+def test_the_editor_shows_a_rust_method_as_rust_writes_it(tmp_path):
+    from leancode.server.features.search import hit_json
+
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    unit = IndexedUnit(path="lib.rs", name="parse", qualified_name="Version.parse", language="rust", start_line=3,
+                       end_line=3, preview="", key="k")
+    assert hit_json(Hit(folder, unit, 0.5))["name"] == "Version::parse"
+    assert hit_json(hit(folder, "semver.py", "class Version:\n    def parse(self): pass\n"))["name"] == "Version.parse"

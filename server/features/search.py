@@ -9,6 +9,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.uris import from_fs_path
 
+from leancode.units import shown_name
+
 from ..core import LeanCodeServer
 from ..workspace import Hit
 
@@ -20,7 +22,7 @@ def hit_json(hit: Hit) -> dict:
     return {"uri": from_fs_path(str(hit.path)), "path": str(hit.path),
             "range": {"start": {"line": unit.start_line, "character": 0},
                       "end": {"line": unit.end_line + 1, "character": 0}},
-            "name": unit.qualified_name, "language": unit.language, "score": round(hit.score, 6),
+            "name": shown_name(unit.qualified_name, unit.language), "language": unit.language, "score": round(hit.score, 6),
             "preview": unit.preview, "stale": hit.stale or False}  # "deleted", "changed" or false
 
 
@@ -84,7 +86,7 @@ async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolPara
         return []
     hits = await ranked(ls, params.query, ls.settings.top, tell_failure=True)
     return [types.SymbolInformation(
-        name=hit.unit.qualified_name,
+        name=shown_name(hit.unit.qualified_name, hit.unit.language),
         kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
         location=types.Location(uri=from_fs_path(str(hit.path)), range=types.Range(
             start=types.Position(line=hit.unit.start_line, character=0),
