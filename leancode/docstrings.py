@@ -27,6 +27,11 @@ _PY_SECTION = re.compile(
     r"|vartype|returns?|rtype|yields?|ytype|meta)\b"
     r"|>>>|\.\. |@\w+|[-=~^*]{3,}\s*$)")
 _SIGNATURE_LINE = re.compile(r"^[\w.]+\(.*\)\s*(?:->.*)?$")
+# "D.pop(k[,d]) -> v, remove specified key and ...": a signature, its result, then a description of four words or more
+# in lower case (not a result's further names: "-> func, params, buffers", "-> self, str or None")
+_SIGNATURE_THEN_TEXT = re.compile(
+    r"^[\w.]+\(.*?\)\s*->\s*(?:\([^()]*\)|[^,()]+?)\s*(?:,|\s--)\s+([a-z]+(?: [^\s,]+){3,}.*)$")
+SIGNATURE_LINES = 30  # how far a signature wrapped over lines is followed
 # A role is a few short names (`:py:meth:`); unbounded, each colon of a long `a:b:c...` run was tried to its end: quadratic
 _REST_ROLE = re.compile(r":[\w.+-]{1,64}(?::[\w.+-]{1,64}){0,7}:`([^`]*)`")
 _EPYTEXT = re.compile(r"\b[LCIBMU]\{([^{}]*)\}")
@@ -90,10 +95,30 @@ def _rest_role(m: re.Match, as_mined: bool = False) -> str:
     return text[1:].rsplit(".", 1)[-1] if text.startswith("~") else text
 
 
+def _without_signature(docstring: str) -> str:
+    """A docstring without the call signature that old and generated docstrings open with, wrapped over lines
+    (`_handle_long_word(chunks : [string],\n cur_line : [string], ...)`, numpy's `concatenate(\n arrays, ...)\n--`),
+    or followed by the description (`D.pop(k[,d]) -> v, remove specified key ...`: "Remove specified key ...")."""
+    lines = docstring.strip().splitlines()
+    if lines and (then := _SIGNATURE_THEN_TEXT.match(lines[0].strip())):
+        return "\n".join([then.group(1)[:1].upper() + then.group(1)[1:], *lines[1:]])
+    depth = 0
+    for end, line in enumerate(lines[:SIGNATURE_LINES], 1):  # to the line that closes its parentheses
+        depth += line.count("(") - line.count(")")
+        if depth <= 0:
+            break
+    else:
+        return docstring
+    while end < len(lines) and (lines[end].strip() == "--" or lines[end].lstrip().startswith("->")):
+        end += 1  # its result on a line of its own, Argument Clinic's `--`
+    signature = " ".join(" ".join(line for line in lines[:end] if line.strip() != "--").split())
+    return "\n".join(lines[end:]) if _SIGNATURE_LINE.match(signature) else docstring
+
+
 def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     lines: list[str] = []
     in_directive = False
-    for line in docstring.strip().splitlines():
+    for line in (docstring if as_mined else _without_signature(docstring)).strip().splitlines():
         stripped = line.strip()
         if not stripped:
             if lines:

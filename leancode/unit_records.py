@@ -27,8 +27,9 @@ from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
 # 13: a Rust doc comment reads on through `#[cfg_attr(..., doc = "...")]` lines; 14: webpack's markers count only
 # where webpack writes them, so a file that names them in a string is indexed; 15: a Python docstring is embedded
 # as its first sentence before the code, as the other languages' doc comments are; 16: a method's owner is named on a
-# line before it, `units.owner_line`).
-PARSE_VERSION = 16
+# line before it, `units.owner_line`; 17: a Python docstring's opening call signature, wrapped over lines or followed
+# by the description, is not its first sentence).
+PARSE_VERSION = 17
 
 
 def unit_key(code: str, language: str) -> str:

@@ -933,6 +933,9 @@ HOSTILE_DOCSTRINGS = [
     lambda n: "<p " * (3 * n),
     lambda n: " " * (10 * n),
     lambda n: "Returns:\n" + " \n" * (5 * n),
+    lambda n: "f(" + ") -> x" * (2 * n),  # a signature then its result, again and again
+    lambda n: "f(" + "\n a," * (3 * n),  # a signature that never closes
+    lambda n: "f(x) -> (" + "a, " * (3 * n),
 ]
 
 
@@ -945,6 +948,31 @@ def test_hostile_doc_comments_are_read_in_linear_time(language):
             first_sentence(docstring, language, as_mined=True)
 
     assert_linear(read, 1_200)
+
+
+@pytest.mark.parametrize("docstring, expected", [
+    # as textwrap, optparse and numpy write them: the signature wrapped over lines, then the description
+    ("_handle_long_word(chunks : [string],\n        cur_line : [string],\n        cur_len : int, width : int)\n\n"
+     "Handle a chunk of text that\nis too long to fit in any line.\n", "Handle a chunk of text that is too long to fit in any line."),
+    ("check_values(values : Values, args : [string])\n-> (values : Values, args : [string])\n\n"
+     "Check that the supplied option values are valid.", "Check that the supplied option values are valid."),
+    ('concatenate(\n    arrays,\n    /,\n    axis=0,\n)\n--\n\nJoin a sequence of arrays along an existing axis.\n\n'
+     "Parameters\n----------\n", "Join a sequence of arrays along an existing axis."),
+    # the description after the result, on the signature's line (collections.abc, OrderedDict, shared_memory)
+    ("D.pop(k[,d]) -> v, remove specified key and return the corresponding value.\n"
+     "If key is not found, d is returned if given.", "Remove specified key and return the corresponding value."),
+    ("L.index(value) -> integer -- return first index of value.\nRaises ValueError if the value is not present.",
+     "Return first index of value."),
+    # a result of several names is no description; the next line is
+    ("stack_module_state(models) -> params, buffers\n\nPrepares a list of modules for ensembling.",
+     "Prepares a list of modules for ensembling."),
+    ("strcoll(string,string) -> int.\nCompares two strings according to the locale.",
+     "Compares two strings according to the locale."),
+    ("sorted(iterable) -> list\n\nReturn a new sorted list.", "Return a new sorted list."),
+    ("D.__contains__(k) -> True if D has a key k, else False", ""),
+])
+def test_a_signature_the_docstring_opens_with_is_not_its_summary(docstring, expected):
+    assert first_sentence(docstring, "python") == expected
 
 
 def test_the_hover_reads_a_bounded_prefix_of_a_docstring():
