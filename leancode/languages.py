@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 import time
 import warnings
 from bisect import bisect_right
@@ -147,11 +148,23 @@ def language_for_path(path: str) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def parser_for(language: str) -> tree_sitter.Parser:
-    """A cached tree-sitter parser for `language`."""
+def grammar_for(language: str) -> tree_sitter.Language:
+    """`language`'s tree-sitter grammar (shared: a grammar is read-only)."""
     spec = spec_for(language)
-    grammar = getattr(importlib.import_module(spec.module), spec.entry)()
-    return tree_sitter.Parser(tree_sitter.Language(grammar))
+    return tree_sitter.Language(getattr(importlib.import_module(spec.module), spec.entry)())
+
+
+_thread_parsers = threading.local()
+
+
+def parser_for(language: str) -> tree_sitter.Parser:
+    """This thread's tree-sitter parser for `language`. A parser is not thread-safe, and a parse lets other threads
+    run (it calls back into Python for the text and the time budget): two of the server's threads parsing with one
+    parser crashed it (a segfault, or all memory)."""
+    parsers = _thread_parsers.__dict__
+    if (parser := parsers.get(language)) is None:
+        parser = parsers[language] = tree_sitter.Parser(grammar_for(language))
+    return parser
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")

@@ -23,7 +23,7 @@ import tree_sitter
 from tree_sitter import Node
 
 from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
-                        parsed_bytes, parser_for, spec_for)
+                        grammar_for, parsed_bytes, spec_for)
 
 # Function node types that never make a unit on their own.
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -192,7 +192,7 @@ def overload_stub(unit: Unit) -> bool:
 def _function_query(language: str) -> tree_sitter.Query:
     """A query capturing every node that may define a unit (as @f) and every scope that names one (as @s)."""
     spec = spec_for(language)
-    grammar = parser_for(language).language
+    grammar = grammar_for(language)
 
     def alternatives(types) -> str:
         return "[" + " ".join(f"({t})" for t in sorted(types) if grammar.id_for_node_kind(t, True) is not None) + "]"

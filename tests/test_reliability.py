@@ -1109,3 +1109,24 @@ def test_a_compressed_snapshot_is_refused_before_it_inflates(tmp_path, encoder):
                 handle.write(bytes(2**20))
     with pytest.warns(UserWarning, match="compressed arrays"):
         assert not RepositoryIndex(tmp_path, encoder).load()
+
+
+def test_threads_parsing_at_once_each_use_their_own_parser():
+    """The server answers hovers on worker threads; with one tree-sitter parser shared by all, two parsing at once
+    crashed the process (a segfault or all memory), since a parse calls back into Python and lets the other run.
+    In a child process, so a crash fails this test and not the run."""
+    script = """
+import threading
+from leancode.units import extract_units
+code = "".join(f"def f{i}(x):\\n    return x * {i} + len(str(x))\\n\\n" for i in range(1000))
+counts = []
+def parse():
+    for _ in range(5):
+        counts.append(len(extract_units(code + " ", "python")))
+threads = [threading.Thread(target=parse) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert counts == [1000] * 20, counts
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
