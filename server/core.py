@@ -34,6 +34,7 @@ from .workspace import Workspaces, read_source
 
 logger = logging.getLogger(__name__)
 LANGUAGE_IDS = {"javascriptreact": "javascript", "typescriptreact": "tsx"}  # LSP language ids not named as ours
+RECEIVED_KEPT = 256  # hovers whose buffer version at arrival is kept until they start
 
 
 def path_of(uri: str) -> Path | None:
@@ -65,6 +66,7 @@ class LeanCodeServer(LanguageServer):
         self._summarizer_path: str | None = None
         self._summarizer_lock = threading.Lock()
         self._doc_units: dict[str, tuple[int, list[Unit]]] = {}
+        self._versions_received: dict[int, int | None] = {}  # id(a hover's params) -> its buffer's version then
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
@@ -248,6 +250,18 @@ class LeanCodeServer(LanguageServer):
         if version is not None:
             self._doc_units[uri] = (version, units)
         return units
+
+    def note_received(self, params: types.TextDocumentPositionParams) -> None:
+        """A request about a buffer as it arrives, before the edits read after it: the buffer's version then. pygls
+        starts an async handler only once the messages read with it are handled, edits included."""
+        document = self.document(params.text_document.uri)
+        self._versions_received[id(params)] = document.version if document is not None else None
+        while len(self._versions_received) > RECEIVED_KEPT:  # a request cancelled before it started never asks
+            del self._versions_received[next(iter(self._versions_received))]
+
+    def version_received(self, params: types.TextDocumentPositionParams) -> int | None:
+        """The version `note_received` saw (None: not open, or not noted)."""
+        return self._versions_received.pop(id(params), None)
 
     def unsynced(self, uri: str, reason: str) -> None:
         """An edit of `uri` could not be read: its buffer is forgotten as if closed, so no later edit lands at the

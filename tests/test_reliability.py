@@ -1130,3 +1130,27 @@ assert counts == [1000] * 20, counts
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+
+
+def test_a_hover_sent_before_edits_is_never_answered_for_the_edited_buffer(tmp_path):
+    """Hovers and edits pipelined as an editor sends them while one types: each hover is answered for the version
+    it was asked of, or ContentModified; pygls started the hover only after the edits read with it were applied,
+    and it named the function of the last version (37 of 38 in the QA run)."""
+    uri = (tmp_path / "typing.py").as_uri()
+    with RawServer(tmp_path) as server:
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": "def f_1(x):\n    return x\n"}}}))
+        batch = b""
+        for version in range(2, 22):
+            batch += frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                    {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                     "text": f"def f_{version}(x):\n    return x\n"}]}})
+            batch += frame({"jsonrpc": "2.0", "id": version, "method": "textDocument/hover", "params": {
+                "textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}})
+        server.send(batch)
+        answers = [server.answer(version, timeout=60) for version in range(2, 22)]
+        for version, answer in zip(range(2, 22), answers):
+            assert answer.get("error", {}).get("code") == -32801 or f"def f_{version}(x)" in json.dumps(answer["result"])
+        assert any("error" in answer for answer in answers)  # pipelined: most were asked of a version gone by
+        assert server.close() == 0

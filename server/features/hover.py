@@ -145,6 +145,8 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
             return None
     else:
         text, version = source_of(document), document.version
+        if ls.version_received(params) not in (None, version):  # asked of an earlier version: not answered for this
+            raise JsonRpcContentModified(f"{uri} changed after the hover was asked")
     lines = lsp_lines(text)
     if position.line >= len(lines):
         raise JsonRpcInvalidParams(f"line {position.line} is past the end of {uri} ({len(lines)} lines)")
