@@ -184,6 +184,13 @@ class Workspaces:
                 best = folder
         return best
 
+    def in_workspace(self, path: Path) -> bool:
+        """Whether `path` lies in a workspace folder, open or still opening (a folder opens once the encoder has
+        loaded, seconds after the editor named it)."""
+        path = path.resolve()
+        return self.folder_for(path) is not None \
+            or any(path == root or root in path.parents for root in list(self.wanted))
+
     def load(self, folder: Folder) -> bool:
         """Serve the snapshot already on disk (from the CLI or an earlier session) until the update ends."""
         folder.publish()

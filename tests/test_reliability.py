@@ -1154,3 +1154,14 @@ def test_a_hover_sent_before_edits_is_never_answered_for_the_edited_buffer(tmp_p
             assert answer.get("error", {}).get("code") == -32801 or f"def f_{version}(x)" in json.dumps(answer["result"])
         assert any("error" in answer for answer in answers)  # pipelined: most were asked of a version gone by
         assert server.close() == 0
+
+
+def test_a_hover_on_an_unopened_file_is_answered_while_its_folder_still_opens(tmp_path):
+    """The editor hovers before the encoder has loaded (seconds): the folder it named is the workspace already,
+    so a file in it is read from disk (it answered null then, logged as "outside the workspace")."""
+    (tmp_path / "conf.py").write_text('def load(path):\n    """Read the settings file."""\n    return open(path).read()\n')
+    with RawServer(tmp_path) as server:
+        answer = server.request(1, "textDocument/hover", {"textDocument": {"uri": (tmp_path / "conf.py").as_uri()},
+                                                          "position": {"line": 0, "character": 5}}, timeout=60)
+        assert "Read the settings file." in json.dumps(answer["result"])
+        assert server.close() == 0

@@ -48,7 +48,7 @@ def with_inherited_doc(ls: LeanCodeServer, found: Resolved, path: Path | None, t
 
     def read(file: Path) -> str:
         try:
-            if ls.state.folder_for(file) is None:  # an import's `../../x`, a link out: never read
+            if not ls.state.in_workspace(file):  # an import's `../../x`, a link out: never read
                 raise FileSkipped("outside the workspace")
             text = ls.text_of(file, follow_symlinks=False)
             parse_pool.check(text, language_for_path(file.name) or unit.language)  # parsed here next
@@ -134,7 +134,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
         if path is None or ls.language_of(uri) is None:
             ls.log(f"leancode: hover on unknown document {uri}: skipped")
             return None
-        if ls.state.folder_for(path) is None:  # outside every workspace folder, or reached through a link out
+        if not ls.state.in_workspace(path):  # outside every workspace folder, or reached through a link out
             ls.log(f"leancode: hover on {uri} skipped: not open and outside the workspace")
             return None
         try:
