@@ -316,12 +316,13 @@ def _module(unit) -> tuple[str, str]:
 # A query that is a name: an identifier, or one qualified by ".", "::", "#" or "->" (`Request::parse`).
 _NAME_QUERY = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|#|->)[A-Za-z_$][\w$]*)*")
 _QUALIFIER = re.compile(r"\.|::|#|->")
+_CALL = re.compile(r"\s*\([^()]*\)\s*$")  # a name written as a call: `Command.execute()`, `reverse(List)`
 
 
 def named_by(query: str) -> list[str] | None:
-    """The parts of the name a query is (`Collections.reverse` -> Collections, reverse), or None when it is no
-    name (plain language: those queries rank by meaning alone)."""
-    query = query.strip()
+    """The parts of the name a query is (`Collections.reverse` -> Collections, reverse; also written as a call,
+    `Collections.reverse()`), or None when it is no name (plain language: those queries rank by meaning alone)."""
+    query = _CALL.sub("", query.strip())
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
 
 
@@ -351,9 +352,12 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) ->
     if parts is None:
         return None
     tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
-    if len(parts) > 1 and tiers.min(initial=2) == 2:  # the qualifier is no scope here (a module, an object the
-        # function is assigned to: `click.echo`, Express's `app.use`): the functions of the name itself
-        tiers = np.fromiter((name_tier(parts[-1:], u) for u in units), np.int8, len(units))
+    for start in range(1, len(parts)):  # a qualifier that is no scope here (a package, `java.util.Arrays.sort`; a
+        # module or an object the function is assigned to, `click.echo`, Express's `app.use`): the longest tail
+        # that some function's qualified name ends with, at last the name itself
+        if tiers.min(initial=2) < 2:
+            break
+        tiers = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
     if demote is not None:
         tiers[demote] = 2
     case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}
@@ -370,7 +374,7 @@ _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.
                         r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
 _TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
 _TEST_SCOPES = frozenset({"test", "tests"})  # Rust's test modules by name (`mod tests`, `mod test`)
-_TEST_WORDS = frozenset({"test", "unittest", "bench", "benchmark"})
+_TEST_WORDS = frozenset({"test", "tested", "testing", "unittest", "bench", "benchmark", "benchmarked", "benchmarking"})
 
 
 def asks_for_tests(query: str) -> bool:

@@ -156,7 +156,9 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     # Where the dense and hybrid rankings put these second or third, behind look-alikes (_split_chunks, dedent).
     for query, expected in (("indent", "indent"), ("TextWrapper._split", "TextWrapper._split"),
                             ("TextWrapper::_split", "TextWrapper._split"), ("_split", "TextWrapper._split"),
-                            ("INDENT", "indent"), ("textwrapper#_SPLIT", "TextWrapper._split")):
+                            ("INDENT", "indent"), ("textwrapper#_SPLIT", "TextWrapper._split"),
+                            ("TextWrapper._split()", "TextWrapper._split"), ("indent(text, prefix)", "indent"),
+                            ("textwrap.TextWrapper._split", "TextWrapper._split")):  # a call, a module qualifier
         vector = index.encoder.encode_queries([query])[0]
         for hybrid in (False, True):
             hits = search(index, query, top=10, hybrid=hybrid)
@@ -166,6 +168,24 @@ def test_a_query_that_names_a_function_gets_it_first(index):
                 [row for row, _ in before if units[row].qualified_name != expected][:9]  # the rest as it was
     # A name and its case-insensitive match: the exact one first.
     assert named_by("Dedent") == ["Dedent"] and search(index, "Dedent", top=1)[0].unit.qualified_name == "dedent"
+
+
+def test_a_name_qualified_by_its_package_finds_the_longest_tail_some_function_has():
+    from types import SimpleNamespace
+
+    from leancode.search import name_tiers
+
+    units = [SimpleNamespace(name="sort", qualified_name=q) for q in ("Arrays.ArrayList.sort", "Arrays.sort", "sort")]
+    assert list(name_tiers("java.util.Arrays.sort", units)) == [2, 0, 2]
+    assert list(name_tiers("java.util.Arrays.sort()", units)) == [2, 0, 2]
+    assert list(name_tiers("click.sort", units)) == [0, 0, 0]  # no scope of that name: the name itself
+
+
+def test_a_query_that_says_tested_or_testing_asks_for_tests():
+    from leancode.search import asks_for_tests
+
+    assert asks_for_tests("how is group parsing tested") and asks_for_tests("testing group parsing")
+    assert not asks_for_tests("parse a group")
 
 
 @pytest.mark.slow  # indexes a repository
