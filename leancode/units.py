@@ -22,6 +22,7 @@ from typing import Iterator
 import tree_sitter
 from tree_sitter import Node
 
+from .docstrings import first_sentence
 from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
                         grammar_for, parsed_bytes, spec_for)
 
@@ -109,8 +110,6 @@ class Unit:
     @cached_property  # read by the embedded text and by BM25's (`unit_records._lexical_text`): found once
     def doc_sentence(self) -> str | None:
         """The first sentence of the doc comment or docstring, or None."""
-        from .docstrings import first_sentence
-
         return first_sentence(self.docstring, self.language) or None
 
     @property
@@ -423,6 +422,8 @@ _GO_DIRECTIVE = re.compile(r"//(?:go:|line |export |extern |nolint|lint:|\+build
 _HEADER_COMMENT = re.compile(
     r"^(?=([\s*!]*))\1(?:copyright\b|(?:\(c\)|©)\s*\d|@license\b|@preserve\b|[*/\s]*$)", re.I)
 
+
+_INHERIT_DOC = re.compile(r"\{@inheritDoc\}|@inheritdoc\b", re.I)  # Javadoc's and JSDoc's "as the supertype says"
 
 # A doc line written by an attribute amid `///` lines (clap writes its examples' code fences so).
 _CONDITIONAL_DOC = re.compile(r'#\[cfg_attr\(.*,\s*doc\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)\]$', re.S)
@@ -847,6 +848,9 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                                    offsets.char(statement.end_byte) - start)
         else:
             docstring = _doc_comment(first, spec, as_mined, siblings)
+            if docstring is not None and not as_mined and _INHERIT_DOC.search(docstring) \
+                    and not first_sentence(docstring, spec.name):
+                docstring = None  # `{@inheritDoc}` and tags: the supertype's documentation, looked up as for none
             if docstring is None and not as_mined:
                 docstring = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
@@ -941,8 +945,6 @@ _HEADER_KEYWORDS = frozenset({"extends", "implements", "permits", "metaclass", "
 def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, by_name: dict,
                         spec: LanguageSpec) -> tuple[str, str] | None:
     """(first sentence, "Base.method") of the nearest documented `method` up `cls`'s bases in the file, breadth first."""
-    from .docstrings import first_sentence
-
     queue, seen = [cls], {cls}
     while queue and len(seen) <= MAX_BASES_READ:
         for base in bases.get(queue.pop(0)) or ():
@@ -959,8 +961,6 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
 def described_declarations(code: str, language: str) -> dict[tuple[str, str], str]:
     """{(owner, method): first sentence} of a file's described declarations without a body (a Rust trait's required
     methods, a TypeScript interface's signatures): the methods `extract_units` does not return."""
-    from .docstrings import first_sentence
-
     spec, bodiless = spec_for(language), {}
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
     for scope in captures.get("s", []):
@@ -1009,8 +1009,6 @@ def preview(code: str, docstring: str | None, language: str | None = None) -> st
     """One line to show for a function (120 characters): its docstring's first sentence (`first_sentence`, where
     `language` is given), else the docstring's first line that is no tag (`@name addDays`), else its first code
     line."""
-    from .docstrings import first_sentence
-
     sentence = first_sentence(docstring, language) if language else ""
     lines = [sentence] if sentence else [line.strip() for line in (docstring or "").splitlines()
                                          if line.strip() and not line.lstrip().startswith("@")]

@@ -449,3 +449,22 @@ def test_rust_names_are_shown_as_rust_writes_them(tmp_path, capsys, monkeypatch)
     assert "lib.rs:4 Version::parse: Parses a version string." in capsys.readouterr().out
     assert main(["simplify", "lib.rs"]) == 0
     assert "lib.rs:4 Version::parse:" in capsys.readouterr().out
+
+
+def test_a_javadoc_of_inherit_doc_alone_shows_the_supertype_s_documentation(tmp_path, capsys):
+    (tmp_path / "Collection.java").write_text(
+        "public interface Collection<E> {\n    /** Returns true if this collection contains no elements. */\n"
+        "    boolean isEmpty();\n}\n")
+    (tmp_path / "AbstractCollection.java").write_text(
+        "public abstract class AbstractCollection<E> implements Collection<E> {\n    /**\n     * {@inheritDoc}\n"
+        "     *\n     * @implSpec This implementation returns size() == 0.\n     */\n"
+        "    public boolean isEmpty() { return size() == 0; }\n}\n")
+    assert main(["index", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["search", "isEmpty", str(tmp_path), "--json", "--no-update"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert "{@inheritDoc}" not in json.dumps(hits)
+    assert main(["summarize", f"{tmp_path / 'AbstractCollection.java'}:isEmpty", "--json"]) == 0
+    [found] = json.loads(capsys.readouterr().out)
+    assert (found["summary"], found["inherited_from"]) == (
+        "Returns true if this collection contains no elements.", "Collection.isEmpty")
