@@ -439,6 +439,13 @@ def test_a_search_from_inside_a_repository_says_it_covers_that_folder_only(tmp_p
     assert "load_settings" in captured.out and "searching" not in captured.err
 
 
+def test_summarize_takes_a_name_in_any_script(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Rechner.java").write_text("class Rechner {\n    /** Addiert alle Werte. */\n    int 合計() { return 0; }\n}\n")
+    assert main(["summarize", "Rechner.java:合計", "Rechner.java:Rechner.合計"]) == 0
+    assert capsys.readouterr().out.count("Rechner.合計: Addiert alle Werte.") == 2
+
+
 def test_rust_names_are_shown_as_rust_writes_them(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "lib.rs").write_text("struct Version;\nimpl Version {\n    /// Parses a version string.\n"
