@@ -69,6 +69,17 @@ def test_int8_in_onnx_runtime_is_near_fp32_for_code_only(cache):
     assert np.allclose(int8.encode_queries(queries), fp32.encode_queries(queries), atol=1e-4)
 
 
+def test_making_the_int8_graph_prints_no_advice_to_the_user(cache, tmp_path, caplog):
+    import logging
+
+    from leancode.runtime import quantize_onnx
+
+    Encoder(quantize=True).encode_code([(SNIPPETS["python"], "python")])  # makes the fp32 export
+    with caplog.at_level(logging.INFO):
+        quantize_onnx(onnx_file(Encoder().model_id, "mean_tokens"), tmp_path / "int8.onnx")
+    assert (tmp_path / "int8.onnx").is_file() and "pre-processing" not in caplog.text  # onnxruntime's, on root
+
+
 def test_int8_keeps_only_the_end_layers_feed_forward_outputs_in_fp32(cache):
     import onnx
 
