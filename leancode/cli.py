@@ -245,12 +245,14 @@ def _language(path: Path, override: str | None) -> str:
 
 
 def _named(units: list, name: str, path: Path) -> list:
-    """The units called `name`: plain, qualified, or the end of a qualified name (`Inner.run` for
-    `Cache.Inner.run`); LookupError, naming the closest, when there is none."""
+    """The units called `name`: plain, qualified (also without the functions it is nested in: `Store.parse_line`
+    for `Store.load.parse_line`), or the end of a qualified name (`Inner.run` for `Cache.Inner.run`); LookupError,
+    naming the closest, when there is none."""
     from .search import named_by
 
     name = ".".join(named_by(name) or [name])  # qualified as units are: `Version::parse` -> Version.parse
-    found = [u for u in units if name in (u.name, u.qualified_name) or u.qualified_name.endswith("." + name)]
+    found = [u for u in units if name in (u.name, u.qualified_name, u.scoped_name)
+             or u.qualified_name.endswith("." + name)]
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
         raise LookupError(f"no function named {name!r} in {path}"

@@ -65,7 +65,7 @@ def shown_name(qualified_name: str, language: str) -> str:
 @dataclass(frozen=True)
 class Unit:
     name: str
-    qualified_name: str  # enclosing classes / impl types / Go receiver, joined by "."
+    qualified_name: str  # enclosing classes / impl types / Go receiver / functions, joined by "."
     language: str
     start_line: int  # 0-based, inclusive
     end_line: int
@@ -86,6 +86,9 @@ class Unit:
     # (`inherited.inherited_across_files`). Empty for functions outside a class and when not looked up
     # (`inherited=False`).
     bases: tuple[str, ...] = ()
+    # The qualified name without the functions it is nested in (`Store.parse_line` for `Store.load.parse_line`): what
+    # its owner line names, as embedded and mined since PARSE_VERSION 16, so no vector changed with the name shown.
+    scoped_name: str = ""
 
     @cached_property  # read for the record's code, key and terms
     def code_with_doc(self) -> str:
@@ -100,7 +103,7 @@ class Unit:
         sentence; bench/queries-python). `owner`, `doc`: False leaves that line out (the benches' ablations; no doc
         line leaves a Python docstring in the code)."""
         lines = []
-        if owner and (line := owner_line(self.qualified_name, self.language)):
+        if owner and (line := owner_line(self.scoped_name or self.qualified_name, self.language)):
             lines.append(line)
         if doc and self.doc_sentence:
             lines.append(f"{_LINE_COMMENT.get(self.language, '//')} {self.doc_sentence}")
@@ -338,26 +341,26 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
 
 
 def _in_scopes(functions: list[Node], scopes: list[Node],
-               spec: LanguageSpec) -> Iterator[tuple[Node, list[str], int]]:
-    """(function, names of the scopes around it, outermost first, how many scopes and functions it is nested in),
-    in source order. One pass over the nodes sorted by position (a node's ancestors contain it), not a walk up
-    parents: that is O(depth) per step."""
+               spec: LanguageSpec) -> Iterator[tuple[Node, list[str], list[str], int]]:
+    """(function, names of the scopes around it, names of the scopes and functions around it (both outermost
+    first), how many scopes and functions it is nested in), in source order. One pass over the nodes sorted by
+    position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
     events = sorted([(n.start_byte, -n.end_byte, 0, n) for n in functions]
                     + [(n.start_byte, -n.end_byte, 1, n) for n in scopes], key=lambda e: e[:3])
-    around: list[tuple[int, str]] = []  # (end byte, name) of the open scopes
-    inside: list[int] = []  # end bytes of the open functions
+    around: list[list] = []  # [end byte, is a scope, node, name (None until asked)] of the open scopes and functions
     for start, _, is_scope, node in events:
         while around and around[-1][0] <= start:
             around.pop()
-        while inside and inside[-1] <= start:
-            inside.pop()
-        if is_scope:
-            around.append((node.end_byte, _name(node, spec)))
-        else:
-            depth = len(around) + len(inside)
-            inside.append(node.end_byte)
-            # deeper ones are counted, not named (the names would cost O(depth) each)
-            yield node, [name for _, name in around if name] if depth <= MAX_NESTING else [], depth
+        depth = len(around)
+        if depth <= MAX_NESTING:  # deeper ones are counted, not named (the names would cost O(depth) each)
+            for entry in around:
+                if entry[3] is None:
+                    entry[3] = _name(entry[2], spec)
+        around.append([node.end_byte, is_scope, node, None])
+        if not is_scope:
+            named = around[:-1] if depth <= MAX_NESTING else []
+            yield (node, [name for _, scope, _, name in named if scope and name],
+                   [name for *_, name in named if name], depth)
 
 
 class _Siblings:
@@ -828,7 +831,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             bases_of[key] = _bases(scope, spec, code, offsets)
         return bases_of[key]
 
-    for node, scopes, depth in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
+    for node, scopes, enclosing, depth in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
             continue
@@ -854,11 +857,18 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is None and not as_mined:
                 docstring = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
-        qualified = ".".join(scopes + _receiver(node, spec) + [name])
+        receiver = _receiver(node, spec)
+        scoped = ".".join(scopes + receiver + [name])
+        # Named by the functions it is nested in too (`Store.load.parse_line`, Java's anonymous classes' methods
+        # `AbstractMap.keySet.size`), not as a method of the class around them; by its scopes and receiver alone
+        # where it belongs to an object (`Color.prototype.isDark = ...` inside a setup function, an accessor that
+        # `Object.defineProperty(this, ...)` defines in a constructor). Mined as before: by its scopes.
+        owned = receiver or spec.name in _JS and _defined_property(node) is not None
+        qualified = scoped if as_mined or owned else ".".join(enclosing + [name])
         if inherited and node.type == "method_declaration" and spec.name == "go":
             go_shapes[len(units)] = go_method_shape(node)
         units.append(Unit(
-            name=name, qualified_name=qualified, language=spec.name,
+            name=name, qualified_name=qualified, scoped_name=scoped, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",

@@ -257,7 +257,8 @@ def token(tokens, text: str, nth: int = 0):
 
 def test_python_units():
     units = extract_units(PYTHON, "python")
-    assert [u.qualified_name for u in units] == ["Config.load", "Config.parse", "main"]
+    assert [u.qualified_name for u in units] == ["Config.load", "Config.load.parse", "main"]  # nested: named so
+    assert units[1].scoped_name == "Config.parse"  # what its owner line names, as before
     load, parse, main = units
     assert load.name == "load" and load.language == "python"
     assert load.start_line == line_of(PYTHON, "@classmethod")  # decorators belong to the unit
@@ -978,3 +979,25 @@ def test_what_holds_a_point_deep_in_a_chain_is_read_in_linear_time():
         assert declaration_node_at(declared, "typescript", 0, 20 + links).type == "method_signature"
 
     assert_linear(read, 2_500)
+
+
+@pytest.mark.parametrize("language, code, expected", [
+    ("java", "abstract class AbstractMap<K, V> {\n    public int size() { return 0; }\n    public Set<K> keySet() {\n"
+             "        return new AbstractSet<K>() {\n            public int size() { return AbstractMap.this.size(); }\n"
+             "        };\n    }\n}\n",
+     ["AbstractMap.size", "AbstractMap.keySet", "AbstractMap.keySet.size"]),  # an anonymous class's: not the class's
+    ("rust", "impl Deserialize for Version {\n    fn deserialize(d: D) -> Self {\n        struct Visitor;\n"
+             "        impl Visit for Visitor {\n            fn visit_str(self, s: &str) -> Version { s.parse() }\n"
+             "        }\n        d.go(Visitor)\n    }\n}\n",
+     ["Version.deserialize", "Version.deserialize.Visitor.visit_str"]),
+    ("javascript", "function setup() {\n  Color.prototype.isDark = function () { return true; };\n"
+                   "  function helper() {}\n}\nclass A { m() { const h = () => 1; } }\n",
+     ["setup", "Color.isDark", "setup.helper", "A.m", "A.m.h"]),  # a prototype's method: its class's
+    ("python", "def indent(text):\n    def predicate(line):\n        return line.strip()\n    return predicate\n",
+     ["indent", "indent.predicate"]),
+])
+def test_a_function_nested_in_another_is_named_by_it(language, code, expected):
+    units = extract_units(code, language)
+    assert [u.qualified_name for u in units] == expected
+    nested = units[-1]
+    assert nested.embedded_text() == extract_units(code, language, as_mined=True)[-1].embedded_text()  # same vector

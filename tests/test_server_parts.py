@@ -171,7 +171,7 @@ ARCHIVE = "class Archive:\n    def open(self):\n        return 1\n\n    def save
     ("open", None, 15, None, None),  # a builtin: no method answers a plain call
     ("load", "Store", 16, ("Store.load", None), False),  # the class named
     ("home", "Path", 17, None, None),  # a class the workspace does not define
-    ("fmt", None, 22, ("fmt", None, 20), False),  # the function nested where the call is
+    ("fmt", None, 22, ("outer.fmt", None, 20), False),  # the function nested where the call is
     ("fmt", None, 26, ("fmt", None, 25), False),  # elsewhere: the top-level one
 ])
 def test_a_call_means_what_its_receiver_says(tmp_path, name, receiver, line, expected, guessed):
@@ -199,7 +199,7 @@ def test_a_plain_call_reaches_functions_nested_in_methods_and_modules_and_a_nest
               "        def m(self):\n            return self.n()\n")
     local = extract_units(python, "python")
     nested = resolve_call(Call.at(local, 4, "inner", None, None, "python"), local, None, [], lambda h: None)
-    assert (nested.unit.qualified_name, nested.unit.start_line) == ("A.inner", 2)
+    assert (nested.unit.qualified_name, nested.unit.start_line) == ("A.m.inner", 2)
     own = resolve_call(Call.at(local, 14, "n", "self", ".", "python"), local, None, [], lambda h: None)
     assert (own.unit.qualified_name, own.guessed) == ("A.Inner.n", False)
     rust = ("fn helper() {}\nmod tests {\n    fn setup() {}\n    fn t() {\n        setup();\n        super::helper();\n"
