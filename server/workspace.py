@@ -12,6 +12,7 @@ the folder's lock) only when an update has finished, so a search never sees half
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -51,7 +52,8 @@ class Hit:
     score: float
     tier: int = 2  # `name_tiers`: 0 and 1 (functions the query names) come first
     test: bool = False  # a test or benchmark ranked after the code (the query does not ask for tests)
-    stale: str | None = None  # "deleted": a shared index's function whose file is gone since indexing
+    stale: str | None = None  # "deleted": a function whose file is gone since indexing (the update may be running)
+    buffer: bool = False  # an unsaved buffer's function, not the index's
 
     @property
     def path(self) -> Path:
@@ -287,7 +289,7 @@ class Workspaces:
                                          tests=tests[:len(units)]):
                     hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier, bool(tests[ranked.row])))
                 buffer_tiers = [2] * len(buffers) if tiers is None else tiers[len(units):]
-                hits += [Hit(folder, unit, score, int(tier), bool(test)) for (unit, score), tier, test
+                hits += [Hit(folder, unit, score, int(tier), bool(test), buffer=True) for (unit, score), tier, test
                          in zip(buffers, buffer_tiers, tests[len(units):])]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, query, top, tests_last)
@@ -299,7 +301,9 @@ class Workspaces:
                 break
             if (key := (hit.path, hit.unit.start_line, hit.unit.qualified_name)) not in seen:
                 seen.add(key)
-                shown.append(hit)
+                # a file deleted while the update that drops it still runs (embedding a large change takes a while)
+                gone = isinstance(hit.folder, Folder) and not hit.buffer and not hit.path.exists()
+                shown.append(dataclasses.replace(hit, stale="deleted") if gone else hit)
         return shown
 
     def _shared_hits(self, query_vector: np.ndarray, query: str, top: int, tests_last: bool) -> list[Hit]:

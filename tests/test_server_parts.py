@@ -488,3 +488,19 @@ def test_the_editor_shows_a_rust_method_as_rust_writes_it(tmp_path):
                        end_line=3, preview="", key="k")
     assert hit_json(Hit(folder, unit, 0.5))["name"] == "Version::parse"
     assert hit_json(hit(folder, "semver.py", "class Version:\n    def parse(self): pass\n"))["name"] == "Version.parse"
+
+
+def test_the_editor_s_search_marks_a_function_whose_file_is_gone_before_the_update_drops_it(tmp_path):
+    """A file deleted while the update that drops it still embeds a large change (40 s in the QA run): its functions
+    are shown as deleted, not as current."""
+    from leancode.server.features.search import hit_json
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    write(tmp_path, "ostrich.py", 'def feed_the_ostrich(grain):\n    """Feed the ostrich some grain."""\n    return grain\n')
+    write(tmp_path, "barn.py", 'def sweep_the_barn(floor):\n    """Sweep the barn floor."""\n    return floor\n')
+    state = Workspaces(parse_settings({})[0])
+    state.update(state.add_folder(tmp_path))
+    (tmp_path / "ostrich.py").unlink()
+    stale = {h["name"]: h["stale"] for h in map(hit_json, state.search("feed the ostrich", 2))}
+    assert stale == {"feed_the_ostrich": "deleted", "sweep_the_barn": False}
