@@ -88,7 +88,12 @@ class Unit:
     bases: tuple[str, ...] = ()
     # The qualified name without the functions it is nested in (`Store.parse_line` for `Store.load.parse_line`): what
     # its owner line names, as embedded and mined since PARSE_VERSION 16, so no vector changed with the name shown.
+    # The qualified name where not given.
     scoped_name: str = ""
+
+    def __post_init__(self):
+        if not self.scoped_name:
+            object.__setattr__(self, "scoped_name", self.qualified_name)
 
     @cached_property  # read for the record's code, key and terms
     def code_with_doc(self) -> str:
@@ -103,7 +108,7 @@ class Unit:
         sentence; bench/queries-python). `owner`, `doc`: False leaves that line out (the benches' ablations; no doc
         line leaves a Python docstring in the code)."""
         lines = []
-        if owner and (line := owner_line(self.scoped_name or self.qualified_name, self.language)):
+        if owner and (line := owner_line(self.scoped_name, self.language)):
             lines.append(line)
         if doc and self.doc_sentence:
             lines.append(f"{_LINE_COMMENT.get(self.language, '//')} {self.doc_sentence}")

@@ -60,7 +60,7 @@ def rust_trait_docs(library: Path) -> dict[str, dict[str, str]]:
                 unit for trait in traits.values() for row, column in trait["signatures"]
                 if (unit := declaration_at(code, "rust", row, column)) is not None]
             for unit in methods:
-                trait = unit.qualified_name.rsplit(".", 1)[0]
+                trait = unit.scoped_name.rsplit(".", 1)[0]
                 if any(first <= unit.start_line <= last for first, last in traits.get(trait, {}).get("lines", ())) \
                         and unit.docstring and (sentence := first_sentence(unit.docstring, "rust")):
                     _keep(docs, conflicts, trait, unit.name, sentence)
@@ -96,7 +96,7 @@ def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
             continue
         type_name = name.rsplit("/", 1)[1].removesuffix(".java")
         for unit in extract_units(text, "java"):
-            if unit.qualified_name == f"{type_name}.{unit.name}" and unit.docstring \
+            if unit.scoped_name == f"{type_name}.{unit.name}" and unit.docstring \
                     and (sentence := first_sentence(unit.docstring, "java")):
                 _keep(docs, conflicts, type_name, unit.name, sentence)
     return _without(docs, conflicts)
@@ -115,7 +115,7 @@ def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str
             continue
         module = ".".join(parts[:-1] + (() if parts[-1] == "__init__.py" else (parts[-1][:-3],)))
         for unit in extract_units(path.read_text("utf-8", "replace"), "python"):
-            scopes = unit.qualified_name.split(".")
+            scopes = unit.scoped_name.split(".")  # as the shipped table was built: classes, not outer functions
             if len(scopes) == 2 and not scopes[0].startswith("_"):
                 docs[f"{module}.{scopes[0]}"]  # a class with no documented method still claims its name
                 if not unit.name.startswith("_") and unit.docstring \

@@ -62,7 +62,7 @@ class Call:
         scope, own = "", OWN_RECEIVERS
         if caller is not None:
             # `Outer.Inner`: a nested class's own methods; a closure's `self.x()`: its method's class
-            scope = (caller.scoped_name or caller.qualified_name).rpartition(".")[0]
+            scope = caller.scoped_name.rpartition(".")[0]
             if language == "go" and (receiver_name := _GO_RECEIVER.search(header(caller))):
                 own = own | {receiver_name.group(1)}
         if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call

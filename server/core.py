@@ -34,6 +34,7 @@ from .workspace import Workspaces, read_source
 
 logger = logging.getLogger(__name__)
 LANGUAGE_IDS = {"javascriptreact": "javascript", "typescriptreact": "tsx"}  # LSP language ids not named as ours
+UPDATE_PROGRESS_FUNCTIONS = 100  # an update with this many functions to embed shows a progress
 RECEIVED_KEPT = 256  # hovers whose buffer version at arrival is kept until they start
 
 
@@ -170,6 +171,23 @@ class LeanCodeServer(LanguageServer):
             return no_progress()
         return progress_reporter(self.work_done_progress, token, title, self.on_loop)
 
+    def progress_once_long(self, title: str) -> tuple[Report, Callable[[str], None]]:
+        """(report, end) of a work-done progress begun only once an update has UPDATE_PROGRESS_FUNCTIONS functions
+        or more to embed: a save embeds a few in well under a second, and no progress flashes for it."""
+        begun: list[tuple[Report, Callable[[str], None]]] = []
+
+        def report(stage: str, done: int, total: int | None) -> None:
+            if not begun and stage == "embed" and (total or 0) >= UPDATE_PROGRESS_FUNCTIONS:
+                begun.append(self.progress(title))
+            if begun:
+                begun[0][0](stage, done, total)
+
+        def end(message: str) -> None:
+            if begun:
+                begun[0][1](message)
+
+        return report, end
+
     def index_all(self, title: str = "LeanCode: indexing") -> None:
         """Index every workspace folder with one work-done progress."""
         if not self.state.folders:  # none open (opening failed, or none given): searches hear the failure, if any
@@ -205,7 +223,13 @@ class LeanCodeServer(LanguageServer):
             return
 
         def job() -> None:
-            self.state.update(folder)
+            report, end = self.progress_once_long("LeanCode: updating the index")
+            outcome = "stopped"  # failed or cancelled: the indexer logs why
+            try:
+                outcome = f"{self.state.update(folder, self.index_status.track(report)).embedded} functions embedded"
+            finally:
+                self.index_status.message = None
+                end(outcome)
             if saved_version is not None:
                 self.state.drop_overlay(path, saved_version)
 

@@ -77,7 +77,7 @@ def test_a_real_package_mines(language, method, package, least, tmp_path):
         assert file_problem(PurePosixPath(pair.path)) is None
         assert pair.summary.split()[0] not in ("///", "//", "/**", "*", "@param")
         unit = next(u for u in extract_units((root / pair.path).read_text(), language)
-                    if u.qualified_name == pair.name)
+                    if u.scoped_name == pair.name)  # mined by its scopes
         assert unit.docstring and pair.summary[:20] in " ".join(unit.docstring.split()) \
             or first_sentence(unit.docstring, language) == pair.summary
         assert pair.code == unit.code_without_docstring.strip("\n")

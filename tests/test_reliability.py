@@ -1165,3 +1165,37 @@ def test_a_hover_on_an_unopened_file_is_answered_while_its_folder_still_opens(tm
                                                           "position": {"line": 0, "character": 5}}, timeout=60)
         assert "Read the settings file." in json.dumps(answer["result"])
         assert server.close() == 0
+
+
+def test_an_update_with_many_functions_to_embed_shows_a_progress_and_a_save_none(tmp_path):
+    """A file of many functions arriving while the editor is open (a checkout, a generated file) is embedded with a
+    work-done progress the user can see and cancel; a small save embeds without one (it ran silently either way)."""
+    (tmp_path / "small.py").write_text("def one():\n    return 1\n")
+    with RawServer(tmp_path, capabilities={"window": {"workDoneProgress": True}}) as server:
+        def progress_titles() -> list[str]:
+            create = server.wait_for("window/workDoneProgress/create", timeout=120)
+            server.send(frame({"jsonrpc": "2.0", "id": create["id"], "result": None}))
+            titles = []
+            while True:
+                value = server.wait_for("$/progress", timeout=120)["params"]["value"]
+                titles += [value["title"]] if value["kind"] == "begin" else []
+                if value["kind"] == "end":
+                    return titles
+
+        assert progress_titles() == ["LeanCode: indexing"]
+        (tmp_path / "small.py").write_text("def one():\n    return 1\n\ndef two():\n    return 2\n")
+        server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [
+            {"uri": (tmp_path / "small.py").as_uri(), "type": 2}]}}))
+        for attempt in range(300):  # until the update is searched
+            found = server.request(attempt + 1, "workspace/executeCommand", {"command": "leancode.search",
+                                                                            "arguments": ["two", 1]}, timeout=60)
+            if found["result"] and found["result"][0]["name"] == "two":
+                break
+            time.sleep(0.1)
+        assert found["result"][0]["name"] == "two"
+        assert not any(m.get("method") == "window/workDoneProgress/create" for m in server.passed)  # the save: none
+        (tmp_path / "generated.py").write_text("".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(150)))
+        server.send(frame({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [
+            {"uri": (tmp_path / "generated.py").as_uri(), "type": 1}]}}))
+        assert progress_titles() == ["LeanCode: updating the index"]
+        assert server.close() == 0
