@@ -200,6 +200,8 @@ class RepositoryIndex:
                 break
             except FileNotFoundError:  # removed meanwhile: not damage, just no index
                 return False
+            except MemoryError:  # no damage either: the machine is short of memory
+                raise
             except Exception as error:  # a damaged file can fail in any of zipfile's, numpy's or json's ways
                 if attempt:
                     return self._unusable(f"index {self.index_dir} is damaged or inconsistent "

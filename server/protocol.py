@@ -144,14 +144,14 @@ class LeanCodeProtocol(LanguageServerProtocol):
                 self._send_response(message.id, None, ResponseError(INVALID_REQUEST, "the server is initialized"))
                 return
             self._initialize_seen = True
-        elif is_request and message.method == types.TEXT_DOCUMENT_HOVER:
-            self._server.note_received(message.params)  # before the edits that follow it are applied
         elif not self._initialize_seen and hasattr(message, "method") and message.method != "exit":
             # Before `initialize` the protocol answers requests with ServerNotInitialized and drops notifications.
             if is_request:
                 self._send_response(message.id, None,
                                     ResponseError(SERVER_NOT_INITIALIZED, "the server is not initialized yet"))
             return
+        if is_request and message.method == types.TEXT_DOCUMENT_HOVER:
+            self._server.note_received(message.params)  # before the edits that follow it are applied
         super().handle_message(message)
 
     def reply_parse_error(self, error: Exception) -> None:

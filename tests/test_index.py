@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import warnings
 from pathlib import Path
 
 import diskcache
@@ -588,3 +589,17 @@ def test_hits_in_a_file_modified_since_indexing_are_checked_with_one_parse_of_it
     assert parsed == ["python"]
     source.write_text("\n" + source.read_text() + "\n")  # both moved a line down: changed
     assert [since_indexing(source, 0.0, unit) for unit in units] == ["changed", "changed"] and len(parsed) == 2
+
+
+def test_memory_running_out_while_loading_is_no_damage(repo, encoder, monkeypatch):
+    """Short of memory, the index is not called damaged (and rebuilt next time): the error is the machine's."""
+    index = RepositoryIndex(repo, encoder)
+
+    def short_of_memory():
+        raise MemoryError
+
+    monkeypatch.setattr(index, "_read_snapshot", short_of_memory)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "damaged or inconsistent" warning
+        with pytest.raises(MemoryError):
+            index.load()

@@ -22,14 +22,20 @@ WATCHED_DIRECTORIES = types.FileSystemWatcher(glob_pattern="**/*", kind=types.Wa
 def initialize(ls: LeanCodeServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     ls.take_settings(params.initialization_options, "initializationOptions")
+    ls.want_folders(workspace_folders(ls))  # the workspace from now on: a hover reads its files before they open
+
+
+def workspace_folders(ls: LeanCodeServer) -> list[str]:
+    """The local paths of the client's workspace folders, else of its root."""
+    return local_folders(ls, ls.workspace.folders.values()) or \
+        ([ls.workspace.root_path] if ls.workspace.root_path else [])
 
 
 async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> None:
     if ls.settings.index_on_startup:  # searches until the job begins, the settings pull included, are told so
         ls.index_status.message = "starting"
     await ls.pull_configuration()
-    folders = local_folders(ls, ls.workspace.folders.values()) or \
-        ([ls.workspace.root_path] if ls.workspace.root_path else [])
+    folders = workspace_folders(ls)
     ls.indexer.post(("open",), lambda: ls.open_folders(folders))
     ls.pool.submit(lambda: ls.summarizer)  # load the model now, off the loop, so the first hover does not wait
     if ls.settings.index_on_startup:
