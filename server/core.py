@@ -210,13 +210,9 @@ class LeanCodeServer(LanguageServer):
         self.tell(f"LeanCode: {key[0]} failed ({self.index_status.failure}); search covers only what was indexed "
                   "before")
 
-    def want_folders(self, paths: list[str]) -> None:
-        """The folders the client named: the workspace (`Workspaces.in_workspace`) before they open, and kept should
-        the first open fail (the encoder loads then)."""
-        self.state.wanted.update((root, None) for root in map(Path.resolve, map(Path, paths)) if root.is_dir())
-
     def open_folders(self, paths: list[str]) -> None:
-        self.want_folders(paths)
+        # kept should the first open fail (the encoder loads then)
+        self.state.wanted.update((root, None) for root in map(Path.resolve, map(Path, paths)) if root.is_dir())
         for path in paths:
             if self.state.add_folder(path) is not None:
                 self.log(f"leancode: workspace folder {path}")

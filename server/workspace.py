@@ -112,6 +112,7 @@ class Workspaces:
         # The client's folders, opened or not: new settings reopen them all, so a setting that kept one closed (a
         # model that did not load, a bad exclude pattern) can be mended without a restart. A dict: ordered, no repeats.
         self.wanted: dict[Path, None] = {}
+        self.named: set[Path] = set()  # the folders the client named at initialize, opened or not yet
         self._encoder: Encoder | None = None
         self._encoder_key: tuple | None = None
         self._encoder_lock = threading.Lock()
@@ -175,6 +176,7 @@ class Workspaces:
 
     def remove_folder(self, path: str | os.PathLike) -> None:
         self.wanted.pop(Path(path).resolve(), None)
+        self.named.discard(Path(path).resolve())
         self.folders.pop(Path(path).resolve(), None)
 
     def folder_for(self, path: Path) -> Folder | None:
@@ -191,7 +193,7 @@ class Workspaces:
         loaded, seconds after the editor named it)."""
         path = path.resolve()
         return self.folder_for(path) is not None \
-            or any(path == root or root in path.parents for root in list(self.wanted))
+            or any(path == root or root in path.parents for root in [*self.wanted, *self.named])
 
     def load(self, folder: Folder) -> bool:
         """Serve the snapshot already on disk (from the CLI or an earlier session) until the update ends."""

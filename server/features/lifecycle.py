@@ -22,7 +22,8 @@ WATCHED_DIRECTORIES = types.FileSystemWatcher(glob_pattern="**/*", kind=types.Wa
 def initialize(ls: LeanCodeServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     ls.take_settings(params.initialization_options, "initializationOptions")
-    ls.want_folders(workspace_folders(ls))  # the workspace from now on: a hover reads its files before they open
+    # the workspace from now on: a hover reads its files before they open (the encoder loads first)
+    ls.state.named.update(Path(path).resolve() for path in workspace_folders(ls))
 
 
 def workspace_folders(ls: LeanCodeServer) -> list[str]:
