@@ -245,18 +245,20 @@ def _language(path: Path, override: str | None) -> str:
 
 
 def _named(units: list, name: str, path: Path) -> list:
-    """The units called `name`: plain, qualified (also without the functions it is nested in: `Store.parse_line`
-    for `Store.load.parse_line`), or the end of a qualified name (`Inner.run` for `Cache.Inner.run`); LookupError,
-    naming the closest, when there is none."""
+    """The units whose qualified name is `name`; where none is, those called `name`: plain, qualified without the
+    functions they are nested in (`Store.parse_line` for `Store.load.parse_line`), or the end of a qualified name
+    (`Inner.run` for `Cache.Inner.run`); LookupError, naming the closest, when there is none."""
     from .search import named_by
 
+    written = name
     name = ".".join(named_by(name) or [name])  # qualified as units are: `Version::parse` -> Version.parse
-    found = [u for u in units if name in (u.name, u.qualified_name, u.scoped_name)
-             or u.qualified_name.endswith("." + name)]
+    found = [u for u in units if u.qualified_name == name] or [
+        u for u in units if name in (u.name, u.scoped_name) or u.qualified_name.endswith("." + name)]
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
-        raise LookupError(f"no function named {name!r} in {path}"
-                          + (f"; did you mean {', '.join(close)}?" if close else ""))
+        shown = {u.qualified_name: shown_name(u.qualified_name, u.language) for u in units}
+        raise LookupError(f"no function named {written!r} in {path}"
+                          + (f"; did you mean {', '.join(shown[c] for c in close)}?" if close else ""))
     return found
 
 

@@ -17,6 +17,7 @@ import re
 
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "al", "approx", "resp", "incl", "viz",
                             "ca", "mr", "mrs", "dr", "no", "fig", "eq", "sec", "ch", "ex", "esp"})
+_ABBREVIATIONS_UNDOTTED = frozenset({"ie", "eg"})  # "matches, ie. the first": no end (not as the corpus was mined)
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _SENTENCE_END_REVISED = re.compile(r"[.!?](?=\s|$)|[。！？]")
 _PY_SECTION = re.compile(
@@ -28,9 +29,11 @@ _PY_SECTION = re.compile(
     r"|>>>|\.\. |@\w+|[-=~^*]{3,}\s*$)")
 _SIGNATURE_LINE = re.compile(r"^[\w.]+\(.*\)\s*(?:->.*)?$")
 # "D.pop(k[,d]) -> v, remove specified key and ...": a signature, its result, then a description of four words or more
-# in lower case (not a result's further names: "-> func, params, buffers", "-> self, str or None")
+# in lower case (not a result's further names: "-> func, params, buffers", "-> self, str or None"); or a sentence
+# after the result's stop ("tell() -> int.  Current file position.")
 _SIGNATURE_THEN_TEXT = re.compile(
-    r"^[\w.]+\(.*?\)\s*->\s*(?:\([^()]*\)|[^,()]+?)\s*(?:,|\s--)\s+([a-z]+(?: [^\s,]+){3,}.*)$")
+    r"^[\w.]+\(.*?\)\s*->\s*(?:(?:\([^()]*\)|[^,()]+?)\s*(?:,|\s--)\s+([a-z]+(?: [^\s,]+){3,}.*)"
+    r"|[^.()]+\.\s+([A-Z].*))$")
 SIGNATURE_LINES = 30  # how far a signature wrapped over lines is followed
 # A role is a few short names (`:py:meth:`); unbounded, each colon of a long `a:b:c...` run was tried to its end: quadratic
 _REST_ROLE = re.compile(r":[\w.+-]{1,64}(?::[\w.+-]{1,64}){0,7}:`([^`]*)`")
@@ -71,7 +74,8 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
-        if word and word.lower().lstrip("(\"'") in _ABBREVIATIONS:
+        if word and word.lower().lstrip("(\"'") in _ABBREVIATIONS \
+                or not as_mined and word.lower().lstrip("(\"'") in _ABBREVIATIONS_UNDOTTED:
             continue
         if not as_mined and word and word.endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
             after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)
@@ -101,7 +105,8 @@ def _without_signature(docstring: str) -> str:
     or followed by the description (`D.pop(k[,d]) -> v, remove specified key ...`: "Remove specified key ...")."""
     lines = docstring.strip().splitlines()
     if lines and (then := _SIGNATURE_THEN_TEXT.match(lines[0].strip())):
-        return "\n".join([then.group(1)[:1].upper() + then.group(1)[1:], *lines[1:]])
+        text = then.group(1) or then.group(2)
+        return "\n".join([text[:1].upper() + text[1:], *lines[1:]])
     depth = 0
     for end, line in enumerate(lines[:SIGNATURE_LINES], 1):  # to the line that closes its parentheses
         depth += line.count("(") - line.count(")")

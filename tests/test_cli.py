@@ -475,3 +475,18 @@ def test_a_javadoc_of_inherit_doc_alone_shows_the_supertype_s_documentation(tmp_
     [found] = json.loads(capsys.readouterr().out)
     assert (found["summary"], found["inherited_from"]) == (
         "Returns true if this collection contains no elements.", "Collection.isEmpty")
+
+
+def test_summarize_takes_a_nested_function_by_its_name_and_an_exact_name_before_a_nested_one(tmp_path, capsys):
+    path = tmp_path / "store.py"
+    path.write_text('class Store:\n    def size(self):\n        """Count the entries."""\n        return 1\n\n'
+                    '    def view(self):\n        def size():\n            """Count the view\'s entries."""\n'
+                    '            return 2\n        return size\n')
+    for target, expected in (("Store.size", ["Count the entries."]), ("Store.view.size", ["Count the view's entries."]),
+                             ("view.size", ["Count the view's entries."])):
+        assert main(["summarize", f"{path}:{target}", "--json"]) == 0
+        assert [s["summary"] for s in json.loads(capsys.readouterr().out)] == expected, target
+    rust = tmp_path / "lib.rs"
+    rust.write_text("struct Version;\nimpl Version {\n    fn parse(s: &str) -> Self { Version }\n}\n")
+    assert main(["summarize", f"{rust}:Version::prase"]) == 2
+    assert "no function named 'Version::prase'" in (err := capsys.readouterr().err) and "Version::parse?" in err

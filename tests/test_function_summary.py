@@ -970,6 +970,9 @@ def test_hostile_doc_comments_are_read_in_linear_time(language):
      "Compares two strings according to the locale."),
     ("sorted(iterable) -> list\n\nReturn a new sorted list.", "Return a new sorted list."),
     ("D.__contains__(k) -> True if D has a key k, else False", ""),
+    ("tell() -> int.  Current file position.\n\nCan raise OSError for non seekable files.", "Current file position."),
+    ("Determine which long option string matches, ie. which one it is.",  # "ie.", as "i.e.": no stop
+     "Determine which long option string matches, ie. which one it is."),
 ])
 def test_a_signature_the_docstring_opens_with_is_not_its_summary(docstring, expected):
     assert first_sentence(docstring, "python") == expected
