@@ -196,7 +196,8 @@ def _simplify_file(args: argparse.Namespace) -> int:
     if args.function:
         units = _named(units, args.function, path)
     color = args.color == "always" or args.color == "auto" and sys.stdout.isatty()
-    snippets = [(f"{path}:{u.start_line + 1} {shown_name(u.qualified_name, u.language)}", _dedented(code, u)) for u in units] \
+    snippets = [(f"{path}:{u.start_line + 1} {shown_name(u.qualified_name, u.language)}", _dedented(code, u))
+                for u in units] \
         or [(str(path), code)]
     for header, snippet in snippets:
         result = _simplify_one(snippet, language, args)
@@ -697,7 +698,8 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         if len(hit.copies) > SHOWN_COPIES:  # a helper bundled into every locale file: the line stays a line
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
-        print(f"{hit.score:.3f}  {where}  {printable(shown_name(hit.unit.qualified_name, hit.unit.language))}{deleted}  "
+        name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
+        print(f"{hit.score:.3f}  {where}  {name}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")
               + (f"  (also at: {copies})" if copies else ""))

@@ -313,8 +313,8 @@ def _module(unit) -> tuple[str, str]:
     return path, unit.qualified_name
 
 
-# A query that is a name: an identifier (any script's letters: `合計`, `größe`), or one qualified by ".", "::", "#" or
-# "->" (`Request::parse`).
+# A query that is a name: an identifier (any script's letters: `合計`, `größe`), or one qualified by ".", "::",
+# "#" or "->" (`Request::parse`).
 _NAME_QUERY = re.compile(r"(?:[^\W\d]|\$)[\w$]*(?:(?:\.|::|#|->)(?:[^\W\d]|\$)[\w$]*)*")
 _QUALIFIER = re.compile(r"\.|::|#|->")
 _CALL = re.compile(r"\s*\([^()]*\)\s*$")  # a name written as a call: `Command.execute()`, `reverse(List)`

@@ -22,8 +22,9 @@ def hit_json(hit: Hit) -> dict:
     return {"uri": from_fs_path(str(hit.path)), "path": str(hit.path),
             "range": {"start": {"line": unit.start_line, "character": 0},
                       "end": {"line": unit.end_line + 1, "character": 0}},
-            "name": shown_name(unit.qualified_name, unit.language), "language": unit.language, "score": round(hit.score, 6),
-            "preview": unit.preview, "stale": hit.stale or False}  # "deleted", "changed" or false
+            "name": shown_name(unit.qualified_name, unit.language), "language": unit.language,
+            "score": round(hit.score, 6), "preview": unit.preview,
+            "stale": hit.stale or False}  # "deleted", "changed" or false
 
 
 def search_arguments(args: tuple, default_top: int) -> tuple[str, int]:
