@@ -368,12 +368,27 @@ def _inheriting_across_files(path: Path, units: list) -> list:
             if u.docstring is None and u.inherited_doc is None and u.bases else u for u in units]
 
 
+# A line of a doc comment or comment above a function (`/** ... */`, `///`, `//`, `#`), or a blank one inside it
+_COMMENT_LINE = re.compile(r"\s*(?:$|/[*/]|\*|#)")
+
+
+def _documented_below(code: str, units: list, line: int) -> list:
+    """The function whose doc comment (or comment) holds `line` (1-based), where only comment lines lie between."""
+    below = [u for u in units if u.start_line >= line]
+    if not below:
+        return []
+    first = min(below, key=lambda u: u.start_line)
+    between = code.splitlines()[line - 1:first.start_line]
+    return [first] if between and between[0].strip() and all(map(_COMMENT_LINE.match, between)) else []
+
+
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
     """(the units a target names, every unit of its file); LookupError when it names none."""
-    units = siblings = _file_units(path, language)[2]
+    code, _, units = _file_units(path, language)
+    siblings = units
     if line is not None:
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
-        units = around[-1:]  # the innermost: units come outer first
+        units = around[-1:] or _documented_below(code, units, line)  # the innermost: units come outer first
         if not units:
             raise LookupError(f"no function at {path}:{line}")
     elif name is not None:

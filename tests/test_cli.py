@@ -490,3 +490,15 @@ def test_summarize_takes_a_nested_function_by_its_name_and_an_exact_name_before_
     rust.write_text("struct Version;\nimpl Version {\n    fn parse(s: &str) -> Self { Version }\n}\n")
     assert main(["summarize", f"{rust}:Version::prase"]) == 2
     assert "no function named 'Version::prase'" in (err := capsys.readouterr().err) and "Version::parse?" in err
+
+
+def test_summarize_at_a_line_of_a_doc_comment_takes_the_function_it_documents(tmp_path, capsys):
+    path = tmp_path / "Store.java"
+    path.write_text("class Store {\n    int n;\n\n    /**\n     * Counts the entries.\n     *\n     * @return the count\n"
+                    "     */\n    @Override\n    public int size() { return n; }\n}\n")
+    for line in (4, 5, 8, 9, 10):
+        assert main(["summarize", f"{path}:{line}", "--json"]) == 0, line
+        assert json.loads(capsys.readouterr().out)[0]["name"] == "Store.size", line
+    for line in (2, 3):  # a field, a blank line: no function
+        assert main(["summarize", f"{path}:{line}"]) == 2
+        assert "no function at" in capsys.readouterr().err
