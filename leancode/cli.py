@@ -22,7 +22,7 @@ from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO, DEFAULT_RUNTIME, RUNTIMES
-from .units import Unit, extract_units, shown_name
+from .units import Unit, shown_name
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 
@@ -225,16 +225,15 @@ def _read(path: Path) -> str:
 
 
 def _file_units(path: Path, language: str | None) -> tuple[str, str, list[Unit]]:
-    """A named file's code, language and functions. The file is parsed in a bounded worker first
-    (`parse_pool.check`), so that one tree-sitter cannot parse within its bounds is an error, not a hang or a crash."""
+    """A named file's code, language and functions. Its functions are read in a bounded worker (`parse_pool.units`),
+    so a file tree-sitter cannot parse within its bounds is an error, not a hang or a crash."""
     from . import parse_pool
 
     code, language = _read(path), _language(path, language)
     try:
-        parse_pool.check(code, language)
+        return code, language, parse_pool.units(code, language)
     except parse_pool.ParseFailed as failed:
         raise ValueError(f"{path}: not read: {failed}") from None
-    return code, language, extract_units(code, language)
 
 
 def _language(path: Path, override: str | None) -> str:

@@ -22,7 +22,7 @@ from typing import Callable
 from leancode import parse_pool
 from leancode.function_summary import FunctionSummary, implementation, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
-from leancode.units import Unit, declaration_at, extract_units, header, overload_stub
+from leancode.units import Unit, declaration_at, header, overload_stub
 
 logger = logging.getLogger(__name__)
 
@@ -342,7 +342,6 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
 
 
 def units_of(code: str, language: str) -> list[Unit]:
-    """The functions of a buffer or file, parsed in this process once a worker has parsed it within its bounds
-    (else ParseFailed, a FileSkipped): the hover's later parses of the same text (comments, calls) are safe."""
-    parse_pool.check(code, language)
-    return extract_units(code, language)
+    """The functions of a buffer or file, read in a worker within its bounds (else ParseFailed, a FileSkipped): the
+    hover's later parses of the same text in this process (comments, calls) are safe."""
+    return parse_pool.units(code, language)

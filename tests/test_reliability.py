@@ -1199,3 +1199,20 @@ def test_an_update_with_many_functions_to_embed_shows_a_progress_and_a_save_none
             {"uri": (tmp_path / "generated.py").as_uri(), "type": 1}]}}))
         assert progress_titles() == ["LeanCode: updating the index"]
         assert server.close() == 0
+
+
+def test_a_buffer_s_functions_are_read_once_in_a_worker_and_its_verdict_kept(monkeypatch):
+    """The hover reads a buffer's functions in a worker (bounded), not a worker's check and then this process's
+    reading again; the same functions as this process reads, syntax-error warnings told here, a failure kept."""
+    code = GOOD + "\ndef broken(:\n    pass\n"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = parse_pool.units(code, "python")
+    expected = extract_units(code, "python")
+    assert [(u.qualified_name, u.start, u.end, u.docstring) for u in found] == \
+        [(u.qualified_name, u.start, u.end, u.docstring) for u in expected]
+    assert any(issubclass(w.category, ParseWarning) for w in caught)
+    asked = []
+    monkeypatch.setattr(parse_pool, "_answer", lambda *args: asked.append(args))
+    parse_pool.check(code, "python")  # known sound: no worker asked again
+    assert asked == []
