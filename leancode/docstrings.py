@@ -74,8 +74,8 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
-        if word and word.lower().lstrip("(\"'") in _ABBREVIATIONS \
-                or not as_mined and word.lower().lstrip("(\"'") in _ABBREVIATIONS_UNDOTTED:
+        bare = word.lower().lstrip("(\"'")
+        if word and (bare in _ABBREVIATIONS or not as_mined and bare in _ABBREVIATIONS_UNDOTTED):
             continue
         if not as_mined and word and word.endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
             after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)

@@ -167,27 +167,27 @@ def units(code: str, language: str) -> list:
     if failure is not None:
         raise ParseFailed(failure.reason, failure.detail)
     try:
-        found, told = _answer("units", (code, language))
-    except ParseFailed as failed:
-        _remember(key, failed)
-        raise
+        found, told = _answer_remembered("units", code, language, key)
     except RuntimeError:  # the reading raised: this process's tells how
         return extract_units(code, language)
-    _remember(key, None)
     for message in told:
         warnings.warn(message, ParseWarning, stacklevel=2)
     return found
 
 
 def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
-    key = key or content_key(code, language)
+    return _answer_remembered("parse", code, language, key or content_key(code, language))
+
+
+def _answer_remembered(job: str, code: str, language: str, key: str):
+    """`_answer(job, (code, language))`, its verdict on the content remembered (`check` asks no worker again)."""
     try:
-        parsed = _answer("parse", (code, language))
+        answer = _answer(job, (code, language))
     except ParseFailed as failure:
         _remember(key, failure)
         raise
     _remember(key, None)
-    return parsed
+    return answer
 
 
 def _answer(job: str, args: tuple):
