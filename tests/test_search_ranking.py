@@ -382,3 +382,13 @@ def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
     index, query_vector = _descending(len(units))
     ranked = rank_units(query_vector, "add days to a date", index, units, 3)
     assert [(r.row, r.copies, r.overloads) for r in ranked] == [(0, (1,), ()), (2, (4,), ()), (3, (), ())]
+
+
+def test_reading_a_query_as_a_name_takes_linear_time():
+    from linear import assert_linear
+
+    def read(n: int) -> None:
+        assert named_by("a" + " " * (20 * n) + "b") is None  # the call pattern was tried from every space
+        assert named_by("f(" + " " * (20 * n) + "x)") == ["f"]
+
+    assert_linear(read, 2_000)
