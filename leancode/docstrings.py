@@ -30,10 +30,13 @@ _PY_SECTION = re.compile(
 _SIGNATURE_LINE = re.compile(r"^[\w.]+\(.*\)\s*(?:->.*)?$")
 # "D.pop(k[,d]) -> v, remove specified key and ...": a signature, its result, then a description of four words or more
 # in lower case (not a result's further names: "-> func, params, buffers", "-> self, str or None"); or a sentence
-# after the result's stop ("tell() -> int.  Current file position.")
-_SIGNATURE_THEN_TEXT = re.compile(
-    r"^[\w.]+\(.*?\)\s*->\s*(?:(?:\([^()]*\)|[^,()]+?)\s*(?:,|\s--)\s+([a-z]+(?: [^\s,]+){3,}.*)"
-    r"|[^.()]+\.\s+([A-Z].*))$")
+# after the result's stop ("tell() -> int.  Current file position."). Read by `_described_signature` a piece at a
+# time: one pattern for all of it tried each split of a run of spaces three ways (a line of 2,000: seconds).
+_SIGNATURE_START = re.compile(r"[\w.]+\(")
+_RESULT_THEN = re.compile(r"\([^()]*\)|[^,()]+?(?=,|\s--)")  # the result before its "," or " --"
+_SEPARATOR = re.compile(r"\s*(?:,|\s--)")
+_LOWER_DESCRIPTION = re.compile(r"\s+([a-z]+(?: [^\s,]+){3,}.*)")
+_SENTENCE_AFTER = re.compile(r"\s+([A-Z].*)")
 SIGNATURE_LINES = 30  # how far a signature wrapped over lines is followed
 # A role is a few short names (`:py:meth:`); unbounded, each colon of a long `a:b:c...` run was tried to its end: quadratic
 _REST_ROLE = re.compile(r":[\w.+-]{1,64}(?::[\w.+-]{1,64}){0,7}:`([^`]*)`")
@@ -104,8 +107,7 @@ def _without_signature(docstring: str) -> str:
     (`_handle_long_word(chunks : [string],\n cur_line : [string], ...)`, numpy's `concatenate(\n arrays, ...)\n--`),
     or followed by the description (`D.pop(k[,d]) -> v, remove specified key ...`: "Remove specified key ...")."""
     lines = docstring.strip().splitlines()
-    if lines and (then := _SIGNATURE_THEN_TEXT.match(lines[0].strip())):
-        text = then.group(1) or then.group(2)
+    if lines and (text := _described_signature(lines[0].strip())):
         return "\n".join([text[:1].upper() + text[1:], *lines[1:]])
     depth = 0
     for end, line in enumerate(lines[:SIGNATURE_LINES], 1):  # to the line that closes its parentheses
@@ -118,6 +120,22 @@ def _without_signature(docstring: str) -> str:
         end += 1  # its result on a line of its own, Argument Clinic's `--`
     signature = " ".join(" ".join(line for line in lines[:end] if line.strip() != "--").split())
     return "\n".join(lines[end:]) if _SIGNATURE_LINE.match(signature) else docstring
+
+
+def _described_signature(line: str) -> str | None:
+    """The description on a signature's line after its result (`_SIGNATURE_START`'s comment), else None."""
+    arrow = line.find("->")
+    if not _SIGNATURE_START.match(line) or arrow < 0 or not line[:arrow].rstrip().endswith(")"):
+        return None
+    start = arrow + 2 + len(line[arrow + 2:]) - len(line[arrow + 2:].lstrip())
+    result = _RESULT_THEN.match(line, start)
+    separator = result and _SEPARATOR.match(line, result.end())
+    if separator and (text := _LOWER_DESCRIPTION.fullmatch(line, separator.end())):
+        return text.group(1)
+    stop = line.find(".", start)
+    if stop > start and not {"(", ")"} & set(line[start:stop]) and (text := _SENTENCE_AFTER.fullmatch(line, stop + 1)):
+        return text.group(1)
+    return None
 
 
 def _python_paragraph(docstring: str, as_mined: bool = False) -> str:

@@ -936,6 +936,8 @@ HOSTILE_DOCSTRINGS = [
     lambda n: "f(" + ") -> x" * (2 * n),  # a signature then its result, again and again
     lambda n: "f(" + "\n a," * (3 * n),  # a signature that never closes
     lambda n: "f(x) -> (" + "a, " * (3 * n),
+    lambda n: ("f(x) ->" + " " * (2 * n)) * 3,  # one pattern for the whole line split each run of spaces 3 ways
+    lambda n: "f(x) -> a" + " " * (5 * n) + "b, ",
 ]
 
 
