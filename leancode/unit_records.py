@@ -29,8 +29,9 @@ from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
 # as its first sentence before the code, as the other languages' doc comments are; 16: a method's owner is named on a
 # line before it, `units.owner_line`; 17: a Python docstring's opening call signature, wrapped over lines or followed
 # by the description, is not its first sentence, and a doc comment of `{@inheritDoc}` alone previews no text; 18: a
-# function nested in another is named through it).
-PARSE_VERSION = 18
+# function nested in another is named through it; 19: a JS/TS function exported anonymously as its module's default
+# is a unit, `default`).
+PARSE_VERSION = 19
 
 
 def unit_key(code: str, language: str) -> str:

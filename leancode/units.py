@@ -233,6 +233,17 @@ def _binding(node: Node) -> tuple[str, Node] | None:
     return _text(target).strip("'\""), parent
 
 
+def _default_export(node: Node, spec: LanguageSpec) -> tuple[str, Node] | None:
+    """("default", the export statement) for an anonymous JS/TS function exported as its module's default
+    (`export default function () {...}`, `export default (a) => ...`), named as editors' outlines name it; None for
+    anything else (an exported class or object keeps its methods' names: their vectors do not change)."""
+    parent = node.parent
+    if node.type not in spec.functions or parent is None or parent.type != "export_statement" \
+            or not _is(parent.child_by_field_name("value"), node):
+        return None
+    return "default", parent
+
+
 # `Object.defineProperty(target, "name", descriptor)` and `Object.defineProperties(target, {name: descriptor})`.
 _DEFINE_PROPERTY = re.compile(r"^(?:Object|Reflect)\s*\.\s*definePropert(y|ies)$")
 _ACCESSORS = ("get", "set", "value")
@@ -322,7 +333,7 @@ def _name(node: Node, spec: LanguageSpec) -> str:
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
     if not name and spec.name in _JS:
-        bound = _binding(node)
+        bound = _binding(node) or _default_export(node, spec)
         name = bound[0] if bound else ""
     return name
 
@@ -411,7 +422,7 @@ def _outer(node: Node, spec: LanguageSpec, siblings: _Siblings | None = None) ->
     last = node
     if node.parent is not None and node.parent.type == "decorated_definition":
         last = node.parent
-    elif spec.name in _JS and (bound := _binding(node)) is not None:
+    elif spec.name in _JS and (bound := _binding(node) or _default_export(node, spec)) is not None:
         last = bound[1]
         parent = last.parent
         if last.type == "variable_declarator" and parent.named_child_count == 1 \
@@ -841,8 +852,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             too_deep += 1
             continue
         name = _name(node, spec)
-        if not name:
-            continue
+        if not name or as_mined and spec.name in _JS and _default_export(node, spec) is not None:
+            continue  # (anonymous default exports joined after the corpus was mined)
         first, last = _outer(node, spec, siblings)
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]

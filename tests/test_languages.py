@@ -336,6 +336,19 @@ const options = { get: function () { return 1; } };
                          "Lazy.data", "options.get"], language
 
 
+@pytest.mark.parametrize("language", ["javascript", "typescript", "tsx"])
+def test_an_anonymous_default_export_is_a_unit_named_default(language):
+    # It was no unit at all: neither search nor a hover found `export default function () {...}`.
+    code = ("/** Parses a duration. */\nexport default function (value) {\n  return parse(value);\n}\n"
+            "export default (a) => a * 2;\nexport default function named(x) { return x; }\n"
+            "export default class { m() { return 1; } }\nexport const f = [1].map((n) => n);\n")
+    units = extract_units(code, language)
+    assert [u.qualified_name for u in units] == ["default", "default", "named", "m"]
+    assert units[0].code.startswith("export default function (value)") and units[0].docstring == "Parses a duration."
+    assert units[0].start_line == 1 and units[1].code == "export default (a) => a * 2;"
+    assert [u.name for u in extract_units(code, language, as_mined=True)] == ["named", "m"]  # the corpus as mined
+
+
 def test_javascript_units():
     units = extract_units(JAVASCRIPT, "javascript")
     names = [u.qualified_name for u in units]
