@@ -179,13 +179,16 @@ class Encoder:
 
     `ratio=None` (the default) reads each language as the shipped adapter's language defaults say (the adapter's
     base reading where the adapter lowered MRR), and at `SEARCH_RATIO` otherwise or for any other model; a number
-    applies to every language, read by the model. `table`: an importance table directory (`leancode-train
+    applies to every language. `language_readers`: each language read by the reader its defaults name at any ratio
+    (None: where the model is not named, as `leancode index --ratio 0.5` serves it, or the ratio is None); False:
+    the model itself reads every language given a ratio (the benches name the adapter so). `table`: an importance table directory (`leancode-train
     importance`) simplifying the functions of the language its manifest names (every language when it names
     none) in place of the shipped table."""
 
     def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float | None = None,
                  quantize: bool | None = None, threads: int | None = None, batch_size: int = 32, max_length: int = 256,
-                 repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto", table: str | Path | None = None):
+                 repeat_discount: float = REPEAT_DISCOUNT, backend: str = "auto", table: str | Path | None = None,
+                 language_readers: bool | None = None):
         check_settings(method, ratio, repeat_discount)
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -198,6 +201,7 @@ class Encoder:
         self.method = method
         self.ratio = None if ratio is None else float(ratio)
         self._language_defaults = language_defaults() if path == SHIPPED_ADAPTER else {}
+        self.language_readers = model is None if language_readers is None else bool(language_readers)
         self._readers = self._reader_paths()
         self.repeat_discount = float(repeat_discount)
         self.table = None if table is None else str(Path(table).expanduser().resolve())
@@ -309,8 +313,13 @@ class Encoder:
     def _role_for(self, language: str) -> str:
         """"code" where the code model (the adapter) reads `language`, "base-code" where its base does,
         "reader:NAME" where the further adapter NAME does."""
-        default = self._language_defaults.get(language) if self.ratio is None else None
+        default = self._language_defaults.get(language) if self.ratio is None or self.language_readers else None
         return READER_ROLES.get(default["reader"], f"reader:{default['reader']}") if default else "code"
+
+    def _readers_by_language(self) -> dict[str, str]:
+        """{language: reader} where a reader other than the model itself reads it (the language defaults')."""
+        return {language: d["reader"] for language, d in sorted(self._language_defaults.items())
+                if d["reader"] != "adapter"}
 
     def _reader_paths(self) -> dict[str, Path]:
         """The further adapters the language defaults name, checked once: {role: directory}."""
@@ -341,7 +350,12 @@ class Encoder:
             simplification += f"+tables@{tables_identity()}"
             if self._table_key is not None:
                 simplification += f"+table@{self._table_key}"
-        return "|".join([self.model_id, simplification, self._precision(),
+        model_id = self.model_id
+        if self.ratio is not None and self.language_readers and self._readers_by_language():
+            readers = json.dumps([self._readers_by_language(), {n: _identity(p) for n, p in self._readers.items()}],
+                                 sort_keys=True)
+            model_id += f"+readers@{hashlib.sha256(readers.encode()).hexdigest()[:8]}"
+        return "|".join([model_id, simplification, self._precision(),
                          f"len{self.max_length}", _pooling_key(self._pooling)])
 
     def _precision(self) -> str:

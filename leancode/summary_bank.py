@@ -88,7 +88,7 @@ class SummaryBank:
             if self._encoder is None:
                 from .encoder import Encoder
 
-                self._encoder = Encoder(method="none", ratio=0.0)
+                self._encoder = Encoder(method="none", ratio=0.0, language_readers=False)
                 expected = self.manifest.get("encoder")
                 if expected and self._encoder.model_id != expected:
                     raise ValueError(f"{self.path}: built with encoder {expected}, not the shipped "

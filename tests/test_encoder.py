@@ -110,7 +110,9 @@ def test_eval_search_writes_predictions_and_report(tmp_path, capsys):
 
     data = json.loads(report.read_text())
     assert data["mrr"] == pytest.approx(0.75)  # three literal queries at rank 1, one gold missing
-    assert (data["method"], data["ratio"], data["queries"], data["functions"]) == ("none", SEARCH_RATIO, 4, 4)
+    # By default each language as `leancode index` serves it: its default ratio, read by its reader.
+    assert (data["method"], data["ratio"], data["queries"], data["functions"]) == ("none", None, 4, 4)
+    assert data["ratios"] == {"python": Encoder().ratio_for("python")}
     assert data["repeat_discount"] == REPEAT_DISCOUNT
     assert data["model_tokens_before"] == data["model_tokens_after"] > 0
     assert data["lexical_tokens_before"] == data["lexical_tokens_after"] > 0
@@ -156,11 +158,19 @@ def test_language_defaults_pick_each_languages_ratio_and_reader(tmp_path, monkey
     np.testing.assert_allclose(vectors[0], adapter.encode_code(items[:1])[0], atol=1e-5)  # the adapter reads Python
     np.testing.assert_allclose(vectors[1], base.encode_code(items[1:2])[0], atol=1e-5)  # its base reads Go
     np.testing.assert_allclose(vectors[2], adapter.configured(ratio=SEARCH_RATIO).encode_code(items[2:])[0], atol=1e-5)
-    # The defaults are part of the cache key; an explicit ratio reads every language by the adapter, as before.
+    # The defaults are part of the cache key. An explicit ratio (`leancode index --ratio 0.1`) keeps each language's
+    # reader: it read every language by the adapter, so Go at 0.5 was read by a model the defaults had turned down.
     assert "defaults-" in served.config_key and served.config_key != served.configured(ratio=0.3).config_key
     assert served.configured(ratio=0.3).configured(ratio=None).config_key == served.config_key
     np.testing.assert_allclose(served.configured(ratio=0.1).encode_code(items[1:2]),
-                               adapter.configured(ratio=0.1).encode_code(items[1:2]), atol=1e-5)
+                               base.encode_code(items[1:2]), atol=1e-5)
+    # Unless told not to, or the model is named (the benches name the adapter to measure it alone).
+    alone = Encoder(ratio=0.1, language_readers=False)
+    for by_adapter in (alone, adapter.configured(ratio=0.1)):
+        np.testing.assert_allclose(by_adapter.encode_code(items[1:2]), adapter.configured(ratio=0.1).encode_code(
+            items[1:2]), atol=1e-5)
+    assert len({alone.config_key, served.configured(ratio=0.1).config_key, adapter.configured(ratio=0.1).config_key}) \
+        == 2 and alone.config_key == adapter.configured(ratio=0.1).config_key
     # Any other model ignores them.
     assert Encoder(str(adapter_base(SHIPPED_ADAPTER))).ratio_for("go") == SEARCH_RATIO
     # int8 serves the code of every language, whichever model reads it; queries stay fp32.

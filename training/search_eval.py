@@ -77,7 +77,8 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
     report = {
         "task": "code-search",
         "method": encoder.method,
-        "ratio": encoder.ratio,
+        "ratio": encoder.ratio,  # None: each language's served default, `ratios`
+        "ratios": {language: encoder.ratio_for(language) for language in sorted({r["language"] for r in codebase})},
         "repeat_discount": encoder.repeat_discount,
         "table": encoder.table,
         "model": str(encoder.path),
@@ -98,7 +99,7 @@ def evaluate_search(queries: list[dict], codebase: list[dict], encoder: Encoder,
 
 
 def run_search_eval(queries_path: str, codebase_path: str, output: str, report_path: str | None = None,
-                    model: str | None = None, method: str = "leancode", ratio: float = 0.3, top: int = 100,
+                    model: str | None = None, method: str = "leancode", ratio: float | None = None, top: int = 100,
                     quantize: bool = False, threads: int | None = None, batch_size: int = 32,
                     command: str | None = None, progress: bool = False,
                     repeat_discount: float = REPEAT_DISCOUNT, table: str | None = None) -> dict:
@@ -140,6 +141,10 @@ def _eval_search(args) -> int:
     return 0
 
 
+def _ratio(text: str) -> float | None:
+    return None if text == "default" else float(text)
+
+
 def add_search_eval_parser(tasks) -> None:
     """`leancode-train eval search ...`."""
     from leancode.encoder import SEARCH_METHOD, SEARCH_RATIO
@@ -150,7 +155,9 @@ def add_search_eval_parser(tasks) -> None:
     p.add_argument("--queries", required=True, metavar="FILE", help="queries.jsonl: {idx, query[, gold]}")
     p.add_argument("--codebase", required=True, metavar="FILE", help="codebase.jsonl: {idx, code, language}")
     p.add_argument("--method", choices=METHODS, default=SEARCH_METHOD)
-    p.add_argument("--ratio", type=float, default=SEARCH_RATIO, help="fraction of model tokens to remove")
+    p.add_argument("--ratio", type=_ratio, default=None, help="fraction of model tokens to remove (default: each "
+                   "language's served default ratio, read by its served reader, as `leancode index` embeds it; "
+                   f"{SEARCH_RATIO:g} for a --model)")
     add_repeat_discount_option(p)
     p.add_argument("--table", metavar="DIR", help="importance table directory (`leancode-train importance`) for the "
                    "functions of the language its manifest names (default: the shipped tables)")

@@ -46,7 +46,7 @@ def build_summary_bank(mined: Path, out: Path, threshold: float, dims: int = 64,
 
     from leancode.encoder import Encoder
 
-    encoder = encoder or Encoder(method="none", ratio=0.0)
+    encoder = encoder or Encoder(method="none", ratio=0.0, language_readers=False)
     found = {}
     for language in languages or LANGUAGES:
         path = mined / language / "train.jsonl"
