@@ -300,17 +300,21 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     return shown
 
 
-# One JavaScript or TypeScript module shipped under several extensions: ESM and CommonJS builds (addDays.js and
-# addDays.cjs), a TypeScript source beside its compiled JavaScript.
+# One JavaScript or TypeScript module shipped under several extensions and build folders: ESM and CommonJS builds
+# (addDays.js and addDays.cjs; jsdiff's libesm/patch/apply.js and libcjs/patch/apply.js), a TypeScript source beside
+# its compiled JavaScript (src/index.ts, dist/index.js).
 _MODULE_EXTENSION = re.compile(r"\.[cm]?[jt]sx?$")
+_BUILD_FOLDER = re.compile(r"(?:src|lib|dist|build|out|esm|cjs|es|es\d+|esnext|mjs|commonjs|umd|(?:lib|dist)-?(?:esm|cjs))$",
+                           re.I)
 
 
 def _module(unit) -> tuple[str, str]:
-    """A function as its module defines it: (file, qualified name), the file without its extension for
-    JavaScript and TypeScript (`_MODULE_EXTENSION`)."""
-    path = _MODULE_EXTENSION.sub("", unit.path) if unit.language in ("javascript", "typescript", "tsx") \
-        else unit.path
-    return path, unit.qualified_name
+    """A function as its module defines it: (file, qualified name), the file without its extension and its build
+    folders for JavaScript and TypeScript (`_MODULE_EXTENSION`, `_BUILD_FOLDER`; other folders keep modules apart)."""
+    if unit.language not in ("javascript", "typescript", "tsx"):
+        return unit.path, unit.qualified_name
+    *folders, name = _MODULE_EXTENSION.sub("", unit.path).split("/")
+    return "/".join([f for f in folders if not _BUILD_FOLDER.match(f)] + [name]), unit.qualified_name
 
 
 # A query that is a name: an identifier (any script's letters: `合計`, `größe`), or one qualified by ".", "::",

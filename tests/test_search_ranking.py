@@ -382,6 +382,15 @@ def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
     index, query_vector = _descending(len(units))
     ranked = rank_units(query_vector, "add days to a date", index, units, 3)
     assert [(r.row, r.copies, r.overloads) for r in ranked] == [(0, (1,), ()), (2, (4,), ()), (3, (), ())]
+    # jsdiff's builds in folders (libesm/, libcjs/), a TypeScript source beside its build (src/, dist/esm/): each
+    # function was shown twice, halving the results; a folder that is no build (legacy/, patch2/) stays apart.
+    specs = [("libesm/patch/apply.js", "applyPatch"), ("libcjs/patch/apply.js", "applyPatch"),
+             ("src/parse.ts", "parse"), ("dist/esm/parse.js", "parse"), ("legacy/patch/apply.js", "applyPatch"),
+             ("patch2/apply.js", "applyPatch")]
+    units = _units(specs, "javascript")
+    index, query_vector = _descending(len(units))
+    ranked = rank_units(query_vector, "apply a patch", index, units, 5)
+    assert [(r.row, r.copies) for r in ranked] == [(0, (1,)), (2, (3,)), (4, ()), (5, ())]
 
 
 def test_reading_a_query_as_a_name_takes_linear_time():
