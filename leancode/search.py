@@ -83,6 +83,14 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
 # Extra copies of a function's own (qualified) name among its BM25 terms: the largest of 1-3 that raised hybrid MRR
 # on Python's and Java's validation pairs (`bench/hybrid_ranking.py --name-weight 0 1 2 3`, BENCHMARKS.md).
 NAME_WEIGHT = 3
+# A query is read this far: the encoder reads its first 256 pieces (about 1,000 characters) anyway, and tokenizing,
+# BM25 and the name rules over a 10 MB query held the editor's search queue for 12-24 s.
+MAX_QUERY_CHARS = 4_000
+
+
+def bounded_query(query: str) -> str:
+    """The part of `query` that search reads (`MAX_QUERY_CHARS`)."""
+    return query[:MAX_QUERY_CHARS]
 BM25_B = 0.75  # BM25's length normalisation (bm25s's default)
 
 
@@ -225,7 +233,7 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
     As `rank_units` shows them: functions named by the query first, tests and benchmarks after the
     other functions unless `include_tests` or the query speaks of tests, overload stubs and
     overloads and identical copies folded."""
-    units = index.units
+    units, query = index.units, bounded_query(query)
     mask = None
     if within not in (None, "", "."):
         prefix = within.strip("/")

@@ -27,7 +27,7 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import asks_for_tests, is_test_unit, name_tiers, rank_units
+from leancode.search import asks_for_tests, bounded_query, is_test_unit, name_tiers, rank_units
 from leancode.sources import FileSkipped, check_text, read_source
 
 from . import preload
@@ -263,6 +263,7 @@ class Workspaces:
     def search(self, query: str, top: int) -> list[Hit]:
         """The `top` functions of all ready folders for `query`, best first (unsaved buffers included)."""
         folders = [f for f in list(self.folders.values()) if f.ready]  # a copy: folders change meanwhile
+        query = bounded_query(query)
         if not (folders or self.settings.search_index) or not query.strip():
             return []
         query_vector = self.encoder.encode_queries([query])[0]

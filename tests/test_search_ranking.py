@@ -98,6 +98,19 @@ def test_tests_and_benchmarks_rank_after_the_code_they_test(index):
 
 
 @pytest.mark.slow  # indexes a repository
+def test_a_huge_query_is_read_only_as_far_as_search_can_use_it(index, monkeypatch):
+    # A 10 MB query (a paste gone wrong) was tokenized, lexed for BM25 and read by the name rules whole: 12-24 s in
+    # the server's search queue, every search behind it waiting.
+    from leancode.search import MAX_QUERY_CHARS
+
+    read = []
+    encode = index.encoder.encode_queries
+    monkeypatch.setattr(index.encoder, "encode_queries", lambda queries: read.extend(queries) or encode(queries))
+    hits = search(index, QUERY + " and more" * 1_000_000, top=3, hybrid=True)
+    assert read == [(QUERY + " and more" * 1_000)[:MAX_QUERY_CHARS]] and hits
+
+
+@pytest.mark.slow  # indexes a repository
 def test_a_query_about_tests_gets_tests(index):
     hits = search(index, "test wrapping of long words that break", top=5)
     assert any(h.unit.path == "tests/test_textwrap.py" for h in hits)
