@@ -55,6 +55,7 @@ class LeanCodeServer(LanguageServer):
                          converter_factory=strict_converter,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = Settings()  # the latest from the client (the indexing thread applies them in order)
+        self.initial_settings = Settings()  # the defaults under the initialization options: what a key left out means
         self.state = Workspaces(self.settings, log=lambda m: self.log(m))
         self.pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="leancode-worker")  # hovers, file reads
         # Searches (one query embedding and a ranking: milliseconds) never wait behind a burst of hovers.
@@ -115,15 +116,20 @@ class LeanCodeServer(LanguageServer):
 
     # -- settings ---------------------------------------------------------------------------------
 
-    def take_settings(self, data: Any, source: str) -> None:
+    def take_settings(self, data: Any, source: str, whole: bool = False) -> None:
         """Apply settings from a client (an invalid value is told and keeps the previous one; the others apply);
-        re-index when they need it."""
+        re-index when they need it. `whole`: `data` is the whole section (pulled or pushed), so a key it leaves out
+        goes back to its initialization option or default (a user who deletes a bad `modelPath` from Neovim's
+        settings gets the default again); else (the initialization options) it updates the settings."""
         refused: list[str] = []
         try:
-            settings, unknown = parse_settings(data, self.settings, refused)
+            settings, unknown = parse_settings(data, self.initial_settings if whole else self.settings, refused,
+                                               kept=self.settings)
         except SettingsError as error:  # not an object at all
             self.tell(f"LeanCode: invalid settings from {source}, kept the previous ones: {error}")
             return
+        if not whole:
+            self.initial_settings = settings
         if refused:
             self.tell(f"LeanCode: invalid settings from {source}, each kept as it was: {'; '.join(refused)}")
         if unknown:
@@ -154,7 +160,7 @@ class LeanCodeServer(LanguageServer):
             self.log(f"leancode: workspace/configuration failed: {error}")
             return
         if items and isinstance(items[0], dict):
-            self.take_settings(items[0], "workspace/configuration")
+            self.take_settings(items[0], "workspace/configuration", whole=True)
 
     # -- indexing (runs on the indexing thread) ---------------------------------------------------
 

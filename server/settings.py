@@ -112,14 +112,14 @@ def _check(key: str, value: Any) -> Any:
     raise AssertionError(name)
 
 
-def parse_settings(data: Any, base: Settings | None = None,
-                   refused: list[str] | None = None) -> tuple[Settings, list[str]]:
+def parse_settings(data: Any, base: Settings | None = None, refused: list[str] | None = None,
+                   kept: Settings | None = None) -> tuple[Settings, list[str]]:
     """`base` (default: the defaults) updated by a dict of camelCase settings; also the unknown keys.
 
     Accepts the settings themselves or a dict holding them under `leancode`. Raises
     SettingsError for a bad value (nothing is applied then), unless a `refused` list is given: then each bad
-    value keeps `base`'s and its error is added to the list, and the good ones apply (a client that sends its
-    whole settings again with every change, the bad value among them, still gets its other changes).
+    value keeps `kept`'s (default: `base`'s) and its error is added to the list, and the good ones apply (a client
+    that sends its whole settings again with every change, the bad value among them, still gets its other changes).
     """
     base = base or Settings()
     if data is None:
@@ -139,6 +139,7 @@ def parse_settings(data: Any, base: Settings | None = None,
             if refused is None:
                 raise
             refused.append(str(error))
+            changes[_KEYS[key]] = getattr(kept or base, _KEYS[key])
     return replace(base, **changes), unknown
 
 

@@ -140,9 +140,13 @@ class Workspaces:
         """Take new settings; True when the indexes must be rebuilt for them: every folder of the client is then
         reopened, one that failed to open under the old settings included."""
         changed = settings.index_key != self.settings.index_key and bool(self.wanted)
-        self.settings = settings
+        previous, self.settings = self.settings, settings
         if changed:
-            self.encoder  # loaded first: a model that does not load leaves the folders as they were
+            try:
+                self.encoder  # loaded first: a model that does not load leaves the folders as they were
+            except Exception:
+                self.settings = previous  # and searches them with the model that made them, as the user is told
+                raise
             for root in list(self.wanted):
                 self.folders.pop(root, None)
                 self.add_folder(root)

@@ -1,5 +1,7 @@
 """What a search answered while the index is being built is told: the indexing status it reads."""
 
+import pytest
+
 from leancode.server.indexing import IndexStatus
 
 
@@ -109,3 +111,38 @@ def test_a_folder_that_fails_to_index_costs_that_folder_only(tmp_path, monkeypat
     assert "search leaves it out, and the other folders are indexed" in message and kind == types.MessageType.Warning
     assert ended == ["1 distinct functions indexed; 1 folder failed"] and [f.ready for f in folders] == [False, True]
     assert {hit.unit.name for hit in state.search("strip tags", 5)} == {"strip_tags"}
+
+
+def test_settings_a_client_leaves_out_go_back_to_their_initial_values():
+    # Neovim answers with the table the user wrote: deleting a bad `modelPath` from it kept the bad path until a
+    # restart, since each message updated the settings before it.
+    from leancode.server.core import LeanCodeServer
+
+    ls = LeanCodeServer()
+    ls.tell = ls.log = lambda *message: None  # no client here
+    ls.take_settings({"top": 4}, "initializationOptions")
+    ls.take_settings({"top": 7, "modelPath": "/no/model"}, "workspace/didChangeConfiguration", whole=True)
+    assert (ls.settings.top, ls.settings.model_path) == (7, "/no/model")
+    ls.take_settings({"ratio": 5}, "workspace/configuration", whole=True)  # a bad value keeps the one in force
+    assert (ls.settings.top, ls.settings.model_path, ls.settings.ratio) == (4, None, None)
+    ls.take_settings({"ratio": 0.3}, "workspace/configuration", whole=True)
+    ls.take_settings({"ratio": 5}, "workspace/configuration", whole=True)
+    assert ls.settings.ratio == 0.3
+
+
+def test_a_model_that_does_not_load_leaves_search_on_the_index_made_before(tmp_path):
+    # The user was told "search covers only what was indexed before", but every search failed on the bad path.
+    from dataclasses import replace
+
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    (tmp_path / "m.py").write_text("def escape_html(text):\n    return text.replace('<', '&lt;')\n")
+    state = Workspaces(parse_settings({})[0])
+    folder = state.add_folder(tmp_path)
+    folder.reader.update(progress=False)
+    folder.ready = True
+    with pytest.raises(FileNotFoundError, match="no-model"):
+        state.apply_settings(replace(state.settings, model_path=str(tmp_path / "no-model"), ratio=0.5))
+    assert state.settings.model_path is None and state.folders[tmp_path] is folder
+    assert [hit.unit.name for hit in state.search("escape html", 5)] == ["escape_html"]

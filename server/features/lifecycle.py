@@ -57,7 +57,7 @@ async def initialized(ls: LeanCodeServer, params: types.InitializedParams) -> No
 
 async def did_change_configuration(ls: LeanCodeServer, params: types.DidChangeConfigurationParams) -> None:
     if isinstance(params.settings, dict) and isinstance(params.settings.get(SECTION), dict):
-        ls.take_settings(params.settings[SECTION], "workspace/didChangeConfiguration")
+        ls.take_settings(params.settings[SECTION], "workspace/didChangeConfiguration", whole=True)
     else:
         await ls.pull_configuration()
 
