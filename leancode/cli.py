@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .languages import LANGUAGES, UnsupportedLanguageError, language_for_path
+from .languages import LANGUAGES, ParseWarning, UnsupportedLanguageError, language_for_path
 from .messages import printable, show_own_warnings
 from .runtime import BACKENDS
 from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
@@ -231,9 +231,15 @@ def _file_units(path: Path, language: str | None) -> tuple[str, str, list[Unit]]
 
     code, language = _read(path), _language(path, language)
     try:
-        return code, language, parse_pool.units(code, language)
+        with warnings.catch_warnings(record=True) as caught:  # told with the file's name: a run may read several
+            warnings.simplefilter("always", ParseWarning)
+            found = parse_pool.units(code, language)
     except parse_pool.ParseFailed as failed:
         raise ValueError(f"{path}: not read: {failed}") from None
+    for warning in caught:
+        warnings.warn(f"{printable(str(path))}: {warning.message}" if issubclass(warning.category, ParseWarning)
+                      else warning.message, warning.category, stacklevel=2)
+    return code, language, found
 
 
 def _language(path: Path, override: str | None) -> str:
@@ -389,7 +395,9 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
         units = around[-1:] or _documented_below(code, units, line)  # the innermost: units come outer first
         if not units:
-            raise LookupError(f"no function at {path}:{line}")
+            lines = code.count("\n") + (not code.endswith("\n"))
+            past = f" (line {line} is past its end: it has {lines:,} lines)" if line > lines else ""
+            raise LookupError(f"no function at {path}:{line}{past}")
     elif name is not None:
         units = _named(units, name, path)
     if not units:

@@ -261,6 +261,17 @@ def test_summarize_tells_a_target_not_found_and_still_summarizes_the_others(tmp_
     assert "no function at" in err and "missing.py" in err and err.count("leancode: error:") == 2
 
 
+def test_summarize_names_the_file_whose_syntax_errors_it_tells(tmp_path, capsys):
+    # With several targets a bare "rust code has syntax errors from line 3" did not say which file.
+    good, broken = tmp_path / "good.rs", tmp_path / "broken.rs"
+    good.write_text("/// Adds one.\nfn inc(x: u8) -> u8 { x + 1 }\n")
+    broken.write_text("/// Doubles.\nfn double(x: u8) -> u8 { x * 2 }\nfn half( {\n")
+    assert main(["summarize", f"{good}:inc", f"{broken}:double"]) == 0
+    out, err = capsys.readouterr()
+    assert "Adds one." in out and "Doubles." in out
+    assert f"{broken}: rust code has syntax errors from line 3" in err and str(good) not in err
+
+
 @pytest.mark.parametrize("file, code, name", [
     ("lib.rs", "struct Version;\nimpl Version {\n    /// Parses a version.\n    fn parse(s: &str) -> Self { Version }\n}\n",
      "Version::parse"),

@@ -266,6 +266,7 @@ def test_leancode_summarize_cli(tiny, tmp_path, capsys):
 @pytest.mark.parametrize("target, message", [
     ("{dir}/wrap.py:nothing", "no function named 'nothing'"),
     ("{dir}/wrap.py:999", "no function at"),
+    ("{dir}/wrap.py:999", "(line 999 is past its end: it has 2 lines)"),
     ("{dir}/missing.py", "unreadable"),
     ("{dir}/blob.py", "binary"),
     ("{dir}/notes.txt", "cannot tell the language"),
