@@ -430,6 +430,9 @@ class Summarizer:
         self.separators[[i for piece, i in vocab.items() if not any(c.isalnum() for c in piece)]] = True
         self.function_words = torch.zeros_like(self.continuations)
         self.function_words[[vocab[word] for word in FUNCTION_WORDS if word in vocab]] = True
+        # closing bracket piece -> its opening one: a summary closes only what it opened
+        self.brackets = {vocab[close]: vocab[open_] for open_, close in ("()", "[]", "{}")
+                         if open_ in vocab and close in vocab}
         abstention = self.manifest.get("abstention") or {}
         self.decoding = Decoding(confidence_score=abstention.get("score", "mean"),
                                  threshold=abstention.get("threshold"))
@@ -553,7 +556,7 @@ class Summarizer:
                                              self.max_new_tokens, decoding.repetition_penalty, lead_pieces,
                                              self.continuations, decoding.ban_adjacent, decoding.no_repeat_ngram,
                                              self.separators if BAN_ACROSS_PUNCTUATION else None, decoding.word_cap,
-                                             self.function_words)
+                                             self.function_words, self.brackets)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
                 out += [self._line(text, source, lead, row)
                         for text, row, source, lead in zip(texts, logprobs, sources[b:b + batch_size], batch_leads)]

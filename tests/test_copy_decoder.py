@@ -167,6 +167,23 @@ def test_greedy_never_writes_a_banned_repeat(parts):
     assert not any(ids.count(piece) > 1 for ids in capped for piece in set(ids) - {separator})
 
 
+def test_greedy_closes_only_a_bracket_it_opened(parts):
+    # The copy head copied a function's `}` into its summary: "Returns true if the given} is a false."
+    tokenizer, decoder, batch, states = parts
+
+    def decode(**options):
+        return greedy(decoder, states, batch["attention_mask"], batch["input_ids"], tokenizer.cls_token_id,
+                      tokenizer.sep_token_id, max_new_tokens=24, **options)[0]
+
+    free = decode()
+    closer = max(range(tokenizer.vocab_size), key=lambda piece: sum(ids.count(piece) for ids in free))
+    opener = next(piece for piece in free[0] if piece != closer)  # written, but not first
+    never = tokenizer.convert_tokens_to_ids("{")
+    assert not any(closer in ids for ids in decode(brackets={closer: never}))  # nothing opened it
+    for ids in decode(brackets={closer: opener}):
+        assert all(ids[:i].count(opener) > ids[:i].count(closer) for i, piece in enumerate(ids) if piece == closer)
+
+
 def test_a_copy_decoder_refuses_to_run_without_the_source_ids(parts):
     tokenizer, decoder, batch, states = parts
     with pytest.raises(ValueError, match="source_ids"):
