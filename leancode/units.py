@@ -35,6 +35,7 @@ _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expressio
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
 _JS = ("javascript", "typescript", "tsx")
+_EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
 # Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
 # function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
 MAX_NESTING = 32
@@ -322,8 +323,11 @@ def _reexport(node: Node, target: Node) -> bool:
         and statements[0].named_children[0].type in ("member_expression", "subscript_expression"))
 
 
-def _name(node: Node, spec: LanguageSpec) -> str:
-    """The name of a function or scope node ("" when anonymous)."""
+def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
+    """The name of a function or scope node ("" when anonymous). A JS/TS function expression bound to a name is
+    called by that name (`var parseKeys = function parseQueryStringKeys`: `parseKeys`, as editors' outlines show
+    it; its own name is seen only inside it), except where it is bound to `module.exports` (`exports` names
+    nothing); mined by its own name (`as_mined`), as the corpus was."""
     if spec.name in _JS and (defined := _defined_property(node)) is not None:
         return "" if _reexport(node, defined[1]) else defined[0]  # "": no unit
     if spec.name in _JS and node.type == "object" and _describes_property(node):
@@ -332,9 +336,10 @@ def _name(node: Node, spec: LanguageSpec) -> str:
         words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
-    if not name and spec.name in _JS:
+    if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
         bound = _binding(node) or _default_export(node, spec)
-        name = bound[0] if bound else ""
+        if bound and not (name and bound[0] == "exports"):
+            name = bound[0]
     return name
 
 
@@ -851,7 +856,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         if depth > MAX_NESTING:
             too_deep += 1
             continue
-        name = _name(node, spec)
+        name = _name(node, spec, as_mined)
         if not name or as_mined and spec.name in _JS and _default_export(node, spec) is not None:
             continue  # (anonymous default exports joined after the corpus was mined)
         first, last = _outer(node, spec, siblings)

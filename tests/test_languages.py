@@ -349,6 +349,21 @@ def test_an_anonymous_default_export_is_a_unit_named_default(language):
     assert [u.name for u in extract_units(code, language, as_mined=True)] == ["named", "m"]  # the corpus as mined
 
 
+def test_a_javascript_function_expression_is_called_by_the_name_it_is_bound_to():
+    # qs's `var parseKeys = function parseQueryStringKeys(...)` was indexed only as parseQueryStringKeys, which the
+    # code never calls: `summarize parse.js:parseKeys` found nothing. Mined by its own name, as the corpus was.
+    code = ("var parseKeys = function parseQueryStringKeys(a) { return a; };\n"
+            "exports.assign = function assignSingleSource(t) { return t; };\n"
+            "module.exports = function parse(str) { return str; };\n"
+            "Color.prototype.darken = function darkenColor(r) { return r; };\n"
+            "app.init = function init() { function inner() {} };\n")
+    for language in ("javascript", "typescript"):
+        assert [u.qualified_name for u in extract_units(code, language)] == [
+            "parseKeys", "assign", "parse", "Color.darken", "init", "init.inner"]
+        assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == [
+            "parseQueryStringKeys", "assignSingleSource", "parse", "Color.darkenColor", "init", "inner"]
+
+
 def test_javascript_units():
     units = extract_units(JAVASCRIPT, "javascript")
     names = [u.qualified_name for u in units]
