@@ -27,7 +27,8 @@ from leancode.sources import without_lone_surrogates
 from leancode.units import Unit
 
 from . import buffers, hover, preload  # noqa: F401  (buffers: LSP's lines and edits, for pygls's buffers)
-from .indexing import Debouncer, Indexer, IndexStatus, Report, index_folders, no_progress, progress_reporter
+from .indexing import (CANCELLED, Debouncer, Indexer, IndexingCancelled, IndexStatus, Report, index_folders, no_progress,
+                       progress_reporter)
 from .protocol import LeanCodeProtocol, answered, is_parse_error, strict_converter
 from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
 from .workspace import Workspaces, read_source
@@ -205,6 +206,9 @@ class LeanCodeServer(LanguageServer):
             index_folders(self.state, self.index_status.track(report), end, self.log, self.tell)
             if self.state.folders:  # indexed something: an earlier failure is over
                 self.index_status.failure = None
+        except IndexingCancelled:  # searches say their results cover part of the workspace, until an indexing ends
+            self.index_status.failure = CANCELLED
+            raise
         finally:
             self.index_status.message = None
 
@@ -233,6 +237,8 @@ class LeanCodeServer(LanguageServer):
             outcome = "stopped"  # failed or cancelled: the indexer logs why
             try:
                 outcome = f"{self.state.update(folder, self.index_status.track(report)).embedded} functions embedded"
+                if self.index_status.failure == CANCELLED and len(self.state.folders) == 1:
+                    self.index_status.failure = None  # the update indexed what the cancelled indexing left
             finally:
                 self.index_status.message = None
                 end(outcome)

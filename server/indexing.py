@@ -100,22 +100,28 @@ def progress_message(stage: str, done: int, total: int | None) -> tuple[str, int
     return f"{stage}: {done} files", None
 
 
+CANCELLED = "cancelled"  # `IndexStatus.failure` of an indexing the user cancelled
+
+
 class IndexStatus:
     """What indexing is doing now (`message`; None when nothing), for answers given meanwhile."""
 
     def __init__(self):
         self.message: str | None = None
-        self.failure: str | None = None  # why the last whole indexing failed (None: it did not)
-        self._told = float("-inf")
+        self.failure: str | None = None  # why the last whole indexing failed (None: it did not; CANCELLED)
+        self._told, self._idle_told = float("-inf"), None  # when news was last told; what, when nothing ran
 
     def news(self, every: float = 10.0) -> str | None:
-        """`message` (or, when nothing runs, why the last indexing failed), at most once every `every` seconds
-        (editors search on each keystroke); else None."""
+        """`message` (or, when nothing runs, why the last indexing failed or that it was cancelled), at most once
+        every `every` seconds (editors search on each keystroke), but at once when indexing has since stopped;
+        else None."""
         now = time.monotonic()
-        news = self.message if self.message is not None else self.failure and f"failed ({self.failure})"
-        if news is None or now - self._told < every:
+        news = self.message if self.message is not None else \
+            self.failure and ("cancelled" if self.failure == CANCELLED else f"failed ({self.failure})")
+        stopped = self.message is None and news != self._idle_told
+        if news is None or now - self._told < every and not stopped:
             return None
-        self._told = now
+        self._told, self._idle_told = now, news if self.message is None else None
         return news
 
     def track(self, report: Report) -> Report:

@@ -843,8 +843,12 @@ async def test_first_index_serves_partial_results_and_can_be_cancelled(cancellin
     await asyncio.sleep(0.5)
     assert any("indexing cancelled" in m.message.lower() or "index cancelled" in m.message.lower()
                for m in client.log_messages), [m.message for m in client.log_messages][-5:]
-    # The server still answers: hover from disk, search over what is indexed (possibly nothing yet).
+    # The server still answers: hover from disk, search over what is indexed (possibly nothing yet), and says the
+    # index is incomplete (it answered as if complete).
     target = next(big_workspace.glob("shlex_0.py"))
     text = await hover_text(client, target, line_of(target, "def c0_quote("), 6)
     assert text and "c0_quote" in text
     assert isinstance(await search(client, "split a shell command line"), list)
+    await asyncio.sleep(0.5)
+    told = [m.message for m in client.messages if "indexing cancelled" in m.message]
+    assert told and "saving a file indexes the rest" in told[0], [m.message for m in client.messages][-3:]

@@ -12,6 +12,7 @@ from pygls.uris import from_fs_path
 from leancode.units import shown_name
 
 from ..core import LeanCodeServer
+from ..indexing import CANCELLED
 from ..workspace import Hit
 
 SEARCH_COMMAND = "leancode.search"
@@ -48,10 +49,13 @@ def tell_if_indexing(ls: LeanCodeServer, hits: list[Hit]) -> None:
     if (status := ls.index_status.news()) is None:
         return
     found = f"{len(hits)} results" if hits else "no results"
-    if ls.index_status.message is None:  # not indexing: the last indexing failed
+    if ls.index_status.message is None:  # not indexing: the last indexing failed or was cancelled
+        cancelled = status == CANCELLED
         ls.window_show_message(types.ShowMessageParams(
-            type=types.MessageType.Error,
-            message=f"LeanCode: indexing {status}: {found}, from what was indexed before."))
+            type=types.MessageType.Warning if cancelled else types.MessageType.Error,
+            message=f"LeanCode: indexing {status}: {found}, from what was indexed before"
+                    + (" it stopped; saving a file indexes the rest."
+                       if cancelled else ".")))
         return
     ls.window_show_message(types.ShowMessageParams(
         type=types.MessageType.Info,
