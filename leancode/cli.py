@@ -253,13 +253,20 @@ def _language(path: Path, override: str | None) -> str:
 def _named(units: list, name: str, path: Path) -> list:
     """The units whose qualified name is `name`; where none is, those called `name`: plain, qualified without the
     functions they are nested in (`Store.parse_line` for `Store.load.parse_line`), or the end of a qualified name
-    (`Inner.run` for `Cache.Inner.run`); LookupError, naming the closest, when there is none."""
+    (`Inner.run` for `Cache.Inner.run`); else the longest end of `name` that one of those is (a crate or package
+    before it: `lru::LruCache::get`, `java.util.Arrays.sort`); LookupError, naming the closest, when there is none."""
     from .search import named_by
 
     written = name
-    name = ".".join(named_by(name) or [name])  # qualified as units are: `Version::parse` -> Version.parse
-    found = [u for u in units if u.qualified_name == name] or [
-        u for u in units if name in (u.name, u.scoped_name) or u.qualified_name.endswith("." + name)]
+    parts = named_by(name) or [name]  # qualified as units are: `Version::parse` -> Version.parse
+    name = ".".join(parts)
+
+    def called(tail: str) -> list:
+        return [u for u in units if u.qualified_name == tail] or [
+            u for u in units if tail in (u.name, u.scoped_name) or u.qualified_name.endswith("." + tail)]
+
+    # the whole name, else without its first parts (a crate or package), never its last part alone
+    found = next((f for start in range(max(1, len(parts) - 1)) if (f := called(".".join(parts[start:])))), [])
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
         shown = {u.qualified_name: shown_name(u.qualified_name, u.language) for u in units}

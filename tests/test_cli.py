@@ -277,12 +277,23 @@ def test_summarize_names_the_file_whose_syntax_errors_it_tells(tmp_path, capsys)
      "Version::parse"),
     ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n", "SemVer#compare"),
     ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n", "SemVer.compare"),
+    # with the crate or package before it, as a user copies it from docs (refused before, "did you mean" the rest)
+    ("lib.rs", "struct Version;\nimpl Version {\n    /// Parses a version.\n    fn parse(s: &str) -> Self { Version }\n}\n",
+     "semver::Version::parse"),
+    ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n",
+     "semver.classes.SemVer.compare"),
 ])
 def test_summarize_takes_a_name_qualified_as_search_takes_it(tmp_path, capsys, file, code, name):
     (tmp_path / file).write_text(code)
     assert main(["summarize", f"{tmp_path / file}:{name}", "--json"]) == 0
     (found,) = json.loads(capsys.readouterr().out)
     assert found["summary"] in ("Parses a version.", "Compares two versions.") and found["source"] == "documentation"
+
+
+def test_summarize_never_takes_a_qualified_names_last_part_alone(tmp_path, capsys):
+    (tmp_path / "lib.rs").write_text("struct Version;\nimpl Version {\n    /// Parses.\n    fn parse() {}\n}\n")
+    assert main(["summarize", f"{tmp_path / 'lib.rs'}:Other::parse"]) == 2  # another type's parse: not this one
+    assert "no function named 'Other::parse'" in capsys.readouterr().err
 
 
 def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_file(tmp_path, capsys):
