@@ -59,6 +59,12 @@ class Hit:
     def path(self) -> Path:
         return self.folder.root / self.unit.path
 
+    @property
+    def shown_path(self) -> Path:
+        """`path` under the folder's root as the client named it (through a symlink): the link a result shows, so
+        the editor does not open the file a second time under its real path."""
+        return (getattr(self.folder, "shown_root", None) or self.folder.root) / self.unit.path
+
 
 @dataclass(frozen=True)
 class IndexedRepository:
@@ -72,6 +78,7 @@ class Folder:
     root: Path
     reader: RepositoryIndex
     updater: RepositoryIndex
+    shown_root: Path | None = None  # the root as the client named it, where that is a symlink to `root`
     lock: threading.Lock = field(default_factory=threading.Lock)
     ready: bool = False  # the reader holds a snapshot
     overlays: dict[str, Overlay] = field(default_factory=dict)
@@ -112,6 +119,7 @@ class Workspaces:
         # The client's folders, opened or not: new settings reopen them all, so a setting that kept one closed (a
         # model that did not load, a bad exclude pattern) can be mended without a restart. A dict: ordered, no repeats.
         self.wanted: dict[Path, None] = {}
+        self.shown_roots: dict[Path, Path] = {}  # a folder's root -> the symlink the client named it by
         self.named: set[Path] = set()  # the folders the client named at initialize, opened or not yet
         self._encoder: Encoder | None = None
         self._encoder_key: tuple | None = None
@@ -169,10 +177,13 @@ class Workspaces:
             self.log(f"leancode: workspace folder {root} is not a directory; skipped")
             return None
         self.wanted[root] = None
+        if (named := Path(os.path.abspath(path))) != root:
+            self.shown_roots[root] = named
         if root not in self.folders:
             self.encoder  # loaded first: a model that does not load is the caller's to tell, not a folder's
             try:
                 self.folders[root] = self._open(root)
+                self.folders[root].shown_root = self.shown_roots.get(root)
             except (OSError, ValueError) as error:  # the filesystem root, someone else's `.leancode` directory
                 self.log(f"leancode: workspace folder {root} not indexed: {error}")
                 return None

@@ -146,3 +146,27 @@ def test_a_model_that_does_not_load_leaves_search_on_the_index_made_before(tmp_p
         state.apply_settings(replace(state.settings, model_path=str(tmp_path / "no-model"), ratio=0.5))
     assert state.settings.model_path is None and state.folders[tmp_path] is folder
     assert [hit.unit.name for hit in state.search("escape html", 5)] == ["escape_html"]
+
+
+def test_results_in_a_folder_opened_through_a_symlink_link_through_it(tmp_path):
+    # The results linked the real path: clicking one opened the file in a second tab beside the one the editor had.
+    from dataclasses import replace
+
+    from leancode.server.features.search import hit_json
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    (real / "m.py").write_text("def escape_html(text):\n    return text.replace('<', '&lt;')\n")
+    link.symlink_to(real, target_is_directory=True)
+    state = Workspaces(parse_settings({})[0])
+    folder = state.add_folder(link)
+    folder.reader.update(progress=False)
+    folder.ready = True
+    [hit] = state.search("escape html", 5)
+    assert hit.path == real / "m.py" and hit_json(hit)["path"] == str(link / "m.py")
+    state.apply_settings(replace(state.settings, ratio=0.5))  # reopened for new settings: still the link
+    state.folders[real].reader.update(progress=False)
+    state.folders[real].ready = True
+    assert hit_json(state.search("escape html", 5)[0])["uri"] == (link / "m.py").as_uri()

@@ -20,7 +20,7 @@ SEARCH_COMMAND = "leancode.search"
 
 def hit_json(hit: Hit) -> dict:
     unit = hit.unit
-    return {"uri": from_fs_path(str(hit.path)), "path": str(hit.path),
+    return {"uri": from_fs_path(str(hit.shown_path)), "path": str(hit.shown_path),
             "range": {"start": {"line": unit.start_line, "character": 0},
                       "end": {"line": unit.end_line + 1, "character": 0}},
             "name": shown_name(unit.qualified_name, unit.language), "language": unit.language,
@@ -93,7 +93,7 @@ async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolPara
     return [types.SymbolInformation(
         name=shown_name(hit.unit.qualified_name, hit.unit.language),
         kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
-        location=types.Location(uri=from_fs_path(str(hit.path)), range=types.Range(
+        location=types.Location(uri=from_fs_path(str(hit.shown_path)), range=types.Range(
             start=types.Position(line=hit.unit.start_line, character=0),
             end=types.Position(line=hit.unit.end_line + 1, character=0))),
         container_name=f"{hit.unit.path} ({hit.score:.3f})"
