@@ -36,6 +36,7 @@ from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
+BROKEN = "syntax errors"
 NOTES = {
     DOCUMENTATION: "documentation",
     INHERITED: "documentation of {}, which it implements or overrides",
@@ -47,6 +48,7 @@ NOTES = {
     OVERLOAD: "an @overload signature, without a documented implementation",
     EMPTY: "no docstring, and a body that does nothing",
     UNIMPLEMENTED: "no docstring, and a body that only says it is not implemented",
+    BROKEN: "no docstring, and code with syntax errors (no generated summary until they are fixed)",
 }
 _NOTHING = frozenset({"{", "}", "pass", "...", "."})  # what an empty body may hold besides `;` and comments
 _RETURNS_NOTHING = [["return"]] + [["return", value] for value in ("None", "null", "undefined", "nil")]
@@ -66,7 +68,8 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, INHERITED, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY or UNIMPLEMENTED
+    source: str  # DOCUMENTATION, INHERITED, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_LEARNED, OVERLOAD, EMPTY,
+    # UNIMPLEMENTED or BROKEN
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked; the similarity, for a line of the bank
@@ -87,7 +90,7 @@ class FunctionSummary:
     @property
     def model_reads(self) -> bool:
         """Whether the summarizer reads such a function (documented ones too, were they undocumented)."""
-        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED)
+        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED, BROKEN)
 
 
 def signature(unit: Unit) -> str:
@@ -167,6 +170,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
         elif unit.inherited_doc and use_documentation:
             out.append(FunctionSummary(INHERITED, unit.inherited_doc[0], signature(unit),
                                        inherited_from=unit.inherited_doc[1]))
+        elif unit.syntax_error:  # the model would describe code half typed (hover while editing)
+            out.append(FunctionSummary(BROKEN, "", signature(unit)))
         elif special_kind(unit):
             out.append(FunctionSummary(NOT_LEARNED, "", signature(unit)))
         elif empty := empty_body(unit):

@@ -91,6 +91,9 @@ class Unit:
     # its owner line names, as embedded and mined since PARSE_VERSION 16, so no vector changed with the name shown.
     # The qualified name where not given.
     scoped_name: str = ""
+    # Its own code has syntax errors (an error tree-sitter found inside it, or a line `_repaired` blanked in it): a
+    # summary of it would describe code that is not there yet.
+    syntax_error: bool = False
 
     def __post_init__(self):
         if not self.scoped_name:
@@ -832,7 +835,9 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
         if not as_mined:
             repaired, blanked = _repaired(code, spec.name, tree)
             if blanked:  # the repaired units, and every first-parsed one that overlaps none of them
-                fixed = _units(code, repaired, spec, offsets, as_mined, inherited)
+                fixed = [dataclasses.replace(u, syntax_error=True)
+                         if any(u.start_line <= row <= u.end_line for row in blanked) else u
+                         for u in _units(code, repaired, spec, offsets, as_mined, inherited)]
                 kept = [u for u in units if not any(u.start < f.end and f.start < u.end for f in fixed)]
                 units = sorted(fixed + kept, key=lambda u: (u.start, -u.end))
     return units
@@ -893,7 +898,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span, inherited_doc=standard,
+            docstring_span=span, inherited_doc=standard, syntax_error=first.has_error or last.has_error or node.has_error,
             bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))
     if too_deep:

@@ -15,7 +15,7 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
+from leancode.function_summary import (ABSTAINED, BROKEN, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
                                        NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, summary_input, summary_lead)
@@ -60,6 +60,23 @@ def shipped():
 
 
 # --- the rule -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language, code, broken", [
+    ("python", "def good(x):\n    return x + 1\n\n\ndef broken(:\n    return )))\n\n\ndef later(y):\n    return y * 2\n",
+     "broken"),  # a line the repair blanks
+    ("javascript", "const satisfies = = (version, range) => {\n  return version > range;\n};\n"
+                   "function ok(a) { return a + 1; }\n", "satisfies"),  # an error in its binding, outside the arrow
+])
+def test_a_function_with_syntax_errors_gets_no_generated_summary(language, code, broken, shipped):
+    # A hover while typing showed "Return the broken version of the given function." for `def broken(:`.
+    units = extract_units(code, language)
+    summaries = {u.name: s for u, s in zip(units, summarize_units(units, shipped))}
+    assert summaries[broken].source == BROKEN and not summaries[broken].text
+    assert "syntax errors" in summaries[broken].note and not summaries[broken].model_reads
+    assert all(s.source == GENERATED or s.source == ABSTAINED for name, s in summaries.items() if name != broken)
+    documented = extract_units('def broken(:\n    """Parse it."""\n    return )))\n', "python")
+    assert [(s.source, s.text) for s in summarize_units(documented, shipped)] == [(DOCUMENTATION, "Parse it.")]
+
 
 @pytest.mark.parametrize("language", sorted(SNIPPETS))
 def test_documented_functions_show_the_authors_first_sentence(language, shipped):
