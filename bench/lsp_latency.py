@@ -54,7 +54,8 @@ def label_shares(run: dict) -> str:
     names = {DOCUMENTATION: "its own documentation", INHERITED: "documentation it inherits",
              SIMILAR: "a similar mined function's documentation (the summary bank)", GENERATED: "a generated line",
              NOT_LEARNED: "no line: tests, constructors and standard methods, which the model is not asked about",
-             EMPTY: "no line: a body that does nothing", UNIMPLEMENTED: "no line: a body that says it is not implemented",
+             EMPTY: "no line: a body that does nothing",
+             UNIMPLEMENTED: "no line: a body that says it is not implemented",
              ABSTAINED: "no line: the model abstained", None: "no label"}
     shares = run["labels"]
     lines = sum(shares.get(label, 0) for label in (DOCUMENTATION, INHERITED, SIMILAR, GENERATED))

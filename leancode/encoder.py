@@ -181,9 +181,9 @@ class Encoder:
     base reading where the adapter lowered MRR), and at `SEARCH_RATIO` otherwise or for any other model; a number
     applies to every language. `language_readers`: each language read by the reader its defaults name at any ratio
     (None: where the model is not named, as `leancode index --ratio 0.5` serves it, or the ratio is None); False:
-    the model itself reads every language given a ratio (the benches name the adapter so). `table`: an importance table directory (`leancode-train
-    importance`) simplifying the functions of the language its manifest names (every language when it names
-    none) in place of the shipped table."""
+    the model itself reads every language given a ratio (the benches name the adapter so). `table`: an importance
+    table directory (`leancode-train importance`) simplifying the functions of the language its manifest names
+    (every language when it names none) in place of the shipped table."""
 
     def __init__(self, model: str | None = None, method: str = SEARCH_METHOD, ratio: float | None = None,
                  quantize: bool | None = None, threads: int | None = None, batch_size: int = 32, max_length: int = 256,

@@ -312,8 +312,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
 # (addDays.js and addDays.cjs; jsdiff's libesm/patch/apply.js and libcjs/patch/apply.js), a TypeScript source beside
 # its compiled JavaScript (src/index.ts, dist/index.js).
 _MODULE_EXTENSION = re.compile(r"\.[cm]?[jt]sx?$")
-_BUILD_FOLDER = re.compile(r"(?:src|lib|dist|build|out|esm|cjs|es|es\d+|esnext|mjs|commonjs|umd|(?:lib|dist)-?(?:esm|cjs))$",
-                           re.I)
+_BUILD_FOLDER = re.compile(
+    r"(?:src|lib|dist|build|out|esm|cjs|es|es\d+|esnext|mjs|commonjs|umd|(?:lib|dist)-?(?:esm|cjs))$", re.I)
 
 
 def _module(unit) -> tuple[str, str]:

@@ -898,7 +898,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span, inherited_doc=standard, syntax_error=first.has_error or last.has_error or node.has_error,
+            docstring_span=span, inherited_doc=standard,
+            syntax_error=first.has_error or last.has_error or node.has_error,
             bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))
     if too_deep:

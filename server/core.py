@@ -27,8 +27,8 @@ from leancode.sources import without_lone_surrogates
 from leancode.units import Unit
 
 from . import buffers, hover, preload  # noqa: F401  (buffers: LSP's lines and edits, for pygls's buffers)
-from .indexing import (CANCELLED, Debouncer, Indexer, IndexingCancelled, IndexStatus, Report, index_folders, no_progress,
-                       progress_reporter)
+from .indexing import (CANCELLED, Debouncer, Indexer, IndexingCancelled, IndexStatus, Report, index_folders,
+                       no_progress, progress_reporter)
 from .protocol import LeanCodeProtocol, answered, is_parse_error, strict_converter
 from .settings import SECTION, Settings, SettingsError, parse_settings, settings_json
 from .workspace import Workspaces, read_source

@@ -278,8 +278,8 @@ def test_summarize_names_the_file_whose_syntax_errors_it_tells(tmp_path, capsys)
     ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n", "SemVer#compare"),
     ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n", "SemVer.compare"),
     # with the crate or package before it, as a user copies it from docs (refused before, "did you mean" the rest)
-    ("lib.rs", "struct Version;\nimpl Version {\n    /// Parses a version.\n    fn parse(s: &str) -> Self { Version }\n}\n",
-     "semver::Version::parse"),
+    ("lib.rs", "struct Version;\nimpl Version {\n    /// Parses a version.\n"
+               "    fn parse(s: &str) -> Self { Version }\n}\n", "semver::Version::parse"),
     ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n",
      "semver.classes.SemVer.compare"),
 ])

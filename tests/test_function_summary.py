@@ -62,8 +62,8 @@ def shipped():
 # --- the rule -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language, code, broken", [
-    ("python", "def good(x):\n    return x + 1\n\n\ndef broken(:\n    return )))\n\n\ndef later(y):\n    return y * 2\n",
-     "broken"),  # a line the repair blanks
+    ("python", "def good(x):\n    return x + 1\n\n\ndef broken(:\n    return )))\n\n\n"
+               "def later(y):\n    return y * 2\n", "broken"),  # a line the repair blanks
     ("javascript", "const satisfies = = (version, range) => {\n  return version > range;\n};\n"
                    "function ok(a) { return a + 1; }\n", "satisfies"),  # an error in its binding, outside the arrow
 ])
