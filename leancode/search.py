@@ -83,6 +83,7 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
 # Extra copies of a function's own (qualified) name among its BM25 terms: the largest of 1-3 that raised hybrid MRR
 # on Python's and Java's validation pairs (`bench/hybrid_ranking.py --name-weight 0 1 2 3`, BENCHMARKS.md).
 NAME_WEIGHT = 3
+BM25_B = 0.75  # BM25's length normalisation (bm25s's default)
 # A query is read this far: the encoder reads its first 256 pieces (about 1,000 characters) anyway, and tokenizing,
 # BM25 and the name rules over a 10 MB query held the editor's search queue for 12-24 s.
 MAX_QUERY_CHARS = 4_000
@@ -91,7 +92,6 @@ MAX_QUERY_CHARS = 4_000
 def bounded_query(query: str) -> str:
     """The part of `query` that search reads (`MAX_QUERY_CHARS`)."""
     return query[:MAX_QUERY_CHARS]
-BM25_B = 0.75  # BM25's length normalisation (bm25s's default)
 
 
 def unit_terms(code: str, language: str, qualified_name: str, name_weight: int = NAME_WEIGHT) -> list[str]:
