@@ -491,6 +491,28 @@ class Encoder:
         return out
 
 
+# The parts of `Encoder.config_key`, in order, as a user knows them.
+CONFIG_PARTS = ("model", "simplification (method, ratio, tables)", "runtime", "input length", "pooling")
+
+
+def config_difference(built: str, now: str) -> str:
+    """Which parts of two config keys differ, each by the pieces that changed, as they were and are
+    (`simplification leancode@defaults-e841fe55 -> leancode@0.5`): what changed since an index was built."""
+    was, is_ = built.split("|"), now.split("|")
+    if len(was) != len(is_):
+        return "the encoder's configuration format"
+    changes = []
+    for name, a, b in zip(CONFIG_PARTS, was, is_):
+        if a != b:
+            old, new = a.split("+"), b.split("+")
+            if old[0] != new[0]:  # another model, method or ratio, runtime: that, not its details
+                changes.append(f"{name} {old[0]} -> {new[0]}")
+            else:  # the same one, other details (a ratio's window, tables, a reader)
+                changes.append(f"{name} {'+'.join(p for p in old if p not in new) or '(none)'} -> "
+                               f"{'+'.join(p for p in new if p not in old) or '(none)'}")
+    return "; ".join(changes)
+
+
 def _identity(path: Path) -> str:
     """The model identity of a directory, with its base's for a search adapter."""
     base = adapter_base(path)

@@ -208,8 +208,11 @@ class RepositoryIndex:
                                           f"({type(error).__name__}: {error}); the next update rebuilds it")
                 time.sleep(0.05)
         if snapshot.config_key != self.encoder.config_key:
-            return self._unusable(f"index {self.index_dir} was built with other encoder settings (model, method, "
-                                  "ratio or runtime); an update re-embeds its functions with these")
+            from .encoder import config_difference
+
+            return self._unusable(f"index {self.index_dir} was built with other encoder settings "
+                                  f"({config_difference(snapshot.config_key, self.encoder.config_key)}); an update "
+                                  "re-embeds its functions with these")
         self._set(snapshot)
         self.unusable = None
         return True

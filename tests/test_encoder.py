@@ -360,3 +360,13 @@ def test_eval_search_reads_a_table_of_its_own(tmp_path):
     shipped, own = reports
     assert shipped["table"] is None and own["table"] == str(table.resolve())
     assert "+table@" in own["config_key"] and own["config_key"] != shipped["config_key"]
+
+
+def test_the_warning_for_an_index_of_other_settings_says_which():
+    # "built with other encoder settings (model, method, ratio or runtime)" left the user to guess which one changed.
+    from leancode.encoder import config_difference
+
+    served = Encoder()
+    said = config_difference(served.config_key, served.configured(method="slimcode", ratio=0.5).config_key)
+    assert "simplification (method, ratio, tables) leancode@defaults-" in said and said.endswith("-> slimcode@0.5")
+    assert config_difference(served.config_key, served.config_key) == ""

@@ -121,7 +121,7 @@ def test_an_index_built_in_fp32_is_embedded_again_once_in_int8(cache, tmp_path):
     (tmp_path / "config.py").write_text(SNIPPETS["python"])
     fp32 = RepositoryIndex(tmp_path, Encoder(quantize=False)).update(progress=False)
     assert "quantize" not in built_settings(read_manifest(tmp_path / INDEX_DIRNAME))  # fp32 is never carried over
-    with pytest.warns(UserWarning, match="other encoder settings"):
+    with pytest.warns(UserWarning, match=r"other encoder settings \(runtime fp32 -> int8-onnx-v\d+\)"):
         int8 = RepositoryIndex(tmp_path, Encoder(quantize=True)).update(progress=False)
     assert fp32.embedded == int8.embedded == 1
     # The next run embeds as this one did: int8 is carried over unless it is the default anyway.
