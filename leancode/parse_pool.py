@@ -250,12 +250,9 @@ def _simplify_here(items: list, method: str, repeat_discount: float, window: int
 
 def _units_here(code: str, language: str) -> tuple[list, list[str]]:
     """`extract_units(code, language)`, and the syntax-error warnings it gave (told again in the caller)."""
-    from .units import ParseWarning, extract_units
+    from .units import extract_units_told
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        found = extract_units(code, language)
-    return found, list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning)))
+    return extract_units_told(code, language)
 
 
 JOBS = {"parse": parse_here, "simplify": _simplify_here, "units": _units_here}

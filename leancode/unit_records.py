@@ -8,14 +8,12 @@ checked with `valid_parse` / `valid_stat` before they are used.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from .index_store import valid_unit
-from .languages import ParseWarning
 from .search import gated_test_code, unit_terms
 from .sources import sha256
-from .units import MAX_UNIT_CHARS, extract_units, marked_test, preview
+from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, preview
 
 # Bump when the per-file unit records change (5: `test` marks Rust `#[cfg(test)]` code, small minified files are
 # skipped; 6-7: a doc comment's first sentence is embedded with the code; 8: a file that is not UTF-8 is read as
@@ -48,11 +46,8 @@ def _lexical_text(unit) -> str:
 
 def parse_units(code: str, language: str) -> dict:
     """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        found = extract_units(code, language, inherited=False)  # records keep no inherited docs
-    syntax = "; ".join(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning))) \
-        or None
+    found, told = extract_units_told(code, language, inherited=False)  # records keep no inherited docs
+    syntax = "; ".join(told) or None
     in_tests = gated_test_code(code, language)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],

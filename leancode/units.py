@@ -843,6 +843,15 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
     return units
 
 
+def extract_units_told(code: str, language: str, **options) -> tuple[list[Unit], list[str]]:
+    """`extract_units`, and the syntax-error warnings it gave, each once, for a caller that tells them itself (the
+    index's records, a worker's answer)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = extract_units(code, language, **options)
+    return found, list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning)))
+
+
 def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharOffsets,
            as_mined: bool, inherited: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)

@@ -74,7 +74,7 @@ def test_non_utf8_file_name_is_skipped_with_a_warning_and_counted(tmp_path, enco
 def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monkeypatch):
     import leancode.unit_records as records
 
-    real = records.extract_units
+    real = records.extract_units_told
 
     def explode(code, language, **options):
         if "explode" in code:
@@ -89,7 +89,7 @@ def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monke
             future.set_exception(error)
         return future
 
-    monkeypatch.setattr(records, "extract_units", explode)
+    monkeypatch.setattr(records, "extract_units_told", explode)
     monkeypatch.setattr(index_module, "submit_parse", in_this_process)
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / "bad.py").write_text("def explode():\n    pass\n")
