@@ -136,14 +136,18 @@ def _remember(key: str, failure: ParseFailed | None) -> None:
             _verdicts.popitem(last=False)
 
 
+def _verdict(key: str) -> tuple[bool, ParseFailed | None]:
+    """(whether a worker read this content before, the failure it met then: None when it read it)."""
+    with _verdicts_lock:
+        return key in _verdicts, _verdicts.get(key)
+
+
 def check(code: str, language: str) -> None:
     """Raise ParseFailed when `code` cannot be parsed within the workers' bounds (time, memory, no crash): for
     callers that parse it in their own process, which must not stall or die on it. Parsed in a worker once per
     content (the index and the unsaved-buffer search's parses count), then remembered."""
     key = content_key(code, language)
-    with _verdicts_lock:
-        known = key in _verdicts
-        failure = _verdicts.get(key)
+    known, failure = _verdict(key)
     if not known:
         try:
             _parse_in_worker(code, language, key)
@@ -162,9 +166,7 @@ def units(code: str, language: str) -> list:
     from .units import ParseWarning, extract_units
 
     key = content_key(code, language)
-    with _verdicts_lock:
-        failure = _verdicts.get(key)
-    if failure is not None:
+    if (failure := _verdict(key)[1]) is not None:
         raise ParseFailed(failure.reason, failure.detail)
     try:
         found, told = _answer_remembered("units", code, language, key)
