@@ -23,7 +23,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from leancode import __version__
 from leancode.languages import LANGUAGES, language_for_path
 from leancode.messages import printable
-from leancode.sources import without_lone_surrogates
+from leancode.sources import FileSkipped, without_lone_surrogates
 from leancode.units import Unit
 
 from . import buffers, hover, preload  # noqa: F401  (buffers: LSP's lines and edits, for pygls's buffers)
@@ -70,6 +70,7 @@ class LeanCodeServer(LanguageServer):
         self._summarizer_lock = threading.Lock()
         self._doc_units: dict[str, tuple[int, list[Unit]]] = {}
         self._versions_received: dict[int, int | None] = {}  # id(a hover's params) -> its buffer's version then
+        self._told_unread: set[str] = set()  # files whose hovers LeanCode cannot answer, shown to the user once
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
@@ -95,6 +96,17 @@ class LeanCodeServer(LanguageServer):
         """Log `message` and show it to the user (what they must act on: bad settings, a failed index)."""
         self.log(message, kind)
         self.on_loop(self.window_show_message, types.ShowMessageParams(type=kind, message=message))
+
+    def tell_unread(self, uri: str, reason: FileSkipped) -> None:
+        """A file the hover cannot read (too large, binary, its parse stopped): logged each time, shown once a
+        file, so an empty hover is not a mystery."""
+        if uri in self._told_unread:
+            self.log(f"leancode: hover on {uri} skipped: {reason}")
+            return
+        self._told_unread.add(uri)
+        name = printable(unquote(uri.rsplit("/", 1)[-1]))
+        self.tell(f"LeanCode does not read {name}: {reason}; its functions get no hover and are not searched.",
+                  types.MessageType.Warning)
 
     def report_server_error(self, error: Exception, source) -> None:
         if is_parse_error(error):

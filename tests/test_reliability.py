@@ -611,6 +611,24 @@ def test_a_file_whose_parse_outgrows_its_memory_costs_the_server_nothing_else(tm
             answered = server.request(number, "textDocument/hover", params, timeout=90)["result"]
             assert (answered is None) == (name == "bomb.py"), answered
         assert "load_config" in answered["contents"]["value"]
+        shown = server.wait_for("window/showMessage")["params"]  # the empty hover told, once
+        assert "does not read bomb.py: parser crashed" in shown["message"], shown
+        assert server.close() == 0
+
+
+def test_a_hover_in_a_file_too_large_to_read_tells_why_once(tmp_path):
+    huge = tmp_path / "huge.py"
+    huge.write_text(GOOD + "x = 1\n" * 200_000)
+    uri = huge.as_uri()
+    with RawServer(tmp_path) as server:
+        server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": huge.read_text()}}}))
+        params = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}
+        for number in (1, 2):
+            assert server.request(number, "textDocument/hover", params, timeout=60)["result"] is None
+        shown = [message for message in server.passed if message.get("method") == "window/showMessage"]
+        assert len(shown) == 1, shown
+        assert shown[0]["params"]["message"].startswith("LeanCode does not read huge.py: too large ("), shown
         assert server.close() == 0
 
 

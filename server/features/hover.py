@@ -141,7 +141,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
             text, version = await asyncio.get_running_loop().run_in_executor(
                 ls.pool, lambda: read_source(path, follow_symlinks=False)), None
         except FileSkipped as reason:
-            ls.log(f"leancode: hover on {uri} skipped: {reason}")
+            ls.tell_unread(uri, reason)
             return None
     else:
         text, version = source_of(document), document.version
@@ -156,7 +156,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
         markdown = await asyncio.get_running_loop().run_in_executor(
             ls.pool, compute_hover, ls, uri, text, version, position.line, character, cancelled.is_set, lines)
     except FileSkipped as reason:
-        ls.log(f"leancode: hover on {uri} skipped: {reason}")
+        ls.tell_unread(uri, reason)
         return None
     except asyncio.CancelledError:  # $/cancelRequest: a job already running gives up its turn at the model
         cancelled.set()
