@@ -13,7 +13,7 @@ What a user is shown (`search`): a query that is a function's name (`reverse`,
 case only when few are); tests and benchmarks rank below the code they test (unless asked for, or the
 query names them); Python `@overload` stubs and `.pyi` stubs fold into their implementation (it takes the best
 score of the group), the functions of one name in one file (Java's overloads) into one row that counts the others,
-and identical copies of a function (same code, so same key), or one JavaScript module's other builds
+and copies of a function (the same code, or code that differs only in whitespace), or one JavaScript module's other builds
 (`addDays.cjs` beside `addDays.js`), into one row that names the other locations.
 """
 
@@ -257,12 +257,13 @@ class Ranked(NamedTuple):
 def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, units: Sequence["IndexedUnit"],
                top: int, hybrid: bool = False, mask: np.ndarray | None = None,
                tests_last: bool = True, tiers: np.ndarray | None = None,
-               tests: np.ndarray | None = None) -> list[Ranked]:
+               tests: np.ndarray | None = None, reformatted: bool = True) -> list[Ranked]:
     """`rank` over a repository's units as users see it: the functions a name-shaped query names first
     (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`;
     `tests`: which units are, where the caller has it),
     each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
-    one row, the best-ranked, and identical copies of a function as one row, the best-ranked."""
+    one row, the best-ranked, and copies of a function as one row, the best-ranked (`reformatted`: also those that
+    differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
     if tests_last and tests is None:
         tests = np.fromiter((is_test_unit(u) for u in units), bool, len(units))
     demote = tests if tests_last else None
@@ -276,12 +277,15 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
                     promote=promote)
         best: dict[str, tuple[int, float]] = {}  # key -> its first-ranked (row, score)
         modules: set[tuple[str, str]] = set()  # `_module` of each row shown
+        twins: dict[tuple[str, str, str], list[str]] = {}  # `_twin` of each row shown -> its keys
         for row, score in rows:
             row = folds.get(row, row)
             module = _module(units[row])
-            if units[row].key not in best and module not in modules and len(best) < top:
+            if units[row].key not in best and module not in modules and len(best) < top \
+                    and not (reformatted and _reformatted_copy_of(row, twins, best, units, index) is not None):
                 best[units[row].key] = (row, score)
                 modules.add(module)
+                twins.setdefault(_twin(units[row]), []).append(units[row].key)
         if len(best) >= top or len(rows) < want:
             break
         want *= 2
@@ -295,6 +299,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
             continue
         if unit.key in same_code:
             same_code[unit.key].append(row)
+        elif reformatted and (key := _reformatted_copy_of(row, twins, best, units, index)) is not None:
+            same_code[key].append(row)
         elif unit.qualified_name in shown_names and _module(unit) in same_name:
             same_name[_module(unit)].append(row)
     shown = []
@@ -306,6 +312,25 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
                             tuple(r for r in named if units[r].path == units[row].path),
                             2 if tiers is None else int(tiers[row])))
     return shown
+
+
+def _twin(unit) -> tuple[str, str, str]:
+    """What a copy of a function that differs only in layout shares with it: language, name and search terms."""
+    return unit.language, unit.qualified_name, unit.terms
+
+
+def _reformatted_copy_of(row: int, twins: dict, best: dict, units: Sequence["IndexedUnit"],
+                         index: SearchIndex) -> str | None:
+    """The key of a shown function that `row` copies but for whitespace (a vendored copy reformatted, a build's
+    other indentation): the same name and terms and, since the model never reads whitespace, the same vector."""
+    for key in twins.get(_twin(units[row]), ()):
+        if float(index.vectors[row] @ index.vectors[best[key][0]]) >= SAME_VECTOR:
+            return key
+    return None
+
+
+# Cosine of two embeddings of the same tokens (batching and int8 move a vector by about 1e-6)
+SAME_VECTOR = 0.99999
 
 
 # One JavaScript or TypeScript module shipped under several extensions and build folders: ESM and CommonJS builds

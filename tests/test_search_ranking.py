@@ -74,6 +74,8 @@ def index(tmp_path_factory):
     (root / "durations.py").write_text(OVERLOADS)
     (root / "copies").mkdir()
     (root / "copies" / "durations.py").write_text(OVERLOADS)  # as a package ships its code twice (.js and .cjs)
+    (root / "vendored").mkdir()  # and a copy that differs only in whitespace (reformatted, indented otherwise)
+    (root / "vendored" / "durations.py").write_text(OVERLOADS.replace("    ", "  ").replace("(text)", "( text )"))
     index = RepositoryIndex(root, Encoder(method="slimcode"))
     index.update(progress=False)
     return index
@@ -155,10 +157,11 @@ def test_identical_copies_fold_into_one_row_that_names_them(index):
             shown = [h for h in hits if h.unit.name == name]
             assert len(shown) == 1  # the first-ranked copy, naming the other
             copy = shown[0].copies
-            assert {shown[0].unit.path, *(c.path for c in copy)} == {"durations.py", "copies/durations.py"}
-            assert copy[0].start_line == shown[0].unit.start_line
-            assert shown[0].as_json()["also_at"] == [{"path": copy[0].path, "line": copy[0].start_line + 1,
-                                                      "qualified_name": name}]
+            assert {shown[0].unit.path, *(c.path for c in copy)} == {"durations.py", "copies/durations.py",
+                                                                     "vendored/durations.py"}
+            assert all(c.start_line == shown[0].unit.start_line for c in copy)
+            assert shown[0].as_json()["also_at"] == [{"path": c.path, "line": c.start_line + 1, "qualified_name": name}
+                                                     for c in copy]
             assert len(hits) == 5 and [h.rank for h in hits] == [1, 2, 3, 4, 5]  # --top counts folded rows
             assert len({h.unit.key for h in hits}) == 5
 
@@ -176,7 +179,8 @@ def test_a_query_that_names_a_function_gets_it_first(index):
         for hybrid in (False, True):
             hits = search(index, query, top=10, hybrid=hybrid)
             assert hits[0].unit.qualified_name == expected, (query, hybrid, [h.unit.qualified_name for h in hits])
-            before = _as_shown(units, rank(vector, query, index.search_index, hybrid, top=40, demote=_tests(units)))
+            before = _as_shown(units, rank(vector, query, index.search_index, hybrid, top=40, demote=_tests(units)),
+                               index.search_index.vectors)
             assert [units.index(h.unit) for h in hits[1:]] == \
                 [row for row, _ in before if units[row].qualified_name != expected][:9]  # the rest as it was
     # A name and its case-insensitive match: the exact one first.
@@ -209,7 +213,8 @@ def test_plain_language_queries_rank_exactly_as_before(index):
         assert named_by(query) is None
         vector = index.encoder.encode_queries([query])[0]
         for hybrid in (False, True):
-            before = _as_shown(units, rank(vector, query, index.search_index, hybrid, top=40, demote=_tests(units)))
+            before = _as_shown(units, rank(vector, query, index.search_index, hybrid, top=40, demote=_tests(units)),
+                               index.search_index.vectors)
             hits = search(index, query, top=10, hybrid=hybrid)
             assert [(units.index(h.unit), h.score) for h in hits] == before[:10]
 
@@ -220,13 +225,16 @@ def _tests(units):
     return np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units))
 
 
-def _as_shown(units, ranked):
-    """`ranked` with each overload stub shown as its implementation and each copy of the same code once."""
-    folds, keys, shown = overload_stubs(units), set(), []
+def _as_shown(units, ranked, vectors):
+    """`ranked` with each overload stub shown as its implementation and each copy of the same code once (a copy
+    that differs in whitespace: the same name and terms, and the same vector)."""
+    folds, keys, twins, shown = overload_stubs(units), set(), {}, []
     for row, score in ranked:
         row = folds.get(row, row)
-        if units[row].key not in keys:
+        twin = (units[row].qualified_name, units[row].terms)
+        if units[row].key not in keys and not (twin in twins and vectors[row] @ vectors[twins[twin]] > 0.99999):
             keys.add(units[row].key)
+            twins[twin] = row
             shown.append((row, score))
     return shown
 
@@ -383,6 +391,21 @@ def test_overloads_fold_into_one_row_that_counts_them():
     assert [(r.row, r.overloads) for r in ranked] == [(0, (1, 2)), (3, ()), (4, ())]
     within = rank_units(query_vector, "sort an array", index, units, 3, mask=np.array([1, 0, 1, 1, 1], bool))
     assert within[0].overloads == (2,)  # only the candidates the search may show
+
+
+def test_a_function_of_the_same_name_and_words_but_other_code_is_no_copy():
+    import numpy as np
+
+    from leancode.search import SearchIndex, rank_units
+
+    # the same name and terms in three files (`return a + b` against `return a - b`): only the one with the same
+    # vector is a copy (reformatted); the other stays its own row
+    units = _units([("a.py", "combine"), ("vendored/a.py", "combine"), ("b.py", "combine"), ("c.py", "other")],
+                   "python")
+    vectors = np.array([[1, 0, 0], [1, 0, 0], [0.9, 0.3, 0], [0, 0, 1]], np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ranked = rank_units(np.array([1, 0, 0], np.float32), "combine two numbers", SearchIndex(vectors), units, 3)
+    assert [(r.row, r.copies) for r in ranked] == [(0, (1,)), (2, ()), (3, ())]
 
 
 def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():

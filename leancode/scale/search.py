@@ -46,7 +46,7 @@ def ranked_hits(found: list, query: str, top: int, roots: dict[str, str], includ
     # rank_units ranks by vectors @ query: here each row's cosine (the store's) as a vector of one, the query [1].
     cosines = SearchIndex(np.array([[score] for _, score in found], np.float32).reshape(-1, 1))
     ranked = rank_units(np.ones(1, np.float32), query, cosines, units, top, tests=tests,
-                        tests_last=not include_tests and not asks_for_tests(query))
+                        tests_last=not include_tests and not asks_for_tests(query), reformatted=False)
     return [SearchHit(rows[r.row], r.score, n, tuple(rows[c] for c in r.copies), tuple(rows[o] for o in r.overloads),
                       r.tier, bool(tests[r.row])) for n, r in enumerate(ranked, 1)]
 
