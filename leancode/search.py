@@ -416,7 +416,8 @@ _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.
                         r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
 _TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
 _TEST_SCOPES = frozenset({"test", "tests"})  # Rust's test modules by name (`mod tests`, `mod test`)
-_TEST_WORDS = frozenset({"test", "tested", "testing", "unittest", "bench", "benchmark", "benchmarked", "benchmarking"})
+_TEST_WORDS = frozenset({"test", "tested", "testing", "unittest", "bench", "benchmark", "benchmarked", "benchmarking",
+                         "example"})  # Go's runnable examples (`ExampleRetry` in retry_test.go); "examples" stems to it
 
 
 def asks_for_tests(query: str) -> bool:
@@ -433,11 +434,13 @@ def _test_path(path: str) -> bool:
 @lru_cache(maxsize=1 << 18)  # asked for every indexed function on every search
 def is_test_code(path: str, qualified_name: str) -> bool:
     """A test or benchmark function: by its file (tests/, *_test.go, FooTest.java, x.spec.ts, bench/ ...),
-    its name (test_x, TestX, BenchmarkX) or its scope (a TestX class, a Rust `tests` or `test` module)."""
+    its name (test_x, TestX, BenchmarkX) or its scope (a TestX class, a Rust `tests` or `test` module, a test
+    function it is nested in: `test_rfc2822.rfc2822_to_datetime`)."""
     if _test_path(path):
         return True
     *scopes, name = qualified_name.split(".")
-    return bool(_TEST_NAME.match(name)) or any(s in _TEST_SCOPES or s.startswith("Test") for s in scopes)
+    return bool(_TEST_NAME.match(name)) or any(s in _TEST_SCOPES or s.startswith("Test") or _TEST_NAME.match(s)
+                                               for s in scopes)
 
 
 def is_test_unit(unit) -> bool:
@@ -449,18 +452,20 @@ def is_test_unit(unit) -> bool:
 # A Rust attribute that compiles what it marks only for tests: `cfg(test)`, `cfg(all(test, ...))` (spaces removed).
 _CFG_TEST = re.compile(r"#!?\[cfg\((?:test|all\((?:[^()]*,)?test(?:,[^()]*)?\))\)\]")
 _ATTACHED = frozenset({"attribute_item", "line_comment", "block_comment"})
+_GATED_ITEMS = frozenset({"mod_item", "impl_item", "function_item"})  # what `#[cfg(test)]` can leave out
 
 
 def gated_test_code(code: str, language: str) -> Callable[[int], bool]:
     """Whether a 0-based line of `code` is in code compiled only for tests, whatever its names say: a Rust
-    module under `#[cfg(test)]` (rusqlite's `mod test`, any name), or one (or a file) under `#![cfg(test)]`."""
+    module, impl block or function under `#[cfg(test)]` (rusqlite's `mod test`, any name; chrono's test-only
+    `Mdf::valid`), or a module (or a file) under `#![cfg(test)]`."""
     maybe = language == "rust" and "test" in code and re.search(r"cfg\s*\(", code)  # else nothing to parse
     spans = _gated_test_spans(code) if maybe else []
     return lambda line: any(first <= line <= last for first, last in spans)
 
 
 def _gated_test_spans(code: str) -> list[tuple[int, int]]:
-    """The (first, last) lines of each Rust module (or file) compiled only for tests."""
+    """The (first, last) lines of each Rust module, impl block or function (or file) compiled only for tests."""
 
     def gated(attribute) -> bool:
         return bool(_CFG_TEST.fullmatch(re.sub(r"\s+", "", attribute.text.decode("utf-8", "replace"))))
@@ -473,7 +478,7 @@ def _gated_test_spans(code: str) -> list[tuple[int, int]]:
             spans.append((body.start_point.row, body.end_point.row))
             continue
         for child in body.named_children:
-            if child.type != "mod_item" or child.child_by_field_name("body") is None:
+            if child.type not in _GATED_ITEMS:
                 continue
             attributes, before = [], child.prev_named_sibling  # its attributes, and comments between them
             while before is not None and before.type in _ATTACHED:
@@ -481,7 +486,7 @@ def _gated_test_spans(code: str) -> list[tuple[int, int]]:
                 before = before.prev_named_sibling
             if any(a.type == "attribute_item" and gated(a) for a in attributes):
                 spans.append((child.start_point.row, child.end_point.row))
-            else:
+            elif child.type != "function_item" and child.child_by_field_name("body") is not None:
                 bodies.append(child.child_by_field_name("body"))
     return spans
 

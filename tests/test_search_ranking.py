@@ -202,6 +202,7 @@ def test_a_query_that_says_tested_or_testing_asks_for_tests():
     from leancode.search import asks_for_tests
 
     assert asks_for_tests("how is group parsing tested") and asks_for_tests("testing group parsing")
+    assert asks_for_tests("example of retrying an operation")  # Go's ExampleRetry, in retry_test.go
     assert not asks_for_tests("parse a group")
 
 
@@ -247,6 +248,9 @@ def _as_shown(units, ranked, vectors):
     ("pkg/parser/lexer.go", "Lexer.Next", False),
     ("pkg/parser/lexer.go", "BenchmarkLexer", True),
     ("src/lib.rs", "tests.it_works", True),
+    ("src/format/mod.rs", "test_rfc2822.rfc2822_to_datetime", True),  # a helper inside a test function
+    ("format_test.go", "TestFormat.check", True),
+    ("src/format/mod.rs", "contest_entry.format", False),
     ("src/statement.rs", "test.is_explain", True),  # rusqlite's `#[cfg(test)] mod test`
     ("internal/testsuite/testsuite.go", "Marshal", True),  # go-toml's test helper package
     ("internal/testutil/server.go", "NewServer", True),
