@@ -26,9 +26,12 @@ from .sources import FileSkipped, read_bytes
 # Directories never indexed: version control, dependencies, build output, tool caches.
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", INDEX_DIRNAME, "node_modules", "bower_components", "vendor", "third_party",
-    "third-party", "dist", "build", "__pycache__", ".venv", "venv", ".tox", ".nox", ".eggs", "site-packages",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".vscode",
+    "third-party", "dist", "build", "_build", "__pycache__", ".venv", "venv", ".tox", ".nox", ".eggs", "site-packages",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".vscode", "htmlcov",
 })
+# A build tool's output folder, skipped where the tool's project file sits beside it (a `target/` elsewhere may be
+# source: a package of that name).
+BUILD_OUTPUT = {"target": frozenset({"Cargo.toml", "pom.xml"})}
 GENERATED_NAMES = pathspec.GitIgnoreSpec.from_lines([
     "*.min.js", "*-min.js", "*.bundle.js", "*.min.mjs", "*_pb2.py", "*_pb2_grpc.py", "*.pb.go", "*_generated.go",
     "*.generated.*", "*.gen.go", "*.d.ts", "*.d.cts", "*.d.mts",
@@ -231,7 +234,8 @@ def walk_repository(root: Path, skip: Callable[..., None],
                 skip(relative + "/", NOT_UTF8)
             elif relative.count("/") >= MAX_DEPTH:
                 skip(relative + "/", TOO_DEEP, f"more than {MAX_DEPTH} directories below the root")
-            elif (name in SKIP_DIRS or name.endswith(".egg-info")) and not ignores.reincluded(relative):
+            elif (name in SKIP_DIRS or name.endswith(".egg-info") or not BUILD_OUTPUT.get(name, frozenset()).isdisjoint(
+                    filenames)) and not ignores.reincluded(relative):
                 skip(relative + "/", VENDORED)
             elif path.is_symlink():
                 skip(relative + "/", "symlink")
