@@ -293,8 +293,10 @@ class RepositoryIndex:
             relative = printable(relative)
             reasons[reason] += 1
             stats.skipped_paths.append((relative, reason))
-            if tell and reason in _WARN_REASONS:
+            told = f"told:{reason}:{detail}:{relative}"  # each file's skip is warned of once, then only counted
+            if tell and reason in _WARN_REASONS and cache.get_record(told, lambda record: record is True) is None:
                 warnings.warn(f"{relative}: skipped: {reason}" + (f" ({detail})" if detail else ""), stacklevel=2)
+                cache.put_record(told, True)
 
         files_units: list[tuple[str, list[dict] | _Parsing | None]] = []  # (relative path, its unit records)
         parsing: deque[int] = deque()  # rows of files_units still being parsed, oldest first

@@ -69,6 +69,9 @@ def test_non_utf8_file_name_is_skipped_with_a_warning_and_counted(tmp_path, enco
         stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
     assert stats.files == 1 and stats.units == 1
     assert stats.skipped == {"file name not valid UTF-8": 1}
+    with warnings.catch_warnings():  # told once, then only counted: every `leancode search` updates the index
+        warnings.simplefilter("error")
+        assert RepositoryIndex(tmp_path, encoder).update(progress=False).skipped == {"file name not valid UTF-8": 1}
 
 
 def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monkeypatch):
