@@ -357,14 +357,23 @@ _QUALIFIER = re.compile(r"\.|::|#|->")
 # A name written as a call: `Command.execute()`, `reverse(List)`. No `\s*` before the bracket: searched from every
 # position, it made a query of long runs of spaces quadratic (40,000: 2.8 s); the name is stripped instead.
 _CALL = re.compile(r"\([^()]*\)$")
+# A name as stack traces and compilers write it: a Java frame (`at bsh.NameSpace.getCommand(NameSpace.java:909)`), a
+# Go function of a package path with a method's receiver (`github.com/BurntSushi/toml.(*Decoder).Decode`), a Rust
+# method through its trait (`<NaiveDate as Datelike>::weekday`).
+_JAVA_FRAME = re.compile(r"^at\s+")
+_GO_PACKAGE_PATH = re.compile(r"^[\w.-]+(?:/[\w.-]+)+?/(?=[\w-]+\.)")
+_GO_RECEIVER = re.compile(r"\.\(\*?([^\W\d]\w*)\)\.")
+_RUST_TRAIT_PATH = re.compile(r"^<\s*([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
 
 
 def named_by(query: str) -> list[str] | None:
     """The parts of the name a query is (`Collections.reverse` -> Collections, reverse; also written as a call,
-    `Collections.reverse()`), or None when it is no name (plain language: those queries rank by meaning alone)."""
-    query = query.strip()
+    `Collections.reverse()`, or as a stack trace writes it, `at java.util.Collections.reverse(Collections.java:40)`),
+    or None when it is no name (plain language: those queries rank by meaning alone)."""
+    query = _JAVA_FRAME.sub("", query.strip())
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
+    query = _RUST_TRAIT_PATH.sub(r"\1::", _GO_RECEIVER.sub(r".\1.", _GO_PACKAGE_PATH.sub("", query)))
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
 
 

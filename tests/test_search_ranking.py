@@ -187,6 +187,20 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     assert named_by("Dedent") == ["Dedent"] and search(index, "Dedent", top=1)[0].unit.qualified_name == "dedent"
 
 
+@pytest.mark.parametrize("query, parts", [
+    ("at bsh.NameSpace.getCommand(NameSpace.java:909)", ["bsh", "NameSpace", "getCommand"]),  # a Java frame
+    ("github.com/BurntSushi/toml.(*Decoder).Decode", ["toml", "Decoder", "Decode"]),  # Go's, with a receiver
+    ("toml.(*MetaData).unifyStruct(0xc000010000, 0x1)", ["toml", "MetaData", "unifyStruct"]),
+    ("main.(Point).String", ["main", "Point", "String"]),
+    ("<NaiveDate as Datelike>::weekday", ["NaiveDate", "weekday"]),  # Rust, through a trait
+    ("<chrono::NaiveDate as chrono::Datelike>::weekday", ["chrono", "NaiveDate", "weekday"]),
+    ("at the end of a line", None),  # plain language still
+    ("parse a/b paths", None),
+])
+def test_a_name_as_a_stack_trace_writes_it_is_a_name(query, parts):
+    assert named_by(query) == parts
+
+
 def test_a_name_qualified_by_its_package_finds_the_longest_tail_some_function_has():
     from types import SimpleNamespace
 
