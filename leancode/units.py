@@ -147,7 +147,7 @@ TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
 # Attributes and annotations that make a function a test whatever its name: Rust `#[test]`, `#[tokio::test]`,
 # `#[bench]`; JUnit's `@Test`, `@ParameterizedTest`, `@RepeatedTest`. The indentation is `[^\S\n]*`, not `\s*`:
 # from every line start `\s*` ran over all the blank lines below it (quadratic in a header of blank lines).
-_TEST_MARK = {"rust": re.compile(r"^[^\S\n]*#\[(?:[\w:]+::)?(?:test|bench)\b", re.M),
+_TEST_MARK = {"rust": re.compile(r"^[^\S\n]*#\[(?:[\w:]+::)?(?:test|bench|test_case|rstest|quickcheck)\b", re.M),
               "java": re.compile(r"^[^\S\n]*@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest)\b", re.M)}
 _OVERLOAD = re.compile(r"^[^\S\n]*@(?:typing\.|t\.|typing_extensions\.)?overload\b", re.M)
 

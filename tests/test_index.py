@@ -323,6 +323,11 @@ fn pluralize_a_word() {
 async fn pluralize_async() {
     assert_eq!(pluralize("cat"), "cats");
 }
+
+#[test_case("box", "boxes" ; "ending in x")]
+fn pluralize_case(word: &str, plural: &str) {
+    assert_eq!(pluralize(word), plural);
+}
 """, "Words.java": """\
 class Words {
     static String pluralize(String word) { return word + "s"; }
@@ -339,7 +344,7 @@ def test_functions_marked_as_tests_rank_as_tests_whatever_their_names(repo, enco
     index = RepositoryIndex(repo, encoder)
     index.update(progress=False)
     flagged = {u.qualified_name: u.test for u in index.units if u.path in MARKED_TESTS}
-    assert flagged == {"pluralize": False, "pluralize_a_word": True, "pluralize_async": True,
+    assert flagged == {"pluralize": False, "pluralize_a_word": True, "pluralize_async": True, "pluralize_case": True,
                        "Words.pluralize": False, "Words.pluralizeAWord": True}
     hits = search(index, "pluralize a word", top=len(index.units), within="lib.rs")
     assert [h.unit.qualified_name for h in hits][0] == "pluralize"
