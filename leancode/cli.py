@@ -682,6 +682,9 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
 
     index = _open_index(args, root)
     if not index.load():
+        if args.update is False and index.updating_elsewhere():
+            raise LookupError(f"the index of {root} is being built by another process: search again when it is "
+                              "done, or without --no-update to wait for it")
         if args.update is False:
             raise LookupError(f"no {'usable ' if index.unusable else ''}index of {root} (--no-update): search "
                               f"without --no-update to index it first, or run `leancode index {root}` first with "

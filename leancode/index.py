@@ -148,6 +148,21 @@ class RepositoryIndex:
         finally:
             lock.release()
 
+    def updating_elsewhere(self) -> bool:
+        """Whether another process holds the update lock now (building or updating the index); creates nothing."""
+        lock_path = self.index_dir / "update.lock"
+        if not lock_path.is_file() or lock_path.is_symlink():
+            return False
+        lock = FileLock(str(lock_path))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return True
+        except OSError:  # not ours to open: no one we know of holds it
+            return False
+        lock.release()
+        return False
+
     def _prepare(self) -> None:
         """Create the index directory (0700, with a .gitignore of `*`) and its cache directory, under a lock.
 

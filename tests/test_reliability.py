@@ -712,6 +712,19 @@ def test_search_says_it_waits_on_the_index_lock(tmp_path, encoder):
     assert search.returncode == 0 and json.loads(out)[0]["name"] == "load_config"
 
 
+def test_a_search_without_update_during_the_first_index_says_it_is_being_built(tmp_path):
+    # "no index of ... run `leancode index` first" while another process was building it
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / ".leancode").mkdir(mode=0o700)
+    command = [sys.executable, "-m", "leancode.cli", "search", "read a config file", "--path", str(tmp_path),
+               "--no-update"]
+    with FileLock(str(tmp_path / ".leancode" / "update.lock")):
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "is being built by another process" in done.stderr, done.stderr
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)  # no one building it: as before
+    assert done.returncode != 0 and "--no-update" in done.stderr and "another process" not in done.stderr
+
+
 def test_the_model_never_comes_from_a_manifest_in_the_repository(tmp_path, capsys):
     (tmp_path / "good.py").write_text(GOOD)
     planted = tmp_path / "model"
