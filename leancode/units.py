@@ -484,9 +484,9 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
             elif spec.name == "rust" and not as_mined and prev.end_point.row == row - 1 \
                     and (doc := _CONDITIONAL_DOC.match(text)):  # `#[cfg_attr(feature = "x", doc = " ```no_run")]`
                 lines.append(re.sub(r"^ ", "", doc.group(1)))
-            elif prev.start_point.row != row - 1 \
+            elif prev.start_point.row != row - 1 and not (spec.name == "rust" and not as_mined and lines) \
                     or not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
-                break
+                break  # (rustdoc joins `///` lines across blank lines: chrono's examples have them)
             elif not (spec.name == "go" and not as_mined and _GO_DIRECTIVE.match(text)):
                 lines.append(re.sub(r"^ ", "", text[len(marker):]))
             row, prev = prev.start_point.row, siblings.before(prev)
@@ -1053,13 +1053,32 @@ def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit
 
 def preview(code: str, docstring: str | None, language: str | None = None) -> str:
     """One line to show for a function (120 characters): its docstring's first sentence (`first_sentence`, where
-    `language` is given), else the docstring's first line that is no tag (`@name addDays`), else its first code
-    line."""
+    `language` is given), else the docstring's first line that is no tag (`@name addDays`), else its declaration's
+    first line (`_declaration_line`)."""
     sentence = first_sentence(docstring, language) if language else ""
     lines = [sentence] if sentence else [line.strip() for line in (docstring or "").splitlines()
                                          if line.strip() and not line.lstrip().startswith("@")]
-    if not lines:
-        lines = [line.strip() for line in code.splitlines()
-                 if line.strip() and not line.lstrip().startswith(("@", "#["))]
-    text = lines[0] if lines else ""
+    text = lines[0] if lines else _declaration_line(code)
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+# Annotations, decorators and attributes that open a line, each with its arguments where they close on it.
+_LEADING_MARKS = re.compile(r"^(?:(?:@[\w.]+(?:\([^()\n]*\))?(?![\w.(])|#!?\[[^\[\]\n]*\])\s*)+")
+
+
+def _declaration_line(code: str) -> str:
+    """A function's first line after its annotations, decorators and attributes (`@Override`, `#[cfg(all(\n...))]`
+    over several lines), without those that open the declaration's own line (`@Override public Date fromString(`);
+    the first line of code where there is no other."""
+    depth, first = 0, ""
+    for line in code.splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        first = first or text
+        if depth == 0:
+            rest = _LEADING_MARKS.sub("", text)
+            if rest and not rest.startswith(("@", "#[")):
+                return rest
+        depth = max(0, depth + sum(1 if c in "([{" else -1 for c in text if c in "()[]{}"))
+    return first

@@ -581,6 +581,33 @@ def test_the_preview_is_the_docs_first_sentence_not_a_tag():
     assert previews == ["Add the specified number of days to the given date.", "function twice(n) {"]
 
 
+@pytest.mark.parametrize("language, code, expected", [
+    # an annotation on the declaration's line: the first body line was shown (`try {`)
+    ("java", "class C {\n  /** {@inheritDoc} */\n  @Override public Date fromString(String value) {\n    try {\n"
+             "      return parse(value);\n    } finally {}\n  }\n}\n", "public Date fromString(String value) {"),
+    # an attribute over several lines: its second line was shown (`target_arch = "wasm32",`)
+    ("rust", '#[cfg(all(\n    target_arch = "wasm32",\n    not(target_os = "wasi")\n))]\n'
+             "fn from_local(x: u8) -> u8 {\n    x\n}\n", "fn from_local(x: u8) -> u8 {"),
+    ("python", '@app.route(\n    "/users",\n    methods=["GET"],\n)\ndef users():\n    return []\n', "def users():"),
+])
+def test_the_preview_without_documentation_is_the_declarations_line(language, code, expected):
+    from leancode.index import parse_units
+
+    assert [u["preview"] for u in parse_units(code, language)["units"]] == [expected]
+
+
+def test_a_rust_doc_comment_reads_across_blank_lines_as_rustdoc_does():
+    # chrono's `DateTime::from_local`: a blank line inside its example; only the lines below it were read, so the
+    # preview and the embedded sentence were `assert_eq!(...)`
+    from leancode.index import parse_units
+
+    code = ("/// Makes a new `DateTime` with given local datetime and offset.\n///\n/// ```\n/// let a = 1;\n\n"
+            "/// assert_eq!(a, 1);\n/// ```\n#[inline]\npub fn from_local(x: u8) -> u8 {\n    x\n}\n")
+    [unit] = parse_units(code, "rust")["units"]
+    assert unit["preview"] == "Makes a new DateTime with given local datetime and offset."
+    assert unit["code"].startswith("/// Makes a new DateTime with given local datetime and offset.\n#[inline]")
+
+
 @pytest.mark.parametrize("planted", ["symlink", "fifo", "directory"])
 def test_an_ignore_file_that_cannot_be_read_is_told_not_passed_over(tmp_path, planted):
     (tmp_path / "repo").mkdir()
