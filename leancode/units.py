@@ -595,7 +595,7 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
         written = _text(base) if base.type in ("identifier", "attribute") else ""
         owner = written if "." in written else names.get(written)
         if owner and name in classes.get(owner, {}):
-            return classes[owner][name], f"{owner}.{name}"
+            return classes[owner][name], f"{owner.removeprefix('builtins.')}.{name}"  # `dict.get`
     return None
 
 

@@ -121,6 +121,8 @@ def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str
                 if not unit.name.startswith("_") and unit.docstring \
                         and (sentence := first_sentence(unit.docstring, "python")):
                     _keep(docs, conflicts, f"{module}.{scopes[0]}", unit.name, sentence)
+    for owner, methods in python_builtin_docs().items():  # `class LRI(dict)`: its `get` is dict's
+        docs[owner].update(methods)
     kept = _without(docs, conflicts)
     # A class's name alone -> its module's path, where no other module has a public class so named (`Formatter` is
     # logging's and string's: only `logging.Formatter` finds it).
@@ -129,6 +131,27 @@ def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str
         found[qualified.rsplit(".", 1)[1]].append(qualified)
     names = {name: paths[0] for name, paths in sorted(found.items()) if len(paths) == 1 and paths[0] in kept}
     return kept, names
+
+
+def python_builtin_docs() -> dict[str, dict[str, str]]:
+    """{builtins.Class: {method: first sentence}} of this Python's built-in types (`dict`, `list`, `str`, ...; not the
+    exceptions), as `inspect.getdoc` gives them: written in C, they have no source in the standard library."""
+    import builtins
+    import inspect
+
+    docs: dict[str, dict[str, str]] = {}
+    for name, kind in sorted(vars(builtins).items()):
+        if not isinstance(kind, type) or name.startswith("_") or issubclass(kind, BaseException):
+            continue
+        methods = {}
+        for method in sorted(m for m in vars(kind) if not m.startswith("_")):
+            value = getattr(kind, method)  # a static method's own function, not the staticmethod wrapper
+            if callable(value) and (doc := inspect.getdoc(value)) \
+                    and (sentence := first_sentence(doc, "python")):
+                methods[method] = sentence
+        if methods:
+            docs[f"builtins.{name}"] = methods
+    return docs
 
 
 def go_interface_docs(source: Path) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
@@ -234,7 +257,8 @@ def main() -> None:
              "rust": rust_trait_docs(args.rust_src), "java": java_type_docs(args.jdk_src),
              **dict(zip(("go", "go-methods"), go_interface_docs(args.go_src))),
              **dict(zip(("python", "python-names"), python_class_docs(args.python_stdlib)))}
-    table["manifest"]["python"] = f"public classes of the Python {sys.version.split()[0]} standard library"
+    table["manifest"]["python"] = (f"public classes of the Python {sys.version.split()[0]} standard library, and its "
+                                   "built-in types (builtins.dict, ...)")
     args.out.write_text(json.dumps(table, indent=0, ensure_ascii=False) + "\n")
     for language in ("rust", "java", "go", "python"):
         print(f"{language}: {len(table[language])} types, {sum(map(len, table[language].values()))} methods")

@@ -225,6 +225,12 @@ class Worker(Thread):
 class Template(string.Formatter):  # Formatter alone would be logging's or string's
     def format(self, text, *args):
         return text.upper()
+
+
+class Recent(dict):  # a built-in type's method (boltons' LRI.get was summarized "Return the default value ...")
+    def get(self, key, default=None):
+        self.hits += 1
+        return super().get(key, default)
 """,
     "java": """\
 /** A range of numbers. */
@@ -285,6 +291,8 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
                       "documentation of `logging.Handler.emit`, which it implements or overrides"),
         "Worker.run": ("Method representing the thread's activity.",
                        "documentation of `threading.Thread.run`, which it implements or overrides"),
+        "Recent.get": ("Return the value for key if key is in the dictionary, else default.",
+                       "documentation of `dict.get`, which it implements or overrides"),
         "Range.size": ("The count of numbers it holds.",
                        "documentation of `Span.size`, which it implements or overrides"),
         "Range.compare": ("Compares its two arguments for order.",
@@ -1061,9 +1069,15 @@ def test_the_standard_docs_table_is_built_from_trait_and_type_sources(tmp_path):
                              "Write": {"flush": "Flushes the buffer."}}  # write_fmt: two Writes disagree
     assert table["java"] == {"Iterator": {"hasNext": "Returns true if the iteration has more elements."}}
     assert table["manifest"]["sources"] == "test"
-    assert table["python"] == {"logging.Formatter": {"format": "Format the record as text."},  # not the advice
-                               "logging.Handler": {"emit": "Log the record."}}
-    assert table["python-names"] == {"Handler": "logging.Handler"}  # two modules have a Formatter
+    assert {k: v for k, v in table["python"].items() if not k.startswith("builtins.")} == {
+        "logging.Formatter": {"format": "Format the record as text."},  # not the advice
+        "logging.Handler": {"emit": "Log the record."}}
+    assert table["python"]["builtins.dict"]["get"] == "Return the value for key if key is in the dictionary, else default."
+    assert "maketrans" not in table["python"]["builtins.str"] or "static method" not in table["python"]["builtins.str"][
+        "maketrans"]  # the function's own documentation, not its staticmethod wrapper's
+    assert {k: v for k, v in table["python-names"].items() if not v.startswith("builtins.")} == {
+        "Handler": "logging.Handler"}  # two modules have a Formatter
+    assert table["python-names"]["dict"] == "builtins.dict"
     # Go: the method's own comment, else the interface's paragraph that begins with its name; the package's types
     # qualified in the shape; every method of an interface listed, described or not (Close: its paragraph does not
     # begin with its name; Swap: no comment)
