@@ -128,8 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     summ = commands.add_parser("summarize", help="one line on what a function does: its docstring, else the model's",
                                description="Summarize the function at FILE:LINE (1-based) or FILE:NAME, "
                                            "or every function of FILE: the first sentence of its docstring or doc "
-                                           "comment (documentation), else the shipped model's line (generated) when "
-                                           "the model is confident, else only its signature.")
+                                           "comment (documentation), else that of the method it implements or "
+                                           "overrides (inherited: a standard library type's, or, where the repository "
+                                           "has an index (`leancode index`), a supertype's in another of its files), "
+                                           "else the shipped model's line (generated) when the model is confident, "
+                                           "else only its signature.")
     summ.add_argument("targets", nargs="+", metavar="FILE[:LINE|:NAME]",
                       help="one or more; every target is checked before the model loads, once for all")
     summ.add_argument("--json", action="store_true", help="print a JSON list")
