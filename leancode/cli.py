@@ -508,6 +508,16 @@ def _repository(path: Path, index_dir: str | None) -> tuple[Path, str | None]:
     return root, None if within == "." else within
 
 
+def _as_given(path: Path, root: Path) -> Path:
+    """The repository root `root` (resolved) as the user reaches it through `path`, a symlink in it kept (results in
+    `link/x.py`, not in where the link points), where `path` leads to it; else `root`."""
+    given = Path(os.path.abspath(path))  # absolute, links kept
+    start = given if given.is_dir() else given.parent
+    depth = len(start.resolve().relative_to(root).parts)
+    reached = start.parents[depth - 1] if depth else start
+    return reached if reached.resolve() == root else root
+
+
 def _enclosing_index(folder: Path) -> Path | None:
     """The nearest folder above `folder` that holds a repository index."""
     from .index import INDEX_DIRNAME
@@ -670,7 +680,8 @@ def _search(args: argparse.Namespace) -> int:
         if args.repo is not None:
             raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
         hits, indexed = _search_repository(args, root, within)
-        file_of, where = (lambda unit: root / unit.path), f" under {within}" if within else ""
+        shown = _as_given(Path(args.path), root)
+        file_of, where = (lambda unit: shown / unit.path), f" under {within}" if within else ""
     _show_hits(hits, file_of, indexed, args.json)
     if not hits:
         print("leancode: no functions indexed" + where, file=sys.stderr)

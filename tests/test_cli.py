@@ -376,6 +376,21 @@ def test_a_hit_with_many_copies_names_a_few_and_counts_the_rest(tmp_path, capsys
     assert len(json.loads(capsys.readouterr().out)[0]["also_at"]) == 5
 
 
+def test_search_through_a_symlinked_repository_shows_its_files_through_the_link(tmp_path, capsys, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "durations.py").write_text("def parse_duration(text):\n    return float(text)\n")
+    (tmp_path / "link").symlink_to("real")
+    monkeypatch.chdir(tmp_path)
+    for given in ("link", "link/durations.py"):
+        assert main(["search", "parse a duration", given]) == 0
+        assert capsys.readouterr().out.split()[1] == "link/durations.py:1"  # it showed real/durations.py
+    (tmp_path / "real" / "sub").mkdir()  # a link into the repository's middle: shown from its root
+    (tmp_path / "real" / "sub" / "more.py").write_text("def parse_size(text):\n    return int(text)\n")
+    (tmp_path / "inner").symlink_to("real/sub")
+    assert main(["search", "parse a size", "inner", "--top", "1"]) == 0
+    assert capsys.readouterr().out.split()[1] == "real/sub/more.py:1"
+
+
 def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys):
     shipped = "def escape_html(text):\n    return text.replace('&', '&amp;').replace('<', '&lt;')\n"
     (tmp_path / "esm").mkdir()
