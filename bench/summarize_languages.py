@@ -5,11 +5,12 @@
     # a later run reuses a model's scores on the same sample: --model shipped=json:scores.json
     # the decoder in fp32 rather than the served int8: --model shipped-fp32=fp32:DIR (fp32: alone, the shipped one)
     # without the name lead of Go summaries (leancode.summarizer.summary_lead): --model unled=nolead:DIR
+    # free to begin with "returns" where nothing is returned (summarizer.NOT_RETURNING_OPENERS): --model r=returning:DIR
     # without the copy decoder's repeat bans (leancode.summarizer.BAN_ADJACENT, NO_REPEAT_NGRAM): --model r=repeats:DIR
     # no word more than K times in a line (leancode.summarizer.WORD_CAP; 0: no cap): --model c=capK:DIR
     # another repetition penalty (leancode.summarizer.REPETITION_PENALTY): --model p=penaltyX:DIR
     # without the summary bank (leancode.summary_bank): --model model=nobank:DIR
-    # prefixes combine in this order: repeats:capK:penaltyX:nolead:nobank:fp32:DIR
+    # prefixes combine in this order: repeats:capK:penaltyX:returning:nolead:nobank:fp32:DIR
 
 Per language (a seeded sample of `--limit` functions of DATA_DIR/<language>/<split>.jsonl, optionally of at most
 `--max-per-package` of each package): smoothed BLEU-4 of a constant summary (the most common first sentence of that
@@ -33,7 +34,7 @@ import torch
 from report import bootstrap, command_line, interval, publish, seeded_sample
 
 from leancode.simplify import signature_only, simplify
-from leancode.summarizer import DEFAULT_PRECISION, Summarizer, summary_lead
+from leancode.summarizer import DEFAULT_PRECISION, Lead, Summarizer, summary_lead
 from leancode.summary_bank import DEFAULT_BANK
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
@@ -50,15 +51,17 @@ def name_words(code: str, language: str) -> str:
     return " ".join(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").split()).lower()
 
 
-# Decoding options a --model DIR may carry as prefixes, in this order: repeats:capK:penaltyX:nolead:nobank:fp32:DIR
+# Decoding options a --model DIR may carry as prefixes, in this order:
+# repeats:capK:penaltyX:returning:nolead:nobank:fp32:DIR
 PREFIXES = re.compile(r"(?P<repeats>repeats:)?(?:cap(?P<cap>\d+):)?(?:penalty(?P<penalty>[\d.]+):)?"
-                      r"(?P<nolead>nolead:)?(?P<nobank>nobank:)?(?P<fp32>fp32:)?")
+                      r"(?P<returning>returning:)?(?P<nolead>nolead:)?(?P<nobank>nobank:)?(?P<fp32>fp32:)?")
 
 
-def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool]:
-    """The summarizer a --model DIR names (empty: the shipped one) and whether Go's name lead is kept. Prefixes:
-    repeats: decodes without the repeat bans, capK: with no word more than K times, penaltyX: with repetition
-    penalty X, nolead: drops Go's name lead, nobank: leaves the summary bank out, fp32: runs the decoder in fp32
+def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool, bool]:
+    """The summarizer a --model DIR names (empty: the shipped one), whether Go's name lead is kept and whether a
+    function that returns nothing is kept from beginning with "returns". Prefixes: repeats: decodes without the repeat
+    bans, capK: with no word more than K times, penaltyX: with repetition penalty X, returning: without the
+    "returns" ban, nolead: drops Go's name lead, nobank: leaves the summary bank out, fp32: runs the decoder in fp32
     instead of the served int8."""
     options = PREFIXES.match(spec)
     path = spec[options.end():]
@@ -70,7 +73,16 @@ def summarizer_from_spec(spec: str) -> tuple[Summarizer, bool]:
         summarizer.decoding.word_cap = int(options["cap"])
     if options["penalty"]:
         summarizer.decoding.repetition_penalty = float(options["penalty"])
-    return summarizer, not options["nolead"]
+    return summarizer, not options["nolead"], not options["returning"]
+
+
+def leads_for(leads: list[Lead | None], led: bool, ban_returns: bool) -> list[Lead | None]:
+    """The leads as a model of `summarizer_from_spec` reads them: without the name (`led` False), without the
+    "returns" ban (`ban_returns` False)."""
+    if not ban_returns:
+        leads = [Lead(lead) if lead else None for lead in leads]
+    return [lead if led else (Lead("", True) if lead is not None and lead.returns_nothing else None)
+            for lead in leads]
 
 
 def scores(references: list[str], hypotheses: list[str]) -> np.ndarray:
@@ -102,8 +114,7 @@ def main() -> None:
         if path.startswith("json:"):
             models.append((name, json.loads(Path(path[5:]).read_text())))
         else:
-            summarizer, led = summarizer_from_spec(path)
-            models.append((name, (summarizer, led)))
+            models.append((name, summarizer_from_spec(path)))
     root = Path(args.data_dir)
     lines = [f"## {args.title or f'Summaries per language, {args.split} split'}", "",
              f"`{command_line()}` — a seeded sample of each language's "
@@ -150,8 +161,9 @@ def main() -> None:
                         or any(len(values) != len(rows) for values in got.values()):
                     raise SystemExit(f"{language}/{name}: the earlier run scored another sample; rescore the model")
             else:
-                summarizer, led = model
-                got = {cell: scores(references, summarizer.summarize(texts, leads=leads if led else None,
+                summarizer, led, ban_returns = model
+                read_leads = leads_for(leads, led, ban_returns)
+                got = {cell: scores(references, summarizer.summarize(texts, leads=read_leads,
                                                                      languages=[language] * len(texts)))
                        for cell, texts in inputs.items()}
             raw[f"{language}/{name}"] = {cell: values.tolist() for cell, values in got.items()}

@@ -75,8 +75,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
            repetition_penalty: float = 1.0, leads: list[list[int]] | None = None,
            continuations: torch.Tensor | None = None, ban_adjacent: bool = False,
            no_repeat_ngram: int = 0, separators: torch.Tensor | None = None, word_cap: int = 0,
-           function_words: torch.Tensor | None = None,
-           brackets: dict[int, int] | None = None) -> tuple[list[list[int]], list[list[float]]]:
+           function_words: torch.Tensor | None = None, brackets: dict[int, int] | None = None,
+           openers: list[list[int]] | None = None) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a copy decoder (either of the module docstring's).
     The repetition penalty is the one Hugging Face's generate applies (scores of pieces already generated are
@@ -89,7 +89,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     already in the summary; `word_cap` k > 0: no word written a (k+1)-th time ("the type of a type"), except the
     one-piece words of the vocabulary mask `function_words` ("the", "of"). `brackets` {closing piece: its opening
     piece}: a closing bracket only where one is open (the copy head copied a function's `}` into "Returns true if
-    the given} is a false."). A summary ends where the decoder's positions do, lead included."""
+    the given} is a false."). `openers`: pieces each summary's first word after its lead may not be ("returns" for a
+    function that returns nothing). A summary ends where the decoder's positions do, lead included."""
     batch = encoder_states.shape[0]
     device = encoder_states.device
     leads = leads or [[] for _ in range(batch)]
@@ -137,6 +138,12 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
         elif brackets:  # nothing is open before the first piece
             scores = scores.clone()
             scores[:, list(brackets)] = -math.inf
+        if openers and any(openers):
+            first_free = [row for row, pieces in enumerate(openers) if pieces and int(lead_lengths[row]) == step]
+            if first_free:
+                scores = scores.clone()
+                for row in first_free:
+                    scores[row, openers[row]] = -math.inf
         if continuations is not None and 0 < step <= forced_steps:
             lead_ended = lead_lengths == step  # the first free step after a lead
             scores = scores.masked_fill(lead_ended[:, None] & continuations.to(device)[None, :], -math.inf)
@@ -216,10 +223,11 @@ def _words(pieces: list[int], continuations: set[int]) -> list[list[int]]:
 def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_penalty: float = 1.0,
              leads: list[list[int]] | None = None, continuations: torch.Tensor | None = None,
              ban_adjacent: bool = False, no_repeat_ngram: int = 0, separators: torch.Tensor | None = None,
-             word_cap: int = 0, function_words: torch.Tensor | None = None, brackets: dict[int, int] | None = None):
+             word_cap: int = 0, function_words: torch.Tensor | None = None, brackets: dict[int, int] | None = None,
+             openers: list[list[int]] | None = None):
     """`greedy` for a summarizer (`model.encoder`, a copy decoder `model.decoder`), from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,
                   model.config.eos_token_id, max_new_tokens, repetition_penalty, leads, continuations, ban_adjacent,
-                  no_repeat_ngram, separators, word_cap, function_words, brackets)
+                  no_repeat_ngram, separators, word_cap, function_words, brackets, openers)

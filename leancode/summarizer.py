@@ -57,6 +57,11 @@ FUNCTION_WORDS = frozenset(
     "a an and are as at be by for from given if in into is it its not of on or that the this to when whether which "
     "with".split())
 WITHHELD_REPEATS = 3
+# A function that certainly returns nothing (`returns_nothing`) gets a summary that does not begin with these words:
+# Go's lines went on "Truncate returns the next buffer in the buffer." for 36 of 56 validation functions without a
+# result (their references: none); BENCHMARKS.md "Summaries: no 'returns' where nothing is returned".
+NOT_RETURNING_OPENERS = ("returns", "return", "gets", "get")
+BAN_RETURNS_WHEN_NOTHING_RETURNED = True
 # The decoder may instead never write a word more than WORD_CAP times (0: no cap); not served: a cap of 2 lost
 # 0.01 BLEU on average at LeanCode 0.5 (docs/experiments.md).
 WORD_CAP = 0
@@ -248,18 +253,69 @@ def _check_top(path: Path, top: dict, encoder, tuned: int) -> None:
         raise ValueError(f"{path}: {TOP_WEIGHTS} does not match the encoder's top {tuned} layers")
 
 
-def summary_lead(code: str, language: str, name: str | None = None) -> str | None:
-    """The word a summary of `code` (one function) begins with by its language's convention: its name in Go
-    (`LanguageSpec.doc_leads_with_name`), else None. `name`: the function's, where the caller has it (no parse)."""
+class Lead(str):
+    """How a summary begins: the word it begins with ("" for none: as falsy as no lead), and, where the function
+    certainly returns nothing (`returns_nothing`), that it does not begin by saying what it returns."""
+
+    returns_nothing: bool
+
+    def __new__(cls, word: str, returns_nothing: bool = False) -> "Lead":
+        lead = super().__new__(cls, word)
+        lead.returns_nothing = returns_nothing
+        return lead
+
+
+def summary_lead(code: str, language: str, name: str | None = None) -> Lead | None:
+    """How a summary of `code` (one function) begins: with its name in Go (`LanguageSpec.doc_leads_with_name`), and
+    never with "returns" where the function returns nothing (`returns_nothing`); None for neither. `name`: the
+    function's, where the caller has it (no parse)."""
     from .languages import LANGUAGES
     from .units import function_name
 
     spec = LANGUAGES.get(language)
-    if not (spec and spec.doc_leads_with_name):
-        return None
-    if name is None:
-        name = function_name(code, language)
-    return name if name.isidentifier() else None  # an anonymous function has no name to lead with
+    nothing = BAN_RETURNS_WHEN_NOTHING_RETURNED and returns_nothing(code, language)
+    if spec and spec.doc_leads_with_name:
+        if name is None:
+            name = function_name(code, language)
+        if name.isidentifier():  # an anonymous function has no name to lead with
+            return Lead(name, nothing)
+    return Lead("", True) if nothing else None
+
+
+def returns_nothing(code: str, language: str) -> bool:
+    """Whether one function's code certainly returns no value: no result in its Go signature, no `->` in Rust's,
+    `void` in Java's; in Python, JavaScript and TypeScript no `return` of a value, no `yield` and no lambda or arrow
+    function anywhere in it (False wherever unsure)."""
+    from .languages import spec_for
+    from .tokens import parse
+
+    if language in _VALUE_RETURNS:
+        return not _VALUE_RETURNS[language].search(code)
+    spec = spec_for(language) if language in ("go", "rust", "java") else None
+    if spec is None:
+        return False
+    before, after = spec.member_context  # a Java method parses inside a class
+    nodes = [parse(before + code + after, spec.name).root_node]
+    while nodes:  # breadth first: the outermost function
+        node = nodes.pop(0)
+        if node.type in spec.functions:
+            if language == "go":
+                return node.child_by_field_name("result") is None
+            if language == "rust":
+                return node.child_by_field_name("return_type") is None
+            returned = node.child_by_field_name("type")
+            return returned is not None and returned.type == "void_type"
+        nodes.extend(node.named_children)
+    return False
+
+
+# A value returned, or a function inside that may return one, in languages whose signatures need not say.
+_VALUE_RETURNS = {
+    "python": re.compile(r"\breturn\b(?![^\S\n]*(?:#|;|$))|\byield\b|\blambda\b", re.M),
+    "javascript": re.compile(r"\breturn\b(?![^\S\n]*(?:;|}|//|$))|\byield\b|=>", re.M),
+}
+_VALUE_RETURNS["typescript"] = _VALUE_RETURNS["tsx"] = re.compile(
+    _VALUE_RETURNS["javascript"].pattern + r"|\)\s*:\s*(?!void\b)\w", re.M)  # a return type other than void
 
 
 def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:
@@ -433,6 +489,7 @@ class Summarizer:
         # closing bracket piece -> its opening one: a summary closes only what it opened
         self.brackets = {vocab[close]: vocab[open_] for open_, close in ("()", "[]", "{}")
                          if open_ in vocab and close in vocab}
+        self.returning_openers = [vocab[word] for word in NOT_RETURNING_OPENERS if word in vocab]
         abstention = self.manifest.get("abstention") or {}
         self.decoding = Decoding(confidence_score=abstention.get("score", "mean"),
                                  threshold=abstention.get("threshold"))
@@ -551,12 +608,14 @@ class Summarizer:
                 longest_lead = positions // 2
                 lead_pieces = [pieces if len(pieces) <= longest_lead else [] for pieces in lead_pieces]
                 decoding = self.decoding
+                openers = [self.returning_openers if getattr(lead, "returns_nothing", False) else []
+                           for lead in batch_leads]  # what the first free word may not be
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
                                              self.max_new_tokens, decoding.repetition_penalty, lead_pieces,
                                              self.continuations, decoding.ban_adjacent, decoding.no_repeat_ngram,
                                              self.separators if BAN_ACROSS_PUNCTUATION else None, decoding.word_cap,
-                                             self.function_words, self.brackets)
+                                             self.function_words, self.brackets, openers)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
                 out += [self._line(text, source, lead, row)
                         for text, row, source, lead in zip(texts, logprobs, sources[b:b + batch_size], batch_leads)]
