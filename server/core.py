@@ -50,6 +50,9 @@ def source_of(document) -> str:
     return without_lone_surrogates(document.source)
 
 
+MAX_TOLD_UNREAD = 1_000  # files told unreadable, remembered (then only logged): a client cannot grow it without end
+
+
 class LeanCodeServer(LanguageServer):
     def __init__(self):
         super().__init__("leancode-server", __version__, protocol_cls=LeanCodeProtocol,
@@ -100,7 +103,7 @@ class LeanCodeServer(LanguageServer):
     def tell_unread(self, uri: str, reason: FileSkipped) -> None:
         """A file the hover cannot read (too large, binary, its parse stopped): logged each time, shown once a
         file, so an empty hover is not a mystery."""
-        if uri in self._told_unread:
+        if uri in self._told_unread or len(self._told_unread) >= MAX_TOLD_UNREAD:
             self.log(f"leancode: hover on {uri} skipped: {reason}")
             return
         self._told_unread.add(uri)
