@@ -346,27 +346,32 @@ def _summarize(args: argparse.Namespace) -> int:
 
 def _inheriting_across_files(path: Path, units: list) -> list:
     """`units`, with the descriptions their undocumented methods inherit from supertypes declared in other files of
-    the repository whose index (`leancode index`, the nearest `.leancode` above `path`) holds them, as the hover
-    shows them; unchanged without an index."""
+    the repository, as the hover shows them: those its index (`leancode index`, the nearest `.leancode` above `path`)
+    says declare them, or, without one, those Java's file rules and the imports name (`inherited_across_files`), read
+    inside the repository (the folder holding `.git` above `path`, else a Java file's source root, else `path`'s
+    folder)."""
     import dataclasses
 
     from . import parse_pool
     from .index_store import INDEX_DIRNAME, declaring_files, read_snapshot
     from .sources import FileSkipped
-    from .inherited import inherited_across_files
+    from .inherited import inherited_across_files, java_source_root
 
     if not any(u.docstring is None and u.inherited_doc is None and u.bases for u in units):
         return units
-    root = next((d for d in path.resolve().parents if (d / INDEX_DIRNAME / "snapshot.npz").is_file()), None)
+    parents = path.resolve().parents
+    root = next((d for d in parents if (d / INDEX_DIRNAME / "snapshot.npz").is_file()), None)
+    declaring = {}
+    if root is not None:
+        try:
+            declaring = declaring_files(read_snapshot(root / INDEX_DIRNAME / "snapshot.npz", None)[0].units)
+        except Exception as error:  # a damaged snapshot fails in zipfile's, numpy's or json's ways: no lookup
+            warnings.warn(f"index {root / INDEX_DIRNAME} not read ({type(error).__name__}: {error}): documentation "
+                          "inherited from other files is found by imports only", stacklevel=2)
+    here, code = path.resolve(), _read(path)
     if root is None:
-        return units
-    try:
-        snapshot, _ = read_snapshot(root / INDEX_DIRNAME / "snapshot.npz", None)
-    except Exception as error:  # a damaged snapshot fails in zipfile's, numpy's or json's ways: no lookup
-        warnings.warn(f"index {root / INDEX_DIRNAME} not read ({type(error).__name__}: {error}): documentation "
-                      "inherited from other files is not shown", stacklevel=2)
-        return units
-    declaring = declaring_files(snapshot.units)
+        source_root = java_source_root(here, code) if units[0].language == "java" else None
+        root = next((d for d in parents if (d / ".git").exists()), source_root or parents[0])
 
     def files(name: str) -> list[tuple[Path, str]]:
         return [(root / relative, language) for relative, language in declaring.get(name, ())]
@@ -378,7 +383,6 @@ def _inheriting_across_files(path: Path, units: list) -> list:
         parse_pool.check(text, language_for_path(file.name) or units[0].language)  # parsed here next (FileSkipped)
         return text
 
-    here, code = path.resolve(), _read(path)
     return [dataclasses.replace(u, inherited_doc=inherited_across_files(u, here, code, files, read))
             if u.docstring is None and u.inherited_doc is None and u.bases else u for u in units]
 

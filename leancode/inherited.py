@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from .docstrings import first_sentence
 from .languages import ParseWarning, language_for_path, same_family
 from .sources import FileSkipped
-from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name
+from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name, parameter_count
 
 
 @lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
@@ -29,21 +29,25 @@ def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tupl
         return tuple(extract_units(code, language)), described_declarations(code, language)
 
 
-def member_doc(code: str, language: str, owner: str, method: str) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
+def member_doc(code: str, language: str, owner: str, method: str,
+               parameters: int | None = None) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
     """In one file's `code`: (first sentence, "Owner.method") of the class, interface or trait `owner`'s `method`,
     documented there or inheriting a description there (`extract_units`), or a declaration without a body (a Rust
-    trait's required method, a TypeScript interface's signature) with a doc comment; and `owner`'s supertypes."""
+    trait's required method, a TypeScript interface's signature) with a doc comment, the overload of that many
+    `parameters` where given; and `owner`'s supertypes."""
     separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
     units, bodiless = _file_members(code, language)
     members = [u for u in units if u.qualified_name.split(".")[-2:-1] == [owner]]
     bases = next((u.bases for u in members if u.bases), ())
-    for unit in members:
-        if unit.name == method:
-            if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
-                return (sentence, f"{owner}{separator}{method}"), bases
-            if unit.inherited_doc:
-                return unit.inherited_doc, bases
-    sentence = bodiless.get((owner, method))
+    named = [u for u in members if u.name == method]
+    if parameters is not None and len(named) > 1:  # overloads: the one of as many parameters first
+        named.sort(key=lambda u: parameter_count(u.code, language) != parameters)
+    for unit in named:
+        if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
+            return (sentence, f"{owner}{separator}{method}"), bases
+        if unit.inherited_doc:
+            return unit.inherited_doc, bases
+    sentence = bodiless.get((owner, method, parameters)) or bodiless.get((owner, method))
     return ((sentence, f"{owner}{separator}{method}") if sentence else None), bases
 
 
@@ -56,13 +60,16 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     imports name (`_declaring_file`), else none. `read(path)`: a file's text (FileSkipped: not read). At most
     MAX_BASES_READ files are read."""
     own = unit.qualified_name.split(".")[-2:-1]
+    parameters = parameter_count(unit.code, unit.language)
     queue, seen, read_count = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, 0
     while queue and read_count < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)
         name = last_name(written)
         candidates = sorted({(file, other) for file, other in files(name) if same_family(other, unit.language)})
-        chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
-            else _imported_file(written, near, near_code, unit.language)
+        chosen = _java_type_file(written, near, near_code) if unit.language == "java" else None
+        if chosen is None:
+            chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
+                else _imported_file(written, near, near_code, unit.language)
         if chosen is None:
             continue
         try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
@@ -70,7 +77,7 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
         except FileSkipped:
             continue
         read_count += 1
-        found, more = member_doc(base_code, chosen[1], name, unit.name)
+        found, more = member_doc(base_code, chosen[1], name, unit.name, parameters)
         if found:
             return found
         queue += [(b, chosen[0], base_code) for b in more if b not in seen]
@@ -99,6 +106,35 @@ def _declaring_file(written: str, near: Path, code: str, language: str,
         return named[0]
     same_package = [c for c in candidates if os.path.dirname(os.fspath(c[0])) == folder]
     return same_package[0] if not named and language == "java" and len(same_package) == 1 else None
+
+
+def _java_type_file(written: str, near: Path, code: str) -> tuple[Path, str] | None:
+    """The file Java's rules put the type `written` (`Connection`, `Connection.Request`, `org.jsoup.Connection`) in,
+    where it is one: its outermost type's file, `Connection.java`, in the package of `near` (its folder) or in the one
+    an import of `code` or its own qualifier names, under the source root `near`'s package declaration implies. An
+    interface of methods without bodies is no index's (`declaring_files` knows classes by their functions), and a
+    nested one's simple name (`Request`) may name the implementing class itself."""
+    parts = written.split(".")
+    outer = next((i for i, part in enumerate(parts) if part[:1].isupper()), None)
+    if outer is None:
+        return None
+    places = [near.parent / f"{parts[outer]}.java"] if outer == 0 else []
+    if (root := java_source_root(near, code)) is not None:
+        hints = ["/".join(parts[:outer + 1]) + ".java"] if outer else _import_hints(code, "java", parts[0])
+        places += [root / hint for hint in hints]
+    return next(((place, "java") for place in places if place.is_file()), None)
+
+
+def java_source_root(path: Path, code: str) -> Path | None:
+    """The folder a Java file's package declaration puts it under (`src/main/java` for `package org.jsoup;` in
+    src/main/java/org/jsoup/), where its folders match the package; its own folder for the default package."""
+    package = re.search(r"^[^\S\n]*package[^\S\n]+([\w.]+)[^\S\n]*;", code[:MAX_IMPORTS_READ], re.M)
+    root = path.parent
+    for name in reversed(package.group(1).split(".") if package else []):
+        if root.name != name:
+            return None
+        root = root.parent
+    return root
 
 
 def _imported_file(written: str, near: Path, code: str, language: str) -> tuple[Path, str] | None:

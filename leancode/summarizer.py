@@ -286,27 +286,19 @@ def returns_nothing(code: str, language: str) -> bool:
     """Whether one function's code certainly returns no value: no result in its Go signature, no `->` in Rust's,
     `void` in Java's; in Python, JavaScript and TypeScript no `return` of a value, no `yield` and no lambda or arrow
     function anywhere in it (False wherever unsure)."""
-    from .languages import spec_for
-    from .tokens import parse
+    from .units import outermost_function
 
     if language in _VALUE_RETURNS:
         return not _VALUE_RETURNS[language].search(code)
-    spec = spec_for(language) if language in ("go", "rust", "java") else None
-    if spec is None:
+    node = outermost_function(code, language) if language in ("go", "rust", "java") else None
+    if node is None:
         return False
-    before, after = spec.member_context  # a Java method parses inside a class
-    nodes = [parse(before + code + after, spec.name).root_node]
-    while nodes:  # breadth first: the outermost function
-        node = nodes.pop(0)
-        if node.type in spec.functions:
-            if language == "go":
-                return node.child_by_field_name("result") is None
-            if language == "rust":
-                return node.child_by_field_name("return_type") is None
-            returned = node.child_by_field_name("type")
-            return returned is not None and returned.type == "void_type"
-        nodes.extend(node.named_children)
-    return False
+    if language == "go":
+        return node.child_by_field_name("result") is None
+    if language == "rust":
+        return node.child_by_field_name("return_type") is None
+    returned = node.child_by_field_name("type")
+    return returned is not None and returned.type == "void_type"
 
 
 # A value returned, or a function inside that may return one, in languages whose signatures need not say.

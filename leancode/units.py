@@ -1004,17 +1004,46 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
     return None
 
 
-def described_declarations(code: str, language: str) -> dict[tuple[str, str], str]:
+def described_declarations(code: str, language: str) -> dict[tuple, str | None]:
     """{(owner, method): first sentence} of a file's described declarations without a body (a Rust trait's required
-    methods, a TypeScript interface's signatures): the methods `extract_units` does not return."""
+    methods, a TypeScript interface's signatures): the methods `extract_units` does not return. Overloads (Java's
+    `timeout()` and `timeout(int)`) are told apart by {(owner, method, parameter count): sentence}; (owner, method)
+    is None where they say different things."""
     spec, bodiless = spec_for(language), {}
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
     for scope in captures.get("s", []):
         body = scope.child_by_field_name("body")
         for item in body.named_children if body is not None else ():
             if item.type in _BODILESS and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
-                bodiless.setdefault((_name(scope, spec), _text(item.child_by_field_name("name"))), sentence)
+                key = (_name(scope, spec), _text(item.child_by_field_name("name")))
+                bodiless[key] = sentence if bodiless.get(key, sentence) == sentence else None
+                bodiless.setdefault((*key, _parameter_count(item)), sentence)
     return bodiless
+
+
+def _parameter_count(node: Node) -> int | None:
+    parameters = node.child_by_field_name("parameters")
+    return None if parameters is None else sum("comment" not in p.type for p in parameters.named_children)
+
+
+def parameter_count(code: str, language: str) -> int | None:
+    """How many parameters one function's code declares (None where it cannot tell)."""
+    node = outermost_function(code, language)
+    return None if node is None else _parameter_count(node)
+
+
+def outermost_function(code: str, language: str) -> Node | None:
+    """The outermost function of one function's code, read inside the language's `member_context` (a Java method
+    parses inside a class); None where there is none."""
+    spec = spec_for(language)
+    before, after = spec.member_context
+    nodes = [parse(before + code + after, spec.name).root_node]
+    while nodes:  # breadth first
+        node = nodes.pop(0)
+        if node.type in spec.functions:
+            return node
+        nodes.extend(node.named_children)
+    return None
 
 
 def last_name(written: str) -> str:

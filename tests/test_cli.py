@@ -319,6 +319,64 @@ def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_f
     assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
 
 
+JAVA_CONNECTION = """\
+package org.web;
+
+public interface Connection {
+    /** Set the total request timeout duration. */
+    Connection timeout(int millis);
+
+    interface Request {
+        /** Get the request timeout, in milliseconds. */
+        int timeout();
+
+        /** Update the request timeout. */
+        Request timeout(int millis);
+    }
+}
+"""
+
+JAVA_HTTP = """\
+package org.web.helper;
+
+import org.web.Connection;
+
+public class HttpConnection implements Connection {
+    public Connection timeout(int millis) {
+        req.timeout(millis);
+        return this;
+    }
+
+    public static class Request implements Connection.Request {
+        public int timeout() {
+            return timeoutMilliseconds;
+        }
+
+        public Request timeout(int millis) {
+            timeoutMilliseconds = millis;
+            return this;
+        }
+    }
+}
+"""
+
+
+def test_summarize_finds_a_java_supertype_by_javas_file_rules_without_an_index(tmp_path, capsys):
+    # jsoup's HttpConnection: 105 of its 132 methods got a generated line ("Returns the number of bytes in this
+    # connection." for `timeout`): Connection, an interface of bodiless methods, is in no index, and a nested
+    # interface's simple name (`Request`) named the implementing class itself; an overload took the first's line.
+    source = tmp_path / "src" / "main" / "java" / "org" / "web"
+    (source / "helper").mkdir(parents=True)
+    (source / "Connection.java").write_text(JAVA_CONNECTION)
+    (source / "helper" / "HttpConnection.java").write_text(JAVA_HTTP)
+    assert main(["summarize", str(source / "helper" / "HttpConnection.java"), "--json"]) == 0
+    found = [(s["name"], s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)]
+    assert found == [
+        ("HttpConnection.timeout", "Set the total request timeout duration.", "Connection.timeout"),
+        ("HttpConnection.Request.timeout", "Get the request timeout, in milliseconds.", "Request.timeout"),
+        ("HttpConnection.Request.timeout", "Update the request timeout.", "Request.timeout")]
+
+
 def test_summarize_reads_an_imported_file_of_declarations_but_never_one_outside_the_repository(tmp_path, capsys):
     # A TypeScript file of interfaces alone holds no function, so the index knows no file declaring `Reader`: the
     # relative import names it. One importing from outside the repository is not read.
