@@ -37,6 +37,8 @@ _RESULT_THEN = re.compile(r"\([^()]*\)|[^,()]+?(?=,|\s--)")  # the result before
 _SEPARATOR = re.compile(r"\s*(?:,|\s--)")
 _LOWER_DESCRIPTION = re.compile(r"\s+([a-z]+(?: [^\s,]+){3,}.*)")
 _SENTENCE_AFTER = re.compile(r"\s+([A-Z].*)")
+# A result described rather than named: "D.copy() -> a shallow copy of D" says "Return a shallow copy of D."
+_DESCRIBED_RESULT = re.compile(r"((?:an?|the)(?: \S*[^\s.]){3,})\.?")
 SIGNATURE_LINES = 30  # how far a signature wrapped over lines is followed
 # A role is a few short names (`:py:meth:`); unbounded, each colon of a long `a:b:c...` run was tried to its end: quadratic
 _REST_ROLE = re.compile(r":[\w.+-]{1,64}(?::[\w.+-]{1,64}){0,7}:`([^`]*)`")
@@ -135,6 +137,8 @@ def _described_signature(line: str) -> str | None:
     stop = line.find(".", start)
     if stop > start and not {"(", ")"} & set(line[start:stop]) and (text := _SENTENCE_AFTER.fullmatch(line, stop + 1)):
         return text.group(1)
+    if described := _DESCRIBED_RESULT.fullmatch(line, start):
+        return f"return {described.group(1)}."
     return None
 
 

@@ -1053,6 +1053,11 @@ def test_hostile_doc_comments_are_read_in_linear_time(language):
      "Compares two strings according to the locale."),
     ("sorted(iterable) -> list\n\nReturn a new sorted list.", "Return a new sorted list."),
     ("D.__contains__(k) -> True if D has a key k, else False", ""),
+    # a result described rather than named (boltons' OrderedMultiDict.viewkeys, dict.copy): that is what it returns
+    ("OMD.viewkeys() -> a set-like object giving a view of OMD's keys",
+     "Return a set-like object giving a view of OMD's keys."),
+    ("D.copy() -> a shallow copy of D", "Return a shallow copy of D."),
+    ("f(x) -> the list", ""),  # a result named in two words: no description
     ("tell() -> int.  Current file position.\n\nCan raise OSError for non seekable files.", "Current file position."),
     ("Determine which long option string matches, ie. which one it is.",  # "ie.", as "i.e.": no stop
      "Determine which long option string matches, ie. which one it is."),
