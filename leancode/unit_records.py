@@ -30,7 +30,7 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, preview
 # function nested in another is named through it; 19: a JS/TS function exported anonymously as its module's default
 # is a unit, `default`; 20: `test` marks a Rust function or impl block under `#[cfg(test)]`, and `#[test_case(...)]`, `#[rstest]` and
 # `#[quickcheck]` tests; a Rust doc comment reads across blank lines, and the preview of an undocumented function is
-# its declaration's line, not an annotation's or attribute's).
+# its declaration's line, not an annotation's or attribute's; `method` marks methods).
 PARSE_VERSION = 20
 
 
@@ -55,7 +55,7 @@ def parse_units(code: str, language: str) -> dict:
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],
               "key": unit_key(u.code_with_doc, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring, u.language),
               "terms": " ".join(unit_terms(_lexical_text(u)[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
-              "test": in_tests(u.start_line) or marked_test(u)} for u in found]
+              "test": in_tests(u.start_line) or marked_test(u), "method": u.method} for u in found]
     return {"units": units, "syntax": syntax}
 
 

@@ -94,6 +94,9 @@ class Unit:
     # Its own code has syntax errors (an error tree-sitter found inside it, or a line `_repaired` blanked in it): a
     # summary of it would describe code that is not there yet.
     syntax_error: bool = False
+    # A method: defined in a class, interface, impl or trait, or of a receiver (Go's, a JavaScript prototype's); not a
+    # function nested in another, nor a Rust module's (what editors' symbol lists mark it as).
+    method: bool = False
 
     def __post_init__(self):
         if not self.scoped_name:
@@ -364,10 +367,14 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
     return []
 
 
+_MODULE_SCOPES = frozenset({"mod_item"})  # scopes whose functions are no methods
+
+
 def _in_scopes(functions: list[Node], scopes: list[Node],
-               spec: LanguageSpec) -> Iterator[tuple[Node, list[str], list[str], int]]:
+               spec: LanguageSpec) -> Iterator[tuple[Node, list[str], list[str], int, bool]]:
     """(function, names of the scopes around it, names of the scopes and functions around it (both outermost
-    first), how many scopes and functions it is nested in), in source order. One pass over the nodes sorted by
+    first), how many scopes and functions it is nested in, whether the nearest of them is a class-like scope (not
+    a function, nor a Rust module)), in source order. One pass over the nodes sorted by
     position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
     events = sorted([(n.start_byte, -n.end_byte, 0, n) for n in functions]
                     + [(n.start_byte, -n.end_byte, 1, n) for n in scopes], key=lambda e: e[:3])
@@ -383,8 +390,9 @@ def _in_scopes(functions: list[Node], scopes: list[Node],
         around.append([node.end_byte, is_scope, node, None])
         if not is_scope:
             named = around[:-1] if depth <= MAX_NESTING else []
+            member = bool(named) and named[-1][1] and named[-1][2].type not in _MODULE_SCOPES
             yield (node, [name for _, scope, _, name in named if scope and name],
-                   [name for *_, name in named if name], depth)
+                   [name for *_, name in named if name], depth, member)
 
 
 class _Siblings:
@@ -866,7 +874,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             bases_of[key] = _bases(scope, spec, code, offsets)
         return bases_of[key]
 
-    for node, scopes, enclosing, depth in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
+    for node, scopes, enclosing, depth, member in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
             continue
@@ -908,7 +916,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span, inherited_doc=standard,
-            syntax_error=first.has_error or last.has_error or node.has_error,
+            syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
             bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))
     if too_deep:

@@ -309,6 +309,29 @@ def test_functions_in_a_rust_cfg_test_module_rank_as_tests(repo, encoder):
 
 
 
+def test_the_index_tells_methods_from_nested_and_module_functions(repo, encoder):
+    # the editor's workspace symbols marked every qualified name a method: `Store.load.parse_line`, Rust's
+    # `tests.it_works`
+    from leancode.index_store import IndexedUnit
+    from leancode.server.features.search import is_method
+
+    (repo / "store.py").write_text("class Store:\n    def load(self):\n        def parse_line(line):\n"
+                                   "            return line\n        return 1\n\ndef top():\n    def inner():\n"
+                                   "        return 2\n    return inner\n")
+    (repo / "lib.rs").write_text("mod helpers {\n    fn trim(s: &str) -> &str { s }\n}\nstruct Weekday;\n"
+                                 "impl Weekday {\n    fn from_str(s: &str) -> u8 { 1 }\n}\n")
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    flagged = {u.qualified_name: is_method(u) for u in index.units if u.path in ("store.py", "lib.rs")}
+    assert flagged == {"Store.load": True, "Store.load.parse_line": False, "top": False, "top.inner": False,
+                       "helpers.trim": False, "Weekday.from_str": True}
+    kept = RepositoryIndex(repo, encoder).units  # the snapshot keeps the flag
+    assert {u.qualified_name for u in kept if u.method and u.path in ("store.py", "lib.rs")} == {
+        "Store.load", "Weekday.from_str"}
+    # a snapshot written before the flag: by the qualified name, as before
+    assert is_method(IndexedUnit("a.py", "m", "A.m", "python", 0, 1, "", "k")) is True
+
+
 MARKED_TESTS = {"lib.rs": """\
 pub fn pluralize(word: &str) -> String {
     format!("{}s", word)

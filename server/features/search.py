@@ -86,13 +86,19 @@ async def search_command(ls: LeanCodeServer, *args) -> list[dict]:
     return [hit_json(hit) for hit in await ranked(ls, query, top, tell_failure=False)]
 
 
+def is_method(unit) -> bool:
+    """Whether a symbol list marks the unit a method: as the index found it, else (a snapshot or store made before it
+    kept that) by its qualified name."""
+    return unit.method if unit.method is not None else "." in unit.qualified_name
+
+
 async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
     if not params.query.strip():
         return []
     hits = await ranked(ls, params.query, ls.settings.top, tell_failure=True)
     return [types.SymbolInformation(
         name=shown_name(hit.unit.qualified_name, hit.unit.language),
-        kind=types.SymbolKind.Method if "." in hit.unit.qualified_name else types.SymbolKind.Function,
+        kind=types.SymbolKind.Method if is_method(hit.unit) else types.SymbolKind.Function,
         location=types.Location(uri=from_fs_path(str(hit.shown_path)), range=types.Range(
             start=types.Position(line=hit.unit.start_line, character=0),
             end=types.Position(line=hit.unit.end_line + 1, character=0))),
