@@ -240,6 +240,22 @@ def _binding(node: Node) -> tuple[str, Node] | None:
     return _text(target).strip("'\""), parent
 
 
+def _assigned_object(node: Node) -> list[str]:
+    """The object a JS/TS function expression is assigned a property of (`includesString.autoRemove = (val) => ...`:
+    ["includesString"]; `utils.text.trim = ...`: ["utils", "text"]); [] for any other binding, a module's exports,
+    `this`, a prototype (its class is the receiver: `_receiver`) or an object written otherwise (`a[0].f`)."""
+    bound = _binding(node)
+    if bound is None or bound[1].type != "assignment_expression":
+        return []
+    target = bound[1].child_by_field_name("left")
+    written = _short_text(target.child_by_field_name("object")) if target.type == "member_expression" else ""
+    parts = re.fullmatch(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){0,2}", written) and written.split(".")
+    if not parts or _EXPORTS.match(_short_text(target)) or "exports" in parts or parts[0] == "this" \
+            or "prototype" in parts:
+        return []  # (`module.exports = function parse`: a module's own, by its name)
+    return parts
+
+
 def _default_export(node: Node, spec: LanguageSpec) -> tuple[str, Node] | None:
     """("default", the export statement) for an anonymous JS/TS function exported as its module's default
     (`export default function () {...}`, `export default (a) => ...`), named as editors' outlines name it; None for
@@ -908,6 +924,9 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         # `Object.defineProperty(this, ...)` defines in a constructor). Mined as before: by its scopes.
         owned = receiver or spec.name in _JS and _defined_property(node) is not None
         qualified = scoped if as_mined or owned else ".".join(enclosing + [name])
+        if spec.name in _JS and not (as_mined or owned) and node.type in _EXPRESSIONS \
+                and (assigned := _assigned_object(node)):  # `equals.autoRemove = ...`: named with its object, as
+            qualified = ".".join(enclosing + assigned + [name])  # a nested function with its outer (not embedded)
         if inherited and node.type == "method_declaration" and spec.name == "go":
             go_shapes[len(units)] = go_method_shape(node)
         units.append(Unit(

@@ -359,9 +359,23 @@ def test_a_javascript_function_expression_is_called_by_the_name_it_is_bound_to()
             "app.init = function init() { function inner() {} };\n")
     for language in ("javascript", "typescript"):
         assert [u.qualified_name for u in extract_units(code, language)] == [
-            "parseKeys", "assign", "parse", "Color.darken", "init", "init.inner"]
+            "parseKeys", "assign", "parse", "Color.darken", "app.init", "init.inner"]
         assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == [
             "parseQueryStringKeys", "assignSingleSource", "parse", "Color.darkenColor", "init", "inner"]
+
+
+def test_a_function_assigned_to_an_objects_property_is_named_with_the_object():
+    # tanstack's filterFns: seven `X.autoRemove = (val) => ...` were seven `autoRemove`, told apart by nothing, and
+    # `summarize filterFns.ts:NAME` could name none alone. The object is in the name shown, not in what is embedded.
+    code = ("const equals = (row, value) => row === value\nequals.autoRemove = (val) => testFalsey(val)\n"
+            "utils.text.trim = function (s) { return s.trim(); };\nthis.reset = function () {};\n"
+            "a[0].f = function () {};\n")
+    units = extract_units(code, "typescript")
+    assert [(u.qualified_name, u.scoped_name) for u in units] == [
+        ("equals", "equals"), ("equals.autoRemove", "autoRemove"), ("utils.text.trim", "trim"), ("reset", "reset"),
+        ("f", "f")]
+    assert [u.qualified_name for u in extract_units(code, "typescript", as_mined=True)] == [
+        "equals", "autoRemove", "trim", "reset", "f"]
 
 
 def test_javascript_units():
