@@ -265,7 +265,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     one row, the best-ranked, and copies of a function as one row, the best-ranked (`reformatted`: also those that
     differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
     if tests_last and tests is None:
-        tests = np.fromiter((is_test_unit(u) for u in units), bool, len(units))
+        examples = asks_for_examples(query_text)
+        tests = np.fromiter((ranked_as_test(u, examples) for u in units), bool, len(units))
     demote = tests if tests_last else None
     if tiers is None:
         tiers = name_tiers(query_text, units, demote)
@@ -322,7 +323,10 @@ def _twin(unit) -> tuple[str, str, str]:
 def _reformatted_copy_of(row: int, twins: dict, best: dict, units: Sequence["IndexedUnit"],
                          index: SearchIndex) -> str | None:
     """The key of a shown function that `row` copies but for whitespace (a vendored copy reformatted, a build's
-    other indentation): the same name and terms and, since the model never reads whitespace, the same vector."""
+    other indentation): the same name and terms and, since the model never reads whitespace, the same vector. Not in
+    Python, where indentation is meaning (`sink.flush()` inside an `if` or after it)."""
+    if units[row].language == "python":
+        return None
     for key in twins.get(_twin(units[row]), ()):
         if float(index.vectors[row] @ index.vectors[best[key][0]]) >= SAME_VECTOR:
             return key
@@ -360,9 +364,10 @@ _CALL = re.compile(r"\([^()]*\)$")
 # A name as stack traces and compilers write it: a Java frame (`at bsh.NameSpace.getCommand(NameSpace.java:909)`), a
 # Go function of a package path with a method's receiver (`github.com/BurntSushi/toml.(*Decoder).Decode`), a Rust
 # method through its trait (`<NaiveDate as Datelike>::weekday`).
-_JAVA_FRAME = re.compile(r"^at\s+")
-_GO_PACKAGE_PATH = re.compile(r"^[\w.-]+(?:/[\w.-]+)+?/(?=[\w-]+\.)")
+_JAVA_FRAME = re.compile(r"^at\s+(?:[\w.]+/)?(?=[\w$.]+\.[\w$<>]+\([^()]*\)$)")  # and its module, `java.base/`
+_GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)")  # from a domain: github.com/...
 _GO_RECEIVER = re.compile(r"\.\(\*?([^\W\d]\w*)\)\.")
+_GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
 _RUST_TRAIT_PATH = re.compile(r"^<\s*([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
 
 
@@ -373,7 +378,8 @@ def named_by(query: str) -> list[str] | None:
     query = _JAVA_FRAME.sub("", query.strip())
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
-    query = _RUST_TRAIT_PATH.sub(r"\1::", _GO_RECEIVER.sub(r".\1.", _GO_PACKAGE_PATH.sub("", query)))
+    query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r".\1.", _GO_PACKAGE_PATH.sub("", query)))
+    query = _RUST_TRAIT_PATH.sub(r"\1::", query)
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
 
 
@@ -425,13 +431,23 @@ _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.
                         r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
 _TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
 _TEST_SCOPES = frozenset({"test", "tests"})  # Rust's test modules by name (`mod tests`, `mod test`)
-_TEST_WORDS = frozenset({"test", "tested", "testing", "unittest", "bench", "benchmark", "benchmarked", "benchmarking",
-                         "example"})  # Go's runnable examples (`ExampleRetry` in retry_test.go); "examples" stems to it
+_TEST_WORDS = frozenset({"test", "tested", "testing", "unittest", "bench", "benchmark", "benchmarked", "benchmarking"})
+_GO_EXAMPLE = re.compile(r"^Example(?:[A-Z_]|$)")  # Go's runnable examples (`ExampleRetry` in retry_test.go)
 
 
 def asks_for_tests(query: str) -> bool:
     """Whether a query speaks of tests or benchmarks (then they rank with the other functions)."""
     return bool(_TEST_WORDS & set(lexical_terms(query)))
+
+
+def asks_for_examples(query: str) -> bool:
+    """Whether a query speaks of examples (then Go's `Example` functions rank with the other functions)."""
+    return "example" in lexical_terms(query)  # "examples" stems to it
+
+
+def ranked_as_test(unit, examples: bool = False) -> bool:
+    """`is_test_unit`, but for a Go example function where the query asks for examples (`asks_for_examples`)."""
+    return is_test_unit(unit) and not (examples and unit.language == "go" and _GO_EXAMPLE.match(unit.name))
 
 
 @lru_cache(maxsize=65536)
@@ -448,8 +464,7 @@ def is_test_code(path: str, qualified_name: str) -> bool:
     if _test_path(path):
         return True
     *scopes, name = qualified_name.split(".")
-    return bool(_TEST_NAME.match(name)) or any(s in _TEST_SCOPES or s.startswith("Test") or _TEST_NAME.match(s)
-                                               for s in scopes)
+    return bool(_TEST_NAME.match(name)) or any(s in _TEST_SCOPES or s.startswith(("Test", "test_")) for s in scopes)
 
 
 def is_test_unit(unit) -> bool:
@@ -493,8 +508,8 @@ def _gated_test_spans(code: str) -> list[tuple[int, int]]:
             while before is not None and before.type in _ATTACHED:
                 attributes.append(before)
                 before = before.prev_named_sibling
-            if any(a.type == "attribute_item" and gated(a) for a in attributes):
-                spans.append((child.start_point.row, child.end_point.row))
+            if any(a.type == "attribute_item" and gated(a) for a in attributes):  # from its attributes on: a
+                spans.append((attributes[-1].start_point.row, child.end_point.row))  # unit begins with them
             elif child.type != "function_item" and child.child_by_field_name("body") is not None:
                 bodies.append(child.child_by_field_name("body"))
     return spans

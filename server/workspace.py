@@ -27,7 +27,7 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import asks_for_tests, bounded_query, is_test_unit, name_tiers, rank_units
+from leancode.search import asks_for_examples, asks_for_tests, bounded_query, name_tiers, rank_units, ranked_as_test
 from leancode.sources import FileSkipped, check_text, read_source
 
 from . import preload
@@ -285,6 +285,7 @@ class Workspaces:
         hits: list[Hit] = []
         hybrid = self.settings.hybrid and len(folders) == 1
         tests_last = not asks_for_tests(query)  # as `leancode search`: tests and benchmarks after the code
+        examples = asks_for_examples(query)
         for folder in folders:
             nested = _nested_in(folder, folders)
             with folder.lock:
@@ -300,7 +301,7 @@ class Workspaces:
                 hidden = np.zeros(len(seen), bool)
                 if mask is not None:
                     hidden[:len(units)] = ~mask
-                tests = np.fromiter((tests_last and is_test_unit(u) for u in seen), bool, len(seen))
+                tests = np.fromiter((tests_last and ranked_as_test(u, examples) for u in seen), bool, len(seen))
                 tiers = name_tiers(query, seen, tests | hidden)
                 for ranked in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],

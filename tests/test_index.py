@@ -268,8 +268,9 @@ impl Statement {
         self.columns.len()
     }
 
-    #[cfg(test)]  // chrono's `Mdf::valid`: one function compiled for tests only
-    fn valid(&self) -> bool {
+    // chrono's `Mdf::valid`: one function compiled for tests only
+    #[cfg(test)]
+    pub(super) fn valid(&self) -> bool {
         !self.sql.is_empty()
     }
 }
@@ -280,6 +281,11 @@ impl Statement {
         self.sql.clone()
     }
 }
+
+#[cfg(test)]
+fn sample_statement() -> Statement {
+    prepare("SELECT 1")
+}
 """
 
 
@@ -289,14 +295,14 @@ def test_functions_in_a_rust_cfg_test_module_rank_as_tests(repo, encoder):
     index.update(progress=False)
     flagged = {u.qualified_name: u.test for u in index.units if u.path == "lib.rs"}
     assert flagged == {"prepare": False, "checks.prepare_a_statement": True, "Statement.column_count": False,
-                       "Statement.valid": True, "Statement.expanded": True}
+                       "Statement.valid": True, "Statement.expanded": True, "sample_statement": True}
     hits = search(index, "prepare a statement", top=len(index.units), within="lib.rs")
     names = [h.unit.qualified_name for h in hits]
     assert names[0] == "prepare" and set(names[:2]) == {"prepare", "Statement.column_count"}  # the tests after
     assert search(index, "prepare a statement", within="lib.rs", include_tests=True)[0].unit.test
     # The flag is kept by the snapshot; a snapshot written before it had the field still loads.
     assert {u.qualified_name for u in RepositoryIndex(repo, encoder).units if u.test} == {
-        "checks.prepare_a_statement", "Statement.valid", "Statement.expanded"}
+        "checks.prepare_a_statement", "Statement.valid", "Statement.expanded", "sample_statement"}
     with np.load(repo / ".leancode" / "snapshot.npz") as data:
         arrays = dict(data)
     records = json.loads(bytes(arrays["units"]).decode())
