@@ -515,7 +515,9 @@ def _repository(path: Path, index_dir: str | None) -> tuple[Path, str | None]:
 def _as_given(path: Path, root: Path) -> Path:
     """The repository root `root` (resolved) as the user reaches it through `path`, a symlink in it kept (results in
     `link/x.py`, not in where the link points), where `path` leads to it; else `root`."""
-    given = Path(os.path.abspath(path))  # absolute, links kept
+    shell = os.environ.get("PWD")  # the working directory as the shell reached it: through a link, where it did
+    here = shell if shell and os.path.isabs(shell) and os.path.realpath(shell) == os.getcwd() else os.getcwd()
+    given = Path(os.path.normpath(os.path.join(here, path)))  # absolute, links kept
     start = given if given.is_dir() else given.parent
     depth = len(start.resolve().relative_to(root).parts)
     reached = start.parents[depth - 1] if depth else start

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from .docstrings import first_sentence
 from .languages import ParseWarning, language_for_path, same_family
 from .sources import FileSkipped
-from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name, parameter_count
+from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name, parameter_types
 
 
 @lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
@@ -30,24 +30,28 @@ def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tupl
 
 
 def member_doc(code: str, language: str, owner: str, method: str,
-               parameters: int | None = None) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
+               parameters: tuple[str, ...] | None = None) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
     """In one file's `code`: (first sentence, "Owner.method") of the class, interface or trait `owner`'s `method`,
     documented there or inheriting a description there (`extract_units`), or a declaration without a body (a Rust
-    trait's required method, a TypeScript interface's signature) with a doc comment, the overload of that many
-    `parameters` where given; and `owner`'s supertypes."""
+    trait's required method, a TypeScript interface's signature) with a doc comment; and `owner`'s supertypes.
+    `parameters`, the parameter types of a Java method: only a method of as many parameters is the one it implements,
+    of overloads of that count the one of those types, else none unless they say the same."""
     separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
     units, bodiless = _file_members(code, language)
     members = [u for u in units if u.qualified_name.split(".")[-2:-1] == [owner]]
     bases = next((u.bases for u in members if u.bases), ())
     named = [u for u in members if u.name == method]
-    if parameters is not None and len(named) > 1:  # overloads: the one of as many parameters first
-        named.sort(key=lambda u: parameter_count(u.code, language) != parameters)
+    if parameters is not None:  # Java's overloads: `timeout()` and `timeout(int millis)`
+        named = [u for u in named if len(parameter_types(u.code, language) or ()) == len(parameters)]
+        exact = [u for u in named if parameter_types(u.code, language) == parameters]
+        said = {first_sentence(u.docstring or "", language) for u in named}
+        named = exact or (named if len(said) <= 1 else [])
     for unit in named:
         if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
             return (sentence, f"{owner}{separator}{method}"), bases
         if unit.inherited_doc:
             return unit.inherited_doc, bases
-    sentence = bodiless.get((owner, method, parameters)) or bodiless.get((owner, method))
+    sentence = bodiless.get((owner, method) if parameters is None else (owner, method, len(parameters)))
     return ((sentence, f"{owner}{separator}{method}") if sentence else None), bases
 
 
@@ -60,7 +64,7 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     imports name (`_declaring_file`), else none. `read(path)`: a file's text (FileSkipped: not read). At most
     MAX_BASES_READ files are read."""
     own = unit.qualified_name.split(".")[-2:-1]
-    parameters = parameter_count(unit.code, unit.language)
+    parameters = parameter_types(unit.code, unit.language) if unit.language == "java" else None
     queue, seen, read_count = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, 0
     while queue and read_count < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)

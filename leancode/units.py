@@ -1053,10 +1053,22 @@ def _parameter_count(node: Node) -> int | None:
     return None if parameters is None else sum("comment" not in p.type for p in parameters.named_children)
 
 
-def parameter_count(code: str, language: str) -> int | None:
-    """How many parameters one function's code declares (None where it cannot tell)."""
+def parameter_types(code: str, language: str) -> tuple[str, ...] | None:
+    """The parameter types one function's code declares, as written without spaces and qualifiers (`String...`,
+    `Collection<KeyVal>`); a parameter without one as ""; None where it cannot tell."""
     node = outermost_function(code, language)
-    return None if node is None else _parameter_count(node)
+    parameters = node.child_by_field_name("parameters") if node is not None else None
+    if parameters is None:
+        return None
+    def written(parameter: Node) -> str:
+        kind = parameter.child_by_field_name("type")  # a Java varargs parameter names its type in no field
+        if kind is None and parameter.type == "spread_parameter":
+            kind = next((c for c in parameter.named_children if c.type not in ("modifiers", "variable_declarator")),
+                        None)
+        unqualified = re.sub(r"\b(?:\w+\.)+(?=\w)", "", re.sub(r"\s+", "", _text(kind)))  # Connection.KeyVal: KeyVal
+        return unqualified + ("..." if parameter.type == "spread_parameter" else "")
+
+    return tuple(written(p) for p in parameters.named_children if "comment" not in p.type)
 
 
 def outermost_function(code: str, language: str) -> Node | None:

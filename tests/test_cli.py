@@ -326,6 +326,12 @@ public interface Connection {
     /** Set the total request timeout duration. */
     Connection timeout(int millis);
 
+    /** Add all of the supplied data to the request. */
+    Connection data(Collection<KeyVal> data);
+
+    /** Add one or more request key, val data parameter pairs. */
+    Connection data(String... keyvals);
+
     interface Request {
         /** Get the request timeout, in milliseconds. */
         int timeout();
@@ -344,6 +350,16 @@ import org.web.Connection;
 public class HttpConnection implements Connection {
     public Connection timeout(int millis) {
         req.timeout(millis);
+        return this;
+    }
+
+    public Connection data(Collection<Connection.KeyVal> data) {
+        req.data(data);
+        return this;
+    }
+
+    public Connection data(String key, String value, boolean encoded) {
+        req.data(key, value);
         return this;
     }
 
@@ -369,10 +385,12 @@ def test_summarize_finds_a_java_supertype_by_javas_file_rules_without_an_index(t
     (source / "helper").mkdir(parents=True)
     (source / "Connection.java").write_text(JAVA_CONNECTION)
     (source / "helper" / "HttpConnection.java").write_text(JAVA_HTTP)
-    assert main(["summarize", str(source / "helper" / "HttpConnection.java"), "--json"]) == 0
+    assert main(["summarize", str(source / "helper" / "HttpConnection.java"), "--json", "--no-bank"]) == 0
     found = [(s["name"], s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)]
-    assert found == [
+    assert found[2][2] is None  # data(key, value, encoded): no overload of three parameters to implement
+    assert found[:2] + found[3:] == [
         ("HttpConnection.timeout", "Set the total request timeout duration.", "Connection.timeout"),
+        ("HttpConnection.data", "Add all of the supplied data to the request.", "Connection.data"),  # its types
         ("HttpConnection.Request.timeout", "Get the request timeout, in milliseconds.", "Request.timeout"),
         ("HttpConnection.Request.timeout", "Update the request timeout.", "Request.timeout")]
 
@@ -442,6 +460,12 @@ def test_search_through_a_symlinked_repository_shows_its_files_through_the_link(
     for given in ("link", "link/durations.py"):
         assert main(["search", "parse a duration", given]) == 0
         assert capsys.readouterr().out.split()[1] == "link/durations.py:1"  # it showed real/durations.py
+    monkeypatch.chdir(tmp_path / "link")  # started inside the link, as the shell tells it ($PWD)
+    monkeypatch.setenv("PWD", str(tmp_path / "link"))
+    assert main(["search", "parse a duration", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["file"] == str(tmp_path / "link" / "durations.py")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PWD", str(tmp_path))
     (tmp_path / "real" / "sub").mkdir()  # a link into the repository's middle: shown from its root
     (tmp_path / "real" / "sub" / "more.py").write_text("def parse_size(text):\n    return int(text)\n")
     (tmp_path / "inner").symlink_to("real/sub")
