@@ -284,30 +284,42 @@ def summary_lead(code: str, language: str, name: str | None = None) -> Lead | No
 
 def returns_nothing(code: str, language: str) -> bool:
     """Whether one function's code certainly returns no value: no result in its Go signature, no `->` in Rust's,
-    `void` in Java's; in Python, JavaScript and TypeScript no `return` of a value, no `yield` and no lambda or arrow
-    function anywhere in it (False wherever unsure)."""
+    `void` in Java's; in Python, JavaScript and TypeScript no `return` of a value and no `yield` of its own (those of
+    the functions inside it are theirs), no expression body (`(a) => a`) and, in TypeScript, no return type but
+    `void`. False wherever unsure (a function that does not parse)."""
+    from .languages import spec_for
     from .units import outermost_function
 
-    if language in _VALUE_RETURNS:
-        return not _VALUE_RETURNS[language].search(code)
-    node = outermost_function(code, language) if language in ("go", "rust", "java") else None
-    if node is None:
+    node = outermost_function(code, language) if language in _NO_VALUE else None
+    if node is None or node.has_error:
         return False
     if language == "go":
         return node.child_by_field_name("result") is None
     if language == "rust":
         return node.child_by_field_name("return_type") is None
-    returned = node.child_by_field_name("type")
-    return returned is not None and returned.type == "void_type"
+    if language == "java":
+        returned = node.child_by_field_name("type")
+        return returned is not None and returned.type == "void_type"
+    returned = node.child_by_field_name("return_type")
+    body = node.child_by_field_name("body")
+    if returned is not None and returned.text.decode("utf-8", "replace").lstrip(":").strip() != "void" \
+            or body is None or body.type not in ("block", "statement_block"):
+        return False
+    own = spec_for(language).functions | {"class_definition", "class_declaration", "class", "lambda"}
+    nodes = list(body.named_children)
+    while nodes:  # its own statements, not those of the functions and classes inside it
+        inner = nodes.pop()
+        if inner.type in _NO_VALUE[language] and (inner.type != "return_statement" or inner.named_child_count):
+            return False
+        if inner.type not in own:
+            nodes.extend(inner.named_children)
+    return True
 
 
-# A value returned, or a function inside that may return one, in languages whose signatures need not say.
-_VALUE_RETURNS = {
-    "python": re.compile(r"\breturn\b(?![^\S\n]*(?:#|;|$))|\byield\b|\blambda\b", re.M),
-    "javascript": re.compile(r"\breturn\b(?![^\S\n]*(?:;|}|//|$))|\byield\b|=>", re.M),
-}
-_VALUE_RETURNS["typescript"] = _VALUE_RETURNS["tsx"] = re.compile(
-    _VALUE_RETURNS["javascript"].pattern + r"|\)\s*:\s*(?!void\b)\w", re.M)  # a return type other than void
+# Per language: where a signature says (an empty set), else the nodes that give a function a value to return.
+_NO_VALUE = {"go": set(), "rust": set(), "java": set(), "python": {"return_statement", "yield"},
+             "javascript": {"return_statement", "yield_expression"}}
+_NO_VALUE["typescript"] = _NO_VALUE["tsx"] = _NO_VALUE["javascript"]
 
 
 def summary_input(unit, method: str = DEFAULT_METHOD, ratio: float = DEFAULT_RATIO) -> str:

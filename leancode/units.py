@@ -1072,11 +1072,14 @@ def parameter_types(code: str, language: str) -> tuple[str, ...] | None:
 
 
 def outermost_function(code: str, language: str) -> Node | None:
-    """The outermost function of one function's code, read inside the language's `member_context` (a Java method
-    parses inside a class); None where there is none."""
+    """The outermost function of one function's code, read inside the language's `member_context` where it does not
+    parse alone (a Java method, a JavaScript method cut out of its class); None where there is none."""
     spec = spec_for(language)
-    before, after = spec.member_context
-    nodes = [parse(before + code + after, spec.name).root_node]
+    root = parse(code, spec.name).root_node
+    if spec.member_context[0] and root.has_error:
+        before, after = spec.member_context
+        root = parse(before + code + after, spec.name).root_node
+    nodes = [root]
     while nodes:  # breadth first
         node = nodes.pop(0)
         if node.type in spec.functions:

@@ -883,7 +883,13 @@ def test_a_function_that_returns_nothing_is_not_summarized_as_returning_somethin
     ("python", "def f(x):\n    if x:\n        return\n    x.append(1)\n", True),
     ("python", "def f(x):\n    return(x)\n", False),
     ("python", "def f(x):\n    yield x\n", False),
-    ("python", "def f(x):\n    def g():\n        return 1\n    x.g = g\n", False),  # unsure: False
+    ("python", "def f(x):\n    def g():\n        return 1\n    x.g = g\n", True),  # g's return is g's
+    ("python", "def f(x):\n    x.sort(key=lambda y: y.name)\n", True),
+    ("javascript", "function getNames(users, out) { users.forEach(u => out.push(u.name)); }", True),
+    ("typescript", "export function arrowInside(xs: number[]) { xs.forEach((x) => { return x * 2; }); }", True),
+    ("javascript", "function f(a) { if (a) { return a.b; } }", False),
+    ("javascript", "function* g() { yield 1; }", False),
+    ("python", "def f(x:\n    return x\n", False),  # does not parse: unsure
     ("javascript", "function f(a) { a.push(1); return; }", True),
     ("javascript", "const f = (a) => a", False),
     ("typescript", "function f(a): void { a.push(1) }", True),
