@@ -316,6 +316,14 @@ def returns_nothing(code: str, language: str) -> bool:
     return True
 
 
+def _says_returns(line: str, lead: str | None) -> bool:
+    """Whether a line begins (after its lead) by saying what a function that returns nothing returns."""
+    if lead is None or not getattr(lead, "returns_nothing", False):
+        return False
+    words = line[len(lead):].split(maxsplit=1)
+    return bool(words) and words[0].lower() in NOT_RETURNING_OPENERS
+
+
 # Per language: where a signature says (an empty set), else the nodes that give a function a value to return.
 _NO_VALUE = {"go": set(), "rust": set(), "java": set(), "python": {"return_statement", "yield"},
              "javascript": {"return_statement", "yield_expression"}}
@@ -551,8 +559,9 @@ class Summarizer:
         summary bank's documented function close enough to it, where it has one, gives it instead of any model."""
         leads = leads or [None] * len(sources)
         neighbours = self._neighbours(sources, languages)
-        out: list[Generated | None] = [None if n is None else self._retrieved(n, lead)
-                                       for n, lead in zip(neighbours, leads)]
+        out: list[Generated | None] = [  # a neighbour's line saying what this function does not return: the model's
+            None if n is None or _says_returns(n.line(lead), lead) else self._retrieved(n, lead)
+            for n, lead in zip(neighbours, leads)]
         rest = [i for i, line in enumerate(out) if line is None]
         if rest:
             lines = self._generate_routed([sources[i] for i in rest], batch_size, [leads[i] for i in rest],

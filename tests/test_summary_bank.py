@@ -86,6 +86,19 @@ def test_a_go_neighbours_line_leads_with_this_functions_name(bank_dir, encoder):
     method = Neighbour("Close closes the reader.", "example.com/io", "fileReader.Close", 0.9)
     assert method.line("Shutdown") == "Shutdown closes the reader." and method.line(None) == method.summary
 
+def test_a_neighbours_line_saying_what_a_function_returning_nothing_returns_is_left_to_the_model(monkeypatch):
+    from leancode.summarizer import Lead
+
+    summarizer = Summarizer(bank=None)
+    neighbour = Neighbour("Reset returns the buffer to its first state.", "example.com/buf", "Reset", 0.95)
+    monkeypatch.setattr(summarizer, "_neighbours", lambda sources, languages: [neighbour] * len(sources))
+    code = "func (b *Buffer) Clear() {\n\tb.n = 0\n}"
+    [led] = summarizer.generate([code], leads=[Lead("Clear")], languages=["go"])
+    assert led.neighbour is neighbour and led.text == "Clear returns the buffer to its first state."
+    [nothing] = summarizer.generate([code], leads=[Lead("Clear", returns_nothing=True)], languages=["go"])
+    assert nothing.neighbour is None and not nothing.text.startswith("Clear returns")
+
+
 def test_languages_the_bank_lacks_and_unknown_languages_go_to_the_model(bank_dir, encoder):
     bank = SummaryBank(bank_dir, encoder)
     assert bank.nearest([GO_TRAIN[1][2]], ["rust"]) == [None]
