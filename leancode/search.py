@@ -450,10 +450,14 @@ def ranked_as_test(unit, examples: bool = False) -> bool:
     return is_test_unit(unit) and not (examples and unit.language == "go" and _GO_EXAMPLE.match(unit.name))
 
 
+_TEST_DIR_PART = re.compile(r"(?:^|[-_.])tests?(?:[-_.]|$)")  # go-toml's toml-test/, e2e-tests/, test_utils/
+
+
 @lru_cache(maxsize=65536)
 def _test_path(path: str) -> bool:
     *folders, name = path.split("/")
-    return bool(_TEST_DIRS.intersection(f.lower() for f in folders) or _TEST_FILE.search(name))
+    return bool(_TEST_DIRS.intersection(f.lower() for f in folders) or _TEST_FILE.search(name)
+                or any(_TEST_DIR_PART.search(f.lower()) for f in folders))
 
 
 @lru_cache(maxsize=1 << 18)  # asked for every indexed function on every search
