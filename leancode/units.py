@@ -14,6 +14,7 @@ import json
 import re
 import time
 import warnings
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -1060,6 +1061,7 @@ def parameter_types(code: str, language: str) -> tuple[str, ...] | None:
     parameters = node.child_by_field_name("parameters") if node is not None else None
     if parameters is None:
         return None
+
     def written(parameter: Node) -> str:
         kind = parameter.child_by_field_name("type")  # a Java varargs parameter names its type in no field
         if kind is None and parameter.type == "spread_parameter":
@@ -1079,9 +1081,9 @@ def outermost_function(code: str, language: str) -> Node | None:
     if spec.member_context[0] and root.has_error:
         before, after = spec.member_context
         root = parse(before + code + after, spec.name).root_node
-    nodes = [root]
+    nodes = deque([root])
     while nodes:  # breadth first
-        node = nodes.pop(0)
+        node = nodes.popleft()
         if node.type in spec.functions:
             return node
         nodes.extend(node.named_children)
