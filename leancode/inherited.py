@@ -42,8 +42,9 @@ def member_doc(code: str, language: str, owner: str, method: str,
     bases = next((u.bases for u in members if u.bases), ())
     named = [u for u in members if u.name == method]
     if parameters is not None:  # Java's overloads: `timeout()` and `timeout(int millis)`
-        named = [u for u in named if len(parameter_types(u.code, language) or ()) == len(parameters)]
-        exact = [u for u in named if parameter_types(u.code, language) == parameters]
+        typed = [(u, parameter_types(u.code, language)) for u in named]  # each parsed once
+        named = [u for u, types in typed if len(types or ()) == len(parameters)]
+        exact = [u for u, types in typed if types == parameters]
         said = {first_sentence(u.docstring or "", language) for u in named}
         named = exact or (named if len(said) <= 1 else [])
     for unit in named:
@@ -51,7 +52,7 @@ def member_doc(code: str, language: str, owner: str, method: str,
             return (sentence, f"{owner}{separator}{method}"), bases
         if unit.inherited_doc:
             return unit.inherited_doc, bases
-    sentence = bodiless.get((owner, method) if parameters is None else (owner, method, len(parameters)))
+    sentence = bodiless.get((owner, method))  # (Java's interface methods are units: none of its are here)
     return ((sentence, f"{owner}{separator}{method}") if sentence else None), bases
 
 

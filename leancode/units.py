@@ -1032,11 +1032,10 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
     return None
 
 
-def described_declarations(code: str, language: str) -> dict[tuple, str | None]:
+def described_declarations(code: str, language: str) -> dict[tuple[str, str], str | None]:
     """{(owner, method): first sentence} of a file's described declarations without a body (a Rust trait's required
-    methods, a TypeScript interface's signatures): the methods `extract_units` does not return. Overloads (Java's
-    `timeout()` and `timeout(int)`) are told apart by {(owner, method, parameter count): sentence}; (owner, method)
-    is None where they say different things."""
+    methods, a TypeScript interface's signatures): the methods `extract_units` does not return; None where overloads
+    of one name say different things (which one a method implements is not guessed)."""
     spec, bodiless = spec_for(language), {}
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
     for scope in captures.get("s", []):
@@ -1045,13 +1044,7 @@ def described_declarations(code: str, language: str) -> dict[tuple, str | None]:
             if item.type in _BODILESS and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
                 key = (_name(scope, spec), _text(item.child_by_field_name("name")))
                 bodiless[key] = sentence if bodiless.get(key, sentence) == sentence else None
-                bodiless.setdefault((*key, _parameter_count(item)), sentence)
     return bodiless
-
-
-def _parameter_count(node: Node) -> int | None:
-    parameters = node.child_by_field_name("parameters")
-    return None if parameters is None else sum("comment" not in p.type for p in parameters.named_children)
 
 
 def parameter_types(code: str, language: str) -> tuple[str, ...] | None:
