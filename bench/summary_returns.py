@@ -13,7 +13,6 @@ the hover reads them.
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +20,11 @@ import torch
 from report import bootstrap, command_line, interval, publish
 
 from leancode.simplify import simplify
-from leancode.summarizer import NOT_RETURNING_OPENERS, Lead, Summarizer, summary_lead
+from leancode.summarizer import NOT_RETURNING_OPENERS, Lead, Summarizer, begins_with_returns, summary_lead
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 
 LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
-SAYS_RETURNS = re.compile(rf"(?:{'|'.join(NOT_RETURNING_OPENERS)})\b")
-
-
-def says_returns(line: str, lead: str) -> bool:
-    return bool(SAYS_RETURNS.match(line[len(lead):].strip().lower()))
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -71,7 +64,7 @@ def main() -> None:
         if changed:
             low, high = interval(bootstrap(2000, len(changed)), after, before)
             delta = f"{after.mean() - before.mean():+.2f} [{low:+.2f}, {high:+.2f}]"
-        said = [sum(says_returns(text[k], leads[i]) for k, i in enumerate(picked)) for text in (free, served)]
+        said = [sum(begins_with_returns(text[k], leads[i]) for k, i in enumerate(picked)) for text in (free, served)]
         lines.append(f"| {language} | {len(rows)} | {len(picked)} | {said[0]} | {said[1]} | {len(changed)} | "
                      f"{before.mean() if changed else 0:.2f} | {after.mean() if changed else 0:.2f} | {delta} |")
         print(lines[-1], flush=True)

@@ -316,11 +316,9 @@ def returns_nothing(code: str, language: str) -> bool:
     return True
 
 
-def _says_returns(line: str, lead: str | None) -> bool:
-    """Whether a line begins (after its lead) by saying what a function that returns nothing returns."""
-    if lead is None or not getattr(lead, "returns_nothing", False):
-        return False
-    words = line[len(lead):].split(maxsplit=1)
+def begins_with_returns(line: str, lead: str | None) -> bool:
+    """Whether a line's first word after its lead is one of NOT_RETURNING_OPENERS (it says what is returned)."""
+    words = line[len(lead or ""):].split(maxsplit=1)
     return bool(words) and words[0].lower() in NOT_RETURNING_OPENERS
 
 
@@ -560,7 +558,8 @@ class Summarizer:
         leads = leads or [None] * len(sources)
         neighbours = self._neighbours(sources, languages)
         out: list[Generated | None] = [  # a neighbour's line saying what this function does not return: the model's
-            None if n is None or _says_returns(n.line(lead), lead) else self._retrieved(n, lead)
+            None if n is None or getattr(lead, "returns_nothing", False) and begins_with_returns(n.line(lead), lead)
+            else self._retrieved(n, lead)
             for n, lead in zip(neighbours, leads)]
         rest = [i for i, line in enumerate(out) if line is None]
         if rest:
