@@ -99,6 +99,7 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     for row, pieces in enumerate(leads):
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
+    opening = {row: len(leads[row]) for row, pieces in enumerate(openers or ()) if pieces}  # row -> first free step
     # only the word bans (adjacent words, the word cap) read these
     word_continuations, word_separators, free_words = (
         set(mask.nonzero().flatten().tolist()) if (ban_adjacent or word_cap) and mask is not None else set()
@@ -138,12 +139,10 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
         elif brackets:  # nothing is open before the first piece
             scores = scores.clone()
             scores[:, list(brackets)] = -math.inf
-        if openers and any(openers):
-            first_free = [row for row, pieces in enumerate(openers) if pieces and int(lead_lengths[row]) == step]
-            if first_free:
-                scores = scores.clone()
-                for row in first_free:
-                    scores[row, openers[row]] = -math.inf
+        if first_free := [row for row, at in opening.items() if at == step]:
+            scores = scores.clone()
+            for row in first_free:
+                scores[row, openers[row]] = -math.inf
         if continuations is not None and 0 < step <= forced_steps:
             lead_ended = lead_lengths == step  # the first free step after a lead
             scores = scores.masked_fill(lead_ended[:, None] & continuations.to(device)[None, :], -math.inf)
