@@ -28,9 +28,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, preview
 # line before it, `units.owner_line`; 17: a Python docstring's opening call signature, wrapped over lines or followed
 # by the description, is not its first sentence, and a doc comment of `{@inheritDoc}` alone previews no text; 18: a
 # function nested in another is named through it; 19: a JS/TS function exported anonymously as its module's default
-# is a unit, `default`; 20: `test` marks a Rust function or impl block under `#[cfg(test)]`, and `#[test_case(...)]`, `#[rstest]` and
-# `#[quickcheck]` tests; a Rust doc comment reads across blank lines, and the preview of an undocumented function is
-# its declaration's line, not an annotation's or attribute's; `method` marks methods).
+# is a unit, `default`; 20: `test` marks a Rust function or impl block under `#[cfg(test)]`, and `#[test_case(...)]`,
+# `#[rstest]` and `#[quickcheck]` tests; a Rust doc comment reads across blank lines, and the preview of an
+# undocumented function is its declaration's line, not an annotation's or attribute's; `method` marks methods).
 PARSE_VERSION = 20
 
 
