@@ -751,7 +751,9 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
         name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
-        print(f"{hit.score:.3f}  {where}  {name}{deleted}  "
+        # Why a row stands above higher scores, or below lower ones: the query names it, or it is a test.
+        why = " (named by the query)" if hit.tier < 2 else " (test)" if hit.test else ""
+        print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")
               + (f"  (also at: {copies})" if copies else ""))

@@ -220,7 +220,7 @@ class SearchHit:
         u = self.unit
         return {"rank": self.rank, "score": round(self.score, 6), "path": u.path, "line": u.start_line + 1,
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
-                "language": u.language, "preview": u.preview,
+                "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2, "test": self.test,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
                             for c in self.copies],
                 "overloads": [{"line": o.start_line + 1, "preview": o.preview} for o in self.overloads]}

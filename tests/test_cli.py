@@ -473,6 +473,24 @@ def test_search_through_a_symlinked_repository_shows_its_files_through_the_link(
     assert capsys.readouterr().out.split()[1] == "real/sub/more.py:1"
 
 
+def test_search_says_why_a_row_is_out_of_score_order(tmp_path, capsys):
+    # A function the query names stands first whatever its score, a test after the code whatever its score: the
+    # row says so, else its score reads as a ranking mistake.
+    (tmp_path / "sizes.py").write_text("def parse_size(text):\n    return int(text.rstrip('kb')) * 1024\n\n"
+                                       "def zap(path):\n    return open(path).read().split()\n")
+    (tmp_path / "test_sizes.py").write_text("def test_parse_size():\n    assert parse_size('2kb') == 2048\n")
+    assert main(["index", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["search", "zap", "--path", str(tmp_path), "--no-update"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert "zap (named by the query)" in rows[0] and "named" not in "".join(rows[1:])
+    assert "test_parse_size (test)" in rows[-1] and "(test)" not in "".join(rows[:-1])
+    assert main(["search", "zap", "--path", str(tmp_path), "--no-update", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [(h["name"], h["named_by_query"], h["test"]) for h in hits] == [
+        ("zap", True, False), ("parse_size", False, False), ("test_parse_size", False, True)]
+
+
 def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys):
     shipped = "def escape_html(text):\n    return text.replace('&', '&amp;').replace('<', '&lt;')\n"
     (tmp_path / "esm").mkdir()
