@@ -383,6 +383,31 @@ def named_by(query: str) -> list[str] | None:
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
 
 
+# A Rust trait implementation as people name it: `FromStr for Weekday`, `impl<'a> Display for Span<'a>`.
+_TRAIT_FOR = re.compile(r"^(?:impl(?:\s*<[^<>]*>)?\s+)?(?:\w+::)*([A-Z]\w*)(?:<[^<>]*>)?\s+for\s+&?(?:'\w+\s+)?"
+                        r"(?:mut\s+)?(?:\w+::)*([^\W\d]\w*)(?:<[^<>]*>)?$")
+
+
+def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
+    """Per unit, 0 for a Rust method of the implementation a query names (`FromStr for Weekday`: `Weekday.from_str`)
+    and 2 for the rest; None when the query names none or no unit is one. A trait's methods: the standard library
+    trait's (`units.standard_trait_methods`), those the repository's own trait defines, and the trait's name in
+    snake case, a one-method trait's usual method (serde's `Deserialize`: `deserialize`). The index records no
+    trait per method, so `Display for Duration` and `Debug for Duration` name the same `Duration.fmt`."""
+    found = _TRAIT_FOR.match(query.strip())
+    if found is None:
+        return None
+    from .units import standard_trait_methods  # here: a plain search never reads the standard docs
+
+    trait, owner = found.groups()
+    methods = standard_trait_methods(trait) | {"_".join(split_identifier(trait)).lower()}
+    methods |= {u.name for u in units if u.language == "rust" and u.qualified_name.split(".")[-2:-1] == [trait]}
+    named = (u.language == "rust" and u.name in methods and u.qualified_name.split(".")[-2:-1] == [owner]
+             for u in units)
+    tiers = np.fromiter((0 if is_named else 2 for is_named in named), np.int8, len(units))
+    return tiers if tiers.min(initial=2) == 0 else None
+
+
 def name_tier(parts: Sequence[str], unit) -> int:
     """0 when a function's name, or the tail of its qualified name, is the name `parts`; 1 when it is but for
     case; 2 otherwise."""
@@ -407,7 +432,10 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) ->
     is no name."""
     parts = named_by(query)
     if parts is None:
-        return None
+        tiers = trait_impl_tiers(query, units)
+        if tiers is not None and demote is not None:
+            tiers[demote] = 2
+        return tiers
     tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
     for start in range(1, len(parts)):  # a qualifier that is no scope here (a package, `java.util.Arrays.sort`; a
         # module or an object the function is assigned to, `click.echo`, Express's `app.use`): the longest tail

@@ -573,6 +573,12 @@ def _standard_docs() -> dict:
         return {}
 
 
+def standard_trait_methods(trait: str) -> set[str]:
+    """The methods of a Rust standard library trait (`FromStr`: {"from_str"}); empty for another name."""
+    methods = _standard_docs().get("rust", {}).get(trait)
+    return set(methods) if isinstance(methods, dict) else set()
+
+
 def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str] | None:
     """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
     method in `impl Trait for Type`, a Java method marked `@Override` of one of its class's direct supertypes

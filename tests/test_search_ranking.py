@@ -479,11 +479,33 @@ def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
     assert [(r.row, r.copies) for r in ranked] == [(0, (1,)), (2, (3,)), (4, ()), (5, ())]
 
 
+def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
+    from leancode.search import rank_units
+
+    # chrono's `impl FromStr for Weekday` is `Weekday.from_str`; a trait of the repository's own names its methods.
+    units = _units([("src/weekday.rs", "Weekday.succ"), ("src/format/mod.rs", "Weekday.from_str"),
+                    ("src/weekday.rs", "Weekday.fmt"), ("src/weekday.rs", "ParseWeekdayError.fmt"),
+                    ("src/de.rs", "Weekday.deserialize"), ("src/cal.rs", "Calendar.days_in"),
+                    ("src/cal.rs", "Weekday.days_in"), ("src/month.rs", "Month.from_str")], language="rust")
+    index, query_vector = _descending(len(units))
+    for query, first in (("FromStr for Weekday", 1), ("impl std::fmt::Display for Weekday", 2),
+                         ("impl<'a> fmt::Debug for ParseWeekdayError", 3), ("Deserialize for Weekday", 4),
+                         ("impl Calendar for Weekday", 6), ("FromStr for Month", 7)):
+        shown = rank_units(query_vector, query, index, units, 2)
+        assert [r.row for r in shown] == [first, 0] and shown[0].tier == 0, query
+    for query in ("Search for Weekday", "FromStr for Nothing", "look for a weekday"):  # no implementation so named
+        assert [r.row for r in rank_units(query_vector, query, index, units, 2)] == [0, 1], query
+
+
 def test_reading_a_query_as_a_name_takes_linear_time():
     from linear import assert_linear
+
+    from leancode.search import trait_impl_tiers
 
     def read(n: int) -> None:
         assert named_by("a" + " " * (20 * n) + "b") is None  # the call pattern was tried from every space
         assert named_by("f(" + " " * (20 * n) + "x)") == ["f"]
+        assert trait_impl_tiers("impl" + " " * (20 * n) + "x", ()) is None
+        assert trait_impl_tiers("impl<" + " " * (20 * n) + "A for B", ()) is None
 
     assert_linear(read, 2_000)
