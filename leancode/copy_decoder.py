@@ -76,7 +76,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
            continuations: torch.Tensor | None = None, ban_adjacent: bool = False,
            no_repeat_ngram: int = 0, separators: torch.Tensor | None = None, word_cap: int = 0,
            function_words: torch.Tensor | None = None, brackets: dict[int, int] | None = None,
-           openers: list[list[int]] | None = None) -> tuple[list[list[int]], list[list[float]]]:
+           openers: list[list[int]] | None = None,
+           banned: list[list[int]] | None = None) -> tuple[list[list[int]], list[list[float]]]:
     """Greedy summaries (piece ids, the end piece left out) and the log-probability of each piece (the end
     piece included), for a batch of encoded inputs; `decoder` is a copy decoder (either of the module docstring's).
     The repetition penalty is the one Hugging Face's generate applies (scores of pieces already generated are
@@ -90,7 +91,8 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
     one-piece words of the vocabulary mask `function_words` ("the", "of"). `brackets` {closing piece: its opening
     piece}: a closing bracket only where one is open (the copy head copied a function's `}` into "Returns true if
     the given} is a false."). `openers`: pieces each summary's first word after its lead may not be ("returns" for a
-    function that returns nothing). A summary ends where the decoder's positions do, lead included."""
+    function that returns nothing); `banned`: pieces each summary may not write anywhere after its lead ("returns"
+    there). A summary ends where the decoder's positions do, lead included."""
     batch = encoder_states.shape[0]
     device = encoder_states.device
     leads = leads or [[] for _ in range(batch)]
@@ -100,6 +102,7 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
         forced[row, :len(pieces)] = torch.tensor(pieces, dtype=torch.long)
     lead_lengths = torch.tensor([len(pieces) for pieces in leads], device=device)
     opening = {row: len(leads[row]) for row, pieces in enumerate(openers or ()) if pieces}  # row -> first free step
+    never = {row: (len(leads[row]), pieces) for row, pieces in enumerate(banned or ()) if pieces}
     # only the word bans (adjacent words, the word cap) read these
     word_continuations, word_separators, free_words = (
         set(mask.nonzero().flatten().tolist()) if (ban_adjacent or word_cap) and mask is not None else set()
@@ -143,6 +146,10 @@ def greedy(decoder, encoder_states, encoder_mask, source_ids, start_id: int, end
             scores = scores.clone()
             for row in first_free:
                 scores[row, openers[row]] = -math.inf
+        if free := [(row, pieces) for row, (at, pieces) in never.items() if at <= step]:
+            scores = scores.clone()
+            for row, pieces in free:
+                scores[row, pieces] = -math.inf
         if continuations is not None and 0 < step <= forced_steps:
             lead_ended = lead_lengths == step  # the first free step after a lead
             scores = scores.masked_fill(lead_ended[:, None] & continuations.to(device)[None, :], -math.inf)
@@ -223,10 +230,10 @@ def generate(model, input_ids, attention_mask, max_new_tokens: int, repetition_p
              leads: list[list[int]] | None = None, continuations: torch.Tensor | None = None,
              ban_adjacent: bool = False, no_repeat_ngram: int = 0, separators: torch.Tensor | None = None,
              word_cap: int = 0, function_words: torch.Tensor | None = None, brackets: dict[int, int] | None = None,
-             openers: list[list[int]] | None = None):
+             openers: list[list[int]] | None = None, banned: list[list[int]] | None = None):
     """`greedy` for a summarizer (`model.encoder`, a copy decoder `model.decoder`), from tokenized inputs."""
     with torch.inference_mode():
         states = model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     return greedy(model.decoder, states, attention_mask, input_ids, model.config.decoder_start_token_id,
                   model.config.eos_token_id, max_new_tokens, repetition_penalty, leads, continuations, ban_adjacent,
-                  no_repeat_ngram, separators, word_cap, function_words, brackets, openers)
+                  no_repeat_ngram, separators, word_cap, function_words, brackets, openers, banned)

@@ -61,6 +61,9 @@ WITHHELD_REPEATS = 3
 # Go's lines went on "Truncate returns the next buffer in the buffer." for 38 of 59 validation functions without a
 # result (their references: none); BENCHMARKS.md "Summaries: no 'returns' where nothing is returned".
 NOT_RETURNING_OPENERS = ("returns", "return", "gets", "get")
+# ... nor these anywhere: a ban on the first word alone moved Go's to the second ("next tagpr returns the next token",
+# 8 of 59 validation functions; Python's "read the file and return the filename.").
+NOT_RETURNING_WORDS = ("returns", "return")
 BAN_RETURNS_WHEN_NOTHING_RETURNED = True
 # The decoder may instead never write a word more than WORD_CAP times (0: no cap); not served: a cap of 2 lost
 # 0.01 BLEU on average at LeanCode 0.5 (docs/experiments.md).
@@ -316,10 +319,11 @@ def returns_nothing(code: str, language: str) -> bool:
     return True
 
 
-def begins_with_returns(line: str, lead: str | None) -> bool:
-    """Whether a line's first word after its lead is one of NOT_RETURNING_OPENERS (it says what is returned)."""
-    words = line[len(lead or ""):].split(maxsplit=1)
-    return bool(words) and words[0].lower() in NOT_RETURNING_OPENERS
+def says_returns(line: str, lead: str | None) -> bool:
+    """Whether a line says what is returned: its first word after its lead is one of NOT_RETURNING_OPENERS, or a
+    later one of NOT_RETURNING_WORDS."""
+    words = re.findall(r"[\w']+", line[len(lead or ""):].lower())
+    return bool(words) and (words[0] in NOT_RETURNING_OPENERS or any(w in NOT_RETURNING_WORDS for w in words))
 
 
 # Per language: where a signature says (an empty set), else the nodes that give a function a value to return.
@@ -500,6 +504,7 @@ class Summarizer:
         self.brackets = {vocab[close]: vocab[open_] for open_, close in ("()", "[]", "{}")
                          if open_ in vocab and close in vocab}
         self.returning_openers = [vocab[word] for word in NOT_RETURNING_OPENERS if word in vocab]
+        self.returning_words = [vocab[word] for word in NOT_RETURNING_WORDS if word in vocab]
         abstention = self.manifest.get("abstention") or {}
         self.decoding = Decoding(confidence_score=abstention.get("score", "mean"),
                                  threshold=abstention.get("threshold"))
@@ -558,7 +563,7 @@ class Summarizer:
         leads = leads or [None] * len(sources)
         neighbours = self._neighbours(sources, languages)
         out: list[Generated | None] = [  # a neighbour's line saying what this function does not return: the model's
-            None if n is None or getattr(lead, "returns_nothing", False) and begins_with_returns(n.line(lead), lead)
+            None if n is None or getattr(lead, "returns_nothing", False) and says_returns(n.line(lead), lead)
             else self._retrieved(n, lead)
             for n, lead in zip(neighbours, leads)]
         rest = [i for i, line in enumerate(out) if line is None]
@@ -620,14 +625,15 @@ class Summarizer:
                 longest_lead = positions // 2
                 lead_pieces = [pieces if len(pieces) <= longest_lead else [] for pieces in lead_pieces]
                 decoding = self.decoding
-                openers = [self.returning_openers if getattr(lead, "returns_nothing", False) else []
-                           for lead in batch_leads]  # what the first free word may not be
+                nothing = [getattr(lead, "returns_nothing", False) for lead in batch_leads]
+                openers = [self.returning_openers if n else [] for n in nothing]  # what the first free word may not be
+                banned = [self.returning_words if n else [] for n in nothing]  # ... nor any
                 with self._lock:
                     ids, logprobs = generate(self.model, batch["input_ids"], batch["attention_mask"],
                                              self.max_new_tokens, decoding.repetition_penalty, lead_pieces,
                                              self.continuations, decoding.ban_adjacent, decoding.no_repeat_ngram,
                                              self.separators if BAN_ACROSS_PUNCTUATION else None, decoding.word_cap,
-                                             self.function_words, self.brackets, openers)
+                                             self.function_words, self.brackets, openers, banned)
                 texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
                 out += [self._line(text, source, lead, row)
                         for text, row, source, lead in zip(texts, logprobs, sources[b:b + batch_size], batch_leads)]

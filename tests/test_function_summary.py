@@ -18,7 +18,7 @@ from leancode.docstrings import first_sentence, returns_sentence
 from leancode.function_summary import (ABSTAINED, BROKEN, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
                                        NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
-                                 has_copy_head, returns_nothing, summary_input, summary_lead)
+                                 has_copy_head, returns_nothing, says_returns, summary_input, summary_lead)
 from leancode.inherited import inherited_across_files
 from leancode.units import extract_units, overload_stub, special_kind
 from linear import assert_linear
@@ -869,6 +869,30 @@ def test_a_function_that_returns_nothing_is_not_summarized_as_returning_somethin
     [line] = shipped.generate([java], leads=[lead])
     assert line.text.split()[0] not in ("returns", "return", "gets", "get")
     assert summary_lead("int size() { return n; }", "java") is None
+
+
+@pytest.mark.parametrize("language, code", [
+    ("go", "func xmkdirall(p string) {\n\terr := os.MkdirAll(p, 0777)\n\tif err != nil {\n\t\tfatalf(\"%v\", err)\n\t}\n}\n"),
+    ("python", "def read(self, filename, strict=True):\n    with open(filename, encoding='utf-8') as fp:\n"
+               "        self.readfp(fp, strict)\n"),
+])
+def test_a_function_that_returns_nothing_says_returns_nowhere_in_its_line(shipped, language, code):
+    # Banned as the first word only, "returns" moved to the second: "xmkdirall is the xm's xm `v`, and returns the
+    # os.", "read the file and return the filename." (validation functions).
+    [unit] = extract_units(code, language)
+    lead = summary_lead(unit.code, language, unit.name)
+    assert lead.returns_nothing
+    [line] = shipped.generate([summary_input(unit)], leads=[lead])
+    assert not says_returns(line.text, lead), line.text
+    [before] = shipped.generate([summary_input(unit)], leads=[str(lead) or None])  # a lead that knows nothing of it
+    assert says_returns(before.text, lead), before.text
+
+
+def test_what_says_returns():
+    assert says_returns("Close returns the reader.", "Close") and says_returns("Gets the lock.", None)
+    assert says_returns("read the file and return the filename.", "")
+    assert not says_returns("Close closes the reader.", "Close") and not says_returns("Close gets the lock.", "Close x")
+    assert not says_returns("Returning home.", None)  # "returning" describes, it does not claim a result
 
 
 @pytest.mark.parametrize("language, code, nothing", [
