@@ -752,7 +752,8 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         overloads = len(hit.overloads)
         name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
         # Why a row stands above higher scores, or below lower ones: the query names it, or it is a test.
-        why = " (named by the query)" if hit.tier < 2 else " (test)" if hit.test else ""
+        why = (" (named by the query)" if hit.tier < 2 else " (example)" if hit.example
+               else " (test)" if hit.test else "")
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")

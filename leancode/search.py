@@ -214,13 +214,15 @@ class SearchHit:
     copies: tuple["IndexedUnit", ...] = ()  # the same code elsewhere, folded into this hit
     overloads: tuple["IndexedUnit", ...] = ()  # the same name in the same file, folded into this hit
     tier: int = 2  # its `name_tiers` tier: 0 and 1 (functions the query names) were promoted
-    test: bool = False  # a test or benchmark (ranked after the code unless asked for)
+    test: bool = False  # a test, benchmark or example (ranked after the code unless asked for)
+    example: bool = False  # an example (`is_example_unit`)
 
     def as_json(self) -> dict:
         u = self.unit
         return {"rank": self.rank, "score": round(self.score, 6), "path": u.path, "line": u.start_line + 1,
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
-                "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2, "test": self.test,
+                "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2,
+                "test": self.test and not self.example, "example": self.example,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
                             for c in self.copies],
                 "overloads": [{"line": o.start_line + 1, "preview": o.preview} for o in self.overloads]}
@@ -242,7 +244,8 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
     ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
                         tests_last=not include_tests and not asks_for_tests(query))
     return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies),
-                      tuple(units[o] for o in r.overloads), r.tier, is_test_unit(units[r.row]))
+                      tuple(units[o] for o in r.overloads), r.tier, ranked_as_test(units[r.row]),
+                      is_example_unit(units[r.row]))
             for n, r in enumerate(ranked)]
 
 
@@ -469,13 +472,27 @@ def asks_for_tests(query: str) -> bool:
 
 
 def asks_for_examples(query: str) -> bool:
-    """Whether a query speaks of examples (then Go's `Example` functions rank with the other functions)."""
+    """Whether a query speaks of examples (then examples rank with the other functions: `is_example_unit`)."""
     return "example" in lexical_terms(query)  # "examples" stems to it
 
 
 def ranked_as_test(unit, examples: bool = False) -> bool:
-    """`is_test_unit`, but for a Go example function where the query asks for examples (`asks_for_examples`)."""
-    return is_test_unit(unit) and not (examples and unit.language == "go" and _GO_EXAMPLE.match(unit.name))
+    """Ranked after the other functions: a test (`is_test_unit`) or an example (`is_example_unit`), but an example
+    where the query asks for examples (`asks_for_examples`)."""
+    if is_example_unit(unit):
+        return not examples
+    return is_test_unit(unit)
+
+
+# Example programs beside a library: Cargo's examples/, and the examples/ or example/ folders of other languages.
+_EXAMPLE_DIRS = frozenset({"example", "examples", "_examples"})
+
+
+def is_example_unit(unit) -> bool:
+    """A function of an example program (under an examples/ folder) or a Go runnable example (`ExampleRetry` in
+    retry_test.go)."""
+    return bool(_EXAMPLE_DIRS.intersection(f.lower() for f in unit.path.split("/")[:-1])) \
+        or unit.language == "go" and bool(_GO_EXAMPLE.match(unit.name)) and is_test_unit(unit)
 
 
 _TEST_DIR_PART = re.compile(r"(?:^|[-_.])tests?(?:[-_.]|$)")  # go-toml's toml-test/, e2e-tests/, test_utils/

@@ -241,6 +241,18 @@ def test_a_query_for_an_example_ranks_gos_example_functions_with_the_code():
     assert [units[r.row].name for r in ranked] == ["Retry", "ExampleRetryContext", "BenchmarkRetry", "test_retry"]
 
 
+def test_example_programs_rank_after_the_library_unless_the_query_asks_for_examples():
+    from leancode.search import is_example_unit, rank_units
+
+    # similar's examples/close-matches.rs `main` ranked above `get_close_matches` for "get close matches".
+    units = _units([("examples/close-matches.rs", "main"), ("src/text/mod.rs", "get_close_matches"),
+                    ("tests/diff.rs", "test_close"), ("src/examples.rs", "Example.new")], "rust")
+    assert [is_example_unit(u) for u in units] == [True, False, False, False]
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "get close matches", index, units, 4)] == [1, 3, 0, 2]
+    assert [r.row for r in rank_units(query_vector, "example of close matches", index, units, 4)] == [0, 1, 3, 2]
+
+
 @pytest.mark.slow  # indexes a repository
 def test_plain_language_queries_rank_exactly_as_before(index):
     units = index.units

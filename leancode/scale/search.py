@@ -10,7 +10,8 @@ import numpy as np
 
 from ..index_store import IndexedUnit
 from ..languages import ParseWarning
-from ..search import SearchHit, SearchIndex, asks_for_tests, is_test_code, rank_units
+from ..search import (SearchHit, SearchIndex, asks_for_examples, asks_for_tests, is_example_unit, is_test_code,
+                      rank_units)
 from .engine import file_units
 from .lance_store import FLAGS, LanceStore
 
@@ -42,13 +43,16 @@ def ranked_hits(found: list, query: str, top: int, roots: dict[str, str], includ
     units = [IndexedUnit(f"{r.repo}/{r.path}", r.name, r.qualified_name, r.language, r.start_line, r.end_line,
                          r.preview, r.key, *facts.get((r.repo, r.path, r.start_line, r.key), ("", False)))
              for r in rows]
-    tests = np.array([u.test or is_test_code(r.path, r.qualified_name) for r, u in zip(rows, units)], bool)
+    examples, asked = [is_example_unit(r) for r in rows], asks_for_examples(query)  # as `search.ranked_as_test`
+    tests = np.array([not asked if example else u.test or is_test_code(r.path, r.qualified_name)
+                      for r, u, example in zip(rows, units, examples)], bool)
     # rank_units ranks by vectors @ query: here each row's cosine (the store's) as a vector of one, the query [1].
     cosines = SearchIndex(np.array([[score] for _, score in found], np.float32).reshape(-1, 1))
     ranked = rank_units(np.ones(1, np.float32), query, cosines, units, top, tests=tests,
                         tests_last=not include_tests and not asks_for_tests(query), reformatted=False)
     return [SearchHit(rows[r.row], r.score, n, tuple(rows[c] for c in r.copies), tuple(rows[o] for o in r.overloads),
-                      r.tier, bool(tests[r.row])) for n, r in enumerate(ranked, 1)]
+                      r.tier, bool(tests[r.row]) or examples[r.row], examples[r.row])
+            for n, r in enumerate(ranked, 1)]
 
 
 def _file_facts(rows: list, roots: dict[str, str]) -> dict[tuple, tuple[str, bool]]:
