@@ -30,8 +30,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, preview
 # function nested in another is named through it; 19: a JS/TS function exported anonymously as its module's default
 # is a unit, `default`; 20: `test` marks a Rust function or impl block under `#[cfg(test)]`, and `#[test_case(...)]`,
 # `#[rstest]` and `#[quickcheck]` tests; a Rust doc comment reads across blank lines, and the preview of an
-# undocumented function is its declaration's line, not an annotation's or attribute's; `method` marks methods).
-PARSE_VERSION = 20
+# undocumented function is its declaration's line, not an annotation's or attribute's; `method` marks methods; 21:
+# `///` lines are doc comments in JavaScript, TypeScript and Java too).
+PARSE_VERSION = 21
 
 
 def unit_key(code: str, language: str) -> str:

@@ -484,8 +484,8 @@ _CONDITIONAL_DOC = re.compile(r'#\[cfg_attr\(.*,\s*doc\s*=\s*"((?:[^"\\]|\\.)*)"
 def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
                  siblings: _Siblings | None = None) -> str | None:
     """The doc comment directly before a declaration starting at `first` (Rust: `///` lines, a `/** block */` and
-    the `#[doc = "..."]` attributes from `first` on): not a comment that ends the statement above (`x = 1 // ...`),
-    a license header or a line of stars, nor Go directives.
+    the `#[doc = "..."]` attributes from `first` on; others: a `/** block */` or `///` lines): not a comment that
+    ends the statement above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
     `as_mined`: as the recorded corpus was mined (none of those exclusions; Rust's `///` lines only)."""
     siblings = siblings or _Siblings()
     while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:
@@ -519,6 +519,15 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
         if spec.name == "rust" and not as_mined:
             lines += _doc_attributes(first, siblings)
         return "\n".join(lines) if lines else None
+    if not as_mined and spec.name != "python":  # `///` lines: prosemirror's doc comments, Java 23's Markdown ones
+        lines, row, node = [], first.start_point.row, prev
+        while node is not None and node.type in spec.comments and node.end_point.row == row - 1 and not trailing(node) \
+                and (text := _text(node).rstrip()).startswith("///") and not text.startswith(("////", "/// <")):
+            lines.append(re.sub(r"^ ", "", text[3:]))  # (`/// <reference ...>`: a TypeScript directive)
+            row, node = node.start_point.row, siblings.before(node)
+        lines = [line for line in reversed(lines) if line.strip() != "@internal"]  # prosemirror's marker
+        if any(lines):
+            return "\n".join(lines).strip()
     while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
             and (above := siblings.before(prev)) is not None and above.end_point.row >= prev.start_point.row - 1:
         prev = above  # a `// TODO` between the doc comment and the function

@@ -437,6 +437,25 @@ def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
     assert unit.docstring.startswith("Takes one step forward.\n") and "```no_run\nwalk.step();" in unit.docstring
 
 
+@pytest.mark.parametrize("language, code, expected", [
+    # prosemirror documents its API with `///` lines: 25 of prosemirror-transform's documented functions got a model
+    # line instead ("Deletes the deleted before the last version of the object." for `deletedBefore`).
+    ("typescript", "class R {\n  /// Tells you whether the token before the mapped position\n  /// was deleted.\n"
+                   "  get deletedBefore() { return (this.d & 1) > 0 }\n}\n",
+     "Tells you whether the token before the mapped position\nwas deleted."),
+    ("javascript", "/// Map a position.\n/// @internal\nfunction map(pos) { return pos }\n", "Map a position."),
+    ("java", "class A {\n    /// Returns the **sum** of `a` and `b`.\n    int add(int a, int b) { return a + b; }\n}\n",
+     "Returns the **sum** of `a` and `b`."),  # Java 23's Markdown doc comments
+    ("typescript", '/// <reference types="node" />\nfunction f(x: number) { return x }\n', None),  # a directive
+    ("typescript", "/// @internal\nfunction f(x: number) { return x }\n", None),
+    ("typescript", "//////////////\nfunction f(x: number) { return x }\n", None),  # a divider
+    ("javascript", "let x = 1 /// the first\nfunction f(y) { return y }\n", None),  # the statement's comment
+])
+def test_triple_slash_doc_comments_outside_rust(language, code, expected):
+    [unit] = extract_units(code, language)
+    assert unit.docstring == expected
+
+
 EMPTY_BODIES = {
     "python": "def hook(event):\n    pass\n\ndef later():\n    # to do\n    ...\n\ndef scope(self):\n    return None\n",
     "javascript": "function noop() {}\nconst skip = (x) => {\n  // nothing yet\n};\n",

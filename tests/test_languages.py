@@ -901,7 +901,8 @@ def test_tokens_glued_into_one_word_are_merged_in_linear_time():
 
 
 @pytest.mark.parametrize("language, line, function", [
-    ("rust", "/// x", "fn f(x: i32) -> i32 { x }"), ("go", "// x", "func F(x int) int { return x }")])
+    ("rust", "/// x", "fn f(x: i32) -> i32 { x }"), ("go", "// x", "func F(x int) int { return x }"),
+    ("typescript", "/// x", "function f(x: number) { return x }")])
 def test_a_doc_comment_of_many_lines_is_read_in_linear_time(language, line, function):
     # tree-sitter finds a previous sibling (and a parent) by walking the children from the first: walking back over
     # 50,000 comment lines one sibling at a time took 20 s.
