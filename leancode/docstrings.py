@@ -368,3 +368,9 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
         paragraph = _python_paragraph(docstring, as_mined)
     paragraph = " ".join(paragraph.split())
     return _sentence(paragraph, as_mined).strip()
+
+
+def shown_sentence(docstring: str | None, language: str) -> str:
+    """What a function's documentation says to show for it: its first sentence, else, where its only prose is its
+    parameter and return lists, what it says the function returns ("" if neither)."""
+    return first_sentence(docstring, language) or returns_sentence(docstring, language)

@@ -27,7 +27,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from .docstrings import first_sentence, returns_sentence
+from .docstrings import shown_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Generated, Summarizer, summary_input, summary_lead
 from .tokens import COMMENT, lex
@@ -138,9 +138,7 @@ def empty_body(unit: Unit) -> str | None:
 def documentation(unit: Unit) -> str:
     """The first sentence of the unit's docstring or doc comment, as the training labels state it; where its only
     prose is its parameter and return lists, what it says the function returns ("" if neither)."""
-    if not unit.docstring:
-        return ""
-    return first_sentence(unit.docstring, unit.language) or returns_sentence(unit.docstring, unit.language)
+    return shown_sentence(unit.docstring, unit.language) if unit.docstring else ""
 
 
 def implementation(stub: Unit, siblings: list[Unit]) -> Unit | None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .docstrings import first_sentence
+from .docstrings import shown_sentence
 from .languages import ParseWarning, language_for_path, same_family
 from .sources import FileSkipped
 from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name, parameter_types
@@ -45,10 +45,10 @@ def member_doc(code: str, language: str, owner: str, method: str,
         typed = [(u, parameter_types(u.code, language)) for u in named]  # each parsed once
         named = [u for u, types in typed if len(types or ()) == len(parameters)]
         exact = [u for u, types in typed if types == parameters]
-        said = {first_sentence(u.docstring or "", language) for u in named}
+        said = {shown_sentence(u.docstring or "", language) for u in named}
         named = exact or (named if len(said) <= 1 else [])
     for unit in named:
-        if unit.docstring and (sentence := first_sentence(unit.docstring, language)):
+        if unit.docstring and (sentence := shown_sentence(unit.docstring, language)):
             return (sentence, f"{owner}{separator}{method}"), bases
         if unit.inherited_doc:
             return unit.inherited_doc, bases

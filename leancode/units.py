@@ -23,7 +23,7 @@ from typing import Iterator
 import tree_sitter
 from tree_sitter import Node
 
-from .docstrings import first_sentence
+from .docstrings import first_sentence, shown_sentence
 from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
                         grammar_for, parsed_bytes, spec_for)
 
@@ -707,10 +707,19 @@ def _last_word(node: Node | None) -> str:
 
 
 def _overrides(node: Node) -> bool:
-    """A Java method marked `@Override`."""
+    """A Java method marked `@Override`, or one that overrides `Object`'s whether marked or not: `toString()`,
+    `hashCode()`, `clone()`, `equals(Object)`."""
     modifiers = next((c for c in node.children if c.type == "modifiers"), None)
-    return modifiers is not None and any(c.type == "marker_annotation" and _last_word(c) == "Override"
-                                         for c in modifiers.children)
+    if modifiers is not None and any(c.type == "marker_annotation" and _last_word(c) == "Override"
+                                     for c in modifiers.children):
+        return True
+    parameters = node.child_by_field_name("parameters")
+    types = [_text(p.child_by_field_name("type")) for p in parameters.named_children] if parameters else None
+    return (_text(node.child_by_field_name("name")), types) in _OBJECT_METHODS
+
+
+_OBJECT_METHODS = [("toString", []), ("hashCode", []), ("clone", []), ("equals", ["Object"]),
+                   ("equals", ["java.lang.Object"])]
 
 
 def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node],
@@ -1042,7 +1051,7 @@ def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, b
             seen.add(base)
             queue.append(base)
             found = by_name.get(".".join(prefix + [base, method]))
-            if found is not None and found.docstring and (sentence := first_sentence(found.docstring, spec.name)):
+            if found is not None and found.docstring and (sentence := shown_sentence(found.docstring, spec.name)):
                 return sentence, f"{base}.{method}"
     return None
 
@@ -1056,7 +1065,7 @@ def described_declarations(code: str, language: str) -> dict[tuple[str, str], st
     for scope in captures.get("s", []):
         body = scope.child_by_field_name("body")
         for item in body.named_children if body is not None else ():
-            if item.type in _BODILESS and (sentence := first_sentence(_doc_comment(item, spec) or "", language)):
+            if item.type in _BODILESS and (sentence := shown_sentence(_doc_comment(item, spec) or "", language)):
                 key = (_name(scope, spec), _text(item.child_by_field_name("name")))
                 bodiless[key] = sentence if bodiless.get(key, sentence) == sentence else None
     return bodiless

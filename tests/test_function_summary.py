@@ -146,10 +146,11 @@ def test_tests_constructors_and_standard_methods_are_not_summarized(language, sh
     assert units and all(special_kind(u) for u in units)
     for unit, summary in zip(units, summarize_units(units, shipped)):  # the model is not asked: it never learned these
         assert summary.confidence is None
-        # sort.Interface's methods are described by its documentation (`go doc sort.Interface`), the others not at all
+        # sort.Interface's methods are described by its documentation (`go doc sort.Interface`), Java's `toString`
+        # by `Object`'s (overriding it, marked `@Override` or not), the others not at all
         assert (summary.source, summary.text) == ((INHERITED, unit.inherited_doc[0]) if unit.inherited_doc
                                                   else (NOT_LEARNED, ""))
-    assert sum(u.inherited_doc is not None for u in units) == (3 if language == "go" else 0)
+    assert sum(u.inherited_doc is not None for u in units) == {"go": 3, "java": 1}.get(language, 0)
     [normal] = extract_units(UNDOCUMENTED, "python")
     assert special_kind(normal) is None and summarize_units([normal], shipped)[0].source in (GENERATED, ABSTAINED)
     [version] = extract_units("package p\n\nfunc (v Version) Less(o Version) bool { return v.n < o.n }\n", "go")
@@ -237,9 +238,18 @@ class Recent(dict):  # a built-in type's method (boltons' LRI.get was summarized
 interface Span {
   /** The count of numbers it holds. */
   int size();
+
+  /**
+   * @return the first number
+   */
+  int first();
 }
 
 class Range implements Span, Iterable<Integer>, Comparable<Range> {
+  public int first() {  // its interface's only prose is its @return (joda-time's PeriodFormatterBuilder affixes)
+    return start;
+  }
+
   @Override
   public int size() {
     return end - start;
@@ -253,6 +263,14 @@ class Range implements Span, Iterable<Integer>, Comparable<Range> {
   @Override
   public String toString() {
     return start + ".." + end;
+  }
+
+  public int hashCode() {  // Object's, marked or not (joda-time's DateTimeZoneBuilder)
+    return start * 31 + end;
+  }
+
+  public boolean equals(Range other) {  // an overload of its own, not Object's
+    return start == other.start;
   }
 
   public Iterator<Integer> iterator() {
@@ -285,6 +303,9 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
                             "documentation of `Comparable.compareTo`, which it implements or overrides"),
         "Range.toString": ("Returns a string representation of the object.",
                            "documentation of `Object.toString`, which it implements or overrides"),
+        "Range.hashCode": ("Returns a hash code value for the object.",
+                           "documentation of `Object.hashCode`, which it implements or overrides"),
+        "Range.first": ("Returns the first number.", "documentation of `Span.first`, which it implements or overrides"),
         "Square.area": ("The surface the shape covers, in square units.",
                         "documentation of `Shape.area`, which it implements or overrides"),
         "Sink.emit": ("Do whatever it takes to actually log the specified logging record.",
@@ -299,6 +320,7 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
                                  "documentation of `Comparator.compare`, which it implements or overrides"),
     }  # neither a trait the standard library does not declare nor a Java method not marked `@Override`
     assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
+    assert java["Range.equals"].source != INHERITED
     assert python["Square.corners"].source == NO_MODEL and python["Template.format"].source == NO_MODEL
     for language, code in IMPLEMENTS_STANDARD.items():  # the code searched and the corpus mined stay the code's own
         assert all(u.embedded_text(owner=False) == u.code or u.docstring for u in extract_units(code, language))
