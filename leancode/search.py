@@ -140,6 +140,10 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     k = max(0, min(k, n))
     if k < n:
         part = np.argpartition(-scores, k - 1, axis=-1)[..., :k] if k else np.empty(scores.shape[:-1] + (0,), int)
+        if k and scores.ndim == 1:  # a tie at the k-th score: the lowest indices of it, whatever the partition took
+            kth = scores[part].min()
+            tied = np.concatenate([np.flatnonzero(scores > kth), np.flatnonzero(scores == kth)])[:k]
+            part = tied if len(tied) == k else part  # (NaN scores compare with nothing)
     else:
         part = np.broadcast_to(np.arange(n), scores.shape).copy()
     order = np.lexsort((part, -np.take_along_axis(scores, part, axis=-1)), axis=-1)
@@ -413,14 +417,19 @@ def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
 
 def name_tier(parts: Sequence[str], unit) -> int:
     """0 when a function's name, or the tail of its qualified name, is the name `parts`; 1 when it is but for
-    case; 2 otherwise."""
-    if unit.name.lower() != parts[-1].lower():
+    case and underscores (`getCloseMatches` for `get_close_matches`, as a user of another language writes it); 2
+    otherwise."""
+    if _folded(unit.name) != _folded(parts[-1]):
         return 2
     scopes = unit.qualified_name.split(".")
     tail = scopes[-len(parts):] if len(parts) > 1 else [unit.name]
     if tail == list(parts):
         return 0
-    return 1 if [t.lower() for t in tail] == [p.lower() for p in parts] else 2
+    return 1 if [_folded(t) for t in tail] == [_folded(p) for p in parts] else 2
+
+
+def _folded(name: str) -> str:
+    return name.replace("_", "").lower()
 
 
 # A name matched but for case is promoted only while at most this many functions carry it: a lowercase word

@@ -491,6 +491,18 @@ def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
     assert [(r.row, r.copies) for r in ranked] == [(0, (1,)), (2, (3,)), (4, ()), (5, ())]
 
 
+def test_a_name_spelled_in_another_languages_case_finds_the_function():
+    from leancode.search import rank_units
+
+    # similar's `get_close_matches` was not found for "getCloseMatches" (a JavaScript user's spelling).
+    units = _units([("src/udiff.rs", "UnifiedDiffHunk.ops"), ("src/text/mod.rs", "get_close_matches"),
+                    ("src/text/mod.rs", "TextDiff.get_close")], "rust")
+    index, query_vector = _descending(len(units))
+    for query in ("getCloseMatches", "GetCloseMatches", "get_close_matches", "text.getCloseMatches"):
+        shown = rank_units(query_vector, query, index, units, 2)
+        assert [r.row for r in shown] == [1, 0] and shown[0].tier == (0 if "_" in query else 1), query
+
+
 def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
     from leancode.search import rank_units
 
