@@ -43,10 +43,12 @@ _GENERATED_MARKER = re.compile(
 # A bundler's output: webpack's runtime as webpack writes it, at the start of a line (`/******/`, its bootstrap
 # comment, its module table or loader defined; not code that tests for `typeof __webpack_require__`, or names these
 # inside a string, as this pattern does), or the comment esbuild writes before each module it inlines
-# (`// lib/locale/en-US/_lib/formatDistance.mjs`); a hand-written file may name itself once, so that takes two.
+# (`// lib/locale/en-US/_lib/formatDistance.mjs`; cordova-js's `// file: src/cordova.js`); a hand-written file may
+# name itself once, so that takes two.
 _WEBPACK = re.compile(rb"^/\*{6}/|// webpackBootstrap\r?$|^[ \t]*(?:var|let|const) __webpack_modules__ = "
                       rb"|^[ \t]*function __webpack_require__\(", re.MULTILINE)
-_MODULE_PATH_COMMENT = re.compile(rb"^[ \t]*// ([\w@.\-]+/)*[\w@.\-]+\.(?:[cm]?[jt]sx?)[ \t]*\r?$", re.MULTILINE)
+_MODULE_PATH_COMMENT = re.compile(rb"^[ \t]*// (?:file: )?([\w@.\-]+/)*[\w@.\-]+\.(?:[cm]?[jt]sx?)[ \t]*\r?$",
+                                  re.MULTILINE)
 HEAD_BYTES = 8192  # the first bytes of a file, checked for generated-file markers
 VENDORED = "vendored or build directory"
 # Skipped without a word in the statistics, whatever an ignore file says (they are never source code).

@@ -212,6 +212,11 @@ def test_bundler_output_is_generated_and_code_that_mentions_a_bundler_is_not():
     webpack5 = ("/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({\n"
                 "/***/ 12: ((module) => { module.exports = 1; })\n/******/ \t});\n/******/ })();\n")
     assert is_generated(webpack5.encode())
+    # cordova-android's www/cordova.js: cordova-js's build, each module after `// file: <its source>`
+    cordova_js = ("// Platform: cordova-android\n;(function() {\n// file: src/scripts/require.js\nvar require;\n"
+                  "function build(module) { return module.exports; }\n// file: src/cordova.js\n"
+                  "define('cordova', function (require, exports, module) {\n});\n})();\n")
+    assert is_generated(cordova_js.encode())
     detector = Path(walk.__file__).read_bytes()  # it names webpack's markers in its patterns
     assert not is_generated(detector[:HEAD_BYTES])
 
