@@ -593,6 +593,7 @@ def _inside(root: Path, path) -> bool:
 
 def _index(args: argparse.Namespace) -> int:
     from .index import NAMED_SKIPS
+    from .walk import VENDORED
 
     root = Path(args.path[0] if args.path else ".")
     scale_dir, built = _scale_index_dir(args, root.resolve())
@@ -624,9 +625,10 @@ def _index(args: argparse.Namespace) -> int:
     # for generated code, which a .leancodeignore negation brings back.
     unexpected = [{"path": path, "reason": reason} for path, reason in stats.skipped_paths if reason in NAMED_SKIPS]
     generated = [path for path, reason in stats.skipped_paths if reason == "generated"]
+    vendored = [path for path, reason in stats.skipped_paths if reason == VENDORED]
     if args.json:
         print(json.dumps({**stats.as_json(), "skipped_files": unexpected, "generated_files": generated,
-                          "index_dir": str(index.index_dir)}, indent=2))
+                          "vendored_dirs": vendored, "index_dir": str(index.index_dir)}, indent=2))
         return 0
     skipped = ", ".join(f"{n} {reason}" for reason, n in stats.skipped.items()) or "none"
     print(f"leancode: indexed {stats.units} functions in {stats.files} files "
@@ -637,6 +639,10 @@ def _index(args: argparse.Namespace) -> int:
         named = ", ".join(f"{s['path']} ({s['reason']})" for s in unexpected[:10])
         more = f", and {len(unexpected) - 10} more (--json lists all)" if len(unexpected) > 10 else ""
         print(f"leancode: files skipped: {named}{more}", file=sys.stderr)
+    if vendored:  # named, so that a user sees `dist/` was left out on purpose
+        more = f", and {len(vendored) - 5} more (--json lists all)" if len(vendored) > 5 else ""
+        print(f"leancode: taken for vendored or build directories: {', '.join(vendored[:5])}{more}; to index one, "
+              f"add a negation such as `!{vendored[0]}` to {index.root / '.leancodeignore'}", file=sys.stderr)
     if generated:
         more = f", and {len(generated) - 5} more (--json lists all)" if len(generated) > 5 else ""
         print(f"leancode: taken for generated or minified code: {', '.join(generated[:5])}{more}; to index one, "

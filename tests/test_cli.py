@@ -429,6 +429,20 @@ def test_files_taken_for_generated_are_named_and_a_negation_brings_one_back(tmp_
     assert (indexed["units"], indexed["generated_files"]) == (2, [])
 
 
+def test_vendored_and_build_directories_are_named_and_a_negation_brings_one_back(tmp_path, capsys):
+    # "skipped: 1 vendored or build directory" did not say which (mistletoe's .egg-info, js-yaml's dist/).
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "yaml.js").write_text("function dump(x) { return String(x); }\n")
+    (tmp_path / "lib.js").write_text("function load(x) { return x; }\n")
+    assert main(["index", str(tmp_path)]) == 0
+    assert "taken for vendored or build directories: dist/; to index one, add a negation such as `!dist/` to " \
+           f"{tmp_path / '.leancodeignore'}" in capsys.readouterr().err
+    (tmp_path / ".leancodeignore").write_text("!dist/\n")
+    assert main(["index", str(tmp_path), "--json"]) == 0
+    indexed = json.loads(capsys.readouterr().out)
+    assert (indexed["units"], indexed["vendored_dirs"]) == (2, [])
+
+
 def test_index_names_the_files_it_left_out(tmp_path, capsys):
     (tmp_path / "good.py").write_text("def add(a, b):\n    return a + b\n")
     (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)
