@@ -52,6 +52,7 @@ NOTES = {
 }
 _NOTHING = frozenset({"{", "}", "pass", "...", "."})  # what an empty body may hold besides `;` and comments
 _RETURNS_NOTHING = [["return"]] + [["return", value] for value in ("None", "null", "undefined", "nil")]
+_ARROW_OF_NOTHING = [["null"], ["undefined"], ["void", "0"]]  # `onBlur: () => null`: a default handler
 # A body that only raises "not implemented" (an abstract method, a stub): one statement, read over its tokens joined by
 # spaces (a string's words are tokens of their own); a generic error or panic counts when its message says so. The
 # words are looked for by lookaheads: `\w*(...)\w*` and `.*\b(...)\b.*\)` read the rest again from each place they
@@ -117,7 +118,7 @@ def signature(unit: Unit) -> str:
 
 def empty_body(unit: Unit) -> str | None:
     """EMPTY when the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
-    (`return`, `return None`, `return nil`); UNIMPLEMENTED when it only raises "not implemented" (`raise
+    (`return`, `return None`, `return nil`; an arrow function's `null`); UNIMPLEMENTED when it only raises "not implemented" (`raise
     NotImplementedError`, `todo!()`, `unimplemented!()`, `throw new UnsupportedOperationException()`,
     `panic("not implemented")`); else None. A body-less declaration, an abstract or interface method, is neither:
     its signature is what there is to read. The body is lexed once for both."""
@@ -127,7 +128,8 @@ def empty_body(unit: Unit) -> str | None:
         warnings.simplefilter("ignore", ParseWarning)
         tokens = [t.text for t in lex(unit.body, unit.language) if t.kind != COMMENT and t.text != ";"]
     braced = tokens[1:-1] if tokens[:1] == ["{"] and tokens[-1:] == ["}"] else tokens
-    if all(text in _NOTHING for text in tokens) or braced in _RETURNS_NOTHING:
+    if all(text in _NOTHING for text in tokens) or braced in _RETURNS_NOTHING \
+            or unit.language in ("javascript", "typescript", "tsx") and tokens in _ARROW_OF_NOTHING:
         return EMPTY
     statement = [text for text in tokens if text not in ("{", "}")]
     if len(statement) <= MAX_UNIMPLEMENTED_TOKENS and _UNIMPLEMENTED.fullmatch(" ".join(statement)):

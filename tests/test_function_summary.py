@@ -480,7 +480,9 @@ def test_triple_slash_doc_comments_outside_rust(language, code, expected):
 
 EMPTY_BODIES = {
     "python": "def hook(event):\n    pass\n\ndef later():\n    # to do\n    ...\n\ndef scope(self):\n    return None\n",
-    "javascript": "function noop() {}\nconst skip = (x) => {\n  // nothing yet\n};\n",
+    "javascript": "function noop() {}\nconst skip = (x) => {\n  // nothing yet\n};\n"
+                  # tiptap's default handlers: "Returns the null if this instance is empty."
+                  "const defaults = {\n  onBlur: () => null,\n  onFocus: () => undefined,\n};\n",
     "go": "package p\n\nfunc (w *Writer) Flush() {\n}\n\nfunc (w *Writer) Close() error { return nil }\n",
     "rust": "fn reset(&mut self) {}\n",
     "java": "class Hooks {\n  void onStart() { }\n  void onStop() {\n    ;\n  }\n}\n",
