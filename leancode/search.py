@@ -269,7 +269,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`;
     `tests`: which units are, where the caller has it),
     each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
-    one row, the best-ranked, and copies of a function as one row, the best-ranked (`reformatted`: also those that
+    one row, the best-ranked, and copies of a function as one row, the best-ranked (of exact copies, which score
+    alike, the one whose path shares most words with the query; `reformatted`: also those that
     differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
     if tests_last and tests is None:
         examples = asks_for_examples(query_text)
@@ -312,8 +313,12 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
         elif unit.qualified_name in shown_names and _module(unit) in same_name:
             same_name[_module(unit)].append(row)
     shown = []
+    asked = set(lexical_terms(query_text))
     for key, (row, score) in best.items():
         named = same_name[_module(units[row])]
+        if not named and len(same_code[key]) > 1:  # exact copies score alike: the one whose path the query names
+            alike = [r for r in same_code[key] if units[r].key == key and (tiers is None or tiers[r] == tiers[row])]
+            row = max(alike, key=lambda r: (len(asked & set(lexical_terms(units[r].path))), r == row))
         shown.append(Ranked(row, score,
                             tuple(r for r in same_code[key] if r != row) + tuple(r for r in named
                                                                                   if units[r].path != units[row].path),

@@ -503,6 +503,23 @@ def test_a_name_spelled_in_another_languages_case_finds_the_function():
         assert [r.row for r in shown] == [1, 0] and shown[0].tier == (0 if "_" in query else 1), query
 
 
+def test_of_exact_copies_the_one_whose_path_the_query_names_is_shown():
+    import dataclasses
+
+    from leancode.search import rank_units
+
+    # mistletoe's block_token.remove_token and span_token.remove_token are the same code: "remove a custom span
+    # token" showed the block one, named first by the file order.
+    units = _units([("mistletoe/block_token.py", "remove_token"), ("mistletoe/span_token.py", "remove_token"),
+                    ("mistletoe/core.py", "parse")], "python")
+    units[1] = dataclasses.replace(units[1], key=units[0].key)
+    index, query_vector = _descending(len(units))
+    [shown, _] = rank_units(query_vector, "remove a custom span token from the parser", index, units, 2)
+    assert (shown.row, shown.copies) == (1, (0,))
+    [shown, _] = rank_units(query_vector, "remove a custom token", index, units, 2)  # no path named: the first
+    assert (shown.row, shown.copies) == (0, (1,))
+
+
 def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
     from leancode.search import rank_units
 
