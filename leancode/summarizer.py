@@ -381,7 +381,8 @@ class Generated:
     score: str = "mean"
     threshold: float | None = None
     invented: tuple[str, ...] = ()  # words made up from pieces: no vocabulary piece, summary word or identifier
-    repeated: tuple[str, ...] = ()  # words other than FUNCTION_WORDS written WITHHELD_REPEATS times or more
+    repeated: tuple[str, ...] = ()  # words other than FUNCTION_WORDS written WITHHELD_REPEATS times or more, or the
+    # one word the line restates (`restated_word`)
     neighbour: Neighbour | None = None  # the bank's documented function, close enough, whose summary this is
 
     def confidence(self, score: str | None = None) -> float:
@@ -406,6 +407,26 @@ def content_word_counts(text: str) -> Counter[str]:
 def repeated_words(text: str, times: int = WITHHELD_REPEATS) -> tuple[str, ...]:
     """The words of `text` other than FUNCTION_WORDS that it writes at least `times` times (case ignored)."""
     return tuple(word for word, count in content_word_counts(text).items() if count >= times)
+
+
+# Words a restating line pads with besides FUNCTION_WORDS ("the given path", "a new field").
+_PADDING = frozenset({"given", "specified", "new", "current", "its", "their", "all", "each"})
+
+
+def restated_word(text: str, lead: str | None = None) -> tuple[str, ...]:
+    """The one word a line says around its verb and nothing else, twice or more ("Return the path of the path.",
+    "Converts a duration to a duration.", Go's "readfile reads a file from the given file."): it restates, it does
+    not describe (QA readings of 12 packages: 23 of 24 such lines vacuous or wrong). Plural and singular count as one
+    word; `lead`: the name a Go line begins with."""
+    if lead and text.startswith(lead):
+        text = text[len(lead):]
+    words = [_singular(w) for w in re.findall(r"\w+", text.lower()) if w not in FUNCTION_WORDS and w not in _PADDING]
+    return (words[1],) if len(words) >= 3 and len(set(words[1:])) == 1 else ()
+
+
+def _singular(word: str) -> str:
+    return word[:-2] if word.endswith(("ches", "shes", "sses", "xes")) else word[:-1] if word.endswith("s") \
+        and not word.endswith("ss") and len(word) > 3 else word
 
 
 _COMPOUND = re.compile(r"\w+(?:-\w+)+")  # a hyphenated word: "non-empty", "utf-8"
@@ -662,7 +683,7 @@ class Summarizer:
         read), with this model's calibration."""
         text = spell_as_code(agree_articles(clean_summary(decoded)), source, self.tokenizer.tokenize, lead)
         return Generated(text, tuple(logprobs), self.confidence_score, self.threshold, self.invented(text, source),
-                         repeated_words(text))
+                         repeated_words(text) or restated_word(text, lead))
 
     def invented(self, text: str, source: str) -> tuple[str, ...]:
         """The words of `text` that are no single vocabulary piece, no known summary word and no identifier of

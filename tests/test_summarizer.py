@@ -356,18 +356,26 @@ def test_a_line_with_a_made_up_word_is_withheld():
 def test_a_line_writing_a_word_three_times_is_withheld():
     """"return the month of the month in the month" says nothing: a word other than the function words written three
     times withholds the line, whatever its confidence; twice is allowed, as are "the" and "of" any number of times."""
-    from leancode.summarizer import Generated, repeated_words
+    from leancode.summarizer import Generated, repeated_words, restated_word
 
     assert repeated_words("Return the month of the Month in the month.") == ("month",)
     assert repeated_words("Convert a list of ints to a list of strings of the list.") == ("list",)
     assert repeated_words("Return the value of the key of the item of the map.") == ()
     assert repeated_words("copy a node from the given node.") == ()
+    # ... nor says one word twice around its verb and nothing else: it restates, it does not describe
+    assert restated_word("copy a node from the given node.") == ("node",)
+    assert restated_word("copy a node from the given node and its children.") == ()
+    assert restated_word("Checks whether the classes are a class.") == ("class",)
+    assert restated_word("readfile reads a file from the given file.", "readfile") == ("file",)
+    assert restated_word("Removes an intercept.") == restated_word("Sets the path of a file.") == ()
+    restating = Generated("Return the path of the path.", (-0.1,), threshold=-20.0, repeated=("path",))
+    assert restating.confidence() > restating.threshold and not restating.confident
     line = Generated("Return the month of the month in the month.", (-0.1,), threshold=-20.0,
                      repeated=("month",))
     assert line.confidence() > line.threshold and not line.confident
     summarizer = Summarizer()
     [generated] = summarizer.generate(["def days(month):\n    return month"], leads=["return"], languages=["python"])
-    assert generated.repeated == repeated_words(generated.text)
+    assert generated.repeated == (repeated_words(generated.text) or restated_word(generated.text, "return"))
 
 
 @pytest.mark.parametrize("damage", [b"{\"words\": [\"whitespace\", ", b"\xff\xfe\x00", b"[1, 2]"])
