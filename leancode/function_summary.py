@@ -165,6 +165,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             doc = documentation(target) if target is not None and use_documentation else ""
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)) if doc
                        else FunctionSummary(OVERLOAD, "", signature(unit)))
+        elif doc and unit.declared_by:  # a Rust trait's doc comment, shown on its implementation
+            out.append(FunctionSummary(INHERITED, doc, signature(unit), inherited_from=unit.declared_by))
         elif doc:
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
         elif unit.inherited_doc and use_documentation:

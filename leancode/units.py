@@ -98,6 +98,9 @@ class Unit:
     # A method: defined in a class, interface, impl or trait, or of a receiver (Go's, a JavaScript prototype's); not a
     # function nested in another, nor a Rust module's (what editors' symbol lists mark it as).
     method: bool = False
+    # Where its docstring was written when not on it: the trait method a Rust implementation takes its doc comment
+    # from (`ToHex::encode_hex`); "" for its own (or a TypeScript overload signature's, which is its own).
+    declared_by: str = ""
 
     def __post_init__(self):
         if not self.scoped_name:
@@ -723,7 +726,7 @@ _OBJECT_METHODS = [("toString", []), ("hashCode", []), ("clone", []), ("equals",
 
 
 def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node],
-                  siblings: _Siblings) -> str | None:
+                  siblings: _Siblings) -> tuple[str | None, str]:
     """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
     from its first overload signature, a Rust trait method implemented for a type from the trait's declaration
     in the same file (as rustdoc shows it)."""
@@ -741,16 +744,17 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
             if signature.type not in _SIGNATURES or _text(signature.child_by_field_name("name")) != name:
                 break
             first = signature
-        return _doc_comment(first, spec, siblings=siblings) if first is not None else None
+        return (_doc_comment(first, spec, siblings=siblings) if first is not None else None), ""
     impl = node.parent.parent if node.parent is not None else None
     if spec.name == "rust" and impl is not None and impl.type == "impl_item" \
             and (trait := impl.child_by_field_name("trait")) is not None:
-        declared = traits.get(re.findall(r"\w+", _text(trait).split("<")[0])[-1])
+        trait_name = re.findall(r"\w+", _text(trait).split("<")[0])[-1]
+        declared = traits.get(trait_name)
         body = declared.child_by_field_name("body") if declared is not None else None
         for item in body.named_children if body is not None else ():
             if item.type in _SIGNATURES | spec.functions and _text(item.child_by_field_name("name")) == name:
-                return _doc_comment(item, spec, siblings=siblings)
-    return None
+                return _doc_comment(item, spec, siblings=siblings), f"{trait_name}::{name}"
+    return None, ""
 
 
 def _python_docstring(node: Node, as_mined: bool = False) -> Node | None:
@@ -926,7 +930,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]
         body = node.child_by_field_name("body")
-        docstring, span = None, None
+        docstring, span, declared_by = None, None, ""
         if spec.name == "python":
             statement = _python_docstring(node, as_mined)
             if statement is not None:
@@ -939,7 +943,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                     and not first_sentence(docstring, spec.name):
                 docstring = None  # `{@inheritDoc}` and tags: the supertype's documentation, looked up as for none
             if docstring is None and not as_mined:
-                docstring = _declared_doc(node, name, spec, traits, siblings)
+                docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
         receiver = _receiver(node, spec)
         scoped = ".".join(scopes + receiver + [name])
@@ -959,7 +963,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span, inherited_doc=standard,
+            docstring_span=span, inherited_doc=standard, declared_by=declared_by,
             syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
             bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))
