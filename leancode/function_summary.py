@@ -120,8 +120,8 @@ def empty_body(unit: Unit) -> str | None:
     """EMPTY when the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
     (`return`, `return None`, `return nil`; an arrow function's `null`); UNIMPLEMENTED when it only raises "not
     implemented" (`raise NotImplementedError`, `todo!()`, `unimplemented!()`, `throw new
-    UnsupportedOperationException()`, `panic("not implemented")`); else None. A body-less declaration, an abstract or interface method, is neither:
-    its signature is what there is to read. The body is lexed once for both."""
+    UnsupportedOperationException()`, `panic("not implemented")`); else None. A body-less declaration, an abstract
+    or interface method, is neither: its signature is what there is to read. The body is lexed once for both."""
     if not unit.body.strip() or len(unit.body) > MAX_UNIT_CHARS:  # a body that long does something
         return None
     with warnings.catch_warnings():

@@ -505,8 +505,13 @@ _EXAMPLE_DIRS = frozenset({"example", "examples", "_examples"})
 def is_example_unit(unit) -> bool:
     """A function of an example program (under an examples/ folder) or a Go runnable example (`ExampleRetry` in
     retry_test.go)."""
-    return bool(_EXAMPLE_DIRS.intersection(f.lower() for f in unit.path.split("/")[:-1])) \
-        or unit.language == "go" and bool(_GO_EXAMPLE.match(unit.name)) and is_test_unit(unit)
+    return _example_path(unit.path) or unit.language == "go" and bool(_GO_EXAMPLE.match(unit.name)) \
+        and is_test_unit(unit)
+
+
+@lru_cache(maxsize=65536)  # asked for every indexed function on every search
+def _example_path(path: str) -> bool:
+    return bool(_EXAMPLE_DIRS.intersection(f.lower() for f in path.split("/")[:-1]))
 
 
 _TEST_DIR_PART = re.compile(r"(?:^|[-_.])tests?(?:[-_.]|$)")  # go-toml's toml-test/, e2e-tests/, test_utils/
