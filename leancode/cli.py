@@ -757,7 +757,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
         name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
-        # Why a row stands above higher scores, or below lower ones: the query names it, or it is a test.
+        # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example or test.
         why = (" (named by the query)" if hit.tier < 2 else " (example)" if hit.example
                else " (test)" if hit.test else "")
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
