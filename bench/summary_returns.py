@@ -7,7 +7,9 @@ Per language, the first `--limit` functions of DATA_DIR/<language>/<split>.jsonl
 or TypeScript); how many of their lines say what they return ("returns" or "gets" first after Go's name lead,
 `summarizer.NOT_RETURNING_OPENERS`, or "returns" later, `NOT_RETURNING_WORDS`) without the ban and with it (as
 served); smoothed BLEU-4 of the lines the ban changes, both ways, with its paired-bootstrap 95% interval. The
-model's own lines (no summary bank), LeanCode at 0.5 as the hover reads them.
+model's own lines (no summary bank), LeanCode at 0.5 as the hover reads them. A last row: every Go function of the
+split whose only result is `error` (`summarizer.returns_error_only`), whose lines may not begin by saying what they
+return (the first word after the name lead only: "returns an error" later is true).
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ from leancode.training.metrics import sentence_bleu
 
 LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
 
+
+def begins_with_returns(line: str, lead: str | None) -> bool:
+    """Whether a line's first word after its lead says what is returned (NOT_RETURNING_OPENERS)."""
+    words = line[len(lead or ""):].split(maxsplit=1)
+    return bool(words) and words[0].lower() in NOT_RETURNING_OPENERS
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
@@ -43,15 +51,19 @@ def main() -> None:
              f"word after Go's name lead is one of {', '.join(NOT_RETURNING_OPENERS)}, or a later one "
              f"{' or '.join(NOT_RETURNING_WORDS)}; BLEU: smoothed BLEU-4 of the "
              "lines the ban changes, with the paired-bootstrap 95% interval of the difference.", "",
-             "| language | functions | return nothing | say returns, without the ban | with it | lines changed "
+             "| language | functions | return nothing (or only an error) | say returns, without the ban | with it "
+             "| lines changed "
              "| BLEU of those, without | with | Δ [95%] |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for language in args.language or LANGUAGES:
+    cases = [(language, language, "returns_nothing", says_returns) for language in args.language or LANGUAGES]
+    if "go" in (args.language or LANGUAGES):  # every one of the split's: they are fewer
+        cases.append(("go, only an error returned", "go", "error_only", begins_with_returns))
+    for label, language, flag, says in cases:
         path = Path(args.data_dir) / language / f"{args.split}.jsonl"
         if not path.is_file():
             continue
-        rows = read_jsonl(path)[:args.limit]
+        rows = read_jsonl(path)[:args.limit] if flag == "returns_nothing" else read_jsonl(path)
         leads = [summary_lead(r["code"], language) for r in rows]
-        picked = [i for i, lead in enumerate(leads) if lead is not None and lead.returns_nothing]
+        picked = [i for i, lead in enumerate(leads) if lead is not None and getattr(lead, flag)]
         sources = [simplify(rows[i]["code"], language, ratio=0.5, method="leancode", task="summarize").code
                    for i in picked]
         served = summarizer.summarize(sources, leads=[leads[i] for i in picked], languages=[language] * len(picked))
@@ -65,8 +77,8 @@ def main() -> None:
         if changed:
             low, high = interval(bootstrap(2000, len(changed)), after, before)
             delta = f"{after.mean() - before.mean():+.2f} [{low:+.2f}, {high:+.2f}]"
-        said = [sum(says_returns(text[k], leads[i]) for k, i in enumerate(picked)) for text in (free, served)]
-        lines.append(f"| {language} | {len(rows)} | {len(picked)} | {said[0]} | {said[1]} | {len(changed)} | "
+        said = [sum(says(text[k], leads[i]) for k, i in enumerate(picked)) for text in (free, served)]
+        lines.append(f"| {label} | {len(rows)} | {len(picked)} | {said[0]} | {said[1]} | {len(changed)} | "
                      f"{before.mean() if changed else 0:.2f} | {after.mean() if changed else 0:.2f} | {delta} |")
         print(lines[-1], flush=True)
     publish("summary-returns", lines, write=not args.no_write)

@@ -935,6 +935,22 @@ def test_a_function_that_returns_nothing_says_returns_nowhere_in_its_line(shippe
     assert says_returns(before.text, lead), before.text
 
 
+def test_a_go_function_returning_only_an_error_is_not_said_to_return_something_first(shipped):
+    # "appendToPATH returns the path of the given path.": 31 of 93 validation Go functions whose only result is
+    # `error` began so.
+    code = ("func appendToPATH(value string) error {\n\tif isInPATH(value) {\n\t\treturn nil\n\t}\n"
+            "\treturn persistEnvVar(\"PATH\", pathVar+envSeparator+value)\n}\n")
+    [unit] = extract_units(code, "go")
+    lead = summary_lead(unit.code, "go", unit.name)
+    assert lead.error_only and not lead.returns_nothing
+    [line] = shipped.generate([summary_input(unit)], leads=[lead])
+    assert line.text.startswith("appendToPATH ") and line.text.split()[1] not in ("returns", "return", "gets", "get")
+    [before] = shipped.generate([summary_input(unit)], leads=["appendToPATH"])  # a lead that knows nothing of it
+    assert before.text.startswith("appendToPATH returns"), before.text
+    for signature, only in (("F() (error)", True), ("F() (int, error)", False), ("F() *Error", False)):
+        assert summary_lead(f"func {signature} {{\n\treturn nil\n}}\n", "go").error_only is only, signature
+
+
 def test_what_says_returns():
     assert says_returns("Close returns the reader.", "Close") and says_returns("Gets the lock.", None)
     assert says_returns("read the file and return the filename.", "")
