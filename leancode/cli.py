@@ -733,6 +733,7 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
 
 
 SHOWN_COPIES = 3  # copies of a hit named on its line
+_FILLER_MARKS = {"empty": " (does nothing)", "unimplemented": " (not implemented)"}
 
 
 def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> None:
@@ -757,9 +758,10 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
         name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
-        # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example or test.
+        # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example, a test
+        # or a function that does nothing.
         why = (" (named by the query)" if hit.tier < 2 else " (example)" if hit.example
-               else " (test)" if hit.test else "")
+               else " (test)" if hit.test else _FILLER_MARKS.get(getattr(hit.unit, "filler", ""), ""))
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")

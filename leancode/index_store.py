@@ -34,6 +34,9 @@ INDEX_DIRNAME = ".leancode"
 MAX_SNAPSHOT_BYTES = 8 * 2**30
 
 
+FILLERS = ("", "empty", "unimplemented")  # `IndexedUnit.filler`
+
+
 @dataclass(frozen=True)
 class IndexedUnit:
     """One function of the index (what search shows; the code itself stays in the file)."""
@@ -49,6 +52,10 @@ class IndexedUnit:
     terms: str = field(default="", repr=False)  # lexical terms for BM25, space-separated
     test: bool = False  # in code compiled only for tests (a Rust `#[cfg(test)]` module), whatever its names say
     method: bool | None = None  # a method (`Unit.method`); None: not known (a store or snapshot made before it)
+    # Its body does nothing ("empty") or only says it is not implemented ("unimplemented";
+    # `function_summary.empty_body`): search ranks it after the code that does the work. "" otherwise, and in a store
+    # (lance) that does not record it.
+    filler: str = ""
 
 
 class UnsafeIndexDir(OSError):
@@ -188,7 +195,7 @@ def indexed_unit(relative: str, record: dict) -> IndexedUnit:
     """The unit of file `relative` that a unit record (`unit_records.parse_units`) describes."""
     return IndexedUnit(path=relative, **{k: record[k] for k in (
         "name", "qualified_name", "language", "start_line", "end_line", "preview", "key", "terms")},
-        test=record.get("test", False), method=record.get("method"))
+        test=record.get("test", False), method=record.get("method"), filler=record.get("filler", ""))
 
 
 def declaring_files(units: Iterable[IndexedUnit]) -> dict[str, set[tuple[str, str]]]:
@@ -212,7 +219,7 @@ def snapshot_of(records: list[tuple[str, dict]], vectors: dict[str, np.ndarray],
 
 _UNIT_FIELDS = {f for f in IndexedUnit.__dataclass_fields__}
 _UNIT_TEXT = ("name", "qualified_name", "language", "preview", "key", "terms")
-_NEWER_FIELDS = {"test", "method"}  # absent from snapshots written before them (read as their defaults)
+_NEWER_FIELDS = {"test", "method", "filler"}  # absent from snapshots written before them (read as their defaults)
 
 
 def inside_root(path: str) -> bool:
@@ -224,7 +231,8 @@ def inside_root(path: str) -> bool:
 def valid_unit(record: Any, text: tuple[str, ...] = ("code",)) -> bool:
     return isinstance(record, dict) and all(type(record.get(k)) is str for k in _UNIT_TEXT + text) \
         and all(type(record.get(k)) is int and record[k] >= 0 for k in ("start_line", "end_line")) \
-        and type(record.get("test", False)) is bool and type(record.get("method")) in (bool, type(None))
+        and type(record.get("test", False)) is bool and type(record.get("method")) in (bool, type(None)) \
+        and record.get("filler", "") in FILLERS
 
 
 def read_snapshot(path: Path, dim: int | None) -> tuple[Snapshot, dict]:

@@ -227,6 +227,7 @@ class SearchHit:
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
                 "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2,
                 "test": self.test and not self.example, "example": self.example,
+                "does_nothing": getattr(u, "filler", "") or False,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
                             for c in self.copies],
                 "overloads": [{"line": o.start_line + 1, "preview": o.preview} for o in self.overloads]}
@@ -267,7 +268,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
                tests: np.ndarray | None = None, reformatted: bool = True) -> list[Ranked]:
     """`rank` over a repository's units as users see it: the functions a name-shaped query names first
     (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`;
-    `tests`: which units are, where the caller has it),
+    `tests`: which units are, where the caller has it), as are functions that do nothing (`IndexedUnit.filler`),
     each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
     one row, the best-ranked, and copies of a function as one row, the best-ranked (of exact copies, which score
     alike, the one whose path shares most words with the query; `reformatted`: also those that
@@ -275,9 +276,13 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     if tests_last and tests is None:
         examples = asks_for_examples(query_text)
         tests = np.fromiter((ranked_as_test(u, examples) for u in units), bool, len(units))
-    demote = tests if tests_last else None
     if tiers is None:
-        tiers = name_tiers(query_text, units, demote)
+        tiers = name_tiers(query_text, units, tests if tests_last else None)
+    # After the code too, tests or not: a function that does nothing (a stub that raises NotImplementedError, an
+    # empty `Reset() {}`), which matched sortedcontainers' "insert a value keeping the list sorted" before `add` did.
+    # Named by the query, it keeps its place among the names.
+    fillers = np.fromiter((bool(getattr(u, "filler", "")) for u in units), bool, len(units))
+    demote = (tests | fillers) if tests_last else fillers
     promote = () if tiers is None else (tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)

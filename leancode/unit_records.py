@@ -8,12 +8,15 @@ checked with `valid_parse` / `valid_stat` before they are used.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
+from .function_summary import empty_body
 from .index_store import valid_unit
 from .search import gated_test_code, unit_terms
 from .sources import sha256
-from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, preview
+from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stub, preview
 
 # Bump when the per-file unit records change (5: `test` marks Rust `#[cfg(test)]` code, small minified files are
 # skipped; 6-7: a doc comment's first sentence is embedded with the code; 8: a file that is not UTF-8 is read as
@@ -31,8 +34,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, preview
 # is a unit, `default`; 20: `test` marks a Rust function or impl block under `#[cfg(test)]`, and `#[test_case(...)]`,
 # `#[rstest]` and `#[quickcheck]` tests; a Rust doc comment reads across blank lines, and the preview of an
 # undocumented function is its declaration's line, not an annotation's or attribute's; `method` marks methods; 21:
-# `///` lines are doc comments in JavaScript, TypeScript and Java too).
-PARSE_VERSION = 21
+# `///` lines are doc comments in JavaScript, TypeScript and Java too; 22: `filler` marks a body that does nothing).
+PARSE_VERSION = 22
 
 
 def unit_key(code: str, language: str) -> str:
@@ -47,6 +50,24 @@ def _lexical_text(unit) -> str:
     return unit.code if unit.language == "python" else unit.embedded_text(owner=False)
 
 
+MAX_FILLER_CHARS = 600  # a body that does nothing is short: a docstring, a comment, a stub's message at most
+# A doc comment that says its function is a stub (sortedcontainers' "Raise not-implemented error.").
+_SAYS_STUB = re.compile(r"not[- ]implemented|unimplemented|not[- ]supported|unsupported", re.I)
+
+
+def _filler(unit) -> str:
+    """`IndexedUnit.filler`: "empty" or "unimplemented" for a body that does nothing (`function_summary.empty_body`),
+    but not for an `@overload` stub (its implementation's row) nor a documented one (an interface's method whose doc
+    states the contract) unless its doc says it is a stub."""
+    if overload_stub(unit) or len(unit.body) > MAX_FILLER_CHARS:  # (the index lexes no longer body for it)
+        return ""
+    if unit.docstring_span is not None:  # a Python docstring is no statement of the body's
+        start, end = unit.docstring_span
+        unit = dataclasses.replace(unit, body=unit.body.replace(unit.code[start:end].strip(), "", 1))
+    kind = empty_body(unit) or ""
+    return "" if kind and unit.doc_sentence and not _SAYS_STUB.search(unit.doc_sentence) else kind
+
+
 def parse_units(code: str, language: str) -> dict:
     """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
     found, told = extract_units_told(code, language, inherited=False)  # records keep no inherited docs
@@ -56,7 +77,8 @@ def parse_units(code: str, language: str) -> dict:
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],
               "key": unit_key(u.code_with_doc, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring, u.language),
               "terms": " ".join(unit_terms(_lexical_text(u)[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
-              "test": in_tests(u.start_line) or marked_test(u), "method": u.method} for u in found]
+              "test": in_tests(u.start_line) or marked_test(u), "method": u.method, "filler": _filler(u)}
+             for u in found]
     return {"units": units, "syntax": syntax}
 
 

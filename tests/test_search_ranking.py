@@ -520,6 +520,31 @@ def test_of_exact_copies_the_one_whose_path_the_query_names_is_shown():
     assert (shown.row, shown.copies) == (0, (1,))
 
 
+def test_functions_that_do_nothing_rank_after_the_code_unless_named():
+    import dataclasses
+
+    from leancode.search import rank_units
+    from leancode.unit_records import parse_units
+
+    # sortedcontainers' `SortedList.insert` only raises NotImplementedError ("use add"): it ranked above `add` for
+    # "insert a value keeping the list sorted".
+    units = _units([("sortedlist.py", "SortedList.insert"), ("sortedlist.py", "SortedList.add"),
+                    ("sortedlist.py", "SortedList.reset"), ("tests/test_add.py", "test_add")], "python")
+    units[0] = dataclasses.replace(units[0], filler="unimplemented")
+    units[2] = dataclasses.replace(units[2], filler="empty")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "insert a value keeping the list sorted", index, units, 4)] \
+        == [1, 0, 2, 3]
+    assert [r.row for r in rank_units(query_vector, "SortedList.insert", index, units, 2)] == [0, 1]  # named
+    code = ("class SortedList:\n    def insert(self, index, value):\n        raise NotImplementedError('use add')\n\n"
+            "    def append(self, value):\n        \"\"\"Raise not-implemented error.\"\"\"\n"
+            "        raise NotImplementedError\n\n"
+            "    def area(self):\n        \"\"\"The surface the shape covers.\"\"\"\n        raise NotImplementedError\n\n"
+            "    def reset(self):\n        pass\n\n    def add(self, value):\n        self._items.append(value)\n")
+    assert [(u["name"], u["filler"]) for u in parse_units(code, "python")["units"]] == [
+        ("insert", "unimplemented"), ("append", "unimplemented"), ("area", ""), ("reset", "empty"), ("add", "")]
+
+
 def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
     from leancode.search import rank_units
 
