@@ -50,7 +50,7 @@ def _lexical_text(unit) -> str:
     return unit.code if unit.language == "python" else unit.embedded_text(owner=False)
 
 
-MAX_FILLER_CHARS = 600  # a body that does nothing is short: a docstring, a comment, a stub's message at most
+MAX_FILLER_CHARS = 160  # a body that does nothing is short: a comment or a stub's message at most
 # A doc comment that says its function is a stub (sortedcontainers' "Raise not-implemented error.").
 _SAYS_STUB = re.compile(r"not[- ]implemented|unimplemented|not[- ]supported|unsupported", re.I)
 
@@ -59,12 +59,13 @@ def _filler(unit) -> str:
     """`IndexedUnit.filler`: "empty" or "unimplemented" for a body that does nothing (`function_summary.empty_body`),
     but not for an `@overload` stub (its implementation's row) nor a documented one (an interface's method whose doc
     states the contract) unless its doc says it is a stub."""
-    if overload_stub(unit) or len(unit.body) > MAX_FILLER_CHARS:  # (the index lexes no longer body for it)
-        return ""
+    body = unit.body
     if unit.docstring_span is not None:  # a Python docstring is no statement of the body's
         start, end = unit.docstring_span
-        unit = dataclasses.replace(unit, body=unit.body.replace(unit.code[start:end].strip(), "", 1))
-    kind = empty_body(unit) or ""
+        body = body.replace(unit.code[start:end].strip(), "", 1)
+    if len(body.strip()) > MAX_FILLER_CHARS or overload_stub(unit):  # (no longer body is lexed for it)
+        return ""
+    kind = empty_body(dataclasses.replace(unit, body=body)) or ""
     return "" if kind and unit.doc_sentence and not _SAYS_STUB.search(unit.doc_sentence) else kind
 
 
