@@ -51,6 +51,11 @@ def _lexical_text(unit) -> str:
 
 
 MAX_FILLER_CHARS = 160  # a body that does nothing is short: a comment or a stub's message at most
+# What a body that does nothing may hold once its comments are gone (`empty_body` then decides, lexing it): nothing
+# but braces and `pass`, `...`, a bare `return`, an arrow's `null`, or a word of a stub's.
+_COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*|#[^\n]*", re.S)
+_MAY_BE_FILLER = re.compile(r"^[\s{};]*(?:pass|\.\.\.|return(?:\s+(?:None|null|undefined|nil))?|null|undefined|void 0)?"
+                            r"[\s{};]*$|implement|unsupported|todo", re.I)
 # A doc comment that says its function is a stub (sortedcontainers' "Raise not-implemented error.").
 _SAYS_STUB = re.compile(r"not[- ]implemented|unimplemented|not[- ]supported|unsupported", re.I)
 
@@ -63,7 +68,8 @@ def _filler(unit) -> str:
     if unit.docstring_span is not None:  # a Python docstring is no statement of the body's
         start, end = unit.docstring_span
         body = body.replace(unit.code[start:end].strip(), "", 1)
-    if len(body.strip()) > MAX_FILLER_CHARS or overload_stub(unit):  # (no longer body is lexed for it)
+    if len(body.strip()) > MAX_FILLER_CHARS or not _MAY_BE_FILLER.search(_COMMENTS.sub("", body)) \
+            or overload_stub(unit):  # (lexing every short body cost a tenth of a cold index)
         return ""
     kind = empty_body(dataclasses.replace(unit, body=body)) or ""
     return "" if kind and unit.doc_sentence and not _SAYS_STUB.search(unit.doc_sentence) else kind
