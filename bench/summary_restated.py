@@ -12,7 +12,7 @@ threshold with no made-up or thrice-written word; of those, the rule withholds t
 the trivial alternative, a stricter confidence threshold withholding as many. BLEU cannot tell a restating line: it
 shares the name's words with the reference. `--sample` writes the rule's lines and as many other shown lines drawn
 at random (seed 7), shuffled, for a reader blind to which is which (the judged file keeps item, group, line, grade);
-`--judged` counts its grades (R right, V vacuous, W wrong) by group.
+`--judged` counts its grades (R right, V vacuous, W wrong) by what the rule says of each line now.
 """
 
 from __future__ import annotations
@@ -88,9 +88,10 @@ def main() -> None:
             for n, item in enumerate(sample, 1):
                 out.write(json.dumps({"item": n, "group": item["group"], "language": item["language"],
                                       "idx": item["idx"], "line": item["line"]}) + "\n")
-    if args.judged:
+    if args.judged:  # grouped by the rule as it is now (the sample was drawn by it as it was then)
         judged = [json.loads(line) for line in open(args.judged)]
-        counts = Counter((j["group"], j["grade"]) for j in judged)
+        counts = Counter(("restated" if restated_word(j["line"], j["line"].split()[0] if j["language"] == "go"
+                                                      else None) else "other", j["grade"]) for j in judged)
         lines += ["", f"Judged blind (`{args.judged}`): right / vacuous / wrong", "",
                   "| lines | judged | right | vacuous | wrong |", "|---|---:|---:|---:|---:|"]
         for group in ("restated", "other"):

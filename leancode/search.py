@@ -322,7 +322,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     for key, (row, score) in best.items():
         named = same_name[_module(units[row])]
         if not named and len(same_code[key]) > 1:  # exact copies score alike: the one whose path the query names
-            alike = [r for r in same_code[key] if units[r].key == key and (tiers is None or tiers[r] == tiers[row])]
+            alike = [r for r in same_code[key] if units[r].key == key and (tiers is None or tiers[r] == tiers[row])
+                     and (demote is None or demote[r] == demote[row])]  # not a test's copy for the code's
             row = max(alike, key=lambda r: (len(asked & set(lexical_terms(units[r].path))), r == row))
         shown.append(Ranked(row, score,
                             tuple(r for r in same_code[key] if r != row) + tuple(r for r in named
@@ -401,15 +402,17 @@ def named_by(query: str) -> list[str] | None:
 
 
 # A Rust trait implementation as people name it: `FromStr for Weekday`, `impl<'a> Display for Span<'a>`.
-_TRAIT_FOR = re.compile(r"^(?:impl(?:\s*<[^<>]*>)?\s+)?(?:\w+::)*([A-Z]\w*)(?:<[^<>]*>)?\s+for\s+&?(?:'\w+\s+)?"
-                        r"(?:mut\s+)?(?:\w+::)*([^\W\d]\w*)(?:<[^<>]*>)?$")
+_GENERICS = r"<(?:[^<>]|<[^<>]*>)*>"  # `<T>`, `<Vec<T>>`: one level nested
+_TRAIT_FOR = re.compile(rf"^(?:impl(?:\s*{_GENERICS})?\s+)?(?:\w+::)*([A-Z]\w*)(?:{_GENERICS})?\s+for\s+&?"
+                        rf"(?:'\w+\s+)?(?:mut\s+)?(?:\w+::)*([^\W\d]\w*)(?:{_GENERICS})?$")
 
 
 def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
     """Per unit, 0 for a Rust method of the implementation a query names (`FromStr for Weekday`: `Weekday.from_str`)
     and 2 for the rest; None when the query names none or no unit is one. A trait's methods: the standard library
-    trait's (`units.standard_trait_methods`), those the repository's own trait defines, and the trait's name in
-    snake case, a one-method trait's usual method (serde's `Deserialize`: `deserialize`). The index records no
+    trait's (`units.standard_trait_methods`), those the repository's own trait defines with a body (the index holds
+    no bodiless declaration), and the trait's name in snake case, a one-method trait's usual method (serde's
+    `Deserialize`: `deserialize`). The index records no
     trait per method, so `Display for Duration` and `Debug for Duration` name the same `Duration.fmt`."""
     found = _TRAIT_FOR.match(query.strip())
     if found is None:
@@ -503,8 +506,9 @@ def ranked_as_test(unit, examples: bool = False) -> bool:
     return is_test_unit(unit)
 
 
-# Example programs beside a library: Cargo's examples/, and the examples/ or example/ folders of other languages.
-_EXAMPLE_DIRS = frozenset({"example", "examples", "_examples"})
+# Example programs beside a library: Cargo's examples/, and the examples/ folders of other languages; example/ at the
+# top only (Java's `com/example/...` is a package).
+_EXAMPLE_DIRS = frozenset({"examples", "_examples"})
 
 
 def is_example_unit(unit) -> bool:
@@ -516,7 +520,8 @@ def is_example_unit(unit) -> bool:
 
 @lru_cache(maxsize=65536)  # asked for every indexed function on every search
 def _example_path(path: str) -> bool:
-    return bool(_EXAMPLE_DIRS.intersection(f.lower() for f in path.split("/")[:-1]))
+    *folders, _ = path.lower().split("/")
+    return bool(_EXAMPLE_DIRS.intersection(folders)) or folders[:1] == ["example"]
 
 
 _TEST_DIR_PART = re.compile(r"(?:^|[-_.])tests?(?:[-_.]|$)")  # go-toml's toml-test/, e2e-tests/, test_utils/

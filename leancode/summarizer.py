@@ -290,12 +290,22 @@ def summary_lead(code: str, language: str, name: str | None = None) -> Lead | No
 
 
 def returns_error_only(code: str, language: str) -> bool:
-    """Whether one Go function's only result is `error` (its summary says what it does, not "returns the X")."""
+    """Whether one Go function's only result is `error`, named or not (its summary says what it does, not "returns
+    the X"), and its name is not about errors (`Err() error` returns one: "Err returns the ..." is its line)."""
     from .units import outermost_function
 
     node = outermost_function(code, language) if language == "go" else None
-    result = node.child_by_field_name("result") if node is not None and not node.has_error else None
-    return result is not None and result.text.decode("utf-8", "replace").strip("() ") == "error"
+    if node is None or node.has_error or "err" in _node_text(node.child_by_field_name("name")).lower():
+        return False
+    result = node.child_by_field_name("result")
+    if result is not None and result.type == "parameter_list" and result.named_child_count == 1 \
+            and len(result.named_children[0].children_by_field_name("name")) <= 1:
+        result = result.named_children[0].child_by_field_name("type")  # `(err error)`, `(error)`
+    return result is not None and _node_text(result) == "error"
+
+
+def _node_text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
 def returns_nothing(code: str, language: str) -> bool:
@@ -429,17 +439,12 @@ _PADDING = frozenset({"given", "specified", "new", "current", "its", "their", "a
 def restated_word(text: str, lead: str | None = None) -> tuple[str, ...]:
     """The one word a line says around its verb and nothing else, twice or more ("Return the path of the path.",
     "Converts a duration to a duration.", Go's "readfile reads a file from the given file."): it restates, it does
-    not describe (QA readings of 12 packages: 23 of 24 such lines vacuous or wrong). Plural and singular count as one
-    word; `lead`: the name a Go line begins with."""
+    not describe (QA readings of 12 packages: 23 of 24 such lines vacuous or wrong). The same form: "Flattens a list
+    of lists." says something; `lead`: the name a Go line begins with."""
     if lead and text.startswith(lead):
         text = text[len(lead):]
-    words = [_singular(w) for w in re.findall(r"\w+", text.lower()) if w not in FUNCTION_WORDS and w not in _PADDING]
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in FUNCTION_WORDS and w not in _PADDING]
     return (words[1],) if len(words) >= 3 and len(set(words[1:])) == 1 else ()
-
-
-def _singular(word: str) -> str:
-    return word[:-2] if word.endswith(("ches", "shes", "sses", "xes")) else word[:-1] if word.endswith("s") \
-        and not word.endswith("ss") and len(word) > 3 else word
 
 
 _COMPOUND = re.compile(r"\w+(?:-\w+)+")  # a hyphenated word: "non-empty", "utf-8"

@@ -37,6 +37,7 @@ _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expressio
 _VALUE_FIELDS = ("value", "right")
 _JS = ("javascript", "typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
+_NOTE = re.compile(r"\s*(?:TODO|FIXME|XXX|HACK)\b", re.I)  # a note to the code's authors, no documentation
 # Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
 # function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
 MAX_NESTING = 32
@@ -525,12 +526,12 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     if not as_mined and spec.name != "python":  # `///` lines: prosemirror's doc comments, Java 23's Markdown ones
         lines, row, node = [], first.start_point.row, prev
         while node is not None and node.type in spec.comments and node.end_point.row == row - 1 and not trailing(node) \
-                and (text := _text(node).rstrip()).startswith("///") and not text.startswith(("////", "/// <")):
+                and (text := _text(node).rstrip()).startswith("///") and not re.match(r"////|///\s*<", text):
             lines.append(re.sub(r"^ ", "", text[3:]))  # (`/// <reference ...>`: a TypeScript directive)
             row, node = node.start_point.row, siblings.before(node)
         lines = [line for line in reversed(lines) if line.strip() != "@internal"]  # prosemirror's marker
-        if any(lines):
-            return "\n".join(lines).strip()
+        if any(re.search(r"[^\W\d_]", line) for line in lines) and not _NOTE.match(lines[0]):  # (`/// -----`, a
+            return "\n".join(lines).strip()  # `/// TODO` under a `/** doc */`: the doc below is read as before)
     while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
             and (above := siblings.before(prev)) is not None and above.end_point.row >= prev.start_point.row - 1:
         prev = above  # a `// TODO` between the doc comment and the function

@@ -312,8 +312,9 @@ class Workspaces:
                          in zip(buffers, buffer_tiers, tests[len(units):])]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, query, top, tests_last)
-        # As `rank_units` orders each folder's: functions the query names first, then tests last, then by score.
-        hits.sort(key=lambda h: (h.tier, h.test, -h.score))
+        # As `rank_units` orders each folder's: functions the query names first, then tests and functions that do
+        # nothing last, then by score.
+        hits.sort(key=lambda h: (h.tier, h.test or bool(h.unit.filler), -h.score))
         shown, seen = [], set()  # a function the shared index holds too is shown once
         for hit in hits:
             if len(shown) == top:

@@ -475,6 +475,10 @@ def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
     ("typescript", '/// <reference types="node" />\nfunction f(x: number) { return x }\n', None),  # a directive
     ("typescript", "/// @internal\nfunction f(x: number) { return x }\n", None),
     ("typescript", "//////////////\nfunction f(x: number) { return x }\n", None),  # a divider
+    ("typescript", "/// ------\nfunction f(x: number) { return x }\n", None),
+    ("typescript", '///<reference path="a.d.ts" />\nfunction f(x: number) { return x }\n', None),
+    ("javascript", "/** Adds two numbers. */\n/// TODO remove\nfunction add(a, b) { return a + b }\n",
+     "Adds two numbers."),  # a note under the doc
     ("javascript", "let x = 1 /// the first\nfunction f(y) { return y }\n", None),  # the statement's comment
 ])
 def test_triple_slash_doc_comments_outside_rust(language, code, expected):
@@ -947,7 +951,8 @@ def test_a_go_function_returning_only_an_error_is_not_said_to_return_something_f
     assert line.text.startswith("appendToPATH ") and line.text.split()[1] not in ("returns", "return", "gets", "get")
     [before] = shipped.generate([summary_input(unit)], leads=["appendToPATH"])  # a lead that knows nothing of it
     assert before.text.startswith("appendToPATH returns"), before.text
-    for signature, only in (("F() (error)", True), ("F() (int, error)", False), ("F() *Error", False)):
+    for signature, only in (("F() (error)", True), ("F() (int, error)", False), ("F() *Error", False),
+                            ("F() (err error)", True), ("F() (a, b error)", False), ("Err() error", False)):
         assert summary_lead(f"func {signature} {{\n\treturn nil\n}}\n", "go").error_only is only, signature
 
 

@@ -248,6 +248,9 @@ def test_example_programs_rank_after_the_library_unless_the_query_asks_for_examp
     units = _units([("examples/close-matches.rs", "main"), ("src/text/mod.rs", "get_close_matches"),
                     ("tests/diff.rs", "test_close"), ("src/examples.rs", "Example.new")], "rust")
     assert [is_example_unit(u) for u in units] == [True, False, False, False]
+    package = _units([("src/main/java/com/example/app/Main.java", "Main.run"), ("example/demo.go", "main"),
+                      ("docs/_examples/x.go", "main")], "java")
+    assert [is_example_unit(u) for u in package] == [False, True, True]  # `com.example` is a Java package
     index, query_vector = _descending(len(units))
     assert [r.row for r in rank_units(query_vector, "get close matches", index, units, 4)] == [1, 3, 0, 2]
     assert [r.row for r in rank_units(query_vector, "example of close matches", index, units, 4)] == [0, 1, 3, 2]
@@ -518,6 +521,10 @@ def test_of_exact_copies_the_one_whose_path_the_query_names_is_shown():
     assert (shown.row, shown.copies) == (1, (0,))
     [shown, _] = rank_units(query_vector, "remove a custom token", index, units, 2)  # no path named: the first
     assert (shown.row, shown.copies) == (0, (1,))
+    units[0] = dataclasses.replace(units[0], path="mistletoe/span.py")  # never a test's copy for the code's
+    units[1] = dataclasses.replace(units[1], path="tests/span_token.py")
+    [shown, _] = rank_units(query_vector, "remove a custom span token from the parser", index, units, 2)
+    assert (shown.row, shown.copies) == (0, (1,))
 
 
 def test_functions_that_do_nothing_rank_after_the_code_unless_named():
@@ -556,7 +563,8 @@ def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
     index, query_vector = _descending(len(units))
     for query, first in (("FromStr for Weekday", 1), ("impl std::fmt::Display for Weekday", 2),
                          ("impl<'a> fmt::Debug for ParseWeekdayError", 3), ("Deserialize for Weekday", 4),
-                         ("impl Calendar for Weekday", 6), ("FromStr for Month", 7)):
+                         ("impl Calendar for Weekday", 6), ("FromStr for Month", 7),
+                         ("impl<T: Debug> fmt::Debug for ParseWeekdayError<Vec<T>>", 3)):
         shown = rank_units(query_vector, query, index, units, 2)
         assert [r.row for r in shown] == [first, 0] and shown[0].tier == 0, query
     for query in ("Search for Weekday", "FromStr for Nothing", "look for a weekday"):  # no implementation so named

@@ -395,6 +395,23 @@ def test_nested_workspace_folders_answer_once_and_fresh(tmp_path):
     assert "parse_footer" not in [h.unit.name for h in state.search("split a header line", 10)]  # ...the outer neither
 
 
+@pytest.mark.slow  # embeds with the packaged model
+def test_the_editor_ranks_a_function_that_does_nothing_after_the_code_as_the_cli_does(tmp_path):
+    from leancode.cli import main
+    from leancode.server.settings import parse_settings
+    from leancode.server.workspace import Workspaces
+
+    # The folders' hits were sorted again by tier, test and score: the stub came back above `add`.
+    (tmp_path / "sortedlist.py").write_text(
+        "class SortedList:\n    def insert(self, index, value):\n        raise NotImplementedError('use add')\n\n"
+        "    def add(self, value):\n        self._lists.append(value)\n        self._len += 1\n")
+    query = "insert a value into the sorted list"
+    assert main(["index", str(tmp_path)]) == 0
+    state = Workspaces(parse_settings({})[0])
+    state.update(state.add_folder(tmp_path))
+    assert [h.unit.name for h in state.search(query, 2)] == ["add", "insert"]
+
+
 def test_an_edit_below_a_form_feed_or_line_separator_lands_on_its_line():
     from pygls.workspace import TextDocument
 

@@ -365,7 +365,8 @@ def test_a_line_writing_a_word_three_times_is_withheld():
     # ... nor says one word twice around its verb and nothing else: it restates, it does not describe
     assert restated_word("copy a node from the given node.") == ("node",)
     assert restated_word("copy a node from the given node and its children.") == ()
-    assert restated_word("Checks whether the classes are a class.") == ("class",)
+    assert restated_word("Checks whether the class is a class.") == ("class",)
+    assert restated_word("Flattens a list of lists.") == restated_word("Split a string into strings.") == ()
     assert restated_word("readfile reads a file from the given file.", "readfile") == ("file",)
     assert restated_word("Removes an intercept.") == restated_word("Sets the path of a file.") == ()
     restating = Generated("Return the path of the path.", (-0.1,), threshold=-20.0, repeated=("path",))
