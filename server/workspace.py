@@ -314,7 +314,7 @@ class Workspaces:
             hits += self._shared_hits(query_vector, query, top, tests_last)
         # As `rank_units` orders each folder's: functions the query names first, then tests and functions that do
         # nothing last, then by score.
-        hits.sort(key=lambda h: (h.tier, h.test or bool(h.unit.filler), -h.score))
+        hits.sort(key=lambda h: (h.tier, h.test or bool(getattr(h.unit, "filler", "")), -h.score))
         shown, seen = [], set()  # a function the shared index holds too is shown once
         for hit in hits:
             if len(shown) == top:
