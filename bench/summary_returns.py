@@ -22,17 +22,13 @@ import torch
 from report import bootstrap, command_line, interval, publish
 
 from leancode.simplify import simplify
-from leancode.summarizer import NOT_RETURNING_OPENERS, NOT_RETURNING_WORDS, Lead, Summarizer, says_returns, summary_lead
+from leancode.summarizer import (NOT_RETURNING_OPENERS, NOT_RETURNING_WORDS, Lead, Summarizer, begins_with_returns,
+                                 says_returns, summary_lead)
 from leancode.training.jsonl import read_jsonl
 from leancode.training.metrics import sentence_bleu
 
 LANGUAGES = ("python", "java", "javascript", "typescript", "go", "rust")
 
-
-def begins_with_returns(line: str, lead: str | None) -> bool:
-    """Whether a line's first word after its lead says what is returned (NOT_RETURNING_OPENERS)."""
-    words = line[len(lead or ""):].split(maxsplit=1)
-    return bool(words) and words[0].lower() in NOT_RETURNING_OPENERS
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -412,8 +412,8 @@ def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
     and 2 for the rest; None when the query names none or no unit is one. A trait's methods: the standard library
     trait's (`units.standard_trait_methods`), those the repository's own trait defines with a body (the index holds
     no bodiless declaration), and the trait's name in snake case, a one-method trait's usual method (serde's
-    `Deserialize`: `deserialize`). The index records no
-    trait per method, so `Display for Duration` and `Debug for Duration` name the same `Duration.fmt`."""
+    `Deserialize`: `deserialize`). The index records no trait per method, so `Display for Duration` and `Debug for
+    Duration` name the same `Duration.fmt`."""
     found = _TRAIT_FOR.match(query.strip())
     if found is None:
         return None

@@ -260,7 +260,7 @@ class Lead(str):
     """How a summary begins: the word it begins with ("" for none: as falsy as no lead), and, where the function
     certainly returns nothing (`returns_nothing`), that it does not say what it returns; where a Go function returns
     only an error (`error_only`), that it does not begin so ("decodeStruct returns a new value from the given name."
-    for 31 of 93 such validation functions)."""
+    for 33 of 102 such validation functions)."""
 
     returns_nothing: bool
     error_only: bool
@@ -280,22 +280,33 @@ def summary_lead(code: str, language: str, name: str | None = None) -> Lead | No
     from .units import function_name
 
     spec = LANGUAGES.get(language)
-    nothing = BAN_RETURNS_WHEN_NOTHING_RETURNED and returns_nothing(code, language)
+    node = _outermost(code, language) if BAN_RETURNS_WHEN_NOTHING_RETURNED else None  # parsed once for both
+    nothing = _returns_nothing(node, language)
     if spec and spec.doc_leads_with_name:
         if name is None:
             name = function_name(code, language)
         if name.isidentifier():  # an anonymous function has no name to lead with
-            return Lead(name, nothing, BAN_RETURNS_WHEN_NOTHING_RETURNED and returns_error_only(code, language))
+            return Lead(name, nothing, _returns_error_only(node, language))
     return Lead("", True) if nothing else None
+
+
+def _outermost(code: str, language: str):
+    """The outermost function of one function's code (`units.outermost_function`) where its language's signature or
+    statements can say it returns nothing (`_NO_VALUE`); None elsewhere."""
+    from .units import outermost_function
+
+    return outermost_function(code, language) if language in _NO_VALUE else None
 
 
 def returns_error_only(code: str, language: str) -> bool:
     """Whether one Go function's only result is `error`, named or not (its summary says what it does, not "returns
     the X"), and its name is not about errors (`Err() error` returns one: "Err returns the ..." is its line)."""
-    from .units import outermost_function
+    return _returns_error_only(_outermost(code, language), language)
 
-    node = outermost_function(code, language) if language == "go" else None
-    if node is None or node.has_error or "err" in _node_text(node.child_by_field_name("name")).lower():
+
+def _returns_error_only(node, language: str) -> bool:
+    if language != "go" or node is None or node.has_error \
+            or "err" in _node_text(node.child_by_field_name("name")).lower():
         return False
     result = node.child_by_field_name("result")
     if result is not None and result.type == "parameter_list" and result.named_child_count == 1 \
@@ -313,10 +324,12 @@ def returns_nothing(code: str, language: str) -> bool:
     `void` in Java's; in Python, JavaScript and TypeScript no `return` of a value and no `yield` of its own (those of
     the functions inside it are theirs), no expression body (`(a) => a`) and, in TypeScript, no return type but
     `void`. False wherever unsure (a function that does not parse)."""
-    from .languages import spec_for
-    from .units import outermost_function
+    return _returns_nothing(_outermost(code, language), language)
 
-    node = outermost_function(code, language) if language in _NO_VALUE else None
+
+def _returns_nothing(node, language: str) -> bool:
+    from .languages import spec_for
+
     if node is None or node.has_error:
         return False
     if language == "go":
@@ -328,7 +341,7 @@ def returns_nothing(code: str, language: str) -> bool:
         return returned is not None and returned.type == "void_type"
     returned = node.child_by_field_name("return_type")
     body = node.child_by_field_name("body")
-    if returned is not None and returned.text.decode("utf-8", "replace").lstrip(":").strip() != "void" \
+    if returned is not None and _node_text(returned).lstrip(":").strip() != "void" \
             or body is None or body.type not in ("block", "statement_block"):
         return False
     own = spec_for(language).functions | {"class_definition", "class_declaration", "class", "lambda"}
@@ -342,11 +355,17 @@ def returns_nothing(code: str, language: str) -> bool:
     return True
 
 
+def begins_with_returns(line: str, lead: str | None) -> bool:
+    """Whether a line's first word after its lead says what is returned (NOT_RETURNING_OPENERS)."""
+    first = re.search(r"[\w']+", line[len(lead or ""):])
+    return first is not None and first.group().lower() in NOT_RETURNING_OPENERS
+
+
 def says_returns(line: str, lead: str | None) -> bool:
-    """Whether a line says what is returned: its first word after its lead is one of NOT_RETURNING_OPENERS, or a
-    later one of NOT_RETURNING_WORDS."""
-    words = re.findall(r"[\w']+", line[len(lead or ""):].lower())
-    return bool(words) and (words[0] in NOT_RETURNING_OPENERS or any(w in NOT_RETURNING_WORDS for w in words))
+    """Whether a line says what is returned: it begins so (`begins_with_returns`), or a later word is one of
+    NOT_RETURNING_WORDS."""
+    return begins_with_returns(line, lead) or any(w in NOT_RETURNING_WORDS
+                                                  for w in re.findall(r"[\w']+", line[len(lead or ""):].lower()))
 
 
 # Per language: where a signature says (an empty set), else the nodes that give a function a value to return.
