@@ -740,6 +740,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
     """Print search hits, a line each (copies and overloads folded in, files deleted or changed since indexing
     marked) or as JSON; `file_of(unit)`: its file. A lance index's units name their repository."""
     from .index import since_indexing
+    from .search import does_nothing
 
     stale = [since_indexing(file_of(hit.unit), indexed, hit.unit) for hit in hits]
     if as_json:
@@ -761,7 +762,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example, a test
         # or a function that does nothing.
         why = (" (named by the query)" if hit.tier < 2 else " (example)" if hit.example
-               else " (test)" if hit.test else _FILLER_MARKS.get(getattr(hit.unit, "filler", ""), ""))
+               else " (test)" if hit.test else _FILLER_MARKS.get(does_nothing(hit.unit), ""))
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")

@@ -227,10 +227,15 @@ class SearchHit:
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
                 "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2,
                 "test": self.test and not self.example, "example": self.example,
-                "does_nothing": getattr(u, "filler", "") or False,
+                "does_nothing": does_nothing(u) or False,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
                             for c in self.copies],
                 "overloads": [{"line": o.start_line + 1, "preview": o.preview} for o in self.overloads]}
+
+
+def does_nothing(unit) -> str:
+    """`IndexedUnit.filler` ("empty", "unimplemented" or ""): "" for a lance store's row, which records none."""
+    return getattr(unit, "filler", "")
 
 
 def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
@@ -281,7 +286,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     # After the code too, tests or not: a function that does nothing (a stub that raises NotImplementedError, an
     # empty `Reset() {}`), which matched sortedcontainers' "insert a value keeping the list sorted" before `add` did.
     # Named by the query, it keeps its place among the names.
-    fillers = np.fromiter((bool(getattr(u, "filler", "")) for u in units), bool, len(units))
+    fillers = np.fromiter((bool(does_nothing(u)) for u in units), bool, len(units))
     demote = (tests | fillers) if tests_last else fillers
     promote = () if tiers is None else (tiers == 0, tiers == 1)
     folds = overload_stubs(units)
