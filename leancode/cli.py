@@ -125,14 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="rank tests and benchmarks with the code (default: after it, unless the query asks)")
     _index_options(find)
 
-    summ = commands.add_parser("summarize", help="one line on what a function does: its docstring, else the model's",
+    summ = commands.add_parser("summarize", help="one line on what a function does: its docstring, else a similar "
+                                                 "documented function's",
                                description="Summarize the function at FILE:LINE (1-based) or FILE:NAME, "
                                            "or every function of FILE: the first sentence of its docstring or doc "
                                            "comment (documentation), else that of the method it implements or "
                                            "overrides (inherited: a standard library type's, or, where the repository "
                                            "has an index (`leancode index`), a supertype's in another of its files), "
-                                           "else the shipped model's line (generated) when the model is confident, "
-                                           "else only its signature.")
+                                           "else that of a documented function of the mined corpus with similar "
+                                           "code (similar), else only its signature (with --generated: the shipped "
+                                           "model's line, when the model is confident).")
     summ.add_argument("targets", nargs="+", metavar="FILE[:LINE|:NAME]",
                       help="one or more; every target is checked before the model loads, once for all")
     summ.add_argument("--json", action="store_true", help="print a JSON list")
@@ -148,8 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--runtime", choices=RUNTIMES, default=DEFAULT_RUNTIME,
                       help=f"which classes run the model (default {DEFAULT_RUNTIME}: plain torch, the same lines as "
                            "transformers' without importing it, seconds sooner)")
+    summ.add_argument("--generated", action="store_true",
+                      help="show the model's line for an undocumented function no similar documented one describes, "
+                           "where it is confident (off by default: read blind, most such lines were wrong)")
     summ.add_argument("--ignore-docstrings", action="store_true",
-                      help="ask the model even for documented functions (it still abstains when not confident)")
+                      help="ask the model even for documented functions (with --generated; it still abstains when "
+                           "not confident)")
     summ.add_argument("--language", choices=sorted(LANGUAGES), help="override the language")
     return parser
 
@@ -320,7 +326,8 @@ def _summarize(args: argparse.Namespace) -> int:
     def summaries(summarizer) -> list:
         return [(path, unit, summary) for path, (units, siblings) in wanted for unit, summary in zip(
             units, summarize_units(units, summarizer, args.method, args.ratio,
-                                   use_documentation=not args.ignore_docstrings, siblings=siblings))]
+                                   use_documentation=not args.ignore_docstrings, siblings=siblings,
+                                   generated=args.generated))]
 
     found, summarizer = summaries(None), None  # the model loads (once, 2 s) only when a function needs it
     if any(summary.source == NO_MODEL for _, _, summary in found):

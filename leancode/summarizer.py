@@ -613,11 +613,12 @@ class Summarizer:
         return [g.text for g in self.generate(sources, batch_size, leads, languages)]
 
     def generate(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None,
-                 languages: list[str] | None = None) -> list[Generated]:
+                 languages: list[str] | None = None, write: bool = True) -> list[Generated | None]:
         """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
         given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it.
         `languages[i]`, where given, is source i's language: a routed language's model writes its line, and the
-        summary bank's documented function close enough to it, where it has one, gives it instead of any model."""
+        summary bank's documented function close enough to it, where it has one, gives it instead of any model.
+        `write` False: the bank's lines only (None where it has none; the decoder is not run)."""
         leads = leads or [None] * len(sources)
         neighbours = self._neighbours(sources, languages)
         out: list[Generated | None] = [  # a neighbour's line saying what this function does not return: the model's
@@ -625,7 +626,7 @@ class Summarizer:
             else self._retrieved(n, lead)
             for n, lead in zip(neighbours, leads)]
         rest = [i for i, line in enumerate(out) if line is None]
-        if rest:
+        if rest and write:
             lines = self._generate_routed([sources[i] for i in rest], batch_size, [leads[i] for i in rest],
                                           [languages[i] for i in rest] if languages else None)
             for i, line in zip(rest, lines):

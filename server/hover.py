@@ -2,10 +2,10 @@
 
 Plain functions and small objects; nothing here knows of LSP. What the hover says follows
 `leancode.function_summary` (the same rule as `leancode summarize`): the docstring's first
-sentence when there is one, labelled as documentation; else the summarizer's line (the shipped
+sentence when there is one, labelled as documentation; else that of the method it overrides or of a similar
+documented function, labelled as such; else, with setting `generatedSummaries`, the summarizer's line (the shipped
 one, or the one at setting `summarizerPath`, reading the simplified function), labelled as
-generated, when it is confident; else only the signature, with a note that no confident summary
-exists.
+generated, when it is confident; else only the signature, with a note saying why there is no line.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from leancode import parse_pool
-from leancode.function_summary import FunctionSummary, implementation, summarize_units
+from leancode.function_summary import SHOW_GENERATED, FunctionSummary, implementation, summarize_units
 from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
 from leancode.units import Unit, declaration_at, header, overload_stub
 
@@ -323,18 +323,19 @@ class HoverCache:
 def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, method: str, ratio: float,
                    show_simplified: bool, where: str | None = None, siblings: list[Unit] | None = None,
                    matched_by_name: bool = False, overloads_left: int = 1, alternatives: int = 0,
-                   cancelled: Callable[[], bool] = lambda: False) -> str:
+                   cancelled: Callable[[], bool] = lambda: False, generated: bool = SHOW_GENERATED) -> str:
     """The hover of one function, from the cache when its code (and settings) were seen before. `siblings`:
-    the functions of its file, where an `@overload` stub finds its implementation's documentation.
+    the functions of its file, where an `@overload` stub finds its implementation's documentation; `generated`:
+    the model's line where no documentation describes it (`function_summary.summarize_units`).
     HoverCancelled when `cancelled()` became true before the summarizer's turn came."""
     implementation_of = implementation(unit, siblings) if siblings and overload_stub(unit) else None
     key = content_key(unit, summarizer.name, method, ratio, show_simplified, where, matched_by_name, overloads_left,
-                      alternatives, implementation_of and implementation_of.code, unit.inherited_doc)
+                      alternatives, implementation_of and implementation_of.code, unit.inherited_doc, generated)
     cached = cache.get(key)
     if cached is not None:
         return cached
     model = None if summarizer.model is None else SummarizerTurn(summarizer, cancelled)
-    [summary] = summarize_units([unit], model, method, ratio, siblings=siblings)
+    [summary] = summarize_units([unit], model, method, ratio, siblings=siblings, generated=generated)
     simplified = summary_input(unit, method, ratio) if show_simplified and summary.model_reads else None
     text = render(unit, summary, simplified, where, matched_by_name, overloads_left, alternatives)
     cache.put(key, text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from leancode.encoder import SEARCH_METHOD
+from leancode.function_summary import SHOW_GENERATED
 from leancode.languages import LANGUAGES
 from leancode.simplify import METHODS
 from leancode.summarizer import DEFAULT_RATIO as SUMMARY_RATIO
@@ -34,6 +35,7 @@ class Settings:
     languages: tuple[str, ...] = ()  # languages to index and hover; empty: all supported
     exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to each workspace folder
     show_simplified: bool = False  # hover shows the simplified code the model read
+    generated_summaries: bool = SHOW_GENERATED  # hover shows the model's line where no documentation describes
     hybrid: bool = False  # search: dense + BM25 fused (as `leancode search --hybrid`)
     top: int = 20  # results of workspace/symbol and the default of leancode.search
     debounce_ms: int = 750  # quiet time after an edit before the unsaved buffer is re-embedded
@@ -56,7 +58,7 @@ class Settings:
 _KEYS = {  # camelCase key -> field name
     "method": "method", "ratio": "ratio", "summaryRatio": "summary_ratio", "modelPath": "model_path",
     "summarizerPath": "summarizer_path",
-    "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "hybrid": "hybrid",
+    "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "generatedSummaries": "generated_summaries", "hybrid": "hybrid",
     "top": "top", "debounceMs": "debounce_ms", "indexOnStartup": "index_on_startup", "threads": "threads",
     "searchIndex": "search_index", "table": "table",
 }
@@ -99,7 +101,7 @@ def _check(key: str, value: Any) -> Any:
         if invalid:
             raise SettingsError(f"{key}: not a gitignore-style pattern: {', '.join(map(repr, invalid))}")
         return patterns
-    if name in ("show_simplified", "hybrid", "index_on_startup"):
+    if name in ("show_simplified", "generated_summaries", "hybrid", "index_on_startup"):
         if not isinstance(value, bool):
             raise SettingsError(f"{key} must be true or false")
         return value

@@ -211,6 +211,7 @@ async def test_progress_reported(vscode: LanguageClient):
 DOCUMENTATION = "*documentation*"
 GENERATED = "*generated summary (code-summarize)*"
 ABSTAINED = "*no docstring, and no confident generated summary*"
+NOT_GENERATED = "*no docstring (generated summaries are off: most were wrong when read)*"
 NOT_LEARNED = "*no docstring; tests, constructors and standard methods get no generated summary*"
 
 
@@ -218,14 +219,14 @@ def summary_line(text: str) -> str:
     return text.split("\n\n")[0]
 
 
-def expected_hover(path: Path, name: str, summarizer=None) -> tuple[str, str]:
+def expected_hover(path: Path, name: str, summarizer=None, generated: bool = False) -> tuple[str, str]:
     """(label, first paragraph) the core rule gives the function `name` of `path` with the shipped model."""
     from leancode.function_summary import summarize_units
     from leancode.summarizer import Summarizer
     from leancode.units import extract_units
 
     [unit] = [u for u in extract_units(path.read_text(), "python") if u.name == name]
-    [summary] = summarize_units([unit], summarizer or Summarizer())
+    [summary] = summarize_units([unit], summarizer or Summarizer(), generated=generated)
     return f"*{summary.note}*", escape_markdown(summary.text) or f"```python\n{summary.signature}\n```"
 
 
@@ -242,11 +243,11 @@ async def test_hover_documented_first_then_a_confident_generated_line(vscode: La
     open_file(vscode, util)
     text = await hover_text(vscode, util, line_of(util, "def evict_oldest("), 6)
     assert text.startswith("Drop the count least recently used entries.\n\n" + DOCUMENTATION)
-    # Undocumented: the summary bank's similar function's documentation, labelled as its, else the shipped model's
-    # line when it clears the shipped threshold, else the signature.
+    # Undocumented: the summary bank's similar function's documentation, labelled as its, else the signature (the
+    # model's line only when asked: test_hover_abstains_below_the_models_threshold).
     text = await hover_text(vscode, util, line_of(util, "def load_config("), 6)
     label, first = expected_hover(util, "load_config")
-    assert label in (GENERATED, ABSTAINED) or label.startswith("*documentation of `") and "similar code" in label
+    assert label == NOT_GENERATED or label.startswith("*documentation of `") and "similar code" in label
     assert text.startswith(f"{first}\n\n{label}")
     assert "def load_config(path, defaults=None)" in text
     # A constructor: the model never learned to describe one (mining leaves them out), so it is not asked.
@@ -282,11 +283,20 @@ async def test_hover_on_typescript_is_written_by_its_own_model(vscode: LanguageC
     path = workspace / "unsaved" / "chunk.ts"  # open in the editor, never saved: nothing on disk, nothing indexed
     vscode.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri(path), language_id="typescript", version=1, text=UNDOCUMENTED_TS)))
-    text = await hover_text(vscode, path, 0, 17)
-    [summary] = summarize_units(extract_units(UNDOCUMENTED_TS, "typescript"), Summarizer())
-    assert summary.note in ("generated summary (code-summarize/typescript)", ABSTAINED.strip("*"))
-    first = escape_markdown(summary.text) or f"```typescript\n{summary.signature}\n```"
-    assert text.startswith(f"{first}\n\n*{summary.note}*"), text
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"leancode": {**OPTIONS, "generatedSummaries": True}}))
+    try:
+        [summary] = summarize_units(extract_units(UNDOCUMENTED_TS, "typescript"), Summarizer(), generated=True)
+        assert summary.note in ("generated summary (code-summarize/typescript)", ABSTAINED.strip("*"))
+        first = escape_markdown(summary.text) or f"```typescript\n{summary.signature}\n```"
+        for _ in range(200):  # settings apply on the server's loop
+            text = await hover_text(vscode, path, 0, 17)
+            if f"*{summary.note}*" in text:
+                break
+            await asyncio.sleep(0.1)
+        assert text.startswith(f"{first}\n\n*{summary.note}*"), text
+    finally:
+        vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"leancode": OPTIONS}))
 
 
 ITERATOR_IMPL = """\
@@ -356,29 +366,30 @@ async def test_hover_abstains_below_the_models_threshold(vscode: LanguageClient,
     open_file(vscode, main)
     line = line_of(main, "def main(")
     try:
-        # Below any confidence (all <= 0), then above: each shows once the server has the new setting.
-        for name, threshold in (("always", -1e9), ("never", 0.5)):
+        # Below any confidence (all <= 0), then above, when generated lines are asked for; not asked for, none
+        # shows, however confident the model. Each shows once the server has the new setting.
+        for name, threshold, asked in (("always", -1e9, True), ("never", 0.5, True), ("off", -1e9, False)):
             path = model_copy(tmp_path / name, threshold)
             vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-                settings={"leancode": {**OPTIONS, "summarizerPath": path}}))
-            wanted = ABSTAINED if threshold > 0 else f"*generated summary ({name})*"
+                settings={"leancode": {**OPTIONS, "summarizerPath": path, "generatedSummaries": asked}}))
+            wanted = NOT_GENERATED if not asked else ABSTAINED if threshold > 0 else f"*generated summary ({name})*"
             for _ in range(200):  # settings apply on the server's loop; the model loads on first use
                 text = await hover_text(vscode, main, line, 6)
                 if wanted in text:
                     break
                 await asyncio.sleep(0.1)
-            if threshold > 0:  # no guess: the signature, and why there is no line
-                assert text.startswith("```python\ndef main(path)\n```\n\n" + ABSTAINED)
+            if threshold > 0 or not asked:  # no guess: the signature, and why there is no line
+                assert text.startswith("```python\ndef main(path)\n```\n\n" + wanted)
             else:
                 from leancode.summarizer import Summarizer
 
-                label, first = expected_hover(main, "main", Summarizer(path))
+                label, first = expected_hover(main, "main", Summarizer(path), generated=True)
                 assert label == wanted and text.startswith(f"{first}\n\n{label}\n\n```python\ndef main(")
             # Documented functions are untouched by the model's threshold.
             assert DOCUMENTATION in await hover_text(vscode, util, line_of(util, "def evict_oldest("), 6)
     finally:
         vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-            settings={"leancode": {**OPTIONS, "summarizerPath": None}}))
+            settings={"leancode": {**OPTIONS, "summarizerPath": None, "generatedSummaries": False}}))
 
 
 @lsp

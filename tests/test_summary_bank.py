@@ -168,7 +168,7 @@ def test_eval_and_the_cli_use_the_shipped_bank_unless_told_not_to(pairs, tmp_pat
     source = tmp_path / "vendored.py"
     dedent = next(r for r in pairs[1] if r["code"].startswith("def dedent("))
     source.write_text("import re\n\n\n" + dedent["code"] + "\n")
-    for flags, expected in (([], SIMILAR), (["--no-bank"], GENERATED)):
+    for flags, expected in (([], SIMILAR), (["--no-bank", "--generated"], GENERATED)):
         assert leancode(["summarize", f"{source}:dedent", "--json", *flags]) == 0
         [item] = json.loads(capsys.readouterr().out)
         assert item["source"] in ((SIMILAR,) if expected == SIMILAR else (GENERATED, "abstained"))

@@ -78,5 +78,5 @@ def test_a_go_function_whose_name_fills_the_decoder_still_gets_a_line(repeats):
     [line] = summarizer.generate([summary_input(unit)], leads=[summary_lead(unit.code, "go", unit.name)],
                                  languages=["go"])
     assert line.text and len(line.logprobs) <= 48
-    [summary] = summarize_units([unit], summarizer)
+    [summary] = summarize_units([unit], summarizer, generated=True)
     assert summary.signature and summary.source in ("generated", "abstained")

@@ -121,6 +121,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     unit = with_inherited_doc(ls, found, path, text)
     return hover.hover_markdown(unit, ls.summarizer, ls.hover_cache, settings.method, settings.summary_ratio,
                                 settings.show_simplified, found.where, siblings=units if found.where is None else None,
+                                generated=settings.generated_summaries,
                                 matched_by_name=found.guessed, overloads_left=found.overloads_left,
                                 alternatives=found.alternatives,
                                 cancelled=cancelled)

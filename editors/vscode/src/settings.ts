@@ -49,6 +49,7 @@ export interface ServerSettings {
   languages?: string[];
   exclude?: string[];
   showSimplified?: boolean;
+  generatedSummaries?: boolean;
   hybrid?: boolean;
   top?: number;
   debounceMs?: number;
@@ -67,6 +68,7 @@ export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
   'languages',
   'exclude',
   'showSimplified',
+  'generatedSummaries',
   'hybrid',
   'top',
   'debounceMs',
@@ -150,7 +152,7 @@ export function toServerSettings(
   } else if (Array.isArray(raw.exclude)) {
     settings.exclude = [];
   }
-  for (const key of ['showSimplified', 'hybrid', 'indexOnStartup'] as const) {
+  for (const key of ['showSimplified', 'generatedSummaries', 'hybrid', 'indexOnStartup'] as const) {
     if (typeof raw[key] === 'boolean') {
       settings[key] = raw[key] as boolean;
     }
