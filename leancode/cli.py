@@ -747,7 +747,7 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
     """Print search hits, a line each (copies and overloads folded in, files deleted or changed since indexing
     marked) or as JSON; `file_of(unit)`: its file. A lance index's units name their repository."""
     from .index import since_indexing
-    from .search import does_nothing
+    from .search import does_nothing, standard_method
 
     stale = [since_indexing(file_of(hit.unit), indexed, hit.unit) for hit in hits]
     if as_json:
@@ -766,10 +766,11 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
         name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
-        # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example, a test
-        # or a function that does nothing.
+        # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example, a test,
+        # a function that does nothing, a constructor or a standard method.
         why = (" (named by the query)" if hit.tier < 2 else " (example)" if hit.example
-               else " (test)" if hit.test else _FILLER_MARKS.get(does_nothing(hit.unit), ""))
+               else " (test)" if hit.test else _FILLER_MARKS.get(does_nothing(hit.unit), "")
+               or (f" ({kind})" if (kind := standard_method(hit.unit)) else ""))
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Protocol, Sequence
 import numpy as np
 
 from .languages import LANGUAGES, parse
+from .units import SPECIAL_METHODS
 
 if TYPE_CHECKING:
     from .index_store import IndexedUnit
@@ -160,8 +161,8 @@ def rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: 
     RRF, score = sum of 1 / (RRF_K + rank); functions no query term matches take part
     through the dense ranking alone. `mask` (bool, one per row) restricts the candidates.
     The rows of each `promote` mask come first, mask by mask, each group ranked alone; the
-    other rows follow in their own ranking (among all rows). Rows where `demote` is true
-    come after the others of their group.
+    other rows follow in their own ranking (among all rows). `demote` (an int per row, `demotions`) orders each
+    group's rows by level, lowest first (bools: the true rows after the others).
     """
     if len(index) == 0 or top <= 0:
         return []
@@ -173,7 +174,8 @@ def rank(query_vector: np.ndarray, query_text: str, index: SearchIndex, hybrid: 
     shown = np.zeros(len(index), bool)  # the rows of the promoted groups
     for first in (*promote, None):
         group = allowed if first is None else allowed & first & ~shown
-        for part in ([group] if demote is None else [group & ~demote, group & demote]):
+        levels = [] if demote is None else np.unique(demote[group])
+        for part in ([group] if demote is None else [group & (demote == level) for level in levels]):
             need = top - len(ranked)
             if need > 0 and part.any():
                 found = _rank(dense, lexical, part, hybrid, need + int((part & shown).sum()))
@@ -227,7 +229,7 @@ class SearchHit:
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
                 "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2,
                 "test": self.test and not self.example, "example": self.example,
-                "does_nothing": does_nothing(u) or False,
+                "does_nothing": does_nothing(u) or False, "standard_method": standard_method(u) or False,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
                             for c in self.copies],
                 "overloads": [{"line": o.start_line + 1, "preview": o.preview} for o in self.overloads]}
@@ -236,6 +238,43 @@ class SearchHit:
 def does_nothing(unit) -> str:
     """`IndexedUnit.filler` ("empty", "unimplemented" or ""): "" for a lance store's row, which records none."""
     return getattr(unit, "filler", "")
+
+
+# Python's methods that any class may define and that do none of its own work (a container's `__getitem__` or a
+# context manager's `__enter__` may be what a query wants).
+_PYTHON_STANDARD = frozenset({"__repr__", "__str__", "__format__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+                              "__ge__", "__hash__", "__bool__", "__del__", "__getstate__", "__setstate__", "__reduce__",
+                              "__copy__", "__deepcopy__", "__sizeof__", "__dir__", "__init_subclass__"})
+_CONSTRUCTORS = {"python": {"__init__", "__new__", "__post_init__"}, "javascript": {"constructor"},
+                 "typescript": {"constructor"}, "tsx": {"constructor"}, "rust": {"new", "default"}}
+
+
+def standard_method(unit) -> str:
+    """"constructor", "standard method" (`toString`, `__repr__`, Go's `String`, Rust's `fmt` and `from`: as
+    `units.SPECIAL_METHODS` lists them, Python's `_PYTHON_STANDARD`) or "", by the unit's names: search ranks them
+    after the code unless the query names them (js-yaml's `YAMLException.toString` topped every "... to a yaml
+    string" query, mistletoe's `Emphasis.__init__` queries naming emphasis, camino's `From` impls `as_str`)."""
+    name, language = unit.name, unit.language
+    scopes = unit.qualified_name.split(".")
+    if name in _CONSTRUCTORS.get(language, ()) or language == "java" and len(scopes) > 1 and scopes[-2] == name:
+        return "constructor"
+    if language == "python":
+        return "standard method" if name in _PYTHON_STANDARD else ""
+    return "standard method" if name in SPECIAL_METHODS.get("typescript" if language == "tsx" else language, ()) \
+        else ""
+
+
+def after_the_code(unit) -> bool:
+    """Whether search ranks the unit after the code that does the work, tests or not (unless the query names it):
+    it does nothing (`does_nothing`), or it is a constructor or a standard method (`standard_method`)."""
+    return bool(does_nothing(unit) or standard_method(unit))
+
+
+def demotions(units: Sequence["IndexedUnit"], tests: np.ndarray | None) -> np.ndarray:
+    """Where each unit ranks among the others (`rank`'s `demote`): 0 the code, 1 after it (`after_the_code`),
+    2 the tests, benchmarks and examples (`tests`, where given: after every function of the code)."""
+    levels = np.fromiter((after_the_code(u) for u in units), np.int8, len(units))
+    return levels if tests is None else np.where(tests, 2, levels).astype(np.int8)
 
 
 def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
@@ -274,6 +313,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     """`rank` over a repository's units as users see it: the functions a name-shaped query names first
     (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`;
     `tests`: which units are, where the caller has it), as are functions that do nothing (`IndexedUnit.filler`),
+    constructors and standard methods (`after_the_code`),
     each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
     one row, the best-ranked, and copies of a function as one row, the best-ranked (of exact copies, which score
     alike, the one whose path shares most words with the query; `reformatted`: also those that
@@ -284,10 +324,10 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     if tiers is None:
         tiers = name_tiers(query_text, units, tests if tests_last else None)
     # After the code too, tests or not: a function that does nothing (a stub that raises NotImplementedError, an
-    # empty `Reset() {}`), which matched sortedcontainers' "insert a value keeping the list sorted" before `add` did.
-    # Named by the query, it keeps its place among the names.
-    fillers = np.fromiter((bool(does_nothing(u)) for u in units), bool, len(units))
-    demote = (tests | fillers) if tests_last else fillers
+    # empty `Reset() {}`), which matched sortedcontainers' "insert a value keeping the list sorted" before `add` did,
+    # a constructor or a standard method (`after_the_code`); tests after them. Named by the query, a function keeps
+    # its place among the names.
+    demote = demotions(units, tests if tests_last else None)
     promote = () if tiers is None else (tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)

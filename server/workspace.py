@@ -27,7 +27,7 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import (asks_for_examples, asks_for_tests, bounded_query, does_nothing, name_tiers, rank_units,
+from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, name_tiers, rank_units,
                              ranked_as_test)
 from leancode.sources import FileSkipped, check_text, read_source
 
@@ -313,9 +313,9 @@ class Workspaces:
                          in zip(buffers, buffer_tiers, tests[len(units):])]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, query, top, tests_last)
-        # As `rank_units` orders each folder's: functions the query names first, then tests and functions that do
-        # nothing last, then by score.
-        hits.sort(key=lambda h: (h.tier, h.test or bool(does_nothing(h.unit)), -h.score))
+        # As `rank_units` orders each folder's: functions the query names first, then the code, the functions
+        # ranked after it (`after_the_code`), the tests (`demotions`), then by score.
+        hits.sort(key=lambda h: (h.tier, 2 if h.test else int(after_the_code(h.unit)), -h.score))
         shown, seen = [], set()  # a function the shared index holds too is shown once
         for hit in hits:
             if len(shown) == top:

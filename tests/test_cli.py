@@ -496,21 +496,25 @@ def test_search_says_why_a_row_is_out_of_score_order(tmp_path, capsys):
     (tmp_path / "examples").mkdir()
     (tmp_path / "examples" / "demo.py").write_text("def main():\n    print(parse_size('4kb'))\n")
     (tmp_path / "stubs.py").write_text("def parse_size_strict(text):\n    raise NotImplementedError\n")
+    (tmp_path / "size.py").write_text("class Size:\n    def __init__(self, n):\n        self.n = int(n)\n\n"
+                                      "    def __repr__(self):\n        return f'Size({self.n} bytes)'\n")
     assert main(["index", str(tmp_path)]) == 0
     capsys.readouterr()
     assert main(["search", "zap", "--path", str(tmp_path), "--no-update"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert "zap (named by the query)" in rows[0] and "named" not in "".join(rows[1:])
-    assert {"test_parse_size (test)", "main (example)", "parse_size_strict (not implemented)"} \
+    assert {"test_parse_size (test)", "main (example)", "parse_size_strict (not implemented)",
+            "Size.__init__ (constructor)", "Size.__repr__ (standard method)"} \
         == {row.split("  ")[2] for row in rows[2:]}
     assert "(test)" not in "".join(rows[:2]) and "(example)" not in "".join(rows[:2])
     assert main(["search", "zap", "--path", str(tmp_path), "--no-update", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert [(h["name"], h["named_by_query"], h["test"], h["example"]) for h in hits[:2]] == [
         ("zap", True, False, False), ("parse_size", False, False, False)]
-    assert sorted((h["name"], h["test"], h["example"], h["does_nothing"]) for h in hits[2:]) == [
-        ("main", False, True, False), ("parse_size_strict", False, False, "unimplemented"),
-        ("test_parse_size", True, False, False)]
+    assert sorted((h["name"], h["test"], h["example"], h["does_nothing"], h["standard_method"]) for h in hits[2:]) \
+        == [("__init__", False, False, False, "constructor"), ("__repr__", False, False, False, "standard method"),
+            ("main", False, True, False, False), ("parse_size_strict", False, False, "unimplemented", False),
+            ("test_parse_size", True, False, False, False)]
 
 
 def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys):

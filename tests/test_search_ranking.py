@@ -271,9 +271,13 @@ def test_plain_language_queries_rank_exactly_as_before(index):
 
 
 def _tests(units):
+    """`rank`'s `demote` of the units as search ranks them before the name rules: the code, then the functions ranked
+    after it, then the tests."""
     import numpy as np
 
-    return np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units))
+    from leancode.search import demotions
+
+    return demotions(units, np.fromiter((is_test_code(u.path, u.qualified_name) for u in units), bool, len(units)))
 
 
 def _as_shown(units, ranked, vectors):
@@ -550,6 +554,29 @@ def test_functions_that_do_nothing_rank_after_the_code_unless_named():
             "    def reset(self):\n        pass\n\n    def add(self, value):\n        self._items.append(value)\n")
     assert [(u["name"], u["filler"]) for u in parse_units(code, "python")["units"]] == [
         ("insert", "unimplemented"), ("append", "unimplemented"), ("area", ""), ("reset", "empty"), ("add", "")]
+
+
+def test_constructors_and_standard_methods_rank_after_the_code_unless_named():
+    from leancode.search import rank_units, standard_method
+
+    # js-yaml's `YAMLException.toString` topped "serialize an object to a yaml string" (`dump` not in the top 10);
+    # mistletoe's `Emphasis.__init__` "match emphasis delimiters", camino's `impl From<Utf8PathBuf> for String`
+    # "get the path as a string slice".
+    units = _units([("lib/exception.js", "YAMLException.toString"), ("lib/exception.js", "YAMLException.constructor"),
+                    ("lib/dumper.js", "dump"), ("test/dump.test.js", "testDump")], "javascript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "serialize an object to a yaml string", index, units, 4)] \
+        == [2, 0, 1, 3]
+    assert [r.row for r in rank_units(query_vector, "YAMLException.toString", index, units, 2)] == [0, 2]  # named
+    kinds = [("python", "Emphasis.__init__", "constructor"), ("python", "Emphasis.__repr__", "standard method"),
+             ("python", "SortedList.__getitem__", ""), ("python", "Span.read", ""),
+             ("java", "PluginEntry.PluginEntry", "constructor"), ("java", "Point.hashCode", "standard method"),
+             ("java", "Arrays.sort", ""), ("go", "Version.String", "standard method"), ("go", "NewVersion", ""),
+             ("rust", "String.from", "standard method"), ("rust", "Utf8Path.new", "constructor"),
+             ("rust", "Utf8Path.as_str", ""), ("typescript", "Ajv.constructor", "constructor"),
+             ("tsx", "Color.toString", "standard method"), ("tsx", "Color.mix", "")]
+    assert [standard_method(_units([("a", name)], language)[0]) for language, name, _ in kinds] \
+        == [kind for _, _, kind in kinds]
 
 
 def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
