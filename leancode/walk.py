@@ -151,13 +151,36 @@ class _Ignores:
 
 def is_generated(head: bytes) -> bool:
     """A generated-file marker in the first lines, a bundler's output (`_is_bundle`), or minified code: very long
-    lines, or lines that look minified (`_minified`) holding most of the file."""
+    lines of code (not of one string literal), or lines that look minified (`_minified`) holding most of the file."""
     lines = head.split(b"\n")
     if _GENERATED_MARKER.search(b"\n".join(lines[:6])) or _is_bundle(head):
         return True
     complete = lines[:-1] if len(lines) > 1 else lines
-    return any(len(line) > 2000 for line in complete) or len(head) >= HEAD_BYTES and len(lines) < 4 \
+    return any(len(line) > LONG_LINE and _outside_strings(line) > LONG_LINE for line in complete) \
+        or len(head) >= HEAD_BYTES and len(lines) < 4 \
         or 2 * sum(len(line) for line in lines if _minified(line)) > len(head)
+
+
+LONG_LINE = 2000  # characters of code on one line: no person writes so many
+
+
+def _outside_strings(line: bytes) -> int:
+    """How many characters of `line` are outside its string literals ("...", '...', `...`): a long line holding one
+    literal is data a person wrote (gojsonschema's draft.go embeds each JSON meta-schema so), not minified code."""
+    outside, quote, escaped = 0, None, False
+    for byte in line:
+        if quote is None:
+            if byte in b"\"'`":
+                quote = byte
+            else:
+                outside += 1
+        elif escaped:
+            escaped = False
+        elif byte == ord("\\") and quote != ord("`"):
+            escaped = True
+        elif byte == quote:
+            quote = None
+    return outside
 
 
 def _is_bundle(head: bytes) -> bool:

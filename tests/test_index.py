@@ -221,6 +221,21 @@ def test_bundler_output_is_generated_and_code_that_mentions_a_bundler_is_not():
     assert not is_generated(detector[:HEAD_BYTES])
 
 
+def test_a_long_line_of_one_string_literal_is_no_sign_of_generated_code():
+    from leancode.walk import is_generated
+
+    # gojsonschema's draft.go embeds each JSON meta-schema on one line of 2,500 characters: the file (and its
+    # GetDraftVersion) was skipped as minified.
+    schema = '{"id":"http://json-schema.org/draft-04/schema#",' + '"type":"object","properties":{},' * 100 + '}'
+    draft = ("package gojsonschema\n\nvar drafts = []draftConfig{\n\t{\n\t\tVersion: Draft4,\n\t\tMetaSchema: `"
+             + schema + "`,\n\t},\n}\n\nfunc GetDraftVersion(url string) *Draft {\n\treturn nil\n}\n")
+    assert len(schema) > 2000 and not is_generated(draft.encode())
+    quoted = "const table = '" + "a\\'b " * 500 + "';\nexport function lookup(k) {\n  return table[k];\n}\n"
+    assert not is_generated(quoted.encode())  # an escaped quote does not end the literal
+    code = "var a=" + "f(x)+g(y)+" * 300 + "1;\nfunction h() {}\n"  # a long line of code still is
+    assert is_generated(code.encode())
+
+
 MINIFIED = ('!function(t,e){"object"==typeof exports&&"undefined"!=typeof module?module.exports=e():"function"=='
             'typeof define&&define.amd?define(e):(t="undefined"!=typeof globalThis?globalThis:t||self).plugin_isTom'
             'orrow=e()}(this,(function(){"use strict";return function(t,e,n){e.prototype.isTomorrow=function(){var '
