@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
                                            "comment (documentation), else that of the method it implements or "
                                            "overrides (inherited: a standard library type's, or, where the repository "
                                            "has an index (`leancode index`), a supertype's in another of its files), "
-                                           "else that of a documented function of the mined corpus with similar "
+                                           "else that of the plain comment above it (comment), else that of a "
+                                           "documented function of the mined corpus with similar "
                                            "code (similar), else only its signature (with --generated: the shipped "
                                            "model's line, when the model is confident).")
     summ.add_argument("targets", nargs="+", metavar="FILE[:LINE|:NAME]",

@@ -5,7 +5,8 @@
    word, labelled as documentation. The model is not asked. So is an undocumented method overriding a documented
    one of a base class in its file, or implementing a standard one (`impl Iterator for T { fn next`, Java's
    `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
-   as Python's `inspect.getdoc`, rustdoc and javadoc show it.
+   as Python's `inspect.getdoc`, rustdoc and javadoc show it. Else a plain comment right above it (`// Returns
+   ...`, `# ...`: `units.Unit.comment`), its author's word in the language's other comment syntax, labelled so.
 2. An undocumented function whose code is close to a documented function's of the mined corpus (the summary bank,
    `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from and how
    similar the two are (not as this function's documentation).
@@ -28,7 +29,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from .docstrings import shown_sentence
+from .docstrings import first_sentence, shown_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Generated, Summarizer, summary_input, summary_lead
 from .tokens import COMMENT, lex
@@ -37,7 +38,7 @@ from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
-NOT_GENERATED = "not generated"
+NOT_GENERATED, COMMENT = "not generated", "comment"
 # Whether a user is shown the model's line for a function no documentation describes (`summarize_units`).
 SHOW_GENERATED = False
 BROKEN = "syntax errors"
@@ -49,6 +50,7 @@ NOTES = {
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_GENERATED: "no docstring (generated summaries are off: most were wrong when read)",
+    COMMENT: "the comment above it (no docstring)",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
     OVERLOAD: "an @overload signature, without a documented implementation",
     EMPTY: "no docstring, and a body that does nothing",
@@ -74,8 +76,8 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, INHERITED, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_GENERATED, NOT_LEARNED,
-    # OVERLOAD, EMPTY, UNIMPLEMENTED or BROKEN
+    source: str  # DOCUMENTATION, INHERITED, COMMENT, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_GENERATED,
+    # NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED or BROKEN
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked; the similarity, for a line of the bank
@@ -178,6 +180,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
         elif unit.inherited_doc and use_documentation:
             out.append(FunctionSummary(INHERITED, unit.inherited_doc[0], signature(unit),
                                        inherited_from=unit.inherited_doc[1]))
+        elif use_documentation and (said := first_sentence(unit.comment, unit.language)):
+            out.append(FunctionSummary(COMMENT, said, signature(unit)))
         elif unit.syntax_error:  # the model would describe code half typed (hover while editing)
             out.append(FunctionSummary(BROKEN, "", signature(unit)))
         elif special_kind(unit):

@@ -102,6 +102,9 @@ class Unit:
     # Where its docstring was written when not on it: the trait method a Rust implementation takes its doc comment
     # from (`ToHex::encode_hex`); "" for its own (or a TypeScript overload signature's, which is its own).
     declared_by: str = ""
+    # Without a docstring, the plain comment right above it (`// Returns true iff ...`, Python's `# ...`, a `/* */`
+    # block; `_plain_comment`): its author's description, which the hover shows. Not embedded for search, not mined.
+    comment: str | None = None
 
     def __post_init__(self):
         if not self.scoped_name:
@@ -547,6 +550,58 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     return doc
 
 
+# Comments addressed to tools, not readers: linters', type checkers', coverage's, formatters', editors' folds.
+_TOOL_COMMENT = re.compile(r"\s*(?:eslint|jshint|jslint|tslint|prettier|istanbul|c8\b|@ts-|\$flow|@flow|noqa|nolint|"
+                           r"pylint|pyright|mypy|type:|fmt:|pragma|noinspection|nosonar|#?(?:end)?region\b|"
+                           r"global\b|exported\b|@formatter|clang-format|rubocop|cspell|spell-checker)", re.I)
+# A commented-out line of code, not prose: it ends as a statement or block does, or it is a call, assignment or
+# declaration.
+_CODE_LINE = re.compile(r"[;{}]\s*$|&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+*/]?=\s*\S.*)$|"
+                        r"^(?:return|import|from|def|class|fn|"
+                        r"function|var|let|const|if|for|while|else|pub|public|private|static)\b(?!\s+(?:a|an|the)\b)")
+MAX_COMMENT_LINES = 40  # a comment block read above a function, at most
+
+
+# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link.
+_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|(?:see:?\s*)?https?://\S+\s*$)", re.I)
+
+
+def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: str) -> str | None:
+    """The plain comment lines right above a declaration starting at `first` that has no doc comment (JavaScript's
+    and Java's `// ...` or `/* ... */`, Python's `# ...`, Rust's `// ...`; Go's `//` lines are its doc comments): what
+    its author wrote about it. Not a comment ending the statement above (`x = 1 // ...`), a file's license header,
+    a section's banner (a line of only `//` or dashes around it), a note (TODO), a tool's directive
+    (`// eslint-disable-next-line`, `# noqa`), commented-out code, a bare link, nor the function's `name` alone."""
+    if spec.name == "go":
+        return None
+    while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:
+        first = first.parent
+    blocks, row, prev = [], first.start_point.row, siblings.before(first)
+    while prev is not None and prev.type in spec.comments and prev.end_point.row == row - 1 \
+            and len(blocks) < MAX_COMMENT_LINES:
+        before = siblings.before(prev, named=False)
+        if before is not None and before.is_named and before.type not in spec.comments \
+                and before.end_point.row == prev.start_point.row:
+            break  # `statement // comment`: the statement's
+        blocks.append(_text(prev))
+        row, prev = prev.start_point.row, siblings.before(prev)
+    lines = []
+    for block in reversed(blocks):
+        text = re.sub(r"^(?:#+|//+!?|/\*+!?)|\*+/$", "", block.strip())
+        lines += [re.sub(r"^\s*\*(?!\*)\s?|^\s?", "", line, count=1).rstrip() for line in text.splitlines()]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines or not re.search(r"[^\W\d_]", lines[0]) or _NOTE.match(lines[0]) or _NO_DESCRIPTION.match(lines[0]) \
+            or re.sub(r"\W|_", "", lines[0]).lower() == re.sub(r"\W|_", "", name).lower() \
+            or any(_TOOL_COMMENT.match(line) for line in lines) or _HEADER_COMMENT.match("\n".join(lines)) \
+            or 2 * sum(bool(_CODE_LINE.search(line.strip())) for line in lines if line.strip()) \
+            >= sum(bool(line.strip()) for line in lines):
+        return None
+    if len(blocks) > 1 and not re.search(r"[^\W\d_]", blocks[-1]):
+        return None  # a banner: `//` or `// ----` above the comment's words (a section's heading, not its own)
+    return "\n".join(lines).strip()
+
+
 def doc_comment(node: Node, language: str) -> str | None:
     """The doc comment directly before the declaration `node` of `language` code, as `extract_units` reads a
     function's (`_doc_comment`): for readers of other declarations, such as Go interfaces."""
@@ -946,6 +1001,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is None and not as_mined:
                 docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
+        comment = _plain_comment(first, spec, siblings, name) if docstring is None and not as_mined else None
         receiver = _receiver(node, spec)
         scoped = ".".join(scopes + receiver + [name])
         # Named by the functions it is nested in too (`Store.load.parse_line`, Java's anonymous classes' methods
@@ -964,7 +1020,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span, inherited_doc=standard, declared_by=declared_by,
+            docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment,
             syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
             bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))

@@ -15,7 +15,7 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, BROKEN, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
+from leancode.function_summary import (ABSTAINED, BROKEN, COMMENT, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
                                        NOT_GENERATED, NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units,
                                        why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
@@ -1271,3 +1271,43 @@ def test_the_standard_docs_table_is_built_from_trait_and_type_sources(tmp_path):
                                               "Less(int,int)bool": "Less reports whether i sorts first."}}
     assert table["go-methods"]["sort.Interface"] == ["Len()int", "Less(int,int)bool", "Swap(int,int)"]
     assert set(table["go-methods"]) == set(table["go"])
+
+
+COMMENTED = {
+    "javascript": ("// Returns true iff the value is a plain object.\nfunction isPlain(v) {\n"
+                   "  return v && v.constructor === Object;\n}\n", "Returns true iff the value is a plain object."),
+    "typescript": ("/* Writes the end of central directory header. */\nexport function writeEnd(out: Out): void {\n"
+                   "  out.write(END);\n}\n", "Writes the end of central directory header."),
+    "java": ("class Fmt {\n  // Add zeros to the requested precision.\n  private void addZeros(StringBuilder sb) {\n"
+             "    sb.append('0');\n  }\n}\n", "Add zeros to the requested precision."),
+    "python": ("# Parse the header line of a record.\ndef parse_header(line):\n    return line.split()\n",
+               "Parse the header line of a record."),
+    "rust": ("// Computes the checksum of a block.\nfn checksum(b: &[u8]) -> u32 {\n    b.len() as u32\n}\n",
+             "Computes the checksum of a block."),
+}
+
+
+@pytest.mark.parametrize("language", sorted(COMMENTED))
+def test_a_plain_comment_above_an_undocumented_function_is_shown_as_such(language):
+    # papaparse's `stripBom` and the JDK's `Formatter.addZeros` say what they do in `//` comments, not doc comments:
+    # their hovers showed no line.
+    code, said = COMMENTED[language]
+    [unit] = extract_units(code, language)
+    [summary] = summarize_units([unit], None)
+    assert (summary.source, summary.text, summary.note) == (COMMENT, said, "the comment above it (no docstring)")
+    assert summarize_units([unit], None, use_documentation=False)[0].source == NO_MODEL
+    assert unit.docstring is None and said not in unit.embedded_text()  # search embeds the code as before
+
+
+@pytest.mark.parametrize("above", [
+    "// eslint-disable-next-line no-unused-vars\n", "// TODO: make it faster\n", "// foo(bar);\n",
+    "// if (a && b) return c\n", "//\n// Utility methods\n//\n", "// ---------\n", "// https://example.com/issue/1\n",
+    "/* (non-Javadoc)\n * @see Thing#run()\n */\n", "// run\n", "x = 1 // the count\n",
+    "/*\n * Copyright 2020 Someone. Licensed under MIT.\n */\n",
+])
+def test_a_comment_that_does_not_describe_the_function_is_not_shown(above):
+    code = above + "function run(a) {\n  return a + 1;\n}\n"
+    unit = [u for u in extract_units(code, "javascript") if u.name == "run"][0]
+    assert unit.comment is None and summarize_units([unit], None)[0].source == NO_MODEL, above
+    [go] = extract_units("package p\n\n// Sum adds a and b.\nfunc Sum(a, b int) int {\n\treturn a + b\n}\n", "go")
+    assert (go.docstring, go.comment) == ("Sum adds a and b.", None)  # Go's `//` lines are its doc comments

@@ -1,0 +1,65 @@
+"""What the hover says of a repository's functions, by where the line comes from: the function's documentation,
+a supertype's it inherits (in its own file), the plain comment above it, a similar documented function of the
+summary bank, or nothing (its signature alone; the model's lines are off unless asked).
+
+    python bench/summary_sources.py [--repos data/query-repos-heldout] [--no-write]
+
+Every function of each package's source files as `leancode index` walks them (ignored, vendored and generated files
+left out), tests left out, summarized as `leancode summarize` does (LeanCode 0.5, the shipped summarizer's summary
+bank; inherited documentation from the same file only: the hover also looks across files, so its share is a floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from report import command_line, publish
+
+from leancode.function_summary import COMMENT, DOCUMENTATION, INHERITED, SIMILAR, summarize_units
+from leancode.languages import ParseWarning
+from leancode.search import is_test_code
+from leancode.summarizer import Summarizer
+from leancode.units import extract_units
+from leancode.walk import HEAD_BYTES, is_generated, walk_repository
+
+SOURCES = {DOCUMENTATION: "documentation", INHERITED: "inherited", COMMENT: "comment above", SIMILAR: "similar"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repos", default="data/query-repos-heldout", help="a directory of packages, one a folder")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    summarizer = Summarizer()
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for repo in sorted(p for p in Path(args.repos).iterdir() if p.is_dir()):
+        for source in walk_repository(repo, lambda *_: None):
+            data = source.path.read_bytes()
+            if b"\0" in data[:HEAD_BYTES] or not source.wanted and is_generated(data[:HEAD_BYTES]):
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ParseWarning)
+                units = [u for u in extract_units(data.decode("utf-8", "replace"), source.language)
+                         if not is_test_code(source.relative, u.qualified_name)]
+            language = "typescript" if source.language == "tsx" else source.language
+            for summary in summarize_units(units, summarizer, siblings=units):
+                counts[language][SOURCES.get(summary.source, "nothing")] += 1
+    columns = [*SOURCES.values(), "nothing"]
+    lines = ["## Summaries: what the hover says, by source", "",
+             f"`{command_line()}` — every function outside tests of the packages in `{args.repos}`: the share whose "
+             "hover line is its documentation, a supertype's (same file), the comment above it, a similar documented "
+             "function's (the summary bank), or none.", "",
+             "| language | functions | " + " | ".join(columns) + " |", "|---|---:|" + "---:|" * len(columns)]
+    for language in [*sorted(counts), "all"]:
+        row = sum(counts.values(), Counter()) if language == "all" else counts[language]
+        total = sum(row.values())
+        lines.append(f"| {language} | {total:,} | " + " | ".join(f"{row[c]:,} ({row[c] / total:.1%})" for c in columns)
+                     + " |")
+    publish("summary-sources", lines, write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
