@@ -6,7 +6,8 @@
    one of a base class in its file, or implementing a standard one (`impl Iterator for T { fn next`, Java's
    `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
    as Python's `inspect.getdoc`, rustdoc and javadoc show it. Else a plain comment right above it (`// Returns
-   ...`, `# ...`: `units.Unit.comment`), its author's word in the language's other comment syntax, labelled so.
+   ...`, a `/* block */`: `units.Unit.comment`), its author's word in the language's other comment syntax, labelled
+   so.
 2. An undocumented function whose code is close to a documented function's of the mined corpus (the summary bank,
    `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from and how
    similar the two are (not as this function's documentation).

@@ -102,8 +102,8 @@ class Unit:
     # Where its docstring was written when not on it: the trait method a Rust implementation takes its doc comment
     # from (`ToHex::encode_hex`); "" for its own (or a TypeScript overload signature's, which is its own).
     declared_by: str = ""
-    # Without a docstring, the plain comment right above it (`// Returns true iff ...`, Python's `# ...`, a `/* */`
-    # block; `_plain_comment`): its author's description, which the hover shows. Not embedded for search, not mined.
+    # Without a docstring, the plain comment right above it (`// Returns true iff ...`, a `/* */` block;
+    # `_plain_comment`): its author's description, which the hover shows. Not embedded for search, not mined.
     comment: str | None = None
 
     def __post_init__(self):
@@ -562,17 +562,18 @@ _CODE_LINE = re.compile(r"[;{}]\s*$|&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+
 MAX_COMMENT_LINES = 40  # a comment block read above a function, at most
 
 
-# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link.
-_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|(?:see:?\s*)?https?://\S+\s*$)", re.I)
+# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note.
+_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?https?://\S+\s*$)", re.I)
 
 
 def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: str) -> str | None:
-    """The plain comment lines right above a declaration starting at `first` that has no doc comment (JavaScript's
-    and Java's `// ...` or `/* ... */`, Python's `# ...`, Rust's `// ...`; Go's `//` lines are its doc comments): what
-    its author wrote about it. Not a comment ending the statement above (`x = 1 // ...`), a file's license header,
+    """The plain comment lines right above a declaration starting at `first` that has no doc comment (JavaScript's,
+    TypeScript's and Java's `// ...` or `/* ... */`, Rust's `// ...`): what its author wrote about it. Not Go's (its
+    `//` lines are doc comments) nor Python's, whose `# ...` above a `def` headed a group of methods or noted a
+    caveat more often than it described the function (8 of 11 in a reading: bench/summary_sources.py). Not a comment ending the statement above (`x = 1 // ...`), a file's license header,
     a section's banner (a line of only `//` or dashes around it), a note (TODO), a tool's directive
     (`// eslint-disable-next-line`, `# noqa`), commented-out code, a bare link, nor the function's `name` alone."""
-    if spec.name == "go":
+    if spec.name in ("go", "python"):
         return None
     while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:
         first = first.parent
