@@ -2,11 +2,12 @@
 
     python bench/summarize_cold.py [--repeat 5]
 
-Times whole `leancode summarize FILE:NAME` processes on an undocumented standard-library function (the model
-loads and writes a line) with the summarizer run in plain torch (the default, `leancode.summary_model`) and
-through transformers (`--runtime transformers`), alternating so that a shared machine disturbs them alike, and
-checks that both print the same line. Baselines in the same run: an empty Python process, `import leancode.cli`,
-and a documented function (answered from its docstring, no model). Then, in one process with both loaded, the time
+Times whole `leancode summarize FILE:NAME` processes on an undocumented standard-library function: as served (the
+model's lines off: the summary bank alone answers, its encoder in ONNX Runtime, no model loads), and with
+`--generated` (the model loads and writes a line) run in plain torch (`leancode.summary_model`, the default runtime)
+and through transformers (`--runtime transformers`), alternating so that a shared machine disturbs them alike, and
+checks that both runtimes print the same line. Baselines in the same run: an empty Python process, `import
+leancode.cli`, and a documented function (answered from its docstring, no model). Then, in one process with both loaded, the time
 of one summary (simplify + generate, as the hover asks) per runtime on the functions of textwrap and shlex,
 alternating which runs first.
 """
@@ -46,22 +47,25 @@ def main() -> None:
         "empty Python process": [sys.executable, "-c", "pass"],
         "`import leancode.cli`": [sys.executable, "-c", "import leancode.cli"],
         "documented function (docstring, no model)": [*summarize, str(stdlib / DOCUMENTED)],
-        "undocumented function, transformers": [*summarize, str(stdlib / UNDOCUMENTED), "--runtime", "transformers"],
-        "undocumented function, plain torch (default)": [*summarize, str(stdlib / UNDOCUMENTED)],
+        "undocumented function (served: the summary bank alone, no model)": [*summarize, str(stdlib / UNDOCUMENTED)],
+        "undocumented function, --generated, transformers": [*summarize, str(stdlib / UNDOCUMENTED), "--generated",
+                                                             "--runtime", "transformers"],
+        "undocumented function, --generated, plain torch (default)": [*summarize, str(stdlib / UNDOCUMENTED),
+                                                                      "--generated"],
     }
     times: dict[str, list[float]] = {name: [] for name in cells}
     lines: dict[str, set[str]] = {name: set() for name in cells}
-    timed(cells["undocumented function, plain torch (default)"])  # warm the disk cache, untimed
+    timed(cells["undocumented function, --generated, plain torch (default)"])  # warm the disk cache, untimed
     for _ in range(args.repeat):
         for name, command in cells.items():
             seconds, out = timed(command)
             times[name].append(seconds)
             lines[name].add(out.strip())
-    plain, reference = (lines[f"undocumented function, {runtime}"] for runtime in ("plain torch (default)",
-                                                                                     "transformers"))
+    plain, reference = (lines[f"undocumented function, --generated, {runtime}"]
+                        for runtime in ("plain torch (default)", "transformers"))
     if plain != reference or len(plain) != 1:
         raise SystemExit(f"the runtimes printed different lines: {plain} against {reference}")
-    base = statistics.median(times["undocumented function, transformers"])
+    base = statistics.median(times["undocumented function, --generated, transformers"])
     out = ["## Summaries from a cold process", "",
            f"`{command_line()}` — whole `leancode summarize` processes, {args.repeat} runs each, interleaved; "
            f"{os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}; load average "

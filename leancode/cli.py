@@ -139,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("targets", nargs="+", metavar="FILE[:LINE|:NAME]",
                       help="one or more; every target is checked before the model loads, once for all")
     summ.add_argument("--json", action="store_true", help="print a JSON list")
-    summ.add_argument("--model", help="summarizer directory (default: the shipped one)")
+    summ.add_argument("--model", help="summarizer directory (default: the shipped one); naming one asks for its "
+                                      "lines, as --generated")
     summ.add_argument("--no-bank", action="store_true",
                       help="the model writes every generated line (default: an undocumented function close to a "
                            "documented one of the mined corpus takes that one's first sentence, labelled as its)")
@@ -308,7 +309,7 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
 
 def _summarize(args: argparse.Namespace) -> int:
     from .function_summary import NO_MODEL, summarize_units
-    from .summarizer import Summarizer, default_summarizer_dir
+    from .summarizer import BankSummarizer, Summarizer, default_summarizer_dir
     from .summary_bank import DEFAULT_BANK
 
     wanted, failed = [], 0
@@ -323,17 +324,19 @@ def _summarize(args: argparse.Namespace) -> int:
             failed += 1
     wanted = [(path, (_inheriting_across_files(path, units), siblings)) for path, (units, siblings) in wanted]
     model = args.model or str(default_summarizer_dir())
+    generated = args.generated or args.model is not None
 
     def summaries(summarizer) -> list:
         return [(path, unit, summary) for path, (units, siblings) in wanted for unit, summary in zip(
             units, summarize_units(units, summarizer, args.method, args.ratio,
                                    use_documentation=not args.ignore_docstrings, siblings=siblings,
-                                   generated=args.generated))]
+                                   generated=generated))]
 
-    found, summarizer = summaries(None), None  # the model loads (once, 2 s) only when a function needs it
+    found, summarizer = summaries(None), None  # the bank (and the model) load only when a function needs them
     if any(summary.source == NO_MODEL for _, _, summary in found):
-        summarizer = Summarizer(model, num_beams=args.beams, runtime=args.runtime,
-                                bank=None if args.no_bank else DEFAULT_BANK)
+        bank = None if args.no_bank else DEFAULT_BANK
+        summarizer = Summarizer(model, num_beams=args.beams, runtime=args.runtime, bank=bank) if generated \
+            else BankSummarizer(bank)  # the model's lines are off: it need not load
         found = summaries(summarizer)
     if args.json:
         print(json.dumps([{"path": str(path), "line": u.start_line + 1, "name": u.qualified_name, "summary": s.text,

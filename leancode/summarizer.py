@@ -515,7 +515,64 @@ def _in_hub_cache(model_id: str) -> bool:
         return False
 
 
-class Summarizer:
+class BankSummarizer:
+    """The summary bank alone: an undocumented function's line borrowed from a documented function with similar code
+    (`generate(write=False)`), no model loaded. What the hover and `leancode summarize` need while the model's lines
+    are off (`function_summary.SHOW_GENERATED`); `Summarizer` adds the model that writes the others."""
+
+    threshold: float | None = None
+    confidence_score: str = "mean"
+
+    def __init__(self, bank: SummaryBank | str | Path | None = DEFAULT_BANK):
+        self.bank = _load_bank(bank)
+        self.path = self.name = "summary bank"
+
+    def for_language(self, language: str | None) -> "BankSummarizer":
+        return self
+
+    def generate(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None,
+                 languages: list[str] | None = None, write: bool = True) -> list[Generated | None]:
+        """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
+        given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it.
+        `languages[i]`, where given, is source i's language: a routed language's model writes its line, and the
+        summary bank's documented function close enough to it, where it has one, gives it instead of any model.
+        `write` False: the bank's lines only (None where it has none; the decoder is not run)."""
+        leads = leads or [None] * len(sources)
+        neighbours = self._neighbours(sources, languages)
+        out: list[Generated | None] = [  # a neighbour's line saying what this function does not return: the model's
+            None if n is None or getattr(lead, "returns_nothing", False) and says_returns(n.line(lead), lead)
+            else self._retrieved(n, lead)
+            for n, lead in zip(neighbours, leads)]
+        rest = [i for i, line in enumerate(out) if line is None]
+        if rest and write:
+            lines = self._generate_routed([sources[i] for i in rest], batch_size, [leads[i] for i in rest],
+                                          [languages[i] for i in rest] if languages else None)
+            for i, line in zip(rest, lines):
+                out[i] = line
+        return out
+
+    def _generate_routed(self, sources: list[str], batch_size: int, leads: list[str | None],
+                         languages: list[str] | None) -> list[Generated]:
+        raise ValueError("the summary bank writes no lines of its own: load a Summarizer to have the model write them")
+
+    def _neighbours(self, sources: list[str], languages: list[str] | None) -> list[Neighbour | None]:
+        """The bank's neighbour of each source (None: none near enough, or no bank). A bank found damaged or built
+        with another encoder on first use is told once and left out."""
+        if self.bank is None or not languages:
+            return [None] * len(sources)
+        try:
+            return self.bank.nearest(sources, languages)
+        except ValueError as error:
+            warnings.warn(f"{error}; summaries come from the model alone", stacklevel=3)
+            self.bank = None
+            return [None] * len(sources)
+
+    def _retrieved(self, neighbour: Neighbour, lead: str | None) -> Generated:
+        """The bank's line for a function (`Neighbour.line`)."""
+        return Generated(neighbour.line(lead), (), self.confidence_score, self.threshold, neighbour=neighbour)
+
+
+class Summarizer(BankSummarizer):
     """Summarizes (simplified) code: a LeanCode summarizer directory or any Hugging Face seq2seq model."""
 
     def __init__(self, path: str | Path | None = None, num_beams: int = 1, max_new_tokens: int = MAX_SUMMARY_LENGTH,
@@ -571,7 +628,7 @@ class Summarizer:
         self.routes: dict[str, Path] = {language: Path(path) / sub
                                         for language, sub in self.manifest.get("routes", {}).items()}
         self._routed: dict[Path, Summarizer] = {}
-        self.bank = _load_bank(bank)
+        self.bank = _load_bank(bank)  # (BankSummarizer's)
 
     @property
     def threshold(self) -> float | None:
@@ -611,43 +668,6 @@ class Summarizer:
                   languages: list[str] | None = None) -> list[str]:
         """One line per source text (already simplified by the caller)."""
         return [g.text for g in self.generate(sources, batch_size, leads, languages)]
-
-    def generate(self, sources: list[str], batch_size: int = 16, leads: list[str | None] | None = None,
-                 languages: list[str] | None = None, write: bool = True) -> list[Generated | None]:
-        """One summary per source text (already simplified), with its pieces' log-probabilities. `leads[i]`, where
-        given (`summary_lead`), is the word summary i begins with: the copy decoder continues from it.
-        `languages[i]`, where given, is source i's language: a routed language's model writes its line, and the
-        summary bank's documented function close enough to it, where it has one, gives it instead of any model.
-        `write` False: the bank's lines only (None where it has none; the decoder is not run)."""
-        leads = leads or [None] * len(sources)
-        neighbours = self._neighbours(sources, languages)
-        out: list[Generated | None] = [  # a neighbour's line saying what this function does not return: the model's
-            None if n is None or getattr(lead, "returns_nothing", False) and says_returns(n.line(lead), lead)
-            else self._retrieved(n, lead)
-            for n, lead in zip(neighbours, leads)]
-        rest = [i for i, line in enumerate(out) if line is None]
-        if rest and write:
-            lines = self._generate_routed([sources[i] for i in rest], batch_size, [leads[i] for i in rest],
-                                          [languages[i] for i in rest] if languages else None)
-            for i, line in zip(rest, lines):
-                out[i] = line
-        return out
-
-    def _neighbours(self, sources: list[str], languages: list[str] | None) -> list[Neighbour | None]:
-        """The bank's neighbour of each source (None: none near enough, or no bank). A bank found damaged or built
-        with another encoder on first use is told once and left out."""
-        if self.bank is None or not languages:
-            return [None] * len(sources)
-        try:
-            return self.bank.nearest(sources, languages)
-        except ValueError as error:
-            warnings.warn(f"{error}; summaries come from the model alone", stacklevel=3)
-            self.bank = None
-            return [None] * len(sources)
-
-    def _retrieved(self, neighbour: Neighbour, lead: str | None) -> Generated:
-        """The bank's line for a function (`Neighbour.line`)."""
-        return Generated(neighbour.line(lead), (), self.confidence_score, self.threshold, neighbour=neighbour)
 
     def _generate_routed(self, sources: list[str], batch_size: int, leads: list[str | None],
                          languages: list[str] | None) -> list[Generated]:

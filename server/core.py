@@ -69,7 +69,7 @@ class LeanCodeServer(LanguageServer):
         self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
         self.hover_cache = hover.HoverCache()
         self._summarizer: hover.HoverSummarizer | None = None
-        self._summarizer_path: str | None = None
+        self._summarizer_settings: tuple[str | None, bool] | None = None  # (summarizerPath, generatedSummaries) loaded
         self._summarizer_lock = threading.Lock()
         self._doc_units: dict[str, tuple[int, list[Unit]]] = {}
         self._versions_received: dict[int, int | None] = {}  # id(a hover's params) -> its buffer's version then
@@ -124,10 +124,11 @@ class LeanCodeServer(LanguageServer):
     def summarizer(self) -> hover.HoverSummarizer:
         preload.wait()
         with self._summarizer_lock:
-            path = self.settings.summarizer_path
-            if self._summarizer is None or path != self._summarizer_path:
-                self._summarizer = hover.load_summarizer(path, log=lambda m: self.tell(m, types.MessageType.Warning))
-                self._summarizer_path = path
+            wanted = (self.settings.summarizer_path, self.settings.generated_summaries)
+            if self._summarizer is None or wanted != self._summarizer_settings:
+                self._summarizer = hover.load_summarizer(
+                    wanted[0], log=lambda m: self.tell(m, types.MessageType.Warning), generated=wanted[1])
+                self._summarizer_settings = wanted
             return self._summarizer
 
     # -- settings ---------------------------------------------------------------------------------

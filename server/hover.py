@@ -21,7 +21,7 @@ from typing import Callable
 
 from leancode import parse_pool
 from leancode.function_summary import SHOW_GENERATED, FunctionSummary, implementation, summarize_units
-from leancode.summarizer import Summarizer as Model, default_summarizer_dir, summary_input
+from leancode.summarizer import BankSummarizer, Summarizer as Model, default_summarizer_dir, summary_input
 from leancode.units import Unit, declaration_at, header, overload_stub
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class HoverSummarizer:
     """The model the hover asks for undocumented functions; `model` is None when none loaded. `turn`: held by the
     hover whose line the model writes (it writes one at a time anyway)."""
 
-    model: Model | None
+    model: Model | BankSummarizer | None
     turn: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -202,8 +202,12 @@ def declared_at(units: list[Unit], code: str, language: str, line: int, byte_col
 
 # --- summaries ---------------------------------------------------------------------------------
 
-def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning) -> HoverSummarizer:
-    """The summarizer at `path` (None: the shipped one); none when it fails to load (logged)."""
+def load_summarizer(path: str | None, log: Callable[[str], None] = logger.warning,
+                    generated: bool = SHOW_GENERATED) -> HoverSummarizer:
+    """The summarizer at `path` (None: the shipped one); none when it fails to load (logged). Without `generated`
+    (the model's lines are off), the summary bank alone: no model loads."""
+    if not generated:
+        return HoverSummarizer(BankSummarizer())
     if path and not (Path(path).expanduser() / "config.json").is_file():
         log(f"leancode: summarizerPath {path} is not a model directory (no config.json there); hovers show "
             "documentation and signatures only")

@@ -758,9 +758,8 @@ def test_leancode_summarize_follows_the_rule(models, tmp_path, capsys):
     out = capsys.readouterr().out.strip()
     assert out.endswith("load_config: def load_config(path, defaults=None) "
                         "[no docstring, and no confident generated summary]")
-    # Not asked for, the model's line is not shown, however confident the model
-    assert leancode(["summarize", f"{source}:load_config", "--json", "--no-bank", "--model",
-                     str(models["show"])]) == 0
+    # Not asked for (neither --generated nor --model), the model's line is not shown
+    assert leancode(["summarize", f"{source}:load_config", "--json", "--no-bank"]) == 0
     [item] = json.loads(capsys.readouterr().out)
     assert (item["source"], item["summary"], item["confidence"]) == (NOT_GENERATED, "", None)
     assert leancode(["summarize", f"{source}:indent", "--model", str(tmp_path / "no-model")]) == 0  # not loaded

@@ -145,8 +145,12 @@ def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_witho
         with pytest.raises(SettingsError, match="below 1"):
             parse_settings(bad)
     told: list[str] = []
-    assert load_summarizer(str(tmp_path / "nowhere"), told.append).model is None
+    assert load_summarizer(str(tmp_path / "nowhere"), told.append, generated=True).model is None
     assert "is not a model directory" in told[0] and "Repo id" not in told[0]
+    # The model's lines off (the default), no model loads: the summary bank alone answers
+    from leancode.summarizer import BankSummarizer
+
+    assert type(load_summarizer(str(tmp_path / "nowhere"), told.append).model) is BankSummarizer and len(told) == 1
 
 
 def test_a_call_means_a_function_of_its_own_language_family():
