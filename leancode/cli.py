@@ -701,7 +701,8 @@ def _search(args: argparse.Namespace) -> int:
         indexed, where = None, f" in {args.repo}" if args.repo else ""
     else:
         if args.repo is not None:
-            raise ValueError("--repo needs an index of several repositories (leancode index --store lance)")
+            raise ValueError(f"--repo picks one repository of an index of several (leancode index --store lance); to "
+                             f"search one repository, name its folder: leancode search QUERY {printable(args.repo)}")
         hits, indexed = _search_repository(args, root, within)
         shown = _as_given(Path(args.path), root)
         file_of, where = (lambda unit: shown / unit.path), f" under {within}" if within else ""

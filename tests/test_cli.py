@@ -130,6 +130,8 @@ def test_clear_errors_for_directories_empty_queries_and_bad_numbers(tmp_path, ca
     assert main(["search", "   ", "--path", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("is a directory; give a source file") == 2 and "the query is empty" in err
+    assert main(["search", "round", "--repo", str(tmp_path)]) == 2  # a new user's guess at naming the repository
+    assert f"name its folder: leancode search QUERY {tmp_path}" in capsys.readouterr().err
     for bad in (["--threads", "0"], ["--ratio", "1"]):
         with pytest.raises(SystemExit):
             main(["search", "x", "--path", str(tmp_path), *bad])
