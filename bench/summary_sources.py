@@ -1,6 +1,6 @@
 """What the hover says of a repository's functions, by where the line comes from: the function's documentation,
-a supertype's it inherits (in its own file), the plain comment above it, a similar documented function of the
-summary bank, or nothing (its signature alone; the model's lines are off unless asked).
+a supertype's it inherits (in its own file), the plain comment above it, its class's (a constructor), a similar
+documented function of the summary bank, or nothing (its signature alone; the model's lines are off unless asked).
 
     python bench/summary_sources.py [--repos data/query-repos-heldout] [--judged bench/judged/comment-lines.jsonl]
 
@@ -24,14 +24,15 @@ from pathlib import Path
 
 from report import command_line, publish
 
-from leancode.function_summary import COMMENT, DOCUMENTATION, INHERITED, SIMILAR, summarize_units
+from leancode.function_summary import CLASS, COMMENT, DOCUMENTATION, INHERITED, SIMILAR, summarize_units
 from leancode.languages import ParseWarning
 from leancode.search import is_test_code
 from leancode.summarizer import Summarizer
 from leancode.units import extract_units
 from leancode.walk import HEAD_BYTES, is_generated, walk_repository
 
-SOURCES = {DOCUMENTATION: "documentation", INHERITED: "inherited", COMMENT: "comment above", SIMILAR: "similar"}
+SOURCES = {DOCUMENTATION: "documentation", INHERITED: "inherited", COMMENT: "comment above", CLASS: "its class's",
+           SIMILAR: "similar"}
 
 
 def main() -> None:
@@ -58,7 +59,7 @@ def main() -> None:
     lines = ["## Summaries: what the hover says, by source", "",
              f"`{command_line()}` — every function outside tests of the packages in `{args.repos}`: the share whose "
              "hover line is its documentation, a supertype's (same file), the comment above it, a similar documented "
-             "function's (the summary bank), or none.", "",
+             "function's (the summary bank), or none; a constructor, its class's documentation.", "",
              "| language | functions | " + " | ".join(columns) + " |", "|---|---:|" + "---:|" * len(columns)]
     for language in [*sorted(counts), "all"]:
         row = sum(counts.values(), Counter()) if language == "all" else counts[language]

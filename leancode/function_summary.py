@@ -39,7 +39,7 @@ from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
-NOT_GENERATED, COMMENT = "not generated", "comment"
+NOT_GENERATED, COMMENT, CLASS = "not generated", "comment", "class documentation"
 # Whether a user is shown the model's line for a function no documentation describes (`summarize_units`).
 SHOW_GENERATED = False
 BROKEN = "syntax errors"
@@ -52,6 +52,7 @@ NOTES = {
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_GENERATED: "no docstring (generated summaries are off: most were wrong when read)",
     COMMENT: "the comment above it (no docstring)",
+    CLASS: "documentation of its class {}",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
     OVERLOAD: "an @overload signature, without a documented implementation",
     EMPTY: "no docstring, and a body that does nothing",
@@ -77,21 +78,22 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, INHERITED, COMMENT, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_GENERATED,
+    source: str  # DOCUMENTATION, INHERITED, COMMENT, CLASS, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_GENERATED,
     # NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED or BROKEN
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked; the similarity, for a line of the bank
     model: str | None = None
     withheld: str | None = None  # why a generated line was not shown (ABSTAINED)
-    inherited_from: str | None = None  # the standard method whose documentation it shows (INHERITED): "Iterator::next"
+    inherited_from: str | None = None  # the method whose documentation it shows (INHERITED): "Iterator::next"; its
+    # class (CLASS)
     similar_to: str | None = None  # the bank's function whose documentation it shows (SIMILAR): "dedent (stdlib:textwrap)"
 
     @property
     def note(self) -> str:
         """How to label `text` (or its absence) for a reader."""
-        if self.source == INHERITED:
-            return NOTES[INHERITED].format(f"`{self.inherited_from}`")
+        if self.source in (INHERITED, CLASS):
+            return NOTES[self.source].format(f"`{self.inherited_from}`")
         if self.source == SIMILAR:
             return NOTES[SIMILAR].format(f"`{self.similar_to}`", self.confidence)
         return NOTES[self.source] + (f" ({self.model})" if self.source == GENERATED and self.model else "")
@@ -183,6 +185,8 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
                                        inherited_from=unit.inherited_doc[1]))
         elif use_documentation and (said := first_sentence(unit.comment, unit.language)):
             out.append(FunctionSummary(COMMENT, said, signature(unit)))
+        elif use_documentation and unit.class_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):
+            out.append(FunctionSummary(CLASS, said, signature(unit), inherited_from=unit.class_doc[1]))
         elif unit.syntax_error:  # the model would describe code half typed (hover while editing)
             out.append(FunctionSummary(BROKEN, "", signature(unit)))
         elif special_kind(unit):

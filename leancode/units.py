@@ -105,6 +105,9 @@ class Unit:
     # Without a docstring, the plain comment right above it (`// Returns true iff ...`, a `/* */` block;
     # `_plain_comment`): its author's description, which the hover shows. Not embedded for search, not mined.
     comment: str | None = None
+    # An undocumented constructor's class's documentation and the class's name (`_class_doc`): what `help()` and
+    # javadoc show of a class, which the hover shows for its `__init__` or `constructor`. Not embedded, not mined.
+    class_doc: tuple[str, str] | None = None
 
     def __post_init__(self):
         if not self.scoped_name:
@@ -1003,6 +1006,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                 docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
         comment = _plain_comment(first, spec, siblings, name) if docstring is None and not as_mined else None
+        class_doc = _class_doc(node, name, spec, siblings) if docstring is None and not as_mined else None
         receiver = _receiver(node, spec)
         scoped = ".".join(scopes + receiver + [name])
         # Named by the functions it is nested in too (`Store.load.parse_line`, Java's anonymous classes' methods
@@ -1021,7 +1025,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
-            docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment,
+            docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment, class_doc=class_doc,
             syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
             bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
         ))
@@ -1060,6 +1064,24 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
             unit = dataclasses.replace(unit, inherited_doc=found) if found else unit
         out.append(unit)
     return out
+
+
+def _class_doc(node: Node, name: str, spec: LanguageSpec, siblings: _Siblings) -> tuple[str, str] | None:
+    """A constructor's class's documentation and the class's name: Python's `__init__` and `__new__`, Java's
+    constructors, JavaScript's and TypeScript's `constructor`, described by their class's docstring or doc comment
+    (None: not a constructor, or a class without one)."""
+    if not (name in ("__init__", "__new__") if spec.name == "python" else name == "constructor" if spec.name in _JS
+            else spec.name == "java" and node.type == "constructor_declaration"):
+        return None
+    scope = _enclosing_class(node, spec)
+    if scope is None or scope.type == "object_creation_expression" or not (owner := _name(scope, spec)):
+        return None
+    if spec.name == "python":
+        statement = _python_docstring(scope)
+        doc = _unquote(statement.named_children[0]) if statement is not None else None
+    else:
+        doc = _doc_comment(_outer(scope, spec, siblings)[0], spec, siblings=siblings)
+    return (doc, owner) if doc else None
 
 
 def _enclosing_class(node: Node, spec: LanguageSpec) -> Node | None:

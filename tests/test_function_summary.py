@@ -15,9 +15,9 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, BROKEN, COMMENT, DOCUMENTATION, EMPTY, GENERATED, INHERITED, NO_MODEL,
-                                       NOT_GENERATED, NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature, summarize_units,
-                                       why_withheld)
+from leancode.function_summary import (ABSTAINED, BROKEN, CLASS, COMMENT, DOCUMENTATION, EMPTY, GENERATED, INHERITED,
+                                       NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature,
+                                       summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, returns_nothing, says_returns, summary_input, summary_lead)
 from leancode.inherited import inherited_across_files
@@ -1312,3 +1312,32 @@ def test_a_comment_that_does_not_describe_the_function_is_not_shown(above):
     [python] = extract_units("# list operations\ndef index(self, item):\n    return self._items.index(item)\n",
                              "python")
     assert python.comment is None
+
+
+CONSTRUCTED = {
+    "python": ('class Cache:\n    """A least-recently-used cache of bounded size.\n\n    Entries past it are dropped.'
+               '"""\n\n    def __init__(self, size):\n        self.size = size\n', "Cache.__init__",
+               "A least-recently-used cache of bounded size."),
+    "java": ("/** Formats periods as text. */\npublic class PeriodFormatter {\n  private final int style;\n\n"
+             "  public PeriodFormatter(int style) {\n    this.style = style;\n  }\n}\n",
+             "PeriodFormatter.PeriodFormatter", "Formats periods as text."),
+    "typescript": ("/**\n * An editor of documents.\n */\nexport class Editor {\n  constructor(private view: View) {\n"
+                   "    this.init();\n  }\n}\n", "Editor.constructor", "An editor of documents."),
+    "javascript": ("/** A YAML exception. */\nclass YAMLException extends Error {\n  constructor(reason) {\n"
+                   "    super();\n    this.reason = reason;\n  }\n}\n", "YAMLException.constructor",
+                   "A YAML exception."),
+}
+
+
+@pytest.mark.parametrize("language", sorted(CONSTRUCTED))
+def test_an_undocumented_constructor_shows_its_classs_documentation(language):
+    # mistletoe's `Emphasis.__init__`, cordova's `PluginEntry` constructors: their classes say what they are, as
+    # `help()` and javadoc show a class; the hover showed only the signature.
+    code, name, said = CONSTRUCTED[language]
+    [unit] = [u for u in extract_units(code, language) if u.qualified_name == name]
+    [summary] = summarize_units([unit], None)
+    owner = name.split(".")[0]
+    assert (summary.source, summary.text, summary.note) == (CLASS, said, f"documentation of its class `{owner}`")
+    bare = code.replace("/**", "/*", 1) if language != "python" else re.sub(r'(?s)""".*?"""\n', "", code, count=1)
+    [unit] = [u for u in extract_units(bare, language) if u.qualified_name == name]
+    assert summarize_units([unit], None)[0].source == NOT_LEARNED  # a class without documentation: as before
