@@ -180,13 +180,19 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     return re.sub(r"(?<![\w*])\*(\S(?:[^*]*\S)?)\*(?![\w*])", r"\1", text)  # *emphasis*, not *args
 
 
+_LINK = re.compile(r"([^\s(]*(?:\s*\([^)]*\))?)\s*(.*)", re.S)  # {@link reference(its, parameters) label}
+
+
 def _javadoc_inline(m: re.Match, keep: list[str], as_mined: bool = False) -> str:
     tag, body = m.group(1), m.group(2).strip()
     if tag in ("inheritDoc", "docRoot"):
         return ""
     if tag in ("link", "linkplain", "linkcode") and not as_mined and "|" in body:
         body = body.split("|", 1)[1].strip()  # JSDoc {@link https://lodash.com|lodash}
-    elif tag in ("link", "linkplain"):
+    elif tag in ("link", "linkplain") and not as_mined:  # the reference's parameters may hold spaces
+        reference, label = _LINK.match(body).groups()  # {@link Plugin#notify(String, JSObject, boolean) label}
+        body = label or re.sub(r"\s*\(.*\)$", "", reference).lstrip("#").replace("#", ".")
+    elif tag in ("link", "linkplain"):  # as the corpus was labelled: split at the first space
         parts = body.split(None, 1)
         if len(parts) == 2 and not parts[1].startswith("("):
             body = parts[1]  # {@link Foo#bar(int) label}

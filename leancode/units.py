@@ -557,11 +557,11 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
 _TOOL_COMMENT = re.compile(r"\s*(?:eslint|jshint|jslint|tslint|prettier|istanbul|c8\b|@ts-|\$flow|@flow|noqa|nolint|"
                            r"pylint|pyright|mypy|type:|fmt:|pragma|noinspection|nosonar|#?(?:end)?region\b|"
                            r"global\b|exported\b|@formatter|clang-format|rubocop|cspell|spell-checker)", re.I)
-# A commented-out line of code, not prose: it ends as a statement or block does, or it is a call, assignment or
-# declaration.
-_CODE_LINE = re.compile(r"[;{}]\s*$|&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+*/]?=\s*\S.*)$|"
-                        r"^(?:return|import|from|def|class|fn|"
-                        r"function|var|let|const|if|for|while|else|pub|public|private|static)\b(?!\s+(?:a|an|the)\b)")
+# A commented-out line of code, not prose: a call, assignment or operator; a statement's or block's end, or a
+# statement's keyword, with code's brackets or `=` on the line (prose wraps onto "return false." and "if necessary,").
+_CODE_LINE = re.compile(r"&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+*/]?=\s*\S.*)$|^\W*\w*\W*[;{}]\s*$|"
+                        r"^(?=.*[(=\[{]).*[;{}]\s*$|^(?:return|import|from|def|class|fn|function|var|let|const|if|for|"
+                        r"while|else|pub|public|private|static)\b(?=.*[(=\[{;])")
 MAX_COMMENT_LINES = 40  # a comment block read above a function, at most
 
 

@@ -1341,3 +1341,11 @@ def test_an_undocumented_constructor_shows_its_classs_documentation(language):
     bare = code.replace("/**", "/*", 1) if language != "python" else re.sub(r'(?s)""".*?"""\n', "", code, count=1)
     [unit] = [u for u in extract_units(bare, language) if u.qualified_name == name]
     assert summarize_units([unit], None)[0].source == NOT_LEARNED  # a class without documentation: as before
+
+
+def test_a_comment_wrapped_onto_a_line_that_begins_like_code_is_still_prose():
+    # big.js's `P.gte`: "... otherwise\n * return false." read as commented-out code, so no line was shown
+    code = ("/*\n * Return true if the value of this Big is greater than or equal to the value of Big y, otherwise\n"
+            " * return false.\n */\nP.gte = function (y) {\n  return this.cmp(y) > -1;\n};\n")
+    [unit] = extract_units(code, "javascript")
+    assert summarize_units([unit], None)[0].text.startswith("Return true if the value of this Big is greater")

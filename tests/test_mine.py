@@ -125,6 +125,9 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Return a .MatchDetail for it."),
     ("Debounce it, as {@link https://lodash.com|lodash} does.", "javascript", "Debounce it, as lodash does.",
      "Debounce it, as https://lodash.com|lodash does."),
+    # capacitor's Plugin.notifyListeners: a reference's parameters hold spaces, which split it from no label
+    ("Calls {@link Plugin#notifyListeners(String, JSObject, boolean)} with retain off.", "java",
+     "Calls Plugin.notifyListeners with retain off.", "Calls JSObject, boolean) with retain off."),
     # Brackets that are no Markdown link stay: code spans, lists, indexing; links keep their text.
     ("Returns `v[i]`, the element at index `i` of [1, 2, 3].", "rust",
      "Returns v[i], the element at index i of [1, 2, 3].", "Returns vi, the element at index i of 1, 2, 3."),
