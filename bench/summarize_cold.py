@@ -7,9 +7,9 @@ model's lines off: the summary bank alone answers, its encoder in ONNX Runtime, 
 `--generated` (the model loads and writes a line) run in plain torch (`leancode.summary_model`, the default runtime)
 and through transformers (`--runtime transformers`), alternating so that a shared machine disturbs them alike, and
 checks that both runtimes print the same line. Baselines in the same run: an empty Python process, `import
-leancode.cli`, and a documented function (answered from its docstring, no model). Then, in one process with both loaded, the time
-of one summary (simplify + generate, as the hover asks) per runtime on the functions of textwrap and shlex,
-alternating which runs first.
+leancode.cli`, and a documented function (answered from its docstring, no model). Then, in one process with both
+loaded, the time of one summary (simplify + generate, as the hover asks) per runtime on the functions of textwrap and
+shlex, alternating which runs first.
 """
 
 from __future__ import annotations

@@ -24,15 +24,16 @@ from pathlib import Path
 
 from report import command_line, publish
 
-from leancode.function_summary import CLASS, COMMENT, DOCUMENTATION, INHERITED, SIMILAR, summarize_units
+from leancode.function_summary import (CLASS, COMMENT_ABOVE, DOCUMENTATION, INHERITED, SIMILAR,
+                                       summarize_units)
 from leancode.languages import ParseWarning
 from leancode.search import is_test_code
 from leancode.summarizer import Summarizer
 from leancode.units import extract_units
 from leancode.walk import HEAD_BYTES, is_generated, walk_repository
 
-SOURCES = {DOCUMENTATION: "documentation", INHERITED: "inherited", COMMENT: "comment above", CLASS: "its class's",
-           SIMILAR: "similar"}
+SOURCES = {DOCUMENTATION: "documentation", INHERITED: "inherited", COMMENT_ABOVE: "comment above",
+           CLASS: "its class's", SIMILAR: "similar"}
 
 
 def main() -> None:

@@ -7,7 +7,7 @@
    `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
    as Python's `inspect.getdoc`, rustdoc and javadoc show it. Else a plain comment right above it (`// Returns
    ...`, a `/* block */`: `units.Unit.comment`), its author's word in the language's other comment syntax, labelled
-   so.
+   so; an undocumented constructor, by its class's documentation (`units.Unit.class_doc`), labelled so.
 2. An undocumented function whose code is close to a documented function's of the mined corpus (the summary bank,
    `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from and how
    similar the two are (not as this function's documentation).
@@ -17,7 +17,8 @@
    server's `generatedSummaries`); asked, it shows the summarizer's greedy line, labelled as generated, when the
    model's confidence clears the threshold calibrated with the model (its manifest's "abstention" record, written by
    `leancode-train calibrate summarize`) and the line holds no made-up or thrice-written word.
-3. Otherwise the signature alone, with a note that no confident summary exists (or that no summarizer loaded). Undocumented tests, constructors and standard methods
+3. Otherwise the signature alone, with a note that no confident summary exists (or that no summarizer loaded).
+   Undocumented tests, constructors and standard methods
    (`__init__`, `toString`, Rust's `fmt`: `units.special_kind`) never reach the model: mining leaves
    them out, so it never learned to describe them and its confidence on them is not calibrated.
    Nor do Python `@overload` stubs (they take their implementation's documentation) or functions whose body does
@@ -32,14 +33,14 @@ from dataclasses import dataclass
 
 from .docstrings import first_sentence, shown_sentence
 from .languages import ParseWarning
-from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, Generated, Summarizer, summary_input, summary_lead
+from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, BankSummarizer, Generated, summary_input, summary_lead
 from .tokens import COMMENT, lex
 from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
-NOT_GENERATED, COMMENT, CLASS = "not generated", "comment", "class documentation"
+NOT_GENERATED, COMMENT_ABOVE, CLASS = "not generated", "comment", "class documentation"
 # Whether a user is shown the model's line for a function no documentation describes (`summarize_units`).
 SHOW_GENERATED = False
 BROKEN = "syntax errors"
@@ -51,7 +52,7 @@ NOTES = {
     ABSTAINED: "no docstring, and no confident generated summary",
     NO_MODEL: "no docstring, and no summarizer loaded",
     NOT_GENERATED: "no docstring (generated summaries are off: most were wrong when read)",
-    COMMENT: "the comment above it (no docstring)",
+    COMMENT_ABOVE: "the comment above it (no docstring)",
     CLASS: "documentation of its class {}",
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
     OVERLOAD: "an @overload signature, without a documented implementation",
@@ -78,8 +79,8 @@ MAX_SIGNATURE = 300
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    source: str  # DOCUMENTATION, INHERITED, COMMENT, CLASS, GENERATED, SIMILAR, ABSTAINED, NO_MODEL, NOT_GENERATED,
-    # NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED or BROKEN
+    source: str  # DOCUMENTATION, INHERITED, COMMENT_ABOVE, CLASS, GENERATED, SIMILAR, ABSTAINED, NO_MODEL,
+    # NOT_GENERATED, NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED or BROKEN
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked; the similarity, for a line of the bank
@@ -160,7 +161,7 @@ def implementation(stub: Unit, siblings: list[Unit]) -> Unit | None:
     return max(found, key=lambda u: u.start, default=None)
 
 
-def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: str = DEFAULT_METHOD,
+def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method: str = DEFAULT_METHOD,
                     ratio: float = DEFAULT_RATIO, use_documentation: bool = True,
                     siblings: list[Unit] | None = None, generated: bool = SHOW_GENERATED) -> list[FunctionSummary]:
     """What to show for each unit (the model reads only the undocumented ones, in one batch;
@@ -184,7 +185,7 @@ def summarize_units(units: list[Unit], summarizer: Summarizer | None, method: st
             out.append(FunctionSummary(INHERITED, unit.inherited_doc[0], signature(unit),
                                        inherited_from=unit.inherited_doc[1]))
         elif use_documentation and (said := first_sentence(unit.comment, unit.language)):
-            out.append(FunctionSummary(COMMENT, said, signature(unit)))
+            out.append(FunctionSummary(COMMENT_ABOVE, said, signature(unit)))
         elif use_documentation and unit.class_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):
             out.append(FunctionSummary(CLASS, said, signature(unit), inherited_from=unit.class_doc[1]))
         elif unit.syntax_error:  # the model would describe code half typed (hover while editing)

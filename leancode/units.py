@@ -573,9 +573,10 @@ def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: s
     """The plain comment lines right above a declaration starting at `first` that has no doc comment (JavaScript's,
     TypeScript's and Java's `// ...` or `/* ... */`, Rust's `// ...`): what its author wrote about it. Not Go's (its
     `//` lines are doc comments) nor Python's, whose `# ...` above a `def` headed a group of methods or noted a
-    caveat more often than it described the function (8 of 11 in a reading: bench/summary_sources.py). Not a comment ending the statement above (`x = 1 // ...`), a file's license header,
-    a section's banner (a line of only `//` or dashes around it), a note (TODO), a tool's directive
-    (`// eslint-disable-next-line`, `# noqa`), commented-out code, a bare link, nor the function's `name` alone."""
+    caveat more often than it described the function (8 of 11 in a reading: bench/summary_sources.py). Not a
+    comment ending the statement above (`x = 1 // ...`), a file's license header, a section's banner (a line of only
+    `//` or dashes around it), a note (TODO, NOTE), a tool's directive (`// eslint-disable-next-line`), commented-out
+    code, a bare link, nor the function's `name` alone."""
     if spec.name in ("go", "python"):
         return None
     while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:

@@ -57,8 +57,8 @@ class Settings:
 
 _KEYS = {  # camelCase key -> field name
     "method": "method", "ratio": "ratio", "summaryRatio": "summary_ratio", "modelPath": "model_path",
-    "summarizerPath": "summarizer_path",
-    "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "generatedSummaries": "generated_summaries", "hybrid": "hybrid",
+    "summarizerPath": "summarizer_path", "generatedSummaries": "generated_summaries",
+    "languages": "languages", "exclude": "exclude", "showSimplified": "show_simplified", "hybrid": "hybrid",
     "top": "top", "debounceMs": "debounce_ms", "indexOnStartup": "index_on_startup", "threads": "threads",
     "searchIndex": "search_index", "table": "table",
 }

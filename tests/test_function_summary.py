@@ -15,9 +15,9 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, BROKEN, CLASS, COMMENT, DOCUMENTATION, EMPTY, GENERATED, INHERITED,
-                                       NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, UNIMPLEMENTED, signature,
-                                       summarize_units, why_withheld)
+from leancode.function_summary import (ABSTAINED, BROKEN, CLASS, COMMENT_ABOVE, DOCUMENTATION, EMPTY, GENERATED,
+                                       INHERITED, NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, UNIMPLEMENTED,
+                                       signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, returns_nothing, says_returns, summary_input, summary_lead)
 from leancode.inherited import inherited_across_files
@@ -1291,14 +1291,16 @@ def test_a_plain_comment_above_an_undocumented_function_is_shown_as_such(languag
     code, said = COMMENTED[language]
     [unit] = extract_units(code, language)
     [summary] = summarize_units([unit], None)
-    assert (summary.source, summary.text, summary.note) == (COMMENT, said, "the comment above it (no docstring)")
+    assert (summary.source, summary.text, summary.note) \
+        == (COMMENT_ABOVE, said, "the comment above it (no docstring)")
     assert summarize_units([unit], None, use_documentation=False)[0].source == NO_MODEL
     assert unit.docstring is None and said not in unit.embedded_text()  # search embeds the code as before
 
 
 @pytest.mark.parametrize("above", [
     "// eslint-disable-next-line no-unused-vars\n", "// TODO: make it faster\n", "// foo(bar);\n",
-    "// if (a && b) return c\n", "//\n// Utility methods\n//\n", "// NOTE: slower on old engines\n", "// ---------\n", "// https://example.com/issue/1\n",
+    "// if (a && b) return c\n", "//\n// Utility methods\n//\n", "// NOTE: slower on old engines\n", "// ---------\n",
+    "// https://example.com/issue/1\n",
     "/* (non-Javadoc)\n * @see Thing#run()\n */\n", "// run\n", "x = 1 // the count\n",
     "/*\n * Copyright 2020 Someone. Licensed under MIT.\n */\n",
 ])
