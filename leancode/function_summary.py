@@ -27,6 +27,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from dataclasses import dataclass
@@ -216,7 +217,18 @@ def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method
             text = line.text if lead else line.text[:1].upper() + line.text[1:]  # a lead is a name: as spelled
             out[i] = FunctionSummary(ABSTAINED if withheld else GENERATED, "" if withheld else text,
                                      signature(units[i]), round(line.confidence(), 4), model.name, withheld)
-    return out
+    return [summary if len(summary.text) <= MAX_SHOWN else dataclasses.replace(summary, text=clipped(summary.text))
+            for summary in out]
+
+
+MAX_SHOWN = 400  # characters of the line shown: a first sentence of a page (a hostile file's 50 KB one) is cut
+
+
+def clipped(text: str) -> str:
+    """`text` cut to at most MAX_SHOWN characters, at a space where there is one near, ending in an ellipsis."""
+    cut = text[:MAX_SHOWN - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_SHOWN // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def why_withheld(line: Generated) -> str | None:

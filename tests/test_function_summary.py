@@ -1351,3 +1351,14 @@ def test_a_comment_wrapped_onto_a_line_that_begins_like_code_is_still_prose():
             " * return false.\n */\nP.gte = function (y) {\n  return this.cmp(y) > -1;\n};\n")
     [unit] = extract_units(code, "javascript")
     assert summarize_units([unit], None)[0].text.startswith("Return true if the value of this Big is greater")
+
+
+def test_a_line_of_a_page_is_cut_for_the_hover():
+    # A 50,000-character first sentence (a hostile or generated file's) was the whole hover
+    from leancode.function_summary import MAX_SHOWN
+
+    code = '/** Returns ' + "the value and " * 5000 + 'more. */\nfunction f() {\n  return 1;\n}\n'
+    [summary] = summarize_units(extract_units(code, "javascript"), None)
+    assert summary.source == DOCUMENTATION and len(summary.text) <= MAX_SHOWN and summary.text.endswith(" value…")
+    assert summarize_units(extract_units("/** Returns one. */\nfunction f() {\n  return 1;\n}\n", "javascript"),
+                           None)[0].text == "Returns one."
