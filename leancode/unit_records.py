@@ -35,8 +35,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # `#[rstest]` and `#[quickcheck]` tests; a Rust doc comment reads across blank lines, and the preview of an
 # undocumented function is its declaration's line, not an annotation's or attribute's; `method` marks methods; 21:
 # `///` lines are doc comments in JavaScript, TypeScript and Java too; 22: `filler` marks a body that does nothing;
-# 23: a Javadoc `{@link ref(A, B)}` reads as its reference in the first sentence embedded, and a file whose long line
-# is one string literal is no longer skipped as generated).
+# 23: a Javadoc `{@link ref(A, B)}` reads as its reference in the first sentence embedded, a doc comment above a chain
+# of assignments (`P.minus = P.sub = function`) is the function's, and a file whose long line is one string literal is
+# no longer skipped as generated).
 PARSE_VERSION = 23
 
 

@@ -491,6 +491,18 @@ _INHERIT_DOC = re.compile(r"\{@inheritDoc\}|@inheritdoc\b", re.I)  # Javadoc's a
 _CONDITIONAL_DOC = re.compile(r'#\[cfg_attr\(.*,\s*doc\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)\]$', re.S)
 
 
+def _statement_of(first: Node, siblings: _Siblings, chained: bool = True) -> Node:
+    """The statement a declaration starting at `first` begins, which its comments sit above: through the statements
+    wrapping it (`export`, `const`) and, `chained`, the assignments chaining it (big.js's `P.minus = P.sub =
+    function`; not as the corpus was mined)."""
+    while (parent := first.parent) is not None and (parent.type in _WRAPPERS and siblings.before(first) is None
+                                                    or chained and parent.type == "assignment_expression"
+                                                    and (right := parent.child_by_field_name("right")) is not None
+                                                    and right.id == first.id):
+        first = parent
+    return first
+
+
 def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
                  siblings: _Siblings | None = None) -> str | None:
     """The doc comment directly before a declaration starting at `first` (Rust: `///` lines, a `/** block */` and
@@ -498,8 +510,7 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     ends the statement above (`x = 1 // ...`), a license header or a line of stars, nor Go directives.
     `as_mined`: as the recorded corpus was mined (none of those exclusions; Rust's `///` lines only)."""
     siblings = siblings or _Siblings()
-    while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:
-        first = first.parent
+    first = _statement_of(first, siblings, chained=not as_mined)
     prev = siblings.before(first)
 
     def trailing(comment: Node) -> bool:  # `statement // comment`: the statement's, not the next function's
@@ -579,8 +590,7 @@ def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: s
     code, a bare link, nor the function's `name` alone."""
     if spec.name in ("go", "python"):
         return None
-    while first.parent is not None and first.parent.type in _WRAPPERS and siblings.before(first) is None:
-        first = first.parent
+    first = _statement_of(first, siblings)
     blocks, row, prev = [], first.start_point.row, siblings.before(first)
     while prev is not None and prev.type in spec.comments and prev.end_point.row == row - 1 \
             and len(blocks) < MAX_COMMENT_LINES:

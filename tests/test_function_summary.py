@@ -1362,3 +1362,13 @@ def test_a_line_of_a_page_is_cut_for_the_hover():
     assert summary.source == DOCUMENTATION and len(summary.text) <= MAX_SHOWN and summary.text.endswith(" value…")
     assert summarize_units(extract_units("/** Returns one. */\nfunction f() {\n  return 1;\n}\n", "javascript"),
                            None)[0].text == "Returns one."
+
+
+def test_a_function_assigned_in_a_chain_has_the_comment_above_the_chain():
+    # big.js's `P.minus = P.sub = function (y)` under its comment (and a doc comment likewise) showed no line
+    code = "/* Return a new Big whose value is this minus y. */\nP.minus = P.sub = function (y) {\n  return y;\n};\n"
+    [unit] = extract_units(code, "javascript")
+    assert (unit.comment, unit.docstring) == ("Return a new Big whose value is this minus y.", None)
+    [unit] = extract_units(code.replace("/*", "/**"), "javascript")
+    assert unit.docstring == "Return a new Big whose value is this minus y." and unit.comment is None
+    assert extract_units(code.replace("/*", "/**"), "javascript", as_mined=True)[0].docstring is None  # as mined
