@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
                                            "comment (documentation), else that of the method it implements or "
                                            "overrides (inherited: a standard library type's, or, where the repository "
                                            "has an index (`leancode index`), a supertype's in another of its files), "
-                                           "else that of the plain comment above it (comment), else that of a "
+                                           "else that of the plain comment above it (comment), for a constructor "
+                                           "its class's (class documentation), else that of a "
                                            "documented function of the mined corpus with similar "
                                            "code (similar), else only its signature (with --generated: the shipped "
                                            "model's line, when the model is confident).")
@@ -142,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--model", help="summarizer directory (default: the shipped one); naming one asks for its "
                                       "lines, as --generated")
     summ.add_argument("--no-bank", action="store_true",
-                      help="the model writes every generated line (default: an undocumented function close to a "
-                           "documented one of the mined corpus takes that one's first sentence, labelled as its)")
+                      help="no line borrowed from the mined corpus (default: an undocumented function close to a "
+                           "documented one of it takes that one's first sentence, labelled as its); with --generated, "
+                           "the model writes every such line")
     summ.add_argument("--method", choices=METHODS, default=SUMMARY_METHOD,
                       help=f"simplification before summarizing (default {SUMMARY_METHOD})")
     summ.add_argument("--ratio", type=_model_ratio, default=SUMMARY_RATIO,
@@ -346,7 +348,8 @@ def _summarize(args: argparse.Namespace) -> int:
                            "withheld": s.withheld,
                            "threshold": summarizer and summarizer.for_language(u.language).threshold,
                            "method": args.method,
-                           "ratio": args.ratio, "model": model} for path, u, s in found], indent=2))
+                           "ratio": args.ratio, "model": model if generated else None}
+                          for path, u, s in found], indent=2))
     else:
         for path, unit, s in found:
             print(printable(f"{path}:{unit.start_line + 1} {shown_name(unit.qualified_name, unit.language)}: "

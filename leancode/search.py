@@ -256,7 +256,9 @@ def standard_method(unit) -> str:
     string" query, mistletoe's `Emphasis.__init__` queries naming emphasis, camino's `From` impls `as_str`)."""
     name, language = unit.name, unit.language
     scopes = unit.qualified_name.split(".")
-    if name in _CONSTRUCTORS.get(language, ()) or language == "java" and len(scopes) > 1 and scopes[-2] == name:
+    # Java's named as their class (not an anonymous class's `run` in a method `run`: `Pool.run.run`)
+    if name in _CONSTRUCTORS.get(language, ()) \
+            or language == "java" and len(scopes) > 1 and scopes[-2] == name and name[:1].isupper():
         return "constructor"
     if language == "python":
         return "standard method" if name in _PYTHON_STANDARD else ""

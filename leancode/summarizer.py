@@ -552,8 +552,10 @@ class BankSummarizer:
         return out
 
     def _generate_routed(self, sources: list[str], batch_size: int, leads: list[str | None],
-                         languages: list[str] | None) -> list[Generated]:
-        raise ValueError("the summary bank writes no lines of its own: load a Summarizer to have the model write them")
+                         languages: list[str] | None) -> list[Generated | None]:
+        """None each: the bank writes no line of its own (a hover that asked for the model's lines as the setting
+        that turns them off arrived gets none)."""
+        return [None] * len(sources)
 
     def _neighbours(self, sources: list[str], languages: list[str] | None) -> list[Neighbour | None]:
         """The bank's neighbour of each source (None: none near enough, or no bank). A bank found damaged or built

@@ -564,52 +564,68 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     return doc
 
 
-# Comments addressed to tools, not readers: linters', type checkers', coverage's, formatters', editors' folds.
-_TOOL_COMMENT = re.compile(r"\s*(?:eslint|jshint|jslint|tslint|prettier|istanbul|c8\b|@ts-|\$flow|@flow|noqa|nolint|"
-                           r"pylint|pyright|mypy|type:|fmt:|pragma|noinspection|nosonar|#?(?:end)?region\b|"
-                           r"global\b|exported\b|@formatter|clang-format|rubocop|cspell|spell-checker)", re.I)
-# A commented-out line of code, not prose: a call, assignment or operator; a statement's or block's end, or a
-# statement's keyword, with code's brackets or `=` on the line (prose wraps onto "return false." and "if necessary,").
-_CODE_LINE = re.compile(r"&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+*/]?=\s*\S.*)$|^\W*\w*\W*[;{}]\s*$|"
+# Lines addressed to tools, not readers (linters', type checkers', coverage's, formatters', editors' folds): left out
+# of the comment read.
+_TOOL_LINE = re.compile(r"\s*(?:eslint[- ]|[jt]s[hl]int\b|prettier-ignore|istanbul\s|c8\s|@ts-|\$flow|@flow\b|noqa|"
+                        r"nolint|pylint:|pyright:|mypy:|type:\s*ignore|fmt:\s|noinspection|nosonar|#(?:end)?region\b|"
+                        r"global\s+[\w$]+(?:\s*,\s*[\w$]+)*\s*$|exported\s+[\w$]|@formatter:|clang-format|rubocop:|"
+                        r"cspell:|spell-checker:)", re.I)
+# A commented-out line of code, not prose: an operator, a call or assignment, a lone word or bracket ending as a
+# statement, a line with code's brackets or `=` that ends as one, or a statement's keyword with them (prose wraps onto
+# "return false." and "if necessary,"). Each alternative reads a line in linear time.
+_CODE_LINE = re.compile(r"&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+*/]?=\s*\S.*)$|"
                         r"^(?=.*[(=\[{]).*[;{}]\s*$|^(?:return|import|from|def|class|fn|function|var|let|const|if|for|"
                         r"while|else|pub|public|private|static)\b(?=.*[(=\[{;])")
-MAX_COMMENT_LINES = 40  # a comment block read above a function, at most
+MAX_COMMENT_LINES = 40  # comment nodes read above a function: a longer run has a start too far to tell
+MAX_COMMENT_CHARS = 2000  # of its first paragraph, what is kept (the hover shows its first sentence)
+# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note, a
+# license.
+_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?https?://\S+\s*$|spdx-license-identifier|"
+                             r"licensed\b|permission is hereby granted|all rights reserved)", re.I)
 
 
-# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note.
-_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?https?://\S+\s*$)", re.I)
+def _code_line(line: str) -> bool:
+    """Whether a comment's line reads as commented-out code (`_CODE_LINE`, or a lone word or bracket ending as a
+    statement: `break;`, `}`)."""
+    return bool(_CODE_LINE.search(line)) or line.endswith((";", "{", "}")) and len(re.findall(r"\w+", line)) <= 1
 
 
 def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: str) -> str | None:
     """The plain comment lines right above a declaration starting at `first` that has no doc comment (JavaScript's,
-    TypeScript's and Java's `// ...` or `/* ... */`, Rust's `// ...`): what its author wrote about it. Not Go's (its
-    `//` lines are doc comments) nor Python's, whose `# ...` above a `def` headed a group of methods or noted a
-    caveat more often than it described the function (8 of 11 in a reading: bench/summary_sources.py). Not a
-    comment ending the statement above (`x = 1 // ...`), a file's license header, a section's banner (a line of only
-    `//` or dashes around it), a note (TODO, NOTE), a tool's directive (`// eslint-disable-next-line`), commented-out
-    code, a bare link, nor the function's `name` alone."""
+    TypeScript's and Java's `// ...` or `/* ... */`, Rust's `// ...`): what its author wrote about it, its first
+    paragraph. Not Go's (its `//` lines are doc comments) nor Python's, whose `# ...` above a `def` headed a group of
+    methods or noted a caveat more often than it described the function (8 of 11 in a reading:
+    bench/summary_sources.py). Not a comment ending the statement above (`x = 1 // ...`), a license header, a
+    section's banner (a line of only `//` or dashes around it), a note (TODO, NOTE), commented-out code, a bare link,
+    nor the function's `name` alone; a tool's directive lines (`// eslint-disable-next-line`) are left out of it."""
     if spec.name in ("go", "python"):
         return None
     first = _statement_of(first, siblings)
     blocks, row, prev = [], first.start_point.row, siblings.before(first)
-    while prev is not None and prev.type in spec.comments and prev.end_point.row == row - 1 \
-            and len(blocks) < MAX_COMMENT_LINES:
+    while prev is not None and prev.type in spec.comments and prev.end_point.row == row - 1:
         before = siblings.before(prev, named=False)
         if before is not None and before.is_named and before.type not in spec.comments \
                 and before.end_point.row == prev.start_point.row:
             break  # `statement // comment`: the statement's
+        if len(blocks) == MAX_COMMENT_LINES:
+            return None
         blocks.append(_text(prev))
         row, prev = prev.start_point.row, siblings.before(prev)
     lines = []
     for block in reversed(blocks):
-        text = re.sub(r"^(?:#+|//+!?|/\*+!?)|\*+/$", "", block.strip())
+        text = block.strip()
+        text = re.sub(r"^(?:#+|//+!?|/\*+!?)", "", text[:-2].rstrip("*") if text.endswith("*/") else text)
         lines += [re.sub(r"^\s*\*(?!\*)\s?|^\s?", "", line, count=1).rstrip() for line in text.splitlines()]
+    lines = [line for line in lines if not _TOOL_LINE.match(line)]
     while lines and not lines[0].strip():
         lines.pop(0)
+    if "" in lines:  # its first paragraph
+        lines = lines[:lines.index("")]
+    lines = "\n".join(lines)[:MAX_COMMENT_CHARS].splitlines()
     if not lines or not re.search(r"[^\W\d_]", lines[0]) or _NOTE.match(lines[0]) or _NO_DESCRIPTION.match(lines[0]) \
             or re.sub(r"\W|_", "", lines[0]).lower() == re.sub(r"\W|_", "", name).lower() \
-            or any(_TOOL_COMMENT.match(line) for line in lines) or _HEADER_COMMENT.match("\n".join(lines)) \
-            or 2 * sum(bool(_CODE_LINE.search(line.strip())) for line in lines if line.strip()) \
+            or _HEADER_COMMENT.match("\n".join(lines)) \
+            or 2 * sum(_code_line(line.strip()) for line in lines if line.strip()) \
             >= sum(bool(line.strip()) for line in lines):
         return None
     if len(blocks) > 1 and not re.search(r"[^\W\d_]", blocks[-1]):
@@ -1016,8 +1032,10 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is None and not as_mined:
                 docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
-        comment = _plain_comment(first, spec, siblings, name) if docstring is None and not as_mined else None
-        class_doc = _class_doc(node, name, spec, siblings) if docstring is None and not as_mined else None
+        # what the hover shows (`inherited`: read for the hover and `leancode summarize`, not for the index)
+        shown = docstring is None and inherited and not as_mined
+        comment = _plain_comment(first, spec, siblings, name) if shown else None
+        class_doc = _class_doc(node, name, spec, siblings) if shown else None
         receiver = _receiver(node, spec)
         scoped = ".".join(scopes + receiver + [name])
         # Named by the functions it is nested in too (`Store.load.parse_line`, Java's anonymous classes' methods

@@ -180,7 +180,9 @@ def _outside_strings(line: bytes) -> int:
             escaped = True
         elif byte == quote:
             quote = None
-    return outside
+    # A '...' or "..." literal ends on its line: one left open was no string (a regular expression's `/"/`), and the
+    # whole line is read as code
+    return len(line) if quote in (ord('"'), ord("'")) else outside
 
 
 def _is_bundle(head: bytes) -> bool:

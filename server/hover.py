@@ -334,7 +334,8 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
     HoverCancelled when `cancelled()` became true before the summarizer's turn came."""
     implementation_of = implementation(unit, siblings) if siblings and overload_stub(unit) else None
     key = content_key(unit, summarizer.name, method, ratio, show_simplified, where, matched_by_name, overloads_left,
-                      alternatives, implementation_of and implementation_of.code, unit.inherited_doc, generated)
+                      alternatives, implementation_of and implementation_of.code, unit.inherited_doc, generated,
+                      unit.docstring, unit.comment, unit.class_doc)  # (the last three: text outside `unit.code`)
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -1372,3 +1372,45 @@ def test_a_function_assigned_in_a_chain_has_the_comment_above_the_chain():
     [unit] = extract_units(code.replace("/*", "/**"), "javascript")
     assert unit.docstring == "Return a new Big whose value is this minus y." and unit.comment is None
     assert extract_units(code.replace("/*", "/**"), "javascript", as_mined=True)[0].docstring is None  # as mined
+
+
+@pytest.mark.parametrize("comment", [
+    "// " + "-" * 40_000, "// " + "; " * 20_000 + "x", "/* Returns x. " + "*" * 40_000 + " */",
+    "// Returns the sum of " + "a and " * 8_000 + "b.",
+])
+def test_a_long_comment_line_reads_in_linear_time(comment):
+    # A 40,000-dash comment line above one function timed the parse out and dropped its file from the hover's reads
+    def work(size):
+        code = comment.replace("-" * 40_000, "-" * size).replace("; " * 20_000, "; " * (size // 2)) \
+            .replace("*" * 40_000, "*" * size).replace("a and " * 8_000, "a and " * (size // 6)) \
+            + "\nfunction f() {\n  return 1;\n}\n"
+        [unit] = extract_units(code, "javascript")
+        summarize_units([unit], None)
+
+    assert_linear(work, 25_000)
+
+
+def test_a_comment_the_reader_cannot_see_whole_or_that_is_a_license_is_not_shown():
+    def shown(above):
+        [unit] = extract_units(above + "function f() {\n  return 1;\n}\n", "javascript")
+        return summarize_units([unit], None)[0].text
+
+    # over 40 comment lines: where the description starts is unknown (the hover began mid-paragraph)
+    assert shown("// Sorts the items by weight, heaviest first.\n" + "// and more of it\n" * 45) == ""
+    assert shown("// SPDX-License-Identifier: Apache-2.0 OR MIT\n") == ""
+    assert shown("/* Licensed under the MIT License. */\n") == ""
+    # a tool's directive is left out, the description above or below it kept
+    assert shown("/* eslint-disable no-console */\n// Prints the report to stdout.\n") == "Prints the report to stdout."
+    assert shown("// Global settings are read once here.\n") == "Global settings are read once here."
+    code = "/* Returns x.\n\n   A second paragraph. */\n"  # the first paragraph only is kept
+    [unit] = extract_units(code + "function f() {\n  return 1;\n}\n", "javascript")
+    assert unit.comment == "Returns x."
+
+
+def test_a_bank_asked_for_the_models_lines_gives_none():
+    # A hover that asked for generated lines as the setting turning them off arrived raised ValueError
+    from leancode.summarizer import BankSummarizer
+
+    [unit] = extract_units(UNDOCUMENTED, "python")
+    [summary] = summarize_units([unit], BankSummarizer(None), generated=True)
+    assert summary.source == NOT_GENERATED

@@ -234,6 +234,9 @@ def test_a_long_line_of_one_string_literal_is_no_sign_of_generated_code():
     assert not is_generated(quoted.encode())  # an escaped quote does not end the literal
     code = "var a=" + "f(x)+g(y)+" * 300 + "1;\nfunction h() {}\n"  # a long line of code still is
     assert is_generated(code.encode())
+    # a `"` that opens no string (a regular expression's) leaves the rest of its line code, not a literal
+    minified = 'var quote = /"/g, ' + "alpha = first(value) + second(other), " * 80 + "b = 1;\nfunction h() {}\n"
+    assert is_generated(minified.encode())
 
 
 MINIFIED = ('!function(t,e){"object"==typeof exports&&"undefined"!=typeof module?module.exports=e():"function"=='

@@ -613,3 +613,11 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert trait_impl_tiers("impl<" + " " * (20 * n) + "A for B", ()) is None
 
     assert_linear(read, 2_000)
+
+
+def test_a_java_method_named_as_the_method_around_it_is_no_constructor():
+    from leancode.search import standard_method
+
+    # `run() { pool.submit(new Runnable() { public void run() { drainQueue(); } }); }` names the inner `Pool.run.run`
+    [inner, constructor] = _units([("Pool.java", "Pool.run.run"), ("Pool.java", "Pool.Pool")], "java")
+    assert (standard_method(inner), standard_method(constructor)) == ("", "constructor")

@@ -525,3 +525,20 @@ def test_the_editor_s_search_marks_a_function_whose_file_is_gone_before_the_upda
     (tmp_path / "ostrich.py").unlink()
     stale = {h["name"]: h["stale"] for h in map(hit_json, state.search("feed the ostrich", 2))}
     assert stale == {"feed_the_ostrich": "deleted", "sweep_the_barn": False}
+
+
+def test_the_hover_cache_tells_apart_what_lies_outside_a_functions_code():
+    # Two classes with the same constructor code shared one cached hover: `Pool.constructor` showed "documentation of
+    # its class `Cache`"; an edited comment above a function kept its old text.
+    from leancode.server import hover
+
+    code = ("/** A cache of parsed templates. */\nclass Cache {\n  constructor(p) {\n    this.p = p;\n  }\n}\n"
+            "/** A pool of workers. */\nclass Pool {\n  constructor(p) {\n    this.p = p;\n  }\n}\n")
+    cache = hover.HoverCache()
+    shown = [hover.hover_markdown(u, hover.HoverSummarizer(None), cache, "leancode", 0.5, False)
+             for u in extract_units(code, "javascript")]
+    assert "`Cache`" in shown[0] and "`Pool`" in shown[1] and "A pool of workers." in shown[1]
+    for said in ("Returns the sum.", "Returns the difference."):
+        [unit] = extract_units(f"// {said}\nfunction f(a, b) {{\n  return a - b;\n}}\n", "javascript")
+        assert hover.hover_markdown(unit, hover.HoverSummarizer(None), cache, "leancode", 0.5, False) \
+            .startswith(said)
