@@ -348,8 +348,7 @@ def _summarize(args: argparse.Namespace) -> int:
                            "withheld": s.withheld,
                            "threshold": summarizer and summarizer.for_language(u.language).threshold,
                            "method": args.method,
-                           "ratio": args.ratio, "model": model if generated else None}
-                          for path, u, s in found], indent=2))
+                           "ratio": args.ratio, "model": model} for path, u, s in found], indent=2))
     else:
         for path, unit, s in found:
             print(printable(f"{path}:{unit.start_line + 1} {shown_name(unit.qualified_name, unit.language)}: "
