@@ -254,8 +254,12 @@ def standard_method(unit) -> str:
     `units.SPECIAL_METHODS` lists them, Python's `_PYTHON_STANDARD`) or "", by the unit's names: search ranks them
     after the code unless the query names them (js-yaml's `YAMLException.toString` topped every "... to a yaml
     string" query, mistletoe's `Emphasis.__init__` queries naming emphasis, camino's `From` impls `as_str`)."""
-    name, language = unit.name, unit.language
-    scopes = unit.qualified_name.split(".")
+    return _standard_method(unit.name, unit.qualified_name, unit.language)
+
+
+@lru_cache(maxsize=65536)  # asked for every indexed function on every search
+def _standard_method(name: str, qualified_name: str, language: str) -> str:
+    scopes = qualified_name.split(".")
     # Java's named as their class (not an anonymous class's `run` in a method `run`: `Pool.run.run`)
     if name in _CONSTRUCTORS.get(language, ()) \
             or language == "java" and len(scopes) > 1 and scopes[-2] == name and name[:1].isupper():
