@@ -602,6 +602,7 @@ class Summarizer(BankSummarizer):
             self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(path, local_files_only=True).eval()
             self.manifest = {"kind": "Hugging Face seq2seq model", "model": path}
+        super().__init__(bank)  # the bank, then this model's own path and name
         self.path = path
         self.name = Path(path).name
         self.num_beams, self.max_new_tokens, self.max_source_length = num_beams, max_new_tokens, max_source_length
@@ -630,7 +631,6 @@ class Summarizer(BankSummarizer):
         self.routes: dict[str, Path] = {language: Path(path) / sub
                                         for language, sub in self.manifest.get("routes", {}).items()}
         self._routed: dict[Path, Summarizer] = {}
-        self.bank = _load_bank(bank)  # (BankSummarizer's)
 
     @property
     def threshold(self) -> float | None:
