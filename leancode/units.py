@@ -999,6 +999,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     units, too_deep, siblings = [], 0, _Siblings()
     bases_of: dict[int | None, tuple[str, ...]] = {}  # by class node: a class's header is read once for its methods
     go_shapes: dict[int, str] = {}  # a Go method's position in `units` -> `go_method_shape`
+    typed_objects: set[int] = set()  # positions in `units` of a TypeScript object literal's methods typed by it
+    shorthand = _shorthand_types(tree.root_node, spec) if inherited and spec.name in _TYPED else {}
 
     def class_bases(scope: Node | None) -> tuple[str, ...]:
         key = scope.id if scope is not None else None
@@ -1049,6 +1051,10 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             qualified = ".".join(enclosing + assigned + [name])  # a nested function with its outer (not embedded)
         if inherited and node.type == "method_declaration" and spec.name == "go":
             go_shapes[len(units)] = go_method_shape(node)
+        bases = class_bases(enclosing_class := _enclosing_class(node, spec)) if inherited else ()
+        if inherited and enclosing_class is None and docstring is None \
+                and (bases := _declared_object_types(node, spec, shorthand)):
+            typed_objects.add(len(units))
         units.append(Unit(
             name=name, qualified_name=qualified, scoped_name=scoped, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
@@ -1056,42 +1062,50 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment, class_doc=class_doc,
             syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
-            bases=class_bases(_enclosing_class(node, spec)) if inherited else (),
+            bases=bases,
         ))
     if too_deep:
         warnings.warn(f"{too_deep} functions nested more than {MAX_NESTING} deep are left inside their outer "
                       "function", ParseWarning, stacklevel=3)
     if inherited and go_shapes:
         units = _inherit_go_interfaces(units, go_shapes)
-    return _inherit_in_file(units, captures.get("s", []), spec, code, offsets) if inherited else units
+    return _inherit_in_file(units, captures.get("s", []), spec, code, offsets, typed_objects) if inherited else units
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
 
 
 def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, code: str,
-                     offsets: CharOffsets) -> list[Unit]:
+                     offsets: CharOffsets, typed_objects: set[int]) -> list[Unit]:
     """Undocumented methods take the doc of the same-named method of a base class or interface declared in the same
-    file, nearest first (as Python's `inspect.getdoc` and javadoc do); before a standard method's (`_inherited_doc`)."""
+    file, nearest first (as Python's `inspect.getdoc` and javadoc do), a method declared without a body (a
+    TypeScript interface's signature) included; before a standard method's (`_inherited_doc`). The methods of a
+    TypeScript object literal (the positions `typed_objects`) look in the types it is declared as (`Unit.bases`)."""
     written: dict[str, tuple[str, ...] | None] = {}  # class name -> its supertypes (None: two classes so named)
     for scope in scopes:
         if scope.type not in ("impl_item", "mod_item") and (name := _name(scope, spec)):
             written[name] = None if name in written else _bases(scope, spec, code, offsets)
-    # class name -> the classes of its file it names, a bounded number: a method reads at most these
-    bases = {name: list(dict.fromkeys(w for w in map(last_name, words) if w in written)) if words else []
-             for name, words in written.items()}
-    if not any(bases.values()):
+
+    def declared(words: tuple[str, ...] | None) -> list[str]:  # the classes of the file named, a bounded number
+        return list(dict.fromkeys(w for w in map(last_name, words) if w in written)) if words else []
+
+    bases = {name: declared(words) for name, words in written.items()}  # class name -> the classes it names
+    if not any(bases.values()) and not any(declared(units[i].bases) for i in typed_objects):
         return units
     by_name = {}
     for unit in units:
         by_name.setdefault(unit.qualified_name, unit)
+    signatures = _described_signatures(scopes, spec) if spec.name in _JS else {}
     out = []
-    for unit in units:
+    for position, unit in enumerate(units):
         scopes_of = unit.qualified_name.split(".")
-        if unit.docstring is None and len(scopes_of) > 1 and bases.get(scopes_of[-2]):
-            found = _nearest_documented(scopes_of[:-2], scopes_of[-2], unit.name, bases, by_name, spec)
-            unit = dataclasses.replace(unit, inherited_doc=found) if found else unit
-        out.append(unit)
+        found = None
+        if unit.docstring is None and position in typed_objects:
+            found = _nearest_documented([], declared(unit.bases), unit.name, bases, by_name, signatures, spec)
+        elif unit.docstring is None and len(scopes_of) > 1 and bases.get(scopes_of[-2]):
+            found = _nearest_documented(scopes_of[:-2], bases[scopes_of[-2]], unit.name, bases, by_name, signatures,
+                                        spec)
+        out.append(dataclasses.replace(unit, inherited_doc=found) if found else unit)
     return out
 
 
@@ -1153,19 +1167,23 @@ def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffse
 _HEADER_KEYWORDS = frozenset({"extends", "implements", "permits", "metaclass", "object", "Object"})
 
 
-def _nearest_documented(prefix: list[str], cls: str, method: str, bases: dict, by_name: dict,
-                        spec: LanguageSpec) -> tuple[str, str] | None:
-    """(first sentence, "Base.method") of the nearest documented `method` up `cls`'s bases in the file, breadth first."""
-    queue, seen = [cls], {cls}
-    while queue and len(seen) <= MAX_BASES_READ:
-        for base in bases.get(queue.pop(0)) or ():
-            if base in seen or base not in bases:
-                continue
-            seen.add(base)
-            queue.append(base)
-            found = by_name.get(".".join(prefix + [base, method]))
-            if found is not None and found.docstring and (sentence := shown_sentence(found.docstring, spec.name)):
-                return sentence, f"{base}.{method}"
+def _nearest_documented(prefix: list[str], supertypes: list[str], method: str, bases: dict, by_name: dict,
+                        signatures: dict, spec: LanguageSpec) -> tuple[str, str] | None:
+    """(first sentence, "Base.method") of the nearest documented `method` in the file, breadth first from the
+    classes `supertypes` up their bases: a method with its doc, else a described signature (`signatures`, of
+    `_described_signatures`)."""
+    queue, seen = list(supertypes), set()
+    while queue and len(seen) < MAX_BASES_READ:
+        base = queue.pop(0)
+        if base in seen or base not in bases:
+            continue
+        seen.add(base)
+        queue += bases[base]
+        found = by_name.get(".".join(prefix + [base, method]))
+        if found is not None and found.docstring and (sentence := shown_sentence(found.docstring, spec.name)):
+            return sentence, f"{base}.{method}"
+        if sentence := signatures.get((base, method)):
+            return sentence, f"{base}.{method}"
     return None
 
 
@@ -1173,15 +1191,119 @@ def described_declarations(code: str, language: str) -> dict[tuple[str, str], st
     """{(owner, method): first sentence} of a file's described declarations without a body (a Rust trait's required
     methods, a TypeScript interface's signatures): the methods `extract_units` does not return; None where overloads
     of one name say different things (which one a method implements is not guessed)."""
-    spec, bodiless = spec_for(language), {}
+    spec = spec_for(language)
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
-    for scope in captures.get("s", []):
+    return _described_signatures(captures.get("s", []), spec)
+
+
+def _described_signatures(scopes: list[Node], spec: LanguageSpec) -> dict[tuple[str, str], str | None]:
+    """`described_declarations` of the scopes of one parsed file."""
+    bodiless = {}
+    for scope in scopes:
         body = scope.child_by_field_name("body")
         for item in body.named_children if body is not None else ():
-            if item.type in _BODILESS and (sentence := shown_sentence(_doc_comment(item, spec) or "", language)):
+            if (item.type in _BODILESS or _function_property(item)) \
+                    and (sentence := shown_sentence(_doc_comment(item, spec) or "", spec.name)):
                 key = (_name(scope, spec), _text(item.child_by_field_name("name")))
                 bodiless[key] = sentence if bodiless.get(key, sentence) == sentence else None
     return bodiless
+
+
+def _function_property(item: Node) -> bool:
+    """A TypeScript interface's member declared as a property of a function type: `encode: (data: T) => string;`."""
+    annotation = item.child_by_field_name("type") if item.type == "property_signature" else None
+    return annotation is not None and any(c.type == "function_type" for c in annotation.named_children)
+
+
+MAX_CLIMB = 64  # nodes looked at between an object literal and the declaration that types it
+
+
+_TYPED = ("typescript", "tsx")
+
+
+def _declared_object_types(node: Node, spec: LanguageSpec, shorthand: dict) -> tuple[str, ...]:
+    """The types a TypeScript object literal holding the method `node` is declared as (`_object_types`), the method
+    written in it (`{ encode(x) {...} }`, `{ encode: (x) => ...}`) or declared in the function that returns it and
+    named there (`function encode() {...}; return { encode }`: `shorthand`, of `_shorthand_types`)."""
+    holder = node.parent
+    if holder is not None and holder.type == "pair":  # `encode: (x) => x`
+        holder = holder.parent if _is(holder.child_by_field_name("value"), node) else None
+    if holder is not None and holder.type == "object":
+        return _object_types(holder, spec)
+    function = _function_around(node.parent, spec)
+    return shorthand.get((function.id, _name(node, spec)), ()) if function is not None and shorthand else ()
+
+
+def _function_around(node: Node | None, spec: LanguageSpec) -> Node | None:
+    """The nearest function enclosing `node`, itself included (None: none within MAX_CLIMB)."""
+    for _ in range(MAX_CLIMB):
+        if node is None or node.type in spec.functions or node.type in _EXPRESSIONS:
+            return node
+        node = node.parent
+    return None
+
+
+@cache
+def _shorthand_query(language: str) -> tree_sitter.Query:
+    return tree_sitter.Query(grammar_for(language), "(object (shorthand_property_identifier) @name)")
+
+
+def _shorthand_types(root: Node, spec: LanguageSpec) -> dict[tuple[int, str], tuple[str, ...]]:
+    """{(function node id, name): types} of the TypeScript object literals, typed (`_object_types`), that name a
+    property by a binding alone (`return { encode, decode }`), by the function whose code holds the object."""
+    found = {}
+    for name in tree_sitter.QueryCursor(_shorthand_query(spec.name)).captures(root).get("name", []):
+        function = _function_around(name.parent, spec)
+        if function is not None and (types := _object_types(name.parent, spec)):
+            found.setdefault((function.id, _text(name)), types)
+    return found
+
+
+def _object_types(holder: Node, spec: LanguageSpec) -> tuple[str, ...]:
+    """The types the TypeScript object literal `holder` is declared as, outermost first, as written (`TRet<Coder<A,
+    B>>` -> TRet, Coder, A, B): by `const c: Coder = {...}`, a field's type, `{...} as T` or `satisfies T`, or, for
+    `return {...}` and `() => ({...})`, the function's return type; through parentheses, `?:` and a thunk passed to a
+    call (`freeze(() => ({...}))`, which returns what the thunk does). Empty elsewhere: an object passed as an
+    argument (`listen({ close() {} })`) is not the value the call is declared to return."""
+    if spec.name not in _TYPED:
+        return ()
+    value, annotation = holder, None
+    for _ in range(MAX_CLIMB):
+        parent = value.parent
+        if parent is None:
+            break
+        if parent.type == "parenthesized_expression" \
+                or parent.type == "ternary_expression" and not _is(parent.child_by_field_name("condition"), value):
+            value = parent
+            continue
+        if parent.type in ("as_expression", "satisfies_expression") and _is(parent.named_children[0], value):
+            annotation = parent.named_children[-1]
+        elif parent.type in ("variable_declarator", "public_field_definition") \
+                and _is(parent.child_by_field_name("value"), value):
+            annotation = parent.child_by_field_name("type")
+        elif parent.type == "return_statement" or parent.type == "arrow_function" \
+                and _is(parent.child_by_field_name("body"), value):
+            function = _function_around(parent, spec)  # the function the statement returns from
+            if function is None:
+                break
+            annotation = function.child_by_field_name("return_type")
+            arguments = function.parent
+            parameters = function.child_by_field_name("parameters")
+            if annotation is None and arguments is not None and arguments.type == "arguments" \
+                    and arguments.named_child_count == 1 and parameters is not None \
+                    and not parameters.named_child_count:
+                value = arguments.parent  # `freeze(() => ...)`
+                continue
+        break
+    if annotation is None:
+        return ()
+    names, nodes = [], [annotation]
+    while nodes and len(names) < MAX_BASES_READ:  # depth first, in the order written
+        current = nodes.pop()
+        if current.type == "type_identifier":
+            names.append(_text(current))
+        nodes.extend(reversed(current.named_children))
+    return tuple(dict.fromkeys(names))
 
 
 def parameter_types(code: str, language: str) -> tuple[str, ...] | None:

@@ -385,6 +385,8 @@ IMPLEMENTED_ELSEWHERE = {  # path: (code, what each method shows)
     "app/io/file.ts": ("import { Reader } from './reader.js';\n\nclass FileReader extends Reader {\n"
                        "  read() { return ''; }\n}\n",
                        {"FileReader.read": ("Reads the next chunk of the stream.", "Reader.read")}),
+    "app/io/stdin.ts": ("import { Reader } from './reader.js';\n\nexport const stdin: Reader = { read() { return ''; } };\n",
+                        {"stdin.read": ("Reads the next chunk of the stream.", "Reader.read")}),
 }
 
 
@@ -414,6 +416,59 @@ def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_fil
     # The index's parse looks up nothing it does not keep.
     assert not any(u.bases for path, (code, _) in IMPLEMENTED_ELSEWHERE.items()
                    for u in extract_units(code, language_for_path(path), inherited=False))
+
+
+TYPED_OBJECTS = """
+export interface Coder<F, T> {
+  /** Converts a value to the output representation. */
+  encode(from: F): T;
+  /** Converts a value back to the input representation. */
+  decode(to: T): F;
+}
+export interface BytesCoder extends Coder<Uint8Array, string> {
+  /** Encodes bytes into a string. */
+  encode: (data: Uint8Array) => string;
+}
+class Plain implements Coder<string, string> {
+  encode(x: string): string { return x; }
+}
+function same<T>(fn: (x: T) => T): Readonly<Coder<T, T>> {
+  return { encode: (x: T) => fn(x), decode(y: T) { return fn(y); } };
+}
+export const base64: BytesCoder = freeze(() => (ok ? { encode(b) { return ''; } } : { decode(s) { return s; } }));
+const numbers = { encode(n: number) { return n; } } satisfies Coder<number, number>;
+function named(): Coder<string, string> {
+  function encode(s: string) { return s; }
+  const decode = (s: string) => s;
+  return { encode, decode };
+}
+const options: Settings = listen({ encode(x) { return x; } });
+function untyped() { return { decode(s) { return s; } }; }
+"""
+
+
+def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_type_it_is_declared_as():
+    # @scure/base's coders: 32 of its functions were built in object literals typed `Coder` or `BytesCoder` and showed
+    # no line; so did a class implementing an interface of the same file (signatures were no one's documentation).
+    found = {(u.qualified_name, u.start_line): u.inherited_doc for u in extract_units(TYPED_OBJECTS, "typescript")}
+    encode = ("Converts a value to the output representation.", "Coder.encode")
+    decode = ("Converts a value back to the input representation.", "Coder.decode")
+    assert found == {
+        ("Plain.encode", 12): encode,
+        ("same", 14): None,
+        ("same.encode", 15): encode,  # a pair's arrow function, through the return type's wrapper
+        ("same.decode", 15): decode,
+        ("encode", 17): ("Encodes bytes into a string.", "BytesCoder.encode"),  # the nearest first
+        ("decode", 17): decode,  # up the interface's `extends`, through a thunk, `?:` and parentheses
+        ("encode", 18): ("Converts a value to the output representation.", "Coder.encode"),  # `satisfies`
+        ("named", 19): None,
+        ("named.encode", 20): encode,  # declared in the function, returned by name
+        ("named.decode", 21): decode,
+        ("encode", 24): None,  # an argument is not the value the call returns
+        ("untyped", 25): None,
+        ("untyped.decode", 25): None,
+    }
+    assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
 GO_IMPLEMENTS_STANDARD = """package p
