@@ -3,11 +3,14 @@ implements in a supertype declared in another file of the workspace (`inherited_
 
 Within one file, and from the standard library's types, `units.extract_units` already does this; here the bases a
 class names (`Unit.bases`) are looked up in the files an index says declare them, the file meant chosen by the
-importing file's imports (`_declaring_file`), never by guess.
+importing file's imports (`_declaring_file`), never by guess. A JavaScript or TypeScript file's import of an npm
+package is read where TypeScript reads it: the declaration file (.d.ts) the package, or its @types package, installed
+in a node_modules folder of the workspace gives (`_package_types`), following its re-exports.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import warnings
@@ -17,16 +20,28 @@ from typing import Callable, Iterable
 
 from .docstrings import shown_sentence
 from .languages import ParseWarning, language_for_path, same_family
-from .sources import FileSkipped
+from .sources import FileSkipped, read_bytes
 from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name, parameter_types
 
 
 @lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
-def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tuple[str, str], str]]:
-    """A file's units and its described declarations without a body: what `member_doc` reads, parsed once per file."""
+def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tuple[str, str], str | None],
+                                                     dict[str, tuple[str, ...]]]:
+    """A file's units, its described declarations without a body and the supertypes of the types it declares (see
+    `described_declarations`): what `member_doc` reads, parsed once per file."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)  # another file's syntax errors are not this hover's
-        return tuple(extract_units(code, language)), described_declarations(code, language)
+        return tuple(extract_units(code, language)), *described_declarations(code, language)
+
+
+def _declares(code: str, language: str, owner: str) -> bool:
+    """Whether one file's `code` declares a class, interface or trait named `owner` (or a Rust impl's methods); parsed
+    only where a declaration's keyword names it (the hover's own file is not parsed again for each base)."""
+    if not re.search(rf"\b(?:class|interface|trait|struct|enum|type|record|impl)\b[^;{{}}\n]{{0,300}}?(?<![\w$]){re.escape(owner)}"
+                     r"(?![\w$])", code):
+        return False
+    units, _, declared = _file_members(code, language)
+    return owner in declared or any(u.qualified_name.split(".")[-2:-1] == [owner] for u in units)
 
 
 def member_doc(code: str, language: str, owner: str, method: str,
@@ -37,9 +52,9 @@ def member_doc(code: str, language: str, owner: str, method: str,
     `parameters`, the parameter types of a Java method: only a method of as many parameters is the one it implements,
     of overloads of that count the one of those types, else none unless they say the same."""
     separator = "::" if language == "rust" else "."  # as the standard library's are labelled: `Iterator::next`
-    units, bodiless = _file_members(code, language)
+    units, bodiless, declared = _file_members(code, language)
     members = [u for u in units if u.qualified_name.split(".")[-2:-1] == [owner]]
-    bases = next((u.bases for u in members if u.bases), ())
+    bases = declared.get(owner) or next((u.bases for u in members if u.bases), ())  # (an impl's trait: a unit's)
     named = [u for u in members if u.name == method]
     if parameters is not None:  # Java's overloads: `timeout()` and `timeout(int millis)`
         typed = [(u, parameter_types(u.code, language)) for u in named]  # each parsed once
@@ -66,28 +81,46 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     MAX_BASES_READ files are read."""
     own = unit.qualified_name.split(".")[-2:-1]
     parameters = parameter_types(unit.code, unit.language) if unit.language == "java" else None
-    queue, seen, read_count = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, 0
-    while queue and read_count < MAX_BASES_READ:
+    # (a supertype as written, the file that names it, its code); (file, name) pairs read
+    queue, seen, tried = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, set()
+    while queue and len(tried) < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)
         name = last_name(written)
-        candidates = sorted({(file, other) for file, other in files(name) if same_family(other, unit.language)})
-        chosen = _java_type_file(written, near, near_code) if unit.language == "java" else None
-        if chosen is None:
-            chosen = _declaring_file(written, near, near_code, unit.language, candidates) if candidates \
-                else _imported_file(written, near, near_code, unit.language)
-        if chosen is None:
-            continue
-        try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
-            base_code = near_code if chosen[0] == near else read(chosen[0])
-        except FileSkipped:
-            continue
-        read_count += 1
-        found, more = member_doc(base_code, chosen[1], name, unit.name, parameters)
-        if found:
-            return found
-        queue += [(b, chosen[0], base_code) for b in more if b not in seen]
-        seen.update(more)
+        for chosen in _files_meant(written, near, near_code, unit.language, files):
+            if (chosen[0], name) in tried or len(tried) >= MAX_BASES_READ:
+                continue
+            tried.add((chosen[0], name))
+            try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
+                base_code = near_code if chosen[0] == near else read(chosen[0])
+            except FileSkipped:
+                continue
+            found, more = member_doc(base_code, chosen[1], name, unit.name, parameters)
+            if found:
+                return found
+            if _declares(base_code, chosen[1], name):
+                queue += [(b, chosen[0], base_code) for b in more if b not in seen]
+                seen.update(more)
+                break
+            queue.append((written, chosen[0], base_code))  # re-exported there: `export * from "./api"`
     return None
+
+
+def _files_meant(written: str, near: Path, code: str, language: str,
+                 files: Callable[[str], Iterable[tuple[Path, str]]]) -> list[tuple[Path, str]]:
+    """The (path, language) of the file declaring the type `written` in the file `near` (`code`) means, by the
+    index (`files`) or Java's file rules, else `near` itself where it declares it, else the ones its imports or
+    re-exports name."""
+    name = last_name(written)
+    candidates = sorted({(file, other) for file, other in files(name) if same_family(other, language)})
+    chosen = _java_type_file(written, near, code) if language == "java" else None
+    if chosen is None and candidates:
+        chosen = _declaring_file(written, near, code, language, candidates)
+    if chosen is not None or candidates and not same_family(language, "javascript"):
+        return [chosen] if chosen else []  # (JavaScript's imports may name a package's type of the same name)
+    near_language = language_for_path(near.name) or language
+    if near_language != "java" and _declares(code, near_language, name):
+        return [(near, near_language)]  # a declaration file's interface, which its class extends
+    return _imported_files(written, near, code, language)
 
 
 def _declaring_file(written: str, near: Path, code: str, language: str,
@@ -142,17 +175,29 @@ def java_source_root(path: Path, code: str) -> Path | None:
     return root
 
 
-def _imported_file(written: str, near: Path, code: str, language: str) -> tuple[Path, str] | None:
-    """The file a relative import of `code` brings `written` from, where the index knows no file declaring it: one of
-    declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`). The caller's `read`
-    refuses one outside the workspace."""
-    folder = os.path.dirname(os.fspath(near))
-    for hint in _import_hints(code, language, written.split(".")[0]):
+def _imported_files(written: str, near: Path, code: str, language: str) -> list[tuple[Path, str]]:
+    """The files the imports of `code` bring `written` from, where the index knows no file declaring it: one of
+    declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`, `export * from
+    "./types"`), for each relative import the first of its possible files; an npm package's declaration file
+    (`_package_types`). The caller's `read` refuses one outside the workspace."""
+    folder, name = os.path.dirname(os.fspath(near)), written.split(".")[0]
+    if not same_family(language, "javascript"):
+        hints = _import_hints(code, language, name)
+    else:
+        found = []
+        for module in _js_imports(code, name):
+            files = [_package_types(module, near)] if not module.startswith(("./", "../")) else \
+                [Path(os.path.normpath(os.path.join(folder, hint))) for hint in _relative_hints(module)]
+            file = next((f for f in files if f is not None and f.is_file()), None)
+            if file is not None and (file, "typescript") not in found:
+                found.append((file, language_for_path(file.name) or "typescript"))  # `./types`: the first of its files
+        return found
+    for hint in hints:
         file = Path(os.path.normpath(os.path.join(folder, hint)))
         other = language_for_path(file.name) if hint.startswith(".") else None
         if other is not None and same_family(other, language) and os.path.isfile(file):
-            return file, other
-    return None
+            return [(file, other)]
+    return []
 
 
 _JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")
@@ -180,9 +225,80 @@ def _import_hints(code: str, language: str, name: str) -> list[str]:
                 folder = "./" + "../" * (len(dots) - 1) if dots else ""
                 stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
                 hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
-    elif same_family(language, "javascript"):  # `import { Name } from "./a"`, `import B, { type N as M } from "../b"`
-        for default, names, module in re.findall(r"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(\{[^{}]*\}\s*)?"
-                                                 r"from\s+['\"](\.{1,2}/[^'\"]+)['\"]", head):
-            if default == name or re.search(rf"(?<![\w$]){word}(?![\w$])", names):
-                hints += [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES]
+    elif same_family(language, "javascript"):
+        hints += [hint for module in _js_imports(code, name) for hint in _relative_hints(module)]
     return hints
+
+
+def _relative_hints(module: str) -> list[str]:
+    """The files a relative JavaScript or TypeScript import (`./types`, `./types.js`) may name, in TypeScript's order."""
+    return [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES] \
+        if module.startswith(("./", "../")) else []
+
+
+# `import B, { type N as M } from "b"`, `import * as ns from "b"`, `export { N } from "./b"`, `export * from "./b"`
+_JS_IMPORT = re.compile(r"\b(?:import\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*)?(\{[^{}]*\}\s*)?"
+                        r"|export\s+(?:type\s+)?(\{[^{}]*\}|\*)\s*)from\s+['\"]([^'\"\n]+)['\"]")
+
+
+def _js_imports(code: str, name: str) -> list[str]:
+    """The modules, as written, that the imports and re-exports of JavaScript or TypeScript `code` bring `name` from."""
+    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])")
+    return [module for default, namespace, names, exported, module in _JS_IMPORT.findall(code[:MAX_IMPORTS_READ])
+            if name in (default, namespace) or exported == "*" or word.search(names or exported)]
+
+
+MAX_MANIFEST_BYTES = 256_000  # a package.json read for its declaration file
+MAX_FOLDERS_UP = 32  # folders looked in for node_modules, up from the importing file
+
+
+def _package_types(module: str, near: Path) -> Path | None:
+    """The declaration file an npm package gives for the module `module` ("react", "@angular/core", "vscode" through
+    @types/vscode, "rxjs/operators"), as TypeScript finds it: in the nearest node_modules up from the file `near`,
+    the package's, else its @types package's (`_types_entry`). None for Node's own modules and where none is
+    installed."""
+    parts = module.split("/")
+    size = 2 if module.startswith("@") else 1
+    if len(parts) < size or not all(parts) or ".." in parts or "." in parts or module.startswith("node:"):
+        return None
+    package, subpath = "/".join(parts[:size]), "/".join(parts[size:])
+    typed = "@types/" + package.removeprefix("@").replace("/", "__")  # @scope/pkg -> @types/scope__pkg
+    for folder in list(near.parents)[:MAX_FOLDERS_UP]:
+        modules = folder / "node_modules"
+        if modules.is_dir():
+            for root in (modules / package, modules / typed):
+                if (found := _types_entry(root, subpath)) is not None:
+                    return found
+    return None
+
+
+def _types_entry(package: Path, subpath: str) -> Path | None:
+    """The declaration file of an installed package's `subpath` ("" for the package): its package.json's `exports`
+    types condition, else `types` or `typings`, else index.d.ts (`subpath`.d.ts, `subpath`/index.d.ts)."""
+    try:
+        manifest = json.loads(read_bytes(package / "package.json", MAX_MANIFEST_BYTES))
+    except (FileSkipped, ValueError):  # none, or not one: the usual file names still
+        manifest = {}
+    manifest = manifest if isinstance(manifest, dict) else {}
+    exports, key = manifest.get("exports"), f"./{subpath}" if subpath else "."
+    if isinstance(exports, dict) and any(k.startswith(".") for k in exports):
+        exports = exports.get(key)  # subpaths; else conditions of the package itself
+    elif subpath:
+        exports = None
+    names = [_types_condition(exports)] + ([manifest.get("types"), manifest.get("typings"), "index.d.ts"]
+                                           if not subpath else [f"{subpath}.d.ts", f"{subpath}/index.d.ts"])
+    for name in names:
+        if isinstance(name, str) and name.endswith((".ts", ".mts", ".cts")) \
+                and (file := Path(os.path.normpath(package / name))).is_file():
+            return file
+    return None
+
+
+def _types_condition(exports: object, depth: int = 0) -> str | None:
+    """The declaration file an `exports` entry gives: a `types` condition's, at any depth, else a .d.ts path."""
+    if isinstance(exports, str):
+        return exports if exports.endswith((".d.ts", ".d.mts", ".d.cts")) else None
+    if depth > 8 or not isinstance(exports, (dict, list)):
+        return None
+    values = exports if isinstance(exports, list) else [exports.get("types")] + list(exports.values())
+    return next((found for value in values if (found := _types_condition(value, depth + 1))), None)

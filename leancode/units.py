@@ -1187,13 +1187,21 @@ def _nearest_documented(prefix: list[str], supertypes: list[str], method: str, b
     return None
 
 
-def described_declarations(code: str, language: str) -> dict[tuple[str, str], str | None]:
+def described_declarations(code: str, language: str) -> tuple[dict[tuple[str, str], str | None],
+                                                                 dict[str, tuple[str, ...]]]:
     """{(owner, method): first sentence} of a file's described declarations without a body (a Rust trait's required
     methods, a TypeScript interface's signatures): the methods `extract_units` does not return; None where overloads
-    of one name say different things (which one a method implements is not guessed)."""
+    of one name say different things (which one a method implements is not guessed). And {name: supertypes as
+    written} of the classes, interfaces and traits it declares (`_bases`), of declarations merged under one name
+    (TypeScript's `class Component` and `interface Component`) joined."""
     spec = spec_for(language)
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
-    return _described_signatures(captures.get("s", []), spec)
+    scopes, offsets, supertypes = captures.get("s", []), CharOffsets(code), {}
+    for scope in scopes:
+        if scope.type not in ("impl_item", "mod_item", "object") and (name := _name(scope, spec)):
+            joined = supertypes.get(name, ()) + _bases(scope, spec, code, offsets)
+            supertypes[name] = tuple(dict.fromkeys(joined))[:MAX_BASES_READ]
+    return _described_signatures(scopes, spec), supertypes
 
 
 def _described_signatures(scopes: list[Node], spec: LanguageSpec) -> dict[tuple[str, str], str | None]:
@@ -1300,9 +1308,10 @@ def _object_types(holder: Node, spec: LanguageSpec) -> tuple[str, ...]:
     names, nodes = [], [annotation]
     while nodes and len(names) < MAX_BASES_READ:  # depth first, in the order written
         current = nodes.pop()
-        if current.type == "type_identifier":
-            names.append(_text(current))
-        nodes.extend(reversed(current.named_children))
+        if current.type in ("type_identifier", "nested_type_identifier"):  # `Coder`, `vscode.HoverProvider`
+            names.append(re.sub(r"\s+", "", _text(current)))
+        else:
+            nodes.extend(reversed(current.named_children))
     return tuple(dict.fromkeys(names))
 
 

@@ -321,6 +321,72 @@ def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_f
     assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
 
 
+# npm packages as installed, each declaring its types the way a real one does (@angular/core: an `exports` types
+# condition; @types/vscode: `declare module`; @types/react: a namespace whose class merges with an interface that
+# extends another; rxjs: an entry file that re-exports).
+NODE_MODULES = {
+    "@angular/core/package.json": '{"name": "@angular/core", "exports": {".": {"types": "./types/core.d.ts", '
+                                  '"default": "./fesm2022/core.mjs"}}}',
+    "@angular/core/types/core.d.ts": "interface OnInit {\n  /** A callback invoked after data-bound properties are "
+                                     "first checked. */\n  ngOnInit(): void;\n}\nexport { OnInit };\n",
+    "@types/vscode/package.json": '{"name": "@types/vscode", "types": "index.d.ts"}',
+    "@types/vscode/index.d.ts": "declare module 'vscode' {\n  export interface HoverProvider {\n"
+                                "    /** Provide a hover for the given position and document. */\n"
+                                "    provideHover(document: any, position: any): any;\n  }\n}\n",
+    "@types/react/index.d.ts": "export = React;\ndeclare namespace React {\n  class Component<P> {\n"
+                               "    render(): any;\n  }\n  interface Component<P> extends ComponentLifecycle<P> {}\n"
+                               "  interface ComponentLifecycle<P> {\n    /** Called immediately after a component is "
+                               "mounted. */\n    componentDidMount?(): void;\n  }\n}\n",
+    "rxjs/package.json": "{not json",
+    "rxjs/index.d.ts": "export * from './internal/types';\nexport { Observer } from './internal/observer';\n",
+    "rxjs/internal/types.d.ts": "export interface Subscribable<T> {\n  subscribe(o: any): any;\n}\n",
+    "rxjs/internal/observer.d.ts": "export interface Observer<T> {\n  /** Receives the next value. */\n"
+                                   "  next(value: T): void;\n}\n",
+    "evil/package.json": '{"types": "../../../outside/evil.d.ts"}',
+}
+TYPESCRIPT_APP = """\
+import { Component, OnInit } from '@angular/core';
+import * as vscode from 'vscode';
+import React from 'react';
+import { Observer } from 'rxjs';
+import { Evil } from 'evil';
+
+export class AppComponent implements OnInit {
+  ngOnInit(): void { this.load(); }
+}
+export const hovers: vscode.HoverProvider = { provideHover(document, position) { return find(position); } };
+export class App extends React.Component<{}> {
+  componentDidMount() { document.title = 'x'; }
+}
+export const log: Observer<number> = { next(value) { console.log(value); } };
+export class Bad implements Evil {
+  run() { return 1; }
+}
+"""
+
+
+def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_method_implements(tmp_path, capsys):
+    workspace = tmp_path / "app"
+    for relative, text in NODE_MODULES.items():
+        (workspace / "node_modules" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / "node_modules" / relative).write_text(text)
+    (tmp_path / "outside").mkdir()  # a package's types path out of the workspace: never read
+    (tmp_path / "outside" / "evil.d.ts").write_text("export interface Evil {\n  /** Leaked. */\n  run(): number;\n}\n")
+    (workspace / ".git").mkdir()
+    (workspace / "src").mkdir()
+    (workspace / "src" / "app.ts").write_text(TYPESCRIPT_APP)
+    assert main(["summarize", str(workspace / "src" / "app.ts"), "--json"]) == 0
+    found = {s["name"]: (s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)}
+    assert found == {
+        "AppComponent.ngOnInit": ("A callback invoked after data-bound properties are first checked.", "OnInit.ngOnInit"),
+        "hovers.provideHover": ("Provide a hover for the given position and document.", "HoverProvider.provideHover"),
+        "App.componentDidMount": ("Called immediately after a component is mounted.",
+                                  "ComponentLifecycle.componentDidMount"),
+        "log.next": ("Receives the next value.", "Observer.next"),
+        "Bad.run": ("", None),  # not "Leaked."
+    }
+
+
 JAVA_CONNECTION = """\
 package org.web;
 

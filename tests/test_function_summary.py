@@ -471,6 +471,24 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
     assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("text", ["import { a,", "export {", "class type interface ", "import * as ",
+                                  "const x: T = (((", "type A = B | "])
+def test_the_readers_of_imports_declarations_and_typed_objects_take_linear_time(text):
+    # What the hover reads of a file for a method's supertypes: its imports, whether it declares a type, the types
+    # around an object literal; a file of one such beginning repeated must not make them quadratic.
+    from leancode.inherited import _declares, _js_imports
+
+    def work(size):
+        code = text * (size // len(text)) + "\nconst c: Coder = { encode(x) { return x; } };\n"
+        assert "Coder" not in _js_imports(code, "Coder")
+        assert not _declares(code, "typescript", "Missing")
+        [*_, unit] = extract_units(code, "typescript")
+        assert unit.bases in ((), ("Coder",))
+
+    assert_linear(work, 20_000)
+
+
 GO_IMPLEMENTS_STANDARD = """package p
 
 type byName []string

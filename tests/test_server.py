@@ -346,6 +346,24 @@ async def test_hover_on_an_override_shows_the_documentation_of_a_base_in_another
     assert "Reads the next chunk" not in text and "documentation of" not in text, text
 
 
+@lsp
+async def test_hover_on_a_method_an_npm_package_declares_shows_its_documentation(vscode: LanguageClient,
+                                                                               workspace: Path):
+    # VS Code's own API, as its extensions' authors install it: `@types/vscode` declares `vscode.HoverProvider`.
+    declarations = workspace / "node_modules" / "@types" / "vscode" / "index.d.ts"
+    declarations.parent.mkdir(parents=True, exist_ok=True)
+    declarations.write_text("declare module 'vscode' {\n  export interface HoverProvider {\n"
+                            "    /** Provide a hover for the given position and document. */\n"
+                            "    provideHover(document: any, position: any): any;\n  }\n}\n")
+    path = workspace / "unsaved" / "extension.ts"
+    vscode.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri(path), language_id="typescript", version=1, text="import * as vscode from 'vscode';\n\n"
+        "export const hovers: vscode.HoverProvider = {\n  provideHover(document, position) { return find(); },\n};\n")))
+    text = await hover_text(vscode, path, 3, 4)
+    assert text.startswith("Provide a hover for the given position and document.\n\n"
+                           "*documentation of `HoverProvider.provideHover`, which it implements or overrides*"), text
+
+
 def model_copy(directory: Path, threshold: float) -> str:
     """The shipped summarizer with another abstention threshold."""
     import shutil
