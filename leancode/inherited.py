@@ -101,7 +101,7 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
                 queue += [(b, chosen[0], base_code) for b in more if b not in seen]
                 seen.update(more)
                 break
-            queue.append((written, chosen[0], base_code))  # re-exported there: `export * from "./api"`
+            queue.append((name, chosen[0], base_code))  # re-exported there: `export * from "./api"`, `import *`
     return None
 
 
@@ -115,8 +115,8 @@ def _files_meant(written: str, near: Path, code: str, language: str,
     chosen = _java_type_file(written, near, code) if language == "java" else None
     if chosen is None and candidates:
         chosen = _declaring_file(written, near, code, language, candidates)
-    if chosen is not None or candidates and not same_family(language, "javascript"):
-        return [chosen] if chosen else []  # (JavaScript's imports may name a package's type of the same name)
+    if chosen is not None:
+        return [chosen]  # (else the imports may name a package's type of the same name)
     near_language = language_for_path(near.name) or language
     if near_language != "java" and _declares(code, near_language, name):
         return [(near, near_language)]  # a declaration file's interface, which its class extends
@@ -179,25 +179,67 @@ def _imported_files(written: str, near: Path, code: str, language: str) -> list[
     """The files the imports of `code` bring `written` from, where the index knows no file declaring it: one of
     declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`, `export * from
     "./types"`), for each relative import the first of its possible files; an npm package's declaration file
-    (`_package_types`). The caller's `read` refuses one outside the workspace."""
-    folder, name = os.path.dirname(os.fspath(near)), written.split(".")[0]
-    if not same_family(language, "javascript"):
-        hints = _import_hints(code, language, name)
-    else:
-        found = []
+    (`_package_types`); a Python module's, by a relative import or in the folders above or a virtual environment's
+    site-packages (`_python_roots`). The caller's `read` refuses one outside the workspace."""
+    folder, name, found = os.path.dirname(os.fspath(near)), written.split(".")[0], []
+    if same_family(language, "javascript"):
         for module in _js_imports(code, name):
             files = [_package_types(module, near)] if not module.startswith(("./", "../")) else \
                 [Path(os.path.normpath(os.path.join(folder, hint))) for hint in _relative_hints(module)]
-            file = next((f for f in files if f is not None and f.is_file()), None)
-            if file is not None and (file, "typescript") not in found:
-                found.append((file, language_for_path(file.name) or "typescript"))  # `./types`: the first of its files
-        return found
-    for hint in hints:
-        file = Path(os.path.normpath(os.path.join(folder, hint)))
-        other = language_for_path(file.name) if hint.startswith(".") else None
-        if other is not None and same_family(other, language) and os.path.isfile(file):
-            return [(file, other)]
-    return []
+            found.append(next((f for f in files if f is not None and f.is_file()), None))  # `./types`: its first file
+    elif language == "python":
+        roots = None
+        for stem in _python_modules(code, name, written):
+            if not stem.startswith(".") and roots is None:
+                roots = _python_roots(near)
+            found.append(next((file for root in ([Path(folder)] if stem.startswith(".") else roots)
+                               for suffix in (".py", "/__init__.py")
+                               if (file := Path(os.path.normpath(os.path.join(root, stem + suffix)))).is_file()), None))
+    else:
+        found = [file for hint in _import_hints(code, language, name) if hint.startswith(".")
+                 and (file := Path(os.path.normpath(os.path.join(folder, hint)))).is_file()][:1]
+    files = [file for file in dict.fromkeys(found) if file is not None]
+    return [(file, other) for file in files if (other := language_for_path(file.name)) and same_family(other, language)]
+
+
+def _python_roots(near: Path) -> list[Path]:
+    """The folders an absolute Python import of the file `near` is looked for in: those above it, nearest first (a
+    package's root among them), then the site-packages of a virtual environment in any of them (.venv, venv, env)."""
+    folders = list(near.parents)[:MAX_FOLDERS_UP]
+    return folders + [site for folder in folders for environment in (".venv", "venv", "env")
+                      if (folder / environment).is_dir()
+                      for site in sorted((folder / environment).glob("lib/python3*/site-packages"))
+                      + [folder / environment / "Lib" / "site-packages"] if site.is_dir()]
+
+
+def _bound_names(names: str) -> list[str]:
+    """The names an import's list binds: `(A, B as C,  # note` -> A, C (`B as C` binds C, not B)."""
+    listed = re.sub(r"#[^\n]*|[()\\]", " ", names)
+    return [item.split(" as ")[-1].strip() for item in re.sub(r"\s+", " ", listed).split(",")]
+
+
+def _python_modules(code: str, name: str, written: str = "") -> list[str]:
+    """The modules, as paths without a suffix ("./shapes", "../base", "django/views"), the imports of Python `code`
+    bring `name` from: `from a.b import Name` (a/b, and a/b/Name, a submodule: first where `written` names something
+    in it, `nn.Module`), `from .x import *`, `from . import Name`, `import a.b as Name`; `import torch` for
+    `torch.nn.Module`: torch/nn."""
+    head, stems = code[:MAX_IMPORTS_READ], []
+    # `[^()]`: an open bracket that never closes ends at the next one, not at the end of the file
+    for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
+                                          r"(\([^()]*\)?|[^\n]*)", head, re.M):
+        star = names.split("#")[0].strip() == "*"
+        if star or name in _bound_names(names):
+            folder = "./" + "../" * (len(dots) - 1) if dots else ""
+            stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
+            inner = [f"{stem}/{name}"] if module and not star else []
+            stems += (inner + [stem] if "." in written else [stem] + inner) + ([folder + "__init__"] if not module else [])
+    parts = written.split(".")
+    for dotted, alias in re.findall(r"^[^\S\n]*import[^\S\n]+([\w.]+)(?:[^\S\n]+as[^\S\n]+(\w+))?", head, re.M):
+        if alias == name:
+            stems.append(dotted.replace(".", "/"))
+        elif not alias and dotted.split(".")[0] == name and len(parts) > 1:
+            stems.append("/".join(parts[:-1]))
+    return stems
 
 
 _JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")
@@ -207,7 +249,7 @@ MAX_IMPORTS_READ = 64_000  # characters of a file read for its imports
 def _import_hints(code: str, language: str, name: str) -> list[str]:
     """Paths (ending in a file name; "./" or "../" ones relative to the importing file's folder) of the files whose
     import in `code` brings in `name`."""
-    head, word, hints = code[:MAX_IMPORTS_READ], re.escape(name), []
+    head, hints = code[:MAX_IMPORTS_READ], []
     if not name:
         return hints
     if language == "java":  # `import a.b.Name;`, `import a.b.Name.Inner;`, `import a.b.*;`
@@ -218,13 +260,7 @@ def _import_hints(code: str, language: str, name: str) -> list[str]:
                 hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1)
                           if parts[end - 1][:1].isupper()]
     elif language == "python":  # `from a.b import Name`, `from . import Name`, `from .shapes import (X, Name)`
-        # `[^()]`: an open bracket that never closes ends at the next one, not at the end of the file
-        for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
-                                              r"(\([^()]*\)?|[^\n]*)", head, re.M):
-            if re.search(rf"\b{word}\b", names):
-                folder = "./" + "../" * (len(dots) - 1) if dots else ""
-                stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
-                hints += [stem + ".py", stem + "/__init__.py"] + ([folder + "__init__.py"] if not module else [])
+        hints += [stem + suffix for stem in _python_modules(code, name) for suffix in (".py", "/__init__.py")]
     elif same_family(language, "javascript"):
         hints += [hint for module in _js_imports(code, name) for hint in _relative_hints(module)]
     return hints
@@ -243,9 +279,9 @@ _JS_IMPORT = re.compile(r"\b(?:import\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\*\s
 
 def _js_imports(code: str, name: str) -> list[str]:
     """The modules, as written, that the imports and re-exports of JavaScript or TypeScript `code` bring `name` from."""
-    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])")
     return [module for default, namespace, names, exported, module in _JS_IMPORT.findall(code[:MAX_IMPORTS_READ])
-            if name in (default, namespace) or exported == "*" or word.search(names or exported)]
+            if name in (default, namespace) or exported == "*"
+            or name in _bound_names(re.sub(r"[{}]|\btype\s", " ", names or exported))]
 
 
 MAX_MANIFEST_BYTES = 256_000  # a package.json read for its declaration file

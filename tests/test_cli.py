@@ -303,8 +303,8 @@ def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_f
     (tmp_path / "square.py").write_text("from shapes import Shape\n\nclass Square(Shape):\n    def area(self):\n"
                                         "        return self.side ** 2\n")
     target = f"{tmp_path / 'square.py'}:Square.area"
-    assert main(["summarize", target, "--json"]) == 0  # no index: no file but its own is read
-    assert json.loads(capsys.readouterr().out)[0]["inherited_from"] is None
+    assert main(["summarize", target, "--json"]) == 0  # no index: the file the import names, as Python finds it
+    assert json.loads(capsys.readouterr().out)[0]["inherited_from"] == "Shape.area"
     assert main(["index", str(tmp_path)]) == 0
     capsys.readouterr()
     assert main(["summarize", target, "--json"]) == 0  # as the hover shows it
@@ -384,6 +384,77 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
                                   "ComponentLifecycle.componentDidMount"),
         "log.next": ("Receives the next value.", "Observer.next"),
         "Bad.run": ("", None),  # not "Leaked."
+    }
+
+
+# Python packages as installed in a project's virtual environment, laid out as the real ones are: torch.nn re-exports
+# Module through a star import, django.views re-exports View, and rest_framework's serializers import a Field they
+# rename (`Field as DjangoModelField`), which is not the Field their Serializer extends.
+SITE_PACKAGES = {
+    "torch/__init__.py": "from torch import nn as nn\n",
+    "torch/nn/__init__.py": "from .parameter import Parameter\nfrom .modules import *  # noqa: F403\n",
+    "torch/nn/modules/__init__.py": "from .linear import Linear\nfrom .module import Module\n",
+    "torch/nn/modules/module.py": 'class Module:\n    def extra_repr(self) -> str:\n'
+                                  '        """Return the extra representation of the module."""\n        return ""\n',
+    "django/views/__init__.py": "from django.views.generic.base import RedirectView, View\n",
+    "django/views/generic/base.py": 'class View:\n    def setup(self, request, *args, **kwargs):\n'
+                                    '        """Initialize attributes shared by all view methods."""\n',
+    "django/db/models/fields/__init__.py": 'class Field:\n    def validate(self, value, model_instance):\n'
+                                           '        """Validate value and raise ValidationError if necessary."""\n',
+    "rest_framework/fields.py": "class Field:\n    def run_validation(self, data):\n        return data\n",
+    "rest_framework/serializers.py": "from django.db.models.fields import Field as DjangoModelField\n"
+                                     "from rest_framework.fields import *  # NOQA\n\nclass Serializer(Field):\n"
+                                     "    def validate(self, attrs):\n        return attrs\n",
+}
+PYTHON_APP = """\
+import torch
+import torch.nn as tnn
+from torch import nn
+from django.views import View
+from rest_framework import serializers
+
+
+class Net(nn.Module):
+    def extra_repr(self):
+        return "net"
+
+
+class Net2(torch.nn.Module):
+    def extra_repr(self):
+        return "net2"
+
+
+class Net3(tnn.Module):
+    def extra_repr(self):
+        return "net3"
+
+
+class Home(View):
+    def setup(self, request, *args, **kwargs):
+        self.request = request
+
+
+class Items(serializers.Serializer):
+    def validate(self, attrs):
+        return attrs
+"""
+
+
+def test_summarize_shows_the_documentation_a_python_package_of_the_project_s_environment_gives(tmp_path, capsys):
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    for relative, text in SITE_PACKAGES.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(PYTHON_APP)
+    assert main(["summarize", str(tmp_path / "app" / "models.py"), "--json"]) == 0
+    found = {s["name"]: (s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)}
+    module = ("Return the extra representation of the module.", "Module.extra_repr")
+    assert found == {
+        "Net.extra_repr": module, "Net2.extra_repr": module, "Net3.extra_repr": module,
+        "Home.setup": ("Initialize attributes shared by all view methods.", "View.setup"),
+        "Items.validate": ("", None),  # not Django's model Field's
     }
 
 
