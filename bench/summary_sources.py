@@ -3,10 +3,13 @@ a supertype's it inherits (in its own file), the plain comment above it, its cla
 documented function of the summary bank, or nothing (its signature alone; the model's lines are off unless asked).
 
     python bench/summary_sources.py [--repos data/query-repos-heldout] [--judged bench/judged/comment-lines.jsonl]
+    python bench/summary_sources.py --repos data/app-projects --across-files --by-repo   (scripts/fetch_app_projects.sh)
 
 Every function of each package's source files as `leancode index` walks them (ignored, vendored and generated files
 left out), tests left out, summarized as `leancode summarize` does (LeanCode 0.5, the shipped summarizer's summary
-bank; inherited documentation from the same file only: the hover also looks across files, so its share is a floor).
+bank; inherited documentation from the same file only, the hover also looking across files, so its share is a floor;
+`--across-files`: across files too, as `leancode summarize` reads them: the repository's other files, a package's
+declaration file in node_modules, a Python package in the project's virtual environment).
 `--judged`: a reading of the comment lines, blind to how they were chosen (R: it says what this function does or is
 for; P: true, but of a group of functions or a line of the body; W: wrong for it), counted by language: 111 lines,
 at most 25 a language, drawn (seed 3) from the packages of the three hand-written query sets and eight QA packages
@@ -40,8 +43,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repos", default="data/query-repos-heldout", help="a directory of packages, one a folder")
     parser.add_argument("--judged", help="a judged sample of comment lines (.jsonl: language, grade)")
+    parser.add_argument("--across-files", action="store_true", help="inherited documentation from other files too")
+    parser.add_argument("--by-repo", action="store_true", help="a row a package, not a language")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    if args.across_files:
+        from leancode.cli import _inheriting_across_files
     summarizer = Summarizer()
     counts: dict[str, Counter] = defaultdict(Counter)
     for repo in sorted(p for p in Path(args.repos).iterdir() if p.is_dir()):
@@ -53,15 +60,21 @@ def main() -> None:
                 warnings.simplefilter("ignore", ParseWarning)
                 units = [u for u in extract_units(data.decode("utf-8", "replace"), source.language)
                          if not is_test_code(source.relative, u.qualified_name)]
+                if args.across_files and units:
+                    units = _inheriting_across_files(source.path, units)
             language = "typescript" if source.language == "tsx" else source.language
             for summary in summarize_units(units, summarizer, siblings=units):
-                counts[language][SOURCES.get(summary.source, "nothing")] += 1
+                counts[repo.name if args.by_repo else language][SOURCES.get(summary.source, "nothing")] += 1
     columns = [*SOURCES.values(), "nothing"]
-    lines = ["## Summaries: what the hover says, by source", "",
+    title = "## Summaries: what the hover says, by source" + (", in projects with their dependencies" if args.by_repo else "")
+    lines = [title, "",
              f"`{command_line()}` — every function outside tests of the packages in `{args.repos}`: the share whose "
-             "hover line is its documentation, a supertype's (same file), the comment above it, a similar documented "
-             "function's (the summary bank), or none; a constructor, its class's documentation.", "",
-             "| language | functions | " + " | ".join(columns) + " |", "|---|---:|" + "---:|" * len(columns)]
+             "hover line is its documentation, a supertype's (" + ("in any file the hover reads" if args.across_files
+                                                                    else "same file") +
+             "), the comment above it, a similar documented function's (the summary bank), or none; a constructor, "
+             "its class's documentation.", "",
+             f"| {'package' if args.by_repo else 'language'} | functions | " + " | ".join(columns) + " |",
+             "|---|---:|" + "---:|" * len(columns)]
     for language in [*sorted(counts), "all"]:
         row = sum(counts.values(), Counter()) if language == "all" else counts[language]
         total = sum(row.values())
@@ -75,7 +88,7 @@ def main() -> None:
         for language in sorted({j["language"] for j in judged}):
             lines.append(f"| {language} | {sum(grades[(language, g)] for g in 'RPW')} | "
                          + " | ".join(str(grades[(language, g)]) for g in "RPW") + " |")
-    publish("summary-sources", lines, write=not args.no_write)
+    publish("summary-sources-projects" if args.by_repo else "summary-sources", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

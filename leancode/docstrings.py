@@ -75,8 +75,12 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
     """The first sentence of one paragraph, its whitespace single spaces (all of it when no sentence end is found).
     Not an end: an
     abbreviation ("e.g."), and unless `as_mined`, an ellipsis or a doubled "!" before a word that is not
-    capitalised ("wait... then", "n!! (double factorial)"); a full-width stop is one ("。")."""
+    capitalised ("wait... then", "n!! (double factorial)"), nor one before any letter or digit ("!!!! IMPORTANT");
+    a full-width stop is one ("。")."""
+    first_word = next((i for i, c in enumerate(paragraph) if c.isalnum()), len(paragraph))
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
+        if not as_mined and m.start() < first_word:
+            continue
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
         bare = word.lower().lstrip("(\"'")

@@ -167,6 +167,9 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Sends `x` and \x011\x01 bytes.", "rust", "Sends x and 1 bytes.", "Sends x and 1 bytes."),
     ("Sends \x013\x01 bytes.", "typescript", "Sends 3 bytes.", "Sends 3 bytes."),
     ("Reads up to \x00 (NUL). Then stops.", "java", "Reads up to (NUL).", "Reads up to (NUL)."),
+    # No sentence ends before its first word (simplejwt's `Token.__init__` showed "!!!!").
+    ("!!!! IMPORTANT !!!! MUST raise a TokenError. Then.", "python", "!!!! IMPORTANT !!!!", "!!!!"),
+    ("... and the rest. Then.", "javascript", "... and the rest.", "..."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown

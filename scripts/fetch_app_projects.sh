@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Projects built on frameworks, with their dependencies installed beside them as a developer's checkout has them: what
+# the hover says of code that overrides and implements the frameworks' types (bench/summary_sources.py
+# --across-files). Python: each package's own modules (from its wheel) in a git folder with a .venv holding it and its
+# pinned dependencies. None of them is named by a corpus, a query set or a QA here.
+#   bash scripts/fetch_app_projects.sh [OUT]     (default data/app-projects; needs pip and the PyPI registry)
+set -euo pipefail
+out=$(realpath -m "${1:-data/app-projects}")
+mkdir -p "$out"
+python_project() {  # NAME==VERSION MODULE [MORE PACKAGES]
+  local spec=$1 module=$2 dir
+  dir="$out/python-${spec%%==*}"
+  shift 2
+  rm -rf "$dir" && mkdir -p "$dir" && git -C "$dir" init -q
+  python3 -m venv "$dir/.venv"
+  "$dir/.venv/bin/pip" install -q --disable-pip-version-check "$spec" "$@"
+  cp -r "$(echo "$dir"/.venv/lib/python3*/site-packages/"$module")" "$dir/$module"
+  find "$dir/$module" -name __pycache__ -prune -exec rm -rf {} +
+}
+python_project django-filter==25.2 django_filters djangorestframework==3.16.1 Django==5.2.8
+python_project djangorestframework-simplejwt==5.5.1 rest_framework_simplejwt djangorestframework==3.16.1 Django==5.2.8
+python_project dj-rest-auth==7.0.1 dj_rest_auth djangorestframework==3.16.1 Django==5.2.8 django-allauth==65.12.1
+python_project django-crispy-forms==2.4 crispy_forms Django==5.2.8
+python_project typer==0.16.0 typer click==8.2.1
