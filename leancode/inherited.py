@@ -108,8 +108,8 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
 def _files_meant(written: str, near: Path, code: str, language: str,
                  files: Callable[[str], Iterable[tuple[Path, str]]]) -> list[tuple[Path, str]]:
     """The (path, language) of the file declaring the type `written` in the file `near` (`code`) means, by the
-    index (`files`) or Java's file rules, else `near` itself where it declares it, else the ones its imports or
-    re-exports name."""
+    index (`files`) or Java's file rules, else `near` itself where it declares it (a name without a qualifier), else
+    the ones its imports or re-exports name."""
     name = last_name(written)
     candidates = sorted({(file, other) for file, other in files(name) if same_family(other, language)})
     chosen = _java_type_file(written, near, code) if language == "java" else None
@@ -118,8 +118,8 @@ def _files_meant(written: str, near: Path, code: str, language: str,
     if chosen is not None:
         return [chosen]  # (else the imports may name a package's type of the same name)
     near_language = language_for_path(near.name) or language
-    if near_language != "java" and _declares(code, near_language, name):
-        return [(near, near_language)]  # a declaration file's interface, which its class extends
+    if near_language != "java" and "." not in written and _declares(code, near_language, name):
+        return [(near, near_language)]  # a declaration file's interface, which its class extends (not `click.X`)
     return _imported_files(written, near, code, language)
 
 

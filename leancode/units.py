@@ -1155,6 +1155,7 @@ def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffse
     if scope.type == "object_creation_expression":  # an anonymous class: `new Visitor<T>() { ... }`
         return (word,) if (word := _last_word(name_node)) else ()
     header = code[offsets.char(name_node.end_byte):offsets.char(body.start_byte)][:2000]
+    header = re.sub(r"#[^\n]*" if spec.name == "python" else r"//[^\n]*|/\*.*?\*/", " ", header, flags=re.S)  # comments
     for _ in range(8):  # type arguments and parameters, innermost first: `<T extends Comparable<T>>`
         header, found = _TYPE_ARGUMENTS.subn(" ", header)
         if not found:

@@ -437,6 +437,16 @@ class Home(View):
 class Items(serializers.Serializer):
     def validate(self, attrs):
         return attrs
+
+
+class Module(torch.nn.Module):  # a class named as the one it extends
+    def extra_repr(self):
+        return "module"
+
+
+class Wide(nn.Module):  # set up unlike a View
+    def setup(self):
+        self.wide = True
 """
 
 
@@ -453,6 +463,8 @@ def test_summarize_shows_the_documentation_a_python_package_of_the_project_s_env
     module = ("Return the extra representation of the module.", "Module.extra_repr")
     assert found == {
         "Net.extra_repr": module, "Net2.extra_repr": module, "Net3.extra_repr": module,
+        "Module.extra_repr": module,
+        "Wide.setup": ("", None),  # a comment in the class's header names no base
         "Home.setup": ("Initialize attributes shared by all view methods.", "View.setup"),
         "Items.validate": ("", None),  # not Django's model Field's
     }
