@@ -85,42 +85,42 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     queue, seen, tried = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, set()
     while queue and len(tried) < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)
-        name = last_name(written)
-        for chosen in _files_meant(written, near, near_code, unit.language, files):
-            if (chosen[0], name) in tried or len(tried) >= MAX_BASES_READ:
+        for file, language, name in _files_meant(written, near, near_code, unit.language, files):
+            if (file, name) in tried or len(tried) >= MAX_BASES_READ:
                 continue
-            tried.add((chosen[0], name))
+            tried.add((file, name))
             try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
-                base_code = near_code if chosen[0] == near else read(chosen[0])
+                base_code = near_code if file == near else read(file)
             except FileSkipped:
                 continue
-            found, more = member_doc(base_code, chosen[1], name, unit.name, parameters)
+            found, more = member_doc(base_code, language, name, unit.name, parameters)
             if found:
                 return found
-            if _declares(base_code, chosen[1], name):
-                queue += [(b, chosen[0], base_code) for b in more if b not in seen]
+            if _declares(base_code, language, name):
+                queue += [(b, file, base_code) for b in more if b not in seen]
                 seen.update(more)
                 break
-            queue.append((name, chosen[0], base_code))  # re-exported there: `export * from "./api"`, `import *`
+            queue.append((name, file, base_code))  # re-exported there: `export * from "./api"`, `import *`
     return None
 
 
 def _files_meant(written: str, near: Path, code: str, language: str,
-                 files: Callable[[str], Iterable[tuple[Path, str]]]) -> list[tuple[Path, str]]:
-    """The (path, language) of the file declaring the type `written` in the file `near` (`code`) means, by the
-    index (`files`) or Java's file rules, else `near` itself where it declares it (a name without a qualifier), else
-    the ones its imports or re-exports name."""
+                 files: Callable[[str], Iterable[tuple[Path, str]]]) -> list[tuple[Path, str, str]]:
+    """The (path, language, the type's name there) of the file declaring the type `written` in the file `near`
+    (`code`) means, by the index (`files`) or Java's file rules, else `near` itself where it declares it (a name
+    without a qualifier), else the ones its imports or re-exports name."""
     name = last_name(written)
     candidates = sorted({(file, other) for file, other in files(name) if same_family(other, language)})
     chosen = _java_type_file(written, near, code) if language == "java" else None
     if chosen is None and candidates:
         chosen = _declaring_file(written, near, code, language, candidates)
     if chosen is not None:
-        return [chosen]  # (else the imports may name a package's type of the same name)
+        return [(*chosen, name)]  # (else the imports may name a package's type of the same name)
     near_language = language_for_path(near.name) or language
     if near_language != "java" and "." not in written and _declares(code, near_language, name):
-        return [(near, near_language)]  # a declaration file's interface, which its class extends (not `click.X`)
-    return _imported_files(written, near, code, language)
+        return [(near, near_language, name)]  # a declaration file's interface, which its class extends (not `click.X`)
+    return [(file, other, name if "." in written else original)
+            for file, other, original in _imported_files(written, near, code, language)]
 
 
 def _declaring_file(written: str, near: Path, code: str, language: str,
@@ -175,31 +175,35 @@ def java_source_root(path: Path, code: str) -> Path | None:
     return root
 
 
-def _imported_files(written: str, near: Path, code: str, language: str) -> list[tuple[Path, str]]:
-    """The files the imports of `code` bring `written` from, where the index knows no file declaring it: one of
+def _imported_files(written: str, near: Path, code: str, language: str) -> list[tuple[Path, str, str]]:
+    """The files (path, language, the name imported: `B` for `import { B as C }`) the imports of `code` bring
+    `written` from, where the index knows no file declaring it: one of
     declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`, `export * from
     "./types"`), for each relative import the first of its possible files; an npm package's declaration file
     (`_package_types`); a Python module's, by a relative import or in the folders above or a virtual environment's
     site-packages (`_python_roots`). The caller's `read` refuses one outside the workspace."""
-    folder, name, found = os.path.dirname(os.fspath(near)), written.split(".")[0], []
+    folder, name, found = os.path.dirname(os.fspath(near)), written.split(".")[0], {}
     if same_family(language, "javascript"):
-        for module in _js_imports(code, name):
-            files = [_package_types(module, near)] if not module.startswith(("./", "../")) else \
-                [Path(os.path.normpath(os.path.join(folder, hint))) for hint in _relative_hints(module)]
-            found.append(next((f for f in files if f is not None and f.is_file()), None))  # `./types`: its first file
+        for module, original in _js_imports(code, name):
+            files = [near] if not module else [_package_types(module, near)] if not module.startswith(("./", "../")) \
+                else [Path(os.path.normpath(os.path.join(folder, hint))) for hint in _relative_hints(module)]
+            file = next((f for f in files if f is not None and f.is_file()), None)  # `./types`: its first file
+            found.setdefault(file, original)
     elif language == "python":
         roots = None
-        for stem in _python_modules(code, name, written):
+        for stem, original in _python_modules(code, name, written):
             if not stem.startswith(".") and roots is None:
                 roots = _python_roots(near)
-            found.append(next((file for root in ([Path(folder)] if stem.startswith(".") else roots)
-                               for suffix in (".py", "/__init__.py")
-                               if (file := Path(os.path.normpath(os.path.join(root, stem + suffix)))).is_file()), None))
+            found.setdefault(next((file for root in ([Path(folder)] if stem.startswith(".") else roots)
+                                   for suffix in (".py", "/__init__.py")
+                                   if (file := Path(os.path.normpath(os.path.join(root, stem + suffix)))).is_file()),
+                                  None), original)
     else:
-        found = [file for hint in _import_hints(code, language, name) if hint.startswith(".")
-                 and (file := Path(os.path.normpath(os.path.join(folder, hint)))).is_file()][:1]
-    files = [file for file in dict.fromkeys(found) if file is not None]
-    return [(file, other) for file in files if (other := language_for_path(file.name)) and same_family(other, language)]
+        found = {file: name for hint in _import_hints(code, language, name) if hint.startswith(".")
+                 and (file := Path(os.path.normpath(os.path.join(folder, hint)))).is_file()}
+        found = dict(list(found.items())[:1])
+    return [(file, other, original) for file, original in found.items()
+            if file is not None and (other := language_for_path(file.name)) and same_family(other, language)]
 
 
 def _python_roots(near: Path) -> list[Path]:
@@ -212,33 +216,36 @@ def _python_roots(near: Path) -> list[Path]:
                       + [folder / environment / "Lib" / "site-packages"] if site.is_dir()]
 
 
-def _bound_names(names: str) -> list[str]:
-    """The names an import's list binds: `(A, B as C,  # note` -> A, C (`B as C` binds C, not B)."""
-    listed = re.sub(r"#[^\n]*|[()\\]", " ", names)
-    return [item.split(" as ")[-1].strip() for item in re.sub(r"\s+", " ", listed).split(",")]
+def _bound_names(names: str) -> dict[str, str]:
+    """The names an import's list binds, each to the name it imports: `(A, B as C,  # note` -> A: A, C: B."""
+    listed = re.sub(r"\s+", " ", re.sub(r"#[^\n]*|[()\\]", " ", names))
+    pairs = [item.split(" as ") for item in listed.split(",")]
+    return {pair[-1].strip(): pair[0].strip() for pair in pairs}
 
 
-def _python_modules(code: str, name: str, written: str = "") -> list[str]:
+def _python_modules(code: str, name: str, written: str = "") -> list[tuple[str, str]]:
     """The modules, as paths without a suffix ("./shapes", "../base", "django/views"), the imports of Python `code`
-    bring `name` from: `from a.b import Name` (a/b, and a/b/Name, a submodule: first where `written` names something
-    in it, `nn.Module`), `from .x import *`, `from . import Name`, `import a.b as Name`; `import torch` for
-    `torch.nn.Module`: torch/nn."""
+    bring `name` from, each with the name it imports there (`from a import B as name`: B): `from a.b import Name`
+    (a/b, and a/b/Name, a submodule: first where `written` names something in it, `nn.Module`), `from .x import *`,
+    `from . import Name`, `import a.b as Name`; `import torch` for `torch.nn.Module`: torch/nn."""
     head, stems = code[:MAX_IMPORTS_READ], []
     # `[^()]`: an open bracket that never closes ends at the next one, not at the end of the file
     for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
                                           r"(\([^()]*\)?|[^\n]*)", head, re.M):
         star = names.split("#")[0].strip() == "*"
-        if star or name in _bound_names(names):
+        if star or (original := _bound_names(names).get(name)):
+            original = name if star else original
             folder = "./" + "../" * (len(dots) - 1) if dots else ""
-            stem = folder + module.replace(".", "/") if module else folder + name  # `from . import Name`: a module
-            inner = [f"{stem}/{name}"] if module and not star else []
-            stems += (inner + [stem] if "." in written else [stem] + inner) + ([folder + "__init__"] if not module else [])
+            stem = folder + module.replace(".", "/") if module else folder + original  # `from . import Name`: a module
+            inner = [f"{stem}/{original}"] if module and not star else []
+            found = (inner + [stem] if "." in written else [stem] + inner) + ([folder + "__init__"] if not module else [])
+            stems += [(path, original) for path in found]
     parts = written.split(".")
     for dotted, alias in re.findall(r"^[^\S\n]*import[^\S\n]+([\w.]+)(?:[^\S\n]+as[^\S\n]+(\w+))?", head, re.M):
         if alias == name:
-            stems.append(dotted.replace(".", "/"))
+            stems.append((dotted.replace(".", "/"), name))
         elif not alias and dotted.split(".")[0] == name and len(parts) > 1:
-            stems.append("/".join(parts[:-1]))
+            stems.append(("/".join(parts[:-1]), name))
     return stems
 
 
@@ -260,9 +267,9 @@ def _import_hints(code: str, language: str, name: str) -> list[str]:
                 hints += ["/".join(parts[:end]) + ".java" for end in range(len(parts), 1, -1)
                           if parts[end - 1][:1].isupper()]
     elif language == "python":  # `from a.b import Name`, `from . import Name`, `from .shapes import (X, Name)`
-        hints += [stem + suffix for stem in _python_modules(code, name) for suffix in (".py", "/__init__.py")]
+        hints += [stem + suffix for stem, _ in _python_modules(code, name) for suffix in (".py", "/__init__.py")]
     elif same_family(language, "javascript"):
-        hints += [hint for module in _js_imports(code, name) for hint in _relative_hints(module)]
+        hints += [hint for module, _ in _js_imports(code, name) for hint in _relative_hints(module)]
     return hints
 
 
@@ -275,13 +282,31 @@ def _relative_hints(module: str) -> list[str]:
 # `import B, { type N as M } from "b"`, `import * as ns from "b"`, `export { N } from "./b"`, `export * from "./b"`
 _JS_IMPORT = re.compile(r"\b(?:import\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*)?(\{[^{}]*\}\s*)?"
                         r"|export\s+(?:type\s+)?(\{[^{}]*\}|\*)\s*)from\s+['\"]([^'\"\n]+)['\"]")
+# `import x = require("x")`, `const { A, B: C } = require("x")`
+_JS_REQUIRE = re.compile(r"\b(?:import|const|let|var)\s+(?:([\w$]+)|\{([^{}]*)\})\s*=\s*require\s*\(\s*['\"]([^'\"\n]+)['\"]")
+_JS_LOCAL_EXPORT = re.compile(r"\bexport\s+(?:type\s+)?(\{[^{}]*\})(?!\s*from\b)")  # `export { Base as Renamed };`
 
 
-def _js_imports(code: str, name: str) -> list[str]:
-    """The modules, as written, that the imports and re-exports of JavaScript or TypeScript `code` bring `name` from."""
-    return [module for default, namespace, names, exported, module in _JS_IMPORT.findall(code[:MAX_IMPORTS_READ])
-            if name in (default, namespace) or exported == "*"
-            or name in _bound_names(re.sub(r"[{}]|\btype\s", " ", names or exported))]
+def _js_imports(code: str, name: str) -> list[tuple[str, str]]:
+    """The modules, as written, that the imports and re-exports of JavaScript or TypeScript `code` bring `name` from,
+    each with the name it has there (`import { NodeView as View }`: NodeView for View)."""
+    head, found = code[:MAX_IMPORTS_READ], []
+    for default, namespace, names, exported, module in _JS_IMPORT.findall(head):
+        if name in (default, namespace) or exported == "*":
+            found.append((module, name))
+        elif original := _js_bound(names or exported).get(name):
+            found.append((module, original))
+    for whole, names, module in _JS_REQUIRE.findall(head):
+        if whole == name or (original := _js_bound(names.replace(":", " as ")).get(name)):
+            found.append((module, name if whole == name else original))
+    found += [("", original) for names in _JS_LOCAL_EXPORT.findall(head)  # "": this file
+              if (original := _js_bound(names).get(name)) and original != name]
+    return found
+
+
+def _js_bound(names: str) -> dict[str, str]:
+    """`_bound_names` of a JavaScript or TypeScript list of imports or exports: `{ type A, B as C }`."""
+    return _bound_names(re.sub(r"[{}]|\btype\s", " ", names))
 
 
 MAX_MANIFEST_BYTES = 256_000  # a package.json read for its declaration file
@@ -291,13 +316,16 @@ MAX_FOLDERS_UP = 32  # folders looked in for node_modules, up from the importing
 def _package_types(module: str, near: Path) -> Path | None:
     """The declaration file an npm package gives for the module `module` ("react", "@angular/core", "vscode" through
     @types/vscode, "rxjs/operators"), as TypeScript finds it: in the nearest node_modules up from the file `near`,
-    the package's, else its @types package's (`_types_entry`). None for Node's own modules and where none is
-    installed."""
-    parts = module.split("/")
+    the package's, else its @types package's (`_types_entry`); Node's own modules ("stream", "node:fs/promises")
+    in @types/node. None where none is installed."""
+    builtin = module.removeprefix("node:")
+    parts = builtin.split("/")
     size = 2 if module.startswith("@") else 1
-    if len(parts) < size or not all(parts) or ".." in parts or "." in parts or module.startswith("node:"):
+    if len(parts) < size or not all(parts) or ".." in parts or "." in parts:
         return None
     package, subpath = "/".join(parts[:size]), "/".join(parts[size:])
+    if module.startswith("node:") or package in _NODE_MODULES:
+        package, subpath = "@types/node", builtin  # declared there as `declare module "stream"`
     typed = "@types/" + package.removeprefix("@").replace("/", "__")  # @scope/pkg -> @types/scope__pkg
     for folder in list(near.parents)[:MAX_FOLDERS_UP]:
         modules = folder / "node_modules"
@@ -306,6 +334,13 @@ def _package_types(module: str, near: Path) -> Path | None:
                 if (found := _types_entry(root, subpath)) is not None:
                     return found
     return None
+
+
+# Node's own modules, which an import names before any package of the name (as `events`, a browser copy on npm)
+_NODE_MODULES = frozenset("assert async_hooks buffer child_process cluster console constants crypto dgram "
+                          "diagnostics_channel dns domain events fs http http2 https inspector module net os path "
+                          "perf_hooks process punycode querystring readline repl stream string_decoder timers tls "
+                          "trace_events tty url util v8 vm wasi worker_threads zlib".split())
 
 
 def _types_entry(package: Path, subpath: str) -> Path | None:

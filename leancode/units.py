@@ -1069,7 +1069,10 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
                       "function", ParseWarning, stacklevel=3)
     if inherited and go_shapes:
         units = _inherit_go_interfaces(units, go_shapes)
-    return _inherit_in_file(units, captures.get("s", []), spec, code, offsets, typed_objects) if inherited else units
+    if not inherited:
+        return units
+    return _inherit_in_file(units, captures.get("s", []) + _object_type_aliases(tree.root_node, spec), spec, code,
+                            offsets, typed_objects)
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
@@ -1195,9 +1198,9 @@ def described_declarations(code: str, language: str) -> tuple[dict[tuple[str, st
     of one name say different things (which one a method implements is not guessed). And {name: supertypes as
     written} of the classes, interfaces and traits it declares (`_bases`), of declarations merged under one name
     (TypeScript's `class Component` and `interface Component`) joined."""
-    spec = spec_for(language)
-    captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(parse(code, language).root_node)
-    scopes, offsets, supertypes = captures.get("s", []), CharOffsets(code), {}
+    spec, root = spec_for(language), parse(code, language).root_node
+    captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(root)
+    scopes, offsets, supertypes = captures.get("s", []) + _object_type_aliases(root, spec), CharOffsets(code), {}
     for scope in scopes:
         if scope.type not in ("impl_item", "mod_item", "object") and (name := _name(scope, spec)):
             joined = supertypes.get(name, ()) + _bases(scope, spec, code, offsets)
@@ -1206,22 +1209,35 @@ def described_declarations(code: str, language: str) -> tuple[dict[tuple[str, st
 
 
 def _described_signatures(scopes: list[Node], spec: LanguageSpec) -> dict[tuple[str, str], str | None]:
-    """`described_declarations` of the scopes of one parsed file."""
+    """`described_declarations` of the scopes (and `_object_type_aliases`) of one parsed file."""
     bodiless = {}
     for scope in scopes:
-        body = scope.child_by_field_name("body")
+        body = scope.child_by_field_name("value" if scope.type == "type_alias_declaration" else "body")
         for item in body.named_children if body is not None else ():
-            if (item.type in _BODILESS or _function_property(item)) \
+            if (item.type in _BODILESS or _declared_property(item)) \
                     and (sentence := shown_sentence(_doc_comment(item, spec) or "", spec.name)):
                 key = (_name(scope, spec), _text(item.child_by_field_name("name")))
                 bodiless[key] = sentence if bodiless.get(key, sentence) == sentence else None
     return bodiless
 
 
-def _function_property(item: Node) -> bool:
-    """A TypeScript interface's member declared as a property of a function type: `encode: (data: T) => string;`."""
-    annotation = item.child_by_field_name("type") if item.type == "property_signature" else None
-    return annotation is not None and any(c.type == "function_type" for c in annotation.named_children)
+def _declared_property(item: Node) -> bool:
+    """A TypeScript member declared as a property, which a method or an accessor implements: an interface's
+    (`encode: (data: T) => string;`, `readonly doc: Node;`), a class field declared without a value (a `declare
+    class`'s `dispatch: (tr: Transaction) => void;`)."""
+    return item.type == "property_signature" \
+        or item.type == "public_field_definition" and item.child_by_field_name("value") is None
+
+
+@cache
+def _alias_query(language: str) -> tree_sitter.Query:
+    return tree_sitter.Query(grammar_for(language), "(type_alias_declaration value: (object_type)) @alias")
+
+
+def _object_type_aliases(root: Node, spec: LanguageSpec) -> list[Node]:
+    """A TypeScript file's aliases of object types, `type Options = { run(): void }`: declared like interfaces."""
+    return tree_sitter.QueryCursor(_alias_query(spec.name)).captures(root).get("alias", []) \
+        if spec.name in _TYPED else []
 
 
 MAX_CLIMB = 64  # nodes looked at between an object literal and the declaration that types it
@@ -1287,6 +1303,9 @@ def _object_types(holder: Node, spec: LanguageSpec) -> tuple[str, ...]:
             continue
         if parent.type in ("as_expression", "satisfies_expression") and _is(parent.named_children[0], value):
             annotation = parent.named_children[-1]
+            if annotation.type == "predefined_type" and _text(annotation) in ("unknown", "any"):
+                value, annotation = parent, None  # `{...} as unknown as NodeView`
+                continue
         elif parent.type in ("variable_declarator", "public_field_definition") \
                 and _is(parent.child_by_field_name("value"), value):
             annotation = parent.child_by_field_name("type")

@@ -22,3 +22,23 @@ python_project djangorestframework-simplejwt==5.5.1 rest_framework_simplejwt dja
 python_project dj-rest-auth==7.0.1 dj_rest_auth djangorestframework==3.16.1 Django==5.2.8 django-allauth==65.12.1
 python_project django-crispy-forms==2.4 crispy_forms Django==5.2.8
 python_project typer==0.16.0 typer click==8.2.1
+# JavaScript and TypeScript: each package's src/ and package.json from npm, its dependencies installed with npm (its
+# devDependencies left out: they pull whole build toolchains; the versions npm resolves are kept in package-lock.json),
+# with the @types packages its code imports from.
+npm_project() {  # NAME@VERSION [MORE PACKAGES]
+  local spec=$1 dir tgz
+  dir="$out/js-$(echo "${spec%@*}" | sed 's/^@//; s#/#-#')"
+  shift
+  rm -rf "$dir" && mkdir -p "$dir/package"
+  tgz=$(cd "$dir" && npm pack "$spec" --silent)
+  tar xzf "$dir/$tgz" -C "$dir" && rm "$dir/$tgz"
+  mv "$dir/package/src" "$dir/package/package.json" "$dir/" && rm -rf "$dir/package"
+  git -C "$dir" init -q
+  (cd "$dir" && npm pkg delete devDependencies scripts && npm install --ignore-scripts --no-audit --no-fund \
+    --loglevel=error "$@" >/dev/null)
+}
+npm_project @blueprintjs/core@6.20.0 @types/react@18 @types/react-dom@18
+npm_project @tiptap/react@3.35.0 react@18 react-dom@18 @types/react@18 @types/react-dom@18
+npm_project @tiptap/core@3.35.0
+npm_project vscode-ws-jsonrpc@3.5.0
+npm_project react-native-svg@15.16.1 @types/react@19

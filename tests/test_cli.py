@@ -343,6 +343,16 @@ NODE_MODULES = {
     "rxjs/internal/observer.d.ts": "export interface Observer<T> {\n  /** Receives the next value. */\n"
                                    "  next(value: T): void;\n}\n",
     "evil/package.json": '{"types": "../../../outside/evil.d.ts"}',
+    # Node's own modules, in @types/node; prosemirror-view's shapes: a field of a declared class, a property a getter
+    # implements, a type renamed on export; `export =` read through `import x = require()`.
+    "@types/node/stream.d.ts": 'declare module "node:stream" {\n  class Readable {\n    /** Destroy the stream. */\n'
+                               '    destroy(error?: Error): this;\n  }\n}\ndeclare module "stream" {\n'
+                               '  export * from "node:stream";\n}\n',
+    "prosemirror-view/index.d.ts": "interface NodeView {\n  /** The outer DOM node that represents the node. */\n"
+                                   "  dom: Node;\n}\ndeclare class EditorView {\n  /** Dispatch a transaction. */\n"
+                                   "  dispatch: (tr: any) => void;\n}\nexport { NodeView as PMNodeView, EditorView };\n",
+    "expeq/index.d.ts": "declare namespace expeq {\n  interface Handler {\n    /** Handle the request. */\n"
+                        "    handle(): void;\n  }\n}\nexport = expeq;\n",
 }
 TYPESCRIPT_APP = """\
 import { Component, OnInit } from '@angular/core';
@@ -350,6 +360,9 @@ import * as vscode from 'vscode';
 import React from 'react';
 import { Observer } from 'rxjs';
 import { Evil } from 'evil';
+import { Readable } from 'node:stream';
+import type { PMNodeView as View, EditorView } from 'prosemirror-view';
+import expeq = require('expeq');
 
 export class AppComponent implements OnInit {
   ngOnInit(): void { this.load(); }
@@ -361,6 +374,16 @@ export class App extends React.Component<{}> {
 export const log: Observer<number> = { next(value) { console.log(value); } };
 export class Bad implements Evil {
   run() { return 1; }
+}
+export class Source extends Readable {
+  destroy(error?: Error) { return this.close(error); }
+}
+export function view(node: Node) {
+  return { get dom() { return node; } } as unknown as View;
+}
+export const editor: EditorView = { dispatch: (tr) => apply(tr) };
+export class Handler implements expeq.Handler {
+  handle() { return respond(); }
 }
 """
 
@@ -384,6 +407,11 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
                                   "ComponentLifecycle.componentDidMount"),
         "log.next": ("Receives the next value.", "Observer.next"),
         "Bad.run": ("", None),  # not "Leaked."
+        "Source.destroy": ("Destroy the stream.", "Readable.destroy"),
+        "view": ("", None),
+        "view.dom": ("The outer DOM node that represents the node.", "NodeView.dom"),
+        "editor.dispatch": ("Dispatch a transaction.", "EditorView.dispatch"),
+        "Handler.handle": ("Handle the request.", "Handler.handle"),
     }
 
 
