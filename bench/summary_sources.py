@@ -79,7 +79,7 @@ def main() -> None:
     if args.sheet:
         write_sheet(inherited, Path(args.sheet))
     columns = [*SOURCES.values(), "nothing"]
-    title = "## Summaries: what the hover says, by source" + (", in projects with their dependencies" if args.by_repo else "")
+    title = "## Summaries: what the hover says, by source" + (f", {Path(args.repos).name}" if args.by_repo else "")
     lines = [title, "",
              f"`{command_line()}` — every function outside tests of the packages in `{args.repos}`: the share whose "
              "hover line is its documentation, a supertype's (" + ("in any file the hover reads" if args.across_files
@@ -111,7 +111,8 @@ def main() -> None:
             row = {g: sum(n for (lang, grade), n in grades.items() if grade == g and language in (lang, "all"))
                    for g in "RPW"}
             lines.append(f"| {language} | {sum(row.values())} | {row['R']} | {row['P']} | {row['W']} |")
-    publish("summary-sources-projects" if args.by_repo else "summary-sources", lines, write=not args.no_write)
+    publish(f"summary-sources-{Path(args.repos).name}" if args.by_repo else "summary-sources", lines,
+            write=not args.no_write)
 
 
 def write_sheet(inherited: list[tuple], sheet: Path) -> None:

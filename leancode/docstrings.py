@@ -75,12 +75,10 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
     """The first sentence of one paragraph, its whitespace single spaces (all of it when no sentence end is found).
     Not an end: an
     abbreviation ("e.g."), and unless `as_mined`, an ellipsis or a doubled "!" before a word that is not
-    capitalised ("wait... then", "n!! (double factorial)"), nor one before any letter or digit ("!!!! IMPORTANT");
-    a full-width stop is one ("。")."""
-    first_word = next((i for i, c in enumerate(paragraph) if c.isalnum()), len(paragraph))
+    capitalised ("wait... then", "n!! (double factorial)"); a full-width stop is one ("。"). Unless `as_mined`, a
+    sentence of capitals or marks alone before another ("!!!! IMPORTANT !!!!", "WARNING.") is skipped."""
+    start = 0
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
-        if not as_mined and m.start() < first_word:
-            continue
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
         bare = word.lower().lstrip("(\"'")
@@ -90,8 +88,19 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
             after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)
             if after and not after.isupper():
                 continue
-        return paragraph[:m.end()]
-    return paragraph
+        if not as_mined and _shouted(paragraph, start, m.end()) and _MORE.match(paragraph, m.end()):
+            start = m.end()
+            continue
+        return paragraph[start:m.end()].strip()
+    return paragraph[start:].strip()
+
+
+_MORE = re.compile(r"\s*\S")  # more text after a sentence
+
+
+def _shouted(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` holds no letter but capitals (a warning, marks; not CJK, whose letters are uncased)."""
+    return all(c.isupper() for c in text[start:end] if c.isalpha())
 
 
 def _rest_role(m: re.Match, as_mined: bool = False) -> str:

@@ -21,7 +21,8 @@ from typing import Callable, Iterable
 from .docstrings import shown_sentence
 from .languages import ParseWarning, language_for_path, same_family
 from .sources import FileSkipped, read_bytes
-from .units import MAX_BASES_READ, Unit, described_declarations, extract_units, last_name, parameter_types
+from .units import (MAX_BASES_READ, Unit, declared_types, described_declarations, extract_units, last_name,
+                    parameter_types)
 
 
 @lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
@@ -85,14 +86,25 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     queue, seen, tried = [(base, path, code) for base in unit.bases], {*own, *unit.bases}, set()
     while queue and len(tried) < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)
-        for file, language, name in _files_meant(written, near, near_code, unit.language, files):
-            if (file, name) in tried or len(tried) >= MAX_BASES_READ:
+        # `Plugin()#0#props`: the type of `props` in the type of `Plugin`'s first parameter (`units._object_types`)
+        head, *path = written.split("#")
+        call = "()" if head.endswith("()") else ""
+        for file, language, name in _files_meant(head, near, near_code, unit.language, files):
+            meant = "#".join([name + call, *path])  # as named in that file
+            if (file, meant) in tried or len(tried) >= MAX_BASES_READ:
                 continue
-            tried.add((file, name))
+            tried.add((file, meant))
             try:  # a base in the unit's own file too: the file holds no description, but that base's bases may
                 base_code = near_code if file == near else read(file)
             except FileSkipped:
                 continue
+            if path:
+                types = declared_types(base_code, language, name, call + path[0])
+                if types is None:  # not declared there: re-exported
+                    queue.append((meant, file, base_code))
+                    continue
+                queue += [("#".join([t, *path[1:]]), file, base_code) for t in types]
+                break
             found, more = member_doc(base_code, language, name, unit.name, parameters)
             if found:
                 return found
@@ -108,7 +120,8 @@ def _files_meant(written: str, near: Path, code: str, language: str,
                  files: Callable[[str], Iterable[tuple[Path, str]]]) -> list[tuple[Path, str, str]]:
     """The (path, language, the type's name there) of the file declaring the type `written` in the file `near`
     (`code`) means, by the index (`files`) or Java's file rules, else `near` itself where it declares it (a name
-    without a qualifier), else the ones its imports or re-exports name."""
+    without a qualifier), else the ones its imports or re-exports name. `Plugin()`: the function or class `Plugin`."""
+    call, written = written.endswith("()"), written.removesuffix("()")
     name = last_name(written)
     candidates = sorted({(file, other) for file, other in files(name) if same_family(other, language)})
     chosen = _java_type_file(written, near, code) if language == "java" else None
@@ -117,7 +130,9 @@ def _files_meant(written: str, near: Path, code: str, language: str,
     if chosen is not None:
         return [(*chosen, name)]  # (else the imports may name a package's type of the same name)
     near_language = language_for_path(near.name) or language
-    if near_language != "java" and "." not in written and _declares(code, near_language, name):
+    if near_language != "java" and "." not in written \
+            and (declared_types(code, near_language, name, "()0") is not None if call
+                 else _declares(code, near_language, name)):
         return [(near, near_language, name)]  # a declaration file's interface, which its class extends (not `click.X`)
     return [(file, other, name if "." in written else original)
             for file, other, original in _imported_files(written, near, code, language)]

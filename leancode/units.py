@@ -1000,7 +1000,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     bases_of: dict[int | None, tuple[str, ...]] = {}  # by class node: a class's header is read once for its methods
     go_shapes: dict[int, str] = {}  # a Go method's position in `units` -> `go_method_shape`
     typed_objects: set[int] = set()  # positions in `units` of a TypeScript object literal's methods typed by it
-    shorthand = _shorthand_types(tree.root_node, spec) if inherited and spec.name in _TYPED else {}
+    shorthand = _shorthand_types(tree.root_node, spec) if inherited and spec.name in _JS else {}
 
     def class_bases(scope: Node | None) -> tuple[str, ...]:
         key = scope.id if scope is not None else None
@@ -1284,13 +1284,20 @@ def _shorthand_types(root: Node, spec: LanguageSpec) -> dict[tuple[int, str], tu
     return found
 
 
-def _object_types(holder: Node, spec: LanguageSpec) -> tuple[str, ...]:
+MAX_OBJECT_DEPTH = 4  # object literals nested in a typed one, looked through (`{ props: { handleDrop() {} } }`)
+MAX_ARGUMENTS = 8  # an object passed to a call is typed by its parameter among the call's first arguments only
+
+
+def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str, ...]:
     """The types the TypeScript object literal `holder` is declared as, outermost first, as written (`TRet<Coder<A,
     B>>` -> TRet, Coder, A, B): by `const c: Coder = {...}`, a field's type, `{...} as T` or `satisfies T`, or, for
     `return {...}` and `() => ({...})`, the function's return type; through parentheses, `?:` and a thunk passed to a
-    call (`freeze(() => ({...}))`, which returns what the thunk does). Empty elsewhere: an object passed as an
-    argument (`listen({ close() {} })`) is not the value the call is declared to return."""
-    if spec.name not in _TYPED:
+    call (`freeze(() => ({...}))`, which returns what the thunk does). Where the type is another declaration's, a
+    path to it that `inherited` follows where that is declared (`declared_types`): an object passed to a function or
+    class named by an identifier, its parameter's type (`new Plugin({...})`: `Plugin()#0`); an object that is a
+    property's value in a typed one, that property's (`{ props: {...} }` in a `PluginSpec`: `PluginSpec#props`);
+    the last two in JavaScript too, which reads declaration files as TypeScript does."""
+    if spec.name not in _JS:
         return ()
     value, annotation = holder, None
     for _ in range(MAX_CLIMB):
@@ -1322,17 +1329,75 @@ def _object_types(holder: Node, spec: LanguageSpec) -> tuple[str, ...]:
                     and not parameters.named_child_count:
                 value = arguments.parent  # `freeze(() => ...)`
                 continue
+        elif parent.type == "pair" and _is(parent.child_by_field_name("value"), value) and depth < MAX_OBJECT_DEPTH \
+                and parent.parent is not None and parent.parent.type == "object":
+            key = _text(parent.child_by_field_name("key")).strip("'\"")
+            return tuple(f"{outer}#{key}" for outer in _object_types(parent.parent, spec, depth + 1)[:4]
+                         if key.isidentifier())
+        elif parent.type == "arguments" and parent.parent is not None \
+                and parent.parent.type in ("call_expression", "new_expression"):
+            call = parent.parent
+            callee = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
+            position = next((i for i in range(min(parent.named_child_count, MAX_ARGUMENTS))  # not all 3,000 listed
+                             if _is(parent.named_child(i), value)), None)
+            return (f"{_text(callee)}()#{position}",) if callee is not None and callee.type == "identifier" \
+                and position is not None else ()
         break
-    if annotation is None:
-        return ()
+    return _type_names(annotation) if annotation is not None else ()
+
+
+def _type_names(annotation: Node) -> tuple[str, ...]:
+    """The type names a type annotation writes, in order, at most MAX_BASES_READ (`Partial<Coder<A>>` -> Partial,
+    Coder, A; `vscode.HoverProvider` whole), not those inside an object or function type it writes out."""
     names, nodes = [], [annotation]
     while nodes and len(names) < MAX_BASES_READ:  # depth first, in the order written
         current = nodes.pop()
         if current.type in ("type_identifier", "nested_type_identifier"):  # `Coder`, `vscode.HoverProvider`
             names.append(re.sub(r"\s+", "", _text(current)))
-        else:
+        elif current.type not in ("object_type", "function_type"):  # `{ inner: Coder }` is no Coder
             nodes.extend(reversed(current.named_children))
     return tuple(dict.fromkeys(names))
+
+
+@cache
+def _declaration_query(language: str) -> tree_sitter.Query:
+    kinds = ["function_signature", "function_declaration", "class_declaration", "abstract_class_declaration",
+             "interface_declaration", "type_alias_declaration"]
+    return tree_sitter.Query(grammar_for(language), "[" + " ".join(f"({k})" for k in kinds) + "] @d")
+
+
+def declared_types(code: str, language: str, owner: str, step: str) -> tuple[str, ...] | None:
+    """In one TypeScript file's `code`, the types, as written, of what `step` names of the declarations named `owner`:
+    "props", the declared type of their member `props` (an interface's, a class's, an object type alias's); "()0",
+    that of the first parameter of the function, or of the class's constructor, so named (of all its overloads).
+    None where the file declares no `owner` (a re-export, or not a TypeScript file)."""
+    if language not in _TYPED:
+        return None
+    found, names = False, []
+    for node in tree_sitter.QueryCursor(_declaration_query(language)).captures(parse(code, language).root_node) \
+            .get("d", []):
+        if _text(node.child_by_field_name("name")) != owner:
+            continue
+        found = True
+        body = node.child_by_field_name("value" if node.type == "type_alias_declaration" else "body")
+        if step.startswith("()"):
+            functions = [node] if "function" in node.type else [
+                item for item in (body.named_children if body is not None else ())
+                if item.type in ("method_signature", "method_definition")
+                and _text(item.child_by_field_name("name")) == "constructor"]
+            for function in functions:
+                parameters = [p for p in function.child_by_field_name("parameters").named_children
+                              if "parameter" in p.type] if function.child_by_field_name("parameters") else []
+                index = int(step[2:] or 0)
+                kind = parameters[index].child_by_field_name("type") if index < len(parameters) else None
+                names += _type_names(kind) if kind is not None else ()
+        elif body is not None:
+            for item in body.named_children:
+                if item.type in ("property_signature", "public_field_definition") \
+                        and _text(item.child_by_field_name("name")) == step \
+                        and (kind := item.child_by_field_name("type")) is not None:
+                    names += _type_names(kind)
+    return tuple(dict.fromkeys(names))[:MAX_BASES_READ] if found else None
 
 
 def parameter_types(code: str, language: str) -> tuple[str, ...] | None:

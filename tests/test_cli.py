@@ -350,7 +350,15 @@ NODE_MODULES = {
                                '  export * from "node:stream";\n}\n',
     "prosemirror-view/index.d.ts": "interface NodeView {\n  /** The outer DOM node that represents the node. */\n"
                                    "  dom: Node;\n}\ndeclare class EditorView {\n  /** Dispatch a transaction. */\n"
-                                   "  dispatch: (tr: any) => void;\n}\nexport { NodeView as PMNodeView, EditorView };\n",
+                                   "  dispatch: (tr: any) => void;\n}\ninterface EditorProps {\n"
+                                   "  /** Called when something is dropped on the editor. */\n"
+                                   "  handleDrop?: (view: EditorView, event: DragEvent) => boolean;\n}\n"
+                                   "export { NodeView as PMNodeView, EditorView, EditorProps };\n",
+    # an object passed to a constructor: its parameter's type, and a property's type in it
+    "prosemirror-state/index.d.ts": "import { EditorProps } from 'prosemirror-view';\nexport interface PluginSpec {\n"
+                                    "  /** Maps transactions to the plugin's state. */\n  apply?: (tr: any) => any;\n"
+                                    "  props?: EditorProps;\n}\nexport declare class Plugin {\n"
+                                    "  constructor(spec: PluginSpec);\n}\n",
     "expeq/index.d.ts": "declare namespace expeq {\n  interface Handler {\n    /** Handle the request. */\n"
                         "    handle(): void;\n  }\n}\nexport = expeq;\n",
 }
@@ -363,6 +371,7 @@ import { Evil } from 'evil';
 import { Readable } from 'node:stream';
 import type { PMNodeView as View, EditorView } from 'prosemirror-view';
 import expeq = require('expeq');
+import { Plugin } from 'prosemirror-state';
 
 export class AppComponent implements OnInit {
   ngOnInit(): void { this.load(); }
@@ -385,6 +394,8 @@ export const editor: EditorView = { dispatch: (tr) => apply(tr) };
 export class Handler implements expeq.Handler {
   handle() { return respond(); }
 }
+export const drop = new Plugin({ apply: (tr) => tr, props: { handleDrop(view, event) { return stop(event); } } });
+listen({ handleDrop() { return true; } });
 """
 
 
@@ -412,7 +423,17 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
         "view.dom": ("The outer DOM node that represents the node.", "NodeView.dom"),
         "editor.dispatch": ("Dispatch a transaction.", "EditorView.dispatch"),
         "Handler.handle": ("Handle the request.", "Handler.handle"),
+        "apply": ("Maps transactions to the plugin's state.", "PluginSpec.apply"),
+        "props.handleDrop": ("Called when something is dropped on the editor.", "EditorProps.handleDrop"),
+        "handleDrop": ("", None),  # passed to a function nothing declares
     }
+    # JavaScript reads the declaration files too
+    (workspace / "src" / "drop.js").write_text("import { Plugin } from 'prosemirror-state';\n\n"
+                                              "export const drop = new Plugin({ props: { handleDrop() { return 1; } } });\n")
+    assert main(["summarize", str(workspace / "src" / "drop.js"), "--json"]) == 0
+    [found] = json.loads(capsys.readouterr().out)
+    assert (found["summary"], found["inherited_from"]) == ("Called when something is dropped on the editor.",
+                                                           "EditorProps.handleDrop")
 
 
 # Python packages as installed in a project's virtual environment, laid out as the real ones are: torch.nn re-exports

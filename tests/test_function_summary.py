@@ -448,6 +448,9 @@ type Shape = { /** The surface it covers. */ area(): number; /** Its outline. */
 declare class Canvas { /** Draws a shape. */ draw: (shape: Shape) => void; }
 const square = { area() { return 4; }, get outline() { return path(); } } as unknown as Shape;
 const canvas: Canvas = { draw: (shape) => paint(shape) };
+function paintAll(options: { shape: Shape }, coder: Coder<string, string>) {}
+paintAll(null, { encode(s) { return s; } });
+const nested: { inner: Coder<number, number> } = { inner: { decode(n) { return n; } } };
 """
 
 
@@ -474,13 +477,19 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
         ("area", 28): ("The surface it covers.", "Shape.area"),  # a type alias, through `as unknown as`
         ("outline", 28): ("Its outline.", "Shape.outline"),  # a getter, the property it implements
         ("canvas.draw", 29): ("Draws a shape.", "Canvas.draw"),  # a declared class's field
+        ("paintAll", 30): None,
+        ("encode", 31): None,  # a parameter's or a property's type is read across files (`inherited`), where
+        ("nested.inner.decode", 32): None,  # its declaration may be
     }
+    typed = {u.qualified_name: u.bases for u in extract_units(TYPED_OBJECTS, "typescript")}
+    assert (typed["encode"], typed["nested.inner.decode"]) == (("paintAll()#1",), ())  # `{ inner: Coder }`: no Coder
     assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("text", ["import { a,", "export {", "class type interface ", "import * as ",
-                                  "const x: T = (((", "type A = B | ", "const { a: b, ", "import x = require("])
+                                  "const x: T = (((", "type A = B | ", "const { a: b, ", "import x = require(",
+                                  "g({ a: { m() {} } }, {});\n"])
 def test_the_readers_of_imports_declarations_and_typed_objects_take_linear_time(text):
     # What the hover reads of a file for a method's supertypes: its imports, whether it declares a type, the types
     # around an object literal; a file of one such beginning repeated must not make them quadratic.

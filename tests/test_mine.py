@@ -167,9 +167,13 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Sends `x` and \x011\x01 bytes.", "rust", "Sends x and 1 bytes.", "Sends x and 1 bytes."),
     ("Sends \x013\x01 bytes.", "typescript", "Sends 3 bytes.", "Sends 3 bytes."),
     ("Reads up to \x00 (NUL). Then stops.", "java", "Reads up to (NUL).", "Reads up to (NUL)."),
-    # No sentence ends before its first word (simplejwt's `Token.__init__` showed "!!!!").
-    ("!!!! IMPORTANT !!!! MUST raise a TokenError. Then.", "python", "!!!! IMPORTANT !!!!", "!!!!"),
+    # A sentence of capitals or marks alone is no description (simplejwt's `Token.__init__` showed "!!!!").
+    ("!!!! IMPORTANT !!!! MUST raise a TokenError if the token is invalid. Then.", "python",
+     "MUST raise a TokenError if the token is invalid.", "!!!!"),
+    ("WARNING: DO NOT USE. Returns the old value.", "java", "Returns the old value.", "WARNING: DO NOT USE."),
     ("... and the rest. Then.", "javascript", "... and the rest.", "..."),
+    ("DEPRECATED.", "python", "DEPRECATED.", "DEPRECATED."),  # nothing after it: kept
+    ("返回新值。然后。", "python", "返回新值。", "返回新值。然后。"),  # uncased letters are no shouting
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
