@@ -8,8 +8,10 @@ field is, under the name it is bound to.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import inspect
+import itertools
 import json
 import re
 import time
@@ -975,10 +977,13 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
         if not as_mined:
             repaired, blanked = _repaired(code, spec.name, tree)
             if blanked:  # the repaired units, and every first-parsed one that overlaps none of them
-                fixed = [dataclasses.replace(u, syntax_error=True)
-                         if any(u.start_line <= row <= u.end_line for row in blanked) else u
+                rows = sorted(blanked)  # a unit holding a blanked row, and below, overlaps: by bisection (scans of
+                fixed = [dataclasses.replace(u, syntax_error=True)  # every row, every unit, were quadratic)
+                         if (i := bisect.bisect_left(rows, u.start_line)) < len(rows) and rows[i] <= u.end_line else u
                          for u in _units(code, repaired, spec, offsets, as_mined, inherited)]
-                kept = [u for u in units if not any(u.start < f.end and f.start < u.end for f in fixed)]
+                # those starting before one ends reach past its start
+                starts, reach = [f.start for f in fixed], list(itertools.accumulate((f.end for f in fixed), max))
+                kept = [u for u in units if not ((i := bisect.bisect_left(starts, u.end)) and reach[i - 1] > u.start)]
                 units = sorted(fixed + kept, key=lambda u: (u.start, -u.end))
     return units
 
@@ -1366,6 +1371,7 @@ def _declaration_query(language: str) -> tree_sitter.Query:
     return tree_sitter.Query(grammar_for(language), "[" + " ".join(f"({k})" for k in kinds) + "] @d")
 
 
+@lru_cache(maxsize=32)  # a hover on each method of an options object asks the same declaration file again
 def declared_types(code: str, language: str, owner: str, step: str) -> tuple[str, ...] | None:
     """In one TypeScript file's `code`, the types, as written, of what `step` names of the declarations named `owner`:
     "props", the declared type of their member `props` (an interface's, a class's, an object type alias's); "()0",
