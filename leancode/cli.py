@@ -130,8 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Summarize the function at FILE:LINE (1-based) or FILE:NAME, "
                                            "or every function of FILE: the first sentence of its docstring or doc "
                                            "comment (documentation), else that of the method it implements or "
-                                           "overrides (inherited: a standard library type's, or, where the repository "
-                                           "has an index (`leancode index`), a supertype's in another of its files), "
+                                           "overrides (inherited: a standard library type's, a supertype's in "
+                                           "another file of the repository, found by its index (`leancode index`) "
+                                           "or its imports, an npm package's declaration file in node_modules, a "
+                                           "Python package's in the project's virtual environment), "
                                            "else that of the plain comment above it (comment), for a constructor "
                                            "its class's (class documentation), else that of a "
                                            "documented function of the mined corpus with similar "
@@ -390,7 +392,11 @@ def _inheriting_across_files(path: Path, units: list) -> list:
         return [(root / relative, language) for relative, language in declaring.get(name, ())]
 
     def read(file: Path) -> str:
-        if root not in file.resolve().parents:  # an import's `../../x`, a link out: never read
+        try:
+            inside = root in file.resolve().parents
+        except (OSError, RuntimeError):  # a loop of symlinks
+            raise FileSkipped("unresolvable path") from None
+        if not inside:  # an import's `../../x`, a link out: never read
             raise FileSkipped("outside the repository")
         text = read_source(file, follow_symlinks=False)
         parse_pool.check(text, language_for_path(file.name) or units[0].language)  # parsed here next (FileSkipped)

@@ -76,7 +76,8 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
     Not an end: an
     abbreviation ("e.g."), and unless `as_mined`, an ellipsis or a doubled "!" before a word that is not
     capitalised ("wait... then", "n!! (double factorial)"); a full-width stop is one ("。"). Unless `as_mined`, a
-    sentence of capitals or marks alone before another ("!!!! IMPORTANT !!!!", "WARNING.") is skipped."""
+    banner before another sentence, marks and capitals alone ("!!!! IMPORTANT !!!!", "***"), is skipped (not a
+    warning: "DEPRECATED.")."""
     start = 0
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
@@ -88,7 +89,7 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
             after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)
             if after and not after.isupper():
                 continue
-        if not as_mined and _shouted(paragraph, start, m.end()) and _MORE.match(paragraph, m.end()):
+        if not as_mined and _banner(paragraph[start:m.end()]) and _MORE.match(paragraph, m.end()):
             start = m.end()
             continue
         return paragraph[start:m.end()].strip()
@@ -98,9 +99,14 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
 _MORE = re.compile(r"\s*\S")  # more text after a sentence
 
 
-def _shouted(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` holds no letter but capitals (a warning, marks; not CJK, whose letters are uncased)."""
-    return all(c.isupper() for c in text[start:end] if c.isalpha())
+def _banner(sentence: str) -> bool:
+    """Marks, or capitals between runs of one mark ("!!!! IMPORTANT !!!!"): no letter a reader reads as prose (CJK
+    letters are uncased, and prose)."""
+    return all(c.isupper() for c in sentence if c.isalpha()) \
+        and (not any(c.isalpha() for c in sentence) or _MARK_RUN.search(sentence) is not None)
+
+
+_MARK_RUN = re.compile(r"([^\w\s])\1")
 
 
 def _rest_role(m: re.Match, as_mined: bool = False) -> str:

@@ -25,7 +25,7 @@ from .units import (MAX_BASES_READ, Unit, declared_types, described_declarations
                     parameter_types)
 
 
-@lru_cache(maxsize=8)  # a class hierarchy's files, read again for each of its methods
+@lru_cache(maxsize=32)  # a class hierarchy's files, read again for each of its methods (a chain of `export *`)
 def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tuple[str, str], str | None],
                                                      dict[str, tuple[str, ...]]]:
     """A file's units, its described declarations without a body and the supertypes of the types it declares (see
@@ -87,10 +87,14 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     while queue and len(tried) < MAX_BASES_READ:
         written, near, near_code = queue.pop(0)
         # `Plugin()#0#props`: the type of `props` in the type of `Plugin`'s first parameter (`units._object_types`)
-        head, *path = written.split("#")
+        head, *steps = written.split("#")
         call = "()" if head.endswith("()") else ""
-        for file, language, name in _files_meant(head, near, near_code, unit.language, files):
-            meant = "#".join([name + call, *path])  # as named in that file
+        try:
+            meant_files = _files_meant(head, near, near_code, unit.language, files)
+        except (OSError, ValueError, RecursionError, RuntimeError):  # a name too long, a folder not readable, a loop
+            continue
+        for file, language, name in meant_files:
+            meant = "#".join([name + call, *steps])  # as named in that file
             if (file, meant) in tried or len(tried) >= MAX_BASES_READ:
                 continue
             tried.add((file, meant))
@@ -98,21 +102,22 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
                 base_code = near_code if file == near else read(file)
             except FileSkipped:
                 continue
-            if path:
-                types = declared_types(base_code, language, name, call + path[0])
+            if steps:
+                types = declared_types(base_code, language, name, call + steps[0])
                 if types is None:  # not declared there: re-exported
                     queue.append((meant, file, base_code))
                     continue
-                queue += [("#".join([t, *path[1:]]), file, base_code) for t in types]
+                queue += [("#".join([t, *steps[1:]]), file, base_code) for t in types]
                 break
+            if not _declares(base_code, language, name):  # (checked before a parse: `export *` chains are long)
+                queue.append((name, file, base_code))  # re-exported there: `export * from "./api"`, `import *`
+                continue
             found, more = member_doc(base_code, language, name, unit.name, parameters)
             if found:
                 return found
-            if _declares(base_code, language, name):
-                queue += [(b, file, base_code) for b in more if b not in seen]
-                seen.update(more)
-                break
-            queue.append((name, file, base_code))  # re-exported there: `export * from "./api"`, `import *`
+            queue += [(b, file, base_code) for b in more if b not in seen]
+            seen.update(more)
+            break
     return None
 
 
@@ -123,12 +128,17 @@ def _files_meant(written: str, near: Path, code: str, language: str,
     without a qualifier), else the ones its imports or re-exports name. `Plugin()`: the function or class `Plugin`."""
     call, written = written.endswith("()"), written.removesuffix("()")
     name = last_name(written)
-    candidates = sorted({(file, other) for file, other in files(name) if same_family(other, language)})
+    if language != "java":  # a name the file imports is the imported one, whatever the index holds of that name
+        imported = _imported_files(written, near, code, language, stars=False)
+        if imported:
+            return [(file, other, name if "." in written else original) for file, other, original in imported]
+    candidates = [] if _DEPENDENCIES & set(near.parts) else \
+        sorted({(file, other) for file, other in files(name) if same_family(other, language)})  # (a package's own)
     chosen = _java_type_file(written, near, code) if language == "java" else None
     if chosen is None and candidates:
         chosen = _declaring_file(written, near, code, language, candidates)
-    if chosen is not None:
-        return [(*chosen, name)]  # (else the imports may name a package's type of the same name)
+    if chosen is not None and not (chosen[0] == near and "." in written):  # `class Module(nn.Module)`: not itself
+        return [(*chosen, name)]
     near_language = language_for_path(near.name) or language
     if near_language != "java" and "." not in written \
             and (declared_types(code, near_language, name, "()0") is not None if call
@@ -190,23 +200,26 @@ def java_source_root(path: Path, code: str) -> Path | None:
     return root
 
 
-def _imported_files(written: str, near: Path, code: str, language: str) -> list[tuple[Path, str, str]]:
-    """The files (path, language, the name imported: `B` for `import { B as C }`) the imports of `code` bring
-    `written` from, where the index knows no file declaring it: one of
-    declarations alone, as a TypeScript file of interfaces (`import { Reader } from "./types"`, `export * from
-    "./types"`), for each relative import the first of its possible files; an npm package's declaration file
-    (`_package_types`); a Python module's, by a relative import or in the folders above or a virtual environment's
-    site-packages (`_python_roots`). The caller's `read` refuses one outside the workspace."""
+_DEPENDENCIES = frozenset({"node_modules", "site-packages"})  # folders of installed packages
+
+
+def _imported_files(written: str, near: Path, code: str, language: str,
+                    stars: bool = True) -> list[tuple[Path, str, str]]:
+    """The files (path, language, the name imported there: `B` for `import { B as C }`) the imports and re-exports of
+    `code` bring `written` from (`stars`: `export *` and `from x import *` too, which may or may not hold it): for a
+    relative import, the first of its possible files (`./types`: types.ts, ..., types/index.ts); an npm package's
+    declaration file (`_package_types`); a Python module, relative or in the folders above or a virtual
+    environment's site-packages (`_python_roots`). The caller's `read` refuses one outside the workspace."""
     folder, name, found = os.path.dirname(os.fspath(near)), written.split(".")[0], {}
     if same_family(language, "javascript"):
-        for module, original in _js_imports(code, name):
+        for module, original in _js_imports(code, name, stars):
             files = [near] if not module else [_package_types(module, near)] if not module.startswith(("./", "../")) \
                 else [Path(os.path.normpath(os.path.join(folder, hint))) for hint in _relative_hints(module)]
             file = next((f for f in files if f is not None and f.is_file()), None)  # `./types`: its first file
             found.setdefault(file, original)
     elif language == "python":
         roots = None
-        for stem, original in _python_modules(code, name, written):
+        for stem, original in _python_modules(code, name, written, stars):
             if not stem.startswith(".") and roots is None:
                 roots = _python_roots(near)
             found.setdefault(next((file for root in ([Path(folder)] if stem.startswith(".") else roots)
@@ -238,7 +251,7 @@ def _bound_names(names: str) -> dict[str, str]:
     return {pair[-1].strip(): pair[0].strip() for pair in pairs}
 
 
-def _python_modules(code: str, name: str, written: str = "") -> list[tuple[str, str]]:
+def _python_modules(code: str, name: str, written: str = "", stars: bool = True) -> list[tuple[str, str]]:
     """The modules, as paths without a suffix ("./shapes", "../base", "django/views"), the imports of Python `code`
     bring `name` from, each with the name it imports there (`from a import B as name`: B): `from a.b import Name`
     (a/b, and a/b/Name, a submodule: first where `written` names something in it, `nn.Module`), `from .x import *`,
@@ -248,7 +261,7 @@ def _python_modules(code: str, name: str, written: str = "") -> list[tuple[str, 
     for dots, module, names in re.findall(r"^[^\S\n]*from[^\S\n]+(\.*)([\w.]*)[^\S\n]+import[^\S\n]*"
                                           r"(\([^()]*\)?|[^\n]*)", head, re.M):
         star = names.split("#")[0].strip() == "*"
-        if star or (original := _bound_names(names).get(name)):
+        if star and stars or (original := _bound_names(names).get(name)):
             original = name if star else original
             folder = "./" + "../" * (len(dots) - 1) if dots else ""
             stem = folder + module.replace(".", "/") if module else folder + original  # `from . import Name`: a module
@@ -264,7 +277,8 @@ def _python_modules(code: str, name: str, written: str = "") -> list[tuple[str, 
     return stems
 
 
-_JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", "/index.ts", "/index.tsx", "/index.js")
+_JS_SUFFIXES = (".ts", ".tsx", ".d.ts", ".mts", ".d.mts", ".cts", ".d.cts", ".js", ".jsx", ".mjs", "/index.ts",
+                "/index.tsx", "/index.d.ts", "/index.js")
 MAX_IMPORTS_READ = 64_000  # characters of a file read for its imports
 
 
@@ -290,7 +304,7 @@ def _import_hints(code: str, language: str, name: str) -> list[str]:
 
 def _relative_hints(module: str) -> list[str]:
     """The files a relative JavaScript or TypeScript import (`./types`, `./types.js`) may name, in TypeScript's order."""
-    return [re.sub(r"\.(js|mjs|ts)$", "", module) + suffix for suffix in _JS_SUFFIXES] \
+    return [re.sub(r"\.(js|mjs|cjs|ts|mts|cts)$", "", module) + suffix for suffix in _JS_SUFFIXES] \
         if module.startswith(("./", "../")) else []
 
 
@@ -302,12 +316,12 @@ _JS_REQUIRE = re.compile(r"\b(?:import|const|let|var)\s+(?:([\w$]+)|\{([^{}]*)\}
 _JS_LOCAL_EXPORT = re.compile(r"\bexport\s+(?:type\s+)?(\{[^{}]*\})(?!\s*from\b)")  # `export { Base as Renamed };`
 
 
-def _js_imports(code: str, name: str) -> list[tuple[str, str]]:
+def _js_imports(code: str, name: str, stars: bool = True) -> list[tuple[str, str]]:
     """The modules, as written, that the imports and re-exports of JavaScript or TypeScript `code` bring `name` from,
-    each with the name it has there (`import { NodeView as View }`: NodeView for View)."""
+    each with the name it has there (`import { NodeView as View }`: NodeView for View); `stars`: `export *` too."""
     head, found = code[:MAX_IMPORTS_READ], []
     for default, namespace, names, exported, module in _JS_IMPORT.findall(head):
-        if name in (default, namespace) or exported == "*":
+        if name in (default, namespace) or exported == "*" and stars:
             found.append((module, name))
         elif original := _js_bound(names or exported).get(name):
             found.append((module, original))
@@ -363,7 +377,7 @@ def _types_entry(package: Path, subpath: str) -> Path | None:
     types condition, else `types` or `typings`, else index.d.ts (`subpath`.d.ts, `subpath`/index.d.ts)."""
     try:
         manifest = json.loads(read_bytes(package / "package.json", MAX_MANIFEST_BYTES))
-    except (FileSkipped, ValueError):  # none, or not one: the usual file names still
+    except (FileSkipped, ValueError, RecursionError):  # none, or not one: the usual file names still
         manifest = {}
     manifest = manifest if isinstance(manifest, dict) else {}
     exports, key = manifest.get("exports"), f"./{subpath}" if subpath else "."
@@ -386,5 +400,6 @@ def _types_condition(exports: object, depth: int = 0) -> str | None:
         return exports if exports.endswith((".d.ts", ".d.mts", ".d.cts")) else None
     if depth > 8 or not isinstance(exports, (dict, list)):
         return None
-    values = exports if isinstance(exports, list) else [exports.get("types")] + list(exports.values())
+    values = exports if isinstance(exports, list) \
+        else [exports.get("types")] + [value for key, value in exports.items() if key != "types"]
     return next((found for value in values if (found := _types_condition(value, depth + 1))), None)

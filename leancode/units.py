@@ -38,6 +38,7 @@ _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expressio
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
 _JS = ("javascript", "typescript", "tsx")
+_TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
 _NOTE = re.compile(r"\s*(?:TODO|FIXME|XXX|HACK)\b", re.I)  # a note to the code's authors, no documentation
 # Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
@@ -1215,12 +1216,12 @@ def described_declarations(code: str, language: str) -> tuple[dict[tuple[str, st
 
 def _described_signatures(scopes: list[Node], spec: LanguageSpec) -> dict[tuple[str, str], str | None]:
     """`described_declarations` of the scopes (and `_object_type_aliases`) of one parsed file."""
-    bodiless = {}
+    bodiless, siblings = {}, _Siblings()  # one body's children listed once, not for each member's doc comment
     for scope in scopes:
         body = scope.child_by_field_name("value" if scope.type == "type_alias_declaration" else "body")
         for item in body.named_children if body is not None else ():
             if (item.type in _BODILESS or _declared_property(item)) \
-                    and (sentence := shown_sentence(_doc_comment(item, spec) or "", spec.name)):
+                    and (sentence := shown_sentence(_doc_comment(item, spec, siblings=siblings) or "", spec.name)):
                 key = (_name(scope, spec), _text(item.child_by_field_name("name")))
                 bodiless[key] = sentence if bodiless.get(key, sentence) == sentence else None
     return bodiless
@@ -1246,9 +1247,6 @@ def _object_type_aliases(root: Node, spec: LanguageSpec) -> list[Node]:
 
 
 MAX_CLIMB = 64  # nodes looked at between an object literal and the declaration that types it
-
-
-_TYPED = ("typescript", "tsx")
 
 
 def _declared_object_types(node: Node, spec: LanguageSpec, shorthand: dict) -> tuple[str, ...]:
@@ -1343,8 +1341,9 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
                 and parent.parent.type in ("call_expression", "new_expression"):
             call = parent.parent
             callee = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
-            position = next((i for i in range(min(parent.named_child_count, MAX_ARGUMENTS))  # not all 3,000 listed
-                             if _is(parent.named_child(i), value)), None)
+            arguments = [parent.named_child(i) for i in range(min(parent.named_child_count, MAX_ARGUMENTS))]
+            position = next((i for i, a in enumerate(a for a in arguments if a.type != "comment")  # not all 3,000
+                             if _is(a, value)), None)
             return (f"{_text(callee)}()#{position}",) if callee is not None and callee.type == "identifier" \
                 and position is not None else ()
         break
@@ -1359,9 +1358,18 @@ def _type_names(annotation: Node) -> tuple[str, ...]:
         current = nodes.pop()
         if current.type in ("type_identifier", "nested_type_identifier"):  # `Coder`, `vscode.HoverProvider`
             names.append(re.sub(r"\s+", "", _text(current)))
+        elif current.type == "generic_type" and _text(current.child_by_field_name("name")) in _CONTAINERS:
+            names.append(_text(current.child_by_field_name("name")))  # `Record<string, Handler>` is no Handler
         elif current.type not in ("object_type", "function_type"):  # `{ inner: Coder }` is no Coder
             nodes.extend(reversed(current.named_children))
     return tuple(dict.fromkeys(names))
+
+
+# Generic types whose type arguments are their elements' types, not theirs (`Partial<Options>`, `Promise<T>` and a
+# project's own wrappers, `TRet<Bech32>`, are read through)
+_CONTAINERS = frozenset({"Record", "Map", "ReadonlyMap", "WeakMap", "Set", "ReadonlySet", "WeakSet", "Array",
+                         "ReadonlyArray", "Iterable", "Iterator", "IterableIterator", "AsyncIterable", "AsyncIterator",
+                         "Generator", "AsyncGenerator", "Observable", "Subject", "EventEmitter"})
 
 
 @cache

@@ -207,7 +207,10 @@ class Workspaces:
     def in_workspace(self, path: Path) -> bool:
         """Whether `path` lies in a workspace folder, open or still opening (a folder opens once the encoder has
         loaded, seconds after the editor named it)."""
-        path = path.resolve()
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):  # a loop of symlinks: in no folder
+            return False
         return self.folder_for(path) is not None \
             or any(path == root or root in path.parents for root in [*self.wanted, *self.named])
 

@@ -507,16 +507,22 @@ def test_summarize_shows_the_documentation_a_python_package_of_the_project_s_env
     (tmp_path / ".git").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "models.py").write_text(PYTHON_APP)
-    assert main(["summarize", str(tmp_path / "app" / "models.py"), "--json"]) == 0
-    found = {s["name"]: (s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)}
+    # an unrelated class of the project named as the one imported: the import decides, indexed or not
+    (tmp_path / "app" / "widgets.py").write_text('class View:\n    def setup(self):\n        """Lay it out."""\n')
     module = ("Return the extra representation of the module.", "Module.extra_repr")
-    assert found == {
-        "Net.extra_repr": module, "Net2.extra_repr": module, "Net3.extra_repr": module,
-        "Module.extra_repr": module,
-        "Wide.setup": ("", None),  # a comment in the class's header names no base
-        "Home.setup": ("Initialize attributes shared by all view methods.", "View.setup"),
-        "Items.validate": ("", None),  # not Django's model Field's
-    }
+    for indexed in (False, True):
+        if indexed:
+            assert main(["index", str(tmp_path)]) == 0
+            capsys.readouterr()
+        assert main(["summarize", str(tmp_path / "app" / "models.py"), "--json"]) == 0
+        found = {s["name"]: (s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)}
+        assert found == {
+            "Net.extra_repr": module, "Net2.extra_repr": module, "Net3.extra_repr": module,
+            "Module.extra_repr": module,
+            "Wide.setup": ("", None),  # a comment in the class's header names no base
+            "Home.setup": ("Initialize attributes shared by all view methods.", "View.setup"),
+            "Items.validate": ("", None),  # not Django's model Field's
+        }, indexed
 
 
 JAVA_CONNECTION = """\

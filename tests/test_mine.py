@@ -170,7 +170,9 @@ def test_javadoc_first_sentence(javadoc, summary):
     # A sentence of capitals or marks alone is no description (simplejwt's `Token.__init__` showed "!!!!").
     ("!!!! IMPORTANT !!!! MUST raise a TokenError if the token is invalid. Then.", "python",
      "MUST raise a TokenError if the token is invalid.", "!!!!"),
-    ("WARNING: DO NOT USE. Returns the old value.", "java", "Returns the old value.", "WARNING: DO NOT USE."),
+    ("WARNING: DO NOT USE. Returns the old value.", "java", "WARNING: DO NOT USE.", "WARNING: DO NOT USE."),
+    ("***. Returns the old value.", "python", "Returns the old value.", "***."),
+    ("DEPRECATED. Use bar() instead.", "python", "DEPRECATED.", "DEPRECATED."),  # a warning, kept
     ("... and the rest. Then.", "javascript", "... and the rest.", "..."),
     ("DEPRECATED.", "python", "DEPRECATED.", "DEPRECATED."),  # nothing after it: kept
     ("返回新值。然后。", "python", "返回新值。", "返回新值。然后。"),  # uncased letters are no shouting
