@@ -61,6 +61,8 @@ class Indexer:
             except FileSkipped as reason:
                 self.log(f"leancode: skipped {key[-1]}: {reason}", types.MessageType.Log)
             except Exception as error:  # a failed job must never stop the thread
+                if isinstance(error, RuntimeError) and str(error) == "Event loop is closed":
+                    return  # serving ended (exit) while the job ran: nothing to tell, no one to tell it to
                 if isinstance(error, (OSError, ValueError)):  # a model or folder that cannot be read: no traceback
                     logger.warning("job %r failed: %s", key, error)
                 else:

@@ -170,3 +170,23 @@ def test_results_in_a_folder_opened_through_a_symlink_link_through_it(tmp_path):
     state.folders[real].reader.update(progress=False)
     state.folders[real].ready = True
     assert hit_json(state.search("escape html", 5)[0])["uri"] == (link / "m.py").as_uri()
+
+
+def test_a_job_that_outlives_the_event_loop_ends_quietly(caplog):
+    # The client's `exit` closes the loop while an indexing job still runs; the job's next notification raised
+    # "Event loop is closed", logged with a traceback on the server's stderr after a clean exit.
+    import threading
+
+    from leancode.server.indexing import Indexer
+
+    told, done = [], threading.Event()
+
+    def closed_loop():
+        done.set()
+        raise RuntimeError("Event loop is closed")
+
+    indexer = Indexer(lambda *message: told.append(message), failed=lambda *failure: told.append(failure))
+    indexer.post(("open",), closed_loop)
+    assert done.wait(10)
+    indexer._thread.join(10)
+    assert not indexer._thread.is_alive() and not told and "Traceback" not in caplog.text
