@@ -343,6 +343,9 @@ NODE_MODULES = {
     "rxjs/internal/observer.d.ts": "export interface Observer<T> {\n  /** Receives the next value. */\n"
                                    "  next(value: T): void;\n}\n",
     "evil/package.json": '{"types": "../../../outside/evil.d.ts"}',
+    # manifests no lookup may fail on: nested past Python's recursion limit, a path longer than any file name
+    "deep/package.json": '{"exports": ' * 5000 + '"x"' + "}" * 5000,
+    "long/package.json": '{"types": "' + "x" * 5000 + '.d.ts"}',
     # Node's own modules, in @types/node; prosemirror-view's shapes: a field of a declared class, a property a getter
     # implements, a type renamed on export; `export =` read through `import x = require()`.
     "@types/node/stream.d.ts": 'declare module "node:stream" {\n  class Readable {\n    /** Destroy the stream. */\n'
@@ -372,6 +375,8 @@ import { Readable } from 'node:stream';
 import type { PMNodeView as View, EditorView } from 'prosemirror-view';
 import expeq = require('expeq');
 import { Plugin } from 'prosemirror-state';
+import { Deep } from 'deep';
+import { Long } from 'long';
 
 export class AppComponent implements OnInit {
   ngOnInit(): void { this.load(); }
@@ -396,6 +401,9 @@ export class Handler implements expeq.Handler {
 }
 export const drop = new Plugin({ apply: (tr) => tr, props: { handleDrop(view, event) { return stop(event); } } });
 listen({ handleDrop() { return true; } });
+export class Odd implements Deep, Long {
+  run() { return 2; }
+}
 """
 
 
@@ -426,6 +434,7 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
         "apply": ("Maps transactions to the plugin's state.", "PluginSpec.apply"),
         "props.handleDrop": ("Called when something is dropped on the editor.", "EditorProps.handleDrop"),
         "handleDrop": ("", None),  # passed to a function nothing declares
+        "Odd.run": ("", None),
     }
     # JavaScript reads the declaration files too
     (workspace / "src" / "drop.js").write_text("import { Plugin } from 'prosemirror-state';\n\n"
