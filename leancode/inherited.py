@@ -38,8 +38,9 @@ def _file_members(code: str, language: str) -> tuple[tuple[Unit, ...], dict[tupl
 def _declares(code: str, language: str, owner: str) -> bool:
     """Whether one file's `code` declares a class, interface or trait named `owner` (or a Rust impl's methods); parsed
     only where a declaration's keyword names it (the hover's own file is not parsed again for each base)."""
-    if not re.search(rf"\b(?:class|interface|trait|struct|enum|type|record|impl)\b[^;{{}}\n]{{0,300}}?(?<![\w$]){re.escape(owner)}"
-                     r"(?![\w$])", code):
+    word = re.escape(owner)
+    if not re.search(rf"\b(?:class|interface|trait|struct|enum|type|record|impl)\b[^;{{}}\n]{{0,300}}?(?<![\w$]){word}"
+                     rf"(?![\w$])|\b(?:const|let|var)\s+{word}\s*=\s*class\b", code):  # `const Base = class {`
         return False
     units, _, declared = _file_members(code, language)
     return owner in declared or any(u.qualified_name.split(".")[-2:-1] == [owner] for u in units)

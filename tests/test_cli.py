@@ -443,6 +443,13 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
     [found] = json.loads(capsys.readouterr().out)
     assert (found["summary"], found["inherited_from"]) == ("Called when something is dropped on the editor.",
                                                            "EditorProps.handleDrop")
+    # a class bound to a name, `const Base = class {...}`, in the workspace: a base like another
+    (workspace / "src" / "base.js").write_text("export const Base = class {\n  /** Runs the job. */\n  run() {}\n};\n")
+    (workspace / "src" / "impl.js").write_text("import { Base } from './base.js';\n\n"
+                                               "export class Impl extends Base {\n  run() { return 2; }\n}\n")
+    assert main(["summarize", str(workspace / "src" / "impl.js"), "--json"]) == 0
+    [found] = json.loads(capsys.readouterr().out)
+    assert (found["summary"], found["inherited_from"]) == ("Runs the job.", "Base.run")
 
 
 # Python packages as installed in a project's virtual environment, laid out as the real ones are: torch.nn re-exports
