@@ -180,11 +180,25 @@ async def serve(server, read: Callable[[], Awaitable[bytes]]) -> None:
             server.report_server_error(error, JsonRpcException)
 
 
+class ClosedQuietWriter(StdoutWriter):
+    """pygls's stdout writer, quiet once the output is closed: a message finished after the client's `exit` closed it
+    (a late answer, a progress note) has no one to go to; pygls logged a traceback for it ("I/O operation on closed
+    file")."""
+
+    def write(self, data: bytes) -> None:
+        try:
+            super().write(data)
+        except ValueError:
+            if not self._stdout.closed:
+                raise
+            logger.debug("dropped %d bytes: the output is closed", len(data))
+
+
 def start_io(server, stdin=None, stdout=None) -> None:
     """Serve on stdin/stdout (as `LanguageServer.start_io`, with the framing above)."""
     server._stop_event = threading.Event()
     stdin = stdin or sys.stdin.buffer
-    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+    server.protocol.set_writer(ClosedQuietWriter(stdout or sys.stdout.buffer))
 
     def read() -> Awaitable[bytes]:  # on pygls's pool, as its own reader does
         return asyncio.get_running_loop().run_in_executor(server.thread_pool, stdin.read1, CHUNK)

@@ -190,3 +190,24 @@ def test_a_job_that_outlives_the_event_loop_ends_quietly(caplog):
     assert done.wait(10)
     indexer._thread.join(10)
     assert not indexer._thread.is_alive() and not told and "Traceback" not in caplog.text
+
+
+def test_a_message_finished_after_the_output_closed_is_dropped_quietly(caplog):
+    # A hover answered while the client's `exit` closed stdout: pygls logged "Error sending data" with a traceback.
+    import io
+
+    from leancode.server.framing import ClosedQuietWriter
+    from leancode.server.server import server
+
+    output = io.BytesIO()
+    writer = ClosedQuietWriter(output)
+    writer.write(b"open")
+    output.close()
+    writer.write(b"after the exit")
+    previous = server.protocol.writer
+    server.protocol.set_writer(writer)
+    try:
+        server.protocol._send_data({"jsonrpc": "2.0", "id": 1, "result": None})
+    finally:
+        server.protocol.set_writer(previous)
+    assert "Traceback" not in caplog.text and "Error sending data" not in caplog.text
