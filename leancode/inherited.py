@@ -77,9 +77,9 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
                            read: Callable[[Path], str]) -> tuple[str, str] | None:
     """(first sentence, "Base.method") of the nearest documented method an undocumented `unit` (of the file `path`
     holding `code`) overrides or implements in a supertype declared in another file, breadth first up `Unit.bases`
-    (what `_inherit_in_file` does within one file). `files(name)`: the (path, language) of the files whose functions a
-    class, interface or trait so named encloses (an index's `declaring_files`); of several, the one the file's
-    imports name (`_declaring_file`), else none. `read(path)`: a file's text (FileSkipped: not read). At most
+    (what `_inherit_in_file` does within one file), each found by `_files_meant`: where the file's imports name it,
+    else by `files(name)`, the (path, language) of the files whose functions a class, interface or trait so named
+    encloses (an index's `declaring_files`; of several, the one `_declaring_file` picks, else none). `read(path)`: a file's text (FileSkipped: not read). At most
     MAX_BASES_READ files are read."""
     own = unit.qualified_name.split(".")[-2:-1]
     parameters = parameter_types(unit.code, unit.language) if unit.language == "java" else None
@@ -210,7 +210,8 @@ def _imported_files(written: str, near: Path, code: str, language: str,
     `code` bring `written` from (`stars`: `export *` and `from x import *` too, which may or may not hold it): for a
     relative import, the first of its possible files (`./types`: types.ts, ..., types/index.ts); an npm package's
     declaration file (`_package_types`); a Python module, relative or in the folders above or a virtual
-    environment's site-packages (`_python_roots`). The caller's `read` refuses one outside the workspace."""
+    environment's site-packages (`_python_roots`); none in other languages, whose imports name no relative file. The
+    caller's `read` refuses one outside the workspace."""
     folder, name, found = os.path.dirname(os.fspath(near)), written.split(".")[0], {}
     if same_family(language, "javascript"):
         for module, original in _js_imports(code, name, stars):
@@ -227,10 +228,6 @@ def _imported_files(written: str, near: Path, code: str, language: str,
                                    for suffix in (".py", "/__init__.py")
                                    if (file := Path(os.path.normpath(os.path.join(root, stem + suffix)))).is_file()),
                                   None), original)
-    else:
-        found = {file: name for hint in _import_hints(code, language, name) if hint.startswith(".")
-                 and (file := Path(os.path.normpath(os.path.join(folder, hint)))).is_file()}
-        found = dict(list(found.items())[:1])
     return [(file, other, original) for file, original in found.items()
             if file is not None and (other := language_for_path(file.name)) and same_family(other, language)]
 
