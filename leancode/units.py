@@ -1077,11 +1077,53 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         units = _inherit_go_interfaces(units, go_shapes)
     if not inherited:
         return units
-    return _inherit_in_file(units, captures.get("s", []) + _object_type_aliases(tree.root_node, spec), spec, code,
-                            offsets, typed_objects)
+    units = _inherit_in_file(units, captures.get("s", []) + _object_type_aliases(tree.root_node, spec), spec, code,
+                             offsets, typed_objects)
+    return _inherit_augmentations(units, tree.root_node, spec, code)
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
+
+
+@cache
+def _ambient_query(language: str) -> tree_sitter.Query:
+    return tree_sitter.Query(grammar_for(language),  # `declare module 'x' {...}`, `declare global {...}`
+                             "(ambient_declaration (module (statement_block) @b)) (ambient_declaration (statement_block) @b)")
+
+
+def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, code: str) -> list[Unit]:
+    """Undocumented functions take the doc of the function member of the same name that their own file declares by
+    augmenting another module's interfaces (`declare module '@tiptap/core' { interface Commands<R> { bold: {
+    /** Set a bold mark */ setBold: () => R } } }` beside the `setBold` that implements it; `declare global`): a file
+    declares there what it adds. Labelled by the interface and the member (`Commands.setBold`, as
+    `editor.commands.setBold` calls it); a name so declared with different docs is left alone."""
+    if spec.name not in _TYPED or "declare" not in code \
+            or all(u.docstring is not None or u.inherited_doc is not None for u in units):
+        return units
+    members: dict[str, tuple[str, str] | None] = {}
+    siblings = _Siblings()
+
+    def read(body: Node, interface: str, depth: int) -> None:  # an interface's body, or an object type in it
+        for item in body.named_children:
+            name = _text(item.child_by_field_name("name"))
+            kind = item.child_by_field_name("type")
+            kind = kind.named_children[0] if kind is not None and kind.type == "type_annotation" else kind
+            if item.type == "property_signature" and kind is not None and kind.type == "object_type" \
+                    and depth < MAX_OBJECT_DEPTH:
+                read(kind, interface, depth + 1)
+            elif item.type == "method_signature" or item.type == "property_signature" and kind is not None \
+                    and kind.type == "function_type":
+                if sentence := shown_sentence(_doc_comment(item, spec, siblings=siblings) or "", spec.name):
+                    found = (sentence, f"{interface}.{name}")
+                    members[name] = found if members.get(name, found) == found else None
+
+    for block in tree_sitter.QueryCursor(_ambient_query(spec.name)).captures(root).get("b", []):
+        for interface in block.named_children:
+            if interface.type == "interface_declaration" and (body := interface.child_by_field_name("body")):
+                read(body, _name(interface, spec), 0)
+    return [dataclasses.replace(u, inherited_doc=found)
+            if u.docstring is None and u.inherited_doc is None and (found := members.get(u.name)) else u
+            for u in units]
 
 
 def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, code: str,

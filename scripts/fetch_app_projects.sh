@@ -4,7 +4,9 @@
 # --across-files). Python: each package's own modules (from its wheel) in a git folder with a .venv holding it and its
 # pinned dependencies. No query set or earlier QA here names them; several Python ones are in the list the
 # summary corpus was mined from (../shared/data/corpus/python-packages.txt), which only the summary bank's lines depend on.
-# SET: `dev`, the projects the hover's lookups were fixed on (default), or `heldout`, others looked at once.
+# SET: `dev`, the projects the hover's lookups were fixed on (default), or `heldout`, others looked at once;
+# `augmenting`: TipTap extensions, whose commands are documented where the file augments @tiptap/core's `Commands`
+# (held out for that rule, fixed on @tiptap/core of `dev`).
 #   bash scripts/fetch_app_projects.sh [OUT] [SET]   (default data/app-projects dev; needs pip, npm and their registries)
 set -euo pipefail
 out=$(realpath -m "${1:-data/app-projects}")
@@ -46,6 +48,10 @@ npm_project @tiptap/react@3.35.0 react@18 react-dom@18 @types/react@18 @types/re
 npm_project @tiptap/core@3.35.0
 npm_project vscode-ws-jsonrpc@3.5.0
 npm_project react-native-svg@15.16.1 @types/react@19
+elif [ "$set_name" = augmenting ]; then
+for extension in table link text-align highlight list collaboration image mention; do
+  npm_project "@tiptap/extension-$extension@3.35.0"
+done
 else
 python_project django-storages==1.14.6 storages Django==5.2.8
 python_project drf-spectacular==0.28.0 drf_spectacular djangorestframework==3.16.1 Django==5.2.8

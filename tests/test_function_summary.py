@@ -491,6 +491,64 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
     assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
+AUGMENTING = """\
+import { Mark } from '@tiptap/core'
+
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    bold: {
+      /**
+       * Set a bold mark
+       * @example editor.commands.setBold()
+       */
+      setBold: () => ReturnType
+      /** Toggle a bold mark */
+      toggleBold(): ReturnType
+      /** Unset a bold mark */
+      unsetBold: () => ReturnType
+      options: { /** Not a function. */ level: number }
+    }
+  }
+}
+declare global { interface Window { /** Opens the editor. */ openEditor(): void; /** Other docs. */ unsetBold(): void } }
+
+export const setBold: RawCommands['setBold'] = () => ({ commands }) => commands.setMark('bold')
+
+export const Bold = Mark.create({
+  addCommands() {
+    return {
+      toggleBold: () => ({ commands }) => commands.toggleMark(this.name),
+      unsetBold: () => ({ commands }) => commands.unsetMark(this.name),
+      level: () => 1,
+      /** Its own words. */
+      setBold: () => () => true,
+    }
+  },
+})
+window.openEditor = function () {}
+"""
+
+
+def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module_augmentation():
+    # TipTap documents each command where its file augments @tiptap/core's `Commands` (62 of @tiptap/core's 580
+    # functions showed no line); a global's augmentation likewise. A name declared twice with different docs is no
+    # one's, a property that is no function describes no function, and a function's own doc comes first.
+    found = {u.qualified_name: u.inherited_doc for u in extract_units(AUGMENTING, "typescript")}
+    assert found == {
+        "setBold": ("Set a bold mark", "Commands.setBold"),
+        "addCommands": None,
+        "addCommands.toggleBold": ("Toggle a bold mark", "Commands.toggleBold"),
+        "addCommands.unsetBold": None,
+        "addCommands.level": None,
+        "addCommands.setBold": None,
+        "window.openEditor": ("Opens the editor.", "Window.openEditor"),
+    }
+    assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["addCommands.setBold"] \
+        == "Its own words."
+    local = AUGMENTING.replace("declare module '@tiptap/core'", "namespace Local").replace("declare global", "namespace G")
+    assert all(u.inherited_doc is None for u in extract_units(local, "typescript"))  # interfaces of its own: no claim
+
+
 def test_an_interface_of_thousands_of_documented_members_is_read_in_linear_time():
     # Each member's doc comment listed the interface's whole body again: 4,000 members took 15 s.
     def work(members):
@@ -499,6 +557,14 @@ def test_an_interface_of_thousands_of_documented_members_is_read_in_linear_time(
         assert extract_units(code, "typescript")[-1].inherited_doc == ("Does m1.", "Big.m1")
 
     assert_linear(work, 1_000)
+
+    def augmented(members):  # the same, declared in an augmentation, with a function of each name beside it
+        code = "declare global { interface Big {\n" \
+            + "".join(f"  /** Does m{i}. */\n  m{i}(): void;\n" for i in range(members)) + "} }\n" \
+            + "".join(f"const m{i} = () => {i};\n" for i in range(members))
+        assert extract_units(code, "typescript")[-1].inherited_doc == (f"Does m{members - 1}.", f"Big.m{members - 1}")
+
+    assert_linear(augmented, 1_000)
 
 
 @pytest.mark.filterwarnings("ignore")
