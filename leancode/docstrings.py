@@ -17,7 +17,8 @@ import re
 
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "al", "approx", "resp", "incl", "viz",
                             "ca", "mr", "mrs", "dr", "no", "fig", "eq", "sec", "ch", "ex", "esp"})
-_ABBREVIATIONS_UNDOTTED = frozenset({"ie", "eg"})  # "matches, ie. the first": no end (not as the corpus was mined)
+# Not ends either, though the corpus was mined with them as ends: "matches, ie. the first", "N.B. this listener ..."
+_ABBREVIATIONS_REVISED = frozenset({"ie", "eg", "n.b", "p.s"})
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _SENTENCE_END_REVISED = re.compile(r"[.!?](?=\s|$)|[。！？]")
 _PY_SECTION = re.compile(
@@ -83,7 +84,7 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
         bare = word.lower().lstrip("(\"'")
-        if word and (bare in _ABBREVIATIONS or not as_mined and bare in _ABBREVIATIONS_UNDOTTED):
+        if word and (bare in _ABBREVIATIONS or not as_mined and bare in _ABBREVIATIONS_REVISED):
             continue
         if not as_mined and word and word.endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
             after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)

@@ -37,8 +37,10 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # `///` lines are doc comments in JavaScript, TypeScript and Java too; 22: `filler` marks a body that does nothing;
 # 23: a Javadoc `{@link ref(A, B)}` reads as its reference in the first sentence embedded, a doc comment above a chain
 # of assignments (`P.minus = P.sub = function`) is the function's, and a file whose long line is one string literal is
-# no longer skipped as generated; 24: a first sentence of capitals or marks alone, "!!!! IMPORTANT !!!!", is skipped).
-PARSE_VERSION = 24
+# no longer skipped as generated; 24: a first sentence of capitals or marks alone, "!!!! IMPORTANT !!!!", is skipped;
+# 25: a JS/TS function passed to a call that wraps it, `const Icon = forwardRef((props, ref) => ...)`, is a unit named
+# by the binding, `Icon`).
+PARSE_VERSION = 25
 
 
 def unit_key(code: str, language: str) -> str:

@@ -37,6 +37,13 @@ _PREFIXES = frozenset({"attribute_item", "decorator"})
 _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expression": "left",
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
+# Calls that return the function passed to them, wrapped, so that the name they are bound to is that function's
+# (`const Icon = forwardRef((props, ref) => ...)`, `const onClick = useCallback(() => ..., [])`, `const save =
+# debounce(() => ..., 300)`), by the callee's last name (`React.memo`, `_.throttle`): React's, lodash's, MobX's,
+# Reselect's and Redux Toolkit's. Calls that return a value made with the function (`items.map(...)`, `useMemo`) are
+# not among them.
+_FUNCTION_WRAPPERS = frozenset({"forwardRef", "memo", "useCallback", "useEvent", "useEffectEvent", "debounce",
+                                "throttle", "memoize", "once", "observer", "createSelector", "createAsyncThunk"})
 _JS = ("javascript", "typescript", "tsx")
 _TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
@@ -234,8 +241,11 @@ def _text(node: Node | None) -> str:
     return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
-def _binding(node: Node) -> tuple[str, Node] | None:
-    """(name, binding node) when a JS/TS expression `node` is bound to a name."""
+def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
+    """(name, binding node) when a JS/TS expression `node` is bound to a name; `wrapped`, also through the calls
+    of `_FUNCTION_WRAPPERS` that it is the one function passed to (`memo(forwardRef((props, ref) => ...))`)."""
+    if wrapped and (call := _wrapping_call(node)) is not None:
+        node = call
     parent = node.parent
     if parent is None or parent.type not in _BINDINGS:
         return None
@@ -252,6 +262,28 @@ def _binding(node: Node) -> tuple[str, Node] | None:
                                              "string", "number", "computed_property_name"):
         return None  # destructuring patterns
     return _text(target).strip("'\""), parent
+
+
+def _wrapping_call(node: Node) -> Node | None:
+    """The outermost call of `_FUNCTION_WRAPPERS` that wraps the function expression `node`, at most three deep,
+    each passed at most four arguments (None: none)."""
+    call = None
+    for _ in range(3 if node.type in _EXPRESSIONS else 0):
+        arguments = node.parent
+        if arguments is None or arguments.type != "arguments" or arguments.named_child_count > 4 \
+                or arguments.parent is None or arguments.parent.type != "call_expression":
+            break
+        callee = arguments.parent.child_by_field_name("function")
+        name = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
+            else callee
+        if name is None or name.type not in ("identifier", "property_identifier") \
+                or _text(name) not in _FUNCTION_WRAPPERS:
+            break
+        passed = [a for a in arguments.named_children if a.type in _EXPRESSIONS or a.type == "call_expression"]
+        if len(passed) != 1 or not _is(passed[0], node):
+            break
+        node = call = arguments.parent
+    return call
 
 
 def _assigned_object(node: Node) -> list[str]:
@@ -373,7 +405,7 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
     if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
-        bound = _binding(node) or _default_export(node, spec)
+        bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec)
         if bound and not (name and bound[0] == "exports"):
             name = bound[0]
     return name

@@ -1350,6 +1350,8 @@ def test_hostile_doc_comments_are_read_in_linear_time(language):
     ("tell() -> int.  Current file position.\n\nCan raise OSError for non seekable files.", "Current file position."),
     ("Determine which long option string matches, ie. which one it is.",  # "ie.", as "i.e.": no stop
      "Determine which long option string matches, ie. which one it is."),
+    ("N.B. this listener is only attached while open. More.",  # Blueprint's comments above its handlers
+     "N.B. this listener is only attached while open."),
 ])
 def test_a_signature_the_docstring_opens_with_is_not_its_summary(docstring, expected):
     assert first_sentence(docstring, "python") == expected

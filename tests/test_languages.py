@@ -364,6 +364,37 @@ def test_a_javascript_function_expression_is_called_by_the_name_it_is_bound_to()
             "parseQueryStringKeys", "assignSingleSource", "parse", "Color.darkenColor", "init", "inner"]
 
 
+WRAPPED = """\
+/** An icon. */
+export const Icon = forwardRef<SVGElement, IconProps>((props, ref) => {
+  /** Opens the menu. */
+  const open = React.useCallback(() => setOpen(true), []);
+  const sorted = useMemo(() => items.sort(), [items]);
+  return null;
+});
+/** Both wrappers. */
+export const Card = React.memo(React.forwardRef(function CardInner(props, ref) { return null; }));
+export const save = _.debounce(function () { return store.save(); }, 300, { leading: true });
+const doubled = items.map((x) => x * 2);
+const total = createSelector(a => a.x, b => b.y, (x, y) => x + y);
+const many = debounce(() => 1, 2, 3, 4, 5);
+"""
+
+
+def test_a_function_a_wrapper_returns_is_called_by_the_name_it_is_bound_to():
+    # Blueprint's components, `export const Icon = forwardRef((props, ref) => ...)`, and React's handlers, `const
+    # open = useCallback(...)`, were no unit: not indexed, no hover, their doc comments unread (214 of its functions).
+    # A call that returns a value made with the function (`map`, `useMemo`) names nothing; neither does a call of
+    # several functions or of more arguments than a wrapper takes. Mined as before.
+    for language in ("javascript", "typescript", "tsx"):
+        code = WRAPPED if language != "javascript" else WRAPPED.replace("<SVGElement, IconProps>", "")
+        units = extract_units(code, language)
+        assert [(u.qualified_name, u.docstring) for u in units] == [
+            ("Icon", "An icon."), ("Icon.open", "Opens the menu."), ("Card", "Both wrappers."), ("save", None)]
+        assert units[0].code.startswith("const Icon = forwardRef") and units[0].code.endswith("});")
+        assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == ["CardInner"]
+
+
 def test_a_function_assigned_to_an_objects_property_is_named_with_the_object():
     # tanstack's filterFns: seven `X.autoRemove = (val) => ...` were seven `autoRemove`, told apart by nothing, and
     # `summarize filterFns.ts:NAME` could name none alone. The object is in the name shown, not in what is embedded.
