@@ -39,7 +39,7 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # of assignments (`P.minus = P.sub = function`) is the function's, and a file whose long line is one string literal is
 # no longer skipped as generated; 24: a first sentence of capitals or marks alone, "!!!! IMPORTANT !!!!", is skipped;
 # 25: a JS/TS function passed to a call that wraps it, `const Icon = forwardRef((props, ref) => ...)`, is a unit named
-# by the binding, `Icon`).
+# by the binding, `Icon`, and a Rust `macro_rules!` is a unit).
 PARSE_VERSION = 25
 
 

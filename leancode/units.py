@@ -223,6 +223,11 @@ def overload_stub(unit: Unit) -> bool:
     return unit.language == "python" and bool(_OVERLOAD.search(header(unit)))
 
 
+# Units that are no functions to the lexer's categories (`LanguageSpec.functions`): Rust's `macro_rules!`, a crate's
+# API as much as its functions (`hashmap!`); not mined (the corpus was mined without them).
+_MACROS = frozenset({"macro_definition"})
+
+
 @lru_cache(maxsize=None)
 def _function_query(language: str) -> tree_sitter.Query:
     """A query capturing every node that may define a unit (as @f) and every scope that names one (as @s)."""
@@ -233,7 +238,7 @@ def _function_query(language: str) -> tree_sitter.Query:
         return "[" + " ".join(f"({t})" for t in sorted(types) if grammar.id_for_node_kind(t, True) is not None) + "]"
 
     scopes = spec.scopes | ({"object"} if spec.name in _JS else set())
-    return tree_sitter.Query(grammar, f"{alternatives(spec.functions - _ANONYMOUS)} @f"
+    return tree_sitter.Query(grammar, f"{alternatives(spec.functions - _ANONYMOUS | _MACROS)} @f"
                                       + (f" {alternatives(scopes)} @s" if scopes else ""))
 
 
@@ -1046,7 +1051,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             bases_of[key] = _bases(scope, spec, code, offsets)
         return bases_of[key]
 
-    for node, scopes, enclosing, depth, member in _in_scopes(captures.get("f", []), captures.get("s", []), spec):
+    functions = [n for n in captures.get("f", []) if not (as_mined and n.type in _MACROS)]
+    for node, scopes, enclosing, depth, member in _in_scopes(functions, captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
             continue
@@ -1057,6 +1063,9 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]
         body = node.child_by_field_name("body")
+        body_start = offsets.char(body.start_byte) if body is not None else None
+        if node.type in _MACROS:  # its rules, after its name: the signature is `macro_rules! hashmap`
+            body_start, body = offsets.char(node.child_by_field_name("name").end_byte), node
         docstring, span, declared_by = None, None, ""
         if spec.name == "python":
             statement = _python_docstring(node, as_mined)
@@ -1097,7 +1106,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             name=name, qualified_name=qualified, scoped_name=scoped, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,
             code=unit_code, docstring=docstring,
-            body=code[offsets.char(body.start_byte):offsets.char(body.end_byte)] if body is not None else "",
+            body=code[body_start:offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment, class_doc=class_doc,
             syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
             bases=bases,

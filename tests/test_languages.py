@@ -463,6 +463,22 @@ def test_rust_units():
     assert units[1].docstring is None
 
 
+def test_a_rust_macro_is_a_unit_with_its_doc_comment_and_its_name_as_signature():
+    # A crate's `macro_rules!` are its API as much as its functions (328 in the Rust query and held-out packages), and
+    # were neither indexed nor hovered. Mined without them, as the corpus was.
+    from leancode.function_summary import signature
+
+    code = ("/// Makes a map of the pairs.\n#[macro_export]\nmacro_rules! hashmap {\n    ($($k:expr => $v:expr),*) => {{\n"
+            "        let mut m = HashMap::new(); $(m.insert($k, $v);)* m\n    }};\n}\n"
+            "fn f() {\n    macro_rules! inner { () => { 1 } }\n}\n")
+    units = extract_units(code, "rust")
+    assert [(u.qualified_name, u.docstring) for u in units] == [
+        ("hashmap", "Makes a map of the pairs."), ("f", None), ("f.inner", None)]
+    assert [signature(u) for u in units] == ["macro_rules! hashmap", "fn f()", "macro_rules! inner"]
+    assert units[0].code.startswith("#[macro_export]\nmacro_rules! hashmap {") and units[0].code.endswith("}")
+    assert [u.qualified_name for u in extract_units(code, "rust", as_mined=True)] == ["f"]
+
+
 def test_unparsable_code_still_gives_units():
     units = extract_units("def f(:\n  return ]\n\ndef g(x):\n    return x\n", "python")
     assert "g" in [u.name for u in units]
