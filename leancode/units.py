@@ -249,9 +249,10 @@ def _text(node: Node | None) -> str:
 def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
     """(name, binding node) when a JS/TS expression `node` is bound to a name; `wrapped`, also through the calls
     of `_FUNCTION_WRAPPERS` that it is the one function passed to (`memo(forwardRef((props, ref) => ...))`)."""
-    if wrapped and (call := _wrapping_call(node)) is not None:
-        node = call
     parent = node.parent
+    if wrapped and parent is not None and parent.type == "arguments" \
+            and (call := _wrapping_call(node, parent)) is not None:
+        node, parent = call, call.parent
     if parent is None or parent.type not in _BINDINGS:
         return None
     value = next((v for f in _VALUE_FIELDS if (v := parent.child_by_field_name(f)) is not None), None)
@@ -269,16 +270,16 @@ def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
     return _text(target).strip("'\""), parent
 
 
-def _wrapping_call(node: Node) -> Node | None:
+def _wrapping_call(node: Node, arguments: Node) -> Node | None:
     """The outermost call of `_FUNCTION_WRAPPERS` that wraps the function expression `node`, at most three deep,
-    each passed at most four arguments (None: none)."""
+    each passed at most four arguments (None: none). `arguments`: `node`'s parent (each costs O(depth) to find)."""
     call = None
-    for _ in range(3 if node.type in _EXPRESSIONS else 0):
-        arguments = node.parent
-        if arguments is None or arguments.type != "arguments" or arguments.named_child_count > 4 \
-                or arguments.parent is None or arguments.parent.type != "call_expression":
+    for level in range(3 if node.type in _EXPRESSIONS else 0):
+        arguments = arguments if level == 0 else node.parent
+        outer = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+        if outer is None or outer.type != "call_expression" or arguments.named_child_count > 4:
             break
-        callee = arguments.parent.child_by_field_name("function")
+        callee = outer.child_by_field_name("function")
         name = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
             else callee
         if name is None or name.type not in ("identifier", "property_identifier") \
@@ -287,7 +288,7 @@ def _wrapping_call(node: Node) -> Node | None:
         passed = [a for a in arguments.named_children if a.type in _EXPRESSIONS or a.type == "call_expression"]
         if len(passed) != 1 or not _is(passed[0], node):
             break
-        node = call = arguments.parent
+        node = call = outer
     return call
 
 
@@ -307,13 +308,17 @@ def _assigned_object(node: Node) -> list[str]:
     return parts
 
 
-def _default_export(node: Node, spec: LanguageSpec) -> tuple[str, Node] | None:
+def _default_export(node: Node, spec: LanguageSpec, wrapped: bool = True) -> tuple[str, Node] | None:
     """("default", the export statement) for an anonymous JS/TS function exported as its module's default
-    (`export default function () {...}`, `export default (a) => ...`), named as editors' outlines name it; None for
-    anything else (an exported class or object keeps its methods' names: their vectors do not change)."""
-    parent = node.parent
+    (`export default function () {...}`, `export default (a) => ...`; `wrapped`, also through `_wrapping_call`:
+    `export default memo((props) => ...)`), named as editors' outlines name it; None for anything else (an exported
+    class or object keeps its methods' names: their vectors do not change)."""
+    value, parent = node, node.parent
+    if wrapped and parent is not None and parent.type == "arguments" \
+            and (call := _wrapping_call(node, parent)) is not None:
+        value, parent = call, call.parent
     if node.type not in spec.functions or parent is None or parent.type != "export_statement" \
-            or not _is(parent.child_by_field_name("value"), node):
+            or not _is(parent.child_by_field_name("value"), value):
         return None
     return "default", parent
 
@@ -410,8 +415,8 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
     if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
-        bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec)
-        if bound and not (name and bound[0] == "exports"):
+        bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec, wrapped=not as_mined)
+        if bound and not (name and bound[0] in ("exports", "default")):  # `export default memo(function Card`: Card
             name = bound[0]
     return name
 
@@ -1057,7 +1062,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             too_deep += 1
             continue
         name = _name(node, spec, as_mined)
-        if not name or as_mined and spec.name in _JS and _default_export(node, spec) is not None:
+        if not name or as_mined and spec.name in _JS and _default_export(node, spec, wrapped=False) is not None:
             continue  # (anonymous default exports joined after the corpus was mined)
         first, last = _outer(node, spec, siblings)
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)

@@ -393,6 +393,10 @@ def test_a_function_a_wrapper_returns_is_called_by_the_name_it_is_bound_to():
             ("Icon", "An icon."), ("Icon.open", "Opens the menu."), ("Card", "Both wrappers."), ("save", None)]
         assert units[0].code.startswith("const Icon = forwardRef") and units[0].code.endswith("});")
         assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == ["CardInner"]
+        exported = "/** A card. */\nexport default memo((props) => null);\nexport default memo(function Card() {});\n"
+        assert [(u.qualified_name, u.docstring) for u in extract_units(exported, language)] == [
+            ("default", "A card."), ("Card", None)]
+        assert [u.qualified_name for u in extract_units(exported, language, as_mined=True)] == ["Card"]
 
 
 def test_a_function_assigned_to_an_objects_property_is_named_with_the_object():
