@@ -546,7 +546,7 @@ def asks_for_tests(query: str) -> bool:
 
 def asks_for_examples(query: str) -> bool:
     """Whether a query speaks of examples (then examples rank with the other functions: `is_example_unit`)."""
-    return bool({"example", "demo"} & set(lexical_terms(query)))  # "examples" stems to it
+    return bool({"example", "demo", "story"} & set(lexical_terms(query)))  # "examples", "stories" stem to them
 
 
 def ranked_as_test(unit, examples: bool = False) -> bool:
@@ -564,15 +564,19 @@ _EXAMPLE_DIRS = frozenset({"examples", "_examples"})
 
 def is_example_unit(unit) -> bool:
     """A function of an example program (under an examples/ folder, or a demo/ one at the top: a package's demo
-    page) or a Go runnable example (`ExampleRetry` in retry_test.go)."""
+    page; a Storybook story, `Button.stories.tsx`) or a Go runnable example (`ExampleRetry` in retry_test.go)."""
     return _example_path(unit.path) or unit.language == "go" and bool(_GO_EXAMPLE.match(unit.name)) \
         and is_test_unit(unit)
 
 
+_STORY_FILE = re.compile(r"\.stor(?:y|ies)\.[cm]?[jt]sx?$")  # Storybook's stories: a component's examples
+
+
 @lru_cache(maxsize=65536)  # asked for every indexed function on every search
 def _example_path(path: str) -> bool:
-    *folders, _ = path.lower().split("/")
-    return bool(_EXAMPLE_DIRS.intersection(folders)) or folders[:1] in (["example"], ["demo"], ["demos"])
+    *folders, name = path.lower().split("/")
+    return bool(_EXAMPLE_DIRS.intersection(folders)) or folders[:1] in (["example"], ["demo"], ["demos"]) \
+        or bool(_STORY_FILE.search(name))
 
 
 _TEST_DIR_PART = re.compile(r"(?:^|[-_.])tests?(?:[-_.]|$)")  # go-toml's toml-test/, e2e-tests/, test_utils/

@@ -250,13 +250,16 @@ def test_example_programs_rank_after_the_library_unless_the_query_asks_for_examp
     assert [is_example_unit(u) for u in units] == [True, False, False, False]
     package = _units([("src/main/java/com/example/app/Main.java", "Main.run"), ("example/demo.go", "main"),
                       ("docs/_examples/x.go", "main"), ("demo/player.js", "buildConfig.getLineEnding"),
-                      ("src/demo/widgets.ts", "render")], "java")
-    # `com.example` is a Java package; a demo/ folder is the package's demo page at the top, a module of it below
-    assert [is_example_unit(u) for u in package] == [False, True, True, True, False]
+                      ("src/demo/widgets.ts", "render"), ("src/components/tag/Tag.stories.tsx", "Default.render"),
+                      ("src/story.ts", "story"), ("src/stories.tsx", "render")], "java")
+    # `com.example` is a Java package; a demo/ folder is the package's demo page at the top, a module of it below; a
+    # Storybook story is a component's example (Blueprint: 330 of its functions, which crowded searches for them)
+    assert [is_example_unit(u) for u in package] == [False, True, True, True, False, True, False, False]
     index, query_vector = _descending(len(units))
     assert [r.row for r in rank_units(query_vector, "get close matches", index, units, 4)] == [1, 3, 0, 2]
     assert [r.row for r in rank_units(query_vector, "example of close matches", index, units, 4)] == [0, 1, 3, 2]
     assert [r.row for r in rank_units(query_vector, "a demo of close matches", index, units, 4)] == [0, 1, 3, 2]
+    assert [r.row for r in rank_units(query_vector, "stories of close matches", index, units, 4)] == [0, 1, 3, 2]
 
 
 @pytest.mark.slow  # indexes a repository
