@@ -1245,6 +1245,9 @@ def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffse
         return ()
     if scope.type == "impl_item":
         return (word,) if (word := _last_word(scope.child_by_field_name("trait"))) else ()
+    if scope.type == "type_alias_declaration":  # `type ParseRule = TagParseRule | StyleParseRule`: what it may be
+        value = scope.child_by_field_name("value")
+        return _type_names(value) if value is not None and value.type in ("union_type", "intersection_type") else ()
     name_node = scope.child_by_field_name("type" if scope.type == "object_creation_expression" else "name")
     body = scope.child_by_field_name("body") or next((c for c in scope.children if c.type == "class_body"), None)
     if name_node is None or body is None:
@@ -1325,11 +1328,14 @@ def _declared_property(item: Node) -> bool:
 
 @cache
 def _alias_query(language: str) -> tree_sitter.Query:
-    return tree_sitter.Query(grammar_for(language), "(type_alias_declaration value: (object_type)) @alias")
+    return tree_sitter.Query(grammar_for(language),
+                             "(type_alias_declaration value: [(object_type) (union_type) (intersection_type)]) @alias")
 
 
 def _object_type_aliases(root: Node, spec: LanguageSpec) -> list[Node]:
-    """A TypeScript file's aliases of object types, `type Options = { run(): void }`: declared like interfaces."""
+    """A TypeScript file's aliases of object types, `type Options = { run(): void }`: declared like interfaces; and of
+    unions and intersections of types, `type ParseRule = TagParseRule | StyleParseRule`, whose members are its
+    supertypes (`_bases`)."""
     return tree_sitter.QueryCursor(_alias_query(spec.name)).captures(root).get("alias", []) \
         if spec.name in _TYPED else []
 

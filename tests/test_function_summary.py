@@ -491,6 +491,21 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
     assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
+def test_an_object_typed_by_a_union_or_intersection_alias_reads_its_members_types():
+    # prosemirror's `type ParseRule = TagParseRule | StyleParseRule`: an object so typed (TipTap's `getAttrs`) showed
+    # no line. The members are read in the order written, nearest first, in the file and across files alike.
+    code = ("interface TagRule { /** Reads the attributes of a tag. */ getAttrs?: (node: Node) => Attrs; tag: string }\n"
+            "interface StyleRule { /** Reads a style. */ getAttrs?: (value: string) => Attrs; style: string }\n"
+            "type ParseRule = TagRule | StyleRule;\ntype Tagged = TagRule & { extra(): void };\n"
+            "const rule: ParseRule = { tag: 'p', getAttrs(node) { return null; } };\n"
+            "const tagged: Tagged = { tag: 'p', getAttrs(node) { return null; } };\n")
+    found = {u.qualified_name: u.inherited_doc for u in extract_units(code, "typescript")}
+    tag = ("Reads the attributes of a tag.", "TagRule.getAttrs")
+    assert found == {"rule.getAttrs": tag, "tagged.getAttrs": tag}
+    from leancode.units import described_declarations
+    assert described_declarations(code, "typescript")[1]["ParseRule"] == ("TagRule", "StyleRule")
+
+
 AUGMENTING = """\
 import { Mark } from '@tiptap/core'
 
