@@ -37,13 +37,20 @@ _PREFIXES = frozenset({"attribute_item", "decorator"})
 _BINDINGS = {"variable_declarator": "name", "pair": "key", "assignment_expression": "left",
              "field_definition": "property", "public_field_definition": "name"}
 _VALUE_FIELDS = ("value", "right")
-# Calls that return the function passed to them, wrapped, so that the name they are bound to is that function's
+# Calls that return the function passed to them first, wrapped, so that the name they are bound to is that function's
 # (`const Icon = forwardRef((props, ref) => ...)`, `const onClick = useCallback(() => ..., [])`, `const save =
-# debounce(() => ..., 300)`), by the callee's last name (`React.memo`, `_.throttle`): React's, lodash's, MobX's,
-# Reselect's and Redux Toolkit's. Calls that return a value made with the function (`items.map(...)`, `useMemo`) are
-# not among them.
-_FUNCTION_WRAPPERS = frozenset({"forwardRef", "memo", "useCallback", "useEvent", "useEffectEvent", "debounce",
-                                "throttle", "memoize", "once", "observer", "createSelector", "createAsyncThunk"})
+# debounce(() => ..., 300)`), by the callee's last name (`React.memo`, `_.throttle`): React's and its hook libraries',
+# lodash's, MobX's, Mantine's, Ariakit's, Express's and h3's handlers', esbuild's `__name`. Calls that return a value
+# made with the function (`items.map(...)`, `useMemo`) are not among them, nor one given it after another argument
+# (an emitter's `socket.once('open', fn)`), but for those that take it last (`createSelector([a, b], fn)`,
+# `createAsyncThunk('type', fn)`, MobX's `action('name', fn)`).
+_FUNCTION_WRAPPERS = frozenset({
+    "forwardRef", "fixedForwardRef", "memo", "useCallback", "useEvent", "useEffectEvent", "useEventCallback",
+    "useMemoizedFn", "useLatestCallback", "useStableCallback", "useDebouncedCallback", "useThrottledCallback",
+    "debounce", "throttle", "memoize", "memoizeOne", "once", "observer", "flow", "factory", "polymorphicFactory",
+    "genericFactory", "createHook", "asyncHandler", "defineEventHandler", "eventHandler", "__name",
+    *("createSelector", "createAsyncThunk", "action")})
+_WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action"})
 _JS = ("javascript", "typescript", "tsx")
 _TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
@@ -272,24 +279,31 @@ def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
 
 def _wrapping_call(node: Node, arguments: Node) -> Node | None:
     """The outermost call of `_FUNCTION_WRAPPERS` that wraps the function expression `node`, at most three deep,
-    each passed at most four arguments (None: none). `arguments`: `node`'s parent (each costs O(depth) to find)."""
+    each passed at most four arguments besides comments (None: none). `arguments`: `node`'s parent (each costs O(depth)
+    to find)."""
     call = None
     for level in range(3 if node.type in _EXPRESSIONS else 0):
         arguments = arguments if level == 0 else node.parent
         outer = arguments.parent if arguments is not None and arguments.type == "arguments" else None
-        if outer is None or outer.type != "call_expression" or arguments.named_child_count > 4:
+        if outer is None or outer.type != "call_expression" or arguments.named_child_count > 16:
             break
-        callee = outer.child_by_field_name("function")
-        name = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
-            else callee
-        if name is None or name.type not in ("identifier", "property_identifier") \
-                or _text(name) not in _FUNCTION_WRAPPERS:
-            break
-        passed = [a for a in arguments.named_children if a.type in _EXPRESSIONS or a.type == "call_expression"]
-        if len(passed) != 1 or not _is(passed[0], node):
+        name = _wrapper_name(outer)
+        passed = [a for a in arguments.named_children if a.type != "comment"]
+        functions = [a for a in passed if a.type in _EXPRESSIONS
+                     or a.type == "call_expression" and _wrapper_name(a) in _FUNCTION_WRAPPERS]
+        if name not in _FUNCTION_WRAPPERS or len(passed) > 4 or len(functions) != 1 or not _is(functions[0], node) \
+                or name not in _WRAPPERS_TAKING_IT_LAST and not _is(passed[0], node):
             break
         node = call = outer
     return call
+
+
+def _wrapper_name(call: Node) -> str:
+    """The last name of the function a call calls (`React.memo(...)`: memo), where it is named (else "")."""
+    callee = call.child_by_field_name("function")
+    name = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
+        else callee
+    return _text(name) if name is not None and name.type in ("identifier", "property_identifier") else ""
 
 
 def _assigned_object(node: Node) -> list[str]:
@@ -1048,6 +1062,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     bases_of: dict[int | None, tuple[str, ...]] = {}  # by class node: a class's header is read once for its methods
     go_shapes: dict[int, str] = {}  # a Go method's position in `units` -> `go_method_shape`
     typed_objects: set[int] = set()  # positions in `units` of a TypeScript object literal's methods typed by it
+    in_classes: set[int] = set()  # positions in `units` of the methods of classes
     shorthand = _shorthand_types(tree.root_node, spec) if inherited and spec.name in _JS else {}
 
     def class_bases(scope: Node | None) -> tuple[str, ...]:
@@ -1104,6 +1119,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         if inherited and node.type == "method_declaration" and spec.name == "go":
             go_shapes[len(units)] = go_method_shape(node)
         bases = class_bases(enclosing_class := _enclosing_class(node, spec)) if inherited else ()
+        if inherited and enclosing_class is not None:
+            in_classes.add(len(units))
         if inherited and enclosing_class is None and docstring is None \
                 and (bases := _declared_object_types(node, spec, shorthand)):
             typed_objects.add(len(units))
@@ -1113,7 +1130,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             code=unit_code, docstring=docstring,
             body=code[body_start:offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment, class_doc=class_doc,
-            syntax_error=first.has_error or last.has_error or node.has_error, method=bool(member or owned),
+            syntax_error=_broken(first, node, last), method=bool(member or owned),
             bases=bases,
         ))
     if too_deep:
@@ -1125,7 +1142,16 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         return units
     units = _inherit_in_file(units, captures.get("s", []) + _object_type_aliases(tree.root_node, spec), spec, code,
                              offsets, typed_objects)
-    return _inherit_augmentations(units, tree.root_node, spec, code)
+    return _inherit_augmentations(units, tree.root_node, spec, code, in_classes)
+
+
+def _broken(first: Node, node: Node, last: Node) -> bool:
+    """Whether a unit's code (from `first` to `last`, its declaration `node`) holds a syntax error; within a Rust
+    macro's rules only a rule missing or not read as one (their tokens are the macro's, which tree-sitter may misread:
+    anyhow's `~`)."""
+    if node.type in _MACROS:
+        return first is not node and first.has_error or any(c.type == "ERROR" or c.is_missing for c in node.children)
+    return first.has_error or last.has_error or node.has_error
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
@@ -1137,14 +1163,19 @@ def _ambient_query(language: str) -> tree_sitter.Query:
                              "(ambient_declaration (module (statement_block) @b)) (ambient_declaration (statement_block) @b)")
 
 
-def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, code: str) -> list[Unit]:
+def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, code: str,
+                           in_classes: set[int]) -> list[Unit]:
     """Undocumented functions take the doc of the function member of the same name that their own file declares by
     augmenting another module's interfaces (`declare module '@tiptap/core' { interface Commands<R> { bold: {
     /** Set a bold mark */ setBold: () => R } } }` beside the `setBold` that implements it; `declare global`): a file
     declares there what it adds. Labelled by the interface and the member (`Commands.setBold`, as
-    `editor.commands.setBold` calls it); a name so declared with different docs is left alone."""
-    if spec.name not in _TYPED or "declare" not in code \
-            or all(u.docstring is not None or u.inherited_doc is not None for u in units):
+    `editor.commands.setBold` calls it); a name so declared with different docs is left alone, and so are a class's
+    methods (positions `in_classes`: a class says what it implements) and a function with a comment of its own."""
+    def bare(position: int, unit: Unit) -> bool:
+        return unit.docstring is None and unit.inherited_doc is None and not unit.comment \
+            and position not in in_classes
+
+    if spec.name not in _TYPED or "declare" not in code or not any(bare(*pair) for pair in enumerate(units)):
         return units
     members: dict[str, tuple[str, str] | None] = {}
     siblings = _Siblings()
@@ -1167,9 +1198,8 @@ def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, co
         for interface in block.named_children:
             if interface.type == "interface_declaration" and (body := interface.child_by_field_name("body")):
                 read(body, _name(interface, spec), 0)
-    return [dataclasses.replace(u, inherited_doc=found)
-            if u.docstring is None and u.inherited_doc is None and (found := members.get(u.name)) else u
-            for u in units]
+    return [dataclasses.replace(u, inherited_doc=found) if bare(i, u) and (found := members.get(u.name)) else u
+            for i, u in enumerate(units)]
 
 
 def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, code: str,

@@ -541,13 +541,16 @@ export const Bold = Mark.create({
   },
 })
 window.openEditor = function () {}
+class Widget { openEditor() { show(); } }
+// Bolds the selection's text node.
+function toggleBold(node) { node.bold = true; }
 """
 
 
 def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module_augmentation():
     # TipTap documents each command where its file augments @tiptap/core's `Commands` (62 of @tiptap/core's 580
     # functions showed no line); a global's augmentation likewise. A name declared twice with different docs is no
-    # one's, a property that is no function describes no function, and a function's own doc comes first.
+    # one's, a property that is no function describes no function, and a function's own doc or comment comes first.
     found = {u.qualified_name: u.inherited_doc for u in extract_units(AUGMENTING, "typescript")}
     assert found == {
         "setBold": ("Set a bold mark", "Commands.setBold"),
@@ -557,6 +560,8 @@ def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module
         "addCommands.level": None,
         "addCommands.setBold": None,
         "window.openEditor": ("Opens the editor.", "Window.openEditor"),
+        "Widget.openEditor": None,  # a class's method: the class says what it implements
+        "toggleBold": None,  # a comment of its own
     }
     assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["addCommands.setBold"] \
         == "Its own words."

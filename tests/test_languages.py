@@ -378,6 +378,11 @@ export const save = _.debounce(function () { return store.save(); }, 300, { lead
 const doubled = items.map((x) => x * 2);
 const total = createSelector(a => a.x, b => b.y, (x, y) => x + y);
 const many = debounce(() => 1, 2, 3, 4, 5);
+const opened = socket.once('open', () => log('open'));
+/** Retries. */
+const retry = useCallback(() => go(), // the deps:
+  deps.concat([1]));
+const increment = action('increment', () => { count += 1; });
 """
 
 
@@ -385,12 +390,14 @@ def test_a_function_a_wrapper_returns_is_called_by_the_name_it_is_bound_to():
     # Blueprint's components, `export const Icon = forwardRef((props, ref) => ...)`, and React's handlers, `const
     # open = useCallback(...)`, were no unit: not indexed, no hover, their doc comments unread (214 of its functions).
     # A call that returns a value made with the function (`map`, `useMemo`) names nothing; neither does a call of
-    # several functions or of more arguments than a wrapper takes. Mined as before.
+    # several functions or of more arguments than a wrapper takes, or one given the function after another argument
+    # (but for those that take it last). Comments and computed arguments among them change nothing. Mined as before.
     for language in ("javascript", "typescript", "tsx"):
         code = WRAPPED if language != "javascript" else WRAPPED.replace("<SVGElement, IconProps>", "")
         units = extract_units(code, language)
         assert [(u.qualified_name, u.docstring) for u in units] == [
-            ("Icon", "An icon."), ("Icon.open", "Opens the menu."), ("Card", "Both wrappers."), ("save", None)]
+            ("Icon", "An icon."), ("Icon.open", "Opens the menu."), ("Card", "Both wrappers."), ("save", None),
+            ("retry", "Retries."), ("increment", None)]  # an emitter's `once(event, fn)` returns no fn
         assert units[0].code.startswith("const Icon = forwardRef") and units[0].code.endswith("});")
         assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == ["CardInner"]
         exported = "/** A card. */\nexport default memo((props) => null);\nexport default memo(function Card() {});\n"
@@ -481,6 +488,10 @@ def test_a_rust_macro_is_a_unit_with_its_doc_comment_and_its_name_as_signature()
     assert [signature(u) for u in units] == ["macro_rules! hashmap", "fn f()", "macro_rules! inner"]
     assert units[0].code.startswith("#[macro_export]\nmacro_rules! hashmap {") and units[0].code.endswith("}")
     assert [u.qualified_name for u in extract_units(code, "rust", as_mined=True)] == ["f"]
+    assert not any(u.syntax_error for u in units)
+    # tokens the grammar misreads inside a rule (anyhow's `~`) are the macro's own; a rule left open is an error
+    odd, open_ = "macro_rules! ensure { (~ $x:expr) => { $x }; }\n", "macro_rules! open {\n  () => { 1 };\n"
+    assert [u.syntax_error for u in extract_units(odd + open_, "rust")] == [False, True]
 
 
 def test_unparsable_code_still_gives_units():
