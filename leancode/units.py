@@ -51,6 +51,7 @@ _FUNCTION_WRAPPERS = frozenset({
     "genericFactory", "createHook", "asyncHandler", "defineEventHandler", "eventHandler", "__name",
     *("createSelector", "createAsyncThunk", "action")})
 _WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action"})
+_CASTS = frozenset({"as_expression", "satisfies_expression", "non_null_expression", "parenthesized_expression"})
 _JS = ("javascript", "typescript", "tsx")
 _TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
@@ -260,6 +261,11 @@ def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
     if wrapped and parent is not None and parent.type == "arguments" \
             and (call := _wrapping_call(node, parent)) is not None:
         node, parent = call, call.parent
+    for _ in range(3 if wrapped and node.type in _EXPRESSIONS | {"call_expression"} else 0):  # a function cast:
+        # `forwardRef(...) as ButtonComponent`, `(() => ...) satisfies Handler` (an object's cast names no scope)
+        if parent is None or parent.type not in _CASTS or not _is(parent.named_child(0), node):
+            break
+        node, parent = parent, parent.parent
     if parent is None or parent.type not in _BINDINGS:
         return None
     value = next((v for f in _VALUE_FIELDS if (v := parent.child_by_field_name(f)) is not None), None)
@@ -430,12 +436,13 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
     name = _text(node.child_by_field_name("name"))
     if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
         bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec, wrapped=not as_mined)
-        if bound and not (name and bound[0] in ("exports", "default")):  # `export default memo(function Card`: Card
+        # (`export default memo(function Card() {...})` keeps Card)
+        if bound and not (name and (bound[0] == "exports" or bound[1].type == "export_statement")):
             name = bound[0]
     return name
 
 
-def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
+def _receiver(node: Node, spec: LanguageSpec, wrapped: bool = True) -> list[str]:
     """A Go method's receiver type (`func (c *Config) Load()`: ["Config"]), or the class of a JS function bound
     to its prototype (`Color.prototype.isDark = function () {...}`: ["Color"])."""
     if node.type == "method_declaration" and spec.name == "go":
@@ -445,7 +452,7 @@ def _receiver(node: Node, spec: LanguageSpec) -> list[str]:
     elif spec.name in _JS and (defined := _defined_property(node)) is not None:  # Color.prototype, Color
         m = re.fullmatch(r"([A-Za-z_$][\w$]*)(?:\s*\.\s*prototype)?", _short_text(defined[1]))
         return [m.group(1)] if m and not _EXPORTS.match(m.group(1)) and m.group(1) != "this" else []
-    elif spec.name in _JS and (bound := _binding(node)) is not None:
+    elif spec.name in _JS and (bound := _binding(node, wrapped)) is not None:
         # `(?<!\w)`: from a name's start only, not again from each of its letters (quadratic in a long name)
         m = re.search(r"(?<!\w)(\w+)\s*\.\s*prototype\s*\.\s*[\w$]+$", _text(bound[1].child_by_field_name("left")))
         if m:
@@ -518,13 +525,15 @@ class _Siblings:
         return next((children[i] for i in range(at + 1, len(children)) if children[i].is_named), None)
 
 
-def _outer(node: Node, spec: LanguageSpec, siblings: _Siblings | None = None) -> tuple[Node, Node]:
-    """(first, last) nodes of a unit's code: decorators, attributes and bindings included."""
+def _outer(node: Node, spec: LanguageSpec, siblings: _Siblings | None = None,
+           wrapped: bool = True) -> tuple[Node, Node]:
+    """(first, last) nodes of a unit's code: decorators, attributes and bindings included (`wrapped`: through a
+    wrapper's call, `_binding`)."""
     siblings = siblings or _Siblings()
     last = node
     if node.parent is not None and node.parent.type == "decorated_definition":
         last = node.parent
-    elif spec.name in _JS and (bound := _binding(node) or _default_export(node, spec)) is not None:
+    elif spec.name in _JS and (bound := _binding(node, wrapped) or _default_export(node, spec, wrapped)) is not None:
         last = bound[1]
         parent = last.parent
         if last.type == "variable_declarator" and parent.named_child_count == 1 \
@@ -1079,7 +1088,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         name = _name(node, spec, as_mined)
         if not name or as_mined and spec.name in _JS and _default_export(node, spec, wrapped=False) is not None:
             continue  # (anonymous default exports joined after the corpus was mined)
-        first, last = _outer(node, spec, siblings)
+        first, last = _outer(node, spec, siblings, wrapped=not as_mined)
         start, end = offsets.char(first.start_byte), offsets.char(last.end_byte)
         unit_code = code[start:end]
         body = node.child_by_field_name("body")
@@ -1105,7 +1114,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         shown = docstring is None and inherited and not as_mined
         comment = _plain_comment(first, spec, siblings, name) if shown else None
         class_doc = _class_doc(node, name, spec, siblings) if shown else None
-        receiver = _receiver(node, spec)
+        receiver = _receiver(node, spec, wrapped=not as_mined)
         scoped = ".".join(scopes + receiver + [name])
         # Named by the functions it is nested in too (`Store.load.parse_line`, Java's anonymous classes' methods
         # `AbstractMap.keySet.size`), not as a method of the class around them; by its scopes and receiver alone
@@ -1159,8 +1168,9 @@ MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierar
 
 @cache
 def _ambient_query(language: str) -> tree_sitter.Query:
-    return tree_sitter.Query(grammar_for(language),  # `declare module 'x' {...}`, `declare global {...}`
-                             "(ambient_declaration (module (statement_block) @b)) (ambient_declaration (statement_block) @b)")
+    return tree_sitter.Query(grammar_for(language),  # a file's `declare module 'x' {...}`, `declare global {...}`
+                             "(program (ambient_declaration (module (statement_block) @b)))"
+                             "(program (ambient_declaration (statement_block) @b))")
 
 
 def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, code: str,
@@ -1182,7 +1192,7 @@ def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, co
 
     def read(body: Node, interface: str, depth: int) -> None:  # an interface's body, or an object type in it
         for item in body.named_children:
-            name = _text(item.child_by_field_name("name"))
+            name = _text(item.child_by_field_name("name")).strip("'\"")
             kind = item.child_by_field_name("type")
             kind = kind.named_children[0] if kind is not None and kind.type == "type_annotation" else kind
             if item.type == "property_signature" and kind is not None and kind.type == "object_type" \
@@ -1191,13 +1201,23 @@ def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, co
             elif item.type == "method_signature" or item.type == "property_signature" and kind is not None \
                     and kind.type == "function_type":
                 if sentence := shown_sentence(_doc_comment(item, spec, siblings=siblings) or "", spec.name):
-                    found = (sentence, f"{interface}.{name}")
-                    members[name] = found if members.get(name, found) == found else None
+                    known = members.get(name, (sentence, f"{interface}.{name}"))  # the first to say it names it
+                    members[name] = known if known is not None and known[0] == sentence else None
+
+    def declared(block: Node, depth: int) -> None:  # a block's interfaces, exported or not, and its namespaces'
+        for statement in block.named_children:
+            declaration = statement.child_by_field_name("declaration") if statement.type == "export_statement" \
+                else statement.named_child(0) if statement.type == "expression_statement" else statement
+            if declaration is None:
+                continue
+            if declaration.type == "interface_declaration" and (body := declaration.child_by_field_name("body")):
+                read(body, _name(declaration, spec), 0)
+            elif declaration.type == "internal_module" and depth < 2 \
+                    and (inner := declaration.child_by_field_name("body")) is not None:
+                declared(inner, depth + 1)  # `declare global { namespace NodeJS { interface Global {...} } }`
 
     for block in tree_sitter.QueryCursor(_ambient_query(spec.name)).captures(root).get("b", []):
-        for interface in block.named_children:
-            if interface.type == "interface_declaration" and (body := interface.child_by_field_name("body")):
-                read(body, _name(interface, spec), 0)
+        declared(block, 0)
     return [dataclasses.replace(u, inherited_doc=found) if bare(i, u) and (found := members.get(u.name)) else u
             for i, u in enumerate(units)]
 

@@ -542,7 +542,7 @@ export const Bold = Mark.create({
 })
 window.openEditor = function () {}
 class Widget { openEditor() { show(); } }
-// Bolds the selection's text node.
+// Bolds the selection's text node (as declared).
 function toggleBold(node) { node.bold = true; }
 """
 
@@ -566,7 +566,15 @@ def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module
     assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["addCommands.setBold"] \
         == "Its own words."
     local = AUGMENTING.replace("declare module '@tiptap/core'", "namespace Local").replace("declare global", "namespace G")
+    assert "declare" in local  # (past the cheap check: the comment above `toggleBold` says "declare")
     assert all(u.inherited_doc is None for u in extract_units(local, "typescript"))  # interfaces of its own: no claim
+    # exported interfaces, a namespace's, quoted names; two interfaces saying the same name it (the first)
+    more = ("declare module 'x' {\n  export interface Commands<R> { g: { /** Does a. */ 'a': () => R } }\n"
+            "  interface Other { /** Does a. */ a(): void }\n}\n"
+            "declare global { namespace NodeJS { interface Global { /** Does c. */ c(): void } } }\n"
+            "export const a = () => 1;\nexport const c = () => 3;\n")
+    assert [u.inherited_doc for u in extract_units(more, "typescript")] == [
+        ("Does a.", "Commands.a"), ("Does c.", "Global.c")]
 
 
 def test_an_interface_of_thousands_of_documented_members_is_read_in_linear_time():

@@ -383,6 +383,8 @@ const opened = socket.once('open', () => log('open'));
 const retry = useCallback(() => go(), // the deps:
   deps.concat([1]));
 const increment = action('increment', () => { count += 1; });
+/** A button. */
+export const Button = forwardRef((props, ref) => null) as ButtonComponent;
 """
 
 
@@ -397,13 +399,21 @@ def test_a_function_a_wrapper_returns_is_called_by_the_name_it_is_bound_to():
         units = extract_units(code, language)
         assert [(u.qualified_name, u.docstring) for u in units] == [
             ("Icon", "An icon."), ("Icon.open", "Opens the menu."), ("Card", "Both wrappers."), ("save", None),
-            ("retry", "Retries."), ("increment", None)]  # an emitter's `once(event, fn)` returns no fn
+            ("retry", "Retries."), ("increment", None),  # an emitter's `once(event, fn)` returns no fn
+            ("Button", "A button.")]  # through `as`
         assert units[0].code.startswith("const Icon = forwardRef") and units[0].code.endswith("});")
         assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == ["CardInner"]
         exported = "/** A card. */\nexport default memo((props) => null);\nexport default memo(function Card() {});\n"
         assert [(u.qualified_name, u.docstring) for u in extract_units(exported, language)] == [
             ("default", "A card."), ("Card", None)]
         assert [u.qualified_name for u in extract_units(exported, language, as_mined=True)] == ["Card"]
+        # a named function in a wrapper is mined as before: its own code and name, not its binding's doc
+        named = "/** The card. */\nconst Card = memo(function CardInner(props) { return null; });\n"
+        [mined] = extract_units(named, language, as_mined=True)
+        assert (mined.qualified_name, mined.docstring, mined.code) == (
+            "CardInner", None, "function CardInner(props) { return null; }")
+        assert [u.qualified_name for u in extract_units("exports.default = function foo() {};", language)] \
+            == ["default"]  # a binding named `default` is no default export
 
 
 def test_a_function_assigned_to_an_objects_property_is_named_with_the_object():
