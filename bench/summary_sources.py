@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if args.across_files:
-        from leancode.cli import _inheriting_across_files
+        from leancode.cli import inheriting_across_files
     summarizer = Summarizer()
     counts: dict[str, Counter] = defaultdict(Counter)
     inherited = []  # (package, where, name, language, line, function's first lines)
@@ -69,7 +69,7 @@ def main() -> None:
                 units = [u for u in extract_units(data.decode("utf-8", "replace"), source.language)
                          if not is_test_code(source.relative, u.qualified_name)]
                 if args.across_files and units:
-                    units = _inheriting_across_files(source.path, units)
+                    units = inheriting_across_files(source.path, units)
             language = "typescript" if source.language == "tsx" else source.language
             for unit, summary in zip(units, summarize_units(units, summarizer, siblings=units)):
                 counts[repo.name if args.by_repo else language][SOURCES.get(summary.source, "nothing")] += 1

@@ -326,7 +326,7 @@ def _summarize(args: argparse.Namespace) -> int:
                 raise
             print(f"leancode: error: {printable(str(error))}", file=sys.stderr)
             failed += 1
-    wanted = [(path, (_inheriting_across_files(path, units), siblings)) for path, (units, siblings) in wanted]
+    wanted = [(path, (inheriting_across_files(path, units), siblings)) for path, (units, siblings) in wanted]
     model = args.model or str(default_summarizer_dir())
     generated = args.generated or args.model is not None
 
@@ -359,7 +359,7 @@ def _summarize(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _inheriting_across_files(path: Path, units: list) -> list:
+def inheriting_across_files(path: Path, units: list) -> list:
     """`units`, with the descriptions their undocumented methods inherit from supertypes declared in other files of
     the repository, as the hover shows them: those its index (`leancode index`, the nearest `.leancode` above `path`)
     says declare them, or, without one, those Java's file rules and the imports name (`inherited_across_files`), read
