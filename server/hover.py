@@ -120,6 +120,8 @@ def _before_type_arguments(text: str, opener: str | None) -> str:
 # name's start only (`(?<![\w$])`), not again from each of its letters.
 _RECEIVER = re.compile(r"(?<![\w$])\d*((?!\d)[\w$]+)\s*(\(\s*\))?$")
 _SEPARATORS = (".", "::", "->")
+_JSX = frozenset({"tsx", "javascript"})  # where `<Name` opens an element (in TypeScript's .ts, a cast)
+_JSX_AFTER_NAME = re.compile(r"[\s/>]|$")  # then its props, the tag's end or the line's
 
 
 def _without_suffix(text: str, suffix: str) -> str:
@@ -133,12 +135,16 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     last identifier before the separator (`obj`, `Type`, `super`; "" when there is none, as in `f(x).name(`) and the
     separator (".", "::", "->"). Type arguments are read past: `id<number>(`, `parse::<Vec<u8>>(`,
     `Foo.<T>bar(`, `Vec::<u8>::new(`, Go's `Map[int](`; and a JavaScript function called through `.call(`,
-    `.apply(` or `.bind(` is called."""
+    `.apply(` or `.bind(` is called, and a React component named by a JSX tag, `<Icon size={2} />` (TSX, JSX)."""
     opener = _TYPE_ARGUMENTS.get(language)
     if (match := _identifier_at(line_text, character)) is None:
         return None
     name = match.group()
     rest = line_text[match.end():]
+    opened = line_text[max(0, match.start() - 2):match.start()]  # `<Icon`, `</Icon`
+    if language in _JSX and name[:1].isupper() and (opened.endswith("<") or opened == "</") \
+            and _JSX_AFTER_NAME.match(rest):
+        return name, None, None
     if opener:
         rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)
     if language in _JS:

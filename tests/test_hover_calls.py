@@ -17,7 +17,8 @@ from leancode.server.workspace import Folder, Hit
 from leancode.units import extract_units
 from linear import assert_linear
 
-EXTENSIONS = {"python": "py", "java": "java", "javascript": "js", "typescript": "ts", "go": "go", "rust": "rs"}
+EXTENSIONS = {"python": "py", "java": "java", "javascript": "js", "typescript": "ts", "tsx": "tsx", "go": "go",
+              "rust": "rs"}
 
 
 def hover_at(tmp_path: Path, language: str, code: str, line: int, needle: str) -> str | None:
@@ -112,6 +113,19 @@ def test_a_javascript_function_called_through_call_apply_or_bind_is_called(tmp_p
             "class Axios {\n  request(config) {\n    return dispatchRequest.call(this, config);\n  }\n}\n")
     text = hover_at(tmp_path, "javascript", code, 4, "dispatchRequest")  # through the server's hover
     assert text is not None and text.startswith("Sends the request with the adapter.\n\n*documentation*"), text
+
+
+def test_a_react_component_named_by_a_jsx_tag_is_called(tmp_path):
+    # Hovering `<Icon` showed nothing: a tag is how a component is called (now that `forwardRef`'s are units too).
+    line = "  return <Icon size={2}>{a < Bound && <Label />}</Icon>;"
+    assert [hover.call_at(line, line.index(name) + 1, "tsx") for name in ("Icon", "Bound", "Label", "/Icon")] == [
+        ("Icon", None, None), None, ("Label", None, None), ("Icon", None, None)]
+    assert hover.call_at("x = <Icon>y;", 6, "typescript") is None  # a cast in a .ts file
+    assert hover.call_at("<div className={c}>", 2, "tsx") is None  # an element of the page, no component
+    code = ("/** An icon of the given size. */\nexport const Icon = forwardRef((props, ref) => <svg ref={ref} />);\n"
+            "export function Toolbar() {\n  return <Icon size={2} />;\n}\n")
+    text = hover_at(tmp_path, "tsx", code, 3, "Icon")
+    assert text is not None and text.startswith("An icon of the given size.\n\n*documentation*"), text
 
 
 def test_a_call_on_a_hostile_line_is_read_in_linear_time():
