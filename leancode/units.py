@@ -1488,8 +1488,15 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
             arguments = [parent.named_child(i) for i in range(min(parent.named_child_count, MAX_ARGUMENTS))]
             position = next((i for i, a in enumerate(a for a in arguments if a.type != "comment")  # not all 3,000
                              if _is(a, value)), None)
-            return (f"{_text(callee)}()#{position}",) if callee is not None and callee.type == "identifier" \
-                and position is not None else ()
+            if callee is None or position is None:
+                return ()
+            if callee.type == "identifier":
+                return (f"{_text(callee)}()#{position}",)
+            owner, method = callee.child_by_field_name("object"), callee.child_by_field_name("property")
+            if callee.type == "member_expression" and owner is not None and owner.type == "identifier" \
+                    and _text(owner)[:1].isupper() and method is not None and method.type == "property_identifier":
+                return (f"{_text(owner)}#{_text(method)}(){position}",)  # a class's static `Mark.create({...})`
+            return ()
         break
     return _type_names(annotation) if annotation is not None else ()
 
@@ -1527,8 +1534,9 @@ def _declaration_query(language: str) -> tree_sitter.Query:
 def declared_types(code: str, language: str, owner: str, step: str) -> tuple[str, ...] | None:
     """In one TypeScript file's `code`, the types, as written, of what `step` names of the declarations named `owner`:
     "props", the declared type of their member `props` (an interface's, a class's, an object type alias's); "()0",
-    that of the first parameter of the function, or of the class's constructor, so named (of all its overloads).
-    None where the file declares no `owner` (a re-export, or not a TypeScript file)."""
+    that of the first parameter of the function, or of the class's constructor, so named (of all its overloads);
+    "create()0", that of the first parameter of their method `create` (a class's static `Mark.create`). None where
+    the file declares no `owner` (a re-export, or not a TypeScript file)."""
     if language not in _TYPED:
         return None
     found, names = False, []
@@ -1538,15 +1546,16 @@ def declared_types(code: str, language: str, owner: str, step: str) -> tuple[str
             continue
         found = True
         body = node.child_by_field_name("value" if node.type == "type_alias_declaration" else "body")
-        if step.startswith("()"):
-            functions = [node] if "function" in node.type else [
+        if "()" in step:
+            method, index = step.split("()")
+            functions = [node] if "function" in node.type and not method else [
                 item for item in (body.named_children if body is not None else ())
-                if item.type in ("method_signature", "method_definition")
-                and _text(item.child_by_field_name("name")) == "constructor"]
+                if item.type in ("method_signature", "method_definition", "abstract_method_signature")
+                and _text(item.child_by_field_name("name")) == (method or "constructor")]
             for function in functions:
                 parameters = [p for p in function.child_by_field_name("parameters").named_children
                               if "parameter" in p.type] if function.child_by_field_name("parameters") else []
-                index = int(step[2:] or 0)
+                index = int(index or 0)
                 kind = parameters[index].child_by_field_name("type") if index < len(parameters) else None
                 names += _type_names(kind) if kind is not None else ()
         elif body is not None:

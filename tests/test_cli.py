@@ -452,6 +452,45 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
     assert (found["summary"], found["inherited_from"]) == ("Runs the job.", "Base.run")
 
 
+TIPTAP_CORE = """\
+export interface ExtendableConfig<O> {
+  /** This method adds options to the extension. */
+  addOptions?: (this: { name: string }) => O;
+}
+export interface MarkConfig<O, S> extends ExtendableConfig<O> {
+  /** Reads the mark from HTML. */
+  parseHTML?: () => unknown[];
+}
+export declare class Mark<O = any, S = any> {
+  static create<O = any, S = any>(config?: Partial<MarkConfig<O, S>> | (() => Partial<MarkConfig<O, S>>)): Mark<O, S>;
+  /** Configures the mark. */
+  configure(options?: Partial<O>): Mark<O, S>;
+}
+"""
+
+
+def test_an_object_passed_to_a_class_s_static_method_takes_its_parameter_s_type(tmp_path, capsys):
+    # TipTap's extensions are `Mark.create({...})`, `Node.create`, `Extension.create`: their config methods
+    # (addOptions, parseHTML, addKeyboardShortcuts ...) showed no line, though @tiptap/core documents each.
+    package = tmp_path / "app" / "node_modules" / "@tiptap" / "core"
+    package.mkdir(parents=True)
+    (package / "package.json").write_text('{"name": "@tiptap/core", "types": "index.d.ts"}')
+    (package / "index.d.ts").write_text(TIPTAP_CORE)
+    (tmp_path / "app" / ".git").mkdir()
+    (tmp_path / "app" / "bold.ts").write_text(
+        "import { Mark } from '@tiptap/core'\n\nexport const Bold = Mark.create<{}>({\n"
+        "  addOptions() { return {}; },\n  parseHTML() { return []; },\n  configure() { return 1; },\n})\n"
+        "export const other = helper.create({ parseHTML() { return []; } })\n")
+    assert main(["summarize", str(tmp_path / "app" / "bold.ts"), "--json"]) == 0
+    found = [(s["name"], s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)]
+    assert found == [
+        ("addOptions", "This method adds options to the extension.", "ExtendableConfig.addOptions"),
+        ("parseHTML", "Reads the mark from HTML.", "MarkConfig.parseHTML"),
+        ("configure", "", None),  # the class's own method, not a member of its config
+        ("parseHTML", "", None),  # an instance's method: its type is not read
+    ]
+
+
 # Python packages as installed in a project's virtual environment, laid out as the real ones are: torch.nn re-exports
 # Module through a star import, django.views re-exports View, and rest_framework's serializers import a Field they
 # rename (`Field as DjangoModelField`), which is not the Field their Serializer extends.
