@@ -52,6 +52,9 @@ _FUNCTION_WRAPPERS = frozenset({
     *("createSelector", "createAsyncThunk", "action")})
 _WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action"})
 _CASTS = frozenset({"as_expression", "satisfies_expression", "non_null_expression", "parenthesized_expression"})
+# The language's own objects, whose static methods take no type a declaration file in node_modules gives
+_GLOBALS = frozenset({"Object", "JSON", "Reflect", "Promise", "Array", "Math", "Number", "String", "Symbol", "Date",
+                      "Error", "Map", "Set", "WeakMap", "Proxy", "Intl", "BigInt", "Boolean", "RegExp", "React"})
 _JS = ("javascript", "typescript", "tsx")
 _TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
@@ -1295,9 +1298,8 @@ def _bases(scope: Node | None, spec: LanguageSpec, code: str, offsets: CharOffse
         return ()
     if scope.type == "impl_item":
         return (word,) if (word := _last_word(scope.child_by_field_name("trait"))) else ()
-    if scope.type == "type_alias_declaration":  # `type ParseRule = TagParseRule | StyleParseRule`: what it may be
-        value = scope.child_by_field_name("value")
-        return _type_names(value) if value is not None and value.type in ("union_type", "intersection_type") else ()
+    if scope.type == "type_alias_declaration":  # `type Props = OwnProps & Base`: the types it joins, as a class's
+        return _joined_types(scope)
     name_node = scope.child_by_field_name("type" if scope.type == "object_creation_expression" else "name")
     body = scope.child_by_field_name("body") or next((c for c in scope.children if c.type == "class_body"), None)
     if name_node is None or body is None:
@@ -1379,13 +1381,31 @@ def _declared_property(item: Node) -> bool:
 @cache
 def _alias_query(language: str) -> tree_sitter.Query:
     return tree_sitter.Query(grammar_for(language),
-                             "(type_alias_declaration value: [(object_type) (union_type) (intersection_type)]) @alias")
+                             "(type_alias_declaration value: [(object_type) (intersection_type)]) @alias")
+
+
+def _joined_types(alias: Node) -> tuple[str, ...]:
+    """The named types an intersection alias joins (`type Props = OwnProps & ns.Base<T>`: OwnProps, ns.Base), in order,
+    not their type arguments nor itself. A union's members are alternatives, not supertypes: none (which of them an
+    object is, and so whose doc its method takes, is not guessed)."""
+    value, own = alias.child_by_field_name("value"), _text(alias.child_by_field_name("name"))
+    if value is None or value.type != "intersection_type":
+        return ()
+    names, nodes = [], [value]
+    while nodes and len(names) < MAX_BASES_READ:  # `A & B & C` nests: (A & B) & C
+        current = nodes.pop()
+        if current.type == "intersection_type":
+            nodes.extend(reversed(current.named_children))
+        elif current.type == "generic_type":
+            nodes.append(current.child_by_field_name("name"))
+        elif current.type in ("type_identifier", "nested_type_identifier") and _text(current) != own:
+            names.append(re.sub(r"\s+", "", _text(current)))
+    return tuple(dict.fromkeys(names))
 
 
 def _object_type_aliases(root: Node, spec: LanguageSpec) -> list[Node]:
     """A TypeScript file's aliases of object types, `type Options = { run(): void }`: declared like interfaces; and of
-    unions and intersections of types, `type ParseRule = TagParseRule | StyleParseRule`, whose members are its
-    supertypes (`_bases`)."""
+    intersections of types, `type Props = OwnProps & Base`, whose members are its supertypes (`_bases`)."""
     return tree_sitter.QueryCursor(_alias_query(spec.name)).captures(root).get("alias", []) \
         if spec.name in _TYPED else []
 
@@ -1493,8 +1513,9 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
             if callee.type == "identifier":
                 return (f"{_text(callee)}()#{position}",)
             owner, method = callee.child_by_field_name("object"), callee.child_by_field_name("property")
-            if callee.type == "member_expression" and owner is not None and owner.type == "identifier" \
-                    and _text(owner)[:1].isupper() and method is not None and method.type == "property_identifier":
+            if call.type == "call_expression" and callee.type == "member_expression" and owner is not None \
+                    and owner.type == "identifier" and _text(owner)[:1].isupper() and _text(owner) not in _GLOBALS \
+                    and method is not None and method.type == "property_identifier":
                 return (f"{_text(owner)}#{_text(method)}(){position}",)  # a class's static `Mark.create({...})`
             return ()
         break
@@ -1547,15 +1568,17 @@ def declared_types(code: str, language: str, owner: str, step: str) -> tuple[str
         found = True
         body = node.child_by_field_name("value" if node.type == "type_alias_declaration" else "body")
         if "()" in step:
-            method, index = step.split("()")
-            functions = [node] if "function" in node.type and not method else [
+            if not (called := re.fullmatch(r"([\w$]*)\(\)(\d*)", step)) or called.group(1) == "constructor":
+                continue
+            method, index = called.group(1), int(called.group(2) or 0)
+            functions = [node] if "function" in node.type and not method else [  # a method: a static one
                 item for item in (body.named_children if body is not None else ())
                 if item.type in ("method_signature", "method_definition", "abstract_method_signature")
-                and _text(item.child_by_field_name("name")) == (method or "constructor")]
+                and _text(item.child_by_field_name("name")) == (method or "constructor")
+                and (not method or any(c.type == "static" for c in item.children))]
             for function in functions:
                 parameters = [p for p in function.child_by_field_name("parameters").named_children
                               if "parameter" in p.type] if function.child_by_field_name("parameters") else []
-                index = int(index or 0)
                 kind = parameters[index].child_by_field_name("type") if index < len(parameters) else None
                 names += _type_names(kind) if kind is not None else ()
         elif body is not None:

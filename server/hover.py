@@ -122,6 +122,10 @@ _RECEIVER = re.compile(r"(?<![\w$])\d*((?!\d)[\w$]+)\s*(\(\s*\))?$")
 _SEPARATORS = (".", "::", "->")
 _JSX = frozenset({"tsx", "javascript"})  # where `<Name` opens an element (in TypeScript's .ts, a cast)
 _JSX_AFTER_NAME = re.compile(r"[\s/>]|$")  # then its props, the tag's end or the line's
+# `<` or `</` opening a tag: at the line's start or after what no type's or comparison's left side ends with (a name,
+# `)`, `]`, `.`: `useState<State>(`, `a<Limit`)
+_JSX_OPENS = re.compile(r"(?:^|[^\w$)\].])</?$")
+_TYPE_PARAMETER = re.compile(r"\s+extends\b|\s*,")  # `<T extends object>(`, `<T,>(`: a generic's parameter
 
 
 def _without_suffix(text: str, suffix: str) -> str:
@@ -141,9 +145,9 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
         return None
     name = match.group()
     rest = line_text[match.end():]
-    opened = line_text[max(0, match.start() - 2):match.start()]  # `<Icon`, `</Icon`
-    if language in _JSX and name[:1].isupper() and (opened.endswith("<") or opened == "</") \
-            and _JSX_AFTER_NAME.match(rest):
+    opened = line_text[max(0, match.start() - 3):match.start()]  # `<Icon`, `</Icon`
+    if language in _JSX and name[:1].isupper() and _JSX_OPENS.search(opened) and _JSX_AFTER_NAME.match(rest) \
+            and not _TYPE_PARAMETER.match(rest):
         return name, None, None
     if opener:
         rest = _past_type_arguments(re.sub(rf"^\s*(::\s*)?(?={re.escape(opener)})", "", rest), opener)

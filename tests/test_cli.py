@@ -465,6 +465,12 @@ export declare class Mark<O = any, S = any> {
   static create<O = any, S = any>(config?: Partial<MarkConfig<O, S>> | (() => Partial<MarkConfig<O, S>>)): Mark<O, S>;
   /** Configures the mark. */
   configure(options?: Partial<O>): Mark<O, S>;
+  /** An instance's, not the class's. */
+  build(options: ItemOptions): void;
+}
+export interface ItemOptions {
+  /** Renders the item. */
+  render?: () => string;
 }
 """
 
@@ -480,7 +486,8 @@ def test_an_object_passed_to_a_class_s_static_method_takes_its_parameter_s_type(
     (tmp_path / "app" / "bold.ts").write_text(
         "import { Mark } from '@tiptap/core'\n\nexport const Bold = Mark.create<{}>({\n"
         "  addOptions() { return {}; },\n  parseHTML() { return []; },\n  configure() { return 1; },\n})\n"
-        "export const other = helper.create({ parseHTML() { return []; } })\n")
+        "export const other = helper.create({ parseHTML() { return []; } })\n"
+        "export const item = Mark.build({ render() { return ''; } })\n")
     assert main(["summarize", str(tmp_path / "app" / "bold.ts"), "--json"]) == 0
     found = [(s["name"], s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)]
     assert found == [
@@ -488,6 +495,7 @@ def test_an_object_passed_to_a_class_s_static_method_takes_its_parameter_s_type(
         ("parseHTML", "Reads the mark from HTML.", "MarkConfig.parseHTML"),
         ("configure", "", None),  # the class's own method, not a member of its config
         ("parseHTML", "", None),  # an instance's method: its type is not read
+        ("render", "", None),  # `build` is no static method
     ]
 
 

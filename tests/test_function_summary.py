@@ -491,19 +491,23 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
     assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
-def test_an_object_typed_by_a_union_or_intersection_alias_reads_its_members_types():
-    # prosemirror's `type ParseRule = TagParseRule | StyleParseRule`: an object so typed (TipTap's `getAttrs`) showed
-    # no line. The members are read in the order written, nearest first, in the file and across files alike.
-    code = ("interface TagRule { /** Reads the attributes of a tag. */ getAttrs?: (node: Node) => Attrs; tag: string }\n"
+def test_an_object_typed_by_an_intersection_alias_reads_its_members_types_and_a_union_none():
+    # `type Props = OwnProps & Base`: an object so typed is each of them. A union's members are alternatives (a
+    # `ParseRule` object may be a StyleRule): which one's doc a method takes is not guessed, nor are type arguments
+    # (`Loaded<User>`) supertypes.
+    code = ("interface TagRule {\n  /** Reads the attributes of a tag. */ getAttrs?: (node: Node) => Attrs;\n"
+            "  tag: string }\n"
             "interface StyleRule { /** Reads a style. */ getAttrs?: (value: string) => Attrs; style: string }\n"
-            "type ParseRule = TagRule | StyleRule;\ntype Tagged = TagRule & { extra(): void };\n"
-            "const rule: ParseRule = { tag: 'p', getAttrs(node) { return null; } };\n"
-            "const tagged: Tagged = { tag: 'p', getAttrs(node) { return null; } };\n")
+            "interface User { /** Saves the user. */ save(): void }\n"
+            "type ParseRule = TagRule | StyleRule;\ntype Tagged = TagRule & Loaded<User> & { extra(): void };\n"
+            "const rule: ParseRule = { style: 'p', getAttrs(value) { return null; } };\n"
+            "const tagged: Tagged = { tag: 'p', getAttrs(node) { return null; }, save() {} };\n")
     found = {u.qualified_name: u.inherited_doc for u in extract_units(code, "typescript")}
-    tag = ("Reads the attributes of a tag.", "TagRule.getAttrs")
-    assert found == {"rule.getAttrs": tag, "tagged.getAttrs": tag}
+    assert found == {"rule.getAttrs": None, "tagged.getAttrs": ("Reads the attributes of a tag.", "TagRule.getAttrs"),
+                     "tagged.save": None}
     from leancode.units import described_declarations
-    assert described_declarations(code, "typescript")[1]["ParseRule"] == ("TagRule", "StyleRule")
+    declared = described_declarations(code, "typescript")[1]
+    assert (declared["Tagged"], "ParseRule" in declared) == (("TagRule", "Loaded"), False)
 
 
 AUGMENTING = """\
@@ -525,7 +529,9 @@ declare module '@tiptap/core' {
     }
   }
 }
-declare global { interface Window { /** Opens the editor. */ openEditor(): void; /** Other docs. */ unsetBold(): void } }
+declare global {
+  interface Window { /** Opens the editor. */ openEditor(): void; /** Other docs. */ unsetBold(): void }
+}
 
 export const setBold: RawCommands['setBold'] = () => ({ commands }) => commands.setMark('bold')
 
@@ -565,7 +571,8 @@ def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module
     }
     assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["addCommands.setBold"] \
         == "Its own words."
-    local = AUGMENTING.replace("declare module '@tiptap/core'", "namespace Local").replace("declare global", "namespace G")
+    local = AUGMENTING.replace("declare module '@tiptap/core'", "namespace Local") \
+        .replace("declare global", "namespace G")
     assert "declare" in local  # (past the cheap check: the comment above `toggleBold` says "declare")
     assert all(u.inherited_doc is None for u in extract_units(local, "typescript"))  # interfaces of its own: no claim
     # exported interfaces, a namespace's, quoted names; two interfaces saying the same name it (the first)

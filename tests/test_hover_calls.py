@@ -122,6 +122,10 @@ def test_a_react_component_named_by_a_jsx_tag_is_called(tmp_path):
         ("Icon", None, None), None, ("Label", None, None), ("Icon", None, None)]
     assert hover.call_at("x = <Icon>y;", 6, "typescript") is None  # a cast in a .ts file
     assert hover.call_at("<div className={c}>", 2, "tsx") is None  # an element of the page, no component
+    for line in ("const [s, set] = useState<State>(null);", "const C: React.FC<Props> = x;", "if (a<Limit && b) go();",
+                 "const f = <T extends object>(x: T) => x;", "const g = <T,>(x: T) => x;", "x = a<B>(c);"):
+        name = next(w for w in ("State", "Props", "Limit", "T", "B") if f"<{w}" in line)
+        assert hover.call_at(line, line.index(f"<{name}") + 2, "tsx") is None, line  # types, generics, comparisons
     code = ("/** An icon of the given size. */\nexport const Icon = forwardRef((props, ref) => <svg ref={ref} />);\n"
             "export function Toolbar() {\n  return <Icon size={2} />;\n}\n")
     text = hover_at(tmp_path, "tsx", code, 3, "Icon")

@@ -489,7 +489,8 @@ def test_a_rust_macro_is_a_unit_with_its_doc_comment_and_its_name_as_signature()
     # were neither indexed nor hovered. Mined without them, as the corpus was.
     from leancode.function_summary import signature
 
-    code = ("/// Makes a map of the pairs.\n#[macro_export]\nmacro_rules! hashmap {\n    ($($k:expr => $v:expr),*) => {{\n"
+    code = ("/// Makes a map of the pairs.\n#[macro_export]\nmacro_rules! hashmap {\n"
+            "    ($($k:expr => $v:expr),*) => {{\n"
             "        let mut m = HashMap::new(); $(m.insert($k, $v);)* m\n    }};\n}\n"
             "fn f() {\n    macro_rules! inner { () => { 1 } }\n}\n")
     units = extract_units(code, "rust")
