@@ -79,8 +79,8 @@ def inherited_across_files(unit: Unit, path: Path, code: str, files: Callable[[s
     holding `code`) overrides or implements in a supertype declared in another file, breadth first up `Unit.bases`
     (what `_inherit_in_file` does within one file), each found by `_files_meant`: where the file's imports name it,
     else by `files(name)`, the (path, language) of the files whose functions a class, interface or trait so named
-    encloses (an index's `declaring_files`; of several, the one `_declaring_file` picks, else none). `read(path)`: a file's text (FileSkipped: not read). At most
-    MAX_BASES_READ files are read."""
+    encloses (an index's `declaring_files`; of several, the one `_declaring_file` picks, else none). `read(path)`: a
+    file's text (FileSkipped: not read). At most MAX_BASES_READ files are read."""
     own = unit.qualified_name.split(".")[-2:-1]
     parameters = parameter_types(unit.code, unit.language) if unit.language == "java" else None
     # (a supertype as written, the file that names it, its code); (file, name) pairs read
@@ -264,7 +264,8 @@ def _python_modules(code: str, name: str, written: str = "", stars: bool = True)
             folder = "./" + "../" * (len(dots) - 1) if dots else ""
             stem = folder + module.replace(".", "/") if module else folder + original  # `from . import Name`: a module
             inner = [f"{stem}/{original}"] if module and not star else []
-            found = (inner + [stem] if "." in written else [stem] + inner) + ([folder + "__init__"] if not module else [])
+            found = (inner + [stem] if "." in written else [stem] + inner) \
+                + ([folder + "__init__"] if not module else [])
             stems += [(path, original) for path in found]
     parts = written.split(".")
     for dotted, alias in re.findall(r"^[^\S\n]*import[^\S\n]+([\w.]+)(?:[^\S\n]+as[^\S\n]+(\w+))?", head, re.M):
@@ -310,7 +311,8 @@ def _relative_hints(module: str) -> list[str]:
 _JS_IMPORT = re.compile(r"\b(?:import\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*)?(\{[^{}]*\}\s*)?"
                         r"|export\s+(?:type\s+)?(\{[^{}]*\}|\*)\s*)from\s+['\"]([^'\"\n]+)['\"]")
 # `import x = require("x")`, `const { A, B: C } = require("x")`
-_JS_REQUIRE = re.compile(r"\b(?:import|const|let|var)\s+(?:([\w$]+)|\{([^{}]*)\})\s*=\s*require\s*\(\s*['\"]([^'\"\n]+)['\"]")
+_JS_REQUIRE = re.compile(r"\b(?:import|const|let|var)\s+(?:([\w$]+)|\{([^{}]*)\})\s*=\s*require\s*\(\s*"
+                         r"['\"]([^'\"\n]+)['\"]")
 _JS_LOCAL_EXPORT = re.compile(r"\bexport\s+(?:type\s+)?(\{[^{}]*\})(?!\s*from\b)")  # `export { Base as Renamed };`
 
 

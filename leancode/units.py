@@ -44,13 +44,12 @@ _VALUE_FIELDS = ("value", "right")
 # made with the function (`items.map(...)`, `useMemo`) are not among them, nor one given it after another argument
 # (an emitter's `socket.once('open', fn)`), but for those that take it last (`createSelector([a, b], fn)`,
 # `createAsyncThunk('type', fn)`, MobX's `action('name', fn)`).
-_FUNCTION_WRAPPERS = frozenset({
+_WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action"})
+_FUNCTION_WRAPPERS = _WRAPPERS_TAKING_IT_LAST | {
     "forwardRef", "fixedForwardRef", "memo", "useCallback", "useEvent", "useEffectEvent", "useEventCallback",
     "useMemoizedFn", "useLatestCallback", "useStableCallback", "useDebouncedCallback", "useThrottledCallback",
     "debounce", "throttle", "memoize", "memoizeOne", "once", "observer", "flow", "factory", "polymorphicFactory",
-    "genericFactory", "createHook", "asyncHandler", "defineEventHandler", "eventHandler", "__name",
-    *("createSelector", "createAsyncThunk", "action")})
-_WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action"})
+    "genericFactory", "createHook", "asyncHandler", "defineEventHandler", "eventHandler", "__name"}
 _CASTS = frozenset({"as_expression", "satisfies_expression", "non_null_expression", "parenthesized_expression"})
 # The language's own objects, whose static methods take no type a declaration file in node_modules gives
 _GLOBALS = frozenset({"Object", "JSON", "Reflect", "Promise", "Array", "Math", "Number", "String", "Symbol", "Date",
@@ -260,10 +259,7 @@ def _text(node: Node | None) -> str:
 def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
     """(name, binding node) when a JS/TS expression `node` is bound to a name; `wrapped`, also through the calls
     of `_FUNCTION_WRAPPERS` that it is the one function passed to (`memo(forwardRef((props, ref) => ...))`)."""
-    parent = node.parent
-    if wrapped and parent is not None and parent.type == "arguments" \
-            and (call := _wrapping_call(node, parent)) is not None:
-        node, parent = call, call.parent
+    node, parent = _through_wrapper(node, wrapped)
     for _ in range(3 if wrapped and node.type in _EXPRESSIONS | {"call_expression"} else 0):  # a function cast:
         # `forwardRef(...) as ButtonComponent`, `(() => ...) satisfies Handler` (an object's cast names no scope)
         if parent is None or parent.type not in _CASTS or not _is(parent.named_child(0), node):
@@ -284,6 +280,16 @@ def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
                                              "string", "number", "computed_property_name"):
         return None  # destructuring patterns
     return _text(target).strip("'\""), parent
+
+
+def _through_wrapper(node: Node, wrapped: bool) -> tuple[Node, Node | None]:
+    """(what stands for `node` in its code, that one's parent): `node`, or, `wrapped`, the outermost wrapper's call
+    that returns it (`_wrapping_call`)."""
+    parent = node.parent
+    if wrapped and parent is not None and parent.type == "arguments" \
+            and (call := _wrapping_call(node, parent)) is not None:
+        return call, call.parent
+    return node, parent
 
 
 def _wrapping_call(node: Node, arguments: Node) -> Node | None:
@@ -336,10 +342,7 @@ def _default_export(node: Node, spec: LanguageSpec, wrapped: bool = True) -> tup
     (`export default function () {...}`, `export default (a) => ...`; `wrapped`, also through `_wrapping_call`:
     `export default memo((props) => ...)`), named as editors' outlines name it; None for anything else (an exported
     class or object keeps its methods' names: their vectors do not change)."""
-    value, parent = node, node.parent
-    if wrapped and parent is not None and parent.type == "arguments" \
-            and (call := _wrapping_call(node, parent)) is not None:
-        value, parent = call, call.parent
+    value, parent = _through_wrapper(node, wrapped)
     if node.type not in spec.functions or parent is None or parent.type != "export_statement" \
             or not _is(parent.child_by_field_name("value"), value):
         return None
@@ -1461,7 +1464,8 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
     `return {...}` and `() => ({...})`, the function's return type; through parentheses, `?:` and a thunk passed to a
     call (`freeze(() => ({...}))`, which returns what the thunk does). Where the type is another declaration's, a
     path to it that `inherited` follows where that is declared (`declared_types`): an object passed to a function or
-    class named by an identifier, its parameter's type (`new Plugin({...})`: `Plugin()#0`); an object that is a
+    class named by an identifier, its parameter's type (`new Plugin({...})`: `Plugin()#0`), or to a class's static
+    method, that method's (`Mark.create({...})`: `Mark#create()0`); an object that is a
     property's value in a typed one, that property's (`{ props: {...} }` in a `PluginSpec`: `PluginSpec#props`);
     the last two in JavaScript too, which reads declaration files as TypeScript does."""
     if spec.name not in _JS:
