@@ -69,3 +69,28 @@ def test_pooled_search_weighs_each_set_once(tmp_path):
     assert "| LeanCode's share of full code | 90.0% [90.0%, 90.0%] | 80.0% (small) |" in out
     assert "| slimcode − LeanCode | +0.0000 [+0.0000, +0.0000] | +0.1000 (small) |" in out
     assert "median 0.50" in out
+
+
+def test_pooled_search_by_package_resamples_packages(tmp_path):
+    """--by-package: each simplifier's difference gets an interval that resamples whole packages, which one package
+    holding a set's whole gain makes wide where the query bootstrap would not."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    ranks = {"none": [1.0] * 100, "leancode": [0.5] * 100, "slimcode": [0.5] * 100, "dietcode": [0.5] * 100,
+             "random": [0.5] * 100, "truncate": [0.8] * 50 + [0.3] * 50}  # package a gains 0.3, package b loses 0.2
+    (tmp_path / "methods.json").write_text(json.dumps({str(tmp_path / "set"): {m: {"rr": r} for m, r in ranks.items()}}))
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "queries.jsonl").write_text("".join(json.dumps({"gold": f"f{i}"}) + "\n" for i in range(100)))
+    (tmp_path / "mined.jsonl").write_text("".join(json.dumps({"idx": f"f{i}", "package": "ab"[i // 50]}) + "\n"
+                                                  for i in range(100)))
+    out = subprocess.run([sys.executable, "bench/search_pooled.py", "--methods", str(tmp_path / "methods.json"),
+                          "--by-package", f"{tmp_path / 'set'}={tmp_path / 'mined.jsonl'}", "--no-write"],
+                         cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "| a | 50 | 1.0000 | 50.0% | 50.0% | 50.0% | 80.0% | 50.0% |" in out
+    assert "resamples the set's 2 packages" in out
+    assert "truncate +0.0500 [-0.2000, +0.3000]" in out  # the query bootstrap: about +0.05 ± 0.05
+    assert "slimcode +0.0000 [+0.0000, +0.0000]" in out
