@@ -4,8 +4,9 @@
         [--set DIR ...] [--ratio 0.5] [--no-write]
 
 Each set (queries.jsonl, codebase.jsonl) is read by the language's served reader (int8, as `leancode index`) on
-full code and simplified at `--ratio` by: LeanCode as served; its table with `header_last` flipped; the repeat
-discount at 1 (none) and 0.25 (served: 0.5); the category-free ablation; SlimCode and truncation. MRR, share of full
+full code and simplified at `--ratio` by: LeanCode as served; its table with `header_last` flipped, and with
+`keep_statements` flipped; the repeat discount at 1 (none) and 0.25 (served: 0.5); the category-free ablation;
+SlimCode and truncation. MRR, share of full
 code, and each variant's difference from LeanCode with its 95% paired-bootstrap interval (2,000 seeded resamples).
 For validation sets: a choice made here is then checked once on the test sets.
 """
@@ -38,8 +39,10 @@ def main() -> None:
     encoder = Encoder(model=path, method="none", threads=args.threads)
     table = default_table(language, "search")
     flipped = dataclasses.replace(table, header_last=not table.header_last)
+    statements = dataclasses.replace(table, keep_statements=not table.keep_statements)
     variants = {
         f"header_last {flipped.header_last}": dict(method="leancode", table=flipped),
+        f"keep_statements {statements.keep_statements}": dict(method="leancode", table=statements),
         "repeat discount 1 (none)": dict(method="leancode", repeat_discount=1.0),
         "repeat discount 0.25": dict(method="leancode", repeat_discount=0.25),
         "category-free (leancode-global)": dict(method="leancode-global"),
@@ -48,7 +51,8 @@ def main() -> None:
     }
     lines = [f"## Search variants at {args.ratio:g}: {language}", "",
              f"`{command_line()}` — reader `{reader}` (int8, as served); served LeanCode: its table "
-             f"(`header_last` {table.header_last}), repeat discount 0.5. Δ = variant − served LeanCode, 95% "
+             f"(`header_last` {table.header_last}, `keep_statements` {table.keep_statements}), repeat discount 0.5. "
+             "Δ = variant − served LeanCode, 95% "
              "paired-bootstrap interval.", "",
              "| set | full code | served LeanCode (share) | variant | MRR (share) | Δ [95%] |",
              "|---|---:|---:|---|---:|---|"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +69,9 @@ class ImportanceTable:
     # LeanCode removes the function's header (SIGNATURE tokens) only after its body: chosen per language by
     # measurement (Go, where doc comments open with the function's name; BENCHMARKS.md, "Go: the header last").
     header_last: bool = False
+    # LeanCode never removes a statement's last token while others remain (no statement vanishes whole); off where
+    # measured better at 0.5 (JavaScript, TypeScript, Java, Rust: BENCHMARKS.md, "Statements that may vanish").
+    keep_statements: bool = True
     # local_score by (category, kind, text): tokens repeat across a codebase; the table never changes once built
     _local_scores: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -120,6 +123,8 @@ class ImportanceTable:
         }
         if self.header_last:
             body["header_last"] = True
+        if not self.keep_statements:
+            body["keep_statements"] = False
         (directory / "table.json").write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
         (directory / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n")
         return directory
@@ -145,6 +150,7 @@ class ImportanceTable:
             low_rated=frozenset(body.get("low_rated", ())),
             manifest=manifest,
             header_last=body.get("header_last") is True,
+            keep_statements=body.get("keep_statements") is not False,
         )
 
 
@@ -219,10 +225,14 @@ def table_digest(language: str, task: str = "search") -> str:
 
 @lru_cache(maxsize=32)
 def default_table(language: str, task: str = "search") -> ImportanceTable:
-    """The shipped table for the packaged MiniLM; a task without its own table uses the search one."""
+    """The shipped table for the packaged MiniLM; a task without its own table uses the search one's scores, in the
+    plain removal order (the search table's `header_last` and `keep_statements` were measured for search)."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
     directory = _shipped_table_dir(language, task)
     if not (directory / "table.json").exists():
         raise FileNotFoundError(f"no importance table shipped for {language}; build one with leancode-train importance")
-    return ImportanceTable.load(directory)
+    table = ImportanceTable.load(directory)
+    if directory != default_table_dir(language, task):
+        table = replace(table, header_last=False, keep_statements=True)
+    return table

@@ -7,9 +7,10 @@ compare at equal model cost, overshooting by at most the last token's pieces.
 
 Methods:
 - leancode: lowest category-local importance first, token by token, from a heap;
-  the last token of a statement is never removed while others remain, so whole
-  statements are never dropped; where the table says `header_last` (Go's search
-  table), the header's tokens go only after the body's. Each further occurrence of a token's text in the
+  where the table says `keep_statements` (Python's and Go's search tables, every
+  summary table), the last token of a statement is never removed while others
+  remain, so whole statements are never dropped; where it says `header_last` (Go's
+  search table), the header's tokens go only after the body's. Each further occurrence of a token's text in the
   unit scores `repeat_discount` of the previous one (REPEAT_DISCOUNT; 1 is the paper's
   plain order): mean pooling and cross-attention read repeated occurrences as near
   copies, so copies go before distinct tokens of the same score.
@@ -154,7 +155,7 @@ def removal_order(method: str, tokens: list[Token], pieces: list[int], table: Im
     if method in REPEATING_METHODS:
         scores = table.scores(tokens, local=method == "leancode")
         last = [t.category == C.SIGNATURE for t in tokens] if table.header_last else None
-        return _greedy(tokens, _discount_repeats(tokens, scores, repeat_discount), last)
+        return _greedy(tokens, _discount_repeats(tokens, scores, repeat_discount), last, table.keep_statements)
     if method == "dietcode":
         return _dietcode(tokens, pieces, table, target)
     if method == "slimcode":
@@ -181,9 +182,10 @@ def _discount_repeats(tokens: list[Token], scores: list[float], discount: float)
     return discounted
 
 
-def _greedy(tokens: list[Token], scores: list[float], last: list[bool] | None = None) -> Iterator[int]:
-    """Lowest score first (later tokens first on ties), never emptying a statement while others remain; the
-    tokens marked `last` only after all others."""
+def _greedy(tokens: list[Token], scores: list[float], last: list[bool] | None = None,
+            keep_statements: bool = True) -> Iterator[int]:
+    """Lowest score first (later tokens first on ties), with `keep_statements` never emptying a statement while
+    others remain; the tokens marked `last` only after all others."""
     heap = [(bool(last and last[i]), score, -i) for i, score in enumerate(scores)]
     heapq.heapify(heap)
     left = Counter(t.statement for t in tokens)
@@ -191,7 +193,7 @@ def _greedy(tokens: list[Token], scores: list[float], last: list[bool] | None = 
     while heap:
         _, _, negative = heapq.heappop(heap)
         statement = tokens[-negative].statement
-        if statement >= 0 and left[statement] == 1:
+        if keep_statements and statement >= 0 and left[statement] == 1:
             last_of_statement.append(-negative)
             continue
         left[statement] -= 1

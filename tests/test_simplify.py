@@ -109,6 +109,28 @@ def test_leancode_never_drops_a_whole_statement(table):
     assert kept_statements == {t.statement for t in result.tokens}
 
 
+def test_a_table_without_keep_statements_may_empty_a_statement(tmp_path):
+    table = dataclasses.replace(fixed_table(), keep_statements=False)
+    table = ImportanceTable.load(table.save(tmp_path / "java-search"))  # the flag survives its file
+    assert not table.keep_statements and ImportanceTable.load(fixed_table().save(tmp_path / "plain")).keep_statements
+    code = SNIPPETS["java"]
+    plain = simplify(code, "java", ratio=0.6, method="leancode", table=table, repeat_discount=1)
+    assert {plain.tokens[i].statement for i in plain.kept} < {t.statement for t in plain.tokens}
+    # Plain greedy: every token removed scores at most every token kept.
+    scores = table.scores(plain.tokens)
+    removed = set(range(len(plain.tokens))) - set(plain.kept)
+    assert max(scores[i] for i in removed) <= min(scores[i] for i in plain.kept)
+
+
+def test_the_search_tables_removal_flags_stay_with_search():
+    """JavaScript's summaries read its search table's scores in the plain order: its flags were measured for search."""
+    from leancode.importance import default_table
+
+    assert not default_table("javascript", "search").keep_statements
+    assert default_table("javascript", "summarize").keep_statements
+    assert default_table("python", "search").keep_statements and default_table("go", "search").header_last
+
+
 def test_leancode_removes_lowest_scores_first(table):
     code = SNIPPETS["go"]
     result = simplify(code, "go", ratio=0.3, method="leancode", table=table, repeat_discount=1)

@@ -26,6 +26,7 @@ def _importance(args: argparse.Namespace) -> int:
                         batch_size=args.batch_size, seed=args.seed, max_length=args.max_length,
                         command=args.command)
     table.header_last = args.header_last
+    table.keep_statements = args.keep_statements
     table.save(args.out)
     print(f"{args.out}: {table.manifest['functions']} functions, {table.overall[1]} tokens scored")
     return 0
@@ -50,6 +51,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-length", type=int, help="model pieces read per function (default: the model's limit)")
     p.add_argument("--header-last", action="store_true",
                    help="LeanCode removes a function's header only after its body (Go's search table)")
+    p.add_argument("--keep-statements", action=argparse.BooleanOptionalAction, default=True,
+                   help="LeanCode never removes a statement's last token while others remain (default: yes; "
+                        "--no-keep-statements: the JavaScript, TypeScript, Java and Rust search tables)")
     p.set_defaults(func=_importance)
 
     add_corpus_parser(commands)
