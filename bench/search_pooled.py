@@ -102,8 +102,8 @@ def per_package(spec: str, rr: dict) -> list[str]:
                      + " | ".join(f"{rr[name][m][index].mean() / full:.1%}" for m in methods) + " |")
     groups = [np.array(index) for index in rows.values()]
     lines += ["", "Each simplifier − LeanCode with the 95% interval of a bootstrap that resamples the set's "
-              f"{len(groups)} packages, not its queries (a package's functions are alike, so the query bootstrap's interval is "
-              "narrower than the data allow): " + "; ".join(
+              f"{len(groups)} packages, not its queries (a package's functions are alike, so the query bootstrap's "
+              "interval is narrower than the data allow): " + "; ".join(
                   f"{m} {np.mean(rr[name][m] - rr[name]['leancode']):+.4f} [{low:+.4f}, {high:+.4f}]"
                   for m in OTHERS for low, high in [package_interval(groups, rr[name][m] - rr[name]["leancode"])])
               + "."]
