@@ -44,7 +44,8 @@ def main() -> None:
     parser.add_argument("--methods", required=True, help="bench/search_methods.py --json output")
     parser.add_argument("--defaults", help="bench/search_defaults.py --json output")
     parser.add_argument("--by-package", action="append", default=[], metavar="SET=MINED",
-                        help="also print one set's shares per package, the packages read from its mined jsonl")
+                        help="also print one set's shares per package, the packages read from its mined jsonl, and "
+                             "each simplifier's difference with an interval that resamples packages")
     parser.add_argument("--section", default="search-pooled")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
