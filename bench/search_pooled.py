@@ -102,12 +102,14 @@ def per_package(spec: str, rr: dict) -> list[str]:
         lines.append(f"| {pkg} | {len(index)} | {full:.4f} | "
                      + " | ".join(f"{rr[name][m][index].mean() / full:.1%}" for m in methods) + " |")
     groups = [np.array(index) for index in rows.values()]
+    differences = []
+    for method in OTHERS:
+        values = rr[name][method] - rr[name]["leancode"]
+        low, high = package_interval(groups, values)
+        differences.append(f"{method} {values.mean():+.4f} [{low:+.4f}, {high:+.4f}]")
     lines += ["", "Each simplifier − LeanCode with the 95% interval of a bootstrap that resamples the set's "
               f"{len(groups)} packages, not its queries (a package's functions are alike, so the query bootstrap's "
-              "interval is narrower than the data allow): " + "; ".join(
-                  f"{m} {np.mean(rr[name][m] - rr[name]['leancode']):+.4f} [{low:+.4f}, {high:+.4f}]"
-                  for m in OTHERS for low, high in [package_interval(groups, rr[name][m] - rr[name]["leancode"])])
-              + "."]
+              f"interval is narrower than the data allow): {'; '.join(differences)}."]
     return lines
 
 
