@@ -308,7 +308,7 @@ def _relative_hints(module: str) -> list[str]:
 
 
 # `import B, { type N as M } from "b"`, `import * as ns from "b"`, `export { N } from "./b"`, `export * from "./b"`
-_JS_IMPORT = re.compile(r"\b(?:import\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*)?(\{[^{}]*\}\s*)?"
+_JS_IMPORT = re.compile(r"\b(?:import\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(?:\*\s*as\s+([\w$]+)\s*)?(\{[^{}]*\}\s*)?"
                         r"|export\s+(?:type\s+)?(\{[^{}]*\}|\*)\s*)from\s+['\"]([^'\"\n]+)['\"]")
 # `import x = require("x")`, `const { A, B: C } = require("x")`
 _JS_REQUIRE = re.compile(r"\b(?:import|const|let|var)\s+(?:([\w$]+)|\{([^{}]*)\})\s*=\s*require\s*\(\s*"
