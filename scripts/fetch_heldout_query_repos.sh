@@ -22,7 +22,10 @@ unpack_debs "$out" \
   rust-inflector=librust-inflector-dev=0.11.4-1+b1
 rm -rf "$out"/*/usr/share/doc  # changelogs and copyright only
 jdk=openjdk-17-source=17.0.21.1+2-1~deb12u1
-deb "$jdk"
+# A mirror keeps only its archive's current JDK source: where the pinned one is gone, that one (java.nio.file and
+# java.util.zip change little between updates), said on stderr.
+deb "$jdk" || { echo "warning: $jdk is not on this mirror; using its current openjdk-17-source" >&2
+                deb openjdk-17-source; }
 rm -rf "$out/jdk" && dpkg-deb -x openjdk-17-source_*.deb "$out/jdk"
 zip=$(find "$out/jdk" -name src.zip | head -1)
 rm -rf "$out/java-nio-file" "$out/java-util-zip" && mkdir -p "$out/java-nio-file" "$out/java-util-zip"
