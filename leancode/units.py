@@ -29,8 +29,10 @@ from .docstrings import first_sentence, shown_sentence
 from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
                         grammar_for, parsed_bytes, spec_for)
 
-# Function node types that never make a unit on their own.
+# Function node types that make no unit on their own (a Go `func` literal does where `_bound_anonymous` names it).
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
+# The anonymous functions that a top-level statement may bind to a name, making a unit named by it (`_bound_anonymous`).
+_BOUND_ANONYMOUS = {"go": "func_literal", "python": "lambda"}
 # Nodes before a declaration that belong to it (its code includes them).
 _PREFIXES = frozenset({"attribute_item", "decorator"})
 # JS/TS nodes that bind a function expression to a name, and the field holding that name.
@@ -248,7 +250,8 @@ def _function_query(language: str) -> tree_sitter.Query:
         return "[" + " ".join(f"({t})" for t in sorted(types) if grammar.id_for_node_kind(t, True) is not None) + "]"
 
     scopes = spec.scopes | ({"object"} if spec.name in _JS else set())
-    return tree_sitter.Query(grammar, f"{alternatives(spec.functions - _ANONYMOUS | _MACROS)} @f"
+    bound = {_BOUND_ANONYMOUS[spec.name]} if spec.name in _BOUND_ANONYMOUS else set()
+    return tree_sitter.Query(grammar, f"{alternatives(spec.functions - _ANONYMOUS | _MACROS | bound)} @f"
                                       + (f" {alternatives(scopes)} @s" if scopes else ""))
 
 
@@ -280,6 +283,34 @@ def _binding(node: Node, wrapped: bool = True) -> tuple[str, Node] | None:
                                              "string", "number", "computed_property_name"):
         return None  # destructuring patterns
     return _text(target).strip("'\""), parent
+
+
+def _bound_anonymous(node: Node) -> tuple[str, Node] | None:
+    """(name, the statement binding it) of a Go `func` literal or a Python lambda bound to one plain name by a
+    statement of its file's top level (a Python class's body too): `var Handler = func(...)`, `square = lambda x: ...`.
+    None for any other: passed as an argument, bound to several names, or inside a function, where such helpers are
+    its own code (often bound again in another branch) rather than functions of their own."""
+    parent = node.parent
+    if parent is not None and parent.type == "expression_list":  # Go: `var name = value`, in `var (...)` too
+        spec = parent.parent
+        if parent.named_child_count != 1 or spec is None or spec.type != "var_spec" \
+                or not _is(spec.child_by_field_name("value"), parent):
+            return None
+        names = spec.children_by_field_name("name")
+        statement = spec.parent if spec.parent.type == "var_declaration" else spec
+        declaration = statement if statement.type == "var_declaration" else statement.parent.parent
+        top = declaration.parent is not None and declaration.parent.type == "source_file"
+    elif parent is not None and parent.type == "assignment" and _is(parent.child_by_field_name("right"), node) \
+            and parent.parent is not None and parent.parent.type == "expression_statement" \
+            and parent.parent.named_child_count == 1:
+        names, statement = [parent.child_by_field_name("left")], parent.parent  # Python
+        scope = statement.parent
+        top = scope.type == "module" or scope.type == "block" and scope.parent.type == "class_definition"
+    else:
+        return None
+    if not top or len(names) != 1 or names[0] is None or names[0].type != "identifier":
+        return None
+    return _text(names[0]), statement
 
 
 def _through_wrapper(node: Node, wrapped: bool) -> tuple[Node, Node | None]:
@@ -436,6 +467,8 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
         return "" if _reexport(node, defined[1]) else defined[0]  # "": no unit
     if spec.name in _JS and node.type == "object" and _describes_property(node):
         return ""
+    if node.type == _BOUND_ANONYMOUS.get(spec.name):
+        return bound[0] if (bound := _bound_anonymous(node)) is not None else ""
     if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment ([u8; N]: u8)
         words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
         return words[-1] if words else ""
@@ -539,6 +572,8 @@ def _outer(node: Node, spec: LanguageSpec, siblings: _Siblings | None = None,
     last = node
     if node.parent is not None and node.parent.type == "decorated_definition":
         last = node.parent
+    elif node.type == _BOUND_ANONYMOUS.get(spec.name) and (bound := _bound_anonymous(node)) is not None:
+        last = bound[1]
     elif spec.name in _JS and (bound := _binding(node, wrapped) or _default_export(node, spec, wrapped)) is not None:
         last = bound[1]
         parent = last.parent
@@ -1086,7 +1121,9 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             bases_of[key] = _bases(scope, spec, code, offsets)
         return bases_of[key]
 
-    functions = [n for n in captures.get("f", []) if not (as_mined and n.type in _MACROS)]
+    anonymous = _BOUND_ANONYMOUS.get(spec.name)  # (no such unit as the corpus was mined)
+    functions = [n for n in captures.get("f", []) if not (as_mined and n.type in _MACROS)
+                 and (n.type != anonymous or not as_mined and _bound_anonymous(n) is not None)]
     for node, scopes, enclosing, depth, member in _in_scopes(functions, captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
@@ -1133,7 +1170,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             qualified = ".".join(enclosing + assigned + [name])  # a nested function with its outer (not embedded)
         if inherited and node.type == "method_declaration" and spec.name == "go":
             go_shapes[len(units)] = go_method_shape(node)
-        bases = class_bases(enclosing_class := _enclosing_class(node, spec)) if inherited else ()
+        declaration = last if node.type == anonymous else node  # a class's `key = lambda self: ...`: its line
+        bases = class_bases(enclosing_class := _enclosing_class(declaration, spec)) if inherited else ()
         if inherited and enclosing_class is not None:
             in_classes.add(len(units))
         if inherited and enclosing_class is None and docstring is None \

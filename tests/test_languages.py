@@ -388,6 +388,58 @@ export const Button = forwardRef((props, ref) => null) as ButtonComponent;
 """
 
 
+BOUND_ANONYMOUS = {
+    "go": """package main
+
+// Handler serves the request.
+var Handler = func(w int, r int) int {
+	return w + r
+}
+
+var (
+	// Other does nothing.
+	Other = func() {}
+)
+
+func Outer() {
+	fn := func(a int) int { return a * 2 }
+	fn = func(a int) int { return a }
+	a, b := func() {}, func() {}
+	go func() { inner := func() {}; _ = inner }()
+	_, _, _ = fn, a, b
+}
+""",
+    "python": """square = lambda x: x * x
+
+class Item:
+    key = lambda self, item: item.name
+
+def outer(values):
+    helper = lambda v: v + 1
+    first, second = lambda: 1, lambda: 2
+    return sorted(values, key=lambda v: -v)
+""",
+}
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("go", {"Handler": "Handler serves the request.", "Other": "Other does nothing.", "Outer": None}),
+    ("python", {"square": None, "Item.key": None, "outer": None}),
+])
+def test_a_go_func_literal_or_python_lambda_bound_at_top_level_is_a_unit_named_by_it(language, expected):
+    """Bound to one name by a top-level statement (a Python class's body too); not one passed as an argument, bound
+    to several names, or bound inside a function. Its code is the statement that binds it, with the doc comment
+    above; the corpus was mined without them."""
+    units = extract_units(BOUND_ANONYMOUS[language], language)
+    assert {u.qualified_name: u.docstring for u in units} == expected
+    by_name = {u.qualified_name: u for u in units}
+    bound = by_name["Handler" if language == "go" else "square"]
+    assert bound.code.startswith("var Handler = func(" if language == "go" else "square = lambda x:")
+    assert bound.code.endswith("}" if language == "go" else "x * x")
+    assert language == "go" and by_name["Other"].code == "Other = func() {}" or by_name["Item.key"].method
+    assert len(extract_units(BOUND_ANONYMOUS[language], language, as_mined=True)) == 1
+
+
 def test_a_function_a_wrapper_returns_is_called_by_the_name_it_is_bound_to():
     # Blueprint's components, `export const Icon = forwardRef((props, ref) => ...)`, and React's handlers, `const
     # open = useCallback(...)`, were no unit: not indexed, no hover, their doc comments unread (214 of its functions).
