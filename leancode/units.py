@@ -1505,9 +1505,15 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
     class named by an identifier, its parameter's type (`new Plugin({...})`: `Plugin()#0`), or to a class's static
     method, that method's (`Mark.create({...})`: `Mark#create()0`); an object that is a
     property's value in a typed one, that property's (`{ props: {...} }` in a `PluginSpec`: `PluginSpec#props`);
-    the last two in JavaScript too, which reads declaration files as TypeScript does."""
-    if spec.name not in _JS:
-        return ()
+    the last two in JavaScript too, which reads declaration files as TypeScript does. An object that is a value of a
+    typed `Record<string, T>` or index signature, or an element of a typed `T[]`, is a T (`_element_type`)."""
+    found = _object_annotation(holder, spec, depth) if spec.name in _JS else ()
+    return _type_names(found) if isinstance(found, Node) else found
+
+
+def _object_annotation(holder: Node, spec: LanguageSpec, depth: int) -> Node | tuple[str, ...]:
+    """`_object_types`' climb from the object literal `holder`: the type annotation that types it, else the paths
+    to its type in other declarations (none: empty)."""
     value, annotation = holder, None
     for _ in range(MAX_CLIMB):
         parent = value.parent
@@ -1540,9 +1546,15 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
                 continue
         elif parent.type == "pair" and _is(parent.child_by_field_name("value"), value) and depth < MAX_OBJECT_DEPTH \
                 and parent.parent is not None and parent.parent.type == "object":
+            outer = _object_annotation(parent.parent, spec, depth + 1)
+            if isinstance(outer, Node) and (element := _element_type(outer)) is not None:
+                return element  # `{ click: {...} }` as a `Record<string, Handler>`: a Handler
             key = _text(parent.child_by_field_name("key")).strip("'\"")
-            return tuple(f"{outer}#{key}" for outer in _object_types(parent.parent, spec, depth + 1)[:4]
+            return tuple(f"{name}#{key}" for name in (_type_names(outer) if isinstance(outer, Node) else outer)[:4]
                          if key.isidentifier())
+        elif parent.type == "array" and depth < MAX_OBJECT_DEPTH:  # `[{...}]` as a `Handler[]`
+            outer = _object_annotation(parent, spec, depth + 1)
+            return (_element_type(outer) or ()) if isinstance(outer, Node) else ()
         elif parent.type == "arguments" and parent.parent is not None \
                 and parent.parent.type in ("call_expression", "new_expression"):
             call = parent.parent
@@ -1561,7 +1573,24 @@ def _object_types(holder: Node, spec: LanguageSpec, depth: int = 0) -> tuple[str
                 return (f"{_text(owner)}#{_text(method)}(){position}",)  # a class's static `Mark.create({...})`
             return ()
         break
-    return _type_names(annotation) if annotation is not None else ()
+    return annotation if annotation is not None else ()
+
+
+def _element_type(annotation: Node) -> Node | None:
+    """The type of the values of a `Record<K, T>` or `{ [key: K]: T }`, or of the elements of a `T[]`, `Array<T>` or
+    `ReadonlyArray<T>` (through `readonly` and parentheses); None for any other type."""
+    node = annotation
+    while node.type in ("type_annotation", "parenthesized_type", "readonly_type") and node.named_child_count:
+        node = node.named_children[-1]
+    if node.type == "array_type" and node.named_child_count:
+        return node.named_children[0]
+    if node.type == "generic_type" and (arguments := node.child_by_field_name("type_arguments")) is not None:
+        name, types = _text(node.child_by_field_name("name")), arguments.named_children
+        if name == "Record" and len(types) == 2 or name in ("Array", "ReadonlyArray") and len(types) == 1:
+            return types[-1]
+    if node.type == "object_type" and node.named_child_count == 1 and node.named_children[0].type == "index_signature":
+        return node.named_children[0].child_by_field_name("type")
+    return None
 
 
 def _type_names(annotation: Node) -> tuple[str, ...]:

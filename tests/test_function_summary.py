@@ -453,6 +453,8 @@ paintAll(null, { encode(s) { return s; } });
 const nested: { inner: Coder<number, number> } = { inner: { decode(n) { return n; } } };
 const byName: Record<string, Coder<string, string>> = { encode(s) { return s; } };
 paintAll(/* options */ { shape: square }, { decode(s) { return s; } });
+const byKey: Record<string, Coder<string, string>> = { plain: { encode(s) { return s; } } };
+const listed: readonly Coder<number, number>[] = [{ decode(n) { return n; } }];
 """
 
 
@@ -484,10 +486,13 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
         ("nested.inner.decode", 32): None,  # its declaration may be
         ("byName.encode", 33): None,  # a record of coders is no coder
         ("decode", 34): None,
+        ("byKey.plain.encode", 35): encode,  # a record's value, an array's element: of the type it holds
+        ("decode", 36): decode,
     }
-    typed = {u.qualified_name: u.bases for u in extract_units(TYPED_OBJECTS, "typescript")}
-    assert (typed["encode"], typed["nested.inner.decode"]) == (("paintAll()#1",), ())  # `{ inner: Coder }`: no Coder
-    assert typed["decode"] == ("paintAll()#1",)  # the second argument, whatever the comments between
+    typed = {(u.qualified_name, u.start_line): u.bases for u in extract_units(TYPED_OBJECTS, "typescript")}
+    # `{ inner: Coder }` is no Coder; an object passed second is typed so whatever the comments between
+    assert (typed["encode", 31], typed["nested.inner.decode", 32]) == (("paintAll()#1",), ())
+    assert typed["decode", 34] == ("paintAll()#1",)
     assert not any(u.bases for u in extract_units(TYPED_OBJECTS, "typescript", inherited=False))
 
 
