@@ -40,7 +40,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # no longer skipped as generated; 24: a first sentence of capitals or marks alone, "!!!! IMPORTANT !!!!", is skipped;
 # 25: a JS/TS function passed to a call that wraps it, `const Icon = forwardRef((props, ref) => ...)`, is a unit named
 # by the binding, `Icon`, and a Rust `macro_rules!` is a unit; 26: a Go `func` literal or a Python lambda that a
-# top-level statement binds to a name, `var Handler = func(...)`, `square = lambda x: ...`, is a unit named by it).
+# top-level statement binds to a name, `var Handler = func(...)`, `square = lambda x: ...`, is a unit named by it, and
+# a TypeScript object literal held by a typed `Record<string, T>` or `T[]` is a T).
 PARSE_VERSION = 26
 
 
