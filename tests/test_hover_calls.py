@@ -428,3 +428,20 @@ def test_a_definition_the_parser_cannot_read_is_never_another_function_of_its_na
 ])
 def test_a_definitions_name_is_told_from_a_call_by_its_line_alone(line, language, expected):
     assert hover.defined_name_at(line, line.index("load") + 1, language) == expected
+
+
+
+@pytest.mark.parametrize("language, code, shown", [
+    ("go", 'package p\n\n// Handler greets a name.\nvar Handler = func(name string) string {\n\treturn "hi " + name\n}\n'
+           '\nfunc use() string { return Handler("x") }\n', "Handler greets a name."),
+    ("python", 'Handler = lambda name: "hi " + name\n\n\ndef use():\n    return Handler("x")\n',
+     "Handler = lambda name"),  # no documentation: its signature
+])
+def test_a_function_bound_at_top_level_hovers_where_defined_and_where_called(tmp_path: Path, language: str, code: str,
+                                                                            shown: str):
+    lines = code.splitlines()
+    defined = next(row for row, text in enumerate(lines) if "Handler = " in text)
+    called = next(row for row, text in enumerate(lines) if 'Handler("x")' in text)
+    for line, needle in ((defined, "Handler"), (called, "Handler(")):
+        text = hover_at(tmp_path, language, code, line, needle)
+        assert text is not None and shown in text, (line, text)
