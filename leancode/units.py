@@ -292,12 +292,12 @@ def _bound_anonymous(node: Node) -> tuple[str, Node] | None:
     its own code (often bound again in another branch) rather than functions of their own."""
     parent = node.parent
     if parent is not None and parent.type == "expression_list":  # Go: `var name = value`, in `var (...)` too
-        spec = parent.parent
-        if parent.named_child_count != 1 or spec is None or spec.type != "var_spec" \
-                or not _is(spec.child_by_field_name("value"), parent):
+        var_spec = parent.parent
+        if parent.named_child_count != 1 or var_spec is None or var_spec.type != "var_spec" \
+                or not _is(var_spec.child_by_field_name("value"), parent):
             return None
-        names = spec.children_by_field_name("name")
-        statement = spec.parent if spec.parent.type == "var_declaration" else spec
+        names = var_spec.children_by_field_name("name")
+        statement = var_spec.parent if var_spec.parent.type == "var_declaration" else var_spec
         declaration = statement if statement.type == "var_declaration" else statement.parent.parent
         top = declaration.parent is not None and declaration.parent.type == "source_file"
     elif parent is not None and parent.type == "assignment" and _is(parent.child_by_field_name("right"), node) \
