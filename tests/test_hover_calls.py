@@ -430,7 +430,6 @@ def test_a_definitions_name_is_told_from_a_call_by_its_line_alone(line, language
     assert hover.defined_name_at(line, line.index("load") + 1, language) == expected
 
 
-
 @pytest.mark.parametrize("language, code, shown", [
     ("go", 'package p\n\n// Handler greets a name.\nvar Handler = func(name string) string {\n\treturn "hi " + name\n}\n'
            '\nfunc use() string { return Handler("x") }\n', "Handler greets a name."),
