@@ -29,9 +29,9 @@ from leancode.training.jsonl import read_jsonl
 OTHERS = ("slimcode", "dietcode", "truncate", "random")
 
 
-def served_reader(language: str) -> tuple[str, str]:
-    """The name and directory of the model that reads `language`'s code as served."""
-    name = language_defaults().get(language, {}).get("reader", "adapter")
+def served_reader(language: str, name: str | None = None) -> tuple[str, str]:
+    """The name and directory of the model that reads `language`'s code as served (or of the reader `name`)."""
+    name = name or language_defaults().get(language, {}).get("reader", "adapter")
     if name == "adapter":
         return name, str(SHIPPED_ADAPTER)
     if name == "base":

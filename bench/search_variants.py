@@ -3,7 +3,8 @@
     python bench/search_variants.py --language javascript --set data/search-sets/valid/javascript \
         [--set DIR ...] [--ratio 0.5] [--no-write]
 
-Each set (queries.jsonl, codebase.jsonl) is read by the language's served reader (int8, as `leancode index`) on
+Each set (queries.jsonl, codebase.jsonl) is read by the language's served reader (int8, as `leancode index`; another
+with `--reader adapter|base|NAME`) on
 full code and simplified at `--ratio` by: LeanCode as served; its table with `header_last` flipped, and with
 `keep_statements` flipped; the repeat discount at 1 (none) and 0.25 (served: 0.5); the category-free ablation;
 SlimCode and truncation. MRR, share of full
@@ -31,12 +32,16 @@ def main() -> None:
     parser.add_argument("--set", action="append", required=True, metavar="DIR")
     parser.add_argument("--ratio", type=float, default=0.5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--variant", action="append", help="only the variants whose name starts so (repeatable)")
+    parser.add_argument("--reader", help="read by this reader instead of the served one (adapter, base, multilingual)")
     parser.add_argument("--section", default="search-variants")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     language = args.language
-    reader, path = served_reader(language)
-    encoder = Encoder(model=path, method="none", threads=args.threads)
+    reader, path = served_reader(language, args.reader)
+    # A named reader reads every language itself (a ratio given, the language defaults' readers set aside).
+    named = dict(ratio=0.0, language_readers=False) if args.reader else {}
+    encoder = Encoder(model=path, method="none", threads=args.threads, **named)
     table = default_table(language, "search")
     flipped = dataclasses.replace(table, header_last=not table.header_last)
     statements = dataclasses.replace(table, keep_statements=not table.keep_statements)
@@ -49,8 +54,11 @@ def main() -> None:
         "slimcode": dict(method="slimcode"),
         "truncate": dict(method="truncate"),
     }
+    if args.variant:
+        variants = {name: v for name, v in variants.items() if name.startswith(tuple(args.variant))}
     lines = [f"## Search variants at {args.ratio:g}: {language}", "",
-             f"`{command_line()}` — reader `{reader}` (int8, as served); served LeanCode: its table "
+             f"`{command_line()}` — reader `{reader}` (int8{'' if args.reader else ', as served'}); served LeanCode: "
+             f"its table "
              f"(`header_last` {table.header_last}, `keep_statements` {table.keep_statements}), repeat discount 0.5. "
              "Δ = variant − served LeanCode, 95% "
              "paired-bootstrap interval.", "",
