@@ -168,20 +168,40 @@ def parser_for(language: str) -> tree_sitter.Parser:
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
+# TypeScript syntax newer than the installed grammar (tree-sitter-typescript 0.23), where the code without the keyword
+# holds the same declarations: `export type * from`, an auto-accessor's `accessor`, a type parameter's variance (`<in
+# out T>`) and `global { }` inside a `declare module`. Each keyword (its group) reads as spaces: no offset moves.
+_TYPESCRIPT_GAPS = re.compile(
+    rb"\bexport[ \t]+(type)(?=[ \t]*\*)"
+    rb"|(?:^|[{;}])[ \t]*(?:@[\w$.]+(?:\([^()\n]*\))?[ \t]+)*(?:(?:static|public|private|protected|readonly|override"
+    rb"|declare)[ \t]+)*(accessor)(?=[ \t]+(?:#?[\w$]+|\[[^\]\n]*\])[ \t]*[?!]?[ \t]*[=:;\n])"
+    rb"|(?:^|[<,])[ \t]*(in[ \t]+out|in|out)(?=[ \t]+[\w$]+[ \t]*(?:[,>=]|extends\b|\n[ \t]*>))"
+    rb"|(?:^|[{;}])[ \t]*(global)(?=[ \t]*\{)", re.M)
 
 
-def parsed_bytes(code: str) -> bytes:
+def parsed_bytes(code: str, language: str | None = None) -> bytes:
     """The bytes tree-sitter reads for `code`: a lone \r (old Mac line ends) ends a line, as in editors and LSP, and
     tree-sitter counts rows at \n only, so it reads \n there (one byte for one: every offset stays); a lone
     surrogate (half a UTF-16 pair, from a JSON escape), which UTF-8 cannot encode, reads as U+FFFD (three bytes,
-    as `CharOffsets` counts it)."""
+    as `CharOffsets` counts it); in TypeScript, the keywords of `_TYPESCRIPT_GAPS` as spaces."""
     code = _LONE_CR.sub("\n", code) if "\r" in code else code
     try:
-        return code.encode("utf-8")
+        source = code.encode("utf-8")
     except UnicodeEncodeError:
         from .sources import without_lone_surrogates  # sources imports this module
 
-        return without_lone_surrogates(code).encode("utf-8")
+        source = without_lone_surrogates(code).encode("utf-8")
+    if language in ("typescript", "tsx"):
+        source = _TYPESCRIPT_GAPS.sub(_keyword_blanked, source)
+    return source
+
+
+def _keyword_blanked(match: re.Match) -> bytes:
+    """A `_TYPESCRIPT_GAPS` match with its keyword as spaces."""
+    group = next(i for i in range(1, 5) if match.group(i) is not None)
+    start, end = match.start(group) - match.start(), match.end(group) - match.start()
+    text = match.group(0)
+    return text[:start] + b" " * (end - start) + text[end:]
 
 
 # The CPU time one parse may take. tree-sitter's error recovery is quadratic or worse on long runs of some tokens
@@ -209,11 +229,12 @@ def parse_within(source: bytes, language: str, seconds: float | None = None) -> 
     return parser.parse(source, old_tree=tree)
 
 
-def parse(code: str, language: str) -> tree_sitter.Tree:
-    """The tree of `code` (read as `parsed_bytes`); where parsing gives up (`parse_within`), the tree of nothing,
-    with a ParseWarning: no function is read, and its tokens come from the plain lexer."""
+def parse(code: str, language: str, newer_syntax: bool = True) -> tree_sitter.Tree:
+    """The tree of `code` (read as `parsed_bytes`; `newer_syntax=False`: TypeScript's newer keywords read as written,
+    as the recorded corpora were mined); where parsing gives up (`parse_within`), the tree of nothing, with a
+    ParseWarning: no function is read, and its tokens come from the plain lexer."""
     try:
-        return parse_within(parsed_bytes(code), language)
+        return parse_within(parsed_bytes(code, language if newer_syntax else None), language)
     except ParseGaveUp as gave_up:
         warnings.warn(f"{gave_up} (tree-sitter's error recovery on this input); its functions are not read",
                       ParseWarning, stacklevel=2)

@@ -41,8 +41,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # 25: a JS/TS function passed to a call that wraps it, `const Icon = forwardRef((props, ref) => ...)`, is a unit named
 # by the binding, `Icon`, and a Rust `macro_rules!` is a unit; 26: a Go `func` literal or a Python lambda that a
 # top-level statement binds to a name, `var Handler = func(...)`, `square = lambda x: ...`, is a unit named by it, and
-# a TypeScript object literal held by a typed `Record<string, T>` or `T[]` is a T).
-PARSE_VERSION = 26
+# a TypeScript object literal held by a typed `Record<string, T>` or `T[]` is a T; 27: TypeScript's `export type *`,
+# `accessor`, `in`/`out` variance and a module's `global { }` parse, where the grammar knows none of them).
+PARSE_VERSION = 27
 
 
 def unit_key(code: str, language: str) -> str:

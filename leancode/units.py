@@ -1009,7 +1009,7 @@ def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_si
     """A tree of `code` with the lines where parsing first failed blanked, one at a time while the first error
     moves on (at most MAX_REPAIRS lines, within REPAIR_SECONDS of CPU in all: each try parses the whole file
     again), and the blanked rows. Byte offsets match `code`'s, and node text outside the blanked lines is its."""
-    source, best, blanked = parsed_bytes(code), tree, set()
+    source, best, blanked = parsed_bytes(code, language), tree, set()
     quiet = _quiet_rows(source, tree, spec_for(language))
     deadline = time.thread_time() + REPAIR_SECONDS
     for _ in range(MAX_REPAIRS):
@@ -1074,7 +1074,7 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
     spec = spec_for(language)
     if not code.strip():
         return []
-    tree = parse(code, spec.name)
+    tree = parse(code, spec.name, newer_syntax=not as_mined)
     offsets = CharOffsets(code)
     inherited = inherited and not as_mined
     units = _units(code, tree, spec, offsets, as_mined, inherited)

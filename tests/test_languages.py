@@ -1172,3 +1172,74 @@ def test_a_function_nested_in_another_is_named_by_it(language, code, expected):
     assert [u.qualified_name for u in units] == expected
     nested = units[-1]
     assert nested.embedded_text() == extract_units(code, language, as_mined=True)[-1].embedded_text()  # same vector
+
+
+NEWER_TYPESCRIPT = '''export type * from "./types"
+export type * as shapes from "./shapes"
+
+export interface Box<
+  // the value it holds
+  in out T extends object,
+  out U = T
+> {
+  get(): T
+}
+
+declare module "./editor" {
+  global {
+    interface Window {
+      /** The open editor. */
+      editor(): void
+    }
+  }
+}
+
+export class Counter {
+  @observable accessor count = 0
+  static accessor #limit: number = 10;
+
+  /** Adds one. */
+  increment(): void {
+    this.count += 1
+  }
+}
+'''
+
+
+@pytest.mark.parametrize("language", ["typescript", "tsx"])
+def test_typescript_newer_than_the_grammar_parses_cleanly(language):
+    # tree-sitter-typescript 0.23 knows none of `export type *` (TypeScript 5.0), `accessor` (4.9), `in`/`out`
+    # variance (4.7) or `global { }` inside a module: each was a syntax error, a warning for a good file and a
+    # repair parse; each keyword now reads as spaces, so every offset stays where it was.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParseWarning)
+        units = extract_units(NEWER_TYPESCRIPT, language)
+    assert not parse(NEWER_TYPESCRIPT, language).root_node.has_error
+    increment = next(u for u in units if u.name == "increment")
+    assert (increment.qualified_name, increment.docstring) == ("Counter.increment", "Adds one.")
+    assert increment.start_line == NEWER_TYPESCRIPT.splitlines().index("  /** Adds one. */") + 1
+    with pytest.warns(ParseWarning):  # mined as the recorded corpora were
+        extract_units(NEWER_TYPESCRIPT, language, as_mined=True)
+
+
+def test_only_the_newer_keywords_read_as_spaces():
+    from leancode.languages import parsed_bytes
+
+    code = ("for (const k in obj) { if (a in b) { f(a, out) } }\nconst out = 1, accessor = [out, 2]\n"
+            "const global = { in: 1 }\nx = accessor(1)\nif (key\n  in obj\n) {}\n")
+    assert parsed_bytes(code, "typescript") == code.encode()
+    assert parsed_bytes(NEWER_TYPESCRIPT, "javascript") == NEWER_TYPESCRIPT.encode()  # TypeScript's only
+    blanked = parsed_bytes(NEWER_TYPESCRIPT, "typescript").decode()
+    assert "export      * from" in blanked and "@observable          count" in blanked and "  global {" not in blanked
+    assert re.search(r"<\n  // the value it holds\n {9}T extends object,\n {6}U = T\n>", blanked)
+
+
+def test_newer_typescript_keywords_are_found_in_linear_time():
+    from leancode.languages import parsed_bytes
+
+    def read(n: int) -> None:
+        for line in ("{ @a @b(1) static readonly accessor\n", ", in out\n", "<in" + " " * 20 + "\n", "{ global\n",
+                     "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n"):
+            assert len(parsed_bytes(line * n, "typescript")) == len(line * n)
+
+    assert_linear(read, 5_000)
