@@ -168,9 +168,25 @@ def parser_for(language: str) -> tree_sitter.Parser:
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def parsed_bytes(code: str) -> bytes:
+    """The bytes tree-sitter reads for `code`: a lone \r (old Mac line ends) ends a line, as in editors and LSP, and
+    tree-sitter counts rows at \n only, so it reads \n there (one byte for one: every offset stays); a lone
+    surrogate (half a UTF-16 pair, from a JSON escape), which UTF-8 cannot encode, reads as U+FFFD (three bytes,
+    as `CharOffsets` counts it)."""
+    code = _LONE_CR.sub("\n", code) if "\r" in code else code
+    try:
+        return code.encode("utf-8")
+    except UnicodeEncodeError:
+        from .sources import without_lone_surrogates  # sources imports this module
+
+        return without_lone_surrogates(code).encode("utf-8")
+
+
 # TypeScript syntax newer than the installed grammar (tree-sitter-typescript 0.23), where the code without the keyword
 # holds the same declarations: `export type * from`, an auto-accessor's `accessor`, a type parameter's variance (`<in
-# out T>`) and `global { }` inside a `declare module`. Each keyword (its group) reads as spaces: no offset moves.
+# out T>`) and `global { }` inside a `declare module`. The keyword is its match's one group.
 _TYPESCRIPT_GAPS = re.compile(
     rb"\bexport[ \t]+(type)(?=[ \t]*\*)"
     rb"|(?:^|[{;}])[ \t]*(?:@[\w$.]+(?:\([^()\n]*\))?[ \t]+)*(?:(?:static|public|private|protected|readonly|override"
@@ -179,29 +195,27 @@ _TYPESCRIPT_GAPS = re.compile(
     rb"|(?:^|[{;}])[ \t]*(global)(?=[ \t]*\{)", re.M)
 
 
-def parsed_bytes(code: str, language: str | None = None) -> bytes:
-    """The bytes tree-sitter reads for `code`: a lone \r (old Mac line ends) ends a line, as in editors and LSP, and
-    tree-sitter counts rows at \n only, so it reads \n there (one byte for one: every offset stays); a lone
-    surrogate (half a UTF-16 pair, from a JSON escape), which UTF-8 cannot encode, reads as U+FFFD (three bytes,
-    as `CharOffsets` counts it); in TypeScript, the keywords of `_TYPESCRIPT_GAPS` as spaces."""
-    code = _LONE_CR.sub("\n", code) if "\r" in code else code
-    try:
-        source = code.encode("utf-8")
-    except UnicodeEncodeError:
-        from .sources import without_lone_surrogates  # sources imports this module
-
-        source = without_lone_surrogates(code).encode("utf-8")
-    if language in ("typescript", "tsx"):
-        source = _TYPESCRIPT_GAPS.sub(_keyword_blanked, source)
-    return source
+@lru_cache(maxsize=2)
+def _quoted_query(language: str) -> tree_sitter.Query:
+    return tree_sitter.Query(grammar_for(language), "[(comment) (string) (template_string) (regex)] @q")
 
 
-def _keyword_blanked(match: re.Match) -> bytes:
-    """A `_TYPESCRIPT_GAPS` match with its keyword as spaces."""
-    group = next(i for i in range(1, 5) if match.group(i) is not None)
-    start, end = match.start(group) - match.start(), match.end(group) - match.start()
-    text = match.group(0)
-    return text[:start] + b" " * (end - start) + text[end:]
+def _newer_keywords_blanked(source: bytes, tree: tree_sitter.Tree, language: str) -> bytes:
+    """`source` with each `_TYPESCRIPT_GAPS` keyword outside the comments and strings of its `tree` as spaces (one byte
+    for one: every offset stays)."""
+    quoted = sorted((n.start_byte, n.end_byte) for n in
+                    tree_sitter.QueryCursor(_quoted_query(language)).captures(tree.root_node).get("q", []))
+    starts = [start for start, _ in quoted]
+
+    def blanked(match: re.Match) -> bytes:
+        group = next(i for i in range(1, 5) if match.group(i) is not None)
+        at = bisect_right(starts, match.start(group)) - 1
+        if at >= 0 and match.start(group) < quoted[at][1]:  # in a comment or a string: as written
+            return match.group(0)
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        return match.group(0)[:start] + b" " * (end - start) + match.group(0)[end:]
+
+    return _TYPESCRIPT_GAPS.sub(blanked, source)
 
 
 # The CPU time one parse may take. tree-sitter's error recovery is quadratic or worse on long runs of some tokens
@@ -230,15 +244,27 @@ def parse_within(source: bytes, language: str, seconds: float | None = None) -> 
 
 
 def parse(code: str, language: str, newer_syntax: bool = True) -> tree_sitter.Tree:
-    """The tree of `code` (read as `parsed_bytes`; `newer_syntax=False`: TypeScript's newer keywords read as written,
-    as the recorded corpora were mined); where parsing gives up (`parse_within`), the tree of nothing, with a
+    """The tree of `code`, as `parse_source` reads it."""
+    return parse_source(code, language, newer_syntax)[1]
+
+
+def parse_source(code: str, language: str, newer_syntax: bool = True) -> tuple[bytes, tree_sitter.Tree]:
+    """The bytes tree-sitter read for `code` (`parsed_bytes`) and their tree. TypeScript that does not parse is read
+    again with the keywords the grammar lacks as spaces (`_newer_keywords_blanked`; `newer_syntax=False`: as written,
+    as the recorded corpora were mined). Where parsing gives up (`parse_within`), the tree of nothing, with a
     ParseWarning: no function is read, and its tokens come from the plain lexer."""
+    source = parsed_bytes(code)
     try:
-        return parse_within(parsed_bytes(code, language if newer_syntax else None), language)
+        tree = parse_within(source, language)
+        if newer_syntax and language in ("typescript", "tsx") and tree.root_node.has_error:
+            blanked = _newer_keywords_blanked(source, tree, language)
+            if blanked != source:
+                source, tree = blanked, parse_within(blanked, language)
+        return source, tree
     except ParseGaveUp as gave_up:
         warnings.warn(f"{gave_up} (tree-sitter's error recovery on this input); its functions are not read",
-                      ParseWarning, stacklevel=2)
-        return parser_for(language).parse(b"")
+                      ParseWarning, stacklevel=3)
+        return source, parser_for(language).parse(b"")
 
 
 @lru_cache(maxsize=8)

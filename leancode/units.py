@@ -27,7 +27,7 @@ from tree_sitter import Node
 
 from .docstrings import first_sentence, shown_sentence
 from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
-                        grammar_for, parsed_bytes, spec_for)
+                        grammar_for, parse_source, spec_for)
 
 # Function node types that make no unit on their own (a Go `func` literal does where `_bound_anonymous` names it).
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -1005,11 +1005,11 @@ def _blank_line(source: bytes, row: int) -> bytes:
     return source[:start] + b" " * (end - start) + source[end:]
 
 
-def _repaired(code: str, language: str, tree: tree_sitter.Tree) -> tuple[tree_sitter.Tree, set[int]]:
-    """A tree of `code` with the lines where parsing first failed blanked, one at a time while the first error
-    moves on (at most MAX_REPAIRS lines, within REPAIR_SECONDS of CPU in all: each try parses the whole file
+def _repaired(code: str, source: bytes, language: str, tree: tree_sitter.Tree) -> tuple[tree_sitter.Tree, set[int]]:
+    """A tree of `code` (read as `source`, its `tree`) with the lines where parsing first failed blanked, one at a time
+    while the first error moves on (at most MAX_REPAIRS lines, within REPAIR_SECONDS of CPU in all: each try parses the whole file
     again), and the blanked rows. Byte offsets match `code`'s, and node text outside the blanked lines is its."""
-    source, best, blanked = parsed_bytes(code, language), tree, set()
+    best, blanked = tree, set()
     quiet = _quiet_rows(source, tree, spec_for(language))
     deadline = time.thread_time() + REPAIR_SECONDS
     for _ in range(MAX_REPAIRS):
@@ -1074,7 +1074,7 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
     spec = spec_for(language)
     if not code.strip():
         return []
-    tree = parse(code, spec.name, newer_syntax=not as_mined)
+    source, tree = parse_source(code, spec.name, newer_syntax=not as_mined)
     offsets = CharOffsets(code)
     inherited = inherited and not as_mined
     units = _units(code, tree, spec, offsets, as_mined, inherited)
@@ -1082,7 +1082,7 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
         warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
         if not as_mined:
-            repaired, blanked = _repaired(code, spec.name, tree)
+            repaired, blanked = _repaired(code, source, spec.name, tree)
             if blanked:  # the repaired units, and every first-parsed one that overlaps none of them
                 rows = sorted(blanked)  # a unit holding a blanked row, and below, overlaps: by bisection (scans of
                 fixed = [dataclasses.replace(u, syntax_error=True)  # every row, every unit, were quadratic)
