@@ -259,7 +259,10 @@ def parse_source(code: str, language: str, newer_syntax: bool = True) -> tuple[b
         if newer_syntax and language in ("typescript", "tsx") and tree.root_node.has_error:
             blanked = _newer_keywords_blanked(source, tree, language)
             if blanked != source:
-                source, tree = blanked, parse_within(blanked, language)
+                try:
+                    source, tree = blanked, parse_within(blanked, language)
+                except ParseGaveUp:  # the tree as written, errors and all
+                    pass
         return source, tree
     except ParseGaveUp as gave_up:
         warnings.warn(f"{gave_up} (tree-sitter's error recovery on this input); its functions are not read",

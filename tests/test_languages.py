@@ -1242,6 +1242,27 @@ def test_only_the_newer_keywords_read_as_spaces():
     assert f.docstring == "The delay, in seconds, before it ends."
 
 
+def test_a_second_typescript_parse_that_gives_up_keeps_the_first(monkeypatch):
+    # The read with the newer keywords blanked is a second parse with a budget of its own: where it gives up, the
+    # file's tree is the one as written, errors and all (as before that read existed), not the tree of nothing.
+    import leancode.languages
+    from leancode.languages import ParseGaveUp, parse_source
+
+    parses, parse_within = [], leancode.languages.parse_within
+
+    def second_gives_up(source, language, seconds=None):
+        parses.append(source)
+        if len(parses) == 2:
+            raise ParseGaveUp("gave up")
+        return parse_within(source, language, seconds)
+
+    monkeypatch.setattr(leancode.languages, "parse_within", second_gives_up)
+    code = 'export type * from "./a"\nfunction f() {}\n'
+    source, tree = parse_source(code, "typescript")
+    assert len(parses) == 2 and source == code.encode() and tree.root_node.has_error
+    assert [c.type for c in tree.root_node.children] == ["export_statement", "function_declaration"]
+
+
 def test_newer_typescript_keywords_are_found_in_linear_time():
     from leancode.languages import _newer_keywords_blanked, parser_for
 
