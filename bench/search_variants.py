@@ -3,11 +3,10 @@
     python bench/search_variants.py --language javascript --set data/search-sets/valid/javascript \
         [--set DIR ...] [--ratio 0.5] [--no-write]
 
-Each set (queries.jsonl, codebase.jsonl) is read by the language's served reader (int8, as `leancode index`; another
-with `--reader adapter|base|NAME`) on
-full code and simplified at `--ratio` by: LeanCode as served; its table with `header_last` flipped, and with
-`keep_statements` flipped; the repeat discount at 1 (none) and 0.25 (served: 0.5); the category-free ablation;
-SlimCode and truncation. MRR, share of full
+Each set (queries.jsonl, codebase.jsonl) is read by the language's served reader (int8, as `leancode index`; or by
+`--reader adapter|base|NAME`) on full code and simplified at `--ratio` by: LeanCode as served; its table with
+`header_last` flipped, and with `keep_statements` flipped; the repeat discount at 1 (none) and 0.25 (served: 0.5);
+the category-free ablation; SlimCode and truncation (`--variant`: those whose name starts so). MRR, share of full
 code, and each variant's difference from LeanCode with its 95% paired-bootstrap interval (2,000 seeded resamples).
 For validation sets: a choice made here is then checked once on the test sets.
 """
@@ -57,9 +56,9 @@ def main() -> None:
     if args.variant:
         variants = {name: v for name, v in variants.items() if name.startswith(tuple(args.variant))}
     lines = [f"## Search variants at {args.ratio:g}: {language}", "",
-             f"`{command_line()}` — reader `{reader}` (int8{'' if args.reader else ', as served'}); served LeanCode: "
-             f"its table "
-             f"(`header_last` {table.header_last}, `keep_statements` {table.keep_statements}), repeat discount 0.5. "
+             f"`{command_line()}` — reader `{reader}` (int8{'' if args.reader else ', as served'}); served "
+             f"LeanCode: its table (`header_last` {table.header_last}, `keep_statements` {table.keep_statements}), "
+             "repeat discount 0.5. "
              "Δ = variant − served LeanCode, 95% "
              "paired-bootstrap interval.", "",
              "| set | full code | served LeanCode (share) | variant | MRR (share) | Δ [95%] |",
