@@ -197,12 +197,17 @@ _TYPESCRIPT_GAPS = re.compile(
 
 @lru_cache(maxsize=2)
 def _quoted_query(language: str) -> tree_sitter.Query:
-    return tree_sitter.Query(grammar_for(language), "[(comment) (string) (template_string) (regex)] @q")
+    """The language's comments and string literals (its spec's `comments` and `atomic` nodes)."""
+    spec = spec_for(language)
+    alternatives = " ".join(f"({node})" for node in sorted(spec.comments | spec.atomic))
+    return tree_sitter.Query(grammar_for(language), f"[{alternatives}] @q")
 
 
 def _newer_keywords_blanked(source: bytes, tree: tree_sitter.Tree, language: str) -> bytes:
     """`source` with each `_TYPESCRIPT_GAPS` keyword outside the comments and strings of its `tree` as spaces (one byte
     for one: every offset stays)."""
+    if not _TYPESCRIPT_GAPS.search(source):
+        return source  # (most files with syntax errors: no comments to look up)
     quoted = sorted((n.start_byte, n.end_byte) for n in
                     tree_sitter.QueryCursor(_quoted_query(language)).captures(tree.root_node).get("q", []))
     starts = [start for start, _ in quoted]

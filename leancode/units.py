@@ -1007,8 +1007,9 @@ def _blank_line(source: bytes, row: int) -> bytes:
 
 def _repaired(code: str, source: bytes, language: str, tree: tree_sitter.Tree) -> tuple[tree_sitter.Tree, set[int]]:
     """A tree of `code` (read as `source`, its `tree`) with the lines where parsing first failed blanked, one at a time
-    while the first error moves on (at most MAX_REPAIRS lines, within REPAIR_SECONDS of CPU in all: each try parses the whole file
-    again), and the blanked rows. Byte offsets match `code`'s, and node text outside the blanked lines is its."""
+    while the first error moves on (at most MAX_REPAIRS lines, within REPAIR_SECONDS of CPU in all: each try parses
+    the whole file again), and the blanked rows. Byte offsets match `code`'s, and node text outside the blanked lines
+    is its."""
     best, blanked = tree, set()
     quiet = _quiet_rows(source, tree, spec_for(language))
     deadline = time.thread_time() + REPAIR_SECONDS
