@@ -12,12 +12,16 @@ package is indexed as `leancode index` serves it (its own index directory under 
 `--hybrid`; per package and per language: the right function at rank 1, in the top 3, in the top 10, and MRR@10.
 The held-out set, `bench/queries-heldout/` (180 queries on 12 other packages, Python and TypeScript too), was
 written later, blind to search results, on packages no choice was made on (its README); it reports in its own
-section (`search-queries-heldout`).
+section (`search-queries-heldout`). Application code, where fewer functions carry doc comments: `bench/queries-apps`
+(95 queries on `data/app-projects`, the tuning set of the hover line below), `bench/queries-apps-heldout` and
+`bench/queries-apps-augmenting` (78 and 40, held out; `scripts/fetch_app_projects.sh`), each with its README.
 The ablation "doc comments not embedded" indexes each function without its doc comment's line, as the index did
 before a Javadoc, JSDoc, Go or Rust doc comment was embedded with it; for Python that is its code with the whole
 docstring inside, as the index embedded it before its first sentence was (`bench/queries-python`, a tuning set of
 Python queries on packages with long docstrings, measures that choice). The ablation "owner not named" leaves out
-the line that names a method with its class (`units.owner_line`). Files parse in this process, so that the
+the line that names a method with its class (`units.owner_line`); "hover line not embedded", the line an undocumented
+function is embedded with, what its hover shows (the documentation it inherits in its file, the comment above it:
+`units.Unit.described`), which BM25 reads in both. Files parse in this process, so that the
 ablations reach the parse (the index's worker processes would not see them).
 """
 
@@ -74,7 +78,8 @@ def main() -> None:
     encoder = Encoder()
     leancode.index.submit_parse = parse_here
     variants = [("served", {})] + ([] if args.no_ablation else [("doc comments not embedded", {"doc": False}),
-                                                                ("owner not named", {"owner": False})])
+                                                                ("owner not named", {"owner": False}),
+                                                                ("hover line not embedded", {"told": False})])
     results = defaultdict(dict)  # (variant, mode) -> {name: ranks}
     sizes = {}
     with_doc = units.Unit.code_with_doc
@@ -97,7 +102,8 @@ def main() -> None:
     section = "search-queries" + ("-" + Path(args.queries).name.removeprefix("queries-") if own else "")
     lines = ["## Search on real packages, hand-written queries" + (f" ({args.queries})" if own else ""), "",
              f"`{command_line()}` — rank 1 / top 3 / top 10 (MRR@10) of the function each query asks for; the served "
-             "index (doc comments embedded with their functions, a method named with its owner) and the ablations "
+             "index (doc comments embedded with their functions, an undocumented one with its hover's line, a method named "
+             "with its owner) and the ablations "
              "without each, dense and `--hybrid`.", "",
              "| package | functions | queries | " + " | ".join(f"{v}, {m}" for v, m in columns) + " |",
              "|---|---:|---:|" + "---|" * len(columns)]

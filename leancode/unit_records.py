@@ -42,8 +42,10 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # by the binding, `Icon`, and a Rust `macro_rules!` is a unit; 26: a Go `func` literal or a Python lambda that a
 # top-level statement binds to a name, `var Handler = func(...)`, `square = lambda x: ...`, is a unit named by it, and
 # a TypeScript object literal held by a typed `Record<string, T>` or `T[]` is a T; 27: TypeScript's `export type *`,
-# `accessor`, `in`/`out` variance and a module's `global { }` parse, where the grammar knows none of them).
-PARSE_VERSION = 27
+# `accessor`, `in`/`out` variance and a module's `global { }` parse, where the grammar knows none of them; 28: an
+# undocumented function is embedded with the line its hover shows, the documentation it inherits in its file or the
+# comment above it, `units.Unit.described`).
+PARSE_VERSION = 28
 
 
 def unit_key(code: str, language: str) -> str:
@@ -85,7 +87,7 @@ def _filler(unit) -> str:
 
 def parse_units(code: str, language: str) -> dict:
     """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly)."""
-    found, told = extract_units_told(code, language, inherited=False)  # records keep no inherited docs
+    found, told = extract_units_told(code, language)
     syntax = "; ".join(told) or None
     in_tests = gated_test_code(code, language)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,

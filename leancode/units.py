@@ -104,7 +104,7 @@ class Unit:
     # An undocumented method's description from the method it implements or overrides, and that method's name
     # ("Iterator::next", "Shape.area", "sort.Interface.Less"): a base class's in the same file, else a standard trait's,
     # JDK type's, Python class's or Go interface's (what rustdoc, javadoc, `inspect.getdoc` and `go doc` show); the
-    # hover looks in other files too (`inherited.inherited_across_files`). Not embedded for search, not mined.
+    # hover looks in other files too (`inherited.inherited_across_files`). Embedded for search (`described`), not mined.
     inherited_doc: tuple[str, str] | None = None
     # A method's class's supertypes as its header names them (`class C(pkg.Base)` -> pkg.Base; Java's extends and
     # implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
@@ -125,7 +125,7 @@ class Unit:
     # from (`ToHex::encode_hex`); "" for its own (or a TypeScript overload signature's, which is its own).
     declared_by: str = ""
     # Without a docstring, the plain comment right above it (`// Returns true iff ...`, a `/* */` block;
-    # `_plain_comment`): its author's description, which the hover shows. Not embedded for search, not mined.
+    # `_plain_comment`): its author's description, which the hover shows. Embedded for search (`described`), not mined.
     comment: str | None = None
     # An undocumented constructor's class's documentation and the class's name (`_class_doc`): what `help()` and
     # javadoc show of a class, which the hover shows for its `__init__` or `constructor`. Not embedded, not mined.
@@ -140,18 +140,18 @@ class Unit:
         """What the index embeds: `embedded_text()`."""
         return self.embedded_text()
 
-    def embedded_text(self, owner: bool = True, doc: bool = True) -> str:
-        """The code after a line naming a method by its owner (`owner_line`) and one with its doc comment's first
-        sentence, a Python docstring taken out of the code for it. The sentence, not the whole comment: a comment
-        that opens with tags, links or tables, or a docstring's Args: and Examples: sections, would fill the
+    def embedded_text(self, owner: bool = True, doc: bool = True, told: bool = True) -> str:
+        """The code after a line naming a method by its owner (`owner_line`) and one with its description
+        (`described`), a Python docstring taken out of the code for it. The sentence, not the whole comment: a
+        comment that opens with tags, links or tables, or a docstring's Args: and Examples: sections, would fill the
         encoder's window before the code (the whole docstring ranked onnx's `check_model` 7th for its own first
-        sentence; bench/queries-python). `owner`, `doc`: False leaves that line out (the benches' ablations; no doc
-        line leaves a Python docstring in the code)."""
+        sentence; bench/queries-python). `owner`, `doc`: False leaves that line out, `told`: False leaves out an
+        undocumented function's line (the benches' ablations; no doc line leaves a Python docstring in the code)."""
         lines = []
         if owner and (line := owner_line(self.scoped_name, self.language)):
             lines.append(line)
-        if doc and self.doc_sentence:
-            lines.append(f"{_LINE_COMMENT.get(self.language, '//')} {self.doc_sentence}")
+        if doc and (said := self.described if told else self.doc_sentence):
+            lines.append(f"{_LINE_COMMENT.get(self.language, '//')} {said}")
         code = self.code_without_docstring if self.language == "python" and doc else self.code
         return "\n".join(lines + [code])
 
@@ -159,6 +159,15 @@ class Unit:
     def doc_sentence(self) -> str | None:
         """The first sentence of the doc comment or docstring, or None."""
         return first_sentence(self.docstring, self.language) or None
+
+    @cached_property
+    def described(self) -> str | None:
+        """What the function is said to do, as its hover says it: its doc comment's first sentence, else (an
+        undocumented function) the documentation it inherits in its file (`inherited_doc`) or the comment above it
+        (`comment`). None where nothing says it."""
+        if self.doc_sentence or self.docstring:
+            return self.doc_sentence
+        return self.inherited_doc[0] if self.inherited_doc else first_sentence(self.comment, self.language) or None
 
     @property
     def code_without_docstring(self) -> str:
@@ -1071,7 +1080,7 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
     the repair did not find is kept as first parsed unless it overlaps one it found. `as_mined`:
     no repair, and docstrings as `_doc_comment` and `_python_docstring` found them when the recorded corpus was
     mined (mining and its tables pass it, so the corpus rebuilds as recorded). `inherited`: look up each undocumented
-    method's `Unit.inherited_doc` (never `as_mined`; the index, which keeps no such field, passes False)."""
+    method's `Unit.inherited_doc` (never `as_mined`)."""
     spec = spec_for(language)
     if not code.strip():
         return []

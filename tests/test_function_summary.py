@@ -340,8 +340,12 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
     assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
     assert java["Range.equals"].source != INHERITED
     assert python["Square.corners"].source == NO_MODEL and python["Template.format"].source == NO_MODEL
-    for language, code in IMPLEMENTS_STANDARD.items():  # the code searched and the corpus mined stay the code's own
-        assert all(u.embedded_text(owner=False) == u.code or u.docstring for u in extract_units(code, language))
+    for language, code in IMPLEMENTS_STANDARD.items():  # searched with the line the hover shows; mined as written
+        for unit in extract_units(code, language):
+            assert unit.embedded_text(owner=False).startswith(f"{'#' if language == 'python' else '//'}"
+                                                              f"{'/' if language == 'rust' else ''} "
+                                                              f"{unit.inherited_doc[0]}\n") if unit.inherited_doc \
+                else unit.embedded_text(owner=False) == unit.code or unit.docstring
         assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
 
 
@@ -1506,7 +1510,7 @@ def test_a_plain_comment_above_an_undocumented_function_is_shown_as_such(languag
     assert (summary.source, summary.text, summary.note) \
         == (COMMENT_ABOVE, said, "the comment above it (no docstring)")
     assert summarize_units([unit], None, use_documentation=False)[0].source == NO_MODEL
-    assert unit.docstring is None and said not in unit.embedded_text()  # search embeds the code as before
+    assert unit.docstring is None and said not in unit.code and said in unit.embedded_text()  # and search embeds it
 
 
 @pytest.mark.parametrize("above", [

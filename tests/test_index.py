@@ -458,6 +458,51 @@ def test_a_doc_comment_outside_the_code_is_embedded_with_it(repo, encoder):
     assert hits[0].unit.name == "remind" and hits[0].unit.start_line == 3  # where the function itself starts
 
 
+# An undocumented function's description where its hover finds it: a plain comment above it, and a TypeScript
+# module's augmenting declaration (TipTap's `Commands` interface) that documents a command defined in the same file.
+DESCRIBED_TS = """\
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    reminders: {
+      /** Sends the overdue invoice reminder email to the customer. */
+      remind: (id: string) => ReturnType
+    }
+  }
+}
+
+export const commands = {
+  remind: (id: string) => queue.push(id),
+  settle: (id: string) => queue.push(id),
+}
+
+// Writes the paid invoices of the month to a CSV file.
+export function exportPaid(rows: Row[]) {
+  return rows.map(String)
+}
+
+export function exportDue(rows: Row[]) {
+  return rows.map(String)
+}
+"""
+
+
+def test_an_undocumented_function_is_embedded_with_the_line_its_hover_shows(repo, encoder):
+    """A function with no doc comment of its own is embedded with what its hover shows of it, the documentation its
+    file declares for it or the comment above it, so a search for what that says finds it rather than its twin."""
+    (repo / "billing.ts").write_text(DESCRIBED_TS)
+    units = {u.name: u for u in extract_units(DESCRIBED_TS, "typescript")}
+    assert units["remind"].docstring is None and units["exportPaid"].docstring is None
+    assert units["remind"].code_with_doc.startswith("// commands.remind\n// Sends the overdue invoice reminder email")
+    assert units["exportPaid"].code_with_doc.startswith("// Writes the paid invoices of the month to a CSV file.\n")
+    assert units["settle"].code_with_doc == "// commands.settle\n" + units["settle"].code  # nothing said of it
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    indexed = {u.name: u for u in index.units}
+    assert all(indexed[name].key == unit_key(unit.code_with_doc, "typescript") for name, unit in units.items())
+    assert search(index, "email the customer a reminder about an overdue invoice")[0].unit.name == "remind"
+    assert search(index, "write this month's paid invoices as CSV")[0].unit.name == "exportPaid"
+
+
 OWNED_PY = """\
 class Celsius:
     def parse(self, text):
