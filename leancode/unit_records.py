@@ -43,8 +43,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # top-level statement binds to a name, `var Handler = func(...)`, `square = lambda x: ...`, is a unit named by it, and
 # a TypeScript object literal held by a typed `Record<string, T>` or `T[]` is a T; 27: TypeScript's `export type *`,
 # `accessor`, `in`/`out` variance and a module's `global { }` parse, where the grammar knows none of them; 28: an
-# undocumented function is embedded with the line its hover shows, the documentation it inherits in its file or the
-# comment above it, `units.Unit.described`).
+# undocumented function is embedded with the line its hover shows, the documentation it inherits from its own file or
+# the comment above it, `units.Unit.described`).
 PARSE_VERSION = 28
 
 

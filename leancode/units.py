@@ -104,8 +104,12 @@ class Unit:
     # An undocumented method's description from the method it implements or overrides, and that method's name
     # ("Iterator::next", "Shape.area", "sort.Interface.Less"): a base class's in the same file, else a standard trait's,
     # JDK type's, Python class's or Go interface's (what rustdoc, javadoc, `inspect.getdoc` and `go doc` show); the
-    # hover looks in other files too (`inherited.inherited_across_files`). Embedded for search (`described`), not mined.
+    # hover looks in other files too (`inherited.inherited_across_files`). Not mined.
     inherited_doc: tuple[str, str] | None = None
+    # `inherited_doc` is declared in its own file (a supertype's method, a module's augmenting declaration), not a
+    # standard library's: search embeds it (`described`). A standard method's contract ("Returns a hash code value
+    # for the object.") adds little to the owner line that names it and drew generic queries to `BarrelList.sort`.
+    inherited_here: bool = False
     # A method's class's supertypes as its header names them (`class C(pkg.Base)` -> pkg.Base; Java's extends and
     # implements; the trait of a Rust `impl Trait for T`): where the hover looks across files
     # (`inherited.inherited_across_files`). Empty for functions outside a class and when not looked up
@@ -163,11 +167,13 @@ class Unit:
     @cached_property
     def described(self) -> str | None:
         """What the function is said to do, as its hover says it: its doc comment's first sentence, else (an
-        undocumented function) the documentation it inherits in its file (`inherited_doc`) or the comment above it
-        (`comment`). None where nothing says it."""
+        undocumented function) the documentation it inherits from its own file (`inherited_here`) or the comment
+        above it (`comment`). None where nothing says it."""
         if self.doc_sentence or self.docstring:
             return self.doc_sentence
-        return self.inherited_doc[0] if self.inherited_doc else first_sentence(self.comment, self.language) or None
+        if self.inherited_doc and self.inherited_here:
+            return self.inherited_doc[0]
+        return first_sentence(self.comment, self.language) or None
 
     @property
     def code_without_docstring(self) -> str:
@@ -1272,8 +1278,8 @@ def _inherit_augmentations(units: list[Unit], root: Node, spec: LanguageSpec, co
 
     for block in tree_sitter.QueryCursor(_ambient_query(spec.name)).captures(root).get("b", []):
         declared(block, 0)
-    return [dataclasses.replace(u, inherited_doc=found) if bare(i, u) and (found := members.get(u.name)) else u
-            for i, u in enumerate(units)]
+    return [dataclasses.replace(u, inherited_doc=found, inherited_here=True)
+            if bare(i, u) and (found := members.get(u.name)) else u for i, u in enumerate(units)]
 
 
 def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, code: str,
@@ -1306,7 +1312,7 @@ def _inherit_in_file(units: list[Unit], scopes: list[Node], spec: LanguageSpec, 
         elif unit.docstring is None and len(scopes_of) > 1 and bases.get(scopes_of[-2]):
             found = _nearest_documented(scopes_of[:-2], bases[scopes_of[-2]], unit.name, bases, by_name, signatures,
                                         spec)
-        out.append(dataclasses.replace(unit, inherited_doc=found) if found else unit)
+        out.append(dataclasses.replace(unit, inherited_doc=found, inherited_here=True) if found else unit)
     return out
 
 

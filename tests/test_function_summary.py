@@ -340,12 +340,14 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
     assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
     assert java["Range.equals"].source != INHERITED
     assert python["Square.corners"].source == NO_MODEL and python["Template.format"].source == NO_MODEL
-    for language, code in IMPLEMENTS_STANDARD.items():  # searched with the line the hover shows; mined as written
-        for unit in extract_units(code, language):
-            assert unit.embedded_text(owner=False).startswith(f"{'#' if language == 'python' else '//'}"
-                                                              f"{'/' if language == 'rust' else ''} "
-                                                              f"{unit.inherited_doc[0]}\n") if unit.inherited_doc \
-                else unit.embedded_text(owner=False) == unit.code or unit.docstring
+    searched = {u.qualified_name: u.embedded_text(owner=False) for language, code in IMPLEMENTS_STANDARD.items()
+                for u in extract_units(code, language)}
+    for name, line in {"Timer.tick": "/// Takes one off the count.", "Range.first": "// Returns the first number.",
+                       "Square.area": "# The surface the shape covers, in square units."}.items():
+        assert searched[name].startswith(line + "\n")  # a supertype's in the same file: searched with it
+    for name in ("Cycle.next", "Range.compareTo", "Sink.emit", "Recent.get"):  # a standard method's: not
+        assert inherited[name][0] not in searched[name]
+    for language, code in IMPLEMENTS_STANDARD.items():  # mined as written
         assert not any(u.inherited_doc for u in extract_units(code, language, as_mined=True))
 
 
