@@ -20,7 +20,7 @@ before a Javadoc, JSDoc, Go or Rust doc comment was embedded with it; for Python
 docstring inside, as the index embedded it before its first sentence was (`bench/queries-python`, a tuning set of
 Python queries on packages with long docstrings, measures that choice). The ablation "owner not named" leaves out
 the line that names a method with its class (`units.owner_line`); "hover line not embedded", the line an undocumented
-function is embedded with, what its hover shows (the documentation it inherits in its file, the comment above it:
+function is embedded with, what its hover shows (the documentation its own file gives it, the comment above it:
 `units.Unit.described`), which BM25 reads in both. Files parse in this process, so that the
 ablations reach the parse (the index's worker processes would not see them).
 """
@@ -102,8 +102,8 @@ def main() -> None:
     section = "search-queries" + ("-" + Path(args.queries).name.removeprefix("queries-") if own else "")
     lines = ["## Search on real packages, hand-written queries" + (f" ({args.queries})" if own else ""), "",
              f"`{command_line()}` — rank 1 / top 3 / top 10 (MRR@10) of the function each query asks for; the served "
-             "index (doc comments embedded with their functions, an undocumented one with its hover's line, a method named "
-             "with its owner) and the ablations "
+             "index (doc comments embedded with their functions, an undocumented one with its hover's line, a method "
+             "named with its owner) and the ablations "
              "without each, dense and `--hybrid`.", "",
              "| package | functions | queries | " + " | ".join(f"{v}, {m}" for v, m in columns) + " |",
              "|---|---:|---:|" + "---|" * len(columns)]
