@@ -21,8 +21,8 @@ docstring inside, as the index embedded it before its first sentence was (`bench
 Python queries on packages with long docstrings, measures that choice). The ablation "owner not named" leaves out
 the line that names a method with its class (`units.owner_line`); "hover line not embedded", the line an undocumented
 function is embedded with, what its hover shows (the documentation its own file gives it, the comment above it:
-`units.Unit.described`), which BM25 reads in both. Files parse in this process, so that the
-ablations reach the parse (the index's worker processes would not see them).
+`units.Unit.described`), which BM25 reads in both outside Python (whose BM25 reads the code, docstring and all). Files
+parse in this process, so that the ablations reach the parse (the index's worker processes would not see them).
 """
 
 from __future__ import annotations
