@@ -529,10 +529,13 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) ->
 
 # Folders, file names and function names of tests and benchmarks, in the six languages' conventions (Go's test
 # helper packages included: testsuite/, testutil/).
-_TEST_DIRS = frozenset({"test", "tests", "__tests__", "testdata", "testsuite", "testutil", "bench", "benches",
-                        "benchmark", "benchmarks"})
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "__fixtures__", "testdata", "testsuite", "testutil",
+                        "bench", "benches", "benchmark", "benchmarks"})
+# A JavaScript or TypeScript file name with the word "test" in it (test-utils.ts, sliderTestUtils.ts, testHelpers.js)
+# holds test helpers; "testing" and "latest" are not that word.
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|bench_.*|.*_bench(mark)?)\.py$|_test\.go$"
-                        r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$")
+                        r"|\.(test|spec|bench)\.[cm]?[jt]sx?$|(Tests?|IT|Benchmark)\.java$"
+                        r"|^(?:(?:.*[-_.])?[tT]ests?|.*[a-z0-9]Tests?)(?:[-_.A-Z].*)?\.[cm]?[jt]sx?$")
 _TEST_NAME = re.compile(r"^(test_|(Test|Benchmark|Fuzz)[A-Z_0-9])")
 _TEST_SCOPES = frozenset({"test", "tests"})  # Rust's test modules by name (`mod tests`, `mod test`)
 _TEST_WORDS = frozenset({"test", "tested", "testing", "unittest", "bench", "benchmark", "benchmarked", "benchmarking"})

@@ -326,6 +326,15 @@ def _as_shown(units, ranked, vectors):
     ("src/__tests__/button.tsx", "renders", True),
     ("src/button.spec.ts", "clicks", True),
     ("src/testing.ts", "mockServer", False),  # a helper library for testers, not a test
+    ("src/__mocks__/useBaseQuery.ts", "useBaseQuery", True),  # Jest's stand-in for the real module
+    ("src/common/test-utils.ts", "sleep", True),  # test helpers, by the word "test" in a JS/TS file name
+    ("src/components/slider/sliderTestUtils.ts", "dispatchEvent", True),
+    ("package/_lib/test.js", "generateOffset", True),
+    ("src/TestHelpers.tsx", "renderWithTheme", True),
+    ("src/latestVersion.ts", "latest", False),
+    ("src/vitest-env.d.ts", "setup", False),
+    ("src/createTestimonial.ts", "create", False),
+    ("src/utils/tests.py", "helper", False),  # Python's test.py/tests.py may be an API (Django's `test` command)
     ("lib/contest.py", "latest", False),
     ("bench/search_quality.py", "main", True),
     ("numpy/testing/_private/utils.py", "assert_allclose", False),
