@@ -186,13 +186,57 @@ def parsed_bytes(code: str) -> bytes:
 
 # TypeScript syntax newer than the installed grammar (tree-sitter-typescript 0.23), where the code without the keyword
 # holds the same declarations: `export type * from`, an auto-accessor's `accessor`, a type parameter's variance (`<in
-# out T>`) and `global { }` inside a `declare module`. The keyword is its match's one group.
+# out T>`) and `global { }` inside a `declare module`. The keyword is its match's one group. And a member named by a
+# modifier the grammar takes for one (`abstract: boolean` in an interface, a class field `accessor: Accessor`): its name
+# reads capitalised (`Abstract`), a name like any other.
 _TYPESCRIPT_GAPS = re.compile(
     rb"\bexport[ \t]+(type)(?=[ \t]*\*)"
     rb"|(?:^|[{;}])[ \t]*(?:@[\w$.]+(?:\([^()\n]*\))?[ \t]+)*(?:(?:static|public|private|protected|readonly|override"
     rb"|declare)[ \t]+)*(accessor)(?=[ \t]+(?:#?[\w$]+|\[[^\]\n]*\])[ \t]*[?!]?[ \t]*[=:;\n])"
     rb"|(?:^|[<,])[ \t]*(in[ \t]+out|in|out)(?=[ \t]+[\w$]+[ \t]*(?:[,>=]|extends\b|\n[ \t]*>))"
-    rb"|(?:^|[{;}])[ \t]*(global)(?=[ \t]*\{)", re.M)
+    rb"|(?:^|[{;}])[ \t]*(global)(?=[ \t]*\{)"
+    rb"|(?:^|[{;,])[ \t]*(?:(?:static|public|private|protected|readonly|declare)[ \t]+)*(abstract|accessor)"
+    rb"(?=[ \t]*[?!]?[ \t]*:)", re.M)
+_MEMBER_NAME_GAP = 5  # the group of a member named by a modifier
+
+
+# A syntax the grammar misreads: a generic call signature on the line after another member of an interface or object
+# type with no `;` between (`(options: Options): Compose`, then `<T>(...funcs: T[]): T`: Redux Toolkit's style), which it
+# takes for type arguments of the line before. Such a line (`<T>(`, `<T extends U>(`, or a `<` alone opening a list of
+# type parameters), where the code before it, past comments, ends a type or a name.
+_SIGNATURE_LINE = re.compile(rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:[,>=]|extends\b))", re.M)
+_ENDS_A_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$)]>")
+_COMMENTS_PASSED = 16  # doc comments between the two members
+
+
+def _separators_added(source: bytes, quoted: list[tuple[int, int]]) -> bytes:
+    """`source` with a `;` in the first indentation column of each generic call signature's line that follows a member
+    with no separator (`_SIGNATURE_LINE`), outside the comments and strings `quoted` (one byte for one)."""
+    starts, columns = [start for start, _ in quoted], []
+
+    def span_of(offset: int) -> tuple[int, int] | None:
+        at = bisect_right(starts, offset) - 1
+        return quoted[at] if at >= 0 and offset < quoted[at][1] else None
+
+    for match in _SIGNATURE_LINE.finditer(source):
+        if span_of(match.start()):
+            continue
+        before = match.start() - 1
+        for _ in range(_COMMENTS_PASSED):
+            while before >= 0 and source[before] in b" \t\r\n":
+                before -= 1
+            comment = span_of(before) if before >= 0 else None
+            if comment is None or source[comment[0]] != ord("/"):  # code (or a string): the member before
+                break
+            before = comment[0] - 1
+        if before >= 0 and span_of(before) is None and source[before] in _ENDS_A_TYPE:
+            columns.append(match.start(1))
+    if not columns:
+        return source
+    read = bytearray(source)
+    for column in columns:
+        read[column] = ord(";")
+    return bytes(read)
 
 
 @lru_cache(maxsize=2)
@@ -204,21 +248,23 @@ def _quoted_query(language: str) -> tree_sitter.Query:
 
 
 def _newer_keywords_blanked(source: bytes, tree: tree_sitter.Tree, language: str) -> bytes:
-    """`source` with each `_TYPESCRIPT_GAPS` keyword outside the comments and strings of its `tree` as spaces (one byte
-    for one: every offset stays)."""
-    if not _TYPESCRIPT_GAPS.search(source):
+    """`source` with each `_TYPESCRIPT_GAPS` keyword outside the comments and strings of its `tree` as spaces, and the
+    separators the grammar needs added (`_separators_added`), one byte for one: every offset stays."""
+    if not _TYPESCRIPT_GAPS.search(source) and not _SIGNATURE_LINE.search(source):
         return source  # (most files with syntax errors: no comments to look up)
     quoted = sorted((n.start_byte, n.end_byte) for n in
                     tree_sitter.QueryCursor(_quoted_query(language)).captures(tree.root_node).get("q", []))
     starts = [start for start, _ in quoted]
+    source = _separators_added(source, quoted)
 
     def blanked(match: re.Match) -> bytes:
-        group = next(i for i in range(1, 5) if match.group(i) is not None)
+        group = next(i for i in range(1, _MEMBER_NAME_GAP + 1) if match.group(i) is not None)
         at = bisect_right(starts, match.start(group)) - 1
         if at >= 0 and match.start(group) < quoted[at][1]:  # in a comment or a string: as written
             return match.group(0)
         start, end = match.start(group) - match.start(), match.end(group) - match.start()
-        return match.group(0)[:start] + b" " * (end - start) + match.group(0)[end:]
+        read = match.group(group).capitalize() if group == _MEMBER_NAME_GAP else b" " * (end - start)
+        return match.group(0)[:start] + read + match.group(0)[end:]
 
     return _TYPESCRIPT_GAPS.sub(blanked, source)
 

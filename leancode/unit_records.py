@@ -44,8 +44,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # a TypeScript object literal held by a typed `Record<string, T>` or `T[]` is a T; 27: TypeScript's `export type *`,
 # `accessor`, `in`/`out` variance and a module's `global { }` parse, where the grammar knows none of them; 28: an
 # undocumented function is embedded with the line its hover shows, the documentation it inherits from its own file or
-# the comment above it, `units.Unit.described`).
-PARSE_VERSION = 28
+# the comment above it, `units.Unit.described`; 29: a TypeScript generic call signature on the line after another
+# member with no `;` between parses, `languages._separators_added`).
+PARSE_VERSION = 29
 
 
 def unit_key(code: str, language: str) -> str:

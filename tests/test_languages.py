@@ -1263,6 +1263,73 @@ def test_a_second_typescript_parse_that_gives_up_keeps_the_first(monkeypatch):
     assert [c.type for c in tree.root_node.children] == ["export_statement", "function_declaration"]
 
 
+GENERIC_CALL_SIGNATURES = """\
+interface ComposeWithDevTools {
+  (options: Options): Compose
+  <StoreExt extends {}>(...funcs: StoreEnhancer<StoreExt>[]): StoreEnhancer<StoreExt>
+}
+
+type Creators = {
+  (typePrefix: string): AsyncThunk<Returned>
+
+  /**
+   * With a config.
+   */
+  // a second signature
+  <
+    Returned,
+    ThunkArg = void,
+  >(typePrefix: string, config: Config): AsyncThunk<Returned, ThunkArg>
+}
+
+const help = `
+  <T>(...) in a string`
+
+interface Member {
+  abstract?: boolean
+  readonly accessor: Accessor
+}
+
+export function compose(a, b) {
+  return a.length
+    < b.length
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["typescript", "tsx"])
+def test_generic_call_signatures_without_a_separator_parse(language):
+    # tree-sitter-typescript 0.23 reads a member's type, then `<T>(...)` on the next line, as type arguments: a syntax
+    # error in good code (Redux Toolkit's style), told to the user, and the repair could not mend it. A `;` in the
+    # signature line's first indentation column separates them, one byte for one; never in a string or a comment, nor
+    # before a comparison that goes on from the line above. Likewise a member named `abstract` or `accessor`.
+    from leancode.languages import parse_source
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParseWarning)
+        [compose] = extract_units(GENERIC_CALL_SIGNATURES, language)
+    source, tree = parse_source(GENERIC_CALL_SIGNATURES, language)
+    assert not tree.root_node.has_error and len(source) == len(GENERIC_CALL_SIGNATURES.encode())
+    read = source.decode()
+    assert "; <StoreExt" in read and "; <\n    Returned," in read
+    assert "  <T>(...) in a string" in read and "  (options: Options)" in read and "    < b.length" in read
+    assert "  Abstract?: boolean\n  readonly Accessor: Accessor" in read  # members named by a modifier
+    assert compose.code == GENERIC_CALL_SIGNATURES[GENERIC_CALL_SIGNATURES.index("function compose"):].rstrip()
+    assert parse_source(GENERIC_CALL_SIGNATURES, language, newer_syntax=False)[1].root_node.has_error  # as mined
+
+
+def test_generic_call_signature_lines_are_found_in_linear_time():
+    from leancode.languages import _separators_added
+
+    def read(n: int) -> None:
+        for text in ("a\n  <T>(x)\n" * n, "a\n" + "  /* c */\n" * n + "  <T>(x)\n", "  <\n" * n):
+            source = text.encode()
+            quoted = [(m.start(), m.end()) for m in re.finditer(rb"/\* c \*/", source)]
+            assert len(_separators_added(source, quoted)) == len(source)
+
+    assert_linear(read, 5_000)
+
+
 def test_newer_typescript_keywords_are_found_in_linear_time():
     from leancode.languages import _newer_keywords_blanked, parser_for
 
@@ -1270,7 +1337,7 @@ def test_newer_typescript_keywords_are_found_in_linear_time():
 
     def read(n: int) -> None:
         for line in ("{ @a @b(1) static readonly accessor\n", ", in out\n", "<in" + " " * 20 + "\n", "{ global\n",
-                     "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n"):
+                     "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n", "{ static readonly abstract" + " " * 20 + "?\n"):
             assert len(_newer_keywords_blanked((line * n).encode(), nothing, "typescript")) == len(line * n)
 
     assert_linear(read, 5_000)
