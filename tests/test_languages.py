@@ -1291,6 +1291,7 @@ interface Member {
 }
 
 export function compose(a, b) {
+  let as = a.length ? 'span' : 'div'
   return a.length
     < b.length
 }
@@ -1302,7 +1303,8 @@ def test_generic_call_signatures_without_a_separator_parse(language):
     # tree-sitter-typescript 0.23 reads a member's type, then `<T>(...)` on the next line, as type arguments: a syntax
     # error in good code (Redux Toolkit's style), told to the user, and the repair could not mend it. A `;` in the
     # signature line's first indentation column separates them, one byte for one; never in a string or a comment, nor
-    # before a comparison that goes on from the line above. Likewise a member named `abstract` or `accessor`.
+    # before a comparison that goes on from the line above. Likewise a member named `abstract` or `accessor`, and
+    # a variable `as` (TipTap's `let as = ...`).
     from leancode.languages import parse_source
 
     with warnings.catch_warnings():
@@ -1314,6 +1316,7 @@ def test_generic_call_signatures_without_a_separator_parse(language):
     assert "; <StoreExt" in read and "; <\n    Returned," in read
     assert "  <T>(...) in a string" in read and "  (options: Options)" in read and "    < b.length" in read
     assert "  Abstract?: boolean\n  readonly Accessor: Accessor" in read  # members named by a modifier
+    assert "  let As = a.length" in read and "'span'" in read
     assert compose.code == GENERIC_CALL_SIGNATURES[GENERIC_CALL_SIGNATURES.index("function compose"):].rstrip()
     assert parse_source(GENERIC_CALL_SIGNATURES, language, newer_syntax=False)[1].root_node.has_error  # as mined
 
@@ -1337,7 +1340,8 @@ def test_newer_typescript_keywords_are_found_in_linear_time():
 
     def read(n: int) -> None:
         for line in ("{ @a @b(1) static readonly accessor\n", ", in out\n", "<in" + " " * 20 + "\n", "{ global\n",
-                     "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n", "{ static readonly abstract" + " " * 20 + "?\n"):
+                     "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n",
+                     "{ static readonly abstract" + " " * 20 + "?\n", "let as" + " " * 20 + "\n"):
             assert len(_newer_keywords_blanked((line * n).encode(), nothing, "typescript")) == len(line * n)
 
     assert_linear(read, 5_000)
