@@ -204,8 +204,8 @@ _NAME_GAPS = (5, 6)  # the groups of such names
 # A syntax the grammar misreads: a generic call signature on the line after another member of an interface or object
 # type with no `;` between (`(options: Options): Compose`, then `<T>(...funcs: T[]): T`: Redux Toolkit's style), which
 # it takes for type arguments of the line before. Such a line (`<T>(`, `<T extends U>(`, or a `<` alone opening a list
-# of type parameters), where the code before it, past comments, ends a type or a name.
-_SIGNATURE_LINE = re.compile(rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:[,>=]|extends\b))", re.M)
+# of type parameters; not a JSX tag, `<span>`), where the code before it, past comments, ends a type or a name.
+_SIGNATURE_LINE = re.compile(rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:[,=]|extends\b|>[ \t]*\())", re.M)
 _ENDS_A_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$)]>")
 _COMMENTS_PASSED = 16  # doc comments between the two members
 
@@ -230,7 +230,8 @@ def _separators_added(source: bytes, quoted: list[tuple[int, int]]) -> bytes:
             if comment is None or source[comment[0]] != ord("/"):  # code (or a string): the member before
                 break
             before = comment[0] - 1
-        if before >= 0 and span_of(before) is None and source[before] in _ENDS_A_TYPE:
+        if before >= 0 and span_of(before) is None and source[before] in _ENDS_A_TYPE \
+                and source[before - 1:before + 1] != b"=>":  # (an arrow function's body on the next line)
             columns.append(match.start(1))
     if not columns:
         return source

@@ -1295,6 +1295,9 @@ export function compose(a, b) {
   return a.length
     < b.length
 }
+
+const identity = () =>
+  <T,>(value: T) => value
 """
 
 
@@ -1309,15 +1312,17 @@ def test_generic_call_signatures_without_a_separator_parse(language):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", ParseWarning)
-        [compose] = extract_units(GENERIC_CALL_SIGNATURES, language)
+        [compose, identity] = extract_units(GENERIC_CALL_SIGNATURES, language)
     source, tree = parse_source(GENERIC_CALL_SIGNATURES, language)
     assert not tree.root_node.has_error and len(source) == len(GENERIC_CALL_SIGNATURES.encode())
     read = source.decode()
     assert "; <StoreExt" in read and "; <\n    Returned," in read
     assert "  <T>(...) in a string" in read and "  (options: Options)" in read and "    < b.length" in read
     assert "  Abstract?: boolean\n  readonly Accessor: Accessor" in read  # members named by a modifier
-    assert "  let As = a.length" in read and "'span'" in read
-    assert compose.code == GENERIC_CALL_SIGNATURES[GENERIC_CALL_SIGNATURES.index("function compose"):].rstrip()
+    assert "  let As = a.length" in read and "'span'" in read and "() =>\n  <T,>" in read
+    assert identity.name == "identity" and not identity.syntax_error
+    start = GENERIC_CALL_SIGNATURES.index("function compose")
+    assert compose.code == GENERIC_CALL_SIGNATURES[start:GENERIC_CALL_SIGNATURES.index("\n}\n", start) + 2]
     assert parse_source(GENERIC_CALL_SIGNATURES, language, newer_syntax=False)[1].root_node.has_error  # as mined
 
 
