@@ -205,7 +205,8 @@ _NAME_GAPS = (5, 6)  # the groups of such names
 # type with no `;` between (`(options: Options): Compose`, then `<T>(...funcs: T[]): T`: Redux Toolkit's style), which
 # it takes for type arguments of the line before. Such a line (`<T>(`, `<T extends U>(`, or a `<` alone opening a list
 # of type parameters; not a JSX tag, `<span>`), where the code before it, past comments, ends a type or a name.
-_SIGNATURE_LINE = re.compile(rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:[,=]|extends\b|>[ \t]*\())", re.M)
+_SIGNATURE_LINE = re.compile(
+    rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:[,=]|extends\b|>[ \t]*\())", re.M)
 _ENDS_A_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$)]>")
 _COMMENTS_PASSED = 16  # doc comments between the two members
 
