@@ -109,7 +109,8 @@ def check_settings(directory: Path) -> None:
 
 
 _DAMAGE = ("no such table", "no such column", "malformed", "unsupported file format", "not a database",
-           "unable to open database file")  # the last: e.g. a directory where cache.db should be
+           "unable to open database file",  # e.g. a directory where cache.db should be
+           "Could not decode to UTF-8")  # a name (a setting's, a key) that is no text
 
 
 # What diskcache raises on a damaged database besides sqlite's errors (e.g. a NULL where it expects a setting).

@@ -804,11 +804,15 @@ def test_server_indexes_a_folder_despite_bad_files(tmp_path):
         assert server.close() == 0
 
 
-def test_a_cache_database_with_odd_rows_is_rebuilt(tmp_path, encoder):
+@pytest.mark.parametrize("damage", [
+    "UPDATE Settings SET key = X'00ff' WHERE key = 'count'",  # a blob where a name goes
+    "UPDATE Settings SET key = CAST(X'ff' AS TEXT) WHERE key = 'count'",  # text that is not UTF-8
+])
+def test_a_cache_database_with_odd_rows_is_rebuilt(tmp_path, encoder, damage):
     (tmp_path / "good.py").write_text(GOOD)
     RepositoryIndex(tmp_path, encoder).update(progress=False)
-    with sqlite3.connect(tmp_path / ".leancode" / "cache" / "cache.db") as db:  # found by bench/fuzz.py
-        db.execute("UPDATE Settings SET key = X'00ff' WHERE key = 'count'")
+    with sqlite3.connect(tmp_path / ".leancode" / "cache" / "cache.db") as db:  # each found by bench/fuzz.py
+        db.execute(damage)
     (tmp_path / ".leancode" / "snapshot.npz").unlink()
     with pytest.warns(UserWarning, match="corrupt"):
         assert RepositoryIndex(tmp_path, encoder).update(progress=False).units == 1
