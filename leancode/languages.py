@@ -187,27 +187,30 @@ def parsed_bytes(code: str) -> bytes:
 # TypeScript syntax newer than the installed grammar (tree-sitter-typescript 0.23), where the code without the keyword
 # holds the same declarations: `export type * from`, an auto-accessor's `accessor`, a type parameter's variance (`<in
 # out T>`) and `global { }` inside a `declare module`. The keyword is its match's one group. And a name the grammar
-# takes for a keyword, a member's (`abstract: boolean` in an interface, a class field `accessor: Accessor`) or a
-# variable's (`let as = 'div'`): it reads capitalised (`Abstract`, `As`), a name like any other.
+# takes for a keyword, a member's (`abstract: boolean` or `in: "query"` in an interface, a class field `accessor: T`)
+# or a variable's (`let as = 'div'`): it reads capitalised (`Abstract`, `As`), a name like any other. And a tagged
+# template's type arguments (`sql<{ count: number }>\`SELECT ...\``), which the grammar lacks: they read as spaces.
 _TYPESCRIPT_GAPS = re.compile(
     rb"\bexport[ \t]+(type)(?=[ \t]*\*)"
     rb"|(?:^|[{;}])[ \t]*(?:@[\w$.]+(?:\([^()\n]*\))?[ \t]+)*(?:(?:static|public|private|protected|readonly|override"
     rb"|declare)[ \t]+)*(accessor)(?=[ \t]+(?:#?[\w$]+|\[[^\]\n]*\])[ \t]*[?!]?[ \t]*[=:;\n])"
     rb"|(?:^|[<,])[ \t]*(in[ \t]+out|in|out)(?=[ \t]+[\w$]+[ \t]*(?:[,>=]|extends\b|\n[ \t]*>))"
     rb"|(?:^|[{;}])[ \t]*(global)(?=[ \t]*\{)"
-    rb"|(?:^|[{;,])[ \t]*(?:(?:static|public|private|protected|readonly|declare)[ \t]+)*(abstract|accessor)"
+    rb"|(?:^|[{;,])[ \t]*(?:(?:static|public|private|protected|readonly|declare)[ \t]+)*(abstract|accessor|in)"
     rb"(?=[ \t]*[?!]?[ \t]*:)"
-    rb"|\blet[ \t]+(as|satisfies)(?=[ \t]*[=;,:\n])", re.M)
+    rb"|\blet[ \t]+(as|satisfies)(?=[ \t]*[=;,:\n])"
+    rb"|(?<=[\w$])(<(?:[^<>`]|<[^<>`]*>)*>)(?=`)", re.M)
 _NAME_GAPS = (5, 6)  # the groups of such names
+_TEMPLATE_TYPES = 7  # the group of a tagged template's type arguments
 
 
 # A syntax the grammar misreads: a generic call signature on the line after another member of an interface or object
 # type with no `;` between (`(options: Options): Compose`, then `<T>(...funcs: T[]): T`: Redux Toolkit's style), which
-# it takes for type arguments of the line before. Such a line (`<T>(`, `<T extends U>(`, or a `<` alone opening a list
-# of type parameters; not a JSX tag, `<span>`), where the code before it, past comments, ends a type or a name.
+# it takes for type arguments of the line before. Such a line (`<T>(`, `<const T extends U>(`, or a `<` alone opening
+# a list of type parameters; not a JSX tag, `<span>`), where the code before it, past comments, ends a type or a name.
 _SIGNATURE_LINE = re.compile(
-    rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:[,=]|extends\b|>[ \t]*\())", re.M)
-_ENDS_A_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$)]>")
+    rb"^([ \t])[ \t]*<(?=[ \t]*$|[ \t]*(?:const[ \t]+)?[A-Za-z_$][\w$]*[ \t]*(?:[,=]|extends\b|>[ \t]*\())", re.M)
+_ENDS_A_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$)]>}")
 _COMMENTS_PASSED = 16  # doc comments between the two members
 
 
@@ -261,12 +264,12 @@ def _newer_keywords_blanked(source: bytes, tree: tree_sitter.Tree, language: str
     source = _separators_added(source, quoted)
 
     def blanked(match: re.Match) -> bytes:
-        group = next(i for i in range(1, _NAME_GAPS[-1] + 1) if match.group(i) is not None)
+        group = next(i for i in range(1, _TEMPLATE_TYPES + 1) if match.group(i) is not None)
         at = bisect_right(starts, match.start(group)) - 1
         if at >= 0 and match.start(group) < quoted[at][1]:  # in a comment or a string: as written
             return match.group(0)
         start, end = match.start(group) - match.start(), match.end(group) - match.start()
-        read = match.group(group).capitalize() if group in _NAME_GAPS else b" " * (end - start)
+        read = match.group(group).capitalize() if group in _NAME_GAPS else re.sub(rb"[^\n]", b" ", match.group(group))
         return match.group(0)[:start] + read + match.group(0)[end:]
 
     return _TYPESCRIPT_GAPS.sub(blanked, source)

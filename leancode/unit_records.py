@@ -45,8 +45,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # `accessor`, `in`/`out` variance and a module's `global { }` parse, where the grammar knows none of them; 28: an
 # undocumented function is embedded with the line its hover shows, the documentation it inherits from its own file or
 # the comment above it, `units.Unit.described`; 29: a TypeScript generic call signature on the line after another
-# member with no `;` between parses, `languages._separators_added`, as do a member named `abstract` or `accessor` and
-# a variable named `as`).
+# member with no `;` between parses, `languages._separators_added`, as do members named `abstract`, `accessor` or
+# `in`, a variable named `as` and a tagged template's type arguments, `languages._TYPESCRIPT_GAPS`).
 PARSE_VERSION = 29
 
 

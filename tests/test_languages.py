@@ -1288,7 +1288,21 @@ const help = `
 interface Member {
   abstract?: boolean
   readonly accessor: Accessor
+  name: string
+  in: "query" | "path"
 }
+
+declare const isTagged: {
+  <I, S>(key: I): {
+    (value: S): boolean
+  }
+  /** Effect's style: a `const` type parameter */
+  <const Tag extends string>(tag: Tag): boolean
+}
+
+const rows = sql<{
+  readonly count: number
+}>`SELECT count(*) FROM t`
 
 export function compose(a, b) {
   let as = a.length ? 'span' : 'div'
@@ -1319,6 +1333,8 @@ def test_generic_call_signatures_without_a_separator_parse(language):
     assert "; <StoreExt" in read and "; <\n    Returned," in read
     assert "  <T>(...) in a string" in read and "  (options: Options)" in read and "    < b.length" in read
     assert "  Abstract?: boolean\n  readonly Accessor: Accessor" in read  # members named by a modifier
+    assert "  In: \"query\"" in read and "; <const Tag" in read and "; <I, S>(key: I)" not in read
+    assert "const rows = sql  \n" in read and "`SELECT count(*) FROM t`" in read  # a tagged template's type
     assert "  let As = a.length" in read and "'span'" in read and "() =>\n  <T,>" in read
     assert identity.name == "identity" and not identity.syntax_error
     start = GENERIC_CALL_SIGNATURES.index("function compose")
@@ -1346,7 +1362,8 @@ def test_newer_typescript_keywords_are_found_in_linear_time():
     def read(n: int) -> None:
         for line in ("{ @a @b(1) static readonly accessor\n", ", in out\n", "<in" + " " * 20 + "\n", "{ global\n",
                      "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n",
-                     "{ static readonly abstract" + " " * 20 + "?\n", "let as" + " " * 20 + "\n"):
+                     "{ static readonly abstract" + " " * 20 + "?\n", "let as" + " " * 20 + "\n", "a<" + "x" * 20,
+                     "a<b<c" + " " * 20 + ">"):
             assert len(_newer_keywords_blanked((line * n).encode(), nothing, "typescript")) == len(line * n)
 
     assert_linear(read, 5_000)
