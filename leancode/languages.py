@@ -184,12 +184,13 @@ def parsed_bytes(code: str) -> bytes:
         return without_lone_surrogates(code).encode("utf-8")
 
 
-# TypeScript syntax newer than the installed grammar (tree-sitter-typescript 0.23), where the code without the keyword
-# holds the same declarations: `export type * from`, an auto-accessor's `accessor`, a type parameter's variance (`<in
-# out T>`) and `global { }` inside a `declare module`. The keyword is its match's one group. And a name the grammar
-# takes for a keyword, a member's (`abstract: boolean` or `in: "query"` in an interface, a class field `accessor: T`)
-# or a variable's (`let as = 'div'`): it reads capitalised (`Abstract`, `As`), a name like any other. And a tagged
-# template's type arguments (`sql<{ count: number }>\`SELECT ...\``), which the grammar lacks: they read as spaces.
+# TypeScript that tree-sitter-typescript 0.23 cannot read, and a reading of it, one byte for one, that holds the same
+# declarations; each alternative's one group is what is read otherwise:
+# 1-4. syntax newer than the grammar, the keyword read as spaces: `export type * from`, an auto-accessor's `accessor`,
+#      a type parameter's variance (`<in out T>`), `global { }` inside a `declare module`;
+# 5-6. a name the grammar takes for a keyword, read capitalised (`Abstract`, `As`), a name like any other: a member's
+#      (`abstract: boolean` or `in: "query"` in an interface, a class field `accessor: T`), a variable's (`let as`);
+# 7.   a tagged template's type arguments (`sql<{ count: number }>\`SELECT ...\``), read as spaces.
 _TYPESCRIPT_GAPS = re.compile(
     rb"\bexport[ \t]+(type)(?=[ \t]*\*)"
     rb"|(?:^|[{;}])[ \t]*(?:@[\w$.]+(?:\([^()\n]*\))?[ \t]+)*(?:(?:static|public|private|protected|readonly|override"
@@ -200,8 +201,8 @@ _TYPESCRIPT_GAPS = re.compile(
     rb"(?=[ \t]*[?!]?[ \t]*:)"
     rb"|\blet[ \t]+(as|satisfies)(?=[ \t]*[=;,:\n])"
     rb"|(?<=[\w$])(<(?:[^<>`]|<[^<>`]*>)*>)(?=`)", re.M)
-_NAME_GAPS = (5, 6)  # the groups of such names
-_TEMPLATE_TYPES = 7  # the group of a tagged template's type arguments
+_NAME_GAPS = (5, 6)  # the groups read capitalised; the others read as spaces
+_GROUPS = 7
 
 
 # A syntax the grammar misreads: a generic call signature on the line after another member of an interface or object
@@ -264,7 +265,7 @@ def _newer_keywords_blanked(source: bytes, tree: tree_sitter.Tree, language: str
     source = _separators_added(source, quoted)
 
     def blanked(match: re.Match) -> bytes:
-        group = next(i for i in range(1, _TEMPLATE_TYPES + 1) if match.group(i) is not None)
+        group = next(i for i in range(1, _GROUPS + 1) if match.group(i) is not None)
         at = bisect_right(starts, match.start(group)) - 1
         if at >= 0 and match.start(group) < quoted[at][1]:  # in a comment or a string: as written
             return match.group(0)
@@ -300,6 +301,21 @@ def parse_within(source: bytes, language: str, seconds: float | None = None) -> 
     return parser.parse(source, old_tree=tree)
 
 
+def first_error(root: tree_sitter.Node) -> tree_sitter.Node:
+    """The first ERROR or MISSING node under `root` (an iterative descent: any depth), else `root`."""
+    node = root
+    while not (node.is_error or node.is_missing):
+        node = next((c for c in node.children if c.has_error or c.is_missing), None)  # (a MISSING one has no error)
+        if node is None:
+            return root
+    return node
+
+
+def _first_error(tree: tree_sitter.Tree) -> float:
+    """The byte where `tree`'s first syntax error starts (infinity without one)."""
+    return first_error(tree.root_node).start_byte if tree.root_node.has_error else float("inf")
+
+
 def parse(code: str, language: str, newer_syntax: bool = True) -> tree_sitter.Tree:
     """The tree of `code`, as `parse_source` reads it."""
     return parse_source(code, language, newer_syntax)[1]
@@ -314,12 +330,14 @@ def parse_source(code: str, language: str, newer_syntax: bool = True) -> tuple[b
     try:
         tree = parse_within(source, language)
         if newer_syntax and language in ("typescript", "tsx") and tree.root_node.has_error:
-            blanked = _newer_keywords_blanked(source, tree, language)
-            if blanked != source:
+            read = _newer_keywords_blanked(source, tree, language)
+            if read != source:
                 try:
-                    source, tree = blanked, parse_within(blanked, language)
+                    again = parse_within(read, language)
                 except ParseGaveUp:  # the tree as written, errors and all
-                    pass
+                    again = None
+                if again is not None and _first_error(again) >= _first_error(tree):  # never a worse reading
+                    source, tree = read, again
         return source, tree
     except ParseGaveUp as gave_up:
         warnings.warn(f"{gave_up} (tree-sitter's error recovery on this input); its functions are not read",

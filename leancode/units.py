@@ -26,8 +26,8 @@ import tree_sitter
 from tree_sitter import Node
 
 from .docstrings import first_sentence, shown_sentence
-from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse, parse_within,
-                        grammar_for, parse_source, spec_for)
+from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, first_error, parse,
+                        parse_within, grammar_for, parse_source, spec_for)
 
 # Function node types that make no unit on their own (a Go `func` literal does where `_bound_anonymous` names it).
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -1001,13 +1001,8 @@ def _drop_lines(code: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _first_error_line(root: Node) -> int:
-    """The 1-based line of the first ERROR or MISSING node (an iterative descent: any depth)."""
-    node = root
-    while not (node.is_error or node.is_missing):
-        node = next((c for c in node.children if c.has_error), None)
-        if node is None:
-            return root.start_point.row + 1
-    return node.start_point.row + 1
+    """The 1-based line of the first ERROR or MISSING node (`languages.first_error`)."""
+    return first_error(root).start_point.row + 1
 
 
 def _blank_line(source: bytes, row: int) -> bytes:

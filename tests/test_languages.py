@@ -1304,6 +1304,8 @@ const rows = sql<{
   readonly count: number
 }>`SELECT count(*) FROM t`
 
+const escaped = `a\\`b` + "c\\"d" + /e\\/f/.source
+
 export function compose(a, b) {
   let as = a.length ? 'span' : 'div'
   return a.length
@@ -1335,11 +1337,34 @@ def test_generic_call_signatures_without_a_separator_parse(language):
     assert "  Abstract?: boolean\n  readonly Accessor: Accessor" in read  # members named by a modifier
     assert "  In: \"query\"" in read and "; <const Tag" in read and "; <I, S>(key: I)" not in read
     assert "const rows = sql  \n" in read and "`SELECT count(*) FROM t`" in read  # a tagged template's type
+    assert 'const escaped = `a\\`b` + "c\\"d" + /e\\/f/.source' in read
     assert "  let As = a.length" in read and "'span'" in read and "() =>\n  <T,>" in read
     assert identity.name == "identity" and not identity.syntax_error
     start = GENERIC_CALL_SIGNATURES.index("function compose")
     assert compose.code == GENERIC_CALL_SIGNATURES[start:GENERIC_CALL_SIGNATURES.index("\n}\n", start) + 2]
     assert parse_source(GENERIC_CALL_SIGNATURES, language, newer_syntax=False)[1].root_node.has_error  # as mined
+
+
+def test_a_typescript_reading_that_errs_earlier_is_not_kept(monkeypatch):
+    # Each reading of `_TYPESCRIPT_GAPS` is a guess about a file that does not parse: kept only where its first syntax
+    # error comes no earlier than the file's as written.
+    import leancode.languages
+    from leancode.languages import parse_source
+
+    code = "function f() { return 1 }\nexport type * from './a'\n"
+    monkeypatch.setattr(leancode.languages, "_newer_keywords_blanked", lambda source, tree, language: b"(" + source[1:])
+    source, tree = parse_source(code, "typescript")
+    assert source == code.encode() and tree.root_node.children[0].type == "function_declaration"
+
+
+def test_the_first_syntax_error_may_be_a_missing_node():
+    # tree-sitter marks a MISSING node without `has_error`: the search for the first error descends into it too,
+    # so a file's warning names its line, not line 1 (effect's Schema.ts), and the repair blanks the right one.
+    from leancode.languages import first_error
+
+    code = "interface A {\n  name: string\n  in: 'query'\n}\n"
+    missing = first_error(parse(code, "typescript", newer_syntax=False).root_node)
+    assert missing.is_missing and missing.start_point.row == 1
 
 
 def test_generic_call_signature_lines_are_found_in_linear_time():
