@@ -254,8 +254,8 @@ def _quoted_query(language: str) -> tree_sitter.Query:
     return tree_sitter.Query(grammar_for(language), f"[{alternatives}] @q")
 
 
-def _newer_keywords_blanked(source: bytes, tree: tree_sitter.Tree, language: str) -> bytes:
-    """`source` with each `_TYPESCRIPT_GAPS` keyword outside the comments and strings of its `tree` as spaces, and the
+def _grammar_gaps_read(source: bytes, tree: tree_sitter.Tree, language: str) -> bytes:
+    """`source` with each of `_TYPESCRIPT_GAPS` outside the comments and strings of its `tree` read as it says, and the
     separators the grammar needs added (`_separators_added`), one byte for one: every offset stays."""
     if not _TYPESCRIPT_GAPS.search(source) and not _SIGNATURE_LINE.search(source):
         return source  # (most files with syntax errors: no comments to look up)
@@ -305,7 +305,7 @@ def first_error(root: tree_sitter.Node) -> tree_sitter.Node:
     """The first ERROR or MISSING node under `root` (an iterative descent: any depth), else `root`."""
     node = root
     while not (node.is_error or node.is_missing):
-        node = next((c for c in node.children if c.has_error or c.is_missing), None)  # (a MISSING one has no error)
+        node = next((c for c in node.children if c.has_error), None)
         if node is None:
             return root
     return node
@@ -323,14 +323,14 @@ def parse(code: str, language: str, newer_syntax: bool = True) -> tree_sitter.Tr
 
 def parse_source(code: str, language: str, newer_syntax: bool = True) -> tuple[bytes, tree_sitter.Tree]:
     """The bytes tree-sitter read for `code` (`parsed_bytes`) and their tree. TypeScript that does not parse is read
-    again with the keywords the grammar lacks as spaces (`_newer_keywords_blanked`; `newer_syntax=False`: as written,
-    as the recorded corpora were mined). Where parsing gives up (`parse_within`), the tree of nothing, with a
+    again around what the grammar lacks (`_grammar_gaps_read`), where that errs no earlier (`newer_syntax=False`: as
+    written, as the recorded corpora were mined). Where parsing gives up (`parse_within`), the tree of nothing, with a
     ParseWarning: no function is read, and its tokens come from the plain lexer."""
     source = parsed_bytes(code)
     try:
         tree = parse_within(source, language)
         if newer_syntax and language in ("typescript", "tsx") and tree.root_node.has_error:
-            read = _newer_keywords_blanked(source, tree, language)
+            read = _grammar_gaps_read(source, tree, language)
             if read != source:
                 try:
                     again = parse_within(read, language)

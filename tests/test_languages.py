@@ -1352,14 +1352,14 @@ def test_a_typescript_reading_that_errs_earlier_is_not_kept(monkeypatch):
     from leancode.languages import parse_source
 
     code = "function f() { return 1 }\nexport type * from './a'\n"
-    monkeypatch.setattr(leancode.languages, "_newer_keywords_blanked", lambda source, tree, language: b"(" + source[1:])
+    monkeypatch.setattr(leancode.languages, "_grammar_gaps_read", lambda source, tree, language: b"(" + source[1:])
     source, tree = parse_source(code, "typescript")
     assert source == code.encode() and tree.root_node.children[0].type == "function_declaration"
 
 
 def test_the_first_syntax_error_may_be_a_missing_node():
-    # tree-sitter marks a MISSING node without `has_error`: the search for the first error descends into it too,
-    # so a file's warning names its line, not line 1 (effect's Schema.ts), and the repair blanks the right one.
+    # The first error, which a warning names and the repair blanks, may be a node tree-sitter inserted (a MISSING `}`
+    # where the grammar reads `in: 'query'` as the end of an interface); `first_error` serves the parse and the repair.
     from leancode.languages import first_error
 
     code = "interface A {\n  name: string\n  in: 'query'\n}\n"
@@ -1380,7 +1380,7 @@ def test_generic_call_signature_lines_are_found_in_linear_time():
 
 
 def test_newer_typescript_keywords_are_found_in_linear_time():
-    from leancode.languages import _newer_keywords_blanked, parser_for
+    from leancode.languages import _grammar_gaps_read, parser_for
 
     nothing = parser_for("typescript").parse(b"")  # no comments or strings: the patterns alone
 
@@ -1389,6 +1389,6 @@ def test_newer_typescript_keywords_are_found_in_linear_time():
                      "export type " + "\t" * 20 + "\n", "@a " * 20 + "\n",
                      "{ static readonly abstract" + " " * 20 + "?\n", "let as" + " " * 20 + "\n", "a<" + "x" * 20,
                      "a<b<c" + " " * 20 + ">"):
-            assert len(_newer_keywords_blanked((line * n).encode(), nothing, "typescript")) == len(line * n)
+            assert len(_grammar_gaps_read((line * n).encode(), nothing, "typescript")) == len(line * n)
 
     assert_linear(read, 5_000)
