@@ -188,9 +188,10 @@ def parsed_bytes(code: str) -> bytes:
 # declarations; each alternative's one group is what is read otherwise:
 # 1-4. syntax newer than the grammar, the keyword read as spaces: `export type * from`, an auto-accessor's `accessor`,
 #      a type parameter's variance (`<in out T>`), `global { }` inside a `declare module`;
-# 5-6. a name the grammar takes for a keyword, read capitalised (`Abstract`, `As`), a name like any other: a member's
-#      (`abstract: boolean` or `in: "query"` in an interface, a class field `accessor: T`), a variable's (`let as`);
-# 7.   a tagged template's type arguments (`sql<{ count: number }>\`SELECT ...\``), read as spaces.
+# 5-7. a name the grammar takes for a keyword, read capitalised (`Abstract`, `As`), a name like any other: a member's
+#      (`abstract: boolean` or `in: "query"` in an interface, a class field `accessor: T`), a variable's (`let as`), a
+#      function type's one parameter named by a type (mobx's `(any) => void`);
+# 8.   a tagged template's type arguments (`sql<{ count: number }>\`SELECT ...\``), read as spaces.
 _TYPESCRIPT_GAPS = re.compile(
     rb"\bexport[ \t]+(type)(?=[ \t]*\*)"
     rb"|(?:^|[{;}])[ \t]*(?:@[\w$.]+(?:\([^()\n]*\))?[ \t]+)*(?:(?:static|public|private|protected|readonly|override"
@@ -200,9 +201,10 @@ _TYPESCRIPT_GAPS = re.compile(
     rb"|(?:^|[{;,])[ \t]*(?:(?:static|public|private|protected|readonly|declare)[ \t]+)*(abstract|accessor|in)"
     rb"(?=[ \t]*[?!]?[ \t]*:)"
     rb"|\blet[ \t]+(as|satisfies)(?=[ \t]*[=;,:\n])"
+    rb"|\([ \t]*(any|unknown|string|number|boolean|bigint|symbol|object|never)(?=[ \t]*\)[ \t]*=>)"
     rb"|(?<=[\w$])(<(?:[^<>`]|<[^<>`]*>)*>)(?=`)", re.M)
-_NAME_GAPS = (5, 6)  # the groups read capitalised; the others read as spaces
-_GROUPS = 7
+_NAME_GAPS = (5, 6, 7)  # the groups read capitalised; the others read as spaces
+_GROUPS = 8
 
 
 # A syntax the grammar misreads: a generic call signature on the line after another member of an interface or object

@@ -46,7 +46,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # undocumented function is embedded with the line its hover shows, the documentation it inherits from its own file or
 # the comment above it, `units.Unit.described`; 29: a TypeScript generic call signature on the line after another
 # member with no `;` between parses, `languages._separators_added`, as do members named `abstract`, `accessor` or
-# `in`, a variable named `as` and a tagged template's type arguments, `languages._TYPESCRIPT_GAPS`).
+# `in`, a variable named `as`, a parameter named `any` and a tagged template's type arguments,
+# `languages._TYPESCRIPT_GAPS`).
 PARSE_VERSION = 29
 
 

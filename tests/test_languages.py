@@ -1306,6 +1306,9 @@ const rows = sql<{
 
 const escaped = `a\\`b` + "c\\"d" + /e\\/f/.source
 
+declare const hook: { inject: (any) => void }
+const identityOfAny = (any) => any
+
 export function compose(a, b) {
   let as = a.length ? 'span' : 'div'
   return a.length
@@ -1328,7 +1331,7 @@ def test_generic_call_signatures_without_a_separator_parse(language):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", ParseWarning)
-        [compose, identity] = extract_units(GENERIC_CALL_SIGNATURES, language)
+        [identity_of_any, compose, identity] = extract_units(GENERIC_CALL_SIGNATURES, language)
     source, tree = parse_source(GENERIC_CALL_SIGNATURES, language)
     assert not tree.root_node.has_error and len(source) == len(GENERIC_CALL_SIGNATURES.encode())
     read = source.decode()
@@ -1338,8 +1341,9 @@ def test_generic_call_signatures_without_a_separator_parse(language):
     assert "  In: \"query\"" in read and "; <const Tag" in read and "; <I, S>(key: I)" not in read
     assert "const rows = sql  \n" in read and "`SELECT count(*) FROM t`" in read  # a tagged template's type
     assert 'const escaped = `a\\`b` + "c\\"d" + /e\\/f/.source' in read
+    assert "inject: (Any) => void" in read  # a function type's parameter named `any`
     assert "  let As = a.length" in read and "'span'" in read and "() =>\n  <T,>" in read
-    assert identity.name == "identity" and not identity.syntax_error
+    assert identity.name == "identity" and not identity.syntax_error and identity_of_any.name == "identityOfAny"
     start = GENERIC_CALL_SIGNATURES.index("function compose")
     assert compose.code == GENERIC_CALL_SIGNATURES[start:GENERIC_CALL_SIGNATURES.index("\n}\n", start) + 2]
     assert parse_source(GENERIC_CALL_SIGNATURES, language, newer_syntax=False)[1].root_node.has_error  # as mined
