@@ -15,6 +15,7 @@ import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 import tree_sitter
 
@@ -204,7 +205,6 @@ _TYPESCRIPT_GAPS = re.compile(
     rb"|\([ \t]*(any|unknown|string|number|boolean|bigint|symbol|object|never)(?=[ \t]*\)[ \t]*=>)"
     rb"|(?<=[\w$])(<(?:[^<>`]|<[^<>`]*>)*>)(?=`)", re.M)
 _NAME_GAPS = (5, 6, 7)  # the groups read capitalised; the others read as spaces
-_GROUPS = 8
 
 
 # A syntax the grammar misreads: a generic call signature on the line after another member of an interface or object
@@ -217,15 +217,22 @@ _ENDS_A_TYPE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 _COMMENTS_PASSED = 16  # doc comments between the two members
 
 
-def _separators_added(source: bytes, quoted: list[tuple[int, int]]) -> bytes:
-    """`source` with a `;` in the first indentation column of each generic call signature's line that follows a member
-    with no separator (`_SIGNATURE_LINE`), outside the comments and strings `quoted` (one byte for one)."""
-    starts, columns = [start for start, _ in quoted], []
+def _span_finder(spans: list[tuple[int, int]]) -> Callable[[int], tuple[int, int] | None]:
+    """For sorted, disjoint (start, end) byte spans: the span holding an offset, or None."""
+    starts = [start for start, _ in spans]
 
     def span_of(offset: int) -> tuple[int, int] | None:
         at = bisect_right(starts, offset) - 1
-        return quoted[at] if at >= 0 and offset < quoted[at][1] else None
+        return spans[at] if at >= 0 and offset < spans[at][1] else None
 
+    return span_of
+
+
+def _separators_added(source: bytes, span_of: Callable[[int], tuple[int, int] | None]) -> bytes:
+    """`source` with a `;` in the first indentation column of each generic call signature's line that follows a member
+    with no separator (`_SIGNATURE_LINE`), outside the comments and strings `span_of` finds (`_span_finder`; one byte
+    for one)."""
+    columns = []
     for match in _SIGNATURE_LINE.finditer(source):
         if span_of(match.start()):
             continue
@@ -261,15 +268,13 @@ def _grammar_gaps_read(source: bytes, tree: tree_sitter.Tree, language: str) -> 
     separators the grammar needs added (`_separators_added`), one byte for one: every offset stays."""
     if not _TYPESCRIPT_GAPS.search(source) and not _SIGNATURE_LINE.search(source):
         return source  # (most files with syntax errors: no comments to look up)
-    quoted = sorted((n.start_byte, n.end_byte) for n in
-                    tree_sitter.QueryCursor(_quoted_query(language)).captures(tree.root_node).get("q", []))
-    starts = [start for start, _ in quoted]
+    nodes = tree_sitter.QueryCursor(_quoted_query(language)).captures(tree.root_node).get("q", [])
+    quoted = _span_finder(sorted((n.start_byte, n.end_byte) for n in nodes))
     source = _separators_added(source, quoted)
 
     def blanked(match: re.Match) -> bytes:
-        group = next(i for i in range(1, _GROUPS + 1) if match.group(i) is not None)
-        at = bisect_right(starts, match.start(group)) - 1
-        if at >= 0 and match.start(group) < quoted[at][1]:  # in a comment or a string: as written
+        group = match.lastindex  # each alternative has one group
+        if quoted(match.start(group)):  # in a comment or a string: as written
             return match.group(0)
         start, end = match.start(group) - match.start(), match.end(group) - match.start()
         read = match.group(group).capitalize() if group in _NAME_GAPS else re.sub(rb"[^\n]", b" ", match.group(group))
