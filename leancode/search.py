@@ -435,7 +435,7 @@ _CALL = re.compile(r"\([^()]*\)$")
 # method through its trait (`<NaiveDate as Datelike>::weekday`).
 _JAVA_FRAME = re.compile(r"^at\s+(?:[\w.]+/)?(?=[\w$.]+\.[\w$<>]+\([^()]*\)$)")  # and its module, `java.base/`
 _GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)")  # from a domain: github.com/...
-_GO_RECEIVER = re.compile(r"\.\(\*?([^\W\d]\w*)\)\.")
+_GO_RECEIVER = re.compile(r"(^|\.)\(\*?([^\W\d]\w*)\)\.")  # `(*Parser).Parse`, as Go's tools write it, too
 _GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
 _RUST_TRAIT_PATH = re.compile(r"^<\s*([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
 
@@ -447,7 +447,7 @@ def named_by(query: str) -> list[str] | None:
     query = _JAVA_FRAME.sub("", query.strip())
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
-    query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r".\1.", _GO_PACKAGE_PATH.sub("", query)))
+    query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
     query = _RUST_TRAIT_PATH.sub(r"\1::", query)
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
 

@@ -284,6 +284,11 @@ def test_summarize_names_the_file_whose_syntax_errors_it_tells(tmp_path, capsys)
                "    fn parse(s: &str) -> Self { Version }\n}\n", "semver::Version::parse"),
     ("semver.js", "class SemVer {\n  /** Compares two versions. */\n  compare(other) { return 0 }\n}\n",
      "semver.classes.SemVer.compare"),
+    # a Go method as `go doc` and pprof write it, with and without its package
+    ("parser.go", "package parser\n\ntype Parser struct{}\n\n// Parses a version.\nfunc (p *Parser) Parse() {}\n",
+     "(*Parser).Parse"),
+    ("parser.go", "package parser\n\ntype Parser struct{}\n\n// Parses a version.\nfunc (p *Parser) Parse() {}\n",
+     "parser.(*Parser).Parse"),
 ])
 def test_summarize_takes_a_name_qualified_as_search_takes_it(tmp_path, capsys, file, code, name):
     (tmp_path / file).write_text(code)

@@ -189,6 +189,8 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     ("github.com/BurntSushi/toml.(*Decoder).Decode", ["toml", "Decoder", "Decode"]),  # Go's, with a receiver
     ("toml.(*MetaData).unifyStruct(0xc000010000, 0x1)", ["toml", "MetaData", "unifyStruct"]),
     ("main.(Point).String", ["main", "Point", "String"]),
+    ("(*Parser).Parse", ["Parser", "Parse"]),  # a method expression, as `go doc` and pprof write it
+    ("(Point).String()", ["Point", "String"]),
     ("<NaiveDate as Datelike>::weekday", ["NaiveDate", "weekday"]),  # Rust, through a trait
     ("<chrono::NaiveDate as chrono::Datelike>::weekday", ["chrono", "NaiveDate", "weekday"]),
     ("at java.base/bsh.NameSpace.getCommand(NameSpace.java:909)", ["bsh", "NameSpace", "getCommand"]),  # Java 9+
