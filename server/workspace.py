@@ -319,11 +319,13 @@ class Workspaces:
         # As `rank_units` orders each folder's: functions the query names first, then the code, the functions
         # ranked after it (`after_the_code`), the tests (`demotions`), then by score.
         hits.sort(key=lambda h: (h.tier, 2 if h.test else int(after_the_code(h.unit)), -h.score))
-        shown, seen = [], set()  # a function the shared index holds too is shown once
+        # A function the shared index holds too is shown once, and a file's functions of one name (overloads) as one
+        # row, the best-ranked, as `rank_units` folds the index's (an unsaved buffer's too).
+        shown, seen = [], set()
         for hit in hits:
             if len(shown) == top:
                 break
-            if (key := (hit.path, hit.unit.start_line, hit.unit.qualified_name)) not in seen:
+            if (key := (hit.path, hit.unit.qualified_name)) not in seen:
                 seen.add(key)
                 # a file deleted while the update that drops it still runs (embedding a large change takes a while)
                 gone = isinstance(hit.folder, Folder) and not hit.buffer and not hit.path.exists()
