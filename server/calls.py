@@ -15,7 +15,8 @@ Files are tried nearest first (fewest directory steps from the caller's, then pa
 functions of the caller's language family. A guess is told in the hover ("matched by name"). Of a name defined
 more than once in a file (Java's overloads, a Python function defined again), the call means one that takes its
 number of arguments where that tells them apart; in Python, the definition in force when the call runs; in
-JavaScript and TypeScript, the last (declarations are hoisted).
+JavaScript and TypeScript, the last (declarations are hoisted); in Rust, a type's own method before a trait
+implementation's.
 """
 
 from __future__ import annotations
@@ -168,7 +169,8 @@ def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) ->
     defined more than once in one scope, the definition in force when the call runs: `here` (the call is in the
     file), from the block where they are defined, the last one above the call; from a function, or from another
     file, the last one. In JavaScript and TypeScript, the last one (a function declaration is hoisted, a method
-    defined again replaces it)."""
+    defined again replaces it). In Rust, a type's own method before its trait implementation's of that name
+    (`Errors::merge(` and `errors.merge(` call the inherent one)."""
     units = [u for u in units if not overload_stub(u)] or units
     if call.arguments is not None and len(units) > 1:
         counted = [(u, parameter_counts(u)) for u in units]
@@ -180,6 +182,8 @@ def _meant(units: list[Unit], call: Call, file_units: list[Unit], here: bool) ->
     if first.language == "java":  # overloads: one class's methods of that name (not other classes' by name)
         overloads = sum(u.qualified_name == first.qualified_name for u in units)
         return first, overloads if call.arguments is not None else 1
+    if first.language == "rust":  # a type's own method before a trait's of its name, as Rust resolves both forms
+        return next((u for u in units if u.qualified_name == first.qualified_name and not u.bases), first), 1
     if first.language not in ("python", "javascript", "typescript", "tsx"):
         return first, 1
     block = _container(first, file_units)

@@ -287,6 +287,27 @@ function load() {}
 """
 
 
+# A type's own method and its trait implementation's of the same name: Rust's paths and method calls find the type's
+# own first (combine's `Errors::merge`, called from its `ParseError::merge`).
+RUST_INHERENT_AND_TRAIT = """\
+trait ParseError {
+    /// Merges two errors.
+    fn merge(self, other: Self) -> Self;
+}
+struct Errors;
+impl ParseError for Errors {
+    fn merge(self, other: Self) -> Self {
+        let a = Errors::merge(self, other);
+        a.merge(Errors)
+    }
+}
+impl Errors {
+    /// Merges two error lists.
+    fn merge(self, other: Self) -> Self { self }
+}
+"""
+
+
 @pytest.mark.parametrize("language, code, line, needle, expected", [
     ("java", JAVA_OVERLOADS, 8, "fmt", "Two numbers."),  # the overload taking two arguments
     ("java", JAVA_OVERLOADS, 9, "fmt", "One number."),
@@ -296,6 +317,8 @@ function load() {}
     ("python", PYTHON_AGAIN, 8, "load", "Reads the new format."),  # in a function: runs once both are defined
     ("javascript", JAVASCRIPT_AGAIN, 0, "load", "Reads the new format."),  # hoisted: the last declaration wins
     ("typescript", JAVASCRIPT_AGAIN, 0, "load", "Reads the new format."),
+    ("rust", RUST_INHERENT_AND_TRAIT, 7, "merge(", "Merges two error lists."),  # `Errors::merge`: the type's own
+    ("rust", RUST_INHERENT_AND_TRAIT, 8, "merge(", "Merges two error lists."),  # a method call likewise
 ])
 def test_a_name_defined_twice_means_the_definition_the_call_reaches(tmp_path, language, code, line, needle, expected):
     text = hover_at(tmp_path, language, code, line, needle)
