@@ -649,7 +649,7 @@ def _index(args: argparse.Namespace) -> int:
         print(json.dumps({**stats.as_json(), "skipped_files": unexpected, "generated_files": generated,
                           "vendored_dirs": vendored, "index_dir": str(index.index_dir)}, indent=2))
         return 0
-    skipped = ", ".join(f"{n} {reason}" for reason, n in stats.skipped.items()) or "none"
+    skipped = stats.skipped_told()
     print(f"leancode: indexed {stats.units} functions in {stats.files} files "
           f"({stats.embedded} embedded, {stats.reused} reused; {stats.files_parsed} files parsed"
           + (f", {stats.syntax_errors} with syntax errors" if stats.syntax_errors else "") + ") "

@@ -95,6 +95,10 @@ class UpdateStats:
         data.pop("skipped_paths")
         return data
 
+    def skipped_told(self) -> str:
+        """What was skipped, as the CLI and the server's log tell it: `2 binary, 1 symlink`, or `none`."""
+        return ", ".join(f"{n} {reason}" for reason, n in self.skipped.items()) or "none"
+
 
 class RepositoryIndex:
     """The function index of one repository for one encoder; safe to share between processes.

@@ -192,7 +192,7 @@ def index_folders(state: Workspaces, report: Report, end: Callable[[str], None],
                 continue
             log(f"leancode: indexed {folder.root}: {stats.units} functions in {stats.files} files "
                 f"({stats.embedded} embedded, {stats.reused} reused) in {stats.seconds:.1f} s; "
-                f"skipped: {stats.skipped or 'none'}")
+                f"skipped: {stats.skipped_told()}")
             for relative, reason in stats.skipped_paths[:50]:
                 if reason in ("binary", "too large", "unreadable"):
                     log(f"leancode: skipped {relative}: {reason}")

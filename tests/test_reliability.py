@@ -474,6 +474,18 @@ def test_a_bad_setting_keeps_its_value_and_the_others_apply(tmp_path):
 
 
 @pytest.mark.slow  # the real server
+def test_the_server_tells_what_it_skipped_and_shows_a_file_name_as_the_cli_does(tmp_path):
+    (tmp_path / "odd\nname.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)
+    with RawServer(root=tmp_path) as server:
+        indexed = server.logged_until_indexed()[-1]["message"]
+        assert indexed.endswith("skipped: 1 binary"), indexed  # not a dict's repr, {'binary': 1}
+        (symbol,) = server.request(1, "workspace/symbol", {"query": "add"}, timeout=60)["result"]
+        assert symbol["containerName"].startswith("odd\\nname.py ("), symbol  # a label of one line
+        assert server.close() == 0
+
+
+@pytest.mark.slow  # the real server
 def test_a_failed_search_is_shown_once_by_the_client_and_a_failed_symbol_search_by_the_server(tmp_path):
     with RawServer(options={"modelPath": str(tmp_path / "no-model"), "searchIndex": str(tmp_path / "lance")}) as server:
         answer = server.request(1, "workspace/executeCommand", {"command": "leancode.search",

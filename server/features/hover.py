@@ -136,7 +136,7 @@ async def on_hover(ls: LeanCodeServer, params: types.HoverParams) -> types.Hover
             ls.log(f"leancode: hover on unknown document {uri}: skipped")
             return None
         if not ls.state.in_workspace(path):  # outside every workspace folder, or reached through a link out
-            ls.log(f"leancode: hover on {uri} skipped: not open and outside the workspace")
+            ls.log(f"leancode: hover on {uri} skipped: not open, and outside the workspace or a link out of it")
             return None
         try:
             text, version = await asyncio.get_running_loop().run_in_executor(

@@ -9,6 +9,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.uris import from_fs_path
 
+from leancode.messages import printable
 from leancode.units import shown_name
 
 from ..core import LeanCodeServer
@@ -102,7 +103,7 @@ async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolPara
         location=types.Location(uri=from_fs_path(str(hit.shown_path)), range=types.Range(
             start=types.Position(line=hit.unit.start_line, character=0),
             end=types.Position(line=hit.unit.end_line + 1, character=0))),
-        container_name=f"{hit.unit.path} ({hit.score:.3f})"
+        container_name=f"{printable(hit.unit.path)} ({hit.score:.3f})"
                        + (f" (file {hit.stale} since indexing)" if hit.stale else "")) for hit in hits]
 
 
