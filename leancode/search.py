@@ -370,14 +370,18 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
             same_name[_module(unit)].append(row)
     shown = []
     asked = set(lexical_terms(query_text))
+    located = frame_location(query_text)
     for key, (row, score) in best.items():
         named = same_name[_module(units[row])]
+        if located and not _holds(units[row], located) and (inside := [r for r in named if _holds(units[r], located)]):
+            named = [row] + [r for r in named if r != inside[0]]  # the overload the frame's line is in, shown
+            row = inside[0]
         if not named and len(same_code[key]) > 1:  # exact copies score alike: the one whose path the query names
             alike = [r for r in same_code[key] if units[r].key == key and (tiers is None or tiers[r] == tiers[row])
                      and (demote is None or demote[r] == demote[row])]  # not a test's copy for the code's
             row = max(alike, key=lambda r: (len(asked & set(lexical_terms(units[r].path))), r == row))
         shown.append(Ranked(row, score,
-                            tuple(r for r in same_code[key] if r != row) + tuple(r for r in named
+                            tuple(r for r in same_code[key] if r not in named and r != row) + tuple(r for r in named
                                                                                   if units[r].path != units[row].path),
                             tuple(r for r in named if units[r].path == units[row].path),
                             2 if tiers is None else int(tiers[row])))
@@ -430,10 +434,20 @@ _QUALIFIER = re.compile(r"\.|::|#|->")
 # A name written as a call: `Command.execute()`, `reverse(List)`. No `\s*` before the bracket: searched from every
 # position, it made a query of long runs of spaces quadratic (40,000: 2.8 s); the name is stripped instead.
 _CALL = re.compile(r"\([^()]*\)$")
-# A name as stack traces and compilers write it: a Java frame (`at bsh.NameSpace.getCommand(NameSpace.java:909)`), a
-# Go function of a package path with a method's receiver (`github.com/BurntSushi/toml.(*Decoder).Decode`), a Rust
-# method through its trait (`<NaiveDate as Datelike>::weekday`).
+# A name as stack traces and compilers write it: a Java frame (`at bsh.NameSpace.getCommand(NameSpace.java:909)`; a
+# constructor's `TypeManager.<init>`, a static initialiser's `<clinit>`), a V8 frame (`at Request.callback
+# (/app/lib/index.js:1070:17)`, `at new Agent (...)`), a Python traceback's (`File "/app/conf.py", line 12, in load`),
+# a Go function of a package path with a method's receiver (`github.com/BurntSushi/toml.(*Decoder).Decode`), a Rust
+# backtrace's (`12: serde_json::de::from_str::h5b4a0a6e1b2c3d4e`, a closure in it), a Rust method through its trait
+# (`<NaiveDate as Datelike>::weekday`), a JavaScript method through its prototype (`Request.prototype.end`).
 _JAVA_FRAME = re.compile(r"^at\s+(?:[\w.]+/)?(?=[\w$.]+\.[\w$<>]+\([^()]*\)$)")  # and its module, `java.base/`
+_JAVA_LOCATION = re.compile(r"\(([\w$.-]+):(\d+)\)$")  # `(NameSpace.java:909)`
+_JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
+_JAVA_STATIC_INIT = re.compile(r"\.<clinit>$")
+_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?([\w$.]+)(?:\s+\[as\s+[\w$]+\])?\s+\(([^()]*?):(\d+):\d+\)$")
+_PYTHON_FRAME = re.compile(r'^File\s+"([^"]*)",\s+line\s+(\d+),\s+in\s+([\w.]+)$')
+_RUST_FRAME = re.compile(r"^\d+:\s+|::h[0-9a-f]{16}$|(?:::\{\{closure\}\})+(?=::h[0-9a-f]{16}$|$)")
+_PROTOTYPE = re.compile(r"\.prototype(?=\.)")
 _GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)")  # from a domain: github.com/...
 _GO_RECEIVER = re.compile(r"(^|\.)\(\*?([^\W\d]\w*)\)\.")  # `(*Parser).Parse`, as Go's tools write it, too
 _GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
@@ -444,12 +458,39 @@ def named_by(query: str) -> list[str] | None:
     """The parts of the name a query is (`Collections.reverse` -> Collections, reverse; also written as a call,
     `Collections.reverse()`, or as a stack trace writes it, `at java.util.Collections.reverse(Collections.java:40)`),
     or None when it is no name (plain language: those queries rank by meaning alone)."""
-    query = _JAVA_FRAME.sub("", query.strip())
+    query = query.strip()
+    if frame := _V8_FRAME.match(query):
+        query = frame.group(1)
+    elif frame := _PYTHON_FRAME.match(query):
+        query = frame.group(3)
+    query = _JAVA_FRAME.sub("", query)
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
+    query = _JAVA_CONSTRUCTOR.sub(lambda m: f"{m.group()[:-len('.<init>')]}.{m.group(1)}",
+                                  _JAVA_STATIC_INIT.sub("", query))
     query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
-    query = _RUST_TRAIT_PATH.sub(r"\1::", query)
+    query = _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", _RUST_FRAME.sub("", query)))
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
+
+
+def frame_location(query: str) -> tuple[str, int] | None:
+    """The file name and (1-based) line a stack frame names (`at a.B.c(B.java:45)`, V8's `at B.c (/x/b.js:45:3)`,
+    Python's `File "/x/b.py", line 45, in c`), or None: where a query pasted from a trace was, to tell overloads
+    apart."""
+    query = query.strip()
+    if frame := _V8_FRAME.match(query):
+        return frame.group(2).replace("\\", "/").rsplit("/", 1)[-1], int(frame.group(3))
+    if frame := _PYTHON_FRAME.match(query):
+        return frame.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(frame.group(2))
+    if _JAVA_FRAME.match(query) and (where := _JAVA_LOCATION.search(query)):
+        return where.group(1), int(where.group(2))
+    return None
+
+
+def _holds(unit, location: tuple[str, int]) -> bool:
+    """Whether `unit` is in the file and spans the line that `frame_location` gave."""
+    file, line = location
+    return unit.path.rsplit("/", 1)[-1] == file and unit.start_line < line <= unit.end_line + 1
 
 
 # A Rust trait implementation as people name it: `FromStr for Weekday`, `impl<'a> Display for Span<'a>`.

@@ -195,6 +195,19 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     ("<chrono::NaiveDate as chrono::Datelike>::weekday", ["chrono", "NaiveDate", "weekday"]),
     ("at java.base/bsh.NameSpace.getCommand(NameSpace.java:909)", ["bsh", "NameSpace", "getCommand"]),  # Java 9+
     ("github.com/BurntSushi/toml.(*parser).value.func1", ["toml", "parser", "value"]),  # a closure: its function
+    ("at org.jpype.manager.TypeManager.<init>(TypeManager.java:60)", ["org", "jpype", "manager", "TypeManager",
+                                                                    "TypeManager"]),  # a constructor
+    ("at TypeManager.<clinit>(TypeManager.java:12)", ["TypeManager"]),  # a static initialiser: its class
+    ("at Request.callback (/app/node_modules/superagent/lib/node/index.js:1070:17)", ["Request", "callback"]),  # V8
+    ("at new Agent (/app/lib/node/agent.js:80:5)", ["Agent"]),
+    ("at async Foo.bar [as baz] (file:///app/a.mjs:3:9)", ["Foo", "bar"]),
+    ("at Object.<anonymous> (/app/a.js:1:1)", None),  # a frame of no name
+    ('File "/app/conf.py", line 12, in load', ["load"]),  # Python's traceback
+    ('File "/app/conf.py", line 12, in <module>', None),
+    ("  12: serde_json::de::from_str::h5b4a0a6e1b2c3d4e", ["serde_json", "de", "from_str"]),  # a Rust backtrace
+    ("mycrate::run::{{closure}}", ["mycrate", "run"]),
+    ("Request.prototype.end", ["Request", "end"]),  # a JavaScript method through its prototype
+    ("at startup (early)", None),
     ("at the end of a line", None),  # plain language still
     ("at midnight", None),
     ("at startup", None),
@@ -457,6 +470,30 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     index, query_vector = _descending(len(units))
     assert [r.row for r in rank_units(query_vector, "String", index, units, 3)] == [2, 1, 0]
     assert [r.row for r in rank_units(query_vector, "String", index, units, 3, tests_last=False)] == [0, 2, 1]
+
+
+@pytest.mark.parametrize("query, location", [
+    ("at org.jpype.html.Parser.parse(Parser.java:45)", ("Parser.java", 45)),
+    ("at Request.callback (C:\\app\\lib\\index.js:1070:17)", ("index.js", 1070)),
+    ('File "/app/conf.py", line 12, in load', ("conf.py", 12)),
+    ("Parser.parse", None),
+    ("at startup (early)", None),
+])
+def test_a_stack_frame_says_where_it_was(query, location):
+    from leancode.search import frame_location
+
+    assert frame_location(query) == location
+
+
+def test_a_stack_frames_line_picks_the_overload_shown():
+    from leancode.search import rank_units
+
+    units = _units([("Arrays.java", "Arrays.sort")] * 3 + [("Sorter.java", "Sorter.sort")], "java")  # lines 0-1, 1-2, ...
+    index, query_vector = _descending(len(units))
+    ranked = rank_units(query_vector, "at java.util.Arrays.sort(Arrays.java:4)", index, units, 2)
+    assert [(r.row, r.overloads) for r in ranked] == [(2, (0, 1)), (3, ())]  # line 4 is in the third
+    ranked = rank_units(query_vector, "at java.util.Arrays.sort(Other.java:4)", index, units, 2)
+    assert [(r.row, r.overloads) for r in ranked] == [(0, (1, 2)), (3, ())]  # another file's line: the best-ranked
 
 
 def test_overloads_fold_into_one_row_that_counts_them():
