@@ -319,14 +319,14 @@ class Workspaces:
         # As `rank_units` orders each folder's: functions the query names first, then the code, the functions
         # ranked after it (`after_the_code`), the tests (`demotions`), then by score.
         hits.sort(key=lambda h: (h.tier, 2 if h.test else int(after_the_code(h.unit)), -h.score))
-        # A function the shared index holds too is shown once, and a file's functions of one name (overloads) as one
-        # row, the best-ranked, as `rank_units` folds the index's (an unsaved buffer's too).
+        # A function the shared index holds too is shown once, a file's functions of one name (overloads) as one row,
+        # the best-ranked, and copies of the same code as one, as `rank_units` folds the index's (a buffer's too).
         shown, seen = [], set()
         for hit in hits:
             if len(shown) == top:
                 break
-            if (key := (hit.path, hit.unit.qualified_name)) not in seen:
-                seen.add(key)
+            if not (keys := {(hit.path, hit.unit.qualified_name), hit.unit.key}) & seen:
+                seen |= keys
                 # a file deleted while the update that drops it still runs (embedding a large change takes a while)
                 gone = isinstance(hit.folder, Folder) and not hit.buffer and not hit.path.exists()
                 shown.append(dataclasses.replace(hit, stale="deleted") if gone else hit)

@@ -509,6 +509,22 @@ async def test_a_call_means_a_function_of_its_language_and_a_guess_by_name_says_
 
 
 @lsp
+async def test_an_open_buffers_copy_of_an_indexed_function_is_one_row(vscode: LanguageClient, workspace: Path):
+    copy = workspace / "unsaved" / "copied.py"  # strings.py's dedent again, as a user pastes it, and a new function
+    marker = 'def frobnicate(widgets):\n    """Frobnicate the quux widgets."""\n    return widgets\n'
+    open_text(vscode, uri(copy), "python", textwrap.dedent(inspect.getsource(textwrap.dedent)) + "\n\n" + marker)
+    try:
+        for _ in range(100):  # until the buffer is embedded
+            if "frobnicate" in [hit["name"] for hit in await search(vscode, "frobnicate the quux widgets", 3)]:
+                break
+            await asyncio.sleep(0.2)
+        names = [hit["name"] for hit in await search(vscode, "remove common leading whitespace from every line", 5)]
+        assert names.count("dedent") == 1, names  # as `leancode search` folds copies of the same code
+    finally:
+        close_text(vscode, uri(copy))
+
+
+@lsp
 async def test_an_untitled_buffer_is_read_in_the_language_the_client_names(vscode: LanguageClient):
     untitled = "untitled:Untitled-1"
     open_text(vscode, untitled, "python", 'def zz(x):\n    """Return x doubled."""\n    return 2 * x\n\n\nzz(1)\n')
