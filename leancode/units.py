@@ -825,8 +825,17 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str]
         return None
     docs = _standard_docs().get(spec.name, {})
     separator = "::" if spec.name == "rust" else "."
-    return next(((docs[owner][name], f"{owner}{separator}{name}") for owner in owners
-                 if owner and name in docs.get(owner, {})), None)
+    keys = (f"{name}/{java_arity(node)}", name) if spec.name == "java" else (name,)  # an overload's own first
+    return next(((docs[owner][key], f"{owner}{separator}{name}") for owner in owners for key in keys
+                 if owner and key in docs.get(owner, {})), None)
+
+
+def java_arity(method: Node) -> int:
+    """How many parameters a Java method declares: what tells the standard library's overloads apart, whose
+    documentation the table keeps by it (`InputStream` `read/0`: "Reads the next byte of data ...", `read/3`)."""
+    parameters = method.child_by_field_name("parameters")
+    return sum(p.type in ("formal_parameter", "spread_parameter") for p in parameters.named_children) \
+        if parameters is not None else 0
 
 
 def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:

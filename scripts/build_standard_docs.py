@@ -29,7 +29,7 @@ from pathlib import Path
 
 from leancode.docstrings import first_sentence
 from leancode.languages import parse
-from leancode.units import STANDARD_DOCS_PATH, declaration_at, doc_comment, extract_units, go_method_shape
+from leancode.units import STANDARD_DOCS_PATH, declaration_at, doc_comment, extract_units, go_method_shape, java_arity
 
 RUST_CRATES = ("core", "alloc", "std")
 GO_PACKAGES = ("io", "sort", "net/http", "encoding", "flag", "database/sql", "database/sql/driver", "hash", "image",
@@ -95,11 +95,30 @@ def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
         if package not in JAVA_PACKAGES:
             continue
         type_name = name.rsplit("/", 1)[1].removesuffix(".java")
+        methods = {(_text(node.child_by_field_name("name")), node.end_point.row): node
+                   for node in _nodes(parse(text, "java").root_node, "method_declaration")}
         for unit in extract_units(text, "java"):
             if unit.scoped_name == f"{type_name}.{unit.name}" and unit.docstring \
                     and (sentence := first_sentence(unit.docstring, "java")):
                 _keep(docs, conflicts, type_name, unit.name, sentence)
-    return _without(docs, conflicts)
+                if (method := methods.get((unit.name, unit.end_line))) is not None:
+                    _keep(docs, conflicts, type_name, f"{unit.name}/{java_arity(method)}", sentence)
+    # By arity only where overloads say different things (`InputStream.read()`, `read(byte[], int, int)`).
+    return _without({owner: {m: s for m, s in methods.items() if "/" not in m or (owner, m.split("/")[0]) in conflicts}
+                     for owner, methods in docs.items()}, conflicts)
+
+
+def _nodes(root, kind: str):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type == kind:
+            yield node
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
 def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:

@@ -302,6 +302,24 @@ class Range implements Span, Iterable<Integer>, Comparable<Range> {
 }
 
 
+def test_an_override_of_an_overloaded_standard_method_shows_its_own_overloads_documentation():
+    # InputStream's read(), read(byte[]) and read(byte[], int, int) say different things: each override shows its own
+    # (none was described while the table kept one sentence per name); a count no overload takes shows nothing.
+    code = """class Bytes extends java.io.InputStream {
+    @Override
+    public int read() { return -1; }
+    @Override
+    public int read(byte[] b, int off, int len) { return -1; }
+    @Override
+    public void write(int b, int c, int d, int e) {}
+}
+"""
+    assert [u.inherited_doc for u in extract_units(code, "java")] == [
+        ("Reads the next byte of data from the input stream.", "InputStream.read"),
+        ("Reads up to len bytes of data from the input stream into an array of bytes.", "InputStream.read"),
+        None]
+
+
 def test_a_function_implementing_a_standard_method_shows_that_methods_documentation():
     shown = {language: {u.qualified_name: s for u, s in zip(units, summarize_units(units, None))}
              for language, code in IMPLEMENTS_STANDARD.items() for units in [extract_units(code, language)]}
