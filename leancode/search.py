@@ -334,7 +334,12 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     # a constructor or a standard method (`after_the_code`); tests after them. Named by the query, a function keeps
     # its place among the names.
     demote = demotions(units, tests if tests_last else None)
-    promote = () if tiers is None else (tiers == 0, tiers == 1)
+    if tiers is None:
+        promote = ()
+    else:  # of the functions the query names, the one whose whole qualified name it is first
+        whole = qualified_name_of(query_text)
+        exact = np.fromiter((u.qualified_name == whole for u in units), bool, len(units)) & (tiers == 0)
+        promote = (exact, tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)
     while True:  # deeper while stubs, overloads and copies fold the rows fetched into fewer than `top`
@@ -518,6 +523,14 @@ def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
              for u in units)
     tiers = np.fromiter((0 if is_named else 2 for is_named in named), np.int8, len(units))
     return tiers if tiers.min(initial=2) == 0 else None
+
+
+def qualified_name_of(query: str) -> str | None:
+    """The name a query is, qualified as the index qualifies names (`Version::parse` -> Version.parse), or None: of
+    the functions it names, the one whose whole qualified name it is ranks first (`createRow` the top-level function
+    before `RowExpanding.createRow`; `Parser.parse` before `html.Parser.parse`)."""
+    parts = named_by(query)
+    return ".".join(parts) if parts else None
 
 
 def name_tier(parts: Sequence[str], unit) -> int:

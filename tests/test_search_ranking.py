@@ -463,6 +463,19 @@ def test_a_name_qualified_by_what_is_no_scope_here_finds_the_functions_of_the_na
     assert [r.row for r in rank_units(query_vector, "Router.use", index, units, 2)] == [2, 0]
 
 
+def test_of_the_functions_a_name_names_the_one_it_names_whole_comes_first():
+    from leancode.search import rank_units
+
+    # TanStack Table's `createRow`: the top-level function before the features' methods of that name.
+    units = _units([("src/features/RowExpanding.ts", "RowExpanding.createRow"), ("src/core/cell.ts", "createCell"),
+                    ("src/features/ColumnVisibility.ts", "ColumnVisibility.createRow"), ("src/core/row.ts", "createRow"),
+                    ("src/html/Parser.ts", "html.Parser.parse"), ("src/Parser.ts", "Parser.parse")], "typescript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "createRow", index, units, 4)] == [3, 0, 2, 1]
+    assert [r.row for r in rank_units(query_vector, "Parser.parse", index, units, 3)] == [5, 4, 0]
+    assert [r.row for r in rank_units(query_vector, "parse", index, units, 3)] == [4, 5, 0]  # no whole name: by score
+
+
 def test_a_test_named_by_the_query_stays_below_the_code():
     from leancode.search import rank_units
 

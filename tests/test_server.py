@@ -509,17 +509,20 @@ async def test_a_call_means_a_function_of_its_language_and_a_guess_by_name_says_
 
 
 @lsp
-async def test_an_open_buffers_copy_of_an_indexed_function_is_one_row(vscode: LanguageClient, workspace: Path):
-    copy = workspace / "unsaved" / "copied.py"  # strings.py's dedent again, as a user pastes it, and a new function
-    marker = 'def frobnicate(widgets):\n    """Frobnicate the quux widgets."""\n    return widgets\n'
+async def test_an_open_buffer_is_ranked_and_folded_as_leancode_search_ranks(vscode: LanguageClient, workspace: Path):
+    copy = workspace / "unsaved" / "copied.py"  # strings.py's dedent again, as a user pastes it, and new functions
+    marker = ('def frobnicate(widgets):\n    """Return the widgets as they are."""\n    return widgets\n\n\n'
+              'class Quux:\n    def frobnicate(self):\n        """Frobnicate."""\n        return self\n')
     open_text(vscode, uri(copy), "python", textwrap.dedent(inspect.getsource(textwrap.dedent)) + "\n\n" + marker)
     try:
         for _ in range(100):  # until the buffer is embedded
-            if "frobnicate" in [hit["name"] for hit in await search(vscode, "frobnicate the quux widgets", 3)]:
+            if "frobnicate" in [hit["name"] for hit in await search(vscode, "return the widgets as they are", 3)]:
                 break
             await asyncio.sleep(0.2)
         names = [hit["name"] for hit in await search(vscode, "remove common leading whitespace from every line", 5)]
         assert names.count("dedent") == 1, names  # as `leancode search` folds copies of the same code
+        # Of the functions a name names, the one it names whole first (the method reads closer to the word).
+        assert [hit["name"] for hit in await search(vscode, "frobnicate", 2)] == ["frobnicate", "Quux.frobnicate"]
     finally:
         close_text(vscode, uri(copy))
 
