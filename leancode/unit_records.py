@@ -47,8 +47,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # the comment above it, `units.Unit.described`; 29: a TypeScript generic call signature on the line after another
 # member with no `;` between parses, `languages._separators_added`, as do members named `abstract`, `accessor` or
 # `in`, a variable named `as`, a parameter named `any` and a tagged template's type arguments,
-# `languages._TYPESCRIPT_GAPS`).
-PARSE_VERSION = 29
+# `languages._TYPESCRIPT_GAPS`; 30: a function nested in a unit is named by that unit's qualified name,
+# `Request.auth.encoder` in `Request.prototype.auth = function ...`, not `auth.encoder`).
+PARSE_VERSION = 30
 
 
 def unit_key(code: str, language: str) -> str:

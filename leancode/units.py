@@ -517,11 +517,12 @@ def _receiver(node: Node, spec: LanguageSpec, wrapped: bool = True) -> list[str]
 _MODULE_SCOPES = frozenset({"mod_item"})  # scopes whose functions are no methods
 
 
-def _in_scopes(functions: list[Node], scopes: list[Node],
-               spec: LanguageSpec) -> Iterator[tuple[Node, list[str], list[str], int, bool]]:
+def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec
+               ) -> Iterator[tuple[Node, list[str], list[str], int, bool, Node | None, list[str]]]:
     """(function, names of the scopes around it, names of the scopes and functions around it (both outermost
     first), how many scopes and functions it is nested in, whether the nearest of them is a class-like scope (not
-    a function, nor a Rust module)), in source order. One pass over the nodes sorted by
+    a function, nor a Rust module), the nearest function around it (None: none) and the names of the scopes
+    between that one and it), in source order. One pass over the nodes sorted by
     position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
     events = sorted([(n.start_byte, -n.end_byte, 0, n) for n in functions]
                     + [(n.start_byte, -n.end_byte, 1, n) for n in scopes], key=lambda e: e[:3])
@@ -538,8 +539,11 @@ def _in_scopes(functions: list[Node], scopes: list[Node],
         if not is_scope:
             named = around[:-1] if depth <= MAX_NESTING else []
             member = bool(named) and named[-1][1] and named[-1][2].type not in _MODULE_SCOPES
+            outer = next((i for i in range(len(named) - 1, -1, -1) if not named[i][1]), None)
             yield (node, [name for _, scope, _, name in named if scope and name],
-                   [name for *_, name in named if name], depth, member)
+                   [name for *_, name in named if name], depth, member,
+                   None if outer is None else named[outer][2],
+                   [] if outer is None else [name for *_, name in named[outer + 1:] if name])
 
 
 class _Siblings:
@@ -1144,7 +1148,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     anonymous = _BOUND_ANONYMOUS.get(spec.name)  # (no such unit as the corpus was mined)
     functions = [n for n in captures.get("f", []) if not (as_mined and n.type in _MACROS)
                  and (n.type != anonymous or not as_mined and _bound_anonymous(n) is not None)]
-    for node, scopes, enclosing, depth, member in _in_scopes(functions, captures.get("s", []), spec):
+    qualified_of: dict[int, str] = {}  # a unit's node -> its qualified name, for the functions nested in it
+    for node, scopes, enclosing, depth, member, outer, inside in _in_scopes(functions, captures.get("s", []), spec):
         if depth > MAX_NESTING:
             too_deep += 1
             continue
@@ -1184,10 +1189,12 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         # where it belongs to an object (`Color.prototype.isDark = ...` inside a setup function, an accessor that
         # `Object.defineProperty(this, ...)` defines in a constructor). Mined as before: by its scopes.
         owned = receiver or spec.name in _JS and _defined_property(node) is not None
-        qualified = scoped if as_mined or owned else ".".join(enclosing + [name])
+        # Nested in a unit, by that unit's qualified name: `Request.auth.encoder` in `Request.prototype.auth = ...`
+        around = enclosing if outer is None or outer.id not in qualified_of else [qualified_of[outer.id], *inside]
+        qualified = scoped if as_mined or owned else ".".join(around + [name])
         if spec.name in _JS and not (as_mined or owned) and node.type in _EXPRESSIONS \
                 and (assigned := _assigned_object(node)):  # `equals.autoRemove = ...`: named with its object, as
-            qualified = ".".join(enclosing + assigned + [name])  # a nested function with its outer (not embedded)
+            qualified = ".".join(around + assigned + [name])  # a nested function with its outer (not embedded)
         if inherited and node.type == "method_declaration" and spec.name == "go":
             go_shapes[len(units)] = go_method_shape(node)
         declaration = last if node.type == anonymous else node  # a class's `key = lambda self: ...`: its line
@@ -1197,6 +1204,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         if inherited and enclosing_class is None and docstring is None \
                 and (bases := _declared_object_types(node, spec, shorthand)):
             typed_objects.add(len(units))
+        qualified_of[node.id] = qualified
         units.append(Unit(
             name=name, qualified_name=qualified, scoped_name=scoped, language=spec.name,
             start_line=first.start_point.row, end_line=last.end_point.row, start=start, end=end,

@@ -359,7 +359,7 @@ def test_a_javascript_function_expression_is_called_by_the_name_it_is_bound_to()
             "app.init = function init() { function inner() {} };\n")
     for language in ("javascript", "typescript"):
         assert [u.qualified_name for u in extract_units(code, language)] == [
-            "parseKeys", "assign", "parse", "Color.darken", "app.init", "init.inner"]
+            "parseKeys", "assign", "parse", "Color.darken", "app.init", "app.init.inner"]  # its outer's whole name
         assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == [
             "parseQueryStringKeys", "assignSingleSource", "parse", "Color.darkenColor", "init", "inner"]
 
@@ -1164,6 +1164,9 @@ def test_what_holds_a_point_deep_in_a_chain_is_read_in_linear_time():
     ("javascript", "function setup() {\n  Color.prototype.isDark = function () { return true; };\n"
                    "  function helper() {}\n}\nclass A { m() { const h = () => 1; } }\n",
      ["setup", "Color.isDark", "setup.helper", "A.m", "A.m.h"]),  # a prototype's method: its class's
+    ("javascript", "Request.prototype.auth = function (user) {\n  const encoder = (s) => btoa(s);\n"
+                   "  return encoder(user);\n};\n",
+     ["Request.auth", "Request.auth.encoder"]),  # in a prototype's method: by the method's qualified name
     ("python", "def indent(text):\n    def predicate(line):\n        return line.strip()\n    return predicate\n",
      ["indent", "indent.predicate"]),
 ])
