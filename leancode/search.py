@@ -451,7 +451,8 @@ _JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
 _JAVA_STATIC_INIT = re.compile(r"\.<clinit>$")
 _V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?([\w$.]+)(?:\s+\[as\s+[\w$]+\])?\s+\(([^()]*?):(\d+):\d+\)$")
 _PYTHON_FRAME = re.compile(r'^File\s+"([^"]*)",\s+line\s+(\d+),\s+in\s+([\w.]+)$')
-_RUST_FRAME = re.compile(r"^\d+:\s+|::h[0-9a-f]{16}$|(?:::\{\{closure\}\})+(?=::h[0-9a-f]{16}$|$)")
+_RUST_FRAME = re.compile(r"^\d+:\s+|::h[0-9a-f]{16}$")  # the frame's number, the symbol's hash
+_RUST_CLOSURE = "::{{closure}}"
 _PROTOTYPE = re.compile(r"\.prototype(?=\.)")
 _GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)")  # from a domain: github.com/...
 _GO_RECEIVER = re.compile(r"(^|\.)\(\*?([^\W\d]\w*)\)\.")  # `(*Parser).Parse`, as Go's tools write it, too
@@ -474,7 +475,10 @@ def named_by(query: str) -> list[str] | None:
     query = _JAVA_CONSTRUCTOR.sub(lambda m: f"{m.group()[:-len('.<init>')]}.{m.group(1)}",
                                   _JAVA_STATIC_INIT.sub("", query))
     query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
-    query = _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", _RUST_FRAME.sub("", query)))
+    query = _RUST_FRAME.sub("", query)
+    while query.endswith(_RUST_CLOSURE):  # a loop, not a pattern: one searched from every `::{{closure}}` is quadratic
+        query = query[:-len(_RUST_CLOSURE)]
+    query = _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", query))
     return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
 
 

@@ -673,6 +673,8 @@ def test_reading_a_query_as_a_name_takes_linear_time():
     def read(n: int) -> None:
         assert named_by("a" + " " * (20 * n) + "b") is None  # the call pattern was tried from every space
         assert named_by("f(" + " " * (20 * n) + "x)") == ["f"]
+        assert named_by("f" + "::{{closure}}" * (2 * n) + " x") is None  # stack frames' patterns too
+        assert named_by("at a (" + "1:" * (10 * n)) is None and named_by("File \"" + "a" * (20 * n)) is None
         assert trait_impl_tiers("impl" + " " * (20 * n) + "x", ()) is None
         assert trait_impl_tiers("impl<" + " " * (20 * n) + "A for B", ()) is None
 
