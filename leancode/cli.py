@@ -444,9 +444,13 @@ def _simplify(args: argparse.Namespace) -> int:
     if args.input:
         if Path(args.input).is_dir():
             raise IsADirectoryError(f"{args.input} is a directory; give a JSONL file (or - for standard input)")
+        if args.function:
+            raise ValueError("--function picks a function of a FILE; --input simplifies every line's code")
         return _simplify_batch(args)
     if not args.file:
         raise ValueError("give a FILE or --input JSONL")
+    if args.output is not None:
+        raise ValueError("--output writes what --input JSONL gives; a FILE's functions are printed (redirect them)")
     return _simplify_file(args)
 
 
@@ -468,20 +472,35 @@ def _json_line(record: dict) -> str:
     return line + "\n"
 
 
+def _stdin_bytes():
+    """Standard input's lines as bytes (its text lines encoded back where it has no byte stream)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else (line.encode("utf-8", "surrogateescape") for line in sys.stdin)
+
+
 def _simplify_batch(args: argparse.Namespace) -> int:
     failures = 0
     if args.input != "-" and args.output not in (None, "-") and _same_file(args.input, args.output):
         raise ValueError(f"--output {args.output} is the input file: writing it would empty it first; "
                          "give another file")
     with contextlib.ExitStack() as files:  # closes what it opened, never standard input or output
-        source = sys.stdin if args.input == "-" else files.enter_context(open(args.input, encoding="utf-8-sig"))
+        # Lines as bytes, each decoded alone: one that is not UTF-8 is that line's error, not the batch's.
+        source = _stdin_bytes() if args.input == "-" else files.enter_context(open(args.input, "rb"))
         sink = sys.stdout if args.output in (None, "-") else files.enter_context(
             open(args.output, "w", encoding="utf-8"))
-        for number, line in enumerate(tqdm(source, desc="simplify", unit=" functions", disable=None), 1):
+        for number, raw in enumerate(tqdm(source, desc="simplify", unit=" functions", disable=None), 1):
+            raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw  # a byte-order mark
+            line = raw.decode("utf-8", "backslashreplace")  # as the error line echoes it
             if not line.strip():
                 continue
             record = None
             try:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    with contextlib.suppress(ValueError):  # its idx, where the rest of the line still tells it
+                        record = json.loads(raw.decode("utf-8", "replace"))
+                    raise ValueError(f"not UTF-8 text ({error.reason} at byte {error.start + 1} of the line)") from None
                 try:
                     record = json.loads(line)
                 except ValueError as error:

@@ -983,6 +983,28 @@ def test_simplify_never_writes_over_its_input(tmp_path, capsys):
     assert "code" in first and second["error"] == "'code' must be the function's text, not int"
 
 
+def test_a_batch_line_that_is_not_utf8_is_that_lines_error(tmp_path, capsys):
+    # One undecodable byte emptied the whole output ("'utf-8' codec can't decode byte 0xff"), naming no line.
+    good = json.dumps({"idx": 0, "code": "def f(x):\n    return x + 1\n", "language": "python"}).encode()
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(good + b"\n" + b'{"idx": 1, "code": "def \xff(x): pass", "language": "python"}\n' + good + b"\n")
+    assert cli(["simplify", "--input", str(source), "--output", str(tmp_path / "out.jsonl")]) == 1
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [o.get("idx") for o in out] == [0, 1, 0] and "code" in out[0] and "code" in out[2]
+    assert out[1]["error"].startswith("not UTF-8 text") and "\\xff" in out[1]["input"]  # the input, escaped
+    assert "line 2: not UTF-8 text" in capsys.readouterr().err
+
+
+def test_simplify_refuses_options_its_input_would_ignore(tmp_path, capsys):
+    (tmp_path / "a.py").write_text("def f(x):\n    return x\n")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"code": "def f(x):\n    return x\n", "language": "python"}) + "\n")
+    assert cli(["simplify", str(tmp_path / "a.py"), "--output", str(tmp_path / "out.jsonl")]) == 2
+    assert cli(["simplify", "--input", str(tmp_path / "in.jsonl"), "--function", "f"]) == 2
+    err = capsys.readouterr().err
+    assert "--output writes what --input JSONL gives" in err and "--function picks a function of a FILE" in err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_an_ignore_pattern_too_costly_to_match_is_left_out(tmp_path, encoder):
     name = "b" * 200 + ".py"
     (tmp_path / name).write_text(GOOD)
