@@ -214,13 +214,28 @@ def _simplify_file(args: argparse.Namespace) -> int:
     snippets = [(f"{path}:{u.start_line + 1} {shown_name(u.qualified_name, u.language)}", _dedented(code, u))
                 for u in units] \
         or [(str(path), code)]
-    for header, snippet in snippets:
-        result = _simplify_one(snippet, language, args)
-        note = f"# {printable(header)}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
-        print(f"{DIM}{note}{RESET}" if color else note)
-        print(_dimmed(snippet, result) if color else result.code)
-        print()
+    with _parse_warnings_told_with(printable(str(path))):
+        for header, snippet in snippets:
+            result = _simplify_one(snippet, language, args)
+            note = f"# {printable(header)}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
+            print(f"{DIM}{note}{RESET}" if color else note)
+            print(_dimmed(snippet, result) if color else result.code)
+            print()
     return 0
+
+
+@contextlib.contextmanager
+def _parse_warnings_told_with(where: str):
+    """The lexer's parse warnings while simplifying, each told once, after `where` (a file, a batch line): a run
+    may read several."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ParseWarning)
+        yield
+    for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning)):
+        warnings.warn(f"{where}: {message}", ParseWarning, stacklevel=3)
+    for warning in caught:
+        if not issubclass(warning.category, ParseWarning):
+            warnings.warn(warning.message, warning.category, stacklevel=3)
 
 
 def _dedented(source: str, unit) -> str:
@@ -513,7 +528,8 @@ def _simplify_batch(args: argparse.Namespace) -> int:
                 code, language = record["code"], record.get("language") or args.language
                 if language is None:
                     raise ValueError("no language: add a 'language' field or pass --language")
-                result = _simplify_one(code, language, args)
+                with _parse_warnings_told_with(f"line {number}"):
+                    result = _simplify_one(code, language, args)
             except Exception as error:  # one line's failure, whatever it is, is that line's: the batch goes on
                 failures += 1
                 told = error if isinstance(error, (ValueError, KeyError, TypeError, UnsupportedLanguageError)) \

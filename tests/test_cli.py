@@ -939,3 +939,13 @@ def test_summarize_at_a_line_of_a_doc_comment_takes_the_function_it_documents(tm
     for line in (2, 3):  # a field, a blank line: no function
         assert main(["summarize", f"{path}:{line}"]) == 2
         assert "no function at" in capsys.readouterr().err
+
+
+def test_simplify_tells_the_lexers_word_on_syntax_errors_with_the_file_or_line(tmp_path, capsys):
+    # "python code has syntax errors; categories near them are approximate" named neither the file nor the line.
+    (tmp_path / "broken.py").write_text("def f(x:\n    return x +\n")
+    assert main(["simplify", str(tmp_path / "broken.py")]) == 0
+    assert f"{tmp_path / 'broken.py'}: python code has syntax errors; categories near" in capsys.readouterr().err
+    (tmp_path / "in.jsonl").write_text(json.dumps({"code": "def f(x:\n    return x\n", "language": "python"}) + "\n")
+    assert main(["simplify", "--input", str(tmp_path / "in.jsonl"), "--output", str(tmp_path / "out.jsonl")]) == 0
+    assert "line 1: python code has syntax errors; categories near" in capsys.readouterr().err

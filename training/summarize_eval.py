@@ -85,7 +85,8 @@ def add_summarize_eval_parser(tasks) -> None:
                          description="Predictions: one line per function, idx<TAB>summary.")
     p.add_argument("--data", required=True, metavar="FILE", help="summaries.jsonl: {idx, code, language[, summary]}")
     p.add_argument("--method", choices=METHODS, default="leancode")
-    p.add_argument("--ratio", type=float, default=0.0, help="fraction of model tokens to remove")
+    p.add_argument("--ratio", type=float, default=0.0,
+                   help="fraction of model tokens to remove (default 0: full code; the hover reads 0.5)")
     add_repeat_discount_option(p)
     p.add_argument("--model", help="LeanCode summarizer or Hugging Face seq2seq directory (default: the shipped one)")
     p.add_argument("--table", metavar="DIR", help="importance table (default: the shipped summarization table)")
