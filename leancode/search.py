@@ -337,8 +337,9 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     if tiers is None:
         promote = ()
     else:  # of the functions the query names, the one whose whole qualified name it is first
-        whole = qualified_name_of(query_text)
-        exact = np.fromiter((u.qualified_name == whole for u in units), bool, len(units)) & (tiers == 0)
+        whole, exact = qualified_name_of(query_text), np.zeros(len(units), bool)
+        named = np.flatnonzero(tiers == 0)  # (a few rows: not a pass over every function)
+        exact[named] = [units[row].qualified_name == whole for row in named]
         promote = (exact, tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)
