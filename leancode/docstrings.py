@@ -376,7 +376,14 @@ READ_LIMIT = 50_000
 
 # The readers set inline tags and code spans aside as \x00n\x00 and \x01n\x01; a docstring's own (a control character in
 # a comment) read as one set aside (IndexError) or was never put back (a loop without end): it reads as a space.
-_MARKS = {0: " ", 1: " "}
+_MARKS = {0: " ", 1: " ", 2: " ", 3: " ", 4: " "}
+# Code spans (a reST role's target, `:class:`.Match``, read whole and left as it is) and Javadoc's code tags, one
+# line and short (an unpaired backtick must not hide a paragraph's stops), and
+# their stops set aside as \x02-\x04 (webob's "Remove ``.`` and ``..`` segments from a path" read "Remove .").
+_IN_CODE = re.compile(r"(:[\w.+-]+:(?:[\w.+-]+:)?`[^`\n]{0,200}`)|`{1,3}[^`\n]{1,80}`{1,3}"
+                      r"|\{@(?:code|literal)\s[^{}\n]{1,80}\}")  # each alternative bounded: linear from every start
+_STOPS_SET_ASIDE = str.maketrans(".?!", "\x02\x03\x04")
+_STOPS_PUT_BACK = str.maketrans("\x02\x03\x04", ".?!")
 
 
 def first_sentence(docstring: str | None, language: str, as_mined: bool = False) -> str:
@@ -385,6 +392,9 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
     if not docstring:
         return ""
     docstring = (docstring if as_mined else docstring[:READ_LIMIT]).translate(_MARKS)
+    if not as_mined:  # a stop in code (``..``, `a.`, {@code .}) ends no sentence: set aside until one is found
+        docstring = _IN_CODE.sub(lambda m: m.group() if m.group(1) else m.group().translate(_STOPS_SET_ASIDE),
+                                 docstring)
     if language in ("java", "javascript", "typescript", "tsx"):  # Javadoc and JSDoc/TSDoc share tags and markup
         paragraph = _java_paragraph(docstring, language, as_mined)
         paragraph = paragraph if language == "java" else _markdown(paragraph, language, as_mined)
@@ -393,7 +403,7 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
     else:
         paragraph = _python_paragraph(docstring, as_mined)
     paragraph = " ".join(paragraph.split())
-    return _sentence(paragraph, as_mined).strip()
+    return _sentence(paragraph, as_mined).strip().translate(_STOPS_PUT_BACK)
 
 
 def shown_sentence(docstring: str | None, language: str) -> str:

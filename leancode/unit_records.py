@@ -48,8 +48,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # member with no `;` between parses, `languages._separators_added`, as do members named `abstract`, `accessor` or
 # `in`, a variable named `as`, a parameter named `any` and a tagged template's type arguments,
 # `languages._TYPESCRIPT_GAPS`; 30: a function nested in a unit is named by that unit's qualified name,
-# `Request.auth.encoder` in `Request.prototype.auth = function ...`, not `auth.encoder`).
-PARSE_VERSION = 30
+# `Request.auth.encoder` in `Request.prototype.auth = function ...`, not `auth.encoder`; 31: a stop inside a code span
+# ends no first sentence, "Remove ``.`` and ``..`` segments" is not cut at "Remove .", `docstrings._IN_CODE`).
+PARSE_VERSION = 31
 
 
 def unit_key(code: str, language: str) -> str:

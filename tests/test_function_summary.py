@@ -1650,3 +1650,15 @@ def test_a_bank_asked_for_the_models_lines_gives_none():
     [unit] = extract_units(UNDOCUMENTED, "python")
     [summary] = summarize_units([unit], BankSummarizer(None), generated=True)
     assert summary.source == NOT_GENERATED
+
+
+def test_code_spans_are_set_aside_in_linear_time():
+    # `docstrings._IN_CODE` is tried from every backtick, colon and brace of the docstring.
+    from linear import assert_linear
+
+    def read(n: int) -> None:
+        for docstring in ("`" * n, ":a" * n, "`a." * n, "{@code " * n, "``" + "x" * n, (":" + "a" * 50) * (n // 50)):
+            for language in ("python", "java", "rust"):
+                first_sentence(docstring, language)
+
+    assert_linear(read, 5_000)

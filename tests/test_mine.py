@@ -176,6 +176,12 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("... and the rest. Then.", "javascript", "... and the rest.", "..."),
     ("DEPRECATED.", "python", "DEPRECATED.", "DEPRECATED."),  # nothing after it: kept
     ("返回新值。然后。", "python", "返回新值。", "返回新值。然后。"),  # uncased letters are no shouting
+    # a stop in code ends no sentence (webob's `_remove_dot_segments` showed "Remove .")
+    ("Remove ``.`` and ``..`` segments from a path (RFC 3986 5.2.4).", "python",
+     "Remove . and .. segments from a path (RFC 3986 5.2.4).", "Remove ."),
+    ("Split on `.` characters. Then more.", "javascript", "Split on . characters.", "Split on ."),
+    ("Ends with {@code .} here. More.", "java", "Ends with . here.", "Ends with ."),
+    ("Is it `ready?` now. More.", "rust", "Is it ready? now.", "Is it ready?"),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
