@@ -39,6 +39,9 @@ GO_PACKAGES = ("io", "sort", "net/http", "encoding", "flag", "database/sql", "da
 # every such method in its package's words ("Flush sends any buffered data to the client."): left out.
 GO_GENERAL = ("io", "sort", "encoding", "hash")
 JAVA_PACKAGES = ("java/lang/", "java/util/", "java/util/function/", "java/util/concurrent/", "java/io/")
+# Private modules whose classes the standard library publishes under another name (`collections.abc.MutableMapping`,
+# `MutableMapping` alone): read, under that name, with what their classes inherit in the module (`Mapping.keys`).
+PYTHON_ALIASES = {"_collections_abc": "collections.abc"}
 PYTHON_SKIPPED = frozenset({"site-packages", "dist-packages", "idlelib", "lib2to3", "test", "tkinter", "turtledemo",
                             "ensurepip", "venv", "config-3.11-x86_64-linux-gnu"})
 
@@ -127,22 +130,30 @@ def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str
     model about dunders and a private method is no interface."""
     docs: dict[str, dict[str, str]] = defaultdict(dict)
     conflicts: set[tuple[str, str]] = set()
+    bases: dict[str, list[str]] = {}  # module.Class -> its bases in its own module (module.Base)
     for path in sorted(stdlib.rglob("*.py")):
         parts = path.relative_to(stdlib).parts
-        if parts[0] in PYTHON_SKIPPED or any(p in ("test", "tests") or p.startswith("_") for p in parts[:-1]) \
-                or parts[-1].startswith(("_", "test_")) and parts[-1] != "__init__.py":
+        aliased = PYTHON_ALIASES.get(".".join(parts)[:-3])
+        if not aliased and (parts[0] in PYTHON_SKIPPED
+                            or any(p in ("test", "tests") or p.startswith("_") for p in parts[:-1])
+                            or parts[-1].startswith(("_", "test_")) and parts[-1] != "__init__.py"):
             continue
-        module = ".".join(parts[:-1] + (() if parts[-1] == "__init__.py" else (parts[-1][:-3],)))
+        module = aliased or ".".join(parts[:-1] + (() if parts[-1] == "__init__.py" else (parts[-1][:-3],)))
         for unit in extract_units(path.read_text("utf-8", "replace"), "python"):
             scopes = unit.scoped_name.split(".")  # as the shipped table was built: classes, not outer functions
             if len(scopes) == 2 and not scopes[0].startswith("_"):
                 docs[f"{module}.{scopes[0]}"]  # a class with no documented method still claims its name
+                bases.setdefault(f"{module}.{scopes[0]}", [f"{module}.{b}" for b in unit.bases if "." not in b])
                 if not unit.name.startswith("_") and unit.docstring \
                         and (sentence := first_sentence(unit.docstring, "python")):
                     _keep(docs, conflicts, f"{module}.{scopes[0]}", unit.name, sentence)
     for owner, methods in python_builtin_docs().items():  # `class LRI(dict)`: its `get` is dict's
         docs[owner].update(methods)
     kept = _without(docs, conflicts)
+    for owner in PYTHON_ALIASES.values():  # what its classes inherit in their module, as `inspect.getdoc` reads it
+        for name in [n for n in kept if n.startswith(owner + ".")]:
+            for base in _module_bases(name, bases):
+                kept[name] = {**kept.get(base, {}), **kept[name]}
     # A class's name alone -> its module's path, where no other module has a public class so named (`Formatter` is
     # logging's and string's: only `logging.Formatter` finds it).
     found = defaultdict(list)
@@ -150,6 +161,17 @@ def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str
         found[qualified.rsplit(".", 1)[1]].append(qualified)
     names = {name: paths[0] for name, paths in sorted(found.items()) if len(paths) == 1 and paths[0] in kept}
     return kept, names
+
+
+def _module_bases(name: str, bases: dict[str, list[str]]) -> list[str]:
+    """`name`'s bases in its own module, nearest first, each once (a class's MRO within one file, roughly)."""
+    order, queue = [], list(bases.get(name, ()))
+    while queue:
+        base = queue.pop(0)
+        if base not in order and base != name:
+            order.append(base)
+            queue += bases.get(base, ())
+    return order
 
 
 def python_builtin_docs() -> dict[str, dict[str, str]]:
@@ -277,7 +299,8 @@ def main() -> None:
              **dict(zip(("go", "go-methods"), go_interface_docs(args.go_src))),
              **dict(zip(("python", "python-names"), python_class_docs(args.python_stdlib)))}
     table["manifest"]["python"] = (f"public classes of the Python {sys.version.split()[0]} standard library, and its "
-                                   "built-in types (builtins.dict, ...)")
+                                   "built-in types (builtins.dict, ...); _collections_abc as collections.abc, with "
+                                   "what its classes inherit there")
     args.out.write_text(json.dumps(table, indent=0, ensure_ascii=False) + "\n")
     for language in ("rust", "java", "go", "python"):
         print(f"{language}: {len(table[language])} types, {sum(map(len, table[language].values()))} methods")

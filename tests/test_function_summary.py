@@ -320,6 +320,22 @@ def test_an_override_of_an_overloaded_standard_method_shows_its_own_overloads_do
         None]
 
 
+def test_a_mapping_of_collections_abc_shows_its_methods_documentation():
+    # webob's MultiDict(MutableMapping): `pop`, `clear`, `keys` showed nothing (the table skipped the private module
+    # `_collections_abc`, where they are written, and `keys` is Mapping's, which MutableMapping inherits).
+    for base in ("MutableMapping", "collections.abc.MutableMapping"):
+        code = f"""class MultiDict({base}):
+    def pop(self, key, *default):
+        return self._items.pop(key)
+
+    def keys(self):
+        return [k for k, _ in self._items]
+"""
+        assert [u.inherited_doc for u in extract_units(code, "python")] == [
+            ("Remove specified key and return the corresponding value.", "collections.abc.MutableMapping.pop"),
+            ("Return a set-like object providing a view on D's keys.", "collections.abc.MutableMapping.keys")], base
+
+
 def test_a_function_implementing_a_standard_method_shows_that_methods_documentation():
     shown = {language: {u.qualified_name: s for u, s in zip(units, summarize_units(units, None))}
              for language, code in IMPLEMENTS_STANDARD.items() for units in [extract_units(code, language)]}

@@ -468,7 +468,8 @@ def test_of_the_functions_a_name_names_the_one_it_names_whole_comes_first():
 
     # TanStack Table's `createRow`: the top-level function before the features' methods of that name.
     units = _units([("src/features/RowExpanding.ts", "RowExpanding.createRow"), ("src/core/cell.ts", "createCell"),
-                    ("src/features/ColumnVisibility.ts", "ColumnVisibility.createRow"), ("src/core/row.ts", "createRow"),
+                    ("src/features/ColumnVisibility.ts", "ColumnVisibility.createRow"),
+                    ("src/core/row.ts", "createRow"),
                     ("src/html/Parser.ts", "html.Parser.parse"), ("src/Parser.ts", "Parser.parse")], "typescript")
     index, query_vector = _descending(len(units))
     assert [r.row for r in rank_units(query_vector, "createRow", index, units, 4)] == [3, 0, 2, 1]
@@ -501,7 +502,8 @@ def test_a_stack_frame_says_where_it_was(query, location):
 def test_a_stack_frames_line_picks_the_overload_shown():
     from leancode.search import rank_units
 
-    units = _units([("Arrays.java", "Arrays.sort")] * 3 + [("Sorter.java", "Sorter.sort")], "java")  # lines 0-1, 1-2, ...
+    # lines 0-1, 1-2, 2-3 of Arrays.java, then Sorter.java's
+    units = _units([("Arrays.java", "Arrays.sort")] * 3 + [("Sorter.java", "Sorter.sort")], "java")
     index, query_vector = _descending(len(units))
     ranked = rank_units(query_vector, "at java.util.Arrays.sort(Arrays.java:4)", index, units, 2)
     assert [(r.row, r.overloads) for r in ranked] == [(2, (0, 1)), (3, ())]  # line 4 is in the third
