@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     simp.add_argument("file", nargs="?", help="source file (language from its extension unless --language)")
     simp.add_argument("--function", help="only the function or method with this (qualified) name")
     amount = simp.add_mutually_exclusive_group()
-    amount.add_argument("--ratio", type=_ratio, default=0.5, help="fraction of model tokens to remove (0.5)")
-    amount.add_argument("--budget", type=int, help="keep at most this many model tokens per function")
+    # Below 1 and at least 1 token, as `index` and `summarize` take them: removing every token shows nothing
+    amount.add_argument("--ratio", type=_model_ratio, default=0.5, help="fraction of model tokens to remove (0.5)")
+    amount.add_argument("--budget", type=_positive, help="keep at most this many model tokens per function")
     simp.add_argument("--method", choices=METHODS, default="leancode")
     add_repeat_discount_option(simp)
     simp.add_argument("--task", choices=("search", "summarize"), default="search",

@@ -139,7 +139,11 @@ def test_clear_errors_for_directories_empty_queries_and_bad_numbers(tmp_path, ca
     with pytest.raises(SystemExit):
         main(["summarize", str(tmp_path / "m.py"), "--beams", "0"])
     assert "--beams: must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # as `simplify` takes them too (it printed empty functions)
+        main(["simplify", str(tmp_path / "m.py"), "--budget", "0"])
+    assert "--budget: must be at least 1" in capsys.readouterr().err
     for command, bad, told in ((["summarize", "m.py"], "1", "leaving the model nothing to read"),
+                               (["simplify", "m.py"], "1", "leaving the model nothing to read"),
                                (["search", "x"], "abc", "ratio must be a number between 0 and 1, got 'abc'")):
         with pytest.raises(SystemExit):
             main([*command, "--ratio", bad])
