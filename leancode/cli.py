@@ -227,16 +227,18 @@ def _simplify_file(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _parse_warnings_told_with(where: str):
-    """The lexer's parse warnings while simplifying, each told once, after `where` (a file, a batch line): a run
-    may read several."""
+    """The parse warnings of the work inside, told after `where` (a file, a batch line: a run may read several), each
+    message once (the lexer warns for every function of a file); other warnings as they came."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ParseWarning)
         yield
-    for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ParseWarning)):
-        warnings.warn(f"{where}: {message}", ParseWarning, stacklevel=3)
+    told = set()
     for warning in caught:
         if not issubclass(warning.category, ParseWarning):
             warnings.warn(warning.message, warning.category, stacklevel=3)
+        elif (message := str(warning.message)) not in told:
+            told.add(message)
+            warnings.warn(f"{where}: {message}", warning.category, stacklevel=3)
 
 
 def _dedented(source: str, unit) -> str:
@@ -262,14 +264,10 @@ def _file_units(path: Path, language: str | None) -> tuple[str, str, list[Unit]]
 
     code, language = _read(path), _language(path, language)
     try:
-        with warnings.catch_warnings(record=True) as caught:  # told with the file's name: a run may read several
-            warnings.simplefilter("always", ParseWarning)
+        with _parse_warnings_told_with(printable(str(path))):
             found = parse_pool.units(code, language)
     except parse_pool.ParseFailed as failed:
         raise ValueError(f"{path}: not read: {failed}") from None
-    for warning in caught:
-        warnings.warn(f"{printable(str(path))}: {warning.message}" if issubclass(warning.category, ParseWarning)
-                      else warning.message, warning.category, stacklevel=2)
     return code, language, found
 
 
@@ -506,17 +504,19 @@ def _simplify_batch(args: argparse.Namespace) -> int:
             open(args.output, "w", encoding="utf-8"))
         for number, raw in enumerate(tqdm(source, desc="simplify", unit=" functions", disable=None), 1):
             raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw  # a byte-order mark
-            line = raw.decode("utf-8", "backslashreplace")  # as the error line echoes it
+            try:
+                line, undecodable = raw.decode("utf-8"), None
+            except UnicodeDecodeError as error:
+                line, undecodable = raw.decode("utf-8", "backslashreplace"), error  # as the error line echoes it
             if not line.strip():
                 continue
             record = None
             try:
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError as error:
+                if undecodable is not None:
                     with contextlib.suppress(ValueError):  # its idx, where the rest of the line still tells it
                         record = json.loads(raw.decode("utf-8", "replace"))
-                    raise ValueError(f"not UTF-8 text ({error.reason} at byte {error.start + 1} of the line)") from None
+                    raise ValueError(f"not UTF-8 text ({undecodable.reason} at byte {undecodable.start + 1} of the "
+                                     "line)")
                 try:
                     record = json.loads(line)
                 except ValueError as error:

@@ -465,11 +465,7 @@ def named_by(query: str) -> list[str] | None:
     """The parts of the name a query is (`Collections.reverse` -> Collections, reverse; also written as a call,
     `Collections.reverse()`, or as a stack trace writes it, `at java.util.Collections.reverse(Collections.java:40)`),
     or None when it is no name (plain language: those queries rank by meaning alone)."""
-    query = query.strip()
-    if frame := _V8_FRAME.match(query):
-        query = frame.group(1)
-    elif frame := _PYTHON_FRAME.match(query):
-        query = frame.group(3)
+    query, _ = _frame(query.strip())
     query = _JAVA_FRAME.sub("", query)
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
@@ -488,13 +484,22 @@ def frame_location(query: str) -> tuple[str, int] | None:
     Python's `File "/x/b.py", line 45, in c`), or None: where a query pasted from a trace was, to tell overloads
     apart."""
     query = query.strip()
+    _, where = _frame(query)
+    if where is None and _JAVA_FRAME.match(query) and (java := _JAVA_LOCATION.search(query)):
+        return java.group(1), int(java.group(2))
+    return where
+
+
+def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
+    """A V8 frame's or a Python traceback line's function name and (file name, 1-based line); else the query as it
+    is, and None."""
     if frame := _V8_FRAME.match(query):
-        return frame.group(2).replace("\\", "/").rsplit("/", 1)[-1], int(frame.group(3))
-    if frame := _PYTHON_FRAME.match(query):
-        return frame.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(frame.group(2))
-    if _JAVA_FRAME.match(query) and (where := _JAVA_LOCATION.search(query)):
-        return where.group(1), int(where.group(2))
-    return None
+        name, path, line = frame.groups()
+    elif frame := _PYTHON_FRAME.match(query):
+        path, line, name = frame.groups()
+    else:
+        return query, None
+    return name, (path.replace("\\", "/").rsplit("/", 1)[-1], int(line))
 
 
 def _holds(unit, location: tuple[str, int]) -> bool:

@@ -74,11 +74,8 @@ def _public_traits(root) -> dict[str, dict]:
     """{trait name: {"lines": [(first, last row) of each pub declaration], "signatures": [(row, byte column) of each
     required method's name]}} of a parsed Rust file."""
     traits: dict[str, dict] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.children)
-        if node.type != "trait_item" or node.children[0].type != "visibility_modifier":
+    for node in _nodes(root, "trait_item"):
+        if node.children[0].type != "visibility_modifier":
             continue
         found = traits.setdefault(node.child_by_field_name("name").text.decode(), {"lines": [], "signatures": []})
         found["lines"].append((node.start_point.row, node.end_point.row))
@@ -98,13 +95,13 @@ def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
         if package not in JAVA_PACKAGES:
             continue
         type_name = name.rsplit("/", 1)[1].removesuffix(".java")
-        methods = {(_text(node.child_by_field_name("name")), node.end_point.row): node
-                   for node in _nodes(parse(text, "java").root_node, "method_declaration")}
+        declared = {(node.child_by_field_name("name").text.decode(), node.end_point.row): node
+                    for node in _nodes(parse(text, "java").root_node, "method_declaration")}
         for unit in extract_units(text, "java"):
             if unit.scoped_name == f"{type_name}.{unit.name}" and unit.docstring \
                     and (sentence := first_sentence(unit.docstring, "java")):
                 _keep(docs, conflicts, type_name, unit.name, sentence)
-                if (method := methods.get((unit.name, unit.end_line))) is not None:
+                if (method := declared.get((unit.name, unit.end_line))) is not None:
                     _keep(docs, conflicts, type_name, f"{unit.name}/{java_arity(method)}", sentence)
     # By arity only where overloads say different things (`InputStream.read()`, `read(byte[], int, int)`).
     return _without({owner: {m: s for m, s in methods.items() if "/" not in m or (owner, m.split("/")[0]) in conflicts}
@@ -112,16 +109,13 @@ def java_type_docs(source: Path) -> dict[str, dict[str, str]]:
 
 
 def _nodes(root, kind: str):
+    """The nodes of type `kind` under `root` (a walk with a stack: a file's depth is no recursion limit)."""
     stack = [root]
     while stack:
         node = stack.pop()
         stack.extend(node.children)
         if node.type == kind:
             yield node
-
-
-def _text(node) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
 def python_class_docs(stdlib: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
