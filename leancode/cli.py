@@ -19,7 +19,7 @@ from tqdm import tqdm
 from .languages import LANGUAGES, ParseWarning, UnsupportedLanguageError, language_for_path
 from .messages import printable, show_own_warnings
 from .runtime import BACKENDS
-from .simplify import METHODS, Simplified, add_repeat_discount_option, simplify
+from .simplify import METHODS, Simplified, add_repeat_discount_option, line_end_of, simplify
 from .sources import read_source
 from .summarizer import DEFAULT_METHOD as SUMMARY_METHOD, DEFAULT_RATIO as SUMMARY_RATIO, DEFAULT_RUNTIME, RUNTIMES
 from .units import Unit, shown_name
@@ -215,13 +215,13 @@ def _simplify_file(args: argparse.Namespace) -> int:
     snippets = [(f"{path}:{u.start_line + 1} {shown_name(u.qualified_name, u.language)}", _dedented(code, u))
                 for u in units] \
         or [(str(path), code)]
+    line_end = line_end_of(code)  # the listing's lines end as the file's do
     with _parse_warnings_told_with(printable(str(path))):
         for header, snippet in snippets:
             result = _simplify_one(snippet, language, args)
             note = f"# {printable(header)}: {result.model_tokens} -> {result.model_tokens_kept} model tokens"
-            print(f"{DIM}{note}{RESET}" if color else note)
-            print(_dimmed(snippet, result) if color else result.code)
-            print()
+            print(f"{DIM}{note}{RESET}" if color else note, end=line_end)
+            print(_dimmed(snippet, result) if color else result.code, end=line_end * 2)
     return 0
 
 

@@ -265,12 +265,18 @@ def signature_only(code: str, language: str) -> str:
     return render(code, tokens, [i for i, t in enumerate(tokens) if t.category == C.SIGNATURE])
 
 
+def line_end_of(code: str) -> str:
+    """The line end most of `code`'s lines end with: CRLF or LF."""
+    return "\r\n" if 2 * code.count("\r\n") > code.count("\n") else "\n"
+
+
 def render(code: str, tokens: list[Token], kept: list[int]) -> str:
     """The kept tokens in order, keeping the original text between adjacent kept tokens and the line
     structure elsewhere: where tokens were removed, newlines and the next token's indentation stay,
-    and a single space separates tokens on one line."""
+    and a single space separates tokens on one line. Lines end as most of the code's lines end (CRLF or LF)."""
     if len(kept) == len(tokens):
         return code
+    line_end = line_end_of(code)
     out: list[str] = []
     previous_end, previous_index = 0, -1
     for index in kept:
@@ -284,11 +290,11 @@ def render(code: str, tokens: list[Token], kept: list[int]) -> str:
                 line_start = code.rfind("\n", 0, token.start) + 1
                 indent = code[line_start:token.start]
                 indent = indent[: len(indent) - len(indent.lstrip())]
-                out.append("\n" * newlines + indent)
+                out.append(line_end * newlines + indent)
             elif previous_index >= 0:
                 out.append(" ")
         out.append(token.text)
         previous_end, previous_index = token.end, index
     tail = code[previous_end:]
-    out.append(tail if previous_index == len(tokens) - 1 else "\n" * tail.count("\n") if kept else "")
+    out.append(tail if previous_index == len(tokens) - 1 else line_end * tail.count("\n") if kept else "")
     return "".join(out)

@@ -953,3 +953,14 @@ def test_simplify_tells_the_lexers_word_on_syntax_errors_with_the_file_or_line(t
     (tmp_path / "in.jsonl").write_text(json.dumps({"code": "def f(x:\n    return x\n", "language": "python"}) + "\n")
     assert main(["simplify", "--input", str(tmp_path / "in.jsonl"), "--output", str(tmp_path / "out.jsonl")]) == 0
     assert "line 1: python code has syntax errors; categories near" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ratio", ["0.1", "0.5", "0"])
+def test_simplify_keeps_a_crlf_files_line_ends_throughout(tmp_path, capsys, ratio):
+    path = tmp_path / "calc.py"
+    path.write_bytes(b'def add(a, b):\r\n    """Add two numbers.\r\n\r\n    More text.\r\n    """\r\n'
+                     b'    total = a + b  # sum\r\n    return total\r\n\r\n\r\ndef sub(a, b):\r\n    return a - b\r\n')
+    assert main(["simplify", str(path), "--ratio", ratio]) == 0
+    out = capsys.readouterr().out
+    assert "add" in out and "sub" in out
+    assert out.count("\n") == out.count("\r\n") > 10  # no line ends in LF alone

@@ -102,6 +102,14 @@ def test_line_structure_kept(table):
     assert result.code.count("\n") == code.count("\n")
 
 
+@pytest.mark.parametrize("language", sorted(SNIPPETS))
+def test_crlf_line_ends_kept_as_crlf(table, language):
+    code = SNIPPETS[language].replace("\n", "\r\n")
+    for method in METHODS:
+        result = simplify(code, language, ratio=0.5, method=method, table=table)
+        assert result.code.count("\n") == result.code.count("\r\n") > 0, method
+
+
 def test_leancode_never_drops_a_whole_statement(table):
     code = SNIPPETS["java"]
     result = simplify(code, "java", ratio=0.6, method="leancode", table=table)
