@@ -294,7 +294,13 @@ class RepositoryIndex:
                 stats, snapshot = self._update(cache, previous, progress, partial, partial_seconds)
             finally:
                 cache.close()
-            self._write(snapshot, stats, previous)
+            try:
+                self._write(snapshot, stats, previous)
+            except FileNotFoundError:
+                if self.index_dir.exists():
+                    raise
+                self._prepare()  # the index directory was removed while we worked: the result goes into a new one
+                self._write(snapshot, stats, previous)
             self._set(snapshot)
         stats.seconds = time.perf_counter() - started
         return stats

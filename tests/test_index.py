@@ -571,6 +571,19 @@ def test_truncated_vector_and_damaged_snapshot_are_rebuilt(repo, encoder):
     assert json.loads((index_dir / "manifest.json").read_text())["counts"]["units"] == len(before)
 
 
+def test_an_index_directory_removed_during_an_update_is_written_anew(repo, encoder):
+    (repo / "extra.py").write_text("def double(x):\n    return 2 * x\n")
+
+    def remove_the_index(stage, done, total):
+        if stage == "embed" and done == 0:
+            shutil.rmtree(repo / ".leancode")
+
+    stats = RepositoryIndex(repo, encoder).update(progress=remove_the_index)
+    assert stats.embedded == 1 and (repo / ".leancode" / "snapshot.npz").is_file()
+    index = RepositoryIndex(repo, encoder)
+    assert "double" in names(index) and index.update(progress=False).embedded == 0  # the snapshot holds every vector
+
+
 @pytest.mark.slow
 def test_garbage_cache_database_is_rebuilt(repo, encoder):
     index_dir = repo / ".leancode"
