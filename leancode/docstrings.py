@@ -330,8 +330,28 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
         if language == "go" and not as_mined and lines and line[:1].isspace() and not _LIST_ITEM.match(lines[0]):
             break  # an indented line after the text: a code block (or a list), as gofmt reads it
         lines.append(stripped)
+    if not as_mined:
+        lines = lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i])), len(lines))]
     text = " ".join(lines if as_mined else _before_list(lines))
     return _markdown(text, language, as_mined) if language == "rust" else text
+
+
+# A line comment's sentence left without its stop: the line ends in a word no sentence is left on, and the next begins
+# with a capitalised word that is no name (no capital inside: `ResourceID`), or a capitalised label ("NOTE:").
+_WORD = re.compile(r"[^\W\d]\w*")
+_LEFT_OPEN_BY = frozenset(
+    "a an the of to for by with and or nor in on at from as is are be was were into onto than via per each any all no "
+    "not if when whether where which that this these those its their our your given such but so new other same "
+    "separate specific specified following current default existing filtered optional underlying".split())
+_SENTENCE_START = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,}:)(?=[\s,:]|$)")
+
+
+def _unstopped_end(line: str, next_line: str) -> bool:
+    """Whether a sentence ends at the end of `line` though no stop ends it ("Delete removes the directory" then
+    "Note that ..."): the lines of a Go or Rust comment run on otherwise."""
+    last = line.rsplit(maxsplit=1)[-1]
+    return _WORD.fullmatch(last) is not None and last.lower() not in _LEFT_OPEN_BY \
+        and _SENTENCE_START.match(next_line) is not None
 
 
 # Where a docstring says what a function returns: reST `:returns: ...`, Google `Returns:` then an indented line

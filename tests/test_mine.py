@@ -182,6 +182,21 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Split on `.` characters. Then more.", "javascript", "Split on . characters.", "Split on ."),
     ("Ends with {@code .} here. More.", "java", "Ends with . here.", "Ends with ."),
     ("Is it `ready?` now. More.", "rust", "Is it ready? now.", "Is it ready?"),
+    # a line comment's sentence without its stop ends before a capitalised word, not before a name or after "the"
+    ("Delete removes the empty directory\nNote that it must be empty.", "go", "Delete removes the empty directory",
+     "Delete removes the empty directory Note that it must be empty."),
+    ("Save stores the key\nNOTE: assumes the lock is held", "go", "Save stores the key",
+     "Save stores the key NOTE: assumes the lock is held"),
+    ("Close closes the stream\nSee example/control.rs", "rust", "Close closes the stream",
+     "Close closes the stream See example/control.rs"),
+    ("Publish sends the message, which includes the\nSubject and the Data.", "go",
+     "Publish sends the message, which includes the Subject and the Data.",
+     "Publish sends the message, which includes the Subject and the Data."),
+    ("ID returns the Resource Manager specific\nResourceID for a Share", "go",
+     "ID returns the Resource Manager specific ResourceID for a Share",
+     "ID returns the Resource Manager specific ResourceID for a Share"),
+    ("Next creates a new\nNet object", "go", "Next creates a new Net object", "Next creates a new Net object"),
+    ("Parses the value\nReturns it.", "python", "Parses the value Returns it.", "Parses the value Returns it."),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
