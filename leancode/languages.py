@@ -328,11 +328,47 @@ def parse(code: str, language: str, newer_syntax: bool = True) -> tree_sitter.Tr
     return parse_source(code, language, newer_syntax)[1]
 
 
+@lru_cache(maxsize=1)
+def _item_macro_query() -> tree_sitter.Query:
+    """Rust macro calls where an item may stand: in a file, a module, an impl or a trait."""
+    return tree_sitter.Query(grammar_for("rust"), "[(source_file (macro_invocation) @m) "
+                                                  "(declaration_list (macro_invocation) @m)]")
+
+
+MACRO_DEPTH = 4  # macro calls inside macro calls opened (tokio nests `cfg_rt! { cfg_unstable! { ... } }`)
+
+
+def _macro_items_read(source: bytes, tree: tree_sitter.Tree) -> bytes:
+    """`source` with each macro call that stands as an item and whose `{ }` holds functions that parse alone as Rust
+    items (`cfg_rt! { pub fn spawn ... }`: much of tokio's API) read as what it holds: its name, `!` and braces as
+    spaces, one byte for one (every offset stays), so its functions are read as the code around them. A body that is
+    no Rust items (`cfg_if!`'s `if #[cfg] { }`, a parser DSL) stays a macro call."""
+    opened = []
+    for call in tree_sitter.QueryCursor(_item_macro_query()).captures(tree.root_node).get("m", []):
+        body = call.children[-1]
+        if body.type != "token_tree" or body.children[0].type != "{" or body.children[-1].type != "}" \
+                or not any(token.type == "fn" for token in body.children):
+            continue
+        try:
+            alone = parse_within(source[body.start_byte + 1:body.end_byte - 1], "rust")
+        except ParseGaveUp:
+            continue
+        if not alone.root_node.has_error:
+            opened += [(call.start_byte, body.start_byte + 1), (body.end_byte - 1, body.end_byte)]
+    if not opened:
+        return source
+    read = bytearray(source)
+    for start, end in opened:
+        read[start:end] = re.sub(rb"[^\n]", b" ", source[start:end])
+    return bytes(read)
+
+
 def parse_source(code: str, language: str, newer_syntax: bool = True) -> tuple[bytes, tree_sitter.Tree]:
     """The bytes tree-sitter read for `code` (`parsed_bytes`) and their tree. TypeScript that does not parse is read
-    again around what the grammar lacks (`_grammar_gaps_read`), where that errs no earlier (`newer_syntax=False`: as
-    written, as the recorded corpora were mined). Where parsing gives up (`parse_within`), the tree of nothing, with a
-    ParseWarning: no function is read, and its tokens come from the plain lexer."""
+    again around what the grammar lacks (`_grammar_gaps_read`), where that errs no earlier; Rust functions written in
+    a macro call are read as items (`_macro_items_read`) (`newer_syntax=False`: neither, as written, as the recorded
+    corpora were mined). Where parsing gives up (`parse_within`), the tree of nothing, with a ParseWarning: no
+    function is read, and its tokens come from the plain lexer."""
     source = parsed_bytes(code)
     try:
         tree = parse_within(source, language)
@@ -345,6 +381,17 @@ def parse_source(code: str, language: str, newer_syntax: bool = True) -> tuple[b
                     again = None
                 if again is not None and _first_error(again) >= _first_error(tree):  # never a worse reading
                     source, tree = read, again
+        for _ in range(MACRO_DEPTH if newer_syntax and language == "rust" and b"!" in source else 0):
+            read = _macro_items_read(source, tree)
+            if read == source:
+                break
+            try:
+                again = parse_within(read, language)
+            except ParseGaveUp:  # the tree read so far
+                break
+            if _first_error(again) < _first_error(tree):  # never a worse reading
+                break
+            source, tree = read, again
         return source, tree
     except ParseGaveUp as gave_up:
         warnings.warn(f"{gave_up} (tree-sitter's error recovery on this input); its functions are not read",

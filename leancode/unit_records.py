@@ -50,8 +50,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # `languages._TYPESCRIPT_GAPS`; 30: a function nested in a unit is named by that unit's qualified name,
 # `Request.auth.encoder` in `Request.prototype.auth = function ...`, not `auth.encoder`; 31: a stop inside a code span
 # ends no first sentence, "Remove ``.`` and ``..`` segments" is not cut at "Remove .", `docstrings._IN_CODE`; 32: a Go
-# or Rust comment's line without a stop ends its first sentence before a capitalised word, `docstrings._unstopped_end`).
-PARSE_VERSION = 32
+# or Rust comment's line without a stop ends its first sentence before a capitalised word, `docstrings._unstopped_end`;
+# 33: Rust functions written in a macro call are units, `languages._macro_items_read`).
+PARSE_VERSION = 33
 
 
 def unit_key(code: str, language: str) -> str:

@@ -560,6 +560,32 @@ def test_a_rust_macro_is_a_unit_with_its_doc_comment_and_its_name_as_signature()
     assert [u.syntax_error for u in extract_units(odd + open_, "rust")] == [False, True]
 
 
+def test_rust_functions_written_in_a_macro_call_are_units():
+    # Much of tokio's API (`tokio::spawn` itself) is written inside `cfg_rt! { ... }` and such: a macro call's
+    # contents are one token tree to the grammar, so none of it was indexed or hovered (218 of tokio 1.24's functions).
+    code = ("cfg_rt! {\n    /// Spawns a new task.\n    pub fn spawn<F>(future: F) -> JoinHandle<F::Output>\n"
+            "    where F: Future + Send + 'static {\n        spawn_inner(future, None)\n    }\n"
+            "    cfg_unstable! {\n        /// Names it.\n        pub fn named(x: u8) {}\n    }\n}\n"
+            "impl Pipe {\n    tokio::cfg_io! {\n        fn poll_read(&self) -> u8 { 1 }\n    }\n}\n"
+            "parser! {\n    fn expr[Input]()(Input) -> Expr { many1(digit()) }\n}\n"  # no Rust items: a call still
+            "cfg_if::cfg_if! { if #[cfg(unix)] { fn unix() {} } }\nlazy_static! { static ref X: u8 = 1; }\n"
+            "fn plain() {}\n")
+    units = extract_units(code, "rust")
+    assert [(u.qualified_name, u.start_line, u.docstring) for u in units] == [
+        ("spawn", 2, "Spawns a new task."), ("named", 8, "Names it."), ("Pipe.poll_read", 13, None), ("plain", 21, None)]
+    assert units[0].code.startswith("pub fn spawn<F>") and units[0].code.endswith("spawn_inner(future, None)\n    }")
+    assert not any(u.syntax_error for u in units)
+    assert [u.qualified_name for u in extract_units(code, "rust", as_mined=True)] == ["plain"]  # as the corpus was
+
+    def read(n: int) -> None:  # many calls, and calls nested deep, in linear time
+        flat = "m! { fn f() {} }\n" * n
+        assert len(extract_units(flat, "rust")) == n
+        nested = "m! { " * n + "fn f() {}" + " }" * n
+        extract_units(nested, "rust")
+
+    assert_linear(read, 1_000)
+
+
 def test_unparsable_code_still_gives_units():
     units = extract_units("def f(:\n  return ]\n\ndef g(x):\n    return x\n", "python")
     assert "g" in [u.name for u in units]
