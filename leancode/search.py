@@ -337,10 +337,10 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     if tiers is None:
         promote = ()
     else:  # of the functions the query names, the one whose whole qualified name it is first
-        whole, exact = qualified_name_of(query_text), np.zeros(len(units), bool)
-        named = np.flatnonzero(tiers == 0)  # (a few rows: not a pass over every function)
-        exact[named] = [units[row].qualified_name == whole for row in named]
-        promote = (exact, tiers == 0, tiers == 1)
+        named, place = np.flatnonzero(tiers == 0), np.full(len(units), 2, np.int8)  # (a few rows: not every one)
+        order = name_order(query_text, [units[row] for row in named])
+        place[named] = [order(units[row]) for row in named]
+        promote = (place == 0, place == 1, tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)
     while True:  # deeper while stubs, overloads and copies fold the rows fetched into fewer than `top`
@@ -535,12 +535,24 @@ def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
     return tiers if tiers.min(initial=2) == 0 else None
 
 
-def qualified_name_of(query: str) -> str | None:
-    """The name a query is, qualified as the index qualifies names (`Version::parse` -> Version.parse), or None: of
-    the functions it names, the one whose whole qualified name it is ranks first (`createRow` the top-level function
-    before `RowExpanding.createRow`; `Parser.parse` before `html.Parser.parse`)."""
-    parts = named_by(query)
-    return ".".join(parts) if parts else None
+def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
+    """Where each of the functions a query names (`named`: its units) ranks among them: 0 the one whose whole
+    qualified name the query is (`createRow` the top-level function before `RowExpanding.createRow`; `Parser.parse`
+    before `html.Parser.parse`), in the module its other qualifiers name where they name one; 1 that whole name
+    elsewhere; 2 the rest. A query qualified by a package or module no function's name holds (`tokio::spawn`,
+    `java.util.Arrays.sort`) is read as its longest tail that some function's qualified name is: `spawn`, the free
+    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first."""
+    parts, names = named_by(query) or [], {u.qualified_name for u in named}
+    start = next((start for start in range(len(parts)) if ".".join(parts[start:]) in names), 0)
+    whole, module = ".".join(parts[start:]), parts[start - 1].lower() if start else None
+
+    def order(unit) -> int:
+        if unit.qualified_name != whole:
+            return 2
+        *folders, file = unit.path.lower().split("/")
+        return 0 if module is None or module in (*folders, file.rsplit(".", 1)[0]) else 1
+
+    return order
 
 
 def name_tier(parts: Sequence[str], unit) -> int:

@@ -27,8 +27,8 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, name_tiers,
-                             qualified_name_of, rank_units, ranked_as_test)
+from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, name_order,
+                             name_tiers, rank_units, ranked_as_test)
 from leancode.sources import FileSkipped, check_text, read_source
 
 from . import preload
@@ -319,8 +319,8 @@ class Workspaces:
         # As `rank_units` orders each folder's: functions the query names first (the one its whole name names before
         # the others), then the code, the functions ranked after it (`after_the_code`), the tests (`demotions`), then
         # by score.
-        whole = qualified_name_of(query)
-        hits.sort(key=lambda h: (h.tier, not (h.tier == 0 and h.unit.qualified_name == whole),
+        order = name_order(query, [h.unit for h in hits if h.tier == 0])
+        hits.sort(key=lambda h: (h.tier, order(h.unit) if h.tier == 0 else 2,
                                  2 if h.test else int(after_the_code(h.unit)), -h.score))
         # A function the shared index holds too is shown once, a file's functions of one name (overloads) as one row,
         # the best-ranked, and copies of the same code as one, as `rank_units` folds the index's (a buffer's too).

@@ -477,6 +477,25 @@ def test_of_the_functions_a_name_names_the_one_it_names_whole_comes_first():
     assert [r.row for r in rank_units(query_vector, "parse", index, units, 3)] == [4, 5, 0]  # no whole name: by score
 
 
+def test_a_name_qualified_by_its_crate_or_module_finds_the_free_function_in_that_module_first():
+    from leancode.search import rank_units
+
+    # tokio's: `tokio::spawn` is the free function, not `Runtime::spawn`; `tokio::task::spawn_blocking` the one in
+    # src/task/, not the runtime's internal one that reads closer to the words.
+    units = _units([("src/runtime/runtime.rs", "Runtime.spawn"), ("src/runtime/blocking/pool.rs", "spawn_blocking"),
+                    ("src/blocking.rs", "spawn_blocking"), ("src/task/blocking.rs", "spawn_blocking"),
+                    ("src/task/spawn.rs", "spawn")], "rust")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "tokio::spawn", index, units, 2)] == [4, 0]
+    assert [r.row for r in rank_units(query_vector, "Runtime::spawn", index, units, 2)] == [0, 1]  # its own only
+    assert [r.row for r in rank_units(query_vector, "tokio::task::spawn_blocking()", index, units, 3)] == [3, 1, 2]
+    assert [r.row for r in rank_units(query_vector, "spawn_blocking", index, units, 3)] == [1, 2, 3]  # by score
+    # Python's module path: `pkg.sessions.request` is sessions.py's, not the one beside it in api.py.
+    units = _units([("pkg/api.py", "request"), ("pkg/sessions.py", "request")])
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "pkg.sessions.request", index, units, 2)] == [1, 0]
+
+
 def test_a_test_named_by_the_query_stays_below_the_code():
     from leancode.search import rank_units
 
