@@ -445,7 +445,11 @@ _CALL = re.compile(r"\([^()]*\)$")
 # (/app/lib/index.js:1070:17)`, `at new Agent (...)`), a Python traceback's (`File "/app/conf.py", line 12, in load`),
 # a Go function of a package path with a method's receiver (`github.com/BurntSushi/toml.(*Decoder).Decode`), a Rust
 # backtrace's (`12: serde_json::de::from_str::h5b4a0a6e1b2c3d4e`, a closure in it), a Rust method through its trait
-# (`<NaiveDate as Datelike>::weekday`), a JavaScript method through its prototype (`Request.prototype.end`).
+# (`<NaiveDate as Datelike>::weekday`, `<&mut Deserializer as serde::Deserializer>::deserialize_any`) or with type
+# arguments (`from_str::<Config>`), a Go method of a generic type (`(*Stack[...]).Pop`, `Stack[T].Pop`), a JavaScript
+# method through its prototype (`Request.prototype.end`); a frame pasted with the line after it that says where it is
+# (Go's `\t/app/command.go:677 +0x1b3`, Rust's `at ./src/de.rs:1540:9`), or a whole trace (its first frame; a Python
+# traceback's last, the innermost).
 _JAVA_FRAME = re.compile(r"^at\s+(?:[\w.]+/)?(?=[\w$.]+\.[\w$<>]+\([^()]*\)$)")  # and its module, `java.base/`
 _JAVA_LOCATION = re.compile(r"\(([\w$.-]+):(\d+)\)$")  # `(NameSpace.java:909)`
 _JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
@@ -457,8 +461,13 @@ _RUST_CLOSURE = "::{{closure}}"
 _PROTOTYPE = re.compile(r"\.prototype(?=\.)")
 _GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)")  # from a domain: github.com/...
 _GO_RECEIVER = re.compile(r"(^|\.)\(\*?([^\W\d]\w*)\)\.")  # `(*Parser).Parse`, as Go's tools write it, too
+_TYPE_ARGUMENTS = re.compile(r"\[(?:\.\.\.|[\w\s,*]{1,100})\](?=\)?\.)")  # a Go generic's `[...]`, `[T]`
+_TURBOFISH = re.compile(r"::<(?:[^<>]|<[^<>]*>)*>")  # Rust's `::<Config>`
 _GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
-_RUST_TRAIT_PATH = re.compile(r"^<\s*([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
+_RUST_TRAIT_PATH = re.compile(r"^<\s*(?:&\s*(?:mut\s+)?|\*(?:const|mut)\s+)?([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
+# The line after a Go or Rust frame: where it is (`\t/go/pkg/mod/x@v1/command.go:677 +0x1b3`, `at ./src/de.rs:1540:9`)
+_LOCATION_LINE = re.compile(r"^(?:at\s+)?(\S+?):(\d+)(?::\d+)?(?:\s+\+0x[0-9a-fA-F]+)?$")
+_TRACE_LINES = 200  # the lines of a pasted trace read for its frame
 
 
 def named_by(query: str) -> list[str] | None:
@@ -471,6 +480,7 @@ def named_by(query: str) -> list[str] | None:
         query = query[:call.start()].rstrip()
     query = _JAVA_CONSTRUCTOR.sub(lambda m: f"{m.group()[:-len('.<init>')]}.{m.group(1)}",
                                   _JAVA_STATIC_INIT.sub("", query))
+    query = _TURBOFISH.sub("", _TYPE_ARGUMENTS.sub("", query))
     query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
     query = _RUST_FRAME.sub("", query)
     while query.endswith(_RUST_CLOSURE):  # a loop, not a pattern: one searched from every `::{{closure}}` is quadratic
@@ -483,16 +493,24 @@ def frame_location(query: str) -> tuple[str, int] | None:
     """The file name and (1-based) line a stack frame names (`at a.B.c(B.java:45)`, V8's `at B.c (/x/b.js:45:3)`,
     Python's `File "/x/b.py", line 45, in c`), or None: where a query pasted from a trace was, to tell overloads
     apart."""
-    query = query.strip()
-    _, where = _frame(query)
+    query, where = _frame(query.strip())
     if where is None and _JAVA_FRAME.match(query) and (java := _JAVA_LOCATION.search(query)):
         return java.group(1), int(java.group(2))
     return where
 
 
 def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
-    """A V8 frame's or a Python traceback line's function name and (file name, 1-based line); else the query as it
-    is, and None."""
+    """A V8 frame's or a Python traceback line's function name and (file name, 1-based line), or a Go or Rust frame's
+    function line and the place the line after it names; else the query as it is (of several lines, a trace's first
+    frame: its line), and None."""
+    if "\n" in query:
+        lines = [line.strip() for line in query.splitlines()[:_TRACE_LINES] if line.strip()]
+        for first, second in zip(lines, lines[1:]):
+            if (where := _LOCATION_LINE.match(second)) and not _LOCATION_LINE.match(first):
+                return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
+        frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)]
+        python = [line for line in lines if _PYTHON_FRAME.match(line)]
+        query = python[-1] if python else frames[0] if frames else query
     if frame := _V8_FRAME.match(query):
         name, path, line = frame.groups()
     elif frame := _PYTHON_FRAME.match(query):

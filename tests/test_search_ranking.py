@@ -207,6 +207,22 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     ("  12: serde_json::de::from_str::h5b4a0a6e1b2c3d4e", ["serde_json", "de", "from_str"]),  # a Rust backtrace
     ("mycrate::run::{{closure}}", ["mycrate", "run"]),
     ("Request.prototype.end", ["Request", "end"]),  # a JavaScript method through its prototype
+    ("<&mut toml::de::Deserializer as serde::de::Deserializer>::deserialize_any",  # a reference's trait method
+     ["toml", "de", "Deserializer", "deserialize_any"]),
+    ("from_str::<Config>", ["from_str"]), ("serde_json::from_str::<Vec<u8>>(s)", ["serde_json", "from_str"]),
+    ("gen.(*Stack[...]).Pop", ["gen", "Stack", "Pop"]), ("Stack[T].Pop", ["Stack", "Pop"]),  # Go generics
+    # a frame pasted with its place (Go's panic, Rust's backtrace), a whole trace (its first frame; Python's last)
+    ("github.com/spf13/cobra.(*Command).Find(0xc0000a8000, {0xc00001e0a0, 0x1})\n\t/go/pkg/mod/github.com/spf13/"
+     "cobra@v1.6.1/command.go:677 +0x1b3", ["cobra", "Command", "Find"]),
+    ("  12: toml::de::Deserializer::number\n             at ./src/de.rs:1540:9", ["toml", "de", "Deserializer",
+                                                                                  "number"]),
+    ("panic: index out of range\n\ngoroutine 1 [running]:\nmain.parse(...)\n\t/app/main.go:12 +0x1d\nmain.main()\n"
+     "\t/app/main.go:20 +0x25", ["main", "parse"]),
+    ('Traceback (most recent call last):\n  File "/app/a.py", line 3, in <module>\n    main()\n'
+     '  File "/app/a.py", line 9, in load\n    x()\nValueError: bad', ["load"]),
+    ("Exception in thread \"main\" java.lang.NullPointerException\n\tat a.Parser.parse(Parser.java:45)\n"
+     "\tat a.Main.main(Main.java:3)", ["a", "Parser", "parse"]),
+    ("parse the config\nfile please", None),
     ("at startup (early)", None),
     ("at the end of a line", None),  # plain language still
     ("at midnight", None),
@@ -509,6 +525,10 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("at org.jpype.html.Parser.parse(Parser.java:45)", ("Parser.java", 45)),
     ("at Request.callback (C:\\app\\lib\\index.js:1070:17)", ("index.js", 1070)),
     ('File "/app/conf.py", line 12, in load', ("conf.py", 12)),
+    ("cobra.(*Command).Find(0xc0000a8000)\n\t/go/pkg/mod/cobra@v1.6.1/command.go:677 +0x1b3", ("command.go", 677)),
+    ("  12: toml::de::Deserializer::number\n             at ./src/de.rs:1540:9", ("de.rs", 1540)),
+    ("java.lang.NullPointerException\n\tat a.Parser.parse(Parser.java:45)\n\tat a.Main.main(Main.java:3)",
+     ("Parser.java", 45)),
     ("Parser.parse", None),
     ("at startup (early)", None),
 ])
@@ -698,6 +718,8 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("at a (" + "1:" * (10 * n)) is None and named_by("File \"" + "a" * (20 * n)) is None
         assert trait_impl_tiers("impl" + " " * (20 * n) + "x", ()) is None
         assert trait_impl_tiers("impl<" + " " * (20 * n) + "A for B", ()) is None
+        assert named_by("f\n" + "a/:1" * (5 * n) + "x") is None  # a trace's place lines
+        assert named_by("Stack[" + "T," * (10 * n) + "x") is None and named_by("f::<" * (5 * n)) is None
 
     assert_linear(read, 2_000)
 
