@@ -283,7 +283,9 @@ def _named(units: list, name: str, path: Path) -> list:
     """The units whose qualified name is `name`; where none is, those called `name`: plain, qualified without the
     functions they are nested in (`Store.parse_line` for `Store.load.parse_line`), or the end of a qualified name
     (`Inner.run` for `Cache.Inner.run`); else the longest end of `name` that one of those is (a crate or package
-    before it: `lru::LruCache::get`, `java.util.Arrays.sort`); LookupError, naming the closest, when there is none."""
+    before it: `lru::LruCache::get`, `java.util.Arrays.sort`), its last part alone only where the part before it is
+    a module's name, lower-case and no scope of the file, and then a free function's (`toml::de::from_str`; not
+    another type's, `Other::from_str`, nor a method); LookupError, naming the closest, when there is none."""
     from .search import named_by
 
     written = name
@@ -294,8 +296,12 @@ def _named(units: list, name: str, path: Path) -> list:
         return [u for u in units if u.qualified_name == tail] or [
             u for u in units if tail in (u.name, u.scoped_name) or u.qualified_name.endswith("." + tail)]
 
-    # the whole name, else without its first parts (a crate or package), never its last part alone
+    # the whole name, else without its first parts (a crate or package); after a module's name, a free function of
+    # its last part
     found = next((f for start in range(max(1, len(parts) - 1)) if (f := called(".".join(parts[start:])))), [])
+    scopes = {scope for u in units for scope in u.qualified_name.split(".")[:-1]}
+    if not found and len(parts) > 1 and parts[-2][:1].islower() and parts[-2] not in scopes:
+        found = [u for u in units if u.qualified_name == parts[-1]]
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
         shown = {u.qualified_name: shown_name(u.qualified_name, u.language) for u in units}
@@ -315,7 +321,13 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
     path, where = next(((text[:i], text[i + 1:]) for i in range(len(text) - 1, 0, -1)
                         if text[i] == ":" and Path(text[:i]).is_file()), text.rpartition(":")[::2])
     if not path or where and not (re.fullmatch(r"-?\d+", where) or named_by(where)):  # ":3", a missing "D:\\x.py"
+        if Path(path).is_file():
+            raise ValueError(f"{text}: {where!r} is neither a line number nor a function's name as search takes one "
+                             "(parse, Cache.get, Version::parse)")
         return Path(text), None, None
+    if not Path(path).exists() and named_by(text):  # `Datetime::from_str`: a name, no file
+        raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
+                         f"{shlex.quote(text)}` finds where a function of that name is)")
     if not where:  # "file.py:": the whole file
         return Path(path), None, None
     if re.fullmatch(r"-?\d+", where):

@@ -301,10 +301,24 @@ def test_summarize_takes_a_name_qualified_as_search_takes_it(tmp_path, capsys, f
     assert found["summary"] in ("Parses a version.", "Compares two versions.") and found["source"] == "documentation"
 
 
-def test_summarize_never_takes_a_qualified_names_last_part_alone(tmp_path, capsys):
-    (tmp_path / "lib.rs").write_text("struct Version;\nimpl Version {\n    /// Parses.\n    fn parse() {}\n}\n")
+def test_summarize_takes_a_qualified_names_last_part_alone_only_after_a_modules_name(tmp_path, capsys):
+    (tmp_path / "lib.rs").write_text("struct Version;\nimpl Version {\n    /// Parses.\n    fn parse() {}\n}\n"
+                                     "/// Parses a TOML string.\npub fn from_str(s: &str) {}\n")
     assert main(["summarize", f"{tmp_path / 'lib.rs'}:Other::parse"]) == 2  # another type's parse: not this one
     assert "no function named 'Other::parse'" in capsys.readouterr().err
+    for name in ("toml::from_str", "toml::de::from_str"):  # the crate's free function, as its docs name it
+        assert main(["summarize", f"{tmp_path / 'lib.rs'}:{name}", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)[0]["summary"] == "Parses a TOML string."
+    assert main(["summarize", f"{tmp_path / 'lib.rs'}:toml::parse"]) == 2  # a method: its type named, not a module
+    capsys.readouterr()
+
+
+def test_summarize_says_what_it_cannot_read_as_a_target(tmp_path, capsys):
+    (tmp_path / "lib.rs").write_text("/// Parses.\npub fn parse() {}\n")
+    assert main(["summarize", f"{tmp_path / 'lib.rs'}:FromStr for Datetime"]) == 2
+    assert "'FromStr for Datetime' is neither a line number nor a function's name" in capsys.readouterr().err
+    assert main(["summarize", "Datetime::from_str"]) == 2  # a name without its file (was "unreadable")
+    assert "Datetime::from_str: no such file; summarize takes FILE:NAME" in capsys.readouterr().err
 
 
 def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_file(tmp_path, capsys):
