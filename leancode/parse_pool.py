@@ -159,10 +159,10 @@ def check(code: str, language: str) -> None:
         raise ParseFailed(failure.reason, failure.detail)
 
 
-def units(code: str, language: str) -> list:
+def units(code: str, language: str, where: str | None = None) -> list:
     """A file's or buffer's functions (`units.extract_units`), read in a worker within its bounds, so one parse
     serves both the check and the reading (the hover of a 0.9 MB buffer parsed it twice per version); ParseFailed as
-    `check` raises it, and its verdict remembered as `check`'s."""
+    `check` raises it, and its verdict remembered as `check`'s. Its syntax-error warnings name `where`, the file."""
     from .units import ParseWarning, extract_units
 
     key = content_key(code, language)
@@ -173,7 +173,7 @@ def units(code: str, language: str) -> list:
     except RuntimeError:  # the reading raised: this process's tells how
         return extract_units(code, language)
     for message in told:
-        warnings.warn(message, ParseWarning, stacklevel=2)
+        warnings.warn(f"{where}: {message}" if where else message, ParseWarning, stacklevel=2)
     return found
 
 

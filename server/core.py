@@ -298,7 +298,8 @@ class LeanCodeServer(LanguageServer):
         cached = self._doc_units.get(uri)
         if cached is not None and version is not None and cached[0] == version:
             return cached[1]
-        units = hover.units_of(text, language)
+        path = path_of(uri)
+        units = hover.units_of(text, language, printable(str(path) if path is not None else uri))
         if version is not None:
             self._doc_units[uri] = (version, units)
         return units

@@ -357,7 +357,8 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
     return text
 
 
-def units_of(code: str, language: str) -> list[Unit]:
+def units_of(code: str, language: str, where: str | None = None) -> list[Unit]:
     """The functions of a buffer or file, read in a worker within its bounds (else ParseFailed, a FileSkipped): the
-    hover's later parses of the same text in this process (comments, calls) are safe."""
-    return parse_pool.units(code, language)
+    hover's later parses of the same text in this process (comments, calls) are safe. Syntax errors are told as in
+    `where`, the file."""
+    return parse_pool.units(code, language, where)

@@ -483,6 +483,22 @@ def close_text(client: LanguageClient, document_uri: str) -> None:
 
 
 @lsp
+async def test_a_buffers_syntax_errors_are_logged_with_its_file(vscode: LanguageClient, workspace: Path):
+    broken = workspace / "unsaved" / "broken_one.rs"
+    open_text(vscode, uri(broken), "rust", "fn good_one() -> u32 { 1 }\n\nfn broken( -> {\n  let x = ;\n}\n")
+    try:
+        assert "good_one" in await hover_text(vscode, broken, 0, 4)
+        for _ in range(50):  # the log arrives beside the answer
+            told = [m.message for m in vscode.log_messages if "syntax errors" in m.message]
+            if told:
+                break
+            await asyncio.sleep(0.1)
+        assert told and all(str(broken) in message for message in told), told  # said which file (it said none)
+    finally:
+        close_text(vscode, uri(broken))
+
+
+@lsp
 async def test_a_call_means_a_function_of_its_language_and_a_guess_by_name_says_so(vscode: LanguageClient,
                                                                                   workspace: Path):
     java, fill = workspace / "unsaved" / "Buffer.java", workspace / "unsaved" / "fill.py"  # never saved

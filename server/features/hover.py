@@ -22,6 +22,7 @@ from pygls.workspace import PositionCodec
 from leancode import parse_pool
 from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, language_for_path, same_family
 from leancode.inherited import inherited_across_files
+from leancode.messages import printable
 from leancode.units import Unit
 
 from .. import hover
@@ -98,7 +99,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
 
         def units_in(hit: Hit) -> list[Unit] | None:
             try:
-                return hover.units_of(ls.text_of(hit.path, follow_symlinks=False), hit.unit.language)
+                return hover.units_of(ls.text_of(hit.path, follow_symlinks=False), hit.unit.language,
+                                      printable(str(hit.path)))
             except FileSkipped as reason:
                 ls.log(f"leancode: skipped {hit.path}: {reason}")
                 return None
