@@ -48,7 +48,8 @@ from .parse_pool import parse_units as parse_units_in_worker
 from .parse_pool import submit as submit_parse
 from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, read_source, sha256
-from .unit_records import MAX_UNIT_CHARS, PARSE_VERSION, parse_units, unit_key, valid_parse, valid_stat
+from .unit_records import (MAX_UNIT_CHARS, PARSE_VERSION, TOO_MANY_UNITS, parse_units, unit_key, valid_parse,
+                           valid_stat)
 from .walk import HEAD_BYTES, IGNORES_UNREAD, VENDORED, ignore_spec, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "NAMED_SKIPS", "RepositoryIndex", "SafeDisk",
@@ -62,7 +63,7 @@ PARSE_AHEAD = 8 * WORKERS  # files sent to the parse workers and not yet collect
 # Skips that are told in a warning naming the file (the others are expected and only counted), and those that
 # `leancode index` names as files a user may not expect to be left out.
 _WARN_REASONS = frozenset({"file name not valid UTF-8", "failed", "unreadable", "nested too deep", IGNORES_UNREAD,
-                           "parse timed out", "parser crashed"})
+                           "parse timed out", "parser crashed", TOO_MANY_UNITS})
 NAMED_SKIPS = _WARN_REASONS | {"binary", "too large", "symlink", "not a regular file"}
 
 

@@ -176,6 +176,18 @@ def test_ignored_vendored_generated_binary_and_huge_files_are_skipped(repo, enco
     assert ("sub/secret.py", "ignored") in stats.skipped_paths and ("blob.py", "binary") in stats.skipped_paths
 
 
+def test_a_file_of_more_functions_than_a_file_may_give_is_skipped_and_told(repo, encoder):
+    from leancode.unit_records import MAX_FILE_UNITS
+
+    (repo / "many.rs").write_text("".join(f"fn a{n}() {{}}\n" for n in range(MAX_FILE_UNITS + 1)))
+    (repo / "few.rs").write_text("fn few() {}\n")
+    index = RepositoryIndex(repo, encoder)
+    with pytest.warns(UserWarning, match=r"many\.rs: skipped: too many functions \(5,001, more than the 5,000"):
+        stats = index.update(progress=False)
+    assert stats.skipped["too many functions"] == 1 and ("many.rs", "too many functions") in stats.skipped_paths
+    assert "few" in names(index) and "a0" not in names(index)
+
+
 ESBUILD_BUNDLE = """\
 "use strict";
 (() => {
