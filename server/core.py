@@ -66,6 +66,7 @@ class LeanCodeServer(LanguageServer):
         self.search_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leancode-search")
         self.indexer = Indexer(self.log, self._job_failed)
         self.index_status = IndexStatus()  # what a search answered meanwhile is told
+        self._failed_job: Any = None  # the key of the job whose failure `index_status` holds
         self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
         self.hover_cache = hover.HoverCache()
         self._summarizer: hover.HoverSummarizer | None = None
@@ -223,7 +224,7 @@ class LeanCodeServer(LanguageServer):
             if self.state.folders:  # indexed something: an earlier failure is over
                 self.index_status.failure = None
         except IndexingCancelled:  # searches say their results cover part of the workspace, until an indexing ends
-            self.index_status.failure = CANCELLED
+            self.index_status.failure, self._failed_job = CANCELLED, None
             raise
         finally:
             self.index_status.message = None
@@ -231,7 +232,7 @@ class LeanCodeServer(LanguageServer):
     def _job_failed(self, key: Any, error: Exception) -> None:
         """An indexing job failed (the workspace could not be opened or indexed): the user is told, and so is
         each search until an indexing succeeds."""
-        self.index_status.failure = f"{type(error).__name__}: {error}"
+        self.index_status.failure, self._failed_job = f"{type(error).__name__}: {error}", key
         self.index_status.message = None  # jobs run one at a time: none runs now
         self.tell(f"LeanCode: {key[0]} failed ({self.index_status.failure}); search covers only what was indexed "
                   "before")
@@ -253,8 +254,9 @@ class LeanCodeServer(LanguageServer):
             outcome = "stopped"  # failed or cancelled: the indexer logs why
             try:
                 outcome = f"{self.state.update(folder, self.index_status.track(report)).embedded} functions embedded"
-                if self.index_status.failure == CANCELLED and len(self.state.folders) == 1:
-                    self.index_status.failure = None  # the update indexed what the cancelled indexing left
+                if self.index_status.failure is not None and (len(self.state.folders) == 1
+                                                              or self._failed_job == ("update", folder.root)):
+                    self.index_status.failure = None  # indexed now: what failed, or was cancelled, before is over
             finally:
                 self.index_status.message = None
                 end(outcome)

@@ -211,3 +211,35 @@ def test_a_message_finished_after_the_output_closed_is_dropped_quietly(caplog):
     finally:
         server.protocol.set_writer(previous)
     assert "Traceback" not in caplog.text and "Error sending data" not in caplog.text
+
+
+@pytest.mark.parametrize("folders", [1, 2])
+def test_an_update_that_succeeds_ends_the_failure_searches_were_told_of(tmp_path, folders):
+    # After one failed update (`.leancode` briefly a symlink), every search said "indexing failed (...)" until the
+    # server restarted, though the updates after it succeeded.
+    import threading
+
+    from leancode.index import UnsafeIndexDir
+    from leancode.server.core import LeanCodeServer
+
+    ls = LeanCodeServer()
+    ls.tell = ls.log = lambda *message: None  # no client here
+
+    def jobs_done() -> None:
+        done = threading.Event()
+        ls.indexer.post(("done",), done.set)
+        assert done.wait(120)
+
+    roots = [tmp_path / f"folder{n}" for n in range(folders)]
+    for n, root in enumerate(roots):
+        root.mkdir()
+        (root / "greet.py").write_text(f'def greet{n}(name):\n    """Say hello by name."""\n    return name\n')
+        ls.state.add_folder(root)
+    ls._job_failed(("update", roots[0].resolve()), UnsafeIndexDir(f"{roots[0]}/.leancode is a symlink"))
+    if folders == 2:  # another folder's update says nothing of this one's failure
+        ls.update_folder_of(roots[1] / "greet.py")
+        jobs_done()
+        assert ls.index_status.failure.startswith("UnsafeIndexDir")
+    ls.update_folder_of(roots[0] / "greet.py")
+    jobs_done()
+    assert ls.index_status.failure is None
