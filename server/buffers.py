@@ -132,8 +132,10 @@ _pygls_position_from_client_units = PositionCodec.position_from_client_units
 
 
 def position_from_client_units(codec: PositionCodec, lines, position: types.Position) -> ServerTextPosition:
-    """pygls's `PositionCodec.position_from_client_units`, its quirks kept (a column past the line's end is set,
-    in `position`, to the line's length less one; a \\r\\n counts as one unit), without a loop per character."""
+    """pygls's `PositionCodec.position_from_client_units` without a loop per character, its quirks kept (a \\r\\n
+    counts as one unit; a column past the line's end is set in `position`) but one: a column past the end of a line
+    is its end, before its line break, as LSP says, where pygls took the line's length less one, a character early
+    on the last line (no line break: an edit at its end went in before its last character)."""
     if type(codec.impl) not in (Utf8, Utf16, Utf32):
         return _pygls_position_from_client_units(codec, lines, position)
     if len(lines) == 0:
@@ -146,7 +148,7 @@ def position_from_client_units(codec: PositionCodec, lines, position: types.Posi
     if client_length == 0:
         return ServerTextPosition(position.line, 0)
     if position.character > client_length:
-        position.character = client_length - 1
+        position.character = client_length - (line[-1] in "\r\n")
     wanted = position.character
     if wanted <= 0:
         return ServerTextPosition(position.line, 0)

@@ -118,8 +118,8 @@ def test_thousands_of_changes_to_a_megabyte_buffer_in_one_did_change(tmp_path):
 
 
 def pygls_position(codec: PositionCodec, lines: tuple[str, ...], position: types.Position) -> tuple[int, int, int]:
-    """pygls 2's `PositionCodec.position_from_client_units` as it was (a loop per character): the reference; and
-    the column it leaves in `position`."""
+    """pygls 2's `PositionCodec.position_from_client_units` as it was (a loop per character), a column past the end
+    of the last line at its end: the reference; and the column it leaves in `position`."""
     units = codec.impl.code_units_for_char
     if len(lines) == 0:
         return 0, 0, position.character
@@ -130,7 +130,7 @@ def pygls_position(codec: PositionCodec, lines: tuple[str, ...], position: types
     if length == 0:
         return position.line, 0, position.character
     if position.character > length:
-        position.character = length - 1
+        position.character = length - (line[-1] in "\r\n")  # (pygls: length - 1, early on the last line)
     client, index = 0, 0
     for char in line:
         if client >= position.character:
@@ -197,3 +197,17 @@ def test_lines_without_breaks_split_where_lsp_does():
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(10)))
         assert lsp_lines(text) == re.split(r"\r\n|\r|\n", text), repr(text)
         assert "".join(lsp_line_list(text)) == text
+
+
+@pytest.mark.parametrize("end", [3, 99])
+def test_an_edit_past_the_end_of_the_last_line_is_at_its_end(end):
+    # LSP: a column past the line's length is its length. pygls took the length less one, so an edit at (0, 99) of
+    # "abc" (no line break after it) replaced "ab", leaving "c" after the new text: the buffer no longer parsed.
+    document = TextDocument("file:///x.py", "abc", sync_kind=types.TextDocumentSyncKind.Incremental)
+    document.apply_change(change((0, 0), (0, end), "xyz"))
+    assert document.source == "xyz"
+    document.apply_change(change((0, end), (0, end), "!"))
+    assert document.source == "xyz!"
+    document = TextDocument("file:///x.py", "abc\ndef", sync_kind=types.TextDocumentSyncKind.Incremental)
+    document.apply_change(change((0, end), (0, end), "!"))  # a line with its break: before the break, as before
+    assert document.source == "abc!\ndef"
