@@ -11,6 +11,7 @@ generated, when it is confident; else only the signature, with a note saying why
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import threading
@@ -58,14 +59,24 @@ def header_end_line(unit: Unit) -> int:
     return unit.start_line + (head.rstrip().count("\n") if head != unit.code else 0)
 
 
-def definition_at(units: list[Unit], line: int) -> Unit | None:
-    """The innermost unit whose signature (decorators included) spans `line`."""
-    found = None
-    for unit in units:
-        if unit.start_line <= line <= header_end_line(unit):
-            if found is None or unit.start_line >= found.start_line:
-                found = unit
-    return found
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as LSP breaks lines
+
+
+def offset_in(text: str, line: int, character: int) -> int:
+    """The index in `text` of a line's character (its index in the line)."""
+    start = 0
+    for line_break in itertools.islice(_LINE_BREAK.finditer(text), line):
+        start = line_break.end()
+    return start + character
+
+
+def definition_at(units: list[Unit], line: int, offset: int | None = None) -> Unit | None:
+    """The innermost unit whose signature (decorators included) spans `line`; of several on that line, the one
+    that holds `offset` (the cursor's index in the text, `offset_in`: `f = lambda: 1; g = lambda: 2`), where one
+    does."""
+    on_line = [unit for unit in units if unit.start_line <= line <= header_end_line(unit)]
+    holding = [unit for unit in on_line if offset is not None and unit.start <= offset < unit.end]
+    return max(holding or on_line, key=lambda unit: (unit.start_line, unit.start), default=None)
 
 
 def in_body(unit: Unit, text: str, line: int, character: int) -> bool:

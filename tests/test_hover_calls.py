@@ -408,6 +408,21 @@ def test_a_call_in_the_body_on_the_signatures_line_means_the_function_called(tmp
     assert expected in shown and "matched by name" in shown
 
 
+@pytest.mark.parametrize("language, code, needle, shown", [
+    ("python", "first_fn = lambda s: s.strip(); second_fn = lambda s: s.upper()\n", "first_fn", "first_fn = lambda"),
+    ("python", "first_fn = lambda s: s.strip(); second_fn = lambda s: s.upper()\n", "second_fn", "second_fn = lambda"),
+    ("javascript", "const gamma = (x) => alpha(x), delta = (y) => beta(y);\n", "gamma", "gamma = (x) =>"),
+    ("javascript", "const gamma = (x) => alpha(x), delta = (y) => beta(y);\n", "delta", "delta = (y) =>"),
+    ("javascript", "/** Draws. */\nclass Widget {}\nexports.make = (name) => new Widget(name);\n", "Widget(", None),
+])
+def test_of_the_functions_on_one_line_the_hover_shows_the_one_under_the_cursor(tmp_path, language, code, needle,
+                                                                                shown):
+    # The last function of the line was shown for any of them, and a one-line function for a name in its body.
+    line = next(n for n, text in enumerate(code.splitlines()) if needle in text)
+    text = hover_at(tmp_path, language, code, line, needle)
+    assert (text is None) if shown is None else shown in text, text
+
+
 @pytest.mark.parametrize("language, code, line", [
     ("python", "def load(path:\n    x = [1, 2\n    return x\n", 0),
     ("javascript", "function load(path {\n  let x = [1, 2\n  return x\n}\n", 0),

@@ -81,8 +81,12 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     lines = lsp_lines(text) if lines is None else lines
     line_text = lines[line] if line < len(lines) else ""
     column = len(line_text[:character].encode())  # tree-sitter's: UTF-8 bytes
-    # the cursor is on a function's signature, or on a declaration without a body (an interface method)
-    defined = hover.definition_at(units, line) or hover.declared_at(units, text, language, line, column)
+    # the cursor is on a function's signature (not in a one-line function's body: `(n) => new Widget(n)`), or on a
+    # declaration without a body (an interface method)
+    defined = hover.definition_at(units, line, hover.offset_in(text, line, character))
+    if defined is not None and hover.in_body(defined, text, line, character):
+        defined = None
+    defined = defined or hover.declared_at(units, text, language, line, column)
     called = hover.call_at(line_text, character, language)  # a call on a signature too: `def f(x=g()): return h(x)`
     if called is not None and (defined is not None and called[0] == defined.name  # the function's own name
                                or in_comment_or_string(text, language, line, column)):
