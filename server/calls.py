@@ -30,7 +30,7 @@ from typing import Callable
 
 from leancode.languages import ParseWarning
 from leancode.tokens import COMMENT, lex
-from leancode.units import Unit, header, overload_stub
+from leancode.units import Unit, header, last_name, overload_stub
 
 from .workspace import Hit
 
@@ -44,7 +44,8 @@ _GO_RECEIVER = re.compile(r"\bfunc\s*\(\s*(\w+)\s")  # `func (c *Cron) Start()`:
 class Call:
     """A call as written: `name(`, or `receiver.name(` (`receiver::name(` when `path`); receiver "" when no name
     precedes the dot (`f(x).name(`). `scope`: the class around the call ("" outside any); `line`: its line;
-    `own`: the receivers that mean the caller's own object; `arguments`: how many it passes (None: not known)."""
+    `own`: the receivers that mean the caller's own object; `arguments`: how many it passes (None: not known);
+    `bases`: the supertypes the class around it names (`super().name(` means theirs)."""
 
     name: str
     receiver: str | None
@@ -54,6 +55,7 @@ class Call:
     own: frozenset[str] = OWN_RECEIVERS
     path: bool = False
     arguments: int | None = None
+    bases: tuple[str, ...] = ()
 
     @classmethod
     def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
@@ -68,7 +70,8 @@ class Call:
                 own = own | {receiver_name.group(1)}
         if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call
             receiver, separator = None, None
-        return cls(name, receiver, language, line, scope, own, separator == "::", arguments)
+        bases = tuple(last_name(base) for base in caller.bases) if caller is not None else ()
+        return cls(name, receiver, language, line, scope, own, separator == "::", arguments, bases)
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,11 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
                                 path=hit.path)
         return None
 
+    def typed_as(receiver: str) -> Resolved | None:  # a method of that type, or a function of that module
+        return (first_here([u for u in here if _class_of(u.qualified_name) == receiver], False)
+                or first_elsewhere(lambda h: _class_of(h.unit.qualified_name) == receiver
+                                   or is_function(h.unit) and receiver in (h.path.stem, h.path.parent.name), False))
+
     def any_method(exclude: str | None = None) -> Resolved | None:
         def keep(unit) -> bool:
             return not is_function(unit) and unit.qualified_name != exclude
@@ -235,11 +243,9 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     own = f"{call.scope}.{name}" if call.scope else None
     if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`
         return first_here([u for u in here if u.qualified_name == own], False) or any_method()
-    if receiver == "super":
-        return any_method(exclude=own)
-    typed = (first_here([u for u in here if _class_of(u.qualified_name) == receiver], False)
-             or first_elsewhere(lambda h: _class_of(h.unit.qualified_name) == receiver
-                                or is_function(h.unit) and receiver in (h.path.stem, h.path.parent.name), False))
+    if receiver == "super":  # a supertype's method: the first the class names that has one, else any by name
+        return next(filter(None, (typed_as(base) for base in call.bases)), None) or any_method(exclude=own)
+    typed = typed_as(receiver)
     if typed or call.path or receiver[:1].isupper():
         return typed  # a type or module the workspace does not define: `Vec::new`, `Math.max`
     return any_method()

@@ -408,6 +408,41 @@ def test_a_call_in_the_body_on_the_signatures_line_means_the_function_called(tmp
     assert expected in shown and "matched by name" in shown
 
 
+SHAPES = '''class Other:
+    def __init__(self, y):
+        """Build an unrelated other thing."""
+
+
+class Base:
+    def __init__(self, x):
+        """Store x on the base."""
+
+
+class Child(pkg.Base):
+    def __init__(self, x):
+        super().__init__(x)
+
+
+thing = Base(3)
+'''
+WIDGETS = ("/** A widget that draws itself. */\nclass Widget {\n  constructor(name) {\n    this.name = name;\n  }\n}\n"
+           "class Big extends Widget {\n  constructor(n) {\n    super(n);\n  }\n}\n"
+           "exports.make = (name) => new Widget(name);\n")
+
+
+@pytest.mark.parametrize("language, code, needle, expected", [
+    ("python", SHAPES, "__init__(x)", "Store x on the base."),  # `super()`: the base the class names (was Other's)
+    ("python", SHAPES, "Base(3)", "Store x on the base."),  # a class called: its constructor (was no hover)
+    ("javascript", WIDGETS, "new Widget(", "A widget that draws itself."),
+    ("javascript", WIDGETS, "super(n)", "A widget that draws itself."),  # the base class's constructor
+])
+def test_a_constructor_call_and_a_supertypes_method_mean_what_the_class_names(tmp_path, language, code, needle,
+                                                                               expected):
+    line = next(n for n, text in enumerate(code.splitlines()) if needle in text)
+    shown = hover_at(tmp_path, language, code, line, needle.removeprefix("new ").split("(")[0])
+    assert shown is not None and expected in shown and "matched by name" not in shown, shown
+
+
 @pytest.mark.parametrize("language, code, needle, shown", [
     ("python", "first_fn = lambda s: s.strip(); second_fn = lambda s: s.upper()\n", "first_fn", "first_fn = lambda"),
     ("python", "first_fn = lambda s: s.strip(); second_fn = lambda s: s.upper()\n", "second_fn", "second_fn = lambda"),

@@ -66,6 +66,9 @@ def with_inherited_doc(ls: LeanCodeServer, found: Resolved, path: Path | None, t
     return dataclasses.replace(unit, inherited_doc=inherited) if inherited else unit
 
 
+_CONSTRUCTORS = {"python": "__init__", "javascript": "constructor", "typescript": "constructor", "tsx": "constructor"}
+
+
 def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, line: int, character: int,
                   cancelled: Callable[[], bool] = lambda: False, lines: list[str] | None = None) -> str | None:
     """The hover's markdown at (line, character) of `text` (`lines`: its `lsp_lines`, where the caller has them),
@@ -109,9 +112,18 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 ls.log(f"leancode: skipped {hit.path}: {reason}")
                 return None
 
-        candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
-        call = Call.at(units, line, name, receiver, separator, language, call_arguments(text, language, line, column))
-        found = resolve_call(call, units, path, candidates, units_in)
+        arguments = call_arguments(text, language, line, column)
+
+        def resolved(name: str, receiver: str | None, separator: str | None) -> Resolved | None:
+            candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
+            return resolve_call(Call.at(units, line, name, receiver, separator, language, arguments), units, path,
+                                candidates, units_in)
+
+        found = resolved(name, receiver, separator)
+        constructor = _CONSTRUCTORS.get(language)
+        if found is None and constructor and receiver is None and (name[:1].isupper() or name == "super"):
+            # `Integer(3)`, `new Widget(name)`: the class's constructor; JavaScript's `super(x)`: its base class's
+            found = resolved(constructor, "super" if name == "super" else name, ".")
         if found is not None and found.guessed and defined is not None and not hover.in_body(defined, text, line,
                                                                                              character):
             found = None  # `@router.get(...)` over a function: that function, not any `get` by name
