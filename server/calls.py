@@ -241,8 +241,10 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         return (first_here(_visible_functions(here, local, call.line), False)
                 or first_elsewhere(lambda h: is_function(h.unit), False))
     own = f"{call.scope}.{name}" if call.scope else None
-    if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`
-        return first_here([u for u in here if u.qualified_name == own], False) or any_method()
+    if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`; a method of this file's before
+        # another's (an object literal's, passed to a call: `make("T", init, { isEmpty() { this.size() }, size() })`)
+        return first_here([u for u in here if u.qualified_name == own], False) \
+            or first_here([u for u in here if u.method], True) or any_method()
     if receiver == "super":  # a supertype's method: the first the class names that has one, else any by name
         return next(filter(None, (typed_as(base) for base in call.bases)), None) or any_method(exclude=own)
     typed = typed_as(receiver)

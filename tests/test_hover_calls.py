@@ -443,6 +443,15 @@ def test_a_constructor_call_and_a_supertypes_method_mean_what_the_class_names(tm
     assert shown is not None and expected in shown and "matched by name" not in shown, shown
 
 
+def test_this_in_an_object_literal_passed_to_a_call_means_the_literals_method(tmp_path):
+    # zod's `make("ZodThing", init, { isOptional() { this.safeParse(...) }, ... })`: no class around the call, so
+    # the method was looked for by name in other files only (another file's `target.size = ...`), never this one's.
+    code = ('const ZodThing = make("ZodThing", (inst) => {}, {\n  isEmpty() {\n    return this.size() === 0;\n  },\n'
+            '  /** Count the entries of the collection. */\n  size() {\n    return this.items.length;\n  },\n});\n')
+    shown = hover_at(tmp_path, "javascript", code, 2, "size")
+    assert shown is not None and "Count the entries of the collection." in shown and "matched by name" in shown
+
+
 @pytest.mark.parametrize("language, code, needle, shown", [
     ("python", "first_fn = lambda s: s.strip(); second_fn = lambda s: s.upper()\n", "first_fn", "first_fn = lambda"),
     ("python", "first_fn = lambda s: s.strip(); second_fn = lambda s: s.upper()\n", "second_fn", "second_fn = lambda"),
