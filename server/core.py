@@ -67,6 +67,7 @@ class LeanCodeServer(LanguageServer):
         self.indexer = Indexer(self.log, self._job_failed)
         self.index_status = IndexStatus()  # what a search answered meanwhile is told
         self._failed_job: Any = None  # the key of the job whose failure `index_status` holds
+        self._refusals_told: set[str] = set()  # the settings refused in the latest that came, told
         self.overlays = Debouncer()  # unsaved buffers waiting to be embedded
         self.hover_cache = hover.HoverCache()
         self._summarizer: hover.HoverSummarizer | None = None
@@ -148,8 +149,11 @@ class LeanCodeServer(LanguageServer):
             return
         if not whole:
             self.initial_settings = settings
-        if refused:
-            self.tell(f"LeanCode: invalid settings from {source}, each kept as it was: {'; '.join(refused)}")
+        # Each refusal told once while the client keeps sending it: Neovim sends its whole table, the bad value
+        # among it, with every change (`top` set, then the `ratio` error again) and three times at a start.
+        if news := [refusal for refusal in refused if refusal not in self._refusals_told]:
+            self.tell(f"LeanCode: invalid settings from {source}, each kept as it was: {'; '.join(news)}")
+        self._refusals_told = set(refused)
         if unknown:
             self.log(f"leancode: unknown settings ignored: {', '.join(sorted(unknown))}")
         if settings == self.settings:

@@ -130,6 +130,23 @@ def test_settings_a_client_leaves_out_go_back_to_their_initial_values():
     assert ls.settings.ratio == 0.3
 
 
+def test_a_refused_setting_the_client_sends_again_is_told_once():
+    # Neovim keeps a value the server refused and sends its whole table with every change: `:LeanCodeSet top 5`
+    # after a bad ratio told the ratio's error again, and a restart told it three times.
+    from leancode.server.core import LeanCodeServer
+
+    ls = LeanCodeServer()
+    told = []
+    ls.tell, ls.log = lambda message, *kind: told.append(message), lambda *message: None
+    ls.take_settings({"ratio": 5}, "initializationOptions")
+    ls.take_settings({"ratio": 5}, "workspace/didChangeConfiguration", whole=True)
+    ls.take_settings({"ratio": 5, "top": 5}, "workspace/didChangeConfiguration", whole=True)
+    assert len(told) == 1 and "ratio" in told[0] and ls.settings.top == 5
+    ls.take_settings({"ratio": 0.3, "top": 5}, "workspace/didChangeConfiguration", whole=True)  # mended
+    ls.take_settings({"ratio": 5, "top": 5}, "workspace/didChangeConfiguration", whole=True)  # bad again: told again
+    assert len(told) == 2 and ls.settings.ratio == 0.3
+
+
 def test_a_model_that_does_not_load_leaves_search_on_the_index_made_before(tmp_path):
     # The user was told "search covers only what was indexed before", but every search failed on the bad path.
     from dataclasses import replace
