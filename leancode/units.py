@@ -1175,8 +1175,13 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is not None and not as_mined and _INHERIT_DOC.search(docstring) \
                     and not first_sentence(docstring, spec.name):
                 docstring = None  # `{@inheritDoc}` and tags: the supertype's documentation, looked up as for none
-            if docstring is None and not as_mined:
-                docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
+        if docstring is not None and not as_mined and not shown_sentence(docstring, spec.name):
+            # tags alone (`@param opts`, `:param x:`, a Rust `# Examples` section) say nothing it does: the hover
+            # looks further, as for none (its class's documentation for a constructor, the supertype's for an
+            # override), where it showed nothing; a Python docstring still leaves the code (`docstring_span`)
+            docstring = None
+        if docstring is None and not as_mined and spec.name != "python":
+            docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
         # what the hover shows (`inherited`: read for the hover and `leancode summarize`, not for the index)
         shown = docstring is None and inherited and not as_mined

@@ -1597,6 +1597,40 @@ def test_an_undocumented_constructor_shows_its_classs_documentation(language):
     assert summarize_units([unit], None)[0].source == NOT_LEARNED  # a class without documentation: as before
 
 
+TAGS_ALONE = {
+    "javascript": ("/** A cache that forgets the oldest entry first. */\nclass Cache {\n  /** @param {number} size */\n"
+                   "  constructor(size) { this.size = size; }\n  /** Store a value under a key. */\n"
+                   "  put(k, v) { return 1; }\n}\nclass Sub extends Cache {\n  /** @param {string} k */\n"
+                   "  put(k, v) { return 2; }\n}\n"),
+    "python": ('class Cache:\n    """A cache that forgets the oldest entry first."""\n\n    def __init__(self, size):\n'
+               '        """\n        :param size: how many entries\n        """\n        self.size = size\n\n'
+               '    def put(self, k, v):\n        """Store a value under a key."""\n\n\nclass Sub(Cache):\n'
+               '    def put(self, k, v):\n        """:param k: the key"""\n        return 2\n'),
+}
+
+
+@pytest.mark.parametrize("language", sorted(TAGS_ALONE))
+def test_a_doc_comment_of_tags_alone_is_looked_past_as_none(language):
+    # yjs's `Doc.constructor` (`/** @param {DocOpts} opts configuration */`) and `YText._integrate`: documented, so
+    # neither the class's line nor the base method's was looked for, and nothing was shown.
+    units = {u.qualified_name: u for u in extract_units(TAGS_ALONE[language], language)}
+    ctor, override = units["Cache.constructor" if language == "javascript" else "Cache.__init__"], units["Sub.put"]
+    [shown_ctor, shown_override] = summarize_units([ctor, override], None)
+    assert (shown_ctor.source, shown_ctor.text) == (CLASS, "A cache that forgets the oldest entry first.")
+    assert (shown_override.source, shown_override.text) == (INHERITED, "Store a value under a key.")
+    assert ":param" not in override.code_without_docstring  # a Python docstring still leaves the code it embeds
+    mined = {u.qualified_name: u for u in extract_units(TAGS_ALONE[language], language, as_mined=True)}
+    assert mined["Sub.put"].docstring is not None  # as the corpus was mined
+
+
+def test_a_rust_doc_of_a_section_alone_shows_the_traits_line():
+    code = ("struct Counter { n: u32 }\nimpl Iterator for Counter {\n    type Item = u32;\n    /// # Examples\n"
+            "    /// ```\n    /// let c = Counter { n: 0 };\n    /// ```\n    fn next(&mut self) -> Option<u32> { None }\n}\n")
+    [unit] = extract_units(code, "rust")
+    [summary] = summarize_units([unit], None)
+    assert summary.source == INHERITED and summary.text == "Advances the iterator and returns the next value."
+
+
 def test_a_comment_wrapped_onto_a_line_that_begins_like_code_is_still_prose():
     # big.js's `P.gte`: "... otherwise\n * return false." read as commented-out code, so no line was shown
     code = ("/*\n * Return true if the value of this Big is greater than or equal to the value of Big y, otherwise\n"
