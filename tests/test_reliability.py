@@ -1288,3 +1288,17 @@ def test_a_buffer_s_functions_are_read_once_in_a_worker_and_its_verdict_kept(mon
     monkeypatch.setattr(parse_pool, "_answer", lambda *args: asked.append(args))
     parse_pool.check(code, "python")  # known sound: no worker asked again
     assert asked == []
+
+
+@pytest.mark.parametrize("module, args", [("leancode.cli", ["index", "--help"]), ("leancode.server", ["--help"]),
+                                          ("leancode.cli", ["summarize", "app.py:run"])])
+def test_a_workspaces_python_files_are_never_imported_by_python_dash_m(tmp_path, module, args):
+    # The editors start `python -m leancode.server` in the workspace folder, which `-m` puts first on the import
+    # path: a repository's json.py ran in the server (and killed it), its h2.py started servers in a chain.
+    ran = tmp_path / "ran"
+    for name in ("json", "h2", "numpy", "argparse"):
+        (tmp_path / f"{name}.py").write_text(f"open({str(ran)!r}, 'a').write({name!r})\nraise SystemExit(3)\n")
+    (tmp_path / "app.py").write_text('def run():\n    """Run the app."""\n')
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and not ran.exists(), (done.stderr[-500:], ran.exists() and ran.read_text())
