@@ -242,9 +242,17 @@ def _without_pre_blocks(text: str) -> str:
     return "".join(kept) + text[position:]
 
 
+# JSDoc tags that mark a class or a type and say nothing, written before its description (yjs's `@template EventType`
+# then "Abstract Yjs Type class").
+_MARKER_TAG = re.compile(r"\s*@(?:template|typeparam|extends|augments|implements|class|constructor|abstract|internal"
+                         r"|private|public|protected|hideconstructor|interface|final|sealed)\b[^\n]{0,80}$")
+
+
 def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = False) -> str:
     lines = []
     for line in docstring.strip().splitlines():
+        if not lines and language != "java" and not as_mined and _MARKER_TAG.match(line):
+            continue
         if re.match(r"\s*@\w+", line):  # block tags: @param, @return, @throws ...
             break
         lines.append(line)
@@ -423,7 +431,18 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
     else:
         paragraph = _python_paragraph(docstring, as_mined)
     paragraph = " ".join(paragraph.split())
-    return _sentence(paragraph, as_mined).strip().translate(_STOPS_PUT_BACK)
+    sentence = _sentence(paragraph, as_mined).strip().translate(_STOPS_PUT_BACK)
+    if as_mined:
+        return sentence
+    if _LABELS_ALONE.fullmatch(sentence):  # "GH-1, GH-10", "#48", "Issue 187", a bare link: no description
+        return ""
+    return sentence[:-2] + "." if language == "python" and sentence.endswith("::") else sentence  # reST's "items::"
+
+
+# A doc comment that only names issues or links ("GH-1, GH-10, GH-96", "#48", "Issue 187", "See https://..."): each
+# item bounded, so a long run of them reads in linear time.
+_LABEL = r"(?:(?:see|issues?|bugs?|fix(?:es)?|refs?|cf\.?)\s{0,3}:?\s{0,3})?(?:GH-?\d{1,9}|#\d{1,9}|\d{1,9}|https?://\S+)"
+_LABELS_ALONE = re.compile(rf"{_LABEL}(?:[\s,;]{{1,4}}(?:and\s+)?{_LABEL})*[.:]?", re.I)
 
 
 def shown_sentence(docstring: str | None, language: str) -> str:

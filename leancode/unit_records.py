@@ -52,8 +52,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # ends no first sentence, "Remove ``.`` and ``..`` segments" is not cut at "Remove .", `docstrings._IN_CODE`; 32: a Go
 # or Rust comment's line without a stop ends its first sentence before a capitalised word, `docstrings._unstopped_end`;
 # 33: Rust functions written in a macro call are units, `languages._macro_items_read`; 34: a file of more than
-# MAX_FILE_UNITS functions gives none; 35: a doc comment of tags alone is looked past as none, `units._units`).
-PARSE_VERSION = 35
+# MAX_FILE_UNITS functions gives none; 35: a doc comment of tags alone is looked past as none, `units._units`; 36: so
+# are issue numbers or a link alone, a JSDoc marker tag before the description is read past, reST's "::" ends as ".").
+PARSE_VERSION = 36
 
 
 def unit_key(code: str, language: str) -> str:

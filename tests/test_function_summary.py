@@ -1712,3 +1712,14 @@ def test_code_spans_are_set_aside_in_linear_time():
                 first_sentence(docstring, language)
 
     assert_linear(read, 5_000)
+
+
+def test_a_doc_of_issue_labels_and_links_is_read_in_linear_time():
+    from leancode.docstrings import first_sentence
+
+    def work(size):
+        assert first_sentence("GH-1, " * size + "x", "go") == ("GH-1, " * size + "x").strip()
+        assert first_sentence("#1 " * size, "go") == ""
+        assert first_sentence("1" * (10 * size) + " 2", "go") == "1" * (10 * size) + " 2"
+
+    assert_linear(work, 500)

@@ -197,6 +197,14 @@ def test_javadoc_first_sentence(javadoc, summary):
      "ID returns the Resource Manager specific ResourceID for a Share"),
     ("Next creates a new\nNet object", "go", "Next creates a new Net object", "Next creates a new Net object"),
     ("Parses the value\nReturns it.", "python", "Parses the value Returns it.", "Parses the value Returns it."),
+    # issues or a link alone are no description (mapstructure's tests, yjs's `warnPrematureAccess`)
+    ("GH-1, GH-10, GH-96", "go", "", "GH-1, GH-10, GH-96"), ("#48", "go", "", "#48"), ("Issue 187", "go", "", "Issue 187"),
+    ("https://docs.yjs.dev/getting-started#caveats", "javascript", "", "https://docs.yjs.dev/getting-started#caveats"),
+    ("Issue 187 is fixed by this.", "go", "Issue 187 is fixed by this.", "Issue 187 is fixed by this."),
+    # reST's literal-block marker ends no summary; a JSDoc marker tag before the description
+    ("If obj is iterable, return an iterator over its items::\n\n    >>> f(x)", "python",
+     "If obj is iterable, return an iterator over its items.", "If obj is iterable, return an iterator over its items::"),
+    ("@template EventType\nAbstract Yjs Type class", "javascript", "Abstract Yjs Type class", ""),
 ])
 def test_first_sentence_revised_for_readers_and_as_mined_for_labels(docstring, language, shown, mined):
     assert first_sentence(docstring, language) == shown
