@@ -53,8 +53,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # or Rust comment's line without a stop ends its first sentence before a capitalised word, `docstrings._unstopped_end`;
 # 33: Rust functions written in a macro call are units, `languages._macro_items_read`; 34: a file of more than
 # MAX_FILE_UNITS functions gives none; 35: a doc comment of tags alone is looked past as none, `units._units`; 36: so
-# are issue numbers or a link alone, a JSDoc marker tag before the description is read past, reST's "::" ends as ".").
-PARSE_VERSION = 36
+# are issue numbers or a link alone, a JSDoc marker tag before the description is read past, reST's "::" ends as ".";
+# 37: a bundler's `/*#__PURE__*/` between a doc comment and its function is read past, `units._ANNOTATION`).
+PARSE_VERSION = 37
 
 
 def unit_key(code: str, language: str) -> str:

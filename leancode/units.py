@@ -677,9 +677,10 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
         lines = [line for line in reversed(lines) if line.strip() != "@internal"]  # prosemirror's marker
         if any(re.search(r"[^\W\d_]", line) for line in lines) and not _NOTE.match(lines[0]):  # (`/// -----`, a
             return "\n".join(lines).strip()  # `/// TODO` under a `/** doc */`: the doc below is read as before)
-    while not as_mined and prev is not None and prev.type in spec.comments and _text(prev).startswith("//") \
+    while not as_mined and prev is not None and prev.type in spec.comments \
+            and (_text(prev).startswith("//") or _ANNOTATION.match(_text(prev))) \
             and (above := siblings.before(prev)) is not None and above.end_point.row >= prev.start_point.row - 1:
-        prev = above  # a `// TODO` between the doc comment and the function
+        prev = above  # a `// TODO`, or a bundler's `/*#__PURE__*/`, between the doc comment and the function
     if spec.name == "python" or prev is None or prev.type not in spec.comments or trailing(prev):
         return None
     text = _text(prev)
@@ -692,6 +693,8 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
     return doc
 
 
+# A bundler's annotation (`/*#__PURE__*/`, `/* @__NO_SIDE_EFFECTS__ */`: immer writes one under most doc comments).
+_ANNOTATION = re.compile(r"/\*\s*[#@]__[A-Z_]+__\s*\*/$")
 # Lines addressed to tools, not readers (linters', type checkers', coverage's, formatters', editors' folds): left out
 # of the comment read.
 _TOOL_LINE = re.compile(r"\s*(?:eslint[- ]|[jt]s[hl]int\b|prettier-ignore|istanbul\s|c8\s|@ts-|\$flow|@flow\b|noqa|"

@@ -1425,3 +1425,15 @@ def test_newer_typescript_keywords_are_found_in_linear_time():
             assert len(_grammar_gaps_read((line * n).encode(), nothing, "typescript")) == len(line * n)
 
     assert_linear(read, 5_000)
+
+
+def test_a_bundlers_annotation_between_a_doc_comment_and_its_function_is_read_past():
+    # immer writes `/*#__PURE__*/` under most of its doc comments: the doc was lost (an overload's entirely) or read
+    # as a comment above with "#PURE" in it.
+    code = ("/** Returns true if the value is a draft */\n/*#__PURE__*/\nexport let isDraft = (value: any): boolean => "
+            "!!value\n\n/** Returns true if the value was modified */\n/* @__PURE__ */\nexport function isModified(v: "
+            "any): boolean {\n  return !!v\n}\n\n/** Get the underlying object of a draft */\n/*#__PURE__*/\n"
+            "export function original<T>(value: T): T\nexport function original(value: any): any {\n  return value\n}\n")
+    docs = {u.name: u.docstring for u in extract_units(code, "typescript")}
+    assert docs == {"isDraft": "Returns true if the value is a draft", "isModified": "Returns true if the value was "
+                    "modified", "original": "Get the underlying object of a draft"}
