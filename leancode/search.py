@@ -340,7 +340,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
         named, place = np.flatnonzero(tiers == 0), np.full(len(units), 2, np.int8)  # (a few rows: not every one)
         order = name_order(query_text, [units[row] for row in named])
         place[named] = [order(units[row]) for row in named]
-        promote = (place == 0, place == 1, tiers == 0, tiers == 1)
+        promote = (place == -1, place == 0, place == 1, tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)
     while True:  # deeper while stubs, overloads and copies fold the rows fetched into fewer than `top`
@@ -463,6 +463,7 @@ _GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)"
 _GO_RECEIVER = re.compile(r"(^|\.)\(\*?([^\W\d]\w*)\)\.")  # `(*Parser).Parse`, as Go's tools write it, too
 _TYPE_ARGUMENTS = re.compile(r"\[(?:\.\.\.|[\w\s,*]{1,100})\](?=\)?\.)")  # a Go generic's `[...]`, `[T]`
 _TURBOFISH = re.compile(r"::<(?:[^<>]|<[^<>]*>)*>")  # Rust's `::<Config>`
+_JAVA_NESTED = re.compile(r"\b([A-Z][\w]*)\$(?=[A-Za-z_])")  # a nested class as the JVM names it: `Outer$Inner`
 _GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
 _RUST_TRAIT_PATH = re.compile(r"^<\s*(?:&\s*(?:mut\s+)?|\*(?:const|mut)\s+)?([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
 # The line after a Go or Rust frame: where it is (`\t/go/pkg/mod/x@v1/command.go:677 +0x1b3`, `at ./src/de.rs:1540:9`)
@@ -480,7 +481,7 @@ def named_by(query: str) -> list[str] | None:
         query = query[:call.start()].rstrip()
     query = _JAVA_CONSTRUCTOR.sub(lambda m: f"{m.group()[:-len('.<init>')]}.{m.group(1)}",
                                   _JAVA_STATIC_INIT.sub("", query))
-    query = _TURBOFISH.sub("", _TYPE_ARGUMENTS.sub("", query))
+    query = _JAVA_NESTED.sub(r"\1.", _TURBOFISH.sub("", _TYPE_ARGUMENTS.sub("", query)))
     query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
     query = _RUST_FRAME.sub("", query)
     while query.endswith(_RUST_CLOSURE):  # a loop, not a pattern: one searched from every `::{{closure}}` is quadratic
@@ -559,12 +560,17 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
     before `html.Parser.parse`), in the module its other qualifiers name where they name one; 1 that whole name
     elsewhere; 2 the rest. A query qualified by a package or module no function's name holds (`tokio::spawn`,
     `java.util.Arrays.sort`) is read as its longest tail that some function's qualified name is: `spawn`, the free
-    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first."""
+    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first. -1, before all: the
+    one a stack frame's file and line are in (`at Object.set (/app/src/proxy.ts:4:13)`: proxy.ts's `objectTraps.set`,
+    not util.ts's `set`)."""
     parts, names = named_by(query) or [], {u.qualified_name for u in named}
+    located = frame_location(query)
     start = next((start for start in range(len(parts)) if ".".join(parts[start:]) in names), 0)
     whole, module = ".".join(parts[start:]), parts[start - 1].lower() if start else None
 
     def order(unit) -> int:
+        if located is not None and _holds(unit, located):
+            return -1
         if unit.qualified_name != whole:
             return 2
         *folders, file = unit.path.lower().split("/")

@@ -223,6 +223,9 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     ("Exception in thread \"main\" java.lang.NullPointerException\n\tat a.Parser.parse(Parser.java:45)\n"
      "\tat a.Main.main(Main.java:3)", ["a", "Parser", "parse"]),
     ("parse the config\nfile please", None),
+    ("at com.x.Module$PanFactory.configure(Module.java:260)", ["com", "x", "Module", "PanFactory", "configure"]),
+    ("Factories$PanFactory.configure", ["Factories", "PanFactory", "configure"]),  # the JVM's nested class
+    ("at a.B$1.run(B.java:5)", ["a", "B$1", "run"]), ("jQuery$1", ["jQuery$1"]), ("my$var.x", ["my$var", "x"]),
     ("at startup (early)", None),
     ("at the end of a line", None),  # plain language still
     ("at midnight", None),
@@ -548,6 +551,11 @@ def test_a_stack_frames_line_picks_the_overload_shown():
     assert [(r.row, r.overloads) for r in ranked] == [(2, (0, 1)), (3, ())]  # line 4 is in the third
     ranked = rank_units(query_vector, "at java.util.Arrays.sort(Other.java:4)", index, units, 2)
     assert [(r.row, r.overloads) for r in ranked] == [(0, (1, 2)), (3, ())]  # another file's line: the best-ranked
+    # immer's: the frame's file and line name `objectTraps.set` in proxy.ts, not util.ts's top-level `set`
+    units = _units([("src/util.ts", "set"), ("src/proxy.ts", "objectTraps.set")], "typescript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "at Object.set (/app/src/proxy.ts:3:13)", index, units, 2)] == [1, 0]
+    assert [r.row for r in rank_units(query_vector, "at Object.set (/app/src/other.ts:3:13)", index, units, 2)] == [0, 1]
 
 
 def test_overloads_fold_into_one_row_that_counts_them():
