@@ -230,7 +230,12 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     def any_method(exclude: str | None = None) -> Resolved | None:
         def keep(unit) -> bool:
             return not is_function(unit) and unit.qualified_name != exclude
-        found = first_here([u for u in here if keep(u)], True) or first_elsewhere(lambda h: keep(h.unit), True)
+        # this file's methods first, but one that cannot take the call's arguments after the other files' (a field's
+        # `mController.shouldRecognizeSimultaneously(this, other)`: the interface's, not this class's of one argument)
+        local = [u for u in here if keep(u)]
+        fitting = [u for u in local if call.arguments is None or (counts := parameter_counts(u)) is None
+                   or counts[0] <= call.arguments <= counts[1]]
+        found = first_here(fitting, True) or first_elsewhere(lambda h: keep(h.unit), True) or first_here(local, True)
         if found is None:
             return None
         classes = {(None, u.qualified_name) for u in here if keep(u)} | {

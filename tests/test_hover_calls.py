@@ -370,6 +370,30 @@ def test_a_name_defined_twice_in_another_file_means_its_last_definition_or_the_o
         assert found is not None and found.unit.docstring == expected, name
 
 
+def test_a_method_of_this_file_that_cannot_take_the_arguments_comes_after_another_files(tmp_path):
+    # gesture-handler's `mController.shouldRecognizeSimultaneously(this, other)` in a class whose own method of that
+    # name takes one argument: the interface's method of two, in another file, is the one called.
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    controller = ("interface Controller {\n  /** Asks the app whether two handlers may be active at once. */\n"
+                  "  boolean shouldRecognizeSimultaneously(Handler handler, Handler otherHandler);\n}\n"
+                  "class AppController implements Controller {\n  /** Asks the app. */\n"
+                  "  public boolean shouldRecognizeSimultaneously(Handler a, Handler b) { return true; }\n}\n")
+    handler = ("class Handler {\n  private Controller mController;\n  /** Whether this handler may run with another. */\n"
+               "  public boolean shouldRecognizeSimultaneously(Handler other) {\n"
+               "    return mController.shouldRecognizeSimultaneously(this, other);\n  }\n}\n")
+    (tmp_path / "Controller.java").write_text(controller)
+    hits = [Hit(folder, IndexedUnit(path="Controller.java", name=u.name, qualified_name=u.qualified_name,
+                                    language="java", start_line=u.start_line, end_line=u.end_line, preview="",
+                                    key=str(u.start)), 0.0) for u in extract_units(controller, "java")]
+    local = extract_units(handler, "java")
+    for arguments, expected in ((2, "Asks the app whether two handlers may be active at once."),
+                                (1, "Whether this handler may run with another.")):
+        call = Call.at(local, 4, "shouldRecognizeSimultaneously", "mController", ".", "java", arguments)
+        found = resolve_call(call, local, tmp_path / "Handler.java", hits,
+                             lambda h: extract_units((tmp_path / h.unit.path).read_text(), "java"))
+        assert found is not None and found.unit.docstring == expected and found.guessed, arguments
+
+
 def test_arguments_passed_and_parameters_taken_are_counted():
     code = "f(a, *rest)\ng(1, key=2)\nh(x for x in xs)\nobj.m(k(1, 2), 3)\n"
     assert [call_arguments(code, "python", row, 1) for row in range(3)] == [None, 2, 1]
