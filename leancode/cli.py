@@ -299,8 +299,8 @@ def _named(units: list, name: str, path: Path) -> list:
     # the whole name, else without its first parts (a crate or package); after a module's name, a free function of
     # its last part
     found = next((f for start in range(max(1, len(parts) - 1)) if (f := called(".".join(parts[start:])))), [])
-    scopes = {scope for u in units for scope in u.qualified_name.split(".")[:-1]}
-    if not found and len(parts) > 1 and parts[-2][:1].islower() and parts[-2] not in scopes:
+    if not found and len(parts) > 1 and parts[-2][:1].islower() \
+            and parts[-2] not in {scope for u in units for scope in u.qualified_name.split(".")[:-1]}:
         found = [u for u in units if u.qualified_name == parts[-1]]
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
