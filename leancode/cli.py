@@ -448,17 +448,33 @@ def _documented_below(code: str, units: list, line: int) -> list:
 
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
     """(the units a target names, every unit of its file); LookupError when it names none."""
-    code, _, units = _file_units(path, language)
+    from .function_summary import stands_for
+    from .units import declarations
+
+    code, language, units = _file_units(path, language)
     siblings = units
     if line is not None:
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
         units = around[-1:] or _documented_below(code, units, line)  # the innermost: units come outer first
+        if not units:  # a declaration without a body (an interface's method, an overload signature)?
+            declared = declarations(code, language)
+            declared = [d for d in declared if d.start_line < line <= d.end_line + 1][-1:] \
+                or _documented_below(code, declared, line)
+            units = [stands_for(d, siblings) for d in declared]
         if not units:
             lines = code.count("\n") + (not code.endswith("\n"))
             past = f" (line {line} is past its end: it has {lines:,} lines)" if line > lines else ""
             raise LookupError(f"no function at {path}:{line}{past}")
     elif name is not None:
-        units = _named(units, name, path)
+        try:
+            units = _named(units, name, path)
+        except LookupError:  # a declaration's name? (the error names the closest of both)
+            found = _named(units + declarations(code, language), name, path)
+            units = list({id(u): u for d in found if (u := stands_for(d, siblings))}.values())
+    else:  # the whole file: its declarations without a body too, but an overload signature that stands for its
+        # implementation only once, as that
+        units = sorted(units + [d for d in declarations(code, language) if stands_for(d, siblings) is d],
+                       key=lambda u: u.start)
     if not units:
         raise LookupError(f"no functions in {path}")
     return units, siblings

@@ -36,7 +36,7 @@ from .docstrings import first_sentence, shown_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, BankSummarizer, Generated, summary_input, summary_lead
 from .tokens import COMMENT, lex
-from .units import MAX_UNIT_CHARS, Unit, header, overload_stub, special_kind
+from .units import MAX_UNIT_CHARS, Unit, declaration_at, header, overload_stub, special_kind
 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
@@ -160,6 +160,20 @@ def implementation(stub: Unit, siblings: list[Unit]) -> Unit | None:
     (the stub's file) that is no stub itself."""
     found = [u for u in siblings if u.qualified_name == stub.qualified_name and not overload_stub(u)]
     return max(found, key=lambda u: u.start, default=None)
+
+
+def declared_at(units: list[Unit], code: str, language: str, line: int, byte_column: int) -> Unit | None:
+    """The declaration without a body at the point (`leancode.units.declaration_at`: an interface or abstract
+    method, an overload signature); an undocumented overload signature stands for its implementation
+    (`implementation`: the function of its name in the file, `units`)."""
+    declared = declaration_at(code, language, line, byte_column)
+    return stands_for(declared, units) if declared is not None else None
+
+
+def stands_for(declared: Unit, units: list[Unit]) -> Unit:
+    """What a declaration without a body shows: itself, or where it is an undocumented overload signature, its
+    implementation among `units` (its file's)."""
+    return (implementation(declared, units) or declared) if declared.docstring is None else declared
 
 
 def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method: str = DEFAULT_METHOD,

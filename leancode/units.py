@@ -1755,11 +1755,29 @@ def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit
     method, an overload signature: `LanguageSpec.declarations`) as a unit with its doc comment, or None. For the
     hover only: `extract_units` never finds one, so mining and the index leave them out."""
     node = declaration_node_at(code, language, row, byte_column)
-    if node is None:
-        return None
+    return None if node is None else _declaration_unit(node, spec_for(language), code, CharOffsets(code))
+
+
+def declarations(code: str, language: str) -> list[Unit]:
+    """Every declaration without a body in `code` (`declaration_at`'s), in the order they are written."""
     spec = spec_for(language)
-    first, _ = _outer(node, spec)
+    if not spec.declarations:
+        return []
+    nodes = tree_sitter.QueryCursor(_bodiless_query(spec.name)).captures(parse(code, spec.name).root_node)
     offsets = CharOffsets(code)
+    return [_declaration_unit(node, spec, code, offsets)
+            for node in sorted(nodes.get("d", []), key=lambda n: n.start_byte)]
+
+
+@cache
+def _bodiless_query(language: str) -> tree_sitter.Query:
+    grammar = grammar_for(language)
+    kinds = [t for t in sorted(spec_for(language).declarations) if grammar.id_for_node_kind(t, True) is not None]
+    return tree_sitter.Query(grammar, "[" + " ".join(f"({t})" for t in kinds) + "] @d")
+
+
+def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOffsets) -> Unit:
+    first, _ = _outer(node, spec)
     start, end = offsets.char(first.start_byte), offsets.char(node.end_byte)
     name = _name(node, spec)
     return Unit(name=name, qualified_name=".".join(_scope_names(node, spec) + [name]),

@@ -23,7 +23,7 @@ from typing import Callable
 from leancode import parse_pool
 from leancode.function_summary import SHOW_GENERATED, FunctionSummary, implementation, summarize_units
 from leancode.summarizer import BankSummarizer, Summarizer as Model, default_summarizer_dir, summary_input
-from leancode.units import Unit, declaration_at, header, overload_stub
+from leancode.units import Unit, header, overload_stub
 
 logger = logging.getLogger(__name__)
 
@@ -209,16 +209,6 @@ def defined_name_at(line_text: str, character: int, language: str) -> str | None
                or language == "java" and re.match(r"\s*\(", rest) and (java_type := _JAVA_TYPE_BEFORE.search(before))
                and java_type.group(1) not in _JAVA_NOT_TYPES)
     return match.group() if defined else None
-
-
-def declared_at(units: list[Unit], code: str, language: str, line: int, byte_column: int) -> Unit | None:
-    """The declaration without a body at the point (`leancode.units.declaration_at`: an interface or abstract
-    method, an overload signature); an undocumented overload signature stands for its implementation
-    (`implementation`: the function of its name in the file)."""
-    declared = declaration_at(code, language, line, byte_column)
-    if declared is not None and declared.docstring is None:
-        return implementation(declared, units) or declared
-    return declared
 
 
 # --- summaries ---------------------------------------------------------------------------------

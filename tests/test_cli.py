@@ -251,6 +251,40 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
     assert found[2]["signature"] == "def command(name=None)"  # no trailing comment
 
 
+TS_DECLARED = ("/** Parse a value into a number. */\nexport function parse(x: string): number;\n"
+               "export function parse(x: number): number;\nexport function parse(x: any): number {\n"
+               "  return Number(x);\n}\n\nexport interface Store {\n  /** Read the value stored under a key. */\n"
+               "  get(key: string): string | undefined;\n}\n")
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("2", ["2 parse: Parse a value into a number."]),  # a documented overload signature: its own
+    ("1", ["2 parse: Parse a value into a number."]),  # its doc comment
+    ("3", ["4 parse: Parse a value into a number."]),  # an undocumented one stands for its implementation
+    ("10", ["10 Store.get: Read the value stored under a key."]),  # an interface's method
+    ("9", ["10 Store.get: Read the value stored under a key."]),
+    ("Store.get", ["10 Store.get: Read the value stored under a key."]),
+    ("", ["2 parse: Parse a value into a number.", "4 parse: Parse a value into a number.",
+          "10 Store.get: Read the value stored under a key."]),  # the whole file: the implementation once
+])
+def test_summarize_finds_declarations_without_a_body(tmp_path, capsys, target, expected):
+    # An interface's method and an overload signature are no units: `summarize FILE:LINE` on them found nothing.
+    path = tmp_path / "parse.ts"
+    path.write_text(TS_DECLARED)
+    assert main(["summarize", f"{path}:{target}"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{path}:{line} [documentation]" for line in expected]
+
+
+def test_summarize_names_the_closest_declaration(tmp_path, capsys):
+    path = tmp_path / "store.go"
+    path.write_text("package x\n\n// Store keeps values.\ntype Store interface {\n\t// Get reads the value under key."
+                    "\n\tGet(key string) string\n}\n")
+    assert main(["summarize", f"{path}:Store.Get", f"{path}:Store.Gett"]) == 2
+    out, err = capsys.readouterr()
+    assert out == f"{path}:6 Store.Get: Get reads the value under key. [documentation]\n"
+    assert "no function named 'Store.Gett'" in err and "did you mean Store.Get?" in err
+
+
 def test_a_search_given_the_path_before_the_query_says_the_query_comes_first(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "click").mkdir()

@@ -20,6 +20,7 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.workspace import PositionCodec
 
 from leancode import parse_pool
+from leancode.function_summary import declared_at
 from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, language_for_path, same_family
 from leancode.inherited import inherited_across_files
 from leancode.messages import printable
@@ -89,7 +90,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     defined = hover.definition_at(units, line, hover.offset_in(text, line, character))
     if defined is not None and hover.in_body(defined, text, line, character):
         defined = None
-    defined = defined or hover.declared_at(units, text, language, line, column)
+    defined = defined or declared_at(units, text, language, line, column)
     called = hover.call_at(line_text, character, language)  # a call on a signature too: `def f(x=g()): return h(x)`
     if called is not None and (defined is not None and called[0] == defined.name  # the function's own name
                                or in_comment_or_string(text, language, line, column)):
