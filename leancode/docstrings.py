@@ -54,19 +54,43 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LIST_ITEM = re.compile(r"(\d+)[.)]\s+(?=\S)")  # "1. Replace ...", "2) ..."
 
 
+_BULLET = re.compile(r"[-*+\u2022]\s+(?=\S)")  # "- item", "* item", "• item"
+_INLINED_ITEMS, _INLINED_ITEM_WORDS = 8, 6  # a list short enough to read on the line that introduces it
+
+
 def _before_list(lines: list[str]) -> list[str]:
-    """A paragraph's lines up to a numbered list that starts at "1." (after a colon, or with a "2." item), or when it
-    opens with one, its first item's (the number dropped): never the bare "1."."""
+    """A paragraph's lines up to a numbered list that starts at "1." (after a colon, or with a "2." item) or a
+    bulleted one after a colon, a short one after a colon read into the line ("Supported values: auto, none."), or
+    when it opens with a numbered list, its first item's (the number dropped): never the bare "1."."""
     for i, line in enumerate(lines):
+        if i and lines[i - 1].endswith(":") and _BULLET.match(line):
+            return lines[:i] + _inlined(lines[i:], _BULLET)
         if (m := _LIST_ITEM.match(line)) and m.group(1) == "1":
             second = any((n := _LIST_ITEM.match(later)) and n.group(1) == "2" for later in lines[i + 1:])
             if i and not (second or lines[i - 1].endswith(":")):
                 continue  # a wrapped line that begins with a number: "... defaults to\n1. Larger values ..."
             if i:
-                return lines[:i]
+                return lines[:i] + (_inlined(lines[i:], _LIST_ITEM) if lines[i - 1].endswith(":") else [])
             end = next((j for j in range(1, len(lines)) if _LIST_ITEM.match(lines[j])), len(lines))
             return [line[m.end():]] + lines[1:end]
     return lines
+
+
+def _inlined(lines: list[str], marker: re.Pattern) -> list[str]:
+    """A list's items as one line, "a, b, c." (each item's lines joined, its stop dropped), where there are two to
+    _INLINED_ITEMS of at most _INLINED_ITEM_WORDS words and no ":" (a label, a nested list, text after the list);
+    else none."""
+    items: list[str] = []
+    for line in lines:
+        if m := marker.match(line):
+            items.append(line[m.end():])
+        else:
+            items[-1] += " " + line
+    items = [item.strip().rstrip(".;,") for item in items]
+    if not 2 <= len(items) <= _INLINED_ITEMS \
+            or any(not item or ":" in item or len(item.split()) > _INLINED_ITEM_WORDS for item in items):
+        return []
+    return [", ".join(items) + "."]
 
 
 _NEXT_VISIBLE = re.compile(r"\s*(\S?)")
@@ -164,10 +188,14 @@ def _described_signature(line: str) -> str | None:
 
 def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     lines: list[str] = []
-    in_directive = False
-    for line in (docstring if as_mined else _without_signature(docstring)).strip().splitlines():
+    in_directive = listed = False
+    all_lines = (docstring if as_mined else _without_signature(docstring)).strip().splitlines()
+    for i, line in enumerate(all_lines):
         stripped = line.strip()
         if not stripped:
+            if lines and not as_mined and not listed and lines[-1].endswith(":") and _list_next(all_lines, i):
+                listed = True  # a list after a blank line below the line that introduces it ("Returns one of:")
+                continue
             if lines:
                 break
             continue
@@ -246,6 +274,12 @@ def _without_pre_blocks(text: str) -> str:
 # then "Abstract Yjs Type class").
 _MARKER_TAG = re.compile(r"\s*@(?:template|typeparam|extends|augments|implements|class|constructor|abstract|internal"
                          r"|private|public|protected|hideconstructor|interface|final|sealed)\b[^\n]{0,80}$")
+
+
+def _list_next(lines: list[str], i: int) -> bool:
+    """Whether the first line from `i` on that is not blank starts a list ("- a", "* a", "1. a")."""
+    following = next((line.strip() for line in lines[i:] if line.strip()), "")
+    return bool(_BULLET.match(following) or (m := _LIST_ITEM.match(following)) and m.group(1) == "1")
 
 
 def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = False) -> str:

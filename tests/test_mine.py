@@ -140,7 +140,21 @@ def test_javadoc_first_sentence(javadoc, summary):
     # A numbered list: its first item's text, or the text before it; never the bare "1.".
     ("1. Replace the tabs\n   with spaces.\n2. Strip the lines.", "python", "Replace the tabs with spaces.", "1."),
     ("Clean the text in two steps:\n1. Replace the tabs.\n2. Strip the lines.", "python",
-     "Clean the text in two steps:", "Clean the text in two steps: 1."),
+     "Clean the text in two steps: Replace the tabs, Strip the lines.", "Clean the text in two steps: 1."),
+    # A short list after the line that introduces it is read into that line; a long one, or one with labels or
+    # nested lists, ends it (it ran on into the sentence: "one of: - a URL - a socket").
+    ("Creates a client from one of:\n - a URL\n - a socket", "java", "Creates a client from one of: a URL, a socket.",
+     "Creates a client from one of: - a URL - a socket"),
+    ("Sign returns:\n\n- the signature\n- the key\n\nMore.", "python", "Sign returns: the signature, the key.",
+     "Sign returns:"),
+    ("Supported values:\n* `auto`\n* `none`.", "typescript", "Supported values: auto, none.",
+     "Supported values: * auto * none."),
+    ("Return 2 sets:\n- conflicting: installed and wanted\n- missing: wanted", "python", "Return 2 sets:",
+     "Return 2 sets: - conflicting: installed and wanted - missing: wanted"),
+    ("Add the default files:\n- README or README.txt, whichever of the two exists first\n- setup.py", "python",
+     "Add the default files:", "Add the default files: - README or README.txt, whichever of the two exists first - setup.py"),
+    ("Return the parts as follows:\n\n* major, the first\n\n* minor, the second", "python",
+     "Return the parts as follows:", "Return the parts as follows:"),  # one item read: no list to read in
     ("1) Parse the input\n2) Check it", "rust", "Parse the input", "1) Parse the input 2) Check it"),
     ("1. Sorts the keys.\n2. Joins them.\n\n@param keys the keys", "javascript", "Sorts the keys.", "1."),
     # A Go code block (lines indented after `//`) ends the paragraph; a list item's indented lines continue it.
