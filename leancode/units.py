@@ -1759,14 +1759,17 @@ def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit
 
 
 def declarations(code: str, language: str) -> list[Unit]:
-    """Every declaration without a body in `code` (`declaration_at`'s), in the order they are written."""
+    """Every declaration without a body in `code` (`declaration_at`'s) of a named type (an interface, a trait) or
+    a function's overload signature, in the order they are written: not those of a type written inline, in a
+    parameter's type (Go's `func Reporter(r interface{ PushStep() })`)."""
     spec = spec_for(language)
     if not spec.declarations:
         return []
-    nodes = tree_sitter.QueryCursor(_bodiless_query(spec.name)).captures(parse(code, spec.name).root_node)
+    captures = tree_sitter.QueryCursor(_bodiless_query(spec.name)).captures(parse(code, spec.name).root_node)
     offsets = CharOffsets(code)
-    return [_declaration_unit(node, spec, code, offsets)
-            for node in sorted(nodes.get("d", []), key=lambda n: n.start_byte)]
+    found = ((node, _declaration_unit(node, spec, code, offsets))
+             for node in sorted(captures.get("d", []), key=lambda n: n.start_byte))
+    return [unit for node, unit in found if "." in unit.qualified_name or node.type == "function_signature"]
 
 
 @cache

@@ -285,6 +285,14 @@ def test_summarize_names_the_closest_declaration(tmp_path, capsys):
     assert "no function named 'Store.Gett'" in err and "did you mean Store.Get?" in err
 
 
+def test_summarize_lists_no_method_of_a_type_written_inline(tmp_path, capsys):
+    # go-cmp's `func Reporter(r interface{ PushStep(PathStep) ... })` listed PushStep as if a function of the file
+    path = tmp_path / "report.go"
+    path.write_text("package x\n\n// Reporter reports.\nfunc Reporter(r interface {\n\t// Push pushes.\n\tPush()\n}) {}\n")
+    assert main(["summarize", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}:4 Reporter: Reporter reports. [documentation]\n"
+
+
 def test_a_search_given_the_path_before_the_query_says_the_query_comes_first(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "click").mkdir()
