@@ -1807,15 +1807,26 @@ def _declaration_line(code: str) -> str:
     """A function's first line after its annotations, decorators and attributes (`@Override`, `#[cfg(all(\n...))]`
     over several lines), without those that open the declaration's own line (`@Override public Date fromString(`);
     the first line of code where there is no other."""
-    depth, first = 0, ""
-    for line in code.splitlines():
+    found = _declaration_line_at(code)
+    return found[1] if found is not None else next((line.strip() for line in code.splitlines() if line.strip()), "")
+
+
+def declaration_line_index(code: str) -> int:
+    """The index among `code`'s lines of a function's first line after its annotations, decorators and attributes
+    (`_declaration_line`'s; 0 where there is none)."""
+    found = _declaration_line_at(code)
+    return found[0] if found is not None else 0
+
+
+def _declaration_line_at(code: str) -> tuple[int, str] | None:
+    depth = 0
+    for index, line in enumerate(code.splitlines()):
         text = line.strip()
         if not text:
             continue
-        first = first or text
         if depth == 0:
             rest = _LEADING_MARKS.sub("", text)
             if rest and not rest.startswith(("@", "#[")):
-                return rest
+                return index, rest
         depth = max(0, depth + sum(1 if c in "([{" else -1 for c in text if c in "()[]{}"))
-    return first
+    return None

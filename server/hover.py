@@ -23,7 +23,7 @@ from typing import Callable
 from leancode import parse_pool
 from leancode.function_summary import SHOW_GENERATED, FunctionSummary, implementation, summarize_units
 from leancode.summarizer import BankSummarizer, Summarizer as Model, default_summarizer_dir, summary_input
-from leancode.units import Unit, header, overload_stub
+from leancode.units import Unit, declaration_line_index, header, overload_stub
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,25 @@ def in_body(unit: Unit, text: str, line: int, character: int) -> bool:
     body_start = unit.start + len(head)
     body_line = unit.start_line + head.count("\n")
     return line > body_line or line == body_line and character >= body_start - (text.rfind("\n", 0, body_start) + 1)
+
+
+def in_decorators(unit: Unit, line: int) -> bool:
+    """Whether `line` lies among the decorators, annotations or attributes before `unit`'s declaration line: a name
+    there is the decorator's (`@retry`, `@retry(stop=stop_after(3))`), not the function's."""
+    return line - unit.start_line < declaration_line_index(unit.code)
+
+
+_DECORATOR_BEFORE = re.compile(r"@\s*((?:[\w$]+\s*\.\s*)*)$")  # `@`, `@tenacity.`: read on 200 characters
+
+
+def decorator_at(line_text: str, character: int) -> tuple[str, str | None, str | None] | None:
+    """As `call_at`, for a decorator written without a call (`@retry`, `@tenacity.retry`): its name, receiver and
+    separator."""
+    if (match := _identifier_at(line_text, character)) is None \
+            or (before := _DECORATOR_BEFORE.search(line_text[max(0, match.start() - 200):match.start()])) is None:
+        return None
+    receivers = [part.strip() for part in before.group(1).split(".") if part.strip()]
+    return match.group(), receivers[-1] if receivers else None, "." if receivers else None
 
 
 _TYPE_ARGUMENTS = {"typescript": "<", "tsx": "<", "java": "<", "rust": "<", "go": "["}  # what opens them

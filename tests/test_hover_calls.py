@@ -467,6 +467,39 @@ def test_a_constructor_call_and_a_supertypes_method_mean_what_the_class_names(tm
     assert shown is not None and expected in shown and "matched by name" not in shown, shown
 
 
+DECORATED_PY = '''\
+def retry(fn):
+    """Retry the function until it succeeds."""
+    return fn
+
+
+def stop_after(n):
+    """Stop after n attempts."""
+
+
+@retry
+@retry(stop=stop_after(3), wait=wait_unknown(2))
+def fetch(url):
+    """Fetch the page."""
+'''
+DECORATED_TS = ("/** Log each call. */\nfunction log(target: any, key: string) {}\n\nclass Shape {\n"
+                "  /** Scale the shape. */\n  @log\n  scale(k: number) {}\n}\n")
+
+
+@pytest.mark.parametrize("language, code, line, needle, expected, unexpected", [
+    ("python", DECORATED_PY, 9, "retry", "Retry the function", "Fetch the page"),  # bare: the decorator's own
+    ("python", DECORATED_PY, 10, "stop_after", "Stop after n attempts", "Fetch the page"),  # in its arguments
+    ("python", DECORATED_PY, 10, "wait_unknown", None, None),  # defined nowhere: no hover (was the function's)
+    ("python", DECORATED_PY, 11, "fetch", "Fetch the page", "Retry the function"),  # the function's own name
+    ("typescript", DECORATED_TS, 5, "log", "Log each call", "Scale the shape"),
+])
+def test_a_name_in_a_decorator_means_the_decorator_not_the_function(tmp_path, language, code, line, needle, expected,
+                                                                   unexpected):
+    # tenacity's `@retry` and `@retry(stop=stop_after_attempt(3))` showed the decorated function
+    shown = hover_at(tmp_path, language, code, line, needle)
+    assert shown is None if expected is None else expected in shown and unexpected not in shown, shown
+
+
 def test_this_in_an_object_literal_passed_to_a_call_means_the_literals_method(tmp_path):
     # zod's `make("ZodThing", init, { isOptional() { this.safeParse(...) }, ... })`: no class around the call, so
     # the method was looked for by name in other files only (another file's `target.size = ...`), never this one's.

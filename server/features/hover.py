@@ -88,10 +88,12 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     # the cursor is on a function's signature (not in a one-line function's body: `(n) => new Widget(n)`), or on a
     # declaration without a body (an interface method)
     defined = hover.definition_at(units, line, hover.offset_in(text, line, character))
-    if defined is not None and hover.in_body(defined, text, line, character):
+    decorating = defined is not None and hover.in_decorators(defined, line)  # a name in `@retry(stop=after(3))`
+    if defined is not None and (decorating or hover.in_body(defined, text, line, character)):
         defined = None
     defined = defined or declared_at(units, text, language, line, column)
-    called = hover.call_at(line_text, character, language)  # a call on a signature too: `def f(x=g()): return h(x)`
+    called = hover.call_at(line_text, character, language) \
+        or (hover.decorator_at(line_text, character) if decorating else None)  # also on a signature: `def f(x=g())`
     if called is not None and (defined is not None and called[0] == defined.name  # the function's own name
                                or in_comment_or_string(text, language, line, column)):
         called = None  # `merge(a)` in a comment or a string names no call
