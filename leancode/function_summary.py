@@ -7,7 +7,8 @@
    `@Override public int compareTo`), by that method's documentation, labelled as such (`units.Unit.inherited_doc`),
    as Python's `inspect.getdoc`, rustdoc and javadoc show it. Else a plain comment right above it (`// Returns
    ...`, a `/* block */`: `units.Unit.comment`), its author's word in the language's other comment syntax, labelled
-   so; an undocumented constructor, by its class's documentation (`units.Unit.class_doc`), labelled so.
+   so; an undocumented constructor, by its class's documentation (`units.Unit.class_doc`), labelled so (before a
+   base class constructor's, which describes the base).
 2. An undocumented function whose code is close to a documented function's of the mined corpus (the summary bank,
    `leancode.summary_bank`) gets that function's first sentence, labelled with the function it comes from and how
    similar the two are (not as this function's documentation).
@@ -196,6 +197,9 @@ def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method
             out.append(FunctionSummary(INHERITED, doc, signature(unit), inherited_from=unit.declared_by))
         elif doc:
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
+        elif use_documentation and unit.class_doc and unit.inherited_doc \
+                and (said := shown_sentence(unit.class_doc[0], unit.language)):  # a constructor: its own class's
+            out.append(FunctionSummary(CLASS, said, signature(unit), inherited_from=unit.class_doc[1]))
         elif unit.inherited_doc and use_documentation:
             out.append(FunctionSummary(INHERITED, unit.inherited_doc[0], signature(unit),
                                        inherited_from=unit.inherited_doc[1]))

@@ -293,6 +293,16 @@ def test_summarize_lists_no_method_of_a_type_written_inline(tmp_path, capsys):
     assert capsys.readouterr().out == f"{path}:4 Reporter: Reporter reports. [documentation]\n"
 
 
+def test_an_undocumented_constructor_shows_its_own_class_before_its_bases_constructor(tmp_path, capsys):
+    # parsimonious's `Lookahead.__init__` showed `Compound.__init__`'s "members is a sequence of expressions."
+    path = tmp_path / "expressions.py"
+    path.write_text('class Compound:\n    def __init__(self, *members):\n        """members is a sequence."""\n\n\n'
+                    'class Lookahead(Compound):\n    """An expression which consumes nothing."""\n\n'
+                    '    def __init__(self, member):\n        super().__init__(member)\n')
+    assert main(["summarize", f"{path}:Lookahead.__init__"]) == 0
+    assert "An expression which consumes nothing. [documentation of its class `Lookahead`]" in capsys.readouterr().out
+
+
 def test_a_search_given_the_path_before_the_query_says_the_query_comes_first(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "click").mkdir()
