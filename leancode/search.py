@@ -466,9 +466,15 @@ _TURBOFISH = re.compile(r"::<(?:[^<>]|<[^<>]*>)*>")  # Rust's `::<Config>`
 _JAVA_NESTED = re.compile(r"\b([A-Z][\w]*)\$(?=[A-Za-z_])")  # a nested class as the JVM names it: `Outer$Inner`
 _GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
 _RUST_TRAIT_PATH = re.compile(r"^<\s*(?:&\s*(?:mut\s+)?|\*(?:const|mut)\s+)?([\w:]+)(?:\s+as\s+[\w:]+)?\s*>::")
+_RUST_TYPE_ARGUMENTS = re.compile(r"(?<=\w)<(?:[^<>]|<[^<>]*>)*>")  # `CoalesceBy<I,F,T>::next`, `Vec<Vec<u8>>`
+_RUST_IMPL_PATH = re.compile(r"^(?:[\w:]+::)?<impl\s[^<>]*?\sfor\s+([\w:]+)\s*>::")  # `x::<impl FromStr for Y>::m`
 # The line after a Go or Rust frame: where it is (`\t/go/pkg/mod/x@v1/command.go:677 +0x1b3`, `at ./src/de.rs:1540:9`)
 _LOCATION_LINE = re.compile(r"^(?:at\s+)?(\S+?):(\d+)(?::\d+)?(?:\s+\+0x[0-9a-fA-F]+)?$")
 _TRACE_LINES = 200  # the lines of a pasted trace read for its frame
+# Frames of a Go or Rust trace in the runtime, the standard library or the test runner, by name or by place
+_STANDARD_FRAME = re.compile(r"(?:\d+:\s+)?(?:<?(?:core|std|alloc|test)::|rust_begin_unwind\b|__rust_|panic\(|"
+                             r"(?:runtime|testing)\.)")
+_STANDARD_PLACE = re.compile(r"/rustc/[0-9a-f]{7,40}/|/src/(?:runtime|testing)/[\w.-]+\.go$")
 
 
 def named_by(query: str) -> list[str] | None:
@@ -476,6 +482,9 @@ def named_by(query: str) -> list[str] | None:
     `Collections.reverse()`, or as a stack trace writes it, `at java.util.Collections.reverse(Collections.java:40)`),
     or None when it is no name (plain language: those queries rank by meaning alone)."""
     query, _ = _frame(query.strip())
+    query = _RUST_FRAME.sub("", query)
+    if "::" in query:  # a Rust path's type arguments, and an `impl` block a backtrace names
+        query = _RUST_IMPL_PATH.sub(r"\1::", _RUST_TYPE_ARGUMENTS.sub("", query))
     query = _JAVA_FRAME.sub("", query)
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
@@ -483,7 +492,6 @@ def named_by(query: str) -> list[str] | None:
                                   _JAVA_STATIC_INIT.sub("", query))
     query = _JAVA_NESTED.sub(r"\1.", _TURBOFISH.sub("", _TYPE_ARGUMENTS.sub("", query)))
     query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
-    query = _RUST_FRAME.sub("", query)
     while query.endswith(_RUST_CLOSURE):  # a loop, not a pattern: one searched from every `::{{closure}}` is quadratic
         query = query[:-len(_RUST_CLOSURE)]
     query = _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", query))
@@ -506,9 +514,14 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
     frame: its line), and None."""
     if "\n" in query:
         lines = [line.strip() for line in query.splitlines()[:_TRACE_LINES] if line.strip()]
-        for first, second in zip(lines, lines[1:]):
-            if (where := _LOCATION_LINE.match(second)) and not _LOCATION_LINE.match(first):
-                return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
+        placed = [(first, where) for first, second in zip(lines, lines[1:])
+                  if (where := _LOCATION_LINE.match(second)) and not _LOCATION_LINE.match(first)]
+        # the first frame of the program's own code: not the runtime's, the standard library's or the test runner's
+        own = [(first, where) for first, where in placed
+               if not _STANDARD_FRAME.match(first) and not _STANDARD_PLACE.search(where.group(1))]
+        if placed:
+            first, where = (own or placed)[0]
+            return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
         frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)]
         python = [line for line in lines if _PYTHON_FRAME.match(line)]
         query = python[-1] if python else frames[0] if frames else query

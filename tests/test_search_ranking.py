@@ -223,6 +223,24 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     ("Exception in thread \"main\" java.lang.NullPointerException\n\tat a.Parser.parse(Parser.java:45)\n"
      "\tat a.Main.main(Main.java:3)", ["a", "Parser", "parse"]),
     ("parse the config\nfile please", None),
+    # the program's own first frame: not the standard library's (a Rust backtrace's `at /rustc/...` lines), the
+    # runtime's or the test runner's (a Go panic in `go test`)
+    ("stack backtrace:\n   0: rust_begin_unwind\n             at /rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/"
+     "library/std/src/panicking.rs:645:5\n   1: core::panicking::panic_fmt\n             at /rustc/90b35a6239c3d8b"
+     "dabc530a6a0816f7ff89a0aaf/library/core/src/panicking.rs:72:14\n   3: semver::eval::matches_req\n"
+     "             at /home/u/.cargo/registry/src/semver-1.0.14/src/eval.rs:5:9", ["semver", "eval", "matches_req"]),
+    ("goroutine 18 [running]:\npanic({0x5c6f40, 0xc000120010})\n\t/usr/lib/go-1.19/src/runtime/panic.go:884 +0x212\n"
+     "testing.tRunner.func1.2({0x5c6f40, 0xc000120010})\n\t/usr/lib/go-1.19/src/testing/testing.go:1396 +0x24e\n"
+     "github.com/google/go-cmp/cmp.(*state).callTRFunc(0xc00012a000)\n\t/home/u/go/pkg/mod/github.com/google/"
+     "go-cmp@v0.5.9/cmp/compare.go:340 +0x3c5", ["cmp", "state", "callTRFunc"]),
+    # a Rust frame's type arguments, and an `impl` block as older backtraces name it
+    ("<itertools::adaptors::coalesce::CoalesceBy<I,F,T> as core::iter::traits::iterator::Iterator>::next",
+     ["itertools", "adaptors", "coalesce", "CoalesceBy", "next"]),
+    ("itertools::combinations::Combinations<I>::reset", ["itertools", "combinations", "Combinations", "reset"]),
+    ("semver::parse::<impl core::str::traits::FromStr for semver::Comparator>::from_str",
+     ["semver", "Comparator", "from_str"]),
+    ("<impl FromStr for Comparator>::from_str", ["Comparator", "from_str"]),
+    ("Array<T>", None),  # no Rust path: left alone
     ("at com.x.Module$PanFactory.configure(Module.java:260)", ["com", "x", "Module", "PanFactory", "configure"]),
     ("Factories$PanFactory.configure", ["Factories", "PanFactory", "configure"]),  # the JVM's nested class
     ("at a.B$1.run(B.java:5)", ["a", "B$1", "run"]), ("jQuery$1", ["jQuery$1"]), ("my$var.x", ["my$var", "x"]),
@@ -532,6 +550,9 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("  12: toml::de::Deserializer::number\n             at ./src/de.rs:1540:9", ("de.rs", 1540)),
     ("java.lang.NullPointerException\n\tat a.Parser.parse(Parser.java:45)\n\tat a.Main.main(Main.java:3)",
      ("Parser.java", 45)),
+    ("   0: rust_begin_unwind\n             at /rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/std/src/"
+     "panicking.rs:645:5\n   3: semver::eval::matches_req\n             at /home/u/semver/src/eval.rs:5:9",
+     ("eval.rs", 5)),
     ("Parser.parse", None),
     ("at startup (early)", None),
 ])
@@ -728,6 +749,8 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert trait_impl_tiers("impl<" + " " * (20 * n) + "A for B", ()) is None
         assert named_by("f\n" + "a/:1" * (5 * n) + "x") is None  # a trace's place lines
         assert named_by("Stack[" + "T," * (10 * n) + "x") is None and named_by("f::<" * (5 * n)) is None
+        assert named_by("a::" + "a<" * (10 * n)) is None and named_by("a:" * (10 * n) + ":<impl x") is None
+        assert named_by("x::<impl " + " for" * (5 * n) + " y") is None
 
     assert_linear(read, 2_000)
 
