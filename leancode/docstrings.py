@@ -425,12 +425,22 @@ def returns_sentence(docstring: str | None, language: str) -> str:
         text = found and found.group(found.re.groups)
     else:
         return ""
+    if found:  # with the lines its description goes on over, to a blank line, the next field or a section
+        start = found.start(found.re.groups)
+        end = _RETURN_TEXT_END.search(docstring, found.end())
+        text = docstring[start:end.start() if end else len(docstring)]
     sentence = first_sentence(text, language).rstrip(".") if text else ""
     if not re.search(r"[A-Za-z]{2}", sentence):
         return ""
-    if sentence[:1].isupper() and not sentence[1:2].isupper():
-        sentence = sentence[0].lower() + sentence[1:]  # "The count" -> "the count"; "URL" stays
+    if sentence[:1].isupper() and not sentence[1:2].isupper() and sentence.split(maxsplit=1)[0] not in _LITERALS:
+        sentence = sentence[0].lower() + sentence[1:]  # "The count" -> "the count"; "URL", "True" stay
     return f"Returns {sentence}."
+
+
+# Where a return's description ends: a blank line, the next field or tag (`:raises ValueError:`, `@throws`; not a
+# role, `:meth:`x``), or a section heading (`Raises:`); each alternative read within its line.
+_RETURN_TEXT_END = re.compile(r"\n[ \t]*(?:\*[ \t]*)?(?:\n|$|@|:[^:\n`]{1,80}:(?!`)|[A-Z]\w*:[ \t]*$)", re.M)
+_LITERALS = frozenset({"True", "False", "None", "NaN", "Infinity"})
 
 
 # What the hover reads of a docstring: its summary lies in the first lines, and no reader's time grows past this.

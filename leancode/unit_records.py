@@ -54,8 +54,10 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # 33: Rust functions written in a macro call are units, `languages._macro_items_read`; 34: a file of more than
 # MAX_FILE_UNITS functions gives none; 35: a doc comment of tags alone is looked past as none, `units._units`; 36: so
 # are issue numbers or a link alone, a JSDoc marker tag before the description is read past, reST's "::" ends as ".";
-# 37: a bundler's `/*#__PURE__*/` between a doc comment and its function is read past, `units._ANNOTATION`).
-PARSE_VERSION = 37
+# 37: a bundler's `/*#__PURE__*/` between a doc comment and its function is read past, `units._ANNOTATION`; 38: a
+# short list after the line introducing it is read into the first sentence, `docstrings._inlined`, a return's
+# description over several lines is read whole, and a result's preview is what the hover shows, `units.preview`).
+PARSE_VERSION = 38
 
 
 def unit_key(code: str, language: str) -> str:

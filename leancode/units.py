@@ -1789,12 +1789,12 @@ def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOf
 
 
 def preview(code: str, docstring: str | None, language: str | None = None) -> str:
-    """One line to show for a function (120 characters): its docstring's first sentence (`first_sentence`, where
-    `language` is given), else the docstring's first line that is no tag (`@name addDays`), else its declaration's
-    first line (`_declaration_line`)."""
-    sentence = first_sentence(docstring, language) if language else ""
+    """One line to show for a function (120 characters): what its documentation says (`shown_sentence`, as the
+    hover: its first sentence, else what it returns; where `language` is given), else the docstring's first line
+    that is no tag or field (`@name addDays`, `:param x:`), else its declaration's first line (`_declaration_line`)."""
+    sentence = shown_sentence(docstring, language) if language else ""
     lines = [sentence] if sentence else [line.strip() for line in (docstring or "").splitlines()
-                                         if line.strip() and not line.lstrip().startswith("@")]
+                                         if line.strip() and not line.lstrip().startswith(("@", ":"))]
     text = lines[0] if lines else _declaration_line(code)
     return text if len(text) <= 120 else text[:117] + "..."
 

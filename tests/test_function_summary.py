@@ -1346,6 +1346,14 @@ def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(sh
     ("@returns {number}", "javascript", ""),
     ("@param {string} a\n@returns {Promise<number>}\n@throws {Error} if a is empty", "typescript", ""),
     ("@returns {number}\n  The sum of the values.", "javascript", "Returns the sum of the values."),
+    # a description over several lines is read whole, to the next field (schedule's `idle_seconds` showed "Returns
+    # number of seconds until."), a role inside it included; a literal keeps its capital
+    (":return: Number of seconds until\n    :meth:`next_run`\n    or None if none is scheduled\n:rtype: float",
+     "python", "Returns number of seconds until next_run or None if none is scheduled."),
+    (":return: ``True`` if the job\n   should run now.", "python", "Returns True if the job should run now."),
+    ("Returns:\n    bool: True if the value\n    is set\nRaises:\n    ValueError: when bad", "python",
+     "Returns True if the value is set."),
+    ("@returns the sum of\n  both values\n@throws {Error} when empty", "javascript", "Returns the sum of both values."),
 ])
 def test_a_docstring_of_parameter_lists_only_still_gives_the_authors_word(docstring, language, expected):
     assert first_sentence(docstring, language) == ""  # the training labels are unchanged: no first sentence

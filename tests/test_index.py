@@ -703,6 +703,16 @@ def test_the_preview_is_the_docs_first_sentence_not_a_tag():
     assert previews == ["Add the specified number of days to the given date.", "function twice(n) {"]
 
 
+def test_the_preview_of_a_docstring_of_fields_alone_is_what_the_hover_says():
+    # schedule's `idle_seconds` was listed by search as ":return: Number of seconds until"
+    from leancode.index import parse_units
+
+    code = ('def idle_seconds():\n    """\n    :return: Number of seconds until\n        the next run.\n    """\n\n\n'
+            'def empty(x):\n    """\n    :param x: the value\n    """\n')
+    previews = [u["preview"] for u in parse_units(code, "python")["units"]]
+    assert previews == ["Returns number of seconds until the next run.", "def empty(x):"]
+
+
 @pytest.mark.parametrize("language, code, expected", [
     # an annotation on the declaration's line: the first body line was shown (`try {`)
     ("java", "class C {\n  /** {@inheritDoc} */\n  @Override public Date fromString(String value) {\n    try {\n"
