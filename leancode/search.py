@@ -632,6 +632,12 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) ->
         if tiers.min(initial=2) < 2:
             break
         tiers = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
+    if tiers.min(initial=2) == 2 and (located := frame_location(query)) is not None:
+        # a frame's name that names no function here (V8's `at new Debouncer (...)`, a class's constructor): the
+        # function its file and line are in, where one alone is
+        holding = [row for row, unit in enumerate(units) if _holds(unit, located)]
+        if len(holding) == 1:
+            tiers[holding[0]] = 0
     if demote is not None:
         tiers[demote] = 2
     case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}

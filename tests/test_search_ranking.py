@@ -579,6 +579,20 @@ def test_a_stack_frames_line_picks_the_overload_shown():
     assert [r.row for r in rank_units(query_vector, "at Object.set (/app/src/other.ts:3:13)", index, units, 2)] == [0, 1]
 
 
+def test_a_frame_whose_name_names_no_function_means_the_one_its_line_is_in():
+    from leancode.search import rank_units
+
+    # V8's `at new Debouncer (...)`: a class's constructor, which no function is named; rows 0-1, 1-2, 2-3
+    units = _units([("src/debouncer.ts", "Debouncer.reset"), ("src/debouncer.ts", "Debouncer.constructor"),
+                    ("src/other.ts", "Other.constructor")], "typescript")
+    index, query_vector = _descending(len(units))
+    frame = "at new Debouncer (/app/src/debouncer.ts:3:5)"
+    assert [(r.row, r.tier) for r in rank_units(query_vector, frame, index, units, 3)][0] == (1, 0)
+    twice = units + _units([("lib/debouncer.ts", "Copy.constructor")] * 2, "typescript")  # two files so named
+    index, query_vector = _descending(len(twice))
+    assert [r.row for r in rank_units(query_vector, frame, index, twice, 5)][0] == 0  # neither: by meaning
+
+
 def test_overloads_fold_into_one_row_that_counts_them():
     import numpy as np
 
