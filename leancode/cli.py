@@ -448,8 +448,8 @@ def _documented_below(code: str, units: list, line: int) -> list:
 
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
     """(the units a target names, every unit of its file); LookupError when it names none."""
-    from .function_summary import stands_for
-    from .units import declarations
+    from .function_summary import implementation, stands_for
+    from .units import declarations, overload_stub
 
     code, language, units = _file_units(path, language)
     siblings = units
@@ -468,6 +468,8 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
     elif name is not None:
         try:
             units = _named(units, name, path)
+            # an `@overload` signature once, as its implementation, where that is named too (it was told per stub)
+            units = [u for u in units if not (overload_stub(u) and implementation(u, siblings) in units)]
         except LookupError:  # a declaration's name? (the error names the closest of both)
             found = _named(units + declarations(code, language), name, path)
             units = list({id(u): u for d in found if (u := stands_for(d, siblings))}.values())

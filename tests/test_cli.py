@@ -244,11 +244,14 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
                     "@t.overload\ndef command(name: None = None) -> str: ...\n\n"
                     "def command(name=None):  # the one that runs\n"
                     "    \"\"\"Create a new command. More words.\"\"\"\n    return name\n")
-    assert main(["summarize", f"{path}:command", "--json"]) == 0
+    assert main(["summarize", f"{path}:4", f"{path}:7", "--json"]) == 0  # each stub by its line
     found = json.loads(capsys.readouterr().out)
-    assert [s["summary"] for s in found] == ["Create a new command."] * 3
-    assert {s["source"] for s in found} == {"documentation"}
-    assert found[2]["signature"] == "def command(name=None)"  # no trailing comment
+    assert [(s["line"], s["summary"], s["source"]) for s in found] == [(3, "Create a new command.", "documentation"),
+                                                                       (6, "Create a new command.", "documentation")]
+    assert main(["summarize", f"{path}:command", "--json"]) == 0  # by name: the implementation once (was per stub)
+    [found] = json.loads(capsys.readouterr().out)
+    assert (found["line"], found["summary"]) == (9, "Create a new command.")
+    assert found["signature"] == "def command(name=None)"  # no trailing comment
 
 
 TS_DECLARED = ("/** Parse a value into a number. */\nexport function parse(x: string): number;\n"
