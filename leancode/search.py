@@ -435,7 +435,8 @@ def _module(unit) -> tuple[str, str]:
 
 # A query that is a name: an identifier (any script's letters: `合計`, `größe`), or one qualified by ".", "::",
 # "#" or "->" (`Request::parse`).
-_NAME_QUERY = re.compile(r"(?:[^\W\d]|\$)[\w$]*(?:(?:\.|::|#|->)(?:[^\W\d]|\$)[\w$]*)*")
+_NAME_QUERY = re.compile(r"\0?(?:[^\W\d]|\$)[\w$]*(?:(?:\.|::|#|->)\0?(?:[^\W\d]|\$)[\w$]*)*")
+_PRIVATE = re.compile(r"(?:^|(?<=\.))#(?=[^\W\d]|\$)")  # a JavaScript private name, `#run`, `Timer.#run`: set aside
 _QUALIFIER = re.compile(r"\.|::|#|->")
 # A name written as a call: `Command.execute()`, `reverse(List)`. No `\s*` before the bracket: searched from every
 # position, it made a query of long runs of spaces quadratic (40,000: 2.8 s); the name is stripped instead.
@@ -481,7 +482,7 @@ def named_by(query: str) -> list[str] | None:
     """The parts of the name a query is (`Collections.reverse` -> Collections, reverse; also written as a call,
     `Collections.reverse()`, or as a stack trace writes it, `at java.util.Collections.reverse(Collections.java:40)`),
     or None when it is no name (plain language: those queries rank by meaning alone)."""
-    query, _ = _frame(query.strip())
+    query, _ = _frame(query.strip().replace("\0", ""))  # (NUL sets a private name's `#` aside)
     query = _RUST_FRAME.sub("", query)
     if "::" in query:  # a Rust path's type arguments, and an `impl` block a backtrace names
         query = _RUST_IMPL_PATH.sub(r"\1::", _RUST_TYPE_ARGUMENTS.sub("", query))
@@ -494,8 +495,8 @@ def named_by(query: str) -> list[str] | None:
     query = _GO_CLOSURE.sub("", _GO_RECEIVER.sub(r"\1\2.", _GO_PACKAGE_PATH.sub("", query)))
     while query.endswith(_RUST_CLOSURE):  # a loop, not a pattern: one searched from every `::{{closure}}` is quadratic
         query = query[:-len(_RUST_CLOSURE)]
-    query = _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", query))
-    return _QUALIFIER.split(query) if _NAME_QUERY.fullmatch(query) else None
+    query = _PRIVATE.sub("\0", _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", query)))
+    return [part.replace("\0", "#") for part in _QUALIFIER.split(query)] if _NAME_QUERY.fullmatch(query) else None
 
 
 def frame_location(query: str) -> tuple[str, int] | None:

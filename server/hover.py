@@ -173,9 +173,10 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     opener = _TYPE_ARGUMENTS.get(language)
     if (match := _identifier_at(line_text, character)) is None:
         return None
-    name = match.group()
+    start = match.start() - (language in _JS and line_text[match.start() - 1:match.start()] == "#")  # `this.#run(`
+    name = line_text[start:match.end()]
     rest = line_text[match.end():]
-    opened = line_text[max(0, match.start() - 3):match.start()]  # `<Icon`, `</Icon`
+    opened = line_text[max(0, start - 3):start]  # `<Icon`, `</Icon`
     if language in _JSX and name[:1].isupper() and _JSX_OPENS.search(opened) and _JSX_AFTER_NAME.match(rest) \
             and not _TYPE_PARAMETER.match(rest):
         return name, None, None
@@ -185,7 +186,7 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
         rest = _CALLED_THROUGH.sub("", rest, count=1)
     if not re.match(r"\s*\(", rest) or name in _KEYWORDS_BEFORE_CALL:
         return None
-    before = _before_type_arguments(line_text[:match.start()], opener).rstrip()
+    before = _before_type_arguments(line_text[:start], opener).rstrip()
     separator = next((s for s in _SEPARATORS if before.endswith(s)), None)
     if separator is None:
         return name, None, None

@@ -288,6 +288,14 @@ def test_summarize_names_the_closest_declaration(tmp_path, capsys):
     assert "no function named 'Store.Gett'" in err and "did you mean Store.Get?" in err
 
 
+def test_summarize_takes_a_private_methods_name(tmp_path, capsys):
+    # it suggested `Debouncer.#getWait`, then refused it as "neither a line number nor a function's name"
+    path = tmp_path / "debouncer.ts"
+    path.write_text("class Debouncer {\n  /** Returns the wait. */\n  #getWait(): number {\n    return 5;\n  }\n}\n")
+    assert main(["summarize", f"{path}:Debouncer.#getWait", f"{path}:#getWait"]) == 0
+    assert capsys.readouterr().out == f"{path}:3 Debouncer.#getWait: Returns the wait. [documentation]\n" * 2
+
+
 def test_summarize_lists_no_method_of_a_type_written_inline(tmp_path, capsys):
     # go-cmp's `func Reporter(r interface{ PushStep(PathStep) ... })` listed PushStep as if a function of the file
     path = tmp_path / "report.go"

@@ -500,6 +500,14 @@ def test_a_name_in_a_decorator_means_the_decorator_not_the_function(tmp_path, la
     assert shown is None if expected is None else expected in shown and unexpected not in shown, shown
 
 
+def test_a_call_of_a_private_method_means_that_method(tmp_path):
+    # tanstack-pacer's `this.#getWait()` had no hover
+    code = ("class Debouncer {\n  /** Returns the wait in milliseconds. */\n  #getWait(): number {\n    return 5;\n  }\n"
+            "  getWait(): number {\n    return 6;\n  }\n  run() {\n    return this.#getWait();\n  }\n}\n")
+    shown = hover_at(tmp_path, "typescript", code, 9, "getWait")
+    assert shown is not None and "Returns the wait in milliseconds." in shown and "#getWait(): number" in shown, shown
+
+
 def test_this_in_an_object_literal_passed_to_a_call_means_the_literals_method(tmp_path):
     # zod's `make("ZodThing", init, { isOptional() { this.safeParse(...) }, ... })`: no class around the call, so
     # the method was looked for by name in other files only (another file's `target.size = ...`), never this one's.

@@ -241,6 +241,8 @@ def test_a_query_that_names_a_function_gets_it_first(index):
      ["semver", "Comparator", "from_str"]),
     ("<impl FromStr for Comparator>::from_str", ["Comparator", "from_str"]),
     ("Array<T>", None),  # no Rust path: left alone
+    ("Debouncer.#getWait", ["Debouncer", "#getWait"]), ("#getWait()", ["#getWait"]),  # a JavaScript private name
+    ("#48", None), ("\0run", ["run"]),
     ("at com.x.Module$PanFactory.configure(Module.java:260)", ["com", "x", "Module", "PanFactory", "configure"]),
     ("Factories$PanFactory.configure", ["Factories", "PanFactory", "configure"]),  # the JVM's nested class
     ("at a.B$1.run(B.java:5)", ["a", "B$1", "run"]), ("jQuery$1", ["jQuery$1"]), ("my$var.x", ["my$var", "x"]),
