@@ -59,7 +59,8 @@ _GLOBALS = frozenset({"Object", "JSON", "Reflect", "Promise", "Array", "Math", "
 _JS = ("javascript", "typescript", "tsx")
 _TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
-_NOTE = re.compile(r"\s*(?:TODO|FIXME|XXX|HACK)\b", re.I)  # a note to the code's authors, no documentation
+# a note to the code's authors, no documentation; Rust's `// SAFETY:` argues an unsafe block sound
+_NOTE = re.compile(r"\s*(?:TODO|FIXME|XXX|HACK)\b|\s*SAFETY:", re.I)
 # Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
 # function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
 MAX_NESTING = 32
@@ -721,6 +722,9 @@ def _code_line(line: str) -> bool:
     return bool(_CODE_LINE.search(line)) or line.endswith((";", "{", "}")) and len(re.findall(r"\w+", line)) <= 1
 
 
+_INNER_DOC = re.compile(r"//!|/\*!")  # Rust's module documentation, `//! ...`: the module's, not the item's below
+
+
 def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: str) -> str | None:
     """The plain comment lines right above a declaration starting at `first` that has no doc comment (JavaScript's,
     TypeScript's and Java's `// ...` or `/* ... */`, Rust's `// ...`): what its author wrote about it, its first
@@ -733,7 +737,9 @@ def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: s
         return None
     first = _statement_of(first, siblings)
     blocks, row, prev = [], first.start_point.row, siblings.before(first)
-    while prev is not None and prev.type in spec.comments and prev.end_point.row == row - 1:
+    # (a line comment may end at the next line's start: Rust's holds its line break)
+    while prev is not None and prev.type in spec.comments \
+            and prev.end_point.row - (prev.end_point.column == 0) == row - 1 and not _INNER_DOC.match(_text(prev)):
         before = siblings.before(prev, named=False)
         if before is not None and before.is_named and before.type not in spec.comments \
                 and before.end_point.row == prev.start_point.row:

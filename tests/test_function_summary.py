@@ -1576,6 +1576,19 @@ def test_a_comment_that_does_not_describe_the_function_is_not_shown(above):
     assert python.comment is None
 
 
+@pytest.mark.parametrize("code, said", [
+    # a `///` line above `//` lines (its node holds its line break: ureq's `AgentBuilder::build` showed none)
+    ("fn a() {}\n/// Create a new agent.\n// Note: more.\nfn build() -> u8 {\n    1\n}\n",
+     "Create a new agent.\nNote: more."),
+    ("//! Implementation's internal macros\n\nfn debug_fields() -> u8 {\n    1\n}\n", None),  # the module's
+    ("//! The crate's helpers.\nfn helper() -> u8 {\n    1\n}\n", None),
+    ("// SAFETY: string must be ASCII.\nunsafe fn new_unchecked(s: &str) -> u8 {\n    1\n}\n", None),  # a note
+])
+def test_which_rust_comment_above_describes_the_function(code, said):
+    unit = extract_units(code, "rust")[-1]
+    assert unit.comment == said
+
+
 CONSTRUCTED = {
     "python": ('class Cache:\n    """A least-recently-used cache of bounded size.\n\n    Entries past it are dropped.'
                '"""\n\n    def __init__(self, size):\n        self.size = size\n', "Cache.__init__",
