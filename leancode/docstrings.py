@@ -213,6 +213,9 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
         if not lines and _SIGNATURE_LINE.match(stripped):  # "sorted(iterable) -> list"
             continue
         lines.append(stripped)
+    if not as_mined:
+        lines = lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i], _STARTERS)),
+                            len(lines))]
     text = " ".join(lines if as_mined else _before_list(lines))
     text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
@@ -309,7 +312,11 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
     while "\x00" in paragraph:  # a kept body may hold another (a code span inside {@link ...})
         paragraph = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], paragraph)
     if not as_mined:
-        paragraph = "\n".join(_before_list([line.strip() for line in paragraph.splitlines()]))
+        lines = [line.strip() for line in paragraph.splitlines()]
+        if language != "java":  # JSDoc's lines left without their stops (Javadoc's types start lines: `Object`)
+            lines = lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i],
+                                                                                    _STARTERS)), len(lines))]
+        paragraph = "\n".join(_before_list(lines))
     return " ".join(paragraph.split())
 
 
@@ -384,16 +391,30 @@ _WORD = re.compile(r"[^\W\d]\w*")
 _LEFT_OPEN_BY = frozenset(
     "a an the of to for by with and or nor in on at from as is are be was were into onto than via per each any all no "
     "not if when whether where which that this these those its their our your given such but so new other same "
-    "separate specific specified following current default existing filtered optional underlying".split())
+    "separate specific specified following current default existing filtered optional underlying inside within "
+    "about between using like over under across through without after before".split())
 _SENTENCE_START = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,}:)(?=[\s,:]|$)")
 
 
-def _unstopped_end(line: str, next_line: str) -> bool:
+def _unstopped_end(line: str, next_line: str, starters: frozenset[str] | None = None) -> bool:
     """Whether a sentence ends at the end of `line` though no stop ends it ("Delete removes the directory" then
-    "Note that ..."): the lines of a Go or Rust comment run on otherwise."""
+    "Note that ..."): the lines of a Go or Rust comment run on otherwise. With `starters` (a docstring's or JSDoc's
+    lines, where a name often starts a wrapped line: "the regular\nDjango template engine"), only before one of
+    those words or a label."""
     last = line.rsplit(maxsplit=1)[-1]
-    return _WORD.fullmatch(last) is not None and last.lower() not in _LEFT_OPEN_BY \
-        and _SENTENCE_START.match(next_line) is not None
+    if _WORD.fullmatch(last) is None or last.lower() in _LEFT_OPEN_BY \
+            or (start := _SENTENCE_START.match(next_line)) is None:
+        return False
+    return starters is None or start.group().endswith(":") or start.group() in starters
+
+
+# Words that start a sentence, not a wrapped line's name ("Django", "Resource Identifier"): `_unstopped_end`'s for
+# docstrings and JSDoc
+_STARTERS = frozenset(
+    "If When While Unless Otherwise This These That Those The It Its They A An Always Never Allowing Also Only Each "
+    "All Any Some No See Note Notes Refer Example Examples Use Uses Used Returns Return Raises Throws Can Will Should "
+    "Must May Might Do Does Not For Since Because Unlike Like Useful Called Default Defaults Warning Deprecated "
+    "Otherwise Then Else Here There We You Please".split())
 
 
 # Where a docstring says what a function returns: reST `:returns: ...`, Google `Returns:` then an indented line

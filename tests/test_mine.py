@@ -210,7 +210,20 @@ def test_javadoc_first_sentence(javadoc, summary):
      "ID returns the Resource Manager specific ResourceID for a Share",
      "ID returns the Resource Manager specific ResourceID for a Share"),
     ("Next creates a new\nNet object", "go", "Next creates a new Net object", "Next creates a new Net object"),
-    ("Parses the value\nReturns it.", "python", "Parses the value Returns it.", "Parses the value Returns it."),
+    # in a docstring or JSDoc, only before a word that starts sentences, not a name a wrapped line starts with
+    ("Parses the value\nReturns it.", "python", "Parses the value", "Parses the value Returns it."),
+    ("Attempts to execute the debounced function\nIf a call is in progress, it is queued", "typescript",
+     "Attempts to execute the debounced function",
+     "Attempts to execute the debounced function If a call is in progress, it is queued"),
+    ("Enable a Jinja2 engine beside the regular\nDjango template engine.", "python",
+     "Enable a Jinja2 engine beside the regular Django template engine.",
+     "Enable a Jinja2 engine beside the regular Django template engine."),
+    ("Escape the path of a Uniform Resource\nIdentifier (URI).", "javascript",
+     "Escape the path of a Uniform Resource Identifier (URI).",
+     "Escape the path of a Uniform Resource Identifier (URI)."),
+    ("Returns true if this zone observes\nDaylight Saving Time\nIf not, false.", "java",
+     "Returns true if this zone observes Daylight Saving Time If not, false.",
+     "Returns true if this zone observes Daylight Saving Time If not, false."),  # Javadoc: types start lines
     # issues or a link alone are no description (mapstructure's tests, yjs's `warnPrematureAccess`)
     ("GH-1, GH-10, GH-96", "go", "", "GH-1, GH-10, GH-96"), ("#48", "go", "", "#48"), ("Issue 187", "go", "", "Issue 187"),
     ("https://docs.yjs.dev/getting-started#caveats", "javascript", "", "https://docs.yjs.dev/getting-started#caveats"),
