@@ -613,13 +613,17 @@ def _folded(name: str) -> str:
 # A name matched but for case is promoted only while at most this many functions carry it: a lowercase word
 # (`string`) is more often a description than a name, and Go has a `String` method on every other type.
 CASE_ONLY_LIMIT = 3
+PREFIX_MIN, PREFIX_LIMIT = 3, 10  # `name_tiers(prefix=True)`: the shortest beginning read, the most names it promotes
 
 
-def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) -> np.ndarray | None:
+def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
+               prefix: bool = False) -> np.ndarray | None:
     """Per unit, the group `rank_units` promotes it into for `query`: `name_tier` (of the name alone where no
     function has the qualified one), except that tier 1 counts only when it holds at most CASE_ONLY_LIMIT functions
     (distinct qualified names) and rows where `demote` (tests) rank by meaning with the others; None when the query
-    is no name."""
+    is no name. `prefix` (a name being typed, as an editor's symbol search sends it): where no function has the
+    name, those whose names begin with it (but for case and underscores) are tier 1, where at most PREFIX_LIMIT
+    names do."""
     parts = named_by(query)
     if parts is None:
         tiers = trait_impl_tiers(query, units)
@@ -644,6 +648,13 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None) ->
     case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}
     if len(case_only) > CASE_ONLY_LIMIT:
         tiers[tiers == 1] = 2
+    if prefix and len(parts) == 1 and len(parts[0]) >= PREFIX_MIN and tiers.min(initial=2) == 2:
+        begun = _folded(parts[0])
+        starts = np.fromiter((_folded(u.name).startswith(begun) for u in units), bool, len(units))
+        if demote is not None:
+            starts &= ~demote
+        if len({units[row].qualified_name for row in np.flatnonzero(starts)}) <= PREFIX_LIMIT:
+            tiers[starts] = 1
     return tiers
 
 

@@ -279,8 +279,9 @@ class Workspaces:
 
     # -- search --------------------------------------------------------------------------------
 
-    def search(self, query: str, top: int) -> list[Hit]:
-        """The `top` functions of all ready folders for `query`, best first (unsaved buffers included)."""
+    def search(self, query: str, top: int, prefix: bool = False) -> list[Hit]:
+        """The `top` functions of all ready folders for `query`, best first (unsaved buffers included); `prefix`: the
+        query may be a name being typed (`name_tiers`)."""
         folders = [f for f in list(self.folders.values()) if f.ready]  # a copy: folders change meanwhile
         query = bounded_query(query)
         if not (folders or self.settings.search_index) or not query.strip():
@@ -306,7 +307,7 @@ class Workspaces:
                 if mask is not None:
                     hidden[:len(units)] = ~mask
                 tests = np.fromiter((tests_last and ranked_as_test(u, examples) for u in seen), bool, len(seen))
-                tiers = name_tiers(query, seen, tests | hidden)
+                tiers = name_tiers(query, seen, tests | hidden, prefix)
                 for ranked in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],
                                          tests=tests[:len(units)]):

@@ -595,6 +595,24 @@ def test_a_frame_whose_name_names_no_function_means_the_one_its_line_is_in():
     assert [r.row for r in rank_units(query_vector, frame, index, twice, 5)][0] == 0  # neither: by meaning
 
 
+def test_a_name_being_typed_promotes_the_names_it_begins_for_symbol_search():
+    import numpy as np
+
+    from leancode.search import PREFIX_LIMIT, name_tiers
+
+    # tanstack-pacer: the editor's workspace symbols for `asyncRetr` left out `asyncRetry` while the user typed
+    units = _units([("src/async-retryer.ts", "asyncRetry"), ("src/a.ts", "asyncDebounce"),
+                    ("tests/a.test.ts", "async_retry_works")], "typescript")
+    assert name_tiers("asyncRetr", units) is not None and list(name_tiers("asyncRetr", units)) == [2, 2, 2]
+    assert list(name_tiers("asyncRetr", units, prefix=True)) == [1, 2, 1]
+    assert list(name_tiers("asyncRetr", units, np.array([False, False, True]), prefix=True)) == [1, 2, 2]
+    assert list(name_tiers("asyncRetry", units + units[:1], prefix=True)) == [0, 2, 2, 0]  # the whole name: as before
+    assert list(name_tiers("as", units, prefix=True)) == [2, 2, 2]  # too short to tell
+    many = _units([("a.ts", f"getThing{n}") for n in range(PREFIX_LIMIT + 1)], "typescript")
+    assert set(name_tiers("getThing", many, prefix=True)) == {2}  # too many begin so: by meaning
+    assert name_tiers("parse the file", units, prefix=True) is None
+
+
 def test_overloads_fold_into_one_row_that_counts_them():
     import numpy as np
 

@@ -64,12 +64,13 @@ def tell_if_indexing(ls: LeanCodeServer, hits: list[Hit]) -> None:
                 "done."))
 
 
-async def ranked(ls: LeanCodeServer, query: str, top: int, tell_failure: bool) -> list[Hit]:
+async def ranked(ls: LeanCodeServer, query: str, top: int, tell_failure: bool, prefix: bool = False) -> list[Hit]:
     """The hits for `query`, on the search thread; a search that cannot run (the encoder at setting `modelPath`
     does not load) is answered with its reason, no traceback, and shown to the user when `tell_failure` (the
-    clients show a failed `leancode.search` themselves, not a failed workspace/symbol)."""
+    clients show a failed `leancode.search` themselves, not a failed workspace/symbol). `prefix`: the query may be
+    a name being typed (a workspace symbol's)."""
     try:
-        hits = await asyncio.get_running_loop().run_in_executor(ls.search_pool, ls.state.search, query, top)
+        hits = await asyncio.get_running_loop().run_in_executor(ls.search_pool, ls.state.search, query, top, prefix)
     except (OSError, ValueError) as error:
         if tell_failure:
             ls.tell(f"LeanCode search failed: {error}")
@@ -96,7 +97,7 @@ def is_method(unit) -> bool:
 async def workspace_symbol(ls: LeanCodeServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
     if not params.query.strip():
         return []
-    hits = await ranked(ls, params.query, ls.settings.top, tell_failure=True)
+    hits = await ranked(ls, params.query, ls.settings.top, tell_failure=True, prefix=True)  # typed as it is sent
     return [types.SymbolInformation(
         name=shown_name(hit.unit.qualified_name, hit.unit.language),
         kind=types.SymbolKind.Method if is_method(hit.unit) else types.SymbolKind.Function,
