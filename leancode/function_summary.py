@@ -37,7 +37,7 @@ from .docstrings import first_sentence, shown_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, BankSummarizer, Generated, summary_input, summary_lead
 from .tokens import COMMENT, lex
-from .units import MAX_UNIT_CHARS, Unit, declaration_at, header, overload_stub, special_kind
+from .units import MAX_UNIT_CHARS, Unit, declaration_at, header, overload_stub, special_kind, without_marks
 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
@@ -118,8 +118,8 @@ def signature(unit: Unit) -> str:
     for token in comments:
         kept += [head[at:token.start], " " * (min(token.end, len(head)) - token.start)]
         at = token.end
-    head = "".join(kept) + head[at:]
-    lines = [line.strip() for line in head.splitlines() if not line.lstrip().startswith(("@", "#["))]
+    head = without_marks("".join(kept) + head[at:])
+    lines = [line.strip() for line in head.splitlines()]
     # a trailing comma before a closing bracket on the next line is the layout's, not the signature's
     lines = [line[:-1] if line.endswith(",") and after[:1] in (")", "]", ">") else line
              for line, after in zip(lines, lines[1:] + [""])]

@@ -1824,6 +1824,16 @@ def declaration_line_index(code: str) -> int:
     return found[0] if found is not None else 0
 
 
+def without_marks(code: str) -> str:
+    """`code` from its declaration's line (`declaration_line_index`), without the annotations that open that line:
+    a decorator over several lines (`@functools.wraps(\n  f,\n)`) left out whole."""
+    found = _declaration_line_at(code)
+    if found is None:
+        return code
+    index, rest = found
+    return "\n".join([rest] + code.splitlines()[index + 1:])
+
+
 def _declaration_line_at(code: str) -> tuple[int, str] | None:
     depth = 0
     for index, line in enumerate(code.splitlines()):

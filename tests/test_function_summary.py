@@ -1277,6 +1277,14 @@ def test_a_signature_leaves_out_comments_and_decorators():
     assert signature(unit) == "def mean(values)"
     [unit] = extract_units("int add(int a, /* left */ int b) /* sum */ {\n  return a + b;\n}\n", "java")
     assert signature(unit) == "int add(int a, int b)"
+    # a decorator or attribute over several lines (tenacity's `wrapped_f` showed `f, functools...) def wrapped_f`)
+    code = ("@functools.wraps(\n    f, functools.WRAPPER_ASSIGNMENTS + ('__defaults__',)\n)\n"
+            "def wrapped_f(*args, **kw):\n    return f(*args, **kw)\n")
+    assert signature(extract_units(code, "python")[0]) == "def wrapped_f(*args, **kw)"
+    code = '#[cfg(all(\n    target_arch = "wasm32",\n))]\n#[inline]\nfn from_local(x: u8) -> u8 { x }\n'
+    assert signature(extract_units(code, "rust")[0]) == "fn from_local(x: u8) -> u8"
+    code = "class A {\n  @Override public String toString() { return \"\"; }\n}\n"
+    assert signature(extract_units(code, "java")[0]) == "public String toString()"
 
 
 @pytest.mark.parametrize("language, code, expected", [
