@@ -107,6 +107,10 @@ class FunctionSummary:
         return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED, BROKEN)
 
 
+_MEMBER_ENDS = re.compile(r"[\w$\])>}]$")  # a member's type ends the line...
+_MEMBER_STARTS = re.compile(r"(?:readonly\s+)?[\w$]+\??\s*:")  # ...and the next declares another
+
+
 def signature(unit: Unit) -> str:
     """The declaration without decorators, comments, body or trailing `:`/`{`, on one line."""
     head = header(unit)
@@ -123,7 +127,13 @@ def signature(unit: Unit) -> str:
     # a trailing comma before a closing bracket on the next line is the layout's, not the signature's
     lines = [line[:-1] if line.endswith(",") and after[:1] in (")", "]", ">") else line
              for line, after in zip(lines, lines[1:] + [""])]
-    text = re.sub(r"\s+", " ", " ".join(lines)).strip()
+    if unit.language in ("typescript", "tsx"):  # an object type's members, one a line, with no `;` between
+        lines = [line + ";" if _MEMBER_ENDS.search(line) and _MEMBER_STARTS.match(after) else line
+                 for line, after in zip(lines, lines[1:] + [""])]
+    # lines joined by a space, but type parameters over lines by none: `f<\n  T extends U\n>(` is `f<T extends U>(`
+    text = "".join(line if not i or lines[i - 1].endswith("<") or line.startswith(">") else " " + line
+                   for i, line in enumerate(lines))
+    text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s*(\{|:|=>\s*\{?|=)\s*$", "", text) if not text.endswith("=>") else text
     text = text.replace("( ", "(").replace(" )", ")")
     return text if len(text) <= MAX_SIGNATURE else text[:MAX_SIGNATURE - 3] + "..."

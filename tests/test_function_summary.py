@@ -1293,6 +1293,13 @@ def test_a_signature_leaves_out_comments_and_decorators():
     ("go", "func Open(\n\tname string,\n\tflag int,\n) (*File, error) {\n\treturn nil, nil\n}\n",
      "func Open(name string, flag int) (*File, error)"),
     ("python", "def f(x=(1,), *,\n      y=2,\n):\n    return x\n", "def f(x=(1,), *, y=2)"),  # `(1,)` is code
+    # an object type's members one a line (tanstack-pacer's `toWire` read `{ key: string store: ...`), type
+    # parameters over lines (`getDefaultState< TFn extends AnyFunction >`)
+    ("typescript", "function toWire(instance: {\n  key: string\n  readonly store?: { get?: () => unknown }\n"
+                   "  options: unknown\n}) {\n  return 1;\n}\n",
+     "function toWire(instance: { key: string; readonly store?: { get?: () => unknown }; options: unknown })"),
+    ("typescript", "function getDefaultState<\n  TFn extends AnyFunction\n>(x = a > 1): State<TFn> {\n  return x;\n}\n",
+     "function getDefaultState<TFn extends AnyFunction>(x = a > 1): State<TFn>"),
 ])
 def test_a_signature_on_one_line_drops_the_layouts_trailing_comma(language, code, expected):
     [unit] = extract_units(code, language)
