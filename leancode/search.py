@@ -340,7 +340,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
         named, place = np.flatnonzero(tiers == 0), np.full(len(units), 2, np.int8)  # (a few rows: not every one)
         order = name_order(query_text, [units[row] for row in named])
         place[named] = [order(units[row]) for row in named]
-        promote = (place == -1, place == 0, place == 1, tiers == 0, tiers == 1)
+        promote = (place == -2, place == -1, place == 0, place == 1, tiers == 0, tiers == 1)
     folds = overload_stubs(units)
     want = top + len(folds)
     while True:  # deeper while stubs, overloads and copies fold the rows fetched into fewer than `top`
@@ -574,9 +574,9 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
     before `html.Parser.parse`), in the module its other qualifiers name where they name one; 1 that whole name
     elsewhere; 2 the rest. A query qualified by a package or module no function's name holds (`tokio::spawn`,
     `java.util.Arrays.sort`) is read as its longest tail that some function's qualified name is: `spawn`, the free
-    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first. -1, before all: the
+    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first. -2, before all: the
     one a stack frame's file and line are in (`at Object.set (/app/src/proxy.ts:4:13)`: proxy.ts's `objectTraps.set`,
-    not util.ts's `set`)."""
+    not util.ts's `set`); -1, those in the frame's file (its lines moved: another version of the code)."""
     parts, names = named_by(query) or [], {u.qualified_name for u in named}
     located = frame_location(query)
     start = next((start for start in range(len(parts)) if ".".join(parts[start:]) in names), 0)
@@ -584,7 +584,9 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
 
     def order(unit) -> int:
         if located is not None and _holds(unit, located):
-            return -1
+            return -2
+        if located is not None and unit.path.rsplit("/", 1)[-1] == located[0]:
+            return -1  # the frame's file, its line moved since (another version of the code)
         if unit.qualified_name != whole:
             return 2
         *folders, file = unit.path.lower().split("/")
@@ -607,7 +609,9 @@ def name_tier(parts: Sequence[str], unit) -> int:
 
 
 def _folded(name: str) -> str:
-    return name.replace("_", "").lower()
+    """`name` but for case and underscores; a Python special method's (`__iter__`) keeps its underscores: it is no
+    spelling of `iter`."""
+    return name if name.startswith("__") and name.endswith("__") else name.replace("_", "").lower()
 
 
 # A name matched but for case is promoted only while at most this many functions carry it: a lowercase word

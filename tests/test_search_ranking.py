@@ -595,6 +595,28 @@ def test_a_frame_whose_name_names_no_function_means_the_one_its_line_is_in():
     assert [r.row for r in rank_units(query_vector, frame, index, twice, 5)][0] == 0  # neither: by meaning
 
 
+def test_a_frame_whose_line_moved_still_prefers_its_file():
+    from leancode.search import rank_units
+
+    # tenacity: a traceback of another version (line 480) ranked wait.py's `__call__` over __init__.py's
+    units = _units([("tenacity/wait.py", "wait_incrementing.__call__"), ("tenacity/__init__.py",
+                                                                         "BaseRetrying.__call__")], "python")
+    index, query_vector = _descending(len(units))
+    frame = 'File "/usr/lib/python3/dist-packages/tenacity/__init__.py", line 480, in __call__'
+    assert [r.row for r in rank_units(query_vector, frame, index, units, 2)] == [1, 0]
+    assert [r.row for r in rank_units(query_vector, "__call__", index, units, 2)] == [0, 1]
+
+
+def test_a_special_method_is_no_spelling_of_a_word():
+    from leancode.search import name_tiers
+
+    # `leancode search iter` marked `__iter__` "(named by the query)"
+    units = _units([("a.py", "Retrying.__iter__"), ("b.py", "get_close_matches")], "python")
+    assert list(name_tiers("iter", units)) == [2, 2]
+    assert list(name_tiers("__iter__", units)) == [0, 2]
+    assert list(name_tiers("getCloseMatches", units)) == [2, 1]  # other names still fold
+
+
 def test_a_name_being_typed_promotes_the_names_it_begins_for_symbol_search():
     import numpy as np
 
