@@ -305,7 +305,7 @@ def _bound_anonymous(node: Node) -> tuple[str, Node] | None:
     """(name, the statement binding it) of a Go `func` literal or a Python lambda bound to one plain name by a
     statement of its file's top level (a Python class's body too): `var Handler = func(...)`, `square = lambda x: ...`.
     None for any other: passed as an argument, bound to several names, or inside a function, where such helpers are
-    its own code (often bound again in another branch) rather than functions of their own."""
+    its own code (often bound again in another branch) rather than functions of their own; nor one bound to `_`."""
     parent = node.parent
     if parent is not None and parent.type == "expression_list":  # Go: `var name = value`, in `var (...)` too
         var_spec = parent.parent
@@ -324,8 +324,8 @@ def _bound_anonymous(node: Node) -> tuple[str, Node] | None:
         top = scope.type == "module" or scope.type == "block" and scope.parent.type == "class_definition"
     else:
         return None
-    if not top or len(names) != 1 or names[0] is None or names[0].type != "identifier":
-        return None
+    if not top or len(names) != 1 or names[0] is None or names[0].type != "identifier" or _text(names[0]) == "_":
+        return None  # (Go's `var _ = func(...)` checks that the literal compiles: no function of a name)
     return _text(names[0]), statement
 
 

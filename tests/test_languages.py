@@ -401,6 +401,8 @@ var (
 	Other = func() {}
 )
 
+var _ = func(x int) int { return x }  // go-cmp's check that a literal compiles: no function named "_"
+
 func Outer() {
 	fn := func(a int) int { return a * 2 }
 	fn = func(a int) int { return a }
@@ -410,6 +412,7 @@ func Outer() {
 }
 """,
     "python": """square = lambda x: x * x
+_ = lambda: None
 
 class Item:
     key = lambda self, item: item.name
