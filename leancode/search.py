@@ -456,6 +456,7 @@ _JAVA_LOCATION = re.compile(r"\(([\w$.-]+):(\d+)\)$")  # `(NameSpace.java:909)`
 _JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
 _JAVA_STATIC_INIT = re.compile(r"\.<clinit>$")
 _V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?([\w$.]+)(?:\s+\[as\s+[\w$]+\])?\s+\(([^()]*?):(\d+):\d+\)$")
+_V8_ANONYMOUS_FRAME = re.compile(r"^at\s+(?:async\s+)?(\S*?):(\d+):\d+$")  # `at file:///app/index.js:128:7`
 _PYTHON_FRAME = re.compile(r'^File\s+"([^"]*)",\s+line\s+(\d+),\s+in\s+([\w.]+)$')
 _RUST_FRAME = re.compile(r"^\d+:\s+|::h[0-9a-f]{16}$")  # the frame's number, the symbol's hash
 _RUST_CLOSURE = "::{{closure}}"
@@ -523,13 +524,16 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         if placed:
             first, where = (own or placed)[0]
             return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
-        frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)]
+        frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)
+                  or _V8_ANONYMOUS_FRAME.match(line)]
         python = [line for line in lines if _PYTHON_FRAME.match(line)]
         query = python[-1] if python else frames[0] if frames else query
     if frame := _V8_FRAME.match(query):
         name, path, line = frame.groups()
     elif frame := _PYTHON_FRAME.match(query):
         path, line, name = frame.groups()
+    elif frame := _V8_ANONYMOUS_FRAME.match(query):  # a frame of no name: its place alone
+        (path, line), name = frame.groups(), ""
     else:
         return query, None
     return name, (path.replace("\\", "/").rsplit("/", 1)[-1], int(line))
@@ -628,22 +632,24 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
     is no name. `prefix` (a name being typed, as an editor's symbol search sends it): where no function has the
     name, those whose names begin with it (but for case and underscores) are tier 1, where at most PREFIX_LIMIT
     names do."""
-    parts = named_by(query)
-    if parts is None:
+    parts, located = named_by(query), frame_location(query)
+    if parts is None and located is None:
         tiers = trait_impl_tiers(query, units)
         if tiers is not None and demote is not None:
             tiers[demote] = 2
         return tiers
-    tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units))
+    parts = parts or []  # a frame of no name (`at file:///app/index.js:128:7`): its place alone
+    tiers = np.fromiter((name_tier(parts, u) for u in units), np.int8, len(units)) if parts \
+        else np.full(len(units), 2, np.int8)
     for start in range(1, len(parts)):  # a qualifier that is no scope here (a package, `java.util.Arrays.sort`; a
         # module or an object the function is assigned to, `click.echo`, Express's `app.use`): the longest tail
         # that some function's qualified name ends with, at last the name itself
         if tiers.min(initial=2) < 2:
             break
         tiers = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
-    if tiers.min(initial=2) == 2 and (located := frame_location(query)) is not None:
-        # a frame's name that names no function here (V8's `at new Debouncer (...)`, a class's constructor): the
-        # function its file and line are in, where one alone is
+    if tiers.min(initial=2) == 2 and located is not None:
+        # a frame's name that names no function here (V8's `at new Debouncer (...)`, a class's constructor), or no
+        # name: the function its file and line are in, where one alone is
         holding = [row for row, unit in enumerate(units) if _holds(unit, located)]
         if len(holding) == 1:
             tiers[holding[0]] = 0

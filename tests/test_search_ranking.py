@@ -555,6 +555,9 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("   0: rust_begin_unwind\n             at /rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/std/src/"
      "panicking.rs:645:5\n   3: semver::eval::matches_req\n             at /home/u/semver/src/eval.rs:5:9",
      ("eval.rs", 5)),
+    ("at file:///app/node_modules/nanostores/lifecycle/index.js:128:7", ("index.js", 128)),  # a frame of no name
+    ("Error: bad\n    at /app/lib/a.js:3:9\n    at run (/app/b.js:1:1)", ("a.js", 3)),
+    ("at 12:30", None),
     ("Parser.parse", None),
     ("at startup (early)", None),
 ])
@@ -590,6 +593,8 @@ def test_a_frame_whose_name_names_no_function_means_the_one_its_line_is_in():
     index, query_vector = _descending(len(units))
     frame = "at new Debouncer (/app/src/debouncer.ts:3:5)"
     assert [(r.row, r.tier) for r in rank_units(query_vector, frame, index, units, 3)][0] == (1, 0)
+    anonymous = "at file:///app/src/debouncer.ts:3:5"  # a frame of no name: its place alone
+    assert [(r.row, r.tier) for r in rank_units(query_vector, anonymous, index, units, 3)][0] == (1, 0)
     twice = units + _units([("lib/debouncer.ts", "Copy.constructor")] * 2, "typescript")  # two files so named
     index, query_vector = _descending(len(twice))
     assert [r.row for r in rank_units(query_vector, frame, index, twice, 5)][0] == 0  # neither: by meaning
@@ -807,6 +812,7 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("Stack[" + "T," * (10 * n) + "x") is None and named_by("f::<" * (5 * n)) is None
         assert named_by("a::" + "a<" * (10 * n)) is None and named_by("a:" * (10 * n) + ":<impl x") is None
         assert named_by("x::<impl " + " for" * (5 * n) + " y") is None
+        assert named_by("at " + "1:" * (10 * n) + "x") is None and named_by("at a:" + "1" * (20 * n) + ":1x") is None
 
     assert_linear(read, 2_000)
 
