@@ -59,7 +59,7 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # description over several lines is read whole, and a result's preview is what the hover shows, `units.preview`;
 # 39: Rust's comment above reads through a `///` line and never takes `//!` module documentation or `// SAFETY:`;
 # 40: a docstring's or JSDoc's line without a stop ends its first sentence before a sentence's first word, a
-# literal bound to `_` is no unit).
+# literal bound to `_` is no unit, a setter takes its getter's documentation).
 PARSE_VERSION = 40
 
 

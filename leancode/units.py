@@ -990,6 +990,30 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
     return None, ""
 
 
+_PY_ACCESSOR = re.compile(r"@(\w+)\.(?:setter|deleter)\b")
+
+
+def _getter_doc(node: Node, name: str, spec: LanguageSpec, siblings: _Siblings) -> str | None:
+    """The documentation of the getter of the property a setter or deleter belongs to, in the same class: one
+    property, one description (as TypeDoc shows an accessor pair and Python's `help()` a property): JavaScript's
+    and TypeScript's `set name(v)` beside `get name()`, Python's `@name.setter` beside `@property def name`."""
+    if spec.name in _JS and node.type == "method_definition" and any(c.type == "set" for c in node.children):
+        getters = [m for m in node.parent.named_children if m.type == "method_definition"
+                   and any(c.type == "get" for c in m.children) and _text(m.child_by_field_name("name")) == name]
+        return _doc_comment(_outer(getters[0], spec, siblings)[0], spec, siblings=siblings) if getters else None
+    if spec.name == "python" and node.parent is not None and node.parent.type == "decorated_definition" \
+            and any((m := _PY_ACCESSOR.match(_text(d))) and m.group(1) == name
+                    for d in node.parent.named_children if d.type == "decorator"):
+        body = node.parent.parent
+        for statement in body.named_children if body is not None else ():
+            getter = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else None
+            if getter is not None and _text(getter.child_by_field_name("name")) == name \
+                    and any(_text(d).strip() == "@property" for d in statement.named_children if d.type == "decorator"):
+                found = _python_docstring(getter)
+                return _unquote(found.named_children[0]) if found is not None else None
+    return None
+
+
 def _python_docstring(node: Node, as_mined: bool = False) -> Node | None:
     """The statement holding a function's docstring: a plain string literal first in its body (an f-string
     or bytes literal is no docstring to Python; `as_mined` takes any string, as the corpus was mined)."""
@@ -1191,6 +1215,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             docstring = None
         if docstring is None and not as_mined and spec.name != "python":
             docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
+        if docstring is None and not as_mined:  # a setter: its property's documentation, as its getter says it
+            docstring = _getter_doc(node, name, spec, siblings)
         standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
         # what the hover shows (`inherited`: read for the hover and `leancode summarize`, not for the index)
         shown = docstring is None and inherited and not as_mined

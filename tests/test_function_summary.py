@@ -1591,6 +1591,22 @@ def test_a_comment_that_does_not_describe_the_function_is_not_shown(above):
     assert python.comment is None
 
 
+@pytest.mark.parametrize("language, code", [
+    ("typescript", "class Circle {\n  /** The circle's diameter. */\n  get diameter(): number { return 2; }\n"
+                   "  set diameter(d: number) { this.r = d / 2; }\n  set other(x: number) {}\n}\n"),
+    ("python", 'class Circle:\n    @property\n    def diameter(self):\n        """The circle\'s diameter."""\n'
+               "        return 2\n\n    @diameter.setter\n    def diameter(self, d):\n        self.r = d / 2\n\n"
+               "    @diameter.deleter\n    def diameter(self):\n        del self.r\n\n"
+               "    @other.setter\n    def other(self, x):\n        self.x = x\n"),
+])
+def test_a_setter_shows_its_propertys_documentation(language, code):
+    # a TypeScript `set diameter` beside a documented `get diameter` showed its signature alone
+    units = extract_units(code, language)
+    said = [s.text for s in summarize_units(units, None)]
+    assert said[:-1] == ["The circle's diameter."] * (len(units) - 1) and said[-1] == ""  # `other`: no getter
+    assert extract_units(code, language, as_mined=True)[1].docstring is None  # the corpus as mined
+
+
 @pytest.mark.parametrize("code, said", [
     # a `///` line above `//` lines (its node holds its line break: ureq's `AgentBuilder::build` showed none)
     ("fn a() {}\n/// Create a new agent.\n// Note: more.\nfn build() -> u8 {\n    1\n}\n",
