@@ -236,6 +236,10 @@ def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method
             if line is None:
                 out[i] = FunctionSummary(NOT_GENERATED, "", signature(units[i]))
                 continue
+            if line.neighbour is not None and units[i].qualified_name.startswith(line.neighbour.name + "."):
+                # the bank's function is the one this is nested in (its package was mined): it says what that does
+                out[i] = FunctionSummary(NOT_GENERATED, "", signature(units[i]))
+                continue
             if line.neighbour is not None:
                 out[i] = FunctionSummary(SIMILAR, line.text, signature(units[i]), line.neighbour.similarity,
                                          similar_to=line.neighbour.origin)

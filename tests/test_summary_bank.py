@@ -99,6 +99,21 @@ def test_a_neighbours_line_saying_what_a_function_returning_nothing_returns_is_l
     assert nothing.neighbour is None and not nothing.text.startswith("Clear returns")
 
 
+def test_no_function_is_lent_the_line_of_the_function_it_is_nested_in(monkeypatch):
+    # body-parser's `typeChecker.checkType` was lent "Get the simple type checker." from the mined `typeChecker`
+    summarizer = Summarizer(bank=None)
+    outer = Neighbour("Get the simple type checker.", "body-parser", "typeChecker", 0.92)
+    monkeypatch.setattr(summarizer, "_neighbours", lambda sources, languages: [outer] * len(sources))
+    code = ("function typeChecker(type) {\n  return function checkType(req) {\n    return Boolean(typeis(req, type));"
+            "\n  };\n}\n")
+    units = extract_units(code, "javascript")
+    assert [u.qualified_name for u in units] == ["typeChecker", "typeChecker.checkType"]
+    [nested] = summarize_units(units[1:], summarizer)
+    assert nested.source != SIMILAR and nested.text == ""
+    [alike] = summarize_units(units[:1], summarizer)  # another package's function of that code: still lent
+    assert (alike.source, alike.text) == (SIMILAR, "Get the simple type checker.")
+
+
 def test_languages_the_bank_lacks_and_unknown_languages_go_to_the_model(bank_dir, encoder):
     bank = SummaryBank(bank_dir, encoder)
     assert bank.nearest([GO_TRAIN[1][2]], ["rust"]) == [None]
