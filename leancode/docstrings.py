@@ -414,7 +414,7 @@ _STARTERS = frozenset(
     "If When While Unless Otherwise This These That Those The It Its They A An Always Never Allowing Also Only Each "
     "All Any Some No See Note Notes Refer Example Examples Use Uses Used Returns Return Raises Throws Can Will Should "
     "Must May Might Do Does Not For Since Because Unlike Like Useful Called Default Defaults Warning Deprecated "
-    "Otherwise Then Else Here There We You Please".split())
+    "Then Else Here There We You Please".split())
 
 
 # Where a docstring says what a function returns: reST `:returns: ...`, Google `Returns:` then an indented line
