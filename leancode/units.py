@@ -1861,6 +1861,8 @@ def without_marks(code: str) -> str:
 
 
 def _declaration_line_at(code: str) -> tuple[int, str] | None:
+    """(index, text without the marks opening it) of the first line after a function's annotations, decorators and
+    attributes, or None where every line is one."""
     depth = 0
     for index, line in enumerate(code.splitlines()):
         text = line.strip()
