@@ -476,7 +476,12 @@ _TRACE_LINES = 200  # the lines of a pasted trace read for its frame
 # Frames of a Go or Rust trace in the runtime, the standard library or the test runner, by name or by place
 _STANDARD_FRAME = re.compile(r"(?:\d+:\s+)?(?:<?(?:core|std|alloc|test)::|rust_begin_unwind\b|__rust_|panic\(|"
                              r"(?:runtime|testing)\.)")
-_STANDARD_PLACE = re.compile(r"/rustc/[0-9a-f]{7,40}/|/src/(?:runtime|testing)/[\w.-]+\.go$")
+# A Java or V8 frame of the JDK, Android, Kotlin or Node (a Java frame's class, a V8 frame's `node:` place), and a
+# Python file of its standard library (in a `lib/pythonX.Y/` outside site-packages, or `<frozen ...>`)
+_STANDARD_CALLED = re.compile(r"^at\s+(?:[\w.]+/)?(?:java|javax|jdk|sun|android|androidx|dalvik|kotlin|kotlinx)\.|"
+                              r"^at\s+(?:async\s+)?node:|\((?:node:|internal/)[^()]*\)$")
+_STANDARD_PYTHON = re.compile(r"^<frozen |/lib/python[\d.]*/(?!.*(?:site|dist)-packages/)")
+_STANDARD_PLACE = re.compile(r"/rustc/[0-9a-f]{7,40}/|/src/(?:runtime|testing)/[\w.-]+\.go$|^node:")
 
 
 def named_by(query: str) -> list[str] | None:
@@ -521,13 +526,16 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         # the first frame of the program's own code: not the runtime's, the standard library's or the test runner's
         own = [(first, where) for first, where in placed
                if not _STANDARD_FRAME.match(first) and not _STANDARD_PLACE.search(where.group(1))]
-        if placed:
-            first, where = (own or placed)[0]
-            return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
         frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)
                   or _V8_ANONYMOUS_FRAME.match(line)]
         python = [line for line in lines if _PYTHON_FRAME.match(line)]
-        query = python[-1] if python else frames[0] if frames else query
+        # the program's own frames first: not the JDK's, Android's, Node's or Python's standard library's
+        ours = [line for line in python or frames if not _standard_frame(line)]
+        if placed and (own or not ours):
+            first, where = (own or placed)[0]
+            return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
+        ours, every = (ours, python) if python else (ours[:1], frames[:1])  # Python's innermost, the others' first
+        query = (ours or every or [query])[-1]
     if frame := _V8_FRAME.match(query):
         name, path, line = frame.groups()
     elif frame := _PYTHON_FRAME.match(query):
@@ -537,6 +545,13 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
     else:
         return query, None
     return name, (path.replace("\\", "/").rsplit("/", 1)[-1], int(line))
+
+
+def _standard_frame(line: str) -> bool:
+    """Whether a Java, V8 or Python frame is in the JDK's, Android's, Node's or Python's own code."""
+    if python := _PYTHON_FRAME.match(line):
+        return _STANDARD_PYTHON.search(python.group(1)) is not None
+    return _STANDARD_CALLED.search(line) is not None
 
 
 def _holds(unit, location: tuple[str, int]) -> bool:

@@ -233,6 +233,17 @@ def test_a_query_that_names_a_function_gets_it_first(index):
      "testing.tRunner.func1.2({0x5c6f40, 0xc000120010})\n\t/usr/lib/go-1.19/src/testing/testing.go:1396 +0x24e\n"
      "github.com/google/go-cmp/cmp.(*state).callTRFunc(0xc00012a000)\n\t/home/u/go/pkg/mod/github.com/google/"
      "go-cmp@v0.5.9/cmp/compare.go:340 +0x3c5", ["cmp", "state", "callTRFunc"]),
+    # the program's own frame, not the JDK's or Android's (an NPE from `Objects.requireNonNull`), nor Node's
+    ("java.lang.NullPointerException\n\tat java.util.Objects.requireNonNull(Objects.java:209)\n\tat com.x.webview."
+     "RNCWebView.evaluate(RNCWebView.java:300)", ["com", "x", "webview", "RNCWebView", "evaluate"]),
+    ("TypeError: x\n    at node:internal/main:3:9\n    at run (/app/lib/p.js:3:9)", ["run"]),
+    # Python's innermost frame of the program, not of the standard library (`collections`, `<frozen runpy>`)
+    ('Traceback (most recent call last):\n  File "/venv/lib/python3.12/site-packages/cachetools/__init__.py", line '
+     '378, in popitem\n    key = next(iter(self.__order))\n  File "/usr/lib/python3.12/collections/__init__.py", '
+     'line 100, in __iter__\n    curr = root.next\nRuntimeError: mutated', ["popitem"]),
+    ('Traceback (most recent call last):\n  File "<frozen runpy>", line 198, in _run_module_as_main\n'
+     '  File "/usr/lib/python3/dist-packages/cachetools/_decorator.py", line 26, in __call__', ["__call__"]),
+    ('Traceback (most recent call last):\n  File "/usr/lib/python3.12/json/__init__.py", line 3, in loads', ["loads"]),
     # a Rust frame's type arguments, and an `impl` block as older backtraces name it
     ("<itertools::adaptors::coalesce::CoalesceBy<I,F,T> as core::iter::traits::iterator::Iterator>::next",
      ["itertools", "adaptors", "coalesce", "CoalesceBy", "next"]),
@@ -813,6 +824,8 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("a::" + "a<" * (10 * n)) is None and named_by("a:" * (10 * n) + ":<impl x") is None
         assert named_by("x::<impl " + " for" * (5 * n) + " y") is None
         assert named_by("at " + "1:" * (10 * n) + "x") is None and named_by("at a:" + "1" * (20 * n) + ":1x") is None
+        assert named_by('x\nFile "' + "/lib/python3/" * n + '", line 1, in f\nFile "/a/b.py", line 2, in g') == ["g"]
+        assert named_by("x\nat f (" + "(node:" * (5 * n) + ")\nat g (/a.js:1:1)") == ["g"]
 
     assert_linear(read, 2_000)
 
