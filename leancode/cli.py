@@ -315,6 +315,9 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
     (`parse`, `Cache.get`, `Version::parse`, `SemVer#compare`)."""
     from .search import named_by
 
+    if ":" not in text and not Path(text).exists() and named_by(text) and language_for_path(text) is None:
+        raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
+                         f"{shlex.quote(text)}` finds where a function of that name is)")  # `Foo#bar`, no file
     if Path(text).exists() or ":" not in text:
         return Path(text), None, None
     # the longest part before a ":" that is a file ("lib.rs:Version::parse"), else the part before the last ":"

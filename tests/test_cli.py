@@ -382,6 +382,11 @@ def test_summarize_says_what_it_cannot_read_as_a_target(tmp_path, capsys):
     assert "'FromStr for Datetime' is neither a line number nor a function's name" in capsys.readouterr().err
     assert main(["summarize", "Datetime::from_str"]) == 2  # a name without its file (was "unreadable")
     assert "Datetime::from_str: no such file; summarize takes FILE:NAME" in capsys.readouterr().err
+    for name in ("RNCWebViewClient#shouldOverrideUrlLoading", "Cache.get"):  # no ":" (were "unreadable")
+        assert main(["summarize", name]) == 2
+        assert f"{name}: no such file; summarize takes FILE:NAME" in capsys.readouterr().err
+    assert main(["summarize", str(tmp_path / "missing.py")]) == 2  # a file's name: that it is missing
+    assert "missing.py: unreadable (No such file or directory)" in capsys.readouterr().err
 
 
 def test_summarize_shows_what_a_method_inherits_from_a_base_in_another_indexed_file(tmp_path, capsys):
