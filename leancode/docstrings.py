@@ -401,7 +401,7 @@ def _unstopped_end(line: str, next_line: str, starters: frozenset[str] | None = 
     "Note that ..."): the lines of a Go or Rust comment run on otherwise. With `starters` (a docstring's or JSDoc's
     lines, where a name often starts a wrapped line: "the regular\nDjango template engine"), only before one of
     those words or a label."""
-    last = line.rsplit(maxsplit=1)[-1]
+    last = (line.rsplit(maxsplit=1) or [""])[-1]  # (a blank line: no word)
     if _WORD.fullmatch(last) is None or last.lower() in _LEFT_OPEN_BY \
             or (start := _SENTENCE_START.match(next_line)) is None:
         return False

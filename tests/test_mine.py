@@ -221,6 +221,8 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Escape the path of a Uniform Resource\nIdentifier (URI).", "javascript",
      "Escape the path of a Uniform Resource Identifier (URI).",
      "Escape the path of a Uniform Resource Identifier (URI)."),
+    ("@private\n \nBuilds a default value\nIf not, none.", "typescript", "Builds a default value",
+     ""),  # a marker tag and a line of spaces before it (@tanstack/form-core: it raised IndexError)
     ("Returns true if this zone observes\nDaylight Saving Time\nIf not, false.", "java",
      "Returns true if this zone observes Daylight Saving Time If not, false.",
      "Returns true if this zone observes Daylight Saving Time If not, false."),  # Javadoc: types start lines

@@ -89,6 +89,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
     # declaration without a body (an interface method)
     defined = hover.definition_at(units, line, hover.offset_in(text, line, character))
     decorating = defined is not None and hover.in_decorators(defined, line)  # a name in `@retry(stop=after(3))`
+    decorated = defined if decorating else None  # what a decorator found only by name, or not at all, gives way to
     if defined is not None and (decorating or hover.in_body(defined, text, line, character)):
         defined = None
     defined = defined or declared_at(units, text, language, line, column)
@@ -130,6 +131,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         if found is not None and found.guessed and defined is not None and not hover.in_body(defined, text, line,
                                                                                              character):
             found = None  # `@router.get(...)` over a function: that function, not any `get` by name
+        if decorated is not None and (found is None or found.guessed):
+            found, defined = None, decorated  # so on a decorator's line: `@router.get(...)`, `@other.dedent(1)`
         if found is None and defined is None:
             if (status := ls.index_status.message) is not None:  # it may be in a file not indexed yet
                 return (f"`{name}`: LeanCode is still indexing the workspace ({status}); a function defined "
