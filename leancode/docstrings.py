@@ -214,8 +214,7 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
             continue
         lines.append(stripped)
     if not as_mined:
-        lines = lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i], _STARTERS)),
-                            len(lines))]
+        lines = _to_unstopped_end(lines, _STARTERS)
     text = " ".join(lines if as_mined else _before_list(lines))
     text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
@@ -314,8 +313,7 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
     if not as_mined:
         lines = [line.strip() for line in paragraph.splitlines()]
         if language != "java":  # JSDoc's lines left without their stops (Javadoc's types start lines: `Object`)
-            lines = lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i],
-                                                                                    _STARTERS)), len(lines))]
+            lines = _to_unstopped_end(lines, _STARTERS)
         paragraph = "\n".join(_before_list(lines))
     return " ".join(paragraph.split())
 
@@ -380,7 +378,7 @@ def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) ->
             break  # an indented line after the text: a code block (or a list), as gofmt reads it
         lines.append(stripped)
     if not as_mined:
-        lines = lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i])), len(lines))]
+        lines = _to_unstopped_end(lines)
     text = " ".join(lines if as_mined else _before_list(lines))
     return _markdown(text, language, as_mined) if language == "rust" else text
 
@@ -394,6 +392,12 @@ _LEFT_OPEN_BY = frozenset(
     "separate specific specified following current default existing filtered optional underlying inside within "
     "about between using like over under across through without after before".split())
 _SENTENCE_START = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,}:)(?=[\s,:]|$)")
+
+
+def _to_unstopped_end(lines: list[str], starters: frozenset[str] | None = None) -> list[str]:
+    """A paragraph's lines up to the first sentence end that no stop marks (`_unstopped_end`)."""
+    return lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i], starters)),
+                       len(lines))]
 
 
 def _unstopped_end(line: str, next_line: str, starters: frozenset[str] | None = None) -> bool:

@@ -525,7 +525,7 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
                   if (where := _LOCATION_LINE.match(second)) and not _LOCATION_LINE.match(first)]
         # the first frame of the program's own code: not the runtime's, the standard library's or the test runner's
         own = [(first, where) for first, where in placed
-               if not _STANDARD_FRAME.match(first) and not _STANDARD_PLACE.search(where.group(1))]
+               if not _standard_frame(first) and not _STANDARD_PLACE.search(where.group(1))]
         frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)
                   or _V8_ANONYMOUS_FRAME.match(line)]
         python = [line for line in lines if _PYTHON_FRAME.match(line)]
@@ -548,10 +548,11 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
 
 
 def _standard_frame(line: str) -> bool:
-    """Whether a Java, V8 or Python frame is in the JDK's, Android's, Node's or Python's own code."""
+    """Whether a frame (its function's line) is in a runtime's, standard library's or test runner's own code: Go's
+    and Rust's by name, the JDK's, Android's and Node's by class or place, Python's by file."""
     if python := _PYTHON_FRAME.match(line):
         return _STANDARD_PYTHON.search(python.group(1)) is not None
-    return _STANDARD_CALLED.search(line) is not None
+    return _STANDARD_FRAME.match(line) is not None or _STANDARD_CALLED.search(line) is not None
 
 
 def _holds(unit, location: tuple[str, int]) -> bool:
