@@ -257,6 +257,25 @@ MINIFIED = ('!function(t,e){"object"==typeof exports&&"undefined"!=typeof module
             't="YYYY-MM-DD",e=n().add(1,"day");return this.format(t)===e.format(t)}}}));')
 
 
+def test_files_of_languages_not_read_are_counted_by_language_and_a_repository_of_only_those_says_so(tmp_path,
+                                                                                                     encoder):
+    (tmp_path / "app" / "src").mkdir(parents=True)
+    (tmp_path / "app" / "src" / "Main.kt").write_text('fun main() {\n    println("hi")\n}\n')
+    (tmp_path / "app" / "src" / "Util.KT").write_text("fun twice(x: Int) = 2 * x\n")
+    (tmp_path / "app" / "native.cpp").write_text("int twice(int x) { return 2 * x; }\n")
+    (tmp_path / "app" / "generated.kt").write_text("fun f() {}\n")
+    (tmp_path / "app" / ".gitignore").write_text("generated.kt\n")
+    (tmp_path / "app" / "notes.md").write_text("# notes\n")
+    with pytest.warns(UserWarning, match=r"no files in the languages LeanCode reads .*skipped: 1 in C\+\+, 2 in Kotlin"):
+        stats = RepositoryIndex(tmp_path / "app", encoder).update(progress=False)
+    assert stats.files == 0 and stats.skipped == {"in C++": 1, "in Kotlin": 2}  # the ignored one not counted
+    (tmp_path / "app" / "src" / "util.py").write_text("def twice(x):\n    return 2 * x\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # files it reads: counted, no warning
+        stats = RepositoryIndex(tmp_path / "app", encoder).update(progress=False)
+    assert stats.files == 1 and stats.skipped == {"in C++": 1, "in Kotlin": 2}
+
+
 def test_a_package_whose_code_is_all_in_dist_says_so_and_a_negation_indexes_it(tmp_path, encoder):
     root = tmp_path / "package"
     (root / "dist").mkdir(parents=True)
