@@ -455,9 +455,13 @@ _JAVA_FRAME = re.compile(r"^at\s+(?:[\w.]+/)?(?=[\w$.]+\.[\w$<>]+\([^()]*\)$)") 
 _JAVA_LOCATION = re.compile(r"\(([\w$.-]+):(\d+)\)$")  # `(NameSpace.java:909)`
 _JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
 _JAVA_STATIC_INIT = re.compile(r"\.<clinit>$")
-_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?([\w$.]+)(?:\s+\[as\s+[\w$]+\])?\s+\(([^()]*?):(\d+):\d+\)$")
+# A V8 frame's name: `Ky.#retry` (a private method), or none, `Object.<anonymous>` (a module's own code); V8 writes
+# `Object.` before a method of an object literal (`at Object.validator (...)`), which is no class of the program.
+_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?((?:[\w$.#]+\.)?<anonymous>|[\w$.#]+)(?:\s+\[as\s+[\w$#]+\])?\s+"
+                       r"\(([^()]*?):(\d+):\d+\)$")
 _V8_ANONYMOUS_FRAME = re.compile(r"^at\s+(?:async\s+)?(\S*?):(\d+):\d+$")  # `at file:///app/index.js:128:7`
-_PYTHON_FRAME = re.compile(r'^File\s+"([^"]*)",\s+line\s+(\d+),\s+in\s+([\w.]+)$')
+# A Python traceback's frame; a frame of no function's name (`<genexpr>`, `<lambda>`, `<module>`) is its place alone
+_PYTHON_FRAME = re.compile(r'^File\s+"([^"]*)",\s+line\s+(\d+),\s+in\s+([\w.]+|<\w+>)$')
 _RUST_FRAME = re.compile(r"^\d+:\s+|::h[0-9a-f]{16}$")  # the frame's number, the symbol's hash
 _RUST_CLOSURE = "::{{closure}}"
 _PROTOTYPE = re.compile(r"\.prototype(?=\.)")
@@ -538,8 +542,10 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         query = (ours or every or [query])[-1]
     if frame := _V8_FRAME.match(query):
         name, path, line = frame.groups()
+        name = "" if name.endswith("<anonymous>") else name.removeprefix("Object.") or name
     elif frame := _PYTHON_FRAME.match(query):
         path, line, name = frame.groups()
+        name = "" if name.startswith("<") else name
     elif frame := _V8_ANONYMOUS_FRAME.match(query):  # a frame of no name: its place alone
         (path, line), name = frame.groups(), ""
     else:
@@ -663,12 +669,15 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
         if tiers.min(initial=2) < 2:
             break
         tiers = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
-    if tiers.min(initial=2) == 2 and located is not None:
-        # a frame's name that names no function here (V8's `at new Debouncer (...)`, a class's constructor), or no
-        # name: the function its file and line are in, where one alone is
+    if located is not None and not any(units[row].path.rsplit("/", 1)[-1] == located[0]
+                                       for row in np.flatnonzero(tiers == 0)):
+        # a frame's name that names no function of its file (V8's `at new Debouncer (...)`, a class's constructor;
+        # `at Object.value (...)` of a method bound by another name), or no name (`<genexpr>`, an anonymous
+        # function): the innermost function its file and line are in, where they are in one file. A function of
+        # the frame's name in its file keeps its place instead (its lines moved: another version of the code).
         holding = [row for row, unit in enumerate(units) if _holds(unit, located)]
-        if len(holding) == 1:
-            tiers[holding[0]] = 0
+        if holding and len({units[row].path for row in holding}) == 1:
+            tiers[min(holding, key=lambda row: units[row].end_line - units[row].start_line)] = 0
     if demote is not None:
         tiers[demote] = 2
     case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}

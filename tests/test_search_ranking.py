@@ -466,13 +466,15 @@ def test_exact_case_names_first_then_other_cases_then_the_rest_in_its_order():
     assert {r.row for r in rank_units(query_vector, "parse", index, units, 2, hybrid=True)} == {2, 3}
 
 
-def _units(specs, language="go"):
-    """IndexedUnits of (path, qualified name) pairs, each its own code (key)."""
+def _units(specs, language="go", spans=None):
+    """IndexedUnits of (path, qualified name) pairs, each its own code (key); row i spans lines i to i + 1 (0-based)
+    unless `spans` gives each one's (start, end)."""
     from leancode.index_store import IndexedUnit
 
-    return [IndexedUnit(path=path, name=name.split(".")[-1], qualified_name=name, language=language, start_line=row,
-                        end_line=row + 1, preview="", key=str(row), terms=name.lower().replace(".", " "))
-            for row, (path, name) in enumerate(specs)]
+    spans = spans or [(row, row + 1) for row in range(len(specs))]
+    return [IndexedUnit(path=path, name=name.split(".")[-1], qualified_name=name, language=language, start_line=start,
+                        end_line=end, preview="", key=str(row), terms=name.lower().replace(".", " "))
+            for row, ((path, name), (start, end)) in enumerate(zip(specs, spans))]
 
 
 def _descending(n):
@@ -568,6 +570,9 @@ def test_a_test_named_by_the_query_stays_below_the_code():
      ("eval.rs", 5)),
     ("at file:///app/node_modules/nanostores/lifecycle/index.js:128:7", ("index.js", 128)),  # a frame of no name
     ("Error: bad\n    at /app/lib/a.js:3:9\n    at run (/app/b.js:1:1)", ("a.js", 3)),
+    ("at async Ky.#retry (file:///app/ky/distribution/core/Ky.js:310:20)", ("Ky.js", 310)),  # a private method
+    ("at Object.<anonymous> (/app/test/run.js:7:1)", ("run.js", 7)),  # a module's own code
+    ('File "/app/sortedlist.py", line 1110, in <genexpr>', ("sortedlist.py", 1110)),
     ("at 12:30", None),
     ("Parser.parse", None),
     ("at startup (early)", None),
@@ -609,6 +614,29 @@ def test_a_frame_whose_name_names_no_function_means_the_one_its_line_is_in():
     twice = units + _units([("lib/debouncer.ts", "Copy.constructor")] * 2, "typescript")  # two files so named
     index, query_vector = _descending(len(twice))
     assert [r.row for r in rank_units(query_vector, frame, index, twice, 5)][0] == 0  # neither: by meaning
+
+
+def test_a_frame_means_the_innermost_function_its_line_is_in_where_its_name_names_none_of_its_file():
+    from leancode.search import named_by, rank_units
+
+    # p-limit's index.js: `pLimit` (lines 0-9) holds `resumeNext` (2-4) and `generator.clearQueue` (6-8); ky's
+    # constants.js has a top-level `retry`, Ky.js the private `Ky.#retry` (0-1)
+    units = _units([("index.js", "pLimit"), ("index.js", "pLimit.resumeNext"), ("index.js", "generator.clearQueue"),
+                    ("constants.js", "retry"), ("Ky.js", "Ky.#retry")], "javascript",
+                   spans=[(0, 9), (2, 4), (6, 8), (0, 1), (0, 1)])
+    index, query_vector = _descending(len(units))
+
+    def first(frame):
+        return units[rank_units(query_vector, frame, index, units, 3)[0].row].qualified_name
+
+    assert first("at file:///app/node_modules/p-limit/index.js:4:21") == "pLimit.resumeNext"  # no name
+    assert first("at Object.value (/app/node_modules/p-limit/index.js:8:22)") == "generator.clearQueue"
+    assert first("at Ky.retry (file:///app/ky/Ky.js:2:20)") == "Ky.#retry"  # not constants.js's `retry`
+    assert first("at Ky.#retry (file:///app/ky/Ky.js:2:20)") == "Ky.#retry"
+    assert named_by("at async Ky.#retry (file:///app/ky/Ky.js:2:20)") == ["Ky", "#retry"]
+    assert named_by("at Object.validator (/app/dist/index.mjs:688:45)") == ["validator"]  # V8's, no class
+    assert first('File "/app/index.js", line 10, in <lambda>') == "pLimit"  # outside the inner two
+    assert first('File "/app/index.js", line 4, in pLimit') == "pLimit"  # its name, in its file: kept
 
 
 def test_a_frame_whose_line_moved_still_prefers_its_file():
