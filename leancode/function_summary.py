@@ -166,6 +166,32 @@ def documentation(unit: Unit) -> str:
     return shown_sentence(unit.docstring, unit.language) if unit.docstring else ""
 
 
+@dataclass(frozen=True)
+class Documented:
+    """What a function's own file says it does: the line, where it comes from (DOCUMENTATION, INHERITED,
+    COMMENT_ABOVE, CLASS) and the function or class it is taken from, where not its own."""
+    text: str
+    source: str
+    inherited_from: str | None = None
+
+
+def documented(unit: Unit) -> Documented | None:
+    """The line the hover shows for `unit` from documentation, the model aside: its doc comment's first sentence (a
+    Rust trait's, on its implementation), else an undocumented constructor's class's, the documentation the method
+    inherits, the comment above it, its class's; None where none says anything. Search shows the same line."""
+    if doc := documentation(unit):
+        return Documented(doc, INHERITED, unit.declared_by) if unit.declared_by else Documented(doc, DOCUMENTATION)
+    if unit.class_doc and unit.inherited_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):
+        return Documented(said, CLASS, unit.class_doc[1])  # a constructor: its own class's before its base's
+    if unit.inherited_doc:
+        return Documented(unit.inherited_doc[0], INHERITED, unit.inherited_doc[1])
+    if said := first_sentence(unit.comment, unit.language):
+        return Documented(said, COMMENT_ABOVE)
+    if unit.class_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):
+        return Documented(said, CLASS, unit.class_doc[1])
+    return None
+
+
 def implementation(stub: Unit, siblings: list[Unit]) -> Unit | None:
     """The function an `@overload` stub declares a signature of: the last same-named function of `siblings`
     (the stub's file) that is no stub itself."""
@@ -203,20 +229,8 @@ def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method
             doc = documentation(target) if target is not None and use_documentation else ""
             out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)) if doc
                        else FunctionSummary(OVERLOAD, "", signature(unit)))
-        elif doc and unit.declared_by:  # a Rust trait's doc comment, shown on its implementation
-            out.append(FunctionSummary(INHERITED, doc, signature(unit), inherited_from=unit.declared_by))
-        elif doc:
-            out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)))
-        elif use_documentation and unit.class_doc and unit.inherited_doc \
-                and (said := shown_sentence(unit.class_doc[0], unit.language)):  # a constructor: its own class's
-            out.append(FunctionSummary(CLASS, said, signature(unit), inherited_from=unit.class_doc[1]))
-        elif unit.inherited_doc and use_documentation:
-            out.append(FunctionSummary(INHERITED, unit.inherited_doc[0], signature(unit),
-                                       inherited_from=unit.inherited_doc[1]))
-        elif use_documentation and (said := first_sentence(unit.comment, unit.language)):
-            out.append(FunctionSummary(COMMENT_ABOVE, said, signature(unit)))
-        elif use_documentation and unit.class_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):
-            out.append(FunctionSummary(CLASS, said, signature(unit), inherited_from=unit.class_doc[1]))
+        elif use_documentation and (said := documented(unit)) is not None:
+            out.append(FunctionSummary(said.source, said.text, signature(unit), inherited_from=said.inherited_from))
         elif unit.syntax_error:  # the model would describe code half typed (hover while editing)
             out.append(FunctionSummary(BROKEN, "", signature(unit)))
         elif special_kind(unit):

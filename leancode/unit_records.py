@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import Any
 
-from .function_summary import empty_body
+from .function_summary import documented, empty_body
 from .index_store import valid_unit
 from .search import gated_test_code, unit_terms
 from .sources import sha256
@@ -59,8 +59,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # description over several lines is read whole, and a result's preview is what the hover shows, `units.preview`;
 # 39: Rust's comment above reads through a `///` line and never takes `//!` module documentation or `// SAFETY:`;
 # 40: a docstring's or JSDoc's line without a stop ends its first sentence before a sentence's first word, a
-# literal bound to `_` is no unit, a setter takes its getter's documentation).
-PARSE_VERSION = 40
+# literal bound to `_` is no unit, a setter takes its getter's documentation; 41: a result's preview is the hover's
+# line from documentation, the comment above, an inherited or a class's documentation too, `_preview`).
+PARSE_VERSION = 41
 
 
 def unit_key(code: str, language: str) -> str:
@@ -118,11 +119,18 @@ def parse_units(code: str, language: str) -> dict:
     in_tests = gated_test_code(code, language)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],
-              "key": unit_key(u.code_with_doc, u.language), "preview": preview(u.code[:MAX_UNIT_CHARS], u.docstring, u.language),
+              "key": unit_key(u.code_with_doc, u.language), "preview": _preview(u),
               "terms": " ".join(unit_terms(_lexical_text(u)[:MAX_UNIT_CHARS], u.language, u.qualified_name)),
               "test": in_tests(u.start_line) or marked_test(u), "method": u.method, "filler": _filler(u)}
              for u in found]
     return {"units": units, "syntax": syntax}
+
+
+def _preview(unit) -> str:
+    """A search result's line: what the hover says from documentation (the comment above, an inherited or a class's
+    documentation too), else the docstring's or the declaration's first line (`units.preview`)."""
+    said = documented(unit)
+    return preview(unit.code[:MAX_UNIT_CHARS], unit.docstring, said.text if said else "")
 
 
 def valid_parse(record: Any) -> bool:

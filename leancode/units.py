@@ -1820,11 +1820,10 @@ def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOf
                 end=end, code=code[start:end], docstring=_doc_comment(first, spec), body="")
 
 
-def preview(code: str, docstring: str | None, language: str | None = None) -> str:
-    """One line to show for a function (120 characters): what its documentation says (`shown_sentence`, as the
-    hover: its first sentence, else what it returns; where `language` is given), else the docstring's first line
-    that is no tag or field (`@name addDays`, `:param x:`), else its declaration's first line (`_declaration_line`)."""
-    sentence = shown_sentence(docstring, language) if language else ""
+def preview(code: str, docstring: str | None, sentence: str = "") -> str:
+    """One line to show for a function (120 characters): `sentence`, what the hover says from documentation
+    (`function_summary.documented`), else the docstring's first line that is no tag or field (`@name addDays`,
+    `:param x:`), else its declaration's first line (`_declaration_line`)."""
     lines = [sentence] if sentence else [line.strip() for line in (docstring or "").splitlines()
                                          if line.strip() and not line.lstrip().startswith(("@", ":"))]
     text = lines[0] if lines else _declaration_line(code)

@@ -732,6 +732,22 @@ def test_the_preview_of_a_docstring_of_fields_alone_is_what_the_hover_says():
     assert previews == ["Returns number of seconds until the next run.", "def empty(x):"]
 
 
+def test_the_preview_is_the_hovers_line_from_the_comment_above_inherited_or_class_documentation():
+    # neverthrow's `ResultAsync.then`, boltons' `LRI.get` and `Callpoint.__init__` were listed by their first code
+    # line while the hover showed these
+    from leancode.index import parse_units
+
+    code = ("class ResultAsync {\n  // Makes ResultAsync implement PromiseLike\n  then(ok, fail) {\n"
+            "    return this.p.then(ok, fail);\n  }\n}\n")
+    assert [u["preview"] for u in parse_units(code, "javascript")["units"]] == ["Makes ResultAsync implement PromiseLike"]
+    code = ('class LRI(dict):\n    def get(self, key, default=None):\n        return self[key]\n\n\n'
+            'class Callpoint:\n    """The Callpoint is a lightweight frame."""\n\n    def __init__(self, x):\n'
+            '        self.x = x\n')
+    previews = [u["preview"] for u in parse_units(code, "python")["units"]]
+    assert previews[0].startswith("Return the value for key if key is in the dictionary")  # dict.get's
+    assert previews[1] == "The Callpoint is a lightweight frame."
+
+
 @pytest.mark.parametrize("language, code, expected", [
     # an annotation on the declaration's line: the first body line was shown (`try {`)
     ("java", "class C {\n  /** {@inheritDoc} */\n  @Override public Date fromString(String value) {\n    try {\n"
