@@ -60,7 +60,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # 39: Rust's comment above reads through a `///` line and never takes `//!` module documentation or `// SAFETY:`;
 # 40: a docstring's or JSDoc's line without a stop ends its first sentence before a sentence's first word, a
 # literal bound to `_` is no unit, a setter takes its getter's documentation; 41: a result's preview is the hover's
-# line from documentation, the comment above, an inherited or a class's documentation too, `_preview`).
+# line from documentation, the comment above, an inherited or a class's documentation too, `_preview`; a Rust doc
+# comment reads past attributes and plain `//` notes below it).
 PARSE_VERSION = 41
 
 

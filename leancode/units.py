@@ -632,6 +632,9 @@ def _statement_of(first: Node, siblings: _Siblings, chained: bool = True) -> Nod
     return first
 
 
+_PLAIN_RUST_COMMENT = re.compile(r"//(?!!|/(?!/))")  # `// note`, `////`: not `///` nor `//!`
+
+
 def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
                  siblings: _Siblings | None = None) -> str | None:
     """The doc comment directly before a declaration starting at `first` (Rust: `///` lines, a `/** block */` and
@@ -659,6 +662,9 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
             elif spec.name == "rust" and not as_mined and prev.end_point.row == row - 1 \
                     and (doc := _CONDITIONAL_DOC.match(text)):  # `#[cfg_attr(feature = "x", doc = " ```no_run")]`
                 lines.append(re.sub(r"^ ", "", doc.group(1)))
+            elif spec.name == "rust" and not as_mined and row - 1 <= prev.end_point.row <= row \
+                    and (prev.type == "attribute_item" or _PLAIN_RUST_COMMENT.match(text)):
+                pass  # an attribute or a plain `//` note between the doc comment and the item: rustdoc reads past it
             elif prev.start_point.row != row - 1 and not (spec.name == "rust" and not as_mined and lines) \
                     or not text.startswith(marker) or text.startswith(marker + "/") and marker == "///":
                 break  # (rustdoc joins `///` lines across blank lines: chrono's examples have them)

@@ -727,6 +727,24 @@ def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
     assert unit.docstring.startswith("Takes one step forward.\n") and "```no_run\nwalk.step();" in unit.docstring
 
 
+def test_a_rust_doc_comment_reads_past_attributes_and_plain_comments_as_rustdoc_does():
+    # bytes: `/// ...` then `// The chunk method was previously called bytes.` and `#[cfg_attr(docsrs, doc(alias =
+    # "bytes"))]` over `Buf::chunk`: the trait's method had no docstring, nor its implementations
+    code = ("pub trait Buf {\n    /// Returns a slice of the data.\n    // It was called `bytes` before.\n"
+            '    #[cfg_attr(docsrs, doc(alias = "bytes"))]\n    fn chunk(&self) -> &[u8];\n\n'
+            "    /// Returns the count.\n    #[must_use] fn count(&self) -> usize;\n}\n"
+            "pub struct S;\nimpl Buf for S {\n    fn chunk(&self) -> &[u8] { &[] }\n    fn count(&self) -> usize { 0 }\n}\n"
+            "/// Triples the value.\n// note\n#[inline]\npub fn triple(x: u32) -> u32 { x * 3 }\n"
+            "/// Not this one's.\n\n// plain\npub fn other() {}\n")
+    units = extract_units(code, "rust")
+    shown = {u.qualified_name: (s.source, s.text) for u, s in zip(units, summarize_units(units, None))}
+    assert shown["S.chunk"] == (INHERITED, "Returns a slice of the data.")
+    assert shown["S.count"] == (INHERITED, "Returns the count.")
+    assert shown["triple"] == (DOCUMENTATION, "Triples the value.")
+    assert shown["other"] == (COMMENT_ABOVE, "plain")  # a blank line between: not its doc
+    assert [u.docstring for u in extract_units(code, "rust", as_mined=True) if u.name == "triple"] == [None]  # as mined
+
+
 @pytest.mark.parametrize("language, code, expected", [
     # prosemirror documents its API with `///` lines: 25 of prosemirror-transform's documented functions got a model
     # line instead ("Deletes the deleted before the last version of the object." for `deletedBefore`).
@@ -1608,8 +1626,9 @@ def test_a_setter_shows_its_propertys_documentation(language, code):
 
 
 @pytest.mark.parametrize("code, said", [
-    # a `///` line above `//` lines (its node holds its line break: ureq's `AgentBuilder::build` showed none)
-    ("fn a() {}\n/// Create a new agent.\n// Note: more.\nfn build() -> u8 {\n    1\n}\n",
+    # `//` lines above (its node holds its line break: ureq's `AgentBuilder::build` showed none; a `///` line above
+    # them is its doc, as rustdoc reads it: test_a_rust_doc_comment_reads_past_attributes_and_plain_comments...)
+    ("fn a() {}\n// Create a new agent.\n// Note: more.\nfn build() -> u8 {\n    1\n}\n",
      "Create a new agent.\nNote: more."),
     ("//! Implementation's internal macros\n\nfn debug_fields() -> u8 {\n    1\n}\n", None),  # the module's
     ("//! The crate's helpers.\nfn helper() -> u8 {\n    1\n}\n", None),
