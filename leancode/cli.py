@@ -719,8 +719,8 @@ def _index(args: argparse.Namespace) -> int:
                           "vendored_dirs": vendored, "index_dir": str(index.index_dir)}, indent=2))
         return 0
     skipped = stats.skipped_told()
-    print(f"leancode: indexed {stats.units} functions in {stats.files} files "
-          f"({stats.embedded} embedded, {stats.reused} reused; {stats.files_parsed} files parsed"
+    print(f"leancode: indexed {_counted(stats.units, 'function')} in {_counted(stats.files, 'file')} "
+          f"({stats.embedded} embedded, {stats.reused} reused; {_counted(stats.files_parsed, 'file')} parsed"
           + (f", {stats.syntax_errors} with syntax errors" if stats.syntax_errors else "") + ") "
           f"in {stats.seconds:.1f} s; skipped: {skipped}; index: {index.index_dir}")
     if unexpected:
@@ -736,6 +736,11 @@ def _index(args: argparse.Namespace) -> int:
         print(f"leancode: taken for generated or minified code: {', '.join(generated[:5])}{more}; to index one, "
               f"add a negation such as `!{generated[0]}` to {index.root / '.leancodeignore'}", file=sys.stderr)
     return 0
+
+
+def _counted(n: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 WRITABLE_HINT = "--index-dir DIR keeps the index on a writable disk"

@@ -135,6 +135,7 @@ def signature(unit: Unit) -> str:
                    for i, line in enumerate(lines))
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s*(\{|:|=>\s*\{?|=)\s*$", "", text) if not text.endswith("=>") else text
+    text = text.removesuffix(",")  # a Rust `where` clause's last bound's comma
     text = text.replace("( ", "(").replace(" )", ")")
     return text if len(text) <= MAX_SIGNATURE else text[:MAX_SIGNATURE - 3] + "..."
 

@@ -924,7 +924,7 @@ def test_index_of_a_package_all_in_dist_says_how_to_include_it(tmp_path, capsys)
     assert "skipped: dist/" in captured.err and "`!dist/`" in captured.err and ".leancodeignore" in captured.err
     (tmp_path / ".leancodeignore").write_text("!dist/\n")
     assert main(["index", str(tmp_path)]) == 0
-    assert "indexed 1 functions in 1 files" in capsys.readouterr().out
+    assert "indexed 1 function in 1 file " in capsys.readouterr().out
 
 
 def test_indexing_a_folder_inside_an_indexed_repository_updates_that_index(tmp_path, capsys):

@@ -1318,6 +1318,10 @@ def test_a_signature_leaves_out_comments_and_decorators():
      "function toWire(instance: { key: string; readonly store?: { get?: () => unknown }; options: unknown })"),
     ("typescript", "function getDefaultState<\n  TFn extends AnyFunction\n>(x = a > 1): State<TFn> {\n  return x;\n}\n",
      "function getDefaultState<TFn extends AnyFunction>(x = a > 1): State<TFn>"),
+    # anyhow's `Context::context` ended in `'static,`
+    ("rust", "fn context<C>(self, context: C) -> Result<T, Error>\nwhere\n    C: Display + Send + Sync + 'static,\n{\n"
+             "    self.map_err(|e| e.context(context))\n}\n",
+     "fn context<C>(self, context: C) -> Result<T, Error> where C: Display + Send + Sync + 'static"),
 ])
 def test_a_signature_on_one_line_drops_the_layouts_trailing_comma(language, code, expected):
     [unit] = extract_units(code, language)
