@@ -518,6 +518,18 @@ def _receiver(node: Node, spec: LanguageSpec, wrapped: bool = True) -> list[str]
 _MODULE_SCOPES = frozenset({"mod_item"})  # scopes whose functions are no methods
 
 
+def _java_field_of(method: Node) -> str:
+    """The field a Java method's anonymous class initialises (`Runnable task = new Runnable() { void run() ... }`:
+    "task"), else ""."""
+    body = method.parent
+    creation = body.parent if body is not None and body.type == "class_body" else None
+    declarator = creation.parent if creation is not None and creation.type == "object_creation_expression" else None
+    if declarator is None or declarator.type != "variable_declarator" or declarator.parent is None \
+            or declarator.parent.type != "field_declaration":
+        return ""
+    return _text(declarator.child_by_field_name("name"))
+
+
 def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec
                ) -> Iterator[tuple[Node, list[str], list[str], int, bool, Node | None, list[str]]]:
     """(function, names of the scopes around it, names of the scopes and functions around it (both outermost
@@ -1238,6 +1250,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         # Nested in a unit, by that unit's qualified name: `Request.auth.encoder` in `Request.prototype.auth = ...`
         around = enclosing if outer is None or outer.id not in qualified_of else [qualified_of[outer.id], *inside]
         qualified = scoped if as_mined or owned else ".".join(around + [name])
+        if spec.name == "java" and not as_mined and outer is None and (field := _java_field_of(node)):
+            qualified = ".".join(around + [field, name])  # an anonymous class's in a field, `F.comparator.compare`
         if spec.name in _JS and not (as_mined or owned) and node.type in _EXPRESSIONS \
                 and (assigned := _assigned_object(node)):  # `equals.autoRemove = ...`: named with its object, as
             qualified = ".".join(around + assigned + [name])  # a nested function with its outer (not embedded)

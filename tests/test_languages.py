@@ -1186,6 +1186,9 @@ def test_what_holds_a_point_deep_in_a_chain_is_read_in_linear_time():
              "        return new AbstractSet<K>() {\n            public int size() { return AbstractMap.this.size(); }\n"
              "        };\n    }\n}\n",
      ["AbstractMap.size", "AbstractMap.keySet", "AbstractMap.keySet.size"]),  # an anonymous class's: not the class's
+    # in a field (react-native-svg: its `run` was `F.run`, folded with F's own as an overload)
+    ("java", "class F {\n    Runnable task = new Runnable() {\n        public void run() { go(); }\n    };\n"
+             "    public void run() { }\n}\n", ["F.task.run", "F.run"]),
     ("rust", "impl Deserialize for Version {\n    fn deserialize(d: D) -> Self {\n        struct Visitor;\n"
              "        impl Visit for Visitor {\n            fn visit_str(self, s: &str) -> Version { s.parse() }\n"
              "        }\n        d.go(Visitor)\n    }\n}\n",
