@@ -1835,9 +1835,14 @@ def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOf
     first, _ = _outer(node, spec)
     start, end = offsets.char(first.start_byte), offsets.char(node.end_byte)
     name = _name(node, spec)
+    siblings = _Siblings()
+    docstring = _doc_comment(first, spec, siblings=siblings)
+    if docstring is None and spec.name in _JS and node.parent is not None \
+            and node.parent.type in ("interface_body", "object_type"):  # an interface's later overload signature:
+        docstring, _ = _declared_doc(node, name, spec, {}, siblings)  # the first one's (a class's: implemented)
     return Unit(name=name, qualified_name=".".join(_scope_names(node, spec) + [name]),
                 language=spec.name, start_line=first.start_point.row, end_line=node.end_point.row, start=start,
-                end=end, code=code[start:end], docstring=_doc_comment(first, spec), body="")
+                end=end, code=code[start:end], docstring=docstring, body="")
 
 
 def preview(code: str, docstring: str | None, sentence: str = "") -> str:

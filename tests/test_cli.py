@@ -257,7 +257,7 @@ def test_summarize_describes_overload_stubs_by_their_implementation(tmp_path, ca
 TS_DECLARED = ("/** Parse a value into a number. */\nexport function parse(x: string): number;\n"
                "export function parse(x: number): number;\nexport function parse(x: any): number {\n"
                "  return Number(x);\n}\n\nexport interface Store {\n  /** Read the value stored under a key. */\n"
-               "  get(key: string): string | undefined;\n}\n")
+               "  get(key: string): string | undefined;\n  get(key: number): string;\n}\n")
 
 
 @pytest.mark.parametrize("target, expected", [
@@ -266,9 +266,12 @@ TS_DECLARED = ("/** Parse a value into a number. */\nexport function parse(x: st
     ("3", ["4 parse: Parse a value into a number."]),  # an undocumented one stands for its implementation
     ("10", ["10 Store.get: Read the value stored under a key."]),  # an interface's method
     ("9", ["10 Store.get: Read the value stored under a key."]),
-    ("Store.get", ["10 Store.get: Read the value stored under a key."]),
+    ("Store.get", ["10 Store.get: Read the value stored under a key.",
+                   "11 Store.get: Read the value stored under a key."]),
+    ("11", ["11 Store.get: Read the value stored under a key."]),  # a later overload: the first one's (was none)
     ("", ["2 parse: Parse a value into a number.", "4 parse: Parse a value into a number.",
-          "10 Store.get: Read the value stored under a key."]),  # the whole file: the implementation once
+          "10 Store.get: Read the value stored under a key.", "11 Store.get: Read the value stored under a key."]),
+    # the whole file: the implementation once
 ])
 def test_summarize_finds_declarations_without_a_body(tmp_path, capsys, target, expected):
     # An interface's method and an overload signature are no units: `summarize FILE:LINE` on them found nothing.
