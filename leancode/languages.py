@@ -318,6 +318,28 @@ def first_error(root: tree_sitter.Node) -> tree_sitter.Node:
     return node
 
 
+# Where tree-sitter's ERROR is no syntax error: a Rust macro's token tree holds any tokens (anyhow's `~~~~`), which
+# rustc accepts and the grammar does not lex; an unbalanced bracket there is still one (MISSING, or an ERROR above).
+_FREE_TOKENS = {"rust": frozenset({"token_tree", "token_tree_pattern"})}
+
+
+def syntax_error(root: tree_sitter.Node, language: str) -> tree_sitter.Node | None:
+    """The first ERROR or MISSING node under `root` (itself included) that is a syntax error of `language`
+    (`_FREE_TOKENS`), or None. A descent into the subtrees that hold errors only."""
+    free = _FREE_TOKENS.get(language, frozenset())
+    if not root.has_error or not free:
+        return first_error(root) if root.has_error else None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error and node.parent is not None and node.parent.type in free:
+            continue
+        if node.is_error or node.is_missing:
+            return node
+        stack.extend(reversed([c for c in node.children if c.has_error]))
+    return None
+
+
 def _first_error(tree: tree_sitter.Tree) -> float:
     """The byte where `tree`'s first syntax error starts (infinity without one)."""
     return first_error(tree.root_node).start_byte if tree.root_node.has_error else float("inf")

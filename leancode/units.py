@@ -27,7 +27,7 @@ from tree_sitter import Node
 
 from .docstrings import first_sentence, shown_sentence
 from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, first_error, parse,
-                        parse_within, grammar_for, parse_source, spec_for)
+                        parse_within, grammar_for, parse_source, spec_for, syntax_error)
 
 # Function node types that make no unit on their own (a Go `func` literal does where `_bound_anonymous` names it).
 _ANONYMOUS = frozenset({"func_literal", "closure_expression"})
@@ -1153,8 +1153,9 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
     offsets = CharOffsets(code)
     inherited = inherited and not as_mined
     units = _units(code, tree, spec, offsets, as_mined, inherited)
-    if tree.root_node.has_error:  # tree-sitter may have given up on a function: say so, never drop it silently
-        warnings.warn(f"{spec.name} code has syntax errors from line {_first_error_line(tree.root_node)}; "
+    if (error := syntax_error(tree.root_node, spec.name)) is not None:  # tree-sitter may have given up on a
+        # function: say so, never drop it silently
+        warnings.warn(f"{spec.name} code has syntax errors from line {error.start_point.row + 1}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
         if not as_mined:
             repaired, blanked = _repaired(code, source, spec.name, tree)
@@ -1271,7 +1272,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             code=unit_code, docstring=docstring,
             body=code[body_start:offsets.char(body.end_byte)] if body is not None else "",
             docstring_span=span, inherited_doc=standard, declared_by=declared_by, comment=comment, class_doc=class_doc,
-            syntax_error=_broken(first, node, last), method=bool(member or owned),
+            syntax_error=_broken(first, node, last, spec.name), method=bool(member or owned),
             bases=bases,
         ))
     if too_deep:
@@ -1286,13 +1287,13 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     return _inherit_augmentations(units, tree.root_node, spec, code, in_classes)
 
 
-def _broken(first: Node, node: Node, last: Node) -> bool:
-    """Whether a unit's code (from `first` to `last`, its declaration `node`) holds a syntax error; within a Rust
-    macro's rules only a rule missing or not read as one (their tokens are the macro's, which tree-sitter may misread:
-    anyhow's `~`)."""
+def _broken(first: Node, node: Node, last: Node, language: str) -> bool:
+    """Whether a unit's code (from `first` to `last`, its declaration `node`) holds a syntax error
+    (`languages.syntax_error`); within a Rust macro's rules only a rule missing or not read as one (their tokens are
+    the macro's, which tree-sitter may misread: anyhow's `~`)."""
     if node.type in _MACROS:
         return first is not node and first.has_error or any(c.type == "ERROR" or c.is_missing for c in node.children)
-    return first.has_error or last.has_error or node.has_error
+    return any(syntax_error(n, language) is not None for n in (first, last, node))
 
 
 MAX_BASES_READ = 16  # classes looked at, per method, up its file's class hierarchy
