@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .docstrings import shown_sentence
-from .languages import ParseWarning, language_for_path, same_family
+from .languages import ParseWarning, language_for_path, parse, same_family
 from .sources import FileSkipped, read_bytes
 from .units import (MAX_BASES_READ, Unit, declared_types, described_declarations, extract_units, last_name,
                     parameter_types)
@@ -210,8 +210,9 @@ def _imported_files(written: str, near: Path, code: str, language: str,
     `code` bring `written` from (`stars`: `export *` and `from x import *` too, which may or may not hold it): for a
     relative import, the first of its possible files (`./types`: types.ts, ..., types/index.ts); an npm package's
     declaration file (`_package_types`); a Python module, relative or in the folders above or a virtual
-    environment's site-packages (`_python_roots`); none in other languages, whose imports name no relative file. The
-    caller's `read` refuses one outside the workspace."""
+    environment's site-packages (`_python_roots`); a Rust module of the crate (`use crate::{Context, Error}`,
+    `super::`, `self::`: `_rust_module_files`); none in Go and Java, whose imports name no file. The caller's `read`
+    refuses one outside the workspace."""
     folder, name, found = os.path.dirname(os.fspath(near)), written.split(".")[0], {}
     if same_family(language, "javascript"):
         for module, original in _js_imports(code, name, stars):
@@ -228,8 +229,78 @@ def _imported_files(written: str, near: Path, code: str, language: str,
                                    for suffix in (".py", "/__init__.py")
                                    if (file := Path(os.path.normpath(os.path.join(root, stem + suffix)))).is_file()),
                                   None), original)
+    elif language == "rust":
+        for path in _rust_uses(code, written, stars):
+            found.setdefault(next((f for f in _rust_module_files(path[:-1], near) if f.is_file()), None), path[-1])
     return [(file, other, original) for file, original in found.items()
             if file is not None and (other := language_for_path(file.name)) and same_family(other, language)]
+
+
+def _rust_uses(code: str, written: str, stars: bool = True) -> list[list[str]]:
+    """The paths a Rust file's `use` declarations bring `written` by (`use crate::{Context, Error}`: ["crate",
+    "Context"] for Context; `use std::error::Error as StdError`: [..., "Error"] for StdError; `stars`: also a glob's,
+    [..., "StdError"] for `use crate::prelude::*`), or the path `written` is (`crate::Context`)."""
+    if "::" in written:
+        return [[part.strip() for part in written.split("::")]]
+    found: list[list[str]] = []
+
+    def read(node, prefix: list[str]) -> None:
+        if node.type == "use_as_clause":
+            if _node_text(node.child_by_field_name("alias")) == written:
+                found.append(prefix + _rust_path(node.child_by_field_name("path")))
+        elif node.type == "scoped_use_list":
+            path = node.child_by_field_name("path")
+            read(node.child_by_field_name("list"), prefix + (_rust_path(path) if path is not None else []))
+        elif node.type == "use_list":
+            for item in node.named_children:
+                read(item, prefix)
+        elif node.type == "use_wildcard":
+            if stars:
+                found.append(prefix + _rust_path(node.named_children[0]) + [written] if node.named_children
+                             else prefix + [written])
+        elif (path := prefix + _rust_path(node))[-1] == written:
+            found.append(path)
+
+    head = code[:MAX_IMPORTS_READ]
+    for statement in parse(head, "rust").root_node.named_children:
+        if statement.type == "use_declaration" and (argument := statement.child_by_field_name("argument")):
+            read(argument, [])
+    return found
+
+
+def _node_text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _rust_path(node) -> list[str]:
+    return [part.strip() for part in _node_text(node).split("::") if part.strip()]
+
+
+def _rust_module_files(module: list[str], near: Path) -> list[Path]:
+    """The files that may hold the Rust module `module` (its path: `["crate", "error"]`, `["super"]`) as the file
+    `near` sees it: `crate` the crate root's (src/lib.rs, src/main.rs; the folder of the Cargo.toml above),
+    `self`/`super` by `near`'s own module; then each name's `name.rs` or `name/mod.rs`. Another crate's: none."""
+    if not module or module[0] not in ("crate", "self", "super"):
+        return []
+    if module[0] == "crate":
+        root = next((folder for folder in near.parents if (folder / "Cargo.toml").is_file()), None)
+        if root is None:
+            return []
+        folder, rest, roots = root / "src", module[1:], [root / "src" / "lib.rs", root / "src" / "main.rs"]
+    else:  # a file's own module is its folder for mod.rs, lib.rs and main.rs, else the folder named as it
+        folder = near.parent if near.name in ("mod.rs", "lib.rs", "main.rs") else near.parent / near.stem
+        rest = list(module)
+        if rest[0] == "self":
+            rest.pop(0)
+        while rest and rest[0] == "super":
+            folder, rest = folder.parent, rest[1:]
+        roots = [near] if module == ["self"] else [folder.with_suffix(".rs"), folder / "mod.rs", folder / "lib.rs",
+                                                   folder / "main.rs"]
+    if not rest:
+        return roots
+    *parents, last = rest
+    place = folder.joinpath(*parents)
+    return [place / f"{last}.rs", place / last / "mod.rs"]
 
 
 def _python_roots(near: Path) -> list[Path]:

@@ -833,9 +833,10 @@ def standard_trait_methods(trait: str) -> set[str]:
     return set(methods) if isinstance(methods, dict) else set()
 
 
-def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str] | None:
+def _inherited_doc(node: Node, name: str, spec: LanguageSpec,
+                   aliases: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
-    method in `impl Trait for Type`, a Java method marked `@Override` of one of its class's direct supertypes
+    method in `impl Trait for Type` (a trait its file renames, `aliases`: `StdError` for `Error`), a Java method marked `@Override` of one of its class's direct supertypes
     (`extends`, `implements`, an anonymous class's type), else of `Object`, or a Python standard class's method."""
     if spec.name == "python":
         return _python_inherited_doc(node, name)
@@ -843,7 +844,7 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str]
     if scope is None:
         return None
     if spec.name == "rust" and scope.type == "impl_item":
-        owners = [_last_word(scope.child_by_field_name("trait"))]
+        owners = [(aliases or {}).get(trait := _last_word(scope.child_by_field_name("trait")), trait)]
     elif spec.name == "java" and scope.type in _JAVA_TYPES and _overrides(node):
         if scope.type == "object_creation_expression":
             owners = [_last_word(scope.child_by_field_name("type"))]
@@ -859,6 +860,29 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec) -> tuple[str, str]
     keys = (f"{name}/{java_arity(node)}", name) if spec.name == "java" else (name,)  # an overload's own first
     return next(((docs[owner][key], f"{owner}{separator}{name}") for owner in owners for key in keys
                  if owner and key in docs.get(owner, {})), None)
+
+
+def _standard_aliases(root: Node) -> dict[str, str]:
+    """The standard library's traits and types a Rust file's `use` declarations rename: `use std::error::Error as
+    StdError` gives {"StdError": "Error"}."""
+    aliases: dict[str, str] = {}
+    stack = [(c.child_by_field_name("argument"), "") for c in root.named_children if c.type == "use_declaration"]
+    while stack and len(aliases) < MAX_ALIASES:  # (a use's node, the path of the `a::{...}` lists around it)
+        node, prefix = stack.pop()
+        if node is None:
+            continue
+        if node.type == "use_as_clause":
+            path = prefix + _text(node.child_by_field_name("path"))
+            if re.match(r"(?:::)?(?:std|core|alloc)::", path):
+                aliases[_text(node.child_by_field_name("alias"))] = path.rsplit("::", 1)[-1].strip()
+        elif node.type == "scoped_use_list":
+            stack.append((node.child_by_field_name("list"), prefix + _text(node.child_by_field_name("path")) + "::"))
+        elif node.type == "use_list":
+            stack += [(item, prefix) for item in node.named_children]
+    return aliases
+
+
+MAX_ALIASES = 1_000  # renamed imports read of one Rust file
 
 
 def java_arity(method: Node) -> int:
@@ -1184,6 +1208,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
            as_mined: bool, inherited: bool) -> list[Unit]:
     captures = tree_sitter.QueryCursor(_function_query(spec.name)).captures(tree.root_node)
     traits = {_name(n, spec): n for n in captures.get("s", []) if n.type == "trait_item"}
+    aliases = _standard_aliases(tree.root_node) if inherited and spec.name == "rust" else {}
     units, too_deep, siblings = [], 0, _Siblings()
     bases_of: dict[int | None, tuple[str, ...]] = {}  # by class node: a class's header is read once for its methods
     go_shapes: dict[int, str] = {}  # a Go method's position in `units` -> `go_method_shape`
@@ -1236,7 +1261,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)
         if docstring is None and not as_mined:  # a setter: its property's documentation, as its getter says it
             docstring = _getter_doc(node, name, spec, siblings)
-        standard = _inherited_doc(node, name, spec) if inherited and docstring is None else None
+        standard = _inherited_doc(node, name, spec, aliases) if inherited and docstring is None else None
         # what the hover shows (`inherited`: read for the hover and `leancode summarize`, not for the index)
         shown = docstring is None and inherited and not as_mined
         comment = _plain_comment(first, spec, siblings, name) if shown else None
