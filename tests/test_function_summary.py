@@ -368,7 +368,7 @@ def test_a_function_implementing_a_standard_method_shows_that_methods_documentat
                        "documentation of `dict.get`, which it implements or overrides"),
         "Range.size": ("The count of numbers it holds.",
                        "documentation of `Span.size`, which it implements or overrides"),
-        "Range.compare": ("Compares its two arguments for order.",
+        "Range.BY_END.compare": ("Compares its two arguments for order.",
                                  "documentation of `Comparator.compare`, which it implements or overrides"),
     }  # neither a trait the standard library does not declare nor a Java method not marked `@Override`
     assert rust["Timer.next"].source == NO_MODEL and java["Range.iterator"].source == NO_MODEL
@@ -456,6 +456,46 @@ def test_a_method_shows_the_documentation_of_a_supertype_declared_in_another_fil
     # The index's parse looks up nothing it does not keep.
     assert not any(u.bases for path, (code, _) in IMPLEMENTED_ELSEWHERE.items()
                    for u in extract_units(code, language_for_path(path), inherited=False))
+
+
+def test_a_rust_method_shows_its_traits_documentation_from_the_crate_module_its_file_uses(tmp_path):
+    # anyhow's context.rs implements `Context` (lib.rs, methods without a body: no index names the trait's file) after
+    # `use crate::{Context, Error}`: its `context` and `with_context` showed none
+    from leancode.sources import read_source
+
+    crate = {"Cargo.toml": "[package]\nname = \"demo\"\n",
+             "src/lib.rs": "mod context;\nmod fmt;\npub use crate::fmt::Render as Show;\n"
+                           "pub trait Context {\n    /// Wrap the error value with additional context.\n"
+                           "    fn context(self) -> u8;\n}\n",
+             "src/fmt/mod.rs": "pub mod deep;\npub trait Render {\n    /// Renders it as text.\n"
+                               "    #[must_use]\n    fn render(&self) -> String;\n}\n",
+             "src/fmt/deep.rs": "use super::Render;\nstruct Deep;\nimpl Render for Deep {\n"
+                                "    fn render(&self) -> String { String::new() }\n}\n",
+             "src/context.rs": "use crate::{Context, Show as Shown};\nuse other_crate::Elsewhere;\nstruct R;\n"
+                               "impl Context for R {\n    fn context(self) -> u8 { 1 }\n}\n"
+                               "impl Shown for R {\n    fn render(&self) -> String { String::new() }\n}\n"
+                               "impl Elsewhere for R {\n    fn context(self) -> u8 { 2 }\n}\n"}
+    for path, code in crate.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(code)
+
+    def shown(path: str) -> list:
+        code = crate[path]
+        return [inherited_across_files(u, tmp_path / path, code, lambda name: [], read_source)
+                for u in extract_units(code, "rust")]
+
+    assert shown("src/context.rs") == [("Wrap the error value with additional context.", "Context::context"),
+                                       ("Renders it as text.", "Render::render"),  # renamed, then re-exported
+                                       None]  # another crate's: not read
+    assert shown("src/fmt/deep.rs") == [("Renders it as text.", "Render::render")]  # super::, from a mod.rs
+
+
+def test_a_rust_standard_trait_renamed_by_a_use_still_lends_its_documentation():
+    # anyhow's `use std::error::Error as StdError;` then `impl StdError for ErrorImpl`: `source` showed none
+    code = ("use std::{error::Error as StdError, fmt};\nstruct E;\nimpl StdError for E {\n"
+            "    fn source(&self) -> Option<&(dyn StdError + 'static)> { None }\n}\n")
+    [unit] = extract_units(code, "rust")
+    assert unit.inherited_doc == ("The lower-level source of this error, if any.", "Error::source")
 
 
 TYPED_OBJECTS = """
