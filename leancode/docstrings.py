@@ -108,8 +108,9 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
         bare = word.lower().lstrip("(\"'")
-        if word and (bare in _ABBREVIATIONS or not as_mined and bare in _ABBREVIATIONS_REVISED):
-            continue
+        if word and (bare in _ABBREVIATIONS or not as_mined and bare in _ABBREVIATIONS_REVISED) \
+                and not (not as_mined and bare == "etc" and _NEXT_VISIBLE.match(paragraph, m.end()).group(1).isupper()):
+            continue  # (a list's "etc." before a capital ends its sentence: "1st, 2nd, etc. If the last ...")
         if not as_mined and word and word.endswith({".": "..", "!": "!"}.get(m.group(), "\0")):
             after = _NEXT_VISIBLE.match(paragraph, m.end()).group(1)
             if after and not after.isupper():
@@ -331,7 +332,8 @@ _RUST_PATH = re.compile(r"(?:\w+@)?[A-Za-z_][\w:]*(?:!|\(\))?$")  # intra-doc li
 
 
 def _markdown(text: str, language: str = "rust", as_mined: bool = False) -> str:
-    """Markdown stripped: links keep their text, code spans and emphasis lose their markers. Unless `as_mined`,
+    """Markdown stripped: links keep their text, code spans and emphasis lose their markers, HTML entities outside
+    code spans are read (`&mdash;`: —). Unless `as_mined`,
     brackets that are no link (`[1, 2, 3]`, `arr[i]`, inside a code span) stay: a bare [text] is a link when it
     holds a code span ([`Vec`]), or in Rust a path ([Vec])."""
     if as_mined:
@@ -348,7 +350,7 @@ def _markdown(text: str, language: str = "rust", as_mined: bool = False) -> str:
         return m.group()
 
     text = _MD_LINK_REVISED.sub(link, text)
-    text = re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text)
+    text = html.unescape(re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text))  # `&mdash;`, as rendered
     return re.sub(r"\x01(\d+)\x01", lambda m: spans[int(m.group(1))], text)
 
 

@@ -116,6 +116,16 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Return n!! (double factorial) of n.", "python", "Return n!! (double factorial) of n.", "Return n!!"),
     ("Wait for it... then return x. More.", "python", "Wait for it... then return x.", "Wait for it..."),
     ("Wait for it... Then return x.", "python", "Wait for it...", "Wait for it..."),
+    # boltons' `ordinalize` ran on into its second sentence; "etc. and more" is still one
+    ("Turns a number into 1st, 2nd, etc. If it is no digit, it returns it.", "python",
+     "Turns a number into 1st, 2nd, etc.", "Turns a number into 1st, 2nd, etc. If it is no digit, it returns it."),
+    ("Reads JSON, YAML, etc. and more. Second.", "python", "Reads JSON, YAML, etc. and more.",
+     "Reads JSON, YAML, etc. and more."),
+    # anyhow's `Error::root_cause` showed `&mdash;`; a code span keeps its text
+    ("The lowest level cause of this error &mdash; this error's cause. More.", "rust",
+     "The lowest level cause of this error — this error's cause.",
+     "The lowest level cause of this error &mdash; this error's cause."),
+    ("Escapes `&amp;` as &amp;.", "typescript", "Escapes &amp; as &.", "Escapes & as &."),
     ("计算列表的和。如果为空，返回零。", "python", "计算列表的和。", "计算列表的和。如果为空，返回零。"),
     ("Validate the rule of :rfc:`5893` and :pep:`8`.", "python", "Validate the rule of RFC 5893 and PEP 8.",
      "Validate the rule of 5893 and 8."),
