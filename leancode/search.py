@@ -382,6 +382,9 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
         if located and not _holds(units[row], located) and (inside := [r for r in named if _holds(units[r], located)]):
             named = [row] + [r for r in named if r != inside[0]]  # the overload the frame's line is in, shown
             row = inside[0]
+        elif not located and _built(units[row].path) and (source := [r for r in named if not _built(units[r].path)]):
+            named = [row] + [r for r in named if r != source[0]]  # a module's source before its builds
+            row = source[0]
         if not named and len(same_code[key]) > 1:  # exact copies score alike: the one whose path the query names
             alike = [r for r in same_code[key] if units[r].key == key and (tiers is None or tiers[r] == tiers[row])
                      and (demote is None or demote[r] == demote[row])]  # not a test's copy for the code's
@@ -418,10 +421,17 @@ SAME_VECTOR = 0.99999
 
 # One JavaScript or TypeScript module shipped under several extensions and build folders: ESM and CommonJS builds
 # (addDays.js and addDays.cjs; jsdiff's libesm/patch/apply.js and libcjs/patch/apply.js), a TypeScript source beside
-# its compiled JavaScript (src/index.ts, dist/index.js).
+# its compiled JavaScript (src/index.ts, dist/index.js; react-native-builder-bob's lib/module/ and lib/commonjs/).
 _MODULE_EXTENSION = re.compile(r"\.[cm]?[jt]sx?$")
 _BUILD_FOLDER = re.compile(
-    r"(?:src|lib|dist|build|out|esm|cjs|es|es\d+|esnext|mjs|commonjs|umd|(?:lib|dist)-?(?:esm|cjs))$", re.I)
+    r"(?:src|lib|dist|build|out|esm|cjs|es|es\d+|esnext|mjs|commonjs|module|umd|(?:lib|dist)-?(?:esm|cjs))$", re.I)
+
+
+def _built(path: str) -> bool:
+    """Whether a JavaScript or TypeScript file is in a build folder (dist/, lib/module/), not first in a src/ one
+    (src/lib/ is source)."""
+    first = next((folder.lower() for folder in path.split("/")[:-1] if _BUILD_FOLDER.match(folder)), "src")
+    return first != "src"
 
 
 def _module(unit) -> tuple[str, str]:

@@ -733,6 +733,14 @@ def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
     index, query_vector = _descending(len(units))
     ranked = rank_units(query_vector, "apply a patch", index, units, 5)
     assert [(r.row, r.copies) for r in ranked] == [(0, (1,)), (2, (3,)), (4, ()), (5, ())]
+    # react-native-builder-bob's lib/module/ and lib/commonjs/ builds of src/: one row, the source's, whichever
+    # build ranks first (react-native-svg's `decodeBase64Image` was shown twice; src/lib/ is source)
+    specs = [("lib/commonjs/utils/fetchData.js", "decode"), ("lib/module/utils/fetchData.js", "decode"),
+             ("src/utils/fetchData.ts", "decode"), ("lib/module/lib/color.js", "parse"), ("src/lib/color.ts", "parse")]
+    units = _units(specs, "javascript")
+    index, query_vector = _descending(len(units))
+    ranked = rank_units(query_vector, "decode an image", index, units, 5)
+    assert [(r.row, sorted(r.copies)) for r in ranked] == [(2, [0, 1]), (4, [3])]
 
 
 def test_a_name_spelled_in_another_languages_case_finds_the_function():
