@@ -452,13 +452,17 @@ def _documented_below(code: str, units: list, line: int) -> list:
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
     """(the units a target names, every unit of its file); LookupError when it names none."""
     from .function_summary import implementation, stands_for
-    from .units import declarations, overload_stub
+    from .search import named_by
+    from .units import declarations, name_aliases, overload_stub
 
     code, language, units = _file_units(path, language)
     siblings = units
     if line is not None:
         around = [u for u in units if u.start_line < line <= u.end_line + 1]
         units = around[-1:] or _documented_below(code, units, line)  # the innermost: units come outer first
+        if not units:  # another name bound to a function (`bisect = bisect_right`): that function
+            meant = {target for target, row in name_aliases(code, language).values() if row == line - 1}
+            units = [u for u in siblings if u.qualified_name in meant]
         if not units:  # a declaration without a body (an interface's method, an overload signature)?
             declared = declarations(code, language)
             declared = [d for d in declared if d.start_line < line <= d.end_line + 1][-1:] \
@@ -473,9 +477,14 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
             units = _named(units, name, path)
             # an `@overload` signature once, as its implementation, where that is named too (it was told per stub)
             units = [u for u in units if not (overload_stub(u) and implementation(u, siblings) in units)]
-        except LookupError:  # a declaration's name? (the error names the closest of both)
-            found = _named(units + declarations(code, language), name, path)
-            units = list({id(u): u for d in found if (u := stands_for(d, siblings))}.values())
+        except LookupError:  # another name bound to a function, or a declaration's? (the error names the closest)
+            written = ".".join(named_by(name) or [name])
+            meant = {target for alias, (target, _) in name_aliases(code, language).items()
+                     if alias == written or alias.endswith("." + written)}
+            units = [u for u in siblings if u.qualified_name in meant]
+            if not units:
+                found = _named(units + siblings + declarations(code, language), name, path)
+                units = list({id(u): u for d in found if (u := stands_for(d, siblings))}.values())
     else:  # the whole file: its declarations without a body too, but an overload signature that stands for its
         # implementation only once, as that
         units = sorted(units + [d for d in declarations(code, language) if stands_for(d, siblings) is d],

@@ -1811,6 +1811,36 @@ def outermost_function(code: str, language: str) -> Node | None:
     return None
 
 
+def name_aliases(code: str, language: str) -> dict[str, tuple[str, int]]:
+    """A Python file's other names for its functions, bound in the same class or module body after them (`bisect =
+    bisect_right`, `__radd__ = __add__`): qualified alias -> (qualified function, the 0-based line binding it)."""
+    if language != "python" or " = " not in code:
+        return {}
+    spec = spec_for(language)
+    found: dict[str, tuple[str, int]] = {}
+    blocks = [parse(code, language).root_node]
+    while blocks and len(found) < MAX_ALIASES:
+        block = blocks.pop()
+        defined: set[str] = set()
+        for statement in block.named_children:
+            inner = statement.child_by_field_name("definition") if statement.type == "decorated_definition" \
+                else statement
+            if inner is None:
+                continue
+            if inner.type == "function_definition":
+                defined.add(_text(inner.child_by_field_name("name")))
+            elif inner.type == "class_definition" and (body := inner.child_by_field_name("body")) is not None:
+                blocks.append(body)
+            elif inner.type == "expression_statement" and inner.named_child_count == 1 \
+                    and (bound := inner.named_children[0]).type == "assignment":
+                alias, target = bound.child_by_field_name("left"), bound.child_by_field_name("right")
+                if alias is not None and target is not None and alias.type == target.type == "identifier" \
+                        and _text(target) in defined:
+                    scope = ".".join(_scope_names(bound, spec) + [""])
+                    found[scope + _text(alias)] = (scope + _text(target), bound.start_point.row)
+    return found
+
+
 def last_name(written: str) -> str:
     """`JCTree.Visitor` -> Visitor, `fmt::Display` -> Display."""
     return re.split(r"\.|::", written)[-1]

@@ -281,6 +281,19 @@ def test_summarize_finds_declarations_without_a_body(tmp_path, capsys, target, e
     assert capsys.readouterr().out.splitlines() == [f"{path}:{line} [documentation]" for line in expected]
 
 
+def test_summarize_finds_a_function_by_another_name_bound_to_it(tmp_path, capsys):
+    # sortedcontainers' `bisect = bisect_right` in SortedList: "no function named 'SortedList.bisect'", "no function at"
+    path = tmp_path / "sortedlist.py"
+    path.write_text('class SortedList:\n    def bisect_right(self, value):\n        """Return an index to insert value."""\n'
+                    "        return 0\n\n    bisect = bisect_right\n\n\nbisect = 3\n")
+    for target in ("SortedList.bisect", "bisect", "6"):
+        assert main(["summarize", f"{path}:{target}"]) == 0
+        assert capsys.readouterr().out == f"{path}:2 SortedList.bisect_right: Return an index to insert value. " \
+                                          "[documentation]\n", target
+    assert main(["summarize", f"{path}:9"]) == 2  # a module's `bisect = 3` binds no function
+    assert "no function at" in capsys.readouterr().err
+
+
 def test_summarize_names_the_closest_declaration(tmp_path, capsys):
     path = tmp_path / "store.go"
     path.write_text("package x\n\n// Store keeps values.\ntype Store interface {\n\t// Get reads the value under key."

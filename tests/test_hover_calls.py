@@ -508,6 +508,15 @@ def test_a_call_of_a_private_method_means_that_method(tmp_path):
     assert shown is not None and "Returns the wait in milliseconds." in shown and "#getWait(): number" in shown, shown
 
 
+def test_a_call_of_another_name_bound_to_a_method_means_that_method(tmp_path):
+    # sortedcontainers' `self._clear()` (`_clear = clear` in the class) had no hover
+    code = ('class SortedList:\n    def clear(self):\n        """Remove all values from the sorted list."""\n'
+            "        self._len = 0\n\n    _clear = clear\n\n    def reset(self):\n        self._clear()\n")
+    shown = hover_at(tmp_path, "python", code, 8, "_clear")
+    assert shown is not None and "Remove all values from the sorted list." in shown, shown
+    assert hover_at(tmp_path, "python", code.replace("_clear = clear", "_clear = None"), 8, "_clear") is None
+
+
 def test_this_in_an_object_literal_passed_to_a_call_means_the_literals_method(tmp_path):
     # zod's `make("ZodThing", init, { isOptional() { this.safeParse(...) }, ... })`: no class around the call, so
     # the method was looked for by name in other files only (another file's `target.size = ...`), never this one's.

@@ -24,7 +24,7 @@ from leancode.function_summary import declared_at
 from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, language_for_path, same_family
 from leancode.inherited import inherited_across_files
 from leancode.messages import printable
-from leancode.units import Unit
+from leancode.units import Unit, name_aliases
 
 from .. import hover
 from ..buffers import lsp_lines
@@ -128,6 +128,9 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         if found is None and constructor and receiver is None and (name[:1].isupper() or name == "super"):
             # `Integer(3)`, `new Widget(name)`: the class's constructor; JavaScript's `super(x)`: its base class's
             found = resolved(constructor, "super" if name == "super" else name, ".")
+        if found is None and (meant := {target.rsplit(".", 1)[-1] for alias, (target, _) in
+                                        name_aliases(text, language).items() if alias.rsplit(".", 1)[-1] == name}):
+            found = resolved(meant.pop(), receiver, separator) if len(meant) == 1 else None  # `_clear = clear`
         if found is not None and found.guessed and defined is not None and not hover.in_body(defined, text, line,
                                                                                              character):
             found = None  # `@router.get(...)` over a function: that function, not any `get` by name
