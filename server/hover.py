@@ -171,6 +171,8 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     `Foo.<T>bar(`, `Vec::<u8>::new(`, Go's `Map[int](`; and a JavaScript function called through `.call(`,
     `.apply(` or `.bind(` is called, and a React component named by a JSX tag, `<Icon size={2} />` (TSX, JSX)."""
     opener = _TYPE_ARGUMENTS.get(language)
+    if language in _JS and line_text[character:character + 1] == "#":  # on a private name's `#`
+        character += 1
     if (match := _identifier_at(line_text, character)) is None:
         return None
     start = match.start() - (language in _JS and line_text[match.start() - 1:match.start()] == "#")  # `this.#run(`

@@ -506,6 +506,7 @@ def test_a_call_of_a_private_method_means_that_method(tmp_path):
             "  getWait(): number {\n    return 6;\n  }\n  run() {\n    return this.#getWait();\n  }\n}\n")
     shown = hover_at(tmp_path, "typescript", code, 9, "getWait")
     assert shown is not None and "Returns the wait in milliseconds." in shown and "#getWait(): number" in shown, shown
+    assert hover_at(tmp_path, "typescript", code, 9, ".#") == shown  # on the `#` itself (ky's `this.#retry(`)
 
 
 def test_a_call_of_another_name_bound_to_a_method_means_that_method(tmp_path):
