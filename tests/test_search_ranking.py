@@ -251,6 +251,8 @@ def test_a_query_that_names_a_function_gets_it_first(index):
     ("semver::parse::<impl core::str::traits::FromStr for semver::Comparator>::from_str",
      ["semver", "Comparator", "from_str"]),
     ("<impl FromStr for Comparator>::from_str", ["Comparator", "from_str"]),
+    # a slice's or an array's, named by its element type as the index names them (bytes' `impl Buf for &[u8]`)
+    ("<&[u8] as bytes::buf::buf_impl::Buf>::advance", ["u8", "advance"]), ("<[u8; 4] as Foo>::bar", ["u8", "bar"]),
     ("Array<T>", None),  # no Rust path: left alone
     ("Debouncer.#getWait", ["Debouncer", "#getWait"]), ("#getWait()", ["#getWait"]),  # a JavaScript private name
     ("#48", None), ("\0run", ["run"]),
