@@ -458,16 +458,18 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
     code, language, units = _file_units(path, language)
     siblings = units
     if line is not None:
-        around = [u for u in units if u.start_line < line <= u.end_line + 1]
-        units = around[-1:] or _documented_below(code, units, line)  # the innermost: units come outer first
+        around = [u for u in units if u.start_line < line <= u.end_line + 1][-1:]  # the innermost: outer first
+        # a declaration without a body (an interface's method, an overload signature) the line is in, where no
+        # function inside it holds the line (one nested in a function: true-myth's `mapOr.partialOp` signatures)
+        declared = declarations(code, language)
+        inner = [d for d in declared if d.start_line < line <= d.end_line + 1
+                 and not (around and around[0].start > d.start)][-1:]
+        units = [stands_for(d, siblings) for d in inner] or around or _documented_below(code, units, line)
         if not units:  # another name bound to a function (`bisect = bisect_right`): that function
             meant = {target for target, row in name_aliases(code, language).values() if row == line - 1}
             units = [u for u in siblings if u.qualified_name in meant]
-        if not units:  # a declaration without a body (an interface's method, an overload signature)?
-            declared = declarations(code, language)
-            declared = [d for d in declared if d.start_line < line <= d.end_line + 1][-1:] \
-                or _documented_below(code, declared, line)
-            units = [stands_for(d, siblings) for d in declared]
+        if not units:  # a declaration documented below the line
+            units = [stands_for(d, siblings) for d in _documented_below(code, declared, line)]
         if not units:
             lines = code.count("\n") + (not code.endswith("\n"))
             past = f" (line {line} is past its end: it has {lines:,} lines)" if line > lines else ""

@@ -240,7 +240,7 @@ def _javadoc_inline(m: re.Match, keep: list[str], as_mined: bool = False) -> str
         return ""
     if tag in ("link", "linkplain", "linkcode") and not as_mined and "|" in body:
         body = body.split("|", 1)[1].strip()  # JSDoc {@link https://lodash.com|lodash}
-    elif tag in ("link", "linkplain") and not as_mined:  # the reference's parameters may hold spaces
+    elif tag in ("link", "linkplain", "linkcode") and not as_mined:  # the reference's parameters may hold spaces
         reference, label = _LINK.match(body).groups()  # {@link Plugin#notify(String, JSObject, boolean) label}
         body = label or re.sub(r"\s*\(.*\)$", "", reference).lstrip("#").replace("#", ".")
     elif tag in ("link", "linkplain"):  # as the corpus was labelled: split at the first space

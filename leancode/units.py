@@ -463,15 +463,17 @@ def _is(a: Node | None, b: Node | None) -> bool:
 def _reexport(node: Node, target: Node) -> bool:
     """Whether an accessor `_defined_property` found is a getter that compiled JavaScript defines on `exports` to
     forward a name defined elsewhere (TypeScript's `Object.defineProperty(exports, "f", {get: function () { return
-    m_1.f; }})`): plumbing, not a function."""
+    m_1.f; }})`; a bundler's of a name of its own file, remeda's `{ get: function() { return purry1; } }`):
+    plumbing, not a function."""
     if not _EXPORTS.match(_short_text(target)):
         return False
     body = node.child_by_field_name("body")
     statements = body.named_children if body is not None and body.type == "statement_block" else [body]
+    forwarded = ("member_expression", "subscript_expression", "identifier")
     return len(statements) == 1 and statements[0] is not None and (
-        statements[0].type in ("member_expression", "subscript_expression")
+        statements[0].type in forwarded
         or statements[0].type == "return_statement" and statements[0].named_child_count == 1
-        and statements[0].named_children[0].type in ("member_expression", "subscript_expression"))
+        and statements[0].named_children[0].type in forwarded)
 
 
 def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
@@ -731,7 +733,9 @@ MAX_COMMENT_CHARS = 2000  # of its first paragraph, what is kept (the hover show
 # Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note, a
 # license.
 _NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?https?://\S+\s*$|spdx-license-identifier|"
-                             r"licensed\b|permission is hereby granted|all rights reserved)", re.I)
+                             r"licensed\b|permission is hereby granted|all rights reserved|"
+                             # a bundler's marker of the module it inlined (remeda's `// src/chunk.ts`)
+                             r"(?:file:\s*)?(?:[\w@.-]+/)*[\w@.-]+\.[cm]?[jt]sx?\s*$)", re.I)
 
 
 def _code_line(line: str) -> bool:
@@ -1847,9 +1851,12 @@ def last_name(written: str) -> str:
 
 
 def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:
-    """The names that qualify a declaration's, outermost first, as `_units` qualifies a function's: the scopes around
-    it (`_function_query`'s); in Go, which has none, the interface's type, as a method's receiver type."""
-    kinds = {"type_spec"} if spec.name == "go" else spec.scopes | ({"object"} if spec.name in _JS else set())
+    """The names that qualify a declaration's, outermost first, as `_units` qualifies a function's: the scopes and
+    functions around it (`_function_query`'s: true-myth's overload signatures nested in `mapOr` are
+    `mapOr.partialOp`, as their implementation); in Go, which has none, the interface's type, as a method's receiver
+    type."""
+    kinds = {"type_spec"} if spec.name == "go" \
+        else spec.scopes | spec.functions | ({"object"} if spec.name in _JS else set())
     names, parent = [], node.parent
     while parent is not None:
         if parent.type in kinds and (scope := _name(parent, spec)):
@@ -1893,6 +1900,8 @@ def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOf
     name = _name(node, spec)
     siblings = _Siblings()
     docstring = _doc_comment(first, spec, siblings=siblings)
+    if docstring is not None and not shown_sentence(docstring, spec.name):
+        docstring = None  # tags alone (`@param value`): looked further, as for none (a unit's, `_units`)
     if docstring is None and spec.name in _JS and node.parent is not None \
             and node.parent.type in ("interface_body", "object_type"):  # an interface's later overload signature:
         docstring, _ = _declared_doc(node, name, spec, {}, siblings)  # the first one's (a class's: implemented)

@@ -294,6 +294,22 @@ def test_summarize_finds_a_function_by_another_name_bound_to_it(tmp_path, capsys
     assert "no function at" in capsys.readouterr().err
 
 
+def test_summarize_reads_an_overload_signature_of_tags_alone_as_undocumented_and_names_nested_ones(tmp_path, capsys):
+    # true-myth: an overload whose JSDoc holds only `@param` showed "no docstring" where one without any showed the
+    # implementation's; overload signatures nested in `mapOr` were named `partialOp`, their implementation
+    # `mapOr.partialOp`
+    path = tmp_path / "make.ts"
+    path.write_text("/** Create a thing. */\nexport function make(): string;\n/**\n  @param value The value.\n */\n"
+                    "export function make(value: number): string;\nexport function make(value?: number): string {\n"
+                    "  return String(value);\n}\nexport function mapOr(x: number) {\n"
+                    "  function partialOp(a: string): string;\n  function partialOp(a: any): any { return a; }\n"
+                    "  return partialOp(x);\n}\n")
+    assert main(["summarize", f"{path}:6", f"{path}:11", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(s["line"], s["name"], s["summary"]) for s in found] == [(7, "make", "Create a thing."),
+                                                                     (12, "mapOr.partialOp", "")]
+
+
 def test_summarize_names_the_closest_declaration(tmp_path, capsys):
     path = tmp_path / "store.go"
     path.write_text("package x\n\n// Store keeps values.\ntype Store interface {\n\t// Get reads the value under key."

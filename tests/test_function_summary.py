@@ -1638,6 +1638,7 @@ def test_a_plain_comment_above_an_undocumented_function_is_shown_as_such(languag
     "// eslint-disable-next-line no-unused-vars\n", "// TODO: make it faster\n", "// foo(bar);\n",
     "// if (a && b) return c\n", "//\n// Utility methods\n//\n", "// NOTE: slower on old engines\n", "// ---------\n",
     "// https://example.com/issue/1\n",
+    "// src/chunk.ts\n", "// file: src/cordova.js\n",  # a bundler's marker of the module inlined (remeda's dist/)
     "/* (non-Javadoc)\n * @see Thing#run()\n */\n", "// run\n", "x = 1 // the count\n",
     "/*\n * Copyright 2020 Someone. Licensed under MIT.\n */\n",
 ])

@@ -314,6 +314,7 @@ def test_javascript_accessors_of_define_property_are_named_by_their_property_and
     code = """\
 Object.defineProperty(exports, "addDays", { enumerable: true, get: function () { return dates_1.addDays; } });
 Object.defineProperty(exports, "version", { get: () => pkg["version"] });
+Object.defineProperty(exports, "purry1", { enumerable: true, get: function() { return purry1; } });
 Object.defineProperty(exports, "config", { get: function () { const c = load(); return c.value; } });
 Object.keys(_index).forEach(function (key) {
   Object.defineProperty(exports, key, { enumerable: true, get: function () { return _index[key]; } });

@@ -126,6 +126,9 @@ def test_javadoc_first_sentence(javadoc, summary):
      "The lowest level cause of this error — this error's cause.",
      "The lowest level cause of this error &mdash; this error's cause."),
     ("Escapes `&amp;` as &amp;.", "typescript", "Escapes &amp; as &.", "Escapes & as &."),
+    # true-myth's `{@linkcode Target label}` showed both ("Err Err(error)")
+    ("Wraps in {@linkcode Ok Ok(value)} on success.", "typescript", "Wraps in Ok(value) on success.",
+     "Wraps in Ok Ok(value) on success."),
     ("计算列表的和。如果为空，返回零。", "python", "计算列表的和。", "计算列表的和。如果为空，返回零。"),
     ("Validate the rule of :rfc:`5893` and :pep:`8`.", "python", "Validate the rule of RFC 5893 and PEP 8.",
      "Validate the rule of 5893 and 8."),
