@@ -460,6 +460,10 @@ def _is(a: Node | None, b: Node | None) -> bool:
     return a is not None and b is not None and a.id == b.id
 
 
+# (not `catch`, `return`, `with`: promises', iterators' and immutable values' methods are so named)
+_STATEMENT_KEYWORDS = frozenset({"if", "for", "while", "switch", "do", "else"})
+
+
 def _reexport(node: Node, target: Node) -> bool:
     """Whether an accessor `_defined_property` found is a getter that compiled JavaScript defines on `exports` to
     forward a name defined elsewhere (TypeScript's `Object.defineProperty(exports, "f", {get: function () { return
@@ -491,6 +495,8 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
         words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
+    if spec.name in _JS and not as_mined and name in _STATEMENT_KEYWORDS:
+        return ""  # the grammar's misreading of a statement as a method (Flow's annotations: `if (!x) {` as `if`)
     if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
         bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec, wrapped=not as_mined)
         # (`export default memo(function Card() {...})` keeps Card)

@@ -307,6 +307,18 @@ Color.prototype.darken = function (ratio) { return this.r / ratio; };
     assert names == ["Color", "Color.isDark", "Color.lighten", "Color.darken"]
 
 
+def test_a_statement_the_grammar_misreads_as_a_method_is_no_function():
+    # react-native-fs's Flow-typed FS.common.js: `if (!RNFSManager.readDirAssets) {` read as methods named `if`
+    # ("if (+3 overloads)" in search); promises' `catch` and iterators' `return` methods are functions
+    code = ("const api = {\n  mkdir(filepath: string): Promise<void> {\n    if (!filepath) {\n      throw new Error('x');\n"
+            "    }\n    return run(filepath);\n  },\n};\nclass Task {\n  catch(onRejected) { return this; }\n"
+            "  return(value) { return value; }\n}\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        names = [u.name for u in extract_units(code, "javascript")]
+    assert "if" not in names and {"catch", "return"} <= set(names), names
+
+
 def test_javascript_accessors_of_define_property_are_named_by_their_property_and_reexports_left_out():
     # TypeScript's and Babel's CommonJS output re-export each name with a getter: they were all named `get`, so a
     # search showed "get (+259 overloads)" (date-fns) above the functions they forward to. A name computed when the

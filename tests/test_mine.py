@@ -126,6 +126,9 @@ def test_javadoc_first_sentence(javadoc, summary):
      "The lowest level cause of this error — this error's cause.",
      "The lowest level cause of this error &mdash; this error's cause."),
     ("Escapes `&amp;` as &amp;.", "typescript", "Escapes &amp; as &.", "Escapes & as &."),
+    ("cleanPath returns the canonical path for p, eliminating . and .. elements. More.", "go",
+     "cleanPath returns the canonical path for p, eliminating . and .. elements.",
+     "cleanPath returns the canonical path for p, eliminating ."),  # mux's: a lone stop ended it
     # true-myth's `{@linkcode Target label}` showed both ("Err Err(error)")
     ("Wraps in {@linkcode Ok Ok(value)} on success.", "typescript", "Wraps in Ok(value) on success.",
      "Wraps in Ok Ok(value) on success."),
