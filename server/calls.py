@@ -30,6 +30,7 @@ from typing import Callable
 
 from leancode.languages import ParseWarning
 from leancode.tokens import COMMENT, lex
+from leancode.search import is_test_code, ranked_as_test
 from leancode.units import Unit, header, last_name, overload_stub
 
 from .workspace import Hit
@@ -211,13 +212,27 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         unit, left = _meant(units, call, local, here=True)
         return Resolved(unit, None, guessed, left)
 
-    def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool) -> Resolved | None:
-        for hit in sorted(filter(keep, candidates), key=lambda h: path_distance(caller, h.path)):
+    roots = [h.folder.root for h in candidates if caller is not None and caller.is_relative_to(h.folder.root)]
+    in_tests = caller is not None and is_test_code(
+        (caller.relative_to(roots[0]) if roots else Path(*caller.parts[-2:])).as_posix(), "")  # (not the folders
+    # above the workspace: a checkout under ~/tests/)
+
+    def fits(unit: Unit) -> bool:
+        return call.arguments is None or (counts := parameter_counts(unit)) is None \
+            or counts[0] <= call.arguments <= counts[1]
+
+    def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool, fitting: bool = False) -> Resolved | None:
+        # nearest first, but a test's or example's after the code's, unless the call is in a test itself (logrus's
+        # `hook.Levels()` was a test hook's, mux's `.Middleware(` an example's)
+        for hit in sorted(filter(keep, candidates), key=lambda h: (not in_tests and ranked_as_test(h.unit),
+                                                                    path_distance(caller, h.path))):
             units = units_in(hit)
             same = sorted((u for u in units or () if u.qualified_name == hit.unit.qualified_name),
                           key=lambda u: abs(u.start_line - hit.unit.start_line))  # its lines may have moved since
             if same:
                 unit, left = _meant(same, call, units, here=False)
+                if fitting and not fits(unit):
+                    continue
                 return Resolved(unit, f"{hit.folder.root.name}/{hit.unit.path}:{unit.start_line + 1}", guessed, left,
                                 path=hit.path)
         return None
@@ -231,11 +246,16 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         def keep(unit) -> bool:
             return not is_function(unit) and unit.qualified_name != exclude
         # this file's methods first, but one that cannot take the call's arguments after the other files' (a field's
-        # `mController.shouldRecognizeSimultaneously(this, other)`: the interface's, not this class's of one argument)
-        local = [u for u in here if keep(u)]
-        fitting = [u for u in local if call.arguments is None or (counts := parameter_counts(u)) is None
-                   or counts[0] <= call.arguments <= counts[1]]
-        found = first_here(fitting, True) or first_elsewhere(lambda h: keep(h.unit), True) or first_here(local, True)
+        # `mController.shouldRecognizeSimultaneously(this, other)`: the interface's, not this class's of one argument),
+        # and the method the call is in after all the others: on another object, a call of its own name delegates
+        # more often than it recurses (mux's `route.Match(req, match)` in `Router.Match`, indexmap's
+        # `self.core.swap_remove_full(hash, key)`: the hover showed the caller)
+        calling = _innermost(local, call.line)
+        mine, itself = [u for u in here if keep(u) and u is not calling], [u for u in here if u is calling and keep(u)]
+        found = first_here([u for u in mine if fits(u)], True) \
+            or first_elsewhere(lambda h: keep(h.unit), True, fitting=True) \
+            or first_here([u for u in itself if fits(u)], True) or first_elsewhere(lambda h: keep(h.unit), True) \
+            or first_here(mine + itself, True)
         if found is None:
             return None
         classes = {(None, u.qualified_name) for u in here if keep(u)} | {

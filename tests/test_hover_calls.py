@@ -394,6 +394,38 @@ def test_a_method_of_this_file_that_cannot_take_the_arguments_comes_after_anothe
         assert found is not None and found.unit.docstring == expected and found.guessed, arguments
 
 
+def test_a_call_of_the_callers_own_name_on_another_object_means_another_method_and_code_before_tests(tmp_path):
+    # mux's `route.Match(req, match)` inside `Router.Match` showed `Router.Match` itself; logrus's `hook.Levels()`
+    # showed a test's hook before the code's
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    files = {"route.go": "package mux\n\n// Match matches the route against the request.\n"
+                         "func (r *Route) Match(req *Request, match *RouteMatch) bool {\n\treturn true\n}\n",
+             "hooks_test.go": "package mux\n\n// Levels of the test hook.\nfunc (h *testHook) Levels() []int {\n"
+                              "\treturn nil\n}\n",
+             "levels.go": "package mux\n\n// Levels lists every level.\nfunc (l AllLevels) Levels() []int {\n"
+                          "\treturn nil\n}\n"}
+    hits = []
+    for path, code in files.items():
+        (tmp_path / path).write_text(code)
+        hits += [Hit(folder, IndexedUnit(path=path, name=u.name, qualified_name=u.qualified_name, language="go",
+                                         start_line=u.start_line, end_line=u.end_line, preview="", key=path), 0.0)
+                 for u in extract_units(code, "go")]
+    router = ("package mux\n\n// Match walks the routes.\nfunc (r *Router) Match(req *Request, match *RouteMatch) bool {\n"
+              "\tfor _, route := range r.routes {\n\t\tif route.Match(req, match) {\n\t\t\treturn true\n\t\t}\n\t}\n"
+              "\thook.Levels()\n\treturn false\n}\n")
+    local = extract_units(router, "go")
+
+    def shown(line: int, name: str, receiver: str, arguments: int, caller: str = "mux.go") -> str:
+        call = Call.at(local, line, name, receiver, ".", "go", arguments)
+        found = resolve_call(call, local, tmp_path / caller, [h for h in hits if h.unit.name == name],
+                             lambda h: extract_units((tmp_path / h.unit.path).read_text(), "go"))
+        return found.unit.docstring
+
+    assert shown(5, "Match", "route", 2) == "Match matches the route against the request."
+    assert shown(9, "Levels", "hook", 0) == "Levels lists every level."
+    assert shown(9, "Levels", "hook", 0, caller="mux_test.go") == "Levels of the test hook."  # from a test: nearest
+
+
 def test_arguments_passed_and_parameters_taken_are_counted():
     code = "f(a, *rest)\ng(1, key=2)\nh(x for x in xs)\nobj.m(k(1, 2), 3)\n"
     assert [call_arguments(code, "python", row, 1) for row in range(3)] == [None, 2, 1]
