@@ -614,13 +614,23 @@ def _repository(path: Path, index_dir: str | None) -> tuple[Path, str | None]:
 def _as_given(path: Path, root: Path) -> Path:
     """The repository root `root` (resolved) as the user reaches it through `path`, a symlink in it kept (results in
     `link/x.py`, not in where the link points), where `path` leads to it; else `root`."""
-    shell = os.environ.get("PWD")  # the working directory as the shell reached it: through a link, where it did
-    here = shell if shell and os.path.isabs(shell) and os.path.realpath(shell) == os.getcwd() else os.getcwd()
-    given = Path(os.path.normpath(os.path.join(here, path)))  # absolute, links kept
+    given = Path(os.path.normpath(os.path.join(_shell_cwd(), path)))  # absolute, links kept
     start = given if given.is_dir() else given.parent
     depth = len(start.resolve().relative_to(root).parts)
     reached = start.parents[depth - 1] if depth else start
     return reached if reached.resolve() == root else root
+
+
+def _shell_cwd() -> str:
+    """The working directory as the shell reached it (`$PWD`: through a link, where it did), else the real one."""
+    shell = os.environ.get("PWD")
+    return shell if shell and os.path.isabs(shell) and os.path.realpath(shell) == os.getcwd() else os.getcwd()
+
+
+def _shown_path(path) -> str:
+    """A result's file relative to the working directory as the shell reached it: a repository reached through a
+    link (`_as_given`) is shown from there (`json_formatter.go`, not `../../../../logrus/json_formatter.go`)."""
+    return os.path.relpath(path, _shell_cwd())
 
 
 def _enclosing_index(folder: Path) -> Path | None:
@@ -854,9 +864,9 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         return
     dim, reset = (DIM, RESET) if sys.stdout.isatty() else ("", "")
     for hit, gone in zip(hits, stale):
-        where = printable(f"{os.path.relpath(file_of(hit.unit))}:{hit.unit.start_line + 1}")
+        where = printable(f"{_shown_path(file_of(hit.unit))}:{hit.unit.start_line + 1}")
         deleted = f" (file {gone} since indexing)" if gone else ""
-        copies = ", ".join(printable(f"{os.path.relpath(file_of(c))}:{c.start_line + 1}"
+        copies = ", ".join(printable(f"{_shown_path(file_of(c))}:{c.start_line + 1}"
                            + (f" {shown_name(c.qualified_name, c.language)}"
                               if c.qualified_name != hit.unit.qualified_name else ""))
                            for c in hit.copies[:SHOWN_COPIES])  # the same code may be another type's method

@@ -870,6 +870,8 @@ def test_search_through_a_symlinked_repository_shows_its_files_through_the_link(
     monkeypatch.setenv("PWD", str(tmp_path / "link"))
     assert main(["search", "parse a duration", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["file"] == str(tmp_path / "link" / "durations.py")
+    assert main(["search", "parse a duration"]) == 0  # the row's file from there (`../../link/durations.py`)
+    assert capsys.readouterr().out.split()[1] == "durations.py:1"
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PWD", str(tmp_path))
     (tmp_path / "real" / "sub").mkdir()  # a link into the repository's middle: shown from its root
