@@ -313,7 +313,7 @@ def _named(units: list, name: str, path: Path) -> list:
 def _target(text: str) -> tuple[Path, int | None, str | None]:
     """FILE, FILE:LINE or FILE:NAME -> (path, line or None, name or None); NAME as `leancode search` takes one
     (`parse`, `Cache.get`, `Version::parse`, `SemVer#compare`)."""
-    from .search import named_by
+    from .search import is_trait_impl, named_by
 
     if ":" not in text and not Path(text).exists() and named_by(text) and language_for_path(text) is None:
         raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
@@ -323,10 +323,10 @@ def _target(text: str) -> tuple[Path, int | None, str | None]:
     # the longest part before a ":" that is a file ("lib.rs:Version::parse"), else the part before the last ":"
     path, where = next(((text[:i], text[i + 1:]) for i in range(len(text) - 1, 0, -1)
                         if text[i] == ":" and Path(text[:i]).is_file()), text.rpartition(":")[::2])
-    if not path or where and not (re.fullmatch(r"-?\d+", where) or named_by(where)):  # ":3", a missing "D:\\x.py"
+    if not path or where and not (re.fullmatch(r"-?\d+", where) or named_by(where) or is_trait_impl(where)):
         if Path(path).is_file():
             raise ValueError(f"{text}: {where!r} is neither a line number nor a function's name as search takes one "
-                             "(parse, Cache.get, Version::parse)")
+                             "(parse, Cache.get, Version::parse, Drop for SmallVec)")  # (":3", a missing "D:\\x.py")
         return Path(text), None, None
     if not Path(path).exists() and named_by(text):  # `Datetime::from_str`: a name, no file
         raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
@@ -452,7 +452,7 @@ def _documented_below(code: str, units: list, line: int) -> list:
 def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
     """(the units a target names, every unit of its file); LookupError when it names none."""
     from .function_summary import implementation, stands_for
-    from .search import named_by
+    from .search import named_by, trait_impl_tiers
     from .units import declarations, name_aliases, overload_stub
 
     code, language, units = _file_units(path, language)
@@ -474,6 +474,8 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
             lines = code.count("\n") + (not code.endswith("\n"))
             past = f" (line {line} is past its end: it has {lines:,} lines)" if line > lines else ""
             raise LookupError(f"no function at {path}:{line}{past}")
+    elif name is not None and (tiers := trait_impl_tiers(name, units)) is not None:  # `impl Drop for SmallVec`
+        units = [u for u, tier in zip(units, tiers) if tier == 0]
     elif name is not None:
         try:
             units = _named(units, name, path)

@@ -586,6 +586,11 @@ _TRAIT_FOR = re.compile(rf"^(?:impl(?:\s*{_GENERICS})?\s+)?(?:\w+::)*([A-Z]\w*)(
                         rf"(?:'\w+\s+)?(?:mut\s+)?(?:\w+::)*([^\W\d]\w*)(?:{_GENERICS})?$")
 
 
+def is_trait_impl(query: str) -> bool:
+    """Whether a query names a Rust trait implementation (`impl Drop for SmallVec`, `FromStr for Weekday`)."""
+    return _TRAIT_FOR.match(query.strip()) is not None
+
+
 def trait_impl_tiers(query: str, units: Sequence) -> np.ndarray | None:
     """Per unit, 0 for a Rust method of the implementation a query names (`FromStr for Weekday`: `Weekday.from_str`)
     and 2 for the rest; None when the query names none or no unit is one. A trait's methods: the standard library

@@ -310,6 +310,19 @@ def test_summarize_reads_an_overload_signature_of_tags_alone_as_undocumented_and
                                                                      (12, "mapOr.partialOp", "")]
 
 
+def test_summarize_takes_a_rust_trait_implementation_as_search_does(tmp_path, capsys):
+    # smallvec: `search "impl Drop for SmallVec"` found SmallVec::drop; summarize said "neither a line number nor a
+    # function's name"
+    path = tmp_path / "lib.rs"
+    path.write_text("pub struct SmallVec;\nimpl Drop for SmallVec {\n    fn drop(&mut self) {}\n}\n"
+                    "impl SmallVec {\n    /// Grows it.\n    pub fn grow(&mut self) {}\n}\n")
+    for target in ("impl Drop for SmallVec", "Drop for SmallVec"):
+        assert main(["summarize", f"{path}:{target}", "--json"]) == 0
+        assert [(s["line"], s["name"]) for s in json.loads(capsys.readouterr().out)] == [(3, "SmallVec.drop")], target
+    assert main(["summarize", f"{path}:Clone for SmallVec"]) == 2  # no such implementation
+    assert "no function named 'Clone for SmallVec'" in capsys.readouterr().err
+
+
 def test_summarize_names_the_closest_declaration(tmp_path, capsys):
     path = tmp_path / "store.go"
     path.write_text("package x\n\n// Store keeps values.\ntype Store interface {\n\t// Get reads the value under key."
