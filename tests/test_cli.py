@@ -423,8 +423,10 @@ def test_summarize_takes_a_qualified_names_last_part_alone_only_after_a_modules_
 
 def test_summarize_says_what_it_cannot_read_as_a_target(tmp_path, capsys):
     (tmp_path / "lib.rs").write_text("/// Parses.\npub fn parse() {}\n")
-    assert main(["summarize", f"{tmp_path / 'lib.rs'}:FromStr for Datetime"]) == 2
-    assert "'FromStr for Datetime' is neither a line number nor a function's name" in capsys.readouterr().err
+    assert main(["summarize", f"{tmp_path / 'lib.rs'}:parse the text"]) == 2
+    assert "'parse the text' is neither a line number nor a function's name" in capsys.readouterr().err
+    assert main(["summarize", f"{tmp_path / 'lib.rs'}:FromStr for Datetime"]) == 2  # a name, of no function here
+    assert "no function named 'FromStr for Datetime'" in capsys.readouterr().err
     assert main(["summarize", "Datetime::from_str"]) == 2  # a name without its file (was "unreadable")
     assert "Datetime::from_str: no such file; summarize takes FILE:NAME" in capsys.readouterr().err
     for name in ("RNCWebViewClient#shouldOverrideUrlLoading", "Cache.get"):  # no ":" (were "unreadable")
