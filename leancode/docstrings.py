@@ -287,13 +287,16 @@ def _list_next(lines: list[str], i: int) -> bool:
     return bool(_BULLET.match(following) or (m := _LIST_ITEM.match(following)) and m.group(1) == "1")
 
 
+_TAG_WITHOUT_AT = re.compile(r"\s*(?:author|since|version)\s*:\s", re.I)  # react-native-device-info's "author: A"
+
+
 def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = False) -> str:
     lines = []
     for line in docstring.strip().splitlines():
         if not lines and language != "java" and not as_mined and _MARKER_TAG.match(line):
             continue
-        if re.match(r"\s*@\w+", line):  # block tags: @param, @return, @throws ...
-            break
+        if re.match(r"\s*@\w+", line) or not as_mined and _TAG_WITHOUT_AT.match(line):  # block tags: @param,
+            break  # @return, @throws ...; an `author: A. Name` line written as one
         lines.append(line)
     text = "\n".join(lines)
     keep: list[str] = []

@@ -88,6 +88,8 @@ def test_python_first_sentence(docstring, summary):
      "Adds all of the elements"),
     ("Creates a {@link #builder} for {@code Map<K, V>} &amp; more.", "Creates a builder for Map<K, V> & more."),
     ("Returns the <b>first</b> element, i.e. the head.\n\n@throws E if empty", "Returns the first element, i.e. the head."),
+    ("Gets the device type, shared with native code\nauthor: Andres Aguilar",
+     "Gets the device type, shared with native code"),  # react-native-device-info's tag written without its @
     ("{@inheritDoc}", ""),
     ("@param x the x", ""),
 ])
