@@ -107,8 +107,9 @@ def _sentence(paragraph: str, as_mined: bool = False) -> str:
     for m in (_SENTENCE_END if as_mined else _SENTENCE_END_REVISED).finditer(paragraph):
         # The word before the stop, found by looking back (a search from the start was quadratic: "e.g. " x 4,000)
         word = paragraph[paragraph.rfind(" ", 0, m.start()) + 1:m.start()]
-        if not as_mined and m.group() == "." and not word.strip("."):
-            continue  # stops alone name themselves: "eliminating . and .. elements" (mux's cleanPath)
+        if not as_mined and m.group() == "." and not word.strip(".") \
+                and not _NEXT_VISIBLE.match(paragraph, m.end()).group(1).isupper():
+            continue  # stops alone before a word in lower case name themselves: "eliminating . and .. elements"
         bare = word.lower().lstrip("(\"'")
         if word and (bare in _ABBREVIATIONS or not as_mined and bare in _ABBREVIATIONS_REVISED) \
                 and not (not as_mined and bare == "etc" and _NEXT_VISIBLE.match(paragraph, m.end()).group(1).isupper()):

@@ -131,6 +131,8 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("cleanPath returns the canonical path for p, eliminating . and .. elements. More.", "go",
      "cleanPath returns the canonical path for p, eliminating . and .. elements.",
      "cleanPath returns the canonical path for p, eliminating ."),  # mux's: a lone stop ended it
+    ("NewBroadcaster ... Add appends sinks.", "go", "NewBroadcaster ...", "NewBroadcaster ..."),  # before a capital
+    ("like foo { bar = baz } . It expects x.", "go", "like foo { bar = baz } .", "like foo { bar = baz } ."),
     # true-myth's `{@linkcode Target label}` showed both ("Err Err(error)")
     ("Wraps in {@linkcode Ok Ok(value)} on success.", "typescript", "Wraps in Ok(value) on success.",
      "Wraps in Ok Ok(value) on success."),
