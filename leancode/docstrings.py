@@ -288,7 +288,8 @@ def _list_next(lines: list[str], i: int) -> bool:
     return bool(_BULLET.match(following) or (m := _LIST_ITEM.match(following)) and m.group(1) == "1")
 
 
-_TAG_WITHOUT_AT = re.compile(r"\s*(?:author|since|version)\s*:\s", re.I)  # react-native-device-info's "author: A"
+_TAG_WITHOUT_AT = re.compile(r"\s*authors?\s*:\s", re.I)  # react-native-device-info's "author: A" (not "version : 3,"
+# of a documented object)
 
 
 def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = False) -> str:
