@@ -483,8 +483,8 @@ _JAVA_NESTED = re.compile(r"\b([A-Z][\w]*)\$(?=[A-Za-z_])")  # a nested class as
 _GO_CLOSURE = re.compile(r"(?:\.func\d+)+$")  # `toml.(*parser).value.func1`: a function literal in `value`
 # `<Type as Trait>::m`, a slice's or an array's as the index names their methods by the element type (`<&[u8] as
 # Buf>::advance`: `u8.advance`)
-_RUST_TRAIT_PATH = re.compile(r"^<\s*(?:&\s*(?:mut\s+)?|\*(?:const|mut)\s+)?(?:\[\s*)?([\w:]+)(?:\s*;[^\[\]<>]{0,50})?\]?"
-                              r"(?:\s+as\s+[\w:]+)?\s*>::")
+_RUST_TRAIT_PATH = re.compile(r"^<\s*(?:&\s*(?:mut\s+)?|\*(?:const|mut)\s+)?(?:\[\s*)?([\w:]+)"
+                              r"(?:\s*;[^\[\]<>]{0,50})?\]?(?:\s+as\s+[\w:]+)?\s*>::")
 _RUST_TYPE_ARGUMENTS = re.compile(r"(?<=\w)<(?:[^<>]|<[^<>]*>)*>")  # `CoalesceBy<I,F,T>::next`, `Vec<Vec<u8>>`
 _RUST_IMPL_PATH = re.compile(r"^(?:[\w:]+::)?<impl\s[^<>]*?\sfor\s+([\w:]+)\s*>::")  # `x::<impl FromStr for Y>::m`
 # The line after a Go or Rust frame: where it is (`\t/go/pkg/mod/x@v1/command.go:677 +0x1b3`, `at ./src/de.rs:1540:9`)

@@ -846,7 +846,8 @@ def standard_trait_methods(trait: str) -> set[str]:
 def _inherited_doc(node: Node, name: str, spec: LanguageSpec,
                    aliases: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
-    method in `impl Trait for Type` (a trait its file renames, `aliases`: `StdError` for `Error`), a Java method marked `@Override` of one of its class's direct supertypes
+    method in `impl Trait for Type` (a trait its file renames, `aliases`: `StdError` for `Error`), a Java method
+    marked `@Override` of one of its class's direct supertypes
     (`extends`, `implements`, an anonymous class's type), else of `Object`, or a Python standard class's method."""
     if spec.name == "python":
         return _python_inherited_doc(node, name)

@@ -284,7 +284,8 @@ def test_summarize_finds_declarations_without_a_body(tmp_path, capsys, target, e
 def test_summarize_finds_a_function_by_another_name_bound_to_it(tmp_path, capsys):
     # sortedcontainers' `bisect = bisect_right` in SortedList: "no function named 'SortedList.bisect'", "no function at"
     path = tmp_path / "sortedlist.py"
-    path.write_text('class SortedList:\n    def bisect_right(self, value):\n        """Return an index to insert value."""\n'
+    path.write_text('class SortedList:\n    def bisect_right(self, value):\n'
+                    '        """Return an index to insert value."""\n'
                     "        return 0\n\n    bisect = bisect_right\n\n\nbisect = 3\n")
     for target in ("SortedList.bisect", "bisect", "6"):
         assert main(["summarize", f"{path}:{target}"]) == 0

@@ -773,7 +773,8 @@ def test_a_rust_doc_comment_reads_past_attributes_and_plain_comments_as_rustdoc_
     code = ("pub trait Buf {\n    /// Returns a slice of the data.\n    // It was called `bytes` before.\n"
             '    #[cfg_attr(docsrs, doc(alias = "bytes"))]\n    fn chunk(&self) -> &[u8];\n\n'
             "    /// Returns the count.\n    #[must_use] fn count(&self) -> usize;\n}\n"
-            "pub struct S;\nimpl Buf for S {\n    fn chunk(&self) -> &[u8] { &[] }\n    fn count(&self) -> usize { 0 }\n}\n"
+            "pub struct S;\nimpl Buf for S {\n    fn chunk(&self) -> &[u8] { &[] }\n"
+            "    fn count(&self) -> usize { 0 }\n}\n"
             "/// Triples the value.\n// note\n#[inline]\npub fn triple(x: u32) -> u32 { x * 3 }\n"
             "/// Not this one's.\n\n// plain\npub fn other() {}\n")
     units = extract_units(code, "rust")

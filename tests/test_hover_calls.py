@@ -410,7 +410,8 @@ def test_a_call_of_the_callers_own_name_on_another_object_means_another_method_a
         hits += [Hit(folder, IndexedUnit(path=path, name=u.name, qualified_name=u.qualified_name, language="go",
                                          start_line=u.start_line, end_line=u.end_line, preview="", key=path), 0.0)
                  for u in extract_units(code, "go")]
-    router = ("package mux\n\n// Match walks the routes.\nfunc (r *Router) Match(req *Request, match *RouteMatch) bool {\n"
+    router = ("package mux\n\n// Match walks the routes.\n"
+              "func (r *Router) Match(req *Request, match *RouteMatch) bool {\n"
               "\tfor _, route := range r.routes {\n\t\tif route.Match(req, match) {\n\t\t\treturn true\n\t\t}\n\t}\n"
               "\thook.Levels()\n\treturn false\n}\n")
     local = extract_units(router, "go")

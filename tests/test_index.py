@@ -266,7 +266,8 @@ def test_files_of_languages_not_read_are_counted_by_language_and_a_repository_of
     (tmp_path / "app" / "generated.kt").write_text("fun f() {}\n")
     (tmp_path / "app" / ".gitignore").write_text("generated.kt\n")
     (tmp_path / "app" / "notes.md").write_text("# notes\n")
-    with pytest.warns(UserWarning, match=r"no files in the languages LeanCode reads .*skipped: 1 in C\+\+, 2 in Kotlin"):
+    with pytest.warns(UserWarning, match=r"no files in the languages LeanCode reads .*skipped: 1 in C\+\+, "
+                                         r"2 in Kotlin"):
         stats = RepositoryIndex(tmp_path / "app", encoder).update(progress=False)
     assert stats.files == 0 and stats.skipped == {"in C++": 1, "in Kotlin": 2}  # the ignored one not counted
     (tmp_path / "app" / "src" / "util.py").write_text("def twice(x):\n    return 2 * x\n")
@@ -739,7 +740,8 @@ def test_the_preview_is_the_hovers_line_from_the_comment_above_inherited_or_clas
 
     code = ("class ResultAsync {\n  // Makes ResultAsync implement PromiseLike\n  then(ok, fail) {\n"
             "    return this.p.then(ok, fail);\n  }\n}\n")
-    assert [u["preview"] for u in parse_units(code, "javascript")["units"]] == ["Makes ResultAsync implement PromiseLike"]
+    previews = [u["preview"] for u in parse_units(code, "javascript")["units"]]
+    assert previews == ["Makes ResultAsync implement PromiseLike"]
     code = ('class LRI(dict):\n    def get(self, key, default=None):\n        return self[key]\n\n\n'
             'class Callpoint:\n    """The Callpoint is a lightweight frame."""\n\n    def __init__(self, x):\n'
             '        self.x = x\n')

@@ -310,7 +310,8 @@ Color.prototype.darken = function (ratio) { return this.r / ratio; };
 def test_a_statement_the_grammar_misreads_as_a_method_is_no_function():
     # react-native-fs's Flow-typed FS.common.js: `if (!RNFSManager.readDirAssets) {` read as methods named `if`
     # ("if (+3 overloads)" in search); promises' `catch` and iterators' `return` methods are functions
-    code = ("const api = {\n  mkdir(filepath: string): Promise<void> {\n    if (!filepath) {\n      throw new Error('x');\n"
+    code = ("const api = {\n  mkdir(filepath: string): Promise<void> {\n    if (!filepath) {\n"
+            "      throw new Error('x');\n"
             "    }\n    return run(filepath);\n  },\n};\nclass Task {\n  catch(onRejected) { return this; }\n"
             "  return(value) { return value; }\n}\n")
     with warnings.catch_warnings():
