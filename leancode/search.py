@@ -538,8 +538,11 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
     frame: its line), and None."""
     if "\n" in query:
         lines = [line.strip() for line in query.splitlines()[:_TRACE_LINES] if line.strip()]
+        # a Go or Rust frame's line and the place on the line after it (not a V8 frame before one of no name,
+        # `at file:///app.mjs:3:13`, which reads as a place)
         placed = [(first, where) for first, second in zip(lines, lines[1:])
-                  if (where := _LOCATION_LINE.match(second)) and not _LOCATION_LINE.match(first)]
+                  if (where := _LOCATION_LINE.match(second)) and not _LOCATION_LINE.match(first)
+                  and not _V8_FRAME.match(first)]
         # the first frame of the program's own code: not the runtime's, the standard library's or the test runner's
         own = [(first, where) for first, where in placed
                if not _standard_frame(first) and not _STANDARD_PLACE.search(where.group(1))]
@@ -683,10 +686,13 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
         else np.full(len(units), 2, np.int8)
     for start in range(1, len(parts)):  # a qualifier that is no scope here (a package, `java.util.Arrays.sort`; a
         # module or an object the function is assigned to, `click.echo`, Express's `app.use`): the longest tail
-        # that some function's qualified name ends with, at last the name itself
-        if tiers.min(initial=2) < 2:
+        # that some function's qualified name ends with, at last the name itself; one it is but for case only where
+        # no shorter tail is exactly (Go's `color.Unset` is the package's `Unset`, not `Color.unset`)
+        if tiers.min(initial=2) == 0:
             break
-        tiers = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
+        tail = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
+        if tail.min(initial=2) < tiers.min(initial=2):
+            tiers = tail
     if located is not None and not any(units[row].path.rsplit("/", 1)[-1] == located[0]
                                        for row in np.flatnonzero(tiers == 0)):
         # a frame's name that names no function of its file (V8's `at new Debouncer (...)`, a class's constructor;

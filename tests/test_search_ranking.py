@@ -550,6 +550,17 @@ def test_a_name_qualified_by_its_crate_or_module_finds_the_free_function_in_that
     assert [r.row for r in rank_units(query_vector, "pkg.sessions.request", index, units, 2)] == [1, 0]
 
 
+def test_a_package_qualified_go_name_means_the_packages_function_before_a_type_of_its_name_but_for_case():
+    from leancode.search import rank_units
+
+    # fatih/color: `color.Unset` and a panic's `github.com/fatih/color.Set(...)` showed `Color.unset`, `Color.Set`
+    units = _units([("color.go", "Color.unset"), ("color.go", "Unset"), ("color.go", "Color.Set"), ("color.go", "Set")])
+    index, query_vector = _descending(len(units))
+    assert rank_units(query_vector, "color.Unset", index, units, 1)[0].row == 1
+    assert rank_units(query_vector, "github.com/fatih/color.Set({0xc0000b1f58, 0x1})", index, units, 1)[0].row == 3
+    assert rank_units(query_vector, "Color.Set", index, units, 1)[0].row == 2  # the type's, named as it
+
+
 def test_a_test_named_by_the_query_stays_below_the_code():
     from leancode.search import rank_units
 
@@ -572,6 +583,10 @@ def test_a_test_named_by_the_query_stays_below_the_code():
      ("eval.rs", 5)),
     ("at file:///app/node_modules/nanostores/lifecycle/index.js:128:7", ("index.js", 128)),  # a frame of no name
     ("Error: bad\n    at /app/lib/a.js:3:9\n    at run (/app/b.js:1:1)", ("a.js", 3)),
+    # an ES module's trace ends in a frame of no name, which is no place of the frame above it (nanoid's)
+    ("RangeError: size\n    at fillPool (file:///srv/nanoid/index.js:11:29)\n    at nanoid (file:///srv/nanoid/"
+     "index.js:76:3)\n    at file:///srv/app.mjs:3:13", ("index.js", 11)),
+    ("    at fillPool (/srv/nanoid/index.js:11:29)\n    at /srv/nanoid/index.js:44:30", ("index.js", 11)),
     ("at async Ky.#retry (file:///app/ky/distribution/core/Ky.js:310:20)", ("Ky.js", 310)),  # a private method
     ("at Object.<anonymous> (/app/test/run.js:7:1)", ("run.js", 7)),  # a module's own code
     ('File "/app/sortedlist.py", line 1110, in <genexpr>', ("sortedlist.py", 1110)),
