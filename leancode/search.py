@@ -800,14 +800,16 @@ def is_test_unit(unit) -> bool:
 
 
 # A Rust attribute that compiles what it marks only for tests: `cfg(test)`, `cfg(all(test, ...))` (spaces removed).
-_CFG_TEST = re.compile(r"#!?\[cfg\((?:test|all\((?:[^()]*,)?test(?:,[^()]*)?\))\)\]")
+_CFG_ARGUMENT = r"(?:[^(),]|\([^()]*\))+"  # `feature="std"`, `not(miri)`
+_CFG_TEST = re.compile(rf"#!?\[cfg\((?:test|all\((?:{_CFG_ARGUMENT},)*test(?:,{_CFG_ARGUMENT})*\))\)\]")
 _ATTACHED = frozenset({"attribute_item", "line_comment", "block_comment"})
 _GATED_ITEMS = frozenset({"mod_item", "impl_item", "function_item"})  # what `#[cfg(test)]` can leave out
 
 
 def gated_test_code(code: str, language: str) -> Callable[[int], bool]:
     """Whether a 0-based line of `code` is in code compiled only for tests, whatever its names say: a Rust
-    module, impl block or function under `#[cfg(test)]` (rusqlite's `mod test`, any name; chrono's test-only
+    module, impl block or function under `#[cfg(test)]` or `#[cfg(all(test, ...))]` (rusqlite's `mod test`, any
+    name; chrono's test-only
     `Mdf::valid`), or a module (or a file) under `#![cfg(test)]`."""
     maybe = language == "rust" and "test" in code and re.search(r"cfg\s*\(", code)  # else nothing to parse
     spans = _gated_test_spans(code) if maybe else []

@@ -370,6 +370,16 @@ def test_functions_in_a_rust_cfg_test_module_rank_as_tests(repo, encoder):
 
 
 
+def test_a_rust_module_gated_on_tests_among_other_conditions_is_test_code():
+    # memchr's `#[cfg(all(test, feature = "std", not(miri)))] mod proptests` ranked first as code
+    from leancode.search import gated_test_code
+
+    code = ('#[cfg(all(test, feature = "std", not(miri)))]\nmod proptests {\n    fn suffix() {}\n}\n'
+            "#[cfg(all(not(test), unix))]\nfn real() {}\n")
+    gated = gated_test_code(code, "rust")
+    assert [gated(line) for line in range(6)] == [True, True, True, True, False, False]
+
+
 def test_the_index_tells_methods_from_nested_and_module_functions(repo, encoder):
     # the editor's workspace symbols marked every qualified name a method: `Store.load.parse_line`, Rust's
     # `tests.it_works`
