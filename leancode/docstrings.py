@@ -358,7 +358,14 @@ def _markdown(text: str, language: str = "rust", as_mined: bool = False) -> str:
 
     text = _MD_LINK_REVISED.sub(link, text)
     text = html.unescape(re.sub(r"(\*\*|__|\*)(\S(?:[^*_]*\S)?)\1", r"\2", text))  # `&mdash;`, as rendered
-    return re.sub(r"\x01(\d+)\x01", lambda m: spans[int(m.group(1))], text)
+    return re.sub(r"\x01(\d+)\x01", lambda m: _span_shown(spans[int(m.group(1))]), text)
+
+
+def _span_shown(span: str) -> str:
+    """A code span's text as a sentence shows it: bare, but one mostly of marks keeps its backticks ("for `.`." read
+    "for ..": regex-syntax's `Hir::dot`; "`(?s).`")."""
+    words = len(re.findall(r"\w", span))
+    return f"`{span}`" if words < len(re.sub(r"[\w\s]", "", span)) else span
 
 
 def _comment_paragraph(docstring: str, language: str, as_mined: bool = False) -> str:

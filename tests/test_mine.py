@@ -133,6 +133,8 @@ def test_javadoc_first_sentence(javadoc, summary):
      "cleanPath returns the canonical path for p, eliminating ."),  # mux's: a lone stop ended it
     ("NewBroadcaster ... Add appends sinks.", "go", "NewBroadcaster ...", "NewBroadcaster ..."),  # before a capital
     ("like foo { bar = baz } . It expects x.", "go", "like foo { bar = baz } .", "like foo { bar = baz } ."),
+    ("Build an HIR expression for `(?s).`.", "rust", "Build an HIR expression for `(?s).`.",
+     "Build an HIR expression for (?s).."),  # a code span of marks alone keeps its backticks
     # true-myth's `{@linkcode Target label}` showed both ("Err Err(error)")
     ("Wraps in {@linkcode Ok Ok(value)} on success.", "typescript", "Wraps in Ok(value) on success.",
      "Wraps in Ok Ok(value) on success."),
@@ -213,7 +215,7 @@ def test_javadoc_first_sentence(javadoc, summary):
     # a stop in code ends no sentence (webob's `_remove_dot_segments` showed "Remove .")
     ("Remove ``.`` and ``..`` segments from a path (RFC 3986 5.2.4).", "python",
      "Remove . and .. segments from a path (RFC 3986 5.2.4).", "Remove ."),
-    ("Split on `.` characters. Then more.", "javascript", "Split on . characters.", "Split on ."),
+    ("Split on `.` characters. Then more.", "javascript", "Split on `.` characters.", "Split on ."),
     ("Ends with {@code .} here. More.", "java", "Ends with . here.", "Ends with ."),
     ("Is it `ready?` now. More.", "rust", "Is it ready? now.", "Is it ready?"),
     # a line comment's sentence without its stop ends before a capitalised word, not before a name or after "the"
