@@ -682,6 +682,14 @@ def _doc_comment(first: Node, spec: LanguageSpec, as_mined: bool = False,
             elif spec.name == "rust" and not as_mined and prev.end_point.row == row - 1 \
                     and (doc := _CONDITIONAL_DOC.match(text)):  # `#[cfg_attr(feature = "x", doc = " ```no_run")]`
                 lines.append(re.sub(r"^ ", "", doc.group(1)))
+            elif spec.name == "go" and not as_mined and not lines and prev.end_point.row == row - 1 \
+                    and text.startswith("/*") and text.endswith("*/"):  # a `/* ... */` block, as go/doc reads one
+                block = [re.sub(r"^\s*\*+ ?", "", line).strip() for line in text[2:-2].strip().splitlines()]
+                block = "\n".join(block[:next((i for i, line in enumerate(block) if line.startswith("@")),
+                                              len(block))]).strip()
+                if not _HEADER_COMMENT.match(block):  # (backoff's; not a license, nor a generator's tags)
+                    lines += reversed(block.splitlines())
+                break
             elif spec.name == "rust" and not as_mined and row - 1 <= prev.end_point.row <= row \
                     and (prev.type == "attribute_item" or _PLAIN_RUST_COMMENT.match(text)):
                 pass  # an attribute or a plain `//` note between the doc comment and the item: rustdoc reads past it

@@ -767,6 +767,18 @@ def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
     assert unit.docstring.startswith("Takes one step forward.\n") and "```no_run\nwalk.step();" in unit.docstring
 
 
+def test_a_go_doc_comment_may_be_a_block_as_go_doc_reads_it():
+    # cenkalti/backoff's `WithMaxRetries` is documented in a `/* ... */` block: it showed no docstring
+    code = ("package b\n\n/*\nWithMaxRetries creates a wrapper around another BackOff, which will\nreturn Stop "
+            "when called too often.\n*/\nfunc WithMaxRetries(b BackOff) BackOff {\n\treturn b\n}\n\n"
+            "/* Copyright 2020 The Authors. All rights reserved. */\nfunc Other() {}\n\n"
+            "/**\n * Create a new thing\n * @param body\n */\nfunc (a Api) Create(body string) {}\n")
+    assert [u.docstring for u in extract_units(code, "go")] == [
+        "WithMaxRetries creates a wrapper around another BackOff, which will\nreturn Stop when called too often.", None,
+        "Create a new thing"]  # a generator's Javadoc-like block: its stars and tags left out
+    assert [u.docstring for u in extract_units(code, "go", as_mined=True)] == [None] * 3  # as the corpus was mined
+
+
 def test_a_rust_doc_comment_reads_past_attributes_and_plain_comments_as_rustdoc_does():
     # bytes: `/// ...` then `// The chunk method was previously called bytes.` and `#[cfg_attr(docsrs, doc(alias =
     # "bytes"))]` over `Buf::chunk`: the trait's method had no docstring, nor its implementations
