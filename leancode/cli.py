@@ -310,34 +310,38 @@ def _named(units: list, name: str, path: Path) -> list:
     return found
 
 
-def _target(text: str) -> tuple[Path, int | None, str | None]:
-    """FILE, FILE:LINE or FILE:NAME -> (path, line or None, name or None); NAME as `leancode search` takes one
-    (`parse`, `Cache.get`, `Version::parse`, `SemVer#compare`)."""
+def _target(text: str) -> tuple[Path, int | None, str | None, int | None]:
+    """FILE, FILE:LINE, FILE:LINE:COLUMN (as a stack trace writes a place) or FILE:NAME -> (path, line or None, name
+    or None, column or None); NAME as `leancode search` takes one (`parse`, `Cache.get`, `Version::parse`,
+    `SemVer#compare`)."""
     from .search import is_trait_impl, named_by
 
     if ":" not in text and not Path(text).exists() and named_by(text) and language_for_path(text) is None:
         raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
                          f"{shlex.quote(text)}` finds where a function of that name is)")  # `Foo#bar`, no file
     if Path(text).exists() or ":" not in text:
-        return Path(text), None, None
+        return Path(text), None, None, None
     # the longest part before a ":" that is a file ("lib.rs:Version::parse"), else the part before the last ":"
     path, where = next(((text[:i], text[i + 1:]) for i in range(len(text) - 1, 0, -1)
                         if text[i] == ":" and Path(text[:i]).is_file()), text.rpartition(":")[::2])
+    column = None
+    if placed := re.fullmatch(r"(\d+):(\d+)", where):  # `index.js:11:29`, pasted from a trace
+        where, column = placed.group(1), int(placed.group(2))
     if not path or where and not (re.fullmatch(r"-?\d+", where) or named_by(where) or is_trait_impl(where)):
         if Path(path).is_file():
             raise ValueError(f"{text}: {where!r} is neither a line number nor a function's name as search takes one "
                              "(parse, Cache.get, Version::parse, Drop for SmallVec)")  # (":3", a missing "D:\\x.py")
-        return Path(text), None, None
+        return Path(text), None, None, None
     if not Path(path).exists() and named_by(text):  # `Datetime::from_str`: a name, no file
         raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
                          f"{shlex.quote(text)}` finds where a function of that name is)")
     if not where:  # "file.py:": the whole file
-        return Path(path), None, None
+        return Path(path), None, None, None
     if re.fullmatch(r"-?\d+", where):
-        if int(where) < 1:
-            raise ValueError(f"{text}: lines are numbered from 1")
-        return Path(path), int(where), None
-    return Path(path), None, where
+        if int(where) < 1 or column is not None and column < 1:
+            raise ValueError(f"{text}: lines and columns are numbered from 1")
+        return Path(path), int(where), None, column
+    return Path(path), None, where, None
 
 
 def _summarize(args: argparse.Namespace) -> int:
@@ -348,8 +352,8 @@ def _summarize(args: argparse.Namespace) -> int:
     wanted, failed = [], 0
     for target in args.targets:  # a target not found is told, and the others are still summarized
         try:
-            path, line, name = _target(target)
-            wanted.append((path, _units_at(path, line, name, args.language)))
+            path, line, name, column = _target(target)
+            wanted.append((path, _units_at(path, line, name, args.language, column)))
         except (OSError, ValueError, LookupError) as error:
             if len(args.targets) == 1:
                 raise
@@ -449,8 +453,10 @@ def _documented_below(code: str, units: list, line: int) -> list:
     return [first] if between and between[0].strip() and all(map(_COMMENT_LINE.match, between)) else []
 
 
-def _units_at(path: Path, line: int | None, name: str | None, language: str | None) -> tuple[list, list]:
-    """(the units a target names, every unit of its file); LookupError when it names none."""
+def _units_at(path: Path, line: int | None, name: str | None, language: str | None,
+              column: int | None = None) -> tuple[list, list]:
+    """(the units a target names, every unit of its file; at a `column` of the line, the innermost holding it: one
+    of several on a minified line); LookupError when it names none."""
     from .function_summary import implementation, stands_for
     from .search import named_by, trait_impl_tiers
     from .units import declarations, name_aliases, overload_stub
@@ -458,7 +464,12 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
     code, language, units = _file_units(path, language)
     siblings = units
     if line is not None:
-        around = [u for u in units if u.start_line < line <= u.end_line + 1][-1:]  # the innermost: outer first
+        around = [u for u in units if u.start_line < line <= u.end_line + 1]
+        if column is not None and (lines := code.splitlines(keepends=True)[:line]):
+            at = sum(map(len, lines[:-1])) + column - 1  # (before a function's start: the next one on the line)
+            around = [u for u in around if u.start <= at < u.end] \
+                or sorted((u for u in around if u.start > at), key=lambda u: u.start)[:1] or around
+        around = around[-1:]  # the innermost: units come outer first
         # a declaration without a body (an interface's method, an overload signature) the line is in, where no
         # function inside it holds the line (one nested in a function: true-myth's `mapOr.partialOp` signatures)
         declared = declarations(code, language)

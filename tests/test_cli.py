@@ -311,6 +311,19 @@ def test_summarize_reads_an_overload_signature_of_tags_alone_as_undocumented_and
                                                                      (12, "mapOr.partialOp", "")]
 
 
+def test_summarize_takes_a_place_as_a_trace_writes_it_and_its_column_picks_on_a_minified_line(tmp_path, capsys):
+    # mitt's dist/mitt.mjs is one line of four functions: `:1` gave the last; `FILE:1:150`, as a Node frame writes a
+    # place, was "neither a line number nor a function's name"
+    path = tmp_path / "mitt.js"
+    path.write_text("export default function mitt(all){return{on:function(t,h){return 1},"
+                    "emit:function(t,e){return 3}}}\n")
+    for place, name in (("1:75", "mitt.emit"), ("1:50", "mitt.on"), ("1:5", "mitt"), ("1", "mitt.emit")):
+        assert main(["summarize", f"{path}:{place}", "--json"]) == 0
+        assert [s["name"] for s in json.loads(capsys.readouterr().out)] == [name], place
+    assert main(["summarize", f"{path}:1:0"]) == 2
+    assert "numbered from 1" in capsys.readouterr().err
+
+
 def test_summarize_takes_a_rust_trait_implementation_as_search_does(tmp_path, capsys):
     # smallvec: `search "impl Drop for SmallVec"` found SmallVec::drop; summarize said "neither a line number nor a
     # function's name"
