@@ -228,8 +228,8 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
         return re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
     text = re.sub(r"\s*\[(?:\d+|#[\w-]*|\*)\]_(?!\w)", "", text)  # footnotes: [1]_, [#]_
     text = re.sub(r"\[([A-Za-z][\w.-]*)\]_(?!\w)", r"\1", text)  # citations keep their label: "in Smith2002."
-    text = re.sub(r"`(?:([^`<]*\S)\s*<[^<>`]*>`_{1,2}|([^`]+)`_{0,2})", lambda m: m.group(1) or m.group(2),
-                  text)  # `text <url>`_: the text
+    text = re.sub(r"`(?:([^`<]*\S)\s*<[^<>`]*>`_{1,2}|([^`<]*\S)\s+<[^<>`]*>`|([^`]+)`_{0,2})",
+                  lambda m: m.group(1) or m.group(2) or m.group(3), text)  # `text <url>`_, `Title <target>`: the text
     text = re.sub(r"\*\*(\S(?:[^*]*\S)?)\*\*", r"\1", text)
     return re.sub(r"(?<![\w*])\*(\S(?:[^*]*\S)?)\*(?![\w*])", r"\1", text)  # *emphasis*, not *args
 

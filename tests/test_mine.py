@@ -135,6 +135,9 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("like foo { bar = baz } . It expects x.", "go", "like foo { bar = baz } .", "like foo { bar = baz } ."),
     ("Build an HIR expression for `(?s).`.", "rust", "Build an HIR expression for `(?s).`.",
      "Build an HIR expression for (?s).."),  # a code span of marks alone keeps its backticks
+    ("The class `Delorean <Delorean>` object. More.", "python", "The class Delorean object.",
+     "The class Delorean <Delorean> object."),  # a cross-reference's title (delorean's `__init__`)
+    ("Maps `List<int>` values.", "python", "Maps List<int> values.", "Maps List<int> values."),
     # true-myth's `{@linkcode Target label}` showed both ("Err Err(error)")
     ("Wraps in {@linkcode Ok Ok(value)} on success.", "typescript", "Wraps in Ok(value) on success.",
      "Wraps in Ok Ok(value) on success."),
