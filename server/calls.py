@@ -85,6 +85,10 @@ class Resolved:
     path: Path | None = None  # the file it is in, when not the caller's
 
 
+# Files read, nearest first, for a method of the call's name that takes its arguments, before any of that name
+FITTING_READS = 8
+
+
 def _innermost(units: list[Unit], line: int) -> Unit | None:
     """The innermost function around `line`."""
     return max((u for u in units if u.start_line <= line <= u.end_line), key=lambda u: u.start, default=None)
@@ -224,8 +228,9 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool, fitting: bool = False) -> Resolved | None:
         # nearest first, but a test's or example's after the code's, unless the call is in a test itself (logrus's
         # `hook.Levels()` was a test hook's, mux's `.Middleware(` an example's)
-        for hit in sorted(filter(keep, candidates), key=lambda h: (not in_tests and ranked_as_test(h.unit),
-                                                                    path_distance(caller, h.path))):
+        hits = sorted(filter(keep, candidates), key=lambda h: (not in_tests and ranked_as_test(h.unit),
+                                                               path_distance(caller, h.path)))
+        for hit in hits[:FITTING_READS] if fitting else hits:  # (each hit a file read and parsed)
             units = units_in(hit)
             same = sorted((u for u in units or () if u.qualified_name == hit.unit.qualified_name),
                           key=lambda u: abs(u.start_line - hit.unit.start_line))  # its lines may have moved since
