@@ -498,7 +498,7 @@ def _units_at(path: Path, line: int | None, name: str | None, language: str | No
                      if alias == written or alias.endswith("." + written)}
             units = [u for u in siblings if u.qualified_name in meant]
             if not units:
-                found = _named(units + siblings + declarations(code, language), name, path)
+                found = _named(siblings + declarations(code, language), name, path)
                 units = list({id(u): u for d in found if (u := stands_for(d, siblings))}.values())
     else:  # the whole file: its declarations without a body too, but an overload signature that stands for its
         # implementation only once, as that
