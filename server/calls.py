@@ -227,9 +227,11 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
 
     def first_elsewhere(keep: Callable[[Hit], bool], guessed: bool, fitting: bool = False) -> Resolved | None:
         # nearest first, but a test's or example's after the code's, unless the call is in a test itself (logrus's
-        # `hook.Levels()` was a test hook's, mux's `.Middleware(` an example's)
-        hits = sorted(filter(keep, candidates), key=lambda h: (not in_tests and ranked_as_test(h.unit),
-                                                               path_distance(caller, h.path)))
+        # `hook.Levels()` was a test hook's, mux's `.Middleware(` an example's); not the index's entries of the
+        # caller's own file, whose text now is `local`'s (dayjs's hover said "defined in package/esm/index.js" of
+        # that file, and mux's would show the caller again)
+        hits = sorted((h for h in candidates if keep(h) and h.path != caller),
+                      key=lambda h: (not in_tests and ranked_as_test(h.unit), path_distance(caller, h.path)))
         for hit in hits[:FITTING_READS] if fitting else hits:  # (each hit a file read and parsed)
             units = units_in(hit)
             same = sorted((u for u in units or () if u.qualified_name == hit.unit.qualified_name),
