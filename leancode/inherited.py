@@ -22,7 +22,7 @@ from .docstrings import shown_sentence
 from .languages import ParseWarning, language_for_path, parse, same_family
 from .sources import FileSkipped, read_bytes
 from .units import (MAX_BASES_READ, Unit, declared_types, described_declarations, extract_units, last_name,
-                    parameter_types)
+                    parameter_types, rust_uses)
 
 
 @lru_cache(maxsize=32)  # a class hierarchy's files, read again for each of its methods (a chain of `export *`)
@@ -242,38 +242,8 @@ def _rust_uses(code: str, written: str, stars: bool = True) -> list[list[str]]:
     [..., "StdError"] for `use crate::prelude::*`), or the path `written` is (`crate::Context`)."""
     if "::" in written:
         return [[part.strip() for part in written.split("::")]]
-    found: list[list[str]] = []
-
-    def read(node, prefix: list[str]) -> None:
-        if node.type == "use_as_clause":
-            if _node_text(node.child_by_field_name("alias")) == written:
-                found.append(prefix + _rust_path(node.child_by_field_name("path")))
-        elif node.type == "scoped_use_list":
-            path = node.child_by_field_name("path")
-            read(node.child_by_field_name("list"), prefix + (_rust_path(path) if path is not None else []))
-        elif node.type == "use_list":
-            for item in node.named_children:
-                read(item, prefix)
-        elif node.type == "use_wildcard":
-            if stars:
-                found.append(prefix + _rust_path(node.named_children[0]) + [written] if node.named_children
-                             else prefix + [written])
-        elif (path := prefix + _rust_path(node))[-1] == written:
-            found.append(path)
-
-    head = code[:MAX_IMPORTS_READ]
-    for statement in parse(head, "rust").root_node.named_children:
-        if statement.type == "use_declaration" and (argument := statement.child_by_field_name("argument")):
-            read(argument, [])
-    return found
-
-
-def _node_text(node) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None else ""
-
-
-def _rust_path(node) -> list[str]:
-    return [part.strip() for part in _node_text(node).split("::") if part.strip()]
+    uses = rust_uses(parse(code[:MAX_IMPORTS_READ], "rust").root_node)
+    return [path if name else path + [written] for name, path in uses if name == written or name is None and stars]
 
 
 def _rust_module_files(module: list[str], near: Path) -> list[Path]:

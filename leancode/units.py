@@ -881,27 +881,48 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec,
                  if owner and key in docs.get(owner, {})), None)
 
 
-def _standard_aliases(root: Node) -> dict[str, str]:
-    """The standard library's traits and types a Rust file's `use` declarations rename: `use std::error::Error as
-    StdError` gives {"StdError": "Error"}."""
-    aliases: dict[str, str] = {}
-    stack = [(c.child_by_field_name("argument"), "") for c in root.named_children if c.type == "use_declaration"]
-    while stack and len(aliases) < MAX_ALIASES:  # (a use's node, the path of the `a::{...}` lists around it)
+def rust_uses(root: Node) -> list[tuple[str | None, list[str]]]:
+    """What a Rust file's `use` declarations bring in, in the order written: (the name bound, the path it names) for
+    each (`use crate::{Context, Error as E}`: ("Context", ["crate", "Context"]), ("E", ["crate", "Error"])), and
+    (None, the module's path) for a glob (`use crate::prelude::*`: ["crate", "prelude"])."""
+    found: list[tuple[str | None, list[str]]] = []
+    # (a use's node, the path of the `a::{...}` lists around it), read iteratively: a list may nest deep
+    stack = [(c.child_by_field_name("argument"), []) for c in reversed(root.named_children)
+             if c.type == "use_declaration"]
+    while stack:
         node, prefix = stack.pop()
         if node is None:
             continue
         if node.type == "use_as_clause":
-            path = prefix + _text(node.child_by_field_name("path"))
-            if re.match(r"(?:::)?(?:std|core|alloc)::", path):
-                aliases[_text(node.child_by_field_name("alias"))] = path.rsplit("::", 1)[-1].strip()
-        elif node.type == "scoped_use_list":
-            stack.append((node.child_by_field_name("list"), prefix + _text(node.child_by_field_name("path")) + "::"))
+            path = prefix + _rust_path(node.child_by_field_name("path"))
+            found.append((_text(node.child_by_field_name("alias")), path))
+        elif node.type == "scoped_use_list" and len(prefix) < MAX_USE_DEPTH:
+            path = node.child_by_field_name("path")
+            stack.append((node.child_by_field_name("list"), prefix + (_rust_path(path) if path is not None else [])))
         elif node.type == "use_list":
-            stack += [(item, prefix) for item in node.named_children]
-    return aliases
+            stack += [(item, prefix) for item in reversed(node.named_children)]
+        elif node.type == "use_wildcard":
+            found.append((None, prefix + (_rust_path(node.named_children[0]) if node.named_children else [])))
+        elif path := prefix + _rust_path(node):
+            found.append((path[-1], path))
+    return found
+
+
+def _rust_path(node: Node | None) -> list[str]:
+    """A Rust path's names: `std::error::Error` -> ["std", "error", "Error"] (`::std` too)."""
+    return [part.strip() for part in _text(node).split("::") if part.strip()] if node is not None else []
+
+
+def _standard_aliases(root: Node) -> dict[str, str]:
+    """The standard library's traits and types a Rust file's `use` declarations rename: `use std::error::Error as
+    StdError` gives {"StdError": "Error"} (at most MAX_ALIASES)."""
+    renamed = ((name, path[-1]) for name, path in rust_uses(root)
+               if name and len(path) > 1 and path[0] in ("std", "core", "alloc") and name != path[-1])
+    return dict(itertools.islice(renamed, MAX_ALIASES))
 
 
 MAX_ALIASES = 1_000  # renamed imports read of one Rust file
+MAX_USE_DEPTH = 64  # names of a `use` path read through nested `a::{b::{...}}` lists (each copies the path above)
 
 
 def java_arity(method: Node) -> int:
