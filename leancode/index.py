@@ -50,7 +50,7 @@ from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, read_source, sha256
 from .unit_records import (MAX_UNIT_CHARS, PARSE_VERSION, TOO_MANY_UNITS, parse_units, unit_key, valid_parse,
                            valid_stat)
-from .walk import HEAD_BYTES, IGNORES_UNREAD, OTHER_LANGUAGES, VENDORED, ignore_spec, is_generated, walk_repository
+from .walk import HEAD_BYTES, IGNORES_UNREAD, OTHER_LANGUAGE_SKIPS, VENDORED, ignore_spec, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "NAMED_SKIPS", "RepositoryIndex", "SafeDisk",
            "UnsafeCacheValue", "UnsafeIndexDir", "UpdateStats", "built_settings", "parse_units", "read_manifest",
@@ -367,7 +367,7 @@ class RepositoryIndex:
                           f"index one, add a negation such as `!{vendored[0]}` to {self.root / '.leancodeignore'}",
                           stacklevel=3)
         elif not stats.files and (other := [f"{n} {r}" for r, n in stats.skipped.items()
-                                            if r.removeprefix("in ") in OTHER_LANGUAGES.values()]):
+                                            if r in OTHER_LANGUAGE_SKIPS.values()]):
             warnings.warn(f"no files in the languages LeanCode reads (Python, Java, JavaScript, TypeScript, Go, Rust); "
                           f"skipped: {', '.join(other)}", stacklevel=3)
 

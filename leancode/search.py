@@ -577,10 +577,14 @@ def _standard_frame(line: str) -> bool:
     return _STANDARD_FRAME.match(line) is not None or _STANDARD_CALLED.search(line) is not None
 
 
+def _in_frame_file(unit, location: tuple[str, int]) -> bool:
+    """Whether `unit` is in a file of the name that `frame_location` gave (a trace names no folder of ours)."""
+    return unit.path.rsplit("/", 1)[-1] == location[0]
+
+
 def _holds(unit, location: tuple[str, int]) -> bool:
     """Whether `unit` is in the file and spans the line that `frame_location` gave."""
-    file, line = location
-    return unit.path.rsplit("/", 1)[-1] == file and unit.start_line < line <= unit.end_line + 1
+    return _in_frame_file(unit, location) and unit.start_line < location[1] <= unit.end_line + 1
 
 
 # A Rust trait implementation as people name it: `FromStr for Weekday`, `impl<'a> Display for Span<'a>`.
@@ -632,7 +636,7 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
     def order(unit) -> int:
         if located is not None and _holds(unit, located):
             return -2
-        if located is not None and unit.path.rsplit("/", 1)[-1] == located[0]:
+        if located is not None and _in_frame_file(unit, located):
             return -1  # the frame's file, its line moved since (another version of the code)
         if unit.qualified_name != whole:
             return 2
@@ -693,8 +697,7 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
         tail = np.fromiter((name_tier(parts[start:], u) for u in units), np.int8, len(units))
         if tail.min(initial=2) < tiers.min(initial=2):
             tiers = tail
-    if located is not None and not any(units[row].path.rsplit("/", 1)[-1] == located[0]
-                                       for row in np.flatnonzero(tiers == 0)):
+    if located is not None and not any(_in_frame_file(units[row], located) for row in np.flatnonzero(tiers == 0)):
         # a frame's name that names no function of its file (V8's `at new Debouncer (...)`, a class's constructor;
         # `at Object.value (...)` of a method bound by another name), or no name (`<genexpr>`, an anonymous
         # function): the innermost function its file and line are in, where they are in one file. A function of
@@ -809,8 +812,7 @@ _GATED_ITEMS = frozenset({"mod_item", "impl_item", "function_item"})  # what `#[
 def gated_test_code(code: str, language: str) -> Callable[[int], bool]:
     """Whether a 0-based line of `code` is in code compiled only for tests, whatever its names say: a Rust
     module, impl block or function under `#[cfg(test)]` or `#[cfg(all(test, ...))]` (rusqlite's `mod test`, any
-    name; chrono's test-only
-    `Mdf::valid`), or a module (or a file) under `#![cfg(test)]`."""
+    name; chrono's test-only `Mdf::valid`), or a module (or a file) under `#![cfg(test)]`."""
     maybe = language == "rust" and "test" in code and re.search(r"cfg\s*\(", code)  # else nothing to parse
     spans = _gated_test_spans(code) if maybe else []
     return lambda line: any(first <= line <= last for first, last in spans)

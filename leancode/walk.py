@@ -61,6 +61,7 @@ OTHER_LANGUAGES = {
     ".erl": "Erlang", ".hs": "Haskell", ".clj": "Clojure", ".groovy": "Groovy", ".pl": "Perl", ".r": "R",
     ".jl": "Julia", ".zig": "Zig", ".vue": "Vue", ".svelte": "Svelte", ".sol": "Solidity", ".fs": "F#", ".ml": "OCaml",
 }
+OTHER_LANGUAGE_SKIPS = {extension: f"in {language}" for extension, language in OTHER_LANGUAGES.items()}  # reasons
 # Skipped without a word in the statistics, whatever an ignore file says (they are never source code).
 SILENT_DIRS = frozenset({".git", ".hg", ".svn", INDEX_DIRNAME, "__pycache__"})
 
@@ -286,9 +287,9 @@ def walk_repository(root: Path, skip: Callable[..., None],
         for name in sorted(filenames):
             language = language_for_path(name)
             relative = f"{relative_dir}/{name}" if relative_dir else name
-            if language is None and (other := OTHER_LANGUAGES.get(os.path.splitext(name)[1].lower())) \
+            if language is None and (other := OTHER_LANGUAGE_SKIPS.get(os.path.splitext(name)[1].lower())) \
                     and not ignores.ignored(relative, is_dir=False):
-                skip(relative, f"in {other}")
+                skip(relative, other)
             if language is None or name in (".gitignore", ".leancodeignore"):
                 continue  # not source code: not worth a count
             if not _utf8(name):
