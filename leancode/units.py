@@ -26,7 +26,7 @@ import tree_sitter
 from tree_sitter import Node
 
 from .docstrings import first_sentence, shown_sentence
-from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, first_error, parse,
+from .languages import (CharOffsets, LanguageSpec, ParseGaveUp, ParseWarning, declaration_node_at, parse,
                         parse_within, grammar_for, parse_source, spec_for, syntax_error)
 
 # Function node types that make no unit on their own (a Go `func` literal does where `_bound_anonymous` names it).
@@ -1128,9 +1128,10 @@ def _drop_lines(code: str, start: int, end: int) -> tuple[int, int]:
     return line_start, line_end
 
 
-def _first_error_line(root: Node) -> int:
-    """The 1-based line of the first ERROR or MISSING node (`languages.first_error`)."""
-    return first_error(root).start_point.row + 1
+def _error_row(root: Node, language: str) -> int | None:
+    """The 0-based line of the first syntax error under `root` (`languages.syntax_error`), or None."""
+    error = syntax_error(root, language)
+    return None if error is None else error.start_point.row
 
 
 def _blank_line(source: bytes, row: int) -> bytes:
@@ -1152,7 +1153,7 @@ def _repaired(code: str, source: bytes, language: str, tree: tree_sitter.Tree) -
     quiet = _quiet_rows(source, tree, spec_for(language))
     deadline = time.thread_time() + REPAIR_SECONDS
     for _ in range(MAX_REPAIRS):
-        row = _code_row(_first_error_line(best.root_node) - 1, quiet | blanked)
+        row = _code_row(_error_row(best.root_node, language), quiet | blanked)
         # The failing line, or the line of code before it (tree-sitter often fails on the line after a typo; a
         # doc comment between them is never blanked: it belongs to the function below).
         tries = []
@@ -1162,14 +1163,14 @@ def _repaired(code: str, source: bytes, language: str, tree: tree_sitter.Tree) -
                 parsed = parse_within(blanked_source, language, max(deadline - time.thread_time(), 0.0))
             except ParseGaveUp:
                 return best, blanked  # the repairs so far
-            progress = len(code) + 1 if not parsed.root_node.has_error else _first_error_line(parsed.root_node) - 1
+            progress = len(code) + 1 if (failed := _error_row(parsed.root_node, language)) is None else failed
             tries.append((progress, candidate_row == row, candidate_row, blanked_source, parsed))
         progress, _, chosen, chosen_source, candidate = max(tries, key=lambda t: t[:2])
         if progress <= row:
             break  # no progress: keep what we have
         source, best = chosen_source, candidate
         blanked.add(chosen)
-        if not candidate.root_node.has_error:
+        if _error_row(candidate.root_node, language) is None:
             break
     return best, blanked
 

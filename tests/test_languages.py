@@ -585,6 +585,13 @@ def test_a_rust_macro_is_a_unit_with_its_doc_comment_and_its_name_as_signature()
                                                       "rust")] == [False, False, False]
     with pytest.warns(ParseWarning, match="syntax errors from line 2"):
         extract_units("fn ok() {}\nfn broken( {\n    parse!(~ x);\n}\n", "rust")  # a real error is still one
+    # and the repair of a real error below them blanks its line, not the macro's (which then read as broken)
+    code = ("macro_rules! fuel {\n    (~ $x:expr) => { $x };\n}\nfn ok() -> u8 {\n    1\n}\n"
+            "fn broken(x: u8 {\n    x\n}\nfn after() -> u8 {\n    2\n}\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParseWarning)
+        found = [(u.qualified_name, u.syntax_error) for u in extract_units(code, "rust")]
+    assert found == [("fuel", False), ("ok", False), ("broken", True), ("after", False)]
 
 
 def test_rust_functions_written_in_a_macro_call_are_units():
