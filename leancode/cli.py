@@ -261,6 +261,7 @@ def _file_units(path: Path, language: str | None) -> tuple[str, str, list[Unit]]
     """A named file's code, language and functions. Its functions are read in a bounded worker (`parse_pool.units`),
     so a file tree-sitter cannot parse within its bounds is an error, not a hang or a crash."""
     from . import parse_pool
+    from .declaration_files import with_declaration_file_docs
 
     code, language = _read(path), _language(path, language)
     try:
@@ -268,7 +269,7 @@ def _file_units(path: Path, language: str | None) -> tuple[str, str, list[Unit]]
             found = parse_pool.units(code, language)
     except parse_pool.ParseFailed as failed:
         raise ValueError(f"{path}: not read: {failed}") from None
-    return code, language, found
+    return code, language, with_declaration_file_docs(found, path)
 
 
 def _language(path: Path, override: str | None) -> str:

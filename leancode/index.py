@@ -37,6 +37,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
+from .declaration_files import declaration_text
 from .index_cache import IndexCache, SafeDisk, UnsafeCacheValue
 from .index_store import (FORMAT, INDEX_DIRNAME, IndexedUnit, Snapshot, UnsafeIndexDir, built_settings,
                           manifest_settings, read_manifest, read_snapshot, refuse_foreign_dir, refuse_symlinks,
@@ -458,7 +459,9 @@ class RepositoryIndex:
         if reason and not (reason == "generated" and wanted):
             skip(relative, reason)
             return None
-        parse_key = f"units:{PARSE_VERSION}:{language}:{digest}"
+        # a JavaScript file's declaration file describes its functions: read with it (`declaration_files`)
+        declared = declaration_text(path) if language == "javascript" else ""
+        parse_key = f"units:{PARSE_VERSION}:{language}:{digest}" + (f":{sha256(declared.encode())}" if declared else "")
         parsed = cache.get_record(parse_key, valid_parse)
         if parsed is not None:
             return self._told(relative, parsed, False, skip, stats)
@@ -469,7 +472,7 @@ class RepositoryIndex:
             if sha256(data) != digest:  # changed without changing size or mtime
                 cache.put_record(stat_key, None)
                 return self._file_units(cache, relative, path, language, skip, stats, wanted)
-        return _Parsing(submit_parse(decode_source(data, language), language), parse_key)
+        return _Parsing(submit_parse(decode_source(data, language), language, declared), parse_key)
 
     def _parsed(self, cache: IndexCache, relative: str, parsing: _Parsing, skip: Callable[..., None],
                 stats: UpdateStats) -> list[dict] | None:

@@ -177,14 +177,17 @@ def units(code: str, language: str, where: str | None = None) -> list:
     return found
 
 
-def _parse_in_worker(code: str, language: str, key: str | None = None) -> dict:
-    return _answer_remembered("parse", code, language, key or content_key(code, language))
+def _parse_in_worker(code: str, language: str, key: str | None = None, declaration_code: str = "") -> dict:
+    if declaration_code:  # read with the file: its verdict is the pair's
+        key = content_key(f"{code}\0{declaration_code}", language)
+    return _answer_remembered("parse", code, language, key or content_key(code, language), declaration_code)
 
 
-def _answer_remembered(job: str, code: str, language: str, key: str):
-    """`_answer(job, (code, language))`, its verdict on the content remembered (`check` asks no worker again)."""
+def _answer_remembered(job: str, code: str, language: str, key: str, *more):
+    """`_answer(job, (code, language, *more))`, its verdict on the content remembered (`check` asks no worker
+    again)."""
     try:
-        answer = _answer(job, (code, language))
+        answer = _answer(job, (code, language, *more))
     except ParseFailed as failure:
         _remember(key, failure)
         raise
@@ -286,9 +289,10 @@ def start_worker() -> None:
     _idle.put(_Worker())
 
 
-def submit(code: str, language: str) -> Future:
-    """Start parsing one file's code; its future's result is `parse_units`'."""
-    return _threads.submit(_parse_in_worker, code, language)
+def submit(code: str, language: str, declaration_code: str = "") -> Future:
+    """Start parsing one file's code (a JavaScript file's with its declaration file's, `declaration_code`); its
+    future's result is `parse_units`'."""
+    return _threads.submit(_parse_in_worker, code, language, None, declaration_code)
 
 
 def submit_simplify(items: list[tuple[str, str, float, str | None]], method: str, repeat_discount: float,

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from typing import Any
 
+from .declaration_files import with_declared_docs
 from .function_summary import documented, empty_body
 from .index_store import valid_unit
 from .search import gated_test_code, unit_terms
@@ -108,15 +109,17 @@ MAX_FILE_UNITS = 5_000
 TOO_MANY_UNITS = "too many functions"
 
 
-def parse_units(code: str, language: str) -> dict:
+def parse_units(code: str, language: str, declaration_code: str = "") -> dict:
     """A file's unit records, and the syntax-error warning of its parse (None when it parsed cleanly); none, and
-    why, for a file of more than MAX_FILE_UNITS functions."""
+    why, for a file of more than MAX_FILE_UNITS functions. `declaration_code`: a JavaScript file's declaration file,
+    whose doc comments describe its undocumented functions (`declaration_files`)."""
     found, told = extract_units_told(code, language)
     if len(found) > MAX_FILE_UNITS:
         return {"units": [], "syntax": None,
                 "failed": [TOO_MANY_UNITS, f"{len(found):,}, more than the {MAX_FILE_UNITS:,} a file may give: "
                                            "generated code, most likely"]}
     syntax = "; ".join(told) or None
+    found = with_declared_docs(found, declaration_code)
     in_tests = gated_test_code(code, language)
     units = [{"name": u.name, "qualified_name": u.qualified_name, "language": u.language,
               "start_line": u.start_line, "end_line": u.end_line, "code": u.code_with_doc[:MAX_UNIT_CHARS],

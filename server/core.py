@@ -305,7 +305,7 @@ class LeanCodeServer(LanguageServer):
         if cached is not None and version is not None and cached[0] == version:
             return cached[1]
         path = path_of(uri)
-        units = hover.units_of(text, language, printable(str(path) if path is not None else uri))
+        units = hover.units_of(text, language, printable(str(path) if path is not None else uri), path)
         if version is not None:
             self._doc_units[uri] = (version, units)
         return units

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from leancode import parse_pool
+from leancode.declaration_files import with_declaration_file_docs
 from leancode.function_summary import SHOW_GENERATED, FunctionSummary, implementation, summarize_units
 from leancode.summarizer import BankSummarizer, Summarizer as Model, default_summarizer_dir, summary_input
 from leancode.units import Unit, declaration_line_index, header, overload_stub
@@ -380,8 +381,9 @@ def hover_markdown(unit: Unit, summarizer: HoverSummarizer, cache: HoverCache, m
     return text
 
 
-def units_of(code: str, language: str, where: str | None = None) -> list[Unit]:
+def units_of(code: str, language: str, where: str | None = None, path: Path | None = None) -> list[Unit]:
     """The functions of a buffer or file, read in a worker within its bounds (else ParseFailed, a FileSkipped): the
     hover's later parses of the same text in this process (comments, calls) are safe. Syntax errors are told as in
-    `where`, the file."""
-    return parse_pool.units(code, language, where)
+    `where`, the file `path`, whose declaration file describes a JavaScript file's functions
+    (`declaration_files`)."""
+    return with_declaration_file_docs(parse_pool.units(code, language, where), path)

@@ -311,6 +311,24 @@ def test_summarize_reads_an_overload_signature_of_tags_alone_as_undocumented_and
                                                                      (12, "mapOr.partialOp", "")]
 
 
+def test_summarize_reads_a_javascript_functions_documentation_from_its_declaration_file(tmp_path, capsys):
+    # nanoid, p-limit, dayjs's builds: documented in the .d.ts beside the .js (where TypeScript reads it); summarize
+    # said "no docstring". A symlinked declaration file is not followed; a .mjs file's is its .d.mts.
+    (tmp_path / "index.js").write_text("export function nanoid(size) {\n  return '';\n}\n")
+    (tmp_path / "index.d.ts").write_text("/**\n * Generate secure URL-friendly unique ID.\n *\n * @param size Size.\n"
+                                         " */\nexport function nanoid(size?: number): string\n")
+    (tmp_path / "esm.mjs").write_text("export function nanoid(size) {\n  return '';\n}\n")
+    (tmp_path / "esm.d.mts").write_text("/** Make an ID. */\nexport function nanoid(size?: number): string\n")
+    (tmp_path / "linked.js").write_text("export function nanoid(size) {\n  return '';\n}\n")
+    (tmp_path / "linked.d.ts").symlink_to(tmp_path / "index.d.ts")
+    targets = [f"{tmp_path / name}:nanoid" for name in ("index.js", "esm.mjs", "linked.js")]
+    assert main(["summarize", *targets, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(s["summary"], s["source"]) for s in found] == [
+        ("Generate secure URL-friendly unique ID.", "documentation"), ("Make an ID.", "documentation"),
+        ("", "not generated")]
+
+
 def test_summarize_takes_a_place_as_a_trace_writes_it_and_its_column_picks_on_a_minified_line(tmp_path, capsys):
     # mitt's dist/mitt.mjs is one line of four functions: `:1` gave the last; `FILE:1:150`, as a Node frame writes a
     # place, was "neither a line number nor a function's name"

@@ -638,3 +638,12 @@ def test_a_function_bound_at_top_level_hovers_where_defined_and_where_called(tmp
     for line, needle in ((defined, "Handler"), (called, "Handler(")):
         text = hover_at(tmp_path, language, code, line, needle)
         assert text is not None and shown in text, (line, text)
+
+
+def test_a_javascript_function_and_a_call_to_it_hover_with_its_declaration_files_documentation(tmp_path):
+    # p-limit: `index.js`'s functions are documented in `index.d.ts` only; the hover showed no description
+    (tmp_path / "code.d.ts").write_text("/**\nRun functions with limited concurrency.\n*/\n"
+                                        "export default function pLimit(concurrency: number): Limit;\n")
+    code = "export default function pLimit(concurrency) {\n  return [];\n}\nconst limit = pLimit(2);\n"
+    for line, needle in ((0, "pLimit"), (3, "pLimit(")):
+        assert "Run functions with limited concurrency." in hover_at(tmp_path, "javascript", code, line, needle)

@@ -760,6 +760,31 @@ def test_the_preview_is_the_hovers_line_from_the_comment_above_inherited_or_clas
     assert previews[1] == "The Callpoint is a lightweight frame."
 
 
+P_LIMIT_JS = ("export default function pLimit(concurrency) {\n  return [];\n}\n\n"
+              "export function limitFunction(fn, option) {\n  return pLimit(option.concurrency);\n}\n")
+P_LIMIT_TYPES = ("/**\nRun multiple promise-returning & async functions with limited concurrency.\n\n"
+                 "@param concurrency - Concurrency limit.\n*/\n"
+                 "export default function pLimit(concurrency: number): Limit;\n")
+
+
+def test_a_javascript_files_declaration_file_describes_its_functions_and_a_change_to_it_is_indexed(repo, encoder):
+    # p-limit, nanoid, dayjs: documented only in the index.d.ts beside index.js, whose functions were indexed, listed
+    # and embedded with no description
+    (repo / "index.js").write_text(P_LIMIT_JS)
+    (repo / "index.d.ts").write_text(P_LIMIT_TYPES)
+    index = RepositoryIndex(repo, encoder)
+    index.update(progress=False)
+    previews = {u.qualified_name: u.preview for u in index.units if u.language == "javascript"}
+    assert previews == {"pLimit": "Run multiple promise-returning & async functions with limited concurrency.",
+                        "limitFunction": "function limitFunction(fn, option) {"}
+    (repo / "index.d.ts").write_text(P_LIMIT_TYPES + "/** Limits a function. */\n"
+                                                     "export function limitFunction(): void;\n")
+    stats = index.update(progress=False)
+    assert stats.files_parsed == 1  # the JavaScript file again, itself unchanged
+    assert {u.qualified_name: u.preview for u in index.units if u.language == "javascript"}["limitFunction"] \
+        == "Limits a function."
+
+
 @pytest.mark.parametrize("language, code, expected", [
     # an annotation on the declaration's line: the first body line was shown (`try {`)
     ("java", "class C {\n  /** {@inheritDoc} */\n  @Override public Date fromString(String value) {\n    try {\n"

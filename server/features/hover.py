@@ -111,7 +111,7 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         def units_in(hit: Hit) -> list[Unit] | None:
             try:
                 return hover.units_of(ls.text_of(hit.path, follow_symlinks=False), hit.unit.language,
-                                      printable(str(hit.path)))
+                                      printable(str(hit.path)), hit.path)
             except FileSkipped as reason:
                 ls.log(f"leancode: skipped {hit.path}: {reason}")
                 return None
