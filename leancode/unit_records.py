@@ -62,8 +62,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # 40: a docstring's or JSDoc's line without a stop ends its first sentence before a sentence's first word, a
 # literal bound to `_` is no unit, a setter takes its getter's documentation; 41: a result's preview is the hover's
 # line from documentation, the comment above, an inherited or a class's documentation too, `_preview`; a Rust doc
-# comment reads past attributes and plain `//` notes below it).
-PARSE_VERSION = 41
+# comment reads past attributes and plain `//` notes below it; 42: Babel's `_proto.f = function f()` after `var _proto =
+# C.prototype` is C's method `C.f`, `units._prototype_receiver`).
+PARSE_VERSION = 42
 
 
 def unit_key(code: str, language: str) -> str:

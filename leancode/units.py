@@ -523,6 +523,43 @@ def _receiver(node: Node, spec: LanguageSpec, wrapped: bool = True) -> list[str]
     return []
 
 
+@cache
+def _prototype_query(language: str) -> tree_sitter.Query:
+    return tree_sitter.Query(grammar_for(language), "(variable_declarator name: (identifier) @alias value: "
+                                                    "(member_expression object: (identifier) @class property: "
+                                                    "(property_identifier) @property)) @declarator")
+
+
+def _prototype_aliases(root: Node, language: str) -> dict[tuple[int, str], str]:
+    """{(block, name): class} of a JS file's variables bound to a class's prototype (`var _proto = Dayjs.prototype;`,
+    as Babel compiles a class's methods), by the statement block or program declaring them: Babel names every
+    class's `_proto`, each in its own function."""
+    aliases = {}
+    for _, match in tree_sitter.QueryCursor(_prototype_query(language)).matches(root):
+        [declarator], [alias], [owner], [property_] = (match[k] for k in ("declarator", "alias", "class", "property"))
+        block = declarator.parent.parent if declarator.parent is not None else None
+        if _text(property_) == "prototype" and block is not None:
+            aliases[(block.id, _text(alias))] = _text(owner)
+    return aliases
+
+
+def _prototype_receiver(node: Node, aliases: dict[tuple[int, str], str]) -> list[str]:
+    """The class of a JS function assigned to a property of a variable bound to its prototype (`_proto.format =
+    function format() {...}` after `var _proto = Dayjs.prototype;`: ["Dayjs"]), the nearest block's binding."""
+    bound = _binding(node, wrapped=False)
+    target = bound[1].child_by_field_name("left") if bound is not None else None
+    variable = target.child_by_field_name("object") if target is not None and target.type == "member_expression" \
+        else None
+    if variable is None or variable.type != "identifier":
+        return []
+    name, scope = _text(variable), bound[1].parent
+    while scope is not None:
+        if (owner := aliases.get((scope.id, name))) is not None:
+            return [owner]
+        scope = scope.parent
+    return []
+
+
 _MODULE_SCOPES = frozenset({"mod_item"})  # scopes whose functions are no methods
 
 
@@ -1256,6 +1293,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     typed_objects: set[int] = set()  # positions in `units` of a TypeScript object literal's methods typed by it
     in_classes: set[int] = set()  # positions in `units` of the methods of classes
     shorthand = _shorthand_types(tree.root_node, spec) if inherited and spec.name in _JS else {}
+    prototypes = _prototype_aliases(tree.root_node, spec.name) if spec.name in _JS and not as_mined else {}
 
     def class_bases(scope: Node | None) -> tuple[str, ...]:
         key = scope.id if scope is not None else None
@@ -1308,6 +1346,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         comment = _plain_comment(first, spec, siblings, name) if shown else None
         class_doc = _class_doc(node, name, spec, siblings) if shown else None
         receiver = _receiver(node, spec, wrapped=not as_mined)
+        if not receiver and prototypes and node.type in _EXPRESSIONS:  # Babel's `_proto.format = function ...`
+            receiver = _prototype_receiver(node, prototypes)
         scoped = ".".join(scopes + receiver + [name])
         # Named by the functions it is nested in too (`Store.load.parse_line`, Java's anonymous classes' methods
         # `AbstractMap.keySet.size`), not as a method of the class around them; by its scopes and receiver alone

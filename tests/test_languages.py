@@ -307,6 +307,30 @@ Color.prototype.darken = function (ratio) { return this.r / ratio; };
     assert names == ["Color", "Color.isDark", "Color.lighten", "Color.darken"]
 
 
+def test_javascript_methods_babel_assigns_through_a_prototype_variable_are_named_by_their_class():
+    # dayjs's esm build: every method of Dayjs was named `_proto.format`, not `Dayjs.format` (Babel names each class's
+    # prototype `_proto`, in the function compiling that class); mining names them as before
+    code = """\
+var Dayjs = /*#__PURE__*/function () {
+  function Dayjs(cfg) { this.parse(cfg); }
+  var _proto = Dayjs.prototype;
+  _proto.parse = function parse(cfg) { this.$d = cfg; };
+  return Dayjs;
+}();
+var Other = function () {
+  var _proto = Other.prototype;
+  _proto.parse = function parse() { return 1; };
+  return Other;
+}();
+var settings = { a: 1 };
+settings.read = function read() { return 2; };
+"""
+    assert [(u.qualified_name, u.method) for u in extract_units(code, "javascript")] == [
+        ("Dayjs", False), ("Dayjs.parse", True), ("Other.parse", True), ("settings.read", False)]
+    assert [u.qualified_name for u in extract_units(code, "javascript", as_mined=True)] == [
+        "Dayjs", "parse", "parse", "read"]
+
+
 def test_a_statement_the_grammar_misreads_as_a_method_is_no_function():
     # react-native-fs's Flow-typed FS.common.js: `if (!RNFSManager.readDirAssets) {` read as methods named `if`
     # ("if (+3 overloads)" in search); promises' `catch` and iterators' `return` methods are functions
