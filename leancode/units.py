@@ -1331,10 +1331,12 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is not None and not as_mined and _INHERIT_DOC.search(docstring) \
                     and not first_sentence(docstring, spec.name):
                 docstring = None  # `{@inheritDoc}` and tags: the supertype's documentation, looked up as for none
-        if docstring is not None and not as_mined and not shown_sentence(docstring, spec.name):
-            # tags alone (`@param opts`, `:param x:`, a Rust `# Examples` section) say nothing it does: the hover
-            # looks further, as for none (its class's documentation for a constructor, the supertype's for an
-            # override), where it showed nothing; a Python docstring still leaves the code (`docstring_span`)
+        if docstring is not None and not as_mined \
+                and (not (said := shown_sentence(docstring, spec.name)) or _NOTE.match(said)):
+            # tags alone (`@param opts`, `:param x:`, a Rust `# Examples` section) say nothing it does, nor a note
+            # (a Go `// TODO` above a stub): the hover looks further, as for none (its class's documentation for a
+            # constructor, the supertype's for an override), where it showed nothing; a Python docstring still
+            # leaves the code (`docstring_span`)
             docstring = None
         if docstring is None and not as_mined and spec.name != "python":
             docstring, declared_by = _declared_doc(node, name, spec, traits, siblings)

@@ -1769,6 +1769,19 @@ def test_a_doc_comment_of_tags_alone_is_looked_past_as_none(language):
     assert mined["Sub.put"].docstring is not None  # as the corpus was mined
 
 
+def test_a_doc_comment_that_is_a_note_is_looked_past_as_none():
+    # afero's sftpfs `File.ReadAt`: `// TODO` above a stub was shown as its documentation ("TODO"); a Python
+    # docstring "TODO: Do we need this?" (botocore) likewise
+    go = "package f\n\n// TODO\nfunc (f *File) ReadAt(b []byte) (int, error) { return 0, nil }\n\n" \
+         "// Todos lists the open items.\nfunc Todos() []string { return nil }\n"
+    python = 'def unquote_v(self, nv):\n    """TODO: Do we need this?"""\n    return nv\n'
+    units = extract_units(go, "go") + extract_units(python, "python")
+    assert [(u.qualified_name, u.docstring) for u in units] == [
+        ("File.ReadAt", None), ("Todos", "Todos lists the open items."), ("unquote_v", None)]
+    assert summarize_units(units[:1], None)[0].text != "TODO"
+    assert extract_units(go, "go", as_mined=True)[0].docstring == "TODO"  # as the corpus was mined
+
+
 def test_a_rust_doc_of_a_section_alone_shows_the_traits_line():
     code = ("struct Counter { n: u32 }\nimpl Iterator for Counter {\n    type Item = u32;\n    /// # Examples\n"
             "    /// ```\n    /// let c = Counter { n: 0 };\n    /// ```\n    fn next(&mut self) -> Option<u32> { None }\n}\n")
