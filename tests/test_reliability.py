@@ -84,10 +84,10 @@ def test_a_failing_file_is_skipped_and_the_rest_indexed(tmp_path, encoder, monke
             raise RuntimeError("boom")
         return real(code, language, **options)
 
-    def in_this_process(code, language):  # so that the failure injected here reaches the parse
+    def in_this_process(code, language, declaration_code=""):  # so that the failure injected here reaches the parse
         future = Future()
         try:
-            future.set_result(records.parse_units(code, language))
+            future.set_result(records.parse_units(code, language, declaration_code))
         except Exception as error:
             future.set_exception(error)
         return future
