@@ -490,6 +490,7 @@ _RUST_IMPL_PATH = re.compile(r"^(?:[\w:]+::)?<impl\s[^<>]*?\sfor\s+([\w:]+)\s*>:
 # The line after a Go or Rust frame: where it is (`\t/go/pkg/mod/x@v1/command.go:677 +0x1b3`, `at ./src/de.rs:1540:9`)
 _LOCATION_LINE = re.compile(r"^(?:at\s+)?(\S+?):(\d+)(?::\d+)?(?:\s+\+0x[0-9a-fA-F]+)?$")
 _TRACE_LINES = 200  # the lines of a pasted trace read for its frame
+_SOURCE_FILE = re.compile(r"\.\w{1,10}$")  # a place's path names a file: `ftoa.go`, not `python:3`
 # Frames of a Go or Rust trace in the runtime, the standard library or the test runner, by name or by place
 _STANDARD_FRAME = re.compile(r"(?:\d+:\s+)?(?:<?(?:core|std|alloc|test)::|rust_begin_unwind\b|__rust_|panic\(|"
                              r"(?:runtime|testing)\.)")
@@ -554,6 +555,8 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         if placed and (own or not ours):
             first, where = (own or placed)[0]
             return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
+        if not frames and not python and (alone := next(filter(None, map(_place_alone, lines)), None)):
+            return "", alone  # Rust's panic line before its message, without a backtrace
         ours, every = (ours, python) if python else (ours[:1], frames[:1])  # Python's innermost, the others' first
         query = (ours or every or [query])[-1]
     if frame := _V8_FRAME.match(query):
@@ -564,9 +567,23 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         name = "" if name.startswith("<") else name
     elif frame := _V8_ANONYMOUS_FRAME.match(query):  # a frame of no name: its place alone
         (path, line), name = frame.groups(), ""
+    elif alone := _place_alone(query):
+        return "", alone
     else:
         return query, None
     return name, (path.replace("\\", "/").rsplit("/", 1)[-1], int(line))
+
+
+def _place_alone(line: str) -> tuple[str, int] | None:
+    """(file name, 1-based line) of a line that names a place alone: Rust's panic line (`thread 'main' panicked at
+    src/lib.rs:480:13:`; before Rust 1.73 `... panicked at 'message', src/lib.rs:480:13`), or a source file's
+    `path:line[:column]` (a compiler's, an editor's, a Go frame's place `\t/x/ftoa.go:30 +0x1a5`); else None."""
+    if line.startswith("thread '") and " panicked at " in line:
+        line = line.rsplit(None, 1)[-1].rstrip(":")
+    place = _LOCATION_LINE.match(line)
+    if place is None or not _SOURCE_FILE.search(place.group(1)):
+        return None
+    return place.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(place.group(2))
 
 
 def _standard_frame(line: str) -> bool:

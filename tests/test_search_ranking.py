@@ -590,6 +590,15 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("at async Ky.#retry (file:///app/ky/distribution/core/Ky.js:310:20)", ("Ky.js", 310)),  # a private method
     ("at Object.<anonymous> (/app/test/run.js:7:1)", ("run.js", 7)),  # a module's own code
     ('File "/app/sortedlist.py", line 1110, in <genexpr>', ("sortedlist.py", 1110)),
+    # a place alone (arrayvec, go-humanize, glom): Rust's panic line without a backtrace, before 1.73 and since, a
+    # source file's `path:line[:column]`, a Go frame's place line; not a version or a time
+    ("thread 'main' panicked at src/arrayvec.rs:480:13:\nindex out of bounds: the len is 3 but the index is 5\n"
+     "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace", ("arrayvec.rs", 480)),
+    ("thread 'main' panicked at 'index out of bounds', src/arrayvec.rs:480:13", ("arrayvec.rs", 480)),
+    ("glom/core.py:1626:9", ("core.py", 1626)),
+    ("\t/home/u/go/pkg/mod/github.com/dustin/go-humanize@v1.0.0/ftoa.go:30 +0x1a5", ("ftoa.go", 30)),
+    ("python:3", None),
+    ("version 1.2:3", None),
     ("at 12:30", None),
     ("Parser.parse", None),
     ("at startup (early)", None),
