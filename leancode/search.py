@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, NamedTuple, Protocol, Sequence
 
 import numpy as np
 
@@ -324,6 +324,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     one row, the best-ranked, and copies of a function as one row, the best-ranked (of exact copies, which score
     alike, the one whose path shares most words with the query; `reformatted`: also those that
     differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
+    if "\n" in query_text:  # a trace: its frames in the indexed code
+        query_text = frames_in(query_text, {u.path.rsplit("/", 1)[-1] for u in units})
     if tests_last and tests is None:
         examples = asks_for_examples(query_text)
         tests = np.fromiter((ranked_as_test(u, examples) for u in units), bool, len(units))
@@ -466,8 +468,9 @@ _JAVA_LOCATION = re.compile(r"\(([\w$.-]+):(\d+)\)$")  # `(NameSpace.java:909)`
 _JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
 _JAVA_STATIC_INIT = re.compile(r"\.<clinit>$")
 # A V8 frame's name: `Ky.#retry` (a private method), or none, `Object.<anonymous>` (a module's own code); V8 writes
-# `Object.` before a method of an object literal (`at Object.validator (...)`), which is no class of the program.
-_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?((?:[\w$.#]+\.)?<anonymous>|[\w$.#]+)(?:\s+\[as\s+[\w$#]+\])?\s+"
+# `Object.` before a method of an object literal (`at Object.validator (...)`), which is no class of the program; a
+# method named by a string (valibot's `"~run"(dataset) {`) is named so, `at Object.~run (...)`.
+_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?((?:[\w$.#~]+\.)?<anonymous>|[\w$.#~]+)(?:\s+\[as\s+[\w$#~]+\])?\s+"
                        r"\(([^()]*?):(\d+):\d+\)$")
 _V8_ANONYMOUS_FRAME = re.compile(r"^at\s+(?:async\s+)?(\S*?):(\d+):\d+$")  # `at file:///app/index.js:128:7`
 # A Python traceback's frame; a frame of no function's name (`<genexpr>`, `<lambda>`, `<module>`) is its place alone
@@ -521,6 +524,43 @@ def named_by(query: str) -> list[str] | None:
         query = query[:-len(_RUST_CLOSURE)]
     query = _PRIVATE.sub("\0", _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", query)))
     return [part.replace("\0", "#") for part in _QUALIFIER.split(query)] if _NAME_QUERY.fullmatch(query) else None
+
+
+_GO_OR_RUST_FUNCTION_LINE = re.compile(r"^\d+:\s|\)$")  # `12: toml::de::Deserializer::number`, `main.run(...)`
+
+
+def frames_in(query: str, files: Collection[str]) -> str:
+    """A pasted trace of several lines without the frames of files not among `files` (file names: an index's), so
+    that its first frame read (`_frame`) is one of that code, not a script's outside it that called into it (a
+    zustand trace's first frame in the user's `z.cjs`, a funcy traceback's innermost in a lambda of theirs); the
+    query as it is where it is one line, or where no frame is of those files."""
+    if "\n" not in query:
+        return query
+    lines, kept, dropped = query.splitlines()[:_TRACE_LINES], [], False
+    for line in lines:
+        file = _frame_file(line.strip())
+        if file is not None and file.replace("\\", "/").rsplit("/", 1)[-1] not in files:
+            dropped = True
+            if _LOCATION_LINE.match(line.strip()) and kept and _frame_file(kept[-1].strip()) is None \
+                    and _GO_OR_RUST_FUNCTION_LINE.search(kept[-1].strip()):
+                kept.pop()  # a Go or Rust frame's function line, before its place
+            continue
+        kept.append(line)
+    if not dropped or not any(_frame_file(line.strip()) for line in kept):
+        return query
+    return "\n".join(kept)
+
+
+def _frame_file(line: str) -> str | None:
+    """The file a line of a trace names as a frame's place (a V8, Java or Python frame, a Go or Rust frame's place
+    line), or None."""
+    if frame := _PYTHON_FRAME.match(line) or _V8_ANONYMOUS_FRAME.match(line):
+        return frame.group(1)
+    if frame := _V8_FRAME.match(line):
+        return frame.group(2)
+    if _JAVA_FRAME.match(line) and (java := _JAVA_LOCATION.search(line)):
+        return java.group(1)
+    return place.group(1) if (place := _LOCATION_LINE.match(line)) else None
 
 
 def frame_location(query: str) -> tuple[str, int] | None:

@@ -27,7 +27,7 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, name_order,
+from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, frames_in, name_order,
                              name_tiers, rank_units, ranked_as_test)
 from leancode.sources import FileSkipped, check_text, read_source
 
@@ -307,8 +307,10 @@ class Workspaces:
                 if mask is not None:
                     hidden[:len(units)] = ~mask
                 tests = np.fromiter((tests_last and ranked_as_test(u, examples) for u in seen), bool, len(seen))
-                tiers = name_tiers(query, seen, tests | hidden, prefix)
-                for ranked in rank_units(query_vector, query, index, units, top, hybrid=hybrid, mask=mask,
+                # a trace: its frames in this folder's code (`frames_in`)
+                read = frames_in(query, {u.path.rsplit("/", 1)[-1] for u in seen}) if "\n" in query else query
+                tiers = name_tiers(read, seen, tests | hidden, prefix)
+                for ranked in rank_units(query_vector, read, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],
                                          tests=tests[:len(units)]):
                     hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier, bool(tests[ranked.row])))

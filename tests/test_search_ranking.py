@@ -589,6 +589,7 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("    at fillPool (/srv/nanoid/index.js:11:29)\n    at /srv/nanoid/index.js:44:30", ("index.js", 11)),
     ("at async Ky.#retry (file:///app/ky/distribution/core/Ky.js:310:20)", ("Ky.js", 310)),  # a private method
     ("at Object.<anonymous> (/app/test/run.js:7:1)", ("run.js", 7)),  # a module's own code
+    ("at Object.~run (file:///app/valibot/dist/index.mjs:992:31)", ("index.mjs", 992)),  # a method named by a string
     ('File "/app/sortedlist.py", line 1110, in <genexpr>', ("sortedlist.py", 1110)),
     # a place alone (arrayvec, go-humanize, glom): Rust's panic line without a backtrace, before 1.73 and since, a
     # source file's `path:line[:column]`, a Go frame's place line; not a version or a time
@@ -607,6 +608,31 @@ def test_a_stack_frame_says_where_it_was(query, location):
     from leancode.search import frame_location
 
     assert frame_location(query) == location
+
+
+def test_a_traces_frames_outside_the_indexed_code_are_passed_over():
+    from leancode.search import rank_units
+
+    # zustand: the trace's first frame is the user's script, z.cjs, outside the index; the trace was read as that
+    # frame of no name, which names nothing here, so plain search by meaning ranked middleware.js's functions first
+    units = _units([("middleware.js", "devtools.api.dispatch"), ("vanilla.js", "createStoreImpl"),
+                    ("vanilla.js", "createStoreImpl.setState")], "javascript", spans=[(0, 20), (0, 12), (5, 9)])
+    index, query_vector = _descending(len(units))
+    trace = ("Error: in setState\n    at /tmp/z.cjs:7:26\n    at setState (/app/node_modules/zustand/vanilla.js:7:55)\n"
+             "    at api.setState (/app/node_modules/zustand/middleware.js:537:5)\n"
+             "    at Object.<anonymous> (/tmp/z.cjs:7:3)\n"
+             "    at Module._compile (node:internal/modules/cjs/loader:1554:14)")
+    assert [(r.row, r.tier) for r in rank_units(query_vector, trace, index, units, 3)][0] == (2, 0)
+    # funcy: a Python traceback's innermost frame is the user's lambda; the innermost of the indexed code is read
+    units = _units([("funcy/colls.py", "walk"), ("funcy/colls.py", "walk_values"),
+                    ("funcy/colls.py", "walk_values.pair_f")], "python", spans=[(0, 20), (140, 152), (147, 149)])
+    index, query_vector = _descending(len(units))
+    traceback = ('Traceback (most recent call last):\n  File "/tmp/t2.py", line 2, in <module>\n    walk_values(f, d)\n'
+                 '  File "/lib/funcy/colls.py", line 152, in walk_values\n    return walk(pair_f, coll)\n'
+                 '  File "/lib/funcy/colls.py", line 149, in pair_f\n    return k, f(v)\n'
+                 '  File "/tmp/t2.py", line 2, in <lambda>\n    walk_values(lambda v: 1/0, d)\n'
+                 "ZeroDivisionError: division by zero")
+    assert [(r.row, r.tier) for r in rank_units(query_vector, traceback, index, units, 3)][0] == (2, 0)
 
 
 def test_a_stack_frames_line_picks_the_overload_shown():
