@@ -190,6 +190,14 @@ def _described_signature(line: str) -> str | None:
     return None
 
 
+# A paragraph that only says in which version a function came or changed (glom's "*New in glom 18.3.0*")
+_VERSION_NOTE = re.compile(r"\*{0,2}(?:New|Added|Changed|Updated)\s+in\s+(?:version\s+)?(?:[A-Za-z][\w-]*\s+)?v?\d[\w.-]*"
+                           r"\*{0,2}\.?", re.I)
+# A decorator's use a docstring opens with (funcy's "@memoize(key_func=None). Makes decorated function ..."), which no
+# epytext field is (`@param x:`, `@return:`, `@see Other`): its signature, read past
+_DECORATOR_USAGE = re.compile(r"@\w+(?:\.\w+)*(?:\([^()]*\)\.?|\.)(?=\s|$)\s*")
+
+
 def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     lines: list[str] = []
     in_directive = listed = False
@@ -199,6 +207,9 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
         if not stripped:
             if lines and not as_mined and not listed and lines[-1].endswith(":") and _list_next(all_lines, i):
                 listed = True  # a list after a blank line below the line that introduces it ("Returns one of:")
+                continue
+            if lines and not as_mined and _VERSION_NOTE.fullmatch(" ".join(lines)):
+                lines = []  # a paragraph of its own saying when it came: the description follows
                 continue
             if lines:
                 break
@@ -212,7 +223,11 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
             if line[:1].isspace():
                 continue
             in_directive = False
-        if _PY_SECTION.match(line):
+        if not lines and not as_mined and (usage := _DECORATOR_USAGE.match(stripped)):
+            stripped = stripped[usage.end():]  # read as a signature line is: the description after it
+            if not stripped:
+                continue
+        elif _PY_SECTION.match(line):
             break
         if not lines and _SIGNATURE_LINE.match(stripped):  # "sorted(iterable) -> list"
             continue

@@ -118,6 +118,16 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("Return n!! (double factorial) of n.", "python", "Return n!! (double factorial) of n.", "Return n!!"),
     ("Wait for it... then return x. More.", "python", "Wait for it... then return x.", "Wait for it..."),
     ("Wait for it... Then return x.", "python", "Wait for it...", "Wait for it..."),
+    # funcy's decorators open with their use, which was read as an epytext field ("no docstring"); glom's first
+    # paragraph says only when it came
+    ("@memoize(key_func=None). Makes decorated function memoize its results.\n\nIf key_func is given.", "python",
+     "Makes decorated function memoize its results.", ""),
+    ("@retry(tries, errors=Exception)\nMakes decorated function retry.", "python", "Makes decorated function retry.",
+     ""),
+    ("@param x: the value\n@return: nothing", "python", "", ""),
+    ("*New in glom 18.3.0*\n\nThe ``assign()`` function provides deep set.", "python",
+     "The assign() function provides deep set.", "*New in glom 18.3.0*"),
+    ("New in version 2.1.", "python", "New in version 2.1.", "New in version 2.1."),
     # boltons' `ordinalize` ran on into its second sentence; "etc. and more" is still one
     ("Turns a number into 1st, 2nd, etc. If it is no digit, it returns it.", "python",
      "Turns a number into 1st, 2nd, etc.", "Turns a number into 1st, 2nd, etc. If it is no digit, it returns it."),
