@@ -63,7 +63,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # literal bound to `_` is no unit, a setter takes its getter's documentation; 41: a result's preview is the hover's
 # line from documentation, the comment above, an inherited or a class's documentation too, `_preview`; a Rust doc
 # comment reads past attributes and plain `//` notes below it; 42: Babel's `_proto.f = function f()` after `var _proto =
-# C.prototype` is C's method `C.f`, `units._prototype_receiver`; a doc comment that is a note, `// TODO`, is none).
+# C.prototype` is C's method `C.f`, `units._prototype_receiver`; a doc comment that is a note, `// TODO`, is none; a
+# Rust trait impl block's doc describes its one method).
 PARSE_VERSION = 42
 
 

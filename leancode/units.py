@@ -60,7 +60,8 @@ _JS = ("javascript", "typescript", "tsx")
 _TYPED = ("typescript", "tsx")
 _EXPRESSIONS = frozenset({"function_expression", "function", "generator_function", "arrow_function"})
 # a note to the code's authors, no documentation; Rust's `// SAFETY:` argues an unsafe block sound
-_NOTE = re.compile(r"\s*(?:TODO|FIXME|XXX|HACK)\b|\s*SAFETY:", re.I)
+# A note, not a description: a to-do, Rust's `// SAFETY:` and `/// Requires crate feature "serde".` (indexmap's)
+_NOTE = re.compile(r"\s*(?:TODO|FIXME|XXX|HACK)\b|\s*SAFETY:|\s*Requires crate features?\b", re.I)
 # Functions nested deeper than this in functions and classes are not units of their own (they stay in their outer
 # function's code): each unit holds its inner ones, so 5,000 nested functions cost quadratic time to index.
 MAX_NESTING = 32
@@ -1080,8 +1081,9 @@ _OBJECT_METHODS = [("toString", []), ("hashCode", []), ("clone", []), ("equals",
 def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node],
                   siblings: _Siblings) -> tuple[str | None, str]:
     """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
-    from its first overload signature, a Rust trait method implemented for a type from the trait's declaration
-    in the same file (as rustdoc shows it)."""
+    from its first overload signature, a Rust trait method implemented for a type from the doc comment of its impl
+    block where the method is the block's one function, else from the trait's declaration in the same file (as
+    rustdoc shows them)."""
     if spec.name in _JS:
         statement = node
         while statement.parent is not None and statement.parent.type in _WRAPPERS:
@@ -1100,6 +1102,11 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
     impl = node.parent.parent if node.parent is not None else None
     if spec.name == "rust" and impl is not None and impl.type == "impl_item" \
             and (trait := impl.child_by_field_name("trait")) is not None:
+        if sum(item.type in spec.functions for item in node.parent.named_children) == 1 \
+                and (said := _doc_comment(_outer(impl, spec, siblings)[0], spec, siblings=siblings)) \
+                and (sentence := shown_sentence(said, spec.name)) and not _NOTE.match(sentence):
+            return said, ""  # the implementation's own doc, as rustdoc shows it: `/// Create an ArrayVec from an
+            # array.` above `impl From<[T; CAP]> for ArrayVec` (of one method), before the trait's
         trait_name = re.findall(r"\w+", _text(trait).split("<")[0])[-1]
         declared = traits.get(trait_name)
         body = declared.child_by_field_name("body") if declared is not None else None

@@ -1782,6 +1782,28 @@ def test_a_doc_comment_that_is_a_note_is_looked_past_as_none():
     assert extract_units(go, "go", as_mined=True)[0].docstring == "TODO"  # as the corpus was mined
 
 
+def test_a_rust_trait_implementation_of_one_method_shows_its_impl_blocks_doc():
+    # arrayvec: `/// Create an ArrayVec from an array.` above `impl From<[T; CAP]> for ArrayVec` (as rustdoc shows it)
+    # showed From's "Converts to this type from the input type."; of several methods each keeps its trait's; a
+    # feature note (indexmap's `/// Requires crate feature "rayon".`) describes nothing
+    code = ("/// Create an `ArrayVec` from an array.\n#[cfg(feature = \"std\")]\n"
+            "impl<T, const CAP: usize> From<[T; CAP]> for ArrayVec<T, CAP> {\n"
+            "    fn from(array: [T; CAP]) -> Self { todo!() }\n}\n"
+            "/// `Write` appends written data to the end of the vector.\nimpl io::Write for ArrayVec<u8> {\n"
+            "    fn write(&mut self, data: &[u8]) -> io::Result<usize> { Ok(0) }\n"
+            "    fn flush(&mut self) -> io::Result<()> { Ok(()) }\n}\n"
+            "/// Requires crate feature \"rayon\".\nimpl Extend<u8> for ArrayVec<u8> {\n"
+            "    fn extend<I: IntoIterator<Item = u8>>(&mut self, items: I) { }\n}\n")
+    units = extract_units(code, "rust")
+    assert [(s.source, s.text) for s in summarize_units(units, None)] == [
+        (DOCUMENTATION, "Create an ArrayVec from an array."),
+        (INHERITED, "Write a buffer into this writer, returning how many bytes were written."),
+        (INHERITED, "Flush this output stream, ensuring that all intermediately buffered contents reach their "
+                    "destination."),
+        (INHERITED, "Extends a collection with the contents of an iterator.")]
+    assert all(u.docstring is None for u in extract_units(code, "rust", as_mined=True))  # as the corpus was mined
+
+
 def test_a_rust_doc_of_a_section_alone_shows_the_traits_line():
     code = ("struct Counter { n: u32 }\nimpl Iterator for Counter {\n    type Item = u32;\n    /// # Examples\n"
             "    /// ```\n    /// let c = Counter { n: 0 };\n    /// ```\n    fn next(&mut self) -> Option<u32> { None }\n}\n")
