@@ -12,8 +12,8 @@ What a user is shown (`search`): a query that is a function's name (`reverse`,
 `Collections.reverse`, `Request::parse`) puts the functions of that name first (those named so but for
 case only when few are); tests and benchmarks rank below the code they test (unless asked for, or the
 query names them); Python `@overload` stubs and `.pyi` stubs fold into their implementation (it takes the best
-score of the group), the functions of one name in one file (Java's overloads) into one row that counts the others,
-and copies of a function (the same code, or code that differs only in whitespace), or one JavaScript module's other
+score of the group), the functions of one name in one file (Java's overloads; not Rust's) into one row that counts
+the others, and copies of a function (the same code, or code that differs only in whitespace), or one JavaScript module's other
 builds (`addDays.cjs` beside `addDays.js`), into one row that names the other locations.
 """
 
@@ -438,7 +438,11 @@ def _built(path: str) -> bool:
 
 def _module(unit) -> tuple[str, str]:
     """A function as its module defines it: (file, qualified name), the file without its extension and its build
-    folders for JavaScript and TypeScript (`_MODULE_EXTENSION`, `_BUILD_FOLDER`; other folders keep modules apart)."""
+    folders for JavaScript and TypeScript (`_MODULE_EXTENSION`, `_BUILD_FOLDER`; other folders keep modules apart).
+    Rust has no overloads: functions of one name in one file are different impls' (an inherent `len` and a trait's,
+    `Display` and `Debug`'s `fmt`), each its own row."""
+    if unit.language == "rust":
+        return f"{unit.path}:{unit.start_line}", unit.qualified_name
     if unit.language not in ("javascript", "typescript", "tsx"):
         return unit.path, unit.qualified_name
     *folders, name = _MODULE_EXTENSION.sub("", unit.path).split("/")

@@ -635,6 +635,19 @@ def test_a_traces_frames_outside_the_indexed_code_are_passed_over():
     assert [(r.row, r.tier) for r in rank_units(query_vector, traceback, index, units, 3)][0] == (2, 0)
 
 
+def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
+    from leancode.search import rank_units
+
+    # arrayvec: `ArrayVec::len`'s trait impl one-liner was shown with "(+1 overload)" and hid the documented inherent
+    # `len`; Java's overloads still fold
+    units = _units([("src/arrayvec.rs", "ArrayVec.len"), ("src/arrayvec.rs", "ArrayVec.len")], "rust")
+    index, query_vector = _descending(len(units))
+    assert [(r.row, r.overloads) for r in rank_units(query_vector, "ArrayVec::len", index, units, 2)] == [
+        (0, ()), (1, ())]
+    units = _units([("Arrays.java", "Arrays.sort")] * 2, "java")
+    assert [(r.row, r.overloads) for r in rank_units(query_vector, "Arrays.sort", index, units, 2)] == [(0, (1,))]
+
+
 def test_a_stack_frames_line_picks_the_overload_shown():
     from leancode.search import rank_units
 
