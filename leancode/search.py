@@ -13,8 +13,8 @@ What a user is shown (`search`): a query that is a function's name (`reverse`,
 case only when few are); tests and benchmarks rank below the code they test (unless asked for, or the
 query names them); Python `@overload` stubs and `.pyi` stubs fold into their implementation (it takes the best
 score of the group), the functions of one name in one file (Java's overloads; not Rust's) into one row that counts
-the others, and copies of a function (the same code, or code that differs only in whitespace), or one JavaScript module's other
-builds (`addDays.cjs` beside `addDays.js`), into one row that names the other locations.
+the others, and copies of a function (the same code, or code that differs only in whitespace), or one JavaScript
+module's other builds (`addDays.cjs` beside `addDays.js`), into one row that names the other locations.
 """
 
 from __future__ import annotations
