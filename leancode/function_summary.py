@@ -42,6 +42,7 @@ from .units import MAX_UNIT_CHARS, Unit, declaration_at, header, overload_stub, 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
+REFUSED = "refused"
 NOT_GENERATED, COMMENT_ABOVE, CLASS = "not generated", "comment", "class documentation"
 # Whether a user is shown the model's line for a function no documentation describes (`summarize_units`).
 SHOW_GENERATED = False
@@ -60,6 +61,7 @@ NOTES = {
     OVERLOAD: "an @overload signature, without a documented implementation",
     EMPTY: "no docstring, and a body that does nothing",
     UNIMPLEMENTED: "no docstring, and a body that only says it is not implemented",
+    REFUSED: "no docstring, and a body that only returns an error",
     BROKEN: "no docstring, and code with syntax errors (no generated summary until they are fixed)",
 }
 _NOTHING = frozenset({"{", "}", "pass", "...", "."})  # what an empty body may hold besides `;` and comments
@@ -76,6 +78,11 @@ _UNIMPLEMENTED = re.compile(
     r"(?=.*\b(not (yet )?implemented|unimplemented|implement me)\b).*\)",
     re.I)
 MAX_UNIMPLEMENTED_TOKENS = 16  # one statement with a short message, no more
+# A Go body that only returns an error, zero values before it (afero's read-only `func (f *File) Write(p []byte) (n
+# int, err error) { return 0, syscall.EPERM }`): a system error, an `ErrX` variable, `errors.New("...")`,
+# `fmt.Errorf(...)`; read as `_UNIMPLEMENTED` is
+_REFUSES = re.compile(r'return (?:(?:0|nil|""|false|-1|0\.0) , )*'
+                      r'(?:syscall \. E[A-Z0-9]+|(?:\w+ \. )?Err\w*|errors \. New \( "[^"]*" \)|fmt \. Errorf \( .* \))')
 MAX_SIGNATURE = 300
 
 
@@ -144,7 +151,8 @@ def empty_body(unit: Unit) -> str | None:
     """EMPTY when the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
     (`return`, `return None`, `return nil`; an arrow function's `null`); UNIMPLEMENTED when it only raises "not
     implemented" (`raise NotImplementedError`, `todo!()`, `unimplemented!()`, `throw new
-    UnsupportedOperationException()`, `panic("not implemented")`); else None. A body-less declaration, an abstract
+    UnsupportedOperationException()`, `panic("not implemented")`); REFUSED when a Go body only returns an error
+    (`return 0, syscall.EPERM`); else None. A body-less declaration, an abstract
     or interface method, is neither: its signature is what there is to read. The body is lexed once for both."""
     if not unit.body.strip() or len(unit.body) > MAX_UNIT_CHARS:  # a body that long does something
         return None
@@ -158,6 +166,8 @@ def empty_body(unit: Unit) -> str | None:
     statement = [text for text in tokens if text not in ("{", "}")]
     if len(statement) <= MAX_UNIMPLEMENTED_TOKENS and _UNIMPLEMENTED.fullmatch(" ".join(statement)):
         return UNIMPLEMENTED
+    if unit.language == "go" and len(statement) <= MAX_UNIMPLEMENTED_TOKENS and _REFUSES.fullmatch(" ".join(statement)):
+        return REFUSED
     return None
 
 
@@ -182,10 +192,13 @@ def documented(unit: Unit) -> Documented | None:
     inherits, the comment above it, its class's; None where none says anything. Search shows the same line."""
     if doc := documentation(unit):
         return Documented(doc, INHERITED, unit.declared_by) if unit.declared_by else Documented(doc, DOCUMENTATION)
-    if unit.class_doc and unit.inherited_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):
+    # a supertype's line says what an implementation does, not one that only fails (`raise NotImplementedError`, a
+    # read-only file system's `Write` returning EPERM, whose hover showed io.Writer's "Write writes len(p) bytes")
+    inherited = unit.inherited_doc if unit.inherited_doc and empty_body(unit) not in (UNIMPLEMENTED, REFUSED) else None
+    if unit.class_doc and inherited and (said := shown_sentence(unit.class_doc[0], unit.language)):
         return Documented(said, CLASS, unit.class_doc[1])  # a constructor: its own class's before its base's
-    if unit.inherited_doc:
-        return Documented(unit.inherited_doc[0], INHERITED, unit.inherited_doc[1])
+    if inherited:
+        return Documented(inherited[0], INHERITED, inherited[1])
     if said := first_sentence(unit.comment, unit.language):
         return Documented(said, COMMENT_ABOVE)
     if unit.class_doc and (said := shown_sentence(unit.class_doc[0], unit.language)):

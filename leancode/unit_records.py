@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .declaration_files import with_declared_docs
-from .function_summary import documented, empty_body
+from .function_summary import REFUSED, documented, empty_body
 from .index_store import valid_unit
 from .search import gated_test_code, unit_terms
 from .sources import sha256
@@ -64,7 +64,7 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # line from documentation, the comment above, an inherited or a class's documentation too, `_preview`; a Rust doc
 # comment reads past attributes and plain `//` notes below it; 42: Babel's `_proto.f = function f()` after `var _proto =
 # C.prototype` is C's method `C.f`, `units._prototype_receiver`; a doc comment that is a note, `// TODO`, is none; a
-# Rust trait impl block's doc describes its one method).
+# Rust trait impl block's doc describes its one method; a body that only fails takes no supertype's line).
 PARSE_VERSION = 42
 
 
@@ -102,6 +102,8 @@ def _filler(unit) -> str:
             or overload_stub(unit):  # (lexing every short body cost a tenth of a cold index)
         return ""
     kind = empty_body(dataclasses.replace(unit, body=body)) or ""
+    if kind == REFUSED:  # a Go body that only returns an error ranks as code does (FILLERS)
+        return ""
     return "" if kind and unit.doc_sentence and not _SAYS_STUB.search(unit.doc_sentence) else kind
 
 

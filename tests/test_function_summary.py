@@ -16,8 +16,8 @@ from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
 from leancode.function_summary import (ABSTAINED, BROKEN, CLASS, COMMENT_ABOVE, DOCUMENTATION, EMPTY, GENERATED,
-                                       INHERITED, NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, UNIMPLEMENTED,
-                                       signature, summarize_units, why_withheld)
+                                       INHERITED, NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, REFUSED,
+                                       UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, returns_nothing, says_returns, summary_input, summary_lead)
 from leancode.inherited import inherited_across_files
@@ -869,6 +869,29 @@ def test_a_body_that_does_nothing_or_is_not_implemented_gets_no_made_up_line(exp
     assert len(units) >= 1
     for summary in summarize_units(units, shipped):
         assert summary.source == expected and summary.text == "" and summary.confidence is None, (summary, language)
+
+
+def test_a_body_that_only_fails_shows_no_supertypes_line_nor_a_similar_functions():
+    # afero's read-only file systems: `File.Write` returning EPERM showed io.Writer's "Write writes len(p) bytes from p
+    # to the underlying data stream", `Fs.Chown` returning EROFS os.Chown's line from the summary bank; Python's
+    # `Counter.fromkeys`, which raises NotImplementedError, dict.fromkeys's line
+    go = ("package zipfs\n\nimport \"syscall\"\n\ntype File struct{ r io.Reader }\n\n"
+          "func (f *File) Write(p []byte) (n int, err error) { return 0, syscall.EPERM }\n"
+          "func (f *File) Read(p []byte) (n int, err error) { return f.r.Read(p) }\n"
+          "func (fs *Fs) Sub(dir string) (fs.FS, error) { return nil, errors.New(\"not supported\") }\n"
+          "func (fs *Fs) Get() error { return ErrClosed }\n")
+    python = ("class Counter(dict):\n    @classmethod\n    def fromkeys(cls, iterable, v=None):\n"
+              "        raise NotImplementedError('Counter.fromkeys() is undefined.')\n")
+    from leancode.summarizer import BankSummarizer
+
+    summaries = summarize_units(extract_units(go, "go") + extract_units(python, "python"), BankSummarizer(None))
+    assert [s.source for s in summaries] == [REFUSED, INHERITED, REFUSED, REFUSED, UNIMPLEMENTED]
+    assert summaries[1].text == "Read reads up to len(p) bytes into p."
+    from leancode.unit_records import parse_units, valid_parse
+
+    records = parse_units('package f\n\nfunc (f *F) Write(p []byte) (int, error) {\n'
+                          '    return 0, errors.New("unsupported")\n}\n', "go")  # ranks as code does, as the index reads
+    assert valid_parse(records) and records["units"][0]["filler"] == ""
 
 
 def test_a_declaration_or_a_body_that_does_something_is_read_by_the_model(shipped):
