@@ -890,7 +890,7 @@ def test_a_body_that_only_fails_shows_no_supertypes_line_nor_a_similar_functions
     from leancode.unit_records import parse_units, valid_parse
 
     records = parse_units('package f\n\nfunc (f *F) Write(p []byte) (int, error) {\n'
-                          '    return 0, errors.New("unsupported")\n}\n', "go")  # ranks as code does, as the index reads
+                          '    return 0, errors.New("unsupported")\n}\n', "go")  # ranks as code does
     assert valid_parse(records) and records["units"][0]["filler"] == ""
 
 
