@@ -325,7 +325,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     alike, the one whose path shares most words with the query; `reformatted`: also those that
     differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
     if "\n" in query_text:  # a trace: its frames in the indexed code
-        query_text = frames_in(query_text, {u.path.rsplit("/", 1)[-1] for u in units})
+        query_text = frames_in(query_text, {module_file(u.path) for u in units})
     if tests_last and tests is None:
         examples = asks_for_examples(query_text)
         tests = np.fromiter((ranked_as_test(u, examples) for u in units), bool, len(units))
@@ -534,7 +534,7 @@ _GO_OR_RUST_FUNCTION_LINE = re.compile(r"^\d+:\s|\)$")  # `12: toml::de::Deseria
 
 
 def frames_in(query: str, files: Collection[str]) -> str:
-    """A pasted trace of several lines without the frames of files not among `files` (file names: an index's), so
+    """A pasted trace of several lines without the frames of files not among `files` (`module_file`s), so
     that its first frame read (`_frame`) is one of that code, not a script's outside it that called into it (a
     zustand trace's first frame in the user's `z.cjs`, a funcy traceback's innermost in a lambda of theirs); the
     query as it is where it is one line, or where no frame is of those files."""
@@ -543,7 +543,7 @@ def frames_in(query: str, files: Collection[str]) -> str:
     lines, kept, dropped = query.splitlines()[:_TRACE_LINES], [], False
     for line in lines:
         file = _frame_file(line.strip())
-        if file is not None and file.replace("\\", "/").rsplit("/", 1)[-1] not in files:
+        if file is not None and module_file(file) not in files:
             dropped = True
             if _LOCATION_LINE.match(line.strip()) and kept and _frame_file(kept[-1].strip()) is None \
                     and _GO_OR_RUST_FUNCTION_LINE.search(kept[-1].strip()):
@@ -553,6 +553,13 @@ def frames_in(query: str, files: Collection[str]) -> str:
     if not dropped or not any(_frame_file(line.strip()) for line in kept):
         return query
     return "\n".join(kept)
+
+
+def module_file(path: str) -> str:
+    """A file's name as a frame may name it: a JavaScript or TypeScript module's without its extension (a trace of
+    the built `dist/cjs/internal/Subscriber.js` is of the indexed `src/internal/Subscriber.ts`)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return _MODULE_EXTENSION.sub("", name) if _MODULE_EXTENSION.search(name) else name
 
 
 def _frame_file(line: str) -> str | None:
@@ -721,9 +728,12 @@ def name_tier(parts: Sequence[str], unit) -> int:
 
 
 def _folded(name: str) -> str:
-    """`name` but for case and underscores; a Python special method's (`__iter__`) keeps its underscores: it is no
-    spelling of `iter`."""
-    return name if name.startswith("__") and name.endswith("__") else name.replace("_", "").lower()
+    """`name` but for case and the underscores between its words (`get_close_matches`, `getCloseMatches`); those it
+    opens with stay, as a Python special method's (`__iter__`): a private `_next` is another method than `next`."""
+    if name.startswith("__") and name.endswith("__"):
+        return name
+    bare = name.lstrip("_")
+    return name[:len(name) - len(bare)] + bare.replace("_", "").lower()
 
 
 # A name matched but for case is promoted only while at most this many functions carry it: a lowercase word

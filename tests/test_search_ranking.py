@@ -633,6 +633,27 @@ def test_a_traces_frames_outside_the_indexed_code_are_passed_over():
                  '  File "/tmp/t2.py", line 2, in <lambda>\n    walk_values(lambda v: 1/0, d)\n'
                  "ZeroDivisionError: division by zero")
     assert [(r.row, r.tier) for r in rank_units(query_vector, traceback, index, units, 3)][0] == (2, 0)
+    # rxjs: the frames of its build, dist/cjs/internal/Subscriber.js, are of the indexed src/internal/Subscriber.ts
+    units = _units([("src/internal/Observable.ts", "Observable.pipe"), ("src/internal/Subscriber.ts", "Subscriber.next"),
+                    ("src/internal/Subscriber.ts", "ConsumerObserver.next")], "typescript")
+    index, query_vector = _descending(len(units))
+    trace = ("Error: boom\n    at Object.<anonymous> (/app/src/main.js:10:20)\n"
+             "    at ConsumerObserver.next (/app/node_modules/rxjs/dist/cjs/internal/Subscriber.js:113:25)\n"
+             "    at Subscriber._next (/app/node_modules/rxjs/dist/cjs/internal/Subscriber.js:80:22)")
+    assert [(r.row, r.tier) for r in rank_units(query_vector, trace, index, units, 3)][0] == (2, 0)
+
+
+def test_a_private_name_is_another_name_than_the_one_without_its_underscore():
+    from leancode.search import name_tiers
+
+    # rxjs: `Subscriber.next` marked `Subscriber._next` "(named by the query)"; react-native-maps' `_onMapReady` was
+    # named by a frame of `onMapReady`; `get_close_matches` is still `getCloseMatches`, `__iter__` itself
+    units = _units([("Subscriber.ts", "Subscriber._next"), ("Subscriber.ts", "Subscriber.next"),
+                    ("difflib.py", "get_close_matches"), ("seq.py", "Seq.__iter__")], "typescript")
+    assert list(name_tiers("Subscriber.next", units)) == [2, 0, 2, 2]
+    assert list(name_tiers("getCloseMatches", units)) == [2, 2, 1, 2]
+    assert list(name_tiers("_next", units)) == [0, 2, 2, 2]
+    assert list(name_tiers("__iter__", units)) == [2, 2, 2, 0]
 
 
 def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
