@@ -91,8 +91,14 @@ MAX_QUERY_CHARS = 4_000
 
 
 def bounded_query(query: str) -> str:
-    """The part of `query` that search reads (`MAX_QUERY_CHARS`)."""
-    return query[:MAX_QUERY_CHARS]
+    """The part of `query` that search reads (`MAX_QUERY_CHARS`): of a longer one of several lines, its first and its
+    last lines (a Python traceback's innermost frame is its end), else its start."""
+    if len(query) <= MAX_QUERY_CHARS:
+        return query
+    tail = query[-(MAX_QUERY_CHARS // 2):]
+    if "\n" not in tail or "\n" not in query[:MAX_QUERY_CHARS // 2]:
+        return query[:MAX_QUERY_CHARS]
+    return query[:MAX_QUERY_CHARS // 2].rsplit("\n", 1)[0] + "\n" + tail.split("\n", 1)[1]
 
 
 def unit_terms(code: str, language: str, qualified_name: str, name_weight: int = NAME_WEIGHT) -> list[str]:
@@ -479,9 +485,14 @@ _V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?((?:[\w$.#~]+\.)?<anonymous>|
 _V8_ANONYMOUS_FRAME = re.compile(r"^at\s+(?:async\s+)?(\S*?):(\d+):\d+$")  # `at file:///app/index.js:128:7`
 # A Python traceback's frame; a frame of no function's name (`<genexpr>`, `<lambda>`, `<module>`) is its place alone
 _PYTHON_FRAME = re.compile(r'^File\s+"([^"]*)",\s+line\s+(\d+),\s+in\s+([\w.]+|<\w+>)$')
+_PYTEST_FRAME = re.compile(r"^(\S+?\.py):(\d+): in ([\w.]+|<\w+>)$")  # pytest's `--tb=short`: `arrow/api.py:91: in get`
 _RUST_FRAME = re.compile(r"^\d+:\s+|::h[0-9a-f]{16}$")  # the frame's number, the symbol's hash
 _RUST_CLOSURE = "::{{closure}}"
 _PROTOTYPE = re.compile(r"\.prototype(?=\.)")
+# A Python function as its repr and qualified name show it: `<function f at 0x7f3a>`, `<bound method A.f of <A ...>>`,
+# a nested one's `outer.<locals>.inner` (the index names it `outer.inner`)
+_PYTHON_REPR = re.compile(r"^<(?:function|bound method) ([\w.<>]+?)(?: at 0x[0-9a-fA-F]+| of .*)>$")
+_PYTHON_LOCALS = re.compile(r"\.<locals>(?=\.)")
 _GO_PACKAGE_PATH = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/[\w.-]+)*?/(?=[\w-]+\.)")  # from a domain: github.com/...
 _GO_RECEIVER = re.compile(r"(^|\.)\(\*?([^\W\d]\w*)\)\.")  # `(*Parser).Parse`, as Go's tools write it, too
 _TYPE_ARGUMENTS = re.compile(r"\[(?:\.\.\.|[\w\s,*]{1,100})\](?=\)?\.)")  # a Go generic's `[...]`, `[T]`
@@ -514,7 +525,9 @@ def named_by(query: str) -> list[str] | None:
     `Collections.reverse()`, or as a stack trace writes it, `at java.util.Collections.reverse(Collections.java:40)`),
     or None when it is no name (plain language: those queries rank by meaning alone)."""
     query, _ = _frame(query.strip().replace("\0", ""))  # (NUL sets a private name's `#` aside)
-    query = _RUST_FRAME.sub("", query)
+    if python := _PYTHON_REPR.match(query):  # `<function outer.<locals>.inner at 0x7f...>`, as Python shows one
+        query = python.group(1)
+    query = _RUST_FRAME.sub("", _PYTHON_LOCALS.sub("", query))
     if "::" in query:  # a Rust path's type arguments, and an `impl` block a backtrace names
         query = _RUST_IMPL_PATH.sub(r"\1::", _RUST_TYPE_ARGUMENTS.sub("", query))
     query = _JAVA_FRAME.sub("", query)
@@ -542,17 +555,23 @@ def frames_in(query: str, files: Collection[str]) -> str:
         return query
     lines, kept, dropped = query.splitlines()[:_TRACE_LINES], [], False
     for line in lines:
-        file = _frame_file(line.strip())
+        file = _frame_file(_without_margin(line))
         if file is not None and module_file(file) not in files:
             dropped = True
-            if _LOCATION_LINE.match(line.strip()) and kept and _frame_file(kept[-1].strip()) is None \
-                    and _GO_OR_RUST_FUNCTION_LINE.search(kept[-1].strip()):
+            if _LOCATION_LINE.match(_without_margin(line)) and kept and _frame_file(_without_margin(kept[-1])) is None \
+                    and _GO_OR_RUST_FUNCTION_LINE.search(_without_margin(kept[-1])):
                 kept.pop()  # a Go or Rust frame's function line, before its place
             continue
         kept.append(line)
-    if not dropped or not any(_frame_file(line.strip()) for line in kept):
+    if not dropped or not any(_frame_file(_without_margin(line)) for line in kept):
         return query
     return "\n".join(kept)
+
+
+def _without_margin(line: str) -> str:
+    """A trace's line without the spaces around it and the `|` margin Python (3.11+) draws before the frames of an
+    exception group's members (`  |   File "x.py", line 3, in f`: cattrs' errors)."""
+    return line.strip().lstrip("| \t")
 
 
 def module_file(path: str) -> str:
@@ -565,7 +584,7 @@ def module_file(path: str) -> str:
 def _frame_file(line: str) -> str | None:
     """The file a line of a trace names as a frame's place (a V8, Java or Python frame, a Go or Rust frame's place
     line), or None."""
-    if frame := _PYTHON_FRAME.match(line) or _V8_ANONYMOUS_FRAME.match(line):
+    if frame := _PYTHON_FRAME.match(line) or _PYTEST_FRAME.match(line) or _V8_ANONYMOUS_FRAME.match(line):
         return frame.group(1)
     if frame := _V8_FRAME.match(line):
         return frame.group(2)
@@ -589,7 +608,7 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
     function line and the place the line after it names; else the query as it is (of several lines, a trace's first
     frame: its line), and None."""
     if "\n" in query:
-        lines = [line.strip() for line in query.splitlines()[:_TRACE_LINES] if line.strip()]
+        lines = [stripped for line in query.splitlines()[:_TRACE_LINES] if (stripped := _without_margin(line))]
         # a Go or Rust frame's line and the place on the line after it (not a V8 frame before one of no name,
         # `at file:///app.mjs:3:13`, which reads as a place)
         placed = [(first, where) for first, second in zip(lines, lines[1:])
@@ -600,7 +619,7 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
                if not _standard_frame(first) and not _STANDARD_PLACE.search(where.group(1))]
         frames = [line for line in lines if _V8_FRAME.match(line) or _JAVA_FRAME.match(line)
                   or _V8_ANONYMOUS_FRAME.match(line)]
-        python = [line for line in lines if _PYTHON_FRAME.match(line)]
+        python = [line for line in lines if _PYTHON_FRAME.match(line) or _PYTEST_FRAME.match(line)]
         # the program's own frames first: not the JDK's, Android's, Node's or Python's standard library's
         ours = [line for line in python or frames if not _standard_frame(line)]
         if placed and (own or not ours):
@@ -613,7 +632,7 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
     if frame := _V8_FRAME.match(query):
         name, path, line = frame.groups()
         name = "" if name.endswith("<anonymous>") else name.removeprefix("Object.") or name
-    elif frame := _PYTHON_FRAME.match(query):
+    elif frame := _PYTHON_FRAME.match(query) or _PYTEST_FRAME.match(query):
         path, line, name = frame.groups()
         name = "" if name.startswith("<") else name
     elif frame := _V8_ANONYMOUS_FRAME.match(query):  # a frame of no name: its place alone
@@ -640,7 +659,7 @@ def _place_alone(line: str) -> tuple[str, int] | None:
 def _standard_frame(line: str) -> bool:
     """Whether a frame (its function's line) is in a runtime's, standard library's or test runner's own code: Go's
     and Rust's by name, the JDK's, Android's and Node's by class or place, Python's by file."""
-    if python := _PYTHON_FRAME.match(line):
+    if python := _PYTHON_FRAME.match(line) or _PYTEST_FRAME.match(line):
         return _STANDARD_PYTHON.search(python.group(1)) is not None
     return _STANDARD_FRAME.match(line) is not None or _STANDARD_CALLED.search(line) is not None
 

@@ -598,6 +598,13 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("thread 'main' panicked at 'index out of bounds', src/arrayvec.rs:480:13", ("arrayvec.rs", 480)),
     ("glom/core.py:1626:9", ("core.py", 1626)),
     ("\t/home/u/go/pkg/mod/github.com/dustin/go-humanize@v1.0.0/ftoa.go:30 +0x1a5", ("ftoa.go", 30)),
+    # an exception group's members, behind Python's `|` margin (cattrs' errors); pytest's `--tb=short` frames
+    ('  + Exception Group Traceback (most recent call last):\n  |   File "/app/src/cattrs/converters.py", line 601, '
+     'in structure\n  |     return self._structure_func.dispatch(cl)(obj, cl)\n  | cattrs.errors.ClassValidationError: '
+     'While structuring A\n  +-+---------------- 1 ----------------\n    | Traceback (most recent call last):\n'
+     '    |   File "/app/src/cattrs/gen.py", line 5, in structure_A\n    | ValueError: abc', ("gen.py", 5)),
+    ("arrow/api.py:91: in get\n    return _factory.get(*args, **kwargs)\narrow/parser.py:817: in _build_datetime\n"
+     "    raise ValueError(x)\nE   ValueError: bad", ("parser.py", 817)),
     ("python:3", None),
     ("version 1.2:3", None),
     ("at 12:30", None),
@@ -667,6 +674,28 @@ def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
         (0, ()), (1, ())]
     units = _units([("Arrays.java", "Arrays.sort")] * 2, "java")
     assert [(r.row, r.overloads) for r in rank_units(query_vector, "Arrays.sort", index, units, 2)] == [(0, (1,))]
+
+
+@pytest.mark.parametrize("query, parts", [
+    ("configure_tagged_union.<locals>.union_member", ["configure_tagged_union", "union_member"]),
+    ("<function configure_tagged_union.<locals>.member at 0x7f3a2b10>", ["configure_tagged_union", "member"]),
+    ("<bound method Converter.structure of <cattrs.Converter object at 0x7f>>", ["Converter", "structure"]),
+    ("arrow/parser.py:817: in _build_datetime", ["_build_datetime"]),
+])
+def test_python_names_as_python_shows_them(query, parts):
+    from leancode.search import named_by
+
+    assert named_by(query) == parts  # cattrs: "... is neither a line number nor a function's name"
+
+
+def test_a_long_traces_end_is_read():
+    from leancode.search import MAX_QUERY_CHARS, bounded_query, named_by
+
+    # arrow: a traceback of 36 frames and more lost its innermost frame, its last, to the query's bound
+    frames = "".join(f'  File "/app/arrow/m{i}.py", line {i + 1}, in f{i}\n    return f{i + 1}()\n' for i in range(100))
+    query = bounded_query(f"Traceback (most recent call last):\n{frames}ValueError: bad")
+    assert len(query) <= MAX_QUERY_CHARS and named_by(query) == ["f99"]
+    assert bounded_query("x" * 10_000) == "x" * MAX_QUERY_CHARS  # one line: its start
 
 
 def test_a_stack_frames_line_picks_the_overload_shown():
@@ -948,6 +977,9 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("at " + "1:" * (10 * n) + "x") is None and named_by("at a:" + "1" * (20 * n) + ":1x") is None
         assert named_by('x\nFile "' + "/lib/python3/" * n + '", line 1, in f\nFile "/a/b.py", line 2, in g') == ["g"]
         assert named_by("x\nat f (" + "(node:" * (5 * n) + ")\nat g (/a.js:1:1)") == ["g"]
+        assert named_by("a.py:1" * (4 * n) + ": in") is None and named_by("<function " + "a." * (10 * n)) is None
+        assert named_by("thread 'm' panicked at " + "a.rs:1" * (4 * n)) is None  # places alone, Python's names
+        assert named_by("x.<locals>" * (2 * n) + " y") is None and named_by("| " * (10 * n) + "\nx") is None
 
     assert_linear(read, 2_000)
 
