@@ -335,8 +335,9 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
         paragraph = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], paragraph)
     if not as_mined:
         lines = [line.strip() for line in paragraph.splitlines()]
-        if language != "java":  # JSDoc's lines left without their stops (Javadoc's types start lines: `Object`)
-            lines = _to_unstopped_end(lines, _STARTERS)
+        # Javadoc's and JSDoc's lines left without their stops, before a sentence's first word (not a type's name:
+        # `Object`), and a Java comment's above a method (react-native-image-picker's two `//` lines, each a sentence)
+        lines = _to_unstopped_end(lines, _STARTERS)
         paragraph = "\n".join(_before_list(lines))
     return " ".join(paragraph.split())
 

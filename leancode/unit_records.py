@@ -64,7 +64,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # line from documentation, the comment above, an inherited or a class's documentation too, `_preview`; a Rust doc
 # comment reads past attributes and plain `//` notes below it; 42: Babel's `_proto.f = function f()` after `var _proto =
 # C.prototype` is C's method `C.f`, `units._prototype_receiver`; a doc comment that is a note, `// TODO`, is none; a
-# Rust trait impl block's doc describes its one method; a body that only fails takes no supertype's line).
+# Rust trait impl block's doc describes its one method; a body that only fails takes no supertype's line; Javadoc's and
+# Java comments' lines without a stop end before a sentence's first word, a comment's paragraph at a bare `//`).
 PARSE_VERSION = 42
 
 

@@ -826,12 +826,14 @@ def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: s
     for block in reversed(blocks):
         text = block.strip()
         text = re.sub(r"^(?:#+|//+!?|/\*+!?)", "", text[:-2].rstrip("*") if text.endswith("*/") else text)
-        lines += [re.sub(r"^\s*\*(?!\*)\s?|^\s?", "", line, count=1).rstrip() for line in text.splitlines()]
+        # (a bare `//` is a blank line: it ends the first paragraph)
+        lines += [re.sub(r"^\s*\*(?!\*)\s?|^\s?", "", line, count=1).rstrip() for line in text.splitlines() or [""]]
     lines = [line for line in lines if not _TOOL_LINE.match(line)]
     while lines and not lines[0].strip():
         lines.pop(0)
     if "" in lines:  # its first paragraph
         lines = lines[:lines.index("")]
+    lines = lines[:next((i for i in range(1, len(lines)) if _NOTE.match(lines[i])), len(lines))]  # not a TODO below
     lines = "\n".join(lines)[:MAX_COMMENT_CHARS].splitlines()
     if not lines or not re.search(r"[^\W\d_]", lines[0]) or _NOTE.match(lines[0]) or _NO_DESCRIPTION.match(lines[0]) \
             or re.sub(r"\W|_", "", lines[0]).lower() == re.sub(r"\W|_", "", name).lower() \

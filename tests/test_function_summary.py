@@ -1827,6 +1827,28 @@ def test_a_rust_trait_implementation_of_one_method_shows_its_impl_blocks_doc():
     assert all(u.docstring is None for u in extract_units(code, "rust", as_mined=True))  # as the corpus was mined
 
 
+def test_a_java_comment_above_ends_its_sentence_at_a_blank_line_a_note_or_a_sentences_start():
+    # react-native-image-picker and react-native-maps: two `//` lines, each a sentence, a bare `//` between
+    # paragraphs and a `// TODO:` below were read into one line
+    code = ("class Utils {\n    // Resize image and/or convert it from HEIC/HEIF to JPEG\n"
+            "    // When decoding a jpg to bitmap all exif meta data will be lost\n"
+            "    static Uri resize(Uri uri) { return uri; }\n\n    // We do this to fix this bug:\n"
+            "    // https://github.com/x/y/issues/271\n    //\n    // Doing this allows us to avoid both bugs.\n"
+            "    static Context context(Context c) { return c.getApplicationContext(); }\n\n"
+            "    // At the moment we are not using the ImageMetadata class to get width/height\n"
+            "    // TODO: to use this class\n    int getWidth() { return width; }\n}\n")
+    units = extract_units(code, "java")
+    assert [s.text for s in summarize_units(units, None)] == [
+        "Resize image and/or convert it from HEIC/HEIF to JPEG",
+        "We do this to fix this bug: https://github.com/x/y/issues/271",
+        "At the moment we are not using the ImageMetadata class to get width/height"]
+    # Javadoc likewise (JComboBox.removeItemAt); a wrapped line that starts with a type's name runs on
+    assert first_sentence("Removes the item at anIndex\nThis method works only if the model is mutable.", "java") \
+        == "Removes the item at anIndex"
+    assert first_sentence("Returns the value as an\nObject of the given class.", "java") \
+        == "Returns the value as an Object of the given class."
+
+
 def test_a_rust_doc_of_a_section_alone_shows_the_traits_line():
     code = ("struct Counter { n: u32 }\nimpl Iterator for Counter {\n    type Item = u32;\n    /// # Examples\n"
             "    /// ```\n    /// let c = Counter { n: 0 };\n    /// ```\n    fn next(&mut self) -> Option<u32> { None }\n}\n")

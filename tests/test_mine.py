@@ -259,8 +259,8 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("@private\n \nBuilds a default value\nIf not, none.", "typescript", "Builds a default value",
      ""),  # a marker tag and a line of spaces before it (@tanstack/form-core: it raised IndexError)
     ("Returns true if this zone observes\nDaylight Saving Time\nIf not, false.", "java",
-     "Returns true if this zone observes Daylight Saving Time If not, false.",
-     "Returns true if this zone observes Daylight Saving Time If not, false."),  # Javadoc: types start lines
+     "Returns true if this zone observes Daylight Saving Time",  # Javadoc: names start lines, a sentence's word ends
+     "Returns true if this zone observes Daylight Saving Time If not, false."),
     # issues or a link alone are no description (mapstructure's tests, yjs's `warnPrematureAccess`)
     ("GH-1, GH-10, GH-96", "go", "", "GH-1, GH-10, GH-96"), ("#48", "go", "", "#48"), ("Issue 187", "go", "", "Issue 187"),
     ("https://docs.yjs.dev/getting-started#caveats", "javascript", "", "https://docs.yjs.dev/getting-started#caveats"),
