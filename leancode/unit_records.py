@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .declaration_files import with_declared_docs
-from .function_summary import REFUSED, documented, empty_body
+from .function_summary import REFUSED, documented, empty_body, signature
 from .index_store import valid_unit
 from .search import gated_test_code, unit_terms
 from .sources import sha256
@@ -65,7 +65,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # comment reads past attributes and plain `//` notes below it; 42: Babel's `_proto.f = function f()` after `var _proto =
 # C.prototype` is C's method `C.f`, `units._prototype_receiver`; a doc comment that is a note, `// TODO`, is none; a
 # Rust trait impl block's doc describes its one method; a body that only fails takes no supertype's line; Javadoc's and
-# Java comments' lines without a stop end before a sentence's first word, a comment's paragraph at a bare `//`).
+# Java comments' lines without a stop end before a sentence's first word, a comment's paragraph at a bare `//`; a
+# preview is the signature where the declaration's first line leaves its parameters open).
 PARSE_VERSION = 42
 
 
@@ -137,9 +138,17 @@ def parse_units(code: str, language: str, declaration_code: str = "") -> dict:
 
 def _preview(unit) -> str:
     """A search result's line: what the hover says from documentation (the comment above, an inherited or a class's
-    documentation too), else the docstring's or the declaration's first line (`units.preview`)."""
+    documentation too), else the docstring's or the declaration's first line (`units.preview`), a declaration's
+    signature where that line leaves its parameters open (`def gen_unstructure_attrs_fromdict(`), as the hover shows
+    it (`function_summary.signature`)."""
     said = documented(unit)
-    return preview(unit.code[:MAX_UNIT_CHARS], unit.docstring, said.text if said else "")
+    shown = preview(unit.code[:MAX_UNIT_CHARS], unit.docstring, said.text if said else "")
+    if not said and not unit.docstring and _OPEN_PARAMETERS.search(shown):
+        return preview("", None, signature(unit))
+    return shown
+
+
+_OPEN_PARAMETERS = re.compile(r"[(,<\[]$")  # a first line that ends inside the parameters
 
 
 def valid_parse(record: Any) -> bool:

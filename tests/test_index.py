@@ -804,6 +804,11 @@ def test_a_javascript_files_declaration_file_describes_its_functions_and_a_chang
     ("rust", '#[cfg(all(\n    target_arch = "wasm32",\n    not(target_os = "wasi")\n))]\n'
              "fn from_local(x: u8) -> u8 {\n    x\n}\n", "fn from_local(x: u8) -> u8 {"),
     ("python", '@app.route(\n    "/users",\n    methods=["GET"],\n)\ndef users():\n    return []\n', "def users():"),
+    # parameters over several lines (cattrs, hashbrown): the signature, as the hover shows it, not `def f(`
+    ("python", "def gen(\n    self, cl: type[T]\n) -> Callable[[T], dict]:\n    return cl\n",
+     "def gen(self, cl: type[T]) -> Callable[[T], dict]"),
+    ("rust", "unsafe fn prepare_resize(\n    &self,\n    capacity: usize,\n) -> Result<Self, E> {\n    todo!()\n}\n",
+     "unsafe fn prepare_resize(&self, capacity: usize) -> Result<Self, E>"),
 ])
 def test_the_preview_without_documentation_is_the_declarations_line(language, code, expected):
     from leancode.index import parse_units
