@@ -540,6 +540,7 @@ def named_by(query: str) -> list[str] | None:
     while query.endswith(_RUST_CLOSURE):  # a loop, not a pattern: one searched from every `::{{closure}}` is quadratic
         query = query[:-len(_RUST_CLOSURE)]
     query = _PRIVATE.sub("\0", _PROTOTYPE.sub("", _RUST_TRAIT_PATH.sub(r"\1::", query)))
+    query = query.removesuffix("!")  # a Rust macro as it is called: `bitflags!`, `serde_json::json!`
     return [part.replace("\0", "#") for part in _QUALIFIER.split(query)] if _NAME_QUERY.fullmatch(query) else None
 
 

@@ -681,11 +681,13 @@ def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
     ("<function configure_tagged_union.<locals>.member at 0x7f3a2b10>", ["configure_tagged_union", "member"]),
     ("<bound method Converter.structure of <cattrs.Converter object at 0x7f>>", ["Converter", "structure"]),
     ("arrow/parser.py:817: in _build_datetime", ["_build_datetime"]),
+    ("bitflags!", ["bitflags"]), ("serde_json::json!", ["serde_json", "json"]),  # a Rust macro as it is called
+    ("stop it!", None),
 ])
-def test_python_names_as_python_shows_them(query, parts):
+def test_names_as_their_language_shows_them(query, parts):
     from leancode.search import named_by
 
-    assert named_by(query) == parts  # cattrs: "... is neither a line number nor a function's name"
+    assert named_by(query) == parts  # cattrs, bitflags: "... is neither a line number nor a function's name"
 
 
 def test_a_long_traces_end_is_read():
