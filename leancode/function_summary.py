@@ -238,10 +238,11 @@ def summarize_units(units: list[Unit], summarizer: BankSummarizer | None, method
     undocumented = []
     for unit in units:
         doc = documentation(unit) if use_documentation else ""
-        if not doc and overload_stub(unit):
+        if not doc and overload_stub(unit):  # its implementation's line, an inherited one too (cattrs')
             target = implementation(unit, siblings or units)
-            doc = documentation(target) if target is not None and use_documentation else ""
-            out.append(FunctionSummary(DOCUMENTATION, doc, signature(unit)) if doc
+            said = documented(target) if target is not None and use_documentation else None
+            out.append(FunctionSummary(said.source, said.text, signature(unit), inherited_from=said.inherited_from)
+                       if said and said.source in (DOCUMENTATION, INHERITED)
                        else FunctionSummary(OVERLOAD, "", signature(unit)))
         elif use_documentation and (said := documented(unit)) is not None:
             out.append(FunctionSummary(said.source, said.text, signature(unit), inherited_from=said.inherited_from))

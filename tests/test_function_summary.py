@@ -1462,6 +1462,14 @@ def test_an_overload_stub_takes_its_implementations_word_and_never_the_models(sh
     [stub] = summarize_units(extract_units(undocumented, "python")[:1], shipped, siblings=extract_units(undocumented,
                                                                                                        "python"))
     assert (stub.source, stub.text, stub.confidence) == (OVERLOAD, "", None)
+    # cattrs' Converter.register_structure_hook_factory: its implementation inherits BaseConverter's documentation,
+    # which its stubs showed none of
+    inherits = ("class Base:\n    def command(self, name=None):\n        \"\"\"Register a command.\"\"\"\n"
+                "        return name\n\n\n" + undocumented.replace("class Group:", "class Group(Base):"))
+    units = extract_units(inherits, "python")
+    summaries = summarize_units(units[1:3], shipped, siblings=units)
+    assert [(s.source, s.text, s.inherited_from) for s in summaries] == [
+        (INHERITED, "Register a command.", "Base.command")] * 2
 
 
 @pytest.mark.parametrize("docstring, language, expected", [
