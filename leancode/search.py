@@ -331,7 +331,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     alike, the one whose path shares most words with the query; `reformatted`: also those that
     differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
     if "\n" in query_text:  # a trace: its frames in the indexed code
-        query_text = frames_in(query_text, {module_file(u.path) for u in units})
+        query_text = frames_in(query_text, {u.path.rsplit("/", 1)[-1] for u in units})
     if tests_last and tests is None:
         examples = asks_for_examples(query_text)
         tests = np.fromiter((ranked_as_test(u, examples) for u in units), bool, len(units))
@@ -384,7 +384,7 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
             same_name[_module(unit)].append(row)
     shown = []
     asked = set(lexical_terms(query_text))
-    located = frame_location(query_text)
+    located = _located(query_text, units)
     for key, (row, score) in best.items():
         named = same_name[_module(units[row])]
         if located and not _holds(units[row], located) and (inside := [r for r in named if _holds(units[r], located)]):
@@ -548,16 +548,20 @@ _GO_OR_RUST_FUNCTION_LINE = re.compile(r"^\d+:\s|\)$")  # `12: toml::de::Deseria
 
 
 def frames_in(query: str, files: Collection[str]) -> str:
-    """A pasted trace of several lines without the frames of files not among `files` (`module_file`s), so
+    """A pasted trace of several lines without the frames of files not among `files` (file names: an index's), so
     that its first frame read (`_frame`) is one of that code, not a script's outside it that called into it (a
-    zustand trace's first frame in the user's `z.cjs`, a funcy traceback's innermost in a lambda of theirs); the
-    query as it is where it is one line, or where no frame is of those files."""
+    zustand trace's first frame in the user's `z.cjs`, a funcy traceback's innermost in a lambda of theirs); a
+    JavaScript or TypeScript module's build counts as its indexed source (`module_file`), but for a frame of no name,
+    whose place alone says where it is (a build's lines are not its source's); the query as it is where it is one
+    line, or where no frame is of those files."""
     if "\n" not in query:
         return query
+    modules = {module_file(file) for file in files}
     lines, kept, dropped = query.splitlines()[:_TRACE_LINES], [], False
     for line in lines:
         file = _frame_file(_without_margin(line))
-        if file is not None and module_file(file) not in files:
+        if file is not None and file.replace("\\", "/").rsplit("/", 1)[-1] not in files \
+                and (module_file(file) not in modules or _unnamed_frame(_without_margin(line))):
             dropped = True
             if _LOCATION_LINE.match(_without_margin(line)) and kept and _frame_file(_without_margin(kept[-1])) is None \
                     and _GO_OR_RUST_FUNCTION_LINE.search(_without_margin(kept[-1])):
@@ -567,6 +571,12 @@ def frames_in(query: str, files: Collection[str]) -> str:
     if not dropped or not any(_frame_file(_without_margin(line)) for line in kept):
         return query
     return "\n".join(kept)
+
+
+def _unnamed_frame(line: str) -> bool:
+    """Whether a V8 frame names no function (`at file:///app/index.mjs:3:13`, `at Object.<anonymous> (...)`)."""
+    return _V8_ANONYMOUS_FRAME.match(line) is not None \
+        or (frame := _V8_FRAME.match(line)) is not None and frame.group(1).endswith("<anonymous>")
 
 
 def _without_margin(line: str) -> str:
@@ -597,11 +607,49 @@ def _frame_file(line: str) -> str | None:
 def frame_location(query: str) -> tuple[str, int] | None:
     """The file name and (1-based) line a stack frame names (`at a.B.c(B.java:45)`, V8's `at B.c (/x/b.js:45:3)`,
     Python's `File "/x/b.py", line 45, in c`), or None: where a query pasted from a trace was, to tell overloads
-    apart."""
+    apart (`frame_place`: with the path the frame writes)."""
+    place = frame_place(query)
+    return None if place is None else (place[0].rsplit("/", 1)[-1], place[1])
+
+
+def frame_place(query: str) -> tuple[str, int] | None:
+    """The path (`/`-separated, as the frame writes it) and 1-based line a stack frame names, or None."""
     query, where = _frame(query.strip())
     if where is None and _JAVA_FRAME.match(query) and (java := _JAVA_LOCATION.search(query)):
         return java.group(1), int(java.group(2))
     return where
+
+
+class _Located(NamedTuple):
+    """Where a frame is among indexed functions (`_located`): the files its path means, whether they are its own
+    file (not a JavaScript or TypeScript module's source of the build the frame ran, whose lines differ), its line."""
+    files: frozenset[str]
+    own: bool
+    line: int
+
+
+def _located(query: str, units: Sequence) -> _Located | None:
+    """Where the frame a query is (`frame_place`) is among `units`: of the files of its name (a JavaScript or
+    TypeScript module's other build or its source counting, `module_file`), those that share the most trailing
+    folders with its path (ajv's `lib/vocabularies/core/ref.ts`, not `jtd/ref.ts`; fp-ts's `lib/Array.js`, not
+    `es6/Array.js`), its own file's name before a build's; None where it names no place."""
+    place = frame_place(query)
+    if place is None:
+        return None
+    *folders, name = [part for part in place[0].lower().split("/") if part]
+    module, best, files = module_file(name), (-1, False), set()
+    for path in {u.path for u in units}:
+        *theirs, file = path.lower().split("/")
+        if file != name and module_file(file) != module:
+            continue
+        shared = next((i for i, (a, b) in enumerate(zip(reversed(theirs), reversed(folders))) if a != b),
+                      min(len(theirs), len(folders)))
+        score = (file == name, shared)
+        if score > best:
+            best, files = score, set()
+        if score == best:
+            files.add(path)
+    return _Located(frozenset(files), best[0] is True, place[1])
 
 
 def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
@@ -625,7 +673,7 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         ours = [line for line in python or frames if not _standard_frame(line)]
         if placed and (own or not ours):
             first, where = (own or placed)[0]
-            return first, (where.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(where.group(2)))
+            return first, (where.group(1).replace("\\", "/"), int(where.group(2)))
         if not frames and not python and (alone := next(filter(None, map(_place_alone, lines)), None)):
             return "", alone  # Rust's panic line before its message, without a backtrace
         ours, every = (ours, python) if python else (ours[:1], frames[:1])  # Python's innermost, the others' first
@@ -642,11 +690,11 @@ def _frame(query: str) -> tuple[str, tuple[str, int] | None]:
         return "", alone
     else:
         return query, None
-    return name, (path.replace("\\", "/").rsplit("/", 1)[-1], int(line))
+    return name, (path.replace("\\", "/"), int(line))
 
 
 def _place_alone(line: str) -> tuple[str, int] | None:
-    """(file name, 1-based line) of a line that names a place alone: Rust's panic line (`thread 'main' panicked at
+    """(path, 1-based line) of a line that names a place alone: Rust's panic line (`thread 'main' panicked at
     src/lib.rs:480:13:`; before Rust 1.73 `... panicked at 'message', src/lib.rs:480:13`), or a source file's
     `path:line[:column]` (a compiler's, an editor's, a Go frame's place `\t/x/ftoa.go:30 +0x1a5`); else None."""
     if line.startswith("thread '") and " panicked at " in line:
@@ -654,7 +702,7 @@ def _place_alone(line: str) -> tuple[str, int] | None:
     place = _LOCATION_LINE.match(line)
     if place is None or not _SOURCE_FILE.search(place.group(1)):
         return None
-    return place.group(1).replace("\\", "/").rsplit("/", 1)[-1], int(place.group(2))
+    return place.group(1).replace("\\", "/"), int(place.group(2))
 
 
 def _standard_frame(line: str) -> bool:
@@ -665,14 +713,14 @@ def _standard_frame(line: str) -> bool:
     return _STANDARD_FRAME.match(line) is not None or _STANDARD_CALLED.search(line) is not None
 
 
-def _in_frame_file(unit, location: tuple[str, int]) -> bool:
-    """Whether `unit` is in a file of the name that `frame_location` gave (a trace names no folder of ours)."""
-    return unit.path.rsplit("/", 1)[-1] == location[0]
+def _in_frame_file(unit, location: _Located) -> bool:
+    """Whether `unit` is in a file the frame means (`_located`)."""
+    return unit.path in location.files
 
 
-def _holds(unit, location: tuple[str, int]) -> bool:
-    """Whether `unit` is in the file and spans the line that `frame_location` gave."""
-    return _in_frame_file(unit, location) and unit.start_line < location[1] <= unit.end_line + 1
+def _holds(unit, location: _Located) -> bool:
+    """Whether `unit` is in the frame's own file and spans its line."""
+    return location.own and unit.path in location.files and unit.start_line < location.line <= unit.end_line + 1
 
 
 # A Rust trait implementation as people name it: `FromStr for Weekday`, `impl<'a> Display for Span<'a>`.
@@ -717,7 +765,7 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
     one a stack frame's file and line are in (`at Object.set (/app/src/proxy.ts:4:13)`: proxy.ts's `objectTraps.set`,
     not util.ts's `set`); -1, those in the frame's file (its lines moved: another version of the code)."""
     parts, names = named_by(query) or [], {u.qualified_name for u in named}
-    located = frame_location(query)
+    located = _located(query, named)
     start = next((start for start in range(len(parts)) if ".".join(parts[start:]) in names), 0)
     whole, module = ".".join(parts[start:]), parts[start - 1].lower() if start else None
 
@@ -770,7 +818,7 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
     is no name. `prefix` (a name being typed, as an editor's symbol search sends it): where no function has the
     name, those whose names begin with it (but for case and underscores) are tier 1, where at most PREFIX_LIMIT
     names do."""
-    parts, located = named_by(query), frame_location(query)
+    parts, located = named_by(query), _located(query, units)
     if parts is None and located is None:
         tiers = trait_impl_tiers(query, units)
         if tiers is not None and demote is not None:

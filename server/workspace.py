@@ -27,8 +27,8 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, frames_in, module_file,
-                             name_order, name_tiers, rank_units, ranked_as_test)
+from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, frames_in, name_order,
+                             name_tiers, rank_units, ranked_as_test)
 from leancode.sources import FileSkipped, check_text, read_source
 
 from . import preload
@@ -308,7 +308,7 @@ class Workspaces:
                     hidden[:len(units)] = ~mask
                 tests = np.fromiter((tests_last and ranked_as_test(u, examples) for u in seen), bool, len(seen))
                 # a trace: its frames in this folder's code (`frames_in`)
-                read = frames_in(query, {module_file(u.path) for u in seen}) if "\n" in query else query
+                read = frames_in(query, {u.path.rsplit("/", 1)[-1] for u in seen}) if "\n" in query else query
                 tiers = name_tiers(read, seen, tests | hidden, prefix)
                 for ranked in rank_units(query_vector, read, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],

@@ -700,6 +700,37 @@ def test_a_long_traces_end_is_read():
     assert bounded_query("x" * 10_000) == "x" * MAX_QUERY_CHARS  # one line: its start
 
 
+def test_a_frames_path_tells_files_of_one_name_apart():
+    from leancode.search import rank_units
+
+    # ajv: `at Object.code (/x/ajv/lib/vocabularies/core/ref.ts:19:5)` showed jtd/ref.ts's `def.code` first; fp-ts's
+    # lib/Array.js and es6/Array.js cancelled each other out for a frame of no name; rows 0-1, 1-2, ...
+    units = _units([("lib/vocabularies/jtd/ref.ts", "def.code"), ("lib/vocabularies/core/ref.ts", "def.code")],
+                   "typescript", spans=[(0, 30), (10, 30)])
+    index, query_vector = _descending(len(units))
+    frame = "at Object.code (/tmp/ajv/lib/vocabularies/core/ref.ts:19:5)"
+    assert [(r.row, r.tier) for r in rank_units(query_vector, frame, index, units, 2)][0] == (1, 0)
+    units = _units([("es6/Array.js", "mapWithIndex"), ("lib/Tuple.js", "getApply"), ("lib/Array.js", "map")],
+                   "javascript", spans=[(1260, 1270), (1260, 1270), (1265, 1268)])
+    index, query_vector = _descending(len(units))
+    frame = "    at /tmp/run/node_modules/fp-ts/lib/Array.js:1267:85"
+    assert [(r.row, r.tier) for r in rank_units(query_vector, frame, index, units, 3)][0] == (2, 0)
+
+
+def test_a_frame_of_no_name_in_a_build_of_indexed_source_is_passed_over():
+    from leancode.search import rank_units
+
+    # ajv: only lib/*.ts indexed; the trace's first frame, of no name, is at dist/core.js:555, whose lines are not
+    # core.ts's: the next frame, eachItem's, is read (the place named nothing)
+    units = _units([("lib/standalone/instance.ts", "AjvPack.addKeyword"), ("lib/core.ts", "Ajv.addKeyword"),
+                    ("lib/compile/util.ts", "eachItem")], "typescript", spans=[(550, 560), (340, 360), (80, 95)])
+    index, query_vector = _descending(len(units))
+    trace = ("Error: Keyword type is already defined\n    at /tmp/run/node_modules/ajv/dist/core.js:555:19\n"
+             "    at eachItem (/tmp/run/node_modules/ajv/dist/compile/util.js:88:9)\n"
+             "    at Ajv.checkKeyword (/tmp/run/node_modules/ajv/dist/core.js:553:25)")
+    assert [(r.row, r.tier) for r in rank_units(query_vector, trace, index, units, 3)][0] == (2, 0)
+
+
 def test_a_stack_frames_line_picks_the_overload_shown():
     from leancode.search import rank_units
 
@@ -728,9 +759,13 @@ def test_a_frame_whose_name_names_no_function_means_the_one_its_line_is_in():
     assert [(r.row, r.tier) for r in rank_units(query_vector, frame, index, units, 3)][0] == (1, 0)
     anonymous = "at file:///app/src/debouncer.ts:3:5"  # a frame of no name: its place alone
     assert [(r.row, r.tier) for r in rank_units(query_vector, anonymous, index, units, 3)][0] == (1, 0)
-    twice = units + _units([("lib/debouncer.ts", "Copy.constructor")] * 2, "typescript")  # two files so named
+    twice = units + _units([("pkg/src/debouncer.ts", "Copy.constructor")] * 2, "typescript")  # two files so named
     index, query_vector = _descending(len(twice))
     assert [r.row for r in rank_units(query_vector, frame, index, twice, 5)][0] == 0  # neither: by meaning
+    # told apart by their folders, as far as the frame's path names them (typebox's value/parse/parse.js, not
+    # type/template-literal/parse.js)
+    other = units + _units([("lib/debouncer.ts", "Copy.constructor")] * 2, "typescript")
+    assert [(r.row, r.tier) for r in rank_units(query_vector, frame, index, other, 5)][0] == (1, 0)
 
 
 def test_a_frame_means_the_innermost_function_its_line_is_in_where_its_name_names_none_of_its_file():
