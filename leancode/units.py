@@ -496,8 +496,11 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
         words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
-    if spec.name in _JS and not as_mined and name in _STATEMENT_KEYWORDS:
-        return ""  # the grammar's misreading of a statement as a method (Flow's annotations: `if (!x) {` as `if`)
+    if spec.name in _JS and not as_mined and name in _STATEMENT_KEYWORDS \
+            and (node.has_error or node.parent is None or node.parent.type != "class_body" or node.parent.has_error):
+        # the grammar's misreading of a statement as a method (Flow's annotations: `if (!x) {` as `if`), not a
+        # class's method so named in code read without error (ajv's `CodeGen.if`, `CodeGen.for`)
+        return ""
     if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
         bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec, wrapped=not as_mined)
         # (`export default memo(function Card() {...})` keeps Card)

@@ -342,6 +342,9 @@ def test_a_statement_the_grammar_misreads_as_a_method_is_no_function():
         warnings.simplefilter("ignore", ParseWarning)
         names = [u.name for u in extract_units(code, "javascript")]
     assert "if" not in names and {"catch", "return"} <= set(names), names
+    # ajv's code generator names its methods after the statements they write: read without error, they are its
+    codegen = "class CodeGen {\n  if(condition, thenBody) {\n    return this;\n  }\n  else() { return this; }\n}\n"
+    assert [u.qualified_name for u in extract_units(codegen, "typescript")] == ["CodeGen.if", "CodeGen.else"]
 
 
 def test_javascript_accessors_of_define_property_are_named_by_their_property_and_reexports_left_out():
