@@ -1083,6 +1083,24 @@ _OBJECT_METHODS = [("toString", []), ("hashCode", []), ("clone", []), ("equals",
                    ("equals", ["java.lang.Object"])]
 
 
+def _first_overload(node: Node, name: str, spec: LanguageSpec, siblings: _Siblings) -> Node | None:
+    """The first of the overload signatures right before a TypeScript implementation `node` called `name`, or None."""
+    statement = node
+    while statement.parent is not None and statement.parent.type in _WRAPPERS:
+        statement = statement.parent
+    first = None
+    while (statement := siblings.before(statement)) is not None:
+        if statement.type in spec.comments:  # an overload's own doc comment, between the signatures
+            continue
+        signature = statement
+        while signature.type in _WRAPPERS and signature.named_child_count:
+            signature = signature.named_children[-1]
+        if signature.type not in _SIGNATURES or _text(signature.child_by_field_name("name")) != name:
+            break
+        first = signature
+    return first
+
+
 def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, Node],
                   siblings: _Siblings) -> tuple[str | None, str]:
     """The doc comment an undocumented function takes from where it was declared: a TypeScript implementation
@@ -1090,19 +1108,7 @@ def _declared_doc(node: Node, name: str, spec: LanguageSpec, traits: dict[str, N
     block where the method is the block's one function, else from the trait's declaration in the same file (as
     rustdoc shows them)."""
     if spec.name in _JS:
-        statement = node
-        while statement.parent is not None and statement.parent.type in _WRAPPERS:
-            statement = statement.parent
-        first = None
-        while (statement := siblings.before(statement)) is not None:
-            if statement.type in spec.comments:  # an overload's own doc comment, between the signatures
-                continue
-            signature = statement
-            while signature.type in _WRAPPERS and signature.named_child_count:
-                signature = signature.named_children[-1]
-            if signature.type not in _SIGNATURES or _text(signature.child_by_field_name("name")) != name:
-                break
-            first = signature
+        first = _first_overload(node, name, spec, siblings)
         return (_doc_comment(first, spec, siblings=siblings) if first is not None else None), ""
     impl = node.parent.parent if node.parent is not None else None
     if spec.name == "rust" and impl is not None and impl.type == "impl_item" \
@@ -1358,6 +1364,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
         # what the hover shows (`inherited`: read for the hover and `leancode summarize`, not for the index)
         shown = docstring is None and inherited and not as_mined
         comment = _plain_comment(first, spec, siblings, name) if shown else None
+        if shown and comment is None and spec.name in _JS and (overload := _first_overload(node, name, spec, siblings)):
+            comment = _plain_comment(_outer(overload, spec, siblings)[0], spec, siblings, name)  # above the overloads
         class_doc = _class_doc(node, name, spec, siblings) if shown else None
         receiver = _receiver(node, spec, wrapped=not as_mined)
         if not receiver and prototypes and node.type in _EXPRESSIONS:  # Babel's `_proto.format = function ...`

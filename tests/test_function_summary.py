@@ -1857,6 +1857,16 @@ def test_a_java_comment_above_ends_its_sentence_at_a_blank_line_a_note_or_a_sent
         == "Returns the value as an Object of the given class."
 
 
+def test_a_typescript_implementation_shows_the_comment_above_its_overloads():
+    # ajv's `Ajv.compile`: `// Create validation function for passed schema` above the first overload signature
+    code = ("export default class Ajv {\n  // Create validation function for passed schema\n"
+            "  compile<T>(schema: Schema): ValidateFunction<T>\n"
+            "  compile<T>(schema: AnySchema): AnyValidateFunction<T> {\n"
+            "    return this._compile(schema)\n  }\n}\n")
+    [summary] = summarize_units(extract_units(code, "typescript"), None)
+    assert (summary.source, summary.text) == (COMMENT_ABOVE, "Create validation function for passed schema")
+
+
 def test_a_rust_doc_of_a_section_alone_shows_the_traits_line():
     code = ("struct Counter { n: u32 }\nimpl Iterator for Counter {\n    type Item = u32;\n    /// # Examples\n"
             "    /// ```\n    /// let c = Counter { n: 0 };\n    /// ```\n    fn next(&mut self) -> Option<u32> { None }\n}\n")
