@@ -766,7 +766,11 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
     not util.ts's `set`); -1, those in the frame's file (its lines moved: another version of the code)."""
     parts, names = named_by(query) or [], {u.qualified_name for u in named}
     located = _located(query, named)
-    start = next((start for start in range(len(parts)) if ".".join(parts[start:]) in names), 0)
+    start, alike = next((start for start in range(len(parts)) if ".".join(parts[start:]) in names), None), set()
+    if start is None:  # an instance's name for its class's (ajv's README: `ajv.compile` for `Ajv.compile`)
+        folded = {name.lower() for name in names}
+        start = next((start for start in range(len(parts)) if ".".join(parts[start:]).lower() in folded), 0)
+        alike = {name for name in names if name.lower() == ".".join(parts[start:]).lower()}
     whole, module = ".".join(parts[start:]), parts[start - 1].lower() if start else None
 
     def order(unit) -> int:
@@ -774,7 +778,7 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
             return -2
         if located is not None and _in_frame_file(unit, located):
             return -1  # the frame's file, its line moved since (another version of the code)
-        if unit.qualified_name != whole:
+        if unit.qualified_name != whole and unit.qualified_name not in alike:
             return 2
         *folders, file = unit.path.lower().split("/")
         return 0 if module is None or module in (*folders, file.rsplit(".", 1)[0]) else 1

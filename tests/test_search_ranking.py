@@ -663,6 +663,15 @@ def test_a_private_name_is_another_name_than_the_one_without_its_underscore():
     assert list(name_tiers("__iter__", units)) == [2, 2, 2, 0]
 
 
+def test_an_instances_name_for_its_class_ranks_that_classs_method_first():
+    from leancode.search import rank_units
+
+    # ajv's README writes `ajv.compile(schema)`: the wrapper AjvPack.compile ranked first
+    units = _units([("lib/standalone/instance.ts", "AjvPack.compile"), ("lib/core.ts", "Ajv.compile")], "typescript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "ajv.compile", index, units, 2)] == [1, 0]
+
+
 def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
     from leancode.search import rank_units
 
