@@ -51,6 +51,7 @@ from .search import SearchIndex
 from .sources import MAX_FILE_BYTES, FileSkipped, decode_source, is_binary, read_bytes, read_source, sha256
 from .unit_records import (MAX_UNIT_CHARS, PARSE_VERSION, TOO_MANY_UNITS, parse_units, unit_key, valid_parse,
                            valid_stat)
+from .units import SYNTAX_ERRORS
 from .walk import HEAD_BYTES, IGNORES_UNREAD, OTHER_LANGUAGE_SKIPS, VENDORED, ignore_spec, is_generated, walk_repository
 
 __all__ = ["INDEX_DIRNAME", "IndexCache", "IndexedUnit", "NAMED_SKIPS", "RepositoryIndex", "SafeDisk",
@@ -497,7 +498,7 @@ class RepositoryIndex:
             skip(relative, *parsed["failed"], tell=fresh)
             return None
         if parsed["syntax"]:
-            stats.syntax_errors += 1
+            stats.syntax_errors += SYNTAX_ERRORS in parsed["syntax"]  # (not a nesting bound's warning alone)
             if fresh:
                 warnings.warn(f"{printable(relative)}: {parsed['syntax']}", ParseWarning, stacklevel=4)
         return parsed["units"]

@@ -462,6 +462,7 @@ def _is(a: Node | None, b: Node | None) -> bool:
 
 
 # (not `catch`, `return`, `with`: promises', iterators' and immutable values' methods are so named)
+SYNTAX_ERRORS = "has syntax errors"  # what the parse's warning says of a file with syntax errors (`extract_units`)
 _STATEMENT_KEYWORDS = frozenset({"if", "for", "while", "switch", "do", "else"})
 
 
@@ -1275,7 +1276,7 @@ def extract_units(code: str, language: str, as_mined: bool = False, inherited: b
     units = _units(code, tree, spec, offsets, as_mined, inherited)
     if (error := syntax_error(tree.root_node, spec.name)) is not None:  # tree-sitter may have given up on a
         # function: say so, never drop it silently
-        warnings.warn(f"{spec.name} code has syntax errors from line {error.start_point.row + 1}; "
+        warnings.warn(f"{spec.name} code {SYNTAX_ERRORS} from line {error.start_point.row + 1}; "
                       "functions there may be missing", ParseWarning, stacklevel=2)
         if not as_mined:
             repaired, blanked = _repaired(code, source, spec.name, tree)

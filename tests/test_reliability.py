@@ -273,6 +273,12 @@ def test_deep_nesting_indexes_and_reports(tmp_path, encoder):
         stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
     assert stats.files == 2 and stats.units == 1
     assert stats.syntax_errors == 1
+    # functions nested past the bound, in code read without error, are told but are no syntax error (typebox's
+    # build/cjs/syntax/parser.js was counted "with syntax errors", no file named)
+    (tmp_path / "deep.js").write_text("function a() {\n" * 40 + "}\n" * 40)
+    with pytest.warns(UserWarning, match=r"deep\.js: 7 functions nested more than 32 deep"):
+        stats = RepositoryIndex(tmp_path, encoder).update(progress=False)
+    assert stats.syntax_errors == 1
 
 
 @pytest.mark.parametrize("code", [NESTED_IFS, PARENS], ids=["nested-ifs", "parens"])
