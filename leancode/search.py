@@ -479,8 +479,10 @@ _JAVA_CONSTRUCTOR = re.compile(r"(?:^|\.)([\w$]+)\.<init>$")
 _JAVA_STATIC_INIT = re.compile(r"\.<clinit>$")
 # A V8 frame's name: `Ky.#retry` (a private method), or none, `Object.<anonymous>` (a module's own code); V8 writes
 # `Object.` before a method of an object literal (`at Object.validator (...)`), which is no class of the program; a
-# method named by a string (valibot's `"~run"(dataset) {`) is named so, `at Object.~run (...)`.
-_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?((?:[\w$.#~]+\.)?<anonymous>|[\w$.#~]+)(?:\s+\[as\s+[\w$#~]+\])?\s+"
+# method named by a string (valibot's `"~run"(dataset) {`) is named so, `at Object.~run (...)`, one by a symbol in
+# brackets (yargs' `at [runYargsParserAndExecuteCommands] (...)`).
+_V8_FRAME = re.compile(r"^at\s+(?:new\s+|async\s+)?((?:[\w$.#~]+\.)?<anonymous>|(?:[\w$.#~]+\.)?\[[\w$.]+\]|[\w$.#~]+)"
+                       r"(?:\s+\[as\s+[\w$#~]+\])?\s+"
                        r"\(([^()]*?):(\d+):\d+\)$")
 _V8_ANONYMOUS_FRAME = re.compile(r"^at\s+(?:async\s+)?(\S*?):(\d+):\d+$")  # `at file:///app/index.js:128:7`
 # A Python traceback's frame; a frame of no function's name (`<genexpr>`, `<lambda>`, `<module>`) is its place alone

@@ -590,6 +590,8 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     ("at async Ky.#retry (file:///app/ky/distribution/core/Ky.js:310:20)", ("Ky.js", 310)),  # a private method
     ("at Object.<anonymous> (/app/test/run.js:7:1)", ("run.js", 7)),  # a module's own code
     ("at Object.~run (file:///app/valibot/dist/index.mjs:992:31)", ("index.mjs", 992)),  # a method named by a string
+    ("at [runYargsParserAndExecuteCommands] (file:///app/yargs/build/lib/yargs-factory.js:1389:105)",
+     ("yargs-factory.js", 1389)),  # a method named by a symbol
     ('File "/app/sortedlist.py", line 1110, in <genexpr>', ("sortedlist.py", 1110)),
     # a place alone (arrayvec, go-humanize, glom): Rust's panic line without a backtrace, before 1.73 and since, a
     # source file's `path:line[:column]`, a Go frame's place line; not a version or a time
@@ -1024,6 +1026,7 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by('x\nFile "' + "/lib/python3/" * n + '", line 1, in f\nFile "/a/b.py", line 2, in g') == ["g"]
         assert named_by("x\nat f (" + "(node:" * (5 * n) + ")\nat g (/a.js:1:1)") == ["g"]
         assert named_by("a.py:1" * (4 * n) + ": in") is None and named_by("<function " + "a." * (10 * n)) is None
+        assert named_by("at " + "a." * (10 * n) + "[b (x.js:1:1)") is None  # a V8 frame's bracketed name
         assert named_by("thread 'm' panicked at " + "a.rs:1" * (4 * n)) is None  # places alone, Python's names
         assert named_by("x.<locals>" * (2 * n) + " y") is None and named_by("| " * (10 * n) + "\nx") is None
 
