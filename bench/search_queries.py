@@ -45,10 +45,10 @@ from leancode.search import search
 QUERIES = Path(__file__).parent / "queries"
 
 
-def parse_here(code: str, language: str) -> Future:
+def parse_here(code: str, language: str, declaration_code: str = "") -> Future:
     """`parse_pool.submit`, in this process."""
     future = Future()
-    future.set_result(unit_records.parse_units(code, language))
+    future.set_result(unit_records.parse_units(code, language, declaration_code))
     return future
 
 
