@@ -850,8 +850,8 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
         holding = [row for row, unit in enumerate(units) if _holds(unit, located)]
         if holding and len({units[row].path for row in holding}) == 1:
             tiers[min(holding, key=lambda row: units[row].end_line - units[row].start_line)] = 0
-    if demote is not None:
-        tiers[demote] = 2
+    if demote is not None and (tiers[~demote] < 2).any():  # tests below the code named so; a name only tests
+        tiers[demote] = 2  # carry is theirs (jsonschema's `best_match_of`, urfave/cli's `refute` ranked 297th)
     case_only = {units[row].qualified_name for row in np.flatnonzero(tiers == 1)}
     if len(case_only) > CASE_ONLY_LIMIT:
         tiers[tiers == 1] = 2

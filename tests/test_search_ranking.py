@@ -568,6 +568,10 @@ def test_a_test_named_by_the_query_stays_below_the_code():
     index, query_vector = _descending(len(units))
     assert [r.row for r in rank_units(query_vector, "String", index, units, 3)] == [2, 1, 0]
     assert [r.row for r in rank_units(query_vector, "String", index, units, 3, tests_last=False)] == [0, 2, 1]
+    # a name only a test carries is that test's (urfave/cli's `refute` in helpers_test.go ranked 297th)
+    units = _units([("cast.go", "ToString"), ("helpers_test.go", "refute"), ("stringer.go", "Stringer.String")])
+    ranked = rank_units(query_vector, "refute", index, units, 3)
+    assert [(r.row, r.tier) for r in ranked][0] == (1, 0)
 
 
 @pytest.mark.parametrize("query, location", [
