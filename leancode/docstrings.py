@@ -190,6 +190,10 @@ def _described_signature(line: str) -> str | None:
     return None
 
 
+# An epytext or Javadoc-like field in a docstring (`@param x:`, `@return:`, `@param count true iff ...`)
+_EPYTEXT_FIELD = re.compile(r"@(?:param|arg|argument|keyword|kwarg|type|rtype|returns?|raises?|exception|throws"
+                            r"|see|note|since|deprecated|author|version|ivar|cvar|var|todo|warning|link|summary"
+                            r"|requires)\b|@\w+(?:\s+[\w.*]+)?\s*:")
 # A paragraph that only says in which version a function came or changed (glom's "*New in glom 18.3.0*")
 _VERSION_NOTE = re.compile(r"\*{0,2}(?:New|Added|Changed|Updated)\s+in\s+(?:version\s+)?(?:[A-Za-z][\w-]*\s+)?v?\d[\w.-]*"
                            r"\*{0,2}\.?", re.I)
@@ -227,8 +231,8 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
             stripped = stripped[usage.end():]  # read as a signature line is: the description after it
             if not stripped:
                 continue
-        elif _PY_SECTION.match(line):
-            break
+        elif _PY_SECTION.match(line) and (as_mined or not stripped.startswith("@") or _EPYTEXT_FIELD.match(stripped)):
+            break  # (a line opening with a decorator's name is prose unless it is an epytext field, `@param x:`)
         if not lines and _SIGNATURE_LINE.match(stripped):  # "sorted(iterable) -> list"
             continue
         lines.append(stripped)

@@ -125,6 +125,14 @@ def test_javadoc_first_sentence(javadoc, summary):
     ("@retry(tries, errors=Exception)\nMakes decorated function retry.", "python", "Makes decorated function retry.",
      ""),
     ("@param x: the value\n@return: nothing", "python", "", ""),
+    # a decorator's name opening a sentence (pluggy's tests, contextlib's `@contextmanager decorator.`) is prose; a
+    # field without its colon still is none
+    ("@hookimpl applied above @classmethod is discoverable.", "python",
+     "@hookimpl applied above @classmethod is discoverable.", ""),
+    ("Return True if func is a coroutine, or a function decorated with\n@coroutine.", "python",
+     "Return True if func is a coroutine, or a function decorated with @coroutine.",
+     "Return True if func is a coroutine, or a function decorated with"),
+    ("@param count true iff it should count", "python", "", ""),
     ("*New in glom 18.3.0*\n\nThe ``assign()`` function provides deep set.", "python",
      "The assign() function provides deep set.", "*New in glom 18.3.0*"),
     ("New in version 2.1.", "python", "New in version 2.1.", "New in version 2.1."),
