@@ -2059,7 +2059,7 @@ def _declaration_line_at(code: str) -> tuple[int, str] | None:
             continue
         if depth == 0:
             rest = _LEADING_MARKS.sub("", text)
-            if rest and not rest.startswith(("@", "#[")):
+            if rest and not rest.startswith(("@", "#", "//")):  # nor a comment after a decorator (`# type: ignore`)
                 return index, rest
         depth = max(0, depth + sum(1 if c in "([{" else -1 for c in text if c in "()[]{}"))
     return None

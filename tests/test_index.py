@@ -804,6 +804,9 @@ def test_a_javascript_files_declaration_file_describes_its_functions_and_a_chang
     ("rust", '#[cfg(all(\n    target_arch = "wasm32",\n    not(target_os = "wasi")\n))]\n'
              "fn from_local(x: u8) -> u8 {\n    x\n}\n", "fn from_local(x: u8) -> u8 {"),
     ("python", '@app.route(\n    "/users",\n    methods=["GET"],\n)\ndef users():\n    return []\n', "def users():"),
+    # a comment after a decorator (pluggy's `@property  # type: ignore[misc]`) was shown as the function's line
+    ("python", "@property  # type: ignore[misc]\ndef _hookimpls(self) -> list:\n    return self._x\n",
+     "def _hookimpls(self) -> list:"),
     # parameters over several lines (cattrs, hashbrown): the signature, as the hover shows it, not `def f(`
     ("python", "def gen(\n    self, cl: type[T]\n) -> Callable[[T], dict]:\n    return cl\n",
      "def gen(self, cl: type[T]) -> Callable[[T], dict]"),
