@@ -463,6 +463,9 @@ _QUALIFIER = re.compile(r"\.|::|#|->")
 # A name written as a call: `Command.execute()`, `reverse(List)`. No `\s*` before the bracket: searched from every
 # position, it made a query of long runs of spaces quadratic (40,000: 2.8 s); the name is stripped instead.
 _CALL = re.compile(r"\([^()]*\)$")
+# A call's result bound to names, as a pasted line of code writes it (`r := gin.Default()`, `cls = validator_for(s)`,
+# `const x = f(y);`)
+_ASSIGNED_CALL = re.compile(r"(?:(?:let|const|var|val|final|auto)\s+)?[\w$]+(?:\s*,\s*[\w$]+)*\s*:?=\s*(?=[\w$])")
 # A name as stack traces and compilers write it: a Java frame (`at bsh.NameSpace.getCommand(NameSpace.java:909)`; a
 # constructor's `TypeManager.<init>`, a static initialiser's `<clinit>`), a V8 frame (`at Request.callback
 # (/app/lib/index.js:1070:17)`, `at new Agent (...)`), a Python traceback's (`File "/app/conf.py", line 12, in load`),
@@ -533,6 +536,8 @@ def named_by(query: str) -> list[str] | None:
     if "::" in query:  # a Rust path's type arguments, and an `impl` block a backtrace names
         query = _RUST_IMPL_PATH.sub(r"\1::", _RUST_TYPE_ARGUMENTS.sub("", query))
     query = _JAVA_FRAME.sub("", query)
+    if (assigned := _ASSIGNED_CALL.match(query)) and query.rstrip(";").endswith(")"):
+        query = query[assigned.end():].rstrip(";").rstrip()  # a line of code: `r := gin.Default()`
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
     query = _JAVA_CONSTRUCTOR.sub(lambda m: f"{m.group()[:-len('.<init>')]}.{m.group(1)}",
