@@ -286,7 +286,8 @@ def _named(units: list, name: str, path: Path) -> list:
     (`Inner.run` for `Cache.Inner.run`); else the longest end of `name` that one of those is (a crate or package
     before it: `lru::LruCache::get`, `java.util.Arrays.sort`), its last part alone only where the part before it is
     a module's name, lower-case and no scope of the file, and then a free function's (`toml::de::from_str`; not
-    another type's, `Other::from_str`, nor a method); LookupError, naming the closest, when there is none."""
+    another type's, `Other::from_str`, nor a method); else, `name` a class or type, its methods; LookupError,
+    naming the closest, when there is none."""
     from .search import named_by
 
     written = name
@@ -303,6 +304,8 @@ def _named(units: list, name: str, path: Path) -> list:
     if not found and len(parts) > 1 and parts[-2][:1].islower() \
             and parts[-2] not in {scope for u in units for scope in u.qualified_name.split(".")[:-1]}:
         found = [u for u in units if u.qualified_name == parts[-1]]
+    if not found:  # a class, interface, trait or type: its methods (pluggy's `_manager.py:PluginManager`)
+        found = [u for u in units if u.qualified_name.startswith(name + ".") or f".{name}." in u.qualified_name]
     if not found:
         close = difflib.get_close_matches(name, sorted({u.qualified_name for u in units}), n=5, cutoff=0.5)
         shown = {u.qualified_name: shown_name(u.qualified_name, u.language) for u in units}

@@ -329,6 +329,17 @@ def test_summarize_reads_a_javascript_functions_documentation_from_its_declarati
         ("", "not generated")]
 
 
+def test_summarize_takes_a_class_as_its_methods(tmp_path, capsys):
+    # pluggy: `summarize src/pluggy/_manager.py:PluginManager` said "no function named 'PluginManager'"
+    path = tmp_path / "m.py"
+    path.write_text('class PluginManager:\n    def register(self, plugin):\n        """Register a plugin."""\n'
+                    '        return 1\n\n    def unregister(self, plugin):\n        """Unregister a plugin."""\n'
+                    '        return 2\n\n\ndef other():\n    return 3\n')
+    assert main(["summarize", f"{path}:PluginManager", "--json"]) == 0
+    assert [(s["name"], s["summary"]) for s in json.loads(capsys.readouterr().out)] == [
+        ("PluginManager.register", "Register a plugin."), ("PluginManager.unregister", "Unregister a plugin.")]
+
+
 def test_summarize_takes_a_place_as_a_trace_writes_it_and_its_column_picks_on_a_minified_line(tmp_path, capsys):
     # mitt's dist/mitt.mjs is one line of four functions: `:1` gave the last; `FILE:1:150`, as a Node frame writes a
     # place, was "neither a line number nor a function's name"
