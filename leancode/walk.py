@@ -56,8 +56,8 @@ VENDORED = "vendored or build directory"
 # Source files of languages LeanCode does not read, counted by language (`skipped: 40 in Kotlin`), so that a
 # repository that gives no functions says why: the extensions of the languages most often beside those it reads.
 OTHER_LANGUAGES = {
-    ".kt": "Kotlin", ".kts": "Kotlin", ".swift": "Swift", ".c": "C", ".h": "C or C++", ".cc": "C++", ".cpp": "C++",
-    ".cxx": "C++", ".hpp": "C++", ".hh": "C++", ".cs": "C#", ".m": "Objective-C", ".mm": "Objective-C",
+    ".kt": "Kotlin", ".kts": "Kotlin", ".swift": "Swift", ".c": "C", ".h": "C, C++ or Objective-C", ".cc": "C++",
+    ".cpp": "C++", ".cxx": "C++", ".hpp": "C++", ".hh": "C++", ".cs": "C#", ".m": "Objective-C", ".mm": "Objective-C",
     ".scala": "Scala", ".rb": "Ruby", ".php": "PHP", ".dart": "Dart", ".lua": "Lua", ".ex": "Elixir", ".exs": "Elixir",
     ".erl": "Erlang", ".hs": "Haskell", ".clj": "Clojure", ".groovy": "Groovy", ".pl": "Perl", ".r": "R",
     ".jl": "Julia", ".zig": "Zig", ".vue": "Vue", ".svelte": "Svelte", ".sol": "Solidity", ".fs": "F#", ".ml": "OCaml",
