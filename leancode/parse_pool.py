@@ -348,8 +348,11 @@ def _serve() -> None:
         except Exception as error:  # told to the caller, the worker goes on
             reply = ("error", f"{type(error).__name__}: {error}")
         message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        replies.write(_HEADER.pack(len(message)) + message)
-        replies.flush()
+        try:
+            replies.write(_HEADER.pack(len(message)) + message)
+            replies.flush()
+        except BrokenPipeError:  # the caller stopped reading (it exits): no traceback in an editor's output panel
+            os._exit(0)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # C.prototype` is C's method `C.f`, `units._prototype_receiver`; a doc comment that is a note, `// TODO`, is none; a
 # Rust trait impl block's doc describes its one method; a body that only fails takes no supertype's line; Javadoc's and
 # Java comments' lines without a stop end before a sentence's first word, a comment's paragraph at a bare `//`; a
-# preview is the signature where the declaration's first line leaves its parameters open).
+# preview is the signature where the declaration's first line leaves its parameters open; a Python base named bare is
+# the standard library's only where the file imports it from there).
 PARSE_VERSION = 42
 
 

@@ -994,11 +994,61 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
     classes, names = docs.get("python", {}), docs.get("python-names", {})
     # The first few, one by one: each method reads them (`named_children` would list thousands of bases each time).
     for base in map(bases.named_child, range(min(bases.named_child_count, MAX_BASES_READ))):
-        written = _text(base) if base.type in ("identifier", "attribute") else ""
+        if base.type == "subscript":  # `typing.MutableMapping[str, str]`, `dict[str, int]`
+            base = base.child_by_field_name("value")
+        written = _text(base) if base is not None and base.type in ("identifier", "attribute") else ""
+        if written.startswith("typing."):  # typing's aliases of collections.abc's and the built-in classes
+            written = written.removeprefix("typing.")
+        elif "." not in written and not names.get(written, "").startswith("builtins.") \
+                and not _imports_standard(scope, written, names.get(written, "")):
+            continue  # a name of the file's own or imported from elsewhere (httpx's `from .base import BaseTransport`)
         owner = written if "." in written else names.get(written)
         if owner and name in classes.get(owner, {}):
             return classes[owner][name], f"{owner.removeprefix('builtins.')}.{name}"  # `dict.get`
     return None
+
+
+MAX_IMPORTS_READ = 2_000  # a module's top-level statements read for the imports that bind a base class's name
+
+
+def _top_level_imports(root: Node) -> Iterator[Node]:
+    """A module's `from ... import` statements at its top level and in the blocks of its top-level `try` and `if`
+    statements (`try: from collections.abc import Mapping` / `except ImportError: ...`), at most MAX_IMPORTS_READ
+    statements read."""
+    read = 0
+    for statement in map(root.named_child, range(min(root.named_child_count, MAX_IMPORTS_READ))):
+        blocks = [statement] if statement.type not in ("try_statement", "if_statement") else [
+            block for clause in statement.named_children for block in [clause, clause.child_by_field_name("body")]
+            if block is not None and block.type == "block"]
+        for block in blocks:
+            for child in [block] if block is statement else map(block.named_child, range(block.named_child_count)):
+                read += 1
+                if read > MAX_IMPORTS_READ:
+                    return
+                if child.type == "import_from_statement":
+                    yield child
+
+
+def _imports_standard(node: Node, name: str, owner: str) -> bool:
+    """Whether the module holding `node` binds `name` to the standard library's class `owner` ("threading.Thread"):
+    by an import from its package (`from threading import Thread`, `from asyncio import *`; `typing`'s aliases), not
+    by an import from elsewhere (a relative one, another package's) nor a class of its own."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    module = owner.rsplit(".", 1)[0]
+    for statement in _top_level_imports(root):
+        if statement.type == "import_from_statement":
+            source = _text(statement.child_by_field_name("module_name"))
+            bound = {_text(n.child_by_field_name("alias")) if n.type == "aliased_import" else _text(n)
+                     for n in statement.children_by_field_name("name")}  # the names it binds
+            star = any(child.type == "wildcard_import" for child in statement.children)
+            if (star or name in bound) and owner \
+                    and (source == "typing" or source.split(".")[0] == module.split(".")[0]):  # (re-exported:
+                return True  # `from distutils.core import Command`, distutils.cmd's)
+            if name in bound:
+                return False
+    return False
 
 
 _GO_PARAMETERS = frozenset({"parameter_declaration", "variadic_parameter_declaration"})
