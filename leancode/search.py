@@ -463,6 +463,24 @@ _QUALIFIER = re.compile(r"\.|::|#|->")
 # A name written as a call: `Command.execute()`, `reverse(List)`. No `\s*` before the bracket: searched from every
 # position, it made a query of long runs of spaces quadratic (40,000: 2.8 s); the name is stripped instead.
 _CALL = re.compile(r"\([^()]*\)$")
+_BUILTIN_CALL = re.compile(r"(?:new|len|make|append|cap|copy|delete|panic|recover|print|println|close|complex|real"
+                           r"|imag|min|max|clear|str|int|float|bool|list|dict|set|tuple|range|open|type|sorted|repr)\(")
+_EXPECT = re.compile(r"\.expect\([^()]*\)$")
+
+
+def _unwrapped(call: str) -> str:
+    """A Rust call without what unwraps its result: `from_ymd_opt(2020, 1, 1).unwrap()`, `parse(s)?`, `.await`."""
+    for _ in range(8):  # a few, each a copy of the line
+        call = call.rstrip("?")
+        if expect := _EXPECT.search(call):
+            call = call[:expect.start()]
+        elif stripped := next((call[:-len(end)] for end in (".unwrap()", ".await") if call.endswith(end)), ""):
+            call = stripped
+        else:
+            break
+    return call
+
+
 # A call's result bound to names, as a pasted line of code writes it (`r := gin.Default()`, `cls = validator_for(s)`,
 # `const x = f(y);`)
 _ASSIGNED_CALL = re.compile(r"(?:(?:let|const|var|val|final|auto)\s+)?[\w$]+(?:\s*,\s*[\w$]+)*\s*:?=\s*(?=[\w$])")
@@ -536,8 +554,12 @@ def named_by(query: str) -> list[str] | None:
     if "::" in query:  # a Rust path's type arguments, and an `impl` block a backtrace names
         query = _RUST_IMPL_PATH.sub(r"\1::", _RUST_TYPE_ARGUMENTS.sub("", query))
     query = _JAVA_FRAME.sub("", query)
-    if (assigned := _ASSIGNED_CALL.match(query)) and query.rstrip(";").endswith(")"):
-        query = query[assigned.end():].rstrip(";").rstrip()  # a line of code: `r := gin.Default()`
+    if assigned := _ASSIGNED_CALL.match(query):  # a line of code: `r := gin.Default()`
+        called = _unwrapped(query[assigned.end():].rstrip().rstrip(";").rstrip())
+        if called.endswith(")"):
+            if _BUILTIN_CALL.match(called):  # Go's `new(mock.Mock)`, `len(args)`: no function of the code's
+                return None
+            query = called
     if call := _CALL.search(query):
         query = query[:call.start()].rstrip()
     query = _JAVA_CONSTRUCTOR.sub(lambda m: f"{m.group()[:-len('.<init>')]}.{m.group(1)}",
