@@ -67,7 +67,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # Rust trait impl block's doc describes its one method; a body that only fails takes no supertype's line; Javadoc's and
 # Java comments' lines without a stop end before a sentence's first word, a comment's paragraph at a bare `//`; a
 # preview is the signature where the declaration's first line leaves its parameters open; a Python base named bare is
-# the standard library's only where the file imports it from there).
+# the standard library's only where the file imports it from there; a Rust impl for a type parameter, a reference or a
+# `dyn` type is named by its trait or that type, `SubsecRound.round_subsecs`, `Error.as_dyn_error`).
 PARSE_VERSION = 42
 
 

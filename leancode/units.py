@@ -494,7 +494,12 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
     if node.type == _BOUND_ANONYMOUS.get(spec.name):
         return bound[0] if (bound := _bound_anonymous(node)) is not None else ""
     if node.type == "impl_item":  # impl Trait for Type<T>: the type's last path segment ([u8; N]: u8)
-        words = re.findall(r"\w+", _text(node.child_by_field_name("type")).split("<")[0].split(";")[0])
+        written = re.sub(r"'\w+|\b(?:mut|dyn|const)\b", "", _text(node.child_by_field_name("type")))  # `&'a mut R`
+        words = re.findall(r"\w+", written.split("<")[0].split(";")[0].split("+")[0])
+        parameters, trait = node.child_by_field_name("type_parameters"), node.child_by_field_name("trait")
+        if len(words) == 1 and parameters is not None and trait is not None \
+                and re.search(rf"(?<![\w']){re.escape(words[0])}\b", _text(parameters)):
+            words = re.findall(r"\w+", _text(trait).split("<")[0])  # a blanket impl, `impl<T> SubsecRound for T`
         return words[-1] if words else ""
     name = _text(node.child_by_field_name("name"))
     if spec.name in _JS and not as_mined and name in _STATEMENT_KEYWORDS \

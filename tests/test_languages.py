@@ -331,6 +331,17 @@ settings.read = function read() { return 2; };
         "Dayjs", "parse", "parse", "read"]
 
 
+def test_rust_impls_of_a_type_parameter_or_a_reference_are_named_by_a_type_a_user_knows():
+    # chrono's `impl<T> SubsecRound for T` named its methods `T::round_subsecs`; anyhow's `impl<'a> ... for dyn Error
+    # + 'a` `a::as_dyn_error`
+    code = ("impl<T> SubsecRound for T where T: Timelike {\n    fn round_subsecs(self, d: u16) -> T { self }\n}\n"
+            "impl<'a> StdError for dyn Error + 'a {\n    fn as_dyn_error(&self) {}\n}\n"
+            "impl<'a, R: Read> Read for &'a mut R {\n    fn read(&mut self) {}\n}\n"
+            "impl<T: Clone> Foo for Vec<T> {\n    fn foo(&self) {}\n}\n")
+    assert [u.qualified_name for u in extract_units(code, "rust")] == [
+        "SubsecRound.round_subsecs", "Error.as_dyn_error", "Read.read", "Vec.foo"]
+
+
 def test_a_statement_the_grammar_misreads_as_a_method_is_no_function():
     # react-native-fs's Flow-typed FS.common.js: `if (!RNFSManager.readDirAssets) {` read as methods named `if`
     # ("if (+3 overloads)" in search); promises' `catch` and iterators' `return` methods are functions
