@@ -546,7 +546,8 @@ def first_sentence(docstring: str | None, language: str, as_mined: bool = False)
 
 # A doc comment that only names issues or links ("GH-1, GH-10, GH-96", "#48", "Issue 187", "See https://..."): each
 # item bounded, so a long run of them reads in linear time.
-_LABEL = r"(?:(?:see|issues?|bugs?|fix(?:es)?|refs?|cf\.?)\s{0,3}:?\s{0,3})?(?:GH-?\d{1,9}|#\d{1,9}|\d{1,9}|https?://\S+)"
+_LABEL = (r"(?:(?:see|issues?|bugs?|fix(?:es)?|refs?|cf\.?)\s{0,3}:?\s{0,3})?"
+          r"(?:GH-?\d{1,9}|#\d{1,9}|\d{1,9}|https?://\S+|\\?<https?://[^\s<>]+\\?>)")  # Markdown's `<https://...>` too
 _LABELS_ALONE = re.compile(rf"{_LABEL}(?:[\s,;]{{1,4}}(?:and\s+)?{_LABEL})*[.:]?", re.I)
 
 

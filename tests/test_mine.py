@@ -272,6 +272,9 @@ def test_javadoc_first_sentence(javadoc, summary):
     # issues or a link alone are no description (mapstructure's tests, yjs's `warnPrematureAccess`)
     ("GH-1, GH-10, GH-96", "go", "", "GH-1, GH-10, GH-96"), ("#48", "go", "", "#48"), ("Issue 187", "go", "", "Issue 187"),
     ("https://docs.yjs.dev/getting-started#caveats", "javascript", "", "https://docs.yjs.dev/getting-started#caveats"),
+    # Markdown's autolink alone (url's `/// <https://url.spec.whatwg.org/#concept-ipv4-parser>`) was shown, escaped
+    ("<https://url.spec.whatwg.org/#concept-ipv4-parser>", "rust", "",
+     "<https://url.spec.whatwg.org/#concept-ipv4-parser>"),
     ("Issue 187 is fixed by this.", "go", "Issue 187 is fixed by this.", "Issue 187 is fixed by this."),
     # reST's literal-block marker ends no summary; a JSDoc marker tag before the description
     ("If obj is iterable, return an iterator over its items::\n\n    >>> f(x)", "python",
