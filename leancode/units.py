@@ -794,7 +794,8 @@ MAX_COMMENT_LINES = 40  # comment nodes read above a function: a longer run has 
 MAX_COMMENT_CHARS = 2000  # of its first paragraph, what is kept (the hover shows its first sentence)
 # Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note, a
 # license.
-_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?<?https?://[^\s<>]+>?\s*$|spdx-license-identifier|"
+_NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?<?https?://[^\s<>]+>?\s*$|"
+                             r"spdx-license-identifier|"
                              r"licensed\b|permission is hereby granted|all rights reserved|"
                              # a bundler's marker of the module it inlined (remeda's `// src/chunk.ts`)
                              r"(?:file:\s*)?(?:[\w@.-]+/)*[\w@.-]+\.[cm]?[jt]sx?\s*$)", re.I)
