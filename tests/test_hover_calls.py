@@ -647,3 +647,13 @@ def test_a_javascript_function_and_a_call_to_it_hover_with_its_declaration_files
     code = "export default function pLimit(concurrency) {\n  return [];\n}\nconst limit = pLimit(2);\n"
     for line, needle in ((0, "pLimit"), (3, "pLimit(")):
         assert "Run functions with limited concurrency." in hover_at(tmp_path, "javascript", code, line, needle)
+
+
+def test_a_java_constructor_call_names_its_class_exactly(tmp_path):
+    # react-native-permissions: `new RNPermissionsModule(reactContext)` hovered as "matched by name; the receiver's
+    # type is not checked", as if a guess
+    code = ("class Module {\n    /** Creates the module for a context. */\n"
+            "    Module(Context context) { this.context = context; }\n}\n"
+            "class Package {\n    Object create(Context c) { return new Module(c); }\n}\n")
+    shown = hover_at(tmp_path, "java", code, 5, "Module(")
+    assert "Creates the module for a context." in shown and "matched by name" not in shown

@@ -124,10 +124,12 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                                 candidates, units_in)
 
         found = resolved(name, receiver, separator)
-        constructor = _CONSTRUCTORS.get(language)
-        if found is None and constructor and receiver is None and (name[:1].isupper() or name == "super"):
-            # `Integer(3)`, `new Widget(name)`: the class's constructor; JavaScript's `super(x)`: its base class's
-            found = resolved(constructor, "super" if name == "super" else name, ".")
+        constructor = _CONSTRUCTORS.get(language) or (name if language == "java" else None)  # Java's: `Widget.Widget`
+        if constructor and receiver is None and (name[:1].isupper() or name == "super") \
+                and (found is None or language == "java" and found.guessed):
+            # `Integer(3)`, `new Widget(name)`: the class's constructor, named exactly (Java's was found by its name
+            # alone, labelled a guess); JavaScript's `super(x)`: its base class's
+            found = resolved(constructor, "super" if name == "super" else name, ".") or found
         if found is None and (meant := {target.rsplit(".", 1)[-1] for alias, (target, _) in
                                         name_aliases(text, language).items() if alias.rsplit(".", 1)[-1] == name}):
             found = resolved(meant.pop(), receiver, separator) if len(meant) == 1 else None  # `_clear = clear`
