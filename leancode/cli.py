@@ -11,6 +11,7 @@ import re
 import shlex
 import sys
 import textwrap
+import urllib.parse
 import warnings
 from pathlib import Path
 
@@ -320,6 +321,8 @@ def _target(text: str) -> tuple[Path, int | None, str | None, int | None]:
     `SemVer#compare`)."""
     from .search import is_trait_impl, named_by
 
+    if text.startswith("file://") and not Path(text).exists():  # a place as Node writes an ES module's frame
+        text = urllib.parse.unquote(text.removeprefix("file://"))
     if ":" not in text and not Path(text).exists() and named_by(text) and language_for_path(text) is None:
         raise ValueError(f"{text}: no such file; summarize takes FILE:NAME or FILE:LINE (`leancode search "
                          f"{shlex.quote(text)}` finds where a function of that name is)")  # `Foo#bar`, no file

@@ -239,6 +239,8 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     if not as_mined:
         lines = _to_unstopped_end(lines, _STARTERS)
     text = " ".join(lines if as_mined else _before_list(lines))
+    if not as_mined:  # reST's escapes after a span: `PrintLogger`\ s, `LogRecord`\s (plurals of a name)
+        text = re.sub(r"(?<=`)\\ ?(?=\w)", "", text)
     text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
     text = re.sub(r"``(.+?)``", r"\1", text)

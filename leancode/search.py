@@ -463,6 +463,11 @@ _QUALIFIER = re.compile(r"\.|::|#|->")
 # A name written as a call: `Command.execute()`, `reverse(List)`. No `\s*` before the bracket: searched from every
 # position, it made a query of long runs of spaces quadratic (40,000: 2.8 s); the name is stripped instead.
 _CALL = re.compile(r"\([^()]*\)$")
+# An import of one name, as a pasted line writes it: Python's `from rich.pretty import pprint` (the module's path
+# and the name), JavaScript's `import { stringify } from 'superjson'` (the name: a package's is no scope here)
+_PYTHON_IMPORT = re.compile(r"from\s+(?P<module>[\w.]+)\s+import\s+(?P<name>\w+)(?:\s+as\s+\w+)?")
+_JS_IMPORT = re.compile(r"import\s*\{\s*(?P<name>[\w$]+)(?:\s+as\s+[\w$]+)?\s*\}\s*from\s*(?P<module>)"
+                        r"['\"][^'\"]*['\"];?")
 _BUILTIN_CALL = re.compile(r"(?:new|len|make|append|cap|copy|delete|panic|recover|print|println|close|complex|real"
                            r"|imag|min|max|clear|str|int|float|bool|list|dict|set|tuple|range|open|type|sorted|repr)\(")
 _EXPECT = re.compile(r"\.expect\([^()]*\)$")
@@ -554,6 +559,8 @@ def named_by(query: str) -> list[str] | None:
     if "::" in query:  # a Rust path's type arguments, and an `impl` block a backtrace names
         query = _RUST_IMPL_PATH.sub(r"\1::", _RUST_TYPE_ARGUMENTS.sub("", query))
     query = _JAVA_FRAME.sub("", query)
+    if imported := _PYTHON_IMPORT.fullmatch(query) or _JS_IMPORT.fullmatch(query):  # `from rich import print`
+        query = ".".join(filter(None, [imported.group("module"), imported.group("name")]))
     if assigned := _ASSIGNED_CALL.match(query):  # a line of code: `r := gin.Default()`
         called = _unwrapped(query[assigned.end():].rstrip().rstrip(";").rstrip())
         if called.endswith(")"):

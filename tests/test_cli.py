@@ -351,6 +351,9 @@ def test_summarize_takes_a_place_as_a_trace_writes_it_and_its_column_picks_on_a_
         assert [s["name"] for s in json.loads(capsys.readouterr().out)] == [name], place
     assert main(["summarize", f"{path}:1:0"]) == 2
     assert "numbered from 1" in capsys.readouterr().err
+    # an ES module's frame writes its place as a URL (superjson's `at copyObject (file:///app/dist/util.js:42:38)`)
+    assert main(["summarize", f"{path.as_uri()}:1:75", "--json"]) == 0
+    assert [s["name"] for s in json.loads(capsys.readouterr().out)] == ["mitt.emit"]
 
 
 def test_summarize_takes_a_rust_trait_implementation_as_search_does(tmp_path, capsys):

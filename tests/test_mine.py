@@ -133,6 +133,8 @@ def test_javadoc_first_sentence(javadoc, summary):
      "Return True if func is a coroutine, or a function decorated with @coroutine.",
      "Return True if func is a coroutine, or a function decorated with"),
     ("@param count true iff it should count", "python", "", ""),
+    # reST's escapes after a span, a name's plural (structlog's "Produce `PrintLogger`\\ s.")
+    ("Produce `PrintLogger`\\ s.", "python", "Produce PrintLoggers.", "Produce PrintLogger\\ s."),
     ("*New in glom 18.3.0*\n\nThe ``assign()`` function provides deep set.", "python",
      "The assign() function provides deep set.", "*New in glom 18.3.0*"),
     ("New in version 2.1.", "python", "New in version 2.1.", "New in version 2.1."),

@@ -705,6 +705,9 @@ def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
     ("let d = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();", ["NaiveDate", "from_ymd_opt"]),
     ('let dt = NaiveDateTime::parse_from_str(s, "%Y")?;', ["NaiveDateTime", "parse_from_str"]),
     ("m := new(mock.Mock)", None), ("n := len(args)", None),
+    # an import of one name (rich's README: `from rich import print`; superjson's)
+    ("from rich.pretty import pprint", ["rich", "pretty", "pprint"]),
+    ("import { stringify } from 'superjson'", ["stringify"]),
 ])
 def test_names_as_their_language_shows_them(query, parts):
     from leancode.search import named_by
@@ -1040,6 +1043,7 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("at " + "a." * (10 * n) + "[b (x.js:1:1)") is None  # a V8 frame's bracketed name
         assert named_by("a," * (10 * n) + " = f(") is None and named_by("a" * (20 * n) + " := f(x") is None
         assert named_by("x = f()" + "?" * (20 * n)) == ["f"] and named_by("x = f()" + ".expect(" * (5 * n)) is None
+        assert named_by("from " + "a." * (10 * n) + " import") is None and named_by("import {" + " " * (20 * n)) is None
         assert named_by("thread 'm' panicked at " + "a.rs:1" * (4 * n)) is None  # places alone, Python's names
         assert named_by("x.<locals>" * (2 * n) + " y") is None and named_by("| " * (10 * n) + "\nx") is None
 
