@@ -5,7 +5,8 @@ The call's shape decides where to look:
   the function around the call first; Rust: in a module too), else in the nearest file; in Java, a method of the
   caller's class, else any method (a guess);
 - `self.name(`, `this.name(`, `cls.name(`, `Self::name(` (and a Go method's receiver): the method of the caller's
-  class, else any method of that name (inherited, or not there at all: a guess);
+  class (a Go type's in any file of its package), else any method of that name (inherited, or not there at all: a
+  guess);
 - `super().name(`: a method of that name in another class (a guess);
 - `Type.name(`, `Type::name(`, `module.name(`: the method of the class so named, or the function of the file or
   directory so named; a capitalised name or a `::` path the workspace does not define (`Vec::new`, `Math.max`)
@@ -276,7 +277,10 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`; a method of this file's before
         # another's (an object literal's, passed to a call: `make("T", init, { isEmpty() { this.size() }, size() })`)
         return first_here([u for u in here if u.qualified_name == own], False) \
-            or first_here([u for u in here if u.method], True) or any_method()
+            or (first_elsewhere(lambda h: h.unit.qualified_name == own and h.path.parent == caller.parent, False)
+                if own and call.language == "go" and caller is not None else None) \
+            or first_here([u for u in here if u.method], True) or any_method()  # (a Go type's methods: its package's
+        # files, gorilla/websocket's `c.NextWriter(` in json.go, of `Conn` in conn.go, was labelled a guess)
     if receiver == "super":  # a supertype's method: the first the class names that has one, else any by name
         return next(filter(None, (typed_as(base) for base in call.bases)), None) or any_method(exclude=own)
     typed = typed_as(receiver)

@@ -232,6 +232,21 @@ def test_a_rust_path_and_a_go_receiver_name_the_type():
     assert other.guessed  # a variable of a type not known: whichever `Stop`, said to be a guess
     assert other.alternatives == 1  # ... and of how many: Timer's `Stop` could as well be meant
 
+def test_a_go_receivers_method_in_another_file_of_its_package_is_no_guess(tmp_path):
+    # gorilla/websocket: `c.NextWriter(` in json.go's `func (c *Conn) WriteJSON`, of `Conn` in conn.go, was labelled
+    # "matched by name"; another package's type of the name stays apart
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    conn = "package websocket\n\ntype Conn struct{}\n\nfunc (c *Conn) NextWriter(t int) error { return nil }\n"
+    other = "package proxy\n\ntype Conn struct{}\n\nfunc (c *Conn) NextWriter(t int) error { return nil }\n"
+    json = "package websocket\n\nfunc (c *Conn) WriteJSON(v any) error {\n    return c.NextWriter(1)\n}\n"
+    caller = write(tmp_path, "ws/json.go", json)
+    hits = [Hit(folder, IndexedUnit(path=path, name="NextWriter", qualified_name="Conn.NextWriter", language="go",
+                                    start_line=4, end_line=4, preview="", key=path), 0.0)
+            for path, code in (("proxy/conn.go", other), ("ws/conn.go", conn)) if write(tmp_path, path, code)]
+    local = extract_units(json, "go")
+    found = resolve_call(Call.at(local, 3, "NextWriter", "c", ".", "go"), local, caller, hits, units_from_disk([]))
+    assert (found.where.split("/", 1)[1].split(":")[0], found.guessed) == ("ws/conn.go", False)
+
 
 def test_a_guess_tells_how_many_functions_have_that_name():
     from leancode.function_summary import summarize_units
