@@ -1015,7 +1015,9 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
     return None
 
 
-MAX_IMPORTS_READ = 2_000  # a module's top-level statements read for the imports that bind a base class's name
+# A module's top-level statements read for the imports that bind a base class's name, for each method that needs it:
+# imports come first, and a class of thousands of methods read as many
+MAX_IMPORTS_READ = 200
 
 
 def _top_level_imports(root: Node) -> Iterator[Node]:
@@ -1045,16 +1047,15 @@ def _imports_standard(node: Node, name: str, owner: str) -> bool:
         root = root.parent
     module = owner.rsplit(".", 1)[0]
     for statement in _top_level_imports(root):
-        if statement.type == "import_from_statement":
-            source = _text(statement.child_by_field_name("module_name"))
-            bound = {_text(n.child_by_field_name("alias")) if n.type == "aliased_import" else _text(n)
-                     for n in statement.children_by_field_name("name")}  # the names it binds
-            star = any(child.type == "wildcard_import" for child in statement.children)
-            if (star or name in bound) and owner \
-                    and (source == "typing" or source.split(".")[0] == module.split(".")[0]):  # (re-exported:
-                return True  # `from distutils.core import Command`, distutils.cmd's)
-            if name in bound:
-                return False
+        source = _text(statement.child_by_field_name("module_name"))
+        bound = {_text(n.child_by_field_name("alias")) if n.type == "aliased_import" else _text(n)
+                 for n in statement.children_by_field_name("name")}  # the names it binds
+        star = any(child.type == "wildcard_import" for child in statement.children)
+        if (star or name in bound) and owner \
+                and (source == "typing" or source.split(".")[0] == module.split(".")[0]):  # (re-exported:
+            return True  # `from distutils.core import Command`, distutils.cmd's)
+        if name in bound:
+            return False
     return False
 
 
