@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import stat
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 from .languages import ParseWarning
@@ -49,9 +50,11 @@ def declaration_text(path: Path) -> str:
         return ""
 
 
+@lru_cache(maxsize=16)  # a declaration file, read again for each hover on a call into its JavaScript file
 def declared_docs(code: str) -> dict[str, str]:
     """{qualified name: doc comment} of a declaration file's documented declarations (`units.declarations`: a
-    function's signature, a class's or interface's method); of overloads, the first documented one's."""
+    function's signature, a class's or interface's method); of overloads, the first documented one's. Shared by its
+    callers: read, never changed."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)  # the declaration file's syntax errors are not this file's
         found = declarations(code, "typescript")
@@ -65,7 +68,7 @@ def declared_docs(code: str) -> dict[str, str]:
 def with_declared_docs(units: list[Unit], declaration_code: str) -> list[Unit]:
     """`units` (of a JavaScript file), each undocumented one given the doc comment its declaration file's
     `declaration_code` gives its qualified name."""
-    if not declaration_code or not any(u.docstring is None and u.language == "javascript" for u in units):
+    if not declaration_code or not _undocumented_javascript(units):
         return units
     docs = declared_docs(declaration_code)
     return [dataclasses.replace(u, docstring=docs[u.qualified_name])
@@ -77,7 +80,7 @@ def with_declaration_file_docs(units: list[Unit], path: Path | None) -> list[Uni
     in a bounded worker (`parse_pool.check`: one that cannot be parsed within its bounds describes nothing)."""
     from . import parse_pool  # (parse_pool's workers import this module)
 
-    if path is None or not any(u.docstring is None and u.language == "javascript" for u in units):
+    if path is None or not _undocumented_javascript(units):  # (no declaration file read)
         return units
     if not (text := declaration_text(path)):
         return units
@@ -86,3 +89,7 @@ def with_declaration_file_docs(units: list[Unit], path: Path | None) -> list[Uni
     except parse_pool.ParseFailed:
         return units
     return with_declared_docs(units, text)
+
+
+def _undocumented_javascript(units: list[Unit]) -> bool:
+    return any(u.docstring is None and u.language == "javascript" for u in units)

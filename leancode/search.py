@@ -593,20 +593,22 @@ def frames_in(query: str, files: Collection[str]) -> str:
     if "\n" not in query:
         return query
     modules = {module_file(file) for file in files}
-    lines, kept, dropped = query.splitlines()[:_TRACE_LINES], [], False
-    for line in lines:
-        file = _frame_file(_without_margin(line))
+    kept: list[tuple[str, str, str | None]] = []  # (a line as written, without its margin, the file it names)
+    dropped = False
+    for line in query.splitlines()[:_TRACE_LINES]:
+        text = _without_margin(line)
+        file = _frame_file(text)
         if file is not None and file.replace("\\", "/").rsplit("/", 1)[-1] not in files \
-                and (module_file(file) not in modules or _unnamed_frame(_without_margin(line))):
+                and (module_file(file) not in modules or _unnamed_frame(text)):
             dropped = True
-            if _LOCATION_LINE.match(_without_margin(line)) and kept and _frame_file(_without_margin(kept[-1])) is None \
-                    and _GO_OR_RUST_FUNCTION_LINE.search(_without_margin(kept[-1])):
+            if _LOCATION_LINE.match(text) and kept and kept[-1][2] is None \
+                    and _GO_OR_RUST_FUNCTION_LINE.search(kept[-1][1]):
                 kept.pop()  # a Go or Rust frame's function line, before its place
             continue
-        kept.append(line)
-    if not dropped or not any(_frame_file(_without_margin(line)) for line in kept):
+        kept.append((line, text, file))
+    if not dropped or not any(file is not None for _, _, file in kept):
         return query
-    return "\n".join(kept)
+    return "\n".join(line for line, _, _ in kept)
 
 
 def _unnamed_frame(line: str) -> bool:
