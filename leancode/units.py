@@ -1370,7 +1370,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     typed_objects: set[int] = set()  # positions in `units` of a TypeScript object literal's methods typed by it
     in_classes: set[int] = set()  # positions in `units` of the methods of classes
     shorthand = _shorthand_types(tree.root_node, spec) if inherited and spec.name in _JS else {}
-    prototypes = _prototype_aliases(tree.root_node, spec.name) if spec.name in _JS and not as_mined else {}
+    prototypes = _prototype_aliases(tree.root_node, spec.name) \
+        if spec.name in _JS and not as_mined and "prototype" in code else {}  # (most files bind none: not queried)
 
     def class_bases(scope: Node | None) -> tuple[str, ...]:
         key = scope.id if scope is not None else None
@@ -2008,19 +2009,26 @@ def last_name(written: str) -> str:
     return re.split(r"\.|::", written)[-1]
 
 
-def _scope_names(node: Node, spec: LanguageSpec) -> list[str]:
+def _scope_names(node: Node, spec: LanguageSpec, known: dict[int, list[str]] | None = None) -> list[str]:
     """The names that qualify a declaration's, outermost first, as `_units` qualifies a function's: the scopes and
     functions around it (`_function_query`'s: true-myth's overload signatures nested in `mapOr` are
     `mapOr.partialOp`, as their implementation); in Go, which has none, the interface's type, as a method's receiver
-    type."""
+    type. `known`: {node id: the names that qualify what is inside it}, kept across one file's declarations, so each
+    node's ancestors are walked once (tree-sitter finds a node's parent from the root: a walk up 500 nested
+    namespaces for each of 2,000 declarations took a minute)."""
     kinds = {"type_spec"} if spec.name == "go" \
         else spec.scopes | spec.functions | ({"object"} if spec.name in _JS else set())
-    names, parent = [], node.parent
-    while parent is not None:
-        if parent.type in kinds and (scope := _name(parent, spec)):
-            names.append(scope)
+    known = {} if known is None else known
+    chain, parent = [], node.parent
+    while parent is not None and parent.id not in known:
+        chain.append(parent)
         parent = parent.parent
-    return names[::-1]
+    names = known[parent.id] if parent is not None else []
+    for ancestor in reversed(chain):  # outermost first
+        if ancestor.type in kinds and (scope := _name(ancestor, spec)):
+            names = names + [scope]
+        known[ancestor.id] = names
+    return names
 
 
 def declaration_at(code: str, language: str, row: int, byte_column: int) -> Unit | None:
@@ -2039,8 +2047,8 @@ def declarations(code: str, language: str) -> list[Unit]:
     if not spec.declarations:
         return []
     captures = tree_sitter.QueryCursor(_bodiless_query(spec.name)).captures(parse(code, spec.name).root_node)
-    offsets = CharOffsets(code)
-    found = ((node, _declaration_unit(node, spec, code, offsets))
+    offsets, siblings, scopes = CharOffsets(code), _Siblings(), {}
+    found = ((node, _declaration_unit(node, spec, code, offsets, siblings, scopes))
              for node in sorted(captures.get("d", []), key=lambda n: n.start_byte))
     return [unit for node, unit in found if "." in unit.qualified_name or node.type == "function_signature"]
 
@@ -2052,18 +2060,20 @@ def _bodiless_query(language: str) -> tree_sitter.Query:
     return tree_sitter.Query(grammar, "[" + " ".join(f"({t})" for t in kinds) + "] @d")
 
 
-def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOffsets) -> Unit:
-    first, _ = _outer(node, spec)
+def _declaration_unit(node: Node, spec: LanguageSpec, code: str, offsets: CharOffsets,
+                      siblings: _Siblings | None = None, scopes: dict[int, list[str]] | None = None) -> Unit:
+    """`node` as a unit; `siblings`, `scopes`: what one file's declarations share (`_Siblings`, `_scope_names`)."""
+    siblings = siblings or _Siblings()
+    first, _ = _outer(node, spec, siblings)
     start, end = offsets.char(first.start_byte), offsets.char(node.end_byte)
     name = _name(node, spec)
-    siblings = _Siblings()
     docstring = _doc_comment(first, spec, siblings=siblings)
     if docstring is not None and not shown_sentence(docstring, spec.name):
         docstring = None  # tags alone (`@param value`): looked further, as for none (a unit's, `_units`)
     if docstring is None and spec.name in _JS and node.parent is not None \
             and node.parent.type in ("interface_body", "object_type"):  # an interface's later overload signature:
         docstring, _ = _declared_doc(node, name, spec, {}, siblings)  # the first one's (a class's: implemented)
-    return Unit(name=name, qualified_name=".".join(_scope_names(node, spec) + [name]),
+    return Unit(name=name, qualified_name=".".join(_scope_names(node, spec, scopes) + [name]),
                 language=spec.name, start_line=first.start_point.row, end_line=node.end_point.row, start=start,
                 end=end, code=code[start:end], docstring=docstring, body="")
 
