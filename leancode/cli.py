@@ -868,7 +868,7 @@ def _search_repository(args: argparse.Namespace, root: Path, within: str | None)
 
 
 SHOWN_COPIES = 3  # copies of a hit named on its line
-_FILLER_MARKS = {"empty": " (does nothing)", "unimplemented": " (not implemented)"}
+_FILLER_MARKS = {"empty": " (does nothing)", "abstract": " (abstract)", "unimplemented": " (not implemented)"}
 
 
 def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> None:

@@ -37,12 +37,13 @@ from .docstrings import first_sentence, shown_sentence
 from .languages import ParseWarning
 from .summarizer import DEFAULT_METHOD, DEFAULT_RATIO, BankSummarizer, Generated, summary_input, summary_lead
 from .tokens import COMMENT, lex
-from .units import MAX_UNIT_CHARS, Unit, declaration_at, header, overload_stub, special_kind, without_marks
+from .units import (MAX_UNIT_CHARS, Unit, abstract_method, declaration_at, header, overload_stub, special_kind,
+                    without_marks)
 
 DOCUMENTATION, INHERITED = "documentation", "inherited documentation"
 GENERATED, SIMILAR, ABSTAINED, NO_MODEL = "generated", "similar", "abstained", "no model"
 NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED = "not learned", "overload", "empty", "unimplemented"
-REFUSED = "refused"
+REFUSED, ABSTRACT = "refused", "abstract"
 NOT_GENERATED, COMMENT_ABOVE, CLASS = "not generated", "comment", "class documentation"
 # Whether a user is shown the model's line for a function no documentation describes (`summarize_units`).
 SHOW_GENERATED = False
@@ -60,6 +61,7 @@ NOTES = {
     NOT_LEARNED: "no docstring; tests, constructors and standard methods get no generated summary",
     OVERLOAD: "an @overload signature, without a documented implementation",
     EMPTY: "no docstring, and a body that does nothing",
+    ABSTRACT: "no docstring; an abstract method, which its implementations define",
     UNIMPLEMENTED: "no docstring, and a body that only says it is not implemented",
     REFUSED: "no docstring, and a body that only returns an error",
     BROKEN: "no docstring, and code with syntax errors (no generated summary until they are fixed)",
@@ -89,7 +91,7 @@ MAX_SIGNATURE = 300
 @dataclass(frozen=True)
 class FunctionSummary:
     source: str  # DOCUMENTATION, INHERITED, COMMENT_ABOVE, CLASS, GENERATED, SIMILAR, ABSTAINED, NO_MODEL,
-    # NOT_GENERATED, NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED or BROKEN
+    # NOT_GENERATED, NOT_LEARNED, OVERLOAD, EMPTY, ABSTRACT, UNIMPLEMENTED, REFUSED or BROKEN
     text: str  # the line shown: "" unless documentation or generated
     signature: str
     confidence: float | None = None  # the model's, when it was asked; the similarity, for a line of the bank
@@ -111,7 +113,7 @@ class FunctionSummary:
     @property
     def model_reads(self) -> bool:
         """Whether the summarizer reads such a function (documented ones too, were they undocumented)."""
-        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY, UNIMPLEMENTED, BROKEN)
+        return self.source not in (NOT_LEARNED, OVERLOAD, EMPTY, ABSTRACT, UNIMPLEMENTED, REFUSED, BROKEN)
 
 
 _MEMBER_ENDS = re.compile(r"[\w$\])>}]$")  # a member's type ends the line...
@@ -149,7 +151,8 @@ def signature(unit: Unit) -> str:
 
 def empty_body(unit: Unit) -> str | None:
     """EMPTY when the unit's body holds nothing but `pass`, `...`, braces and comments, or only returns nothing
-    (`return`, `return None`, `return nil`; an arrow function's `null`); UNIMPLEMENTED when it only raises "not
+    (`return`, `return None`, `return nil`; an arrow function's `null`), ABSTRACT where such a body is a Python
+    abstract or `Protocol` method's (`abstract_method`); UNIMPLEMENTED when it only raises "not
     implemented" (`raise NotImplementedError`, `todo!()`, `unimplemented!()`, `throw new
     UnsupportedOperationException()`, `panic("not implemented")`); REFUSED when a Go body only returns an error
     (`return 0, syscall.EPERM`); else None. A body-less declaration, an abstract
@@ -162,7 +165,7 @@ def empty_body(unit: Unit) -> str | None:
     braced = tokens[1:-1] if tokens[:1] == ["{"] and tokens[-1:] == ["}"] else tokens
     if all(text in _NOTHING for text in tokens) or braced in _RETURNS_NOTHING \
             or unit.language in ("javascript", "typescript", "tsx") and tokens in _ARROW_OF_NOTHING:
-        return EMPTY
+        return ABSTRACT if abstract_method(unit) else EMPTY
     statement = [text for text in tokens if text not in ("{", "}")]
     if len(statement) <= MAX_UNIMPLEMENTED_TOKENS and _UNIMPLEMENTED.fullmatch(" ".join(statement)):
         return UNIMPLEMENTED

@@ -34,7 +34,7 @@ INDEX_DIRNAME = ".leancode"
 MAX_SNAPSHOT_BYTES = 8 * 2**30
 
 
-FILLERS = ("", "empty", "unimplemented")  # `IndexedUnit.filler`
+FILLERS = ("", "empty", "abstract", "unimplemented")  # `IndexedUnit.filler`
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ class IndexedUnit:
     terms: str = field(default="", repr=False)  # lexical terms for BM25, space-separated
     test: bool = False  # in code compiled only for tests (a Rust `#[cfg(test)]` module), whatever its names say
     method: bool | None = None  # a method (`Unit.method`); None: not known (a store or snapshot made before it)
-    # Its body does nothing ("empty") or only says it is not implemented ("unimplemented";
+    # Its body does nothing ("empty"; "abstract" for a Python abstract or Protocol method's) or only says it is not
+    # implemented ("unimplemented";
     # `function_summary.empty_body`): search ranks it after the code that does the work. "" otherwise, and in a store
     # (lance) that does not record it.
     filler: str = ""

@@ -68,8 +68,9 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # Java comments' lines without a stop end before a sentence's first word, a comment's paragraph at a bare `//`; a
 # preview is the signature where the declaration's first line leaves its parameters open; a Python base named bare is
 # the standard library's only where the file imports it from there; a Rust impl for a type parameter, a reference or a
-# `dyn` type is named by its trait or that type, `SubsecRound.round_subsecs`, `Error.as_dyn_error`).
-PARSE_VERSION = 42
+# `dyn` type is named by its trait or that type, `SubsecRound.round_subsecs`, `Error.as_dyn_error`; 43: a Python
+# abstract or Protocol method's empty body is `filler` "abstract").
+PARSE_VERSION = 43
 
 
 def unit_key(code: str, language: str) -> str:
@@ -95,7 +96,7 @@ _SAYS_STUB = re.compile(r"not[- ]implemented|unimplemented|not[- ]supported|unsu
 
 
 def _filler(unit) -> str:
-    """`IndexedUnit.filler`: "empty" or "unimplemented" for a body that does nothing (`function_summary.empty_body`),
+    """`IndexedUnit.filler`: "empty", "abstract" or "unimplemented" for a body that does nothing (`function_summary.empty_body`),
     but not for an `@overload` stub (its implementation's row) nor a documented one (an interface's method whose doc
     states the contract) unless its doc says it is a stub."""
     body = unit.body

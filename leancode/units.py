@@ -204,6 +204,8 @@ TEST_FUNCTION, SPECIAL_METHOD = "test function", "special method"
 _TEST_MARK = {"rust": re.compile(r"^[^\S\n]*#\[(?:[\w:]+::)?(?:test|bench|test_case|rstest|quickcheck)\b", re.M),
               "java": re.compile(r"^[^\S\n]*@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest)\b", re.M)}
 _OVERLOAD = re.compile(r"^[^\S\n]*@(?:typing\.|t\.|typing_extensions\.)?overload\b", re.M)
+_ABSTRACT = re.compile(r"^[^\S\n]*@(?:abc\.)?abstract(?:method|property|classmethod|staticmethod)\b", re.M)
+_PROTOCOL = re.compile(r"(?:typing\.|typing_extensions\.|t\.)?Protocol")  # a base as `Unit.bases` has it
 
 
 def function_name(code: str, language: str) -> str:
@@ -246,6 +248,12 @@ def special_kind(unit: Unit, as_mined: bool = False) -> str | None:
         or not as_mined and unit.language == "go" \
         and (unit.qualified_name == "init" or bool(_GO_SORT.search(header(unit))))
     return SPECIAL_METHOD if special else None
+
+
+def abstract_method(unit: Unit) -> bool:
+    """A Python method declared for its subclasses to define: `@abstractmethod`, or a `Protocol` class's method."""
+    return unit.language == "python" and (bool(_ABSTRACT.search(header(unit)))
+                                          or any(_PROTOCOL.fullmatch(base) for base in unit.bases))
 
 
 def overload_stub(unit: Unit) -> bool:

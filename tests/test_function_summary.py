@@ -15,7 +15,7 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, BROKEN, CLASS, COMMENT_ABOVE, DOCUMENTATION, EMPTY, GENERATED,
+from leancode.function_summary import (ABSTAINED, ABSTRACT, BROKEN, CLASS, COMMENT_ABOVE, DOCUMENTATION, EMPTY, GENERATED,
                                        INHERITED, NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, REFUSED,
                                        UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
@@ -905,6 +905,21 @@ def test_a_body_that_only_fails_shows_no_supertypes_line_nor_a_similar_functions
     records = parse_units('package f\n\nfunc (f *F) Write(p []byte) (int, error) {\n'
                           '    return 0, errors.New("unsupported")\n}\n', "go")  # ranks as code does
     assert valid_parse(records) and records["units"][0]["filler"] == ""
+
+
+def test_an_abstract_or_protocol_method_is_told_as_one_not_as_a_body_that_does_nothing():
+    # a Protocol's `def read(self, n: int) -> bytes: ...` was "no docstring, and a body that does nothing"
+    code = ("import abc\nfrom typing import Protocol\n\nclass Reader(Protocol):\n    def read(self, n: int) -> bytes:\n"
+            "        ...\n\nclass Closer(typing.Protocol[T]):\n    def close(self) -> None: ...\n\n"
+            "class Base(abc.ABC):\n    @abc.abstractmethod\n    def run(self, x):\n        pass\n\n"
+            "    @property\n    @abstractmethod\n    def name(self): ...\n\n    def hook(self):\n        pass\n\n"
+            "class Impl(Reader):\n    def flush(self):\n        pass\n")
+    summaries = summarize_units(extract_units(code, "python"), None)
+    assert [s.source for s in summaries] == [ABSTRACT, ABSTRACT, ABSTRACT, ABSTRACT, EMPTY, EMPTY]
+    assert summaries[0].note == "no docstring; an abstract method, which its implementations define"
+    from leancode.unit_records import parse_units
+
+    assert [u["filler"] for u in parse_units(code, "python")["units"]] == ["abstract"] * 4 + ["empty"] * 2
 
 
 def test_a_declaration_or_a_body_that_does_something_is_read_by_the_model(shipped):
