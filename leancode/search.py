@@ -799,7 +799,8 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
     before `html.Parser.parse`), in the module its other qualifiers name where they name one; 1 that whole name
     elsewhere; 2 the rest. A query qualified by a package or module no function's name holds (`tokio::spawn`,
     `java.util.Arrays.sort`) is read as its longest tail that some function's qualified name is: `spawn`, the free
-    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first. -2, before all: the
+    function, before `Runtime.spawn`; `tokio::task::spawn_blocking`, the one in src/task/, first; a module that is a
+    file (rich/__init__.py for `rich.print`) before one that is a folder above it (rich/jupyter.py). -2, before all: the
     one a stack frame's file and line are in (`at Object.set (/app/src/proxy.ts:4:13)`: proxy.ts's `objectTraps.set`,
     not util.ts's `set`); -1, those in the frame's file (its lines moved: another version of the code)."""
     parts, names = named_by(query) or [], {u.qualified_name for u in named}
@@ -811,6 +812,18 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
         alike = {name for name in names if name.lower() == ".".join(parts[start:]).lower()}
     whole, module = ".".join(parts[start:]), parts[start - 1].lower() if start else None
 
+    def in_module(unit) -> int:
+        """2: the module is its file (`rich/__init__.py` for `rich.print`, Go's package folder); 1: a folder above it
+        (`rich/jupyter.py`); 0: neither."""
+        *folders, file = unit.path.lower().split("/")
+        stem = file.rsplit(".", 1)[0]
+        if stem == module or folders and folders[-1] == module and (stem in _ENTRY_FILES or unit.language == "go"):
+            return 2
+        return 1 if module in folders else 0
+
+    whole_named = [u for u in named if u.qualified_name == whole or u.qualified_name in alike]
+    best = max(map(in_module, whole_named), default=0) if module is not None else 0
+
     def order(unit) -> int:
         if located is not None and _holds(unit, located):
             return -2
@@ -818,10 +831,13 @@ def name_order(query: str, named: Sequence) -> Callable[[Any], int]:
             return -1  # the frame's file, its line moved since (another version of the code)
         if unit.qualified_name != whole and unit.qualified_name not in alike:
             return 2
-        *folders, file = unit.path.lower().split("/")
-        return 0 if module is None or module in (*folders, file.rsplit(".", 1)[0]) else 1
+        return 0 if module is None or best and in_module(unit) == best else 1
 
     return order
+
+
+# A package's own file, which its folder's name names: `rich.print` is rich/__init__.py's
+_ENTRY_FILES = frozenset({"__init__", "index", "mod", "lib"})
 
 
 def name_tier(parts: Sequence[str], unit) -> int:

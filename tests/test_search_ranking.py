@@ -548,6 +548,14 @@ def test_a_name_qualified_by_its_crate_or_module_finds_the_free_function_in_that
     units = _units([("pkg/api.py", "request"), ("pkg/sessions.py", "request")])
     index, query_vector = _descending(len(units))
     assert [r.row for r in rank_units(query_vector, "pkg.sessions.request", index, units, 2)] == [1, 0]
+    # rich's `from rich import print`: the package's own file before another file in its folder, which the score chose
+    units = _units([("rich/jupyter.py", "print"), ("rich/__init__.py", "print"), ("tools/print.py", "print")], "python")
+    index, query_vector = _descending(len(units))
+    for query in ("rich.print", "from rich import print"):
+        assert [r.row for r in rank_units(query_vector, query, index, units, 3)] == [1, 0, 2], query
+    units = _units([("src/ui/index.ts", "render"), ("src/ui/widgets/render.ts", "render")], "typescript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "ui.render", index, units, 2)] == [0, 1]
 
 
 def test_a_package_qualified_go_name_means_the_packages_function_before_a_type_of_its_name_but_for_case():
