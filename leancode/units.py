@@ -491,11 +491,12 @@ def _reexport(node: Node, target: Node) -> bool:
         and statements[0].named_children[0].type in forwarded)
 
 
-def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
+def _name(node: Node, spec: LanguageSpec, as_mined: bool = False, passed: bool = True) -> str:
     """The name of a function or scope node ("" when anonymous). A JS/TS function expression bound to a name is
     called by that name (`var parseKeys = function parseQueryStringKeys`: `parseKeys`, as editors' outlines show
     it; its own name is seen only inside it), except where it is bound to `module.exports` (`exports` names
-    nothing); mined by its own name (`as_mined`), as the corpus was."""
+    nothing); mined by its own name (`as_mined`), as the corpus was. `passed`: an object literal passed to a bound call
+    is named by that binding (`_passed_object_binding`; a scope's name as mined: not)."""
     if spec.name in _JS and (defined := _defined_property(node)) is not None:
         return "" if _reexport(node, defined[1]) else defined[0]  # "": no unit
     if spec.name in _JS and node.type == "object" and _describes_property(node):
@@ -517,11 +518,23 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False) -> str:
         # class's method so named in code read without error (ajv's `CodeGen.if`, `CodeGen.for`)
         return ""
     if spec.name in _JS and (not name or not as_mined and node.type in _EXPRESSIONS):
-        bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec, wrapped=not as_mined)
+        bound = _binding(node, wrapped=not as_mined) or _default_export(node, spec, wrapped=not as_mined) \
+            or (_passed_object_binding(node) if node.type == "object" and passed and not as_mined else None)
         # (`export default memo(function Card() {...})` keeps Card)
         if bound and not (name and (bound[0] == "exports" or bound[1].type == "export_statement")):
             name = bound[0]
     return name
+
+
+def _passed_object_binding(node: Node) -> tuple[str, Node] | None:
+    """The binding of a call that an object literal is the one object passed to (`props: merge({ mergeNames() {...}
+    })`: `props`, as `const store = createStore({...})` is `store`), its methods' scope; None for any other."""
+    arguments = node.parent
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    if call is None or call.type not in ("call_expression", "new_expression") or arguments.named_child_count > 4:
+        return None
+    objects = [a for a in arguments.named_children if a.type == "object"]
+    return _binding(call, wrapped=False) if len(objects) == 1 else None
 
 
 def _receiver(node: Node, spec: LanguageSpec, wrapped: bool = True) -> list[str]:
@@ -594,13 +607,13 @@ def _java_field_of(method: Node) -> str:
     return _text(declarator.child_by_field_name("name"))
 
 
-def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec
+def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec, as_mined: bool = False
                ) -> Iterator[tuple[Node, list[str], list[str], int, bool, Node | None, list[str]]]:
     """(function, names of the scopes around it, names of the scopes and functions around it (both outermost
     first), how many scopes and functions it is nested in, whether the nearest of them is a class-like scope (not
     a function, nor a Rust module), the nearest function around it (None: none) and the names of the scopes
-    between that one and it), in source order. One pass over the nodes sorted by
-    position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
+    between that one and it), in source order; `as_mined`: scopes named as the corpus was mined. One pass over the
+    nodes sorted by position (a node's ancestors contain it), not a walk up parents: that is O(depth) per step."""
     events = sorted([(n.start_byte, -n.end_byte, 0, n) for n in functions]
                     + [(n.start_byte, -n.end_byte, 1, n) for n in scopes], key=lambda e: e[:3])
     around: list[list] = []  # [end byte, is a scope, node, name (None until asked)] of the open scopes and functions
@@ -611,7 +624,7 @@ def _in_scopes(functions: list[Node], scopes: list[Node], spec: LanguageSpec
         if depth <= MAX_NESTING:  # deeper ones are counted, not named (the names would cost O(depth) each)
             for entry in around:
                 if entry[3] is None:
-                    entry[3] = _name(entry[2], spec)
+                    entry[3] = _name(entry[2], spec, passed=not as_mined)
         around.append([node.end_byte, is_scope, node, None])
         if not is_scope:
             named = around[:-1] if depth <= MAX_NESTING else []
@@ -1391,7 +1404,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
     functions = [n for n in captures.get("f", []) if not (as_mined and n.type in _MACROS)
                  and (n.type != anonymous or not as_mined and _bound_anonymous(n) is not None)]
     qualified_of: dict[int, str] = {}  # a unit's node -> its qualified name, for the functions nested in it
-    for node, scopes, enclosing, depth, member, outer, inside in _in_scopes(functions, captures.get("s", []), spec):
+    placed = _in_scopes(functions, captures.get("s", []), spec, as_mined)
+    for node, scopes, enclosing, depth, member, outer, inside in placed:
         if depth > MAX_NESTING:
             too_deep += 1
             continue

@@ -540,6 +540,23 @@ def test_a_function_assigned_to_an_objects_property_is_named_with_the_object():
         "equals", "autoRemove", "trim", "reset", "f"]
 
 
+def test_an_object_literal_passed_to_a_bound_call_is_named_by_that_binding():
+    # ajv's `mergeEvaluated = { props: mergeEvaluatedProps({ mergeNames: ... }), items: mergeEvaluatedProps({...}) }`:
+    # both `mergeNames` were `mergeEvaluated.mergeNames`, the property naming each object lost
+    code = ("export const mergeEvaluated = {\n  props: make({ mergeNames: (gen) => gen + 1 }),\n"
+            "  items: make({ mergeNames: (gen) => gen - 1 }),\n}\n"
+            "const store = createStore({ actions: { fetch() { return 1 } } })\n"
+            "module.exports = merge(common, { build(s) { return s } })\n"
+            "const both = f({ one() { return 1 } }, { two() { return 2 } })\n")  # which object is `both`'s: neither
+    assert [(u.qualified_name, u.scoped_name) for u in extract_units(code, "typescript")] == [
+        ("mergeEvaluated.props.mergeNames", "mergeEvaluated.props.mergeNames"),
+        ("mergeEvaluated.items.mergeNames", "mergeEvaluated.items.mergeNames"),
+        ("store.actions.fetch", "store.actions.fetch"), ("exports.build", "exports.build"), ("one", "one"),
+        ("two", "two")]
+    assert [u.qualified_name for u in extract_units(code, "typescript", as_mined=True)][:3] == [
+        "mergeEvaluated.mergeNames", "mergeEvaluated.mergeNames", "actions.fetch"]  # as the corpus was mined
+
+
 def test_javascript_units():
     units = extract_units(JAVASCRIPT, "javascript")
     names = [u.qualified_name for u in units]
