@@ -585,7 +585,7 @@ def test_a_typescript_object_literal_s_methods_show_the_documentation_of_the_typ
         ("named", 19): None,
         ("named.encode", 20): encode,  # declared in the function, returned by name
         ("named.decode", 21): decode,
-        ("encode", 24): None,  # an argument is not the value the call returns
+        ("options.encode", 24): None,  # an argument is not the value the call returns (named by it: its scope)
         ("untyped", 25): None,
         ("untyped.decode", 25): None,
         ("area", 28): ("The surface it covers.", "Shape.area"),  # a type alias, through `as unknown as`
@@ -675,16 +675,16 @@ def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module
     found = {u.qualified_name: u.inherited_doc for u in extract_units(AUGMENTING, "typescript")}
     assert found == {
         "setBold": ("Set a bold mark", "Commands.setBold"),
-        "addCommands": None,
-        "addCommands.toggleBold": ("Toggle a bold mark", "Commands.toggleBold"),
-        "addCommands.unsetBold": None,
-        "addCommands.level": None,
-        "addCommands.setBold": None,
+        "Bold.addCommands": None,  # (the object passed to `Mark.create` is named by its binding)
+        "Bold.addCommands.toggleBold": ("Toggle a bold mark", "Commands.toggleBold"),
+        "Bold.addCommands.unsetBold": None,
+        "Bold.addCommands.level": None,
+        "Bold.addCommands.setBold": None,
         "window.openEditor": ("Opens the editor.", "Window.openEditor"),
         "Widget.openEditor": None,  # a class's method: the class says what it implements
         "toggleBold": None,  # a comment of its own
     }
-    assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["addCommands.setBold"] \
+    assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["Bold.addCommands.setBold"] \
         == "Its own words."
     local = AUGMENTING.replace("declare module '@tiptap/core'", "namespace Local") \
         .replace("declare global", "namespace G")
