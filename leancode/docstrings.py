@@ -237,7 +237,7 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
             continue
         lines.append(stripped)
     if not as_mined:
-        lines = _to_unstopped_end(lines, _STARTERS)
+        lines = _to_unstopped_end(lines)
     text = " ".join(lines if as_mined else _before_list(lines))
     if not as_mined:  # reST's escapes after a span: `PrintLogger`\ s, `LogRecord`\s (plurals of a name)
         text = re.sub(r"(?<=`)\\ ?(?=\w)", "", text)
@@ -343,7 +343,7 @@ def _java_paragraph(docstring: str, language: str = "java", as_mined: bool = Fal
         lines = [line.strip() for line in paragraph.splitlines()]
         # Javadoc's and JSDoc's lines left without their stops, before a sentence's first word (not a type's name:
         # `Object`), and a Java comment's above a method (react-native-image-picker's two `//` lines, each a sentence)
-        lines = _to_unstopped_end(lines, _STARTERS)
+        lines = _to_unstopped_end(lines)
         paragraph = "\n".join(_before_list(lines))
     return " ".join(paragraph.split())
 
@@ -432,31 +432,30 @@ _LEFT_OPEN_BY = frozenset(
 _SENTENCE_START = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,}:)(?=[\s,:]|$)")
 
 
-def _to_unstopped_end(lines: list[str], starters: frozenset[str] | None = None) -> list[str]:
+def _to_unstopped_end(lines: list[str]) -> list[str]:
     """A paragraph's lines up to the first sentence end that no stop marks (`_unstopped_end`)."""
-    return lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i], starters)),
-                       len(lines))]
+    return lines[:next((i for i in range(1, len(lines)) if _unstopped_end(lines[i - 1], lines[i])), len(lines))]
 
 
-def _unstopped_end(line: str, next_line: str, starters: frozenset[str] | None = None) -> bool:
+def _unstopped_end(line: str, next_line: str) -> bool:
     """Whether a sentence ends at the end of `line` though no stop ends it ("Delete removes the directory" then
-    "Note that ..."): the lines of a Go or Rust comment run on otherwise. With `starters` (a docstring's or JSDoc's
-    lines, where a name often starts a wrapped line: "the regular\nDjango template engine"), only before one of
-    those words or a label."""
+    "Note that ..."): before a word of `_STARTERS` or a label, not before a name that starts a wrapped line ("the
+    regular\nDjango template engine", Go's "all trailing\nUnicode code points", Rust's "the standard\nUnix
+    permissions")."""
     last = (line.rsplit(maxsplit=1) or [""])[-1]  # (a blank line: no word)
     if _WORD.fullmatch(last) is None or last.lower() in _LEFT_OPEN_BY \
             or (start := _SENTENCE_START.match(next_line)) is None:
         return False
-    return starters is None or start.group().endswith(":") or start.group() in starters
+    return start.group().endswith(":") or start.group() in _STARTERS
 
 
-# Words that start a sentence, not a wrapped line's name ("Django", "Resource Identifier"): `_unstopped_end`'s for
-# docstrings and JSDoc
+# Words that start a sentence, not a wrapped line's name ("Django", "Resource Identifier"): `_unstopped_end`'s
 _STARTERS = frozenset(
     "If When While Unless Otherwise This These That Those The It Its They A An Always Never Allowing Also Only Each "
     "All Any Some No See Note Notes Refer Example Examples Use Uses Used Returns Return Raises Throws Can Will Should "
     "Must May Might Do Does Not For Since Because Unlike Like Useful Called Default Defaults Warning Deprecated "
-    "Then Else Here There We You Please".split())
+    "Then Else Here There We You Please However Alternatively Additionally Otherwise Instead Thus Hence Therefore "
+    "Currently Finally Typically Usually".split())
 
 
 # Where a docstring says what a function returns: reST `:returns: ...`, Google `Returns:` then an indented line

@@ -255,6 +255,16 @@ def test_javadoc_first_sentence(javadoc, summary):
      "ID returns the Resource Manager specific ResourceID for a Share",
      "ID returns the Resource Manager specific ResourceID for a Share"),
     ("Next creates a new\nNet object", "go", "Next creates a new Net object", "Next creates a new Net object"),
+    # Go's and Rust's doc comments too: a wrapped line starts with a name (Go's strings.TrimRight, Rust's
+    # `Permissions::mode` were cut after "all trailing", "the standard")
+    ("TrimRight returns s with all trailing\nUnicode code points in cutset removed.", "go",
+     "TrimRight returns s with all trailing Unicode code points in cutset removed.",
+     "TrimRight returns s with all trailing Unicode code points in cutset removed."),
+    ("Returns the raw bits that contain the standard\nUnix permissions for this file.", "rust",
+     "Returns the raw bits that contain the standard Unix permissions for this file.",
+     "Returns the raw bits that contain the standard Unix permissions for this file."),
+    ("Yields an offset to add to it\nAlternatively, returns the inferred one.", "rust", "Yields an offset to add to it",
+     "Yields an offset to add to it Alternatively, returns the inferred one."),
     # in a docstring or JSDoc, only before a word that starts sentences, not a name a wrapped line starts with
     ("Parses the value\nReturns it.", "python", "Parses the value", "Parses the value Returns it."),
     ("Attempts to execute the debounced function\nIf a call is in progress, it is queued", "typescript",
