@@ -488,6 +488,16 @@ def _unwrapped(call: str) -> str:
 
 # A call's result bound to names, as a pasted line of code writes it (`r := gin.Default()`, `cls = validator_for(s)`,
 # `const x = f(y);`)
+# A function's declaration line, as pasted: `def validate(path, data):`, `async def`, `export function f(x) {`, Go's
+# `func (v *Version) LessThan(o *Version) bool {` (the receiver's type qualifies it), Rust's `pub(crate) fn new() ->
+# Self {`, Java's `public static <T> void sort(List<T> list) {` (a modifier, then a type, then the name)
+_MODIFIER = r"(?:export|default|pub(?:\([\w:]+\))?|async|unsafe|const|extern|static|public|private|protected|final" \
+    r"|abstract|synchronized|native|override)\s+"
+_DECLARATION_LINE = re.compile(
+    rf"(?:{_MODIFIER})*(?:def|function\*?|fn|func)\s*"
+    rf"(?:\(\s*\w+\s+\*?(?P<receiver>[^\W\d]\w*)(?:\[[\w\s,]*\])?\s*\)\s*)?"
+    rf"(?P<name>[^\W\d][\w$]*)\s*[<(\[]"
+    rf"|(?:{_MODIFIER})+(?:<[^<>]*>\s+)?[\w.<>\[\]?]+(?:,\s*[\w.<>\[\]?]+)*\s+(?P<method>[^\W\d]\w*)\s*\(")
 _ASSIGNED_CALL = re.compile(r"(?:(?:let|const|var|val|final|auto)\s+)?[\w$]+(?:\s*,\s*[\w$]+)*\s*:?=\s*(?=[\w$])")
 # A name as stack traces and compilers write it: a Java frame (`at bsh.NameSpace.getCommand(NameSpace.java:909)`; a
 # constructor's `TypeManager.<init>`, a static initialiser's `<clinit>`), a V8 frame (`at Request.callback
@@ -561,6 +571,9 @@ def named_by(query: str) -> list[str] | None:
     query = _JAVA_FRAME.sub("", query)
     if imported := _PYTHON_IMPORT.fullmatch(query) or _JS_IMPORT.fullmatch(query):  # `from rich import print`
         query = ".".join(filter(None, [imported.group("module"), imported.group("name")]))
+    if declared := _DECLARATION_LINE.match(query):  # `def validate_mapping(path, iterable, out):`
+        name = declared.group("name") or declared.group("method")
+        query = f"{declared.group('receiver')}.{name}" if declared.group("receiver") else name
     if assigned := _ASSIGNED_CALL.match(query):  # a line of code: `r := gin.Default()`
         called = _unwrapped(query[assigned.end():].rstrip().rstrip(";").rstrip())
         if called.endswith(")"):

@@ -716,6 +716,15 @@ def test_rust_functions_of_one_name_in_one_file_are_no_overloads():
     # an import of one name (rich's README: `from rich import print`; superjson's)
     ("from rich.pretty import pprint", ["rich", "pretty", "pprint"]),
     ("import { stringify } from 'superjson'", ["stringify"]),
+    # a function's declaration line (voluptuous' `def validate_mapping(...):` ranked 11th; go-version's receivers)
+    ("def validate_mapping(path, iterable, out):", ["validate_mapping"]), ("async def fetch(url):", ["fetch"]),
+    ("func (v *Version) LessThan(o *Version) bool {", ["Version", "LessThan"]),
+    ("func ToInt64(i any) int64", ["ToInt64"]),
+    ("pub(crate) fn parse<T: AsRef<str>>(s: T) -> Result<T> {", ["parse"]),
+    ("export async function fetchUser(id: string) {", ["fetchUser"]),
+    ("public static <T> void sort(List<T> list) {", ["sort"]),
+    ("private Map<String, Integer> counts(String s)", ["counts"]),
+    ("function to parse json", None), ("public void", None),
 ])
 def test_names_as_their_language_shows_them(query, parts):
     from leancode.search import named_by
@@ -1054,6 +1063,8 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("from " + "a." * (10 * n) + " import") is None and named_by("import {" + " " * (20 * n)) is None
         assert named_by("thread 'm' panicked at " + "a.rs:1" * (4 * n)) is None  # places alone, Python's names
         assert named_by("x.<locals>" * (2 * n) + " y") is None and named_by("| " * (10 * n) + "\nx") is None
+        assert named_by("public " * (4 * n) + "x") is None and named_by("public T" + ", T" * (5 * n) + "x") is None
+        assert named_by("func (a " * (4 * n)) is None and named_by("def f" + " " * (20 * n) + "x") is None
 
     assert_linear(read, 2_000)
 
