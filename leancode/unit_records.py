@@ -70,7 +70,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # the standard library's only where the file imports it from there; a Rust impl for a type parameter, a reference or a
 # `dyn` type is named by its trait or that type, `SubsecRound.round_subsecs`, `Error.as_dyn_error`; 43: a Python
 # abstract or Protocol method's empty body is `filler` "abstract"; an object literal passed to a bound call is named by
-# that binding, `props: merge({ mergeNames() {} })`: `props.mergeNames`).
+# that binding, `props: merge({ mergeNames() {} })`: `props.mergeNames`; a Go doc comment reads from its line that
+# starts with the function's name, `units._from_go_name`).
 PARSE_VERSION = 43
 
 

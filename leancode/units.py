@@ -526,6 +526,23 @@ def _name(node: Node, spec: LanguageSpec, as_mined: bool = False, passed: bool =
     return name
 
 
+# Lines of a Go doc comment read for the one that starts with the function's name
+GO_NAME_LINES = 8
+
+
+def _from_go_name(docstring: str, name: str) -> str:
+    """A Go doc comment from its line that starts with the function's name, as Go's convention writes the description
+    ("indirect returns the value ..."), where lines before it say something else (cast's "From html/template/content.go"
+    and a copyright line) and end a sentence; the comment as it is where its first line starts so, or none does."""
+    lines = docstring.splitlines()
+    if not lines or lines[0].startswith(name + " "):
+        return docstring
+    start = re.compile(rf"{re.escape(name)} [a-z]")
+    found = next((i for i, line in enumerate(lines[1:GO_NAME_LINES], 1)
+                  if start.match(line.strip()) and lines[i - 1].rstrip().endswith((".", "!", "?"))), None)
+    return "\n".join(lines[found:]) if found is not None else docstring
+
+
 def _passed_object_binding(node: Node) -> tuple[str, Node] | None:
     """The binding of a call that an object literal is the one object passed to (`props: merge({ mergeNames() {...}
     })`: `props`, as `const store = createStore({...})` is `store`), its methods' scope; None for any other."""
@@ -1431,6 +1448,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is not None and not as_mined and _INHERIT_DOC.search(docstring) \
                     and not first_sentence(docstring, spec.name):
                 docstring = None  # `{@inheritDoc}` and tags: the supertype's documentation, looked up as for none
+            if docstring is not None and not as_mined and spec.name == "go":
+                docstring = _from_go_name(docstring, name)
         if docstring is not None and not as_mined \
                 and (not (said := shown_sentence(docstring, spec.name)) or _NOTE.match(said)):
             # tags alone (`@param opts`, `:param x:`, a Rust `# Examples` section) say nothing it does, nor a note

@@ -588,6 +588,24 @@ def test_tsx_units():
     assert (unit.start_line, unit.end_line) == (0, 3)
 
 
+def test_a_go_doc_comment_reads_from_the_line_that_starts_with_the_functions_name():
+    # spf13/cast's `indirect`: "From html/template/content.go Copyright 2011 The Go Authors." was its description
+    code = ("package cast\n\n// From html/template/content.go\n// Copyright 2011 The Go Authors. All rights reserved.\n"
+            "// indirect returns the value, after dereferencing as many times\n// as necessary to reach the base type.\n"
+            "func indirect(a any) any { return a }\n\n"
+            "// Given a tag string in the format of the package comment,\n// parse will parse it into parameters.\n"
+            "func parse(s string) int { return 0 }\n\n// Close closes it.\n// Close returns no error.\n"
+            "func Close() error { return nil }\n")
+    from leancode.function_summary import documentation
+
+    units = extract_units(code, "go")
+    assert [documentation(u) for u in units] == [
+        "indirect returns the value, after dereferencing as many times as necessary to reach the base type.",
+        "Given a tag string in the format of the package comment, parse will parse it into parameters.",  # mid-sentence
+        "Close closes it."]
+    assert extract_units(code, "go", as_mined=True)[0].docstring.startswith("From html")  # as mined
+
+
 def test_go_units():
     units = extract_units(GO, "go")
     assert [u.qualified_name for u in units] == ["Server.Open", "New"]  # func literals are not units
