@@ -69,7 +69,8 @@ def parse_semver(version_string):
 OPTIONS = {"debounceMs": 100, "showSimplified": True}
 
 
-SHAPES = 'class Shape:\n    def area(self):\n        """Return the surface the shape covers, in square units."""\n'
+SHAPES = ('class Shape:\n    """A plane figure of straight sides."""\n\n'
+          '    def __init__(self, sides):\n        self.sides = sides\n\n    def area(self):\n        """Return the surface the shape covers, in square units."""\n')
 SQUARE = "from shapes import Shape\n\n\nclass Square(Shape):\n    def area(self):\n        return self.side ** 2\n"
 
 
@@ -344,6 +345,18 @@ async def test_hover_on_an_override_shows_the_documentation_of_a_base_in_another
     assert text.startswith("Reads the next chunk of the stream.\n\n*documentation of `Reader.read`"), text
     text = await hover_text(vscode, workspace / "leak.ts", 3, 3)
     assert "Reads the next chunk" not in text and "documentation of" not in text, text
+
+
+@lsp
+async def test_hover_on_a_class_of_another_module_called_shows_its_constructor(vscode: LanguageClient,
+                                                                             workspace: Path):
+    # voluptuous' `er.Invalid(...)`: a class of another file called through its module had no hover
+    path = workspace / "unsaved" / "figures.py"
+    vscode.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri(path), language_id="python", version=1, text="import shapes\n\nsquare = shapes.Shape(4)\n")))
+    text = await hover_text(vscode, path, 2, 17)
+    assert text.startswith("A plane figure of straight sides.\n\n*documentation of its class `Shape`*"), text
+    assert "defined in" in text and "shapes.py:4" in text and "matched by name" not in text, text
 
 
 @lsp

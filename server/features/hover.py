@@ -28,7 +28,7 @@ from leancode.units import Unit, name_aliases
 
 from .. import hover
 from ..buffers import lsp_lines
-from ..calls import Call, Resolved, resolve_call
+from ..calls import OWN_RECEIVERS, Call, Resolved, resolve_call
 from ..core import LeanCodeServer, path_of, source_of
 from ..workspace import FileSkipped, Hit, check_text, read_source
 
@@ -125,10 +125,13 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
 
         found = resolved(name, receiver, separator)
         constructor = _CONSTRUCTORS.get(language) or (name if language == "java" else None)  # Java's: `Widget.Widget`
-        if constructor and receiver is None and (name[:1].isupper() or name == "super") \
-                and (found is None or language == "java" and found.guessed):
+        in_module = receiver is not None and separator == "." and receiver[:1].islower() \
+            and receiver not in OWN_RECEIVERS
+        if constructor and (receiver is None or in_module and name[:1].isupper()) \
+                and (name[:1].isupper() or name == "super") and (found is None or language == "java" and found.guessed):
             # `Integer(3)`, `new Widget(name)`: the class's constructor, named exactly (Java's was found by its name
-            # alone, labelled a guess); JavaScript's `super(x)`: its base class's
+            # alone, labelled a guess), `a.Widget(3)` too (a module's class, in another file); JavaScript's `super(x)`:
+            # its base class's
             found = resolved(constructor, "super" if name == "super" else name, ".") or found
         if found is None and (meant := {target.rsplit(".", 1)[-1] for alias, (target, _) in
                                         name_aliases(text, language).items() if alias.rsplit(".", 1)[-1] == name}):
