@@ -71,7 +71,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # `dyn` type is named by its trait or that type, `SubsecRound.round_subsecs`, `Error.as_dyn_error`; 43: a Python
 # abstract or Protocol method's empty body is `filler` "abstract"; an object literal passed to a bound call is named by
 # that binding, `props: merge({ mergeNames() {} })`: `props.mergeNames`; a Go doc comment reads from its line that
-# starts with the function's name, `units._from_go_name`).
+# starts with the function's name, `units._from_go_name`; currying calls and mocks return the function they are
+# passed, Ramda's `var unionWith = _curry3(function unionWith(...) {...})`, `units._FUNCTION_WRAPPERS`).
 PARSE_VERSION = 43
 
 

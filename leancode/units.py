@@ -45,9 +45,12 @@ _VALUE_FIELDS = ("value", "right")
 # lodash's, MobX's, Mantine's, Ariakit's, Express's and h3's handlers', esbuild's `__name`. Calls that return a value
 # made with the function (`items.map(...)`, `useMemo`) are not among them, nor one given it after another argument
 # (an emitter's `socket.once('open', fn)`), but for those that take it last (`createSelector([a, b], fn)`,
-# `createAsyncThunk('type', fn)`, MobX's `action('name', fn)`).
-_WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action"})
+# `createAsyncThunk('type', fn)`, MobX's `action('name', fn)`, Ramda's `_dispatchable([...], _x, fn)`). Currying
+# returns the function too (Ramda's `var unionWith = _curry3(function unionWith(...) {...})`, lodash's `curry`), as
+# do Jest's and Vitest's mocks (`setItem: jest.fn(async (key) => ...)`).
+_WRAPPERS_TAKING_IT_LAST = frozenset({"createSelector", "createAsyncThunk", "action", "_dispatchable", "_arity"})
 _FUNCTION_WRAPPERS = _WRAPPERS_TAKING_IT_LAST | {
+    "curry", "curryN", "curryRight", "_curry1", "_curry2", "_curry3", "_curryN", "fn",
     "forwardRef", "fixedForwardRef", "memo", "useCallback", "useEvent", "useEffectEvent", "useEventCallback",
     "useMemoizedFn", "useLatestCallback", "useStableCallback", "useDebouncedCallback", "useThrottledCallback",
     "debounce", "throttle", "memoize", "memoizeOne", "once", "observer", "flow", "factory", "polymorphicFactory",

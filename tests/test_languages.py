@@ -437,6 +437,13 @@ const retry = useCallback(() => go(), // the deps:
 const increment = action('increment', () => { count += 1; });
 /** A button. */
 export const Button = forwardRef((props, ref) => null) as ButtonComponent;
+/** Combines two lists. */
+var unionWith = /*#__PURE__*/_curry3(function unionWith(pred, list1, list2) { return uniqWith(pred, list1); });
+/** Keeps the members that satisfy the predicate. */
+var filter = _curry2(_dispatchable(['fantasy-land/filter', 'filter'], _xfilter, function (pred, filterable) {
+  return filterable.filter(pred);
+}));
+const storage = { setItem: jest.fn(async (key, value) => value) };
 """
 
 
@@ -510,9 +517,12 @@ def test_a_function_a_wrapper_returns_is_called_by_the_name_it_is_bound_to():
         assert [(u.qualified_name, u.docstring) for u in units] == [
             ("Icon", "An icon."), ("Icon.open", "Opens the menu."), ("Card", "Both wrappers."), ("save", None),
             ("retry", "Retries."), ("increment", None),  # an emitter's `once(event, fn)` returns no fn
-            ("Button", "A button.")]  # through `as`
+            ("Button", "A button."),  # through `as`
+            # Ramda's curried functions, a function its `_dispatchable` takes last; a Jest mock's implementation
+            ("unionWith", "Combines two lists."), ("filter", "Keeps the members that satisfy the predicate."),
+            ("storage.setItem", None)]
         assert units[0].code.startswith("const Icon = forwardRef") and units[0].code.endswith("});")
-        assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == ["CardInner"]
+        assert [u.qualified_name for u in extract_units(code, language, as_mined=True)] == ["CardInner", "unionWith"]
         exported = "/** A card. */\nexport default memo((props) => null);\nexport default memo(function Card() {});\n"
         assert [(u.qualified_name, u.docstring) for u in extract_units(exported, language)] == [
             ("default", "A card."), ("Card", None)]
