@@ -29,6 +29,9 @@ _PY_SECTION = re.compile(
     r"|vartype|returns?|rtype|yields?|ytype|meta)\b"
     r"|>>>|\.\. |@\w+|[-=~^*]{3,}\s*$)")
 _SIGNATURE_LINE = re.compile(r"^[\w.]+\(.*\)\s*(?:->.*)?$")
+# As readers are shown one (not as mined): emphasised, with another arrow (bidict's "*x.pop(k[, d]) → v*",
+# "*x.__getitem__(key) ⟺ x[key]*")
+_SHOWN_SIGNATURE_LINE = re.compile(r"[\w.]+\([^`*]*\)\s*(?:(?:->|→|⟶|⟺|⇔)[^`*]*)?")  # one span
 # "D.pop(k[,d]) -> v, remove specified key and ...": a signature, its result, then a description of four words or more
 # in lower case (not a result's further names: "-> func, params, buffers", "-> self, str or None"); or a sentence
 # after the result's stop ("tell() -> int.  Current file position."). Read by `_described_signature` a piece at a
@@ -169,7 +172,10 @@ def _without_signature(docstring: str) -> str:
     while end < len(lines) and (lines[end].strip() == "--" or lines[end].lstrip().startswith("->")):
         end += 1  # its result on a line of its own, Argument Clinic's `--`
     signature = " ".join(" ".join(line for line in lines[:end] if line.strip() != "--").split())
-    return "\n".join(lines[end:]) if _SIGNATURE_LINE.match(signature) else docstring
+    rest = "\n".join(lines[end:])
+    # (one emphasised or with another arrow is the docstring where nothing follows: bidict's `__getitem__`)
+    return rest if _SIGNATURE_LINE.match(signature) \
+        or _SHOWN_SIGNATURE_LINE.fullmatch(signature.strip("*`")) and rest.strip() else docstring
 
 
 def _described_signature(line: str) -> str | None:

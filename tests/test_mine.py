@@ -72,6 +72,11 @@ def mined(sources):
     ("Return a :class:`~pkg.mod.Spec` for ``path``.\n\n:param path: where", "Return a Spec for path."),
     ("Compile :func:`a pattern <compile>` lazily\n:param x: y", "Compile a pattern lazily"),
     ("sorted(iterable) -> list\n\nReturn a new sorted list.", "Return a new sorted list."),
+    # bidict's emphasised signatures of another arrow: passed where a description follows (not a span in prose)
+    ("*x.pop(k[, d]) → v*\n\nRemove specified key and return the corresponding value.",
+     "Remove specified key and return the corresponding value."),
+    ("*x.__getitem__(key) ⟺ x[key]*", "x.__getitem__(key) ⟺ x[key]"),
+    ("`cancel_callback()` followed by `close()`\nwhen clicked.", "cancel_callback() followed by close() when clicked."),
     ("Split the text.\n\nArgs:\n    text: the text", "Split the text."),
     ("Parse headers\nParameters\n----------\nx : int", "Parse headers"),
     (".. warning:: Internal API.\n    Subject to change.\n\nBuild the backend.", "Build the backend."),
