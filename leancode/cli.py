@@ -894,9 +894,11 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
             copies += f" and {len(hit.copies) - SHOWN_COPIES} more (--json lists all)"
         overloads = len(hit.overloads)
         name = printable(shown_name(hit.unit.qualified_name, hit.unit.language))
-        # Why a row stands above higher scores, or below lower ones: the query names it, or it is an example, a test,
+        # Why a row stands above higher scores, or below lower ones: the query names it or its code holds the query's
+        # text, or it is an example, a test,
         # a function that does nothing, a constructor or a standard method.
-        why = (" (named by the query)" if hit.tier < 2 else " (example)" if hit.example
+        why = (" (named by the query)" if hit.tier < 2 else " (holds the query's text)" if hit.quoted
+               else " (example)" if hit.example
                else " (test)" if hit.test else _FILLER_MARKS.get(does_nothing(hit.unit), "")
                or (f" ({kind})" if (kind := standard_method(hit.unit)) else ""))
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "

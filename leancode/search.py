@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Collection, NamedTuple, Protocol, Sequence
 
 import numpy as np
@@ -228,12 +229,14 @@ class SearchHit:
     tier: int = 2  # its `name_tiers` tier: 0 and 1 (functions the query names) were promoted
     test: bool = False  # a test, benchmark or example (ranked after the code unless asked for)
     example: bool = False  # an example (`is_example_unit`)
+    quoted: bool = False  # its code holds the query's text (`holding_text`): promoted after the functions it names
 
     def as_json(self) -> dict:
         u = self.unit
         return {"rank": self.rank, "score": round(self.score, 6), "path": u.path, "line": u.start_line + 1,
                 "end_line": u.end_line + 1, "name": u.name, "qualified_name": u.qualified_name,
                 "language": u.language, "preview": u.preview, "named_by_query": self.tier < 2,
+                "holds_query_text": self.quoted,
                 "test": self.test and not self.example, "example": self.example,
                 "does_nothing": does_nothing(u) or False, "standard_method": standard_method(u) or False,
                 "also_at": [{"path": c.path, "line": c.start_line + 1, "qualified_name": c.qualified_name}
@@ -302,11 +305,13 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
         prefix = within.strip("/")
         mask = np.fromiter((u.path == prefix or u.path.startswith(prefix + "/") for u in units), bool, len(units))
     query_vector = index.encoder.encode_queries([query])[0]
+    root = getattr(index, "root", None)  # (a lance store's units are in no folder here)
+    quoted = holding_text(query, units, _file_reader(root), mask) if root is not None else None
     ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
-                        tests_last=not include_tests and not asks_for_tests(query))
+                        tests_last=not include_tests and not asks_for_tests(query), quoted=quoted)
     return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies),
                       tuple(units[o] for o in r.overloads), r.tier, ranked_as_test(units[r.row]),
-                      is_example_unit(units[r.row]))
+                      is_example_unit(units[r.row]), r.quoted)
             for n, r in enumerate(ranked)]
 
 
@@ -316,12 +321,14 @@ class Ranked(NamedTuple):
     copies: tuple[int, ...]  # rows of the same code (same key), or its module's other builds, folded into this one
     overloads: tuple[int, ...] = ()  # rows of the same name in the same file, folded into this one
     tier: int = 2  # its `name_tiers` tier: 0 and 1 were promoted
+    quoted: bool = False  # promoted as holding the query's text (`holding_text`)
 
 
 def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, units: Sequence["IndexedUnit"],
                top: int, hybrid: bool = False, mask: np.ndarray | None = None,
                tests_last: bool = True, tiers: np.ndarray | None = None,
-               tests: np.ndarray | None = None, reformatted: bool = True) -> list[Ranked]:
+               tests: np.ndarray | None = None, reformatted: bool = True,
+               quoted: np.ndarray | None = None) -> list[Ranked]:
     """`rank` over a repository's units as users see it: the functions a name-shaped query names first
     (`name_tiers`, computed here unless given), tests and benchmarks after the other functions (`tests_last`;
     `tests`: which units are, where the caller has it), as are functions that do nothing (`IndexedUnit.filler`),
@@ -329,7 +336,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     each `@overload` stub shown as its implementation, the functions of one name in one file (overloads) as
     one row, the best-ranked, and copies of a function as one row, the best-ranked (of exact copies, which score
     alike, the one whose path shares most words with the query; `reformatted`: also those that
-    differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors)."""
+    differ only in whitespace, `_reformatted_copy_of`, where `index` holds the units' vectors). `quoted`: the units
+    whose code holds the query's text (`holding_text`), promoted after those it names."""
     if "\n" in query_text:  # a trace: its frames in the indexed code
         query_text = frames_in(query_text, {u.path.rsplit("/", 1)[-1] for u in units})
     if tests_last and tests is None:
@@ -349,6 +357,8 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
         order = name_order(query_text, [units[row] for row in named])
         place[named] = [order(units[row]) for row in named]
         promote = (place == -2, place == -1, place == 0, place == 1, tiers == 0, tiers == 1)
+    if quoted is not None and quoted.any():
+        promote = (*promote, quoted)
     folds = overload_stubs(units)
     want = top + len(folds)
     while True:  # deeper while stubs, overloads and copies fold the rows fetched into fewer than `top`
@@ -401,8 +411,90 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
                             tuple(r for r in same_code[key] if r not in named and r != row) + tuple(r for r in named
                                                                                   if units[r].path != units[row].path),
                             tuple(r for r in named if units[r].path == units[row].path),
-                            2 if tiers is None else int(tiers[row])))
+                            2 if tiers is None else int(tiers[row]), quoted is not None and bool(quoted[row])))
     return shown
+
+
+# A query that is a line of code or an error message, not prose: an operator, a bracket, a call (`f(`), a quoted
+# string (an apostrophe inside a word is none), or a message (`_MESSAGE`)
+_CODE_LIKE = re.compile(r"[=;{}\[\]<>]|->|::|\w\(|(?<!\w)[\"'`]")
+# An error message as a program prints it: its exception's name or a level before it (`voluptuous.error.
+# MultipleInvalid: extra keys not allowed`, `panic: ...`), words then a colon then a value (Go's `Malformed version:
+# 1.x`), or a quoted string in it
+_MESSAGE = re.compile(r"^(?:[\w.]*(?:Error|Exception|Invalid|Warning)\w*|error|panic|fatal|warning)(?:\[\w+\])?:\s"
+                      r"|^[^\W\d][\w'-]*(?: [\w'-]+){0,8}: \S|(?<!\w)(?:\"[^\"]+\"|'[^']+')(?!\w)", re.I)
+_WORD_RUN = re.compile(r"(?<!\w)[A-Za-z]\w*+(?: [A-Za-z]\w*+)+")  # words a message writes, one space between
+MIN_QUOTED_CHARS = 12  # the shortest text looked for: shorter ones ("is not") are in every other function
+MAX_QUOTED_UNITS = 3  # a text found in more functions than this tells none of them apart
+MAX_QUOTED_BYTES = 64 << 20  # the code read for one query (files in index order; the rest is not looked in)
+MAX_RUN_WORDS, MAX_RUNS = 12, 6
+MAX_QUOTED_TEXTS = 24  # texts looked for, longest first: each a pass over the code read
+
+
+def holding_text(query: str, units: Sequence["IndexedUnit"], read: Callable[[str], str | None],
+                 mask: np.ndarray | None = None) -> np.ndarray | None:
+    """Which units' code holds the text of a query that is a line of code (`_CODE_LIKE`) or an error message
+    (`_MESSAGE`; None for prose, a name, and where none is found): the line as pasted (`raise
+    ValueDuplicationError(val)`, a line past what the encoder reads of a long function), else a message's longest run
+    of words that some function holds ("extra keys not allowed" of `MultipleInvalid: extra keys not allowed @
+    data['foo']`, written in a string there), in at most MAX_QUOTED_UNITS functions. `read(path)`: an indexed file's
+    text (None: unreadable). A trace is left to the frames it names, a name or a call to `name_tiers` (a line binding
+    a call, `data = read(path)`, is looked for too: the function it names comes first, then those holding it)."""
+    line = query.strip()
+    message = _MESSAGE.search(line) is not None
+    if "\n" in line or not (message or _CODE_LIKE.search(line)) or _frame(line)[1] is not None \
+            or not _ASSIGNED_CALL.match(line) and named_by(line) is not None:
+        return None
+    texts = [line]
+    for run in _WORD_RUN.findall(line)[:MAX_RUNS] if message else ():  # a run, its beginnings and its ends
+        words = run.split()[:MAX_RUN_WORDS]
+        texts += [" ".join(words[:end]) for end in range(len(words), 1, -1)]
+        texts += [" ".join(words[start:]) for start in range(1, len(words) - 1)]
+    texts = sorted((text for text in dict.fromkeys(texts) if len(text) >= MIN_QUOTED_CHARS), key=len,
+                   reverse=True)[:MAX_QUOTED_TEXTS]
+    if not texts:
+        return None
+    files: dict[str, list[int]] = {}
+    for row, unit in enumerate(units):
+        if mask is None or mask[row]:
+            files.setdefault(unit.path, []).append(row)
+    code, budget = {}, MAX_QUOTED_BYTES
+    for path in files:
+        if budget <= 0:
+            break
+        if (text := read(path)) is not None:
+            code[path] = text
+            budget -= len(text)
+    for text in texts:
+        found = set()
+        for path, source in code.items():
+            at = source.find(text)
+            while at >= 0 and len(found) <= MAX_QUOTED_UNITS:
+                line_number = source.count("\n", 0, at)
+                around = [row for row in files[path] if units[row].start_line <= line_number <= units[row].end_line]
+                if around:  # the innermost function around it
+                    found.add(min(around, key=lambda row: units[row].end_line - units[row].start_line))
+                at = source.find(text, at + len(text))
+            if len(found) > MAX_QUOTED_UNITS:
+                break
+        if found and len(found) <= MAX_QUOTED_UNITS:
+            held = np.zeros(len(units), bool)
+            held[list(found)] = True
+            return held
+    return None
+
+
+def _file_reader(root) -> Callable[[str], str | None]:
+    """`holding_text`'s reader of an index's files under `root`: the text, None where it cannot be read as source
+    (gone, binary, huge, a link)."""
+    from .sources import FileSkipped, read_source
+
+    def read(path: str) -> str | None:
+        try:
+            return read_source(Path(root) / path, follow_symlinks=False)
+        except (OSError, FileSkipped, ValueError):
+            return None
+    return read
 
 
 def _twin(unit) -> tuple[str, str, str]:

@@ -615,8 +615,8 @@ def test_summarize_shows_the_documentation_an_npm_package_declares_for_what_a_me
         "view.dom": ("The outer DOM node that represents the node.", "NodeView.dom"),
         "editor.dispatch": ("Dispatch a transaction.", "EditorView.dispatch"),
         "Handler.handle": ("Handle the request.", "Handler.handle"),
-        "apply": ("Maps transactions to the plugin's state.", "PluginSpec.apply"),
-        "props.handleDrop": ("Called when something is dropped on the editor.", "EditorProps.handleDrop"),
+        "drop.apply": ("Maps transactions to the plugin's state.", "PluginSpec.apply"),  # (named by the binding)
+        "drop.props.handleDrop": ("Called when something is dropped on the editor.", "EditorProps.handleDrop"),
         "handleDrop": ("", None),  # passed to a function nothing declares
         "Odd.run": ("", None),
     }
@@ -675,11 +675,11 @@ def test_an_object_passed_to_a_class_s_static_method_takes_its_parameter_s_type(
     assert main(["summarize", str(tmp_path / "app" / "bold.ts"), "--json"]) == 0
     found = [(s["name"], s["summary"], s["inherited_from"]) for s in json.loads(capsys.readouterr().out)]
     assert found == [
-        ("addOptions", "This method adds options to the extension.", "ExtendableConfig.addOptions"),
-        ("parseHTML", "Reads the mark from HTML.", "MarkConfig.parseHTML"),
-        ("configure", "", None),  # the class's own method, not a member of its config
-        ("parseHTML", "", None),  # an instance's method: its type is not read
-        ("render", "", None),  # `build` is no static method
+        ("Bold.addOptions", "This method adds options to the extension.", "ExtendableConfig.addOptions"),
+        ("Bold.parseHTML", "Reads the mark from HTML.", "MarkConfig.parseHTML"),
+        ("Bold.configure", "", None),  # the class's own method, not a member of its config
+        ("other.parseHTML", "", None),  # an instance's method: its type is not read
+        ("item.render", "", None),  # `build` is no static method
     ]
 
 
@@ -970,6 +970,31 @@ def test_search_says_why_a_row_is_out_of_score_order(tmp_path, capsys):
         == [("__init__", False, False, False, "constructor"), ("__repr__", False, False, False, "standard method"),
             ("main", False, True, False, False), ("parse_size_strict", False, False, "unimplemented", False),
             ("test_parse_size", True, False, False, False)]
+
+
+def test_search_finds_the_function_whose_code_holds_a_pasted_line_or_error_message(tmp_path, capsys):
+    # bidict's `raise ValueDuplicationError(val)` (17th: the line is past what the encoder reads of `_dedup`, under a
+    # long docstring), voluptuous' "extra keys not allowed" (8th, behind the exception's own methods)
+    padding = "".join(f"    step_{i} = compute_something_long(step_{i - 1}, factor={i})\n" for i in range(1, 80))
+    (tmp_path / "dedup.py").write_text(
+        "def dedup(key, val):\n    \"\"\"Check key and val for any duplication.\"\"\"\n    step_0 = key\n" + padding
+        + "    if val in seen:\n        raise ValueDuplicationError(val)\n\n\n"
+        "def check_mapping(data):\n    for key in data:\n        if key not in allowed:\n"
+        "            errors.append(Invalid('extra keys not allowed', [key]))\n\n\n"
+        "class ValueDuplicationError(Exception):\n    def describe(self):\n        return 'a value was duplicated'\n\n"
+        "    def raise_again(self, val):\n        raise self\n")
+    assert main(["index", str(tmp_path)]) == 0
+    capsys.readouterr()
+    for query, expected in (("raise ValueDuplicationError(val)", "dedup"),
+                            ("voluptuous.error.MultipleInvalid: extra keys not allowed @ data['foo']",
+                             "check_mapping")):
+        assert main(["search", query, "--path", str(tmp_path), "--no-update", "--top", "2"]) == 0
+        rows = capsys.readouterr().out.splitlines()
+        assert f"{expected} (holds the query's text)" in rows[0] and "holds" not in rows[1], rows
+    assert main(["search", "raise ValueDuplicationError(val)", "--path", str(tmp_path), "--no-update", "--json"]) == 0
+    assert [h["holds_query_text"] for h in json.loads(capsys.readouterr().out)][:2] == [True, False]
+    assert main(["search", "check for duplicated values", "--path", str(tmp_path), "--no-update"]) == 0
+    assert "holds" not in capsys.readouterr().out  # prose: by meaning alone
 
 
 def test_search_folds_identical_copies_and_marks_deleted_files(tmp_path, capsys):

@@ -732,6 +732,34 @@ def test_names_as_their_language_shows_them(query, parts):
     assert named_by(query) == parts  # cattrs, bitflags: "... is neither a line number nor a function's name"
 
 
+def test_a_pasted_line_or_message_means_the_functions_whose_code_holds_it():
+    from leancode.search import MAX_QUOTED_UNITS, holding_text
+
+    files = {"a.py": "def load(path):\n    data = read(path)\n    raise ConfigError(f'no such section {path}')\n",
+             "b.py": "def save(path):\n    write(path)\n\n"
+                     "def other():\n    raise ConfigError(f'no such section {path}')\n",
+             "c.py": "x = 'no such section here, at module level'\n"}
+    units = _units([("a.py", "load"), ("b.py", "save"), ("b.py", "other")], "python",
+                   spans=[(0, 2), (0, 1), (3, 4)])
+
+    def held(query, mask=None):
+        found = holding_text(query, units, files.get, mask)
+        return None if found is None else list(np.flatnonzero(found))
+
+    import numpy as np
+
+    assert held("data = read(path)") == [0]  # a line of code: the function it is in
+    assert held("    raise ConfigError(f'no such section {path}')  ") == [0, 2]  # in two: both
+    assert held("ConfigError: no such section settings.ini") == [0, 2]  # a message: its words the code holds
+    assert held("ConfigError: no such section settings.ini", np.array([False, True, True])) == [2]  # `--path`
+    assert held("no such section in the settings file") is None  # prose
+    assert held("load") is None and held("read(path)") is None  # a name or a call: `name_tiers`' to rank
+    assert held("write(path) and more()") is None  # nowhere
+    many = {f"m{i}.py": "def f():\n    return compute(value)\n" for i in range(MAX_QUOTED_UNITS + 1)}
+    units = _units([(path, "f") for path in many], "python", spans=[(0, 1)] * len(many))
+    assert holding_text("return compute(value)", units, many.get) is None  # in every other function: tells none
+
+
 def test_a_long_traces_end_is_read():
     from leancode.search import MAX_QUERY_CHARS, bounded_query, named_by
 
@@ -1040,7 +1068,9 @@ def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
 def test_reading_a_query_as_a_name_takes_linear_time():
     from linear import assert_linear
 
-    from leancode.search import trait_impl_tiers
+    from leancode.search import holding_text, trait_impl_tiers
+
+    units = _units([("a.py", "f")], "python")
 
     def read(n: int) -> None:
         assert named_by("a" + " " * (20 * n) + "b") is None  # the call pattern was tried from every space
@@ -1065,6 +1095,9 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         assert named_by("x.<locals>" * (2 * n) + " y") is None and named_by("| " * (10 * n) + "\nx") is None
         assert named_by("public " * (4 * n) + "x") is None and named_by("public T" + ", T" * (5 * n) + "x") is None
         assert named_by("func (a " * (4 * n)) is None and named_by("def f" + " " * (20 * n) + "x") is None
+        for query in ("Error: " + "a" * (20 * n), "Error: " + "a " * (10 * n), "x = '" + "a'" * (10 * n),
+                      "a: " + "'" * (20 * n)):
+            holding_text(query, units, lambda path: "b" * 1000)
 
     assert_linear(read, 2_000)
 
