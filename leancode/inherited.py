@@ -236,6 +236,21 @@ def _imported_files(written: str, near: Path, code: str, language: str,
             if file is not None and (other := language_for_path(file.name)) and same_family(other, language)]
 
 
+def imported_from(name: str, near: Path, code: str, language: str) -> frozenset[Path] | None:
+    """The files (resolved) a Python, JavaScript or TypeScript file `near`'s imports bring the plain name `name` from
+    (`_imported_files`; empty where none is found: an installed package's), None where no import brings it (and in
+    the other languages)."""
+    if language == "python":
+        imports = _python_modules(code, name, stars=False)
+    elif same_family(language, "javascript"):
+        imports = _js_imports(code, name, stars=False)
+    else:
+        return None
+    if not imports:
+        return None
+    return frozenset(file.resolve() for file, _, _ in _imported_files(name, near, code, language, stars=False))
+
+
 def _rust_uses(code: str, written: str, stars: bool = True) -> list[list[str]]:
     """The paths a Rust file's `use` declarations bring `written` by (`use crate::{Context, Error}`: ["crate",
     "Context"] for Context; `use std::error::Error as StdError`: [..., "Error"] for StdError; `stars`: also a glob's,

@@ -2,8 +2,9 @@
 
 The call's shape decides where to look:
 - a plain call `name(` (Rust's `super::name(`, `crate::name(` too): a function, in the caller's file (one nested in
-  the function around the call first; Rust: in a module too), else in the nearest file; in Java, a method of the
-  caller's class, else any method (a guess);
+  the function around the call first; Rust: in a module too), else in the file its import names (Python,
+  JavaScript, TypeScript; another of its name is a guess: `import { fold } from 'fp-ts/Either'` is no `fold` of the
+  workspace), else in the nearest file; in Java, a method of the caller's class, else any method (a guess);
 - `self.name(`, `this.name(`, `cls.name(`, `Self::name(` (and a Go method's receiver): the method of the caller's
   class (a Go type's in any file of its package), else any method of that name (inherited, or not there at all: a
   guess);
@@ -47,7 +48,8 @@ class Call:
     """A call as written: `name(`, or `receiver.name(` (`receiver::name(` when `path`); receiver "" when no name
     precedes the dot (`f(x).name(`). `scope`: the class around the call ("" outside any); `line`: its line;
     `own`: the receivers that mean the caller's own object; `arguments`: how many it passes (None: not known);
-    `bases`: the supertypes the class around it names (`super().name(` means theirs)."""
+    `bases`: the supertypes the class around it names (`super().name(` means theirs); `imported`: the files the
+    caller's imports bring `name` from (`inherited.imported_from`; None: no import does)."""
 
     name: str
     receiver: str | None
@@ -58,10 +60,11 @@ class Call:
     path: bool = False
     arguments: int | None = None
     bases: tuple[str, ...] = ()
+    imported: frozenset[Path] | None = None
 
     @classmethod
     def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
-           language: str, arguments: int | None = None) -> "Call":
+           language: str, arguments: int | None = None, imported: frozenset[Path] | None = None) -> "Call":
         """The call of `name` at `line` of the file whose functions are `units`, passing `arguments`."""
         caller = _innermost(units, line)
         scope, own = "", OWN_RECEIVERS
@@ -73,7 +76,7 @@ class Call:
         if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call
             receiver, separator = None, None
         bases = tuple(last_name(base) for base in caller.bases) if caller is not None else ()
-        return cls(name, receiver, language, line, scope, own, separator == "::", arguments, bases)
+        return cls(name, receiver, language, line, scope, own, separator == "::", arguments, bases, imported)
 
 
 @dataclass(frozen=True)
@@ -271,8 +274,10 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         return replace(found, alternatives=len(classes) - 1)
 
     if receiver is None and call.language != "java":
-        return (first_here(_visible_functions(here, local, call.line), False)
-                or first_elsewhere(lambda h: is_function(h.unit), False))
+        if (found := first_here(_visible_functions(here, local, call.line), False)) or call.imported is None:
+            return found or first_elsewhere(lambda h: is_function(h.unit), False)
+        return first_elsewhere(lambda h: is_function(h.unit) and h.path.resolve() in call.imported, False) \
+            or first_elsewhere(lambda h: is_function(h.unit), True)  # imported from elsewhere: one of its name
     own = f"{call.scope}.{name}" if call.scope else None
     if receiver is None or receiver in call.own:  # Java's plain call, `self.name(`; a method of this file's before
         # another's (an object literal's, passed to a call: `make("T", init, { isEmpty() { this.size() }, size() })`)

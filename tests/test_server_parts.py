@@ -135,6 +135,32 @@ def test_a_plain_call_means_a_function_outside_any_class_and_never_an_overload_s
     assert resolve("command", local, caller, [], units_from_disk([]), line=4) == (None, None)
 
 
+def test_a_plain_call_of_an_imported_name_means_the_function_of_the_file_its_import_names(tmp_path):
+    from leancode.inherited import imported_from
+
+    # io-ts's PathReporter: `import { fold } from 'fp-ts/es6/Either'`, then `fold(...)`, hovered io-ts's own
+    # DecodeError.fold, with no word that it was a guess
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    near = write(tmp_path, "pkg/near.py", "def fold(x):\n    \"\"\"The near one.\"\"\"\n")
+    far = write(tmp_path, "lib/deep/far.py", "def fold(x):\n    \"\"\"The far one.\"\"\"\n")
+    candidates = [hit(folder, "pkg/near.py", near.read_text()), hit(folder, "lib/deep/far.py", far.read_text())]
+
+    def resolved(code):
+        caller = write(tmp_path, "pkg/caller.py", code)
+        local = extract_units(code, "python")
+        found = resolve_call(Call.at(local, 3, "fold", None, None, "python",
+                                     imported=imported_from("fold", caller, code, "python")),
+                             local, caller, candidates, units_from_disk([]))
+        return found.where.split("/", 1)[1], found.guessed
+
+    body = "\ndef run(x):\n    return fold(x)\n"
+    assert resolved("import os" + body) == ("pkg/near.py:1", False)  # no import of it: the nearest
+    assert resolved("from lib.deep.far import fold" + body) == ("lib/deep/far.py:1", False)  # the imported file's
+    assert resolved("from fp.either import fold" + body) == ("pkg/near.py:1", True)  # a package's: a guess
+    assert imported_from("fold", tmp_path / "a.ts", "import { fold } from './lib/deep/far';\n", "typescript") \
+        == frozenset() and imported_from("fold", tmp_path / "a.ts", "fold(1)\n", "typescript") is None
+
+
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
     import pytest
 
