@@ -1033,7 +1033,7 @@ def _python_inherited_doc(node: Node, name: str) -> tuple[str, str] | None:
         return None
     block = node.parent.parent if node.parent is not None and node.parent.type == "decorated_definition" \
         else node.parent
-    scope = block.parent if block is not None else None
+    scope = _python_owner(block)
     bases = scope.child_by_field_name("superclasses") if scope is not None and scope.type == "class_definition" \
         else None
     if bases is None:
@@ -1644,8 +1644,27 @@ def _enclosing_class(node: Node, spec: LanguageSpec) -> Node | None:
     block = node.parent
     if block is not None and block.type == "decorated_definition":
         block = block.parent
-    scope = block.parent if block is not None else None
+    scope = _python_owner(block) if spec.name == "python" else block.parent if block is not None else None
     return scope if scope is not None and (scope.type in spec.scopes or scope.type in _JAVA_TYPES) else None
+
+
+# Python statements a class body may declare methods inside (`if TYPE_CHECKING:`, a `try` over an import's version)
+_PYTHON_GUARDS = frozenset({"if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
+                            "finally_clause", "with_statement"})
+MAX_GUARDS = 8
+
+
+def _python_owner(block: Node | None) -> Node | None:
+    """The node whose body the Python block is, through the `if`, `try` and `with` statements around it: bidict's
+    `if t.TYPE_CHECKING:` stubs of `MutableBidict.inverse` are its class's methods."""
+    scope = block.parent if block is not None else None
+    for _ in range(MAX_GUARDS):
+        if scope is None or scope.type not in _PYTHON_GUARDS:
+            break
+        scope = scope.parent
+        if scope is not None and scope.type == "block":
+            scope = scope.parent
+    return scope
 
 
 _TYPE_ARGUMENTS = re.compile(r"<[^<>]*>|\[[^\[\]]*\]")

@@ -922,6 +922,19 @@ def test_an_abstract_or_protocol_method_is_told_as_one_not_as_a_body_that_does_n
     assert [u["filler"] for u in parse_units(code, "python")["units"]] == ["abstract"] * 4 + ["empty"] * 2
 
 
+def test_methods_declared_under_a_guard_in_a_class_body_inherit_as_its_methods():
+    # bidict's `if t.TYPE_CHECKING:` stubs of `MutableBidict.inverse` showed "a body that does nothing"
+    code = ("import typing as t\nimport logging\n\nclass Base:\n    def inverse(self):\n"
+            "        \"\"\"The inverse of this mapping.\"\"\"\n\nclass Guarded(Base):\n    if t.TYPE_CHECKING:\n"
+            "        @property\n        def inverse(self): ...\n    else:\n        def inverse(self):\n"
+            "            return 1\n\nclass Handler(logging.Handler):\n    try:\n        import fast\n"
+            "    except ImportError:\n        def emit(self, record):\n            print(record)\n")
+    summaries = summarize_units(extract_units(code, "python"), None)
+    assert [(s.text, s.inherited_from) for s in summaries[1:]] == [
+        ("The inverse of this mapping.", "Base.inverse"), ("The inverse of this mapping.", "Base.inverse"),
+        ("Do whatever it takes to actually log the specified logging record.", "logging.Handler.emit")]
+
+
 def test_a_declaration_or_a_body_that_does_something_is_read_by_the_model(shipped):
     declared = extract_units("abstract class Shape {\n  abstract double area();\n}\n", "java")
     # the signature is to be read
