@@ -948,7 +948,9 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec,
     """(first sentence, "Type::method") of the standard method an undocumented function implements: a Rust trait's
     method in `impl Trait for Type` (a trait its file renames, `aliases`: `StdError` for `Error`), a Java method
     marked `@Override` of one of its class's direct supertypes
-    (`extends`, `implements`, an anonymous class's type), else of `Object`, or a Python standard class's method."""
+    (`extends`, `implements`, an anonymous class's type), else of `Object`, a public one unmarked of an interface its
+    class implements (which it must implement: `class SerialExecutor implements Executor { public void execute(`),
+    or a Python standard class's method."""
     if spec.name == "python":
         return _python_inherited_doc(node, name)
     scope = node.parent.parent if node.parent is not None else None
@@ -956,14 +958,15 @@ def _inherited_doc(node: Node, name: str, spec: LanguageSpec,
         return None
     if spec.name == "rust" and scope.type == "impl_item":
         owners = [(aliases or {}).get(trait := _last_word(scope.child_by_field_name("trait")), trait)]
-    elif spec.name == "java" and scope.type in _JAVA_TYPES and _overrides(node):
+    elif spec.name == "java" and scope.type in _JAVA_TYPES and ((marked := _overrides(node)) or _public(node)):
         if scope.type == "object_creation_expression":
-            owners = [_last_word(scope.child_by_field_name("type"))]
+            owners = [_last_word(scope.child_by_field_name("type"))] if marked else []
         else:
-            supertypes = [scope.child_by_field_name(f) for f in ("superclass", "interfaces")]
+            supertypes = [scope.child_by_field_name(f) for f in (("superclass", "interfaces") if marked else
+                                                                  ("interfaces",))]
             owners = [_last_word(t) for s in supertypes if s is not None
                       for t in (s.named_children[0].named_children if s.type == "super_interfaces" else s.named_children)]
-        owners.append("Object")
+        owners += ["Object"] if marked else []
     else:
         return None
     docs = _standard_docs().get(spec.name, {})
@@ -1177,6 +1180,12 @@ def _overrides(node: Node) -> bool:
     parameters = node.child_by_field_name("parameters")
     types = [_text(p.child_by_field_name("type")) for p in parameters.named_children] if parameters else None
     return (_text(node.child_by_field_name("name")), types) in _OBJECT_METHODS
+
+
+def _public(node: Node) -> bool:
+    """A Java method declared `public`."""
+    modifiers = next((c for c in node.children if c.type == "modifiers"), None)
+    return modifiers is not None and any(c.type == "public" for c in modifiers.children)
 
 
 _OBJECT_METHODS = [("toString", []), ("hashCode", []), ("clone", []), ("equals", ["Object"]),
