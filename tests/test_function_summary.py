@@ -1863,6 +1863,10 @@ def test_a_doc_comment_that_is_a_note_is_looked_past_as_none():
     # url's `// <https://url.spec.whatwg.org/#concept-opaque-host-parser>` above a function: a link, no description
     linked = "// <https://url.spec.whatwg.org/#concept-opaque-host-parser>\nfn parse_opaque(s: &str) -> u32 { 2 }\n"
     assert [u.comment for u in extract_units(linked, "rust")] == [None]
+    # Ramda's `// mapPairs :: (Object, [String]) -> [String]`: a type signature (a Rust path is no signature)
+    typed = ("// mapPairs :: (Object, [String]) -> [String]\nvar mapPairs = function (obj, keys) { return keys; };\n"
+             "// Vec::new makes an empty list.\nfunction make() { return []; }\n")
+    assert [u.comment for u in extract_units(typed, "javascript")] == [None, "Vec::new makes an empty list."]
 
 
 def test_a_rust_trait_implementation_of_one_method_shows_its_impl_blocks_doc():
