@@ -12,7 +12,9 @@ The call's shape decides where to look:
 - `Type.name(`, `Type::name(`, `module.name(`: the method of the class so named, or the function of the file or
   directory so named; a capitalised name or a `::` path the workspace does not define (`Vec::new`, `Math.max`)
   means nothing here;
-- any other receiver (`obj.name(`, `f(x).name(`): any method of that name (a guess: its type is not known).
+- any other receiver (`obj.name(`, `f(x).name(`): any method of that name (a guess: its type is not known), but
+  none for a local variable the function binds to a literal or a built-in collection (`errors = []`, `const seen =
+  new Set()`): `errors.extend(` is the list's, never the workspace's `Schema.extend`.
 Files are tried nearest first (fewest directory steps from the caller's, then path order), among the indexed
 functions of the caller's language family. A guess is told in the hover ("matched by name"). Of a name defined
 more than once in a file (Java's overloads, a Python function defined again), the call means one that takes its
@@ -291,4 +293,25 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     typed = typed_as(receiver)
     if typed or call.path or receiver[:1].isupper():
         return typed  # a type or module the workspace does not define: `Vec::new`, `Math.max`
+    calling = _innermost(local, call.line)
+    if calling is not None and _bound_to_builtin(receiver, calling):
+        return None
     return any_method()
+
+
+# A local variable bound to a literal or a built-in collection, as its function's code binds it: Python's `x = []`,
+# `x: dict[str, int] = {}`, `x = set()`; JavaScript's and TypeScript's `const x = []`, `let x: string[] = []`,
+# `const x = new Map()`; Go's `x := []string{}`, `x := make(map[string]int)`
+_BUILTIN_VALUE = (r"(?:\[|\{|\(|[\"'`]|\d|-\d|(?:list|dict|set|tuple|str|bytes|bytearray|frozenset)\(|new\s+(?:Map|Set"
+                  r"|WeakMap|WeakSet|Array|Date|RegExp|URL|URLSearchParams)\b|make\(|map\[|\[\]\w)")
+MAX_BINDING_SCAN = 20_000  # characters of the calling function read for the binding
+
+
+def _bound_to_builtin(receiver: str, unit: Unit) -> bool:
+    """Whether `unit`'s code binds the plain name `receiver` to a literal or a built-in collection
+    (`_BUILTIN_VALUE`)."""
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", receiver) or receiver in OWN_RECEIVERS:
+        return False
+    binding = re.compile(rf"(?:^|[\s;(])(?:(?:const|let|var)\s+)?{re.escape(receiver)}\s*(?::[^=\n]{{1,80}})?"
+                         rf"(?::=|=(?!=))\s*{_BUILTIN_VALUE}", re.M)
+    return binding.search(unit.code[:MAX_BINDING_SCAN]) is not None

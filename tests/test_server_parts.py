@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,28 @@ def test_a_plain_call_of_an_imported_name_means_the_function_of_the_file_its_imp
         == frozenset() and imported_from("fold", tmp_path / "a.ts", "fold(1)\n", "typescript") is None
 
 
+def test_a_method_called_on_a_local_literal_or_built_in_collection_means_no_function_of_the_workspace(tmp_path):
+    # voluptuous: `exception_errors = []` then `exception_errors.extend(...)` hovered `Schema.extend`
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    schema = write(tmp_path, "schema.py", "class Schema:\n    def extend(self, other):\n        \"\"\"Merge.\"\"\"\n")
+    candidates = [Hit(folder, dataclasses.replace(hit(folder, "schema.py", schema.read_text()).unit,
+                                                  name="extend", qualified_name="Schema.extend"), 0.0)]
+    for language, code in (
+            ("python", "def run(items):\n    errors: list[str] = []\n    errors.extend(items)\n"),
+            ("python", "def run(items):\n    errors = set()\n    errors.extend(items)\n"),
+            ("typescript", "function run(items) {\n  const errors: string[] = [];\n  errors.extend(items);\n}\n"),
+            ("javascript", "function run(items) {\n  let errors = new Map();\n  errors.extend(items);\n}\n")):
+        caller = write(tmp_path, "caller." + {"python": "py", "typescript": "ts", "javascript": "js"}[language], code)
+        local = extract_units(code, language)
+        assert resolve("extend", local, caller, candidates, units_from_disk([]), receiver="errors", line=2,
+                       language=language) == (None, None), code
+    code = "def run(items):\n    errors = make_errors()\n    errors.extend(items)\n"  # not known: a guess
+    caller = write(tmp_path, "caller.py", code)
+    unit, _ = resolve("extend", extract_units(code, "python"), caller, candidates, units_from_disk([]),
+                      receiver="errors", line=2)
+    assert unit is not None and unit.qualified_name == "Schema.extend"
+
+
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
     import pytest
 
@@ -196,7 +219,7 @@ ARCHIVE = "class Archive:\n    def open(self):\n        return 1\n\n    def save
 
 @pytest.mark.parametrize("name, receiver, line, expected, guessed", [
     ("load", "self", 6, ("Store.load", None), False),  # the caller's own class
-    ("get", "d", 13, ("Store.get", None), True),  # any method of that name: a guess, said so
+    ("get", "d", 13, None, None),  # `d = {}`: a dict's, no method of the workspace (unknown: a guess, said so)
     ("save", "super", 14, ("Archive.save", "archive.py"), True),  # a method of another class, never its own
     ("open", None, 15, None, None),  # a builtin: no method answers a plain call
     ("load", "Store", 16, ("Store.load", None), False),  # the class named
