@@ -32,8 +32,8 @@ from leancode.languages import parse
 from leancode.units import STANDARD_DOCS_PATH, declaration_at, doc_comment, extract_units, go_method_shape, java_arity
 
 RUST_CRATES = ("core", "alloc", "std")
-GO_PACKAGES = ("io", "sort", "net/http", "encoding", "flag", "database/sql", "database/sql/driver", "hash", "image",
-               "context")
+GO_PACKAGES = ("io", "io/fs", "sort", "net", "net/http", "encoding", "flag", "database/sql", "database/sql/driver",
+               "hash", "image", "context")
 # Packages whose interfaces name general abilities (reading, sorting, encoding, hashing). Elsewhere an interface of one
 # method of built-in types only (`http.Flusher`'s `Flush()`, `driver.Validator`'s `IsValid() bool`) would describe
 # every such method in its package's words ("Flush sends any buffered data to the client."): left out.

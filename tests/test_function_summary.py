@@ -791,6 +791,15 @@ def test_a_go_method_of_a_type_that_implements_a_standard_interface_shows_its_do
     assert shown["byName.Less"].source == INHERITED and shown["counter.Write"].text == "Write counts the bytes."
     assert shown["byName.Less"].note == "documentation of `sort.Interface.Less`, which it implements or overrides"
     assert not any(u.inherited_doc for u in extract_units(GO_IMPLEMENTS_STANDARD, "go", as_mined=True))
+    # io/fs and net: a file system's `Open`, a listener's methods (afero's, gorilla/websocket's: io/fs was not read)
+    more = ("package p\n\ntype zipFS struct{}\n\nfunc (z zipFS) Open(name string) (fs.File, error) { return nil, nil }\n\n"
+            "type pipe struct{}\n\nfunc (p *pipe) Accept() (net.Conn, error) { return nil, nil }\n"
+            "func (p *pipe) Close() error { return nil }\nfunc (p *pipe) Addr() net.Addr { return nil }\n")
+    assert [u.inherited_doc for u in extract_units(more, "go")] == [
+        ("Open opens the named file.", "fs.FS.Open"),
+        ("Accept waits for and returns the next connection to the listener.", "net.Listener.Accept"),
+        ("Close closes the listener.", "net.Listener.Close"), ("Addr returns the listener's network address.",
+                                                               "net.Listener.Addr")]
 
 
 def test_a_rust_doc_comment_reads_on_through_conditional_doc_attributes():
