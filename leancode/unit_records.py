@@ -74,7 +74,8 @@ from .units import MAX_UNIT_CHARS, extract_units_told, marked_test, overload_stu
 # starts with the function's name, `units._from_go_name`; currying calls and mocks return the function they are
 # passed, Ramda's `var unionWith = _curry3(function unionWith(...) {...})`, `units._FUNCTION_WRAPPERS`; a Python method
 # under an `if`, `try` or `with` of its class body inherits as its class's, `units._python_owner`; a public Java method
-# not marked `@Override` takes the standard documentation of an interface its class implements).
+# not marked `@Override` takes the standard documentation of an interface its class implements; a section's banner,
+# `// Iterator methods`, and a type signature are no description, `units._banner`, `units._NOTE`).
 PARSE_VERSION = 43
 
 

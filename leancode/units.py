@@ -836,6 +836,21 @@ MAX_COMMENT_LINES = 40  # comment nodes read above a function: a longer run has 
 MAX_COMMENT_CHARS = 2000  # of its first paragraph, what is kept (the hover shows its first sentence)
 # Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note, a
 # license.
+# A section's banner above the first of its functions, naming the group (`// Iterator methods`, `/** Helpers */`,
+# `// --- Getters and setters ---`): at most three words, no article ("Returns all handlers" describes), ending in a
+# plural of functions (`_banner`)
+_BANNER = re.compile(r"[\W_]*((?:(?!(?:the|an?|all|each|every|its|their|any|some|this|these|those|of|to|for|with|from"
+                     r"|by|on|in)\b)[A-Za-z-]+\s+){0,3})(?:methods|functions|helpers|utilities|utils|getters|setters"
+                     r"|accessors|operations|handlers|callbacks|apis?|internals|overrides|constructors|listeners"
+                     r"|overloads)[\W_]*", re.I)
+
+
+def _banner(text: str, name: str) -> bool:
+    """Whether a comment's first line is a section's banner (`_BANNER`), not a description that names what the function
+    does in few words (`// Register handlers` above `registerHandlers`: a word of its name)."""
+    found = _BANNER.fullmatch(text.strip())
+    return found is not None and not any(len(word) > 2 and word in name.lower()
+                                         for word in found.group(1).lower().split())
 _NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?<?https?://[^\s<>]+>?\s*$|"
                              r"spdx-license-identifier|"
                              r"licensed\b|permission is hereby granted|all rights reserved|"
@@ -889,6 +904,7 @@ def _plain_comment(first: Node, spec: LanguageSpec, siblings: _Siblings, name: s
     lines = lines[:next((i for i in range(1, len(lines)) if _NOTE.match(lines[i])), len(lines))]  # not a TODO below
     lines = "\n".join(lines)[:MAX_COMMENT_CHARS].splitlines()
     if not lines or not re.search(r"[^\W\d_]", lines[0]) or _NOTE.match(lines[0]) or _NO_DESCRIPTION.match(lines[0]) \
+            or _banner(lines[0], name) \
             or re.sub(r"\W|_", "", lines[0]).lower() == re.sub(r"\W|_", "", name).lower() \
             or _HEADER_COMMENT.match("\n".join(lines)) \
             or 2 * sum(_code_line(line.strip()) for line in lines if line.strip()) \
@@ -1464,7 +1480,7 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is not None and not as_mined and spec.name == "go":
                 docstring = _from_go_name(docstring, name)
         if docstring is not None and not as_mined \
-                and (not (said := shown_sentence(docstring, spec.name)) or _NOTE.match(said)):
+                and (not (said := shown_sentence(docstring, spec.name)) or _NOTE.match(said) or _banner(said, name)):
             # tags alone (`@param opts`, `:param x:`, a Rust `# Examples` section) say nothing it does, nor a note
             # (a Go `// TODO` above a stub): the hover looks further, as for none (its class's documentation for a
             # constructor, the supertype's for an override), where it showed nothing; a Python docstring still

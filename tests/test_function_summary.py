@@ -1876,6 +1876,14 @@ def test_a_doc_comment_that_is_a_note_is_looked_past_as_none():
     typed = ("// mapPairs :: (Object, [String]) -> [String]\nvar mapPairs = function (obj, keys) { return keys; };\n"
              "// Vec::new makes an empty list.\nfunction make() { return []; }\n")
     assert [u.comment for u in extract_units(typed, "javascript")] == [None, "Vec::new makes an empty list."]
+    # a section's banner above its first function (the JDK's `// Iterator methods` over `Hashtable.Enumerator.hasNext`,
+    # `/** Balancing operations. */` over `TreeMap.colorOf`), not a description of few words that names its function
+    banners = ("class Map {\n    // Iterator methods\n    boolean hasMore() { return true; }\n\n"
+               "    /** Balancing operations. */\n    int colorOf(int p) { return p; }\n\n"
+               "    // Run registered handlers\n    void runHandlers() { }\n\n"
+               "    /** Returns all handlers. */\n    int handlers() { return 0; }\n}\n")
+    assert [(u.comment, u.docstring) for u in extract_units(banners, "java")] == [
+        (None, None), (None, None), ("Run registered handlers", None), (None, "Returns all handlers.")]
 
 
 def test_a_rust_trait_implementation_of_one_method_shows_its_impl_blocks_doc():
