@@ -306,7 +306,7 @@ def search(index: "Searchable", query: str, top: int = 10, hybrid: bool = False,
         mask = np.fromiter((u.path == prefix or u.path.startswith(prefix + "/") for u in units), bool, len(units))
     query_vector = index.encoder.encode_queries([query])[0]
     root = getattr(index, "root", None)  # (a lance store's units are in no folder here)
-    quoted = holding_text(query, units, _file_reader(root), mask) if root is not None else None
+    quoted = holding_text(query, units, file_reader(root), mask) if root is not None else None
     ranked = rank_units(query_vector, query, index.search_index, units, top, hybrid=hybrid, mask=mask,
                         tests_last=not include_tests and not asks_for_tests(query), quoted=quoted)
     return [SearchHit(units[r.row], r.score, n + 1, tuple(units[c] for c in r.copies),
@@ -484,7 +484,7 @@ def holding_text(query: str, units: Sequence["IndexedUnit"], read: Callable[[str
     return None
 
 
-def _file_reader(root) -> Callable[[str], str | None]:
+def file_reader(root) -> Callable[[str], str | None]:
     """`holding_text`'s reader of an index's files under `root`: the text, None where it cannot be read as source
     (gone, binary, huge, a link)."""
     from .sources import FileSkipped, read_source

@@ -27,8 +27,8 @@ from leancode.index import INDEX_DIRNAME, IndexedUnit, RepositoryIndex, UpdateSt
 from leancode.index_store import declaring_files, indexed_unit
 from leancode.languages import language_for_path
 from leancode.parse_pool import parse_units
-from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, frames_in, name_order,
-                             name_tiers, rank_units, ranked_as_test)
+from leancode.search import (after_the_code, asks_for_examples, asks_for_tests, bounded_query, file_reader, frames_in,
+                             holding_text, name_order, name_tiers, rank_units, ranked_as_test)
 from leancode.sources import FileSkipped, check_text, read_source
 
 from . import preload
@@ -55,6 +55,7 @@ class Hit:
     test: bool = False  # a test or benchmark ranked after the code (the query does not ask for tests)
     stale: str | None = None  # "deleted": a function whose file is gone since indexing (the update may be running)
     buffer: bool = False  # an unsaved buffer's function, not the index's
+    quoted: bool = False  # its code holds the query's text (`holding_text`): after the functions the query names
 
     @property
     def path(self) -> Path:
@@ -310,20 +311,22 @@ class Workspaces:
                 # a trace: its frames in this folder's code (`frames_in`)
                 read = frames_in(query, {u.path.rsplit("/", 1)[-1] for u in seen}) if "\n" in query else query
                 tiers = name_tiers(read, seen, tests | hidden, prefix)
+                quoted = holding_text(query, units, file_reader(folder.root), mask)  # (a buffer's: as last saved)
                 for ranked in rank_units(query_vector, read, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],
-                                         tests=tests[:len(units)]):
-                    hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier, bool(tests[ranked.row])))
+                                         tests=tests[:len(units)], quoted=quoted):
+                    hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier, bool(tests[ranked.row]),
+                                    quoted=ranked.quoted))
                 buffer_tiers = [2] * len(buffers) if tiers is None else tiers[len(units):]
                 hits += [Hit(folder, unit, score, int(tier), bool(test), buffer=True) for (unit, score), tier, test
                          in zip(buffers, buffer_tiers, tests[len(units):])]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, query, top, tests_last)
         # As `rank_units` orders each folder's: functions the query names first (the one its whole name names before
-        # the others), then the code, the functions ranked after it (`after_the_code`), the tests (`demotions`), then
-        # by score.
+        # the others), then those whose code holds its text, then the code, the functions ranked after it
+        # (`after_the_code`), the tests (`demotions`), then by score.
         order = name_order(query, [h.unit for h in hits if h.tier == 0])
-        hits.sort(key=lambda h: (h.tier, order(h.unit) if h.tier == 0 else 2,
+        hits.sort(key=lambda h: (h.tier if h.tier < 2 else 3 - h.quoted, order(h.unit) if h.tier == 0 else 2,
                                  2 if h.test else int(after_the_code(h.unit)), -h.score))
         # A function the shared index holds too is shown once, a file's functions of one name (overloads) as one row,
         # the best-ranked, and copies of the same code as one, as `rank_units` folds the index's (a buffer's too).

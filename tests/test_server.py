@@ -639,6 +639,9 @@ async def test_search_command_and_workspace_symbol(vscode: LanguageClient, works
     assert symbols and symbols[0].name == "translate"
     assert symbols[0].location.uri == uri(workspace / "strings.py")
     assert await vscode.workspace_symbol_async(types.WorkspaceSymbolParams(query="")) == []
+    # a pasted line of code: the function that holds it first, said so (as `leancode search` shows it)
+    hits = await search(vscode, "h = 2.0+rc-bc")
+    assert hits[0]["name"] == "rgb_to_hsv" and hits[0]["holds_query_text"] and not hits[1]["holds_query_text"]
 
 
 @lsp

@@ -25,7 +25,7 @@ def hit_json(hit: Hit) -> dict:
             "range": {"start": {"line": unit.start_line, "character": 0},
                       "end": {"line": unit.end_line + 1, "character": 0}},
             "name": shown_name(unit.qualified_name, unit.language), "language": unit.language,
-            "score": round(hit.score, 6), "preview": unit.preview,
+            "score": round(hit.score, 6), "preview": unit.preview, "holds_query_text": hit.quoted,
             "stale": hit.stale or False}  # "deleted", "changed" or false
 
 
