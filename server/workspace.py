@@ -44,6 +44,7 @@ class Overlay:
     version: int
     units: list[IndexedUnit]
     vectors: np.ndarray
+    text: str = ""  # the buffer's, for `holding_text`
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ class Workspaces:
             for i, vector in zip(missing, encoded):
                 vectors[i] = vector
         matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.encoder.dim), np.float32)
-        _store_overlay(folder, relative, Overlay(version, units, matrix))
+        _store_overlay(folder, relative, Overlay(version, units, matrix, text))
         return True
 
     def drop_overlay(self, path: Path, up_to_version: int | None = None) -> None:
@@ -311,15 +312,19 @@ class Workspaces:
                 # a trace: its frames in this folder's code (`frames_in`)
                 read = frames_in(query, {u.path.rsplit("/", 1)[-1] for u in seen}) if "\n" in query else query
                 tiers = name_tiers(read, seen, tests | hidden, prefix)
-                quoted = holding_text(query, units, file_reader(folder.root), mask)  # (a buffer's: as last saved)
+                on_disk = file_reader(folder.root)
+                quoted = holding_text(query, seen, lambda path: overlay.text if (overlay := folder.overlays.get(path))
+                                      is not None else on_disk(path), ~hidden)  # a buffer's text as the user sees it
+                held = np.zeros(len(seen), bool) if quoted is None else quoted
                 for ranked in rank_units(query_vector, read, index, units, top, hybrid=hybrid, mask=mask,
                                          tests_last=tests_last, tiers=None if tiers is None else tiers[:len(units)],
-                                         tests=tests[:len(units)], quoted=quoted):
+                                         tests=tests[:len(units)], quoted=held[:len(units)]):
                     hits.append(Hit(folder, units[ranked.row], ranked.score, ranked.tier, bool(tests[ranked.row]),
                                     quoted=ranked.quoted))
                 buffer_tiers = [2] * len(buffers) if tiers is None else tiers[len(units):]
-                hits += [Hit(folder, unit, score, int(tier), bool(test), buffer=True) for (unit, score), tier, test
-                         in zip(buffers, buffer_tiers, tests[len(units):])]
+                hits += [Hit(folder, unit, score, int(tier), bool(test), buffer=True, quoted=bool(holds))
+                         for (unit, score), tier, test, holds in zip(buffers, buffer_tiers, tests[len(units):],
+                                                                    held[len(units):])]
         if not hybrid:  # the shared index ranks by cosine only
             hits += self._shared_hits(query_vector, query, top, tests_last)
         # As `rank_units` orders each folder's: functions the query names first (the one its whole name names before
