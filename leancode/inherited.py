@@ -251,6 +251,31 @@ def imported_from(name: str, near: Path, code: str, language: str) -> frozenset[
     return frozenset(file.resolve() for file, _, _ in _imported_files(name, near, code, language, stars=False))
 
 
+# The names a file's imports bind to modules and packages: Python's `import os.path`, `import numpy as np`; JavaScript's
+# `import * as fs from`, `import fs from`, `const fs = require(`; Go's `import "errors"`, `alias "path/x"` in a block
+_PYTHON_MODULE_IMPORT = re.compile(r"^[^\S\n]*import[^\S\n]+([\w.]+(?:[^\S\n]+as[^\S\n]+\w+)?(?:[^\S\n]*,[^\S\n]*"
+                                   r"[\w.]+(?:[^\S\n]+as[^\S\n]+\w+)?)*)", re.M)
+_JS_MODULE_IMPORT = re.compile(r"\bimport\s+(?:\*\s*as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['\"]"
+                               r"|\b(?:const|let|var)\s+([\w$]+)\s*=\s*require\s*\(")
+_GO_IMPORT = re.compile(r"^\s*(?:import\s+)?(?:([\w.]+)\s+)?\"([^\"\n]+)\"", re.M)
+
+
+def module_names(code: str, language: str) -> frozenset[str]:
+    """The names `code`'s imports bind to modules and packages (`_PYTHON_MODULE_IMPORT`, `_JS_MODULE_IMPORT`,
+    `_GO_IMPORT`): a call on one is the module's function (`errors.As(`), never a method of the workspace."""
+    head = code[:MAX_IMPORTS_READ]
+    if language == "python":
+        return frozenset(item.split(" as ")[-1].strip().split(".")[0] for listed in _PYTHON_MODULE_IMPORT.findall(head)
+                         for item in re.sub(r"\s+", " ", listed).split(","))
+    if same_family(language, "javascript"):
+        return frozenset(filter(None, (name for pair in _JS_MODULE_IMPORT.findall(head) for name in pair)))
+    if language == "go":
+        imports = head[:head.find("\nfunc ")] if "\nfunc " in head else head  # the imports come first
+        return frozenset(alias or path.rsplit("/", 1)[-1] for alias, path in _GO_IMPORT.findall(imports)
+                         if alias not in ("_", "."))
+    return frozenset()
+
+
 def _rust_uses(code: str, written: str, stars: bool = True) -> list[list[str]]:
     """The paths a Rust file's `use` declarations bring `written` by (`use crate::{Context, Error}`: ["crate",
     "Context"] for Context; `use std::error::Error as StdError`: [..., "Error"] for StdError; `stars`: also a glob's,

@@ -12,9 +12,11 @@ The call's shape decides where to look:
 - `Type.name(`, `Type::name(`, `module.name(`: the method of the class so named, or the function of the file or
   directory so named; a capitalised name or a `::` path the workspace does not define (`Vec::new`, `Math.max`)
   means nothing here;
-- any other receiver (`obj.name(`, `f(x).name(`): any method of that name (a guess: its type is not known), but
-  none for a local variable the function binds to a literal or a built-in collection (`errors = []`, `const seen =
-  new Set()`): `errors.extend(` is the list's, never the workspace's `Schema.extend`.
+- any other receiver (`obj.name(`, `f(x).name(`, a field of the caller's object, `g.wg.Wait(`): any method of that
+  name (a guess: its type is not known), never the caller itself where the receiver is no plain name, and none for a
+  local variable the function binds to a literal or a built-in collection (`errors = []`, `const seen = new Set()`):
+  `errors.extend(` is the list's, never the workspace's `Schema.extend`; nor for a module or package the file imports
+  that the workspace does not hold (Go's `errors.As(`).
 Files are tried nearest first (fewest directory steps from the caller's, then path order), among the indexed
 functions of the caller's language family. A guess is told in the hover ("matched by name"). Of a name defined
 more than once in a file (Java's overloads, a Python function defined again), the call means one that takes its
@@ -51,7 +53,8 @@ class Call:
     precedes the dot (`f(x).name(`). `scope`: the class around the call ("" outside any); `line`: its line;
     `own`: the receivers that mean the caller's own object; `arguments`: how many it passes (None: not known);
     `bases`: the supertypes the class around it names (`super().name(` means theirs); `imported`: the files the
-    caller's imports bring `name` from (`inherited.imported_from`; None: no import does)."""
+    caller's imports bring `name` from (`inherited.imported_from`; None: no import does); `modules`: the names its file
+    imports modules and packages as (`errors.As(`: the package's, never a method of the workspace)."""
 
     name: str
     receiver: str | None
@@ -63,11 +66,14 @@ class Call:
     arguments: int | None = None
     bases: tuple[str, ...] = ()
     imported: frozenset[Path] | None = None
+    modules: frozenset[str] = frozenset()
 
     @classmethod
     def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
-           language: str, arguments: int | None = None, imported: frozenset[Path] | None = None) -> "Call":
-        """The call of `name` at `line` of the file whose functions are `units`, passing `arguments`."""
+           language: str, arguments: int | None = None, imported: frozenset[Path] | None = None,
+           through: str = "", modules: frozenset[str] = frozenset()) -> "Call":
+        """The call of `name` at `line` of the file whose functions are `units`, passing `arguments`; `through`: the
+        first name of a receiver written as a member of another (`g` of `g.wg.Wait(`)."""
         caller = _innermost(units, line)
         scope, own = "", OWN_RECEIVERS
         if caller is not None:
@@ -77,8 +83,11 @@ class Call:
                 own = own | {receiver_name.group(1)}
         if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call
             receiver, separator = None, None
+        if through in own:  # a field of the caller's own object (`g.wg.Wait(`, `self.core.swap(`): its type not known
+            receiver = ""
         bases = tuple(last_name(base) for base in caller.bases) if caller is not None else ()
-        return cls(name, receiver, language, line, scope, own, separator == "::", arguments, bases, imported)
+        return cls(name, receiver, language, line, scope, own, separator == "::", arguments, bases, imported,
+                   modules)
 
 
 @dataclass(frozen=True)
@@ -255,7 +264,7 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
                 or first_elsewhere(lambda h: _class_of(h.unit.qualified_name) == receiver
                                    or is_function(h.unit) and receiver in (h.path.stem, h.path.parent.name), False))
 
-    def any_method(exclude: str | None = None) -> Resolved | None:
+    def any_method(exclude: str | None = None, itself: bool = True) -> Resolved | None:
         def keep(unit) -> bool:
             return not is_function(unit) and unit.qualified_name != exclude
         # this file's methods first, but one that cannot take the call's arguments after the other files' (a field's
@@ -264,7 +273,8 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         # more often than it recurses (mux's `route.Match(req, match)` in `Router.Match`, indexmap's
         # `self.core.swap_remove_full(hash, key)`: the hover showed the caller)
         calling = _innermost(local, call.line)
-        mine, itself = [u for u in here if keep(u) and u is not calling], [u for u in here if u is calling and keep(u)]
+        mine = [u for u in here if keep(u) and u is not calling]
+        itself = [u for u in here if u is calling and keep(u)] if itself else []
         found = first_here([u for u in mine if fits(u)], True) \
             or first_elsewhere(lambda h: keep(h.unit), True, fitting=True) \
             or first_here([u for u in itself if fits(u)], True) or first_elsewhere(lambda h: keep(h.unit), True) \
@@ -290,12 +300,16 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         # files, gorilla/websocket's `c.NextWriter(` in json.go, of `Conn` in conn.go, was labelled a guess)
     if receiver == "super":  # a supertype's method: the first the class names that has one, else any by name
         return next(filter(None, (typed_as(base) for base in call.bases)), None) or any_method(exclude=own)
+    if receiver == "":  # `f(x).name(`, a chain's `.name(` on its own line, a field's: another object than the caller
+        return any_method(itself=False)
     typed = typed_as(receiver)
-    if typed or call.path or receiver[:1].isupper():
-        return typed  # a type or module the workspace does not define: `Vec::new`, `Math.max`
+    if typed or call.path or receiver[:1].isupper() or receiver in call.modules:
+        return typed  # a type or module the workspace does not define: `Vec::new`, `Math.max`, Go's `errors.As`
     calling = _innermost(local, call.line)
     if calling is not None and _bound_to_builtin(receiver, calling):
         return None
+    if calling is not None and (bound := _bound_type(receiver, calling)):  # `multi := &Error{...}`: Error's
+        return typed_as(bound) or any_method()
     return any_method()
 
 
@@ -305,6 +319,20 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
 _BUILTIN_VALUE = (r"(?:\[|\{|\(|[\"'`]|\d|-\d|(?:list|dict|set|tuple|str|bytes|bytearray|frozenset)\(|new\s+(?:Map|Set"
                   r"|WeakMap|WeakSet|Array|Date|RegExp|URL|URLSearchParams)\b|make\(|map\[|\[\]\w)")
 MAX_BINDING_SCAN = 20_000  # characters of the calling function read for the binding
+
+
+def _bound_type(receiver: str, unit: Unit) -> str | None:
+    """The class a local variable or parameter of `unit` is an instance of, as its code writes it: `w = Widget(3)`,
+    `const w = new Widget()`, `let w: Widget = ...`, `(c: Cache)`, Go's `w := &Widget{...}`, Java's `Widget w = new
+    Widget()`; else None."""
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", receiver) or receiver in OWN_RECEIVERS:
+        return None
+    annotated = r"(?P<annotated>[A-Z][\w$]*)\b(?!\s*(?:[<\[.&]|\|(?!\s*(?:null|undefined)\b)))"  # `State | null` too
+    binding = re.compile(rf"(?:^|[\s;(])(?:(?:const|let|var|final|auto|val)\s+)?{re.escape(receiver)}\s*"
+                         rf"(?::\s*{annotated}|(?::[^=\n]{{1,80}})?(?::=|=(?!=))\s*"
+                         rf"(?:new\s+|&)?(?P<made>[A-Z][\w$]*)\s*[({{])", re.M)
+    found = binding.search(unit.code[:MAX_BINDING_SCAN])
+    return (found.group("annotated") or found.group("made")) if found else None
 
 
 def _bound_to_builtin(receiver: str, unit: Unit) -> bool:

@@ -193,8 +193,23 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     separator = next((s for s in _SEPARATORS if before.endswith(s)), None)
     if separator is None:
         return name, None, None
-    receiver = _RECEIVER.search(_before_type_arguments(_without_suffix(before, separator), opener))
+    # (a Go receiver's brackets index a value, `e[0].Error()`, as no type's arguments do there)
+    receiver = _RECEIVER.search(_before_type_arguments(_without_suffix(before, separator),
+                                                       opener if language != "go" else None))
     return name, receiver.group(1) if receiver else "", separator
+
+
+# A receiver written as a member of another object: `g.wg` of `g.wg.Wait(`, `self.core` of `self.core.swap(`
+_MEMBER_RECEIVER = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:\??\.\s*[A-Za-z_$#][\w$]*\s*)+\??\.\s*$")
+
+
+def receiver_root(line_text: str, character: int) -> str:
+    """The first name of the receiver of the call `character` is on, where that receiver is a member of another
+    object (`g` of `g.wg.Wait(`); "" otherwise."""
+    if (match := _identifier_at(line_text, character)) is None:
+        return ""
+    found = _MEMBER_RECEIVER.search(line_text[max(0, match.start() - 200):match.start()])
+    return found.group(1) if found else ""
 
 
 def _identifier_at(line_text: str, character: int) -> re.Match | None:

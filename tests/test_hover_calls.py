@@ -466,7 +466,8 @@ ONE_LINERS = [
 def test_a_call_in_the_body_on_the_signatures_line_means_the_function_called(tmp_path, language, code, line, needle,
                                                                               expected):
     shown = hover_at(tmp_path, language, code, line, needle)
-    assert expected in shown and "matched by name" in shown
+    # a guess where the receiver's type is not written; TypeScript's `c: Cache` says it: Cache's method
+    assert expected in shown and ("matched by name" in shown) == (language != "typescript")
 
 
 SHAPES = '''class Other:

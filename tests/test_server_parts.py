@@ -184,6 +184,46 @@ def test_a_method_called_on_a_local_literal_or_built_in_collection_means_no_func
     assert unit is not None and unit.qualified_name == "Schema.extend"
 
 
+def test_a_method_call_on_another_object_than_the_callers_is_never_a_free_function_nor_the_caller(tmp_path):
+    from leancode.inherited import module_names
+    from leancode.server.hover import call_at, receiver_root
+
+    # base64's `encoder\n    .encode(input, &mut sink)` (rustfmt's chain) showed the free `encode` as if certain;
+    # go-multierror's `g.wg.Wait()` in `Group.Wait` showed `Group.Wait` itself, `errors.As(` its `chain.As`
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    code = ("pub fn encode(input: &[u8]) -> String { String::new() }\n"
+            "pub fn encode_config(input: &[u8]) -> String {\n    encoder\n        .encode(input, &mut sink);\n}\n"
+            "impl ChunkedEncoder {\n    pub fn encode(&self, bytes: &[u8]) {}\n}\n")
+    caller = write(tmp_path, "src/encode.rs", code)
+    local = extract_units(code, "rust")
+    assert call_at("        .encode(input, &mut sink);", 10, "rust") == ("encode", "", ".")
+    found = resolve_call(Call.at(local, 3, "encode", "", ".", "rust"), local, caller, [], units_from_disk([]))
+    assert found.unit.qualified_name == "ChunkedEncoder.encode" and found.guessed
+    go = ("package multierror\n\nimport (\n\t\"errors\"\n\t\"sync\"\n)\n\n"
+          "// Wait blocks until all calls have returned.\nfunc (g *Group) Wait() error {\n\tg.wg.Wait()\n"
+          "\treturn errors.As(g.err, nil)\n}\n\nfunc (c chain) As(target any) bool { return false }\n\n"
+          "func TestError(t *testing.T) {\n\tmulti := &Error{}\n\tmulti.Wait()\n\treturn e[0].Wait()\n}\n")
+    caller = write(tmp_path, "group.go", go)
+    local = extract_units(go, "go")
+    assert receiver_root("\tg.wg.Wait()", 6) == "g" and call_at("\treturn e[0].Wait()", 14, "go") == ("Wait", "", ".")
+    assert resolve_call(Call.at(local, 9, "Wait", "wg", ".", "go", through="g"), local, caller, [],
+                        units_from_disk([])) is None  # a field of the caller's object: not the caller
+    assert resolve_call(Call.at(local, 18, "Wait", "", ".", "go"), local, caller, [], units_from_disk([])).guessed
+    modules = module_names(go, "go")
+    assert modules == {"errors", "sync"}
+    assert resolve_call(Call.at(local, 10, "As", "errors", ".", "go", modules=modules), local, caller, [],
+                        units_from_disk([])) is None  # the standard package's
+    # a local bound to an instance: that class's method (`multi := &Error{}`), not any of the name
+    errors = write(tmp_path, "multierror.go", "package multierror\n\n// Wait waits.\nfunc (e *Error) Wait() {}\n")
+    other = write(tmp_path, "other.go", "package multierror\n\nfunc (n *nested) Wait() {}\n")
+    candidates = [Hit(folder, IndexedUnit(path=path.name, name="Wait", qualified_name=f"{owner}.Wait", language="go",
+                                          start_line=line, end_line=line, preview="", key=path.name), 0.0)
+                  for path, owner, line in ((other, "nested", 2), (errors, "Error", 3))]
+    found = resolve_call(Call.at(local, 17, "Wait", "multi", ".", "go"), local, caller, candidates,
+                         units_from_disk([]))
+    assert found.unit.qualified_name == "Error.Wait" and not found.guessed
+
+
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
     import pytest
 

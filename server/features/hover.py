@@ -22,7 +22,7 @@ from pygls.workspace import PositionCodec
 from leancode import parse_pool
 from leancode.function_summary import declared_at
 from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, language_for_path, same_family
-from leancode.inherited import imported_from, inherited_across_files
+from leancode.inherited import imported_from, inherited_across_files, module_names
 from leancode.messages import printable
 from leancode.units import Unit, name_aliases
 
@@ -117,12 +117,13 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 return None
 
         arguments = call_arguments(text, language, line, column)
+        through, modules = hover.receiver_root(line_text, character), module_names(text, language)
 
         def resolved(name: str, receiver: str | None, separator: str | None) -> Resolved | None:
             candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
             imported = imported_from(name, path, text, language) if receiver is None and path is not None else None
-            return resolve_call(Call.at(units, line, name, receiver, separator, language, arguments, imported), units,
-                                path, candidates, units_in)
+            return resolve_call(Call.at(units, line, name, receiver, separator, language, arguments, imported,
+                                        through, modules), units, path, candidates, units_in)
 
         found = resolved(name, receiver, separator)
         constructor = _CONSTRUCTORS.get(language) or (name if language == "java" else None)  # Java's: `Widget.Widget`
