@@ -834,8 +834,8 @@ _CODE_LINE = re.compile(r"&&|\|\||[!=]==?|^[\w.$\[\]]+\s*(?:\(.*\)|[-+*/]?=\s*\S
                         r"while|else|pub|public|private|static)\b(?=.*[(=\[{;])")
 MAX_COMMENT_LINES = 40  # comment nodes read above a function: a longer run has a start too far to tell
 MAX_COMMENT_CHARS = 2000  # of its first paragraph, what is kept (the hover shows its first sentence)
-# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link, a maintainer's note, a
-# license.
+# Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link or one it was taken from, a
+# maintainer's note, a license.
 # A section's banner above the first of its functions, naming the group (`// Iterator methods`, `/** Helpers */`,
 # `// --- Getters and setters ---`): at most three words, no article ("Returns all handlers" describes), ending in a
 # plural of functions (`_banner`)
@@ -852,6 +852,8 @@ def _banner(text: str, name: str) -> bool:
     return found is not None and not any(len(word) > 2 and word in name.lower()
                                          for word in found.group(1).lower().split())
 _NO_DESCRIPTION = re.compile(r"\s*(?:\(non-javadoc\)|note\b|(?:see:?\s*)?<?https?://[^\s<>]+>?\s*$|"
+                             # where it came from: yup's `// tweaked from https://github.com/.../nanoclone/...`
+                             r"(?:[\w-]+\s+){1,3}(?:from|by|of|on|at|see):?\s+<?https?://[^\s<>]+>?\s*$|"
                              r"spdx-license-identifier|"
                              r"licensed\b|permission is hereby granted|all rights reserved|"
                              # a bundler's marker of the module it inlined (remeda's `// src/chunk.ts`)

@@ -1872,6 +1872,11 @@ def test_a_doc_comment_that_is_a_note_is_looked_past_as_none():
     # url's `// <https://url.spec.whatwg.org/#concept-opaque-host-parser>` above a function: a link, no description
     linked = "// <https://url.spec.whatwg.org/#concept-opaque-host-parser>\nfn parse_opaque(s: &str) -> u32 { 2 }\n"
     assert [u.comment for u in extract_units(linked, "rust")] == [None]
+    taken = ("// tweaked from https://github.com/Kelin2025/nanoclone/blob/0abeb7635bda/src/index.js\n"
+             "function clone(src) { return src; }\n// Clones the value, see https://x.org/a for why.\n"
+             "function copy(src) { return src; }\n")  # yup's: where it came from; a description with a link stays
+    assert [u.comment for u in extract_units(taken, "javascript")] == [None, "Clones the value, see https://x.org/a "
+                                                                             "for why."]
     # Ramda's `// mapPairs :: (Object, [String]) -> [String]`: a type signature (a Rust path is no signature)
     typed = ("// mapPairs :: (Object, [String]) -> [String]\nvar mapPairs = function (obj, keys) { return keys; };\n"
              "// Vec::new makes an empty list.\nfunction make() { return []; }\n")
