@@ -10,6 +10,7 @@ alike (`with_declared_docs`).
 from __future__ import annotations
 
 import dataclasses
+import re
 import stat
 import warnings
 from functools import lru_cache
@@ -53,16 +54,19 @@ def declaration_text(path: Path) -> str:
 @lru_cache(maxsize=16)  # a declaration file, read again for each hover on a call into its JavaScript file
 def declared_docs(code: str) -> dict[str, str]:
     """{qualified name: doc comment} of a declaration file's documented declarations (`units.declarations`: a
-    function's signature, a class's or interface's method); of overloads, the first documented one's. Shared by its
-    callers: read, never changed."""
+    function's signature, a class's or interface's method); of overloads, the first documented one's that is not
+    marked internal (deepmerge-ts' `deepmergeCustom` showed its `@internal` zero-argument overload's "Used by the
+    default deepmerge function."). Shared by its callers: read, never changed."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ParseWarning)  # the declaration file's syntax errors are not this file's
         found = declarations(code, "typescript")
     docs: dict[str, str] = {}
-    for unit in found:
-        if unit.docstring:
-            docs.setdefault(unit.qualified_name, unit.docstring)
+    for unit in sorted((u for u in found if u.docstring), key=lambda u: bool(_INTERNAL.search(u.docstring))):
+        docs.setdefault(unit.qualified_name, unit.docstring)
     return docs
+
+
+_INTERNAL = re.compile(r"(?:^|\s)@(?:internal|private|hidden|ignore)\b")  # TSDoc's and JSDoc's markers
 
 
 def with_declared_docs(units: list[Unit], declaration_code: str) -> list[Unit]:

@@ -649,6 +649,16 @@ def test_a_javascript_function_and_a_call_to_it_hover_with_its_declaration_files
     code = "export default function pLimit(concurrency) {\n  return [];\n}\nconst limit = pLimit(2);\n"
     for line, needle in ((0, "pLimit"), (3, "pLimit(")):
         assert "Run functions with limited concurrency." in hover_at(tmp_path, "javascript", code, line, needle)
+    # deepmerge-ts: of overloads, the first documented one not marked `@internal` (it showed "Used by the default
+    # deepmerge function.", the internal zero-argument overload's)
+    (tmp_path / "code.d.ts").write_text(
+        "/**\n * Used by the default `deepmerge` function.\n *\n * @internal\n */\n"
+        "export declare function deepmergeCustom(): Merge;\n"
+        "/**\n * Deeply merge objects using the given options.\n */\n"
+        "export declare function deepmergeCustom(options: Options): Merge;\n")
+    code = "export function deepmergeCustom(options = {}, rootMetaData) {\n  return options;\n}\n"
+    assert "Deeply merge objects using the given options." in hover_at(tmp_path, "javascript", code, 0,
+                                                                        "deepmergeCustom")
 
 
 def test_a_java_constructor_call_names_its_class_exactly(tmp_path):
