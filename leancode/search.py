@@ -415,38 +415,37 @@ def rank_units(query_vector: np.ndarray, query_text: str, index: SearchIndex, un
     return shown
 
 
-# A query that is a line of code or an error message, not prose: an operator, a bracket, a call (`f(`), a quoted
-# string (an apostrophe inside a word is none), or a message (`_MESSAGE`)
-_CODE_LIKE = re.compile(r"[=;{}\[\]<>]|->|::|\w\(|(?<!\w)[\"'`]")
 # An error message as a program prints it: its exception's name or a level before it (`voluptuous.error.
-# MultipleInvalid: extra keys not allowed`, `panic: ...`), words then a colon then a value (Go's `Malformed version:
-# 1.x`), or a quoted string in it
+# MultipleInvalid: extra keys not allowed`, `panic: ...`), words then a colon then a value or the line's end (Go's
+# `Malformed version: 1.x`, go-multierror's `1 error occurred:`), or a quoted string in it
 _MESSAGE = re.compile(r"^(?:[\w.]*(?:Error|Exception|Invalid|Warning)\w*|error|panic|fatal|warning)(?:\[\w+\])?:\s"
-                      r"|^[^\W\d][\w'-]*(?: [\w'-]+){0,8}: \S|(?<!\w)(?:\"[^\"]+\"|'[^']+')(?!\w)", re.I)
+                      r"|^\w[\w'-]*(?: [\w'-]+){0,8}:(?: \S|$)|(?<!\w)(?:\"[^\"]+\"|'[^']+')(?!\w)", re.I)
 _WORD_RUN = re.compile(r"(?<!\w)[A-Za-z]\w*+(?: [A-Za-z]\w*+)+")  # words a message writes, one space between
 MIN_QUOTED_CHARS = 12  # the shortest text looked for: shorter ones ("is not") are in every other function
 MAX_QUOTED_UNITS = 3  # a text found in more functions than this tells none of them apart
 MAX_QUOTED_BYTES = 64 << 20  # the code read for one query (files in index order; the rest is not looked in)
 MAX_RUN_WORDS, MAX_RUNS = 12, 6
 MAX_QUOTED_TEXTS = 24  # texts looked for, longest first: each a pass over the code read
+MAX_QUOTED_LINES = 4  # of a query of several lines (a message printed over lines), those looked for
 
 
 def holding_text(query: str, units: Sequence["IndexedUnit"], read: Callable[[str], str | None],
                  mask: np.ndarray | None = None) -> np.ndarray | None:
-    """Which units' code holds the text of a query that is a line of code (`_CODE_LIKE`) or an error message
-    (`_MESSAGE`; None for prose, a name, and where none is found): the line as pasted (`raise
-    ValueDuplicationError(val)`, a line past what the encoder reads of a long function), else a message's longest run
-    of words that some function holds ("extra keys not allowed" of `MultipleInvalid: extra keys not allowed @
-    data['foo']`, written in a string there), in at most MAX_QUOTED_UNITS functions. `read(path)`: an indexed file's
-    text (None: unreadable). A trace is left to the frames it names, a name or a call to `name_tiers` (a line binding
-    a call, `data = read(path)`, is looked for too: the function it names comes first, then those holding it)."""
-    line = query.strip()
-    message = _MESSAGE.search(line) is not None
-    if "\n" in line or not (message or _CODE_LIKE.search(line)) or _frame(line)[1] is not None \
-            or not _ASSIGNED_CALL.match(line) and named_by(line) is not None:
+    """Which units' code holds the text of a query (None where none does, in at most MAX_QUOTED_UNITS functions): a
+    line of it as pasted (`raise ValueDuplicationError(val)`, a line past what the encoder reads of a long function; a
+    message as printed, "Encoded text cannot have a 6-bit remainder.", of its first MAX_QUOTED_LINES lines), else, of
+    an error message (`_MESSAGE`), the longest run of words of its first line that some function holds ("extra keys
+    not allowed" of `MultipleInvalid: extra keys not allowed @ data['foo']`, written in a string there). `read(path)`:
+    an indexed file's text (None: unreadable). A trace is left to the frames it names, a name or a call to
+    `name_tiers` (a line binding a call, `data = read(path)`, is looked for too: the function it names comes first,
+    then those holding it)."""
+    lines = [stripped for line in query.splitlines()[:MAX_QUOTED_LINES] if (stripped := line.strip())]
+    if not lines or _frame(query)[1] is not None \
+            or len(lines) == 1 and not _ASSIGNED_CALL.match(lines[0]) and named_by(lines[0]) is not None:
         return None
-    texts = [line]
-    for run in _WORD_RUN.findall(line)[:MAX_RUNS] if message else ():  # a run, its beginnings and its ends
+    message = _MESSAGE.search(lines[0]) is not None
+    texts = list(lines)
+    for run in _WORD_RUN.findall(lines[0])[:MAX_RUNS] if message else ():  # a run, its beginnings and its ends
         words = run.split()[:MAX_RUN_WORDS]
         texts += [" ".join(words[:end]) for end in range(len(words), 1, -1)]
         texts += [" ".join(words[start:]) for start in range(1, len(words) - 1)]

@@ -733,6 +733,8 @@ def test_names_as_their_language_shows_them(query, parts):
 
 
 def test_a_pasted_line_or_message_means_the_functions_whose_code_holds_it():
+    import dataclasses
+
     from leancode.search import MAX_QUOTED_UNITS, holding_text
 
     files = {"a.py": "def load(path):\n    data = read(path)\n    raise ConfigError(f'no such section {path}')\n",
@@ -755,6 +757,13 @@ def test_a_pasted_line_or_message_means_the_functions_whose_code_holds_it():
     assert held("no such section in the settings file") is None  # prose
     assert held("load") is None and held("read(path)") is None  # a name or a call: `name_tiers`' to rank
     assert held("write(path) and more()") is None  # nowhere
+    # a message printed bare (base64's "Encoded text cannot have a 6-bit remainder.") and over lines (go-multierror's
+    # "1 error occurred:\n\t* ..."), each line as printed
+    files["c.py"] += "def fail():\n    raise ValueError('the section cannot be empty.')\n"
+    units.append(dataclasses.replace(units[0], path="c.py", name="fail", qualified_name="fail", start_line=1,
+                                     end_line=2, key="fail"))
+    assert held("the section cannot be empty.") == [3] and held("The section cannot be empty") is None  # as printed
+    assert held("Traceback:\n  data = read(path)\n  and more") == [0]
     many = {f"m{i}.py": "def f():\n    return compute(value)\n" for i in range(MAX_QUOTED_UNITS + 1)}
     units = _units([(path, "f") for path in many], "python", spans=[(0, 1)] * len(many))
     assert holding_text("return compute(value)", units, many.get) is None  # in every other function: tells none
