@@ -245,8 +245,9 @@ def _python_paragraph(docstring: str, as_mined: bool = False) -> str:
     if not as_mined:
         lines = _to_unstopped_end(lines)
     text = " ".join(lines if as_mined else _before_list(lines))
-    if not as_mined:  # reST's escapes after a span: `PrintLogger`\ s, `LogRecord`\s (plurals of a name)
-        text = re.sub(r"(?<=`)\\ ?(?=\w)", "", text)
+    if not as_mined:  # reST's escapes after a span: `PrintLogger`\ s, `LogRecord`\s (plurals of a name); of markup
+        # (cerberus' `\\*of-rule` in its source, `\*of-rule` in the docstring: "*of-rule")
+        text = re.sub(r"\\{1,2}([*_|])", r"\1", re.sub(r"(?<=`)\\ ?(?=\w)", "", text))
     text = _REST_ROLE.sub(lambda m: _rest_role(m, as_mined), text)
     text = _EPYTEXT.sub(r"\1", text)
     text = re.sub(r"``(.+?)``", r"\1", text)

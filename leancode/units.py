@@ -836,9 +836,12 @@ MAX_COMMENT_LINES = 40  # comment nodes read above a function: a longer run has 
 MAX_COMMENT_CHARS = 2000  # of its first paragraph, what is kept (the hover shows its first sentence)
 # Comments that say nothing of the function: Eclipse's "(non-Javadoc)" stubs, a bare link or one it was taken from, a
 # maintainer's note, a license.
+# A doc that is a literal, no prose: cerberus' rule methods' `"""{'type': 'integer'}"""`, a schema its validator reads
+_LITERAL_ALONE = re.compile(r"[\[{].*[\]}]\.?")
 # A section's banner above the first of its functions, naming the group (`// Iterator methods`, `/** Helpers */`,
 # `// --- Getters and setters ---`): at most three words, no article ("Returns all handlers" describes), ending in a
-# plural of functions (`_banner`)
+# plural of functions (`_banner`); a comment's or a doc comment's, never a Python docstring's, which is inside the
+# function it describes ("Simplify bessel-type functions.")
 _BANNER = re.compile(r"[\W_]*((?:(?!(?:the|an?|all|each|every|its|their|any|some|this|these|those|of|to|for|with|from"
                      r"|by|on|in)\b)[A-Za-z-]+\s+){0,3})(?:methods|functions|helpers|utilities|utils|getters|setters"
                      r"|accessors|operations|handlers|callbacks|apis?|internals|overrides|constructors|listeners"
@@ -1482,7 +1485,8 @@ def _units(code: str, tree: tree_sitter.Tree, spec: LanguageSpec, offsets: CharO
             if docstring is not None and not as_mined and spec.name == "go":
                 docstring = _from_go_name(docstring, name)
         if docstring is not None and not as_mined \
-                and (not (said := shown_sentence(docstring, spec.name)) or _NOTE.match(said) or _banner(said, name)):
+                and (not (said := shown_sentence(docstring, spec.name)) or _NOTE.match(said)
+                     or spec.name != "python" and _banner(said, name) or _LITERAL_ALONE.fullmatch(said)):
             # tags alone (`@param opts`, `:param x:`, a Rust `# Examples` section) say nothing it does, nor a note
             # (a Go `// TODO` above a stub): the hover looks further, as for none (its class's documentation for a
             # constructor, the supertype's for an override), where it showed nothing; a Python docstring still

@@ -1889,6 +1889,10 @@ def test_a_doc_comment_that_is_a_note_is_looked_past_as_none():
                "    /** Returns all handlers. */\n    int handlers() { return 0; }\n}\n")
     assert [(u.comment, u.docstring) for u in extract_units(banners, "java")] == [
         (None, None), (None, None), ("Run registered handlers", None), (None, "Returns all handlers.")]
+    # a Python docstring is inside its function: never a banner; a literal alone is no prose (cerberus' rule schemas)
+    python = ('def besselsimp(expr):\n    """Simplify bessel-type functions."""\n\n'
+              'def _validate_minlength(self, n, field, value):\n    """{\'type\': \'integer\'}"""\n')
+    assert [u.docstring for u in extract_units(python, "python")] == ["Simplify bessel-type functions.", None]
 
 
 def test_a_rust_trait_implementation_of_one_method_shows_its_impl_blocks_doc():

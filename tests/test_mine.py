@@ -77,6 +77,9 @@ def mined(sources):
      "Remove specified key and return the corresponding value."),
     ("*x.__getitem__(key) ⟺ x[key]*", "x.__getitem__(key) ⟺ x[key]"),
     ("`cancel_callback()` followed by `close()`\nwhen clicked.", "cancel_callback() followed by close() when clicked."),
+    # reST's escaped markup, escaped once more in a docstring that is no raw string (cerberus' `\\*of-rule`)
+    ("Errors of an \\\\*of-rule, by rs\\_exp and (L, \\*\\*kwargs).",
+     "Errors of an *of-rule, by rs_exp and (L, **kwargs)."),
     ("Split the text.\n\nArgs:\n    text: the text", "Split the text."),
     ("Parse headers\nParameters\n----------\nx : int", "Parse headers"),
     (".. warning:: Internal API.\n    Subject to change.\n\nBuild the backend.", "Build the backend."),
