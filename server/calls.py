@@ -67,6 +67,7 @@ class Call:
     bases: tuple[str, ...] = ()
     imported: frozenset[Path] | None = None
     modules: frozenset[str] = frozenset()
+    renamed: bool = False  # `name` is what the caller's file imports under another (`import f as g`): not its own
 
     @classmethod
     def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
@@ -286,7 +287,8 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         return replace(found, alternatives=len(classes) - 1)
 
     if receiver is None and call.language != "java":
-        if (found := first_here(_visible_functions(here, local, call.line), False)) or call.imported is None:
+        found = None if call.renamed else first_here(_visible_functions(here, local, call.line), False)
+        if found or call.imported is None:
             return found or first_elsewhere(lambda h: is_function(h.unit), False)
         return first_elsewhere(lambda h: is_function(h.unit) and h.path.resolve() in call.imported, False) \
             or first_elsewhere(lambda h: is_function(h.unit), True)  # imported from elsewhere: one of its name

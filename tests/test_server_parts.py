@@ -160,6 +160,17 @@ def test_a_plain_call_of_an_imported_name_means_the_function_of_the_file_its_imp
     assert resolved("from fp.either import fold" + body) == ("pkg/near.py:1", True)  # a package's: a guess
     assert imported_from("fold", tmp_path / "a.ts", "import { fold } from './lib/deep/far';\n", "typescript") \
         == frozenset() and imported_from("fold", tmp_path / "a.ts", "fold(1)\n", "typescript") is None
+    # a name imported under another (dacite's `from .dataclasses import get_fields as dataclasses_get_fields`, in a
+    # file that defines a `get_fields` of its own): the imported function, not the file's
+    from leancode.inherited import imported_as
+
+    code = "from lib.deep.far import fold as far_fold\n\ndef fold(x):\n    return far_fold(x)\n"
+    caller = write(tmp_path, "pkg/caller.py", code)
+    assert imported_as("far_fold", code, "python") == "fold" and imported_as("fold", code, "python") is None
+    local = extract_units(code, "python")
+    call = Call.at(local, 3, "fold", None, None, "python", imported=imported_from("far_fold", caller, code, "python"))
+    found = resolve_call(dataclasses.replace(call, renamed=True), local, caller, candidates, units_from_disk([]))
+    assert (found.where.split("/", 1)[1], found.guessed) == ("lib/deep/far.py:1", False)
 
 
 def test_a_method_called_on_a_local_literal_or_built_in_collection_means_no_function_of_the_workspace(tmp_path):

@@ -22,7 +22,7 @@ from pygls.workspace import PositionCodec
 from leancode import parse_pool
 from leancode.function_summary import declared_at
 from leancode.languages import call_arguments, has_syntax_errors, in_comment_or_string, language_for_path, same_family
-from leancode.inherited import imported_from, inherited_across_files, module_names
+from leancode.inherited import imported_as, imported_from, inherited_across_files, module_names
 from leancode.messages import printable
 from leancode.units import Unit, name_aliases
 
@@ -119,11 +119,13 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         arguments = call_arguments(text, language, line, column)
         through, modules = hover.receiver_root(line_text, character), module_names(text, language)
 
-        def resolved(name: str, receiver: str | None, separator: str | None) -> Resolved | None:
+        def resolved(name: str, receiver: str | None, separator: str | None, written: str = "") -> Resolved | None:
+            """`written`: the name the call writes, where `name` is the one it imports (`from .a import f as g`)."""
             candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
-            imported = imported_from(name, path, text, language) if receiver is None and path is not None else None
-            return resolve_call(Call.at(units, line, name, receiver, separator, language, arguments, imported,
-                                        through, modules), units, path, candidates, units_in)
+            imported = imported_from(written or name, path, text, language) \
+                if receiver is None and path is not None else None
+            call = Call.at(units, line, name, receiver, separator, language, arguments, imported, through, modules)
+            return resolve_call(dataclasses.replace(call, renamed=bool(written)), units, path, candidates, units_in)
 
         found = resolved(name, receiver, separator)
         constructor = _CONSTRUCTORS.get(language) or (name if language == "java" else None)  # Java's: `Widget.Widget`
@@ -138,6 +140,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
         if found is None and (meant := {target.rsplit(".", 1)[-1] for alias, (target, _) in
                                         name_aliases(text, language).items() if alias.rsplit(".", 1)[-1] == name}):
             found = resolved(meant.pop(), receiver, separator) if len(meant) == 1 else None  # `_clear = clear`
+        if found is None and receiver is None and (original := imported_as(name, text, language)):
+            found = resolved(original, None, None, written=name)  # `from .dataclasses import get_fields as fields`
         if found is not None and found.guessed and defined is not None and not hover.in_body(defined, text, line,
                                                                                              character):
             found = None  # `@router.get(...)` over a function: that function, not any `get` by name
