@@ -983,6 +983,8 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
     parts, located = named_by(query), _located(query, units)
     if parts is None and located is None:
         tiers = trait_impl_tiers(query, units)
+        if tiers is None:
+            tiers = _written_names(query, units, demote)
         if tiers is not None and demote is not None:
             tiers[demote] = 2
         return tiers
@@ -1019,6 +1021,27 @@ def name_tiers(query: str, units: Sequence, demote: np.ndarray | None = None,
         if len({units[row].qualified_name for row in np.flatnonzero(starts)}) <= PREFIX_LIMIT:
             tiers[starts] = 1
     return tiers
+
+
+# A code name written in a sentence: camelCase or PascalCase of two humps and more, or snake_case (`how do I use the
+# useNetInfo hook`, `what does parse_args return`); not a word of prose
+_WRITTEN_NAME = re.compile(r"(?<![\w$.])(?:[a-z$][a-z0-9$]*(?:[A-Z][a-z0-9$]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
+                           r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w$])")
+MAX_WRITTEN_NAMES = 8  # code names of a sentence looked up
+
+
+def _written_names(query: str, units: Sequence, demote: np.ndarray | None) -> np.ndarray | None:
+    """Tier 0 for the functions named exactly by a code name a prose query writes (`_WRITTEN_NAME`), where at most
+    CASE_ONLY_LIMIT functions outside tests carry it; None where none does."""
+    names = set(_WRITTEN_NAME.findall(query[:MAX_QUERY_CHARS])[:MAX_WRITTEN_NAMES])
+    if not names:
+        return None
+    named = np.fromiter((u.name in names for u in units), bool, len(units))
+    if demote is not None:
+        named &= ~demote
+    if not named.any() or len({units[row].qualified_name for row in np.flatnonzero(named)}) > CASE_ONLY_LIMIT:
+        return None
+    return np.where(named, 0, 2).astype(np.int8)
 
 
 # Folders, file names and function names of tests and benchmarks, in the six languages' conventions (Go's test

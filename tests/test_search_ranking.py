@@ -732,6 +732,19 @@ def test_names_as_their_language_shows_them(query, parts):
     assert named_by(query) == parts  # cattrs, bitflags: "... is neither a line number nor a function's name"
 
 
+def test_a_code_name_a_sentence_writes_means_that_function_first():
+    from leancode.search import rank_units
+
+    # netinfo: "how do I use the useNetInfo hook" put NetInfoModule.getName first and useNetInfo nowhere in the top 3
+    units = _units([("android/NetInfoModule.java", "NetInfoModule.getName"), ("src/index.ts", "useNetInfoInstance"),
+                    ("src/index.ts", "useNetInfo"), ("src/internal/parse_args.py", "parse_args"),
+                    ("src/__tests__/hook.spec.ts", "useNetInfo")], "typescript")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "how do I use the useNetInfo hook", index, units, 3)] == [2, 0, 1]
+    assert rank_units(query_vector, "what does parse_args return", index, units, 1)[0].row == 3
+    assert [r.row for r in rank_units(query_vector, "use the network info hook", index, units, 2)] == [0, 1]  # prose
+
+
 def test_a_pasted_line_or_message_means_the_functions_whose_code_holds_it():
     import dataclasses
 
@@ -1077,7 +1090,7 @@ def test_a_rust_trait_implementation_named_as_rust_writes_it_comes_first():
 def test_reading_a_query_as_a_name_takes_linear_time():
     from linear import assert_linear
 
-    from leancode.search import holding_text, trait_impl_tiers
+    from leancode.search import holding_text, name_tiers, trait_impl_tiers
 
     units = _units([("a.py", "f")], "python")
 
@@ -1107,6 +1120,7 @@ def test_reading_a_query_as_a_name_takes_linear_time():
         for query in ("Error: " + "a" * (20 * n), "Error: " + "a " * (10 * n), "x = '" + "a'" * (10 * n),
                       "a: " + "'" * (20 * n)):
             holding_text(query, units, lambda path: "b" * 1000)
+        name_tiers("how " + "a" * (20 * n) + " x", units) and name_tiers("a_" * (10 * n) + "A b", units)
 
     assert_linear(read, 2_000)
 
