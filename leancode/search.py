@@ -521,7 +521,10 @@ SAME_VECTOR = 0.99999
 # One JavaScript or TypeScript module shipped under several extensions and build folders: ESM and CommonJS builds
 # (addDays.js and addDays.cjs; jsdiff's libesm/patch/apply.js and libcjs/patch/apply.js), a TypeScript source beside
 # its compiled JavaScript (src/index.ts, dist/index.js; react-native-builder-bob's lib/module/ and lib/commonjs/).
-_MODULE_EXTENSION = re.compile(r"\.[cm]?[jt]sx?$")
+# A module file's extension, with the build's flavour before it (yup's `index.esm.js` beside `index.js`, `.cjs.js`,
+# `.umd.min.js`, `.production.js`): one module's builds
+_MODULE_EXTENSION = re.compile(r"(?:\.(?:esm|cjs|umd|es|mjs|module|modern|browser|node|min|development|production))*"
+                               r"\.[cm]?[jt]sx?$")
 _BUILD_FOLDER = re.compile(
     r"(?:src|lib|dist|build|out|esm|cjs|es|es\d+|esnext|mjs|commonjs|module|umd|(?:lib|dist)-?(?:esm|cjs))$", re.I)
 

@@ -968,6 +968,13 @@ def test_one_modules_builds_fold_as_copies_and_other_folders_stay_apart():
     index, query_vector = _descending(len(units))
     ranked = rank_units(query_vector, "add days to a date", index, units, 3)
     assert [(r.row, r.copies, r.overloads) for r in ranked] == [(0, (1,), ()), (2, (4,), ()), (3, (), ())]
+    # yup's builds side by side, index.js and index.esm.js (`getIn` took two of the top three rows); a name that only
+    # shares the start stays apart
+    units = _units([("index.esm.js", "getIn"), ("index.js", "getIn"), ("index.umd.min.js", "getIn"),
+                    ("index.extra.js", "getIn")], "javascript")
+    index, query_vector = _descending(len(units))
+    assert [(r.row, r.copies) for r in rank_units(query_vector, "get the schema at a path", index, units, 3)] \
+        == [(0, (1, 2)), (3, ())]
     # jsdiff's builds in folders (libesm/, libcjs/), a TypeScript source beside its build (src/, dist/esm/): each
     # function was shown twice, halving the results; a folder that is no build (legacy/, patch2/) stays apart.
     specs = [("libesm/patch/apply.js", "applyPatch"), ("libcjs/patch/apply.js", "applyPatch"),
