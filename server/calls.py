@@ -68,13 +68,15 @@ class Call:
     imported: frozenset[Path] | None = None
     modules: frozenset[str] = frozenset()
     renamed: bool = False  # `name` is what the caller's file imports under another (`import f as g`): not its own
+    field: str = ""  # the receiver is this field of the caller's own object (`wg` of `g.wg.Wait(`)
+    code: str = ""  # the caller's file, where its class declares that field
 
     @classmethod
     def at(cls, units: list[Unit], line: int, name: str, receiver: str | None, separator: str | None,
            language: str, arguments: int | None = None, imported: frozenset[Path] | None = None,
-           through: str = "", modules: frozenset[str] = frozenset()) -> "Call":
+           through: str = "", modules: frozenset[str] = frozenset(), code: str = "") -> "Call":
         """The call of `name` at `line` of the file whose functions are `units`, passing `arguments`; `through`: the
-        first name of a receiver written as a member of another (`g` of `g.wg.Wait(`)."""
+        first name of a receiver written as a member of another (`g` of `g.wg.Wait(`); `code`: the file's text."""
         caller = _innermost(units, line)
         scope, own = "", OWN_RECEIVERS
         if caller is not None:
@@ -84,11 +86,12 @@ class Call:
                 own = own | {receiver_name.group(1)}
         if separator == "::" and receiver in _RUST_MODULE_PATHS:  # `super::helper()`: a function, as a plain call
             receiver, separator = None, None
-        if through in own:  # a field of the caller's own object (`g.wg.Wait(`, `self.core.swap(`): its type not known
-            receiver = ""
+        field = ""
+        if through in own:  # a field of the caller's own object (`g.wg.Wait(`, `self.core.swap(`): its declaration's
+            receiver, field = "", receiver or ""
         bases = tuple(last_name(base) for base in caller.bases) if caller is not None else ()
         return cls(name, receiver, language, line, scope, own, separator == "::", arguments, bases, imported,
-                   modules)
+                   modules, field=field, code=code)
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,9 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
     if receiver == "super":  # a supertype's method: the first the class names that has one, else any by name
         return next(filter(None, (typed_as(base) for base in call.bases)), None) or any_method(exclude=own)
     if receiver == "":  # `f(x).name(`, a chain's `.name(` on its own line, a field's: another object than the caller
+        declared = _field_type(call.field, call.code, call.language) if call.field else None
+        if declared is not None:  # its class's method; none of a built-in value or another package's type
+            return typed_as(declared) if declared else None  # (`wg sync.WaitGroup`, `= new Set()`)
         return any_method(itself=False)
     typed = typed_as(receiver)
     if typed or call.path or receiver[:1].isupper() or receiver in call.modules:
@@ -312,6 +318,8 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
         return None
     if calling is not None and (bound := _bound_type(receiver, calling)):  # `multi := &Error{...}`: Error's
         return typed_as(bound) or any_method()
+    if call.language == "java" and (declared := _field_type(receiver, call.code, "java")) is not None:
+        return typed_as(declared) if declared else None  # a field named bare: `ConnectivityReceiver mReceiver;`
     return any_method()
 
 
@@ -321,6 +329,38 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
 _BUILTIN_VALUE = (r"(?:\[|\{|\(|[\"'`]|\d|-\d|(?:list|dict|set|tuple|str|bytes|bytearray|frozenset)\(|new\s+(?:Map|Set"
                   r"|WeakMap|WeakSet|Array|Date|RegExp|URL|URLSearchParams)\b|make\(|map\[|\[\]\w)")
 MAX_BINDING_SCAN = 20_000  # characters of the calling function read for the binding
+
+
+_GO_BUILTIN_TYPES = frozenset("string bool byte rune int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 "
+                               "uintptr float32 float64 complex64 complex128 error any".split())
+
+
+def _field_type(field: str, code: str, language: str) -> str | None:
+    """The class of a field of the caller's object as its file declares it: `this.x = new Widget()`, TypeScript's
+    `private x: Widget`, Java's `Widget x;`, Python's `self.x = Widget(...)`, a Go struct's `x *Widget`; "" for a
+    built-in value or another package's type (`this.seen = new Set()`, Go's `wg sync.WaitGroup`); None where none
+    says."""
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", field):
+        return None
+    head, name = code[:MAX_IMPORTS_SCAN], re.escape(field)
+    if language == "go":
+        declared = re.search(rf"^\s*{name}\s+(\*?)([\w.\[\]*]+)", head, re.M)
+        if declared is None:
+            return None
+        kind = declared.group(2)
+        return "" if "." in kind or not kind[:1].isalpha() or kind in _GO_BUILTIN_TYPES else kind
+    if re.search(rf"(?:(?:this|self)\.|(?<![\w$.])){name}\s*(?::[^=\n]{{1,80}})?=\s*{_BUILTIN_VALUE}", head):
+        return ""
+    for pattern in (rf"(?:this|self)\.{name}\s*=\s*(?:new\s+)?([A-Z][\w$]*)\s*\(",  # assigned a new instance
+                    rf"(?<![\w$.]){name}\s*[?!]?\s*:\s*([A-Z][\w$]*)\b"  # annotated (`| null` too)
+                    r"(?!\s*(?:[<\[.&]|\|(?!\s*(?:null|undefined)\b)))",
+                    rf"\b([A-Z][\w$]*)(?:<[^<>;\n]*>)?\s+{name}\s*[;=]"):  # Java's `Widget field;`
+        if found := re.search(pattern, head):
+            return found.group(1)
+    return None
+
+
+MAX_IMPORTS_SCAN = 200_000  # characters of the caller's file read for a field's declaration
 
 
 def _bound_type(receiver: str, unit: Unit) -> str | None:

@@ -235,6 +235,38 @@ def test_a_method_call_on_another_object_than_the_callers_is_never_a_free_functi
     assert found.unit.qualified_name == "Error.Wait" and not found.guessed
 
 
+def test_a_method_called_on_a_field_means_the_method_of_the_class_its_declaration_names(tmp_path):
+    from leancode.server.calls import _field_type
+
+    # netinfo: `this._subscriptions.add(` (`new Set()`) hovered State.add, the caller itself; `mConnectivityReceiver.
+    # unregister()` (`ConnectivityReceiver mConnectivityReceiver;`) another class's; go-multierror's `g.wg.Wait()`
+    ts = ("class State {\n  private _subscriptions = new Set();\n  private _sub: Subscription | null = null;\n"
+          "  private _reach: Reachability;\n}\n")
+    assert [_field_type(f, ts, "typescript") for f in ("_subscriptions", "_sub", "_reach", "other")] == [
+        "", "Subscription", "Reachability", None]
+    java = ("class Impl {\n    private final ConnectivityReceiver mConnectivityReceiver;\n"
+            "    List<String> names = x;\n}\n")
+    assert [_field_type(f, java, "java") for f in ("mConnectivityReceiver", "names")] == [
+        "ConnectivityReceiver", "List"]
+    go = "type Group struct {\n\tmutex sync.Mutex\n\terr *Error\n\twg  sync.WaitGroup\n\tn int\n}\n"
+    assert [_field_type(f, go, "go") for f in ("mutex", "err", "wg", "n")] == ["", "Error", "", ""]
+    python = "class C:\n    def __init__(self):\n        self.core = Core(3)\n        self.items = []\n"
+    assert [_field_type(f, python, "python") for f in ("core", "items")] == ["Core", ""]
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    receiver = write(tmp_path, "receiver.java", "abstract class ConnectivityReceiver {\n    /** Stops listening. */\n"
+                                                "    public abstract void unregister();\n}\n")
+    poller = write(tmp_path, "poller.java", "class Poller {\n    public void unregister() {}\n}\n")
+    candidates = [Hit(folder, IndexedUnit(path=path.name, name="unregister", qualified_name=f"{owner}.unregister",
+                                          language="java", start_line=line, end_line=line, preview="", key=path.name),
+                      0.0) for path, owner, line in ((poller, "Poller", 1), (receiver, "ConnectivityReceiver", 2))]
+    code = java.replace("}\n", "    void invalidate() {\n        mConnectivityReceiver.unregister();\n    }\n}\n")
+    caller = write(tmp_path, "Impl.java", code)
+    local = extract_units(code, "java")
+    found = resolve_call(Call.at(local, 4, "unregister", "mConnectivityReceiver", ".", "java", code=code), local,
+                         caller, candidates, units_from_disk([]))
+    assert found.where.endswith("receiver.java:3") and not found.guessed
+
+
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
     import pytest
 

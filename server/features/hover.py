@@ -124,7 +124,8 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
             candidates = [hit for hit in ls.state.units_named(name) if same_family(hit.unit.language, language)]
             imported = imported_from(written or name, path, text, language) \
                 if receiver is None and path is not None else None
-            call = Call.at(units, line, name, receiver, separator, language, arguments, imported, through, modules)
+            call = Call.at(units, line, name, receiver, separator, language, arguments, imported, through, modules,
+                           text)
             return resolve_call(dataclasses.replace(call, renamed=bool(written)), units, path, candidates, units_in)
 
         found = resolved(name, receiver, separator)
