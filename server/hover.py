@@ -72,12 +72,13 @@ def offset_in(text: str, line: int, character: int) -> int:
 
 
 def definition_at(units: list[Unit], line: int, offset: int | None = None) -> Unit | None:
-    """The innermost unit whose signature (decorators included) spans `line`; of several on that line, the one
-    that holds `offset` (the cursor's index in the text, `offset_in`: `f = lambda: 1; g = lambda: 2`), where one
-    does."""
+    """The innermost unit whose signature (decorators included) spans `line`; given `offset` (the cursor's index in
+    the text, `offset_in`), the one of those that holds it (`f = lambda: 1; g = lambda: 2`), none where none does: an
+    arrow function passed later on the line is not what the cursor before it is on (defu's `console.log(defu({
+    onReady: () => true }))` hovered `onReady` on `log`)."""
     on_line = [unit for unit in units if unit.start_line <= line <= header_end_line(unit)]
-    holding = [unit for unit in on_line if offset is not None and unit.start <= offset < unit.end]
-    return max(holding or on_line, key=lambda unit: (unit.start_line, unit.start), default=None)
+    holding = on_line if offset is None else [unit for unit in on_line if unit.start <= offset < unit.end]
+    return max(holding, key=lambda unit: (unit.start_line, unit.start), default=None)
 
 
 def in_body(unit: Unit, text: str, line: int, character: int) -> bool:

@@ -661,6 +661,16 @@ def test_a_javascript_function_and_a_call_to_it_hover_with_its_declaration_files
                                                                         "deepmergeCustom")
 
 
+def test_a_call_before_an_arrow_function_on_its_line_is_never_that_function(tmp_path):
+    # defu's README line: hovering `log` or `defu` showed `onReady: () =>`, passed in the call's arguments
+    code = ("/** Merges the defaults in. */\nfunction defu(a, b) { return a; }\n"
+            "console.log(defu({ onReady: () => true }, { retries: 3 }));\n")
+    assert hover_at(tmp_path, "javascript", code, 2, "log(") is None
+    shown = hover_at(tmp_path, "javascript", code, 2, "defu(")
+    assert shown is not None and "Merges the defaults in." in shown and "onReady" not in shown
+    assert "onReady" in hover_at(tmp_path, "javascript", code, 2, "onReady")  # on the arrow function itself
+
+
 def test_a_java_constructor_call_names_its_class_exactly(tmp_path):
     # react-native-permissions: `new RNPermissionsModule(reactContext)` hovered as "matched by name; the receiver's
     # type is not checked", as if a guess
