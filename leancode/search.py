@@ -423,10 +423,13 @@ _MESSAGE = re.compile(r"^(?:[\w.]*(?:Error|Exception|Invalid|Warning)\w*|error|p
 _WORD_RUN = re.compile(r"(?<!\w)[A-Za-z]\w*+(?: [A-Za-z]\w*+)+")  # words a message writes, one space between
 MIN_QUOTED_CHARS = 12  # the shortest text looked for: shorter ones ("is not") are in every other function
 MAX_QUOTED_UNITS = 3  # a text found in more functions than this tells none of them apart
+MAX_QUOTED_TESTS = 50  # tests read past for the code that holds a text (a message every test asserts)
 MAX_QUOTED_BYTES = 64 << 20  # the code read for one query (files in index order; the rest is not looked in)
 MAX_RUN_WORDS, MAX_RUNS = 12, 6
 MAX_QUOTED_TEXTS = 24  # texts looked for, longest first: each a pass over the code read
 MAX_QUOTED_LINES = 4  # of a query of several lines (a message printed over lines), those looked for
+# A call written with a literal argument is a line of code, not a name (kr/pretty's `writeByte(p, '}')`)
+_LITERAL_ARGUMENT = re.compile(r"[(,]\s*(?:[\"'`]|-?\d)")
 
 
 def holding_text(query: str, units: Sequence["IndexedUnit"], read: Callable[[str], str | None],
@@ -437,11 +440,12 @@ def holding_text(query: str, units: Sequence["IndexedUnit"], read: Callable[[str
     an error message (`_MESSAGE`), the longest run of words of its first line that some function holds ("extra keys
     not allowed" of `MultipleInvalid: extra keys not allowed @ data['foo']`, written in a string there). `read(path)`:
     an indexed file's text (None: unreadable). A trace is left to the frames it names, a name or a call to
-    `name_tiers` (a line binding a call, `data = read(path)`, is looked for too: the function it names comes first,
-    then those holding it)."""
+    `name_tiers` (a line binding a call, `data = read(path)`, or a call with a literal argument is looked for too: the
+    function it names comes first, then those holding it). Where code holds the text, tests that hold it too are
+    neither promoted nor counted against the bound (schema's messages are written in six tests and one method)."""
     lines = [stripped for line in query.splitlines()[:MAX_QUOTED_LINES] if (stripped := line.strip())]
-    if not lines or _frame(query)[1] is not None \
-            or len(lines) == 1 and not _ASSIGNED_CALL.match(lines[0]) and named_by(lines[0]) is not None:
+    if not lines or _frame(query)[1] is not None or len(lines) == 1 and not _ASSIGNED_CALL.match(lines[0]) \
+            and not _LITERAL_ARGUMENT.search(lines[0]) and named_by(lines[0]) is not None:
         return None
     message = _MESSAGE.search(lines[0]) is not None
     texts = list(lines)
@@ -465,17 +469,19 @@ def holding_text(query: str, units: Sequence["IndexedUnit"], read: Callable[[str
             code[path] = text
             budget -= len(text)
     for text in texts:
-        found = set()
+        found, tests = set(), set()
         for path, source in code.items():
             at = source.find(text)
-            while at >= 0 and len(found) <= MAX_QUOTED_UNITS:
+            while at >= 0 and len(found) <= MAX_QUOTED_UNITS and len(tests) <= MAX_QUOTED_TESTS:
                 line_number = source.count("\n", 0, at)
                 around = [row for row in files[path] if units[row].start_line <= line_number <= units[row].end_line]
                 if around:  # the innermost function around it
-                    found.add(min(around, key=lambda row: units[row].end_line - units[row].start_line))
+                    row = min(around, key=lambda row: units[row].end_line - units[row].start_line)
+                    (tests if ranked_as_test(units[row]) else found).add(row)
                 at = source.find(text, at + len(text))
-            if len(found) > MAX_QUOTED_UNITS:
+            if len(found) > MAX_QUOTED_UNITS or len(tests) > MAX_QUOTED_TESTS:
                 break
+        found = found or (tests if len(tests) <= MAX_QUOTED_UNITS else set())
         if found and len(found) <= MAX_QUOTED_UNITS:
             held = np.zeros(len(units), bool)
             held[list(found)] = True

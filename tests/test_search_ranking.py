@@ -776,7 +776,15 @@ def test_a_pasted_line_or_message_means_the_functions_whose_code_holds_it():
     units.append(dataclasses.replace(units[0], path="c.py", name="fail", qualified_name="fail", start_line=1,
                                      end_line=2, key="fail"))
     assert held("the section cannot be empty.") == [3] and held("The section cannot be empty") is None  # as printed
+    assert held("read(path, 'utf-8')") is None and held("read(path)") is None  # not in the code; a name's call
+    assert held("raise ConfigError(f'no such section {path}')") == [0, 2]
     assert held("Traceback:\n  data = read(path)\n  and more") == [0]
+    # tests that assert a message do not hide the code that writes it (schema's, in six tests and one method)
+    many = {f"tests/test_{i}.py": "def test_it():\n    assert 'should be instance of' in str(e)\n" for i in range(6)}
+    many["schema.py"] = "def validate(data):\n    raise TypeError(f'{data} should be instance of int')\n"
+    units = _units([(path, "validate" if path == "schema.py" else "test_it") for path in many], "python",
+                   spans=[(0, 1)] * len(many))
+    assert list(np.flatnonzero(holding_text("TypeError: 'x' should be instance of 'int'", units, many.get))) == [6]
     many = {f"m{i}.py": "def f():\n    return compute(value)\n" for i in range(MAX_QUOTED_UNITS + 1)}
     units = _units([(path, "f") for path in many], "python", spans=[(0, 1)] * len(many))
     assert holding_text("return compute(value)", units, many.get) is None  # in every other function: tells none
