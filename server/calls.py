@@ -263,9 +263,12 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
                                 path=hit.path)
         return None
 
-    def typed_as(receiver: str) -> Resolved | None:  # a method of that type, or a function of that module
-        return (first_here([u for u in here if _class_of(u.qualified_name) == receiver], False)
+    def typed_as(receiver: str, exclude: str | None = None) -> Resolved | None:  # a method of that type, or a
+        # function of that module; not `exclude` (a base of the caller's class's name: `class Evolver(PVector.Evolver)`)
+        return (first_here([u for u in here if _class_of(u.qualified_name) == receiver
+                            and u.qualified_name != exclude], False)
                 or first_elsewhere(lambda h: _class_of(h.unit.qualified_name) == receiver
+                                   and h.unit.qualified_name != exclude
                                    or is_function(h.unit) and receiver in (h.path.stem, h.path.parent.name), False))
 
     def any_method(exclude: str | None = None, itself: bool = True) -> Resolved | None:
@@ -304,7 +307,8 @@ def resolve_call(call: Call, local: list[Unit], caller: Path | None, candidates:
             or first_here([u for u in here if u.method], True) or any_method()  # (a Go type's methods: its package's
         # files, gorilla/websocket's `c.NextWriter(` in json.go, of `Conn` in conn.go, was labelled a guess)
     if receiver == "super":  # a supertype's method: the first the class names that has one, else any by name
-        return next(filter(None, (typed_as(base) for base in call.bases)), None) or any_method(exclude=own)
+        return next(filter(None, (typed_as(base, exclude=own) for base in call.bases)), None) \
+            or any_method(exclude=own)
     if receiver == "":  # `f(x).name(`, a chain's `.name(` on its own line, a field's: another object than the caller
         declared = _field_type(call.field, call.code, call.language) if call.field else None
         if declared is not None:  # its class's method; none of a built-in value or another package's type

@@ -160,6 +160,10 @@ _JSX_OPENS = re.compile(r"(?:^|[^\w$)\].])</?$")
 _TYPE_PARAMETER = re.compile(r"\s+extends\b|\s*,")  # `<T extends object>(`, `<T,>(`: a generic's parameter
 
 
+_CONSTRUCTED = re.compile(r"(?<![\w$.])(?:new\s+)?(?:(super)|([A-Z][\w$]*))\s*\((?:[^()]|\([^()]*\))*\)\s*$")
+MAX_CONSTRUCTED_CHARS = 300  # of the line before the call, read for the object it makes
+
+
 def _without_suffix(text: str, suffix: str) -> str:
     """`text` without `suffix` and the spaces before it, where it ends with it."""
     return text[:-len(suffix)].rstrip() if text.endswith(suffix) else text
@@ -195,9 +199,13 @@ def call_at(line_text: str, character: int, language: str = "") -> tuple[str, st
     if separator is None:
         return name, None, None
     # (a Go receiver's brackets index a value, `e[0].Error()`, as no type's arguments do there)
-    receiver = _RECEIVER.search(_before_type_arguments(_without_suffix(before, separator),
-                                                       opener if language != "go" else None))
-    return name, receiver.group(1) if receiver else "", separator
+    object_text = _before_type_arguments(_without_suffix(before, separator), opener if language != "go" else None)
+    if receiver := _RECEIVER.search(object_text):
+        return name, receiver.group(1), separator
+    # an object the line makes: a class called (`Schema(Use(int)).validate(`, `new Widget().draw(`): its method;
+    # Python's `super(Evolver, self).append(`: a base's
+    made = _CONSTRUCTED.search(object_text[-MAX_CONSTRUCTED_CHARS:])
+    return name, (made.group(2) or "super") if made else "", separator
 
 
 # A receiver written as a member of another object: `g.wg` of `g.wg.Wait(`, `self.core` of `self.core.swap(`

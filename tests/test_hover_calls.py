@@ -97,6 +97,11 @@ def test_type_arguments_are_read_past_and_an_index_is_no_call():
     assert hover.call_at("let f = |x| -> u8 { g::<fn() -> u8>(x) };", 21, "rust") == ("g", None, None)
     assert hover.call_at("pkg.F[map[string]int](x)", 4, "go") == ("F", "pkg", ".")
     assert hover.call_at("handlers[k](x)", 2, "python") is None  # a function held in a dict: no name called
+    # an object the line makes: the class called (schema's `Schema(Use(int)).validate(`), a base of `super(A, self)`
+    assert hover.call_at('assert Schema(Use(int)).validate("1")', 25, "python") == ("validate", "Schema", ".")
+    assert hover.call_at("return super(Checked.Evolver, self).append(x)", 38, "python") == ("append", "super", ".")
+    assert hover.call_at("new Widget(3).draw()", 15, "javascript") == ("draw", "Widget", ".")
+    assert hover.call_at("f(x).name()", 6, "python") == ("name", "", ".")
     assert hover.call_at("if (a < b && c > foo(x))", 18, "java") == ("foo", None, None)  # comparisons, no types
 
 

@@ -267,6 +267,23 @@ def test_a_method_called_on_a_field_means_the_method_of_the_class_its_declaratio
     assert found.where.endswith("receiver.java:3") and not found.guessed
 
 
+def test_super_of_a_class_named_as_its_base_means_the_bases_method(tmp_path):
+    # pyrsistent: `class Evolver(PythonPVector.Evolver)` in CheckedPVector; `super(CheckedPVector.Evolver, self).append(`
+    # hovered the caller's own class's `append`
+    folder = Folder(root=tmp_path, reader=None, updater=None)
+    base = write(tmp_path, "pvector.py", "class PythonPVector:\n    class Evolver:\n        def append(self, x):\n"
+                                         "            \"\"\"Append to the vector.\"\"\"\n")
+    code = ("class CheckedPVector:\n    class Evolver(PythonPVector.Evolver):\n        def append(self, x):\n"
+            "            return super(CheckedPVector.Evolver, self).append(x)\n")
+    caller = write(tmp_path, "checked.py", code)
+    candidates = [Hit(folder, IndexedUnit(path="pvector.py", name="append", language="python", start_line=2,
+                                          qualified_name="PythonPVector.Evolver.append", end_line=3, preview="",
+                                          key="pvector"), 0.0)]
+    unit, where = resolve("append", extract_units(code, "python"), caller, candidates, units_from_disk([]),
+                          receiver="super", line=3)
+    assert where == f"{tmp_path.name}/pvector.py:3" and "Append to the vector." in unit.code
+
+
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
     import pytest
 
