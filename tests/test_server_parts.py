@@ -268,8 +268,8 @@ def test_a_method_called_on_a_field_means_the_method_of_the_class_its_declaratio
 
 
 def test_super_of_a_class_named_as_its_base_means_the_bases_method(tmp_path):
-    # pyrsistent: `class Evolver(PythonPVector.Evolver)` in CheckedPVector; `super(CheckedPVector.Evolver, self).append(`
-    # hovered the caller's own class's `append`
+    # pyrsistent: `class Evolver(PythonPVector.Evolver)` in CheckedPVector; `super(CheckedPVector.Evolver,
+    # self).append(` hovered the caller's own class's `append`
     folder = Folder(root=tmp_path, reader=None, updater=None)
     base = write(tmp_path, "pvector.py", "class PythonPVector:\n    class Evolver:\n        def append(self, x):\n"
                                          "            \"\"\"Append to the vector.\"\"\"\n")
