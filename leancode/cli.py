@@ -900,7 +900,8 @@ def _show_hits(hits: list, file_of, indexed: float | None, as_json: bool) -> Non
         why = (" (named by the query)" if hit.tier < 2 else " (holds the query's text)" if hit.quoted
                else " (example)" if hit.example
                else " (test)" if hit.test else _FILLER_MARKS.get(does_nothing(hit.unit), "")
-               or (f" ({kind})" if (kind := standard_method(hit.unit)) else ""))
+               or (f" ({kind})" if (kind := standard_method(hit.unit)) else "")
+               or (" (type stub)" if hit.unit.path.endswith(".pyi") else ""))
         print(f"{hit.score:.3f}  {where}  {name}{why}{deleted}  "
               f"{dim}{printable(hit.unit.preview)}{reset}"
               + (f"  (+{overloads} overload{'s' * (overloads > 1)})" if overloads else "")

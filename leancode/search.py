@@ -281,8 +281,9 @@ def _standard_method(name: str, qualified_name: str, language: str) -> str:
 
 def after_the_code(unit) -> bool:
     """Whether search ranks the unit after the code that does the work, tests or not (unless the query names it):
-    it does nothing (`does_nothing`), or it is a constructor or a standard method (`standard_method`)."""
-    return bool(does_nothing(unit) or standard_method(unit))
+    it does nothing (`does_nothing`), it is a constructor or a standard method (`standard_method`), or a Python type
+    stub's declaration (`.pyi`: pyrsistent's `__init__.pyi` overloads of `freeze` ranked above its implementation)."""
+    return bool(does_nothing(unit) or standard_method(unit) or unit.path.endswith(".pyi"))
 
 
 def demotions(units: Sequence["IndexedUnit"], tests: np.ndarray | None) -> np.ndarray:

@@ -1060,6 +1060,18 @@ def test_functions_that_do_nothing_rank_after_the_code_unless_named():
         ("insert", "unimplemented"), ("append", "unimplemented"), ("area", ""), ("reset", "empty"), ("add", "")]
 
 
+def test_a_type_stubs_declarations_rank_after_the_code():
+    from leancode.search import rank_units
+
+    # pyrsistent's `__init__.pyi` overloads of `freeze` ranked above its documented implementation in _helpers.py
+    units = _units([("pyrsistent/__init__.pyi", "freeze"), ("pyrsistent/_helpers.py", "freeze"),
+                    ("pyrsistent/_helpers.py", "thaw")], "python")
+    index, query_vector = _descending(len(units))
+    assert [r.row for r in rank_units(query_vector, "freeze", index, units, 2)] == [1, 0]
+    assert [r.row for r in rank_units(query_vector, "convert containers to persistent ones", index, units, 3)] \
+        == [1, 2, 0]
+
+
 def test_constructors_and_standard_methods_rank_after_the_code_unless_named():
     from leancode.search import rank_units, standard_method
 
