@@ -262,7 +262,14 @@ def imported_from(name: str, near: Path, code: str, language: str) -> frozenset[
         return None
     if not imports:
         return None
-    return frozenset(file.resolve() for file, _, _ in _imported_files(name, near, code, language, stars=False))
+    # every file a relative JavaScript import may name, the module itself beside its declaration file (defu's
+    # `./dist/defu.mjs` beside the `dist/defu.d.ts` the index leaves out)
+    folder = os.path.dirname(os.fspath(near))
+    relative = [Path(os.path.normpath(os.path.join(folder, hint))) for module, _ in imports
+                for hint in [*_relative_hints(module), module] if module.startswith(("./", "../"))] \
+        if same_family(language, "javascript") else []
+    return frozenset(file.resolve() for file, _, _ in _imported_files(name, near, code, language, stars=False)) \
+        | frozenset(file.resolve() for file in relative if file.is_file())
 
 
 # The names a file's imports bind to modules and packages: Python's `import os.path`, `import numpy as np`; JavaScript's

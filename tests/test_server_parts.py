@@ -160,6 +160,11 @@ def test_a_plain_call_of_an_imported_name_means_the_function_of_the_file_its_imp
     assert resolved("from fp.either import fold" + body) == ("pkg/near.py:1", True)  # a package's: a guess
     assert imported_from("fold", tmp_path / "a.ts", "import { fold } from './lib/deep/far';\n", "typescript") \
         == frozenset() and imported_from("fold", tmp_path / "a.ts", "fold(1)\n", "typescript") is None
+    # defu's `import { createDefu } from "./dist/defu.mjs"` beside dist/defu.d.ts: the module itself too
+    write(tmp_path, "dist/defu.mjs", "export function createDefu(merger) { return merger; }\n")
+    write(tmp_path, "dist/defu.d.ts", "export declare function createDefu(merger: any): any;\n")
+    assert imported_from("createDefu", tmp_path / "usage.mjs", 'import { createDefu } from "./dist/defu.mjs";\n',
+                         "javascript") == {(tmp_path / "dist" / name).resolve() for name in ("defu.mjs", "defu.d.ts")}
     # a name imported under another (dacite's `from .dataclasses import get_fields as dataclasses_get_fields`, in a
     # file that defines a `get_fields` of its own): the imported function, not the file's
     from leancode.inherited import imported_as
