@@ -278,7 +278,7 @@ _PYTHON_MODULE_IMPORT = re.compile(r"^[^\S\n]*import[^\S\n]+([\w.]+(?:[^\S\n]+as
                                    r"[\w.]+(?:[^\S\n]+as[^\S\n]+\w+)?)*)", re.M)
 _JS_MODULE_IMPORT = re.compile(r"\bimport\s+(?:\*\s*as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['\"]"
                                r"|\b(?:const|let|var)\s+([\w$]+)\s*=\s*require\s*\(")
-_GO_IMPORT = re.compile(r"^\s*(?:import\s+)?(?:([\w.]+)\s+)?\"([^\"\n]+)\"", re.M)
+_GO_IMPORT = re.compile(r"^[^\S\n]*(?:import[^\S\n]+)?(?:([\w.]+)[^\S\n]+)?\"([^\"\n]+)\"", re.M)
 
 
 def module_names(code: str, language: str) -> frozenset[str]:

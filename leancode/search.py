@@ -245,7 +245,8 @@ class SearchHit:
 
 
 def does_nothing(unit) -> str:
-    """`IndexedUnit.filler` ("empty", "abstract", "unimplemented" or ""): "" for a lance store's row, which records none."""
+    """`IndexedUnit.filler` ("empty", "abstract", "unimplemented" or ""): "" for a lance store's row, which records
+    none."""
     return getattr(unit, "filler", "")
 
 

@@ -102,9 +102,9 @@ _SAYS_STUB = re.compile(r"not[- ]implemented|unimplemented|not[- ]supported|unsu
 
 
 def _filler(unit) -> str:
-    """`IndexedUnit.filler`: "empty", "abstract" or "unimplemented" for a body that does nothing (`function_summary.empty_body`),
-    but not for an `@overload` stub (its implementation's row) nor a documented one (an interface's method whose doc
-    states the contract) unless its doc says it is a stub."""
+    """`IndexedUnit.filler`: "empty", "abstract" or "unimplemented" for a body that does nothing
+    (`function_summary.empty_body`), but not for an `@overload` stub (its implementation's row) nor a documented one
+    (an interface's method whose doc states the contract) unless its doc says it is a stub."""
     body = unit.body
     if unit.docstring_span is not None:  # a Python docstring is no statement of the body's
         start, end = unit.docstring_span

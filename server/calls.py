@@ -335,6 +335,7 @@ _BUILTIN_VALUE = (r"(?:\[|\{|\(|[\"'`]|\d|-\d|(?:list|dict|set|tuple|str|bytes|b
 MAX_BINDING_SCAN = 20_000  # characters of the calling function read for the binding
 
 
+MAX_FIELD_SCAN = 200_000  # characters of the caller's file read for a field's declaration
 _GO_BUILTIN_TYPES = frozenset("string bool byte rune int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 "
                                "uintptr float32 float64 complex64 complex128 error any".split())
 
@@ -346,9 +347,9 @@ def _field_type(field: str, code: str, language: str) -> str | None:
     says."""
     if not re.fullmatch(r"[A-Za-z_$][\w$]*", field):
         return None
-    head, name = code[:MAX_IMPORTS_SCAN], re.escape(field)
+    head, name = code[:MAX_FIELD_SCAN], re.escape(field)
     if language == "go":
-        declared = re.search(rf"^\s*{name}\s+(\*?)([\w.\[\]*]+)", head, re.M)
+        declared = re.search(rf"^[^\S\n]*{name}[^\S\n]+(\*?)([\w.\[\]*]+)", head, re.M)  # (`\s*` spans lines)
         if declared is None:
             return None
         kind = declared.group(2)
@@ -362,9 +363,6 @@ def _field_type(field: str, code: str, language: str) -> str | None:
         if found := re.search(pattern, head):
             return found.group(1)
     return None
-
-
-MAX_IMPORTS_SCAN = 200_000  # characters of the caller's file read for a field's declaration
 
 
 def _bound_type(receiver: str, unit: Unit) -> str | None:

@@ -15,8 +15,8 @@ import torch
 from leancode.cli import main as leancode
 from leancode.detokenize import agree_articles, clean_summary, spell_as_code
 from leancode.docstrings import first_sentence, returns_sentence
-from leancode.function_summary import (ABSTAINED, ABSTRACT, BROKEN, CLASS, COMMENT_ABOVE, DOCUMENTATION, EMPTY, GENERATED,
-                                       INHERITED, NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, REFUSED,
+from leancode.function_summary import (ABSTAINED, ABSTRACT, BROKEN, CLASS, COMMENT_ABOVE, DOCUMENTATION, EMPTY,
+                                       GENERATED, INHERITED, NO_MODEL, NOT_GENERATED, NOT_LEARNED, OVERLOAD, REFUSED,
                                        UNIMPLEMENTED, signature, summarize_units, why_withheld)
 from leancode.summarizer import (CONFIDENCE_SCORES, MANIFEST, Generated, Summarizer, default_summarizer_dir,
                                  has_copy_head, returns_nothing, says_returns, summary_input, summary_lead)
@@ -688,8 +688,8 @@ def test_a_function_shows_the_documentation_its_file_declares_for_it_in_a_module
         "Widget.openEditor": None,  # a class's method: the class says what it implements
         "toggleBold": None,  # a comment of its own
     }
-    assert {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}["Bold.addCommands.setBold"] \
-        == "Its own words."
+    augmenting = {u.qualified_name: u.docstring for u in extract_units(AUGMENTING, "typescript")}
+    assert augmenting["Bold.addCommands.setBold"] == "Its own words."
     local = AUGMENTING.replace("declare module '@tiptap/core'", "namespace Local") \
         .replace("declare global", "namespace G")
     assert "declare" in local  # (past the cheap check: the comment above `toggleBold` says "declare")
@@ -792,7 +792,8 @@ def test_a_go_method_of_a_type_that_implements_a_standard_interface_shows_its_do
     assert shown["byName.Less"].note == "documentation of `sort.Interface.Less`, which it implements or overrides"
     assert not any(u.inherited_doc for u in extract_units(GO_IMPLEMENTS_STANDARD, "go", as_mined=True))
     # io/fs and net: a file system's `Open`, a listener's methods (afero's, gorilla/websocket's: io/fs was not read)
-    more = ("package p\n\ntype zipFS struct{}\n\nfunc (z zipFS) Open(name string) (fs.File, error) { return nil, nil }\n\n"
+    more = ("package p\n\ntype zipFS struct{}\n\n"
+            "func (z zipFS) Open(name string) (fs.File, error) { return nil, nil }\n\n"
             "type pipe struct{}\n\nfunc (p *pipe) Accept() (net.Conn, error) { return nil, nil }\n"
             "func (p *pipe) Close() error { return nil }\nfunc (p *pipe) Addr() net.Addr { return nil }\n")
     assert [u.inherited_doc for u in extract_units(more, "go")] == [

@@ -601,7 +601,8 @@ def test_tsx_units():
 def test_a_go_doc_comment_reads_from_the_line_that_starts_with_the_functions_name():
     # spf13/cast's `indirect`: "From html/template/content.go Copyright 2011 The Go Authors." was its description
     code = ("package cast\n\n// From html/template/content.go\n// Copyright 2011 The Go Authors. All rights reserved.\n"
-            "// indirect returns the value, after dereferencing as many times\n// as necessary to reach the base type.\n"
+            "// indirect returns the value, after dereferencing as many times\n"
+            "// as necessary to reach the base type.\n"
             "func indirect(a any) any { return a }\n\n"
             "// Given a tag string in the format of the package comment,\n// parse will parse it into parameters.\n"
             "func parse(s string) int { return 0 }\n\n// Close closes it.\n// Close returns no error.\n"

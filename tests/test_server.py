@@ -70,7 +70,8 @@ OPTIONS = {"debounceMs": 100, "showSimplified": True}
 
 
 SHAPES = ('class Shape:\n    """A plane figure of straight sides."""\n\n'
-          '    def __init__(self, sides):\n        self.sides = sides\n\n    def area(self):\n        """Return the surface the shape covers, in square units."""\n')
+          '    def __init__(self, sides):\n        self.sides = sides\n\n'
+          '    def area(self):\n        """Return the surface the shape covers, in square units."""\n')
 SQUARE = "from shapes import Shape\n\n\nclass Square(Shape):\n    def area(self):\n        return self.side ** 2\n"
 
 

@@ -276,8 +276,8 @@ def test_super_of_a_class_named_as_its_base_means_the_bases_method(tmp_path):
     # pyrsistent: `class Evolver(PythonPVector.Evolver)` in CheckedPVector; `super(CheckedPVector.Evolver,
     # self).append(` hovered the caller's own class's `append`
     folder = Folder(root=tmp_path, reader=None, updater=None)
-    base = write(tmp_path, "pvector.py", "class PythonPVector:\n    class Evolver:\n        def append(self, x):\n"
-                                         "            \"\"\"Append to the vector.\"\"\"\n")
+    write(tmp_path, "pvector.py", "class PythonPVector:\n    class Evolver:\n        def append(self, x):\n"
+                                    "            \"\"\"Append to the vector.\"\"\"\n")
     code = ("class CheckedPVector:\n    class Evolver(PythonPVector.Evolver):\n        def append(self, x):\n"
             "            return super(CheckedPVector.Evolver, self).append(x)\n")
     caller = write(tmp_path, "checked.py", code)
@@ -287,6 +287,26 @@ def test_super_of_a_class_named_as_its_base_means_the_bases_method(tmp_path):
     unit, where = resolve("append", extract_units(code, "python"), caller, candidates, units_from_disk([]),
                           receiver="super", line=3)
     assert where == f"{tmp_path.name}/pvector.py:3" and "Append to the vector." in unit.code
+
+
+def test_reading_a_receivers_type_takes_linear_time():
+    from linear import assert_linear
+
+    from leancode.inherited import imported_as, module_names
+    from leancode.server.calls import _bound_to_builtin, _bound_type, _field_type
+    from leancode.server.hover import call_at, receiver_root
+
+    def read(n: int) -> None:
+        for code in ("\n" * (200 * n) + "x", " " * (200 * n) + "x", "A" * (200 * n) + " x;", "x: " * (50 * n)):
+            for language in ("go", "typescript", "java", "python"):
+                _field_type("x", code, language) or module_names(code, language) or imported_as("x", code, language)
+        unit = extract_units("def f():\n    pass\n", "python")[0]
+        unit = dataclasses.replace(unit, code="x = " + "(" * (100 * n) + "\n" * (100 * n))
+        _bound_type("x", unit) or _bound_to_builtin("x", unit)
+        line = "a." * (100 * n) + "b(" + "(" * (50 * n)
+        call_at(line, len(line) - 50 * n - 1, "python") or receiver_root(line, len(line) - 50 * n - 1)
+
+    assert_linear(read, 2_000)
 
 
 def test_settings_refuse_a_ratio_that_leaves_nothing_and_a_summarizer_path_without_a_model(tmp_path):
