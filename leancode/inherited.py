@@ -236,17 +236,19 @@ def _imported_files(written: str, near: Path, code: str, language: str,
             if file is not None and (other := language_for_path(file.name)) and same_family(other, language)]
 
 
+def _imports_of(name: str, code: str, language: str) -> list[tuple[str, str]]:
+    """(module, the name imported there) of each import of a Python, JavaScript or TypeScript file's `code` that binds
+    `name` (stars left out); none in the other languages."""
+    if language == "python":
+        return _python_modules(code, name, stars=False)
+    return _js_imports(code, name, stars=False) if same_family(language, "javascript") else []
+
+
 def imported_as(name: str, code: str, language: str) -> str | None:
     """The name a Python, JavaScript or TypeScript file imports under the other name `name` (`from .a import
     get_fields as fields`, `import { fold as f } from './e'`: get_fields, fold), where one import binds it; else
     None."""
-    if language == "python":
-        imports = _python_modules(code, name, stars=False)
-    elif same_family(language, "javascript"):
-        imports = _js_imports(code, name, stars=False)
-    else:
-        return None
-    originals = {original for _, original in imports if original and original != name}
+    originals = {original for _, original in _imports_of(name, code, language) if original and original != name}
     return originals.pop() if len(originals) == 1 else None
 
 
@@ -254,13 +256,7 @@ def imported_from(name: str, near: Path, code: str, language: str) -> frozenset[
     """The files (resolved) a Python, JavaScript or TypeScript file `near`'s imports bring the plain name `name` from
     (`_imported_files`; empty where none is found: an installed package's), None where no import brings it (and in
     the other languages)."""
-    if language == "python":
-        imports = _python_modules(code, name, stars=False)
-    elif same_family(language, "javascript"):
-        imports = _js_imports(code, name, stars=False)
-    else:
-        return None
-    if not imports:
+    if not (imports := _imports_of(name, code, language)):
         return None
     # every file a relative JavaScript import may name, the module itself beside its declaration file (defu's
     # `./dist/defu.mjs` beside the `dist/defu.d.ts` the index leaves out)
