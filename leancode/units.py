@@ -1195,9 +1195,7 @@ def _last_word(node: Node | None) -> str:
 def _overrides(node: Node) -> bool:
     """A Java method marked `@Override`, or one that overrides `Object`'s whether marked or not: `toString()`,
     `hashCode()`, `clone()`, `equals(Object)`."""
-    modifiers = next((c for c in node.children if c.type == "modifiers"), None)
-    if modifiers is not None and any(c.type == "marker_annotation" and _last_word(c) == "Override"
-                                     for c in modifiers.children):
+    if any(c.type == "marker_annotation" and _last_word(c) == "Override" for c in _modifiers(node)):
         return True
     parameters = node.child_by_field_name("parameters")
     types = [_text(p.child_by_field_name("type")) for p in parameters.named_children] if parameters else None
@@ -1206,8 +1204,13 @@ def _overrides(node: Node) -> bool:
 
 def _public(node: Node) -> bool:
     """A Java method declared `public`."""
+    return any(c.type == "public" for c in _modifiers(node))
+
+
+def _modifiers(node: Node) -> list[Node]:
+    """A Java declaration's modifiers and annotations (none where it has no `modifiers` node)."""
     modifiers = next((c for c in node.children if c.type == "modifiers"), None)
-    return modifiers is not None and any(c.type == "public" for c in modifiers.children)
+    return modifiers.children if modifiers is not None else []
 
 
 _OBJECT_METHODS = [("toString", []), ("hashCode", []), ("clone", []), ("equals", ["Object"]),

@@ -117,7 +117,9 @@ def compute_hover(ls: LeanCodeServer, uri: str, text: str, version: int | None, 
                 return None
 
         arguments = call_arguments(text, language, line, column)
-        through, modules = hover.receiver_root(line_text, character), module_names(text, language)
+        # (a file's module imports matter only to a call on a receiver: not read for a plain call's hover)
+        through = hover.receiver_root(line_text, character)
+        modules = module_names(text, language) if receiver else frozenset()
 
         def resolved(name: str, receiver: str | None, separator: str | None, written: str = "") -> Resolved | None:
             """`written`: the name the call writes, where `name` is the one it imports (`from .a import f as g`)."""
